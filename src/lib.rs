@@ -12,4 +12,5 @@ pub mod credentials;
 pub mod demo;
 pub mod domain;
 pub mod runtime;
+pub mod terminal;
 pub mod ui;

@@ -1,1 +1,7 @@
-//! placeholder module, filled in by its issue
+//! The Spheron API client: typed models (tolerant readers), errors, rate budget and the
+//! base-URL guard. Knows nothing about the UI.
+
+pub mod lenient;
+pub mod models;
+
+pub use models::*;

@@ -1,0 +1,170 @@
+//! Tolerant field readers: the live service sends numbers as strings now and then, timestamps as
+//! strings or epoch milliseconds, and `null` where a field is "optional". These deserializers
+//! accept every such spelling and never fail a whole object over one odd field.
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+fn value_to_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().trim_start_matches('$').parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|f| f.is_finite())
+}
+
+/// A number, a numeric string, or null/absent/garbage → `None`.
+pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(value_to_f64(&v))
+}
+
+/// A number or numeric string; anything else → 0.
+pub fn f64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(opt_f64(d)?.unwrap_or(0.0))
+}
+
+/// A non-negative whole number (or a string of one); anything else → `None`.
+pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(value_to_f64(&v)
+        .filter(|f| *f >= 0.0 && *f <= f64::from(u32::MAX))
+        .map(|f| f.round() as u32))
+}
+
+pub fn u32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(opt_u32(d)?.unwrap_or(0))
+}
+
+/// A string, a number (rendered), or null → `String` (empty when absent).
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(opt_string(d)?.unwrap_or_default())
+}
+
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(match v {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+/// `true`/`false`, `"true"`, 1/0; anything else → false.
+pub fn bool_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(match v {
+        Value::Bool(b) => b,
+        Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "1"),
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        _ => false,
+    })
+}
+
+/// An array of strings; a single string becomes one item; anything else → empty.
+pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(match v {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|i| match i {
+                Value::String(s) => Some(s),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Object(mut o) => o
+                    .remove("id")
+                    .or_else(|| o.remove("name"))
+                    .and_then(|x| x.as_str().map(str::to_owned)),
+                _ => None,
+            })
+            .collect(),
+        Value::String(s) if !s.is_empty() => vec![s],
+        _ => Vec::new(),
+    })
+}
+
+/// RFC 3339 (with or without offset), a bare `YYYY-MM-DDTHH:MM:SS`, or epoch seconds/millis.
+pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
+    match v {
+        Value::String(s) => {
+            let s = s.trim();
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .ok()
+                .or_else(|| {
+                    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
+                        .ok()
+                        .map(|n| n.and_utc())
+                })
+        }
+        Value::Number(n) => {
+            let f = n.as_f64()?;
+            // Heuristic: anything past year ~2286 in seconds is really milliseconds.
+            let millis = if f > 1e10 { f } else { f * 1000.0 };
+            Utc.timestamp_millis_opt(millis as i64).single()
+        }
+        _ => None,
+    }
+}
+
+pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(parse_time(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Deserialize, Default)]
+    struct Probe {
+        #[serde(default, deserialize_with = "opt_f64")]
+        n: Option<f64>,
+        #[serde(default, deserialize_with = "bool_or_false")]
+        b: bool,
+        #[serde(default, deserialize_with = "string_list")]
+        l: Vec<String>,
+        #[serde(default, deserialize_with = "opt_time")]
+        t: Option<DateTime<Utc>>,
+    }
+
+    #[test]
+    fn numbers_accept_strings_and_reject_garbage() {
+        let p: Probe = serde_json::from_value(json!({"n": "2.50"})).unwrap();
+        assert_eq!(p.n, Some(2.5));
+        let p: Probe = serde_json::from_value(json!({"n": {"x": 1}})).unwrap();
+        assert_eq!(p.n, None);
+        let p: Probe = serde_json::from_value(json!({"n": null})).unwrap();
+        assert_eq!(p.n, None);
+    }
+
+    #[test]
+    fn bools_and_lists_are_forgiving() {
+        let p: Probe = serde_json::from_value(json!({"b": "true", "l": "us-east"})).unwrap();
+        assert!(p.b);
+        assert_eq!(p.l, vec!["us-east".to_string()]);
+        let p: Probe = serde_json::from_value(json!({"b": 0, "l": ["a", 3, null]})).unwrap();
+        assert!(!p.b);
+        assert_eq!(p.l, vec!["a".to_string(), "3".to_string()]);
+    }
+
+    #[test]
+    fn times_in_every_spelling() {
+        let want = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        for v in [
+            json!("2026-11-28T12:00:00Z"),
+            json!("2026-11-28T12:00:00.000Z"),
+            json!("2026-11-28T13:00:00+01:00"),
+            json!("2026-11-28T12:00:00"),
+            json!(want.timestamp()),
+            json!(want.timestamp_millis()),
+        ] {
+            assert_eq!(parse_time(&v), Some(want), "{v}");
+        }
+        assert_eq!(parse_time(&json!("yesterday")), None);
+    }
+}
