@@ -1,1 +1,4 @@
-//! placeholder module, filled in by its issue
+//! Pure platform rules: cost, deploy requests built from one offer, volume provider rules,
+//! validation. No IO.
+
+pub mod cost;

@@ -1,0 +1,279 @@
+//! The offers filter language: free words plus terms, applied locally as the user types.
+//!
+//! `h100 gpu:h100 provider:voltage-park type:spot region:us count>=8 vram>=80 price<3 gpuprice<2`
+//!
+//! Words and `key:value` terms match case-insensitive substrings; numeric terms take
+//! `< <= > >= =`. Terms of the same key are OR-ed (`provider:a provider:b`), different keys AND-ed.
+//! Free words are also what is sent to the API as `search` (see [`OfferFilter::search_text`]).
+
+use crate::api::{InstanceType, Offer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+}
+
+impl Cmp {
+    fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            Cmp::Lt => left < right,
+            Cmp::Le => left <= right,
+            Cmp::Gt => left > right,
+            Cmp::Ge => left >= right,
+            Cmp::Eq => (left - right).abs() < 1e-9,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumField {
+    Count,
+    Vram,
+    Price,
+    GpuPrice,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OfferFilter {
+    pub words: Vec<String>,
+    pub gpu: Vec<String>,
+    pub provider: Vec<String>,
+    pub instance_type: Vec<String>,
+    pub region: Vec<String>,
+    pub numeric: Vec<(NumField, Cmp, f64)>,
+    /// Terms that could not be read, to show under the filter bar.
+    pub errors: Vec<String>,
+}
+
+impl OfferFilter {
+    pub fn parse(input: &str) -> Self {
+        let mut f = OfferFilter::default();
+        for tok in input.split_whitespace() {
+            let lower = tok.to_lowercase();
+            if let Some((field, cmp, rest)) = split_numeric(&lower) {
+                match rest.trim_start_matches('$').parse::<f64>() {
+                    Ok(v) if v.is_finite() => f.numeric.push((field, cmp, v)),
+                    _ => f.errors.push(format!("`{tok}`: not a number after the comparison")),
+                }
+                continue;
+            }
+            if let Some((key, value)) = lower.split_once(':') {
+                let list = match key {
+                    "gpu" => &mut f.gpu,
+                    "provider" | "p" => &mut f.provider,
+                    "type" | "t" => &mut f.instance_type,
+                    "region" | "r" => &mut f.region,
+                    _ => {
+                        f.errors.push(format!(
+                            "`{tok}`: unknown term (gpu: provider: type: region: count vram price gpuprice)"
+                        ));
+                        continue;
+                    }
+                };
+                if value.is_empty() {
+                    f.errors.push(format!("`{tok}`: needs a value"));
+                } else {
+                    list.push(value.to_string());
+                }
+                continue;
+            }
+            f.words.push(lower);
+        }
+        f
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+            && self.gpu.is_empty()
+            && self.provider.is_empty()
+            && self.instance_type.is_empty()
+            && self.region.is_empty()
+            && self.numeric.is_empty()
+    }
+
+    /// The free text, as sent to the API's `search` parameter (`None` when there is none).
+    pub fn search_text(&self) -> Option<String> {
+        (!self.words.is_empty()).then(|| self.words.join(" "))
+    }
+
+    pub fn matches(&self, o: &Offer) -> bool {
+        let gpu_hay = || {
+            format!(
+                "{} {} {}",
+                o.gpu_type.to_lowercase(),
+                o.gpu_display.to_lowercase(),
+                o.name.to_lowercase()
+            )
+        };
+        if !self.words.is_empty() {
+            let hay = format!(
+                "{} {} {} {}",
+                gpu_hay(),
+                o.provider.to_lowercase(),
+                o.instance_type.as_str().to_lowercase(),
+                o.regions().join(" ").to_lowercase()
+            );
+            if !self.words.iter().all(|w| hay.contains(w.as_str())) {
+                return false;
+            }
+        }
+        if !self.gpu.is_empty() {
+            let hay = gpu_hay();
+            let compact = hay.replace(['_', '-', ' '], "");
+            if !self
+                .gpu
+                .iter()
+                .any(|g| hay.contains(g.as_str()) || compact.contains(&g.replace(['_', '-'], "")))
+            {
+                return false;
+            }
+        }
+        if !any_contains(&self.provider, &o.provider.to_lowercase()) {
+            return false;
+        }
+        if !self.instance_type.is_empty() {
+            let t = o.instance_type.as_str().to_lowercase();
+            if !self.instance_type.iter().any(|v| {
+                InstanceType::parse(v) == o.instance_type || t.starts_with(v.as_str())
+            }) {
+                return false;
+            }
+        }
+        if !self.region.is_empty() {
+            let regions = o.regions().join(" ").to_lowercase();
+            if !any_contains(&self.region, &regions) {
+                return false;
+            }
+        }
+        self.numeric.iter().all(|&(field, cmp, v)| {
+            let left = match field {
+                NumField::Count => Some(f64::from(o.gpu_count)),
+                NumField::Vram => o.gpu_memory,
+                NumField::Price => Some(o.hourly_rate()),
+                NumField::GpuPrice => Some(o.per_gpu_rate()),
+            };
+            left.is_some_and(|l| cmp.holds(l, v))
+        })
+    }
+}
+
+fn any_contains(needles: &[String], hay: &str) -> bool {
+    needles.is_empty() || needles.iter().any(|n| hay.contains(n.as_str()))
+}
+
+fn split_numeric(tok: &str) -> Option<(NumField, Cmp, &str)> {
+    const FIELDS: [(&str, NumField); 8] = [
+        ("gpuprice", NumField::GpuPrice),
+        ("count", NumField::Count),
+        ("gpus", NumField::Count),
+        ("vram", NumField::Vram),
+        ("price", NumField::Price),
+        ("$/gpu", NumField::GpuPrice),
+        ("gpu$", NumField::GpuPrice),
+        ("mem", NumField::Vram),
+    ];
+    const OPS: [(&str, Cmp); 6] = [
+        ("<=", Cmp::Le),
+        (">=", Cmp::Ge),
+        ("<", Cmp::Lt),
+        (">", Cmp::Gt),
+        ("==", Cmp::Eq),
+        ("=", Cmp::Eq),
+    ];
+    FIELDS.iter().find_map(|(name, field)| {
+        let rest = tok.strip_prefix(name)?;
+        OPS.iter()
+            .find_map(|(op, cmp)| rest.strip_prefix(op).map(|r| (*field, *cmp, r)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::decode;
+    use serde_json::json;
+
+    fn offer(v: serde_json::Value) -> Offer {
+        let mut o: Offer = decode(v).unwrap();
+        if o.gpu_display.is_empty() {
+            o.gpu_display = "H100 SXM 80GB".into();
+        }
+        o
+    }
+
+    fn h100() -> Offer {
+        offer(json!({"gpuType": "H100_80G", "provider": "voltage-park", "gpuCount": 8,
+            "price": 20.0, "gpu_memory": 80, "instanceType": "CLUSTER",
+            "clusters": ["us-central-1"]}))
+    }
+
+    #[test]
+    fn parses_every_term_of_the_language() {
+        let f = OfferFilter::parse(
+            "h100 gpu:h100 provider:voltage-park type:spot region:us count>=8 vram>=80 price<3 gpuprice<2",
+        );
+        assert_eq!(f.words, vec!["h100"]);
+        assert_eq!(f.gpu, vec!["h100"]);
+        assert_eq!(f.provider, vec!["voltage-park"]);
+        assert_eq!(f.instance_type, vec!["spot"]);
+        assert_eq!(f.region, vec!["us"]);
+        assert_eq!(
+            f.numeric,
+            vec![
+                (NumField::Count, Cmp::Ge, 8.0),
+                (NumField::Vram, Cmp::Ge, 80.0),
+                (NumField::Price, Cmp::Lt, 3.0),
+                (NumField::GpuPrice, Cmp::Lt, 2.0),
+            ]
+        );
+        assert!(f.errors.is_empty());
+        assert_eq!(f.search_text().as_deref(), Some("h100"));
+    }
+
+    #[test]
+    fn bad_terms_are_reported_not_dropped_silently() {
+        let f = OfferFilter::parse("color:red price<abc");
+        assert_eq!(f.errors.len(), 2);
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn matching_applies_each_term() {
+        let o = h100();
+        for (q, want) in [
+            ("", true),
+            ("h100", true),
+            ("H100 voltage", true),
+            ("a100", false),
+            ("gpu:h100", true),
+            ("gpu:h100_80g", true),
+            ("provider:voltage", true),
+            ("provider:sesterce", false),
+            ("provider:sesterce provider:voltage", true),
+            ("type:cluster", true),
+            ("type:spot", false),
+            ("region:us", true),
+            ("region:fin", false),
+            ("count>=8", true),
+            ("count>8", false),
+            ("vram>=80", true),
+            ("price<20", false),
+            ("price<=20", true),
+            ("gpuprice<2.6", true),
+            ("gpuprice<2.4", false),
+        ] {
+            assert_eq!(OfferFilter::parse(q).matches(&o), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn unknown_vram_never_passes_a_vram_bound() {
+        let o = offer(json!({"gpuCount": 1, "price": 1.0}));
+        assert!(!OfferFilter::parse("vram>=1").matches(&o));
+        assert!(OfferFilter::parse("count=1").matches(&o));
+    }
+}
