@@ -17,7 +17,7 @@ impl ApiKey {
     pub fn mask(&self) -> String {
         let k: Vec<char> = self.expose().chars().collect();
         if k.len() <= 8 {
-            return "…".repeat(1);
+            return "…".to_string();
         }
         let head: String = k[..4].iter().collect();
         let tail: String = k[k.len() - 4..].iter().collect();

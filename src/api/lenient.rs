@@ -95,7 +95,9 @@ pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
                 .ok()
                 .or_else(|| {
                     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-                        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
+                        .or_else(|_| {
+                            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+                        })
                         .ok()
                         .map(|n| n.and_utc())
                 })
@@ -128,8 +130,6 @@ mod tests {
         b: bool,
         #[serde(default, deserialize_with = "string_list")]
         l: Vec<String>,
-        #[serde(default, deserialize_with = "opt_time")]
-        t: Option<DateTime<Utc>>,
     }
 
     #[test]

@@ -57,7 +57,9 @@ impl OfferFilter {
             if let Some((field, cmp, rest)) = split_numeric(&lower) {
                 match rest.trim_start_matches('$').parse::<f64>() {
                     Ok(v) if v.is_finite() => f.numeric.push((field, cmp, v)),
-                    _ => f.errors.push(format!("`{tok}`: not a number after the comparison")),
+                    _ => f
+                        .errors
+                        .push(format!("`{tok}`: not a number after the comparison")),
                 }
                 continue;
             }
@@ -137,9 +139,11 @@ impl OfferFilter {
         }
         if !self.instance_type.is_empty() {
             let t = o.instance_type.as_str().to_lowercase();
-            if !self.instance_type.iter().any(|v| {
-                InstanceType::parse(v) == o.instance_type || t.starts_with(v.as_str())
-            }) {
+            if !self
+                .instance_type
+                .iter()
+                .any(|v| InstanceType::parse(v) == o.instance_type || t.starts_with(v.as_str()))
+            {
                 return false;
             }
         }
@@ -206,9 +210,11 @@ mod tests {
     }
 
     fn h100() -> Offer {
-        offer(json!({"gpuType": "H100_80G", "provider": "voltage-park", "gpuCount": 8,
+        offer(
+            json!({"gpuType": "H100_80G", "provider": "voltage-park", "gpuCount": 8,
             "price": 20.0, "gpu_memory": 80, "instanceType": "CLUSTER",
-            "clusters": ["us-central-1"]}))
+            "clusters": ["us-central-1"]}),
+        )
     }
 
     #[test]

@@ -35,3 +35,16 @@ impl Pane {
         Pane::ALL.into_iter().find(|p| p.cli_name() == s)
     }
 }
+
+pub mod action;
+pub mod filter;
+pub mod keymap;
+pub mod modal;
+pub mod offers;
+pub mod state;
+pub mod text;
+pub mod update;
+
+pub use action::{Action, Command};
+pub use state::AppState;
+pub use update::update;

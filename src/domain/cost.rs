@@ -63,6 +63,34 @@ pub fn burn_rate<'a>(
     d + v
 }
 
+/// Money spent since UTC midnight by the deployments in view: each one's hourly rate times
+/// the part of its run that falls inside today.
+pub fn spent_today<'a>(
+    deployments: impl IntoIterator<Item = &'a Deployment>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> f64 {
+    let midnight = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|m| m.and_utc())
+        .unwrap_or(now);
+    deployments
+        .into_iter()
+        .filter_map(|d| {
+            let rate = d.hourly_rate?;
+            let start = d.since()?.max(midnight);
+            let end = if d.status.is_terminal() {
+                d.stopped_at.unwrap_or(now)
+            } else {
+                now
+            }
+            .min(now);
+            let secs = (end - start).num_seconds();
+            (secs > 0).then(|| rate * secs as f64 / 3600.0)
+        })
+        .sum()
+}
+
 /// Hours the balance lasts at `per_hour`; `None` when nothing is spending.
 pub fn runway_hours(balance: f64, per_hour: f64) -> Option<f64> {
     (per_hour > 1e-9).then(|| (balance.max(0.0)) / per_hour)
@@ -79,12 +107,16 @@ pub fn usd(v: f64) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
     }
-    format!("{}${grouped}.{:02}", if neg { "-" } else { "" }, cents % 100)
+    format!(
+        "{}${grouped}.{:02}",
+        if neg { "-" } else { "" },
+        cents % 100
+    )
 }
 
 /// "3d 4h", "2h 05m", "7m 12s", "45s".
@@ -132,13 +164,34 @@ mod tests {
         .into_iter()
         .map(|v| decode(v).unwrap())
         .collect();
-        let vs: Vec<Volume> = [json!({"status": "available", "sizeInGb": 100, "hourlyRatePerGb": 0.001})]
-            .into_iter()
-            .map(|v| decode(v).unwrap())
-            .collect();
+        let vs: Vec<Volume> =
+            [json!({"status": "available", "sizeInGb": 100, "hourlyRatePerGb": 0.001})]
+                .into_iter()
+                .map(|v| decode(v).unwrap())
+                .collect();
         assert!((burn_rate(&ds, &vs) - 3.1).abs() < 1e-9);
         assert_eq!(runway_hours(31.0, 3.1).map(|h| h.round()), Some(10.0));
         assert_eq!(runway_hours(31.0, 0.0), None);
+    }
+
+    #[test]
+    fn spend_today_counts_only_today() {
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
+        let ds: Vec<Deployment> = [
+            // started yesterday 22:00, still running: 6 h today
+            json!({"status": "running", "hourlyRate": 2.0, "startedAt": "2026-11-27T22:00:00Z"}),
+            // ran 01:00-02:00 today
+            json!({"status": "terminated", "hourlyRate": 1.0, "startedAt": "2026-11-28T01:00:00Z",
+                   "stoppedAt": "2026-11-28T02:00:00Z"}),
+            // ended yesterday
+            json!({"status": "terminated", "hourlyRate": 5.0, "startedAt": "2026-11-27T01:00:00Z",
+                   "stoppedAt": "2026-11-27T02:00:00Z"}),
+        ]
+        .into_iter()
+        .map(|v| decode(v).unwrap())
+        .collect();
+        assert!((spent_today(&ds, now) - 13.0).abs() < 1e-9);
     }
 
     #[test]

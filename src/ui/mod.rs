@@ -1,1 +1,36 @@
-//! placeholder module, filled in by its issue
+//! Drawing: a pure function of `AppState`. One file per pane and per overlay.
+
+pub mod account;
+pub mod chrome;
+pub mod deployments;
+pub mod keys;
+pub mod layout;
+pub mod offers;
+pub mod overlays;
+pub mod svg;
+pub mod theme;
+pub mod volumes;
+pub mod widgets;
+
+use ratatui::Frame;
+
+use crate::app::{AppState, Pane};
+pub use theme::Theme;
+
+/// Draw one frame of the whole dashboard.
+pub fn draw(f: &mut Frame, state: &AppState, theme: &Theme) {
+    let a = layout::areas(f.area());
+    chrome::tabs(f, a.tabs, state, theme);
+    match state.pane {
+        Pane::Offers => offers::draw(f, a.body, state, theme),
+        Pane::Deployments => deployments::draw(f, a.body, state, theme),
+        Pane::Volumes => volumes::draw(f, a.body, state, theme),
+        Pane::Keys => keys::draw(f, a.body, state, theme),
+        Pane::Account => account::draw(f, a.body, state, theme),
+    }
+    chrome::status(f, a.status, state, theme);
+    chrome::footer(f, a.footer, state, theme);
+    if let Some(modal) = &state.modal {
+        overlays::draw(f, f.area(), modal, theme);
+    }
+}

@@ -1,0 +1,33 @@
+//! Overlays that take keys before the panes: help, details, the key prompt.
+
+use tui_input::Input;
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    /// The `?` overlay, drawn from the key table.
+    Help { scroll: u16 },
+    /// Every field of one object (its raw JSON), scrollable.
+    Details {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
+    /// Masked entry of the API key; saved with the credentials module on Enter.
+    KeyPrompt {
+        input: Input,
+        reason: String,
+        error: Option<String>,
+    },
+}
+
+impl Modal {
+    /// Details of an object: a title and its raw JSON, pretty-printed.
+    pub fn details(title: impl Into<String>, raw: &serde_json::Value) -> Modal {
+        let text = serde_json::to_string_pretty(raw).unwrap_or_else(|_| raw.to_string());
+        Modal::Details {
+            title: title.into(),
+            lines: text.lines().map(str::to_owned).collect(),
+            scroll: 0,
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! `AppState`: everything the dashboard knows. Only the reducer writes it; the UI reads it.
+
+use chrono::{DateTime, Utc};
+use tui_input::Input;
+
+use super::Pane;
+use super::filter::OfferFilter;
+use super::modal::Modal;
+use crate::api::{
+    Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
+};
+
+/// Facts about this session that do not change while it runs (except the key).
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub demo: bool,
+    pub read_only: bool,
+    /// "app.spheron.ai", or "127.0.0.1:PORT".
+    pub host: String,
+    /// `sai_…9f2c`, when a key is loaded.
+    pub key_mask: Option<String>,
+    pub poll_interval_secs: u64,
+}
+
+impl Session {
+    pub fn has_key(&self) -> bool {
+        self.key_mask.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OfferSort {
+    #[default]
+    Price,
+    GpuPrice,
+    GpuCount,
+    Vram,
+    Provider,
+}
+
+impl OfferSort {
+    pub const ALL: [OfferSort; 5] = [
+        OfferSort::Price,
+        OfferSort::GpuPrice,
+        OfferSort::GpuCount,
+        OfferSort::Vram,
+        OfferSort::Provider,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            OfferSort::Price => "$/h",
+            OfferSort::GpuPrice => "$/GPU·h",
+            OfferSort::GpuCount => "GPUs",
+            OfferSort::Vram => "VRAM",
+            OfferSort::Provider => "provider",
+        }
+    }
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+/// A table's cursor. `offset` is derived at render time from `selected` and the viewport.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OffersView {
+    /// Every offer of every loaded page, flattened (one row per offer).
+    pub all: Vec<Offer>,
+    /// Indices into `all` that pass the filter and type, in sort order. Recomputed on change.
+    pub visible: Vec<usize>,
+    pub cursor: Cursor,
+    pub filter_input: Input,
+    pub filter: OfferFilter,
+    pub editing_filter: bool,
+    /// The `search` last sent to the API.
+    pub search_sent: Option<String>,
+    pub instance_type: Option<InstanceType>,
+    pub sort: OfferSort,
+    pub descending: bool,
+    /// Bumped on every new query, so answers to an old query are dropped.
+    pub seq: u64,
+    pub pages_loaded: u64,
+    pub total_pages: u64,
+    pub total_groups: u64,
+    pub loading: bool,
+    pub loaded_once: bool,
+    pub error: Option<String>,
+}
+
+impl OffersView {
+    pub fn selected(&self) -> Option<&Offer> {
+        self.visible
+            .get(self.cursor.selected)
+            .and_then(|&i| self.all.get(i))
+    }
+}
+
+/// A list whose selection follows the id of the selected item across refreshes.
+#[derive(Debug, Clone)]
+pub struct ListView<T> {
+    pub items: Vec<T>,
+    pub selected_id: Option<String>,
+    pub cursor: Cursor,
+    pub loading: bool,
+    pub loaded_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+impl<T> Default for ListView<T> {
+    fn default() -> Self {
+        ListView {
+            items: Vec::new(),
+            selected_id: None,
+            cursor: Cursor::default(),
+            loading: false,
+            loaded_at: None,
+            error: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountView {
+    pub balance: Option<Balance>,
+    pub teams: Vec<Team>,
+    pub balance_at: Option<DateTime<Utc>>,
+    pub cursor: Cursor,
+    pub loading: bool,
+    pub error: Option<String>,
+}
+
+/// When each poll is next due and whether one is in flight. The reducer owns this schedule, so
+/// request pacing is a pure function of the Actions it is fed (and tests can move time).
+#[derive(Debug, Clone, Default)]
+pub struct Schedule {
+    pub deployments_due: Option<DateTime<Utc>>,
+    pub deployments_last: Option<DateTime<Utc>>,
+    pub deployments_in_flight: bool,
+    pub balance_due: Option<DateTime<Utc>>,
+    pub balance_in_flight: bool,
+    pub volumes_due: Option<DateTime<Utc>>,
+    pub volumes_in_flight: bool,
+    pub keys_in_flight: bool,
+    pub teams_in_flight: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashKind {
+    Info,
+    Success,
+    Warning,
+}
+
+/// A message shown in the status bar until `until`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub kind: FlashKind,
+    pub until: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    pub last_error: Option<String>,
+    pub flash: Option<Flash>,
+    pub rate: RateStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub now: DateTime<Utc>,
+    pub started: bool,
+    pub pane: Pane,
+    pub session: Session,
+    pub offers: OffersView,
+    pub deployments: ListView<Deployment>,
+    pub deployment_filter: DeploymentFilter,
+    pub volumes: ListView<Volume>,
+    pub keys: ListView<SshKey>,
+    pub account: AccountView,
+    pub modal: Option<Modal>,
+    pub status: Status,
+    pub schedule: Schedule,
+    /// Terminal size, for mouse hit-testing with the same layout the UI draws.
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(session: Session, now: DateTime<Utc>) -> Self {
+        AppState {
+            now,
+            started: false,
+            pane: Pane::Offers,
+            session,
+            offers: OffersView::default(),
+            deployments: ListView::default(),
+            deployment_filter: DeploymentFilter::Active,
+            volumes: ListView::default(),
+            keys: ListView::default(),
+            account: AccountView::default(),
+            modal: None,
+            status: Status::default(),
+            schedule: Schedule::default(),
+            size: (120, 40),
+            quit: false,
+        }
+    }
+
+    /// Deployments shown under the current `f` filter, in list order.
+    pub fn visible_deployments(&self) -> Vec<&Deployment> {
+        self.deployments
+            .items
+            .iter()
+            .filter(|d| match self.deployment_filter {
+                DeploymentFilter::Active => d.status.is_active(),
+                DeploymentFilter::Inactive => !d.status.is_active(),
+                DeploymentFilter::All => true,
+            })
+            .collect()
+    }
+
+    pub fn selected_deployment(&self) -> Option<&Deployment> {
+        self.visible_deployments()
+            .get(self.deployments.cursor.selected)
+            .copied()
+    }
+
+    pub fn current_team_id(&self) -> Option<&str> {
+        self.account
+            .balance
+            .as_ref()
+            .and_then(|b| b.current())
+            .map(|t| t.team_id.as_str())
+            .or_else(|| {
+                self.account
+                    .teams
+                    .iter()
+                    .find(|t| t.is_default)
+                    .or(self.account.teams.first())
+                    .map(|t| t.id.as_str())
+            })
+    }
+}

@@ -1,0 +1,146 @@
+//! The Account pane: balance, burn rate, spend today, runway, and the teams.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row};
+
+use super::layout;
+use super::theme::Theme;
+use super::widgets::{self, TableSpec};
+use crate::app::{AppState, Pane};
+use crate::domain::cost::{burn_rate, runway_hours, spent_today, usd};
+
+/// Runway under this many hours is shown as a warning.
+pub const RUNWAY_WARN_HOURS: f64 = 24.0;
+
+const HEADER: [&str; 4] = ["Team", "Balance", "Role", "Current"];
+const WIDTHS: [Constraint; 4] = [
+    Constraint::Min(24),
+    Constraint::Length(14),
+    Constraint::Length(10),
+    Constraint::Length(8),
+];
+
+pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let top = layout::lines_above_table(Pane::Account).min(area.height);
+    let summary = Rect::new(area.x, area.y, area.width, top);
+    f.render_widget(Paragraph::new(summary_lines(state, theme)), summary);
+
+    let teams = state
+        .account
+        .balance
+        .as_ref()
+        .map(|b| b.teams.as_slice())
+        .unwrap_or(&[]);
+    let currency = state
+        .account
+        .balance
+        .as_ref()
+        .map_or("USD", |b| b.currency.as_str());
+    let empty = if !state.session.has_key() {
+        "No API key: press r to enter one."
+    } else if let Some(e) = &state.account.error {
+        e.as_str()
+    } else {
+        "Loading balance…"
+    };
+    widgets::table(
+        f,
+        layout::table_block(area, Pane::Account),
+        theme,
+        TableSpec {
+            title: Line::from(vec![
+                Span::styled(" Teams ", theme.title()),
+                Span::raw(format!("{} · {currency} ", teams.len())),
+            ]),
+            header: &HEADER,
+            widths: &WIDTHS,
+            len: teams.len(),
+            selected: state.account.cursor.selected,
+            empty,
+        },
+        |i| {
+            let t = &teams[i];
+            Row::new(vec![
+                Cell::from(t.team_name.as_str()),
+                Cell::from(usd(t.balance)),
+                Cell::from(t.role.as_deref().unwrap_or("–")),
+                Cell::from(if t.is_current_team { "●" } else { "" }),
+            ])
+        },
+    );
+}
+
+fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
+    let label = |s: &'a str| Span::styled(format!("{s:<18}"), theme.dim());
+    let current = state.account.balance.as_ref().and_then(|b| b.current());
+    let burn = burn_rate(&state.deployments.items, &state.volumes.items);
+    let running = state
+        .deployments
+        .items
+        .iter()
+        .filter(|d| d.status.is_active())
+        .count();
+    let mut lines = vec![Line::from(vec![
+        label(" Current team"),
+        Span::styled(
+            current.map_or("–".to_string(), |t| t.team_name.clone()),
+            theme.title(),
+        ),
+    ])];
+    lines.push(Line::from(vec![
+        label(" Balance"),
+        Span::styled(
+            current.map_or("–".to_string(), |t| usd(t.balance)),
+            theme.price(),
+        ),
+        Span::styled(
+            state.account.balance_at.map_or(String::new(), |at| {
+                format!("  (live, {}s ago)", (state.now - at).num_seconds().max(0))
+            }),
+            theme.dim(),
+        ),
+    ]));
+    lines.push(Line::from(vec![
+        label(" Burn rate"),
+        Span::raw(format!("{}/h", usd(burn))),
+        Span::styled(
+            format!(
+                "  ({running} active deployment{}, {} volume{})",
+                if running == 1 { "" } else { "s" },
+                state.volumes.items.len(),
+                if state.volumes.items.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            ),
+            theme.dim(),
+        ),
+    ]));
+    lines.push(Line::from(vec![
+        label(" Spent today"),
+        Span::raw(usd(spent_today(&state.deployments.items, state.now))),
+        Span::styled("  (UTC day, deployments in view)", theme.dim()),
+    ]));
+    let runway = current.and_then(|t| runway_hours(t.balance, burn));
+    let runway_span = match (current, runway) {
+        (None, _) => Span::raw("–"),
+        (Some(_), None) => Span::styled("nothing is spending", theme.dim()),
+        (Some(_), Some(h)) => {
+            let text = if h >= 48.0 {
+                format!("balance lasts ~{:.0} days at this rate", h / 24.0)
+            } else {
+                format!("balance lasts ~{h:.1} h at this rate")
+            };
+            if h < RUNWAY_WARN_HOURS {
+                Span::styled(format!("{text} — add credit soon"), theme.error())
+            } else {
+                Span::styled(text, theme.ok())
+            }
+        }
+    };
+    lines.push(Line::from(vec![label(" Runway"), runway_span]));
+    lines
+}

@@ -1,0 +1,93 @@
+//! Around the panes: the tab bar, the status bar and the footer of key hints.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::layout;
+use super::theme::Theme;
+use crate::app::state::FlashKind;
+use crate::app::{AppState, keymap};
+
+pub fn tabs(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let mut spans = Vec::new();
+    for (pane, title) in layout::tab_titles() {
+        let style = if pane == state.pane {
+            theme.tab_active()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(title, style));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let s = &state.session;
+    let mut spans = Vec::new();
+    if s.demo {
+        spans.push(Span::styled(" DEMO ", theme.demo_badge()));
+        spans.push(Span::styled(" nothing is spent ", theme.dim()));
+    } else {
+        spans.push(Span::styled(format!(" {} ", s.host), theme.title()));
+    }
+    if s.read_only {
+        spans.push(Span::styled(" READ-ONLY ", theme.warn()));
+    }
+    spans.push(Span::raw(" key "));
+    spans.push(match &s.key_mask {
+        Some(m) => Span::raw(m.clone()),
+        None => Span::styled("none", theme.warn()),
+    });
+    let r = &state.status.rate;
+    if let (Some(rem), Some(lim)) = (r.remaining, r.limit) {
+        let style = if f64::from(rem) < f64::from(lim) * 0.2 {
+            theme.warn()
+        } else {
+            theme.dim()
+        };
+        let reset = r
+            .reset_in
+            .map_or(String::new(), |d| format!(", resets {}s", d.as_secs()));
+        spans.push(Span::styled(format!(" · budget {rem}/{lim}{reset}"), style));
+    }
+    if let Some(b) = r.blocked_for {
+        spans.push(Span::styled(
+            format!(" · rate limited: waiting {}s", b.as_secs()),
+            theme.error(),
+        ));
+    }
+    if let Some(at) = state.deployments.loaded_at {
+        spans.push(Span::styled(
+            format!(
+                " · refreshed {}s ago",
+                (state.now - at).num_seconds().max(0)
+            ),
+            theme.dim(),
+        ));
+    }
+    if let Some(flash) = &state.status.flash {
+        let style = match flash.kind {
+            FlashKind::Info => theme.text(),
+            FlashKind::Success => theme.ok(),
+            FlashKind::Warning => theme.warn(),
+        };
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(flash.text.clone(), style));
+    } else if let Some(e) = &state.status.last_error {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(e.clone(), theme.error()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let mut spans = vec![Span::raw(" ")];
+    for (key, hint) in keymap::footer(state.pane) {
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::styled(format!(" {hint}  "), theme.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,91 @@
+//! The Deployments pane: live status, uptime and spend of every instance.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::layout;
+use super::theme::Theme;
+use super::widgets::{self, TableSpec};
+use crate::api::{Deployment, DeploymentFilter};
+use crate::app::{AppState, Pane};
+use crate::domain::cost::{duration_short, usd};
+
+const HEADER: [&str; 10] = [
+    "Name", "GPU", "Provider", "Region", "Type", "Status", "IP", "Uptime", "$/h", "Spent",
+];
+const WIDTHS: [Constraint; 10] = [
+    Constraint::Min(14),
+    Constraint::Length(14),
+    Constraint::Length(13),
+    Constraint::Min(10),
+    Constraint::Length(9),
+    Constraint::Length(19),
+    Constraint::Length(15),
+    Constraint::Length(8),
+    Constraint::Length(7),
+    Constraint::Length(9),
+];
+
+pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let visible = state.visible_deployments();
+    let filter = match state.deployment_filter {
+        DeploymentFilter::Active => "active",
+        DeploymentFilter::Inactive => "inactive",
+        DeploymentFilter::All => "all",
+    };
+    let mut title = vec![
+        Span::styled(" Deployments ", theme.title()),
+        Span::raw(format!("{filter} · {} ", visible.len())),
+    ];
+    if let Some(at) = state.deployments.loaded_at {
+        let age = (state.now - at).num_seconds().max(0);
+        title.push(Span::styled(format!("· updated {age}s ago "), theme.dim()));
+    }
+    if state.deployments.loading {
+        title.push(Span::styled("· refreshing… ", theme.warn()));
+    }
+    let empty = if !state.session.has_key() {
+        "No API key: press r to enter one."
+    } else if let Some(e) = &state.deployments.error {
+        e.as_str()
+    } else if state.deployments.loaded_at.is_none() {
+        "Loading deployments…"
+    } else {
+        "Nothing here. Deploy an offer from the Offers pane (1, then d), or press f to see inactive ones."
+    };
+    widgets::table(
+        f,
+        layout::table_block(area, Pane::Deployments),
+        theme,
+        TableSpec {
+            title: Line::from(title),
+            header: &HEADER,
+            widths: &WIDTHS,
+            len: visible.len(),
+            selected: state.deployments.cursor.selected,
+            empty,
+        },
+        |i| row(visible[i], state, theme),
+    );
+}
+
+fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
+    let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
+    let uptime = d.uptime_secs(state.now).map_or("–".into(), duration_short);
+    let spent = d.spent(state.now).map_or("–".into(), usd);
+    let rate = d.hourly_rate.map_or("–".into(), usd);
+    Row::new(vec![
+        Cell::from(d.name.as_str()),
+        Cell::from(gpu),
+        Cell::from(d.provider.as_str()),
+        Cell::from(d.region.as_str()),
+        Cell::from(d.instance_type.as_str()),
+        Cell::from(Span::styled(d.status.as_str(), theme.status(&d.status))),
+        Cell::from(d.ip_address.as_deref().unwrap_or("–")),
+        Cell::from(uptime),
+        Cell::from(rate),
+        Cell::from(spent),
+    ])
+}
