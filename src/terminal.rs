@@ -1,5 +1,109 @@
-//! Terminal setup and restore (raw mode, alternate screen, mouse). (Being built: issue 4.)
+//! Terminal setup and restore: raw mode, alternate screen, mouse. Restored on quit, on error
+//! (the guard's `Drop`), on panic (the hook calls [`restore`]) and around an SSH session.
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// Whether the dashboard currently owns the terminal.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Owns the terminal while the dashboard runs; restores it when dropped.
+pub struct TerminalGuard {
+    pub terminal: Term,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<Self> {
+        take_over()?;
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(TerminalGuard { terminal })
+    }
+
+    /// Give the terminal back (for an SSH session); call [`TerminalGuard::resume`] after.
+    pub fn suspend(&mut self) {
+        restore();
+    }
+
+    pub fn resume(&mut self) -> io::Result<()> {
+        take_over()?;
+        self.terminal.clear()
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn take_over() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        cursor::Hide
+    )
+}
 
 /// Put the terminal back the way the user had it. Safe to call more than once, and from the
-/// panic hook.
-pub fn restore() {}
+/// panic hook; does nothing when the dashboard never took the terminal.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+        let _ = disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+/// OSC 52: ask the terminal to put `text` on the clipboard. Works over SSH and in tmux (with
+/// `set-clipboard on`).
+pub fn osc52_sequence(text: &str) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    format!("\x1b]52;c;{b64}\x07")
+}
+
+pub fn copy_to_clipboard(text: &str) -> io::Result<()> {
+    let mut out = io::stdout();
+    out.write_all(osc52_sequence(text).as_bytes())?;
+    out.flush()
+}
+
+pub fn bell() -> io::Result<()> {
+    let mut out = io::stdout();
+    out.write_all(b"\x07")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_encodes_the_text() {
+        assert_eq!(
+            osc52_sequence("ssh ubuntu@1.2.3.4"),
+            "\x1b]52;c;c3NoIHVidW50dUAxLjIuMy40\x07"
+        );
+    }
+
+    #[test]
+    fn restore_without_take_over_is_a_no_op() {
+        restore();
+        restore();
+        assert!(!ACTIVE.load(Ordering::SeqCst));
+    }
+}

@@ -640,9 +640,9 @@ fn on_modal_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
                     state.modal = None;
                     state.status.last_error = None;
                     // Everything loaded with the old (or no) key is stale: load again.
-                    state.schedule.deployments_due = None;
-                    state.schedule.deployments_last = None;
-                    state.schedule.volumes_due = None;
+                    // Answers to requests sent with the old key may still come; the new key
+                    // gets its own requests.
+                    state.schedule = Default::default();
                     state.keys.loaded_at = None;
                     let mut cmds = vec![Command::UseKey(key), fetch_offers(state, true)];
                     cmds.extend(account_loads(state));

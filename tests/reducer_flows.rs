@@ -1,0 +1,520 @@
+//! Reducer flows: feed Actions, assert state and the Commands returned. No terminal, no network.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use serde_json::{Value, json};
+use spheron_tui::api::{
+    ApiError, Deployment, DeploymentStatus, InstanceType, OffersPage, RateStatus, decode,
+};
+use spheron_tui::app::modal::Modal;
+use spheron_tui::app::state::{OfferSort, Session};
+use spheron_tui::app::{Action, AppState, Command, Pane, update};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+}
+
+fn session(with_key: bool) -> Session {
+    Session {
+        demo: true,
+        read_only: false,
+        host: "127.0.0.1:1".into(),
+        key_mask: with_key.then(|| "sai_…demo".to_string()),
+        poll_interval_secs: 20,
+    }
+}
+
+fn started(with_key: bool) -> (AppState, Vec<Command>) {
+    let mut s = AppState::new(session(with_key), t0());
+    s.size = (120, 40);
+    let cmds = update(&mut s, Action::Start(t0()));
+    (s, cmds)
+}
+
+fn key(s: &mut AppState, code: KeyCode) -> Vec<Command> {
+    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn chr(s: &mut AppState, c: char) -> Vec<Command> {
+    key(s, KeyCode::Char(c))
+}
+
+fn type_text(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        chr(s, c);
+    }
+}
+
+fn offer(gpu: &str, provider: &str, id: &str, count: u32, price: f64, ty: &str) -> Value {
+    json!({"provider": provider, "offerId": id, "gpuCount": count, "price": price,
+           "instanceType": ty, "gpu_memory": 80, "clusters": ["us-east-1"],
+           "os_options": ["ubuntu-22.04"], "available": true, "gpuType": gpu})
+}
+
+fn page(offers: Vec<Value>, page: u64, total_pages: u64) -> OffersPage {
+    OffersPage::decode(json!({
+        "data": [{"gpuType": "MIXED", "displayName": "Mixed", "offers": offers}],
+        "total": 3, "page": page, "limit": 50, "totalPages": total_pages
+    }))
+    .unwrap()
+}
+
+fn offers_loaded(s: &mut AppState, p: OffersPage, page_no: u32) -> Vec<Command> {
+    let seq = s.offers.seq;
+    update(
+        s,
+        Action::OffersLoaded {
+            seq,
+            page: page_no,
+            result: Ok(p),
+        },
+    )
+}
+
+fn deployment(id: &str, name: &str, status: &str) -> Deployment {
+    decode(
+        json!({"id": id, "name": name, "status": status, "gpuType": "H100", "gpuCount": 1,
+                  "hourlyRate": 2.0, "ipAddress": "10.0.0.5", "user": "ubuntu", "sshPort": 2222,
+                  "startedAt": "2026-11-28T11:00:00Z"}),
+    )
+    .unwrap()
+}
+
+fn fetches_deployments(cmds: &[Command]) -> bool {
+    cmds.iter()
+        .any(|c| matches!(c, Command::FetchDeployments { .. }))
+}
+
+fn visible_ids(s: &AppState) -> Vec<String> {
+    s.offers
+        .visible
+        .iter()
+        .map(|&i| s.offers.all[i].offer_id.clone())
+        .collect()
+}
+
+#[test]
+fn start_without_a_key_loads_only_public_offers() {
+    let (_, cmds) = started(false);
+    assert_eq!(cmds.len(), 1);
+    assert!(matches!(&cmds[0], Command::FetchOffers { page: 1, .. }));
+}
+
+#[test]
+fn start_with_a_key_loads_account_and_one_deployments_request() {
+    let (_, cmds) = started(true);
+    assert!(cmds.iter().any(|c| matches!(c, Command::FetchTeams)));
+    assert!(cmds.iter().any(|c| matches!(c, Command::FetchBalance)));
+    assert!(cmds.iter().any(|c| matches!(c, Command::FetchVolumes)));
+    let n = cmds
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Command::FetchDeployments {
+                    status: Some("active")
+                }
+            )
+        })
+        .count();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn offers_page_through_every_page_and_drop_stale_answers() {
+    let (mut s, _) = started(false);
+    let cmds = offers_loaded(
+        &mut s,
+        page(vec![offer("H100", "a", "o1", 1, 2.0, "SPOT")], 1, 2),
+        1,
+    );
+    assert!(matches!(&cmds[..], [Command::FetchOffers { page: 2, .. }]));
+    assert!(s.offers.loading);
+    let cmds = offers_loaded(
+        &mut s,
+        page(vec![offer("A100", "b", "o2", 1, 1.0, "SPOT")], 2, 2),
+        2,
+    );
+    assert!(cmds.is_empty());
+    assert!(!s.offers.loading);
+    assert_eq!(s.offers.all.len(), 2);
+
+    // An answer to an older query is dropped.
+    let stale = s.offers.seq - 1;
+    update(
+        &mut s,
+        Action::OffersLoaded {
+            seq: stale,
+            page: 1,
+            result: Ok(page(vec![], 1, 1)),
+        },
+    );
+    assert_eq!(s.offers.all.len(), 2);
+}
+
+#[test]
+fn filter_applies_locally_while_typing_and_searches_on_enter() {
+    let (mut s, _) = started(false);
+    offers_loaded(
+        &mut s,
+        page(
+            vec![
+                offer("H100", "voltage-park", "o1", 8, 20.0, "CLUSTER"),
+                offer("A100", "sesterce", "o2", 1, 1.5, "SPOT"),
+                offer("H100", "spheron-ai", "o3", 1, 2.5, "DEDICATED"),
+            ],
+            1,
+            1,
+        ),
+        1,
+    );
+    assert_eq!(s.offers.visible.len(), 3);
+    assert!(chr(&mut s, '/').is_empty());
+    type_text(&mut s, "h100 price<3");
+    assert_eq!(visible_ids(&s), vec!["o3"]);
+    let cmds = key(&mut s, KeyCode::Enter);
+    match &cmds[..] {
+        [Command::FetchOffers { query, page: 1, .. }] => {
+            assert_eq!(query.search.as_deref(), Some("h100"));
+        }
+        other => panic!("expected one search, got {other:?}"),
+    }
+    assert!(!s.offers.editing_filter);
+    // Esc clears the filter and the search.
+    let cmds = key(&mut s, KeyCode::Esc);
+    assert!(matches!(&cmds[..], [Command::FetchOffers { query, .. }] if query.search.is_none()));
+    assert_eq!(s.offers.visible.len(), 3);
+}
+
+#[test]
+fn keys_typed_into_the_filter_do_not_trigger_bindings() {
+    let (mut s, _) = started(true);
+    chr(&mut s, '/');
+    let cmds: Vec<Command> = "q2t".chars().flat_map(|c| chr(&mut s, c)).collect();
+    assert!(cmds.is_empty());
+    assert!(!s.quit);
+    assert_eq!(s.pane, Pane::Offers);
+    assert_eq!(s.offers.filter_input.value(), "q2t");
+}
+
+#[test]
+fn sort_cycles_reverses_and_keeps_the_selected_offer() {
+    let (mut s, _) = started(false);
+    offers_loaded(
+        &mut s,
+        page(
+            vec![
+                offer("H100", "c", "big", 8, 20.0, "CLUSTER"),
+                offer("A100", "a", "cheap", 1, 1.0, "SPOT"),
+                offer("L40S", "b", "mid", 2, 3.0, "DEDICATED"),
+            ],
+            1,
+            1,
+        ),
+        1,
+    );
+    assert_eq!(s.offers.sort, OfferSort::Price);
+    assert_eq!(visible_ids(&s), vec!["cheap", "mid", "big"]);
+    chr(&mut s, 'j');
+    assert_eq!(s.offers.selected().unwrap().offer_id, "mid");
+    chr(&mut s, 'S');
+    assert_eq!(visible_ids(&s), vec!["big", "mid", "cheap"]);
+    assert_eq!(s.offers.selected().unwrap().offer_id, "mid");
+    chr(&mut s, 's'); // $/GPU·h, still descending
+    assert_eq!(s.offers.sort, OfferSort::GpuPrice);
+    assert_eq!(visible_ids(&s), vec!["big", "mid", "cheap"]);
+    chr(&mut s, 's'); // GPU count
+    chr(&mut s, 'S');
+    assert_eq!(visible_ids(&s), vec!["cheap", "mid", "big"]);
+    assert_eq!(s.offers.selected().unwrap().offer_id, "mid");
+}
+
+#[test]
+fn instance_type_cycles_and_is_sent_and_applied_locally() {
+    let (mut s, _) = started(false);
+    offers_loaded(
+        &mut s,
+        page(
+            vec![
+                offer("H100", "a", "spot", 1, 1.0, "SPOT"),
+                offer("H100", "a", "ded", 1, 2.0, "DEDICATED"),
+            ],
+            1,
+            1,
+        ),
+        1,
+    );
+    let cmds = chr(&mut s, 't');
+    assert!(matches!(&cmds[..], [Command::FetchOffers { query, .. }]
+        if query.instance_type == Some(InstanceType::Spot)));
+    // Groups can hold offers of other types: filtered locally too.
+    assert_eq!(visible_ids(&s), vec!["spot"]);
+    chr(&mut s, 't');
+    assert_eq!(s.offers.instance_type, Some(InstanceType::Dedicated));
+    chr(&mut s, 't');
+    chr(&mut s, 't');
+    assert_eq!(s.offers.instance_type, None);
+}
+
+#[test]
+fn deployment_selection_follows_the_id_across_refreshes() {
+    let (mut s, _) = started(true);
+    chr(&mut s, '2');
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            deployment("d1", "alpha", "running"),
+            deployment("d2", "beta", "running"),
+            deployment("d3", "gamma", "deploying"),
+        ])),
+    );
+    chr(&mut s, 'j');
+    assert_eq!(s.selected_deployment().unwrap().id, "d2");
+    // The list comes back in another order, with one gone: the cursor stays on d2.
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            deployment("d3", "gamma", "running"),
+            deployment("d2", "beta", "running"),
+        ])),
+    );
+    assert_eq!(s.selected_deployment().unwrap().id, "d2");
+    assert_eq!(s.deployments.cursor.selected, 1);
+}
+
+#[test]
+fn f_cycles_active_inactive_all_locally_with_one_request() {
+    let (mut s, _) = started(true);
+    chr(&mut s, '2');
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            deployment("d1", "alpha", "running"),
+            deployment("d2", "old", "terminated"),
+        ])),
+    );
+    assert_eq!(s.visible_deployments().len(), 1);
+    let later = t0() + Duration::seconds(15);
+    update(&mut s, Action::Tick(later)); // nothing due yet (20 s interval)
+    let cmds = chr(&mut s, 'f');
+    assert!(matches!(
+        &cmds[..],
+        [Command::FetchDeployments { status: None }]
+    ));
+    // Inactive at once from what is known, then from the full list when it comes.
+    assert_eq!(s.visible_deployments()[0].id, "d2");
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            deployment("d1", "alpha", "running"),
+            deployment("d2", "old", "terminated"),
+        ])),
+    );
+    assert_eq!(s.visible_deployments()[0].id, "d2");
+    chr(&mut s, 'f');
+    assert_eq!(s.visible_deployments().len(), 2);
+}
+
+#[test]
+fn polls_respect_the_interval_and_the_ten_second_floor() {
+    let (mut s, cmds) = started(true);
+    assert!(fetches_deployments(&cmds));
+    // In flight: no second request however often the clock ticks.
+    for secs in 1..30 {
+        let c = update(&mut s, Action::Tick(t0() + Duration::seconds(secs)));
+        assert!(!fetches_deployments(&c), "duplicate at +{secs}s");
+    }
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    // Due 20 s after the request went out: at +30 s it is overdue, so it goes now.
+    let c = update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
+    assert!(fetches_deployments(&c));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    // `r` three seconds later is deferred to 10 s after the last request.
+    chr(&mut s, '2');
+    update(&mut s, Action::Tick(t0() + Duration::seconds(33)));
+    let c = chr(&mut s, 'r');
+    assert!(!fetches_deployments(&c));
+    let c = update(&mut s, Action::Tick(t0() + Duration::seconds(39)));
+    assert!(!fetches_deployments(&c));
+    let c = update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
+    assert!(fetches_deployments(&c));
+}
+
+#[test]
+fn poll_interval_never_goes_under_ten_seconds_and_stretches_when_budget_is_low() {
+    let mut sess = session(true);
+    sess.poll_interval_secs = 1;
+    let mut s = AppState::new(sess, t0());
+    assert_eq!(
+        spheron_tui::app::update::poll_interval(&s),
+        Duration::seconds(10)
+    );
+    s.session.poll_interval_secs = 20;
+    s.status.rate = RateStatus {
+        limit: Some(250),
+        remaining: Some(10),
+        ..RateStatus::default()
+    };
+    assert_eq!(
+        spheron_tui::app::update::poll_interval(&s),
+        Duration::seconds(60)
+    );
+}
+
+#[test]
+fn rate_limit_pushes_every_poll_back() {
+    let (mut s, _) = started(true);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Err(ApiError::RateLimited {
+            retry_after: std::time::Duration::from_secs(120),
+        })),
+    );
+    assert!(s.status.last_error.is_some());
+    let c = update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
+    assert!(!fetches_deployments(&c));
+    let c = update(&mut s, Action::Tick(t0() + Duration::seconds(121)));
+    assert!(fetches_deployments(&c));
+}
+
+#[test]
+fn a_401_opens_the_key_prompt_and_a_new_key_reloads_without_showing_it() {
+    let (mut s, _) = started(true);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Err(ApiError::Unauthorized)),
+    );
+    assert!(matches!(s.modal, Some(Modal::KeyPrompt { .. })));
+    // Keys go to the prompt, not to bindings.
+    let typed = "sai_pk_secretvalue1234";
+    type_text(&mut s, typed);
+    assert!(!s.quit);
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert!(s.modal.is_none());
+    let used = cmds.iter().find_map(|c| match c {
+        Command::UseKey(k) => Some(k.expose().to_string()),
+        _ => None,
+    });
+    assert_eq!(used.as_deref(), Some(typed));
+    assert!(cmds.iter().any(|c| matches!(c, Command::FetchBalance)));
+    let mask = s.session.key_mask.clone().unwrap();
+    assert!(!mask.contains("secretvalue"), "{mask}");
+    assert!(!format!("{cmds:?}").contains("secretvalue"));
+}
+
+#[test]
+fn panes_that_need_a_key_ask_for_one_and_esc_goes_back() {
+    let (mut s, _) = started(false);
+    let cmds = chr(&mut s, '2');
+    assert!(cmds.is_empty());
+    assert!(matches!(s.modal, Some(Modal::KeyPrompt { .. })));
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        &s.modal,
+        Some(Modal::KeyPrompt { error: Some(_), .. })
+    ));
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modal.is_none());
+    assert_eq!(s.pane, Pane::Offers);
+}
+
+#[test]
+fn copy_ssh_builds_the_command_and_refuses_when_there_is_none() {
+    let (mut s, _) = started(true);
+    chr(&mut s, '2');
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![deployment("d1", "alpha", "running")])),
+    );
+    let cmds = chr(&mut s, 'c');
+    assert!(matches!(&cmds[..], [Command::Copy(c)] if c == "ssh -p 2222 ubuntu@10.0.0.5"));
+    let mut d = deployment("d2", "beta", "deploying");
+    d.ip_address = None;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
+    assert!(chr(&mut s, 'c').is_empty());
+    assert!(
+        s.status
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no SSH command")
+    );
+}
+
+#[test]
+fn details_show_every_raw_field() {
+    let (mut s, _) = started(true);
+    chr(&mut s, '2');
+    let mut d = deployment("d1", "alpha", "running");
+    d.raw = json!({"id": "d1", "futureField": "kept"});
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
+    key(&mut s, KeyCode::Enter);
+    match &s.modal {
+        Some(Modal::Details { lines, .. }) => {
+            assert!(lines.iter().any(|l| l.contains("futureField")));
+        }
+        other => panic!("expected details, got {other:?}"),
+    }
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modal.is_none());
+}
+
+#[test]
+fn mouse_selects_tabs_and_rows() {
+    let (mut s, _) = started(true);
+    let click = |col, row| {
+        Action::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: col,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut s, click(12, 0));
+    assert_eq!(s.pane, Pane::Deployments);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            deployment("d1", "a", "running"),
+            deployment("d2", "b", "running"),
+            deployment("d3", "c", "running"),
+        ])),
+    );
+    // Rows start under the tab bar, the border and the header: y = 1 + 1 + 1.
+    update(&mut s, click(5, 5));
+    assert_eq!(s.selected_deployment().unwrap().id, "d3");
+    update(&mut s, click(5, 30)); // below the last row: nothing changes
+    assert_eq!(s.selected_deployment().unwrap().id, "d3");
+}
+
+#[test]
+fn quit_from_anywhere_but_text_entry() {
+    let (mut s, _) = started(true);
+    let cmds = chr(&mut s, 'q');
+    assert!(s.quit);
+    assert!(matches!(&cmds[..], [Command::Quit]));
+    let (mut s, _) = started(true);
+    update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(s.quit);
+}
+
+#[test]
+fn terminal_statuses_are_not_active() {
+    for (status, active) in [
+        ("running", true),
+        ("deploying", true),
+        ("failed", false),
+        ("terminated-provider", false),
+        ("stopped", false),
+    ] {
+        assert_eq!(
+            DeploymentStatus::parse(status).is_active(),
+            active,
+            "{status}"
+        );
+    }
+}
