@@ -2,3 +2,4 @@
 //! validation. No IO.
 
 pub mod cost;
+pub mod volume_rules;
