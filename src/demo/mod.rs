@@ -400,3 +400,8 @@ impl DemoHandle {
         self.shared.world.lock().expect("world lock")
     }
 }
+
+#[cfg(test)]
+mod volume_tests;
+#[cfg(test)]
+mod world_tests;
