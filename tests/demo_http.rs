@@ -492,7 +492,7 @@ async fn kubernetes_teams_and_balance() {
     let (_, teams) = t.get("/api/teams").await;
     assert_eq!(teams[0]["id"], TEAM);
     let (_, det) = t.get(&format!("/api/teams/details/{TEAM}")).await;
-    assert!(det["members"].as_array().unwrap().len() >= 1);
+    assert_eq!(det["members"].as_array().unwrap().len(), 2);
     assert_eq!(t.get("/api/teams/details/nope").await.0, 404);
     let (_, b0) = t.get(&format!("/api/balance?teamId={TEAM}")).await;
     assert_eq!(
