@@ -300,6 +300,22 @@ impl DemoServer {
     }
 }
 
+impl std::fmt::Debug for DemoServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for DemoHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoHandle")
+            .field("now", &self.now())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Drop for DemoServer {
     fn drop(&mut self) {
         self.task.abort();
