@@ -238,6 +238,7 @@ async fn gate(
         }
     };
     let fault = s.faults.lock().expect("faults lock").take(&method, &path);
+    tracing::debug!(%method, %path, world_time = %now, ?fault, "demo request");
     let mut resp = match fault {
         None => next.run(req).await,
         Some(Fault::RateLimited { retry_after_secs }) => {
@@ -335,16 +336,26 @@ pub async fn spawn(opts: DemoOptions) -> std::io::Result<DemoServer> {
 pub async fn run_standalone(addr: SocketAddr, opts: DemoOptions) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    let shared = build(opts);
     println!("demo server listening on http://{local}");
-    println!("demo API key: {}", shared.key);
+    println!("demo API key: {}", opts.api_key);
+    serve_until(listener, opts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serve on `listener` until `shutdown` completes (graceful).
+async fn serve_until(
+    listener: tokio::net::TcpListener,
+    opts: DemoOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let shared = build(opts);
     axum::serve(
         listener,
         app(shared).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown)
     .await
 }
 
@@ -414,6 +425,40 @@ impl DemoHandle {
 
     fn world(&self) -> std::sync::MutexGuard<'_, World> {
         self.shared.world.lock().expect("world lock")
+    }
+}
+
+#[cfg(test)]
+mod server_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn standalone_serves_until_shutdown() {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(serve_until(listener, DemoOptions::for_tests(), async {
+            let _ = rx.await;
+        }));
+        let r = reqwest::get(format!("http://{addr}/api/providers"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["x-ratelimit-limit"], "250");
+        tx.send(()).unwrap();
+        assert!(task.await.unwrap().is_ok());
+    }
+
+    #[test]
+    fn clock_modes() {
+        let c = Clock::new(&ClockMode::Manual(test_epoch()));
+        c.advance(std::time::Duration::from_secs(90));
+        assert_eq!(c.now(), test_epoch() + chrono::Duration::seconds(90));
+        let real = Clock::new(&ClockMode::Real);
+        real.advance(std::time::Duration::from_secs(3600));
+        assert!(real.now() > Utc::now() + chrono::Duration::minutes(59));
     }
 }
 

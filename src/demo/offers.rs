@@ -42,16 +42,17 @@ fn sort_key(g: &Group, by: &str) -> f64 {
     }
 }
 
+/// A positive integer parameter; values above `max` are clamped to it.
 fn parse_num(q: &HashMap<String, String>, key: &str, default: u64, max: u64) -> ApiResult<u64> {
     match q.get(key) {
         None => Ok(default),
         Some(s) => s
+            .trim()
             .parse::<u64>()
             .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                ApiError::validation(key, format!("{key} must be an integer between 1 and {max}"))
-            }),
+            .filter(|n| *n >= 1)
+            .map(|n| n.min(max))
+            .ok_or_else(|| ApiError::validation(key, format!("{key} must be a positive integer"))),
     }
 }
 
