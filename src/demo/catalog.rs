@@ -37,7 +37,7 @@ pub struct Offer {
 impl Offer {
     /// The hourly rate with the team discount.
     pub fn discounted_price(&self) -> f64 {
-        round(self.price * (1.0 - self.discount_percent / 100.0), 4)
+        round(self.price * (1.0 - self.discount_percent / 100.0), 2)
     }
 
     /// The wire JSON; discount fields only when `authed`.
