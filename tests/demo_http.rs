@@ -686,6 +686,17 @@ async fn force_status_and_unknown_routes() {
     let (_, d) = t.get("/api/deployments/dep_2b8c4d6e1f90").await;
     assert_eq!(d["status"], "terminated-provider");
     assert_eq!(d["volumeIds"], json!([]));
+    let (s, v) = t
+        .get("/api/deployments?page=18446744073709551615&limit=200")
+        .await;
+    assert_eq!((s.as_u16(), &v["deployments"]), (200, &json!([])));
+    let (s, v) = t.get("/api/gpu-offers?page=18446744073709551615").await;
+    assert_eq!((s.as_u16(), &v["data"]), (200, &json!([])));
+    let (s, e) = t.get("/api/deployments?page=0").await;
+    assert_eq!(
+        (s.as_u16(), e["details"]["field"].as_str()),
+        (400, Some("page"))
+    );
     let (s, e) = t.get("/api/nothing-here").await;
     assert_eq!((s.as_u16(), e["code"].as_str()), (404, Some("NOT_FOUND")));
     assert!(t.srv.url().starts_with("http://127.0.0.1:"));

@@ -145,12 +145,15 @@ impl Clock {
 
     pub(crate) fn now(&self) -> DateTime<Utc> {
         let off = *self.offset.lock().expect("clock lock");
-        self.base.unwrap_or_else(Utc::now) + off
+        let base = self.base.unwrap_or_else(Utc::now);
+        base.checked_add_signed(off)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     fn advance(&self, d: std::time::Duration) {
         let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
-        *self.offset.lock().expect("clock lock") += d;
+        let mut off = self.offset.lock().expect("clock lock");
+        *off = off.checked_add(&d).unwrap_or(chrono::Duration::MAX);
     }
 }
 

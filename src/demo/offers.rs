@@ -127,7 +127,7 @@ pub fn search(catalog: &Catalog, q: &HashMap<String, String>, authed: bool) -> A
     let total = groups.len() as u64;
     let data: Vec<Value> = groups
         .into_iter()
-        .skip(((page - 1) * limit) as usize)
+        .skip(usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX))
         .take(limit as usize)
         .map(|g| group_json(g, authed))
         .collect();

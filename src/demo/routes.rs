@@ -145,7 +145,7 @@ fn paged(items: Vec<Value>, key: &str, page: usize, limit: usize) -> Value {
     let total = items.len();
     let items: Vec<Value> = items
         .into_iter()
-        .skip((page - 1) * limit)
+        .skip((page - 1).saturating_mul(limit))
         .take(limit)
         .collect();
     json!({ key: items, "total": total, "page": page, "totalPages": total.div_ceil(limit).max(1) })
