@@ -10,7 +10,7 @@ use super::world::{SshKey, Team, World, ts};
 
 fn team_json(t: &Team, is_default: bool) -> Value {
     json!({
-        "id": t.id, "name": t.name, "balance": round(t.balance, 2), "role": t.role,
+        "id": t.id, "name": t.name, "balance": round(t.stored_balance, 2), "role": t.role,
         "isDefault": is_default, "createdAt": ts(t.created_at),
     })
 }

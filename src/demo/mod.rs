@@ -404,10 +404,11 @@ impl DemoHandle {
         w.advance_to(now);
         if let Some(t) = w.team_mut(team_id) {
             t.balance = usd;
+            t.stored_balance = usd;
         }
     }
 
-    /// Team balance as the server would report it now.
+    /// Live team balance, as `/api/balance` would report it now.
     pub fn balance(&self, team_id: &str) -> Option<f64> {
         let now = self.now();
         let mut w = self.world();

@@ -13,6 +13,9 @@ use super::catalog::{Catalog, round};
 use super::error::{ApiError, ApiResult};
 use super::rules::{is_terminal, volume_rules};
 
+/// Minutes between syncs of a team's stored balance.
+pub const BALANCE_SYNC_MIN: i64 = 5;
+
 /// Minimum runtime before a deployment can be terminated, in minutes.
 pub const MINIMUM_RUNTIME_MIN: i64 = 20;
 
@@ -29,7 +32,12 @@ pub struct WorldParams {
 pub struct Team {
     pub id: String,
     pub name: String,
+    /// Live balance (`/api/balance`).
     pub balance: f64,
+    /// Stored balance (`/api/teams`, team details): synced from the live one every
+    /// [`BALANCE_SYNC_MIN`] minutes of world time, as the reference says it is not recomputed.
+    pub stored_balance: f64,
+    pub stored_at: DateTime<Utc>,
     pub role: String,
     pub created_at: DateTime<Utc>,
     pub members: Vec<Value>,
@@ -179,6 +187,8 @@ impl World {
             id: seed.team.id.clone(),
             name: seed.team.name.clone(),
             balance: seed.team.balance,
+            stored_balance: seed.team.balance,
+            stored_at: now,
             role: seed.team.role.clone(),
             created_at: ago(now, seed.team.created_minutes_ago),
             members: seed.team.members.clone(),
@@ -408,6 +418,12 @@ impl World {
         for (team, cost) in volume_cost {
             if let Some(t) = self.team_mut(&team) {
                 t.balance = (t.balance - cost).max(0.0);
+            }
+        }
+        for t in &mut self.teams {
+            if now - t.stored_at >= Duration::minutes(BALANCE_SYNC_MIN) {
+                t.stored_balance = t.balance;
+                t.stored_at = now;
             }
         }
         self.volumes.retain(|v| {

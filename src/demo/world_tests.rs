@@ -247,6 +247,17 @@ fn balances_and_costs_follow_the_clock() {
     let t = dep(&w, "dep_0a1b2c3d4e5f")["totalCost"].clone();
     w.advance_to(at(7200));
     assert_eq!(dep(&w, "dep_0a1b2c3d4e5f")["totalCost"], t);
+    // the stored balance (teams) lags the live one by at most BALANCE_SYNC_MIN minutes
+    let live = w.teams[0].balance;
+    w.advance_to(at(7200 + 60));
+    assert_eq!(w.teams[0].stored_balance, live);
+    assert!(w.teams[0].balance < live);
+    assert_eq!(
+        w.teams_json(at(7200 + 60))[0]["balance"],
+        json!((live * 100.0).round() / 100.0)
+    );
+    w.advance_to(at(7200 + 300));
+    assert_eq!(w.teams[0].stored_balance, w.teams[0].balance);
     // the balance never goes below zero
     w.advance_to(at(3600 * 1000));
     assert_eq!(w.teams[0].balance, 0.0);
