@@ -494,6 +494,10 @@ async fn kubernetes_teams_and_balance() {
     let (_, det) = t.get(&format!("/api/teams/details/{TEAM}")).await;
     assert_eq!(det["members"].as_array().unwrap().len(), 2);
     assert_eq!(t.get("/api/teams/details/nope").await.0, 404);
+    let (s, e) = t.get("/api/teams/details/team_acme_42").await;
+    assert_eq!((s.as_u16(), e["code"].as_str()), (403, Some("FORBIDDEN")));
+    assert_eq!(t.get("/api/balance?teamId=team_acme_42").await.0, 403);
+    assert_eq!(t.get("/api/balance?teamId=team_nope").await.0, 404);
     let (_, b0) = t.get(&format!("/api/balance?teamId={TEAM}")).await;
     assert_eq!(
         (

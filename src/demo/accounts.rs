@@ -41,6 +41,19 @@ fn fingerprint(key: &str) -> String {
 }
 
 impl World {
+    /// 403 for a team the user is not a member of, 404 for one that does not exist.
+    fn missing_team(&self, id: &str) -> ApiError {
+        if self.catalog.seed.foreign_teams.iter().any(|t| t == id) {
+            ApiError::new(
+                403,
+                "FORBIDDEN",
+                format!("You are not a member of team {id}"),
+            )
+        } else {
+            ApiError::not_found(format!("Team {id} not found"))
+        }
+    }
+
     pub fn teams_json(&mut self, now: DateTime<Utc>) -> Vec<Value> {
         self.advance_to(now);
         self.teams
@@ -57,7 +70,7 @@ impl World {
             .iter()
             .enumerate()
             .find(|(_, t)| t.id == id)
-            .ok_or_else(|| ApiError::not_found(format!("Team {id} not found")))?;
+            .ok_or_else(|| self.missing_team(id))?;
         let mut v = team_json(t, i == 0);
         v["members"] = json!(t.members);
         Ok(v)
@@ -74,7 +87,7 @@ impl World {
         if let Some(t) = team
             && !self.teams.iter().any(|x| x.id == t)
         {
-            return Err(ApiError::not_found(format!("Team {t} not found")));
+            return Err(self.missing_team(t));
         }
         let teams: Vec<Value> = self
             .teams

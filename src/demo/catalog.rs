@@ -168,6 +168,9 @@ pub struct SeedVolume {
 #[serde(rename_all = "camelCase")]
 pub struct Seed {
     pub team: SeedTeam,
+    /// Team ids that exist but the demo user is not a member of (403 FORBIDDEN).
+    #[serde(default)]
+    pub foreign_teams: Vec<String>,
     pub ssh_keys: Vec<SeedKey>,
     pub deployments: Vec<SeedDeployment>,
     pub volumes: Vec<SeedVolume>,

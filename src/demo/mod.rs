@@ -227,11 +227,16 @@ async fn gate(
                 .contains_key(axum::http::header::AUTHORIZATION),
         });
     let bucket = Bucket::of(&method, &path);
+    // deploys are limited per user (per key), everything else per client IP
+    let client = match (bucket, routes::bearer(req.headers())) {
+        (Bucket::Deploy, Some(k)) => format!("key:{k}"),
+        _ => peer.ip().to_string(),
+    };
     let hit = s
         .limiter
         .lock()
         .expect("limiter lock")
-        .hit(bucket, &peer.ip().to_string(), now);
+        .hit(bucket, &client, now);
     let rate = match hit {
         Ok(r) => r,
         Err(r) => {
