@@ -95,7 +95,9 @@ pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
                 .ok()
                 .or_else(|| {
                     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-                        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
+                        .or_else(|_| {
+                            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+                        })
                         .ok()
                         .map(|n| n.and_utc())
                 })
@@ -166,5 +168,7 @@ mod tests {
             assert_eq!(parse_time(&v), Some(want), "{v}");
         }
         assert_eq!(parse_time(&json!("yesterday")), None);
+        let p: Probe = serde_json::from_value(json!({"t": "2026-11-28T12:00:00Z"})).unwrap();
+        assert_eq!(p.t, Some(want));
     }
 }

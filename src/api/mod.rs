@@ -1,7 +1,15 @@
 //! The Spheron API client: typed models (tolerant readers), errors, rate budget and the
 //! base-URL guard. Knows nothing about the UI.
 
+pub mod budget;
+pub mod client;
+pub mod error;
+pub mod guard;
 pub mod lenient;
 pub mod models;
 
+pub use budget::RateStatus;
+pub use client::{Client, ClientOptions, USER_AGENT_VALUE};
+pub use error::ApiError;
+pub use guard::{DEFAULT_API_URL, check_base_url};
 pub use models::*;

@@ -165,7 +165,11 @@ impl Serialize for InstanceType {
 pub struct KubernetesAddonOffer {
     #[serde(default, deserialize_with = "le::string")]
     pub version: String,
-    #[serde(default, alias = "total_cost_per_hour", deserialize_with = "le::opt_f64")]
+    #[serde(
+        default,
+        alias = "total_cost_per_hour",
+        deserialize_with = "le::opt_f64"
+    )]
     pub total_cost_per_hour: Option<f64>,
 }
 
@@ -173,7 +177,11 @@ pub struct KubernetesAddonOffer {
 pub struct OfferTechnical {
     #[serde(default, alias = "unitsAvailable", deserialize_with = "le::opt_u32")]
     pub units_available: Option<u32>,
-    #[serde(default, alias = "availabilityLevel", deserialize_with = "le::opt_string")]
+    #[serde(
+        default,
+        alias = "availabilityLevel",
+        deserialize_with = "le::opt_string"
+    )]
     pub availability_level: Option<String>,
 }
 
@@ -194,13 +202,23 @@ pub struct OfferExtras {
 pub struct Offer {
     #[serde(default, deserialize_with = "le::string")]
     pub provider: String,
-    #[serde(default, alias = "offer_id", alias = "id", deserialize_with = "le::string")]
+    #[serde(
+        default,
+        alias = "offer_id",
+        alias = "id",
+        deserialize_with = "le::string"
+    )]
     pub offer_id: String,
     #[serde(default, deserialize_with = "le::string")]
     pub name: String,
     #[serde(default, deserialize_with = "le::string")]
     pub description: String,
-    #[serde(default, alias = "vcpu", alias = "cpus", deserialize_with = "le::opt_u32")]
+    #[serde(
+        default,
+        alias = "vcpu",
+        alias = "cpus",
+        deserialize_with = "le::opt_u32"
+    )]
     pub vcpus: Option<u32>,
     /// RAM in GB.
     #[serde(default, alias = "ram", deserialize_with = "le::opt_f64")]
@@ -234,7 +252,11 @@ pub struct Offer {
     pub interconnect_description: Option<String>,
     #[serde(default, alias = "instance_type")]
     pub instance_type: InstanceType,
-    #[serde(default, alias = "supports_cloud_init", deserialize_with = "le::bool_or_false")]
+    #[serde(
+        default,
+        alias = "supports_cloud_init",
+        deserialize_with = "le::bool_or_false"
+    )]
     pub supports_cloud_init: bool,
     #[serde(default)]
     pub extras: OfferExtras,
@@ -387,7 +409,11 @@ impl OffersPage {
                     ));
                 }
             },
-            _ => return Err(serde::de::Error::custom("gpu-offers answer is not an object")),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "gpu-offers answer is not an object",
+                ));
+            }
         };
         let num = |k: &str| meta.get(k).and_then(|v| v.as_f64()).map(|f| f as u64);
         let groups: Vec<GpuGroup> = items
@@ -481,7 +507,12 @@ pub struct ServiceLink {
 pub struct KubernetesAddon {
     #[serde(default, deserialize_with = "le::string")]
     pub version: String,
-    #[serde(default, alias = "k8s_cluster_id", alias = "clusterId", deserialize_with = "le::opt_string")]
+    #[serde(
+        default,
+        alias = "k8s_cluster_id",
+        alias = "clusterId",
+        deserialize_with = "le::opt_string"
+    )]
     pub k8s_cluster_id: Option<String>,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub kubeconfig: Option<String>,
@@ -500,7 +531,12 @@ pub struct PortForward {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
-    #[serde(default, alias = "_id", alias = "deploymentId", deserialize_with = "le::string")]
+    #[serde(
+        default,
+        alias = "_id",
+        alias = "deploymentId",
+        deserialize_with = "le::string"
+    )]
     pub id: String,
     #[serde(default, deserialize_with = "le::string")]
     pub name: String,
@@ -508,7 +544,12 @@ pub struct Deployment {
     pub provider: String,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub provider_id: Option<String>,
-    #[serde(default, alias = "gpuModelId", alias = "gpu_type", deserialize_with = "le::string")]
+    #[serde(
+        default,
+        alias = "gpuModelId",
+        alias = "gpu_type",
+        deserialize_with = "le::string"
+    )]
     pub gpu_type: String,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub offer_id: Option<String>,
@@ -560,7 +601,13 @@ pub struct Deployment {
     pub team_id: Option<String>,
     #[serde(default, alias = "volumes", deserialize_with = "le::string_list")]
     pub volume_ids: Vec<String>,
-    #[serde(default, alias = "error", alias = "failure_reason", alias = "statusMessage", deserialize_with = "le::opt_string")]
+    #[serde(
+        default,
+        alias = "error",
+        alias = "failure_reason",
+        alias = "statusMessage",
+        deserialize_with = "le::opt_string"
+    )]
     pub failure_reason: Option<String>,
     #[serde(default)]
     pub kubernetes_addon: Option<KubernetesAddon>,
@@ -578,7 +625,11 @@ impl Deployment {
             return Some(cmd.trim().to_string());
         }
         let ip = self.ip_address.as_deref().filter(|s| !s.is_empty())?;
-        let user = self.user.as_deref().filter(|s| !s.is_empty()).unwrap_or("ubuntu");
+        let user = self
+            .user
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("ubuntu");
         Some(match self.ssh_port {
             Some(p) if p != 22 => format!("ssh -p {p} {user}@{ip}"),
             _ => format!("ssh {user}@{ip}"),
@@ -613,7 +664,11 @@ impl Deployment {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CanTerminate {
-    #[serde(default, alias = "can_terminate", deserialize_with = "le::bool_or_false")]
+    #[serde(
+        default,
+        alias = "can_terminate",
+        deserialize_with = "le::bool_or_false"
+    )]
     pub can_terminate: bool,
     #[serde(default, alias = "message", deserialize_with = "le::opt_string")]
     pub reason: Option<String>,
@@ -642,7 +697,12 @@ pub struct SshKey {
     pub name: String,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub fingerprint: Option<String>,
-    #[serde(default, alias = "public_key", alias = "key", deserialize_with = "le::opt_string")]
+    #[serde(
+        default,
+        alias = "public_key",
+        alias = "key",
+        deserialize_with = "le::opt_string"
+    )]
     pub public_key: Option<String>,
     #[serde(default, deserialize_with = "le::opt_time")]
     pub created_at: Option<DateTime<Utc>>,
@@ -653,7 +713,12 @@ pub struct SshKey {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Volume {
-    #[serde(default, alias = "_id", alias = "volumeId", deserialize_with = "le::string")]
+    #[serde(
+        default,
+        alias = "_id",
+        alias = "volumeId",
+        deserialize_with = "le::string"
+    )]
     pub id: String,
     #[serde(default, deserialize_with = "le::string")]
     pub name: String,
@@ -661,13 +726,22 @@ pub struct Volume {
     pub provider: String,
     #[serde(default, deserialize_with = "le::string")]
     pub region: String,
-    #[serde(default, alias = "size", alias = "size_in_gb", deserialize_with = "le::opt_f64")]
+    #[serde(
+        default,
+        alias = "size",
+        alias = "size_in_gb",
+        deserialize_with = "le::opt_f64"
+    )]
     pub size_in_gb: Option<f64>,
     #[serde(default, deserialize_with = "le::string")]
     pub status: String,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub deployment_id: Option<String>,
-    #[serde(default, alias = "attachedDeployments", deserialize_with = "le::string_list")]
+    #[serde(
+        default,
+        alias = "attachedDeployments",
+        deserialize_with = "le::string_list"
+    )]
     pub attached_to: Vec<String>,
     #[serde(default, deserialize_with = "le::opt_f64")]
     pub hourly_rate: Option<f64>,
@@ -681,7 +755,12 @@ pub struct Volume {
     pub cloud_id: Option<String>,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub virtual_ip: Option<String>,
-    #[serde(default, alias = "usedSizeGb", alias = "usage", deserialize_with = "le::opt_f64")]
+    #[serde(
+        default,
+        alias = "usedSizeGb",
+        alias = "usage",
+        deserialize_with = "le::opt_f64"
+    )]
     pub used_gb: Option<f64>,
     #[serde(skip)]
     pub raw: Value,
@@ -709,7 +788,12 @@ impl Volume {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VolumeRegion {
-    #[serde(default, alias = "region", alias = "regionId", deserialize_with = "le::string")]
+    #[serde(
+        default,
+        alias = "region",
+        alias = "regionId",
+        deserialize_with = "le::string"
+    )]
     pub id: String,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub name: Option<String>,
@@ -760,8 +844,17 @@ pub struct KubernetesVersion {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterHealth {
-    #[serde(default, alias = "health", alias = "state", deserialize_with = "le::string")]
+    #[serde(default, alias = "cluster_id", deserialize_with = "le::opt_string")]
+    pub cluster_id: Option<String>,
+    #[serde(
+        default,
+        alias = "health",
+        alias = "state",
+        deserialize_with = "le::string"
+    )]
     pub status: String,
+    #[serde(default, deserialize_with = "le::opt_time")]
+    pub checked_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "le::opt_u32")]
     pub nodes_ready: Option<u32>,
     #[serde(default, deserialize_with = "le::opt_u32")]
@@ -821,7 +914,12 @@ impl Balance {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Team {
-    #[serde(default, alias = "teamId", alias = "_id", deserialize_with = "le::string")]
+    #[serde(
+        default,
+        alias = "teamId",
+        alias = "_id",
+        deserialize_with = "le::string"
+    )]
     pub id: String,
     #[serde(default, alias = "teamName", deserialize_with = "le::string")]
     pub name: String,
@@ -829,7 +927,11 @@ pub struct Team {
     pub balance: Option<f64>,
     #[serde(default, deserialize_with = "le::opt_string")]
     pub role: Option<String>,
-    #[serde(default, alias = "isCurrentTeam", deserialize_with = "le::bool_or_false")]
+    #[serde(
+        default,
+        alias = "isCurrentTeam",
+        deserialize_with = "le::bool_or_false"
+    )]
     pub is_default: bool,
     #[serde(skip)]
     pub raw: Value,
@@ -995,6 +1097,58 @@ impl DeploymentFilter {
     }
 }
 
+/// Query of `GET /api/deployments`: `status` is `active`, `inactive` or an exact status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeploymentsQuery {
+    pub status: Option<String>,
+    pub team_id: Option<String>,
+    pub user_id: Option<String>,
+}
+
+impl From<DeploymentFilter> for DeploymentsQuery {
+    fn from(f: DeploymentFilter) -> Self {
+        DeploymentsQuery {
+            status: f.query().map(str::to_owned),
+            ..Default::default()
+        }
+    }
+}
+
+/// Query of `GET /api/volumes`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumesQuery {
+    pub page: Option<u32>,
+    pub limit: Option<u32>,
+    /// `available`, `attached`, `deleting`, …
+    pub status: Option<String>,
+    pub team_id: Option<String>,
+}
+
+/// The answer of `DELETE /api/deployments/{id}`: `{message, deployment: {id, status, stoppedAt}}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TerminateOutcome {
+    pub message: Option<String>,
+    /// The deployment as the API reported it after terminating (often only id/status/stoppedAt).
+    pub deployment: Option<Deployment>,
+    pub raw: Value,
+}
+
+impl TerminateOutcome {
+    pub fn decode(v: Value) -> Self {
+        let message = v.get("message").and_then(Value::as_str).map(str::to_owned);
+        let deployment = match v.get("deployment").or_else(|| v.get("data")) {
+            Some(d @ Value::Object(_)) => decode::<Deployment>(d.clone()).ok(),
+            _ if v.get("id").is_some() => decode::<Deployment>(v.clone()).ok(),
+            _ => None,
+        };
+        TerminateOutcome {
+            message,
+            deployment,
+            raw: v,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1026,8 +1180,8 @@ mod tests {
 
     #[test]
     fn discount_wins_when_present() {
-        let o: Offer = decode(json!({"price": 3.0, "discountedPrice": 2.4, "originalPrice": 3.0}))
-            .unwrap();
+        let o: Offer =
+            decode(json!({"price": 3.0, "discountedPrice": 2.4, "originalPrice": 3.0})).unwrap();
         assert_eq!(o.hourly_rate(), 2.4);
         assert_eq!(o.list_price_if_discounted(), Some(3.0));
         let o: Offer = decode(json!({"price": 3.0})).unwrap();
