@@ -267,7 +267,8 @@ fn finish(r: color_eyre::Result<()>) -> ExitCode {
         Err(e) => {
             terminal::restore();
             tracing::error!(error = ?e, "exiting with an error");
-            eprintln!("Error: {e:?}");
+            // One readable line chain for the user; the full report goes to the log.
+            eprintln!("Error: {e:#}");
             ExitCode::FAILURE
         }
     }
