@@ -1040,3 +1040,27 @@ async fn a_deploy_429_blocks_deploys_only() {
     assert_eq!(m.count(), 2, "the second deploy was refused locally");
     assert!(c.rate_status().deploy_blocked_for.is_some());
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_get_retry_comes_after_the_retry_delay() {
+    let m = Mock::start().await;
+    m.on_json(
+        "GET /api/teams",
+        500,
+        json!({"error": "Internal error", "code": "INTERNAL_ERROR"}),
+    );
+    m.on_json("GET /api/teams", 200, json!([]));
+    let mut o = ClientOptions::new(m.url(), None);
+    o.request_timeout = Duration::from_secs(24 * 3600);
+    o.connect_timeout = Duration::from_secs(24 * 3600);
+    assert_eq!(
+        o.get_retry_delay,
+        Duration::from_millis(500),
+        "the default short delay"
+    );
+    let c = Client::with_options(o).unwrap();
+    c.teams().await.unwrap();
+    let reqs = m.requests();
+    assert_eq!(reqs.len(), 2);
+    assert!(reqs[1].at - reqs[0].at >= Duration::from_millis(500));
+}

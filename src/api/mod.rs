@@ -3,6 +3,7 @@
 
 pub mod budget;
 pub mod client;
+mod endpoints;
 pub mod error;
 pub mod guard;
 pub mod lenient;
