@@ -82,13 +82,10 @@ fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
     };
     warnings.extend(file.warnings.iter().map(|w| format!("config.toml: {w}")));
     let c = &cli.common;
-    let settings = config::resolve(
-        c.api_url.as_deref(),
-        c.poll_interval,
-        c.read_only,
-        &file.config,
-    )
-    .map_err(Usage)?;
+    // An empty SPHERON_API_URL counts as unset.
+    let api_url = c.api_url.as_deref().filter(|u| !u.trim().is_empty());
+    let settings =
+        config::resolve(api_url, c.poll_interval, c.read_only, &file.config).map_err(Usage)?;
     // The guard runs before anything else can connect; --demo replaces the URL with its own.
     let demo = cli.demo || matches!(&cli.command, Some(Command::Snapshot(a)) if a.demo);
     if !demo {

@@ -219,3 +219,62 @@ fn bad_flags_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn an_empty_api_url_variable_counts_as_unset() {
+    let out = run(&["info"], &[("SPHERON_API_URL", "")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("https://app.spheron.ai (default)"));
+}
+
+#[test]
+fn config_file_settings_are_used_and_checked() {
+    let (mut c, home) = bin();
+    let dir = home.path().join("config/spheron-tui");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "api_url = \"http://127.0.0.1:4567\"\npoll_interval_secs = 45\nread_only = true\nshade = 1\n",
+    )
+    .unwrap();
+    let out = c.arg("info").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("http://127.0.0.1:4567 (config.toml)"),
+        "{text}"
+    );
+    assert!(text.contains("poll interval: 45 s"), "{text}");
+    assert!(text.contains("read-only:     yes"), "{text}");
+    assert!(text.contains("unknown setting `shade`"), "{text}");
+
+    // A refused URL or a too-short interval in the file is a usage error too.
+    std::fs::write(
+        dir.join("config.toml"),
+        "api_url = \"https://evil.example.com\"\n",
+    )
+    .unwrap();
+    let (mut c2, _h) = bin();
+    let out = c2
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .arg("info")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(dir.join("config.toml"), "poll_interval_secs = 3\n").unwrap();
+    let (mut c3, _h) = bin();
+    let out = c3
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .arg("info")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
