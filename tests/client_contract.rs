@@ -824,6 +824,15 @@ async fn a_decode_snippet_never_carries_the_key() {
     let shown = format!("{e} {e:?}");
     assert!(!shown.contains(KEY), "{shown}");
     assert!(shown.contains("[key]"), "{shown}");
+
+    m.on_json(
+        "GET /api/balance",
+        400,
+        json!({"error": format!("bad key {KEY}"), "details": {"field": KEY}}),
+    );
+    let e = client(&m).balance(None, None).await.unwrap_err();
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains(KEY), "{shown}");
 }
 
 #[tokio::test]

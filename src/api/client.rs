@@ -261,42 +261,32 @@ impl Client {
         self.budget().record(bucket, &headers, Instant::now());
         let bytes = resp.bytes().await.map_err(|e| transport_error(&e))?;
         tracing::debug!(%method, path = url.path(), status, ms = started.elapsed().as_millis() as u64, "api");
-        let redact = |s: String| match &key {
-            Some(k) if !k.expose().is_empty() => s.replace(k.expose(), "[key]"),
-            _ => s,
-        };
+        let secret = key.as_ref().map(ApiKey::expose).unwrap_or_default();
         if (200..300).contains(&status) {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(Value::Null);
             }
-            return serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
-                status,
-                message: if bytes.trim_ascii_start().starts_with(b"<") {
-                    "got an HTML page instead of JSON".into()
-                } else {
-                    format!("the body is not valid JSON ({e})")
-                },
-                snippet: redact(snippet(&bytes)),
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                ApiError::Decode {
+                    status,
+                    message: if bytes.trim_ascii_start().starts_with(b"<") {
+                        "got an HTML page instead of JSON".into()
+                    } else {
+                        format!("the body is not valid JSON ({e})")
+                    },
+                    snippet: snippet(&bytes),
+                }
+                .redact(secret)
             });
         }
         let location = header_str(&headers, LOCATION);
-        let err = ApiError::from_response(status, &bytes, retry_after_header(&headers), location);
+        let err = ApiError::from_response(status, &bytes, retry_after_header(&headers), location)
+            .redact(secret);
         if let ApiError::RateLimited { retry_after } = &err {
             self.budget().block(bucket, *retry_after, Instant::now());
         }
         tracing::info!(%method, path = url.path(), status, error = %err, "api error");
-        Err(match err {
-            ApiError::Decode {
-                status,
-                message,
-                snippet,
-            } => ApiError::Decode {
-                status,
-                message,
-                snippet: redact(snippet),
-            },
-            other => other,
-        })
+        Err(err)
     }
 
     /// `base` + `/api/` + percent-encoded segments + query. An id can never add a path level.

@@ -205,6 +205,81 @@ impl ApiError {
         )
     }
 
+    /// Replace every occurrence of `secret` (the API key) in the text this error carries, in
+    /// case a server echoes it back.
+    pub fn redact(self, secret: &str) -> ApiError {
+        if secret.is_empty() {
+            return self;
+        }
+        let r = |s: String| s.replace(secret, "[key]");
+        let ro = |s: Option<String>| s.map(r);
+        match self {
+            Self::Validation {
+                message,
+                field,
+                code,
+                body,
+            } => {
+                let text = body.to_string();
+                let body = if text.contains(secret) {
+                    serde_json::from_str(&r(text)).unwrap_or(Value::Null)
+                } else {
+                    body
+                };
+                Self::Validation {
+                    message: r(message),
+                    field: ro(field),
+                    code: ro(code),
+                    body,
+                }
+            }
+            Self::Unauthorized { message, code } => Self::Unauthorized {
+                message: r(message),
+                code: ro(code),
+            },
+            Self::Forbidden { message, code } => Self::Forbidden {
+                message: r(message),
+                code: ro(code),
+            },
+            Self::NotFound { message, code } => Self::NotFound {
+                message: r(message),
+                code: ro(code),
+            },
+            Self::Server {
+                status,
+                message,
+                code,
+            } => Self::Server {
+                status,
+                message: r(message),
+                code: ro(code),
+            },
+            Self::Http {
+                status,
+                message,
+                code,
+            } => Self::Http {
+                status,
+                message: r(message),
+                code: ro(code),
+            },
+            Self::Redirect { status, location } => Self::Redirect {
+                status,
+                location: ro(location),
+            },
+            Self::Decode {
+                status,
+                message,
+                snippet,
+            } => Self::Decode {
+                status,
+                message: r(message),
+                snippet: r(snippet),
+            },
+            other => other,
+        }
+    }
+
     /// Map a non-2xx answer to an error. `retry_after_header` is the `Retry-After` header.
     pub fn from_response(
         status: u16,
