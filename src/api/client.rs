@@ -341,8 +341,8 @@ fn transport_error(e: &reqwest::Error) -> ApiError {
     }
 }
 
-/// "error sending request: connection refused": the reqwest error and its innermost cause,
-/// without the URL (short, and one line).
+/// The innermost cause ("Connection refused (os error 111)", "operation timed out"), else the
+/// error itself without its URL: short, and one line.
 fn error_chain(e: &reqwest::Error) -> String {
     let mut innermost: Option<String> = None;
     let mut source = std::error::Error::source(e);
@@ -352,10 +352,7 @@ fn error_chain(e: &reqwest::Error) -> String {
     }
     let top = e.to_string();
     let top = top.split(" for url").next().unwrap_or(&top).to_string();
-    match innermost {
-        Some(i) if !top.contains(&i) => super::error::one_line(&format!("{top}: {i}")),
-        _ => super::error::one_line(&top),
-    }
+    super::error::one_line(&innermost.unwrap_or(top))
 }
 
 #[cfg(test)]
