@@ -30,7 +30,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(Command::DemoServer(ref args)) => {
-            let _log = init_logging(false);
+            let _log = init_logging();
             return finish(block_on(demo_server(args.clone())));
         }
         _ => {}
@@ -48,14 +48,14 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Snapshot(ref args)) => {
-            let _log = init_logging(false);
+            let _log = init_logging();
             finish(block_on(snapshot(prepared, args.clone(), cli.demo)))
         }
         _ => {
             for w in &prepared.warnings {
                 eprintln!("warning: {w}");
             }
-            let _log = init_logging(true);
+            let _log = init_logging();
             finish(block_on(dashboard(prepared, cli.demo)))
         }
     }
@@ -286,8 +286,9 @@ fn install_hooks() -> color_eyre::Result<()> {
 }
 
 /// Tracing to the log file (never to the terminal). Filter from `SPHERON_LOG`, else
-/// `RUST_LOG`, else `info`. Returns false when no log file could be opened.
-fn init_logging(quiet: bool) -> bool {
+/// `RUST_LOG`, else `info`. Called before the dashboard takes the screen. Returns false when
+/// no log file could be opened (the program runs on without logs).
+fn init_logging() -> bool {
     use tracing_subscriber::EnvFilter;
     let Some(paths) = config::paths() else {
         return false;
@@ -304,9 +305,8 @@ fn init_logging(quiet: bool) -> bool {
     let file = match open() {
         Ok(f) => f,
         Err(e) => {
-            if !quiet {
-                eprintln!("warning: no log file ({}): {e}", paths.log_file.display());
-            }
+            // Said before the dashboard takes the screen, so the user sees it.
+            eprintln!("warning: no log file ({}): {e}", paths.log_file.display());
             return false;
         }
     };
