@@ -30,8 +30,16 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(Command::DemoServer(ref args)) => {
+            // A bad --fault is a usage error, like a bad flag.
+            let faults = match demo_adapter::parse_faults(&args.faults) {
+                Ok(f) => f,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return ExitCode::from(USAGE);
+                }
+            };
             let _log = init_logging();
-            return finish(block_on(demo_server(args.clone())));
+            return finish(block_on(demo_server(args.clone(), faults)));
         }
         _ => {}
     }
@@ -48,6 +56,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Snapshot(ref args)) => {
+            for w in &prepared.warnings {
+                eprintln!("warning: {w}");
+            }
             let _log = init_logging();
             finish(block_on(snapshot(prepared, args.clone(), cli.demo)))
         }
@@ -162,12 +173,15 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyr
     Ok(())
 }
 
-async fn demo_server(args: DemoServerArgs) -> color_eyre::Result<()> {
+async fn demo_server(
+    args: DemoServerArgs,
+    faults: Vec<spheron_tui::demo::FaultRule>,
+) -> color_eyre::Result<()> {
     eprintln!(
         "spheron-tui demo server on http://{} (Ctrl-C stops it)",
         args.addr
     );
-    demo_adapter::serve(args.addr, &args.faults).await
+    demo_adapter::serve(args.addr, faults).await
 }
 
 fn print_info(p: &Prepared) {
@@ -215,7 +229,7 @@ fn print_info(p: &Prepared) {
 mod demo_adapter {
     use std::net::SocketAddr;
 
-    use color_eyre::eyre::{Result, WrapErr, eyre};
+    use color_eyre::eyre::{Result, WrapErr};
     use spheron_tui::demo;
 
     pub struct Started {
@@ -236,12 +250,17 @@ mod demo_adapter {
         })
     }
 
-    pub async fn serve(addr: SocketAddr, faults: &[String]) -> Result<()> {
+    /// Parse every `--fault SPEC`.
+    pub fn parse_faults(specs: &[String]) -> std::result::Result<Vec<demo::FaultRule>, String> {
+        specs
+            .iter()
+            .map(|f| demo::parse_fault_spec(f).map_err(|e| format!("--fault {f:?}: {e}")))
+            .collect()
+    }
+
+    pub async fn serve(addr: SocketAddr, faults: Vec<demo::FaultRule>) -> Result<()> {
         let mut opts = demo::DemoOptions::default();
-        for f in faults {
-            let rule = demo::parse_fault_spec(f).map_err(|e| eyre!("--fault {f:?}: {e}"))?;
-            opts.faults.push(rule);
-        }
+        opts.faults.extend(faults);
         demo::run_standalone(addr, opts)
             .await
             .wrap_err_with(|| format!("the demo server on {addr} stopped"))

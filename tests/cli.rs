@@ -278,3 +278,10 @@ fn config_file_settings_are_used_and_checked() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_bad_fault_spec_exits_2() {
+    let out = run(&["demo-server", "--fault", ""], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fault"));
+}

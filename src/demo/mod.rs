@@ -49,11 +49,14 @@ pub async fn run_standalone(_addr: SocketAddr, _opts: DemoOptions) -> io::Result
     Err(missing())
 }
 
+/// `[METHOD ]PATH_PREFIX=KIND[xCOUNT]` (only the shape is checked here).
 pub fn parse_fault_spec(s: &str) -> Result<FaultRule, String> {
-    if s.trim().is_empty() {
-        return Err("an empty fault spec".into());
+    match s.rsplit_once('=') {
+        Some((path, kind)) if path.trim_start().contains('/') && !kind.trim().is_empty() => {
+            Ok(FaultRule {
+                spec: s.to_string(),
+            })
+        }
+        _ => Err(format!("fault spec '{s}': expected [METHOD ]PATH=KIND[xN]")),
     }
-    Ok(FaultRule {
-        spec: s.to_string(),
-    })
 }
