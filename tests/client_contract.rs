@@ -1073,3 +1073,31 @@ async fn the_get_retry_comes_after_the_retry_delay() {
     assert_eq!(reqs.len(), 2);
     assert!(reqs[1].at - reqs[0].at >= Duration::from_millis(500));
 }
+
+#[tokio::test]
+async fn a_body_cut_off_mid_stream_is_a_network_error_retried_once_for_get() {
+    let m = Mock::start().await;
+    m.on(
+        "GET /api/deployments",
+        Canned::json(200, json!({"deployments": [deployment("d1", "running")]})).abort_body(),
+    );
+    m.on(
+        "POST /api/ssh-keys",
+        Canned::json(201, ssh_key("k1")).abort_body(),
+    );
+    let c = client(&m);
+    let e = c
+        .deployments_filtered(DeploymentFilter::All)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Network { .. }), "{e:?}");
+    assert_eq!(m.count(), 2, "one GET, one retry");
+    let new = NewSshKey {
+        name: "n".into(),
+        public_key: "ssh-ed25519 A".into(),
+        team_id: None,
+    };
+    let e = c.add_ssh_key(&new).await.unwrap_err();
+    assert!(matches!(e, ApiError::Network { .. }), "{e:?}");
+    assert_eq!(m.count(), 3, "a POST is not retried");
+}

@@ -43,6 +43,8 @@ pub struct Canned {
     pub content_type: &'static str,
     pub headers: Vec<(String, String)>,
     pub delay: Option<Duration>,
+    /// Send the headers and part of the body, then abort the connection.
+    pub abort_body: bool,
 }
 
 impl Canned {
@@ -53,6 +55,7 @@ impl Canned {
             content_type: "application/json",
             headers: Vec::new(),
             delay: None,
+            abort_body: false,
         }
     }
     pub fn text(status: u16, content_type: &'static str, body: &str) -> Canned {
@@ -62,10 +65,15 @@ impl Canned {
             content_type,
             headers: Vec::new(),
             delay: None,
+            abort_body: false,
         }
     }
     pub fn header(mut self, k: &str, v: &str) -> Canned {
         self.headers.push((k.to_string(), v.to_string()));
+        self
+    }
+    pub fn abort_body(mut self) -> Canned {
+        self.abort_body = true;
         self
     }
     pub fn delay(mut self, d: Duration) -> Canned {
@@ -164,7 +172,18 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     if let Some(d) = c.delay {
         tokio::time::sleep(d).await;
     }
-    let mut resp = Response::new(Body::from(c.body.clone()));
+    let body = if c.abort_body {
+        let half = c.body.as_bytes()[..c.body.len() / 2].to_vec();
+        Body::from_stream(futures_util::stream::iter(vec![
+            Ok(half),
+            Err(std::io::Error::other(
+                "connection aborted by the test server",
+            )),
+        ]))
+    } else {
+        Body::from(c.body.clone())
+    };
+    let mut resp = Response::new(body);
     *resp.status_mut() = StatusCode::from_u16(c.status).unwrap();
     let h = resp.headers_mut();
     if !c.body.is_empty() {
