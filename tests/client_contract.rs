@@ -168,6 +168,13 @@ async fn gpu_offers_sends_every_query_field_and_decodes_groups() {
     assert_eq!(o.gpu_type, "H100_80G");
     assert_eq!(o.hourly_rate(), 2.0);
     assert_eq!(o.regions(), vec!["166e655a:culpeper-usa-1"]);
+    assert_eq!(o.os_options, vec!["ubuntu-22.04"]);
+    assert_eq!(o.gpu_memory, Some(80.0));
+    assert_eq!(
+        o.extras.technical.as_ref().unwrap().units_available,
+        Some(3)
+    );
+    assert!(o.has_discount && o.supports_cloud_init);
 
     // The default query sends nothing; an empty search is not sent.
     c.gpu_offers(&OffersQuery {

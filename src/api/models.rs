@@ -231,7 +231,7 @@ pub struct Offer {
     /// List price, USD per hour, for the whole configuration.
     #[serde(default, deserialize_with = "le::f64_or_zero")]
     pub price: f64,
-    #[serde(default, alias = "spotPrice", deserialize_with = "le::opt_f64")]
+    #[serde(default, alias = "spot_price", deserialize_with = "le::opt_f64")]
     pub spot_price: Option<f64>,
     #[serde(default = "yes", deserialize_with = "le::bool_or_false")]
     pub available: bool,
@@ -240,9 +240,9 @@ pub struct Offer {
     #[serde(default, deserialize_with = "le::opt_string")]
     pub region: Option<String>,
     /// VRAM per GPU in GB.
-    #[serde(default, alias = "gpuMemory", deserialize_with = "le::opt_f64")]
+    #[serde(default, alias = "gpu_memory", deserialize_with = "le::opt_f64")]
     pub gpu_memory: Option<f64>,
-    #[serde(default, alias = "osOptions", deserialize_with = "le::string_list")]
+    #[serde(default, alias = "os_options", deserialize_with = "le::string_list")]
     pub os_options: Vec<String>,
     #[serde(default, deserialize_with = "le::bool_or_false")]
     pub maintenance: bool,
@@ -1173,9 +1173,24 @@ mod tests {
         assert_eq!(o.instance_type, InstanceType::Dedicated);
         assert!((o.per_gpu_rate() - 2.69).abs() < 1e-9);
         assert_eq!(o.regions(), vec!["166e655a:culpeper-usa-1"]);
+        assert_eq!(o.os_options, vec!["Ubuntu 22.04"]);
+        assert_eq!(o.gpu_memory, Some(80.0));
         assert_eq!(o.raw["weird"], json!([1, 2]));
         assert_eq!(g.raw["futureField"], json!(1));
         assert!(g.raw.get("offers").is_none());
+    }
+
+    #[test]
+    fn snake_and_camel_spellings_of_offer_fields() {
+        for v in [
+            json!({"os_options": ["a"], "gpu_memory": 80, "spot_price": 1.5}),
+            json!({"osOptions": ["a"], "gpuMemory": 80, "spotPrice": 1.5}),
+        ] {
+            let o: Offer = decode(v.clone()).unwrap();
+            assert_eq!(o.os_options, vec!["a"], "{v}");
+            assert_eq!(o.gpu_memory, Some(80.0), "{v}");
+            assert_eq!(o.spot_price, Some(1.5), "{v}");
+        }
     }
 
     #[test]
