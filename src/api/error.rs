@@ -14,7 +14,7 @@ pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
 pub enum ApiError {
     /// 400 (or 422): a parameter is missing or wrong. `body` keeps the whole JSON answer, e.g.
     /// DELETE's `canTerminate: false, timeRemaining, minimumRuntime`.
-    #[error("{}", validation_line(message, field.as_deref(), code.as_deref()))]
+    #[error("{}", validation_line(message, field.as_deref(), code.as_deref(), body))]
     Validation {
         message: String,
         field: Option<String>,
@@ -107,8 +107,19 @@ pub enum ApiError {
     InvalidInput { message: String },
 }
 
-fn validation_line(message: &str, field: Option<&str>, code: Option<&str>) -> String {
+fn validation_line(message: &str, field: Option<&str>, code: Option<&str>, body: &Value) -> String {
     let code = code.unwrap_or("400");
+    // DELETE of a deployment before its minimum runtime: nothing to fix, only to wait.
+    if body.get("canTerminate").and_then(Value::as_bool) == Some(false) {
+        let wait = body
+            .get("timeRemaining")
+            .and_then(Value::as_f64)
+            .map(|m| format!("; try again in {} min", m.ceil()))
+            .unwrap_or_default();
+        return format!(
+            "Not terminated ({code}): {message}. The minimum runtime is not met yet{wait}"
+        );
+    }
     match field {
         Some(f) => format!(
             "The API rejected the request ({code}, field `{f}`): {message}. Fix that value; the same request would fail again"
@@ -615,6 +626,7 @@ mod tests {
             json!({"error": "Minimum runtime not met", "code": "VALIDATION_ERROR",
             "canTerminate": false, "timeRemaining": 12, "minimumRuntime": 20}),
         );
+        assert!(e.to_string().contains("try again in 12 min"), "{e}");
         let ct = e.termination_blocked().unwrap();
         assert!(!ct.can_terminate);
         assert_eq!(ct.time_remaining, Some(12.0));
