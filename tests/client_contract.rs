@@ -55,6 +55,26 @@ fn ssh_key(id: &str) -> Value {
         "publicKey": "ssh-ed25519 AAAA me@host", "createdAt": "2026-11-28T14:30:00.000Z"})
 }
 
+/// A deploy request copied from one offer (the `offer("o1")` above).
+fn deploy_request() -> DeployRequest {
+    DeployRequest {
+        provider: "spheron-ai".into(),
+        offer_id: "o1".into(),
+        gpu_type: "H100_80G".into(),
+        gpu_count: 1,
+        region: "166e655a:culpeper-usa-1".into(),
+        operating_system: "ubuntu-22.04".into(),
+        instance_type: InstanceType::Dedicated,
+        ssh_key_id: Some("k1".into()),
+        ssh_public_key: None,
+        team_id: Some("t1".into()),
+        name: Some("train".into()),
+        cloud_init: None,
+        kubernetes_addon: None,
+        volume_ids: vec!["v1".into()],
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Headers
 
@@ -305,22 +325,7 @@ async fn create_deployment_posts_the_request_and_reads_deploy_limits() {
             .header("x-ratelimit-remaining", "9"),
     );
     let c = client(&m);
-    let req = DeployRequest {
-        provider: "spheron-ai".into(),
-        offer_id: "o1".into(),
-        gpu_type: "H100_80G".into(),
-        gpu_count: 1,
-        region: "166e655a:culpeper-usa-1".into(),
-        operating_system: "ubuntu-22.04".into(),
-        instance_type: InstanceType::Dedicated,
-        ssh_key_id: Some("k1".into()),
-        ssh_public_key: None,
-        team_id: Some("t1".into()),
-        name: Some("train".into()),
-        cloud_init: None,
-        kubernetes_addon: None,
-        volume_ids: vec!["v1".into()],
-    };
+    let req = deploy_request();
     let d = c.create_deployment(&req).await.unwrap();
     assert_eq!(d.id, "d9");
     assert_eq!(d.status, DeploymentStatus::Deploying);
@@ -736,22 +741,7 @@ async fn writes_are_never_retried() {
         m.on_json(key, 500, boom.clone());
     }
     let c = client(&m);
-    let req = DeployRequest {
-        provider: "p".into(),
-        offer_id: "o".into(),
-        gpu_type: "g".into(),
-        gpu_count: 1,
-        region: "r".into(),
-        operating_system: "os".into(),
-        instance_type: InstanceType::Spot,
-        ssh_key_id: Some("k".into()),
-        ssh_public_key: None,
-        team_id: None,
-        name: None,
-        cloud_init: None,
-        kubernetes_addon: None,
-        volume_ids: vec![],
-    };
+    let req = deploy_request();
     assert!(matches!(
         c.create_deployment(&req).await,
         Err(ApiError::Server { .. })
@@ -879,22 +869,7 @@ async fn a_slow_answer_is_a_timeout() {
     let mut o = opts(&m.url());
     o.request_timeout = Duration::from_millis(200);
     let c = Client::with_options(o).unwrap();
-    let req = DeployRequest {
-        provider: "p".into(),
-        offer_id: "o".into(),
-        gpu_type: "g".into(),
-        gpu_count: 1,
-        region: "r".into(),
-        operating_system: "os".into(),
-        instance_type: InstanceType::Spot,
-        ssh_key_id: None,
-        ssh_public_key: Some("ssh-ed25519 AAAA".into()),
-        team_id: None,
-        name: None,
-        cloud_init: None,
-        kubernetes_addon: None,
-        volume_ids: vec![],
-    };
+    let req = deploy_request();
     let e = c.create_deployment(&req).await.unwrap_err();
     assert!(matches!(e, ApiError::Timeout { .. }), "{e:?}");
     assert!(e.to_string().contains("deployments list"), "{e}");
@@ -964,6 +939,14 @@ async fn a_redirect_is_not_followed_and_the_key_stays_home() {
 // ---------------------------------------------------------------------------------------------
 // 429 on a virtual clock
 
+/// Generous timeouts: on a paused clock an idle runtime jumps to the next timer, which must be
+/// the wait under test, not a request timeout.
+fn on_paused_clock(mut o: ClientOptions) -> ClientOptions {
+    o.request_timeout = Duration::from_secs(24 * 3600);
+    o.connect_timeout = Duration::from_secs(24 * 3600);
+    o
+}
+
 #[tokio::test(start_paused = true)]
 async fn after_a_429_gets_wait_and_writes_fail_fast() {
     let m = Mock::start().await;
@@ -976,10 +959,7 @@ async fn after_a_429_gets_wait_and_writes_fail_fast() {
         .header("retry-after", "30"),
     );
     m.on_json("GET /api/deployments", 200, json!([]));
-    let mut o = opts(&m.url());
-    // Generous timeouts: on a paused clock an idle runtime jumps to the next timer.
-    o.request_timeout = Duration::from_secs(24 * 3600);
-    o.connect_timeout = Duration::from_secs(24 * 3600);
+    let o = on_paused_clock(opts(&m.url()));
     let c = Client::with_options(o).unwrap();
 
     let e = c
@@ -1021,26 +1001,9 @@ async fn a_deploy_429_blocks_deploys_only() {
         json!({"error": "Deploy limit", "code": "RATE_LIMIT_EXCEEDED", "retryAfter": 600}),
     );
     m.on_json("GET /api/deployments", 200, json!([]));
-    let mut o = opts(&m.url());
-    o.request_timeout = Duration::from_secs(24 * 3600);
-    o.connect_timeout = Duration::from_secs(24 * 3600);
+    let o = on_paused_clock(opts(&m.url()));
     let c = Client::with_options(o).unwrap();
-    let req = DeployRequest {
-        provider: "p".into(),
-        offer_id: "o".into(),
-        gpu_type: "g".into(),
-        gpu_count: 1,
-        region: "r".into(),
-        operating_system: "os".into(),
-        instance_type: InstanceType::Spot,
-        ssh_key_id: Some("k".into()),
-        ssh_public_key: None,
-        team_id: None,
-        name: None,
-        cloud_init: None,
-        kubernetes_addon: None,
-        volume_ids: vec![],
-    };
+    let req = deploy_request();
     assert!(matches!(
         c.create_deployment(&req).await,
         Err(ApiError::RateLimited { .. })
@@ -1066,9 +1029,7 @@ async fn the_get_retry_comes_after_the_retry_delay() {
         json!({"error": "Internal error", "code": "INTERNAL_ERROR"}),
     );
     m.on_json("GET /api/teams", 200, json!([]));
-    let mut o = ClientOptions::new(m.url(), None);
-    o.request_timeout = Duration::from_secs(24 * 3600);
-    o.connect_timeout = Duration::from_secs(24 * 3600);
+    let o = on_paused_clock(ClientOptions::new(m.url(), None));
     assert_eq!(
         o.get_retry_delay,
         Duration::from_millis(500),
