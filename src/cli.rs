@@ -9,7 +9,6 @@ use crate::app::Pane;
 use crate::config::check_poll_secs;
 use crate::runtime::SnapshotFormat;
 
-pub const DEFAULT_SNAPSHOT_SIZE: (u16, u16) = (120, 36);
 pub const DEFAULT_DEMO_ADDR: &str = "127.0.0.1:4567";
 
 #[derive(Debug, Clone, Parser)]

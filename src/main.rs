@@ -136,35 +136,32 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
     }
 }
 
-async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
+/// The `Launch` for the chosen target. With `--demo` the embedded server is started too; it
+/// serves for as long as the returned handle lives.
+async fn target(
+    p: &Prepared,
+    demo: bool,
+) -> color_eyre::Result<(Launch, Option<demo_adapter::Started>)> {
     if demo {
         let server = demo_adapter::start().await?;
-        let l = launch(&p, server.url, Some(ApiKey::new(server.key)), true);
-        tracing::info!(url = %l.api_url, "dashboard against the demo server");
-        return runtime::run_dashboard(l).await;
+        let key = Some(ApiKey::new(server.key.clone()));
+        Ok((launch(p, server.url.clone(), key, true), Some(server)))
+    } else {
+        let l = launch(p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
+        Ok((l, None))
     }
-    tracing::info!(url = %p.settings.api_url, key = %p.lookup.source, "dashboard");
-    let l = launch(&p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
+}
+
+async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
+    let (l, _server) = target(&p, demo).await?;
+    tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     runtime::run_dashboard(l).await
 }
 
 async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<()> {
     let (cols, rows) = args.size;
-    let out = if args.demo || demo_flag {
-        let server = demo_adapter::start().await?;
-        let l = launch(
-            &p,
-            server.url.clone(),
-            Some(ApiKey::new(server.key.clone())),
-            true,
-        );
-        let out = runtime::snapshot(l, args.pane, cols, rows, args.format.into()).await?;
-        drop(server);
-        out
-    } else {
-        let l = launch(&p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
-        runtime::snapshot(l, args.pane, cols, rows, args.format.into()).await?
-    };
+    let (l, _server) = target(&p, args.demo || demo_flag).await?;
+    let out = runtime::snapshot(l, args.pane, cols, rows, args.format.into()).await?;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     if !out.ends_with('\n') {
@@ -178,7 +175,7 @@ async fn demo_server(
     faults: Vec<spheron_tui::demo::FaultRule>,
 ) -> color_eyre::Result<()> {
     eprintln!(
-        "spheron-tui demo server on http://{} (Ctrl-C stops it)",
+        "starting the spheron-tui demo server on http://{} (Ctrl-C stops it)",
         args.addr
     );
     demo_adapter::serve(args.addr, faults).await
