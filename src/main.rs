@@ -174,10 +174,7 @@ async fn demo_server(
     args: DemoServerArgs,
     faults: Vec<spheron_tui::demo::FaultRule>,
 ) -> color_eyre::Result<()> {
-    eprintln!(
-        "starting the spheron-tui demo server on http://{} (Ctrl-C stops it)",
-        args.addr
-    );
+    // The server itself says where it listens (and with which key).
     demo_adapter::serve(args.addr, faults).await
 }
 
