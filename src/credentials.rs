@@ -209,17 +209,27 @@ fn loose_permissions_warning(_path: &Path) -> Option<String> {
     None
 }
 
-/// Save the key to `<home>/.spheron/credentials`: directory 0700, file 0600, written
-/// atomically (a 0600 temp file in the same directory, fsync, rename, fsync the directory).
+/// Save the key to `<home>/.spheron/credentials`; see [`save_to`].
 pub fn save(home: &Path, key: &ApiKey) -> io::Result<PathBuf> {
+    let path = credentials_path(home);
+    save_to(&path, key)?;
+    Ok(path)
+}
+
+/// Save the key to `path` (e.g. `Launch::credentials_path`): its directory 0700, the file 0600,
+/// written atomically (a 0600 temp file in the same directory, fsync, rename, fsync the
+/// directory), as a `SPHERON_API_KEY=...` line.
+pub fn save_to(path: &Path, key: &ApiKey) -> io::Result<()> {
     if clean_key(key.expose()).is_none() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "the key is empty or contains spaces",
         ));
     }
-    let path = credentials_path(home);
-    let dir = path.parent().unwrap_or(home);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     fs::create_dir_all(dir)?;
     set_mode(dir, 0o700)?;
     let tmp = dir.join(format!(
@@ -232,12 +242,12 @@ pub fn save(home: &Path, key: &ApiKey) -> io::Result<PathBuf> {
         f.write_all(format!("{ENV_VAR}={}\n", key.expose()).as_bytes())?;
         f.sync_all()?;
         drop(f);
-        fs::rename(&tmp, &path)?;
+        fs::rename(&tmp, path)?;
         if let Ok(d) = fs::File::open(dir) {
             // Make the rename durable; not every platform can fsync a directory.
             let _ = d.sync_all();
         }
-        Ok(path.clone())
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

@@ -109,6 +109,15 @@ fn saving_sets_modes_and_replaces_atomically() {
         credentials::lookup(None, home.path()).key.unwrap().expose(),
         "sai_pk_second_key_000000000"
     );
+    // Saving to an explicit path (what the dashboard's prompt holds) works the same way.
+    let elsewhere = home.path().join("other/dir/credentials");
+    credentials::save_to(&elsewhere, &ApiKey::new(SECRET)).unwrap();
+    assert_eq!(mode(&elsewhere), 0o600);
+    assert_eq!(mode(elsewhere.parent().unwrap()), 0o700);
+    assert_eq!(
+        credentials::parse_credentials(&fs::read_to_string(&elsewhere).unwrap()).as_deref(),
+        Some(SECRET)
+    );
     // A key that cannot be a key is not saved.
     assert!(credentials::save(home.path(), &ApiKey::new("two words")).is_err());
 }
