@@ -10,7 +10,7 @@ use super::models::{CanTerminate, decode};
 /// How long to wait after a 429 that names no wait at all.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// 400 (or 422): a parameter is missing or wrong. `body` keeps the whole JSON answer, e.g.
     /// DELETE's `canTerminate: false, timeRemaining, minimumRuntime`.
