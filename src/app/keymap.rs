@@ -166,6 +166,27 @@ pub const BINDINGS: &[Binding] = &[
         cmd: KeyCmd::PrevPane,
     },
     Binding {
+        keys: &[Char('r')],
+        hint: "refresh",
+        help: "refresh now (within the rate budget)",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Refresh,
+    },
+    Binding {
+        keys: &[Char('?')],
+        hint: "help",
+        help: "this help",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Help,
+    },
+    Binding {
+        keys: &[Char('q'), Ctrl('c')],
+        hint: "quit",
+        help: "quit",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Quit,
+    },
+    Binding {
         keys: &[Code(KeyCode::Up), Char('k')],
         hint: "",
         help: "move up",
@@ -255,27 +276,6 @@ pub const BINDINGS: &[Binding] = &[
         help: "copy the SSH command (OSC 52, works over SSH)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::CopySsh,
-    },
-    Binding {
-        keys: &[Char('r')],
-        hint: "refresh",
-        help: "refresh now (within the rate budget)",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Refresh,
-    },
-    Binding {
-        keys: &[Char('?')],
-        hint: "help",
-        help: "this help",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Help,
-    },
-    Binding {
-        keys: &[Char('q'), Ctrl('c')],
-        hint: "quit",
-        help: "quit",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Quit,
     },
 ];
 
