@@ -2,3 +2,5 @@
 //! validation. No IO.
 
 pub mod cost;
+pub mod deploy;
+pub mod ssh;
