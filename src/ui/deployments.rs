@@ -82,7 +82,10 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
         Cell::from(d.provider.as_str()),
         Cell::from(d.region.as_str()),
         Cell::from(d.instance_type.as_str()),
-        Cell::from(Span::styled(d.status.as_str(), theme.status(&d.status))),
+        Cell::from(Span::styled(
+            crate::app::watch::status_label(state, d),
+            theme.status(&d.status),
+        )),
         Cell::from(d.ip_address.as_deref().unwrap_or("–")),
         Cell::from(uptime),
         Cell::from(rate),
