@@ -49,6 +49,16 @@ impl Step {
         }
     }
 
+    /// For the step bar.
+    pub fn short(self) -> &'static str {
+        match self {
+            Step::Os => "OS",
+            Step::Ssh => "SSH",
+            Step::Kubernetes => "Kubernetes",
+            other => other.title(),
+        }
+    }
+
     fn of_field(field: &str) -> Option<Step> {
         Some(match deploy::step_of_field(field)? {
             "region" => Step::Region,
@@ -374,7 +384,9 @@ fn blocked_reason(
         return Some("No API key: deploying needs one.".into());
     }
     if let Some(why) = w.offer.unavailable_reason() {
-        return Some(format!("Cannot deploy: {why}. Pick another offer."));
+        return Some(format!(
+            "{why}, so it cannot be deployed now. Pick another offer."
+        ));
     }
     if f.in_flight {
         return Some("A deploy is being sent: waiting for its answer.".into());
@@ -416,7 +428,7 @@ fn blocked_reason(
         _ => {}
     }
     if let Err(e) = request {
-        return Some(format!("Cannot deploy: {e}."));
+        return Some(format!("{e}."));
     }
     None
 }

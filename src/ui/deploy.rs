@@ -18,11 +18,7 @@ use crate::domain::cost::{duration_short, usd};
 use crate::domain::deploy::volume_limit;
 
 pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(12).min(104),
-        area.height.saturating_sub(4),
-    );
+    let width = area.width.saturating_sub(12).min(104);
     let o = &w.offer;
     let title = format!(
         " Deploy {} ×{} · {} · {} — step {}/{}: {} ",
@@ -34,7 +30,6 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         w.steps.len(),
         w.step().title()
     );
-    let inner = popup(f, rect, Line::styled(title, theme.title()), theme);
     let mut lines = vec![step_bar(w, theme), Line::raw("")];
     if state.session.read_only {
         lines.push(Line::styled(
@@ -144,7 +139,16 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         Step::Summary => summary_step(&mut lines, w, state, theme),
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(hints(w), theme.dim()));
+    lines.push(Line::styled(hints(w, state), theme.dim()));
+    // As tall as the content (wrapped), so the pane stays visible around a short step.
+    let inner_w = usize::from(width.saturating_sub(2).max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let height = u16::try_from(rows + 3).unwrap_or(u16::MAX).max(14);
+    let rect = centered(area, width, height.min(area.height.saturating_sub(2)));
+    let inner = popup(f, rect, Line::styled(title, theme.title()), theme);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -162,18 +166,21 @@ fn step_bar(w: &DeployWizard, theme: &Theme) -> Line<'static> {
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(format!("{mark}{}", s.title()), style));
+        spans.push(Span::styled(format!("{mark}{}", s.short()), style));
     }
     Line::from(spans)
 }
 
-fn hints(w: &DeployWizard) -> String {
+fn hints(w: &DeployWizard, state: &AppState) -> String {
     match (&w.phase, w.step()) {
         (Phase::Sending | Phase::Checking, _) => "waiting for the answer…".into(),
         (Phase::NotCreated { .. }, _) => {
             "y or Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
         }
         (Phase::Unknown { .. }, _) => "r reads the deployments list again · Esc closes".into(),
+        (_, Step::Summary) if deploy::summary(state, w).blocked.is_some() => {
+            "Esc/n or Enter: back to edit".into()
+        }
         (_, Step::Summary) => {
             "y deploys · Enter on a button · Tab/←→ move · Esc/n back to edit".into()
         }
@@ -426,12 +433,16 @@ fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
     if o.supports_cloud_init {
         lines.push(row(
             "Cloud-init",
-            format!(
-                "{} packages, {} commands, {} files",
-                w.packages.len(),
-                w.runcmd.len(),
-                w.write_files.len()
-            ),
+            if w.packages.is_empty() && w.runcmd.is_empty() && w.write_files.is_empty() {
+                "none".to_string()
+            } else {
+                format!(
+                    "packages {} · commands {} · files {}",
+                    w.packages.len(),
+                    w.runcmd.len(),
+                    w.write_files.len()
+                )
+            },
             theme,
         ));
     }
@@ -481,7 +492,7 @@ fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
     lines.push(row(
         "Balance",
         format!(
-            "{balance}  ·  runway after this deploy {runway} (everything running: {}/h)",
+            "{balance}  ·  runway after this deploy {runway} (all your spend with it: {}/h)",
             usd(s.spend_after)
         ),
         theme,

@@ -121,10 +121,23 @@ pub fn maintenance_offer() -> Value {
            "gpuType": "A100_80G"})
 }
 
+/// One group per offer, named after its GPU as the API's groups are.
 pub fn page(offers: Vec<Value>) -> OffersPage {
+    let groups: Vec<Value> = offers
+        .into_iter()
+        .map(|o| {
+            let display = match o["gpuType"].as_str() {
+                Some("H100_SXM5") => "H100 SXM5 80GB",
+                Some("RTX4090") => "RTX 4090",
+                Some("A100_80G") => "A100 80GB",
+                _ => "GPU",
+            };
+            json!({"gpuType": o["gpuType"], "displayName": display, "offers": [o]})
+        })
+        .collect();
+    let n = groups.len();
     OffersPage::decode(json!({
-        "data": [{"gpuType": "MIXED", "displayName": "H100 SXM5 80GB", "offers": offers}],
-        "total": 1, "page": 1, "limit": 50, "totalPages": 1
+        "data": groups, "total": n, "page": 1, "limit": 50, "totalPages": 1
     }))
     .unwrap()
 }
