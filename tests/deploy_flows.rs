@@ -997,3 +997,70 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     assert!(matches!(&chr(&mut s, 'r')[..], [Command::CheckCanTerminate { id }] if id == "d2"));
 }
+
+#[test]
+fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(&mut s, Action::Tick(t0() + Duration::seconds(12)));
+    let cmds = update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
+    );
+    assert!(
+        matches!(&cmds[..], [Command::FetchDeployments { status: None }]),
+        "{cmds:?}"
+    );
+    let mut failed = new_deployment("dep-new", "failed");
+    failed.failure_reason = Some("provider out of capacity".into());
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
+    assert!(flash(&s).contains("failed: provider out of capacity"));
+    assert!(s.flows.watch.is_empty());
+    // Nothing left coming up: back to the active-only poll.
+    let cmds = update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        Command::FetchDeployments {
+            status: Some("active")
+        }
+    )));
+}
+
+#[test]
+fn a_spot_instance_that_leaves_the_active_list_is_announced() {
+    let mut s = ready(vec![], 10.0);
+    let mut spot = running("s1", "cheap-spot");
+    spot.instance_type = InstanceType::Spot;
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![spot, running("d1", "alpha")])),
+    );
+    assert!(s.status.flash.is_none());
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+    );
+    assert!(flash(&s).contains("SPOT instance cheap-spot is no longer active"));
+    // A DEDICATED one this session did not create leaves quietly.
+    s.status.flash = None;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    assert!(s.status.flash.is_none());
+}
+
+#[test]
+fn changing_the_region_drops_volumes_that_no_longer_fit() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    chr(&mut s, 'd');
+    for _ in 0..6 {
+        enter(&mut s);
+    }
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(wizard(&s).volumes, vec!["v1".to_string()]);
+    while wizard(&s).step() != Step::Region {
+        key(&mut s, KeyCode::Esc);
+    }
+    chr(&mut s, 'j'); // dallas
+    enter(&mut s);
+    assert!(wizard(&s).volumes.is_empty());
+}

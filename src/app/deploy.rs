@@ -271,8 +271,16 @@ pub fn team_options(state: &AppState) -> Vec<(String, String, Option<f64>)> {
         .collect()
 }
 
+/// Volumes that fit this offer and region, plus any already chosen (so they can be unchosen
+/// even if a refresh made them unfit; the summary says why they block).
 pub fn volume_options<'a>(state: &'a AppState, w: &DeployWizard) -> Vec<&'a Volume> {
-    offerable_volumes(&w.offer, &w.region(), &state.volumes.items)
+    let fit = offerable_volumes(&w.offer, &w.region(), &state.volumes.items);
+    state
+        .volumes
+        .items
+        .iter()
+        .filter(|v| w.volumes.contains(&v.id) || fit.iter().any(|f| f.id == v.id))
+        .collect()
 }
 
 pub fn k8s_versions(state: &AppState) -> Vec<String> {
@@ -576,6 +584,14 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
     if w.error_step.is_none() || w.error_step == Some(w.step()) {
         w.error = None;
         w.error_step = None;
+    }
+    if w.step() == Step::Region {
+        // Volumes must be in the region: a new region drops the ones that no longer fit.
+        let fit: Vec<String> = offerable_volumes(&w.offer, &w.region(), &state.volumes.items)
+            .iter()
+            .map(|v| v.id.clone())
+            .collect();
+        w.volumes.retain(|id| fit.contains(id));
     }
     if w.at + 1 < w.steps.len() {
         w.at += 1;

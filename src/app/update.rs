@@ -237,7 +237,7 @@ fn deployments_request(state: &mut AppState) -> Command {
     Command::FetchDeployments {
         status: match state.deployment_filter {
             // Settling an unclear deploy needs failed ones too.
-            _ if state.flows.deploy.check.is_some() => None,
+            _ if super::watch::wants_full_list(state) => None,
             DeploymentFilter::Active => Some("active"),
             // Inactive and all both fetch everything and filter locally, so the active ones
             // (which cost money) are always known.

@@ -15,17 +15,45 @@ use crate::domain::ssh::ssh_endpoint;
 #[derive(Debug, Clone, Default)]
 pub struct Before {
     status: HashMap<String, DeploymentStatus>,
+    /// `(id, name, SPOT?)` of the ones that were active.
+    active: Vec<(String, String, bool)>,
+    /// The answer is the full list (not only active ones).
+    full: bool,
 }
 
 pub fn before_load(state: &AppState) -> Before {
+    let items = &state.deployments.items;
     Before {
-        status: state
-            .deployments
-            .items
+        status: items
             .iter()
             .map(|d| (d.id.clone(), d.status.clone()))
             .collect(),
+        active: items
+            .iter()
+            .filter(|d| d.status.is_active())
+            .map(|d| {
+                let spot = d.instance_type == InstanceType::Spot;
+                (d.id.clone(), label(d).to_string(), spot)
+            })
+            .collect(),
+        full: wants_full_list(state)
+            || state.deployment_filter != crate::api::DeploymentFilter::Active,
     }
+}
+
+/// Whether the deployments poll should ask for every status, not only active ones: while a
+/// watched deployment is still coming up (so `failed` and its reason are seen), and while an
+/// unclear deploy is being checked (one that failed at once must be found too).
+pub fn wants_full_list(state: &AppState) -> bool {
+    state.flows.deploy.check.is_some()
+        || state.flows.watch.keys().any(|id| {
+            state
+                .deployments
+                .items
+                .iter()
+                .find(|d| &d.id == id)
+                .is_none_or(|d| d.status == DeploymentStatus::Deploying)
+        })
 }
 
 /// After a list answer (state already updated): announce transitions, probe SSH, and let an
@@ -110,13 +138,37 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
             cmds.push(Command::ProbeSsh { id, host, port });
         }
     }
-    // Nothing more to watch once a deployment has ended.
+    // Active ones that left an active-only list: ended. A SPOT one was most likely reclaimed.
+    if !before.full {
+        for (id, name, spot) in &before.active {
+            if state.deployments.items.iter().any(|d| &d.id == id) {
+                continue;
+            }
+            if *spot {
+                notes.push((
+                    format!("SPOT instance {name} is no longer active: most likely reclaimed by its provider (terminated-provider). f shows inactive ones."),
+                    FlashKind::Warning,
+                ));
+            } else if state.flows.watch.contains_key(id) {
+                notes.push((
+                    format!("{name} is no longer active. f shows inactive ones."),
+                    FlashKind::Warning,
+                ));
+            }
+        }
+    }
+    // Nothing more to watch once a deployment has ended (or, in a full list, is gone).
     let ended: Vec<String> = state
-        .deployments
-        .items
-        .iter()
-        .filter(|d| d.status.is_terminal())
-        .map(|d| d.id.clone())
+        .flows
+        .watch
+        .keys()
+        .filter(
+            |id| match state.deployments.items.iter().find(|d| &d.id == *id) {
+                Some(d) => d.status.is_terminal(),
+                None => before.full,
+            },
+        )
+        .cloned()
         .collect();
     for id in ended {
         state.flows.watch.remove(&id);
