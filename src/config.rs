@@ -1,1 +1,182 @@
-//! placeholder module, filled in by its issue
+//! Paths (via `directories`) and `config.toml`. Precedence: flags beat env beat config.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::api::DEFAULT_API_URL;
+
+/// Default and minimum poll intervals (spheron-api.md §8: never faster than every 10 s).
+pub const DEFAULT_POLL_SECS: u64 = 20;
+pub const MIN_POLL_SECS: u64 = 10;
+
+/// Where the program keeps its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub log_file: PathBuf,
+}
+
+/// `config.toml` in the config dir, `spheron-tui.log` in the data-local dir.
+pub fn paths() -> Option<Paths> {
+    let dirs = directories::ProjectDirs::from("ai", "spheron", "spheron-tui")?;
+    Some(Paths {
+        config_file: dirs.config_dir().join("config.toml"),
+        log_file: dirs.data_local_dir().join("spheron-tui.log"),
+    })
+}
+
+/// The contents of `config.toml`; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct FileConfig {
+    pub api_url: Option<String>,
+    pub poll_interval_secs: Option<u64>,
+    pub read_only: Option<bool>,
+}
+
+const KNOWN_KEYS: [&str; 3] = ["api_url", "poll_interval_secs", "read_only"];
+
+/// A loaded config plus warnings (unknown keys are warned about, not fatal).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub config: FileConfig,
+    pub warnings: Vec<String>,
+}
+
+/// Parse `config.toml` text. A syntax error or a wrongly typed field is an error.
+pub fn parse(text: &str) -> Result<Loaded, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let warnings = table
+        .keys()
+        .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+        .map(|k| {
+            format!(
+                "unknown setting `{k}` ignored (known: {})",
+                KNOWN_KEYS.join(", ")
+            )
+        })
+        .collect();
+    let config: FileConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+    Ok(Loaded { config, warnings })
+}
+
+/// Read `path`; a missing file is an empty config.
+pub fn load(path: &Path) -> Result<Loaded, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Loaded::default()),
+        Err(e) => Err(format!("could not read {}: {e}", path.display())),
+    }
+}
+
+/// Where the API URL came from, for `info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlSource {
+    /// `--api-url` or `SPHERON_API_URL` (clap reads both).
+    FlagOrEnv,
+    ConfigFile,
+    Default,
+}
+
+/// The settings every command runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub api_url: String,
+    pub api_url_source: UrlSource,
+    pub poll_interval: Duration,
+    pub read_only: bool,
+}
+
+/// Merge flags (already merged with env by clap) over the config file over the defaults.
+/// A poll interval below 10 s is refused, wherever it came from.
+pub fn resolve(
+    flag_api_url: Option<&str>,
+    flag_poll_secs: Option<u64>,
+    flag_read_only: bool,
+    file: &FileConfig,
+) -> Result<Settings, String> {
+    let (api_url, api_url_source) = match (flag_api_url, file.api_url.as_deref()) {
+        (Some(u), _) => (u.to_string(), UrlSource::FlagOrEnv),
+        (None, Some(u)) => (u.to_string(), UrlSource::ConfigFile),
+        (None, None) => (DEFAULT_API_URL.to_string(), UrlSource::Default),
+    };
+    let secs = flag_poll_secs
+        .or(file.poll_interval_secs)
+        .unwrap_or(DEFAULT_POLL_SECS);
+    check_poll_secs(secs)?;
+    Ok(Settings {
+        api_url,
+        api_url_source,
+        poll_interval: Duration::from_secs(secs),
+        read_only: flag_read_only || file.read_only.unwrap_or(false),
+    })
+}
+
+pub fn check_poll_secs(secs: u64) -> Result<u64, String> {
+    if secs < MIN_POLL_SECS {
+        Err(format!(
+            "a poll interval of {secs} s is refused: the Spheron API asks clients to poll no faster than every {MIN_POLL_SECS} s"
+        ))
+    } else {
+        Ok(secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_known_and_warns_unknown() {
+        let l = parse(
+            "api_url = \"http://127.0.0.1:4567\"\npoll_interval_secs = 30\ncolour = \"red\"\n",
+        )
+        .unwrap();
+        assert_eq!(l.config.api_url.as_deref(), Some("http://127.0.0.1:4567"));
+        assert_eq!(l.config.poll_interval_secs, Some(30));
+        assert_eq!(l.config.read_only, None);
+        assert_eq!(l.warnings.len(), 1);
+        assert!(l.warnings[0].contains("colour"));
+        assert!(parse("poll_interval_secs = \"soon\"").is_err());
+        assert!(parse("api_url = ").is_err());
+        assert_eq!(parse("").unwrap(), Loaded::default());
+    }
+
+    #[test]
+    fn flags_beat_config_beat_defaults() {
+        let file = FileConfig {
+            api_url: Some("http://localhost:1".into()),
+            poll_interval_secs: Some(45),
+            read_only: Some(true),
+        };
+        let s = resolve(Some("http://127.0.0.1:2"), Some(15), false, &file).unwrap();
+        assert_eq!(s.api_url, "http://127.0.0.1:2");
+        assert_eq!(s.api_url_source, UrlSource::FlagOrEnv);
+        assert_eq!(s.poll_interval, Duration::from_secs(15));
+        assert!(s.read_only, "config read_only still applies");
+        let s = resolve(None, None, false, &file).unwrap();
+        assert_eq!(
+            (s.api_url.as_str(), s.api_url_source),
+            ("http://localhost:1", UrlSource::ConfigFile)
+        );
+        assert_eq!(s.poll_interval, Duration::from_secs(45));
+        let s = resolve(None, None, false, &FileConfig::default()).unwrap();
+        assert_eq!(s.api_url, DEFAULT_API_URL);
+        assert_eq!(s.poll_interval, Duration::from_secs(20));
+        assert!(!s.read_only);
+        let low = FileConfig {
+            poll_interval_secs: Some(5),
+            ..Default::default()
+        };
+        assert!(resolve(None, None, false, &low).is_err());
+    }
+
+    #[test]
+    fn paths_use_the_project_dirs() {
+        if let Some(p) = paths() {
+            assert!(p.config_file.ends_with("config.toml"));
+            assert!(p.log_file.ends_with("spheron-tui.log"));
+        }
+    }
+}

@@ -1,1 +1,337 @@
-fn main() {}
+//! `spheron-tui`: parse the command line, install the error and panic hooks, resolve settings,
+//! key and URL into a `Launch`, and hand over to the runtime. No app logic lives here.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use color_eyre::eyre::WrapErr;
+
+use spheron_tui::api::check_base_url;
+use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
+use spheron_tui::config::{self, Settings, UrlSource};
+use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
+use spheron_tui::runtime::{self, Launch};
+use spheron_tui::terminal;
+
+/// Exit code for usage errors (bad flags, a refused URL), like clap's own.
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = install_hooks() {
+        eprintln!("spheron-tui: could not install error hooks: {e}");
+    }
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "spheron-tui", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::DemoServer(ref args)) => {
+            // A bad --fault is a usage error, like a bad flag.
+            let faults = match demo_adapter::parse_faults(&args.faults) {
+                Ok(f) => f,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return ExitCode::from(USAGE);
+                }
+            };
+            let _log = init_logging();
+            return finish(block_on(demo_server(args.clone(), faults)));
+        }
+        _ => {}
+    }
+    let prepared = match prepare(&cli) {
+        Ok(p) => p,
+        Err(Usage(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    match cli.command {
+        Some(Command::Info) => {
+            print_info(&prepared);
+            ExitCode::SUCCESS
+        }
+        Some(Command::Snapshot(ref args)) => {
+            for w in &prepared.warnings {
+                eprintln!("warning: {w}");
+            }
+            let _log = init_logging();
+            finish(block_on(snapshot(prepared, args.clone(), cli.demo)))
+        }
+        _ => {
+            for w in &prepared.warnings {
+                eprintln!("warning: {w}");
+            }
+            let _log = init_logging();
+            finish(block_on(dashboard(prepared, cli.demo)))
+        }
+    }
+}
+
+/// A usage problem: printed with `error:` and exit code 2, before any request.
+struct Usage(String);
+
+/// Everything resolved before a command runs.
+struct Prepared {
+    settings: Settings,
+    paths: Option<config::Paths>,
+    home: Option<PathBuf>,
+    lookup: Lookup,
+    warnings: Vec<String>,
+}
+
+fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
+    let paths = config::paths();
+    let mut warnings = Vec::new();
+    let file = match &paths {
+        Some(p) => config::load(&p.config_file).map_err(Usage)?,
+        None => config::Loaded::default(),
+    };
+    warnings.extend(file.warnings.iter().map(|w| format!("config.toml: {w}")));
+    let c = &cli.common;
+    // An empty SPHERON_API_URL counts as unset.
+    let api_url = c.api_url.as_deref().filter(|u| !u.trim().is_empty());
+    let settings =
+        config::resolve(api_url, c.poll_interval, c.read_only, &file.config).map_err(Usage)?;
+    // The guard runs before anything else can connect; --demo replaces the URL with its own.
+    let demo = cli.demo || matches!(&cli.command, Some(Command::Snapshot(a)) if a.demo);
+    if !demo {
+        check_base_url(&settings.api_url).map_err(|e| Usage(e.to_string()))?;
+    }
+    let home = credentials::home_dir();
+    let env_key = std::env::var(credentials::ENV_VAR).ok();
+    let lookup = match &home {
+        Some(h) => credentials::lookup(env_key, h),
+        None => credentials::lookup(env_key, std::path::Path::new("/nonexistent")),
+    };
+    warnings.extend(lookup.warnings.iter().cloned());
+    Ok(Prepared {
+        settings,
+        paths,
+        home,
+        lookup,
+        warnings,
+    })
+}
+
+fn credentials_path(p: &Prepared) -> PathBuf {
+    p.home
+        .as_deref()
+        .map(credentials::credentials_path)
+        .unwrap_or_else(|| PathBuf::from("~/.spheron/credentials"))
+}
+
+fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) -> Launch {
+    Launch {
+        api_url,
+        api_key,
+        credentials_path: credentials_path(p),
+        demo,
+        poll_interval: p.settings.poll_interval,
+        read_only: p.settings.read_only,
+    }
+}
+
+/// The `Launch` for the chosen target. With `--demo` the embedded server is started too; it
+/// serves for as long as the returned handle lives.
+async fn target(
+    p: &Prepared,
+    demo: bool,
+) -> color_eyre::Result<(Launch, Option<demo_adapter::Started>)> {
+    if demo {
+        let server = demo_adapter::start().await?;
+        let key = Some(ApiKey::new(server.key.clone()));
+        Ok((launch(p, server.url.clone(), key, true), Some(server)))
+    } else {
+        let l = launch(p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
+        Ok((l, None))
+    }
+}
+
+async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
+    let (l, _server) = target(&p, demo).await?;
+    tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
+    runtime::run_dashboard(l).await
+}
+
+async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<()> {
+    let (cols, rows) = args.size;
+    let (l, _server) = target(&p, args.demo || demo_flag).await?;
+    let out = runtime::snapshot(l, args.pane, cols, rows, args.format.into()).await?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    if !out.ends_with('\n') {
+        stdout.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+async fn demo_server(
+    args: DemoServerArgs,
+    faults: Vec<spheron_tui::demo::FaultRule>,
+) -> color_eyre::Result<()> {
+    // The server itself says where it listens (and with which key).
+    demo_adapter::serve(args.addr, faults).await
+}
+
+fn print_info(p: &Prepared) {
+    let show = |path: Option<&std::path::Path>| match path {
+        Some(path) if path.exists() => format!("{}", path.display()),
+        Some(path) => format!("{} (not present)", path.display()),
+        None => "(no home directory known)".to_string(),
+    };
+    let s = &p.settings;
+    println!("spheron-tui {}", env!("CARGO_PKG_VERSION"));
+    println!(
+        "config file:   {}",
+        show(p.paths.as_ref().map(|x| x.config_file.as_path()))
+    );
+    println!(
+        "log file:      {}",
+        show(p.paths.as_ref().map(|x| x.log_file.as_path()))
+    );
+    println!("credentials:   {}", show(Some(&credentials_path(p))));
+    match (&p.lookup.key, &p.lookup.source) {
+        (Some(k), src) => println!("API key:       {} (from {src})", k.mask()),
+        (None, _) => println!(
+            "API key:       not found (set {} or add it from the dashboard)",
+            credentials::ENV_VAR
+        ),
+    }
+    let from = match s.api_url_source {
+        UrlSource::FlagOrEnv => "--api-url or SPHERON_API_URL",
+        UrlSource::ConfigFile => "config.toml",
+        UrlSource::Default => "default",
+    };
+    println!("API URL:       {} ({from})", s.api_url);
+    println!("poll interval: {} s", s.poll_interval.as_secs());
+    println!("read-only:     {}", if s.read_only { "yes" } else { "no" });
+    for w in &p.warnings {
+        println!("warning:       {w}");
+    }
+    if matches!(p.lookup.source, KeySource::None) && p.lookup.key.is_none() {
+        println!("(without a key the offers pane shows list prices only)");
+    }
+}
+
+/// Every call into `spheron_tui::demo` goes through here, so the demo branch can change its
+/// internals without touching the rest of main.rs.
+mod demo_adapter {
+    use std::net::SocketAddr;
+
+    use color_eyre::eyre::{Result, WrapErr};
+    use spheron_tui::demo;
+
+    pub struct Started {
+        pub url: String,
+        pub key: String,
+        /// Keeps the server alive.
+        _server: demo::DemoServer,
+    }
+
+    pub async fn start() -> Result<Started> {
+        let server = demo::spawn(demo::DemoOptions::default())
+            .await
+            .wrap_err("could not start the demo server")?;
+        Ok(Started {
+            url: server.url(),
+            key: server.key().to_string(),
+            _server: server,
+        })
+    }
+
+    /// Parse every `--fault SPEC`.
+    pub fn parse_faults(specs: &[String]) -> std::result::Result<Vec<demo::FaultRule>, String> {
+        specs
+            .iter()
+            .map(|f| demo::parse_fault_spec(f).map_err(|e| format!("--fault {f:?}: {e}")))
+            .collect()
+    }
+
+    pub async fn serve(addr: SocketAddr, faults: Vec<demo::FaultRule>) -> Result<()> {
+        let mut opts = demo::DemoOptions::default();
+        opts.faults.extend(faults);
+        demo::run_standalone(addr, opts)
+            .await
+            .wrap_err_with(|| format!("the demo server on {addr} stopped"))
+    }
+}
+
+fn block_on<F: std::future::Future<Output = color_eyre::Result<()>>>(
+    f: F,
+) -> color_eyre::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .wrap_err("could not start the async runtime")?
+        .block_on(f)
+}
+
+fn finish(r: color_eyre::Result<()>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            terminal::restore();
+            tracing::error!(error = ?e, "exiting with an error");
+            // One readable line chain for the user; the full report goes to the log.
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// color-eyre for errors; the panic hook restores the terminal first, then reports.
+fn install_hooks() -> color_eyre::Result<()> {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default()
+        .display_env_section(false)
+        .into_hooks();
+    eyre_hook.install()?;
+    std::panic::set_hook(Box::new(move |info| {
+        terminal::restore();
+        tracing::error!(panic = %info, "panic");
+        eprintln!("{}", panic_hook.panic_report(info));
+    }));
+    Ok(())
+}
+
+/// Tracing to the log file (never to the terminal). Filter from `SPHERON_LOG`, else
+/// `RUST_LOG`, else `info`. Called before the dashboard takes the screen. Returns false when
+/// no log file could be opened (the program runs on without logs).
+fn init_logging() -> bool {
+    use tracing_subscriber::EnvFilter;
+    let Some(paths) = config::paths() else {
+        return false;
+    };
+    let open = || -> std::io::Result<std::fs::File> {
+        if let Some(dir) = paths.log_file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&paths.log_file)
+    };
+    let file = match open() {
+        Ok(f) => f,
+        Err(e) => {
+            // Said before the dashboard takes the screen, so the user sees it.
+            eprintln!("warning: no log file ({}): {e}", paths.log_file.display());
+            return false;
+        }
+    };
+    let filter = std::env::var("SPHERON_LOG")
+        .ok()
+        .or_else(|| std::env::var("RUST_LOG").ok())
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init()
+        .is_ok()
+}

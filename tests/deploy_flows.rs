@@ -277,6 +277,8 @@ fn definite_refusals_keep_the_wizard_and_send_nothing_more() {
         err::forbidden(),
         err::not_found(),
         err::read_only(),
+        err::http(409),
+        err::invalid_input(),
         err::validation(None, "Team ID is required"),
     ] {
         let mut s = ready(vec![vp_cluster()], 120.0);
@@ -313,7 +315,13 @@ fn a_429_on_deploy_holds_the_button_until_retry_after() {
 
 #[test]
 fn unclear_failures_read_the_list_and_find_the_created_deployment() {
-    for e in [err::server(), err::network(), err::timeout(), err::decode()] {
+    for e in [
+        err::server(),
+        err::network(),
+        err::timeout(),
+        err::decode(),
+        err::redirect(),
+    ] {
         let mut s = ready(vec![vp_cluster()], 120.0);
         update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
         update(
@@ -628,7 +636,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     assert!(flash(&s).contains("203.0.113.7"));
     let d = s.deployments.items[0].clone();
     assert_eq!(
-        spheron_tui::app::watch::status_label(&s, &d),
+        spheron_tui::app::watch::status_label(&s, &d, "running"),
         "running · ssh…"
     );
     // Port closed: probed again on the next poll, and no second bell.
@@ -651,7 +659,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     );
     assert!(flash(&s).contains("ssh ready"));
     assert_eq!(
-        spheron_tui::app::watch::status_label(&s, &d),
+        spheron_tui::app::watch::status_label(&s, &d, "running"),
         "running · ssh ready"
     );
     // Ready: no more probes.

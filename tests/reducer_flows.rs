@@ -382,7 +382,10 @@ fn a_401_opens_the_key_prompt_and_a_new_key_reloads_without_showing_it() {
     let (mut s, _) = started(true);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Err(ApiError::Unauthorized)),
+        Action::DeploymentsLoaded(Err(ApiError::Unauthorized {
+            message: "bad key".into(),
+            code: None,
+        })),
     );
     assert!(matches!(s.modal, Some(Modal::KeyPrompt { .. })));
     // Keys go to the prompt, not to bindings.

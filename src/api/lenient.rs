@@ -130,6 +130,8 @@ mod tests {
         b: bool,
         #[serde(default, deserialize_with = "string_list")]
         l: Vec<String>,
+        #[serde(default, deserialize_with = "opt_time")]
+        t: Option<DateTime<Utc>>,
     }
 
     #[test]
@@ -166,5 +168,7 @@ mod tests {
             assert_eq!(parse_time(&v), Some(want), "{v}");
         }
         assert_eq!(parse_time(&json!("yesterday")), None);
+        let p: Probe = serde_json::from_value(json!({"t": "2026-11-28T12:00:00Z"})).unwrap();
+        assert_eq!(p.t, Some(want));
     }
 }

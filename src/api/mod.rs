@@ -2,10 +2,15 @@
 //! base-URL guard. Knows nothing about the UI.
 
 pub mod budget;
+pub mod client;
+mod endpoints;
 pub mod error;
+pub mod guard;
 pub mod lenient;
 pub mod models;
 
 pub use budget::RateStatus;
+pub use client::{Client, ClientOptions, USER_AGENT_VALUE};
 pub use error::ApiError;
+pub use guard::{DEFAULT_API_URL, check_base_url};
 pub use models::*;

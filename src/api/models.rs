@@ -231,12 +231,7 @@ pub struct Offer {
     /// List price, USD per hour, for the whole configuration.
     #[serde(default, deserialize_with = "le::f64_or_zero")]
     pub price: f64,
-    #[serde(
-        default,
-        rename = "spot_price",
-        alias = "spotPrice",
-        deserialize_with = "le::opt_f64"
-    )]
+    #[serde(default, alias = "spot_price", deserialize_with = "le::opt_f64")]
     pub spot_price: Option<f64>,
     #[serde(default = "yes", deserialize_with = "le::bool_or_false")]
     pub available: bool,
@@ -245,19 +240,9 @@ pub struct Offer {
     #[serde(default, deserialize_with = "le::opt_string")]
     pub region: Option<String>,
     /// VRAM per GPU in GB.
-    #[serde(
-        default,
-        rename = "gpu_memory",
-        alias = "gpuMemory",
-        deserialize_with = "le::opt_f64"
-    )]
+    #[serde(default, alias = "gpu_memory", deserialize_with = "le::opt_f64")]
     pub gpu_memory: Option<f64>,
-    #[serde(
-        default,
-        rename = "os_options",
-        alias = "osOptions",
-        deserialize_with = "le::string_list"
-    )]
+    #[serde(default, alias = "os_options", deserialize_with = "le::string_list")]
     pub os_options: Vec<String>,
     #[serde(default, deserialize_with = "le::bool_or_false")]
     pub maintenance: bool,
@@ -859,6 +844,8 @@ pub struct KubernetesVersion {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterHealth {
+    #[serde(default, alias = "cluster_id", deserialize_with = "le::opt_string")]
+    pub cluster_id: Option<String>,
     #[serde(
         default,
         alias = "health",
@@ -866,6 +853,8 @@ pub struct ClusterHealth {
         deserialize_with = "le::string"
     )]
     pub status: String,
+    #[serde(default, deserialize_with = "le::opt_time")]
+    pub checked_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "le::opt_u32")]
     pub nodes_ready: Option<u32>,
     #[serde(default, deserialize_with = "le::opt_u32")]
@@ -1108,6 +1097,58 @@ impl DeploymentFilter {
     }
 }
 
+/// Query of `GET /api/deployments`: `status` is `active`, `inactive` or an exact status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeploymentsQuery {
+    pub status: Option<String>,
+    pub team_id: Option<String>,
+    pub user_id: Option<String>,
+}
+
+impl From<DeploymentFilter> for DeploymentsQuery {
+    fn from(f: DeploymentFilter) -> Self {
+        DeploymentsQuery {
+            status: f.query().map(str::to_owned),
+            ..Default::default()
+        }
+    }
+}
+
+/// Query of `GET /api/volumes`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumesQuery {
+    pub page: Option<u32>,
+    pub limit: Option<u32>,
+    /// `available`, `attached`, `deleting`, …
+    pub status: Option<String>,
+    pub team_id: Option<String>,
+}
+
+/// The answer of `DELETE /api/deployments/{id}`: `{message, deployment: {id, status, stoppedAt}}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TerminateOutcome {
+    pub message: Option<String>,
+    /// The deployment as the API reported it after terminating (often only id/status/stoppedAt).
+    pub deployment: Option<Deployment>,
+    pub raw: Value,
+}
+
+impl TerminateOutcome {
+    pub fn decode(v: Value) -> Self {
+        let message = v.get("message").and_then(Value::as_str).map(str::to_owned);
+        let deployment = match v.get("deployment").or_else(|| v.get("data")) {
+            Some(d @ Value::Object(_)) => decode::<Deployment>(d.clone()).ok(),
+            _ if v.get("id").is_some() => decode::<Deployment>(v.clone()).ok(),
+            _ => None,
+        };
+        TerminateOutcome {
+            message,
+            deployment,
+            raw: v,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1132,11 +1173,24 @@ mod tests {
         assert_eq!(o.instance_type, InstanceType::Dedicated);
         assert!((o.per_gpu_rate() - 2.69).abs() < 1e-9);
         assert_eq!(o.regions(), vec!["166e655a:culpeper-usa-1"]);
-        assert_eq!(o.os_options, vec!["Ubuntu 22.04".to_string()]);
+        assert_eq!(o.os_options, vec!["Ubuntu 22.04"]);
         assert_eq!(o.gpu_memory, Some(80.0));
         assert_eq!(o.raw["weird"], json!([1, 2]));
         assert_eq!(g.raw["futureField"], json!(1));
         assert!(g.raw.get("offers").is_none());
+    }
+
+    #[test]
+    fn snake_and_camel_spellings_of_offer_fields() {
+        for v in [
+            json!({"os_options": ["a"], "gpu_memory": 80, "spot_price": 1.5}),
+            json!({"osOptions": ["a"], "gpuMemory": 80, "spotPrice": 1.5}),
+        ] {
+            let o: Offer = decode(v.clone()).unwrap();
+            assert_eq!(o.os_options, vec!["a"], "{v}");
+            assert_eq!(o.gpu_memory, Some(80.0), "{v}");
+            assert_eq!(o.spot_price, Some(1.5), "{v}");
+        }
     }
 
     #[test]

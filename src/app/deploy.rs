@@ -833,9 +833,8 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
 // ---------------------------------------------------------------------------------------------
 // The answer
 
-/// Errors after which the deployment may or may not exist.
-// Braced patterns on purpose: the api branch's `ApiError` makes these struct variants.
-#[allow(clippy::unneeded_struct_pattern)]
+/// Errors after which the deployment may or may not exist: the request may have reached the
+/// server and been acted on. (A redirect is an answer too: it is not followed, so look.)
 fn unclear(e: &ApiError) -> bool {
     matches!(
         e,
@@ -843,10 +842,10 @@ fn unclear(e: &ApiError) -> bool {
             | ApiError::Network { .. }
             | ApiError::Timeout { .. }
             | ApiError::Decode { .. }
+            | ApiError::Redirect { .. }
     )
 }
 
-#[allow(clippy::unneeded_struct_pattern)] // see `unclear`
 pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<Command> {
     state.flows.deploy.in_flight = false;
     let posted_at = state.flows.deploy.posted_at.unwrap_or(state.now);

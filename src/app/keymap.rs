@@ -170,6 +170,27 @@ pub const BINDINGS: &[Binding] = &[
         cmd: KeyCmd::PrevPane,
     },
     Binding {
+        keys: &[Char('r')],
+        hint: "refresh",
+        help: "refresh now (within the rate budget)",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Refresh,
+    },
+    Binding {
+        keys: &[Char('?')],
+        hint: "help",
+        help: "this help",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Help,
+    },
+    Binding {
+        keys: &[Char('q'), Ctrl('c')],
+        hint: "quit",
+        help: "quit",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Quit,
+    },
+    Binding {
         keys: &[Code(KeyCode::Up), Char('k')],
         hint: "",
         help: "move up",
@@ -287,27 +308,6 @@ pub const BINDINGS: &[Binding] = &[
         help: "open an SSH session (the dashboard suspends and comes back)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::OpenSsh,
-    },
-    Binding {
-        keys: &[Char('r')],
-        hint: "refresh",
-        help: "refresh now (within the rate budget)",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Refresh,
-    },
-    Binding {
-        keys: &[Char('?')],
-        hint: "help",
-        help: "this help",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Help,
-    },
-    Binding {
-        keys: &[Char('q'), Ctrl('c')],
-        hint: "quit",
-        help: "quit",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Quit,
     },
 ];
 

@@ -99,7 +99,6 @@ fn dialog_for<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut Terminate
     }
 }
 
-#[allow(clippy::unneeded_struct_pattern)] // the api branch's NotFound is a struct variant
 pub fn on_checked(state: &mut AppState, id: &str, result: ApiResult<CanTerminate>) {
     let Some(d) = dialog_for(state, id) else {
         return; // the dialog was closed, or is about another deployment
@@ -192,7 +191,7 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
             refresh_deployments(state)
         }
         Err(e) => {
-            let blocked = blocked_by_minimum_runtime(&e);
+            let blocked = e.termination_blocked();
             let text = e.to_string();
             state.status.last_error = Some(text.clone());
             match dialog_for(state, id) {
@@ -213,13 +212,4 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
             Vec::new()
         }
     }
-}
-
-/// DELETE's 400 "too early": `{canTerminate: false, timeRemaining, minimumRuntime}`.
-fn blocked_by_minimum_runtime(e: &ApiError) -> Option<CanTerminate> {
-    let ApiError::Validation { body, .. } = e else {
-        return None;
-    };
-    let c: CanTerminate = crate::api::decode(body.clone()).ok()?;
-    (body.get("canTerminate").is_some() && !c.can_terminate).then_some(c)
 }

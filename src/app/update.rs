@@ -316,7 +316,7 @@ fn reselect_deployment(state: &mut AppState) {
 fn on_error(state: &mut AppState, e: &ApiError) -> Vec<Command> {
     state.status.last_error = Some(e.to_string());
     match e {
-        ApiError::Unauthorized => {
+        ApiError::Unauthorized { .. } => {
             open_key_prompt(state, "The API refused the key (401). Enter a valid key:");
         }
         ApiError::RateLimited { retry_after } => {

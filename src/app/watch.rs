@@ -208,16 +208,17 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
     }
 }
 
-/// The status cell: `running · ssh ready` once the port has accepted a connection.
-pub fn status_label(state: &AppState, d: &Deployment) -> String {
+/// The status cell: `base` (the pane's label for the status), plus `· ssh ready` once the
+/// SSH port has accepted a connection (`· ssh…` while it has not yet).
+pub fn status_label(state: &AppState, d: &Deployment, base: &str) -> String {
     match state.flows.watch.get(&d.id).map(|w| w.ssh) {
         Some(SshReady::Ready) if d.status == DeploymentStatus::Running => {
-            format!("{} · ssh ready", d.status)
+            format!("{base} · ssh ready")
         }
         Some(SshReady::Probing | SshReady::NotYet) if d.status == DeploymentStatus::Running => {
-            format!("{} · ssh…", d.status)
+            format!("{base} · ssh…")
         }
-        _ => d.status.to_string(),
+        _ => base.to_string(),
     }
 }
 

@@ -1,1 +1,477 @@
-//! placeholder module, filled in by its issue
+//! The simulated Spheron API (the demo server): `spheron-tui --demo`, `spheron-tui demo-server`
+//! and the contract tests run against it.
+//!
+//! - [`spawn`] binds `127.0.0.1:0` and serves on a tokio task; [`DemoServer::handle`] gives a
+//!   [`DemoHandle`] that moves the world clock, injects faults and inspects the world.
+//! - [`run_standalone`] binds an address, prints the URL and the demo key, serves until Ctrl-C.
+//! - Data (offers, regions, seed world) come from `assets/demo/*.json` ([`catalog`]); the world
+//!   model is pure and takes `now` as a parameter ([`world`], [`deploy`], [`volumes`],
+//!   [`accounts`]); provider volume rules are one table ([`rules`]).
+//! - Fault injection syntax for `--fault`: see [`faults`] (`GET /api/deployments=500x3`).
+//! - Rate limits: [`limits`], measured on the world clock; `X-RateLimit-*` on every answer.
+//!
+//! Wire shapes: `docs/wire-shapes.md`.
+
+pub mod accounts;
+pub mod catalog;
+pub mod deploy;
+pub mod error;
+pub mod faults;
+pub mod limits;
+pub mod offers;
+pub mod routes;
+pub mod rules;
+pub mod volumes;
+pub mod world;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, header::HeaderName};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+
+pub use faults::{Fault, FaultRule, parse_fault_spec};
+
+use catalog::Catalog;
+use error::ApiError;
+use faults::FaultTable;
+use limits::{Bucket, Limiter, RateState};
+use world::{World, WorldParams};
+
+/// The key the demo server accepts.
+pub const DEMO_API_KEY: &str = "sai_pk_demo_7c1e0d5b9a3f4e2d";
+
+/// Where the world clock comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClockMode {
+    /// Wall clock (plus whatever [`DemoHandle::advance`] added).
+    Real,
+    /// Starts at the given instant and moves only with [`DemoHandle::advance`].
+    Manual(DateTime<Utc>),
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    pub clock: ClockMode,
+    /// Seed of the world's RNG (ids, delays, failures, SPOT interruptions).
+    pub seed: u64,
+    /// Share of deploys that end `failed` (0.0..=1.0).
+    pub fail_share: f64,
+    /// Provisioning time range in seconds, drawn per deploy.
+    pub deploy_delay_secs: (u64, u64),
+    /// Chance per running SPOT instance per hour to become `terminated-provider`.
+    pub spot_interruptions_per_hour: f64,
+    /// Requests per 15 minutes per client for everything but `POST /api/deployments`.
+    pub general_limit: u32,
+    /// `POST /api/deployments` per 15 minutes per client.
+    pub deploy_limit: u32,
+    /// Serve the "also accepted" shapes of `docs/wire-shapes.md`.
+    pub alt_shapes: bool,
+    /// The accepted API key.
+    pub api_key: String,
+    /// Faults active from the start (`demo-server --fault`).
+    pub faults: Vec<FaultRule>,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            clock: ClockMode::Real,
+            seed: 0x5e_ed_de_70,
+            fail_share: 0.1,
+            deploy_delay_secs: (30, 60),
+            spot_interruptions_per_hour: 0.05,
+            general_limit: 250,
+            deploy_limit: 10,
+            alt_shapes: false,
+            api_key: DEMO_API_KEY.to_string(),
+            faults: Vec::new(),
+        }
+    }
+}
+
+impl DemoOptions {
+    /// Manual clock at 2026-11-28T12:00:00Z, no failures, no SPOT interruptions, fixed seed.
+    pub fn for_tests() -> Self {
+        DemoOptions {
+            clock: ClockMode::Manual(test_epoch()),
+            seed: 42,
+            fail_share: 0.0,
+            spot_interruptions_per_hour: 0.0,
+            ..DemoOptions::default()
+        }
+    }
+}
+
+/// 2026-11-28T12:00:00Z, the start of [`DemoOptions::for_tests`].
+pub fn test_epoch() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z")
+        .expect("valid instant")
+        .to_utc()
+}
+
+/// One request seen by the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRecord {
+    pub method: String,
+    /// Path and query, e.g. `/api/gpu-offers?page=2`.
+    pub path: String,
+    /// World time when it arrived.
+    pub at: DateTime<Utc>,
+    /// Whether it carried an `Authorization` header.
+    pub had_auth: bool,
+}
+
+/// The world clock: a base (manual) or the wall clock, plus an offset moved by `advance`.
+#[derive(Debug)]
+pub(crate) struct Clock {
+    base: Option<DateTime<Utc>>,
+    offset: Mutex<chrono::Duration>,
+}
+
+impl Clock {
+    fn new(mode: &ClockMode) -> Clock {
+        Clock {
+            base: match mode {
+                ClockMode::Real => None,
+                ClockMode::Manual(t) => Some(*t),
+            },
+            offset: Mutex::new(chrono::Duration::zero()),
+        }
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        let off = *self.offset.lock().expect("clock lock");
+        let base = self.base.unwrap_or_else(Utc::now);
+        base.checked_add_signed(off)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    fn advance(&self, d: std::time::Duration) {
+        let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        let mut off = self.offset.lock().expect("clock lock");
+        *off = off.checked_add(&d).unwrap_or(chrono::Duration::MAX);
+    }
+}
+
+/// State shared by the handlers and the handle.
+pub(crate) struct Shared {
+    pub(crate) clock: Clock,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) world: Mutex<World>,
+    faults: Mutex<FaultTable>,
+    limiter: Mutex<Limiter>,
+    requests: Mutex<Vec<RequestRecord>>,
+    pub(crate) alt: bool,
+    pub(crate) key: String,
+}
+
+fn build(opts: DemoOptions) -> Arc<Shared> {
+    let catalog = Arc::new(Catalog::load().expect("embedded demo assets are valid"));
+    let clock = Clock::new(&opts.clock);
+    let params = WorldParams {
+        seed: opts.seed,
+        fail_share: opts.fail_share,
+        deploy_delay_secs: opts.deploy_delay_secs,
+        spot_interruptions_per_hour: opts.spot_interruptions_per_hour,
+    };
+    let world = World::new(catalog.clone(), params, clock.now());
+    Arc::new(Shared {
+        clock,
+        catalog,
+        world: Mutex::new(world),
+        faults: Mutex::new(FaultTable(opts.faults)),
+        limiter: Mutex::new(Limiter::new(opts.general_limit, opts.deploy_limit)),
+        requests: Mutex::new(Vec::new()),
+        alt: opts.alt_shapes,
+        key: opts.api_key,
+    })
+}
+
+fn set_rate_headers(r: &mut Response, s: RateState) {
+    let h = r.headers_mut();
+    for (name, v) in [
+        ("x-ratelimit-limit", u64::from(s.limit)),
+        ("x-ratelimit-remaining", u64::from(s.remaining)),
+        ("x-ratelimit-reset", s.reset_secs),
+    ] {
+        h.insert(HeaderName::from_static(name), HeaderValue::from(v));
+    }
+}
+
+/// Record, rate-limit, then maybe spoil the answer with an injected fault.
+async fn gate(
+    State(s): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let now = s.clock.now();
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    s.requests
+        .lock()
+        .expect("requests lock")
+        .push(RequestRecord {
+            method: method.clone(),
+            path: req
+                .uri()
+                .path_and_query()
+                .map_or(path.clone(), |p| p.as_str().to_string()),
+            at: now,
+            had_auth: req
+                .headers()
+                .contains_key(axum::http::header::AUTHORIZATION),
+        });
+    let bucket = Bucket::of(&method, &path);
+    // deploys are limited per user (per key), everything else per client IP
+    let client = match (bucket, routes::bearer(req.headers())) {
+        (Bucket::Deploy, Some(k)) => format!("key:{k}"),
+        _ => peer.ip().to_string(),
+    };
+    let hit = s
+        .limiter
+        .lock()
+        .expect("limiter lock")
+        .hit(bucket, &client, now);
+    let rate = match hit {
+        Ok(r) => r,
+        Err(r) => {
+            let mut resp = faults::error_response(&ApiError::rate_limited(r.reset_secs), s.alt);
+            set_rate_headers(&mut resp, r);
+            return resp;
+        }
+    };
+    let fault = s.faults.lock().expect("faults lock").take(&method, &path);
+    tracing::debug!(%method, %path, world_time = %now, ?fault, "demo request");
+    let mut resp = match fault {
+        None => next.run(req).await,
+        Some(Fault::RateLimited { retry_after_secs }) => {
+            faults::error_response(&ApiError::rate_limited(retry_after_secs), s.alt)
+        }
+        Some(Fault::ServerError) => faults::injected_server_error(s.alt),
+        Some(Fault::Slow(d)) => {
+            tokio::time::sleep(d).await;
+            next.run(req).await
+        }
+        Some(Fault::MalformedJson) => faults::malformed(next.run(req).await).await,
+        Some(Fault::HtmlError) => faults::html_error(),
+        Some(Fault::DropConnection) => faults::dropped_connection(),
+        Some(Fault::CreatedButServerError) => {
+            let _served = next.run(req).await;
+            faults::injected_server_error(s.alt)
+        }
+    };
+    set_rate_headers(&mut resp, rate);
+    resp
+}
+
+fn app(shared: Arc<Shared>) -> axum::Router {
+    routes::router(shared.clone()).layer(middleware::from_fn_with_state(shared, gate))
+}
+
+async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(shared).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}
+
+/// A demo server running on a tokio task; stops when dropped.
+pub struct DemoServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl DemoServer {
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn key(&self) -> &str {
+        &self.shared.key
+    }
+
+    pub fn handle(&self) -> DemoHandle {
+        DemoHandle {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DemoServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for DemoHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoHandle")
+            .field("now", &self.now())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Bind `127.0.0.1:0` and serve on a tokio task.
+pub async fn spawn(opts: DemoOptions) -> std::io::Result<DemoServer> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let shared = build(opts);
+    let task = tokio::spawn(serve(listener, shared.clone()));
+    Ok(DemoServer { addr, shared, task })
+}
+
+/// Bind `addr`, print the URL and the demo key, serve until Ctrl-C.
+pub async fn run_standalone(addr: SocketAddr, opts: DemoOptions) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    println!("demo server listening on http://{local}");
+    println!("demo API key: {}", opts.api_key);
+    serve_until(listener, opts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serve on `listener` until `shutdown` completes (graceful).
+async fn serve_until(
+    listener: tokio::net::TcpListener,
+    opts: DemoOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let shared = build(opts);
+    axum::serve(
+        listener,
+        app(shared).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Controls a running demo server: clock, faults, inspection. Cheap to clone.
+#[derive(Clone)]
+pub struct DemoHandle {
+    shared: Arc<Shared>,
+}
+
+impl DemoHandle {
+    /// The world clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.clock.now()
+    }
+
+    /// Move the world clock forward and let the world catch up.
+    pub fn advance(&self, d: std::time::Duration) {
+        self.shared.clock.advance(d);
+        let now = self.shared.clock.now();
+        self.world().advance_to(now);
+    }
+
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.faults.lock().expect("faults lock").0.push(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.faults.lock().expect("faults lock").0.clear();
+    }
+
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.requests.lock().expect("requests lock").clone()
+    }
+
+    /// Deployments in the world, whatever their status.
+    pub fn deployment_count(&self) -> usize {
+        self.world().deployments.len()
+    }
+
+    pub fn set_balance(&self, team_id: &str, usd: f64) {
+        let now = self.now();
+        let mut w = self.world();
+        w.advance_to(now);
+        if let Some(t) = w.team_mut(team_id) {
+            t.balance = usd;
+            t.stored_balance = usd;
+        }
+    }
+
+    /// Live team balance, as `/api/balance` would report it now.
+    pub fn balance(&self, team_id: &str) -> Option<f64> {
+        let now = self.now();
+        let mut w = self.world();
+        w.advance_to(now);
+        w.teams.iter().find(|t| t.id == team_id).map(|t| t.balance)
+    }
+
+    pub fn set_fail_share(&self, f: f64) {
+        self.world().params.fail_share = f;
+    }
+
+    /// For tests: force a deployment's status now (e.g. `terminated-provider`, `running`).
+    /// Unknown ids are ignored.
+    pub fn force_status(&self, deployment_id: &str, status: &str) {
+        let now = self.now();
+        let _ = self.world().force_status(deployment_id, status, now);
+    }
+
+    fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        self.shared.world.lock().expect("world lock")
+    }
+}
+
+#[cfg(test)]
+mod server_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn standalone_serves_until_shutdown() {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(serve_until(listener, DemoOptions::for_tests(), async {
+            let _ = rx.await;
+        }));
+        let r = reqwest::get(format!("http://{addr}/api/providers"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["x-ratelimit-limit"], "250");
+        tx.send(()).unwrap();
+        assert!(task.await.unwrap().is_ok());
+    }
+
+    #[test]
+    fn clock_modes() {
+        let c = Clock::new(&ClockMode::Manual(test_epoch()));
+        c.advance(std::time::Duration::from_secs(90));
+        assert_eq!(c.now(), test_epoch() + chrono::Duration::seconds(90));
+        let real = Clock::new(&ClockMode::Real);
+        real.advance(std::time::Duration::from_secs(3600));
+        assert!(real.now() > Utc::now() + chrono::Duration::minutes(59));
+    }
+}
+
+#[cfg(test)]
+mod volume_tests;
+#[cfg(test)]
+mod world_tests;

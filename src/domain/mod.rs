@@ -4,3 +4,4 @@
 pub mod cost;
 pub mod deploy;
 pub mod ssh;
+pub mod volume_rules;

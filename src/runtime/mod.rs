@@ -1,10 +1,22 @@
-//! The event loop, the command executor and the pollers. (Being built: issue 4.)
+//! The event loop, the command executor and the snapshot renderer. Performs effects; never
+//! writes `AppState` except through the reducer.
+
+pub mod event_loop;
+pub mod executor;
+pub mod snapshot;
+pub mod ssh;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::app::Pane;
+use chrono::Utc;
+
+use crate::api::{Client, ClientOptions};
+use crate::app::state::Session;
+use crate::app::{AppState, Pane};
 use crate::credentials::ApiKey;
+use crate::ui::Theme;
+use executor::Executor;
 
 /// Everything the dashboard needs to start, resolved by `main.rs` from flags, env and files.
 #[derive(Debug, Clone)]
@@ -26,18 +38,45 @@ pub enum SnapshotFormat {
     Svg,
 }
 
+/// The client, the first state and the executor for a launch.
+fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
+    let client = Client::with_options(ClientOptions {
+        read_only: launch.read_only,
+        ..ClientOptions::new(&launch.api_url, launch.api_key.clone())
+    })?;
+    let session = Session {
+        demo: launch.demo,
+        read_only: launch.read_only,
+        host: client.host_label(),
+        key_mask: launch.api_key.as_ref().map(ApiKey::mask),
+        poll_interval_secs: launch.poll_interval.as_secs(),
+    };
+    let state = AppState::new(session, Utc::now());
+    let exec = Executor {
+        client,
+        credentials_path: Some(launch.credentials_path.clone()),
+    };
+    Ok((state, exec))
+}
+
+fn theme() -> Theme {
+    Theme::from_env(std::env::var("NO_COLOR").ok().as_deref())
+}
+
 /// Run the dashboard until the user quits.
-pub async fn run_dashboard(_launch: Launch) -> color_eyre::Result<()> {
-    Err(color_eyre::eyre::eyre!("the dashboard is not built yet"))
+pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<()> {
+    let (state, exec) = prepare(&launch)?;
+    event_loop::run(state, exec, theme()).await
 }
 
 /// Load the data once, render one frame of `pane` at `cols`×`rows`, return it as text or SVG.
 pub async fn snapshot(
-    _launch: Launch,
-    _pane: Pane,
-    _cols: u16,
-    _rows: u16,
-    _format: SnapshotFormat,
+    launch: Launch,
+    pane: Pane,
+    cols: u16,
+    rows: u16,
+    format: SnapshotFormat,
 ) -> color_eyre::Result<String> {
-    Err(color_eyre::eyre::eyre!("snapshot is not built yet"))
+    let (state, exec) = prepare(&launch)?;
+    snapshot::snapshot(state, exec, pane, cols, rows, format, theme()).await
 }

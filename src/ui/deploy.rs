@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::widgets::{centered, popup};
+use super::widgets::{centered, popup, region_label};
 use crate::api::InstanceType;
 use crate::app::AppState;
 use crate::app::deploy::{
@@ -78,10 +78,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
     match w.step() {
         Step::Region => list(
             &mut lines,
-            w.offer
-                .regions()
-                .iter()
-                .map(|r| (r.to_string(), String::new())),
+            w.offer.regions().iter().map(|r| region_row(r)),
             w.region,
             theme,
         ),
@@ -150,6 +147,17 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
     let rect = centered(area, width, height.min(area.height.saturating_sub(2)));
     let inner = popup(f, rect, Line::styled(title, theme.title()), theme);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// A region as read, and the exact string sent when it differs.
+fn region_row(r: &str) -> (String, String) {
+    let label = region_label(r);
+    let raw = if label == r {
+        String::new()
+    } else {
+        format!("(sent as {r})")
+    };
+    (label.to_string(), raw)
 }
 
 fn step_bar(w: &DeployWizard, theme: &Theme) -> Line<'static> {
@@ -414,7 +422,8 @@ fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
         format!("{}  ·  type {}", o.provider, o.instance_type),
         theme,
     ));
-    lines.push(row("Region", c.region.clone(), theme));
+    let (label, raw) = region_row(&c.region);
+    lines.push(row("Region", format!("{label}  {raw}"), theme));
     lines.push(row("OS", c.operating_system.clone(), theme));
     lines.push(row("SSH", ssh, theme));
     lines.push(row(

@@ -21,6 +21,7 @@ pub mod err {
         ApiError::Validation {
             message: message.into(),
             field: field.map(str::to_owned),
+            code: Some("VALIDATION_ERROR".into()),
             body: serde_json::json!({"error": message, "code": "VALIDATION_ERROR"}),
         }
     }
@@ -28,17 +29,27 @@ pub mod err {
         ApiError::Validation {
             message: message.into(),
             field: None,
+            code: Some("VALIDATION_ERROR".into()),
             body,
         }
     }
     pub fn unauthorized() -> ApiError {
-        ApiError::Unauthorized
+        ApiError::Unauthorized {
+            message: "Invalid API key".into(),
+            code: Some("UNAUTHORIZED".into()),
+        }
     }
     pub fn forbidden() -> ApiError {
-        ApiError::Forbidden
+        ApiError::Forbidden {
+            message: "Not a member of this team".into(),
+            code: Some("FORBIDDEN".into()),
+        }
     }
     pub fn not_found() -> ApiError {
-        ApiError::NotFound
+        ApiError::NotFound {
+            message: "Offer not found".into(),
+            code: Some("NOT_FOUND".into()),
+        }
     }
     pub fn rate_limited(secs: u64) -> ApiError {
         ApiError::RateLimited {
@@ -49,19 +60,49 @@ pub mod err {
         ApiError::Server {
             status: 500,
             message: "Internal error".into(),
+            code: Some("INTERNAL_ERROR".into()),
         }
     }
     pub fn network() -> ApiError {
-        ApiError::Network("connection reset by peer".into())
+        ApiError::Network {
+            message: "connection reset by peer".into(),
+        }
     }
     pub fn timeout() -> ApiError {
-        ApiError::Timeout
+        ApiError::Timeout {
+            message: "30 s".into(),
+        }
     }
     pub fn decode() -> ApiError {
-        ApiError::Decode("expected value at line 1".into())
+        ApiError::Decode {
+            status: 502,
+            message: "expected value at line 1".into(),
+            snippet: "<html>".into(),
+        }
+    }
+    pub fn redirect() -> ApiError {
+        ApiError::Redirect {
+            status: 302,
+            location: Some("https://elsewhere.example/".into()),
+        }
+    }
+    pub fn http(status: u16) -> ApiError {
+        ApiError::Http {
+            status,
+            message: "Conflict".into(),
+            code: None,
+        }
+    }
+    pub fn invalid_input() -> ApiError {
+        ApiError::InvalidInput {
+            message: "an id of ..".into(),
+        }
     }
     pub fn read_only() -> ApiError {
-        ApiError::ReadOnly
+        ApiError::ReadOnly {
+            method: "POST".into(),
+            path: "/api/deployments".into(),
+        }
     }
 }
 

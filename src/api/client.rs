@@ -1,0 +1,392 @@
+//! The async Spheron client: construction, shared state and the transport policy. The
+//! endpoint methods are in `endpoints.rs`.
+//!
+//! Policy, in one place: the base URL passed the guard; redirects are never followed; the key is
+//! sent only when set; writes are refused locally in read-only mode; after a 429 nothing is sent
+//! until `retryAfter` has passed (GETs wait, writes fail fast); a GET that meets a 5xx or a
+//! dropped connection is tried once more after a short delay; writes are never retried.
+
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
+use reqwest::{Method, Url};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::budget::{Bucket, Budget, RateStatus, retry_after_header};
+use super::error::{ApiError, snippet};
+use super::guard::{check_base_url, host_label};
+use crate::credentials::ApiKey;
+
+pub const USER_AGENT_VALUE: &str = concat!("spheron-tui/", env!("CARGO_PKG_VERSION"));
+
+/// How the client is built. `Debug` shows whether a key is set, never the key.
+#[derive(Clone)]
+pub struct ClientOptions {
+    pub base_url: String,
+    pub key: Option<ApiKey>,
+    /// Refuse every POST/PATCH/DELETE before sending.
+    pub read_only: bool,
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Delay before the one retry of a GET that met a 5xx or a dropped connection.
+    pub get_retry_delay: Duration,
+}
+
+impl ClientOptions {
+    pub fn new(base_url: impl Into<String>, key: Option<ApiKey>) -> Self {
+        ClientOptions {
+            base_url: base_url.into(),
+            key,
+            read_only: false,
+            request_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            get_retry_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("base_url", &self.base_url)
+            .field("key", &self.key)
+            .field("read_only", &self.read_only)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("get_retry_delay", &self.get_retry_delay)
+            .finish()
+    }
+}
+
+/// The Spheron API client. Cheap to clone; clones share the key, the budget and the connection
+/// pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    key: RwLock<Option<ApiKey>>,
+    read_only: bool,
+    budget: Mutex<Budget>,
+    get_retry_delay: Duration,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.as_str())
+            .field("key", &self.key().as_ref().map(ApiKey::mask))
+            .field("read_only", &self.inner.read_only)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for `base_url` (which must pass the guard) with default options.
+    pub fn new(base_url: &str, key: Option<ApiKey>) -> Result<Client, ApiError> {
+        Client::with_options(ClientOptions::new(base_url, key))
+    }
+
+    pub fn with_options(opts: ClientOptions) -> Result<Client, ApiError> {
+        let base = check_base_url(&opts.base_url)?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(USER_AGENT_VALUE)
+            .connect_timeout(opts.connect_timeout)
+            .timeout(opts.request_timeout)
+            .https_only(base.scheme() == "https")
+            .build()
+            .map_err(|e| ApiError::Network {
+                message: format!("could not set up HTTP: {}", error_chain(&e)),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                key: RwLock::new(opts.key),
+                read_only: opts.read_only,
+                budget: Mutex::new(Budget::default()),
+                get_retry_delay: opts.get_retry_delay,
+            }),
+        })
+    }
+
+    /// Use `key` from now on (after the in-dashboard prompt).
+    pub fn set_key(&self, key: ApiKey) {
+        *self
+            .inner
+            .key
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(key);
+    }
+
+    pub fn has_key(&self) -> bool {
+        self.key().is_some()
+    }
+
+    fn key(&self) -> Option<ApiKey> {
+        self.inner
+            .key
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The base URL, e.g. `https://app.spheron.ai/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base.as_str()
+    }
+
+    /// "app.spheron.ai" or "127.0.0.1:4567".
+    pub fn host_label(&self) -> String {
+        host_label(&self.inner.base)
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.inner.read_only
+    }
+
+    /// What the rate-limit headers said last, and any block after a 429.
+    pub fn rate_status(&self) -> RateStatus {
+        self.budget().status(Instant::now())
+    }
+
+    /// Extra delay a poller should add before its next request (zero while the budget is fine).
+    pub fn pace_hint(&self) -> Duration {
+        self.budget().pace_hint(Instant::now())
+    }
+
+    fn budget(&self) -> std::sync::MutexGuard<'_, Budget> {
+        self.inner
+            .budget
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Transport
+
+    pub(super) async fn get(
+        &self,
+        path: &[&str],
+        query: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
+        self.send(Method::GET, path, query, None).await
+    }
+
+    /// Send one request under the client's policy; parse the body as JSON (`Null` when empty).
+    pub(super) async fn send(
+        &self,
+        method: Method,
+        path: &[&str],
+        query: &[(&str, String)],
+        body: Option<Value>,
+    ) -> Result<Value, ApiError> {
+        let is_get = method == Method::GET;
+        let url = self.url(path, query)?;
+        if !is_get && self.inner.read_only {
+            return Err(ApiError::ReadOnly {
+                method: method.to_string(),
+                path: url.path().to_string(),
+            });
+        }
+        let bucket = if method == Method::POST && path == ["deployments"] {
+            Bucket::Deploy
+        } else {
+            Bucket::General
+        };
+        let mut attempt = 0;
+        loop {
+            self.wait_for_budget(bucket, is_get).await?;
+            let result = self.send_once(&method, &url, body.as_ref(), bucket).await;
+            match result {
+                Err(e) if is_get && attempt == 0 && e.is_retryable_get() => {
+                    tracing::info!(%method, path = url.path(), error = %e, "retrying GET once");
+                    attempt += 1;
+                    tokio::time::sleep(self.inner.get_retry_delay).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// After a 429: a GET waits for the block to pass; a write fails fast with the wait left.
+    async fn wait_for_budget(&self, bucket: Bucket, is_get: bool) -> Result<(), ApiError> {
+        loop {
+            let blocked = self.budget().blocked_for(bucket, Instant::now());
+            let Some(wait) = blocked else { return Ok(()) };
+            if !is_get {
+                return Err(ApiError::RateLimited { retry_after: wait });
+            }
+            tracing::debug!(?wait, "rate limited: GET waits");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&Value>,
+        bucket: Bucket,
+    ) -> Result<Value, ApiError> {
+        let mut req = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .header(ACCEPT, "application/json");
+        let key = self.key();
+        if let Some(k) = &key {
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", k.expose())).map_err(|_| {
+                ApiError::InvalidInput {
+                    message: "the API key contains characters that cannot be sent in a header"
+                        .into(),
+                }
+            })?;
+            v.set_sensitive(true);
+            req = req.header(AUTHORIZATION, v);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let started = Instant::now();
+        let resp = req.send().await.map_err(|e| transport_error(&e))?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        self.budget().record(bucket, &headers, Instant::now());
+        let bytes = resp.bytes().await.map_err(|e| transport_error(&e))?;
+        tracing::debug!(%method, path = url.path(), status, ms = started.elapsed().as_millis() as u64, "api");
+        let secret = key.as_ref().map(ApiKey::expose).unwrap_or_default();
+        if (200..300).contains(&status) {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Value::Null);
+            }
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                ApiError::Decode {
+                    status,
+                    message: if bytes.trim_ascii_start().starts_with(b"<") {
+                        "got an HTML page instead of JSON".into()
+                    } else {
+                        format!("the body is not valid JSON ({e})")
+                    },
+                    snippet: snippet(&bytes),
+                }
+                .redact(secret)
+            });
+        }
+        let location = header_str(&headers, LOCATION);
+        let err = ApiError::from_response(status, &bytes, retry_after_header(&headers), location)
+            .redact(secret);
+        if let ApiError::RateLimited { retry_after } = &err {
+            self.budget().block(bucket, *retry_after, Instant::now());
+        }
+        tracing::info!(%method, path = url.path(), status, error = %err, "api error");
+        Err(err)
+    }
+
+    /// `base` + `/api/` + percent-encoded segments + query. An id can never add a path level.
+    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, ApiError> {
+        let mut path = String::from("/api");
+        for s in segments {
+            if s.is_empty() || *s == "." || *s == ".." {
+                return Err(ApiError::InvalidInput {
+                    message: format!("{s:?} is not a usable id"),
+                });
+            }
+            path.push('/');
+            path.push_str(&encode_segment(s));
+        }
+        let mut url = self.inner.base.clone();
+        url.set_path(&path);
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        Ok(url)
+    }
+}
+
+fn header_str(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect())
+}
+
+/// Percent-encode everything but RFC 3986 unreserved characters, so `/`, `?`, `#` and `%`
+/// inside an id stay inside its segment.
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn transport_error(e: &reqwest::Error) -> ApiError {
+    let message = error_chain(e);
+    if e.is_timeout() {
+        ApiError::Timeout { message }
+    } else {
+        ApiError::Network { message }
+    }
+}
+
+/// The innermost cause ("Connection refused (os error 111)", "operation timed out"), else the
+/// error itself without its URL: short, and one line.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut innermost: Option<String> = None;
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        innermost = Some(s.to_string());
+        source = s.source();
+    }
+    let top = e.to_string();
+    let top = top.split(" for url").next().unwrap_or(&top).to_string();
+    super::error::one_line(&innermost.unwrap_or(top))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_cannot_escape_their_segment() {
+        let c = Client::new("http://127.0.0.1:9", None).unwrap();
+        let u = c.url(&["deployments", "a/../../b?x#y"], &[]).unwrap();
+        assert_eq!(u.path(), "/api/deployments/a%2F..%2F..%2Fb%3Fx%23y");
+        assert_eq!(u.query(), None);
+        for bad in ["..", ".", ""] {
+            assert!(matches!(
+                c.url(&["volumes", bad], &[]),
+                Err(ApiError::InvalidInput { .. })
+            ));
+        }
+        let u = c
+            .url(&["gpu-offers"], &[("search", "h100 & co".into())])
+            .unwrap();
+        assert_eq!(
+            u.as_str(),
+            "http://127.0.0.1:9/api/gpu-offers?search=h100+%26+co"
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_key() {
+        let key = ApiKey::new("sai_pk_supersecretvalue1234567890");
+        let c = Client::new("http://127.0.0.1:9", Some(key.clone())).unwrap();
+        let o = ClientOptions::new("http://127.0.0.1:9", Some(key));
+        for s in [format!("{c:?}"), format!("{o:?}")] {
+            assert!(!s.contains("supersecret"), "{s}");
+        }
+    }
+}

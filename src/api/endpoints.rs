@@ -1,0 +1,384 @@
+//! One method per endpoint of spheron-api.md §5. Bodies are parsed to JSON by the transport
+//! (`client.rs`) and decoded here with the tolerant models' helpers, so both the documented
+//! shapes and the "also accepted" ones of `docs/wire-shapes.md` are read.
+
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::client::Client;
+use super::error::{ApiError, snippet};
+use super::models::*;
+
+impl Client {
+    // -----------------------------------------------------------------------------------------
+    // Providers and offers
+
+    /// `GET /api/providers` (public): provider names.
+    pub async fn providers(&self) -> Result<Vec<String>, ApiError> {
+        let v = self.get(&["providers"], &[]).await?;
+        let list = match v {
+            Value::Object(mut o) => o
+                .remove("providers")
+                .or_else(|| o.remove("data"))
+                .unwrap_or(Value::Null),
+            other => other,
+        };
+        let Value::Array(items) = list else {
+            return Err(shape_error("a list of providers"));
+        };
+        Ok(items
+            .into_iter()
+            .filter_map(|i| match i {
+                Value::String(s) => Some(s),
+                Value::Object(o) => o
+                    .get("id")
+                    .or_else(|| o.get("name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// `GET /api/gpu-offers` (public; discount fields only with a key).
+    pub async fn gpu_offers(&self, q: &OffersQuery) -> Result<OffersPage, ApiError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        push(&mut query, "page", q.page);
+        push(&mut query, "limit", q.limit);
+        push(
+            &mut query,
+            "search",
+            q.search.as_deref().filter(|s| !s.is_empty()),
+        );
+        push(&mut query, "sortBy", q.sort_by.as_deref());
+        push(&mut query, "sortOrder", q.sort_order.map(SortOrder::as_str));
+        push(
+            &mut query,
+            "instanceType",
+            q.instance_type.as_ref().map(InstanceType::as_str),
+        );
+        let v = self.get(&["gpu-offers"], &query).await?;
+        decoded(OffersPage::decode(v))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Deployments
+
+    /// `GET /api/deployments?status&teamId&userId`.
+    pub async fn deployments(&self, q: &DeploymentsQuery) -> Result<Vec<Deployment>, ApiError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        push(&mut query, "status", q.status.as_deref());
+        push(&mut query, "teamId", q.team_id.as_deref());
+        push(&mut query, "userId", q.user_id.as_deref());
+        let v = self.get(&["deployments"], &query).await?;
+        list(v, &["deployments", "data"])
+    }
+
+    /// The deployments list with the dashboard's filter (active / inactive / all).
+    pub async fn deployments_filtered(
+        &self,
+        filter: DeploymentFilter,
+    ) -> Result<Vec<Deployment>, ApiError> {
+        self.deployments(&filter.into()).await
+    }
+
+    /// `GET /api/deployments/{id}`.
+    pub async fn deployment(&self, id: &str) -> Result<Deployment, ApiError> {
+        let v = self.get(&["deployments", id], &[]).await?;
+        object(v, &["deployment", "data"])
+    }
+
+    /// `POST /api/deployments`. Never retried: after a failure or timeout, read the list before
+    /// offering to try again (a retry has created duplicate instances).
+    pub async fn create_deployment(&self, req: &DeployRequest) -> Result<Deployment, ApiError> {
+        let v = self
+            .send(Method::POST, &["deployments"], &[], Some(to_body(req)?))
+            .await?;
+        object(v, &["deployment", "data"])
+    }
+
+    /// `PATCH /api/deployments/{id}` with `{name}` (the only mutable field).
+    pub async fn rename_deployment(&self, id: &str, name: &str) -> Result<Deployment, ApiError> {
+        let v = self
+            .send(
+                Method::PATCH,
+                &["deployments", id],
+                &[],
+                Some(json!({ "name": name })),
+            )
+            .await?;
+        object(v, &["deployment", "data"])
+    }
+
+    /// `DELETE /api/deployments/{id}`: permanent. A 400 "too early" keeps its numbers: see
+    /// [`ApiError::termination_blocked`].
+    pub async fn terminate_deployment(&self, id: &str) -> Result<TerminateOutcome, ApiError> {
+        let v = self
+            .send(Method::DELETE, &["deployments", id], &[], None)
+            .await?;
+        Ok(TerminateOutcome::decode(v))
+    }
+
+    /// `GET /api/deployments/{id}/can-terminate`.
+    pub async fn can_terminate(&self, id: &str) -> Result<CanTerminate, ApiError> {
+        let v = self.get(&["deployments", id, "can-terminate"], &[]).await?;
+        object(v, &["data"])
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // SSH keys
+
+    pub async fn ssh_keys(&self) -> Result<Vec<SshKey>, ApiError> {
+        let v = self.get(&["ssh-keys"], &[]).await?;
+        list(v, &["sshKeys", "keys", "data"])
+    }
+
+    pub async fn ssh_key(&self, id: &str) -> Result<SshKey, ApiError> {
+        let v = self.get(&["ssh-keys", id], &[]).await?;
+        object(v, &["sshKey", "key", "data"])
+    }
+
+    pub async fn add_ssh_key(&self, key: &NewSshKey) -> Result<SshKey, ApiError> {
+        let v = self
+            .send(Method::POST, &["ssh-keys"], &[], Some(to_body(key)?))
+            .await?;
+        object(v, &["sshKey", "key", "data"])
+    }
+
+    /// `DELETE /api/ssh-keys/{id}` (answers 204 with no body).
+    pub async fn delete_ssh_key(&self, id: &str) -> Result<(), ApiError> {
+        self.send(Method::DELETE, &["ssh-keys", id], &[], None)
+            .await
+            .map(drop)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Volumes
+
+    /// `GET /api/volumes/regions[?provider=]`. Regions carry their provider even when the
+    /// answer names it only once at the top.
+    pub async fn volume_regions(
+        &self,
+        provider: Option<&str>,
+    ) -> Result<Vec<VolumeRegion>, ApiError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        push(&mut query, "provider", provider);
+        let v = self.get(&["volumes", "regions"], &query).await?;
+        let top = v
+            .get("provider")
+            .and_then(Value::as_str)
+            .or(provider)
+            .map(str::to_owned);
+        let mut regions: Vec<VolumeRegion> = list(v, &["regions", "data"])?;
+        if let Some(top) = top {
+            for r in regions.iter_mut().filter(|r| r.provider.is_empty()) {
+                r.provider = top.clone();
+            }
+        }
+        Ok(regions)
+    }
+
+    /// `GET /api/volumes/pricing?provider&region`.
+    pub async fn volume_pricing(
+        &self,
+        provider: &str,
+        region: &str,
+    ) -> Result<VolumePricing, ApiError> {
+        let query = [
+            ("provider", provider.to_string()),
+            ("region", region.to_string()),
+        ];
+        let v = self.get(&["volumes", "pricing"], &query).await?;
+        object(v, &["pricing", "data"])
+    }
+
+    /// `GET /api/volumes?page&limit&status&teamId`.
+    pub async fn volumes(&self, q: &VolumesQuery) -> Result<Vec<Volume>, ApiError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        push(&mut query, "page", q.page);
+        push(&mut query, "limit", q.limit);
+        push(&mut query, "status", q.status.as_deref());
+        push(&mut query, "teamId", q.team_id.as_deref());
+        let v = self.get(&["volumes"], &query).await?;
+        list(v, &["volumes", "data"])
+    }
+
+    /// `GET /api/volumes/{id}` (with fresh usage).
+    pub async fn volume(&self, id: &str) -> Result<Volume, ApiError> {
+        let v = self.get(&["volumes", id], &[]).await?;
+        object(v, &["volume", "data"])
+    }
+
+    pub async fn create_volume(&self, new: &NewVolume) -> Result<Volume, ApiError> {
+        let v = self
+            .send(Method::POST, &["volumes"], &[], Some(to_body(new)?))
+            .await?;
+        object(v, &["volume", "data"])
+    }
+
+    /// `PATCH /api/volumes/{id}`: rename and/or expand, where the provider allows it.
+    pub async fn patch_volume(&self, id: &str, patch: &VolumePatch) -> Result<Volume, ApiError> {
+        let v = self
+            .send(Method::PATCH, &["volumes", id], &[], Some(to_body(patch)?))
+            .await?;
+        object(v, &["volume", "data"])
+    }
+
+    /// `DELETE /api/volumes/{id}` (the volume must be detached).
+    pub async fn delete_volume(&self, id: &str) -> Result<(), ApiError> {
+        self.send(Method::DELETE, &["volumes", id], &[], None)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /api/volumes/{id}/attach` `{deploymentId}`.
+    pub async fn attach_volume(&self, id: &str, deployment_id: &str) -> Result<Volume, ApiError> {
+        let body = json!({ "deploymentId": deployment_id });
+        let v = self
+            .send(Method::POST, &["volumes", id, "attach"], &[], Some(body))
+            .await?;
+        object(v, &["volume", "data"])
+    }
+
+    /// `POST /api/volumes/{id}/detach` `{deploymentId?}`.
+    pub async fn detach_volume(
+        &self,
+        id: &str,
+        deployment_id: Option<&str>,
+    ) -> Result<Volume, ApiError> {
+        let body = match deployment_id {
+            Some(d) => json!({ "deploymentId": d }),
+            None => json!({}),
+        };
+        let v = self
+            .send(Method::POST, &["volumes", id, "detach"], &[], Some(body))
+            .await?;
+        object(v, &["volume", "data"])
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Kubernetes
+
+    /// `GET /api/kubernetes/versions?provider=` (`{versions:[…]}` or a bare list of strings).
+    pub async fn kubernetes_versions(
+        &self,
+        provider: &str,
+    ) -> Result<Vec<KubernetesVersion>, ApiError> {
+        let query = [("provider", provider.to_string())];
+        let v = self.get(&["kubernetes", "versions"], &query).await?;
+        let strings_as_objects = |v: Value| match v {
+            Value::String(s) => json!({ "version": s }),
+            other => other,
+        };
+        let v = match v {
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(strings_as_objects).collect())
+            }
+            Value::Object(mut o) => {
+                for k in ["versions", "data"] {
+                    if let Some(Value::Array(items)) = o.remove(k) {
+                        o.insert(
+                            k.to_string(),
+                            Value::Array(items.into_iter().map(strings_as_objects).collect()),
+                        );
+                    }
+                }
+                Value::Object(o)
+            }
+            other => other,
+        };
+        list(v, &["versions", "data"])
+    }
+
+    /// `GET /api/kubernetes/{clusterId}/health`.
+    pub async fn cluster_health(&self, cluster_id: &str) -> Result<ClusterHealth, ApiError> {
+        let v = self.get(&["kubernetes", cluster_id, "health"], &[]).await?;
+        object(v, &["health", "data"])
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Teams and balance
+
+    /// `GET /api/balance[?teamId][&all]` (live balance).
+    pub async fn balance(
+        &self,
+        team_id: Option<&str>,
+        all: Option<bool>,
+    ) -> Result<Balance, ApiError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        push(&mut query, "teamId", team_id);
+        push(&mut query, "all", all);
+        let v = self.get(&["balance"], &query).await?;
+        decoded(Balance::decode(v))
+    }
+
+    /// `GET /api/teams`.
+    pub async fn teams(&self) -> Result<Vec<Team>, ApiError> {
+        let v = self.get(&["teams"], &[]).await?;
+        list(v, &["teams", "data"])
+    }
+
+    /// `GET /api/teams/details/{teamId}` (stored balance; use [`Client::balance`] for live).
+    pub async fn team_details(&self, id: &str) -> Result<Team, ApiError> {
+        let v = self.get(&["teams", "details", id], &[]).await?;
+        object(v, &["team", "data"])
+    }
+}
+
+fn push<T: ToString>(query: &mut Vec<(&'static str, String)>, k: &'static str, v: Option<T>) {
+    if let Some(v) = v {
+        query.push((k, v.to_string()));
+    }
+}
+
+fn to_body<T: Serialize>(t: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(t).map_err(|e| ApiError::InvalidInput {
+        message: format!("could not encode the request: {e}"),
+    })
+}
+
+fn shape_error(what: &str) -> ApiError {
+    ApiError::Decode {
+        status: 200,
+        message: format!("expected {what}"),
+        snippet: String::new(),
+    }
+}
+
+fn decoded<T>(r: Result<T, serde_json::Error>) -> Result<T, ApiError> {
+    r.map_err(|e| ApiError::Decode {
+        status: 200,
+        message: e.to_string(),
+        snippet: String::new(),
+    })
+}
+
+fn object<T>(v: Value, keys: &[&str]) -> Result<T, ApiError>
+where
+    T: for<'de> serde::Deserialize<'de> + WithRaw,
+{
+    let inner = unwrap_object(v, keys);
+    if !inner.is_object() {
+        return Err(ApiError::Decode {
+            status: 200,
+            message: "expected a JSON object".into(),
+            snippet: snippet(inner.to_string().as_bytes()),
+        });
+    }
+    decoded(decode::<T>(inner))
+}
+
+fn list<T>(v: Value, keys: &[&str]) -> Result<Vec<T>, ApiError>
+where
+    T: for<'de> serde::Deserialize<'de> + WithRaw,
+{
+    let listed = decoded(decode_list::<T>(v, keys))?;
+    if listed.skipped > 0 {
+        tracing::warn!(
+            skipped = listed.skipped,
+            "items the client could not read were skipped"
+        );
+    }
+    Ok(listed.items)
+}

@@ -1,0 +1,465 @@
+//! Volume provider rules (spheron-api.md §6 volumeIds, §7), each allowed and refused.
+
+use serde_json::{Value, json};
+
+use super::world::World;
+use super::world_tests::{at, body, dep, offer, world};
+
+/// A running deployment of `provider` in `region`, created at `at(0)`.
+fn running(w: &mut World, provider: &str, region: &str) -> String {
+    let o = offer(w, |o| o.provider == provider && o.has_region(region));
+    let d = w
+        .create_deployment(&body(&o, json!({ "region": region })), at(0))
+        .unwrap();
+    let id = d["id"].as_str().unwrap().to_string();
+    w.force_status(&id, "running", at(0)).unwrap();
+    id
+}
+
+fn create(w: &mut World, b: Value) -> Result<Value, String> {
+    w.create_volume(&b, at(0))
+        .map_err(|e| e.field().unwrap_or("-").to_string())
+}
+
+fn new_vol(w: &mut World, provider: &str, region: &str, name: &str) -> String {
+    let mut b = json!({"name": name, "sizeInGb": 100, "provider": provider, "region": region});
+    if provider == "sesterce" {
+        b["cloudId"] = json!(w.catalog.volume_region(provider, region).unwrap().cloud_id);
+    }
+    let t = w.last;
+    let v = w.create_volume(&b, t).unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    w.advance_to(t + chrono::Duration::seconds(10));
+    id
+}
+
+fn status(w: &World, id: &str) -> &'static str {
+    w.volumes[w.volume_index(id).unwrap()].status()
+}
+
+fn attach(w: &mut World, vol: &str, dep: &str) -> Result<Value, String> {
+    w.attach_volume(vol, &json!({ "deploymentId": dep }), at(11))
+        .map_err(|e| e.message)
+}
+
+#[test]
+fn create_checks_name_size_region_cloud_id() {
+    let mut w = world();
+    let ok =
+        |p: &str, r: &str| json!({"name": "data", "sizeInGb": 100, "provider": p, "region": r});
+    assert_eq!(
+        create(
+            &mut w,
+            json!({"name": "Bad Name", "sizeInGb": 1, "provider": "spheron-ai", "region": "us-east-1"})
+        ),
+        Err("name".into())
+    );
+    assert_eq!(
+        create(
+            &mut w,
+            json!({"sizeInGb": 1, "provider": "spheron-ai", "region": "us-east-1"})
+        ),
+        Err("name".into())
+    );
+    assert_eq!(
+        create(
+            &mut w,
+            json!({"name": "a", "provider": "spheron-ai", "region": "us-east-1"})
+        ),
+        Err("sizeInGb".into())
+    );
+    assert_eq!(
+        create(
+            &mut w,
+            json!({"name": "a", "sizeInGb": 10, "provider": "massed-compute"})
+        ),
+        Err("provider".into())
+    );
+    assert_eq!(
+        create(&mut w, json!({"name": "a", "sizeInGb": 10})),
+        Err("provider".into())
+    );
+    for p in ["data-crunch", "sesterce", "spheron-ai"] {
+        assert_eq!(
+            create(&mut w, json!({"name": "a", "sizeInGb": 60, "provider": p})),
+            Err("region".into()),
+            "{p}"
+        );
+    }
+    assert_eq!(
+        create(&mut w, ok("spheron-ai", "mars-1")),
+        Err("region".into())
+    );
+    // voltage-park: region optional, defaults to its first region, gets a virtualIp
+    let vp = create(
+        &mut w,
+        json!({"name": "vp", "sizeInGb": 64000, "provider": "voltage-park"}),
+    )
+    .unwrap();
+    assert_eq!(vp["region"], "166e655a:culpeper-usa-1");
+    assert!(vp["virtualIp"].is_string());
+    assert_eq!(vp["status"], "creating");
+    assert_eq!(
+        create(
+            &mut w,
+            json!({"name": "vp", "sizeInGb": 64001, "provider": "voltage-park"})
+        ),
+        Err("sizeInGb".into())
+    );
+    // sesterce: cloudId required and must match the region; 50 GB minimum
+    assert_eq!(
+        create(&mut w, ok("sesterce", "fr-lyon-1")),
+        Err("cloudId".into())
+    );
+    let mut s = ok("sesterce", "fr-lyon-1");
+    s["cloudId"] = json!("c-2210");
+    assert_eq!(create(&mut w, s.clone()), Err("cloudId".into()));
+    s["cloudId"] = json!("c-1042");
+    s["sizeInGb"] = json!(49);
+    assert_eq!(create(&mut w, s.clone()), Err("sizeInGb".into()));
+    s["sizeInGb"] = json!(50);
+    assert_eq!(create(&mut w, s.clone()).unwrap()["cloudId"], "c-1042");
+    // sesterce: no deploymentId at creation
+    s["deploymentId"] = json!("dep_0a1b2c3d4e5f");
+    assert_eq!(create(&mut w, s), Err("deploymentId".into()));
+    // spheron-ai per-region maximum
+    let mut big = ok("spheron-ai", "eu-north-1");
+    big["sizeInGb"] = json!(20481);
+    assert_eq!(create(&mut w, big), Err("sizeInGb".into()));
+    assert_eq!(
+        create(
+            &mut w,
+            json!({"name": "a", "sizeInGb": 5, "provider": "data-crunch", "region": "FIN-01", "teamId": "t"})
+        ),
+        Err("teamId".into())
+    );
+}
+
+#[test]
+fn creating_then_available_and_billed_by_size() {
+    let mut w = world();
+    let v = create(
+        &mut w,
+        json!({"name": "d1", "sizeInGb": 1000, "provider": "data-crunch", "region": "FIN-02"}),
+    )
+    .unwrap();
+    let id = v["id"].as_str().unwrap();
+    assert!((v["hourlyRate"].as_f64().unwrap() - 0.1).abs() < 1e-9);
+    w.advance_to(at(9));
+    assert_eq!(status(&w, id), "creating");
+    assert!(w.delete_volume(id, at(9)).is_err());
+    w.advance_to(at(10));
+    assert_eq!(status(&w, id), "available");
+}
+
+#[test]
+fn create_with_deployment_attaches_at_once() {
+    let mut w = world();
+    let d = running(&mut w, "spheron-ai", "us-east-1");
+    let v = create(&mut w, json!({"name": "x", "sizeInGb": 10, "provider": "spheron-ai", "region": "us-east-1", "deploymentId": d})).unwrap();
+    assert_eq!(v["status"], "attached");
+    assert_eq!(v["deploymentId"], json!(d));
+    assert_eq!(dep(&w, &d)["volumeIds"], json!([v["id"]]));
+    // other region refused
+    let r = create(
+        &mut w,
+        json!({"name": "y", "sizeInGb": 10, "provider": "spheron-ai", "region": "us-west-2", "deploymentId": d}),
+    );
+    assert_eq!(r, Err("deploymentId".into()));
+}
+
+#[test]
+fn sesterce_never_attaches_after_launch_and_detaches_only_when_terminal() {
+    let mut w = world();
+    let v = new_vol(&mut w, "sesterce", "us-dallas-2", "s1");
+    let d = running(&mut w, "sesterce", "us-dallas-2");
+    assert!(
+        attach(&mut w, &v, &d)
+            .unwrap_err()
+            .contains("only at instance creation")
+    );
+    // bound at creation through volumeIds, single volume only
+    let o = offer(&w, |o| {
+        o.provider == "sesterce" && o.has_region("us-dallas-2")
+    });
+    let v2 = new_vol(&mut w, "sesterce", "us-dallas-2", "s2");
+    let two = w.create_deployment(
+        &body(&o, json!({"region": "us-dallas-2", "volumeIds": [v, v2]})),
+        at(11),
+    );
+    assert_eq!(two.unwrap_err().field(), Some("volumeIds"));
+    let d2 = w
+        .create_deployment(
+            &body(&o, json!({"region": "us-dallas-2", "volumeIds": [v]})),
+            at(11),
+        )
+        .unwrap();
+    let d2 = d2["id"].as_str().unwrap().to_string();
+    assert_eq!(status(&w, &v), "attached");
+    assert!(w.detach_volume(&v, &json!({}), at(12)).is_err());
+    // terminated: the volume stays bound (stranded) until detached by hand
+    w.force_status(&d2, "terminated", at(13)).unwrap();
+    assert_eq!(status(&w, &v), "attached");
+    let r = w.detach_volume(&v, &json!({}), at(14)).unwrap();
+    assert_eq!(r["volume"]["status"], "available");
+    // the seeded stranded volume of a terminated deployment can be recovered
+    assert!(w.detach_volume("vol_results05", &json!({}), at(14)).is_ok());
+    assert!(
+        w.update_volume("vol_results05", &json!({"name": "n"}), at(14))
+            .is_err()
+    );
+    assert!(
+        w.update_volume("vol_results05", &json!({"sizeInGb": 200}), at(14))
+            .is_err()
+    );
+}
+
+#[test]
+fn spheron_ai_one_instance_per_volume_and_ten_per_instance() {
+    let mut w = world();
+    let a = running(&mut w, "spheron-ai", "us-east-1");
+    let b = running(&mut w, "spheron-ai", "us-east-1");
+    attach(&mut w, "vol_scratch03", &a).unwrap();
+    assert!(
+        attach(&mut w, "vol_scratch03", &b)
+            .unwrap_err()
+            .contains("one instance at a time")
+    );
+    assert!(
+        attach(&mut w, "vol_scratch03", &a)
+            .unwrap_err()
+            .contains("already attached")
+    );
+    // hot-detach and re-attach elsewhere
+    w.detach_volume("vol_scratch03", &json!({}), at(11))
+        .unwrap();
+    attach(&mut w, "vol_scratch03", &b).unwrap();
+    for n in 0..9 {
+        let v = new_vol(&mut w, "spheron-ai", "us-east-1", &format!("v{n}"));
+        attach(&mut w, &v, &b).unwrap();
+    }
+    let eleventh = new_vol(&mut w, "spheron-ai", "us-east-1", "v10");
+    assert!(
+        attach(&mut w, &eleventh, &b)
+            .unwrap_err()
+            .contains("10 volume")
+    );
+    // region, provider and deployment state
+    let west = new_vol(&mut w, "spheron-ai", "us-west-2", "w");
+    assert!(attach(&mut w, &west, &a).is_err());
+    assert!(attach(&mut w, "vol_datasets01", &a).is_err());
+    let o = offer(&w, |o| {
+        o.provider == "spheron-ai" && o.has_region("us-east-1")
+    });
+    let deploying = w
+        .create_deployment(&body(&o, json!({"region": "us-east-1"})), at(11))
+        .unwrap();
+    assert!(
+        attach(&mut w, &eleventh, deploying["id"].as_str().unwrap())
+            .unwrap_err()
+            .contains("running")
+    );
+    assert!(attach(&mut w, &eleventh, "dep_nope").is_err());
+    // not renamable, not resizable
+    assert_eq!(
+        w.update_volume(&west, &json!({"name": "n"}), at(12))
+            .unwrap_err()
+            .field(),
+        Some("name")
+    );
+    assert_eq!(
+        w.update_volume(&west, &json!({"sizeInGb": 500}), at(12))
+            .unwrap_err()
+            .field(),
+        Some("sizeInGb")
+    );
+}
+
+#[test]
+fn voltage_park_one_volume_per_instance_rename_and_expand() {
+    let mut w = world();
+    let v = new_vol(&mut w, "voltage-park", "166e655a:culpeper-usa-1", "extra");
+    assert!(
+        attach(&mut w, &v, "dep_c41e9a7b3d55")
+            .unwrap_err()
+            .contains("1 volume")
+    );
+    let r = w
+        .update_volume(&v, &json!({"name": "renamed", "sizeInGb": 200}), at(12))
+        .unwrap();
+    assert_eq!(
+        (r["name"].as_str(), r["sizeInGb"].as_u64()),
+        (Some("renamed"), Some(200))
+    );
+    assert_eq!(
+        w.update_volume(&v, &json!({"sizeInGb": 150}), at(12))
+            .unwrap_err()
+            .field(),
+        Some("sizeInGb")
+    );
+    assert_eq!(
+        w.update_volume(&v, &json!({"sizeInGb": 64001}), at(12))
+            .unwrap_err()
+            .field(),
+        Some("sizeInGb")
+    );
+    assert_eq!(
+        w.update_volume(&v, &json!({"region": "x"}), at(12))
+            .unwrap_err()
+            .field(),
+        Some("region")
+    );
+    assert_eq!(
+        w.update_volume(&v, &json!({"name": "Bad!"}), at(12))
+            .unwrap_err()
+            .field(),
+        Some("name")
+    );
+    // volumeIds at deploy: one only
+    let o = offer(&w, |o| {
+        o.provider == "voltage-park" && o.has_region("166e655a:culpeper-usa-1")
+    });
+    let v2 = new_vol(&mut w, "voltage-park", "166e655a:culpeper-usa-1", "two");
+    let e = w.create_deployment(
+        &body(
+            &o,
+            json!({"region": "166e655a:culpeper-usa-1", "volumeIds": [v, v2]}),
+        ),
+        at(12),
+    );
+    assert_eq!(e.unwrap_err().field(), Some("volumeIds"));
+}
+
+#[test]
+fn verda_and_data_crunch_volumes_are_shareable() {
+    let mut w = world();
+    let second = running(&mut w, "data-crunch", "FIN-01");
+    let r = attach(&mut w, "vol_datasets01", &second).unwrap();
+    assert_eq!(r["volume"]["attachedTo"].as_array().unwrap().len(), 2);
+    // detach needs to know from which instance
+    let e = w
+        .detach_volume("vol_datasets01", &json!({}), at(12))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("deploymentId"));
+    let r = w
+        .detach_volume("vol_datasets01", &json!({"deploymentId": second}), at(12))
+        .unwrap();
+    assert_eq!(r["volume"]["attachedTo"], json!(["dep_7f3a91c2e0b4"]));
+    // shared at deploy time too; at most ten per instance
+    let o = offer(&w, |o| {
+        o.provider == "data-crunch" && o.has_region("FIN-01")
+    });
+    assert!(
+        w.create_deployment(
+            &body(
+                &o,
+                json!({"region": "FIN-01", "volumeIds": ["vol_datasets01"]})
+            ),
+            at(12)
+        )
+        .is_ok()
+    );
+    let many: Vec<String> = (0..11)
+        .map(|n| new_vol(&mut w, "data-crunch", "FIN-01", &format!("m{n}")))
+        .collect();
+    let e = w.create_deployment(
+        &body(&o, json!({"region": "FIN-01", "volumeIds": many})),
+        at(12),
+    );
+    assert_eq!(e.unwrap_err().field(), Some("volumeIds"));
+    // rename yes, expand no
+    assert!(
+        w.update_volume("vol_fincache6", &json!({"name": "fin_cache"}), at(12))
+            .is_ok()
+    );
+    assert!(
+        w.update_volume("vol_fincache6", &json!({"sizeInGb": 60}), at(12))
+            .is_err()
+    );
+    // verda attach must be co-located
+    let verda = running(&mut w, "verda", "FIN-02");
+    assert!(
+        attach(&mut w, "vol_fincache6", &verda)
+            .unwrap_err()
+            .contains("FIN-03")
+    );
+}
+
+#[test]
+fn deploy_volume_ids_checks_provider_region_state() {
+    let mut w = world();
+    let o = offer(&w, |o| {
+        o.provider == "spheron-ai" && o.has_region("us-east-1")
+    });
+    let f = |w: &mut World, ids: Value| {
+        w.create_deployment(
+            &body(&o, json!({"region": "us-east-1", "volumeIds": ids})),
+            at(0),
+        )
+        .map(|_| ())
+        .map_err(|e| (e.field().unwrap_or("-").to_string(), e.message))
+    };
+    assert!(
+        f(&mut w, json!(["vol_ckpt0002"]))
+            .unwrap_err()
+            .1
+            .contains("us-west-2")
+    );
+    assert!(
+        f(&mut w, json!(["vol_datasets01"]))
+            .unwrap_err()
+            .1
+            .contains("data-crunch")
+    );
+    assert!(
+        f(&mut w, json!(["vol_missing"]))
+            .unwrap_err()
+            .1
+            .contains("not found")
+    );
+    assert!(f(&mut w, json!(["vol_scratch03", "vol_scratch03"])).is_err());
+    assert_eq!(
+        f(&mut w, json!("vol_scratch03")).unwrap_err().0,
+        "volumeIds"
+    );
+    assert!(f(&mut w, json!(["vol_scratch03"])).is_ok());
+    // now attached to that instance: a second instance cannot take it (spheron-ai)
+    assert!(
+        f(&mut w, json!(["vol_scratch03"]))
+            .unwrap_err()
+            .1
+            .contains("already attached")
+    );
+    // massed-compute has no volumes
+    let mc = offer(&w, |o| o.provider == "massed-compute");
+    let e = w
+        .create_deployment(&body(&mc, json!({"volumeIds": ["vol_scratch03"]})), at(0))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("volumeIds"));
+}
+
+#[test]
+fn delete_only_detached_and_terminate_detaches() {
+    let mut w = world();
+    let e = w.delete_volume("vol_datasets01", at(1)).unwrap_err();
+    assert!(e.message.contains("detach"));
+    // terminating the instance detaches (the volume survives)
+    w.terminate("dep_7f3a91c2e0b4", at(1)).unwrap();
+    assert_eq!(status(&w, "vol_datasets01"), "available");
+    let r = w.delete_volume("vol_datasets01", at(2)).unwrap();
+    assert!(r["message"].is_string());
+    assert_eq!(status(&w, "vol_datasets01"), "deleting");
+    assert!(w.delete_volume("vol_datasets01", at(3)).is_err());
+    w.advance_to(at(31));
+    assert_eq!(
+        w.delete_volume("vol_datasets01", at(31))
+            .unwrap_err()
+            .status,
+        404
+    );
+    // seeded `deleting` volume disappears too
+    assert!(w.volume_index("vol_oldlogs07").is_err());
+    let listed = w.list_volumes(Some("available"), None, at(22)).unwrap();
+    assert!(listed.iter().all(|v| v["status"] == "available"));
+    assert!(w.list_volumes(Some("weird"), None, at(22)).is_err());
+}

@@ -1,0 +1,423 @@
+//! Volume provider rules (spheron-api.md §6–§7) in ONE table. The volume dialogs, the deploy
+//! wizard and the demo server all read it, so the UI never offers what the platform refuses.
+
+use crate::api::DeploymentStatus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detach {
+    /// Hot-detach any time.
+    Always,
+    /// Only when the deployment is terminal (failed, terminated, terminated-provider), so a
+    /// stranded volume can be recovered.
+    OnlyWhenTerminal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderRules {
+    pub provider: &'static str,
+    /// Other names the platform has used for the same provider.
+    pub aliases: &'static [&'static str],
+    pub min_size_gb: u64,
+    pub max_size_gb: u64,
+    pub region_required: bool,
+    /// Sesterce: `cloudId` from the regions answer must be sent on create.
+    pub cloud_id_required: bool,
+    /// `deploymentId` accepted on create (attach during creation).
+    pub attach_at_create: bool,
+    /// The attach endpoint works after launch.
+    pub attach_after_launch: bool,
+    pub detach: Detach,
+    /// Volumes one instance may have.
+    pub max_per_instance: u32,
+    /// One volume may be attached to several instances at once.
+    pub shareable: bool,
+    pub rename: bool,
+    pub expand: bool,
+    /// What to tell the user about this provider's volumes.
+    pub note: &'static str,
+}
+
+pub const RULES: &[ProviderRules] = &[
+    ProviderRules {
+        provider: "voltage-park",
+        aliases: &[],
+        min_size_gb: 1,
+        max_size_gb: 64_000,
+        region_required: false,
+        cloud_id_required: false,
+        attach_at_create: true,
+        attach_after_launch: true,
+        detach: Detach::Always,
+        max_per_instance: 1,
+        shareable: false,
+        rename: true,
+        expand: true,
+        note: "One volume per instance; rename and expand supported; mount over NFS at its virtualIp.",
+    },
+    ProviderRules {
+        provider: "data-crunch",
+        aliases: &["verda"],
+        min_size_gb: 1,
+        max_size_gb: 10_000,
+        region_required: true,
+        cloud_id_required: false,
+        attach_at_create: true,
+        attach_after_launch: true,
+        detach: Detach::Always,
+        max_per_instance: 10,
+        shareable: true,
+        rename: false,
+        expand: false,
+        note: "Up to 10 per instance and shareable, but only in the instance's region: a cross-region attach looks attached and silently cannot be read.",
+    },
+    ProviderRules {
+        provider: "sesterce",
+        aliases: &[],
+        min_size_gb: 50,
+        max_size_gb: 10_000,
+        region_required: true,
+        cloud_id_required: true,
+        attach_at_create: false,
+        attach_after_launch: false,
+        detach: Detach::OnlyWhenTerminal,
+        max_per_instance: 1,
+        shareable: false,
+        rename: false,
+        expand: false,
+        note: "Immutable: one volume, bound when the instance is created (choose it in the deploy wizard); detach only after the instance has ended.",
+    },
+    ProviderRules {
+        provider: "spheron-ai",
+        aliases: &[],
+        min_size_gb: 1,
+        max_size_gb: 51_200,
+        region_required: true,
+        cloud_id_required: false,
+        attach_at_create: true,
+        attach_after_launch: true,
+        detach: Detach::Always,
+        max_per_instance: 10,
+        shareable: false,
+        rename: false,
+        expand: false,
+        note: "Up to 10 per instance, one instance per volume, hot-detach supported. Cannot be renamed or resized: to grow, create a larger volume and migrate the data.",
+    },
+];
+
+/// The rules of `provider` (or of a provider it is also known as); `None` when the provider
+/// offers no volumes.
+pub fn rules_for(provider: &str) -> Option<&'static ProviderRules> {
+    let p = provider.trim().to_ascii_lowercase();
+    RULES
+        .iter()
+        .find(|r| r.provider == p || r.aliases.contains(&p.as_str()))
+}
+
+/// Whether two provider names mean the same provider (`verda` is `data-crunch`).
+pub fn same_provider(a: &str, b: &str) -> bool {
+    match (rules_for(a), rules_for(b)) {
+        (Some(x), Some(y)) => x.provider == y.provider,
+        _ => a.eq_ignore_ascii_case(b),
+    }
+}
+
+/// Lowercase letters, digits, `-` and `_`; 1 to 60 characters.
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a volume needs a name".into());
+    }
+    if name.chars().count() > 60 {
+        return Err("at most 60 characters".into());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
+    {
+        return Err(format!(
+            "`{bad}` is not allowed: use lowercase letters, digits, - and _"
+        ));
+    }
+    Ok(())
+}
+
+/// Size within the provider's limits and, when known, the region's (`minSizeGb`/`maxSizeGb`).
+pub fn check_size(
+    rules: &ProviderRules,
+    size_gb: u64,
+    region_min: Option<f64>,
+    region_max: Option<f64>,
+) -> Result<(), String> {
+    let min = region_min.map_or(rules.min_size_gb, |m| {
+        (m.ceil() as u64).max(rules.min_size_gb)
+    });
+    let max = region_max.map_or(rules.max_size_gb, |m| {
+        (m.floor() as u64).min(rules.max_size_gb)
+    });
+    if size_gb < min || size_gb > max {
+        return Err(format!(
+            "{} volumes here take {min} to {max} GB",
+            rules.provider
+        ));
+    }
+    Ok(())
+}
+
+/// What the attach dialog needs to know about the target.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachTarget<'a> {
+    pub provider: &'a str,
+    pub region: &'a str,
+    pub status: &'a DeploymentStatus,
+    /// Volumes the deployment already has.
+    pub volumes_attached: usize,
+}
+
+/// What the dialog needs to know about the volume.
+#[derive(Debug, Clone, Copy)]
+pub struct VolumeFacts<'a> {
+    pub provider: &'a str,
+    pub region: &'a str,
+    /// Deployments it is attached to now.
+    pub attached_to: usize,
+}
+
+pub fn check_attach(v: VolumeFacts, d: AttachTarget) -> Result<(), String> {
+    let rules =
+        rules_for(v.provider).ok_or_else(|| format!("{} does not offer volumes", v.provider))?;
+    if !rules.attach_after_launch {
+        return Err(format!(
+            "{} volumes attach only when the instance is created (pick it in the deploy wizard)",
+            rules.provider
+        ));
+    }
+    if !same_provider(v.provider, d.provider) {
+        return Err(format!(
+            "the volume is on {} and the instance on {}: they must be the same provider",
+            v.provider, d.provider
+        ));
+    }
+    if !v.region.eq_ignore_ascii_case(d.region) {
+        return Err(format!(
+            "the volume is in {} and the instance in {}: they must be in the same region{}",
+            v.region,
+            d.region,
+            if rules.shareable {
+                " (a cross-region attach looks attached but silently cannot be read)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if *d.status != DeploymentStatus::Running {
+        return Err(format!(
+            "the instance is {}: volumes attach to running instances",
+            d.status
+        ));
+    }
+    if !rules.shareable && v.attached_to > 0 {
+        return Err(format!(
+            "{} volumes attach to one instance at a time: detach it first",
+            rules.provider
+        ));
+    }
+    if d.volumes_attached >= rules.max_per_instance as usize {
+        return Err(format!(
+            "{} allows {} volume{} per instance and this one has {}",
+            rules.provider,
+            rules.max_per_instance,
+            if rules.max_per_instance == 1 { "" } else { "s" },
+            d.volumes_attached
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_detach(provider: &str, deployment_status: &DeploymentStatus) -> Result<(), String> {
+    let rules = rules_for(provider).ok_or_else(|| format!("{provider} does not offer volumes"))?;
+    match rules.detach {
+        Detach::Always => Ok(()),
+        Detach::OnlyWhenTerminal if deployment_status.is_terminal() => Ok(()),
+        Detach::OnlyWhenTerminal => Err(format!(
+            "{} volumes detach only after the instance has ended (it is {})",
+            rules.provider, deployment_status
+        )),
+    }
+}
+
+pub fn check_rename(provider: &str) -> Result<(), String> {
+    match rules_for(provider) {
+        Some(r) if r.rename => Ok(()),
+        Some(r) => Err(format!(
+            "{} volumes cannot be renamed. {}",
+            r.provider, r.note
+        )),
+        None => Err(format!("{provider} does not offer volumes")),
+    }
+}
+
+pub fn check_expand(provider: &str, current_gb: u64, new_gb: u64) -> Result<(), String> {
+    let r = rules_for(provider).ok_or_else(|| format!("{provider} does not offer volumes"))?;
+    if !r.expand {
+        return Err(format!(
+            "{} volumes cannot be resized. {}",
+            r.provider, r.note
+        ));
+    }
+    if new_gb <= current_gb {
+        return Err(format!(
+            "a volume can only grow: choose more than {current_gb} GB"
+        ));
+    }
+    check_size(r, new_gb, None, None)
+}
+
+/// Volumes are deleted only when detached.
+pub fn check_delete(attached_to: usize, status: &str) -> Result<(), String> {
+    if attached_to > 0 || status == "attached" {
+        return Err("the volume is attached: detach it (or terminate its instance) first".into());
+    }
+    if status == "deleting" {
+        return Err("the volume is already being deleted".into());
+    }
+    Ok(())
+}
+
+/// How many volumes a deploy may attach at launch on `provider` (0: none).
+pub fn max_at_launch(provider: &str) -> u32 {
+    rules_for(provider).map_or(0, |r| r.max_per_instance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUNNING: DeploymentStatus = DeploymentStatus::Running;
+
+    fn vol<'a>(provider: &'a str, region: &'a str, attached_to: usize) -> VolumeFacts<'a> {
+        VolumeFacts {
+            provider,
+            region,
+            attached_to,
+        }
+    }
+
+    fn dep<'a>(provider: &'a str, region: &'a str, n: usize) -> AttachTarget<'a> {
+        AttachTarget {
+            provider,
+            region,
+            status: &RUNNING,
+            volumes_attached: n,
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_to_one_provider() {
+        assert_eq!(rules_for("verda").unwrap().provider, "data-crunch");
+        assert!(same_provider("verda", "data-crunch"));
+        assert!(!same_provider("verda", "sesterce"));
+        assert!(rules_for("massed-compute").is_none());
+    }
+
+    #[test]
+    fn names_follow_the_pattern() {
+        assert!(check_name("my-data_01").is_ok());
+        for bad in ["", "My-Data", "has space", "dot.name", &"a".repeat(61)] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_name(&"a".repeat(60)).is_ok());
+    }
+
+    #[test]
+    fn sizes_by_provider_and_region() {
+        let s = rules_for("sesterce").unwrap();
+        assert!(check_size(s, 49, None, None).is_err());
+        assert!(check_size(s, 50, None, None).is_ok());
+        assert!(check_size(s, 10_001, None, None).is_err());
+        let sp = rules_for("spheron-ai").unwrap();
+        assert!(check_size(sp, 51_200, None, None).is_ok());
+        assert!(check_size(sp, 51_200, None, Some(20_000.0)).is_err());
+        let vp = rules_for("voltage-park").unwrap();
+        assert!(check_size(vp, 64_000, None, None).is_ok());
+        assert!(check_size(vp, 64_001, None, None).is_err());
+    }
+
+    #[test]
+    fn attach_rules_allowed_and_refused() {
+        // allowed
+        assert!(check_attach(vol("spheron-ai", "us-1", 0), dep("spheron-ai", "us-1", 9)).is_ok());
+        assert!(check_attach(vol("verda", "FIN-01", 3), dep("data-crunch", "FIN-01", 2)).is_ok());
+        assert!(check_attach(vol("voltage-park", "r", 0), dep("voltage-park", "r", 0)).is_ok());
+        // refused
+        let refused = [
+            (
+                vol("sesterce", "eu", 0),
+                dep("sesterce", "eu", 0),
+                "only when the instance is created",
+            ),
+            (
+                vol("spheron-ai", "us-1", 1),
+                dep("spheron-ai", "us-1", 0),
+                "one instance at a time",
+            ),
+            (
+                vol("spheron-ai", "us-1", 0),
+                dep("spheron-ai", "us-1", 10),
+                "10 volumes",
+            ),
+            (
+                vol("voltage-park", "r", 0),
+                dep("voltage-park", "r", 1),
+                "1 volume",
+            ),
+            (
+                vol("verda", "FIN-01", 0),
+                dep("verda", "FIN-02", 0),
+                "silently cannot be read",
+            ),
+            (
+                vol("spheron-ai", "us-1", 0),
+                dep("voltage-park", "us-1", 0),
+                "same provider",
+            ),
+            (
+                vol("massed-compute", "x", 0),
+                dep("massed-compute", "x", 0),
+                "does not offer",
+            ),
+        ];
+        for (v, d, why) in refused {
+            let err = check_attach(v, d).unwrap_err();
+            assert!(err.contains(why), "{err} ∌ {why}");
+        }
+        let deploying = DeploymentStatus::Deploying;
+        let d = AttachTarget {
+            status: &deploying,
+            ..dep("spheron-ai", "us-1", 0)
+        };
+        assert!(check_attach(vol("spheron-ai", "us-1", 0), d).is_err());
+    }
+
+    #[test]
+    fn detach_rename_expand_delete() {
+        assert!(check_detach("spheron-ai", &RUNNING).is_ok());
+        assert!(check_detach("sesterce", &RUNNING).is_err());
+        assert!(check_detach("sesterce", &DeploymentStatus::TerminatedProvider).is_ok());
+        assert!(check_rename("voltage-park").is_ok());
+        assert!(
+            check_rename("spheron-ai")
+                .unwrap_err()
+                .contains("create a larger volume")
+        );
+        assert!(check_rename("sesterce").is_err());
+        assert!(check_expand("voltage-park", 100, 200).is_ok());
+        assert!(check_expand("voltage-park", 100, 100).is_err());
+        assert!(check_expand("voltage-park", 100, 70_000).is_err());
+        assert!(check_expand("spheron-ai", 100, 200).is_err());
+        assert!(check_delete(1, "attached").is_err());
+        assert!(check_delete(0, "available").is_ok());
+        assert!(check_delete(0, "deleting").is_err());
+        assert_eq!(max_at_launch("sesterce"), 1);
+        assert_eq!(max_at_launch("verda"), 10);
+        assert_eq!(max_at_launch("massed-compute"), 0);
+    }
+}

@@ -1,0 +1,123 @@
+//! The event loop: one `tokio::select!` over terminal events, worker results and a 1 Hz tick.
+//! Draws only when something changed.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use color_eyre::Result;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use super::executor::Executor;
+use crate::app::{Action, AppState, Command, update};
+use crate::terminal::{self, TerminalGuard};
+use crate::ui::{self, Theme};
+
+/// Run until the user quits, the terminal closes, or SIGTERM/SIGINT arrive.
+pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()> {
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    state.size = (size.width, size.height);
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let mut events = EventStream::new();
+    // `o` on a deployment: ssh runs here, where the terminal is (issue 5).
+    let mut ssh: Vec<Vec<String>> = Vec::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(tokio::signal::unix::SignalKind::terminate());
+    let mut sigint = signal(tokio::signal::unix::SignalKind::interrupt());
+
+    let mut dirty = true;
+    apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
+    loop {
+        if dirty {
+            guard.terminal.draw(|f| ui::draw(f, &state, &theme))?;
+            dirty = false;
+        }
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => match to_action(ev) {
+                    Some(a) => a,
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(a) = rx.recv() => a,
+            _ = tick.tick() => Action::Tick(Utc::now()),
+            _ = recv(&mut sigterm) => break,
+            _ = recv(&mut sigint) => break,
+        };
+        apply(&mut state, action, &exec, &tx, &mut ssh);
+        // Drain whatever else is queued, then draw once.
+        while let Ok(a) = rx.try_recv() {
+            apply(&mut state, a, &exec, &tx, &mut ssh);
+        }
+        if let Some(argv) = ssh.pop() {
+            ssh.clear();
+            // Stop reading the terminal so ssh gets every key; listen again afterwards, with
+            // fresh signal streams so a Ctrl-C meant for ssh does not quit the dashboard.
+            drop(events);
+            let exited = super::ssh::run(&mut guard, &argv).await;
+            events = EventStream::new();
+            sigterm = signal(tokio::signal::unix::SignalKind::terminate());
+            sigint = signal(tokio::signal::unix::SignalKind::interrupt());
+            apply(&mut state, Action::SshExited(exited), &exec, &tx, &mut ssh);
+        }
+        dirty = true;
+        if state.quit {
+            break;
+        }
+    }
+    drop(guard);
+    terminal::restore();
+    Ok(())
+}
+
+fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(kind).ok()
+}
+
+async fn recv(sig: &mut Option<tokio::signal::unix::Signal>) {
+    match sig {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+fn to_action(ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) => Some(Action::Key(k)),
+        Event::Mouse(m) => Some(Action::Mouse(m)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+fn apply(
+    state: &mut AppState,
+    action: Action,
+    exec: &Executor,
+    tx: &mpsc::UnboundedSender<Action>,
+    ssh: &mut Vec<Vec<String>>,
+) {
+    for cmd in update(state, action) {
+        match cmd {
+            Command::Copy(text) => {
+                if let Err(e) = terminal::copy_to_clipboard(&text) {
+                    tracing::warn!("clipboard: {e}");
+                }
+            }
+            Command::Bell => {
+                let _ = terminal::bell();
+            }
+            Command::Quit => {}
+            Command::OpenSsh { argv } => ssh.push(argv),
+            other => exec.spawn(other, tx.clone()),
+        }
+    }
+}
