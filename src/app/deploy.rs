@@ -990,7 +990,7 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
         let status = d.status.as_str().to_string();
         take_wizard(state);
         adopt(state, d);
-        flash(
+        super::watch::notice(
             state,
             format!(
                 "The deploy answered with an error ({}), but {name} exists ({status}): NOT retrying; watching it.",

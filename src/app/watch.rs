@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use super::action::Command;
 use super::flows::SshReady;
-use super::state::{AppState, FlashKind};
-use super::update::flash;
+use super::state::{AppState, Flash, FlashKind};
 use crate::api::{Deployment, DeploymentStatus, InstanceType};
 use crate::domain::ssh::ssh_endpoint;
 
@@ -183,10 +182,22 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         } else {
             text
         };
-        flash(state, text, kind);
+        notice(state, text, kind);
     }
     cmds
 }
+
+/// A status-bar message that matters more than most (a deployment came up, failed, was
+/// reclaimed; a deploy error that created it anyway): shown for 30 s instead of a few.
+pub(crate) fn notice(state: &mut AppState, text: String, kind: FlashKind) {
+    state.status.flash = Some(Flash {
+        text,
+        kind,
+        until: state.now + chrono::Duration::seconds(NOTICE_SECS),
+    });
+}
+
+pub const NOTICE_SECS: i64 = 30;
 
 pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
     let Some(w) = state.flows.watch.get_mut(id) else {
@@ -204,7 +215,7 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
             label(d),
             d.ssh_command().unwrap_or_default()
         );
-        flash(state, text, FlashKind::Success);
+        notice(state, text, FlashKind::Success);
     }
 }
 
