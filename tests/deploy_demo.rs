@@ -35,8 +35,8 @@ async fn to_summary(h: &mut Harness) -> spheron_tui::api::Offer {
         .cloned()
         .expect("a deployable offer");
     h.press("d").await;
-    while step(&h) != Some(Step::Summary) {
-        if step(&h) == Some(Step::Ssh)
+    while step(h) != Some(Step::Summary) {
+        if step(h) == Some(Step::Ssh)
             && matches!(&h.state.modal, Some(Modal::Deploy(w)) if w.ssh == Some(SshSel::Paste))
         {
             for c in "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyForTheTests me@test".chars() {
