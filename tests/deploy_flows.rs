@@ -1072,3 +1072,25 @@ fn changing_the_region_drops_volumes_that_no_longer_fit() {
     enter(&mut s);
     assert!(wizard(&s).volumes.is_empty());
 }
+
+#[test]
+fn a_deployment_listed_between_the_post_and_its_failed_answer_is_still_found() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    // The POST is slow; a poll meanwhile already lists the new deployment.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(25)));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
+    );
+    update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
+    let cmds = update(&mut s, Action::Deployed(Err(err::timeout())));
+    assert_eq!(deploys(&cmds), 0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
+    );
+    assert!(s.modal.is_none(), "found, not offered for retry");
+    assert!(flash(&s).contains("NOT retrying"));
+}

@@ -821,6 +821,12 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     state.flows.deploy.in_flight = true;
     state.flows.deploy.posted_at = Some(state.now);
     state.flows.deploy.last_request = Some(request.clone());
+    state.flows.deploy.known_at_post = state
+        .deployments
+        .items
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
     w.phase = Phase::Sending;
     w.error = None;
     w.error_step = None;
@@ -884,12 +890,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
             state.flows.deploy.check = Some(PendingCheck {
                 request,
                 posted_at,
-                known_ids: state
-                    .deployments
-                    .items
-                    .iter()
-                    .map(|d| d.id.clone())
-                    .collect(),
+                known_ids: state.flows.deploy.known_at_post.clone(),
                 skip_answers: skip,
                 error: e.to_string(),
             });

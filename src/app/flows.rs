@@ -33,6 +33,9 @@ pub struct DeployTrack {
     pub recheck: Option<PendingCheck>,
     /// What the last confirm sent.
     pub last_request: Option<DeployRequest>,
+    /// Deployment ids known when it was sent: a poll between the POST and its (failed)
+    /// answer may already list the new one, and must not hide it from the check.
+    pub known_at_post: Vec<String>,
 }
 
 /// The POST failed in a way that does not say whether the deployment was created.
