@@ -193,3 +193,63 @@ fn rename_dialog() {
     type_text(&mut s, "-v2");
     insta::assert_snapshot!("rename", render(&s));
 }
+
+/// The cell where `needle` starts on screen.
+fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
+    let area = buf.area;
+    for y in 0..area.height {
+        let line: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+        if let Some(i) = line.find(needle) {
+            let col = line[..i].chars().count() as u16;
+            return (col, y);
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+fn buffer(s: &AppState) -> ratatui::buffer::Buffer {
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| ui::draw(f, s, &Theme::default())).unwrap();
+    t.backend().buffer().clone()
+}
+
+#[test]
+fn refusals_are_red_prices_green_and_the_focused_button_reversed() {
+    use ratatui::style::Modifier;
+    let mut s = ready(vec![vp_cluster()], 0.0);
+    to_summary(&mut s);
+    let buf = buffer(&s);
+    assert_eq!(buf[find(&buf, "No deploy:")].fg, Color::Red);
+    assert_eq!(buf[find(&buf, "$19.37/h")].fg, Color::Green);
+    // Focus starts on Back/Cancel: that button is the reversed one.
+    let back = find(&buf, "[ Back ]");
+    assert!(buf[back].modifier.contains(Modifier::REVERSED));
+
+    let mut s = terminate_open();
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "dep-7f3a".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    let buf = buffer(&s);
+    assert!(
+        buf[find(&buf, "[ Cancel ]")]
+            .modifier
+            .contains(Modifier::REVERSED)
+    );
+    assert!(
+        !buf[find(&buf, "[ Terminate ]")]
+            .modifier
+            .contains(Modifier::REVERSED)
+    );
+    assert_eq!(buf[find(&buf, "Terminating DELETES")].fg, Color::Yellow);
+    key(&mut s, KeyCode::Tab);
+    let buf = buffer(&s);
+    assert!(
+        buf[find(&buf, "[ Terminate ]")]
+            .modifier
+            .contains(Modifier::REVERSED)
+    );
+}

@@ -506,17 +506,24 @@ fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
         ),
         theme,
     ));
-    if let Some((left, limit)) = s.deploys_left {
-        let style = if left <= 2 {
-            theme.warn()
-        } else {
-            theme.text()
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<13}", "Deploys left"), theme.dim()),
-            Span::styled(format!("{left} of {limit} in this 15-minute window"), style),
-        ]));
-    }
+    let (text, style) = match s.deploys_left {
+        Some((left, limit)) => (
+            format!("{left} of {limit} in this 15-minute window"),
+            if left <= 2 {
+                theme.warn()
+            } else {
+                theme.text()
+            },
+        ),
+        None => (
+            "the API allows 10 per 15 minutes (the count shows after the first deploy)".into(),
+            theme.dim(),
+        ),
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Deploys left"), theme.dim()),
+        Span::styled(text, style),
+    ]));
     if o.instance_type == InstanceType::Spot {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
