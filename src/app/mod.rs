@@ -39,6 +39,8 @@ impl Pane {
 pub mod action;
 pub mod connect;
 pub mod deploy;
+pub mod deploy_answer;
+pub mod deploy_keys;
 pub mod filter;
 pub mod flows;
 pub mod keymap;
