@@ -1094,3 +1094,32 @@ fn a_deployment_listed_between_the_post_and_its_failed_answer_is_still_found() {
     assert!(s.modal.is_none(), "found, not offered for retry");
     assert!(flash(&s).contains("NOT retrying"));
 }
+
+#[test]
+fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-lag", "deploying"))),
+    );
+    // The first list after the POST does not have it yet.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(20)));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    assert!(s.flows.watch.contains_key("dep-lag"));
+    // It shows up and runs: announced with the bell, as if it had been there all along.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
+    let cmds = update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("dep-lag", "lagging")])),
+    );
+    assert!(cmds.iter().any(|c| matches!(c, Command::Bell)));
+    // Gone from a full list well after the grace period: no longer watched.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(400)));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    let mut ended = running("dep-lag", "lagging");
+    ended.status = DeploymentStatus::Terminated;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
+    assert!(s.flows.watch.is_empty());
+}

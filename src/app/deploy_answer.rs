@@ -132,7 +132,9 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
         d.created_at = Some(state.now);
     }
     let id = d.id.clone();
-    state.flows.watch.entry(id.clone()).or_default();
+    let now = state.now;
+    let w = state.flows.watch.entry(id.clone()).or_default();
+    w.created_here.get_or_insert(now);
     match state.deployments.items.iter_mut().find(|x| x.id == id) {
         Some(x) => *x = d,
         None => state.deployments.items.insert(0, d),

@@ -65,4 +65,9 @@ pub enum SshReady {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Watch {
     pub ssh: SshReady,
+    /// When this session created it: for a while a list may not show it yet.
+    pub created_here: Option<DateTime<Utc>>,
 }
+
+/// How long a deployment this session created is watched even if lists do not show it yet.
+pub const GRACE_SECS: i64 = 120;

@@ -157,17 +157,22 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         }
     }
     // Nothing more to watch once a deployment has ended (or, in a full list, is gone).
+    let now = state.now;
+    let items = &state.deployments.items;
     let ended: Vec<String> = state
         .flows
         .watch
-        .keys()
-        .filter(
-            |id| match state.deployments.items.iter().find(|d| &d.id == *id) {
-                Some(d) => d.status.is_terminal(),
-                None => before.full,
-            },
-        )
-        .cloned()
+        .iter()
+        .filter(|(id, w)| match items.iter().find(|d| &d.id == *id) {
+            Some(d) => d.status.is_terminal(),
+            // Missing from a full list: gone, unless just created (lists may lag a little).
+            None => {
+                before.full
+                    && w.created_here
+                        .is_none_or(|t| (now - t).num_seconds() > super::flows::GRACE_SECS)
+            }
+        })
+        .map(|(id, _)| id.clone())
         .collect();
     for id in ended {
         state.flows.watch.remove(&id);
