@@ -14,8 +14,6 @@ use super::text;
 use super::update::flash;
 use crate::api::WriteFile;
 use crate::domain::deploy::{self, offerable_volumes, volume_limit};
-// ---------------------------------------------------------------------------------------------
-// Keys
 
 fn with_wizard<R>(
     state: &mut AppState,

@@ -236,7 +236,7 @@ fn deployments_request(state: &mut AppState) -> Command {
     state.deployments.loading = true;
     Command::FetchDeployments {
         status: match state.deployment_filter {
-            // Settling an unclear deploy needs failed ones too.
+            // A new deployment coming up, or an unclear deploy being settled, may have failed.
             _ if super::watch::wants_full_list(state) => None,
             DeploymentFilter::Active => Some("active"),
             // Inactive and all both fetch everything and filter locally, so the active ones
