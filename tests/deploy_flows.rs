@@ -637,7 +637,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     let d = s.deployments.items[0].clone();
     assert_eq!(
         spheron_tui::app::watch::status_label(&s, &d, "running"),
-        "running · ssh…"
+        "running"
     );
     // Port closed: probed again on the next poll, and no second bell.
     update(
@@ -660,7 +660,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     assert!(flash(&s).contains("ssh ready"));
     assert_eq!(
         spheron_tui::app::watch::status_label(&s, &d, "running"),
-        "running · ssh ready"
+        "ssh ready"
     );
     // Ready: no more probes.
     let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));

@@ -23,6 +23,18 @@ pub fn open_ssh(state: &mut AppState) -> Vec<Command> {
         flash(state, text, FlashKind::Warning);
         return Vec::new();
     }
+    if state.session.demo {
+        // Demo addresses are made up and may belong to someone: nothing is contacted.
+        let text = match ssh_argv(d) {
+            Ok(argv) => format!(
+                "demo: would run `{}` (not run: the demo instance does not exist)",
+                argv.join(" ")
+            ),
+            Err(why) => why,
+        };
+        flash(state, text, FlashKind::Info);
+        return Vec::new();
+    }
     match ssh_argv(d) {
         Ok(argv) => {
             let text = format!(

@@ -128,13 +128,20 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         })
         .map(|d| (d.id.clone(), ssh_endpoint(d)))
         .collect();
+    // The demo's addresses are made up (some are real hosts of strangers): never probed; its
+    // instances count as reachable once running.
+    let demo = state.session.demo;
     for (id, endpoint) in running {
         let w = state.flows.watch.entry(id.clone()).or_default();
         if matches!(w.ssh, SshReady::Unknown | SshReady::NotYet)
             && let Some((host, port)) = endpoint
         {
-            w.ssh = SshReady::Probing;
-            cmds.push(Command::ProbeSsh { id, host, port });
+            if demo {
+                w.ssh = SshReady::Ready;
+            } else {
+                w.ssh = SshReady::Probing;
+                cmds.push(Command::ProbeSsh { id, host, port });
+            }
         }
     }
     // Active ones that left an active-only list: ended. A SPOT one was most likely reclaimed.
@@ -224,16 +231,11 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
     }
 }
 
-/// The status cell: `base` (the pane's label for the status), plus `· ssh ready` once the
-/// SSH port has accepted a connection (`· ssh…` while it has not yet).
+/// The status cell: `base` (the pane's label for the status), or `ssh ready` once the SSH
+/// port of a running deployment has accepted a connection (the row is green: running).
 pub fn status_label(state: &AppState, d: &Deployment, base: &str) -> String {
     match state.flows.watch.get(&d.id).map(|w| w.ssh) {
-        Some(SshReady::Ready) if d.status == DeploymentStatus::Running => {
-            format!("{base} · ssh ready")
-        }
-        Some(SshReady::Probing | SshReady::NotYet) if d.status == DeploymentStatus::Running => {
-            format!("{base} · ssh…")
-        }
+        Some(SshReady::Ready) if d.status == DeploymentStatus::Running => "ssh ready".into(),
         _ => base.to_string(),
     }
 }

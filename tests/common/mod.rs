@@ -110,9 +110,10 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
 }
 
+/// A session against a (fictional) live API: probes and ssh are emitted, not skipped as in demo.
 pub fn session(read_only: bool) -> Session {
     Session {
-        demo: true,
+        demo: false,
         read_only,
         host: "127.0.0.1:1".into(),
         key_mask: Some("sai_…demo".to_string()),
