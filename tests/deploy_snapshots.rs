@@ -253,3 +253,15 @@ fn refusals_are_red_prices_green_and_the_focused_button_reversed() {
             .contains(Modifier::REVERSED)
     );
 }
+
+#[test]
+fn on_a_small_terminal_the_summary_keeps_its_buttons_and_hints() {
+    let mut s = ready(vec![spot_offer()], 50.0);
+    to_summary(&mut s);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| ui::draw(f, &s, &Theme::default())).unwrap();
+    let text = spheron_tui::ui::svg::to_text(t.backend().buffer());
+    assert!(text.contains("[ Deploy"), "{text}");
+    assert!(text.contains("y deploys"), "{text}");
+    insta::assert_snapshot!("summary_spot_80x24", text);
+}

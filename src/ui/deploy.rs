@@ -31,6 +31,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         w.step().title()
     );
     let mut lines = vec![step_bar(w, theme), Line::raw("")];
+    let mut footer: Vec<Line> = Vec::new();
     if state.session.read_only {
         lines.push(Line::styled(
             "Read-only mode: you can see the estimate; nothing will be sent.",
@@ -133,20 +134,30 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         Step::CloudInit => cloud_init_step(&mut lines, w, theme),
         Step::Volumes => volumes_step(&mut lines, w, state, theme),
         Step::Kubernetes => k8s_step(&mut lines, w, state, theme),
-        Step::Summary => summary_step(&mut lines, w, state, theme),
+        Step::Summary => summary_step(&mut lines, &mut footer, w, state, theme),
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(hints(w, state), theme.dim()));
-    // As tall as the content (wrapped), so the pane stays visible around a short step.
+    footer.push(Line::raw(""));
+    footer.push(Line::styled(hints(w, state), theme.dim()));
+    // As tall as the content (wrapped), so the pane stays visible around a short step. The
+    // buttons and key hints are pinned to the bottom: on a small terminal the text above is
+    // cut, never the way to act or to go back.
     let inner_w = usize::from(width.saturating_sub(2).max(1));
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    let height = u16::try_from(rows + 3).unwrap_or(u16::MAX).max(14);
+    let rows = |ls: &[Line]| -> u16 {
+        let n: usize = ls.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+        u16::try_from(n).unwrap_or(u16::MAX)
+    };
+    let (body_rows, foot_rows) = (rows(&lines), rows(&footer));
+    let height = body_rows
+        .saturating_add(foot_rows)
+        .saturating_add(2)
+        .max(14);
     let rect = centered(area, width, height.min(area.height.saturating_sub(2)));
     let inner = popup(f, rect, Line::styled(title, theme.title()), theme);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let foot_h = foot_rows.min(inner.height);
+    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - foot_h);
+    let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    f.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
 }
 
 /// A region as read, and the exact string sent when it differs.
@@ -401,7 +412,13 @@ fn row(label: &str, value: String, theme: &Theme) -> Line<'static> {
     ])
 }
 
-fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
+fn summary_step(
+    lines: &mut Vec<Line<'static>>,
+    footer: &mut Vec<Line<'static>>,
+    w: &DeployWizard,
+    state: &AppState,
+    theme: &Theme,
+) {
     let s = deploy::summary(state, w);
     let c = deploy::choices(state, w);
     let o = &w.offer;
@@ -412,25 +429,31 @@ fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
             .find(|x| &x.sel == sel)
             .map_or("?".into(), |x| x.label),
     };
+    // Two facts a line, so the whole summary fits a small terminal.
     lines.push(row(
         "GPU",
-        format!("{} × {} ({})", gpu_label(o), o.gpu_count, o.gpu_type),
-        theme,
-    ));
-    lines.push(row(
-        "Provider",
-        format!("{}  ·  type {}", o.provider, o.instance_type),
+        format!(
+            "{} × {} ({})  ·  {}  ·  type {}",
+            gpu_label(o),
+            o.gpu_count,
+            o.gpu_type,
+            o.provider,
+            o.instance_type
+        ),
         theme,
     ));
     let (label, raw) = region_row(&c.region);
-    lines.push(row("Region", format!("{label}  {raw}"), theme));
-    lines.push(row("OS", c.operating_system.clone(), theme));
-    lines.push(row("SSH", ssh, theme));
     lines.push(row(
-        "Team",
-        s.team_name.clone().unwrap_or_else(|| "unknown".into()),
+        "Region / OS",
+        format!(
+            "{}  ·  {}",
+            format!("{label} {raw}").trim_end(),
+            c.operating_system
+        ),
         theme,
     ));
+    let team = s.team_name.clone().unwrap_or_else(|| "unknown".into());
+    lines.push(row("SSH / team", format!("{ssh}  ·  team {team}"), theme));
     lines.push(row(
         "Name",
         c.name
@@ -480,8 +503,15 @@ fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
         theme.dim(),
     ));
     lines.push(Line::from(inst));
-    lines.push(row("Volumes", format!("{}/h", usd(e.volumes)), theme));
-    lines.push(row("Add-on", format!("{}/h", usd(e.addon)), theme));
+    lines.push(row(
+        "Extras",
+        format!(
+            "volumes {}/h  ·  Kubernetes add-on {}/h",
+            usd(e.volumes),
+            usd(e.addon)
+        ),
+        theme,
+    ));
     lines.push(Line::from(vec![
         Span::styled(format!("{:<13}", "Total"), theme.header()),
         Span::styled(
@@ -524,27 +554,28 @@ fn summary_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
         Span::styled(format!("{:<13}", "Deploys left"), theme.dim()),
         Span::styled(text, style),
     ]));
+    // Pinned with the buttons: it must be read before confirming, whatever the screen size.
     if o.instance_type == InstanceType::Spot {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
+        footer.push(Line::raw(""));
+        footer.push(Line::styled(
             "⚠ SPOT: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead.",
             theme.warn(),
         ));
     }
-    lines.push(Line::raw(""));
+    footer.push(Line::raw(""));
     let retry = matches!(w.phase, Phase::NotCreated { .. });
     match (&w.phase, &s.blocked) {
         (Phase::Editing, Some(why)) | (Phase::NotCreated { .. }, Some(why)) => {
-            lines.push(Line::styled(format!("No deploy: {why}"), theme.error()));
-            lines.push(buttons("Back", None, false, theme));
+            footer.push(Line::styled(format!("No deploy: {why}"), theme.error()));
+            footer.push(buttons("Back", None, false, theme));
         }
-        (Phase::Editing, None) => lines.push(buttons(
+        (Phase::Editing, None) => footer.push(buttons(
             "Back",
             Some(&format!("Deploy · {}/h", usd(e.per_hour()))),
             w.confirm_focus,
             theme,
         )),
-        (Phase::NotCreated { .. }, None) if retry => lines.push(buttons(
+        (Phase::NotCreated { .. }, None) if retry => footer.push(buttons(
             "Cancel",
             Some("Retry deploy (new POST)"),
             w.confirm_focus,
