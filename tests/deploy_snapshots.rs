@@ -261,7 +261,34 @@ fn on_a_small_terminal_the_summary_keeps_its_buttons_and_hints() {
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| ui::draw(f, &s, &Theme::default())).unwrap();
     let text = spheron_tui::ui::svg::to_text(t.backend().buffer());
-    assert!(text.contains("[ Deploy"), "{text}");
-    assert!(text.contains("y deploys"), "{text}");
-    insta::assert_snapshot!("summary_spot_80x24", text);
+    // Asserted, not snapshotted: at 80 columns the offers pane behind the wizard is not
+    // stable from run to run (its Avail column), which is not this test's business.
+    for needle in [
+        "[ Deploy",
+        "y deploys",
+        "⚠ SPOT",
+        "DEDICATED",
+        "Total",
+        "$0.31/h",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing:\n{text}");
+    }
+}
+
+#[test]
+fn on_a_small_terminal_the_terminate_dialog_keeps_its_buttons() {
+    let mut s = terminate_open();
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "dep-7f3a".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| ui::draw(f, &s, &Theme::default())).unwrap();
+    let text = spheron_tui::ui::svg::to_text(t.backend().buffer());
+    assert!(text.contains("[ Terminate ]"), "{text}");
+    assert!(text.contains("cannot be undone"), "{text}");
+    insta::assert_snapshot!("terminate_allowed_80x24", text);
 }

@@ -92,13 +92,16 @@ pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, th
         lines.push(Line::styled(e.clone(), theme.error()));
     }
     lines.push(Line::raw(""));
+    // Buttons and hints are pinned to the bottom: on a small terminal the text wraps and is cut
+    // above them, never them.
+    let mut footer = Vec::new();
     if d.sending {
-        lines.push(Line::styled("Terminating… (one DELETE sent)", theme.warn()));
+        footer.push(Line::styled("Terminating… (one DELETE sent)", theme.warn()));
     } else {
         let action = d.can_confirm().then_some("Terminate");
-        lines.push(buttons("Cancel", action, d.confirm_focus, theme));
+        footer.push(buttons("Cancel", action, d.confirm_focus, theme));
     }
-    lines.push(Line::raw(""));
+    footer.push(Line::raw(""));
     let hint = if d.can_confirm() {
         "y terminates · Enter on a button · Tab/←→ move · Esc/n cancel"
     } else if matches!(d.check, Check::Failed(_)) {
@@ -106,8 +109,12 @@ pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, th
     } else {
         "Esc/n close"
     };
-    lines.push(Line::styled(hint, theme.dim()));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    footer.push(Line::styled(hint, theme.dim()));
+    let foot_h = (footer.len() as u16).min(inner.height);
+    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - foot_h);
+    let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    f.render_widget(Paragraph::new(footer), foot);
 }
 
 pub fn draw_rename(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
