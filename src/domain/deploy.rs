@@ -2,6 +2,7 @@
 //! decide what the wizard may offer: regions, OS, SSH source, cloud-init, volumes, the
 //! Kubernetes add-on. Pure: everything it needs comes in as arguments.
 
+use super::volume_rules;
 use crate::api::{CloudInit, DeployRequest, InstanceType, KubernetesAddonRequest, Offer, Volume};
 
 /// Where the instance's login key comes from: exactly one (spheron-api.md §6).
@@ -173,28 +174,20 @@ pub fn addon_possible(offer: &Offer) -> bool {
 }
 
 /// How many volumes one instance of `provider` may have at launch; `None` when the provider
-/// has no volumes (spheron-api.md §6, §7).
+/// has no volumes (the shared table in `volume_rules`, spheron-api.md §6, §7).
 pub fn volume_limit(provider: &str) -> Option<usize> {
-    match provider {
-        "sesterce" | "voltage-park" => Some(1),
-        "spheron-ai" | "verda" | "data-crunch" => Some(10),
-        _ => None,
-    }
+    volume_rules::rules_for(provider).map(|r| r.max_per_instance as usize)
 }
 
-/// Providers whose volumes are one instance at a time (a volume attached elsewhere is not
-/// offered). Verda/data-crunch volumes can be shared.
+/// Volumes that attach to one instance at a time: one attached elsewhere is not offered.
+/// (Verda / data-crunch volumes can be shared.)
 fn exclusive_volumes(provider: &str) -> bool {
-    matches!(provider, "spheron-ai" | "sesterce" | "voltage-park")
+    volume_rules::rules_for(provider).is_some_and(|r| !r.shareable)
 }
 
 /// `data-crunch` is also known as `verda` (api-notes.md).
 pub fn same_provider(a: &str, b: &str) -> bool {
-    let canon = |p: &str| match p {
-        "verda" => "data-crunch".to_string(),
-        other => other.to_ascii_lowercase(),
-    };
-    canon(a) == canon(b)
+    volume_rules::same_provider(a, b)
 }
 
 /// Regions compare without an opaque `xxxx:` prefix and without case (`166e655a:FIN-01` is
