@@ -461,9 +461,8 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
         state.keys.loading = true;
         cmds.push(Command::FetchKeys);
     }
-    if state.flows.local_pub_keys.is_none() {
-        cmds.push(Command::ReadLocalPubKeys);
-    }
+    // Read again at every opening: a key made with ssh-keygen meanwhile is offered too.
+    cmds.push(Command::ReadLocalPubKeys);
     if addon_possible(&w.offer)
         && !matches!(state.flows.k8s_versions, Some(Ok(_)))
         && !state.flows.k8s_in_flight
