@@ -11,8 +11,6 @@ use super::state::{AppState, FlashKind};
 use super::update::{flash, refresh_deployments};
 use crate::api::{ApiError, Deployment};
 use crate::domain::cost;
-// ---------------------------------------------------------------------------------------------
-// The answer
 
 /// Errors after which the deployment may or may not exist: the request may have reached the
 /// server and been acted on. (A redirect is an answer too: it is not followed, so look.)
@@ -48,7 +46,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 })
                 .unwrap_or_default();
             adopt(state, d);
-            flash(
+            super::watch::notice(
                 state,
                 format!("Deploying {name} {what}: watching it (status every poll)"),
                 FlashKind::Success,
@@ -89,7 +87,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                     )
                 }
                 ApiError::Unauthorized { .. } => {
-                    "The API refused the key (401): nothing was created. Close the wizard (Esc) and set a valid key.".to_string()
+                    "The API refused the key (401): nothing was created. Esc closes the wizard; enter a valid key in the prompt that opens on the next refresh (r).".to_string()
                 }
                 ApiError::Validation { .. } => format!("{e} — nothing was created; fix it and confirm again."),
                 _ => format!("{e} — nothing was created."),
