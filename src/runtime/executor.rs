@@ -102,13 +102,18 @@ impl Executor {
     }
 }
 
-/// `(path, content)` of every `~/.ssh/*.pub`: regular files of at most 16 KiB, sorted by path;
-/// unreadable ones skipped. Public keys only: nothing else in `~/.ssh` is opened.
+/// `(path, content)` of every `~/.ssh/*.pub`.
 fn read_local_pub_keys() -> Vec<(String, String)> {
-    let Some(dir) = directories::BaseDirs::new().map(|d| d.home_dir().join(".ssh")) else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    match directories::BaseDirs::new() {
+        Some(d) => read_pub_keys_in(&d.home_dir().join(".ssh")),
+        None => Vec::new(),
+    }
+}
+
+/// `(path, content)` of every `*.pub` in `dir`: regular files of at most 16 KiB, sorted by
+/// path; unreadable ones skipped. Public keys only: no other file is opened.
+pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut out: Vec<(String, String)> = entries
@@ -123,4 +128,28 @@ fn read_local_pub_keys() -> Vec<(String, String)> {
         .collect();
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_key_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(p.join("id_ed25519"), "PRIVATE").unwrap();
+        std::fs::write(p.join("id_ed25519.pub"), "ssh-ed25519 AAAA me").unwrap();
+        std::fs::write(p.join("a.pub"), "ssh-rsa BBBB a").unwrap();
+        std::fs::write(p.join("big.pub"), "x".repeat(20_000)).unwrap();
+        std::fs::create_dir(p.join("dir.pub")).unwrap();
+        let got = read_pub_keys_in(p);
+        let names: Vec<String> = got
+            .iter()
+            .map(|(path, _)| path.rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(names, vec!["a.pub", "id_ed25519.pub"]);
+        assert!(got.iter().all(|(_, c)| !c.contains("PRIVATE")));
+        assert!(read_pub_keys_in(&p.join("missing")).is_empty());
+    }
 }
