@@ -152,4 +152,24 @@ mod tests {
         assert!(got.iter().all(|(_, c)| !c.contains("PRIVATE")));
         assert!(read_pub_keys_in(&p.join("missing")).is_empty());
     }
+
+    #[tokio::test]
+    async fn the_ssh_probe_is_a_tcp_connect() {
+        let exec = Executor {
+            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+            credentials_path: None,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let probe = |port| Command::ProbeSsh {
+            id: "d1".into(),
+            host: "127.0.0.1".into(),
+            port,
+        };
+        let got = exec.perform(probe(port)).await;
+        assert!(matches!(&got[..], [Action::SshProbed { id, ok: true }] if id == "d1"));
+        drop(listener);
+        let got = exec.perform(probe(port)).await;
+        assert!(matches!(&got[..], [Action::SshProbed { ok: false, .. }]));
+    }
 }
