@@ -21,6 +21,7 @@ pub mod limits;
 pub mod offers;
 pub mod routes;
 pub mod rules;
+pub mod synth;
 pub mod volumes;
 pub mod world;
 
