@@ -2,4 +2,6 @@
 //! validation. No IO.
 
 pub mod cost;
+pub mod deploy;
+pub mod ssh;
 pub mod volume_rules;

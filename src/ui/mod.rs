@@ -2,18 +2,21 @@
 
 pub mod account;
 pub mod chrome;
+pub mod deploy;
 pub mod deployments;
 pub mod keys;
 pub mod layout;
 pub mod offers;
 pub mod overlays;
 pub mod svg;
+pub mod terminate;
 pub mod theme;
 pub mod volumes;
 pub mod widgets;
 
 use ratatui::Frame;
 
+use crate::app::modal::Modal;
 use crate::app::{AppState, Pane};
 pub use theme::Theme;
 
@@ -30,7 +33,11 @@ pub fn draw(f: &mut Frame, state: &AppState, theme: &Theme) {
     }
     chrome::status(f, a.status, state, theme);
     chrome::footer(f, a.footer, state, theme);
-    if let Some(modal) = &state.modal {
-        overlays::draw(f, f.area(), modal, theme);
+    match &state.modal {
+        Some(Modal::Deploy(w)) => deploy::draw(f, f.area(), w, state, theme),
+        Some(Modal::Terminate(d)) => terminate::draw(f, f.area(), d, state, theme),
+        Some(Modal::Rename(r)) => terminate::draw_rename(f, f.area(), r, theme),
+        Some(modal) => overlays::draw(f, f.area(), modal, theme),
+        None => {}
     }
 }
