@@ -53,6 +53,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             match result {
                 Ok(answer) => {
+                    let was = state.offers.error.take();
+                    clear_stale_error(state, was);
                     state.offers.absorb(page, answer);
                     if u64::from(page) < state.offers.total_pages {
                         cmds.push(Command::FetchOffers {
@@ -74,22 +76,28 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::DeploymentsLoaded(result) => {
             state.schedule.deployments_in_flight = false;
             let before = super::watch::before_load(state);
-            if let Some(e) = absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
-                cmds.extend(on_error(state, &e));
+            let was = state.deployments.error.clone();
+            match absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
+                Some(e) => cmds.extend(on_error(state, &e)),
+                None => clear_stale_error(state, was),
             }
             reselect_deployment(state);
             cmds.extend(super::watch::after_load(state, before));
         }
         Action::VolumesLoaded(result) => {
             state.schedule.volumes_in_flight = false;
-            if let Some(e) = absorb_list(&mut state.volumes, result, state.now, |v| &v.id) {
-                cmds.extend(on_error(state, &e));
+            let was = state.volumes.error.clone();
+            match absorb_list(&mut state.volumes, result, state.now, |v| &v.id) {
+                Some(e) => cmds.extend(on_error(state, &e)),
+                None => clear_stale_error(state, was),
             }
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;
-            if let Some(e) = absorb_list(&mut state.keys, result, state.now, |k| &k.id) {
-                cmds.extend(on_error(state, &e));
+            let was = state.keys.error.clone();
+            match absorb_list(&mut state.keys, result, state.now, |k| &k.id) {
+                Some(e) => cmds.extend(on_error(state, &e)),
+                None => clear_stale_error(state, was),
             }
         }
         Action::BalanceLoaded(result) => {
@@ -99,7 +107,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Ok(b) => {
                     state.account.balance = Some(b);
                     state.account.balance_at = Some(state.now);
-                    state.account.error = None;
+                    let was = state.account.error.take();
+                    clear_stale_error(state, was);
                 }
                 Err(e) => {
                     state.account.error = Some(e.to_string());
@@ -311,6 +320,14 @@ fn reselect_deployment(state: &mut AppState) {
     let id = visible.get(idx).map(|d| d.id.clone());
     state.deployments.cursor.selected = idx;
     state.deployments.selected_id = id;
+}
+
+/// A load that failed before now succeeded: its error leaves the status bar (any other error
+/// stays until its own source recovers).
+fn clear_stale_error(state: &mut AppState, was: Option<String>) {
+    if was.is_some() && state.status.last_error == was {
+        state.status.last_error = None;
+    }
 }
 
 fn on_error(state: &mut AppState, e: &ApiError) -> Vec<Command> {
