@@ -171,6 +171,9 @@ pub struct Status {
     pub last_error: Option<String>,
     pub flash: Option<Flash>,
     pub rate: RateStatus,
+    /// After a 429: when requests may go out again. Absolute, because `rate.blocked_for` is
+    /// relative to the last answer and no new answer comes while blocked.
+    pub blocked_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]

@@ -40,7 +40,13 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             cmds.extend(polls_due(state));
         }
         Action::Resize(w, h) => state.size = (w, h),
-        Action::Rate(r) => state.status.rate = r,
+        Action::Rate(r) => {
+            state.status.blocked_until = r
+                .blocked_for
+                .and_then(|b| ChronoDuration::from_std(b).ok())
+                .map(|b| state.now + b);
+            state.status.rate = r;
+        }
         Action::Key(ev) => {
             if ev.kind != KeyEventKind::Release {
                 cmds.extend(on_key(state, ev));
@@ -199,8 +205,7 @@ pub fn poll_interval(state: &AppState) -> ChronoDuration {
 
 /// When the API said to wait (429), nothing is due before then.
 fn blocked_until(state: &AppState) -> Option<DateTime<Utc>> {
-    let b = state.status.rate.blocked_for?;
-    Some(state.now + ChronoDuration::from_std(b).ok()?)
+    state.status.blocked_until.filter(|t| *t > state.now)
 }
 
 fn due(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {

@@ -53,9 +53,12 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .map_or(String::new(), |d| format!(", resets {}s", d.as_secs()));
         spans.push(Span::styled(format!(" · budget {rem}/{lim}{reset}"), style));
     }
-    if let Some(b) = r.blocked_for {
+    if let Some(until) = state.status.blocked_until.filter(|t| *t > state.now) {
         spans.push(Span::styled(
-            format!(" · rate limited: waiting {}s", b.as_secs()),
+            format!(
+                " · rate limited: waiting {}s",
+                (until - state.now).num_seconds()
+            ),
             theme.error(),
         ));
     }
