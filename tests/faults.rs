@@ -1,0 +1,356 @@
+//! Issue 7, faults: the real app (reducer + executor + real client) against the demo server with
+//! fault injection. After each fault: the app still answers keys, says what happened in words,
+//! keeps what the user typed, and shows the data again once the fault stops.
+//!
+//! 500 on `POST /api/deployments` (with and without the deployment created) and "one deployment
+//! per confirm" are in `tests/deploy_demo.rs` (`a_500_after_the_deployment_was_created_is_not_retried`,
+//! `a_500_with_nothing_created_offers_a_retry_only_on_a_new_confirm`).
+
+mod app_harness;
+
+use std::time::{Duration, Instant};
+
+use app_harness::Harness;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use spheron_tui::api::{Client, ClientOptions, Deployment, OffersPage, decode_list};
+use spheron_tui::app::modal::Modal;
+use spheron_tui::app::{Action, Command, Pane, update};
+use spheron_tui::credentials::ApiKey;
+use spheron_tui::demo::{Fault, FaultRule, synth};
+
+/// Short timeouts and retry delay so faults cost milliseconds, not seconds.
+fn fast_client(url: &str, key: &str) -> Client {
+    let mut o = ClientOptions::new(url, Some(ApiKey::new(key)));
+    o.request_timeout = Duration::from_millis(700);
+    o.connect_timeout = Duration::from_millis(700);
+    o.get_retry_delay = Duration::from_millis(5);
+    Client::with_options(o).expect("client")
+}
+
+/// A harness with a filter typed on Offers, then on the Deployments pane.
+async fn typed_and_on_deployments() -> Harness {
+    let mut h = Harness::new().await;
+    h.exec.client = fast_client(&h.server.url(), h.server.key());
+    h.press("/h100").await;
+    h.key(KeyCode::Enter).await;
+    h.press("2").await;
+    assert_eq!(h.state.pane, Pane::Deployments);
+    assert!(
+        !h.state.deployments.items.is_empty(),
+        "demo deployments load"
+    );
+    h
+}
+
+fn deployment_gets(h: &Harness) -> usize {
+    h.demo
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/api/deployments?"))
+        .count()
+}
+
+/// Keys still work: `?` opens help, Esc closes it, the typed filter is intact.
+async fn still_answers_keys(h: &mut Harness) {
+    h.press("?").await;
+    assert!(
+        matches!(h.state.modal, Some(Modal::Help { .. })),
+        "? opens help"
+    );
+    h.key(KeyCode::Esc).await;
+    assert!(h.state.modal.is_none(), "Esc closes help");
+    h.press("j").await;
+    h.press("k").await;
+    assert_eq!(
+        h.state.offers.filter_input.value(),
+        "h100",
+        "typed filter kept"
+    );
+    h.press("1").await;
+    assert!(
+        h.screen().contains("h100"),
+        "filter text still on the offers screen"
+    );
+    h.press("2").await;
+}
+
+/// Inject `fault` on the next deployments poll(s), check the words, then recover.
+async fn survive_get_fault(fault: Fault, count: u32, words: &[&str]) {
+    let mut h = typed_and_on_deployments().await;
+    let before = h.state.deployments.items.len();
+    h.demo.inject(FaultRule::new(
+        Some("GET"),
+        "/api/deployments",
+        fault.clone(),
+        count,
+    ));
+    h.advance(20).await;
+    let err = h
+        .state
+        .status
+        .last_error
+        .clone()
+        .unwrap_or_else(|| panic!("{fault:?}: no error shown"));
+    for w in words {
+        assert!(err.contains(w), "{fault:?}: {err:?} lacks {w:?}");
+    }
+    let screen = h.screen();
+    assert!(
+        screen.contains(&err[..20.min(err.len())]),
+        "{fault:?}: error not on screen:\n{screen}"
+    );
+    assert_eq!(
+        h.state.deployments.items.len(),
+        before,
+        "{fault:?}: rows kept through the fault"
+    );
+    still_answers_keys(&mut h).await;
+
+    h.demo.clear_faults();
+    h.advance(60).await;
+    assert!(
+        h.state.deployments.error.is_none(),
+        "{fault:?}: recovered: {:?}",
+        h.state.deployments.error
+    );
+    assert_eq!(h.state.deployments.items.len(), before);
+    assert!(
+        h.state.status.last_error.is_none(),
+        "{fault:?}: stale error still in the status bar after recovery: {:?}",
+        h.state.status.last_error
+    );
+    assert_eq!(h.count(Command::is_write), 0, "{fault:?}: nothing written");
+}
+
+#[tokio::test]
+async fn server_error_on_get() {
+    // Count 2: the client retries a GET once after a 5xx.
+    survive_get_fault(Fault::ServerError, 2, &["server error", "500"]).await;
+}
+
+#[tokio::test]
+async fn malformed_json() {
+    survive_get_fault(Fault::MalformedJson, 1, &["Unreadable answer"]).await;
+}
+
+#[tokio::test]
+async fn html_error_page() {
+    survive_get_fault(Fault::HtmlError, 2, &["502"]).await;
+}
+
+#[tokio::test]
+async fn dropped_connection() {
+    survive_get_fault(Fault::DropConnection, 2, &["API"]).await;
+}
+
+#[tokio::test]
+async fn request_timeout() {
+    // A slow answer past the client's (shortened) request timeout.
+    survive_get_fault(
+        Fault::Slow(Duration::from_millis(1500)),
+        2,
+        &["did not answer in time"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rate_limited_with_retry_after_is_respected() {
+    let mut h = typed_and_on_deployments().await;
+    h.demo.inject(FaultRule::new(
+        None,
+        "/api/deployments",
+        Fault::RateLimited {
+            // The client also holds GETs for this long in real time: keep it short.
+            retry_after_secs: 2,
+        },
+        1,
+    ));
+    h.advance(20).await;
+    let err = h.state.status.last_error.clone().expect("429 shown");
+    assert!(
+        err.contains("Rate limited") && err.contains("2 s"),
+        "{err}"
+    );
+    let screen = h.screen();
+    assert!(screen.to_lowercase().contains("rate limited"), "{screen}");
+    still_answers_keys(&mut h).await;
+    let gets = deployment_gets(&h);
+    // Within retryAfter nothing more is asked, even on `r`.
+    h.press("r").await;
+    assert_eq!(deployment_gets(&h), gets, "no request inside retryAfter");
+    h.advance(30).await;
+    assert!(
+        deployment_gets(&h) > gets,
+        "polling resumes after retryAfter"
+    );
+    assert!(h.state.deployments.error.is_none());
+    assert!(
+        h.state.status.last_error.is_none(),
+        "stale 429 after recovery"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_then_back() {
+    let mut h = typed_and_on_deployments().await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let good = h.exec.client.clone();
+    h.exec.client = fast_client(&format!("http://127.0.0.1:{closed}"), h.server.key());
+    h.advance(20).await;
+    let err = h.state.status.last_error.clone().expect("refusal shown");
+    assert!(err.contains("Could not reach the API"), "{err}");
+    still_answers_keys(&mut h).await;
+    h.exec.client = good;
+    h.advance(20).await;
+    assert!(h.state.deployments.error.is_none());
+    assert!(!h.state.deployments.items.is_empty());
+}
+
+#[tokio::test]
+async fn offers_fault_keeps_the_filter_and_recovers() {
+    let mut h = typed_and_on_deployments().await;
+    h.press("1").await;
+    let rows = h.state.offers.visible.len();
+    h.demo.inject(FaultRule::new(
+        Some("GET"),
+        "/api/gpu-offers",
+        Fault::MalformedJson,
+        1,
+    ));
+    h.press("r").await;
+    assert!(h.state.offers.error.is_some(), "offers error kept");
+    assert!(h.screen().contains("Unreadable answer"));
+    assert_eq!(h.state.offers.visible.len(), rows, "rows kept");
+    assert_eq!(h.state.offers.filter_input.value(), "h100");
+    h.press("r").await;
+    assert!(h.state.offers.error.is_none());
+    assert!(h.state.status.last_error.is_none(), "stale offers error");
+}
+
+/// The reducer never awaits: keys are handled while a 5 s slow answer is outstanding, and the
+/// answer is taken when it comes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_handled_while_a_5s_answer_is_outstanding() {
+    let mut h = Harness::new().await;
+    h.demo.inject(FaultRule::new(
+        Some("GET"),
+        "/api/deployments",
+        Fault::Slow(Duration::from_secs(5)),
+        1,
+    ));
+    // The harness awaits each command; run this one on its own task instead.
+    let exec = h.exec.clone();
+    let started = Instant::now();
+    let task = tokio::spawn(async move {
+        exec.perform(Command::FetchDeployments {
+            status: Some("active"),
+        })
+        .await
+    });
+    for c in "1/a100".chars() {
+        let cmds = update(
+            &mut h.state,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+        assert!(cmds.iter().all(|c| !c.is_write()));
+    }
+    assert!(!task.is_finished(), "keys handled before the slow answer");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_eq!(h.state.offers.filter_input.value(), "a100");
+    let actions = tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .expect("answer within 20 s")
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(4));
+    for a in actions {
+        update(&mut h.state, a);
+    }
+    assert!(h.state.deployments.error.is_none());
+    assert!(!h.state.deployments.items.is_empty());
+}
+
+#[tokio::test]
+async fn unknown_and_missing_fields_are_shown_not_fatal() {
+    let mut h = Harness::new().await;
+    let v = serde_json::json!({ "deployments": [
+        { "id": "d-1", "name": "extra", "status": "running", "surprise": {"new": [1, 2]},
+          "gpuType": "H100", "gpuCount": 1, "ipAddress": "10.0.0.1", "futureField": true },
+        { "id": "d-2" },
+        { "id": "d-3", "status": "weird-new-status", "gpuCount": "eight" },
+    ]});
+    let list = decode_list::<Deployment>(v, &["deployments"]);
+    let items: Vec<Deployment> = match list {
+        Ok(l) => l.items,
+        Err(e) => panic!("lenient decode refused unknown/missing fields: {e}"),
+    };
+    assert!(
+        items.len() >= 2,
+        "rows with missing fields kept: {}",
+        items.len()
+    );
+    h.press("2").await;
+    h.dispatch(Action::DeploymentsLoaded(Ok(items))).await;
+    h.press("f").await;
+    h.press("f").await; // All
+    let screen = h.screen();
+    assert!(screen.contains("extra"), "{screen}");
+    h.press("jjjkk").await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Esc).await;
+    still_on(&h, Pane::Deployments);
+}
+
+fn still_on(h: &Harness, p: Pane) {
+    assert_eq!(h.state.pane, p);
+    assert!(!h.state.quit);
+}
+
+/// 5,000 offers and 300 deployments, parsed the way the client does, then driven by keys.
+#[tokio::test]
+async fn five_thousand_offers_and_three_hundred_deployments() {
+    let mut h = Harness::new().await;
+    let bytes = serde_json::to_vec(&synth::offers_page(5000)).unwrap();
+    let page = OffersPage::from_slice(&bytes).expect("5,000 offers parse");
+    let seq = h.state.offers.seq;
+    let t = Instant::now();
+    h.dispatch(Action::OffersLoaded {
+        seq,
+        page: 1,
+        result: Ok(page),
+    })
+    .await;
+    assert_eq!(h.state.offers.all.len(), 5000);
+    h.press("G").await;
+    assert_eq!(
+        h.state.offers.cursor.selected,
+        h.state.offers.visible.len() - 1
+    );
+    h.press("/h100").await;
+    let filtered = h.state.offers.visible.len();
+    assert!(filtered > 0 && filtered < 5000, "{filtered}");
+    h.key(KeyCode::Esc).await;
+    h.press("ssS").await;
+    let _ = h.screen();
+
+    let d = decode_list::<Deployment>(synth::deployments(300), &["deployments"])
+        .expect("300 deployments parse")
+        .items;
+    assert_eq!(d.len(), 300);
+    h.press("2").await;
+    h.dispatch(Action::DeploymentsLoaded(Ok(d))).await;
+    h.press("f").await;
+    h.press("f").await;
+    assert_eq!(h.state.visible_deployments().len(), 300);
+    h.press("G").await;
+    assert_eq!(h.state.deployments.cursor.selected, 299);
+    let screen = h.screen();
+    assert!(screen.contains("Deployments"));
+    h.press("?").await;
+    assert!(matches!(h.state.modal, Some(Modal::Help { .. })));
+    // Generous bound for a shared 2-core debug build; the point is "not seconds per key".
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+}
