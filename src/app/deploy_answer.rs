@@ -138,6 +138,10 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
         None => state.deployments.items.insert(0, d),
     }
     state.pane = Pane::Deployments;
+    // Shown at once even when the `f` filter would hide it (e.g. on "inactive").
+    if !state.visible_deployments().iter().any(|x| x.id == id) {
+        state.deployment_filter = crate::api::DeploymentFilter::All;
+    }
     state.deployments.selected_id = Some(id.clone());
     if let Some(pos) = state.visible_deployments().iter().position(|x| x.id == id) {
         state.deployments.cursor.selected = pos;
