@@ -180,6 +180,8 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
                 d.status = DeploymentStatus::Terminated;
                 d.stopped_at.get_or_insert(state.now);
             }
+            // The row may leave the "active" view: keep cursor and selected id on one row.
+            super::update::reselect_deployment(state);
             state.flows.watch.remove(id);
             flash(
                 state,

@@ -308,7 +308,7 @@ fn absorb_list<T>(
 }
 
 /// Deployments are shown filtered: find the selected id among the visible rows.
-fn reselect_deployment(state: &mut AppState) {
+pub(crate) fn reselect_deployment(state: &mut AppState) {
     let visible = state.visible_deployments();
     let found = state
         .deployments
