@@ -2,7 +2,9 @@
 
 use tui_input::Input;
 
-#[derive(Debug, Clone)]
+/// `Debug` is written by hand: the key prompt's input is the API key being typed, so it shows
+/// only its length (state Debug goes into logs and panic reports).
+#[derive(Clone)]
 pub enum Modal {
     /// The `?` overlay, drawn from the key table.
     Help { scroll: u16 },
@@ -34,6 +36,40 @@ impl Modal {
             title: title.into(),
             lines: text.lines().map(str::to_owned).collect(),
             scroll: 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for Modal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Modal::Help { scroll } => f.debug_struct("Help").field("scroll", scroll).finish(),
+            Modal::Details {
+                title,
+                lines,
+                scroll,
+            } => f
+                .debug_struct("Details")
+                .field("title", title)
+                .field("lines", lines)
+                .field("scroll", scroll)
+                .finish(),
+            Modal::KeyPrompt {
+                input,
+                reason,
+                error,
+            } => f
+                .debug_struct("KeyPrompt")
+                .field(
+                    "input",
+                    &format_args!("<{} chars hidden>", input.value().chars().count()),
+                )
+                .field("reason", reason)
+                .field("error", error)
+                .finish(),
+            Modal::Deploy(w) => f.debug_tuple("Deploy").field(w).finish(),
+            Modal::Terminate(d) => f.debug_tuple("Terminate").field(d).finish(),
+            Modal::Rename(r) => f.debug_tuple("Rename").field(r).finish(),
         }
     }
 }
