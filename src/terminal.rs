@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
@@ -36,7 +36,12 @@ impl TerminalGuard {
 
     pub fn resume(&mut self) -> io::Result<()> {
         take_over()?;
-        self.terminal.clear()
+        // A fresh `Terminal` has blank buffers, so the next draw repaints everything.
+        // (`Terminal::clear` first asks the terminal for the cursor position; right after the
+        // child that query can fail, and then nothing was cleared or redrawn.)
+        execute!(io::stdout(), Clear(ClearType::All))?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 }
 
