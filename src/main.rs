@@ -155,7 +155,25 @@ async fn target(
 async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
     let (l, _server) = target(&p, demo).await?;
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
+    #[cfg(debug_assertions)]
+    test_failure()?;
     runtime::run_dashboard(l).await
+}
+
+/// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the
+/// terminal, then panics or returns an error, to show the terminal is restored either way.
+#[cfg(debug_assertions)]
+fn test_failure() -> color_eyre::Result<()> {
+    let Ok(how) = std::env::var("SPHERON_TUI_TEST_FAIL") else {
+        return Ok(());
+    };
+    let _taken = terminal::TerminalGuard::enter()?;
+    if how == "panic" {
+        panic!("test panic requested (SPHERON_TUI_TEST_FAIL=panic)");
+    }
+    Err(color_eyre::eyre::eyre!(
+        "test error requested (SPHERON_TUI_TEST_FAIL={how})"
+    ))
 }
 
 async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<()> {
