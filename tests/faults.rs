@@ -168,10 +168,7 @@ async fn rate_limited_with_retry_after_is_respected() {
     ));
     h.advance(20).await;
     let err = h.state.status.last_error.clone().expect("429 shown");
-    assert!(
-        err.contains("Rate limited") && err.contains("2 s"),
-        "{err}"
-    );
+    assert!(err.contains("Rate limited") && err.contains("2 s"), "{err}");
     let screen = h.screen();
     assert!(screen.to_lowercase().contains("rate limited"), "{screen}");
     still_answers_keys(&mut h).await;
@@ -353,4 +350,125 @@ async fn five_thousand_offers_and_three_hundred_deployments() {
     assert!(matches!(h.state.modal, Some(Modal::Help { .. })));
     // Generous bound for a shared 2-core debug build; the point is "not seconds per key".
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults on the deploy POST itself (500 with/without creation: tests/deploy_demo.rs)
+
+fn step(h: &Harness) -> Option<spheron_tui::app::deploy::Step> {
+    match &h.state.modal {
+        Some(Modal::Deploy(w)) => Some(w.step()),
+        _ => None,
+    }
+}
+
+/// A deployable DEDICATED offer, wizard defaults up to the summary (as tests/deploy_demo.rs).
+async fn to_summary(h: &mut Harness) {
+    use spheron_tui::app::deploy::{SshSel, Step};
+    h.press("tt").await;
+    for _ in 0..200 {
+        match h.state.offers.selected() {
+            Some(o) if o.unavailable_reason().is_none() => break,
+            _ => h.press("j").await,
+        }
+    }
+    h.press("d").await;
+    for _ in 0..30 {
+        if step(h) == Some(Step::Summary) {
+            return;
+        }
+        if matches!(&h.state.modal, Some(Modal::Deploy(w)) if w.ssh == Some(SshSel::Paste)) {
+            h.press("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyForTheTests me@test")
+                .await;
+        }
+        h.key(KeyCode::Enter).await;
+    }
+    panic!("never reached the summary");
+}
+
+fn posts(h: &Harness) -> usize {
+    h.demo
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/api/deployments")
+        .count()
+}
+
+/// The POST's answer never arrives (timeout, dropped connection) or is a 429: one POST per
+/// confirm, never a silent retry; the wizard says what happened (the demo server creates
+/// nothing in these cases, and the app reads the list to know it). A created-but-500 answer
+/// is `deploy_demo::a_500_after_the_deployment_was_created_is_not_retried`.
+async fn deploy_fault(fault: Fault, words: &str) {
+    let mut h = Harness::new().await;
+    h.exec.client = fast_client(&h.server.url(), h.server.key());
+    to_summary(&mut h).await;
+    let count = h.demo.deployment_count();
+    h.demo.inject(FaultRule::new(
+        Some("POST"),
+        "/api/deployments",
+        fault.clone(),
+        1,
+    ));
+    h.advance(15).await;
+    h.press("y").await;
+    assert_eq!(posts(&h), 1, "{fault:?}");
+    let said = format!(
+        "{:?} {:?}",
+        h.state.status.last_error,
+        h.state.status.flash.as_ref().map(|f| &f.text)
+    );
+    assert!(said.len() > 20, "{fault:?}: nothing said: {said}");
+    for _ in 0..15 {
+        h.advance(1).await;
+    }
+    let wizard = match &h.state.modal {
+        Some(Modal::Deploy(w)) => format!("{:?} {:?}", w.phase, w.error),
+        _ => String::new(),
+    };
+    assert!(wizard.contains(words), "{fault:?}: {wizard}");
+    // Waiting and non-confirm keys send no second POST: a retry needs its own explicit `y`.
+    for _ in 0..30 {
+        h.advance(1).await;
+    }
+    h.press("n").await;
+    // Esc steps back through the wizard, then closes it.
+    for _ in 0..15 {
+        if h.state.modal.is_none() {
+            break;
+        }
+        h.key(KeyCode::Esc).await;
+    }
+    assert!(h.state.modal.is_none(), "{fault:?}: Esc closes the wizard");
+    h.press("?").await;
+    assert!(
+        matches!(h.state.modal, Some(Modal::Help { .. })),
+        "{fault:?}: keys still work"
+    );
+    assert_eq!(posts(&h), 1, "{fault:?}: a second POST went out");
+    assert_eq!(h.demo.deployment_count(), count, "{fault:?}");
+}
+
+#[tokio::test]
+async fn deploy_post_timing_out_is_checked_not_retried() {
+    deploy_fault(
+        Fault::Slow(Duration::from_millis(1500)),
+        "it was not created",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn deploy_post_dropped_connection_is_not_retried() {
+    deploy_fault(Fault::DropConnection, "it was not created").await;
+}
+
+#[tokio::test]
+async fn deploy_post_rate_limited_is_not_retried() {
+    deploy_fault(
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+        "rate-limited deploys",
+    )
+    .await;
 }
