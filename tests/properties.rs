@@ -22,6 +22,14 @@ use spheron_tui::api::{
 use spheron_tui::app::modal::Modal;
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
+/// `PROPTEST_CASES` when set (long fuzzing), else the fast default for `cargo test`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reducer sequences
 
@@ -271,7 +279,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(128), ..ProptestConfig::default() })]
 
     #[test]
     fn reducer_never_panics_and_writes_only_on_confirm(steps in prop::collection::vec(step(), 1..80)) {
@@ -406,7 +414,7 @@ fn all_decoders(v: &Value) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
     #[test]
     fn decoders_take_any_json(v in json_value()) {
