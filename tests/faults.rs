@@ -472,3 +472,35 @@ async fn deploy_post_rate_limited_is_not_retried() {
     )
     .await;
 }
+
+/// Text typed into a dialog survives faults arriving meanwhile (a poll failing, a 429).
+#[tokio::test]
+async fn text_typed_in_a_dialog_survives_faults() {
+    let mut h = typed_and_on_deployments().await;
+    h.press("e").await;
+    h.press("-v2").await;
+    let typed = match &h.state.modal {
+        Some(Modal::Rename(r)) => r.input.value().to_string(),
+        _ => panic!("rename dialog open"),
+    };
+    assert!(typed.ends_with("-v2"), "{typed}");
+    for fault in [
+        Fault::ServerError,
+        Fault::MalformedJson,
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+    ] {
+        h.demo
+            .inject(FaultRule::new(Some("GET"), "/api", fault.clone(), 2));
+        h.advance(60).await;
+        assert!(h.state.status.last_error.is_some(), "{fault:?} said");
+        match &h.state.modal {
+            Some(Modal::Rename(r)) => assert_eq!(r.input.value(), typed, "{fault:?}"),
+            _ => panic!("{fault:?} closed the rename dialog"),
+        }
+        h.demo.clear_faults();
+    }
+    assert_eq!(h.state.offers.filter_input.value(), "h100");
+    assert_eq!(h.count(Command::is_write), 0);
+}
