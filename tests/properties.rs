@@ -223,7 +223,8 @@ fn check_selection(s: &AppState) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn run_sequence(read_only: bool, steps: &[Step]) -> Result<(), TestCaseError> {
+/// Runs the steps, checking the properties after each; returns how many writes were emitted.
+fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError> {
     let pool = pool();
     let mut s = common::ready_with(
         vec![
@@ -235,6 +236,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<(), TestCaseError> {
         read_only,
     );
     update(&mut s, Action::DeploymentsLoaded(Ok(pool[..5].to_vec())));
+    let mut writes = 0;
     for st in steps {
         let before = named(&s);
         let key = match st {
@@ -244,6 +246,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<(), TestCaseError> {
         let action = to_action(&s, st, &pool);
         let cmds = update(&mut s, action);
         for c in cmds.iter().filter(|c| c.is_write()) {
+            writes += 1;
             prop_assert!(!read_only, "read-only emitted {c:?}");
             prop_assert!(
                 matches!(key, Some(KeyCode::Char('y')) | Some(KeyCode::Enter)),
@@ -275,7 +278,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<(), TestCaseError> {
     }
     // Drawing the end state never panics either.
     let _ = common::render(&s);
-    Ok(())
+    Ok(writes)
 }
 
 proptest! {
@@ -290,6 +293,22 @@ proptest! {
     fn read_only_never_writes(steps in prop::collection::vec(step(), 1..60)) {
         run_sequence(true, &steps)?;
     }
+}
+
+/// Random sequences do reach confirms: the write model is not vacuous.
+#[test]
+fn random_sequences_reach_writes() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strat = prop::collection::vec(step(), 40..80);
+    let mut writes = 0;
+    for _ in 0..120 {
+        let steps = strat.new_tree(&mut runner).unwrap().current();
+        writes += run_sequence(false, &steps).unwrap();
+    }
+    assert!(writes > 0, "no write in 120 random sequences");
+    eprintln!("writes emitted (each checked) in 120 random sequences: {writes}");
 }
 
 /// The property above must be able to see writes at all: a scripted confirm makes each one.
