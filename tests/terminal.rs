@@ -53,6 +53,8 @@ impl Tmux {
             &format!("HOME={}", t.dir.path().display()),
             "TERM=xterm-256color",
             "PS1=$ ",
+            // Everything into the log file, which is then searched for the key.
+            "SPHERON_LOG=trace",
             // In the environment, not on a typed line, so the screen never shows it.
             &format!("SPHERON_API_KEY={KEY}"),
             "sh",
@@ -169,6 +171,35 @@ impl Tmux {
     }
 }
 
+/// Every file under `dir` (the session's HOME: log file, config…); none holds `key`, and a
+/// log file was written (so the check looked at something).
+fn assert_files_clean(dir: &Path, key: &str) {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+        if let Ok(rd) = std::fs::read_dir(p) {
+            for e in rd.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    let log = files
+        .iter()
+        .find(|p| p.ends_with("spheron-tui.log"))
+        .unwrap_or_else(|| panic!("no log file under {}: {files:?}", dir.display()));
+    assert!(std::fs::metadata(log).unwrap().len() > 0, "empty log");
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(key), "{} holds the key", f.display());
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         self.run(&["kill-server"]);
@@ -194,6 +225,7 @@ fn q_restores_the_terminal() {
     t.keys("q");
     t.assert_restored();
     assert_eq!(t.exit_code(), 0);
+    assert_files_clean(t.dir.path(), KEY);
 }
 
 #[test]
@@ -311,5 +343,7 @@ fn an_ssh_session_gets_a_cooked_terminal_and_the_dashboard_comes_back() {
     );
     t.keys("q");
     t.assert_restored();
+    // This session used the demo key as a real key, logged at TRACE (reqwest/hyper too).
+    assert_files_clean(t.dir.path(), server.key());
     drop(server);
 }
