@@ -367,10 +367,11 @@ fn verda_and_data_crunch_volumes_are_shareable() {
         at(12),
     );
     assert_eq!(e.unwrap_err().field(), Some("volumeIds"));
-    // rename yes, expand no
+    // neither rename nor expand: the reference allows both only on Voltage Park
+    // (domain::volume_rules, shared with the dashboard)
     assert!(
         w.update_volume("vol_fincache6", &json!({"name": "fin_cache"}), at(12))
-            .is_ok()
+            .is_err()
     );
     assert!(
         w.update_volume("vol_fincache6", &json!({"sizeInGb": 60}), at(12))
