@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::manage::{ManageCmd, ManageEvent};
 use crate::api::{
     ApiError, Balance, Deployment, OffersPage, OffersQuery, RateStatus, SshKey, Team, Volume,
 };
@@ -35,6 +36,8 @@ pub enum Action {
     BalanceLoaded(ApiResult<Balance>),
     TeamsLoaded(ApiResult<Vec<Team>>),
     KeySaved(Result<PathBuf, String>),
+    /// Results of SSH key, volume, Kubernetes and team operations (`app::manage`).
+    Manage(Box<ManageEvent>),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -59,11 +62,13 @@ pub enum Command {
     Copy(String),
     Bell,
     Quit,
+    /// SSH keys, volumes, Kubernetes, teams (`app::manage`, performed by `runtime::manage`).
+    Manage(ManageCmd),
 }
 
 impl Command {
     /// Whether this command would create, change or delete anything on the platform.
     pub fn is_write(&self) -> bool {
-        false
+        matches!(self, Command::Manage(m) if m.is_write())
     }
 }

@@ -39,6 +39,7 @@ impl Pane {
 pub mod action;
 pub mod filter;
 pub mod keymap;
+pub mod manage;
 pub mod modal;
 pub mod offers;
 pub mod state;

@@ -18,6 +18,8 @@ pub enum Modal {
         reason: String,
         error: Option<String>,
     },
+    /// SSH key, volume, Kubernetes and team dialogs (`app::manage`).
+    Manage(Box<super::manage::Dialog>),
 }
 
 impl Modal {

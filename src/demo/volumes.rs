@@ -118,7 +118,7 @@ impl World {
         let name = body["name"]
             .as_str()
             .ok_or_else(|| ApiError::validation("name", "name is required"))?;
-        if !check_name(name).is_ok() {
+        if check_name(name).is_err() {
             return Err(ApiError::validation(
                 "name",
                 "name must be 1-60 lowercase letters, digits, hyphens or underscores",

@@ -2,4 +2,5 @@
 //! validation. No IO.
 
 pub mod cost;
+pub mod ssh_key;
 pub mod volume_rules;

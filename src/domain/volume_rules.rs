@@ -453,7 +453,13 @@ mod tests {
     #[test]
     fn create_rules_allowed_and_refused() {
         // placement: (provider, region, cloudId, ok or why)
-        let placement: [(&str, Option<&str>, Option<&str>, Result<(), &str>); 9] = [
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Result<(), &'a str>,
+        );
+        let placement: [Case; 9] = [
             ("voltage-park", None, None, Ok(())),
             ("voltage-park", Some("r"), None, Ok(())),
             ("data-crunch", Some("FIN-01"), None, Ok(())),

@@ -52,6 +52,7 @@ impl Executor {
                 .unwrap_or_else(|e| Err(e.to_string()));
                 return vec![Action::KeySaved(saved)];
             }
+            Command::Manage(m) => super::manage::perform(c, m).await,
             Command::Copy(_) | Command::Bell | Command::Quit => return Vec::new(),
         };
         vec![Action::Rate(c.rate_status()), result]

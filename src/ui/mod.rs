@@ -5,6 +5,7 @@ pub mod chrome;
 pub mod deployments;
 pub mod keys;
 pub mod layout;
+pub mod manage;
 pub mod offers;
 pub mod overlays;
 pub mod svg;

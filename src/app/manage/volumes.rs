@@ -1,0 +1,894 @@
+//! Volumes: the create wizard, details with fresh usage, rename/expand, attach/detach, delete.
+//! Every rule comes from `domain::volume_rules`; a refused action shows its reason and sends
+//! nothing.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
+
+use super::dialog::{
+    Confirm, ConfirmOp, CreateStep, CreateVolume, Dialog, EditField, EditVolume, Loading, Pick,
+    PickKind, Target, VolumeInfo,
+};
+use super::{ManageCmd, cmd, flash, notice, open, refresh_volumes, refused_read_only};
+use crate::api::{DeploymentStatus, NewVolume, Volume, VolumePatch, VolumeRegion};
+use crate::app::action::{ApiResult, Command};
+use crate::app::state::{AppState, FlashKind};
+use crate::app::text;
+use crate::domain::volume_rules::{
+    AttachTarget, RULES, VolumeFacts, check_attach, check_attach_at_create, check_delete,
+    check_detach, check_expand, check_name, check_placement, check_rename, check_size, rules_for,
+};
+
+/// Hours in the 30-day estimate.
+pub const HOURS_30_DAYS: f64 = 720.0;
+
+fn selected(state: &AppState) -> Option<Volume> {
+    state
+        .volumes
+        .items
+        .get(state.volumes.cursor.selected)
+        .cloned()
+}
+
+/// A deployment's status; one missing from a loaded list has ended (the list holds every
+/// active deployment). `None` while the list has not loaded.
+pub fn deployment_status(state: &AppState, id: &str) -> Option<DeploymentStatus> {
+    match state.deployments.items.iter().find(|d| d.id == id) {
+        Some(d) => Some(d.status.clone()),
+        None if state.deployments.loaded_at.is_some() => Some(DeploymentStatus::Terminated),
+        None => None,
+    }
+}
+
+fn deployment_label(state: &AppState, id: &str) -> String {
+    match state.deployments.items.iter().find(|d| d.id == id) {
+        Some(d) => format!("{} · {} · {} · {}", d.name, d.provider, d.region, d.status),
+        None => format!("{id} · not active"),
+    }
+}
+
+/// Volumes a deployment has now (from the volumes list and the deployment's `volumeIds`).
+fn volumes_on(state: &AppState, deployment_id: &str) -> usize {
+    let listed = state
+        .volumes
+        .items
+        .iter()
+        .filter(|v| v.attachments().contains(&deployment_id))
+        .count();
+    let own = state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.id == deployment_id)
+        .map_or(0, |d| d.volume_ids.len());
+    listed.max(own)
+}
+
+/// Active deployments, each with whether `volume` may attach to it (after launch) or whether a
+/// new volume in `region` of `provider` may attach at creation (`volume` None).
+fn targets(state: &AppState, provider: &str, region: &str, volume: Option<&Volume>) -> Vec<Target> {
+    state
+        .deployments
+        .items
+        .iter()
+        .filter(|d| d.status.is_active())
+        .map(|d| {
+            let t = AttachTarget {
+                provider: &d.provider,
+                region: &d.region,
+                status: &d.status,
+                volumes_attached: volumes_on(state, &d.id),
+            };
+            let verdict = match volume {
+                Some(v) if v.attachments().contains(&d.id.as_str()) => {
+                    Err("already attached to this instance".to_string())
+                }
+                Some(v) => check_attach(
+                    VolumeFacts {
+                        provider: &v.provider,
+                        region: &v.region,
+                        attached_to: v.attachments().len(),
+                    },
+                    t,
+                ),
+                None => check_attach_at_create(provider, region, t),
+            };
+            Target {
+                deployment_id: d.id.clone(),
+                label: deployment_label(state, &d.id),
+                verdict,
+            }
+        })
+        .collect()
+}
+
+fn size_gb(v: &Volume) -> u64 {
+    v.size_in_gb.map_or(0, |s| s.round() as u64)
+}
+
+/// Creating, deleting or errored volumes take no action.
+fn busy_status(v: &Volume) -> Option<String> {
+    match v.status.as_str() {
+        "available" | "attached" | "" => None,
+        s => Some(format!(
+            "{} is {s}: wait until it is available (r refreshes)",
+            v.name
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create
+
+pub fn open_create(state: &mut AppState) -> Vec<Command> {
+    if refused_read_only(state, "creating a volume") {
+        return Vec::new();
+    }
+    let team_id = state.current_team_id().map(str::to_owned);
+    open(
+        state,
+        Dialog::CreateVolume(Box::new(CreateVolume {
+            step: CreateStep::Provider,
+            provider_idx: 0,
+            regions: Loading::Loading,
+            region_idx: 0,
+            name: Input::default(),
+            size: Input::default(),
+            targets: Vec::new(),
+            target_idx: 0,
+            team_id,
+            on_action: false,
+            error: None,
+            busy: false,
+        })),
+    );
+    Vec::new()
+}
+
+impl CreateVolume {
+    pub fn provider(&self) -> &'static str {
+        RULES[self.provider_idx.min(RULES.len() - 1)].provider
+    }
+
+    pub fn region(&self) -> Option<&VolumeRegion> {
+        match &self.regions {
+            Loading::Loaded(r) => r.get(self.region_idx),
+            _ => None,
+        }
+    }
+
+    pub fn size_gb(&self) -> Option<u64> {
+        self.size.value().trim().parse().ok()
+    }
+
+    /// The chosen deployment (row 0 is "do not attach").
+    pub fn target(&self) -> Option<&Target> {
+        self.target_idx
+            .checked_sub(1)
+            .and_then(|i| self.targets.get(i))
+    }
+
+    /// $/h and $/30 days of the summary, when the region's rate is known.
+    pub fn cost(&self) -> Option<(f64, f64)> {
+        let rate = self.region()?.hourly_rate_per_gb?;
+        let h = self.size_gb()? as f64 * rate;
+        Some((h, h * HOURS_30_DAYS))
+    }
+}
+
+pub fn regions_loaded(state: &mut AppState, provider: &str, r: ApiResult<Vec<VolumeRegion>>) {
+    if let Some(Dialog::CreateVolume(c)) = super::dialog_mut(state)
+        && c.provider() == provider
+        && matches!(c.regions, Loading::Loading)
+    {
+        c.regions = match r {
+            Ok(list) => Loading::Loaded(
+                list.into_iter()
+                    .filter(|x| {
+                        x.provider.is_empty()
+                            || crate::domain::volume_rules::same_provider(&x.provider, provider)
+                    })
+                    .collect(),
+            ),
+            Err(e) => Loading::Failed(e.to_string()),
+        };
+        c.region_idx = 0;
+    }
+}
+
+pub fn on_create_key(
+    state: &mut AppState,
+    mut c: Box<CreateVolume>,
+    ev: KeyEvent,
+) -> (Option<Dialog>, Vec<Command>) {
+    let mut cmds = Vec::new();
+    if ev.code == KeyCode::Esc {
+        return (None, cmds);
+    }
+    if ev.code == KeyCode::BackTab
+        || (c.step == CreateStep::Summary && ev.code == KeyCode::Char('n'))
+    {
+        c.error = None;
+        c.step = match c.step {
+            CreateStep::Provider | CreateStep::Region => CreateStep::Provider,
+            CreateStep::Name => CreateStep::Region,
+            CreateStep::Size => CreateStep::Name,
+            CreateStep::Attach => CreateStep::Size,
+            CreateStep::Summary if rules_for(c.provider()).is_some_and(|r| r.attach_at_create) => {
+                CreateStep::Attach
+            }
+            CreateStep::Summary => CreateStep::Size,
+        };
+        return (Some(Dialog::CreateVolume(c)), cmds);
+    }
+    match c.step {
+        CreateStep::Provider => match ev.code {
+            KeyCode::Enter => {
+                c.step = CreateStep::Region;
+                c.regions = Loading::Loading;
+                c.region_idx = 0;
+                c.error = None;
+                cmds.push(cmd(ManageCmd::FetchVolumeRegions {
+                    provider: c.provider().to_string(),
+                }));
+            }
+            code => {
+                super::list_step(code, &mut c.provider_idx, RULES.len());
+            }
+        },
+        CreateStep::Region => match (&c.regions, ev.code) {
+            (Loading::Failed(_), KeyCode::Enter) => {
+                c.regions = Loading::Loading;
+                cmds.push(cmd(ManageCmd::FetchVolumeRegions {
+                    provider: c.provider().to_string(),
+                }));
+            }
+            (Loading::Loaded(list), KeyCode::Enter) => match list.get(c.region_idx) {
+                None => c.error = Some(format!("{} has no volume regions", c.provider())),
+                Some(r) => {
+                    match check_placement(c.provider(), Some(&r.id), r.cloud_id.as_deref()) {
+                        Ok(_) => {
+                            c.error = None;
+                            c.step = CreateStep::Name;
+                        }
+                        Err(e) => c.error = Some(e),
+                    }
+                }
+            },
+            (Loading::Loaded(list), code) => {
+                let n = list.len();
+                super::list_step(code, &mut c.region_idx, n);
+            }
+            _ => {}
+        },
+        CreateStep::Name => match ev.code {
+            KeyCode::Enter => match check_name(c.name.value()) {
+                Ok(()) => {
+                    c.error = None;
+                    c.step = CreateStep::Size;
+                }
+                Err(e) => c.error = Some(e),
+            },
+            _ => {
+                if text::edit(&mut c.name, &ev) {
+                    c.error = None;
+                }
+            }
+        },
+        CreateStep::Size => match ev.code {
+            KeyCode::Enter => size_entered(state, &mut c),
+            _ => {
+                if text::edit(&mut c.size, &ev) {
+                    c.error = None;
+                }
+            }
+        },
+        CreateStep::Attach => match ev.code {
+            KeyCode::Enter => match c.target().map(|t| t.verdict.clone()) {
+                Some(Err(why)) => c.error = Some(format!("cannot attach there: {why}")),
+                _ => {
+                    c.error = None;
+                    c.on_action = false;
+                    c.step = CreateStep::Summary;
+                }
+            },
+            code => {
+                let n = c.targets.len() + 1;
+                super::list_step(code, &mut c.target_idx, n);
+            }
+        },
+        CreateStep::Summary => match ev.code {
+            KeyCode::Tab | KeyCode::Left | KeyCode::Right => c.on_action = !c.on_action,
+            KeyCode::Enter if !c.on_action => return (None, cmds),
+            KeyCode::Enter | KeyCode::Char('y') => return submit_create(state, c),
+            _ => {}
+        },
+    }
+    (Some(Dialog::CreateVolume(c)), cmds)
+}
+
+fn size_entered(state: &AppState, c: &mut CreateVolume) {
+    let Some(rules) = rules_for(c.provider()) else {
+        return;
+    };
+    let Some(size) = c.size_gb() else {
+        c.error = Some("the size is a whole number of GB".into());
+        return;
+    };
+    let (min, max) = c
+        .region()
+        .map_or((None, None), |r| (r.min_size_gb, r.max_size_gb));
+    if let Err(e) = check_size(rules, size, min, max) {
+        c.error = Some(e);
+        return;
+    }
+    c.error = None;
+    if rules.attach_at_create {
+        let region = c.region().map(|r| r.id.clone()).unwrap_or_default();
+        c.targets = targets(state, c.provider(), &region, None);
+        c.target_idx = 0;
+        c.step = CreateStep::Attach;
+    } else {
+        c.on_action = false;
+        c.step = CreateStep::Summary;
+    }
+}
+
+fn submit_create(state: &mut AppState, mut c: Box<CreateVolume>) -> (Option<Dialog>, Vec<Command>) {
+    if c.busy {
+        return (Some(Dialog::CreateVolume(c)), Vec::new());
+    }
+    if state.session.read_only {
+        c.error = Some("read-only session (--read-only): the volume is not created".into());
+        return (Some(Dialog::CreateVolume(c)), Vec::new());
+    }
+    let provider = c.provider();
+    let (Some(rules), Some(region), Some(size)) = (rules_for(provider), c.region(), c.size_gb())
+    else {
+        c.error = Some("choose a region and a size first".into());
+        return (Some(Dialog::CreateVolume(c)), Vec::new());
+    };
+    // the same checks again on exactly what is sent
+    let checks = check_name(c.name.value())
+        .and_then(|()| check_size(rules, size, region.min_size_gb, region.max_size_gb))
+        .and_then(|()| {
+            check_placement(provider, Some(&region.id), region.cloud_id.as_deref()).map(drop)
+        })
+        .and_then(|()| match c.target() {
+            Some(t) => t.verdict.clone(),
+            None => Ok(()),
+        });
+    if let Err(e) = checks {
+        c.error = Some(e);
+        return (Some(Dialog::CreateVolume(c)), Vec::new());
+    }
+    let new = NewVolume {
+        name: c.name.value().to_string(),
+        size_in_gb: size,
+        provider: provider.to_string(),
+        region: Some(region.id.clone()),
+        cloud_id: region.cloud_id.clone().filter(|_| rules.cloud_id_required),
+        team_id: c.team_id.clone(),
+        deployment_id: c.target().map(|t| t.deployment_id.clone()),
+    };
+    c.busy = true;
+    c.error = None;
+    (
+        Some(Dialog::CreateVolume(c)),
+        vec![cmd(ManageCmd::CreateVolume(new))],
+    )
+}
+
+pub fn created(state: &mut AppState, r: ApiResult<Volume>) -> Vec<Command> {
+    match r {
+        Ok(v) => {
+            if matches!(super::dialog_mut(state), Some(Dialog::CreateVolume(_))) {
+                state.modal = None;
+            }
+            flash(
+                state,
+                format!("Volume {} created ({})", v.name, v.status),
+                FlashKind::Success,
+            );
+            vec![refresh_volumes(state)]
+        }
+        Err(e) => {
+            if let Some(Dialog::CreateVolume(c)) = super::dialog_mut(state) {
+                c.busy = false;
+                c.error = Some(e.to_string());
+            } else {
+                flash(
+                    state,
+                    format!("Volume not created: {e}"),
+                    FlashKind::Warning,
+                );
+            }
+            vec![refresh_volumes(state)]
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Details
+
+pub fn open_info(state: &mut AppState) -> Option<Vec<Command>> {
+    let v = selected(state)?;
+    let id = v.id.clone();
+    open(
+        state,
+        Dialog::VolumeInfo(VolumeInfo {
+            id: id.clone(),
+            volume: v,
+            loading: true,
+            error: None,
+            scroll: 0,
+        }),
+    );
+    Some(vec![cmd(ManageCmd::FetchVolume { id })])
+}
+
+pub fn fetched(state: &mut AppState, id: &str, r: ApiResult<Volume>) {
+    if let Some(Dialog::VolumeInfo(i)) = super::dialog_mut(state)
+        && i.id == id
+    {
+        i.loading = false;
+        match r {
+            Ok(v) => {
+                i.volume = v;
+                i.error = None;
+            }
+            Err(e) => i.error = Some(e.to_string()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rename / expand
+
+pub fn open_edit(state: &mut AppState) -> Vec<Command> {
+    let Some(v) = selected(state) else {
+        return Vec::new();
+    };
+    let Some(rules) = rules_for(&v.provider) else {
+        notice(
+            state,
+            format!("Cannot edit {}", v.name),
+            vec![format!("{} does not offer volumes", v.provider)],
+        );
+        return Vec::new();
+    };
+    let current = size_gb(&v);
+    let rename_refused = check_rename(&v.provider).err();
+    let expand_refused = if rules.expand {
+        None
+    } else {
+        check_expand(&v.provider, current, current + 1).err()
+    };
+    if rename_refused.is_some() && expand_refused.is_some() {
+        notice(
+            state,
+            format!("Cannot edit {}", v.name),
+            vec![
+                format!("{} volumes cannot be renamed or resized.", rules.provider),
+                rules.note.to_string(),
+            ],
+        );
+        return Vec::new();
+    }
+    if let Some(why) = busy_status(&v) {
+        notice(state, format!("Cannot edit {}", v.name), vec![why]);
+        return Vec::new();
+    }
+    if refused_read_only(state, "renaming or expanding a volume") {
+        return Vec::new();
+    }
+    let focus = if rename_refused.is_none() {
+        EditField::Name
+    } else {
+        EditField::Size
+    };
+    open(
+        state,
+        Dialog::EditVolume(EditVolume {
+            id: v.id.clone(),
+            provider: v.provider.clone(),
+            current_name: v.name.clone(),
+            current_gb: current,
+            name: Input::new(v.name.clone()),
+            size: Input::new(current.to_string()),
+            focus,
+            rename_refused,
+            expand_refused,
+            error: None,
+            busy: false,
+        }),
+    );
+    Vec::new()
+}
+
+pub fn on_edit_key(
+    state: &mut AppState,
+    mut e: EditVolume,
+    ev: KeyEvent,
+) -> (Option<Dialog>, Vec<Command>) {
+    match ev.code {
+        KeyCode::Esc => return (None, Vec::new()),
+        KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+            let other = match e.focus {
+                EditField::Name => EditField::Size,
+                EditField::Size => EditField::Name,
+            };
+            let allowed = match other {
+                EditField::Name => e.rename_refused.is_none(),
+                EditField::Size => e.expand_refused.is_none(),
+            };
+            if allowed {
+                e.focus = other;
+            }
+        }
+        KeyCode::Enter => return submit_edit(state, e),
+        _ => {
+            let input = match e.focus {
+                EditField::Name => &mut e.name,
+                EditField::Size => &mut e.size,
+            };
+            if text::edit(input, &ev) {
+                e.error = None;
+            }
+        }
+    }
+    (Some(Dialog::EditVolume(e)), Vec::new())
+}
+
+fn submit_edit(state: &mut AppState, mut e: EditVolume) -> (Option<Dialog>, Vec<Command>) {
+    if e.busy {
+        return (Some(Dialog::EditVolume(e)), Vec::new());
+    }
+    let name = e.name.value().trim().to_string();
+    let mut patch = VolumePatch::default();
+    let mut problem = None;
+    if name != e.current_name {
+        match check_rename(&e.provider).and_then(|()| check_name(&name)) {
+            Ok(()) => patch.name = Some(name),
+            Err(why) => problem = Some(why),
+        }
+    }
+    let size_text = e.size.value().trim().to_string();
+    if problem.is_none() && size_text != e.current_gb.to_string() {
+        match size_text.parse::<u64>() {
+            Err(_) => problem = Some("the size is a whole number of GB".into()),
+            Ok(n) => match check_expand(&e.provider, e.current_gb, n) {
+                Ok(()) => patch.size_in_gb = Some(n),
+                Err(why) => problem = Some(why),
+            },
+        }
+    }
+    if problem.is_none() && patch == VolumePatch::default() {
+        problem = Some("nothing changed".into());
+    }
+    if problem.is_none() && state.session.read_only {
+        problem = Some("read-only session (--read-only): nothing is sent".into());
+    }
+    if let Some(p) = problem {
+        e.error = Some(p);
+        return (Some(Dialog::EditVolume(e)), Vec::new());
+    }
+    e.busy = true;
+    e.error = None;
+    let id = e.id.clone();
+    (
+        Some(Dialog::EditVolume(e)),
+        vec![cmd(ManageCmd::PatchVolume { id, patch })],
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attach / detach / delete
+
+fn provider_note(provider: &str) -> String {
+    let Some(r) = rules_for(provider) else {
+        return String::new();
+    };
+    if r.shareable {
+        format!(
+            "{} Attach only in the instance's own region: a cross-region attach looks attached and silently cannot be read.",
+            r.note
+        )
+    } else {
+        r.note.to_string()
+    }
+}
+
+pub fn open_attach(state: &mut AppState) -> Vec<Command> {
+    let Some(v) = selected(state) else {
+        return Vec::new();
+    };
+    let title = format!("Cannot attach {}", v.name);
+    let Some(rules) = rules_for(&v.provider) else {
+        notice(
+            state,
+            title,
+            vec![format!("{} does not offer volumes", v.provider)],
+        );
+        return Vec::new();
+    };
+    if !rules.attach_after_launch {
+        let why = check_attach(
+            VolumeFacts {
+                provider: &v.provider,
+                region: &v.region,
+                attached_to: 0,
+            },
+            AttachTarget {
+                provider: &v.provider,
+                region: &v.region,
+                status: &DeploymentStatus::Running,
+                volumes_attached: 0,
+            },
+        )
+        .err()
+        .unwrap_or_default();
+        notice(state, title, vec![why, rules.note.to_string()]);
+        return Vec::new();
+    }
+    if let Some(why) = busy_status(&v) {
+        notice(state, title, vec![why]);
+        return Vec::new();
+    }
+    if !rules.shareable && !v.attachments().is_empty() {
+        let why = check_attach(
+            VolumeFacts {
+                provider: &v.provider,
+                region: &v.region,
+                attached_to: v.attachments().len(),
+            },
+            AttachTarget {
+                provider: &v.provider,
+                region: &v.region,
+                status: &DeploymentStatus::Running,
+                volumes_attached: 0,
+            },
+        )
+        .err()
+        .unwrap_or_default();
+        notice(state, title, vec![why]);
+        return Vec::new();
+    }
+    if refused_read_only(state, "attaching a volume") {
+        return Vec::new();
+    }
+    let rows = targets(state, &v.provider, &v.region, Some(&v));
+    if rows.is_empty() {
+        notice(
+            state,
+            title,
+            vec![
+                format!(
+                    "No active instance to attach to. Volumes attach to running instances of the same provider and region ({}, {}).",
+                    v.provider, v.region
+                ),
+                provider_note(&v.provider),
+            ],
+        );
+        return Vec::new();
+    }
+    let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
+    open(
+        state,
+        Dialog::Pick(Pick {
+            kind: PickKind::Attach,
+            volume_id: v.id.clone(),
+            volume_name: v.name.clone(),
+            note: provider_note(&v.provider),
+            rows,
+            cursor,
+            error: None,
+        }),
+    );
+    Vec::new()
+}
+
+pub fn open_detach(state: &mut AppState) -> Vec<Command> {
+    let Some(v) = selected(state) else {
+        return Vec::new();
+    };
+    let title = format!("Cannot detach {}", v.name);
+    if v.attachments().is_empty() {
+        notice(state, title, vec![format!("{} is not attached.", v.name)]);
+        return Vec::new();
+    }
+    let rules = rules_for(&v.provider);
+    let rows: Vec<Target> = v
+        .attachments()
+        .into_iter()
+        .map(|dep| {
+            let verdict = match deployment_status(state, dep) {
+                Some(s) => check_detach(&v.provider, &s),
+                None if rules.is_some_and(|r| r.detach_only_when_terminal()) => Err(
+                    "the instance's status is not known yet: wait for the deployments list".into(),
+                ),
+                None => Ok(()),
+            };
+            Target {
+                deployment_id: dep.to_string(),
+                label: deployment_label(state, dep),
+                verdict,
+            }
+        })
+        .collect();
+    if let [only] = rows.as_slice()
+        && let Err(why) = &only.verdict
+    {
+        notice(state, title, vec![why.clone(), provider_note(&v.provider)]);
+        return Vec::new();
+    }
+    if refused_read_only(state, "detaching a volume") {
+        return Vec::new();
+    }
+    if let [only] = rows.as_slice() {
+        let c = detach_confirm(&v, only);
+        open(state, Dialog::Confirm(c));
+        return Vec::new();
+    }
+    let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
+    open(
+        state,
+        Dialog::Pick(Pick {
+            kind: PickKind::Detach,
+            volume_id: v.id.clone(),
+            volume_name: v.name.clone(),
+            note: provider_note(&v.provider),
+            rows,
+            cursor,
+            error: None,
+        }),
+    );
+    Vec::new()
+}
+
+fn detach_confirm(v: &Volume, t: &Target) -> Confirm {
+    Confirm::new(
+        ConfirmOp::Detach {
+            volume_id: v.id.clone(),
+            volume_name: v.name.clone(),
+            deployment_id: t.deployment_id.clone(),
+        },
+        format!("Detach volume {}", v.name),
+        vec![
+            format!("Detach {} ({} GB) from", v.name, size_gb(v)),
+            format!("  {}?", t.label),
+            String::new(),
+            "Unmount it inside the instance first: writes in flight may be lost.".into(),
+            "The volume and its data stay; it keeps costing until deleted.".into(),
+        ],
+    )
+}
+
+fn attach_confirm(p: &Pick, v: Option<&Volume>, t: &Target) -> Confirm {
+    let size = v.map_or(String::new(), |v| format!(" ({} GB)", size_gb(v)));
+    Confirm::new(
+        ConfirmOp::Attach {
+            volume_id: p.volume_id.clone(),
+            volume_name: p.volume_name.clone(),
+            deployment_id: t.deployment_id.clone(),
+        },
+        format!("Attach volume {}", p.volume_name),
+        vec![
+            format!("Attach {}{size} to", p.volume_name),
+            format!("  {}?", t.label),
+            String::new(),
+            p.note.clone(),
+        ],
+    )
+}
+
+pub fn on_pick_key(
+    state: &mut AppState,
+    mut p: Pick,
+    ev: KeyEvent,
+) -> (Option<Dialog>, Vec<Command>) {
+    match ev.code {
+        KeyCode::Esc | KeyCode::Char('n') => return (None, Vec::new()),
+        KeyCode::Enter => match p.rows.get(p.cursor) {
+            Some(Target {
+                verdict: Err(why), ..
+            }) => p.error = Some(why.clone()),
+            Some(t) => {
+                if state.session.read_only {
+                    p.error = Some("read-only session (--read-only): nothing is sent".into());
+                } else {
+                    let v = state.volumes.items.iter().find(|v| v.id == p.volume_id);
+                    let c = match (p.kind, v) {
+                        (PickKind::Attach, v) => attach_confirm(&p, v, t),
+                        (PickKind::Detach, Some(v)) => detach_confirm(v, t),
+                        (PickKind::Detach, None) => {
+                            p.error = Some("the volume is no longer listed".into());
+                            return (Some(Dialog::Pick(p)), Vec::new());
+                        }
+                    };
+                    return (Some(Dialog::Confirm(c)), Vec::new());
+                }
+            }
+            None => {}
+        },
+        code => {
+            if super::list_step(code, &mut p.cursor, p.rows.len()) {
+                p.error = None;
+            }
+        }
+    }
+    (Some(Dialog::Pick(p)), Vec::new())
+}
+
+pub fn open_delete(state: &mut AppState) -> Vec<Command> {
+    let Some(v) = selected(state) else {
+        return Vec::new();
+    };
+    let attached = v.attachments();
+    if let Err(why) = check_delete(attached.len(), &v.status) {
+        let mut lines = vec![why];
+        for d in &attached {
+            lines.push(format!("  attached to {}", deployment_label(state, d)));
+        }
+        notice(state, format!("Cannot delete {}", v.name), lines);
+        return Vec::new();
+    }
+    if refused_read_only(state, "deleting a volume") {
+        return Vec::new();
+    }
+    let c = Confirm::new(
+        ConfirmOp::DeleteVolume {
+            id: v.id.clone(),
+            name: v.name.clone(),
+        },
+        format!("Delete volume {}", v.name),
+        vec![
+            format!(
+                "Delete {} ({} GB, {} {})?",
+                v.name,
+                size_gb(&v),
+                v.provider,
+                v.region
+            ),
+            String::new(),
+            "Its data is deleted for good: this cannot be undone.".into(),
+        ],
+    );
+    open(state, Dialog::Confirm(c));
+    Vec::new()
+}
+
+/// The answer to a volume write (patch, delete, attach, detach).
+pub fn written(state: &mut AppState, id: &str, r: ApiResult<()>, verb: &str) -> Vec<Command> {
+    let mine = match super::dialog_mut(state) {
+        Some(Dialog::Confirm(c)) => c.op.target_id() == id,
+        Some(Dialog::EditVolume(e)) => e.id == id,
+        _ => false,
+    };
+    let name = state
+        .volumes
+        .items
+        .iter()
+        .find(|v| v.id == id)
+        .map_or(id.to_string(), |v| v.name.clone());
+    match r {
+        Ok(()) => {
+            if mine {
+                state.modal = None;
+            }
+            flash(state, format!("Volume {name} {verb}"), FlashKind::Success);
+        }
+        Err(e) => match (mine, super::dialog_mut(state)) {
+            (true, Some(Dialog::Confirm(c))) => {
+                c.busy = false;
+                c.error = Some(e.to_string());
+            }
+            (true, Some(Dialog::EditVolume(d))) => {
+                d.busy = false;
+                d.error = Some(e.to_string());
+            }
+            _ => flash(state, format!("Volume {name}: {e}"), FlashKind::Warning),
+        },
+    }
+    vec![refresh_volumes(state)]
+}
