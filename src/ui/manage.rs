@@ -167,6 +167,12 @@ fn add_key(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
             theme.error()
         };
         lines.push(Line::styled(format!("✗ {e}"), style));
+        if a.private_refused {
+            lines.push(Line::styled(
+                "Input is paused so the rest of it is not kept: Ctrl-U (or Backspace) to paste a public key.",
+                theme.warn(),
+            ));
+        }
     }
     lines.push(Line::styled(
         if a.busy {

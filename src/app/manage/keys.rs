@@ -83,6 +83,20 @@ pub fn on_add_key(
                 super::list_step(code, &mut a.pick, files.len());
             }
         }
+        // the rest of a pasted private key (its lines come as Enter) is swallowed
+        KeyCode::Enter if a.private_refused => {}
+        _ if a.private_refused && a.focus == KeyField::Key => {
+            let rearm = ev.code == KeyCode::Backspace
+                || (ev.code == KeyCode::Char('u')
+                    && ev
+                        .modifiers
+                        .contains(crossterm::event::KeyModifiers::CONTROL));
+            if rearm {
+                a.key.reset();
+                a.private_refused = false;
+                a.error = None;
+            }
+        }
         KeyCode::Enter => return submit(state, a),
         _ => {
             let input = if a.focus == KeyField::Name {
