@@ -47,7 +47,8 @@ fn deployment_label(state: &AppState, id: &str) -> String {
     }
 }
 
-/// Volumes a deployment has now (from the volumes list and the deployment's `volumeIds`).
+/// Volumes a deployment has now: the volumes list is refreshed after every volume write, so it
+/// decides; the deployment's own `volumeIds` only until it has loaded.
 fn volumes_on(state: &AppState, deployment_id: &str) -> usize {
     let listed = state
         .volumes
@@ -61,7 +62,11 @@ fn volumes_on(state: &AppState, deployment_id: &str) -> usize {
         .iter()
         .find(|d| d.id == deployment_id)
         .map_or(0, |d| d.volume_ids.len());
-    listed.max(own)
+    if state.volumes.loaded_at.is_some() {
+        listed
+    } else {
+        own
+    }
 }
 
 /// Active deployments, each with whether `volume` may attach to it (after launch) or whether a
