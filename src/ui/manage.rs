@@ -239,8 +239,11 @@ fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
         CreateStep::Region => {
             lines.push(Line::styled(
                 format!(
-                    "{provider}: {:<26} {:>12} {:>10} {:>9}  cloud",
-                    "region", "size GB", "$/GB·h", "GPU offers"
+                    "  {:<34} {:>12} {:>10} {:>10}  cloud",
+                    format!("{provider} region"),
+                    "size GB",
+                    "$/GB·h",
+                    "GPU offers"
                 ),
                 theme.header(),
             ));
@@ -272,7 +275,7 @@ fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
                         };
                         lines.push(Line::styled(
                             format!(
-                                "{} {:<34} {:>12} {:>10} {:>9}  {cloud}",
+                                "{} {:<34} {:>12} {:>10} {:>10}  {cloud}",
                                 if i == c.region_idx { "▶" } else { " " },
                                 r.name
                                     .as_deref()
@@ -314,7 +317,7 @@ fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
         }
         CreateStep::Attach => {
             lines.push(Line::styled(
-                "Attach it to an instance now? (same provider and region, running)",
+                "Attach it to an instance now? (running, same provider and region; ✗ = refused, with the reason)",
                 theme.header(),
             ));
             let none = Target {

@@ -17,6 +17,7 @@ use crate::app::text;
 use crate::domain::volume_rules::{
     AttachTarget, RULES, VolumeFacts, check_attach, check_attach_at_create, check_delete,
     check_detach, check_expand, check_name, check_placement, check_rename, check_size, rules_for,
+    same_provider,
 };
 
 /// Hours in the 30-day estimate.
@@ -69,14 +70,15 @@ fn volumes_on(state: &AppState, deployment_id: &str) -> usize {
     }
 }
 
-/// Active deployments, each with whether `volume` may attach to it (after launch) or whether a
-/// new volume in `region` of `provider` may attach at creation (`volume` None).
+/// Active deployments of the same provider (volumes never cross providers), each with whether
+/// `volume` may attach to it (after launch) or whether a new volume in `region` of `provider`
+/// may attach at creation (`volume` None).
 fn targets(state: &AppState, provider: &str, region: &str, volume: Option<&Volume>) -> Vec<Target> {
     state
         .deployments
         .items
         .iter()
-        .filter(|d| d.status.is_active())
+        .filter(|d| d.status.is_active() && same_provider(&d.provider, provider))
         .map(|d| {
             let t = AttachTarget {
                 provider: &d.provider,
@@ -590,18 +592,10 @@ fn submit_edit(state: &mut AppState, mut e: EditVolume) -> (Option<Dialog>, Vec<
 // ---------------------------------------------------------------------------------------------
 // Attach / detach / delete
 
+/// What the table says about the provider (Verda's says that a cross-region attach looks
+/// attached and silently cannot be read).
 fn provider_note(provider: &str) -> String {
-    let Some(r) = rules_for(provider) else {
-        return String::new();
-    };
-    if r.shareable {
-        format!(
-            "{} Attach only in the instance's own region: a cross-region attach looks attached and silently cannot be read.",
-            r.note
-        )
-    } else {
-        r.note.to_string()
-    }
+    rules_for(provider).map_or(String::new(), |r| r.note.to_string())
 }
 
 pub fn open_attach(state: &mut AppState) -> Vec<Command> {
@@ -669,8 +663,8 @@ pub fn open_attach(state: &mut AppState) -> Vec<Command> {
             title,
             vec![
                 format!(
-                    "No active instance to attach to. Volumes attach to running instances of the same provider and region ({}, {}).",
-                    v.provider, v.region
+                    "No active {} instance to attach to. Volumes attach to running instances of the same provider and region ({}, {}).",
+                    v.provider, v.provider, v.region
                 ),
                 provider_note(&v.provider),
             ],
