@@ -179,6 +179,11 @@ impl Rig {
             panic!()
         };
         assert_eq!(c.step, CreateStep::Summary);
+        assert!(
+            matches!(&c.pricing, Some(Loading::Loaded(p)) if p.hourly_rate_per_gb.is_some()),
+            "{provider}: {:?}",
+            c.pricing
+        );
         let sent = self.chr('y').await;
         assert_eq!(sent.iter().filter(|c| c.is_write()).count(), 1, "one POST");
         assert!(self.s.modal.is_none(), "{provider}: {:?}", self.s.modal);
@@ -435,6 +440,19 @@ async fn ssh_keys_add_refusals_and_delete() {
             .id
             .clone();
     select(&mut r.s, Pane::Keys, &added);
+    r.key(KeyCode::Enter).await;
+    let Dialog::KeyInfo(k) = dialog(&r.s) else {
+        panic!()
+    };
+    assert!(!k.loading && k.error.is_none(), "{:?}", k.error);
+    assert!(
+        k.key
+            .fingerprint
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("SHA256:")
+    );
+    r.key(KeyCode::Esc).await;
     r.chr('x').await;
     r.chr('y').await;
     assert!(r.s.modal.is_none());
@@ -453,6 +471,11 @@ async fn kubernetes_health_and_team_details_over_http() {
         matches!(&i.health, Loading::Loaded(h) if h.status == "healthy"),
         "{:?}",
         i.health
+    );
+    assert!(
+        matches!(&i.versions, Loading::Loaded(v) if v.iter().any(|v| v.version == "1.35" && v.default)),
+        "{:?}",
+        i.versions
     );
     r.key(KeyCode::Esc).await;
     r.chr('k').await;

@@ -291,7 +291,27 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
             result: Ok(vec![region("spheron-ai", "us-east-1", 1.0, 20_000.0, None)]),
         },
     );
-    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert_eq!(
+        manage_cmds(&key(&mut s, KeyCode::Enter)),
+        vec![ManageCmd::FetchVolumePricing {
+            provider: "spheron-ai".into(),
+            region: "us-east-1".into()
+        }]
+    );
+    // the pricing endpoint's rate wins over the regions list's (0.0002 there)
+    let pricing = decode(
+        serde_json::json!({"provider": "spheron-ai", "region": "us-east-1",
+        "hourlyRatePerGb": 0.0002, "currency": "USD"}),
+    )
+    .unwrap();
+    event(
+        &mut s,
+        ManageEvent::VolumePricing {
+            provider: "spheron-ai".into(),
+            region: "us-east-1".into(),
+            result: Ok(pricing),
+        },
+    );
     // name: refused with the reason, nothing sent
     type_text(&mut s, "Bad Name");
     assert!(key(&mut s, KeyCode::Enter).is_empty());
@@ -789,9 +809,12 @@ fn kubernetes_details_health_and_kubeconfig_saving() {
     let cluster = "c0ffee00-1111-2222-3333-444455556666".to_string();
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::FetchClusterHealth {
-            cluster_id: cluster.clone()
-        }]
+        vec![
+            ManageCmd::FetchClusterHealth {
+                cluster_id: cluster.clone()
+            },
+            ManageCmd::FetchKubernetesVersions
+        ]
     );
     let h: ClusterHealth =
         decode(serde_json::json!({"status": "healthy", "nodesReady": 2, "nodesTotal": 2})).unwrap();
@@ -888,5 +911,79 @@ fn teams_choose_where_new_things_go_and_zero_balance_warns() {
     };
     assert!(
         matches!(&t.loaded, Loading::Loaded((team, Some(live))) if team.balance == Some(3.0) && live.balance == 0.0)
+    );
+}
+
+#[test]
+fn key_details_are_fetched_fresh() {
+    let mut s = loaded(false);
+    select(&mut s, Pane::Keys, "sshk_2");
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        manage_cmds(&cmds),
+        vec![ManageCmd::FetchKey {
+            id: "sshk_2".into()
+        }]
+    );
+    let fresh = decode(serde_json::json!({"id": "sshk_2", "name": "ci",
+        "fingerprint": "SHA256:def", "publicKey": "ssh-ed25519 AAAAC3 ci@host"}))
+    .unwrap();
+    event(
+        &mut s,
+        ManageEvent::KeyFetched {
+            id: "sshk_2".into(),
+            result: Ok(fresh),
+        },
+    );
+    let Dialog::KeyInfo(k) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!(
+        (k.loading, k.key.public_key.as_deref()),
+        (false, Some("ssh-ed25519 AAAAC3 ci@host"))
+    );
+    assert!(key(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.modal.is_none());
+}
+
+#[test]
+fn pricing_rate_is_used_in_the_summary_when_it_answers() {
+    let mut s = loaded(false);
+    start_create(&mut s, 1); // data-crunch
+    key(&mut s, KeyCode::Enter);
+    event(
+        &mut s,
+        ManageEvent::VolumeRegions {
+            provider: "data-crunch".into(),
+            result: Ok(vec![region("data-crunch", "FIN-01", 1.0, 10_000.0, None)]),
+        },
+    );
+    key(&mut s, KeyCode::Enter);
+    let pricing = decode(
+        serde_json::json!({"provider": "data-crunch", "region": "FIN-01",
+        "hourlyRatePerGb": 0.0001}),
+    )
+    .unwrap();
+    event(
+        &mut s,
+        ManageEvent::VolumePricing {
+            provider: "data-crunch".into(),
+            region: "FIN-01".into(),
+            result: Ok(pricing),
+        },
+    );
+    type_text(&mut s, "dc");
+    key(&mut s, KeyCode::Enter);
+    type_text(&mut s, "1000");
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter); // do not attach
+    let Dialog::CreateVolume(c) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!(c.step, CreateStep::Summary);
+    let (h, month) = c.cost().unwrap();
+    assert!(
+        (h - 0.1).abs() < 1e-9 && (month - 72.0).abs() < 1e-9,
+        "{h} {month}"
     );
 }

@@ -57,6 +57,24 @@ fn add_ssh_key_dialog() {
 }
 
 #[test]
+fn ssh_key_details() {
+    let mut s = loaded(false);
+    select(&mut s, Pane::Keys, "sshk_1");
+    key(&mut s, KeyCode::Enter);
+    let fresh = decode(serde_json::json!({"id": "sshk_1", "name": "laptop", "fingerprint": "SHA256:abc",
+        "publicKey": sample_key("ssh-ed25519", 32, "me@laptop"), "createdAt": "2026-11-01T09:30:00Z"}))
+    .unwrap();
+    event(
+        &mut s,
+        ManageEvent::KeyFetched {
+            id: "sshk_1".into(),
+            result: Ok(fresh),
+        },
+    );
+    insta::assert_snapshot!("key_details", render(&s));
+}
+
+#[test]
 fn delete_ssh_key_confirm() {
     let mut s = loaded(false);
     select(&mut s, Pane::Keys, "sshk_2");
@@ -193,6 +211,11 @@ fn kubernetes_details_and_kubeconfig() {
     key(&mut s, KeyCode::Enter);
     let h: ClusterHealth =
         decode(serde_json::json!({"status": "healthy", "nodesReady": 2, "nodesTotal": 2})).unwrap();
+    let versions = vec![
+        decode(serde_json::json!({"version": "1.35", "default": true})).unwrap(),
+        decode(serde_json::json!({"version": "1.34"})).unwrap(),
+    ];
+    event(&mut s, ManageEvent::KubernetesVersions(Ok(versions)));
     event(
         &mut s,
         ManageEvent::ClusterHealth {

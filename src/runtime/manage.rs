@@ -26,6 +26,21 @@ pub async fn perform(c: &Client, m: ManageCmd) -> Action {
             let result = c.delete_ssh_key(&id).await;
             ManageEvent::KeyDeleted { id, result }
         }
+        ManageCmd::FetchKey { id } => {
+            let result = c.ssh_key(&id).await;
+            ManageEvent::KeyFetched { id, result }
+        }
+        ManageCmd::FetchVolumePricing { provider, region } => {
+            let result = c.volume_pricing(&provider, &region).await;
+            ManageEvent::VolumePricing {
+                provider,
+                region,
+                result,
+            }
+        }
+        ManageCmd::FetchKubernetesVersions => {
+            ManageEvent::KubernetesVersions(c.kubernetes_versions("voltage-park").await)
+        }
         ManageCmd::FetchVolumeRegions { provider } => {
             let result = c.volume_regions(Some(&provider)).await;
             ManageEvent::VolumeRegions { provider, result }

@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::widgets::{centered, popup};
 use crate::app::manage::dialog::{
     AddKey, Confirm, CreateStep, CreateVolume, DeploymentInfo, Dialog, EditField, EditVolume,
-    KeyField, Kubeconfig, Loading, Pick, PickKind, Target, TeamInfo, VolumeInfo,
+    KeyField, KeyInfo, Kubeconfig, Loading, Pick, PickKind, Target, TeamInfo, VolumeInfo,
 };
 use crate::app::manage::volumes::HOURS_30_DAYS;
 use crate::domain::cost::usd;
@@ -35,6 +35,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, theme: &Theme) {
         Dialog::DeploymentInfo(i) => deployment_info(f, area, i, theme),
         Dialog::Kubeconfig(k) => kubeconfig(f, area, k, theme),
         Dialog::TeamInfo(t) => team_info(f, area, t, theme),
+        Dialog::KeyInfo(k) => key_info(f, area, k, theme),
     }
 }
 
@@ -384,11 +385,20 @@ fn summary<'a>(lines: &mut Vec<Line<'a>>, c: &CreateVolume, theme: &Theme) {
                 format!(
                     "              ({} GB × {:.5} $/GB·h; {} hours) — billed until the volume is deleted",
                     c.size.value(),
-                    c.region().and_then(|r| r.hourly_rate_per_gb).unwrap_or(0.0),
+                    c.rate_per_gb().unwrap_or(0.0),
                     HOURS_30_DAYS
                 ),
                 theme.dim(),
             ));
+            let source = match &c.pricing {
+                Some(Loading::Loaded(p)) if p.hourly_rate_per_gb.is_some() => {
+                    "rate from GET /api/volumes/pricing".to_string()
+                }
+                Some(Loading::Loading) => "rate from the regions list (pricing loading…)".into(),
+                Some(Loading::Failed(e)) => format!("rate from the regions list (pricing: {e})"),
+                _ => "rate from the regions list".into(),
+            };
+            lines.push(Line::styled(format!("              {source}"), theme.dim()));
         }
         None => lines.push(row("cost", "rate unknown for this region".into())),
     }
@@ -600,8 +610,29 @@ fn deployment_info(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme)
             Line::styled(format!("cluster health     {}{nodes}", h.status), style)
         }
     };
+    let versions = match &i.versions {
+        Loading::Loading => "checking…".to_string(),
+        Loading::Failed(e) => format!("– ({e})"),
+        Loading::Loaded(v) => v
+            .iter()
+            .map(|v| {
+                if v.default {
+                    format!("{} (default)", v.version)
+                } else {
+                    v.version.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
     for (n, l) in i.lines.iter().enumerate() {
         lines.push(Line::raw(l.clone()));
+        if n == 0 {
+            lines.push(Line::styled(
+                format!("  offered now      {versions}"),
+                theme.dim(),
+            ));
+        }
         if n == 1 {
             lines.push(health.clone());
         }
@@ -720,6 +751,55 @@ fn team_info(f: &mut Frame, area: Rect, t: &TeamInfo, theme: &Theme) {
         area,
         80,
         &format!("Team {}", t.listed.team_name),
+        lines,
+        theme,
+        theme.title(),
+    );
+}
+
+fn key_info(f: &mut Frame, area: Rect, k: &KeyInfo, theme: &Theme) {
+    let row = |name: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{name:<13}"), theme.dim()),
+            Span::raw(v),
+        ])
+    };
+    let key = &k.key;
+    let mut lines = vec![
+        row("name", key.name.clone()),
+        row("id", key.id.clone()),
+        row(
+            "fingerprint",
+            key.fingerprint.clone().unwrap_or_else(|| "–".into()),
+        ),
+        row(
+            "created",
+            key.created_at
+                .map_or("–".into(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        ),
+        row(
+            "public key",
+            key.public_key
+                .clone()
+                .unwrap_or_else(|| "– (not returned)".into()),
+        ),
+        Line::raw(""),
+    ];
+    lines.push(if k.loading {
+        Line::styled("fetching GET /api/ssh-keys/{id}…", theme.warn())
+    } else if let Some(e) = &k.error {
+        Line::styled(format!("✗ {e}"), theme.error())
+    } else {
+        Line::styled(
+            "fresh from GET /api/ssh-keys/{id} · Esc closes",
+            theme.dim(),
+        )
+    });
+    show(
+        f,
+        area,
+        100,
+        &format!("SSH key {}", key.name),
         lines,
         theme,
         theme.title(),

@@ -63,16 +63,17 @@ pub fn open_deployment_info(state: &mut AppState) -> Option<Vec<Command>> {
             title: format!("Deployment {} · {} · {}", d.name, d.provider, d.status),
             cluster_id: cluster_id.clone(),
             health,
+            versions: Loading::Loading,
             lines,
             scroll: 0,
         }),
     );
-    Some(
-        cluster_id
-            .map(|cluster_id| cmd(ManageCmd::FetchClusterHealth { cluster_id }))
-            .into_iter()
-            .collect(),
-    )
+    let mut cmds: Vec<Command> = cluster_id
+        .map(|cluster_id| cmd(ManageCmd::FetchClusterHealth { cluster_id }))
+        .into_iter()
+        .collect();
+    cmds.push(cmd(ManageCmd::FetchKubernetesVersions));
+    Some(cmds)
 }
 
 fn non_empty(s: &str) -> &str {
@@ -98,6 +99,15 @@ pub fn health_loaded(state: &mut AppState, cluster_id: &str, r: ApiResult<Cluste
     {
         i.health = match r {
             Ok(h) => Loading::Loaded(h),
+            Err(e) => Loading::Failed(e.to_string()),
+        };
+    }
+}
+
+pub fn versions_loaded(state: &mut AppState, r: ApiResult<Vec<crate::api::KubernetesVersion>>) {
+    if let Some(Dialog::DeploymentInfo(i)) = super::dialog_mut(state) {
+        i.versions = match r {
+            Ok(v) => Loading::Loaded(v),
             Err(e) => Loading::Failed(e.to_string()),
         };
     }

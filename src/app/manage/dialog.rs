@@ -5,7 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
 use super::{LocalPubKey, ManageCmd, account, cmd, keys, volumes};
-use crate::api::{ClusterHealth, Team, TeamBalance, Volume, VolumeRegion};
+use crate::api::{
+    ClusterHealth, KubernetesVersion, SshKey, Team, TeamBalance, Volume, VolumePricing,
+    VolumeRegion,
+};
 use crate::app::action::Command;
 use crate::app::state::AppState;
 
@@ -26,6 +29,16 @@ pub enum Dialog {
     DeploymentInfo(DeploymentInfo),
     Kubeconfig(Kubeconfig),
     TeamInfo(TeamInfo),
+    /// One SSH key, fresh from `GET /api/ssh-keys/{id}`.
+    KeyInfo(KeyInfo),
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyInfo {
+    pub id: String,
+    pub key: SshKey,
+    pub loading: bool,
+    pub error: Option<String>,
 }
 
 /// What a confirm dialog will do, with the ids resolved when it opened.
@@ -175,6 +188,8 @@ pub struct CreateVolume {
     pub targets: Vec<Target>,
     pub target_idx: usize,
     pub team_id: Option<String>,
+    /// `GET /api/volumes/pricing` for the chosen region (the summary's rate when it answers).
+    pub pricing: Option<Loading<VolumePricing>>,
     pub on_action: bool,
     pub error: Option<String>,
     pub busy: bool,
@@ -235,6 +250,8 @@ pub struct DeploymentInfo {
     pub title: String,
     pub cluster_id: Option<String>,
     pub health: Loading<ClusterHealth>,
+    /// What the platform offers now (`GET /api/kubernetes/versions`), to compare with ours.
+    pub versions: Loading<Vec<KubernetesVersion>>,
     /// Everything else, ready to draw (add-on, links, raw JSON).
     pub lines: Vec<String>,
     pub scroll: u16,
@@ -294,6 +311,10 @@ pub fn on_key(state: &mut AppState, d: Dialog, ev: KeyEvent) -> (Option<Dialog>,
             }
         },
         Dialog::Kubeconfig(k) => account::on_kube_key(state, k, ev),
+        Dialog::KeyInfo(k) => match ev.code {
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => (None, Vec::new()),
+            _ => (Some(Dialog::KeyInfo(k)), Vec::new()),
+        },
         Dialog::TeamInfo(t) => match ev.code {
             KeyCode::Char('u') => {
                 let id = t.id.clone();

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
-use super::dialog::{AddKey, Confirm, ConfirmOp, Dialog, KeyField};
+use super::dialog::{AddKey, Confirm, ConfirmOp, Dialog, KeyField, KeyInfo};
 use super::{LocalPubKey, ManageCmd, cmd, flash, open, refresh_keys, refused_read_only};
 use crate::api::{NewSshKey, SshKey};
 use crate::app::action::{ApiResult, Command};
@@ -244,6 +244,37 @@ pub fn deleted(state: &mut AppState, id: &str, r: ApiResult<()>) -> Vec<Command>
                 );
             }
             vec![refresh_keys(state)]
+        }
+    }
+}
+
+/// `Enter` on a key: shown at once from the list, then fresh from `GET /api/ssh-keys/{id}`.
+pub fn open_info(state: &mut AppState) -> Option<Vec<Command>> {
+    let k = state.keys.items.get(state.keys.cursor.selected)?.clone();
+    let id = k.id.clone();
+    open(
+        state,
+        Dialog::KeyInfo(KeyInfo {
+            id: id.clone(),
+            key: k,
+            loading: true,
+            error: None,
+        }),
+    );
+    Some(vec![cmd(ManageCmd::FetchKey { id })])
+}
+
+pub fn fetched(state: &mut AppState, id: &str, r: ApiResult<SshKey>) {
+    if let Some(Dialog::KeyInfo(k)) = super::dialog_mut(state)
+        && k.id == id
+    {
+        k.loading = false;
+        match r {
+            Ok(key) => {
+                k.key = key;
+                k.error = None;
+            }
+            Err(e) => k.error = Some(e.to_string()),
         }
     }
 }

@@ -17,7 +17,8 @@ use super::action::{ApiResult, Command};
 use super::modal::Modal;
 use super::state::{AppState, Flash, FlashKind};
 use crate::api::{
-    Balance, ClusterHealth, NewSshKey, NewVolume, SshKey, Team, Volume, VolumePatch, VolumeRegion,
+    Balance, ClusterHealth, KubernetesVersion, NewSshKey, NewVolume, SshKey, Team, Volume,
+    VolumePatch, VolumePricing, VolumeRegion,
 };
 pub use dialog::Dialog;
 
@@ -61,11 +62,18 @@ pub enum ManageCmd {
     DeleteKey {
         id: String,
     },
+    FetchKey {
+        id: String,
+    },
     FetchVolumeRegions {
         provider: String,
     },
     FetchVolume {
         id: String,
+    },
+    FetchVolumePricing {
+        provider: String,
+        region: String,
     },
     CreateVolume(NewVolume),
     PatchVolume {
@@ -86,6 +94,8 @@ pub enum ManageCmd {
     FetchClusterHealth {
         cluster_id: String,
     },
+    /// `GET /api/kubernetes/versions?provider=voltage-park`.
+    FetchKubernetesVersions,
     /// `GET /api/teams/details/{id}` and the live `GET /api/balance?teamId={id}`.
     FetchTeam {
         id: String,
@@ -124,6 +134,10 @@ pub enum ManageEvent {
         id: String,
         result: ApiResult<()>,
     },
+    KeyFetched {
+        id: String,
+        result: ApiResult<SshKey>,
+    },
     VolumeRegions {
         provider: String,
         result: ApiResult<Vec<VolumeRegion>>,
@@ -131,6 +145,11 @@ pub enum ManageEvent {
     VolumeFetched {
         id: String,
         result: ApiResult<Volume>,
+    },
+    VolumePricing {
+        provider: String,
+        region: String,
+        result: ApiResult<VolumePricing>,
     },
     VolumeCreated(ApiResult<Volume>),
     VolumePatched {
@@ -153,6 +172,7 @@ pub enum ManageEvent {
         cluster_id: String,
         result: ApiResult<ClusterHealth>,
     },
+    KubernetesVersions(ApiResult<Vec<KubernetesVersion>>),
     TeamLoaded {
         id: String,
         result: ApiResult<(Team, Balance)>,
@@ -242,6 +262,7 @@ pub fn on_pane_key(state: &mut AppState, key: ManageKey) -> Vec<Command> {
 pub fn details(state: &mut AppState) -> Option<Vec<Command>> {
     match state.pane {
         Pane::Volumes => volumes::open_info(state),
+        Pane::Keys => keys::open_info(state),
         Pane::Deployments => account::open_deployment_info(state),
         Pane::Account => account::open_team(state),
         _ => None,
@@ -279,6 +300,22 @@ pub fn on_event(state: &mut AppState, ev: ManageEvent) -> Vec<Command> {
         }
         ManageEvent::KeyAdded(r) => keys::added(state, r),
         ManageEvent::KeyDeleted { id, result } => keys::deleted(state, &id, result),
+        ManageEvent::KeyFetched { id, result } => {
+            keys::fetched(state, &id, result);
+            Vec::new()
+        }
+        ManageEvent::VolumePricing {
+            provider,
+            region,
+            result,
+        } => {
+            volumes::pricing_loaded(state, &provider, &region, result);
+            Vec::new()
+        }
+        ManageEvent::KubernetesVersions(result) => {
+            account::versions_loaded(state, result);
+            Vec::new()
+        }
         ManageEvent::VolumeRegions { provider, result } => {
             volumes::regions_loaded(state, &provider, result);
             Vec::new()

@@ -144,6 +144,7 @@ pub fn open_create(state: &mut AppState) -> Vec<Command> {
             targets: Vec::new(),
             target_idx: 0,
             team_id,
+            pricing: None,
             on_action: false,
             error: None,
             busy: false,
@@ -175,11 +176,37 @@ impl CreateVolume {
             .and_then(|i| self.targets.get(i))
     }
 
-    /// $/h and $/30 days of the summary, when the region's rate is known.
+    /// $/GB·h: from `GET /api/volumes/pricing` when it answered, else the region's.
+    pub fn rate_per_gb(&self) -> Option<f64> {
+        let priced = match &self.pricing {
+            Some(Loading::Loaded(p)) => p.hourly_rate_per_gb,
+            _ => None,
+        };
+        priced.or(self.region()?.hourly_rate_per_gb)
+    }
+
+    /// $/h and $/30 days of the summary, when the rate is known.
     pub fn cost(&self) -> Option<(f64, f64)> {
-        let rate = self.region()?.hourly_rate_per_gb?;
+        let rate = self.rate_per_gb()?;
         let h = self.size_gb()? as f64 * rate;
         Some((h, h * HOURS_30_DAYS))
+    }
+}
+
+pub fn pricing_loaded(
+    state: &mut AppState,
+    provider: &str,
+    region: &str,
+    r: ApiResult<crate::api::VolumePricing>,
+) {
+    if let Some(Dialog::CreateVolume(c)) = super::dialog_mut(state)
+        && c.provider() == provider
+        && c.region().is_some_and(|x| x.id == region)
+    {
+        c.pricing = Some(match r {
+            Ok(p) => Loading::Loaded(p),
+            Err(e) => Loading::Failed(e.to_string()),
+        });
     }
 }
 
@@ -257,6 +284,11 @@ pub fn on_create_key(
                         Ok(_) => {
                             c.error = None;
                             c.step = CreateStep::Name;
+                            c.pricing = Some(Loading::Loading);
+                            cmds.push(cmd(ManageCmd::FetchVolumePricing {
+                                provider: c.provider().to_string(),
+                                region: r.id.clone(),
+                            }));
                         }
                         Err(e) => c.error = Some(e),
                     }
