@@ -161,11 +161,7 @@ impl Rig {
         };
         if c.step == CreateStep::Attach {
             if let Some(dep) = attach {
-                let ti = 1 + c
-                    .targets
-                    .iter()
-                    .position(|t| t.deployment_id == dep)
-                    .unwrap();
+                let ti = 1 + c.targets.iter().position(|t| t.id == dep).unwrap();
                 assert_eq!(c.targets[ti - 1].verdict, Ok(()), "{provider}");
                 for _ in 0..ti {
                     self.key(KeyCode::Down).await;
@@ -198,7 +194,7 @@ impl Rig {
         let Dialog::Pick(p) = dialog(&self.s) else {
             panic!("{}", dialog_text(&self.s))
         };
-        let pos = p.rows.iter().position(|r| r.deployment_id == dep).unwrap();
+        let pos = p.rows.iter().position(|r| r.id == dep).unwrap();
         assert_eq!(p.rows[pos].verdict, Ok(()));
         self.key(KeyCode::Home).await;
         for _ in 0..pos {

@@ -348,7 +348,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     let verdict = |id: &str| {
         c.targets
             .iter()
-            .find(|t| t.deployment_id == id)
+            .find(|t| t.id == id)
             .map(|t| t.verdict.clone())
     };
     assert_eq!(verdict("dep_sp1"), Some(Ok(())));
@@ -360,16 +360,8 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     );
     assert_eq!(verdict("dep_fin1"), None, "other providers are not offered");
     // choose the refused one: the reason shows and the wizard stays
-    let refused = 1 + c
-        .targets
-        .iter()
-        .position(|t| t.deployment_id == "dep_sp2")
-        .unwrap();
-    let allowed = 1 + c
-        .targets
-        .iter()
-        .position(|t| t.deployment_id == "dep_sp1")
-        .unwrap();
+    let refused = 1 + c.targets.iter().position(|t| t.id == "dep_sp2").unwrap();
+    let allowed = 1 + c.targets.iter().position(|t| t.id == "dep_sp1").unwrap();
     for _ in 0..refused {
         key(&mut s, KeyCode::Down);
     }
@@ -621,14 +613,7 @@ fn attach_refusals_come_from_the_table() {
     let Dialog::Pick(p) = dialog(&s) else {
         panic!()
     };
-    let row = |id: &str| {
-        p.rows
-            .iter()
-            .find(|r| r.deployment_id == id)
-            .unwrap()
-            .verdict
-            .clone()
-    };
+    let row = |id: &str| p.rows.iter().find(|r| r.id == id).unwrap().verdict.clone();
     assert_eq!(row("dep_k8s"), Ok(()));
     assert!(row("dep_vp").unwrap_err().contains("running"));
     key(&mut s, KeyCode::Esc);
@@ -648,11 +633,7 @@ fn attach_refusals_come_from_the_table() {
     let Dialog::Pick(p) = dialog(&s) else {
         panic!()
     };
-    let k8s = p
-        .rows
-        .iter()
-        .find(|r| r.deployment_id == "dep_k8s")
-        .unwrap();
+    let k8s = p.rows.iter().find(|r| r.id == "dep_k8s").unwrap();
     assert!(
         k8s.verdict
             .clone()
@@ -681,14 +662,7 @@ fn verda_attach_warns_about_cross_region_and_confirms_by_id() {
         p.note
             .contains("looks attached and silently cannot be read")
     );
-    let row = |id: &str| {
-        p.rows
-            .iter()
-            .find(|r| r.deployment_id == id)
-            .unwrap()
-            .verdict
-            .clone()
-    };
+    let row = |id: &str| p.rows.iter().find(|r| r.id == id).unwrap().verdict.clone();
     assert_eq!(row("dep_fin1"), Ok(()));
     assert!(
         row("dep_fin2")
@@ -696,7 +670,7 @@ fn verda_attach_warns_about_cross_region_and_confirms_by_id() {
             .contains("silently cannot be read")
     );
     assert_eq!(
-        p.rows[p.cursor].deployment_id, "dep_fin1",
+        p.rows[p.cursor].id, "dep_fin1",
         "cursor starts on an allowed row"
     );
     assert!(key(&mut s, KeyCode::Enter).is_empty());
@@ -985,5 +959,67 @@ fn pricing_rate_is_used_in_the_summary_when_it_answers() {
     assert!(
         (h - 0.1).abs() < 1e-9 && (month - 72.0).abs() < 1e-9,
         "{h} {month}"
+    );
+}
+
+#[test]
+fn attach_and_detach_from_the_deployments_pane() {
+    let mut s = loaded(false);
+    // Sesterce instances take volumes only at creation, and release them only once ended
+    select(&mut s, Pane::Deployments, "dep_ses");
+    assert!(chr(&mut s, 'A').is_empty());
+    assert!(dialog_text(&s).contains("attach only when the instance is created"));
+    key(&mut s, KeyCode::Esc);
+    assert!(chr(&mut s, 'D').is_empty());
+    assert!(dialog_text(&s).contains("detach only after the instance has ended"));
+    key(&mut s, KeyCode::Esc);
+
+    select(&mut s, Pane::Deployments, "dep_fin2");
+    assert!(chr(&mut s, 'A').is_empty());
+    let Dialog::Pick(p) = dialog(&s) else {
+        panic!()
+    };
+    let fin = p.rows.iter().find(|r| r.id == "vol_fin").unwrap();
+    assert!(
+        fin.verdict
+            .clone()
+            .unwrap_err()
+            .contains("silently cannot be read")
+    );
+    assert!(
+        key(&mut s, KeyCode::Enter).is_empty(),
+        "refused row: nothing sent"
+    );
+    key(&mut s, KeyCode::Esc);
+
+    select(&mut s, Pane::Deployments, "dep_fin1");
+    assert!(chr(&mut s, 'A').is_empty());
+    let Dialog::Pick(p) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!(p.rows[p.cursor].id, "vol_fin");
+    key(&mut s, KeyCode::Enter);
+    let Dialog::Confirm(c) = dialog(&s) else {
+        panic!()
+    };
+    assert!(!c.on_action);
+    assert_eq!(
+        manage_cmds(&chr(&mut s, 'y')),
+        vec![ManageCmd::AttachVolume {
+            id: "vol_fin".into(),
+            deployment_id: "dep_fin1".into()
+        }]
+    );
+    s.modal = None;
+
+    select(&mut s, Pane::Deployments, "dep_sp1");
+    assert!(chr(&mut s, 'D').is_empty());
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        manage_cmds(&chr(&mut s, 'y')),
+        vec![ManageCmd::DetachVolume {
+            id: "vol_sp".into(),
+            deployment_id: "dep_sp1".into()
+        }]
     );
 }

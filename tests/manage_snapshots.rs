@@ -238,6 +238,14 @@ fn kubernetes_details_and_kubeconfig() {
 }
 
 #[test]
+fn attach_from_a_deployment() {
+    let mut s = loaded(false);
+    select(&mut s, Pane::Deployments, "dep_fin2");
+    chr(&mut s, 'A');
+    insta::assert_snapshot!("attach_from_deployment_verda", render(&s));
+}
+
+#[test]
 fn teams() {
     let mut s = loaded(false);
     select(&mut s, Pane::Account, "team_zero");

@@ -267,6 +267,20 @@ pub const BINDINGS: &[Binding] = &[
         cmd: KeyCmd::Manage(ManageKey::Kubeconfig),
     },
     Binding {
+        keys: &[Char('A')],
+        hint: "attach vol",
+        help: "attach one of its provider's volumes to the deployment",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Manage(ManageKey::Attach),
+    },
+    Binding {
+        keys: &[Char('D')],
+        hint: "detach vol",
+        help: "detach a volume from the deployment",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Manage(ManageKey::Detach),
+    },
+    Binding {
         keys: &[Char('a')],
         hint: "create",
         help: "create a volume: provider → region → name → size → attach → summary",

@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::widgets::{centered, popup};
 use crate::app::manage::dialog::{
     AddKey, Confirm, CreateStep, CreateVolume, DeploymentInfo, Dialog, EditField, EditVolume,
-    KeyField, KeyInfo, Kubeconfig, Loading, Pick, PickKind, Target, TeamInfo, VolumeInfo,
+    KeyField, KeyInfo, Kubeconfig, Loading, Pick, PickFrom, PickKind, Target, TeamInfo, VolumeInfo,
 };
 use crate::app::manage::volumes::HOURS_30_DAYS;
 use crate::domain::cost::usd;
@@ -322,7 +322,7 @@ fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
                 theme.header(),
             ));
             let none = Target {
-                deployment_id: String::new(),
+                id: String::new(),
                 label: "do not attach".into(),
                 verdict: Ok(()),
             };
@@ -567,15 +567,21 @@ fn edit_volume(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
 }
 
 fn pick(f: &mut Frame, area: Rect, p: &Pick, theme: &Theme) {
-    let (title, head) = match p.kind {
-        PickKind::Attach => (
-            format!("Attach {}", p.volume_name),
+    let (title, head) = match (&p.from, p.kind) {
+        (PickFrom::Volume { name, .. }, PickKind::Attach) => (
+            format!("Attach {name}"),
             "Attach to which instance? (✗ = the provider's rules refuse it, with the reason)",
         ),
-        PickKind::Detach => (
-            format!("Detach {}", p.volume_name),
-            "Detach from which instance?",
+        (PickFrom::Volume { name, .. }, PickKind::Detach) => {
+            (format!("Detach {name}"), "Detach from which instance?")
+        }
+        (PickFrom::Deployment { name, .. }, PickKind::Attach) => (
+            format!("Attach a volume to {name}"),
+            "Which volume? (✗ = the provider's rules refuse it, with the reason)",
         ),
+        (PickFrom::Deployment { name, .. }, PickKind::Detach) => {
+            (format!("Detach a volume from {name}"), "Which volume?")
+        }
     };
     let mut lines = vec![Line::styled(head, theme.header())];
     for (i, t) in p.rows.iter().enumerate() {
@@ -640,7 +646,10 @@ fn deployment_info(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme)
     scrolled(
         f,
         area,
-        &format!("{} · k kubeconfig · ↑↓ scroll · Esc closes", i.title),
+        &format!(
+            "{} · k kubeconfig · A/D attach/detach a volume · Esc closes",
+            i.title
+        ),
         lines,
         i.scroll,
         theme,

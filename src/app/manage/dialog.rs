@@ -168,10 +168,12 @@ pub enum Loading<T> {
     Failed(String),
 }
 
-/// A deployment a volume could attach to, and whether the rules allow it.
+/// A row of a picker: a deployment a volume could attach to (or be detached from) — or, when
+/// picking from a deployment, a volume — and whether the rules allow it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
-    pub deployment_id: String,
+    /// The deployment's id (the volume's, when the pick starts from a deployment).
+    pub id: String,
     pub label: String,
     pub verdict: Result<(), String>,
 }
@@ -232,11 +234,18 @@ pub enum PickKind {
     Detach,
 }
 
+/// Where a pick started: from a volume (rows are deployments) or from a deployment (rows are
+/// volumes).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickFrom {
+    Volume { id: String, name: String },
+    Deployment { id: String, name: String },
+}
+
 #[derive(Debug, Clone)]
 pub struct Pick {
     pub kind: PickKind,
-    pub volume_id: String,
-    pub volume_name: String,
+    pub from: PickFrom,
     /// What the provider's rules say (e.g. Verda's cross-region warning).
     pub note: String,
     pub rows: Vec<Target>,
@@ -304,6 +313,14 @@ pub fn on_key(state: &mut AppState, d: Dialog, ev: KeyEvent) -> (Option<Dialog>,
             KeyCode::Char('k') if i.cluster_id.is_some() => {
                 state.modal = None;
                 (None, account::open_kubeconfig(state))
+            }
+            KeyCode::Char('A') => {
+                state.modal = None;
+                (None, volumes::open_attach_to_deployment(state))
+            }
+            KeyCode::Char('D') => {
+                state.modal = None;
+                (None, volumes::open_detach_from_deployment(state))
             }
             code => {
                 scroll(code, &mut i.scroll);

@@ -252,6 +252,8 @@ pub fn on_pane_key(state: &mut AppState, key: ManageKey) -> Vec<Command> {
         (Pane::Volumes, ManageKey::Attach) => volumes::open_attach(state),
         (Pane::Volumes, ManageKey::Detach) => volumes::open_detach(state),
         (Pane::Deployments, ManageKey::Kubeconfig) => account::open_kubeconfig(state),
+        (Pane::Deployments, ManageKey::Attach) => volumes::open_attach_to_deployment(state),
+        (Pane::Deployments, ManageKey::Detach) => volumes::open_detach_from_deployment(state),
         (Pane::Account, ManageKey::UseTeam) => account::use_team(state),
         _ => Vec::new(),
     }

@@ -7,7 +7,7 @@ use tui_input::Input;
 
 use super::dialog::{
     Confirm, ConfirmOp, CreateStep, CreateVolume, Dialog, EditField, EditVolume, Loading, Pick,
-    PickKind, Target, VolumeInfo,
+    PickFrom, PickKind, Target, VolumeInfo,
 };
 use super::{ManageCmd, cmd, flash, notice, open, refresh_volumes, refused_read_only};
 use crate::api::{DeploymentStatus, NewVolume, Volume, VolumePatch, VolumeRegion};
@@ -101,7 +101,7 @@ fn targets(state: &AppState, provider: &str, region: &str, volume: Option<&Volum
                 None => check_attach_at_create(provider, region, t),
             };
             Target {
-                deployment_id: d.id.clone(),
+                id: d.id.clone(),
                 label: deployment_label(state, &d.id),
                 verdict,
             }
@@ -408,7 +408,7 @@ fn submit_create(state: &mut AppState, mut c: Box<CreateVolume>) -> (Option<Dial
         region: Some(region.id.clone()),
         cloud_id: region.cloud_id.clone().filter(|_| rules.cloud_id_required),
         team_id: c.team_id.clone(),
-        deployment_id: c.target().map(|t| t.deployment_id.clone()),
+        deployment_id: c.target().map(|t| t.id.clone()),
     };
     c.busy = true;
     c.error = None;
@@ -708,8 +708,10 @@ pub fn open_attach(state: &mut AppState) -> Vec<Command> {
         state,
         Dialog::Pick(Pick {
             kind: PickKind::Attach,
-            volume_id: v.id.clone(),
-            volume_name: v.name.clone(),
+            from: PickFrom::Volume {
+                id: v.id.clone(),
+                name: v.name.clone(),
+            },
             note: provider_note(&v.provider),
             rows,
             cursor,
@@ -741,7 +743,7 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
                 None => Ok(()),
             };
             Target {
-                deployment_id: dep.to_string(),
+                id: dep.to_string(),
                 label: deployment_label(state, dep),
                 verdict,
             }
@@ -757,7 +759,7 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     }
     if let [only] = rows.as_slice() {
-        let c = detach_confirm(&v, only);
+        let c = detach_confirm(&v, &only.id, &only.label);
         open(state, Dialog::Confirm(c));
         return Vec::new();
     }
@@ -766,8 +768,10 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
         state,
         Dialog::Pick(Pick {
             kind: PickKind::Detach,
-            volume_id: v.id.clone(),
-            volume_name: v.name.clone(),
+            from: PickFrom::Volume {
+                id: v.id.clone(),
+                name: v.name.clone(),
+            },
             note: provider_note(&v.provider),
             rows,
             cursor,
@@ -777,17 +781,17 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
     Vec::new()
 }
 
-fn detach_confirm(v: &Volume, t: &Target) -> Confirm {
+fn detach_confirm(v: &Volume, deployment_id: &str, deployment: &str) -> Confirm {
     Confirm::new(
         ConfirmOp::Detach {
             volume_id: v.id.clone(),
             volume_name: v.name.clone(),
-            deployment_id: t.deployment_id.clone(),
+            deployment_id: deployment_id.to_string(),
         },
         format!("Detach volume {}", v.name),
         vec![
             format!("Detach {} ({} GB) from", v.name, size_gb(v)),
-            format!("  {}?", t.label),
+            format!("  {deployment}?"),
             String::new(),
             "Unmount it inside the instance first: writes in flight may be lost.".into(),
             "The volume and its data stay; it keeps costing until deleted.".into(),
@@ -795,20 +799,19 @@ fn detach_confirm(v: &Volume, t: &Target) -> Confirm {
     )
 }
 
-fn attach_confirm(p: &Pick, v: Option<&Volume>, t: &Target) -> Confirm {
-    let size = v.map_or(String::new(), |v| format!(" ({} GB)", size_gb(v)));
+fn attach_confirm(v: &Volume, deployment_id: &str, deployment: &str) -> Confirm {
     Confirm::new(
         ConfirmOp::Attach {
-            volume_id: p.volume_id.clone(),
-            volume_name: p.volume_name.clone(),
-            deployment_id: t.deployment_id.clone(),
+            volume_id: v.id.clone(),
+            volume_name: v.name.clone(),
+            deployment_id: deployment_id.to_string(),
         },
-        format!("Attach volume {}", p.volume_name),
+        format!("Attach volume {}", v.name),
         vec![
-            format!("Attach {}{size} to", p.volume_name),
-            format!("  {}?", t.label),
+            format!("Attach {} ({} GB) to", v.name, size_gb(v)),
+            format!("  {deployment}?"),
             String::new(),
-            p.note.clone(),
+            provider_note(&v.provider),
         ],
     )
 }
@@ -824,21 +827,26 @@ pub fn on_pick_key(
             Some(Target {
                 verdict: Err(why), ..
             }) => p.error = Some(why.clone()),
+            Some(t) if state.session.read_only => {
+                let _ = t;
+                p.error = Some("read-only session (--read-only): nothing is sent".into());
+            }
             Some(t) => {
-                if state.session.read_only {
-                    p.error = Some("read-only session (--read-only): nothing is sent".into());
-                } else {
-                    let v = state.volumes.items.iter().find(|v| v.id == p.volume_id);
-                    let c = match (p.kind, v) {
-                        (PickKind::Attach, v) => attach_confirm(&p, v, t),
-                        (PickKind::Detach, Some(v)) => detach_confirm(v, t),
-                        (PickKind::Detach, None) => {
-                            p.error = Some("the volume is no longer listed".into());
-                            return (Some(Dialog::Pick(p)), Vec::new());
-                        }
-                    };
-                    return (Some(Dialog::Confirm(c)), Vec::new());
-                }
+                let (volume_id, deployment_id, label) = match &p.from {
+                    PickFrom::Volume { id, .. } => (id.clone(), t.id.clone(), t.label.clone()),
+                    PickFrom::Deployment { id, .. } => {
+                        (t.id.clone(), id.clone(), deployment_label(state, id))
+                    }
+                };
+                let Some(v) = state.volumes.items.iter().find(|v| v.id == volume_id) else {
+                    p.error = Some("the volume is no longer listed: r refreshes".into());
+                    return (Some(Dialog::Pick(p)), Vec::new());
+                };
+                let c = match p.kind {
+                    PickKind::Attach => attach_confirm(v, &deployment_id, &label),
+                    PickKind::Detach => detach_confirm(v, &deployment_id, &label),
+                };
+                return (Some(Dialog::Confirm(c)), Vec::new());
             }
             None => {}
         },
@@ -849,6 +857,167 @@ pub fn on_pick_key(
         }
     }
     (Some(Dialog::Pick(p)), Vec::new())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attach / detach from the Deployments pane
+
+fn volume_label(v: &Volume) -> String {
+    format!(
+        "{} · {} · {} · {} GB · {}",
+        v.name,
+        v.provider,
+        v.region,
+        size_gb(v),
+        v.status
+    )
+}
+
+/// `A` on a deployment: its provider's volumes, each with the table's verdict.
+pub fn open_attach_to_deployment(state: &mut AppState) -> Vec<Command> {
+    let Some(d) = state.selected_deployment().cloned() else {
+        return Vec::new();
+    };
+    let title = format!("Cannot attach to {}", d.name);
+    let Some(rules) = rules_for(&d.provider) else {
+        notice(
+            state,
+            title,
+            vec![format!("{} does not offer volumes", d.provider)],
+        );
+        return Vec::new();
+    };
+    if !rules.attach_after_launch {
+        notice(
+            state,
+            title,
+            vec![
+                format!(
+                    "{} volumes attach only when the instance is created (volumeIds in the deploy wizard)",
+                    rules.provider
+                ),
+                rules.note.to_string(),
+            ],
+        );
+        return Vec::new();
+    }
+    if refused_read_only(state, "attaching a volume") {
+        return Vec::new();
+    }
+    let target = AttachTarget {
+        provider: &d.provider,
+        region: &d.region,
+        status: &d.status,
+        volumes_attached: volumes_on(state, &d.id),
+    };
+    let rows: Vec<Target> = state
+        .volumes
+        .items
+        .iter()
+        .filter(|v| same_provider(&v.provider, &d.provider))
+        .map(|v| {
+            let verdict = if v.attachments().contains(&d.id.as_str()) {
+                Err("already attached to this instance".to_string())
+            } else if let Some(why) = busy_status(v) {
+                Err(why)
+            } else {
+                check_attach(
+                    VolumeFacts {
+                        provider: &v.provider,
+                        region: &v.region,
+                        attached_to: v.attachments().len(),
+                    },
+                    target,
+                )
+            };
+            Target {
+                id: v.id.clone(),
+                label: volume_label(v),
+                verdict,
+            }
+        })
+        .collect();
+    if rows.is_empty() {
+        notice(
+            state,
+            title,
+            vec![format!(
+                "No {} volumes yet: create one on the Volumes pane (a), in {}.",
+                rules.provider, d.region
+            )],
+        );
+        return Vec::new();
+    }
+    let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
+    open(
+        state,
+        Dialog::Pick(Pick {
+            kind: PickKind::Attach,
+            from: PickFrom::Deployment {
+                id: d.id.clone(),
+                name: d.name.clone(),
+            },
+            note: provider_note(&d.provider),
+            rows,
+            cursor,
+            error: None,
+        }),
+    );
+    Vec::new()
+}
+
+/// `D` on a deployment: the volumes attached to it, each with the table's verdict.
+pub fn open_detach_from_deployment(state: &mut AppState) -> Vec<Command> {
+    let Some(d) = state.selected_deployment().cloned() else {
+        return Vec::new();
+    };
+    let title = format!("Cannot detach from {}", d.name);
+    let rows: Vec<Target> = state
+        .volumes
+        .items
+        .iter()
+        .filter(|v| v.attachments().contains(&d.id.as_str()))
+        .map(|v| Target {
+            id: v.id.clone(),
+            label: volume_label(v),
+            verdict: check_detach(&v.provider, &d.status),
+        })
+        .collect();
+    match rows.as_slice() {
+        [] => {
+            notice(
+                state,
+                title,
+                vec![format!("{} has no volume attached.", d.name)],
+            );
+            return Vec::new();
+        }
+        [only] if only.verdict.is_err() => {
+            let why = only.verdict.clone().err().unwrap_or_default();
+            notice(state, title, vec![why, provider_note(&d.provider)]);
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if refused_read_only(state, "detaching a volume") {
+        return Vec::new();
+    }
+    let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
+    open(
+        state,
+        Dialog::Pick(Pick {
+            kind: PickKind::Detach,
+            from: PickFrom::Deployment {
+                id: d.id.clone(),
+                name: d.name.clone(),
+            },
+            note: provider_note(&d.provider),
+            rows,
+            cursor,
+            error: None,
+        }),
+    );
+    Vec::new()
 }
 
 pub fn open_delete(state: &mut AppState) -> Vec<Command> {
