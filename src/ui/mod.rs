@@ -10,6 +10,7 @@ pub mod offers;
 pub mod overlays;
 pub mod svg;
 pub mod theme;
+pub mod volume_dialogs;
 pub mod volumes;
 pub mod widgets;
 

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
-use super::{LocalPubKey, ManageCmd, account, cmd, keys, volumes};
+use super::{LocalPubKey, ManageCmd, account, cmd, create, keys, volumes};
 use crate::api::{
     ClusterHealth, KubernetesVersion, SshKey, Team, TeamBalance, Volume, VolumePricing,
     VolumeRegion,
@@ -298,7 +298,7 @@ pub fn on_key(state: &mut AppState, d: Dialog, ev: KeyEvent) -> (Option<Dialog>,
         },
         Dialog::Confirm(c) => confirm_key(state, c, ev),
         Dialog::AddKey(a) => keys::on_add_key(state, a, ev),
-        Dialog::CreateVolume(c) => volumes::on_create_key(state, c, ev),
+        Dialog::CreateVolume(c) => create::on_create_key(state, c, ev),
         Dialog::VolumeInfo(mut v) => match ev.code {
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => (None, Vec::new()),
             code => {

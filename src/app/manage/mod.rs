@@ -6,6 +6,7 @@
 //! (`domain::ssh_key`) can decide is made here, before any request.
 
 pub mod account;
+pub mod create;
 pub mod dialog;
 pub mod keys;
 pub mod volumes;
@@ -246,7 +247,7 @@ pub fn on_pane_key(state: &mut AppState, key: ManageKey) -> Vec<Command> {
     match (state.pane, key) {
         (Pane::Keys, ManageKey::Add) => keys::open_add(state),
         (Pane::Keys, ManageKey::Delete) => keys::open_delete(state),
-        (Pane::Volumes, ManageKey::Add) => volumes::open_create(state),
+        (Pane::Volumes, ManageKey::Add) => create::open_create(state),
         (Pane::Volumes, ManageKey::Edit) => volumes::open_edit(state),
         (Pane::Volumes, ManageKey::Delete) => volumes::open_delete(state),
         (Pane::Volumes, ManageKey::Attach) => volumes::open_attach(state),
@@ -311,7 +312,7 @@ pub fn on_event(state: &mut AppState, ev: ManageEvent) -> Vec<Command> {
             region,
             result,
         } => {
-            volumes::pricing_loaded(state, &provider, &region, result);
+            create::pricing_loaded(state, &provider, &region, result);
             Vec::new()
         }
         ManageEvent::KubernetesVersions(result) => {
@@ -319,14 +320,14 @@ pub fn on_event(state: &mut AppState, ev: ManageEvent) -> Vec<Command> {
             Vec::new()
         }
         ManageEvent::VolumeRegions { provider, result } => {
-            volumes::regions_loaded(state, &provider, result);
+            create::regions_loaded(state, &provider, result);
             Vec::new()
         }
         ManageEvent::VolumeFetched { id, result } => {
             volumes::fetched(state, &id, result);
             Vec::new()
         }
-        ManageEvent::VolumeCreated(r) => volumes::created(state, r),
+        ManageEvent::VolumeCreated(r) => create::created(state, r),
         ManageEvent::VolumePatched { id, result } => {
             volumes::written(state, &id, result.map(drop), "updated")
         }
