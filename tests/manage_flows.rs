@@ -717,8 +717,37 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
         &mut s,
         spheron_tui::app::Action::DeploymentsLoaded(Ok(deps)),
     );
+    // the status is looked up, not guessed: nothing is offered until it answers
     select(&mut s, Pane::Volumes, "vol_ses");
-    assert!(chr(&mut s, 'D').is_empty());
+    let lookup = vec![ManageCmd::FetchDeployment {
+        id: "dep_ses".into(),
+    }];
+    assert_eq!(manage_cmds(&chr(&mut s, 'D')), lookup);
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    let running = dep("dep_ses", "ses-box", "sesterce", "eu-north-1", "running");
+    event(
+        &mut s,
+        ManageEvent::DeploymentFetched {
+            id: "dep_ses".into(),
+            result: Ok(running),
+        },
+    );
+    let Dialog::Pick(p) = dialog(&s) else {
+        panic!()
+    };
+    assert!(p.rows[0].verdict.clone().unwrap_err().contains("has ended"));
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(manage_cmds(&chr(&mut s, 'D')), lookup);
+    let ended = dep("dep_ses", "ses-box", "sesterce", "eu-north-1", "terminated");
+    event(
+        &mut s,
+        ManageEvent::DeploymentFetched {
+            id: "dep_ses".into(),
+            result: Ok(ended),
+        },
+    );
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
     let Dialog::Confirm(_) = dialog(&s) else {
         panic!()
     };

@@ -26,6 +26,10 @@ pub async fn perform(c: &Client, m: ManageCmd) -> Action {
             let result = c.delete_ssh_key(&id).await;
             ManageEvent::KeyDeleted { id, result }
         }
+        ManageCmd::FetchDeployment { id } => {
+            let result = c.deployment(&id).await;
+            ManageEvent::DeploymentFetched { id, result }
+        }
         ManageCmd::FetchKey { id } => {
             let result = c.ssh_key(&id).await;
             ManageEvent::KeyFetched { id, result }

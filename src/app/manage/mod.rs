@@ -18,8 +18,8 @@ use super::action::{ApiResult, Command};
 use super::modal::Modal;
 use super::state::{AppState, Flash, FlashKind};
 use crate::api::{
-    Balance, ClusterHealth, KubernetesVersion, NewSshKey, NewVolume, SshKey, Team, Volume,
-    VolumePatch, VolumePricing, VolumeRegion,
+    Balance, ClusterHealth, Deployment, KubernetesVersion, NewSshKey, NewVolume, SshKey, Team,
+    Volume, VolumePatch, VolumePricing, VolumeRegion,
 };
 pub use dialog::Dialog;
 
@@ -70,6 +70,10 @@ pub enum ManageCmd {
         provider: String,
     },
     FetchVolume {
+        id: String,
+    },
+    /// `GET /api/deployments/{id}`: the status of an instance the list does not hold.
+    FetchDeployment {
         id: String,
     },
     FetchVolumePricing {
@@ -146,6 +150,10 @@ pub enum ManageEvent {
     VolumeFetched {
         id: String,
         result: ApiResult<Volume>,
+    },
+    DeploymentFetched {
+        id: String,
+        result: ApiResult<Deployment>,
     },
     VolumePricing {
         provider: String,
@@ -313,6 +321,10 @@ pub fn on_event(state: &mut AppState, ev: ManageEvent) -> Vec<Command> {
             result,
         } => {
             create::pricing_loaded(state, &provider, &region, result);
+            Vec::new()
+        }
+        ManageEvent::DeploymentFetched { id, result } => {
+            volumes::deployment_fetched(state, &id, result);
             Vec::new()
         }
         ManageEvent::KubernetesVersions(result) => {

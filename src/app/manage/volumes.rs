@@ -26,15 +26,19 @@ fn selected(state: &AppState) -> Option<Volume> {
         .cloned()
 }
 
-/// A deployment's status; one missing from a loaded list has ended (the list holds every
-/// active deployment). `None` while the list has not loaded.
+/// A deployment's status when the list holds it. The list may hold only the active ones, so a
+/// missing deployment is looked up (`GET /api/deployments/{id}`) rather than guessed.
 pub fn deployment_status(state: &AppState, id: &str) -> Option<DeploymentStatus> {
-    match state.deployments.items.iter().find(|d| d.id == id) {
-        Some(d) => Some(d.status.clone()),
-        None if state.deployments.loaded_at.is_some() => Some(DeploymentStatus::Terminated),
-        None => None,
-    }
+    state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.id == id)
+        .map(|d| d.status.clone())
 }
+
+/// A picker row whose verdict waits for the deployment's status.
+pub const CHECKING: &str = "checking the instance's status…";
 
 fn deployment_label(state: &AppState, id: &str) -> String {
     match state.deployments.items.iter().find(|d| d.id == id) {
@@ -408,15 +412,19 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     }
     let rules = rules_for(&v.provider);
+    let mut lookups = Vec::new();
     let rows: Vec<Target> = v
         .attachments()
         .into_iter()
         .map(|dep| {
             let verdict = match deployment_status(state, dep) {
                 Some(s) => check_detach(&v.provider, &s),
-                None if rules.is_some_and(|r| r.detach_only_when_terminal()) => Err(
-                    "the instance's status is not known yet: wait for the deployments list".into(),
-                ),
+                None if rules.is_some_and(|r| r.detach_only_when_terminal()) => {
+                    lookups.push(cmd(ManageCmd::FetchDeployment {
+                        id: dep.to_string(),
+                    }));
+                    Err(CHECKING.to_string())
+                }
                 None => Ok(()),
             };
             Target {
@@ -428,6 +436,7 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
         .collect();
     if let [only] = rows.as_slice()
         && let Err(why) = &only.verdict
+        && lookups.is_empty()
     {
         notice(state, title, vec![why.clone(), provider_note(&v.provider)]);
         return Vec::new();
@@ -435,7 +444,9 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
     if refused_read_only(state, "detaching a volume") {
         return Vec::new();
     }
-    if let [only] = rows.as_slice() {
+    if let [only] = rows.as_slice()
+        && only.verdict.is_ok()
+    {
         let c = detach_confirm(&v, &only.id, &only.label);
         open(state, Dialog::Confirm(c));
         return Vec::new();
@@ -455,7 +466,7 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
             error: None,
         }),
     );
-    Vec::new()
+    lookups
 }
 
 fn detach_confirm(v: &Volume, deployment_id: &str, deployment: &str) -> Confirm {
@@ -695,6 +706,55 @@ pub fn open_detach_from_deployment(state: &mut AppState) -> Vec<Command> {
         }),
     );
     Vec::new()
+}
+
+/// The status of a deployment the detach picker was waiting for.
+pub fn deployment_fetched(state: &mut AppState, id: &str, r: ApiResult<crate::api::Deployment>) {
+    let provider = match super::dialog_mut(state) {
+        Some(Dialog::Pick(Pick {
+            from: PickFrom::Volume { id: vol, .. },
+            kind: PickKind::Detach,
+            ..
+        })) => {
+            let vol = vol.clone();
+            state
+                .volumes
+                .items
+                .iter()
+                .find(|v| v.id == vol)
+                .map(|v| v.provider.clone())
+        }
+        _ => None,
+    };
+    let Some(provider) = provider else {
+        return;
+    };
+    let Some(Dialog::Pick(p)) = super::dialog_mut(state) else {
+        return;
+    };
+    let Some(row) = p
+        .rows
+        .iter_mut()
+        .find(|r| r.id == id && r.verdict.as_ref().err().is_some_and(|e| e == CHECKING))
+    else {
+        return;
+    };
+    match r {
+        Ok(d) => {
+            row.label = format!("{} · {} · {} · {}", d.name, d.provider, d.region, d.status);
+            row.verdict = check_detach(&provider, &d.status);
+        }
+        Err(crate::api::ApiError::NotFound { .. }) => {
+            row.label = format!("{id} · no longer exists");
+            row.verdict = Ok(());
+        }
+        Err(e) => row.verdict = Err(format!("the instance's status is unknown: {e}")),
+    }
+    if p.rows.get(p.cursor).is_none_or(|r| r.verdict.is_err())
+        && let Some(i) = p.rows.iter().position(|r| r.verdict.is_ok())
+    {
+        p.cursor = i;
+    }
 }
 
 pub fn open_delete(state: &mut AppState) -> Vec<Command> {
