@@ -729,7 +729,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
         &mut s,
         ManageEvent::DeploymentFetched {
             id: "dep_ses".into(),
-            result: Ok(running),
+            result: Ok(Box::new(running)),
         },
     );
     let Dialog::Pick(p) = dialog(&s) else {
@@ -744,7 +744,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
         &mut s,
         ManageEvent::DeploymentFetched {
             id: "dep_ses".into(),
-            result: Ok(ended),
+            result: Ok(Box::new(ended)),
         },
     );
     assert!(key(&mut s, KeyCode::Enter).is_empty());

@@ -27,7 +27,7 @@ pub async fn perform(c: &Client, m: ManageCmd) -> Action {
             ManageEvent::KeyDeleted { id, result }
         }
         ManageCmd::FetchDeployment { id } => {
-            let result = c.deployment(&id).await;
+            let result = c.deployment(&id).await.map(Box::new);
             ManageEvent::DeploymentFetched { id, result }
         }
         ManageCmd::FetchKey { id } => {

@@ -153,7 +153,7 @@ pub enum ManageEvent {
     },
     DeploymentFetched {
         id: String,
-        result: ApiResult<Deployment>,
+        result: ApiResult<Box<Deployment>>,
     },
     VolumePricing {
         provider: String,

@@ -709,7 +709,11 @@ pub fn open_detach_from_deployment(state: &mut AppState) -> Vec<Command> {
 }
 
 /// The status of a deployment the detach picker was waiting for.
-pub fn deployment_fetched(state: &mut AppState, id: &str, r: ApiResult<crate::api::Deployment>) {
+pub fn deployment_fetched(
+    state: &mut AppState,
+    id: &str,
+    r: ApiResult<Box<crate::api::Deployment>>,
+) {
     let provider = match super::dialog_mut(state) {
         Some(Dialog::Pick(Pick {
             from: PickFrom::Volume { id: vol, .. },
