@@ -179,6 +179,18 @@ impl Client {
         self.send(Method::GET, path, query, None).await
     }
 
+    /// A GET whose 2xx body is handed to `parse` as bytes (large answers skip the `Value`
+    /// tree). A body `parse` cannot read is a `Decode` error, as in [`Client::send`].
+    pub(super) async fn get_with<T>(
+        &self,
+        path: &[&str],
+        query: &[(&str, String)],
+        parse: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, ApiError> {
+        let (status, bytes) = self.send_raw(Method::GET, path, query, None).await?;
+        parse(&bytes).map_err(|e| self.decode_error(status, &bytes, &e))
+    }
+
     /// Send one request under the client's policy; parse the body as JSON (`Null` when empty).
     pub(super) async fn send(
         &self,
@@ -187,6 +199,37 @@ impl Client {
         query: &[(&str, String)],
         body: Option<Value>,
     ) -> Result<Value, ApiError> {
+        let (status, bytes) = self.send_raw(method, path, query, body).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|e| self.decode_error(status, &bytes, &e))
+    }
+
+    fn decode_error(&self, status: u16, bytes: &[u8], e: &serde_json::Error) -> ApiError {
+        let key = self.key();
+        let secret = key.as_ref().map(ApiKey::expose).unwrap_or_default();
+        ApiError::Decode {
+            status,
+            message: if bytes.trim_ascii_start().starts_with(b"<") {
+                "got an HTML page instead of JSON".into()
+            } else {
+                format!("the body is not valid JSON ({e})")
+            },
+            snippet: snippet(bytes),
+        }
+        .redact(secret)
+    }
+
+    /// Send one request under the client's policy (budget, one GET retry); the 2xx body as
+    /// bytes with its status.
+    async fn send_raw(
+        &self,
+        method: Method,
+        path: &[&str],
+        query: &[(&str, String)],
+        body: Option<Value>,
+    ) -> Result<(u16, bytes::Bytes), ApiError> {
         let is_get = method == Method::GET;
         let url = self.url(path, query)?;
         if !is_get && self.inner.read_only {
@@ -234,7 +277,7 @@ impl Client {
         url: &Url,
         body: Option<&Value>,
         bucket: Bucket,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<(u16, bytes::Bytes), ApiError> {
         let mut req = self
             .inner
             .http
@@ -263,21 +306,7 @@ impl Client {
         tracing::debug!(%method, path = url.path(), status, ms = started.elapsed().as_millis() as u64, "api");
         let secret = key.as_ref().map(ApiKey::expose).unwrap_or_default();
         if (200..300).contains(&status) {
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Value::Null);
-            }
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                ApiError::Decode {
-                    status,
-                    message: if bytes.trim_ascii_start().starts_with(b"<") {
-                        "got an HTML page instead of JSON".into()
-                    } else {
-                        format!("the body is not valid JSON ({e})")
-                    },
-                    snippet: snippet(&bytes),
-                }
-                .redact(secret)
-            });
+            return Ok((status, bytes));
         }
         let location = header_str(&headers, LOCATION);
         let err = ApiError::from_response(status, &bytes, retry_after_header(&headers), location)

@@ -58,8 +58,8 @@ impl Client {
             "instanceType",
             q.instance_type.as_ref().map(InstanceType::as_str),
         );
-        let v = self.get(&["gpu-offers"], &query).await?;
-        decoded(OffersPage::decode(v))
+        self.get_with(&["gpu-offers"], &query, OffersPage::from_slice)
+            .await
     }
 
     // -----------------------------------------------------------------------------------------

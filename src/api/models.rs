@@ -3,10 +3,12 @@
 //! JSON of every object is kept in `raw` so a details view can show fields no model names.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::lenient as le;
 
@@ -275,7 +277,39 @@ pub struct Offer {
     #[serde(skip)]
     pub gpu_display: String,
     #[serde(skip)]
-    pub raw: Value,
+    pub raw: RawJson,
+}
+
+impl WithRaw for Offer {
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = RawJson::from_value(&raw);
+    }
+}
+
+/// The raw JSON text of an object, kept compact: offers come by the thousand and a `Value`
+/// tree apiece costs several KiB. Parsed back into a `Value` only when a details view opens.
+#[derive(Clone, Default, PartialEq)]
+pub struct RawJson(Option<Arc<str>>);
+
+impl RawJson {
+    pub fn from_value(v: &Value) -> Self {
+        RawJson(Some(v.to_string().into()))
+    }
+    pub fn from_text(s: &str) -> Self {
+        RawJson(Some(s.into()))
+    }
+    pub fn as_str(&self) -> &str {
+        self.0.as_deref().unwrap_or("null")
+    }
+    pub fn value(&self) -> Value {
+        serde_json::from_str(self.as_str()).unwrap_or(Value::Null)
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 fn yes() -> bool {
@@ -358,6 +392,53 @@ pub struct GpuGroup {
 }
 
 impl GpuGroup {
+    /// Decode a group from its raw text: the group's own fields as a `Value`, each offer
+    /// typed from its slice of the text.
+    fn from_raw(raw: &RawValue) -> Result<Self, serde_json::Error> {
+        let mut fields: std::collections::BTreeMap<String, &RawValue> =
+            serde_json::from_str(raw.get())?;
+        let offers: Vec<&RawValue> = match fields.remove("offers") {
+            Some(o) => serde_json::from_str(o.get()).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let v = Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, r)| (k, serde_json::from_str(r.get()).unwrap_or(Value::Null)))
+                .collect(),
+        );
+        let mut group = GpuGroup::deserialize(&v)?;
+        group.raw = v;
+        let display = group.display().to_string();
+        group.offers = offers
+            .into_iter()
+            .filter_map(|r| {
+                let mut o: Offer = serde_json::from_str(r.get()).ok()?;
+                o.raw = RawJson::from_text(r.get());
+                Some(o)
+            })
+            .map(|o| group.adopt(o, &display))
+            .collect();
+        Ok(group)
+    }
+
+    fn display(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.gpu_model
+        } else {
+            &self.display_name
+        }
+    }
+
+    /// Copy the group's GPU type and name into one of its offers.
+    fn adopt(&self, mut o: Offer, display: &str) -> Offer {
+        if o.gpu_type.is_empty() {
+            o.gpu_type = self.gpu_type.clone();
+        }
+        o.gpu_display = display.to_string();
+        o
+    }
+
     /// Decode a group and its offers, copying the group's GPU type into each offer. The raw
     /// JSON kept for the group has its `offers` removed (each offer keeps its own).
     pub fn decode(mut v: Value) -> Result<Self, serde_json::Error> {
@@ -367,21 +448,11 @@ impl GpuGroup {
         };
         let mut group = GpuGroup::deserialize(&v)?;
         group.raw = v;
-        let display = if group.display_name.is_empty() {
-            group.gpu_model.clone()
-        } else {
-            group.display_name.clone()
-        };
+        let display = group.display().to_string();
         group.offers = offers
             .into_iter()
             .filter_map(|o| decode::<Offer>(o).ok())
-            .map(|mut o| {
-                if o.gpu_type.is_empty() {
-                    o.gpu_type = group.gpu_type.clone();
-                }
-                o.gpu_display = display.clone();
-                o
-            })
+            .map(|o| group.adopt(o, &display))
             .collect();
         Ok(group)
     }
@@ -398,6 +469,42 @@ pub struct OffersPage {
 }
 
 impl OffersPage {
+    /// Decode an answer straight from its bytes: each offer is read from its own slice of the
+    /// text and keeps that text as its raw JSON, with no `Value` tree for the whole page.
+    /// Shapes the fast path does not know fall back to [`OffersPage::decode`].
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Page<'a> {
+            #[serde(borrow)]
+            data: Vec<&'a RawValue>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            total: Option<f64>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            page: Option<f64>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            limit: Option<f64>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            total_pages: Option<f64>,
+        }
+        let Ok(p) = serde_json::from_slice::<Page>(bytes) else {
+            return Self::decode(serde_json::from_slice(bytes)?);
+        };
+        let groups: Vec<GpuGroup> = p
+            .data
+            .iter()
+            .filter_map(|g| GpuGroup::from_raw(g).ok())
+            .collect();
+        let page = p.page.map_or(1, |f| f as u64).max(1);
+        Ok(OffersPage {
+            total: p.total.map_or(groups.len() as u64, |f| f as u64),
+            limit: p.limit.map_or(groups.len() as u64, |f| f as u64),
+            total_pages: p.total_pages.map_or(page, |f| f as u64),
+            page,
+            groups,
+        })
+    }
+
     pub fn decode(v: Value) -> Result<Self, serde_json::Error> {
         let (items, meta) = match v {
             Value::Array(items) => (items, serde_json::Map::new()),
@@ -938,7 +1045,6 @@ pub struct Team {
 }
 
 with_raw!(
-    Offer,
     Deployment,
     CanTerminate,
     SshKey,
@@ -1175,7 +1281,7 @@ mod tests {
         assert_eq!(o.regions(), vec!["166e655a:culpeper-usa-1"]);
         assert_eq!(o.os_options, vec!["Ubuntu 22.04"]);
         assert_eq!(o.gpu_memory, Some(80.0));
-        assert_eq!(o.raw["weird"], json!([1, 2]));
+        assert_eq!(o.raw.value()["weird"], json!([1, 2]));
         assert_eq!(g.raw["futureField"], json!(1));
         assert!(g.raw.get("offers").is_none());
     }
@@ -1191,6 +1297,23 @@ mod tests {
             assert_eq!(o.gpu_memory, Some(80.0), "{v}");
             assert_eq!(o.spot_price, Some(1.5), "{v}");
         }
+    }
+
+    #[test]
+    fn fast_offer_parsing_agrees_with_the_tolerant_path() {
+        let v = crate::demo::synth::offers_page(120);
+        let bytes = serde_json::to_vec(&v).unwrap();
+        let fast = OffersPage::from_slice(&bytes).unwrap();
+        assert_eq!(fast, OffersPage::decode(v).unwrap());
+        assert_eq!(
+            fast.groups.iter().map(|g| g.offers.len()).sum::<usize>(),
+            120
+        );
+        // Shapes the fast path does not know still decode: a bare array of groups.
+        let bare = br#"[{"gpuType": "X", "offers": [{"offerId": "o", "price": "1.5"}]}]"#;
+        let p = OffersPage::from_slice(bare).unwrap();
+        assert_eq!(p.groups[0].offers[0].price, 1.5);
+        assert!(OffersPage::from_slice(b"<html>").is_err());
     }
 
     #[test]

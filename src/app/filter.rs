@@ -103,55 +103,35 @@ impl OfferFilter {
     }
 
     pub fn matches(&self, o: &Offer) -> bool {
-        let gpu_hay = || {
-            format!(
-                "{} {} {}",
-                o.gpu_type.to_lowercase(),
-                o.gpu_display.to_lowercase(),
-                o.name.to_lowercase()
-            )
-        };
-        if !self.words.is_empty() {
-            let hay = format!(
-                "{} {} {} {}",
-                gpu_hay(),
-                o.provider.to_lowercase(),
-                o.instance_type.as_str().to_lowercase(),
-                o.regions().join(" ").to_lowercase()
-            );
-            if !self.words.iter().all(|w| hay.contains(w.as_str())) {
-                return false;
-            }
-        }
-        if !self.gpu.is_empty() {
-            let hay = gpu_hay();
-            let compact = hay.replace(['_', '-', ' '], "");
-            if !self
-                .gpu
-                .iter()
-                .any(|g| hay.contains(g.as_str()) || compact.contains(&g.replace(['_', '-'], "")))
-            {
-                return false;
-            }
-        }
-        if !any_contains(&self.provider, &o.provider.to_lowercase()) {
+        self.matches_hay(o, &OfferHay::of(o))
+    }
+
+    /// [`OfferFilter::matches`] with the offer's lowercase text prepared once (per load, not
+    /// per keystroke).
+    pub fn matches_hay(&self, o: &Offer, hay: &OfferHay) -> bool {
+        if !self.words.iter().all(|w| hay.all.contains(w.as_str())) {
             return false;
         }
-        if !self.instance_type.is_empty() {
-            let t = o.instance_type.as_str().to_lowercase();
-            if !self
-                .instance_type
-                .iter()
-                .any(|v| InstanceType::parse(v) == o.instance_type || t.starts_with(v.as_str()))
-            {
-                return false;
-            }
+        if !self.gpu.is_empty()
+            && !self.gpu.iter().any(|g| {
+                hay.gpu.contains(g.as_str()) || hay.gpu_compact.contains(&g.replace(['_', '-'], ""))
+            })
+        {
+            return false;
         }
-        if !self.region.is_empty() {
-            let regions = o.regions().join(" ").to_lowercase();
-            if !any_contains(&self.region, &regions) {
-                return false;
-            }
+        if !any_contains(&self.provider, &hay.provider) {
+            return false;
+        }
+        if !self.instance_type.is_empty()
+            && !self.instance_type.iter().any(|v| {
+                InstanceType::parse(v) == o.instance_type
+                    || hay.instance_type.starts_with(v.as_str())
+            })
+        {
+            return false;
+        }
+        if !any_contains(&self.region, &hay.regions) {
+            return false;
         }
         self.numeric.iter().all(|&(field, cmp, v)| {
             let left = match field {
@@ -162,6 +142,35 @@ impl OfferFilter {
             };
             left.is_some_and(|l| cmp.holds(l, v))
         })
+    }
+}
+
+/// An offer's text, lowercased once, for matching as the user types.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OfferHay {
+    gpu: String,
+    gpu_compact: String,
+    provider: String,
+    instance_type: String,
+    regions: String,
+    /// Everything free words are matched against.
+    all: String,
+}
+
+impl OfferHay {
+    pub fn of(o: &Offer) -> Self {
+        let gpu = format!("{} {} {}", o.gpu_type, o.gpu_display, o.name).to_lowercase();
+        let provider = o.provider.to_lowercase();
+        let instance_type = o.instance_type.as_str().to_lowercase();
+        let regions = o.regions().join(" ").to_lowercase();
+        OfferHay {
+            gpu_compact: gpu.replace(['_', '-', ' '], ""),
+            all: format!("{gpu} {provider} {instance_type} {regions}"),
+            gpu,
+            provider,
+            instance_type,
+            regions,
+        }
     }
 }
 

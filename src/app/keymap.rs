@@ -169,6 +169,27 @@ pub const BINDINGS: &[Binding] = &[
         cmd: KeyCmd::PrevPane,
     },
     Binding {
+        keys: &[Char('r')],
+        hint: "refresh",
+        help: "refresh now (within the rate budget)",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Refresh,
+    },
+    Binding {
+        keys: &[Char('?')],
+        hint: "help",
+        help: "this help",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Help,
+    },
+    Binding {
+        keys: &[Char('q'), Ctrl('c')],
+        hint: "quit",
+        help: "quit",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Quit,
+    },
+    Binding {
         keys: &[Code(KeyCode::Up), Char('k')],
         hint: "",
         help: "move up",
@@ -335,27 +356,6 @@ pub const BINDINGS: &[Binding] = &[
         help: "new deploys and volumes go to the selected team",
         ctx: Ctx::On(Pane::Account),
         cmd: KeyCmd::Manage(ManageKey::UseTeam),
-    },
-    Binding {
-        keys: &[Char('r')],
-        hint: "refresh",
-        help: "refresh now (within the rate budget)",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Refresh,
-    },
-    Binding {
-        keys: &[Char('?')],
-        hint: "help",
-        help: "this help",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Help,
-    },
-    Binding {
-        keys: &[Char('q'), Ctrl('c')],
-        hint: "quit",
-        help: "quit",
-        ctx: Ctx::Global,
-        cmd: KeyCmd::Quit,
     },
 ];
 

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::filter::OfferFilter;
+use super::filter::{OfferFilter, OfferHay};
 use super::state::{OfferSort, OffersView};
 use crate::api::{InstanceType, Offer, OffersPage, OffersQuery};
 
@@ -26,12 +26,15 @@ impl OffersView {
         let keep = self.selected().map(offer_key);
         if page <= 1 {
             self.all.clear();
+            self.hay.clear();
         }
         self.total_groups = answer.total;
         self.total_pages = answer.total_pages.max(1);
         self.pages_loaded = u64::from(page);
+        let start = self.all.len();
         self.all
             .extend(answer.groups.into_iter().flat_map(|g| g.offers));
+        self.hay.extend(self.all[start..].iter().map(OfferHay::of));
         self.loaded_once = true;
         self.error = None;
         self.recompute(keep);
@@ -46,7 +49,7 @@ impl OffersView {
             .iter()
             .enumerate()
             .filter(|(_, o)| ty.is_none_or(|t| &o.instance_type == t))
-            .filter(|(_, o)| filter.matches(o))
+            .filter(|(i, o)| filter.matches_hay(o, &self.hay[*i]))
             .map(|(i, _)| i)
             .collect();
         let all = &self.all;

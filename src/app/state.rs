@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use super::Pane;
-use super::filter::OfferFilter;
+use super::filter::{OfferFilter, OfferHay};
 use super::modal::Modal;
 use crate::api::{
     Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
@@ -71,6 +71,8 @@ pub struct Cursor {
 pub struct OffersView {
     /// Every offer of every loaded page, flattened (one row per offer).
     pub all: Vec<Offer>,
+    /// Lowercased text of each offer in `all` (same index), prepared once per load.
+    pub hay: Vec<OfferHay>,
     /// Indices into `all` that pass the filter and type, in sort order. Recomputed on change.
     pub visible: Vec<usize>,
     pub cursor: Cursor,

@@ -539,10 +539,12 @@ fn set_cursor(state: &mut AppState, pos: isize, len: usize) {
 
 fn open_details(state: &mut AppState) {
     let modal = match state.pane {
-        Pane::Offers => state
-            .offers
-            .selected()
-            .map(|o| Modal::details(format!("Offer {} · {}", o.gpu_display, o.provider), &o.raw)),
+        Pane::Offers => state.offers.selected().map(|o| {
+            Modal::details(
+                format!("Offer {} · {}", o.gpu_display, o.provider),
+                &o.raw.value(),
+            )
+        }),
         Pane::Deployments => state
             .selected_deployment()
             .map(|d| Modal::details(format!("Deployment {}", d.name), &d.raw)),

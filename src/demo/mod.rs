@@ -21,6 +21,7 @@ pub mod faults;
 pub mod limits;
 pub mod offers;
 pub mod routes;
+pub mod synth;
 pub mod volumes;
 pub mod world;
 

@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Row};
 use super::layout;
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
-use crate::api::{Deployment, DeploymentFilter};
+use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{duration_short, usd};
 
@@ -17,15 +17,15 @@ const HEADER: [&str; 10] = [
 ];
 const WIDTHS: [Constraint; 10] = [
     Constraint::Min(14),
-    Constraint::Length(14),
-    Constraint::Length(13),
+    Constraint::Length(12),
+    Constraint::Length(12),
     Constraint::Min(10),
     Constraint::Length(9),
-    Constraint::Length(19),
+    Constraint::Length(13),
     Constraint::Length(15),
     Constraint::Length(8),
     Constraint::Length(7),
-    Constraint::Length(9),
+    Constraint::Length(8),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -71,6 +71,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     );
 }
 
+/// The status as it fits the column; the details view shows the API's exact word.
+fn status_label(s: &DeploymentStatus) -> &str {
+    match s {
+        DeploymentStatus::TerminatedProvider => "term-provider",
+        other => other.as_str(),
+    }
+}
+
 fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
     let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
     let uptime = d.uptime_secs(state.now).map_or("–".into(), duration_short);
@@ -80,9 +88,12 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
         Cell::from(d.name.as_str()),
         Cell::from(gpu),
         Cell::from(d.provider.as_str()),
-        Cell::from(d.region.as_str()),
+        Cell::from(widgets::region_label(&d.region)),
         Cell::from(d.instance_type.as_str()),
-        Cell::from(Span::styled(d.status.as_str(), theme.status(&d.status))),
+        Cell::from(Span::styled(
+            status_label(&d.status),
+            theme.status(&d.status),
+        )),
         Cell::from(d.ip_address.as_deref().unwrap_or("–")),
         Cell::from(uptime),
         Cell::from(rate),

@@ -114,8 +114,8 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
     let regions = o.regions();
     let region = match regions.len() {
         0 => "–".to_string(),
-        1 => regions[0].to_string(),
-        n => format!("{} +{}", regions[0], n - 1),
+        1 => widgets::region_label(regions[0]).to_string(),
+        n => format!("{} +{}", widgets::region_label(regions[0]), n - 1),
     };
     let price = match o.list_price_if_discounted() {
         Some(list) => Line::from(vec![
@@ -144,7 +144,7 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
         &o.gpu_display
     };
     Row::new(vec![
-        Cell::from(gpu.as_str()),
+        Cell::from(widgets::gpu_label(gpu)),
         Cell::from(o.provider.as_str()),
         Cell::from(o.instance_type.as_str()),
         Cell::from(o.gpu_count.to_string()),

@@ -90,7 +90,7 @@ fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Row<'a> {
     Row::new(vec![
         Cell::from(v.name.as_str()),
         Cell::from(v.provider.as_str()),
-        Cell::from(v.region.as_str()),
+        Cell::from(widgets::region_label(&v.region)),
         Cell::from(v.size_in_gb.map_or("–".into(), |s| format!("{s:.0} GB"))),
         Cell::from(Span::styled(v.status.as_str(), status_style)),
         Cell::from(if attached.is_empty() {

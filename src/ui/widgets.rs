@@ -84,3 +84,39 @@ pub fn popup(f: &mut Frame, area: Rect, title: Line, theme: &Theme) -> Rect {
     f.render_widget(block, area);
     inner
 }
+
+/// A region as people read it: the live API prefixes some with an opaque id
+/// (`166e655a:culpeper-usa-1`); the prefix is dropped for display only — requests send the
+/// string verbatim.
+pub fn region_label(region: &str) -> &str {
+    match region.split_once(':') {
+        Some((prefix, rest))
+            if prefix.len() >= 6 && prefix.chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            rest
+        }
+        _ => region,
+    }
+}
+
+/// A GPU name without the vendor words every row would repeat ("NVIDIA GeForce RTX 4090" →
+/// "RTX 4090").
+pub fn gpu_label(name: &str) -> &str {
+    let n = name.strip_prefix("NVIDIA ").unwrap_or(name);
+    n.strip_prefix("GeForce ").unwrap_or(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_drop_noise_only() {
+        assert_eq!(region_label("166e655a:culpeper-usa-1"), "culpeper-usa-1");
+        assert_eq!(region_label("us-east-1"), "us-east-1");
+        assert_eq!(region_label("eu:west"), "eu:west");
+        assert_eq!(gpu_label("NVIDIA GeForce RTX 4090 24GB"), "RTX 4090 24GB");
+        assert_eq!(gpu_label("NVIDIA H100 SXM5 80GB"), "H100 SXM5 80GB");
+        assert_eq!(gpu_label("B200"), "B200");
+    }
+}

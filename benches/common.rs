@@ -1,0 +1,38 @@
+//! Shared set-up for the benchmarks: an app state loaded with synthetic data.
+
+use chrono::{TimeZone, Utc};
+use spheron_tui::api::{Deployment, OffersPage, decode_list};
+use spheron_tui::app::state::Session;
+use spheron_tui::app::{Action, AppState, update};
+use spheron_tui::demo::synth;
+
+pub fn state_with(offers: usize, deployments: usize) -> AppState {
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    let mut s = AppState::new(
+        Session {
+            key_mask: Some("sai_…bench".into()),
+            poll_interval_secs: 20,
+            ..Session::default()
+        },
+        now,
+    );
+    s.size = (200, 60);
+    update(&mut s, Action::Start(now));
+    let seq = s.offers.seq;
+    update(
+        &mut s,
+        Action::OffersLoaded {
+            seq,
+            page: 1,
+            result: Ok(OffersPage::decode(synth::offers_page(offers)).unwrap()),
+        },
+    );
+    update(&mut s, Action::DeploymentsLoaded(Ok(fleet(deployments))));
+    s
+}
+
+pub fn fleet(n: usize) -> Vec<Deployment> {
+    decode_list::<Deployment>(synth::deployments(n), &["deployments"])
+        .unwrap()
+        .items
+}

@@ -1,0 +1,175 @@
+//! The request schedule under a virtual clock: 24 h of 1 Hz ticks with 1, 50 and 300 active
+//! deployments, every request answered at once, and 429 storms. Requests per 15 minutes must not
+//! grow with the number of deployments and must stay inside the platform's limits.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::json;
+use spheron_tui::api::{ApiError, Balance, Deployment, OffersPage, decode};
+use spheron_tui::app::state::Session;
+use spheron_tui::app::{Action, AppState, Command, update};
+
+const WINDOW_SECS: i64 = 15 * 60;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap()
+}
+
+fn deployments(n: usize) -> Vec<Deployment> {
+    (0..n)
+        .map(|i| {
+            decode(
+                json!({"id": format!("d{i}"), "name": format!("job-{i}"), "status": "running",
+                          "hourlyRate": 2.0, "startedAt": "2026-11-27T20:00:00Z"}),
+            )
+            .unwrap()
+        })
+        .collect()
+}
+
+/// What the API answers to `cmd` (instantly), or a 429 while `storm` says so.
+fn answer(cmd: &Command, fleet: &[Deployment], storm: bool) -> Option<Action> {
+    let limited = || ApiError::RateLimited {
+        retry_after: StdDuration::from_secs(60),
+    };
+    Some(match cmd {
+        Command::FetchDeployments { .. } if storm => Action::DeploymentsLoaded(Err(limited())),
+        Command::FetchDeployments { .. } => Action::DeploymentsLoaded(Ok(fleet.to_vec())),
+        Command::FetchBalance if storm => Action::BalanceLoaded(Err(limited())),
+        Command::FetchBalance => Action::BalanceLoaded(Ok(Balance::decode(
+            json!({"teams": [{"teamId": "t", "teamName": "T", "balance": 100, "isCurrentTeam": true}]}),
+        )
+        .unwrap())),
+        Command::FetchVolumes => Action::VolumesLoaded(Ok(vec![])),
+        Command::FetchTeams => Action::TeamsLoaded(Ok(vec![])),
+        Command::FetchKeys => Action::KeysLoaded(Ok(vec![])),
+        Command::FetchOffers { seq, page, .. } => Action::OffersLoaded {
+            seq: *seq,
+            page: *page,
+            result: Ok(OffersPage::decode(json!({"data": [], "total": 0, "page": 1, "totalPages": 1}))
+                .unwrap()),
+        },
+        _ => return None,
+    })
+}
+
+/// Seconds (since start) at which each API request went out, over `hours`.
+fn simulate(n: usize, hours: i64, storm: impl Fn(i64) -> bool) -> Vec<i64> {
+    let fleet = deployments(n);
+    let mut s = AppState::new(
+        Session {
+            demo: false,
+            read_only: false,
+            host: "app.spheron.ai".into(),
+            key_mask: Some("sai_…test".into()),
+            poll_interval_secs: 20,
+        },
+        t0(),
+    );
+    let mut sent = Vec::new();
+    let mut pending: Vec<Command> = update(&mut s, Action::Start(t0()));
+    for sec in 0..=hours * 3600 {
+        if sec > 0 {
+            pending.extend(update(&mut s, Action::Tick(t0() + Duration::seconds(sec))));
+        }
+        while let Some(cmd) = pending.pop() {
+            if let Some(a) = answer(&cmd, &fleet, storm(sec)) {
+                sent.push(sec);
+                pending.extend(update(&mut s, a));
+            }
+        }
+    }
+    sent
+}
+
+fn per_window(sent: &[i64]) -> Vec<usize> {
+    let windows = sent.last().map_or(0, |l| l / WINDOW_SECS + 1);
+    (0..windows)
+        .map(|w| sent.iter().filter(|&&t| t / WINDOW_SECS == w).count())
+        .collect()
+}
+
+#[test]
+fn requests_per_window_do_not_grow_with_the_fleet() {
+    let mut steady = Vec::new();
+    for n in [1, 50, 300] {
+        let w = per_window(&simulate(n, 24, |_| false));
+        let max_steady = *w[1..w.len() - 1].iter().max().unwrap();
+        println!(
+            "{n} deployments: first window {} requests, steady max {max_steady}",
+            w[0]
+        );
+        // Start-up adds a handful (offers, teams, volumes) to the first window only.
+        assert!(w[0] <= 60 + 5, "{n}: first window {}", w[0]);
+        assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
+        steady.push(max_steady);
+    }
+    assert!(steady.windows(2).all(|p| p[0] == p[1]), "flat: {steady:?}");
+}
+
+#[test]
+fn status_requests_stay_ten_seconds_apart() {
+    let fleet = deployments(3);
+    let mut s = AppState::new(
+        Session {
+            key_mask: Some("k".into()),
+            poll_interval_secs: 10,
+            ..Session::default()
+        },
+        t0(),
+    );
+    let mut last: Option<i64> = None;
+    let mut pending = update(&mut s, Action::Start(t0()));
+    for sec in 0..3600 {
+        pending.extend(update(&mut s, Action::Tick(t0() + Duration::seconds(sec))));
+        // The user hammers `r` on the deployments pane every second.
+        if sec == 1 {
+            pending.extend(update(
+                &mut s,
+                Action::Key(crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char('2'),
+                    crossterm::event::KeyModifiers::NONE,
+                )),
+            ));
+        }
+        pending.extend(update(
+            &mut s,
+            Action::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('r'),
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        ));
+        while let Some(cmd) = pending.pop() {
+            if matches!(cmd, Command::FetchDeployments { .. }) {
+                if let Some(prev) = last {
+                    assert!(sec - prev >= 10, "deployments at {prev}s and {sec}s");
+                }
+                last = Some(sec);
+            }
+            if let Some(a) = answer(&cmd, &fleet, false) {
+                pending.extend(update(&mut s, a));
+            }
+        }
+    }
+    assert!(last.is_some());
+}
+
+#[test]
+fn a_429_storm_backs_off_and_recovers() {
+    // Every answer is a 429 (retryAfter 60 s) during the second hour.
+    let storm = |sec: i64| (3600..7200).contains(&sec);
+    let sent = simulate(50, 4, storm);
+    let in_storm = sent.iter().filter(|&&t| storm(t)).count();
+    // Without back-off the storm hour would see 180 + 60 requests; with it, one try a minute
+    // per poll kind.
+    assert!(
+        in_storm <= 2 * 60 + 2,
+        "{in_storm} requests during the storm"
+    );
+    let after = sent
+        .iter()
+        .filter(|&&t| (7200..10_800).contains(&t))
+        .count();
+    assert!(after >= 3 * 50, "polling recovers after the storm: {after}");
+}
