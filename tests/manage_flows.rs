@@ -1052,3 +1052,16 @@ fn attach_and_detach_from_the_deployments_pane() {
         }]
     );
 }
+
+#[test]
+fn enter_after_the_key_name_moves_on_without_sending() {
+    let mut s = loaded(false);
+    s.pane = Pane::Keys;
+    chr(&mut s, 'a');
+    type_text(&mut s, "laptop");
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    let Dialog::AddKey(a) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!((a.focus, a.error.as_deref()), (KeyField::Key, None));
+}

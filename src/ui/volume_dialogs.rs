@@ -199,10 +199,7 @@ fn summary<'a>(lines: &mut Vec<Line<'a>>, c: &CreateVolume, theme: &Theme) {
         c.target()
             .map_or("– (not attached)".into(), |t| t.label.clone()),
     ));
-    lines.push(row(
-        "team",
-        c.team_id.clone().unwrap_or_else(|| "current team".into()),
-    ));
+    lines.push(row("team", c.team_label.clone()));
     match c.cost() {
         Some((h, month)) => {
             lines.push(Line::from(vec![

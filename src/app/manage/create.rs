@@ -22,6 +22,13 @@ pub fn open_create(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     }
     let team_id = state.current_team_id().map(str::to_owned);
+    let team_label = match team_id.as_deref() {
+        Some(id) => match state.team_name(id) {
+            Some(name) => format!("{name} ({id})"),
+            None => id.to_string(),
+        },
+        None => "the account's current team".into(),
+    };
     open(
         state,
         Dialog::CreateVolume(Box::new(CreateVolume {
@@ -34,6 +41,7 @@ pub fn open_create(state: &mut AppState) -> Vec<Command> {
             targets: Vec::new(),
             target_idx: 0,
             team_id,
+            team_label,
             pricing: None,
             on_action: false,
             error: None,

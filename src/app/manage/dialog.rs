@@ -190,6 +190,8 @@ pub struct CreateVolume {
     pub targets: Vec<Target>,
     pub target_idx: usize,
     pub team_id: Option<String>,
+    /// The team's name (and id), as the summary shows it.
+    pub team_label: String,
     /// `GET /api/volumes/pricing` for the chosen region (the summary's rate when it answers).
     pub pricing: Option<Loading<VolumePricing>>,
     pub on_action: bool,

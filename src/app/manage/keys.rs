@@ -138,6 +138,15 @@ fn submit(state: &mut AppState, mut a: AddKey) -> (Option<Dialog>, Vec<Command>)
         a.focus = KeyField::Name;
         return (Some(Dialog::AddKey(a)), Vec::new());
     }
+    if a.focus == KeyField::Name && a.key.value().trim().is_empty() {
+        // Enter after the name moves on to the key (the list first, when there is one)
+        a.focus = if a.found.as_ref().is_some_and(|f| !f.is_empty()) {
+            KeyField::Files
+        } else {
+            KeyField::Key
+        };
+        return (Some(Dialog::AddKey(a)), Vec::new());
+    }
     let key = match check_public_key(a.key.value()) {
         Ok(k) => k,
         Err(p) => {
