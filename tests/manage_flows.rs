@@ -86,7 +86,7 @@ fn every_write_is_a_write_command() {
 
 #[test]
 fn read_only_refuses_every_write_before_any_request() {
-    let cases: [(Pane, &str, char); 7] = [
+    let cases: [(Pane, &str, char); 9] = [
         (Pane::Keys, "sshk_1", 'a'),
         (Pane::Keys, "sshk_1", 'x'),
         (Pane::Volumes, "vol_free", 'a'),
@@ -94,6 +94,8 @@ fn read_only_refuses_every_write_before_any_request() {
         (Pane::Volumes, "vol_free", 'x'),
         (Pane::Volumes, "vol_free", 'A'),
         (Pane::Volumes, "vol_sp", 'D'),
+        (Pane::Deployments, "dep_fin1", 'A'),
+        (Pane::Deployments, "dep_sp1", 'D'),
     ];
     for (pane, id, c) in cases {
         let mut s = loaded(true);
