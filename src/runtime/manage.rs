@@ -167,15 +167,19 @@ pub fn save_private_file(target: &Path, bytes: &[u8], overwrite: bool) -> Result
     let placed = if overwrite {
         std::fs::rename(&tmp, target)
     } else {
-        // link fails when the target appeared meanwhile: nothing is replaced
-        let r = std::fs::hard_link(&tmp, target);
-        let _ = std::fs::remove_file(&tmp);
-        if let Err(e) = &r
-            && e.kind() == std::io::ErrorKind::AlreadyExists
-        {
-            return Err(SaveError::Exists);
+        // a hard link fails when the target appeared meanwhile: nothing is replaced
+        match std::fs::hard_link(&tmp, target) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&tmp);
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists || target.exists() => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(SaveError::Exists);
+            }
+            // file systems without hard links: the existence check above is the guard
+            Err(_) => std::fs::rename(&tmp, target),
         }
-        r
     };
     placed.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
