@@ -24,7 +24,11 @@ pub fn state_with(offers: usize, deployments: usize) -> AppState {
         Action::OffersLoaded {
             seq,
             page: 1,
-            result: Ok(OffersPage::decode(synth::offers_page(offers)).unwrap()),
+            // As the client does: straight from the bytes of the answer.
+            result: Ok(OffersPage::from_slice(
+                &serde_json::to_vec(&synth::offers_page(offers)).unwrap(),
+            )
+            .unwrap()),
         },
     );
     update(&mut s, Action::DeploymentsLoaded(Ok(fleet(deployments))));

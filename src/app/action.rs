@@ -7,7 +7,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::manage::{ManageCmd, ManageEvent};
 use crate::api::{
-    ApiError, Balance, Deployment, OffersPage, OffersQuery, RateStatus, SshKey, Team, Volume,
+    ApiError, Balance, CanTerminate, DeployRequest, Deployment, KubernetesVersion, OffersPage,
+    OffersQuery, RateStatus, SshKey, Team, Volume,
 };
 use crate::credentials::ApiKey;
 
@@ -36,6 +37,35 @@ pub enum Action {
     BalanceLoaded(ApiResult<Balance>),
     TeamsLoaded(ApiResult<Vec<Team>>),
     KeySaved(Result<PathBuf, String>),
+    // --- deploy → watch → connect → rename → terminate (issue 5) ---
+    /// Answer to [`Command::Deploy`].
+    Deployed(ApiResult<Deployment>),
+    /// Answer to [`Command::FetchKubernetesVersions`].
+    KubernetesVersions(ApiResult<Vec<KubernetesVersion>>),
+    /// Answer to [`Command::ReadLocalPubKeys`]: `(path, content)` of each `~/.ssh/*.pub`.
+    LocalPubKeys(Vec<(String, String)>),
+    /// Answer to [`Command::ProbeSsh`]: whether the SSH port accepted a TCP connection.
+    SshProbed {
+        id: String,
+        ok: bool,
+    },
+    /// The `ssh` started by [`Command::OpenSsh`] exited (exit code), or could not start.
+    SshExited(Result<Option<i32>, String>),
+    /// Answer to [`Command::CheckCanTerminate`].
+    CanTerminateChecked {
+        id: String,
+        result: ApiResult<CanTerminate>,
+    },
+    /// Answer to [`Command::Terminate`].
+    Terminated {
+        id: String,
+        result: ApiResult<()>,
+    },
+    /// Answer to [`Command::RenameDeployment`].
+    Renamed {
+        id: String,
+        result: ApiResult<Deployment>,
+    },
     /// Results of SSH key, volume, Kubernetes and team operations (`app::manage`).
     Manage(Box<ManageEvent>),
 }
@@ -62,6 +92,44 @@ pub enum Command {
     Copy(String),
     Bell,
     Quit,
+    // --- deploy → watch → connect → rename → terminate (issue 5) ---
+    /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
+    /// Sent once per explicit confirm; the executor must NEVER retry it (not idempotent).
+    Deploy {
+        request: Box<DeployRequest>,
+    },
+    /// `client.kubernetes_versions("voltage-park")` → [`Action::KubernetesVersions`]`(result)`.
+    FetchKubernetesVersions,
+    /// Read every `~/.ssh/*.pub` (files only, each at most 16 KiB, sorted by path; unreadable
+    /// ones skipped) → [`Action::LocalPubKeys`]`(vec![(path, content)])`.
+    ReadLocalPubKeys,
+    /// `tokio::time::timeout(3 s, TcpStream::connect((host, port)))` →
+    /// [`Action::SshProbed`]` { id, ok: connected }`. Nothing is sent on the socket.
+    ProbeSsh {
+        id: String,
+        host: String,
+        port: u16,
+    },
+    /// Suspend the dashboard (restore the terminal), run `argv[0]` with `argv[1..]` directly
+    /// (`std::process::Command`, no shell, stdio inherited), wait, resume and redraw →
+    /// [`Action::SshExited`]`(status.code() or the spawn error)`. `argv` is from
+    /// `domain::ssh::ssh_argv`, already checked.
+    OpenSsh {
+        argv: Vec<String>,
+    },
+    /// `client.can_terminate(&id)` → [`Action::CanTerminateChecked`]` { id, result }`.
+    CheckCanTerminate {
+        id: String,
+    },
+    /// `client.terminate_deployment(&id).map(|_| ())` → [`Action::Terminated`]` { id, result }`.
+    Terminate {
+        id: String,
+    },
+    /// `client.rename_deployment(&id, &name)` → [`Action::Renamed`]` { id, result }`.
+    RenameDeployment {
+        id: String,
+        name: String,
+    },
     /// SSH keys, volumes, Kubernetes, teams (`app::manage`, performed by `runtime::manage`).
     Manage(ManageCmd),
 }
@@ -69,6 +137,9 @@ pub enum Command {
 impl Command {
     /// Whether this command would create, change or delete anything on the platform.
     pub fn is_write(&self) -> bool {
-        matches!(self, Command::Manage(m) if m.is_write())
+        matches!(
+            self,
+            Command::Deploy { .. } | Command::Terminate { .. } | Command::RenameDeployment { .. }
+        ) || matches!(self, Command::Manage(m) if m.is_write())
     }
 }

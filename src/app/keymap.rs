@@ -98,6 +98,10 @@ pub enum KeyCmd {
     CycleType,
     CycleDeploymentFilter,
     CopySsh,
+    Deploy,
+    Terminate,
+    Rename,
+    OpenSsh,
     Refresh,
     Help,
     Quit,
@@ -281,6 +285,34 @@ pub const BINDINGS: &[Binding] = &[
         cmd: KeyCmd::CopySsh,
     },
     Binding {
+        keys: &[Char('d')],
+        hint: "deploy",
+        help: "deploy the selected offer (wizard, then a cost summary to confirm)",
+        ctx: Ctx::On(Pane::Offers),
+        cmd: KeyCmd::Deploy,
+    },
+    Binding {
+        keys: &[Char('x')],
+        hint: "terminate",
+        help: "terminate the selected deployment (checks can-terminate, then asks)",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Terminate,
+    },
+    Binding {
+        keys: &[Char('e')],
+        hint: "rename",
+        help: "rename the selected deployment",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Rename,
+    },
+    Binding {
+        keys: &[Char('o')],
+        hint: "ssh",
+        help: "open an SSH session (the dashboard suspends and comes back)",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::OpenSsh,
+    },
+    Binding {
         keys: &[Char('k')],
         hint: "kubeconfig",
         help: "show and save the kubeconfig (Kubernetes add-on deployments)",
@@ -289,14 +321,14 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[Char('A')],
-        hint: "attach vol",
+        hint: "", // the Deployments footer is full: shown by `?`
         help: "attach one of its provider's volumes to the deployment",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Manage(ManageKey::Attach),
     },
     Binding {
         keys: &[Char('D')],
-        hint: "detach vol",
+        hint: "", // the Deployments footer is full: shown by `?`
         help: "detach a volume from the deployment",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Manage(ManageKey::Detach),

@@ -37,14 +37,21 @@ impl Pane {
 }
 
 pub mod action;
+pub mod connect;
+pub mod deploy;
+pub mod deploy_answer;
+pub mod deploy_keys;
 pub mod filter;
+pub mod flows;
 pub mod keymap;
 pub mod manage;
 pub mod modal;
 pub mod offers;
 pub mod state;
+pub mod terminate;
 pub mod text;
 pub mod update;
+pub mod watch;
 
 pub use action::{Action, Command};
 pub use state::AppState;

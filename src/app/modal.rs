@@ -18,6 +18,12 @@ pub enum Modal {
         reason: String,
         error: Option<String>,
     },
+    /// The deploy wizard (`d` on an offer): holds its own copy of the offer.
+    Deploy(Box<super::deploy::DeployWizard>),
+    /// Terminate confirm (`x`): holds the deployment id captured when it opened.
+    Terminate(super::terminate::TerminateDialog),
+    /// Rename (`e`): holds the deployment id captured when it opened.
+    Rename(super::connect::RenameDialog),
     /// SSH key, volume, Kubernetes and team dialogs (`app::manage`).
     Manage(Box<super::manage::Dialog>),
 }

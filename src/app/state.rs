@@ -190,6 +190,8 @@ pub struct AppState {
     pub modal: Option<Modal>,
     pub status: Status,
     pub schedule: Schedule,
+    /// Deploy / watch / terminate state that outlives a dialog.
+    pub flows: super::flows::Flows,
     /// Terminal size, for mouse hit-testing with the same layout the UI draws.
     pub size: (u16, u16),
     pub quit: bool,
@@ -211,6 +213,7 @@ impl AppState {
             modal: None,
             status: Status::default(),
             schedule: Schedule::default(),
+            flows: Default::default(),
             size: (120, 40),
             quit: false,
         }

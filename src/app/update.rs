@@ -73,10 +73,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::DeploymentsLoaded(result) => {
             state.schedule.deployments_in_flight = false;
+            let before = super::watch::before_load(state);
             if let Some(e) = absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
                 cmds.extend(on_error(state, &e));
             }
             reselect_deployment(state);
+            cmds.extend(super::watch::after_load(state, before));
         }
         Action::VolumesLoaded(result) => {
             state.schedule.volumes_in_flight = false;
@@ -125,6 +127,18 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 FlashKind::Warning,
             ),
         },
+        Action::Deployed(result) => cmds.extend(super::deploy::on_deployed(state, result)),
+        Action::KubernetesVersions(r) => super::deploy::on_k8s_versions(state, r),
+        Action::LocalPubKeys(keys) => super::deploy::on_local_pub_keys(state, keys),
+        Action::SshProbed { id, ok } => super::watch::on_ssh_probed(state, &id, ok),
+        Action::SshExited(r) => super::connect::on_ssh_exited(state, r),
+        Action::CanTerminateChecked { id, result } => {
+            super::terminate::on_checked(state, &id, result)
+        }
+        Action::Terminated { id, result } => {
+            cmds.extend(super::terminate::on_terminated(state, &id, result))
+        }
+        Action::Renamed { id, result } => super::connect::on_renamed(state, &id, result),
     }
     cmds
 }
@@ -223,6 +237,8 @@ fn deployments_request(state: &mut AppState) -> Command {
     state.deployments.loading = true;
     Command::FetchDeployments {
         status: match state.deployment_filter {
+            // A new deployment coming up, or an unclear deploy being settled, may have failed.
+            _ if super::watch::wants_full_list(state) => None,
             DeploymentFilter::Active => Some("active"),
             // Inactive and all both fetch everything and filter locally, so the active ones
             // (which cost money) are always known.
@@ -233,7 +249,7 @@ fn deployments_request(state: &mut AppState) -> Command {
 
 /// Refresh deployments as soon as allowed: now, or `MIN_POLL_SECS` after the last request.
 /// Either way the poll timer restarts from that request.
-fn refresh_deployments(state: &mut AppState) -> Vec<Command> {
+pub(crate) fn refresh_deployments(state: &mut AppState) -> Vec<Command> {
     if !state.session.has_key() || state.schedule.deployments_in_flight {
         return Vec::new();
     }
@@ -320,7 +336,7 @@ fn on_error(state: &mut AppState, e: &ApiError) -> Vec<Command> {
     Vec::new()
 }
 
-fn flash(state: &mut AppState, text: String, kind: FlashKind) {
+pub(crate) fn flash(state: &mut AppState, text: String, kind: FlashKind) {
     state.status.flash = Some(Flash {
         text,
         kind,
@@ -405,6 +421,10 @@ fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
             return refresh_deployments(state);
         }
         KeyCmd::CopySsh => return copy_ssh(state),
+        KeyCmd::Deploy => return super::deploy::open(state),
+        KeyCmd::Terminate => return super::terminate::open(state),
+        KeyCmd::Rename => return super::connect::open_rename(state),
+        KeyCmd::OpenSsh => return super::connect::open_ssh(state),
         KeyCmd::Refresh => return refresh(state),
         KeyCmd::Help => state.modal = Some(Modal::Help { scroll: 0 }),
         KeyCmd::Quit => {
@@ -620,6 +640,9 @@ fn on_modal_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
         return Vec::new();
     };
     match modal {
+        Modal::Deploy(_) => return super::deploy::on_key(state, ev),
+        Modal::Terminate(_) => return super::terminate::on_key(state, ev),
+        Modal::Rename(_) => return super::connect::on_rename_key(state, ev),
         Modal::Manage(_) => {}
         Modal::Help { scroll } | Modal::Details { scroll, .. } => match ev.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {

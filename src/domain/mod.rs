@@ -2,5 +2,7 @@
 //! validation. No IO.
 
 pub mod cost;
+pub mod deploy;
+pub mod ssh;
 pub mod ssh_key;
 pub mod volume_rules;

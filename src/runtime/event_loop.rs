@@ -22,13 +22,15 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut events = EventStream::new();
+    // `o` on a deployment: ssh runs here, where the terminal is (issue 5).
+    let mut ssh: Vec<Vec<String>> = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(tokio::signal::unix::SignalKind::terminate());
     let mut sigint = signal(tokio::signal::unix::SignalKind::interrupt());
 
     let mut dirty = true;
-    apply(&mut state, Action::Start(Utc::now()), &exec, &tx);
+    apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
     loop {
         if dirty {
             guard.terminal.draw(|f| ui::draw(f, &state, &theme))?;
@@ -48,10 +50,21 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
             _ = recv(&mut sigterm) => break,
             _ = recv(&mut sigint) => break,
         };
-        apply(&mut state, action, &exec, &tx);
+        apply(&mut state, action, &exec, &tx, &mut ssh);
         // Drain whatever else is queued, then draw once.
         while let Ok(a) = rx.try_recv() {
-            apply(&mut state, a, &exec, &tx);
+            apply(&mut state, a, &exec, &tx, &mut ssh);
+        }
+        if let Some(argv) = ssh.pop() {
+            ssh.clear();
+            // Stop reading the terminal so ssh gets every key; listen again afterwards, with
+            // fresh signal streams so a Ctrl-C meant for ssh does not quit the dashboard.
+            drop(events);
+            let exited = super::ssh::run(&mut guard, &argv).await;
+            events = EventStream::new();
+            sigterm = signal(tokio::signal::unix::SignalKind::terminate());
+            sigint = signal(tokio::signal::unix::SignalKind::interrupt());
+            apply(&mut state, Action::SshExited(exited), &exec, &tx, &mut ssh);
         }
         dirty = true;
         if state.quit {
@@ -90,6 +103,7 @@ fn apply(
     action: Action,
     exec: &Executor,
     tx: &mpsc::UnboundedSender<Action>,
+    ssh: &mut Vec<Vec<String>>,
 ) {
     for cmd in update(state, action) {
         match cmd {
@@ -102,6 +116,7 @@ fn apply(
                 let _ = terminal::bell();
             }
             Command::Quit => {}
+            Command::OpenSsh { argv } => ssh.push(argv),
             other => exec.spawn(other, tx.clone()),
         }
     }

@@ -101,26 +101,15 @@ pub async fn perform(c: &Client, m: ManageCmd) -> Action {
     Action::Manage(Box::new(ev))
 }
 
-/// `*.pub` files in `dir`, sorted by name; unreadable or huge files are skipped.
+/// `*.pub` files in `dir` (the executor's reader, shared with the deploy wizard), trimmed.
 pub fn scan_pub_keys(dir: &Path) -> Vec<LocalPubKey> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<LocalPubKey> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pub"))
-        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() < 16 * 1024))
-        .filter_map(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
-            Some(LocalPubKey {
-                path: p.display().to_string(),
-                text: text.trim().to_string(),
-            })
+    super::executor::read_pub_keys_in(dir)
+        .into_iter()
+        .map(|(path, text)| LocalPubKey {
+            path,
+            text: text.trim().to_string(),
         })
-        .collect();
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    found
+        .collect()
 }
 
 /// `~/x` → `<home>/x`.

@@ -5,6 +5,7 @@ pub mod event_loop;
 pub mod executor;
 pub mod manage;
 pub mod snapshot;
+pub mod ssh;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -91,7 +91,7 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
         Cell::from(widgets::region_label(&d.region)),
         Cell::from(d.instance_type.as_str()),
         Cell::from(Span::styled(
-            status_label(&d.status),
+            crate::app::watch::status_label(state, d, status_label(&d.status)),
             theme.status(&d.status),
         )),
         Cell::from(d.ip_address.as_deref().unwrap_or("–")),

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod chrome;
+pub mod deploy;
 pub mod deployments;
 pub mod keys;
 pub mod layout;
@@ -9,6 +10,7 @@ pub mod manage;
 pub mod offers;
 pub mod overlays;
 pub mod svg;
+pub mod terminate;
 pub mod theme;
 pub mod volume_dialogs;
 pub mod volumes;
@@ -16,6 +18,7 @@ pub mod widgets;
 
 use ratatui::Frame;
 
+use crate::app::modal::Modal;
 use crate::app::{AppState, Pane};
 pub use theme::Theme;
 
@@ -32,7 +35,11 @@ pub fn draw(f: &mut Frame, state: &AppState, theme: &Theme) {
     }
     chrome::status(f, a.status, state, theme);
     chrome::footer(f, a.footer, state, theme);
-    if let Some(modal) = &state.modal {
-        overlays::draw(f, f.area(), modal, theme);
+    match &state.modal {
+        Some(Modal::Deploy(w)) => deploy::draw(f, f.area(), w, state, theme),
+        Some(Modal::Terminate(d)) => terminate::draw(f, f.area(), d, state, theme),
+        Some(Modal::Rename(r)) => terminate::draw_rename(f, f.area(), r, theme),
+        Some(modal) => overlays::draw(f, f.area(), modal, theme),
+        None => {}
     }
 }

@@ -31,6 +31,8 @@ pub fn draw(f: &mut Frame, area: Rect, modal: &Modal, theme: &Theme) {
             error.as_deref(),
             theme,
         ),
+        // Drawn by `ui::deploy` / `ui::terminate`, which need the state (see `ui::draw`).
+        Modal::Deploy(_) | Modal::Terminate(_) | Modal::Rename(_) => {}
     }
 }
 

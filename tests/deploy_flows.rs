@@ -1,0 +1,1125 @@
+//! Deploy → watch → connect → rename → terminate, as reducer flows: Actions in, state and
+//! Commands out. No terminal, no network, no clock.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use crossterm::event::KeyCode;
+use serde_json::json;
+use spheron_tui::api::{CanTerminate, DeploymentStatus, InstanceType, KubernetesVersion, decode};
+use spheron_tui::app::deploy::{Phase, SshSel, Step};
+use spheron_tui::app::modal::Modal;
+use spheron_tui::app::terminate::Check;
+use spheron_tui::app::{Action, AppState, Command, Pane, update};
+
+fn wizard(s: &AppState) -> &spheron_tui::app::deploy::DeployWizard {
+    match &s.modal {
+        Some(Modal::Deploy(w)) => w,
+        other => panic!("expected the deploy wizard, got {other:?}"),
+    }
+}
+
+fn k8s(s: &mut AppState) {
+    let v: Vec<KubernetesVersion> = ["1.34", "1.35"]
+        .iter()
+        .map(|v| decode(json!({ "version": v })).unwrap())
+        .collect();
+    update(s, Action::KubernetesVersions(Ok(v)));
+}
+
+/// Open the wizard on the first offer and accept every default up to the summary.
+fn to_summary(s: &mut AppState) {
+    chr(s, 'd');
+    k8s(s);
+    while wizard(s).step() != Step::Summary {
+        let before = wizard(s).at;
+        enter(s);
+        assert_ne!(wizard(s).at, before, "stuck on {:?}", wizard(s).step());
+    }
+}
+
+fn confirm(s: &mut AppState) -> Vec<Command> {
+    chr(s, 'y')
+}
+
+fn new_deployment(id: &str, status: &str) -> spheron_tui::api::Deployment {
+    deployment(
+        json!({"id": id, "name": "h100-sxm5-x8-voltage-park", "status": status,
+        "offerId": "vp-h100-8", "gpuType": "H100_SXM5", "gpuCount": 8, "provider": "voltage-park",
+        "instanceType": "CLUSTER", "hourlyRate": 19.37, "createdAt": "2026-11-28T12:00:00Z"}),
+    )
+}
+
+fn flash(s: &AppState) -> String {
+    s.status
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wizard
+
+#[test]
+fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
+    let mut s = AppState::new(session(false), t0());
+    update(&mut s, Action::Start(t0()));
+    let seq = s.offers.seq;
+    update(
+        &mut s,
+        Action::OffersLoaded {
+            seq,
+            page: 1,
+            result: Ok(page(vec![vp_cluster()])),
+        },
+    );
+    let cmds = chr(&mut s, 'd');
+    assert!(cmds.iter().any(|c| matches!(c, Command::FetchKeys)));
+    assert!(cmds.iter().any(|c| matches!(c, Command::ReadLocalPubKeys)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchKubernetesVersions))
+    );
+    assert_eq!(deploys(&cmds), 0);
+    let w = wizard(&s);
+    assert_eq!(
+        w.steps,
+        vec![
+            Step::Region,
+            Step::Os,
+            Step::Ssh,
+            Step::Team,
+            Step::Name,
+            Step::CloudInit,
+            Step::Volumes,
+            Step::Kubernetes,
+            Step::Summary
+        ]
+    );
+    // A SPOT spheron-ai offer without cloud-init: no cloud-init step, no add-on step.
+    let mut s = ready(vec![spot_offer()], 50.0);
+    let cmds = chr(&mut s, 'd');
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Command::FetchKubernetesVersions))
+    );
+    assert!(!cmds.iter().any(|c| matches!(c, Command::FetchKeys))); // already loaded
+    assert_eq!(
+        wizard(&s).steps,
+        vec![
+            Step::Region,
+            Step::Os,
+            Step::Ssh,
+            Step::Team,
+            Step::Name,
+            Step::Volumes,
+            Step::Summary
+        ]
+    );
+    // Region list stops at the offer's regions.
+    for _ in 0..5 {
+        chr(&mut s, 'j');
+    }
+    assert_eq!(wizard(&s).region(), "us-east-1");
+}
+
+#[test]
+fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    chr(&mut s, 'd');
+    k8s(&mut s);
+    chr(&mut s, 'j'); // second region
+    enter(&mut s);
+    chr(&mut s, 'j'); // Ubuntu 24.04
+    enter(&mut s);
+    // SSH: saved keys, then the readable local key (the broken file is not offered), then paste.
+    assert_eq!(wizard(&s).ssh, Some(SshSel::Saved("k1".into())));
+    chr(&mut s, 'j');
+    chr(&mut s, 'j');
+    assert_eq!(
+        wizard(&s).ssh,
+        Some(SshSel::Local("/home/me/.ssh/id_ed25519.pub".into()))
+    );
+    enter(&mut s);
+    assert_eq!(wizard(&s).team.as_deref(), Some("t1")); // the current team
+    enter(&mut s);
+    key(&mut s, KeyCode::Char('u'));
+    update(
+        &mut s,
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('u'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    type_text(&mut s, "trainer");
+    enter(&mut s);
+    // Cloud-init: packages, a command, a file; Tab moves between fields.
+    type_text(&mut s, "htop, nvtop");
+    enter(&mut s);
+    key(&mut s, KeyCode::Tab);
+    type_text(&mut s, "nvidia-smi > /root/gpus.txt");
+    enter(&mut s);
+    key(&mut s, KeyCode::Tab);
+    type_text(&mut s, "/etc/motd=hello\\nworld");
+    enter(&mut s);
+    enter(&mut s); // empty: next step
+    assert_eq!(wizard(&s).step(), Step::Volumes);
+    // Region 2 is dallas: only the dallas voltage-park volume is offered.
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(wizard(&s).volumes, vec!["v3".to_string()]);
+    enter(&mut s);
+    chr(&mut s, 'j');
+    chr(&mut s, 'j'); // Kubernetes 1.35
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    // Focus starts on Back: Enter goes back, nothing is sent.
+    assert_eq!(deploys(&enter(&mut s)), 0);
+    assert_eq!(wizard(&s).step(), Step::Kubernetes);
+    enter(&mut s);
+    key(&mut s, KeyCode::Tab);
+    let cmds = enter(&mut s);
+    assert_eq!(deploys(&cmds), 1);
+    let Some(Command::Deploy { request: r }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert!(Command::Deploy { request: r.clone() }.is_write());
+    assert_eq!(r.provider, "voltage-park");
+    assert_eq!(r.offer_id, "vp-h100-8");
+    assert_eq!(r.gpu_type, "H100_SXM5");
+    assert_eq!(r.gpu_count, 8);
+    assert_eq!(r.region, "a7f3:dallas-usa-2");
+    assert_eq!(r.operating_system, "Ubuntu 24.04");
+    assert_eq!(r.instance_type, InstanceType::Cluster);
+    assert_eq!(r.ssh_public_key.as_deref(), Some(PUB));
+    assert_eq!(r.ssh_key_id, None);
+    assert_eq!(r.team_id.as_deref(), Some("t1"));
+    assert_eq!(r.name.as_deref(), Some("trainer"));
+    let ci = r.cloud_init.as_ref().unwrap();
+    assert_eq!(ci.packages, vec!["htop", "nvtop"]);
+    assert_eq!(ci.runcmd, vec!["nvidia-smi > /root/gpus.txt"]);
+    assert_eq!(ci.write_files[0].path, "/etc/motd");
+    assert_eq!(ci.write_files[0].content, "hello\nworld");
+    assert_eq!(r.volume_ids, vec!["v3"]);
+    assert_eq!(r.kubernetes_addon.as_ref().unwrap().version, "1.35");
+    assert_eq!(wizard(&s).phase, Phase::Sending);
+
+    // The answer: shown at once as deploying, selected, watched, on the Deployments pane.
+    let later = t0() + Duration::seconds(12);
+    update(&mut s, Action::Tick(later));
+    let cmds = update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
+    );
+    assert!(s.modal.is_none());
+    assert_eq!(s.pane, Pane::Deployments);
+    assert_eq!(s.selected_deployment().unwrap().id, "dep-new");
+    assert_eq!(
+        s.selected_deployment().unwrap().status,
+        DeploymentStatus::Deploying
+    );
+    assert!(s.flows.watch.contains_key("dep-new"));
+    assert!(flash(&s).contains("Deploying"));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { .. }))
+    );
+    assert_eq!(deploys(&cmds), 0);
+}
+
+#[test]
+fn a_400_shows_the_field_and_keeps_everything_typed() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    chr(&mut s, 'd');
+    k8s(&mut s);
+    for _ in 0..4 {
+        enter(&mut s);
+    }
+    type_text(&mut s, "-v2");
+    while wizard(&s).step() != Step::Summary {
+        enter(&mut s);
+    }
+    assert_eq!(deploys(&confirm(&mut s)), 1);
+    let cmds = update(
+        &mut s,
+        Action::Deployed(Err(err::validation(
+            Some("operatingSystem"),
+            "Unsupported operating system",
+        ))),
+    );
+    assert!(cmds.is_empty());
+    let w = wizard(&s);
+    assert_eq!(w.phase, Phase::Editing);
+    assert_eq!(w.step(), Step::Os);
+    assert_eq!(w.error_step, Some(Step::Os));
+    assert!(
+        w.error
+            .as_ref()
+            .unwrap()
+            .contains("Unsupported operating system")
+    );
+    assert_eq!(w.name.value(), "h100-sxm5-x8-voltage-park-v2");
+    assert!(!s.flows.deploy.in_flight);
+    // Fixing it and confirming again sends again (a new, explicit confirm).
+    while wizard(&s).step() != Step::Summary {
+        enter(&mut s);
+    }
+    assert!(wizard(&s).error.is_none());
+    assert_eq!(deploys(&confirm(&mut s)), 1);
+}
+
+#[test]
+fn definite_refusals_keep_the_wizard_and_send_nothing_more() {
+    for e in [
+        err::unauthorized(),
+        err::forbidden(),
+        err::not_found(),
+        err::read_only(),
+        err::http(409),
+        err::invalid_input(),
+        err::validation(None, "Team ID is required"),
+    ] {
+        let mut s = ready(vec![vp_cluster()], 120.0);
+        to_summary(&mut s);
+        assert_eq!(deploys(&confirm(&mut s)), 1);
+        let cmds = update(&mut s, Action::Deployed(Err(e.clone())));
+        assert!(cmds.is_empty(), "{e:?}: {cmds:?}");
+        let w = wizard(&s);
+        assert_eq!(w.phase, Phase::Editing, "{e:?}");
+        assert_eq!(w.step(), Step::Summary);
+        assert!(
+            w.error.as_ref().unwrap().contains("nothing was created"),
+            "{e:?}"
+        );
+        assert!(s.flows.deploy.check.is_none());
+        assert!(!matches!(s.modal, Some(Modal::KeyPrompt { .. })));
+    }
+}
+
+#[test]
+fn a_429_on_deploy_holds_the_button_until_retry_after() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(&mut s, Action::Deployed(Err(err::rate_limited(90))));
+    assert!(wizard(&s).error.as_ref().unwrap().contains("Wait 90s"));
+    update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
+    let cmds = confirm(&mut s);
+    assert_eq!(deploys(&cmds), 0);
+    assert!(flash(&s).contains("rate-limited"));
+    update(&mut s, Action::Tick(t0() + Duration::seconds(91)));
+    assert_eq!(deploys(&confirm(&mut s)), 1);
+}
+
+#[test]
+fn unclear_failures_read_the_list_and_find_the_created_deployment() {
+    for e in [
+        err::server(),
+        err::network(),
+        err::timeout(),
+        err::decode(),
+        err::redirect(),
+    ] {
+        let mut s = ready(vec![vp_cluster()], 120.0);
+        update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
+        update(
+            &mut s,
+            Action::DeploymentsLoaded(Ok(vec![running("old", "old")])),
+        );
+        to_summary(&mut s);
+        assert_eq!(deploys(&confirm(&mut s)), 1);
+        update(&mut s, Action::Tick(t0() + Duration::seconds(45)));
+        let cmds = update(&mut s, Action::Deployed(Err(e.clone())));
+        assert_eq!(deploys(&cmds), 0, "{e:?}");
+        // The list is read in full (a deployment that failed at once must be seen too).
+        assert!(
+            matches!(&cmds[..], [Command::FetchDeployments { status: None }]),
+            "{e:?}: {cmds:?}"
+        );
+        assert_eq!(wizard(&s).phase, Phase::Checking);
+        // Keys cannot resend while checking.
+        for k in ['y', 'y', '\n'] {
+            assert_eq!(deploys(&chr(&mut s, k)), 0);
+        }
+        let cmds = update(
+            &mut s,
+            Action::DeploymentsLoaded(Ok(vec![
+                running("old", "old"),
+                new_deployment("dep-x", "deploying"),
+            ])),
+        );
+        assert_eq!(deploys(&cmds), 0);
+        assert!(s.modal.is_none(), "{e:?}");
+        assert_eq!(s.selected_deployment().unwrap().id, "dep-x");
+        assert!(flash(&s).contains("NOT retrying"), "{}", flash(&s));
+        assert!(s.flows.watch.contains_key("dep-x"));
+    }
+}
+
+#[test]
+fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    update(&mut s, Action::Tick(t0() + Duration::seconds(30))); // a poll goes out…
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![]))); // …and comes back
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(&mut s, Action::Tick(t0() + Duration::seconds(45)));
+    let cmds = update(&mut s, Action::Deployed(Err(err::timeout())));
+    assert!(matches!(
+        &cmds[..],
+        [Command::FetchDeployments { status: None }]
+    ));
+    // An old deployment of the same offer is not "the new one".
+    let mut old = new_deployment("dep-old", "terminated");
+    old.created_at = Some(t0() - Duration::days(2));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![old])));
+    let w = wizard(&s);
+    assert!(matches!(&w.phase, Phase::NotCreated { error } if error.contains("was not created")));
+    assert!(!w.confirm_focus, "focus starts on Cancel");
+    // Enter on Cancel goes back to the summary: nothing sent.
+    assert_eq!(deploys(&enter(&mut s)), 0);
+    assert_eq!(wizard(&s).phase, Phase::Editing);
+    // The summary's own confirm is a new, explicit confirm: exactly one POST.
+    let cmds = confirm(&mut s);
+    assert_eq!(deploys(&cmds), 1);
+    update(&mut s, Action::Deployed(Err(err::server())));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    assert!(matches!(wizard(&s).phase, Phase::NotCreated { .. }));
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(deploys(&enter(&mut s)), 1);
+}
+
+#[test]
+fn a_list_already_in_flight_when_the_post_failed_is_not_trusted_to_say_no() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    // A poll goes out while the POST is on the wire.
+    let c = update(&mut s, Action::Tick(t0() + Duration::seconds(25)));
+    assert!(
+        c.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { .. }))
+    );
+    let cmds = update(&mut s, Action::Deployed(Err(err::network())));
+    assert!(cmds.is_empty(), "one list request at a time: {cmds:?}");
+    // That answer does not show it: not enough to say "not created"; read again.
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    assert_eq!(wizard(&s).phase, Phase::Checking);
+    let cmds = if cmds.is_empty() {
+        update(&mut s, Action::Tick(t0() + Duration::seconds(35)))
+    } else {
+        cmds
+    };
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { status: None }))
+    );
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    assert!(matches!(wizard(&s).phase, Phase::NotCreated { .. }));
+}
+
+#[test]
+fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(&mut s, Action::Deployed(Err(err::server())));
+    update(&mut s, Action::DeploymentsLoaded(Err(err::server())));
+    assert!(matches!(&wizard(&s).phase, Phase::Unknown { error } if error.contains("not known")));
+    assert_eq!(deploys(&confirm(&mut s)), 0);
+    assert_eq!(deploys(&enter(&mut s)), 0);
+    update(&mut s, Action::Tick(t0() + Duration::seconds(45)));
+    let cmds = chr(&mut s, 'r');
+    assert!(matches!(
+        &cmds[..],
+        [Command::FetchDeployments { status: None }]
+    ));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-y", "failed")])),
+    );
+    assert!(s.modal.is_none());
+    assert_eq!(s.deployments.selected_id.as_deref(), Some("dep-y"));
+}
+
+#[test]
+fn zero_balance_maintenance_and_an_exhausted_deploy_budget_have_no_deploy_button() {
+    let mut s = ready(vec![vp_cluster()], 0.0);
+    to_summary(&mut s);
+    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    assert!(sum.blocked.as_ref().unwrap().contains("add credit"));
+    assert_eq!(deploys(&confirm(&mut s)), 0);
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(deploys(&enter(&mut s)), 0);
+    assert!(wizard(&s).error.as_ref().unwrap().contains("balance"));
+
+    let mut s = ready(vec![maintenance_offer()], 50.0);
+    to_summary(&mut s);
+    assert_eq!(deploys(&confirm(&mut s)), 0);
+    assert!(flash(&s).contains("maintenance"));
+
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    s.status.rate.deploy_remaining = Some(0);
+    s.status.rate.deploy_limit = Some(10);
+    to_summary(&mut s);
+    assert_eq!(deploys(&confirm(&mut s)), 0);
+    assert!(flash(&s).contains("0 of 10"));
+    s.status.rate.deploy_remaining = Some(3);
+    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    assert_eq!(sum.deploys_left, Some((3, 10)));
+    assert_eq!(deploys(&confirm(&mut s)), 1);
+}
+
+#[test]
+fn the_summary_adds_instance_volumes_and_addon_for_the_whole_configuration() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    chr(&mut s, 'd');
+    k8s(&mut s);
+    for _ in 0..6 {
+        enter(&mut s);
+    }
+    assert_eq!(wizard(&s).step(), Step::Volumes);
+    key(&mut s, KeyCode::Char(' ')); // datasets: 500 GB × 0.0001
+    chr(&mut s, 'j');
+    key(&mut s, KeyCode::Char(' ')); // a second one: voltage-park allows one
+    assert_eq!(wizard(&s).volumes, vec!["v1".to_string()]);
+    assert!(
+        wizard(&s)
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("allows 1 volume")
+    );
+    enter(&mut s);
+    chr(&mut s, 'j'); // Kubernetes 1.34
+    enter(&mut s);
+    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let e = sum.estimate;
+    assert!(
+        (e.instance - 19.37).abs() < 1e-9,
+        "discounted, whole configuration"
+    );
+    assert!((e.volumes - 0.05).abs() < 1e-9);
+    assert!((e.addon - 0.8).abs() < 1e-9);
+    assert!((e.for_hours(24.0) - 24.0 * (19.37 + 0.05 + 0.8)).abs() < 1e-9);
+    assert_eq!(sum.balance, Some(120.0));
+    // Volumes already bill (they are in the burn rate); the deploy adds instance + add-on.
+    let burn_volumes = 0.05 + 0.1 + 0.01 + 0.01;
+    assert!((sum.spend_after - (burn_volumes + 19.37 + 0.8)).abs() < 1e-9);
+    assert!(sum.blocked.is_none());
+}
+
+#[test]
+fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
+    let mut s = ready_with(vec![vp_cluster()], 120.0, true);
+    to_summary(&mut s);
+    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    assert!(sum.blocked.as_ref().unwrap().contains("Read-only"));
+    assert_eq!(deploys(&confirm(&mut s)), 0);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    s.modal = None;
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+    );
+    chr(&mut s, '2');
+    let cmds = chr(&mut s, 'x');
+    assert!(cmds.is_empty());
+    assert!(s.modal.is_none());
+    assert!(flash(&s).contains("Read-only"));
+    let cmds = chr(&mut s, 'e');
+    assert!(cmds.is_empty());
+    assert!(s.modal.is_none());
+    assert!(flash(&s).contains("rename"));
+    // ssh only reads: allowed.
+    assert!(matches!(&chr(&mut s, 'o')[..], [Command::OpenSsh { .. }]));
+    for c in [
+        Command::Terminate { id: "d1".into() },
+        Command::RenameDeployment {
+            id: "d1".into(),
+            name: "x".into(),
+        },
+    ] {
+        assert!(c.is_write());
+    }
+    for c in [
+        Command::CheckCanTerminate { id: "d1".into() },
+        Command::FetchKubernetesVersions,
+        Command::ReadLocalPubKeys,
+        Command::OpenSsh { argv: vec![] },
+        Command::ProbeSsh {
+            id: "d1".into(),
+            host: "h".into(),
+            port: 22,
+        },
+    ] {
+        assert!(!c.is_write());
+    }
+}
+
+#[test]
+fn no_key_sequence_after_one_confirm_sends_a_second_deploy() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let keys = [
+        KeyCode::Char('y'),
+        KeyCode::Char('n'),
+        KeyCode::Char('d'),
+        KeyCode::Char('r'),
+        KeyCode::Char('1'),
+        KeyCode::Char('2'),
+        KeyCode::Char(' '),
+        KeyCode::Char('j'),
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Up,
+        KeyCode::Down,
+    ];
+    for seed in 0..200u64 {
+        let mut s = ready(vec![vp_cluster(), spot_offer()], 120.0);
+        to_summary(&mut s);
+        let mut total = deploys(&confirm(&mut s));
+        assert_eq!(total, 1);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        for step in 0..120 {
+            let code = keys[rng.usize(..keys.len())];
+            let cmds = update(&mut s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+            total += deploys(&cmds);
+            assert_eq!(total, 1, "seed {seed}, step {step}: {code:?}");
+            if step % 17 == 0 {
+                let t = t0() + Duration::seconds(step as i64);
+                total += deploys(&update(&mut s, Action::Tick(t)));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watch
+
+#[test]
+fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
+    );
+    // Elapsed time is live from the moment it appears.
+    assert_eq!(
+        s.selected_deployment()
+            .unwrap()
+            .uptime_secs(t0() + Duration::seconds(42)),
+        Some(42)
+    );
+    let mut up = new_deployment("dep-new", "running");
+    up.ip_address = Some("203.0.113.7".into());
+    up.user = Some("ubuntu".into());
+    up.ssh_port = Some(2222);
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up.clone()])));
+    assert!(cmds.iter().any(|c| matches!(c, Command::Bell)));
+    assert!(cmds.iter().any(|c| matches!(c,
+        Command::ProbeSsh { id, host, port: 2222 } if id == "dep-new" && host == "203.0.113.7")));
+    assert!(
+        flash(&s).contains("ssh -p 2222 ubuntu@203.0.113.7"),
+        "{}",
+        flash(&s)
+    );
+    assert!(flash(&s).contains("203.0.113.7"));
+    let d = s.deployments.items[0].clone();
+    assert_eq!(
+        spheron_tui::app::watch::status_label(&s, &d, "running"),
+        "running"
+    );
+    // Port closed: probed again on the next poll, and no second bell.
+    update(
+        &mut s,
+        Action::SshProbed {
+            id: "dep-new".into(),
+            ok: false,
+        },
+    );
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up.clone()])));
+    assert!(!cmds.iter().any(|c| matches!(c, Command::Bell)));
+    assert!(cmds.iter().any(|c| matches!(c, Command::ProbeSsh { .. })));
+    update(
+        &mut s,
+        Action::SshProbed {
+            id: "dep-new".into(),
+            ok: true,
+        },
+    );
+    assert!(flash(&s).contains("ssh ready"));
+    assert_eq!(
+        spheron_tui::app::watch::status_label(&s, &d, "running"),
+        "ssh ready"
+    );
+    // Ready: no more probes.
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));
+    assert!(!cmds.iter().any(|c| matches!(c, Command::ProbeSsh { .. })));
+}
+
+#[test]
+fn the_first_load_announces_nothing() {
+    let mut s = AppState::new(session(false), t0());
+    update(&mut s, Action::Start(t0()));
+    let cmds = update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+    );
+    assert!(cmds.is_empty());
+    assert!(s.status.flash.is_none());
+}
+
+#[test]
+fn failure_reason_and_spot_reclaim_are_announced() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    let mut a = new_deployment("a", "deploying");
+    a.name = "alpha".into();
+    let mut spot = running("b", "spotty");
+    spot.instance_type = InstanceType::Spot;
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![a.clone(), spot.clone()])),
+    );
+    let mut failed = a.clone();
+    failed.status = DeploymentStatus::Failed;
+    failed.failure_reason = Some("no capacity in culpeper-usa-1".into());
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![failed, spot.clone()])),
+    );
+    assert!(flash(&s).contains("alpha failed: no capacity in culpeper-usa-1"));
+    let mut gone = spot.clone();
+    gone.status = DeploymentStatus::TerminatedProvider;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![gone])));
+    let f = flash(&s);
+    assert!(f.contains("SPOT instance spotty was reclaimed"), "{f}");
+    assert!(f.contains("DEDICATED"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connect and rename
+
+#[test]
+fn o_runs_ssh_directly_with_a_checked_argv() {
+    let mut s = ready(vec![], 10.0);
+    chr(&mut s, '2');
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+    );
+    let cmds = chr(&mut s, 'o');
+    match &cmds[..] {
+        [Command::OpenSsh { argv }] => assert_eq!(argv, &["ssh", "-p", "2222", "ubuntu@10.0.0.5"]),
+        other => panic!("{other:?}"),
+    }
+    let mut evil = running("d1", "alpha");
+    evil.user = Some("-oProxyCommand=touch /tmp/x".into());
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![evil])));
+    assert!(chr(&mut s, 'o').is_empty());
+    assert!(flash(&s).contains("refusing"));
+    let mut deploying = running("d1", "alpha");
+    deploying.status = DeploymentStatus::Deploying;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![deploying])));
+    assert!(chr(&mut s, 'o').is_empty());
+    assert!(flash(&s).contains("once it is running"));
+    update(&mut s, Action::SshExited(Ok(Some(255))));
+    assert!(flash(&s).contains("could not connect"));
+}
+
+#[test]
+fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
+    let mut s = ready(vec![], 10.0);
+    chr(&mut s, '2');
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha"), running("d2", "beta")])),
+    );
+    chr(&mut s, 'j');
+    assert!(chr(&mut s, 'e').is_empty());
+    match &s.modal {
+        Some(Modal::Rename(r)) => {
+            assert_eq!(r.id, "d2");
+            assert_eq!(r.input.value(), "beta");
+        }
+        other => panic!("{other:?}"),
+    }
+    type_text(&mut s, "-2");
+    // The list moves under the dialog: the id it holds does not.
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d2", "beta"), running("d1", "alpha")])),
+    );
+    let cmds = enter(&mut s);
+    assert!(matches!(&cmds[..],
+        [Command::RenameDeployment { id, name }] if id == "d2" && name == "beta-2"));
+    assert!(
+        enter(&mut s).is_empty(),
+        "no second PATCH while one is on the wire"
+    );
+    update(
+        &mut s,
+        Action::Renamed {
+            id: "d2".into(),
+            result: Err(err::validation(Some("name"), "Name already in use")),
+        },
+    );
+    match &s.modal {
+        Some(Modal::Rename(r)) => {
+            assert!(r.error.as_ref().unwrap().contains("Name already in use"));
+            assert_eq!(r.input.value(), "beta-2");
+        }
+        other => panic!("{other:?}"),
+    }
+    let cmds = enter(&mut s);
+    assert_eq!(cmds.len(), 1);
+    let mut renamed = running("d2", "beta-2");
+    renamed.raw = json!({});
+    update(
+        &mut s,
+        Action::Renamed {
+            id: "d2".into(),
+            result: Ok(renamed),
+        },
+    );
+    assert!(s.modal.is_none());
+    assert!(
+        s.deployments
+            .items
+            .iter()
+            .any(|d| d.id == "d2" && d.name == "beta-2")
+    );
+    // Esc cancels without a request.
+    chr(&mut s, 'e');
+    assert!(key(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.modal.is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminate
+
+fn can(can: bool, remaining: f64) -> CanTerminate {
+    decode(
+        json!({"canTerminate": can, "minimumRuntime": 20, "timeRemaining": remaining,
+                  "reason": if can { "" } else { "Minimum runtime not reached" }}),
+    )
+    .unwrap()
+}
+
+fn terminate_state() -> AppState {
+    let mut s = ready(vec![], 10.0);
+    chr(&mut s, '2');
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha"), running("d2", "beta")])),
+    );
+    chr(&mut s, 'j');
+    s
+}
+
+fn dialog(s: &AppState) -> &spheron_tui::app::terminate::TerminateDialog {
+    match &s.modal {
+        Some(Modal::Terminate(d)) => d,
+        other => panic!("expected the terminate dialog, got {other:?}"),
+    }
+}
+
+fn terminates(cmds: &[Command]) -> usize {
+    cmds.iter()
+        .filter(|c| matches!(c, Command::Terminate { .. }))
+        .count()
+}
+
+#[test]
+fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
+    let mut s = terminate_state();
+    let cmds = chr(&mut s, 'x');
+    assert!(matches!(&cmds[..], [Command::CheckCanTerminate { id }] if id == "d2"));
+    assert_eq!(dialog(&s).check, Check::Pending);
+    // No confirm before the check answers.
+    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
+    key(&mut s, KeyCode::Tab);
+    assert!(!dialog(&s).confirm_focus);
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    assert!(!dialog(&s).confirm_focus, "focus starts on Cancel");
+    // Enter on Cancel closes, nothing sent.
+    assert_eq!(terminates(&enter(&mut s)), 0);
+    assert!(s.modal.is_none());
+    // Again: n cancels; Esc cancels.
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    assert_eq!(terminates(&chr(&mut s, 'n')), 0);
+    assert!(s.modal.is_none());
+    // Tab to Terminate, Enter: one DELETE for the captured id.
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    key(&mut s, KeyCode::Right);
+    assert!(dialog(&s).confirm_focus);
+    let cmds = enter(&mut s);
+    assert!(matches!(&cmds[..], [Command::Terminate { id }] if id == "d2"));
+    assert_eq!(terminates(&chr(&mut s, 'y')), 0, "one DELETE");
+    assert_eq!(terminates(&enter(&mut s)), 0);
+    update(&mut s, Action::Tick(t0() + Duration::seconds(12)));
+    let cmds = update(
+        &mut s,
+        Action::Terminated {
+            id: "d2".into(),
+            result: Ok(()),
+        },
+    );
+    assert!(s.modal.is_none());
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { .. }))
+    );
+    let d2 = s.deployments.items.iter().find(|d| d.id == "d2").unwrap();
+    assert_eq!(d2.status, DeploymentStatus::Terminated);
+    assert!(flash(&s).contains("volumes were detached and kept"));
+}
+
+#[test]
+fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
+    let mut s = terminate_state();
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(false, 12.0)),
+        },
+    );
+    assert!(matches!(&dialog(&s).check, Check::Blocked(c) if c.time_remaining == Some(12.0)));
+    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(terminates(&enter(&mut s)), 0);
+    assert!(s.modal.is_none());
+}
+
+#[test]
+fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
+    let mut s = terminate_state();
+    chr(&mut s, 'x');
+    // A refresh reorders the rows; an answer about another id is ignored.
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            running("d9", "new"),
+            running("d2", "beta"),
+            running("d1", "alpha"),
+        ])),
+    );
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d1".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    assert_eq!(dialog(&s).check, Check::Pending);
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    let cmds = chr(&mut s, 'y');
+    assert!(matches!(&cmds[..], [Command::Terminate { id }] if id == "d2"));
+}
+
+#[test]
+fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confirm() {
+    let mut s = terminate_state();
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    chr(&mut s, 'y');
+    update(
+        &mut s,
+        Action::Terminated {
+            id: "d2".into(),
+            result: Err(err::server()),
+        },
+    );
+    let d = dialog(&s);
+    assert!(!d.sending);
+    assert!(!d.confirm_focus);
+    assert!(d.error.as_ref().unwrap().contains("nothing was terminated"));
+    assert_eq!(terminates(&chr(&mut s, 'y')), 1);
+    update(
+        &mut s,
+        Action::Terminated {
+            id: "d2".into(),
+            result: Err(err::validation_body(
+                "Minimum runtime not reached",
+                json!({"error": "Minimum runtime not reached", "canTerminate": false,
+                       "timeRemaining": 7, "minimumRuntime": 20}),
+            )),
+        },
+    );
+    assert!(matches!(&dialog(&s).check, Check::Blocked(c) if c.time_remaining == Some(7.0)));
+    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
+    // A failed check offers no confirm; r asks again.
+    let mut s = terminate_state();
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Err(err::network()),
+        },
+    );
+    assert!(matches!(dialog(&s).check, Check::Failed(_)));
+    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
+    assert!(matches!(&chr(&mut s, 'r')[..], [Command::CheckCanTerminate { id }] if id == "d2"));
+}
+
+#[test]
+fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(&mut s, Action::Tick(t0() + Duration::seconds(12)));
+    let cmds = update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
+    );
+    assert!(
+        matches!(&cmds[..], [Command::FetchDeployments { status: None }]),
+        "{cmds:?}"
+    );
+    let mut failed = new_deployment("dep-new", "failed");
+    failed.failure_reason = Some("provider out of capacity".into());
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
+    assert!(flash(&s).contains("failed: provider out of capacity"));
+    assert!(s.flows.watch.is_empty());
+    // Nothing left coming up: back to the active-only poll.
+    let cmds = update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        Command::FetchDeployments {
+            status: Some("active")
+        }
+    )));
+}
+
+#[test]
+fn a_spot_instance_that_leaves_the_active_list_is_announced() {
+    let mut s = ready(vec![], 10.0);
+    let mut spot = running("s1", "cheap-spot");
+    spot.instance_type = InstanceType::Spot;
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![spot, running("d1", "alpha")])),
+    );
+    assert!(s.status.flash.is_none());
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+    );
+    assert!(flash(&s).contains("SPOT instance cheap-spot is no longer active"));
+    // A DEDICATED one this session did not create leaves quietly.
+    s.status.flash = None;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    assert!(s.status.flash.is_none());
+}
+
+#[test]
+fn changing_the_region_drops_volumes_that_no_longer_fit() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    chr(&mut s, 'd');
+    for _ in 0..6 {
+        enter(&mut s);
+    }
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(wizard(&s).volumes, vec!["v1".to_string()]);
+    while wizard(&s).step() != Step::Region {
+        key(&mut s, KeyCode::Esc);
+    }
+    chr(&mut s, 'j'); // dallas
+    enter(&mut s);
+    assert!(wizard(&s).volumes.is_empty());
+}
+
+#[test]
+fn a_deployment_listed_between_the_post_and_its_failed_answer_is_still_found() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    // The POST is slow; a poll meanwhile already lists the new deployment.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(25)));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
+    );
+    update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
+    let cmds = update(&mut s, Action::Deployed(Err(err::timeout())));
+    assert_eq!(deploys(&cmds), 0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
+    );
+    assert!(s.modal.is_none(), "found, not offered for retry");
+    assert!(flash(&s).contains("NOT retrying"));
+}
+
+#[test]
+fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-lag", "deploying"))),
+    );
+    // The first list after the POST does not have it yet.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(20)));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    assert!(s.flows.watch.contains_key("dep-lag"));
+    // It shows up and runs: announced with the bell, as if it had been there all along.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
+    let cmds = update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("dep-lag", "lagging")])),
+    );
+    assert!(cmds.iter().any(|c| matches!(c, Command::Bell)));
+    // Gone from a full list well after the grace period: no longer watched.
+    update(&mut s, Action::Tick(t0() + Duration::seconds(400)));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    let mut ended = running("dep-lag", "lagging");
+    ended.status = DeploymentStatus::Terminated;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
+    assert!(s.flows.watch.is_empty());
+}
