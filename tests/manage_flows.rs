@@ -1067,3 +1067,34 @@ fn enter_after_the_key_name_moves_on_without_sending() {
     };
     assert_eq!((a.focus, a.error.as_deref()), (KeyField::Key, None));
 }
+
+#[test]
+fn the_deploy_wizard_deploys_to_the_chosen_team() {
+    let mut s = loaded(false);
+    select(&mut s, Pane::Account, "team_zero");
+    chr(&mut s, 'u');
+    let offers = spheron_tui::api::OffersPage::decode(serde_json::json!({
+        "data": [{"gpuType": "H100", "displayName": "H100", "offers": [
+            {"provider": "spheron-ai", "offerId": "o1", "gpuCount": 1, "price": 2.0,
+             "instanceType": "DEDICATED", "gpu_memory": 80, "clusters": ["us-east-1"],
+             "os_options": ["ubuntu-22.04"], "available": true, "gpuType": "H100"}]}],
+        "total": 1, "page": 1, "limit": 50, "totalPages": 1
+    }))
+    .unwrap();
+    let seq = s.offers.seq;
+    spheron_tui::app::update(
+        &mut s,
+        spheron_tui::app::Action::OffersLoaded {
+            seq,
+            page: 1,
+            result: Ok(offers),
+        },
+    );
+    s.pane = Pane::Offers;
+    chr(&mut s, 'd');
+    let Some(spheron_tui::app::modal::Modal::Deploy(w)) = &s.modal else {
+        panic!("{:?}", s.modal)
+    };
+    assert_eq!(w.team.as_deref(), Some("team_zero"));
+    assert!(s.zero_balance_warning().unwrap().contains("cannot deploy"));
+}
