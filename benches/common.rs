@@ -1,5 +1,8 @@
 //! Shared set-up for the benchmarks: an app state loaded with synthetic data.
 
+// Each bench binary uses a part of this module.
+#![allow(dead_code)]
+
 use chrono::{TimeZone, Utc};
 use spheron_tui::api::{Deployment, OffersPage, decode_list};
 use spheron_tui::app::state::Session;
