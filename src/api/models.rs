@@ -392,17 +392,12 @@ pub struct GpuGroup {
 }
 
 impl GpuGroup {
-    /// Decode a group from its raw text: the group's own fields as a `Value`, each offer
-    /// typed from its slice of the text.
-    fn from_raw(raw: &RawValue) -> Result<Self, serde_json::Error> {
-        let mut fields: std::collections::BTreeMap<String, &RawValue> =
-            serde_json::from_str(raw.get())?;
-        let offers: Vec<&RawValue> = match fields.remove("offers") {
-            Some(o) => serde_json::from_str(o.get()).unwrap_or_default(),
-            None => Vec::new(),
-        };
+    /// Decode a group from its parts: the group's own fields as a `Value`, each offer typed
+    /// from its slice of the text (which it keeps as its raw JSON).
+    fn from_parts(parts: GroupParts) -> Result<Self, serde_json::Error> {
         let v = Value::Object(
-            fields
+            parts
+                .fields
                 .into_iter()
                 .map(|(k, r)| (k, serde_json::from_str(r.get()).unwrap_or(Value::Null)))
                 .collect(),
@@ -410,7 +405,8 @@ impl GpuGroup {
         let mut group = GpuGroup::deserialize(&v)?;
         group.raw = v;
         let display = group.display().to_string();
-        group.offers = offers
+        group.offers = parts
+            .offers
             .into_iter()
             .filter_map(|r| {
                 let mut o: Offer = serde_json::from_str(r.get()).ok()?;
@@ -458,6 +454,45 @@ impl GpuGroup {
     }
 }
 
+/// A group as found in the answer's text, split in ONE pass: its own fields as raw slices, and
+/// its offers as raw slices (so no offer is scanned more than twice: here, and when typed).
+struct GroupParts<'a> {
+    fields: Vec<(String, &'a RawValue)>,
+    offers: Vec<&'a RawValue>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for GroupParts<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = GroupParts<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GPU group object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut parts = GroupParts {
+                    fields: Vec::new(),
+                    offers: Vec::new(),
+                };
+                while let Some(key) = m.next_key::<String>()? {
+                    if key == "offers" {
+                        // Anything but a list fails the fast path; the tolerant path then
+                        // reads the answer (a non-list `offers` counts as none there).
+                        parts.offers = m.next_value()?;
+                    } else {
+                        parts.fields.push((key, m.next_value()?));
+                    }
+                }
+                Ok(parts)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 /// One page of `GET /api/gpu-offers`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OffersPage {
@@ -477,7 +512,7 @@ impl OffersPage {
         #[serde(rename_all = "camelCase")]
         struct Page<'a> {
             #[serde(borrow)]
-            data: Vec<&'a RawValue>,
+            data: Vec<GroupParts<'a>>,
             #[serde(default, deserialize_with = "le::opt_f64")]
             total: Option<f64>,
             #[serde(default, deserialize_with = "le::opt_f64")]
@@ -492,8 +527,8 @@ impl OffersPage {
         };
         let groups: Vec<GpuGroup> = p
             .data
-            .iter()
-            .filter_map(|g| GpuGroup::from_raw(g).ok())
+            .into_iter()
+            .filter_map(|g| GpuGroup::from_parts(g).ok())
             .collect();
         let page = p.page.map_or(1, |f| f as u64).max(1);
         Ok(OffersPage {
@@ -1314,6 +1349,11 @@ mod tests {
         let p = OffersPage::from_slice(bare).unwrap();
         assert_eq!(p.groups[0].offers[0].price, 1.5);
         assert!(OffersPage::from_slice(b"<html>").is_err());
+        // A group whose `offers` is not a list keeps the group, with no offers.
+        let odd = br#"{"data": [{"gpuType": "X", "offers": "none"}], "total": 1}"#;
+        let p = OffersPage::from_slice(odd).unwrap();
+        assert_eq!(p.groups.len(), 1);
+        assert!(p.groups[0].offers.is_empty());
     }
 
     #[test]
