@@ -1,5 +1,8 @@
 //! Shared set-up for the benchmarks: an app state loaded with synthetic data.
 
+// Each bench binary uses a part of this module.
+#![allow(dead_code)]
+
 use chrono::{TimeZone, Utc};
 use spheron_tui::api::{Deployment, OffersPage, decode_list};
 use spheron_tui::app::state::Session;
@@ -7,6 +10,13 @@ use spheron_tui::app::{Action, AppState, update};
 use spheron_tui::demo::synth;
 
 pub fn state_with(offers: usize, deployments: usize) -> AppState {
+    let offers = serde_json::to_vec(&synth::offers_page(offers)).unwrap();
+    let fleet = serde_json::to_vec(&synth::deployments(deployments)).unwrap();
+    state_from_bytes(&offers, &fleet)
+}
+
+/// A state loaded from answer bodies, as the client hands them over.
+pub fn state_from_bytes(offers: &[u8], fleet_body: &[u8]) -> AppState {
     let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
     let mut s = AppState::new(
         Session {
@@ -25,13 +35,16 @@ pub fn state_with(offers: usize, deployments: usize) -> AppState {
             seq,
             page: 1,
             // As the client does: straight from the bytes of the answer.
-            result: Ok(OffersPage::from_slice(
-                &serde_json::to_vec(&synth::offers_page(offers)).unwrap(),
-            )
-            .unwrap()),
+            result: Ok(OffersPage::from_slice(offers).unwrap()),
         },
     );
-    update(&mut s, Action::DeploymentsLoaded(Ok(fleet(deployments))));
+    let fleet = decode_list::<Deployment>(
+        serde_json::from_slice(fleet_body).unwrap(),
+        &["deployments"],
+    )
+    .unwrap()
+    .items;
+    update(&mut s, Action::DeploymentsLoaded(Ok(fleet)));
     s
 }
 

@@ -86,6 +86,12 @@ pub struct SnapshotArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+
+    /// Keys to press after loading, before the frame is taken: characters as typed, and
+    /// `<Enter>`, `<Esc>`, `<Tab>`, `<Up>`, `<Down>`, `<Left>`, `<Right>`, `<Space>`
+    /// (e.g. `--keys 'd<Enter><Enter>'` to show the deploy wizard's third step).
+    #[arg(long, value_name = "KEYS", default_value = "")]
+    pub keys: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

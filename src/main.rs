@@ -179,7 +179,9 @@ fn test_failure() -> color_eyre::Result<()> {
 async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<()> {
     let (cols, rows) = args.size;
     let (l, _server) = target(&p, args.demo || demo_flag).await?;
-    let out = runtime::snapshot(l, args.pane, cols, rows, args.format.into()).await?;
+    let keys = runtime::snapshot::parse_keys(&args.keys)
+        .map_err(|e| color_eyre::eyre::eyre!("--keys: {e}"))?;
+    let out = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     if !out.ends_with('\n') {

@@ -39,7 +39,7 @@ async fn to_summary(h: &mut Harness) -> spheron_tui::api::Offer {
         if step(h) == Some(Step::Ssh)
             && matches!(&h.state.modal, Some(Modal::Deploy(w)) if w.ssh == Some(SshSel::Paste))
         {
-            for c in "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyForTheTests me@test".chars() {
+            for c in "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f me@test".chars() {
                 h.key(KeyCode::Char(c)).await;
             }
         }

@@ -53,7 +53,7 @@ fn every_wizard_step() {
     key(&mut s, KeyCode::Down);
     type_text(
         &mut s,
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPasted me@desk",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f me@desk",
     );
     insta::assert_snapshot!("wizard_3_ssh_paste", render(&s));
     key(&mut s, KeyCode::Up);

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::manage::{ManageCmd, ManageEvent};
 use crate::api::{
     ApiError, Balance, CanTerminate, DeployRequest, Deployment, KubernetesVersion, OffersPage,
     OffersQuery, RateStatus, SshKey, Team, Volume,
@@ -65,6 +66,8 @@ pub enum Action {
         id: String,
         result: ApiResult<Deployment>,
     },
+    /// Results of SSH key, volume, Kubernetes and team operations (`app::manage`).
+    Manage(Box<ManageEvent>),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -127,6 +130,8 @@ pub enum Command {
         id: String,
         name: String,
     },
+    /// SSH keys, volumes, Kubernetes, teams (`app::manage`, performed by `runtime::manage`).
+    Manage(ManageCmd),
 }
 
 impl Command {
@@ -135,6 +140,6 @@ impl Command {
         matches!(
             self,
             Command::Deploy { .. } | Command::Terminate { .. } | Command::RenameDeployment { .. }
-        )
+        ) || matches!(self, Command::Manage(m) if m.is_write())
     }
 }

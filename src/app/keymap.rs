@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
+use super::manage::ManageKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -104,6 +105,8 @@ pub enum KeyCmd {
     Refresh,
     Help,
     Quit,
+    /// SSH keys, volumes, Kubernetes, teams (`app::manage`).
+    Manage(ManageKey),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -308,6 +311,83 @@ pub const BINDINGS: &[Binding] = &[
         help: "open an SSH session (the dashboard suspends and comes back)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::OpenSsh,
+    },
+    Binding {
+        keys: &[Char('k')],
+        hint: "kubeconfig",
+        help: "show and save the kubeconfig (Kubernetes add-on deployments)",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Manage(ManageKey::Kubeconfig),
+    },
+    Binding {
+        keys: &[Char('A')],
+        hint: "", // the Deployments footer is full: shown by `?`
+        help: "attach one of its provider's volumes to the deployment",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Manage(ManageKey::Attach),
+    },
+    Binding {
+        keys: &[Char('D')],
+        hint: "", // the Deployments footer is full: shown by `?`
+        help: "detach a volume from the deployment",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Manage(ManageKey::Detach),
+    },
+    Binding {
+        keys: &[Char('a')],
+        hint: "create",
+        help: "create a volume: provider → region → name → size → attach → summary",
+        ctx: Ctx::On(Pane::Volumes),
+        cmd: KeyCmd::Manage(ManageKey::Add),
+    },
+    Binding {
+        keys: &[Char('e')],
+        hint: "rename/expand",
+        help: "rename or expand the volume (where its provider allows it)",
+        ctx: Ctx::On(Pane::Volumes),
+        cmd: KeyCmd::Manage(ManageKey::Edit),
+    },
+    Binding {
+        keys: &[Char('A')],
+        hint: "attach",
+        help: "attach the volume to an instance (same provider and region)",
+        ctx: Ctx::On(Pane::Volumes),
+        cmd: KeyCmd::Manage(ManageKey::Attach),
+    },
+    Binding {
+        keys: &[Char('D')],
+        hint: "detach",
+        help: "detach the volume from an instance",
+        ctx: Ctx::On(Pane::Volumes),
+        cmd: KeyCmd::Manage(ManageKey::Detach),
+    },
+    Binding {
+        keys: &[Char('x')],
+        hint: "delete",
+        help: "delete the volume (detached only; confirm dialog)",
+        ctx: Ctx::On(Pane::Volumes),
+        cmd: KeyCmd::Manage(ManageKey::Delete),
+    },
+    Binding {
+        keys: &[Char('a')],
+        hint: "add",
+        help: "add an SSH key (from ~/.ssh/*.pub or pasted; checked before sending)",
+        ctx: Ctx::On(Pane::Keys),
+        cmd: KeyCmd::Manage(ManageKey::Add),
+    },
+    Binding {
+        keys: &[Char('x')],
+        hint: "delete",
+        help: "delete the SSH key (confirm dialog)",
+        ctx: Ctx::On(Pane::Keys),
+        cmd: KeyCmd::Manage(ManageKey::Delete),
+    },
+    Binding {
+        keys: &[Char('u')],
+        hint: "use team",
+        help: "new deploys and volumes go to the selected team",
+        ctx: Ctx::On(Pane::Account),
+        cmd: KeyCmd::Manage(ManageKey::UseTeam),
     },
 ];
 

@@ -44,6 +44,7 @@ pub mod deploy_keys;
 pub mod filter;
 pub mod flows;
 pub mod keymap;
+pub mod manage;
 pub mod modal;
 pub mod offers;
 pub mod state;

@@ -26,6 +26,8 @@ pub enum Modal {
     Terminate(super::terminate::TerminateDialog),
     /// Rename (`e`): holds the deployment id captured when it opened.
     Rename(super::connect::RenameDialog),
+    /// SSH key, volume, Kubernetes and team dialogs (`app::manage`).
+    Manage(Box<super::manage::Dialog>),
 }
 
 impl Modal {

@@ -134,6 +134,8 @@ pub struct AccountView {
     pub cursor: Cursor,
     pub loading: bool,
     pub error: Option<String>,
+    /// The team new deploys and volumes go to, chosen on the Account pane (`u`).
+    pub chosen_team: Option<String>,
 }
 
 /// When each poll is next due and whether one is in flight. The reducer owns this schedule, so
@@ -239,7 +241,12 @@ impl AppState {
             .copied()
     }
 
+    /// The team new deploys and volumes go to: the one chosen on the Account pane, else the
+    /// platform's current team.
     pub fn current_team_id(&self) -> Option<&str> {
+        if let Some(t) = self.account.chosen_team.as_deref() {
+            return Some(t);
+        }
         self.account
             .balance
             .as_ref()
@@ -253,5 +260,43 @@ impl AppState {
                     .or(self.account.teams.first())
                     .map(|t| t.id.as_str())
             })
+    }
+
+    /// A team's name, from the balance answer or the teams list.
+    pub fn team_name(&self, id: &str) -> Option<&str> {
+        let from_balance = self
+            .account
+            .balance
+            .as_ref()
+            .and_then(|b| b.teams.iter().find(|t| t.team_id == id))
+            .map(|t| t.team_name.as_str());
+        from_balance.or_else(|| {
+            self.account
+                .teams
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.name.as_str())
+        })
+    }
+
+    /// A team's live balance (`GET /api/balance`), when loaded.
+    pub fn team_balance(&self, id: &str) -> Option<f64> {
+        self.account
+            .balance
+            .as_ref()
+            .and_then(|b| b.teams.iter().find(|t| t.team_id == id))
+            .map(|t| t.balance)
+    }
+
+    /// The blocking warning the deploy wizard shows when the team it deploys to has no money.
+    pub fn zero_balance_warning(&self) -> Option<String> {
+        let id = self.current_team_id()?;
+        let b = self.team_balance(id)?;
+        (b <= 0.0).then(|| {
+            format!(
+                "Team {} has a balance of ${b:.2}: a team with zero balance cannot deploy. Top it up at app.spheron.ai, or choose another team on the Account pane (u).",
+                self.team_name(id).unwrap_or(id)
+            )
+        })
     }
 }

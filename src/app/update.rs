@@ -129,6 +129,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Err(e) => cmds.extend(on_error(state, &e)),
             }
         }
+        Action::Manage(ev) => cmds.extend(super::manage::on_event(state, *ev)),
         Action::KeySaved(result) => match result {
             Ok(path) => flash(
                 state,
@@ -413,7 +414,11 @@ fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::PageDown => move_cursor(state, page_rows(state) as isize),
         KeyCmd::Top => move_cursor(state, isize::MIN / 2),
         KeyCmd::Bottom => move_cursor(state, isize::MAX / 2),
-        KeyCmd::Details => open_details(state),
+        KeyCmd::Details => match super::manage::details(state) {
+            Some(c) => return c,
+            None => open_details(state),
+        },
+        KeyCmd::Manage(k) => return super::manage::on_pane_key(state, k),
         KeyCmd::Filter => state.offers.editing_filter = true,
         KeyCmd::SortNext => {
             state.offers.sort = state.offers.sort.next();
@@ -650,6 +655,9 @@ fn clear_filter(state: &mut AppState) -> Vec<Command> {
 }
 
 fn on_modal_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
+    if matches!(state.modal, Some(Modal::Manage(_))) {
+        return super::manage::on_key(state, ev);
+    }
     let Some(modal) = state.modal.as_mut() else {
         return Vec::new();
     };
@@ -657,6 +665,7 @@ fn on_modal_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
         Modal::Deploy(_) => return super::deploy::on_key(state, ev),
         Modal::Terminate(_) => return super::terminate::on_key(state, ev),
         Modal::Rename(_) => return super::connect::on_rename_key(state, ev),
+        Modal::Manage(_) => {}
         Modal::Help { scroll } | Modal::Details { scroll, .. } => match ev.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
                 state.modal = None;

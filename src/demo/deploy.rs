@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 
 use super::catalog::Offer;
 use super::error::{ApiError, ApiResult};
-use super::rules::{is_terminal, volume_rules};
+use super::world::is_terminal;
 use super::world::{K8sAddon, MINIMUM_RUNTIME_MIN, VolumePhase, World, ts};
+use crate::domain::volume_rules::rules_for as volume_rules;
 
 const FAILURE_REASONS: &[&str] = &[
     "Provider capacity exhausted: no nodes available in the selected region",
@@ -172,13 +173,13 @@ impl World {
         }
         let rules = volume_rules(provider)
             .ok_or_else(|| err(format!("Provider '{provider}' does not support volumes")))?;
-        if ids.len() > rules.max_per_instance {
-            return Err(err(if rules.max_per_instance == 1 {
+        if ids.len() > (rules.max_per_instance as usize) {
+            return Err(err(if (rules.max_per_instance as usize) == 1 {
                 format!("{provider} accepts a single volume per instance")
             } else {
                 format!(
                     "At most {} volumes per instance on {provider}",
-                    rules.max_per_instance
+                    (rules.max_per_instance as usize)
                 )
             }));
         }

@@ -6,7 +6,8 @@
 //! - [`run_standalone`] binds an address, prints the URL and the demo key, serves until Ctrl-C.
 //! - Data (offers, regions, seed world) come from `assets/demo/*.json` ([`catalog`]); the world
 //!   model is pure and takes `now` as a parameter ([`world`], [`deploy`], [`volumes`],
-//!   [`accounts`]); provider volume rules are one table ([`rules`]).
+//!   [`accounts`]); provider volume rules come from the one table in
+//!   [`crate::domain::volume_rules`], shared with the dashboard.
 //! - Fault injection syntax for `--fault`: see [`faults`] (`GET /api/deployments=500x3`).
 //! - Rate limits: [`limits`], measured on the world clock; `X-RateLimit-*` on every answer.
 //!
@@ -20,7 +21,6 @@ pub mod faults;
 pub mod limits;
 pub mod offers;
 pub mod routes;
-pub mod rules;
 pub mod synth;
 pub mod volumes;
 pub mod world;

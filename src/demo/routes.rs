@@ -240,7 +240,7 @@ async fn delete_key(State(s): S, h: HeaderMap, Path(id): Path<String>) -> Respon
 fn volume_provider<'a>(s: &'a Shared, p: &str) -> ApiResult<&'a [super::catalog::VolumeRegion]> {
     s.catalog
         .regions_of(p)
-        .filter(|_| super::rules::volume_rules(p).is_some())
+        .filter(|_| crate::domain::volume_rules::rules_for(p).is_some())
         .ok_or_else(|| {
             ApiError::validation(
                 "provider",

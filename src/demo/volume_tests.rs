@@ -367,10 +367,11 @@ fn verda_and_data_crunch_volumes_are_shareable() {
         at(12),
     );
     assert_eq!(e.unwrap_err().field(), Some("volumeIds"));
-    // rename yes, expand no
+    // neither rename nor expand: the reference allows both only on Voltage Park
+    // (domain::volume_rules, shared with the dashboard)
     assert!(
         w.update_volume("vol_fincache6", &json!({"name": "fin_cache"}), at(12))
-            .is_ok()
+            .is_err()
     );
     assert!(
         w.update_volume("vol_fincache6", &json!({"sizeInGb": 60}), at(12))
@@ -462,4 +463,64 @@ fn delete_only_detached_and_terminate_detaches() {
     let listed = w.list_volumes(Some("available"), None, at(22)).unwrap();
     assert!(listed.iter().all(|v| v["status"] == "available"));
     assert!(w.list_volumes(Some("weird"), None, at(22)).is_err());
+}
+
+/// The demo enforces exactly what the shared table (`domain::volume_rules`) says, provider by
+/// provider: the same table the dashboard's dialogs read.
+#[test]
+fn the_demo_follows_the_shared_table() {
+    use crate::domain::volume_rules::rules_for;
+    for provider in [
+        "voltage-park",
+        "data-crunch",
+        "verda",
+        "sesterce",
+        "spheron-ai",
+    ] {
+        let rules = rules_for(provider).unwrap();
+        let mut w = world();
+        let region = w.catalog.regions_of(provider).unwrap()[0].clone();
+        // region and cloudId requirements
+        let no_region = create(
+            &mut w,
+            json!({"name": "x", "sizeInGb": 100, "provider": provider}),
+        );
+        let missing = no_region.err();
+        if rules.region_required {
+            assert_eq!(missing.as_deref(), Some("region"), "{provider}");
+        } else {
+            assert_eq!(missing, None, "{provider}");
+        }
+        if rules.cloud_id_required {
+            let e = create(
+                &mut w,
+                json!({"name": "x", "sizeInGb": 100, "provider": provider, "region": region.id}),
+            );
+            assert_eq!(e.err().as_deref(), Some("cloudId"), "{provider}");
+        }
+        // sizes: the tighter of the provider's and the region's limits
+        let (min, max) = (
+            rules.min_size_gb.max(region.min_size_gb),
+            rules.max_size_gb.min(region.max_size_gb),
+        );
+        for (size, ok) in [(min - 1, false), (min, true), (max, true), (max + 1, false)] {
+            if size == 0 {
+                continue;
+            }
+            let mut b =
+                json!({"name": "s", "sizeInGb": size, "provider": provider, "region": region.id});
+            b["cloudId"] = json!(region.cloud_id);
+            assert_eq!(create(&mut w, b).is_ok(), ok, "{provider} {size} GB");
+        }
+        // rename and expand exactly where the table allows them
+        let id = new_vol(&mut w, provider, &region.id, "rules");
+        let t = w.last;
+        let renamed = w.update_volume(&id, &json!({"name": "renamed"}), t);
+        assert_eq!(renamed.is_ok(), rules.rename, "{provider} rename");
+        let grown = w.update_volume(&id, &json!({"sizeInGb": 200}), t);
+        assert_eq!(grown.is_ok(), rules.expand, "{provider} expand");
+        // Voltage Park volumes carry their NFS address
+        let vol = &w.volumes[w.volume_index(&id).unwrap()];
+        assert_eq!(vol.virtual_ip.is_some(), rules.virtual_ip, "{provider}");
+    }
 }

@@ -5,8 +5,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiResult};
-use super::rules::{VolumeRules, is_terminal, valid_volume_name, volume_rules};
+use super::world::is_terminal;
 use super::world::{Volume, VolumePhase, World};
+use crate::domain::volume_rules::{
+    ProviderRules as VolumeRules, check_name, check_size, rules_for as volume_rules, same_provider,
+};
 
 /// Seconds a new volume stays `creating`, and a deleted one `deleting`.
 pub const CREATE_SECS: i64 = 10;
@@ -54,7 +57,7 @@ impl World {
                 )
             })?;
         let d = &self.deployments[di];
-        if d.provider != vol.provider {
+        if !same_provider(&d.provider, &vol.provider) {
             return Err(ApiError::validation(
                 "deploymentId",
                 format!(
@@ -96,12 +99,13 @@ impl World {
                 ),
             ));
         }
-        if self.volume_ids_of(deployment_id).len() >= rules.max_per_instance {
+        if self.volume_ids_of(deployment_id).len() >= (rules.max_per_instance as usize) {
             return Err(ApiError::validation(
                 "deploymentId",
                 format!(
                     "{} allows {} volume(s) per instance",
-                    vol.provider, rules.max_per_instance
+                    vol.provider,
+                    (rules.max_per_instance as usize)
                 ),
             ));
         }
@@ -114,7 +118,7 @@ impl World {
         let name = body["name"]
             .as_str()
             .ok_or_else(|| ApiError::validation("name", "name is required"))?;
-        if !valid_volume_name(name) {
+        if check_name(name).is_err() {
             return Err(ApiError::validation(
                 "name",
                 "name must be 1-60 lowercase letters, digits, hyphens or underscores",
@@ -159,7 +163,16 @@ impl World {
                 Some(_) => {}
             }
         }
-        if size < region.min_size_gb || size > region.max_size_gb {
+        if size < region.min_size_gb
+            || size > region.max_size_gb
+            || check_size(
+                rules,
+                size,
+                Some(region.min_size_gb as f64),
+                Some(region.max_size_gb as f64),
+            )
+            .is_err()
+        {
             return Err(ApiError::validation(
                 "sizeInGb",
                 format!(
@@ -195,7 +208,7 @@ impl World {
             used_gb: 0.0,
         };
         if let Some(dep) = body.get("deploymentId").filter(|v| !v.is_null()) {
-            if !rules.deployment_id_at_create {
+            if !rules.attach_at_create {
                 return Err(ApiError::validation(
                     "deploymentId",
                     format!(
@@ -245,24 +258,25 @@ impl World {
                 format!("Volume is {}", vol.status()),
             ));
         }
-        let name = match m.get("name") {
-            None | Some(Value::Null) => None,
-            Some(n) => {
-                if !rules.rename {
-                    return Err(ApiError::validation(
-                        "name",
-                        format!("{} volumes cannot be renamed", vol.provider),
-                    ));
-                }
-                let n = n.as_str().filter(|n| valid_volume_name(n)).ok_or_else(|| {
+        let name =
+            match m.get("name") {
+                None | Some(Value::Null) => None,
+                Some(n) => {
+                    if !rules.rename {
+                        return Err(ApiError::validation(
+                            "name",
+                            format!("{} volumes cannot be renamed", vol.provider),
+                        ));
+                    }
+                    let n = n.as_str().filter(|n| check_name(n).is_ok()).ok_or_else(|| {
                     ApiError::validation(
                         "name",
                         "name must be 1-60 lowercase letters, digits, hyphens or underscores",
                     )
                 })?;
-                Some(n.to_string())
-            }
-        };
+                    Some(n.to_string())
+                }
+            };
         let size = size_field(body)?;
         if let Some(s) = size {
             if !rules.expand {
@@ -393,7 +407,7 @@ impl World {
                 }
             },
         };
-        if rules.detach_only_when_terminal {
+        if rules.detach_only_when_terminal() {
             let status = self
                 .deployments
                 .iter()

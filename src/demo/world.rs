@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::catalog::{Catalog, round};
 use super::error::{ApiError, ApiResult};
-use super::rules::{is_terminal, volume_rules};
+use crate::domain::volume_rules::rules_for as volume_rules;
 
 /// Minutes between syncs of a team's stored balance.
 pub const BALANCE_SYNC_MIN: i64 = 5;
@@ -159,6 +159,11 @@ impl Volume {
 }
 
 /// RFC 3339 with milliseconds and `Z`.
+/// Statuses after which a deployment no longer runs (the client's own reading of them).
+pub fn is_terminal(status: &str) -> bool {
+    crate::api::DeploymentStatus::parse(status).is_terminal()
+}
+
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -489,7 +494,7 @@ impl World {
         d.ready_at = None;
         let id = d.id.clone();
         for v in &mut self.volumes {
-            if volume_rules(&v.provider).is_some_and(|r| r.detach_only_when_terminal) {
+            if volume_rules(&v.provider).is_some_and(|r| r.detach_only_when_terminal()) {
                 continue;
             }
             v.attached_to.retain(|a| a != &id);

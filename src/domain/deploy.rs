@@ -150,22 +150,10 @@ pub fn check_name(name: &str) -> Result<(), DeployError> {
     Ok(())
 }
 
-/// An OpenSSH public key line: a known algorithm, then base64 data, then an optional comment.
+/// An OpenSSH public key line, as `domain::ssh_key` checks it (one check for both the deploy
+/// wizard and the SSH keys pane).
 pub fn is_public_key(s: &str) -> bool {
-    let mut parts = s.split_whitespace();
-    let (Some(alg), Some(data)) = (parts.next(), parts.next()) else {
-        return false;
-    };
-    let known = alg.starts_with("ssh-")
-        || alg.starts_with("ecdsa-sha2-")
-        || alg.starts_with("sk-ssh-")
-        || alg.starts_with("sk-ecdsa-");
-    known
-        && data.len() >= 16
-        && data
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
-        && !s.contains('\n')
+    super::ssh_key::check_public_key(s).is_ok()
 }
 
 /// The Kubernetes add-on exists only on Voltage Park CLUSTER offers (spheron-api.md §4).
@@ -289,7 +277,8 @@ mod tests {
     use crate::api::decode;
     use serde_json::json;
 
-    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB0 me@host";
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f me@host";
 
     fn offer(provider: &str, ty: &str) -> Offer {
         decode(json!({
@@ -469,9 +458,8 @@ mod tests {
     #[test]
     fn public_keys_and_field_steps() {
         assert!(is_public_key(KEY));
-        assert!(is_public_key(
-            "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY="
-        ));
+        // The type outside must match the type inside the body (domain::ssh_key).
+        assert!(!is_public_key(&KEY.replacen("ssh-ed25519", "ssh-rsa", 1)));
         assert!(!is_public_key("-----BEGIN OPENSSH PRIVATE KEY-----"));
         assert!(!is_public_key("ssh-ed25519"));
         assert_eq!(step_of_field("operatingSystem"), Some("os"));

@@ -4,4 +4,5 @@
 pub mod cost;
 pub mod deploy;
 pub mod ssh;
+pub mod ssh_key;
 pub mod volume_rules;

@@ -33,6 +33,8 @@ pub struct ProviderRules {
     pub shareable: bool,
     pub rename: bool,
     pub expand: bool,
+    /// Volumes carry a `virtualIp` for NFS mounting (Voltage Park).
+    pub virtual_ip: bool,
     /// What to tell the user about this provider's volumes.
     pub note: &'static str,
 }
@@ -52,6 +54,7 @@ pub const RULES: &[ProviderRules] = &[
         shareable: false,
         rename: true,
         expand: true,
+        virtual_ip: true,
         note: "One volume per instance; rename and expand supported; mount over NFS at its virtualIp.",
     },
     ProviderRules {
@@ -68,6 +71,7 @@ pub const RULES: &[ProviderRules] = &[
         shareable: true,
         rename: false,
         expand: false,
+        virtual_ip: false,
         note: "Up to 10 per instance and shareable, but only in the instance's region: a cross-region attach looks attached and silently cannot be read.",
     },
     ProviderRules {
@@ -84,6 +88,7 @@ pub const RULES: &[ProviderRules] = &[
         shareable: false,
         rename: false,
         expand: false,
+        virtual_ip: false,
         note: "Immutable: one volume, bound when the instance is created (choose it in the deploy wizard); detach only after the instance has ended.",
     },
     ProviderRules {
@@ -100,9 +105,17 @@ pub const RULES: &[ProviderRules] = &[
         shareable: false,
         rename: false,
         expand: false,
+        virtual_ip: false,
         note: "Up to 10 per instance, one instance per volume, hot-detach supported. Cannot be renamed or resized: to grow, create a larger volume and migrate the data.",
     },
 ];
+
+impl ProviderRules {
+    /// Sesterce: manual detach only once the deployment is terminal.
+    pub fn detach_only_when_terminal(&self) -> bool {
+        self.detach == Detach::OnlyWhenTerminal
+    }
+}
 
 /// The rules of `provider` (or of a provider it is also known as); `None` when the provider
 /// offers no volumes.
@@ -190,6 +203,46 @@ pub fn check_attach(v: VolumeFacts, d: AttachTarget) -> Result<(), String> {
             rules.provider
         ));
     }
+    check_target(rules, v, d)
+}
+
+/// Attach a new volume during creation (`deploymentId` on `POST /api/volumes`).
+pub fn check_attach_at_create(provider: &str, region: &str, d: AttachTarget) -> Result<(), String> {
+    let rules = rules_for(provider).ok_or_else(|| format!("{provider} does not offer volumes"))?;
+    if !rules.attach_at_create {
+        return Err(format!(
+            "{} volumes cannot be attached when they are created: they bind to an instance at its launch (volumeIds in the deploy wizard)",
+            rules.provider
+        ));
+    }
+    let v = VolumeFacts {
+        provider,
+        region,
+        attached_to: 0,
+    };
+    check_target(rules, v, d)
+}
+
+/// Where a new volume goes: `region` where the provider requires one, `cloudId` for Sesterce.
+pub fn check_placement(
+    provider: &str,
+    region: Option<&str>,
+    cloud_id: Option<&str>,
+) -> Result<&'static ProviderRules, String> {
+    let rules = rules_for(provider).ok_or_else(|| format!("{provider} does not offer volumes"))?;
+    if rules.region_required && region.is_none_or(str::is_empty) {
+        return Err(format!("{} volumes need a region", rules.provider));
+    }
+    if rules.cloud_id_required && cloud_id.is_none_or(str::is_empty) {
+        return Err(format!(
+            "{} volumes need the region's cloudId (from the regions list)",
+            rules.provider
+        ));
+    }
+    Ok(rules)
+}
+
+fn check_target(rules: &ProviderRules, v: VolumeFacts, d: AttachTarget) -> Result<(), String> {
     if !same_provider(v.provider, d.provider) {
         return Err(format!(
             "the volume is on {} and the instance on {}: they must be the same provider",
@@ -395,6 +448,167 @@ mod tests {
             ..dep("spheron-ai", "us-1", 0)
         };
         assert!(check_attach(vol("spheron-ai", "us-1", 0), d).is_err());
+    }
+
+    #[test]
+    fn create_rules_allowed_and_refused() {
+        // placement: (provider, region, cloudId, ok or why)
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Result<(), &'a str>,
+        );
+        let placement: [Case; 9] = [
+            ("voltage-park", None, None, Ok(())),
+            ("voltage-park", Some("r"), None, Ok(())),
+            ("data-crunch", Some("FIN-01"), None, Ok(())),
+            ("verda", None, None, Err("need a region")),
+            ("spheron-ai", Some("us-1"), None, Ok(())),
+            ("spheron-ai", None, None, Err("need a region")),
+            ("sesterce", Some("eu"), Some("c1"), Ok(())),
+            ("sesterce", Some("eu"), None, Err("cloudId")),
+            ("massed-compute", Some("x"), None, Err("does not offer")),
+        ];
+        for (p, r, c, want) in placement {
+            match (check_placement(p, r, c), want) {
+                (Ok(_), Ok(())) => {}
+                (Err(e), Err(why)) => assert!(e.contains(why), "{p}: {e} ∌ {why}"),
+                (got, want) => panic!("{p} {r:?} {c:?}: {got:?} vs {want:?}"),
+            }
+        }
+        // attach during creation: (provider, volume region, target, ok or why)
+        let at_create = [
+            ("voltage-park", "r", dep("voltage-park", "r", 0), Ok(())),
+            (
+                "voltage-park",
+                "r",
+                dep("voltage-park", "r", 1),
+                Err("1 volume"),
+            ),
+            ("data-crunch", "FIN-01", dep("verda", "FIN-01", 9), Ok(())),
+            (
+                "data-crunch",
+                "FIN-01",
+                dep("verda", "FIN-03", 0),
+                Err("silently cannot be read"),
+            ),
+            ("spheron-ai", "us-1", dep("spheron-ai", "us-1", 0), Ok(())),
+            (
+                "spheron-ai",
+                "us-1",
+                dep("spheron-ai", "us-2", 0),
+                Err("same region"),
+            ),
+            (
+                "spheron-ai",
+                "us-1",
+                dep("verda", "us-1", 0),
+                Err("same provider"),
+            ),
+            (
+                "sesterce",
+                "eu",
+                dep("sesterce", "eu", 0),
+                Err("cannot be attached when"),
+            ),
+        ];
+        for (p, r, d, want) in at_create {
+            match (check_attach_at_create(p, r, d), want) {
+                (Ok(()), Ok(())) => {}
+                (Err(e), Err(why)) => assert!(e.contains(why), "{p}: {e} ∌ {why}"),
+                (got, want) => panic!("{p} {r}: {got:?} vs {want:?}"),
+            }
+        }
+        // sizes at each provider's bounds
+        for r in RULES {
+            assert!(
+                check_size(r, r.min_size_gb, None, None).is_ok(),
+                "{}",
+                r.provider
+            );
+            assert!(
+                check_size(r, r.max_size_gb, None, None).is_ok(),
+                "{}",
+                r.provider
+            );
+            assert!(
+                check_size(r, r.max_size_gb + 1, None, None).is_err(),
+                "{}",
+                r.provider
+            );
+            assert!(
+                check_size(r, r.min_size_gb - 1, None, None).is_err(),
+                "{}",
+                r.provider
+            );
+        }
+        // the region's own limits narrow the provider's
+        let s = rules_for("sesterce").unwrap();
+        assert!(check_size(s, 60, Some(100.0), Some(500.0)).is_err());
+        assert!(check_size(s, 100, Some(100.0), Some(500.0)).is_ok());
+    }
+
+    #[test]
+    fn the_table_matches_the_reference() {
+        // (provider, max/instance, shareable, attach after launch, at create, rename, expand,
+        //  detach only when terminal, virtualIp)
+        let want = [
+            (
+                "voltage-park",
+                1,
+                false,
+                true,
+                true,
+                true,
+                true,
+                false,
+                true,
+            ),
+            (
+                "data-crunch",
+                10,
+                true,
+                true,
+                true,
+                false,
+                false,
+                false,
+                false,
+            ),
+            (
+                "sesterce", 1, false, false, false, false, false, true, false,
+            ),
+            (
+                "spheron-ai",
+                10,
+                false,
+                true,
+                true,
+                false,
+                false,
+                false,
+                false,
+            ),
+        ];
+        for (p, max, share, after, create, ren, exp, term, vip) in want {
+            let r = rules_for(p).unwrap();
+            assert_eq!(
+                (
+                    r.max_per_instance,
+                    r.shareable,
+                    r.attach_after_launch,
+                    r.attach_at_create,
+                    r.rename,
+                    r.expand,
+                    r.detach_only_when_terminal(),
+                    r.virtual_ip
+                ),
+                (max, share, after, create, ren, exp, term, vip),
+                "{p}"
+            );
+        }
+        assert_eq!(RULES.len(), 4);
     }
 
     #[test]

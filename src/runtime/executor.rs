@@ -84,6 +84,7 @@ impl Executor {
             },
             // The event loop owns the terminal: it runs ssh (runtime::ssh).
             Command::OpenSsh { .. } => return Vec::new(),
+            Command::Manage(m) => super::manage::perform(c, m).await,
             Command::Copy(_) | Command::Bell | Command::Quit => return Vec::new(),
         };
         vec![Action::Rate(c.rate_status()), result]

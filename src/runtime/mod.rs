@@ -3,6 +3,7 @@
 
 pub mod event_loop;
 pub mod executor;
+pub mod manage;
 pub mod snapshot;
 pub mod ssh;
 
@@ -73,10 +74,11 @@ pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<()> {
 pub async fn snapshot(
     launch: Launch,
     pane: Pane,
+    keys: &[crossterm::event::KeyEvent],
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
 ) -> color_eyre::Result<String> {
     let (state, exec) = prepare(&launch)?;
-    snapshot::snapshot(state, exec, pane, cols, rows, format, theme()).await
+    snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme()).await
 }

@@ -19,11 +19,13 @@ const MAX_STEPS: usize = 200;
 /// Drive `state` to `pane` and run every Command it asks for, inline, until it is quiet.
 pub async fn load(state: &mut AppState, exec: &Executor, pane: Pane) {
     let digit = char::from(b'1' + Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) as u8);
-    let mut queue: VecDeque<_> = update(state, Action::Start(Utc::now())).into();
-    queue.extend(update(
-        state,
-        Action::Key(KeyEvent::new(KeyCode::Char(digit), KeyModifiers::NONE)),
-    ));
+    settle(state, exec, Action::Start(Utc::now())).await;
+    settle(state, exec, key(KeyCode::Char(digit))).await;
+}
+
+/// Feed `action`, then run every Command that follows from it, inline, until it is quiet.
+pub async fn settle(state: &mut AppState, exec: &Executor, action: Action) {
+    let mut queue: VecDeque<_> = update(state, action).into();
     let mut steps = 0;
     while let Some(cmd) = queue.pop_front() {
         steps += 1;
@@ -34,6 +36,43 @@ pub async fn load(state: &mut AppState, exec: &Executor, pane: Pane) {
             queue.extend(update(state, action));
         }
     }
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// `d<Enter><Down>x` → key events. Characters are typed as they are; `<Name>` is a named key.
+pub fn parse_keys(s: &str) -> std::result::Result<Vec<KeyEvent>, String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+            && end > 1
+        {
+            let name = &rest[1..end];
+            let code = match name.to_ascii_lowercase().as_str() {
+                "enter" => KeyCode::Enter,
+                "esc" => KeyCode::Esc,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                _ => return Err(format!("unknown key <{name}>")),
+            };
+            out.push(KeyEvent::new(code, KeyModifiers::NONE));
+            rest = &rest[end + 1..];
+            continue;
+        }
+        out.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        rest = &rest[c.len_utf8()..];
+    }
+    Ok(out)
 }
 
 /// Render `state` into a `cols`×`rows` buffer and format it.
@@ -53,10 +92,12 @@ pub fn render(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn snapshot(
     mut state: AppState,
     exec: Executor,
     pane: Pane,
+    keys: &[KeyEvent],
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
@@ -64,5 +105,33 @@ pub async fn snapshot(
 ) -> Result<String> {
     state.size = (cols, rows);
     load(&mut state, &exec, pane).await;
+    for k in keys {
+        settle(&mut state, &exec, Action::Key(*k)).await;
+    }
     render(&state, cols, rows, format, &theme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_parse_with_names() {
+        let k = parse_keys("d<Enter><down>x <Space>").unwrap();
+        let codes: Vec<KeyCode> = k.iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            vec![
+                KeyCode::Char('d'),
+                KeyCode::Enter,
+                KeyCode::Down,
+                KeyCode::Char('x'),
+                KeyCode::Char(' '),
+                KeyCode::Char(' '),
+            ]
+        );
+        assert!(parse_keys("<Nope>").is_err());
+        assert_eq!(parse_keys("<").unwrap().len(), 1);
+        assert!(parse_keys("").unwrap().is_empty());
+    }
 }

@@ -14,12 +14,12 @@ use crate::domain::cost::{burn_rate, runway_hours, spent_today, usd};
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
 
-const HEADER: [&str; 4] = ["Team", "Balance", "Role", "Current"];
+const HEADER: [&str; 4] = ["Team", "Balance", "Role", "Deploys go to"];
 const WIDTHS: [Constraint; 4] = [
     Constraint::Min(24),
     Constraint::Length(14),
     Constraint::Length(10),
-    Constraint::Length(8),
+    Constraint::Length(16),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -66,7 +66,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 Cell::from(t.team_name.as_str()),
                 Cell::from(usd(t.balance)),
                 Cell::from(t.role.as_deref().unwrap_or("–")),
-                Cell::from(if t.is_current_team { "●" } else { "" }),
+                Cell::from(if state.current_team_id() == Some(t.team_id.as_str()) {
+                    if state.account.chosen_team.is_some() {
+                        "◆ chosen (u)"
+                    } else {
+                        "● current"
+                    }
+                } else {
+                    ""
+                }),
             ])
         },
     );
@@ -74,7 +82,13 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 
 fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     let label = |s: &'a str| Span::styled(format!("{s:<18}"), theme.dim());
-    let current = state.account.balance.as_ref().and_then(|b| b.current());
+    // the team new deploys and volumes go to (chosen with `u`, else the platform's current)
+    let current = state.account.balance.as_ref().and_then(|b| {
+        state
+            .current_team_id()
+            .and_then(|id| b.teams.iter().find(|t| t.team_id == id))
+            .or(b.current())
+    });
     let burn = burn_rate(&state.deployments.items, &state.volumes.items);
     let running = state
         .deployments
@@ -83,7 +97,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         .filter(|d| d.status.is_active())
         .count();
     let mut lines = vec![Line::from(vec![
-        label(" Current team"),
+        label(" Team for deploys"),
         Span::styled(
             current.map_or("–".to_string(), |t| t.team_name.clone()),
             theme.title(),

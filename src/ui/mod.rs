@@ -6,11 +6,13 @@ pub mod deploy;
 pub mod deployments;
 pub mod keys;
 pub mod layout;
+pub mod manage;
 pub mod offers;
 pub mod overlays;
 pub mod svg;
 pub mod terminate;
 pub mod theme;
+pub mod volume_dialogs;
 pub mod volumes;
 pub mod widgets;
 

@@ -13,6 +13,7 @@ use crate::app::modal::Modal;
 pub fn draw(f: &mut Frame, area: Rect, modal: &Modal, theme: &Theme) {
     match modal {
         Modal::Help { scroll } => help(f, area, *scroll, theme),
+        Modal::Manage(d) => super::manage::draw(f, area, d, theme),
         Modal::Details {
             title,
             lines,

@@ -199,7 +199,8 @@ pub fn ssh_keys() -> Vec<SshKey> {
     ]
 }
 
-pub const PUB: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5ZGF0YQ me@laptop";
+pub const PUB: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f me@laptop";
 
 pub fn local_keys() -> Vec<(String, String)> {
     vec![

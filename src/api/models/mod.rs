@@ -1,0 +1,285 @@
+//! Typed models of what the Spheron API sends, read tolerantly (`api-notes.md`): unknown fields
+//! are ignored, optional fields are optional, both observed spellings are accepted, and the raw
+//! JSON of every object is kept in `raw` so a details view can show fields no model names.
+
+mod account;
+mod deployments;
+mod offers;
+mod requests;
+
+pub use account::*;
+pub use deployments::*;
+pub use offers::*;
+pub use requests::*;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Objects that keep their raw JSON next to the typed fields.
+pub trait WithRaw: Sized {
+    fn set_raw(&mut self, raw: Value);
+}
+
+macro_rules! with_raw {
+    ($($t:ty),*) => {$(
+        impl WithRaw for $t {
+            fn set_raw(&mut self, raw: Value) {
+                self.raw = raw;
+            }
+        }
+    )*};
+}
+
+/// Decode one object, keeping its raw JSON.
+pub fn decode<T>(v: Value) -> Result<T, serde_json::Error>
+where
+    T: for<'de> Deserialize<'de> + WithRaw,
+{
+    let mut t = T::deserialize(&v)?;
+    t.set_raw(v);
+    Ok(t)
+}
+
+/// Unwrap an object that may come bare or wrapped in one of `keys` (`{"deployment": {...}}`).
+pub fn unwrap_object(v: Value, keys: &[&str]) -> Value {
+    if let Value::Object(ref o) = v {
+        for k in keys {
+            if let Some(inner @ Value::Object(_)) = o.get(*k) {
+                return inner.clone();
+            }
+        }
+    }
+    v
+}
+
+/// A list that may come as a bare array or wrapped in one of `keys` (`{"data": [...]}`).
+/// Items that fail to decode are skipped (and counted) rather than failing the whole list.
+pub fn decode_list<T>(v: Value, keys: &[&str]) -> Result<Listed<T>, serde_json::Error>
+where
+    T: for<'de> Deserialize<'de> + WithRaw,
+{
+    let (items, total_pages) = match v {
+        Value::Array(items) => (items, None),
+        Value::Object(mut o) => {
+            let total_pages = o.get("totalPages").and_then(Value::as_u64);
+            let items = keys
+                .iter()
+                .find_map(|k| match o.remove(*k) {
+                    Some(Value::Array(items)) => Some(items),
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "expected a list (bare, or under one of {keys:?})"
+                    ))
+                })?;
+            (items, total_pages)
+        }
+        other => {
+            return Err(serde::de::Error::custom(format!(
+                "expected a list, got {}",
+                json_kind(&other)
+            )));
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut skipped = 0;
+    for item in items {
+        match decode::<T>(item) {
+            Ok(t) => out.push(t),
+            Err(_) => skipped += 1,
+        }
+    }
+    Ok(Listed {
+        items: out,
+        skipped,
+        total_pages,
+    })
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A decoded list plus how many items could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub skipped: usize,
+    pub total_pages: Option<u64>,
+}
+
+with_raw!(
+    Deployment,
+    CanTerminate,
+    SshKey,
+    Volume,
+    VolumeRegion,
+    VolumePricing,
+    KubernetesVersion,
+    ClusterHealth,
+    TeamBalance,
+    Team
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn offer_group_copies_gpu_type_and_keeps_raw() {
+        let g = GpuGroup::decode(json!({
+            "gpuType": "H100_80G", "displayName": "H100 80GB", "futureField": 1,
+            "offers": [
+                {"provider": "spheron-ai", "offerId": "o1", "gpuCount": 8, "price": "21.52",
+                 "clusters": ["166e655a:culpeper-usa-1"], "os_options": ["Ubuntu 22.04"],
+                 "instanceType": "dedicated", "gpu_memory": 80, "weird": [1,2]},
+                "not an offer"
+            ]
+        }))
+        .unwrap();
+        assert_eq!(g.offers.len(), 1);
+        let o = &g.offers[0];
+        assert_eq!(o.gpu_type, "H100_80G");
+        assert_eq!(o.gpu_display, "H100 80GB");
+        assert_eq!(o.instance_type, InstanceType::Dedicated);
+        assert!((o.per_gpu_rate() - 2.69).abs() < 1e-9);
+        assert_eq!(o.regions(), vec!["166e655a:culpeper-usa-1"]);
+        assert_eq!(o.os_options, vec!["Ubuntu 22.04"]);
+        assert_eq!(o.gpu_memory, Some(80.0));
+        assert_eq!(o.raw.value()["weird"], json!([1, 2]));
+        assert_eq!(g.raw["futureField"], json!(1));
+        assert!(g.raw.get("offers").is_none());
+    }
+
+    #[test]
+    fn snake_and_camel_spellings_of_offer_fields() {
+        for v in [
+            json!({"os_options": ["a"], "gpu_memory": 80, "spot_price": 1.5}),
+            json!({"osOptions": ["a"], "gpuMemory": 80, "spotPrice": 1.5}),
+        ] {
+            let o: Offer = decode(v.clone()).unwrap();
+            assert_eq!(o.os_options, vec!["a"], "{v}");
+            assert_eq!(o.gpu_memory, Some(80.0), "{v}");
+            assert_eq!(o.spot_price, Some(1.5), "{v}");
+        }
+    }
+
+    #[test]
+    fn fast_offer_parsing_agrees_with_the_tolerant_path() {
+        let v = crate::demo::synth::offers_page(120);
+        let bytes = serde_json::to_vec(&v).unwrap();
+        let fast = OffersPage::from_slice(&bytes).unwrap();
+        assert_eq!(fast, OffersPage::decode(v).unwrap());
+        assert_eq!(
+            fast.groups.iter().map(|g| g.offers.len()).sum::<usize>(),
+            120
+        );
+        // Shapes the fast path does not know still decode: a bare array of groups.
+        let bare = br#"[{"gpuType": "X", "offers": [{"offerId": "o", "price": "1.5"}]}]"#;
+        let p = OffersPage::from_slice(bare).unwrap();
+        assert_eq!(p.groups[0].offers[0].price, 1.5);
+        assert!(OffersPage::from_slice(b"<html>").is_err());
+        // A group whose `offers` is not a list keeps the group, with no offers.
+        let odd = br#"{"data": [{"gpuType": "X", "offers": "none"}], "total": 1}"#;
+        let p = OffersPage::from_slice(odd).unwrap();
+        assert_eq!(p.groups.len(), 1);
+        assert!(p.groups[0].offers.is_empty());
+    }
+
+    #[test]
+    fn discount_wins_when_present() {
+        let o: Offer =
+            decode(json!({"price": 3.0, "discountedPrice": 2.4, "originalPrice": 3.0})).unwrap();
+        assert_eq!(o.hourly_rate(), 2.4);
+        assert_eq!(o.list_price_if_discounted(), Some(3.0));
+        let o: Offer = decode(json!({"price": 3.0})).unwrap();
+        assert_eq!(o.hourly_rate(), 3.0);
+        assert_eq!(o.list_price_if_discounted(), None);
+    }
+
+    #[test]
+    fn maintenance_beats_available() {
+        let o: Offer =
+            decode(json!({"available": true, "maintenance": true, "region": "us"})).unwrap();
+        assert_eq!(o.unavailable_reason(), Some("the offer is in maintenance"));
+        assert_eq!(o.regions(), vec!["us"]);
+    }
+
+    #[test]
+    fn deployment_lists_in_every_shape() {
+        let item = json!({"id": "d1", "gpuModelId": "A100", "status": "terminated-provider"});
+        for v in [
+            json!([item.clone()]),
+            json!({"data": [item.clone()], "totalPages": 1}),
+            json!({"deployments": [item.clone()]}),
+        ] {
+            let l = decode_list::<Deployment>(v, &["deployments", "data"]).unwrap();
+            assert_eq!(l.items.len(), 1);
+            assert_eq!(l.items[0].gpu_type, "A100");
+            assert_eq!(l.items[0].status, DeploymentStatus::TerminatedProvider);
+        }
+        assert!(decode_list::<Deployment>(json!("nope"), &["data"]).is_err());
+        assert!(decode_list::<Deployment>(json!({"other": []}), &["data"]).is_err());
+    }
+
+    #[test]
+    fn ssh_command_is_built_when_absent() {
+        let d: Deployment =
+            decode(json!({"ipAddress": "1.2.3.4", "user": "root", "sshPort": 2222})).unwrap();
+        assert_eq!(d.ssh_command().as_deref(), Some("ssh -p 2222 root@1.2.3.4"));
+        let d: Deployment = decode(json!({"sshCommand": "ssh ubuntu@5.6.7.8"})).unwrap();
+        assert_eq!(d.ssh_command().as_deref(), Some("ssh ubuntu@5.6.7.8"));
+        let d: Deployment = decode(json!({"status": "deploying"})).unwrap();
+        assert_eq!(d.ssh_command(), None);
+    }
+
+    #[test]
+    fn balance_single_and_many() {
+        let b = Balance::decode(json!({"teams": [
+            {"teamId": "t1", "teamName": "A", "balance": 5, "isCurrentTeam": false},
+            {"teamId": "t2", "teamName": "B", "balance": "7.5", "isCurrentTeam": true}
+        ], "currency": "USD"}))
+        .unwrap();
+        assert_eq!(b.current().unwrap().team_id, "t2");
+        assert_eq!(b.current().unwrap().balance, 7.5);
+        let b = Balance::decode(json!({"teamId": "t1", "balance": 3})).unwrap();
+        assert_eq!(b.teams.len(), 1);
+    }
+
+    #[test]
+    fn deploy_request_uses_the_wire_names() {
+        let r = DeployRequest {
+            provider: "spheron-ai".into(),
+            offer_id: "o".into(),
+            gpu_type: "rtx-4090".into(),
+            gpu_count: 1,
+            region: "us-east-1".into(),
+            operating_system: "ubuntu-22.04".into(),
+            instance_type: InstanceType::Dedicated,
+            ssh_key_id: None,
+            ssh_public_key: Some("ssh-ed25519 AAAA".into()),
+            team_id: Some("t".into()),
+            name: None,
+            cloud_init: None,
+            kubernetes_addon: None,
+            volume_ids: vec![],
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["offerId"], "o");
+        assert_eq!(v["operatingSystem"], "ubuntu-22.04");
+        assert_eq!(v["instanceType"], "DEDICATED");
+        assert_eq!(v["ssh_public_key"], "ssh-ed25519 AAAA");
+        assert_eq!(v["teamId"], "t");
+        assert!(v.get("sshKeyId").is_none());
+        assert!(v.get("volumeIds").is_none());
+    }
+}

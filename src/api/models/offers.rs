@@ -1,0 +1,468 @@
+//! GPU offers: groups, offers, the page of `GET /api/gpu-offers`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::*;
+use crate::api::lenient as le;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum InstanceType {
+    Spot,
+    #[default]
+    Dedicated,
+    Cluster,
+    Other(String),
+}
+
+impl InstanceType {
+    pub fn parse(s: &str) -> Self {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "SPOT" => Self::Spot,
+            "DEDICATED" => Self::Dedicated,
+            "CLUSTER" => Self::Cluster,
+            _ => Self::Other(s.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spot => "SPOT",
+            Self::Dedicated => "DEDICATED",
+            Self::Cluster => "CLUSTER",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for InstanceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self::parse(&le::string(d)?))
+    }
+}
+
+impl Serialize for InstanceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KubernetesAddonOffer {
+    #[serde(default, deserialize_with = "le::string")]
+    pub version: String,
+    #[serde(
+        default,
+        alias = "total_cost_per_hour",
+        deserialize_with = "le::opt_f64"
+    )]
+    pub total_cost_per_hour: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct OfferTechnical {
+    #[serde(default, alias = "unitsAvailable", deserialize_with = "le::opt_u32")]
+    pub units_available: Option<u32>,
+    #[serde(
+        default,
+        alias = "availabilityLevel",
+        deserialize_with = "le::opt_string"
+    )]
+    pub availability_level: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct OfferExtras {
+    #[serde(default, alias = "deploymentType", deserialize_with = "le::opt_string")]
+    pub deployment_type: Option<String>,
+    #[serde(default, deserialize_with = "le::bool_or_false")]
+    pub nvlink: bool,
+    #[serde(default, alias = "kubernetesAddon")]
+    pub kubernetes_addon: Option<KubernetesAddonOffer>,
+    #[serde(default)]
+    pub technical: Option<OfferTechnical>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Offer {
+    #[serde(default, deserialize_with = "le::string")]
+    pub provider: String,
+    #[serde(
+        default,
+        alias = "offer_id",
+        alias = "id",
+        deserialize_with = "le::string"
+    )]
+    pub offer_id: String,
+    #[serde(default, deserialize_with = "le::string")]
+    pub name: String,
+    #[serde(default, deserialize_with = "le::string")]
+    pub description: String,
+    #[serde(
+        default,
+        alias = "vcpu",
+        alias = "cpus",
+        deserialize_with = "le::opt_u32"
+    )]
+    pub vcpus: Option<u32>,
+    /// RAM in GB.
+    #[serde(default, alias = "ram", deserialize_with = "le::opt_f64")]
+    pub memory: Option<f64>,
+    /// Disk in GB.
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub storage: Option<f64>,
+    #[serde(default, alias = "gpu_count", deserialize_with = "le::u32_or_zero")]
+    pub gpu_count: u32,
+    /// List price, USD per hour, for the whole configuration.
+    #[serde(default, deserialize_with = "le::f64_or_zero")]
+    pub price: f64,
+    #[serde(default, alias = "spot_price", deserialize_with = "le::opt_f64")]
+    pub spot_price: Option<f64>,
+    #[serde(default = "yes", deserialize_with = "le::bool_or_false")]
+    pub available: bool,
+    #[serde(default, deserialize_with = "le::string_list")]
+    pub clusters: Vec<String>,
+    #[serde(default, deserialize_with = "le::opt_string")]
+    pub region: Option<String>,
+    /// VRAM per GPU in GB.
+    #[serde(default, alias = "gpu_memory", deserialize_with = "le::opt_f64")]
+    pub gpu_memory: Option<f64>,
+    #[serde(default, alias = "os_options", deserialize_with = "le::string_list")]
+    pub os_options: Vec<String>,
+    #[serde(default, deserialize_with = "le::bool_or_false")]
+    pub maintenance: bool,
+    #[serde(default, deserialize_with = "le::opt_string")]
+    pub interconnect_type: Option<String>,
+    #[serde(default, deserialize_with = "le::opt_string")]
+    pub interconnect_description: Option<String>,
+    #[serde(default, alias = "instance_type")]
+    pub instance_type: InstanceType,
+    #[serde(
+        default,
+        alias = "supports_cloud_init",
+        deserialize_with = "le::bool_or_false"
+    )]
+    pub supports_cloud_init: bool,
+    #[serde(default)]
+    pub extras: OfferExtras,
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub original_price: Option<f64>,
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub discounted_price: Option<f64>,
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub discount_percentage: Option<f64>,
+    #[serde(default, deserialize_with = "le::bool_or_false")]
+    pub has_discount: bool,
+    /// The group's `gpuType`, copied in by [`GpuGroup`] decoding (offers do not repeat it).
+    #[serde(default, alias = "gpu_type", deserialize_with = "le::string")]
+    pub gpu_type: String,
+    /// The group's display name (e.g. "H100 SXM5 80GB"), copied in from the group.
+    #[serde(skip)]
+    pub gpu_display: String,
+    #[serde(skip)]
+    pub raw: RawJson,
+}
+
+impl WithRaw for Offer {
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = RawJson::from_value(&raw);
+    }
+}
+
+/// The raw JSON text of an object, kept compact: offers come by the thousand and a `Value`
+/// tree apiece costs several KiB. Parsed back into a `Value` only when a details view opens.
+#[derive(Clone, Default, PartialEq)]
+pub struct RawJson(Option<Arc<str>>);
+
+impl RawJson {
+    pub fn from_value(v: &Value) -> Self {
+        RawJson(Some(v.to_string().into()))
+    }
+    pub fn from_text(s: &str) -> Self {
+        RawJson(Some(s.into()))
+    }
+    pub fn as_str(&self) -> &str {
+        self.0.as_deref().unwrap_or("null")
+    }
+    pub fn value(&self) -> Value {
+        serde_json::from_str(self.as_str()).unwrap_or(Value::Null)
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Offer {
+    /// What the user pays per hour for the whole configuration: `discountedPrice` when present,
+    /// else `price` (spheron-api.md §6).
+    pub fn hourly_rate(&self) -> f64 {
+        match self.discounted_price {
+            Some(d) if d > 0.0 => d,
+            _ => self.price,
+        }
+    }
+
+    /// The list price when a discount lowers it, for showing struck through.
+    pub fn list_price_if_discounted(&self) -> Option<f64> {
+        let list = self.original_price.unwrap_or(self.price);
+        (self.hourly_rate() + 1e-9 < list).then_some(list)
+    }
+
+    pub fn per_gpu_rate(&self) -> f64 {
+        self.hourly_rate() / f64::from(self.gpu_count.max(1))
+    }
+
+    /// Regions the offer can be deployed in, verbatim: `clusters[]`, else `region`.
+    pub fn regions(&self) -> Vec<&str> {
+        if !self.clusters.is_empty() {
+            self.clusters.iter().map(String::as_str).collect()
+        } else {
+            self.region.as_deref().into_iter().collect()
+        }
+    }
+
+    /// Why this offer cannot be deployed now, if it cannot.
+    pub fn unavailable_reason(&self) -> Option<&'static str> {
+        if self.maintenance {
+            Some("the offer is in maintenance")
+        } else if !self.available {
+            Some("the offer is not available")
+        } else if self.regions().is_empty() {
+            Some("the offer lists no region")
+        } else {
+            None
+        }
+    }
+
+    pub fn kubernetes_addon(&self) -> Option<&KubernetesAddonOffer> {
+        self.extras.kubernetes_addon.as_ref()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GpuGroup {
+    #[serde(default, alias = "gpu_type", deserialize_with = "le::string")]
+    pub gpu_type: String,
+    #[serde(default, deserialize_with = "le::string")]
+    pub gpu_model: String,
+    #[serde(default, deserialize_with = "le::string")]
+    pub display_name: String,
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub popularity: Option<f64>,
+    #[serde(default, deserialize_with = "le::opt_u32")]
+    pub total_available: Option<u32>,
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub lowest_price: Option<f64>,
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub highest_price: Option<f64>,
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub average_price: Option<f64>,
+    #[serde(default, deserialize_with = "le::string_list")]
+    pub providers: Vec<String>,
+    /// Decoded separately by [`GpuGroup::decode`] so one bad offer does not drop the group.
+    #[serde(skip)]
+    pub offers: Vec<Offer>,
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+impl GpuGroup {
+    /// Decode a group from its parts: the group's own fields as a `Value`, each offer typed
+    /// from its slice of the text (which it keeps as its raw JSON).
+    fn from_parts(parts: GroupParts) -> Result<Self, serde_json::Error> {
+        let v = Value::Object(
+            parts
+                .fields
+                .into_iter()
+                .map(|(k, r)| (k, serde_json::from_str(r.get()).unwrap_or(Value::Null)))
+                .collect(),
+        );
+        let mut group = GpuGroup::deserialize(&v)?;
+        group.raw = v;
+        let display = group.display().to_string();
+        group.offers = parts
+            .offers
+            .into_iter()
+            .filter_map(|r| {
+                let mut o: Offer = serde_json::from_str(r.get()).ok()?;
+                o.raw = RawJson::from_text(r.get());
+                Some(o)
+            })
+            .map(|o| group.adopt(o, &display))
+            .collect();
+        Ok(group)
+    }
+
+    fn display(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.gpu_model
+        } else {
+            &self.display_name
+        }
+    }
+
+    /// Copy the group's GPU type and name into one of its offers.
+    fn adopt(&self, mut o: Offer, display: &str) -> Offer {
+        if o.gpu_type.is_empty() {
+            o.gpu_type = self.gpu_type.clone();
+        }
+        o.gpu_display = display.to_string();
+        o
+    }
+
+    /// Decode a group and its offers, copying the group's GPU type into each offer. The raw
+    /// JSON kept for the group has its `offers` removed (each offer keeps its own).
+    pub fn decode(mut v: Value) -> Result<Self, serde_json::Error> {
+        let offers = match v.as_object_mut().and_then(|o| o.remove("offers")) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        let mut group = GpuGroup::deserialize(&v)?;
+        group.raw = v;
+        let display = group.display().to_string();
+        group.offers = offers
+            .into_iter()
+            .filter_map(|o| decode::<Offer>(o).ok())
+            .map(|o| group.adopt(o, &display))
+            .collect();
+        Ok(group)
+    }
+}
+
+/// A group as found in the answer's text, split in ONE pass: its own fields as raw slices, and
+/// its offers as raw slices (so no offer is scanned more than twice: here, and when typed).
+struct GroupParts<'a> {
+    fields: Vec<(String, &'a RawValue)>,
+    offers: Vec<&'a RawValue>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for GroupParts<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = GroupParts<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GPU group object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut parts = GroupParts {
+                    fields: Vec::new(),
+                    offers: Vec::new(),
+                };
+                while let Some(key) = m.next_key::<String>()? {
+                    if key == "offers" {
+                        // Anything but a list fails the fast path; the tolerant path then
+                        // reads the answer (a non-list `offers` counts as none there).
+                        parts.offers = m.next_value()?;
+                    } else {
+                        parts.fields.push((key, m.next_value()?));
+                    }
+                }
+                Ok(parts)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// One page of `GET /api/gpu-offers`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OffersPage {
+    pub groups: Vec<GpuGroup>,
+    pub total: u64,
+    pub page: u64,
+    pub limit: u64,
+    pub total_pages: u64,
+}
+
+impl OffersPage {
+    /// Decode an answer straight from its bytes: each offer is read from its own slice of the
+    /// text and keeps that text as its raw JSON, with no `Value` tree for the whole page.
+    /// Shapes the fast path does not know fall back to [`OffersPage::decode`].
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Page<'a> {
+            #[serde(borrow)]
+            data: Vec<GroupParts<'a>>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            total: Option<f64>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            page: Option<f64>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            limit: Option<f64>,
+            #[serde(default, deserialize_with = "le::opt_f64")]
+            total_pages: Option<f64>,
+        }
+        let Ok(p) = serde_json::from_slice::<Page>(bytes) else {
+            return Self::decode(serde_json::from_slice(bytes)?);
+        };
+        let groups: Vec<GpuGroup> = p
+            .data
+            .into_iter()
+            .filter_map(|g| GpuGroup::from_parts(g).ok())
+            .collect();
+        let page = p.page.map_or(1, |f| f as u64).max(1);
+        Ok(OffersPage {
+            total: p.total.map_or(groups.len() as u64, |f| f as u64),
+            limit: p.limit.map_or(groups.len() as u64, |f| f as u64),
+            total_pages: p.total_pages.map_or(page, |f| f as u64),
+            page,
+            groups,
+        })
+    }
+
+    pub fn decode(v: Value) -> Result<Self, serde_json::Error> {
+        let (items, meta) = match v {
+            Value::Array(items) => (items, serde_json::Map::new()),
+            Value::Object(mut o) => match o.remove("data").or_else(|| o.remove("offers")) {
+                Some(Value::Array(items)) => (items, o),
+                _ => {
+                    return Err(serde::de::Error::custom(
+                        "gpu-offers answer has no `data` list",
+                    ));
+                }
+            },
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "gpu-offers answer is not an object",
+                ));
+            }
+        };
+        let num = |k: &str| meta.get(k).and_then(|v| v.as_f64()).map(|f| f as u64);
+        let groups: Vec<GpuGroup> = items
+            .into_iter()
+            .filter_map(|g| GpuGroup::decode(g).ok())
+            .collect();
+        let page = num("page").unwrap_or(1).max(1);
+        Ok(OffersPage {
+            total: num("total").unwrap_or(groups.len() as u64),
+            limit: num("limit").unwrap_or(groups.len() as u64),
+            total_pages: num("totalPages").unwrap_or(page),
+            page,
+            groups,
+        })
+    }
+}
