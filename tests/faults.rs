@@ -59,8 +59,9 @@ async fn still_answers_keys(h: &mut Harness) {
     );
     h.key(KeyCode::Esc).await;
     assert!(h.state.modal.is_none(), "Esc closes help");
-    h.press("j").await;
-    h.press("k").await;
+    h.key(KeyCode::Down).await;
+    h.key(KeyCode::Up).await;
+    assert!(h.state.modal.is_none(), "arrows move, open nothing");
     assert_eq!(
         h.state.offers.filter_input.value(),
         "h100",
@@ -69,7 +70,8 @@ async fn still_answers_keys(h: &mut Harness) {
     h.press("1").await;
     assert!(
         h.screen().contains("h100"),
-        "filter text still on the offers screen"
+        "filter text still on the offers screen:\n{}",
+        h.screen()
     );
     h.press("2").await;
 }

@@ -132,6 +132,8 @@ fn named(s: &AppState) -> Option<(&'static str, String)> {
         Some(Modal::Terminate(d)) => Some(("terminate", d.id.clone())),
         Some(Modal::Rename(r)) => Some(("rename", r.id.clone())),
         Some(Modal::Deploy(w)) => Some(("deploy", w.offer.offer_id.clone())),
+        // Volume/key dialogs (app::manage): the kind is checked, not yet the exact id.
+        Some(Modal::Manage(_)) => Some(("manage", String::new())),
         _ => None,
     }
 }
@@ -266,6 +268,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError>
                     prop_assert_eq!(kind, "deploy");
                     prop_assert_eq!(&request.offer_id, &id);
                 }
+                Command::Manage(_) => prop_assert_eq!(kind, "manage"),
                 other => prop_assert!(false, "unexpected write {other:?}"),
             }
             prop_assert_eq!(

@@ -72,6 +72,7 @@ impl std::fmt::Debug for Modal {
             Modal::Deploy(w) => f.debug_tuple("Deploy").field(w).finish(),
             Modal::Terminate(d) => f.debug_tuple("Terminate").field(d).finish(),
             Modal::Rename(r) => f.debug_tuple("Rename").field(r).finish(),
+            Modal::Manage(d) => f.debug_tuple("Manage").field(d).finish(),
         }
     }
 }
