@@ -268,3 +268,25 @@ fn snapshot_files_hold_no_key() {
     }
     assert!(scanned >= 10, "only {scanned} snapshot files found");
 }
+
+/// Kubeconfig saving (`runtime::manage::save_private_file`, from the `manage` branch): a file
+/// that was readable by others is replaced by a 0600 one, atomically (no temp file left).
+#[cfg(unix)]
+#[test]
+fn a_kubeconfig_overwriting_a_loose_file_ends_up_0600() {
+    use spheron_tui::runtime::manage::save_private_file;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kubeconfig.yaml");
+    std::fs::write(&p, "old").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+    save_private_file(&p, b"apiVersion: v1\n", true).unwrap();
+    let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "mode {mode:o}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "apiVersion: v1\n");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "temp file left"
+    );
+}
