@@ -636,11 +636,22 @@ pub fn open_attach_to_deployment(state: &mut AppState) -> Vec<Command> {
         );
         return Vec::new();
     }
+    open_pick_for_deployment(state, PickKind::Attach, &d, rows);
+    Vec::new()
+}
+
+/// The picker of volumes for one deployment, the cursor on the first allowed row.
+fn open_pick_for_deployment(
+    state: &mut AppState,
+    kind: PickKind,
+    d: &crate::api::Deployment,
+    rows: Vec<Target>,
+) {
     let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
     open(
         state,
         Dialog::Pick(Pick {
-            kind: PickKind::Attach,
+            kind,
             from: PickFrom::Deployment {
                 id: d.id.clone(),
                 name: d.name.clone(),
@@ -651,7 +662,6 @@ pub fn open_attach_to_deployment(state: &mut AppState) -> Vec<Command> {
             error: None,
         }),
     );
-    Vec::new()
 }
 
 /// `D` on a deployment: the volumes attached to it, each with the table's verdict.
@@ -690,21 +700,7 @@ pub fn open_detach_from_deployment(state: &mut AppState) -> Vec<Command> {
     if refused_read_only(state, "detaching a volume") {
         return Vec::new();
     }
-    let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
-    open(
-        state,
-        Dialog::Pick(Pick {
-            kind: PickKind::Detach,
-            from: PickFrom::Deployment {
-                id: d.id.clone(),
-                name: d.name.clone(),
-            },
-            note: provider_note(&d.provider),
-            rows,
-            cursor,
-            error: None,
-        }),
-    );
+    open_pick_for_deployment(state, PickKind::Detach, &d, rows);
     Vec::new()
 }
 
