@@ -38,6 +38,14 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
             theme.warn(),
         ));
     }
+    if let Some(why) = o.unavailable_reason() {
+        // Said from the first step, not only on the summary: no one should fill in seven
+        // steps to learn the offer cannot be deployed.
+        lines.push(Line::styled(
+            format!("This offer cannot be deployed now: {why}. You can still see the estimate."),
+            theme.warn(),
+        ));
+    }
     if let Some(e) = &w.error {
         lines.push(Line::styled(format!("✗ {e}"), theme.error()));
         lines.push(Line::raw(""));
