@@ -384,21 +384,11 @@ pub fn open_attach(state: &mut AppState) -> Vec<Command> {
         );
         return Vec::new();
     }
-    let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
-    open(
-        state,
-        Dialog::Pick(Pick {
-            kind: PickKind::Attach,
-            from: PickFrom::Volume {
-                id: v.id.clone(),
-                name: v.name.clone(),
-            },
-            note: provider_note(&v.provider),
-            rows,
-            cursor,
-            error: None,
-        }),
-    );
+    let from = PickFrom::Volume {
+        id: v.id.clone(),
+        name: v.name.clone(),
+    };
+    open_pick(state, PickKind::Attach, from, &v.provider, rows);
     Vec::new()
 }
 
@@ -451,21 +441,11 @@ pub fn open_detach(state: &mut AppState) -> Vec<Command> {
         open(state, Dialog::Confirm(c));
         return Vec::new();
     }
-    let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
-    open(
-        state,
-        Dialog::Pick(Pick {
-            kind: PickKind::Detach,
-            from: PickFrom::Volume {
-                id: v.id.clone(),
-                name: v.name.clone(),
-            },
-            note: provider_note(&v.provider),
-            rows,
-            cursor,
-            error: None,
-        }),
-    );
+    let from = PickFrom::Volume {
+        id: v.id.clone(),
+        name: v.name.clone(),
+    };
+    open_pick(state, PickKind::Detach, from, &v.provider, rows);
     lookups
 }
 
@@ -636,15 +616,20 @@ pub fn open_attach_to_deployment(state: &mut AppState) -> Vec<Command> {
         );
         return Vec::new();
     }
-    open_pick_for_deployment(state, PickKind::Attach, &d, rows);
+    let from = PickFrom::Deployment {
+        id: d.id.clone(),
+        name: d.name.clone(),
+    };
+    open_pick(state, PickKind::Attach, from, &d.provider, rows);
     Vec::new()
 }
 
-/// The picker of volumes for one deployment, the cursor on the first allowed row.
-fn open_pick_for_deployment(
+/// A picker of targets (volumes or deployments), the cursor on the first allowed row.
+fn open_pick(
     state: &mut AppState,
     kind: PickKind,
-    d: &crate::api::Deployment,
+    from: PickFrom,
+    provider: &str,
     rows: Vec<Target>,
 ) {
     let cursor = rows.iter().position(|r| r.verdict.is_ok()).unwrap_or(0);
@@ -652,11 +637,8 @@ fn open_pick_for_deployment(
         state,
         Dialog::Pick(Pick {
             kind,
-            from: PickFrom::Deployment {
-                id: d.id.clone(),
-                name: d.name.clone(),
-            },
-            note: provider_note(&d.provider),
+            from,
+            note: provider_note(provider),
             rows,
             cursor,
             error: None,
@@ -700,7 +682,11 @@ pub fn open_detach_from_deployment(state: &mut AppState) -> Vec<Command> {
     if refused_read_only(state, "detaching a volume") {
         return Vec::new();
     }
-    open_pick_for_deployment(state, PickKind::Detach, &d, rows);
+    let from = PickFrom::Deployment {
+        id: d.id.clone(),
+        name: d.name.clone(),
+    };
+    open_pick(state, PickKind::Detach, from, &d.provider, rows);
     Vec::new()
 }
 
