@@ -38,18 +38,18 @@ pub fn state_from_bytes(offers: &[u8], fleet_body: &[u8]) -> AppState {
             result: Ok(OffersPage::from_slice(offers).unwrap()),
         },
     );
-    let fleet = decode_list::<Deployment>(
-        serde_json::from_slice(fleet_body).unwrap(),
-        &["deployments"],
-    )
-    .unwrap()
-    .items;
+    let fleet = decode_fleet(serde_json::from_slice(fleet_body).unwrap());
     update(&mut s, Action::DeploymentsLoaded(Ok(fleet)));
     s
 }
 
 pub fn fleet(n: usize) -> Vec<Deployment> {
-    decode_list::<Deployment>(synth::deployments(n), &["deployments"])
+    decode_fleet(synth::deployments(n))
+}
+
+/// A `GET /api/deployments` answer, read as the client reads it.
+fn decode_fleet(body: serde_json::Value) -> Vec<Deployment> {
+    decode_list::<Deployment>(body, &["deployments"])
         .unwrap()
         .items
 }
