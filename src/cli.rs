@@ -1,11 +1,14 @@
-//! The command line (DESIGN.md §3). Parsing only; `main.rs` acts on it.
+//! The command line (the user-facing contract: `docs/cli.md`). Parsing only; `main.rs` and
+//! `commands/` act on it.
 
 use std::net::SocketAddr;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::api::InstanceType;
 use crate::app::Pane;
+use crate::app::state::OfferSort;
 use crate::config::check_poll_secs;
 use crate::runtime::SnapshotFormat;
 
@@ -19,7 +22,8 @@ pub const DEFAULT_DEMO_ADDR: &str = "127.0.0.1:4567";
     long_about = "A terminal dashboard for renting and running NVIDIA GPU instances on Spheron AI.\n\n\
         Without a command it opens the dashboard against https://app.spheron.ai; with --demo, against \
         an embedded simulated API (no key, no network, nothing spent).\n\n\
-        The API key is read from SPHERON_API_KEY, then ~/.spheron/credentials."
+        The API key is read from SPHERON_API_KEY, then ~/.spheron/credentials.",
+    after_help = after_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -52,16 +56,319 @@ pub struct CommonArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Load the data once, render one frame of a pane, print it and exit.
+    #[command(
+        after_help = "Example:\n  spheron-tui snapshot --demo --pane deployments --size 100x30"
+    )]
     Snapshot(SnapshotArgs),
     /// Serve the simulated Spheron API alone.
+    #[command(
+        after_help = "Example:\n  spheron-tui demo-server --addr 127.0.0.1:4567 --fault '/api=slow:300x1000'"
+    )]
     DemoServer(DemoServerArgs),
     /// Show config, log and credentials paths, and whether a key was found (masked).
+    #[command(after_help = "Example:\n  spheron-tui info")]
     Info,
+    /// List GPU offers: every page, filtered and sorted like the dashboard's offers pane.
+    #[command(
+        after_help = "Examples:\n  spheron-tui offers --filter 'gpu:h100 count>=8 price<30' --sort gpu-price\n  spheron-tui offers --type spot --json | jq '.[0].offerId'"
+    )]
+    Offers(OffersArgs),
+    /// List deployments (every page).
+    #[command(
+        after_help = "Examples:\n  spheron-tui deployments\n  spheron-tui deployments --status all --csv > deployments.csv"
+    )]
+    Deployments(DeploymentsArgs),
+    /// List persistent volumes (every page).
+    #[command(
+        after_help = "Example:\n  spheron-tui volumes --json | jq -r '.[] | select(.attachedTo == []) | .id'"
+    )]
+    Volumes(ListArgs),
+    /// List the SSH keys on the account.
+    #[command(after_help = "Example:\n  spheron-tui keys --csv")]
+    Keys(ListArgs),
+    /// Show the live balance of each team.
+    #[command(
+        after_help = "Example:\n  spheron-tui balance --json | jq '.[] | select(.current) | .balance'"
+    )]
+    Balance(BalanceArgs),
+    /// Print the man page (roff), generated from these command definitions.
+    #[command(after_help = "Example:\n  spheron-tui man > spheron-tui.1 && man ./spheron-tui.1")]
+    Man,
     /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  spheron-tui completions bash > ~/.local/share/bash-completion/completions/spheron-tui"
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// The environment variables the program reads, with what each does.
+pub const ENVIRONMENT: [(&str, &str); 4] = [
+    (
+        "SPHERON_API_KEY",
+        "the API key (else ~/.spheron/credentials, else a prompt in the dashboard)",
+    ),
+    (
+        "SPHERON_API_URL",
+        "the base URL, as --api-url: https://app.spheron.ai or a loopback address",
+    ),
+    (
+        "SPHERON_LOG",
+        "the log file's filter, e.g. debug or spheron_tui=trace (else RUST_LOG, else info)",
+    ),
+    ("NO_COLOR", "set to anything non-empty: no colour"),
+];
+
+/// The exit codes, for `--help` and the man page.
+pub const EXIT_CODES: [(&str, &str); 3] = [
+    ("0", "success"),
+    (
+        "1",
+        "the API or the network failed (the reason is on stderr)",
+    ),
+    ("2", "usage: a bad flag, value, filter, URL or config file"),
+];
+
+/// Examples of the whole program (each command has its own under its `--help`).
+pub const EXAMPLES: [(&str, &str); 4] = [
+    (
+        "spheron-tui --demo",
+        "the dashboard against the embedded demo server",
+    ),
+    (
+        "spheron-tui info",
+        "where the files are, and whether a key was found",
+    ),
+    (
+        "spheron-tui --read-only",
+        "the dashboard with a real key, unable to change anything",
+    ),
+    (
+        "spheron-tui offers --filter 'gpu:h100 price<30' --json",
+        "offers for scripts",
+    ),
+];
+
+/// Environment, exit codes and examples, under `spheron-tui --help`.
+pub fn after_help() -> String {
+    let mut s = String::from("Environment:\n");
+    for (name, what) in ENVIRONMENT {
+        s.push_str(&format!("  {name:<16}  {what}\n"));
+    }
+    s.push_str("\nExit codes:\n");
+    for (code, what) in EXIT_CODES {
+        s.push_str(&format!("  {code}  {what}\n"));
+    }
+    s.push_str("\nExamples:\n");
+    for (cmd, what) in EXAMPLES {
+        s.push_str(&format!("  {cmd}\n      {what}\n"));
+    }
+    s.trim_end().to_string()
+}
+
+/// The man page (roff), generated from the command definitions: clap_mangen's sections, then
+/// one subsection per command with its options and example, then environment, exit status and
+/// examples.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    let mut text = String::from(".SH COMMANDS\n");
+    for sub in cmd.get_subcommands() {
+        text.push_str(&format!(".SS {}\n", roff_escape(sub.get_name())));
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            text.push_str(&format!("{}\n", roff_escape(&about.to_string())));
+        }
+        for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+            let name = match (arg.get_long(), arg.get_value_names()) {
+                (Some(l), Some(v)) => format!("--{l} {}", v.join(" ")),
+                (Some(l), None) if arg.get_action().takes_values() => {
+                    format!("--{l} <{}>", arg.get_id().as_str().to_uppercase())
+                }
+                (Some(l), None) => format!("--{l}"),
+                (None, _) => format!("<{}>", arg.get_id()),
+            };
+            text.push_str(&format!(".TP\n\\fB{}\\fR\n", roff_escape(&name)));
+            if let Some(h) = arg.get_long_help().or(arg.get_help()) {
+                text.push_str(&format!("{}\n", roff_escape(&h.to_string())));
+            }
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !values.is_empty() {
+                text.push_str(&format!("One of: {}.\n", roff_escape(&values.join(", "))));
+            }
+        }
+        if let Some(example) = sub.get_after_help() {
+            text.push_str(".PP\n.nf\n");
+            text.push_str(&roff_escape(&example.to_string()));
+            text.push_str("\n.fi\n");
+        }
+    }
+    text.push_str(".SH ENVIRONMENT\n");
+    for (name, what) in ENVIRONMENT {
+        text.push_str(&format!(".TP\n\\fB{name}\\fR\n{}\n", roff_escape(what)));
+    }
+    text.push_str(".SH \"EXIT STATUS\"\n");
+    for (code, what) in EXIT_CODES {
+        text.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", roff_escape(what)));
+    }
+    text.push_str(".SH EXAMPLES\n");
+    for (cmd, what) in EXAMPLES {
+        text.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            roff_escape(cmd),
+            roff_escape(what)
+        ));
+    }
+    text.push_str(".SH FILES\nThe config file (config.toml), the log file and the credentials file: \\fBspheron\\-tui info\\fR prints where they are.\n");
+    out.extend_from_slice(text.as_bytes());
+    man.render_version_section(&mut out)?;
+    Ok(out)
+}
+
+/// Text safe inside a roff paragraph: backslashes and hyphens escaped, no line starting with a
+/// control character.
+fn roff_escape(s: &str) -> String {
+    s.replace('\\', "\\e")
+        .replace('-', "\\-")
+        .lines()
+        .map(|l| {
+            if l.starts_with(['.', '\'']) {
+                format!("\\&{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How a list command prints: an aligned table unless `--json` or `--csv`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Args)]
+pub struct OutputArgs {
+    /// Print a JSON array of objects (stable field names: see the README).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: a header line, then one line per item.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct BalanceArgs {
+    /// Print a JSON array of objects, one per team.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OffersArgs {
+    /// Text sent to the API's search (GPU model); without it, the free words of --filter.
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+
+    /// Only this instance type.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub instance_type: Option<TypeArg>,
+
+    /// The dashboard's filter language, e.g. 'gpu:h100 provider:voltage region:us count>=8
+    /// vram>=80 price<30 gpuprice<3'.
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub filter: Option<String>,
+
+    /// Sort by this column (ties: cheaper first, then offer id).
+    #[arg(long, value_enum, value_name = "KEY", default_value_t = SortArg::Price)]
+    pub sort: SortArg,
+
+    /// Reverse the order.
+    #[arg(long)]
+    pub reverse: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    Spot,
+    Dedicated,
+    Cluster,
+}
+
+impl From<TypeArg> for InstanceType {
+    fn from(t: TypeArg) -> Self {
+        match t {
+            TypeArg::Spot => InstanceType::Spot,
+            TypeArg::Dedicated => InstanceType::Dedicated,
+            TypeArg::Cluster => InstanceType::Cluster,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Price per hour of the whole offer.
+    Price,
+    /// Price per GPU-hour.
+    GpuPrice,
+    /// Number of GPUs.
+    Gpus,
+    /// GPU memory.
+    Vram,
+    Provider,
+}
+
+impl From<SortArg> for OfferSort {
+    fn from(s: SortArg) -> Self {
+        match s {
+            SortArg::Price => OfferSort::Price,
+            SortArg::GpuPrice => OfferSort::GpuPrice,
+            SortArg::Gpus => OfferSort::GpuCount,
+            SortArg::Vram => OfferSort::Vram,
+            SortArg::Provider => OfferSort::Provider,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeploymentsArgs {
+    /// `active` (deploying or running), `inactive`, `all`, or an exact status such as
+    /// `running` or `terminated-provider`.
+    #[arg(long, value_name = "STATUS", default_value = "active", value_parser = parse_status)]
+    pub status: String,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_status(s: &str) -> Result<String, String> {
+    let s = s.trim().to_ascii_lowercase();
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err("use active, inactive, all or a status such as running".into());
+    }
+    Ok(s)
 }
 
 #[derive(Debug, Clone, Args)]

@@ -10,6 +10,7 @@ use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
 use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
+use spheron_tui::commands;
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
 use spheron_tui::runtime::{self, Launch};
@@ -28,6 +29,13 @@ fn main() -> ExitCode {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "spheron-tui", &mut std::io::stdout());
             return ExitCode::SUCCESS;
+        }
+        Some(Command::Man) => {
+            let page = spheron_tui::cli::man_page();
+            return finish(
+                page.and_then(|p| std::io::stdout().write_all(&p))
+                    .map_err(Into::into),
+            );
         }
         Some(Command::DemoServer(ref args)) => {
             // A bad --fault is a usage error, like a bad flag.
@@ -54,6 +62,20 @@ fn main() -> ExitCode {
         Some(Command::Info) => {
             print_info(&prepared);
             ExitCode::SUCCESS
+        }
+        Some(ref cmd) if commands::handles(cmd) => {
+            for w in &prepared.warnings {
+                eprintln!("warning: {w}");
+            }
+            if let Err(f) = commands::check(cmd) {
+                eprintln!("error: {f}");
+                return ExitCode::from(f.exit_code());
+            }
+            let _log = init_logging();
+            match block_on(list_command(prepared, cmd.clone(), cli.demo)) {
+                Ok(code) => code,
+                Err(e) => finish(Err(e)),
+            }
         }
         Some(Command::Snapshot(ref args)) => {
             for w in &prepared.warnings {
@@ -190,6 +212,25 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyr
     Ok(())
 }
 
+/// A command for scripts: its output on stdout; a failure on stderr, with its exit code.
+async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Result<ExitCode> {
+    let (l, _server) = target(&p, demo).await?;
+    let client = runtime::client(&l)?;
+    Ok(match commands::run(&client, &cmd).await {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(out.as_bytes())?;
+            stdout.flush()?;
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            tracing::info!(error = %f, "command failed");
+            eprintln!("error: {f}");
+            ExitCode::from(f.exit_code())
+        }
+    })
+}
+
 async fn demo_server(
     args: DemoServerArgs,
     faults: Vec<spheron_tui::demo::FaultRule>,
@@ -281,9 +322,9 @@ mod demo_adapter {
     }
 }
 
-fn block_on<F: std::future::Future<Output = color_eyre::Result<()>>>(
+fn block_on<T, F: std::future::Future<Output = color_eyre::Result<T>>>(
     f: F,
-) -> color_eyre::Result<()> {
+) -> color_eyre::Result<T> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -39,12 +39,17 @@ pub enum SnapshotFormat {
     Svg,
 }
 
-/// The client, the first state and the executor for a launch.
-fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
-    let client = Client::with_options(ClientOptions {
+/// The client for a launch: the dashboard, `snapshot` and the commands for scripts share it.
+pub fn client(launch: &Launch) -> Result<Client, crate::api::ApiError> {
+    Client::with_options(ClientOptions {
         read_only: launch.read_only,
         ..ClientOptions::new(&launch.api_url, launch.api_key.clone())
-    })?;
+    })
+}
+
+/// The client, the first state and the executor for a launch.
+fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
+    let client = client(launch)?;
     let session = Session {
         demo: launch.demo,
         read_only: launch.read_only,

@@ -1,7 +1,5 @@
 //! `spheron-tui snapshot`: load the data once, render one frame of a pane, return it.
 
-use std::collections::VecDeque;
-
 use chrono::Utc;
 use color_eyre::Result;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -23,17 +21,28 @@ pub async fn load(state: &mut AppState, exec: &Executor, pane: Pane) {
     settle(state, exec, key(KeyCode::Char(digit))).await;
 }
 
-/// Feed `action`, then run every Command that follows from it, inline, until it is quiet.
+/// Feed `action`, then run every Command that follows from it until it is quiet. The Commands
+/// of one round run concurrently (the dashboard sends them at once too); their Actions are fed
+/// back in the order the Commands were issued, so the result does not depend on which answer
+/// came first.
 pub async fn settle(state: &mut AppState, exec: &Executor, action: Action) {
-    let mut queue: VecDeque<_> = update(state, action).into();
+    let mut round = update(state, action);
     let mut steps = 0;
-    while let Some(cmd) = queue.pop_front() {
-        steps += 1;
-        if steps > MAX_STEPS {
-            break;
-        }
-        for action in exec.perform(cmd).await {
-            queue.extend(update(state, action));
+    while !round.is_empty() && steps < MAX_STEPS {
+        round.truncate(MAX_STEPS - steps);
+        steps += round.len();
+        let tasks: Vec<_> = round
+            .drain(..)
+            .map(|cmd| {
+                let exec = exec.clone();
+                tokio::spawn(async move { exec.perform(cmd).await })
+            })
+            .collect();
+        for task in tasks {
+            // A task that panicked gives no Actions; the panic hook has reported it.
+            for action in task.await.unwrap_or_default() {
+                round.extend(update(state, action));
+            }
         }
     }
 }

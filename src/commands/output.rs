@@ -1,0 +1,310 @@
+//! One list of records, printed three ways: an aligned table for people, a JSON array of
+//! objects and CSV for scripts. The field names are the contract scripts rely on (README,
+//! "Commands for scripts"); the table may show fewer columns, with shorter titles.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+
+use crate::cli::OutputArgs;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+impl From<OutputArgs> for Format {
+    fn from(o: OutputArgs) -> Self {
+        match (o.json, o.csv) {
+            (true, _) => Format::Json,
+            (_, true) => Format::Csv,
+            _ => Format::Table,
+        }
+    }
+}
+
+/// One value of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// Absent text: JSON `null`, empty in CSV, `-` in the table.
+    MaybeText(Option<String>),
+    Int(Option<u64>),
+    Num(Option<f64>),
+    /// US dollars. Unknown is `null` / empty, and `?` in the table: never `$0.00`.
+    Usd(Option<f64>),
+    Bool(bool),
+    List(Vec<String>),
+    Time(Option<DateTime<Utc>>),
+}
+
+/// A column: its stable field name (JSON and CSV) and its table title (`None`: not in the table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub field: &'static str,
+    pub title: Option<&'static str>,
+}
+
+pub const fn col(field: &'static str, title: &'static str) -> Column {
+    Column {
+        field,
+        title: Some(title),
+    }
+}
+
+/// A column only scripts see (JSON and CSV).
+pub const fn data(field: &'static str) -> Column {
+    Column { field, title: None }
+}
+
+/// Records with the same columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Records {
+    pub columns: &'static [Column],
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Records {
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.table(),
+            Format::Json => self.json(),
+            Format::Csv => self.csv(),
+        }
+    }
+
+    /// A JSON array of objects, pretty-printed, ending in a newline.
+    pub fn json(&self) -> String {
+        let items: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut o = Map::new();
+                for (c, cell) in self.columns.iter().zip(row) {
+                    o.insert(c.field.to_string(), cell.json());
+                }
+                Value::Object(o)
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&Value::Array(items)).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// RFC 4180: a header line of field names, then one line per record; fields with a comma,
+    /// quote or line break are quoted. Lists are joined with `;`.
+    pub fn csv(&self) -> String {
+        let mut out = String::new();
+        let header: Vec<String> = self.columns.iter().map(|c| csv_field(c.field)).collect();
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        for row in &self.rows {
+            let line: Vec<String> = row.iter().map(|c| csv_field(&c.plain())).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    /// Columns padded to their widest cell; numbers and money right-aligned.
+    pub fn table(&self) -> String {
+        let shown: Vec<(usize, &'static str)> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.title.map(|t| (i, t)))
+            .collect();
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| shown.iter().map(|&(i, _)| row[i].human()).collect())
+            .collect();
+        let right: Vec<bool> = shown
+            .iter()
+            .map(|&(i, _)| {
+                self.rows
+                    .first()
+                    .is_some_and(|r| matches!(r[i], Cell::Int(_) | Cell::Num(_) | Cell::Usd(_)))
+            })
+            .collect();
+        let widths: Vec<usize> = shown
+            .iter()
+            .enumerate()
+            .map(|(k, &(_, title))| {
+                cells
+                    .iter()
+                    .map(|r| width(&r[k]))
+                    .chain([width(title)])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |texts: Vec<&str>| -> String {
+            let parts: Vec<String> = texts
+                .iter()
+                .enumerate()
+                .map(|(k, t)| {
+                    let pad = " ".repeat(widths[k] - width(t));
+                    if right[k] {
+                        format!("{pad}{t}")
+                    } else {
+                        format!("{t}{pad}")
+                    }
+                })
+                .collect();
+            let mut s = parts.join("  ");
+            s.truncate(s.trim_end().len());
+            s.push('\n');
+            s
+        };
+        let mut out = line(shown.iter().map(|&(_, t)| t).collect());
+        for r in &cells {
+            out.push_str(&line(r.iter().map(String::as_str).collect()));
+        }
+        out
+    }
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A number as scripts want it: no exponent, no trailing zeros.
+fn number(v: f64) -> String {
+    format!("{v}")
+}
+
+impl Cell {
+    fn json(&self) -> Value {
+        match self {
+            Cell::Text(s) => Value::from(s.as_str()),
+            Cell::MaybeText(s) => s.as_deref().map_or(Value::Null, Value::from),
+            Cell::Int(n) => n.map_or(Value::Null, Value::from),
+            Cell::Num(n) | Cell::Usd(n) => n
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Value::Null, Value::Number),
+            Cell::Bool(b) => Value::Bool(*b),
+            Cell::List(l) => Value::from(l.clone()),
+            Cell::Time(t) => t.as_ref().map_or(Value::Null, |t| Value::from(time(t))),
+        }
+    }
+
+    /// The CSV text: empty when absent.
+    fn plain(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::MaybeText(s) => s.clone().unwrap_or_default(),
+            Cell::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+            Cell::Num(n) | Cell::Usd(n) => n.map(number).unwrap_or_default(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::List(l) => l.join(";"),
+            Cell::Time(t) => t.as_ref().map(time).unwrap_or_default(),
+        }
+    }
+
+    /// The table text.
+    fn human(&self) -> String {
+        match self {
+            Cell::Text(s) if s.is_empty() => "-".into(),
+            Cell::MaybeText(None) | Cell::Int(None) | Cell::Num(None) | Cell::Time(None) => {
+                "-".into()
+            }
+            Cell::Usd(None) => "?".into(),
+            Cell::Usd(Some(v)) => usd(*v),
+            Cell::Num(Some(v)) => format!("{}", (v * 100.0).round() / 100.0),
+            Cell::Bool(b) => if *b { "yes" } else { "no" }.into(),
+            Cell::List(l) if l.is_empty() => "-".into(),
+            Cell::List(l) => l.join(","),
+            Cell::Time(Some(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
+            other => other.plain(),
+        }
+    }
+}
+
+/// `$21.52`; amounts under a cent keep four decimals so they never read as `$0.00`.
+pub fn usd(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.01 {
+        format!("${v:.4}")
+    } else {
+        format!("${v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLS: &[Column] = &[
+        col("id", "ID"),
+        col("pricePerHour", "$/H"),
+        data("tags"),
+        col("note", "NOTE"),
+    ];
+
+    fn sample() -> Records {
+        Records {
+            columns: COLS,
+            rows: vec![
+                vec![
+                    Cell::Text("a".into()),
+                    Cell::Usd(Some(21.5)),
+                    Cell::List(vec!["x".into(), "y".into()]),
+                    Cell::MaybeText(Some("say \"hi\", then go".into())),
+                ],
+                vec![
+                    Cell::Text("bb".into()),
+                    Cell::Usd(None),
+                    Cell::List(vec![]),
+                    Cell::MaybeText(None),
+                ],
+            ],
+        }
+    }
+
+    #[test]
+    fn table_aligns_and_hides_data_only_columns() {
+        let t = sample().table();
+        assert_eq!(
+            t,
+            "ID     $/H  NOTE\na   $21.50  say \"hi\", then go\nbb       ?  -\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        assert_eq!(
+            sample().csv(),
+            "id,pricePerHour,tags,note\r\na,21.5,x;y,\"say \"\"hi\"\", then go\"\r\nbb,,,\r\n"
+        );
+    }
+
+    #[test]
+    fn json_uses_the_field_names_and_null_for_unknown() {
+        let v: Value = serde_json::from_str(&sample().json()).unwrap();
+        assert_eq!(v[0]["pricePerHour"], 21.5);
+        assert_eq!(v[0]["tags"], serde_json::json!(["x", "y"]));
+        assert_eq!(v[1]["pricePerHour"], Value::Null);
+        assert_eq!(v[1]["note"], Value::Null);
+        assert_eq!(v.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn money_under_a_cent_is_not_rounded_away() {
+        assert_eq!(usd(0.0003), "$0.0003");
+        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(2.689), "$2.69");
+    }
+}

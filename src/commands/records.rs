@@ -1,0 +1,224 @@
+//! The columns of each list: stable field names for scripts, titles for the table.
+
+use super::output::{Cell, Column, Records, col, data};
+use crate::api::{Balance, Deployment, Offer, SshKey, Volume};
+
+fn text(s: &str) -> Cell {
+    Cell::Text(s.to_string())
+}
+
+fn maybe(s: Option<&str>) -> Cell {
+    Cell::MaybeText(s.filter(|s| !s.is_empty()).map(str::to_owned))
+}
+
+fn strings<'a>(l: impl IntoIterator<Item = &'a str>) -> Cell {
+    Cell::List(l.into_iter().map(str::to_owned).collect())
+}
+
+const OFFER_COLUMNS: &[Column] = &[
+    col("gpuName", "GPU"),
+    col("gpuCount", "GPUS"),
+    col("gpuMemoryGb", "VRAM"),
+    col("provider", "PROVIDER"),
+    col("instanceType", "TYPE"),
+    col("regions", "REGIONS"),
+    col("pricePerHour", "$/H"),
+    col("pricePerGpuHour", "$/GPU·H"),
+    data("listPricePerHour"),
+    col("available", "AVAILABLE"),
+    data("unavailableReason"),
+    col("offerId", "OFFER ID"),
+    data("gpuType"),
+    data("vcpus"),
+    data("memoryGb"),
+    data("storageGb"),
+    data("osOptions"),
+];
+
+/// `pricePerHour` is what the account pays: the discounted price when there is one.
+pub fn offers(list: &[&Offer]) -> Records {
+    let rows = list
+        .iter()
+        .map(|o| {
+            let name = if o.gpu_display.is_empty() {
+                &o.gpu_type
+            } else {
+                &o.gpu_display
+            };
+            vec![
+                text(name),
+                Cell::Int(Some(u64::from(o.gpu_count))),
+                Cell::Num(o.gpu_memory),
+                text(&o.provider),
+                text(o.instance_type.as_str()),
+                strings(o.regions()),
+                Cell::Usd(Some(o.hourly_rate())),
+                Cell::Usd(Some(o.per_gpu_rate())),
+                Cell::Usd(Some(
+                    o.list_price_if_discounted().unwrap_or(o.hourly_rate()),
+                )),
+                Cell::Bool(o.unavailable_reason().is_none()),
+                maybe(o.unavailable_reason()),
+                text(&o.offer_id),
+                text(&o.gpu_type),
+                Cell::Int(o.vcpus.map(u64::from)),
+                Cell::Num(o.memory),
+                Cell::Num(o.storage),
+                strings(o.os_options.iter().map(String::as_str)),
+            ]
+        })
+        .collect();
+    Records {
+        columns: OFFER_COLUMNS,
+        rows,
+    }
+}
+
+const DEPLOYMENT_COLUMNS: &[Column] = &[
+    col("id", "ID"),
+    col("name", "NAME"),
+    col("status", "STATUS"),
+    col("gpuType", "GPU"),
+    col("gpuCount", "GPUS"),
+    col("provider", "PROVIDER"),
+    col("instanceType", "TYPE"),
+    col("region", "REGION"),
+    col("pricePerHour", "$/H"),
+    col("sshCommand", "SSH"),
+    data("ipAddress"),
+    data("offerId"),
+    data("operatingSystem"),
+    data("createdAt"),
+    data("startedAt"),
+    data("totalCost"),
+    data("teamId"),
+    data("volumeIds"),
+];
+
+/// `pricePerHour` is the deployment's `hourlyRate` (what it costs the account now).
+pub fn deployments(list: &[Deployment]) -> Records {
+    let rows = list
+        .iter()
+        .map(|d| {
+            vec![
+                text(&d.id),
+                text(&d.name),
+                text(d.status.as_str()),
+                text(&d.gpu_type),
+                Cell::Int(Some(u64::from(d.gpu_count))),
+                text(&d.provider),
+                text(d.instance_type.as_str()),
+                text(&d.region),
+                Cell::Usd(d.hourly_rate),
+                Cell::MaybeText(d.ssh_command()),
+                maybe(d.ip_address.as_deref()),
+                maybe(d.offer_id.as_deref()),
+                maybe(d.operating_system.as_deref()),
+                Cell::Time(d.created_at),
+                Cell::Time(d.started_at),
+                Cell::Usd(d.total_cost),
+                maybe(d.team_id.as_deref()),
+                strings(d.volume_ids.iter().map(String::as_str)),
+            ]
+        })
+        .collect();
+    Records {
+        columns: DEPLOYMENT_COLUMNS,
+        rows,
+    }
+}
+
+const VOLUME_COLUMNS: &[Column] = &[
+    col("id", "ID"),
+    col("name", "NAME"),
+    col("status", "STATUS"),
+    col("sizeGb", "SIZE GB"),
+    col("provider", "PROVIDER"),
+    col("region", "REGION"),
+    col("pricePerHour", "$/H"),
+    col("attachedTo", "ATTACHED TO"),
+    data("createdAt"),
+    data("teamId"),
+];
+
+/// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id.
+pub fn volumes(list: &[Volume]) -> Records {
+    let rows = list
+        .iter()
+        .map(|v| {
+            vec![
+                text(&v.id),
+                text(&v.name),
+                text(&v.status),
+                Cell::Num(v.size_in_gb),
+                text(&v.provider),
+                text(&v.region),
+                Cell::Usd(v.cost_per_hour()),
+                strings(v.attachments()),
+                Cell::Time(v.created_at),
+                maybe(v.team_id.as_deref()),
+            ]
+        })
+        .collect();
+    Records {
+        columns: VOLUME_COLUMNS,
+        rows,
+    }
+}
+
+const KEY_COLUMNS: &[Column] = &[
+    col("id", "ID"),
+    col("name", "NAME"),
+    col("fingerprint", "FINGERPRINT"),
+    col("createdAt", "ADDED"),
+    data("publicKey"),
+];
+
+pub fn keys(list: &[SshKey]) -> Records {
+    let rows = list
+        .iter()
+        .map(|k| {
+            vec![
+                text(&k.id),
+                text(&k.name),
+                maybe(k.fingerprint.as_deref()),
+                Cell::Time(k.created_at),
+                maybe(k.public_key.as_deref()),
+            ]
+        })
+        .collect();
+    Records {
+        columns: KEY_COLUMNS,
+        rows,
+    }
+}
+
+const BALANCE_COLUMNS: &[Column] = &[
+    col("teamId", "TEAM ID"),
+    col("teamName", "TEAM"),
+    col("balance", "BALANCE"),
+    col("currency", "CURRENCY"),
+    col("current", "CURRENT"),
+    data("role"),
+];
+
+pub fn balance(b: &Balance) -> Records {
+    let rows = b
+        .teams
+        .iter()
+        .map(|t| {
+            vec![
+                text(&t.team_id),
+                text(&t.team_name),
+                Cell::Usd(Some(t.balance)),
+                text(&b.currency),
+                Cell::Bool(t.is_current_team),
+                maybe(t.role.as_deref()),
+            ]
+        })
+        .collect();
+    Records {
+        columns: BALANCE_COLUMNS,
+        rows,
+    }
+}
