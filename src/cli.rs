@@ -188,21 +188,26 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
             text.push_str(&format!("{}\n", roff_escape(&about.to_string())));
         }
         for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
-            let name = match (arg.get_long(), arg.get_value_names()) {
-                (Some(l), Some(v)) => format!("--{l} {}", v.join(" ")),
-                (Some(l), None) if arg.get_action().takes_values() => {
-                    format!("--{l} <{}>", arg.get_id().as_str().to_uppercase())
-                }
-                (Some(l), None) => format!("--{l}"),
-                (None, _) => format!("<{}>", arg.get_id()),
+            let takes = arg.get_action().takes_values();
+            let value = match arg.get_value_names() {
+                Some(v) => v.join(" "),
+                None => format!("<{}>", arg.get_id().as_str().to_uppercase()),
+            };
+            let name = match arg.get_long() {
+                Some(l) if takes => format!("--{l} {value}"),
+                Some(l) => format!("--{l}"),
+                None => value,
             };
             text.push_str(&format!(".TP\n\\fB{}\\fR\n", roff_escape(&name)));
             if let Some(h) = arg.get_long_help().or(arg.get_help()) {
-                text.push_str(&format!("{}\n", roff_escape(&h.to_string())));
+                let h = h.to_string();
+                let stop = if h.ends_with('.') { "" } else { "." };
+                text.push_str(&format!("{}{stop}\n", roff_escape(&h)));
             }
             let values: Vec<String> = arg
                 .get_possible_values()
                 .iter()
+                .filter(|_| takes)
                 .filter(|v| !v.is_hide_set())
                 .map(|v| v.get_name().to_string())
                 .collect();

@@ -285,3 +285,87 @@ fn a_bad_fault_spec_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--fault"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Help and the man page
+
+#[test]
+fn help_lists_the_environment_and_exit_codes() {
+    let out = run(&["--help"], &[]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "SPHERON_API_KEY",
+        "SPHERON_API_URL",
+        "SPHERON_LOG",
+        "NO_COLOR",
+    ] {
+        assert!(text.contains(var), "{var} in --help:\n{text}");
+    }
+    assert!(text.contains("Exit codes"), "{text}");
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    use clap::CommandFactory;
+    for sub in Cli::command().get_subcommands() {
+        let name = sub.get_name();
+        if name == "help" {
+            continue;
+        }
+        let out = run(&[name, "--help"], &[]);
+        assert!(out.status.success(), "{name}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Example"), "{name} --help:\n{text}");
+        assert!(
+            text.contains(&format!("spheron-tui {name}")),
+            "{name}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_man_page_is_generated_with_every_section() {
+    let page = String::from_utf8(spheron_tui::cli::man_page().unwrap()).unwrap();
+    assert!(page.contains("\n.TH spheron-tui 1 "), "{}", &page[..200]);
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH OPTIONS",
+        ".SH COMMANDS",
+        ".SH ENVIRONMENT",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+        ".SH FILES",
+    ] {
+        assert!(page.contains(section), "{section} missing");
+    }
+    use clap::CommandFactory;
+    for sub in Cli::command().get_subcommands() {
+        assert!(
+            page.contains(&format!(".SS {}", sub.get_name().replace('-', "\\-"))),
+            "{} has no subsection",
+            sub.get_name()
+        );
+    }
+    for var in [
+        "SPHERON_API_KEY",
+        "SPHERON_API_URL",
+        "SPHERON_LOG",
+        "NO_COLOR",
+    ] {
+        assert!(page.contains(var), "{var}");
+    }
+    assert!(page.contains("\\-\\-filter"), "offers' options are listed");
+    // No line may start a roff request by accident.
+    for line in page.lines() {
+        assert!(
+            !line.starts_with('\'') && !line.starts_with(". "),
+            "stray control line: {line}"
+        );
+    }
+    let out = run(&["man"], &[]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), page);
+}

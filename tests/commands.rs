@@ -1,0 +1,472 @@
+//! The commands for scripts (`offers`, `deployments`, `volumes`, `keys`, `balance`) and the
+//! concurrency of `snapshot` and of the commands' loads, through the built binary and through the
+//! library, against the demo server over HTTP.
+
+use std::net::SocketAddr;
+use std::process::Output;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use clap::Parser;
+use serde_json::Value;
+use spheron_tui::api::{Client, DeploymentsQuery, OffersQuery, VolumesQuery};
+use spheron_tui::cli::{Cli, Command as Cmd, OffersArgs};
+use spheron_tui::commands;
+use spheron_tui::credentials::ApiKey;
+use spheron_tui::demo::{self, DemoOptions, DemoServer, Fault, FaultRule};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+async fn server() -> DemoServer {
+    demo::spawn(DemoOptions::for_tests()).await.unwrap()
+}
+
+fn client(s: &DemoServer) -> Client {
+    Client::new(&s.url(), Some(ApiKey::new(s.key()))).unwrap()
+}
+
+/// The binary with `args` against `url`, in a clean environment (a temporary HOME, the demo
+/// key). Runs on a blocking thread so the demo server keeps serving.
+async fn run_at(url: &str, args: &[&str]) -> Output {
+    let url = url.to_string();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        std::process::Command::new(env!("CARGO_BIN_EXE_spheron-tui"))
+            .env_clear()
+            .env("HOME", h)
+            .env("XDG_CONFIG_HOME", h.join("config"))
+            .env("XDG_DATA_HOME", h.join("data"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SPHERON_API_KEY", demo::DEMO_API_KEY)
+            .arg("--api-url")
+            .arg(&url)
+            .args(&args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok_json(o: &Output) -> Vec<Value> {
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+    match serde_json::from_str(&stdout(o)).unwrap() {
+        Value::Array(items) => items,
+        other => panic!("not an array: {other}"),
+    }
+}
+
+/// CSV lines (header first); the demo data has no quoted fields.
+fn ok_csv(o: &Output) -> Vec<Vec<String>> {
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+    stdout(o)
+        .lines()
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+fn ids(items: &[Value], field: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i[field].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn offers_args(args: &[&str]) -> OffersArgs {
+    let cli = Cli::try_parse_from(["spheron-tui", "offers"].iter().chain(args)).unwrap();
+    match cli.command {
+        Some(Cmd::Offers(a)) => a,
+        other => panic!("{other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Each command, each format, against the demo server
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deployments_in_every_format_and_status() {
+    let s = server().await;
+    let c = client(&s);
+    let all = c
+        .deployments(&DeploymentsQuery::default())
+        .await
+        .unwrap()
+        .len();
+    let active = c
+        .deployments(&DeploymentsQuery {
+            status: Some("active".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(all > active.len() && !active.is_empty(), "demo data");
+
+    let json = ok_json(&run_at(&s.url(), &["deployments", "--json"]).await);
+    assert_eq!(
+        ids(&json, "id"),
+        active.iter().map(|d| d.id.clone()).collect::<Vec<_>>()
+    );
+    for field in [
+        "id",
+        "name",
+        "status",
+        "gpuType",
+        "pricePerHour",
+        "sshCommand",
+    ] {
+        assert!(json[0].get(field).is_some(), "{field} in {}", json[0]);
+    }
+    assert!(json.iter().all(|d| d["pricePerHour"].is_number()));
+
+    let json = ok_json(&run_at(&s.url(), &["deployments", "--status", "all", "--json"]).await);
+    assert_eq!(json.len(), all);
+    let json = ok_json(&run_at(&s.url(), &["deployments", "--status", "failed", "--json"]).await);
+    assert!(!json.is_empty() && json.iter().all(|d| d["status"] == "failed"));
+
+    let csv = ok_csv(&run_at(&s.url(), &["deployments", "--status", "all", "--csv"]).await);
+    assert_eq!(csv[0][0], "id");
+    assert!(csv[0].contains(&"pricePerHour".to_string()));
+    assert_eq!(csv.len(), all + 1, "header + one line per deployment");
+
+    let table = run_at(&s.url(), &["deployments"]).await;
+    assert_eq!(table.status.code(), Some(0));
+    let text = stdout(&table);
+    assert!(text.starts_with("ID "), "{text}");
+    assert_eq!(text.lines().count(), active.len() + 1);
+    assert!(text.contains(&active[0].id), "{text}");
+    assert!(text.contains('$'), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn volumes_keys_and_balance() {
+    let s = server().await;
+    let c = client(&s);
+    let volumes = c.volumes(&VolumesQuery::default()).await.unwrap();
+    let json = ok_json(&run_at(&s.url(), &["volumes", "--json"]).await);
+    assert_eq!(
+        ids(&json, "id"),
+        volumes.iter().map(|v| v.id.clone()).collect::<Vec<_>>()
+    );
+    assert!(json.iter().all(|v| v["attachedTo"].is_array()));
+    let csv = ok_csv(&run_at(&s.url(), &["volumes", "--csv"]).await);
+    assert_eq!(csv.len(), volumes.len() + 1);
+    assert_eq!(csv[0][..2], ["id".to_string(), "name".to_string()]);
+
+    let keys = c.ssh_keys().await.unwrap();
+    let json = ok_json(&run_at(&s.url(), &["keys", "--json"]).await);
+    assert_eq!(
+        ids(&json, "id"),
+        keys.iter().map(|k| k.id.clone()).collect::<Vec<_>>()
+    );
+    assert!(json[0]["fingerprint"].is_string());
+    let csv = ok_csv(&run_at(&s.url(), &["keys", "--csv"]).await);
+    assert_eq!(csv.len(), keys.len() + 1);
+
+    let json = ok_json(&run_at(&s.url(), &["balance", "--json"]).await);
+    let current: Vec<&Value> = json.iter().filter(|t| t["current"] == true).collect();
+    assert_eq!(current.len(), 1, "{json:?}");
+    assert_eq!(
+        current[0]["balance"].as_f64(),
+        s.handle().balance(current[0]["teamId"].as_str().unwrap())
+    );
+    let table = stdout(&run_at(&s.url(), &["balance"]).await);
+    assert!(table.contains("BALANCE") && table.contains('$'), "{table}");
+    // balance has no CSV
+    assert_eq!(
+        run_at(&s.url(), &["balance", "--csv"]).await.status.code(),
+        Some(2)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offers_filter_type_and_sort_like_the_dashboard() {
+    let s = server().await;
+    let json = ok_json(&run_at(&s.url(), &["offers", "--json"]).await);
+    let c = client(&s);
+    let every: usize = commands::all_offer_pages(&c, &OffersQuery::default(), 100)
+        .await
+        .unwrap()
+        .iter()
+        .flat_map(|p| &p.groups)
+        .map(|g| g.offers.len())
+        .sum();
+    assert_eq!(json.len(), every, "every offer of every page");
+    let prices: Vec<f64> = json
+        .iter()
+        .map(|o| o["pricePerHour"].as_f64().unwrap())
+        .collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]), "cheapest first");
+    assert!(json.iter().all(|o| o["offerId"].is_string()));
+
+    let spot = ok_json(&run_at(&s.url(), &["offers", "--type", "spot", "--json"]).await);
+    assert!(!spot.is_empty() && spot.len() < json.len());
+    assert!(spot.iter().all(|o| o["instanceType"] == "SPOT"));
+
+    let big = ok_json(
+        &run_at(
+            &s.url(),
+            &[
+                "offers",
+                "--filter",
+                "count>=8 price<40",
+                "--sort",
+                "gpus",
+                "--reverse",
+                "--json",
+            ],
+        )
+        .await,
+    );
+    assert!(!big.is_empty());
+    assert!(big.iter().all(
+        |o| o["gpuCount"].as_u64().unwrap() >= 8 && o["pricePerHour"].as_f64().unwrap() < 40.0
+    ));
+    let counts: Vec<u64> = big
+        .iter()
+        .map(|o| o["gpuCount"].as_u64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+
+    let csv = ok_csv(&run_at(&s.url(), &["offers", "--csv", "--filter", "gpu:h100"]).await);
+    let col = csv[0].iter().position(|c| c == "gpuType").unwrap();
+    assert!(csv.len() > 1);
+    assert!(
+        csv[1..]
+            .iter()
+            .all(|l| l[col].to_lowercase().contains("h100"))
+    );
+
+    // --search is sent to the API
+    let _ = run_at(&s.url(), &["offers", "--search", "a100"]).await;
+    assert!(
+        s.handle()
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/api/gpu-offers") && r.path.contains("search=a100")),
+    );
+}
+
+/// `offers` reads every page the answer announces, whatever the page size.
+#[tokio::test]
+async fn offers_read_every_page() {
+    let s = server().await;
+    let c = client(&s);
+    let args = offers_args(&["--json"]);
+    let out = commands::offers(&c, &args, 3).await.unwrap();
+    let items: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let pages: Vec<String> = s
+        .handle()
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/gpu-offers"))
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(pages.len() >= 3, "several pages of 3 groups: {pages:?}");
+    for n in 1..=pages.len() {
+        assert!(
+            pages.iter().any(|p| p.contains(&format!("page={n}&"))),
+            "page {n} in {pages:?}"
+        );
+    }
+    let whole = commands::offers(&c, &args, 100).await.unwrap();
+    let all: Vec<Value> = serde_json::from_str(&whole).unwrap();
+    assert_eq!(
+        items, all,
+        "small pages give the same offers as one big page"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_errors_exit_2_before_any_request() {
+    let s = server().await;
+    for args in [
+        &["offers", "--filter", "colour:red"][..],
+        &["offers", "--filter", "price<cheap"],
+        &["offers", "--type", "reserved"],
+        &["offers", "--sort", "colour"],
+        &["offers", "--json", "--csv"],
+        &["deployments", "--status", "a b"],
+        &["volumes", "--yaml"],
+    ] {
+        let out = run_at(&s.url(), args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let err = stderr(&run_at(&s.url(), &["offers", "--filter", "colour:red"]).await);
+    assert!(err.contains("colour:red"), "{err}");
+    assert!(s.handle().requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_and_network_failures_exit_1_with_the_reason() {
+    let s = server().await;
+    // A 500 answered twice: the GET's one retry fails too.
+    s.handle().inject(FaultRule::new(
+        Some("GET"),
+        "/api/deployments",
+        Fault::ServerError,
+        2,
+    ));
+    let out = run_at(&s.url(), &["deployments", "--json"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(!stderr(&out).trim().is_empty());
+
+    s.handle().inject(FaultRule::new(
+        Some("GET"),
+        "/api/volumes",
+        Fault::HtmlError,
+        1,
+    ));
+    let out = run_at(&s.url(), &["volumes"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("HTML"), "{}", stderr(&out));
+
+    // Nothing listens there: a network failure.
+    let dead = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    for cmd in ["offers", "deployments", "volumes", "keys", "balance"] {
+        let out = run_at(&url, &[cmd]).await;
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("error: "),
+            "{cmd}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency: a proxy in front of the demo server counts requests in flight at once
+
+/// Requests in flight through the proxy now, and the most there ever were.
+#[derive(Default)]
+struct Gauge {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// A TCP proxy to `target` that counts a connection as "in flight" from the first byte of a
+/// request to the first byte of its answer (HTTP/1.1: one request at a time per connection).
+async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let gauge = Arc::new(Gauge::default());
+    let g = gauge.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let g = g.clone();
+            tokio::spawn(async move {
+                let Ok(upstream) = TcpStream::connect(target).await else {
+                    return;
+                };
+                let busy = Arc::new(AtomicBool::new(false));
+                let (mut cr, mut cw) = client.into_split();
+                let (mut ur, mut uw) = upstream.into_split();
+                let (g2, busy2) = (g.clone(), busy.clone());
+                let up = async move {
+                    let mut buf = [0u8; 16 * 1024];
+                    while let Ok(n @ 1..) = cr.read(&mut buf).await {
+                        if !busy.swap(true, Ordering::SeqCst) {
+                            let now = g.now.fetch_add(1, Ordering::SeqCst) + 1;
+                            g.peak.fetch_max(now, Ordering::SeqCst);
+                        }
+                        if uw.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                };
+                let down = async move {
+                    let mut buf = [0u8; 16 * 1024];
+                    while let Ok(n @ 1..) = ur.read(&mut buf).await {
+                        if busy2.swap(false, Ordering::SeqCst) {
+                            g2.now.fetch_sub(1, Ordering::SeqCst);
+                        }
+                        if cw.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                };
+                tokio::join!(up, down);
+            });
+        }
+    });
+    (addr, gauge)
+}
+
+/// Every request waits this long at the demo server (real time), so requests sent together
+/// overlap for certain and requests sent one after another never do.
+const LATENCY: Duration = Duration::from_millis(300);
+
+fn slow_everything(s: &DemoServer) {
+    s.handle()
+        .inject(FaultRule::new(None, "/api", Fault::Slow(LATENCY), 10_000));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_sends_its_first_loads_at_once() {
+    let s = server().await;
+    slow_everything(&s);
+    let (proxy, gauge) = counting_proxy(s.addr()).await;
+    let out = run_at(
+        &format!("http://{proxy}"),
+        &["snapshot", "--pane", "offers"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sent = s.handle().requests();
+    let kinds: std::collections::BTreeSet<&str> = sent
+        .iter()
+        .map(|r| r.path.split('?').next().unwrap_or(""))
+        .collect();
+    assert!(
+        kinds.len() >= 5,
+        "offers, deployments, volumes, keys, balance…: {kinds:?}"
+    );
+    // One after another, the peak is 1; the start-up loads are independent, so all at once.
+    assert!(
+        gauge.peak.load(Ordering::SeqCst) >= 5,
+        "peak in flight {} of {kinds:?}",
+        gauge.peak.load(Ordering::SeqCst)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offer_pages_after_the_first_are_read_at_once() {
+    let s = server().await;
+    slow_everything(&s);
+    let (proxy, gauge) = counting_proxy(s.addr()).await;
+    let c = Client::new(&format!("http://{proxy}"), Some(ApiKey::new(s.key()))).unwrap();
+    let pages = commands::all_offer_pages(&c, &OffersQuery::default(), 2)
+        .await
+        .unwrap();
+    assert!(
+        pages.len() > commands::PAGES_AT_ONCE,
+        "{} pages",
+        pages.len()
+    );
+    assert_eq!(
+        gauge.peak.load(Ordering::SeqCst),
+        commands::PAGES_AT_ONCE,
+        "pages 2.. are read {} at a time",
+        commands::PAGES_AT_ONCE
+    );
+    for (i, p) in pages.iter().enumerate() {
+        assert_eq!(p.page, i as u64 + 1, "pages come back in order");
+    }
+}
