@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::api::DEFAULT_API_URL;
 
-/// Default and minimum poll intervals (spheron-api.md §8: never faster than every 10 s).
+/// Default and minimum poll intervals (docs/api-rules.md, "Polling": never faster than every 10 s).
 pub const DEFAULT_POLL_SECS: u64 = 20;
 pub const MIN_POLL_SECS: u64 = 10;
 
@@ -33,9 +33,44 @@ pub struct FileConfig {
     pub api_url: Option<String>,
     pub poll_interval_secs: Option<u64>,
     pub read_only: Option<bool>,
+    /// `"dark"` (the default, for dark terminals) or `"light"` (for white ones).
+    pub theme: Option<ThemeName>,
+    /// `false` leaves the mouse to the terminal, so its own text selection works.
+    pub mouse: Option<bool>,
 }
 
-const KNOWN_KEYS: [&str; 3] = ["api_url", "poll_interval_secs", "read_only"];
+const KNOWN_KEYS: [&str; 5] = [
+    "api_url",
+    "poll_interval_secs",
+    "read_only",
+    "theme",
+    "mouse",
+];
+
+/// The colour theme chosen in `config.toml`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// How the dashboard looks and takes input: theme and mouse capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub theme: ThemeName,
+    pub mouse: bool,
+}
+
+impl Default for Look {
+    fn default() -> Self {
+        Look {
+            theme: ThemeName::Dark,
+            mouse: true,
+        }
+    }
+}
 
 /// A loaded config plus warnings (unknown keys are warned about, not fatal).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -86,6 +121,7 @@ pub struct Settings {
     pub api_url_source: UrlSource,
     pub poll_interval: Duration,
     pub read_only: bool,
+    pub look: Look,
 }
 
 /// Merge flags (already merged with env by clap) over the config file over the defaults.
@@ -110,6 +146,10 @@ pub fn resolve(
         api_url_source,
         poll_interval: Duration::from_secs(secs),
         read_only: flag_read_only || file.read_only.unwrap_or(false),
+        look: Look {
+            theme: file.theme.unwrap_or_default(),
+            mouse: file.mouse.unwrap_or(true),
+        },
     })
 }
 
@@ -149,6 +189,7 @@ mod tests {
             api_url: Some("http://localhost:1".into()),
             poll_interval_secs: Some(45),
             read_only: Some(true),
+            ..FileConfig::default()
         };
         let s = resolve(Some("http://127.0.0.1:2"), Some(15), false, &file).unwrap();
         assert_eq!(s.api_url, "http://127.0.0.1:2");
@@ -170,6 +211,39 @@ mod tests {
             ..Default::default()
         };
         assert!(resolve(None, None, false, &low).is_err());
+    }
+
+    #[test]
+    fn theme_and_mouse() {
+        let l = parse("theme = \"light\"\nmouse = false\n").unwrap();
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        let s = resolve(None, None, false, &l.config).unwrap();
+        assert_eq!(
+            s.look,
+            Look {
+                theme: ThemeName::Light,
+                mouse: false
+            }
+        );
+        let l = parse("theme = \"dark\"\nmouse = true\n").unwrap();
+        assert_eq!(
+            resolve(None, None, false, &l.config).unwrap().look,
+            Look::default()
+        );
+        let s = resolve(None, None, false, &FileConfig::default()).unwrap();
+        assert_eq!(
+            s.look,
+            Look::default(),
+            "dark theme and the mouse by default"
+        );
+        assert!(Look::default().mouse);
+        // A theme that does not exist, or a mouse that is not a boolean, is an error.
+        assert!(parse("theme = \"solarized\"").is_err());
+        assert!(parse("mouse = \"no\"").is_err());
+        // Unknown settings are still warned about, next to the new ones.
+        let l = parse("theme = \"light\"\nkeys = 1\n").unwrap();
+        assert_eq!(l.warnings.len(), 1);
+        assert!(l.warnings[0].contains("`keys`") && l.warnings[0].contains("mouse"));
     }
 
     #[test]

@@ -155,6 +155,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         demo,
         poll_interval: p.settings.poll_interval,
         read_only: p.settings.read_only,
+        look: p.settings.look,
     }
 }
 
@@ -271,6 +272,12 @@ fn print_info(p: &Prepared) {
     println!("API URL:       {} ({from})", s.api_url);
     println!("poll interval: {} s", s.poll_interval.as_secs());
     println!("read-only:     {}", if s.read_only { "yes" } else { "no" });
+    let theme = match s.look.theme {
+        config::ThemeName::Dark => "dark",
+        config::ThemeName::Light => "light",
+    };
+    println!("theme:         {theme}");
+    println!("mouse:         {}", if s.look.mouse { "on" } else { "off" });
     for w in &p.warnings {
         println!("warning:       {w}");
     }

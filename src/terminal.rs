@@ -15,6 +15,14 @@ use ratatui::backend::CrosstermBackend;
 /// Whether the dashboard currently owns the terminal.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
+/// Whether the dashboard captures the mouse (config `mouse`; default on).
+static MOUSE: AtomicBool = AtomicBool::new(true);
+
+/// `false`: leave the mouse to the terminal, so its own text selection works.
+pub fn set_mouse(on: bool) {
+    MOUSE.store(on, Ordering::SeqCst);
+}
+
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Owns the terminal while the dashboard runs; restores it when dropped.
@@ -59,7 +67,11 @@ fn take_over() -> io::Result<()> {
         EnterAlternateScreen,
         EnableMouseCapture,
         cursor::Hide
-    )
+    )?;
+    if !MOUSE.load(Ordering::SeqCst) {
+        execute!(io::stdout(), DisableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Put the terminal back the way the user had it. Safe to call more than once, and from the

@@ -280,6 +280,43 @@ fn config_file_settings_are_used_and_checked() {
 }
 
 #[test]
+fn theme_and_mouse_come_from_the_config_file() {
+    let (mut c, home) = bin();
+    let dir = home.path().join("config/spheron-tui");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "theme = \"light\"\nmouse = false\n",
+    )
+    .unwrap();
+    let out = c.arg("info").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("theme:         light"), "{text}");
+    assert!(text.contains("mouse:         off"), "{text}");
+    assert!(!text.contains("warning"), "{text}");
+    let out = run(&["info"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("theme:         dark") && text.contains("mouse:         on"),
+        "{text}"
+    );
+    // A theme that does not exist is a usage error.
+    std::fs::write(dir.join("config.toml"), "theme = \"neon\"\n").unwrap();
+    let (mut c2, _h) = bin();
+    let out = c2
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .arg("info")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn a_bad_fault_spec_exits_2() {
     let out = run(&["demo-server", "--fault", ""], &[]);
     assert_eq!(out.status.code(), Some(2));

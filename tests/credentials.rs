@@ -164,6 +164,7 @@ fn no_debug_output_carries_the_key() {
         demo: false,
         poll_interval: Duration::from_secs(20),
         read_only: false,
+        look: Default::default(),
     };
     for shown in [
         format!("{key:?}"),

@@ -127,6 +127,7 @@ fn debug_of_client_options_launch_and_a_panic_message_hide_the_key() {
         demo: false,
         poll_interval: Duration::from_secs(20),
         read_only: false,
+        look: Default::default(),
     };
     assert_clean("Launch", &format!("{launch:?} {launch:#?}"), KEY);
     assert_clean("Command", &format!("{:?}", Command::UseKey(k.clone())), KEY);

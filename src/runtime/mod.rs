@@ -31,6 +31,8 @@ pub struct Launch {
     pub demo: bool,
     pub poll_interval: Duration,
     pub read_only: bool,
+    /// Theme and mouse capture, from `config.toml`.
+    pub look: crate::config::Look,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,14 +67,19 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     Ok((state, exec))
 }
 
-fn theme() -> Theme {
-    Theme::from_env(std::env::var("NO_COLOR").ok().as_deref())
+fn theme(launch: &Launch) -> Theme {
+    let t = Theme::from_env(std::env::var("NO_COLOR").ok().as_deref());
+    match launch.look.theme {
+        crate::config::ThemeName::Dark => t,
+        crate::config::ThemeName::Light => t.light(),
+    }
 }
 
 /// Run the dashboard until the user quits.
 pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<()> {
     let (state, exec) = prepare(&launch)?;
-    event_loop::run(state, exec, theme()).await
+    crate::terminal::set_mouse(launch.look.mouse);
+    event_loop::run(state, exec, theme(&launch)).await
 }
 
 /// Load the data once, render one frame of `pane` at `cols`×`rows`, return it as text or SVG.
@@ -85,5 +92,6 @@ pub async fn snapshot(
     format: SnapshotFormat,
 ) -> color_eyre::Result<String> {
     let (state, exec) = prepare(&launch)?;
-    snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme()).await
+    let theme = theme(&launch);
+    snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme).await
 }
