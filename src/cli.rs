@@ -1,5 +1,5 @@
-//! The command line (the user-facing contract: `docs/cli.md`). Parsing only; `main.rs` and
-//! `commands/` act on it.
+//! The command line (the user-facing contract: README, "Running" and "Commands for scripts").
+//! Parsing only; `main.rs` and `commands/` act on it.
 
 use std::net::SocketAddr;
 

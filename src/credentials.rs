@@ -1,4 +1,4 @@
-//! API key lookup, saving and masking (DESIGN.md §3, spheron-api.md §1).
+//! API key lookup, saving and masking (docs/api-rules.md, "Key and base URL").
 //!
 //! Order: `SPHERON_API_KEY`, then `~/.spheron/credentials` (a bare key, or a
 //! `SPHERON_API_KEY=...` line, optionally `export`ed and quoted), then none (the dashboard asks).

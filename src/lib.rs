@@ -1,6 +1,6 @@
 //! spheron-tui: a terminal dashboard for renting and running NVIDIA GPU instances on Spheron AI.
 //!
-//! Layout follows `DESIGN.md` §2: `api` talks to the platform, `domain` holds pure platform
+//! Layout follows `docs/architecture.md`: `api` talks to the platform, `domain` holds pure platform
 //! rules, `app` is the state + reducer, `runtime` performs effects, `ui` draws, `demo` is the
 //! simulated Spheron API used by `--demo` and the tests.
 

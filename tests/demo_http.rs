@@ -1,4 +1,4 @@
-//! The demo server over real HTTP: every endpoint of spheron-api.md §5, the main rules, the 401
+//! The demo server over real HTTP: every endpoint of docs/api-rules.md, "Endpoints", the main rules, the 401
 //! envelope, rate limits and each injected fault. The world clock is moved, never waited for.
 
 use std::time::{Duration, Instant};

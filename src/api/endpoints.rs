@@ -1,4 +1,4 @@
-//! One method per endpoint of spheron-api.md §5. Bodies are parsed to JSON by the transport
+//! One method per endpoint of docs/api-rules.md, "Endpoints". Bodies are parsed to JSON by the transport
 //! (`client.rs`) and decoded here with the tolerant models' helpers, so both the documented
 //! shapes and the "also accepted" ones of `docs/wire-shapes.md` are read.
 

@@ -1,5 +1,5 @@
 //! Every way a call to the Spheron API can fail, each with a one-line message that tells the
-//! user what to do (spheron-api.md §9). `Clone` so an error can travel inside an `Action`.
+//! user what to do (docs/api-rules.md, "Errors"). `Clone` so an error can travel inside an `Action`.
 
 use std::time::Duration;
 
@@ -161,7 +161,7 @@ impl ApiError {
     }
 
     /// Whether a GET that failed this way should be tried once more after a short delay:
-    /// a 5xx, or a connection dropped/refused before an answer (spheron-api.md §9).
+    /// a 5xx, or a connection dropped/refused before an answer (docs/api-rules.md, "Errors").
     pub fn is_retryable_get(&self) -> bool {
         matches!(self, Self::Server { status, .. } if matches!(status, 500 | 502 | 503 | 504))
             || matches!(self, Self::Network { .. })

@@ -1,6 +1,6 @@
 //! The answer to a deploy: created (shown and watched at once), refused (the wizard kept as
 //! it was, the field shown), or unclear (5xx, timeout, dropped connection: the list is read
-//! before anything else, and a retry needs a new confirm — spheron-api.md §9).
+//! before anything else, and a retry needs a new confirm — docs/api-rules.md, "Deploying").
 
 use super::Pane;
 use super::action::{ApiResult, Command};

@@ -14,7 +14,7 @@ use crate::api::{ApiError, DeploymentFilter};
 use crate::credentials::ApiKey;
 use crate::ui::layout;
 
-/// Status requests stay at least this far apart, whatever asks for them (spheron-api.md §8).
+/// Status requests stay at least this far apart, whatever asks for them (docs/api-rules.md, "Polling").
 pub const MIN_POLL_SECS: i64 = 10;
 pub const BALANCE_EVERY_SECS: i64 = 60;
 pub const VOLUMES_EVERY_SECS: i64 = 60;

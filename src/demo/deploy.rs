@@ -1,4 +1,4 @@
-//! Deployment rules (spheron-api.md §6, §8): create with validation, rename, terminate,
+//! Deployment rules (docs/api-rules.md, "Deploying", "Polling"): create with validation, rename, terminate,
 //! minimum runtime, listing, Kubernetes cluster health.
 
 use chrono::{DateTime, Duration, Utc};
@@ -153,7 +153,7 @@ impl World {
         Ok(offer.clone())
     }
 
-    /// `volumeIds` rules of §6 for a deployment of `provider` in `region`.
+    /// `volumeIds` rules (docs/api-rules.md, "Volumes") for a deployment of `provider` in `region`.
     pub fn check_volume_ids(
         &self,
         provider: &str,

@@ -1,4 +1,4 @@
-//! The error envelope of spheron-api.md §9: `{error, code, details}`.
+//! The error envelope of docs/api-rules.md, "Errors": `{error, code, details}`.
 
 use serde_json::{Map, Value, json};
 

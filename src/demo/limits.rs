@@ -1,4 +1,4 @@
-//! Rate limits (spheron-api.md §9): fixed 15-minute windows per client, measured on the world
+//! Rate limits (docs/api-rules.md, "Rate limits"): fixed 15-minute windows per client, measured on the world
 //! clock. `POST /api/deployments` has its own bucket.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! The axum handlers of spheron-api.md §5. Each one checks the key, locks the world, calls the
+//! The axum handlers of docs/api-rules.md, "Endpoints". Each one checks the key, locks the world, calls the
 //! world model with the world clock's `now`, and shapes the answer (default or `alt_shapes`).
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Volume provider rules (spheron-api.md §6 volumeIds, §7), each allowed and refused.
+//! Volume provider rules (docs/api-rules.md, "Volumes"), each allowed and refused.
 
 use serde_json::{Value, json};
 

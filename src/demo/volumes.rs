@@ -1,4 +1,4 @@
-//! Volume rules (spheron-api.md §7): create, rename/expand, delete, attach, detach.
+//! Volume rules (docs/api-rules.md, "Volumes"): create, rename/expand, delete, attach, detach.
 //! Which provider allows what comes from the table in `rules.rs`.
 
 use chrono::{DateTime, Duration, Utc};

@@ -486,7 +486,7 @@ impl World {
     }
 
     /// Put a deployment in a terminal status at `at` and detach its volumes, except Sesterce
-    /// volumes, which stay bound until detached by hand (spheron-api.md §7).
+    /// volumes, which stay bound until detached by hand (docs/api-rules.md, "Volumes").
     pub fn end_deployment(&mut self, i: usize, status: &str, at: DateTime<Utc>) {
         let d = &mut self.deployments[i];
         d.status = status.to_string();

@@ -1,5 +1,5 @@
 //! Cost arithmetic: what a configuration costs per hour, what it has cost, how long money lasts.
-//! Every price the API sends is USD per hour for the whole configuration (spheron-api.md §6).
+//! Every price the API sends is USD per hour for the whole configuration (docs/api-rules.md, "Cost").
 
 use crate::api::{Deployment, Offer, Volume};
 

@@ -1,11 +1,11 @@
-//! The deploy request, built from ONE offer (spheron-api.md §6, §11 rule 2), and the rules that
+//! The deploy request, built from ONE offer (docs/api-rules.md, "Deploying"), and the rules that
 //! decide what the wizard may offer: regions, OS, SSH source, cloud-init, volumes, the
 //! Kubernetes add-on. Pure: everything it needs comes in as arguments.
 
 use super::volume_rules;
 use crate::api::{CloudInit, DeployRequest, InstanceType, KubernetesAddonRequest, Offer, Volume};
 
-/// Where the instance's login key comes from: exactly one (spheron-api.md §6).
+/// Where the instance's login key comes from: exactly one (docs/api-rules.md, "Deploying").
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SshChoice {
     #[default]
@@ -156,13 +156,13 @@ pub fn is_public_key(s: &str) -> bool {
     super::ssh_key::check_public_key(s).is_ok()
 }
 
-/// The Kubernetes add-on exists only on Voltage Park CLUSTER offers (spheron-api.md §4).
+/// The Kubernetes add-on exists only on Voltage Park CLUSTER offers (docs/api-rules.md, "Deploying").
 pub fn addon_possible(offer: &Offer) -> bool {
     offer.provider == "voltage-park" && offer.instance_type == InstanceType::Cluster
 }
 
 /// How many volumes one instance of `provider` may have at launch; `None` when the provider
-/// has no volumes (the shared table in `volume_rules`, spheron-api.md §6, §7).
+/// has no volumes (the shared table in `volume_rules`, docs/api-rules.md, "Volumes").
 pub fn volume_limit(provider: &str) -> Option<usize> {
     volume_rules::rules_for(provider).map(|r| r.max_per_instance as usize)
 }
@@ -173,7 +173,7 @@ fn exclusive_volumes(provider: &str) -> bool {
     volume_rules::rules_for(provider).is_some_and(|r| !r.shareable)
 }
 
-/// `data-crunch` is also known as `verda` (api-notes.md).
+/// `data-crunch` is also known as `verda` (docs/api-rules.md, "Volumes").
 pub fn same_provider(a: &str, b: &str) -> bool {
     volume_rules::same_provider(a, b)
 }

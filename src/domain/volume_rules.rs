@@ -1,4 +1,4 @@
-//! Volume provider rules (spheron-api.md §6–§7) in ONE table. The volume dialogs, the deploy
+//! Volume provider rules (docs/api-rules.md, "Volumes") in ONE table. The volume dialogs, the deploy
 //! wizard and the demo server all read it, so the UI never offers what the platform refuses.
 
 use crate::api::DeploymentStatus;

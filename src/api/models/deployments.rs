@@ -194,7 +194,7 @@ pub struct Deployment {
 
 impl Deployment {
     /// The command to reach the instance: `sshCommand` when sent, else built from
-    /// `user`, `ipAddress` and `sshPort` (api-notes.md).
+    /// `user`, `ipAddress` and `sshPort` (docs/wire-shapes.md).
     pub fn ssh_command(&self) -> Option<String> {
         if let Some(cmd) = self.ssh_command.as_deref().filter(|c| !c.trim().is_empty()) {
             return Some(cmd.trim().to_string());

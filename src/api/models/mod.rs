@@ -1,4 +1,4 @@
-//! Typed models of what the Spheron API sends, read tolerantly (`api-notes.md`): unknown fields
+//! Typed models of what the Spheron API sends, read tolerantly (`docs/wire-shapes.md`): unknown fields
 //! are ignored, optional fields are optional, both observed spellings are accepted, and the raw
 //! JSON of every object is kept in `raw` so a details view can show fields no model names.
 

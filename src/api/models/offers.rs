@@ -212,7 +212,7 @@ fn yes() -> bool {
 
 impl Offer {
     /// What the user pays per hour for the whole configuration: `discountedPrice` when present,
-    /// else `price` (spheron-api.md §6).
+    /// else `price` (docs/api-rules.md, "Cost").
     pub fn hourly_rate(&self) -> f64 {
         match self.discounted_price {
             Some(d) if d > 0.0 => d,
