@@ -1,23 +1,45 @@
 #!/usr/bin/env bash
-# Regenerate screenshots/*.svg from the demo: every pane, the deploy wizard's summary and the
-# terminate dialog. Usage: scripts/screenshots.sh [path/to/spheron-tui]
+# Regenerate screenshots/*.svg from the demo: every pane, the filtered offers, the deploy
+# wizard's summary, the terminate dialog and the help overlay. Each picture is also rendered as
+# text and checked for the words its README caption promises, so a change of keys or steps that
+# makes a picture show something else fails here instead of going unnoticed.
+# Usage: scripts/screenshots.sh [path/to/spheron-tui]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/release/spheron-tui}
 [ -x "$bin" ] || cargo build --release
 size=140x40
 mkdir -p screenshots
-shot() { # name, then snapshot arguments
-  local name=$1; shift
+shot() { # name, a grep -E pattern every line of which must appear, then snapshot arguments
+  local name=$1 expect=$2; shift 2
+  local text
+  text=$("$bin" snapshot --demo --size "$size" --format text "$@")
+  while IFS= read -r want; do
+    if ! grep -qE -- "$want" <<<"$text"; then
+      echo "screenshots/$name.svg would not show /$want/:" >&2
+      echo "$text" >&2
+      exit 1
+    fi
+  done <<<"$expect"
   "$bin" snapshot --demo --size "$size" --format svg "$@" > "screenshots/$name.svg"
   echo "screenshots/$name.svg"
 }
-shot offers --pane offers
-shot offers-filtered --pane offers --keys '/gpu:h100 count>=8<Enter>s'
-shot deployments --pane deployments --keys 'ff'
-shot volumes --pane volumes
-shot keys --pane keys
-shot account --pane account
-shot deploy-summary --pane offers --keys 'jjjjjd<Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter>'
-shot terminate --pane deployments --keys 'jjjx'
-shot help --pane offers --keys '?'
+shot offers 'Offers [0-9]+ shown
+\$/GPU·h' --pane offers
+shot offers-filtered '/ gpu:h100 count>=8
+H100' --pane offers --keys '/gpu:h100 count>=8<Enter>s'
+shot deployments 'Uptime|uptime
+running
+\$/h' --pane deployments --keys 'ff'
+shot volumes 'Volumes' --pane volumes
+shot keys 'SSH keys
+laptop-ed25519' --pane keys
+shot account 'runway|Runway' --pane account
+# The first offer is a SPOT one; nine Enters walk the wizard's steps to the summary.
+shot deploy-summary 'step 8/8: Summary
+Total .*1 h: .*24 h:
+[Rr]unway
+SPOT: the provider can reclaim' --pane offers --keys 'd<Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter>'
+shot terminate 'Terminate 
+Minimum runtime' --pane deployments --keys 'jjjx'
+shot help 'Keys|keys' --pane offers --keys '?'
