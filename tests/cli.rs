@@ -231,23 +231,30 @@ fn an_empty_api_url_variable_counts_as_unset() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("https://app.spheron.ai (default)"));
 }
 
-#[test]
-fn config_file_settings_are_used_and_checked() {
+/// `spheron-tui info` with `config` as its `config.toml`, in a fresh home.
+fn info_with_config(config: &str) -> std::process::Output {
     let (mut c, home) = bin();
     let dir = home.path().join("config/spheron-tui");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        "api_url = \"http://127.0.0.1:4567\"\npoll_interval_secs = 45\nread_only = true\nshade = 1\n",
-    )
-    .unwrap();
-    let out = c.arg("info").output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    std::fs::write(dir.join("config.toml"), config).unwrap();
+    c.arg("info").output().unwrap()
+}
+
+/// Standard output of a run that must succeed.
+fn ok_stdout(out: &std::process::Output) -> String {
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn config_file_settings_are_used_and_checked() {
+    let text = ok_stdout(&info_with_config(
+        "api_url = \"http://127.0.0.1:4567\"\npoll_interval_secs = 45\nread_only = true\nshade = 1\n",
+    ));
     assert!(
         text.contains("http://127.0.0.1:4567 (config.toml)"),
         "{text}"
@@ -257,63 +264,29 @@ fn config_file_settings_are_used_and_checked() {
     assert!(text.contains("unknown setting `shade`"), "{text}");
 
     // A refused URL or a too-short interval in the file is a usage error too.
-    std::fs::write(
-        dir.join("config.toml"),
+    for bad in [
         "api_url = \"https://evil.example.com\"\n",
-    )
-    .unwrap();
-    let (mut c2, _h) = bin();
-    let out = c2
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .arg("info")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    std::fs::write(dir.join("config.toml"), "poll_interval_secs = 3\n").unwrap();
-    let (mut c3, _h) = bin();
-    let out = c3
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .arg("info")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        "poll_interval_secs = 3\n",
+    ] {
+        assert_eq!(info_with_config(bad).status.code(), Some(2), "{bad}");
+    }
 }
 
 #[test]
 fn theme_and_mouse_come_from_the_config_file() {
-    let (mut c, home) = bin();
-    let dir = home.path().join("config/spheron-tui");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        "theme = \"light\"\nmouse = false\n",
-    )
-    .unwrap();
-    let out = c.arg("info").output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = ok_stdout(&info_with_config("theme = \"light\"\nmouse = false\n"));
     assert!(text.contains("theme:         light"), "{text}");
     assert!(text.contains("mouse:         off"), "{text}");
     assert!(!text.contains("warning"), "{text}");
-    let out = run(&["info"], &[]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = ok_stdout(&info_with_config(""));
     assert!(
         text.contains("theme:         dark") && text.contains("mouse:         on"),
         "{text}"
     );
-    // A theme that does not exist is a usage error.
-    std::fs::write(dir.join("config.toml"), "theme = \"neon\"\n").unwrap();
-    let (mut c2, _h) = bin();
-    let out = c2
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .arg("info")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    // A theme that does not exist, or a mouse that is not on or off, is a usage error.
+    for bad in ["theme = \"neon\"\n", "mouse = \"sometimes\"\n"] {
+        assert_eq!(info_with_config(bad).status.code(), Some(2), "{bad}");
+    }
 }
 
 #[test]

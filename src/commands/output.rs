@@ -66,6 +66,14 @@ pub struct Records {
 }
 
 impl Records {
+    /// One row per item, made by `row`.
+    pub fn of<T>(columns: &'static [Column], items: &[T], row: impl Fn(&T) -> Vec<Cell>) -> Self {
+        Records {
+            columns,
+            rows: items.iter().map(row).collect(),
+        }
+    }
+
     pub fn render(&self, format: Format) -> String {
         match format {
             Format::Table => self.table(),

@@ -37,41 +37,34 @@ const OFFER_COLUMNS: &[Column] = &[
 
 /// `pricePerHour` is what the account pays: the discounted price when there is one.
 pub fn offers(list: &[&Offer]) -> Records {
-    let rows = list
-        .iter()
-        .map(|o| {
-            let name = if o.gpu_display.is_empty() {
-                &o.gpu_type
-            } else {
-                &o.gpu_display
-            };
-            vec![
-                text(name),
-                Cell::Int(Some(u64::from(o.gpu_count))),
-                Cell::Num(o.gpu_memory),
-                text(&o.provider),
-                text(o.instance_type.as_str()),
-                strings(o.regions()),
-                Cell::Usd(Some(o.hourly_rate())),
-                Cell::Usd(Some(o.per_gpu_rate())),
-                Cell::Usd(Some(
-                    o.list_price_if_discounted().unwrap_or(o.hourly_rate()),
-                )),
-                Cell::Bool(o.unavailable_reason().is_none()),
-                maybe(o.unavailable_reason()),
-                text(&o.offer_id),
-                text(&o.gpu_type),
-                Cell::Int(o.vcpus.map(u64::from)),
-                Cell::Num(o.memory),
-                Cell::Num(o.storage),
-                strings(o.os_options.iter().map(String::as_str)),
-            ]
-        })
-        .collect();
-    Records {
-        columns: OFFER_COLUMNS,
-        rows,
-    }
+    Records::of(OFFER_COLUMNS, list, |o| {
+        let name = if o.gpu_display.is_empty() {
+            &o.gpu_type
+        } else {
+            &o.gpu_display
+        };
+        vec![
+            text(name),
+            Cell::Int(Some(u64::from(o.gpu_count))),
+            Cell::Num(o.gpu_memory),
+            text(&o.provider),
+            text(o.instance_type.as_str()),
+            strings(o.regions()),
+            Cell::Usd(Some(o.hourly_rate())),
+            Cell::Usd(Some(o.per_gpu_rate())),
+            Cell::Usd(Some(
+                o.list_price_if_discounted().unwrap_or(o.hourly_rate()),
+            )),
+            Cell::Bool(o.unavailable_reason().is_none()),
+            maybe(o.unavailable_reason()),
+            text(&o.offer_id),
+            text(&o.gpu_type),
+            Cell::Int(o.vcpus.map(u64::from)),
+            Cell::Num(o.memory),
+            Cell::Num(o.storage),
+            strings(o.os_options.iter().map(String::as_str)),
+        ]
+    })
 }
 
 const DEPLOYMENT_COLUMNS: &[Column] = &[
@@ -97,35 +90,28 @@ const DEPLOYMENT_COLUMNS: &[Column] = &[
 
 /// `pricePerHour` is the deployment's `hourlyRate` (what it costs the account now).
 pub fn deployments(list: &[Deployment]) -> Records {
-    let rows = list
-        .iter()
-        .map(|d| {
-            vec![
-                text(&d.id),
-                text(&d.name),
-                text(d.status.as_str()),
-                text(&d.gpu_type),
-                Cell::Int(Some(u64::from(d.gpu_count))),
-                text(&d.provider),
-                text(d.instance_type.as_str()),
-                text(&d.region),
-                Cell::Usd(d.hourly_rate),
-                Cell::MaybeText(d.ssh_command()),
-                maybe(d.ip_address.as_deref()),
-                maybe(d.offer_id.as_deref()),
-                maybe(d.operating_system.as_deref()),
-                Cell::Time(d.created_at),
-                Cell::Time(d.started_at),
-                Cell::Usd(d.total_cost),
-                maybe(d.team_id.as_deref()),
-                strings(d.volume_ids.iter().map(String::as_str)),
-            ]
-        })
-        .collect();
-    Records {
-        columns: DEPLOYMENT_COLUMNS,
-        rows,
-    }
+    Records::of(DEPLOYMENT_COLUMNS, list, |d| {
+        vec![
+            text(&d.id),
+            text(&d.name),
+            text(d.status.as_str()),
+            text(&d.gpu_type),
+            Cell::Int(Some(u64::from(d.gpu_count))),
+            text(&d.provider),
+            text(d.instance_type.as_str()),
+            text(&d.region),
+            Cell::Usd(d.hourly_rate),
+            Cell::MaybeText(d.ssh_command()),
+            maybe(d.ip_address.as_deref()),
+            maybe(d.offer_id.as_deref()),
+            maybe(d.operating_system.as_deref()),
+            Cell::Time(d.created_at),
+            Cell::Time(d.started_at),
+            Cell::Usd(d.total_cost),
+            maybe(d.team_id.as_deref()),
+            strings(d.volume_ids.iter().map(String::as_str)),
+        ]
+    })
 }
 
 const VOLUME_COLUMNS: &[Column] = &[
@@ -143,27 +129,20 @@ const VOLUME_COLUMNS: &[Column] = &[
 
 /// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id.
 pub fn volumes(list: &[Volume]) -> Records {
-    let rows = list
-        .iter()
-        .map(|v| {
-            vec![
-                text(&v.id),
-                text(&v.name),
-                text(&v.status),
-                Cell::Num(v.size_in_gb),
-                text(&v.provider),
-                text(&v.region),
-                Cell::Usd(v.cost_per_hour()),
-                strings(v.attachments()),
-                Cell::Time(v.created_at),
-                maybe(v.team_id.as_deref()),
-            ]
-        })
-        .collect();
-    Records {
-        columns: VOLUME_COLUMNS,
-        rows,
-    }
+    Records::of(VOLUME_COLUMNS, list, |v| {
+        vec![
+            text(&v.id),
+            text(&v.name),
+            text(&v.status),
+            Cell::Num(v.size_in_gb),
+            text(&v.provider),
+            text(&v.region),
+            Cell::Usd(v.cost_per_hour()),
+            strings(v.attachments()),
+            Cell::Time(v.created_at),
+            maybe(v.team_id.as_deref()),
+        ]
+    })
 }
 
 const KEY_COLUMNS: &[Column] = &[
@@ -175,22 +154,15 @@ const KEY_COLUMNS: &[Column] = &[
 ];
 
 pub fn keys(list: &[SshKey]) -> Records {
-    let rows = list
-        .iter()
-        .map(|k| {
-            vec![
-                text(&k.id),
-                text(&k.name),
-                maybe(k.fingerprint.as_deref()),
-                Cell::Time(k.created_at),
-                maybe(k.public_key.as_deref()),
-            ]
-        })
-        .collect();
-    Records {
-        columns: KEY_COLUMNS,
-        rows,
-    }
+    Records::of(KEY_COLUMNS, list, |k| {
+        vec![
+            text(&k.id),
+            text(&k.name),
+            maybe(k.fingerprint.as_deref()),
+            Cell::Time(k.created_at),
+            maybe(k.public_key.as_deref()),
+        ]
+    })
 }
 
 const BALANCE_COLUMNS: &[Column] = &[
@@ -203,22 +175,14 @@ const BALANCE_COLUMNS: &[Column] = &[
 ];
 
 pub fn balance(b: &Balance) -> Records {
-    let rows = b
-        .teams
-        .iter()
-        .map(|t| {
-            vec![
-                text(&t.team_id),
-                text(&t.team_name),
-                Cell::Usd(Some(t.balance)),
-                text(&b.currency),
-                Cell::Bool(t.is_current_team),
-                maybe(t.role.as_deref()),
-            ]
-        })
-        .collect();
-    Records {
-        columns: BALANCE_COLUMNS,
-        rows,
-    }
+    Records::of(BALANCE_COLUMNS, &b.teams, |t| {
+        vec![
+            text(&t.team_id),
+            text(&t.team_name),
+            Cell::Usd(Some(t.balance)),
+            text(&b.currency),
+            Cell::Bool(t.is_current_team),
+            maybe(t.role.as_deref()),
+        ]
+    })
 }
