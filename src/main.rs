@@ -220,9 +220,15 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Resu
     Ok(match commands::run(&client, &cmd).await {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(out.as_bytes())?;
-            stdout.flush()?;
-            ExitCode::SUCCESS
+            match stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // The reader stopped early (`| head`): what it wanted was written.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => return Err(e.into()),
+                Ok(()) => ExitCode::SUCCESS,
+            }
         }
         Err(f) => {
             tracing::info!(error = %f, "command failed");

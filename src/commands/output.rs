@@ -235,6 +235,7 @@ impl Cell {
             Cell::Num(Some(v)) => format!("{}", (v * 100.0).round() / 100.0),
             Cell::Bool(b) => if *b { "yes" } else { "no" }.into(),
             Cell::List(l) if l.is_empty() => "-".into(),
+            Cell::List(l) if l.len() > 2 => format!("{},{} +{}", l[0], l[1], l.len() - 2),
             Cell::List(l) => l.join(","),
             Cell::Time(Some(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
             other => other.plain(),
@@ -307,6 +308,23 @@ mod tests {
         assert_eq!(v[1]["pricePerHour"], Value::Null);
         assert_eq!(v[1]["note"], Value::Null);
         assert_eq!(v.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn long_lists_are_shortened_in_the_table_only() {
+        const C: &[Column] = &[col("regions", "REGIONS")];
+        let r = Records {
+            columns: C,
+            rows: vec![vec![Cell::List(vec![
+                "a".into(),
+                "b".into(),
+                "c".into(),
+                "d".into(),
+            ])]],
+        };
+        assert_eq!(r.table(), "REGIONS\na,b +2\n");
+        assert!(r.csv().contains("a;b;c;d"));
+        assert!(r.json().contains("\"d\""));
     }
 
     #[test]
