@@ -81,7 +81,12 @@ fn status_label(s: &DeploymentStatus) -> &str {
 
 fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
     let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
-    let uptime = d.uptime_secs(state.now).map_or("–".into(), duration_short);
+    // Uptime counts from the API's start time; a deploying one shows its elapsed time in the
+    // status cell instead, so the column never jumps back when it starts running.
+    let uptime = match d.status {
+        DeploymentStatus::Deploying => "–".into(),
+        _ => d.uptime_secs(state.now).map_or("–".into(), duration_short),
+    };
     let spent = d.spent(state.now).map_or("–".into(), usd);
     let rate = d.hourly_rate.map_or("–".into(), usd);
     Row::new(vec![
