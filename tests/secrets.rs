@@ -1,4 +1,4 @@
-//! Issue 7, secrets: the API key never shows on any pane or dialog, in the log file, in a
+//! Secrets: the API key never shows on any pane or dialog, in the log file, in a
 //! panic report (tests/terminal.rs), in `Debug` output, or in a snapshot file.
 //! Also covered elsewhere: redirects are never followed so the key cannot reach another port
 //! (`client_contract::a_redirect_is_not_followed_and_the_key_stays_home`), the URL guard

@@ -1,4 +1,4 @@
-//! Issue 7, terminal: the real binary in a tmux pane gives the terminal back (main screen,
+//! The real binary in a tmux pane gives the terminal back (main screen,
 //! cooked mode with echo) after `q`, SIGINT, SIGTERM, a panic, an error return, and around an
 //! `o` SSH session, and after a panic before the dashboard, in its event loop, in a draw and in a
 //! spawned task. They need tmux (`.ci/run` installs it): without it every test FAILS, saying so.
