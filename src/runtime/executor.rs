@@ -63,7 +63,11 @@ impl Executor {
                 return vec![Action::LocalPubKeys(keys)];
             }
             Command::ProbeSsh { id, host, port } => {
-                let ok = ssh_banner(&host, port, SSH_PROBE_TIMEOUT).await;
+                // Only instances the Spheron API reports are contacted. Behind a loopback URL is
+                // a local demo-server or a test server: its addresses are made up (some belong
+                // to strangers), so nothing is contacted and readiness stays unknown.
+                let real = c.host_label() == crate::api::guard::SPHERON_HOST;
+                let ok = real && ssh_banner(&host, port, SSH_PROBE_TIMEOUT).await;
                 return vec![Action::SshProbed { id, ok }];
             }
             Command::CheckCanTerminate { id } => Action::CanTerminateChecked {
@@ -188,9 +192,10 @@ mod tests {
         }
     }
 
+    /// An executor for the real API (a probe makes no API request).
     fn exec() -> Executor {
         Executor {
-            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+            client: crate::api::Client::new("https://app.spheron.ai", None).unwrap(),
             credentials_path: None,
         }
     }
@@ -253,6 +258,23 @@ mod tests {
         task.abort();
         let (port, task) = server(b"welcome to the host\r\nSSH-1.99-Legacy\r\n").await;
         assert!(ssh_banner("127.0.0.1", port, std::time::Duration::from_secs(60)).await);
+        task.abort();
+    }
+
+    /// Against a loopback API (a local demo-server, a test server) the instances are simulated:
+    /// a probe contacts nothing, even a port that would answer.
+    #[tokio::test]
+    async fn behind_a_loopback_api_nothing_is_probed() {
+        let (port, task) = server(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+        let local = Executor {
+            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+            credentials_path: None,
+        };
+        let got = local.perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { ok: false, .. }]),
+            "{got:?}"
+        );
         task.abort();
     }
 
