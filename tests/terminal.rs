@@ -342,22 +342,40 @@ fn an_ssh_session_gets_a_cooked_terminal_and_the_dashboard_comes_back() {
     ));
     t.wait_dashboard();
     t.keys("2");
-    // Find a running deployment: walk down until `o` starts ssh.
-    let deadline = Instant::now() + WAIT;
+    // Find a running deployment: walk down until `o` starts ssh. On any other row `o` says
+    // why not in the status bar; that answer (or ssh starting) ends each wait, not a timer.
     t.wait_for("deployments", |s| s.contains("running"));
+    // The status bar cuts long messages at the edge: match their start.
+    let refusal = |s: &str| {
+        s.lines()
+            .find(|l| l.contains(" is deploying") || l.contains("no IP address"))
+            .map(str::to_string)
+    };
     let mut ran = false;
-    for _ in 0..6 {
+    for _ in 0..8 {
+        let before = refusal(&t.screen());
         t.keys("o");
-        let until = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < until && !during.exists() {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if during.exists() {
+                ran = true;
+                break;
+            }
+            let now = refusal(&t.screen());
+            if now.is_some() && now != before {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "o neither ran ssh nor said why:\n{}",
+                t.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        if during.exists() {
-            ran = true;
+        if ran {
             break;
         }
         t.keys("j");
-        assert!(Instant::now() < deadline);
     }
     assert!(ran, "ssh never ran:\n{}", t.screen());
     // The dashboard takes the terminal back after ssh exits.
