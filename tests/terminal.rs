@@ -89,8 +89,10 @@ impl Tmux {
         self.run(&["send-keys", "-t", "t", "-l", k]);
     }
 
+    /// The pane and 200 lines of history; `-J` joins wrapped lines, so a long line (a panic
+    /// report) is searched whole.
     fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t", "-S", "-200"])
+        self.run(&["capture-pane", "-p", "-J", "-t", "t", "-S", "-200"])
     }
 
     fn alternate_on(&self) -> bool {
