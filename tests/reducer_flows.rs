@@ -112,7 +112,8 @@ fn start_with_a_key_loads_account_and_one_deployments_request() {
             matches!(
                 c,
                 Command::FetchDeployments {
-                    status: Some("active")
+                    status: Some("active"),
+                    ..
                 }
             )
         })
@@ -299,7 +300,7 @@ fn f_cycles_active_inactive_all_locally_with_one_request() {
     let cmds = chr(&mut s, 'f');
     assert!(matches!(
         &cmds[..],
-        [Command::FetchDeployments { status: None }]
+        [Command::FetchDeployments { status: None, .. }]
     ));
     // Inactive at once from what is known, then from the full list when it comes.
     assert_eq!(s.visible_deployments()[0].id, "d2");

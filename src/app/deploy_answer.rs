@@ -148,6 +148,21 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
     }
 }
 
+/// While an unclear deploy is being settled: the team it went to, when that is not the
+/// platform's current team (whose list is read anyway), so its list is searched too.
+pub(crate) fn team_to_search(state: &AppState) -> Option<String> {
+    let f = &state.flows.deploy;
+    let check = f.check.as_ref().or(f.recheck.as_ref())?;
+    let team = check.request.team_id.as_deref()?;
+    let current = state
+        .account
+        .balance
+        .as_ref()
+        .and_then(|b| b.current())
+        .map(|t| t.team_id.as_str());
+    (current != Some(team)).then(|| team.to_string())
+}
+
 /// Called after every deployments answer: settles an unclear deploy by what the list shows.
 pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
     let Some(check) = state.flows.deploy.check.clone() else {

@@ -61,7 +61,11 @@ where
     let (items, total_pages) = match v {
         Value::Array(items) => (items, None),
         Value::Object(mut o) => {
-            let total_pages = o.get("totalPages").and_then(Value::as_u64);
+            let total_pages = o.get("totalPages").and_then(|t| {
+                t.as_u64()
+                    .or_else(|| t.as_str()?.trim().parse().ok())
+                    .or_else(|| t.as_f64().filter(|f| *f >= 0.0).map(|f| f.ceil() as u64))
+            });
             let items = keys
                 .iter()
                 .find_map(|k| match o.remove(*k) {
