@@ -94,10 +94,11 @@ fn visible_ids(s: &AppState) -> Vec<String> {
 }
 
 #[test]
-fn start_without_a_key_loads_only_public_offers() {
+fn start_without_a_key_loads_only_public_offers_and_providers() {
     let (_, cmds) = started(false);
-    assert_eq!(cmds.len(), 1);
+    assert_eq!(cmds.len(), 2, "{cmds:?}");
     assert!(matches!(&cmds[0], Command::FetchOffers { page: 1, .. }));
+    assert!(matches!(&cmds[1], Command::FetchProviders));
 }
 
 #[test]

@@ -215,17 +215,19 @@ impl Client {
     /// [`Client::volumes`] with the number of pages read.
     pub async fn volumes_paged(&self, q: &VolumesQuery) -> Result<Paged<Volume>, ApiError> {
         let mut query: Vec<(&str, String)> = Vec::new();
-        push(&mut query, "status", q.status.as_deref());
-        push(&mut query, "teamId", q.team_id.as_deref());
         if let Some(page) = q.page {
             push(&mut query, "page", Some(page));
             push(&mut query, "limit", q.limit);
+            push(&mut query, "status", q.status.as_deref());
+            push(&mut query, "teamId", q.team_id.as_deref());
             let v = self.get(&["volumes"], &query).await?;
             return Ok(Paged {
                 items: list(v, &["volumes", "data"])?,
                 pages: 1,
             });
         }
+        push(&mut query, "status", q.status.as_deref());
+        push(&mut query, "teamId", q.team_id.as_deref());
         self.all_pages(&["volumes"], query, &["volumes", "data"], |v: &Volume| {
             &v.id
         })
@@ -250,9 +252,11 @@ impl Client {
         let mut seen = std::collections::HashSet::new();
         let mut page: u32 = 1;
         loop {
-            let mut q = query.clone();
-            q.push(("page", page.to_string()));
-            q.push(("limit", PAGE_LIMIT.to_string()));
+            let mut q = vec![
+                ("page", page.to_string()),
+                ("limit", PAGE_LIMIT.to_string()),
+            ];
+            q.extend(query.iter().cloned());
             let v = self.get(path, &q).await?;
             let listed = decoded(decode_list::<T>(v, keys))?;
             if listed.skipped > 0 {
