@@ -64,11 +64,13 @@ impl Executor {
                 result: c.gpu_offers(&query).await,
             },
             Command::FetchDeployments { status, team } => {
-                return deployments(c, status, team).await;
+                let actions = deployments(c, status, team).await;
+                return [vec![Action::Rate(c.rate_status())], actions].concat();
             }
             Command::FetchVolumes => match c.volumes_paged(&VolumesQuery::default()).await {
                 Ok(p) => {
                     return vec![
+                        Action::Rate(c.rate_status()),
                         Action::PagesRead {
                             list: PagedList::Volumes,
                             pages: p.pages,
