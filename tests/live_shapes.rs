@@ -240,3 +240,18 @@ fn mask_loaded_count(screen: &str) -> String {
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     format!("{} shown of N{}", &screen[..at], &rest[digits..])
 }
+
+#[test]
+fn demo_server_has_a_live_shapes_switch() {
+    use clap::Parser;
+    use spheron_tui::cli::{Cli, Command};
+    for (args, live) in [
+        (&["spheron-tui", "demo-server"][..], false),
+        (&["spheron-tui", "demo-server", "--live-shapes"][..], true),
+    ] {
+        match Cli::try_parse_from(args).unwrap().command {
+            Some(Command::DemoServer(a)) => assert_eq!(a.live_shapes, live),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -243,6 +243,25 @@ async fn every_shape_every_page_and_a_page_that_fails() {
     let p = c.volumes_paged(&VolumesQuery::default()).await.unwrap();
     assert_eq!((p.pages, p.items.len()), (2, 2));
 
+    // Without `totalPages`: `total` over `limit`.
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!({"data": deps(0..100), "total": 150, "limit": 100}),
+    );
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!({"data": deps(100..150), "total": 150, "limit": 100}),
+    );
+    let p = c
+        .deployments_paged(&DeploymentsQuery::default())
+        .await
+        .unwrap();
+    assert_eq!((p.pages, p.items.len()), (2, 150));
+
     // A page that fails fails the read: a list cut short would hide what bills.
     let m = Mock::start().await;
     let c = client(&m.url(), "sai_pk_test");
