@@ -398,10 +398,50 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
     let queries: Vec<String> = m.requests().into_iter().filter_map(|r| r.query).collect();
     assert_eq!(queries, ["page=1&limit=100", "page=1&limit=100&teamId=t2"]);
     assert!(found_and_not_retried(&s), "{:?}", s.status.flash);
-    // Once settled, the poll goes back to the current team's list alone.
+    // Deploys still go to that team: the poll keeps reading its list too. Back on the
+    // current team, the poll reads the current team's list alone.
     let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(120)));
     assert!(
         cmds.iter()
-            .all(|c| !matches!(c, Command::FetchDeployments { team: Some(_), .. }))
+            .any(|c| matches!(c, Command::FetchDeployments { team: Some(t), .. } if t == "t2")),
+        "{cmds:?}"
+    );
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    s.account.chosen_team = Some("t1".into());
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(240)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { team: None, .. })),
+        "{cmds:?}"
+    );
+}
+
+#[tokio::test]
+async fn deploys_to_another_team_are_listed_and_counted() {
+    let mut h = app_harness::Harness::new().await;
+    h.press("2ff").await; // all statuses
+    assert!(
+        !h.state
+            .deployments
+            .items
+            .iter()
+            .any(|d| d.id == "dep_51a7c0de2f44")
+    );
+    // New deploys go to the second team (Account pane, `u`): its list is read too.
+    h.state.account.chosen_team = Some("team_grant_07".into());
+    h.advance(20).await;
+    assert!(
+        h.state
+            .deployments
+            .items
+            .iter()
+            .any(|d| d.id == "dep_51a7c0de2f44")
+    );
+    assert_eq!(h.state.schedule.deployment_pages, 2);
+    assert!(
+        h.demo
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("teamId=team_grant_07"))
     );
 }

@@ -148,12 +148,16 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
     }
 }
 
-/// While an unclear deploy is being settled: the team it went to, when that is not the
-/// platform's current team (whose list is read anyway), so its list is searched too.
-pub(crate) fn team_to_search(state: &AppState) -> Option<String> {
+/// The team whose deployments list is read besides the platform's current one (the list
+/// without `teamId` is only that team's): while an unclear deploy is being settled, the team
+/// it went to; otherwise the team chosen for new deploys on the Account pane, so what is
+/// deployed there is shown, watched and counted.
+pub(crate) fn other_team_to_read(state: &AppState) -> Option<String> {
     let f = &state.flows.deploy;
-    let check = f.check.as_ref().or(f.recheck.as_ref())?;
-    let team = check.request.team_id.as_deref()?;
+    let team = match f.check.as_ref().or(f.recheck.as_ref()) {
+        Some(check) => check.request.team_id.as_deref(),
+        None => state.account.chosen_team.as_deref(),
+    }?;
     let current = state
         .account
         .balance

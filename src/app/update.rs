@@ -275,7 +275,7 @@ fn deployments_request(state: &mut AppState) -> Command {
             // (which cost money) are always known.
             DeploymentFilter::Inactive | DeploymentFilter::All => None,
         },
-        team: super::deploy_answer::team_to_search(state),
+        team: super::deploy_answer::other_team_to_read(state),
     }
 }
 
