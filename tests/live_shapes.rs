@@ -213,6 +213,54 @@ async fn every_list_and_object_reads_the_same_in_both_shapes() {
 }
 
 #[tokio::test]
+async fn what_a_write_answers_reads_the_same_in_both_shapes() {
+    use spheron_tui::api::{DeployRequest, InstanceType, NewVolume};
+    let p = pair().await;
+    let req = DeployRequest {
+        provider: "spheron-ai".into(),
+        offer_id: "rtx-4090-spheron-ai-dedicated-1x-053".into(),
+        gpu_type: "rtx-4090".into(),
+        gpu_count: 1,
+        region: "eu-north-1".into(),
+        operating_system: "ubuntu-24.04".into(),
+        instance_type: InstanceType::Dedicated,
+        ssh_key_id: Some("sshk_5d2e8a41".into()),
+        ssh_public_key: None,
+        team_id: Some("team_demo_01".into()),
+        name: Some("same-in-both".into()),
+        cloud_init: None,
+        kubernetes_addon: None,
+        volume_ids: vec![],
+    };
+    let (a, b) = (
+        p.documented.create_deployment(&req).await.unwrap(),
+        p.live.create_deployment(&req).await.unwrap(),
+    );
+    assert_eq!(deployment(a.clone()), deployment(b));
+    let (ra, rb) = (
+        p.documented
+            .rename_deployment(&a.id, "renamed")
+            .await
+            .unwrap(),
+        p.live.rename_deployment(&a.id, "renamed").await.unwrap(),
+    );
+    assert_eq!(deployment(ra), deployment(rb));
+    let new = NewVolume {
+        name: "same-vol".into(),
+        size_in_gb: 10,
+        provider: "spheron-ai".into(),
+        region: Some("eu-north-1".into()),
+        cloud_id: None,
+        team_id: None,
+        deployment_id: None,
+    };
+    assert_eq!(
+        volume(p.documented.create_volume(&new).await.unwrap()),
+        volume(p.live.create_volume(&new).await.unwrap())
+    );
+}
+
+#[tokio::test]
 async fn every_pane_shows_the_same_in_both_shapes() {
     let mut a = Harness::with(DemoOptions::for_tests(), true).await;
     let mut b = Harness::with(DemoOptions::live_shapes_for_tests(), true).await;

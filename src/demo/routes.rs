@@ -185,9 +185,12 @@ async fn list_deployments(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
 }
 
 async fn create_deployment(State(s): S, h: HeaderMap, body: Bytes) -> Response {
-    s.authed(&h, |w, now, _| {
+    s.authed(&h, |w, now, alt| {
         let v = w.create_deployment(&parse_body(&body)?, now)?;
-        Ok(json_response(201, &v))
+        Ok(json_response(
+            201,
+            &if alt { live::deployment(v) } else { v },
+        ))
     })
 }
 
@@ -212,7 +215,8 @@ async fn patch_deployment(
 ) -> Response {
     s.authed(&h, |w, now, alt| {
         let i = w.rename_deployment(&id, &parse_body(&body)?, now)?;
-        ok(w.deployment_json(&w.deployments[i], alt))
+        let d = w.deployment_json(&w.deployments[i], alt);
+        ok(if alt { live::deployment(d) } else { d })
     })
 }
 
@@ -325,11 +329,9 @@ async fn list_volumes(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
 }
 
 async fn create_volume(State(s): S, h: HeaderMap, body: Bytes) -> Response {
-    s.authed(&h, |w, now, _| {
-        Ok(json_response(
-            201,
-            &w.create_volume(&parse_body(&body)?, now)?,
-        ))
+    s.authed(&h, |w, now, alt| {
+        let v = w.create_volume(&parse_body(&body)?, now)?;
+        Ok(json_response(201, &if alt { live::volume(v) } else { v }))
     })
 }
 
@@ -347,8 +349,9 @@ async fn get_volume(State(s): S, h: HeaderMap, Path(id): Path<String>) -> Respon
 }
 
 async fn patch_volume(State(s): S, h: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    s.authed(&h, |w, now, _| {
-        ok(w.update_volume(&id, &parse_body(&body)?, now)?)
+    s.authed(&h, |w, now, alt| {
+        let v = w.update_volume(&id, &parse_body(&body)?, now)?;
+        ok(if alt { live::volume(v) } else { v })
     })
 }
 
