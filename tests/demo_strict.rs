@@ -5,6 +5,7 @@
 
 mod app_harness;
 mod common;
+mod manage_support;
 
 use std::time::Duration;
 
@@ -457,6 +458,59 @@ async fn the_dashboard_reads_the_providers_once_per_run() {
         .count();
     assert_eq!(asked, 1);
     assert!(h.state.providers.as_ref().is_some_and(|p| p.len() == 6));
+}
+
+#[tokio::test]
+async fn a_volume_for_an_unlisted_provider_is_refused_before_sending() {
+    use crossterm::event::KeyCode;
+    use manage_support as ms;
+    use spheron_tui::app::manage::{ManageCmd, ManageEvent};
+    let t = T::new(DemoOptions::for_tests()).await;
+    let listed = t.client.providers().await.unwrap();
+    let create = |providers: Vec<String>| {
+        let mut s = ms::loaded(false);
+        update(&mut s, Action::ProvidersLoaded(Ok(providers)));
+        s.pane = spheron_tui::app::Pane::Volumes;
+        ms::chr(&mut s, 'a');
+        for _ in 0..3 {
+            ms::key(&mut s, KeyCode::Down); // spheron-ai
+        }
+        ms::key(&mut s, KeyCode::Enter);
+        ms::event(
+            &mut s,
+            ManageEvent::VolumeRegions {
+                provider: "spheron-ai".into(),
+                result: Ok(vec![ms::region(
+                    "spheron-ai",
+                    "us-east-1",
+                    1.0,
+                    20_000.0,
+                    None,
+                )]),
+            },
+        );
+        ms::key(&mut s, KeyCode::Enter);
+        ms::type_text(&mut s, "data");
+        ms::key(&mut s, KeyCode::Enter);
+        ms::type_text(&mut s, "100");
+        ms::key(&mut s, KeyCode::Enter);
+        ms::key(&mut s, KeyCode::Enter); // attached to no instance: the summary
+        let sent: Vec<ManageCmd> = ms::manage_cmds(&ms::chr(&mut s, 'y'))
+            .into_iter()
+            .filter(|c| matches!(c, ManageCmd::CreateVolume(_)))
+            .collect();
+        (sent.len(), s.modal.is_some().then(|| ms::dialog_text(&s)))
+    };
+    let (sent, _) = create(listed.clone());
+    assert_eq!(sent, 1, "listed: the volume is created");
+    let without: Vec<String> = listed.into_iter().filter(|p| p != "spheron-ai").collect();
+    let (sent, dialog) = create(without);
+    assert_eq!(sent, 0);
+    let dialog = dialog.unwrap();
+    assert!(
+        dialog.contains("spheron-ai is not in the platform's providers list"),
+        "{dialog}"
+    );
 }
 
 /// Open the wizard on the first offer, walk to the summary, and return why it is blocked
