@@ -452,6 +452,20 @@ fn deploy_volume_ids_checks_provider_region_state() {
             .1
             .contains("not found")
     );
+    // a volume of the other team (spheron-ai, us-west-2 too) stays with its team
+    let o2 = offer(&w, |o| {
+        o.provider == "spheron-ai" && o.has_region("us-west-2")
+    });
+    let e = w
+        .create_deployment(
+            &body(
+                &o2,
+                json!({"region": "us-west-2", "volumeIds": ["vol_grant008"]}),
+            ),
+            at(0),
+        )
+        .unwrap_err();
+    assert!(e.message.contains("team"), "{}", e.message);
     assert!(f(&mut w, json!(["vol_scratch03", "vol_scratch03"])).is_err());
     assert_eq!(
         f(&mut w, json!("vol_scratch03")).unwrap_err().0,
