@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use serde_json::Value;
-use spheron_tui::api::{Client, DeploymentsQuery, OffersQuery, VolumesQuery};
+use spheron_tui::api::{
+    Client, DeployRequest, DeploymentsQuery, NewVolume, OffersQuery, PAGE_LIMIT, VolumesQuery,
+};
 use spheron_tui::cli::{Cli, Command as Cmd, OffersArgs};
 use spheron_tui::commands;
 use spheron_tui::credentials::ApiKey;
@@ -285,6 +287,81 @@ async fn offers_read_every_page() {
         items, all,
         "small pages give the same offers as one big page"
     );
+}
+
+/// `deployments` and `volumes` read past the first page of the API's lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deployments_and_volumes_read_every_page() {
+    let s = demo::spawn(DemoOptions {
+        general_limit: 100_000,
+        deploy_limit: 100_000,
+        ..DemoOptions::for_tests()
+    })
+    .await
+    .unwrap();
+    let c = client(&s);
+    let extra = PAGE_LIMIT as usize + 5;
+    let offer = commands::all_offer_pages(&c, &OffersQuery::default(), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|p| p.groups)
+        .flat_map(|g| g.offers)
+        .find(|o| o.unavailable_reason().is_none() && o.provider == "spheron-ai")
+        .unwrap();
+    let deploy = DeployRequest {
+        provider: offer.provider.clone(),
+        offer_id: offer.offer_id.clone(),
+        gpu_type: offer.gpu_type.clone(),
+        gpu_count: offer.gpu_count,
+        region: offer.regions()[0].to_string(),
+        operating_system: offer.os_options[0].clone(),
+        instance_type: offer.instance_type.clone(),
+        ssh_key_id: Some(c.ssh_keys().await.unwrap()[0].id.clone()),
+        ssh_public_key: None,
+        team_id: Some("team_demo_01".into()),
+        name: None,
+        cloud_init: None,
+        kubernetes_addon: None,
+        volume_ids: vec![],
+    };
+    for i in 0..extra {
+        c.create_deployment(&deploy).await.unwrap();
+        c.create_volume(&NewVolume {
+            name: format!("bulk-{i}"),
+            size_in_gb: 1,
+            provider: "spheron-ai".into(),
+            region: Some("us-east-1".into()),
+            cloud_id: None,
+            team_id: None,
+            deployment_id: None,
+        })
+        .await
+        .unwrap();
+    }
+    let all = |items: Vec<Value>| {
+        let ids = ids(&items, "id");
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "no item twice");
+        ids.len()
+    };
+    let deployments = all(ok_json(
+        &run_at(&s.url(), &["deployments", "--status", "all", "--json"]).await,
+    ));
+    assert!(deployments > PAGE_LIMIT as usize, "{deployments}");
+    let volumes = all(ok_json(&run_at(&s.url(), &["volumes", "--json"]).await));
+    assert!(volumes > PAGE_LIMIT as usize, "{volumes}");
+    let csv = ok_csv(&run_at(&s.url(), &["volumes", "--csv"]).await);
+    assert_eq!(csv.len(), volumes + 1);
+    let asked = s.handle().requests();
+    for list in ["/api/deployments?", "/api/volumes?"] {
+        assert!(
+            asked
+                .iter()
+                .any(|r| r.path.starts_with(list) && r.path.contains("page=2")),
+            "{list} page 2 was read"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

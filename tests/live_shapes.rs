@@ -1,4 +1,4 @@
-//! The live service's shapes (`api-notes.md`) through the real client over HTTP: the same demo
+//! The live service's shapes (`docs/wire-shapes.md`, "Live shapes") through the real client over HTTP: the same demo
 //! world served the documented way and the live way (`DemoOptions::live_shapes_for_tests`,
 //! `demo-server --live-shapes`) reads into the same values, and every pane shows the same.
 

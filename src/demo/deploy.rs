@@ -214,7 +214,7 @@ impl World {
                 )));
             }
             // Verda / DataCrunch take a volume from another region without a word; it then
-            // cannot be read (spheron-api.md §7).
+            // cannot be read (docs/api-rules.md, "Volumes").
             if !same_region(&vol.region, region) && !rules.shareable {
                 return Err(err(format!(
                     "Volume {id} is in {}, not {region}",

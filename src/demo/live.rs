@@ -1,4 +1,4 @@
-//! The live service's shapes (`api-notes.md`), served when `DemoOptions::alt_shapes` is on
+//! The live service's shapes (`docs/wire-shapes.md`, "Live shapes"), served when `DemoOptions::alt_shapes` is on
 //! (`demo-server --live-shapes`): the same world, written the other ways the live API has been
 //! seen to write it. Each function takes the default wire JSON of one object and rewrites it;
 //! nothing is dropped that the live service is known to send.

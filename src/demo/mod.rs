@@ -70,7 +70,7 @@ pub struct DemoOptions {
     pub general_limit: u32,
     /// `POST /api/deployments` per 15 minutes per client.
     pub deploy_limit: u32,
-    /// Serve the live service's shapes (`api-notes.md`, the "also accepted" ones of
+    /// Serve the live service's shapes (`docs/wire-shapes.md`, "Live shapes", the "also accepted" ones of
     /// `docs/wire-shapes.md`) instead of the documented ones: see [`live`].
     pub alt_shapes: bool,
     /// The accepted API key.

@@ -72,7 +72,7 @@ fn of_type(g: &Group, t: &str, whole_groups: bool) -> Option<Group> {
 }
 
 /// The answer to `GET /api/gpu-offers?{q}`. `whole_groups`: the `instanceType` filter selects
-/// groups and keeps all their offers, as the live service does (api-notes.md); otherwise it
+/// groups and keeps all their offers, as the live service does (docs/wire-shapes.md, "Live shapes"); otherwise it
 /// applies to each offer.
 pub fn search(
     catalog: &Catalog,

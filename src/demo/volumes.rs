@@ -85,7 +85,7 @@ impl World {
             ));
         }
         // Verda / DataCrunch accept an attach across regions; the volume then looks attached
-        // and cannot be read (spheron-api.md §7). Every other provider refuses it.
+        // and cannot be read (docs/api-rules.md, "Volumes"). Every other provider refuses it.
         if !same_region(&d.region, &vol.region) && !rules.shareable {
             return Err(ApiError::validation(
                 "deploymentId",
