@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 bin=${1:-target/release/spheron-tui}
 [ -x "$bin" ] || cargo build --release
 size=140x40
+# The default look, whatever the caller's config.toml or NO_COLOR say.
+XDG_CONFIG_HOME=$(mktemp -d)
+export XDG_CONFIG_HOME
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
+unset NO_COLOR
 mkdir -p screenshots
 shot() { # name, a grep -E pattern every line of which must appear, then snapshot arguments
   local name=$1 expect=$2; shift 2
