@@ -11,6 +11,7 @@ pub mod config;
 pub mod credentials;
 pub mod demo;
 pub mod domain;
+pub mod exit;
 pub mod runtime;
 pub mod terminal;
 pub mod ui;

@@ -1,6 +1,6 @@
-//! Issue 7, terminal: the real binary in a tmux pane gives the terminal back (main screen,
-//! cooked mode with echo) after `q`, SIGINT, SIGTERM, a panic, an error return, and around an
-//! `o` SSH session. Skipped (passes, says why) when tmux is not installed.
+//! The real binary in a tmux pane gives the terminal back (main screen, cooked mode with echo)
+//! after `q`, SIGINT, SIGTERM, Ctrl-C, a panic, an error return, and around an `o` SSH session,
+//! and exits with the status DESIGN.md §3 names (0, 130, 143, 1). Skipped (passes, says why) when tmux is not installed.
 //! Every wait polls with a bound; nothing sleeps for a fixed long time.
 
 use std::path::{Path, PathBuf};
@@ -233,13 +233,28 @@ fn sigint_and_sigterm_restore_the_terminal() {
     if !have_tmux() {
         return;
     }
-    for sig in ["-INT", "-TERM"] {
+    for (sig, code) in [("-INT", 130), ("-TERM", 143)] {
         let t = Tmux::start();
         let pid = t.launch("", "--demo");
         t.wait_dashboard();
         kill(sig, pid);
         t.assert_restored();
+        assert_eq!(t.exit_code(), code, "exit code after kill {sig}");
     }
+}
+
+/// Ctrl-C pressed in the dashboard (raw mode: a key, not a signal) ends it like SIGINT.
+#[test]
+fn ctrl_c_restores_the_terminal_and_exits_130() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start();
+    t.launch("", "--demo");
+    t.wait_dashboard();
+    t.run(&["send-keys", "-t", "t", "C-c"]);
+    t.assert_restored();
+    assert_eq!(t.exit_code(), 130);
 }
 
 #[test]

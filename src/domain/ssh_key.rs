@@ -21,8 +21,7 @@ pub const KEY_TYPES: &[&str] = &[
 pub const MIN_RSA_BITS: usize = 2048;
 
 /// What to do instead, said with every refusal of a private key.
-pub const PASTE_PUB_INSTEAD: &str =
-    "THIS IS A PRIVATE KEY — it was NOT sent, NOT shown and NOT kept. Paste the .pub file instead (one line starting ssh-ed25519, ssh-rsa, ecdsa-…), and keep the private key secret.";
+pub const PASTE_PUB_INSTEAD: &str = "THIS IS A PRIVATE KEY — it was NOT sent, NOT shown and NOT kept. Paste the .pub file instead (one line starting ssh-ed25519, ssh-rsa, ecdsa-…), and keep the private key secret.";
 
 /// Why a pasted text is not a public key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,9 +153,7 @@ pub fn check_public_key(text: &str) -> Result<PublicKey, KeyProblem> {
         kind: kind.to_string(),
         comment,
         line,
-        fingerprint: parsed
-            .fingerprint(ssh_key::HashAlg::Sha256)
-            .to_string(),
+        fingerprint: parsed.fingerprint(ssh_key::HashAlg::Sha256).to_string(),
     })
 }
 

@@ -5,17 +5,18 @@ use std::time::Duration;
 
 use chrono::Utc;
 use color_eyre::Result;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, KeyCode, KeyModifiers};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::executor::Executor;
 use crate::app::{Action, AppState, Command, update};
+use crate::exit::Ending;
 use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
 
-/// Run until the user quits, the terminal closes, or SIGTERM/SIGINT arrive.
-pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()> {
+/// Run until the user quits, the terminal closes, or SIGTERM/SIGINT arrive; say which.
+pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
@@ -30,6 +31,7 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
     let mut sigint = signal(tokio::signal::unix::SignalKind::interrupt());
 
     let mut dirty = true;
+    let mut ending = Ending::Done;
     apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
     loop {
         if dirty {
@@ -47,10 +49,21 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
             },
             Some(a) = rx.recv() => a,
             _ = tick.tick() => Action::Tick(Utc::now()),
-            _ = recv(&mut sigterm) => break,
-            _ = recv(&mut sigint) => break,
+            _ = recv(&mut sigterm) => {
+                ending = Ending::Terminated;
+                break;
+            }
+            _ = recv(&mut sigint) => {
+                ending = Ending::Interrupted;
+                break;
+            }
         };
+        let ctrl_c = matches!(&action, Action::Key(k)
+            if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL));
         apply(&mut state, action, &exec, &tx, &mut ssh);
+        if ctrl_c && state.quit {
+            ending = Ending::Interrupted;
+        }
         // Drain whatever else is queued, then draw once.
         while let Ok(a) = rx.try_recv() {
             apply(&mut state, a, &exec, &tx, &mut ssh);
@@ -73,7 +86,7 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
     }
     drop(guard);
     terminal::restore();
-    Ok(())
+    Ok(ending)
 }
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
