@@ -337,40 +337,19 @@ fn install_hooks() -> color_eyre::Result<()> {
     Ok(())
 }
 
-/// Tracing to the log file (never to the terminal). Filter from `SPHERON_LOG`, else
-/// `RUST_LOG`, else `info`. Called before the dashboard takes the screen. Returns false when
-/// no log file could be opened (the program runs on without logs).
+/// Tracing to the log file (never to the terminal), rotated by `spheron_tui::logging`.
+/// Called before the dashboard takes the screen. Returns false when no log file could be
+/// opened (the program runs on without logs).
 fn init_logging() -> bool {
-    use tracing_subscriber::EnvFilter;
     let Some(paths) = config::paths() else {
         return false;
     };
-    let open = || -> std::io::Result<std::fs::File> {
-        if let Some(dir) = paths.log_file.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&paths.log_file)
-    };
-    let file = match open() {
-        Ok(f) => f,
+    match spheron_tui::logging::init(&paths.log_file) {
+        Ok(installed) => installed,
         Err(e) => {
             // Said before the dashboard takes the screen, so the user sees it.
             eprintln!("warning: no log file ({}): {e}", paths.log_file.display());
-            return false;
+            false
         }
-    };
-    let filter = std::env::var("SPHERON_LOG")
-        .ok()
-        .or_else(|| std::env::var("RUST_LOG").ok())
-        .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init()
-        .is_ok()
+    }
 }
