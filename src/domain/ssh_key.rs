@@ -23,6 +23,10 @@ pub const MIN_RSA_BITS: usize = 2048;
 /// What to do instead, said with every refusal of a private key.
 pub const PASTE_PUB_INSTEAD: &str = "THIS IS A PRIVATE KEY — it was NOT sent, NOT shown and NOT kept. Paste the .pub file instead (one line starting ssh-ed25519, ssh-rsa, ecdsa-…), and keep the private key secret.";
 
+/// The same, short enough for the status bar.
+pub const PASTE_PUB_INSTEAD_SHORT: &str =
+    "Private key refused, not kept: paste the .pub file instead";
+
 /// Why a pasted text is not a public key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyProblem {
@@ -73,13 +77,23 @@ pub fn looks_private(text: &str) -> bool {
         || text.contains("b3BlbnNzaC1rZXktdjE")
 }
 
-/// What a paste is, decided before it reaches any state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a paste is, decided before it reaches any state. `Debug` shows the length of a text,
+/// not the text (a pasted API key goes through here too).
+#[derive(Clone, PartialEq, Eq)]
 pub enum Pasted {
     /// A private key: its text is dropped here and goes nowhere.
     PrivateKey,
     /// Anything else, to be inserted as it is.
     Text(String),
+}
+
+impl std::fmt::Debug for Pasted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pasted::PrivateKey => f.write_str("PrivateKey"),
+            Pasted::Text(t) => write!(f, "Text(<{} chars>)", t.chars().count()),
+        }
+    }
 }
 
 impl Pasted {

@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 
 use super::executor::Executor;
 use crate::app::{Action, AppState, Command, update};
+use crate::domain::ssh_key::Pasted;
 use crate::exit::Ending;
 use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
@@ -107,6 +108,8 @@ fn to_action(ev: Event) -> Option<Action> {
         Event::Key(k) => Some(Action::Key(k)),
         Event::Mouse(m) => Some(Action::Mouse(m)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        // Classified here, so a pasted private key never becomes part of an Action.
+        Event::Paste(text) => Some(Action::Paste(Pasted::classify(text))),
         _ => None,
     }
 }
