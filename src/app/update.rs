@@ -478,6 +478,10 @@ fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
         state.keys.loading = true;
         cmds.push(Command::FetchKeys);
     }
+    // The pane marks which ~/.ssh/*.pub are already on the account.
+    if pane == Pane::Keys && state.flows.local_pub_keys.is_none() {
+        cmds.push(Command::ReadLocalPubKeys);
+    }
     cmds.extend(polls_due(state));
     cmds
 }

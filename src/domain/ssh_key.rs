@@ -176,6 +176,54 @@ pub fn fingerprint(text: &str) -> Option<String> {
     check_public_key(text).ok().map(|k| k.fingerprint)
 }
 
+/// A `~/.ssh/*.pub` that holds a valid key, and the account key with the same fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalKey {
+    /// The file name (`id_ed25519.pub`).
+    pub file: String,
+    pub fingerprint: String,
+    /// The id of the account's key with this fingerprint, if there is one.
+    pub on_account: Option<String>,
+}
+
+/// Match the local `(path, content)` public keys with the account's keys by fingerprint. An
+/// account key's fingerprint is computed from its `publicKey` when it has one, else the API's
+/// is taken. Files that hold no valid key are left out.
+pub fn match_local_keys(
+    local: &[(String, String)],
+    account: &[crate::api::SshKey],
+) -> Vec<LocalKey> {
+    let account_fps: Vec<(String, &str)> = account
+        .iter()
+        .filter_map(|k| {
+            let fp = k
+                .public_key
+                .as_deref()
+                .and_then(fingerprint)
+                .or_else(|| k.fingerprint.clone())?;
+            Some((fp, k.id.as_str()))
+        })
+        .collect();
+    local
+        .iter()
+        .filter_map(|(path, content)| {
+            let fp = fingerprint(content)?;
+            let file = std::path::Path::new(path)
+                .file_name()
+                .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+            let on_account = account_fps
+                .iter()
+                .find(|(f, _)| *f == fp)
+                .map(|(_, id)| id.to_string());
+            Some(LocalKey {
+                file,
+                fingerprint: fp,
+                on_account,
+            })
+        })
+        .collect()
+}
+
 /// The type string at the start of a key blob (u32 big-endian length, then the name).
 fn embedded_type(bytes: &[u8]) -> Option<String> {
     let len = u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
@@ -275,6 +323,50 @@ mod tests {
         }
         // The body of the example: the type string and no key material.
         assert!(check_public_key("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5").is_err());
+    }
+
+    #[test]
+    fn local_keys_are_matched_to_the_account_by_fingerprint() {
+        let key = |v: serde_json::Value| -> crate::api::SshKey { crate::api::decode(v).unwrap() };
+        let account = vec![
+            // by its public key (the API's fingerprint is wrong here, and ignored)
+            key(
+                serde_json::json!({"id": "k1", "publicKey": sample_key("ssh-rsa", "x"), "fingerprint": "SHA256:nope"}),
+            ),
+            // by the API's fingerprint alone
+            key(serde_json::json!({"id": "k2", "fingerprint": samples::ECDSA.2})),
+        ];
+        let local = vec![
+            (
+                "/h/.ssh/id_rsa.pub".to_string(),
+                sample_key("ssh-rsa", "me"),
+            ),
+            (
+                "/h/.ssh/id_ecdsa.pub".to_string(),
+                sample_key("ecdsa-sha2-nistp256", ""),
+            ),
+            (
+                "/h/.ssh/id_ed25519.pub".to_string(),
+                sample_key("ssh-ed25519", "me"),
+            ),
+            (
+                "/h/.ssh/broken.pub".to_string(),
+                "ssh-ed25519 AAAA".to_string(),
+            ),
+        ];
+        let m = match_local_keys(&local, &account);
+        let got: Vec<(&str, Option<&str>)> = m
+            .iter()
+            .map(|l| (l.file.as_str(), l.on_account.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("id_rsa.pub", Some("k1")),
+                ("id_ecdsa.pub", Some("k2")),
+                ("id_ed25519.pub", None)
+            ]
+        );
     }
 
     #[test]
