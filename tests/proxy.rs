@@ -1,8 +1,9 @@
-//! The key's route: the real binary, with every proxy variable pointing at a listener that
-//! stands in for the proxy. Towards a loopback (or any plain-http) API nothing reaches the
-//! listener; towards `https://app.spheron.ai` only a `CONNECT app.spheron.ai:443` tunnel
-//! request does, with no byte of the key. The variables are set on the child process only, so
-//! these tests cannot race others over the process environment.
+//! The key's route: the real binary, with the proxy variables pointing at a listener that
+//! stands in for the proxy. Towards a loopback API nothing reaches the listener; towards
+//! `https://app.spheron.ai` only a `CONNECT app.spheron.ai:443` tunnel request does, with no
+//! byte of the key. (`HTTP_PROXY` alone towards app.spheron.ai is ignored: `api::client`'s unit
+//! test covers it, as a run here would try the real network.) The variables are set on the
+//! child process only, so these tests cannot race others over the process environment.
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -52,9 +53,18 @@ impl FakeProxy {
     }
 }
 
-/// `spheron-tui ARGS` with a clean environment: a fresh HOME, `key`, and every proxy variable
-/// set to `proxy`.
-fn run(home: &std::path::Path, key: &str, proxy: &str, args: &[&str]) -> Output {
+const PROXY_VARS: [&str; 6] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// `spheron-tui ARGS` with a clean environment: a fresh HOME, `key`, and each of `vars` set to
+/// `proxy`.
+fn run(home: &std::path::Path, key: &str, proxy: &str, vars: &[&str], args: &[&str]) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.env_clear()
         .env("HOME", home)
@@ -62,14 +72,7 @@ fn run(home: &std::path::Path, key: &str, proxy: &str, args: &[&str]) -> Output 
         .env("SPHERON_API_KEY", key)
         .env("SPHERON_LOG", "trace")
         .args(args);
-    for var in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
+    for var in vars {
         cmd.env(var, proxy);
     }
     cmd.output().unwrap()
@@ -91,54 +94,73 @@ fn a_loopback_api_never_goes_through_a_proxy() {
     let home = tempfile::tempdir().unwrap();
     let url = server.url();
     let url_localhost = url.replace("127.0.0.1", "localhost");
-    for api in [url.as_str(), url_localhost.as_str()] {
-        let out = run(
-            home.path(),
-            server.key(),
-            &proxy.url,
-            &["snapshot", "--pane", "deployments", "--api-url", api],
-        );
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{api}: {:?}\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            stdout.contains("running"),
-            "{api}: no deployments:\n{stdout}"
-        );
+    // Each variable alone, then all of them; by IP and by name.
+    let mut sets: Vec<Vec<&str>> = PROXY_VARS.iter().map(|v| vec![*v]).collect();
+    sets.push(PROXY_VARS.to_vec());
+    for vars in &sets {
+        for api in [url.as_str(), url_localhost.as_str()] {
+            let out = run(
+                home.path(),
+                server.key(),
+                &proxy.url,
+                vars,
+                &["snapshot", "--pane", "deployments", "--api-url", api],
+            );
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{vars:?} {api}: {:?}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                stdout.contains("running"),
+                "{vars:?} {api}: no deployments:\n{stdout}"
+            );
+            assert_eq!(proxy.seen(), "", "{vars:?} {api}: the proxy received bytes");
+        }
     }
     assert_eq!(proxy.seen(), "", "the proxy received bytes");
 }
 
 #[test]
 fn towards_app_spheron_ai_a_proxy_only_carries_a_connect_tunnel() {
-    let proxy = FakeProxy::start();
     let home = tempfile::tempdir().unwrap();
-    let out = run(
-        home.path(),
-        KEY,
-        &proxy.url,
-        &["snapshot", "--pane", "deployments"],
-    );
-    // The tunnel is refused by the stand-in, so the run fails as a network failure.
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let seen = proxy.seen();
-    assert!(
-        seen.starts_with("CONNECT app.spheron.ai:443 HTTP/1.1\r\n"),
-        "not a CONNECT tunnel: {seen:?}"
-    );
-    for req in seen.split("\r\n\r\n").filter(|r| !r.is_empty()) {
-        assert!(req.starts_with("CONNECT app.spheron.ai:443 "), "{req:?}");
+    for vars in [
+        &["HTTPS_PROXY"][..],
+        &["https_proxy"],
+        &["ALL_PROXY"],
+        &["all_proxy"],
+        &PROXY_VARS,
+    ] {
+        let proxy = FakeProxy::start();
+        let out = run(
+            home.path(),
+            KEY,
+            &proxy.url,
+            vars,
+            &["snapshot", "--pane", "deployments"],
+        );
+        // The stand-in refuses the tunnel, so the run fails as a network failure.
+        assert_eq!(out.status.code(), Some(1), "{vars:?}: {out:?}");
+        let seen = proxy.seen();
+        assert!(
+            seen.starts_with("CONNECT app.spheron.ai:443 HTTP/1.1\r\n"),
+            "{vars:?}: not a CONNECT tunnel: {seen:?}"
+        );
+        for req in seen.split("\r\n\r\n").filter(|r| !r.is_empty()) {
+            assert!(
+                req.starts_with("CONNECT app.spheron.ai:443 "),
+                "{vars:?}: {req:?}"
+            );
+        }
+        assert!(
+            !seen.contains(&KEY[8..KEY.len() - 8]),
+            "{vars:?}: the key reached the proxy"
+        );
+        assert!(
+            !seen.to_ascii_lowercase().contains("authorization"),
+            "{vars:?}: {seen:?}"
+        );
     }
-    assert!(
-        !seen.contains(&KEY[8..KEY.len() - 8]),
-        "the key reached the proxy"
-    );
-    assert!(
-        !seen.to_ascii_lowercase().contains("authorization"),
-        "{seen:?}"
-    );
 }
