@@ -71,8 +71,9 @@ impl ProxyEnv {
             return Ok(None);
         };
         // `Proxy::https` applies to https targets only, which reqwest always tunnels (CONNECT).
+        // reqwest's error would repeat the URL, which may hold a password: not shown.
         let proxy = reqwest::Proxy::https(url.trim()).map_err(|_| ApiError::Network {
-            message: "the https proxy setting (HTTPS_PROXY or ALL_PROXY) is not a valid URL".into(),
+            message: "the https proxy setting (HTTPS_PROXY or ALL_PROXY) cannot be used: give an http:// or https:// proxy URL".into(),
         })?;
         Ok(Some(
             proxy.no_proxy(

@@ -92,6 +92,11 @@ impl Executor {
 
     /// Run `cmd` on its own task; its Actions go to `tx`.
     pub fn spawn(&self, cmd: Command, tx: UnboundedSender<Action>) {
+        // A new key is in use before the next command is spawned: the loads the reducer sends
+        // with it must not race its task and go out with no key (and come back 401).
+        if let Command::UseKey(key) = &cmd {
+            self.client.set_key(key.clone());
+        }
         let this = self.clone();
         tokio::spawn(async move {
             for action in this.perform(cmd).await {
@@ -152,6 +157,21 @@ mod tests {
         assert_eq!(names, vec!["a.pub", "id_ed25519.pub"]);
         assert!(got.iter().all(|(_, c)| !c.contains("PRIVATE")));
         assert!(read_pub_keys_in(&p.join("missing")).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_new_key_is_in_use_before_the_commands_spawned_after_it() {
+        let exec = Executor {
+            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+            credentials_path: None,
+        };
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        exec.spawn(
+            Command::UseKey(crate::credentials::ApiKey::new("sai_pk_new_key_123456")),
+            tx,
+        );
+        // No await in between: the spawned task has not run on this single-threaded runtime.
+        assert!(exec.client.has_key());
     }
 
     #[tokio::test]
