@@ -8,6 +8,8 @@ mod app_harness;
 use app_harness::Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use spheron_tui::app::Action;
+use spheron_tui::app::deploy::{SshSel, Step};
+use spheron_tui::app::manage::dialog::{CreateStep, EditField, KeyField};
 use spheron_tui::app::manage::{Dialog, ManageCmd};
 use spheron_tui::app::modal::Modal;
 use spheron_tui::app::{Command, Pane};
@@ -205,4 +207,152 @@ async fn the_api_key_can_be_pasted_into_the_prompt_and_stays_hidden() {
         !h.state.deployments.items.is_empty(),
         "the pasted key works"
     );
+}
+
+fn manage_dialog(h: &Harness) -> &Dialog {
+    match &h.state.modal {
+        Some(Modal::Manage(d)) => d.as_ref(),
+        other => panic!("no manage dialog: {other:?}"),
+    }
+}
+
+fn wizard(h: &Harness) -> &spheron_tui::app::deploy::DeployWizard {
+    match &h.state.modal {
+        Some(Modal::Deploy(w)) => w,
+        other => panic!("no deploy wizard: {other:?}"),
+    }
+}
+
+/// Enter through the wizard until `step` (or panic).
+async fn wizard_to(h: &mut Harness, step: Step) {
+    for _ in 0..12 {
+        if wizard(h).step() == step {
+            return;
+        }
+        h.key(KeyCode::Enter).await;
+    }
+    panic!("never reached {step:?}");
+}
+
+/// Every text field: a paste with a trailing newline lands whole in the focused field, and the
+/// newline neither submits nor moves on.
+#[tokio::test]
+async fn every_text_field_takes_a_paste_as_one_edit() {
+    let mut h = Harness::new().await;
+    let writes = |h: &Harness| h.count(Command::is_write);
+
+    // Deploy wizard: the pasted key, the name, a cloud-init field.
+    h.press("1d").await;
+    wizard_to(&mut h, Step::Ssh).await;
+    let key = sample_key("ssh-ed25519", "me@desk");
+    paste(&mut h, &format!("{key}\n")).await;
+    let w = wizard(&h);
+    assert_eq!((w.step(), w.ssh.clone()), (Step::Ssh, Some(SshSel::Paste)));
+    assert_eq!(w.paste.value(), key);
+    wizard_to(&mut h, Step::Name).await;
+    h.dispatch(ctrl('u')).await;
+    paste(&mut h, "pasted-name\n").await;
+    let w = wizard(&h);
+    assert_eq!((w.step(), w.name.value()), (Step::Name, "pasted-name"));
+    wizard_to(&mut h, Step::CloudInit).await;
+    paste(&mut h, "htop nvtop\n").await;
+    let w = wizard(&h);
+    assert_eq!(w.step(), Step::CloudInit);
+    assert_eq!(w.ci_input[w.ci_field].value(), "htop nvtop");
+    assert!(
+        w.packages.is_empty(),
+        "the newline did not add the packages"
+    );
+    h.key(KeyCode::Esc).await;
+    while h.state.modal.is_some() {
+        h.key(KeyCode::Esc).await;
+    }
+
+    // Add SSH key: the name field.
+    h.press("4a").await;
+    paste(&mut h, "work laptop\n").await;
+    let Dialog::AddKey(a) = manage_dialog(&h) else {
+        panic!()
+    };
+    assert_eq!((a.focus, a.name.value()), (KeyField::Name, "work laptop"));
+    h.key(KeyCode::Esc).await;
+
+    // Create volume: name and size.
+    h.press("3a").await;
+    for _ in 0..4 {
+        let Dialog::CreateVolume(c) = manage_dialog(&h) else {
+            panic!()
+        };
+        if c.step == CreateStep::Name {
+            break;
+        }
+        h.key(KeyCode::Enter).await;
+    }
+    paste(&mut h, "datasets\n").await;
+    let Dialog::CreateVolume(c) = manage_dialog(&h) else {
+        panic!()
+    };
+    assert_eq!((c.step, c.name.value()), (CreateStep::Name, "datasets"));
+    h.key(KeyCode::Enter).await;
+    paste(&mut h, "200\n").await;
+    let Dialog::CreateVolume(c) = manage_dialog(&h) else {
+        panic!()
+    };
+    assert_eq!((c.step, c.size.value()), (CreateStep::Size, "200"));
+    h.key(KeyCode::Esc).await;
+    while h.state.modal.is_some() {
+        h.key(KeyCode::Esc).await;
+    }
+
+    // Edit volume: whichever field has the focus.
+    h.press("3").await;
+    for _ in 0..10 {
+        h.press("e").await;
+        if matches!(manage_dialog(&h), Dialog::EditVolume(_)) {
+            break;
+        }
+        // Some providers' volumes cannot be edited: try the next one.
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Down).await;
+    }
+    paste(&mut h, "7\n").await;
+    let Dialog::EditVolume(e) = manage_dialog(&h) else {
+        panic!("{:?}", manage_dialog(&h))
+    };
+    let field = match e.focus {
+        EditField::Name => e.name.value(),
+        EditField::Size => e.size.value(),
+    };
+    assert!(field.ends_with('7'), "{field:?}");
+    h.key(KeyCode::Esc).await;
+
+    // Kubeconfig: the path.
+    h.press("2").await;
+    for _ in 0..10 {
+        if h.state.deployments.selected_id.as_deref() == Some("dep_c41e9a7b3d55") {
+            break;
+        }
+        h.key(KeyCode::Down).await;
+    }
+    h.press("k").await;
+    let Dialog::Kubeconfig(_) = manage_dialog(&h) else {
+        panic!()
+    };
+    h.dispatch(ctrl('u')).await;
+    paste(&mut h, "/tmp/pasted-kubeconfig.yaml\n").await;
+    let Dialog::Kubeconfig(k) = manage_dialog(&h) else {
+        panic!()
+    };
+    assert_eq!(k.path.value(), "/tmp/pasted-kubeconfig.yaml");
+    assert!(
+        !h.emitted
+            .iter()
+            .any(|c| matches!(c, Command::Manage(ManageCmd::SaveFile { .. }))),
+        "the newline saved the file"
+    );
+    assert_eq!(writes(&h), 0);
+}
+
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }

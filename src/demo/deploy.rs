@@ -57,8 +57,13 @@ fn valid_cloud_init(v: &Value) -> bool {
 /// The same check the client makes (`domain::ssh_key`): parsed whole, a type the platform
 /// takes, long enough. Answers the fingerprint, computed as `ssh-keygen -l` does.
 pub fn checked_public_key(field: &str, k: &str) -> ApiResult<crate::domain::ssh_key::PublicKey> {
-    crate::domain::ssh_key::check_public_key(k).map_err(|p| {
-        ApiError::validation(field, format!("{field} is not an OpenSSH public key: {p}"))
+    use crate::domain::ssh_key::{KeyProblem, check_public_key};
+    check_public_key(k).map_err(|p| {
+        let why = match p {
+            KeyProblem::PrivateKey => format!("{field} holds a private key, not a public key"),
+            other => format!("{field} is not an OpenSSH public key: {other}"),
+        };
+        ApiError::validation(field, why)
     })
 }
 
