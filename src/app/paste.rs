@@ -53,7 +53,9 @@ fn refuse_private_key(state: &mut AppState) {
             Dialog::AddKey(a) => {
                 a.key.reset();
                 a.focus = KeyField::Key;
-                a.private_refused = true;
+                // A bracketed paste arrives whole: no rest of it can follow as keys, so typing
+                // is not paused as it is after a private key typed in.
+                a.private_refused = false;
                 a.error = Some(why.clone());
                 true
             }
