@@ -162,7 +162,8 @@ fn read_local_pub_keys() -> Vec<(String, String)> {
 }
 
 /// `(path, content)` of every `*.pub` in `dir`: regular files of at most 16 KiB, sorted by
-/// path; unreadable ones skipped. Public keys only: no other file is opened.
+/// path; unreadable ones and any that holds a private key skipped. Public keys only: no other
+/// file is opened.
 pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -174,6 +175,10 @@ pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024))
         .filter_map(|p| {
             let content = std::fs::read_to_string(&p).ok()?;
+            // A private key saved under a .pub name goes no further than this.
+            if crate::domain::ssh_key::looks_private(&content) {
+                return None;
+            }
             Some((p.display().to_string(), content))
         })
         .collect();
@@ -194,6 +199,11 @@ mod tests {
         std::fs::write(p.join("a.pub"), "ssh-rsa BBBB a").unwrap();
         std::fs::write(p.join("big.pub"), "x".repeat(20_000)).unwrap();
         std::fs::create_dir(p.join("dir.pub")).unwrap();
+        std::fs::write(
+            p.join("oops.pub"),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n",
+        )
+        .unwrap();
         let got = read_pub_keys_in(p);
         let names: Vec<String> = got
             .iter()
