@@ -1,6 +1,6 @@
 //! Exit statuses (DESIGN.md §3), in one place for every command: 0 done; 1 the API or the
 //! network failed (the reason on stderr); 2 usage; 130 after SIGINT or Ctrl-C; 143 after
-//! SIGTERM. The terminal is restored before any of them is returned.
+//! SIGTERM; 101 after a panic. The terminal is restored before any of them is returned.
 
 use std::process::ExitCode;
 
@@ -13,6 +13,8 @@ pub const USAGE: u8 = 2;
 pub const INTERRUPTED: u8 = 130;
 /// 128 + SIGTERM.
 pub const TERMINATED: u8 = 143;
+/// A panic: a bug (the report is on stderr), with the code Rust uses when a panic ends `main`.
+pub const PANIC: u8 = 101;
 
 /// The exit-code table as `--help` and the README show it.
 pub const HELP: &str = "Exit codes:\n  \
@@ -20,7 +22,8 @@ pub const HELP: &str = "Exit codes:\n  \
     1    the API or the network failed (the reason is on stderr)\n  \
     2    usage: a bad flag, argument or URL (nothing was sent)\n  \
     130  interrupted: SIGINT or Ctrl-C\n  \
-    143  terminated: SIGTERM";
+    143  terminated: SIGTERM\n  \
+    101  a bug: the program panicked (the report is on stderr)";
 
 /// How a run that did not fail ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +61,7 @@ mod tests {
         assert_eq!(Ending::Done.code(), 0);
         assert_eq!(Ending::Interrupted.code(), 128 + 2);
         assert_eq!(Ending::Terminated.code(), 128 + 15);
-        for code in [OK, FAILURE, USAGE, INTERRUPTED, TERMINATED] {
+        for code in [OK, FAILURE, USAGE, INTERRUPTED, TERMINATED, PANIC] {
             assert!(
                 HELP.contains(&format!("  {code} ")),
                 "{code} missing from the help"
