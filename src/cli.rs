@@ -121,16 +121,6 @@ pub const ENVIRONMENT: [(&str, &str); 4] = [
     ("NO_COLOR", "set to anything non-empty: no colour"),
 ];
 
-/// The exit codes, for `--help` and the man page.
-pub const EXIT_CODES: [(&str, &str); 3] = [
-    ("0", "success"),
-    (
-        "1",
-        "the API or the network failed (the reason is on stderr)",
-    ),
-    ("2", "usage: a bad flag, value, filter, URL or config file"),
-];
-
 /// Examples of the whole program (each command has its own under its `--help`).
 pub const EXAMPLES: [(&str, &str); 4] = [
     (
@@ -157,11 +147,9 @@ pub fn after_help() -> String {
     for (name, what) in ENVIRONMENT {
         s.push_str(&format!("  {name:<16}  {what}\n"));
     }
-    s.push_str("\nExit codes:\n");
-    for (code, what) in EXIT_CODES {
-        s.push_str(&format!("  {code}  {what}\n"));
-    }
-    s.push_str("\nExamples:\n");
+    s.push('\n');
+    s.push_str(crate::exit::HELP);
+    s.push_str("\n\nExamples:\n");
     for (cmd, what) in EXAMPLES {
         s.push_str(&format!("  {cmd}\n      {what}\n"));
     }
@@ -226,8 +214,13 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
         text.push_str(&format!(".TP\n\\fB{name}\\fR\n{}\n", roff_escape(what)));
     }
     text.push_str(".SH \"EXIT STATUS\"\n");
-    for (code, what) in EXIT_CODES {
-        text.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", roff_escape(what)));
+    // The rows of the one exit-code table (`exit::HELP`): a code, spaces, what it means.
+    for row in crate::exit::HELP.lines().skip(1) {
+        let (code, what) = row.trim().split_once(' ').unwrap_or((row.trim(), ""));
+        text.push_str(&format!(
+            ".TP\n\\fB{code}\\fR\n{}\n",
+            roff_escape(what.trim())
+        ));
     }
     text.push_str(".SH EXAMPLES\n");
     for (cmd, what) in EXAMPLES {

@@ -76,11 +76,20 @@ fn theme(launch: &Launch) -> Theme {
     }
 }
 
-/// Run the dashboard until the user quits.
-pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<()> {
+/// Run the dashboard until the user quits (or a signal ends it).
+pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     crate::terminal::set_mouse(launch.look.mouse);
     event_loop::run(state, exec, theme(&launch)).await
+}
+
+/// One frame, and what failed while loading it.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The frame as text or SVG.
+    pub frame: String,
+    /// The API or network failure met while loading, if any (the frame shows it too).
+    pub failure: Option<String>,
 }
 
 /// Load the data once, render one frame of `pane` at `cols`×`rows`, return it as text or SVG.
@@ -91,7 +100,7 @@ pub async fn snapshot(
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
-) -> color_eyre::Result<String> {
+) -> color_eyre::Result<Snapshot> {
     let (state, exec) = prepare(&launch)?;
     let theme = theme(&launch);
     snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme).await
