@@ -369,7 +369,10 @@ fn the_man_page_is_generated_with_every_section() {
     }
     assert!(page.contains("\\-\\-filter"), "offers' options are listed");
     for code in ["0", "1", "2", "130", "143"] {
-        assert!(page.contains(&format!("\\fB{code}\\fR")), "exit code {code}");
+        assert!(
+            page.contains(&format!("\\fB{code}\\fR")),
+            "exit code {code}"
+        );
     }
     // No line may start a roff request by accident.
     for line in page.lines() {
