@@ -9,11 +9,12 @@ cd "$(dirname "$0")/.."
 bin=${1:-target/release/spheron-tui}
 [ -x "$bin" ] || cargo build --release
 size=140x40
-# The default look, whatever the caller's config.toml or NO_COLOR say.
-XDG_CONFIG_HOME=$(mktemp -d)
-export XDG_CONFIG_HOME
-trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
-unset NO_COLOR
+# The same pictures for everyone: an empty home (no config.toml, no ~/.ssh keys) and colour.
+bin=$(realpath "$bin")
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+export HOME=$home XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
+unset NO_COLOR SPHERON_API_KEY SPHERON_API_URL
 mkdir -p screenshots
 shot() { # name, a grep -E pattern every line of which must appear, then snapshot arguments
   local name=$1 expect=$2; shift 2
