@@ -47,6 +47,7 @@ pub mod keymap;
 pub mod manage;
 pub mod modal;
 pub mod offers;
+pub mod screen;
 pub mod state;
 pub mod terminate;
 pub mod text;

@@ -9,10 +9,10 @@ use super::Pane;
 use super::action::{Action, ApiResult, Command};
 use super::keymap::{self, KeyCmd};
 use super::modal::Modal;
+use super::screen as layout;
 use super::state::{AppState, Cursor, Flash, FlashKind, ListView};
 use crate::api::{ApiError, DeploymentFilter};
 use crate::credentials::ApiKey;
-use crate::ui::layout;
 
 /// Status requests stay at least this far apart, whatever asks for them (spheron-api.md §8).
 pub const MIN_POLL_SECS: i64 = 10;

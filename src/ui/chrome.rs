@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::layout;
 use super::theme::Theme;
+use crate::app::screen as layout;
 use crate::app::state::FlashKind;
 use crate::app::{AppState, keymap};
 

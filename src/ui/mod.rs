@@ -5,7 +5,6 @@ pub mod chrome;
 pub mod deploy;
 pub mod deployments;
 pub mod keys;
-pub mod layout;
 pub mod manage;
 pub mod offers;
 pub mod overlays;
@@ -17,6 +16,8 @@ pub mod volumes;
 pub mod widgets;
 
 use ratatui::Frame;
+
+use crate::app::screen as layout;
 
 use crate::app::modal::Modal;
 use crate::app::{AppState, Pane};

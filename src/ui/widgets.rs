@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
 
-use super::layout::scroll_offset;
 use super::theme::Theme;
+use crate::app::screen::scroll_offset;
 
 pub struct TableSpec<'a> {
     pub title: Line<'a>,

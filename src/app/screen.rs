@@ -1,5 +1,5 @@
-//! Screen layout, shared by drawing and by the reducer's mouse hit-testing, so a click lands on
-//! the row that is drawn there.
+//! Screen geometry, shared by the drawing (`ui`) and the reducer's mouse hit-testing and page
+//! size, so a click lands on the row that is drawn there. `ui` reads it; it never reads `ui`.
 
 use ratatui::layout::Rect;
 
