@@ -8,14 +8,14 @@ use common::*;
 use crossterm::event::KeyCode;
 use serde_json::json;
 use spheron_tui::api::{CanTerminate, DeploymentStatus, InstanceType, KubernetesVersion, decode};
-use spheron_tui::app::deploy::{Phase, SshSel, Step};
-use spheron_tui::app::modal::Modal;
-use spheron_tui::app::terminate::Check;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::deploy::{Phase, SshSel, Step};
+use spheron_tui::app::dialogs::terminate::Check;
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
-fn wizard(s: &AppState) -> &spheron_tui::app::deploy::DeployWizard {
-    match &s.modal {
-        Some(Modal::Deploy(w)) => w,
+fn wizard(s: &AppState) -> &spheron_tui::app::dialogs::deploy::DeployWizard {
+    match &s.dialog {
+        Some(Dialog::Deploy(w)) => w,
         other => panic!("expected the deploy wizard, got {other:?}"),
     }
 }
@@ -77,7 +77,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
     );
     let cmds = chr(&mut s, 'd');
     assert!(cmds.iter().any(|c| matches!(c, Command::FetchKeys)));
-    assert!(cmds.iter().any(|c| matches!(c, Command::ReadLocalPubKeys)));
+    assert!(cmds.iter().any(|c| matches!(c, Command::ScanPubKeys)));
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::FetchKubernetesVersions))
@@ -213,7 +213,7 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
         &mut s,
         Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert_eq!(s.pane, Pane::Deployments);
     assert_eq!(s.selected_deployment().unwrap().id, "dep-new");
     assert_eq!(
@@ -294,7 +294,7 @@ fn definite_refusals_keep_the_wizard_and_send_nothing_more() {
             "{e:?}"
         );
         assert!(s.flows.deploy.check.is_none());
-        assert!(!matches!(s.modal, Some(Modal::KeyPrompt { .. })));
+        assert!(!matches!(s.dialog, Some(Dialog::KeyPrompt(_))));
     }
 }
 
@@ -351,7 +351,7 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
             ])),
         );
         assert_eq!(deploys(&cmds), 0);
-        assert!(s.modal.is_none(), "{e:?}");
+        assert!(s.dialog.is_none(), "{e:?}");
         assert_eq!(s.selected_deployment().unwrap().id, "dep-x");
         assert!(flash(&s).contains("NOT retrying"), "{}", flash(&s));
         assert!(s.flows.watch.contains_key("dep-x"));
@@ -441,7 +441,7 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-y", "failed")])),
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert_eq!(s.deployments.selected_id.as_deref(), Some("dep-y"));
 }
 
@@ -449,7 +449,7 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
 fn zero_balance_maintenance_and_an_exhausted_deploy_budget_have_no_deploy_button() {
     let mut s = ready(vec![vp_cluster()], 0.0);
     to_summary(&mut s);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert!(sum.blocked.as_ref().unwrap().contains("add credit"));
     assert_eq!(deploys(&confirm(&mut s)), 0);
     key(&mut s, KeyCode::Tab);
@@ -468,7 +468,7 @@ fn zero_balance_maintenance_and_an_exhausted_deploy_budget_have_no_deploy_button
     assert_eq!(deploys(&confirm(&mut s)), 0);
     assert!(flash(&s).contains("0 of 10"));
     s.status.rate.deploy_remaining = Some(3);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert_eq!(sum.deploys_left, Some((3, 10)));
     assert_eq!(deploys(&confirm(&mut s)), 1);
 }
@@ -496,7 +496,7 @@ fn the_summary_adds_instance_volumes_and_addon_for_the_whole_configuration() {
     enter(&mut s);
     chr(&mut s, 'j'); // Kubernetes 1.34
     enter(&mut s);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     let e = sum.estimate;
     assert!(
         (e.instance - 19.37).abs() < 1e-9,
@@ -516,12 +516,12 @@ fn the_summary_adds_instance_volumes_and_addon_for_the_whole_configuration() {
 fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
     let mut s = ready_with(vec![vp_cluster()], 120.0, true);
     to_summary(&mut s);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert!(sum.blocked.as_ref().unwrap().contains("Read-only"));
     assert_eq!(deploys(&confirm(&mut s)), 0);
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Esc);
-    s.modal = None;
+    s.dialog = None;
     update(
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
@@ -529,11 +529,11 @@ fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
     chr(&mut s, '2');
     let cmds = chr(&mut s, 'x');
     assert!(cmds.is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(flash(&s).contains("Read-only"));
     let cmds = chr(&mut s, 'e');
     assert!(cmds.is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(flash(&s).contains("rename"));
     // ssh only reads: allowed.
     assert!(matches!(&chr(&mut s, 'o')[..], [Command::OpenSsh { .. }]));
@@ -549,7 +549,7 @@ fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
     for c in [
         Command::CheckCanTerminate { id: "d1".into() },
         Command::FetchKubernetesVersions,
-        Command::ReadLocalPubKeys,
+        Command::ScanPubKeys,
         Command::OpenSsh { argv: vec![] },
         Command::ProbeSsh {
             id: "d1".into(),
@@ -746,8 +746,8 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
     );
     chr(&mut s, 'j');
     assert!(chr(&mut s, 'e').is_empty());
-    match &s.modal {
-        Some(Modal::Rename(r)) => {
+    match &s.dialog {
+        Some(Dialog::Rename(r)) => {
             assert_eq!(r.id, "d2");
             assert_eq!(r.input.value(), "beta");
         }
@@ -773,8 +773,8 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
             result: Err(err::validation(Some("name"), "Name already in use")),
         },
     );
-    match &s.modal {
-        Some(Modal::Rename(r)) => {
+    match &s.dialog {
+        Some(Dialog::Rename(r)) => {
             assert!(r.error.as_ref().unwrap().contains("Name already in use"));
             assert_eq!(r.input.value(), "beta-2");
         }
@@ -791,7 +791,7 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
             result: Ok(renamed),
         },
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(
         s.deployments
             .items
@@ -801,7 +801,7 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
     // Esc cancels without a request.
     chr(&mut s, 'e');
     assert!(key(&mut s, KeyCode::Esc).is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -826,9 +826,9 @@ fn terminate_state() -> AppState {
     s
 }
 
-fn dialog(s: &AppState) -> &spheron_tui::app::terminate::TerminateDialog {
-    match &s.modal {
-        Some(Modal::Terminate(d)) => d,
+fn dialog(s: &AppState) -> &spheron_tui::app::dialogs::terminate::TerminateDialog {
+    match &s.dialog {
+        Some(Dialog::Terminate(d)) => d,
         other => panic!("expected the terminate dialog, got {other:?}"),
     }
 }
@@ -859,7 +859,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
     assert!(!dialog(&s).confirm_focus, "focus starts on Cancel");
     // Enter on Cancel closes, nothing sent.
     assert_eq!(terminates(&enter(&mut s)), 0);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     // Again: n cancels; Esc cancels.
     chr(&mut s, 'x');
     update(
@@ -870,7 +870,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
         },
     );
     assert_eq!(terminates(&chr(&mut s, 'n')), 0);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     // Tab to Terminate, Enter: one DELETE for the captured id.
     chr(&mut s, 'x');
     update(
@@ -894,7 +894,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
             result: Ok(()),
         },
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::FetchDeployments { .. }))
@@ -919,7 +919,7 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     key(&mut s, KeyCode::Tab);
     assert_eq!(terminates(&enter(&mut s)), 0);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 #[test]
@@ -1091,7 +1091,7 @@ fn a_deployment_listed_between_the_post_and_its_failed_answer_is_still_found() {
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
     );
-    assert!(s.modal.is_none(), "found, not offered for retry");
+    assert!(s.dialog.is_none(), "found, not offered for retry");
     assert!(flash(&s).contains("NOT retrying"));
 }
 

@@ -11,14 +11,14 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use serde_json::json;
 use spheron_tui::api::{CanTerminate, KubernetesVersion, decode};
-use spheron_tui::app::deploy::Step;
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::deploy::Step;
 use spheron_tui::app::{Action, AppState, update};
 use spheron_tui::ui::{self, Theme};
 
 fn step(s: &AppState) -> Step {
-    match &s.modal {
-        Some(Modal::Deploy(w)) => w.step(),
+    match &s.dialog {
+        Some(Dialog::Deploy(w)) => w.step(),
         other => panic!("expected the wizard, got {other:?}"),
     }
 }

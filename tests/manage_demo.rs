@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use spheron_tui::api::{Client, ClientOptions, DeployRequest, OffersQuery};
-use spheron_tui::app::manage::Dialog;
-use spheron_tui::app::manage::dialog::{CreateStep, Loading};
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::Loading;
+use spheron_tui::app::dialogs::create_volume::CreateStep;
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
@@ -182,7 +182,7 @@ impl Rig {
         );
         let sent = self.chr('y').await;
         assert_eq!(sent.iter().filter(|c| c.is_write()).count(), 1, "one POST");
-        assert!(self.s.modal.is_none(), "{provider}: {:?}", self.s.modal);
+        assert!(self.s.dialog.is_none(), "{provider}: {:?}", self.s.dialog);
         assert!(self.flash().contains("created"), "{}", self.flash());
         self.volume_id(name)
     }
@@ -203,7 +203,7 @@ impl Rig {
         assert!(self.key(KeyCode::Enter).await.is_empty());
         let sent = self.chr('y').await;
         assert_eq!(sent.iter().filter(|c| c.is_write()).count(), 1);
-        assert!(self.s.modal.is_none(), "{:?}", self.s.modal);
+        assert!(self.s.dialog.is_none(), "{:?}", self.s.dialog);
         assert_eq!(self.volume_status(vol).as_deref(), Some("attached"));
     }
 
@@ -221,7 +221,7 @@ impl Rig {
             dialog_text(&self.s)
         );
         self.chr('y').await;
-        assert!(self.s.modal.is_none(), "{:?}", self.s.modal);
+        assert!(self.s.dialog.is_none(), "{:?}", self.s.dialog);
         assert_eq!(self.volume_status(vol).as_deref(), Some("available"));
     }
 
@@ -230,7 +230,7 @@ impl Rig {
         select(&mut self.s, Pane::Volumes, vol);
         assert!(self.chr('x').await.is_empty());
         self.chr('y').await;
-        assert!(self.s.modal.is_none(), "{:?}", self.s.modal);
+        assert!(self.s.dialog.is_none(), "{:?}", self.s.dialog);
         assert_eq!(self.volume_status(vol).as_deref(), Some("deleting"));
         self.advance(20);
         self.refresh().await;
@@ -308,17 +308,16 @@ async fn voltage_park_one_volume_per_instance_and_expand() {
     r.chr('A').await;
     let text = dialog_text(&r.s);
     assert!(text.contains("1 volume per instance"), "{text}");
+    // its only instance is refused: the refusal is a notice, and Enter only closes it
+    assert!(matches!(dialog(&r.s), Dialog::Notice(_)));
     r.key(KeyCode::Enter).await;
-    assert!(matches!(
-        dialog(&r.s),
-        Dialog::Pick(_) | Dialog::Notice { .. }
-    ));
+    assert!(r.s.dialog.is_none());
     assert_eq!(r.requests(), before);
     r.key(KeyCode::Esc).await;
     // free the slot, then attach ours
     r.detach("vol_models004").await;
     r.attach(&id, cluster).await;
-    // expand (allowed on Voltage Park) through the edit dialog: one PATCH
+    // expand (allowed on Voltage Park) through the edit dialog and its confirm: one PATCH
     select(&mut r.s, Pane::Volumes, &id);
     r.chr('e').await;
     r.key(KeyCode::Tab).await;
@@ -328,8 +327,11 @@ async fn voltage_park_one_volume_per_instance_and_expand() {
     );
     r.typed("150").await;
     let sent = r.key(KeyCode::Enter).await;
+    assert_eq!(sent.iter().filter(|c| c.is_write()).count(), 0);
+    assert!(matches!(dialog(&r.s), Dialog::Confirm(_)));
+    let sent = r.chr('y').await;
     assert_eq!(sent.iter().filter(|c| c.is_write()).count(), 1);
-    assert!(r.s.modal.is_none(), "{:?}", r.s.modal);
+    assert!(r.s.dialog.is_none(), "{:?}", r.s.dialog);
     let v = r.s.volumes.items.iter().find(|v| v.id == id).unwrap();
     assert_eq!(v.size_in_gb, Some(150.0));
     r.detach(&id).await;
@@ -414,7 +416,7 @@ async fn ssh_keys_add_refusals_and_delete() {
     r.chr('a').await;
     r.typed("desk").await;
     r.key(KeyCode::Tab).await;
-    if matches!(dialog(&r.s), Dialog::AddKey(a) if a.focus != spheron_tui::app::manage::dialog::KeyField::Key)
+    if matches!(dialog(&r.s), Dialog::AddKey(a) if a.focus != spheron_tui::app::dialogs::add_key::KeyField::Key)
     {
         r.key(KeyCode::Tab).await; // past the ~/.ssh list when this machine has one
     }
@@ -429,7 +431,7 @@ async fn ssh_keys_add_refusals_and_delete() {
     let key = sample_key("ssh-ed25519", 32, "me@desk");
     r.typed(&key).await;
     r.key(KeyCode::Enter).await;
-    assert!(r.s.modal.is_none(), "{:?}", r.s.modal);
+    assert!(r.s.dialog.is_none(), "{:?}", r.s.dialog);
     assert_eq!(r.s.keys.items.len(), n0 + 1);
     let added =
         r.s.keys
@@ -455,7 +457,7 @@ async fn ssh_keys_add_refusals_and_delete() {
     r.key(KeyCode::Esc).await;
     r.chr('x').await;
     r.chr('y').await;
-    assert!(r.s.modal.is_none());
+    assert!(r.s.dialog.is_none());
     assert_eq!(r.s.keys.items.len(), n0);
 }
 
@@ -478,7 +480,7 @@ async fn kubernetes_health_and_team_details_over_http() {
         i.versions
     );
     r.key(KeyCode::Esc).await;
-    r.chr('k').await;
+    r.chr('K').await;
     let Dialog::Kubeconfig(k) = dialog(&r.s) else {
         panic!()
     };
@@ -499,5 +501,5 @@ async fn kubernetes_health_and_team_details_over_http() {
     let team = t.id.clone();
     r.chr('u').await;
     assert_eq!(r.s.current_team_id(), Some(team.as_str()));
-    assert!(matches!(r.s.modal, Some(Modal::Manage(_))));
+    assert!(matches!(r.s.dialog, Some(Dialog::TeamInfo(_))));
 }

@@ -6,8 +6,12 @@ mod manage_support;
 use crossterm::event::KeyCode;
 use manage_support::*;
 use spheron_tui::api::{ApiError, ClusterHealth, NewVolume, Team, VolumePatch, decode};
-use spheron_tui::app::manage::dialog::{CreateStep, Dialog, KeyField, Loading, PickKind};
-use spheron_tui::app::manage::{LocalPubKey, ManageCmd, ManageEvent, SaveError};
+use spheron_tui::app::Action;
+use spheron_tui::app::action::{LocalPubKey, SaveError};
+use spheron_tui::app::dialogs::add_key::KeyField;
+use spheron_tui::app::dialogs::create_volume::CreateStep;
+use spheron_tui::app::dialogs::{Dialog, Loading};
+use spheron_tui::app::volume_access::PickKind;
 use spheron_tui::app::{Command, Pane};
 use spheron_tui::domain::ssh_key::sample_key;
 
@@ -31,13 +35,13 @@ fn flash_text(s: &spheron_tui::app::AppState) -> String {
 #[test]
 fn every_write_is_a_write_command() {
     let writes = [
-        ManageCmd::AddKey(spheron_tui::api::NewSshKey {
+        Command::AddKey(spheron_tui::api::NewSshKey {
             name: "a".into(),
             public_key: "k".into(),
             team_id: None,
         }),
-        ManageCmd::DeleteKey { id: "k".into() },
-        ManageCmd::CreateVolume(NewVolume {
+        Command::DeleteKey { id: "k".into() },
+        Command::CreateVolume(NewVolume {
             name: "v".into(),
             size_in_gb: 1,
             provider: "voltage-park".into(),
@@ -46,41 +50,41 @@ fn every_write_is_a_write_command() {
             team_id: None,
             deployment_id: None,
         }),
-        ManageCmd::PatchVolume {
+        Command::PatchVolume {
             id: "v".into(),
             patch: VolumePatch::default(),
         },
-        ManageCmd::DeleteVolume { id: "v".into() },
-        ManageCmd::AttachVolume {
+        Command::DeleteVolume { id: "v".into() },
+        Command::AttachVolume {
             id: "v".into(),
             deployment_id: "d".into(),
         },
-        ManageCmd::DetachVolume {
+        Command::DetachVolume {
             id: "v".into(),
             deployment_id: "d".into(),
         },
     ];
     for w in writes {
-        assert!(Command::Manage(w.clone()).is_write(), "{w:?}");
+        assert!(w.is_write(), "{w:?}");
     }
     let reads = [
-        ManageCmd::ScanPubKeys,
-        ManageCmd::FetchVolume { id: "v".into() },
-        ManageCmd::FetchVolumeRegions {
+        Command::ScanPubKeys,
+        Command::FetchVolume { id: "v".into() },
+        Command::FetchVolumeRegions {
             provider: "sesterce".into(),
         },
-        ManageCmd::FetchClusterHealth {
+        Command::FetchClusterHealth {
             cluster_id: "c".into(),
         },
-        ManageCmd::FetchTeam { id: "t".into() },
-        ManageCmd::SaveFile {
+        Command::FetchTeam { id: "t".into() },
+        Command::SaveFile {
             path: "p".into(),
             contents: "c".into(),
             overwrite: false,
         },
     ];
     for r in reads {
-        assert!(!Command::Manage(r.clone()).is_write(), "{r:?}");
+        assert!(!r.is_write(), "{r:?}");
     }
 }
 
@@ -102,7 +106,7 @@ fn read_only_refuses_every_write_before_any_request() {
         select(&mut s, pane, id);
         let cmds = chr(&mut s, c);
         assert!(cmds.is_empty(), "{pane:?} {c}: {cmds:?}");
-        assert!(s.modal.is_none(), "{pane:?} {c}");
+        assert!(s.dialog.is_none(), "{pane:?} {c}");
         assert!(
             flash_text(&s).contains("read-only"),
             "{pane:?} {c}: {}",
@@ -116,7 +120,7 @@ fn add_key_checks_the_key_and_refuses_a_private_key_loudly() {
     let mut s = loaded(false);
     s.pane = Pane::Keys;
     let cmds = chr(&mut s, 'a');
-    assert_eq!(manage_cmds(&cmds), vec![ManageCmd::ScanPubKeys]);
+    assert_eq!(manage_cmds(&cmds), vec![Command::ScanPubKeys]);
     type_text(&mut s, "laptop");
     key(&mut s, KeyCode::Tab); // no files yet: straight to the key field
     // a private key pasted by mistake: cleared at once, refused, nothing sent
@@ -158,7 +162,7 @@ fn add_key_checks_the_key_and_refuses_a_private_key_loudly() {
     // the right one goes out, once
     type_text(&mut s, &ed);
     let cmds = key(&mut s, KeyCode::Enter);
-    let [ManageCmd::AddKey(new)]: [ManageCmd; 1] = manage_cmds(&cmds).try_into().unwrap() else {
+    let [Command::AddKey(new)]: [Command; 1] = manage_cmds(&cmds).try_into().unwrap() else {
         panic!("{cmds:?}")
     };
     assert_eq!(
@@ -172,7 +176,7 @@ fn add_key_checks_the_key_and_refuses_a_private_key_loudly() {
     // a 400 keeps everything typed and shows the answer
     event(
         &mut s,
-        ManageEvent::KeyAdded(Err(bad_request("Key already exists", "publicKey"))),
+        Action::KeyAdded(Err(bad_request("Key already exists", "publicKey"))),
     );
     let Dialog::AddKey(a) = dialog(&s) else {
         panic!()
@@ -181,8 +185,8 @@ fn add_key_checks_the_key_and_refuses_a_private_key_loudly() {
     assert!(a.error.as_deref().unwrap().contains("Key already exists"));
     assert!(!a.busy);
     let added = decode(serde_json::json!({"id": "sshk_3", "name": "laptop"})).unwrap();
-    let cmds = event(&mut s, ManageEvent::KeyAdded(Ok(added)));
-    assert!(s.modal.is_none());
+    let cmds = event(&mut s, Action::KeyAdded(Ok(added)));
+    assert!(s.dialog.is_none());
     assert!(matches!(cmds.as_slice(), [Command::FetchKeys]));
 }
 
@@ -194,7 +198,7 @@ fn add_key_picks_a_local_pub_file() {
     let text = sample_key("ecdsa-sha2-nistp256", 65, "me@desk");
     event(
         &mut s,
-        ManageEvent::PubKeysFound(vec![
+        Action::PubKeysFound(vec![
             LocalPubKey {
                 path: "/home/me/.ssh/id_ecdsa.pub".into(),
                 text: text.clone(),
@@ -224,9 +228,7 @@ fn add_key_picks_a_local_pub_file() {
     };
     assert_eq!((a.key.value(), a.name.value()), (text.as_str(), "me@desk"));
     let cmds = key(&mut s, KeyCode::Enter);
-    assert!(
-        matches!(manage_cmds(&cmds).as_slice(), [ManageCmd::AddKey(k)] if k.public_key == text)
-    );
+    assert!(matches!(manage_cmds(&cmds).as_slice(), [Command::AddKey(k)] if k.public_key == text));
 }
 
 #[test]
@@ -240,10 +242,10 @@ fn delete_key_confirms_with_the_id_captured_on_open() {
     assert!(!c.on_action, "focus starts on Cancel");
     // Enter on Cancel closes, nothing sent
     assert!(key(&mut s, KeyCode::Enter).is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     chr(&mut s, 'x');
     assert!(chr(&mut s, 'n').is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     chr(&mut s, 'x');
     // the list refreshes under the dialog: the row index changes, the id does not
     let keys = s.keys.items.iter().rev().cloned().collect();
@@ -251,19 +253,19 @@ fn delete_key_confirms_with_the_id_captured_on_open() {
     let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::DeleteKey {
+        vec![Command::DeleteKey {
             id: "sshk_2".into()
         }]
     );
     assert!(chr(&mut s, 'y').is_empty(), "one request per confirm");
     let cmds = event(
         &mut s,
-        ManageEvent::KeyDeleted {
+        Action::KeyDeleted {
             id: "sshk_2".into(),
             result: Ok(()),
         },
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(matches!(cmds.as_slice(), [Command::FetchKeys]));
 }
 
@@ -282,20 +284,20 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::FetchVolumeRegions {
+        vec![Command::FetchVolumeRegions {
             provider: "spheron-ai".into()
         }]
     );
     event(
         &mut s,
-        ManageEvent::VolumeRegions {
+        Action::VolumeRegions {
             provider: "spheron-ai".into(),
             result: Ok(vec![region("spheron-ai", "us-east-1", 1.0, 20_000.0, None)]),
         },
     );
     assert_eq!(
         manage_cmds(&key(&mut s, KeyCode::Enter)),
-        vec![ManageCmd::FetchVolumePricing {
+        vec![Command::FetchVolumePricing {
             provider: "spheron-ai".into(),
             region: "us-east-1".into()
         }]
@@ -308,7 +310,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::VolumePricing {
+        Action::VolumePricing {
             provider: "spheron-ai".into(),
             region: "us-east-1".into(),
             result: Ok(pricing),
@@ -400,13 +402,13 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     };
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::CreateVolume(want.clone())]
+        vec![Command::CreateVolume(want.clone())]
     );
     assert!(chr(&mut s, 'y').is_empty(), "one POST per confirm");
     // a 400 keeps everything; the next confirm sends again
     event(
         &mut s,
-        ManageEvent::VolumeCreated(Err(bad_request("Name taken", "name"))),
+        Action::VolumeCreated(Err(bad_request("Name taken", "name"))),
     );
     let Dialog::CreateVolume(c) = dialog(&s) else {
         panic!()
@@ -418,13 +420,13 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     assert!(c.error.as_deref().unwrap().contains("Name taken"));
     assert_eq!(
         manage_cmds(&chr(&mut s, 'y')),
-        vec![ManageCmd::CreateVolume(want)]
+        vec![Command::CreateVolume(want)]
     );
     let created =
         decode(serde_json::json!({"id": "vol_new", "name": "train-data_1", "status": "creating"}))
             .unwrap();
-    let cmds = event(&mut s, ManageEvent::VolumeCreated(Ok(created)));
-    assert!(s.modal.is_none());
+    let cmds = event(&mut s, Action::VolumeCreated(Ok(created)));
+    assert!(s.dialog.is_none());
     assert!(matches!(cmds.as_slice(), [Command::FetchVolumes]));
 }
 
@@ -436,7 +438,7 @@ fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
     key(&mut s, KeyCode::Enter);
     event(
         &mut s,
-        ManageEvent::VolumeRegions {
+        Action::VolumeRegions {
             provider: "sesterce".into(),
             result: Ok(vec![region(
                 "sesterce",
@@ -469,8 +471,7 @@ fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
     );
     key(&mut s, KeyCode::Tab);
     let cmds = key(&mut s, KeyCode::Enter);
-    let [ManageCmd::CreateVolume(new)]: [ManageCmd; 1] = manage_cmds(&cmds).try_into().unwrap()
-    else {
+    let [Command::CreateVolume(new)]: [Command; 1] = manage_cmds(&cmds).try_into().unwrap() else {
         panic!()
     };
     assert_eq!(new.cloud_id.as_deref(), Some("cld_7"));
@@ -485,7 +486,7 @@ fn create_wizard_esc_cancels_without_a_request() {
     key(&mut s, KeyCode::Enter);
     event(
         &mut s,
-        ManageEvent::VolumeRegions {
+        Action::VolumeRegions {
             provider: "voltage-park".into(),
             result: Err(ApiError::Server {
                 status: 500,
@@ -499,7 +500,7 @@ fn create_wizard_esc_cancels_without_a_request() {
     };
     assert!(matches!(c.regions, Loading::Failed(_)));
     assert!(key(&mut s, KeyCode::Esc).is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 #[test]
@@ -509,7 +510,7 @@ fn volume_details_fetch_fresh_usage() {
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::FetchVolume {
+        vec![Command::FetchVolume {
             id: "vol_fin".into()
         }]
     );
@@ -520,7 +521,7 @@ fn volume_details_fetch_fresh_usage() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::VolumeFetched {
+        Action::VolumeFetched {
             id: "vol_fin".into(),
             result: Ok(fresh),
         },
@@ -537,7 +538,7 @@ fn edit_only_where_the_provider_allows_it() {
     for id in ["vol_free", "vol_fin", "vol_ses"] {
         select(&mut s, Pane::Volumes, id);
         assert!(chr(&mut s, 'e').is_empty());
-        let Dialog::Notice { lines, .. } = dialog(&s) else {
+        let Dialog::Notice(spheron_tui::app::dialogs::Notice { lines, .. }) = dialog(&s) else {
             panic!("{id}")
         };
         assert!(
@@ -571,10 +572,18 @@ fn edit_only_where_the_provider_allows_it() {
     key(&mut s, KeyCode::Tab);
     ctrl(&mut s, 'u');
     type_text(&mut s, "vp-data-2");
-    let cmds = key(&mut s, KeyCode::Enter);
+    // growing changes the hourly spend: the confirm comes first, with $/h now → after
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    let Dialog::Confirm(c) = dialog(&s) else {
+        panic!("{:?}", dialog(&s))
+    };
+    assert!(!c.on_action);
+    let spend = c.spend.expect("expand shows the spend change");
+    assert!(spend.after > spend.now, "{spend:?}");
+    let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::PatchVolume {
+        vec![Command::PatchVolume {
             id: "vol_vp".into(),
             patch: VolumePatch {
                 name: Some("vp-data-2".into()),
@@ -584,11 +593,17 @@ fn edit_only_where_the_provider_allows_it() {
     );
     let cmds = event(
         &mut s,
-        ManageEvent::VolumePatched {
+        Action::VolumePatched {
             id: "vol_vp".into(),
             result: Err(bad_request("too big", "sizeInGb")),
         },
     );
+    let Dialog::Confirm(c) = dialog(&s) else {
+        panic!()
+    };
+    assert!(c.error.as_deref().unwrap().contains("too big"));
+    // Esc steps back to the form, with what was typed
+    key(&mut s, KeyCode::Esc);
     let Dialog::EditVolume(e) = dialog(&s) else {
         panic!()
     };
@@ -683,7 +698,7 @@ fn verda_attach_warns_about_cross_region_and_confirms_by_id() {
     let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::AttachVolume {
+        vec![Command::AttachVolume {
             id: "vol_fin".into(),
             deployment_id: "dep_fin1".into()
         }]
@@ -691,12 +706,12 @@ fn verda_attach_warns_about_cross_region_and_confirms_by_id() {
     let ok = decode(serde_json::json!({"id": "vol_fin", "status": "attached"})).unwrap();
     let cmds = event(
         &mut s,
-        ManageEvent::VolumeAttached {
+        Action::VolumeAttached {
             id: "vol_fin".into(),
             result: Ok(ok),
         },
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(matches!(cmds.as_slice(), [Command::FetchVolumes]));
 }
 
@@ -721,7 +736,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
     );
     // the status is looked up, not guessed: nothing is offered until it answers
     select(&mut s, Pane::Volumes, "vol_ses");
-    let lookup = vec![ManageCmd::FetchDeployment {
+    let lookup = vec![Command::FetchDeployment {
         id: "dep_ses".into(),
     }];
     assert_eq!(manage_cmds(&chr(&mut s, 'D')), lookup);
@@ -729,7 +744,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
     let running = dep("dep_ses", "ses-box", "sesterce", "eu-north-1", "running");
     event(
         &mut s,
-        ManageEvent::DeploymentFetched {
+        Action::DeploymentFetched {
             id: "dep_ses".into(),
             result: Ok(Box::new(running)),
         },
@@ -744,7 +759,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
     let ended = dep("dep_ses", "ses-box", "sesterce", "eu-north-1", "terminated");
     event(
         &mut s,
-        ManageEvent::DeploymentFetched {
+        Action::DeploymentFetched {
             id: "dep_ses".into(),
             result: Ok(Box::new(ended)),
         },
@@ -756,7 +771,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
     let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::DetachVolume {
+        vec![Command::DetachVolume {
             id: "vol_ses".into(),
             deployment_id: "dep_ses".into()
         }]
@@ -768,7 +783,7 @@ fn delete_only_detached_volumes() {
     let mut s = loaded(false);
     select(&mut s, Pane::Volumes, "vol_sp");
     assert!(chr(&mut s, 'x').is_empty());
-    let Dialog::Notice { lines, .. } = dialog(&s) else {
+    let Dialog::Notice(spheron_tui::app::dialogs::Notice { lines, .. }) = dialog(&s) else {
         panic!()
     };
     assert!(lines[0].contains("attached"));
@@ -777,19 +792,19 @@ fn delete_only_detached_volumes() {
     select(&mut s, Pane::Volumes, "vol_free");
     chr(&mut s, 'x');
     assert!(key(&mut s, KeyCode::Esc).is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     chr(&mut s, 'x');
     key(&mut s, KeyCode::Tab);
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::DeleteVolume {
+        vec![Command::DeleteVolume {
             id: "vol_free".into()
         }]
     );
     let cmds = event(
         &mut s,
-        ManageEvent::VolumeDeleted {
+        Action::VolumeDeleted {
             id: "vol_free".into(),
             result: Err(bad_request("Volume is attached", "volumeId")),
         },
@@ -805,7 +820,7 @@ fn delete_only_detached_volumes() {
 fn kubernetes_details_health_and_kubeconfig_saving() {
     let mut s = loaded(false);
     select(&mut s, Pane::Deployments, "dep_sp1");
-    assert!(chr(&mut s, 'k').is_empty());
+    assert!(chr(&mut s, 'K').is_empty());
     assert!(dialog_text(&s).contains("has no Kubernetes add-on"));
     key(&mut s, KeyCode::Esc);
 
@@ -815,17 +830,17 @@ fn kubernetes_details_health_and_kubeconfig_saving() {
     assert_eq!(
         manage_cmds(&cmds),
         vec![
-            ManageCmd::FetchClusterHealth {
+            Command::FetchClusterHealth {
                 cluster_id: cluster.clone()
             },
-            ManageCmd::FetchKubernetesVersions
+            Command::FetchKubernetesVersions
         ]
     );
     let h: ClusterHealth =
         decode(serde_json::json!({"status": "healthy", "nodesReady": 2, "nodesTotal": 2})).unwrap();
     event(
         &mut s,
-        ManageEvent::ClusterHealth {
+        Action::ClusterHealth {
             cluster_id: cluster,
             result: Ok(h),
         },
@@ -842,15 +857,15 @@ fn kubernetes_details_health_and_kubeconfig_saving() {
     );
     assert!(
         !i.lines.iter().any(|l| l.contains("kind: Config")),
-        "credentials only on k"
+        "credentials only on K"
     );
     key(&mut s, KeyCode::Esc);
 
-    assert!(chr(&mut s, 'k').is_empty());
+    assert!(chr(&mut s, 'K').is_empty());
     ctrl(&mut s, 'u');
     type_text(&mut s, "~/kube.yaml");
     let cmds = key(&mut s, KeyCode::Enter);
-    let save = |overwrite| ManageCmd::SaveFile {
+    let save = |overwrite| Command::SaveFile {
         path: "~/kube.yaml".into(),
         contents: "apiVersion: v1\nkind: Config\nclusters:\n- name: vp\n".into(),
         overwrite,
@@ -858,7 +873,7 @@ fn kubernetes_details_health_and_kubeconfig_saving() {
     assert_eq!(manage_cmds(&cmds), vec![save(false)]);
     event(
         &mut s,
-        ManageEvent::FileSaved {
+        Action::FileSaved {
             path: "~/kube.yaml".into(),
             result: Err(SaveError::Exists),
         },
@@ -870,7 +885,7 @@ fn kubernetes_details_health_and_kubeconfig_saving() {
     assert_eq!(manage_cmds(&chr(&mut s, 'y')), vec![save(true)]);
     event(
         &mut s,
-        ManageEvent::FileSaved {
+        Action::FileSaved {
             path: "~/kube.yaml".into(),
             result: Ok("/home/me/kube.yaml".into()),
         },
@@ -885,17 +900,17 @@ fn kubernetes_details_health_and_kubeconfig_saving() {
 fn teams_choose_where_new_things_go_and_zero_balance_warns() {
     let mut s = loaded(false);
     assert_eq!(s.current_team_id(), Some("team_demo_01"));
-    assert_eq!(s.zero_balance_warning(), None);
+    assert!(s.team_balance(s.current_team_id().unwrap()).unwrap() > 0.0);
     select(&mut s, Pane::Account, "team_zero");
     assert!(chr(&mut s, 'u').is_empty());
     assert_eq!(s.account.chosen_team.as_deref(), Some("team_zero"));
     assert_eq!(s.current_team_id(), Some("team_zero"));
     assert!(flash_text(&s).contains("$0"));
-    assert!(s.zero_balance_warning().unwrap().contains("cannot deploy"));
+    assert!(s.team_balance(s.current_team_id().unwrap()).unwrap() <= 0.0);
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::FetchTeam {
+        vec![Command::FetchTeam {
             id: "team_zero".into()
         }]
     );
@@ -906,7 +921,7 @@ fn teams_choose_where_new_things_go_and_zero_balance_warns() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::TeamLoaded {
+        Action::TeamLoaded {
             id: "team_zero".into(),
             result: Ok((team, bal)),
         },
@@ -926,7 +941,7 @@ fn key_details_are_fetched_fresh() {
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(
         manage_cmds(&cmds),
-        vec![ManageCmd::FetchKey {
+        vec![Command::FetchKey {
             id: "sshk_2".into()
         }]
     );
@@ -935,7 +950,7 @@ fn key_details_are_fetched_fresh() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::KeyFetched {
+        Action::KeyFetched {
             id: "sshk_2".into(),
             result: Ok(fresh),
         },
@@ -948,7 +963,7 @@ fn key_details_are_fetched_fresh() {
         (false, Some("ssh-ed25519 AAAAC3 ci@host"))
     );
     assert!(key(&mut s, KeyCode::Esc).is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 #[test]
@@ -958,7 +973,7 @@ fn pricing_rate_is_used_in_the_summary_when_it_answers() {
     key(&mut s, KeyCode::Enter);
     event(
         &mut s,
-        ManageEvent::VolumeRegions {
+        Action::VolumeRegions {
             provider: "data-crunch".into(),
             result: Ok(vec![region("data-crunch", "FIN-01", 1.0, 10_000.0, None)]),
         },
@@ -971,7 +986,7 @@ fn pricing_rate_is_used_in_the_summary_when_it_answers() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::VolumePricing {
+        Action::VolumePricing {
             provider: "data-crunch".into(),
             region: "FIN-01".into(),
             result: Ok(pricing),
@@ -1036,19 +1051,19 @@ fn attach_and_detach_from_the_deployments_pane() {
     assert!(!c.on_action);
     assert_eq!(
         manage_cmds(&chr(&mut s, 'y')),
-        vec![ManageCmd::AttachVolume {
+        vec![Command::AttachVolume {
             id: "vol_fin".into(),
             deployment_id: "dep_fin1".into()
         }]
     );
-    s.modal = None;
+    s.dialog = None;
 
     select(&mut s, Pane::Deployments, "dep_sp1");
     assert!(chr(&mut s, 'D').is_empty());
     key(&mut s, KeyCode::Enter);
     assert_eq!(
         manage_cmds(&chr(&mut s, 'y')),
-        vec![ManageCmd::DetachVolume {
+        vec![Command::DetachVolume {
             id: "vol_sp".into(),
             deployment_id: "dep_sp1".into()
         }]
@@ -1092,9 +1107,9 @@ fn the_deploy_wizard_deploys_to_the_chosen_team() {
     );
     s.pane = Pane::Offers;
     chr(&mut s, 'd');
-    let Some(spheron_tui::app::modal::Modal::Deploy(w)) = &s.modal else {
-        panic!("{:?}", s.modal)
+    let Some(spheron_tui::app::dialogs::Dialog::Deploy(w)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
     };
     assert_eq!(w.team.as_deref(), Some("team_zero"));
-    assert!(s.zero_balance_warning().unwrap().contains("cannot deploy"));
+    assert!(s.team_balance(s.current_team_id().unwrap()).unwrap() <= 0.0);
 }

@@ -8,7 +8,8 @@ use manage_support::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spheron_tui::api::{ApiError, ClusterHealth, Team, decode};
-use spheron_tui::app::manage::{LocalPubKey, ManageEvent, SaveError};
+use spheron_tui::app::Action;
+use spheron_tui::app::action::{LocalPubKey, SaveError};
 use spheron_tui::app::{AppState, Pane};
 use spheron_tui::domain::ssh_key::sample_key;
 use spheron_tui::ui::{self, Theme, svg::to_text};
@@ -23,7 +24,7 @@ fn render(s: &AppState) -> String {
 fn regions(s: &mut AppState, provider: &str, list: Vec<spheron_tui::api::VolumeRegion>) {
     event(
         s,
-        ManageEvent::VolumeRegions {
+        Action::VolumeRegions {
             provider: provider.into(),
             result: Ok(list),
         },
@@ -37,7 +38,7 @@ fn add_ssh_key_dialog() {
     chr(&mut s, 'a');
     event(
         &mut s,
-        ManageEvent::PubKeysFound(vec![
+        Action::PubKeysFound(vec![
             LocalPubKey {
                 path: "/home/me/.ssh/id_ed25519.pub".into(),
                 text: sample_key("ssh-ed25519", 32, "me@laptop"),
@@ -66,7 +67,7 @@ fn ssh_key_details() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::KeyFetched {
+        Action::KeyFetched {
             id: "sshk_1".into(),
             result: Ok(fresh),
         },
@@ -139,7 +140,7 @@ fn create_volume_wizard_steps() {
     chr(&mut s, 'y');
     event(
         &mut s,
-        ManageEvent::VolumeCreated(Err(ApiError::Validation {
+        Action::VolumeCreated(Err(ApiError::Validation {
             message: "A volume named train-data exists".into(),
             field: Some("name".into()),
             code: Some("VALIDATION_ERROR".into()),
@@ -162,7 +163,7 @@ fn volume_details_edit_attach_detach_delete() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::VolumeFetched {
+        Action::VolumeFetched {
             id: "vol_fin".into(),
             result: Ok(fresh),
         },
@@ -215,21 +216,21 @@ fn kubernetes_details_and_kubeconfig() {
         decode(serde_json::json!({"version": "1.35", "default": true})).unwrap(),
         decode(serde_json::json!({"version": "1.34"})).unwrap(),
     ];
-    event(&mut s, ManageEvent::KubernetesVersions(Ok(versions)));
+    event(&mut s, Action::KubernetesVersions(Ok(versions)));
     event(
         &mut s,
-        ManageEvent::ClusterHealth {
+        Action::ClusterHealth {
             cluster_id: "c0ffee00-1111-2222-3333-444455556666".into(),
             result: Ok(h),
         },
     );
     insta::assert_snapshot!("kubernetes_details", render(&s));
     key(&mut s, KeyCode::Esc);
-    chr(&mut s, 'k');
+    chr(&mut s, 'K');
     key(&mut s, KeyCode::Enter);
     event(
         &mut s,
-        ManageEvent::FileSaved {
+        Action::FileSaved {
             path: "~/.kube/spheron-vp-cluster.yaml".into(),
             result: Err(SaveError::Exists),
         },
@@ -262,7 +263,7 @@ fn teams() {
     .unwrap();
     event(
         &mut s,
-        ManageEvent::TeamLoaded {
+        Action::TeamLoaded {
             id: "team_zero".into(),
             result: Ok((team, bal)),
         },

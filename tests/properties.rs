@@ -19,7 +19,7 @@ use spheron_tui::api::{
     ApiError, Balance, CanTerminate, Deployment, OffersPage, SshKey, Team, Volume, decode,
     decode_list,
 };
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
 /// `PROPTEST_CASES` when set (long fuzzing), else the fast default for `cargo test`.
@@ -128,12 +128,12 @@ fn pool() -> Vec<Deployment> {
 
 /// The object the open dialog names, if any: (kind, id).
 fn named(s: &AppState) -> Option<(&'static str, String)> {
-    match &s.modal {
-        Some(Modal::Terminate(d)) => Some(("terminate", d.id.clone())),
-        Some(Modal::Rename(r)) => Some(("rename", r.id.clone())),
-        Some(Modal::Deploy(w)) => Some(("deploy", w.offer.offer_id.clone())),
-        // Volume/key dialogs (app::manage): the kind is checked, not yet the exact id.
-        Some(Modal::Manage(_)) => Some(("manage", String::new())),
+    match &s.dialog {
+        Some(Dialog::Terminate(d)) => Some(("terminate", d.id.clone())),
+        Some(Dialog::Rename(r)) => Some(("rename", r.id.clone())),
+        Some(Dialog::Deploy(w)) => Some(("deploy", w.offer.offer_id.clone())),
+        // Volume and key dialogs: the kind is checked, not yet the exact id.
+        Some(_) => Some(("manage", String::new())),
         _ => None,
     }
 }
@@ -268,8 +268,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError>
                     prop_assert_eq!(kind, "deploy");
                     prop_assert_eq!(&request.offer_id, &id);
                 }
-                Command::Manage(_) => prop_assert_eq!(kind, "manage"),
-                other => prop_assert!(false, "unexpected write {other:?}"),
+                _ => prop_assert_eq!(kind, "manage"),
             }
             prop_assert_eq!(
                 cmds.iter().filter(|c| c.is_write()).count(),

@@ -11,7 +11,7 @@ use app_harness::Harness;
 use crossterm::event::KeyCode;
 use spheron_tui::api::{Client, ClientOptions};
 use spheron_tui::app::Command;
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::credentials::ApiKey;
 
 fn writes_seen(h: &Harness) -> Vec<String> {
@@ -47,11 +47,11 @@ async fn a_read_only_session_sends_no_write_and_says_why() {
 
     // Deploy: the wizard opens (to look), the summary says why, y/Enter send nothing.
     h.press("d").await;
-    assert!(matches!(h.state.modal, Some(Modal::Deploy(_))));
+    assert!(matches!(h.state.dialog, Some(Dialog::Deploy(_))));
     for _ in 0..12 {
         h.key(KeyCode::Enter).await;
         h.press("y").await;
-        if !matches!(h.state.modal, Some(Modal::Deploy(_))) {
+        if !matches!(h.state.dialog, Some(Dialog::Deploy(_))) {
             break;
         }
     }

@@ -5,17 +5,18 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::DeployRequest;
+use super::action::LocalPubKey;
+use crate::api::{DeployRequest, KubernetesVersion};
 
 #[derive(Debug, Clone, Default)]
 pub struct Flows {
     pub deploy: DeployTrack,
     /// Deployments created (or seen coming up) in this session, by id.
     pub watch: BTreeMap<String, Watch>,
-    /// `(path, content)` of `~/.ssh/*.pub`, once read.
-    pub local_pub_keys: Option<Vec<(String, String)>>,
+    /// `~/.ssh/*.pub`, once read.
+    pub local_pub_keys: Option<Vec<LocalPubKey>>,
     /// Kubernetes versions from the API (for Voltage Park CLUSTER offers), or why not.
-    pub k8s_versions: Option<Result<Vec<String>, String>>,
+    pub k8s_versions: Option<Result<Vec<KubernetesVersion>, String>>,
     pub k8s_in_flight: bool,
 }
 

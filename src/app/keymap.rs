@@ -4,7 +4,6 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
-use super::manage::ManageKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -105,8 +104,16 @@ pub enum KeyCmd {
     Refresh,
     Help,
     Quit,
-    /// SSH keys, volumes, Kubernetes, teams (`app::manage`).
-    Manage(ManageKey),
+    AddKey,
+    DeleteKey,
+    CreateVolume,
+    EditVolume,
+    DeleteVolume,
+    /// `A` / `D`: attach / detach a volume (from a volume or from a deployment).
+    Attach,
+    Detach,
+    Kubeconfig,
+    UseTeam,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -118,6 +125,9 @@ pub struct Binding {
     pub help: &'static str,
     pub ctx: Ctx,
     pub cmd: KeyCmd,
+    /// What the key leads to sending that would change the account (named in the read-only
+    /// refusal); `None` for keys that only read, or only open a view.
+    pub writes: Option<&'static str>,
 }
 
 use Key::{Char, Code, Ctrl};
@@ -129,6 +139,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Offers",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Offers),
+        writes: None,
     },
     Binding {
         keys: &[Char('2')],
@@ -136,6 +147,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Deployments",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Deployments),
+        writes: None,
     },
     Binding {
         keys: &[Char('3')],
@@ -143,6 +155,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Volumes",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Volumes),
+        writes: None,
     },
     Binding {
         keys: &[Char('4')],
@@ -150,6 +163,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "SSH keys",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Keys),
+        writes: None,
     },
     Binding {
         keys: &[Char('5')],
@@ -157,6 +171,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Account",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Account),
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Tab)],
@@ -164,6 +179,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "next pane",
         ctx: Ctx::Global,
         cmd: KeyCmd::NextPane,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::BackTab)],
@@ -171,6 +187,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "previous pane",
         ctx: Ctx::Global,
         cmd: KeyCmd::PrevPane,
+        writes: None,
     },
     Binding {
         keys: &[Char('r')],
@@ -178,6 +195,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "refresh now (within the rate budget)",
         ctx: Ctx::Global,
         cmd: KeyCmd::Refresh,
+        writes: None,
     },
     Binding {
         keys: &[Char('?')],
@@ -185,6 +203,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "this help",
         ctx: Ctx::Global,
         cmd: KeyCmd::Help,
+        writes: None,
     },
     Binding {
         keys: &[Char('q'), Ctrl('c')],
@@ -192,6 +211,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "quit",
         ctx: Ctx::Global,
         cmd: KeyCmd::Quit,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Up), Char('k')],
@@ -199,6 +219,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "move up",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Up,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Down), Char('j')],
@@ -206,6 +227,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "move down",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Down,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::PageUp)],
@@ -213,6 +235,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "page up",
         ctx: Ctx::Lists,
         cmd: KeyCmd::PageUp,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::PageDown)],
@@ -220,6 +243,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "page down",
         ctx: Ctx::Lists,
         cmd: KeyCmd::PageDown,
+        writes: None,
     },
     Binding {
         keys: &[Char('g'), Code(KeyCode::Home)],
@@ -227,6 +251,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "first row",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Top,
+        writes: None,
     },
     Binding {
         keys: &[Char('G'), Code(KeyCode::End)],
@@ -234,6 +259,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "last row",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Bottom,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Enter)],
@@ -241,6 +267,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "details of the selected row (every field)",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Details,
+        writes: None,
     },
     Binding {
         keys: &[Char('/')],
@@ -248,6 +275,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "filter: words (sent as search) and gpu: provider: type: region: count>= vram>= price< gpuprice<",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Filter,
+        writes: None,
     },
     Binding {
         keys: &[Char('s')],
@@ -255,6 +283,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "next sort column ($/h, $/GPU·h, GPUs, VRAM, provider)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::SortNext,
+        writes: None,
     },
     Binding {
         keys: &[Char('S')],
@@ -262,6 +291,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "reverse the sort order",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::SortReverse,
+        writes: None,
     },
     Binding {
         keys: &[Char('t')],
@@ -269,6 +299,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "instance type: all → SPOT → DEDICATED → CLUSTER",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::CycleType,
+        writes: None,
     },
     Binding {
         keys: &[Char('f')],
@@ -276,6 +307,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "show active → inactive → all deployments",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::CycleDeploymentFilter,
+        writes: None,
     },
     Binding {
         keys: &[Char('c')],
@@ -283,6 +315,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "copy the SSH command (OSC 52, works over SSH)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::CopySsh,
+        writes: None,
     },
     Binding {
         keys: &[Char('d')],
@@ -290,6 +323,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "deploy the selected offer (wizard, then a cost summary to confirm)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Deploy,
+        writes: None,
     },
     Binding {
         keys: &[Char('x')],
@@ -297,6 +331,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "terminate the selected deployment (checks can-terminate, then asks)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Terminate,
+        writes: Some("the terminate request"),
     },
     Binding {
         keys: &[Char('e')],
@@ -304,6 +339,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "rename the selected deployment",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Rename,
+        writes: Some("the rename"),
     },
     Binding {
         keys: &[Char('o')],
@@ -311,83 +347,95 @@ pub const BINDINGS: &[Binding] = &[
         help: "open an SSH session (the dashboard suspends and comes back)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::OpenSsh,
+        writes: None,
     },
     Binding {
-        keys: &[Char('k')],
+        keys: &[Char('K')],
         hint: "kubeconfig",
         help: "show and save the kubeconfig (Kubernetes add-on deployments)",
         ctx: Ctx::On(Pane::Deployments),
-        cmd: KeyCmd::Manage(ManageKey::Kubeconfig),
+        cmd: KeyCmd::Kubeconfig,
+        writes: None,
     },
     Binding {
         keys: &[Char('A')],
         hint: "", // the Deployments footer is full: shown by `?`
         help: "attach one of its provider's volumes to the deployment",
         ctx: Ctx::On(Pane::Deployments),
-        cmd: KeyCmd::Manage(ManageKey::Attach),
+        cmd: KeyCmd::Attach,
+        writes: Some("the volume attach"),
     },
     Binding {
         keys: &[Char('D')],
         hint: "", // the Deployments footer is full: shown by `?`
         help: "detach a volume from the deployment",
         ctx: Ctx::On(Pane::Deployments),
-        cmd: KeyCmd::Manage(ManageKey::Detach),
+        cmd: KeyCmd::Detach,
+        writes: Some("the volume detach"),
     },
     Binding {
         keys: &[Char('a')],
         hint: "create",
         help: "create a volume: provider → region → name → size → attach → summary",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Add),
+        cmd: KeyCmd::CreateVolume,
+        writes: Some("the new volume"),
     },
     Binding {
         keys: &[Char('e')],
         hint: "rename/expand",
         help: "rename or expand the volume (where its provider allows it)",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Edit),
+        cmd: KeyCmd::EditVolume,
+        writes: Some("the volume rename/expand"),
     },
     Binding {
         keys: &[Char('A')],
         hint: "attach",
         help: "attach the volume to an instance (same provider and region)",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Attach),
+        cmd: KeyCmd::Attach,
+        writes: Some("the volume attach"),
     },
     Binding {
         keys: &[Char('D')],
         hint: "detach",
         help: "detach the volume from an instance",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Detach),
+        cmd: KeyCmd::Detach,
+        writes: Some("the volume detach"),
     },
     Binding {
         keys: &[Char('x')],
         hint: "delete",
         help: "delete the volume (detached only; confirm dialog)",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Delete),
+        cmd: KeyCmd::DeleteVolume,
+        writes: Some("the volume delete"),
     },
     Binding {
         keys: &[Char('a')],
         hint: "add",
         help: "add an SSH key (from ~/.ssh/*.pub or pasted; checked before sending)",
         ctx: Ctx::On(Pane::Keys),
-        cmd: KeyCmd::Manage(ManageKey::Add),
+        cmd: KeyCmd::AddKey,
+        writes: Some("the new SSH key"),
     },
     Binding {
         keys: &[Char('x')],
         hint: "delete",
         help: "delete the SSH key (confirm dialog)",
         ctx: Ctx::On(Pane::Keys),
-        cmd: KeyCmd::Manage(ManageKey::Delete),
+        cmd: KeyCmd::DeleteKey,
+        writes: Some("the SSH key delete"),
     },
     Binding {
         keys: &[Char('u')],
         hint: "use team",
         help: "new deploys and volumes go to the selected team",
         ctx: Ctx::On(Pane::Account),
-        cmd: KeyCmd::Manage(ManageKey::UseTeam),
+        cmd: KeyCmd::UseTeam,
+        writes: None,
     },
 ];
 

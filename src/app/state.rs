@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use super::Pane;
+use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
-use super::modal::Modal;
 use crate::api::{
     Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
 };
@@ -160,6 +160,10 @@ pub enum FlashKind {
     Warning,
 }
 
+/// How long a status message stays: long enough for one that matters (a deployment came up,
+/// a deploy error that created it anyway); the next message replaces it.
+pub const STATUS_SECS: i64 = 30;
+
 /// A message shown in the status bar until `until`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
@@ -190,7 +194,8 @@ pub struct AppState {
     pub volumes: ListView<Volume>,
     pub keys: ListView<SshKey>,
     pub account: AccountView,
-    pub modal: Option<Modal>,
+    /// The open dialog: it takes the keys before the panes.
+    pub dialog: Option<Dialog>,
     pub status: Status,
     pub schedule: Schedule,
     /// Deploy / watch / terminate state that outlives a dialog.
@@ -213,7 +218,7 @@ impl AppState {
             volumes: ListView::default(),
             keys: ListView::default(),
             account: AccountView::default(),
-            modal: None,
+            dialog: None,
             status: Status::default(),
             schedule: Schedule::default(),
             flows: Default::default(),
@@ -288,15 +293,12 @@ impl AppState {
             .map(|t| t.balance)
     }
 
-    /// The blocking warning the deploy wizard shows when the team it deploys to has no money.
-    pub fn zero_balance_warning(&self) -> Option<String> {
-        let id = self.current_team_id()?;
-        let b = self.team_balance(id)?;
-        (b <= 0.0).then(|| {
-            format!(
-                "Team {} has a balance of ${b:.2}: a team with zero balance cannot deploy. Top it up at app.spheron.ai, or choose another team on the Account pane (u).",
-                self.team_name(id).unwrap_or(id)
-            )
-        })
+    /// Put `text` in the status bar for [`STATUS_SECS`]: the one way a status message is made.
+    pub fn say(&mut self, kind: FlashKind, text: impl Into<String>) {
+        self.status.flash = Some(Flash {
+            text: text.into(),
+            kind,
+            until: self.now + chrono::Duration::seconds(STATUS_SECS),
+        });
     }
 }

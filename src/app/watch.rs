@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::action::Command;
 use super::flows::SshReady;
-use super::state::{AppState, Flash, FlashKind};
+use super::state::{AppState, FlashKind};
 use crate::api::{Deployment, DeploymentStatus, InstanceType};
 use crate::domain::ssh::ssh_endpoint;
 
@@ -59,7 +59,7 @@ pub fn wants_full_list(state: &AppState) -> bool {
 /// unclear deploy settle by what the list shows.
 pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let list_ok = state.deployments.error.is_none();
-    let mut cmds = super::deploy::after_list(state, list_ok);
+    let mut cmds = super::dialogs::deploy::answer::after_list(state, list_ok);
     if !list_ok {
         return cmds;
     }
@@ -194,22 +194,10 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         } else {
             text
         };
-        notice(state, text, kind);
+        state.say(kind, text);
     }
     cmds
 }
-
-/// A status-bar message that matters more than most (a deployment came up, failed, was
-/// reclaimed; a deploy error that created it anyway): shown for 30 s instead of a few.
-pub(crate) fn notice(state: &mut AppState, text: String, kind: FlashKind) {
-    state.status.flash = Some(Flash {
-        text,
-        kind,
-        until: state.now + chrono::Duration::seconds(NOTICE_SECS),
-    });
-}
-
-pub const NOTICE_SECS: i64 = 30;
 
 pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
     let Some(w) = state.flows.watch.get_mut(id) else {
@@ -227,7 +215,7 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
             label(d),
             d.ssh_command().unwrap_or_default()
         );
-        notice(state, text, FlashKind::Success);
+        state.say(FlashKind::Success, text);
     }
 }
 

@@ -7,6 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use spheron_tui::api::{Balance, Deployment, OffersPage, SshKey, Volume, decode};
+use spheron_tui::app::action::LocalPubKey;
 use spheron_tui::app::state::Session;
 use spheron_tui::app::{Action, AppState, Command, update};
 use spheron_tui::ui::{self, Theme, svg};
@@ -202,10 +203,16 @@ pub fn ssh_keys() -> Vec<SshKey> {
 pub const PUB: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f me@laptop";
 
-pub fn local_keys() -> Vec<(String, String)> {
+pub fn local_keys() -> Vec<LocalPubKey> {
     vec![
-        ("/home/me/.ssh/id_ed25519.pub".into(), format!("{PUB}\n")),
-        ("/home/me/.ssh/broken.pub".into(), "not a key".into()),
+        LocalPubKey {
+            path: "/home/me/.ssh/id_ed25519.pub".into(),
+            text: PUB.into(),
+        },
+        LocalPubKey {
+            path: "/home/me/.ssh/broken.pub".into(),
+            text: "not a key".into(),
+        },
     ]
 }
 
@@ -261,7 +268,7 @@ pub fn ready_with(offers: Vec<Value>, bal: f64, read_only: bool) -> AppState {
     update(&mut s, Action::KeysLoaded(Ok(ssh_keys())));
     update(&mut s, Action::VolumesLoaded(Ok(volumes())));
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
-    update(&mut s, Action::LocalPubKeys(local_keys()));
+    update(&mut s, Action::PubKeysFound(local_keys()));
     s
 }
 

@@ -6,8 +6,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 use spheron_tui::api::{Balance, Deployment, SshKey, Volume, VolumeRegion, decode};
-use spheron_tui::app::manage::{Dialog, ManageCmd, ManageEvent};
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::state::Session;
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
@@ -177,8 +176,8 @@ pub fn type_text(s: &mut AppState, text: &str) -> Vec<Command> {
     all
 }
 
-pub fn event(s: &mut AppState, ev: ManageEvent) -> Vec<Command> {
-    update(s, Action::Manage(Box::new(ev)))
+pub fn event(s: &mut AppState, ev: Action) -> Vec<Command> {
+    update(s, ev)
 }
 
 /// Put the cursor of `pane` on the row whose id is `id`.
@@ -206,18 +205,38 @@ pub fn select(s: &mut AppState, pane: Pane, id: &str) {
 }
 
 pub fn dialog(s: &AppState) -> &Dialog {
-    match &s.modal {
-        Some(Modal::Manage(d)) => d,
-        other => panic!("no manage dialog open: {other:?}"),
+    match &s.dialog {
+        Some(d) => d,
+        None => panic!("no dialog open"),
     }
 }
 
-pub fn manage_cmds(cmds: &[Command]) -> Vec<ManageCmd> {
+/// The commands about keys, volumes, Kubernetes, teams and files: without the list polls,
+/// deploys, terminal effects and the deployment commands.
+pub fn manage_cmds(cmds: &[Command]) -> Vec<Command> {
     cmds.iter()
-        .filter_map(|c| match c {
-            Command::Manage(m) => Some(m.clone()),
-            _ => None,
+        .filter(|c| {
+            !matches!(
+                c,
+                Command::FetchOffers { .. }
+                    | Command::FetchDeployments { .. }
+                    | Command::FetchVolumes
+                    | Command::FetchKeys
+                    | Command::FetchBalance
+                    | Command::FetchTeams
+                    | Command::UseKey(_)
+                    | Command::Copy(_)
+                    | Command::Bell
+                    | Command::Quit
+                    | Command::Deploy { .. }
+                    | Command::ProbeSsh { .. }
+                    | Command::OpenSsh { .. }
+                    | Command::CheckCanTerminate { .. }
+                    | Command::Terminate { .. }
+                    | Command::RenameDeployment { .. }
+            )
         })
+        .cloned()
         .collect()
 }
 

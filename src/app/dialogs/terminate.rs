@@ -2,13 +2,15 @@
 //! lost, focus on Cancel, one DELETE on an explicit confirm. The dialog holds the deployment id
 //! captured when it opened, never a row index.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
-use super::action::{ApiResult, Command};
-use super::modal::Modal;
-use super::state::{AppState, FlashKind};
-use super::update::{flash, refresh_deployments};
+use super::confirm::{Choice, choose};
+use super::{Dialog, DialogKeys, Reply};
 use crate::api::{ApiError, CanTerminate, DeploymentStatus};
+use crate::app::action::{ApiResult, Command};
+use crate::app::lists;
+use crate::app::polling::refresh_deployments;
+use crate::app::state::{AppState, FlashKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check {
@@ -42,26 +44,8 @@ impl TerminateDialog {
     }
 }
 
-/// Refused in read-only mode, with the reason.
-pub fn read_only_refusal(state: &mut AppState, what: &str) -> bool {
-    if state.session.read_only {
-        flash(
-            state,
-            format!(
-                "Read-only mode (--read-only): {what} is not sent. Restart without it to make changes."
-            ),
-            FlashKind::Warning,
-        );
-        return true;
-    }
-    false
-}
-
 /// `x` on the Deployments pane.
 pub fn open(state: &mut AppState) -> Vec<Command> {
-    if read_only_refusal(state, "terminate") {
-        return Vec::new();
-    }
     let Some(d) = state.selected_deployment() else {
         return Vec::new();
     };
@@ -70,7 +54,7 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
         DeploymentStatus::Terminated | DeploymentStatus::TerminatedProvider
     ) {
         let text = format!("{} is already {}", d.name, d.status);
-        flash(state, text, FlashKind::Info);
+        state.say(FlashKind::Info, text);
         return Vec::new();
     }
     let dialog = TerminateDialog {
@@ -88,13 +72,13 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
         error: None,
     };
     let id = dialog.id.clone();
-    state.modal = Some(Modal::Terminate(dialog));
+    super::open(state, Dialog::Terminate(dialog));
     vec![Command::CheckCanTerminate { id }]
 }
 
 fn dialog_for<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut TerminateDialog> {
-    match state.modal.as_mut() {
-        Some(Modal::Terminate(d)) if d.id == id => Some(d),
+    match state.dialog.as_mut() {
+        Some(Dialog::Terminate(d)) if d.id == id => Some(d),
         _ => None,
     }
 }
@@ -114,64 +98,54 @@ pub fn on_checked(state: &mut AppState, id: &str, result: ApiResult<CanTerminate
     };
 }
 
-pub fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return vec![Command::Quit];
+impl DialogKeys for TerminateDialog {
+    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
+        let can = self.can_confirm();
+        match choose(&ev, &mut self.confirm_focus, can) {
+            Choice::Cancel => Reply::close(),
+            Choice::Confirm => self.confirm(),
+            Choice::Moved => Reply::stay(),
+            Choice::Other => match ev.code {
+                KeyCode::Char('q') => Reply::close(),
+                KeyCode::Char('r') if matches!(self.check, Check::Failed(_)) => {
+                    self.check = Check::Pending;
+                    Reply::send(vec![Command::CheckCanTerminate {
+                        id: self.id.clone(),
+                    }])
+                }
+                _ => Reply::stay(),
+            },
+        }
     }
-    let Some(Modal::Terminate(d)) = state.modal.as_mut() else {
-        return Vec::new();
-    };
-    match ev.code {
-        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
-            state.modal = None;
-        }
-        KeyCode::Tab
-        | KeyCode::BackTab
-        | KeyCode::Left
-        | KeyCode::Right
-        | KeyCode::Char('h')
-        | KeyCode::Char('l')
-            if d.can_confirm() =>
-        {
-            d.confirm_focus = !d.confirm_focus;
-        }
-        KeyCode::Char('r') if matches!(d.check, Check::Failed(_)) => {
-            d.check = Check::Pending;
-            return vec![Command::CheckCanTerminate { id: d.id.clone() }];
-        }
-        KeyCode::Char('y') => return confirm(state),
-        KeyCode::Enter if d.confirm_focus => return confirm(state),
-        KeyCode::Enter => state.modal = None,
-        _ => {}
+
+    fn refused(&mut self, why: &str) {
+        self.sending = false;
+        self.error = Some(why.to_string());
     }
-    Vec::new()
 }
 
-/// The one place a `Command::Terminate` is made.
-fn confirm(state: &mut AppState) -> Vec<Command> {
-    if read_only_refusal(state, "terminate") {
-        return Vec::new();
+impl TerminateDialog {
+    /// The one place a `Command::Terminate` is made.
+    fn confirm(&mut self) -> Reply {
+        if !self.can_confirm() {
+            return Reply::stay();
+        }
+        self.sending = true;
+        self.error = None;
+        self.confirm_focus = false;
+        Reply::send(vec![Command::Terminate {
+            id: self.id.clone(),
+        }])
     }
-    let Some(Modal::Terminate(d)) = state.modal.as_mut() else {
-        return Vec::new();
-    };
-    if !d.can_confirm() {
-        return Vec::new();
-    }
-    d.sending = true;
-    d.error = None;
-    d.confirm_focus = false;
-    vec![Command::Terminate { id: d.id.clone() }]
 }
 
 pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> Vec<Command> {
     match result {
         Ok(()) => {
-            let name = match state.modal.as_ref() {
-                Some(Modal::Terminate(d)) if d.id == id => {
+            let name = match state.dialog.as_ref() {
+                Some(Dialog::Terminate(d)) if d.id == id => {
                     let n = d.name.clone();
-                    state.modal = None;
+                    state.dialog = None;
                     n
                 }
                 _ => id.to_string(),
@@ -181,14 +155,13 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
                 d.stopped_at.get_or_insert(state.now);
             }
             // The row may leave the "active" view: keep cursor and selected id on one row.
-            super::update::reselect_deployment(state);
+            lists::reselect_deployment(state);
             state.flows.watch.remove(id);
-            flash(
-                state,
+            state.say(
+                FlashKind::Success,
                 format!(
                     "Terminated {name}: billing stopped; attached volumes were detached and kept."
                 ),
-                FlashKind::Success,
             );
             refresh_deployments(state)
         }
@@ -205,11 +178,7 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
                         None => d.error = Some(format!("{text} · nothing was terminated")),
                     }
                 }
-                None => flash(
-                    state,
-                    format!("terminate failed: {text}"),
-                    FlashKind::Warning,
-                ),
+                None => state.say(FlashKind::Warning, format!("terminate failed: {text}")),
             }
             Vec::new()
         }

@@ -1,15 +1,18 @@
 //! The deploy wizard (`d` on an offer): its state, what it offers (only what is valid for THAT
-//! offer), and the summary of the spend. Keys are in `deploy_keys`, the answer to the POST in
-//! `deploy_answer`.
+//! offer), and the summary of the spend, which is its confirm. Keys are in `keys`, the answer
+//! to the POST in `answer`.
+
+pub mod answer;
+pub mod keys;
 
 use chrono::{DateTime, Utc};
 use tui_input::Input;
 
-use super::action::{ApiResult, Command};
-use super::modal::Modal;
-use super::state::{AppState, FlashKind};
-use super::update::flash;
-use crate::api::{CloudInit, DeployRequest, KubernetesVersion, Offer, Volume, WriteFile};
+use super::{Dialog, key_prompt};
+use crate::api::{CloudInit, DeployRequest, Offer, Volume, WriteFile};
+use crate::app::action::Command;
+use crate::app::lists;
+use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost::{self, Estimate};
 use crate::domain::deploy::{
     self, DeployChoices, DeployError, SshChoice, addon_possible, offerable_volumes, volume_limit,
@@ -228,12 +231,12 @@ pub fn ssh_options(state: &AppState) -> Vec<SshOption> {
             detail: k.fingerprint.clone().unwrap_or_default(),
         })
         .collect();
-    for (path, content) in state.flows.local_pub_keys.iter().flatten() {
-        if deploy::is_public_key(content.trim()) {
-            let comment = content.split_whitespace().nth(2).unwrap_or("");
+    for k in state.flows.local_pub_keys.iter().flatten() {
+        if deploy::is_public_key(&k.text) {
+            let comment = k.text.split_whitespace().nth(2).unwrap_or("");
             out.push(SshOption {
-                sel: SshSel::Local(path.clone()),
-                label: format!("inline key from {path}"),
+                sel: SshSel::Local(k.path.clone()),
+                label: format!("inline key from {}", k.path),
                 detail: comment.to_string(),
             });
         }
@@ -279,7 +282,11 @@ pub fn volume_options<'a>(state: &'a AppState, w: &DeployWizard) -> Vec<&'a Volu
 
 pub fn k8s_versions(state: &AppState) -> Vec<String> {
     match &state.flows.k8s_versions {
-        Some(Ok(v)) => v.clone(),
+        Some(Ok(v)) => v
+            .iter()
+            .map(|k| k.version.clone())
+            .filter(|v| !v.is_empty())
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -294,9 +301,9 @@ pub fn choices(state: &AppState, w: &DeployWizard) -> DeployChoices {
             .local_pub_keys
             .iter()
             .flatten()
-            .find(|(p, _)| p == path)
-            .map_or(SshChoice::None, |(_, c)| SshChoice::Inline {
-                public_key: c.trim().to_string(),
+            .find(|k| &k.path == path)
+            .map_or(SshChoice::None, |k| SshChoice::Inline {
+                public_key: k.text.clone(),
             }),
         Some(SshSel::Paste) => SshChoice::Inline {
             public_key: w.paste.value().trim().to_string(),
@@ -441,62 +448,30 @@ fn blocked_reason(
 /// `d` on an offer.
 pub fn open(state: &mut AppState) -> Vec<Command> {
     let Some(offer) = state.offers.selected().cloned() else {
-        flash(state, "no offer selected".into(), FlashKind::Warning);
+        state.say(FlashKind::Warning, "no offer selected");
         return Vec::new();
     };
     if !state.session.has_key() {
-        state.modal = Some(Modal::KeyPrompt {
-            input: Input::default(),
-            reason: "Deploying needs your Spheron API key (app.spheron.ai → Settings → API):"
-                .into(),
-            error: None,
-        });
+        key_prompt::open(
+            state,
+            "Deploying needs your Spheron API key (app.spheron.ai → Settings → API):",
+        );
         return Vec::new();
     }
     let team = state.current_team_id().map(str::to_owned);
     let w = DeployWizard::new(offer, team);
-    let mut cmds = Vec::new();
-    if state.keys.loaded_at.is_none() && !state.schedule.keys_in_flight {
-        state.schedule.keys_in_flight = true;
-        state.keys.loading = true;
-        cmds.push(Command::FetchKeys);
-    }
+    let mut cmds = lists::load_keys_once(state);
     // Read again at every opening: a key made with ssh-keygen meanwhile is offered too.
-    cmds.push(Command::ReadLocalPubKeys);
-    if addon_possible(&w.offer)
-        && !matches!(state.flows.k8s_versions, Some(Ok(_)))
-        && !state.flows.k8s_in_flight
-    {
-        state.flows.k8s_in_flight = true;
-        cmds.push(Command::FetchKubernetesVersions);
+    cmds.push(Command::ScanPubKeys);
+    if addon_possible(&w.offer) {
+        cmds.extend(lists::fetch_k8s_versions(state, false));
     }
-    state.modal = Some(Modal::Deploy(Box::new(w)));
+    super::open(state, Dialog::Deploy(Box::new(w)));
     cmds
 }
 
-pub use super::deploy_answer::{after_list, on_deployed};
-pub use super::deploy_keys::on_key;
-
-pub fn on_local_pub_keys(state: &mut AppState, keys: Vec<(String, String)>) {
-    state.flows.local_pub_keys = Some(keys);
-}
-
-pub fn on_k8s_versions(state: &mut AppState, result: ApiResult<Vec<KubernetesVersion>>) {
-    state.flows.k8s_in_flight = false;
-    state.flows.k8s_versions = Some(
-        result
-            .map(|v| {
-                v.into_iter()
-                    .map(|k| k.version)
-                    .filter(|v| !v.is_empty())
-                    .collect()
-            })
-            .map_err(|e| e.to_string()),
-    );
-}
-
 /// "H100 80GB", or the GPU type when the group had no display name.
-pub fn gpu_label(o: &Offer) -> &str {
+pub fn offer_gpu_name(o: &Offer) -> &str {
     if o.gpu_display.is_empty() {
         &o.gpu_type
     } else {

@@ -1,17 +1,15 @@
-//! The terminate confirm (what is lost, said plainly) and the small rename dialog.
+//! The terminate confirm: what is lost, said plainly; buttons pinned to the bottom.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::deploy::buttons;
-use super::theme::Theme;
-use super::widgets::{centered, popup};
 use crate::app::AppState;
-use crate::app::connect::RenameDialog;
-use crate::app::terminate::{Check, TerminateDialog};
+use crate::app::dialogs::terminate::{Check, TerminateDialog};
 use crate::domain::cost::{duration_short, usd};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{buttons, centered, popup};
 
 fn minutes(m: Option<f64>) -> String {
     m.map_or("?".into(), |m| format!("{:.0}", m.ceil()))
@@ -115,36 +113,4 @@ pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, th
     let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     f.render_widget(Paragraph::new(footer), foot);
-}
-
-pub fn draw_rename(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
-    let rect = centered(area, 72, 9);
-    let inner = popup(
-        f,
-        rect,
-        Line::styled(" Rename deployment ", theme.title()),
-        theme,
-    );
-    let mut lines = vec![
-        Line::styled(
-            format!("{} · only the name can change", r.original),
-            theme.dim(),
-        ),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("name: ", theme.dim()),
-            Span::raw(r.input.value().to_string()),
-            Span::styled("█", theme.key()),
-        ]),
-        Line::raw(""),
-    ];
-    if r.sending {
-        lines.push(Line::styled("Renaming…", theme.warn()));
-    } else {
-        lines.push(Line::styled("Enter renames · Esc cancels", theme.dim()));
-    }
-    if let Some(e) = &r.error {
-        lines.push(Line::styled(e.clone(), theme.error()));
-    }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

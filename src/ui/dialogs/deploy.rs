@@ -2,27 +2,27 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme::Theme;
-use super::widgets::{centered, popup, region_label};
 use crate::api::InstanceType;
 use crate::app::AppState;
-use crate::app::deploy::{
-    self, DeployWizard, Phase, SshSel, Step, gpu_label, k8s_versions, ssh_options, team_options,
-    volume_options,
+use crate::app::dialogs::deploy::{
+    self, DeployWizard, Phase, SshSel, Step, k8s_versions, offer_gpu_name, ssh_options,
+    team_options, volume_options,
 };
 use crate::domain::cost::{duration_short, usd};
 use crate::domain::deploy::volume_limit;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{buttons, centered, popup, region_label};
 
 pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
     let width = area.width.saturating_sub(12).min(104);
     let o = &w.offer;
     let title = format!(
         " Deploy {} ×{} · {} · {} — step {}/{}: {} ",
-        gpu_label(o),
+        offer_gpu_name(o),
         o.gpu_count,
         o.provider,
         o.instance_type,
@@ -442,7 +442,7 @@ fn summary_step(
         "GPU",
         format!(
             "{} × {} ({})  ·  {}  ·  type {}",
-            gpu_label(o),
+            offer_gpu_name(o),
             o.gpu_count,
             o.gpu_type,
             o.provider,
@@ -591,33 +591,4 @@ fn summary_step(
         )),
         _ => {}
     }
-}
-
-/// `[ Cancel ]  [ Action ]`, the focused one reversed.
-pub fn buttons(
-    cancel: &str,
-    action: Option<&str>,
-    focus_action: bool,
-    theme: &Theme,
-) -> Line<'static> {
-    let focused = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
-    let mut spans = vec![
-        Span::raw("   "),
-        Span::styled(
-            format!("[ {cancel} ]"),
-            if focus_action { theme.text() } else { focused },
-        ),
-    ];
-    if let Some(a) = action {
-        spans.push(Span::raw("   "));
-        spans.push(Span::styled(
-            format!("[ {a} ]"),
-            if focus_action {
-                focused.patch(theme.warn())
-            } else {
-                theme.warn()
-            },
-        ));
-    }
-    Line::from(spans)
 }

@@ -1,78 +1,72 @@
 //! Keys of the deploy wizard: each step's choice, back and next, and the confirm that is the
 //! only place a `Command::Deploy` is made.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
-use super::action::Command;
-use super::deploy::{
+use super::super::confirm::{Choice, choose};
+use super::super::{DialogKeys, Reply};
+use super::{
     DeployWizard, Phase, SshSel, Step, k8s_versions, ssh_options, summary, team_options,
     volume_options,
 };
-use super::modal::Modal;
-use super::state::{AppState, FlashKind};
-use super::text;
-use super::update::flash;
 use crate::api::WriteFile;
+use crate::app::action::Command;
+use crate::app::state::{AppState, FlashKind};
+use crate::app::text;
 use crate::domain::deploy::{self, offerable_volumes, volume_limit};
 
-fn with_wizard<R>(
-    state: &mut AppState,
-    f: impl FnOnce(&mut AppState, &mut DeployWizard) -> R,
-) -> Option<R> {
-    let Some(Modal::Deploy(mut w)) = state.modal.take() else {
-        return None;
-    };
-    let r = f(state, &mut w);
-    if state.modal.is_none() && !w_closed(&w) {
-        state.modal = Some(Modal::Deploy(w));
+impl DialogKeys for DeployWizard {
+    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+        let w = self;
+        match w.phase.clone() {
+            // Nothing a key does can send (or resend) while the answer is awaited.
+            Phase::Sending | Phase::Checking => Reply::stay(),
+            Phase::NotCreated { .. } => on_retry_key(state, w, ev),
+            Phase::Unknown { .. } => match ev.code {
+                KeyCode::Char('r') => Reply::send(super::answer::recheck(state, w)),
+                KeyCode::Char('n') | KeyCode::Char('q') => w.back(state),
+                _ => Reply::stay(),
+            },
+            Phase::Editing => on_edit_key(state, w, ev),
+        }
     }
-    Some(r)
-}
 
-/// A wizard marks itself closed by moving past its last step.
-fn w_closed(w: &DeployWizard) -> bool {
-    w.at >= w.steps.len()
-}
-
-fn close(w: &mut DeployWizard) {
-    w.at = w.steps.len();
-}
-
-pub fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return vec![Command::Quit];
-    }
-    with_wizard(state, |state, w| match w.phase.clone() {
-        // Nothing a key does can send (or resend) while the answer is awaited.
-        Phase::Sending | Phase::Checking => Vec::new(),
-        Phase::NotCreated { .. } => on_retry_key(state, w, ev),
-        Phase::Unknown { .. } => match ev.code {
-            KeyCode::Char('r') => super::deploy_answer::recheck(state, w),
-            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
-                close(w);
-                state.flows.deploy.recheck = None;
-                flash(
-                    state,
-                    "Look at the Deployments pane before deploying again: the last deploy may have been created.".into(),
-                    FlashKind::Warning,
-                );
-                Vec::new()
+    /// `Esc`: the previous step (the first step closes); off the retry question back to the
+    /// summary; out of the "cannot tell" state with a warning to look first.
+    fn back(&mut self, state: &mut AppState) -> Reply {
+        let w = self;
+        match w.phase {
+            Phase::Sending | Phase::Checking => Reply::stay(),
+            Phase::NotCreated { .. } => {
+                w.phase = Phase::Editing;
+                w.confirm_focus = false;
+                Reply::stay()
             }
-            _ => Vec::new(),
-        },
-        Phase::Editing => on_edit_key(state, w, ev),
-    })
-    .unwrap_or_default()
+            Phase::Unknown { .. } => {
+                state.flows.deploy.recheck = None;
+                state.say(
+                    FlashKind::Warning,
+                    "Look at the Deployments pane before deploying again: the last deploy may have been created.",
+                );
+                Reply::close()
+            }
+            Phase::Editing => step_back(w),
+        }
+    }
+
+    fn refused(&mut self, why: &str) {
+        self.phase = Phase::Editing;
+        self.error = Some(why.to_string());
+    }
 }
 
-fn back(w: &mut DeployWizard) {
+fn step_back(w: &mut DeployWizard) -> Reply {
     if w.at == 0 {
-        close(w);
-    } else {
-        w.at -= 1;
-        w.confirm_focus = false;
+        return Reply::close();
     }
+    w.at -= 1;
+    w.confirm_focus = false;
+    Reply::stay()
 }
 
 fn next(state: &mut AppState, w: &mut DeployWizard) {
@@ -118,21 +112,14 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
     }
 }
 
-fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Vec<Command> {
+fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
     let step = w.step();
     if step == Step::Summary {
         return on_summary_key(state, w, ev);
     }
-    match ev.code {
-        KeyCode::Esc => {
-            back(w);
-            return Vec::new();
-        }
-        KeyCode::Enter if step != Step::CloudInit => {
-            next(state, w);
-            return Vec::new();
-        }
-        _ => {}
+    if ev.code == KeyCode::Enter && step != Step::CloudInit {
+        next(state, w);
+        return Reply::stay();
     }
     let up = matches!(ev.code, KeyCode::Up);
     let down = matches!(ev.code, KeyCode::Down);
@@ -219,7 +206,7 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Vec<
         }
         Step::Summary => {}
     }
-    Vec::new()
+    Reply::stay()
 }
 
 fn move_in(i: &mut usize, len: usize, up: bool, down: bool) {
@@ -279,44 +266,24 @@ fn on_cloud_init_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) {
     }
 }
 
-fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Vec<Command> {
-    match ev.code {
-        KeyCode::Esc | KeyCode::Char('n') => back(w),
-        KeyCode::Tab
-        | KeyCode::BackTab
-        | KeyCode::Left
-        | KeyCode::Right
-        | KeyCode::Char('h')
-        | KeyCode::Char('l') => w.confirm_focus = !w.confirm_focus,
-        KeyCode::Char('y') => return confirm(state, w),
-        KeyCode::Enter if w.confirm_focus => return confirm(state, w),
-        KeyCode::Enter => back(w),
-        _ => {}
+fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
+    match choose(&ev, &mut w.confirm_focus, true) {
+        Choice::Cancel => step_back(w),
+        Choice::Confirm => Reply::send(confirm(state, w)),
+        Choice::Moved | Choice::Other => Reply::stay(),
     }
-    Vec::new()
 }
 
-fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Vec<Command> {
-    match ev.code {
-        KeyCode::Esc | KeyCode::Char('n') => {
+fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
+    match choose(&ev, &mut w.confirm_focus, true) {
+        Choice::Cancel => {
             w.phase = Phase::Editing;
             w.confirm_focus = false;
         }
-        KeyCode::Tab
-        | KeyCode::BackTab
-        | KeyCode::Left
-        | KeyCode::Right
-        | KeyCode::Char('h')
-        | KeyCode::Char('l') => w.confirm_focus = !w.confirm_focus,
-        KeyCode::Char('y') => return confirm(state, w),
-        KeyCode::Enter if w.confirm_focus => return confirm(state, w),
-        KeyCode::Enter => {
-            w.phase = Phase::Editing;
-            w.confirm_focus = false;
-        }
-        _ => {}
+        Choice::Confirm => return Reply::send(confirm(state, w)),
+        Choice::Moved | Choice::Other => {}
     }
-    Vec::new()
+    Reply::stay()
 }
 
 /// The one place a `Command::Deploy` is made: an explicit confirm, with every guard passed.
@@ -325,7 +292,7 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     if let Some(why) = s.blocked {
         w.error = Some(why.clone());
         w.confirm_focus = false;
-        flash(state, why, FlashKind::Warning);
+        state.say(FlashKind::Warning, why);
         return Vec::new();
     }
     let Ok(request) = s.request else {

@@ -1,21 +1,16 @@
-//! The volume dialogs: the create wizard, details with fresh usage, rename/expand, and the
-//! attach/detach pickers.
+//! The volume create wizard: the step line, each step, the summary with its cost.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::manage::{buttons, error_line, field, show};
-use super::theme::Theme;
-use super::widgets::{centered, popup};
-use crate::app::manage::create::HOURS_30_DAYS;
-use crate::app::manage::dialog::{
-    CreateStep, CreateVolume, EditField, EditVolume, Loading, Pick, PickFrom, PickKind, Target,
-    VolumeInfo,
-};
+use crate::app::dialogs::Loading;
+use crate::app::dialogs::create_volume::{CreateStep, CreateVolume, HOURS_30_DAYS};
+use crate::app::volume_access::Target;
 use crate::domain::cost::usd;
 use crate::domain::volume_rules::{RULES, rules_for};
-use ratatui::widgets::{Paragraph, Wrap};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{confirm_buttons, error_line, sized_popup, text_field, verdict_row};
 
 fn step_line<'a>(step: CreateStep, theme: &Theme) -> Line<'a> {
     let steps = [
@@ -43,7 +38,7 @@ fn step_line<'a>(step: CreateStep, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-pub fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
     let mut lines = vec![step_line(c.step, theme), Line::raw("")];
     let provider = c.provider();
     let rules = rules_for(provider);
@@ -124,14 +119,14 @@ pub fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme)
             }
         }
         CreateStep::Name => {
-            lines.push(field("name", &c.name, true, theme));
+            lines.push(text_field("name", &c.name, true, theme));
             lines.push(Line::styled(
                 "lowercase letters, digits, - and _; at most 60 characters",
                 theme.dim(),
             ));
         }
         CreateStep::Size => {
-            lines.push(field("size (GB)", &c.size, true, theme));
+            lines.push(text_field("size (GB)", &c.size, true, theme));
             if let (Some(r), Some(rules)) = (c.region(), rules) {
                 lines.push(Line::styled(
                     format!(
@@ -158,7 +153,7 @@ pub fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme)
                 verdict: Ok(()),
             };
             for (i, t) in std::iter::once(&none).chain(c.targets.iter()).enumerate() {
-                lines.push(target_line(t, i == c.target_idx, theme));
+                lines.push(verdict_row(t, i == c.target_idx, theme));
             }
         }
         CreateStep::Summary => summary(&mut lines, c, theme),
@@ -166,14 +161,14 @@ pub fn create_volume(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme)
     lines.push(Line::raw(""));
     lines.extend(error_line(&c.error, theme));
     if c.step == CreateStep::Summary {
-        lines.push(buttons(c.on_action, "Create", c.busy, theme));
+        lines.push(confirm_buttons(c.on_action, "Create", c.busy, theme));
     } else {
         lines.push(Line::styled(
             "Enter next · Shift-Tab back · Esc cancels",
             theme.dim(),
         ));
     }
-    show(f, area, 110, "Create volume", lines, theme, theme.title());
+    sized_popup(f, area, 110, "Create volume", lines, theme, theme.title());
 }
 
 fn summary<'a>(lines: &mut Vec<Line<'a>>, c: &CreateVolume, theme: &Theme) {
@@ -230,205 +225,4 @@ fn summary<'a>(lines: &mut Vec<Line<'a>>, c: &CreateVolume, theme: &Theme) {
         }
         None => lines.push(row("cost", "rate unknown for this region".into())),
     }
-}
-
-fn target_line<'a>(t: &Target, selected: bool, theme: &Theme) -> Line<'a> {
-    let mark = if selected { "▶ " } else { "  " };
-    match &t.verdict {
-        Ok(()) => Line::styled(
-            format!("{mark}{}", t.label),
-            if selected {
-                theme.selected()
-            } else {
-                theme.text()
-            },
-        ),
-        Err(why) => Line::from(vec![
-            Span::styled(
-                format!("{mark}{}", t.label),
-                if selected {
-                    theme.selected()
-                } else {
-                    theme.dim()
-                },
-            ),
-            Span::styled(format!("  ✗ {why}"), theme.warn()),
-        ]),
-    }
-}
-
-pub fn volume_info(f: &mut Frame, area: Rect, i: &VolumeInfo, theme: &Theme) {
-    let v = &i.volume;
-    let row = |k: &str, val: String| {
-        Line::from(vec![
-            Span::styled(format!("{k:<14}"), theme.dim()),
-            Span::raw(val),
-        ])
-    };
-    let mut lines = vec![
-        row("id", v.id.clone()),
-        row("provider", format!("{} · {}", v.provider, v.region)),
-        row("status", v.status.clone()),
-        row(
-            "size / used",
-            format!(
-                "{} GB / {}",
-                v.size_in_gb.map_or("?".into(), |s| format!("{s:.0}")),
-                v.used_gb.map_or("–".into(), |u| format!("{u:.1} GB"))
-            ),
-        ),
-        row(
-            "attached to",
-            if v.attachments().is_empty() {
-                "–".into()
-            } else {
-                v.attachments().join(", ")
-            },
-        ),
-        row(
-            "cost",
-            v.cost_per_hour()
-                .map_or("–".into(), |h| format!("{}/h", usd(h))),
-        ),
-    ];
-    if let Some(ip) = &v.virtual_ip {
-        lines.push(row("virtual IP", format!("{ip} (mount over NFS)")));
-    }
-    if let Some(c) = &v.cloud_id {
-        lines.push(row("cloud", c.clone()));
-    }
-    if let Some(r) = rules_for(&v.provider) {
-        lines.push(row("rules", r.note.to_string()));
-    }
-    lines.push(if i.loading {
-        Line::styled("fetching fresh usage…", theme.warn())
-    } else if let Some(e) = &i.error {
-        Line::styled(format!("✗ {e}"), theme.error())
-    } else {
-        Line::styled("usage fresh from GET /api/volumes/{id}", theme.ok())
-    });
-    lines.push(Line::raw(""));
-    let raw = serde_json::to_string_pretty(&v.raw).unwrap_or_default();
-    lines.extend(raw.lines().map(|l| Line::raw(l.to_string())));
-    scrolled(
-        f,
-        area,
-        &format!("Volume {} · ↑↓ scroll · Esc closes", v.name),
-        lines,
-        i.scroll,
-        theme,
-    );
-}
-
-pub(super) fn scrolled(
-    f: &mut Frame,
-    area: Rect,
-    title: &str,
-    lines: Vec<Line>,
-    scroll: u16,
-    theme: &Theme,
-) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(8),
-        area.height.saturating_sub(2),
-    );
-    let inner = popup(
-        f,
-        rect,
-        Line::styled(format!(" {title} "), theme.title()),
-        theme,
-    );
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
-}
-
-pub fn edit_volume(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
-    let mut lines = Vec::new();
-    match &e.rename_refused {
-        None => lines.push(field("name", &e.name, e.focus == EditField::Name, theme)),
-        Some(why) => {
-            lines.push(Line::styled(
-                format!("name        {} (fixed)", e.current_name),
-                theme.dim(),
-            ));
-            lines.push(Line::styled(format!("            {why}"), theme.warn()));
-        }
-    }
-    match &e.expand_refused {
-        None => {
-            lines.push(field(
-                "size (GB)",
-                &e.size,
-                e.focus == EditField::Size,
-                theme,
-            ));
-            lines.push(Line::styled(
-                format!("            can only grow: more than {} GB", e.current_gb),
-                theme.dim(),
-            ));
-        }
-        Some(why) => {
-            lines.push(Line::styled(
-                format!("size        {} GB (fixed)", e.current_gb),
-                theme.dim(),
-            ));
-            lines.push(Line::styled(format!("            {why}"), theme.warn()));
-        }
-    }
-    lines.push(Line::raw(""));
-    lines.extend(error_line(&e.error, theme));
-    lines.push(Line::styled(
-        if e.busy {
-            "sending…"
-        } else {
-            "Enter saves (one PATCH) · Tab next field · Esc cancels"
-        },
-        theme.dim(),
-    ));
-    show(
-        f,
-        area,
-        90,
-        &format!("Rename / expand {} ({})", e.current_name, e.provider),
-        lines,
-        theme,
-        theme.title(),
-    );
-}
-
-pub fn pick(f: &mut Frame, area: Rect, p: &Pick, theme: &Theme) {
-    let (title, head) = match (&p.from, p.kind) {
-        (PickFrom::Volume { name, .. }, PickKind::Attach) => (
-            format!("Attach {name}"),
-            "Attach to which instance? (✗ = the provider's rules refuse it, with the reason)",
-        ),
-        (PickFrom::Volume { name, .. }, PickKind::Detach) => {
-            (format!("Detach {name}"), "Detach from which instance?")
-        }
-        (PickFrom::Deployment { name, .. }, PickKind::Attach) => (
-            format!("Attach a volume to {name}"),
-            "Which volume? (✗ = the provider's rules refuse it, with the reason)",
-        ),
-        (PickFrom::Deployment { name, .. }, PickKind::Detach) => {
-            (format!("Detach a volume from {name}"), "Which volume?")
-        }
-    };
-    let mut lines = vec![Line::styled(head, theme.header())];
-    for (i, t) in p.rows.iter().enumerate() {
-        lines.push(target_line(t, i == p.cursor, theme));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(p.note.clone(), theme.dim()));
-    lines.push(Line::raw(""));
-    lines.extend(error_line(&p.error, theme));
-    lines.push(Line::styled(
-        "↑↓ choose · Enter continues to confirm · Esc cancels",
-        theme.dim(),
-    ));
-    show(f, area, 110, &title, lines, theme, theme.title());
 }

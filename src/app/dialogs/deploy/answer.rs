@@ -2,14 +2,14 @@
 //! it was, the field shown), or unclear (5xx, timeout, dropped connection: the list is read
 //! before anything else, and a retry needs a new confirm — spheron-api.md §9).
 
-use super::Pane;
-use super::action::{ApiResult, Command};
-use super::deploy::{DeployWizard, Phase, Step, gpu_label};
-use super::flows::PendingCheck;
-use super::modal::Modal;
-use super::state::{AppState, FlashKind};
-use super::update::{flash, refresh_deployments};
+use super::super::Dialog;
+use super::{DeployWizard, Phase, Step, offer_gpu_name};
 use crate::api::{ApiError, Deployment};
+use crate::app::Pane;
+use crate::app::action::{ApiResult, Command};
+use crate::app::flows::PendingCheck;
+use crate::app::polling::refresh_deployments;
+use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost;
 
 /// Errors after which the deployment may or may not exist: the request may have reached the
@@ -38,7 +38,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 .map(|w| {
                     format!(
                         "{}×{} on {} at {}/h",
-                        gpu_label(&w.offer),
+                        offer_gpu_name(&w.offer),
                         w.offer.gpu_count,
                         w.offer.provider,
                         cost::usd(w.offer.hourly_rate())
@@ -46,17 +46,16 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 })
                 .unwrap_or_default();
             adopt(state, d);
-            super::watch::notice(
-                state,
-                format!("Deploying {name} {what}: watching it (status every poll)"),
+            state.say(
                 FlashKind::Success,
+                format!("Deploying {name} {what}: watching it (status every poll)"),
             );
             cmds.extend(refresh_deployments(state));
             cmds
         }
         Err(e) if unclear(&e) => {
             let Some(request) = state.flows.deploy.last_request.clone() else {
-                flash(state, format!("deploy failed: {e}"), FlashKind::Warning);
+                state.say(FlashKind::Warning, format!("deploy failed: {e}"));
                 return Vec::new();
             };
             let skip = u8::from(state.schedule.deployments_in_flight);
@@ -100,17 +99,17 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
 }
 
 fn take_wizard(state: &mut AppState) -> Option<Box<DeployWizard>> {
-    match state.modal.take() {
-        Some(Modal::Deploy(w)) => Some(w),
+    match state.dialog.take() {
+        Some(Dialog::Deploy(w)) => Some(w),
         other => {
-            state.modal = other;
+            state.dialog = other;
             None
         }
     }
 }
 
 fn set_phase(state: &mut AppState, phase: Phase, error: Option<(String, Option<Step>)>) {
-    if let Some(Modal::Deploy(w)) = state.modal.as_mut() {
+    if let Some(Dialog::Deploy(w)) = state.dialog.as_mut() {
         w.phase = phase;
         w.confirm_focus = false;
         if let Some((msg, step)) = error {
@@ -170,13 +169,12 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
         let status = d.status.as_str().to_string();
         take_wizard(state);
         adopt(state, d);
-        super::watch::notice(
-            state,
+        state.say(
+            FlashKind::Warning,
             format!(
                 "The deploy answered with an error ({}), but {name} exists ({status}): NOT retrying; watching it.",
                 check.error
             ),
-            FlashKind::Warning,
         );
         return Vec::new();
     }
