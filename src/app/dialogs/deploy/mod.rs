@@ -387,7 +387,7 @@ fn blocked_reason(
 ) -> Option<String> {
     let f = &state.flows.deploy;
     if state.session.read_only {
-        return Some("Read-only mode (--read-only): nothing that creates, changes or deletes is sent. Restart without it to deploy.".into());
+        return Some(super::read_only_refusal("the deploy"));
     }
     if !state.session.has_key() {
         return Some("No API key: deploying needs one.".into());
