@@ -81,12 +81,15 @@ fn create_to_summary(s: &mut AppState) {
     }
 }
 
+/// The keys that make a dialog send its write.
+type Send = fn(&mut AppState) -> Vec<Command>;
+
 /// How each kind opens, and — for the kinds that send a write — the keys that send it and what
 /// the refusal names.
 struct Case {
     kind: Kind,
     open: fn(&mut AppState),
-    write: Option<(fn(&mut AppState) -> Vec<Command>, &'static str)>,
+    write: Option<(Send, &'static str)>,
 }
 
 fn cases() -> Vec<Case> {
