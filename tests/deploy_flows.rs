@@ -220,7 +220,7 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
         s.selected_deployment().unwrap().status,
         DeploymentStatus::Deploying
     );
-    assert!(s.flows.watch.contains_key("dep-new"));
+    assert!(s.watch.contains_key("dep-new"));
     assert!(flash(&s).contains("Deploying"));
     assert!(
         cmds.iter()
@@ -261,7 +261,7 @@ fn a_400_shows_the_field_and_keeps_everything_typed() {
             .contains("Unsupported operating system")
     );
     assert_eq!(w.name.value(), "h100-sxm5-x8-voltage-park-v2");
-    assert!(!s.flows.deploy.in_flight);
+    assert!(!s.deploy.in_flight);
     // Fixing it and confirming again sends again (a new, explicit confirm).
     while wizard(&s).step() != Step::Summary {
         enter(&mut s);
@@ -293,7 +293,7 @@ fn definite_refusals_keep_the_wizard_and_send_nothing_more() {
             w.error.as_ref().unwrap().contains("nothing was created"),
             "{e:?}"
         );
-        assert!(s.flows.deploy.check.is_none());
+        assert!(s.deploy.check.is_none());
         assert!(!matches!(s.dialog, Some(Dialog::KeyPrompt(_))));
     }
 }
@@ -354,7 +354,7 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
         assert!(s.dialog.is_none(), "{e:?}");
         assert_eq!(s.selected_deployment().unwrap().id, "dep-x");
         assert!(flash(&s).contains("NOT retrying"), "{}", flash(&s));
-        assert!(s.flows.watch.contains_key("dep-x"));
+        assert!(s.watch.contains_key("dep-x"));
     }
 }
 
@@ -1024,7 +1024,7 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
     failed.failure_reason = Some("provider out of capacity".into());
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
     assert!(flash(&s).contains("failed: provider out of capacity"));
-    assert!(s.flows.watch.is_empty());
+    assert!(s.watch.is_empty());
     // Nothing left coming up: back to the active-only poll.
     let cmds = update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
     assert!(cmds.iter().any(|c| matches!(
@@ -1107,7 +1107,7 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     // The first list after the POST does not have it yet.
     update(&mut s, Action::Tick(t0() + Duration::seconds(20)));
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
-    assert!(s.flows.watch.contains_key("dep-lag"));
+    assert!(s.watch.contains_key("dep-lag"));
     // It shows up and runs: announced with the bell, as if it had been there all along.
     update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
     let cmds = update(
@@ -1121,5 +1121,5 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     let mut ended = running("dep-lag", "lagging");
     ended.status = DeploymentStatus::Terminated;
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
-    assert!(s.flows.watch.is_empty());
+    assert!(s.watch.is_empty());
 }

@@ -1,4 +1,4 @@
-//! Issue 7, faults: the real app (reducer + executor + real client) against the demo server with
+//! Faults: the real app (reducer + executor + real client) against the demo server with
 //! fault injection. After each fault: the app still answers keys, says what happened in words,
 //! keeps what the user typed, and shows the data again once the fault stops.
 //!

@@ -1,4 +1,4 @@
-//! Issue 6 end to end against the demo server: key presses go through the reducer, its Commands
+//! SSH keys, volumes, Kubernetes and teams end to end against the demo server: key presses go through the reducer, its Commands
 //! through the real executor and `api::Client` over HTTP, and the answers back into the
 //! reducer. Create → attach → detach → delete on each volume provider, SSH keys, Kubernetes and
 //! teams. The demo clock is moved with `advance`, never waited for.

@@ -1,4 +1,4 @@
-//! Reducer flows of issue 6: SSH keys, volumes, Kubernetes, teams. Refusals are asserted to
+//! Reducer flows of SSH keys, volumes, Kubernetes, teams. Refusals are asserted to
 //! come with no Command at all (nothing is sent before the rules say yes).
 
 mod manage_support;

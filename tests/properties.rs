@@ -1,4 +1,4 @@
-//! Issue 7, properties (proptest):
+//! Properties (proptest):
 //! - random sequences of keys, API results and ticks into the reducer: no panic, the selection
 //!   always points at an existing row, and every write Command comes from a `y`/Enter in a
 //!   dialog that named exactly that object;

@@ -1,4 +1,4 @@
-//! Issue 7, read-only end to end: a `--read-only` session (reducer and client both read-only,
+//! Read-only end to end: a `--read-only` session (reducer and client both read-only,
 //! as `runtime::prepare` builds them) against the demo server. Every write key path says why
 //! and the server sees no POST/PATCH/DELETE, even when a write Command is forced past the
 //! reducer. The reducer alone: `deploy_flows::read_only_refuses_every_write_in_the_reducer_and_says_why`

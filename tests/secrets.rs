@@ -1,4 +1,4 @@
-//! Issue 7, secrets: the API key never shows on any pane or dialog, in the log file, in a
+//! Secrets: the API key never shows on any pane or dialog, in the log file, in a
 //! panic message built from state, in `Debug` output, or in a snapshot file.
 //! Also covered elsewhere: redirects are never followed so the key cannot reach another port
 //! (`client_contract::a_redirect_is_not_followed_and_the_key_stays_home`), the URL guard
@@ -269,7 +269,7 @@ fn snapshot_files_hold_no_key() {
     assert!(scanned >= 10, "only {scanned} snapshot files found");
 }
 
-/// Kubeconfig saving (`runtime::manage::save_private_file`, from the `manage` branch): a file
+/// Kubeconfig saving (`runtime::files::save_private_file`): a file
 /// that was readable by others is replaced by a 0600 one, atomically (no temp file left).
 #[cfg(unix)]
 #[test]

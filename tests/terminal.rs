@@ -1,4 +1,4 @@
-//! Issue 7, terminal: the real binary in a tmux pane gives the terminal back (main screen,
+//! Terminal: the real binary in a tmux pane gives the terminal back (main screen,
 //! cooked mode with echo) after `q`, SIGINT, SIGTERM, a panic, an error return, and around an
 //! `o` SSH session. Skipped (passes, says why) when tmux is not installed.
 //! Every wait polls with a bound; nothing sleeps for a fixed long time.

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
+use super::dialogs::Kind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -35,6 +36,8 @@ impl Key {
             Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
             Key::Code(KeyCode::Up) => "↑".into(),
             Key::Code(KeyCode::Down) => "↓".into(),
+            Key::Code(KeyCode::Left) => "←".into(),
+            Key::Code(KeyCode::Right) => "→".into(),
             Key::Code(KeyCode::PageUp) => "PgUp".into(),
             Key::Code(KeyCode::PageDown) => "PgDn".into(),
             Key::Code(KeyCode::Home) => "Home".into(),
@@ -55,6 +58,10 @@ pub enum Ctx {
     /// Every pane with a table.
     Lists,
     On(Pane),
+    /// Every dialog (handled in front of it).
+    Dialogs,
+    /// One kind of dialog (handled by it, `app::dialogs`).
+    Dialog(Kind),
 }
 
 impl Ctx {
@@ -62,6 +69,7 @@ impl Ctx {
         match self {
             Ctx::Global | Ctx::Lists => true,
             Ctx::On(p) => p == pane,
+            Ctx::Dialogs | Ctx::Dialog(_) => false,
         }
     }
 
@@ -74,6 +82,8 @@ impl Ctx {
             Ctx::On(Pane::Volumes) => "Volumes",
             Ctx::On(Pane::Keys) => "SSH keys",
             Ctx::On(Pane::Account) => "Account",
+            Ctx::Dialogs => "in every dialog",
+            Ctx::Dialog(k) => k.title(),
         }
     }
 }
@@ -114,6 +124,8 @@ pub enum KeyCmd {
     Detach,
     Kubeconfig,
     UseTeam,
+    /// A key of a dialog: the open dialog handles it (`app::dialogs`); listed for its hint.
+    InDialog,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -437,6 +449,310 @@ pub const BINDINGS: &[Binding] = &[
         cmd: KeyCmd::UseTeam,
         writes: None,
     },
+    Binding {
+        keys: &[Ctrl('c')],
+        hint: "quit",
+        help: "quit, from any dialog or text field",
+        ctx: Ctx::Dialogs,
+        cmd: KeyCmd::Quit,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Esc)],
+        hint: "back/close",
+        help: "a step back (a wizard's previous step, an expansion's edit form), or close",
+        ctx: Ctx::Dialogs,
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::Help),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::Details),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "use the key and save it to ~/.spheron/credentials (0600)",
+        ctx: Ctx::Dialog(Kind::KeyPrompt),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "close",
+        help: "close",
+        ctx: Ctx::Dialog(Kind::Notice),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "confirm",
+        help: "send the operation (once)",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[
+            Code(KeyCode::Tab),
+            Code(KeyCode::Left),
+            Code(KeyCode::Right),
+        ],
+        hint: "move",
+        help: "move between Cancel and the action",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "",
+        help: "press the focused button (it starts on Cancel)",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('n')],
+        hint: "",
+        help: "cancel",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "choose",
+        help: "choose in a list",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "next",
+        help: "next step (on the summary: press the focused button)",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char(' ')],
+        hint: "select volume",
+        help: "attach or unselect a volume (Volumes step)",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "deploy",
+        help: "deploy, on the summary (once; never retried by itself)",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "terminate",
+        help: "terminate (when can-terminate allows it)",
+        ctx: Ctx::Dialog(Kind::Terminate),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[
+            Code(KeyCode::Tab),
+            Code(KeyCode::Left),
+            Code(KeyCode::Right),
+        ],
+        hint: "move",
+        help: "move between Cancel and Terminate",
+        ctx: Ctx::Dialog(Kind::Terminate),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('r')],
+        hint: "check again",
+        help: "ask can-terminate again after a failed check",
+        ctx: Ctx::Dialog(Kind::Terminate),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "rename",
+        help: "rename (one PATCH of the name)",
+        ctx: Ctx::Dialog(Kind::Rename),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Tab), Code(KeyCode::BackTab)],
+        hint: "next field",
+        help: "name → ~/.ssh/*.pub list → key",
+        ctx: Ctx::Dialog(Kind::AddKey),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "add",
+        help: "add the key (in the list: pick it)",
+        ctx: Ctx::Dialog(Kind::AddKey),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Ctrl('u')],
+        hint: "clear",
+        help: "clear the field",
+        ctx: Ctx::Dialog(Kind::AddKey),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "next",
+        help: "next step (on the summary: press the focused button)",
+        ctx: Ctx::Dialog(Kind::CreateVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::BackTab)],
+        hint: "back",
+        help: "previous step",
+        ctx: Ctx::Dialog(Kind::CreateVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "create",
+        help: "create, on the summary",
+        ctx: Ctx::Dialog(Kind::CreateVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::VolumeInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Tab)],
+        hint: "next field",
+        help: "name ↔ size",
+        ctx: Ctx::Dialog(Kind::EditVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "rename at once; an expansion goes to the confirm",
+        ctx: Ctx::Dialog(Kind::EditVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "choose",
+        help: "choose a row (✗ rows say why they are refused)",
+        ctx: Ctx::Dialog(Kind::Pick),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "continue",
+        help: "continue to the confirm",
+        ctx: Ctx::Dialog(Kind::Pick),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('K')],
+        hint: "kubeconfig",
+        help: "show and save the kubeconfig",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('A'), Char('D')],
+        hint: "attach/detach",
+        help: "attach / detach a volume",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "save to the file (0600; never over a file without asking)",
+        ctx: Ctx::Dialog(Kind::Kubeconfig),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y'), Char('n')],
+        hint: "overwrite?",
+        help: "answer the overwrite question",
+        ctx: Ctx::Dialog(Kind::Kubeconfig),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down)],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::Kubeconfig),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('u')],
+        hint: "use team",
+        help: "new deploys and volumes go to this team",
+        ctx: Ctx::Dialog(Kind::TeamInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "close",
+        help: "close",
+        ctx: Ctx::Dialog(Kind::KeyInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
 ];
 
 /// The binding a key press means on `pane`: pane-specific bindings win over global ones.
@@ -459,6 +775,27 @@ pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
         .filter(|b| !b.hint.is_empty())
         .map(|b| (b.keys[0].label(), b.hint))
         .collect()
+}
+
+/// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.
+pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
+    let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(kind));
+    let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
+    own.chain(every)
+        .filter(|b| !b.hint.is_empty())
+        .map(|b| (keys_label(b), b.hint))
+        .collect()
+}
+
+/// The same hints on one line, for inside a dialog (without quit, which the footer shows):
+/// "y confirm · Tab/←/→ move · … · Esc back/close".
+pub fn dialog_hint_line(kind: Kind) -> String {
+    dialog_footer(kind)
+        .into_iter()
+        .filter(|(_, h)| *h != "quit")
+        .map(|(k, h)| format!("{k} {h}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Keys of a binding joined for display: "↑/k".
@@ -512,6 +849,29 @@ mod tests {
             lookup(&c, Pane::Deployments).map(|b| b.cmd),
             Some(KeyCmd::CopySsh)
         );
+    }
+
+    #[test]
+    fn every_dialog_kind_has_hints_and_no_key_twice() {
+        for kind in Kind::ALL {
+            assert!(!dialog_footer(kind).is_empty(), "{kind:?}");
+            let mut seen = Vec::new();
+            for b in BINDINGS
+                .iter()
+                .filter(|b| b.ctx == Ctx::Dialog(kind) || b.ctx == Ctx::Dialogs)
+            {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} twice in {kind:?}");
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dialog_keys_never_reach_the_panes() {
+        let y = key(KeyCode::Char('y'));
+        assert!(lookup(&y, Pane::Deployments).is_none());
     }
 
     #[test]

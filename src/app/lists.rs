@@ -65,23 +65,23 @@ pub(crate) fn reload_volumes(state: &mut AppState) -> Vec<Command> {
 /// The Kubernetes versions the platform offers, unless on the way — or, unless `fresh`, already
 /// loaded. The deploy wizard and the Kubernetes details share the one answer.
 pub(crate) fn fetch_k8s_versions(state: &mut AppState, fresh: bool) -> Vec<Command> {
-    let loaded = matches!(state.flows.k8s_versions, Some(Ok(_)));
-    if state.flows.k8s_in_flight || (loaded && !fresh) {
+    let loaded = matches!(state.cache.k8s_versions, Some(Ok(_)));
+    if state.cache.k8s_in_flight || (loaded && !fresh) {
         return Vec::new();
     }
-    state.flows.k8s_in_flight = true;
+    state.cache.k8s_in_flight = true;
     vec![Command::FetchKubernetesVersions]
 }
 
 pub(crate) fn k8s_versions_loaded(state: &mut AppState, r: ApiResult<Vec<KubernetesVersion>>) {
-    state.flows.k8s_in_flight = false;
+    state.cache.k8s_in_flight = false;
     dialogs::deployment_info::versions_loaded(state, &r);
-    state.flows.k8s_versions = Some(r.map_err(|e| e.to_string()));
+    state.cache.k8s_versions = Some(r.map_err(|e| e.to_string()));
 }
 
 pub(crate) fn pub_keys_found(state: &mut AppState, found: Vec<LocalPubKey>) {
     dialogs::add_key::found(state, &found);
-    state.flows.local_pub_keys = Some(found);
+    state.cache.local_pub_keys = Some(found);
 }
 
 /// Take a list answer; on success keep the selection on the same id.

@@ -42,11 +42,11 @@ impl Pane {
 }
 
 pub mod action;
+pub mod answers;
 pub mod connect;
 pub mod cursor;
 pub mod dialogs;
 pub mod filter;
-pub mod flows;
 pub mod keymap;
 pub mod lists;
 pub mod offers;
@@ -54,6 +54,7 @@ pub mod polling;
 pub mod screen;
 pub mod state;
 pub mod text;
+pub mod tracking;
 pub mod update;
 pub mod volume_access;
 pub mod watch;

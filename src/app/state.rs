@@ -1,11 +1,14 @@
 //! `AppState`: everything the dashboard knows. Only the reducer writes it; the UI reads it.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use super::Pane;
 use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
+use super::tracking::{Cache, DeployTrack, Watch};
 use crate::api::{
     Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
 };
@@ -198,8 +201,12 @@ pub struct AppState {
     pub dialog: Option<Dialog>,
     pub status: Status,
     pub schedule: Schedule,
-    /// Deploy / watch / terminate state that outlives a dialog.
-    pub flows: super::flows::Flows,
+    /// The deploy being sent, and the check after an unclear failure.
+    pub deploy: DeployTrack,
+    /// Deployments created (or seen coming up) in this session, by id.
+    pub watch: BTreeMap<String, Watch>,
+    /// Answers dialogs share between openings.
+    pub cache: Cache,
     /// Terminal size, for mouse hit-testing with the same layout the UI draws.
     pub size: (u16, u16),
     pub quit: bool,
@@ -221,7 +228,9 @@ impl AppState {
             dialog: None,
             status: Status::default(),
             schedule: Schedule::default(),
-            flows: Default::default(),
+            deploy: DeployTrack::default(),
+            watch: BTreeMap::new(),
+            cache: Cache::default(),
             size: (120, 40),
             quit: false,
         }

@@ -1,8 +1,8 @@
 //! The reducer: `update(&mut AppState, Action) -> Vec<Command>`, the only place state changes.
-//! No IO, no clock reads: time arrives in `Start`/`Tick`. This file routes: answers to the list
-//! loaders (`lists`), the schedule (`polling`), the watch (`watch`) and the dialog that asked
-//! (`dialogs::*`); keys through the global keys, then the open dialog (`dialogs::on_key`), the
-//! offers filter, then the key table (`keymap`).
+//! No IO, no clock reads: time arrives in `Start`/`Tick`. This file routes: list answers to the
+//! loaders (`lists`), the schedule (`polling`), the watch (`watch`); every other answer to the
+//! dialog that asked (`answers`); keys through the global keys, then the open dialog
+//! (`dialogs::on_key`), the offers filter, then the key table (`keymap`).
 
 use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -13,7 +13,7 @@ use super::dialogs::{self, Dialog, Help};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
-use super::{connect, cursor, lists, offers, polling, watch};
+use super::{answers, connect, cursor, lists, offers, polling, watch};
 use crate::api::DeploymentFilter;
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
@@ -135,67 +135,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 format!("key in use for this session but not saved: {e}"),
             ),
         },
-        Action::Deployed(result) => {
-            cmds.extend(dialogs::deploy::answer::on_deployed(state, result))
-        }
-        Action::KubernetesVersions(r) => lists::k8s_versions_loaded(state, r),
-        Action::PubKeysFound(found) => lists::pub_keys_found(state, found),
-        Action::SshProbed { id, ok } => watch::on_ssh_probed(state, &id, ok),
-        Action::SshExited(r) => connect::on_ssh_exited(state, r),
-        Action::CanTerminateChecked { id, result } => {
-            dialogs::terminate::on_checked(state, &id, result)
-        }
-        Action::Terminated { id, result } => {
-            cmds.extend(dialogs::terminate::on_terminated(state, &id, result))
-        }
-        Action::Renamed { id, result } => dialogs::rename::on_renamed(state, &id, result),
-        Action::KeyAdded(r) => cmds.extend(dialogs::add_key::added(state, r)),
-        Action::KeyDeleted { id, result } => {
-            cmds.extend(dialogs::delete::key_deleted(state, &id, result))
-        }
-        Action::KeyFetched { id, result } => dialogs::key_info::fetched(state, &id, result),
-        Action::VolumeRegions { provider, result } => {
-            dialogs::create_volume::regions_loaded(state, &provider, result)
-        }
-        Action::VolumePricing {
-            provider,
-            region,
-            result,
-        } => dialogs::create_volume::pricing_loaded(state, &provider, &region, result),
-        Action::VolumeFetched { id, result } => dialogs::volume_info::fetched(state, &id, result),
-        Action::DeploymentFetched { id, result } => {
-            dialogs::pick::deployment_fetched(state, &id, result)
-        }
-        Action::VolumeCreated(r) => cmds.extend(dialogs::create_volume::created(state, r)),
-        Action::VolumePatched { id, result } => cmds.extend(dialogs::pick::volume_written(
-            state,
-            &id,
-            result.map(drop),
-            "updated",
-        )),
-        Action::VolumeDeleted { id, result } => cmds.extend(dialogs::pick::volume_written(
-            state,
-            &id,
-            result,
-            "is being deleted",
-        )),
-        Action::VolumeAttached { id, result } => cmds.extend(dialogs::pick::volume_written(
-            state,
-            &id,
-            result.map(drop),
-            "attached",
-        )),
-        Action::VolumeDetached { id, result } => cmds.extend(dialogs::pick::volume_written(
-            state,
-            &id,
-            result.map(drop),
-            "detached",
-        )),
-        Action::ClusterHealth { cluster_id, result } => {
-            dialogs::deployment_info::health_loaded(state, &cluster_id, result)
-        }
-        Action::TeamLoaded { id, result } => dialogs::team_info::team_loaded(state, &id, result),
-        Action::FileSaved { path, result } => dialogs::kubeconfig::file_saved(state, path, result),
+        answer => cmds.extend(answers::route(state, answer)),
     }
     cmds
 }
@@ -287,6 +227,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Refresh => return refresh(state),
         KeyCmd::Help => dialogs::open(state, Dialog::Help(Help::default())),
         KeyCmd::Quit => return quit(state),
+        KeyCmd::InDialog => {}
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),

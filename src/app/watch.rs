@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::action::Command;
-use super::flows::SshReady;
 use super::state::{AppState, FlashKind};
+use super::tracking::SshReady;
 use crate::api::{Deployment, DeploymentStatus, InstanceType};
 use crate::domain::ssh::ssh_endpoint;
 
@@ -44,8 +44,8 @@ pub fn before_load(state: &AppState) -> Before {
 /// watched deployment is still coming up (so `failed` and its reason are seen), and while an
 /// unclear deploy is being checked (one that failed at once must be found too).
 pub fn wants_full_list(state: &AppState) -> bool {
-    state.flows.deploy.check.is_some()
-        || state.flows.watch.keys().any(|id| {
+    state.deploy.check.is_some()
+        || state.watch.keys().any(|id| {
             state
                 .deployments
                 .items
@@ -67,7 +67,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let mut bell = false;
     for d in &state.deployments.items {
         let prev = before.status.get(&d.id);
-        let watched = state.flows.watch.contains_key(&d.id);
+        let watched = state.watch.contains_key(&d.id);
         // Only changes seen in this session: the first load announces nothing.
         let changed = match prev {
             Some(p) => p != &d.status,
@@ -120,7 +120,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         .iter()
         .filter(|d| d.status == DeploymentStatus::Running)
         .filter(|d| {
-            state.flows.watch.contains_key(&d.id)
+            state.watch.contains_key(&d.id)
                 || before
                     .status
                     .get(&d.id)
@@ -132,7 +132,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     // instances count as reachable once running.
     let demo = state.session.demo;
     for (id, endpoint) in running {
-        let w = state.flows.watch.entry(id.clone()).or_default();
+        let w = state.watch.entry(id.clone()).or_default();
         if matches!(w.ssh, SshReady::Unknown | SshReady::NotYet)
             && let Some((host, port)) = endpoint
         {
@@ -155,7 +155,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
                     format!("SPOT instance {name} is no longer active: most likely reclaimed by its provider (terminated-provider). f shows inactive ones."),
                     FlashKind::Warning,
                 ));
-            } else if state.flows.watch.contains_key(id) {
+            } else if state.watch.contains_key(id) {
                 notes.push((
                     format!("{name} is no longer active. f shows inactive ones."),
                     FlashKind::Warning,
@@ -167,7 +167,6 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let now = state.now;
     let items = &state.deployments.items;
     let ended: Vec<String> = state
-        .flows
         .watch
         .iter()
         .filter(|(id, w)| match items.iter().find(|d| &d.id == *id) {
@@ -176,13 +175,13 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
             None => {
                 before.full
                     && w.created_here
-                        .is_none_or(|t| (now - t).num_seconds() > super::flows::GRACE_SECS)
+                        .is_none_or(|t| (now - t).num_seconds() > super::tracking::GRACE_SECS)
             }
         })
         .map(|(id, _)| id.clone())
         .collect();
     for id in ended {
-        state.flows.watch.remove(&id);
+        state.watch.remove(&id);
     }
     if bell {
         cmds.push(Command::Bell);
@@ -200,7 +199,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
 }
 
 pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
-    let Some(w) = state.flows.watch.get_mut(id) else {
+    let Some(w) = state.watch.get_mut(id) else {
         return;
     };
     if !ok {
@@ -222,7 +221,7 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
 /// The status cell: `base` (the pane's label for the status), or `ssh ready` once the SSH
 /// port of a running deployment has accepted a connection (the row is green: running).
 pub fn status_label(state: &AppState, d: &Deployment, base: &str) -> String {
-    match state.flows.watch.get(&d.id).map(|w| w.ssh) {
+    match state.watch.get(&d.id).map(|w| w.ssh) {
         Some(SshReady::Ready) if d.status == DeploymentStatus::Running => "ssh ready".into(),
         _ => base.to_string(),
     }

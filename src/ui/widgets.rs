@@ -152,7 +152,13 @@ pub fn text_field<'a>(label: &str, input: &Input, focused: bool, theme: &Theme) 
     Line::from(spans)
 }
 
-pub fn confirm_buttons<'a>(on_action: bool, action: &str, busy: bool, theme: &Theme) -> Line<'a> {
+pub fn confirm_buttons<'a>(
+    on_action: bool,
+    action: &str,
+    busy: bool,
+    hint: &str,
+    theme: &Theme,
+) -> Line<'a> {
     let style = |focused: bool| {
         if focused {
             theme.selected()
@@ -164,7 +170,7 @@ pub fn confirm_buttons<'a>(on_action: bool, action: &str, busy: bool, theme: &Th
         Span::styled("[ Cancel ]", style(!on_action)),
         Span::raw("   "),
         Span::styled(format!("[ {action} ]"), style(on_action)),
-        Span::styled("   y confirms · Esc/n cancels · Tab moves", theme.dim()),
+        Span::styled(format!("   {hint}"), theme.dim()),
     ];
     if busy {
         spans.push(Span::styled("   sending…", theme.warn()));

@@ -13,7 +13,7 @@ use spheron_tui::app::{Action, AppState, Command, update};
 use spheron_tui::ui::{self, Theme, svg};
 
 /// Every `ApiError` the tests use is built here, so adapting to the client's final variants is
-/// one edit (spheron_tui::api::ApiError on the `api` branch adds fields to several).
+/// one edit.
 pub mod err {
     use spheron_tui::api::ApiError;
     use std::time::Duration;

@@ -230,6 +230,29 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The heading of its keys in `?`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Help => "help (?)",
+            Kind::Details => "details",
+            Kind::KeyPrompt => "API key prompt",
+            Kind::Notice => "notices",
+            Kind::Confirm => "confirm dialogs",
+            Kind::Deploy => "deploy wizard",
+            Kind::Terminate => "terminate",
+            Kind::Rename => "rename",
+            Kind::AddKey => "add SSH key",
+            Kind::CreateVolume => "create volume",
+            Kind::VolumeInfo => "volume details",
+            Kind::EditVolume => "rename / expand volume",
+            Kind::Pick => "attach / detach picker",
+            Kind::DeploymentInfo => "Kubernetes details",
+            Kind::Kubeconfig => "kubeconfig",
+            Kind::TeamInfo => "team details",
+            Kind::KeyInfo => "SSH key details",
+        }
+    }
+
     pub const ALL: [Kind; 17] = [
         Kind::Help,
         Kind::Details,
@@ -315,7 +338,7 @@ fn guard_writes(
     for w in writes {
         let why = read_only_refusal(w.write_label().unwrap_or("the change"));
         if matches!(w, Command::Deploy { .. }) {
-            state.flows.deploy.in_flight = false;
+            state.deploy.in_flight = false;
         }
         match d.as_deref_mut() {
             Some(d) => d.keys().refused(&why),

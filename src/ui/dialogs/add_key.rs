@@ -7,7 +7,9 @@ use ratatui::text::Line;
 use crate::ui::theme::Theme;
 use tui_input::Input;
 
+use crate::app::dialogs::Kind;
 use crate::app::dialogs::add_key::{AddKey, KeyField};
+use crate::app::keymap::dialog_hint_line;
 use crate::ui::widgets::{sized_popup, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
@@ -81,9 +83,9 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
     }
     lines.push(Line::styled(
         if a.busy {
-            "sending…"
+            "sending…".to_string()
         } else {
-            "Enter adds the key · Tab next field · Esc cancels"
+            dialog_hint_line(Kind::AddKey)
         },
         theme.dim(),
     ));

@@ -4,7 +4,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::app::dialogs::Confirm;
+use crate::app::dialogs::{Confirm, Kind};
+use crate::app::keymap::dialog_hint_line;
 use crate::domain::cost::usd;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{confirm_buttons, error_line, sized_popup};
@@ -23,6 +24,13 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     lines.extend(error_line(&c.error, theme));
-    lines.push(confirm_buttons(c.on_action, c.op.label(), c.busy, theme));
+    let hint = dialog_hint_line(Kind::Confirm);
+    lines.push(confirm_buttons(
+        c.on_action,
+        c.op.label(),
+        c.busy,
+        &hint,
+        theme,
+    ));
     sized_popup(f, area, 90, &c.title, lines, theme, theme.warn());
 }

@@ -4,8 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::app::dialogs::Loading;
 use crate::app::dialogs::create_volume::{CreateStep, CreateVolume, HOURS_30_DAYS};
+use crate::app::dialogs::{Kind, Loading};
+use crate::app::keymap::dialog_hint_line;
 use crate::app::volume_access::Target;
 use crate::domain::cost::usd;
 use crate::domain::volume_rules::{RULES, rules_for};
@@ -161,10 +162,11 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.extend(error_line(&c.error, theme));
     if c.step == CreateStep::Summary {
-        lines.push(confirm_buttons(c.on_action, "Create", c.busy, theme));
+        let hint = dialog_hint_line(Kind::CreateVolume);
+        lines.push(confirm_buttons(c.on_action, "Create", c.busy, &hint, theme));
     } else {
         lines.push(Line::styled(
-            "Enter next · Shift-Tab back · Esc cancels",
+            dialog_hint_line(Kind::CreateVolume),
             theme.dim(),
         ));
     }

@@ -56,7 +56,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
             lines.push(Line::styled(
                 format!(
                     "Sending the deploy… ({}s) — one POST; it is never sent again on its own.",
-                    deploy::age(state.now, state.flows.deploy.posted_at)
+                    deploy::age(state.now, state.deploy.posted_at)
                 ),
                 theme.warn(),
             ));
@@ -64,7 +64,6 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         }
         Phase::Checking => {
             let err = state
-                .flows
                 .deploy
                 .check
                 .as_ref()
@@ -254,7 +253,7 @@ fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, 
     if state.keys.loading {
         lines.push(Line::styled("Saved keys are loading…", theme.dim()));
     }
-    if state.flows.local_pub_keys.is_none() {
+    if state.cache.local_pub_keys.is_none() {
         lines.push(Line::styled("Reading ~/.ssh/*.pub…", theme.dim()));
     }
     let opts = ssh_options(state);
@@ -397,7 +396,7 @@ fn k8s_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, 
         theme.dim(),
     ));
     lines.push(Line::raw(""));
-    match &state.flows.k8s_versions {
+    match &state.cache.k8s_versions {
         None => lines.push(Line::styled("Versions are loading…", theme.dim())),
         Some(Err(e)) => lines.push(Line::styled(
             format!("Versions could not be loaded: {e}"),

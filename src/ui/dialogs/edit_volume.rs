@@ -4,7 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::app::dialogs::Kind;
 use crate::app::dialogs::edit_volume::{EditField, EditVolume};
+use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{error_line, sized_popup, text_field};
 
@@ -50,9 +52,9 @@ pub fn draw(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
     lines.extend(error_line(&e.error, theme));
     lines.push(Line::styled(
         if e.busy {
-            "sending…"
+            "sending…".to_string()
         } else {
-            "Enter saves (one PATCH) · Tab next field · Esc cancels"
+            dialog_hint_line(Kind::EditVolume)
         },
         theme.dim(),
     ));

@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::dialogs::RenameDialog;
+use crate::app::dialogs::{Kind, RenameDialog};
+use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{centered, popup};
 
@@ -33,7 +34,7 @@ pub fn draw(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
     if r.sending {
         lines.push(Line::styled("Renaming…", theme.warn()));
     } else {
-        lines.push(Line::styled("Enter renames · Esc cancels", theme.dim()));
+        lines.push(Line::styled(dialog_hint_line(Kind::Rename), theme.dim()));
     }
     if let Some(e) = &r.error {
         lines.push(Line::styled(e.clone(), theme.error()));

@@ -7,9 +7,9 @@ use super::{DeployWizard, Phase, Step, offer_gpu_name};
 use crate::api::{ApiError, Deployment};
 use crate::app::Pane;
 use crate::app::action::{ApiResult, Command};
-use crate::app::flows::PendingCheck;
 use crate::app::polling::refresh_deployments;
 use crate::app::state::{AppState, FlashKind};
+use crate::app::tracking::PendingCheck;
 use crate::domain::cost;
 
 /// Errors after which the deployment may or may not exist: the request may have reached the
@@ -26,8 +26,8 @@ fn unclear(e: &ApiError) -> bool {
 }
 
 pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<Command> {
-    state.flows.deploy.in_flight = false;
-    let posted_at = state.flows.deploy.posted_at.unwrap_or(state.now);
+    state.deploy.in_flight = false;
+    let posted_at = state.deploy.posted_at.unwrap_or(state.now);
     match result {
         Ok(d) => {
             let name = d.name.clone();
@@ -54,15 +54,15 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
             cmds
         }
         Err(e) if unclear(&e) => {
-            let Some(request) = state.flows.deploy.last_request.clone() else {
+            let Some(request) = state.deploy.last_request.clone() else {
                 state.say(FlashKind::Warning, format!("deploy failed: {e}"));
                 return Vec::new();
             };
             let skip = u8::from(state.schedule.deployments_in_flight);
-            state.flows.deploy.check = Some(PendingCheck {
+            state.deploy.check = Some(PendingCheck {
                 request,
                 posted_at,
-                known_ids: state.flows.deploy.known_at_post.clone(),
+                known_ids: state.deploy.known_at_post.clone(),
                 skip_answers: skip,
                 error: e.to_string(),
             });
@@ -79,7 +79,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 ApiError::RateLimited { retry_after } => {
                     let until =
                         state.now + chrono::Duration::from_std(*retry_after).unwrap_or_default();
-                    state.flows.deploy.blocked_until = Some(until);
+                    state.deploy.blocked_until = Some(until);
                     format!(
                         "The API rate-limited deploys (429): nothing was created. Wait {}s; the deploy button returns then.",
                         retry_after.as_secs()
@@ -130,7 +130,7 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
     }
     let id = d.id.clone();
     let now = state.now;
-    let w = state.flows.watch.entry(id.clone()).or_default();
+    let w = state.watch.entry(id.clone()).or_default();
     w.created_here.get_or_insert(now);
     match state.deployments.items.iter_mut().find(|x| x.id == id) {
         Some(x) => *x = d,
@@ -149,7 +149,7 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
 
 /// Called after every deployments answer: settles an unclear deploy by what the list shows.
 pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
-    let Some(check) = state.flows.deploy.check.clone() else {
+    let Some(check) = state.deploy.check.clone() else {
         return Vec::new();
     };
     let found = state
@@ -164,7 +164,7 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
         })
         .cloned();
     if let Some(d) = found {
-        state.flows.deploy.check = None;
+        state.deploy.check = None;
         let name = d.name.clone();
         let status = d.status.as_str().to_string();
         take_wizard(state);
@@ -179,23 +179,23 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
         return Vec::new();
     }
     if !list_ok {
-        state.flows.deploy.check = None;
+        state.deploy.check = None;
         let msg = format!(
             "The deploy failed ({}) and the deployments list could not be read: it is not known whether the deployment was created. r reads the list again; Esc closes.",
             check.error
         );
         set_phase(state, Phase::Unknown { error: msg }, None);
         // Keep what `r` needs: the request and what was known before the POST.
-        state.flows.deploy.recheck = Some(check);
+        state.deploy.recheck = Some(check);
         return Vec::new();
     }
     if check.skip_answers > 0 {
-        if let Some(c) = state.flows.deploy.check.as_mut() {
+        if let Some(c) = state.deploy.check.as_mut() {
             c.skip_answers -= 1;
         }
         return refresh_deployments(state);
     }
-    state.flows.deploy.check = None;
+    state.deploy.check = None;
     let at = state.now.format("%H:%M:%S");
     let msg = format!(
         "The deploy failed ({}). The deployments list read at {at} UTC, after the failure, has no new deployment of this offer: it was not created. Retry sends a NEW deploy.",
@@ -207,11 +207,11 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
 
 /// `r` in the "cannot tell" state: the check starts again with what it knew.
 pub(super) fn recheck(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
-    let Some(mut check) = state.flows.deploy.recheck.take() else {
+    let Some(mut check) = state.deploy.recheck.take() else {
         return Vec::new();
     };
     check.skip_answers = u8::from(state.schedule.deployments_in_flight);
-    state.flows.deploy.check = Some(check);
+    state.deploy.check = Some(check);
     w.phase = Phase::Checking;
     refresh_deployments(state)
 }

@@ -43,7 +43,7 @@ impl DialogKeys for DeployWizard {
                 Reply::stay()
             }
             Phase::Unknown { .. } => {
-                state.flows.deploy.recheck = None;
+                state.deploy.recheck = None;
                 state.say(
                     FlashKind::Warning,
                     "Look at the Deployments pane before deploying again: the last deploy may have been created.",
@@ -298,10 +298,10 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     let Ok(request) = s.request else {
         return Vec::new();
     };
-    state.flows.deploy.in_flight = true;
-    state.flows.deploy.posted_at = Some(state.now);
-    state.flows.deploy.last_request = Some(request.clone());
-    state.flows.deploy.known_at_post = state
+    state.deploy.in_flight = true;
+    state.deploy.posted_at = Some(state.now);
+    state.deploy.last_request = Some(request.clone());
+    state.deploy.known_at_post = state
         .deployments
         .items
         .iter()

@@ -231,7 +231,7 @@ pub fn ssh_options(state: &AppState) -> Vec<SshOption> {
             detail: k.fingerprint.clone().unwrap_or_default(),
         })
         .collect();
-    for k in state.flows.local_pub_keys.iter().flatten() {
+    for k in state.cache.local_pub_keys.iter().flatten() {
         if deploy::is_public_key(&k.text) {
             let comment = k.text.split_whitespace().nth(2).unwrap_or("");
             out.push(SshOption {
@@ -281,7 +281,7 @@ pub fn volume_options<'a>(state: &'a AppState, w: &DeployWizard) -> Vec<&'a Volu
 }
 
 pub fn k8s_versions(state: &AppState) -> Vec<String> {
-    match &state.flows.k8s_versions {
+    match &state.cache.k8s_versions {
         Some(Ok(v)) => v
             .iter()
             .map(|k| k.version.clone())
@@ -297,7 +297,7 @@ pub fn choices(state: &AppState, w: &DeployWizard) -> DeployChoices {
         None => SshChoice::None,
         Some(SshSel::Saved(id)) => SshChoice::Saved { id: id.clone() },
         Some(SshSel::Local(path)) => state
-            .flows
+            .cache
             .local_pub_keys
             .iter()
             .flatten()
@@ -385,7 +385,7 @@ fn blocked_reason(
     request: &Result<DeployRequest, DeployError>,
     balance: Option<f64>,
 ) -> Option<String> {
-    let f = &state.flows.deploy;
+    let f = &state.deploy;
     if state.session.read_only {
         return Some(super::read_only_refusal("the deploy"));
     }

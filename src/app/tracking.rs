@@ -1,18 +1,15 @@
-//! State of the deploy → watch → terminate flows that outlives any one dialog: whether a deploy
-//! is on the wire, the check after an unclear failure, the deployments being watched.
-
-use std::collections::BTreeMap;
+//! What outlives any one dialog: the deploy being sent (and the check after an unclear
+//! failure), the deployments being watched as they come up, and the caches dialogs share
+//! (local public keys, Kubernetes versions).
 
 use chrono::{DateTime, Utc};
 
 use super::action::LocalPubKey;
 use crate::api::{DeployRequest, KubernetesVersion};
 
+/// Answers more than one dialog uses, kept between openings.
 #[derive(Debug, Clone, Default)]
-pub struct Flows {
-    pub deploy: DeployTrack,
-    /// Deployments created (or seen coming up) in this session, by id.
-    pub watch: BTreeMap<String, Watch>,
+pub struct Cache {
     /// `~/.ssh/*.pub`, once read.
     pub local_pub_keys: Option<Vec<LocalPubKey>>,
     /// Kubernetes versions from the API (for Voltage Park CLUSTER offers), or why not.
