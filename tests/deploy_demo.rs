@@ -107,9 +107,9 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     // Terminate: too early first (minimum runtime), then allowed.
     h.press("x").await;
     match &h.state.dialog {
-        Some(Dialog::Terminate(t)) => {
-            assert_eq!(t.id, d.id);
-            assert!(matches!(t.check, Check::Blocked(_)), "{:?}", t.check);
+        Some(Dialog::Confirm(t)) => {
+            assert_eq!(t.op.target_id(), d.id);
+            assert!(matches!(t.check, Some(Check::Blocked(_))), "{:?}", t.check);
         }
         other => panic!("{other:?}"),
     }
@@ -122,7 +122,7 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     }
     h.press("x").await;
     assert!(
-        matches!(&h.state.dialog, Some(Dialog::Terminate(t)) if matches!(t.check, Check::Allowed(_)))
+        matches!(&h.state.dialog, Some(Dialog::Confirm(t)) if matches!(t.check, Some(Check::Allowed(_))))
     );
     h.press("y").await;
     assert_eq!(

@@ -8,9 +8,9 @@ use common::*;
 use crossterm::event::KeyCode;
 use serde_json::json;
 use spheron_tui::api::{CanTerminate, DeploymentStatus, InstanceType, KubernetesVersion, decode};
-use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::dialogs::deploy::{Phase, SshSel, Step};
 use spheron_tui::app::dialogs::terminate::Check;
+use spheron_tui::app::dialogs::{Dialog, Op};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
 fn wizard(s: &AppState) -> &spheron_tui::app::dialogs::deploy::DeployWizard {
@@ -826,9 +826,9 @@ fn terminate_state() -> AppState {
     s
 }
 
-fn dialog(s: &AppState) -> &spheron_tui::app::dialogs::terminate::TerminateDialog {
+fn dialog(s: &AppState) -> &spheron_tui::app::dialogs::Confirm {
     match &s.dialog {
-        Some(Dialog::Terminate(d)) => d,
+        Some(Dialog::Confirm(d)) if matches!(d.op, Op::Terminate { .. }) => d,
         other => panic!("expected the terminate dialog, got {other:?}"),
     }
 }
@@ -844,11 +844,11 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
     let mut s = terminate_state();
     let cmds = chr(&mut s, 'x');
     assert!(matches!(&cmds[..], [Command::CheckCanTerminate { id }] if id == "d2"));
-    assert_eq!(dialog(&s).check, Check::Pending);
+    assert_eq!(dialog(&s).check, Some(Check::Pending));
     // No confirm before the check answers.
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     key(&mut s, KeyCode::Tab);
-    assert!(!dialog(&s).confirm_focus);
+    assert!(!dialog(&s).on_action);
     update(
         &mut s,
         Action::CanTerminateChecked {
@@ -856,7 +856,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
             result: Ok(can(true, 0.0)),
         },
     );
-    assert!(!dialog(&s).confirm_focus, "focus starts on Cancel");
+    assert!(!dialog(&s).on_action, "focus starts on Cancel");
     // Enter on Cancel closes, nothing sent.
     assert_eq!(terminates(&enter(&mut s)), 0);
     assert!(s.dialog.is_none());
@@ -881,7 +881,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
         },
     );
     key(&mut s, KeyCode::Right);
-    assert!(dialog(&s).confirm_focus);
+    assert!(dialog(&s).on_action);
     let cmds = enter(&mut s);
     assert!(matches!(&cmds[..], [Command::Terminate { id }] if id == "d2"));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0, "one DELETE");
@@ -915,7 +915,7 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
             result: Ok(can(false, 12.0)),
         },
     );
-    assert!(matches!(&dialog(&s).check, Check::Blocked(c) if c.time_remaining == Some(12.0)));
+    assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(12.0)));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     key(&mut s, KeyCode::Tab);
     assert_eq!(terminates(&enter(&mut s)), 0);
@@ -942,7 +942,7 @@ fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
             result: Ok(can(true, 0.0)),
         },
     );
-    assert_eq!(dialog(&s).check, Check::Pending);
+    assert_eq!(dialog(&s).check, Some(Check::Pending));
     update(
         &mut s,
         Action::CanTerminateChecked {
@@ -974,8 +974,8 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
         },
     );
     let d = dialog(&s);
-    assert!(!d.sending);
-    assert!(!d.confirm_focus);
+    assert!(!d.busy);
+    assert!(!d.on_action);
     assert!(d.error.as_ref().unwrap().contains("nothing was terminated"));
     assert_eq!(terminates(&chr(&mut s, 'y')), 1);
     update(
@@ -989,7 +989,7 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
             )),
         },
     );
-    assert!(matches!(&dialog(&s).check, Check::Blocked(c) if c.time_remaining == Some(7.0)));
+    assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(7.0)));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     // A failed check offers no confirm; r asks again.
     let mut s = terminate_state();
@@ -1001,7 +1001,7 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
             result: Err(err::network()),
         },
     );
-    assert!(matches!(dialog(&s).check, Check::Failed(_)));
+    assert!(matches!(dialog(&s).check, Some(Check::Failed(_))));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     assert!(matches!(&chr(&mut s, 'r')[..], [Command::CheckCanTerminate { id }] if id == "d2"));
 }

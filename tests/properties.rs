@@ -19,7 +19,7 @@ use spheron_tui::api::{
     ApiError, Balance, CanTerminate, Deployment, OffersPage, SshKey, Team, Volume, decode,
     decode_list,
 };
-use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::{Dialog, Op};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
 /// `PROPTEST_CASES` when set (long fuzzing), else the fast default for `cargo test`.
@@ -129,7 +129,9 @@ fn pool() -> Vec<Deployment> {
 /// The object the open dialog names, if any: (kind, id).
 fn named(s: &AppState) -> Option<(&'static str, String)> {
     match &s.dialog {
-        Some(Dialog::Terminate(d)) => Some(("terminate", d.id.clone())),
+        Some(Dialog::Confirm(c)) if matches!(c.op, Op::Terminate { .. }) => {
+            Some(("terminate", c.op.target_id().to_string()))
+        }
         Some(Dialog::Rename(r)) => Some(("rename", r.id.clone())),
         Some(Dialog::Deploy(w)) => Some(("deploy", w.offer.offer_id.clone())),
         // Volume and key dialogs: the kind is checked, not yet the exact id.

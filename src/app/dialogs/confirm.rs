@@ -7,6 +7,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::terminate::Check;
 use super::{DialogKeys, Reply};
 use crate::api::VolumePatch;
 use crate::app::action::Command;
@@ -39,6 +40,13 @@ pub enum Op {
         name: String,
         patch: VolumePatch,
     },
+    /// Terminate a deployment (gated by `can-terminate`).
+    Terminate {
+        id: String,
+        name: String,
+        gpu: String,
+        instance_type: String,
+    },
 }
 
 impl Op {
@@ -64,6 +72,7 @@ impl Op {
                 deployment_id,
             },
             Op::PatchVolume { id, patch, .. } => Command::PatchVolume { id, patch },
+            Op::Terminate { id, .. } => Command::Terminate { id },
         }
     }
 
@@ -75,15 +84,17 @@ impl Op {
             Op::Detach { .. } => "Detach",
             Op::PatchVolume { patch, .. } if patch.size_in_gb.is_some() => "Expand",
             Op::PatchVolume { .. } => "Save",
+            Op::Terminate { .. } => "Terminate",
         }
     }
 
     /// The object the answer is about.
     pub fn target_id(&self) -> &str {
         match self {
-            Op::DeleteKey { id, .. } | Op::DeleteVolume { id, .. } | Op::PatchVolume { id, .. } => {
-                id
-            }
+            Op::DeleteKey { id, .. }
+            | Op::DeleteVolume { id, .. }
+            | Op::PatchVolume { id, .. }
+            | Op::Terminate { id, .. } => id,
             Op::Attach { volume_id, .. } | Op::Detach { volume_id, .. } => volume_id,
         }
     }
@@ -108,6 +119,8 @@ pub struct Confirm {
     /// The request is out: a second confirm sends nothing.
     pub busy: bool,
     pub error: Option<String>,
+    /// What the API must allow first (terminate: `can-terminate`); `None`: nothing.
+    pub check: Option<Check>,
     /// The dialog `Esc`/Cancel steps back to (the edit form an expansion came from), if any.
     pub back_to: Option<Box<super::Dialog>>,
 }
@@ -123,7 +136,23 @@ impl Confirm {
             busy: false,
             error: None,
             back_to: None,
+            check: None,
         }
+    }
+
+    /// No action button until `check` allows it.
+    pub fn gated(mut self, check: Check) -> Self {
+        self.check = Some(check);
+        self
+    }
+
+    /// Whether the action button is there: the check (if any) allows it and nothing is out.
+    pub fn can_confirm(&self) -> bool {
+        !self.busy
+            && self
+                .check
+                .as_ref()
+                .is_none_or(|c| matches!(c, Check::Allowed(_)))
     }
 
     /// `Esc`/Cancel returns to `d` instead of closing.
@@ -183,14 +212,27 @@ pub fn choose(ev: &KeyEvent, on_action: &mut bool, can_confirm: bool) -> Choice 
 
 impl DialogKeys for Confirm {
     fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        match choose(&ev, &mut self.on_action, true) {
+        let can = self.can_confirm();
+        match choose(&ev, &mut self.on_action, can) {
             Choice::Cancel => self.cancel(),
-            Choice::Confirm if !self.busy => {
+            // the one place a confirm's request is made
+            Choice::Confirm => {
                 self.busy = true;
                 self.error = None;
+                self.on_action = false;
                 Reply::send(vec![self.op.command()])
             }
-            _ => Reply::stay(),
+            Choice::Moved => Reply::stay(),
+            Choice::Other => match (ev.code, &self.op) {
+                (KeyCode::Char('q'), _) => self.cancel(),
+                (KeyCode::Char('r'), Op::Terminate { id, .. })
+                    if matches!(self.check, Some(Check::Failed(_))) =>
+                {
+                    self.check = Some(Check::Pending);
+                    Reply::send(vec![Command::CheckCanTerminate { id: id.clone() }])
+                }
+                _ => Reply::stay(),
+            },
         }
     }
 

@@ -46,7 +46,6 @@ pub use notice::Notice;
 pub use pick::Pick;
 pub use rename::RenameDialog;
 pub use team_info::TeamInfo;
-pub use terminate::TerminateDialog;
 pub use volume_info::VolumeInfo;
 
 /// Something a dialog asked for, on its way.
@@ -69,12 +68,10 @@ pub enum Dialog {
     KeyPrompt(KeyPrompt),
     /// A refusal or a fact: read, then Esc/Enter.
     Notice(Notice),
-    /// The one confirm: carries the resolved operation it sends.
+    /// The one confirm: carries the resolved operation it sends (terminate included).
     Confirm(Confirm),
     /// `d` on an offer.
     Deploy(Box<DeployWizard>),
-    /// `x` on a deployment: can-terminate first, then the confirm.
-    Terminate(TerminateDialog),
     /// `e` on a deployment.
     Rename(RenameDialog),
     /// `a` on the SSH keys pane.
@@ -169,7 +166,6 @@ impl Dialog {
             Dialog::Notice(d) => d,
             Dialog::Confirm(d) => d,
             Dialog::Deploy(d) => d.as_mut(),
-            Dialog::Terminate(d) => d,
             Dialog::Rename(d) => d,
             Dialog::AddKey(d) => d,
             Dialog::CreateVolume(d) => d.as_mut(),
@@ -190,9 +186,9 @@ impl Dialog {
             Dialog::Details(_) => Kind::Details,
             Dialog::KeyPrompt(_) => Kind::KeyPrompt,
             Dialog::Notice(_) => Kind::Notice,
+            Dialog::Confirm(c) if matches!(c.op, Op::Terminate { .. }) => Kind::Terminate,
             Dialog::Confirm(_) => Kind::Confirm,
             Dialog::Deploy(_) => Kind::Deploy,
-            Dialog::Terminate(_) => Kind::Terminate,
             Dialog::Rename(_) => Kind::Rename,
             Dialog::AddKey(_) => Kind::AddKey,
             Dialog::CreateVolume(_) => Kind::CreateVolume,
@@ -207,7 +203,8 @@ impl Dialog {
     }
 }
 
-/// The kinds of dialog, for the key table's hints and for tests that open every one.
+/// The kinds of dialog, for the key table's hints and for tests that open every one. A confirm
+/// that terminates is its own kind: it has its own keys (`r` checks again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Help,

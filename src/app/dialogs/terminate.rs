@@ -1,11 +1,9 @@
-//! Terminate (`x` on a deployment): `can-terminate` first, a dialog that says plainly what is
-//! lost, focus on Cancel, one DELETE on an explicit confirm. The dialog holds the deployment id
-//! captured when it opened, never a row index.
+//! Terminate (`x` on a deployment): the one confirm, carrying [`Op::Terminate`] with the id
+//! captured when it opened (never a row index), gated by `can-terminate`: no action button
+//! until the API says the minimum runtime is met. One DELETE on an explicit confirm.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
-use super::confirm::{Choice, choose};
-use super::{Dialog, DialogKeys, Reply};
+use super::Dialog;
+use super::confirm::{Confirm, Op};
 use crate::api::{ApiError, CanTerminate, DeploymentStatus};
 use crate::app::action::{ApiResult, Command};
 use crate::app::lists;
@@ -23,27 +21,6 @@ pub enum Check {
     Failed(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct TerminateDialog {
-    /// The deployment, fixed when the dialog opened.
-    pub id: String,
-    pub name: String,
-    pub gpu: String,
-    pub instance_type: String,
-    pub check: Check,
-    /// Focus on the Terminate button (starts on Cancel).
-    pub confirm_focus: bool,
-    /// The DELETE is on the wire.
-    pub sending: bool,
-    pub error: Option<String>,
-}
-
-impl TerminateDialog {
-    pub fn can_confirm(&self) -> bool {
-        matches!(self.check, Check::Allowed(_)) && !self.sending
-    }
-}
-
 /// `x` on the Deployments pane.
 pub fn open(state: &mut AppState) -> Vec<Command> {
     let Some(d) = state.selected_deployment() else {
@@ -57,28 +34,29 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
         state.say(FlashKind::Info, text);
         return Vec::new();
     }
-    let dialog = TerminateDialog {
+    let name = if d.name.is_empty() {
+        d.id.clone()
+    } else {
+        d.name.clone()
+    };
+    let op = Op::Terminate {
         id: d.id.clone(),
-        name: if d.name.is_empty() {
-            d.id.clone()
-        } else {
-            d.name.clone()
-        },
+        name: name.clone(),
         gpu: format!("{}×{}", d.gpu_type, d.gpu_count.max(1)),
         instance_type: d.instance_type.to_string(),
-        check: Check::Pending,
-        confirm_focus: false,
-        sending: false,
-        error: None,
     };
-    let id = dialog.id.clone();
-    super::open(state, Dialog::Terminate(dialog));
+    let id = d.id.clone();
+    let c = Confirm::new(op, format!("Terminate {name}"), Vec::new()).gated(Check::Pending);
+    super::open(state, Dialog::Confirm(c));
     vec![Command::CheckCanTerminate { id }]
 }
 
-fn dialog_for<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut TerminateDialog> {
+/// The terminate confirm about `id`, if it is open.
+fn dialog_for<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut Confirm> {
     match state.dialog.as_mut() {
-        Some(Dialog::Terminate(d)) if d.id == id => Some(d),
+        Some(Dialog::Confirm(c)) if matches!(&c.op, Op::Terminate { id: x, .. } if x == id) => {
+            Some(c)
+        }
         _ => None,
     }
 }
@@ -87,66 +65,24 @@ pub fn on_checked(state: &mut AppState, id: &str, result: ApiResult<CanTerminate
     let Some(d) = dialog_for(state, id) else {
         return; // the dialog was closed, or is about another deployment
     };
-    d.confirm_focus = false;
-    d.check = match result {
+    d.on_action = false;
+    d.check = Some(match result {
         Ok(c) if c.can_terminate => Check::Allowed(c),
         Ok(c) => Check::Blocked(c),
         Err(ApiError::NotFound { .. }) => {
             Check::Failed("The API does not know this deployment (404): it may already be terminated. Refresh with r on the pane.".into())
         }
         Err(e) => Check::Failed(format!("{e} · r asks again")),
-    };
-}
-
-impl DialogKeys for TerminateDialog {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        let can = self.can_confirm();
-        match choose(&ev, &mut self.confirm_focus, can) {
-            Choice::Cancel => Reply::close(),
-            Choice::Confirm => self.confirm(),
-            Choice::Moved => Reply::stay(),
-            Choice::Other => match ev.code {
-                KeyCode::Char('q') => Reply::close(),
-                KeyCode::Char('r') if matches!(self.check, Check::Failed(_)) => {
-                    self.check = Check::Pending;
-                    Reply::send(vec![Command::CheckCanTerminate {
-                        id: self.id.clone(),
-                    }])
-                }
-                _ => Reply::stay(),
-            },
-        }
-    }
-
-    fn refused(&mut self, why: &str) {
-        self.sending = false;
-        self.error = Some(why.to_string());
-    }
-}
-
-impl TerminateDialog {
-    /// The one place a `Command::Terminate` is made.
-    fn confirm(&mut self) -> Reply {
-        if !self.can_confirm() {
-            return Reply::stay();
-        }
-        self.sending = true;
-        self.error = None;
-        self.confirm_focus = false;
-        Reply::send(vec![Command::Terminate {
-            id: self.id.clone(),
-        }])
-    }
+    });
 }
 
 pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> Vec<Command> {
     match result {
         Ok(()) => {
-            let name = match state.dialog.as_ref() {
-                Some(Dialog::Terminate(d)) if d.id == id => {
-                    let n = d.name.clone();
+            let name = match dialog_for(state, id).map(|c| c.op.clone()) {
+                Some(Op::Terminate { name, .. }) => {
                     state.dialog = None;
-                    n
+                    name
                 }
                 _ => id.to_string(),
             };
@@ -171,10 +107,10 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
             state.status.last_error = Some(text.clone());
             match dialog_for(state, id) {
                 Some(d) => {
-                    d.sending = false;
-                    d.confirm_focus = false;
+                    d.busy = false;
+                    d.on_action = false;
                     match blocked {
-                        Some(c) => d.check = Check::Blocked(c),
+                        Some(c) => d.check = Some(Check::Blocked(c)),
                         None => d.error = Some(format!("{text} · nothing was terminated")),
                     }
                 }

@@ -24,7 +24,7 @@ use ratatui::layout::Rect;
 
 use super::theme::Theme;
 use crate::app::AppState;
-use crate::app::dialogs::Dialog;
+use crate::app::dialogs::{Dialog, Op};
 
 /// Draw the open dialog over the whole screen `area`.
 pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &Theme) {
@@ -40,9 +40,11 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
             theme,
         ),
         Dialog::Notice(n) => notice::draw(f, area, n, theme),
+        Dialog::Confirm(c) if matches!(c.op, Op::Terminate { .. }) => {
+            terminate::draw(f, area, c, state, theme)
+        }
         Dialog::Confirm(c) => confirm::draw(f, area, c, theme),
         Dialog::Deploy(w) => deploy::draw(f, area, w, state, theme),
-        Dialog::Terminate(t) => terminate::draw(f, area, t, state, theme),
         Dialog::Rename(r) => rename::draw(f, area, r, theme),
         Dialog::AddKey(a) => add_key::draw(f, area, a, theme),
         Dialog::CreateVolume(c) => create_volume::draw(f, area, c, theme),

@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::AppState;
-use crate::app::dialogs::terminate::{Check, TerminateDialog};
+use crate::app::dialogs::terminate::Check;
+use crate::app::dialogs::{Confirm, Op};
 use crate::domain::cost::{duration_short, usd};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{buttons, centered, popup};
@@ -15,16 +16,25 @@ fn minutes(m: Option<f64>) -> String {
     m.map_or("?".into(), |m| format!("{:.0}", m.ceil()))
 }
 
-pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Theme) {
+    let Op::Terminate {
+        id,
+        name,
+        gpu,
+        instance_type,
+    } = &c.op
+    else {
+        return;
+    };
     let rect = centered(area, 88, 22);
     let inner = popup(
         f,
         rect,
-        Line::styled(format!(" Terminate {} ", d.name), theme.error()),
+        Line::styled(format!(" Terminate {name} "), theme.error()),
         theme,
     );
     // Live figures by id (the row under the cursor may have moved; the id has not).
-    let live = state.deployments.items.iter().find(|x| x.id == d.id);
+    let live = state.deployments.items.iter().find(|x| &x.id == id);
     let uptime = live
         .and_then(|x| x.uptime_secs(state.now))
         .map_or("–".into(), duration_short);
@@ -41,11 +51,11 @@ pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, th
         ])
     };
     let mut lines = vec![
-        field("Name", d.name.clone()),
-        field("GPU", format!("{}  ·  {}", d.gpu, d.instance_type)),
+        field("Name", name.clone()),
+        field("GPU", format!("{gpu}  ·  {instance_type}")),
         field("Uptime", uptime),
         field("Spent", format!("{spent}{rate}")),
-        field("Id", d.id.clone()),
+        field("Id", id.clone()),
         Line::raw(""),
         Line::styled(
             "Terminating DELETES the instance and its disk: the OS, installed packages, models and any data not on a volume.",
@@ -58,51 +68,51 @@ pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, th
         Line::raw("Attached volumes are detached and survive."),
         Line::raw(""),
     ];
-    match &d.check {
+    match c.check.as_ref().unwrap_or(&Check::Pending) {
         Check::Pending => lines.push(Line::styled(
             "Checking whether it can be terminated now (can-terminate)…",
             theme.dim(),
         )),
-        Check::Allowed(c) => lines.push(Line::styled(
+        Check::Allowed(a) => lines.push(Line::styled(
             format!(
                 "Minimum runtime met{}: it can be terminated.",
-                c.minimum_runtime
+                a.minimum_runtime
                     .map_or(String::new(), |m| format!(" ({} min)", minutes(Some(m))))
             ),
             theme.ok(),
         )),
-        Check::Blocked(c) => {
+        Check::Blocked(b) => {
             lines.push(Line::styled(
                 format!(
                     "Cannot terminate yet: {} minutes remain of the {}-minute minimum runtime.",
-                    minutes(c.time_remaining),
-                    minutes(c.minimum_runtime)
+                    minutes(b.time_remaining),
+                    minutes(b.minimum_runtime)
                 ),
                 theme.error(),
             ));
-            if let Some(r) = &c.reason {
+            if let Some(r) = &b.reason {
                 lines.push(Line::styled(r.clone(), theme.dim()));
             }
         }
         Check::Failed(e) => lines.push(Line::styled(e.clone(), theme.error())),
     }
-    if let Some(e) = &d.error {
+    if let Some(e) = &c.error {
         lines.push(Line::styled(e.clone(), theme.error()));
     }
     lines.push(Line::raw(""));
     // Buttons and hints are pinned to the bottom: on a small terminal the text wraps and is cut
     // above them, never them.
     let mut footer = Vec::new();
-    if d.sending {
+    if c.busy {
         footer.push(Line::styled("Terminating… (one DELETE sent)", theme.warn()));
     } else {
-        let action = d.can_confirm().then_some("Terminate");
-        footer.push(buttons("Cancel", action, d.confirm_focus, theme));
+        let action = c.can_confirm().then_some("Terminate");
+        footer.push(buttons("Cancel", action, c.on_action, theme));
     }
     footer.push(Line::raw(""));
-    let hint = if d.can_confirm() {
+    let hint = if c.can_confirm() {
         "y terminates · Enter on a button · Tab/←→ move · Esc/n cancel"
-    } else if matches!(d.check, Check::Failed(_)) {
+    } else if matches!(c.check, Some(Check::Failed(_))) {
         "r checks again · Esc/n close"
     } else {
         "Esc/n close"
