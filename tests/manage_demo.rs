@@ -43,6 +43,7 @@ impl Rig {
         r.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
+                team: None,
             },
             Command::FetchVolumes,
             Command::FetchBalance,
@@ -86,6 +87,7 @@ impl Rig {
         self.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
+                team: None,
             },
             Command::FetchVolumes,
         ])

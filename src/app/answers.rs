@@ -77,6 +77,8 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Tick(_)
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
+        | Action::PagesRead { .. }
+        | Action::ProvidersLoaded(_)
         | Action::DeploymentsLoaded(_)
         | Action::VolumesLoaded(_)
         | Action::KeysLoaded(_)

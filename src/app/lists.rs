@@ -52,7 +52,9 @@ pub(crate) fn reload_keys(state: &mut AppState) -> Vec<Command> {
 
 pub(crate) fn volumes_request(state: &mut AppState) -> Command {
     state.schedule.volumes_in_flight = true;
-    state.schedule.volumes_due = Some(state.now + secs(VOLUMES_EVERY_SECS));
+    // once per page the list takes, so requests per window do not grow with it
+    let pages = i64::from(state.schedule.volume_pages.max(1));
+    state.schedule.volumes_due = Some(state.now + secs(VOLUMES_EVERY_SECS * pages));
     state.volumes.loading = true;
     Command::FetchVolumes
 }

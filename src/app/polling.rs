@@ -17,9 +17,12 @@ pub(crate) fn secs(s: i64) -> ChronoDuration {
     ChronoDuration::seconds(s)
 }
 
-/// The deployments poll interval, stretched when the rate budget runs low.
+/// The deployments poll interval: the base interval once per page the list takes (a list of
+/// three pages is read a third as often, so requests per window do not grow with it), and
+/// stretched when the rate budget runs low.
 pub fn poll_interval(state: &AppState) -> ChronoDuration {
-    let base = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS);
+    let base = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS)
+        * i64::from(state.schedule.deployment_pages.max(1));
     let rate = &state.status.rate;
     let low = match (rate.remaining, rate.limit) {
         (Some(rem), Some(lim)) if lim > 0 => f64::from(rem) / f64::from(lim) < 0.2,
@@ -94,6 +97,7 @@ fn deployments_request(state: &mut AppState) -> Command {
             // (which cost money) are always known.
             DeploymentFilter::Inactive | DeploymentFilter::All => None,
         },
+        team: super::dialogs::deploy::answer::other_team_to_read(state),
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::Pane;
-use super::action::{Action, Command};
+use super::action::{Action, Command, PagedList};
 use super::dialogs::{self, Dialog, Help};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
@@ -23,6 +23,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.now = now;
             state.started = true;
             cmds.push(lists::fetch_offers(state, true));
+            if state.providers.is_none() {
+                cmds.push(Command::FetchProviders);
+            }
             if state.session.has_key() {
                 cmds.extend(polling::account_loads(state));
             }
@@ -75,6 +78,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 }
             }
         }
+        Action::PagesRead { list, pages } => match list {
+            PagedList::Deployments => state.schedule.deployment_pages = pages,
+            PagedList::Volumes => state.schedule.volume_pages = pages,
+        },
+        Action::ProvidersLoaded(result) => match result {
+            Ok(p) => state.providers = Some(p),
+            Err(e) => {
+                lists::on_error(state, &e);
+                state.status.last_error = Some(format!("providers list: {e}"));
+            }
+        },
         Action::DeploymentsLoaded(result) => {
             state.schedule.deployments_in_flight = false;
             let before = watch::before_load(state);

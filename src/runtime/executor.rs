@@ -7,7 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::files;
 use crate::api::{Client, DeploymentsQuery, VolumesQuery};
-use crate::app::action::SaveError;
+use crate::app::action::{PagedList, SaveError};
 use crate::app::{Action, Command};
 
 #[derive(Clone)]
@@ -15,6 +15,42 @@ pub struct Executor {
     pub client: Client,
     /// Where a key typed into the prompt is saved (`~/.spheron/credentials`).
     pub credentials_path: Option<PathBuf>,
+}
+
+/// Every page of the deployments list; with `team`, that team's list too, merged by id.
+async fn deployments(c: &Client, status: Option<&str>, team: Option<String>) -> Vec<Action> {
+    let q = DeploymentsQuery {
+        status: status.map(str::to_owned),
+        ..DeploymentsQuery::default()
+    };
+    let mut read = match c.deployments_paged(&q).await {
+        Ok(p) => p,
+        Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
+    };
+    if let Some(team) = team {
+        let q = DeploymentsQuery {
+            team_id: Some(team),
+            ..q
+        };
+        match c.deployments_paged(&q).await {
+            Ok(more) => {
+                read.pages += more.pages;
+                for d in more.items {
+                    if !read.items.iter().any(|x| x.id == d.id) {
+                        read.items.push(d);
+                    }
+                }
+            }
+            Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
+        }
+    }
+    vec![
+        Action::PagesRead {
+            list: PagedList::Deployments,
+            pages: read.pages,
+        },
+        Action::DeploymentsLoaded(Ok(read.items)),
+    ]
 }
 
 impl Executor {
@@ -28,16 +64,24 @@ impl Executor {
                 page,
                 result: c.gpu_offers(&query).await,
             },
-            Command::FetchDeployments { status } => {
-                let q = DeploymentsQuery {
-                    status: status.map(str::to_owned),
-                    ..DeploymentsQuery::default()
-                };
-                Action::DeploymentsLoaded(c.deployments(&q).await)
+            Command::FetchDeployments { status, team } => {
+                let actions = deployments(c, status, team).await;
+                return [vec![Action::Rate(c.rate_status())], actions].concat();
             }
-            Command::FetchVolumes => {
-                Action::VolumesLoaded(c.volumes(&VolumesQuery::default()).await)
-            }
+            Command::FetchVolumes => match c.volumes_paged(&VolumesQuery::default()).await {
+                Ok(p) => {
+                    return vec![
+                        Action::Rate(c.rate_status()),
+                        Action::PagesRead {
+                            list: PagedList::Volumes,
+                            pages: p.pages,
+                        },
+                        Action::VolumesLoaded(Ok(p.items)),
+                    ];
+                }
+                Err(e) => Action::VolumesLoaded(Err(e)),
+            },
+            Command::FetchProviders => Action::ProvidersLoaded(c.providers().await),
             Command::FetchKeys => Action::KeysLoaded(c.ssh_keys().await),
             Command::FetchBalance => Action::BalanceLoaded(c.balance(None, None).await),
             Command::FetchTeams => Action::TeamsLoaded(c.teams().await),

@@ -261,7 +261,7 @@ impl DialogKeys for CreateVolume {
             },
             CreateStep::Summary => match choose(&ev, &mut c.on_action, true) {
                 Choice::Cancel => return Reply::close(),
-                Choice::Confirm => return c.submit(),
+                Choice::Confirm => return c.submit(state),
                 _ => {}
             },
         }
@@ -302,7 +302,7 @@ fn size_entered(state: &AppState, c: &mut CreateVolume) {
 }
 
 impl CreateVolume {
-    fn submit(&mut self) -> Reply {
+    fn submit(&mut self, state: &AppState) -> Reply {
         let c = self;
         if c.busy {
             return Reply::stay();
@@ -323,6 +323,13 @@ impl CreateVolume {
             .and_then(|()| match c.target() {
                 Some(t) => t.verdict.clone(),
                 None => Ok(()),
+            })
+            .and_then(|()| {
+                match crate::domain::deploy::provider_unlisted(provider, state.providers.as_deref())
+                {
+                    Some(why) => Err(why),
+                    None => Ok(()),
+                }
             });
         if let Err(e) = checks {
             c.error = Some(e);
