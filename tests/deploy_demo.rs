@@ -1,15 +1,15 @@
 //! The deploy → watch → terminate flow driven by keys, through the real client, against the
 //! demo server (manual clock).
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
 use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::dialogs::deploy::{SshSel, Step};
 use spheron_tui::app::dialogs::terminate::Check;
 use spheron_tui::app::{Command, Pane};
 use spheron_tui::demo::{Fault, FaultRule};
+use support::harness::Harness;
 
 fn step(h: &Harness) -> Option<Step> {
     match &h.state.dialog {

@@ -1,10 +1,9 @@
 //! Deploy → watch → connect → rename → terminate, as reducer flows: Actions in, state and
 //! Commands out. No terminal, no network, no clock.
 
-mod common;
+mod support;
 
 use chrono::Duration;
-use common::*;
 use crossterm::event::KeyCode;
 use serde_json::json;
 use spheron_tui::api::{CanTerminate, DeploymentStatus, InstanceType, KubernetesVersion, decode};
@@ -12,6 +11,7 @@ use spheron_tui::app::dialogs::deploy::{Phase, SshSel, Step};
 use spheron_tui::app::dialogs::terminate::Check;
 use spheron_tui::app::dialogs::{Dialog, Op};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use support::fixtures::*;
 
 fn wizard(s: &AppState) -> &spheron_tui::app::dialogs::deploy::DeployWizard {
     match &s.dialog {

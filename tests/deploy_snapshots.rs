@@ -2,9 +2,8 @@
 //! its important states, and both terminate dialog states. Colours that carry meaning are
 //! asserted on the buffer directly (insta does not record them).
 
-mod common;
+mod support;
 
-use common::*;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -15,6 +14,7 @@ use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::dialogs::deploy::Step;
 use spheron_tui::app::{Action, AppState, update};
 use spheron_tui::ui::{self, Theme};
+use support::fixtures::*;
 
 fn step(s: &AppState) -> Step {
     match &s.dialog {
@@ -131,7 +131,7 @@ fn summary_after_an_unclear_failure_with_nothing_created() {
     insta::assert_snapshot!("summary_sending", render(&s));
     update(
         &mut s,
-        Action::Tick(common::t0() + chrono::Duration::seconds(15)),
+        Action::Tick(support::fixtures::t0() + chrono::Duration::seconds(15)),
     );
     update(&mut s, Action::Deployed(Err(err::timeout())));
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));

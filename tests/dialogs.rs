@@ -2,8 +2,7 @@
 //! of every dialog: `Ctrl-C` quits, `Esc` closes or steps back, and a write asked for in a
 //! read-only session is refused with the one wording, naming what was not sent.
 
-mod common;
-mod manage_support;
+mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use spheron_tui::api::CanTerminate;
@@ -13,7 +12,7 @@ use spheron_tui::app::dialogs::{Dialog, Kind, read_only_refusal};
 use spheron_tui::app::keymap::{BINDINGS, Ctx};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
-use manage_support::{chr, ctrl, key, loaded, region, select, type_text};
+use support::accounts::{chr, ctrl, key, loaded, region, select, type_text};
 
 /// A state with every list loaded (deployments, volumes, keys, teams) and one offer.
 fn state() -> AppState {
@@ -24,7 +23,9 @@ fn state() -> AppState {
         Action::OffersLoaded {
             seq,
             page: 1,
-            result: Ok(common::page(vec![common::spot_offer()])),
+            result: Ok(support::fixtures::page(vec![
+                support::fixtures::spot_offer(),
+            ])),
         },
     );
     s
@@ -176,7 +177,7 @@ fn cases() -> Vec<Case> {
                 |s| {
                     type_text(s, "laptop");
                     key(s, KeyCode::Tab);
-                    type_text(s, common::PUB);
+                    type_text(s, support::fixtures::PUB);
                     key(s, KeyCode::Enter)
                 },
                 "the new SSH key",

@@ -6,17 +6,17 @@
 //! per confirm" are in `tests/deploy_demo.rs` (`a_500_after_the_deployment_was_created_is_not_retried`,
 //! `a_500_with_nothing_created_offers_a_retry_only_on_a_new_confirm`).
 
-mod app_harness;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use app_harness::Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use spheron_tui::api::{Client, ClientOptions, Deployment, OffersPage, decode_list};
 use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::{Action, Command, Pane, update};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{Fault, FaultRule, synth};
+use support::harness::Harness;
 
 /// Short timeouts and retry delay so faults cost milliseconds, not seconds.
 fn fast_client(url: &str, key: &str) -> Client {

@@ -8,10 +8,9 @@
 //! a longer fuzz.
 //! The request scheduler under a virtual clock is covered by `tests/request_budget.rs`.
 
-mod common;
+mod support;
 
 use chrono::Duration as ChronoDuration;
-use common::err;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -21,6 +20,7 @@ use spheron_tui::api::{
 };
 use spheron_tui::app::dialogs::{Dialog, Op};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use support::fixtures::err;
 
 /// `PROPTEST_CASES` when set (long fuzzing), else the fast default for `cargo test`.
 fn cases(default: u32) -> u32 {
@@ -117,9 +117,9 @@ fn step() -> impl Strategy<Value = Step> {
 
 fn pool() -> Vec<Deployment> {
     let mut v: Vec<Deployment> = (0..6)
-        .map(|i| common::running(&format!("dep-{i}"), &format!("box-{i}")))
+        .map(|i| support::fixtures::running(&format!("dep-{i}"), &format!("box-{i}")))
         .collect();
-    v[5] = common::deployment(
+    v[5] = support::fixtures::deployment(
         json!({"id": "dep-5", "name": "gone", "status": "terminated",
         "gpuType": "A100", "gpuCount": 1}),
     );
@@ -160,11 +160,11 @@ fn to_action(s: &AppState, st: &Step, pool: &[Deployment]) -> Action {
             seq: s.offers.seq,
             page: 1,
             result: match r {
-                Ok(n) => Ok(common::page(
+                Ok(n) => Ok(support::fixtures::page(
                     [
-                        common::vp_cluster(),
-                        common::spot_offer(),
-                        common::maintenance_offer(),
+                        support::fixtures::vp_cluster(),
+                        support::fixtures::spot_offer(),
+                        support::fixtures::maintenance_offer(),
                     ]
                     .into_iter()
                     .take(usize::from(n % 4))
@@ -230,11 +230,11 @@ fn check_selection(s: &AppState) -> Result<(), TestCaseError> {
 /// Runs the steps, checking the properties after each; returns how many writes were emitted.
 fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError> {
     let pool = pool();
-    let mut s = common::ready_with(
+    let mut s = support::fixtures::ready_with(
         vec![
-            common::vp_cluster(),
-            common::spot_offer(),
-            common::maintenance_offer(),
+            support::fixtures::vp_cluster(),
+            support::fixtures::spot_offer(),
+            support::fixtures::maintenance_offer(),
         ],
         500.0,
         read_only,
@@ -281,7 +281,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError>
         check_selection(&s)?;
     }
     // Drawing the end state never panics either.
-    let _ = common::render(&s);
+    let _ = support::fixtures::render(&s);
     Ok(writes)
 }
 
@@ -325,7 +325,7 @@ fn the_write_model_sees_a_terminate() {
         Step::Key(KEYS.iter().position(|k| *k == KeyCode::Char('y')).unwrap()),
     ];
     let pool = pool();
-    let mut s = common::ready(vec![common::spot_offer()], 500.0);
+    let mut s = support::fixtures::ready(vec![support::fixtures::spot_offer()], 500.0);
     update(&mut s, Action::DeploymentsLoaded(Ok(pool[..5].to_vec())));
     let mut writes = 0;
     for st in &steps {

@@ -5,14 +5,14 @@
 //! and the proptest `properties::read_only_never_writes`; the client alone:
 //! `client_contract::read_only_refuses_every_write_and_sends_nothing`.
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
 use spheron_tui::api::{Client, ClientOptions};
 use spheron_tui::app::Command;
 use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::credentials::ApiKey;
+use support::harness::Harness;
 
 fn writes_seen(h: &Harness) -> Vec<String> {
     h.demo

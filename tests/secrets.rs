@@ -5,7 +5,6 @@
 //! (`tests/guard.rs`), credentials written 0600 atomically and loose files warned about
 //! (`tests/credentials.rs`).
 
-mod app_harness;
 mod support;
 
 use std::io::Write;
@@ -13,7 +12,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
 use serde_json::json;
 use spheron_tui::api::{Client, ClientOptions};
@@ -24,7 +22,8 @@ use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{DEMO_API_KEY, DemoOptions};
 use spheron_tui::runtime::Launch;
 use spheron_tui::runtime::executor::Executor;
-use support::{Canned, Mock};
+use support::harness::Harness;
+use support::http::{Canned, Mock};
 
 const KEY: &str = "sai_pk_secret_test_key_5f3a9c1e7b2d4680";
 
