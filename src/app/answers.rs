@@ -11,8 +11,14 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::Deployed(result) => {
             cmds.extend(dialogs::deploy::answer::on_deployed(state, result))
         }
-        Action::KubernetesVersions(r) => lists::k8s_versions_loaded(state, r),
-        Action::PubKeysFound(found) => lists::pub_keys_found(state, found),
+        Action::KubernetesVersions(r) => {
+            lists::k8s_versions_loaded(state, &r);
+            dialogs::deployment_info::versions_loaded(state, &r);
+        }
+        Action::PubKeysFound(found) => {
+            lists::pub_keys_found(state, &found);
+            dialogs::add_key::found(state, &found);
+        }
         Action::SshProbed { id, ok } => watch::on_ssh_probed(state, &id, ok),
         Action::SshExited(r) => connect::on_ssh_exited(state, r),
         Action::CanTerminateChecked { id, result } => {

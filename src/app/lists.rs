@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::action::{ApiResult, Command, LocalPubKey};
-use super::dialogs::{self, key_prompt};
+use super::dialogs::key_prompt;
 use super::polling::{VOLUMES_EVERY_SECS, hold_until, secs};
 use super::state::{AppState, ListView};
 use crate::api::{ApiError, KubernetesVersion};
@@ -75,15 +75,15 @@ pub(crate) fn fetch_k8s_versions(state: &mut AppState, fresh: bool) -> Vec<Comma
     vec![Command::FetchKubernetesVersions]
 }
 
-pub(crate) fn k8s_versions_loaded(state: &mut AppState, r: ApiResult<Vec<KubernetesVersion>>) {
+/// Kept for the deploy wizard (the Kubernetes details take the answer too: `answers`).
+pub(crate) fn k8s_versions_loaded(state: &mut AppState, r: &ApiResult<Vec<KubernetesVersion>>) {
     state.cache.k8s_in_flight = false;
-    dialogs::deployment_info::versions_loaded(state, &r);
-    state.cache.k8s_versions = Some(r.map_err(|e| e.to_string()));
+    state.cache.k8s_versions = Some(r.clone().map_err(|e| e.to_string()));
 }
 
-pub(crate) fn pub_keys_found(state: &mut AppState, found: Vec<LocalPubKey>) {
-    dialogs::add_key::found(state, &found);
-    state.cache.local_pub_keys = Some(found);
+/// Kept for the deploy wizard (the add-key dialog takes the answer too: `answers`).
+pub(crate) fn pub_keys_found(state: &mut AppState, found: &[LocalPubKey]) {
+    state.cache.local_pub_keys = Some(found.to_vec());
 }
 
 /// Take a list answer; on success keep the selection on the same id.

@@ -7,7 +7,6 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::Command;
 use super::filter::{OfferFilter, OfferHay};
-use super::keymap::KeyCmd;
 use super::lists::fetch_offers;
 use super::state::{AppState, OfferSort, OffersView};
 use crate::api::{InstanceType, Offer, OffersPage, OffersQuery};
@@ -138,12 +137,7 @@ pub(crate) fn on_filter_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> 
         }
         KeyCode::Up | KeyCode::Down => {
             state.offers.editing_filter = false;
-            let cmd = if ev.code == KeyCode::Up {
-                KeyCmd::Up
-            } else {
-                KeyCmd::Down
-            };
-            return super::update::run_key(state, cmd);
+            super::cursor::move_by(state, if ev.code == KeyCode::Up { -1 } else { 1 });
         }
         _ => {
             if super::text::edit(&mut state.offers.filter_input, &ev) {
