@@ -74,7 +74,7 @@ pub(crate) fn on_mouse(state: &mut AppState, ev: MouseEvent) -> Vec<Command> {
             let a = screen::areas(Rect::new(0, 0, w, h));
             if ev.row == a.tabs.y {
                 if let Some(p) = screen::tab_at(ev.column) {
-                    return super::update::switch_pane(state, p);
+                    return super::panes::switch_pane(state, p);
                 }
                 return Vec::new();
             }

@@ -1,9 +1,11 @@
 //! Application state, actions, commands and the pure reducer. No IO, no clocks.
 //!
-//! `update` routes; `dialogs/` holds every dialog (one file each: state, keys, answers);
-//! `lists` and `polling` load and pace the lists; `cursor` moves the selection; `keymap` is the
-//! one key table; `screen` is the geometry the UI draws with; `volume_access` is the one check
-//! of what the volume rules allow.
+//! `update` routes input, time and list answers; `answers` routes every other answer to the
+//! dialog that asked; `dialogs/` holds every dialog (one file each: state, opening, keys,
+//! answers); `lists` and `polling` load and pace the lists; `panes` switches panes; `cursor`
+//! moves the selection; `keymap` is the one key table (panes and dialogs); `screen` is the
+//! geometry the UI draws with; `volume_access` is the one check of what the volume rules allow;
+//! `tracking` keeps the deploy being sent, the watch and shared caches.
 
 /// The five panes, in tab order (keys `1`–`5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -50,6 +52,7 @@ pub mod filter;
 pub mod keymap;
 pub mod lists;
 pub mod offers;
+pub mod panes;
 pub mod polling;
 pub mod screen;
 pub mod state;

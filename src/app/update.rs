@@ -13,7 +13,7 @@ use super::dialogs::{self, Dialog, Help};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
-use super::{answers, connect, cursor, lists, offers, polling, watch};
+use super::{answers, connect, cursor, lists, offers, panes, polling, watch};
 use crate::api::DeploymentFilter;
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
@@ -195,7 +195,7 @@ fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
 
 pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
     match cmd {
-        KeyCmd::Pane(p) => return switch_pane(state, p),
+        KeyCmd::Pane(p) => return panes::switch_pane(state, p),
         KeyCmd::NextPane | KeyCmd::PrevPane => {
             let i = Pane::ALL.iter().position(|p| *p == state.pane).unwrap_or(0);
             let n = Pane::ALL.len();
@@ -204,7 +204,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
             } else {
                 (i + n - 1) % n
             };
-            return switch_pane(state, Pane::ALL[j]);
+            return panes::switch_pane(state, Pane::ALL[j]);
         }
         KeyCmd::Up => cursor::move_by(state, -1),
         KeyCmd::Down => cursor::move_by(state, 1),
@@ -238,7 +238,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         }
         KeyCmd::CopySsh => return connect::copy_ssh(state),
         KeyCmd::OpenSsh => return connect::open_ssh(state),
-        KeyCmd::Refresh => return refresh(state),
+        KeyCmd::Refresh => return panes::refresh(state),
         KeyCmd::Help => dialogs::open(state, Dialog::Help(Help::default())),
         KeyCmd::Quit => return quit(state),
         KeyCmd::InDialog => {}
@@ -287,46 +287,4 @@ fn details(state: &mut AppState) -> Vec<Command> {
         dialogs::details::open(state);
         Vec::new()
     })
-}
-
-pub(crate) fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
-    state.pane = pane;
-    let mut cmds = Vec::new();
-    if pane != Pane::Offers && !state.session.has_key() {
-        dialogs::key_prompt::open(
-            state,
-            "This pane needs your Spheron API key (app.spheron.ai → Settings → API):",
-        );
-        return cmds;
-    }
-    if pane == Pane::Keys {
-        cmds.extend(lists::load_keys_once(state));
-    }
-    cmds.extend(polling::polls_due(state));
-    cmds
-}
-
-fn refresh(state: &mut AppState) -> Vec<Command> {
-    match state.pane {
-        Pane::Offers => vec![lists::fetch_offers(state, true)],
-        _ if !state.session.has_key() => {
-            dialogs::key_prompt::open(state, "Enter your Spheron API key:");
-            Vec::new()
-        }
-        Pane::Deployments => polling::refresh_deployments(state),
-        Pane::Volumes => {
-            state.schedule.volumes_due = None;
-            polling::polls_due(state)
-        }
-        Pane::Keys => lists::fetch_keys(state),
-        Pane::Account => {
-            state.schedule.balance_due = None;
-            let mut c = polling::polls_due(state);
-            if !state.schedule.teams_in_flight {
-                state.schedule.teams_in_flight = true;
-                c.push(Command::FetchTeams);
-            }
-            c
-        }
-    }
 }

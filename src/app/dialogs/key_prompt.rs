@@ -72,7 +72,7 @@ impl DialogKeys for KeyPrompt {
         state.keys.loaded_at = None;
         let mut cmds = vec![Command::UseKey(key), lists::fetch_offers(state, true)];
         cmds.extend(polling::account_loads(state));
-        cmds.extend(crate::app::update::switch_pane(state, state.pane));
+        cmds.extend(crate::app::panes::switch_pane(state, state.pane));
         Reply::close().with(cmds)
     }
 
