@@ -402,3 +402,39 @@ fn ev(k: spheron_tui::app::keymap::Key) -> KeyEvent {
         Key::Code(code) => KeyEvent::new(code, KeyModifiers::NONE),
     }
 }
+
+/// Keys the table lists for a dialog that act only in some of its states (a later step, a
+/// failed check, the overwrite question, a non-empty field, a list of more than one row).
+const ONLY_IN_SOME_STATES: &[(Kind, &str)] = &[
+    (Kind::Deploy, "choose"),
+    (Kind::Pick, "choose"),
+    (Kind::Deploy, "select volume"),
+    (Kind::Deploy, "deploy"),
+    (Kind::CreateVolume, "create"),
+    (Kind::CreateVolume, "back"),
+    (Kind::Terminate, "check again"),
+    (Kind::Kubeconfig, "overwrite?"),
+    (Kind::AddKey, "clear"),
+];
+
+#[test]
+fn every_key_a_dialog_hints_does_something_there() {
+    for case in cases() {
+        for b in BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(case.kind)) {
+            if ONLY_IN_SOME_STATES.contains(&(case.kind, b.hint)) {
+                continue;
+            }
+            let acted = b.keys.iter().any(|k| {
+                let mut s = opened(&case);
+                let before = format!("{:?} {:?}", s.dialog, s.status.flash);
+                let cmds = update(&mut s, Action::Key(ev(*k)));
+                !cmds.is_empty() || format!("{:?} {:?}", s.dialog, s.status.flash) != before
+            });
+            assert!(
+                acted,
+                "{:?}: {} ({:?}) does nothing",
+                case.kind, b.hint, b.keys
+            );
+        }
+    }
+}
