@@ -6,6 +6,7 @@ pub mod executor;
 pub mod files;
 pub mod snapshot;
 pub mod ssh;
+pub mod test_fault;
 
 use std::path::PathBuf;
 use std::time::Duration;

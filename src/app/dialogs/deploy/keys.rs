@@ -275,6 +275,11 @@ fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> R
 }
 
 fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
+    // Not `y`: a `y` held or pressed again after the first deploy never sends a second one;
+    // the retry is Enter on the focused Retry button.
+    if ev.code == KeyCode::Char('y') {
+        return Reply::stay();
+    }
     match choose(&ev, &mut w.confirm_focus, true) {
         Choice::Cancel => {
             w.phase = Phase::Editing;
