@@ -377,7 +377,7 @@ fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() 
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![old])));
     let w = wizard(&s);
     assert!(matches!(&w.phase, Phase::NotCreated { error } if error.contains("was not created")));
-    assert!(!w.confirm_focus, "focus starts on Cancel");
+    assert!(!w.on_action, "focus starts on Cancel");
     // Enter on Cancel goes back to the summary: nothing sent.
     assert_eq!(deploys(&enter(&mut s)), 0);
     assert_eq!(wizard(&s).phase, Phase::Editing);

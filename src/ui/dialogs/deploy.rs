@@ -579,13 +579,13 @@ fn summary_step(
         (Phase::Editing, None) => footer.push(buttons(
             "Back",
             Some(&format!("Deploy · {}/h", usd(e.per_hour()))),
-            w.confirm_focus,
+            w.on_action,
             theme,
         )),
         (Phase::NotCreated { .. }, None) if retry => footer.push(buttons(
             "Cancel",
             Some("Retry deploy (new POST)"),
-            w.confirm_focus,
+            w.on_action,
             theme,
         )),
         _ => {}

@@ -39,7 +39,7 @@ impl DialogKeys for DeployWizard {
             Phase::Sending | Phase::Checking => Reply::stay(),
             Phase::NotCreated { .. } => {
                 w.phase = Phase::Editing;
-                w.confirm_focus = false;
+                w.on_action = false;
                 Reply::stay()
             }
             Phase::Unknown { .. } => {
@@ -65,7 +65,7 @@ fn step_back(w: &mut DeployWizard) -> Reply {
         return Reply::close();
     }
     w.at -= 1;
-    w.confirm_focus = false;
+    w.on_action = false;
     Reply::stay()
 }
 
@@ -102,7 +102,7 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
     }
     if w.at + 1 < w.steps.len() {
         w.at += 1;
-        w.confirm_focus = false;
+        w.on_action = false;
     }
     // Arriving on a choice with nothing chosen yet: start on the first option.
     match w.step() {
@@ -267,7 +267,7 @@ fn on_cloud_init_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) {
 }
 
 fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
-    match choose(&ev, &mut w.confirm_focus, true) {
+    match choose(&ev, &mut w.on_action, true) {
         Choice::Cancel => step_back(w),
         Choice::Confirm => Reply::send(confirm(state, w)),
         Choice::Moved | Choice::Other => Reply::stay(),
@@ -280,10 +280,10 @@ fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Rep
     if ev.code == KeyCode::Char('y') {
         return Reply::stay();
     }
-    match choose(&ev, &mut w.confirm_focus, true) {
+    match choose(&ev, &mut w.on_action, true) {
         Choice::Cancel => {
             w.phase = Phase::Editing;
-            w.confirm_focus = false;
+            w.on_action = false;
         }
         Choice::Confirm => return Reply::send(confirm(state, w)),
         Choice::Moved | Choice::Other => {}
@@ -296,7 +296,7 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     let s = summary(state, w);
     if let Some(why) = s.blocked {
         w.error = Some(why.clone());
-        w.confirm_focus = false;
+        w.on_action = false;
         state.say(FlashKind::Warning, why);
         return Vec::new();
     }
@@ -315,7 +315,7 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     w.phase = Phase::Sending;
     w.error = None;
     w.error_step = None;
-    w.confirm_focus = false;
+    w.on_action = false;
     vec![Command::Deploy {
         request: Box::new(request),
     }]
