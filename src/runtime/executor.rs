@@ -212,6 +212,11 @@ impl Executor {
 
     /// Run `cmd` on its own task; its Actions go to `tx`.
     pub fn spawn(&self, cmd: Command, tx: UnboundedSender<Action>) {
+        // A new key is in use before the next command is spawned: the loads the reducer sends
+        // with it must not race its task and go out with no key (and come back 401).
+        if let Command::UseKey(key) = &cmd {
+            self.client.set_key(key.clone());
+        }
         let this = self.clone();
         tokio::spawn(async move {
             for action in this.perform(cmd).await {

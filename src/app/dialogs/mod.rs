@@ -27,6 +27,7 @@ pub mod terminate;
 pub mod volume_info;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
 
 use super::action::Command;
 use super::state::{AppState, FlashKind};
@@ -155,10 +156,20 @@ pub trait DialogKeys {
     /// A write it asked for was refused (read-only): show `why`, and take down any "sending"
     /// mark so it does not wait for an answer that will not come.
     fn refused(&mut self, _why: &str) {}
+    /// The text field a paste goes into now, with the error line it clears; `None`: none.
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        None
+    }
+    /// A private key was pasted: say `why` where the user is looking. Returns whether this
+    /// dialog showed it.
+    fn private_key_pasted(&mut self, _why: &str) -> bool {
+        false
+    }
 }
 
 impl Dialog {
-    fn keys(&mut self) -> &mut dyn DialogKeys {
+    /// Its half of the contract.
+    pub(crate) fn keys(&mut self) -> &mut dyn DialogKeys {
         match self {
             Dialog::Help(d) => d,
             Dialog::Details(d) => d,

@@ -58,6 +58,26 @@ impl DialogKeys for DeployWizard {
         self.phase = Phase::Editing;
         self.error = Some(why.to_string());
     }
+
+    fn paste_target(&mut self) -> Option<(&mut tui_input::Input, &mut Option<String>)> {
+        if self.phase != Phase::Editing {
+            return None;
+        }
+        match self.step() {
+            Step::Ssh => {
+                self.ssh = Some(SshSel::Paste);
+                Some((&mut self.paste, &mut self.error))
+            }
+            Step::Name => Some((&mut self.name, &mut self.error)),
+            Step::CloudInit => Some((&mut self.ci_input[self.ci_field], &mut self.error)),
+            _ => None,
+        }
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
 }
 
 fn step_back(w: &mut DeployWizard) -> Reply {
