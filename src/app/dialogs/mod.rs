@@ -5,7 +5,8 @@
 //! [`on_key`] only, after the global keys are handled once, in front of every dialog:
 //! `Ctrl-C` quits from anywhere, `Esc` goes to [`DialogKeys::back`] (a step back, or close),
 //! and a write a dialog asks for in a read-only session is dropped here and refused with
-//! [`read_only_refusal`]'s one wording, naming what was not sent.
+//! [`read_only_refusal`]'s one wording, naming what was not sent. A bracketed paste goes to the
+//! field the dialog names ([`DialogKeys::paste_target`], routed by `app::paste`).
 
 pub mod add_key;
 pub mod confirm;
