@@ -3,7 +3,7 @@
 
 pub mod event_loop;
 pub mod executor;
-pub mod manage;
+pub mod files;
 pub mod snapshot;
 pub mod ssh;
 pub mod test_fault;
