@@ -171,43 +171,7 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     man.render_options_section(&mut out)?;
     let mut text = String::from(".SH COMMANDS\n");
     for sub in cmd.get_subcommands() {
-        text.push_str(&format!(".SS {}\n", roff_escape(sub.get_name())));
-        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
-            text.push_str(&format!("{}\n", roff_escape(&about.to_string())));
-        }
-        for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
-            let takes = arg.get_action().takes_values();
-            let value = match arg.get_value_names() {
-                Some(v) => v.join(" "),
-                None => format!("<{}>", arg.get_id().as_str().to_uppercase()),
-            };
-            let name = match arg.get_long() {
-                Some(l) if takes => format!("--{l} {value}"),
-                Some(l) => format!("--{l}"),
-                None => value,
-            };
-            text.push_str(&format!(".TP\n\\fB{}\\fR\n", roff_escape(&name)));
-            if let Some(h) = arg.get_long_help().or(arg.get_help()) {
-                let h = h.to_string();
-                let stop = if h.ends_with('.') { "" } else { "." };
-                text.push_str(&format!("{}{stop}\n", roff_escape(&h)));
-            }
-            let values: Vec<String> = arg
-                .get_possible_values()
-                .iter()
-                .filter(|_| takes)
-                .filter(|v| !v.is_hide_set())
-                .map(|v| v.get_name().to_string())
-                .collect();
-            if !values.is_empty() {
-                text.push_str(&format!("One of: {}.\n", roff_escape(&values.join(", "))));
-            }
-        }
-        if let Some(example) = sub.get_after_help() {
-            text.push_str(".PP\n.nf\n");
-            text.push_str(&roff_escape(&example.to_string()));
-            text.push_str("\n.fi\n");
-        }
+        command_section(&mut text, sub, "");
     }
     text.push_str(".SH ENVIRONMENT\n");
     for (name, what) in ENVIRONMENT {
@@ -234,6 +198,52 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     out.extend_from_slice(text.as_bytes());
     man.render_version_section(&mut out)?;
     Ok(out)
+}
+
+/// One `.SS` subsection of the man page per command (and per command of a command group): its
+/// description, its own options, its example.
+fn command_section(text: &mut String, sub: &clap::Command, prefix: &str) {
+    let name = format!("{prefix}{}", sub.get_name());
+    text.push_str(&format!(".SS {}\n", roff_escape(&name)));
+    if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+        text.push_str(&format!("{}\n", roff_escape(&about.to_string())));
+    }
+    for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+        let takes = arg.get_action().takes_values();
+        let value = match arg.get_value_names() {
+            Some(v) => v.join(" "),
+            None => format!("<{}>", arg.get_id().as_str().to_uppercase()),
+        };
+        let name = match arg.get_long() {
+            Some(l) if takes => format!("--{l} {value}"),
+            Some(l) => format!("--{l}"),
+            None => value,
+        };
+        text.push_str(&format!(".TP\n\\fB{}\\fR\n", roff_escape(&name)));
+        if let Some(h) = arg.get_long_help().or(arg.get_help()) {
+            let h = h.to_string();
+            let stop = if h.ends_with('.') { "" } else { "." };
+            text.push_str(&format!("{}{stop}\n", roff_escape(&h)));
+        }
+        let values: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .filter(|_| takes)
+            .filter(|v| !v.is_hide_set())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        if !values.is_empty() {
+            text.push_str(&format!("One of: {}.\n", roff_escape(&values.join(", "))));
+        }
+    }
+    if let Some(example) = sub.get_after_help() {
+        text.push_str(".PP\n.nf\n");
+        text.push_str(&roff_escape(&example.to_string()));
+        text.push_str("\n.fi\n");
+    }
+    for nested in sub.get_subcommands() {
+        command_section(text, nested, &format!("{name} "));
+    }
 }
 
 /// Text safe inside a roff paragraph: backslashes and hyphens escaped, no line starting with a
