@@ -246,11 +246,20 @@ fn command_section(text: &mut String, sub: &clap::Command, prefix: &str) {
     }
 }
 
-/// Text safe inside a roff paragraph: backslashes and hyphens escaped, no line starting with a
-/// control character.
+/// Text safe inside a roff paragraph: backslashes, hyphens and non-ASCII characters escaped, no
+/// line starting with a control character.
 fn roff_escape(s: &str) -> String {
-    s.replace('\\', "\\e")
-        .replace('-', "\\-")
+    let ascii: String = s
+        .chars()
+        .map(|c| match c {
+            '\\' => "\\e".to_string(),
+            '-' => "\\-".to_string(),
+            c if c.is_ascii() => c.to_string(),
+            // Any other character by its code point, so troff needs no input encoding.
+            c => format!("\\[u{:04X}]", u32::from(c)),
+        })
+        .collect();
+    ascii
         .lines()
         .map(|l| {
             if l.starts_with(['.', '\'']) {

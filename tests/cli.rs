@@ -374,6 +374,7 @@ fn the_man_page_is_generated_with_every_section() {
             "exit code {code}"
         );
     }
+    assert!(page.is_ascii(), "non-ASCII is escaped for troff");
     // No line may start a roff request by accident.
     for line in page.lines() {
         assert!(
