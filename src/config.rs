@@ -16,6 +16,8 @@ pub const MIN_POLL_SECS: u64 = 10;
 pub struct Paths {
     pub config_file: PathBuf,
     pub log_file: PathBuf,
+    /// The local store (guard rules, journal), in the data dir.
+    pub store_file: PathBuf,
 }
 
 /// `config.toml` in the config dir, `spheron-tui.log` in the data-local dir.
@@ -24,6 +26,7 @@ pub fn paths() -> Option<Paths> {
     Some(Paths {
         config_file: dirs.config_dir().join("config.toml"),
         log_file: dirs.data_local_dir().join("spheron-tui.log"),
+        store_file: dirs.data_dir().join("spheron-tui.sqlite3"),
     })
 }
 

@@ -12,5 +12,6 @@ pub mod credentials;
 pub mod demo;
 pub mod domain;
 pub mod runtime;
+pub mod store;
 pub mod terminal;
 pub mod ui;
