@@ -57,6 +57,11 @@ pub enum Command {
     DemoServer(DemoServerArgs),
     /// Show config, log and credentials paths, and whether a key was found (masked).
     Info,
+    /// The spend guard: terminate a deployment after a duration, at a time, or at a spend.
+    #[command(subcommand)]
+    Guard(crate::guard::args::GuardCommand),
+    /// Every write the program sent (dashboard and guard).
+    Journal(crate::guard::args::JournalArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod credentials;
 pub mod demo;
 pub mod domain;
+pub mod guard;
 pub mod runtime;
 pub mod store;
 pub mod terminal;

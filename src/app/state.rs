@@ -136,6 +136,9 @@ pub struct AccountView {
     pub error: Option<String>,
     /// The team new deploys and volumes go to, chosen on the Account pane (`u`).
     pub chosen_team: Option<String>,
+    /// The account cap (`max_burn_usd_per_hour` in `config.toml`): a deploy that would take
+    /// the account's $/h past it is refused.
+    pub max_burn_usd_per_hour: Option<f64>,
 }
 
 /// When each poll is next due and whether one is in flight. The reducer owns this schedule, so

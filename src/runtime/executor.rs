@@ -13,6 +13,8 @@ pub struct Executor {
     pub client: Client,
     /// Where a key typed into the prompt is saved (`~/.spheron/credentials`).
     pub credentials_path: Option<PathBuf>,
+    /// Records every write sent (no-op without a store).
+    pub journal: super::journal::Journal,
 }
 
 impl Executor {
@@ -20,6 +22,7 @@ impl Executor {
     /// bell, quit) are not performed here: the event loop owns the terminal.
     pub async fn perform(&self, cmd: Command) -> Vec<Action> {
         let c = &self.client;
+        let write = super::journal::describe(&cmd);
         let result = match cmd {
             Command::FetchOffers { seq, page, query } => Action::OffersLoaded {
                 seq,
@@ -87,6 +90,10 @@ impl Executor {
             Command::Manage(m) => super::manage::perform(c, m).await,
             Command::Copy(_) | Command::Bell | Command::Quit => return Vec::new(),
         };
+        self.journal.observe(&result);
+        if let Some(w) = write {
+            self.journal.record_answer(w, &result).await;
+        }
         vec![Action::Rate(c.rate_status()), result]
     }
 
@@ -159,6 +166,7 @@ mod tests {
         let exec = Executor {
             client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
             credentials_path: None,
+            journal: Default::default(),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();

@@ -154,6 +154,22 @@ impl Store {
         Ok(LockState::Held)
     }
 
+    /// Who holds the lock at `now`, without taking it.
+    pub fn lock_holder(&self, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT label, expires_at FROM enforcer_lock WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(row
+            .filter(|(_, exp)| parse_ts(exp).is_some_and(|t| t > now))
+            .map(|(label, _)| label))
+    }
+
     /// Give the lock up if `holder` has it.
     pub fn release_lock(&self, holder: &str) -> Result<(), StoreError> {
         self.conn

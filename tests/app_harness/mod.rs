@@ -52,6 +52,7 @@ impl Harness {
         let exec = Executor {
             client,
             credentials_path: None,
+            journal: Default::default(),
         };
         let mut h = Harness {
             server,
