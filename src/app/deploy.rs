@@ -359,7 +359,9 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
     let runway_hours = balance.and_then(|b| cost::runway_hours(b, spend_after));
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);
-    let blocked = blocked_reason(state, w, &request, balance);
+    let cap = state.account.max_burn_usd_per_hour;
+    let blocked = blocked_reason(state, w, &request, balance)
+        .or_else(|| crate::domain::guard::check_burn_cap(spend_after, cap).err());
     Summary {
         request,
         estimate,
