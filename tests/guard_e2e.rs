@@ -349,3 +349,36 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
     assert_eq!(rows[1].entry.usd_per_hour, d.hourly_rate);
     assert!(d.hourly_rate.is_some());
 }
+
+#[tokio::test]
+async fn the_dashboard_runner_reports_countdowns_and_alerts_instead_of_printing() {
+    use spheron_tui::guard::runner::Report;
+    let r = Rig::new(false).await;
+    let d = r.deploy("watched").await;
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "20m"])).await,
+        0
+    );
+    r.take_lines();
+    let reports: Arc<Mutex<Vec<Report>>> = Arc::default();
+    let sink = reports.clone();
+    let mut run = Runner::new(r.ctx.clone(), false, "dashboard")
+        .with_reporter(Box::new(move |rep| sink.lock().unwrap().push(rep)));
+    run.step().await;
+    let got = std::mem::take(&mut *reports.lock().unwrap());
+    assert!(
+        got.contains(&Report::Rows(
+            [(d.id.clone(), "⏱20m".to_string())].into_iter().collect()
+        )),
+        "{got:?}"
+    );
+    assert!(got.contains(&Report::Enforcer(None)));
+    r.advance(6);
+    run.step().await;
+    let got = std::mem::take(&mut *reports.lock().unwrap());
+    assert!(
+        got.iter().any(|x| matches!(x, Report::Line { text, alert: true } if text.contains("will be terminated in 14m"))),
+        "{got:?}"
+    );
+    assert!(r.take_lines().is_empty(), "nothing printed");
+}

@@ -68,6 +68,8 @@ pub enum Action {
     },
     /// Results of SSH key, volume, Kubernetes and team operations (`app::manage`).
     Manage(Box<ManageEvent>),
+    /// What the spend-guard enforcer reports (`app::guard`).
+    Guard(super::guard::GuardUpdate),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -91,6 +93,8 @@ pub enum Command {
     /// Put text on the clipboard (OSC 52: works over SSH too).
     Copy(String),
     Bell,
+    /// Bell plus a desktop notification where the terminal supports one (OSC 9 / OSC 777).
+    Notify(String),
     Quit,
     // --- deploy → watch → connect → rename → terminate (issue 5) ---
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.

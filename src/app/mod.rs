@@ -43,6 +43,7 @@ pub mod deploy_answer;
 pub mod deploy_keys;
 pub mod filter;
 pub mod flows;
+pub mod guard;
 pub mod keymap;
 pub mod manage;
 pub mod modal;

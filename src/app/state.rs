@@ -200,6 +200,8 @@ pub struct AppState {
     pub flows: super::flows::Flows,
     /// Terminal size, for mouse hit-testing with the same layout the UI draws.
     pub size: (u16, u16),
+    /// What the spend guard reports.
+    pub guard: super::guard::GuardView,
     pub quit: bool,
 }
 
@@ -221,6 +223,7 @@ impl AppState {
             schedule: Schedule::default(),
             flows: Default::default(),
             size: (120, 40),
+            guard: Default::default(),
             quit: false,
         }
     }

@@ -130,6 +130,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
         }
         Action::Manage(ev) => cmds.extend(super::manage::on_event(state, *ev)),
+        Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
         Action::KeySaved(result) => match result {
             Ok(path) => flash(
                 state,

@@ -205,6 +205,25 @@ impl Engine {
         self.rules.len()
     }
 
+    /// `⏱1h05m` or `$3.20 left` for every guarded deployment at `now` (`?` when unknown).
+    pub fn row_labels(&self, now: DateTime<Utc>) -> BTreeMap<String, String> {
+        self.rules
+            .keys()
+            .filter_map(|id| {
+                let s = self.row_status(id, now)?;
+                let label = match (s.rule, s.usd_left, s.secs_left) {
+                    (GuardRule::MaxSpend(_), Some(usd), _) => format!("${usd:.2} left"),
+                    (GuardRule::MaxSpend(max), None, _) => format!("≤${max:.2}"),
+                    (GuardRule::Deadline(_), _, Some(secs)) => {
+                        format!("⏱{}", format_countdown(secs))
+                    }
+                    (GuardRule::Deadline(_), _, None) => "⏱?".to_string(),
+                };
+                Some((id.clone(), label))
+            })
+            .collect()
+    }
+
     /// Countdown or spend left of one deployment's rule at `now`.
     pub fn row_status(&self, id: &str, now: DateTime<Utc>) -> Option<RowStatus> {
         let t = self.rules.get(id)?;

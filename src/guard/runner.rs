@@ -18,6 +18,19 @@ use crate::store::LockState;
 pub const LOCK_TTL: Duration = Duration::seconds(60);
 pub const LOCK_RENEW: Duration = Duration::seconds(15);
 
+/// What a runner reports to a dashboard (instead of printing lines).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Report {
+    /// A decision; `alert` for warnings.
+    Line { text: String, alert: bool },
+    /// Deployment id → countdown or spend left, after each step.
+    Rows(std::collections::BTreeMap<String, String>),
+    /// Who else enforces, after each lock check.
+    Enforcer(Option<String>),
+}
+
+pub type Reporter = Box<dyn Fn(Report) + Send + Sync>;
+
 /// The loop's state between ticks.
 pub struct Runner {
     ctx: Ctx,
@@ -30,6 +43,8 @@ pub struct Runner {
     lock_line: Option<String>,
     /// Ring the bell and send desktop notifications (stdout is a terminal).
     alerts: bool,
+    /// Set for the dashboard: reports go there instead of stdout.
+    reporter: Option<Reporter>,
 }
 
 impl Runner {
@@ -56,7 +71,15 @@ impl Runner {
             next_poll: None,
             lock_line: None,
             alerts: std::io::stdout().is_terminal(),
+            reporter: None,
         }
+    }
+
+    /// Report to `r` instead of printing (the dashboard).
+    pub fn with_reporter(mut self, r: Reporter) -> Runner {
+        self.alerts = false;
+        self.reporter = Some(r);
+        self
     }
 
     pub fn engine(&self) -> &Engine {
@@ -64,10 +87,23 @@ impl Runner {
     }
 
     fn say(&self, now: DateTime<Utc>, line: &str) {
-        self.ctx.out(&format!(
-            "{} guard: {line}",
-            now.format("%Y-%m-%dT%H:%M:%SZ")
-        ));
+        match &self.reporter {
+            Some(r) => r(Report::Line {
+                text: line.to_string(),
+                alert: false,
+            }),
+            None => self.ctx.out(&format!(
+                "{} guard: {line}",
+                now.format("%Y-%m-%dT%H:%M:%SZ")
+            )),
+        }
+    }
+
+    /// Who enforces: a line for `guard run`; the dashboard shows it from [`Report::Enforcer`].
+    fn status(&self, now: DateTime<Utc>, line: &str) {
+        if self.reporter.is_none() {
+            self.say(now, line);
+        }
     }
 
     /// One tick: lock, poll when due, engine, effects.
@@ -83,6 +119,12 @@ impl Runner {
         }
         effects.extend(self.engine.handle(Event::Tick(now)));
         self.perform(effects).await;
+        if let Some(r) = &self.reporter {
+            r(Report::Enforcer(
+                self.engine.other_enforcer().map(str::to_owned),
+            ));
+            r(Report::Rows(self.engine.row_labels(now)));
+        }
     }
 
     async fn renew_lock(&mut self, now: DateTime<Utc>) {
@@ -102,7 +144,7 @@ impl Runner {
             };
             self.engine.handle(Event::Lock(LockState::Held));
             if self.lock_line.as_deref() != Some(line.as_str()) {
-                self.say(now, &line);
+                self.status(now, &line);
                 self.lock_line = Some(line);
             }
             return;
@@ -132,7 +174,7 @@ impl Runner {
         };
         self.engine.handle(Event::Lock(state));
         if self.lock_line.as_deref() != Some(line.as_str()) {
-            self.say(now, &line);
+            self.status(now, &line);
             self.lock_line = Some(line);
         }
     }
@@ -220,10 +262,13 @@ impl Runner {
                         Err(e) => self.say(now, &format!("{text} — but the store failed: {e}")),
                     }
                 }
-                Effect::Warn { text, .. } => {
-                    self.say(now, &format!("WARNING: {text}"));
-                    self.alert(&text);
-                }
+                Effect::Warn { text, .. } => match &self.reporter {
+                    Some(r) => r(Report::Line { text, alert: true }),
+                    None => {
+                        self.say(now, &format!("WARNING: {text}"));
+                        self.alert(&text);
+                    }
+                },
                 Effect::WouldTerminate { text, .. } | Effect::Announce { text, .. } => {
                     self.say(now, &text);
                 }

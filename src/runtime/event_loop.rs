@@ -29,6 +29,12 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
     let mut sigterm = signal(tokio::signal::unix::SignalKind::terminate());
     let mut sigint = signal(tokio::signal::unix::SignalKind::interrupt());
 
+    // The spend guard runs beside the dashboard while it is up.
+    let enforcer = exec.journal.store().map(|store| {
+        let every = std::time::Duration::from_secs(state.session.poll_interval_secs.max(10));
+        super::guard::spawn(exec.client.clone(), store.clone(), every, tx.clone())
+    });
+
     let mut dirty = true;
     apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
     loop {
@@ -73,6 +79,9 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
     }
     drop(guard);
     terminal::restore();
+    if let Some(e) = enforcer {
+        e.stop().await;
+    }
     Ok(())
 }
 
@@ -114,6 +123,10 @@ fn apply(
             }
             Command::Bell => {
                 let _ = terminal::bell();
+            }
+            Command::Notify(text) => {
+                let _ = terminal::bell();
+                super::guard::notify(&text);
             }
             Command::Quit => {}
             Command::OpenSsh { argv } => ssh.push(argv),

@@ -88,7 +88,9 @@ impl Executor {
             // The event loop owns the terminal: it runs ssh (runtime::ssh).
             Command::OpenSsh { .. } => return Vec::new(),
             Command::Manage(m) => super::manage::perform(c, m).await,
-            Command::Copy(_) | Command::Bell | Command::Quit => return Vec::new(),
+            Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
+                return Vec::new();
+            }
         };
         self.journal.observe(&result);
         if let Some(w) = write {

@@ -3,6 +3,7 @@
 
 pub mod event_loop;
 pub mod executor;
+pub mod guard;
 pub mod journal;
 pub mod manage;
 pub mod snapshot;

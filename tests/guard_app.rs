@@ -1,0 +1,123 @@
+//! The spend guard in the app: the account cap on the deploy summary (it refuses a deploy that
+//! would take the account's $/h past `max_burn_usd_per_hour`, says why and where to change it,
+//! and sends nothing), and what the enforcer task reports (notices, countdowns, who enforces).
+
+mod common;
+
+use common::*;
+use spheron_tui::app::deploy::Step;
+use spheron_tui::app::guard::GuardUpdate;
+use spheron_tui::app::modal::Modal;
+use spheron_tui::app::{Action, AppState, Command, Pane, update};
+
+fn summary(s: &AppState) -> spheron_tui::app::deploy::Summary {
+    match &s.modal {
+        Some(Modal::Deploy(w)) => spheron_tui::app::deploy::summary(s, w),
+        other => panic!("expected the deploy wizard, got {other:?}"),
+    }
+}
+
+fn to_summary(s: &mut AppState) {
+    chr(s, 'd');
+    let v = ["1.34", "1.35"]
+        .iter()
+        .map(|v| spheron_tui::api::decode(serde_json::json!({ "version": v })).unwrap())
+        .collect();
+    update(s, spheron_tui::app::Action::KubernetesVersions(Ok(v)));
+    for _ in 0..20 {
+        match &s.modal {
+            Some(Modal::Deploy(w)) if w.step() == Step::Summary => return,
+            _ => {
+                enter(s);
+            }
+        }
+    }
+    panic!("the summary was not reached");
+}
+
+#[test]
+fn the_cap_refuses_a_deploy_that_would_pass_it() {
+    // The offer costs $19.37/h; running volumes already bill a little.
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    s.account.max_burn_usd_per_hour = Some(15.0);
+    to_summary(&mut s);
+    let sum = summary(&s);
+    let why = sum.blocked.expect("refused");
+    assert!(why.contains("past its cap of $15.00/h"), "{why}");
+    assert!(
+        why.contains("max_burn_usd_per_hour in config.toml"),
+        "{why}"
+    );
+    assert_eq!(deploys(&chr(&mut s, 'y')), 0, "nothing is sent");
+
+    // Under the cap (or without one) the same deploy goes.
+    for cap in [Some(50.0), None] {
+        let mut s = ready(vec![vp_cluster()], 500.0);
+        s.account.max_burn_usd_per_hour = cap;
+        to_summary(&mut s);
+        assert!(summary(&s).blocked.is_none(), "{cap:?}");
+        assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+    }
+}
+
+#[test]
+fn guard_reports_show_as_messages_countdowns_and_the_other_enforcer() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run"), running("d2", "other")])),
+    );
+    s.pane = Pane::Deployments;
+    let cmds = update(
+        &mut s,
+        Action::Guard(GuardUpdate::Notice {
+            text: "train-run will be terminated in 15m".into(),
+            alert: true,
+        }),
+    );
+    assert!(
+        matches!(&cmds[..], [Command::Notify(t)] if t.contains("15m")),
+        "bell + notification"
+    );
+    assert!(
+        s.status
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("guard: train-run will be terminated")
+    );
+    let cmds = update(
+        &mut s,
+        Action::Guard(GuardUpdate::Notice {
+            text: "enforcing".into(),
+            alert: false,
+        }),
+    );
+    assert!(cmds.is_empty(), "no bell for a plain notice");
+    let rows = [("d1".to_string(), "⏱1h05m".to_string())]
+        .into_iter()
+        .collect();
+    update(&mut s, Action::Guard(GuardUpdate::Rows(rows)));
+    update(
+        &mut s,
+        Action::Guard(GuardUpdate::Enforcer(Some("guard run, pid 42".into()))),
+    );
+    let screen = render(&s);
+    let line = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(line("⏱1h05m").contains("train-r"), "{screen}");
+    assert!(
+        !line("other").contains('⏱'),
+        "an unguarded row shows no countdown"
+    );
+    assert!(
+        screen.contains("guard enforced by guard run, pid 42"),
+        "{screen}"
+    );
+}
