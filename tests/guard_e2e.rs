@@ -344,6 +344,19 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
         "GETs are not journaled"
     );
     assert!(rows.iter().all(|e| e.entry.source == "dashboard"));
+    // The guard dialog's commands go to the store (not to the API, not to the journal).
+    let rule = spheron_tui::store::StoredRule {
+        deployment_id: "dep_x".into(),
+        rule: spheron_tui::domain::guard::GuardRule::MaxSpend(5.0),
+        spec: "--max-spend 5.00".into(),
+        created_at: r.srv.handle().now(),
+    };
+    ex.perform(AppCommand::SetGuard(rule.clone())).await;
+    assert_eq!(r.ctx.store.call(|s| s.rules()).await.unwrap(), vec![rule]);
+    ex.perform(AppCommand::ClearGuard { id: "dep_x".into() })
+        .await;
+    assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
+    assert_eq!(r.ctx.store.call(|s| s.journal()).await.unwrap().len(), 3);
     assert_eq!(rows[1].entry.result, "ok");
     assert_ne!(rows[2].entry.result, "ok");
     assert_eq!(rows[1].entry.usd_per_hour, d.hourly_rate);

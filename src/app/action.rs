@@ -95,6 +95,12 @@ pub enum Command {
     Bell,
     /// Bell plus a desktop notification where the terminal supports one (OSC 9 / OSC 777).
     Notify(String),
+    /// Store a guard rule (set in the guard dialog) → [`Action::Guard`] notice.
+    SetGuard(crate::store::StoredRule),
+    /// Remove the guard rule of a deployment → [`Action::Guard`] notice.
+    ClearGuard {
+        id: String,
+    },
     Quit,
     // --- deploy → watch → connect → rename → terminate (issue 5) ---
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.

@@ -28,6 +28,8 @@ pub enum Modal {
     Rename(super::connect::RenameDialog),
     /// SSH key, volume, Kubernetes and team dialogs (`app::manage`).
     Manage(Box<super::manage::Dialog>),
+    /// Set or clear the spend guard of a deployment (`app::guard`).
+    Guard(super::guard::GuardDialog),
 }
 
 impl Modal {
@@ -73,6 +75,7 @@ impl std::fmt::Debug for Modal {
             Modal::Terminate(d) => f.debug_tuple("Terminate").field(d).finish(),
             Modal::Rename(r) => f.debug_tuple("Rename").field(r).finish(),
             Modal::Manage(d) => f.debug_tuple("Manage").field(d).finish(),
+            Modal::Guard(g) => f.debug_tuple("Guard").field(g).finish(),
         }
     }
 }

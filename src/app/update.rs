@@ -447,6 +447,7 @@ fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Deploy => return super::deploy::open(state),
         KeyCmd::Terminate => return super::terminate::open(state),
         KeyCmd::Rename => return super::connect::open_rename(state),
+        KeyCmd::Guard => return super::guard::open(state),
         KeyCmd::OpenSsh => return super::connect::open_ssh(state),
         KeyCmd::Refresh => return refresh(state),
         KeyCmd::Help => state.modal = Some(Modal::Help { scroll: 0 }),
@@ -666,6 +667,7 @@ fn on_modal_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
         Modal::Deploy(_) => return super::deploy::on_key(state, ev),
         Modal::Terminate(_) => return super::terminate::on_key(state, ev),
         Modal::Rename(_) => return super::connect::on_rename_key(state, ev),
+        Modal::Guard(_) => return super::guard::on_key(state, ev),
         Modal::Manage(_) => {}
         Modal::Help { scroll } | Modal::Details { scroll, .. } => match ev.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {

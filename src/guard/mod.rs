@@ -59,14 +59,14 @@ pub fn stdio_sink() -> Sink {
     })
 }
 
-/// `guard add|list|rm` (not `run`: see [`runner::run`]).
+/// `guard add|list|rm` (`run` is [`main`]'s, with its ticks and signals).
 pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
     match cmd {
         GuardCommand::Add(a) => add(ctx, a).await,
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
         GuardCommand::Run { .. } => {
-            ctx.err("error: `guard run` is started with its ticks and signals (runner::run)");
+            ctx.err("error: `guard run` runs from the command line only");
             EXIT_USAGE
         }
     }

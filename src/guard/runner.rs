@@ -6,9 +6,8 @@
 use std::io::{IsTerminal, Write as _};
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::sync::mpsc;
 
-use super::{Ctx, EXIT_OK};
+use super::Ctx;
 use crate::api::{ApiError, DeploymentsQuery};
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
 use crate::runtime::journal::{Journal, Write};
@@ -41,6 +40,8 @@ pub struct Runner {
     next_lock: Option<DateTime<Utc>>,
     next_poll: Option<DateTime<Utc>>,
     lock_line: Option<String>,
+    /// The last store error said (said once, not every second).
+    store_error: Option<String>,
     /// Ring the bell and send desktop notifications (stdout is a terminal).
     alerts: bool,
     /// Set for the dashboard: reports go there instead of stdout.
@@ -70,6 +71,7 @@ impl Runner {
             next_lock: None,
             next_poll: None,
             lock_line: None,
+            store_error: None,
             alerts: std::io::stdout().is_terminal(),
             reporter: None,
         }
@@ -112,6 +114,22 @@ impl Runner {
         if self.next_lock.is_none_or(|t| now >= t) {
             self.next_lock = Some(now + LOCK_RENEW);
             self.renew_lock(now).await;
+        }
+        // The rules are re-read every step (a local read), so a rule set or cleared elsewhere
+        // counts at once.
+        match self.ctx.store.call(|s| s.rules()).await {
+            Ok(rules) => {
+                self.engine.handle(Event::Rules(rules));
+                self.store_error = None;
+            }
+            Err(e) => {
+                let e = e.to_string();
+                if self.store_error.as_deref() != Some(e.as_str()) {
+                    self.say(now, &format!("could not read the rules: {e}"));
+                    self.store_error = Some(e);
+                }
+                return;
+            }
         }
         let mut effects = Vec::new();
         if self.next_poll.is_none_or(|t| now >= t) {
@@ -182,15 +200,6 @@ impl Runner {
     async fn poll(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         let interval = Duration::from_std(self.ctx.poll_interval).unwrap_or(Duration::seconds(20));
         self.next_poll = Some(now + interval);
-        match self.ctx.store.call(|s| s.rules()).await {
-            Ok(rules) => {
-                self.engine.handle(Event::Rules(rules));
-            }
-            Err(e) => {
-                self.say(now, &format!("could not read the rules: {e}"));
-                return Vec::new();
-            }
-        }
         if self.engine.rule_count() == 0 {
             return Vec::new(); // nothing to enforce: no request
         }
@@ -296,14 +305,4 @@ impl Runner {
         let holder = self.holder.clone();
         let _ = self.ctx.store.call(move |s| s.release_lock(&holder)).await;
     }
-}
-
-/// Run until `ticks` closes: one step per tick. Returns the exit code.
-pub async fn run(ctx: Ctx, dry_run: bool, mut ticks: mpsc::Receiver<()>) -> u8 {
-    let mut r = Runner::new(ctx, dry_run, "guard run");
-    while ticks.recv().await.is_some() {
-        r.step().await;
-    }
-    r.release().await;
-    EXIT_OK
 }

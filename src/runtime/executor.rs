@@ -88,6 +88,8 @@ impl Executor {
             // The event loop owns the terminal: it runs ssh (runtime::ssh).
             Command::OpenSsh { .. } => return Vec::new(),
             Command::Manage(m) => super::manage::perform(c, m).await,
+            Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
+            Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
             Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
                 return Vec::new();
             }

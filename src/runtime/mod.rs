@@ -62,6 +62,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     let now = Utc::now();
     let mut state = AppState::new(session, now);
     state.account.max_burn_usd_per_hour = launch.max_burn_usd_per_hour;
+    state.guard.local_offset = Some(*chrono::Local::now().offset());
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
         state.status.flash = Some(Flash {

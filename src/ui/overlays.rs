@@ -32,7 +32,7 @@ pub fn draw(f: &mut Frame, area: Rect, modal: &Modal, theme: &Theme) {
             theme,
         ),
         // Drawn by `ui::deploy` / `ui::terminate`, which need the state (see `ui::draw`).
-        Modal::Deploy(_) | Modal::Terminate(_) | Modal::Rename(_) => {}
+        Modal::Deploy(_) | Modal::Terminate(_) | Modal::Rename(_) | Modal::Guard(_) => {}
     }
 }
 
