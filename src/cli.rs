@@ -123,6 +123,11 @@ pub struct DemoServerArgs {
     /// Inject a fault (repeatable), e.g. a 429, 500, slow or malformed answer; see the README.
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<String>,
+
+    /// Answer in the live service's shapes (bare lists, numbers as strings, offers without
+    /// `region`, no `sshCommand`, …) instead of the documented ones.
+    #[arg(long)]
+    pub live_shapes: bool,
 }
 
 fn parse_poll_interval(s: &str) -> Result<u64, String> {

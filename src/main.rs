@@ -232,7 +232,7 @@ async fn demo_server(
     faults: Vec<spheron_tui::demo::FaultRule>,
 ) -> color_eyre::Result<()> {
     // The server itself says where it listens (and with which key).
-    demo_adapter::serve(args.addr, faults).await
+    demo_adapter::serve(args.addr, faults, args.live_shapes).await
 }
 
 fn print_info(p: &Prepared) {
@@ -325,9 +325,14 @@ mod demo_adapter {
             .collect()
     }
 
-    pub async fn serve(addr: SocketAddr, faults: Vec<demo::FaultRule>) -> Result<()> {
+    pub async fn serve(
+        addr: SocketAddr,
+        faults: Vec<demo::FaultRule>,
+        live_shapes: bool,
+    ) -> Result<()> {
         let mut opts = demo::DemoOptions::default();
         opts.faults.extend(faults);
+        opts.alt_shapes = live_shapes;
         demo::run_standalone(addr, opts)
             .await
             .wrap_err_with(|| format!("the demo server on {addr} stopped"))

@@ -250,7 +250,7 @@ async fn deployments_list_in_every_shape_with_filters() {
     let l = c.deployments(&q).await.unwrap();
     assert_eq!(
         m.last().query.as_deref(),
-        Some("status=active&teamId=t1&userId=u+1")
+        Some("page=1&limit=100&status=active&teamId=t1&userId=u+1")
     );
     assert_eq!(l[0].id, "d1");
     assert_eq!(l[0].status, DeploymentStatus::Running);
@@ -260,11 +260,14 @@ async fn deployments_list_in_every_shape_with_filters() {
         .deployments_filtered(DeploymentFilter::Inactive)
         .await
         .unwrap();
-    assert_eq!(m.last().query.as_deref(), Some("status=inactive"));
+    assert_eq!(
+        m.last().query.as_deref(),
+        Some("page=1&limit=100&status=inactive")
+    );
     assert_eq!(l[0].status, DeploymentStatus::Deploying);
 
     let l = c.deployments_filtered(DeploymentFilter::All).await.unwrap();
-    assert_eq!(m.last().query, None);
+    assert_eq!(m.last().query.as_deref(), Some("page=1&limit=100"));
     assert_eq!(l[0].gpu_type, "A100");
     assert_eq!(l[0].status, DeploymentStatus::TerminatedProvider);
 }

@@ -78,7 +78,9 @@ impl T {
             .unwrap()
             .iter()
             .flat_map(|g| g["offers"].as_array().unwrap().iter().map(move |o| (g, o)))
-            .find(|(_, o)| o["provider"] == provider && o["maintenance"] == false)
+            .find(|(_, o)| {
+                o["provider"] == provider && o["maintenance"] == false && o["available"] == true
+            })
             .map(|(g, o)| (g.clone(), o.clone()))
             .unwrap();
         let (g, o) = o;

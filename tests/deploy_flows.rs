@@ -335,7 +335,7 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
         assert_eq!(deploys(&cmds), 0, "{e:?}");
         // The list is read in full (a deployment that failed at once must be seen too).
         assert!(
-            matches!(&cmds[..], [Command::FetchDeployments { status: None }]),
+            matches!(&cmds[..], [Command::FetchDeployments { status: None, .. }]),
             "{e:?}: {cmds:?}"
         );
         assert_eq!(wizard(&s).phase, Phase::Checking);
@@ -369,7 +369,7 @@ fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() 
     let cmds = update(&mut s, Action::Deployed(Err(err::timeout())));
     assert!(matches!(
         &cmds[..],
-        [Command::FetchDeployments { status: None }]
+        [Command::FetchDeployments { status: None, .. }]
     ));
     // An old deployment of the same offer is not "the new one".
     let mut old = new_deployment("dep-old", "terminated");
@@ -414,7 +414,7 @@ fn a_list_already_in_flight_when_the_post_failed_is_not_trusted_to_say_no() {
     };
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::FetchDeployments { status: None }))
+            .any(|c| matches!(c, Command::FetchDeployments { status: None, .. }))
     );
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
     assert!(matches!(wizard(&s).phase, Phase::NotCreated { .. }));
@@ -435,7 +435,7 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
     let cmds = chr(&mut s, 'r');
     assert!(matches!(
         &cmds[..],
-        [Command::FetchDeployments { status: None }]
+        [Command::FetchDeployments { status: None, .. }]
     ));
     update(
         &mut s,
@@ -1017,7 +1017,7 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
         Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
     );
     assert!(
-        matches!(&cmds[..], [Command::FetchDeployments { status: None }]),
+        matches!(&cmds[..], [Command::FetchDeployments { status: None, .. }]),
         "{cmds:?}"
     );
     let mut failed = new_deployment("dep-new", "failed");
@@ -1030,7 +1030,8 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
     assert!(cmds.iter().any(|c| matches!(
         c,
         Command::FetchDeployments {
-            status: Some("active")
+            status: Some("active"),
+            ..
         }
     )));
 }

@@ -44,6 +44,7 @@ impl Rig {
         r.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
+                team: None,
             },
             Command::FetchVolumes,
             Command::FetchBalance,
@@ -87,6 +88,7 @@ impl Rig {
         self.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
+                team: None,
             },
             Command::FetchVolumes,
         ])

@@ -94,10 +94,11 @@ fn visible_ids(s: &AppState) -> Vec<String> {
 }
 
 #[test]
-fn start_without_a_key_loads_only_public_offers() {
+fn start_without_a_key_loads_only_public_offers_and_providers() {
     let (_, cmds) = started(false);
-    assert_eq!(cmds.len(), 1);
+    assert_eq!(cmds.len(), 2, "{cmds:?}");
     assert!(matches!(&cmds[0], Command::FetchOffers { page: 1, .. }));
+    assert!(matches!(&cmds[1], Command::FetchProviders));
 }
 
 #[test]
@@ -112,7 +113,8 @@ fn start_with_a_key_loads_account_and_one_deployments_request() {
             matches!(
                 c,
                 Command::FetchDeployments {
-                    status: Some("active")
+                    status: Some("active"),
+                    ..
                 }
             )
         })
@@ -299,7 +301,7 @@ fn f_cycles_active_inactive_all_locally_with_one_request() {
     let cmds = chr(&mut s, 'f');
     assert!(matches!(
         &cmds[..],
-        [Command::FetchDeployments { status: None }]
+        [Command::FetchDeployments { status: None, .. }]
     ));
     // Inactive at once from what is known, then from the full list when it comes.
     assert_eq!(s.visible_deployments()[0].id, "d2");

@@ -4,6 +4,7 @@
 pub mod budget;
 pub mod client;
 mod endpoints;
+pub use endpoints::{MAX_PAGES, PAGE_LIMIT, Paged};
 pub mod error;
 pub mod guard;
 pub mod lenient;

@@ -14,6 +14,13 @@ use crate::credentials::ApiKey;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The lists read page by page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagedList {
+    Deployments,
+    Volumes,
+}
+
 /// Everything that can happen: input, time, and results of Commands.
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -31,6 +38,14 @@ pub enum Action {
         page: u32,
         result: ApiResult<OffersPage>,
     },
+    /// How many pages (requests) the last successful read of a paged list took; sent just
+    /// before its `DeploymentsLoaded` / `VolumesLoaded`, so polling can slow down with it.
+    PagesRead {
+        list: PagedList,
+        pages: u32,
+    },
+    /// Answer to [`Command::FetchProviders`].
+    ProvidersLoaded(ApiResult<Vec<String>>),
     DeploymentsLoaded(ApiResult<Vec<Deployment>>),
     VolumesLoaded(ApiResult<Vec<Volume>>),
     KeysLoaded(ApiResult<Vec<SshKey>>),
@@ -80,10 +95,14 @@ pub enum Command {
         page: u32,
         query: OffersQuery,
     },
-    /// One request covers every deployment: `status` is `active` or `None` (all).
+    /// Every page of the deployments list: `status` is `active` or `None` (all). `team`: also
+    /// read that team's list (the list without `teamId` is the current team's) and merge it.
     FetchDeployments {
         status: Option<&'static str>,
+        team: Option<String>,
     },
+    /// `GET /api/providers`, once per run → [`Action::ProvidersLoaded`].
+    FetchProviders,
     FetchVolumes,
     FetchKeys,
     FetchBalance,

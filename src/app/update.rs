@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use ratatui::layout::Rect;
 
 use super::Pane;
-use super::action::{Action, ApiResult, Command};
+use super::action::{Action, ApiResult, Command, PagedList};
 use super::keymap::{self, KeyCmd};
 use super::modal::Modal;
 use super::state::{AppState, Cursor, Flash, FlashKind, ListView};
@@ -27,6 +27,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.now = now;
             state.started = true;
             cmds.push(fetch_offers(state, true));
+            if state.providers.is_none() {
+                cmds.push(Command::FetchProviders);
+            }
             if state.session.has_key() {
                 cmds.extend(account_loads(state));
             }
@@ -79,6 +82,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 }
             }
         }
+        Action::PagesRead { list, pages } => match list {
+            PagedList::Deployments => state.schedule.deployment_pages = pages,
+            PagedList::Volumes => state.schedule.volume_pages = pages,
+        },
+        Action::ProvidersLoaded(result) => match result {
+            Ok(p) => state.providers = Some(p),
+            Err(e) => {
+                state.status.last_error = Some(format!("providers list: {e}"));
+                cmds.extend(on_error(state, &e));
+            }
+        },
         Action::DeploymentsLoaded(result) => {
             state.schedule.deployments_in_flight = false;
             let before = super::watch::before_load(state);
@@ -194,9 +208,12 @@ fn secs(s: i64) -> ChronoDuration {
     ChronoDuration::seconds(s)
 }
 
-/// The deployments poll interval, stretched when the rate budget runs low.
+/// The deployments poll interval: the base interval once per page the list takes (a list of
+/// three pages is read a third as often, so requests per window do not grow with it), and
+/// stretched when the rate budget runs low.
 pub fn poll_interval(state: &AppState) -> ChronoDuration {
-    let base = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS);
+    let base = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS)
+        * i64::from(state.schedule.deployment_pages.max(1));
     let rate = &state.status.rate;
     let low = match (rate.remaining, rate.limit) {
         (Some(rem), Some(lim)) if lim > 0 => f64::from(rem) / f64::from(lim) < 0.2,
@@ -236,7 +253,7 @@ fn polls_due(state: &mut AppState) -> Vec<Command> {
     let s = &mut state.schedule;
     if wants_volumes && !s.volumes_in_flight && due(s.volumes_due, now) {
         s.volumes_in_flight = true;
-        s.volumes_due = Some(now + secs(VOLUMES_EVERY_SECS));
+        s.volumes_due = Some(now + secs(VOLUMES_EVERY_SECS * i64::from(s.volume_pages.max(1))));
         state.volumes.loading = true;
         cmds.push(Command::FetchVolumes);
     }
@@ -259,6 +276,7 @@ fn deployments_request(state: &mut AppState) -> Command {
             // (which cost money) are always known.
             DeploymentFilter::Inactive | DeploymentFilter::All => None,
         },
+        team: super::deploy_answer::other_team_to_read(state),
     }
 }
 

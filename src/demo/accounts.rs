@@ -41,8 +41,18 @@ fn fingerprint(key: &str) -> String {
 }
 
 impl World {
+    /// The team a list without `teamId` shows (the user's current team), or the one asked for;
+    /// 403/404 for a team the user is not in.
+    pub(crate) fn list_team(&self, team: Option<&str>) -> ApiResult<String> {
+        match team {
+            None | Some("") => Ok(self.teams[0].id.clone()),
+            Some(t) if self.teams.iter().any(|x| x.id == t) => Ok(t.to_string()),
+            Some(t) => Err(self.missing_team(t)),
+        }
+    }
+
     /// 403 for a team the user is not a member of, 404 for one that does not exist.
-    fn missing_team(&self, id: &str) -> ApiError {
+    pub(crate) fn missing_team(&self, id: &str) -> ApiError {
         if self.catalog.seed.foreign_teams.iter().any(|t| t == id) {
             ApiError::new(
                 403,

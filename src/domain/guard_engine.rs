@@ -205,6 +205,11 @@ impl Engine {
         self.rules.len()
     }
 
+    /// The deployments that have a rule.
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.rules.keys().cloned().collect()
+    }
+
     /// `⏱1h05m` or `$3.20 left` for every guarded deployment at `now` (`?` when unknown).
     pub fn row_labels(&self, now: DateTime<Utc>) -> BTreeMap<String, String> {
         self.rules

@@ -205,7 +205,22 @@ impl Runner {
         }
         let q = DeploymentsQuery::default(); // every status: an ended one is seen as ended
         match self.ctx.client.deployments(&q).await {
-            Ok(list) => {
+            Ok(mut list) => {
+                // The list is the current team's: a guarded deployment of another team is read
+                // by itself, so that absence from the list never counts as "ended".
+                for id in self.engine.rule_ids() {
+                    if list.iter().any(|d| d.id == id) {
+                        continue;
+                    }
+                    match self.ctx.client.deployment(&id).await {
+                        Ok(d) => list.push(d),
+                        Err(ApiError::NotFound { .. }) => {} // gone: its rule goes
+                        Err(e) => {
+                            self.say(now, &format!("could not check deployment {id}: {e}"));
+                            return Vec::new();
+                        }
+                    }
+                }
                 let pace = Duration::from_std(self.ctx.client.pace_hint()).unwrap_or_default();
                 self.next_poll = Some(now + interval + pace);
                 let list = list

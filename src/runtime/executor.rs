@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::{Client, DeploymentsQuery, VolumesQuery};
+use crate::app::action::PagedList;
 use crate::app::{Action, Command};
 
 #[derive(Clone)]
@@ -15,6 +16,42 @@ pub struct Executor {
     pub credentials_path: Option<PathBuf>,
     /// Records every write sent (no-op without a store).
     pub journal: super::journal::Journal,
+}
+
+/// Every page of the deployments list; with `team`, that team's list too, merged by id.
+async fn deployments(c: &Client, status: Option<&str>, team: Option<String>) -> Vec<Action> {
+    let q = DeploymentsQuery {
+        status: status.map(str::to_owned),
+        ..DeploymentsQuery::default()
+    };
+    let mut read = match c.deployments_paged(&q).await {
+        Ok(p) => p,
+        Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
+    };
+    if let Some(team) = team {
+        let q = DeploymentsQuery {
+            team_id: Some(team),
+            ..q
+        };
+        match c.deployments_paged(&q).await {
+            Ok(more) => {
+                read.pages += more.pages;
+                for d in more.items {
+                    if !read.items.iter().any(|x| x.id == d.id) {
+                        read.items.push(d);
+                    }
+                }
+            }
+            Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
+        }
+    }
+    vec![
+        Action::PagesRead {
+            list: PagedList::Deployments,
+            pages: read.pages,
+        },
+        Action::DeploymentsLoaded(Ok(read.items)),
+    ]
 }
 
 impl Executor {
@@ -29,16 +66,27 @@ impl Executor {
                 page,
                 result: c.gpu_offers(&query).await,
             },
-            Command::FetchDeployments { status } => {
-                let q = DeploymentsQuery {
-                    status: status.map(str::to_owned),
-                    ..DeploymentsQuery::default()
-                };
-                Action::DeploymentsLoaded(c.deployments(&q).await)
+            Command::FetchDeployments { status, team } => {
+                let actions = deployments(c, status, team).await;
+                actions.iter().for_each(|a| self.journal.observe(a));
+                return [vec![Action::Rate(c.rate_status())], actions].concat();
             }
-            Command::FetchVolumes => {
-                Action::VolumesLoaded(c.volumes(&VolumesQuery::default()).await)
-            }
+            Command::FetchVolumes => match c.volumes_paged(&VolumesQuery::default()).await {
+                Ok(p) => {
+                    let loaded = Action::VolumesLoaded(Ok(p.items));
+                    self.journal.observe(&loaded);
+                    return vec![
+                        Action::Rate(c.rate_status()),
+                        Action::PagesRead {
+                            list: PagedList::Volumes,
+                            pages: p.pages,
+                        },
+                        loaded,
+                    ];
+                }
+                Err(e) => Action::VolumesLoaded(Err(e)),
+            },
+            Command::FetchProviders => Action::ProvidersLoaded(c.providers().await),
             Command::FetchKeys => Action::KeysLoaded(c.ssh_keys().await),
             Command::FetchBalance => Action::BalanceLoaded(c.balance(None, None).await),
             Command::FetchTeams => Action::TeamsLoaded(c.teams().await),
