@@ -164,7 +164,9 @@ fn at_the_deadline_can_terminate_comes_first_then_waits_while_blocked_then_one_d
         now: t0() + min(71),
         result: Ok(()),
     });
-    assert!(matches!(&fx[..], [Effect::Announce { text, .. }] if text.contains("terminated")));
+    assert!(
+        matches!(&fx[..], [Effect::Announce { text, alert: true, .. }] if text.contains("terminated"))
+    );
     assert!(run(&mut e, t0() + min(71), t0() + min(200)).is_empty());
     // The next poll sees it ended: the rule goes, d2 is untouched.
     let fx = e.handle(Event::Deployments {
@@ -193,7 +195,7 @@ fn a_failed_delete_is_not_sent_again() {
         result: Err(DeleteFailed("500 internal".into())),
     });
     assert!(
-        matches!(&fx[..], [Effect::Announce { text, .. }] if text.contains("FAILED") && text.contains("by hand"))
+        matches!(&fx[..], [Effect::Announce { text, alert: true, .. }] if text.contains("FAILED") && text.contains("by hand"))
     );
     let fx = run(&mut e, t0() + min(60), t0() + min(600));
     assert!(checks(&fx).is_empty() && deletes(&fx).is_empty());

@@ -112,8 +112,13 @@ pub enum Effect {
     },
     /// Dry-run or read-only: what would have been sent.
     WouldTerminate { id: String, text: String },
-    /// A decision or an outcome, for the user.
-    Announce { id: String, text: String },
+    /// A decision or an outcome, for the user; `alert` for the outcome of a DELETE (bell and
+    /// desktop notification).
+    Announce {
+        id: String,
+        text: String,
+        alert: bool,
+    },
     /// Delete the stored rule (its deployment ended).
     RemoveRule { id: String, text: String },
 }
@@ -360,6 +365,7 @@ impl Engine {
                         if mode == Mode::Enforce {
                             t.phase = Phase::Checking;
                             out.push(Effect::Announce {
+                                alert: false,
                                 id: id.clone(),
                                 text: format!("{label}: {why}; checking can-terminate"),
                             });
@@ -449,6 +455,7 @@ impl Engine {
                 let at = now + wait;
                 t.phase = Phase::Blocked(at);
                 vec![Effect::Announce {
+                    alert: false,
                     text: format!(
                         "{label}: minimum runtime not met ({minutes:.0} min remaining); asking again at {}",
                         at.format("%H:%M:%SZ")
@@ -460,6 +467,7 @@ impl Engine {
                 let at = now + RETRY_AFTER_ERROR;
                 t.phase = Phase::Blocked(at);
                 vec![Effect::Announce {
+                    alert: false,
                     text: format!(
                         "{label}: can-terminate failed ({e}); asking again at {}",
                         at.format("%H:%M:%SZ")
@@ -488,6 +496,10 @@ impl Engine {
                 "{label}: terminate FAILED ({e}); the guard sends no second DELETE — it still costs {rate_text}, terminate it by hand"
             ),
         };
-        vec![Effect::Announce { id, text }]
+        vec![Effect::Announce {
+            id,
+            text,
+            alert: true,
+        }]
     }
 }

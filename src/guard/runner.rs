@@ -286,16 +286,24 @@ impl Runner {
                         Err(e) => self.say(now, &format!("{text} — but the store failed: {e}")),
                     }
                 }
-                Effect::Warn { text, .. } => match &self.reporter {
-                    Some(r) => r(Report::Line { text, alert: true }),
-                    None => {
-                        self.say(now, &format!("WARNING: {text}"));
-                        self.alert(&text);
-                    }
-                },
+                Effect::Warn { text, .. } => self.say_alert(now, &format!("WARNING: {text}"), text),
+                Effect::Announce {
+                    text, alert: true, ..
+                } => self.say_alert(now, &text, text.clone()),
                 Effect::WouldTerminate { text, .. } | Effect::Announce { text, .. } => {
                     self.say(now, &text);
                 }
+            }
+        }
+    }
+
+    /// A line with the bell and a desktop notification (the dashboard: an alerting notice).
+    fn say_alert(&self, now: DateTime<Utc>, line: &str, text: String) {
+        match &self.reporter {
+            Some(r) => r(Report::Line { text, alert: true }),
+            None => {
+                self.say(now, line);
+                self.alert(&text);
             }
         }
     }
