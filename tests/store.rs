@@ -93,7 +93,7 @@ fn a_corrupt_file_is_moved_aside_and_a_new_one_started() {
     std::fs::write(&path, &garbage).unwrap();
     let (store, report) = Store::open(&path).unwrap();
     let notice = report.notice.expect("a notice");
-    assert!(notice.contains("moved to"), "{notice}");
+    assert!(notice.contains("moved aside to"), "{notice}");
     let aside = report.moved_to.expect("moved");
     assert!(aside.to_string_lossy().contains(".corrupt-"));
     assert_eq!(

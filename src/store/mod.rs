@@ -70,10 +70,13 @@ impl Store {
             Err(Err(e)) => return Err(e),
             Err(Ok(why)) => {
                 let (tag, what) = match why {
-                    Unusable::Corrupt(e) => (
-                        "corrupt".to_string(),
-                        format!("is not a usable database ({e})"),
-                    ),
+                    Unusable::Corrupt(e) => {
+                        tracing::warn!(path = %path.display(), error = %e, "store: not a database");
+                        (
+                            "corrupt".to_string(),
+                            "was not a usable database".to_string(),
+                        )
+                    }
                     Unusable::Newer(v) => (
                         format!("newer-v{v}"),
                         format!(
@@ -83,9 +86,9 @@ impl Store {
                     ),
                 };
                 let aside = move_aside(path, &tag)?;
+                // What happened first: a status bar may show only the start of it.
                 report.notice = Some(format!(
-                    "the local store {} {what}; it was moved to {} and a new one was started (guard rules and journal start empty)",
-                    path.display(),
+                    "the local store {what}: moved aside to {}; a new one was started (guard rules and journal start empty)",
                     aside.display()
                 ));
                 report.moved_to = Some(aside);
