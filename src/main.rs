@@ -17,6 +17,8 @@ use spheron_tui::terminal;
 
 /// Exit code for usage errors (bad flags, a refused URL), like clap's own.
 const USAGE: u8 = 2;
+/// Exit code after a panic (the one Rust uses when a panic ends `main`).
+const PANIC: i32 = 101;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -177,11 +179,13 @@ async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
 
 /// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the
 /// terminal, then panics or returns an error, to show the terminal is restored either way.
+/// (The `panic-…` values that fail inside the running dashboard: `runtime::test_fault`.)
 #[cfg(debug_assertions)]
 fn test_failure() -> color_eyre::Result<()> {
-    let Ok(how) = std::env::var("SPHERON_TUI_TEST_FAIL") else {
+    let how = std::env::var("SPHERON_TUI_TEST_FAIL").unwrap_or_default();
+    if how != "panic" && how != "error" {
         return Ok(());
-    };
+    }
     let _taken = terminal::TerminalGuard::enter()?;
     if how == "panic" {
         panic!("test panic requested (SPHERON_TUI_TEST_FAIL=panic)");
@@ -368,10 +372,13 @@ fn install_hooks() -> color_eyre::Result<()> {
         .display_env_section(false)
         .into_hooks();
     eyre_hook.install()?;
+    // A panic anywhere ends the program, a spawned task's too (tokio would catch it and let a
+    // dashboard run on without its terminal): restore, report, exit with Rust's panic code.
     std::panic::set_hook(Box::new(move |info| {
         terminal::restore();
         tracing::error!(panic = %info, "panic");
         eprintln!("{}", panic_hook.panic_report(info));
+        std::process::exit(PANIC);
     }));
     Ok(())
 }

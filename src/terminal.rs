@@ -104,11 +104,4 @@ mod tests {
             "\x1b]52;c;c3NoIHVidW50dUAxLjIuMy40\x07"
         );
     }
-
-    #[test]
-    fn restore_without_take_over_is_a_no_op() {
-        restore();
-        restore();
-        assert!(!ACTIVE.load(Ordering::SeqCst));
-    }
 }

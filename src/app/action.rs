@@ -59,7 +59,7 @@ pub enum Action {
     KubernetesVersions(ApiResult<Vec<KubernetesVersion>>),
     /// Answer to [`Command::ReadLocalPubKeys`]: `(path, content)` of each `~/.ssh/*.pub`.
     LocalPubKeys(Vec<(String, String)>),
-    /// Answer to [`Command::ProbeSsh`]: whether the SSH port accepted a TCP connection.
+    /// Answer to [`Command::ProbeSsh`]: whether the SSH port answered with an SSH banner.
     SshProbed {
         id: String,
         ok: bool,
@@ -132,8 +132,9 @@ pub enum Command {
     /// Read every `~/.ssh/*.pub` (files only, each at most 16 KiB, sorted by path; unreadable
     /// ones skipped) → [`Action::LocalPubKeys`]`(vec![(path, content)])`.
     ReadLocalPubKeys,
-    /// `tokio::time::timeout(3 s, TcpStream::connect((host, port)))` →
-    /// [`Action::SshProbed`]` { id, ok: connected }`. Nothing is sent on the socket.
+    /// Connect to `host:port` and read what the server says first, within 3 s in all →
+    /// [`Action::SshProbed`]` { id, ok }`, `ok` when an SSH banner (`SSH-2.0-…`) came. Nothing is
+    /// sent on the socket.
     ProbeSsh {
         id: String,
         host: String,

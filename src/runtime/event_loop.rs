@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::executor::Executor;
+use super::test_fault::{self, Site};
 use crate::app::{Action, AppState, Command, update};
 use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
@@ -34,12 +35,18 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
         let every = std::time::Duration::from_secs(state.session.poll_interval_secs.max(10));
         super::guard::spawn(exec.client.clone(), store.clone(), every, tx.clone())
     });
-
+    let mut injected = test_fault::Injected::from_env();
     let mut dirty = true;
     apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
     loop {
         if dirty {
-            guard.terminal.draw(|f| ui::draw(f, &state, &theme))?;
+            let boom = injected.fire(Site::Draw);
+            guard.terminal.draw(|f| {
+                if boom {
+                    test_fault::panic_at(Site::Draw, "");
+                }
+                ui::draw(f, &state, &theme)
+            })?;
             dirty = false;
         }
         let action = tokio::select! {
@@ -56,6 +63,15 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
             _ = recv(&mut sigterm) => break,
             _ = recv(&mut sigint) => break,
         };
+        if matches!(action, Action::Key(_)) {
+            injected.on_key();
+        }
+        if injected.fire(Site::Loop) {
+            test_fault::panic_at(Site::Loop, &format!("in {state:?}"));
+        }
+        if injected.fire(Site::Task) {
+            tokio::spawn(async { test_fault::panic_at(Site::Task, "") });
+        }
         apply(&mut state, action, &exec, &tx, &mut ssh);
         // Drain whatever else is queued, then draw once.
         while let Ok(a) = rx.try_recv() {

@@ -8,6 +8,7 @@ pub mod journal;
 pub mod manage;
 pub mod snapshot;
 pub mod ssh;
+pub mod test_fault;
 
 use std::path::PathBuf;
 use std::time::Duration;

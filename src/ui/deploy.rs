@@ -202,7 +202,7 @@ fn hints(w: &DeployWizard, state: &AppState) -> String {
     match (&w.phase, w.step()) {
         (Phase::Sending | Phase::Checking, _) => "waiting for the answer…".into(),
         (Phase::NotCreated { .. }, _) => {
-            "y or Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
+            "Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
         }
         (Phase::Unknown { .. }, _) => "r reads the deployments list again · Esc closes".into(),
         (_, Step::Summary) if deploy::summary(state, w).blocked.is_some() => {
