@@ -333,3 +333,28 @@ fn a_rule_goes_when_its_deployment_ends_by_itself() {
     assert!(matches!(&fx[..], [Effect::RemoveRule { id, .. }] if id == "d1"));
     assert!(run(&mut e, t0(), t0() + min(120)).is_empty());
 }
+
+#[test]
+fn a_deadline_never_fires_early_even_by_a_fraction_of_a_second() {
+    let mut e = Engine::new(Mode::Enforce);
+    e.handle(Event::Lock(LockState::Held));
+    let at = t0() + min(60) + Duration::milliseconds(900);
+    e.handle(Event::Rules(vec![rule("d1", GuardRule::Deadline(at))]));
+    e.handle(Event::Deployments {
+        now: t0(),
+        list: vec![seen("d1", true, 0.0, t0())],
+    });
+    run(&mut e, t0(), t0() + min(59));
+    let early = e.handle(Event::Tick(t0() + min(60) + Duration::milliseconds(100)));
+    assert!(
+        !early
+            .iter()
+            .any(|f| matches!(f, Effect::CheckCanTerminate { .. })),
+        "{early:?}"
+    );
+    let due = e.handle(Event::Tick(at));
+    assert!(
+        due.iter()
+            .any(|f| matches!(f, Effect::CheckCanTerminate { .. }))
+    );
+}

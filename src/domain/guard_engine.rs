@@ -353,7 +353,7 @@ impl Engine {
             match t.phase.clone() {
                 Phase::Waiting => {
                     let left = t.rule.rule.secs_left(now, spent, seen.usd_per_hour);
-                    if t.rule.rule.is_due(now, spent) || left.is_some_and(|s| s <= 0) {
+                    if t.rule.rule.is_due(now, spent) {
                         t.warned = [true; 2];
                         let why = match &t.rule.rule {
                             GuardRule::Deadline(_) => format!("deadline reached ({})", t.rule.spec),
