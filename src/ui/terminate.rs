@@ -118,7 +118,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, th
 }
 
 pub fn draw_guard(f: &mut Frame, area: Rect, g: &crate::app::guard::GuardDialog, theme: &Theme) {
-    let rect = centered(area, 72, 11);
+    let rect = centered(area, 84, 10);
     let inner = popup(f, rect, Line::styled(" Spend guard ", theme.title()), theme);
     let now = match &g.current {
         Some(c) => format!("{} · guard now: {c}", g.name),
@@ -138,7 +138,7 @@ pub fn draw_guard(f: &mut Frame, area: Rect, g: &crate::app::guard::GuardDialog,
             theme.dim(),
         ),
         Line::styled(
-            "Acts only while the dashboard or `guard run` runs · Enter sets · Esc cancels",
+            "Enter sets · Esc cancels · acts only while the dashboard or `guard run` runs",
             theme.dim(),
         ),
     ];
