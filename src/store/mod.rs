@@ -64,6 +64,7 @@ impl Store {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_err(path, e))?;
         }
+        create_private(path)?;
         let mut report = OpenReport::default();
         match Self::try_open(path) {
             Ok(store) => return Ok((store, report)),
@@ -94,6 +95,7 @@ impl Store {
                 report.moved_to = Some(aside);
             }
         }
+        create_private(path)?;
         match Self::try_open(path) {
             Ok(store) => Ok((store, report)),
             Err(Err(e)) => Err(e),
@@ -178,6 +180,22 @@ fn io_err(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::Io {
         path: path.display().to_string(),
         msg: e.to_string(),
+    }
+}
+
+/// Create `path` empty with mode 0600 if it does not exist (the journal says what the account
+/// did; SQLite gives its `-wal`/`-shm` files the same mode).
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io_err(path, e)),
     }
 }
 
