@@ -399,7 +399,7 @@ async fn to_summary(h: &mut Harness) {
             return;
         }
         if matches!(&h.state.modal, Some(Modal::Deploy(w)) if w.ssh == Some(SshSel::Paste)) {
-            h.press("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyForTheTests me@test")
+            h.press("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICQYLPaIOgCkzvA9E0mLdQaGcltGwYO9+LYtaEjV3QnT me@test")
                 .await;
         }
         h.key(KeyCode::Enter).await;

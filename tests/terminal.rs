@@ -1,9 +1,10 @@
-//! The real binary in a tmux pane gives the terminal back (main screen,
-//! cooked mode with echo) after `q`, SIGINT, SIGTERM, a panic, an error return, and around an
-//! `o` SSH session, and after a panic before the dashboard, in its event loop, in a draw and in a
-//! spawned task. They need tmux (`.ci/run` installs it): without it every test FAILS, saying so.
-//! A tmux pane runs in real time, so every wait polls the pane with a generous bound (60 s, for
-//! a loaded debug build); nothing sleeps for a fixed long time.
+//! The real binary in a tmux pane gives the terminal back (main screen, cooked mode with echo)
+//! after `q`, SIGINT, SIGTERM, Ctrl-C, a panic, an error return, and around an `o` SSH session,
+//! and after a panic before the dashboard, in its event loop, in a draw and in a spawned task;
+//! and exits with the status DESIGN.md §3 names (0, 130, 143, 1). They need tmux (`.ci/run`
+//! installs it): without it every test FAILS, saying so. A tmux pane runs in real time, so every
+//! wait polls the pane with a generous bound (60 s, for a loaded debug build); nothing sleeps for
+//! a fixed long time.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -237,13 +238,25 @@ fn q_restores_the_terminal() {
 
 #[test]
 fn sigint_and_sigterm_restore_the_terminal() {
-    for sig in ["-INT", "-TERM"] {
+    for (sig, code) in [("-INT", 130), ("-TERM", 143)] {
         let t = Tmux::start();
         let pid = t.launch("", "--demo");
         t.wait_dashboard();
         kill(sig, pid);
         t.assert_restored();
+        assert_eq!(t.exit_code(), code, "exit code after kill {sig}");
     }
+}
+
+/// Ctrl-C pressed in the dashboard (raw mode: a key, not a signal) ends it like SIGINT.
+#[test]
+fn ctrl_c_restores_the_terminal_and_exits_130() {
+    let t = Tmux::start();
+    t.launch("", "--demo");
+    t.wait_dashboard();
+    t.run(&["send-keys", "-t", "t", "C-c"]);
+    t.assert_restored();
+    assert_eq!(t.exit_code(), 130);
 }
 
 #[test]
@@ -401,5 +414,110 @@ fn an_ssh_session_gets_a_cooked_terminal_and_the_dashboard_comes_back() {
     t.assert_restored();
     // This session used the demo key as a real key, logged at TRACE (reqwest/hyper too).
     assert_files_clean(t.dir.path(), server.key());
+    drop(server);
+}
+
+/// Base64 of "fake-private-key-material-for-tests": must never reach the screen or a file.
+const PRIVATE_MARK: &str = "ZmFrZS1wcml2YXRlLWtleS1tYXRlcmlhbC1mb3ItdGVzdHM";
+
+/// Every file under `dir` but the credentials file (where a key entered at the prompt is meant
+/// to go): none holds any of `secrets`; the log was written at TRACE.
+fn assert_files_clean_but_credentials(dir: &Path, secrets: &[&str]) {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    let logs: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("spheron-tui.log"))
+        })
+        .collect();
+    assert!(
+        !logs.is_empty(),
+        "no log file under {}: {files:?}",
+        dir.display()
+    );
+    let log = std::fs::read_to_string(logs[0]).unwrap();
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "log not at trace"
+    );
+    for f in &files {
+        if f.ends_with(".spheron/credentials") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&std::fs::read(f).unwrap_or_default()).into_owned();
+        for s in secrets {
+            assert!(!text.contains(s), "{} holds a secret", f.display());
+        }
+    }
+}
+
+/// A whole session as a new user has it, logged at TRACE: no key yet, so the prompt; the key
+/// pasted into it (bracketed paste); a private key pasted into the add-key dialog by mistake;
+/// API errors (injected 500s). Neither the key nor the private key reaches the screen or any
+/// file but the credentials file.
+#[test]
+fn a_session_with_paste_prompt_and_errors_leaves_no_secret_in_the_log() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut opts = spheron_tui::demo::DemoOptions::for_tests();
+    opts.faults
+        .push(spheron_tui::demo::parse_fault_spec("GET /api/volumes=500x20").unwrap());
+    let server = rt.block_on(spheron_tui::demo::spawn(opts)).unwrap();
+    let key = server.key().to_string();
+    let t = Tmux::start();
+    // No key in the environment: the dashboard asks for one.
+    t.launch("SPHERON_API_KEY=", &format!("--api-url {}", server.url()));
+    t.wait_dashboard();
+    t.keys("2");
+    t.wait_for("the key prompt", |s| s.contains("API key"));
+    t.run(&["set-buffer", "-b", "k", "--", &key]);
+    t.run(&["paste-buffer", "-p", "-b", "k", "-t", "t"]);
+    t.run(&["send-keys", "-t", "t", "Enter"]);
+    t.wait_for("deployments with the pasted key", |s| s.contains("running"));
+
+    // A private key pasted into the add-key dialog.
+    t.keys("4");
+    t.keys("a");
+    t.wait_for("the add-key dialog", |s| s.contains("public key"));
+    t.keys("laptop");
+    t.run(&["send-keys", "-t", "t", "Tab"]);
+    let private = format!(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n{PRIVATE_MARK}\n-----END OPENSSH PRIVATE KEY-----\n"
+    );
+    t.run(&["set-buffer", "-b", "p", "--", &private]);
+    t.run(&["paste-buffer", "-p", "-b", "p", "-t", "t"]);
+    let s = t.wait_for("the refusal", |s| s.contains("THIS IS A PRIVATE KEY"));
+    assert!(!s.contains(PRIVATE_MARK), "the private key is drawn:\n{s}");
+    t.run(&["send-keys", "-t", "t", "Escape"]);
+    // Wait, so the next key is not read together with the Escape as Alt+key.
+    t.wait_for("the dialog to close", |s| !s.contains("Add SSH key"));
+
+    // API errors on the volumes pane.
+    t.keys("3");
+    t.wait_for("the volumes error", |s| {
+        s.contains("500") || s.contains("rror")
+    });
+    t.keys("q");
+    let s = t.assert_restored();
+    assert_eq!(t.exit_code(), 0);
+    assert!(!s.contains(&key) && !s.contains(PRIVATE_MARK), "{s}");
+    let creds = t.dir.path().join(".spheron/credentials");
+    assert!(creds.exists(), "the pasted key was saved");
+    assert_files_clean_but_credentials(t.dir.path(), &[&key, PRIVATE_MARK, KEY]);
     drop(server);
 }

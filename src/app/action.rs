@@ -11,6 +11,7 @@ use crate::api::{
     OffersQuery, RateStatus, SshKey, Team, Volume,
 };
 use crate::credentials::ApiKey;
+use crate::domain::ssh_key::Pasted;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -27,6 +28,8 @@ pub enum Action {
     /// First action after start-up: kicks off the initial loads.
     Start(DateTime<Utc>),
     Key(KeyEvent),
+    /// A bracketed paste, classified before it became an Action (a private key keeps no text).
+    Paste(Pasted),
     Mouse(MouseEvent),
     Resize(u16, u16),
     /// The clock moved (1 Hz); polls that are due go out.

@@ -55,6 +55,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 cmds.extend(on_key(state, ev));
             }
         }
+        Action::Paste(p) => cmds.extend(super::paste::on_paste(state, p)),
         Action::Mouse(ev) => cmds.extend(on_mouse(state, ev)),
         Action::OffersLoaded { seq, page, result } => {
             if seq != state.offers.seq {
@@ -496,6 +497,10 @@ fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
         state.schedule.keys_in_flight = true;
         state.keys.loading = true;
         cmds.push(Command::FetchKeys);
+    }
+    // The pane marks which ~/.ssh/*.pub are already on the account.
+    if pane == Pane::Keys && state.flows.local_pub_keys.is_none() {
+        cmds.push(Command::ReadLocalPubKeys);
     }
     cmds.extend(polls_due(state));
     cmds

@@ -12,6 +12,9 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::api::{ApiError, Client};
 use crate::domain::guard::{GuardRule, format_countdown, parse_at};
+use crate::exit::{
+    FAILURE as EXIT_FAILED, INTERRUPTED, OK as EXIT_OK, TERMINATED, USAGE as EXIT_USAGE,
+};
 use crate::store::{StoreHandle, StoredRule};
 use args::{GuardAddArgs, GuardCommand, JournalArgs};
 
@@ -20,11 +23,6 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Where lines go: `(to_stderr, line)`.
 pub type Sink = Arc<dyn Fn(bool, &str) + Send + Sync>;
-
-/// Exit codes (DESIGN.md §3).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILED: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
 
 /// What every guard command runs with.
 #[derive(Clone)]
@@ -324,14 +322,14 @@ async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
     let code = loop {
         // A signal ends the loop at once, even in the middle of a request.
         tokio::select! {
-            _ = int.recv() => break 130,
-            _ = term.recv() => break 143,
+            _ = int.recv() => break INTERRUPTED,
+            _ = term.recv() => break TERMINATED,
             tick = rx.recv() => match tick {
                 Some(()) => {
                     tokio::select! {
                         _ = runner.step() => {}
-                        _ = int.recv() => break 130,
-                        _ = term.recv() => break 143,
+                        _ = int.recv() => break INTERRUPTED,
+                        _ = term.recv() => break TERMINATED,
                     }
                 }
                 None => break EXIT_OK,

@@ -151,6 +151,11 @@ impl Executor {
 
     /// Run `cmd` on its own task; its Actions go to `tx`.
     pub fn spawn(&self, cmd: Command, tx: UnboundedSender<Action>) {
+        // A new key is in use before the next command is spawned: the loads the reducer sends
+        // with it must not race its task and go out with no key (and come back 401).
+        if let Command::UseKey(key) = &cmd {
+            self.client.set_key(key.clone());
+        }
         let this = self.clone();
         tokio::spawn(async move {
             for action in this.perform(cmd).await {
@@ -201,7 +206,8 @@ fn read_local_pub_keys() -> Vec<(String, String)> {
 }
 
 /// `(path, content)` of every `*.pub` in `dir`: regular files of at most 16 KiB, sorted by
-/// path; unreadable ones skipped. Public keys only: no other file is opened.
+/// path; unreadable ones and any that holds a private key skipped. Public keys only: no other
+/// file is opened.
 pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -213,6 +219,10 @@ pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024))
         .filter_map(|p| {
             let content = std::fs::read_to_string(&p).ok()?;
+            // A private key saved under a .pub name goes no further than this.
+            if crate::domain::ssh_key::looks_private(&content) {
+                return None;
+            }
             Some((p.display().to_string(), content))
         })
         .collect();
@@ -233,6 +243,11 @@ mod tests {
         std::fs::write(p.join("a.pub"), "ssh-rsa BBBB a").unwrap();
         std::fs::write(p.join("big.pub"), "x".repeat(20_000)).unwrap();
         std::fs::create_dir(p.join("dir.pub")).unwrap();
+        std::fs::write(
+            p.join("oops.pub"),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n",
+        )
+        .unwrap();
         let got = read_pub_keys_in(p);
         let names: Vec<String> = got
             .iter()
@@ -241,6 +256,22 @@ mod tests {
         assert_eq!(names, vec!["a.pub", "id_ed25519.pub"]);
         assert!(got.iter().all(|(_, c)| !c.contains("PRIVATE")));
         assert!(read_pub_keys_in(&p.join("missing")).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_new_key_is_in_use_before_the_commands_spawned_after_it() {
+        let exec = Executor {
+            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+            credentials_path: None,
+            journal: Default::default(),
+        };
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        exec.spawn(
+            Command::UseKey(crate::credentials::ApiKey::new("sai_pk_new_key_123456")),
+            tx,
+        );
+        // No await in between: the spawned task has not run on this single-threaded runtime.
+        assert!(exec.client.has_key());
     }
 
     fn probe(port: u16) -> Command {
