@@ -30,6 +30,9 @@ pub enum Report {
 
 pub type Reporter = Box<dyn Fn(Report) + Send + Sync>;
 
+/// Who else enforces, and the row labels.
+type Shown = (Option<String>, std::collections::BTreeMap<String, String>);
+
 /// The loop's state between ticks.
 pub struct Runner {
     ctx: Ctx,
@@ -46,6 +49,8 @@ pub struct Runner {
     alerts: bool,
     /// Set for the dashboard: reports go there instead of stdout.
     reporter: Option<Reporter>,
+    /// What the dashboard was last sent: who enforces, the row labels.
+    shown: Option<Shown>,
 }
 
 impl Runner {
@@ -74,6 +79,7 @@ impl Runner {
             store_error: None,
             alerts: std::io::stdout().is_terminal(),
             reporter: None,
+            shown: None,
         }
     }
 
@@ -138,10 +144,20 @@ impl Runner {
         effects.extend(self.engine.handle(Event::Tick(now)));
         self.perform(effects).await;
         if let Some(r) = &self.reporter {
-            r(Report::Enforcer(
+            // Only changes are sent: each one redraws the dashboard.
+            let shown = (
                 self.engine.other_enforcer().map(str::to_owned),
-            ));
-            r(Report::Rows(self.engine.row_labels(now)));
+                self.engine.row_labels(now),
+            );
+            if self.shown.as_ref() != Some(&shown) {
+                if self.shown.as_ref().is_none_or(|s| s.0 != shown.0) {
+                    r(Report::Enforcer(shown.0.clone()));
+                }
+                if self.shown.as_ref().is_none_or(|s| s.1 != shown.1) {
+                    r(Report::Rows(shown.1.clone()));
+                }
+                self.shown = Some(shown);
+            }
         }
     }
 
