@@ -210,7 +210,14 @@ fn guard_command(p: Prepared, cmd: spheron_tui::guard::args::GuardCli, demo: boo
             Some(s) => s.clock(),
             None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::guard::Clock,
         };
-        code = spheron_tui::guard::main(cmd, &l, clock).await;
+        let target = spheron_tui::guard::Target {
+            api_url: l.api_url,
+            api_key: l.api_key,
+            read_only: l.read_only,
+            poll_interval: l.poll_interval,
+            store_path: l.store_path,
+        };
+        code = spheron_tui::guard::main(cmd, &target, clock).await;
         Ok(())
     });
     match r {

@@ -246,9 +246,19 @@ pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
     EXIT_OK
 }
 
-/// Run one guard or journal command for `launch`, on `clock`; returns the exit code. `guard
-/// run` ticks once a second until SIGINT (130) or SIGTERM (143).
-pub async fn main(cmd: args::GuardCli, launch: &crate::runtime::Launch, clock: Clock) -> u8 {
+/// Where a guard command connects and keeps its rules.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub api_url: String,
+    pub api_key: Option<crate::credentials::ApiKey>,
+    pub read_only: bool,
+    pub poll_interval: std::time::Duration,
+    pub store_path: Option<std::path::PathBuf>,
+}
+
+/// Run one guard or journal command against `target`, on `clock`; returns the exit code.
+/// `guard run` ticks once a second until SIGINT (130) or SIGTERM (143).
+pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
     let sink = stdio_sink();
     let Some(path) = launch.store_path.as_deref() else {
         sink(

@@ -10,8 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::Ctx;
 use crate::api::{ApiError, DeploymentsQuery};
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
-use crate::runtime::journal::{Journal, Write};
-use crate::store::LockState;
+use crate::store::{LockState, NewJournalEntry};
 
 /// How long the lock lasts without a heartbeat, and how often it is renewed.
 pub const LOCK_TTL: Duration = Duration::seconds(60);
@@ -37,7 +36,6 @@ type Shown = (Option<String>, std::collections::BTreeMap<String, String>);
 pub struct Runner {
     ctx: Ctx,
     engine: Engine,
-    journal: Journal,
     holder: String,
     label: String,
     next_lock: Option<DateTime<Utc>>,
@@ -68,7 +66,6 @@ impl Runner {
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         Runner {
-            journal: Journal::new(Some(ctx.store.clone())),
             ctx,
             engine: Engine::new(mode),
             holder: format!("{pid}-{nonce}"),
@@ -278,19 +275,23 @@ impl Runner {
                     self.say(now, &text);
                     let sent = self.ctx.client.terminate_deployment(&id).await;
                     let result = sent.as_ref().map(drop).map_err(|e| e.to_string());
+                    // Journaled like every write (a read-only refusal was not sent).
                     if !matches!(sent, Err(ApiError::ReadOnly { .. })) {
-                        let write = Write {
-                            method: "DELETE",
+                        let entry = NewJournalEntry {
+                            at: Utc::now(),
+                            source: "guard".into(),
+                            method: "DELETE".into(),
                             path: format!("/api/deployments/{id}"),
                             target_id: Some(id.clone()),
+                            result: match &result {
+                                Ok(()) => "ok".to_string(),
+                                Err(e) => e.clone(),
+                            },
+                            usd_per_hour,
                         };
-                        let res = match &result {
-                            Ok(()) => "ok".to_string(),
-                            Err(e) => e.clone(),
-                        };
-                        self.journal
-                            .record("guard", write, Some(id.clone()), res, usd_per_hour)
-                            .await;
+                        if let Err(e) = self.ctx.store.call(move |s| s.record(&entry)).await {
+                            self.say(now, &format!("the journal could not record it: {e}"));
+                        }
                     }
                     let result = result.map_err(DeleteFailed);
                     queue.extend(self.engine.handle(Event::Terminated { id, now, result }));
