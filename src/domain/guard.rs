@@ -51,6 +51,28 @@ impl GuardRule {
     }
 }
 
+/// A rule as the user set it: which deployment, what ends it, what the user typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRule {
+    pub deployment_id: String,
+    pub rule: GuardRule,
+    /// What the user asked for, e.g. `--after 90m`, for lists and messages.
+    pub spec: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Who holds the enforcer lock, as seen by one contender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockState {
+    /// This contender holds it (taken or renewed now).
+    Held,
+    /// Another process holds it; `label` says who (e.g. `guard run, pid 4242`).
+    Other {
+        label: String,
+        expires_at: DateTime<Utc>,
+    },
+}
+
 impl fmt::Display for GuardRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

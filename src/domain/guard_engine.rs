@@ -11,9 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::guard::{GuardRule, format_countdown};
+use super::guard::{GuardRule, LockState, StoredRule, format_countdown};
 use crate::api::{CanTerminate, Deployment};
-use crate::store::{LockState, StoredRule};
 
 /// Minutes before a rule is due at which the user is warned.
 pub const WARN_AT_MINUTES: [i64; 2] = [15, 5];
