@@ -111,7 +111,7 @@ pub fn on_key(state: &mut AppState, ev: crossterm::event::KeyEvent) -> Vec<Comma
             }
             match parse_spec(&text, now, offset) {
                 Ok((rule, spec)) => {
-                    let rule = crate::store::StoredRule {
+                    let rule = crate::domain::guard::StoredRule {
                         deployment_id: g.id.clone(),
                         rule,
                         spec,
