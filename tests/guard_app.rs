@@ -50,6 +50,15 @@ fn the_cap_refuses_a_deploy_that_would_pass_it() {
     );
     assert_eq!(deploys(&chr(&mut s, 'y')), 0, "nothing is sent");
 
+    // The Account pane shows the cap beside the burn rate.
+    s.modal = None;
+    chr(&mut s, '5');
+    let screen = render(&s);
+    assert!(
+        screen.contains("cap $15.00/h (max_burn_usd_per_hour)"),
+        "{screen}"
+    );
+
     // Under the cap (or without one) the same deploy goes.
     for cap in [Some(50.0), None] {
         let mut s = ready(vec![vp_cluster()], 500.0);
