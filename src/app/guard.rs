@@ -37,97 +37,13 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
             } else {
                 FlashKind::Info
             };
-            super::update::flash(state, format!("guard: {text}"), kind);
+            state.say(kind, format!("guard: {text}"));
             if alert {
                 return vec![Command::Notify(text)];
             }
         }
         GuardUpdate::Rows(rows) => state.guard.rows = rows,
         GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
-    }
-    Vec::new()
-}
-
-/// The guard dialog (the guard key on a deployment): one line that sets or clears the rule.
-#[derive(Debug, Clone)]
-pub struct GuardDialog {
-    /// The deployment, fixed when the dialog opened.
-    pub id: String,
-    pub name: String,
-    /// The countdown of the rule it has now, if any.
-    pub current: Option<String>,
-    pub input: tui_input::Input,
-    pub error: Option<String>,
-}
-
-/// Open the guard dialog on the selected deployment (an active one only).
-pub fn open(state: &mut AppState) -> Vec<Command> {
-    let Some(d) = state.selected_deployment() else {
-        return Vec::new();
-    };
-    if d.status.is_terminal() {
-        let text = format!("{} has ended: there is nothing to guard", d.name);
-        super::update::flash(state, text, FlashKind::Info);
-        return Vec::new();
-    }
-    let (id, name) = (d.id.clone(), d.name.clone());
-    state.modal = Some(super::modal::Modal::Guard(GuardDialog {
-        current: state.guard.rows.get(&id).cloned(),
-        id,
-        name,
-        input: tui_input::Input::default(),
-        error: None,
-    }));
-    Vec::new()
-}
-
-pub fn on_key(state: &mut AppState, ev: crossterm::event::KeyEvent) -> Vec<Command> {
-    use crossterm::event::{KeyCode, KeyModifiers};
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return vec![Command::Quit];
-    }
-    let now = state.now;
-    let offset = state
-        .guard
-        .local_offset
-        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
-    let Some(super::modal::Modal::Guard(g)) = state.modal.as_mut() else {
-        return Vec::new();
-    };
-    match ev.code {
-        KeyCode::Esc => state.modal = None,
-        KeyCode::Enter => {
-            let text = g.input.value().trim().to_string();
-            if text.is_empty() || text.eq_ignore_ascii_case("none") {
-                let id = g.id.clone();
-                let had = g.current.is_some();
-                state.modal = None;
-                return if had {
-                    vec![Command::ClearGuard { id }]
-                } else {
-                    Vec::new()
-                };
-            }
-            match parse_spec(&text, now, offset) {
-                Ok((rule, spec)) => {
-                    let rule = crate::domain::guard::StoredRule {
-                        deployment_id: g.id.clone(),
-                        rule,
-                        spec,
-                        created_at: now,
-                    };
-                    state.modal = None;
-                    return vec![Command::SetGuard(rule)];
-                }
-                Err(e) => g.error = Some(e),
-            }
-        }
-        _ => {
-            if super::text::edit(&mut g.input, &ev) {
-                g.error = None;
-            }
-        }
     }
     Vec::new()
 }

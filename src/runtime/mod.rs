@@ -3,9 +3,9 @@
 
 pub mod event_loop;
 pub mod executor;
+pub mod files;
 pub mod guard;
 pub mod journal;
-pub mod manage;
 pub mod snapshot;
 pub mod ssh;
 pub mod test_fault;
