@@ -70,3 +70,37 @@ pub fn parse_spec(
     })?;
     Ok((GuardRule::after(d, now), format!("--after {t}")))
 }
+
+/// The rule typed in the deploy wizard's guard step, for a deployment created at `now`:
+/// `Ok(None)` when none was typed.
+pub fn wizard_rule(
+    w: &super::dialogs::DeployWizard,
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(crate::domain::guard::GuardRule, String)>, String> {
+    let text = w.guard.value().trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let offset = state
+        .guard
+        .local_offset
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
+    parse_spec(text, now, offset).map(Some)
+}
+
+/// The command that stores the wizard's rule for the deployment it created (`id`), if one
+/// was typed. Durations count from `now`, when the deploy was answered.
+pub fn wizard_guard_command(
+    w: &super::dialogs::DeployWizard,
+    state: &AppState,
+    id: &str,
+) -> Option<Command> {
+    let (rule, spec) = wizard_rule(w, state, state.now).ok()??;
+    Some(Command::SetGuard(crate::domain::guard::StoredRule {
+        deployment_id: id.to_string(),
+        rule,
+        spec,
+        created_at: state.now,
+    }))
+}

@@ -141,6 +141,18 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         Step::CloudInit => cloud_init_step(&mut lines, w, theme),
         Step::Volumes => volumes_step(&mut lines, w, state, theme),
         Step::Kubernetes => k8s_step(&mut lines, w, state, theme),
+        Step::Guard => {
+            lines.push(input_line("terminate", w.guard.value(), true, theme));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Empty: no guard. 8h or 1h30m from when it is created, 18:00 (local) or an RFC 3339 time, or $50 of spend.",
+                theme.dim(),
+            ));
+            lines.push(Line::styled(
+                "The guard acts only while the dashboard or `spheron-tui guard run` runs; T on Deployments changes it later.",
+                theme.dim(),
+            ));
+        }
         Step::Summary => summary_step(&mut lines, &mut footer, w, state, theme),
     }
     footer.push(Line::raw(""));
@@ -214,7 +226,7 @@ fn hints(w: &DeployWizard, state: &AppState) -> String {
             "Tab next field · Enter adds (empty Enter: next step) · Backspace on empty removes the last · Esc back".into()
         }
         (_, Step::Volumes) => "↑↓ move · Space attaches/detaches · Enter next · Esc back".into(),
-        (_, Step::Name) => "type · Enter next · Esc back".into(),
+        (_, Step::Name) | (_, Step::Guard) => "type · Enter next · Esc back".into(),
         (_, Step::Ssh) => "↑↓ choose · type or paste a key on the last row · Enter next · Esc back".into(),
         _ => "↑↓ choose · Enter next · Esc back (on the first step: close)".into(),
     }
@@ -478,6 +490,9 @@ fn summary_step(
     }
     if let Some(v) = &c.kubernetes_version {
         lines.push(row("Kubernetes", v.clone(), theme));
+    }
+    if let Ok(Some((rule, spec))) = crate::app::guard::wizard_rule(w, state, state.now) {
+        lines.push(row("Guard", format!("terminate {rule} ({spec})"), theme));
     }
     lines.push(Line::raw(""));
     let e = s.estimate;

@@ -69,6 +69,7 @@ impl DialogKeys for DeployWizard {
                 Some((&mut self.paste, &mut self.error))
             }
             Step::Name => Some((&mut self.name, &mut self.error)),
+            Step::Guard => Some((&mut self.guard, &mut self.error)),
             Step::CloudInit => Some((&mut self.ci_input[self.ci_field], &mut self.error)),
             _ => None,
         }
@@ -102,6 +103,9 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
         Step::Name => deploy::check_name(w.name.value().trim())
             .err()
             .map(|e| e.to_string()),
+        Step::Guard => crate::app::guard::wizard_rule(w, state, state.now)
+            .err()
+            .map(|e| format!("{e} — or leave it empty for no guard")),
         _ => None,
     };
     if let Some(p) = problem {
@@ -191,6 +195,11 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
         }
         Step::Name => {
             text::edit(&mut w.name, &ev);
+        }
+        Step::Guard => {
+            if text::edit(&mut w.guard, &ev) {
+                w.error = None;
+            }
         }
         Step::CloudInit => on_cloud_init_key(state, w, ev),
         Step::Volumes => {

@@ -28,6 +28,8 @@ pub enum Step {
     CloudInit,
     Volumes,
     Kubernetes,
+    /// The spend guard of the new deployment (default none).
+    Guard,
     Summary,
 }
 
@@ -42,6 +44,7 @@ impl Step {
             Step::CloudInit => "Cloud-init",
             Step::Volumes => "Volumes",
             Step::Kubernetes => "Kubernetes add-on",
+            Step::Guard => "Spend guard",
             Step::Summary => "Summary",
         }
     }
@@ -52,6 +55,7 @@ impl Step {
             Step::Os => "OS",
             Step::Ssh => "SSH",
             Step::Kubernetes => "Kubernetes",
+            Step::Guard => "Guard",
             other => other.title(),
         }
     }
@@ -117,6 +121,8 @@ pub struct DeployWizard {
     pub volumes: Vec<String>,
     /// 0 = no add-on, i + 1 = the i-th listed version.
     pub k8s: usize,
+    /// The spend guard as typed (`8h`, `18:00`, `$50`); empty: none.
+    pub guard: Input,
     /// On the summary / retry: focus on the action button (starts on Cancel).
     pub on_action: bool,
     pub phase: Phase,
@@ -138,6 +144,7 @@ impl DeployWizard {
         if addon_possible(&offer) {
             steps.push(Step::Kubernetes);
         }
+        steps.push(Step::Guard);
         steps.push(Step::Summary);
         let name = suggested_name(&offer);
         DeployWizard {
@@ -158,6 +165,7 @@ impl DeployWizard {
             vol_cursor: 0,
             volumes: Vec::new(),
             k8s: 0,
+            guard: Input::default(),
             on_action: false,
             phase: Phase::Editing,
             error: None,
