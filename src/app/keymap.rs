@@ -596,7 +596,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Code(KeyCode::Enter)],
         hint: "rename",
-        help: "rename (one PATCH of the name)",
+        help: "rename (only the name changes)",
         ctx: Ctx::Dialog(Kind::Rename),
         cmd: KeyCmd::InDialog,
         writes: None,
@@ -767,14 +767,74 @@ pub fn lookup(ev: &KeyEvent, pane: Pane) -> Option<&'static Binding> {
 
 /// Footer hints for `pane`: its own bindings first, then the global ones with a hint.
 pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
-    let own = BINDINGS
-        .iter()
-        .filter(|b| b.ctx == Ctx::On(pane) || b.ctx == Ctx::Lists);
-    let global = BINDINGS.iter().filter(|b| b.ctx == Ctx::Global);
-    own.chain(global)
-        .filter(|b| !b.hint.is_empty())
+    footer_bindings(pane)
         .map(|b| (b.keys[0].label(), b.hint))
         .collect()
+}
+
+fn footer_bindings(pane: Pane) -> impl Iterator<Item = &'static Binding> {
+    let own = BINDINGS
+        .iter()
+        .filter(move |b| b.ctx == Ctx::On(pane) || b.ctx == Ctx::Lists);
+    let global = BINDINGS.iter().filter(|b| b.ctx == Ctx::Global);
+    own.chain(global).filter(|b| !b.hint.is_empty())
+}
+
+/// The footer split by what can be used: in read-only mode the keys that would change the
+/// account are listed apart (`unavailable`), never as actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Footer {
+    pub usable: Vec<(String, &'static str)>,
+    pub unavailable: Vec<(String, &'static str)>,
+}
+
+pub fn footer_for(pane: Pane, read_only: bool) -> Footer {
+    let mut f = Footer::default();
+    for b in footer_bindings(pane) {
+        let hint = (b.keys[0].label(), b.hint);
+        if read_only && b.writes.is_some() {
+            f.unavailable.push(hint);
+        } else {
+            f.usable.push(hint);
+        }
+    }
+    f
+}
+
+/// The closing note of `?`.
+pub const HELP_NOTE: &str = "Confirm dialogs start on Cancel: Esc/n cancels, y confirms.";
+
+/// Width of the keys column in `?`.
+pub const HELP_KEYS_WIDTH: usize = 18;
+
+/// What `?` lists: each heading once, in the order headings first appear in the table, with
+/// every binding of that heading under it.
+pub fn help_sections() -> Vec<(Ctx, Vec<&'static Binding>)> {
+    let mut sections: Vec<(Ctx, Vec<&'static Binding>)> = Vec::new();
+    for b in BINDINGS {
+        match sections.iter_mut().find(|(c, _)| *c == b.ctx) {
+            Some((_, list)) => list.push(b),
+            None => sections.push((b.ctx, vec![b])),
+        }
+    }
+    sections
+}
+
+/// Rows `?` takes when wrapped at `width` columns: headings, bindings, a blank and the note.
+pub fn help_rows(width: u16) -> usize {
+    let w = usize::from(width.max(1));
+    let rows = |chars: usize| chars.div_ceil(w).max(1);
+    let body: usize = help_sections()
+        .iter()
+        .map(|(ctx, list)| {
+            rows(ctx.label().chars().count())
+                + list
+                    .iter()
+                    .map(|b| rows(HELP_KEYS_WIDTH + b.help.chars().count()))
+                    .sum::<usize>()
+        })
+        .sum();
+    body + 1 + rows(HELP_NOTE.chars().count())
 }
 
 /// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.

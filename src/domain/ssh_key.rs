@@ -105,6 +105,21 @@ pub fn check_public_key(text: &str) -> Result<PublicKey, KeyProblem> {
     })
 }
 
+/// The OpenSSH fingerprint of a public key line (`SHA256:` and the unpadded base64 of the
+/// SHA-256 of its blob), as `ssh-keygen -l` and the platform show it; `None` when the line is
+/// not a readable public key.
+pub fn fingerprint(text: &str) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let key = check_public_key(text).ok()?;
+    let body = key.line.split_whitespace().nth(1)?;
+    let blob = STANDARD.decode(body).ok()?;
+    let hash = Sha256::digest(&blob);
+    Some(format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(hash)
+    ))
+}
+
 /// The type string at the start of a key blob (u32 big-endian length, then the name).
 fn embedded_type(bytes: &[u8]) -> Option<String> {
     let len = u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
@@ -130,6 +145,18 @@ pub fn sample_key(kind: &str, n: usize, comment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprint_is_sha256_of_the_blob_as_ssh_keygen_prints_it() {
+        // ssh-keygen -lf of this key prints this fingerprint
+        let key =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+        assert_eq!(
+            fingerprint(key).as_deref(),
+            Some("SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU")
+        );
+        assert_eq!(fingerprint("not a key"), None);
+    }
 
     #[test]
     fn every_accepted_type_passes_with_and_without_comment() {

@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::api::Offer;
+use crate::app::filter::TERMS_HINT;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::usd;
@@ -39,7 +40,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         "{} shown of {} · {} GPU models",
         o.visible.len(),
         o.all.len(),
-        o.total_groups
+        o.visible_models
     )));
     if o.loading {
         title.push(Span::styled(
@@ -90,7 +91,7 @@ fn filter_line<'a>(state: &'a AppState, theme: &Theme) -> Line<'a> {
     let text = o.filter_input.value();
     if text.is_empty() && !o.editing_filter {
         spans.push(Span::styled(
-            "filter: h100  gpu:a100 provider:voltage type:spot region:us count>=8 vram>=80 price<3 gpuprice<2",
+            "no filter · press / to type one, e.g. h100 gpu:a100 provider:voltage type:spot count>=8 price<3",
             theme.dim(),
         ));
     } else {
@@ -100,8 +101,11 @@ fn filter_line<'a>(state: &'a AppState, theme: &Theme) -> Line<'a> {
             spans.push(Span::styled("  Enter search · Esc clear", theme.dim()));
         }
     }
-    if let Some(err) = o.filter.errors.first() {
-        spans.push(Span::styled(format!("  {err}"), theme.warn()));
+    for err in &o.filter.errors {
+        spans.push(Span::styled(format!("  ✗ {err}"), theme.warn()));
+    }
+    if !o.filter.errors.is_empty() {
+        spans.push(Span::styled(format!("  ({TERMS_HINT})"), theme.dim()));
     }
     Line::from(spans)
 }

@@ -5,16 +5,18 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::ui::theme::Theme;
-use tui_input::Input;
 
 use crate::app::dialogs::Kind;
 use crate::app::dialogs::add_key::{AddKey, KeyField};
 use crate::app::keymap::dialog_hint_line;
-use crate::ui::widgets::{sized_popup, text_field};
+use crate::ui::widgets::{popup_inner_width, sized_popup, text_field};
+
+const POPUP_W: u16 = 100;
 
 pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
+    let field_w = popup_inner_width(area, POPUP_W);
     let mut lines = vec![
-        text_field("name", &a.name, a.focus == KeyField::Name, theme),
+        text_field("name", &a.name, a.focus == KeyField::Name, field_w, theme),
         Line::raw(""),
         Line::styled(
             "~/.ssh/*.pub (Tab to the list, ↑↓, Enter picks)",
@@ -40,26 +42,11 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         }
     }
     lines.push(Line::raw(""));
-    // long keys are shown by their ends
-    let v = a.key.value();
-    let shown = if v.chars().count() > 80 {
-        let head: String = v.chars().take(40).collect();
-        let tail: String = v
-            .chars()
-            .rev()
-            .take(30)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("{head}…{tail}")
-    } else {
-        v.to_string()
-    };
     lines.push(text_field(
         "public key",
-        &Input::new(shown),
+        &a.key,
         a.focus == KeyField::Key,
+        field_w,
         theme,
     ));
     lines.push(Line::styled(
@@ -89,5 +76,5 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         },
         theme.dim(),
     ));
-    sized_popup(f, area, 100, "Add SSH key", lines, theme, theme.title());
+    sized_popup(f, area, POPUP_W, "Add SSH key", lines, theme, theme.title());
 }

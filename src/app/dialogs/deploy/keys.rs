@@ -69,9 +69,9 @@ fn step_back(w: &mut DeployWizard) -> Reply {
     Reply::stay()
 }
 
-fn next(state: &mut AppState, w: &mut DeployWizard) {
-    // Leaving a step checks it, so a mistake is shown where it was made.
-    let problem = match w.step() {
+/// What is wrong with the current step's input, if anything.
+fn step_problem(w: &DeployWizard) -> Option<String> {
+    match w.step() {
         Step::Ssh => match &w.ssh {
             None => Some("Choose a key: ↑↓ then Enter".to_string()),
             Some(SshSel::Paste) if !deploy::is_public_key(w.paste.value().trim()) => {
@@ -83,8 +83,24 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
             .err()
             .map(|e| e.to_string()),
         _ => None,
-    };
-    if let Some(p) = problem {
+    }
+}
+
+/// After an edit: a mistake this step's check reported goes away once the input is right.
+fn recheck(w: &mut DeployWizard) {
+    if w.error.is_some() && w.error_step.is_none() && step_problem(w).is_none() {
+        w.error = None;
+    }
+}
+
+fn next(state: &mut AppState, w: &mut DeployWizard) {
+    // Leaving a step checks it, so a mistake is shown where it was made.
+    match w.step() {
+        Step::Ssh => text::trim(&mut w.paste),
+        Step::Name => text::trim(&mut w.name),
+        _ => {}
+    }
+    if let Some(p) = step_problem(w) {
         w.error = Some(p);
         return;
     }
@@ -157,6 +173,7 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
                 w.ssh = Some(SshSel::Paste);
                 text::edit(&mut w.paste, &ev);
             }
+            recheck(w);
         }
         Step::Team => {
             let teams = team_options(state);
@@ -171,6 +188,7 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
         }
         Step::Name => {
             text::edit(&mut w.name, &ev);
+            recheck(w);
         }
         Step::CloudInit => on_cloud_init_key(state, w, ev),
         Step::Volumes => {
