@@ -102,14 +102,25 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         spans.push(Span::styled(format!(" {hint}  "), theme.dim()));
     }
     if !hints.unavailable.is_empty() {
-        let keys: Vec<String> = hints
+        // Named in full when there is room, else by their keys alone.
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let room = usize::from(area.width).saturating_sub(used);
+        let full: Vec<String> = hints
             .unavailable
             .iter()
             .map(|(k, h)| format!("{k} {h}"))
             .collect();
-        spans.push(Span::styled("read-only, not available: ", theme.warn()));
+        let full = format!("read-only, not available: {}", full.join(" · "));
+        let (lead, keys) = if full.chars().count() <= room {
+            let (lead, keys) = full.split_at("read-only, not available: ".len());
+            (lead.to_string(), keys.to_string())
+        } else {
+            let keys: Vec<&str> = hints.unavailable.iter().map(|(k, _)| k.as_str()).collect();
+            ("read-only ✗ ".to_string(), keys.join(" "))
+        };
+        spans.push(Span::styled(lead, theme.warn()));
         spans.push(Span::styled(
-            keys.join(" · "),
+            keys,
             theme.dim().add_modifier(Modifier::CROSSED_OUT),
         ));
     }

@@ -496,8 +496,9 @@ fn blocked_reason(
         None => return Some("The team's balance is not known yet: wait for it to load.".into()),
         Some(b) if b <= 0.0 => {
             return Some(format!(
-                "The team's balance is {}: add credit at app.spheron.ai before deploying.",
-                cost::usd(b)
+                "The team's balance is {}: add credit {} before deploying.",
+                cost::usd(b),
+                cost::ADD_CREDIT_WHERE
             ));
         }
         _ => {}
