@@ -37,10 +37,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 
     let mut title = vec![Span::styled(" Offers ", theme.title())];
     title.push(Span::raw(format!(
-        "{} shown of {} · {} GPU models",
+        "{} shown of {} · {} GPU model{}",
         o.visible.len(),
         o.all.len(),
-        o.visible_models
+        o.visible_models,
+        if o.visible_models == 1 { "" } else { "s" }
     )));
     if o.loading {
         title.push(Span::styled(

@@ -278,7 +278,10 @@ pub fn chosen_key(state: &AppState, w: &DeployWizard) -> String {
                 .find(|k| &k.path == path)
                 .map(|k| k.text.clone())
                 .unwrap_or_default();
-            described(path.clone(), &text)
+            let file = std::path::Path::new(path)
+                .file_name()
+                .map_or(path.clone(), |f| f.to_string_lossy().into_owned());
+            described(file, &text)
         }
         Some(SshSel::Paste) => described("pasted".into(), w.paste.value()),
     }
