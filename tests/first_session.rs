@@ -502,3 +502,26 @@ fn the_read_only_footer_lists_write_keys_as_unavailable() {
     let f = keymap::footer_for(Pane::Deployments, false);
     assert!(f.unavailable.is_empty());
 }
+
+#[test]
+fn a_fresh_team_balance_is_the_one_the_pane_shows_too() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    s.pane = Pane::Account;
+    enter(&mut s);
+    assert!(matches!(s.dialog, Some(Dialog::TeamInfo(_))));
+    let team: Team = decode(json!({"id": "t1", "name": "Personal", "balance": 120.0})).unwrap();
+    let fresh = Balance::decode(json!({"teams": [
+        {"teamId": "t1", "teamName": "Personal", "balance": 119.7, "isCurrentTeam": true}
+    ], "currency": "USD"}))
+    .unwrap();
+    update(
+        &mut s,
+        Action::TeamLoaded {
+            id: "t1".into(),
+            result: Ok((team, fresh)),
+        },
+    );
+    let screen = render(&s);
+    assert!(!screen.contains("$120.00  (live"), "{screen}");
+    assert_eq!(screen.matches("$119.70").count(), 3, "{screen}");
+}

@@ -41,6 +41,17 @@ pub fn open(state: &mut AppState) -> Option<Vec<Command>> {
 }
 
 pub fn team_loaded(state: &mut AppState, id: &str, r: ApiResult<(Team, Balance)>) {
+    // The fresher live balance replaces the listed one, so the pane and the dialog agree.
+    if let Ok((_, fresh)) = &r
+        && let Some(new) = fresh.teams.iter().find(|b| b.team_id == id)
+        && let Some(listed) = state
+            .account
+            .balance
+            .as_mut()
+            .and_then(|b| b.teams.iter_mut().find(|t| t.team_id == id))
+    {
+        listed.balance = new.balance;
+    }
     if let Some(Dialog::TeamInfo(t)) = state.dialog.as_mut()
         && t.id == id
     {
