@@ -11,6 +11,8 @@ pub mod config;
 pub mod credentials;
 pub mod demo;
 pub mod domain;
+pub mod exit;
+pub mod logging;
 pub mod runtime;
 pub mod terminal;
 pub mod ui;

@@ -430,7 +430,7 @@ async fn ssh_keys_add_refusals_and_delete() {
         &mut r.s,
         Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
     );
-    let key = sample_key("ssh-ed25519", 32, "me@desk");
+    let key = sample_key("ssh-ed25519", "me@desk");
     r.typed(&key).await;
     r.key(KeyCode::Enter).await;
     assert!(r.s.dialog.is_none(), "{:?}", r.s.dialog);

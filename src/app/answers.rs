@@ -78,6 +78,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         // the input, time and list answers are routed by `update` itself
         Action::Start(_)
         | Action::Key(_)
+        | Action::Paste(_)
         | Action::Mouse(_)
         | Action::Resize(..)
         | Action::Tick(_)

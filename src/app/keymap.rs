@@ -929,6 +929,22 @@ mod tests {
     }
 
     #[test]
+    fn j_and_k_move_on_every_pane() {
+        for pane in Pane::ALL {
+            assert_eq!(
+                lookup(&key(KeyCode::Char('j')), pane).map(|b| b.cmd),
+                Some(KeyCmd::Down),
+                "{pane:?}"
+            );
+            assert_eq!(
+                lookup(&key(KeyCode::Char('k')), pane).map(|b| b.cmd),
+                Some(KeyCmd::Up),
+                "{pane:?}"
+            );
+        }
+    }
+
+    #[test]
     fn dialog_keys_never_reach_the_panes() {
         let y = key(KeyCode::Char('y'));
         assert!(lookup(&y, Pane::Deployments).is_none());

@@ -53,6 +53,7 @@ pub mod keymap;
 pub mod lists;
 pub mod offers;
 pub mod panes;
+pub mod paste;
 pub mod polling;
 pub mod screen;
 pub mod state;

@@ -8,7 +8,7 @@ use tui_input::Input;
 use super::Pane;
 use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
-use super::tracking::{Cache, DeployTrack, Watch};
+use super::tracking::{Cache, DeployTrack, SshReady, Watch};
 use crate::api::{
     Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
 };
@@ -211,6 +211,9 @@ pub struct AppState {
     pub deploy: DeployTrack,
     /// Deployments created (or seen coming up) in this session, by id.
     pub watch: BTreeMap<String, Watch>,
+    /// SSH readiness of every running deployment, by id: probed on the poll schedule until its
+    /// port answers with an SSH banner; forgotten when it stops running.
+    pub ssh: BTreeMap<String, SshReady>,
     /// Answers dialogs share between openings.
     pub cache: Cache,
     /// `GET /api/providers`, read once per run: `None` until it answers. A deploy or volume
@@ -239,6 +242,7 @@ impl AppState {
             schedule: Schedule::default(),
             deploy: DeployTrack::default(),
             watch: BTreeMap::new(),
+            ssh: BTreeMap::new(),
             cache: Cache::default(),
             providers: None,
             size: (120, 40),

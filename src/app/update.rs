@@ -51,6 +51,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 cmds.extend(on_key(state, ev));
             }
         }
+        Action::Paste(p) => cmds.extend(super::paste::on_paste(state, p)),
         Action::Mouse(ev) => cmds.extend(cursor::on_mouse(state, ev)),
         Action::OffersLoaded { seq, page, result } => {
             if seq != state.offers.seq {

@@ -6,6 +6,7 @@ pub mod executor;
 pub mod files;
 pub mod snapshot;
 pub mod ssh;
+pub mod test_fault;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -64,10 +65,19 @@ fn theme() -> Theme {
     Theme::from_env(std::env::var("NO_COLOR").ok().as_deref())
 }
 
-/// Run the dashboard until the user quits.
-pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<()> {
+/// Run the dashboard until the user quits (or a signal ends it).
+pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     event_loop::run(state, exec, theme()).await
+}
+
+/// One frame, and what failed while loading it.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The frame as text or SVG.
+    pub frame: String,
+    /// The API or network failure met while loading, if any (the frame shows it too).
+    pub failure: Option<String>,
 }
 
 /// Load the data once, render one frame of `pane` at `cols`×`rows`, return it as text or SVG.
@@ -78,7 +88,7 @@ pub async fn snapshot(
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
-) -> color_eyre::Result<String> {
+) -> color_eyre::Result<Snapshot> {
     let (state, exec) = prepare(&launch)?;
     snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme()).await
 }

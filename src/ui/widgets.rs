@@ -305,6 +305,21 @@ pub fn gpu_label(name: &str) -> &str {
     n.strip_prefix("GeForce ").unwrap_or(n)
 }
 
+/// A public key field as drawn: a valid key as its type, fingerprint and comment (never its
+/// body); anything else as typed, scrolling inside the field like every text field.
+pub fn public_key_field<'a>(
+    label: &str,
+    input: &Input,
+    focused: bool,
+    width: u16,
+    theme: &Theme,
+) -> Line<'a> {
+    match crate::domain::ssh_key::check_public_key(input.value()) {
+        Ok(k) => text_field(label, &Input::new(k.summary()), focused, width, theme),
+        Err(_) => text_field(label, input, focused, width, theme),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,8 @@
 //! [`on_key`] only, after the global keys are handled once, in front of every dialog:
 //! `Ctrl-C` quits from anywhere, `Esc` goes to [`DialogKeys::back`] (a step back, or close),
 //! and a write a dialog asks for in a read-only session is dropped here and refused with
-//! [`read_only_refusal`]'s one wording, naming what was not sent.
+//! [`read_only_refusal`]'s one wording, naming what was not sent. A bracketed paste goes to the
+//! field the dialog names ([`DialogKeys::paste_target`], routed by `app::paste`).
 
 pub mod add_key;
 pub mod confirm;
@@ -27,6 +28,7 @@ pub mod terminate;
 pub mod volume_info;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
 
 use super::action::Command;
 use super::state::{AppState, FlashKind};
@@ -155,10 +157,20 @@ pub trait DialogKeys {
     /// A write it asked for was refused (read-only): show `why`, and take down any "sending"
     /// mark so it does not wait for an answer that will not come.
     fn refused(&mut self, _why: &str) {}
+    /// The text field a paste goes into now, with the error line it clears; `None`: none.
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        None
+    }
+    /// A private key was pasted: say `why` where the user is looking. Returns whether this
+    /// dialog showed it.
+    fn private_key_pasted(&mut self, _why: &str) -> bool {
+        false
+    }
 }
 
 impl Dialog {
-    fn keys(&mut self) -> &mut dyn DialogKeys {
+    /// Its half of the contract.
+    pub(crate) fn keys(&mut self) -> &mut dyn DialogKeys {
         match self {
             Dialog::Help(d) => d,
             Dialog::Details(d) => d,

@@ -1,4 +1,4 @@
-//! Add an SSH key: name, the `~/.ssh/*.pub` list, the key field (long keys by their ends).
+//! Add an SSH key: name, the `~/.ssh/*.pub` list, the key field (a valid key by its fingerprint).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +9,7 @@ use crate::ui::theme::Theme;
 use crate::app::dialogs::Kind;
 use crate::app::dialogs::add_key::{AddKey, KeyField};
 use crate::app::keymap::dialog_hint_line;
-use crate::ui::widgets::{popup_inner_width, sized_popup, text_field};
+use crate::ui::widgets::{popup_inner_width, public_key_field, sized_popup, text_field};
 
 const POPUP_W: u16 = 100;
 
@@ -42,7 +42,8 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         }
     }
     lines.push(Line::raw(""));
-    lines.push(text_field(
+    // a valid key by its type, fingerprint and comment; anything else as typed
+    lines.push(public_key_field(
         "public key",
         &a.key,
         a.focus == KeyField::Key,

@@ -15,7 +15,7 @@ use crate::app::dialogs::deploy::{
 use crate::domain::cost::{duration_short, usd};
 use crate::domain::deploy::volume_limit;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{buttons, centered, popup, region_label, text_field};
+use crate::ui::widgets::{buttons, centered, popup, public_key_field, region_label, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
     let width = area.width.saturating_sub(12).min(104);
@@ -205,7 +205,7 @@ fn hints(w: &DeployWizard, state: &AppState) -> String {
     match (&w.phase, w.step()) {
         (Phase::Sending | Phase::Checking, _) => "waiting for the answer…".into(),
         (Phase::NotCreated { .. }, _) => {
-            "y or Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
+            "Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
         }
         (Phase::Unknown { .. }, _) => "r reads the deployments list again · Esc closes".into(),
         (_, Step::Summary) if deploy::summary(state, w).blocked.is_some() => {
@@ -269,7 +269,13 @@ fn ssh_step(
     );
     if w.ssh == Some(SshSel::Paste) {
         lines.push(Line::raw(""));
-        lines.push(text_field("public key", &w.paste, true, field_w, theme));
+        lines.push(public_key_field(
+            "public key",
+            &w.paste,
+            true,
+            field_w,
+            theme,
+        ));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -562,13 +568,13 @@ fn summary_step(
         (Phase::Editing, None) => footer.push(buttons(
             "Back",
             Some(&format!("Deploy · {}/h", usd(e.per_hour()))),
-            w.confirm_focus,
+            w.on_action,
             theme,
         )),
         (Phase::NotCreated { .. }, None) if retry => footer.push(buttons(
             "Cancel",
             Some("Retry deploy (sends it again)"),
-            w.confirm_focus,
+            w.on_action,
             theme,
         )),
         _ => {}

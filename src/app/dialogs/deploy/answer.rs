@@ -111,7 +111,7 @@ fn take_wizard(state: &mut AppState) -> Option<Box<DeployWizard>> {
 fn set_phase(state: &mut AppState, phase: Phase, error: Option<(String, Option<Step>)>) {
     if let Some(Dialog::Deploy(w)) = state.dialog.as_mut() {
         w.phase = phase;
-        w.confirm_focus = false;
+        w.on_action = false;
         if let Some((msg, step)) = error {
             w.error = Some(msg);
             w.error_step = step;

@@ -118,7 +118,7 @@ pub struct DeployWizard {
     /// 0 = no add-on, i + 1 = the i-th listed version.
     pub k8s: usize,
     /// On the summary / retry: focus on the action button (starts on Cancel).
-    pub confirm_focus: bool,
+    pub on_action: bool,
     pub phase: Phase,
     /// Shown at the top of every step: the API's 400 message, a local refusal.
     pub error: Option<String>,
@@ -158,7 +158,7 @@ impl DeployWizard {
             vol_cursor: 0,
             volumes: Vec::new(),
             k8s: 0,
-            confirm_focus: false,
+            on_action: false,
             phase: Phase::Editing,
             error: None,
             error_step: None,
@@ -186,7 +186,7 @@ impl DeployWizard {
     pub(super) fn go(&mut self, step: Step) {
         if let Some(i) = self.steps.iter().position(|s| *s == step) {
             self.at = i;
-            self.confirm_focus = false;
+            self.on_action = false;
         }
     }
 }
