@@ -113,7 +113,7 @@ fn a_refused_key_reads_as_words_on_screen() {
     );
     let screen = render(&s);
     assert!(screen.contains("not an SSH public key"), "{screen}");
-    assert!(screen.contains("(the public key)"), "{screen}");
+    assert!(screen.contains("Check the public key"), "{screen}");
     for w in WIRE_WORDS {
         assert!(!screen.contains(w), "{w} on screen:\n{screen}");
     }
@@ -312,6 +312,34 @@ fn values_are_trimmed_before_they_are_shown_back() {
     walk_to(&mut s, Step::Summary);
     let screen = render(&s);
     assert!(screen.contains("Name         my-box\u{20}"), "{screen}");
+}
+
+#[test]
+fn a_volume_size_typed_with_spaces_is_shown_back_without_them() {
+    use support::accounts::{loaded, region};
+    let mut s = loaded(false);
+    s.pane = Pane::Volumes;
+    chr(&mut s, 'a');
+    for _ in 0..3 {
+        key(&mut s, KeyCode::Down);
+    }
+    enter(&mut s);
+    update(
+        &mut s,
+        Action::VolumeRegions {
+            provider: "spheron-ai".into(),
+            result: Ok(vec![region("spheron-ai", "us-east-1", 1.0, 20_000.0, None)]),
+        },
+    );
+    enter(&mut s);
+    type_text(&mut s, " train-data ");
+    enter(&mut s);
+    type_text(&mut s, " 100 ");
+    enter(&mut s);
+    enter(&mut s);
+    let screen = render(&s);
+    assert!(screen.contains("│size          100 GB "), "{screen}");
+    assert!(screen.contains("│name          train-data "), "{screen}");
 }
 
 // 5. The deploy summary names the key.

@@ -98,9 +98,7 @@ pub enum ApiError {
     )]
     Refused { url: String, reason: String },
     /// A write was refused locally because the client is read-only; nothing was sent.
-    #[error(
-        "Read-only mode: {method} {path} was not sent. Start without --read-only to make changes"
-    )]
+    #[error("Read-only mode: the change was not sent. Start without --read-only to make changes")]
     ReadOnly { method: String, path: String },
     /// A value given to the client cannot be sent safely (e.g. an id of `..`); nothing was sent.
     #[error("Not sent: {message}")]
@@ -121,7 +119,7 @@ fn validation_line(message: &str, field: Option<&str>, body: &Value) -> String {
     }
     match field {
         Some(f) => format!(
-            "Refused by the platform: {message} (the {}). Fix that value; the same request would fail again",
+            "Refused by the platform: {message}. Check the {}; the same request would fail again",
             field_words(f)
         ),
         None => format!(
@@ -663,7 +661,7 @@ mod tests {
                    "details": {"field": "publicKey"}}),
         );
         let s = e.to_string();
-        assert!(s.contains("the public key"), "{s}");
+        assert!(s.contains("Check the public key"), "{s}");
         assert!(
             !s.contains("VALIDATION_ERROR") && !s.contains("publicKey"),
             "{s}"
