@@ -499,6 +499,31 @@ fn page_down_in_help_stops_at_the_end() {
 }
 
 #[test]
+fn help_ends_on_its_last_line_at_every_size() {
+    for (w, h) in [(80u16, 24u16), (100, 30), (160, 48)] {
+        let mut s = ready(vec![vp_cluster()], 120.0);
+        s.size = (w, h);
+        chr(&mut s, '?');
+        for _ in 0..100 {
+            key(&mut s, KeyCode::PageDown);
+        }
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        t.draw(|f| spheron_tui::ui::draw(f, &s, &spheron_tui::ui::Theme::default()))
+            .unwrap();
+        let screen = spheron_tui::ui::svg::to_text(t.backend().buffer());
+        let rows: Vec<&str> = screen.lines().collect();
+        let note = rows
+            .iter()
+            .position(|r| r.contains(HELP_NOTE))
+            .unwrap_or_else(|| panic!("{w}×{h}: the note is on screen\n{screen}"));
+        assert!(
+            rows[note + 1].contains('└'),
+            "{w}×{h}: the note is the last line, no blank rows under it\n{screen}"
+        );
+    }
+}
+
+#[test]
 fn the_read_only_footer_lists_write_keys_as_unavailable() {
     let mut s = support::accounts::loaded(true);
     s.pane = Pane::Deployments;

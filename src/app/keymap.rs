@@ -820,21 +820,48 @@ pub fn help_sections() -> Vec<(Ctx, Vec<&'static Binding>)> {
     sections
 }
 
+/// The keys column of a `?` line: "  ↑/k" padded to [`HELP_KEYS_WIDTH`].
+pub fn help_keys(b: &Binding) -> String {
+    format!("  {:<w$}", keys_label(b), w = HELP_KEYS_WIDTH - 2)
+}
+
 /// Rows `?` takes when wrapped at `width` columns: headings, bindings, a blank and the note.
 pub fn help_rows(width: u16) -> usize {
     let w = usize::from(width.max(1));
-    let rows = |chars: usize| chars.div_ceil(w).max(1);
     let body: usize = help_sections()
         .iter()
         .map(|(ctx, list)| {
-            rows(ctx.label().chars().count())
+            wrapped_rows(ctx.label(), w)
                 + list
                     .iter()
-                    .map(|b| rows(HELP_KEYS_WIDTH + b.help.chars().count()))
+                    .map(|b| wrapped_rows(&format!("{}{}", help_keys(b), b.help), w))
                     .sum::<usize>()
         })
         .sum();
-    body + 1 + rows(HELP_NOTE.chars().count())
+    body + 1 + wrapped_rows(HELP_NOTE, w)
+}
+
+/// Rows `text` takes when wrapped word by word at `w` columns (a word longer than a row is
+/// broken), as a paragraph draws it.
+fn wrapped_rows(text: &str, w: usize) -> usize {
+    let mut rows = 1;
+    let mut col = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        let need = if col == 0 { len } else { col + 1 + len };
+        if need <= w {
+            col = need;
+            continue;
+        }
+        rows += 1;
+        let mut rest = len;
+        while rest > w {
+            rows += 1;
+            rest -= w;
+        }
+        col = rest;
+    }
+    rows
 }
 
 /// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.
@@ -948,6 +975,14 @@ mod tests {
     fn dialog_keys_never_reach_the_panes() {
         let y = key(KeyCode::Char('y'));
         assert!(lookup(&y, Pane::Deployments).is_none());
+    }
+
+    #[test]
+    fn help_rows_count_word_wrapping() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("aaaa bbbb", 10), 1);
+        assert_eq!(wrapped_rows("aaaa bbbb cc", 10), 2);
+        assert_eq!(wrapped_rows("aaaaaaaaaaaaaaaaaaaaaaaaa", 10), 3);
     }
 
     #[test]

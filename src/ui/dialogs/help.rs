@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::keymap::{self, HELP_KEYS_WIDTH, HELP_NOTE};
+use crate::app::keymap::{self, HELP_NOTE};
 use crate::app::screen::help_popup;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::popup;
@@ -23,10 +23,7 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         lines.push(Line::styled(ctx.label(), theme.header()));
         for b in bindings {
             lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {:<w$}", keymap::keys_label(b), w = HELP_KEYS_WIDTH - 2),
-                    theme.key(),
-                ),
+                Span::styled(keymap::help_keys(b), theme.key()),
                 Span::raw(b.help),
             ]));
         }
