@@ -853,13 +853,11 @@ fn wrapped_rows(text: &str, w: usize) -> usize {
             col = need;
             continue;
         }
-        rows += 1;
-        let mut rest = len;
-        while rest > w {
+        if col > 0 {
             rows += 1;
-            rest -= w;
         }
-        col = rest;
+        rows += len.saturating_sub(1) / w;
+        col = if len == 0 { 0 } else { (len - 1) % w + 1 };
     }
     rows
 }
