@@ -255,6 +255,18 @@ async fn every_bad_term_is_marked_and_the_placeholder_is_not_a_filter() {
 // 4. Text fields.
 
 #[tokio::test]
+async fn a_long_filter_scrolls_and_keeps_its_marks_in_view() {
+    let mut h = Harness::new().await;
+    h.press("/").await;
+    h.press(&"h100 ".repeat(40)).await;
+    h.press("color:red").await;
+    let screen = h.screen();
+    let bar = screen.lines().nth(1).unwrap();
+    assert!(bar.contains("✗ `color:red` unknown term"), "{bar}");
+    assert!(bar.contains(" / …"), "the start is marked hidden: {bar}");
+}
+
+#[tokio::test]
 async fn a_500_character_rename_keeps_its_hints_on_screen() {
     let mut h = Harness::new().await;
     h.press("2").await;

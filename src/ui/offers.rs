@@ -33,7 +33,7 @@ const WIDTHS: [Constraint; 11] = [
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let o = &state.offers;
     let bar = Rect::new(area.x, area.y, area.width, 1.min(area.height));
-    f.render_widget(Paragraph::new(filter_line(state, theme)), bar);
+    f.render_widget(Paragraph::new(filter_line(state, area.width, theme)), bar);
 
     let mut title = vec![Span::styled(" Offers ", theme.title())];
     title.push(Span::raw(format!(
@@ -86,7 +86,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     );
 }
 
-fn filter_line<'a>(state: &'a AppState, theme: &Theme) -> Line<'a> {
+fn filter_line<'a>(state: &'a AppState, width: u16, theme: &Theme) -> Line<'a> {
     let o = &state.offers;
     let mut spans = vec![Span::styled(" / ", theme.key())];
     let text = o.filter_input.value();
@@ -96,10 +96,21 @@ fn filter_line<'a>(state: &'a AppState, theme: &Theme) -> Line<'a> {
             theme.dim(),
         ));
     } else {
-        spans.push(Span::raw(text));
+        // a long filter scrolls in its part of the line, so its marks stay in view
+        let hint = "  Enter search · Esc clear";
+        let room = if o.filter.errors.is_empty() {
+            usize::from(width).saturating_sub(3 + hint.len())
+        } else {
+            usize::from(width) / 2
+        };
+        spans.extend(widgets::field_value(
+            &o.filter_input,
+            o.editing_filter,
+            room,
+            theme,
+        ));
         if o.editing_filter {
-            spans.push(Span::styled("█", theme.key()));
-            spans.push(Span::styled("  Enter search · Esc clear", theme.dim()));
+            spans.push(Span::styled(hint, theme.dim()));
         }
     }
     for err in &o.filter.errors {

@@ -154,9 +154,19 @@ pub fn text_field<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     let label = format!("{label:<12}");
-    let room = usize::from(width)
-        .saturating_sub(label.chars().count() + 1)
-        .max(4);
+    let room = usize::from(width).saturating_sub(label.chars().count());
+    let mut spans = vec![Span::styled(
+        label,
+        if focused { theme.key() } else { theme.dim() },
+    )];
+    spans.extend(field_value(input, focused, room, theme));
+    Line::from(spans)
+}
+
+/// The value of a text field in `room` columns (the cursor's included): the part around the
+/// cursor when it is longer, `…` marking a hidden end.
+pub fn field_value<'a>(input: &Input, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let room = room.saturating_sub(1).max(4);
     let chars: Vec<char> = input.value().chars().collect();
     let cursor = input.cursor().min(chars.len());
     let start = if focused {
@@ -176,16 +186,11 @@ pub fn text_field<'a>(
     {
         *c = '…';
     }
-    let mut spans = vec![Span::styled(
-        label,
-        if focused { theme.key() } else { theme.dim() },
-    )];
     if !focused {
-        spans.push(Span::raw(shown.into_iter().collect::<String>()));
-        return Line::from(spans);
+        return vec![Span::raw(shown.into_iter().collect::<String>())];
     }
     let at = cursor - start;
-    spans.push(Span::raw(shown[..at].iter().collect::<String>()));
+    let mut spans = vec![Span::raw(shown[..at].iter().collect::<String>())];
     match shown.get(at) {
         Some(c) => {
             spans.push(Span::styled(
@@ -196,7 +201,7 @@ pub fn text_field<'a>(
         }
         None => spans.push(Span::styled("█", theme.key())),
     }
-    Line::from(spans)
+    spans
 }
 
 pub fn confirm_buttons<'a>(
