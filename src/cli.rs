@@ -94,6 +94,15 @@ pub enum Command {
     /// Print the man page (roff), generated from these command definitions.
     #[command(after_help = "Example:\n  spheron-tui man > spheron-tui.1 && man ./spheron-tui.1")]
     Man,
+    /// The spend guard: terminate a deployment after a duration, at a time, or at a spend.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  spheron-tui guard add dep_7f3a91c2e0b4 --after 8h\n  spheron-tui guard run --dry-run"
+    )]
+    Guard(crate::guard::args::GuardCommand),
+    /// Every write the program sent (dashboard and guard).
+    #[command(after_help = "Example:\n  spheron-tui journal --json")]
+    Journal(crate::guard::args::JournalArgs),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  spheron-tui completions bash > ~/.local/share/bash-completion/completions/spheron-tui"

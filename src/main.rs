@@ -64,6 +64,14 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Some(Command::Guard(ref g)) => {
+            let cmd = spheron_tui::guard::args::GuardCli::Guard(g.clone());
+            guard_command(prepared, cmd, cli.demo)
+        }
+        Some(Command::Journal(ref j)) => {
+            let cmd = spheron_tui::guard::args::GuardCli::Journal(j.clone());
+            guard_command(prepared, cmd, cli.demo)
+        }
         Some(Command::Info) => {
             print_info(&prepared);
             ExitCode::SUCCESS
@@ -153,6 +161,11 @@ fn credentials_path(p: &Prepared) -> PathBuf {
 }
 
 fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) -> Launch {
+    // The demo keeps its own store, so demo rules and writes never mix with real ones.
+    let store = |x: &config::Paths| match demo {
+        true => x.store_file.with_file_name("spheron-tui-demo.sqlite3"),
+        false => x.store_file.clone(),
+    };
     Launch {
         api_url,
         api_key,
@@ -161,6 +174,8 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         poll_interval: p.settings.poll_interval,
         read_only: p.settings.read_only,
         look: p.settings.look,
+        store_path: p.paths.as_ref().map(store),
+        max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
     }
 }
 
@@ -204,6 +219,35 @@ fn test_failure() -> color_eyre::Result<()> {
     Err(color_eyre::eyre::eyre!(
         "test error requested (SPHERON_TUI_TEST_FAIL={how})"
     ))
+}
+
+/// `guard …` and `journal`: exit codes come from the command (README, "Running").
+fn guard_command(p: Prepared, cmd: spheron_tui::guard::args::GuardCli, demo: bool) -> ExitCode {
+    for w in &p.warnings {
+        eprintln!("warning: {w}");
+    }
+    let _log = init_logging();
+    let mut code = 1;
+    let r = block_on(async {
+        let (l, server) = target(&p, demo).await?;
+        let clock = match &server {
+            Some(s) => s.clock(),
+            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::guard::Clock,
+        };
+        let target = spheron_tui::guard::Target {
+            api_url: l.api_url,
+            api_key: l.api_key,
+            read_only: l.read_only,
+            poll_interval: l.poll_interval,
+            store_path: l.store_path,
+        };
+        code = spheron_tui::guard::main(cmd, &target, clock).await;
+        Ok(())
+    });
+    match r {
+        Ok(()) => ExitCode::from(code),
+        Err(e) => finish(Err(e)),
+    }
 }
 
 /// The frame goes to stdout even when a load failed (it shows the failure); then the failure
@@ -277,6 +321,10 @@ fn print_info(p: &Prepared) {
         show(p.paths.as_ref().map(|x| x.log_file.as_path()))
     );
     println!("credentials:   {}", show(Some(&credentials_path(p))));
+    println!(
+        "store:         {}",
+        show(p.paths.as_ref().map(|x| x.store_file.as_path()))
+    );
     match (&p.lookup.key, &p.lookup.source) {
         (Some(k), src) => println!("API key:       {} (from {src})", k.mask()),
         (None, _) => println!(
@@ -298,6 +346,10 @@ fn print_info(p: &Prepared) {
     };
     println!("theme:         {theme}");
     println!("mouse:         {}", if s.look.mouse { "on" } else { "off" });
+    match s.max_burn_usd_per_hour {
+        Some(c) => println!("account cap:   ${c:.2}/h (max_burn_usd_per_hour in config.toml)"),
+        None => println!("account cap:   none (max_burn_usd_per_hour in config.toml)"),
+    }
     for w in &p.warnings {
         println!("warning:       {w}");
     }
@@ -319,6 +371,14 @@ mod demo_adapter {
         pub key: String,
         /// Keeps the server alive.
         _server: demo::DemoServer,
+    }
+
+    impl Started {
+        /// The demo world's clock.
+        pub fn clock(&self) -> spheron_tui::guard::Clock {
+            let h = self._server.handle();
+            std::sync::Arc::new(move || h.now())
+        }
     }
 
     pub async fn start() -> Result<Started> {

@@ -165,6 +165,8 @@ fn no_debug_output_carries_the_key() {
         poll_interval: Duration::from_secs(20),
         read_only: false,
         look: Default::default(),
+        store_path: None,
+        max_burn_usd_per_hour: None,
     };
     for shown in [
         format!("{key:?}"),

@@ -95,6 +95,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
             Step::CloudInit,
             Step::Volumes,
             Step::Kubernetes,
+            Step::Guard,
             Step::Summary
         ]
     );
@@ -116,6 +117,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
             Step::Team,
             Step::Name,
             Step::Volumes,
+            Step::Guard,
             Step::Summary
         ]
     );
@@ -174,10 +176,21 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     chr(&mut s, 'j');
     chr(&mut s, 'j'); // Kubernetes 1.35
     enter(&mut s);
+    // The spend guard: a typo is shown on the step; 8h goes.
+    assert_eq!(wizard(&s).step(), Step::Guard);
+    type_text(&mut s, "soon");
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Guard);
+    assert!(wizard(&s).error.as_ref().unwrap().contains("no guard"));
+    for _ in 0..4 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "8h");
+    enter(&mut s);
     assert_eq!(wizard(&s).step(), Step::Summary);
     // Focus starts on Back: Enter goes back, nothing is sent.
     assert_eq!(deploys(&enter(&mut s)), 0);
-    assert_eq!(wizard(&s).step(), Step::Kubernetes);
+    assert_eq!(wizard(&s).step(), Step::Guard);
     enter(&mut s);
     key(&mut s, KeyCode::Tab);
     let cmds = enter(&mut s);
@@ -227,6 +240,17 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
             .any(|c| matches!(c, Command::FetchDeployments { .. }))
     );
     assert_eq!(deploys(&cmds), 0);
+    // The guard typed in the wizard is set on the new deployment, counted from its answer.
+    let guard = cmds.iter().find_map(|c| match c {
+        Command::SetGuard(r) => Some(r.clone()),
+        _ => None,
+    });
+    let guard = guard.expect("the wizard's guard is stored");
+    assert_eq!(guard.deployment_id, "dep-new");
+    assert_eq!(
+        guard.rule,
+        spheron_tui::domain::guard::GuardRule::Deadline(later + Duration::hours(8))
+    );
 }
 
 #[test]

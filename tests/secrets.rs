@@ -129,6 +129,8 @@ fn debug_of_client_options_launch_command_and_state_hide_the_key() {
         poll_interval: Duration::from_secs(20),
         read_only: false,
         look: Default::default(),
+        store_path: None,
+        max_burn_usd_per_hour: None,
     };
     assert_clean("Launch", &format!("{launch:?} {launch:#?}"), KEY);
     assert_clean("Command", &format!("{:?}", Command::UseKey(k.clone())), KEY);
@@ -198,6 +200,7 @@ async fn the_log_file_and_errors_never_carry_the_key_even_when_the_api_echoes_it
     let exec = Executor {
         client: Client::with_options(o).unwrap(),
         credentials_path: None,
+        journal: Default::default(),
     };
     let session = Session {
         host: exec.client.host_label(),

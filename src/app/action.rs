@@ -151,6 +151,8 @@ pub enum Action {
         path: String,
         result: Result<String, SaveError>,
     },
+    /// What the spend-guard enforcer reports (`app::guard`).
+    Guard(super::guard::GuardUpdate),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -178,6 +180,14 @@ pub enum Command {
     /// Put text on the clipboard (OSC 52: works over SSH too).
     Copy(String),
     Bell,
+    /// Bell plus a desktop notification where the terminal supports one (OSC 9 / OSC 777).
+    Notify(String),
+    /// Store a guard rule (set in the guard dialog) → [`Action::Guard`] notice.
+    SetGuard(crate::domain::guard::StoredRule),
+    /// Remove the guard rule of a deployment → [`Action::Guard`] notice.
+    ClearGuard {
+        id: String,
+    },
     Quit,
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
     /// Sent once per explicit confirm; the executor must NEVER retry it (not idempotent).

@@ -91,6 +91,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::KeysLoaded(_)
         | Action::BalanceLoaded(_)
         | Action::TeamsLoaded(_)
+        | Action::Guard(_)
         | Action::KeySaved(_) => {}
     }
     cmds

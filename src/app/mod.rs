@@ -49,6 +49,7 @@ pub mod connect;
 pub mod cursor;
 pub mod dialogs;
 pub mod filter;
+pub mod guard;
 pub mod keymap;
 pub mod lists;
 pub mod offers;

@@ -78,6 +78,8 @@ pub struct OffersView {
     pub hay: Vec<OfferHay>,
     /// Indices into `all` that pass the filter and type, in sort order. Recomputed on change.
     pub visible: Vec<usize>,
+    /// GPU models among `visible`.
+    pub visible_models: usize,
     pub cursor: Cursor,
     pub filter_input: Input,
     pub filter: OfferFilter,
@@ -139,6 +141,9 @@ pub struct AccountView {
     pub error: Option<String>,
     /// The team new deploys and volumes go to, chosen on the Account pane (`u`).
     pub chosen_team: Option<String>,
+    /// The account cap (`max_burn_usd_per_hour` in `config.toml`): a deploy that would take
+    /// the account's $/h past it is refused.
+    pub max_burn_usd_per_hour: Option<f64>,
 }
 
 /// When each poll is next due and whether one is in flight. The reducer owns this schedule, so
@@ -219,6 +224,8 @@ pub struct AppState {
     pub providers: Option<Vec<String>>,
     /// Terminal size, for mouse hit-testing with the same layout the UI draws.
     pub size: (u16, u16),
+    /// What the spend guard reports.
+    pub guard: super::guard::GuardView,
     pub quit: bool,
 }
 
@@ -244,6 +251,7 @@ impl AppState {
             cache: Cache::default(),
             providers: None,
             size: (120, 40),
+            guard: Default::default(),
             quit: false,
         }
     }

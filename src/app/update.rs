@@ -140,6 +140,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Err(e) => lists::on_error(state, &e),
             }
         }
+        Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
         Action::KeySaved(result) => match result {
             Ok(path) => state.say(
                 FlashKind::Success,
@@ -246,6 +247,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),
+        KeyCmd::Guard => return dialogs::guard::open(state),
         // Everything below manages what the account owns: it needs a key.
         _ if !state.session.has_key() => {}
         KeyCmd::AddKey => return dialogs::add_key::open(state),

@@ -3,6 +3,9 @@
 
 use crate::api::{Deployment, Offer, Volume};
 
+/// Where credit is added: the platform's own billing page (this dashboard cannot add any).
+pub const ADD_CREDIT_WHERE: &str = "on the Billing page of app.spheron.ai";
+
 /// Hourly spend of a deploy, itemised so a summary can show each part.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Estimate {

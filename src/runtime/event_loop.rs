@@ -32,6 +32,11 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
     let mut sigterm = signal(tokio::signal::unix::SignalKind::terminate());
     let mut sigint = signal(tokio::signal::unix::SignalKind::interrupt());
 
+    // The spend guard runs beside the dashboard while it is up.
+    let enforcer = exec.journal.store().map(|store| {
+        let every = std::time::Duration::from_secs(state.session.poll_interval_secs.max(10));
+        super::guard::spawn(exec.client.clone(), store.clone(), every, tx.clone())
+    });
     let mut injected = test_fault::Injected::from_env();
     let mut dirty = true;
     let mut ending = Ending::Done;
@@ -104,6 +109,9 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
     }
     drop(guard);
     terminal::restore();
+    if let Some(e) = enforcer {
+        e.stop().await;
+    }
     Ok(ending)
 }
 
@@ -147,6 +155,10 @@ fn apply(
             }
             Command::Bell => {
                 let _ = terminal::bell();
+            }
+            Command::Notify(text) => {
+                let _ = terminal::bell();
+                super::guard::notify(&text);
             }
             Command::Quit => {}
             Command::OpenSsh { argv } => ssh.push(argv),

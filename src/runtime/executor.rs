@@ -15,6 +15,8 @@ pub struct Executor {
     pub client: Client,
     /// Where a key typed into the prompt is saved (`~/.spheron/credentials`).
     pub credentials_path: Option<PathBuf>,
+    /// Records every write sent (no-op without a store).
+    pub journal: super::journal::Journal,
 }
 
 /// Every page of the deployments list; with `team`, that team's list too, merged by id.
@@ -58,6 +60,7 @@ impl Executor {
     /// bell, quit) are not performed here: the event loop owns the terminal.
     pub async fn perform(&self, cmd: Command) -> Vec<Action> {
         let c = &self.client;
+        let write = super::journal::describe(&cmd);
         let result = match cmd {
             Command::FetchOffers { seq, page, query } => Action::OffersLoaded {
                 seq,
@@ -66,17 +69,20 @@ impl Executor {
             },
             Command::FetchDeployments { status, team } => {
                 let actions = deployments(c, status, team).await;
+                actions.iter().for_each(|a| self.journal.observe(a));
                 return [vec![Action::Rate(c.rate_status())], actions].concat();
             }
             Command::FetchVolumes => match c.volumes_paged(&VolumesQuery::default()).await {
                 Ok(p) => {
+                    let loaded = Action::VolumesLoaded(Ok(p.items));
+                    self.journal.observe(&loaded);
                     return vec![
                         Action::Rate(c.rate_status()),
                         Action::PagesRead {
                             list: PagedList::Volumes,
                             pages: p.pages,
                         },
-                        Action::VolumesLoaded(Ok(p.items)),
+                        loaded,
                     ];
                 }
                 Err(e) => Action::VolumesLoaded(Err(e)),
@@ -205,8 +211,16 @@ impl Executor {
                 // a local effect: no rate budget to report
                 return vec![Action::FileSaved { path, result }];
             }
-            Command::Copy(_) | Command::Bell | Command::Quit => return Vec::new(),
+            Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
+            Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
+            Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
+                return Vec::new();
+            }
         };
+        self.journal.observe(&result);
+        if let Some(w) = write {
+            self.journal.record_answer(w, &result).await;
+        }
         vec![Action::Rate(c.rate_status()), result]
     }
 
@@ -275,6 +289,7 @@ mod tests {
         Executor {
             client: crate::api::Client::new("https://app.spheron.ai", None).unwrap(),
             credentials_path: None,
+            journal: Default::default(),
         }
     }
 
@@ -347,6 +362,7 @@ mod tests {
         let local = Executor {
             client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
             credentials_path: None,
+            journal: Default::default(),
         };
         let got = local.perform(probe(port)).await;
         assert!(

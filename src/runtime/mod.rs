@@ -4,6 +4,8 @@
 pub mod event_loop;
 pub mod executor;
 pub mod files;
+pub mod guard;
+pub mod journal;
 pub mod snapshot;
 pub mod ssh;
 pub mod test_fault;
@@ -14,9 +16,10 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::api::{Client, ClientOptions};
-use crate::app::state::Session;
+use crate::app::state::{Flash, FlashKind, Session};
 use crate::app::{AppState, Pane};
 use crate::credentials::ApiKey;
+use crate::store::{Store, StoreHandle};
 use crate::ui::Theme;
 use executor::Executor;
 
@@ -34,6 +37,10 @@ pub struct Launch {
     pub read_only: bool,
     /// Theme and mouse capture, from `config.toml`.
     pub look: crate::config::Look,
+    /// The local store (guard rules, journal); `None` runs without one.
+    pub store_path: Option<PathBuf>,
+    /// The account cap from `config.toml`.
+    pub max_burn_usd_per_hour: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,12 +67,47 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
         key_mask: launch.api_key.as_ref().map(ApiKey::mask),
         poll_interval_secs: launch.poll_interval.as_secs(),
     };
-    let state = AppState::new(session, Utc::now());
+    let now = Utc::now();
+    let mut state = AppState::new(session, now);
+    state.account.max_burn_usd_per_hour = launch.max_burn_usd_per_hour;
+    state.guard.local_offset = Some(*chrono::Local::now().offset());
+    let (store, notice) = open_store(launch.store_path.as_deref());
+    if let Some(text) = notice {
+        state.status.flash = Some(Flash {
+            text,
+            kind: FlashKind::Warning,
+            until: now + chrono::Duration::seconds(30),
+        });
+    }
     let exec = Executor {
         client,
         credentials_path: Some(launch.credentials_path.clone()),
+        journal: journal::Journal::new(store),
     };
     Ok((state, exec))
+}
+
+/// Open the store on its writer thread. The program runs on without one: the notice says why
+/// (or where a bad file was moved).
+pub fn open_store(path: Option<&std::path::Path>) -> (Option<StoreHandle>, Option<String>) {
+    let Some(path) = path else {
+        return (None, None);
+    };
+    match Store::open(path) {
+        Ok((store, report)) => {
+            if let Some(n) = &report.notice {
+                tracing::warn!(notice = %n, "store moved aside");
+            }
+            (Some(StoreHandle::spawn(store)), report.notice)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "store unavailable");
+            (
+                None,
+                Some(format!("{e}: the guard and the journal are off")),
+            )
+        }
+    }
 }
 
 fn theme(launch: &Launch) -> Theme {

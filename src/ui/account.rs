@@ -9,7 +9,7 @@ use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::{burn_rate, runway_hours, spent_today, usd};
+use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today, usd};
 
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
@@ -116,7 +116,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             theme.dim(),
         ),
     ]));
-    lines.push(Line::from(vec![
+    let mut burn_line = vec![
         label(" Burn rate"),
         Span::raw(format!("{}/h", usd(burn))),
         Span::styled(
@@ -132,7 +132,20 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             ),
             theme.dim(),
         ),
-    ]));
+    ];
+    // The account cap (config.toml): deploys that would pass it are refused.
+    if let Some(cap) = state.account.max_burn_usd_per_hour {
+        let style = if burn > cap {
+            theme.error()
+        } else {
+            theme.dim()
+        };
+        burn_line.push(Span::styled(
+            format!("  · cap {}/h (max_burn_usd_per_hour)", usd(cap)),
+            style,
+        ));
+    }
+    lines.push(Line::from(burn_line));
     lines.push(Line::from(vec![
         label(" Spent today"),
         Span::raw(usd(spent_today(&state.deployments.items, state.now))),
@@ -149,7 +162,10 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
                 format!("balance lasts ~{h:.1} h at this rate")
             };
             if h < RUNWAY_WARN_HOURS {
-                Span::styled(format!("{text} — add credit soon"), theme.error())
+                Span::styled(
+                    format!("{text} — add credit soon, {ADD_CREDIT_WHERE}"),
+                    theme.error(),
+                )
             } else {
                 Span::styled(text, theme.ok())
             }

@@ -46,6 +46,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if state.deployments.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
+    if let Some(who) = &state.guard.other_enforcer {
+        title.push(Span::styled(
+            format!("· guard enforced by {who} "),
+            theme.dim(),
+        ));
+    }
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
     } else if let Some(e) = &state.deployments.error {
@@ -91,8 +97,17 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
     };
     let spent = d.spent(state.now).map_or("–".into(), usd);
     let rate = d.hourly_rate.map_or("–".into(), usd);
+    // A guarded deployment shows its countdown (or spend left) before its name: a narrow
+    // column cuts the name, not the countdown.
+    let name = match state.guard.rows.get(&d.id) {
+        Some(g) => Cell::from(Line::from(vec![
+            Span::styled(g.clone(), theme.warn()),
+            Span::raw(format!(" {}", d.name)),
+        ])),
+        None => Cell::from(d.name.as_str()),
+    };
     Row::new(vec![
-        Cell::from(d.name.as_str()),
+        name,
         Cell::from(gpu),
         Cell::from(d.provider.as_str()),
         Cell::from(widgets::region_label(&d.region)),

@@ -16,6 +16,7 @@ pub mod deploy;
 pub mod deployment_info;
 pub mod details;
 pub mod edit_volume;
+pub mod guard;
 pub mod help;
 pub mod key_info;
 pub mod key_prompt;
@@ -40,6 +41,7 @@ pub use deploy::DeployWizard;
 pub use deployment_info::DeploymentInfo;
 pub use details::Details;
 pub use edit_volume::EditVolume;
+pub use guard::GuardDialog;
 pub use help::Help;
 pub use key_info::KeyInfo;
 pub use key_prompt::KeyPrompt;
@@ -76,6 +78,8 @@ pub enum Dialog {
     Deploy(Box<DeployWizard>),
     /// `e` on a deployment.
     Rename(RenameDialog),
+    /// The guard key on a deployment: set or clear its spend guard.
+    Guard(GuardDialog),
     /// `a` on the SSH keys pane.
     AddKey(AddKey),
     /// `a` on the Volumes pane.
@@ -179,6 +183,7 @@ impl Dialog {
             Dialog::Confirm(d) => d,
             Dialog::Deploy(d) => d.as_mut(),
             Dialog::Rename(d) => d,
+            Dialog::Guard(d) => d,
             Dialog::AddKey(d) => d,
             Dialog::CreateVolume(d) => d.as_mut(),
             Dialog::VolumeInfo(d) => d,
@@ -202,6 +207,7 @@ impl Dialog {
             Dialog::Confirm(_) => Kind::Confirm,
             Dialog::Deploy(_) => Kind::Deploy,
             Dialog::Rename(_) => Kind::Rename,
+            Dialog::Guard(_) => Kind::Guard,
             Dialog::AddKey(_) => Kind::AddKey,
             Dialog::CreateVolume(_) => Kind::CreateVolume,
             Dialog::VolumeInfo(_) => Kind::VolumeInfo,
@@ -227,6 +233,7 @@ pub enum Kind {
     Deploy,
     Terminate,
     Rename,
+    Guard,
     AddKey,
     CreateVolume,
     VolumeInfo,
@@ -250,6 +257,7 @@ impl Kind {
             Kind::Deploy => "deploy wizard",
             Kind::Terminate => "terminate",
             Kind::Rename => "rename",
+            Kind::Guard => "spend guard",
             Kind::AddKey => "add SSH key",
             Kind::CreateVolume => "create volume",
             Kind::VolumeInfo => "volume details",
@@ -262,7 +270,7 @@ impl Kind {
         }
     }
 
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Help,
         Kind::Details,
         Kind::KeyPrompt,
@@ -271,6 +279,7 @@ impl Kind {
         Kind::Deploy,
         Kind::Terminate,
         Kind::Rename,
+        Kind::Guard,
         Kind::AddKey,
         Kind::CreateVolume,
         Kind::VolumeInfo,

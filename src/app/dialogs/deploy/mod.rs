@@ -28,6 +28,8 @@ pub enum Step {
     CloudInit,
     Volumes,
     Kubernetes,
+    /// The spend guard of the new deployment (default none).
+    Guard,
     Summary,
 }
 
@@ -42,6 +44,7 @@ impl Step {
             Step::CloudInit => "Cloud-init",
             Step::Volumes => "Volumes",
             Step::Kubernetes => "Kubernetes add-on",
+            Step::Guard => "Spend guard",
             Step::Summary => "Summary",
         }
     }
@@ -52,6 +55,7 @@ impl Step {
             Step::Os => "OS",
             Step::Ssh => "SSH",
             Step::Kubernetes => "Kubernetes",
+            Step::Guard => "Guard",
             other => other.title(),
         }
     }
@@ -117,6 +121,8 @@ pub struct DeployWizard {
     pub volumes: Vec<String>,
     /// 0 = no add-on, i + 1 = the i-th listed version.
     pub k8s: usize,
+    /// The spend guard as typed (`8h`, `18:00`, `$50`); empty: none.
+    pub guard: Input,
     /// On the summary / retry: focus on the action button (starts on Cancel).
     pub on_action: bool,
     pub phase: Phase,
@@ -138,6 +144,7 @@ impl DeployWizard {
         if addon_possible(&offer) {
             steps.push(Step::Kubernetes);
         }
+        steps.push(Step::Guard);
         steps.push(Step::Summary);
         let name = suggested_name(&offer);
         DeployWizard {
@@ -158,6 +165,7 @@ impl DeployWizard {
             vol_cursor: 0,
             volumes: Vec::new(),
             k8s: 0,
+            guard: Input::default(),
             on_action: false,
             phase: Phase::Editing,
             error: None,
@@ -249,6 +257,44 @@ pub fn ssh_options(state: &AppState) -> Vec<SshOption> {
     out
 }
 
+/// The key the deploy will use, as the summary names it: a saved key by its name (and
+/// fingerprint), a file or pasted key by its comment or file and its fingerprint.
+pub fn chosen_key(state: &AppState, w: &DeployWizard) -> String {
+    let described = |origin: String, text: &str| {
+        let comment = text.split_whitespace().nth(2);
+        let who = comment.map_or(origin.clone(), |c| format!("{c} ({origin})"));
+        match crate::domain::ssh_key::fingerprint(text) {
+            Some(fp) => format!("{who} · {fp}"),
+            None => who,
+        }
+    };
+    match &w.ssh {
+        None => "none chosen".into(),
+        Some(SshSel::Saved(id)) => match state.keys.items.iter().find(|k| &k.id == id) {
+            Some(k) => match &k.fingerprint {
+                Some(fp) => format!("{} · {fp}", k.name),
+                None => k.name.clone(),
+            },
+            None => "a saved key no longer listed".into(),
+        },
+        Some(SshSel::Local(path)) => {
+            let text = state
+                .cache
+                .local_pub_keys
+                .iter()
+                .flatten()
+                .find(|k| &k.path == path)
+                .map(|k| k.text.clone())
+                .unwrap_or_default();
+            let file = std::path::Path::new(path)
+                .file_name()
+                .map_or(path.clone(), |f| f.to_string_lossy().into_owned());
+            described(file, &text)
+        }
+        Some(SshSel::Paste) => described("pasted".into(), w.paste.value()),
+    }
+}
+
 /// Teams to deploy under: `(teamId, label, balance)`.
 pub fn team_options(state: &AppState) -> Vec<(String, String, Option<f64>)> {
     if let Some(b) = &state.account.balance
@@ -320,7 +366,7 @@ pub fn choices(state: &AppState, w: &DeployWizard) -> DeployChoices {
         operating_system: w.os(),
         ssh,
         team_id: w.team.clone(),
-        name: Some(w.name.value().to_string()),
+        name: Some(w.name.value().trim().to_string()),
         cloud_init: (!ci.is_empty()).then_some(ci),
         volumes: state
             .volumes
@@ -348,6 +394,30 @@ pub struct Summary {
     pub deploys_left: Option<(u32, u32)>,
     /// Why there is no deploy button.
     pub blocked: Option<String>,
+    /// The name is already used by an active deployment: allowed, but probably not meant.
+    pub name_taken: Option<String>,
+}
+
+/// A warning when `name` is already the name of an active deployment (the platform allows
+/// two; the user then cannot tell them apart by name).
+pub fn name_in_use(state: &AppState, name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let same = state
+        .deployments
+        .items
+        .iter()
+        .filter(|d| d.status.is_active() && d.name.eq_ignore_ascii_case(name))
+        .count();
+    (same > 0).then(|| {
+        format!(
+            "{} active deployment{} already called {name}: the platform allows it, but they will be hard to tell apart",
+            same,
+            if same == 1 { " is" } else { "s are" }
+        )
+    })
 }
 
 pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
@@ -366,7 +436,10 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
     let runway_hours = balance.and_then(|b| cost::runway_hours(b, spend_after));
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);
-    let blocked = blocked_reason(state, w, &request, balance);
+    let cap = state.account.max_burn_usd_per_hour;
+    let blocked = blocked_reason(state, w, &request, balance)
+        .or_else(|| crate::domain::guard::check_burn_cap(spend_after, cap).err());
+    let name_taken = c.name.as_deref().and_then(|n| name_in_use(state, n));
     Summary {
         request,
         estimate,
@@ -376,6 +449,7 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         spend_after,
         deploys_left,
         blocked,
+        name_taken,
     }
 }
 
@@ -428,15 +502,16 @@ fn blocked_reason(
     }
     if w.team.is_none() {
         return Some(
-            "No team known yet (balance and teams not loaded): the API needs a teamId.".into(),
+            "No team known yet (balance and teams not loaded): a deploy must name the team that pays.".into(),
         );
     }
     match balance {
         None => return Some("The team's balance is not known yet: wait for it to load.".into()),
         Some(b) if b <= 0.0 => {
             return Some(format!(
-                "The team's balance is {}: add credit at app.spheron.ai before deploying.",
-                cost::usd(b)
+                "The team's balance is {}: add credit {} before deploying.",
+                cost::usd(b),
+                cost::ADD_CREDIT_WHERE
             ));
         }
         _ => {}
