@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate screenshots/*.svg from the demo: every pane, the filtered offers, the deploy
-# wizard's summary, the terminate dialog and the help overlay. Each picture is also rendered as
+# wizard's spend guard and summary, the terminate dialog and the help overlay. Each picture is also rendered as
 # text and checked for the words its README caption promises, so a change of keys or steps that
 # makes a picture show something else fails here instead of going unnoticed.
 # Usage: scripts/screenshots.sh [path/to/spheron-tui]
@@ -41,11 +41,17 @@ shot volumes 'Volumes' --pane volumes
 shot keys 'SSH keys
 laptop-ed25519' --pane keys
 shot account 'runway|Runway' --pane account
-# The first offer is a SPOT one; nine Enters walk the wizard's steps to the summary.
-shot deploy-summary 'step 8/8: Summary
+# The first offer is a SPOT one; seven Enters walk the wizard's steps to the spend guard, where
+# `8h` is typed; one more Enter shows the summary.
+steps='d<Enter><Enter><Enter><Enter><Enter><Enter><Enter>'
+shot deploy-guard 'step [0-9]+/[0-9]+: Spend guard
+terminate +8h
+guard run' --pane offers --keys "${steps}8h"
+shot deploy-summary 'step [0-9]+/[0-9]+: Summary
+Guard +terminate at .*--after 8h
 Total .*1 h: .*24 h:
 [Rr]unway
-SPOT: the provider can reclaim' --pane offers --keys 'd<Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter><Enter>'
+SPOT: the provider can reclaim' --pane offers --keys "${steps}8h<Enter>"
 shot terminate 'Terminate 
 Minimum runtime' --pane deployments --keys 'jjjx'
 shot help 'Keys|keys' --pane offers --keys '?'
