@@ -3,7 +3,8 @@
 //! every page, and prints a table, JSON or CSV ([`output`]). Independent requests run
 //! concurrently.
 //!
-//! Exit codes: 0 ok, 1 the API or the network failed, 2 usage ([`Failure::exit_code`]).
+//! Exit codes (`crate::exit`): 0 ok, 1 the API or the network failed, 2 usage
+//! ([`Failure::exit_code`]).
 
 pub mod output;
 mod records;
@@ -33,8 +34,8 @@ pub enum Failure {
 impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Failure::Usage(_) => 2,
-            Failure::Api(_) => 1,
+            Failure::Usage(_) => crate::exit::USAGE,
+            Failure::Api(_) => crate::exit::FAILURE,
         }
     }
 }
