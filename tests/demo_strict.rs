@@ -190,7 +190,7 @@ async fn a_second_team_has_its_own_balance_deployments_and_volumes() {
     assert_eq!(b.teams.len(), 2);
     assert_eq!(b.current().unwrap().team_id, TEAM);
     let other = b.teams.iter().find(|x| x.team_id == OTHER_TEAM).unwrap();
-    assert_eq!(other.balance, 1240.0);
+    assert_eq!(other.balance, Some(1240.0));
     assert_eq!(c.teams().await.unwrap().len(), 2);
 
     // Lists without teamId are the current team's; with it, that team's.

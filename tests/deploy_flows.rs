@@ -499,17 +499,56 @@ fn the_summary_adds_instance_volumes_and_addon_for_the_whole_configuration() {
     let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     let e = sum.estimate;
     assert!(
-        (e.instance - 19.37).abs() < 1e-9,
+        (e.instance.unwrap() - 19.37).abs() < 1e-9,
         "discounted, whole configuration"
     );
     assert!((e.volumes - 0.05).abs() < 1e-9);
-    assert!((e.addon - 0.8).abs() < 1e-9);
-    assert!((e.for_hours(24.0) - 24.0 * (19.37 + 0.05 + 0.8)).abs() < 1e-9);
+    assert!((e.addon_per_hour().unwrap() - 0.8).abs() < 1e-9);
+    assert_eq!(e.addon.unwrap().gpus, 8);
+    assert!((e.for_hours(24.0).unwrap() - 24.0 * (19.37 + 0.05 + 0.8)).abs() < 1e-9);
+    // the 20-minute minimum of the instance and its add-on
+    assert!((e.minimum_charge().unwrap() - (19.37 + 0.8) / 3.0).abs() < 1e-9);
     assert_eq!(sum.balance, Some(120.0));
     // Volumes already bill (they are in the burn rate); the deploy adds instance + add-on.
     let burn_volumes = 0.05 + 0.1 + 0.01 + 0.01;
-    assert!((sum.spend_after - (burn_volumes + 19.37 + 0.8)).abs() < 1e-9);
+    assert!((sum.spend_now - burn_volumes).abs() < 1e-9);
+    assert!((sum.spend_after.unwrap() - (burn_volumes + 19.37 + 0.8)).abs() < 1e-9);
     assert!(sum.blocked.is_none());
+}
+
+#[test]
+fn an_unpriced_addon_or_offer_is_unknown_and_cannot_be_deployed() {
+    // a Voltage Park cluster whose extras do not price the add-on: no $0 fallback
+    let mut bare = vp_cluster();
+    bare["extras"] = json!({});
+    let mut s = ready(vec![bare], 120.0);
+    chr(&mut s, 'd');
+    k8s(&mut s);
+    while wizard(&s).step() != Step::Kubernetes {
+        enter(&mut s);
+    }
+    chr(&mut s, 'j'); // Kubernetes 1.34
+    while wizard(&s).step() != Step::Summary {
+        enter(&mut s);
+    }
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
+    assert_eq!(sum.estimate.addon_per_hour(), None);
+    assert_eq!(sum.estimate.per_hour(), None);
+    assert_eq!(sum.spend_after, None);
+    assert!(sum.blocked.as_ref().unwrap().contains("Kubernetes"));
+    assert_eq!(deploys(&confirm(&mut s)), 0);
+
+    // an offer without a readable price
+    let mut unpriced = vp_cluster();
+    for k in ["price", "discountedPrice", "originalPrice"] {
+        unpriced.as_object_mut().unwrap().remove(k);
+    }
+    let mut s = ready(vec![unpriced], 120.0);
+    to_summary(&mut s);
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
+    assert_eq!(sum.estimate.minimum_charge(), None);
+    assert!(sum.blocked.as_ref().unwrap().contains("price"));
+    assert_eq!(deploys(&confirm(&mut s)), 0);
 }
 
 #[test]

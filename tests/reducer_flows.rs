@@ -511,13 +511,15 @@ fn quit_from_anywhere_but_text_entry() {
 }
 
 #[test]
-fn terminal_statuses_are_not_active() {
+fn terminal_statuses_are_not_active_and_unknown_ones_bill() {
     for (status, active) in [
         ("running", true),
         ("deploying", true),
         ("failed", false),
         ("terminated-provider", false),
         ("stopped", false),
+        ("hibernating", true),
+        ("", true),
     ] {
         assert_eq!(
             DeploymentStatus::parse(status).is_active(),

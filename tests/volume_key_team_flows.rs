@@ -930,7 +930,7 @@ fn teams_choose_where_new_things_go_and_zero_balance_warns() {
         panic!()
     };
     assert!(
-        matches!(&t.loaded, Loading::Loaded((team, Some(live))) if team.balance == Some(3.0) && live.balance == 0.0)
+        matches!(&t.loaded, Loading::Loaded((team, Some(live))) if team.balance == Some(3.0) && live.balance == Some(0.0))
     );
 }
 

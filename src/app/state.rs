@@ -307,7 +307,7 @@ impl AppState {
             .balance
             .as_ref()
             .and_then(|b| b.teams.iter().find(|t| t.team_id == id))
-            .map(|t| t.balance)
+            .and_then(|t| t.balance)
     }
 
     /// Put `text` in the status bar for [`STATUS_SECS`]: the one way a status message is made.

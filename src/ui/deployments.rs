@@ -1,31 +1,28 @@
 //! The Deployments pane: live status, uptime and spend of every instance.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::{duration_short, usd};
+use crate::domain::cost::{duration_short, usd_opt};
 
-const HEADER: [&str; 10] = [
-    "Name", "GPU", "Provider", "Region", "Type", "Status", "IP", "Uptime", "$/h", "Spent",
-];
-const WIDTHS: [Constraint; 10] = [
-    Constraint::Min(14),
-    Constraint::Length(12),
-    Constraint::Length(12),
-    Constraint::Min(10),
-    Constraint::Length(9),
-    Constraint::Length(13),
-    Constraint::Length(15),
-    Constraint::Length(8),
-    Constraint::Length(7),
-    Constraint::Length(8),
+/// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
+const COLS: [Col; 10] = [
+    Col::grow("Name", 6, 14, 0),
+    Col::text("GPU", 6, 12, 3),
+    Col::text("Provider", 6, 12, 5),
+    Col::grow("Region", 6, 10, 6),
+    Col::text("Type", 4, 9, 7),
+    Col::text("Status", 7, 13, 1),
+    Col::text("IP", 7, 15, 8),
+    Col::text("Uptime", 6, 8, 4),
+    Col::money("$/h"),
+    Col::money("Spent"),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -61,8 +58,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &[
+                widgets::money_width(visible.iter().map(|d| d.hourly_rate), usd_opt),
+                widgets::money_width(visible.iter().map(|d| d.spent(state.now)), usd_opt),
+            ],
             len: visible.len(),
             selected: state.deployments.cursor.selected,
             empty,
@@ -79,24 +79,24 @@ fn status_label(s: &DeploymentStatus) -> &str {
     }
 }
 
-fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
+fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
     let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
     let uptime = d.uptime_secs(state.now).map_or("–".into(), duration_short);
-    let spent = d.spent(state.now).map_or("–".into(), usd);
-    let rate = d.hourly_rate.map_or("–".into(), usd);
-    Row::new(vec![
-        Cell::from(d.name.as_str()),
-        Cell::from(gpu),
-        Cell::from(d.provider.as_str()),
-        Cell::from(widgets::region_label(&d.region)),
-        Cell::from(d.instance_type.as_str()),
-        Cell::from(Span::styled(
+    let spent = usd_opt(d.spent(state.now));
+    let rate = usd_opt(d.hourly_rate);
+    vec![
+        Line::raw(d.name.as_str()),
+        Line::raw(gpu),
+        Line::raw(d.provider.as_str()),
+        Line::raw(widgets::region_label(&d.region)),
+        Line::raw(d.instance_type.as_str()),
+        Line::from(Span::styled(
             crate::app::watch::status_label(state, d, status_label(&d.status)),
             theme.status(&d.status),
         )),
-        Cell::from(d.ip_address.as_deref().unwrap_or("–")),
-        Cell::from(uptime),
-        Cell::from(rate),
-        Cell::from(spent),
-    ])
+        Line::raw(d.ip_address.as_deref().unwrap_or("–")),
+        Line::raw(uptime),
+        Line::raw(rate),
+        Line::raw(spent),
+    ]
 }

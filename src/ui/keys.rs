@@ -1,20 +1,18 @@
 //! The SSH keys pane.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 
-const HEADER: [&str; 3] = ["Name", "Fingerprint", "Created"];
-const WIDTHS: [Constraint; 3] = [
-    Constraint::Min(20),
-    Constraint::Min(30),
-    Constraint::Length(17),
+const COLS: [Col; 3] = [
+    Col::grow("Name", 8, 20, 0),
+    Col::grow("Fingerprint", 10, 30, 1),
+    Col::text("Created", 10, 16, 2),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -41,22 +39,22 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &[],
             len: k.items.len(),
             selected: k.cursor.selected,
             empty,
         },
         |i| {
             let key = &k.items[i];
-            Row::new(vec![
-                Cell::from(key.name.as_str()),
-                Cell::from(key.fingerprint.as_deref().unwrap_or("–")),
-                Cell::from(
+            vec![
+                Line::raw(key.name.as_str()),
+                Line::raw(key.fingerprint.as_deref().unwrap_or("–")),
+                Line::raw(
                     key.created_at
                         .map_or("–".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
                 ),
-            ])
+            ]
         },
     );
 }

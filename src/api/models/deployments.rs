@@ -44,9 +44,10 @@ impl DeploymentStatus {
             Self::Other(s) => s,
         }
     }
-    /// Running or deploying: costs money now.
+    /// Costs money now: running, deploying, or a status this client does not know (shown as
+    /// it came and counted as billing until the API says it ended).
     pub fn is_active(&self) -> bool {
-        matches!(self, Self::Deploying | Self::Running)
+        !self.is_terminal()
     }
     /// No further change is possible.
     pub fn is_terminal(&self) -> bool {

@@ -28,16 +28,17 @@ pub fn draw(f: &mut Frame, area: Rect, t: &TeamInfo, theme: &Theme) {
         Loading::Failed(e) => lines.push(Line::styled(format!("✗ {e}"), theme.error())),
         Loading::Loaded((team, live)) => {
             let bal = live.as_ref().map_or(t.listed.balance, |b| b.balance);
-            let style = if bal <= 0.0 {
+            let empty = bal.is_some_and(|b| b <= 0.0);
+            let style = if empty || bal.is_none() {
                 theme.error()
             } else {
                 theme.price()
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{:<16}", "live balance"), theme.dim()),
-                Span::styled(usd(bal), style),
+                Span::styled(bal.map_or_else(|| "unknown".into(), usd), style),
             ]));
-            if bal <= 0.0 {
+            if empty {
                 lines.push(Line::styled(
                     "a team with zero balance cannot deploy",
                     theme.error(),

@@ -37,11 +37,11 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 .as_ref()
                 .map(|w| {
                     format!(
-                        "{}×{} on {} at {}/h",
+                        "{}×{} on {} at {}",
                         offer_gpu_name(&w.offer),
                         w.offer.gpu_count,
                         w.offer.provider,
-                        cost::usd(w.offer.hourly_rate())
+                        cost::usd_h(w.offer.hourly_rate())
                     )
                 })
                 .unwrap_or_default();
