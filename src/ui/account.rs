@@ -17,8 +17,8 @@ pub const RUNWAY_WARN_HOURS: f64 = 24.0;
 const COLS: [Col; 4] = [
     Col::grow("Team", 8, 24, 0),
     Col::money("Balance"),
-    Col::text("Role", 5, 10, 2),
-    Col::text("Deploys go to", 9, 16, 1),
+    Col::text("Role", 6, 10, 2),
+    Col::text("Deploys go to", 12, 16, 1),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {

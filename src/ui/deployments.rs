@@ -13,14 +13,14 @@ use crate::domain::cost::{duration_short, usd_opt};
 
 /// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
 const COLS: [Col; 10] = [
-    Col::grow("Name", 6, 14, 0),
-    Col::text("GPU", 6, 12, 3),
-    Col::text("Provider", 6, 12, 5),
-    Col::grow("Region", 6, 10, 6),
-    Col::text("Type", 4, 9, 7),
-    Col::text("Status", 7, 13, 1),
-    Col::text("IP", 7, 15, 8),
-    Col::text("Uptime", 6, 8, 4),
+    Col::grow("Name", 8, 14, 0),
+    Col::text("GPU", 8, 12, 3),
+    Col::text("Provider", 8, 12, 5),
+    Col::grow("Region", 8, 10, 6),
+    Col::text("Type", 9, 9, 7),
+    Col::text("Status", 11, 13, 1),
+    Col::text("IP", 15, 15, 8),
+    Col::text("Uptime", 7, 8, 4),
     Col::money("$/h"),
     Col::money("Spent"),
 ];

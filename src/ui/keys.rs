@@ -11,8 +11,8 @@ use crate::app::{AppState, Pane};
 
 const COLS: [Col; 3] = [
     Col::grow("Name", 8, 20, 0),
-    Col::grow("Fingerprint", 10, 30, 1),
-    Col::text("Created", 10, 16, 2),
+    Col::grow("Fingerprint", 12, 30, 1),
+    Col::text("Created", 16, 16, 2),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {

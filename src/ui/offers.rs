@@ -14,14 +14,14 @@ use crate::domain::cost::{usd, usd_opt};
 
 /// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
 const COLS: [Col; 11] = [
-    Col::grow("GPU", 8, 14, 0),
-    Col::text("Provider", 6, 14, 2),
-    Col::text("Type", 4, 9, 6),
+    Col::grow("GPU", 10, 14, 0),
+    Col::text("Provider", 8, 14, 2),
+    Col::text("Type", 9, 9, 6),
     Col::text("GPUs", 4, 4, 3),
     Col::text("vCPU", 4, 4, 9),
     Col::text("RAM", 6, 6, 8),
     Col::text("VRAM", 5, 5, 7),
-    Col::grow("Region", 6, 12, 5),
+    Col::grow("Region", 9, 12, 5),
     Col::money("$/h"),
     Col::money("$/GPU·h"),
     Col::text("Avail", 5, 9, 4),
@@ -140,7 +140,9 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Vec<Line<'a>> {
         ]),
         None => Line::from(Span::styled(usd_opt(o.hourly_rate()), theme.price())),
     };
-    let avail = if o.maintenance {
+    let avail = if o.hourly_rate().is_none() {
+        Span::styled("no", theme.warn())
+    } else if o.maintenance {
         Span::styled("maint.", theme.warn())
     } else if !o.available {
         Span::styled("no", theme.dim())

@@ -13,12 +13,12 @@ use crate::domain::cost::usd_opt;
 
 /// The money column never shrinks; the rest are cut with `…`, then dropped from the highest rank.
 const COLS: [Col; 7] = [
-    Col::grow("Name", 6, 16, 0),
-    Col::text("Provider", 6, 14, 3),
-    Col::grow("Region", 6, 12, 4),
-    Col::text("Size", 6, 9, 2),
-    Col::text("Status", 6, 10, 1),
-    Col::grow("Attached to", 6, 16, 5),
+    Col::grow("Name", 8, 16, 0),
+    Col::text("Provider", 8, 14, 3),
+    Col::grow("Region", 8, 12, 4),
+    Col::text("Size", 8, 9, 2),
+    Col::text("Status", 9, 10, 1),
+    Col::grow("Attached to", 8, 16, 5),
     Col::money("$/h"),
 ];
 

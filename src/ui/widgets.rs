@@ -68,42 +68,42 @@ impl Col {
 }
 
 /// The width of each column in `width` cells (`None`: dropped). Money columns get their
-/// `money` width in full; text is first cut towards its minimum (last columns first), then
-/// columns are dropped by rank until the rest fits.
+/// `money` width in full. Text is first cut towards its minimum (the first-dropped columns
+/// first); when even that does not fit, columns are dropped by rank; room won back goes to the
+/// cut columns (most important first), then to the growing ones.
 pub fn fit_columns(cols: &[Col], money: &[u16], width: u16) -> Vec<Option<u16>> {
     let mut money_w = money.iter().copied();
-    let mut w: Vec<Option<u16>> = cols
+    let pref: Vec<u16> = cols
         .iter()
-        .map(|c| {
-            Some(match c.fit {
-                Fit::Money => money_w
-                    .next()
-                    .unwrap_or(0)
-                    .max(c.header.chars().count() as u16),
-                Fit::Text { pref, .. } => pref,
-            })
+        .map(|c| match c.fit {
+            Fit::Money => money_w
+                .next()
+                .unwrap_or(0)
+                .max(c.header.chars().count() as u16),
+            Fit::Text { pref, .. } => pref,
         })
         .collect();
+    let mut w: Vec<Option<u16>> = pref.iter().copied().map(Some).collect();
     let total = |w: &[Option<u16>]| -> u32 {
-        let shown: Vec<u16> = w.iter().flatten().copied().collect();
-        shown.iter().map(|&x| u32::from(x)).sum::<u32>() + shown.len().saturating_sub(1) as u32
+        let shown = w.iter().flatten().count() as u32;
+        w.iter().flatten().map(|&x| u32::from(x)).sum::<u32>() + shown.saturating_sub(1)
     };
     let avail = u32::from(width);
-    // 1. cut text towards its minimum, the lowest-ranked (last dropped) columns last
-    let mut order: Vec<usize> = (0..cols.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(cols[i].drop));
-    for &i in &order {
+    let mut by_drop: Vec<usize> = (0..cols.len()).collect();
+    by_drop.sort_by_key(|&i| std::cmp::Reverse(cols[i].drop));
+    // 1. cut text towards its minimum
+    for &i in &by_drop {
         let over = total(&w).saturating_sub(avail);
         if over == 0 {
             break;
         }
         if let (Fit::Text { min, .. }, Some(cur)) = (cols[i].fit, w[i]) {
-            let cut = (u32::from(cur.saturating_sub(min))).min(over) as u16;
+            let cut = u32::from(cur.saturating_sub(min)).min(over) as u16;
             w[i] = Some(cur - cut);
         }
     }
     // 2. drop by rank, highest first
-    for &i in &order {
+    for &i in &by_drop {
         if total(&w) <= avail {
             break;
         }
@@ -111,7 +111,15 @@ pub fn fit_columns(cols: &[Col], money: &[u16], width: u16) -> Vec<Option<u16>> 
             w[i] = None;
         }
     }
-    // 3. spare room to the growing columns, shared out evenly
+    // 3. room won back: cut columns regain width, the most important first
+    for &i in by_drop.iter().rev() {
+        let spare = avail.saturating_sub(total(&w));
+        if let Some(cur) = w[i] {
+            let back = u32::from(pref[i] - cur).min(spare) as u16;
+            w[i] = Some(cur + back);
+        }
+    }
+    // 4. what is left to the growing columns, shared out evenly
     let spare = avail.saturating_sub(total(&w));
     let growers: Vec<usize> = (0..cols.len())
         .filter(|&i| w[i].is_some() && matches!(cols[i].fit, Fit::Text { grow: true, .. }))
@@ -477,11 +485,14 @@ mod tests {
         assert_eq!(w[3], Some(9));
         assert_eq!(w[4], Some(12));
         assert_eq!(w.iter().flatten().sum::<u16>() + 4, 42);
-        // narrow: vCPU goes first, then the region; money stays whole
+        // narrow: vCPU goes first, then the region; money stays whole and the name gets
+        // back what the dropped columns freed
         let w = fit_columns(&COLS, &money, 30);
         assert_eq!(w, vec![Some(7), None, None, Some(9), Some(12)]);
         let w = fit_columns(&COLS, &money, 36);
         assert_eq!(w, vec![Some(6), None, Some(6), Some(9), Some(12)]);
+        let w = fit_columns(&COLS, &money, 40);
+        assert_eq!(w, vec![Some(5), Some(4), Some(6), Some(9), Some(12)]);
     }
 
     #[test]
