@@ -496,6 +496,7 @@ async fn a_volume_for_an_unlisted_provider_is_refused_before_sending() {
         ms::type_text(&mut s, "100");
         ms::key(&mut s, KeyCode::Enter);
         ms::key(&mut s, KeyCode::Enter); // attached to no instance: the summary
+        ms::chr(&mut s, 'y'); // the confirm
         let sent: Vec<Command> = ms::manage_cmds(&ms::chr(&mut s, 'y'))
             .into_iter()
             .filter(|c| matches!(c, Command::CreateVolume(_)))

@@ -940,7 +940,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
     );
     let d2 = s.deployments.items.iter().find(|d| d.id == "d2").unwrap();
     assert_eq!(d2.status, DeploymentStatus::Terminated);
-    assert!(flash(&s).contains("volumes were detached and kept"));
+    assert!(flash(&s).contains("the instance stopped billing; no volume was attached"));
 }
 
 #[test]
@@ -1162,4 +1162,144 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     ended.status = DeploymentStatus::Terminated;
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
     assert!(s.watch.is_empty());
+}
+
+#[test]
+fn terminate_names_each_volume_with_its_rate_and_what_the_provider_does_with_it() {
+    let mut s = terminate_state(); // on "beta" (d2)
+    let vols = [
+        json!({"id": "vs", "name": "ses-data", "provider": "sesterce", "region": "fr-par-1",
+               "sizeInGb": 100, "hourlyRate": 0.5, "status": "attached", "deploymentId": "d2"}),
+        json!({"id": "vp", "name": "sp-cache", "provider": "spheron-ai", "region": "us-east-1",
+               "sizeInGb": 100, "hourlyRate": 0.25, "status": "attached", "attachedTo": ["d2"]}),
+        json!({"id": "vo", "name": "elsewhere", "provider": "spheron-ai", "region": "us-east-1",
+               "sizeInGb": 100, "hourlyRate": 0.1, "status": "attached", "attachedTo": ["d1"]}),
+    ]
+    .into_iter()
+    .map(|v| decode(v).unwrap())
+    .collect();
+    update(&mut s, Action::VolumesLoaded(Ok(vols)));
+    let fates = spheron_tui::app::dialogs::terminate::volume_fates(&s, "d2");
+    assert_eq!(
+        fates
+            .iter()
+            .map(|f| (f.name.as_str(), f.per_hour, f.stays_bound))
+            .collect::<Vec<_>>(),
+        vec![
+            ("ses-data", Some(0.5), true),
+            ("sp-cache", Some(0.25), false)
+        ]
+    );
+    chr(&mut s, 'x');
+    // $/h now → after: the instance stops, its volumes keep billing
+    let spend = dialog(&s).spend.expect("terminate shows the spend change");
+    assert!((spend.now - (19.37 * 2.0 + 0.85)).abs() < 1e-9, "{spend:?}");
+    assert!(
+        (spend.after.unwrap() - (19.37 + 0.85)).abs() < 1e-9,
+        "{spend:?}"
+    );
+    let text = render(&s);
+    assert!(text.contains("ses-data $0.50/h stays bound"), "{text}");
+    assert!(
+        text.contains("sp-cache $0.25/h is detached and kept"),
+        "{text}"
+    );
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    chr(&mut s, 'y');
+    update(
+        &mut s,
+        Action::Terminated {
+            id: "d2".into(),
+            result: Ok(()),
+        },
+    );
+    let said = flash(&s);
+    assert!(said.contains("volumes keep billing ($0.75/h)"), "{said}");
+    assert!(said.contains("detached: sp-cache"), "{said}");
+    assert!(said.contains("still bound"), "{said}");
+    assert!(said.contains("ses-data"), "{said}");
+}
+
+#[test]
+fn x_on_an_ended_deployment_says_so_once_with_the_reason() {
+    let mut s = ready(vec![], 10.0);
+    chr(&mut s, '2');
+    chr(&mut s, 'f'); // inactive
+    let failed = deployment(json!({"id": "df", "name": "broken", "status": "failed",
+        "failureReason": "no capacity in region", "gpuType": "H100", "gpuCount": 1,
+        "provider": "sesterce", "hourlyRate": 2.0}));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
+    assert_eq!(s.deployments.selected_id.as_deref(), Some("df"));
+    let cmds = chr(&mut s, 'x');
+    assert!(s.dialog.is_none(), "no terminate dialog: {:?}", s.dialog);
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Command::CheckCanTerminate { .. })),
+        "{cmds:?}"
+    );
+    let said = flash(&s);
+    assert!(said.contains("already ended (failed)"), "{said}");
+    assert!(said.contains("no capacity in region"), "{said}");
+    assert!(!said.contains("minute"), "{said}");
+}
+
+#[test]
+fn details_are_readable_fields_with_the_raw_json_one_key_away() {
+    let mut s = terminate_state(); // on "beta", started 11:00, now 12:00
+    let fresh = deployment(
+        json!({"id": "d3", "name": "fresh", "status": "provisioning-ish",
+        "gpuType": "H100", "gpuCount": 1, "provider": "spheron-ai", "hourlyRate": 2.5,
+        "startedAt": "2026-11-28T11:55:00Z", "failureReason": null}),
+    );
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            running("d1", "alpha"),
+            running("d2", "beta"),
+            fresh,
+        ])),
+    );
+    key(&mut s, KeyCode::Enter);
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    for needle in [
+        "status             running",
+        "reason             –",
+        "cost               $19.37/h",
+        "ssh                ssh -p 2222 ubuntu@10.0.0.5",
+        "volumes            none attached",
+        "terminate          possible now",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in\n{text}");
+    }
+    assert!(!i.show_raw);
+    assert!(!render(&s).contains("\"hourlyRate\""));
+    chr(&mut s, 'J');
+    assert!(render(&s).contains("\"hourlyRate\""), "J shows every field");
+    chr(&mut s, 'J');
+    key(&mut s, KeyCode::Esc);
+    // an unknown status is shown as it came; terminate waits for the minimum runtime
+    chr(&mut s, 'j');
+    key(&mut s, KeyCode::Enter);
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    assert!(
+        text.contains("status             provisioning-ish"),
+        "{text}"
+    );
+    assert!(
+        text.contains("possible from 12:15 UTC, in 15m 00s"),
+        "{text}"
+    );
 }

@@ -105,7 +105,7 @@ fn cases() -> Vec<Case> {
         Case {
             kind: Kind::Details,
             open: |s| {
-                select(s, Pane::Deployments, "dep_sp1");
+                s.pane = Pane::Offers;
                 key(s, KeyCode::Enter);
             },
             write: None,
@@ -192,6 +192,7 @@ fn cases() -> Vec<Case> {
             write: Some((
                 |s| {
                     create_to_summary(s);
+                    chr(s, 'y'); // the confirm, with $/h now → after
                     chr(s, 'y')
                 },
                 "the new volume",

@@ -459,8 +459,8 @@ fn details_show_every_raw_field() {
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
     key(&mut s, KeyCode::Enter);
     match &s.dialog {
-        Some(Dialog::Details(spheron_tui::app::dialogs::Details { lines, .. })) => {
-            assert!(lines.iter().any(|l| l.contains("futureField")));
+        Some(Dialog::DeploymentInfo(i)) => {
+            assert!(i.raw.iter().any(|l| l.contains("futureField")));
         }
         other => panic!("expected details, got {other:?}"),
     }

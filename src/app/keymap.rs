@@ -698,6 +698,14 @@ pub const BINDINGS: &[Binding] = &[
         writes: None,
     },
     Binding {
+        keys: &[Char('J')],
+        hint: "raw JSON",
+        help: "show / hide every field as raw JSON",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
         keys: &[Char('K')],
         hint: "kubeconfig",
         help: "show and save the kubeconfig",
