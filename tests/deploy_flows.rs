@@ -1212,13 +1212,28 @@ fn terminate_names_each_volume_with_its_rate_and_what_the_provider_does_with_it(
         },
     );
     chr(&mut s, 'y');
-    update(
+    let cmds = update(
         &mut s,
         Action::Terminated {
             id: "d2".into(),
             result: Ok(()),
         },
     );
+    // fresh after the write: volumes at once, deployments at once or as soon as the 10 s
+    // spacing allows (the poll timer restarts from there)
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::FetchVolumes)),
+        "{cmds:?}"
+    );
+    let at_once = cmds
+        .iter()
+        .any(|c| matches!(c, Command::FetchDeployments { .. }));
+    let soon = s.schedule.deployments_due.is_some_and(|due| {
+        s.schedule
+            .deployments_last
+            .is_some_and(|last| due <= last + Duration::seconds(10))
+    });
+    assert!(at_once || soon, "{cmds:?} {:?}", s.schedule);
     let said = flash(&s);
     assert!(said.contains("volumes keep billing ($0.75/h)"), "{said}");
     assert!(said.contains("detached: sp-cache"), "{said}");

@@ -528,3 +528,47 @@ fn terminal_statuses_are_not_active_and_unknown_ones_bill() {
         );
     }
 }
+
+fn status_asked(cmds: &[Command]) -> Option<Option<&'static str>> {
+    cmds.iter().find_map(|c| match c {
+        Command::FetchDeployments { status, .. } => Some(*status),
+        _ => None,
+    })
+}
+
+#[test]
+fn f_to_inactive_loads_every_status_at_once_and_says_loading_until_then() {
+    let (mut s, cmds) = started(true);
+    // the first poll asks for active ones only
+    assert_eq!(status_asked(&cmds), Some(Some("active")));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![deployment("d1", "alpha", "running")])),
+    );
+    chr(&mut s, '2');
+    // a second later: not a poll (that waits 10 s), a different question, asked at once
+    let cmds = chr(&mut s, 'f');
+    assert_eq!(status_asked(&cmds), Some(None), "{cmds:?}");
+    let screen = screen_of(&s);
+    assert!(screen.contains("loading inactive"), "{screen}");
+    assert!(!screen.contains("Nothing here"), "{screen}");
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            deployment("d1", "alpha", "running"),
+            deployment("d0", "old", "terminated"),
+        ])),
+    );
+    let screen = screen_of(&s);
+    assert!(screen.contains("old"), "{screen}");
+    assert!(!screen.contains("loading inactive"), "{screen}");
+    // the full list held covers every view: cycling on asks nothing more
+    assert_eq!(status_asked(&chr(&mut s, 'f')), None);
+}
+
+fn screen_of(s: &AppState) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| spheron_tui::ui::draw(f, s, &spheron_tui::ui::Theme::default()))
+        .unwrap();
+    spheron_tui::ui::svg::to_text(t.backend().buffer())
+}

@@ -158,6 +158,10 @@ pub struct Schedule {
     /// grows with it, so requests per window stay the same however long the lists are.
     pub deployment_pages: u32,
     pub volume_pages: u32,
+    /// The deployments request out asks for every status (not only active ones).
+    pub deployments_requested_full: bool,
+    /// The deployments list held is every status: inactive ones are known.
+    pub deployments_full: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,6 +303,12 @@ impl AppState {
                 .find(|t| t.id == id)
                 .map(|t| t.name.as_str())
         })
+    }
+
+    /// Whether the deployments held answer the current filter: the inactive and all views need
+    /// a list of every status.
+    pub fn deployments_cover_filter(&self) -> bool {
+        self.deployment_filter == DeploymentFilter::Active || self.schedule.deployments_full
     }
 
     /// A team's live balance (`GET /api/balance`), when loaded.

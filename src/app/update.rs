@@ -91,6 +91,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         },
         Action::DeploymentsLoaded(result) => {
             state.schedule.deployments_in_flight = false;
+            if result.is_ok() {
+                state.schedule.deployments_full = state.schedule.deployments_requested_full;
+            }
             let before = watch::before_load(state);
             let was = state.deployments.error.clone();
             match lists::absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
@@ -234,7 +237,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
                 DeploymentFilter::All => DeploymentFilter::Active,
             };
             lists::reselect_deployment(state);
-            return polling::refresh_deployments(state);
+            return polling::load_for_filter(state);
         }
         KeyCmd::CopySsh => return connect::copy_ssh(state),
         KeyCmd::OpenSsh => return connect::open_ssh(state),

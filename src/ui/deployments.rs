@@ -40,7 +40,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let age = (state.now - at).num_seconds().max(0);
         title.push(Span::styled(format!("· updated {age}s ago "), theme.dim()));
     }
-    if state.deployments.loading {
+    let covered = state.deployments_cover_filter();
+    if !covered {
+        title.push(Span::styled(format!("· loading {filter}… "), theme.warn()));
+    } else if state.deployments.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
     let empty = if !state.session.has_key() {
@@ -49,6 +52,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         e.as_str()
     } else if state.deployments.loaded_at.is_none() {
         "Loading deployments…"
+    } else if !covered {
+        "loading… (the list held has only active deployments)"
     } else {
         "Nothing here. Deploy an offer from the Offers pane (1, then d), or press f to see inactive ones."
     };

@@ -229,5 +229,11 @@ pub fn volume_written(
         Some(e) if !mine => state.say(FlashKind::Warning, format!("Volume {name}: {e}")),
         Some(_) => {}
     }
-    lists::reload_volumes(state)
+    // the volume changed: the list again at once; an attach or detach changes what the
+    // deployments show too
+    let mut cmds = lists::reload_volumes(state);
+    if matches!(verb, "attached" | "detached") {
+        cmds.extend(crate::app::polling::refresh_deployments(state));
+    }
+    cmds
 }

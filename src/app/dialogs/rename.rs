@@ -81,7 +81,7 @@ impl DialogKeys for RenameDialog {
     }
 }
 
-pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>) {
+pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>) -> Vec<Command> {
     let open = matches!(&state.dialog, Some(Dialog::Rename(r)) if r.id == id);
     match result {
         Ok(d) => {
@@ -99,6 +99,8 @@ pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>)
                 state.dialog = None;
             }
             state.say(FlashKind::Success, format!("renamed to {name}"));
+            // the list again (the timer restarts from it): the names elsewhere follow
+            return crate::app::polling::refresh_deployments(state);
         }
         Err(e) => {
             let text = e.to_string();
@@ -111,4 +113,5 @@ pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>)
             }
         }
     }
+    Vec::new()
 }

@@ -170,7 +170,10 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
                     volumes_after(&fates)
                 ),
             );
-            refresh_deployments(state)
+            // its volumes were detached (or stay bound): both lists again at once
+            let mut cmds = refresh_deployments(state);
+            cmds.extend(lists::reload_volumes(state));
+            cmds
         }
         Err(e) => {
             let blocked = e.termination_blocked();
