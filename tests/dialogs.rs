@@ -103,6 +103,13 @@ fn cases() -> Vec<Case> {
             write: None,
         },
         Case {
+            kind: Kind::Messages,
+            open: |s| {
+                chr(s, 'm');
+            },
+            write: None,
+        },
+        Case {
             kind: Kind::Details,
             open: |s| {
                 s.pane = Pane::Offers;

@@ -572,3 +572,57 @@ fn screen_of(s: &AppState) -> String {
         .unwrap();
     spheron_tui::ui::svg::to_text(t.backend().buffer())
 }
+
+#[test]
+fn the_message_log_keeps_messages_with_their_times_and_names_the_source_of_errors() {
+    let (mut s, _) = started(true);
+    s.say(spheron_tui::app::state::FlashKind::Success, "first");
+    s.now = s.now + Duration::seconds(75);
+    update(
+        &mut s,
+        Action::VolumesLoaded(Err(spheron_tui::api::ApiError::Server {
+            status: 500,
+            message: "boom".into(),
+            code: None,
+        })),
+    );
+    // the status bar names the list the error came from
+    let bar = s.status.last_error.clone().unwrap();
+    assert!(bar.starts_with("volumes list: "), "{bar}");
+    s.say(spheron_tui::app::state::FlashKind::Info, "third");
+    let log: Vec<(String, String)> = s
+        .status
+        .log
+        .iter()
+        .map(|e| (e.at.format("%H:%M:%S").to_string(), e.text.clone()))
+        .collect();
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert_eq!(log[0].1, "first");
+    assert!(log[1].1.starts_with("volumes list: "), "{log:?}");
+    assert_ne!(log[0].0, log[1].0, "each keeps its own time");
+    // m opens it, listed in ? (the key table), newest first, with times
+    chr(&mut s, 'm');
+    assert!(
+        matches!(s.dialog, Some(Dialog::Messages(_))),
+        "{:?}",
+        s.dialog
+    );
+    let screen = screen_of(&s);
+    let third = screen.find("UTC  third").expect("listed");
+    let first = screen.find("UTC  first").expect("listed");
+    assert!(third < first, "newest first:\n{screen}");
+    assert!(screen.contains(&format!("{} UTC", log[1].0)), "{screen}");
+    key(&mut s, KeyCode::Esc);
+    chr(&mut s, '?');
+    assert!(screen_of(&s).contains("message log"), "listed in ?");
+    // at most LOG_KEEP kept, the oldest dropped
+    key(&mut s, KeyCode::Esc);
+    for i in 0..spheron_tui::app::state::LOG_KEEP + 5 {
+        s.say(spheron_tui::app::state::FlashKind::Info, format!("n{i}"));
+    }
+    assert_eq!(s.status.log.len(), spheron_tui::app::state::LOG_KEEP);
+    assert_eq!(
+        s.status.log.back().unwrap().text,
+        format!("n{}", spheron_tui::app::state::LOG_KEEP + 4)
+    );
+}

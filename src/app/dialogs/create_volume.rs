@@ -9,7 +9,7 @@ use super::confirm::{Choice, Confirm, Op, choose};
 use super::{Dialog, DialogKeys, Loading, Reply, list_step};
 use crate::api::{NewVolume, Volume, VolumePricing, VolumeRegion};
 use crate::app::action::{ApiResult, Command};
-use crate::app::state::{AppState, FlashKind};
+use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::volume_access::{self, Target, create_targets};
 use crate::app::{lists, text};
 use crate::domain::cost;
@@ -393,6 +393,7 @@ pub fn created(state: &mut AppState, r: ApiResult<Volume>) -> Vec<Command> {
             lists::reload_volumes(state)
         }
         Err(e) => {
+            state.log(LogKind::Error, format!("volume create: {e}"));
             if confirming {
                 // back to the form with what was typed, and why it failed
                 let Some(Dialog::Confirm(c)) = state.dialog.take() else {

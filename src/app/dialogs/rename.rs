@@ -6,7 +6,7 @@ use tui_input::Input;
 use super::{Dialog, DialogKeys, Reply};
 use crate::api::Deployment;
 use crate::app::action::{ApiResult, Command};
-use crate::app::state::{AppState, FlashKind};
+use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::text;
 use crate::domain::deploy::check_name;
 
@@ -104,6 +104,7 @@ pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>)
         }
         Err(e) => {
             let text = e.to_string();
+            state.log(LogKind::Error, format!("rename: {text}"));
             match state.dialog.as_mut() {
                 Some(Dialog::Rename(r)) if open => {
                     r.sending = false;

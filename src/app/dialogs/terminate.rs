@@ -178,7 +178,7 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
         Err(e) => {
             let blocked = e.termination_blocked();
             let text = e.to_string();
-            state.status.last_error = Some(text.clone());
+            state.error_from("terminate", &e);
             match dialog_for(state, id) {
                 Some(d) => {
                     d.busy = false;

@@ -66,7 +66,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 skip_answers: skip,
                 error: e.to_string(),
             });
-            state.status.last_error = Some(e.to_string());
+            state.error_from("deploy, unclear answer", &e);
             set_phase(state, Phase::Checking, None);
             refresh_deployments(state)
         }
@@ -91,7 +91,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 ApiError::Validation { .. } => format!("{e} — nothing was created; fix it and confirm again."),
                 _ => format!("{e} — nothing was created."),
             };
-            state.status.last_error = Some(e.to_string());
+            state.error_from("deploy", &e);
             set_phase(state, Phase::Editing, Some((msg, step)));
             Vec::new()
         }
