@@ -577,7 +577,7 @@ fn screen_of(s: &AppState) -> String {
 fn the_message_log_keeps_messages_with_their_times_and_names_the_source_of_errors() {
     let (mut s, _) = started(true);
     s.say(spheron_tui::app::state::FlashKind::Success, "first");
-    s.now = s.now + Duration::seconds(75);
+    s.now += Duration::seconds(75);
     update(
         &mut s,
         Action::VolumesLoaded(Err(spheron_tui::api::ApiError::Server {
