@@ -19,7 +19,8 @@ pub const DEFAULT_DEMO_ADDR: &str = "127.0.0.1:4567";
     long_about = "A terminal dashboard for renting and running NVIDIA GPU instances on Spheron AI.\n\n\
         Without a command it opens the dashboard against https://app.spheron.ai; with --demo, against \
         an embedded simulated API (no key, no network, nothing spent).\n\n\
-        The API key is read from SPHERON_API_KEY, then ~/.spheron/credentials."
+        The API key is read from SPHERON_API_KEY, then ~/.spheron/credentials.",
+    after_help = crate::exit::HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -57,6 +58,11 @@ pub enum Command {
     DemoServer(DemoServerArgs),
     /// Show config, log and credentials paths, and whether a key was found (masked).
     Info,
+    /// The spend guard: terminate a deployment after a duration, at a time, or at a spend.
+    #[command(subcommand)]
+    Guard(crate::guard::args::GuardCommand),
+    /// Every write the program sent (dashboard and guard).
+    Journal(crate::guard::args::JournalArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

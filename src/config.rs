@@ -16,6 +16,8 @@ pub const MIN_POLL_SECS: u64 = 10;
 pub struct Paths {
     pub config_file: PathBuf,
     pub log_file: PathBuf,
+    /// The local store (guard rules, journal), in the data dir.
+    pub store_file: PathBuf,
 }
 
 /// `config.toml` in the config dir, `spheron-tui.log` in the data-local dir.
@@ -24,21 +26,30 @@ pub fn paths() -> Option<Paths> {
     Some(Paths {
         config_file: dirs.config_dir().join("config.toml"),
         log_file: dirs.data_local_dir().join("spheron-tui.log"),
+        store_file: dirs.data_dir().join("spheron-tui.sqlite3"),
     })
 }
 
 /// The contents of `config.toml`; every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct FileConfig {
     pub api_url: Option<String>,
     pub poll_interval_secs: Option<u64>,
     pub read_only: Option<bool>,
+    /// The account cap: the deploy summary refuses a deploy that would take what the account
+    /// pays per hour past this.
+    pub max_burn_usd_per_hour: Option<f64>,
 }
 
-const KNOWN_KEYS: [&str; 3] = ["api_url", "poll_interval_secs", "read_only"];
+const KNOWN_KEYS: [&str; 4] = [
+    "api_url",
+    "poll_interval_secs",
+    "read_only",
+    "max_burn_usd_per_hour",
+];
 
 /// A loaded config plus warnings (unknown keys are warned about, not fatal).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Loaded {
     pub config: FileConfig,
     pub warnings: Vec<String>,
@@ -80,12 +91,13 @@ pub enum UrlSource {
 }
 
 /// The settings every command runs with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub api_url: String,
     pub api_url_source: UrlSource,
     pub poll_interval: Duration,
     pub read_only: bool,
+    pub max_burn_usd_per_hour: Option<f64>,
 }
 
 /// Merge flags (already merged with env by clap) over the config file over the defaults.
@@ -105,11 +117,18 @@ pub fn resolve(
         .or(file.poll_interval_secs)
         .unwrap_or(DEFAULT_POLL_SECS);
     check_poll_secs(secs)?;
+    let cap = file.max_burn_usd_per_hour;
+    if let Some(c) = cap.filter(|c| !c.is_finite() || *c <= 0.0) {
+        return Err(format!(
+            "config.toml: max_burn_usd_per_hour = {c} is refused: give a positive $/h, or remove the line for no cap"
+        ));
+    }
     Ok(Settings {
         api_url,
         api_url_source,
         poll_interval: Duration::from_secs(secs),
         read_only: flag_read_only || file.read_only.unwrap_or(false),
+        max_burn_usd_per_hour: cap,
     })
 }
 
@@ -149,12 +168,14 @@ mod tests {
             api_url: Some("http://localhost:1".into()),
             poll_interval_secs: Some(45),
             read_only: Some(true),
+            max_burn_usd_per_hour: Some(40.0),
         };
         let s = resolve(Some("http://127.0.0.1:2"), Some(15), false, &file).unwrap();
         assert_eq!(s.api_url, "http://127.0.0.1:2");
         assert_eq!(s.api_url_source, UrlSource::FlagOrEnv);
         assert_eq!(s.poll_interval, Duration::from_secs(15));
         assert!(s.read_only, "config read_only still applies");
+        assert_eq!(s.max_burn_usd_per_hour, Some(40.0));
         let s = resolve(None, None, false, &file).unwrap();
         assert_eq!(
             (s.api_url.as_str(), s.api_url_source),
@@ -170,6 +191,14 @@ mod tests {
             ..Default::default()
         };
         assert!(resolve(None, None, false, &low).is_err());
+        let cap = parse("max_burn_usd_per_hour = 25.5").unwrap();
+        assert!(cap.warnings.is_empty());
+        assert_eq!(cap.config.max_burn_usd_per_hour, Some(25.5));
+        let bad = FileConfig {
+            max_burn_usd_per_hour: Some(0.0),
+            ..Default::default()
+        };
+        assert!(resolve(None, None, false, &bad).is_err());
     }
 
     #[test]
@@ -177,6 +206,7 @@ mod tests {
         if let Some(p) = paths() {
             assert!(p.config_file.ends_with("config.toml"));
             assert!(p.log_file.ends_with("spheron-tui.log"));
+            assert!(p.store_file.ends_with("spheron-tui.sqlite3"));
         }
     }
 }

@@ -12,11 +12,14 @@ use spheron_tui::api::check_base_url;
 use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
+use spheron_tui::exit::{self, Ending};
 use spheron_tui::runtime::{self, Launch};
 use spheron_tui::terminal;
 
 /// Exit code for usage errors (bad flags, a refused URL), like clap's own.
-const USAGE: u8 = 2;
+const USAGE: u8 = exit::USAGE;
+/// Exit code after a panic (the one Rust uses when a panic ends `main`).
+const PANIC: i32 = exit::PANIC as i32;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,7 +42,8 @@ fn main() -> ExitCode {
                 }
             };
             let _log = init_logging();
-            return finish(block_on(demo_server(args.clone(), faults)));
+            let served = block_on(demo_server(args.clone(), faults));
+            return finish(served.map(|()| Ending::Done));
         }
         _ => {}
     }
@@ -51,6 +55,14 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Some(Command::Guard(ref g)) => {
+            let cmd = spheron_tui::guard::args::GuardCli::Guard(g.clone());
+            guard_command(prepared, cmd, cli.demo)
+        }
+        Some(Command::Journal(ref j)) => {
+            let cmd = spheron_tui::guard::args::GuardCli::Journal(j.clone());
+            guard_command(prepared, cmd, cli.demo)
+        }
         Some(Command::Info) => {
             print_info(&prepared);
             ExitCode::SUCCESS
@@ -126,6 +138,11 @@ fn credentials_path(p: &Prepared) -> PathBuf {
 }
 
 fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) -> Launch {
+    // The demo keeps its own store, so demo rules and writes never mix with real ones.
+    let store = |x: &config::Paths| match demo {
+        true => x.store_file.with_file_name("spheron-tui-demo.sqlite3"),
+        false => x.store_file.clone(),
+    };
     Launch {
         api_url,
         api_key,
@@ -133,6 +150,8 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         demo,
         poll_interval: p.settings.poll_interval,
         read_only: p.settings.read_only,
+        store_path: p.paths.as_ref().map(store),
+        max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
     }
 }
 
@@ -152,7 +171,7 @@ async fn target(
     }
 }
 
-async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
+async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
     let (l, _server) = target(&p, demo).await?;
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     #[cfg(debug_assertions)]
@@ -162,11 +181,13 @@ async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
 
 /// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the
 /// terminal, then panics or returns an error, to show the terminal is restored either way.
+/// (The `panic-…` values that fail inside the running dashboard: `runtime::test_fault`.)
 #[cfg(debug_assertions)]
 fn test_failure() -> color_eyre::Result<()> {
-    let Ok(how) = std::env::var("SPHERON_TUI_TEST_FAIL") else {
+    let how = std::env::var("SPHERON_TUI_TEST_FAIL").unwrap_or_default();
+    if how != "panic" && how != "error" {
         return Ok(());
-    };
+    }
     let _taken = terminal::TerminalGuard::enter()?;
     if how == "panic" {
         panic!("test panic requested (SPHERON_TUI_TEST_FAIL=panic)");
@@ -176,18 +197,54 @@ fn test_failure() -> color_eyre::Result<()> {
     ))
 }
 
-async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<()> {
+/// `guard …` and `journal`: exit codes come from the command (DESIGN.md §3).
+fn guard_command(p: Prepared, cmd: spheron_tui::guard::args::GuardCli, demo: bool) -> ExitCode {
+    for w in &p.warnings {
+        eprintln!("warning: {w}");
+    }
+    let _log = init_logging();
+    let mut code = 1;
+    let r = block_on(async {
+        let (l, server) = target(&p, demo).await?;
+        let clock = match &server {
+            Some(s) => s.clock(),
+            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::guard::Clock,
+        };
+        let target = spheron_tui::guard::Target {
+            api_url: l.api_url,
+            api_key: l.api_key,
+            read_only: l.read_only,
+            poll_interval: l.poll_interval,
+            store_path: l.store_path,
+        };
+        code = spheron_tui::guard::main(cmd, &target, clock).await;
+        Ok(())
+    });
+    match r {
+        Ok(()) => ExitCode::from(code),
+        Err(e) => finish(Err(e)),
+    }
+}
+
+/// The frame goes to stdout even when a load failed (it shows the failure); then the failure
+/// makes the run fail.
+async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<Ending> {
     let (cols, rows) = args.size;
     let (l, _server) = target(&p, args.demo || demo_flag).await?;
     let keys = runtime::snapshot::parse_keys(&args.keys)
         .map_err(|e| color_eyre::eyre::eyre!("--keys: {e}"))?;
-    let out = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
+    let shot = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
+    let out = shot.frame;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     if !out.ends_with('\n') {
         stdout.write_all(b"\n")?;
     }
-    Ok(())
+    stdout.flush()?;
+    match shot.failure {
+        Some(why) => Err(color_eyre::eyre::eyre!("{why}")),
+        None => Ok(Ending::Done),
+    }
 }
 
 async fn demo_server(
@@ -215,6 +272,10 @@ fn print_info(p: &Prepared) {
         show(p.paths.as_ref().map(|x| x.log_file.as_path()))
     );
     println!("credentials:   {}", show(Some(&credentials_path(p))));
+    println!(
+        "store:         {}",
+        show(p.paths.as_ref().map(|x| x.store_file.as_path()))
+    );
     match (&p.lookup.key, &p.lookup.source) {
         (Some(k), src) => println!("API key:       {} (from {src})", k.mask()),
         (None, _) => println!(
@@ -230,6 +291,13 @@ fn print_info(p: &Prepared) {
     println!("API URL:       {} ({from})", s.api_url);
     println!("poll interval: {} s", s.poll_interval.as_secs());
     println!("read-only:     {}", if s.read_only { "yes" } else { "no" });
+    match s.max_burn_usd_per_hour {
+        Some(c) => println!(
+            "account cap:   {}/h (max_burn_usd_per_hour in config.toml)",
+            spheron_tui::domain::cost::usd(c)
+        ),
+        None => println!("account cap:   none (max_burn_usd_per_hour in config.toml)"),
+    }
     for w in &p.warnings {
         println!("warning:       {w}");
     }
@@ -251,6 +319,14 @@ mod demo_adapter {
         pub key: String,
         /// Keeps the server alive.
         _server: demo::DemoServer,
+    }
+
+    impl Started {
+        /// The demo world's clock.
+        pub fn clock(&self) -> spheron_tui::guard::Clock {
+            let h = self._server.handle();
+            std::sync::Arc::new(move || h.now())
+        }
     }
 
     pub async fn start() -> Result<Started> {
@@ -286,9 +362,9 @@ mod demo_adapter {
     }
 }
 
-fn block_on<F: std::future::Future<Output = color_eyre::Result<()>>>(
+fn block_on<T, F: std::future::Future<Output = color_eyre::Result<T>>>(
     f: F,
-) -> color_eyre::Result<()> {
+) -> color_eyre::Result<T> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -296,15 +372,25 @@ fn block_on<F: std::future::Future<Output = color_eyre::Result<()>>>(
         .block_on(f)
 }
 
-fn finish(r: color_eyre::Result<()>) -> ExitCode {
+/// The exit status (`spheron_tui::exit`), with the terminal restored first.
+fn finish(r: color_eyre::Result<Ending>) -> ExitCode {
+    terminal::restore();
     match r {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(ending) => {
+            if ending != Ending::Done {
+                tracing::info!(
+                    ?ending,
+                    code = ending.code(),
+                    "stopped by a signal or Ctrl-C"
+                );
+            }
+            ending.into()
+        }
         Err(e) => {
-            terminal::restore();
             tracing::error!(error = ?e, "exiting with an error");
             // One readable line chain for the user; the full report goes to the log.
             eprintln!("Error: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(exit::FAILURE)
         }
     }
 }
@@ -315,48 +401,30 @@ fn install_hooks() -> color_eyre::Result<()> {
         .display_env_section(false)
         .into_hooks();
     eyre_hook.install()?;
+    // A panic anywhere ends the program, a spawned task's too (tokio would catch it and let a
+    // dashboard run on without its terminal): restore, report, exit with Rust's panic code.
     std::panic::set_hook(Box::new(move |info| {
         terminal::restore();
         tracing::error!(panic = %info, "panic");
         eprintln!("{}", panic_hook.panic_report(info));
+        std::process::exit(PANIC);
     }));
     Ok(())
 }
 
-/// Tracing to the log file (never to the terminal). Filter from `SPHERON_LOG`, else
-/// `RUST_LOG`, else `info`. Called before the dashboard takes the screen. Returns false when
-/// no log file could be opened (the program runs on without logs).
+/// Tracing to the log file (never to the terminal), rotated by `spheron_tui::logging`.
+/// Called before the dashboard takes the screen. Returns false when no log file could be
+/// opened (the program runs on without logs).
 fn init_logging() -> bool {
-    use tracing_subscriber::EnvFilter;
     let Some(paths) = config::paths() else {
         return false;
     };
-    let open = || -> std::io::Result<std::fs::File> {
-        if let Some(dir) = paths.log_file.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&paths.log_file)
-    };
-    let file = match open() {
-        Ok(f) => f,
+    match spheron_tui::logging::init(&paths.log_file) {
+        Ok(installed) => installed,
         Err(e) => {
             // Said before the dashboard takes the screen, so the user sees it.
             eprintln!("warning: no log file ({}): {e}", paths.log_file.display());
-            return false;
+            false
         }
-    };
-    let filter = std::env::var("SPHERON_LOG")
-        .ok()
-        .or_else(|| std::env::var("RUST_LOG").ok())
-        .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init()
-        .is_ok()
+    }
 }

@@ -852,14 +852,15 @@ async fn a_dropped_connection_is_a_network_error_retried_once_for_get() {
 
 #[tokio::test]
 async fn connection_refused_is_a_network_error() {
-    // Bind, learn the port, close: nothing listens there now.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    // Bound and kept, never listening: connections are refused, and nothing else can take
+    // the port while the test runs.
+    let refusing = tokio::net::TcpSocket::new_v4().unwrap();
+    refusing.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = refusing.local_addr().unwrap();
     let c = Client::with_options(opts(&format!("http://{addr}"))).unwrap();
     let e = c.providers().await.unwrap_err();
     assert!(matches!(e, ApiError::Network { .. }), "{e:?}");
+    drop(refusing);
 }
 
 #[tokio::test]

@@ -164,6 +164,8 @@ fn no_debug_output_carries_the_key() {
         demo: false,
         poll_interval: Duration::from_secs(20),
         read_only: false,
+        store_path: None,
+        max_burn_usd_per_hour: None,
     };
     for shown in [
         format!("{key:?}"),

@@ -95,6 +95,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
             Step::CloudInit,
             Step::Volumes,
             Step::Kubernetes,
+            Step::Guard,
             Step::Summary
         ]
     );
@@ -116,6 +117,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
             Step::Team,
             Step::Name,
             Step::Volumes,
+            Step::Guard,
             Step::Summary
         ]
     );
@@ -174,10 +176,21 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     chr(&mut s, 'j');
     chr(&mut s, 'j'); // Kubernetes 1.35
     enter(&mut s);
+    // The spend guard: a typo is shown on the step; 8h goes.
+    assert_eq!(wizard(&s).step(), Step::Guard);
+    type_text(&mut s, "soon");
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Guard);
+    assert!(wizard(&s).error.as_ref().unwrap().contains("no guard"));
+    for _ in 0..4 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "8h");
+    enter(&mut s);
     assert_eq!(wizard(&s).step(), Step::Summary);
     // Focus starts on Back: Enter goes back, nothing is sent.
     assert_eq!(deploys(&enter(&mut s)), 0);
-    assert_eq!(wizard(&s).step(), Step::Kubernetes);
+    assert_eq!(wizard(&s).step(), Step::Guard);
     enter(&mut s);
     key(&mut s, KeyCode::Tab);
     let cmds = enter(&mut s);
@@ -227,6 +240,17 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
             .any(|c| matches!(c, Command::FetchDeployments { .. }))
     );
     assert_eq!(deploys(&cmds), 0);
+    // The guard typed in the wizard is set on the new deployment, counted from its answer.
+    let guard = cmds.iter().find_map(|c| match c {
+        Command::SetGuard(r) => Some(r.clone()),
+        _ => None,
+    });
+    let guard = guard.expect("the wizard's guard is stored");
+    assert_eq!(guard.deployment_id, "dep-new");
+    assert_eq!(
+        guard.rule,
+        spheron_tui::domain::guard::GuardRule::Deadline(later + Duration::hours(8))
+    );
 }
 
 #[test]
@@ -377,7 +401,7 @@ fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() 
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![old])));
     let w = wizard(&s);
     assert!(matches!(&w.phase, Phase::NotCreated { error } if error.contains("was not created")));
-    assert!(!w.confirm_focus, "focus starts on Cancel");
+    assert!(!w.on_action, "focus starts on Cancel");
     // Enter on Cancel goes back to the summary: nothing sent.
     assert_eq!(deploys(&enter(&mut s)), 0);
     assert_eq!(wizard(&s).phase, Phase::Editing);
@@ -676,7 +700,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     let d = s.deployments.items[0].clone();
     assert_eq!(
         spheron_tui::app::watch::status_label(&s, &d, "running"),
-        "running"
+        "running ssh…"
     );
     // Port closed: probed again on the next poll, and no second bell.
     update(
@@ -699,11 +723,51 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     assert!(flash(&s).contains("ssh ready"));
     assert_eq!(
         spheron_tui::app::watch::status_label(&s, &d, "running"),
-        "ssh ready"
+        "running ssh✓"
     );
     // Ready: no more probes.
     let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));
     assert!(!cmds.iter().any(|c| matches!(c, Command::ProbeSsh { .. })));
+}
+
+/// The row of `name` on the Deployments pane.
+fn row_of(s: &AppState, name: &str) -> String {
+    let screen = render(s);
+    screen
+        .lines()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("no row {name}:\n{screen}"))
+        .to_string()
+}
+
+/// Deploying: the status cell counts the time since it was created and Uptime is empty;
+/// running: Uptime counts from the API's start time. The column never shows 48 s, then 8 s.
+#[test]
+fn a_deploying_row_shows_elapsed_time_and_uptime_never_goes_back() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
+    );
+    update(&mut s, Action::Tick(t0() + Duration::seconds(48)));
+    let row = row_of(&s, "h100-sxm5-x8");
+    assert!(row.contains("deploying 48s"), "{row}");
+    assert_eq!(
+        row.matches("48s").count(),
+        1,
+        "no uptime while deploying: {row}"
+    );
+    let mut up = new_deployment("dep-new", "running");
+    up.started_at = Some(t0() + Duration::seconds(40));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));
+    let row = row_of(&s, "h100-sxm5-x8");
+    assert!(row.contains("running ssh…"), "{row}");
+    assert!(row.contains(" 8s "), "uptime from startedAt: {row}");
+    update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
+    let row = row_of(&s, "h100-sxm5-x8");
+    assert!(row.contains(" 20s "), "{row}");
 }
 
 #[test]
@@ -714,7 +778,11 @@ fn the_first_load_announces_nothing() {
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
     );
-    assert!(cmds.is_empty());
+    // Only its SSH readiness is asked (as for every running deployment): no bell, no message.
+    assert!(
+        cmds.iter().all(|c| matches!(c, Command::ProbeSsh { .. })),
+        "{cmds:?}"
+    );
     assert!(s.status.flash.is_none());
 }
 

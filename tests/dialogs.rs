@@ -175,6 +175,15 @@ fn cases() -> Vec<Case> {
             )),
         },
         Case {
+            kind: Kind::Guard,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_sp1");
+                chr(s, 'T');
+            },
+            // A local rule, not a platform write: read-only mode allows it.
+            write: None,
+        },
+        Case {
             kind: Kind::AddKey,
             open: |s| {
                 s.pane = Pane::Keys;

@@ -286,6 +286,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
     let exec = Executor {
         client: c,
         credentials_path: None,
+        journal: Default::default(),
     };
     for a in exec
         .perform(Command::FetchDeployments {
@@ -360,6 +361,7 @@ async fn the_duplicate_check_searches_every_page() {
     let exec = Executor {
         client: c,
         credentials_path: None,
+        journal: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);
     deploy(&mut s);
@@ -382,6 +384,7 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
     let exec = Executor {
         client: c,
         credentials_path: None,
+        journal: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);
     // Deploys go to the second team ("t2"; "t1" is the platform's current one).

@@ -36,6 +36,7 @@ impl Rig {
         let ex = Executor {
             client: Client::with_options(o).unwrap(),
             credentials_path: None,
+            journal: Default::default(),
         };
         let mut s = AppState::new(session(false), t0());
         s.size = (120, 40);
@@ -432,7 +433,7 @@ async fn ssh_keys_add_refusals_and_delete() {
         &mut r.s,
         Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
     );
-    let key = sample_key("ssh-ed25519", 32, "me@desk");
+    let key = sample_key("ssh-ed25519", "me@desk");
     r.typed(&key).await;
     r.key(KeyCode::Enter).await;
     assert!(r.s.dialog.is_none(), "{:?}", r.s.dialog);

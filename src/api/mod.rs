@@ -11,7 +11,7 @@ pub mod lenient;
 pub mod models;
 
 pub use budget::RateStatus;
-pub use client::{Client, ClientOptions, USER_AGENT_VALUE};
+pub use client::{Client, ClientOptions, ProxyEnv, USER_AGENT_VALUE};
 pub use error::ApiError;
 pub use guard::{DEFAULT_API_URL, check_base_url};
 pub use models::*;

@@ -12,6 +12,7 @@ use crate::api::{
     VolumePricing, VolumeRegion,
 };
 use crate::credentials::ApiKey;
+use crate::domain::ssh_key::Pasted;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -43,6 +44,8 @@ pub enum Action {
     /// First action after start-up: kicks off the initial loads.
     Start(DateTime<Utc>),
     Key(KeyEvent),
+    /// A bracketed paste, classified before it became an Action (a private key keeps no text).
+    Paste(Pasted),
     Mouse(MouseEvent),
     Resize(u16, u16),
     /// The clock moved (1 Hz); polls that are due go out.
@@ -74,7 +77,7 @@ pub enum Action {
     KubernetesVersions(ApiResult<Vec<KubernetesVersion>>),
     /// Answer to [`Command::ScanPubKeys`].
     PubKeysFound(Vec<LocalPubKey>),
-    /// Answer to [`Command::ProbeSsh`]: whether the SSH port accepted a TCP connection.
+    /// Answer to [`Command::ProbeSsh`]: whether the SSH port answered with an SSH banner.
     SshProbed {
         id: String,
         ok: bool,
@@ -148,6 +151,8 @@ pub enum Action {
         path: String,
         result: Result<String, SaveError>,
     },
+    /// What the spend-guard enforcer reports (`app::guard`).
+    Guard(super::guard::GuardUpdate),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -175,6 +180,14 @@ pub enum Command {
     /// Put text on the clipboard (OSC 52: works over SSH too).
     Copy(String),
     Bell,
+    /// Bell plus a desktop notification where the terminal supports one (OSC 9 / OSC 777).
+    Notify(String),
+    /// Store a guard rule (set in the guard dialog) → [`Action::Guard`] notice.
+    SetGuard(crate::domain::guard::StoredRule),
+    /// Remove the guard rule of a deployment → [`Action::Guard`] notice.
+    ClearGuard {
+        id: String,
+    },
     Quit,
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
     /// Sent once per explicit confirm; the executor must NEVER retry it (not idempotent).
@@ -186,8 +199,9 @@ pub enum Command {
     /// Read every `~/.ssh/*.pub` (files only, each at most 16 KiB, sorted by path; unreadable
     /// ones skipped) → [`Action::PubKeysFound`].
     ScanPubKeys,
-    /// `tokio::time::timeout(3 s, TcpStream::connect((host, port)))` →
-    /// [`Action::SshProbed`]` { id, ok: connected }`. Nothing is sent on the socket.
+    /// Connect to `host:port` and read what the server says first, within 3 s in all →
+    /// [`Action::SshProbed`]` { id, ok }`, `ok` when an SSH banner (`SSH-2.0-…`) came. Nothing is
+    /// sent on the socket.
     ProbeSsh {
         id: String,
         host: String,

@@ -80,6 +80,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         // the input, time and list answers are routed by `update` itself
         Action::Start(_)
         | Action::Key(_)
+        | Action::Paste(_)
         | Action::Mouse(_)
         | Action::Resize(..)
         | Action::Tick(_)
@@ -92,6 +93,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::KeysLoaded(_)
         | Action::BalanceLoaded(_)
         | Action::TeamsLoaded(_)
+        | Action::Guard(_)
         | Action::KeySaved(_) => {}
     }
     cmds

@@ -110,6 +110,8 @@ pub enum KeyCmd {
     Deploy,
     Terminate,
     Rename,
+    /// Set or clear the spend guard of the selected deployment.
+    Guard,
     OpenSsh,
     Refresh,
     Help,
@@ -361,6 +363,14 @@ pub const BINDINGS: &[Binding] = &[
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Rename,
         writes: Some("the rename"),
+    },
+    Binding {
+        keys: &[Char('T')],
+        hint: "", // the Deployments footer is full: shown by `?`
+        help: "set or clear the spend guard (after a time, at a time, or at a spend)",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Guard,
+        writes: None,
     },
     Binding {
         keys: &[Char('o')],
@@ -615,6 +625,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: "rename",
         help: "rename (one PATCH of the name)",
         ctx: Ctx::Dialog(Kind::Rename),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "set (empty clears)",
+        help: "set the guard: 8h or 1h30m from now, 18:00 local, $50 of spend; empty clears it",
+        ctx: Ctx::Dialog(Kind::Guard),
         cmd: KeyCmd::InDialog,
         writes: None,
     },
@@ -890,6 +908,22 @@ mod tests {
                     seen.push(*k);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn j_and_k_move_on_every_pane() {
+        for pane in Pane::ALL {
+            assert_eq!(
+                lookup(&key(KeyCode::Char('j')), pane).map(|b| b.cmd),
+                Some(KeyCmd::Down),
+                "{pane:?}"
+            );
+            assert_eq!(
+                lookup(&key(KeyCode::Char('k')), pane).map(|b| b.cmd),
+                Some(KeyCmd::Up),
+                "{pane:?}"
+            );
         }
     }
 

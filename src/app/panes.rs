@@ -18,6 +18,10 @@ pub(crate) fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
     }
     if pane == Pane::Keys {
         cmds.extend(lists::load_keys_once(state));
+        // The pane marks which ~/.ssh/*.pub are already on the account.
+        if state.cache.local_pub_keys.is_none() {
+            cmds.push(Command::ScanPubKeys);
+        }
     }
     cmds.extend(polling::polls_due(state));
     cmds

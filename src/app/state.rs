@@ -8,7 +8,7 @@ use tui_input::Input;
 use super::Pane;
 use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
-use super::tracking::{Cache, DeployTrack, Watch};
+use super::tracking::{Cache, DeployTrack, SshReady, Watch};
 use crate::api::{
     Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
 };
@@ -139,6 +139,9 @@ pub struct AccountView {
     pub error: Option<String>,
     /// The team new deploys and volumes go to, chosen on the Account pane (`u`).
     pub chosen_team: Option<String>,
+    /// The account cap (`max_burn_usd_per_hour` in `config.toml`): a deploy that would take
+    /// the account's $/h past it is refused.
+    pub max_burn_usd_per_hour: Option<f64>,
 }
 
 /// When each poll is next due and whether one is in flight. The reducer owns this schedule, so
@@ -234,6 +237,9 @@ pub struct AppState {
     pub deploy: DeployTrack,
     /// Deployments created (or seen coming up) in this session, by id.
     pub watch: BTreeMap<String, Watch>,
+    /// SSH readiness of every running deployment, by id: probed on the poll schedule until its
+    /// port answers with an SSH banner; forgotten when it stops running.
+    pub ssh: BTreeMap<String, SshReady>,
     /// Answers dialogs share between openings.
     pub cache: Cache,
     /// `GET /api/providers`, read once per run: `None` until it answers. A deploy or volume
@@ -241,6 +247,8 @@ pub struct AppState {
     pub providers: Option<Vec<String>>,
     /// Terminal size, for mouse hit-testing with the same layout the UI draws.
     pub size: (u16, u16),
+    /// What the spend guard reports.
+    pub guard: super::guard::GuardView,
     pub quit: bool,
 }
 
@@ -262,9 +270,11 @@ impl AppState {
             schedule: Schedule::default(),
             deploy: DeployTrack::default(),
             watch: BTreeMap::new(),
+            ssh: BTreeMap::new(),
             cache: Cache::default(),
             providers: None,
             size: (120, 40),
+            guard: Default::default(),
             quit: false,
         }
     }

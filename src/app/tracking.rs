@@ -51,18 +51,18 @@ pub struct PendingCheck {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SshReady {
-    /// Not running yet, or not probed.
+    /// Not probed yet (no address yet, or the probe is still to be sent).
     #[default]
     Unknown,
     Probing,
-    /// The port did not accept a connection; probed again on the next poll.
+    /// The port gave no SSH banner in time; probed again on the next poll.
     NotYet,
+    /// The port answered with an SSH banner.
     Ready,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Watch {
-    pub ssh: SshReady,
     /// When this session created it: for a while a list may not show it yet.
     pub created_here: Option<DateTime<Utc>>,
 }

@@ -51,6 +51,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 cmds.extend(on_key(state, ev));
             }
         }
+        Action::Paste(p) => cmds.extend(super::paste::on_paste(state, p)),
         Action::Mouse(ev) => cmds.extend(cursor::on_mouse(state, ev)),
         Action::OffersLoaded { seq, page, result } => {
             if seq != state.offers.seq {
@@ -142,6 +143,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Err(e) => lists::on_error(state, "teams list", &e),
             }
         }
+        Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
         Action::KeySaved(result) => match result {
             Ok(path) => state.say(
                 FlashKind::Success,
@@ -249,6 +251,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),
+        KeyCmd::Guard => return dialogs::guard::open(state),
         // Everything below manages what the account owns: it needs a key.
         _ if !state.session.has_key() => {}
         KeyCmd::AddKey => return dialogs::add_key::open(state),

@@ -127,7 +127,6 @@ pub struct SeedKey {
     pub id: String,
     pub name: String,
     pub public_key: String,
-    pub fingerprint: String,
     pub created_minutes_ago: i64,
 }
 

@@ -54,13 +54,17 @@ fn valid_cloud_init(v: &Value) -> bool {
             .all(|k| ["runcmd", "packages", "writeFiles"].contains(&k.as_str()))
 }
 
-pub fn valid_public_key(k: &str) -> bool {
-    let mut parts = k.split_whitespace();
-    let (Some(kind), Some(data)) = (parts.next(), parts.next()) else {
-        return false;
-    };
-    (kind.starts_with("ssh-") || kind.starts_with("ecdsa-") || kind.starts_with("sk-"))
-        && data.len() >= 16
+/// The same check the client makes (`domain::ssh_key`): parsed whole, a type the platform
+/// takes, long enough. Answers the fingerprint, computed as `ssh-keygen -l` does.
+pub fn checked_public_key(field: &str, k: &str) -> ApiResult<crate::domain::ssh_key::PublicKey> {
+    use crate::domain::ssh_key::{KeyProblem, check_public_key};
+    check_public_key(k).map_err(|p| {
+        let why = match p {
+            KeyProblem::PrivateKey => format!("{field} holds a private key, not a public key"),
+            other => format!("{field} is not an OpenSSH public key: {other}"),
+        };
+        ApiError::validation(field, why)
+    })
 }
 
 impl World {
@@ -285,12 +289,7 @@ impl World {
             }
             (false, true) => {
                 let k = req_str(body, "ssh_public_key")?;
-                if !valid_public_key(k) {
-                    return Err(ApiError::validation(
-                        "ssh_public_key",
-                        "ssh_public_key is not an OpenSSH public key",
-                    ));
-                }
+                checked_public_key("ssh_public_key", k)?;
                 None
             }
         };

@@ -354,7 +354,7 @@ fn deploy_validation_names_each_field() {
     let ok = deploy(
         &mut w,
         &vp,
-        json!({"sshKeyId": null, "ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIabc me@x",
+        json!({"sshKeyId": null, "ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICQYLPaIOgCkzvA9E0mLdQaGcltGwYO9+LYtaEjV3QnT me@x",
                "instanceType": vp.instance_type.to_lowercase()}),
         at(0),
     )

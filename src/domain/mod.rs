@@ -3,6 +3,8 @@
 
 pub mod cost;
 pub mod deploy;
+pub mod guard;
+pub mod guard_engine;
 pub mod ssh;
 pub mod ssh_key;
 pub mod volume_rules;

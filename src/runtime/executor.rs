@@ -15,6 +15,8 @@ pub struct Executor {
     pub client: Client,
     /// Where a key typed into the prompt is saved (`~/.spheron/credentials`).
     pub credentials_path: Option<PathBuf>,
+    /// Records every write sent (no-op without a store).
+    pub journal: super::journal::Journal,
 }
 
 /// Every page of the deployments list; with `team`, that team's list too, merged by id.
@@ -58,6 +60,7 @@ impl Executor {
     /// bell, quit) are not performed here: the event loop owns the terminal.
     pub async fn perform(&self, cmd: Command) -> Vec<Action> {
         let c = &self.client;
+        let write = super::journal::describe(&cmd);
         let result = match cmd {
             Command::FetchOffers { seq, page, query } => Action::OffersLoaded {
                 seq,
@@ -66,17 +69,20 @@ impl Executor {
             },
             Command::FetchDeployments { status, team } => {
                 let actions = deployments(c, status, team).await;
+                actions.iter().for_each(|a| self.journal.observe(a));
                 return [vec![Action::Rate(c.rate_status())], actions].concat();
             }
             Command::FetchVolumes => match c.volumes_paged(&VolumesQuery::default()).await {
                 Ok(p) => {
+                    let loaded = Action::VolumesLoaded(Ok(p.items));
+                    self.journal.observe(&loaded);
                     return vec![
                         Action::Rate(c.rate_status()),
                         Action::PagesRead {
                             list: PagedList::Volumes,
                             pages: p.pages,
                         },
-                        Action::VolumesLoaded(Ok(p.items)),
+                        loaded,
                     ];
                 }
                 Err(e) => Action::VolumesLoaded(Err(e)),
@@ -113,11 +119,11 @@ impl Executor {
                 return vec![Action::PubKeysFound(found)];
             }
             Command::ProbeSsh { id, host, port } => {
-                let connect = tokio::net::TcpStream::connect((host.as_str(), port));
-                let ok = matches!(
-                    tokio::time::timeout(std::time::Duration::from_secs(3), connect).await,
-                    Ok(Ok(_))
-                );
+                // Only instances the Spheron API reports are contacted. Behind a loopback URL is
+                // a local demo-server or a test server: its addresses are made up (some belong
+                // to strangers), so nothing is contacted and readiness stays unknown.
+                let real = c.host_label() == crate::api::guard::SPHERON_HOST;
+                let ok = real && ssh_banner(&host, port, SSH_PROBE_TIMEOUT).await;
                 return vec![Action::SshProbed { id, ok }];
             }
             Command::CheckCanTerminate { id } => Action::CanTerminateChecked {
@@ -205,13 +211,26 @@ impl Executor {
                 // a local effect: no rate budget to report
                 return vec![Action::FileSaved { path, result }];
             }
-            Command::Copy(_) | Command::Bell | Command::Quit => return Vec::new(),
+            Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
+            Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
+            Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
+                return Vec::new();
+            }
         };
+        self.journal.observe(&result);
+        if let Some(w) = write {
+            self.journal.record_answer(w, &result).await;
+        }
         vec![Action::Rate(c.rate_status()), result]
     }
 
     /// Run `cmd` on its own task; its Actions go to `tx`.
     pub fn spawn(&self, cmd: Command, tx: UnboundedSender<Action>) {
+        // A new key is in use before the next command is spawned: the loads the reducer sends
+        // with it must not race its task and go out with no key (and come back 401).
+        if let Command::UseKey(key) = &cmd {
+            self.client.set_key(key.clone());
+        }
         let this = self.clone();
         tokio::spawn(async move {
             for action in this.perform(cmd).await {
@@ -223,27 +242,143 @@ impl Executor {
     }
 }
 
+/// Connecting and reading the banner, together.
+pub const SSH_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether an SSH server answers at `host:port` within `limit`: the connection is accepted and
+/// the server's identification line (`SSH-2.0-…`, or `SSH-1.99-…` which also speaks 2.0) comes.
+/// A port that accepts and says nothing (a transparent proxy, a NAT, a load balancer) or says
+/// something else is not ready. RFC 4253 §4.2 lets a server send other lines first; up to 8 KiB
+/// of them are read. Nothing is sent.
+pub async fn ssh_banner(host: &str, port: u16, limit: std::time::Duration) -> bool {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let probe = async {
+        let stream = tokio::net::TcpStream::connect((host, port)).await.ok()?;
+        let mut lines = tokio::io::BufReader::new(stream.take(8 * 1024));
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if lines.read_until(b'\n', &mut line).await.ok()? == 0 {
+                return Some(false); // closed without a banner
+            }
+            if line.starts_with(b"SSH-2.0-") || line.starts_with(b"SSH-1.99-") {
+                return Some(true);
+            }
+            if line.starts_with(b"SSH-") {
+                return Some(false); // SSH 1 only
+            }
+        }
+    };
+    matches!(tokio::time::timeout(limit, probe).await, Ok(Some(true)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn the_ssh_probe_is_a_tcp_connect() {
-        let exec = Executor {
-            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
-            credentials_path: None,
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let probe = |port| Command::ProbeSsh {
+    fn probe(port: u16) -> Command {
+        Command::ProbeSsh {
             id: "d1".into(),
             host: "127.0.0.1".into(),
             port,
+        }
+    }
+
+    /// An executor for the real API (a probe makes no API request).
+    fn exec() -> Executor {
+        Executor {
+            client: crate::api::Client::new("https://app.spheron.ai", None).unwrap(),
+            credentials_path: None,
+            journal: Default::default(),
+        }
+    }
+
+    /// A listener that accepts every connection, writes `says` on it, then keeps it open.
+    async fn server(says: &'static [u8]) -> (u16, tokio::task::JoinHandle<()>) {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((mut s, _)) = listener.accept().await {
+                let _ = s.write_all(says).await;
+                open.push(s);
+            }
+        });
+        (port, task)
+    }
+
+    /// Accepts and says nothing: not ready. (Paused clock: the probe's 3 s pass virtually; a
+    /// bare connect would say ready at once.)
+    #[tokio::test(start_paused = true)]
+    async fn a_port_that_accepts_and_says_nothing_is_not_ready() {
+        let (port, task) = server(b"").await;
+        let got = exec().perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { id, ok: false }] if id == "d1"),
+            "{got:?}"
+        );
+        task.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_port_that_says_something_else_is_not_ready() {
+        for says in [
+            &b"HTTP/1.1 400 Bad Request\r\n\r\n"[..],
+            b"SSH-1.5-OpenSSH_1\r\n",
+            b"\r\n",
+        ] {
+            let (port, task) = server(says).await;
+            assert!(
+                !ssh_banner("127.0.0.1", port, SSH_PROBE_TIMEOUT).await,
+                "{:?}",
+                String::from_utf8_lossy(says)
+            );
+            task.abort();
+        }
+    }
+
+    /// Sends `SSH-2.0-…` (after other lines, as RFC 4253 allows): ready. Real time: the answer
+    /// comes over loopback as soon as it is written; the limit only stops a hang, so it is long.
+    #[tokio::test]
+    async fn a_port_that_sends_an_ssh_banner_is_ready() {
+        let (port, task) = server(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+        let got = exec().perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { id, ok: true }] if id == "d1"),
+            "{got:?}"
+        );
+        task.abort();
+        let (port, task) = server(b"welcome to the host\r\nSSH-1.99-Legacy\r\n").await;
+        assert!(ssh_banner("127.0.0.1", port, std::time::Duration::from_secs(60)).await);
+        task.abort();
+    }
+
+    /// Against a loopback API (a local demo-server, a test server) the instances are simulated:
+    /// a probe contacts nothing, even a port that would answer.
+    #[tokio::test]
+    async fn behind_a_loopback_api_nothing_is_probed() {
+        let (port, task) = server(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+        let local = Executor {
+            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+            credentials_path: None,
+            journal: Default::default(),
         };
-        let got = exec.perform(probe(port)).await;
-        assert!(matches!(&got[..], [Action::SshProbed { id, ok: true }] if id == "d1"));
-        drop(listener);
-        let got = exec.perform(probe(port)).await;
-        assert!(matches!(&got[..], [Action::SshProbed { ok: false, .. }]));
+        let got = local.perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { ok: false, .. }]),
+            "{got:?}"
+        );
+        task.abort();
+    }
+
+    #[tokio::test]
+    async fn a_refusing_port_is_not_ready() {
+        // Bound and kept, never listening: the connection is refused.
+        let refusing = tokio::net::TcpSocket::new_v4().unwrap();
+        refusing.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let port = refusing.local_addr().unwrap().port();
+        assert!(!ssh_banner("127.0.0.1", port, std::time::Duration::from_secs(60)).await);
+        drop(refusing);
     }
 }

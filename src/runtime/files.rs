@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::app::action::{LocalPubKey, SaveError};
 
 /// Every `*.pub` in `dir`: regular files of at most 16 KiB, sorted by path, text trimmed;
-/// unreadable ones skipped. Public keys only: no other file is opened.
+/// unreadable ones and any that holds a private key skipped. Public keys only: no other file is
+/// opened.
 pub fn scan_pub_keys(dir: &Path) -> Vec<LocalPubKey> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -19,6 +20,10 @@ pub fn scan_pub_keys(dir: &Path) -> Vec<LocalPubKey> {
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024))
         .filter_map(|p| {
             let content = std::fs::read_to_string(&p).ok()?;
+            // A private key saved under a .pub name goes no further than this.
+            if crate::domain::ssh_key::looks_private(&content) {
+                return None;
+            }
             Some(LocalPubKey {
                 path: p.display().to_string(),
                 text: content.trim().to_string(),
@@ -126,6 +131,11 @@ mod tests {
         std::fs::write(p.join("a.pub"), "ssh-rsa BBBB a").unwrap();
         std::fs::write(p.join("big.pub"), "x".repeat(20_000)).unwrap();
         std::fs::create_dir(p.join("dir.pub")).unwrap();
+        std::fs::write(
+            p.join("oops.pub"),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n",
+        )
+        .unwrap();
         let got = scan_pub_keys(p);
         let names: Vec<String> = got
             .iter()

@@ -4,8 +4,11 @@
 pub mod event_loop;
 pub mod executor;
 pub mod files;
+pub mod guard;
+pub mod journal;
 pub mod snapshot;
 pub mod ssh;
+pub mod test_fault;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,9 +16,10 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::api::{Client, ClientOptions};
-use crate::app::state::Session;
+use crate::app::state::{Flash, FlashKind, Session};
 use crate::app::{AppState, Pane};
 use crate::credentials::ApiKey;
+use crate::store::{Store, StoreHandle};
 use crate::ui::Theme;
 use executor::Executor;
 
@@ -31,6 +35,10 @@ pub struct Launch {
     pub demo: bool,
     pub poll_interval: Duration,
     pub read_only: bool,
+    /// The local store (guard rules, journal); `None` runs without one.
+    pub store_path: Option<PathBuf>,
+    /// The account cap from `config.toml`.
+    pub max_burn_usd_per_hour: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,22 +60,66 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
         key_mask: launch.api_key.as_ref().map(ApiKey::mask),
         poll_interval_secs: launch.poll_interval.as_secs(),
     };
-    let state = AppState::new(session, Utc::now());
+    let now = Utc::now();
+    let mut state = AppState::new(session, now);
+    state.account.max_burn_usd_per_hour = launch.max_burn_usd_per_hour;
+    state.guard.local_offset = Some(*chrono::Local::now().offset());
+    let (store, notice) = open_store(launch.store_path.as_deref());
+    if let Some(text) = notice {
+        state.status.flash = Some(Flash {
+            text,
+            kind: FlashKind::Warning,
+            until: now + chrono::Duration::seconds(30),
+        });
+    }
     let exec = Executor {
         client,
         credentials_path: Some(launch.credentials_path.clone()),
+        journal: journal::Journal::new(store),
     };
     Ok((state, exec))
+}
+
+/// Open the store on its writer thread. The program runs on without one: the notice says why
+/// (or where a bad file was moved).
+pub fn open_store(path: Option<&std::path::Path>) -> (Option<StoreHandle>, Option<String>) {
+    let Some(path) = path else {
+        return (None, None);
+    };
+    match Store::open(path) {
+        Ok((store, report)) => {
+            if let Some(n) = &report.notice {
+                tracing::warn!(notice = %n, "store moved aside");
+            }
+            (Some(StoreHandle::spawn(store)), report.notice)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "store unavailable");
+            (
+                None,
+                Some(format!("{e}: the guard and the journal are off")),
+            )
+        }
+    }
 }
 
 fn theme() -> Theme {
     Theme::from_env(std::env::var("NO_COLOR").ok().as_deref())
 }
 
-/// Run the dashboard until the user quits.
-pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<()> {
+/// Run the dashboard until the user quits (or a signal ends it).
+pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     event_loop::run(state, exec, theme()).await
+}
+
+/// One frame, and what failed while loading it.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The frame as text or SVG.
+    pub frame: String,
+    /// The API or network failure met while loading, if any (the frame shows it too).
+    pub failure: Option<String>,
 }
 
 /// Load the data once, render one frame of `pane` at `cols`×`rows`, return it as text or SVG.
@@ -78,7 +130,7 @@ pub async fn snapshot(
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
-) -> color_eyre::Result<String> {
+) -> color_eyre::Result<Snapshot> {
     let (state, exec) = prepare(&launch)?;
     snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme()).await
 }

@@ -118,7 +118,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             theme.dim(),
         ),
     ]));
-    lines.push(Line::from(vec![
+    let mut burn_line = vec![
         label(" Burn rate"),
         Span::raw(format!("{}/h", usd(burn))),
         Span::styled(
@@ -134,7 +134,20 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             ),
             theme.dim(),
         ),
-    ]));
+    ];
+    // The account cap (config.toml): deploys that would pass it are refused.
+    if let Some(cap) = state.account.max_burn_usd_per_hour {
+        let style = if burn > cap {
+            theme.error()
+        } else {
+            theme.dim()
+        };
+        burn_line.push(Span::styled(
+            format!("  · cap {}/h (max_burn_usd_per_hour)", usd(cap)),
+            style,
+        ));
+    }
+    lines.push(Line::from(burn_line));
     lines.push(Line::from(vec![
         label(" Spent today"),
         Span::raw(usd(spent_today(&state.deployments.items, state.now))),

@@ -18,7 +18,7 @@ const COLS: [Col; 10] = [
     Col::text("Provider", 8, 12, 5),
     Col::grow("Region", 8, 10, 6),
     Col::text("Type", 9, 9, 7),
-    Col::text("Status", 11, 13, 1),
+    Col::text("Status", 12, 13, 1),
     Col::text("IP", 15, 15, 8),
     Col::text("Uptime", 7, 8, 4),
     Col::money("$/h"),
@@ -45,6 +45,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         title.push(Span::styled(format!("· loading {filter}… "), theme.warn()));
     } else if state.deployments.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
+    }
+    if let Some(who) = &state.guard.other_enforcer {
+        title.push(Span::styled(
+            format!("· guard enforced by {who} "),
+            theme.dim(),
+        ));
     }
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
@@ -86,11 +92,27 @@ fn status_label(s: &DeploymentStatus) -> &str {
 
 fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
     let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
-    let uptime = d.uptime_secs(state.now).map_or("–".into(), duration_short);
+    // Uptime counts from the API's start time only (never from the creation time, which would
+    // jump back once a start time arrives); a deploying one shows its elapsed time in the status
+    // cell instead.
+    let uptime = match d.status {
+        DeploymentStatus::Deploying => "–".into(),
+        _ if d.started_at.is_none() => "–".into(),
+        _ => d.uptime_secs(state.now).map_or("–".into(), duration_short),
+    };
     let spent = usd_opt(d.spent(state.now));
     let rate = usd_opt(d.hourly_rate);
+    // A guarded deployment shows its countdown (or spend left) before its name: a narrow
+    // column cuts the name, not the countdown.
+    let name = match state.guard.rows.get(&d.id) {
+        Some(g) => Line::from(vec![
+            Span::styled(g.clone(), theme.warn()),
+            Span::raw(format!(" {}", d.name)),
+        ]),
+        None => Line::raw(d.name.as_str()),
+    };
     vec![
-        Line::raw(d.name.as_str()),
+        name,
         Line::raw(gpu),
         Line::raw(d.provider.as_str()),
         Line::raw(widgets::region_label(&d.region)),

@@ -8,11 +8,14 @@ use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
+use crate::domain::ssh_key::match_local_keys;
 
-const COLS: [Col; 3] = [
-    Col::grow("Name", 8, 20, 0),
-    Col::grow("Fingerprint", 12, 30, 1),
-    Col::text("Created", 16, 16, 2),
+const COLS: [Col; 4] = [
+    Col::grow("Name", 8, 16, 0),
+    // `SHA256:` and 43 characters: whole, or dropped
+    Col::text("Fingerprint", 51, 51, 2),
+    Col::grow("On this machine", 10, 15, 1),
+    Col::text("Created", 16, 17, 3),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -23,6 +26,30 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     ];
     if k.loading {
         title.push(Span::styled("· loading… ", theme.warn()));
+    }
+    let files: Vec<(String, String)> = state
+        .cache
+        .local_pub_keys
+        .iter()
+        .flatten()
+        .map(|l| (l.path.clone(), l.text.clone()))
+        .collect();
+    let local = match_local_keys(&files, &k.items);
+    if !local.is_empty() {
+        let missing: Vec<&str> = local
+            .iter()
+            .filter(|l| l.on_account.is_none())
+            .map(|l| l.file.as_str())
+            .collect();
+        let text = if missing.is_empty() {
+            "· every ~/.ssh/*.pub is on the account ".to_string()
+        } else {
+            format!(
+                "· not on the account: ~/.ssh/{} ",
+                missing.join(", ~/.ssh/")
+            )
+        };
+        title.push(Span::styled(text, theme.dim()));
     }
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
@@ -50,6 +77,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             vec![
                 Line::raw(key.name.as_str()),
                 Line::raw(key.fingerprint.as_deref().unwrap_or("–")),
+                Line::raw(
+                    local
+                        .iter()
+                        .filter(|l| l.on_account.as_deref() == Some(key.id.as_str()))
+                        .map(|l| format!("✓ {}", l.file))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 Line::raw(
                     key.created_at
                         .map_or("–".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),

@@ -136,6 +136,31 @@ impl DialogKeys for AddKey {
         self.busy = false;
         self.error = Some(why.to_string());
     }
+
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        if self.busy {
+            return None;
+        }
+        if self.focus == KeyField::Files {
+            self.focus = KeyField::Key;
+        }
+        self.private_refused = false;
+        let input = match self.focus {
+            KeyField::Name => &mut self.name,
+            _ => &mut self.key,
+        };
+        Some((input, &mut self.error))
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.key.reset();
+        self.focus = KeyField::Key;
+        // A bracketed paste arrives whole: no rest of it can follow as keys, so typing is not
+        // paused as it is after a private key typed in.
+        self.private_refused = false;
+        self.error = Some(why.to_string());
+        true
+    }
 }
 
 /// `id_ed25519.pub` → `id_ed25519`; the comment when it has one.

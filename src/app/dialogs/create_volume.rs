@@ -273,6 +273,20 @@ impl DialogKeys for CreateVolume {
         self.busy = false;
         self.error = Some(why.to_string());
     }
+
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        match self.step {
+            _ if self.busy => None,
+            CreateStep::Name => Some((&mut self.name, &mut self.error)),
+            CreateStep::Size => Some((&mut self.size, &mut self.error)),
+            _ => None,
+        }
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
 }
 
 fn size_entered(state: &AppState, c: &mut CreateVolume) {

@@ -131,6 +131,22 @@ impl DialogKeys for EditVolume {
         self.busy = false;
         self.error = Some(why.to_string());
     }
+
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        if self.busy {
+            return None;
+        }
+        let input = match self.focus {
+            EditField::Name => &mut self.name,
+            EditField::Size => &mut self.size,
+        };
+        Some((input, &mut self.error))
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
 }
 
 impl EditVolume {

@@ -76,6 +76,15 @@ impl DialogKeys for KeyPrompt {
         Reply::close().with(cmds)
     }
 
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        Some((&mut self.input, &mut self.error))
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
+
     fn back(&mut self, state: &mut AppState) -> Reply {
         if state.pane != Pane::Offers && !state.session.has_key() {
             state.pane = Pane::Offers;

@@ -126,6 +126,19 @@ impl DialogKeys for Kubeconfig {
         Reply::stay()
     }
 
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        if self.busy || self.confirm_overwrite.is_some() {
+            return None;
+        }
+        self.saved_to = None;
+        Some((&mut self.path, &mut self.error))
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
+
     /// `Esc` on the overwrite question keeps the file (a step back); else it closes.
     fn back(&mut self, _state: &mut AppState) -> Reply {
         if self.confirm_overwrite.is_some() {

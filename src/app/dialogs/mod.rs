@@ -5,7 +5,8 @@
 //! [`on_key`] only, after the global keys are handled once, in front of every dialog:
 //! `Ctrl-C` quits from anywhere, `Esc` goes to [`DialogKeys::back`] (a step back, or close),
 //! and a write a dialog asks for in a read-only session is dropped here and refused with
-//! [`read_only_refusal`]'s one wording, naming what was not sent.
+//! [`read_only_refusal`]'s one wording, naming what was not sent. A bracketed paste goes to the
+//! field the dialog names ([`DialogKeys::paste_target`], routed by `app::paste`).
 
 pub mod add_key;
 pub mod confirm;
@@ -15,6 +16,7 @@ pub mod deploy;
 pub mod deployment_info;
 pub mod details;
 pub mod edit_volume;
+pub mod guard;
 pub mod help;
 pub mod key_info;
 pub mod key_prompt;
@@ -28,6 +30,7 @@ pub mod terminate;
 pub mod volume_info;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
 
 use super::action::Command;
 use super::state::{AppState, FlashKind};
@@ -39,6 +42,7 @@ pub use deploy::DeployWizard;
 pub use deployment_info::DeploymentInfo;
 pub use details::Details;
 pub use edit_volume::EditVolume;
+pub use guard::GuardDialog;
 pub use help::Help;
 pub use key_info::KeyInfo;
 pub use key_prompt::KeyPrompt;
@@ -78,6 +82,8 @@ pub enum Dialog {
     Deploy(Box<DeployWizard>),
     /// `e` on a deployment.
     Rename(RenameDialog),
+    /// The guard key on a deployment: set or clear its spend guard.
+    Guard(GuardDialog),
     /// `a` on the SSH keys pane.
     AddKey(AddKey),
     /// `a` on the Volumes pane.
@@ -159,10 +165,20 @@ pub trait DialogKeys {
     /// A write it asked for was refused (read-only): show `why`, and take down any "sending"
     /// mark so it does not wait for an answer that will not come.
     fn refused(&mut self, _why: &str) {}
+    /// The text field a paste goes into now, with the error line it clears; `None`: none.
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        None
+    }
+    /// A private key was pasted: say `why` where the user is looking. Returns whether this
+    /// dialog showed it.
+    fn private_key_pasted(&mut self, _why: &str) -> bool {
+        false
+    }
 }
 
 impl Dialog {
-    fn keys(&mut self) -> &mut dyn DialogKeys {
+    /// Its half of the contract.
+    pub(crate) fn keys(&mut self) -> &mut dyn DialogKeys {
         match self {
             Dialog::Help(d) => d,
             Dialog::Messages(d) => d,
@@ -172,6 +188,7 @@ impl Dialog {
             Dialog::Confirm(d) => d,
             Dialog::Deploy(d) => d.as_mut(),
             Dialog::Rename(d) => d,
+            Dialog::Guard(d) => d,
             Dialog::AddKey(d) => d,
             Dialog::CreateVolume(d) => d.as_mut(),
             Dialog::VolumeInfo(d) => d,
@@ -196,6 +213,7 @@ impl Dialog {
             Dialog::Confirm(_) => Kind::Confirm,
             Dialog::Deploy(_) => Kind::Deploy,
             Dialog::Rename(_) => Kind::Rename,
+            Dialog::Guard(_) => Kind::Guard,
             Dialog::AddKey(_) => Kind::AddKey,
             Dialog::CreateVolume(_) => Kind::CreateVolume,
             Dialog::VolumeInfo(_) => Kind::VolumeInfo,
@@ -222,6 +240,7 @@ pub enum Kind {
     Deploy,
     Terminate,
     Rename,
+    Guard,
     AddKey,
     CreateVolume,
     VolumeInfo,
@@ -246,6 +265,7 @@ impl Kind {
             Kind::Deploy => "deploy wizard",
             Kind::Terminate => "terminate",
             Kind::Rename => "rename",
+            Kind::Guard => "spend guard",
             Kind::AddKey => "add SSH key",
             Kind::CreateVolume => "create volume",
             Kind::VolumeInfo => "volume details",
@@ -258,7 +278,7 @@ impl Kind {
         }
     }
 
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Help,
         Kind::Messages,
         Kind::Details,
@@ -268,6 +288,7 @@ impl Kind {
         Kind::Deploy,
         Kind::Terminate,
         Kind::Rename,
+        Kind::Guard,
         Kind::AddKey,
         Kind::CreateVolume,
         Kind::VolumeInfo,

@@ -79,6 +79,15 @@ impl DialogKeys for RenameDialog {
         self.sending = false;
         self.error = Some(why.to_string());
     }
+
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        (!self.sending).then_some((&mut self.input, &mut self.error))
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
 }
 
 pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>) -> Vec<Command> {

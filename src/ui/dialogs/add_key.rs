@@ -10,7 +10,7 @@ use tui_input::Input;
 use crate::app::dialogs::Kind;
 use crate::app::dialogs::add_key::{AddKey, KeyField};
 use crate::app::keymap::dialog_hint_line;
-use crate::ui::widgets::{sized_popup, text_field};
+use crate::ui::widgets::{public_key_shown, sized_popup, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
     let mut lines = vec![
@@ -40,22 +40,8 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         }
     }
     lines.push(Line::raw(""));
-    // long keys are shown by their ends
-    let v = a.key.value();
-    let shown = if v.chars().count() > 80 {
-        let head: String = v.chars().take(40).collect();
-        let tail: String = v
-            .chars()
-            .rev()
-            .take(30)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("{head}…{tail}")
-    } else {
-        v.to_string()
-    };
+    // a valid key by its type, fingerprint and comment; anything else by its ends
+    let shown = public_key_shown(a.key.value());
     lines.push(text_field(
         "public key",
         &Input::new(shown),

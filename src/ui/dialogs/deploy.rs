@@ -146,6 +146,18 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         Step::CloudInit => cloud_init_step(&mut lines, w, theme),
         Step::Volumes => volumes_step(&mut lines, w, state, theme),
         Step::Kubernetes => k8s_step(&mut lines, w, state, theme),
+        Step::Guard => {
+            lines.push(input_line("terminate", w.guard.value(), true, theme));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Empty: no guard. 8h or 1h30m from when it is created, 18:00 (local) or an RFC 3339 time, or $50 of spend.",
+                theme.dim(),
+            ));
+            lines.push(Line::styled(
+                "The guard acts only while the dashboard or `spheron-tui guard run` runs; T on Deployments changes it later.",
+                theme.dim(),
+            ));
+        }
         Step::Summary => summary_step(&mut lines, &mut footer, w, state, theme),
     }
     footer.push(Line::raw(""));
@@ -206,7 +218,7 @@ fn hints(w: &DeployWizard, state: &AppState) -> String {
     match (&w.phase, w.step()) {
         (Phase::Sending | Phase::Checking, _) => "waiting for the answer…".into(),
         (Phase::NotCreated { .. }, _) => {
-            "y or Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
+            "Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
         }
         (Phase::Unknown { .. }, _) => "r reads the deployments list again · Esc closes".into(),
         (_, Step::Summary) if deploy::summary(state, w).blocked.is_some() => {
@@ -219,7 +231,7 @@ fn hints(w: &DeployWizard, state: &AppState) -> String {
             "Tab next field · Enter adds (empty Enter: next step) · Backspace on empty removes the last · Esc back".into()
         }
         (_, Step::Volumes) => "↑↓ move · Space attaches/detaches · Enter next · Esc back".into(),
-        (_, Step::Name) => "type · Enter next · Esc back".into(),
+        (_, Step::Name) | (_, Step::Guard) => "type · Enter next · Esc back".into(),
         (_, Step::Ssh) => "↑↓ choose · type or paste a key on the last row · Enter next · Esc back".into(),
         _ => "↑↓ choose · Enter next · Esc back (on the first step: close)".into(),
     }
@@ -275,20 +287,7 @@ fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, 
     );
     if w.ssh == Some(SshSel::Paste) {
         lines.push(Line::raw(""));
-        let v = w.paste.value();
-        let shown: String = if v.chars().count() > 80 {
-            let tail: String = v
-                .chars()
-                .rev()
-                .take(40)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            format!("{}…{tail}", v.chars().take(36).collect::<String>())
-        } else {
-            v.to_string()
-        };
+        let shown = crate::ui::widgets::public_key_shown(w.paste.value());
         lines.push(input_line("public key", &shown, true, theme));
     }
     lines.push(Line::raw(""));
@@ -508,6 +507,9 @@ fn summary_step(
         };
         lines.push(row("Kubernetes", format!("{v}  ·  {cost}"), theme));
     }
+    if let Ok(Some((rule, spec))) = crate::app::guard::wizard_rule(w, state, state.now) {
+        lines.push(row("Guard", format!("terminate {rule} ({spec})"), theme));
+    }
     lines.push(Line::raw(""));
     let mut inst = vec![
         Span::styled(format!("{:<13}", "Instance"), theme.dim()),
@@ -591,13 +593,13 @@ fn summary_step(
         (Phase::Editing, None) => footer.push(buttons(
             "Back",
             Some(&format!("Deploy · {}", usd_h(e.per_hour()))),
-            w.confirm_focus,
+            w.on_action,
             theme,
         )),
         (Phase::NotCreated { .. }, None) if retry => footer.push(buttons(
             "Cancel",
             Some("Retry deploy (new POST)"),
-            w.confirm_focus,
+            w.on_action,
             theme,
         )),
         _ => {}

@@ -8,6 +8,7 @@ pub mod deploy;
 pub mod deployment_info;
 pub mod details;
 pub mod edit_volume;
+pub mod guard;
 pub mod help;
 pub mod key_info;
 pub mod key_prompt;
@@ -48,6 +49,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::Confirm(c) => confirm::draw(f, area, c, theme),
         Dialog::Deploy(w) => deploy::draw(f, area, w, state, theme),
         Dialog::Rename(r) => rename::draw(f, area, r, theme),
+        Dialog::Guard(g) => guard::draw(f, area, g, theme),
         Dialog::AddKey(a) => add_key::draw(f, area, a, theme),
         Dialog::CreateVolume(c) => create_volume::draw(f, area, c, theme),
         Dialog::VolumeInfo(v) => volume_info::draw(f, area, v, theme),

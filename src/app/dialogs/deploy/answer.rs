@@ -33,6 +33,13 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
             let name = d.name.clone();
             let mut cmds = Vec::new();
             let wiz = take_wizard(state);
+            // The guard typed in the wizard, stored for the new deployment.
+            if let Some(set) = wiz
+                .as_ref()
+                .and_then(|w| crate::app::guard::wizard_guard_command(w, state, &d.id))
+            {
+                cmds.push(set);
+            }
             let what = wiz
                 .as_ref()
                 .map(|w| {
@@ -111,7 +118,7 @@ fn take_wizard(state: &mut AppState) -> Option<Box<DeployWizard>> {
 fn set_phase(state: &mut AppState, phase: Phase, error: Option<(String, Option<Step>)>) {
     if let Some(Dialog::Deploy(w)) = state.dialog.as_mut() {
         w.phase = phase;
-        w.confirm_focus = false;
+        w.on_action = false;
         if let Some((msg, step)) = error {
             w.error = Some(msg);
             w.error_step = step;
@@ -186,7 +193,8 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
         state.deploy.check = None;
         let name = d.name.clone();
         let status = d.status.as_str().to_string();
-        take_wizard(state);
+        let guard = take_wizard(state)
+            .and_then(|w| crate::app::guard::wizard_guard_command(&w, state, &d.id));
         adopt(state, d);
         state.say(
             FlashKind::Warning,
@@ -195,7 +203,7 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
                 check.error
             ),
         );
-        return Vec::new();
+        return guard.into_iter().collect();
     }
     if !list_ok {
         state.deploy.check = None;

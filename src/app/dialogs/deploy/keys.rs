@@ -39,7 +39,7 @@ impl DialogKeys for DeployWizard {
             Phase::Sending | Phase::Checking => Reply::stay(),
             Phase::NotCreated { .. } => {
                 w.phase = Phase::Editing;
-                w.confirm_focus = false;
+                w.on_action = false;
                 Reply::stay()
             }
             Phase::Unknown { .. } => {
@@ -58,6 +58,27 @@ impl DialogKeys for DeployWizard {
         self.phase = Phase::Editing;
         self.error = Some(why.to_string());
     }
+
+    fn paste_target(&mut self) -> Option<(&mut tui_input::Input, &mut Option<String>)> {
+        if self.phase != Phase::Editing {
+            return None;
+        }
+        match self.step() {
+            Step::Ssh => {
+                self.ssh = Some(SshSel::Paste);
+                Some((&mut self.paste, &mut self.error))
+            }
+            Step::Name => Some((&mut self.name, &mut self.error)),
+            Step::Guard => Some((&mut self.guard, &mut self.error)),
+            Step::CloudInit => Some((&mut self.ci_input[self.ci_field], &mut self.error)),
+            _ => None,
+        }
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
 }
 
 fn step_back(w: &mut DeployWizard) -> Reply {
@@ -65,7 +86,7 @@ fn step_back(w: &mut DeployWizard) -> Reply {
         return Reply::close();
     }
     w.at -= 1;
-    w.confirm_focus = false;
+    w.on_action = false;
     Reply::stay()
 }
 
@@ -82,6 +103,9 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
         Step::Name => deploy::check_name(w.name.value().trim())
             .err()
             .map(|e| e.to_string()),
+        Step::Guard => crate::app::guard::wizard_rule(w, state, state.now)
+            .err()
+            .map(|e| format!("{e} — or leave it empty for no guard")),
         _ => None,
     };
     if let Some(p) = problem {
@@ -102,7 +126,7 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
     }
     if w.at + 1 < w.steps.len() {
         w.at += 1;
-        w.confirm_focus = false;
+        w.on_action = false;
     }
     // Arriving on a choice with nothing chosen yet: start on the first option.
     match w.step() {
@@ -171,6 +195,11 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
         }
         Step::Name => {
             text::edit(&mut w.name, &ev);
+        }
+        Step::Guard => {
+            if text::edit(&mut w.guard, &ev) {
+                w.error = None;
+            }
         }
         Step::CloudInit => on_cloud_init_key(state, w, ev),
         Step::Volumes => {
@@ -267,7 +296,7 @@ fn on_cloud_init_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) {
 }
 
 fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
-    match choose(&ev, &mut w.confirm_focus, true) {
+    match choose(&ev, &mut w.on_action, true) {
         Choice::Cancel => step_back(w),
         Choice::Confirm => Reply::send(confirm(state, w)),
         Choice::Moved | Choice::Other => Reply::stay(),
@@ -275,10 +304,15 @@ fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> R
 }
 
 fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
-    match choose(&ev, &mut w.confirm_focus, true) {
+    // Not `y`: a `y` held or pressed again after the first deploy never sends a second one;
+    // the retry is Enter on the focused Retry button.
+    if ev.code == KeyCode::Char('y') {
+        return Reply::stay();
+    }
+    match choose(&ev, &mut w.on_action, true) {
         Choice::Cancel => {
             w.phase = Phase::Editing;
-            w.confirm_focus = false;
+            w.on_action = false;
         }
         Choice::Confirm => return Reply::send(confirm(state, w)),
         Choice::Moved | Choice::Other => {}
@@ -291,7 +325,7 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     let s = summary(state, w);
     if let Some(why) = s.blocked {
         w.error = Some(why.clone());
-        w.confirm_focus = false;
+        w.on_action = false;
         state.say(FlashKind::Warning, why);
         return Vec::new();
     }
@@ -310,7 +344,7 @@ fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     w.phase = Phase::Sending;
     w.error = None;
     w.error_step = None;
-    w.confirm_focus = false;
+    w.on_action = false;
     vec![Command::Deploy {
         request: Box::new(request),
     }]

@@ -28,6 +28,8 @@ pub enum Step {
     CloudInit,
     Volumes,
     Kubernetes,
+    /// The spend guard of the new deployment (default none).
+    Guard,
     Summary,
 }
 
@@ -42,6 +44,7 @@ impl Step {
             Step::CloudInit => "Cloud-init",
             Step::Volumes => "Volumes",
             Step::Kubernetes => "Kubernetes add-on",
+            Step::Guard => "Spend guard",
             Step::Summary => "Summary",
         }
     }
@@ -52,6 +55,7 @@ impl Step {
             Step::Os => "OS",
             Step::Ssh => "SSH",
             Step::Kubernetes => "Kubernetes",
+            Step::Guard => "Guard",
             other => other.title(),
         }
     }
@@ -117,8 +121,10 @@ pub struct DeployWizard {
     pub volumes: Vec<String>,
     /// 0 = no add-on, i + 1 = the i-th listed version.
     pub k8s: usize,
+    /// The spend guard as typed (`8h`, `18:00`, `$50`); empty: none.
+    pub guard: Input,
     /// On the summary / retry: focus on the action button (starts on Cancel).
-    pub confirm_focus: bool,
+    pub on_action: bool,
     pub phase: Phase,
     /// Shown at the top of every step: the API's 400 message, a local refusal.
     pub error: Option<String>,
@@ -138,6 +144,7 @@ impl DeployWizard {
         if addon_possible(&offer) {
             steps.push(Step::Kubernetes);
         }
+        steps.push(Step::Guard);
         steps.push(Step::Summary);
         let name = suggested_name(&offer);
         DeployWizard {
@@ -158,7 +165,8 @@ impl DeployWizard {
             vol_cursor: 0,
             volumes: Vec::new(),
             k8s: 0,
-            confirm_focus: false,
+            guard: Input::default(),
+            on_action: false,
             phase: Phase::Editing,
             error: None,
             error_step: None,
@@ -186,7 +194,7 @@ impl DeployWizard {
     pub(super) fn go(&mut self, step: Step) {
         if let Some(i) = self.steps.iter().position(|s| *s == step) {
             self.at = i;
-            self.confirm_focus = false;
+            self.on_action = false;
         }
     }
 }
@@ -369,7 +377,10 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         .and_then(|(b, after)| cost::runway_hours(b, after));
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);
-    let blocked = blocked_reason(state, w, &request, balance, &estimate);
+    let cap = state.account.max_burn_usd_per_hour;
+    let blocked = blocked_reason(state, w, &request, balance, &estimate).or_else(|| {
+        spend_after.and_then(|after| crate::domain::guard::check_burn_cap(after, cap).err())
+    });
     Summary {
         request,
         estimate,

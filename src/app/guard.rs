@@ -1,0 +1,106 @@
+//! The spend guard as the dashboard sees it: what the enforcer task reports (notices, the
+//! countdown or spend left per guarded deployment, who enforces). The enforcement itself runs in
+//! the runtime (`runtime::guard`) on the pure engine; here it is only shown.
+
+use std::collections::BTreeMap;
+
+use super::action::Command;
+use super::state::{AppState, FlashKind};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GuardView {
+    /// Deployment id → `⏱1h05m` / `$3.20 left`, for guarded deployments.
+    pub rows: BTreeMap<String, String>,
+    /// Another process enforces the guard (its label); `None` when this one does or none.
+    pub other_enforcer: Option<String>,
+    /// The local UTC offset, for `18:00` in the guard dialog (set by the runtime; UTC if unset).
+    pub local_offset: Option<chrono::FixedOffset>,
+}
+
+/// What the enforcer task sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GuardUpdate {
+    /// A decision or outcome; `alert` for warnings (bell and desktop notification).
+    Notice {
+        text: String,
+        alert: bool,
+    },
+    Rows(BTreeMap<String, String>),
+    Enforcer(Option<String>),
+}
+
+pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
+    match u {
+        GuardUpdate::Notice { text, alert } => {
+            let kind = if alert {
+                FlashKind::Warning
+            } else {
+                FlashKind::Info
+            };
+            state.say(kind, format!("guard: {text}"));
+            if alert {
+                return vec![Command::Notify(text)];
+            }
+        }
+        GuardUpdate::Rows(rows) => state.guard.rows = rows,
+        GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
+    }
+    Vec::new()
+}
+
+/// What the dialog accepts: a duration (`8h`, `1h30m`: from now), a time (`18:00` local, or
+/// RFC 3339), or an amount (`$50`: a spend ceiling). Returns the rule and how it was asked.
+pub fn parse_spec(
+    s: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    offset: chrono::FixedOffset,
+) -> Result<(crate::domain::guard::GuardRule, String), String> {
+    use crate::domain::guard::{GuardRule, parse_at, parse_duration, parse_usd};
+    let t = s.trim();
+    if t.starts_with('$') {
+        let usd = parse_usd(t)?;
+        return Ok((GuardRule::MaxSpend(usd), format!("--max-spend {usd:.2}")));
+    }
+    if t.contains(':') {
+        let at = parse_at(t, now.with_timezone(&offset))?;
+        return Ok((GuardRule::Deadline(at), format!("--at {t}")));
+    }
+    let d = parse_duration(t).map_err(|_| {
+        format!("`{t}` is not a guard: type 8h, 1h30m, 18:00 or $50 (empty clears)")
+    })?;
+    Ok((GuardRule::after(d, now), format!("--after {t}")))
+}
+
+/// The rule typed in the deploy wizard's guard step, for a deployment created at `now`:
+/// `Ok(None)` when none was typed.
+pub fn wizard_rule(
+    w: &super::dialogs::DeployWizard,
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(crate::domain::guard::GuardRule, String)>, String> {
+    let text = w.guard.value().trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let offset = state
+        .guard
+        .local_offset
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
+    parse_spec(text, now, offset).map(Some)
+}
+
+/// The command that stores the wizard's rule for the deployment it created (`id`), if one
+/// was typed. Durations count from `now`, when the deploy was answered.
+pub fn wizard_guard_command(
+    w: &super::dialogs::DeployWizard,
+    state: &AppState,
+    id: &str,
+) -> Option<Command> {
+    let (rule, spec) = wizard_rule(w, state, state.now).ok()??;
+    Some(Command::SetGuard(crate::domain::guard::StoredRule {
+        deployment_id: id.to_string(),
+        rule,
+        spec,
+        created_at: state.now,
+    }))
+}

@@ -1,0 +1,286 @@
+//! Spend-guard rules: when a deployment the user named should be terminated. A rule is a
+//! deadline (after a duration, or at a time) or a spend ceiling. Parsing and evaluation only; the
+//! enforcement state machine is [`super::guard_engine`].
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone, Utc};
+
+/// What ends a guarded deployment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GuardRule {
+    /// Terminate at this instant (`--after D` is resolved to now + D when the rule is set).
+    Deadline(DateTime<Utc>),
+    /// Terminate when the deployment's spend reaches this many USD.
+    MaxSpend(f64),
+}
+
+impl GuardRule {
+    /// `after 8h` style rule set at `now`.
+    pub fn after(d: Duration, now: DateTime<Utc>) -> GuardRule {
+        GuardRule::Deadline(now + d)
+    }
+
+    /// Seconds until the rule fires at `now`, if that can be told: the deadline, or the spend
+    /// left divided by the hourly rate. Negative or zero once it is due.
+    pub fn secs_left(
+        &self,
+        now: DateTime<Utc>,
+        spent: Option<f64>,
+        rate: Option<f64>,
+    ) -> Option<i64> {
+        match self {
+            GuardRule::Deadline(at) => Some((*at - now).num_seconds()),
+            GuardRule::MaxSpend(max) => {
+                let spent = spent?;
+                if spent >= *max {
+                    return Some(0);
+                }
+                let rate = rate.filter(|r| *r > 0.0)?;
+                Some(((max - spent) / rate * 3600.0).ceil() as i64)
+            }
+        }
+    }
+
+    /// Whether the rule is due at `now`. A spend rule whose spend is unknown is never due.
+    pub fn is_due(&self, now: DateTime<Utc>, spent: Option<f64>) -> bool {
+        match self {
+            GuardRule::Deadline(at) => now >= *at,
+            GuardRule::MaxSpend(max) => spent.is_some_and(|s| s >= *max),
+        }
+    }
+}
+
+/// A rule as the user set it: which deployment, what ends it, what the user typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRule {
+    pub deployment_id: String,
+    pub rule: GuardRule,
+    /// What the user asked for, e.g. `--after 90m`, for lists and messages.
+    pub spec: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Who holds the enforcer lock, as seen by one contender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockState {
+    /// This contender holds it (taken or renewed now).
+    Held,
+    /// Another process holds it; `label` says who (e.g. `guard run, pid 4242`).
+    Other {
+        label: String,
+        expires_at: DateTime<Utc>,
+    },
+}
+
+impl fmt::Display for GuardRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GuardRule::Deadline(at) => write!(f, "at {}", at.format("%Y-%m-%dT%H:%M:%SZ")),
+            GuardRule::MaxSpend(usd) => {
+                write!(f, "when spend reaches {}", crate::domain::cost::usd(*usd))
+            }
+        }
+    }
+}
+
+/// `90m`, `8h`, `1h30m`, `45s`, `2d`: one or more number+unit pairs, units `d`, `h`, `m`, `s`,
+/// each at most once and in that order. At least one minute, at most 90 days.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let bad = || format!("`{s}` is not a duration: use e.g. 90m, 8h or 1h30m");
+    if t.is_empty() {
+        return Err(bad());
+    }
+    let units = ['d', 'h', 'm', 's'];
+    let mut next_unit = 0;
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let pos = units[next_unit..]
+            .iter()
+            .position(|u| *u == c)
+            .ok_or_else(bad)?;
+        if digits.is_empty() || digits.len() > 6 {
+            return Err(bad());
+        }
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        let unit = next_unit + pos;
+        total += n * [86_400, 3_600, 60, 1][unit];
+        next_unit = unit + 1;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    if total < 60 {
+        return Err(format!(
+            "`{s}` is too short: a guard duration is at least 1m"
+        ));
+    }
+    if total > 90 * 86_400 {
+        return Err(format!(
+            "`{s}` is too long: a guard duration is at most 90d"
+        ));
+    }
+    Ok(Duration::seconds(total))
+}
+
+/// An RFC 3339 instant (`2026-12-01T18:00:00Z`, `…+01:00`), or a local `HH:MM`: the next time
+/// the local clock (`now`, with its offset) shows it — today, or tomorrow when it has passed.
+/// A time that is not in the future is refused.
+pub fn parse_at(s: &str, now: DateTime<FixedOffset>) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(t) {
+        let at = at.to_utc();
+        if at <= now.to_utc() {
+            return Err(format!("`{s}` is in the past"));
+        }
+        return Ok(at);
+    }
+    let hm = NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+        format!("`{s}` is not a time: use HH:MM (local) or RFC 3339, e.g. 2026-12-01T18:00:00Z")
+    })?;
+    let tz = *now.offset();
+    let today = now.date_naive().and_time(hm);
+    let mut at = tz
+        .from_local_datetime(&today)
+        .single()
+        .ok_or_else(|| format!("`{s}` is not a valid local time"))?;
+    if at <= now {
+        at += Duration::days(1);
+    }
+    Ok(at.to_utc())
+}
+
+/// A spend ceiling in USD: positive, at most $1,000,000, a `$` allowed.
+pub fn parse_usd(s: &str) -> Result<f64, String> {
+    let t = s.trim().trim_start_matches('$');
+    let v: f64 = t
+        .parse()
+        .map_err(|_| format!("`{s}` is not an amount in USD, e.g. 50 or 12.50"))?;
+    if !v.is_finite() || v <= 0.0 || v > 1_000_000.0 {
+        return Err(format!(
+            "`{s}` is out of range: more than $0, at most $1,000,000"
+        ));
+    }
+    Ok(v)
+}
+
+/// The account cap: a deploy that would take what the account pays per hour (`spend_after`,
+/// everything running plus this deploy) past `cap` is refused, saying where the cap is set.
+pub fn check_burn_cap(spend_after: f64, cap: Option<f64>) -> Result<(), String> {
+    match cap {
+        Some(cap) if spend_after > cap + 1e-9 => Err(format!(
+            "This deploy would take the account to {}/h, past its cap of {}/h. \
+             The cap is max_burn_usd_per_hour in config.toml (`spheron-tui info` shows where); \
+             raise or remove it there, or terminate something first.",
+            crate::domain::cost::usd(spend_after),
+            crate::domain::cost::usd(cap)
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `1h05m`, `12m`, `45s`, `overdue` for a countdown.
+pub fn format_countdown(secs: i64) -> String {
+    if secs <= 0 {
+        return "due".to_string();
+    }
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    if d > 0 {
+        format!("{d}d{h:02}h")
+    } else if h > 0 {
+        format!("{h}h{m:02}m")
+    } else if m > 0 {
+        format!("{m}m")
+    } else {
+        format!("{secs}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90m"), Ok(Duration::minutes(90)));
+        assert_eq!(parse_duration("8h"), Ok(Duration::hours(8)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::minutes(90)));
+        assert_eq!(parse_duration(" 2D "), Ok(Duration::days(2)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::seconds(90)));
+        for bad in [
+            "", "90", "m", "30m1h", "1h1h", "1.5h", "-5m", "5 m", "10s", "91d", "1x",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn times() {
+        let now = at("2026-12-01T14:00:00+01:00");
+        assert_eq!(
+            parse_at("18:00", now).unwrap(),
+            at("2026-12-01T17:00:00Z").to_utc()
+        );
+        // Passed today: tomorrow.
+        assert_eq!(
+            parse_at("09:30", now).unwrap(),
+            at("2026-12-02T08:30:00Z").to_utc()
+        );
+        assert_eq!(
+            parse_at("2026-12-01T18:00:00Z", now).unwrap(),
+            at("2026-12-01T18:00:00Z").to_utc()
+        );
+        assert!(parse_at("2026-11-30T18:00:00Z", now).is_err());
+        for bad in ["25:00", "18", "tomorrow", "18:00:00:00", ""] {
+            assert!(parse_at(bad, now).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_usd("50"), Ok(50.0));
+        assert_eq!(parse_usd("$12.5"), Ok(12.5));
+        for bad in ["0", "-1", "abc", "NaN", "inf", "2000000"] {
+            assert!(parse_usd(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn the_cap_refuses_what_passes_it() {
+        assert_eq!(check_burn_cap(99.0, None), Ok(()));
+        assert_eq!(check_burn_cap(10.0, Some(10.0)), Ok(()));
+        let e = check_burn_cap(10.01, Some(10.0)).unwrap_err();
+        assert!(
+            e.contains("$10.01/h") && e.contains("max_burn_usd_per_hour"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn due_and_left() {
+        let now = at("2026-12-01T12:00:00Z").to_utc();
+        let r = GuardRule::after(Duration::minutes(90), now);
+        assert_eq!(r.secs_left(now, None, None), Some(5400));
+        assert!(!r.is_due(now, None));
+        assert!(r.is_due(now + Duration::minutes(90), None));
+        let s = GuardRule::MaxSpend(10.0);
+        assert_eq!(s.secs_left(now, Some(8.0), Some(4.0)), Some(1800));
+        assert_eq!(s.secs_left(now, None, Some(4.0)), None);
+        assert!(!s.is_due(now, None), "unknown spend is never due");
+        assert!(!s.is_due(now, Some(9.99)));
+        assert!(s.is_due(now, Some(10.0)));
+        assert_eq!(format_countdown(3900), "1h05m");
+        assert_eq!(format_countdown(0), "due");
+    }
+}

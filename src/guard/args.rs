@@ -1,0 +1,55 @@
+//! Command-line shapes of `guard …` and `journal` (parsing only).
+
+use clap::{ArgGroup, Args, Subcommand};
+
+use crate::domain::guard::{parse_duration, parse_usd};
+
+/// The commands this module runs.
+#[derive(Debug, Clone)]
+pub enum GuardCli {
+    Guard(GuardCommand),
+    Journal(JournalArgs),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum GuardCommand {
+    /// Set the guard of a deployment: terminate it after a duration, at a time, or when its spend
+    /// reaches an amount. Checks (one request) that it exists and is active.
+    Add(GuardAddArgs),
+    /// List the guard rules.
+    List,
+    /// Remove the guard of a deployment.
+    Rm {
+        /// The deployment id.
+        deployment_id: String,
+    },
+    /// Enforce the guard rules without a terminal, until SIGINT/SIGTERM; one line per decision.
+    Run {
+        /// Say what would be done; send no write.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("rule").required(true).multiple(false).args(["after", "at", "max_spend"])))]
+pub struct GuardAddArgs {
+    /// The deployment id.
+    pub deployment_id: String,
+    /// Terminate after this long from now: `90m`, `8h`, `1h30m`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub after: Option<chrono::Duration>,
+    /// Terminate at this time: local `HH:MM` (the next one), or RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Terminate when the deployment's spend reaches this many USD.
+    #[arg(long, value_name = "USD", value_parser = parse_usd)]
+    pub max_spend: Option<f64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JournalArgs {
+    /// One JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,350 @@
+//! The headless spend-guard commands: `guard add|list|rm|run` and `journal`. Rules and the
+//! journal live in the local store; `guard run` feeds the pure engine
+//! ([`crate::domain::guard_engine`]) from the same pollers as the dashboard.
+
+pub mod args;
+pub mod notify;
+pub mod runner;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use crate::api::{ApiError, Client};
+use crate::domain::guard::{GuardRule, format_countdown, parse_at};
+use crate::exit::{
+    FAILURE as EXIT_FAILED, INTERRUPTED, OK as EXIT_OK, TERMINATED, USAGE as EXIT_USAGE,
+};
+use crate::store::{StoreHandle, StoredRule};
+use args::{GuardAddArgs, GuardCommand, JournalArgs};
+
+/// Where "now" comes from: the wall clock, or the demo server's clock.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Where lines go: `(to_stderr, line)`.
+pub type Sink = Arc<dyn Fn(bool, &str) + Send + Sync>;
+
+/// What every guard command runs with.
+#[derive(Clone)]
+pub struct Ctx {
+    pub client: Client,
+    pub store: StoreHandle,
+    pub clock: Clock,
+    /// The local offset, for `--at HH:MM`.
+    pub local_offset: FixedOffset,
+    pub poll_interval: std::time::Duration,
+    pub read_only: bool,
+    pub sink: Sink,
+}
+
+impl Ctx {
+    fn out(&self, line: &str) {
+        (self.sink)(false, line);
+    }
+    fn err(&self, line: &str) {
+        (self.sink)(true, line);
+    }
+}
+
+/// The sink that prints to stdout and stderr.
+pub fn stdio_sink() -> Sink {
+    Arc::new(|to_err, line| {
+        if to_err {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    })
+}
+
+/// `guard add|list|rm` (`run` is [`main`]'s, with its ticks and signals).
+pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
+    match cmd {
+        GuardCommand::Add(a) => add(ctx, a).await,
+        GuardCommand::List => list(ctx).await,
+        GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
+        GuardCommand::Run { .. } => {
+            ctx.err("error: `guard run` runs from the command line only");
+            EXIT_USAGE
+        }
+    }
+}
+
+async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
+    let now = (ctx.clock)();
+    let id = a.deployment_id.trim().to_string();
+    let (rule, spec) = if let Some(d) = a.after {
+        (
+            GuardRule::after(d, now),
+            format!("--after {}", format_countdown(d.num_seconds())),
+        )
+    } else if let Some(at) = &a.at {
+        let local = now.with_timezone(&ctx.local_offset);
+        match parse_at(at, local) {
+            Ok(t) => (GuardRule::Deadline(t), format!("--at {at}")),
+            Err(e) => {
+                ctx.err(&format!("error: --at: {e}"));
+                return EXIT_USAGE;
+            }
+        }
+    } else if let Some(usd) = a.max_spend {
+        (GuardRule::MaxSpend(usd), format!("--max-spend {usd:.2}"))
+    } else {
+        ctx.err("error: give one of --after, --at, --max-spend");
+        return EXIT_USAGE;
+    };
+    if id.is_empty() {
+        ctx.err("error: the deployment id is empty");
+        return EXIT_USAGE;
+    }
+    let d = match ctx.client.deployment(&id).await {
+        Ok(d) => d,
+        Err(e) => {
+            let why = match &e {
+                ApiError::NotFound { .. } => format!("deployment {id} was not found"),
+                _ => format!("could not check deployment {id}: {e}"),
+            };
+            ctx.err(&format!("error: {why}; no guard was stored"));
+            return EXIT_FAILED;
+        }
+    };
+    if !d.status.is_active() {
+        ctx.err(&format!(
+            "error: deployment {id} is {} (not active); no guard was stored",
+            d.status
+        ));
+        return EXIT_FAILED;
+    }
+    let stored = StoredRule {
+        deployment_id: id.clone(),
+        rule: rule.clone(),
+        spec: spec.clone(),
+        created_at: now,
+    };
+    if let Err(e) = ctx.store.call(move |s| s.put_rule(&stored)).await {
+        ctx.err(&format!("error: {e}"));
+        return EXIT_FAILED;
+    }
+    let name = if d.name.is_empty() {
+        id.clone()
+    } else {
+        format!("{} ({id})", d.name)
+    };
+    let rate = crate::domain::cost::usd_h(d.hourly_rate);
+    ctx.out(&format!(
+        "guard set on {name}, {rate}: terminate {rule} ({spec})"
+    ));
+    if let GuardRule::MaxSpend(max) = rule
+        && let Some(spent) = d.spent(now).filter(|s| *s >= max)
+    {
+        ctx.out(&format!(
+            "note: it has already spent {}: it will be terminated as soon as the guard runs",
+            crate::domain::cost::usd(spent)
+        ));
+    }
+    ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");
+    EXIT_OK
+}
+
+async fn list(ctx: &Ctx) -> u8 {
+    let rules = match ctx.store.call(|s| s.rules()).await {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            return EXIT_FAILED;
+        }
+    };
+    if rules.is_empty() {
+        ctx.out("no guard rules");
+        return EXIT_OK;
+    }
+    let now = (ctx.clock)();
+    ctx.out(&format!(
+        "{:<28} {:<40} {:<10} SET",
+        "DEPLOYMENT", "RULE", "LEFT"
+    ));
+    for r in rules {
+        let left = match r.rule {
+            GuardRule::Deadline(at) => format_countdown((at - now).num_seconds()),
+            GuardRule::MaxSpend(_) => "-".into(),
+        };
+        ctx.out(&format!(
+            "{:<28} {:<40} {:<10} {}",
+            r.deployment_id,
+            r.rule.to_string(),
+            left,
+            r.created_at.format("%Y-%m-%dT%H:%M:%SZ")
+        ));
+    }
+    EXIT_OK
+}
+
+async fn rm(ctx: &Ctx, id: &str) -> u8 {
+    let key = id.trim().to_string();
+    match ctx.store.call(move |s| s.remove_rule(&key)).await {
+        Ok(true) => {
+            ctx.out(&format!("guard removed from {id}"));
+            EXIT_OK
+        }
+        Ok(false) => {
+            ctx.err(&format!("error: no guard on {id}"));
+            EXIT_FAILED
+        }
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            EXIT_FAILED
+        }
+    }
+}
+
+/// `journal [--json]`.
+pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
+    let rows = match ctx.store.call(|s| s.journal()).await {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            return EXIT_FAILED;
+        }
+    };
+    if a.json {
+        match serde_json::to_string_pretty(&rows) {
+            Ok(s) => ctx.out(&s),
+            Err(e) => {
+                ctx.err(&format!("error: {e}"));
+                return EXIT_FAILED;
+            }
+        }
+        return EXIT_OK;
+    }
+    if rows.is_empty() {
+        ctx.out("no writes recorded");
+        return EXIT_OK;
+    }
+    ctx.out(&format!(
+        "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  RESULT",
+        "TIME", "SOURCE", "METHOD", "PATH", "TARGET", "$/H"
+    ));
+    for r in rows {
+        let e = r.entry;
+        let rate = e
+            .usd_per_hour
+            .map(|r| format!("{r:.2}"))
+            .unwrap_or_else(|| "?".into());
+        ctx.out(&format!(
+            "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  {}",
+            e.at.format("%Y-%m-%dT%H:%M:%SZ"),
+            e.source,
+            e.method,
+            e.path,
+            e.target_id.as_deref().unwrap_or("-"),
+            rate,
+            e.result
+        ));
+    }
+    EXIT_OK
+}
+
+/// Where a guard command connects and keeps its rules.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub api_url: String,
+    pub api_key: Option<crate::credentials::ApiKey>,
+    pub read_only: bool,
+    pub poll_interval: std::time::Duration,
+    pub store_path: Option<std::path::PathBuf>,
+}
+
+/// Run one guard or journal command against `target`, on `clock`; returns the exit code.
+/// `guard run` ticks once a second until SIGINT (130) or SIGTERM (143).
+pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
+    let sink = stdio_sink();
+    let Some(path) = launch.store_path.as_deref() else {
+        sink(
+            true,
+            "error: no data directory is known, so there is no store for guard rules",
+        );
+        return EXIT_FAILED;
+    };
+    let store = match crate::store::Store::open(path) {
+        Ok((store, report)) => {
+            if let Some(n) = report.notice {
+                sink(true, &format!("warning: {n}"));
+            }
+            StoreHandle::spawn(store)
+        }
+        Err(e) => {
+            sink(true, &format!("error: {e}"));
+            return EXIT_FAILED;
+        }
+    };
+    let client = match Client::with_options(crate::api::ClientOptions {
+        read_only: launch.read_only,
+        ..crate::api::ClientOptions::new(&launch.api_url, launch.api_key.clone())
+    }) {
+        Ok(c) => c,
+        Err(e) => {
+            sink(true, &format!("error: {e}"));
+            return EXIT_FAILED;
+        }
+    };
+    let ctx = Ctx {
+        client,
+        store,
+        clock,
+        local_offset: *chrono::Local::now().offset(),
+        poll_interval: launch.poll_interval,
+        read_only: launch.read_only,
+        sink,
+    };
+    match cmd {
+        args::GuardCli::Journal(a) => journal(&ctx, &a).await,
+        args::GuardCli::Guard(GuardCommand::Run { dry_run }) => {
+            run_until_signal(ctx, dry_run).await
+        }
+        args::GuardCli::Guard(g) => guard(&ctx, &g).await,
+    }
+}
+
+async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let ticker = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            if tx.send(()).await.is_err() {
+                break;
+            }
+        }
+    });
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        ctx.err("error: could not listen for SIGINT/SIGTERM");
+        return EXIT_FAILED;
+    };
+    let mut runner = runner::Runner::new(ctx, dry_run, "guard run");
+    let mut rx = rx;
+    let code = loop {
+        // A signal ends the loop at once, even in the middle of a request.
+        tokio::select! {
+            _ = int.recv() => break INTERRUPTED,
+            _ = term.recv() => break TERMINATED,
+            tick = rx.recv() => match tick {
+                Some(()) => {
+                    tokio::select! {
+                        _ = runner.step() => {}
+                        _ = int.recv() => break INTERRUPTED,
+                        _ = term.recv() => break TERMINATED,
+                    }
+                }
+                None => break EXIT_OK,
+            },
+        }
+    };
+    ticker.abort();
+    runner.release().await;
+    code
+}

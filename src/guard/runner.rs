@@ -1,0 +1,348 @@
+//! `guard run`: the pollers and the engine without a terminal. Each tick it renews the enforcer
+//! lock, polls (at the dashboard's interval, slower when the rate budget says so), feeds the
+//! engine and performs what it decides: `can-terminate`, the one DELETE (journaled), rule
+//! removal. Every decision is one line.
+
+use std::io::{IsTerminal, Write as _};
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Ctx;
+use crate::api::{ApiError, DeploymentsQuery};
+use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
+use crate::store::{LockState, NewJournalEntry};
+
+/// How long the lock lasts without a heartbeat, and how often it is renewed.
+pub const LOCK_TTL: Duration = Duration::seconds(60);
+pub const LOCK_RENEW: Duration = Duration::seconds(15);
+
+/// What a runner reports to a dashboard (instead of printing lines).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Report {
+    /// A decision; `alert` for warnings.
+    Line { text: String, alert: bool },
+    /// Deployment id → countdown or spend left, after each step.
+    Rows(std::collections::BTreeMap<String, String>),
+    /// Who else enforces, after each lock check.
+    Enforcer(Option<String>),
+}
+
+pub type Reporter = Box<dyn Fn(Report) + Send + Sync>;
+
+/// Who else enforces, and the row labels.
+type Shown = (Option<String>, std::collections::BTreeMap<String, String>);
+
+/// The loop's state between ticks.
+pub struct Runner {
+    ctx: Ctx,
+    engine: Engine,
+    holder: String,
+    label: String,
+    next_lock: Option<DateTime<Utc>>,
+    next_poll: Option<DateTime<Utc>>,
+    lock_line: Option<String>,
+    /// The last store error said (said once, not every second).
+    store_error: Option<String>,
+    /// Ring the bell and send desktop notifications (stdout is a terminal).
+    alerts: bool,
+    /// Set for the dashboard: reports go there instead of stdout.
+    reporter: Option<Reporter>,
+    /// What the dashboard was last sent: who enforces, the row labels.
+    shown: Option<Shown>,
+}
+
+impl Runner {
+    pub fn new(ctx: Ctx, dry_run: bool, label: &str) -> Runner {
+        let mode = if ctx.read_only {
+            Mode::ReadOnly
+        } else if dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Enforce
+        };
+        let pid = std::process::id();
+        let nonce = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        Runner {
+            ctx,
+            engine: Engine::new(mode),
+            holder: format!("{pid}-{nonce}"),
+            label: format!("{label}, pid {pid}"),
+            next_lock: None,
+            next_poll: None,
+            lock_line: None,
+            store_error: None,
+            alerts: std::io::stdout().is_terminal(),
+            reporter: None,
+            shown: None,
+        }
+    }
+
+    /// Report to `r` instead of printing (the dashboard).
+    pub fn with_reporter(mut self, r: Reporter) -> Runner {
+        self.alerts = false;
+        self.reporter = Some(r);
+        self
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    fn say(&self, now: DateTime<Utc>, line: &str) {
+        match &self.reporter {
+            Some(r) => r(Report::Line {
+                text: line.to_string(),
+                alert: false,
+            }),
+            None => self.ctx.out(&format!(
+                "{} guard: {line}",
+                now.format("%Y-%m-%dT%H:%M:%SZ")
+            )),
+        }
+    }
+
+    /// Who enforces: a line for `guard run`; the dashboard shows it from [`Report::Enforcer`].
+    fn status(&self, now: DateTime<Utc>, line: &str) {
+        if self.reporter.is_none() {
+            self.say(now, line);
+        }
+    }
+
+    /// One tick: lock, poll when due, engine, effects.
+    pub async fn step(&mut self) {
+        let now = (self.ctx.clock)();
+        if self.next_lock.is_none_or(|t| now >= t) {
+            self.next_lock = Some(now + LOCK_RENEW);
+            self.renew_lock(now).await;
+        }
+        // The rules are re-read every step (a local read), so a rule set or cleared elsewhere
+        // counts at once.
+        match self.ctx.store.call(|s| s.rules()).await {
+            Ok(rules) => {
+                self.engine.handle(Event::Rules(rules));
+                self.store_error = None;
+            }
+            Err(e) => {
+                let e = e.to_string();
+                if self.store_error.as_deref() != Some(e.as_str()) {
+                    self.say(now, &format!("could not read the rules: {e}"));
+                    self.store_error = Some(e);
+                }
+                return;
+            }
+        }
+        let mut effects = Vec::new();
+        if self.next_poll.is_none_or(|t| now >= t) {
+            effects.extend(self.poll(now).await);
+        }
+        effects.extend(self.engine.handle(Event::Tick(now)));
+        self.perform(effects).await;
+        if let Some(r) = &self.reporter {
+            // Only changes are sent: each one redraws the dashboard.
+            let shown = (
+                self.engine.other_enforcer().map(str::to_owned),
+                self.engine.row_labels(now),
+            );
+            if self.shown.as_ref() != Some(&shown) {
+                if self.shown.as_ref().is_none_or(|s| s.0 != shown.0) {
+                    r(Report::Enforcer(shown.0.clone()));
+                }
+                if self.shown.as_ref().is_none_or(|s| s.1 != shown.1) {
+                    r(Report::Rows(shown.1.clone()));
+                }
+                self.shown = Some(shown);
+            }
+        }
+    }
+
+    async fn renew_lock(&mut self, now: DateTime<Utc>) {
+        // A dry run (or read-only) sends nothing, so it does not take the lock from a real
+        // enforcer: it only says who enforces.
+        if self.engine.mode() != Mode::Enforce {
+            let how = match self.engine.mode() {
+                Mode::DryRun => "dry run",
+                _ => "read-only",
+            };
+            let line = match self.ctx.store.call(move |s| s.lock_holder(now)).await {
+                Ok(Some(who)) => format!("{who} enforces the guard; this {how} only reports"),
+                Ok(None) => format!(
+                    "nobody else enforces the guard; this {how} only reports, no write is sent"
+                ),
+                Err(e) => format!("the store is unavailable ({e})"),
+            };
+            self.engine.handle(Event::Lock(LockState::Held));
+            if self.lock_line.as_deref() != Some(line.as_str()) {
+                self.status(now, &line);
+                self.lock_line = Some(line);
+            }
+            return;
+        }
+        let (holder, label) = (self.holder.clone(), self.label.clone());
+        let state = self
+            .ctx
+            .store
+            .call(move |s| s.acquire_lock(&holder, &label, now, LOCK_TTL))
+            .await;
+        let (line, state) = match state {
+            Ok(LockState::Held) => ("enforcing the guard rules".to_string(), LockState::Held),
+            Ok(other @ LockState::Other { .. }) => {
+                let who = match &other {
+                    LockState::Other { label, .. } => label.clone(),
+                    LockState::Held => String::new(),
+                };
+                (format!("{who} enforces the guard; this one waits"), other)
+            }
+            Err(e) => (
+                format!("the store is unavailable ({e}); not enforcing"),
+                LockState::Other {
+                    label: "nobody (store unavailable)".into(),
+                    expires_at: now,
+                },
+            ),
+        };
+        self.engine.handle(Event::Lock(state));
+        if self.lock_line.as_deref() != Some(line.as_str()) {
+            self.status(now, &line);
+            self.lock_line = Some(line);
+        }
+    }
+
+    async fn poll(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let interval = Duration::from_std(self.ctx.poll_interval).unwrap_or(Duration::seconds(20));
+        self.next_poll = Some(now + interval);
+        if self.engine.rule_count() == 0 {
+            return Vec::new(); // nothing to enforce: no request
+        }
+        let q = DeploymentsQuery::default(); // every status: an ended one is seen as ended
+        match self.ctx.client.deployments(&q).await {
+            Ok(mut list) => {
+                // The list is the current team's: a guarded deployment of another team is read
+                // by itself, so that absence from the list never counts as "ended".
+                for id in self.engine.rule_ids() {
+                    if list.iter().any(|d| d.id == id) {
+                        continue;
+                    }
+                    match self.ctx.client.deployment(&id).await {
+                        Ok(d) => list.push(d),
+                        Err(ApiError::NotFound { .. }) => {} // gone: its rule goes
+                        Err(e) => {
+                            self.say(now, &format!("could not check deployment {id}: {e}"));
+                            return Vec::new();
+                        }
+                    }
+                }
+                let pace = Duration::from_std(self.ctx.client.pace_hint()).unwrap_or_default();
+                self.next_poll = Some(now + interval + pace);
+                let list = list
+                    .iter()
+                    .map(|d| Observed::from_deployment(d, now))
+                    .collect();
+                self.engine.handle(Event::Deployments { now, list })
+            }
+            Err(e) => {
+                if let ApiError::RateLimited { retry_after } = &e {
+                    let wait = Duration::from_std(*retry_after).unwrap_or(interval);
+                    self.next_poll = Some(now + wait.max(interval));
+                }
+                self.say(now, &format!("deployments poll failed: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    async fn perform(&mut self, effects: Vec<Effect>) {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(fx) = queue.pop_front() {
+            let now = (self.ctx.clock)();
+            match fx {
+                Effect::CheckCanTerminate { id } => {
+                    let result = self
+                        .ctx
+                        .client
+                        .can_terminate(&id)
+                        .await
+                        .map_err(|e| e.to_string());
+                    queue.extend(self.engine.handle(Event::CanTerminate { id, now, result }));
+                }
+                Effect::Terminate {
+                    id,
+                    usd_per_hour,
+                    text,
+                } => {
+                    self.say(now, &text);
+                    let sent = self.ctx.client.terminate_deployment(&id).await;
+                    let result = sent.as_ref().map(drop).map_err(|e| e.to_string());
+                    // Journaled like every write (a read-only refusal was not sent).
+                    if !matches!(sent, Err(ApiError::ReadOnly { .. })) {
+                        let entry = NewJournalEntry {
+                            at: Utc::now(),
+                            source: "guard".into(),
+                            method: "DELETE".into(),
+                            path: format!("/api/deployments/{id}"),
+                            target_id: Some(id.clone()),
+                            result: match &result {
+                                Ok(()) => "ok".to_string(),
+                                Err(e) => e.clone(),
+                            },
+                            usd_per_hour,
+                        };
+                        if let Err(e) = self.ctx.store.call(move |s| s.record(&entry)).await {
+                            self.say(now, &format!("the journal could not record it: {e}"));
+                        }
+                    }
+                    let result = result.map_err(DeleteFailed);
+                    queue.extend(self.engine.handle(Event::Terminated { id, now, result }));
+                }
+                Effect::RemoveRule { id, text } => {
+                    let key = id.clone();
+                    match self.ctx.store.call(move |s| s.remove_rule(&key)).await {
+                        Ok(_) => self.say(now, &text),
+                        Err(e) => self.say(now, &format!("{text} — but the store failed: {e}")),
+                    }
+                }
+                Effect::Warn { text, .. } => self.say_alert(now, &format!("WARNING: {text}"), text),
+                Effect::Announce {
+                    text, alert: true, ..
+                } => self.say_alert(now, &text, text.clone()),
+                Effect::WouldTerminate { text, .. } | Effect::Announce { text, .. } => {
+                    self.say(now, &text);
+                }
+            }
+        }
+    }
+
+    /// A line with the bell and a desktop notification (the dashboard: an alerting notice).
+    fn say_alert(&self, now: DateTime<Utc>, line: &str, text: String) {
+        match &self.reporter {
+            Some(r) => r(Report::Line { text, alert: true }),
+            None => {
+                self.say(now, line);
+                self.alert(&text);
+            }
+        }
+    }
+
+    fn alert(&self, text: &str) {
+        if !self.alerts {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(b"\x07");
+        if let Some(seq) = super::notify::osc(text, |k| std::env::var(k).ok()) {
+            let _ = out.write_all(seq.as_bytes());
+        }
+        let _ = out.flush();
+    }
+
+    /// Give the lock up (on exit).
+    pub async fn release(&self) {
+        if self.engine.mode() != Mode::Enforce {
+            return;
+        }
+        let holder = self.holder.clone();
+        let _ = self.ctx.store.call(move |s| s.release_lock(&holder)).await;
+    }
+}

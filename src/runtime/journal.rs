@@ -1,0 +1,219 @@
+//! The journal hook: every write command the executor performs is recorded in the local store
+//! with its time, method, path, target, result and the $/h involved. Rates come from the last
+//! lists the executor fetched (a terminate carries only an id).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::Utc;
+
+use crate::api::{ApiError, Volume};
+use crate::app::guard::GuardUpdate;
+use crate::app::{Action, Command};
+use crate::store::{NewJournalEntry, StoreHandle};
+
+/// A write about to be sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Write {
+    pub method: &'static str,
+    pub path: String,
+    pub target_id: Option<String>,
+}
+
+/// Records writes; cheap to clone. Without a store it records nothing.
+#[derive(Clone, Default)]
+pub struct Journal {
+    store: Option<StoreHandle>,
+    rates: Arc<Mutex<HashMap<String, f64>>>,
+}
+
+impl Journal {
+    pub fn new(store: Option<StoreHandle>) -> Journal {
+        Journal {
+            store,
+            rates: Arc::default(),
+        }
+    }
+
+    pub fn store(&self) -> Option<&StoreHandle> {
+        self.store.as_ref()
+    }
+
+    /// Remember the hourly rates a list answer carries.
+    pub fn observe(&self, action: &Action) {
+        let mut rates = self.rates.lock().unwrap_or_else(PoisonError::into_inner);
+        match action {
+            Action::DeploymentsLoaded(Ok(list)) => {
+                for d in list {
+                    if let Some(r) = d.hourly_rate {
+                        rates.insert(d.id.clone(), r);
+                    }
+                }
+            }
+            Action::VolumesLoaded(Ok(list)) => {
+                for v in list {
+                    if let Some(r) = volume_rate(v) {
+                        rates.insert(v.id.clone(), r);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn rate_of(&self, id: &str) -> Option<f64> {
+        self.rates
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .copied()
+    }
+
+    /// Record `write` with the outcome carried by `answer` (the command's result Action).
+    pub async fn record_answer(&self, write: Write, answer: &Action) {
+        let Some((result, created, rate)) = outcome(answer) else {
+            return;
+        };
+        if matches!(result, Err(ApiError::ReadOnly { .. })) {
+            return; // refused before sending: not a write that was sent
+        }
+        let target_id = write.target_id.clone().or(created);
+        let rate = rate.or_else(|| target_id.as_deref().and_then(|id| self.rate_of(id)));
+        let result = match result {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e.to_string(),
+        };
+        self.record("dashboard", write, target_id, result, rate)
+            .await;
+    }
+
+    /// Record one write.
+    pub async fn record(
+        &self,
+        source: &str,
+        write: Write,
+        target_id: Option<String>,
+        result: String,
+        usd_per_hour: Option<f64>,
+    ) {
+        let Some(store) = &self.store else { return };
+        let entry = NewJournalEntry {
+            at: Utc::now(),
+            source: source.to_string(),
+            method: write.method.to_string(),
+            path: write.path,
+            target_id,
+            result,
+            usd_per_hour,
+        };
+        if let Err(e) = store.call(move |s| s.record(&entry)).await {
+            tracing::error!(error = %e, "journal: a write could not be recorded");
+        }
+    }
+}
+
+impl Journal {
+    /// Store a rule from the guard dialog; the answer is a notice for the status bar.
+    pub async fn set_guard(&self, rule: crate::store::StoredRule) -> Action {
+        let text = match &self.store {
+            None => "no local store: the guard is off".to_string(),
+            Some(s) => {
+                let what = format!("set: terminate {} ({})", rule.rule, rule.spec);
+                match s.call(move |s| s.put_rule(&rule)).await {
+                    Ok(()) => what,
+                    Err(e) => format!("not set: {e}"),
+                }
+            }
+        };
+        Action::Guard(GuardUpdate::Notice { text, alert: false })
+    }
+
+    pub async fn clear_guard(&self, id: String) -> Action {
+        let text = match &self.store {
+            None => "no local store: the guard is off".to_string(),
+            Some(s) => {
+                let key = id.clone();
+                match s.call(move |s| s.remove_rule(&key)).await {
+                    Ok(_) => format!("cleared on {id}"),
+                    Err(e) => format!("not cleared: {e}"),
+                }
+            }
+        };
+        Action::Guard(GuardUpdate::Notice { text, alert: false })
+    }
+}
+
+fn volume_rate(v: &Volume) -> Option<f64> {
+    v.hourly_rate.or_else(|| {
+        Some(crate::domain::cost::volume_per_hour(
+            v.size_in_gb?,
+            v.hourly_rate_per_gb?,
+        ))
+    })
+}
+
+/// The write a command sends, if it sends one.
+pub fn describe(cmd: &Command) -> Option<Write> {
+    let w = |method, path: String, id: Option<&str>| {
+        Some(Write {
+            method,
+            path,
+            target_id: id.map(str::to_owned),
+        })
+    };
+    match cmd {
+        Command::Deploy { .. } => w("POST", "/api/deployments".into(), None),
+        Command::Terminate { id } => w("DELETE", format!("/api/deployments/{id}"), Some(id)),
+        Command::RenameDeployment { id, .. } => {
+            w("PATCH", format!("/api/deployments/{id}"), Some(id))
+        }
+        Command::AddKey(_) => w("POST", "/api/ssh-keys".into(), None),
+        Command::DeleteKey { id } => w("DELETE", format!("/api/ssh-keys/{id}"), Some(id)),
+        Command::CreateVolume(_) => w("POST", "/api/volumes".into(), None),
+        Command::PatchVolume { id, .. } => w("PATCH", format!("/api/volumes/{id}"), Some(id)),
+        Command::DeleteVolume { id } => w("DELETE", format!("/api/volumes/{id}"), Some(id)),
+        Command::AttachVolume { id, .. } => {
+            w("POST", format!("/api/volumes/{id}/attach"), Some(id))
+        }
+        Command::DetachVolume { id, .. } => {
+            w("POST", format!("/api/volumes/{id}/detach"), Some(id))
+        }
+        _ => None,
+    }
+}
+
+/// `(result, id of what was created, its rate)` of a write's answer.
+type Outcome<'a> = (Result<(), &'a ApiError>, Option<String>, Option<f64>);
+
+fn unit(r: Result<(), &ApiError>) -> Option<Outcome<'_>> {
+    Some((r, None, None))
+}
+
+fn outcome(a: &Action) -> Option<Outcome<'_>> {
+    match a {
+        Action::Deployed(r) => Some(match r {
+            Ok(d) => (Ok(()), Some(d.id.clone()), d.hourly_rate),
+            Err(e) => (Err(e), None, None),
+        }),
+        Action::Terminated { result, .. } => unit(result.as_ref().map(drop)),
+        Action::Renamed { result, .. } => unit(result.as_ref().map(drop)),
+        Action::KeyAdded(r) => Some(match r {
+            Ok(k) => (Ok(()), Some(k.id.clone()), None),
+            Err(e) => (Err(e), None, None),
+        }),
+        Action::VolumeCreated(r) => Some(match r {
+            Ok(v) => (Ok(()), Some(v.id.clone()), volume_rate(v)),
+            Err(e) => (Err(e), None, None),
+        }),
+        Action::KeyDeleted { result, .. } | Action::VolumeDeleted { result, .. } => {
+            unit(result.as_ref().map(drop))
+        }
+        Action::VolumePatched { result, .. }
+        | Action::VolumeAttached { result, .. }
+        | Action::VolumeDetached { result, .. } => Some(match result {
+            Ok(v) => (Ok(()), None, volume_rate(v)),
+            Err(e) => (Err(e), None, None),
+        }),
+        _ => None,
+    }
+}

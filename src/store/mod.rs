@@ -1,0 +1,225 @@
+//! The local store: one SQLite file (WAL, busy timeout, versioned schema) holding the guard
+//! rules, the enforcer lock and the journal of writes. The runtime owns it through one writer
+//! thread ([`StoreHandle`]); the reducer and the drawing never touch it.
+//!
+//! A file that is not a database, or that a newer version of the program wrote, is moved aside
+//! (`<name>.corrupt-<time>` / `<name>.newer-v<N>-<time>`) and a fresh one is created, with a
+//! notice saying where the old one went: the program always starts.
+
+pub mod journal;
+pub mod rules;
+pub mod schema;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use journal::{JournalEntry, NewJournalEntry};
+pub use rules::{LockState, StoredRule};
+pub use writer::StoreHandle;
+
+/// How long a writer waits for another process's lock before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store {path}: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("store {path}: {msg}")]
+    Io { path: String, msg: String },
+    #[error("the store is closed")]
+    Closed,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What [`Store::open`] did besides opening.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OpenReport {
+    /// Set when the old file was moved aside: a message for the user.
+    pub notice: Option<String>,
+    /// Where the old file went.
+    pub moved_to: Option<PathBuf>,
+}
+
+/// Why an existing file cannot be used as it is.
+enum Unusable {
+    Corrupt(String),
+    Newer(u32),
+}
+
+impl Store {
+    /// Open (creating it and its directory) and migrate the store at `path`.
+    pub fn open(path: &Path) -> Result<(Store, OpenReport), StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io_err(path, e))?;
+        }
+        create_private(path)?;
+        let mut report = OpenReport::default();
+        match Self::try_open(path) {
+            Ok(store) => return Ok((store, report)),
+            Err(Err(e)) => return Err(e),
+            Err(Ok(why)) => {
+                let (tag, what) = match why {
+                    Unusable::Corrupt(e) => {
+                        tracing::warn!(path = %path.display(), error = %e, "store: not a database");
+                        (
+                            "corrupt".to_string(),
+                            "was not a usable database".to_string(),
+                        )
+                    }
+                    Unusable::Newer(v) => (
+                        format!("newer-v{v}"),
+                        format!(
+                            "was written by a newer spheron-tui (schema {v}, this one knows {})",
+                            schema::LATEST
+                        ),
+                    ),
+                };
+                let aside = move_aside(path, &tag)?;
+                // What happened first: a status bar may show only the start of it.
+                report.notice = Some(format!(
+                    "the local store {what}: moved aside to {}; a new one was started (guard rules and journal start empty)",
+                    aside.display()
+                ));
+                report.moved_to = Some(aside);
+            }
+        }
+        create_private(path)?;
+        match Self::try_open(path) {
+            Ok(store) => Ok((store, report)),
+            Err(Err(e)) => Err(e),
+            Err(Ok(_)) => Err(StoreError::Io {
+                path: path.display().to_string(),
+                msg: "a fresh store could not be created in place of the old one".to_string(),
+            }),
+        }
+    }
+
+    /// `Err(Ok(_))`: the file exists but cannot be used (move it aside); `Err(Err(_))`: an
+    /// error that moving would not fix (permissions, a full disk, a lock held too long).
+    fn try_open(path: &Path) -> Result<Store, Result<Unusable, StoreError>> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // Corruption means "move it aside"; anything else is reported as it is.
+        let classify = |e: rusqlite::Error| {
+            if is_corruption(&e) {
+                Ok(Unusable::Corrupt(e.to_string()))
+            } else {
+                Err(sqlite_err(path, e))
+            }
+        };
+        let mut conn = Connection::open_with_flags(path, flags).map_err(classify)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(classify)?;
+        // The first read of the header tells a database from anything else.
+        let v = schema::version(&conn).map_err(classify)?;
+        if v > schema::LATEST {
+            return Err(Ok(Unusable::Newer(v)));
+        }
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(classify)?;
+        if check != "ok" {
+            return Err(Ok(Unusable::Corrupt(check)));
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(classify)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "store: WAL refused; running in this journal mode");
+        }
+        // FULL: a committed row survives a crash of the machine, not only of the process.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(classify)?;
+        schema::migrate(&mut conn).map_err(classify)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        schema::version(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        sqlite_err(&self.path, e)
+    }
+}
+
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+fn sqlite_err(path: &Path, source: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    }
+}
+
+/// Create `path` empty with mode 0600 if it does not exist (the journal says what the account
+/// did; SQLite gives its `-wal`/`-shm` files the same mode).
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io_err(path, e)),
+    }
+}
+
+/// Rename `path` (and its `-wal`/`-shm` companions) to `<path>.<tag>-<unix time>`.
+fn move_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".{tag}-{stamp}"));
+    let aside = PathBuf::from(aside);
+    std::fs::rename(path, &aside).map_err(|e| io_err(path, e))?;
+    for suffix in ["-wal", "-shm"] {
+        let mut from = path.as_os_str().to_owned();
+        from.push(suffix);
+        let mut to = aside.as_os_str().to_owned();
+        to.push(suffix);
+        let _ = std::fs::rename(&from, &to);
+    }
+    Ok(aside)
+}
+
+/// Where the store lives: `spheron-tui.sqlite3` in the platform's data dir.
+pub fn default_path() -> Option<PathBuf> {
+    crate::config::paths().map(|p| p.store_file)
+}

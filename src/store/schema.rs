@@ -1,0 +1,61 @@
+//! The store's schema as an ordered list of migrations. `PRAGMA user_version` holds how many
+//! have been applied; each runs in its own transaction, so a file is always at one version.
+//! New tables (price history, watches) are new entries at the end; entries are never edited.
+
+use rusqlite::Connection;
+
+/// Migration `i` (0-based) brings a file from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: guard rules and the journal of writes.
+    "CREATE TABLE guard_rules (
+        deployment_id TEXT PRIMARY KEY NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('deadline', 'max_spend')),
+        deadline      TEXT,
+        max_spend_usd REAL,
+        spec          TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE journal (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        at            TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        method        TEXT NOT NULL,
+        path          TEXT NOT NULL,
+        target_id     TEXT,
+        result        TEXT NOT NULL,
+        usd_per_hour  REAL
+    );
+    CREATE INDEX journal_at ON journal (at);",
+    // 2: the enforcer lock (one row) so that one process at a time enforces the guard.
+    "CREATE TABLE enforcer_lock (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        holder        TEXT NOT NULL,
+        label         TEXT NOT NULL,
+        heartbeat     TEXT NOT NULL,
+        expires_at    TEXT NOT NULL
+    );",
+];
+
+/// The version this program writes.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))
+}
+
+/// Apply the migrations after `from`, each with its version bump in one transaction.
+/// `BEGIN IMMEDIATE` takes the write lock first, so two processes starting at once cannot both
+/// apply the same migration: the second sees the new version and skips it.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<u32> {
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let v = version(&tx)?;
+        if v >= LATEST {
+            tx.commit()?;
+            return Ok(v);
+        }
+        tx.execute_batch(MIGRATIONS[v as usize])?;
+        tx.pragma_update(None, "user_version", v + 1)?;
+        tx.commit()?;
+    }
+}

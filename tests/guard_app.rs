@@ -1,0 +1,255 @@
+//! The spend guard in the app: the account cap on the deploy summary (it refuses a deploy that
+//! would take the account's $/h past `max_burn_usd_per_hour`, says why and where to change it,
+//! and sends nothing), and what the enforcer task reports (notices, countdowns, who enforces).
+
+mod support;
+
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::deploy::Step;
+use spheron_tui::app::guard::GuardUpdate;
+use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use support::fixtures::*;
+
+fn summary(s: &AppState) -> spheron_tui::app::dialogs::deploy::Summary {
+    match &s.dialog {
+        Some(Dialog::Deploy(w)) => spheron_tui::app::dialogs::deploy::summary(s, w),
+        other => panic!("expected the deploy wizard, got {other:?}"),
+    }
+}
+
+fn to_summary(s: &mut AppState) {
+    chr(s, 'd');
+    let v = ["1.34", "1.35"]
+        .iter()
+        .map(|v| spheron_tui::api::decode(serde_json::json!({ "version": v })).unwrap())
+        .collect();
+    update(s, spheron_tui::app::Action::KubernetesVersions(Ok(v)));
+    for _ in 0..20 {
+        match &s.dialog {
+            Some(Dialog::Deploy(w)) if w.step() == Step::Summary => return,
+            _ => {
+                enter(s);
+            }
+        }
+    }
+    panic!("the summary was not reached");
+}
+
+#[test]
+fn the_cap_refuses_a_deploy_that_would_pass_it() {
+    // The offer costs $19.37/h; running volumes already bill a little.
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    s.account.max_burn_usd_per_hour = Some(15.0);
+    to_summary(&mut s);
+    let sum = summary(&s);
+    let why = sum.blocked.expect("refused");
+    assert!(why.contains("past its cap of $15.00/h"), "{why}");
+    assert!(
+        why.contains("max_burn_usd_per_hour in config.toml"),
+        "{why}"
+    );
+    assert_eq!(deploys(&chr(&mut s, 'y')), 0, "nothing is sent");
+
+    // The Account pane shows the cap beside the burn rate.
+    s.dialog = None;
+    chr(&mut s, '5');
+    let screen = render(&s);
+    assert!(
+        screen.contains("cap $15.00/h (max_burn_usd_per_hour)"),
+        "{screen}"
+    );
+
+    // Under the cap (or without one) the same deploy goes.
+    for cap in [Some(50.0), None] {
+        let mut s = ready(vec![vp_cluster()], 500.0);
+        s.account.max_burn_usd_per_hour = cap;
+        to_summary(&mut s);
+        assert!(summary(&s).blocked.is_none(), "{cap:?}");
+        assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+    }
+}
+
+#[test]
+fn guard_reports_show_as_messages_countdowns_and_the_other_enforcer() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run"), running("d2", "other")])),
+    );
+    s.pane = Pane::Deployments;
+    let cmds = update(
+        &mut s,
+        Action::Guard(GuardUpdate::Notice {
+            text: "train-run will be terminated in 15m".into(),
+            alert: true,
+        }),
+    );
+    assert!(
+        matches!(&cmds[..], [Command::Notify(t)] if t.contains("15m")),
+        "bell + notification"
+    );
+    assert!(
+        s.status
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("guard: train-run will be terminated")
+    );
+    let cmds = update(
+        &mut s,
+        Action::Guard(GuardUpdate::Notice {
+            text: "enforcing".into(),
+            alert: false,
+        }),
+    );
+    assert!(cmds.is_empty(), "no bell for a plain notice");
+    let rows = [("d1".to_string(), "⏱1h05m".to_string())]
+        .into_iter()
+        .collect();
+    update(&mut s, Action::Guard(GuardUpdate::Rows(rows)));
+    update(
+        &mut s,
+        Action::Guard(GuardUpdate::Enforcer(Some("guard run, pid 42".into()))),
+    );
+    let screen = render(&s);
+    let line = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(line("⏱1h05m").contains("train-r"), "{screen}");
+    assert!(
+        !line("other").contains('⏱'),
+        "an unguarded row shows no countdown"
+    );
+    assert!(
+        screen.contains("guard enforced by guard run, pid 42"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
+    use spheron_tui::domain::guard::GuardRule;
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")])),
+    );
+    chr(&mut s, '2');
+    let set = |s: &mut AppState, text: &str| -> Vec<Command> {
+        chr(s, 'T');
+        assert!(
+            matches!(s.dialog, Some(Dialog::Guard(_))),
+            "the dialog opens"
+        );
+        type_text(s, text);
+        enter(s)
+    };
+    let cmds = set(&mut s, "8h");
+    match &cmds[..] {
+        [Command::SetGuard(r)] => {
+            assert_eq!(r.deployment_id, "d1");
+            assert_eq!(
+                r.rule,
+                GuardRule::Deadline(t0() + chrono::Duration::hours(8))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.dialog.is_none());
+    let cmds = set(&mut s, "$50");
+    assert!(matches!(&cmds[..], [Command::SetGuard(r)] if r.rule == GuardRule::MaxSpend(50.0)));
+    // A typo keeps the dialog open with the reason and sends nothing.
+    let cmds = set(&mut s, "soonish");
+    assert!(cmds.is_empty());
+    match &s.dialog {
+        Some(Dialog::Guard(g)) => assert!(g.error.as_ref().unwrap().contains("not a guard")),
+        other => panic!("{other:?}"),
+    }
+    assert!(render(&s).contains("Spend guard"));
+    key(&mut s, crossterm::event::KeyCode::Esc);
+    // Empty clears the rule it has.
+    let rows = [("d1".to_string(), "⏱8h".to_string())]
+        .into_iter()
+        .collect();
+    update(&mut s, Action::Guard(GuardUpdate::Rows(rows)));
+    let cmds = set(&mut s, "");
+    assert!(matches!(&cmds[..], [Command::ClearGuard { id }] if id == "d1"));
+    // An ended deployment has nothing to guard.
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "x")])),
+    );
+    let mut ended = running("d2", "old");
+    ended.status = spheron_tui::api::DeploymentStatus::Terminated;
+    s.deployment_filter = spheron_tui::api::DeploymentFilter::All;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
+    chr(&mut s, 'T');
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn the_dialog_reads_durations_local_times_and_amounts() {
+    use spheron_tui::app::guard::parse_spec;
+    use spheron_tui::domain::guard::GuardRule;
+    let plus_one = chrono::FixedOffset::east_opt(3600).unwrap();
+    // t0 is 12:00Z, 13:00 at +01:00: 18:00 local is 17:00Z today.
+    let (r, spec) = parse_spec("18:00", t0(), plus_one).unwrap();
+    assert_eq!(r, GuardRule::Deadline(t0() + chrono::Duration::hours(5)));
+    assert_eq!(spec, "--at 18:00");
+    let (r, _) = parse_spec("1h30m", t0(), plus_one).unwrap();
+    assert_eq!(r, GuardRule::Deadline(t0() + chrono::Duration::minutes(90)));
+    assert!(parse_spec("$0", t0(), plus_one).is_err());
+    assert!(parse_spec("25:00", t0(), plus_one).is_err());
+}
+
+#[test]
+fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
+    use spheron_tui::domain::guard::GuardRule;
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("old", "old")])),
+    );
+    chr(&mut s, 'd');
+    let v = ["1.34"]
+        .iter()
+        .map(|v| spheron_tui::api::decode(serde_json::json!({ "version": v })).unwrap())
+        .collect();
+    update(&mut s, Action::KubernetesVersions(Ok(v)));
+    loop {
+        match &s.dialog {
+            Some(Dialog::Deploy(w)) if w.step() == Step::Guard => break,
+            Some(Dialog::Deploy(_)) => {
+                enter(&mut s);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    type_text(&mut s, "$25");
+    enter(&mut s);
+    assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+    update(
+        &mut s,
+        Action::Deployed(Err(spheron_tui::api::ApiError::Timeout {
+            message: "slow".into(),
+        })),
+    );
+    let mut created = running("dep-x", "x");
+    created.offer_id = Some("vp-h100-8".into());
+    created.started_at = None;
+    created.created_at = Some(t0());
+    let cmds = update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("old", "old"), created])),
+    );
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::SetGuard(r)
+            if r.deployment_id == "dep-x" && r.rule == GuardRule::MaxSpend(25.0))),
+        "{cmds:?}"
+    );
+}

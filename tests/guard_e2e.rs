@@ -1,0 +1,431 @@
+//! The spend guard end to end against the demo server on its manual clock: `guard add` checks
+//! the deployment, `guard run`'s loop terminates exactly the guarded instance (after waiting
+//! out the minimum runtime), `journal` shows the DELETE. Commands are parsed by the real CLI.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use clap::Parser;
+use spheron_tui::api::{Client, ClientOptions, DeployRequest, Deployment, OffersQuery};
+use spheron_tui::cli::{Cli, Command};
+use spheron_tui::credentials::ApiKey;
+use spheron_tui::demo::{self, DemoOptions, DemoServer};
+use spheron_tui::guard::args::{GuardCommand, JournalArgs};
+use spheron_tui::guard::runner::Runner;
+use spheron_tui::guard::{self, Ctx};
+use spheron_tui::store::{Store, StoreHandle};
+
+struct Rig {
+    srv: DemoServer,
+    /// A writable client for setting the world up (the guard's own may be read-only).
+    setup: Client,
+    ctx: Ctx,
+    lines: Arc<Mutex<Vec<String>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Rig {
+    async fn new(read_only: bool) -> Rig {
+        let srv = demo::spawn(DemoOptions::for_tests()).await.unwrap();
+        let mut o = ClientOptions::new(srv.url(), Some(ApiKey::new(srv.key())));
+        o.get_retry_delay = StdDuration::from_millis(10);
+        let setup = Client::with_options(o.clone()).unwrap();
+        o.read_only = read_only;
+        let client = Client::with_options(o).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(&dir.path().join("store.sqlite3")).unwrap();
+        let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+        let sink_lines = lines.clone();
+        let h = srv.handle();
+        let ctx = Ctx {
+            client,
+            store: StoreHandle::spawn(store),
+            clock: Arc::new(move || h.now()),
+            local_offset: chrono::FixedOffset::east_opt(0).unwrap(),
+            poll_interval: StdDuration::from_secs(20),
+            read_only,
+            sink: Arc::new(move |to_err, line| {
+                let tag = if to_err { "ERR " } else { "" };
+                sink_lines.lock().unwrap().push(format!("{tag}{line}"));
+            }),
+        };
+        Rig {
+            srv,
+            setup,
+            ctx,
+            lines,
+            _dir: dir,
+        }
+    }
+
+    fn take_lines(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lines.lock().unwrap())
+    }
+
+    async fn deploy(&self, name: &str) -> Deployment {
+        self.deploy_in(name, "team_demo_01").await
+    }
+
+    async fn deploy_in(&self, name: &str, team: &str) -> Deployment {
+        let c = &self.setup;
+        let page = c.gpu_offers(&OffersQuery::default()).await.unwrap();
+        let (g, o) = page
+            .groups
+            .iter()
+            .flat_map(|g| g.offers.iter().map(move |o| (g, o)))
+            .find(|(_, o)| !o.maintenance && !o.clusters.is_empty() && !o.os_options.is_empty())
+            .expect("a deployable offer");
+        let req = DeployRequest {
+            provider: o.provider.clone(),
+            offer_id: o.offer_id.clone(),
+            gpu_type: g.gpu_type.clone(),
+            gpu_count: o.gpu_count,
+            region: o.clusters[0].clone(),
+            operating_system: o.os_options[0].clone(),
+            instance_type: o.instance_type.clone(),
+            ssh_key_id: Some("sshk_5d2e8a41".into()),
+            ssh_public_key: None,
+            team_id: Some(team.into()),
+            name: Some(name.into()),
+            cloud_init: None,
+            kubernetes_addon: None,
+            volume_ids: Vec::new(),
+        };
+        let d = c.create_deployment(&req).await.unwrap();
+        self.srv.handle().force_status(&d.id, "running");
+        d
+    }
+
+    fn advance(&self, minutes: u64) {
+        self.srv
+            .handle()
+            .advance(StdDuration::from_secs(minutes * 60));
+    }
+
+    fn deletes(&self) -> Vec<String> {
+        self.srv
+            .handle()
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "DELETE")
+            .map(|r| r.path)
+            .collect()
+    }
+
+    async fn status(&self, id: &str) -> String {
+        self.ctx
+            .client
+            .deployment(id)
+            .await
+            .unwrap()
+            .status
+            .to_string()
+    }
+}
+
+fn guard_cmd(args: &[&str]) -> GuardCommand {
+    let mut argv = vec!["spheron-tui", "guard"];
+    argv.extend(args);
+    match Cli::try_parse_from(argv).unwrap().command {
+        Some(Command::Guard(g)) => g,
+        other => panic!("not a guard command: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
+    let r = Rig::new(false).await;
+    let keep = r.deploy("keep-me").await;
+    let doomed = r.deploy("doomed").await;
+    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &doomed.id, "--after", "1m"])).await;
+    assert_eq!(code, 0, "{:?}", r.take_lines());
+    let added = r.take_lines().join("\n");
+    assert!(added.contains("guard set on doomed"), "{added}");
+
+    let mut run = Runner::new(r.ctx.clone(), false, "guard run");
+    run.step().await;
+    assert!(
+        r.take_lines()
+            .iter()
+            .any(|l| l.contains("enforcing the guard rules"))
+    );
+
+    // Due after 1 minute, but the demo's minimum runtime is 20 minutes: blocked, asks later.
+    r.advance(2);
+    run.step().await;
+    let lines = r.take_lines();
+    assert!(
+        lines.iter().any(|l| l.contains("deadline reached")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("minimum runtime not met")),
+        "{lines:?}"
+    );
+    assert!(r.deletes().is_empty(), "no DELETE while blocked");
+
+    // Still inside timeRemaining: nothing is asked.
+    r.advance(10);
+    let before = r.srv.handle().requests().len();
+    run.step().await;
+    let asked: Vec<_> = r.srv.handle().requests()[before..]
+        .iter()
+        .map(|q| q.path.clone())
+        .collect();
+    assert!(
+        asked.iter().all(|p| !p.contains("can-terminate")),
+        "{asked:?}"
+    );
+    assert!(r.deletes().is_empty());
+
+    // Past it: can-terminate allows, exactly one DELETE, for that instance only.
+    r.advance(10);
+    run.step().await;
+    let lines = r.take_lines();
+    assert!(
+        lines.iter().any(|l| l.contains("terminated by its guard")),
+        "{lines:?}"
+    );
+    for _ in 0..5 {
+        r.advance(1);
+        run.step().await;
+    }
+    assert_eq!(r.deletes(), vec![format!("/api/deployments/{}", doomed.id)]);
+    assert_eq!(r.status(&doomed.id).await, "terminated");
+    assert_eq!(r.status(&keep.id).await, "running");
+    // The next poll saw it ended: the rule is gone.
+    let lines = r.take_lines();
+    assert!(
+        lines.iter().any(|l| l.contains("guard rule removed")),
+        "{lines:?}"
+    );
+    assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
+
+    // The journal shows the DELETE, from the guard, with its rate.
+    assert_eq!(guard::journal(&r.ctx, &JournalArgs { json: true }).await, 0);
+    let json: serde_json::Value = serde_json::from_str(&r.take_lines().join("\n")).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{json:#}");
+    assert_eq!(rows[0]["method"], "DELETE");
+    assert_eq!(rows[0]["source"], "guard");
+    assert_eq!(rows[0]["target_id"], doomed.id.as_str());
+    assert_eq!(rows[0]["result"], "ok");
+    assert!(rows[0]["usd_per_hour"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        guard::journal(&r.ctx, &JournalArgs { json: false }).await,
+        0
+    );
+    let table = r.take_lines().join("\n");
+    assert!(
+        table.contains(&doomed.id) && table.contains("DELETE"),
+        "{table}"
+    );
+}
+
+#[tokio::test]
+async fn guard_add_refuses_unknown_and_ended_deployments_and_stores_nothing() {
+    let r = Rig::new(false).await;
+    let code = guard::guard(&r.ctx, &guard_cmd(&["add", "dep_nope", "--after", "1h"])).await;
+    assert_eq!(code, 1);
+    assert!(r.take_lines().join("\n").contains("not found"));
+    let d = r.deploy("gone").await;
+    r.srv.handle().force_status(&d.id, "terminated");
+    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--max-spend", "5"])).await;
+    assert_eq!(code, 1);
+    assert!(r.take_lines().join("\n").contains("not active"));
+    assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
+    // A bad --at is a usage error (2); a bad --after is refused by the parser (exit code 2).
+    let d = r.deploy("live").await;
+    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--at", "25:99"])).await;
+    assert_eq!(code, 2);
+    let err =
+        Cli::try_parse_from(["spheron-tui", "guard", "add", &d.id, "--after", "soon"]).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    let err = Cli::try_parse_from(["spheron-tui", "guard", "add", &d.id]).unwrap_err();
+    assert_eq!(err.exit_code(), 2, "a rule is required");
+    assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
+    // list and rm.
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--at", "23:59"])).await,
+        0
+    );
+    r.take_lines();
+    assert_eq!(guard::guard(&r.ctx, &guard_cmd(&["list"])).await, 0);
+    assert!(r.take_lines().join("\n").contains(&d.id));
+    assert_eq!(guard::guard(&r.ctx, &guard_cmd(&["rm", &d.id])).await, 0);
+    assert_eq!(guard::guard(&r.ctx, &guard_cmd(&["rm", &d.id])).await, 1);
+}
+
+#[tokio::test]
+async fn read_only_and_dry_run_say_what_they_would_do_and_send_no_write() {
+    for read_only in [true, false] {
+        let r = Rig::new(read_only).await;
+        let d = r.deploy("spared").await;
+        assert_eq!(
+            guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "1m"])).await,
+            0
+        );
+        let mut run = Runner::new(r.ctx.clone(), !read_only, "guard run");
+        run.step().await;
+        r.advance(30);
+        run.step().await;
+        r.advance(30);
+        run.step().await;
+        let lines = r.take_lines().join("\n");
+        assert!(lines.contains("would terminate"), "{lines}");
+        assert!(r.deletes().is_empty());
+        assert_eq!(r.status(&d.id).await, "running");
+        assert!(r.ctx.store.call(|s| s.journal()).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_second_enforcer_waits_and_says_who_enforces() {
+    let r = Rig::new(false).await;
+    let mut first = Runner::new(r.ctx.clone(), false, "dashboard");
+    let mut second = Runner::new(r.ctx.clone(), false, "guard run");
+    first.step().await;
+    second.step().await;
+    let lines = r.take_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("dashboard, pid")
+                && l.contains("enforces the guard; this one waits")),
+        "{lines:?}"
+    );
+    assert!(first.engine().enforcing());
+    assert!(!second.engine().enforcing());
+    // The first goes away: the second takes over once the lock expires.
+    first.release().await;
+    r.advance(1);
+    second.step().await;
+    assert!(second.engine().enforcing());
+}
+
+#[tokio::test]
+async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
+    use spheron_tui::app::Command as AppCommand;
+    use spheron_tui::runtime::executor::Executor;
+    use spheron_tui::runtime::journal::Journal;
+    let r = Rig::new(false).await;
+    let d = r.deploy("from-dashboard").await;
+    r.advance(25); // past the minimum runtime
+    let ex = Executor {
+        client: r.setup.clone(),
+        credentials_path: None,
+        journal: Journal::new(Some(r.ctx.store.clone())),
+    };
+    ex.perform(AppCommand::FetchDeployments {
+        status: None,
+        team: None,
+    })
+    .await;
+    ex.perform(AppCommand::RenameDeployment {
+        id: d.id.clone(),
+        name: "renamed".into(),
+    })
+    .await;
+    ex.perform(AppCommand::Terminate { id: d.id.clone() }).await;
+    // A second terminate fails: journaled with its error.
+    ex.perform(AppCommand::Terminate { id: d.id.clone() }).await;
+    let rows = r.ctx.store.call(|s| s.journal()).await.unwrap();
+    let got: Vec<(String, String, Option<String>)> = rows
+        .iter()
+        .map(|e| {
+            (
+                e.entry.method.clone(),
+                e.entry.path.clone(),
+                e.entry.target_id.clone(),
+            )
+        })
+        .collect();
+    let path = format!("/api/deployments/{}", d.id);
+    assert_eq!(
+        got,
+        vec![
+            ("PATCH".to_string(), path.clone(), Some(d.id.clone())),
+            ("DELETE".to_string(), path.clone(), Some(d.id.clone())),
+            ("DELETE".to_string(), path, Some(d.id.clone())),
+        ],
+        "GETs are not journaled"
+    );
+    assert!(rows.iter().all(|e| e.entry.source == "dashboard"));
+    // The guard dialog's commands go to the store (not to the API, not to the journal).
+    let rule = spheron_tui::store::StoredRule {
+        deployment_id: "dep_x".into(),
+        rule: spheron_tui::domain::guard::GuardRule::MaxSpend(5.0),
+        spec: "--max-spend 5.00".into(),
+        created_at: r.srv.handle().now(),
+    };
+    ex.perform(AppCommand::SetGuard(rule.clone())).await;
+    assert_eq!(r.ctx.store.call(|s| s.rules()).await.unwrap(), vec![rule]);
+    ex.perform(AppCommand::ClearGuard { id: "dep_x".into() })
+        .await;
+    assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
+    assert_eq!(r.ctx.store.call(|s| s.journal()).await.unwrap().len(), 3);
+    assert_eq!(rows[1].entry.result, "ok");
+    assert_ne!(rows[2].entry.result, "ok");
+    assert_eq!(rows[1].entry.usd_per_hour, d.hourly_rate);
+    assert!(d.hourly_rate.is_some());
+}
+
+#[tokio::test]
+async fn the_dashboard_runner_reports_countdowns_and_alerts_instead_of_printing() {
+    use spheron_tui::guard::runner::Report;
+    let r = Rig::new(false).await;
+    let d = r.deploy("watched").await;
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "20m"])).await,
+        0
+    );
+    r.take_lines();
+    let reports: Arc<Mutex<Vec<Report>>> = Arc::default();
+    let sink = reports.clone();
+    let mut run = Runner::new(r.ctx.clone(), false, "dashboard")
+        .with_reporter(Box::new(move |rep| sink.lock().unwrap().push(rep)));
+    run.step().await;
+    let got = std::mem::take(&mut *reports.lock().unwrap());
+    assert!(
+        got.contains(&Report::Rows(
+            [(d.id.clone(), "⏱20m".to_string())].into_iter().collect()
+        )),
+        "{got:?}"
+    );
+    assert!(got.contains(&Report::Enforcer(None)));
+    r.advance(6);
+    run.step().await;
+    let got = std::mem::take(&mut *reports.lock().unwrap());
+    assert!(
+        got.iter().any(|x| matches!(x, Report::Line { text, alert: true } if text.contains("will be terminated in 14m"))),
+        "{got:?}"
+    );
+    assert!(r.take_lines().is_empty(), "nothing printed");
+}
+
+#[tokio::test]
+async fn a_guarded_deployment_of_another_team_is_read_by_itself_not_dropped() {
+    let r = Rig::new(false).await;
+    r.srv.handle().set_balance("team_grant_07", 500.0);
+    let d = r.deploy_in("acme-box", "team_grant_07").await;
+    // The list without teamId (the current team's) does not have it.
+    let listed = r.ctx.client.deployments(&Default::default()).await.unwrap();
+    assert!(listed.iter().all(|x| x.id != d.id));
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "30m"])).await,
+        0
+    );
+    let mut run = Runner::new(r.ctx.clone(), false, "guard run");
+    run.step().await;
+    r.advance(1);
+    run.step().await;
+    assert_eq!(
+        r.ctx.store.call(|s| s.rules()).await.unwrap().len(),
+        1,
+        "{:?}",
+        r.take_lines()
+    );
+    r.advance(30);
+    run.step().await;
+    assert_eq!(r.deletes(), vec![format!("/api/deployments/{}", d.id)]);
+}

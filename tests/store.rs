@@ -1,0 +1,265 @@
+//! The local store: migrations, recovery from a bad file, crash safety, two writers, the
+//! enforcer lock. Crash and concurrency tests run this test binary again as child processes
+//! (`child_writer`), so the writers really are other processes.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+use spheron_tui::domain::guard::GuardRule;
+use spheron_tui::store::{LockState, NewJournalEntry, Store, StoredRule, schema};
+
+fn t0() -> DateTime<Utc> {
+    spheron_tui::demo::test_epoch()
+}
+
+fn entry(n: usize, source: &str) -> NewJournalEntry {
+    NewJournalEntry {
+        at: t0() + Duration::seconds(n as i64),
+        source: source.to_string(),
+        method: "DELETE".into(),
+        path: format!("/api/deployments/d{n}"),
+        target_id: Some(format!("d{n}")),
+        result: "ok".into(),
+        usd_per_hour: Some(2.5),
+    }
+}
+
+fn rule(id: &str) -> StoredRule {
+    StoredRule {
+        deployment_id: id.into(),
+        rule: GuardRule::Deadline(t0() + Duration::hours(1)),
+        spec: "--after 1h".into(),
+        created_at: t0(),
+    }
+}
+
+#[test]
+fn a_new_file_is_created_at_the_latest_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/store.sqlite3");
+    let (store, report) = Store::open(&path).unwrap();
+    assert_eq!(report.notice, None);
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the journal is private");
+    store.put_rule(&rule("d1")).unwrap();
+    store.record(&entry(1, "guard")).unwrap();
+    drop(store);
+    // Reopening keeps everything and migrates nothing.
+    let (store, report) = Store::open(&path).unwrap();
+    assert_eq!(report.notice, None);
+    assert_eq!(store.rules().unwrap(), vec![rule("d1")]);
+    assert_eq!(store.journal().unwrap().len(), 1);
+    let mode: String = Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn an_older_file_is_migrated_and_keeps_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute(
+            "INSERT INTO guard_rules VALUES ('old', 'max_spend', NULL, 50.0, '--max-spend 50', '2026-11-28T12:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let (mut store, report) = Store::open(&path).unwrap();
+    assert_eq!(report.notice, None);
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    let rules = store.rules().unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].rule, GuardRule::MaxSpend(50.0));
+    // The table migration 2 added works.
+    let lock = store
+        .acquire_lock("a", "guard run", t0(), Duration::seconds(60))
+        .unwrap();
+    assert_eq!(lock, LockState::Held);
+}
+
+#[test]
+fn a_corrupt_file_is_moved_aside_and_a_new_one_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    let garbage = b"this is not a database, it is a shopping list: milk, eggs, bread. ".repeat(20);
+    std::fs::write(&path, &garbage).unwrap();
+    let (store, report) = Store::open(&path).unwrap();
+    let notice = report.notice.expect("a notice");
+    assert!(notice.contains("moved aside to"), "{notice}");
+    let aside = report.moved_to.expect("moved");
+    assert!(aside.to_string_lossy().contains(".corrupt-"));
+    assert_eq!(
+        std::fs::read(&aside).unwrap(),
+        garbage,
+        "the old file is kept"
+    );
+    store.put_rule(&rule("d1")).unwrap();
+    assert_eq!(store.rules().unwrap().len(), 1);
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE future (x INTEGER);").unwrap();
+        c.pragma_update(None, "user_version", schema::LATEST + 7)
+            .unwrap();
+    }
+    let (store, report) = Store::open(&path).unwrap();
+    let notice = report.notice.expect("a notice");
+    assert!(notice.contains("newer"), "{notice}");
+    assert!(report.moved_to.unwrap().exists());
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+}
+
+#[test]
+fn the_lock_has_one_holder_until_it_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    let (mut a, _) = Store::open(&path).unwrap();
+    let (mut b, _) = Store::open(&path).unwrap();
+    let ttl = Duration::seconds(60);
+    assert_eq!(
+        a.acquire_lock("A", "dashboard, pid 1", t0(), ttl).unwrap(),
+        LockState::Held
+    );
+    let seen = b.acquire_lock("B", "guard run, pid 2", t0(), ttl).unwrap();
+    assert!(matches!(&seen, LockState::Other { label, .. } if label == "dashboard, pid 1"));
+    // A's heartbeat keeps it.
+    let t1 = t0() + Duration::seconds(50);
+    assert_eq!(
+        a.acquire_lock("A", "dashboard, pid 1", t1, ttl).unwrap(),
+        LockState::Held
+    );
+    assert!(matches!(
+        b.acquire_lock("B", "guard run, pid 2", t1 + Duration::seconds(30), ttl)
+            .unwrap(),
+        LockState::Other { .. }
+    ));
+    // A stops beating: B takes over after expiry, and A sees B.
+    let t2 = t1 + Duration::seconds(61);
+    assert_eq!(
+        b.acquire_lock("B", "guard run, pid 2", t2, ttl).unwrap(),
+        LockState::Held
+    );
+    assert!(
+        matches!(a.acquire_lock("A", "dashboard, pid 1", t2, ttl).unwrap(), LockState::Other { label, .. } if label == "guard run, pid 2")
+    );
+    // Released: free at once.
+    b.release_lock("B").unwrap();
+    assert_eq!(
+        a.acquire_lock("A", "dashboard, pid 1", t2, ttl).unwrap(),
+        LockState::Held
+    );
+}
+
+/// Child mode: with `STORE_CHILD_PATH` set, write journal rows to that store and print
+/// `committed <id>` after each commit; `STORE_CHILD_ROWS` rows, or forever when unset.
+#[test]
+fn child_writer() {
+    let Ok(path) = std::env::var("STORE_CHILD_PATH") else {
+        return;
+    };
+    let source = std::env::var("STORE_CHILD_SOURCE").unwrap_or_else(|_| "child".into());
+    let rows: Option<usize> = std::env::var("STORE_CHILD_ROWS")
+        .ok()
+        .and_then(|r| r.parse().ok());
+    let (store, _) = Store::open(Path::new(&path)).unwrap();
+    let mut n = 0;
+    while rows.is_none_or(|r| n < r) {
+        let id = store.record(&entry(n, &source)).unwrap();
+        println!("committed {id}");
+        n += 1;
+    }
+}
+
+fn child(path: &Path, source: &str, rows: Option<usize>) -> std::process::Child {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["child_writer", "--exact", "--nocapture", "--test-threads=1"])
+        .env("STORE_CHILD_PATH", path)
+        .env("STORE_CHILD_SOURCE", source)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(r) = rows {
+        cmd.env("STORE_CHILD_ROWS", r.to_string());
+    }
+    cmd.spawn().unwrap()
+}
+
+#[test]
+fn a_writer_killed_mid_writes_loses_no_committed_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let mut c = child(&path, "killed", None);
+    let mut committed = Vec::new();
+    let mut lines = BufReader::new(c.stdout.take().unwrap()).lines();
+    while committed.len() < 200 {
+        let line = lines.next().expect("the child writes").unwrap();
+        // libtest may print its own `test child_writer ... ` before the first line.
+        if let Some((_, id)) = line.rsplit_once("committed ") {
+            committed.push(id.trim().parse::<i64>().unwrap());
+        }
+    }
+    c.kill().unwrap(); // SIGKILL, in the middle of its next writes
+    c.wait().unwrap();
+    let (store, report) = Store::open(&path).unwrap();
+    assert_eq!(report.notice, None, "the file is intact");
+    let ok: String = Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let ids: std::collections::HashSet<i64> =
+        store.journal().unwrap().iter().map(|e| e.id).collect();
+    for id in committed {
+        assert!(ids.contains(&id), "committed row {id} lost");
+    }
+}
+
+#[test]
+fn two_writers_at_once_both_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    // Both children create and migrate the file at the same time too.
+    let a = child(&path, "a", Some(300));
+    let b = child(&path, "b", Some(300));
+    for c in [a, b] {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let n = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("committed "))
+            .count();
+        assert_eq!(n, 300);
+    }
+    let (store, report) = Store::open(&path).unwrap();
+    assert_eq!(report.notice, None);
+    let rows = store.journal().unwrap();
+    assert_eq!(rows.iter().filter(|e| e.entry.source == "a").count(), 300);
+    assert_eq!(rows.iter().filter(|e| e.entry.source == "b").count(), 300);
+}
+
+#[tokio::test]
+async fn the_writer_thread_serves_async_callers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+    let h = spheron_tui::store::StoreHandle::spawn(store);
+    let h2 = h.clone();
+    h.call(|s| s.put_rule(&rule("d1"))).await.unwrap();
+    let rules = h2.call(|s| s.rules()).await.unwrap();
+    assert_eq!(rules, vec![rule("d1")]);
+}
