@@ -494,6 +494,10 @@ fn mouse_selects_tabs_and_rows() {
     assert_eq!(s.selected_deployment().unwrap().id, "d3");
     update(&mut s, click(5, 30)); // below the last row: nothing changes
     assert_eq!(s.selected_deployment().unwrap().id, "d3");
+    // below the minimum size only the notice is drawn: a click selects nothing
+    update(&mut s, Action::Resize(50, 15));
+    update(&mut s, click(5, 3));
+    assert_eq!(s.selected_deployment().unwrap().id, "d3");
 }
 
 #[test]
