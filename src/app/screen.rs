@@ -81,6 +81,18 @@ pub fn table_rows(body: Rect, pane: Pane) -> Rect {
     Rect::new(block.x + 1, inner_y, block.width.saturating_sub(2), inner_h)
 }
 
+/// The `?` popup on a screen of `size`: up to 96 wide, the screen's height less two.
+pub fn help_popup(size: Rect) -> Rect {
+    let w = 96.min(size.width);
+    let h = size.height.saturating_sub(2);
+    Rect::new(
+        size.x + (size.width - w) / 2,
+        size.y + (size.height - h) / 2,
+        w,
+        h,
+    )
+}
+
 /// First row drawn when `selected` must be visible in `height` rows.
 pub fn scroll_offset(selected: usize, height: u16) -> usize {
     selected.saturating_sub(usize::from(height.max(1)) - 1)

@@ -78,6 +78,8 @@ pub struct OffersView {
     pub hay: Vec<OfferHay>,
     /// Indices into `all` that pass the filter and type, in sort order. Recomputed on change.
     pub visible: Vec<usize>,
+    /// GPU models among `visible`.
+    pub visible_models: usize,
     pub cursor: Cursor,
     pub filter_input: Input,
     pub filter: OfferFilter,

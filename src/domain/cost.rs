@@ -7,6 +7,9 @@ use crate::api::{Deployment, Offer, Volume};
 /// (`can-terminate`'s `minimumRuntime`; api-notes.md "Deployments").
 pub const MINIMUM_RUNTIME_MINUTES: f64 = 20.0;
 
+/// Where credit is added: the platform's own billing page (this dashboard cannot add any).
+pub const ADD_CREDIT_WHERE: &str = "on the Billing page of app.spheron.ai";
+
 /// Hourly spend of a deploy, itemised so a summary can show each part. A part whose price the
 /// API did not give is `None`, and so is every total it enters: unknown is never $0.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -9,7 +9,7 @@ use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::{burn_rate, runway_hours, spent_today, usd};
+use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today, usd};
 
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
@@ -167,7 +167,10 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
                 format!("balance lasts ~{h:.1} h at this rate")
             };
             if h < RUNWAY_WARN_HOURS {
-                Span::styled(format!("{text} — add credit soon"), theme.error())
+                Span::styled(
+                    format!("{text} — add credit soon, {ADD_CREDIT_WHERE}"),
+                    theme.error(),
+                )
             } else {
                 Span::styled(text, theme.ok())
             }

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::api::Offer;
+use crate::app::filter::TERMS_HINT;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{usd, usd_opt};
@@ -30,14 +31,15 @@ const COLS: [Col; 11] = [
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let o = &state.offers;
     let bar = Rect::new(area.x, area.y, area.width, 1.min(area.height));
-    f.render_widget(Paragraph::new(filter_line(state, theme)), bar);
+    f.render_widget(Paragraph::new(filter_line(state, area.width, theme)), bar);
 
     let mut title = vec![Span::styled(" Offers ", theme.title())];
     title.push(Span::raw(format!(
-        "{} shown of {} · {} GPU models",
+        "{} shown of {} · {} GPU model{}",
         o.visible.len(),
         o.all.len(),
-        o.total_groups
+        o.visible_models,
+        if o.visible_models == 1 { "" } else { "s" }
     )));
     if o.loading {
         title.push(Span::styled(
@@ -99,24 +101,38 @@ fn money_widths(state: &AppState) -> [u16; 2] {
     [rate + list, per_gpu]
 }
 
-fn filter_line<'a>(state: &'a AppState, theme: &Theme) -> Line<'a> {
+fn filter_line<'a>(state: &'a AppState, width: u16, theme: &Theme) -> Line<'a> {
     let o = &state.offers;
     let mut spans = vec![Span::styled(" / ", theme.key())];
     let text = o.filter_input.value();
     if text.is_empty() && !o.editing_filter {
         spans.push(Span::styled(
-            "filter: h100  gpu:a100 provider:voltage type:spot region:us count>=8 vram>=80 price<3 gpuprice<2",
+            "no filter · press / to type one, e.g. h100 gpu:a100 provider:voltage type:spot count>=8 price<3",
             theme.dim(),
         ));
     } else {
-        spans.push(Span::raw(text));
+        // a long filter scrolls in its part of the line, so its marks stay in view
+        let hint = "  Enter search · Esc clear";
+        let room = if o.filter.errors.is_empty() {
+            usize::from(width).saturating_sub(3 + hint.len())
+        } else {
+            usize::from(width) / 2
+        };
+        spans.extend(widgets::field_value(
+            &o.filter_input,
+            o.editing_filter,
+            room,
+            theme,
+        ));
         if o.editing_filter {
-            spans.push(Span::styled("█", theme.key()));
-            spans.push(Span::styled("  Enter search · Esc clear", theme.dim()));
+            spans.push(Span::styled(hint, theme.dim()));
         }
     }
-    if let Some(err) = o.filter.errors.first() {
-        spans.push(Span::styled(format!("  {err}"), theme.warn()));
+    for err in &o.filter.errors {
+        spans.push(Span::styled(format!("  ✗ {err}"), theme.warn()));
+    }
+    if !o.filter.errors.is_empty() {
+        spans.push(Span::styled(format!("  ({TERMS_HINT})"), theme.dim()));
     }
     Line::from(spans)
 }

@@ -342,18 +342,70 @@ pub fn scrolled_popup(
     );
 }
 
-pub fn text_field<'a>(label: &str, input: &Input, focused: bool, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![
-        Span::styled(
-            format!("{label:<12}"),
-            if focused { theme.key() } else { theme.dim() },
-        ),
-        Span::raw(input.value().to_string()),
-    ];
-    if focused {
-        spans.push(Span::styled("█", theme.key()));
-    }
+/// Columns inside a popup `w` wide drawn on `area` (as [`sized_popup`] draws it).
+pub fn popup_inner_width(area: Rect, w: u16) -> u16 {
+    w.min(area.width).saturating_sub(2)
+}
+
+/// A one-line text field `width` columns wide: the label, then the value. A value longer than
+/// the field scrolls inside it (the cursor stays in view, `…` marks a hidden end), so the line
+/// never wraps and never pushes the hints or errors under it off the dialog.
+pub fn text_field<'a>(
+    label: &str,
+    input: &Input,
+    focused: bool,
+    width: u16,
+    theme: &Theme,
+) -> Line<'a> {
+    let label = format!("{label:<12}");
+    let room = usize::from(width).saturating_sub(label.chars().count());
+    let mut spans = vec![Span::styled(
+        label,
+        if focused { theme.key() } else { theme.dim() },
+    )];
+    spans.extend(field_value(input, focused, room, theme));
     Line::from(spans)
+}
+
+/// The value of a text field in `room` columns (the cursor's included): the part around the
+/// cursor when it is longer, `…` marking a hidden end.
+pub fn field_value<'a>(input: &Input, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let room = room.saturating_sub(1).max(4);
+    let chars: Vec<char> = input.value().chars().collect();
+    let cursor = input.cursor().min(chars.len());
+    let start = if focused {
+        (cursor + 2).saturating_sub(room).min(chars.len())
+    } else {
+        0
+    };
+    let end = (start + room).min(chars.len());
+    let mut shown: Vec<char> = chars[start..end].to_vec();
+    if start > 0
+        && let Some(c) = shown.first_mut()
+    {
+        *c = '…';
+    }
+    if end < chars.len()
+        && let Some(c) = shown.last_mut()
+    {
+        *c = '…';
+    }
+    if !focused {
+        return vec![Span::raw(shown.into_iter().collect::<String>())];
+    }
+    let at = cursor - start;
+    let mut spans = vec![Span::raw(shown[..at].iter().collect::<String>())];
+    match shown.get(at) {
+        Some(c) => {
+            spans.push(Span::styled(
+                c.to_string(),
+                theme.key().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(shown[at + 1..].iter().collect::<String>()));
+        }
+        None => spans.push(Span::styled("█", theme.key())),
+    }
+    spans
 }
 
 pub fn confirm_buttons<'a>(
@@ -462,18 +514,19 @@ pub fn gpu_label(name: &str) -> &str {
     n.strip_prefix("GeForce ").unwrap_or(n)
 }
 
-/// A public key field's text as drawn: a valid key as its type, fingerprint and comment (never
-/// its body); anything else by its ends when it is long.
-pub fn public_key_shown(v: &str) -> String {
-    if let Ok(k) = crate::domain::ssh_key::check_public_key(v) {
-        return k.summary();
+/// A public key field as drawn: a valid key as its type, fingerprint and comment (never its
+/// body); anything else as typed, scrolling inside the field like every text field.
+pub fn public_key_field<'a>(
+    label: &str,
+    input: &Input,
+    focused: bool,
+    width: u16,
+    theme: &Theme,
+) -> Line<'a> {
+    match crate::domain::ssh_key::check_public_key(input.value()) {
+        Ok(k) => text_field(label, &Input::new(k.summary()), focused, width, theme),
+        Err(_) => text_field(label, input, focused, width, theme),
     }
-    if v.chars().count() <= 80 {
-        return v.to_string();
-    }
-    let head: String = v.chars().take(40).collect();
-    let tail: Vec<char> = v.chars().rev().take(30).collect();
-    format!("{head}…{}", tail.into_iter().rev().collect::<String>())
 }
 
 #[cfg(test)]
@@ -523,6 +576,26 @@ mod tests {
         assert_eq!(w, "$2,437.00".len() as u16);
         let w = money_width([Some(-12.0), Some(3.0)], crate::domain::cost::usd_opt);
         assert_eq!(w, "-$12.00".len() as u16);
+    }
+
+    fn text(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_long_value_scrolls_inside_its_field() {
+        let theme = Theme::default();
+        let long = "x".repeat(500);
+        let at_end = Input::new(long.clone());
+        let l = text_field("name", &at_end, true, 60, &theme);
+        assert!(l.width() <= 60, "{}", l.width());
+        assert!(text(&l).contains('…') && text(&l).ends_with('█'));
+        let at_start = Input::new(long).with_cursor(0);
+        let l = text_field("name", &at_start, true, 60, &theme);
+        assert!(l.width() <= 60);
+        assert!(text(&l).ends_with('…'));
+        let short = text_field("name", &Input::new("gpu-box".into()), false, 60, &theme);
+        assert_eq!(text(&short), format!("{:<12}gpu-box", "name"));
     }
 
     #[test]

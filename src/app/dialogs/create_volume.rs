@@ -225,7 +225,10 @@ impl DialogKeys for CreateVolume {
                 _ => {}
             },
             CreateStep::Name => match ev.code {
-                KeyCode::Enter => match check_name(c.name.value()) {
+                KeyCode::Enter => match check_name({
+                    text::trim(&mut c.name);
+                    c.name.value()
+                }) {
                     Ok(()) => {
                         c.error = None;
                         c.step = CreateStep::Size;
@@ -239,7 +242,10 @@ impl DialogKeys for CreateVolume {
                 }
             },
             CreateStep::Size => match ev.code {
-                KeyCode::Enter => size_entered(state, c),
+                KeyCode::Enter => {
+                    text::trim(&mut c.size);
+                    size_entered(state, c)
+                }
                 _ => {
                     if text::edit(&mut c.size, &ev) {
                         c.error = None;

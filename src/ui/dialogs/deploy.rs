@@ -15,7 +15,7 @@ use crate::app::dialogs::deploy::{
 use crate::domain::cost::{MINIMUM_RUNTIME_MINUTES, duration_short, usd, usd_h, usd_opt};
 use crate::domain::deploy::volume_limit;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{buttons, centered, popup, region_label};
+use crate::ui::widgets::{buttons, centered, popup, public_key_field, region_label, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
     // Narrow terminals give the wizard nearly all their width, so the pinned totals wrap less.
@@ -24,6 +24,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
     } else {
         area.width.saturating_sub(12).min(104)
     };
+    let field_w = width.saturating_sub(2);
     let o = &w.offer;
     let title = format!(
         " Deploy {} ×{} · {} · {} — step {}/{}: {} ",
@@ -60,7 +61,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         Phase::Sending => {
             lines.push(Line::styled(
                 format!(
-                    "Sending the deploy… ({}s) — one POST; it is never sent again on its own.",
+                    "Sending the deploy… ({}s) — sent once; it is never sent again on its own.",
                     deploy::age(state.now, state.deploy.posted_at)
                 ),
                 theme.warn(),
@@ -104,7 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
             w.os,
             theme,
         ),
-        Step::Ssh => ssh_step(&mut lines, w, state, theme),
+        Step::Ssh => ssh_step(&mut lines, w, state, field_w, theme),
         Step::Team => {
             let teams = team_options(state);
             if teams.is_empty() {
@@ -136,18 +137,21 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
             );
         }
         Step::Name => {
-            lines.push(input_line("name", w.name.value(), true, theme));
-            lines.push(Line::raw(""));
+            lines.push(text_field("name", &w.name, true, field_w, theme));
+            match deploy::name_in_use(state, w.name.value()) {
+                Some(warn) => lines.push(Line::styled(format!("⚠ {warn}"), theme.warn())),
+                None => lines.push(Line::raw("")),
+            }
             lines.push(Line::styled(
                 "Optional label, at most 63 characters; e renames it later.",
                 theme.dim(),
             ));
         }
-        Step::CloudInit => cloud_init_step(&mut lines, w, theme),
+        Step::CloudInit => cloud_init_step(&mut lines, w, field_w, theme),
         Step::Volumes => volumes_step(&mut lines, w, state, theme),
         Step::Kubernetes => k8s_step(&mut lines, w, state, theme),
         Step::Guard => {
-            lines.push(input_line("terminate", w.guard.value(), true, theme));
+            lines.push(text_field("terminate", &w.guard, true, field_w, theme));
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 "Empty: no guard. 8h or 1h30m from when it is created, 18:00 (local) or an RFC 3339 time, or $50 of spend.",
@@ -255,18 +259,13 @@ fn list(
     }
 }
 
-fn input_line(label: &str, value: &str, focused: bool, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![
-        Span::styled(format!("{label}: "), theme.dim()),
-        Span::raw(value.to_string()),
-    ];
-    if focused {
-        spans.push(Span::styled("█", theme.key()));
-    }
-    Line::from(spans)
-}
-
-fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
+fn ssh_step(
+    lines: &mut Vec<Line<'static>>,
+    w: &DeployWizard,
+    state: &AppState,
+    field_w: u16,
+    theme: &Theme,
+) {
     if state.keys.loading {
         lines.push(Line::styled("Saved keys are loading…", theme.dim()));
     }
@@ -287,17 +286,22 @@ fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, 
     );
     if w.ssh == Some(SshSel::Paste) {
         lines.push(Line::raw(""));
-        let shown = crate::ui::widgets::public_key_shown(w.paste.value());
-        lines.push(input_line("public key", &shown, true, theme));
+        lines.push(public_key_field(
+            "public key",
+            &w.paste,
+            true,
+            field_w,
+            theme,
+        ));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "A saved key is sent as sshKeyId; a file or pasted key is sent inline (ssh_public_key).",
+        "A saved key is used as saved in your account; a key from a file or pasted is sent with this deploy only.",
         theme.dim(),
     ));
 }
 
-fn cloud_init_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, theme: &Theme) {
+fn cloud_init_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, field_w: u16, theme: &Theme) {
     let labels = ["packages", "runcmd", "write file"];
     let lists: [Vec<String>; 3] = [
         vec![w.packages.join(", ")],
@@ -326,10 +330,11 @@ fn cloud_init_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, theme: &The
         for item in lists[i].iter().filter(|s| !s.is_empty()) {
             lines.push(Line::raw(format!("    {item}")));
         }
-        lines.push(input_line(
+        lines.push(text_field(
             "  add",
-            w.ci_input[i].value(),
+            &w.ci_input[i],
             w.ci_field == i,
+            field_w,
             theme,
         ));
     }
@@ -433,13 +438,7 @@ fn summary_step(
     let s = deploy::summary(state, w);
     let c = deploy::choices(state, w);
     let o = &w.offer;
-    let ssh = match &w.ssh {
-        None => "none chosen".to_string(),
-        Some(sel) => ssh_options(state)
-            .into_iter()
-            .find(|x| &x.sel == sel)
-            .map_or("?".into(), |x| x.label),
-    };
+    let ssh = deploy::chosen_key(state, w);
     // Two facts a line, so the whole summary fits a small terminal.
     lines.push(row(
         "GPU",
@@ -473,6 +472,9 @@ fn summary_step(
             .unwrap_or_else(|| "(none)".into()),
         theme,
     ));
+    if let Some(warn) = &s.name_taken {
+        lines.push(Line::styled(format!("  ⚠ {warn}"), theme.warn()));
+    }
     if o.supports_cloud_init {
         lines.push(row(
             "Cloud-init",
@@ -598,7 +600,7 @@ fn summary_step(
         )),
         (Phase::NotCreated { .. }, None) if retry => footer.push(buttons(
             "Cancel",
-            Some("Retry deploy (new POST)"),
+            Some("Retry deploy (sends it again)"),
             w.on_action,
             theme,
         )),

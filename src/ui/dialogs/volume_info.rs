@@ -54,7 +54,7 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, theme: &Theme) {
     } else if let Some(e) = &i.error {
         Line::styled(format!("✗ {e}"), theme.error())
     } else {
-        Line::styled("usage fresh from GET /api/volumes/{id}", theme.ok())
+        Line::styled("usage just read from the platform", theme.ok())
     });
     lines.push(Line::raw(""));
     let raw = serde_json::to_string_pretty(&v.raw).unwrap_or_default();

@@ -257,6 +257,44 @@ pub fn ssh_options(state: &AppState) -> Vec<SshOption> {
     out
 }
 
+/// The key the deploy will use, as the summary names it: a saved key by its name (and
+/// fingerprint), a file or pasted key by its comment or file and its fingerprint.
+pub fn chosen_key(state: &AppState, w: &DeployWizard) -> String {
+    let described = |origin: String, text: &str| {
+        let comment = text.split_whitespace().nth(2);
+        let who = comment.map_or(origin.clone(), |c| format!("{c} ({origin})"));
+        match crate::domain::ssh_key::fingerprint(text) {
+            Some(fp) => format!("{who} · {fp}"),
+            None => who,
+        }
+    };
+    match &w.ssh {
+        None => "none chosen".into(),
+        Some(SshSel::Saved(id)) => match state.keys.items.iter().find(|k| &k.id == id) {
+            Some(k) => match &k.fingerprint {
+                Some(fp) => format!("{} · {fp}", k.name),
+                None => k.name.clone(),
+            },
+            None => "a saved key no longer listed".into(),
+        },
+        Some(SshSel::Local(path)) => {
+            let text = state
+                .cache
+                .local_pub_keys
+                .iter()
+                .flatten()
+                .find(|k| &k.path == path)
+                .map(|k| k.text.clone())
+                .unwrap_or_default();
+            let file = std::path::Path::new(path)
+                .file_name()
+                .map_or(path.clone(), |f| f.to_string_lossy().into_owned());
+            described(file, &text)
+        }
+        Some(SshSel::Paste) => described("pasted".into(), w.paste.value()),
+    }
+}
+
 /// Teams to deploy under: `(teamId, label, balance)`.
 pub fn team_options(state: &AppState) -> Vec<(String, String, Option<f64>)> {
     if let Some(b) = &state.account.balance
@@ -328,7 +366,7 @@ pub fn choices(state: &AppState, w: &DeployWizard) -> DeployChoices {
         operating_system: w.os(),
         ssh,
         team_id: w.team.clone(),
-        name: Some(w.name.value().to_string()),
+        name: Some(w.name.value().trim().to_string()),
         cloud_init: (!ci.is_empty()).then_some(ci),
         volumes: state
             .volumes
@@ -358,6 +396,30 @@ pub struct Summary {
     pub deploys_left: Option<(u32, u32)>,
     /// Why there is no deploy button.
     pub blocked: Option<String>,
+    /// The name is already used by an active deployment: allowed, but probably not meant.
+    pub name_taken: Option<String>,
+}
+
+/// A warning when `name` is already the name of an active deployment (the platform allows
+/// two; the user then cannot tell them apart by name).
+pub fn name_in_use(state: &AppState, name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let same = state
+        .deployments
+        .items
+        .iter()
+        .filter(|d| d.status.is_active() && d.name.eq_ignore_ascii_case(name))
+        .count();
+    (same > 0).then(|| {
+        format!(
+            "{} active deployment{} already called {name}: the platform allows it, but they will be hard to tell apart",
+            same,
+            if same == 1 { " is" } else { "s are" }
+        )
+    })
 }
 
 pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
@@ -381,6 +443,7 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
     let blocked = blocked_reason(state, w, &request, balance, &estimate).or_else(|| {
         spend_after.and_then(|after| crate::domain::guard::check_burn_cap(after, cap).err())
     });
+    let name_taken = c.name.as_deref().and_then(|n| name_in_use(state, n));
     Summary {
         request,
         estimate,
@@ -391,6 +454,7 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         spend_after,
         deploys_left,
         blocked,
+        name_taken,
     }
 }
 
@@ -444,15 +508,16 @@ fn blocked_reason(
     }
     if w.team.is_none() {
         return Some(
-            "No team known yet (balance and teams not loaded): the API needs a teamId.".into(),
+            "No team known yet (balance and teams not loaded): a deploy must name the team that pays.".into(),
         );
     }
     match balance {
         None => return Some("The team's balance is not known yet: wait for it to load.".into()),
         Some(b) if b <= 0.0 => {
             return Some(format!(
-                "The team's balance is {}: add credit at app.spheron.ai before deploying.",
-                cost::usd(b)
+                "The team's balance is {}: add credit {} before deploying.",
+                cost::usd(b),
+                cost::ADD_CREDIT_WHERE
             ));
         }
         _ => {}
