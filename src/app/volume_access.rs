@@ -170,7 +170,7 @@ pub fn create_targets(state: &AppState, provider: &str, region: &str) -> Vec<Tar
         .deployments
         .items
         .iter()
-        .filter(|d| d.status.is_active() && same_provider(&d.provider, provider))
+        .filter(|d| d.status.is_live() && same_provider(&d.provider, provider))
         .map(|d| Target {
             id: d.id.clone(),
             label: deployment_label(state, &d.id),
@@ -232,7 +232,7 @@ pub fn pick_rows(state: &AppState, kind: PickKind, from: &PickFrom) -> Result<Pi
                         .deployments
                         .items
                         .iter()
-                        .filter(|d| d.status.is_active() && same_provider(&d.provider, &v.provider))
+                        .filter(|d| d.status.is_live() && same_provider(&d.provider, &v.provider))
                         .map(|d| Target {
                             id: d.id.clone(),
                             label: deployment_label(state, &d.id),

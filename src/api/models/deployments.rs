@@ -49,6 +49,11 @@ impl DeploymentStatus {
     pub fn is_active(&self) -> bool {
         !self.is_terminal()
     }
+    /// Known to be up or coming up: what a volume may be attached to (a status this client does
+    /// not know bills, but is not offered as a target).
+    pub fn is_live(&self) -> bool {
+        matches!(self, Self::Deploying | Self::Running)
+    }
     /// No further change is possible.
     pub fn is_terminal(&self) -> bool {
         matches!(
