@@ -347,7 +347,10 @@ fn print_info(p: &Prepared) {
     println!("theme:         {theme}");
     println!("mouse:         {}", if s.look.mouse { "on" } else { "off" });
     match s.max_burn_usd_per_hour {
-        Some(c) => println!("account cap:   ${c:.2}/h (max_burn_usd_per_hour in config.toml)"),
+        Some(c) => println!(
+            "account cap:   {}/h (max_burn_usd_per_hour in config.toml)",
+            spheron_tui::domain::cost::usd(c)
+        ),
         None => println!("account cap:   none (max_burn_usd_per_hour in config.toml)"),
     }
     for w in &p.warnings {

@@ -230,8 +230,7 @@ impl Cell {
             Cell::MaybeText(None) | Cell::Int(None) | Cell::Num(None) | Cell::Time(None) => {
                 "-".into()
             }
-            Cell::Usd(None) => "?".into(),
-            Cell::Usd(Some(v)) => usd(*v),
+            Cell::Usd(v) => crate::domain::cost::usd_opt(*v),
             Cell::Num(Some(v)) => format!("{}", (v * 100.0).round() / 100.0),
             Cell::Bool(b) => if *b { "yes" } else { "no" }.into(),
             Cell::List(l) if l.is_empty() => "-".into(),
@@ -240,15 +239,6 @@ impl Cell {
             Cell::Time(Some(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
             other => other.plain(),
         }
-    }
-}
-
-/// `$21.52`; amounts under a cent keep four decimals so they never read as `$0.00`.
-pub fn usd(v: f64) -> String {
-    if v != 0.0 && v.abs() < 0.01 {
-        format!("${v:.4}")
-    } else {
-        format!("${v:.2}")
     }
 }
 
@@ -328,9 +318,21 @@ mod tests {
     }
 
     #[test]
-    fn money_under_a_cent_is_not_rounded_away() {
-        assert_eq!(usd(0.0003), "$0.0003");
-        assert_eq!(usd(0.0), "$0.00");
-        assert_eq!(usd(2.689), "$2.69");
+    fn money_in_the_table_uses_the_one_formatter() {
+        const C: &[Column] = &[col("pricePerHour", "$/H")];
+        let r = Records {
+            columns: C,
+            rows: vec![
+                vec![Cell::Usd(Some(0.003))],
+                vec![Cell::Usd(Some(1234.5))],
+                vec![Cell::Usd(None)],
+            ],
+        };
+        assert_eq!(r.table(), "      $/H\n   <$0.01\n$1,234.50\n        ?\n");
+        assert!(
+            r.csv().contains("\r\n0.003\r\n1234.5\r\n\r\n"),
+            "{:?}",
+            r.csv()
+        );
     }
 }

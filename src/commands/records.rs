@@ -50,11 +50,9 @@ pub fn offers(list: &[&Offer]) -> Records {
             text(&o.provider),
             text(o.instance_type.as_str()),
             strings(o.regions()),
-            Cell::Usd(Some(o.hourly_rate())),
-            Cell::Usd(Some(o.per_gpu_rate())),
-            Cell::Usd(Some(
-                o.list_price_if_discounted().unwrap_or(o.hourly_rate()),
-            )),
+            Cell::Usd(o.hourly_rate()),
+            Cell::Usd(o.per_gpu_rate()),
+            Cell::Usd(o.list_price_if_discounted().or(o.hourly_rate())),
             Cell::Bool(o.unavailable_reason().is_none()),
             maybe(o.unavailable_reason()),
             text(&o.offer_id),
@@ -179,7 +177,7 @@ pub fn balance(b: &Balance) -> Records {
         vec![
             text(&t.team_id),
             text(&t.team_name),
-            Cell::Usd(Some(t.balance)),
+            Cell::Usd(t.balance),
             text(&b.currency),
             Cell::Bool(t.is_current_team),
             maybe(t.role.as_deref()),
