@@ -49,7 +49,8 @@ terminate +8h
 guard run' --pane offers --keys "${steps}8h"
 shot deploy-summary 'step [0-9]+/[0-9]+: Summary
 Guard +terminate at .*--after 8h
-Total .*1 h: .*24 h:
+Total .*/h.*24 h
+now → .* after
 [Rr]unway
 SPOT: the provider can reclaim' --pane offers --keys "${steps}8h<Enter>"
 shot terminate 'Terminate 
