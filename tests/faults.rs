@@ -265,7 +265,7 @@ async fn keys_are_handled_while_a_5s_answer_is_outstanding() {
     let task = tokio::spawn(async move {
         exec.perform(Command::FetchDeployments {
             status: Some("active"),
-            team: None,
+            teams: vec![],
         })
         .await
     });

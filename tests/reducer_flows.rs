@@ -106,7 +106,10 @@ fn start_with_a_key_loads_account_and_one_deployments_request() {
     let (_, cmds) = started(true);
     assert!(cmds.iter().any(|c| matches!(c, Command::FetchTeams)));
     assert!(cmds.iter().any(|c| matches!(c, Command::FetchBalance)));
-    assert!(cmds.iter().any(|c| matches!(c, Command::FetchVolumes)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchVolumes { .. }))
+    );
     let n = cmds
         .iter()
         .filter(|c| {

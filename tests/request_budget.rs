@@ -63,7 +63,7 @@ fn answer(cmd: &Command, fleet: &[Deployment], storm: bool) -> Option<(Vec<Actio
             json!({"teams": [{"teamId": "t", "teamName": "T", "balance": 100, "isCurrentTeam": true}]}),
         )
         .unwrap()))),
-        Command::FetchVolumes => one(Action::VolumesLoaded(Ok(vec![]))),
+        Command::FetchVolumes { .. } => one(Action::VolumesLoaded(Ok(vec![]))),
         Command::FetchTeams => one(Action::TeamsLoaded(Ok(vec![]))),
         Command::FetchKeys => one(Action::KeysLoaded(Ok(vec![]))),
         Command::FetchProviders => one(Action::ProvidersLoaded(Ok(vec!["spheron-ai".into()]))),

@@ -85,6 +85,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
         | Action::PagesRead { .. }
+        | Action::TeamListFailed { .. }
         | Action::ProvidersLoaded(_)
         | Action::DeploymentsLoaded(_)
         | Action::VolumesLoaded(_)

@@ -56,7 +56,9 @@ pub(crate) fn volumes_request(state: &mut AppState) -> Command {
     let pages = i64::from(state.schedule.volume_pages.max(1));
     state.schedule.volumes_due = Some(state.now + secs(VOLUMES_EVERY_SECS * pages));
     state.volumes.loading = true;
-    Command::FetchVolumes
+    Command::FetchVolumes {
+        teams: super::teams::other_teams(state),
+    }
 }
 
 /// The volumes again at once, after a write (a request already out may predate it).

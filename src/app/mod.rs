@@ -58,6 +58,7 @@ pub mod paste;
 pub mod polling;
 pub mod screen;
 pub mod state;
+pub mod teams;
 pub mod text;
 pub mod tracking;
 pub mod update;

@@ -97,7 +97,7 @@ fn deployments_request(state: &mut AppState) -> Command {
             // (which cost money) are always known.
             DeploymentFilter::Inactive | DeploymentFilter::All => None,
         },
-        team: super::dialogs::deploy::answer::other_team_to_read(state),
+        teams: super::teams::other_teams(state),
     }
 }
 

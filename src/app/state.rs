@@ -226,6 +226,8 @@ pub struct AppState {
     pub size: (u16, u16),
     /// What the spend guard reports.
     pub guard: super::guard::GuardView,
+    /// Teams whose part of a list read failed: their items are the last known ones.
+    pub team_lists: super::teams::TeamLists,
     pub quit: bool,
 }
 
@@ -252,6 +254,7 @@ impl AppState {
             providers: None,
             size: (120, 40),
             guard: Default::default(),
+            team_lists: Default::default(),
             quit: false,
         }
     }

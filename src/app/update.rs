@@ -13,7 +13,7 @@ use super::dialogs::{self, Dialog, Help};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
-use super::{answers, connect, cursor, lists, offers, panes, polling, watch};
+use super::{answers, connect, cursor, lists, offers, panes, polling, teams, watch};
 use crate::api::DeploymentFilter;
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
@@ -90,24 +90,55 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 state.status.last_error = Some(format!("providers list: {e}"));
             }
         },
-        Action::DeploymentsLoaded(result) => {
+        Action::TeamListFailed { list, team, error } => {
+            teams::team_failed(state, list, team, error);
+        }
+        Action::DeploymentsLoaded(mut result) => {
             state.schedule.deployments_in_flight = false;
             let before = watch::before_load(state);
+            let failed = teams::take_failed(state, PagedList::Deployments);
+            if let Ok(items) = &mut result {
+                let old = &state.deployments.items;
+                teams::keep_failed(
+                    state,
+                    items,
+                    old,
+                    &failed,
+                    |d| d.team_id.as_deref(),
+                    |d| d.id.as_str(),
+                );
+            }
             let was = state.deployments.error.clone();
+            let whole = result.is_err();
             match lists::absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
                 Some(e) => lists::on_error(state, &e),
                 None => lists::clear_stale_error(state, was),
             }
+            teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
             cmds.extend(watch::after_load(state, before));
         }
-        Action::VolumesLoaded(result) => {
+        Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
+            let failed = teams::take_failed(state, PagedList::Volumes);
+            if let Ok(items) = &mut result {
+                let old = &state.volumes.items;
+                teams::keep_failed(
+                    state,
+                    items,
+                    old,
+                    &failed,
+                    |v| v.team_id.as_deref(),
+                    |v| v.id.as_str(),
+                );
+            }
             let was = state.volumes.error.clone();
+            let whole = result.is_err();
             match lists::absorb_list(&mut state.volumes, result, state.now, |v| &v.id) {
                 Some(e) => lists::on_error(state, &e),
                 None => lists::clear_stale_error(state, was),
             }
+            teams::settle(state, PagedList::Volumes, failed, whole);
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;

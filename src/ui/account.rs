@@ -8,19 +8,37 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::app::screen as layout;
-use crate::app::{AppState, Pane};
+use crate::app::{AppState, Pane, teams};
 use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today, usd};
 
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
 
-const HEADER: [&str; 4] = ["Team", "Balance", "Role", "Deploys go to"];
-const WIDTHS: [Constraint; 4] = [
-    Constraint::Min(24),
+const HEADER: [&str; 6] = [
+    "Team",
+    "Balance",
+    "Burn/h",
+    "Runway",
+    "Role",
+    "Deploys go to",
+];
+const WIDTHS: [Constraint; 6] = [
+    Constraint::Min(16),
     Constraint::Length(14),
+    Constraint::Length(11),
+    Constraint::Length(12),
     Constraint::Length(10),
     Constraint::Length(16),
 ];
+
+/// Hours as the runway column shows them.
+fn runway_short(h: f64) -> String {
+    if h >= 48.0 {
+        format!("~{:.0} days", h / 24.0)
+    } else {
+        format!("~{h:.1} h")
+    }
+}
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let top = layout::lines_above_table(Pane::Account).min(area.height);
@@ -38,6 +56,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .balance
         .as_ref()
         .map_or("USD", |b| b.currency.as_str());
+    let spend = teams::spend_by_team(state);
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
     } else if let Some(e) = &state.account.error {
@@ -62,9 +81,23 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         },
         |i| {
             let t = &teams[i];
+            let own = spend.iter().find(|x| x.team_id == t.team_id);
+            let burn = own.map_or(0.0, |x| x.burn);
+            let stale = own.is_some_and(|x| x.stale);
+            let runway = match own.and_then(|x| x.runway_hours) {
+                None => Span::styled("–", theme.dim()),
+                Some(h) if h < RUNWAY_WARN_HOURS => Span::styled(runway_short(h), theme.error()),
+                Some(h) => Span::raw(runway_short(h)),
+            };
             Row::new(vec![
                 Cell::from(t.team_name.as_str()),
                 Cell::from(usd(t.balance)),
+                Cell::from(if stale {
+                    Span::styled(format!("{}*", usd(burn)), theme.warn())
+                } else {
+                    Span::raw(usd(burn))
+                }),
+                Cell::from(runway),
                 Cell::from(t.role.as_deref().unwrap_or("–")),
                 Cell::from(if state.current_team_id() == Some(t.team_id.as_str()) {
                     if state.account.chosen_team.is_some() {
@@ -151,17 +184,44 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         Span::raw(usd(spent_today(&state.deployments.items, state.now))),
         Span::styled("  (UTC day, deployments in view)", theme.dim()),
     ]));
-    let runway = current.and_then(|t| runway_hours(t.balance, burn));
-    let runway_span = match (current, runway) {
-        (None, _) => Span::raw("–"),
-        (Some(_), None) => Span::styled("nothing is spending", theme.dim()),
-        (Some(_), Some(h)) => {
-            let text = if h >= 48.0 {
+    // Each team pays from its own balance: with several teams the total runway is every
+    // balance over every team's burn, and the team that runs dry first is named.
+    let spend = teams::spend_by_team(state);
+    let several = spend.len() > 1;
+    let (balance, known) = if several {
+        let total: f64 = spend.iter().filter_map(|t| t.balance).sum();
+        (Some(total), spend.iter().all(|t| t.balance.is_some()))
+    } else {
+        (current.map(|t| t.balance), current.is_some())
+    };
+    let runway = balance.and_then(|b| runway_hours(b, burn));
+    let soonest = spend
+        .iter()
+        .filter_map(|t| t.runway_hours.map(|h| (t, h)))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    let runway_span = match (known, runway) {
+        (false, _) => Span::raw("–"),
+        (true, None) => Span::styled("nothing is spending", theme.dim()),
+        (true, Some(h)) => {
+            let mut text = if h >= 48.0 {
                 format!("balance lasts ~{:.0} days at this rate", h / 24.0)
             } else {
                 format!("balance lasts ~{h:.1} h at this rate")
             };
-            if h < RUNWAY_WARN_HOURS {
+            if several {
+                text.push_str(" (all teams)");
+            }
+            let first_dry = soonest.filter(|(_, th)| several && *th < RUNWAY_WARN_HOURS);
+            if let Some((t, th)) = first_dry {
+                Span::styled(
+                    format!(
+                        "{text} — {} lasts {}: add credit soon, {ADD_CREDIT_WHERE}",
+                        t.name,
+                        runway_short(th)
+                    ),
+                    theme.error(),
+                )
+            } else if h < RUNWAY_WARN_HOURS {
                 Span::styled(
                     format!("{text} — add credit soon, {ADD_CREDIT_WHERE}"),
                     theme.error(),

@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Row};
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
+use crate::app::action::PagedList;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{duration_short, usd};
@@ -30,6 +31,8 @@ const WIDTHS: [Constraint; 10] = [
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let visible = state.visible_deployments();
+    let team_column = widgets::team_column(state, PagedList::Deployments, area.width);
+    let (header, widths) = widgets::with_team_column(&HEADER, &WIDTHS, team_column);
     let filter = match state.deployment_filter {
         DeploymentFilter::Active => "active",
         DeploymentFilter::Inactive => "inactive",
@@ -46,6 +49,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if state.deployments.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
+    title.extend(widgets::stale_teams_title(
+        state,
+        PagedList::Deployments,
+        theme,
+    ));
     if let Some(who) = &state.guard.other_enforcer {
         title.push(Span::styled(
             format!("· guard enforced by {who} "),
@@ -67,13 +75,25 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            header: &header,
+            widths: &widths,
             len: visible.len(),
             selected: state.deployments.cursor.selected,
             empty,
         },
-        |i| row(visible[i], state, theme),
+        |i| {
+            let mut cells = row(visible[i], state, theme);
+            if team_column {
+                let team = widgets::team_cell(
+                    state,
+                    PagedList::Deployments,
+                    visible[i].team_id.as_deref(),
+                    theme,
+                );
+                cells.insert(1, team);
+            }
+            Row::new(cells)
+        },
     );
 }
 
@@ -85,7 +105,7 @@ fn status_label(s: &DeploymentStatus) -> &str {
     }
 }
 
-fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
+fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Cell<'a>> {
     let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
     // Uptime counts from the API's start time only (never from the creation time, which would
     // jump back once a start time arrives); a deploying one shows its elapsed time in the status
@@ -106,7 +126,7 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
         ])),
         None => Cell::from(d.name.as_str()),
     };
-    Row::new(vec![
+    vec![
         name,
         Cell::from(gpu),
         Cell::from(d.provider.as_str()),
@@ -120,5 +140,5 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
         Cell::from(uptime),
         Cell::from(rate),
         Cell::from(spent),
-    ])
+    ]
 }

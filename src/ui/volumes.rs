@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Row};
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::api::Volume;
+use crate::app::action::PagedList;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::usd;
@@ -33,6 +34,8 @@ const WIDTHS: [Constraint; 7] = [
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let v = &state.volumes;
+    let team_column = widgets::team_column(state, PagedList::Volumes, area.width);
+    let (header, widths) = widgets::with_team_column(&HEADER, &WIDTHS, team_column);
     let mut title = vec![
         Span::styled(" Volumes ", theme.title()),
         Span::raw(format!("{} ", v.items.len())),
@@ -40,6 +43,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if v.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
+    title.extend(widgets::stale_teams_title(state, PagedList::Volumes, theme));
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
     } else if let Some(e) = &v.error {
@@ -55,13 +59,25 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            header: &header,
+            widths: &widths,
             len: v.items.len(),
             selected: v.cursor.selected,
             empty,
         },
-        |i| row(&v.items[i], state, theme),
+        |i| {
+            let mut cells = row(&v.items[i], state, theme);
+            if team_column {
+                let team = widgets::team_cell(
+                    state,
+                    PagedList::Volumes,
+                    v.items[i].team_id.as_deref(),
+                    theme,
+                );
+                cells.insert(1, team);
+            }
+            Row::new(cells)
+        },
     );
 }
 
@@ -75,7 +91,7 @@ fn deployment_name<'a>(state: &'a AppState, id: &'a str) -> &'a str {
         .map_or(id, |d| d.name.as_str())
 }
 
-fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Row<'a> {
+fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Vec<Cell<'a>> {
     let attached = v
         .attachments()
         .into_iter()
@@ -87,7 +103,7 @@ fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Row<'a> {
         "deleting" | "error" => theme.warn(),
         _ => theme.text(),
     };
-    Row::new(vec![
+    vec![
         Cell::from(v.name.as_str()),
         Cell::from(v.provider.as_str()),
         Cell::from(widgets::region_label(&v.region)),
@@ -99,5 +115,5 @@ fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Row<'a> {
             attached
         }),
         Cell::from(v.cost_per_hour().map_or("–".into(), usd)),
-    ])
+    ]
 }

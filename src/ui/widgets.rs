@@ -6,9 +6,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use tui_input::Input;
 
+use crate::app::AppState;
+use crate::app::action::PagedList;
+use crate::app::teams;
 use crate::app::volume_access::Target;
 
 use super::theme::Theme;
@@ -22,6 +25,61 @@ pub struct TableSpec<'a> {
     pub selected: usize,
     /// Shown in place of rows when there are none.
     pub empty: &'a str,
+}
+
+/// The Team column is shown from this pane width on: narrower, it goes before any other column
+/// is squeezed (money columns above all).
+pub const TEAM_COLUMN_MIN_WIDTH: u16 = 140;
+const TEAM_COLUMN: Constraint = Constraint::Length(16);
+
+/// Whether a list's pane shows a Team column: its items span more than one team and the pane is
+/// wide enough.
+pub fn team_column(state: &AppState, list: PagedList, width: u16) -> bool {
+    width >= TEAM_COLUMN_MIN_WIDTH && teams::several_teams(state, list)
+}
+
+/// A pane's columns with the Team column second (after the name) when `team` is set.
+pub fn with_team_column<'a>(
+    header: &[&'a str],
+    widths: &[Constraint],
+    team: bool,
+) -> (Vec<&'a str>, Vec<Constraint>) {
+    let mut h = header.to_vec();
+    let mut w = widths.to_vec();
+    if team {
+        h.insert(1, "Team");
+        w.insert(1, TEAM_COLUMN);
+    }
+    (h, w)
+}
+
+/// An item's team; `stale` when that team's last read failed (the row is its last known state).
+pub fn team_cell<'a>(
+    state: &AppState,
+    list: PagedList,
+    team_id: Option<&str>,
+    theme: &Theme,
+) -> Cell<'a> {
+    let name = teams::team_of(state, team_id)
+        .map_or_else(|| "–".to_string(), |t| teams::team_label(state, t));
+    if teams::is_stale(state, list, team_id) {
+        Cell::from(Span::styled(format!("{name} (stale)"), theme.warn()))
+    } else {
+        Cell::from(name)
+    }
+}
+
+/// The title part naming the teams whose last read failed (their rows are last known).
+pub fn stale_teams_title<'a>(state: &AppState, list: PagedList, theme: &Theme) -> Option<Span<'a>> {
+    let stale = state.team_lists.stale(list);
+    if stale.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = stale.keys().map(|t| teams::team_label(state, t)).collect();
+    Some(Span::styled(
+        format!("· stale: {} (not updated) ", names.join(", ")),
+        theme.warn(),
+    ))
 }
 
 /// Draw a bordered table. Only the rows that fit are built, so a frame at 10,000 rows costs
