@@ -57,7 +57,7 @@ pub(crate) fn volumes_request(state: &mut AppState) -> Command {
     state.schedule.volumes_due = Some(state.now + secs(VOLUMES_EVERY_SECS * pages));
     state.volumes.loading = true;
     Command::FetchVolumes {
-        teams: super::teams::other_teams(state),
+        teams: super::teams::volumes_teams(state),
     }
 }
 

@@ -97,7 +97,7 @@ fn deployments_request(state: &mut AppState) -> Command {
             // (which cost money) are always known.
             DeploymentFilter::Inactive | DeploymentFilter::All => None,
         },
-        teams: super::teams::other_teams(state),
+        teams: super::teams::deployments_teams(state),
     }
 }
 

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use super::action::PagedList;
-use super::lists;
+use super::action::{Command, PagedList};
 use super::state::AppState;
+use super::{lists, polling};
 use crate::api::{ApiError, Deployment, Volume};
 use crate::domain::cost;
 
@@ -18,6 +18,9 @@ use crate::domain::cost;
 pub struct TeamLists {
     pub deployments_stale: BTreeMap<String, String>,
     pub volumes_stale: BTreeMap<String, String>,
+    /// The teams the last read of each list asked for by `teamId`.
+    pub read_deployments: Vec<String>,
+    pub read_volumes: Vec<String>,
     /// Failures reported for the read in flight, taken by its `…Loaded` answer.
     pending_deployments: BTreeMap<String, ApiError>,
     pending_volumes: BTreeMap<String, ApiError>,
@@ -106,6 +109,41 @@ pub fn team_label(state: &AppState, id: &str) -> String {
             .to_string();
     }
     state.team_name(id).unwrap_or(id).to_string()
+}
+
+/// The teams of the next deployments read (remembered, so a team learnt later is read soon).
+pub(crate) fn deployments_teams(state: &mut AppState) -> Vec<String> {
+    let teams = other_teams(state);
+    state.team_lists.read_deployments.clone_from(&teams);
+    teams
+}
+
+/// The teams of the next volumes read (remembered, so a team learnt later is read soon).
+pub(crate) fn volumes_teams(state: &mut AppState) -> Vec<String> {
+    let teams = other_teams(state);
+    state.team_lists.read_volumes.clone_from(&teams);
+    teams
+}
+
+/// The teams or the balance answered: a team the last reads did not cover is read as soon as
+/// allowed (deployments at most every `MIN_POLL_SECS`; volumes at the next tick that wants them)
+/// instead of a whole poll interval later. A read still out is left to the poll schedule.
+pub(crate) fn cover_new_teams(state: &mut AppState) -> Vec<Command> {
+    let want = other_teams(state);
+    let mut cmds = Vec::new();
+    let missing = |read: &[String]| want.iter().any(|t| !read.contains(t));
+    let s = &state.schedule;
+    if missing(&state.team_lists.read_deployments)
+        && s.deployments_last.is_some()
+        && !s.deployments_in_flight
+    {
+        cmds.extend(polling::refresh_deployments(state));
+    }
+    let s = &state.schedule;
+    if missing(&state.team_lists.read_volumes) && s.volumes_due.is_some() && !s.volumes_in_flight {
+        state.schedule.volumes_due = Some(state.now);
+    }
+    cmds
 }
 
 /// Whether the items of a list span more than one team (panes then show a Team column).

@@ -157,6 +157,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     state.account.balance_at = Some(state.now);
                     let was = state.account.error.take();
                     lists::clear_stale_error(state, was);
+                    cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => {
                     state.account.error = Some(e.to_string());
@@ -167,7 +168,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::TeamsLoaded(result) => {
             state.schedule.teams_in_flight = false;
             match result {
-                Ok(t) => state.account.teams = t,
+                Ok(t) => {
+                    state.account.teams = t;
+                    cmds.extend(teams::cover_new_teams(state));
+                }
                 Err(e) => lists::on_error(state, &e),
             }
         }

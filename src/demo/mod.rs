@@ -258,7 +258,15 @@ async fn gate(
             return resp;
         }
     };
-    let fault = s.faults.lock().expect("faults lock").take(&method, &path);
+    let with_query = req
+        .uri()
+        .path_and_query()
+        .map_or(path.clone(), |p| p.as_str().to_string());
+    let fault = s
+        .faults
+        .lock()
+        .expect("faults lock")
+        .take(&method, &with_query);
     tracing::debug!(%method, %path, world_time = %now, ?fault, "demo request");
     let mut resp = match fault {
         None => next.run(req).await,
