@@ -84,6 +84,8 @@ async fn still_answers_keys(h: &mut Harness) {
 /// Inject `fault` on the next deployments poll(s), check the words, then recover.
 async fn survive_get_fault(fault: Fault, count: u32, words: &[&str]) {
     let mut h = typed_and_on_deployments().await;
+    // a first poll that knows the teams: every team's list is in view
+    h.advance(20).await;
     let before = h.state.deployments.items.len();
     h.demo.inject(FaultRule::new(
         Some("GET"),

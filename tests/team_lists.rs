@@ -2,7 +2,6 @@
 //! whose read fails keeps its last known items (marked stale, named in the error, still in the
 //! burn rate), and the demo's second team shows and counts without being picked.
 
-#[allow(dead_code)]
 mod support;
 
 use chrono::Duration as ChronoDuration;

@@ -41,7 +41,13 @@ where
     let mut failed: Vec<(String, ApiError)> = Vec::new();
     let mut any_read = false;
     let several = !teams.is_empty();
+    let mut waiting: Option<ApiError> = None;
     for team in std::iter::once(None).chain(teams.into_iter().map(Some)) {
+        // After a 429 nothing more is asked: the teams left keep their last known items.
+        if let Some(e) = &waiting {
+            failed.push((team.unwrap_or_default(), e.clone()));
+            continue;
+        }
         match read(team.clone()).await {
             Ok(p) => {
                 any_read = true;
@@ -62,6 +68,9 @@ where
             Err(e) => {
                 // a failed read was still a request
                 pages += 1;
+                if matches!(e, ApiError::RateLimited { .. }) {
+                    waiting = Some(e.clone());
+                }
                 failed.push((team.unwrap_or_default(), e));
             }
         }

@@ -22,13 +22,14 @@ const HEADER: [&str; 6] = [
     "Role",
     "Deploys go to",
 ];
+// Fits 80 columns whole: 16 + 12 + 10 + 10 + 8 + 14 and the spacing.
 const WIDTHS: [Constraint; 6] = [
     Constraint::Min(16),
-    Constraint::Length(14),
-    Constraint::Length(11),
     Constraint::Length(12),
     Constraint::Length(10),
-    Constraint::Length(16),
+    Constraint::Length(10),
+    Constraint::Length(8),
+    Constraint::Length(14),
 ];
 
 /// Hours as the runway column shows them.
@@ -213,9 +214,10 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             }
             let first_dry = soonest.filter(|(_, th)| several && *th < RUNWAY_WARN_HOURS);
             if let Some((t, th)) = first_dry {
+                // the team that runs out first leads: its warning must not be cut
                 Span::styled(
                     format!(
-                        "{text} — {} lasts {}: add credit soon, {ADD_CREDIT_WHERE}",
+                        "{} runs out in {} — add credit soon, {ADD_CREDIT_WHERE}; {text}",
                         t.name,
                         runway_short(th)
                     ),
