@@ -292,7 +292,10 @@ fn print_info(p: &Prepared) {
     println!("poll interval: {} s", s.poll_interval.as_secs());
     println!("read-only:     {}", if s.read_only { "yes" } else { "no" });
     match s.max_burn_usd_per_hour {
-        Some(c) => println!("account cap:   ${c:.2}/h (max_burn_usd_per_hour in config.toml)"),
+        Some(c) => println!(
+            "account cap:   {}/h (max_burn_usd_per_hour in config.toml)",
+            spheron_tui::domain::cost::usd(c)
+        ),
         None => println!("account cap:   none (max_burn_usd_per_hour in config.toml)"),
     }
     for w in &p.warnings {

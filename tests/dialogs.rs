@@ -103,9 +103,16 @@ fn cases() -> Vec<Case> {
             write: None,
         },
         Case {
+            kind: Kind::Messages,
+            open: |s| {
+                chr(s, 'm');
+            },
+            write: None,
+        },
+        Case {
             kind: Kind::Details,
             open: |s| {
-                select(s, Pane::Deployments, "dep_sp1");
+                s.pane = Pane::Offers;
                 key(s, KeyCode::Enter);
             },
             write: None,
@@ -201,6 +208,7 @@ fn cases() -> Vec<Case> {
             write: Some((
                 |s| {
                     create_to_summary(s);
+                    chr(s, 'y'); // the confirm, with $/h now → after
                     chr(s, 'y')
                 },
                 "the new volume",

@@ -232,7 +232,8 @@ async fn the_demo_second_team_shows_when_its_read_fails_as_last_known() {
         Fault::ServerError,
         2,
     ));
-    h.advance(30).await;
+    // the next poll (two requests a poll: every 41 s)
+    h.advance(45).await;
     assert!(
         h.state
             .deployments
@@ -240,11 +241,18 @@ async fn the_demo_second_team_shows_when_its_read_fails_as_last_known() {
             .iter()
             .any(|d| d.id == "dep_51a7c0de2f44")
     );
-    assert!(teams::is_stale(
-        &h.state,
-        PagedList::Deployments,
-        Some("team_grant_07")
-    ));
+    assert!(
+        teams::is_stale(&h.state, PagedList::Deployments, Some("team_grant_07")),
+        "{:?} {:?}",
+        h.state.status.last_error,
+        h.demo
+            .requests()
+            .iter()
+            .rev()
+            .take(6)
+            .map(|r| r.path.clone())
+            .collect::<Vec<_>>()
+    );
     let name = h.state.team_name("team_grant_07").unwrap().to_string();
     let said = h.state.status.last_error.clone().unwrap();
     assert!(said.contains(&name), "{said}");

@@ -145,8 +145,8 @@ impl OfferFilter {
             let left = match field {
                 NumField::Count => Some(f64::from(o.gpu_count)),
                 NumField::Vram => o.gpu_memory,
-                NumField::Price => Some(o.hourly_rate()),
-                NumField::GpuPrice => Some(o.per_gpu_rate()),
+                NumField::Price => o.hourly_rate(),
+                NumField::GpuPrice => o.per_gpu_rate(),
             };
             left.is_some_and(|l| cmp.holds(l, v))
         })

@@ -69,6 +69,10 @@ impl OffersView {
         if self.descending {
             visible.reverse();
         }
+        // An unknown price is not cheap or dear: it goes last whichever way the prices run.
+        if matches!(sort, OfferSort::Price | OfferSort::GpuPrice) {
+            visible.sort_by_key(|&i| all[i].hourly_rate().is_none());
+        }
         let mut models: Vec<&str> = visible
             .iter()
             .map(|&i| self.all[i].gpu_type.as_str())
@@ -121,11 +125,21 @@ pub fn offer_key(o: &Offer) -> (String, String) {
 fn compare(a: &Offer, b: &Offer, sort: OfferSort) -> Ordering {
     let f = |x: f64, y: f64| x.partial_cmp(&y).unwrap_or(Ordering::Equal);
     match sort {
-        OfferSort::Price => f(a.hourly_rate(), b.hourly_rate()),
-        OfferSort::GpuPrice => f(a.per_gpu_rate(), b.per_gpu_rate()),
+        OfferSort::Price => price_order(a.hourly_rate(), b.hourly_rate()),
+        OfferSort::GpuPrice => price_order(a.per_gpu_rate(), b.per_gpu_rate()),
         OfferSort::GpuCount => a.gpu_count.cmp(&b.gpu_count),
         OfferSort::Vram => f(a.gpu_memory.unwrap_or(0.0), b.gpu_memory.unwrap_or(0.0)),
         OfferSort::Provider => a.provider.cmp(&b.provider),
+    }
+}
+
+/// Known prices in order; an unknown price after all of them.
+fn price_order(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
     }
 }
 
@@ -183,4 +197,48 @@ pub(crate) fn clear_filter(state: &mut AppState) -> Vec<Command> {
         return vec![fetch_offers(state, true)];
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{GpuGroup, decode};
+    use serde_json::json;
+
+    fn page(prices: &[serde_json::Value]) -> OffersPage {
+        let offers: Vec<Offer> = prices
+            .iter()
+            .enumerate()
+            .map(|(i, p)| decode(json!({"offerId": format!("o{i}"), "price": p})).unwrap())
+            .collect();
+        OffersPage {
+            groups: vec![GpuGroup {
+                offers,
+                ..GpuGroup::default()
+            }],
+            ..OffersPage::default()
+        }
+    }
+
+    #[test]
+    fn an_unknown_price_sorts_last_either_way() {
+        let mut v = OffersView {
+            sort: OfferSort::Price,
+            ..OffersView::default()
+        };
+        v.absorb(
+            1,
+            page(&[json!(3.0), json!(null), json!(1.0), json!("n/a")]),
+        );
+        let order = |v: &OffersView| -> Vec<String> {
+            v.visible
+                .iter()
+                .map(|&i| v.all[i].offer_id.clone())
+                .collect()
+        };
+        assert_eq!(order(&v), ["o2", "o0", "o1", "o3"]);
+        v.descending = true;
+        v.recompute(None);
+        assert_eq!(order(&v), ["o0", "o2", "o3", "o1"]);
+    }
 }

@@ -5,6 +5,15 @@ use ratatui::layout::Rect;
 
 use crate::app::Pane;
 
+/// The smallest terminal the dashboard draws in, as (columns, rows): below it every pane's
+/// money and the deploy summary's totals could not be shown whole, so a notice is drawn instead.
+pub const MIN_SIZE: (u16, u16) = (64, 20);
+
+/// Whether `size` is below [`MIN_SIZE`].
+pub fn too_small(size: Rect) -> bool {
+    size.width < MIN_SIZE.0 || size.height < MIN_SIZE.1
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     pub tabs: Rect,

@@ -229,32 +229,32 @@ pub(crate) fn keep_failed<T: Clone>(
 }
 
 /// After a list's answer: the teams that failed are marked stale and named in the error (the
-/// pane's and the status bar's); a 429 or 401 among them is handled as for any list.
+/// pane's, the status bar's and the log's); a 429 or 401 among them is handled as for any list.
 pub(crate) fn settle(
     state: &mut AppState,
     list: PagedList,
     failed: BTreeMap<String, ApiError>,
     whole_list_failed: bool,
 ) {
-    let what = match list {
-        PagedList::Deployments => "deployments",
-        PagedList::Volumes => "volumes",
+    let source = match list {
+        PagedList::Deployments => "deployments list",
+        PagedList::Volumes => "volumes list",
     };
     let stale: BTreeMap<String, String> = failed
         .iter()
         .map(|(t, e)| (t.clone(), e.to_string()))
         .collect();
-    if let Some(e) = failed.values().next()
-        && !whole_list_failed
-    {
-        lists::on_error(state, e);
+    if !whole_list_failed {
+        for e in failed.values() {
+            lists::react(state, e);
+        }
     }
     let message = (!failed.is_empty()).then(|| {
         let parts: Vec<String> = failed
             .iter()
             .map(|(t, e)| format!("team {}: {e}", team_label(state, t)))
             .collect();
-        format!("{what} of {} (last known shown, stale)", parts.join("; "))
+        format!("{} (last known rows kept, stale)", parts.join("; "))
     });
     match list {
         PagedList::Deployments => {
@@ -270,8 +270,8 @@ pub(crate) fn settle(
             }
         }
     }
-    if message.is_some() {
-        state.status.last_error = message;
+    if let Some(m) = message {
+        state.error_from(source, m);
     }
 }
 

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::Pane;
 use super::action::{Action, Command, PagedList};
-use super::dialogs::{self, Dialog, Help};
+use super::dialogs::{self, Dialog, Help, Messages};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
@@ -60,7 +60,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             match result {
                 Ok(answer) => {
                     let was = state.offers.error.take();
-                    lists::clear_stale_error(state, was);
+                    lists::clear_stale_error(state, "offers list", was);
                     state.offers.absorb(page, answer);
                     if u64::from(page) < state.offers.total_pages {
                         cmds.push(Command::FetchOffers {
@@ -75,7 +75,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Err(e) => {
                     state.offers.loading = false;
                     state.offers.error = Some(e.to_string());
-                    lists::on_error(state, &e);
+                    lists::on_error(state, "offers list", &e);
                 }
             }
         }
@@ -85,16 +85,16 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         },
         Action::ProvidersLoaded(result) => match result {
             Ok(p) => state.providers = Some(p),
-            Err(e) => {
-                lists::on_error(state, &e);
-                state.status.last_error = Some(format!("providers list: {e}"));
-            }
+            Err(e) => lists::on_error(state, "providers list", &e),
         },
         Action::TeamListFailed { list, team, error } => {
             teams::team_failed(state, list, team, error);
         }
         Action::DeploymentsLoaded(mut result) => {
             state.schedule.deployments_in_flight = false;
+            if result.is_ok() {
+                state.schedule.deployments_full = state.schedule.deployments_requested_full;
+            }
             let before = watch::before_load(state);
             let failed = teams::take_failed(state, PagedList::Deployments);
             if let Ok(items) = &mut result {
@@ -110,9 +110,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             let was = state.deployments.error.clone();
             let whole = result.is_err();
+            let source = "deployments list";
             match lists::absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
-                Some(e) => lists::on_error(state, &e),
-                None => lists::clear_stale_error(state, was),
+                Some(e) => lists::on_error(state, source, &e),
+                None => lists::clear_stale_error(state, source, was),
             }
             teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
@@ -134,18 +135,20 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             let was = state.volumes.error.clone();
             let whole = result.is_err();
+            let source = "volumes list";
             match lists::absorb_list(&mut state.volumes, result, state.now, |v| &v.id) {
-                Some(e) => lists::on_error(state, &e),
-                None => lists::clear_stale_error(state, was),
+                Some(e) => lists::on_error(state, source, &e),
+                None => lists::clear_stale_error(state, source, was),
             }
             teams::settle(state, PagedList::Volumes, failed, whole);
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;
             let was = state.keys.error.clone();
+            let source = "SSH keys list";
             match lists::absorb_list(&mut state.keys, result, state.now, |k| &k.id) {
-                Some(e) => lists::on_error(state, &e),
-                None => lists::clear_stale_error(state, was),
+                Some(e) => lists::on_error(state, source, &e),
+                None => lists::clear_stale_error(state, source, was),
             }
         }
         Action::BalanceLoaded(result) => {
@@ -156,12 +159,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     state.account.balance = Some(b);
                     state.account.balance_at = Some(state.now);
                     let was = state.account.error.take();
-                    lists::clear_stale_error(state, was);
+                    lists::clear_stale_error(state, "balance", was);
                     cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => {
                     state.account.error = Some(e.to_string());
-                    lists::on_error(state, &e);
+                    lists::on_error(state, "balance", &e);
                 }
             }
         }
@@ -172,7 +175,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     state.account.teams = t;
                     cmds.extend(teams::cover_new_teams(state));
                 }
-                Err(e) => lists::on_error(state, &e),
+                Err(e) => lists::on_error(state, "teams list", &e),
             }
         }
         Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
@@ -271,12 +274,13 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
                 DeploymentFilter::All => DeploymentFilter::Active,
             };
             lists::reselect_deployment(state);
-            return polling::refresh_deployments(state);
+            return polling::load_for_filter(state);
         }
         KeyCmd::CopySsh => return connect::copy_ssh(state),
         KeyCmd::OpenSsh => return connect::open_ssh(state),
         KeyCmd::Refresh => return panes::refresh(state),
         KeyCmd::Help => dialogs::open(state, Dialog::Help(Help::default())),
+        KeyCmd::Messages => dialogs::open(state, Dialog::Messages(Messages::default())),
         KeyCmd::Quit => return quit(state),
         KeyCmd::InDialog => {}
         KeyCmd::Deploy => return dialogs::deploy::open(state),

@@ -130,10 +130,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
     } else {
         format!("{} ({id})", d.name)
     };
-    let rate = d
-        .hourly_rate
-        .map(|r| format!("${r:.2}/h"))
-        .unwrap_or_else(|| "$?/h".into());
+    let rate = crate::domain::cost::usd_h(d.hourly_rate);
     ctx.out(&format!(
         "guard set on {name}, {rate}: terminate {rule} ({spec})"
     ));
@@ -141,7 +138,8 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         && let Some(spent) = d.spent(now).filter(|s| *s >= max)
     {
         ctx.out(&format!(
-            "note: it has already spent ${spent:.2}: it will be terminated as soon as the guard runs"
+            "note: it has already spent {}: it will be terminated as soon as the guard runs",
+            crate::domain::cost::usd(spent)
         ));
     }
     ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");

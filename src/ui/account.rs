@@ -1,12 +1,12 @@
 //! The Account pane: balance, burn rate, spend today, runway, and the teams.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane, teams};
 use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today, usd};
@@ -14,22 +14,13 @@ use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
 
-const HEADER: [&str; 6] = [
-    "Team",
-    "Balance",
-    "Burn/h",
-    "Runway",
-    "Role",
-    "Deploys go to",
-];
-// Fits 80 columns whole: 16 + 12 + 10 + 10 + 8 + 14 and the spacing.
-const WIDTHS: [Constraint; 6] = [
-    Constraint::Min(16),
-    Constraint::Length(12),
-    Constraint::Length(10),
-    Constraint::Length(10),
-    Constraint::Length(8),
-    Constraint::Length(14),
+const COLS: [Col; 6] = [
+    Col::grow("Team", 8, 24, 0),
+    Col::money("Balance"),
+    Col::money("Burn/h"),
+    Col::text("Runway", 6, 10, 1),
+    Col::text("Role", 6, 10, 3),
+    Col::text("Deploys go to", 12, 16, 2),
 ];
 
 /// Hours as the runway column shows them.
@@ -38,6 +29,15 @@ fn runway_short(h: f64) -> String {
         format!("~{:.0} days", h / 24.0)
     } else {
         format!("~{h:.1} h")
+    }
+}
+
+/// A team's burn rate; `*` when its list could not be read this time (last known items).
+fn burn_text(t: Option<&teams::TeamSpend>) -> String {
+    match t {
+        Some(t) if t.stale => format!("{}*", usd(t.burn)),
+        Some(t) => usd(t.burn),
+        None => usd(0.0),
     }
 }
 
@@ -58,6 +58,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .as_ref()
         .map_or("USD", |b| b.currency.as_str());
     let spend = teams::spend_by_team(state);
+    let own = |id: &str| spend.iter().find(|x| x.team_id == id);
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
     } else if let Some(e) = &state.account.error {
@@ -74,33 +75,39 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 Span::styled(" Teams ", theme.title()),
                 Span::raw(format!("{} · {currency} ", teams.len())),
             ]),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &[
+                widgets::money_width(teams.iter().map(|t| t.balance), balance_text),
+                teams
+                    .iter()
+                    .map(|t| burn_text(own(&t.team_id)).chars().count() as u16)
+                    .max()
+                    .unwrap_or(0),
+            ],
             len: teams.len(),
             selected: state.account.cursor.selected,
             empty,
         },
         |i| {
             let t = &teams[i];
-            let own = spend.iter().find(|x| x.team_id == t.team_id);
-            let burn = own.map_or(0.0, |x| x.burn);
-            let stale = own.is_some_and(|x| x.stale);
-            let runway = match own.and_then(|x| x.runway_hours) {
-                None => Span::styled("–", theme.dim()),
-                Some(h) if h < RUNWAY_WARN_HOURS => Span::styled(runway_short(h), theme.error()),
-                Some(h) => Span::raw(runway_short(h)),
+            let mine = own(&t.team_id);
+            let runway = match mine.and_then(|x| x.runway_hours) {
+                None => Line::styled("–", theme.dim()),
+                Some(h) if h < RUNWAY_WARN_HOURS => Line::styled(runway_short(h), theme.error()),
+                Some(h) => Line::raw(runway_short(h)),
             };
-            Row::new(vec![
-                Cell::from(t.team_name.as_str()),
-                Cell::from(usd(t.balance)),
-                Cell::from(if stale {
-                    Span::styled(format!("{}*", usd(burn)), theme.warn())
+            let stale = mine.is_some_and(|x| x.stale);
+            vec![
+                Line::raw(t.team_name.as_str()),
+                Line::raw(balance_text(t.balance)),
+                if stale {
+                    Line::styled(burn_text(mine), theme.warn())
                 } else {
-                    Span::raw(usd(burn))
-                }),
-                Cell::from(runway),
-                Cell::from(t.role.as_deref().unwrap_or("–")),
-                Cell::from(if state.current_team_id() == Some(t.team_id.as_str()) {
+                    Line::raw(burn_text(mine))
+                },
+                runway,
+                Line::raw(t.role.as_deref().unwrap_or("–")),
+                Line::raw(if state.current_team_id() == Some(t.team_id.as_str()) {
                     if state.account.chosen_team.is_some() {
                         "◆ chosen (u)"
                     } else {
@@ -109,7 +116,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 } else {
                     ""
                 }),
-            ])
+            ]
         },
     );
 }
@@ -140,7 +147,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     lines.push(Line::from(vec![
         label(" Balance"),
         Span::styled(
-            current.map_or("–".to_string(), |t| usd(t.balance)),
+            current.map_or("–".to_string(), |t| balance_text(t.balance)),
             theme.price(),
         ),
         Span::styled(
@@ -186,24 +193,31 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         Span::styled("  (UTC day, deployments in view)", theme.dim()),
     ]));
     // Each team pays from its own balance: with several teams the total runway is every
-    // balance over every team's burn, and the team that runs dry first is named.
+    // balance over every team's burn, and the team that runs out first is named.
     let spend = teams::spend_by_team(state);
     let several = spend.len() > 1;
-    let (balance, known) = if several {
-        let total: f64 = spend.iter().filter_map(|t| t.balance).sum();
-        (Some(total), spend.iter().all(|t| t.balance.is_some()))
+    // A team whose balance is unknown leaves the total unknown only if it spends.
+    let blind = spend.iter().any(|t| t.balance.is_none() && t.burn > 0.0);
+    let (balance, burn) = if several && !blind {
+        let known = spend.iter().filter(|t| t.balance.is_some());
+        let total = known.clone().filter_map(|t| t.balance).sum::<f64>();
+        (Some(total), known.map(|t| t.burn).sum::<f64>())
+    } else if several {
+        (None, burn)
     } else {
-        (current.map(|t| t.balance), current.is_some())
+        (current.and_then(|t| t.balance), burn)
     };
     let runway = balance.and_then(|b| runway_hours(b, burn));
     let soonest = spend
         .iter()
         .filter_map(|t| t.runway_hours.map(|h| (t, h)))
-        .min_by(|a, b| a.1.total_cmp(&b.1));
-    let runway_span = match (known, runway) {
-        (false, _) => Span::raw("–"),
-        (true, None) => Span::styled("nothing is spending", theme.dim()),
-        (true, Some(h)) => {
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|(_, h)| several && *h < RUNWAY_WARN_HOURS);
+    let runway_span = match (current, runway) {
+        (None, _) if !several => Span::raw("–"),
+        _ if balance.is_none() => Span::styled("unknown (a balance is unknown)", theme.warn()),
+        (_, None) => Span::styled("nothing is spending", theme.dim()),
+        (_, Some(h)) => {
             let mut text = if h >= 48.0 {
                 format!("balance lasts ~{:.0} days at this rate", h / 24.0)
             } else {
@@ -212,8 +226,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             if several {
                 text.push_str(" (all teams)");
             }
-            let first_dry = soonest.filter(|(_, th)| several && *th < RUNWAY_WARN_HOURS);
-            if let Some((t, th)) = first_dry {
+            if let Some((t, th)) = soonest {
                 // the team that runs out first leads: its warning must not be cut
                 Span::styled(
                     format!(
@@ -235,4 +248,9 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     };
     lines.push(Line::from(vec![label(" Runway"), runway_span]));
     lines
+}
+
+/// A balance, or "unknown" when the API did not give a readable one.
+fn balance_text(b: Option<f64>) -> String {
+    b.map_or_else(|| "unknown".into(), usd)
 }

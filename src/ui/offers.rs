@@ -1,33 +1,31 @@
 //! The Offers pane: a filter bar and one row per offer.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::api::Offer;
 use crate::app::filter::TERMS_HINT;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::usd;
+use crate::domain::cost::{usd, usd_opt};
 
-const HEADER: [&str; 11] = [
-    "GPU", "Provider", "Type", "GPUs", "vCPU", "RAM", "VRAM", "Region", "$/h", "$/GPU·h", "Avail",
-];
-const WIDTHS: [Constraint; 11] = [
-    Constraint::Min(14),
-    Constraint::Length(14),
-    Constraint::Length(9),
-    Constraint::Length(4),
-    Constraint::Length(4),
-    Constraint::Length(6),
-    Constraint::Length(5),
-    Constraint::Min(12),
-    Constraint::Length(16),
-    Constraint::Length(8),
-    Constraint::Length(9),
+/// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
+const COLS: [Col; 11] = [
+    Col::grow("GPU", 10, 14, 0),
+    Col::text("Provider", 8, 14, 2),
+    Col::text("Type", 9, 9, 6),
+    Col::text("GPUs", 4, 4, 3),
+    Col::text("vCPU", 4, 4, 9),
+    Col::text("RAM", 6, 6, 8),
+    Col::text("VRAM", 5, 5, 7),
+    Col::grow("Region", 9, 12, 5),
+    Col::money("$/h"),
+    Col::money("$/GPU·h"),
+    Col::text("Avail", 5, 9, 4),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -76,14 +74,31 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &money_widths(state),
             len: o.visible.len(),
             selected: o.cursor.selected,
             empty,
         },
         |i| row(&o.all[o.visible[i]], theme),
     );
+}
+
+/// The price column holds the rate and, when discounted, the struck list price after it.
+fn money_widths(state: &AppState) -> [u16; 2] {
+    let o = &state.offers;
+    let shown = || o.visible.iter().map(|&i| &o.all[i]);
+    let rate = widgets::money_width(shown().map(Offer::hourly_rate), usd_opt);
+    let lists: Vec<Option<f64>> = shown()
+        .filter_map(|x| x.list_price_if_discounted().map(Some))
+        .collect();
+    let list = if lists.is_empty() {
+        0
+    } else {
+        1 + widgets::money_width(lists, usd_opt)
+    };
+    let per_gpu = widgets::money_width(shown().map(Offer::per_gpu_rate), usd_opt);
+    [rate + list, per_gpu]
 }
 
 fn filter_line<'a>(state: &'a AppState, width: u16, theme: &Theme) -> Line<'a> {
@@ -126,7 +141,7 @@ fn gb(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |g| format!("{g:.0}G"))
 }
 
-fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
+fn row<'a>(o: &'a Offer, theme: &Theme) -> Vec<Line<'a>> {
     let regions = o.regions();
     let region = match regions.len() {
         0 => "–".to_string(),
@@ -135,13 +150,15 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
     };
     let price = match o.list_price_if_discounted() {
         Some(list) => Line::from(vec![
-            Span::styled(usd(o.hourly_rate()), theme.price()),
+            Span::styled(usd_opt(o.hourly_rate()), theme.price()),
             Span::raw(" "),
             Span::styled(usd(list), theme.struck()),
         ]),
-        None => Line::from(Span::styled(usd(o.hourly_rate()), theme.price())),
+        None => Line::from(Span::styled(usd_opt(o.hourly_rate()), theme.price())),
     };
-    let avail = if o.maintenance {
+    let avail = if o.hourly_rate().is_none() {
+        Span::styled("no", theme.warn())
+    } else if o.maintenance {
         Span::styled("maint.", theme.warn())
     } else if !o.available {
         Span::styled("no", theme.dim())
@@ -159,17 +176,17 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
     } else {
         &o.gpu_display
     };
-    Row::new(vec![
-        Cell::from(widgets::gpu_label(gpu)),
-        Cell::from(o.provider.as_str()),
-        Cell::from(o.instance_type.as_str()),
-        Cell::from(o.gpu_count.to_string()),
-        Cell::from(o.vcpus.map_or("–".into(), |v| v.to_string())),
-        Cell::from(gb(o.memory)),
-        Cell::from(gb(o.gpu_memory)),
-        Cell::from(region),
-        Cell::from(price),
-        Cell::from(usd(o.per_gpu_rate())),
-        Cell::from(avail),
-    ])
+    vec![
+        Line::raw(widgets::gpu_label(gpu)),
+        Line::raw(o.provider.as_str()),
+        Line::raw(o.instance_type.as_str()),
+        Line::raw(o.gpu_count.to_string()),
+        Line::raw(o.vcpus.map_or("–".into(), |v| v.to_string())),
+        Line::raw(gb(o.memory)),
+        Line::raw(gb(o.gpu_memory)),
+        Line::raw(region),
+        price,
+        Line::raw(usd_opt(o.per_gpu_rate())),
+        Line::from(avail),
+    ]
 }

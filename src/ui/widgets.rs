@@ -17,40 +17,213 @@ use crate::app::volume_access::Target;
 use super::theme::Theme;
 use crate::app::screen::scroll_offset;
 
+/// How a column behaves when the table is narrower or wider than it would like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// An amount of money: exactly as wide as the widest amount in the list (given with each
+    /// draw, see [`TableSpec::money`]); never cut and never dropped.
+    Money,
+    /// Text shown at `pref`, cut with `…` down to `min` when room is short; `grow` columns
+    /// take what room is left over.
+    Text { min: u16, pref: u16, grow: bool },
+}
+
+/// One column: its header, how it fits, and when it goes. Columns with a higher `drop` rank
+/// are dropped first when even cut text does not leave room for the money; rank 0 stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col {
+    pub header: &'static str,
+    pub fit: Fit,
+    pub drop: u8,
+}
+
+impl Col {
+    pub const fn money(header: &'static str) -> Self {
+        Col {
+            header,
+            fit: Fit::Money,
+            drop: 0,
+        }
+    }
+    pub const fn text(header: &'static str, min: u16, pref: u16, drop: u8) -> Self {
+        Col {
+            header,
+            fit: Fit::Text {
+                min,
+                pref,
+                grow: false,
+            },
+            drop,
+        }
+    }
+    /// A text column that takes the room left over.
+    pub const fn grow(header: &'static str, min: u16, pref: u16, drop: u8) -> Self {
+        Col {
+            header,
+            fit: Fit::Text {
+                min,
+                pref,
+                grow: true,
+            },
+            drop,
+        }
+    }
+}
+
+/// The width of each column in `width` cells (`None`: dropped). Money columns get their
+/// `money` width in full. Text is first cut towards its minimum (the first-dropped columns
+/// first); when even that does not fit, columns are dropped by rank; room won back goes to the
+/// cut columns (most important first), then to the growing ones.
+pub fn fit_columns(cols: &[Col], money: &[u16], width: u16) -> Vec<Option<u16>> {
+    let mut money_w = money.iter().copied();
+    let pref: Vec<u16> = cols
+        .iter()
+        .map(|c| match c.fit {
+            Fit::Money => money_w
+                .next()
+                .unwrap_or(0)
+                .max(c.header.chars().count() as u16),
+            Fit::Text { pref, .. } => pref,
+        })
+        .collect();
+    let mut w: Vec<Option<u16>> = pref.iter().copied().map(Some).collect();
+    let total = |w: &[Option<u16>]| -> u32 {
+        let shown = w.iter().flatten().count() as u32;
+        w.iter().flatten().map(|&x| u32::from(x)).sum::<u32>() + shown.saturating_sub(1)
+    };
+    let avail = u32::from(width);
+    let mut by_drop: Vec<usize> = (0..cols.len()).collect();
+    by_drop.sort_by_key(|&i| std::cmp::Reverse(cols[i].drop));
+    // 1. cut text towards its minimum
+    for &i in &by_drop {
+        let over = total(&w).saturating_sub(avail);
+        if over == 0 {
+            break;
+        }
+        if let (Fit::Text { min, .. }, Some(cur)) = (cols[i].fit, w[i]) {
+            let cut = u32::from(cur.saturating_sub(min)).min(over) as u16;
+            w[i] = Some(cur - cut);
+        }
+    }
+    // 2. drop by rank, highest first
+    for &i in &by_drop {
+        if total(&w) <= avail {
+            break;
+        }
+        if cols[i].drop > 0 {
+            w[i] = None;
+        }
+    }
+    // 3. room won back: cut columns regain width, the most important first
+    for &i in by_drop.iter().rev() {
+        let spare = avail.saturating_sub(total(&w));
+        if let Some(cur) = w[i] {
+            let back = u32::from(pref[i] - cur).min(spare) as u16;
+            w[i] = Some(cur + back);
+        }
+    }
+    // 4. what is left to the growing columns, shared out evenly
+    let spare = avail.saturating_sub(total(&w));
+    let growers: Vec<usize> = (0..cols.len())
+        .filter(|&i| w[i].is_some() && matches!(cols[i].fit, Fit::Text { grow: true, .. }))
+        .collect();
+    if !growers.is_empty() && spare > 0 {
+        let each = spare / growers.len() as u32;
+        let mut rest = spare % growers.len() as u32;
+        for i in growers {
+            let extra = each + u32::from(rest > 0);
+            rest = rest.saturating_sub(1);
+            w[i] = w[i].map(|x| x.saturating_add(extra as u16));
+        }
+    }
+    w
+}
+
+/// `line` cut to `width` cells, ending in `…` when something was cut.
+pub fn cut_line(line: Line<'_>, width: u16) -> Line<'_> {
+    let width = usize::from(width);
+    if line.width() <= width {
+        return line;
+    }
+    let budget = width.saturating_sub(1);
+    let mut used = 0;
+    let mut spans = Vec::new();
+    'outer: for span in line.spans {
+        let mut text = String::new();
+        for ch in span.content.chars() {
+            let mut buf = [0u8; 4];
+            let w = Span::raw(&*ch.encode_utf8(&mut buf)).width();
+            if used + w > budget {
+                spans.push(Span::styled(text, span.style));
+                break 'outer;
+            }
+            used += w;
+            text.push(ch);
+        }
+        spans.push(Span::styled(text, span.style));
+    }
+    if width > 0 {
+        spans.push(Span::raw("…"));
+    }
+    Line::from(spans).style(line.style)
+}
+
+/// The widest of some amounts as `fmt` shows them, for sizing a [`Fit::Money`] column: the
+/// width of a money string grows with the size of the amount, so only the extremes are
+/// formatted.
+pub fn money_width(
+    amounts: impl IntoIterator<Item = Option<f64>>,
+    fmt: impl Fn(Option<f64>) -> String,
+) -> u16 {
+    let (mut hi, mut lo, mut unknown) = (None::<f64>, None::<f64>, false);
+    for a in amounts {
+        match a {
+            Some(v) => {
+                hi = Some(hi.map_or(v, |h| h.max(v)));
+                lo = Some(lo.map_or(v, |l| l.min(v)));
+            }
+            None => unknown = true,
+        }
+    }
+    let mut w = 0;
+    for v in [hi, lo] {
+        if v.is_some() {
+            w = w.max(fmt(v).chars().count());
+        }
+    }
+    if unknown {
+        w = w.max(fmt(None).chars().count());
+    }
+    u16::try_from(w).unwrap_or(u16::MAX)
+}
+
 pub struct TableSpec<'a> {
     pub title: Line<'a>,
-    pub header: &'a [&'a str],
-    pub widths: &'a [Constraint],
+    pub cols: &'a [Col],
+    /// The width of each [`Fit::Money`] column, in order: its widest amount in the whole list.
+    pub money: &'a [u16],
     pub len: usize,
     pub selected: usize,
     /// Shown in place of rows when there are none.
     pub empty: &'a str,
 }
 
-/// The Team column is shown from this pane width on: narrower, it goes before any other column
-/// is squeezed (money columns above all).
-pub const TEAM_COLUMN_MIN_WIDTH: u16 = 140;
-const TEAM_COLUMN: Constraint = Constraint::Length(16);
+/// The Team column: second, after the name; cut first and dropped before any other column
+/// when room is short (money columns are never dropped).
+pub const TEAM_COL: Col = Col::text("Team", 10, 16, 9);
 
-/// Whether a list's pane shows a Team column: its items span more than one team and the pane is
-/// wide enough.
-pub fn team_column(state: &AppState, list: PagedList, width: u16) -> bool {
-    width >= TEAM_COLUMN_MIN_WIDTH && teams::several_teams(state, list)
+/// Whether a list's pane shows a Team column: its items span more than one team.
+pub fn team_column(state: &AppState, list: PagedList) -> bool {
+    teams::several_teams(state, list)
 }
 
 /// A pane's columns with the Team column second (after the name) when `team` is set.
-pub fn with_team_column<'a>(
-    header: &[&'a str],
-    widths: &[Constraint],
-    team: bool,
-) -> (Vec<&'a str>, Vec<Constraint>) {
-    let mut h = header.to_vec();
-    let mut w = widths.to_vec();
+pub fn with_team_column(cols: &[Col], team: bool) -> Vec<Col> {
+    let mut c = cols.to_vec();
     if team {
-        h.insert(1, "Team");
-        w.insert(1, TEAM_COLUMN);
+        c.insert(1.min(c.len()), TEAM_COL);
     }
-    (h, w)
+    c
 }
 
 /// An item's team; `stale` when that team's last read failed (the row is its last known state).
@@ -59,13 +232,13 @@ pub fn team_cell<'a>(
     list: PagedList,
     team_id: Option<&str>,
     theme: &Theme,
-) -> Cell<'a> {
+) -> Line<'a> {
     let name = teams::team_of(state, team_id)
         .map_or_else(|| "–".to_string(), |t| teams::team_label(state, t));
     if teams::is_stale(state, list, team_id) {
-        Cell::from(Span::styled(format!("{name} (stale)"), theme.warn()))
+        Line::from(Span::styled(format!("{name} (stale)"), theme.warn()))
     } else {
-        Cell::from(name)
+        Line::raw(name)
     }
 }
 
@@ -83,13 +256,14 @@ pub fn stale_teams_title<'a>(state: &AppState, list: PagedList, theme: &Theme) -
 }
 
 /// Draw a bordered table. Only the rows that fit are built, so a frame at 10,000 rows costs
-/// about what it costs at 100.
+/// about what it costs at 100. `row` gives one line per column; text is cut with `…` to its
+/// column, money never is.
 pub fn table<'a>(
     f: &mut Frame,
     area: Rect,
     theme: &Theme,
     spec: TableSpec<'a>,
-    row: impl Fn(usize) -> Row<'a>,
+    row: impl Fn(usize) -> Vec<Line<'a>>,
 ) {
     let block = Block::default()
         .borders(Borders::ALL)
@@ -105,11 +279,27 @@ pub fn table<'a>(
         f.render_widget(msg, inner);
         return;
     }
+    let widths = fit_columns(spec.cols, spec.money, block.inner(area).width);
+    let fit_row = |cells: Vec<Line<'a>>| -> Row<'a> {
+        Row::new(
+            cells
+                .into_iter()
+                .zip(spec.cols.iter().zip(&widths))
+                .filter_map(|(line, (col, w))| {
+                    let w = (*w)?;
+                    Some(Cell::from(match col.fit {
+                        Fit::Money => line,
+                        Fit::Text { .. } => cut_line(line, w),
+                    }))
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
     let offset = scroll_offset(spec.selected, rows_h).min(spec.len.saturating_sub(1));
     let end = (offset + usize::from(rows_h)).min(spec.len);
     let rows: Vec<Row> = (offset..end)
         .map(|i| {
-            let r = row(i);
+            let r = fit_row(row(i));
             if i == spec.selected {
                 r.style(theme.selected())
             } else {
@@ -117,8 +307,14 @@ pub fn table<'a>(
             }
         })
         .collect();
-    let header = Row::new(spec.header.iter().copied()).style(theme.header());
-    let t = Table::new(rows, spec.widths.iter().copied())
+    let header =
+        fit_row(spec.cols.iter().map(|c| Line::raw(c.header)).collect()).style(theme.header());
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|&w| Constraint::Length(w))
+        .collect();
+    let t = Table::new(rows, constraints)
         .header(header)
         .block(block)
         .column_spacing(1);
@@ -386,6 +582,51 @@ pub fn public_key_field<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const COLS: [Col; 5] = [
+        Col::grow("Name", 4, 14, 0),
+        Col::text("vCPU", 4, 4, 3),
+        Col::text("Region", 6, 12, 2),
+        Col::money("$/h"),
+        Col::money("Spent"),
+    ];
+
+    #[test]
+    fn money_keeps_its_width_while_text_is_cut_then_dropped() {
+        let money = [9, 12]; // "$1,234.56" and "$123,456.78"
+        // roomy: preferred widths, the name takes the rest
+        let w = fit_columns(&COLS, &money, 80);
+        assert_eq!(w, vec![Some(39), Some(4), Some(12), Some(9), Some(12)]);
+        // tighter: text cut towards its minimum first
+        let w = fit_columns(&COLS, &money, 42);
+        assert_eq!(w[3], Some(9));
+        assert_eq!(w[4], Some(12));
+        assert_eq!(w.iter().flatten().sum::<u16>() + 4, 42);
+        // narrow: vCPU goes first, then the region; money stays whole and the name gets
+        // back what the dropped columns freed
+        let w = fit_columns(&COLS, &money, 30);
+        assert_eq!(w, vec![Some(7), None, None, Some(9), Some(12)]);
+        let w = fit_columns(&COLS, &money, 36);
+        assert_eq!(w, vec![Some(6), None, Some(6), Some(9), Some(12)]);
+        let w = fit_columns(&COLS, &money, 40);
+        assert_eq!(w, vec![Some(5), Some(4), Some(6), Some(9), Some(12)]);
+    }
+
+    #[test]
+    fn cut_text_ends_in_an_ellipsis_and_money_widths_come_from_the_extremes() {
+        assert_eq!(
+            cut_line(Line::raw("culpeper-usa-1"), 8).to_string(),
+            "culpepe…"
+        );
+        assert_eq!(cut_line(Line::raw("short"), 8).to_string(), "short");
+        let w = money_width(
+            [Some(2437.0), Some(0.5), None],
+            crate::domain::cost::usd_opt,
+        );
+        assert_eq!(w, "$2,437.00".len() as u16);
+        let w = money_width([Some(-12.0), Some(3.0)], crate::domain::cost::usd_opt);
+        assert_eq!(w, "-$12.00".len() as u16);
+    }
 
     fn text(l: &Line) -> String {
         l.spans.iter().map(|s| s.content.as_ref()).collect()

@@ -21,6 +21,7 @@ pub mod help;
 pub mod key_info;
 pub mod key_prompt;
 pub mod kubeconfig;
+pub mod messages;
 pub mod notice;
 pub mod pick;
 pub mod rename;
@@ -46,6 +47,7 @@ pub use help::Help;
 pub use key_info::KeyInfo;
 pub use key_prompt::KeyPrompt;
 pub use kubeconfig::Kubeconfig;
+pub use messages::Messages;
 pub use notice::Notice;
 pub use pick::Pick;
 pub use rename::RenameDialog;
@@ -66,6 +68,8 @@ pub enum Loading<T> {
 pub enum Dialog {
     /// `?`: the key table.
     Help(Help),
+    /// The message log.
+    Messages(Messages),
     /// Every field of one object (its raw JSON).
     Details(Details),
     /// Masked entry of the API key.
@@ -177,6 +181,7 @@ impl Dialog {
     pub(crate) fn keys(&mut self) -> &mut dyn DialogKeys {
         match self {
             Dialog::Help(d) => d,
+            Dialog::Messages(d) => d,
             Dialog::Details(d) => d,
             Dialog::KeyPrompt(d) => d,
             Dialog::Notice(d) => d,
@@ -200,6 +205,7 @@ impl Dialog {
     pub fn kind(&self) -> Kind {
         match self {
             Dialog::Help(_) => Kind::Help,
+            Dialog::Messages(_) => Kind::Messages,
             Dialog::Details(_) => Kind::Details,
             Dialog::KeyPrompt(_) => Kind::KeyPrompt,
             Dialog::Notice(_) => Kind::Notice,
@@ -226,6 +232,7 @@ impl Dialog {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Help,
+    Messages,
     Details,
     KeyPrompt,
     Notice,
@@ -250,6 +257,7 @@ impl Kind {
     pub fn title(self) -> &'static str {
         match self {
             Kind::Help => "help (?)",
+            Kind::Messages => "message log",
             Kind::Details => "details",
             Kind::KeyPrompt => "API key prompt",
             Kind::Notice => "notices",
@@ -263,15 +271,16 @@ impl Kind {
             Kind::VolumeInfo => "volume details",
             Kind::EditVolume => "rename / expand volume",
             Kind::Pick => "attach / detach picker",
-            Kind::DeploymentInfo => "Kubernetes details",
+            Kind::DeploymentInfo => "deployment details",
             Kind::Kubeconfig => "kubeconfig",
             Kind::TeamInfo => "team details",
             Kind::KeyInfo => "SSH key details",
         }
     }
 
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Help,
+        Kind::Messages,
         Kind::Details,
         Kind::KeyPrompt,
         Kind::Notice,

@@ -8,7 +8,7 @@ use crate::app::dialogs::create_volume::{CreateStep, CreateVolume, HOURS_30_DAYS
 use crate::app::dialogs::{Kind, Loading};
 use crate::app::keymap::dialog_hint_line;
 use crate::app::volume_access::Target;
-use crate::domain::cost::usd;
+use crate::domain::cost::{usd, usd_per_gb};
 use crate::domain::volume_rules::{RULES, rules_for};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{
@@ -114,8 +114,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
                                     .as_deref()
                                     .map_or(r.id.clone(), |n| format!("{} · {n}", r.id)),
                                 size,
-                                r.hourly_rate_per_gb
-                                    .map_or("–".into(), |v| format!("{v:.5}")),
+                                r.hourly_rate_per_gb.map_or("?".into(), usd_per_gb),
                                 if r.has_gpu_offers { "yes" } else { "no" },
                             ),
                             style,
@@ -221,9 +220,9 @@ fn summary<'a>(lines: &mut Vec<Line<'a>>, c: &CreateVolume, theme: &Theme) {
             ]));
             lines.push(Line::styled(
                 format!(
-                    "              ({} GB × {:.5} $/GB·h; {} hours) — billed until the volume is deleted",
+                    "              ({} GB × {}/GB·h; {} hours) — billed until the volume is deleted",
                     c.size.value(),
-                    c.rate_per_gb().unwrap_or(0.0),
+                    c.rate_per_gb().map_or("?".into(), usd_per_gb),
                     HOURS_30_DAYS
                 ),
                 theme.dim(),

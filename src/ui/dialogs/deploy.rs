@@ -12,13 +12,18 @@ use crate::app::dialogs::deploy::{
     self, DeployWizard, Phase, SshSel, Step, k8s_versions, offer_gpu_name, ssh_options,
     team_options, volume_options,
 };
-use crate::domain::cost::{duration_short, usd};
+use crate::domain::cost::{MINIMUM_RUNTIME_MINUTES, duration_short, usd, usd_h, usd_opt};
 use crate::domain::deploy::volume_limit;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{buttons, centered, popup, public_key_field, region_label, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
-    let width = area.width.saturating_sub(12).min(104);
+    // Narrow terminals give the wizard nearly all their width, so the pinned totals wrap less.
+    let width = if area.width < 90 {
+        area.width.saturating_sub(2)
+    } else {
+        area.width.saturating_sub(12).min(104)
+    };
     let field_w = width.saturating_sub(2);
     let o = &w.offer;
     let title = format!(
@@ -371,9 +376,7 @@ fn volumes_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
         let sel = i == w.vol_cursor;
         let style = if sel { theme.selected() } else { theme.text() };
         let size = v.size_in_gb.map_or("?".into(), |s| format!("{s:.0} GB"));
-        let rate = v
-            .cost_per_hour()
-            .map_or("?".into(), |r| format!("{}/h", usd(r)));
+        let rate = usd_h(v.cost_per_hour());
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
@@ -390,11 +393,13 @@ fn volumes_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
 }
 
 fn k8s_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
-    let cost = w
-        .offer
-        .kubernetes_addon()
-        .and_then(|k| k.total_cost_per_hour)
-        .map_or("its hourly cost".to_string(), |c| format!("{}/h", usd(c)));
+    let a = crate::domain::cost::Estimate::for_offer(&w.offer, 0.0, true)
+        .addon
+        .unwrap_or_default();
+    let cost = match (a.per_gpu_hour(), a.per_hour) {
+        (Some(g), Some(t)) => format!("{}/GPU·h × {} GPUs = {}", usd(g), a.gpus, usd_h(Some(t))),
+        _ => "a cost the offer does not state (unknown: it cannot be deployed with it)".into(),
+    };
     lines.push(Line::styled(
         format!("Kubernetes on this Voltage Park cluster adds {cost}."),
         theme.dim(),
@@ -486,25 +491,35 @@ fn summary_step(
             theme,
         ));
     }
+    let e = s.estimate;
     if !c.volumes.is_empty() {
         let names: Vec<&str> = c.volumes.iter().map(|v| v.name.as_str()).collect();
-        lines.push(row("Volumes", names.join(", "), theme));
+        lines.push(row(
+            "Volumes",
+            format!("{}  ·  {}", names.join(", "), usd_h(Some(e.volumes))),
+            theme,
+        ));
     }
-    if let Some(v) = &c.kubernetes_version {
-        lines.push(row("Kubernetes", v.clone(), theme));
+    if let (Some(v), Some(a)) = (&c.kubernetes_version, e.addon) {
+        let cost = match (a.per_gpu_hour(), a.per_hour) {
+            (Some(g), Some(t)) => {
+                format!("{}/GPU·h × {} GPUs = {}", usd(g), a.gpus, usd_h(Some(t)))
+            }
+            _ => "?/h: the offer does not price it".into(),
+        };
+        lines.push(row("Kubernetes", format!("{v}  ·  {cost}"), theme));
     }
     if let Ok(Some((rule, spec))) = crate::app::guard::wizard_rule(w, state, state.now) {
         lines.push(row("Guard", format!("terminate {rule} ({spec})"), theme));
     }
     lines.push(Line::raw(""));
-    let e = s.estimate;
     let mut inst = vec![
         Span::styled(format!("{:<13}", "Instance"), theme.dim()),
-        Span::styled(format!("{}/h", usd(e.instance)), theme.price()),
+        Span::styled(usd_h(e.instance), theme.price()),
     ];
     if let Some(list) = o.list_price_if_discounted() {
         inst.push(Span::raw("  "));
-        inst.push(Span::styled(format!("{}/h", usd(list)), theme.struck()));
+        inst.push(Span::styled(usd_h(Some(list)), theme.struck()));
         if let Some(p) = o.discount_percentage {
             inst.push(Span::styled(format!(" −{p:.0}%"), theme.ok()));
         }
@@ -514,39 +529,36 @@ fn summary_step(
         theme.dim(),
     ));
     lines.push(Line::from(inst));
-    lines.push(row(
-        "Extras",
-        format!(
-            "volumes {}/h  ·  Kubernetes add-on {}/h",
-            usd(e.volumes),
-            usd(e.addon)
-        ),
-        theme,
-    ));
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<13}", "Total"), theme.header()),
-        Span::styled(
-            format!("{}/h", usd(e.per_hour())),
-            theme.price().add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(format!(
-            "    1 h: {}    24 h: {}",
-            usd(e.for_hours(1.0)),
-            usd(e.for_hours(24.0))
-        )),
-    ]));
-    let balance = s.balance.map_or("unknown".into(), usd);
-    let runway = s.runway_hours.map_or("–".into(), |h| {
+    // The totals are pinned with the buttons: a small terminal cuts the itemised lines above,
+    // never what the deploy costs.
+    let runway = s.runway_hours.map_or("unknown".into(), |h| {
         duration_short((h * 3600.0).min(1e12) as i64)
     });
-    lines.push(row(
-        "Balance",
-        format!(
-            "{balance}  ·  runway after this deploy {runway} (all your spend with it: {}/h)",
-            usd(s.spend_after)
+    footer.push(Line::raw(""));
+    footer.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Total"), theme.header()),
+        Span::styled(
+            usd_h(e.per_hour()),
+            theme.price().add_modifier(Modifier::BOLD),
         ),
-        theme,
-    ));
+        Span::raw(format!("  ·  24 h {}", usd_opt(e.for_hours(24.0)))),
+    ]));
+    footer.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Minimum"), theme.header()),
+        Span::styled(usd_opt(e.minimum_charge()), theme.price()),
+        Span::raw(format!(
+            " at least, even if terminated at once ({MINIMUM_RUNTIME_MINUTES:.0}-minute minimum)"
+        )),
+    ]));
+    footer.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Account"), theme.header()),
+        Span::raw(format!(
+            "{} now → {} after  ·  balance {}  ·  runway {runway}",
+            usd_h(Some(s.spend_now)),
+            usd_h(s.spend_after),
+            s.balance.map_or("unknown".into(), usd),
+        )),
+    ]));
     let (text, style) = match s.deploys_left {
         Some((left, limit)) => (
             format!("{left} of {limit} in this 15-minute window"),
@@ -582,7 +594,7 @@ fn summary_step(
         }
         (Phase::Editing, None) => footer.push(buttons(
             "Back",
-            Some(&format!("Deploy · {}/h", usd(e.per_hour()))),
+            Some(&format!("Deploy · {}", usd_h(e.per_hour()))),
             w.on_action,
             theme,
         )),

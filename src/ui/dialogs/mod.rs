@@ -13,6 +13,7 @@ pub mod help;
 pub mod key_info;
 pub mod key_prompt;
 pub mod kubeconfig;
+pub mod messages;
 pub mod notice;
 pub mod pick;
 pub mod rename;
@@ -31,6 +32,7 @@ use crate::app::dialogs::{Dialog, Op};
 pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &Theme) {
     match d {
         Dialog::Help(h) => help::draw(f, area, h.scroll, theme),
+        Dialog::Messages(m) => messages::draw(f, area, m.scroll, state, theme),
         Dialog::Details(d) => details::draw(f, area, &d.title, &d.lines, d.scroll, theme),
         Dialog::KeyPrompt(k) => key_prompt::draw(
             f,

@@ -28,14 +28,15 @@ pub fn draw(f: &mut Frame, area: Rect, t: &TeamInfo, theme: &Theme) {
         Loading::Failed(e) => lines.push(Line::styled(format!("✗ {e}"), theme.error())),
         Loading::Loaded((team, live)) => {
             let bal = live.as_ref().map_or(t.listed.balance, |b| b.balance);
-            let style = if bal <= 0.0 {
+            let empty = bal.is_some_and(|b| b <= 0.0);
+            let style = if empty || bal.is_none() {
                 theme.error()
             } else {
                 theme.price()
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{:<16}", "balance"), theme.dim()),
-                Span::styled(usd(bal), style),
+                Span::styled(bal.map_or_else(|| "unknown".into(), usd), style),
                 Span::styled(
                     if live.is_some() {
                         "  (live)"
@@ -45,7 +46,7 @@ pub fn draw(f: &mut Frame, area: Rect, t: &TeamInfo, theme: &Theme) {
                     theme.dim(),
                 ),
             ]));
-            if bal <= 0.0 {
+            if empty {
                 lines.push(Line::styled(
                     format!(
                         "a team with zero balance cannot deploy: add credit {ADD_CREDIT_WHERE}"
@@ -55,7 +56,10 @@ pub fn draw(f: &mut Frame, area: Rect, t: &TeamInfo, theme: &Theme) {
             }
             // The team record's own balance is synced from the live one now and then: shown
             // only while it lags, so one amount is read, not three.
-            if let Some(stored) = team.balance.filter(|s| (s - bal).abs() >= 0.005) {
+            if let Some(stored) = team
+                .balance
+                .filter(|s| bal.is_none_or(|b| (s - b).abs() >= 0.005))
+            {
                 lines.push(Line::styled(
                     format!(
                         "The team record still says {}: it is synced from the live balance every few minutes.",

@@ -44,11 +44,11 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 .as_ref()
                 .map(|w| {
                     format!(
-                        "{}×{} on {} at {}/h",
+                        "{}×{} on {} at {}",
                         offer_gpu_name(&w.offer),
                         w.offer.gpu_count,
                         w.offer.provider,
-                        cost::usd(w.offer.hourly_rate())
+                        cost::usd_h(w.offer.hourly_rate())
                     )
                 })
                 .unwrap_or_default();
@@ -73,7 +73,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 skip_answers: skip,
                 error: e.to_string(),
             });
-            state.status.last_error = Some(e.to_string());
+            state.error_from("deploy, unclear answer", &e);
             set_phase(state, Phase::Checking, None);
             refresh_deployments(state)
         }
@@ -98,7 +98,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 ApiError::Validation { .. } => format!("{e} — nothing was created; fix it and confirm again."),
                 _ => format!("{e} — nothing was created."),
             };
-            state.status.last_error = Some(e.to_string());
+            state.error_from("deploy", &e);
             set_phase(state, Phase::Editing, Some((msg, step)));
             Vec::new()
         }

@@ -303,7 +303,7 @@ pub fn team_options(state: &AppState) -> Vec<(String, String, Option<f64>)> {
         return b
             .teams
             .iter()
-            .map(|t| (t.team_id.clone(), t.team_name.clone(), Some(t.balance)))
+            .map(|t| (t.team_id.clone(), t.team_name.clone(), t.balance))
             .collect();
     }
     state
@@ -389,7 +389,9 @@ pub struct Summary {
     pub balance: Option<f64>,
     /// Hours the balance lasts with everything running now plus this deploy.
     pub runway_hours: Option<f64>,
-    pub spend_after: f64,
+    /// What the account pays per hour now, and after this deploy (`None`: a price is unknown).
+    pub spend_now: f64,
+    pub spend_after: Option<f64>,
     /// `(remaining, limit)` of the 10-per-15-minutes deploy budget, when the API said.
     pub deploys_left: Option<(u32, u32)>,
     /// Why there is no deploy button.
@@ -430,15 +432,17 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         .find(|(id, _, _)| Some(id) == w.team.as_ref());
     let balance = team.as_ref().and_then(|t| t.2);
     // Volumes already bill (they are in the burn rate): this deploy adds instance + add-on.
-    let spend_after = cost::burn_rate(&state.deployments.items, &state.volumes.items)
-        + estimate.instance
-        + estimate.addon;
-    let runway_hours = balance.and_then(|b| cost::runway_hours(b, spend_after));
+    let spend_now = cost::burn_rate(&state.deployments.items, &state.volumes.items);
+    let spend_after = estimate.added_per_hour().map(|a| spend_now + a);
+    let runway_hours = balance
+        .zip(spend_after)
+        .and_then(|(b, after)| cost::runway_hours(b, after));
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);
     let cap = state.account.max_burn_usd_per_hour;
-    let blocked = blocked_reason(state, w, &request, balance)
-        .or_else(|| crate::domain::guard::check_burn_cap(spend_after, cap).err());
+    let blocked = blocked_reason(state, w, &request, balance, &estimate).or_else(|| {
+        spend_after.and_then(|after| crate::domain::guard::check_burn_cap(after, cap).err())
+    });
     let name_taken = c.name.as_deref().and_then(|n| name_in_use(state, n));
     Summary {
         request,
@@ -446,6 +450,7 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         team_name: team.map(|t| t.1),
         balance,
         runway_hours,
+        spend_now,
         spend_after,
         deploys_left,
         blocked,
@@ -458,6 +463,7 @@ fn blocked_reason(
     w: &DeployWizard,
     request: &Result<DeployRequest, DeployError>,
     balance: Option<f64>,
+    estimate: &Estimate,
 ) -> Option<String> {
     let f = &state.deploy;
     if state.session.read_only {
@@ -518,6 +524,15 @@ fn blocked_reason(
     }
     if let Err(e) = request {
         return Some(format!("{e}."));
+    }
+    if estimate.addon.is_some() && estimate.addon_per_hour().is_none() {
+        return Some(
+            "The offer does not price the Kubernetes add-on, so the cost is unknown: deploy without it or pick another offer."
+                .into(),
+        );
+    }
+    if estimate.per_hour().is_none() {
+        return Some("The cost is unknown, so nothing can be confirmed.".into());
     }
     None
 }
