@@ -261,3 +261,46 @@ async fn the_demo_second_team_shows_when_its_read_fails_as_last_known() {
     // the current team's list was read all the same
     assert!(h.state.deployments.loaded_at == Some(h.demo.now()));
 }
+
+#[test]
+fn the_deploy_summary_runway_is_the_deploy_teams_own() {
+    use spheron_tui::app::dialogs::Dialog;
+    use spheron_tui::app::dialogs::deploy::{Step, summary};
+    use support::fixtures::{chr, enter, vp_cluster};
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    // t1 spends $10/h; the deploy goes to t2 ($250, nothing spending yet)
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 10.0)])),
+    );
+    s.account.chosen_team = Some("t2".into());
+    s.pane = spheron_tui::app::Pane::Offers;
+    chr(&mut s, 'd');
+    update(
+        &mut s,
+        Action::KubernetesVersions(Ok(vec![decode(json!({"version": "1.35"})).unwrap()])),
+    );
+    let wizard = |s: &AppState| match &s.dialog {
+        Some(Dialog::Deploy(w)) => w.clone(),
+        other => panic!("{other:?}"),
+    };
+    while wizard(&s).step() != Step::Summary {
+        enter(&mut s);
+    }
+    let w = wizard(&s);
+    assert_eq!(w.team.as_deref(), Some("t2"));
+    let sum = summary(&s, &w);
+    let added = sum.estimate.added_per_hour().unwrap();
+    let runway = sum.runway_hours.unwrap();
+    assert!(
+        (runway - 250.0 / added).abs() < 1e-6,
+        "{runway} vs {}",
+        250.0 / added
+    );
+    // the account-wide spend (for the cap) still counts every team
+    assert!((sum.spend_after.unwrap() - (s_spend(&s) + added)).abs() < 1e-6);
+}
+
+fn s_spend(s: &AppState) -> f64 {
+    burn_rate(&s.deployments.items, &s.volumes.items)
+}
