@@ -160,7 +160,10 @@ fn a_failing_team_keeps_its_last_deployments_marked_stale_and_named() {
     // the pane says which team is not up to date
     s.pane = spheron_tui::app::Pane::Deployments;
     let screen = render(&s);
-    assert!(screen.contains("stale: Research lab"), "{screen}");
+    assert!(screen.contains("*stale: Research lab"), "{screen}");
+    insta::assert_snapshot!("deployments_one_team_stale", screen);
+    s.pane = spheron_tui::app::Pane::Account;
+    insta::assert_snapshot!("account_one_team_stale", render(&s));
 
     // The next whole read clears it.
     update(

@@ -226,7 +226,8 @@ pub fn with_team_column(cols: &[Col], team: bool) -> Vec<Col> {
     c
 }
 
-/// An item's team; `stale` when that team's last read failed (the row is its last known state).
+/// An item's team, marked `*` (as in the title's `*stale: …`) when that team's last read failed
+/// and the row is its last known state.
 pub fn team_cell<'a>(
     state: &AppState,
     list: PagedList,
@@ -236,7 +237,8 @@ pub fn team_cell<'a>(
     let name = teams::team_of(state, team_id)
         .map_or_else(|| "–".to_string(), |t| teams::team_label(state, t));
     if teams::is_stale(state, list, team_id) {
-        Line::from(Span::styled(format!("{name} (stale)"), theme.warn()))
+        // the mark leads: a narrow column cuts the name, not the mark
+        Line::from(Span::styled(format!("*{name}"), theme.warn()))
     } else {
         Line::raw(name)
     }
@@ -250,7 +252,7 @@ pub fn stale_teams_title<'a>(state: &AppState, list: PagedList, theme: &Theme) -
     }
     let names: Vec<String> = stale.keys().map(|t| teams::team_label(state, t)).collect();
     Some(Span::styled(
-        format!("· stale: {} (not updated) ", names.join(", ")),
+        format!("· *stale: {} (not updated) ", names.join(", ")),
         theme.warn(),
     ))
 }
