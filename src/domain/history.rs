@@ -355,7 +355,7 @@ mod tests {
 
     #[test]
     fn view_takes_the_model_low_of_seven_days() {
-        let s = series(&[(-200, 0.5, true), (-100, 2.0, true), (-30, 1.5, true)]);
+        let s = series(&[(-300, 0.5, true), (-200, 2.0, true), (-30, 1.5, true)]);
         let v = view(&[s], t(0));
         assert_eq!(v.model_low["H100"], 1.5);
         assert_eq!(v.offers["p/1"].day_ago, Some(1.5));
