@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod demo;
 pub mod domain;
 pub mod guard;
+pub mod history;
 pub mod runtime;
 pub mod store;
 pub mod terminal;

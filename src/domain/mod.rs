@@ -9,3 +9,4 @@ pub mod history;
 pub mod ssh;
 pub mod ssh_key;
 pub mod volume_rules;
+pub mod watch;

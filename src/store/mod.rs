@@ -10,6 +10,7 @@ pub mod history;
 pub mod journal;
 pub mod rules;
 pub mod schema;
+pub mod watches;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
