@@ -70,6 +70,8 @@ pub enum Action {
     Manage(Box<ManageEvent>),
     /// What the spend-guard enforcer reports (`app::guard`).
     Guard(super::guard::GuardUpdate),
+    /// Price history and watches from the store (`app::prices`).
+    Prices(super::prices::PriceEvent),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -136,6 +138,8 @@ pub enum Command {
     },
     /// SSH keys, volumes, Kubernetes, teams (`app::manage`, performed by `runtime::manage`).
     Manage(ManageCmd),
+    /// Price history and watches in the local store (`app::prices`).
+    Prices(super::prices::PriceCmd),
 }
 
 impl Command {

@@ -107,6 +107,10 @@ pub enum KeyCmd {
     Quit,
     /// SSH keys, volumes, Kubernetes, teams (`app::manage`).
     Manage(ManageKey),
+    /// A price watch pre-filled from the selected offer.
+    NewWatch,
+    /// The list of price watches.
+    Watches,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -290,6 +294,20 @@ pub const BINDINGS: &[Binding] = &[
         help: "deploy the selected offer (wizard, then a cost summary to confirm)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Deploy,
+    },
+    Binding {
+        keys: &[Char('w')],
+        hint: "watch",
+        help: "watch for offers like the selected one at a price (announced when one matches)",
+        ctx: Ctx::On(Pane::Offers),
+        cmd: KeyCmd::NewWatch,
+    },
+    Binding {
+        keys: &[Char('W')],
+        hint: "watches",
+        help: "the price watches (x removes one)",
+        ctx: Ctx::On(Pane::Offers),
+        cmd: KeyCmd::Watches,
     },
     Binding {
         keys: &[Char('x')],

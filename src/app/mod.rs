@@ -48,6 +48,7 @@ pub mod keymap;
 pub mod manage;
 pub mod modal;
 pub mod offers;
+pub mod prices;
 pub mod state;
 pub mod terminate;
 pub mod text;

@@ -13,6 +13,8 @@ pub enum Modal {
         title: String,
         lines: Vec<String>,
         scroll: u16,
+        /// An offer's price history, drawn above its fields.
+        chart: Option<Box<super::prices::PriceChart>>,
     },
     /// Masked entry of the API key; saved with the credentials module on Enter.
     KeyPrompt {
@@ -28,6 +30,8 @@ pub enum Modal {
     Rename(super::connect::RenameDialog),
     /// SSH key, volume, Kubernetes and team dialogs (`app::manage`).
     Manage(Box<super::manage::Dialog>),
+    /// A new price watch (`w`) or the list of watches (`W`).
+    PriceWatch(Box<super::prices::Dialog>),
 }
 
 impl Modal {
@@ -38,6 +42,7 @@ impl Modal {
             title: title.into(),
             lines: text.lines().map(str::to_owned).collect(),
             scroll: 0,
+            chart: None,
         }
     }
 }
@@ -50,6 +55,7 @@ impl std::fmt::Debug for Modal {
                 title,
                 lines,
                 scroll,
+                ..
             } => f
                 .debug_struct("Details")
                 .field("title", title)
@@ -73,6 +79,7 @@ impl std::fmt::Debug for Modal {
             Modal::Terminate(d) => f.debug_tuple("Terminate").field(d).finish(),
             Modal::Rename(r) => f.debug_tuple("Rename").field(r).finish(),
             Modal::Manage(d) => f.debug_tuple("Manage").field(d).finish(),
+            Modal::PriceWatch(d) => f.debug_tuple("PriceWatch").field(d).finish(),
         }
     }
 }

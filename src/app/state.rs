@@ -202,6 +202,8 @@ pub struct AppState {
     pub size: (u16, u16),
     /// What the spend guard reports.
     pub guard: super::guard::GuardView,
+    /// Price history and watches.
+    pub prices: super::prices::PricesView,
     pub quit: bool,
 }
 
@@ -224,6 +226,7 @@ impl AppState {
             flows: Default::default(),
             size: (120, 40),
             guard: Default::default(),
+            prices: Default::default(),
             quit: false,
         }
     }

@@ -27,6 +27,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.now = now;
             state.started = true;
             cmds.push(fetch_offers(state, true));
+            cmds.push(Command::Prices(super::prices::PriceCmd::LoadWatches));
             if state.session.has_key() {
                 cmds.extend(account_loads(state));
             }
@@ -38,6 +39,15 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 state.status.flash = None;
             }
             cmds.extend(polls_due(state));
+            // While there are price watches, offers are loaded again now and then.
+            let p = &state.prices;
+            if !p.watches.is_empty()
+                && !state.offers.loading
+                && p.reload_due.is_some_and(|t| now >= t)
+                && blocked_until(state).is_none()
+            {
+                cmds.push(fetch_offers(state, false));
+            }
         }
         Action::Resize(w, h) => state.size = (w, h),
         Action::Rate(r) => {
@@ -70,6 +80,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                         });
                     } else {
                         state.offers.loading = false;
+                        cmds.extend(super::prices::on_load_complete(state));
                     }
                 }
                 Err(e) => {
@@ -131,6 +142,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::Manage(ev) => cmds.extend(super::manage::on_event(state, *ev)),
         Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
+        Action::Prices(ev) => cmds.extend(super::prices::on_event(state, ev)),
         Action::KeySaved(result) => match result {
             Ok(path) => flash(
                 state,
@@ -420,6 +432,8 @@ fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
             None => open_details(state),
         },
         KeyCmd::Manage(k) => return super::manage::on_pane_key(state, k),
+        KeyCmd::NewWatch => super::prices::open_new(state),
+        KeyCmd::Watches => super::prices::open_list(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
         KeyCmd::SortNext => {
             state.offers.sort = state.offers.sort.next();
@@ -583,10 +597,14 @@ fn set_cursor(state: &mut AppState, pos: isize, len: usize) {
 fn open_details(state: &mut AppState) {
     let modal = match state.pane {
         Pane::Offers => state.offers.selected().map(|o| {
-            Modal::details(
+            let mut m = Modal::details(
                 format!("Offer {} · {}", o.gpu_display, o.provider),
                 &o.raw.value(),
-            )
+            );
+            if let Modal::Details { chart, .. } = &mut m {
+                *chart = super::prices::chart_for(state, o).map(Box::new);
+            }
+            m
         }),
         Pane::Deployments => state
             .selected_deployment()
@@ -667,6 +685,7 @@ fn on_modal_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
         Modal::Terminate(_) => return super::terminate::on_key(state, ev),
         Modal::Rename(_) => return super::connect::on_rename_key(state, ev),
         Modal::Manage(_) => {}
+        Modal::PriceWatch(_) => return super::prices::on_key(state, ev),
         Modal::Help { scroll } | Modal::Details { scroll, .. } => match ev.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
                 state.modal = None;

@@ -88,6 +88,7 @@ impl Executor {
             // The event loop owns the terminal: it runs ssh (runtime::ssh).
             Command::OpenSsh { .. } => return Vec::new(),
             Command::Manage(m) => super::manage::perform(c, m).await,
+            Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
                 return Vec::new();
             }

@@ -6,6 +6,7 @@ pub mod executor;
 pub mod guard;
 pub mod journal;
 pub mod manage;
+pub mod prices;
 pub mod snapshot;
 pub mod ssh;
 

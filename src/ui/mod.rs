@@ -9,6 +9,7 @@ pub mod layout;
 pub mod manage;
 pub mod offers;
 pub mod overlays;
+pub mod prices;
 pub mod svg;
 pub mod terminate;
 pub mod theme;
@@ -39,6 +40,7 @@ pub fn draw(f: &mut Frame, state: &AppState, theme: &Theme) {
         Some(Modal::Deploy(w)) => deploy::draw(f, f.area(), w, state, theme),
         Some(Modal::Terminate(d)) => terminate::draw(f, f.area(), d, state, theme),
         Some(Modal::Rename(r)) => terminate::draw_rename(f, f.area(), r, theme),
+        Some(Modal::PriceWatch(d)) => prices::draw(f, f.area(), d, state, theme),
         Some(modal) => overlays::draw(f, f.area(), modal, theme),
         None => {}
     }

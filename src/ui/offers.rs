@@ -1,4 +1,6 @@
-//! The Offers pane: a filter bar and one row per offer.
+//! The Offers pane: a filter bar and one row per offer; with a price history, a trend per row
+//! (a 7-day sparkline and the change against 24 h ago when the pane is wide, the change alone
+//! when not) and the model's 7-day low; rows that match a price watch are marked `◆`.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -11,6 +13,11 @@ use super::widgets::{self, TableSpec};
 use crate::api::Offer;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::usd;
+use crate::domain::history::{HistoryView, arrow, offer_key, sparkline};
+
+/// From this pane width on, the trend shows a sparkline as well as the change.
+const SPARK_FROM_WIDTH: u16 = 150;
+const SPARK_CELLS: usize = 8;
 
 const HEADER: [&str; 11] = [
     "GPU", "Provider", "Type", "GPUs", "vCPU", "RAM", "VRAM", "Region", "$/h", "$/GPU·h", "Avail",
@@ -68,19 +75,39 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     } else {
         "No offer matches. Esc clears the filter; t changes the instance type."
     };
+    let history = &*state.prices.history;
+    let trends = !history.offers.is_empty();
+    let spark = area.width >= SPARK_FROM_WIDTH;
+    let mut header: Vec<&str> = HEADER.to_vec();
+    let mut widths: Vec<Constraint> = WIDTHS.to_vec();
+    if trends {
+        header.extend(["7d trend", "7d low"]);
+        widths.extend([
+            Constraint::Length(if spark { SPARK_CELLS as u16 + 6 } else { 5 }),
+            Constraint::Length(7),
+        ]);
+    }
+    let watching = !state.prices.watches.is_empty();
     widgets::table(
         f,
         layout::table_block(area, Pane::Offers),
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            header: &header,
+            widths: &widths,
             len: o.visible.len(),
             selected: o.cursor.selected,
             empty,
         },
-        |i| row(&o.all[o.visible[i]], theme),
+        |i| {
+            let offer = &o.all[o.visible[i]];
+            let mut r = row(offer, theme, watching && state.prices.watched(offer));
+            if trends {
+                r.extend(trend_cells(offer, history, spark, theme));
+            }
+            Row::new(r)
+        },
     );
 }
 
@@ -110,7 +137,35 @@ fn gb(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |g| format!("{g:.0}G"))
 }
 
-fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
+/// The trend and 7-day-low cells of one offer.
+fn trend_cells<'a>(o: &Offer, h: &HistoryView, spark: bool, theme: &Theme) -> [Cell<'a>; 2] {
+    let now = o.per_gpu_rate();
+    let t = h.offers.get(&offer_key(o));
+    let change = arrow(now, t.and_then(|t| t.day_ago));
+    let style = if change.starts_with('↑') {
+        theme.warn()
+    } else if change.starts_with('↓') {
+        theme.ok()
+    } else {
+        theme.dim()
+    };
+    let mut spans = Vec::new();
+    if spark && let Some(t) = t {
+        spans.push(Span::styled(
+            sparkline(&t.buckets, SPARK_CELLS),
+            theme.price(),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(change, style));
+    let low = h
+        .model_low
+        .get(&o.gpu_type)
+        .map_or_else(|| "–".to_string(), |l| format!("{l:.2}"));
+    [Cell::from(Line::from(spans)), Cell::from(low)]
+}
+
+fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Cell<'a>> {
     let regions = o.regions();
     let region = match regions.len() {
         0 => "–".to_string(),
@@ -143,8 +198,16 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
     } else {
         &o.gpu_display
     };
-    Row::new(vec![
-        Cell::from(widgets::gpu_label(gpu)),
+    let gpu_cell = if watched {
+        Cell::from(Line::from(vec![
+            Span::styled("◆ ", theme.ok()),
+            Span::raw(widgets::gpu_label(gpu)),
+        ]))
+    } else {
+        Cell::from(widgets::gpu_label(gpu))
+    };
+    vec![
+        gpu_cell,
         Cell::from(o.provider.as_str()),
         Cell::from(o.instance_type.as_str()),
         Cell::from(o.gpu_count.to_string()),
@@ -155,5 +218,5 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Row<'a> {
         Cell::from(price),
         Cell::from(usd(o.per_gpu_rate())),
         Cell::from(avail),
-    ])
+    ]
 }

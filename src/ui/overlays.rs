@@ -18,7 +18,8 @@ pub fn draw(f: &mut Frame, area: Rect, modal: &Modal, theme: &Theme) {
             title,
             lines,
             scroll,
-        } => details(f, area, title, lines, *scroll, theme),
+            chart,
+        } => details(f, area, title, lines, *scroll, chart.as_deref(), theme),
         Modal::KeyPrompt {
             input,
             reason,
@@ -32,7 +33,7 @@ pub fn draw(f: &mut Frame, area: Rect, modal: &Modal, theme: &Theme) {
             theme,
         ),
         // Drawn by `ui::deploy` / `ui::terminate`, which need the state (see `ui::draw`).
-        Modal::Deploy(_) | Modal::Terminate(_) | Modal::Rename(_) => {}
+        Modal::Deploy(_) | Modal::Terminate(_) | Modal::Rename(_) | Modal::PriceWatch(_) => {}
     }
 }
 
@@ -69,7 +70,15 @@ fn help(f: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
     );
 }
 
-fn details(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
+fn details(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: &[String],
+    scroll: u16,
+    chart: Option<&crate::app::prices::PriceChart>,
+    theme: &Theme,
+) {
     let rect = centered(
         area,
         area.width.saturating_sub(8),
@@ -84,6 +93,15 @@ fn details(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16
         ),
         theme,
     );
+    let inner = match chart {
+        Some(c) if inner.height >= 16 => {
+            let h = (inner.height / 2).min(14);
+            let top = Rect::new(inner.x, inner.y, inner.width, h);
+            super::prices::chart(f, top, c, theme);
+            Rect::new(inner.x, inner.y + h + 1, inner.width, inner.height - h - 1)
+        }
+        _ => inner,
+    };
     let start = usize::from(scroll).min(lines.len());
     let end = (start + usize::from(inner.height)).min(lines.len());
     let shown: Vec<Line> = lines[start..end]
