@@ -298,13 +298,13 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Char('w')],
         hint: "watch",
-        help: "watch for offers like the selected one at a price (announced when one matches)",
+        help: "watch for offers like the selected one at a price you choose",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::NewWatch,
     },
     Binding {
         keys: &[Char('W')],
-        hint: "watches",
+        hint: "", // the Offers footer is full: shown by `?`
         help: "the price watches (x removes one)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Watches,
