@@ -328,6 +328,15 @@ impl Store {
         Ok(out)
     }
 
+    /// The time of the newest point, if any.
+    pub fn latest_price_time(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let t: Option<i64> = self
+            .conn
+            .query_row("SELECT max(t) FROM price_points", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(t.and_then(|t| Utc.timestamp_opt(t, 0).single()))
+    }
+
     /// How many points the history holds (tests and figures).
     pub fn price_point_count(&self) -> Result<u64, StoreError> {
         self.conn

@@ -17,7 +17,8 @@ use crate::domain::history::{HistoryView, arrow, offer_key, sparkline};
 
 /// From this pane width on, the trend shows a sparkline as well as the change.
 const SPARK_FROM_WIDTH: u16 = 150;
-const SPARK_CELLS: usize = 8;
+/// One cell per day of the 7.
+const SPARK_CELLS: usize = 7;
 
 const HEADER: [&str; 11] = [
     "GPU", "Provider", "Type", "GPUs", "vCPU", "RAM", "VRAM", "Region", "$/h", "$/GPU·h", "Avail",
@@ -81,7 +82,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut header: Vec<&str> = HEADER.to_vec();
     let mut widths: Vec<Constraint> = WIDTHS.to_vec();
     if trends {
-        header.extend(["7d trend", "7d low"]);
+        header.extend([if spark { "7d trend" } else { "24h" }, "7d low"]);
         widths.extend([
             Constraint::Length(if spark { SPARK_CELLS as u16 + 6 } else { 5 }),
             Constraint::Length(7),
