@@ -34,7 +34,7 @@ pub fn price_factor(offer_id: &str, t: DateTime<Utc>) -> f64 {
 /// Whether the offer is up at `t` (before its own `available` and maintenance flags).
 pub fn up(offer_id: &str, t: DateTime<Utc>) -> bool {
     let slot = t.timestamp().div_euclid(AVAIL_SLOT_SECS);
-    mix(offer_id, slot, 2) % 7 != 0
+    !mix(offer_id, slot, 2).is_multiple_of(7)
 }
 
 /// `o` as it is at `t`: price, `available` and units moved, in the fields and in the wire JSON.
@@ -70,34 +70,6 @@ pub fn catalog_at(c: &Catalog, t: DateTime<Utc>) -> Catalog {
         }
     }
     c
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prices_and_availability_move_with_the_clock_and_replay() {
-        let c = Catalog::load().unwrap();
-        let t0 = crate::demo::test_epoch();
-        let a = catalog_at(&c, t0);
-        let b = catalog_at(&c, t0 + chrono::Duration::hours(6));
-        let prices = |c: &Catalog| c.offers().map(|o| o.price).collect::<Vec<_>>();
-        assert_ne!(prices(&a), prices(&b), "prices move");
-        assert_eq!(
-            prices(&a),
-            prices(&catalog_at(&c, t0)),
-            "the same time, the same prices"
-        );
-        let down = (0..84)
-            .filter(|h| !up("x", t0 + chrono::Duration::hours(*h)))
-            .count();
-        assert!(down > 0 && down < 40, "{down}");
-        for o in a.offers() {
-            let base = c.offer(&o.offer_id).unwrap().price;
-            assert!((o.price - base).abs() <= base * 0.13 + 0.01);
-        }
-    }
 }
 
 /// What a dashboard with a key records of the catalog at `t` (the discounted $/GPU·h and
@@ -147,4 +119,32 @@ pub fn seed_history(
     }
     store.compact_history(now, crate::store::history::CAP_BYTES)?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_and_availability_move_with_the_clock_and_replay() {
+        let c = Catalog::load().unwrap();
+        let t0 = crate::demo::test_epoch();
+        let a = catalog_at(&c, t0);
+        let b = catalog_at(&c, t0 + chrono::Duration::hours(6));
+        let prices = |c: &Catalog| c.offers().map(|o| o.price).collect::<Vec<_>>();
+        assert_ne!(prices(&a), prices(&b), "prices move");
+        assert_eq!(
+            prices(&a),
+            prices(&catalog_at(&c, t0)),
+            "the same time, the same prices"
+        );
+        let down = (0..84)
+            .filter(|h| !up("x", t0 + chrono::Duration::hours(*h)))
+            .count();
+        assert!(down > 0 && down < 40, "{down}");
+        for o in a.offers() {
+            let base = c.offer(&o.offer_id).unwrap().price;
+            assert!((o.price - base).abs() <= base * 0.13 + 0.01);
+        }
+    }
 }
