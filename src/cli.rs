@@ -19,7 +19,8 @@ pub const DEFAULT_DEMO_ADDR: &str = "127.0.0.1:4567";
     long_about = "A terminal dashboard for renting and running NVIDIA GPU instances on Spheron AI.\n\n\
         Without a command it opens the dashboard against https://app.spheron.ai; with --demo, against \
         an embedded simulated API (no key, no network, nothing spent).\n\n\
-        The API key is read from SPHERON_API_KEY, then ~/.spheron/credentials."
+        The API key is read from SPHERON_API_KEY, then ~/.spheron/credentials.",
+    after_help = crate::exit::HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -128,6 +129,11 @@ pub struct DemoServerArgs {
     /// Inject a fault (repeatable), e.g. a 429, 500, slow or malformed answer; see the README.
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<String>,
+
+    /// Answer in the live service's shapes (bare lists, numbers as strings, offers without
+    /// `region`, no `sshCommand`, …) instead of the documented ones.
+    #[arg(long)]
+    pub live_shapes: bool,
 }
 
 fn parse_poll_interval(s: &str) -> Result<u64, String> {

@@ -12,11 +12,14 @@ use spheron_tui::api::check_base_url;
 use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
+use spheron_tui::exit::{self, Ending};
 use spheron_tui::runtime::{self, Launch};
 use spheron_tui::terminal;
 
 /// Exit code for usage errors (bad flags, a refused URL), like clap's own.
-const USAGE: u8 = 2;
+const USAGE: u8 = exit::USAGE;
+/// Exit code after a panic (the one Rust uses when a panic ends `main`).
+const PANIC: i32 = exit::PANIC as i32;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,7 +42,8 @@ fn main() -> ExitCode {
                 }
             };
             let _log = init_logging();
-            return finish(block_on(demo_server(args.clone(), faults)));
+            let served = block_on(demo_server(args.clone(), faults));
+            return finish(served.map(|()| Ending::Done));
         }
         _ => {}
     }
@@ -175,7 +179,7 @@ async fn target(
     }
 }
 
-async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
+async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
     let (l, _server) = target(&p, demo).await?;
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     #[cfg(debug_assertions)]
@@ -185,11 +189,13 @@ async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<()> {
 
 /// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the
 /// terminal, then panics or returns an error, to show the terminal is restored either way.
+/// (The `panic-…` values that fail inside the running dashboard: `runtime::test_fault`.)
 #[cfg(debug_assertions)]
 fn test_failure() -> color_eyre::Result<()> {
-    let Ok(how) = std::env::var("SPHERON_TUI_TEST_FAIL") else {
+    let how = std::env::var("SPHERON_TUI_TEST_FAIL").unwrap_or_default();
+    if how != "panic" && how != "error" {
         return Ok(());
-    };
+    }
     let _taken = terminal::TerminalGuard::enter()?;
     if how == "panic" {
         panic!("test panic requested (SPHERON_TUI_TEST_FAIL=panic)");
@@ -221,18 +227,25 @@ fn guard_command(p: Prepared, cmd: spheron_tui::guard::args::GuardCli, demo: boo
     }
 }
 
-async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<()> {
+/// The frame goes to stdout even when a load failed (it shows the failure); then the failure
+/// makes the run fail.
+async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<Ending> {
     let (cols, rows) = args.size;
     let (l, _server) = target(&p, args.demo || demo_flag).await?;
     let keys = runtime::snapshot::parse_keys(&args.keys)
         .map_err(|e| color_eyre::eyre::eyre!("--keys: {e}"))?;
-    let out = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
+    let shot = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
+    let out = shot.frame;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     if !out.ends_with('\n') {
         stdout.write_all(b"\n")?;
     }
-    Ok(())
+    stdout.flush()?;
+    match shot.failure {
+        Some(why) => Err(color_eyre::eyre::eyre!("{why}")),
+        None => Ok(Ending::Done),
+    }
 }
 
 async fn demo_server(
@@ -240,7 +253,7 @@ async fn demo_server(
     faults: Vec<spheron_tui::demo::FaultRule>,
 ) -> color_eyre::Result<()> {
     // The server itself says where it listens (and with which key).
-    demo_adapter::serve(args.addr, faults).await
+    demo_adapter::serve(args.addr, faults, args.live_shapes).await
 }
 
 fn print_info(p: &Prepared) {
@@ -333,18 +346,23 @@ mod demo_adapter {
             .collect()
     }
 
-    pub async fn serve(addr: SocketAddr, faults: Vec<demo::FaultRule>) -> Result<()> {
+    pub async fn serve(
+        addr: SocketAddr,
+        faults: Vec<demo::FaultRule>,
+        live_shapes: bool,
+    ) -> Result<()> {
         let mut opts = demo::DemoOptions::default();
         opts.faults.extend(faults);
+        opts.alt_shapes = live_shapes;
         demo::run_standalone(addr, opts)
             .await
             .wrap_err_with(|| format!("the demo server on {addr} stopped"))
     }
 }
 
-fn block_on<F: std::future::Future<Output = color_eyre::Result<()>>>(
+fn block_on<T, F: std::future::Future<Output = color_eyre::Result<T>>>(
     f: F,
-) -> color_eyre::Result<()> {
+) -> color_eyre::Result<T> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -352,15 +370,25 @@ fn block_on<F: std::future::Future<Output = color_eyre::Result<()>>>(
         .block_on(f)
 }
 
-fn finish(r: color_eyre::Result<()>) -> ExitCode {
+/// The exit status (`spheron_tui::exit`), with the terminal restored first.
+fn finish(r: color_eyre::Result<Ending>) -> ExitCode {
+    terminal::restore();
     match r {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(ending) => {
+            if ending != Ending::Done {
+                tracing::info!(
+                    ?ending,
+                    code = ending.code(),
+                    "stopped by a signal or Ctrl-C"
+                );
+            }
+            ending.into()
+        }
         Err(e) => {
-            terminal::restore();
             tracing::error!(error = ?e, "exiting with an error");
             // One readable line chain for the user; the full report goes to the log.
             eprintln!("Error: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(exit::FAILURE)
         }
     }
 }
@@ -371,48 +399,30 @@ fn install_hooks() -> color_eyre::Result<()> {
         .display_env_section(false)
         .into_hooks();
     eyre_hook.install()?;
+    // A panic anywhere ends the program, a spawned task's too (tokio would catch it and let a
+    // dashboard run on without its terminal): restore, report, exit with Rust's panic code.
     std::panic::set_hook(Box::new(move |info| {
         terminal::restore();
         tracing::error!(panic = %info, "panic");
         eprintln!("{}", panic_hook.panic_report(info));
+        std::process::exit(PANIC);
     }));
     Ok(())
 }
 
-/// Tracing to the log file (never to the terminal). Filter from `SPHERON_LOG`, else
-/// `RUST_LOG`, else `info`. Called before the dashboard takes the screen. Returns false when
-/// no log file could be opened (the program runs on without logs).
+/// Tracing to the log file (never to the terminal), rotated by `spheron_tui::logging`.
+/// Called before the dashboard takes the screen. Returns false when no log file could be
+/// opened (the program runs on without logs).
 fn init_logging() -> bool {
-    use tracing_subscriber::EnvFilter;
     let Some(paths) = config::paths() else {
         return false;
     };
-    let open = || -> std::io::Result<std::fs::File> {
-        if let Some(dir) = paths.log_file.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&paths.log_file)
-    };
-    let file = match open() {
-        Ok(f) => f,
+    match spheron_tui::logging::init(&paths.log_file) {
+        Ok(installed) => installed,
         Err(e) => {
             // Said before the dashboard takes the screen, so the user sees it.
             eprintln!("warning: no log file ({}): {e}", paths.log_file.display());
-            return false;
+            false
         }
-    };
-    let filter = std::env::var("SPHERON_LOG")
-        .ok()
-        .or_else(|| std::env::var("RUST_LOG").ok())
-        .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init()
-        .is_ok()
+    }
 }

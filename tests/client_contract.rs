@@ -250,7 +250,7 @@ async fn deployments_list_in_every_shape_with_filters() {
     let l = c.deployments(&q).await.unwrap();
     assert_eq!(
         m.last().query.as_deref(),
-        Some("status=active&teamId=t1&userId=u+1")
+        Some("page=1&limit=100&status=active&teamId=t1&userId=u+1")
     );
     assert_eq!(l[0].id, "d1");
     assert_eq!(l[0].status, DeploymentStatus::Running);
@@ -260,11 +260,14 @@ async fn deployments_list_in_every_shape_with_filters() {
         .deployments_filtered(DeploymentFilter::Inactive)
         .await
         .unwrap();
-    assert_eq!(m.last().query.as_deref(), Some("status=inactive"));
+    assert_eq!(
+        m.last().query.as_deref(),
+        Some("page=1&limit=100&status=inactive")
+    );
     assert_eq!(l[0].status, DeploymentStatus::Deploying);
 
     let l = c.deployments_filtered(DeploymentFilter::All).await.unwrap();
-    assert_eq!(m.last().query, None);
+    assert_eq!(m.last().query.as_deref(), Some("page=1&limit=100"));
     assert_eq!(l[0].gpu_type, "A100");
     assert_eq!(l[0].status, DeploymentStatus::TerminatedProvider);
 }
@@ -849,14 +852,15 @@ async fn a_dropped_connection_is_a_network_error_retried_once_for_get() {
 
 #[tokio::test]
 async fn connection_refused_is_a_network_error() {
-    // Bind, learn the port, close: nothing listens there now.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    // Bound and kept, never listening: connections are refused, and nothing else can take
+    // the port while the test runs.
+    let refusing = tokio::net::TcpSocket::new_v4().unwrap();
+    refusing.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = refusing.local_addr().unwrap();
     let c = Client::with_options(opts(&format!("http://{addr}"))).unwrap();
     let e = c.providers().await.unwrap_err();
     assert!(matches!(e, ApiError::Network { .. }), "{e:?}");
+    drop(refusing);
 }
 
 #[tokio::test]

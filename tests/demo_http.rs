@@ -78,7 +78,9 @@ impl T {
             .unwrap()
             .iter()
             .flat_map(|g| g["offers"].as_array().unwrap().iter().map(move |o| (g, o)))
-            .find(|(_, o)| o["provider"] == provider && o["maintenance"] == false)
+            .find(|(_, o)| {
+                o["provider"] == provider && o["maintenance"] == false && o["available"] == true
+            })
             .map(|(g, o)| (g.clone(), o.clone()))
             .unwrap();
         let (g, o) = o;
@@ -343,14 +345,34 @@ async fn ssh_keys_crud() {
     let t = T::default().await;
     let (_, keys) = t.get("/api/ssh-keys").await;
     assert_eq!(keys.as_array().unwrap().len(), 1);
+    // The seeded key's fingerprint, as `ssh-keygen -l` prints it.
+    assert_eq!(
+        keys[0]["fingerprint"],
+        "SHA256:qoFQ1HoG4BOSArYfY+Yz280V36iDFiF+NQ2AG+1iJdM"
+    );
     let (s, k) = t
         .post(
             "/api/ssh-keys",
-            json!({"name": "ci", "publicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIci ci@host"}),
+            json!({"name": "ci", "publicKey": spheron_tui::domain::ssh_key::sample_key("ssh-rsa", "ci@host")}),
         )
         .await;
     assert_eq!(s, 201);
-    assert!(k["fingerprint"].as_str().unwrap().starts_with("SHA256:"));
+    // What `ssh-keygen -l -f` prints for that key.
+    assert_eq!(
+        k["fingerprint"],
+        "SHA256:h09BCVidKuwABGyEXD3chMyqnuICF/L9QqhROTsjsQw"
+    );
+    // A truncated key (type string, no key material) is refused.
+    let (s, e) = t
+        .post(
+            "/api/ssh-keys",
+            json!({"name": "cut", "publicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIci ci@host"}),
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), e["details"]["field"].as_str()),
+        (400, Some("publicKey"))
+    );
     let path = format!("/api/ssh-keys/{}", k["id"].as_str().unwrap());
     let (s, got) = t.get(&path).await;
     assert_eq!((s.as_u16(), &got["name"]), (200, &json!("ci")));

@@ -90,7 +90,7 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     assert!(h.count(|c| matches!(c, Command::Bell)) >= 1);
     // Demo addresses are made up: never probed, never ssh'd into; the instance counts as ready.
     assert_eq!(h.count(|c| matches!(c, Command::ProbeSsh { .. })), 0);
-    assert!(h.screen().contains("ssh ready"), "{}", h.screen());
+    assert!(h.screen().contains("running ssh✓"), "{}", h.screen());
     h.press("o").await;
     assert_eq!(h.count(|c| matches!(c, Command::OpenSsh { .. })), 0);
     assert!(

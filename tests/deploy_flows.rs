@@ -335,7 +335,7 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
         assert_eq!(deploys(&cmds), 0, "{e:?}");
         // The list is read in full (a deployment that failed at once must be seen too).
         assert!(
-            matches!(&cmds[..], [Command::FetchDeployments { status: None }]),
+            matches!(&cmds[..], [Command::FetchDeployments { status: None, .. }]),
             "{e:?}: {cmds:?}"
         );
         assert_eq!(wizard(&s).phase, Phase::Checking);
@@ -369,7 +369,7 @@ fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() 
     let cmds = update(&mut s, Action::Deployed(Err(err::timeout())));
     assert!(matches!(
         &cmds[..],
-        [Command::FetchDeployments { status: None }]
+        [Command::FetchDeployments { status: None, .. }]
     ));
     // An old deployment of the same offer is not "the new one".
     let mut old = new_deployment("dep-old", "terminated");
@@ -414,7 +414,7 @@ fn a_list_already_in_flight_when_the_post_failed_is_not_trusted_to_say_no() {
     };
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::FetchDeployments { status: None }))
+            .any(|c| matches!(c, Command::FetchDeployments { status: None, .. }))
     );
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
     assert!(matches!(wizard(&s).phase, Phase::NotCreated { .. }));
@@ -435,7 +435,7 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
     let cmds = chr(&mut s, 'r');
     assert!(matches!(
         &cmds[..],
-        [Command::FetchDeployments { status: None }]
+        [Command::FetchDeployments { status: None, .. }]
     ));
     update(
         &mut s,
@@ -637,7 +637,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     let d = s.deployments.items[0].clone();
     assert_eq!(
         spheron_tui::app::watch::status_label(&s, &d, "running"),
-        "running"
+        "running ssh…"
     );
     // Port closed: probed again on the next poll, and no second bell.
     update(
@@ -660,11 +660,51 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     assert!(flash(&s).contains("ssh ready"));
     assert_eq!(
         spheron_tui::app::watch::status_label(&s, &d, "running"),
-        "ssh ready"
+        "running ssh✓"
     );
     // Ready: no more probes.
     let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));
     assert!(!cmds.iter().any(|c| matches!(c, Command::ProbeSsh { .. })));
+}
+
+/// The row of `name` on the Deployments pane.
+fn row_of(s: &AppState, name: &str) -> String {
+    let screen = render(s);
+    screen
+        .lines()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("no row {name}:\n{screen}"))
+        .to_string()
+}
+
+/// Deploying: the status cell counts the time since it was created and Uptime is empty;
+/// running: Uptime counts from the API's start time. The column never shows 48 s, then 8 s.
+#[test]
+fn a_deploying_row_shows_elapsed_time_and_uptime_never_goes_back() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(
+        &mut s,
+        Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
+    );
+    update(&mut s, Action::Tick(t0() + Duration::seconds(48)));
+    let row = row_of(&s, "h100-sxm5-x8");
+    assert!(row.contains("deploying 48s"), "{row}");
+    assert_eq!(
+        row.matches("48s").count(),
+        1,
+        "no uptime while deploying: {row}"
+    );
+    let mut up = new_deployment("dep-new", "running");
+    up.started_at = Some(t0() + Duration::seconds(40));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));
+    let row = row_of(&s, "h100-sxm5-x8");
+    assert!(row.contains("running ssh…"), "{row}");
+    assert!(row.contains(" 8s "), "uptime from startedAt: {row}");
+    update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
+    let row = row_of(&s, "h100-sxm5-x8");
+    assert!(row.contains(" 20s "), "{row}");
 }
 
 #[test]
@@ -675,7 +715,11 @@ fn the_first_load_announces_nothing() {
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
     );
-    assert!(cmds.is_empty());
+    // Only its SSH readiness is asked (as for every running deployment): no bell, no message.
+    assert!(
+        cmds.iter().all(|c| matches!(c, Command::ProbeSsh { .. })),
+        "{cmds:?}"
+    );
     assert!(s.status.flash.is_none());
 }
 
@@ -1017,7 +1061,7 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
         Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
     );
     assert!(
-        matches!(&cmds[..], [Command::FetchDeployments { status: None }]),
+        matches!(&cmds[..], [Command::FetchDeployments { status: None, .. }]),
         "{cmds:?}"
     );
     let mut failed = new_deployment("dep-new", "failed");
@@ -1030,7 +1074,8 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
     assert!(cmds.iter().any(|c| matches!(
         c,
         Command::FetchDeployments {
-            status: Some("active")
+            status: Some("active"),
+            ..
         }
     )));
 }

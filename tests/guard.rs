@@ -26,6 +26,36 @@ fn refused_urls_never_become_a_client() {
     }
 }
 
+/// Hosts that are almost app.spheron.ai, or almost loopback: each is refused. All are tried
+/// before asserting, so a regression names every case it lets through.
+#[test]
+fn look_alike_hosts_are_refused() {
+    let accepted: Vec<&str> = [
+        "https://spheron.ai",
+        "https://x.app.spheron.ai",
+        "https://evilspheron.ai",
+        "https://app.spheron.ai.",
+        "https://app.spheron.ai./",
+        // Cyrillic "а" (U+0430) for the Latin "a": the URL parser turns it into punycode.
+        "https://\u{430}pp.spheron.ai",
+        "https://app.sph\u{0435}ron.ai",
+        "http://localhost.evil.com",
+        "https://localhost.evil.com",
+        "http://127.0.0.1.evil.com",
+    ]
+    .into_iter()
+    .filter(|url| {
+        let e = match Client::new(url, Some(ApiKey::new("sai_pk_guard_test_0000000000"))) {
+            Ok(_) => return true,
+            Err(e) => e,
+        };
+        assert!(matches!(e, ApiError::Refused { .. }), "{url}: {e:?}");
+        false
+    })
+    .collect();
+    assert!(accepted.is_empty(), "accepted look-alikes: {accepted:?}");
+}
+
 #[test]
 fn loopback_and_spheron_are_accepted() {
     for (url, label) in [

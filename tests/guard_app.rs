@@ -121,3 +121,76 @@ fn guard_reports_show_as_messages_countdowns_and_the_other_enforcer() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
+    use spheron_tui::domain::guard::GuardRule;
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")])),
+    );
+    chr(&mut s, '2');
+    let set = |s: &mut AppState, text: &str| -> Vec<Command> {
+        chr(s, 'T');
+        assert!(matches!(s.modal, Some(Modal::Guard(_))), "the dialog opens");
+        type_text(s, text);
+        enter(s)
+    };
+    let cmds = set(&mut s, "8h");
+    match &cmds[..] {
+        [Command::SetGuard(r)] => {
+            assert_eq!(r.deployment_id, "d1");
+            assert_eq!(
+                r.rule,
+                GuardRule::Deadline(t0() + chrono::Duration::hours(8))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.modal.is_none());
+    let cmds = set(&mut s, "$50");
+    assert!(matches!(&cmds[..], [Command::SetGuard(r)] if r.rule == GuardRule::MaxSpend(50.0)));
+    // A typo keeps the dialog open with the reason and sends nothing.
+    let cmds = set(&mut s, "soonish");
+    assert!(cmds.is_empty());
+    match &s.modal {
+        Some(Modal::Guard(g)) => assert!(g.error.as_ref().unwrap().contains("not a guard")),
+        other => panic!("{other:?}"),
+    }
+    assert!(render(&s).contains("Spend guard"));
+    key(&mut s, crossterm::event::KeyCode::Esc);
+    // Empty clears the rule it has.
+    let rows = [("d1".to_string(), "⏱8h".to_string())]
+        .into_iter()
+        .collect();
+    update(&mut s, Action::Guard(GuardUpdate::Rows(rows)));
+    let cmds = set(&mut s, "");
+    assert!(matches!(&cmds[..], [Command::ClearGuard { id }] if id == "d1"));
+    // An ended deployment has nothing to guard.
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "x")])),
+    );
+    let mut ended = running("d2", "old");
+    ended.status = spheron_tui::api::DeploymentStatus::Terminated;
+    s.deployment_filter = spheron_tui::api::DeploymentFilter::All;
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
+    chr(&mut s, 'T');
+    assert!(s.modal.is_none());
+}
+
+#[test]
+fn the_dialog_reads_durations_local_times_and_amounts() {
+    use spheron_tui::app::guard::parse_spec;
+    use spheron_tui::domain::guard::GuardRule;
+    let plus_one = chrono::FixedOffset::east_opt(3600).unwrap();
+    // t0 is 12:00Z, 13:00 at +01:00: 18:00 local is 17:00Z today.
+    let (r, spec) = parse_spec("18:00", t0(), plus_one).unwrap();
+    assert_eq!(r, GuardRule::Deadline(t0() + chrono::Duration::hours(5)));
+    assert_eq!(spec, "--at 18:00");
+    let (r, _) = parse_spec("1h30m", t0(), plus_one).unwrap();
+    assert_eq!(r, GuardRule::Deadline(t0() + chrono::Duration::minutes(90)));
+    assert!(parse_spec("$0", t0(), plus_one).is_err());
+    assert!(parse_spec("25:00", t0(), plus_one).is_err());
+}

@@ -93,3 +93,36 @@ fn guard_run_stops_on_sigint_and_sigterm_with_130_and_143() {
         assert_eq!(child.wait().unwrap().code(), Some(code), "{sig}");
     }
 }
+
+#[test]
+fn a_corrupt_store_is_moved_aside_and_the_dashboard_still_starts() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data/spheron-tui");
+    std::fs::create_dir_all(&data).unwrap();
+    let store = data.join("spheron-tui-demo.sqlite3");
+    std::fs::write(&store, b"not a database at all, just some text ".repeat(40)).unwrap();
+    let out = run(
+        home.path(),
+        &[
+            "snapshot",
+            "--demo",
+            "--pane",
+            "deployments",
+            "--size",
+            "200x30",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    assert!(
+        screen.contains("the local store was not a usable database: moved aside"),
+        "the notice is shown:\n{screen}"
+    );
+    let moved: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".corrupt-"))
+        .collect();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+}

@@ -63,6 +63,10 @@ impl Rig {
     }
 
     async fn deploy(&self, name: &str) -> Deployment {
+        self.deploy_in(name, "team_demo_01").await
+    }
+
+    async fn deploy_in(&self, name: &str, team: &str) -> Deployment {
         let c = &self.setup;
         let page = c.gpu_offers(&OffersQuery::default()).await.unwrap();
         let (g, o) = page
@@ -81,7 +85,7 @@ impl Rig {
             instance_type: o.instance_type.clone(),
             ssh_key_id: Some("sshk_5d2e8a41".into()),
             ssh_public_key: None,
-            team_id: Some("team_demo_01".into()),
+            team_id: Some(team.into()),
             name: Some(name.into()),
             cloud_init: None,
             kubernetes_addon: None,
@@ -312,8 +316,11 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
         credentials_path: None,
         journal: Journal::new(Some(r.ctx.store.clone())),
     };
-    ex.perform(AppCommand::FetchDeployments { status: None })
-        .await;
+    ex.perform(AppCommand::FetchDeployments {
+        status: None,
+        team: None,
+    })
+    .await;
     ex.perform(AppCommand::RenameDeployment {
         id: d.id.clone(),
         name: "renamed".into(),
@@ -344,6 +351,19 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
         "GETs are not journaled"
     );
     assert!(rows.iter().all(|e| e.entry.source == "dashboard"));
+    // The guard dialog's commands go to the store (not to the API, not to the journal).
+    let rule = spheron_tui::store::StoredRule {
+        deployment_id: "dep_x".into(),
+        rule: spheron_tui::domain::guard::GuardRule::MaxSpend(5.0),
+        spec: "--max-spend 5.00".into(),
+        created_at: r.srv.handle().now(),
+    };
+    ex.perform(AppCommand::SetGuard(rule.clone())).await;
+    assert_eq!(r.ctx.store.call(|s| s.rules()).await.unwrap(), vec![rule]);
+    ex.perform(AppCommand::ClearGuard { id: "dep_x".into() })
+        .await;
+    assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
+    assert_eq!(r.ctx.store.call(|s| s.journal()).await.unwrap().len(), 3);
     assert_eq!(rows[1].entry.result, "ok");
     assert_ne!(rows[2].entry.result, "ok");
     assert_eq!(rows[1].entry.usd_per_hour, d.hourly_rate);
@@ -381,4 +401,31 @@ async fn the_dashboard_runner_reports_countdowns_and_alerts_instead_of_printing(
         "{got:?}"
     );
     assert!(r.take_lines().is_empty(), "nothing printed");
+}
+
+#[tokio::test]
+async fn a_guarded_deployment_of_another_team_is_read_by_itself_not_dropped() {
+    let r = Rig::new(false).await;
+    r.srv.handle().set_balance("team_grant_07", 500.0);
+    let d = r.deploy_in("acme-box", "team_grant_07").await;
+    // The list without teamId (the current team's) does not have it.
+    let listed = r.ctx.client.deployments(&Default::default()).await.unwrap();
+    assert!(listed.iter().all(|x| x.id != d.id));
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "30m"])).await,
+        0
+    );
+    let mut run = Runner::new(r.ctx.clone(), false, "guard run");
+    run.step().await;
+    r.advance(1);
+    run.step().await;
+    assert_eq!(
+        r.ctx.store.call(|s| s.rules()).await.unwrap().len(),
+        1,
+        "{:?}",
+        r.take_lines()
+    );
+    r.advance(30);
+    run.step().await;
+    assert_eq!(r.deletes(), vec![format!("/api/deployments/{}", d.id)]);
 }

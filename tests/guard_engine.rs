@@ -164,7 +164,9 @@ fn at_the_deadline_can_terminate_comes_first_then_waits_while_blocked_then_one_d
         now: t0() + min(71),
         result: Ok(()),
     });
-    assert!(matches!(&fx[..], [Effect::Announce { text, .. }] if text.contains("terminated")));
+    assert!(
+        matches!(&fx[..], [Effect::Announce { text, alert: true, .. }] if text.contains("terminated"))
+    );
     assert!(run(&mut e, t0() + min(71), t0() + min(200)).is_empty());
     // The next poll sees it ended: the rule goes, d2 is untouched.
     let fx = e.handle(Event::Deployments {
@@ -193,7 +195,7 @@ fn a_failed_delete_is_not_sent_again() {
         result: Err(DeleteFailed("500 internal".into())),
     });
     assert!(
-        matches!(&fx[..], [Effect::Announce { text, .. }] if text.contains("FAILED") && text.contains("by hand"))
+        matches!(&fx[..], [Effect::Announce { text, alert: true, .. }] if text.contains("FAILED") && text.contains("by hand"))
     );
     let fx = run(&mut e, t0() + min(60), t0() + min(600));
     assert!(checks(&fx).is_empty() && deletes(&fx).is_empty());
@@ -330,4 +332,29 @@ fn a_rule_goes_when_its_deployment_ends_by_itself() {
     });
     assert!(matches!(&fx[..], [Effect::RemoveRule { id, .. }] if id == "d1"));
     assert!(run(&mut e, t0(), t0() + min(120)).is_empty());
+}
+
+#[test]
+fn a_deadline_never_fires_early_even_by_a_fraction_of_a_second() {
+    let mut e = Engine::new(Mode::Enforce);
+    e.handle(Event::Lock(LockState::Held));
+    let at = t0() + min(60) + Duration::milliseconds(900);
+    e.handle(Event::Rules(vec![rule("d1", GuardRule::Deadline(at))]));
+    e.handle(Event::Deployments {
+        now: t0(),
+        list: vec![seen("d1", true, 0.0, t0())],
+    });
+    run(&mut e, t0(), t0() + min(59));
+    let early = e.handle(Event::Tick(t0() + min(60) + Duration::milliseconds(100)));
+    assert!(
+        !early
+            .iter()
+            .any(|f| matches!(f, Effect::CheckCanTerminate { .. })),
+        "{early:?}"
+    );
+    let due = e.handle(Event::Tick(at));
+    assert!(
+        due.iter()
+            .any(|f| matches!(f, Effect::CheckCanTerminate { .. }))
+    );
 }

@@ -44,6 +44,7 @@ impl Rig {
         r.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
+                team: None,
             },
             Command::FetchVolumes,
             Command::FetchBalance,
@@ -87,6 +88,7 @@ impl Rig {
         self.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
+                team: None,
             },
             Command::FetchVolumes,
         ])
@@ -427,7 +429,7 @@ async fn ssh_keys_add_refusals_and_delete() {
         &mut r.s,
         Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
     );
-    let key = sample_key("ssh-ed25519", 32, "me@desk");
+    let key = sample_key("ssh-ed25519", "me@desk");
     r.typed(&key).await;
     r.key(KeyCode::Enter).await;
     assert!(r.s.modal.is_none(), "{:?}", r.s.modal);

@@ -150,7 +150,7 @@ fn add_key_checks_the_key_and_refuses_a_private_key_loudly() {
     );
     ctrl(&mut s, 'u');
     // a wrong embedded type
-    let ed = sample_key("ssh-ed25519", 32, "me@laptop");
+    let ed = sample_key("ssh-ed25519", "me@laptop");
     let body = ed.split(' ').nth(1).unwrap();
     type_text(&mut s, &format!("ssh-rsa {body}"));
     assert!(key(&mut s, KeyCode::Enter).is_empty());
@@ -191,7 +191,7 @@ fn add_key_picks_a_local_pub_file() {
     let mut s = loaded(false);
     s.pane = Pane::Keys;
     chr(&mut s, 'a');
-    let text = sample_key("ecdsa-sha2-nistp256", 65, "me@desk");
+    let text = sample_key("ecdsa-sha2-nistp256", "me@desk");
     event(
         &mut s,
         ManageEvent::PubKeysFound(vec![

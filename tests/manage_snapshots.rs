@@ -40,11 +40,11 @@ fn add_ssh_key_dialog() {
         ManageEvent::PubKeysFound(vec![
             LocalPubKey {
                 path: "/home/me/.ssh/id_ed25519.pub".into(),
-                text: sample_key("ssh-ed25519", 32, "me@laptop"),
+                text: sample_key("ssh-ed25519", "me@laptop"),
             },
             LocalPubKey {
                 path: "/home/me/.ssh/id_rsa.pub".into(),
-                text: sample_key("ssh-rsa", 64, "me@laptop"),
+                text: sample_key("ssh-rsa", "me@laptop"),
             },
         ]),
     );
@@ -61,8 +61,10 @@ fn ssh_key_details() {
     let mut s = loaded(false);
     select(&mut s, Pane::Keys, "sshk_1");
     key(&mut s, KeyCode::Enter);
-    let fresh = decode(serde_json::json!({"id": "sshk_1", "name": "laptop", "fingerprint": "SHA256:abc",
-        "publicKey": sample_key("ssh-ed25519", 32, "me@laptop"), "createdAt": "2026-11-01T09:30:00Z"}))
+    let fresh = decode(
+        serde_json::json!({"id": "sshk_1", "name": "laptop", "fingerprint": "SHA256:abc",
+        "publicKey": sample_key("ssh-ed25519", "me@laptop"), "createdAt": "2026-11-01T09:30:00Z"}),
+    )
     .unwrap();
     event(
         &mut s,

@@ -1,7 +1,9 @@
-//! Issue 7, properties (proptest):
+//! Properties (proptest):
 //! - random sequences of keys, API results and ticks into the reducer: no panic, the selection
 //!   always points at an existing row, and every write Command comes from a `y`/Enter in a
 //!   dialog that named exactly that object;
+//! - one deploy wizard sends at most one deploy that may have created something, however many
+//!   `y` follow, whatever the answers (a refused deploy created nothing: a new `y` may resend);
 //! - arbitrary JSON values and byte strings into every model decoder: an error, never a panic.
 //!
 //! Case counts are the defaults below; `PROPTEST_CASES=5000 cargo test --test properties` runs
@@ -334,6 +336,153 @@ fn the_write_model_sees_a_terminate() {
     assert_eq!(writes, 1);
     assert_eq!(s.pane, Pane::Deployments);
     run_sequence(false, &steps).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// One deploy per wizard
+
+/// What can happen after the summary is reached: `y` (weighted heavily), keys that move focus
+/// but decide nothing, time, every answer a deploy can get (created, refused, unclear), and lists
+/// that show or do not show the new deployment. Not Enter, `n` or Esc: once the list showed that
+/// an unclear deploy created nothing, Enter on Retry, or going back to the summary and
+/// confirming there, is a new decision.
+#[derive(Debug, Clone)]
+enum WizardStep {
+    Y,
+    Key(usize),
+    Tick(u16),
+    Deployed(Result<(), u8>),
+    List(bool),
+}
+
+const WIZARD_KEYS: &[KeyCode] = &[
+    KeyCode::Char('j'),
+    KeyCode::Char('k'),
+    KeyCode::Char(' '),
+    KeyCode::Tab,
+    KeyCode::BackTab,
+    KeyCode::Left,
+    KeyCode::Right,
+    KeyCode::Up,
+    KeyCode::Down,
+];
+
+fn wizard_step() -> impl Strategy<Value = WizardStep> {
+    prop_oneof![
+        8 => Just(WizardStep::Y),
+        3 => (0..WIZARD_KEYS.len()).prop_map(WizardStep::Key),
+        2 => (0u16..90).prop_map(WizardStep::Tick),
+        2 => prop::result::maybe_ok(Just(()), any::<u8>()).prop_map(WizardStep::Deployed),
+        1 => any::<bool>().prop_map(WizardStep::List),
+    ]
+}
+
+fn new_one() -> Deployment {
+    common::deployment(json!({"id": "new-1", "name": "h100-sxm5-x8-voltage-park",
+        "status": "deploying", "offerId": "vp-h100-8", "gpuType": "H100_SXM5", "gpuCount": 8,
+        "provider": "voltage-park", "instanceType": "CLUSTER", "hourlyRate": 19.37}))
+}
+
+/// Open the wizard on the first offer and accept every default up to the summary.
+fn wizard_at_summary() -> AppState {
+    use spheron_tui::api::KubernetesVersion;
+    use spheron_tui::app::deploy::Step as WStep;
+    let mut s = common::ready(vec![common::vp_cluster()], 500.0);
+    common::chr(&mut s, 'd');
+    let v: Vec<KubernetesVersion> = ["1.34", "1.35"]
+        .iter()
+        .map(|v| decode(json!({ "version": v })).unwrap())
+        .collect();
+    update(&mut s, Action::KubernetesVersions(Ok(v)));
+    for _ in 0..30 {
+        match &s.modal {
+            Some(Modal::Deploy(w)) if w.step() == WStep::Summary => return s,
+            Some(Modal::Deploy(_)) => {
+                common::enter(&mut s);
+            }
+            other => panic!("the wizard closed before its summary: {other:?}"),
+        }
+    }
+    panic!("never reached the summary");
+}
+
+/// The API said no (a 4xx answer it read): nothing was created, and the wizard asks for a new
+/// confirm. Anything else (5xx, timeout, dropped connection, an unreadable answer) may have
+/// created the deployment.
+fn refused(e: &ApiError) -> bool {
+    !matches!(e, ApiError::Decode { .. }) && e.status().is_some_and(|s| (400..500).contains(&s))
+}
+
+/// Deploys sent by one wizard, from the summary on, whatever follows. A deploy that may have
+/// created something (in flight, created, or answered unclearly) allows no second one from this
+/// wizard, whatever keys follow; only a refusal lets a later confirm send again.
+fn deploys_in_one_wizard(steps: &[WizardStep]) -> Result<usize, TestCaseError> {
+    let mut s = wizard_at_summary();
+    let mut sent = 0;
+    // A deploy was sent whose answer is unknown, or was not a refusal.
+    let mut live = false;
+    let mut in_flight = false;
+    for st in steps {
+        if !matches!(s.modal, Some(Modal::Deploy(_))) {
+            break; // this wizard is over; a new one would be a new `d`
+        }
+        let action = match st {
+            WizardStep::Y => Action::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)),
+            WizardStep::Key(i) => Action::Key(KeyEvent::new(WIZARD_KEYS[*i], KeyModifiers::NONE)),
+            WizardStep::Tick(secs) => {
+                Action::Tick(s.now + ChronoDuration::seconds(i64::from(*secs)))
+            }
+            // An answer only to a deploy that was sent.
+            WizardStep::Deployed(_) if !in_flight => continue,
+            WizardStep::Deployed(Ok(())) => {
+                in_flight = false;
+                Action::Deployed(Ok(new_one()))
+            }
+            WizardStep::Deployed(Err(k)) => {
+                in_flight = false;
+                let e = error_of(*k);
+                if refused(&e) {
+                    live = false;
+                }
+                Action::Deployed(Err(e))
+            }
+            WizardStep::List(with_new) => Action::DeploymentsLoaded(Ok(if *with_new {
+                vec![new_one()]
+            } else {
+                Vec::new()
+            })),
+        };
+        let n = common::deploys(&update(&mut s, action));
+        if n > 0 {
+            prop_assert_eq!(n, 1, "two deploys at once after {:?}", st);
+            prop_assert!(
+                !live,
+                "a second deploy from one wizard after {:?} in {:?}",
+                st,
+                steps
+            );
+            live = true;
+            in_flight = true;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
+
+    #[test]
+    fn one_wizard_sends_at_most_one_deploy(steps in prop::collection::vec(wizard_step(), 1..40)) {
+        deploys_in_one_wizard(&steps)?;
+    }
+}
+
+/// The property sees a deploy at all: the first `y` on the summary sends one.
+#[test]
+fn the_first_y_on_the_summary_deploys() {
+    let steps = [WizardStep::Y, WizardStep::Y, WizardStep::Y];
+    assert_eq!(deploys_in_one_wizard(&steps).unwrap(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -95,15 +95,16 @@ fn visible_ids(s: &AppState) -> Vec<String> {
 }
 
 #[test]
-fn start_without_a_key_loads_only_public_offers() {
+fn start_without_a_key_loads_only_public_offers_and_providers() {
     let (_, cmds) = started(false);
-    // Besides the offers request, only the local store is read (the price watches).
+    // Besides the requests, only the local store is read (the price watches).
     let requests: Vec<&Command> = cmds
         .iter()
         .filter(|c| !matches!(c, Command::Prices(PriceCmd::LoadWatches)))
         .collect();
-    assert_eq!(requests.len(), 1);
+    assert_eq!(requests.len(), 2, "{cmds:?}");
     assert!(matches!(requests[0], Command::FetchOffers { page: 1, .. }));
+    assert!(matches!(requests[1], Command::FetchProviders));
 }
 
 #[test]
@@ -118,7 +119,8 @@ fn start_with_a_key_loads_account_and_one_deployments_request() {
             matches!(
                 c,
                 Command::FetchDeployments {
-                    status: Some("active")
+                    status: Some("active"),
+                    ..
                 }
             )
         })
@@ -309,7 +311,7 @@ fn f_cycles_active_inactive_all_locally_with_one_request() {
     let cmds = chr(&mut s, 'f');
     assert!(matches!(
         &cmds[..],
-        [Command::FetchDeployments { status: None }]
+        [Command::FetchDeployments { status: None, .. }]
     ));
     // Inactive at once from what is known, then from the full list when it comes.
     assert_eq!(s.visible_deployments()[0].id, "d2");

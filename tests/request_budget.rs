@@ -1,13 +1,16 @@
-//! The request schedule under a virtual clock: 24 h of 1 Hz ticks with 1, 50 and 300 active
-//! deployments, every request answered at once, and 429 storms. Requests per 15 minutes must not
-//! grow with the number of deployments and must stay inside the platform's limits.
+//! The request schedule under a virtual clock: 24 h of 1 Hz ticks with 1, 100 and 300 active
+//! deployments (one page of the list per 100), every request answered at once, and 429 storms.
+//! Requests per 15 minutes must not grow with the number of deployments and must stay inside the
+//! platform's limits.
 
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 use spheron_tui::api::{ApiError, Balance, Deployment, OffersPage, decode};
+use spheron_tui::app::action::PagedList;
 use spheron_tui::app::state::Session;
+use spheron_tui::app::update::poll_interval;
 use spheron_tui::app::{Action, AppState, Command, update};
 
 const WINDOW_SECS: i64 = 15 * 60;
@@ -28,30 +31,50 @@ fn deployments(n: usize) -> Vec<Deployment> {
         .collect()
 }
 
-/// What the API answers to `cmd` (instantly), or a 429 while `storm` says so.
-fn answer(cmd: &Command, fleet: &[Deployment], storm: bool) -> Option<Action> {
+/// Deployments one page holds: the client asks for the API's maximum.
+const PAGE: usize = spheron_tui::api::PAGE_LIMIT as usize;
+
+/// What the API answers to `cmd` (instantly), or a 429 while `storm` says so, and how many
+/// requests it took: a deployments list of `n` takes one per page of [`PAGE`].
+fn answer(cmd: &Command, fleet: &[Deployment], storm: bool) -> Option<(Vec<Action>, usize)> {
     let limited = || ApiError::RateLimited {
         retry_after: StdDuration::from_secs(60),
     };
-    Some(match cmd {
-        Command::FetchDeployments { .. } if storm => Action::DeploymentsLoaded(Err(limited())),
-        Command::FetchDeployments { .. } => Action::DeploymentsLoaded(Ok(fleet.to_vec())),
-        Command::FetchBalance if storm => Action::BalanceLoaded(Err(limited())),
-        Command::FetchBalance => Action::BalanceLoaded(Ok(Balance::decode(
+    let one = |a: Action| Some((vec![a], 1));
+    match cmd {
+        Command::FetchDeployments { .. } if storm => {
+            one(Action::DeploymentsLoaded(Err(limited())))
+        }
+        Command::FetchDeployments { .. } => {
+            let pages = fleet.len().div_ceil(PAGE).max(1);
+            Some((
+                vec![
+                    Action::PagesRead {
+                        list: PagedList::Deployments,
+                        pages: pages as u32,
+                    },
+                    Action::DeploymentsLoaded(Ok(fleet.to_vec())),
+                ],
+                pages,
+            ))
+        }
+        Command::FetchBalance if storm => one(Action::BalanceLoaded(Err(limited()))),
+        Command::FetchBalance => one(Action::BalanceLoaded(Ok(Balance::decode(
             json!({"teams": [{"teamId": "t", "teamName": "T", "balance": 100, "isCurrentTeam": true}]}),
         )
-        .unwrap())),
-        Command::FetchVolumes => Action::VolumesLoaded(Ok(vec![])),
-        Command::FetchTeams => Action::TeamsLoaded(Ok(vec![])),
-        Command::FetchKeys => Action::KeysLoaded(Ok(vec![])),
-        Command::FetchOffers { seq, page, .. } => Action::OffersLoaded {
+        .unwrap()))),
+        Command::FetchVolumes => one(Action::VolumesLoaded(Ok(vec![]))),
+        Command::FetchTeams => one(Action::TeamsLoaded(Ok(vec![]))),
+        Command::FetchKeys => one(Action::KeysLoaded(Ok(vec![]))),
+        Command::FetchProviders => one(Action::ProvidersLoaded(Ok(vec!["spheron-ai".into()]))),
+        Command::FetchOffers { seq, page, .. } => one(Action::OffersLoaded {
             seq: *seq,
             page: *page,
             result: Ok(OffersPage::decode(json!({"data": [], "total": 0, "page": 1, "totalPages": 1}))
                 .unwrap()),
-        },
-        _ => return None,
-    })
+        }),
+        _ => None,
+    }
 }
 
 /// Seconds (since start) at which each API request went out, over `hours`.
@@ -74,9 +97,11 @@ fn simulate(n: usize, hours: i64, storm: impl Fn(i64) -> bool) -> Vec<i64> {
             pending.extend(update(&mut s, Action::Tick(t0() + Duration::seconds(sec))));
         }
         while let Some(cmd) = pending.pop() {
-            if let Some(a) = answer(&cmd, &fleet, storm(sec)) {
-                sent.push(sec);
-                pending.extend(update(&mut s, a));
+            if let Some((actions, requests)) = answer(&cmd, &fleet, storm(sec)) {
+                sent.extend(std::iter::repeat_n(sec, requests));
+                for a in actions {
+                    pending.extend(update(&mut s, a));
+                }
             }
         }
     }
@@ -92,20 +117,51 @@ fn per_window(sent: &[i64]) -> Vec<usize> {
 
 #[test]
 fn requests_per_window_do_not_grow_with_the_fleet() {
+    // 1 and 100 active deployments are one page; 300 are three, read a third as often.
     let mut steady = Vec::new();
-    for n in [1, 50, 300] {
+    for n in [1, 100, 300] {
         let w = per_window(&simulate(n, 24, |_| false));
         let max_steady = *w[1..w.len() - 1].iter().max().unwrap();
+        let max_any = *w.iter().max().unwrap();
         println!(
-            "{n} deployments: first window {} requests, steady max {max_steady}",
+            "{n} active deployments ({} page(s)): first window {} requests, steady max {max_steady} per 15 min",
+            n.div_ceil(PAGE),
             w[0]
         );
-        // Start-up adds a handful (offers, teams, volumes) to the first window only.
-        assert!(w[0] <= 60 + 5, "{n}: first window {}", w[0]);
-        assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
+        assert!(max_any <= 90, "{n}: {max_any} requests in 15 min");
+        if n <= 100 {
+            // Start-up adds a handful (offers, providers, teams, volumes) to the first window.
+            assert!(w[0] <= 60 + 5, "{n}: first window {}", w[0]);
+            assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
+        }
         steady.push(max_steady);
     }
-    assert!(steady.windows(2).all(|p| p[0] == p[1]), "flat: {steady:?}");
+    // Paging does not add requests: the poll interval grows with the page count instead.
+    assert!(
+        steady.iter().max().unwrap() - steady.iter().min().unwrap() <= 1,
+        "flat: {steady:?}"
+    );
+}
+
+#[test]
+fn the_poll_interval_grows_with_the_pages_read() {
+    let mut s = AppState::new(
+        Session {
+            key_mask: Some("k".into()),
+            poll_interval_secs: 20,
+            ..Session::default()
+        },
+        t0(),
+    );
+    assert_eq!(poll_interval(&s), Duration::seconds(20));
+    update(
+        &mut s,
+        Action::PagesRead {
+            list: PagedList::Deployments,
+            pages: 3,
+        },
+    );
+    assert_eq!(poll_interval(&s), Duration::seconds(60));
 }
 
 #[test]
@@ -147,8 +203,10 @@ fn status_requests_stay_ten_seconds_apart() {
                 }
                 last = Some(sec);
             }
-            if let Some(a) = answer(&cmd, &fleet, false) {
-                pending.extend(update(&mut s, a));
+            if let Some((actions, _)) = answer(&cmd, &fleet, false) {
+                for a in actions {
+                    pending.extend(update(&mut s, a));
+                }
             }
         }
     }

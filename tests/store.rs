@@ -43,6 +43,9 @@ fn a_new_file_is_created_at_the_latest_version() {
     let (store, report) = Store::open(&path).unwrap();
     assert_eq!(report.notice, None);
     assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the journal is private");
     store.put_rule(&rule("d1")).unwrap();
     store.record(&entry(1, "guard")).unwrap();
     drop(store);
@@ -93,7 +96,7 @@ fn a_corrupt_file_is_moved_aside_and_a_new_one_started() {
     std::fs::write(&path, &garbage).unwrap();
     let (store, report) = Store::open(&path).unwrap();
     let notice = report.notice.expect("a notice");
-    assert!(notice.contains("moved to"), "{notice}");
+    assert!(notice.contains("moved aside to"), "{notice}");
     let aside = report.moved_to.expect("moved");
     assert!(aside.to_string_lossy().contains(".corrupt-"));
     assert_eq!(

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use super::budget::{Bucket, Budget, RateStatus, retry_after_header};
 use super::error::{ApiError, snippet};
-use super::guard::{check_base_url, host_label};
+use super::guard::{check_base_url, host_label, may_use_proxy};
 use crate::credentials::ApiKey;
 
 pub const USER_AGENT_VALUE: &str = concat!("spheron-tui/", env!("CARGO_PKG_VERSION"));
@@ -32,6 +32,66 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     /// Delay before the one retry of a GET that met a 5xx or a dropped connection.
     pub get_retry_delay: Duration,
+    /// The proxy settings, read from the environment by [`ClientOptions::new`].
+    pub proxy: ProxyEnv,
+}
+
+/// Proxy settings as the environment gives them. Only an https proxy setting is read
+/// (`HTTPS_PROXY`, then `ALL_PROXY`, either case) with `NO_PROXY`: the only remote the key goes
+/// to is https, and there a proxy is used as a CONNECT tunnel. `HTTP_PROXY` is never used.
+/// `Debug` shows whether a proxy is set, not its URL (which may hold a password).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ProxyEnv {
+    pub https: Option<String>,
+    pub no_proxy: Option<String>,
+}
+
+impl ProxyEnv {
+    pub fn from_env() -> ProxyEnv {
+        ProxyEnv::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// From any variable lookup (the environment, or a test's table).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> ProxyEnv {
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .filter_map(|n| get(n))
+                .find(|v| !v.trim().is_empty())
+        };
+        ProxyEnv {
+            https: first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+            no_proxy: first(&["NO_PROXY", "no_proxy"]),
+        }
+    }
+
+    /// The proxy for requests to `base`: none unless the route guard allows one.
+    fn proxy_for(&self, base: &Url) -> Result<Option<reqwest::Proxy>, ApiError> {
+        let Some(url) = self.https.as_deref().filter(|_| may_use_proxy(base)) else {
+            return Ok(None);
+        };
+        // `Proxy::https` applies to https targets only, which reqwest always tunnels (CONNECT).
+        // reqwest's error would repeat the URL, which may hold a password: not shown.
+        let proxy = reqwest::Proxy::https(url.trim()).map_err(|_| ApiError::Network {
+            message: "the https proxy setting (HTTPS_PROXY or ALL_PROXY) cannot be used: give an http:// or https:// proxy URL".into(),
+        })?;
+        Ok(Some(
+            proxy.no_proxy(
+                self.no_proxy
+                    .as_deref()
+                    .and_then(reqwest::NoProxy::from_string),
+            ),
+        ))
+    }
+}
+
+impl std::fmt::Debug for ProxyEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyEnv")
+            .field("https", &self.https.as_ref().map(|_| "(set)"))
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
 }
 
 impl ClientOptions {
@@ -43,6 +103,7 @@ impl ClientOptions {
             request_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             get_retry_delay: Duration::from_millis(500),
+            proxy: ProxyEnv::from_env(),
         }
     }
 }
@@ -56,6 +117,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("request_timeout", &self.request_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("get_retry_delay", &self.get_retry_delay)
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -94,7 +156,13 @@ impl Client {
 
     pub fn with_options(opts: ClientOptions) -> Result<Client, ApiError> {
         let base = check_base_url(&opts.base_url)?;
-        let http = reqwest::Client::builder()
+        // No proxy from reqwest's own reading of the environment (it would send plain-http and
+        // loopback requests, key included, through HTTP_PROXY); only the one the route allows.
+        let mut builder = reqwest::Client::builder().no_proxy();
+        if let Some(p) = opts.proxy.proxy_for(&base)? {
+            builder = builder.proxy(p);
+        }
+        let http = builder
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT_VALUE)
             .connect_timeout(opts.connect_timeout)
@@ -407,6 +475,34 @@ mod tests {
             u.as_str(),
             "http://127.0.0.1:9/api/gpu-offers?search=h100+%26+co"
         );
+    }
+
+    #[test]
+    fn a_proxy_is_used_only_towards_the_https_api() {
+        let env = ProxyEnv::from_lookup(|n| match n {
+            "HTTP_PROXY" | "http_proxy" => Some("http://127.0.0.1:1".into()),
+            "all_proxy" => Some("http://user:pw@127.0.0.1:2".into()),
+            _ => None,
+        });
+        assert_eq!(env.https.as_deref(), Some("http://user:pw@127.0.0.1:2"));
+        assert!(!format!("{env:?}").contains("pw"));
+        let url = |u: &str| Url::parse(u).unwrap();
+        for base in [
+            "http://127.0.0.1:9",
+            "https://127.0.0.1:9",
+            "https://localhost",
+            "https://[::1]:4",
+            "http://app.spheron.ai",
+        ] {
+            assert!(env.proxy_for(&url(base)).unwrap().is_none(), "{base}");
+        }
+        assert!(
+            env.proxy_for(&url("https://app.spheron.ai"))
+                .unwrap()
+                .is_some()
+        );
+        let only_http = ProxyEnv::from_lookup(|n| (n == "HTTP_PROXY").then(|| "http://p:1".into()));
+        assert_eq!(only_http, ProxyEnv::default());
     }
 
     #[test]

@@ -65,14 +65,27 @@ impl Client {
     // -----------------------------------------------------------------------------------------
     // Deployments
 
-    /// `GET /api/deployments?status&teamId&userId`.
+    /// `GET /api/deployments?status&teamId&userId`, every page.
     pub async fn deployments(&self, q: &DeploymentsQuery) -> Result<Vec<Deployment>, ApiError> {
+        Ok(self.deployments_paged(q).await?.items)
+    }
+
+    /// Every page of `GET /api/deployments?status&teamId&userId`, and how many were read.
+    pub async fn deployments_paged(
+        &self,
+        q: &DeploymentsQuery,
+    ) -> Result<Paged<Deployment>, ApiError> {
         let mut query: Vec<(&str, String)> = Vec::new();
         push(&mut query, "status", q.status.as_deref());
         push(&mut query, "teamId", q.team_id.as_deref());
         push(&mut query, "userId", q.user_id.as_deref());
-        let v = self.get(&["deployments"], &query).await?;
-        list(v, &["deployments", "data"])
+        self.all_pages(
+            &["deployments"],
+            query,
+            &["deployments", "data"],
+            |d: &Deployment| &d.id,
+        )
+        .await
     }
 
     /// The deployments list with the dashboard's filter (active / inactive / all).
@@ -193,15 +206,78 @@ impl Client {
         object(v, &["pricing", "data"])
     }
 
-    /// `GET /api/volumes?page&limit&status&teamId`.
+    /// `GET /api/volumes?page&limit&status&teamId`: the page asked for, or every page when
+    /// `q.page` is `None`.
     pub async fn volumes(&self, q: &VolumesQuery) -> Result<Vec<Volume>, ApiError> {
+        Ok(self.volumes_paged(q).await?.items)
+    }
+
+    /// [`Client::volumes`] with the number of pages read.
+    pub async fn volumes_paged(&self, q: &VolumesQuery) -> Result<Paged<Volume>, ApiError> {
         let mut query: Vec<(&str, String)> = Vec::new();
-        push(&mut query, "page", q.page);
-        push(&mut query, "limit", q.limit);
+        if let Some(page) = q.page {
+            push(&mut query, "page", Some(page));
+            push(&mut query, "limit", q.limit);
+            push(&mut query, "status", q.status.as_deref());
+            push(&mut query, "teamId", q.team_id.as_deref());
+            let v = self.get(&["volumes"], &query).await?;
+            return Ok(Paged {
+                items: list(v, &["volumes", "data"])?,
+                pages: 1,
+            });
+        }
         push(&mut query, "status", q.status.as_deref());
         push(&mut query, "teamId", q.team_id.as_deref());
-        let v = self.get(&["volumes"], &query).await?;
-        list(v, &["volumes", "data"])
+        self.all_pages(&["volumes"], query, &["volumes", "data"], |v: &Volume| {
+            &v.id
+        })
+        .await
+    }
+
+    /// Read a paged list to its last page: ask with `page` and `limit` ([`PAGE_LIMIT`]),
+    /// follow `totalPages` (a bare array, or an answer without it, is one page). An item seen
+    /// on two pages (the list moved while it was read) is kept once. Any page that fails
+    /// fails the whole read: a list cut short would hide what bills.
+    async fn all_pages<T>(
+        &self,
+        path: &[&str],
+        query: Vec<(&'static str, String)>,
+        keys: &[&str],
+        id: impl Fn(&T) -> &String,
+    ) -> Result<Paged<T>, ApiError>
+    where
+        T: for<'de> serde::Deserialize<'de> + WithRaw,
+    {
+        let mut items: Vec<T> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut page: u32 = 1;
+        loop {
+            let mut q = vec![
+                ("page", page.to_string()),
+                ("limit", PAGE_LIMIT.to_string()),
+            ];
+            q.extend(query.iter().cloned());
+            let v = self.get(path, &q).await?;
+            let listed = decoded(decode_list::<T>(v, keys))?;
+            if listed.skipped > 0 {
+                tracing::warn!(
+                    skipped = listed.skipped,
+                    page,
+                    "items the client could not read were skipped"
+                );
+            }
+            let read = listed.items.len() + listed.skipped;
+            for item in listed.items {
+                if id(&item).is_empty() || seen.insert(id(&item).clone()) {
+                    items.push(item);
+                }
+            }
+            let last = listed.total_pages.unwrap_or(1);
+            if u64::from(page) >= last || read == 0 || page >= MAX_PAGES {
+                return Ok(Paged { items, pages: page });
+            }
+            page += 1;
+        }
     }
 
     /// `GET /api/volumes/{id}` (with fresh usage).
@@ -324,6 +400,20 @@ impl Client {
         let v = self.get(&["teams", "details", id], &[]).await?;
         object(v, &["team", "data"])
     }
+}
+
+/// The `limit` asked for on every page of a paged list (the API's maximum).
+pub const PAGE_LIMIT: u32 = 100;
+
+/// Pages read at most for one list (10 000 items at the full limit), so an answer that never
+/// ends cannot keep the client asking.
+pub const MAX_PAGES: u32 = 100;
+
+/// Every item of a paged list, and how many pages (requests) it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub pages: u32,
 }
 
 fn push<T: ToString>(query: &mut Vec<(&'static str, String)>, k: &'static str, v: Option<T>) {

@@ -38,17 +38,8 @@ pub fn check_base_url(input: &str) -> Result<Url, ApiError> {
     let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
         return Err(refuse("the URL has no host"));
     };
-    let ip = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .ok();
-    let loopback = match ip {
-        Some(IpAddr::V4(ip)) => ip.is_loopback(),
-        Some(IpAddr::V6(ip)) => ip == Ipv6Addr::LOCALHOST,
-        None => host.eq_ignore_ascii_case("localhost"),
-    };
-    if loopback {
+    let ip = host_ip(host);
+    if is_loopback_host(host) {
         return Ok(url);
     }
     if ip.is_some() || !host.eq_ignore_ascii_case(SPHERON_HOST) {
@@ -65,6 +56,29 @@ pub fn check_base_url(input: &str) -> Result<Url, ApiError> {
         ));
     }
     Ok(url)
+}
+
+fn host_ip(host: &str) -> Option<IpAddr> {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok()
+}
+
+/// `127.0.0.0/8`, `[::1]` or `localhost`.
+fn is_loopback_host(host: &str) -> bool {
+    match host_ip(host) {
+        Some(IpAddr::V4(ip)) => ip.is_loopback(),
+        Some(IpAddr::V6(ip)) => ip == Ipv6Addr::LOCALHOST,
+        None => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// The route guard: whether requests to `url` may go through a proxy at all. Never for a
+/// loopback host or plain http (a proxy would see the key in clear); for https the client uses
+/// a proxy only as a CONNECT tunnel, which carries the TLS stream and nothing readable.
+pub fn may_use_proxy(url: &Url) -> bool {
+    url.scheme() == "https" && !url.host_str().is_none_or(is_loopback_host)
 }
 
 /// "app.spheron.ai" or "127.0.0.1:4567": the host (and a non-default port) for the header bar.

@@ -4,13 +4,14 @@
 pub mod budget;
 pub mod client;
 mod endpoints;
+pub use endpoints::{MAX_PAGES, PAGE_LIMIT, Paged};
 pub mod error;
 pub mod guard;
 pub mod lenient;
 pub mod models;
 
 pub use budget::RateStatus;
-pub use client::{Client, ClientOptions, USER_AGENT_VALUE};
+pub use client::{Client, ClientOptions, ProxyEnv, USER_AGENT_VALUE};
 pub use error::ApiError;
 pub use guard::{DEFAULT_API_URL, check_base_url};
 pub use models::*;

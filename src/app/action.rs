@@ -11,8 +11,16 @@ use crate::api::{
     OffersQuery, RateStatus, SshKey, Team, Volume,
 };
 use crate::credentials::ApiKey;
+use crate::domain::ssh_key::Pasted;
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The lists read page by page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagedList {
+    Deployments,
+    Volumes,
+}
 
 /// Everything that can happen: input, time, and results of Commands.
 #[derive(Debug, Clone)]
@@ -20,6 +28,8 @@ pub enum Action {
     /// First action after start-up: kicks off the initial loads.
     Start(DateTime<Utc>),
     Key(KeyEvent),
+    /// A bracketed paste, classified before it became an Action (a private key keeps no text).
+    Paste(Pasted),
     Mouse(MouseEvent),
     Resize(u16, u16),
     /// The clock moved (1 Hz); polls that are due go out.
@@ -31,6 +41,14 @@ pub enum Action {
         page: u32,
         result: ApiResult<OffersPage>,
     },
+    /// How many pages (requests) the last successful read of a paged list took; sent just
+    /// before its `DeploymentsLoaded` / `VolumesLoaded`, so polling can slow down with it.
+    PagesRead {
+        list: PagedList,
+        pages: u32,
+    },
+    /// Answer to [`Command::FetchProviders`].
+    ProvidersLoaded(ApiResult<Vec<String>>),
     DeploymentsLoaded(ApiResult<Vec<Deployment>>),
     VolumesLoaded(ApiResult<Vec<Volume>>),
     KeysLoaded(ApiResult<Vec<SshKey>>),
@@ -44,7 +62,7 @@ pub enum Action {
     KubernetesVersions(ApiResult<Vec<KubernetesVersion>>),
     /// Answer to [`Command::ReadLocalPubKeys`]: `(path, content)` of each `~/.ssh/*.pub`.
     LocalPubKeys(Vec<(String, String)>),
-    /// Answer to [`Command::ProbeSsh`]: whether the SSH port accepted a TCP connection.
+    /// Answer to [`Command::ProbeSsh`]: whether the SSH port answered with an SSH banner.
     SshProbed {
         id: String,
         ok: bool,
@@ -82,10 +100,14 @@ pub enum Command {
         page: u32,
         query: OffersQuery,
     },
-    /// One request covers every deployment: `status` is `active` or `None` (all).
+    /// Every page of the deployments list: `status` is `active` or `None` (all). `team`: also
+    /// read that team's list (the list without `teamId` is the current team's) and merge it.
     FetchDeployments {
         status: Option<&'static str>,
+        team: Option<String>,
     },
+    /// `GET /api/providers`, once per run → [`Action::ProvidersLoaded`].
+    FetchProviders,
     FetchVolumes,
     FetchKeys,
     FetchBalance,
@@ -97,6 +119,12 @@ pub enum Command {
     Bell,
     /// Bell plus a desktop notification where the terminal supports one (OSC 9 / OSC 777).
     Notify(String),
+    /// Store a guard rule (set in the guard dialog) → [`Action::Guard`] notice.
+    SetGuard(crate::store::StoredRule),
+    /// Remove the guard rule of a deployment → [`Action::Guard`] notice.
+    ClearGuard {
+        id: String,
+    },
     Quit,
     // --- deploy → watch → connect → rename → terminate (issue 5) ---
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
@@ -109,8 +137,9 @@ pub enum Command {
     /// Read every `~/.ssh/*.pub` (files only, each at most 16 KiB, sorted by path; unreadable
     /// ones skipped) → [`Action::LocalPubKeys`]`(vec![(path, content)])`.
     ReadLocalPubKeys,
-    /// `tokio::time::timeout(3 s, TcpStream::connect((host, port)))` →
-    /// [`Action::SshProbed`]` { id, ok: connected }`. Nothing is sent on the socket.
+    /// Connect to `host:port` and read what the server says first, within 3 s in all →
+    /// [`Action::SshProbed`]` { id, ok }`, `ok` when an SSH banner (`SSH-2.0-…`) came. Nothing is
+    /// sent on the socket.
     ProbeSsh {
         id: String,
         host: String,

@@ -392,6 +392,11 @@ fn blocked_reason(
             "{why}, so it cannot be deployed now. Pick another offer."
         ));
     }
+    if let Some(why) =
+        crate::domain::deploy::provider_unlisted(&w.offer.provider, state.providers.as_deref())
+    {
+        return Some(format!("{why}. Pick another offer."));
+    }
     if f.in_flight {
         return Some("A deploy is being sent: waiting for its answer.".into());
     }
@@ -409,7 +414,7 @@ fn blocked_reason(
     let rate = &state.status.rate;
     if rate.deploy_remaining == Some(0) {
         let reset = rate
-            .reset_in
+            .deploy_reset_in
             .map_or(String::new(), |d| format!(" (resets in {}s)", d.as_secs()));
         return Some(format!(
             "Deploy limit reached: 0 of {} deploys left in this 15-minute window{reset}.",

@@ -148,6 +148,25 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
     }
 }
 
+/// The team whose deployments list is read besides the platform's current one (the list
+/// without `teamId` is only that team's): while an unclear deploy is being settled, the team
+/// it went to; otherwise the team chosen for new deploys on the Account pane, so what is
+/// deployed there is shown, watched and counted.
+pub(crate) fn other_team_to_read(state: &AppState) -> Option<String> {
+    let f = &state.flows.deploy;
+    let team = match f.check.as_ref().or(f.recheck.as_ref()) {
+        Some(check) => check.request.team_id.as_deref(),
+        None => state.account.chosen_team.as_deref(),
+    }?;
+    let current = state
+        .account
+        .balance
+        .as_ref()
+        .and_then(|b| b.current())
+        .map(|t| t.team_id.as_str());
+    (current != Some(team)).then(|| team.to_string())
+}
+
 /// Called after every deployments answer: settles an unclear deploy by what the list shows.
 pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
     let Some(check) = state.flows.deploy.check.clone() else {

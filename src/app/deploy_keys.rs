@@ -308,7 +308,8 @@ fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Vec
         | KeyCode::Right
         | KeyCode::Char('h')
         | KeyCode::Char('l') => w.confirm_focus = !w.confirm_focus,
-        KeyCode::Char('y') => return confirm(state, w),
+        // Not `y`: a `y` held or pressed again after the first deploy never sends a second
+        // one; the retry is Enter on the focused Retry button.
         KeyCode::Enter if w.confirm_focus => return confirm(state, w),
         KeyCode::Enter => {
             w.phase = Phase::Editing;

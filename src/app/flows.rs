@@ -12,6 +12,9 @@ pub struct Flows {
     pub deploy: DeployTrack,
     /// Deployments created (or seen coming up) in this session, by id.
     pub watch: BTreeMap<String, Watch>,
+    /// SSH readiness of every running deployment, by id: probed on the poll schedule until its
+    /// port answers with an SSH banner; forgotten when it stops running.
+    pub ssh: BTreeMap<String, SshReady>,
     /// `(path, content)` of `~/.ssh/*.pub`, once read.
     pub local_pub_keys: Option<Vec<(String, String)>>,
     /// Kubernetes versions from the API (for Voltage Park CLUSTER offers), or why not.
@@ -53,18 +56,18 @@ pub struct PendingCheck {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SshReady {
-    /// Not running yet, or not probed.
+    /// Not probed yet (no address yet, or the probe is still to be sent).
     #[default]
     Unknown,
     Probing,
-    /// The port did not accept a connection; probed again on the next poll.
+    /// The port gave no SSH banner in time; probed again on the next poll.
     NotYet,
+    /// The port answered with an SSH banner.
     Ready,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Watch {
-    pub ssh: SshReady,
     /// When this session created it: for a while a list may not show it yet.
     pub created_here: Option<DateTime<Utc>>,
 }

@@ -13,6 +13,8 @@ pub struct GuardView {
     pub rows: BTreeMap<String, String>,
     /// Another process enforces the guard (its label); `None` when this one does or none.
     pub other_enforcer: Option<String>,
+    /// The local UTC offset, for `18:00` in the guard dialog (set by the runtime; UTC if unset).
+    pub local_offset: Option<chrono::FixedOffset>,
 }
 
 /// What the enforcer task sends.
@@ -44,4 +46,111 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
         GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
     }
     Vec::new()
+}
+
+/// The guard dialog (the guard key on a deployment): one line that sets or clears the rule.
+#[derive(Debug, Clone)]
+pub struct GuardDialog {
+    /// The deployment, fixed when the dialog opened.
+    pub id: String,
+    pub name: String,
+    /// The countdown of the rule it has now, if any.
+    pub current: Option<String>,
+    pub input: tui_input::Input,
+    pub error: Option<String>,
+}
+
+/// Open the guard dialog on the selected deployment (an active one only).
+pub fn open(state: &mut AppState) -> Vec<Command> {
+    let Some(d) = state.selected_deployment() else {
+        return Vec::new();
+    };
+    if d.status.is_terminal() {
+        let text = format!("{} has ended: there is nothing to guard", d.name);
+        super::update::flash(state, text, FlashKind::Info);
+        return Vec::new();
+    }
+    let (id, name) = (d.id.clone(), d.name.clone());
+    state.modal = Some(super::modal::Modal::Guard(GuardDialog {
+        current: state.guard.rows.get(&id).cloned(),
+        id,
+        name,
+        input: tui_input::Input::default(),
+        error: None,
+    }));
+    Vec::new()
+}
+
+pub fn on_key(state: &mut AppState, ev: crossterm::event::KeyEvent) -> Vec<Command> {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Command::Quit];
+    }
+    let now = state.now;
+    let offset = state
+        .guard
+        .local_offset
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
+    let Some(super::modal::Modal::Guard(g)) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    match ev.code {
+        KeyCode::Esc => state.modal = None,
+        KeyCode::Enter => {
+            let text = g.input.value().trim().to_string();
+            if text.is_empty() || text.eq_ignore_ascii_case("none") {
+                let id = g.id.clone();
+                let had = g.current.is_some();
+                state.modal = None;
+                return if had {
+                    vec![Command::ClearGuard { id }]
+                } else {
+                    Vec::new()
+                };
+            }
+            match parse_spec(&text, now, offset) {
+                Ok((rule, spec)) => {
+                    let rule = crate::store::StoredRule {
+                        deployment_id: g.id.clone(),
+                        rule,
+                        spec,
+                        created_at: now,
+                    };
+                    state.modal = None;
+                    return vec![Command::SetGuard(rule)];
+                }
+                Err(e) => g.error = Some(e),
+            }
+        }
+        _ => {
+            if super::text::edit(&mut g.input, &ev) {
+                g.error = None;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// What the dialog accepts: a duration (`8h`, `1h30m`: from now), a time (`18:00` local, or
+/// RFC 3339), or an amount (`$50`: a spend ceiling). Returns the rule and how it was asked.
+pub fn parse_spec(
+    s: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    offset: chrono::FixedOffset,
+) -> Result<(crate::domain::guard::GuardRule, String), String> {
+    use crate::domain::guard::{GuardRule, parse_at, parse_duration, parse_usd};
+    let t = s.trim();
+    if t.starts_with('$') {
+        let usd = parse_usd(t)?;
+        return Ok((GuardRule::MaxSpend(usd), format!("--max-spend {usd:.2}")));
+    }
+    if t.contains(':') {
+        let at = parse_at(t, now.with_timezone(&offset))?;
+        return Ok((GuardRule::Deadline(at), format!("--at {t}")));
+    }
+    let d = parse_duration(t).map_err(|_| {
+        format!("`{t}` is not a guard: type 8h, 1h30m, 18:00 or $50 (empty clears)")
+    })?;
+    Ok((GuardRule::after(d, now), format!("--after {t}")))
 }

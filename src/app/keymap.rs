@@ -101,6 +101,8 @@ pub enum KeyCmd {
     Deploy,
     Terminate,
     Rename,
+    /// Set or clear the spend guard of the selected deployment.
+    Guard,
     OpenSsh,
     Refresh,
     Help,
@@ -322,6 +324,13 @@ pub const BINDINGS: &[Binding] = &[
         help: "rename the selected deployment",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Rename,
+    },
+    Binding {
+        keys: &[Char('T')],
+        hint: "", // the Deployments footer is full: shown by `?`
+        help: "set or clear the spend guard (after a time, at a time, or at a spend)",
+        ctx: Ctx::On(Pane::Deployments),
+        cmd: KeyCmd::Guard,
     },
     Binding {
         keys: &[Char('o')],

@@ -49,6 +49,7 @@ pub mod manage;
 pub mod modal;
 pub mod offers;
 pub mod prices;
+pub mod paste;
 pub mod state;
 pub mod terminate;
 pub mod text;

@@ -32,6 +32,8 @@ pub enum Modal {
     Manage(Box<super::manage::Dialog>),
     /// A new price watch (`w`) or the list of watches (`W`).
     PriceWatch(Box<super::prices::Dialog>),
+    /// Set or clear the spend guard of a deployment (`app::guard`).
+    Guard(super::guard::GuardDialog),
 }
 
 impl Modal {
@@ -80,6 +82,7 @@ impl std::fmt::Debug for Modal {
             Modal::Rename(r) => f.debug_tuple("Rename").field(r).finish(),
             Modal::Manage(d) => f.debug_tuple("Manage").field(d).finish(),
             Modal::PriceWatch(d) => f.debug_tuple("PriceWatch").field(d).finish(),
+            Modal::Guard(g) => f.debug_tuple("Guard").field(g).finish(),
         }
     }
 }

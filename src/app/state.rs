@@ -154,6 +154,10 @@ pub struct Schedule {
     pub volumes_in_flight: bool,
     pub keys_in_flight: bool,
     pub teams_in_flight: bool,
+    /// Pages the last deployments / volumes read took (0 before the first): each poll interval
+    /// grows with it, so requests per window stay the same however long the lists are.
+    pub deployment_pages: u32,
+    pub volume_pages: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +202,9 @@ pub struct AppState {
     pub schedule: Schedule,
     /// Deploy / watch / terminate state that outlives a dialog.
     pub flows: super::flows::Flows,
+    /// `GET /api/providers`, read once per run: `None` until it answers. A deploy or volume
+    /// for a provider it does not list is refused before sending.
+    pub providers: Option<Vec<String>>,
     /// Terminal size, for mouse hit-testing with the same layout the UI draws.
     pub size: (u16, u16),
     /// What the spend guard reports.
@@ -224,6 +231,7 @@ impl AppState {
             status: Status::default(),
             schedule: Schedule::default(),
             flows: Default::default(),
+            providers: None,
             size: (120, 40),
             guard: Default::default(),
             prices: Default::default(),

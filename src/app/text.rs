@@ -24,9 +24,47 @@ pub fn edit(input: &mut Input, ev: &KeyEvent) -> bool {
     input.handle(req).is_some_and(|r| r.value)
 }
 
+/// A paste made fit for a one-line field: line breaks and tabs become single spaces, other
+/// control characters are dropped, the ends are trimmed.
+pub fn one_line(pasted: &str) -> String {
+    let mut out = String::with_capacity(pasted.len());
+    for c in pasted.chars() {
+        if c == '\n' || c == '\r' || c == '\t' {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else if !c.is_control() {
+            out.push(c);
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Insert `text` at the cursor as one edit. Returns whether the text changed.
+pub fn insert(input: &mut Input, text: &str) -> bool {
+    let mut changed = false;
+    for c in text.chars() {
+        changed |= input
+            .handle(InputRequest::InsertChar(c))
+            .is_some_and(|r| r.value);
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paste_becomes_one_line_inserted_at_the_cursor() {
+        assert_eq!(one_line("  ssh-ed25519 AAAA me\r\n"), "ssh-ed25519 AAAA me");
+        assert_eq!(one_line("a\n\nb\tc\x1b[31m"), "a b c[31m");
+        let mut i = Input::new("h100".into());
+        i.handle(InputRequest::GoToStart);
+        assert!(insert(&mut i, "nvidia "));
+        assert_eq!(i.value(), "nvidia h100");
+        assert!(!insert(&mut i, ""));
+    }
 
     #[test]
     fn typing_and_deleting() {

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use ratatui::layout::Rect;
 
 use super::Pane;
-use super::action::{Action, ApiResult, Command};
+use super::action::{Action, ApiResult, Command, PagedList};
 use super::keymap::{self, KeyCmd};
 use super::modal::Modal;
 use super::state::{AppState, Cursor, Flash, FlashKind, ListView};
@@ -28,6 +28,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.started = true;
             cmds.push(fetch_offers(state, true));
             cmds.push(Command::Prices(super::prices::PriceCmd::LoadWatches));
+            if state.providers.is_none() {
+                cmds.push(Command::FetchProviders);
+            }
             if state.session.has_key() {
                 cmds.extend(account_loads(state));
             }
@@ -62,6 +65,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 cmds.extend(on_key(state, ev));
             }
         }
+        Action::Paste(p) => cmds.extend(super::paste::on_paste(state, p)),
         Action::Mouse(ev) => cmds.extend(on_mouse(state, ev)),
         Action::OffersLoaded { seq, page, result } => {
             if seq != state.offers.seq {
@@ -90,6 +94,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 }
             }
         }
+        Action::PagesRead { list, pages } => match list {
+            PagedList::Deployments => state.schedule.deployment_pages = pages,
+            PagedList::Volumes => state.schedule.volume_pages = pages,
+        },
+        Action::ProvidersLoaded(result) => match result {
+            Ok(p) => state.providers = Some(p),
+            Err(e) => {
+                state.status.last_error = Some(format!("providers list: {e}"));
+                cmds.extend(on_error(state, &e));
+            }
+        },
         Action::DeploymentsLoaded(result) => {
             state.schedule.deployments_in_flight = false;
             let before = super::watch::before_load(state);
@@ -206,9 +221,12 @@ fn secs(s: i64) -> ChronoDuration {
     ChronoDuration::seconds(s)
 }
 
-/// The deployments poll interval, stretched when the rate budget runs low.
+/// The deployments poll interval: the base interval once per page the list takes (a list of
+/// three pages is read a third as often, so requests per window do not grow with it), and
+/// stretched when the rate budget runs low.
 pub fn poll_interval(state: &AppState) -> ChronoDuration {
-    let base = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS);
+    let base = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS)
+        * i64::from(state.schedule.deployment_pages.max(1));
     let rate = &state.status.rate;
     let low = match (rate.remaining, rate.limit) {
         (Some(rem), Some(lim)) if lim > 0 => f64::from(rem) / f64::from(lim) < 0.2,
@@ -248,7 +266,7 @@ fn polls_due(state: &mut AppState) -> Vec<Command> {
     let s = &mut state.schedule;
     if wants_volumes && !s.volumes_in_flight && due(s.volumes_due, now) {
         s.volumes_in_flight = true;
-        s.volumes_due = Some(now + secs(VOLUMES_EVERY_SECS));
+        s.volumes_due = Some(now + secs(VOLUMES_EVERY_SECS * i64::from(s.volume_pages.max(1))));
         state.volumes.loading = true;
         cmds.push(Command::FetchVolumes);
     }
@@ -271,6 +289,7 @@ fn deployments_request(state: &mut AppState) -> Command {
             // (which cost money) are always known.
             DeploymentFilter::Inactive | DeploymentFilter::All => None,
         },
+        team: super::deploy_answer::other_team_to_read(state),
     }
 }
 
@@ -461,6 +480,7 @@ fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Deploy => return super::deploy::open(state),
         KeyCmd::Terminate => return super::terminate::open(state),
         KeyCmd::Rename => return super::connect::open_rename(state),
+        KeyCmd::Guard => return super::guard::open(state),
         KeyCmd::OpenSsh => return super::connect::open_ssh(state),
         KeyCmd::Refresh => return refresh(state),
         KeyCmd::Help => state.modal = Some(Modal::Help { scroll: 0 }),
@@ -491,6 +511,10 @@ fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
         state.schedule.keys_in_flight = true;
         state.keys.loading = true;
         cmds.push(Command::FetchKeys);
+    }
+    // The pane marks which ~/.ssh/*.pub are already on the account.
+    if pane == Pane::Keys && state.flows.local_pub_keys.is_none() {
+        cmds.push(Command::ReadLocalPubKeys);
     }
     cmds.extend(polls_due(state));
     cmds
@@ -684,6 +708,7 @@ fn on_modal_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
         Modal::Deploy(_) => return super::deploy::on_key(state, ev),
         Modal::Terminate(_) => return super::terminate::on_key(state, ev),
         Modal::Rename(_) => return super::connect::on_rename_key(state, ev),
+        Modal::Guard(_) => return super::guard::on_key(state, ev),
         Modal::Manage(_) => {}
         Modal::PriceWatch(_) => return super::prices::on_key(state, ev),
         Modal::Help { scroll } | Modal::Details { scroll, .. } => match ev.code {

@@ -1,6 +1,6 @@
 //! Watching deployments come up: transitions are found by id when a list answer arrives
-//! (deploying → running rings the bell and probes SSH; failed shows the reason; a SPOT
-//! instance reclaimed by its provider is announced).
+//! (deploying → running rings the bell; failed shows the reason; a SPOT instance reclaimed by
+//! its provider is announced), and the SSH readiness of every running deployment is probed.
 
 use std::collections::HashMap;
 
@@ -112,38 +112,24 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
             _ => {}
         }
     }
-    // Probe every watched running deployment whose SSH is not known to be ready; start
-    // watching the ones that just came up.
-    let running: Vec<(String, Option<(String, u16)>)> = state
+    // Start watching the ones that just came up (their SSH readiness is announced).
+    let came_up: Vec<String> = state
         .deployments
         .items
         .iter()
         .filter(|d| d.status == DeploymentStatus::Running)
         .filter(|d| {
-            state.flows.watch.contains_key(&d.id)
-                || before
-                    .status
-                    .get(&d.id)
-                    .is_some_and(|p| *p != DeploymentStatus::Running)
+            before
+                .status
+                .get(&d.id)
+                .is_some_and(|p| *p != DeploymentStatus::Running)
         })
-        .map(|d| (d.id.clone(), ssh_endpoint(d)))
+        .map(|d| d.id.clone())
         .collect();
-    // The demo's addresses are made up (some are real hosts of strangers): never probed; its
-    // instances count as reachable once running.
-    let demo = state.session.demo;
-    for (id, endpoint) in running {
-        let w = state.flows.watch.entry(id.clone()).or_default();
-        if matches!(w.ssh, SshReady::Unknown | SshReady::NotYet)
-            && let Some((host, port)) = endpoint
-        {
-            if demo {
-                w.ssh = SshReady::Ready;
-            } else {
-                w.ssh = SshReady::Probing;
-                cmds.push(Command::ProbeSsh { id, host, port });
-            }
-        }
+    for id in came_up {
+        state.flows.watch.entry(id).or_default();
     }
+    cmds.extend(probe_ssh(state));
     // Active ones that left an active-only list: ended. A SPOT one was most likely reclaimed.
     if !before.full {
         for (id, name, spot) in &before.active {
@@ -211,17 +197,64 @@ pub(crate) fn notice(state: &mut AppState, text: String, kind: FlashKind) {
 
 pub const NOTICE_SECS: i64 = 30;
 
+/// Most SSH probes out at once; the others wait for a later poll.
+pub const MAX_PROBES: usize = 16;
+
+/// SSH readiness, the same for every running deployment whoever started it: each one not known
+/// to be ready is probed on every deployments poll until its port answers with a banner. The
+/// demo's addresses are made up (some are real hosts of strangers): never probed; its running
+/// instances count as ready.
+fn probe_ssh(state: &mut AppState) -> Vec<Command> {
+    let items = &state.deployments.items;
+    let ready = &mut state.flows.ssh;
+    ready.retain(|id, _| {
+        items
+            .iter()
+            .any(|d| &d.id == id && d.status == DeploymentStatus::Running)
+    });
+    let mut out = ready.values().filter(|r| **r == SshReady::Probing).count();
+    let mut cmds = Vec::new();
+    for d in items
+        .iter()
+        .filter(|d| d.status == DeploymentStatus::Running)
+    {
+        let r = ready.entry(d.id.clone()).or_default();
+        if !matches!(r, SshReady::Unknown | SshReady::NotYet) {
+            continue;
+        }
+        let Some((host, port)) = ssh_endpoint(d) else {
+            continue;
+        };
+        if state.session.demo {
+            *r = SshReady::Ready;
+        } else if out < MAX_PROBES {
+            out += 1;
+            *r = SshReady::Probing;
+            cmds.push(Command::ProbeSsh {
+                id: d.id.clone(),
+                host,
+                port,
+            });
+        }
+    }
+    cmds
+}
+
 pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
-    let Some(w) = state.flows.watch.get_mut(id) else {
-        return;
+    let Some(r) = state.flows.ssh.get_mut(id) else {
+        return; // it stopped running meanwhile
     };
     if !ok {
-        w.ssh = SshReady::NotYet;
+        *r = SshReady::NotYet;
         return;
     }
-    let first = w.ssh != SshReady::Ready;
-    w.ssh = SshReady::Ready;
-    if first && let Some(d) = state.deployments.items.iter().find(|d| d.id == id) {
+    let first = *r != SshReady::Ready;
+    *r = SshReady::Ready;
+    // Announced for the ones this session saw come up; the status cell shows it for all.
+    if first
+        && state.flows.watch.contains_key(id)
+        && let Some(d) = state.deployments.items.iter().find(|d| d.id == id)
+    {
         let text = format!(
             "{}: ssh ready · {} (o opens it, c copies it)",
             label(d),
@@ -231,15 +264,153 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
     }
 }
 
-/// The status cell: `base` (the pane's label for the status), or `ssh ready` once the SSH
-/// port of a running deployment has accepted a connection (the row is green: running).
+/// The status cell: `base` (the pane's label for the API's status word), then for a running
+/// deployment its SSH readiness (`ssh✓` once the port answered with an SSH banner, `ssh…` until
+/// then), and for a deploying one how long it has been deploying.
 pub fn status_label(state: &AppState, d: &Deployment, base: &str) -> String {
-    match state.flows.watch.get(&d.id).map(|w| w.ssh) {
-        Some(SshReady::Ready) if d.status == DeploymentStatus::Running => "ssh ready".into(),
+    match d.status {
+        DeploymentStatus::Running => match state.flows.ssh.get(&d.id) {
+            Some(SshReady::Ready) => format!("{base} ssh✓"),
+            _ => format!("{base} ssh…"),
+        },
+        DeploymentStatus::Deploying => match d.since() {
+            Some(t) => format!("{base} {}", elapsed_short((state.now - t).num_seconds())),
+            None => base.to_string(),
+        },
         _ => base.to_string(),
+    }
+}
+
+/// At most three characters: `48s`, `12m`, `5h`, `3d`.
+fn elapsed_short(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
     }
 }
 
 fn label(d: &Deployment) -> &str {
     if d.name.is_empty() { &d.id } else { &d.name }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use serde_json::json;
+
+    use super::*;
+    use crate::app::state::Session;
+    use crate::app::{Action, update};
+
+    fn live_session() -> AppState {
+        let session = Session {
+            demo: false,
+            read_only: false,
+            host: "127.0.0.1:1".into(),
+            key_mask: Some("sai_…test".into()),
+            poll_interval_secs: 20,
+        };
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let mut s = AppState::new(session, t0);
+        update(&mut s, Action::Start(t0));
+        s
+    }
+
+    fn running(id: &str) -> Deployment {
+        crate::api::decode(json!({"id": id, "name": id, "status": "running",
+            "ipAddress": "203.0.113.9", "user": "ubuntu", "sshPort": 22,
+            "startedAt": "2026-11-28T11:00:00Z"}))
+        .unwrap()
+    }
+
+    fn probes(cmds: &[Command]) -> Vec<String> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::ProbeSsh { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn label(s: &AppState, id: &str) -> String {
+        let d = s.deployments.items.iter().find(|d| d.id == id).unwrap();
+        status_label(s, d, d.status.as_str())
+    }
+
+    /// Running before this session started (so never watched): probed on every poll until its
+    /// port answers with a banner, shown as running and not ready until then, never probed twice
+    /// at once, and not probed once ready.
+    #[test]
+    fn every_running_deployment_is_probed_until_ready_whoever_started_it() {
+        let mut s = live_session();
+        let list = || Action::DeploymentsLoaded(Ok(vec![running("old")]));
+        assert_eq!(probes(&update(&mut s, list())), ["old"]);
+        assert_eq!(label(&s, "old"), "running ssh…");
+        assert!(
+            probes(&update(&mut s, list())).is_empty(),
+            "probe in flight"
+        );
+        update(
+            &mut s,
+            Action::SshProbed {
+                id: "old".into(),
+                ok: false,
+            },
+        );
+        assert_eq!(label(&s, "old"), "running ssh…");
+        assert_eq!(probes(&update(&mut s, list())), ["old"], "probed again");
+        update(
+            &mut s,
+            Action::SshProbed {
+                id: "old".into(),
+                ok: true,
+            },
+        );
+        assert_eq!(label(&s, "old"), "running ssh✓");
+        assert!(s.status.flash.is_none(), "only watched ones are announced");
+        assert!(
+            probes(&update(&mut s, list())).is_empty(),
+            "ready: no probe"
+        );
+        // Stopped and gone: readiness forgotten.
+        update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+        assert!(s.flows.ssh.is_empty());
+    }
+
+    #[test]
+    fn a_deploying_row_says_how_long_it_has_been_deploying() {
+        let mut s = live_session();
+        let d: Deployment = crate::api::decode(json!({"id": "new", "name": "new",
+            "status": "deploying", "createdAt": "2026-11-28T11:59:12Z"}))
+        .unwrap();
+        update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
+        assert_eq!(label(&s, "new"), "deploying 48s");
+        let later = s.now + chrono::Duration::minutes(12);
+        update(&mut s, Action::Tick(later));
+        assert_eq!(label(&s, "new"), "deploying 12m");
+    }
+
+    #[test]
+    fn at_most_max_probes_are_out_at_once() {
+        let mut s = live_session();
+        let many: Vec<Deployment> = (0..MAX_PROBES + 5)
+            .map(|i| running(&format!("d{i}")))
+            .collect();
+        let first = probes(&update(&mut s, Action::DeploymentsLoaded(Ok(many.clone()))));
+        assert_eq!(first.len(), MAX_PROBES);
+        for id in &first {
+            update(
+                &mut s,
+                Action::SshProbed {
+                    id: id.clone(),
+                    ok: true,
+                },
+            );
+        }
+        let rest = probes(&update(&mut s, Action::DeploymentsLoaded(Ok(many))));
+        assert_eq!(rest.len(), 5);
+    }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::catalog::round;
-use super::deploy::valid_public_key;
+use super::deploy::checked_public_key;
 use super::error::{ApiError, ApiResult};
 use super::world::{SshKey, Team, World, ts};
 
@@ -22,27 +22,19 @@ pub fn key_json(k: &SshKey) -> Value {
     })
 }
 
-/// A stable fake `SHA256:` fingerprint (FNV-1a over the key, base64).
-fn fingerprint(key: &str) -> String {
-    use base64::Engine;
-    let mut out = Vec::new();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for round in 0..4u8 {
-        for b in key.bytes().chain([round]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        out.extend_from_slice(&h.to_be_bytes());
-    }
-    format!(
-        "SHA256:{}",
-        base64::engine::general_purpose::STANDARD_NO_PAD.encode(&out[..32])
-    )
-}
-
 impl World {
+    /// The team a list without `teamId` shows (the user's current team), or the one asked for;
+    /// 403/404 for a team the user is not in.
+    pub(crate) fn list_team(&self, team: Option<&str>) -> ApiResult<String> {
+        match team {
+            None | Some("") => Ok(self.teams[0].id.clone()),
+            Some(t) if self.teams.iter().any(|x| x.id == t) => Ok(t.to_string()),
+            Some(t) => Err(self.missing_team(t)),
+        }
+    }
+
     /// 403 for a team the user is not a member of, 404 for one that does not exist.
-    fn missing_team(&self, id: &str) -> ApiError {
+    pub(crate) fn missing_team(&self, id: &str) -> ApiError {
         if self.catalog.seed.foreign_teams.iter().any(|t| t == id) {
             ApiError::new(
                 403,
@@ -125,12 +117,7 @@ impl World {
             .as_str()
             .map(str::trim)
             .ok_or_else(|| ApiError::validation("publicKey", "publicKey is required"))?;
-        if !valid_public_key(key) {
-            return Err(ApiError::validation(
-                "publicKey",
-                "publicKey is not an OpenSSH public key",
-            ));
-        }
+        let checked = checked_public_key("publicKey", key)?;
         if let Some(t) = body["teamId"].as_str()
             && !self.teams.iter().any(|x| x.id == t)
         {
@@ -139,7 +126,11 @@ impl World {
                 format!("Team '{t}' not found"),
             ));
         }
-        if self.ssh_keys.iter().any(|k| k.public_key == key) {
+        if self
+            .ssh_keys
+            .iter()
+            .any(|k| k.fingerprint == checked.fingerprint)
+        {
             return Err(ApiError::validation(
                 "publicKey",
                 "This public key is already saved",
@@ -148,7 +139,7 @@ impl World {
         let k = SshKey {
             id: format!("sshk_{}", self.hex(8)),
             name: name.to_string(),
-            fingerprint: fingerprint(key),
+            fingerprint: checked.fingerprint,
             public_key: key.to_string(),
             created_at: now,
         };

@@ -22,6 +22,8 @@ pub struct Offer {
     pub region: Option<String>,
     pub os_options: Vec<String>,
     pub maintenance: bool,
+    /// `available: false`: listed, but cannot be deployed now.
+    pub available: bool,
     pub instance_type: String,
     pub supports_cloud_init: bool,
     pub vcpus: u32,
@@ -125,7 +127,6 @@ pub struct SeedKey {
     pub id: String,
     pub name: String,
     pub public_key: String,
-    pub fingerprint: String,
     pub created_minutes_ago: i64,
 }
 
@@ -134,6 +135,9 @@ pub struct SeedKey {
 pub struct SeedDeployment {
     pub id: String,
     pub name: String,
+    /// The team it belongs to; the demo user's own team when absent.
+    #[serde(default)]
+    pub team_id: Option<String>,
     pub offer_id: String,
     pub region: String,
     pub operating_system: String,
@@ -154,6 +158,9 @@ pub struct SeedDeployment {
 pub struct SeedVolume {
     pub id: String,
     pub name: String,
+    /// The team it belongs to; the demo user's own team when absent.
+    #[serde(default)]
+    pub team_id: Option<String>,
     pub provider: String,
     pub region: String,
     pub size_in_gb: u64,
@@ -167,7 +174,11 @@ pub struct SeedVolume {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Seed {
+    /// The demo user's current team.
     pub team: SeedTeam,
+    /// Other teams the demo user belongs to, each with its own balance.
+    #[serde(default)]
+    pub other_teams: Vec<SeedTeam>,
     /// Team ids that exist but the demo user is not a member of (403 FORBIDDEN).
     #[serde(default)]
     pub foreign_teams: Vec<String>,
@@ -198,6 +209,8 @@ struct RawOffer {
     region: Option<String>,
     os_options: Vec<String>,
     maintenance: bool,
+    #[serde(default = "yes")]
+    available: bool,
     #[serde(rename = "instanceType")]
     instance_type: String,
     #[serde(rename = "supportsCloudInit")]
@@ -207,6 +220,10 @@ struct RawOffer {
     storage: u32,
     #[serde(rename = "teamDiscountPercent", default)]
     team_discount_percent: f64,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn parse_group(g: &Value) -> Result<Group, String> {
@@ -235,6 +252,7 @@ fn parse_group(g: &Value) -> Result<Group, String> {
             region: r.region,
             os_options: r.os_options,
             maintenance: r.maintenance,
+            available: r.available,
             instance_type: r.instance_type,
             supports_cloud_init: r.supports_cloud_init,
             vcpus: r.vcpus,
@@ -336,6 +354,7 @@ mod tests {
             assert!(c.offers().any(|o| o.instance_type == t), "{t}");
         }
         assert!(c.offers().any(|o| o.maintenance));
+        assert!(c.offers().any(|o| !o.available && !o.maintenance));
         assert!(c.offers().any(|o| o.discount_percent > 0.0));
         assert!(
             c.offers()

@@ -8,7 +8,7 @@ use super::catalog::Offer;
 use super::error::{ApiError, ApiResult};
 use super::world::is_terminal;
 use super::world::{K8sAddon, MINIMUM_RUNTIME_MIN, VolumePhase, World, ts};
-use crate::domain::volume_rules::rules_for as volume_rules;
+use crate::domain::volume_rules::{rules_for as volume_rules, same_region};
 
 const FAILURE_REASONS: &[&str] = &[
     "Provider capacity exhausted: no nodes available in the selected region",
@@ -54,13 +54,17 @@ fn valid_cloud_init(v: &Value) -> bool {
             .all(|k| ["runcmd", "packages", "writeFiles"].contains(&k.as_str()))
 }
 
-pub fn valid_public_key(k: &str) -> bool {
-    let mut parts = k.split_whitespace();
-    let (Some(kind), Some(data)) = (parts.next(), parts.next()) else {
-        return false;
-    };
-    (kind.starts_with("ssh-") || kind.starts_with("ecdsa-") || kind.starts_with("sk-"))
-        && data.len() >= 16
+/// The same check the client makes (`domain::ssh_key`): parsed whole, a type the platform
+/// takes, long enough. Answers the fingerprint, computed as `ssh-keygen -l` does.
+pub fn checked_public_key(field: &str, k: &str) -> ApiResult<crate::domain::ssh_key::PublicKey> {
+    use crate::domain::ssh_key::{KeyProblem, check_public_key};
+    check_public_key(k).map_err(|p| {
+        let why = match p {
+            KeyProblem::PrivateKey => format!("{field} holds a private key, not a public key"),
+            other => format!("{field} is not an OpenSSH public key: {other}"),
+        };
+        ApiError::validation(field, why)
+    })
 }
 
 impl World {
@@ -150,6 +154,14 @@ impl World {
                 format!("Offer '{offer_id}' is under maintenance and cannot be deployed now"),
             ));
         }
+        if !offer.available {
+            return Err(ApiError::validation(
+                "offerId",
+                format!(
+                    "Offer '{offer_id}' is not available now (available: false) and cannot be deployed"
+                ),
+            ));
+        }
         Ok(offer.clone())
     }
 
@@ -158,6 +170,7 @@ impl World {
         &self,
         provider: &str,
         region: &str,
+        team_id: &str,
         v: &Value,
     ) -> ApiResult<Vec<String>> {
         let err = |m: String| ApiError::validation("volumeIds", m);
@@ -198,7 +211,15 @@ impl World {
                     vol.provider
                 )));
             }
-            if vol.region != region {
+            if vol.team_id != team_id {
+                return Err(err(format!(
+                    "Volume {id} belongs to team {}, not {team_id}",
+                    vol.team_id
+                )));
+            }
+            // Verda / DataCrunch take a volume from another region without a word; it then
+            // cannot be read (spheron-api.md §7).
+            if !same_region(&vol.region, region) && !rules.shareable {
                 return Err(err(format!(
                     "Volume {id} is in {}, not {region}",
                     vol.region
@@ -280,12 +301,7 @@ impl World {
             }
             (false, true) => {
                 let k = req_str(body, "ssh_public_key")?;
-                if !valid_public_key(k) {
-                    return Err(ApiError::validation(
-                        "ssh_public_key",
-                        "ssh_public_key is not an OpenSSH public key",
-                    ));
-                }
+                checked_public_key("ssh_public_key", k)?;
                 None
             }
         };
@@ -345,7 +361,7 @@ impl World {
         }
         let volume_ids = match body.get("volumeIds") {
             None | Some(Value::Null) => Vec::new(),
-            Some(v) => self.check_volume_ids(&offer.provider, &region, v)?,
+            Some(v) => self.check_volume_ids(&offer.provider, &region, &team_id, v)?,
         };
         let balance = self
             .teams
@@ -381,7 +397,7 @@ impl World {
         }
         for v in &mut self.volumes {
             if volume_ids.contains(&v.id) {
-                v.attached_to.push(d.id.clone());
+                v.bind(&d.id, &region);
             }
         }
         let mut out = self.deployment_json(&d, false);
@@ -478,7 +494,8 @@ impl World {
         }))
     }
 
-    /// `GET /api/deployments` filters. Newest first.
+    /// `GET /api/deployments` filters: `status`, and `teamId` (the current team's when absent).
+    /// Newest first.
     pub fn list_deployments(
         &mut self,
         status: Option<&str>,
@@ -510,9 +527,10 @@ impl World {
                 ));
             }
         };
+        let team = self.list_team(team)?;
         let mut idx: Vec<usize> = (0..self.deployments.len())
             .filter(|&i| keep(&self.deployments[i].status))
-            .filter(|&i| team.is_none_or(|t| self.deployments[i].team_id == t))
+            .filter(|&i| self.deployments[i].team_id == team)
             .collect();
         idx.sort_by_key(|&i| std::cmp::Reverse(self.deployments[i].created_at));
         Ok(idx)

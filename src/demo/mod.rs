@@ -20,6 +20,7 @@ pub mod drift;
 pub mod error;
 pub mod faults;
 pub mod limits;
+pub mod live;
 pub mod offers;
 pub mod routes;
 pub mod synth;
@@ -70,7 +71,8 @@ pub struct DemoOptions {
     pub general_limit: u32,
     /// `POST /api/deployments` per 15 minutes per client.
     pub deploy_limit: u32,
-    /// Serve the "also accepted" shapes of `docs/wire-shapes.md`.
+    /// Serve the live service's shapes (`api-notes.md`, the "also accepted" ones of
+    /// `docs/wire-shapes.md`) instead of the documented ones: see [`live`].
     pub alt_shapes: bool,
     /// The accepted API key.
     pub api_key: String,
@@ -108,6 +110,16 @@ impl DemoOptions {
             spot_interruptions_per_hour: 0.0,
             price_drift: false,
             ..DemoOptions::default()
+        }
+    }
+}
+
+impl DemoOptions {
+    /// [`DemoOptions::for_tests`] serving the live service's shapes ([`live`]).
+    pub fn live_shapes_for_tests() -> Self {
+        DemoOptions {
+            alt_shapes: true,
+            ..DemoOptions::for_tests()
         }
     }
 }

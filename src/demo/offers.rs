@@ -56,8 +56,30 @@ fn parse_num(q: &HashMap<String, String>, key: &str, default: u64, max: u64) -> 
     }
 }
 
-/// The answer to `GET /api/gpu-offers?{q}`.
-pub fn search(catalog: &Catalog, q: &HashMap<String, String>, authed: bool) -> ApiResult<Value> {
+/// `g` as the `instanceType` filter leaves it: only its offers of type `t` (the group dropped
+/// when none is left), or, with `whole_groups` (the live service's way), the whole group when
+/// any offer has the type.
+fn of_type(g: &Group, t: &str, whole_groups: bool) -> Option<Group> {
+    let has = |o: &super::catalog::Offer| o.instance_type.eq_ignore_ascii_case(t);
+    if whole_groups {
+        return g.offers.iter().any(has).then(|| g.clone());
+    }
+    let offers: Vec<_> = g.offers.iter().filter(|o| has(o)).cloned().collect();
+    (!offers.is_empty()).then(|| Group {
+        offers,
+        ..g.clone()
+    })
+}
+
+/// The answer to `GET /api/gpu-offers?{q}`. `whole_groups`: the `instanceType` filter selects
+/// groups and keeps all their offers, as the live service does (api-notes.md); otherwise it
+/// applies to each offer.
+pub fn search(
+    catalog: &Catalog,
+    q: &HashMap<String, String>,
+    authed: bool,
+    whole_groups: bool,
+) -> ApiResult<Value> {
     let page = parse_num(q, "page", 1, 1_000_000)?;
     let limit = parse_num(q, "limit", 10, 100)?;
     let search = q
@@ -101,7 +123,7 @@ pub fn search(catalog: &Catalog, q: &HashMap<String, String>, authed: bool) -> A
             ));
         }
     };
-    let mut groups: Vec<&Group> = catalog
+    let mut groups: Vec<Group> = catalog
         .groups
         .iter()
         .filter(|g| {
@@ -110,10 +132,9 @@ pub fn search(catalog: &Catalog, q: &HashMap<String, String>, authed: bool) -> A
                     .iter()
                     .any(|s| s.to_lowercase().contains(&search))
         })
-        .filter(|g| {
-            instance_type
-                .as_ref()
-                .is_none_or(|t| g.offers.iter().any(|o| &o.instance_type == t))
+        .filter_map(|g| match &instance_type {
+            None => Some(g.clone()),
+            Some(t) => of_type(g, t, whole_groups),
         })
         .collect();
     if sort_by == "gpuType" {
@@ -129,7 +150,7 @@ pub fn search(catalog: &Catalog, q: &HashMap<String, String>, authed: bool) -> A
         .into_iter()
         .skip(usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX))
         .take(limit as usize)
-        .map(|g| group_json(g, authed))
+        .map(|g| group_json(&g, authed))
         .collect();
     Ok(json!({
         "data": data, "total": total, "page": page, "limit": limit,
@@ -151,7 +172,7 @@ mod tests {
     #[test]
     fn paging_totals_and_default_sort() {
         let c = Catalog::load().unwrap();
-        let v = search(&c, &q(&[]), false).unwrap();
+        let v = search(&c, &q(&[]), false, false).unwrap();
         assert_eq!(v["total"], json!(c.groups.len()));
         assert_eq!(v["limit"], json!(10));
         assert_eq!(v["data"].as_array().unwrap().len(), 10);
@@ -163,10 +184,10 @@ mod tests {
             .map(|g| g["popularity"].as_f64().unwrap())
             .collect();
         assert!(pops.windows(2).all(|w| w[0] >= w[1]));
-        let p2 = search(&c, &q(&[("page", "2")]), false).unwrap();
+        let p2 = search(&c, &q(&[("page", "2")]), false, false).unwrap();
         assert_eq!(p2["data"].as_array().unwrap().len(), c.groups.len() - 10);
         assert!(
-            search(&c, &q(&[("limit", "0")]), false)
+            search(&c, &q(&[("limit", "0")]), false, false)
                 .unwrap_err()
                 .field()
                 == Some("limit")
@@ -176,7 +197,7 @@ mod tests {
     #[test]
     fn search_instance_type_and_sort() {
         let c = Catalog::load().unwrap();
-        let v = search(&c, &q(&[("search", "h100")]), false).unwrap();
+        let v = search(&c, &q(&[("search", "h100")]), false, false).unwrap();
         let types: Vec<&str> = v["data"]
             .as_array()
             .unwrap()
@@ -185,22 +206,47 @@ mod tests {
             .collect();
         assert!(types.contains(&"H100_SXM5") && types.contains(&"H100_NVL"));
         assert!(types.iter().all(|t| t.contains("H100")));
+        // Per offer: every offer left is a CLUSTER one, no group is left empty, and the
+        // group's figures are those of the offers left.
         let v = search(
             &c,
             &q(&[("instanceType", "cluster"), ("limit", "50")]),
             false,
+            false,
         )
         .unwrap();
-        for g in v["data"].as_array().unwrap() {
-            assert!(
-                g["offers"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|o| o["instanceType"] == "CLUSTER")
-            );
+        let groups = v["data"].as_array().unwrap();
+        assert!(!groups.is_empty());
+        let expected = c.offers().filter(|o| o.instance_type == "CLUSTER").count();
+        let mut seen = 0;
+        for g in groups {
+            let offers = g["offers"].as_array().unwrap();
+            assert!(!offers.is_empty());
+            assert!(offers.iter().all(|o| o["instanceType"] == "CLUSTER"), "{g}");
+            let lowest = offers
+                .iter()
+                .map(|o| o["price"].as_f64().unwrap())
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(g["lowestPrice"].as_f64().unwrap(), lowest);
+            seen += offers.len();
         }
-        assert!(v["total"].as_u64().unwrap() >= 1);
+        assert_eq!(seen, expected);
+        // The live service's way keeps whole groups: other types come along.
+        let live = search(
+            &c,
+            &q(&[("instanceType", "SPOT"), ("limit", "50")]),
+            false,
+            true,
+        )
+        .unwrap();
+        assert!(
+            live["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|g| g["offers"].as_array().unwrap())
+                .any(|o| o["instanceType"] != "SPOT")
+        );
         let v = search(
             &c,
             &q(&[
@@ -208,6 +254,7 @@ mod tests {
                 ("sortOrder", "asc"),
                 ("limit", "50"),
             ]),
+            false,
             false,
         )
         .unwrap();
@@ -219,13 +266,13 @@ mod tests {
             .collect();
         assert!(lows.windows(2).all(|w| w[0] <= w[1]));
         assert_eq!(
-            search(&c, &q(&[("sortBy", "nope")]), false)
+            search(&c, &q(&[("sortBy", "nope")]), false, false)
                 .unwrap_err()
                 .field(),
             Some("sortBy")
         );
         assert_eq!(
-            search(&c, &q(&[("instanceType", "x")]), false)
+            search(&c, &q(&[("instanceType", "x")]), false, false)
                 .unwrap_err()
                 .field(),
             Some("instanceType")
@@ -235,8 +282,8 @@ mod tests {
     #[test]
     fn discounts_only_when_authenticated() {
         let c = Catalog::load().unwrap();
-        let anon = search(&c, &q(&[("limit", "50")]), false).unwrap();
-        let authed = search(&c, &q(&[("limit", "50")]), true).unwrap();
+        let anon = search(&c, &q(&[("limit", "50")]), false, false).unwrap();
+        let authed = search(&c, &q(&[("limit", "50")]), true, false).unwrap();
         let first = |v: &Value| v["data"][0]["offers"][0].clone();
         assert!(first(&anon).get("hasDiscount").is_none());
         assert!(first(&authed).get("hasDiscount").is_some());

@@ -17,8 +17,8 @@ use super::Shared;
 use super::accounts::key_json;
 use super::error::{ApiError, ApiResult};
 use super::faults::{error_response, json_response};
-use super::offers;
 use super::world::World;
+use super::{live, offers};
 
 type S = State<Arc<Shared>>;
 type Q = Query<HashMap<String, String>>;
@@ -130,12 +130,17 @@ async fn gpu_offers(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
     } else {
         &*s.catalog
     };
-    match offers::search(catalog, &q, authed) {
+    match offers::search(catalog, &q, authed, s.alt) {
+        Ok(v) if s.alt => json_response(200, &live::offers_page(v)),
         Ok(v) => json_response(200, &v),
         Err(e) => error_response(&e, s.alt),
     }
 }
 
+/// Most items one page of a list holds; a larger `limit` is served as this one.
+pub const MAX_PAGE_LIMIT: usize = 100;
+
+/// `page` (from 1) and `limit` (clamped to [`MAX_PAGE_LIMIT`]) of a paged list.
 fn page_of(q: &HashMap<String, String>, default_limit: usize) -> ApiResult<(usize, usize)> {
     let num = |k: &str, d: usize| -> ApiResult<usize> {
         q.get(k).map_or(Ok(d), |v| {
@@ -145,7 +150,10 @@ fn page_of(q: &HashMap<String, String>, default_limit: usize) -> ApiResult<(usiz
                 .ok_or_else(|| ApiError::validation(k, format!("{k} must be a positive integer")))
         })
     };
-    Ok((num("page", 1)?, num("limit", default_limit)?.min(200)))
+    Ok((
+        num("page", 1)?,
+        num("limit", default_limit)?.min(MAX_PAGE_LIMIT),
+    ))
 }
 
 fn paged(items: Vec<Value>, key: &str, page: usize, limit: usize) -> Value {
@@ -155,7 +163,10 @@ fn paged(items: Vec<Value>, key: &str, page: usize, limit: usize) -> Value {
         .skip((page - 1).saturating_mul(limit))
         .take(limit)
         .collect();
-    json!({ key: items, "total": total, "page": page, "totalPages": total.div_ceil(limit).max(1) })
+    json!({
+        key: items, "total": total, "page": page, "limit": limit,
+        "totalPages": total.div_ceil(limit).max(1),
+    })
 }
 
 async fn list_deployments(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
@@ -171,16 +182,22 @@ async fn list_deployments(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
             .map(|&i| w.deployment_json(&w.deployments[i], alt))
             .collect();
         if alt {
-            return ok(Value::Array(items));
+            // The live service has sent the whole list as one bare array.
+            return ok(Value::Array(
+                items.into_iter().map(live::deployment).collect(),
+            ));
         }
         ok(paged(items, "deployments", page, limit))
     })
 }
 
 async fn create_deployment(State(s): S, h: HeaderMap, body: Bytes) -> Response {
-    s.authed(&h, |w, now, _| {
+    s.authed(&h, |w, now, alt| {
         let v = w.create_deployment(&parse_body(&body)?, now)?;
-        Ok(json_response(201, &v))
+        Ok(json_response(
+            201,
+            &if alt { live::deployment(v) } else { v },
+        ))
     })
 }
 
@@ -189,7 +206,11 @@ async fn get_deployment(State(s): S, h: HeaderMap, Path(id): Path<String>) -> Re
         w.advance_to(now);
         let i = w.deployment_index(&id)?;
         let d = w.deployment_json(&w.deployments[i], alt);
-        ok(if alt { json!({ "deployment": d }) } else { d })
+        ok(if alt {
+            json!({ "deployment": live::deployment(d) })
+        } else {
+            d
+        })
     })
 }
 
@@ -201,7 +222,8 @@ async fn patch_deployment(
 ) -> Response {
     s.authed(&h, |w, now, alt| {
         let i = w.rename_deployment(&id, &parse_body(&body)?, now)?;
-        ok(w.deployment_json(&w.deployments[i], alt))
+        let d = w.deployment_json(&w.deployments[i], alt);
+        ok(if alt { live::deployment(d) } else { d })
     })
 }
 
@@ -295,37 +317,48 @@ async fn volume_pricing(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
 }
 
 async fn list_volumes(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
-    s.authed(&h, |w, now, _| {
+    s.authed(&h, |w, now, alt| {
         let (page, limit) = page_of(&q, 20)?;
         let items = w.list_volumes(
             q.get("status").map(String::as_str),
             q.get("teamId").map(String::as_str),
             now,
         )?;
+        if alt {
+            // `{data, totalPages}` with `totalPages` as a string.
+            let items = items.into_iter().map(live::volume).collect();
+            let mut v = paged(items, "data", page, limit);
+            v["totalPages"] = json!(v["totalPages"].to_string());
+            return ok(v);
+        }
         ok(paged(items, "volumes", page, limit))
     })
 }
 
 async fn create_volume(State(s): S, h: HeaderMap, body: Bytes) -> Response {
-    s.authed(&h, |w, now, _| {
-        Ok(json_response(
-            201,
-            &w.create_volume(&parse_body(&body)?, now)?,
-        ))
+    s.authed(&h, |w, now, alt| {
+        let v = w.create_volume(&parse_body(&body)?, now)?;
+        Ok(json_response(201, &if alt { live::volume(v) } else { v }))
     })
 }
 
 async fn get_volume(State(s): S, h: HeaderMap, Path(id): Path<String>) -> Response {
-    s.authed(&h, |w, now, _| {
+    s.authed(&h, |w, now, alt| {
         w.advance_to(now);
         let i = w.volume_index(&id)?;
-        ok(w.volumes[i].to_json())
+        let v = w.volumes[i].to_json();
+        ok(if alt {
+            json!({ "data": live::volume(v) })
+        } else {
+            v
+        })
     })
 }
 
 async fn patch_volume(State(s): S, h: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    s.authed(&h, |w, now, _| {
-        ok(w.update_volume(&id, &parse_body(&body)?, now)?)
+    s.authed(&h, |w, now, alt| {
+        let v = w.update_volume(&id, &parse_body(&body)?, now)?;
+        ok(if alt { live::volume(v) } else { v })
     })
 }
 
@@ -375,9 +408,10 @@ async fn k8s_health(State(s): S, h: HeaderMap, Path(id): Path<String>) -> Respon
 }
 
 async fn balance(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
-    s.authed(&h, |w, now, _| {
+    s.authed(&h, |w, now, alt| {
         let all = q.get("all").is_none_or(|a| a != "false");
-        ok(w.balance(q.get("teamId").map(String::as_str), all, now)?)
+        let v = w.balance(q.get("teamId").map(String::as_str), all, now)?;
+        ok(if alt { live::balance(v) } else { v })
     })
 }
 

@@ -377,12 +377,46 @@ fn verda_and_data_crunch_volumes_are_shareable() {
         w.update_volume("vol_fincache6", &json!({"sizeInGb": 60}), at(12))
             .is_err()
     );
-    // verda attach must be co-located
+    // a Verda attach across regions is accepted, as on the live service: the volume looks
+    // attached, says its data cannot be read there, and does not fill up
     let verda = running(&mut w, "verda", "FIN-02");
+    let r = attach(&mut w, "vol_fincache6", &verda).unwrap();
+    assert_eq!(r["volume"]["status"], "attached");
+    assert_eq!(r["volume"]["dataAccessible"], json!(false));
+    assert_eq!(r["volume"]["inaccessibleFrom"], json!([verda]));
+    let used = r["volume"]["usedGb"].clone();
+    w.advance_to(at(3600));
+    let i = w.volume_index("vol_fincache6").unwrap();
+    assert_eq!(w.volumes[i].to_json()["usedGb"], used);
+    // detached, the mark goes with the attachment
+    w.detach_volume("vol_fincache6", &json!({}), at(3600))
+        .unwrap();
+    assert!(w.volumes[i].to_json().get("dataAccessible").is_none());
+    // the same at launch (volumeIds), and on create with deploymentId
+    let vo = offer(&w, |o| o.provider == "verda" && o.has_region("FIN-02"));
+    let d = w
+        .create_deployment(
+            &body(
+                &vo,
+                json!({"region": "FIN-02", "volumeIds": ["vol_fincache6"]}),
+            ),
+            at(3600),
+        )
+        .unwrap();
+    let i = w.volume_index("vol_fincache6").unwrap();
+    assert_eq!(w.volumes[i].to_json()["inaccessibleFrom"], json!([d["id"]]));
+    let v = create(
+        &mut w,
+        json!({"name": "far", "sizeInGb": 10, "provider": "verda", "region": "FIN-01", "deploymentId": verda}),
+    )
+    .unwrap();
+    assert_eq!(v["dataAccessible"], json!(false));
+    // every other provider refuses it
+    let sp = running(&mut w, "spheron-ai", "us-west-2");
     assert!(
-        attach(&mut w, "vol_fincache6", &verda)
+        attach(&mut w, "vol_scratch03", &sp)
             .unwrap_err()
-            .contains("FIN-03")
+            .contains("us-east-1")
     );
 }
 
@@ -418,6 +452,20 @@ fn deploy_volume_ids_checks_provider_region_state() {
             .1
             .contains("not found")
     );
+    // a volume of the other team (spheron-ai, us-west-2 too) stays with its team
+    let o2 = offer(&w, |o| {
+        o.provider == "spheron-ai" && o.has_region("us-west-2")
+    });
+    let e = w
+        .create_deployment(
+            &body(
+                &o2,
+                json!({"region": "us-west-2", "volumeIds": ["vol_grant008"]}),
+            ),
+            at(0),
+        )
+        .unwrap_err();
+    assert!(e.message.contains("team"), "{}", e.message);
     assert!(f(&mut w, json!(["vol_scratch03", "vol_scratch03"])).is_err());
     assert_eq!(
         f(&mut w, json!("vol_scratch03")).unwrap_err().0,

@@ -9,6 +9,7 @@ use super::world::is_terminal;
 use super::world::{Volume, VolumePhase, World};
 use crate::domain::volume_rules::{
     ProviderRules as VolumeRules, check_name, check_size, rules_for as volume_rules, same_provider,
+    same_region,
 };
 
 /// Seconds a new volume stays `creating`, and a deleted one `deleting`.
@@ -36,6 +37,14 @@ fn size_field(body: &Value) -> ApiResult<Option<u64>> {
 }
 
 impl World {
+    fn deployment_region(&self, id: &str) -> String {
+        self.deployments
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.region.clone())
+            .unwrap_or_default()
+    }
+
     pub fn volume_index(&self, id: &str) -> ApiResult<usize> {
         self.volumes
             .iter()
@@ -66,7 +75,18 @@ impl World {
                 ),
             ));
         }
-        if d.region != vol.region {
+        if d.team_id != vol.team_id {
+            return Err(ApiError::validation(
+                "deploymentId",
+                format!(
+                    "Volume belongs to team {} but the deployment to team {}",
+                    vol.team_id, d.team_id
+                ),
+            ));
+        }
+        // Verda / DataCrunch accept an attach across regions; the volume then looks attached
+        // and cannot be read (spheron-api.md §7). Every other provider refuses it.
+        if !same_region(&d.region, &vol.region) && !rules.shareable {
             return Err(ApiError::validation(
                 "deploymentId",
                 format!(
@@ -199,6 +219,7 @@ impl World {
             size_gb: size,
             phase: VolumePhase::Creating,
             attached_to: Vec::new(),
+            cross_region: Vec::new(),
             rate_per_gb: region.hourly_rate_per_gb,
             created_at: now,
             phase_until: Some(now + Duration::seconds(CREATE_SECS)),
@@ -220,7 +241,8 @@ impl World {
                 ApiError::validation("deploymentId", "deploymentId must be a string")
             })?;
             self.check_attach(&vol, dep)?;
-            vol.attached_to.push(dep.to_string());
+            let region = self.deployment_region(dep);
+            vol.bind(dep, &region);
             vol.phase = VolumePhase::Ready;
             vol.phase_until = None;
         }
@@ -373,7 +395,8 @@ impl World {
             .as_str()
             .ok_or_else(|| ApiError::validation("deploymentId", "deploymentId is required"))?;
         self.check_attach(vol, dep)?;
-        self.volumes[i].attached_to.push(dep.to_string());
+        let region = self.deployment_region(dep);
+        self.volumes[i].bind(dep, &region);
         Ok(json!({ "message": "Volume attached", "volume": self.volumes[i].to_json() }))
     }
 
@@ -427,7 +450,8 @@ impl World {
         Ok(json!({ "message": "Volume detached", "volume": self.volumes[i].to_json() }))
     }
 
-    /// `GET /api/volumes` filters, newest first.
+    /// `GET /api/volumes` filters: `status`, and `teamId` (the current team's when absent).
+    /// Newest first.
     pub fn list_volumes(
         &mut self,
         status: Option<&str>,
@@ -443,11 +467,12 @@ impl World {
                 format!("Unknown volume status '{s}'"),
             ));
         }
+        let team = self.list_team(team)?;
         let mut v: Vec<&Volume> = self
             .volumes
             .iter()
             .filter(|v| status.is_none_or(|s| v.status() == s))
-            .filter(|v| team.is_none_or(|t| v.team_id == t))
+            .filter(|v| v.team_id == team)
             .collect();
         v.sort_by_key(|v| std::cmp::Reverse(v.created_at));
         Ok(v.into_iter().map(Volume::to_json).collect())

@@ -114,6 +114,9 @@ pub struct Volume {
     pub size_gb: u64,
     pub phase: VolumePhase,
     pub attached_to: Vec<String>,
+    /// Deployments it was attached to from another region (Verda / DataCrunch accept that):
+    /// attached on paper, its data cannot be read there.
+    pub cross_region: Vec<String>,
     pub rate_per_gb: f64,
     pub created_at: DateTime<Utc>,
     /// End of `creating` or of `deleting`.
@@ -138,6 +141,22 @@ impl Volume {
         self.size_gb as f64 * self.rate_per_gb
     }
 
+    /// Attach to a deployment in `region`; an attach across regions is recorded as unreadable.
+    pub fn bind(&mut self, deployment_id: &str, region: &str) {
+        self.attached_to.push(deployment_id.to_string());
+        if !crate::domain::volume_rules::same_region(&self.region, region) {
+            self.cross_region.push(deployment_id.to_string());
+        }
+    }
+
+    /// Deployments it is attached to whose instance cannot read it.
+    pub fn unreadable_from(&self) -> Vec<&String> {
+        self.cross_region
+            .iter()
+            .filter(|d| self.attached_to.contains(d))
+            .collect()
+    }
+
     pub fn to_json(&self) -> Value {
         let mut v = json!({
             "id": self.id, "name": self.name, "provider": self.provider, "region": self.region,
@@ -155,6 +174,11 @@ impl Volume {
         }
         if let Some(ip) = &self.virtual_ip {
             m.insert("virtualIp".into(), json!(ip));
+        }
+        let unreadable = self.unreadable_from();
+        if !unreadable.is_empty() {
+            m.insert("dataAccessible".into(), json!(false));
+            m.insert("inaccessibleFrom".into(), json!(unreadable));
         }
         v
     }
@@ -190,23 +214,28 @@ impl World {
     /// The seeded world, its relative timestamps made absolute against `now`.
     pub fn new(catalog: Arc<Catalog>, params: WorldParams, now: DateTime<Utc>) -> World {
         let seed = catalog.seed.clone();
-        let team = Team {
-            id: seed.team.id.clone(),
-            name: seed.team.name.clone(),
-            balance: seed.team.balance,
-            stored_balance: seed.team.balance,
-            stored_at: now,
-            role: seed.team.role.clone(),
-            created_at: ago(now, seed.team.created_minutes_ago),
-            members: seed.team.members.clone(),
-        };
+        let teams: Vec<Team> = std::iter::once(&seed.team)
+            .chain(&seed.other_teams)
+            .map(|t| Team {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                balance: t.balance,
+                stored_balance: t.balance,
+                stored_at: now,
+                role: t.role.clone(),
+                created_at: ago(now, t.created_minutes_ago),
+                members: t.members.clone(),
+            })
+            .collect();
         let ssh_keys: Vec<SshKey> = seed
             .ssh_keys
             .iter()
             .map(|k| SshKey {
                 id: k.id.clone(),
                 name: k.name.clone(),
-                fingerprint: k.fingerprint.clone(),
+                // The seed's keys are real ones (a test loads them all).
+                fingerprint: crate::domain::ssh_key::fingerprint(&k.public_key)
+                    .unwrap_or_else(|| panic!("seed SSH key {} is not a valid key", k.id)),
                 public_key: k.public_key.clone(),
                 created_at: ago(now, k.created_minutes_ago),
             })
@@ -214,7 +243,7 @@ impl World {
         let mut w = World {
             rng: fastrand::Rng::with_seed(params.seed),
             params,
-            teams: vec![team],
+            teams,
             ssh_keys,
             deployments: Vec::new(),
             volumes: Vec::new(),
@@ -231,7 +260,7 @@ impl World {
                 &s.region,
                 &s.operating_system,
                 s.ssh_key_id.clone(),
-                &w.teams[0].id.clone(),
+                &s.team_id.clone().unwrap_or_else(|| w.teams[0].id.clone()),
                 ago(now, s.created_minutes_ago),
             );
             d.id = s.id.clone();
@@ -280,9 +309,10 @@ impl World {
                 phase_until: (s.status.as_deref() == Some("deleting"))
                     .then(|| now + Duration::seconds(30)),
                 attached_to: s.attached_to.clone(),
+                cross_region: Vec::new(),
                 rate_per_gb: region.hourly_rate_per_gb,
                 created_at: ago(now, s.created_minutes_ago),
-                team_id: w.teams[0].id.clone(),
+                team_id: s.team_id.clone().unwrap_or_else(|| w.teams[0].id.clone()),
                 cloud_id: region.cloud_id.clone(),
                 virtual_ip: None,
                 used_gb: s.used_gb,
@@ -412,7 +442,7 @@ impl World {
             let start = v.created_at.max(from);
             if now > start {
                 volume_cost.push((v.team_id.clone(), v.hourly_rate() * hours(now - start)));
-                if !v.attached_to.is_empty() {
+                if v.attached_to.len() > v.unreadable_from().len() {
                     let grown = v.used_gb + 0.05 * (now - start).num_seconds() as f64 / 60.0;
                     v.used_gb = grown.min(v.size_gb as f64 * 0.98);
                 }

@@ -12,6 +12,8 @@ use super::test_epoch;
 use super::world::{World, WorldParams};
 
 pub(super) const TEAM: &str = "team_demo_01";
+/// The demo user's second team.
+pub(super) const OTHER_TEAM: &str = "team_grant_07";
 pub(super) const KEY: &str = "sshk_5d2e8a41";
 
 pub(super) fn world_with(fail_share: f64, spot: f64) -> World {
@@ -36,7 +38,7 @@ pub(super) fn at(secs: i64) -> DateTime<Utc> {
 pub(super) fn offer(w: &World, f: impl Fn(&Offer) -> bool) -> Offer {
     w.catalog
         .offers()
-        .find(|o| !o.maintenance && f(o))
+        .find(|o| !o.maintenance && o.available && f(o))
         .expect("an offer matching the test's needs")
         .clone()
 }
@@ -225,13 +227,25 @@ fn minimum_runtime_guards_terminate() {
 fn balances_and_costs_follow_the_clock() {
     let mut w = world();
     let b0 = w.teams[0].balance;
-    let running_rate: f64 = w
-        .deployments
-        .iter()
-        .filter(|d| d.status == "running")
-        .map(|d| d.hourly_rate)
-        .sum();
-    let volume_rate: f64 = w.volumes.iter().map(|v| v.hourly_rate()).sum();
+    let other0 = w.teams[1].balance;
+    let rate_of = |w: &World, team: &str| -> f64 {
+        let running: f64 = w
+            .deployments
+            .iter()
+            .filter(|d| d.status == "running" && d.team_id == team)
+            .map(|d| d.hourly_rate)
+            .sum();
+        let volumes: f64 = w
+            .volumes
+            .iter()
+            .filter(|v| v.team_id == team)
+            .map(|v| v.hourly_rate())
+            .sum();
+        running + volumes
+    };
+    let own_rate = rate_of(&w, TEAM);
+    let other_rate = rate_of(&w, OTHER_TEAM);
+    assert!(other_rate > 0.0);
     let cost0 = dep(&w, "dep_7f3a91c2e0b4")["totalCost"].as_f64().unwrap();
     let rate = w.deployments[0].hourly_rate;
     w.advance_to(at(1800));
@@ -239,10 +253,17 @@ fn balances_and_costs_follow_the_clock() {
     assert!((cost1 - cost0 - rate / 2.0).abs() < 0.01, "{cost0} {cost1}");
     // the deploying seed instance starts at +40 s, the deleting volume goes at +30 s: small terms
     let spent = b0 - w.teams[0].balance;
-    let expected = (running_rate + volume_rate) / 2.0;
+    let expected = own_rate / 2.0;
     assert!(
         spent > expected && spent < expected + 1.0,
         "{spent} vs {expected}"
+    );
+    // each team pays for its own instances and volumes only
+    let other_spent = other0 - w.teams[1].balance;
+    assert!(
+        (other_spent - other_rate / 2.0).abs() < 0.01,
+        "{other_spent} vs {}",
+        other_rate / 2.0
     );
     // terminated instances cost nothing more
     let t = dep(&w, "dep_0a1b2c3d4e5f")["totalCost"].clone();
@@ -315,8 +336,18 @@ fn deploy_validation_names_each_field() {
     );
     let m = w.catalog.offers().find(|o| o.maintenance).unwrap().clone();
     assert_eq!(field_of(deploy(&mut w, &m, json!({}), at(0))), "offerId");
+    // listed but `available: false` (not in maintenance): refused with the reason
+    let u = w
+        .catalog
+        .offers()
+        .find(|o| !o.available && !o.maintenance)
+        .unwrap()
+        .clone();
+    let e = deploy(&mut w, &u, json!({}), at(0)).unwrap_err();
+    assert_eq!((e.status, e.field()), (400, Some("offerId")));
+    assert!(e.message.contains("not available"), "{}", e.message);
     // nothing was created by the refused deploys
-    assert_eq!(w.deployments.len(), 6);
+    assert_eq!(w.deployments.len(), 7);
     // inline key, lower-case instance type, opaque region: accepted
     let vp = offer(&w, |o| {
         o.provider == "voltage-park" && o.clusters[0].contains(':')
@@ -324,7 +355,7 @@ fn deploy_validation_names_each_field() {
     let ok = deploy(
         &mut w,
         &vp,
-        json!({"sshKeyId": null, "ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIabc me@x",
+        json!({"sshKeyId": null, "ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICQYLPaIOgCkzvA9E0mLdQaGcltGwYO9+LYtaEjV3QnT me@x",
                "instanceType": vp.instance_type.to_lowercase()}),
         at(0),
     )
@@ -460,10 +491,36 @@ fn list_filters() {
             .field(),
         Some("status")
     );
+    // without teamId: the current team only; with it: that team's
     assert!(
-        w.list_deployments(None, Some("team_other"), at(0))
+        w.list_deployments(None, None, at(0))
             .unwrap()
-            .is_empty()
+            .iter()
+            .all(|&i| w.deployments[i].team_id == TEAM)
+    );
+    let other = w.list_deployments(None, Some(OTHER_TEAM), at(0)).unwrap();
+    assert_eq!(other.len(), 1);
+    assert_eq!(w.deployments[other[0]].id, "dep_51a7c0de2f44");
+    assert_eq!(
+        w.list_deployments(None, Some("team_other"), at(0))
+            .unwrap_err()
+            .status,
+        404
+    );
+    assert_eq!(
+        w.list_deployments(None, Some("team_acme_42"), at(0))
+            .unwrap_err()
+            .status,
+        403
+    );
+    let vols = w.list_volumes(None, Some(OTHER_TEAM), at(0)).unwrap();
+    assert_eq!(vols.len(), 1);
+    assert_eq!(vols[0]["id"], "vol_grant008");
+    assert!(
+        w.list_volumes(None, None, at(0))
+            .unwrap()
+            .iter()
+            .all(|v| v["teamId"] == TEAM)
     );
 }
 

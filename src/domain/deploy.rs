@@ -178,16 +178,24 @@ pub fn same_provider(a: &str, b: &str) -> bool {
     volume_rules::same_provider(a, b)
 }
 
-/// Regions compare without an opaque `xxxx:` prefix and without case (`166e655a:FIN-01` is
-/// `fin-01`).
-pub fn same_region(a: &str, b: &str) -> bool {
-    let bare = |r: &str| {
-        r.rsplit_once(':')
-            .map_or(r, |(_, tail)| tail)
-            .trim()
-            .to_ascii_lowercase()
-    };
-    !a.trim().is_empty() && bare(a) == bare(b)
+pub use volume_rules::same_region;
+
+/// Why `provider` cannot be deployed to or hold a volume: the platform's providers list
+/// (`GET /api/providers`) names neither it nor a name it is also known by. `None` when it is
+/// listed, or while the list is not known (the API still checks then).
+pub fn provider_unlisted(provider: &str, listed: Option<&[String]>) -> Option<String> {
+    let listed = listed?;
+    if listed.iter().any(|p| same_provider(p, provider)) {
+        return None;
+    }
+    Some(format!(
+        "{provider} is not in the platform's providers list ({}): it cannot be used now",
+        if listed.is_empty() {
+            "empty".to_string()
+        } else {
+            listed.join(", ")
+        }
+    ))
 }
 
 /// Why `volume` cannot be attached at launch of `offer` in `region`, or `None` when it can.
@@ -324,6 +332,18 @@ mod tests {
         assert_eq!(r.ssh_public_key, None);
         assert_eq!(r.team_id.as_deref(), Some("t1"));
         assert_eq!(r.name.as_deref(), Some("trainer"));
+    }
+
+    #[test]
+    fn providers_must_be_listed() {
+        let listed: Vec<String> = ["spheron-ai", "data-crunch"].map(String::from).to_vec();
+        assert_eq!(provider_unlisted("spheron-ai", Some(&listed)), None);
+        // also-known-as names count
+        assert_eq!(provider_unlisted("verda", Some(&listed)), None);
+        let why = provider_unlisted("sesterce", Some(&listed)).unwrap();
+        assert!(why.contains("sesterce") && why.contains("spheron-ai, data-crunch"));
+        assert!(provider_unlisted("sesterce", Some(&[])).is_some());
+        assert_eq!(provider_unlisted("sesterce", None), None);
     }
 
     #[test]

@@ -112,8 +112,13 @@ pub enum Effect {
     },
     /// Dry-run or read-only: what would have been sent.
     WouldTerminate { id: String, text: String },
-    /// A decision or an outcome, for the user.
-    Announce { id: String, text: String },
+    /// A decision or an outcome, for the user; `alert` for the outcome of a DELETE (bell and
+    /// desktop notification).
+    Announce {
+        id: String,
+        text: String,
+        alert: bool,
+    },
     /// Delete the stored rule (its deployment ended).
     RemoveRule { id: String, text: String },
 }
@@ -203,6 +208,11 @@ impl Engine {
 
     pub fn rule_count(&self) -> usize {
         self.rules.len()
+    }
+
+    /// The deployments that have a rule.
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.rules.keys().cloned().collect()
     }
 
     /// `⏱1h05m` or `$3.20 left` for every guarded deployment at `now` (`?` when unknown).
@@ -343,7 +353,7 @@ impl Engine {
             match t.phase.clone() {
                 Phase::Waiting => {
                     let left = t.rule.rule.secs_left(now, spent, seen.usd_per_hour);
-                    if t.rule.rule.is_due(now, spent) || left.is_some_and(|s| s <= 0) {
+                    if t.rule.rule.is_due(now, spent) {
                         t.warned = [true; 2];
                         let why = match &t.rule.rule {
                             GuardRule::Deadline(_) => format!("deadline reached ({})", t.rule.spec),
@@ -355,6 +365,7 @@ impl Engine {
                         if mode == Mode::Enforce {
                             t.phase = Phase::Checking;
                             out.push(Effect::Announce {
+                                alert: false,
                                 id: id.clone(),
                                 text: format!("{label}: {why}; checking can-terminate"),
                             });
@@ -444,6 +455,7 @@ impl Engine {
                 let at = now + wait;
                 t.phase = Phase::Blocked(at);
                 vec![Effect::Announce {
+                    alert: false,
                     text: format!(
                         "{label}: minimum runtime not met ({minutes:.0} min remaining); asking again at {}",
                         at.format("%H:%M:%SZ")
@@ -455,6 +467,7 @@ impl Engine {
                 let at = now + RETRY_AFTER_ERROR;
                 t.phase = Phase::Blocked(at);
                 vec![Effect::Announce {
+                    alert: false,
                     text: format!(
                         "{label}: can-terminate failed ({e}); asking again at {}",
                         at.format("%H:%M:%SZ")
@@ -483,6 +496,10 @@ impl Engine {
                 "{label}: terminate FAILED ({e}); the guard sends no second DELETE — it still costs {rate_text}, terminate it by hand"
             ),
         };
-        vec![Effect::Announce { id, text }]
+        vec![Effect::Announce {
+            id,
+            text,
+            alert: true,
+        }]
     }
 }

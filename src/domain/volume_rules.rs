@@ -126,6 +126,19 @@ pub fn rules_for(provider: &str) -> Option<&'static ProviderRules> {
         .find(|r| r.provider == p || r.aliases.contains(&p.as_str()))
 }
 
+/// Whether two region strings name the same region: the one comparison every volume and
+/// deploy check uses. An opaque `xxxx:` prefix and case are ignored (`166e655a:FIN-01` is
+/// `fin-01`); an empty region matches nothing.
+pub fn same_region(a: &str, b: &str) -> bool {
+    let bare = |r: &str| {
+        r.rsplit_once(':')
+            .map_or(r, |(_, tail)| tail)
+            .trim()
+            .to_ascii_lowercase()
+    };
+    !bare(a).is_empty() && bare(a) == bare(b)
+}
+
 /// Whether two provider names mean the same provider (`verda` is `data-crunch`).
 pub fn same_provider(a: &str, b: &str) -> bool {
     match (rules_for(a), rules_for(b)) {
@@ -249,7 +262,7 @@ fn check_target(rules: &ProviderRules, v: VolumeFacts, d: AttachTarget) -> Resul
             v.provider, d.provider
         ));
     }
-    if !v.region.eq_ignore_ascii_case(d.region) {
+    if !same_region(v.region, d.region) {
         return Err(format!(
             "the volume is in {} and the instance in {}: they must be in the same region{}",
             v.region,
@@ -633,5 +646,28 @@ mod tests {
         assert_eq!(max_at_launch("sesterce"), 1);
         assert_eq!(max_at_launch("verda"), 10);
         assert_eq!(max_at_launch("massed-compute"), 0);
+    }
+
+    #[test]
+    fn one_region_comparison_for_attach_and_launch() {
+        // prefix and case do not matter; an empty region matches nothing
+        assert!(same_region("166e655a:FIN-01", "fin-01"));
+        assert!(same_region("FIN-01", "FIN-01"));
+        assert!(!same_region("FIN-01", "FIN-03"));
+        assert!(!same_region("", ""));
+        assert!(!same_region("abc:", "def:"));
+        // the attach dialog and the deploy wizard answer alike for the same pair
+        let attach = check_attach(
+            vol("verda", "FIN-03", 0),
+            dep("verda", "166e655a:FIN-01", 0),
+        );
+        assert!(attach.unwrap_err().contains("silently cannot be read"));
+        assert!(
+            check_attach(
+                vol("verda", "FIN-01", 0),
+                dep("verda", "166e655a:fin-01", 0)
+            )
+            .is_ok()
+        );
     }
 }

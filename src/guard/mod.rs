@@ -12,6 +12,9 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::api::{ApiError, Client};
 use crate::domain::guard::{GuardRule, format_countdown, parse_at};
+use crate::exit::{
+    FAILURE as EXIT_FAILED, INTERRUPTED, OK as EXIT_OK, TERMINATED, USAGE as EXIT_USAGE,
+};
 use crate::store::{StoreHandle, StoredRule};
 use args::{GuardAddArgs, GuardCommand, JournalArgs};
 
@@ -20,11 +23,6 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Where lines go: `(to_stderr, line)`.
 pub type Sink = Arc<dyn Fn(bool, &str) + Send + Sync>;
-
-/// Exit codes (DESIGN.md §3).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILED: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
 
 /// What every guard command runs with.
 #[derive(Clone)]
@@ -59,14 +57,14 @@ pub fn stdio_sink() -> Sink {
     })
 }
 
-/// `guard add|list|rm` (not `run`: see [`runner::run`]).
+/// `guard add|list|rm` (`run` is [`main`]'s, with its ticks and signals).
 pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
     match cmd {
         GuardCommand::Add(a) => add(ctx, a).await,
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
         GuardCommand::Run { .. } => {
-            ctx.err("error: `guard run` is started with its ticks and signals (runner::run)");
+            ctx.err("error: `guard run` runs from the command line only");
             EXIT_USAGE
         }
     }
@@ -326,14 +324,14 @@ async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
     let code = loop {
         // A signal ends the loop at once, even in the middle of a request.
         tokio::select! {
-            _ = int.recv() => break 130,
-            _ = term.recv() => break 143,
+            _ = int.recv() => break INTERRUPTED,
+            _ = term.recv() => break TERMINATED,
             tick = rx.recv() => match tick {
                 Some(()) => {
                     tokio::select! {
                         _ = runner.step() => {}
-                        _ = int.recv() => break 130,
-                        _ = term.recv() => break 143,
+                        _ = int.recv() => break INTERRUPTED,
+                        _ = term.recv() => break TERMINATED,
                     }
                 }
                 None => break EXIT_OK,

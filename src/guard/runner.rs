@@ -6,9 +6,8 @@
 use std::io::{IsTerminal, Write as _};
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::sync::mpsc;
 
-use super::{Ctx, EXIT_OK};
+use super::Ctx;
 use crate::api::{ApiError, DeploymentsQuery};
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
 use crate::runtime::journal::{Journal, Write};
@@ -43,6 +42,8 @@ pub struct Runner {
     next_lock: Option<DateTime<Utc>>,
     next_poll: Option<DateTime<Utc>>,
     lock_line: Option<String>,
+    /// The last store error said (said once, not every second).
+    store_error: Option<String>,
     /// Ring the bell and send desktop notifications (stdout is a terminal).
     alerts: bool,
     /// Set for the dashboard: reports go there instead of stdout.
@@ -79,6 +80,7 @@ impl Runner {
             next_lock: None,
             next_poll: None,
             lock_line: None,
+            store_error: None,
             alerts: std::io::stdout().is_terminal(),
             reporter: None,
             next_offers: None,
@@ -126,6 +128,22 @@ impl Runner {
         if self.next_lock.is_none_or(|t| now >= t) {
             self.next_lock = Some(now + LOCK_RENEW);
             self.renew_lock(now).await;
+        }
+        // The rules are re-read every step (a local read), so a rule set or cleared elsewhere
+        // counts at once.
+        match self.ctx.store.call(|s| s.rules()).await {
+            Ok(rules) => {
+                self.engine.handle(Event::Rules(rules));
+                self.store_error = None;
+            }
+            Err(e) => {
+                let e = e.to_string();
+                if self.store_error.as_deref() != Some(e.as_str()) {
+                    self.say(now, &format!("could not read the rules: {e}"));
+                    self.store_error = Some(e);
+                }
+                return;
+            }
         }
         let mut effects = Vec::new();
         if self.next_poll.is_none_or(|t| now >= t) {
@@ -199,21 +217,27 @@ impl Runner {
     async fn poll(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         let interval = Duration::from_std(self.ctx.poll_interval).unwrap_or(Duration::seconds(20));
         self.next_poll = Some(now + interval);
-        match self.ctx.store.call(|s| s.rules()).await {
-            Ok(rules) => {
-                self.engine.handle(Event::Rules(rules));
-            }
-            Err(e) => {
-                self.say(now, &format!("could not read the rules: {e}"));
-                return Vec::new();
-            }
-        }
         if self.engine.rule_count() == 0 {
             return Vec::new(); // nothing to enforce: no request
         }
         let q = DeploymentsQuery::default(); // every status: an ended one is seen as ended
         match self.ctx.client.deployments(&q).await {
-            Ok(list) => {
+            Ok(mut list) => {
+                // The list is the current team's: a guarded deployment of another team is read
+                // by itself, so that absence from the list never counts as "ended".
+                for id in self.engine.rule_ids() {
+                    if list.iter().any(|d| d.id == id) {
+                        continue;
+                    }
+                    match self.ctx.client.deployment(&id).await {
+                        Ok(d) => list.push(d),
+                        Err(ApiError::NotFound { .. }) => {} // gone: its rule goes
+                        Err(e) => {
+                            self.say(now, &format!("could not check deployment {id}: {e}"));
+                            return Vec::new();
+                        }
+                    }
+                }
                 let pace = Duration::from_std(self.ctx.client.pace_hint()).unwrap_or_default();
                 self.next_poll = Some(now + interval + pace);
                 let list = list
@@ -279,13 +303,10 @@ impl Runner {
                         Err(e) => self.say(now, &format!("{text} — but the store failed: {e}")),
                     }
                 }
-                Effect::Warn { text, .. } => match &self.reporter {
-                    Some(r) => r(Report::Line { text, alert: true }),
-                    None => {
-                        self.say(now, &format!("WARNING: {text}"));
-                        self.alert(&text);
-                    }
-                },
+                Effect::Warn { text, .. } => self.say_alert(now, &format!("WARNING: {text}"), text),
+                Effect::Announce {
+                    text, alert: true, ..
+                } => self.say_alert(now, &text, text.clone()),
                 Effect::WouldTerminate { text, .. } | Effect::Announce { text, .. } => {
                     self.say(now, &text);
                 }
@@ -333,8 +354,18 @@ impl Runner {
             );
         }
         for hit in self.episodes.observe(&watches, &offers) {
-            self.say(now, &hit.text);
-            self.alert(&hit.text);
+            self.say_alert(now, &hit.text, hit.text.clone());
+        }
+    }
+
+    /// A line with the bell and a desktop notification (the dashboard: an alerting notice).
+    fn say_alert(&self, now: DateTime<Utc>, line: &str, text: String) {
+        match &self.reporter {
+            Some(r) => r(Report::Line { text, alert: true }),
+            None => {
+                self.say(now, line);
+                self.alert(&text);
+            }
         }
     }
 
@@ -358,14 +389,4 @@ impl Runner {
         let holder = self.holder.clone();
         let _ = self.ctx.store.call(move |s| s.release_lock(&holder)).await;
     }
-}
-
-/// Run until `ticks` closes: one step per tick. Returns the exit code.
-pub async fn run(ctx: Ctx, dry_run: bool, mut ticks: mpsc::Receiver<()>) -> u8 {
-    let mut r = Runner::new(ctx, dry_run, "guard run");
-    while ticks.recv().await.is_some() {
-        r.step().await;
-    }
-    r.release().await;
-    EXIT_OK
 }

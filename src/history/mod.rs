@@ -8,7 +8,8 @@ use clap::{Args, Subcommand};
 use crate::api::{ApiError, Client, Offer, OffersQuery};
 use crate::domain::history::{DaySummary, PriceObservation, daily};
 use crate::domain::watch::WatchSpec;
-use crate::guard::{Ctx, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
+use crate::guard::Ctx;
 use crate::store::{StoreHandle, history::CAP_BYTES};
 
 #[derive(Debug, Clone, Args)]

@@ -5,17 +5,20 @@ use std::time::Duration;
 
 use chrono::Utc;
 use color_eyre::Result;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, KeyCode, KeyModifiers};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::executor::Executor;
+use super::test_fault::{self, Site};
 use crate::app::{Action, AppState, Command, update};
+use crate::domain::ssh_key::Pasted;
+use crate::exit::Ending;
 use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
 
-/// Run until the user quits, the terminal closes, or SIGTERM/SIGINT arrive.
-pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()> {
+/// Run until the user quits, the terminal closes, or SIGTERM/SIGINT arrive; say which.
+pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
@@ -34,12 +37,19 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
         let every = std::time::Duration::from_secs(state.session.poll_interval_secs.max(10));
         super::guard::spawn(exec.client.clone(), store.clone(), every, tx.clone())
     });
-
+    let mut injected = test_fault::Injected::from_env();
     let mut dirty = true;
+    let mut ending = Ending::Done;
     apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
     loop {
         if dirty {
-            guard.terminal.draw(|f| ui::draw(f, &state, &theme))?;
+            let boom = injected.fire(Site::Draw);
+            guard.terminal.draw(|f| {
+                if boom {
+                    test_fault::panic_at(Site::Draw, "");
+                }
+                ui::draw(f, &state, &theme)
+            })?;
             dirty = false;
         }
         let action = tokio::select! {
@@ -53,10 +63,30 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
             },
             Some(a) = rx.recv() => a,
             _ = tick.tick() => Action::Tick(Utc::now()),
-            _ = recv(&mut sigterm) => break,
-            _ = recv(&mut sigint) => break,
+            _ = recv(&mut sigterm) => {
+                ending = Ending::Terminated;
+                break;
+            }
+            _ = recv(&mut sigint) => {
+                ending = Ending::Interrupted;
+                break;
+            }
         };
+        let ctrl_c = matches!(&action, Action::Key(k)
+            if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL));
+        if matches!(action, Action::Key(_)) {
+            injected.on_key();
+        }
+        if injected.fire(Site::Loop) {
+            test_fault::panic_at(Site::Loop, &format!("in {state:?}"));
+        }
+        if injected.fire(Site::Task) {
+            tokio::spawn(async { test_fault::panic_at(Site::Task, "") });
+        }
         apply(&mut state, action, &exec, &tx, &mut ssh);
+        if ctrl_c && state.quit {
+            ending = Ending::Interrupted;
+        }
         // Drain whatever else is queued, then draw once.
         while let Ok(a) = rx.try_recv() {
             apply(&mut state, a, &exec, &tx, &mut ssh);
@@ -82,7 +112,7 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<()
     if let Some(e) = enforcer {
         e.stop().await;
     }
-    Ok(())
+    Ok(ending)
 }
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
@@ -103,6 +133,8 @@ fn to_action(ev: Event) -> Option<Action> {
         Event::Key(k) => Some(Action::Key(k)),
         Event::Mouse(m) => Some(Action::Mouse(m)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        // Classified here, so a pasted private key never becomes part of an Action.
+        Event::Paste(text) => Some(Action::Paste(Pasted::classify(text))),
         _ => None,
     }
 }

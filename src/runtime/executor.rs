@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::{Client, DeploymentsQuery, VolumesQuery};
+use crate::app::action::PagedList;
 use crate::app::{Action, Command};
 
 #[derive(Clone)]
@@ -15,6 +16,42 @@ pub struct Executor {
     pub credentials_path: Option<PathBuf>,
     /// Records every write sent (no-op without a store).
     pub journal: super::journal::Journal,
+}
+
+/// Every page of the deployments list; with `team`, that team's list too, merged by id.
+async fn deployments(c: &Client, status: Option<&str>, team: Option<String>) -> Vec<Action> {
+    let q = DeploymentsQuery {
+        status: status.map(str::to_owned),
+        ..DeploymentsQuery::default()
+    };
+    let mut read = match c.deployments_paged(&q).await {
+        Ok(p) => p,
+        Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
+    };
+    if let Some(team) = team {
+        let q = DeploymentsQuery {
+            team_id: Some(team),
+            ..q
+        };
+        match c.deployments_paged(&q).await {
+            Ok(more) => {
+                read.pages += more.pages;
+                for d in more.items {
+                    if !read.items.iter().any(|x| x.id == d.id) {
+                        read.items.push(d);
+                    }
+                }
+            }
+            Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
+        }
+    }
+    vec![
+        Action::PagesRead {
+            list: PagedList::Deployments,
+            pages: read.pages,
+        },
+        Action::DeploymentsLoaded(Ok(read.items)),
+    ]
 }
 
 impl Executor {
@@ -29,16 +66,27 @@ impl Executor {
                 page,
                 result: c.gpu_offers(&query).await,
             },
-            Command::FetchDeployments { status } => {
-                let q = DeploymentsQuery {
-                    status: status.map(str::to_owned),
-                    ..DeploymentsQuery::default()
-                };
-                Action::DeploymentsLoaded(c.deployments(&q).await)
+            Command::FetchDeployments { status, team } => {
+                let actions = deployments(c, status, team).await;
+                actions.iter().for_each(|a| self.journal.observe(a));
+                return [vec![Action::Rate(c.rate_status())], actions].concat();
             }
-            Command::FetchVolumes => {
-                Action::VolumesLoaded(c.volumes(&VolumesQuery::default()).await)
-            }
+            Command::FetchVolumes => match c.volumes_paged(&VolumesQuery::default()).await {
+                Ok(p) => {
+                    let loaded = Action::VolumesLoaded(Ok(p.items));
+                    self.journal.observe(&loaded);
+                    return vec![
+                        Action::Rate(c.rate_status()),
+                        Action::PagesRead {
+                            list: PagedList::Volumes,
+                            pages: p.pages,
+                        },
+                        loaded,
+                    ];
+                }
+                Err(e) => Action::VolumesLoaded(Err(e)),
+            },
+            Command::FetchProviders => Action::ProvidersLoaded(c.providers().await),
             Command::FetchKeys => Action::KeysLoaded(c.ssh_keys().await),
             Command::FetchBalance => Action::BalanceLoaded(c.balance(None, None).await),
             Command::FetchTeams => Action::TeamsLoaded(c.teams().await),
@@ -66,11 +114,11 @@ impl Executor {
                 return vec![Action::LocalPubKeys(keys)];
             }
             Command::ProbeSsh { id, host, port } => {
-                let connect = tokio::net::TcpStream::connect((host.as_str(), port));
-                let ok = matches!(
-                    tokio::time::timeout(std::time::Duration::from_secs(3), connect).await,
-                    Ok(Ok(_))
-                );
+                // Only instances the Spheron API reports are contacted. Behind a loopback URL is
+                // a local demo-server or a test server: its addresses are made up (some belong
+                // to strangers), so nothing is contacted and readiness stays unknown.
+                let real = c.host_label() == crate::api::guard::SPHERON_HOST;
+                let ok = real && ssh_banner(&host, port, SSH_PROBE_TIMEOUT).await;
                 return vec![Action::SshProbed { id, ok }];
             }
             Command::CheckCanTerminate { id } => Action::CanTerminateChecked {
@@ -89,6 +137,8 @@ impl Executor {
             Command::OpenSsh { .. } => return Vec::new(),
             Command::Manage(m) => super::manage::perform(c, m).await,
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
+            Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
+            Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
             Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
                 return Vec::new();
             }
@@ -102,6 +152,11 @@ impl Executor {
 
     /// Run `cmd` on its own task; its Actions go to `tx`.
     pub fn spawn(&self, cmd: Command, tx: UnboundedSender<Action>) {
+        // A new key is in use before the next command is spawned: the loads the reducer sends
+        // with it must not race its task and go out with no key (and come back 401).
+        if let Command::UseKey(key) = &cmd {
+            self.client.set_key(key.clone());
+        }
         let this = self.clone();
         tokio::spawn(async move {
             for action in this.perform(cmd).await {
@@ -113,6 +168,36 @@ impl Executor {
     }
 }
 
+/// Connecting and reading the banner, together.
+pub const SSH_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether an SSH server answers at `host:port` within `limit`: the connection is accepted and
+/// the server's identification line (`SSH-2.0-…`, or `SSH-1.99-…` which also speaks 2.0) comes.
+/// A port that accepts and says nothing (a transparent proxy, a NAT, a load balancer) or says
+/// something else is not ready. RFC 4253 §4.2 lets a server send other lines first; up to 8 KiB
+/// of them are read. Nothing is sent.
+pub async fn ssh_banner(host: &str, port: u16, limit: std::time::Duration) -> bool {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let probe = async {
+        let stream = tokio::net::TcpStream::connect((host, port)).await.ok()?;
+        let mut lines = tokio::io::BufReader::new(stream.take(8 * 1024));
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if lines.read_until(b'\n', &mut line).await.ok()? == 0 {
+                return Some(false); // closed without a banner
+            }
+            if line.starts_with(b"SSH-2.0-") || line.starts_with(b"SSH-1.99-") {
+                return Some(true);
+            }
+            if line.starts_with(b"SSH-") {
+                return Some(false); // SSH 1 only
+            }
+        }
+    };
+    matches!(tokio::time::timeout(limit, probe).await, Ok(Some(true)))
+}
+
 /// `(path, content)` of every `~/.ssh/*.pub`.
 fn read_local_pub_keys() -> Vec<(String, String)> {
     match directories::BaseDirs::new() {
@@ -122,7 +207,8 @@ fn read_local_pub_keys() -> Vec<(String, String)> {
 }
 
 /// `(path, content)` of every `*.pub` in `dir`: regular files of at most 16 KiB, sorted by
-/// path; unreadable ones skipped. Public keys only: no other file is opened.
+/// path; unreadable ones and any that holds a private key skipped. Public keys only: no other
+/// file is opened.
 pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -134,6 +220,10 @@ pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024))
         .filter_map(|p| {
             let content = std::fs::read_to_string(&p).ok()?;
+            // A private key saved under a .pub name goes no further than this.
+            if crate::domain::ssh_key::looks_private(&content) {
+                return None;
+            }
             Some((p.display().to_string(), content))
         })
         .collect();
@@ -154,6 +244,11 @@ mod tests {
         std::fs::write(p.join("a.pub"), "ssh-rsa BBBB a").unwrap();
         std::fs::write(p.join("big.pub"), "x".repeat(20_000)).unwrap();
         std::fs::create_dir(p.join("dir.pub")).unwrap();
+        std::fs::write(
+            p.join("oops.pub"),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n",
+        )
+        .unwrap();
         let got = read_pub_keys_in(p);
         let names: Vec<String> = got
             .iter()
@@ -165,23 +260,124 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_ssh_probe_is_a_tcp_connect() {
+    async fn a_new_key_is_in_use_before_the_commands_spawned_after_it() {
         let exec = Executor {
             client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
             credentials_path: None,
             journal: Default::default(),
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let probe = |port| Command::ProbeSsh {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        exec.spawn(
+            Command::UseKey(crate::credentials::ApiKey::new("sai_pk_new_key_123456")),
+            tx,
+        );
+        // No await in between: the spawned task has not run on this single-threaded runtime.
+        assert!(exec.client.has_key());
+    }
+
+    fn probe(port: u16) -> Command {
+        Command::ProbeSsh {
             id: "d1".into(),
             host: "127.0.0.1".into(),
             port,
+        }
+    }
+
+    /// An executor for the real API (a probe makes no API request).
+    fn exec() -> Executor {
+        Executor {
+            client: crate::api::Client::new("https://app.spheron.ai", None).unwrap(),
+            credentials_path: None,
+            journal: Default::default(),
+        }
+    }
+
+    /// A listener that accepts every connection, writes `says` on it, then keeps it open.
+    async fn server(says: &'static [u8]) -> (u16, tokio::task::JoinHandle<()>) {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((mut s, _)) = listener.accept().await {
+                let _ = s.write_all(says).await;
+                open.push(s);
+            }
+        });
+        (port, task)
+    }
+
+    /// Accepts and says nothing: not ready. (Paused clock: the probe's 3 s pass virtually; a
+    /// bare connect would say ready at once.)
+    #[tokio::test(start_paused = true)]
+    async fn a_port_that_accepts_and_says_nothing_is_not_ready() {
+        let (port, task) = server(b"").await;
+        let got = exec().perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { id, ok: false }] if id == "d1"),
+            "{got:?}"
+        );
+        task.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_port_that_says_something_else_is_not_ready() {
+        for says in [
+            &b"HTTP/1.1 400 Bad Request\r\n\r\n"[..],
+            b"SSH-1.5-OpenSSH_1\r\n",
+            b"\r\n",
+        ] {
+            let (port, task) = server(says).await;
+            assert!(
+                !ssh_banner("127.0.0.1", port, SSH_PROBE_TIMEOUT).await,
+                "{:?}",
+                String::from_utf8_lossy(says)
+            );
+            task.abort();
+        }
+    }
+
+    /// Sends `SSH-2.0-…` (after other lines, as RFC 4253 allows): ready. Real time: the answer
+    /// comes over loopback as soon as it is written; the limit only stops a hang, so it is long.
+    #[tokio::test]
+    async fn a_port_that_sends_an_ssh_banner_is_ready() {
+        let (port, task) = server(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+        let got = exec().perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { id, ok: true }] if id == "d1"),
+            "{got:?}"
+        );
+        task.abort();
+        let (port, task) = server(b"welcome to the host\r\nSSH-1.99-Legacy\r\n").await;
+        assert!(ssh_banner("127.0.0.1", port, std::time::Duration::from_secs(60)).await);
+        task.abort();
+    }
+
+    /// Against a loopback API (a local demo-server, a test server) the instances are simulated:
+    /// a probe contacts nothing, even a port that would answer.
+    #[tokio::test]
+    async fn behind_a_loopback_api_nothing_is_probed() {
+        let (port, task) = server(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+        let local = Executor {
+            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+            credentials_path: None,
+            journal: Default::default(),
         };
-        let got = exec.perform(probe(port)).await;
-        assert!(matches!(&got[..], [Action::SshProbed { id, ok: true }] if id == "d1"));
-        drop(listener);
-        let got = exec.perform(probe(port)).await;
-        assert!(matches!(&got[..], [Action::SshProbed { ok: false, .. }]));
+        let got = local.perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { ok: false, .. }]),
+            "{got:?}"
+        );
+        task.abort();
+    }
+
+    #[tokio::test]
+    async fn a_refusing_port_is_not_ready() {
+        // Bound and kept, never listening: the connection is refused.
+        let refusing = tokio::net::TcpSocket::new_v4().unwrap();
+        refusing.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let port = refusing.local_addr().unwrap().port();
+        assert!(!ssh_banner("127.0.0.1", port, std::time::Duration::from_secs(60)).await);
+        drop(refusing);
     }
 }

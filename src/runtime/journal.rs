@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::Utc;
 
 use crate::api::{ApiError, Volume};
+use crate::app::guard::GuardUpdate;
 use crate::app::manage::{ManageCmd, ManageEvent};
 use crate::app::{Action, Command};
 use crate::store::{NewJournalEntry, StoreHandle};
@@ -109,6 +110,37 @@ impl Journal {
         if let Err(e) = store.call(move |s| s.record(&entry)).await {
             tracing::error!(error = %e, "journal: a write could not be recorded");
         }
+    }
+}
+
+impl Journal {
+    /// Store a rule from the guard dialog; the answer is a notice for the status bar.
+    pub async fn set_guard(&self, rule: crate::store::StoredRule) -> Action {
+        let text = match &self.store {
+            None => "no local store: the guard is off".to_string(),
+            Some(s) => {
+                let what = format!("set: terminate {} ({})", rule.rule, rule.spec);
+                match s.call(move |s| s.put_rule(&rule)).await {
+                    Ok(()) => what,
+                    Err(e) => format!("not set: {e}"),
+                }
+            }
+        };
+        Action::Guard(GuardUpdate::Notice { text, alert: false })
+    }
+
+    pub async fn clear_guard(&self, id: String) -> Action {
+        let text = match &self.store {
+            None => "no local store: the guard is off".to_string(),
+            Some(s) => {
+                let key = id.clone();
+                match s.call(move |s| s.remove_rule(&key)).await {
+                    Ok(_) => format!("cleared on {id}"),
+                    Err(e) => format!("not cleared: {e}"),
+                }
+            }
+        };
+        Action::Guard(GuardUpdate::Notice { text, alert: false })
     }
 }
 

@@ -9,6 +9,7 @@ pub mod manage;
 pub mod prices;
 pub mod snapshot;
 pub mod ssh;
+pub mod test_fault;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -63,6 +64,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     let now = Utc::now();
     let mut state = AppState::new(session, now);
     state.account.max_burn_usd_per_hour = launch.max_burn_usd_per_hour;
+    state.guard.local_offset = Some(*chrono::Local::now().offset());
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
         state.status.flash = Some(Flash {
@@ -117,10 +119,19 @@ fn theme() -> Theme {
     Theme::from_env(std::env::var("NO_COLOR").ok().as_deref())
 }
 
-/// Run the dashboard until the user quits.
-pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<()> {
+/// Run the dashboard until the user quits (or a signal ends it).
+pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     event_loop::run(state, exec, theme()).await
+}
+
+/// One frame, and what failed while loading it.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The frame as text or SVG.
+    pub frame: String,
+    /// The API or network failure met while loading, if any (the frame shows it too).
+    pub failure: Option<String>,
 }
 
 /// Load the data once, render one frame of `pane` at `cols`×`rows`, return it as text or SVG.
@@ -131,7 +142,7 @@ pub async fn snapshot(
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
-) -> color_eyre::Result<String> {
+) -> color_eyre::Result<Snapshot> {
     let (state, exec) = prepare(&launch)?;
     snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme()).await
 }

@@ -102,13 +102,16 @@ pub async fn snapshot(
     rows: u16,
     format: SnapshotFormat,
     theme: Theme,
-) -> Result<String> {
+) -> Result<super::Snapshot> {
     state.size = (cols, rows);
     load(&mut state, &exec, pane).await;
     for k in keys {
         settle(&mut state, &exec, Action::Key(*k)).await;
     }
-    render(&state, cols, rows, format, &theme)
+    Ok(super::Snapshot {
+        frame: render(&state, cols, rows, format, &theme)?,
+        failure: state.status.last_error.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -68,16 +68,20 @@ impl Store {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_err(path, e))?;
         }
+        create_private(path)?;
         let mut report = OpenReport::default();
         match Self::try_open(path) {
             Ok(store) => return Ok((store, report)),
             Err(Err(e)) => return Err(e),
             Err(Ok(why)) => {
                 let (tag, what) = match why {
-                    Unusable::Corrupt(e) => (
-                        "corrupt".to_string(),
-                        format!("is not a usable database ({e})"),
-                    ),
+                    Unusable::Corrupt(e) => {
+                        tracing::warn!(path = %path.display(), error = %e, "store: not a database");
+                        (
+                            "corrupt".to_string(),
+                            "was not a usable database".to_string(),
+                        )
+                    }
                     Unusable::Newer(v) => (
                         format!("newer-v{v}"),
                         format!(
@@ -87,14 +91,15 @@ impl Store {
                     ),
                 };
                 let aside = move_aside(path, &tag)?;
+                // What happened first: a status bar may show only the start of it.
                 report.notice = Some(format!(
-                    "the local store {} {what}; it was moved to {} and a new one was started (guard rules and journal start empty)",
-                    path.display(),
+                    "the local store {what}: moved aside to {}; a new one was started (guard rules and journal start empty)",
                     aside.display()
                 ));
                 report.moved_to = Some(aside);
             }
         }
+        create_private(path)?;
         match Self::try_open(path) {
             Ok(store) => Ok((store, report)),
             Err(Err(e)) => Err(e),
@@ -180,6 +185,22 @@ fn io_err(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::Io {
         path: path.display().to_string(),
         msg: e.to_string(),
+    }
+}
+
+/// Create `path` empty with mode 0600 if it does not exist (the journal says what the account
+/// did; SQLite gives its `-wal`/`-shm` files the same mode).
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io_err(path, e)),
     }
 }
 

@@ -202,7 +202,7 @@ fn hints(w: &DeployWizard, state: &AppState) -> String {
     match (&w.phase, w.step()) {
         (Phase::Sending | Phase::Checking, _) => "waiting for the answer…".into(),
         (Phase::NotCreated { .. }, _) => {
-            "y or Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
+            "Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
         }
         (Phase::Unknown { .. }, _) => "r reads the deployments list again · Esc closes".into(),
         (_, Step::Summary) if deploy::summary(state, w).blocked.is_some() => {
@@ -271,20 +271,7 @@ fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, 
     );
     if w.ssh == Some(SshSel::Paste) {
         lines.push(Line::raw(""));
-        let v = w.paste.value();
-        let shown: String = if v.chars().count() > 80 {
-            let tail: String = v
-                .chars()
-                .rev()
-                .take(40)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            format!("{}…{tail}", v.chars().take(36).collect::<String>())
-        } else {
-            v.to_string()
-        };
+        let shown = super::widgets::public_key_shown(w.paste.value());
         lines.push(input_line("public key", &shown, true, theme));
     }
     lines.push(Line::raw(""));

@@ -87,7 +87,14 @@ fn status_label(s: &DeploymentStatus) -> &str {
 
 fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
     let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
-    let uptime = d.uptime_secs(state.now).map_or("–".into(), duration_short);
+    // Uptime counts from the API's start time only (never from the creation time, which would
+    // jump back once a start time arrives); a deploying one shows its elapsed time in the status
+    // cell instead.
+    let uptime = match d.status {
+        DeploymentStatus::Deploying => "–".into(),
+        _ if d.started_at.is_none() => "–".into(),
+        _ => d.uptime_secs(state.now).map_or("–".into(), duration_short),
+    };
     let spent = d.spent(state.now).map_or("–".into(), usd);
     let rate = d.hourly_rate.map_or("–".into(), usd);
     // A guarded deployment shows its countdown (or spend left) before its name: a narrow

@@ -9,11 +9,14 @@ use super::layout;
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::app::{AppState, Pane};
+use crate::domain::ssh_key::match_local_keys;
 
-const HEADER: [&str; 3] = ["Name", "Fingerprint", "Created"];
-const WIDTHS: [Constraint; 3] = [
-    Constraint::Min(20),
-    Constraint::Min(30),
+const HEADER: [&str; 4] = ["Name", "Fingerprint", "On this machine", "Created"];
+const WIDTHS: [Constraint; 4] = [
+    Constraint::Min(16),
+    // `SHA256:` and 43 characters, whole.
+    Constraint::Length(51),
+    Constraint::Min(15),
     Constraint::Length(17),
 ];
 
@@ -25,6 +28,26 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     ];
     if k.loading {
         title.push(Span::styled("· loading… ", theme.warn()));
+    }
+    let local = match_local_keys(
+        state.flows.local_pub_keys.as_deref().unwrap_or_default(),
+        &k.items,
+    );
+    if !local.is_empty() {
+        let missing: Vec<&str> = local
+            .iter()
+            .filter(|l| l.on_account.is_none())
+            .map(|l| l.file.as_str())
+            .collect();
+        let text = if missing.is_empty() {
+            "· every ~/.ssh/*.pub is on the account ".to_string()
+        } else {
+            format!(
+                "· not on the account: ~/.ssh/{} ",
+                missing.join(", ~/.ssh/")
+            )
+        };
+        title.push(Span::styled(text, theme.dim()));
     }
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
@@ -52,6 +75,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Row::new(vec![
                 Cell::from(key.name.as_str()),
                 Cell::from(key.fingerprint.as_deref().unwrap_or("–")),
+                Cell::from(
+                    local
+                        .iter()
+                        .filter(|l| l.on_account.as_deref() == Some(key.id.as_str()))
+                        .map(|l| format!("✓ {}", l.file))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 Cell::from(
                     key.created_at
                         .map_or("–".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),

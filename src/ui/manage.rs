@@ -132,22 +132,8 @@ fn add_key(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         }
     }
     lines.push(Line::raw(""));
-    // long keys are shown by their ends
-    let v = a.key.value();
-    let shown = if v.chars().count() > 80 {
-        let head: String = v.chars().take(40).collect();
-        let tail: String = v
-            .chars()
-            .rev()
-            .take(30)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("{head}…{tail}")
-    } else {
-        v.to_string()
-    };
+    // a valid key by its type, fingerprint and comment; anything else by its ends
+    let shown = super::widgets::public_key_shown(a.key.value());
     lines.push(field(
         "public key",
         &Input::new(shown),

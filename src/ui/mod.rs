@@ -41,6 +41,7 @@ pub fn draw(f: &mut Frame, state: &AppState, theme: &Theme) {
         Some(Modal::Terminate(d)) => terminate::draw(f, f.area(), d, state, theme),
         Some(Modal::Rename(r)) => terminate::draw_rename(f, f.area(), r, theme),
         Some(Modal::PriceWatch(d)) => prices::draw(f, f.area(), d, state, theme),
+        Some(Modal::Guard(g)) => terminate::draw_guard(f, f.area(), g, theme),
         Some(modal) => overlays::draw(f, f.area(), modal, theme),
         None => {}
     }

@@ -33,7 +33,11 @@ pub fn draw(f: &mut Frame, area: Rect, modal: &Modal, theme: &Theme) {
             theme,
         ),
         // Drawn by `ui::deploy` / `ui::terminate`, which need the state (see `ui::draw`).
-        Modal::Deploy(_) | Modal::Terminate(_) | Modal::Rename(_) | Modal::PriceWatch(_) => {}
+        Modal::Deploy(_)
+        | Modal::Terminate(_)
+        | Modal::Rename(_)
+        | Modal::PriceWatch(_)
+        | Modal::Guard(_) => {}
     }
 }
 

@@ -117,6 +117,37 @@ pub fn draw(f: &mut Frame, area: Rect, d: &TerminateDialog, state: &AppState, th
     f.render_widget(Paragraph::new(footer), foot);
 }
 
+pub fn draw_guard(f: &mut Frame, area: Rect, g: &crate::app::guard::GuardDialog, theme: &Theme) {
+    let rect = centered(area, 84, 10);
+    let inner = popup(f, rect, Line::styled(" Spend guard ", theme.title()), theme);
+    let now = match &g.current {
+        Some(c) => format!("{} · guard now: {c}", g.name),
+        None => format!("{} · no guard", g.name),
+    };
+    let mut lines = vec![
+        Line::styled(now, theme.dim()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("terminate: ", theme.dim()),
+            Span::raw(g.input.value().to_string()),
+            Span::styled("█", theme.key()),
+        ]),
+        Line::raw(""),
+        Line::styled(
+            "8h or 1h30m from now · 18:00 local · $50 of spend · empty clears",
+            theme.dim(),
+        ),
+        Line::styled(
+            "Enter sets · Esc cancels · acts only while the dashboard or `guard run` runs",
+            theme.dim(),
+        ),
+    ];
+    if let Some(e) = &g.error {
+        lines.push(Line::styled(e.clone(), theme.error()));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
 pub fn draw_rename(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
     let rect = centered(area, 72, 9);
     let inner = popup(

@@ -106,6 +106,20 @@ pub fn gpu_label(name: &str) -> &str {
     n.strip_prefix("GeForce ").unwrap_or(n)
 }
 
+/// A public key field's text as drawn: a valid key as its type, fingerprint and comment (never
+/// its body); anything else by its ends when it is long.
+pub fn public_key_shown(v: &str) -> String {
+    if let Ok(k) = crate::domain::ssh_key::check_public_key(v) {
+        return k.summary();
+    }
+    if v.chars().count() <= 80 {
+        return v.to_string();
+    }
+    let head: String = v.chars().take(40).collect();
+    let tail: Vec<char> = v.chars().rev().take(30).collect();
+    format!("{head}…{}", tail.into_iter().rev().collect::<String>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

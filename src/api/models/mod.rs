@@ -61,7 +61,14 @@ where
     let (items, total_pages) = match v {
         Value::Array(items) => (items, None),
         Value::Object(mut o) => {
-            let total_pages = o.get("totalPages").and_then(Value::as_u64);
+            let num = |k: &str| {
+                o.get(k).and_then(|t| {
+                    t.as_u64()
+                        .or_else(|| t.as_str()?.trim().parse().ok())
+                        .or_else(|| t.as_f64().filter(|f| *f >= 0.0).map(|f| f.ceil() as u64))
+                })
+            };
+            let (total_pages, total, limit) = (num("totalPages"), num("total"), num("limit"));
             let items = keys
                 .iter()
                 .find_map(|k| match o.remove(*k) {
@@ -73,6 +80,9 @@ where
                         "expected a list (bare, or under one of {keys:?})"
                     ))
                 })?;
+            // Without `totalPages`, `total` over the page size says how many pages there are.
+            let per_page = limit.or((!items.is_empty()).then_some(items.len() as u64));
+            let total_pages = total_pages.or_else(|| Some(total?.div_ceil(per_page?.max(1))));
             (items, total_pages)
         }
         other => {
@@ -228,6 +238,21 @@ mod tests {
             assert_eq!(l.items[0].status, DeploymentStatus::TerminatedProvider);
         }
         assert!(decode_list::<Deployment>(json!("nope"), &["data"]).is_err());
+        // pages: `totalPages` (number or string), else `total` over `limit` or the page's size
+        let pages = |v: Value| decode_list::<Deployment>(v, &["data"]).unwrap().total_pages;
+        assert_eq!(
+            pages(json!({"data": [item.clone()], "totalPages": "3"})),
+            Some(3)
+        );
+        assert_eq!(
+            pages(json!({"data": [item.clone()], "total": 250, "limit": 100})),
+            Some(3)
+        );
+        assert_eq!(
+            pages(json!({"data": [item.clone(), item.clone()], "total": 5})),
+            Some(3)
+        );
+        assert_eq!(pages(json!({"data": [item.clone()]})), None);
         assert!(decode_list::<Deployment>(json!({"other": []}), &["data"]).is_err());
     }
 

@@ -294,6 +294,12 @@ fn submit_create(state: &mut AppState, mut c: Box<CreateVolume>) -> (Option<Dial
         .and_then(|()| match c.target() {
             Some(t) => t.verdict.clone(),
             None => Ok(()),
+        })
+        .and_then(|()| {
+            match crate::domain::deploy::provider_unlisted(provider, state.providers.as_deref()) {
+                Some(why) => Err(why),
+                None => Ok(()),
+            }
         });
     if let Err(e) = checks {
         c.error = Some(e);

@@ -1,0 +1,305 @@
+//! The live service's shapes (`api-notes.md`) through the real client over HTTP: the same demo
+//! world served the documented way and the live way (`DemoOptions::live_shapes_for_tests`,
+//! `demo-server --live-shapes`) reads into the same values, and every pane shows the same.
+
+mod app_harness;
+
+use std::collections::BTreeSet;
+
+use app_harness::Harness;
+use serde_json::Value;
+use spheron_tui::api::{
+    Client, ClientOptions, Deployment, DeploymentFilter, DeploymentsQuery, Offer, OffersQuery,
+    RawJson, Volume, VolumesQuery,
+};
+use spheron_tui::credentials::ApiKey;
+use spheron_tui::demo::{self, DemoOptions, DemoServer};
+
+struct Pair {
+    servers: (DemoServer, DemoServer),
+    documented: Client,
+    live: Client,
+}
+
+async fn pair() -> Pair {
+    let a = demo::spawn(DemoOptions::for_tests()).await.unwrap();
+    let b = demo::spawn(DemoOptions::live_shapes_for_tests())
+        .await
+        .unwrap();
+    let client = |s: &DemoServer| {
+        Client::with_options(ClientOptions::new(s.url(), Some(ApiKey::new(s.key())))).unwrap()
+    };
+    Pair {
+        documented: client(&a),
+        live: client(&b),
+        servers: (a, b),
+    }
+}
+
+/// An offer with its regions in one sorted list (`region` folded into `clusters`) and no raw.
+fn offer(mut o: Offer) -> Offer {
+    let regions: BTreeSet<String> = o.regions().iter().map(|r| r.to_string()).collect();
+    o.clusters = regions.into_iter().collect();
+    o.region = None;
+    o.raw = RawJson::default();
+    o
+}
+
+/// A deployment without raw, its SSH command as the client would run it.
+fn deployment(mut d: Deployment) -> Deployment {
+    let cmd = d.ssh_command().map(|c| c.replace(" -p 22 ", " "));
+    d.ssh_command = cmd;
+    d.raw = Value::Null;
+    d
+}
+
+fn volume(mut v: Volume) -> Volume {
+    v.raw = Value::Null;
+    v
+}
+
+#[tokio::test]
+async fn the_live_shapes_are_served() {
+    let p = pair().await;
+    // The shapes really differ on the wire (or this test would prove nothing).
+    let http = reqwest::Client::new();
+    let get = |base: String, path: &'static str| {
+        let http = http.clone();
+        async move {
+            http.get(format!("{base}{path}"))
+                .bearer_auth(demo::DEMO_API_KEY)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let live = p.servers.1.url();
+    assert!(get(live.clone(), "/api/deployments").await.is_array());
+    let v = get(live.clone(), "/api/volumes").await;
+    assert!(v["data"].is_array() && v["totalPages"].is_string());
+    let b = get(live.clone(), "/api/balance").await;
+    assert!(b["teams"][0]["balance"].is_string());
+    let o = get(live.clone(), "/api/gpu-offers?limit=100").await;
+    let offers: Vec<&Value> = o["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["offers"].as_array().unwrap())
+        .collect();
+    assert!(offers.iter().all(|o| o.get("region").is_none()));
+    assert!(offers.iter().all(|o| o["price"].is_string()));
+    let d = get(live, "/api/deployments/dep_7f3a91c2e0b4").await;
+    assert!(d["deployment"]["gpuModelId"].is_string());
+    assert!(d["deployment"].get("sshCommand").is_none());
+}
+
+#[tokio::test]
+async fn every_list_and_object_reads_the_same_in_both_shapes() {
+    let p = pair().await;
+    let (a, b) = (&p.documented, &p.live);
+
+    let q = OffersQuery {
+        limit: Some(100),
+        ..OffersQuery::default()
+    };
+    let offers = |page: spheron_tui::api::OffersPage| -> Vec<Offer> {
+        page.groups
+            .into_iter()
+            .flat_map(|g| g.offers)
+            .map(offer)
+            .collect()
+    };
+    let (oa, ob) = (
+        offers(a.gpu_offers(&q).await.unwrap()),
+        offers(b.gpu_offers(&q).await.unwrap()),
+    );
+    assert!(oa.len() > 50);
+    assert_eq!(oa, ob);
+
+    for filter in [DeploymentFilter::All, DeploymentFilter::Active] {
+        let da: Vec<Deployment> = a
+            .deployments_filtered(filter)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(deployment)
+            .collect();
+        let db: Vec<Deployment> = b
+            .deployments_filtered(filter)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(deployment)
+            .collect();
+        assert!(!da.is_empty());
+        assert_eq!(da, db, "{filter:?}");
+    }
+    let team = DeploymentsQuery {
+        team_id: Some("team_grant_07".into()),
+        ..DeploymentsQuery::default()
+    };
+    assert_eq!(
+        a.deployments(&team).await.unwrap().len(),
+        b.deployments(&team).await.unwrap().len()
+    );
+    for id in ["dep_7f3a91c2e0b4", "dep_c41e9a7b3d55", "dep_9988aabbccdd"] {
+        assert_eq!(
+            deployment(a.deployment(id).await.unwrap()),
+            deployment(b.deployment(id).await.unwrap()),
+            "{id}"
+        );
+    }
+
+    let va: Vec<Volume> = a
+        .volumes(&VolumesQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(volume)
+        .collect();
+    let vb: Vec<Volume> = b
+        .volumes(&VolumesQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(volume)
+        .collect();
+    assert!(va.iter().any(|v| !v.attached_to.is_empty()));
+    assert_eq!(va, vb);
+    for v in &va {
+        assert_eq!(
+            volume(a.volume(&v.id).await.unwrap()),
+            volume(b.volume(&v.id).await.unwrap())
+        );
+    }
+
+    let strip_b = |mut x: spheron_tui::api::Balance| {
+        for t in &mut x.teams {
+            t.raw = Value::Null;
+        }
+        x
+    };
+    assert_eq!(
+        strip_b(a.balance(None, None).await.unwrap()),
+        strip_b(b.balance(None, None).await.unwrap())
+    );
+    let keys = |mut k: Vec<spheron_tui::api::SshKey>| {
+        k.iter_mut().for_each(|k| k.raw = Value::Null);
+        k
+    };
+    assert_eq!(
+        keys(a.ssh_keys().await.unwrap()),
+        keys(b.ssh_keys().await.unwrap())
+    );
+    let teams = |mut t: Vec<spheron_tui::api::Team>| {
+        t.iter_mut().for_each(|t| t.raw = Value::Null);
+        t
+    };
+    assert_eq!(
+        teams(a.teams().await.unwrap()),
+        teams(b.teams().await.unwrap())
+    );
+    assert_eq!(a.providers().await.unwrap(), b.providers().await.unwrap());
+    let names = |v: Vec<spheron_tui::api::KubernetesVersion>| -> Vec<String> {
+        v.into_iter().map(|v| v.version).collect()
+    };
+    assert_eq!(
+        names(a.kubernetes_versions("voltage-park").await.unwrap()),
+        names(b.kubernetes_versions("voltage-park").await.unwrap())
+    );
+}
+
+#[tokio::test]
+async fn what_a_write_answers_reads_the_same_in_both_shapes() {
+    use spheron_tui::api::{DeployRequest, InstanceType, NewVolume};
+    let p = pair().await;
+    let req = DeployRequest {
+        provider: "spheron-ai".into(),
+        offer_id: "rtx-4090-spheron-ai-dedicated-1x-053".into(),
+        gpu_type: "rtx-4090".into(),
+        gpu_count: 1,
+        region: "eu-north-1".into(),
+        operating_system: "ubuntu-24.04".into(),
+        instance_type: InstanceType::Dedicated,
+        ssh_key_id: Some("sshk_5d2e8a41".into()),
+        ssh_public_key: None,
+        team_id: Some("team_demo_01".into()),
+        name: Some("same-in-both".into()),
+        cloud_init: None,
+        kubernetes_addon: None,
+        volume_ids: vec![],
+    };
+    let (a, b) = (
+        p.documented.create_deployment(&req).await.unwrap(),
+        p.live.create_deployment(&req).await.unwrap(),
+    );
+    assert_eq!(deployment(a.clone()), deployment(b));
+    let (ra, rb) = (
+        p.documented
+            .rename_deployment(&a.id, "renamed")
+            .await
+            .unwrap(),
+        p.live.rename_deployment(&a.id, "renamed").await.unwrap(),
+    );
+    assert_eq!(deployment(ra), deployment(rb));
+    let new = NewVolume {
+        name: "same-vol".into(),
+        size_in_gb: 10,
+        provider: "spheron-ai".into(),
+        region: Some("eu-north-1".into()),
+        cloud_id: None,
+        team_id: None,
+        deployment_id: None,
+    };
+    assert_eq!(
+        volume(p.documented.create_volume(&new).await.unwrap()),
+        volume(p.live.create_volume(&new).await.unwrap())
+    );
+}
+
+#[tokio::test]
+async fn every_pane_shows_the_same_in_both_shapes() {
+    let mut a = Harness::with(DemoOptions::for_tests(), true).await;
+    let mut b = Harness::with(DemoOptions::live_shapes_for_tests(), true).await;
+    // Offers, then SPOT only (the live service's filter keeps whole groups: the client filters
+    // each offer itself), deployments (all of them), volumes, keys, account.
+    // The offers header counts what was loaded ("20 shown of 95" when the live filter sent
+    // whole groups); the rows must be the same.
+    for keys in ["1", "t", "2", "f", "f", "3", "4", "5"] {
+        a.press(keys).await;
+        b.press(keys).await;
+        assert_eq!(
+            mask_loaded_count(&a.screen()),
+            mask_loaded_count(&b.screen()),
+            "after {keys}"
+        );
+    }
+}
+
+/// The screen with the offers header's "shown of N" count masked.
+fn mask_loaded_count(screen: &str) -> String {
+    let Some(at) = screen.find(" shown of ") else {
+        return screen.to_string();
+    };
+    let rest = &screen[at + " shown of ".len()..];
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    format!("{} shown of N{}", &screen[..at], &rest[digits..])
+}
+
+#[test]
+fn demo_server_has_a_live_shapes_switch() {
+    use clap::Parser;
+    use spheron_tui::cli::{Cli, Command};
+    for (args, live) in [
+        (&["spheron-tui", "demo-server"][..], false),
+        (&["spheron-tui", "demo-server", "--live-shapes"][..], true),
+    ] {
+        match Cli::try_parse_from(args).unwrap().command {
+            Some(Command::DemoServer(a)) => assert_eq!(a.live_shapes, live),
+            other => panic!("{other:?}"),
+        }
+    }
+}

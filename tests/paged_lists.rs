@@ -1,0 +1,450 @@
+//! Complete lists: deployments and volumes read to their last page (`page`/`limit`, following
+//! `totalPages`; a bare array is one page), by the client and by the dashboard, against the
+//! demo server and against a recording server in every shape; a page that fails; the check
+//! after an unclear deploy searching every page and the team the deploy went to.
+
+mod app_harness;
+mod common;
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chrono::Duration as ChronoDuration;
+use common::{chr, deploys, enter, err, ready, t0, vp_cluster};
+use serde_json::{Value, json};
+use spheron_tui::api::{
+    ApiError, Client, ClientOptions, DeploymentsQuery, KubernetesVersion, PAGE_LIMIT, VolumesQuery,
+    decode,
+};
+use spheron_tui::app::deploy::Step;
+use spheron_tui::app::modal::Modal;
+use spheron_tui::app::{Action, AppState, Command, update};
+use spheron_tui::credentials::ApiKey;
+use spheron_tui::demo::DemoOptions;
+use spheron_tui::runtime::executor::Executor;
+use support::{Canned, Mock};
+
+/// A demo server whose limits let a test create a few hundred things.
+fn roomy() -> DemoOptions {
+    DemoOptions {
+        general_limit: 100_000,
+        deploy_limit: 100_000,
+        ..DemoOptions::for_tests()
+    }
+}
+
+async fn fill(url: &str, key: &str, deployments: usize, volumes: usize) {
+    let http = reqwest::Client::new();
+    let (_, offers) = (
+        (),
+        http.get(format!("{url}/api/gpu-offers?limit=100&search=rtx"))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap(),
+    );
+    let (gpu, o) = offers["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["offers"].as_array().unwrap().iter().map(move |o| (g, o)))
+        .find(|(_, o)| o["available"] == true && o["maintenance"] == false)
+        .unwrap();
+    let body = json!({
+        "provider": o["provider"], "offerId": o["offerId"], "gpuType": gpu["gpuType"],
+        "gpuCount": o["gpuCount"], "region": o["clusters"][0], "operatingSystem": o["os_options"][0],
+        "instanceType": o["instanceType"], "sshKeyId": "sshk_5d2e8a41", "teamId": "team_demo_01",
+    });
+    for _ in 0..deployments {
+        let r = http
+            .post(format!("{url}/api/deployments"))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    for i in 0..volumes {
+        let r = http
+            .post(format!("{url}/api/volumes"))
+            .bearer_auth(key)
+            .json(&json!({"name": format!("bulk-{i}"), "sizeInGb": 1,
+                          "provider": "spheron-ai", "region": "us-east-1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+}
+
+fn client(url: &str, key: &str) -> Client {
+    let mut o = ClientOptions::new(url, Some(ApiKey::new(key)));
+    o.get_retry_delay = Duration::from_millis(10);
+    Client::with_options(o).unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_pages_both_lists_and_the_client_reads_every_page() {
+    let srv = spheron_tui::demo::spawn(roomy()).await.unwrap();
+    fill(&srv.url(), srv.key(), 120, 120).await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        http.get(format!("{}{path}", srv.url()))
+            .bearer_auth(srv.key())
+            .send()
+    };
+    // The server's own paging: defaults 50 (deployments) and 20 (volumes), at most 100.
+    let d: Value = get("/api/deployments").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (d["limit"].as_u64(), d["totalPages"].as_u64()),
+        (Some(50), Some(3))
+    );
+    let d: Value = get("/api/deployments?limit=500&page=2")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["limit"], 100);
+    assert_eq!(d["deployments"].as_array().unwrap().len(), 26);
+    let v: Value = get("/api/volumes").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (v["limit"].as_u64(), v["totalPages"].as_u64()),
+        (Some(20), Some(7))
+    );
+
+    let c = client(&srv.url(), srv.key());
+    let all = c
+        .deployments_paged(&DeploymentsQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.pages, 2);
+    assert_eq!(all.items.len(), 126);
+    let ids: BTreeSet<&str> = all.items.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids.len(), 126);
+    let vols = c.volumes_paged(&VolumesQuery::default()).await.unwrap();
+    assert_eq!((vols.pages, vols.items.len()), (2, 127));
+    let asked: Vec<String> = srv
+        .handle()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/deployments?page"))
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "/api/deployments?page=1&limit=100",
+            "/api/deployments?page=2&limit=100"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_every_page_and_polls_less_often_for_it() {
+    let mut h = app_harness::Harness::with(roomy(), true).await;
+    let before = h.state.deployments.items.len();
+    fill(&h.server.url(), h.server.key(), 120, 120).await;
+    h.advance(20).await;
+    // Active filter: the seed's active ones and the 120 new (deploying) ones, both pages.
+    assert_eq!(h.state.deployments.items.len(), before + 120);
+    assert_eq!(h.state.schedule.deployment_pages, 2);
+    assert_eq!(
+        spheron_tui::app::update::poll_interval(&h.state),
+        ChronoDuration::seconds(40)
+    );
+    h.press("3").await;
+    h.advance(60).await;
+    let all = h
+        .exec
+        .client
+        .volumes(&VolumesQuery::default())
+        .await
+        .unwrap();
+    assert!(all.len() > 120);
+    assert_eq!(h.state.volumes.items.len(), all.len());
+    assert_eq!(h.state.schedule.volume_pages, 2);
+}
+
+/// A deployment listed by the mock; `new` was created just after the deploy was sent.
+fn dep(id: &str, offer: &str) -> Value {
+    let at = if id == "new" {
+        "2026-11-28T12:00:01Z"
+    } else {
+        "2026-11-28T11:00:00Z"
+    };
+    json!({"id": id, "name": id, "provider": "voltage-park", "offerId": offer,
+           "status": "deploying", "hourlyRate": 1.0, "createdAt": at})
+}
+
+fn deps(range: std::ops::Range<usize>) -> Vec<Value> {
+    range.map(|i| dep(&format!("d{i}"), "other")).collect()
+}
+
+#[tokio::test]
+async fn every_shape_every_page_and_a_page_that_fails() {
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    // A bare array is one page.
+    m.on_json("GET /api/deployments", 200, json!(deps(0..3)));
+    let p = c
+        .deployments_paged(&DeploymentsQuery::default())
+        .await
+        .unwrap();
+    assert_eq!((p.pages, p.items.len()), (1, 3));
+    assert_eq!(m.count(), 1);
+    assert_eq!(
+        m.last().query.as_deref(),
+        Some(format!("page=1&limit={PAGE_LIMIT}").as_str())
+    );
+
+    // `{data, totalPages}`: three pages; an item seen twice (the list moved) is kept once.
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    for (items, page) in [(deps(0..100), 1), (deps(99..199), 2), (deps(199..230), 3)] {
+        m.on_json(
+            "GET /api/deployments",
+            200,
+            json!({"data": items, "page": page, "totalPages": 3}),
+        );
+    }
+    let p = c
+        .deployments_paged(&DeploymentsQuery {
+            status: Some("active".into()),
+            ..DeploymentsQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((p.pages, p.items.len()), (3, 230));
+    let queries: Vec<String> = m.requests().into_iter().filter_map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [1, 2, 3].map(|n| format!("page={n}&limit=100&status=active"))
+    );
+
+    // Volumes with `totalPages` as a string.
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    let vol = |id: &str| json!({"id": id, "name": id, "provider": "spheron-ai", "sizeInGb": 10});
+    m.on_json(
+        "GET /api/volumes",
+        200,
+        json!({"volumes": [vol("v1")], "totalPages": "2"}),
+    );
+    m.on_json(
+        "GET /api/volumes",
+        200,
+        json!({"volumes": [vol("v2")], "totalPages": "2"}),
+    );
+    let p = c.volumes_paged(&VolumesQuery::default()).await.unwrap();
+    assert_eq!((p.pages, p.items.len()), (2, 2));
+
+    // Without `totalPages`: `total` over `limit`.
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!({"data": deps(0..100), "total": 150, "limit": 100}),
+    );
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!({"data": deps(100..150), "total": 150, "limit": 100}),
+    );
+    let p = c
+        .deployments_paged(&DeploymentsQuery::default())
+        .await
+        .unwrap();
+    assert_eq!((p.pages, p.items.len()), (2, 150));
+
+    // A page that fails fails the read: a list cut short would hide what bills.
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!({"deployments": deps(0..100), "totalPages": 2}),
+    );
+    m.on(
+        "GET /api/deployments",
+        Canned::json(500, json!({"error": "boom", "code": "INTERNAL_ERROR"})),
+    );
+    let e = c
+        .deployments_paged(&DeploymentsQuery::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Server { .. }), "{e:?}");
+    // ... and the dashboard keeps what it had, with the error shown.
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![decode(dep("d0", "other")).unwrap()])),
+    );
+    let exec = Executor {
+        client: c,
+        credentials_path: None,
+        journal: Default::default(),
+    };
+    for a in exec
+        .perform(Command::FetchDeployments {
+            status: None,
+            team: None,
+        })
+        .await
+    {
+        update(&mut s, a);
+    }
+    assert_eq!(s.deployments.items.len(), 1);
+    assert!(s.deployments.error.is_some());
+}
+
+/// Walk the wizard to the summary and confirm: the one Deploy command.
+fn deploy(s: &mut AppState) {
+    chr(s, 'd');
+    let v: Vec<KubernetesVersion> = vec![decode(json!({"version": "1.35"})).unwrap()];
+    update(s, Action::KubernetesVersions(Ok(v)));
+    for _ in 0..20 {
+        match &s.modal {
+            Some(Modal::Deploy(w)) if w.step() == Step::Summary => break,
+            _ => {
+                enter(s);
+            }
+        }
+    }
+    assert_eq!(deploys(&chr(s, 'y')), 1);
+}
+
+/// Feed an unclear deploy answer and run what follows against `exec`; the commands sent.
+async fn settle_unclear(s: &mut AppState, exec: &Executor) -> Vec<Command> {
+    let mut queue = update(s, Action::Deployed(Err(err::server())));
+    // The list was read at start: the check's read waits out the 10 s between status requests.
+    queue.extend(update(s, Action::Tick(t0() + ChronoDuration::seconds(10))));
+    let mut sent = Vec::new();
+    while let Some(cmd) = queue.pop() {
+        sent.push(cmd.clone());
+        for a in exec.perform(cmd).await {
+            queue.extend(update(s, a));
+        }
+    }
+    sent
+}
+
+fn found_and_not_retried(s: &AppState) -> bool {
+    s.status
+        .flash
+        .as_ref()
+        .is_some_and(|f| f.text.contains("NOT retrying"))
+        && s.deployments.items.iter().any(|d| d.id == "new")
+        && s.modal.is_none()
+}
+
+#[tokio::test]
+async fn the_duplicate_check_searches_every_page() {
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    // The new instance is on page 2 of 2.
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!({"deployments": deps(0..100), "totalPages": 2}),
+    );
+    let mut page2 = deps(100..120);
+    page2.push(dep("new", "vp-h100-8"));
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!({"deployments": page2, "totalPages": 2}),
+    );
+    let exec = Executor {
+        client: c,
+        credentials_path: None,
+        journal: Default::default(),
+    };
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    deploy(&mut s);
+    settle_unclear(&mut s, &exec).await;
+    assert!(found_and_not_retried(&s), "{:?}", s.status.flash);
+    assert_eq!(m.count(), 2);
+}
+
+#[tokio::test]
+async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
+    let m = Mock::start().await;
+    let c = client(&m.url(), "sai_pk_test");
+    // The current team's list does not have it; the other team's does.
+    m.on_json("GET /api/deployments", 200, json!(deps(0..5)));
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!([dep("new", "vp-h100-8")]),
+    );
+    let exec = Executor {
+        client: c,
+        credentials_path: None,
+        journal: Default::default(),
+    };
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    // Deploys go to the second team ("t2"; "t1" is the platform's current one).
+    s.account.chosen_team = Some("t2".into());
+    deploy(&mut s);
+    let sent = settle_unclear(&mut s, &exec).await;
+    assert!(
+        sent.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { team: Some(t), .. } if t == "t2")),
+        "{sent:?}"
+    );
+    let queries: Vec<String> = m.requests().into_iter().filter_map(|r| r.query).collect();
+    assert_eq!(queries, ["page=1&limit=100", "page=1&limit=100&teamId=t2"]);
+    assert!(found_and_not_retried(&s), "{:?}", s.status.flash);
+    // Deploys still go to that team: the poll keeps reading its list too. Back on the
+    // current team, the poll reads the current team's list alone.
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(120)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { team: Some(t), .. } if t == "t2")),
+        "{cmds:?}"
+    );
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    s.account.chosen_team = Some("t1".into());
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(240)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { team: None, .. })),
+        "{cmds:?}"
+    );
+}
+
+#[tokio::test]
+async fn deploys_to_another_team_are_listed_and_counted() {
+    let mut h = app_harness::Harness::new().await;
+    h.press("2ff").await; // all statuses
+    assert!(
+        !h.state
+            .deployments
+            .items
+            .iter()
+            .any(|d| d.id == "dep_51a7c0de2f44")
+    );
+    // New deploys go to the second team (Account pane, `u`): its list is read too.
+    h.state.account.chosen_team = Some("team_grant_07".into());
+    h.advance(20).await;
+    assert!(
+        h.state
+            .deployments
+            .items
+            .iter()
+            .any(|d| d.id == "dep_51a7c0de2f44")
+    );
+    assert_eq!(h.state.schedule.deployment_pages, 2);
+    assert!(
+        h.demo
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("teamId=team_grant_07"))
+    );
+}
