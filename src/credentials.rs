@@ -37,6 +37,13 @@ impl ApiKey {
     }
 }
 
+/// Two keys are equal when their text is (commands that carry a key compare in tests).
+impl PartialEq for ApiKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "ApiKey({})", self.mask())

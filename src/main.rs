@@ -304,7 +304,7 @@ fn print_info(p: &Prepared) {
     }
 }
 
-/// Every call into `spheron_tui::demo` goes through here, so the demo branch can change its
+/// Every call into `spheron_tui::demo` goes through here, so the demo module can change its
 /// internals without touching the rest of main.rs.
 mod demo_adapter {
     use std::net::SocketAddr;

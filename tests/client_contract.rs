@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use spheron_tui::api::*;
 use spheron_tui::credentials::ApiKey;
-use support::{Canned, Dropper, Mock};
+use support::http::{Canned, Dropper, Mock};
 
 const KEY: &str = "sai_pk_contract_test_key_0123456789";
 

@@ -3,9 +3,7 @@
 //! cross-region attach (accepted by the server as on the live service, refused by the client
 //! first), the deploy limit's own reset time, and the providers list.
 
-mod app_harness;
-mod common;
-mod manage_support;
+mod support;
 
 use std::time::Duration;
 
@@ -412,7 +410,7 @@ async fn the_deploy_limit_message_gives_the_deploy_limits_own_reset() {
     assert!(general_reset <= 600, "{general_reset}");
 
     // The wizard's refusal names the deploy window's reset, not the general one.
-    let mut s = common::ready(vec![common::vp_cluster()], 120.0);
+    let mut s = support::fixtures::ready(vec![support::fixtures::vp_cluster()], 120.0);
     update(&mut s, Action::Rate(rate));
     let blocked = summary_blocked(&mut s);
     assert!(
@@ -428,25 +426,28 @@ async fn the_providers_list_is_read_once_and_an_unlisted_provider_is_refused() {
     let listed = t.client.providers().await.unwrap();
     assert!(listed.contains(&"voltage-park".to_string()));
     // Listed: nothing in the way.
-    let mut s = common::ready(vec![common::vp_cluster()], 120.0);
+    let mut s = support::fixtures::ready(vec![support::fixtures::vp_cluster()], 120.0);
     update(&mut s, Action::ProvidersLoaded(Ok(listed.clone())));
     let blocked = summary_blocked(&mut s);
     assert!(!blocked.contains("providers list"), "{blocked}");
     // Not listed: refused before sending, with the reason.
     let without: Vec<String> = listed.into_iter().filter(|p| p != "voltage-park").collect();
-    let mut s = common::ready(vec![common::vp_cluster()], 120.0);
+    let mut s = support::fixtures::ready(vec![support::fixtures::vp_cluster()], 120.0);
     update(&mut s, Action::ProvidersLoaded(Ok(without)));
     let blocked = summary_blocked(&mut s);
     assert!(
         blocked.contains("voltage-park is not in the platform's providers list"),
         "{blocked}"
     );
-    assert_eq!(common::deploys(&common::chr(&mut s, 'y')), 0);
+    assert_eq!(
+        support::fixtures::deploys(&support::fixtures::chr(&mut s, 'y')),
+        0
+    );
 }
 
 #[tokio::test]
 async fn the_dashboard_reads_the_providers_once_per_run() {
-    let mut h = app_harness::Harness::new().await;
+    let mut h = support::harness::Harness::new().await;
     for _ in 0..30 {
         h.advance(120).await;
     }
@@ -463,8 +464,8 @@ async fn the_dashboard_reads_the_providers_once_per_run() {
 #[tokio::test]
 async fn a_volume_for_an_unlisted_provider_is_refused_before_sending() {
     use crossterm::event::KeyCode;
-    use manage_support as ms;
-    use spheron_tui::app::manage::{ManageCmd, ManageEvent};
+    use spheron_tui::app::Command;
+    use support::accounts as ms;
     let t = T::new(DemoOptions::for_tests()).await;
     let listed = t.client.providers().await.unwrap();
     let create = |providers: Vec<String>| {
@@ -478,7 +479,7 @@ async fn a_volume_for_an_unlisted_provider_is_refused_before_sending() {
         ms::key(&mut s, KeyCode::Enter);
         ms::event(
             &mut s,
-            ManageEvent::VolumeRegions {
+            Action::VolumeRegions {
                 provider: "spheron-ai".into(),
                 result: Ok(vec![ms::region(
                     "spheron-ai",
@@ -495,11 +496,11 @@ async fn a_volume_for_an_unlisted_provider_is_refused_before_sending() {
         ms::type_text(&mut s, "100");
         ms::key(&mut s, KeyCode::Enter);
         ms::key(&mut s, KeyCode::Enter); // attached to no instance: the summary
-        let sent: Vec<ManageCmd> = ms::manage_cmds(&ms::chr(&mut s, 'y'))
+        let sent: Vec<Command> = ms::manage_cmds(&ms::chr(&mut s, 'y'))
             .into_iter()
-            .filter(|c| matches!(c, ManageCmd::CreateVolume(_)))
+            .filter(|c| matches!(c, Command::CreateVolume(_)))
             .collect();
-        (sent.len(), s.modal.is_some().then(|| ms::dialog_text(&s)))
+        (sent.len(), s.dialog.is_some().then(|| ms::dialog_text(&s)))
     };
     let (sent, _) = create(listed.clone());
     assert_eq!(sent, 1, "listed: the volume is created");
@@ -516,26 +517,26 @@ async fn a_volume_for_an_unlisted_provider_is_refused_before_sending() {
 /// Open the wizard on the first offer, walk to the summary, and return why it is blocked
 /// (empty when it is not).
 fn summary_blocked(s: &mut AppState) -> String {
-    use spheron_tui::app::deploy::Step;
-    use spheron_tui::app::modal::Modal;
-    common::chr(s, 'd');
+    use spheron_tui::app::dialogs::Dialog;
+    use spheron_tui::app::dialogs::deploy::Step;
+    support::fixtures::chr(s, 'd');
     let v: Vec<spheron_tui::api::KubernetesVersion> = ["1.35"]
         .iter()
         .map(|v| spheron_tui::api::decode(json!({ "version": v })).unwrap())
         .collect();
     update(s, Action::KubernetesVersions(Ok(v)));
-    let wizard = |s: &AppState| match &s.modal {
-        Some(Modal::Deploy(w)) => w.clone(),
+    let wizard = |s: &AppState| match &s.dialog {
+        Some(Dialog::Deploy(w)) => w.clone(),
         other => panic!("expected the deploy wizard, got {other:?}"),
     };
     for _ in 0..20 {
         if wizard(s).step() == Step::Summary {
             break;
         }
-        common::enter(s);
+        support::fixtures::enter(s);
     }
     assert_eq!(wizard(s).step(), Step::Summary);
-    spheron_tui::app::deploy::summary(s, &wizard(s))
+    spheron_tui::app::dialogs::deploy::summary(s, &wizard(s))
         .blocked
         .unwrap_or_default()
 }

@@ -1,19 +1,19 @@
 //! The deploy → watch → terminate flow driven by keys, through the real client, against the
 //! demo server (manual clock).
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
-use spheron_tui::app::deploy::{SshSel, Step};
-use spheron_tui::app::modal::Modal;
-use spheron_tui::app::terminate::Check;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::deploy::{SshSel, Step};
+use spheron_tui::app::dialogs::terminate::Check;
 use spheron_tui::app::{Command, Pane};
 use spheron_tui::demo::{Fault, FaultRule};
+use support::harness::Harness;
 
 fn step(h: &Harness) -> Option<Step> {
-    match &h.state.modal {
-        Some(Modal::Deploy(w)) => Some(w.step()),
+    match &h.state.dialog {
+        Some(Dialog::Deploy(w)) => Some(w.step()),
         _ => None,
     }
 }
@@ -37,7 +37,7 @@ async fn to_summary(h: &mut Harness) -> spheron_tui::api::Offer {
     h.press("d").await;
     while step(h) != Some(Step::Summary) {
         if step(h) == Some(Step::Ssh)
-            && matches!(&h.state.modal, Some(Modal::Deploy(w)) if w.ssh == Some(SshSel::Paste))
+            && matches!(&h.state.dialog, Some(Dialog::Deploy(w)) if w.ssh == Some(SshSel::Paste))
         {
             for c in "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f me@test".chars() {
                 h.key(KeyCode::Char(c)).await;
@@ -64,7 +64,7 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     h.press("y").await;
     assert_eq!(h.count(|c| matches!(c, Command::Deploy { .. })), before + 1);
     // Created: on the Deployments pane at once, deploying, selected.
-    assert!(h.state.modal.is_none(), "{:?}", h.state.status);
+    assert!(h.state.dialog.is_none(), "{:?}", h.state.status);
     assert_eq!(h.state.pane, Pane::Deployments);
     let d = h
         .state
@@ -106,10 +106,10 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
 
     // Terminate: too early first (minimum runtime), then allowed.
     h.press("x").await;
-    match &h.state.modal {
-        Some(Modal::Terminate(t)) => {
-            assert_eq!(t.id, d.id);
-            assert!(matches!(t.check, Check::Blocked(_)), "{:?}", t.check);
+    match &h.state.dialog {
+        Some(Dialog::Confirm(t)) => {
+            assert_eq!(t.op.target_id(), d.id);
+            assert!(matches!(t.check, Some(Check::Blocked(_))), "{:?}", t.check);
         }
         other => panic!("{other:?}"),
     }
@@ -122,14 +122,14 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     }
     h.press("x").await;
     assert!(
-        matches!(&h.state.modal, Some(Modal::Terminate(t)) if matches!(t.check, Check::Allowed(_)))
+        matches!(&h.state.dialog, Some(Dialog::Confirm(t)) if matches!(t.check, Some(Check::Allowed(_))))
     );
     h.press("y").await;
     assert_eq!(
         h.count(|c| matches!(c, Command::Terminate { id } if id == &d.id)),
         1
     );
-    assert!(h.state.modal.is_none());
+    assert!(h.state.dialog.is_none());
     let gone = h.state.deployments.items.iter().find(|x| x.id == d.id);
     assert!(gone.is_none_or(|x| x.status.as_str() == "terminated"));
 }
@@ -154,9 +154,9 @@ async fn a_500_after_the_deployment_was_created_is_not_retried() {
     assert_eq!(posts(&h), 1);
     assert_eq!(h.demo.deployment_count(), count + 1);
     assert!(
-        h.state.modal.is_none(),
+        h.state.dialog.is_none(),
         "{:?}",
-        h.state.modal.as_ref().map(|_| ())
+        h.state.dialog.as_ref().map(|_| ())
     );
     let flash = h.state.status.flash.as_ref().unwrap().text.clone();
     assert!(flash.contains("NOT retrying"), "{flash}");

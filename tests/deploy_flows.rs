@@ -1,21 +1,21 @@
 //! Deploy → watch → connect → rename → terminate, as reducer flows: Actions in, state and
 //! Commands out. No terminal, no network, no clock.
 
-mod common;
+mod support;
 
 use chrono::Duration;
-use common::*;
 use crossterm::event::KeyCode;
 use serde_json::json;
 use spheron_tui::api::{CanTerminate, DeploymentStatus, InstanceType, KubernetesVersion, decode};
-use spheron_tui::app::deploy::{Phase, SshSel, Step};
-use spheron_tui::app::modal::Modal;
-use spheron_tui::app::terminate::Check;
+use spheron_tui::app::dialogs::deploy::{Phase, SshSel, Step};
+use spheron_tui::app::dialogs::terminate::Check;
+use spheron_tui::app::dialogs::{Dialog, Op};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use support::fixtures::*;
 
-fn wizard(s: &AppState) -> &spheron_tui::app::deploy::DeployWizard {
-    match &s.modal {
-        Some(Modal::Deploy(w)) => w,
+fn wizard(s: &AppState) -> &spheron_tui::app::dialogs::deploy::DeployWizard {
+    match &s.dialog {
+        Some(Dialog::Deploy(w)) => w,
         other => panic!("expected the deploy wizard, got {other:?}"),
     }
 }
@@ -77,7 +77,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
     );
     let cmds = chr(&mut s, 'd');
     assert!(cmds.iter().any(|c| matches!(c, Command::FetchKeys)));
-    assert!(cmds.iter().any(|c| matches!(c, Command::ReadLocalPubKeys)));
+    assert!(cmds.iter().any(|c| matches!(c, Command::ScanPubKeys)));
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::FetchKubernetesVersions))
@@ -213,14 +213,14 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
         &mut s,
         Action::Deployed(Ok(new_deployment("dep-new", "deploying"))),
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert_eq!(s.pane, Pane::Deployments);
     assert_eq!(s.selected_deployment().unwrap().id, "dep-new");
     assert_eq!(
         s.selected_deployment().unwrap().status,
         DeploymentStatus::Deploying
     );
-    assert!(s.flows.watch.contains_key("dep-new"));
+    assert!(s.watch.contains_key("dep-new"));
     assert!(flash(&s).contains("Deploying"));
     assert!(
         cmds.iter()
@@ -261,7 +261,7 @@ fn a_400_shows_the_field_and_keeps_everything_typed() {
             .contains("Unsupported operating system")
     );
     assert_eq!(w.name.value(), "h100-sxm5-x8-voltage-park-v2");
-    assert!(!s.flows.deploy.in_flight);
+    assert!(!s.deploy.in_flight);
     // Fixing it and confirming again sends again (a new, explicit confirm).
     while wizard(&s).step() != Step::Summary {
         enter(&mut s);
@@ -293,8 +293,8 @@ fn definite_refusals_keep_the_wizard_and_send_nothing_more() {
             w.error.as_ref().unwrap().contains("nothing was created"),
             "{e:?}"
         );
-        assert!(s.flows.deploy.check.is_none());
-        assert!(!matches!(s.modal, Some(Modal::KeyPrompt { .. })));
+        assert!(s.deploy.check.is_none());
+        assert!(!matches!(s.dialog, Some(Dialog::KeyPrompt(_))));
     }
 }
 
@@ -351,10 +351,10 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
             ])),
         );
         assert_eq!(deploys(&cmds), 0);
-        assert!(s.modal.is_none(), "{e:?}");
+        assert!(s.dialog.is_none(), "{e:?}");
         assert_eq!(s.selected_deployment().unwrap().id, "dep-x");
         assert!(flash(&s).contains("NOT retrying"), "{}", flash(&s));
-        assert!(s.flows.watch.contains_key("dep-x"));
+        assert!(s.watch.contains_key("dep-x"));
     }
 }
 
@@ -377,7 +377,7 @@ fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() 
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![old])));
     let w = wizard(&s);
     assert!(matches!(&w.phase, Phase::NotCreated { error } if error.contains("was not created")));
-    assert!(!w.confirm_focus, "focus starts on Cancel");
+    assert!(!w.on_action, "focus starts on Cancel");
     // Enter on Cancel goes back to the summary: nothing sent.
     assert_eq!(deploys(&enter(&mut s)), 0);
     assert_eq!(wizard(&s).phase, Phase::Editing);
@@ -441,7 +441,7 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-y", "failed")])),
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert_eq!(s.deployments.selected_id.as_deref(), Some("dep-y"));
 }
 
@@ -449,7 +449,7 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
 fn zero_balance_maintenance_and_an_exhausted_deploy_budget_have_no_deploy_button() {
     let mut s = ready(vec![vp_cluster()], 0.0);
     to_summary(&mut s);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert!(sum.blocked.as_ref().unwrap().contains("add credit"));
     assert_eq!(deploys(&confirm(&mut s)), 0);
     key(&mut s, KeyCode::Tab);
@@ -468,7 +468,7 @@ fn zero_balance_maintenance_and_an_exhausted_deploy_budget_have_no_deploy_button
     assert_eq!(deploys(&confirm(&mut s)), 0);
     assert!(flash(&s).contains("0 of 10"));
     s.status.rate.deploy_remaining = Some(3);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert_eq!(sum.deploys_left, Some((3, 10)));
     assert_eq!(deploys(&confirm(&mut s)), 1);
 }
@@ -496,7 +496,7 @@ fn the_summary_adds_instance_volumes_and_addon_for_the_whole_configuration() {
     enter(&mut s);
     chr(&mut s, 'j'); // Kubernetes 1.34
     enter(&mut s);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     let e = sum.estimate;
     assert!(
         (e.instance - 19.37).abs() < 1e-9,
@@ -516,12 +516,12 @@ fn the_summary_adds_instance_volumes_and_addon_for_the_whole_configuration() {
 fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
     let mut s = ready_with(vec![vp_cluster()], 120.0, true);
     to_summary(&mut s);
-    let sum = spheron_tui::app::deploy::summary(&s, wizard(&s));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert!(sum.blocked.as_ref().unwrap().contains("Read-only"));
     assert_eq!(deploys(&confirm(&mut s)), 0);
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Esc);
-    s.modal = None;
+    s.dialog = None;
     update(
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
@@ -529,11 +529,11 @@ fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
     chr(&mut s, '2');
     let cmds = chr(&mut s, 'x');
     assert!(cmds.is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(flash(&s).contains("Read-only"));
     let cmds = chr(&mut s, 'e');
     assert!(cmds.is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(flash(&s).contains("rename"));
     // ssh only reads: allowed.
     assert!(matches!(&chr(&mut s, 'o')[..], [Command::OpenSsh { .. }]));
@@ -549,7 +549,7 @@ fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
     for c in [
         Command::CheckCanTerminate { id: "d1".into() },
         Command::FetchKubernetesVersions,
-        Command::ReadLocalPubKeys,
+        Command::ScanPubKeys,
         Command::OpenSsh { argv: vec![] },
         Command::ProbeSsh {
             id: "d1".into(),
@@ -790,8 +790,8 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
     );
     chr(&mut s, 'j');
     assert!(chr(&mut s, 'e').is_empty());
-    match &s.modal {
-        Some(Modal::Rename(r)) => {
+    match &s.dialog {
+        Some(Dialog::Rename(r)) => {
             assert_eq!(r.id, "d2");
             assert_eq!(r.input.value(), "beta");
         }
@@ -817,8 +817,8 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
             result: Err(err::validation(Some("name"), "Name already in use")),
         },
     );
-    match &s.modal {
-        Some(Modal::Rename(r)) => {
+    match &s.dialog {
+        Some(Dialog::Rename(r)) => {
             assert!(r.error.as_ref().unwrap().contains("Name already in use"));
             assert_eq!(r.input.value(), "beta-2");
         }
@@ -835,7 +835,7 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
             result: Ok(renamed),
         },
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(
         s.deployments
             .items
@@ -845,7 +845,7 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
     // Esc cancels without a request.
     chr(&mut s, 'e');
     assert!(key(&mut s, KeyCode::Esc).is_empty());
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -870,9 +870,9 @@ fn terminate_state() -> AppState {
     s
 }
 
-fn dialog(s: &AppState) -> &spheron_tui::app::terminate::TerminateDialog {
-    match &s.modal {
-        Some(Modal::Terminate(d)) => d,
+fn dialog(s: &AppState) -> &spheron_tui::app::dialogs::Confirm {
+    match &s.dialog {
+        Some(Dialog::Confirm(d)) if matches!(d.op, Op::Terminate { .. }) => d,
         other => panic!("expected the terminate dialog, got {other:?}"),
     }
 }
@@ -888,11 +888,11 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
     let mut s = terminate_state();
     let cmds = chr(&mut s, 'x');
     assert!(matches!(&cmds[..], [Command::CheckCanTerminate { id }] if id == "d2"));
-    assert_eq!(dialog(&s).check, Check::Pending);
+    assert_eq!(dialog(&s).check, Some(Check::Pending));
     // No confirm before the check answers.
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     key(&mut s, KeyCode::Tab);
-    assert!(!dialog(&s).confirm_focus);
+    assert!(!dialog(&s).on_action);
     update(
         &mut s,
         Action::CanTerminateChecked {
@@ -900,10 +900,10 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
             result: Ok(can(true, 0.0)),
         },
     );
-    assert!(!dialog(&s).confirm_focus, "focus starts on Cancel");
+    assert!(!dialog(&s).on_action, "focus starts on Cancel");
     // Enter on Cancel closes, nothing sent.
     assert_eq!(terminates(&enter(&mut s)), 0);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     // Again: n cancels; Esc cancels.
     chr(&mut s, 'x');
     update(
@@ -914,7 +914,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
         },
     );
     assert_eq!(terminates(&chr(&mut s, 'n')), 0);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     // Tab to Terminate, Enter: one DELETE for the captured id.
     chr(&mut s, 'x');
     update(
@@ -925,7 +925,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
         },
     );
     key(&mut s, KeyCode::Right);
-    assert!(dialog(&s).confirm_focus);
+    assert!(dialog(&s).on_action);
     let cmds = enter(&mut s);
     assert!(matches!(&cmds[..], [Command::Terminate { id }] if id == "d2"));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0, "one DELETE");
@@ -938,7 +938,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
             result: Ok(()),
         },
     );
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::FetchDeployments { .. }))
@@ -959,11 +959,11 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
             result: Ok(can(false, 12.0)),
         },
     );
-    assert!(matches!(&dialog(&s).check, Check::Blocked(c) if c.time_remaining == Some(12.0)));
+    assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(12.0)));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     key(&mut s, KeyCode::Tab);
     assert_eq!(terminates(&enter(&mut s)), 0);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 #[test]
@@ -986,7 +986,7 @@ fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
             result: Ok(can(true, 0.0)),
         },
     );
-    assert_eq!(dialog(&s).check, Check::Pending);
+    assert_eq!(dialog(&s).check, Some(Check::Pending));
     update(
         &mut s,
         Action::CanTerminateChecked {
@@ -1018,8 +1018,8 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
         },
     );
     let d = dialog(&s);
-    assert!(!d.sending);
-    assert!(!d.confirm_focus);
+    assert!(!d.busy);
+    assert!(!d.on_action);
     assert!(d.error.as_ref().unwrap().contains("nothing was terminated"));
     assert_eq!(terminates(&chr(&mut s, 'y')), 1);
     update(
@@ -1033,7 +1033,7 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
             )),
         },
     );
-    assert!(matches!(&dialog(&s).check, Check::Blocked(c) if c.time_remaining == Some(7.0)));
+    assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(7.0)));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     // A failed check offers no confirm; r asks again.
     let mut s = terminate_state();
@@ -1045,7 +1045,7 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
             result: Err(err::network()),
         },
     );
-    assert!(matches!(dialog(&s).check, Check::Failed(_)));
+    assert!(matches!(dialog(&s).check, Some(Check::Failed(_))));
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     assert!(matches!(&chr(&mut s, 'r')[..], [Command::CheckCanTerminate { id }] if id == "d2"));
 }
@@ -1068,7 +1068,7 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
     failed.failure_reason = Some("provider out of capacity".into());
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
     assert!(flash(&s).contains("failed: provider out of capacity"));
-    assert!(s.flows.watch.is_empty());
+    assert!(s.watch.is_empty());
     // Nothing left coming up: back to the active-only poll.
     let cmds = update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
     assert!(cmds.iter().any(|c| matches!(
@@ -1136,7 +1136,7 @@ fn a_deployment_listed_between_the_post_and_its_failed_answer_is_still_found() {
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
     );
-    assert!(s.modal.is_none(), "found, not offered for retry");
+    assert!(s.dialog.is_none(), "found, not offered for retry");
     assert!(flash(&s).contains("NOT retrying"));
 }
 
@@ -1152,7 +1152,7 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     // The first list after the POST does not have it yet.
     update(&mut s, Action::Tick(t0() + Duration::seconds(20)));
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
-    assert!(s.flows.watch.contains_key("dep-lag"));
+    assert!(s.watch.contains_key("dep-lag"));
     // It shows up and runs: announced with the bell, as if it had been there all along.
     update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
     let cmds = update(
@@ -1166,5 +1166,5 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     let mut ended = running("dep-lag", "lagging");
     ended.status = DeploymentStatus::Terminated;
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
-    assert!(s.flows.watch.is_empty());
+    assert!(s.watch.is_empty());
 }

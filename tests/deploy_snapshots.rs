@@ -2,23 +2,23 @@
 //! its important states, and both terminate dialog states. Colours that carry meaning are
 //! asserted on the buffer directly (insta does not record them).
 
-mod common;
+mod support;
 
-use common::*;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use serde_json::json;
 use spheron_tui::api::{CanTerminate, KubernetesVersion, decode};
-use spheron_tui::app::deploy::Step;
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::deploy::Step;
 use spheron_tui::app::{Action, AppState, update};
 use spheron_tui::ui::{self, Theme};
+use support::fixtures::*;
 
 fn step(s: &AppState) -> Step {
-    match &s.modal {
-        Some(Modal::Deploy(w)) => w.step(),
+    match &s.dialog {
+        Some(Dialog::Deploy(w)) => w.step(),
         other => panic!("expected the wizard, got {other:?}"),
     }
 }
@@ -131,7 +131,7 @@ fn summary_after_an_unclear_failure_with_nothing_created() {
     insta::assert_snapshot!("summary_sending", render(&s));
     update(
         &mut s,
-        Action::Tick(common::t0() + chrono::Duration::seconds(15)),
+        Action::Tick(support::fixtures::t0() + chrono::Duration::seconds(15)),
     );
     update(&mut s, Action::Deployed(Err(err::timeout())));
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));

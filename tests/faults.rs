@@ -11,17 +11,17 @@
 //! paused in every test here, so a timeout is reached by the virtual clock advancing, never by
 //! a race in real time. Server and client share one current-thread runtime over loopback.
 
-mod app_harness;
+mod support;
 
 use std::time::Duration;
 
-use app_harness::Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use spheron_tui::api::{Client, ClientOptions, Deployment, OffersPage, decode_list};
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::{Action, Command, Pane, update};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{Fault, FaultRule, synth};
+use support::harness::Harness;
 
 /// A client with the default timeouts (on the paused clock they cost no real time).
 fn client_for(url: &str, key: &str) -> Client {
@@ -59,14 +59,14 @@ fn deployment_gets(h: &Harness) -> usize {
 async fn still_answers_keys(h: &mut Harness) {
     h.press("?").await;
     assert!(
-        matches!(h.state.modal, Some(Modal::Help { .. })),
+        matches!(h.state.dialog, Some(Dialog::Help(_))),
         "? opens help"
     );
     h.key(KeyCode::Esc).await;
-    assert!(h.state.modal.is_none(), "Esc closes help");
+    assert!(h.state.dialog.is_none(), "Esc closes help");
     h.key(KeyCode::Down).await;
     h.key(KeyCode::Up).await;
-    assert!(h.state.modal.is_none(), "arrows move, open nothing");
+    assert!(h.state.dialog.is_none(), "arrows move, open nothing");
     assert_eq!(
         h.state.offers.filter_input.value(),
         "h100",
@@ -370,22 +370,22 @@ async fn five_thousand_offers_and_three_hundred_deployments() {
     let screen = h.screen();
     assert!(screen.contains("Deployments"));
     h.press("?").await;
-    assert!(matches!(h.state.modal, Some(Modal::Help { .. })));
+    assert!(matches!(h.state.dialog, Some(Dialog::Help(_))));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Faults on the deploy POST itself (500 with/without creation: tests/deploy_demo.rs)
 
-fn step(h: &Harness) -> Option<spheron_tui::app::deploy::Step> {
-    match &h.state.modal {
-        Some(Modal::Deploy(w)) => Some(w.step()),
+fn step(h: &Harness) -> Option<spheron_tui::app::dialogs::deploy::Step> {
+    match &h.state.dialog {
+        Some(Dialog::Deploy(w)) => Some(w.step()),
         _ => None,
     }
 }
 
 /// A deployable DEDICATED offer, wizard defaults up to the summary (as tests/deploy_demo.rs).
 async fn to_summary(h: &mut Harness) {
-    use spheron_tui::app::deploy::{SshSel, Step};
+    use spheron_tui::app::dialogs::deploy::{SshSel, Step};
     h.press("tt").await;
     for _ in 0..200 {
         match h.state.offers.selected() {
@@ -398,7 +398,7 @@ async fn to_summary(h: &mut Harness) {
         if step(h) == Some(Step::Summary) {
             return;
         }
-        if matches!(&h.state.modal, Some(Modal::Deploy(w)) if w.ssh == Some(SshSel::Paste)) {
+        if matches!(&h.state.dialog, Some(Dialog::Deploy(w)) if w.ssh == Some(SshSel::Paste)) {
             h.press("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICQYLPaIOgCkzvA9E0mLdQaGcltGwYO9+LYtaEjV3QnT me@test")
                 .await;
         }
@@ -442,8 +442,8 @@ async fn deploy_fault(fault: Fault, words: &str) {
     for _ in 0..15 {
         h.advance(1).await;
     }
-    let wizard = match &h.state.modal {
-        Some(Modal::Deploy(w)) => format!("{:?} {:?}", w.phase, w.error),
+    let wizard = match &h.state.dialog {
+        Some(Dialog::Deploy(w)) => format!("{:?} {:?}", w.phase, w.error),
         _ => String::new(),
     };
     assert!(wizard.contains(words), "{fault:?}: {wizard}");
@@ -454,15 +454,15 @@ async fn deploy_fault(fault: Fault, words: &str) {
     h.press("n").await;
     // Esc steps back through the wizard, then closes it.
     for _ in 0..15 {
-        if h.state.modal.is_none() {
+        if h.state.dialog.is_none() {
             break;
         }
         h.key(KeyCode::Esc).await;
     }
-    assert!(h.state.modal.is_none(), "{fault:?}: Esc closes the wizard");
+    assert!(h.state.dialog.is_none(), "{fault:?}: Esc closes the wizard");
     h.press("?").await;
     assert!(
-        matches!(h.state.modal, Some(Modal::Help { .. })),
+        matches!(h.state.dialog, Some(Dialog::Help(_))),
         "{fault:?}: keys still work"
     );
     assert_eq!(posts(&h), 1, "{fault:?}: a second POST went out");
@@ -496,8 +496,8 @@ async fn text_typed_in_a_dialog_survives_faults() {
     let mut h = typed_and_on_deployments().await;
     h.press("e").await;
     h.press("-v2").await;
-    let typed = match &h.state.modal {
-        Some(Modal::Rename(r)) => r.input.value().to_string(),
+    let typed = match &h.state.dialog {
+        Some(Dialog::Rename(r)) => r.input.value().to_string(),
         _ => panic!("rename dialog open"),
     };
     assert!(typed.ends_with("-v2"), "{typed}");
@@ -512,8 +512,8 @@ async fn text_typed_in_a_dialog_survives_faults() {
             .inject(FaultRule::new(Some("GET"), "/api", fault.clone(), 2));
         h.advance(60).await;
         assert!(h.state.status.last_error.is_some(), "{fault:?} said");
-        match &h.state.modal {
-            Some(Modal::Rename(r)) => assert_eq!(r.input.value(), typed, "{fault:?}"),
+        match &h.state.dialog {
+            Some(Dialog::Rename(r)) => assert_eq!(r.input.value(), typed, "{fault:?}"),
             _ => panic!("{fault:?} closed the rename dialog"),
         }
         h.demo.clear_faults();

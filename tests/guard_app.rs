@@ -2,17 +2,17 @@
 //! would take the account's $/h past `max_burn_usd_per_hour`, says why and where to change it,
 //! and sends nothing), and what the enforcer task reports (notices, countdowns, who enforces).
 
-mod common;
+mod support;
 
-use common::*;
-use spheron_tui::app::deploy::Step;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::deploy::Step;
 use spheron_tui::app::guard::GuardUpdate;
-use spheron_tui::app::modal::Modal;
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use support::fixtures::*;
 
-fn summary(s: &AppState) -> spheron_tui::app::deploy::Summary {
-    match &s.modal {
-        Some(Modal::Deploy(w)) => spheron_tui::app::deploy::summary(s, w),
+fn summary(s: &AppState) -> spheron_tui::app::dialogs::deploy::Summary {
+    match &s.dialog {
+        Some(Dialog::Deploy(w)) => spheron_tui::app::dialogs::deploy::summary(s, w),
         other => panic!("expected the deploy wizard, got {other:?}"),
     }
 }
@@ -25,8 +25,8 @@ fn to_summary(s: &mut AppState) {
         .collect();
     update(s, spheron_tui::app::Action::KubernetesVersions(Ok(v)));
     for _ in 0..20 {
-        match &s.modal {
-            Some(Modal::Deploy(w)) if w.step() == Step::Summary => return,
+        match &s.dialog {
+            Some(Dialog::Deploy(w)) if w.step() == Step::Summary => return,
             _ => {
                 enter(s);
             }
@@ -133,7 +133,10 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
     chr(&mut s, '2');
     let set = |s: &mut AppState, text: &str| -> Vec<Command> {
         chr(s, 'T');
-        assert!(matches!(s.modal, Some(Modal::Guard(_))), "the dialog opens");
+        assert!(
+            matches!(s.dialog, Some(Dialog::Guard(_))),
+            "the dialog opens"
+        );
         type_text(s, text);
         enter(s)
     };
@@ -148,14 +151,14 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     let cmds = set(&mut s, "$50");
     assert!(matches!(&cmds[..], [Command::SetGuard(r)] if r.rule == GuardRule::MaxSpend(50.0)));
     // A typo keeps the dialog open with the reason and sends nothing.
     let cmds = set(&mut s, "soonish");
     assert!(cmds.is_empty());
-    match &s.modal {
-        Some(Modal::Guard(g)) => assert!(g.error.as_ref().unwrap().contains("not a guard")),
+    match &s.dialog {
+        Some(Dialog::Guard(g)) => assert!(g.error.as_ref().unwrap().contains("not a guard")),
         other => panic!("{other:?}"),
     }
     assert!(render(&s).contains("Spend guard"));
@@ -177,7 +180,7 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
     s.deployment_filter = spheron_tui::api::DeploymentFilter::All;
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
     chr(&mut s, 'T');
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 #[test]

@@ -2,18 +2,18 @@
 //! a manual clock and a store seeded with the demo's generated week: the trend column and the
 //! chart (snapshots), `w` / `W`, a watch announced once per episode.
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
 use spheron_tui::app::Command;
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::demo::DemoOptions;
 use spheron_tui::runtime::SnapshotFormat;
 use spheron_tui::runtime::journal::Journal;
 use spheron_tui::runtime::snapshot::render;
 use spheron_tui::store::{Store, StoreHandle};
 use spheron_tui::ui::Theme;
+use support::harness::Harness;
 
 struct Setup {
     h: Harness,
@@ -71,8 +71,9 @@ async fn the_offers_pane_shows_a_trend_and_the_7_day_low() {
 async fn the_details_of_an_offer_chart_its_price_and_its_models_low() {
     let mut s = setup().await;
     s.h.key(KeyCode::Enter).await;
-    match &s.h.state.modal {
-        Some(Modal::Details { chart: Some(c), .. }) => {
+    match &s.h.state.dialog {
+        Some(Dialog::Details(d)) if d.chart.is_some() => {
+            let c = d.chart.as_ref().unwrap();
             assert_eq!(c.offer.len(), 42);
             assert!(
                 c.offer.iter().any(Option::is_none),
@@ -90,14 +91,14 @@ async fn the_details_of_an_offer_chart_its_price_and_its_models_low() {
 async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() {
     let mut s = setup().await;
     s.h.press("w").await;
-    assert!(matches!(s.h.state.modal, Some(Modal::PriceWatch(_))));
+    assert!(matches!(s.h.state.dialog, Some(Dialog::NewWatch(_))));
     // A price no offer of this kind reaches: the watch is stored but does not match.
     for _ in 0..6 {
         s.h.key(KeyCode::Backspace).await;
     }
     s.h.press("0.01").await;
     s.h.key(KeyCode::Enter).await;
-    assert!(s.h.state.modal.is_none());
+    assert!(s.h.state.dialog.is_none());
     let stored = s.store.call(|s| s.watches()).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].spec.max_gpu_price, 0.01);

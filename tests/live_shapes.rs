@@ -2,11 +2,10 @@
 //! world served the documented way and the live way (`DemoOptions::live_shapes_for_tests`,
 //! `demo-server --live-shapes`) reads into the same values, and every pane shows the same.
 
-mod app_harness;
+mod support;
 
 use std::collections::BTreeSet;
 
-use app_harness::Harness;
 use serde_json::Value;
 use spheron_tui::api::{
     Client, ClientOptions, Deployment, DeploymentFilter, DeploymentsQuery, Offer, OffersQuery,
@@ -14,6 +13,7 @@ use spheron_tui::api::{
 };
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
+use support::harness::Harness;
 
 struct Pair {
     servers: (DemoServer, DemoServer),

@@ -3,27 +3,25 @@
 //! demo server and against a recording server in every shape; a page that fails; the check
 //! after an unclear deploy searching every page and the team the deploy went to.
 
-mod app_harness;
-mod common;
 mod support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::Duration as ChronoDuration;
-use common::{chr, deploys, enter, err, ready, t0, vp_cluster};
 use serde_json::{Value, json};
 use spheron_tui::api::{
     ApiError, Client, ClientOptions, DeploymentsQuery, KubernetesVersion, PAGE_LIMIT, VolumesQuery,
     decode,
 };
-use spheron_tui::app::deploy::Step;
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::deploy::Step;
 use spheron_tui::app::{Action, AppState, Command, update};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::DemoOptions;
 use spheron_tui::runtime::executor::Executor;
-use support::{Canned, Mock};
+use support::fixtures::{chr, deploys, enter, err, ready, t0, vp_cluster};
+use support::http::{Canned, Mock};
 
 /// A demo server whose limits let a test create a few hundred things.
 fn roomy() -> DemoOptions {
@@ -146,7 +144,7 @@ async fn the_demo_pages_both_lists_and_the_client_reads_every_page() {
 
 #[tokio::test]
 async fn the_dashboard_shows_every_page_and_polls_less_often_for_it() {
-    let mut h = app_harness::Harness::with(roomy(), true).await;
+    let mut h = support::harness::Harness::with(roomy(), true).await;
     let before = h.state.deployments.items.len();
     fill(&h.server.url(), h.server.key(), 120, 120).await;
     h.advance(20).await;
@@ -154,7 +152,7 @@ async fn the_dashboard_shows_every_page_and_polls_less_often_for_it() {
     assert_eq!(h.state.deployments.items.len(), before + 120);
     assert_eq!(h.state.schedule.deployment_pages, 2);
     assert_eq!(
-        spheron_tui::app::update::poll_interval(&h.state),
+        spheron_tui::app::polling::poll_interval(&h.state),
         ChronoDuration::seconds(40)
     );
     h.press("3").await;
@@ -309,8 +307,8 @@ fn deploy(s: &mut AppState) {
     let v: Vec<KubernetesVersion> = vec![decode(json!({"version": "1.35"})).unwrap()];
     update(s, Action::KubernetesVersions(Ok(v)));
     for _ in 0..20 {
-        match &s.modal {
-            Some(Modal::Deploy(w)) if w.step() == Step::Summary => break,
+        match &s.dialog {
+            Some(Dialog::Deploy(w)) if w.step() == Step::Summary => break,
             _ => {
                 enter(s);
             }
@@ -340,7 +338,7 @@ fn found_and_not_retried(s: &AppState) -> bool {
         .as_ref()
         .is_some_and(|f| f.text.contains("NOT retrying"))
         && s.deployments.items.iter().any(|d| d.id == "new")
-        && s.modal.is_none()
+        && s.dialog.is_none()
 }
 
 #[tokio::test]
@@ -421,7 +419,7 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
 
 #[tokio::test]
 async fn deploys_to_another_team_are_listed_and_counted() {
-    let mut h = app_harness::Harness::new().await;
+    let mut h = support::harness::Harness::new().await;
     h.press("2ff").await; // all statuses
     assert!(
         !h.state

@@ -3,18 +3,19 @@
 //! in state, on screen, in a command or in `Debug`) and says to paste the `.pub` file; a pasted
 //! public key is drawn as its type, fingerprint and comment.
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use spheron_tui::app::Action;
-use spheron_tui::app::deploy::{SshSel, Step};
-use spheron_tui::app::manage::dialog::{CreateStep, EditField, KeyField};
-use spheron_tui::app::manage::{Dialog, ManageCmd};
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::dialogs::add_key::KeyField;
+use spheron_tui::app::dialogs::create_volume::CreateStep;
+use spheron_tui::app::dialogs::deploy::{SshSel, Step};
+use spheron_tui::app::dialogs::edit_volume::EditField;
 use spheron_tui::app::{Command, Pane};
 use spheron_tui::demo::DemoOptions;
 use spheron_tui::domain::ssh_key::{Pasted, sample_key, samples};
+use support::harness::Harness;
 
 /// Base64 of "fake-private-key-material-for-tests": what must never show up anywhere.
 const MARK: &str = "ZmFrZS1wcml2YXRlLWtleS1tYXRlcmlhbC1mb3ItdGVzdHM";
@@ -58,13 +59,10 @@ async fn paste(h: &mut Harness, text: &str) {
     h.dispatch(Action::Paste(pasted)).await;
 }
 
-fn add_key_dialog(h: &Harness) -> &spheron_tui::app::manage::dialog::AddKey {
-    match &h.state.modal {
-        Some(Modal::Manage(d)) => match d.as_ref() {
-            Dialog::AddKey(a) => a,
-            other => panic!("not the add-key dialog: {other:?}"),
-        },
-        other => panic!("no dialog: {other:?}"),
+fn add_key_dialog(h: &Harness) -> &spheron_tui::app::dialogs::AddKey {
+    match &h.state.dialog {
+        Some(Dialog::AddKey(a)) => a,
+        other => panic!("not the add-key dialog: {other:?}"),
     }
 }
 
@@ -102,12 +100,12 @@ async fn a_pasted_private_key_is_refused_and_leaves_nothing() {
     h.key(KeyCode::Esc).await; // the notice
     h.key(KeyCode::Esc).await; // the filter
     h.press("d").await;
-    assert!(matches!(h.state.modal, Some(Modal::Deploy(_))));
+    assert!(matches!(h.state.dialog, Some(Dialog::Deploy(_))));
     for _ in 0..8 {
         paste(&mut h, &private_keys()[1]).await;
         assert_no_trace(&h, "deploy wizard");
         h.key(KeyCode::Enter).await;
-        if !matches!(h.state.modal, Some(Modal::Deploy(_))) {
+        if !matches!(h.state.dialog, Some(Dialog::Deploy(_))) {
             break;
         }
     }
@@ -144,7 +142,7 @@ async fn a_pasted_public_key_is_drawn_as_type_fingerprint_and_comment() {
         .emitted
         .iter()
         .filter_map(|c| match c {
-            Command::Manage(ManageCmd::AddKey(k)) => Some(k.public_key.clone()),
+            Command::AddKey(k) => Some(k.public_key.clone()),
             _ => None,
         })
         .collect();
@@ -173,14 +171,14 @@ async fn a_paste_is_one_edit_and_its_newline_is_not_enter() {
 
     // Rename: the pasted name with a newline does not send the rename.
     h.press("2e").await;
-    assert!(matches!(h.state.modal, Some(Modal::Rename(_))));
+    assert!(matches!(h.state.dialog, Some(Dialog::Rename(_))));
     h.dispatch(Action::Key(KeyEvent::new(
         KeyCode::Char('u'),
         KeyModifiers::CONTROL,
     )))
     .await;
     paste(&mut h, "train-run\r\n").await;
-    let Some(Modal::Rename(r)) = &h.state.modal else {
+    let Some(Dialog::Rename(r)) = &h.state.dialog else {
         panic!("the paste closed the dialog")
     };
     assert_eq!(r.input.value(), "train-run");
@@ -193,18 +191,18 @@ async fn a_paste_is_one_edit_and_its_newline_is_not_enter() {
 async fn the_api_key_can_be_pasted_into_the_prompt_and_stays_hidden() {
     let mut h = Harness::with(DemoOptions::for_tests(), false).await;
     h.press("2").await;
-    assert!(matches!(h.state.modal, Some(Modal::KeyPrompt { .. })));
+    assert!(matches!(h.state.dialog, Some(Dialog::KeyPrompt(_))));
     let key = h.server.key().to_string();
     paste(&mut h, &format!("{key}\n")).await;
     let middle = &key[8..key.len() - 8];
     assert!(!h.screen().contains(middle));
     assert!(!format!("{:?}", h.state).contains(middle));
     assert!(
-        matches!(h.state.modal, Some(Modal::KeyPrompt { .. })),
+        matches!(h.state.dialog, Some(Dialog::KeyPrompt(_))),
         "Enter is the user's"
     );
     h.key(KeyCode::Enter).await;
-    assert!(h.state.modal.is_none());
+    assert!(h.state.dialog.is_none());
     assert_eq!(h.state.pane, Pane::Deployments);
     assert!(
         !h.state.deployments.items.is_empty(),
@@ -213,15 +211,15 @@ async fn the_api_key_can_be_pasted_into_the_prompt_and_stays_hidden() {
 }
 
 fn manage_dialog(h: &Harness) -> &Dialog {
-    match &h.state.modal {
-        Some(Modal::Manage(d)) => d.as_ref(),
-        other => panic!("no manage dialog: {other:?}"),
+    match &h.state.dialog {
+        Some(d) => d,
+        None => panic!("no dialog"),
     }
 }
 
-fn wizard(h: &Harness) -> &spheron_tui::app::deploy::DeployWizard {
-    match &h.state.modal {
-        Some(Modal::Deploy(w)) => w,
+fn wizard(h: &Harness) -> &spheron_tui::app::dialogs::DeployWizard {
+    match &h.state.dialog {
+        Some(Dialog::Deploy(w)) => w,
         other => panic!("no deploy wizard: {other:?}"),
     }
 }
@@ -267,7 +265,7 @@ async fn every_text_field_takes_a_paste_as_one_edit() {
         "the newline did not add the packages"
     );
     h.key(KeyCode::Esc).await;
-    while h.state.modal.is_some() {
+    while h.state.dialog.is_some() {
         h.key(KeyCode::Esc).await;
     }
 
@@ -303,7 +301,7 @@ async fn every_text_field_takes_a_paste_as_one_edit() {
     };
     assert_eq!((c.step, c.size.value()), (CreateStep::Size, "200"));
     h.key(KeyCode::Esc).await;
-    while h.state.modal.is_some() {
+    while h.state.dialog.is_some() {
         h.key(KeyCode::Esc).await;
     }
 
@@ -337,7 +335,7 @@ async fn every_text_field_takes_a_paste_as_one_edit() {
         }
         h.key(KeyCode::Down).await;
     }
-    h.press("k").await;
+    h.press("K").await;
     let Dialog::Kubeconfig(_) = manage_dialog(&h) else {
         panic!()
     };
@@ -350,7 +348,7 @@ async fn every_text_field_takes_a_paste_as_one_edit() {
     assert!(
         !h.emitted
             .iter()
-            .any(|c| matches!(c, Command::Manage(ManageCmd::SaveFile { .. }))),
+            .any(|c| matches!(c, Command::SaveFile { .. })),
         "the newline saved the file"
     );
     assert_eq!(writes(&h), 0);

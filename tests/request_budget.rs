@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 use spheron_tui::api::{ApiError, Balance, Deployment, OffersPage, decode};
 use spheron_tui::app::action::PagedList;
+use spheron_tui::app::polling::poll_interval;
 use spheron_tui::app::state::Session;
-use spheron_tui::app::update::poll_interval;
 use spheron_tui::app::{Action, AppState, Command, update};
 
 const WINDOW_SECS: i64 = 15 * 60;

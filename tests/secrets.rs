@@ -5,7 +5,6 @@
 //! (`tests/guard.rs`), credentials written 0600 atomically and loose files warned about
 //! (`tests/credentials.rs`).
 
-mod app_harness;
 mod support;
 
 use std::io::Write;
@@ -13,18 +12,18 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
 use serde_json::json;
 use spheron_tui::api::{Client, ClientOptions};
-use spheron_tui::app::modal::Modal;
+use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::state::Session;
 use spheron_tui::app::{Action, AppState, Command, update};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{DEMO_API_KEY, DemoOptions};
 use spheron_tui::runtime::Launch;
 use spheron_tui::runtime::executor::Executor;
-use support::{Canned, Mock};
+use support::harness::Harness;
+use support::http::{Canned, Mock};
 
 const KEY: &str = "sai_pk_secret_test_key_5f3a9c1e7b2d4680";
 
@@ -67,24 +66,26 @@ async fn no_pane_or_dialog_shows_the_loaded_key() {
         h.key(KeyCode::Esc).await;
     }
     h.press("?").await;
-    assert!(matches!(h.state.modal, Some(Modal::Help { .. })));
+    assert!(matches!(h.state.dialog, Some(Dialog::Help(_))));
     assert_state_clean(&h, "help", key);
     h.key(KeyCode::Esc).await;
 
     // Terminate dialog on the first deployment.
     h.press("2x").await;
-    assert!(matches!(h.state.modal, Some(Modal::Terminate(_))));
+    assert!(
+        matches!(&h.state.dialog, Some(d) if d.kind() == spheron_tui::app::dialogs::Kind::Terminate)
+    );
     assert_state_clean(&h, "terminate dialog", key);
     h.key(KeyCode::Esc).await;
 
     // Deploy wizard up to its summary.
     h.press("1").await;
     h.press("d").await;
-    assert!(matches!(h.state.modal, Some(Modal::Deploy(_))));
+    assert!(matches!(h.state.dialog, Some(Dialog::Deploy(_))));
     for _ in 0..12 {
         assert_state_clean(&h, "deploy wizard", key);
         h.key(KeyCode::Enter).await;
-        if !matches!(h.state.modal, Some(Modal::Deploy(_))) {
+        if !matches!(h.state.dialog, Some(Dialog::Deploy(_))) {
             break;
         }
     }
@@ -95,7 +96,7 @@ async fn no_pane_or_dialog_shows_the_loaded_key() {
 async fn the_key_prompt_masks_what_is_typed() {
     let mut h = Harness::with(DemoOptions::for_tests(), false).await;
     h.press("2").await;
-    assert!(matches!(h.state.modal, Some(Modal::KeyPrompt { .. })));
+    assert!(matches!(h.state.dialog, Some(Dialog::KeyPrompt(_))));
     let key = h.server.key().to_string();
     for (i, c) in key.chars().enumerate() {
         h.key(KeyCode::Char(c)).await;
@@ -104,7 +105,7 @@ async fn the_key_prompt_masks_what_is_typed() {
         }
     }
     h.key(KeyCode::Enter).await;
-    assert!(h.state.modal.is_none(), "key accepted");
+    assert!(h.state.dialog.is_none(), "key accepted");
     assert!(
         h.emitted.iter().any(|c| matches!(c, Command::UseKey(_))),
         "UseKey emitted"
@@ -265,12 +266,12 @@ fn snapshot_files_hold_no_key() {
     assert!(scanned >= 10, "only {scanned} snapshot files found");
 }
 
-/// Kubeconfig saving (`runtime::manage::save_private_file`, from the `manage` branch): a file
+/// Kubeconfig saving (`runtime::files::save_private_file`): a file
 /// that was readable by others is replaced by a 0600 one, atomically (no temp file left).
 #[cfg(unix)]
 #[test]
 fn a_kubeconfig_overwriting_a_loose_file_ends_up_0600() {
-    use spheron_tui::runtime::manage::save_private_file;
+    use spheron_tui::runtime::files::save_private_file;
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("kubeconfig.yaml");

@@ -1,11 +1,12 @@
 //! The SSH keys pane against the demo server marks which `~/.ssh/*.pub` are already on the
 //! account, by fingerprint computed as `ssh-keygen -l` does.
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
+use spheron_tui::app::action::LocalPubKey;
 use spheron_tui::app::{Action, Command};
 use spheron_tui::domain::ssh_key::sample_key;
+use support::harness::Harness;
 
 /// The demo account's seeded key (assets/demo/seed.json), as its `.pub` file holds it.
 const SEEDED: &str =
@@ -16,21 +17,21 @@ async fn the_keys_pane_marks_local_pub_files_on_the_account() {
     let mut h = Harness::new().await;
     h.press("4").await;
     assert!(
-        h.emitted
-            .iter()
-            .any(|c| matches!(c, Command::ReadLocalPubKeys)),
+        h.emitted.iter().any(|c| matches!(c, Command::ScanPubKeys)),
         "the pane reads ~/.ssh/*.pub"
     );
-    h.dispatch(Action::LocalPubKeys(vec![
-        ("/home/ada/.ssh/ada.pub".into(), SEEDED.into()),
-        (
-            "/home/ada/.ssh/id_rsa.pub".into(),
-            sample_key("ssh-rsa", "ada@desk"),
+    // as the runtime reads them: each file's text trimmed
+    let file = |path: &str, text: &str| LocalPubKey {
+        path: path.into(),
+        text: text.trim().into(),
+    };
+    h.dispatch(Action::PubKeysFound(vec![
+        file("/home/ada/.ssh/ada.pub", SEEDED),
+        file(
+            "/home/ada/.ssh/id_rsa.pub",
+            &sample_key("ssh-rsa", "ada@desk"),
         ),
-        (
-            "/home/ada/.ssh/broken.pub".into(),
-            "ssh-ed25519 AAAA".into(),
-        ),
+        file("/home/ada/.ssh/broken.pub", "ssh-ed25519 AAAA"),
     ]))
     .await;
     let screen = h.screen();

@@ -1,11 +1,11 @@
 //! Every pane and overlay, drawn from demo data fetched through the real client, at 120×40.
 //! The demo world runs on a manual clock, so times and money are stable; ids are masked anyway.
 
-mod app_harness;
+mod support;
 
-use app_harness::Harness;
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
+use support::harness::Harness;
 
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();

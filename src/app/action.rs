@@ -1,19 +1,35 @@
-//! What goes into the reducer (Actions) and what comes out of it (Commands).
+//! What goes into the reducer (Actions) and what comes out of it (Commands). One Command per
+//! request or local effect, and one Action for its answer.
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::manage::{ManageCmd, ManageEvent};
 use crate::api::{
-    ApiError, Balance, CanTerminate, DeployRequest, Deployment, KubernetesVersion, OffersPage,
-    OffersQuery, RateStatus, SshKey, Team, Volume,
+    ApiError, Balance, CanTerminate, ClusterHealth, DeployRequest, Deployment, KubernetesVersion,
+    NewSshKey, NewVolume, OffersPage, OffersQuery, RateStatus, SshKey, Team, Volume, VolumePatch,
+    VolumePricing, VolumeRegion,
 };
 use crate::credentials::ApiKey;
 use crate::domain::ssh_key::Pasted;
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A `~/.ssh/*.pub` file found by the runtime (its text trimmed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalPubKey {
+    pub path: String,
+    pub text: String,
+}
+
+/// Why a file was not saved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveError {
+    /// The file exists and overwriting was not asked for.
+    Exists,
+    Failed(String),
+}
 
 /// The lists read page by page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,13 +71,12 @@ pub enum Action {
     BalanceLoaded(ApiResult<Balance>),
     TeamsLoaded(ApiResult<Vec<Team>>),
     KeySaved(Result<PathBuf, String>),
-    // --- deploy → watch → connect → rename → terminate (issue 5) ---
     /// Answer to [`Command::Deploy`].
     Deployed(ApiResult<Deployment>),
     /// Answer to [`Command::FetchKubernetesVersions`].
     KubernetesVersions(ApiResult<Vec<KubernetesVersion>>),
-    /// Answer to [`Command::ReadLocalPubKeys`]: `(path, content)` of each `~/.ssh/*.pub`.
-    LocalPubKeys(Vec<(String, String)>),
+    /// Answer to [`Command::ScanPubKeys`].
+    PubKeysFound(Vec<LocalPubKey>),
     /// Answer to [`Command::ProbeSsh`]: whether the SSH port answered with an SSH banner.
     SshProbed {
         id: String,
@@ -69,23 +84,73 @@ pub enum Action {
     },
     /// The `ssh` started by [`Command::OpenSsh`] exited (exit code), or could not start.
     SshExited(Result<Option<i32>, String>),
-    /// Answer to [`Command::CheckCanTerminate`].
     CanTerminateChecked {
         id: String,
         result: ApiResult<CanTerminate>,
     },
-    /// Answer to [`Command::Terminate`].
     Terminated {
         id: String,
         result: ApiResult<()>,
     },
-    /// Answer to [`Command::RenameDeployment`].
     Renamed {
         id: String,
         result: ApiResult<Deployment>,
     },
-    /// Results of SSH key, volume, Kubernetes and team operations (`app::manage`).
-    Manage(Box<ManageEvent>),
+    KeyAdded(ApiResult<SshKey>),
+    KeyDeleted {
+        id: String,
+        result: ApiResult<()>,
+    },
+    KeyFetched {
+        id: String,
+        result: ApiResult<SshKey>,
+    },
+    VolumeRegions {
+        provider: String,
+        result: ApiResult<Vec<VolumeRegion>>,
+    },
+    VolumeFetched {
+        id: String,
+        result: ApiResult<Volume>,
+    },
+    DeploymentFetched {
+        id: String,
+        result: ApiResult<Box<Deployment>>,
+    },
+    VolumePricing {
+        provider: String,
+        region: String,
+        result: ApiResult<VolumePricing>,
+    },
+    VolumeCreated(ApiResult<Volume>),
+    VolumePatched {
+        id: String,
+        result: ApiResult<Volume>,
+    },
+    VolumeDeleted {
+        id: String,
+        result: ApiResult<()>,
+    },
+    VolumeAttached {
+        id: String,
+        result: ApiResult<Volume>,
+    },
+    VolumeDetached {
+        id: String,
+        result: ApiResult<Volume>,
+    },
+    ClusterHealth {
+        cluster_id: String,
+        result: ApiResult<ClusterHealth>,
+    },
+    TeamLoaded {
+        id: String,
+        result: ApiResult<(Team, Balance)>,
+    },
+    FileSaved {
+        path: String,
+        result: Result<String, SaveError>,
+    },
     /// What the spend-guard enforcer reports (`app::guard`).
     Guard(super::guard::GuardUpdate),
     /// Price history and watches from the store (`app::prices`).
@@ -93,7 +158,7 @@ pub enum Action {
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     FetchOffers {
         seq: u64,
@@ -126,17 +191,16 @@ pub enum Command {
         id: String,
     },
     Quit,
-    // --- deploy → watch → connect → rename → terminate (issue 5) ---
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
     /// Sent once per explicit confirm; the executor must NEVER retry it (not idempotent).
     Deploy {
         request: Box<DeployRequest>,
     },
-    /// `client.kubernetes_versions("voltage-park")` → [`Action::KubernetesVersions`]`(result)`.
+    /// `GET /api/kubernetes/versions?provider=voltage-park` → [`Action::KubernetesVersions`].
     FetchKubernetesVersions,
     /// Read every `~/.ssh/*.pub` (files only, each at most 16 KiB, sorted by path; unreadable
-    /// ones skipped) → [`Action::LocalPubKeys`]`(vec![(path, content)])`.
-    ReadLocalPubKeys,
+    /// ones skipped) → [`Action::PubKeysFound`].
+    ScanPubKeys,
     /// Connect to `host:port` and read what the server says first, within 3 s in all →
     /// [`Action::SshProbed`]` { id, ok }`, `ok` when an SSH banner (`SSH-2.0-…`) came. Nothing is
     /// sent on the socket.
@@ -156,7 +220,7 @@ pub enum Command {
     CheckCanTerminate {
         id: String,
     },
-    /// `client.terminate_deployment(&id).map(|_| ())` → [`Action::Terminated`]` { id, result }`.
+    /// `client.terminate_deployment(&id)` → [`Action::Terminated`]` { id, result }`.
     Terminate {
         id: String,
     },
@@ -165,18 +229,82 @@ pub enum Command {
         id: String,
         name: String,
     },
-    /// SSH keys, volumes, Kubernetes, teams (`app::manage`, performed by `runtime::manage`).
-    Manage(ManageCmd),
+    AddKey(NewSshKey),
+    DeleteKey {
+        id: String,
+    },
+    FetchKey {
+        id: String,
+    },
+    FetchVolumeRegions {
+        provider: String,
+    },
+    FetchVolume {
+        id: String,
+    },
+    /// `GET /api/deployments/{id}`: the status of an instance the list does not hold.
+    FetchDeployment {
+        id: String,
+    },
+    FetchVolumePricing {
+        provider: String,
+        region: String,
+    },
+    CreateVolume(NewVolume),
+    PatchVolume {
+        id: String,
+        patch: VolumePatch,
+    },
+    DeleteVolume {
+        id: String,
+    },
+    AttachVolume {
+        id: String,
+        deployment_id: String,
+    },
+    DetachVolume {
+        id: String,
+        deployment_id: String,
+    },
+    FetchClusterHealth {
+        cluster_id: String,
+    },
+    /// `GET /api/teams/details/{id}` and the live `GET /api/balance?teamId={id}`.
+    FetchTeam {
+        id: String,
+    },
+    /// Write `contents` to `path` (`~/` expanded) with mode 0600, atomically; refuse to replace
+    /// an existing file unless `overwrite`.
+    SaveFile {
+        path: String,
+        contents: String,
+        overwrite: bool,
+    },
     /// Price history and watches in the local store (`app::prices`).
     Prices(super::prices::PriceCmd),
 }
 
 impl Command {
+    /// What this command would create, change or delete on the platform, named for the
+    /// read-only refusal ("… was not sent"); `None` for reads and local effects.
+    pub fn write_label(&self) -> Option<&'static str> {
+        Some(match self {
+            Command::Deploy { .. } => "the deploy",
+            Command::Terminate { .. } => "the terminate request",
+            Command::RenameDeployment { .. } => "the rename",
+            Command::AddKey(_) => "the new SSH key",
+            Command::DeleteKey { .. } => "the SSH key delete",
+            Command::CreateVolume(_) => "the new volume",
+            Command::PatchVolume { .. } => "the volume rename/expand",
+            Command::DeleteVolume { .. } => "the volume delete",
+            Command::AttachVolume { .. } => "the volume attach",
+            Command::DetachVolume { .. } => "the volume detach",
+            _ => return None,
+        })
+    }
+
     /// Whether this command would create, change or delete anything on the platform.
     pub fn is_write(&self) -> bool {
-        matches!(
-            self,
-            Command::Deploy { .. } | Command::Terminate { .. } | Command::RenameDeployment { .. }
-        ) || matches!(self, Command::Manage(m) if m.is_write())
+        self.write_label().is_some()
     }
 }

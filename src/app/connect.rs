@@ -1,16 +1,8 @@
-//! Connect (`o` runs ssh, the dashboard suspends) and rename (`e`, PATCH of the name only).
+//! Connect: `o` runs ssh to the selected deployment (the dashboard suspends and comes back).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_input::Input;
-
-use super::action::{ApiResult, Command};
-use super::modal::Modal;
+use super::action::Command;
 use super::state::{AppState, FlashKind};
-use super::terminate::read_only_refusal;
-use super::text;
-use super::update::flash;
-use crate::api::{Deployment, DeploymentStatus};
-use crate::domain::deploy::check_name;
+use crate::api::DeploymentStatus;
 use crate::domain::ssh::ssh_argv;
 
 /// `o`: run ssh to the selected deployment, no shell in between.
@@ -20,7 +12,7 @@ pub fn open_ssh(state: &mut AppState) -> Vec<Command> {
     };
     if d.status != DeploymentStatus::Running {
         let text = format!("{} is {}: ssh opens once it is running", d.name, d.status);
-        flash(state, text, FlashKind::Warning);
+        state.say(FlashKind::Warning, text);
         return Vec::new();
     }
     if state.session.demo {
@@ -32,7 +24,7 @@ pub fn open_ssh(state: &mut AppState) -> Vec<Command> {
             ),
             Err(why) => why,
         };
-        flash(state, text, FlashKind::Info);
+        state.say(FlashKind::Info, text);
         return Vec::new();
     }
     match ssh_argv(d) {
@@ -41,11 +33,11 @@ pub fn open_ssh(state: &mut AppState) -> Vec<Command> {
                 "ssh session: {} (the dashboard returns when it ends)",
                 argv.join(" ")
             );
-            flash(state, text, FlashKind::Info);
+            state.say(FlashKind::Info, text);
             vec![Command::OpenSsh { argv }]
         }
         Err(why) => {
-            flash(state, why, FlashKind::Warning);
+            state.say(FlashKind::Warning, why);
             Vec::new()
         }
     }
@@ -62,108 +54,23 @@ pub fn on_ssh_exited(state: &mut AppState, result: Result<Option<i32>, String>) 
         Ok(None) => ("ssh was ended by a signal".to_string(), FlashKind::Warning),
         Err(e) => (format!("could not run ssh: {e}"), FlashKind::Warning),
     };
-    flash(state, text, kind);
+    state.say(kind, text);
 }
 
-#[derive(Debug, Clone)]
-pub struct RenameDialog {
-    /// The deployment, fixed when the dialog opened.
-    pub id: String,
-    pub original: String,
-    pub input: Input,
-    pub error: Option<String>,
-    pub sending: bool,
-}
-
-/// `e`: rename the selected deployment.
-pub fn open_rename(state: &mut AppState) -> Vec<Command> {
-    if read_only_refusal(state, "rename") {
-        return Vec::new();
-    }
+/// `c`: copy the selected deployment's SSH command (OSC 52).
+pub fn copy_ssh(state: &mut AppState) -> Vec<Command> {
     let Some(d) = state.selected_deployment() else {
         return Vec::new();
     };
-    state.modal = Some(Modal::Rename(RenameDialog {
-        id: d.id.clone(),
-        original: d.name.clone(),
-        input: Input::new(d.name.clone()),
-        error: None,
-        sending: false,
-    }));
-    Vec::new()
-}
-
-pub fn on_rename_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return vec![Command::Quit];
-    }
-    if read_only_refusal(state, "rename") {
-        state.modal = None;
-        return Vec::new();
-    }
-    let Some(Modal::Rename(r)) = state.modal.as_mut() else {
-        return Vec::new();
-    };
-    if r.sending {
-        return Vec::new();
-    }
-    match ev.code {
-        KeyCode::Esc => state.modal = None,
-        KeyCode::Enter => {
-            let name = r.input.value().trim().to_string();
-            if name.is_empty() {
-                r.error = Some("the name is empty".into());
-            } else if name == r.original {
-                state.modal = None;
-            } else if let Err(e) = check_name(&name) {
-                r.error = Some(e.to_string());
-            } else {
-                r.sending = true;
-                r.error = None;
-                return vec![Command::RenameDeployment {
-                    id: r.id.clone(),
-                    name,
-                }];
-            }
+    match d.ssh_command() {
+        Some(cmd) => {
+            state.say(FlashKind::Success, format!("copied: {cmd}"));
+            vec![Command::Copy(cmd)]
         }
-        _ => {
-            if text::edit(&mut r.input, &ev) {
-                r.error = None;
-            }
-        }
-    }
-    Vec::new()
-}
-
-pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>) {
-    let open = matches!(&state.modal, Some(Modal::Rename(r)) if r.id == id);
-    match result {
-        Ok(d) => {
-            let sent = match &state.modal {
-                Some(Modal::Rename(r)) if open => r.input.value().trim().to_string(),
-                _ => String::new(),
-            };
-            let name = if d.name.is_empty() { sent } else { d.name };
-            if let Some(x) = state.deployments.items.iter_mut().find(|x| x.id == id)
-                && !name.is_empty()
-            {
-                x.name = name.clone();
-            }
-            if open {
-                state.modal = None;
-            }
-            flash(state, format!("renamed to {name}"), FlashKind::Success);
-        }
-        Err(e) => {
-            let text = e.to_string();
-            match state.modal.as_mut() {
-                Some(Modal::Rename(r)) if open => {
-                    r.sending = false;
-                    r.error = Some(text);
-                }
-                _ => flash(state, format!("rename failed: {text}"), FlashKind::Warning),
-            }
+        None => {
+            let why = format!("no SSH command yet for {} ({})", d.name, d.status.as_str());
+            state.say(FlashKind::Warning, why);
+            Vec::new()
         }
     }
 }

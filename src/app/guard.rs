@@ -37,7 +37,7 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
             } else {
                 FlashKind::Info
             };
-            super::update::flash(state, format!("guard: {text}"), kind);
+            state.say(kind, format!("guard: {text}"));
             if alert {
                 return vec![Command::Notify(text)];
             }
@@ -67,69 +67,70 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
     };
     if d.status.is_terminal() {
         let text = format!("{} has ended: there is nothing to guard", d.name);
-        super::update::flash(state, text, FlashKind::Info);
+        state.say(FlashKind::Info, text);
         return Vec::new();
     }
     let (id, name) = (d.id.clone(), d.name.clone());
-    state.modal = Some(super::modal::Modal::Guard(GuardDialog {
+    let d = GuardDialog {
         current: state.guard.rows.get(&id).cloned(),
         id,
         name,
         input: tui_input::Input::default(),
         error: None,
-    }));
+    };
+    super::dialogs::open(state, super::dialogs::Dialog::Guard(d));
     Vec::new()
 }
 
-pub fn on_key(state: &mut AppState, ev: crossterm::event::KeyEvent) -> Vec<Command> {
-    use crossterm::event::{KeyCode, KeyModifiers};
-    if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return vec![Command::Quit];
-    }
-    let now = state.now;
-    let offset = state
-        .guard
-        .local_offset
-        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
-    let Some(super::modal::Modal::Guard(g)) = state.modal.as_mut() else {
-        return Vec::new();
-    };
-    match ev.code {
-        KeyCode::Esc => state.modal = None,
-        KeyCode::Enter => {
-            let text = g.input.value().trim().to_string();
-            if text.is_empty() || text.eq_ignore_ascii_case("none") {
-                let id = g.id.clone();
-                let had = g.current.is_some();
-                state.modal = None;
-                return if had {
-                    vec![Command::ClearGuard { id }]
-                } else {
-                    Vec::new()
-                };
-            }
-            match parse_spec(&text, now, offset) {
-                Ok((rule, spec)) => {
-                    let rule = crate::store::StoredRule {
-                        deployment_id: g.id.clone(),
-                        rule,
-                        spec,
-                        created_at: now,
+impl super::dialogs::DialogKeys for GuardDialog {
+    fn on_key(
+        &mut self,
+        state: &mut AppState,
+        ev: crossterm::event::KeyEvent,
+    ) -> super::dialogs::Reply {
+        use super::dialogs::Reply;
+        use crossterm::event::KeyCode;
+        let now = state.now;
+        let offset = state
+            .guard
+            .local_offset
+            .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
+        match ev.code {
+            KeyCode::Enter => {
+                let text = self.input.value().trim().to_string();
+                if text.is_empty() || text.eq_ignore_ascii_case("none") {
+                    let id = self.id.clone();
+                    return if self.current.is_some() {
+                        Reply::close().with(vec![Command::ClearGuard { id }])
+                    } else {
+                        Reply::close()
                     };
-                    state.modal = None;
-                    return vec![Command::SetGuard(rule)];
                 }
-                Err(e) => g.error = Some(e),
+                match parse_spec(&text, now, offset) {
+                    Ok((rule, spec)) => {
+                        let rule = crate::store::StoredRule {
+                            deployment_id: self.id.clone(),
+                            rule,
+                            spec,
+                            created_at: now,
+                        };
+                        return Reply::close().with(vec![Command::SetGuard(rule)]);
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            _ => {
+                if super::text::edit(&mut self.input, &ev) {
+                    self.error = None;
+                }
             }
         }
-        _ => {
-            if super::text::edit(&mut g.input, &ev) {
-                g.error = None;
-            }
-        }
+        Reply::stay()
     }
-    Vec::new()
+
+    fn paste_target(&mut self) -> Option<(&mut tui_input::Input, &mut Option<String>)> {
+        Some((&mut self.input, &mut self.error))
+    }
 }
 
 /// What the dialog accepts: a duration (`8h`, `1h30m`: from now), a time (`18:00` local, or

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
-use super::manage::ManageKey;
+use super::dialogs::Kind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -36,6 +36,8 @@ impl Key {
             Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
             Key::Code(KeyCode::Up) => "↑".into(),
             Key::Code(KeyCode::Down) => "↓".into(),
+            Key::Code(KeyCode::Left) => "←".into(),
+            Key::Code(KeyCode::Right) => "→".into(),
             Key::Code(KeyCode::PageUp) => "PgUp".into(),
             Key::Code(KeyCode::PageDown) => "PgDn".into(),
             Key::Code(KeyCode::Home) => "Home".into(),
@@ -56,6 +58,10 @@ pub enum Ctx {
     /// Every pane with a table.
     Lists,
     On(Pane),
+    /// Every dialog (handled in front of it).
+    Dialogs,
+    /// One kind of dialog (handled by it, `app::dialogs`).
+    Dialog(Kind),
 }
 
 impl Ctx {
@@ -63,6 +69,7 @@ impl Ctx {
         match self {
             Ctx::Global | Ctx::Lists => true,
             Ctx::On(p) => p == pane,
+            Ctx::Dialogs | Ctx::Dialog(_) => false,
         }
     }
 
@@ -75,6 +82,8 @@ impl Ctx {
             Ctx::On(Pane::Volumes) => "Volumes",
             Ctx::On(Pane::Keys) => "SSH keys",
             Ctx::On(Pane::Account) => "Account",
+            Ctx::Dialogs => "in every dialog",
+            Ctx::Dialog(k) => k.title(),
         }
     }
 }
@@ -107,8 +116,18 @@ pub enum KeyCmd {
     Refresh,
     Help,
     Quit,
-    /// SSH keys, volumes, Kubernetes, teams (`app::manage`).
-    Manage(ManageKey),
+    AddKey,
+    DeleteKey,
+    CreateVolume,
+    EditVolume,
+    DeleteVolume,
+    /// `A` / `D`: attach / detach a volume (from a volume or from a deployment).
+    Attach,
+    Detach,
+    Kubeconfig,
+    UseTeam,
+    /// A key of a dialog: the open dialog handles it (`app::dialogs`); listed for its hint.
+    InDialog,
     /// A price watch pre-filled from the selected offer.
     NewWatch,
     /// The list of price watches.
@@ -124,6 +143,9 @@ pub struct Binding {
     pub help: &'static str,
     pub ctx: Ctx,
     pub cmd: KeyCmd,
+    /// What the key leads to sending that would change the account (named in the read-only
+    /// refusal); `None` for keys that only read, or only open a view.
+    pub writes: Option<&'static str>,
 }
 
 use Key::{Char, Code, Ctrl};
@@ -135,6 +157,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Offers",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Offers),
+        writes: None,
     },
     Binding {
         keys: &[Char('2')],
@@ -142,6 +165,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Deployments",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Deployments),
+        writes: None,
     },
     Binding {
         keys: &[Char('3')],
@@ -149,6 +173,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Volumes",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Volumes),
+        writes: None,
     },
     Binding {
         keys: &[Char('4')],
@@ -156,6 +181,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "SSH keys",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Keys),
+        writes: None,
     },
     Binding {
         keys: &[Char('5')],
@@ -163,6 +189,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "Account",
         ctx: Ctx::Global,
         cmd: KeyCmd::Pane(Pane::Account),
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Tab)],
@@ -170,6 +197,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "next pane",
         ctx: Ctx::Global,
         cmd: KeyCmd::NextPane,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::BackTab)],
@@ -177,6 +205,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "previous pane",
         ctx: Ctx::Global,
         cmd: KeyCmd::PrevPane,
+        writes: None,
     },
     Binding {
         keys: &[Char('r')],
@@ -184,6 +213,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "refresh now (within the rate budget)",
         ctx: Ctx::Global,
         cmd: KeyCmd::Refresh,
+        writes: None,
     },
     Binding {
         keys: &[Char('?')],
@@ -191,6 +221,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "this help",
         ctx: Ctx::Global,
         cmd: KeyCmd::Help,
+        writes: None,
     },
     Binding {
         keys: &[Char('q'), Ctrl('c')],
@@ -198,6 +229,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "quit",
         ctx: Ctx::Global,
         cmd: KeyCmd::Quit,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Up), Char('k')],
@@ -205,6 +237,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "move up",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Up,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Down), Char('j')],
@@ -212,6 +245,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "move down",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Down,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::PageUp)],
@@ -219,6 +253,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "page up",
         ctx: Ctx::Lists,
         cmd: KeyCmd::PageUp,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::PageDown)],
@@ -226,6 +261,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "page down",
         ctx: Ctx::Lists,
         cmd: KeyCmd::PageDown,
+        writes: None,
     },
     Binding {
         keys: &[Char('g'), Code(KeyCode::Home)],
@@ -233,6 +269,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "first row",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Top,
+        writes: None,
     },
     Binding {
         keys: &[Char('G'), Code(KeyCode::End)],
@@ -240,6 +277,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "last row",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Bottom,
+        writes: None,
     },
     Binding {
         keys: &[Code(KeyCode::Enter)],
@@ -247,6 +285,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "details of the selected row (every field)",
         ctx: Ctx::Lists,
         cmd: KeyCmd::Details,
+        writes: None,
     },
     Binding {
         keys: &[Char('/')],
@@ -254,6 +293,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "filter: words (sent as search) and gpu: provider: type: region: count>= vram>= price< gpuprice<",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Filter,
+        writes: None,
     },
     Binding {
         keys: &[Char('s')],
@@ -261,6 +301,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "next sort column ($/h, $/GPU·h, GPUs, VRAM, provider)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::SortNext,
+        writes: None,
     },
     Binding {
         keys: &[Char('S')],
@@ -268,6 +309,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "reverse the sort order",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::SortReverse,
+        writes: None,
     },
     Binding {
         keys: &[Char('t')],
@@ -275,6 +317,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "instance type: all → SPOT → DEDICATED → CLUSTER",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::CycleType,
+        writes: None,
     },
     Binding {
         keys: &[Char('f')],
@@ -282,6 +325,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "show active → inactive → all deployments",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::CycleDeploymentFilter,
+        writes: None,
     },
     Binding {
         keys: &[Char('c')],
@@ -289,6 +333,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "copy the SSH command (OSC 52, works over SSH)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::CopySsh,
+        writes: None,
     },
     Binding {
         keys: &[Char('d')],
@@ -296,6 +341,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "deploy the selected offer (wizard, then a cost summary to confirm)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Deploy,
+        writes: None,
     },
     Binding {
         keys: &[Char('w')],
@@ -303,6 +349,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "watch for offers like the selected one at a price you choose",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::NewWatch,
+        writes: None,
     },
     Binding {
         keys: &[Char('W')],
@@ -310,6 +357,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "the price watches (x removes one)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Watches,
+        writes: None,
     },
     Binding {
         keys: &[Char('x')],
@@ -317,6 +365,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "terminate the selected deployment (checks can-terminate, then asks)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Terminate,
+        writes: Some("the terminate request"),
     },
     Binding {
         keys: &[Char('e')],
@@ -324,6 +373,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "rename the selected deployment",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Rename,
+        writes: Some("the rename"),
     },
     Binding {
         keys: &[Char('T')],
@@ -331,6 +381,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "set or clear the spend guard (after a time, at a time, or at a spend)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::Guard,
+        writes: None,
     },
     Binding {
         keys: &[Char('o')],
@@ -338,83 +389,431 @@ pub const BINDINGS: &[Binding] = &[
         help: "open an SSH session (the dashboard suspends and comes back)",
         ctx: Ctx::On(Pane::Deployments),
         cmd: KeyCmd::OpenSsh,
+        writes: None,
     },
     Binding {
-        keys: &[Char('k')],
+        keys: &[Char('K')],
         hint: "kubeconfig",
         help: "show and save the kubeconfig (Kubernetes add-on deployments)",
         ctx: Ctx::On(Pane::Deployments),
-        cmd: KeyCmd::Manage(ManageKey::Kubeconfig),
+        cmd: KeyCmd::Kubeconfig,
+        writes: None,
     },
     Binding {
         keys: &[Char('A')],
         hint: "", // the Deployments footer is full: shown by `?`
         help: "attach one of its provider's volumes to the deployment",
         ctx: Ctx::On(Pane::Deployments),
-        cmd: KeyCmd::Manage(ManageKey::Attach),
+        cmd: KeyCmd::Attach,
+        writes: Some("the volume attach"),
     },
     Binding {
         keys: &[Char('D')],
         hint: "", // the Deployments footer is full: shown by `?`
         help: "detach a volume from the deployment",
         ctx: Ctx::On(Pane::Deployments),
-        cmd: KeyCmd::Manage(ManageKey::Detach),
+        cmd: KeyCmd::Detach,
+        writes: Some("the volume detach"),
     },
     Binding {
         keys: &[Char('a')],
         hint: "create",
         help: "create a volume: provider → region → name → size → attach → summary",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Add),
+        cmd: KeyCmd::CreateVolume,
+        writes: Some("the new volume"),
     },
     Binding {
         keys: &[Char('e')],
         hint: "rename/expand",
         help: "rename or expand the volume (where its provider allows it)",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Edit),
+        cmd: KeyCmd::EditVolume,
+        writes: Some("the volume rename/expand"),
     },
     Binding {
         keys: &[Char('A')],
         hint: "attach",
         help: "attach the volume to an instance (same provider and region)",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Attach),
+        cmd: KeyCmd::Attach,
+        writes: Some("the volume attach"),
     },
     Binding {
         keys: &[Char('D')],
         hint: "detach",
         help: "detach the volume from an instance",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Detach),
+        cmd: KeyCmd::Detach,
+        writes: Some("the volume detach"),
     },
     Binding {
         keys: &[Char('x')],
         hint: "delete",
         help: "delete the volume (detached only; confirm dialog)",
         ctx: Ctx::On(Pane::Volumes),
-        cmd: KeyCmd::Manage(ManageKey::Delete),
+        cmd: KeyCmd::DeleteVolume,
+        writes: Some("the volume delete"),
     },
     Binding {
         keys: &[Char('a')],
         hint: "add",
         help: "add an SSH key (from ~/.ssh/*.pub or pasted; checked before sending)",
         ctx: Ctx::On(Pane::Keys),
-        cmd: KeyCmd::Manage(ManageKey::Add),
+        cmd: KeyCmd::AddKey,
+        writes: Some("the new SSH key"),
     },
     Binding {
         keys: &[Char('x')],
         hint: "delete",
         help: "delete the SSH key (confirm dialog)",
         ctx: Ctx::On(Pane::Keys),
-        cmd: KeyCmd::Manage(ManageKey::Delete),
+        cmd: KeyCmd::DeleteKey,
+        writes: Some("the SSH key delete"),
     },
     Binding {
         keys: &[Char('u')],
         hint: "use team",
         help: "new deploys and volumes go to the selected team",
         ctx: Ctx::On(Pane::Account),
-        cmd: KeyCmd::Manage(ManageKey::UseTeam),
+        cmd: KeyCmd::UseTeam,
+        writes: None,
+    },
+    Binding {
+        keys: &[Ctrl('c')],
+        hint: "quit",
+        help: "quit, from any dialog or text field",
+        ctx: Ctx::Dialogs,
+        cmd: KeyCmd::Quit,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Esc)],
+        hint: "back/close",
+        help: "a step back (a wizard's previous step, an expansion's edit form), or close",
+        ctx: Ctx::Dialogs,
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::Help),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::Details),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "use the key and save it to ~/.spheron/credentials (0600)",
+        ctx: Ctx::Dialog(Kind::KeyPrompt),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "close",
+        help: "close",
+        ctx: Ctx::Dialog(Kind::Notice),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "confirm",
+        help: "send the operation (once)",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[
+            Code(KeyCode::Tab),
+            Code(KeyCode::Left),
+            Code(KeyCode::Right),
+        ],
+        hint: "move",
+        help: "move between Cancel and the action",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "",
+        help: "press the focused button (it starts on Cancel)",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('n')],
+        hint: "",
+        help: "cancel",
+        ctx: Ctx::Dialog(Kind::Confirm),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "choose",
+        help: "choose in a list",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "next",
+        help: "next step (on the summary: press the focused button)",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char(' ')],
+        hint: "select volume",
+        help: "attach or unselect a volume (Volumes step)",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "deploy",
+        help: "deploy, on the summary (once; never retried by itself)",
+        ctx: Ctx::Dialog(Kind::Deploy),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "terminate",
+        help: "terminate (when can-terminate allows it)",
+        ctx: Ctx::Dialog(Kind::Terminate),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[
+            Code(KeyCode::Tab),
+            Code(KeyCode::Left),
+            Code(KeyCode::Right),
+        ],
+        hint: "move",
+        help: "move between Cancel and Terminate",
+        ctx: Ctx::Dialog(Kind::Terminate),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('r')],
+        hint: "check again",
+        help: "ask can-terminate again after a failed check",
+        ctx: Ctx::Dialog(Kind::Terminate),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "rename",
+        help: "rename (one PATCH of the name)",
+        ctx: Ctx::Dialog(Kind::Rename),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Tab), Code(KeyCode::BackTab)],
+        hint: "next field",
+        help: "name → ~/.ssh/*.pub list → key",
+        ctx: Ctx::Dialog(Kind::AddKey),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "add",
+        help: "add the key (in the list: pick it)",
+        ctx: Ctx::Dialog(Kind::AddKey),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Ctrl('u')],
+        hint: "clear",
+        help: "clear the field",
+        ctx: Ctx::Dialog(Kind::AddKey),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "next",
+        help: "next step (on the summary: press the focused button)",
+        ctx: Ctx::Dialog(Kind::CreateVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::BackTab)],
+        hint: "back",
+        help: "previous step",
+        ctx: Ctx::Dialog(Kind::CreateVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y')],
+        hint: "create",
+        help: "create, on the summary",
+        ctx: Ctx::Dialog(Kind::CreateVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::VolumeInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Tab)],
+        hint: "next field",
+        help: "name ↔ size",
+        ctx: Ctx::Dialog(Kind::EditVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "rename at once; an expansion goes to the confirm",
+        ctx: Ctx::Dialog(Kind::EditVolume),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "choose",
+        help: "choose a row (✗ rows say why they are refused)",
+        ctx: Ctx::Dialog(Kind::Pick),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "continue",
+        help: "continue to the confirm",
+        ctx: Ctx::Dialog(Kind::Pick),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('K')],
+        hint: "kubeconfig",
+        help: "show and save the kubeconfig",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('A'), Char('D')],
+        hint: "attach/detach",
+        help: "attach / detach a volume",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "save to the file (0600; never over a file without asking)",
+        ctx: Ctx::Dialog(Kind::Kubeconfig),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('y'), Char('n')],
+        hint: "overwrite?",
+        help: "answer the overwrite question",
+        ctx: Ctx::Dialog(Kind::Kubeconfig),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down)],
+        hint: "scroll",
+        help: "scroll",
+        ctx: Ctx::Dialog(Kind::Kubeconfig),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('u')],
+        hint: "use team",
+        help: "new deploys and volumes go to this team",
+        ctx: Ctx::Dialog(Kind::TeamInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "close",
+        help: "close",
+        ctx: Ctx::Dialog(Kind::KeyInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "set",
+        help: "set the guard (8h, 1h30m, 18:00, $50); empty clears it",
+        ctx: Ctx::Dialog(Kind::Guard),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "save the watch (in the local store)",
+        ctx: Ctx::Dialog(Kind::NewWatch),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "move",
+        help: "move",
+        ctx: Ctx::Dialog(Kind::Watches),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('x')],
+        hint: "remove",
+        help: "remove the selected watch",
+        ctx: Ctx::Dialog(Kind::Watches),
+        cmd: KeyCmd::InDialog,
+        writes: None,
     },
 ];
 
@@ -438,6 +837,27 @@ pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
         .filter(|b| !b.hint.is_empty())
         .map(|b| (b.keys[0].label(), b.hint))
         .collect()
+}
+
+/// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.
+pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
+    let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(kind));
+    let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
+    own.chain(every)
+        .filter(|b| !b.hint.is_empty())
+        .map(|b| (keys_label(b), b.hint))
+        .collect()
+}
+
+/// The same hints on one line, for inside a dialog (without quit, which the footer shows):
+/// "y confirm · Tab/←/→ move · … · Esc back/close".
+pub fn dialog_hint_line(kind: Kind) -> String {
+    dialog_footer(kind)
+        .into_iter()
+        .filter(|(_, h)| *h != "quit")
+        .map(|(k, h)| format!("{k} {h}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Keys of a binding joined for display: "↑/k".
@@ -491,6 +911,45 @@ mod tests {
             lookup(&c, Pane::Deployments).map(|b| b.cmd),
             Some(KeyCmd::CopySsh)
         );
+    }
+
+    #[test]
+    fn every_dialog_kind_has_hints_and_no_key_twice() {
+        for kind in Kind::ALL {
+            assert!(!dialog_footer(kind).is_empty(), "{kind:?}");
+            let mut seen = Vec::new();
+            for b in BINDINGS
+                .iter()
+                .filter(|b| b.ctx == Ctx::Dialog(kind) || b.ctx == Ctx::Dialogs)
+            {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} twice in {kind:?}");
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn j_and_k_move_on_every_pane() {
+        for pane in Pane::ALL {
+            assert_eq!(
+                lookup(&key(KeyCode::Char('j')), pane).map(|b| b.cmd),
+                Some(KeyCmd::Down),
+                "{pane:?}"
+            );
+            assert_eq!(
+                lookup(&key(KeyCode::Char('k')), pane).map(|b| b.cmd),
+                Some(KeyCmd::Up),
+                "{pane:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dialog_keys_never_reach_the_panes() {
+        let y = key(KeyCode::Char('y'));
+        assert!(lookup(&y, Pane::Deployments).is_none());
     }
 
     #[test]

@@ -1,4 +1,11 @@
 //! Application state, actions, commands and the pure reducer. No IO, no clocks.
+//!
+//! `update` routes input, time and list answers; `answers` routes every other answer to the
+//! dialog that asked; `dialogs/` holds every dialog (one file each: state, opening, keys,
+//! answers); `lists` and `polling` load and pace the lists; `panes` switches panes; `cursor`
+//! moves the selection; `keymap` is the one key table (panes and dialogs); `screen` is the
+//! geometry the UI draws with; `volume_access` is the one check of what the volume rules allow;
+//! `tracking` keeps the deploy being sent, the watch and shared caches.
 
 /// The five panes, in tab order (keys `1`–`5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -37,23 +44,25 @@ impl Pane {
 }
 
 pub mod action;
+pub mod answers;
 pub mod connect;
-pub mod deploy;
-pub mod deploy_answer;
-pub mod deploy_keys;
+pub mod cursor;
+pub mod dialogs;
 pub mod filter;
-pub mod flows;
 pub mod guard;
 pub mod keymap;
-pub mod manage;
-pub mod modal;
+pub mod lists;
 pub mod offers;
+pub mod panes;
 pub mod paste;
+pub mod polling;
 pub mod prices;
+pub mod screen;
 pub mod state;
-pub mod terminate;
 pub mod text;
+pub mod tracking;
 pub mod update;
+pub mod volume_access;
 pub mod watch;
 
 pub use action::{Action, Command};

@@ -1,9 +1,14 @@
-//! Offers view logic: the local filter, the instance type, the sort, and selection by identity.
+//! Offers view logic: the local filter (and editing it), the instance type, the sort, and
+//! selection by identity.
 
 use std::cmp::Ordering;
 
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::action::Command;
 use super::filter::{OfferFilter, OfferHay};
-use super::state::{OfferSort, OffersView};
+use super::lists::fetch_offers;
+use super::state::{AppState, OfferSort, OffersView};
 use crate::api::{InstanceType, Offer, OffersPage, OffersQuery};
 
 /// Groups per request when paging through the offers endpoint.
@@ -109,4 +114,47 @@ fn compare(a: &Offer, b: &Offer, sort: OfferSort) -> Ordering {
         OfferSort::Vram => f(a.gpu_memory.unwrap_or(0.0), b.gpu_memory.unwrap_or(0.0)),
         OfferSort::Provider => a.provider.cmp(&b.provider),
     }
+}
+
+/// Sort again, keeping the selected offer selected.
+pub(crate) fn resort(state: &mut AppState) {
+    let keep = state.offers.selected().map(offer_key);
+    state.offers.recompute(keep);
+}
+
+/// Keys while the filter line is edited: `Enter` sends the words as the search, `Esc` clears,
+/// `↑↓` leave the line and move.
+pub(crate) fn on_filter_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
+    match ev.code {
+        KeyCode::Esc => return clear_filter(state),
+        KeyCode::Enter => {
+            state.offers.editing_filter = false;
+            let search = state.offers.filter.search_text();
+            if search != state.offers.search_sent {
+                state.offers.search_sent = search;
+                return vec![fetch_offers(state, true)];
+            }
+        }
+        KeyCode::Up | KeyCode::Down => {
+            state.offers.editing_filter = false;
+            super::cursor::move_by(state, if ev.code == KeyCode::Up { -1 } else { 1 });
+        }
+        _ => {
+            if super::text::edit(&mut state.offers.filter_input, &ev) {
+                let text = state.offers.filter_input.value().to_string();
+                state.offers.set_filter_text(&text);
+            }
+        }
+    }
+    Vec::new()
+}
+
+pub(crate) fn clear_filter(state: &mut AppState) -> Vec<Command> {
+    state.offers.editing_filter = false;
+    state.offers.filter_input.reset();
+    state.offers.set_filter_text("");
+    if state.offers.search_sent.take().is_some() {
+        return vec![fetch_offers(state, true)];
+    }
+    Vec::new()
 }

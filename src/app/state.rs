@@ -1,11 +1,14 @@
 //! `AppState`: everything the dashboard knows. Only the reducer writes it; the UI reads it.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use super::Pane;
+use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
-use super::modal::Modal;
+use super::tracking::{Cache, DeployTrack, SshReady, Watch};
 use crate::api::{
     Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
 };
@@ -167,6 +170,10 @@ pub enum FlashKind {
     Warning,
 }
 
+/// How long a status message stays: long enough for one that matters (a deployment came up,
+/// a deploy error that created it anyway); the next message replaces it.
+pub const STATUS_SECS: i64 = 30;
+
 /// A message shown in the status bar until `until`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
@@ -197,11 +204,19 @@ pub struct AppState {
     pub volumes: ListView<Volume>,
     pub keys: ListView<SshKey>,
     pub account: AccountView,
-    pub modal: Option<Modal>,
+    /// The open dialog: it takes the keys before the panes.
+    pub dialog: Option<Dialog>,
     pub status: Status,
     pub schedule: Schedule,
-    /// Deploy / watch / terminate state that outlives a dialog.
-    pub flows: super::flows::Flows,
+    /// The deploy being sent, and the check after an unclear failure.
+    pub deploy: DeployTrack,
+    /// Deployments created (or seen coming up) in this session, by id.
+    pub watch: BTreeMap<String, Watch>,
+    /// SSH readiness of every running deployment, by id: probed on the poll schedule until its
+    /// port answers with an SSH banner; forgotten when it stops running.
+    pub ssh: BTreeMap<String, SshReady>,
+    /// Answers dialogs share between openings.
+    pub cache: Cache,
     /// `GET /api/providers`, read once per run: `None` until it answers. A deploy or volume
     /// for a provider it does not list is refused before sending.
     pub providers: Option<Vec<String>>,
@@ -227,10 +242,13 @@ impl AppState {
             volumes: ListView::default(),
             keys: ListView::default(),
             account: AccountView::default(),
-            modal: None,
+            dialog: None,
             status: Status::default(),
             schedule: Schedule::default(),
-            flows: Default::default(),
+            deploy: DeployTrack::default(),
+            watch: BTreeMap::new(),
+            ssh: BTreeMap::new(),
+            cache: Cache::default(),
             providers: None,
             size: (120, 40),
             guard: Default::default(),
@@ -305,15 +323,12 @@ impl AppState {
             .map(|t| t.balance)
     }
 
-    /// The blocking warning the deploy wizard shows when the team it deploys to has no money.
-    pub fn zero_balance_warning(&self) -> Option<String> {
-        let id = self.current_team_id()?;
-        let b = self.team_balance(id)?;
-        (b <= 0.0).then(|| {
-            format!(
-                "Team {} has a balance of ${b:.2}: a team with zero balance cannot deploy. Top it up at app.spheron.ai, or choose another team on the Account pane (u).",
-                self.team_name(id).unwrap_or(id)
-            )
-        })
+    /// Put `text` in the status bar for [`STATUS_SECS`]: the one way a status message is made.
+    pub fn say(&mut self, kind: FlashKind, text: impl Into<String>) {
+        self.status.flash = Some(Flash {
+            text: text.into(),
+            kind,
+            until: self.now + chrono::Duration::seconds(STATUS_SECS),
+        });
     }
 }

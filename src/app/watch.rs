@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::action::Command;
-use super::flows::SshReady;
-use super::state::{AppState, Flash, FlashKind};
+use super::state::{AppState, FlashKind};
+use super::tracking::SshReady;
 use crate::api::{Deployment, DeploymentStatus, InstanceType};
 use crate::domain::ssh::ssh_endpoint;
 
@@ -44,8 +44,8 @@ pub fn before_load(state: &AppState) -> Before {
 /// watched deployment is still coming up (so `failed` and its reason are seen), and while an
 /// unclear deploy is being checked (one that failed at once must be found too).
 pub fn wants_full_list(state: &AppState) -> bool {
-    state.flows.deploy.check.is_some()
-        || state.flows.watch.keys().any(|id| {
+    state.deploy.check.is_some()
+        || state.watch.keys().any(|id| {
             state
                 .deployments
                 .items
@@ -59,7 +59,7 @@ pub fn wants_full_list(state: &AppState) -> bool {
 /// unclear deploy settle by what the list shows.
 pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let list_ok = state.deployments.error.is_none();
-    let mut cmds = super::deploy::after_list(state, list_ok);
+    let mut cmds = super::dialogs::deploy::answer::after_list(state, list_ok);
     if !list_ok {
         return cmds;
     }
@@ -67,7 +67,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let mut bell = false;
     for d in &state.deployments.items {
         let prev = before.status.get(&d.id);
-        let watched = state.flows.watch.contains_key(&d.id);
+        let watched = state.watch.contains_key(&d.id);
         // Only changes seen in this session: the first load announces nothing.
         let changed = match prev {
             Some(p) => p != &d.status,
@@ -127,7 +127,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         .map(|d| d.id.clone())
         .collect();
     for id in came_up {
-        state.flows.watch.entry(id).or_default();
+        state.watch.entry(id).or_default();
     }
     cmds.extend(probe_ssh(state));
     // Active ones that left an active-only list: ended. A SPOT one was most likely reclaimed.
@@ -141,7 +141,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
                     format!("SPOT instance {name} is no longer active: most likely reclaimed by its provider (terminated-provider). f shows inactive ones."),
                     FlashKind::Warning,
                 ));
-            } else if state.flows.watch.contains_key(id) {
+            } else if state.watch.contains_key(id) {
                 notes.push((
                     format!("{name} is no longer active. f shows inactive ones."),
                     FlashKind::Warning,
@@ -153,7 +153,6 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let now = state.now;
     let items = &state.deployments.items;
     let ended: Vec<String> = state
-        .flows
         .watch
         .iter()
         .filter(|(id, w)| match items.iter().find(|d| &d.id == *id) {
@@ -162,13 +161,13 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
             None => {
                 before.full
                     && w.created_here
-                        .is_none_or(|t| (now - t).num_seconds() > super::flows::GRACE_SECS)
+                        .is_none_or(|t| (now - t).num_seconds() > super::tracking::GRACE_SECS)
             }
         })
         .map(|(id, _)| id.clone())
         .collect();
     for id in ended {
-        state.flows.watch.remove(&id);
+        state.watch.remove(&id);
     }
     if bell {
         cmds.push(Command::Bell);
@@ -180,22 +179,10 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         } else {
             text
         };
-        notice(state, text, kind);
+        state.say(kind, text);
     }
     cmds
 }
-
-/// A status-bar message that matters more than most (a deployment came up, failed, was
-/// reclaimed; a deploy error that created it anyway): shown for 30 s instead of a few.
-pub(crate) fn notice(state: &mut AppState, text: String, kind: FlashKind) {
-    state.status.flash = Some(Flash {
-        text,
-        kind,
-        until: state.now + chrono::Duration::seconds(NOTICE_SECS),
-    });
-}
-
-pub const NOTICE_SECS: i64 = 30;
 
 /// Most SSH probes out at once; the others wait for a later poll.
 pub const MAX_PROBES: usize = 16;
@@ -206,7 +193,7 @@ pub const MAX_PROBES: usize = 16;
 /// instances count as ready.
 fn probe_ssh(state: &mut AppState) -> Vec<Command> {
     let items = &state.deployments.items;
-    let ready = &mut state.flows.ssh;
+    let ready = &mut state.ssh;
     ready.retain(|id, _| {
         items
             .iter()
@@ -241,7 +228,7 @@ fn probe_ssh(state: &mut AppState) -> Vec<Command> {
 }
 
 pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
-    let Some(r) = state.flows.ssh.get_mut(id) else {
+    let Some(r) = state.ssh.get_mut(id) else {
         return; // it stopped running meanwhile
     };
     if !ok {
@@ -252,7 +239,7 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
     *r = SshReady::Ready;
     // Announced for the ones this session saw come up; the status cell shows it for all.
     if first
-        && state.flows.watch.contains_key(id)
+        && state.watch.contains_key(id)
         && let Some(d) = state.deployments.items.iter().find(|d| d.id == id)
     {
         let text = format!(
@@ -260,7 +247,7 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
             label(d),
             d.ssh_command().unwrap_or_default()
         );
-        notice(state, text, FlashKind::Success);
+        state.say(FlashKind::Success, text);
     }
 }
 
@@ -269,7 +256,7 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
 /// then), and for a deploying one how long it has been deploying.
 pub fn status_label(state: &AppState, d: &Deployment, base: &str) -> String {
     match d.status {
-        DeploymentStatus::Running => match state.flows.ssh.get(&d.id) {
+        DeploymentStatus::Running => match state.ssh.get(&d.id) {
             Some(SshReady::Ready) => format!("{base} ssh✓"),
             _ => format!("{base} ssh…"),
         },
@@ -377,7 +364,7 @@ mod tests {
         );
         // Stopped and gone: readiness forgotten.
         update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
-        assert!(s.flows.ssh.is_empty());
+        assert!(s.ssh.is_empty());
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut events = EventStream::new();
-    // `o` on a deployment: ssh runs here, where the terminal is (issue 5).
+    // `o` on a deployment: ssh runs here, where the terminal is.
     let mut ssh: Vec<Vec<String>> = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::files;
 use crate::api::{Client, DeploymentsQuery, VolumesQuery};
-use crate::app::action::PagedList;
+use crate::app::action::{PagedList, SaveError};
 use crate::app::{Action, Command};
 
 #[derive(Clone)]
@@ -107,11 +108,15 @@ impl Executor {
             Command::FetchKubernetesVersions => {
                 Action::KubernetesVersions(c.kubernetes_versions("voltage-park").await)
             }
-            Command::ReadLocalPubKeys => {
-                let keys = tokio::task::spawn_blocking(read_local_pub_keys)
-                    .await
-                    .unwrap_or_default();
-                return vec![Action::LocalPubKeys(keys)];
+            Command::ScanPubKeys => {
+                let home = crate::credentials::home_dir();
+                let found = tokio::task::spawn_blocking(move || {
+                    home.map(|h| files::scan_pub_keys(&h.join(".ssh")))
+                        .unwrap_or_default()
+                })
+                .await
+                .unwrap_or_default();
+                return vec![Action::PubKeysFound(found)];
             }
             Command::ProbeSsh { id, host, port } => {
                 // Only instances the Spheron API reports are contacted. Behind a loopback URL is
@@ -135,7 +140,77 @@ impl Executor {
             },
             // The event loop owns the terminal: it runs ssh (runtime::ssh).
             Command::OpenSsh { .. } => return Vec::new(),
-            Command::Manage(m) => super::manage::perform(c, m).await,
+            Command::AddKey(new) => Action::KeyAdded(c.add_ssh_key(&new).await),
+            Command::DeleteKey { id } => Action::KeyDeleted {
+                result: c.delete_ssh_key(&id).await,
+                id,
+            },
+            Command::FetchDeployment { id } => Action::DeploymentFetched {
+                result: c.deployment(&id).await.map(Box::new),
+                id,
+            },
+            Command::FetchKey { id } => Action::KeyFetched {
+                result: c.ssh_key(&id).await,
+                id,
+            },
+            Command::FetchVolumePricing { provider, region } => Action::VolumePricing {
+                result: c.volume_pricing(&provider, &region).await,
+                provider,
+                region,
+            },
+            Command::FetchVolumeRegions { provider } => Action::VolumeRegions {
+                result: c.volume_regions(Some(&provider)).await,
+                provider,
+            },
+            Command::FetchVolume { id } => Action::VolumeFetched {
+                result: c.volume(&id).await,
+                id,
+            },
+            Command::CreateVolume(new) => Action::VolumeCreated(c.create_volume(&new).await),
+            Command::PatchVolume { id, patch } => Action::VolumePatched {
+                result: c.patch_volume(&id, &patch).await,
+                id,
+            },
+            Command::DeleteVolume { id } => Action::VolumeDeleted {
+                result: c.delete_volume(&id).await,
+                id,
+            },
+            Command::AttachVolume { id, deployment_id } => Action::VolumeAttached {
+                result: c.attach_volume(&id, &deployment_id).await,
+                id,
+            },
+            Command::DetachVolume { id, deployment_id } => Action::VolumeDetached {
+                result: c.detach_volume(&id, Some(&deployment_id)).await,
+                id,
+            },
+            Command::FetchClusterHealth { cluster_id } => Action::ClusterHealth {
+                result: c.cluster_health(&cluster_id).await,
+                cluster_id,
+            },
+            Command::FetchTeam { id } => {
+                let result = match c.team_details(&id).await {
+                    Ok(team) => c.balance(Some(&id), None).await.map(|b| (team, b)),
+                    Err(e) => Err(e),
+                };
+                Action::TeamLoaded { id, result }
+            }
+            Command::SaveFile {
+                path,
+                contents,
+                overwrite,
+            } => {
+                let home = crate::credentials::home_dir();
+                let p = path.clone();
+                let result = tokio::task::spawn_blocking(move || {
+                    let target = files::expand_home(&p, home.as_deref());
+                    files::save_private_file(&target, contents.as_bytes(), overwrite)
+                        .map(|()| target.display().to_string())
+                })
+                .await
+                .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())));
+                // a local effect: no rate budget to report
+                return vec![Action::FileSaved { path, result }];
+            }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
             Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
@@ -198,82 +273,9 @@ pub async fn ssh_banner(host: &str, port: u16, limit: std::time::Duration) -> bo
     matches!(tokio::time::timeout(limit, probe).await, Ok(Some(true)))
 }
 
-/// `(path, content)` of every `~/.ssh/*.pub`.
-fn read_local_pub_keys() -> Vec<(String, String)> {
-    match directories::BaseDirs::new() {
-        Some(d) => read_pub_keys_in(&d.home_dir().join(".ssh")),
-        None => Vec::new(),
-    }
-}
-
-/// `(path, content)` of every `*.pub` in `dir`: regular files of at most 16 KiB, sorted by
-/// path; unreadable ones and any that holds a private key skipped. Public keys only: no other
-/// file is opened.
-pub fn read_pub_keys_in(dir: &std::path::Path) -> Vec<(String, String)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, String)> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pub"))
-        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024))
-        .filter_map(|p| {
-            let content = std::fs::read_to_string(&p).ok()?;
-            // A private key saved under a .pub name goes no further than this.
-            if crate::domain::ssh_key::looks_private(&content) {
-                return None;
-            }
-            Some((p.display().to_string(), content))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_public_key_files_are_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path();
-        std::fs::write(p.join("id_ed25519"), "PRIVATE").unwrap();
-        std::fs::write(p.join("id_ed25519.pub"), "ssh-ed25519 AAAA me").unwrap();
-        std::fs::write(p.join("a.pub"), "ssh-rsa BBBB a").unwrap();
-        std::fs::write(p.join("big.pub"), "x".repeat(20_000)).unwrap();
-        std::fs::create_dir(p.join("dir.pub")).unwrap();
-        std::fs::write(
-            p.join("oops.pub"),
-            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n",
-        )
-        .unwrap();
-        let got = read_pub_keys_in(p);
-        let names: Vec<String> = got
-            .iter()
-            .map(|(path, _)| path.rsplit('/').next().unwrap().to_string())
-            .collect();
-        assert_eq!(names, vec!["a.pub", "id_ed25519.pub"]);
-        assert!(got.iter().all(|(_, c)| !c.contains("PRIVATE")));
-        assert!(read_pub_keys_in(&p.join("missing")).is_empty());
-    }
-
-    #[tokio::test]
-    async fn a_new_key_is_in_use_before_the_commands_spawned_after_it() {
-        let exec = Executor {
-            client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
-            credentials_path: None,
-            journal: Default::default(),
-        };
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        exec.spawn(
-            Command::UseKey(crate::credentials::ApiKey::new("sai_pk_new_key_123456")),
-            tx,
-        );
-        // No await in between: the spawned task has not run on this single-threaded runtime.
-        assert!(exec.client.has_key());
-    }
 
     fn probe(port: u16) -> Command {
         Command::ProbeSsh {

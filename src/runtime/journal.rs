@@ -9,7 +9,6 @@ use chrono::Utc;
 
 use crate::api::{ApiError, Volume};
 use crate::app::guard::GuardUpdate;
-use crate::app::manage::{ManageCmd, ManageEvent};
 use crate::app::{Action, Command};
 use crate::store::{NewJournalEntry, StoreHandle};
 
@@ -168,20 +167,17 @@ pub fn describe(cmd: &Command) -> Option<Write> {
         Command::RenameDeployment { id, .. } => {
             w("PATCH", format!("/api/deployments/{id}"), Some(id))
         }
-        Command::Manage(m) => match m {
-            ManageCmd::AddKey(_) => w("POST", "/api/ssh-keys".into(), None),
-            ManageCmd::DeleteKey { id } => w("DELETE", format!("/api/ssh-keys/{id}"), Some(id)),
-            ManageCmd::CreateVolume(_) => w("POST", "/api/volumes".into(), None),
-            ManageCmd::PatchVolume { id, .. } => w("PATCH", format!("/api/volumes/{id}"), Some(id)),
-            ManageCmd::DeleteVolume { id } => w("DELETE", format!("/api/volumes/{id}"), Some(id)),
-            ManageCmd::AttachVolume { id, .. } => {
-                w("POST", format!("/api/volumes/{id}/attach"), Some(id))
-            }
-            ManageCmd::DetachVolume { id, .. } => {
-                w("POST", format!("/api/volumes/{id}/detach"), Some(id))
-            }
-            _ => None,
-        },
+        Command::AddKey(_) => w("POST", "/api/ssh-keys".into(), None),
+        Command::DeleteKey { id } => w("DELETE", format!("/api/ssh-keys/{id}"), Some(id)),
+        Command::CreateVolume(_) => w("POST", "/api/volumes".into(), None),
+        Command::PatchVolume { id, .. } => w("PATCH", format!("/api/volumes/{id}"), Some(id)),
+        Command::DeleteVolume { id } => w("DELETE", format!("/api/volumes/{id}"), Some(id)),
+        Command::AttachVolume { id, .. } => {
+            w("POST", format!("/api/volumes/{id}/attach"), Some(id))
+        }
+        Command::DetachVolume { id, .. } => {
+            w("POST", format!("/api/volumes/{id}/detach"), Some(id))
+        }
         _ => None,
     }
 }
@@ -201,26 +197,23 @@ fn outcome(a: &Action) -> Option<Outcome<'_>> {
         }),
         Action::Terminated { result, .. } => unit(result.as_ref().map(drop)),
         Action::Renamed { result, .. } => unit(result.as_ref().map(drop)),
-        Action::Manage(ev) => match &**ev {
-            ManageEvent::KeyAdded(r) => Some(match r {
-                Ok(k) => (Ok(()), Some(k.id.clone()), None),
-                Err(e) => (Err(e), None, None),
-            }),
-            ManageEvent::VolumeCreated(r) => Some(match r {
-                Ok(v) => (Ok(()), Some(v.id.clone()), volume_rate(v)),
-                Err(e) => (Err(e), None, None),
-            }),
-            ManageEvent::KeyDeleted { result, .. } | ManageEvent::VolumeDeleted { result, .. } => {
-                unit(result.as_ref().map(drop))
-            }
-            ManageEvent::VolumePatched { result, .. }
-            | ManageEvent::VolumeAttached { result, .. }
-            | ManageEvent::VolumeDetached { result, .. } => Some(match result {
-                Ok(v) => (Ok(()), None, volume_rate(v)),
-                Err(e) => (Err(e), None, None),
-            }),
-            _ => None,
-        },
+        Action::KeyAdded(r) => Some(match r {
+            Ok(k) => (Ok(()), Some(k.id.clone()), None),
+            Err(e) => (Err(e), None, None),
+        }),
+        Action::VolumeCreated(r) => Some(match r {
+            Ok(v) => (Ok(()), Some(v.id.clone()), volume_rate(v)),
+            Err(e) => (Err(e), None, None),
+        }),
+        Action::KeyDeleted { result, .. } | Action::VolumeDeleted { result, .. } => {
+            unit(result.as_ref().map(drop))
+        }
+        Action::VolumePatched { result, .. }
+        | Action::VolumeAttached { result, .. }
+        | Action::VolumeDetached { result, .. } => Some(match result {
+            Ok(v) => (Ok(()), None, volume_rate(v)),
+            Err(e) => (Err(e), None, None),
+        }),
         _ => None,
     }
 }

@@ -3,9 +3,9 @@
 
 pub mod event_loop;
 pub mod executor;
+pub mod files;
 pub mod guard;
 pub mod journal;
-pub mod manage;
 pub mod prices;
 pub mod snapshot;
 pub mod ssh;

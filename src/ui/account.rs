@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::layout;
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
+use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{burn_rate, runway_hours, spent_today, usd};
 

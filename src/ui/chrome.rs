@@ -1,12 +1,13 @@
-//! Around the panes: the tab bar, the status bar and the footer of key hints.
+//! Around the panes: the tab bar, the status bar and the footer of key hints (the open
+//! dialog's when one is open), all from the key table.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::layout;
 use super::theme::Theme;
+use crate::app::screen as layout;
 use crate::app::state::FlashKind;
 use crate::app::{AppState, keymap};
 
@@ -88,7 +89,11 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 
 pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
-    for (key, hint) in keymap::footer(state.pane) {
+    let hints = match &state.dialog {
+        Some(d) => keymap::dialog_footer(d.kind()),
+        None => keymap::footer(state.pane),
+    };
+    for (key, hint) in hints {
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::styled(format!(" {hint}  "), theme.dim()));
     }

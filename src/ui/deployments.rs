@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::layout;
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
+use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{duration_short, usd};
 

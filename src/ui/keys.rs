@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::layout;
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
+use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::ssh_key::match_local_keys;
 
@@ -29,10 +29,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if k.loading {
         title.push(Span::styled("· loading… ", theme.warn()));
     }
-    let local = match_local_keys(
-        state.flows.local_pub_keys.as_deref().unwrap_or_default(),
-        &k.items,
-    );
+    let files: Vec<(String, String)> = state
+        .cache
+        .local_pub_keys
+        .iter()
+        .flatten()
+        .map(|l| (l.path.clone(), l.text.clone()))
+        .collect();
+    let local = match_local_keys(&files, &k.items);
     if !local.is_empty() {
         let missing: Vec<&str> = local
             .iter()

@@ -1,25 +1,22 @@
-//! Drawing: a pure function of `AppState`. One file per pane and per overlay.
+//! Drawing: a pure function of `AppState`. One file per pane; one file per dialog under
+//! `dialogs/`; shared pieces in `widgets`. `ui` reads `app`, never the other way.
 
 pub mod account;
 pub mod chrome;
-pub mod deploy;
 pub mod deployments;
+pub mod dialogs;
 pub mod keys;
-pub mod layout;
-pub mod manage;
 pub mod offers;
-pub mod overlays;
 pub mod prices;
 pub mod svg;
-pub mod terminate;
 pub mod theme;
-pub mod volume_dialogs;
 pub mod volumes;
 pub mod widgets;
 
 use ratatui::Frame;
 
-use crate::app::modal::Modal;
+use crate::app::screen as layout;
+
 use crate::app::{AppState, Pane};
 pub use theme::Theme;
 
@@ -36,13 +33,7 @@ pub fn draw(f: &mut Frame, state: &AppState, theme: &Theme) {
     }
     chrome::status(f, a.status, state, theme);
     chrome::footer(f, a.footer, state, theme);
-    match &state.modal {
-        Some(Modal::Deploy(w)) => deploy::draw(f, f.area(), w, state, theme),
-        Some(Modal::Terminate(d)) => terminate::draw(f, f.area(), d, state, theme),
-        Some(Modal::Rename(r)) => terminate::draw_rename(f, f.area(), r, theme),
-        Some(Modal::PriceWatch(d)) => prices::draw(f, f.area(), d, state, theme),
-        Some(Modal::Guard(g)) => terminate::draw_guard(f, f.area(), g, theme),
-        Some(modal) => overlays::draw(f, f.area(), modal, theme),
-        None => {}
+    if let Some(d) = &state.dialog {
+        dialogs::draw(f, f.area(), d, state, theme);
     }
 }

@@ -7,10 +7,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::layout;
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::api::Offer;
+use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::usd;
 use crate::domain::history::{HistoryView, arrow, offer_key, sparkline};

@@ -1,16 +1,13 @@
-//! Price history and watches: the chart in an offer's Details, the new-watch dialog and the
-//! list of watches.
+//! Price history: the chart in an offer's Details (the watch dialogs are in `ui::dialogs`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::text::Line;
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::theme::Theme;
-use super::widgets::{centered, popup};
-use crate::app::AppState;
-use crate::app::prices::{Dialog, PriceChart};
+use crate::app::prices::PriceChart;
 use crate::domain::history::{TREND_BUCKETS, TREND_DAYS};
 
 /// Runs of consecutive known values as `(x, y)` points: a gap (nothing available) breaks the
@@ -85,78 +82,4 @@ pub fn chart(f: &mut Frame, area: Rect, c: &PriceChart, theme: &Theme) {
                 .style(theme.dim()),
         );
     f.render_widget(chart, area);
-}
-
-pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &Theme) {
-    match d {
-        Dialog::New { spec, price, error } => {
-            let rect = centered(area, 72, 10);
-            let inner = popup(
-                f,
-                rect,
-                Line::styled(" New price watch ", theme.title()),
-                theme,
-            );
-            let mut lines = vec![
-                Line::raw(format!(
-                    "GPU {}  ·  type {}  ·  at least {} GPUs",
-                    spec.gpu,
-                    spec.instance_type.as_deref().unwrap_or("any"),
-                    spec.min_count.unwrap_or(1)
-                )),
-                Line::raw(format!(
-                    "provider {}  ·  region {}",
-                    spec.provider.as_deref().unwrap_or("any"),
-                    spec.region.as_deref().unwrap_or("any")
-                )),
-                Line::raw(""),
-                Line::from(vec![
-                    Span::raw("at most $/GPU·h: "),
-                    Span::styled(price.value().to_string(), theme.price()),
-                    Span::styled("█", theme.key()),
-                ]),
-            ];
-            if let Some(e) = error {
-                lines.push(Line::styled(e.clone(), theme.warn()));
-            }
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "Enter saves · Esc cancels · announced once each time it starts matching",
-                theme.dim(),
-            ));
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-        }
-        Dialog::List { selected } => {
-            let w = &state.prices.watches;
-            let rect = centered(area, 90, (w.len() as u16 + 5).clamp(7, 24));
-            let inner = popup(
-                f,
-                rect,
-                Line::styled(" Price watches — x removes · Esc closes ", theme.title()),
-                theme,
-            );
-            let mut lines = Vec::new();
-            if w.is_empty() {
-                lines.push(Line::styled(
-                    "No watches. w on an offer creates one; so does `spheron-tui watch add`.",
-                    theme.dim(),
-                ));
-            }
-            for (i, watch) in w.iter().enumerate() {
-                let mark = if state.prices.episodes.is_matching(watch.id) {
-                    Span::styled(" ◆ matching", theme.ok())
-                } else {
-                    Span::raw("")
-                };
-                let text = format!("{:>3}  {}", watch.id, watch.spec);
-                let style = if i == *selected {
-                    theme.selected()
-                } else {
-                    theme.text()
-                };
-                lines.push(Line::from(vec![Span::styled(text, style), mark]));
-            }
-            f.render_widget(Paragraph::new(lines), inner);
-        }
-    }
 }

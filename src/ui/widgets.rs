@@ -1,12 +1,18 @@
-//! Shared drawing pieces: a table that builds only the rows on screen, and centred popups.
+//! Shared drawing pieces: a table that builds only the rows on screen, centred popups (sized to
+//! their text, or scrolling), text fields, the buttons of confirms and a picker row with its
+//! verdict.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
+use tui_input::Input;
 
-use super::layout::scroll_offset;
+use crate::app::volume_access::Target;
+
 use super::theme::Theme;
+use crate::app::screen::scroll_offset;
 
 pub struct TableSpec<'a> {
     pub title: Line<'a>,
@@ -83,6 +89,152 @@ pub fn popup(f: &mut Frame, area: Rect, title: Line, theme: &Theme) -> Rect {
     let inner = block.inner(area);
     f.render_widget(block, area);
     inner
+}
+
+/// A popup `w` wide, as tall as its lines (within the screen), wrapped.
+pub fn sized_popup(
+    f: &mut Frame,
+    area: Rect,
+    w: u16,
+    title: &str,
+    lines: Vec<Line>,
+    theme: &Theme,
+    border: Style,
+) {
+    let inner_w = w.min(area.width).saturating_sub(2).max(1);
+    let rows: u16 = lines
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(inner_w).max(1))
+        .sum();
+    let rect = centered(area, w, (rows + 2).min(area.height.saturating_sub(2)));
+    let inner = popup(f, rect, Line::styled(format!(" {title} "), border), theme);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+pub fn scrolled_popup(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line>,
+    scroll: u16,
+    theme: &Theme,
+) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8),
+        area.height.saturating_sub(2),
+    );
+    let inner = popup(
+        f,
+        rect,
+        Line::styled(format!(" {title} "), theme.title()),
+        theme,
+    );
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+pub fn text_field<'a>(label: &str, input: &Input, focused: bool, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![
+        Span::styled(
+            format!("{label:<12}"),
+            if focused { theme.key() } else { theme.dim() },
+        ),
+        Span::raw(input.value().to_string()),
+    ];
+    if focused {
+        spans.push(Span::styled("█", theme.key()));
+    }
+    Line::from(spans)
+}
+
+pub fn confirm_buttons<'a>(
+    on_action: bool,
+    action: &str,
+    busy: bool,
+    hint: &str,
+    theme: &Theme,
+) -> Line<'a> {
+    let style = |focused: bool| {
+        if focused {
+            theme.selected()
+        } else {
+            theme.dim()
+        }
+    };
+    let mut spans = vec![
+        Span::styled("[ Cancel ]", style(!on_action)),
+        Span::raw("   "),
+        Span::styled(format!("[ {action} ]"), style(on_action)),
+        Span::styled(format!("   {hint}"), theme.dim()),
+    ];
+    if busy {
+        spans.push(Span::styled("   sending…", theme.warn()));
+    }
+    Line::from(spans)
+}
+
+/// `[ Cancel ]  [ Action ]`, the focused one reversed.
+pub fn buttons(
+    cancel: &str,
+    action: Option<&str>,
+    focus_action: bool,
+    theme: &Theme,
+) -> Line<'static> {
+    let focused = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    let mut spans = vec![
+        Span::raw("   "),
+        Span::styled(
+            format!("[ {cancel} ]"),
+            if focus_action { theme.text() } else { focused },
+        ),
+    ];
+    if let Some(a) = action {
+        spans.push(Span::raw("   "));
+        spans.push(Span::styled(
+            format!("[ {a} ]"),
+            if focus_action {
+                focused.patch(theme.warn())
+            } else {
+                theme.warn()
+            },
+        ));
+    }
+    Line::from(spans)
+}
+
+pub fn error_line<'a>(e: &Option<String>, theme: &Theme) -> Option<Line<'a>> {
+    e.as_ref()
+        .map(|e| Line::styled(format!("✗ {e}"), theme.error()))
+}
+
+pub fn verdict_row<'a>(t: &Target, selected: bool, theme: &Theme) -> Line<'a> {
+    let mark = if selected { "▶ " } else { "  " };
+    match &t.verdict {
+        Ok(()) => Line::styled(
+            format!("{mark}{}", t.label),
+            if selected {
+                theme.selected()
+            } else {
+                theme.text()
+            },
+        ),
+        Err(why) => Line::from(vec![
+            Span::styled(
+                format!("{mark}{}", t.label),
+                if selected {
+                    theme.selected()
+                } else {
+                    theme.dim()
+                },
+            ),
+            Span::styled(format!("  ✗ {why}"), theme.warn()),
+        ]),
+    }
 }
 
 /// A region as people read it: the live API prefixes some with an opaque id

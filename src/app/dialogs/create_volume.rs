@@ -1,0 +1,389 @@
+//! `a` on the Volumes pane: the create wizard. provider → region (`GET /api/volumes/regions`,
+//! then `GET /api/volumes/pricing`) → name → size → optional attach → summary with $/h and
+//! $/30 days → one `POST /api/volumes`.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
+
+use super::confirm::{Choice, choose};
+use super::{Dialog, DialogKeys, Loading, Reply, list_step};
+use crate::api::{NewVolume, Volume, VolumePricing, VolumeRegion};
+use crate::app::action::{ApiResult, Command};
+use crate::app::state::{AppState, FlashKind};
+use crate::app::volume_access::{Target, create_targets};
+use crate::app::{lists, text};
+use crate::domain::volume_rules::{
+    RULES, check_name, check_placement, check_size, rules_for, same_provider,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateStep {
+    Provider,
+    Region,
+    Name,
+    Size,
+    Attach,
+    Summary,
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateVolume {
+    pub step: CreateStep,
+    pub provider_idx: usize,
+    pub regions: Loading<Vec<VolumeRegion>>,
+    pub region_idx: usize,
+    pub name: Input,
+    pub size: Input,
+    /// Row 0 is "do not attach"; then the deployments with their verdicts.
+    pub targets: Vec<Target>,
+    pub target_idx: usize,
+    pub team_id: Option<String>,
+    /// The team's name (and id), as the summary shows it.
+    pub team_label: String,
+    /// `GET /api/volumes/pricing` for the chosen region (the summary's rate when it answers).
+    pub pricing: Option<Loading<VolumePricing>>,
+    pub on_action: bool,
+    pub error: Option<String>,
+    pub busy: bool,
+}
+
+/// Hours in the 30-day estimate.
+pub const HOURS_30_DAYS: f64 = 720.0;
+
+pub fn open(state: &mut AppState) -> Vec<Command> {
+    let team_id = state.current_team_id().map(str::to_owned);
+    let team_label = match team_id.as_deref() {
+        Some(id) => match state.team_name(id) {
+            Some(name) => format!("{name} ({id})"),
+            None => id.to_string(),
+        },
+        None => "the account's current team".into(),
+    };
+    super::open(
+        state,
+        Dialog::CreateVolume(Box::new(CreateVolume {
+            step: CreateStep::Provider,
+            provider_idx: 0,
+            regions: Loading::Loading,
+            region_idx: 0,
+            name: Input::default(),
+            size: Input::default(),
+            targets: Vec::new(),
+            target_idx: 0,
+            team_id,
+            team_label,
+            pricing: None,
+            on_action: false,
+            error: None,
+            busy: false,
+        })),
+    );
+    Vec::new()
+}
+
+impl CreateVolume {
+    pub fn provider(&self) -> &'static str {
+        RULES[self.provider_idx.min(RULES.len() - 1)].provider
+    }
+
+    pub fn region(&self) -> Option<&VolumeRegion> {
+        match &self.regions {
+            Loading::Loaded(r) => r.get(self.region_idx),
+            _ => None,
+        }
+    }
+
+    pub fn size_gb(&self) -> Option<u64> {
+        self.size.value().trim().parse().ok()
+    }
+
+    /// The chosen deployment (row 0 is "do not attach").
+    pub fn target(&self) -> Option<&Target> {
+        self.target_idx
+            .checked_sub(1)
+            .and_then(|i| self.targets.get(i))
+    }
+
+    /// $/GB·h: from `GET /api/volumes/pricing` when it answered, else the region's.
+    pub fn rate_per_gb(&self) -> Option<f64> {
+        let priced = match &self.pricing {
+            Some(Loading::Loaded(p)) => p.hourly_rate_per_gb,
+            _ => None,
+        };
+        priced.or(self.region()?.hourly_rate_per_gb)
+    }
+
+    /// $/h and $/30 days of the summary, when the rate is known.
+    pub fn cost(&self) -> Option<(f64, f64)> {
+        let rate = self.rate_per_gb()?;
+        let h = self.size_gb()? as f64 * rate;
+        Some((h, h * HOURS_30_DAYS))
+    }
+}
+
+pub fn pricing_loaded(
+    state: &mut AppState,
+    provider: &str,
+    region: &str,
+    r: ApiResult<VolumePricing>,
+) {
+    if let Some(Dialog::CreateVolume(c)) = state.dialog.as_mut()
+        && c.provider() == provider
+        && c.region().is_some_and(|x| x.id == region)
+    {
+        c.pricing = Some(match r {
+            Ok(p) => Loading::Loaded(p),
+            Err(e) => Loading::Failed(e.to_string()),
+        });
+    }
+}
+
+pub fn regions_loaded(state: &mut AppState, provider: &str, r: ApiResult<Vec<VolumeRegion>>) {
+    if let Some(Dialog::CreateVolume(c)) = state.dialog.as_mut()
+        && c.provider() == provider
+        && matches!(c.regions, Loading::Loading)
+    {
+        c.regions = match r {
+            Ok(list) => Loading::Loaded(
+                list.into_iter()
+                    .filter(|x| x.provider.is_empty() || same_provider(&x.provider, provider))
+                    .collect(),
+            ),
+            Err(e) => Loading::Failed(e.to_string()),
+        };
+        c.region_idx = 0;
+    }
+}
+
+impl DialogKeys for CreateVolume {
+    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+        let c = self;
+        let mut cmds = Vec::new();
+        if ev.code == KeyCode::BackTab
+            || (c.step == CreateStep::Summary && ev.code == KeyCode::Char('n'))
+        {
+            c.error = None;
+            c.step = match c.step {
+                CreateStep::Provider | CreateStep::Region => CreateStep::Provider,
+                CreateStep::Name => CreateStep::Region,
+                CreateStep::Size => CreateStep::Name,
+                CreateStep::Attach => CreateStep::Size,
+                CreateStep::Summary
+                    if rules_for(c.provider()).is_some_and(|r| r.attach_at_create) =>
+                {
+                    CreateStep::Attach
+                }
+                CreateStep::Summary => CreateStep::Size,
+            };
+            return Reply::stay();
+        }
+        match c.step {
+            CreateStep::Provider => match ev.code {
+                KeyCode::Enter => {
+                    c.step = CreateStep::Region;
+                    c.regions = Loading::Loading;
+                    c.region_idx = 0;
+                    c.error = None;
+                    cmds.push(Command::FetchVolumeRegions {
+                        provider: c.provider().to_string(),
+                    });
+                }
+                code => {
+                    list_step(code, &mut c.provider_idx, RULES.len());
+                }
+            },
+            CreateStep::Region => match (&c.regions, ev.code) {
+                (Loading::Failed(_), KeyCode::Enter) => {
+                    c.regions = Loading::Loading;
+                    cmds.push(Command::FetchVolumeRegions {
+                        provider: c.provider().to_string(),
+                    });
+                }
+                (Loading::Loaded(list), KeyCode::Enter) => match list.get(c.region_idx) {
+                    None => c.error = Some(format!("{} has no volume regions", c.provider())),
+                    Some(r) => {
+                        match check_placement(c.provider(), Some(&r.id), r.cloud_id.as_deref()) {
+                            Ok(_) => {
+                                let region = r.id.clone();
+                                c.error = None;
+                                c.step = CreateStep::Name;
+                                c.pricing = Some(Loading::Loading);
+                                cmds.push(Command::FetchVolumePricing {
+                                    provider: c.provider().to_string(),
+                                    region,
+                                });
+                            }
+                            Err(e) => c.error = Some(e),
+                        }
+                    }
+                },
+                (Loading::Loaded(list), code) => {
+                    let n = list.len();
+                    list_step(code, &mut c.region_idx, n);
+                }
+                _ => {}
+            },
+            CreateStep::Name => match ev.code {
+                KeyCode::Enter => match check_name(c.name.value()) {
+                    Ok(()) => {
+                        c.error = None;
+                        c.step = CreateStep::Size;
+                    }
+                    Err(e) => c.error = Some(e),
+                },
+                _ => {
+                    if text::edit(&mut c.name, &ev) {
+                        c.error = None;
+                    }
+                }
+            },
+            CreateStep::Size => match ev.code {
+                KeyCode::Enter => size_entered(state, c),
+                _ => {
+                    if text::edit(&mut c.size, &ev) {
+                        c.error = None;
+                    }
+                }
+            },
+            CreateStep::Attach => match ev.code {
+                KeyCode::Enter => match c.target().map(|t| t.verdict.clone()) {
+                    Some(Err(why)) => c.error = Some(format!("cannot attach there: {why}")),
+                    _ => {
+                        c.error = None;
+                        c.on_action = false;
+                        c.step = CreateStep::Summary;
+                    }
+                },
+                code => {
+                    let n = c.targets.len() + 1;
+                    list_step(code, &mut c.target_idx, n);
+                }
+            },
+            CreateStep::Summary => match choose(&ev, &mut c.on_action, true) {
+                Choice::Cancel => return Reply::close(),
+                Choice::Confirm => return c.submit(state),
+                _ => {}
+            },
+        }
+        Reply::send(cmds)
+    }
+
+    fn refused(&mut self, why: &str) {
+        self.busy = false;
+        self.error = Some(why.to_string());
+    }
+
+    fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
+        match self.step {
+            _ if self.busy => None,
+            CreateStep::Name => Some((&mut self.name, &mut self.error)),
+            CreateStep::Size => Some((&mut self.size, &mut self.error)),
+            _ => None,
+        }
+    }
+
+    fn private_key_pasted(&mut self, why: &str) -> bool {
+        self.error = Some(why.to_string());
+        true
+    }
+}
+
+fn size_entered(state: &AppState, c: &mut CreateVolume) {
+    let Some(rules) = rules_for(c.provider()) else {
+        return;
+    };
+    let Some(size) = c.size_gb() else {
+        c.error = Some("the size is a whole number of GB".into());
+        return;
+    };
+    let (min, max) = c
+        .region()
+        .map_or((None, None), |r| (r.min_size_gb, r.max_size_gb));
+    if let Err(e) = check_size(rules, size, min, max) {
+        c.error = Some(e);
+        return;
+    }
+    c.error = None;
+    if rules.attach_at_create {
+        let region = c.region().map(|r| r.id.clone()).unwrap_or_default();
+        c.targets = create_targets(state, c.provider(), &region);
+        c.target_idx = 0;
+        c.step = CreateStep::Attach;
+    } else {
+        c.on_action = false;
+        c.step = CreateStep::Summary;
+    }
+}
+
+impl CreateVolume {
+    fn submit(&mut self, state: &AppState) -> Reply {
+        let c = self;
+        if c.busy {
+            return Reply::stay();
+        }
+        let provider = c.provider();
+        let (Some(rules), Some(region), Some(size)) =
+            (rules_for(provider), c.region(), c.size_gb())
+        else {
+            c.error = Some("choose a region and a size first".into());
+            return Reply::stay();
+        };
+        // the same checks again on exactly what is sent
+        let checks = check_name(c.name.value())
+            .and_then(|()| check_size(rules, size, region.min_size_gb, region.max_size_gb))
+            .and_then(|()| {
+                check_placement(provider, Some(&region.id), region.cloud_id.as_deref()).map(drop)
+            })
+            .and_then(|()| match c.target() {
+                Some(t) => t.verdict.clone(),
+                None => Ok(()),
+            })
+            .and_then(|()| {
+                match crate::domain::deploy::provider_unlisted(provider, state.providers.as_deref())
+                {
+                    Some(why) => Err(why),
+                    None => Ok(()),
+                }
+            });
+        if let Err(e) = checks {
+            c.error = Some(e);
+            return Reply::stay();
+        }
+        let new = NewVolume {
+            name: c.name.value().to_string(),
+            size_in_gb: size,
+            provider: provider.to_string(),
+            region: Some(region.id.clone()),
+            cloud_id: region.cloud_id.clone().filter(|_| rules.cloud_id_required),
+            team_id: c.team_id.clone(),
+            deployment_id: c.target().map(|t| t.id.clone()),
+        };
+        c.busy = true;
+        c.error = None;
+        Reply::send(vec![Command::CreateVolume(new)])
+    }
+}
+
+pub fn created(state: &mut AppState, r: ApiResult<Volume>) -> Vec<Command> {
+    match r {
+        Ok(v) => {
+            if matches!(state.dialog, Some(Dialog::CreateVolume(_))) {
+                state.dialog = None;
+            }
+            state.say(
+                FlashKind::Success,
+                format!("Volume {} created ({})", v.name, v.status),
+            );
+            lists::reload_volumes(state)
+        }
+        Err(e) => {
+            if let Some(Dialog::CreateVolume(c)) = state.dialog.as_mut() {
+                c.busy = false;
+                c.error = Some(e.to_string());
+            } else {
+                state.say(FlashKind::Warning, format!("Volume not created: {e}"));
+            }
+            lists::reload_volumes(state)
+        }
+    }
+}

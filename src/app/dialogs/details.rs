@@ -1,0 +1,77 @@
+//! `Enter` on a row (where no richer view exists): every field of the object, its raw JSON.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Dialog, DialogKeys, Reply, scroll};
+use crate::app::Pane;
+use crate::app::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Details {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: u16,
+    /// An offer's price history, drawn above its fields.
+    pub chart: Option<Box<crate::app::prices::PriceChart>>,
+}
+
+impl Details {
+    /// A title and the object's raw JSON, pretty-printed.
+    pub fn new(title: impl Into<String>, raw: &serde_json::Value) -> Details {
+        let text = serde_json::to_string_pretty(raw).unwrap_or_else(|_| raw.to_string());
+        Details {
+            title: title.into(),
+            lines: text.lines().map(str::to_owned).collect(),
+            scroll: 0,
+            chart: None,
+        }
+    }
+}
+
+/// The details of the selected row of the focused pane.
+pub fn open(state: &mut AppState) {
+    let d = match state.pane {
+        Pane::Offers => state.offers.selected().map(|o| {
+            let mut d = Details::new(
+                format!("Offer {} · {}", o.gpu_display, o.provider),
+                &o.raw.value(),
+            );
+            d.chart = crate::app::prices::chart_for(state, o).map(Box::new);
+            d
+        }),
+        Pane::Deployments => state
+            .selected_deployment()
+            .map(|d| Details::new(format!("Deployment {}", d.name), &d.raw)),
+        Pane::Volumes => state
+            .volumes
+            .items
+            .get(state.volumes.cursor.selected)
+            .map(|v| Details::new(format!("Volume {}", v.name), &v.raw)),
+        Pane::Keys => state
+            .keys
+            .items
+            .get(state.keys.cursor.selected)
+            .map(|k| Details::new(format!("SSH key {}", k.name), &k.raw)),
+        Pane::Account => state
+            .account
+            .balance
+            .as_ref()
+            .and_then(|b| b.teams.get(state.account.cursor.selected))
+            .map(|t| Details::new(format!("Team {}", t.team_name), &t.raw)),
+    };
+    if let Some(d) = d {
+        super::open(state, Dialog::Details(d));
+    }
+}
+
+impl DialogKeys for Details {
+    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
+        match ev.code {
+            KeyCode::Char('q') | KeyCode::Enter => Reply::close(),
+            code => {
+                scroll(code, &mut self.scroll);
+                Reply::stay()
+            }
+        }
+    }
+}

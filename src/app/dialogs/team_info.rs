@@ -1,0 +1,92 @@
+//! `Enter` on a team: its details and live balance; `u` makes it the team new deploys and
+//! volumes go to (also `u` on the Account pane).
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Dialog, DialogKeys, Loading, Reply};
+use crate::api::{Balance, Team, TeamBalance};
+use crate::app::action::{ApiResult, Command};
+use crate::app::state::{AppState, FlashKind};
+
+#[derive(Debug, Clone)]
+pub struct TeamInfo {
+    pub id: String,
+    pub listed: TeamBalance,
+    pub loaded: Loading<(Team, Option<TeamBalance>)>,
+}
+
+fn selected_team(state: &AppState) -> Option<TeamBalance> {
+    state
+        .account
+        .balance
+        .as_ref()
+        .and_then(|b| b.teams.get(state.account.cursor.selected))
+        .cloned()
+}
+
+/// `Enter` on the Account pane: the team's details and its live balance.
+pub fn open(state: &mut AppState) -> Option<Vec<Command>> {
+    let t = selected_team(state)?;
+    let id = t.team_id.clone();
+    super::open(
+        state,
+        Dialog::TeamInfo(TeamInfo {
+            id: id.clone(),
+            listed: t,
+            loaded: Loading::Loading,
+        }),
+    );
+    Some(vec![Command::FetchTeam { id }])
+}
+
+pub fn team_loaded(state: &mut AppState, id: &str, r: ApiResult<(Team, Balance)>) {
+    if let Some(Dialog::TeamInfo(t)) = state.dialog.as_mut()
+        && t.id == id
+    {
+        t.loaded = match r {
+            Ok((team, bal)) => {
+                let live = bal.teams.into_iter().find(|b| b.team_id == id);
+                Loading::Loaded((team, live))
+            }
+            Err(e) => Loading::Failed(e.to_string()),
+        };
+    }
+}
+
+/// `u` on the Account pane.
+pub fn use_team(state: &mut AppState) -> Vec<Command> {
+    if let Some(t) = selected_team(state) {
+        choose_team(state, &t.team_id);
+    }
+    Vec::new()
+}
+
+pub fn choose_team(state: &mut AppState, id: &str) {
+    state.account.chosen_team = Some(id.to_string());
+    let name = state.team_name(id).unwrap_or(id).to_string();
+    match state.team_balance(id) {
+        Some(b) if b <= 0.0 => state.say(
+            FlashKind::Warning,
+            format!(
+                "New deploys and volumes go to team {name} — its balance is $0: deploys will be refused until it is topped up"
+            ),
+        ),
+        _ => state.say(
+            FlashKind::Success,
+            format!("New deploys and volumes go to team {name}"),
+        ),
+    }
+}
+
+impl DialogKeys for TeamInfo {
+    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+        match ev.code {
+            KeyCode::Char('u') => {
+                choose_team(state, &self.id);
+                Reply::stay()
+            }
+            KeyCode::Enter | KeyCode::Char('q') => Reply::close(),
+            _ => Reply::stay(),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Terminate (`x` on a deployment): the one confirm, carrying [`Op::Terminate`] with the id
+//! captured when it opened (never a row index), gated by `can-terminate`: no action button
+//! until the API says the minimum runtime is met. One DELETE on an explicit confirm.
+
+use super::Dialog;
+use super::confirm::{Confirm, Op};
+use crate::api::{ApiError, CanTerminate, DeploymentStatus};
+use crate::app::action::{ApiResult, Command};
+use crate::app::lists;
+use crate::app::polling::refresh_deployments;
+use crate::app::state::{AppState, FlashKind};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// `can-terminate` asked, no answer yet: no confirm button.
+    Pending,
+    Allowed(CanTerminate),
+    /// Minimum runtime not reached: `timeRemaining` shown, no confirm button.
+    Blocked(CanTerminate),
+    /// The check failed: no confirm button; `r` asks again.
+    Failed(String),
+}
+
+/// `x` on the Deployments pane.
+pub fn open(state: &mut AppState) -> Vec<Command> {
+    let Some(d) = state.selected_deployment() else {
+        return Vec::new();
+    };
+    if matches!(
+        d.status,
+        DeploymentStatus::Terminated | DeploymentStatus::TerminatedProvider
+    ) {
+        let text = format!("{} is already {}", d.name, d.status);
+        state.say(FlashKind::Info, text);
+        return Vec::new();
+    }
+    let name = if d.name.is_empty() {
+        d.id.clone()
+    } else {
+        d.name.clone()
+    };
+    let op = Op::Terminate {
+        id: d.id.clone(),
+        name: name.clone(),
+        gpu: format!("{}×{}", d.gpu_type, d.gpu_count.max(1)),
+        instance_type: d.instance_type.to_string(),
+    };
+    let id = d.id.clone();
+    let c = Confirm::new(op, format!("Terminate {name}"), Vec::new()).gated(Check::Pending);
+    super::open(state, Dialog::Confirm(c));
+    vec![Command::CheckCanTerminate { id }]
+}
+
+/// The terminate confirm about `id`, if it is open.
+fn dialog_for<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut Confirm> {
+    match state.dialog.as_mut() {
+        Some(Dialog::Confirm(c)) if matches!(&c.op, Op::Terminate { id: x, .. } if x == id) => {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+pub fn on_checked(state: &mut AppState, id: &str, result: ApiResult<CanTerminate>) {
+    let Some(d) = dialog_for(state, id) else {
+        return; // the dialog was closed, or is about another deployment
+    };
+    d.on_action = false;
+    d.check = Some(match result {
+        Ok(c) if c.can_terminate => Check::Allowed(c),
+        Ok(c) => Check::Blocked(c),
+        Err(ApiError::NotFound { .. }) => {
+            Check::Failed("The API does not know this deployment (404): it may already be terminated. Refresh with r on the pane.".into())
+        }
+        Err(e) => Check::Failed(format!("{e} · r asks again")),
+    });
+}
+
+pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> Vec<Command> {
+    match result {
+        Ok(()) => {
+            let name = match dialog_for(state, id).map(|c| c.op.clone()) {
+                Some(Op::Terminate { name, .. }) => {
+                    state.dialog = None;
+                    name
+                }
+                _ => id.to_string(),
+            };
+            if let Some(d) = state.deployments.items.iter_mut().find(|d| d.id == id) {
+                d.status = DeploymentStatus::Terminated;
+                d.stopped_at.get_or_insert(state.now);
+            }
+            // The row may leave the "active" view: keep cursor and selected id on one row.
+            lists::reselect_deployment(state);
+            state.watch.remove(id);
+            state.say(
+                FlashKind::Success,
+                format!(
+                    "Terminated {name}: billing stopped; attached volumes were detached and kept."
+                ),
+            );
+            refresh_deployments(state)
+        }
+        Err(e) => {
+            let blocked = e.termination_blocked();
+            let text = e.to_string();
+            state.status.last_error = Some(text.clone());
+            match dialog_for(state, id) {
+                Some(d) => {
+                    d.busy = false;
+                    d.on_action = false;
+                    match blocked {
+                        Some(c) => d.check = Some(Check::Blocked(c)),
+                        None => d.error = Some(format!("{text} · nothing was terminated")),
+                    }
+                }
+                None => state.say(FlashKind::Warning, format!("terminate failed: {text}")),
+            }
+            Vec::new()
+        }
+    }
+}

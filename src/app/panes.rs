@@ -1,0 +1,53 @@
+//! Switching panes (loading what the pane shows, or asking for the key it needs) and `r`.
+
+use super::Pane;
+use super::action::Command;
+use super::dialogs;
+use super::state::AppState;
+use super::{lists, polling};
+
+pub(crate) fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
+    state.pane = pane;
+    let mut cmds = Vec::new();
+    if pane != Pane::Offers && !state.session.has_key() {
+        dialogs::key_prompt::open(
+            state,
+            "This pane needs your Spheron API key (app.spheron.ai → Settings → API):",
+        );
+        return cmds;
+    }
+    if pane == Pane::Keys {
+        cmds.extend(lists::load_keys_once(state));
+        // The pane marks which ~/.ssh/*.pub are already on the account.
+        if state.cache.local_pub_keys.is_none() {
+            cmds.push(Command::ScanPubKeys);
+        }
+    }
+    cmds.extend(polling::polls_due(state));
+    cmds
+}
+
+pub(crate) fn refresh(state: &mut AppState) -> Vec<Command> {
+    match state.pane {
+        Pane::Offers => vec![lists::fetch_offers(state, true)],
+        _ if !state.session.has_key() => {
+            dialogs::key_prompt::open(state, "Enter your Spheron API key:");
+            Vec::new()
+        }
+        Pane::Deployments => polling::refresh_deployments(state),
+        Pane::Volumes => {
+            state.schedule.volumes_due = None;
+            polling::polls_due(state)
+        }
+        Pane::Keys => lists::fetch_keys(state),
+        Pane::Account => {
+            state.schedule.balance_due = None;
+            let mut c = polling::polls_due(state);
+            if !state.schedule.teams_in_flight {
+                state.schedule.teams_in_flight = true;
+                c.push(Command::FetchTeams);
+            }
+            c
+        }
+    }
+}

@@ -1,0 +1,580 @@
+//! The deploy wizard: one step at a time, then the summary of what will be spent.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::api::InstanceType;
+use crate::app::AppState;
+use crate::app::dialogs::deploy::{
+    self, DeployWizard, Phase, SshSel, Step, k8s_versions, offer_gpu_name, ssh_options,
+    team_options, volume_options,
+};
+use crate::domain::cost::{duration_short, usd};
+use crate::domain::deploy::volume_limit;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{buttons, centered, popup, region_label};
+
+pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
+    let width = area.width.saturating_sub(12).min(104);
+    let o = &w.offer;
+    let title = format!(
+        " Deploy {} ×{} · {} · {} — step {}/{}: {} ",
+        offer_gpu_name(o),
+        o.gpu_count,
+        o.provider,
+        o.instance_type,
+        w.at + 1,
+        w.steps.len(),
+        w.step().title()
+    );
+    let mut lines = vec![step_bar(w, theme), Line::raw("")];
+    let mut footer: Vec<Line> = Vec::new();
+    if state.session.read_only {
+        lines.push(Line::styled(
+            "Read-only mode: you can see the estimate; nothing will be sent.",
+            theme.warn(),
+        ));
+    }
+    if let Some(why) = o.unavailable_reason() {
+        // Said from the first step, not only on the summary: no one should fill in seven
+        // steps to learn the offer cannot be deployed.
+        lines.push(Line::styled(
+            format!("This offer cannot be deployed now: {why}. You can still see the estimate."),
+            theme.warn(),
+        ));
+    }
+    if let Some(e) = &w.error {
+        lines.push(Line::styled(format!("✗ {e}"), theme.error()));
+        lines.push(Line::raw(""));
+    }
+    match &w.phase {
+        Phase::Editing => {}
+        Phase::Sending => {
+            lines.push(Line::styled(
+                format!(
+                    "Sending the deploy… ({}s) — one POST; it is never sent again on its own.",
+                    deploy::age(state.now, state.deploy.posted_at)
+                ),
+                theme.warn(),
+            ));
+            lines.push(Line::raw(""));
+        }
+        Phase::Checking => {
+            let err = state
+                .deploy
+                .check
+                .as_ref()
+                .map_or(String::new(), |c| c.error.clone());
+            lines.push(Line::styled(
+                format!("The deploy failed without saying whether it was created: {err}"),
+                theme.error(),
+            ));
+            lines.push(Line::styled(
+                "Reading the deployments list to find out… nothing is retried.",
+                theme.warn(),
+            ));
+            lines.push(Line::raw(""));
+        }
+        Phase::NotCreated { error } | Phase::Unknown { error } => {
+            lines.push(Line::styled(error.clone(), theme.error()));
+            lines.push(Line::raw(""));
+        }
+    }
+    match w.step() {
+        Step::Region => list(
+            &mut lines,
+            w.offer.regions().iter().map(|r| region_row(r)),
+            w.region,
+            theme,
+        ),
+        Step::Os => list(
+            &mut lines,
+            w.offer
+                .os_options
+                .iter()
+                .map(|s| (s.clone(), String::new())),
+            w.os,
+            theme,
+        ),
+        Step::Ssh => ssh_step(&mut lines, w, state, theme),
+        Step::Team => {
+            let teams = team_options(state);
+            if teams.is_empty() {
+                lines.push(Line::styled(
+                    "Teams are loading (balance / teams)…",
+                    theme.dim(),
+                ));
+            }
+            let cur = state.current_team_id();
+            let pos = teams
+                .iter()
+                .position(|t| Some(&t.0) == w.team.as_ref())
+                .unwrap_or(usize::MAX);
+            list(
+                &mut lines,
+                teams.iter().map(|(id, name, bal)| {
+                    let current = if Some(id.as_str()) == cur {
+                        " · current"
+                    } else {
+                        ""
+                    };
+                    (
+                        name.clone(),
+                        format!("balance {}{current}", bal.map_or("?".into(), usd)),
+                    )
+                }),
+                pos,
+                theme,
+            );
+        }
+        Step::Name => {
+            lines.push(input_line("name", w.name.value(), true, theme));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Optional label, at most 63 characters; e renames it later.",
+                theme.dim(),
+            ));
+        }
+        Step::CloudInit => cloud_init_step(&mut lines, w, theme),
+        Step::Volumes => volumes_step(&mut lines, w, state, theme),
+        Step::Kubernetes => k8s_step(&mut lines, w, state, theme),
+        Step::Summary => summary_step(&mut lines, &mut footer, w, state, theme),
+    }
+    footer.push(Line::raw(""));
+    footer.push(Line::styled(hints(w, state), theme.dim()));
+    // As tall as the content (wrapped), so the pane stays visible around a short step. The
+    // buttons and key hints are pinned to the bottom: on a small terminal the text above is
+    // cut, never the way to act or to go back.
+    let inner_w = usize::from(width.saturating_sub(2).max(1));
+    let rows = |ls: &[Line]| -> u16 {
+        let n: usize = ls.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+        u16::try_from(n).unwrap_or(u16::MAX)
+    };
+    let (body_rows, foot_rows) = (rows(&lines), rows(&footer));
+    let height = body_rows
+        .saturating_add(foot_rows)
+        .saturating_add(2)
+        .max(14);
+    let rect = centered(area, width, height.min(area.height.saturating_sub(2)));
+    let inner = popup(f, rect, Line::styled(title, theme.title()), theme);
+    let foot_h = foot_rows.min(inner.height);
+    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - foot_h);
+    let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    f.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
+}
+
+/// A region as read, and the exact string sent when it differs.
+fn region_row(r: &str) -> (String, String) {
+    let label = region_label(r);
+    let raw = if label == r {
+        String::new()
+    } else {
+        format!("(sent as {r})")
+    };
+    (label.to_string(), raw)
+}
+
+fn step_bar(w: &DeployWizard, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, s) in w.steps.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" › ", theme.dim()));
+        }
+        let mark = if w.error_step == Some(*s) { "!" } else { "" };
+        let style = if i == w.at {
+            theme.tab_active()
+        } else if w.error_step == Some(*s) {
+            theme.error()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(format!("{mark}{}", s.short()), style));
+    }
+    Line::from(spans)
+}
+
+fn hints(w: &DeployWizard, state: &AppState) -> String {
+    match (&w.phase, w.step()) {
+        (Phase::Sending | Phase::Checking, _) => "waiting for the answer…".into(),
+        (Phase::NotCreated { .. }, _) => {
+            "Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
+        }
+        (Phase::Unknown { .. }, _) => "r reads the deployments list again · Esc closes".into(),
+        (_, Step::Summary) if deploy::summary(state, w).blocked.is_some() => {
+            "Esc/n or Enter: back to edit".into()
+        }
+        (_, Step::Summary) => {
+            "y deploys · Enter on a button · Tab/←→ move · Esc/n back to edit".into()
+        }
+        (_, Step::CloudInit) => {
+            "Tab next field · Enter adds (empty Enter: next step) · Backspace on empty removes the last · Esc back".into()
+        }
+        (_, Step::Volumes) => "↑↓ move · Space attaches/detaches · Enter next · Esc back".into(),
+        (_, Step::Name) => "type · Enter next · Esc back".into(),
+        (_, Step::Ssh) => "↑↓ choose · type or paste a key on the last row · Enter next · Esc back".into(),
+        _ => "↑↓ choose · Enter next · Esc back (on the first step: close)".into(),
+    }
+}
+
+fn list(
+    lines: &mut Vec<Line<'static>>,
+    items: impl Iterator<Item = (String, String)>,
+    selected: usize,
+    theme: &Theme,
+) {
+    for (i, (label, detail)) in items.enumerate() {
+        let sel = i == selected;
+        let marker = if sel { "▸ " } else { "  " };
+        let style = if sel { theme.selected() } else { theme.text() };
+        let mut spans = vec![Span::styled(format!("{marker}{label}"), style)];
+        if !detail.is_empty() {
+            spans.push(Span::styled(format!("  {detail}"), theme.dim()));
+        }
+        lines.push(Line::from(spans));
+    }
+}
+
+fn input_line(label: &str, value: &str, focused: bool, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![
+        Span::styled(format!("{label}: "), theme.dim()),
+        Span::raw(value.to_string()),
+    ];
+    if focused {
+        spans.push(Span::styled("█", theme.key()));
+    }
+    Line::from(spans)
+}
+
+fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
+    if state.keys.loading {
+        lines.push(Line::styled("Saved keys are loading…", theme.dim()));
+    }
+    if state.cache.local_pub_keys.is_none() {
+        lines.push(Line::styled("Reading ~/.ssh/*.pub…", theme.dim()));
+    }
+    let opts = ssh_options(state);
+    let pos = w
+        .ssh
+        .as_ref()
+        .and_then(|s| opts.iter().position(|o| &o.sel == s))
+        .unwrap_or(usize::MAX);
+    list(
+        lines,
+        opts.iter().map(|o| (o.label.clone(), o.detail.clone())),
+        pos,
+        theme,
+    );
+    if w.ssh == Some(SshSel::Paste) {
+        lines.push(Line::raw(""));
+        let shown = crate::ui::widgets::public_key_shown(w.paste.value());
+        lines.push(input_line("public key", &shown, true, theme));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "A saved key is sent as sshKeyId; a file or pasted key is sent inline (ssh_public_key).",
+        theme.dim(),
+    ));
+}
+
+fn cloud_init_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, theme: &Theme) {
+    let labels = ["packages", "runcmd", "write file"];
+    let lists: [Vec<String>; 3] = [
+        vec![w.packages.join(", ")],
+        w.runcmd
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}. {c}", i + 1))
+            .collect(),
+        w.write_files
+            .iter()
+            .map(|f| format!("{} ({} bytes)", f.path, f.content.len()))
+            .collect(),
+    ];
+    lines.push(Line::styled(
+        "First-boot automation (this offer supports cloud-init). All optional.",
+        theme.dim(),
+    ));
+    for i in 0..3 {
+        lines.push(Line::raw(""));
+        let style = if w.ci_field == i {
+            theme.header()
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::styled(labels[i].to_string(), style));
+        for item in lists[i].iter().filter(|s| !s.is_empty()) {
+            lines.push(Line::raw(format!("    {item}")));
+        }
+        lines.push(input_line(
+            "  add",
+            w.ci_input[i].value(),
+            w.ci_field == i,
+            theme,
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "packages: names separated by spaces or commas · runcmd: one command per Enter · file: /path=content (\\n for a new line)",
+        theme.dim(),
+    ));
+}
+
+fn volumes_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
+    let limit = volume_limit(&w.offer.provider).unwrap_or(0);
+    lines.push(Line::styled(
+        format!(
+            "{} allows {limit} volume{} per instance · same provider and region ({}) only · chosen {}",
+            w.offer.provider,
+            if limit == 1 { "" } else { "s" },
+            w.region(),
+            w.volumes.len()
+        ),
+        theme.dim(),
+    ));
+    lines.push(Line::raw(""));
+    if state.volumes.loaded_at.is_none() {
+        lines.push(Line::styled("Volumes are loading…", theme.dim()));
+        return;
+    }
+    let opts = volume_options(state, w);
+    if opts.is_empty() {
+        lines.push(Line::raw(format!(
+            "No free {} volume in {}. None is needed; create one in the Volumes pane (3) to keep data across instances.",
+            w.offer.provider,
+            w.region()
+        )));
+        return;
+    }
+    for (i, v) in opts.iter().enumerate() {
+        let chosen = w.volumes.contains(&v.id);
+        let sel = i == w.vol_cursor;
+        let style = if sel { theme.selected() } else { theme.text() };
+        let size = v.size_in_gb.map_or("?".into(), |s| format!("{s:.0} GB"));
+        let rate = v
+            .cost_per_hour()
+            .map_or("?".into(), |r| format!("{}/h", usd(r)));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{}[{}] {}",
+                    if sel { "▸ " } else { "  " },
+                    if chosen { "x" } else { " " },
+                    v.name
+                ),
+                style,
+            ),
+            Span::styled(format!("  {size} · {rate}"), theme.dim()),
+        ]));
+    }
+}
+
+fn k8s_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
+    let cost = w
+        .offer
+        .kubernetes_addon()
+        .and_then(|k| k.total_cost_per_hour)
+        .map_or("its hourly cost".to_string(), |c| format!("{}/h", usd(c)));
+    lines.push(Line::styled(
+        format!("Kubernetes on this Voltage Park cluster adds {cost}."),
+        theme.dim(),
+    ));
+    lines.push(Line::raw(""));
+    match &state.cache.k8s_versions {
+        None => lines.push(Line::styled("Versions are loading…", theme.dim())),
+        Some(Err(e)) => lines.push(Line::styled(
+            format!("Versions could not be loaded: {e}"),
+            theme.error(),
+        )),
+        Some(Ok(_)) => {}
+    }
+    let items = std::iter::once(("No Kubernetes add-on".to_string(), String::new())).chain(
+        k8s_versions(state)
+            .into_iter()
+            .map(|v| (format!("Kubernetes {v}"), format!("+{cost}"))),
+    );
+    list(lines, items, w.k8s, theme);
+}
+
+fn row(label: &str, value: String, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<13}"), theme.dim()),
+        Span::raw(value),
+    ])
+}
+
+fn summary_step(
+    lines: &mut Vec<Line<'static>>,
+    footer: &mut Vec<Line<'static>>,
+    w: &DeployWizard,
+    state: &AppState,
+    theme: &Theme,
+) {
+    let s = deploy::summary(state, w);
+    let c = deploy::choices(state, w);
+    let o = &w.offer;
+    let ssh = match &w.ssh {
+        None => "none chosen".to_string(),
+        Some(sel) => ssh_options(state)
+            .into_iter()
+            .find(|x| &x.sel == sel)
+            .map_or("?".into(), |x| x.label),
+    };
+    // Two facts a line, so the whole summary fits a small terminal.
+    lines.push(row(
+        "GPU",
+        format!(
+            "{} × {} ({})  ·  {}  ·  type {}",
+            offer_gpu_name(o),
+            o.gpu_count,
+            o.gpu_type,
+            o.provider,
+            o.instance_type
+        ),
+        theme,
+    ));
+    let (label, raw) = region_row(&c.region);
+    lines.push(row(
+        "Region / OS",
+        format!(
+            "{}  ·  {}",
+            format!("{label} {raw}").trim_end(),
+            c.operating_system
+        ),
+        theme,
+    ));
+    let team = s.team_name.clone().unwrap_or_else(|| "unknown".into());
+    lines.push(row("SSH / team", format!("{ssh}  ·  team {team}"), theme));
+    lines.push(row(
+        "Name",
+        c.name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "(none)".into()),
+        theme,
+    ));
+    if o.supports_cloud_init {
+        lines.push(row(
+            "Cloud-init",
+            if w.packages.is_empty() && w.runcmd.is_empty() && w.write_files.is_empty() {
+                "none".to_string()
+            } else {
+                format!(
+                    "packages {} · commands {} · files {}",
+                    w.packages.len(),
+                    w.runcmd.len(),
+                    w.write_files.len()
+                )
+            },
+            theme,
+        ));
+    }
+    if !c.volumes.is_empty() {
+        let names: Vec<&str> = c.volumes.iter().map(|v| v.name.as_str()).collect();
+        lines.push(row("Volumes", names.join(", "), theme));
+    }
+    if let Some(v) = &c.kubernetes_version {
+        lines.push(row("Kubernetes", v.clone(), theme));
+    }
+    lines.push(Line::raw(""));
+    let e = s.estimate;
+    let mut inst = vec![
+        Span::styled(format!("{:<13}", "Instance"), theme.dim()),
+        Span::styled(format!("{}/h", usd(e.instance)), theme.price()),
+    ];
+    if let Some(list) = o.list_price_if_discounted() {
+        inst.push(Span::raw("  "));
+        inst.push(Span::styled(format!("{}/h", usd(list)), theme.struck()));
+        if let Some(p) = o.discount_percentage {
+            inst.push(Span::styled(format!(" −{p:.0}%"), theme.ok()));
+        }
+    }
+    inst.push(Span::styled(
+        "  for the whole configuration, not per GPU",
+        theme.dim(),
+    ));
+    lines.push(Line::from(inst));
+    lines.push(row(
+        "Extras",
+        format!(
+            "volumes {}/h  ·  Kubernetes add-on {}/h",
+            usd(e.volumes),
+            usd(e.addon)
+        ),
+        theme,
+    ));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Total"), theme.header()),
+        Span::styled(
+            format!("{}/h", usd(e.per_hour())),
+            theme.price().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            "    1 h: {}    24 h: {}",
+            usd(e.for_hours(1.0)),
+            usd(e.for_hours(24.0))
+        )),
+    ]));
+    let balance = s.balance.map_or("unknown".into(), usd);
+    let runway = s.runway_hours.map_or("–".into(), |h| {
+        duration_short((h * 3600.0).min(1e12) as i64)
+    });
+    lines.push(row(
+        "Balance",
+        format!(
+            "{balance}  ·  runway after this deploy {runway} (all your spend with it: {}/h)",
+            usd(s.spend_after)
+        ),
+        theme,
+    ));
+    let (text, style) = match s.deploys_left {
+        Some((left, limit)) => (
+            format!("{left} of {limit} in this 15-minute window"),
+            if left <= 2 {
+                theme.warn()
+            } else {
+                theme.text()
+            },
+        ),
+        None => (
+            "the API allows 10 per 15 minutes (the count shows after the first deploy)".into(),
+            theme.dim(),
+        ),
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Deploys left"), theme.dim()),
+        Span::styled(text, style),
+    ]));
+    // Pinned with the buttons: it must be read before confirming, whatever the screen size.
+    if o.instance_type == InstanceType::Spot {
+        footer.push(Line::raw(""));
+        footer.push(Line::styled(
+            "⚠ SPOT: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead.",
+            theme.warn(),
+        ));
+    }
+    footer.push(Line::raw(""));
+    let retry = matches!(w.phase, Phase::NotCreated { .. });
+    match (&w.phase, &s.blocked) {
+        (Phase::Editing, Some(why)) | (Phase::NotCreated { .. }, Some(why)) => {
+            footer.push(Line::styled(format!("No deploy: {why}"), theme.error()));
+            footer.push(buttons("Back", None, false, theme));
+        }
+        (Phase::Editing, None) => footer.push(buttons(
+            "Back",
+            Some(&format!("Deploy · {}/h", usd(e.per_hour()))),
+            w.on_action,
+            theme,
+        )),
+        (Phase::NotCreated { .. }, None) if retry => footer.push(buttons(
+            "Cancel",
+            Some("Retry deploy (new POST)"),
+            w.on_action,
+            theme,
+        )),
+        _ => {}
+    }
+}

@@ -1,0 +1,67 @@
+//! Kubernetes details: add-on, health, versions offered now, links, every field.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use crate::app::dialogs::{DeploymentInfo, Loading};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::scrolled_popup;
+
+pub fn draw(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme) {
+    let mut lines = Vec::new();
+    let health = match &i.health {
+        Loading::Loading => Line::styled("cluster health     checking…", theme.warn()),
+        Loading::Failed(e) => Line::styled(format!("cluster health     – ({e})"), theme.warn()),
+        Loading::Loaded(h) => {
+            let nodes = match (h.nodes_ready, h.nodes_total) {
+                (Some(r), Some(t)) => format!(" · {r}/{t} nodes ready"),
+                _ => String::new(),
+            };
+            let style = if h.status.eq_ignore_ascii_case("healthy") {
+                theme.ok()
+            } else {
+                theme.warn()
+            };
+            Line::styled(format!("cluster health     {}{nodes}", h.status), style)
+        }
+    };
+    let versions = match &i.versions {
+        Loading::Loading => "checking…".to_string(),
+        Loading::Failed(e) => format!("– ({e})"),
+        Loading::Loaded(v) => v
+            .iter()
+            .map(|v| {
+                if v.default {
+                    format!("{} (default)", v.version)
+                } else {
+                    v.version.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    for (n, l) in i.lines.iter().enumerate() {
+        lines.push(Line::raw(l.clone()));
+        if n == 0 {
+            lines.push(Line::styled(
+                format!("  offered now      {versions}"),
+                theme.dim(),
+            ));
+        }
+        if n == 1 {
+            lines.push(health.clone());
+        }
+    }
+    scrolled_popup(
+        f,
+        area,
+        &format!(
+            "{} · K kubeconfig · A/D attach/detach a volume · Esc closes",
+            i.title
+        ),
+        lines,
+        i.scroll,
+        theme,
+    );
+}

@@ -1,0 +1,40 @@
+//! The spend guard of a deployment: one line that sets or clears its rule.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{centered, popup};
+
+pub fn draw(f: &mut Frame, area: Rect, g: &crate::app::guard::GuardDialog, theme: &Theme) {
+    let rect = centered(area, 84, 10);
+    let inner = popup(f, rect, Line::styled(" Spend guard ", theme.title()), theme);
+    let now = match &g.current {
+        Some(c) => format!("{} · guard now: {c}", g.name),
+        None => format!("{} · no guard", g.name),
+    };
+    let mut lines = vec![
+        Line::styled(now, theme.dim()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("terminate: ", theme.dim()),
+            Span::raw(g.input.value().to_string()),
+            Span::styled("█", theme.key()),
+        ]),
+        Line::raw(""),
+        Line::styled(
+            "8h or 1h30m from now · 18:00 local · $50 of spend · empty clears",
+            theme.dim(),
+        ),
+        Line::styled(
+            "Enter sets · Esc cancels · acts only while the dashboard or `guard run` runs",
+            theme.dim(),
+        ),
+    ];
+    if let Some(e) = &g.error {
+        lines.push(Line::styled(e.clone(), theme.error()));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

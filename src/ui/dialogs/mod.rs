@@ -1,0 +1,65 @@
+//! Drawing the dialogs: one file per dialog, named as in `app::dialogs`. Shared pieces (popups,
+//! buttons, text fields) are in `ui::widgets`; no dialog file uses another.
+
+pub mod add_key;
+pub mod confirm;
+pub mod create_volume;
+pub mod deploy;
+pub mod deployment_info;
+pub mod details;
+pub mod edit_volume;
+pub mod guard;
+pub mod help;
+pub mod key_info;
+pub mod key_prompt;
+pub mod kubeconfig;
+pub mod new_watch;
+pub mod notice;
+pub mod pick;
+pub mod rename;
+pub mod team_info;
+pub mod terminate;
+pub mod volume_info;
+pub mod watches;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::theme::Theme;
+use crate::app::AppState;
+use crate::app::dialogs::{Dialog, Op};
+
+/// Draw the open dialog over the whole screen `area`.
+pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &Theme) {
+    match d {
+        Dialog::Help(h) => help::draw(f, area, h.scroll, theme),
+        Dialog::Details(d) => details::draw(f, area, d, theme),
+        Dialog::KeyPrompt(k) => key_prompt::draw(
+            f,
+            area,
+            k.input.value().chars().count(),
+            &k.reason,
+            k.error.as_deref(),
+            theme,
+        ),
+        Dialog::Notice(n) => notice::draw(f, area, n, theme),
+        Dialog::Confirm(c) if matches!(c.op, Op::Terminate { .. }) => {
+            terminate::draw(f, area, c, state, theme)
+        }
+        Dialog::Confirm(c) => confirm::draw(f, area, c, theme),
+        Dialog::Deploy(w) => deploy::draw(f, area, w, state, theme),
+        Dialog::Rename(r) => rename::draw(f, area, r, theme),
+        Dialog::AddKey(a) => add_key::draw(f, area, a, theme),
+        Dialog::CreateVolume(c) => create_volume::draw(f, area, c, theme),
+        Dialog::VolumeInfo(v) => volume_info::draw(f, area, v, theme),
+        Dialog::EditVolume(e) => edit_volume::draw(f, area, e, theme),
+        Dialog::Pick(p) => pick::draw(f, area, p, theme),
+        Dialog::DeploymentInfo(i) => deployment_info::draw(f, area, i, theme),
+        Dialog::Kubeconfig(k) => kubeconfig::draw(f, area, k, theme),
+        Dialog::TeamInfo(t) => team_info::draw(f, area, t, theme),
+        Dialog::KeyInfo(k) => key_info::draw(f, area, k, theme),
+        Dialog::Guard(g) => guard::draw(f, area, g, theme),
+        Dialog::NewWatch(w) => new_watch::draw(f, area, w, theme),
+        Dialog::Watches(w) => watches::draw(f, area, w, state, theme),
+    }
+}

@@ -1,0 +1,476 @@
+//! Every dialog kind, opened the way a user opens it, against the global keys handled in front
+//! of every dialog: `Ctrl-C` quits, `Esc` closes or steps back, and a write asked for in a
+//! read-only session is refused with the one wording, naming what was not sent.
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use spheron_tui::api::CanTerminate;
+use spheron_tui::app::dialogs::create_volume::CreateStep;
+use spheron_tui::app::dialogs::deploy::Step;
+use spheron_tui::app::dialogs::{Dialog, Kind, read_only_refusal};
+use spheron_tui::app::keymap::{BINDINGS, Ctx};
+use spheron_tui::app::{Action, AppState, Command, Pane, update};
+
+use support::accounts::{chr, ctrl, key, loaded, region, select, type_text};
+
+/// A state with every list loaded (deployments, volumes, keys, teams) and one offer.
+fn state() -> AppState {
+    let mut s = loaded(false);
+    let seq = s.offers.seq;
+    update(
+        &mut s,
+        Action::OffersLoaded {
+            seq,
+            page: 1,
+            result: Ok(support::fixtures::page(vec![
+                support::fixtures::spot_offer(),
+            ])),
+        },
+    );
+    s
+}
+
+fn open_terminate(s: &mut AppState) {
+    select(s, Pane::Deployments, "dep_sp1");
+    chr(s, 'x');
+    let allowed: CanTerminate =
+        serde_json::from_value(serde_json::json!({"canTerminate": true})).unwrap();
+    update(
+        s,
+        Action::CanTerminateChecked {
+            id: "dep_sp1".into(),
+            result: Ok(allowed),
+        },
+    );
+}
+
+fn deploy_to_summary(s: &mut AppState) {
+    for _ in 0..12 {
+        match &s.dialog {
+            Some(Dialog::Deploy(w)) if w.step() != Step::Summary => {
+                key(s, KeyCode::Enter);
+            }
+            _ => break,
+        }
+    }
+}
+
+fn create_to_summary(s: &mut AppState) {
+    for _ in 0..3 {
+        key(s, KeyCode::Down); // spheron-ai
+    }
+    key(s, KeyCode::Enter);
+    update(
+        s,
+        Action::VolumeRegions {
+            provider: "spheron-ai".into(),
+            result: Ok(vec![region("spheron-ai", "us-east-1", 1.0, 20_000.0, None)]),
+        },
+    );
+    key(s, KeyCode::Enter);
+    type_text(s, "data");
+    key(s, KeyCode::Enter);
+    type_text(s, "100");
+    for _ in 0..3 {
+        match &s.dialog {
+            Some(Dialog::CreateVolume(c)) if c.step != CreateStep::Summary => {
+                key(s, KeyCode::Enter);
+            }
+            _ => break,
+        }
+    }
+}
+
+/// The keys that make a dialog send its write.
+type Send = fn(&mut AppState) -> Vec<Command>;
+
+/// How each kind opens, and — for the kinds that send a write — the keys that send it and what
+/// the refusal names.
+struct Case {
+    kind: Kind,
+    open: fn(&mut AppState),
+    write: Option<(Send, &'static str)>,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            kind: Kind::Help,
+            open: |s| {
+                chr(s, '?');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Details,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_sp1");
+                key(s, KeyCode::Enter);
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::KeyPrompt,
+            open: |s| {
+                s.session.key_mask = None;
+                chr(s, '2');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Notice,
+            open: |s| {
+                select(s, Pane::Volumes, "vol_ses");
+                chr(s, 'A');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Confirm,
+            open: |s| {
+                select(s, Pane::Keys, "sshk_1");
+                chr(s, 'x');
+            },
+            write: Some((|s| chr(s, 'y'), "the SSH key delete")),
+        },
+        Case {
+            kind: Kind::Deploy,
+            open: |s| {
+                s.pane = Pane::Offers;
+                chr(s, 'd');
+            },
+            write: Some((
+                |s| {
+                    deploy_to_summary(s);
+                    chr(s, 'y')
+                },
+                "the deploy",
+            )),
+        },
+        Case {
+            kind: Kind::Terminate,
+            open: open_terminate,
+            write: Some((|s| chr(s, 'y'), "the terminate request")),
+        },
+        Case {
+            kind: Kind::Rename,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_sp1");
+                chr(s, 'e');
+            },
+            write: Some((
+                |s| {
+                    chr(s, 'z');
+                    key(s, KeyCode::Enter)
+                },
+                "the rename",
+            )),
+        },
+        Case {
+            kind: Kind::AddKey,
+            open: |s| {
+                s.pane = Pane::Keys;
+                chr(s, 'a');
+            },
+            write: Some((
+                |s| {
+                    type_text(s, "laptop");
+                    key(s, KeyCode::Tab);
+                    type_text(s, support::fixtures::PUB);
+                    key(s, KeyCode::Enter)
+                },
+                "the new SSH key",
+            )),
+        },
+        Case {
+            kind: Kind::CreateVolume,
+            open: |s| {
+                s.pane = Pane::Volumes;
+                chr(s, 'a');
+            },
+            write: Some((
+                |s| {
+                    create_to_summary(s);
+                    chr(s, 'y')
+                },
+                "the new volume",
+            )),
+        },
+        Case {
+            kind: Kind::VolumeInfo,
+            open: |s| {
+                select(s, Pane::Volumes, "vol_vp");
+                key(s, KeyCode::Enter);
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::EditVolume,
+            open: |s| {
+                select(s, Pane::Volumes, "vol_vp");
+                chr(s, 'e');
+            },
+            write: Some((
+                |s| {
+                    ctrl(s, 'u');
+                    type_text(s, "vp-data-2");
+                    key(s, KeyCode::Enter)
+                },
+                "the volume rename/expand",
+            )),
+        },
+        Case {
+            kind: Kind::Pick,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_fin1");
+                chr(s, 'A');
+            },
+            write: Some((
+                |s| {
+                    key(s, KeyCode::Enter);
+                    chr(s, 'y')
+                },
+                "the volume attach",
+            )),
+        },
+        Case {
+            kind: Kind::DeploymentInfo,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_k8s");
+                key(s, KeyCode::Enter);
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Kubeconfig,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_k8s");
+                chr(s, 'K');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::TeamInfo,
+            open: |s| {
+                select(s, Pane::Account, "team_demo_01");
+                key(s, KeyCode::Enter);
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::KeyInfo,
+            open: |s| {
+                select(s, Pane::Keys, "sshk_1");
+                key(s, KeyCode::Enter);
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Guard,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_sp1");
+                chr(s, 'T');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::NewWatch,
+            open: |s| {
+                s.pane = Pane::Offers;
+                chr(s, 'w');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Watches,
+            open: |s| {
+                use spheron_tui::domain::watch::{Watch, WatchSpec};
+                for id in [1, 2] {
+                    s.prices.watches.push(Watch {
+                        id,
+                        spec: WatchSpec {
+                            gpu: "h100".into(),
+                            max_gpu_price: 2.0,
+                            ..WatchSpec::default()
+                        },
+                        created_at: s.now,
+                    });
+                }
+                s.pane = Pane::Offers;
+                chr(s, 'W');
+            },
+            write: None,
+        },
+    ]
+}
+
+fn opened(case: &Case) -> AppState {
+    let mut s = state();
+    (case.open)(&mut s);
+    let kind = s.dialog.as_ref().map(Dialog::kind);
+    assert_eq!(kind, Some(case.kind), "{:?}", s.dialog);
+    s
+}
+
+#[test]
+fn the_table_covers_every_kind() {
+    let kinds: Vec<Kind> = cases().iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, Kind::ALL.to_vec());
+}
+
+#[test]
+fn ctrl_c_quits_from_every_dialog() {
+    for case in cases() {
+        let mut s = opened(&case);
+        let cmds = ctrl(&mut s, 'c');
+        assert_eq!(cmds, vec![Command::Quit], "{:?}", case.kind);
+        assert!(s.quit, "{:?}", case.kind);
+    }
+}
+
+#[test]
+fn esc_closes_or_steps_back_in_every_dialog() {
+    for case in cases() {
+        let mut s = opened(&case);
+        let before = format!("{:?}", s.dialog);
+        let cmds = key(&mut s, KeyCode::Esc);
+        assert!(cmds.is_empty(), "{:?}: {cmds:?}", case.kind);
+        assert!(
+            s.dialog.is_none() || format!("{:?}", s.dialog) != before,
+            "{:?}: Esc did nothing",
+            case.kind
+        );
+        assert!(!s.quit);
+    }
+}
+
+#[test]
+fn esc_steps_back_in_the_wizards_and_from_an_expansion() {
+    let mut s = state();
+    s.pane = Pane::Offers;
+    chr(&mut s, 'd');
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Esc);
+    let Some(Dialog::Deploy(w)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(w.at, 0);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.dialog.is_none());
+
+    select(&mut s, Pane::Volumes, "vol_vp");
+    chr(&mut s, 'e');
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'u');
+    type_text(&mut s, "500");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+    key(&mut s, KeyCode::Esc);
+    let Some(Dialog::EditVolume(e)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(e.size.value(), "500");
+}
+
+#[test]
+fn a_write_in_a_read_only_session_is_refused_in_one_wording() {
+    for case in cases() {
+        let Some((send, what)) = case.write else {
+            continue;
+        };
+        // Open it as a writing session would, then the session is read-only: the write the
+        // dialog asks for is dropped in front of it and named.
+        let mut s = opened(&case);
+        s.session.read_only = true;
+        let cmds = send(&mut s);
+        assert!(
+            !cmds.iter().any(Command::is_write),
+            "{:?}: {cmds:?}",
+            case.kind
+        );
+        let flash = s.status.flash.as_ref().map(|f| f.text.clone());
+        assert_eq!(
+            flash.as_deref(),
+            Some(read_only_refusal(what).as_str()),
+            "{:?}",
+            case.kind
+        );
+        // the same session without read-only sends it
+        let mut s = opened(&case);
+        let cmds = send(&mut s);
+        assert_eq!(
+            cmds.iter().filter(|c| c.is_write()).count(),
+            1,
+            "{:?}: {cmds:?}",
+            case.kind
+        );
+    }
+}
+
+#[test]
+fn a_key_that_leads_to_a_write_is_refused_before_any_dialog_in_read_only() {
+    for b in BINDINGS.iter().filter(|b| b.writes.is_some()) {
+        let Ctx::On(pane) = b.ctx else {
+            panic!("a write key outside a pane: {:?}", b.cmd)
+        };
+        let mut s = state();
+        s.session.read_only = true;
+        s.pane = pane;
+        let cmds = update(&mut s, Action::Key(ev(b.keys[0])));
+        assert!(cmds.is_empty(), "{:?}", b.cmd);
+        assert!(s.dialog.is_none(), "{:?}: {:?}", b.cmd, s.dialog);
+        let flash = s.status.flash.as_ref().map(|f| f.text.clone());
+        assert_eq!(
+            flash,
+            Some(read_only_refusal(b.writes.unwrap())),
+            "{:?}",
+            b.cmd
+        );
+    }
+}
+
+fn ev(k: spheron_tui::app::keymap::Key) -> KeyEvent {
+    use spheron_tui::app::keymap::Key;
+    match k {
+        Key::Char(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        Key::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+        Key::Code(code) => KeyEvent::new(code, KeyModifiers::NONE),
+    }
+}
+
+/// Keys the table lists for a dialog that act only in some of its states (a later step, a
+/// failed check, the overwrite question, a non-empty field, a list of more than one row).
+const ONLY_IN_SOME_STATES: &[(Kind, &str)] = &[
+    (Kind::Deploy, "choose"),
+    (Kind::Pick, "choose"),
+    (Kind::Deploy, "select volume"),
+    (Kind::Deploy, "deploy"),
+    (Kind::CreateVolume, "create"),
+    (Kind::CreateVolume, "back"),
+    (Kind::Terminate, "check again"),
+    (Kind::Kubeconfig, "overwrite?"),
+    (Kind::AddKey, "clear"),
+];
+
+#[test]
+fn every_key_a_dialog_hints_does_something_there() {
+    for case in cases() {
+        for b in BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(case.kind)) {
+            if ONLY_IN_SOME_STATES.contains(&(case.kind, b.hint)) {
+                continue;
+            }
+            let acted = b.keys.iter().any(|k| {
+                let mut s = opened(&case);
+                let before = format!("{:?} {:?}", s.dialog, s.status.flash);
+                let cmds = update(&mut s, Action::Key(ev(*k)));
+                !cmds.is_empty() || format!("{:?} {:?}", s.dialog, s.status.flash) != before
+            });
+            assert!(
+                acted,
+                "{:?}: {} ({:?}) does nothing",
+                case.kind, b.hint, b.keys
+            );
+        }
+    }
+}
