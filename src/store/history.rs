@@ -278,7 +278,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let metas: Vec<(i64, OfferMeta)> = offers
-            .query_map([pattern], |r| {
+            .query_map([&pattern], |r| {
                 Ok((
                     r.get(0)?,
                     OfferMeta {
@@ -294,35 +294,47 @@ impl Store {
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
-        let mut points = self
-            .conn
-            .prepare(
-                "SELECT t, price, avail, lo, hi FROM price_points WHERE offer = ?1
-                 AND t >= coalesce((SELECT max(t) FROM price_points WHERE offer = ?1 AND t <= ?2), ?2)
-                 ORDER BY t",
-            )
-            .map_err(|e| self.err(e))?;
+        // Two statements for every offer at once: each offer's state at `since` (its last
+        // point before it, one index seek per offer), then its points from `since` on.
         let since = since.timestamp();
+        let row = |r: &rusqlite::Row| -> rusqlite::Result<(i64, Point)> {
+            let price: i64 = r.get(2)?;
+            let lo: Option<i64> = r.get(4)?;
+            let hi: Option<i64> = r.get(5)?;
+            Ok((
+                r.get(0)?,
+                Point {
+                    t: Utc.timestamp_opt(r.get(1)?, 0).single().unwrap_or_default(),
+                    price: from_units(price),
+                    available: r.get(3)?,
+                    lo: from_units(lo.unwrap_or(price)),
+                    hi: from_units(hi.unwrap_or(price)),
+                },
+            ))
+        };
+        let mut by_offer: HashMap<i64, Vec<Point>> = HashMap::with_capacity(metas.len());
+        for sql in [
+            "SELECT p.offer, p.t, p.price, p.avail, p.lo, p.hi
+             FROM price_offers o JOIN price_points p ON p.offer = o.id
+             AND p.t = (SELECT max(t) FROM price_points q WHERE q.offer = o.id AND q.t < ?2)
+             WHERE o.gpu_model LIKE ?1",
+            "SELECT p.offer, p.t, p.price, p.avail, p.lo, p.hi
+             FROM price_offers o JOIN price_points p ON p.offer = o.id AND p.t >= ?2
+             WHERE o.gpu_model LIKE ?1 ORDER BY p.offer, p.t",
+        ] {
+            let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map(params![pattern, since], row)
+                .map_err(|e| self.err(e))?;
+            for r in rows {
+                let (id, p) = r.map_err(|e| self.err(e))?;
+                by_offer.entry(id).or_default().push(p);
+            }
+        }
         let mut out = Vec::with_capacity(metas.len());
         for (id, offer) in metas {
-            let pts: Vec<Point> = points
-                .query_map(params![id, since], |r| {
-                    let price: i64 = r.get(1)?;
-                    let lo: Option<i64> = r.get(3)?;
-                    let hi: Option<i64> = r.get(4)?;
-                    Ok(Point {
-                        t: Utc.timestamp_opt(r.get(0)?, 0).single().unwrap_or_default(),
-                        price: from_units(price),
-                        available: r.get(2)?,
-                        lo: from_units(lo.unwrap_or(price)),
-                        hi: from_units(hi.unwrap_or(price)),
-                    })
-                })
-                .map_err(|e| self.err(e))?
-                .collect::<Result<_, _>>()
-                .map_err(|e| self.err(e))?;
-            if !pts.is_empty() {
-                out.push(Series { offer, points: pts });
+            if let Some(points) = by_offer.remove(&id) {
+                out.push(Series { offer, points });
             }
         }
         Ok(out)
