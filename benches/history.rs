@@ -132,6 +132,7 @@ fn frame(c: &mut Criterion) {
     let mut g = c.benchmark_group("offers_frame_10000_200x60");
     for (name, history) in [("without_trends", Arc::default()), ("with_trends", with)] {
         state.prices.history = history;
+        spheron_tui::app::prices::refresh_rows(&mut state);
         let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
         g.bench_with_input(BenchmarkId::from_parameter(name), &name, |b, _| {
             b.iter(|| {

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Command;
 use super::state::{AppState, FlashKind};
 use crate::api::Offer;
-use crate::domain::history::{HistoryView, PriceObservation, offer_key};
+use crate::domain::history::{HistoryView, PriceObservation, arrow, offer_key, sparkline};
 use crate::domain::watch::{Episodes, Watch, WatchSpec};
 
 /// How often a load may also compact the history.
@@ -26,6 +26,45 @@ pub struct PricesView {
     pub episodes: Episodes,
     pub next_compact: Option<DateTime<Utc>>,
     pub reload_due: Option<DateTime<Utc>>,
+    /// What the Offers pane shows of each offer's history, by its index in `offers.all`,
+    /// prepared when the history or the offers change (not per frame).
+    pub rows: Vec<Option<RowTrend>>,
+}
+
+/// The trend cells of one offer, ready to draw.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RowTrend {
+    /// One cell per day of the 7, `·` where it was not available.
+    pub spark: String,
+    /// `↑8%`, `↓5%`, `→` against 24 h ago; empty without a price then.
+    pub change: String,
+    /// The lowest $/GPU·h of its model over 7 days.
+    pub low: Option<f64>,
+}
+
+/// Cells a trend sparkline has: one per day.
+pub const SPARK_CELLS: usize = 7;
+
+/// Prepare [`PricesView::rows`] for the offers loaded now.
+pub fn refresh_rows(state: &mut AppState) {
+    let h = &state.prices.history;
+    if h.offers.is_empty() {
+        state.prices.rows.clear();
+        return;
+    }
+    state.prices.rows = state
+        .offers
+        .all
+        .iter()
+        .map(|o| {
+            let t = h.offers.get(&offer_key(o))?;
+            Some(RowTrend {
+                spark: sparkline(&t.buckets, SPARK_CELLS),
+                change: arrow(o.per_gpu_rate(), t.day_ago),
+                low: h.model_low.get(&o.gpu_type).copied(),
+            })
+        })
+        .collect();
 }
 
 impl PricesView {
@@ -85,7 +124,10 @@ pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
 
 pub fn on_event(state: &mut AppState, ev: PriceEvent) -> Vec<Command> {
     match ev {
-        PriceEvent::History(h) => state.prices.history = h,
+        PriceEvent::History(h) => {
+            state.prices.history = h;
+            refresh_rows(state);
+        }
         PriceEvent::Watches(Ok(w)) => state.prices.watches = w,
         PriceEvent::Watches(Err(e)) | PriceEvent::Failed(e) => {
             state.say(FlashKind::Warning, format!("price history: {e}"))

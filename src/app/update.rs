@@ -72,6 +72,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     let was = state.offers.error.take();
                     lists::clear_stale_error(state, was);
                     state.offers.absorb(page, answer);
+                    super::prices::refresh_rows(state);
                     if u64::from(page) < state.offers.total_pages {
                         cmds.push(Command::FetchOffers {
                             seq,

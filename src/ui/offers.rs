@@ -10,15 +10,13 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use super::theme::Theme;
 use super::widgets::{self, TableSpec};
 use crate::api::Offer;
+use crate::app::prices::{RowTrend, SPARK_CELLS};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::usd;
-use crate::domain::history::{HistoryView, arrow, offer_key, sparkline};
 
 /// From this pane width on, the trend shows a sparkline as well as the change.
 const SPARK_FROM_WIDTH: u16 = 150;
-/// One cell per day of the 7.
-const SPARK_CELLS: usize = 7;
 
 const HEADER: [&str; 11] = [
     "GPU", "Provider", "Type", "GPUs", "vCPU", "RAM", "VRAM", "Region", "$/h", "$/GPU·h", "Avail",
@@ -76,8 +74,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     } else {
         "No offer matches. Esc clears the filter; t changes the instance type."
     };
-    let history = &*state.prices.history;
-    let trends = !history.offers.is_empty();
+    let trends = !state.prices.rows.is_empty();
     let spark = area.width >= SPARK_FROM_WIDTH;
     let mut header: Vec<&str> = HEADER.to_vec();
     let mut widths: Vec<Constraint> = WIDTHS.to_vec();
@@ -102,10 +99,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             empty,
         },
         |i| {
-            let offer = &o.all[o.visible[i]];
+            let at = o.visible[i];
+            let offer = &o.all[at];
             let mut r = row(offer, theme, watching && state.prices.watched(offer));
             if trends {
-                r.extend(trend_cells(offer, history, spark, theme));
+                let t = state.prices.rows.get(at).and_then(Option::as_ref);
+                r.extend(trend_cells(t, spark, theme));
             }
             Row::new(r)
         },
@@ -139,31 +138,29 @@ fn gb(v: Option<f64>) -> String {
 }
 
 /// The trend and 7-day-low cells of one offer.
-fn trend_cells<'a>(o: &Offer, h: &HistoryView, spark: bool, theme: &Theme) -> [Cell<'a>; 2] {
-    let now = o.per_gpu_rate();
-    let t = h.offers.get(&offer_key(o));
-    let change = arrow(now, t.and_then(|t| t.day_ago));
-    let style = if change.starts_with('↑') {
+fn trend_cells<'a>(t: Option<&'a RowTrend>, spark: bool, theme: &Theme) -> [Cell<'a>; 2] {
+    let Some(t) = t else {
+        return [Cell::from(""), Cell::from("–")];
+    };
+    let style = if t.change.starts_with('↑') {
         theme.warn()
-    } else if change.starts_with('↓') {
+    } else if t.change.starts_with('↓') {
         theme.ok()
     } else {
         theme.dim()
     };
-    let mut spans = Vec::new();
-    if spark && let Some(t) = t {
-        spans.push(Span::styled(
-            sparkline(&t.buckets, SPARK_CELLS),
-            theme.price(),
-        ));
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled(change, style));
-    let low = h
-        .model_low
-        .get(&o.gpu_type)
-        .map_or_else(|| "–".to_string(), |l| format!("{l:.2}"));
-    [Cell::from(Line::from(spans)), Cell::from(low)]
+    let change = Span::styled(t.change.as_str(), style);
+    let trend = if spark {
+        Line::from(vec![
+            Span::styled(t.spark.as_str(), theme.price()),
+            Span::raw(" "),
+            change,
+        ])
+    } else {
+        Line::from(change)
+    };
+    let low = t.low.map_or_else(|| "–".to_string(), |l| format!("{l:.2}"));
+    [Cell::from(trend), Cell::from(low)]
 }
 
 fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Cell<'a>> {
