@@ -89,6 +89,19 @@ fn record(c: &mut Criterion) {
             assert_eq!(n, 0);
         })
     });
+    let dir2 = tempfile::tempdir().unwrap();
+    let (mut s2, _) = Store::open(&dir2.path().join("rec2.sqlite3")).unwrap();
+    sim::without_fsync(&mut s2).unwrap();
+    s2.record_prices(t, &loads[0]).unwrap();
+    let mut k2 = 1;
+    g.bench_function("every_offer_changed_without_fsync", |b| {
+        b.iter(|| {
+            t += Duration::seconds(20);
+            let n = s2.record_prices(t, black_box(&loads[k2 % 2])).unwrap();
+            assert_eq!(n, 5_000);
+            k2 += 1;
+        })
+    });
     g.finish();
 }
 

@@ -400,16 +400,22 @@ pub mod sim {
         pub days_kept: f64,
     }
 
+    /// Turn off the fsync of each commit on `store`, to measure what a write costs besides the
+    /// disk (measurements only: the store a program opens always syncs).
+    pub fn without_fsync(store: &mut Store) -> Result<(), StoreError> {
+        store
+            .conn
+            .pragma_update(None, "synchronous", "OFF")
+            .map_err(|e| store.err(e))
+    }
+
     /// Drive `store` with `m.offers` offers polled every `m.poll` for `m.days` from `start`,
     /// compacting every three simulated hours. A poll in which no offer
     /// changed is not sent to the recorder: it would write nothing (the de-duplication tests
     /// show it), so leaving it out changes no byte and keeps the run short. Durability is
     /// turned off on this store: only sizes are measured.
     pub fn run(store: &mut Store, m: Model, start: DateTime<Utc>) -> Result<Outcome, StoreError> {
-        store
-            .conn
-            .pragma_update(None, "synchronous", "OFF")
-            .map_err(|e| store.err(e))?;
+        without_fsync(store)?;
         let mut rng = fastrand::Rng::with_seed(m.seed);
         let models = ["H100_SXM5", "A100_80G", "RTX4090", "L40S", "H200", "B200"];
         let mut offers: Vec<PriceObservation> = (0..m.offers)
