@@ -127,18 +127,19 @@ fn frame(c: &mut Criterion) {
     let mut state = common::state_with(10_000, 0);
     let mut view = HistoryView::default();
     for (i, o) in state.offers.all.iter().enumerate() {
+        let rate = o.per_gpu_rate().unwrap_or(1.0);
         let buckets = (0..TREND_BUCKETS)
-            .map(|b| (b % 5 != i % 5).then_some(o.per_gpu_rate() * (0.9 + (b % 7) as f64 / 30.0)))
+            .map(|b| (b % 5 != i % 5).then_some(rate * (0.9 + (b % 7) as f64 / 30.0)))
             .collect();
         view.offers.insert(
             offer_key(o),
             OfferTrend {
-                day_ago: Some(o.per_gpu_rate() * 1.05),
+                day_ago: Some(rate * 1.05),
                 buckets,
             },
         );
         let low = view.model_low.entry(o.gpu_type.clone()).or_insert(f64::MAX);
-        *low = low.min(o.per_gpu_rate() * 0.9);
+        *low = low.min(rate * 0.9);
     }
     let with = Arc::new(view);
     let theme = Theme::default();

@@ -218,7 +218,14 @@ fn guard_command(p: Prepared, cmd: spheron_tui::guard::args::GuardCli, demo: boo
             Some(s) => s.clock(),
             None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::guard::Clock,
         };
-        code = spheron_tui::guard::main(cmd, &l, clock).await;
+        let target = spheron_tui::guard::Target {
+            api_url: l.api_url,
+            api_key: l.api_key,
+            read_only: l.read_only,
+            poll_interval: l.poll_interval,
+            store_path: l.store_path,
+        };
+        code = spheron_tui::guard::main(cmd, &target, clock).await;
         Ok(())
     });
     match r {
@@ -293,7 +300,10 @@ fn print_info(p: &Prepared) {
     println!("poll interval: {} s", s.poll_interval.as_secs());
     println!("read-only:     {}", if s.read_only { "yes" } else { "no" });
     match s.max_burn_usd_per_hour {
-        Some(c) => println!("account cap:   ${c:.2}/h (max_burn_usd_per_hour in config.toml)"),
+        Some(c) => println!(
+            "account cap:   {}/h (max_burn_usd_per_hour in config.toml)",
+            spheron_tui::domain::cost::usd(c)
+        ),
         None => println!("account cap:   none (max_burn_usd_per_hour in config.toml)"),
     }
     for w in &p.warnings {

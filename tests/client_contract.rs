@@ -186,7 +186,7 @@ async fn gpu_offers_sends_every_query_field_and_decodes_groups() {
     let o = &page.groups[0].offers[1];
     assert_eq!(o.offer_id, "o2");
     assert_eq!(o.gpu_type, "H100_80G");
-    assert_eq!(o.hourly_rate(), 2.0);
+    assert_eq!(o.hourly_rate(), Some(2.0));
     assert_eq!(o.regions(), vec!["166e655a:culpeper-usa-1"]);
     assert_eq!(o.os_options, vec!["ubuntu-22.04"]);
     assert_eq!(o.gpu_memory, Some(80.0));
@@ -644,7 +644,7 @@ async fn balance_teams_and_details() {
     let c = client(&m);
     let b = c.balance(Some("t1"), Some(false)).await.unwrap();
     assert_eq!(m.last().query.as_deref(), Some("teamId=t1&all=false"));
-    assert_eq!(b.current().unwrap().balance, 42.5);
+    assert_eq!(b.current().unwrap().balance, Some(42.5));
     assert_eq!(b.currency, "USD");
     c.balance(None, None).await.unwrap();
     assert_eq!(m.last().query, None);

@@ -190,7 +190,7 @@ async fn a_second_team_has_its_own_balance_deployments_and_volumes() {
     assert_eq!(b.teams.len(), 2);
     assert_eq!(b.current().unwrap().team_id, TEAM);
     let other = b.teams.iter().find(|x| x.team_id == OTHER_TEAM).unwrap();
-    assert_eq!(other.balance, 1240.0);
+    assert_eq!(other.balance, Some(1240.0));
     assert_eq!(c.teams().await.unwrap().len(), 2);
 
     // Lists without teamId are the current team's; with it, that team's.
@@ -496,6 +496,7 @@ async fn a_volume_for_an_unlisted_provider_is_refused_before_sending() {
         ms::type_text(&mut s, "100");
         ms::key(&mut s, KeyCode::Enter);
         ms::key(&mut s, KeyCode::Enter); // attached to no instance: the summary
+        ms::chr(&mut s, 'y'); // the confirm
         let sent: Vec<Command> = ms::manage_cmds(&ms::chr(&mut s, 'y'))
             .into_iter()
             .filter(|c| matches!(c, Command::CreateVolume(_)))

@@ -95,6 +95,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
             Step::CloudInit,
             Step::Volumes,
             Step::Kubernetes,
+            Step::Guard,
             Step::Summary
         ]
     );
@@ -116,6 +117,7 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
             Step::Team,
             Step::Name,
             Step::Volumes,
+            Step::Guard,
             Step::Summary
         ]
     );
@@ -174,10 +176,21 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     chr(&mut s, 'j');
     chr(&mut s, 'j'); // Kubernetes 1.35
     enter(&mut s);
+    // The spend guard: a typo is shown on the step; 8h goes.
+    assert_eq!(wizard(&s).step(), Step::Guard);
+    type_text(&mut s, "soon");
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Guard);
+    assert!(wizard(&s).error.as_ref().unwrap().contains("no guard"));
+    for _ in 0..4 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "8h");
+    enter(&mut s);
     assert_eq!(wizard(&s).step(), Step::Summary);
     // Focus starts on Back: Enter goes back, nothing is sent.
     assert_eq!(deploys(&enter(&mut s)), 0);
-    assert_eq!(wizard(&s).step(), Step::Kubernetes);
+    assert_eq!(wizard(&s).step(), Step::Guard);
     enter(&mut s);
     key(&mut s, KeyCode::Tab);
     let cmds = enter(&mut s);
@@ -227,6 +240,17 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
             .any(|c| matches!(c, Command::FetchDeployments { .. }))
     );
     assert_eq!(deploys(&cmds), 0);
+    // The guard typed in the wizard is set on the new deployment, counted from its answer.
+    let guard = cmds.iter().find_map(|c| match c {
+        Command::SetGuard(r) => Some(r.clone()),
+        _ => None,
+    });
+    let guard = guard.expect("the wizard's guard is stored");
+    assert_eq!(guard.deployment_id, "dep-new");
+    assert_eq!(
+        guard.rule,
+        spheron_tui::domain::guard::GuardRule::Deadline(later + Duration::hours(8))
+    );
 }
 
 #[test]
@@ -499,17 +523,56 @@ fn the_summary_adds_instance_volumes_and_addon_for_the_whole_configuration() {
     let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     let e = sum.estimate;
     assert!(
-        (e.instance - 19.37).abs() < 1e-9,
+        (e.instance.unwrap() - 19.37).abs() < 1e-9,
         "discounted, whole configuration"
     );
     assert!((e.volumes - 0.05).abs() < 1e-9);
-    assert!((e.addon - 0.8).abs() < 1e-9);
-    assert!((e.for_hours(24.0) - 24.0 * (19.37 + 0.05 + 0.8)).abs() < 1e-9);
+    assert!((e.addon_per_hour().unwrap() - 0.8).abs() < 1e-9);
+    assert_eq!(e.addon.unwrap().gpus, 8);
+    assert!((e.for_hours(24.0).unwrap() - 24.0 * (19.37 + 0.05 + 0.8)).abs() < 1e-9);
+    // the 20-minute minimum of the instance and its add-on
+    assert!((e.minimum_charge().unwrap() - (19.37 + 0.8) / 3.0).abs() < 1e-9);
     assert_eq!(sum.balance, Some(120.0));
     // Volumes already bill (they are in the burn rate); the deploy adds instance + add-on.
     let burn_volumes = 0.05 + 0.1 + 0.01 + 0.01;
-    assert!((sum.spend_after - (burn_volumes + 19.37 + 0.8)).abs() < 1e-9);
+    assert!((sum.spend_now - burn_volumes).abs() < 1e-9);
+    assert!((sum.spend_after.unwrap() - (burn_volumes + 19.37 + 0.8)).abs() < 1e-9);
     assert!(sum.blocked.is_none());
+}
+
+#[test]
+fn an_unpriced_addon_or_offer_is_unknown_and_cannot_be_deployed() {
+    // a Voltage Park cluster whose extras do not price the add-on: no $0 fallback
+    let mut bare = vp_cluster();
+    bare["extras"] = json!({});
+    let mut s = ready(vec![bare], 120.0);
+    chr(&mut s, 'd');
+    k8s(&mut s);
+    while wizard(&s).step() != Step::Kubernetes {
+        enter(&mut s);
+    }
+    chr(&mut s, 'j'); // Kubernetes 1.34
+    while wizard(&s).step() != Step::Summary {
+        enter(&mut s);
+    }
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
+    assert_eq!(sum.estimate.addon_per_hour(), None);
+    assert_eq!(sum.estimate.per_hour(), None);
+    assert_eq!(sum.spend_after, None);
+    assert!(sum.blocked.as_ref().unwrap().contains("Kubernetes"));
+    assert_eq!(deploys(&confirm(&mut s)), 0);
+
+    // an offer without a readable price
+    let mut unpriced = vp_cluster();
+    for k in ["price", "discountedPrice", "originalPrice"] {
+        unpriced.as_object_mut().unwrap().remove(k);
+    }
+    let mut s = ready(vec![unpriced], 120.0);
+    to_summary(&mut s);
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
+    assert_eq!(sum.estimate.minimum_charge(), None);
+    assert!(sum.blocked.as_ref().unwrap().contains("price"));
+    assert_eq!(deploys(&confirm(&mut s)), 0);
 }
 
 #[test]
@@ -945,7 +1008,7 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
     );
     let d2 = s.deployments.items.iter().find(|d| d.id == "d2").unwrap();
     assert_eq!(d2.status, DeploymentStatus::Terminated);
-    assert!(flash(&s).contains("volumes were detached and kept"));
+    assert!(flash(&s).contains("the instance stopped billing; no volume was attached"));
 }
 
 #[test]
@@ -1167,4 +1230,159 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     ended.status = DeploymentStatus::Terminated;
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
     assert!(s.watch.is_empty());
+}
+
+#[test]
+fn terminate_names_each_volume_with_its_rate_and_what_the_provider_does_with_it() {
+    let mut s = terminate_state(); // on "beta" (d2)
+    let vols = [
+        json!({"id": "vs", "name": "ses-data", "provider": "sesterce", "region": "fr-par-1",
+               "sizeInGb": 100, "hourlyRate": 0.5, "status": "attached", "deploymentId": "d2"}),
+        json!({"id": "vp", "name": "sp-cache", "provider": "spheron-ai", "region": "us-east-1",
+               "sizeInGb": 100, "hourlyRate": 0.25, "status": "attached", "attachedTo": ["d2"]}),
+        json!({"id": "vo", "name": "elsewhere", "provider": "spheron-ai", "region": "us-east-1",
+               "sizeInGb": 100, "hourlyRate": 0.1, "status": "attached", "attachedTo": ["d1"]}),
+    ]
+    .into_iter()
+    .map(|v| decode(v).unwrap())
+    .collect();
+    update(&mut s, Action::VolumesLoaded(Ok(vols)));
+    let fates = spheron_tui::app::dialogs::terminate::volume_fates(&s, "d2");
+    assert_eq!(
+        fates
+            .iter()
+            .map(|f| (f.name.as_str(), f.per_hour, f.stays_bound))
+            .collect::<Vec<_>>(),
+        vec![
+            ("ses-data", Some(0.5), true),
+            ("sp-cache", Some(0.25), false)
+        ]
+    );
+    chr(&mut s, 'x');
+    // $/h now → after: the instance stops, its volumes keep billing
+    let spend = dialog(&s).spend.expect("terminate shows the spend change");
+    assert!((spend.now - (19.37 * 2.0 + 0.85)).abs() < 1e-9, "{spend:?}");
+    assert!(
+        (spend.after.unwrap() - (19.37 + 0.85)).abs() < 1e-9,
+        "{spend:?}"
+    );
+    let text = render(&s);
+    assert!(text.contains("ses-data $0.50/h stays bound"), "{text}");
+    assert!(
+        text.contains("sp-cache $0.25/h is detached and kept"),
+        "{text}"
+    );
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    chr(&mut s, 'y');
+    let cmds = update(
+        &mut s,
+        Action::Terminated {
+            id: "d2".into(),
+            result: Ok(()),
+        },
+    );
+    // fresh after the write: volumes at once, deployments at once or as soon as the 10 s
+    // spacing allows (the poll timer restarts from there)
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::FetchVolumes)),
+        "{cmds:?}"
+    );
+    let at_once = cmds
+        .iter()
+        .any(|c| matches!(c, Command::FetchDeployments { .. }));
+    let soon = s.schedule.deployments_due.is_some_and(|due| {
+        s.schedule
+            .deployments_last
+            .is_some_and(|last| due <= last + Duration::seconds(10))
+    });
+    assert!(at_once || soon, "{cmds:?} {:?}", s.schedule);
+    let said = flash(&s);
+    assert!(said.contains("volumes keep billing ($0.75/h)"), "{said}");
+    assert!(said.contains("detached: sp-cache"), "{said}");
+    assert!(said.contains("still bound"), "{said}");
+    assert!(said.contains("ses-data"), "{said}");
+}
+
+#[test]
+fn x_on_an_ended_deployment_says_so_once_with_the_reason() {
+    let mut s = ready(vec![], 10.0);
+    chr(&mut s, '2');
+    chr(&mut s, 'f'); // inactive
+    let failed = deployment(json!({"id": "df", "name": "broken", "status": "failed",
+        "failureReason": "no capacity in region", "gpuType": "H100", "gpuCount": 1,
+        "provider": "sesterce", "hourlyRate": 2.0}));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
+    assert_eq!(s.deployments.selected_id.as_deref(), Some("df"));
+    let cmds = chr(&mut s, 'x');
+    assert!(s.dialog.is_none(), "no terminate dialog: {:?}", s.dialog);
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Command::CheckCanTerminate { .. })),
+        "{cmds:?}"
+    );
+    let said = flash(&s);
+    assert!(said.contains("already ended (failed)"), "{said}");
+    assert!(said.contains("no capacity in region"), "{said}");
+    assert!(!said.contains("minute"), "{said}");
+}
+
+#[test]
+fn details_are_readable_fields_with_the_raw_json_one_key_away() {
+    let mut s = terminate_state(); // on "beta", started 11:00, now 12:00
+    let fresh = deployment(
+        json!({"id": "d3", "name": "fresh", "status": "provisioning-ish",
+        "gpuType": "H100", "gpuCount": 1, "provider": "spheron-ai", "hourlyRate": 2.5,
+        "startedAt": "2026-11-28T11:55:00Z", "failureReason": null}),
+    );
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            running("d1", "alpha"),
+            running("d2", "beta"),
+            fresh,
+        ])),
+    );
+    key(&mut s, KeyCode::Enter);
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    for needle in [
+        "status             running",
+        "reason             –",
+        "cost               $19.37/h",
+        "ssh                ssh -p 2222 ubuntu@10.0.0.5",
+        "volumes            none attached",
+        "terminate          possible now",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in\n{text}");
+    }
+    assert!(!i.show_raw);
+    assert!(!render(&s).contains("\"hourlyRate\""));
+    chr(&mut s, 'J');
+    assert!(render(&s).contains("\"hourlyRate\""), "J shows every field");
+    chr(&mut s, 'J');
+    key(&mut s, KeyCode::Esc);
+    // an unknown status is shown as it came; terminate waits for the minimum runtime
+    chr(&mut s, 'j');
+    key(&mut s, KeyCode::Enter);
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    assert!(
+        text.contains("status             provisioning-ish"),
+        "{text}"
+    );
+    assert!(
+        text.contains("possible from 12:15 UTC, in 15m 00s"),
+        "{text}"
+    );
 }

@@ -79,6 +79,10 @@ fn every_wizard_step() {
     chr(&mut s, 'j');
     insta::assert_snapshot!("wizard_8_kubernetes", render(&s));
     enter(&mut s);
+    assert_eq!(step(&s), Step::Guard);
+    type_text(&mut s, "8h");
+    insta::assert_snapshot!("wizard_8_guard", render(&s));
+    enter(&mut s);
     assert_eq!(step(&s), Step::Summary);
     s.status.rate.deploy_remaining = Some(9);
     s.status.rate.deploy_limit = Some(10);

@@ -103,9 +103,16 @@ fn cases() -> Vec<Case> {
             write: None,
         },
         Case {
+            kind: Kind::Messages,
+            open: |s| {
+                chr(s, 'm');
+            },
+            write: None,
+        },
+        Case {
             kind: Kind::Details,
             open: |s| {
-                select(s, Pane::Deployments, "dep_sp1");
+                s.pane = Pane::Offers;
                 key(s, KeyCode::Enter);
             },
             write: None,
@@ -168,6 +175,15 @@ fn cases() -> Vec<Case> {
             )),
         },
         Case {
+            kind: Kind::Guard,
+            open: |s| {
+                select(s, Pane::Deployments, "dep_sp1");
+                chr(s, 'T');
+            },
+            // A local rule, not a platform write: read-only mode allows it.
+            write: None,
+        },
+        Case {
             kind: Kind::AddKey,
             open: |s| {
                 s.pane = Pane::Keys;
@@ -192,6 +208,7 @@ fn cases() -> Vec<Case> {
             write: Some((
                 |s| {
                     create_to_summary(s);
+                    chr(s, 'y'); // the confirm, with $/h now → after
                     chr(s, 'y')
                 },
                 "the new volume",
@@ -263,14 +280,6 @@ fn cases() -> Vec<Case> {
             open: |s| {
                 select(s, Pane::Keys, "sshk_1");
                 key(s, KeyCode::Enter);
-            },
-            write: None,
-        },
-        Case {
-            kind: Kind::Guard,
-            open: |s| {
-                select(s, Pane::Deployments, "dep_sp1");
-                chr(s, 'T');
             },
             write: None,
         },

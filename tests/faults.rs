@@ -314,9 +314,9 @@ async fn unknown_and_missing_fields_are_shown_not_fatal() {
         items.len()
     );
     h.press("2").await;
-    h.dispatch(Action::DeploymentsLoaded(Ok(items))).await;
     h.press("f").await;
-    h.press("f").await; // All
+    h.press("f").await; // All: read at once
+    h.dispatch(Action::DeploymentsLoaded(Ok(items))).await;
     let screen = h.screen();
     assert!(screen.contains("extra"), "{screen}");
     h.press("jjjkk").await;
@@ -361,9 +361,9 @@ async fn five_thousand_offers_and_three_hundred_deployments() {
         .items;
     assert_eq!(d.len(), 300);
     h.press("2").await;
+    h.press("f").await;
+    h.press("f").await; // All: read at once
     h.dispatch(Action::DeploymentsLoaded(Ok(d))).await;
-    h.press("f").await;
-    h.press("f").await;
     assert_eq!(h.state.visible_deployments().len(), 300);
     h.press("G").await;
     assert_eq!(h.state.deployments.cursor.selected, 299);

@@ -50,6 +50,15 @@ fn the_cap_refuses_a_deploy_that_would_pass_it() {
     );
     assert_eq!(deploys(&chr(&mut s, 'y')), 0, "nothing is sent");
 
+    // The Account pane shows the cap beside the burn rate.
+    s.dialog = None;
+    chr(&mut s, '5');
+    let screen = render(&s);
+    assert!(
+        screen.contains("cap $15.00/h (max_burn_usd_per_hour)"),
+        "{screen}"
+    );
+
     // Under the cap (or without one) the same deploy goes.
     for cap in [Some(50.0), None] {
         let mut s = ready(vec![vp_cluster()], 500.0);
@@ -196,4 +205,51 @@ fn the_dialog_reads_durations_local_times_and_amounts() {
     assert_eq!(r, GuardRule::Deadline(t0() + chrono::Duration::minutes(90)));
     assert!(parse_spec("$0", t0(), plus_one).is_err());
     assert!(parse_spec("25:00", t0(), plus_one).is_err());
+}
+
+#[test]
+fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
+    use spheron_tui::domain::guard::GuardRule;
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("old", "old")])),
+    );
+    chr(&mut s, 'd');
+    let v = ["1.34"]
+        .iter()
+        .map(|v| spheron_tui::api::decode(serde_json::json!({ "version": v })).unwrap())
+        .collect();
+    update(&mut s, Action::KubernetesVersions(Ok(v)));
+    loop {
+        match &s.dialog {
+            Some(Dialog::Deploy(w)) if w.step() == Step::Guard => break,
+            Some(Dialog::Deploy(_)) => {
+                enter(&mut s);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    type_text(&mut s, "$25");
+    enter(&mut s);
+    assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+    update(
+        &mut s,
+        Action::Deployed(Err(spheron_tui::api::ApiError::Timeout {
+            message: "slow".into(),
+        })),
+    );
+    let mut created = running("dep-x", "x");
+    created.offer_id = Some("vp-h100-8".into());
+    created.started_at = None;
+    created.created_at = Some(t0());
+    let cmds = update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("old", "old"), created])),
+    );
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::SetGuard(r)
+            if r.deployment_id == "dep-x" && r.rule == GuardRule::MaxSpend(25.0))),
+        "{cmds:?}"
+    );
 }

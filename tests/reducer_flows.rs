@@ -469,8 +469,8 @@ fn details_show_every_raw_field() {
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
     key(&mut s, KeyCode::Enter);
     match &s.dialog {
-        Some(Dialog::Details(spheron_tui::app::dialogs::Details { lines, .. })) => {
-            assert!(lines.iter().any(|l| l.contains("futureField")));
+        Some(Dialog::DeploymentInfo(i)) => {
+            assert!(i.raw.iter().any(|l| l.contains("futureField")));
         }
         other => panic!("expected details, got {other:?}"),
     }
@@ -504,6 +504,10 @@ fn mouse_selects_tabs_and_rows() {
     assert_eq!(s.selected_deployment().unwrap().id, "d3");
     update(&mut s, click(5, 30)); // below the last row: nothing changes
     assert_eq!(s.selected_deployment().unwrap().id, "d3");
+    // below the minimum size only the notice is drawn: a click selects nothing
+    update(&mut s, Action::Resize(50, 15));
+    update(&mut s, click(5, 3));
+    assert_eq!(s.selected_deployment().unwrap().id, "d3");
 }
 
 #[test]
@@ -521,13 +525,15 @@ fn quit_from_anywhere_but_text_entry() {
 }
 
 #[test]
-fn terminal_statuses_are_not_active() {
+fn terminal_statuses_are_not_active_and_unknown_ones_bill() {
     for (status, active) in [
         ("running", true),
         ("deploying", true),
         ("failed", false),
         ("terminated-provider", false),
         ("stopped", false),
+        ("hibernating", true),
+        ("", true),
     ] {
         assert_eq!(
             DeploymentStatus::parse(status).is_active(),
@@ -535,4 +541,102 @@ fn terminal_statuses_are_not_active() {
             "{status}"
         );
     }
+}
+
+fn status_asked(cmds: &[Command]) -> Option<Option<&'static str>> {
+    cmds.iter().find_map(|c| match c {
+        Command::FetchDeployments { status, .. } => Some(*status),
+        _ => None,
+    })
+}
+
+#[test]
+fn f_to_inactive_loads_every_status_at_once_and_says_loading_until_then() {
+    let (mut s, cmds) = started(true);
+    // the first poll asks for active ones only
+    assert_eq!(status_asked(&cmds), Some(Some("active")));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![deployment("d1", "alpha", "running")])),
+    );
+    chr(&mut s, '2');
+    // a second later: not a poll (that waits 10 s), a different question, asked at once
+    let cmds = chr(&mut s, 'f');
+    assert_eq!(status_asked(&cmds), Some(None), "{cmds:?}");
+    let screen = screen_of(&s);
+    assert!(screen.contains("loading inactive"), "{screen}");
+    assert!(!screen.contains("Nothing here"), "{screen}");
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![
+            deployment("d1", "alpha", "running"),
+            deployment("d0", "old", "terminated"),
+        ])),
+    );
+    let screen = screen_of(&s);
+    assert!(screen.contains("old"), "{screen}");
+    assert!(!screen.contains("loading inactive"), "{screen}");
+    // the full list held covers every view: cycling on asks nothing more
+    assert_eq!(status_asked(&chr(&mut s, 'f')), None);
+}
+
+fn screen_of(s: &AppState) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| spheron_tui::ui::draw(f, s, &spheron_tui::ui::Theme::default()))
+        .unwrap();
+    spheron_tui::ui::svg::to_text(t.backend().buffer())
+}
+
+#[test]
+fn the_message_log_keeps_messages_with_their_times_and_names_the_source_of_errors() {
+    let (mut s, _) = started(true);
+    s.say(spheron_tui::app::state::FlashKind::Success, "first");
+    s.now += Duration::seconds(75);
+    update(
+        &mut s,
+        Action::VolumesLoaded(Err(spheron_tui::api::ApiError::Server {
+            status: 500,
+            message: "boom".into(),
+            code: None,
+        })),
+    );
+    // the status bar names the list the error came from
+    let bar = s.status.last_error.clone().unwrap();
+    assert!(bar.starts_with("volumes list: "), "{bar}");
+    s.say(spheron_tui::app::state::FlashKind::Info, "third");
+    let log: Vec<(String, String)> = s
+        .status
+        .log
+        .iter()
+        .map(|e| (e.at.format("%H:%M:%S").to_string(), e.text.clone()))
+        .collect();
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert_eq!(log[0].1, "first");
+    assert!(log[1].1.starts_with("volumes list: "), "{log:?}");
+    assert_ne!(log[0].0, log[1].0, "each keeps its own time");
+    // m opens it, listed in ? (the key table), newest first, with times
+    chr(&mut s, 'm');
+    assert!(
+        matches!(s.dialog, Some(Dialog::Messages(_))),
+        "{:?}",
+        s.dialog
+    );
+    let screen = screen_of(&s);
+    let third = screen.find("UTC  third").expect("listed");
+    let first = screen.find("UTC  first").expect("listed");
+    assert!(third < first, "newest first:\n{screen}");
+    assert!(screen.contains(&format!("{} UTC", log[1].0)), "{screen}");
+    key(&mut s, KeyCode::Esc);
+    chr(&mut s, '?');
+    assert!(screen_of(&s).contains("message log"), "listed in ?");
+    // at most LOG_KEEP kept, the oldest dropped
+    key(&mut s, KeyCode::Esc);
+    for i in 0..spheron_tui::app::state::LOG_KEEP + 5 {
+        s.say(spheron_tui::app::state::FlashKind::Info, format!("n{i}"));
+    }
+    assert_eq!(s.status.log.len(), spheron_tui::app::state::LOG_KEEP);
+    assert_eq!(
+        s.status.log.back().unwrap().text,
+        format!("n{}", spheron_tui::app::state::LOG_KEEP + 4)
+    );
 }

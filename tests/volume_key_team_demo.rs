@@ -183,6 +183,8 @@ impl Rig {
             "{provider}: {:?}",
             c.pricing
         );
+        assert!(self.chr('y').await.is_empty(), "the confirm comes first");
+        assert!(matches!(dialog(&self.s), Dialog::Confirm(_)));
         let sent = self.chr('y').await;
         assert_eq!(sent.iter().filter(|c| c.is_write()).count(), 1, "one POST");
         assert!(self.s.dialog.is_none(), "{provider}: {:?}", self.s.dialog);

@@ -390,6 +390,23 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
         (h - 0.1).abs() < 1e-9 && (month - 72.0).abs() < 1e-9,
         "{h} {month}"
     );
+    // creating starts a charge: the one confirm comes first, with $/h now → after
+    assert!(manage_cmds(&chr(&mut s, 'y')).is_empty());
+    let Dialog::Confirm(confirm) = dialog(&s) else {
+        panic!("{:?}", dialog(&s))
+    };
+    assert!(!confirm.on_action, "focus starts on Cancel");
+    let spend = confirm.spend.expect("create shows the spend change");
+    assert!(
+        (spend.after.unwrap() - spend.now - 0.1).abs() < 1e-9,
+        "{spend:?}"
+    );
+    assert!(
+        confirm
+            .lines
+            .iter()
+            .any(|l| l.contains("$72.00 per 30 days"))
+    );
     let cmds = chr(&mut s, 'y');
     let want = NewVolume {
         name: "train-data_1".into(),
@@ -418,6 +435,10 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
         (CreateStep::Summary, "train-data_1")
     );
     assert!(c.error.as_deref().unwrap().contains("Name taken"));
+    assert!(
+        manage_cmds(&chr(&mut s, 'y')).is_empty(),
+        "the confirm again"
+    );
     assert_eq!(
         manage_cmds(&chr(&mut s, 'y')),
         vec![Command::CreateVolume(want)]
@@ -470,7 +491,8 @@ fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
         "Sesterce volumes bind only at instance creation"
     );
     key(&mut s, KeyCode::Tab);
-    let cmds = key(&mut s, KeyCode::Enter);
+    assert!(manage_cmds(&key(&mut s, KeyCode::Enter)).is_empty());
+    let cmds = chr(&mut s, 'y');
     let [Command::CreateVolume(new)]: [Command; 1] = manage_cmds(&cmds).try_into().unwrap() else {
         panic!()
     };
@@ -579,7 +601,7 @@ fn edit_only_where_the_provider_allows_it() {
     };
     assert!(!c.on_action);
     let spend = c.spend.expect("expand shows the spend change");
-    assert!(spend.after > spend.now, "{spend:?}");
+    assert!(spend.after.unwrap() > spend.now, "{spend:?}");
     let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),
@@ -930,7 +952,7 @@ fn teams_choose_where_new_things_go_and_zero_balance_warns() {
         panic!()
     };
     assert!(
-        matches!(&t.loaded, Loading::Loaded((team, Some(live))) if team.balance == Some(3.0) && live.balance == 0.0)
+        matches!(&t.loaded, Loading::Loaded((team, Some(live))) if team.balance == Some(3.0) && live.balance == Some(0.0))
     );
 }
 

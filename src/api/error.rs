@@ -14,7 +14,7 @@ pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
 pub enum ApiError {
     /// 400 (or 422): a parameter is missing or wrong. `body` keeps the whole JSON answer, e.g.
     /// DELETE's `canTerminate: false, timeRemaining, minimumRuntime`.
-    #[error("{}", validation_line(message, field.as_deref(), code.as_deref(), body))]
+    #[error("{}", validation_line(message, field.as_deref(), body))]
     Validation {
         message: String,
         field: Option<String>,
@@ -98,17 +98,16 @@ pub enum ApiError {
     )]
     Refused { url: String, reason: String },
     /// A write was refused locally because the client is read-only; nothing was sent.
-    #[error(
-        "Read-only mode: {method} {path} was not sent. Start without --read-only to make changes"
-    )]
+    #[error("Read-only mode: the change was not sent. Start without --read-only to make changes")]
     ReadOnly { method: String, path: String },
     /// A value given to the client cannot be sent safely (e.g. an id of `..`); nothing was sent.
     #[error("Not sent: {message}")]
     InvalidInput { message: String },
 }
 
-fn validation_line(message: &str, field: Option<&str>, code: Option<&str>, body: &Value) -> String {
-    let code = code.unwrap_or("400");
+/// The one-line text of a 400. Written for the screen: the wire code and field names stay in
+/// the error's fields (and `Debug`, which the logs use); the field is named in words.
+fn validation_line(message: &str, field: Option<&str>, body: &Value) -> String {
     // DELETE of a deployment before its minimum runtime: nothing to fix, only to wait.
     if body.get("canTerminate").and_then(Value::as_bool) == Some(false) {
         let wait = body
@@ -116,18 +115,53 @@ fn validation_line(message: &str, field: Option<&str>, code: Option<&str>, body:
             .and_then(Value::as_f64)
             .map(|m| format!("; try again in {} min", m.ceil()))
             .unwrap_or_default();
-        return format!(
-            "Not terminated ({code}): {message}. The minimum runtime is not met yet{wait}"
-        );
+        return format!("Not terminated: {message}. The minimum runtime is not met yet{wait}");
     }
     match field {
         Some(f) => format!(
-            "The API rejected the request ({code}, field `{f}`): {message}. Fix that value; the same request would fail again"
+            "Refused by the platform: {message}. Check the {}; the same request would fail again",
+            field_words(f)
         ),
         None => format!(
-            "The API rejected the request ({code}): {message}. Fix the request; the same request would fail again"
+            "Refused by the platform: {message}. Fix the request; the same request would fail again"
         ),
     }
+}
+
+/// A request field as a person calls it (`publicKey` → "public key").
+pub fn field_words(field: &str) -> String {
+    let known = match field {
+        "publicKey" | "ssh_public_key" | "sshPublicKey" => "public key",
+        "sshKeyId" => "SSH key",
+        "teamId" => "team",
+        "offerId" => "offer",
+        "sizeInGb" | "size" => "size",
+        "operatingSystem" => "operating system",
+        "instanceType" => "instance type",
+        "gpuCount" => "GPU count",
+        "cloudInit" => "cloud-init",
+        "region" | "clusterName" => "region",
+        "name" => "name",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    // camelCase and snake_case into words
+    let mut out = String::new();
+    for c in field.chars() {
+        if c == '_' {
+            out.push(' ');
+        } else if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    format!("{out} value")
 }
 
 fn human_secs(d: Duration) -> String {
@@ -617,6 +651,27 @@ mod tests {
         let e = ApiError::from_response(503, b"", None, None);
         assert!(matches!(e, ApiError::Server { status: 503, .. }));
         assert!(e.is_retryable_get());
+    }
+
+    #[test]
+    fn validation_text_names_the_field_in_words_not_wire_names() {
+        let e = err(
+            400,
+            json!({"error": "not an SSH public key", "code": "VALIDATION_ERROR",
+                   "details": {"field": "publicKey"}}),
+        );
+        let s = e.to_string();
+        assert!(s.contains("Check the public key"), "{s}");
+        assert!(
+            !s.contains("VALIDATION_ERROR") && !s.contains("publicKey"),
+            "{s}"
+        );
+        assert_eq!(
+            e.code(),
+            Some("VALIDATION_ERROR"),
+            "the code stays for logs"
+        );
+        assert_eq!(field_words("diskSizeGb"), "disk size gb value");
     }
 
     #[test]

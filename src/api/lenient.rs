@@ -21,11 +21,6 @@ pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
     Ok(value_to_f64(&v))
 }
 
-/// A number or numeric string; anything else → 0.
-pub fn f64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    Ok(opt_f64(d)?.unwrap_or(0.0))
-}
-
 /// A non-negative whole number (or a string of one); anything else → `None`.
 pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let v = Value::deserialize(d)?;

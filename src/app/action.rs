@@ -185,7 +185,7 @@ pub enum Command {
     /// Bell plus a desktop notification where the terminal supports one (OSC 9 / OSC 777).
     Notify(String),
     /// Store a guard rule (set in the guard dialog) → [`Action::Guard`] notice.
-    SetGuard(crate::store::StoredRule),
+    SetGuard(crate::domain::guard::StoredRule),
     /// Remove the guard rule of a deployment → [`Action::Guard`] notice.
     ClearGuard {
         id: String,

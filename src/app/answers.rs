@@ -27,7 +27,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::Terminated { id, result } => {
             cmds.extend(dialogs::terminate::on_terminated(state, &id, result))
         }
-        Action::Renamed { id, result } => dialogs::rename::on_renamed(state, &id, result),
+        Action::Renamed { id, result } => {
+            cmds.extend(dialogs::rename::on_renamed(state, &id, result))
+        }
         Action::KeyAdded(r) => cmds.extend(dialogs::add_key::added(state, r)),
         Action::KeyDeleted { id, result } => {
             cmds.extend(dialogs::delete::key_deleted(state, &id, result))

@@ -63,7 +63,9 @@ fn set(state: &mut AppState, pos: isize, len: usize) {
 /// The wheel moves the selection; a click on a tab switches panes, on a row selects it.
 /// Ignored while a dialog is open.
 pub(crate) fn on_mouse(state: &mut AppState, ev: MouseEvent) -> Vec<Command> {
-    if state.dialog.is_some() {
+    let (w, h) = state.size;
+    // below the minimum size nothing but the notice is drawn: nothing to click or scroll
+    if state.dialog.is_some() || screen::too_small(Rect::new(0, 0, w, h)) {
         return Vec::new();
     }
     match ev.kind {

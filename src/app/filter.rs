@@ -57,9 +57,7 @@ impl OfferFilter {
             if let Some((field, cmp, rest)) = split_numeric(&lower) {
                 match rest.trim_start_matches('$').parse::<f64>() {
                     Ok(v) if v.is_finite() => f.numeric.push((field, cmp, v)),
-                    _ => f
-                        .errors
-                        .push(format!("`{tok}`: not a number after the comparison")),
+                    _ => f.errors.push(format!("`{tok}` not a number")),
                 }
                 continue;
             }
@@ -70,14 +68,12 @@ impl OfferFilter {
                     "type" | "t" => &mut f.instance_type,
                     "region" | "r" => &mut f.region,
                     _ => {
-                        f.errors.push(format!(
-                            "`{tok}`: unknown term (gpu: provider: type: region: count vram price gpuprice)"
-                        ));
+                        f.errors.push(format!("`{tok}` unknown term"));
                         continue;
                     }
                 };
                 if value.is_empty() {
-                    f.errors.push(format!("`{tok}`: needs a value"));
+                    f.errors.push(format!("`{tok}` needs a value"));
                 } else {
                     list.push(value.to_string());
                 }
@@ -95,6 +91,18 @@ impl OfferFilter {
             && self.instance_type.is_empty()
             && self.region.is_empty()
             && self.numeric.is_empty()
+    }
+
+    /// The one instance type the `type:` terms name, when they name exactly one known type:
+    /// that is what `t` shows and what is asked of the API.
+    pub fn single_type(&self) -> Option<InstanceType> {
+        match self.instance_type.as_slice() {
+            [one] => match InstanceType::parse(one) {
+                InstanceType::Other(_) => None,
+                t => Some(t),
+            },
+            _ => None,
+        }
     }
 
     /// The free text, as sent to the API's `search` parameter (`None` when there is none).
@@ -137,12 +145,32 @@ impl OfferFilter {
             let left = match field {
                 NumField::Count => Some(f64::from(o.gpu_count)),
                 NumField::Vram => o.gpu_memory,
-                NumField::Price => Some(o.hourly_rate()),
-                NumField::GpuPrice => Some(o.per_gpu_rate()),
+                NumField::Price => o.hourly_rate(),
+                NumField::GpuPrice => o.per_gpu_rate(),
             };
             left.is_some_and(|l| cmp.holds(l, v))
         })
     }
+}
+
+/// The terms the filter knows, shown once when a term could not be read.
+pub const TERMS_HINT: &str = "terms: gpu: provider: type: region: count vram price gpuprice";
+
+/// `text` with its `type:` terms replaced by one for `ty` (none for `None`): how `t` writes the
+/// instance type into the filter, so the two are one setting.
+pub fn with_type(text: &str, ty: Option<&InstanceType>) -> String {
+    let mut words: Vec<String> = text
+        .split_whitespace()
+        .filter(|w| {
+            let l = w.to_lowercase();
+            !(l.starts_with("type:") || l.starts_with("t:"))
+        })
+        .map(str::to_string)
+        .collect();
+    if let Some(t) = ty {
+        words.push(format!("type:{}", t.as_str().to_lowercase()));
+    }
+    words.join(" ")
 }
 
 /// An offer's text, lowercased once, for matching as the user types.
@@ -253,7 +281,26 @@ mod tests {
     fn bad_terms_are_reported_not_dropped_silently() {
         let f = OfferFilter::parse("color:red price<abc");
         assert_eq!(f.errors.len(), 2);
+        assert!(f.errors[0].contains("color:red") && f.errors[1].contains("price<abc"));
         assert!(f.is_empty());
+    }
+
+    #[test]
+    fn type_terms_and_the_type_setting_are_one() {
+        assert_eq!(
+            OfferFilter::parse("h100 type:spot").single_type(),
+            Some(InstanceType::Spot)
+        );
+        assert_eq!(
+            OfferFilter::parse("type:spot type:cluster").single_type(),
+            None
+        );
+        assert_eq!(OfferFilter::parse("type:weird").single_type(), None);
+        assert_eq!(
+            with_type("h100 type:spot count>=8", Some(&InstanceType::Dedicated)),
+            "h100 count>=8 type:dedicated"
+        );
+        assert_eq!(with_type("T:spot h100", None), "h100");
     }
 
     #[test]

@@ -48,91 +48,6 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
     Vec::new()
 }
 
-/// The guard dialog (the guard key on a deployment): one line that sets or clears the rule.
-#[derive(Debug, Clone)]
-pub struct GuardDialog {
-    /// The deployment, fixed when the dialog opened.
-    pub id: String,
-    pub name: String,
-    /// The countdown of the rule it has now, if any.
-    pub current: Option<String>,
-    pub input: tui_input::Input,
-    pub error: Option<String>,
-}
-
-/// Open the guard dialog on the selected deployment (an active one only).
-pub fn open(state: &mut AppState) -> Vec<Command> {
-    let Some(d) = state.selected_deployment() else {
-        return Vec::new();
-    };
-    if d.status.is_terminal() {
-        let text = format!("{} has ended: there is nothing to guard", d.name);
-        state.say(FlashKind::Info, text);
-        return Vec::new();
-    }
-    let (id, name) = (d.id.clone(), d.name.clone());
-    let d = GuardDialog {
-        current: state.guard.rows.get(&id).cloned(),
-        id,
-        name,
-        input: tui_input::Input::default(),
-        error: None,
-    };
-    super::dialogs::open(state, super::dialogs::Dialog::Guard(d));
-    Vec::new()
-}
-
-impl super::dialogs::DialogKeys for GuardDialog {
-    fn on_key(
-        &mut self,
-        state: &mut AppState,
-        ev: crossterm::event::KeyEvent,
-    ) -> super::dialogs::Reply {
-        use super::dialogs::Reply;
-        use crossterm::event::KeyCode;
-        let now = state.now;
-        let offset = state
-            .guard
-            .local_offset
-            .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
-        match ev.code {
-            KeyCode::Enter => {
-                let text = self.input.value().trim().to_string();
-                if text.is_empty() || text.eq_ignore_ascii_case("none") {
-                    let id = self.id.clone();
-                    return if self.current.is_some() {
-                        Reply::close().with(vec![Command::ClearGuard { id }])
-                    } else {
-                        Reply::close()
-                    };
-                }
-                match parse_spec(&text, now, offset) {
-                    Ok((rule, spec)) => {
-                        let rule = crate::store::StoredRule {
-                            deployment_id: self.id.clone(),
-                            rule,
-                            spec,
-                            created_at: now,
-                        };
-                        return Reply::close().with(vec![Command::SetGuard(rule)]);
-                    }
-                    Err(e) => self.error = Some(e),
-                }
-            }
-            _ => {
-                if super::text::edit(&mut self.input, &ev) {
-                    self.error = None;
-                }
-            }
-        }
-        Reply::stay()
-    }
-
-    fn paste_target(&mut self) -> Option<(&mut tui_input::Input, &mut Option<String>)> {
-        Some((&mut self.input, &mut self.error))
-    }
-}
-
 /// What the dialog accepts: a duration (`8h`, `1h30m`: from now), a time (`18:00` local, or
 /// RFC 3339), or an amount (`$50`: a spend ceiling). Returns the rule and how it was asked.
 pub fn parse_spec(
@@ -154,4 +69,38 @@ pub fn parse_spec(
         format!("`{t}` is not a guard: type 8h, 1h30m, 18:00 or $50 (empty clears)")
     })?;
     Ok((GuardRule::after(d, now), format!("--after {t}")))
+}
+
+/// The rule typed in the deploy wizard's guard step, for a deployment created at `now`:
+/// `Ok(None)` when none was typed.
+pub fn wizard_rule(
+    w: &super::dialogs::DeployWizard,
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(crate::domain::guard::GuardRule, String)>, String> {
+    let text = w.guard.value().trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let offset = state
+        .guard
+        .local_offset
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
+    parse_spec(text, now, offset).map(Some)
+}
+
+/// The command that stores the wizard's rule for the deployment it created (`id`), if one
+/// was typed. Durations count from `now`, when the deploy was answered.
+pub fn wizard_guard_command(
+    w: &super::dialogs::DeployWizard,
+    state: &AppState,
+    id: &str,
+) -> Option<Command> {
+    let (rule, spec) = wizard_rule(w, state, state.now).ok()??;
+    Some(Command::SetGuard(crate::domain::guard::StoredRule {
+        deployment_id: id.to_string(),
+        rule,
+        spec,
+        created_at: state.now,
+    }))
 }

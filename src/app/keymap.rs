@@ -115,6 +115,7 @@ pub enum KeyCmd {
     OpenSsh,
     Refresh,
     Help,
+    Messages,
     Quit,
     AddKey,
     DeleteKey,
@@ -221,6 +222,14 @@ pub const BINDINGS: &[Binding] = &[
         help: "this help",
         ctx: Ctx::Global,
         cmd: KeyCmd::Help,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('m')],
+        hint: "",
+        help: "message log: recent messages and errors with their times",
+        ctx: Ctx::Global,
+        cmd: KeyCmd::Messages,
         writes: None,
     },
     Binding {
@@ -345,7 +354,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[Char('w')],
-        hint: "watch",
+        hint: "", // the Offers footer is full at 80 columns: shown by `?`
         help: "watch for offers like the selected one at a price you choose",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::NewWatch,
@@ -507,6 +516,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
         hint: "scroll",
         help: "scroll",
+        ctx: Ctx::Dialog(Kind::Messages),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "scroll",
+        help: "scroll",
         ctx: Ctx::Dialog(Kind::Details),
         cmd: KeyCmd::InDialog,
         writes: None,
@@ -626,8 +643,16 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Code(KeyCode::Enter)],
         hint: "rename",
-        help: "rename (one PATCH of the name)",
+        help: "rename (only the name changes)",
         ctx: Ctx::Dialog(Kind::Rename),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "set (empty clears)",
+        help: "set the guard: 8h or 1h30m from now, 18:00 local, $50 of spend; empty clears it",
+        ctx: Ctx::Dialog(Kind::Guard),
         cmd: KeyCmd::InDialog,
         writes: None,
     },
@@ -728,6 +753,14 @@ pub const BINDINGS: &[Binding] = &[
         writes: None,
     },
     Binding {
+        keys: &[Char('J')],
+        hint: "raw JSON",
+        help: "show / hide every field as raw JSON",
+        ctx: Ctx::Dialog(Kind::DeploymentInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
         keys: &[Char('K')],
         hint: "kubeconfig",
         help: "show and save the kubeconfig",
@@ -785,14 +818,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[Code(KeyCode::Enter)],
-        hint: "set",
-        help: "set the guard (8h, 1h30m, 18:00, $50); empty clears it",
-        ctx: Ctx::Dialog(Kind::Guard),
-        cmd: KeyCmd::InDialog,
-        writes: None,
-    },
-    Binding {
-        keys: &[Code(KeyCode::Enter)],
         hint: "save",
         help: "save the watch (in the local store)",
         ctx: Ctx::Dialog(Kind::NewWatch),
@@ -829,14 +854,99 @@ pub fn lookup(ev: &KeyEvent, pane: Pane) -> Option<&'static Binding> {
 
 /// Footer hints for `pane`: its own bindings first, then the global ones with a hint.
 pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
-    let own = BINDINGS
-        .iter()
-        .filter(|b| b.ctx == Ctx::On(pane) || b.ctx == Ctx::Lists);
-    let global = BINDINGS.iter().filter(|b| b.ctx == Ctx::Global);
-    own.chain(global)
-        .filter(|b| !b.hint.is_empty())
+    footer_bindings(pane)
         .map(|b| (b.keys[0].label(), b.hint))
         .collect()
+}
+
+fn footer_bindings(pane: Pane) -> impl Iterator<Item = &'static Binding> {
+    let own = BINDINGS
+        .iter()
+        .filter(move |b| b.ctx == Ctx::On(pane) || b.ctx == Ctx::Lists);
+    let global = BINDINGS.iter().filter(|b| b.ctx == Ctx::Global);
+    own.chain(global).filter(|b| !b.hint.is_empty())
+}
+
+/// The footer split by what can be used: in read-only mode the keys that would change the
+/// account are listed apart (`unavailable`), never as actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Footer {
+    pub usable: Vec<(String, &'static str)>,
+    pub unavailable: Vec<(String, &'static str)>,
+}
+
+pub fn footer_for(pane: Pane, read_only: bool) -> Footer {
+    let mut f = Footer::default();
+    for b in footer_bindings(pane) {
+        let hint = (b.keys[0].label(), b.hint);
+        if read_only && b.writes.is_some() {
+            f.unavailable.push(hint);
+        } else {
+            f.usable.push(hint);
+        }
+    }
+    f
+}
+
+/// The closing note of `?`.
+pub const HELP_NOTE: &str = "Confirm dialogs start on Cancel: Esc/n cancels, y confirms.";
+
+/// Width of the keys column in `?`.
+pub const HELP_KEYS_WIDTH: usize = 18;
+
+/// What `?` lists: each heading once, in the order headings first appear in the table, with
+/// every binding of that heading under it.
+pub fn help_sections() -> Vec<(Ctx, Vec<&'static Binding>)> {
+    let mut sections: Vec<(Ctx, Vec<&'static Binding>)> = Vec::new();
+    for b in BINDINGS {
+        match sections.iter_mut().find(|(c, _)| *c == b.ctx) {
+            Some((_, list)) => list.push(b),
+            None => sections.push((b.ctx, vec![b])),
+        }
+    }
+    sections
+}
+
+/// The keys column of a `?` line: "  ↑/k" padded to [`HELP_KEYS_WIDTH`].
+pub fn help_keys(b: &Binding) -> String {
+    format!("  {:<w$}", keys_label(b), w = HELP_KEYS_WIDTH - 2)
+}
+
+/// Rows `?` takes when wrapped at `width` columns: headings, bindings, a blank and the note.
+pub fn help_rows(width: u16) -> usize {
+    let w = usize::from(width.max(1));
+    let body: usize = help_sections()
+        .iter()
+        .map(|(ctx, list)| {
+            wrapped_rows(ctx.label(), w)
+                + list
+                    .iter()
+                    .map(|b| wrapped_rows(&format!("{}{}", help_keys(b), b.help), w))
+                    .sum::<usize>()
+        })
+        .sum();
+    body + 1 + wrapped_rows(HELP_NOTE, w)
+}
+
+/// Rows `text` takes when wrapped word by word at `w` columns (a word longer than a row is
+/// broken), as a paragraph draws it.
+fn wrapped_rows(text: &str, w: usize) -> usize {
+    let mut rows = 1;
+    let mut col = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        let need = if col == 0 { len } else { col + 1 + len };
+        if need <= w {
+            col = need;
+            continue;
+        }
+        if col > 0 {
+            rows += 1;
+        }
+        rows += len.saturating_sub(1) / w;
+        col = if len == 0 { 0 } else { (len - 1) % w + 1 };
+    }
+    rows
 }
 
 /// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.
@@ -950,6 +1060,14 @@ mod tests {
     fn dialog_keys_never_reach_the_panes() {
         let y = key(KeyCode::Char('y'));
         assert!(lookup(&y, Pane::Deployments).is_none());
+    }
+
+    #[test]
+    fn help_rows_count_word_wrapping() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("aaaa bbbb", 10), 1);
+        assert_eq!(wrapped_rows("aaaa bbbb cc", 10), 2);
+        assert_eq!(wrapped_rows("aaaaaaaaaaaaaaaaaaaaaaaaa", 10), 3);
     }
 
     #[test]

@@ -137,15 +137,17 @@ pub(crate) fn reselect_deployment(state: &mut AppState) {
 
 /// A load that failed before now succeeded: its error leaves the status bar (any other error
 /// stays until its own source recovers).
-pub(crate) fn clear_stale_error(state: &mut AppState, was: Option<String>) {
-    if was.is_some() && state.status.last_error == was {
+pub(crate) fn clear_stale_error(state: &mut AppState, source: &str, was: Option<String>) {
+    let Some(was) = was else { return };
+    if state.status.last_error.as_deref() == Some(format!("{source}: {was}").as_str()) {
         state.status.last_error = None;
     }
 }
 
-/// A list request failed: the status bar says so; a 401 asks for a key, a 429 holds the polls.
-pub(crate) fn on_error(state: &mut AppState, e: &ApiError) {
-    state.status.last_error = Some(e.to_string());
+/// A list request failed: the status bar and the log say so, naming `source`; a 401 asks for a
+/// key, a 429 holds the polls.
+pub(crate) fn on_error(state: &mut AppState, source: &str, e: &ApiError) {
+    state.error_from(source, e);
     match e {
         ApiError::Unauthorized { .. } => {
             key_prompt::open(state, "The API refused the key (401). Enter a valid key:");

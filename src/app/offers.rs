@@ -4,9 +4,10 @@
 use std::cmp::Ordering;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
 
 use super::action::Command;
-use super::filter::{OfferFilter, OfferHay};
+use super::filter::{OfferFilter, OfferHay, with_type};
 use super::lists::fetch_offers;
 use super::state::{AppState, OfferSort, OffersView};
 use crate::api::{InstanceType, Offer, OffersPage, OffersQuery};
@@ -68,6 +69,17 @@ impl OffersView {
         if self.descending {
             visible.reverse();
         }
+        // An unknown price is not cheap or dear: it goes last whichever way the prices run.
+        if matches!(sort, OfferSort::Price | OfferSort::GpuPrice) {
+            visible.sort_by_key(|&i| all[i].hourly_rate().is_none());
+        }
+        let mut models: Vec<&str> = visible
+            .iter()
+            .map(|&i| self.all[i].gpu_type.as_str())
+            .collect();
+        models.sort_unstable();
+        models.dedup();
+        self.visible_models = models.len();
         self.visible = visible;
         let found = keep.and_then(|k| {
             self.visible
@@ -90,6 +102,8 @@ impl OffersView {
         self.recompute(keep);
     }
 
+    /// `t`: the next instance type, written into the filter text as its `type:` term (the
+    /// term and `t` are one setting).
     pub fn cycle_type(&mut self) {
         self.instance_type = match self.instance_type {
             None => Some(InstanceType::Spot),
@@ -97,6 +111,9 @@ impl OffersView {
             Some(InstanceType::Dedicated) => Some(InstanceType::Cluster),
             _ => None,
         };
+        let text = with_type(self.filter_input.value(), self.instance_type.as_ref());
+        self.filter_input = Input::new(text.clone());
+        self.set_filter_text(&text);
     }
 }
 
@@ -108,18 +125,37 @@ pub fn offer_key(o: &Offer) -> (String, String) {
 fn compare(a: &Offer, b: &Offer, sort: OfferSort) -> Ordering {
     let f = |x: f64, y: f64| x.partial_cmp(&y).unwrap_or(Ordering::Equal);
     match sort {
-        OfferSort::Price => f(a.hourly_rate(), b.hourly_rate()),
-        OfferSort::GpuPrice => f(a.per_gpu_rate(), b.per_gpu_rate()),
+        OfferSort::Price => price_order(a.hourly_rate(), b.hourly_rate()),
+        OfferSort::GpuPrice => price_order(a.per_gpu_rate(), b.per_gpu_rate()),
         OfferSort::GpuCount => a.gpu_count.cmp(&b.gpu_count),
         OfferSort::Vram => f(a.gpu_memory.unwrap_or(0.0), b.gpu_memory.unwrap_or(0.0)),
         OfferSort::Provider => a.provider.cmp(&b.provider),
     }
 }
 
-/// Sort again, keeping the selected offer selected.
+/// Known prices in order; an unknown price after all of them.
+fn price_order(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// Sort again and show the top of the list: the selected offer stays selected only if it is
+/// still on the first screen, else the first row is.
 pub(crate) fn resort(state: &mut AppState) {
     let keep = state.offers.selected().map(offer_key);
     state.offers.recompute(keep);
+    let first_screen = if state.pane == super::Pane::Offers {
+        super::cursor::page_rows(state)
+    } else {
+        0
+    };
+    if state.offers.cursor.selected >= first_screen {
+        state.offers.cursor.selected = 0;
+    }
 }
 
 /// Keys while the filter line is edited: `Enter` sends the words as the search, `Esc` clears,
@@ -130,8 +166,11 @@ pub(crate) fn on_filter_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> 
         KeyCode::Enter => {
             state.offers.editing_filter = false;
             let search = state.offers.filter.search_text();
-            if search != state.offers.search_sent {
+            let ty = state.offers.filter.single_type();
+            if search != state.offers.search_sent || ty != state.offers.instance_type {
                 state.offers.search_sent = search;
+                state.offers.instance_type = ty;
+                resort(state);
                 return vec![fetch_offers(state, true)];
             }
         }
@@ -153,8 +192,53 @@ pub(crate) fn clear_filter(state: &mut AppState) -> Vec<Command> {
     state.offers.editing_filter = false;
     state.offers.filter_input.reset();
     state.offers.set_filter_text("");
-    if state.offers.search_sent.take().is_some() {
+    let had_type = state.offers.instance_type.take().is_some();
+    if state.offers.search_sent.take().is_some() || had_type {
         return vec![fetch_offers(state, true)];
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{GpuGroup, decode};
+    use serde_json::json;
+
+    fn page(prices: &[serde_json::Value]) -> OffersPage {
+        let offers: Vec<Offer> = prices
+            .iter()
+            .enumerate()
+            .map(|(i, p)| decode(json!({"offerId": format!("o{i}"), "price": p})).unwrap())
+            .collect();
+        OffersPage {
+            groups: vec![GpuGroup {
+                offers,
+                ..GpuGroup::default()
+            }],
+            ..OffersPage::default()
+        }
+    }
+
+    #[test]
+    fn an_unknown_price_sorts_last_either_way() {
+        let mut v = OffersView {
+            sort: OfferSort::Price,
+            ..OffersView::default()
+        };
+        v.absorb(
+            1,
+            page(&[json!(3.0), json!(null), json!(1.0), json!("n/a")]),
+        );
+        let order = |v: &OffersView| -> Vec<String> {
+            v.visible
+                .iter()
+                .map(|&i| v.all[i].offer_id.clone())
+                .collect()
+        };
+        assert_eq!(order(&v), ["o2", "o0", "o1", "o3"]);
+        v.descending = true;
+        v.recompute(None);
+        assert_eq!(order(&v), ["o0", "o2", "o3", "o1"]);
+    }
 }

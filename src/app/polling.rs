@@ -88,17 +88,33 @@ fn deployments_request(state: &mut AppState) -> Command {
     s.deployments_last = Some(state.now);
     s.deployments_due = Some(state.now + interval);
     state.deployments.loading = true;
+    let status = match state.deployment_filter {
+        // A new deployment coming up, or an unclear deploy being settled, may have failed.
+        _ if super::watch::wants_full_list(state) => None,
+        DeploymentFilter::Active => Some("active"),
+        // Inactive and all both fetch everything and filter locally, so the active ones
+        // (which cost money) are always known.
+        DeploymentFilter::Inactive | DeploymentFilter::All => None,
+    };
+    state.schedule.deployments_requested_full = status.is_none();
     Command::FetchDeployments {
-        status: match state.deployment_filter {
-            // A new deployment coming up, or an unclear deploy being settled, may have failed.
-            _ if super::watch::wants_full_list(state) => None,
-            DeploymentFilter::Active => Some("active"),
-            // Inactive and all both fetch everything and filter locally, so the active ones
-            // (which cost money) are always known.
-            DeploymentFilter::Inactive | DeploymentFilter::All => None,
-        },
+        status,
         team: super::dialogs::deploy::answer::other_team_to_read(state),
     }
+}
+
+/// `f` to a view that needs the ended deployments: when the list held has only active ones,
+/// read every status at once (a different question than the poll asked, so not held to the
+/// poll spacing), or right after the request already out.
+pub(crate) fn load_for_filter(state: &mut AppState) -> Vec<Command> {
+    if state.deployments_cover_filter() || !state.session.has_key() {
+        return Vec::new();
+    }
+    if state.schedule.deployments_in_flight || blocked_until(state).is_some() {
+        state.schedule.deployments_due = Some(state.now);
+        return Vec::new();
+    }
+    vec![deployments_request(state)]
 }
 
 /// Refresh deployments as soon as allowed: now, or `MIN_POLL_SECS` after the last request.

@@ -60,7 +60,10 @@ pub fn refresh_rows(state: &mut AppState) {
             let t = h.offers.get(&offer_key(o))?;
             Some(RowTrend {
                 spark: sparkline(&t.buckets, SPARK_CELLS),
-                change: arrow(o.per_gpu_rate(), t.day_ago),
+                change: o
+                    .per_gpu_rate()
+                    .map(|p| arrow(p, t.day_ago))
+                    .unwrap_or_default(),
                 low: h.model_low.get(&o.gpu_type).copied(),
             })
         })
@@ -108,7 +111,12 @@ pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
     state.prices.reload_due = Some(now + RELOAD_EVERY);
     cmds.push(Command::Prices(PriceCmd::Record {
         at: now,
-        offers: state.offers.all.iter().map(PriceObservation::of).collect(),
+        offers: state
+            .offers
+            .all
+            .iter()
+            .filter_map(PriceObservation::of)
+            .collect(),
         compact,
     }));
     let hits = state

@@ -5,6 +5,15 @@ use ratatui::layout::Rect;
 
 use crate::app::Pane;
 
+/// The smallest terminal the dashboard draws in, as (columns, rows): below it every pane's
+/// money and the deploy summary's totals could not be shown whole, so a notice is drawn instead.
+pub const MIN_SIZE: (u16, u16) = (64, 20);
+
+/// Whether `size` is below [`MIN_SIZE`].
+pub fn too_small(size: Rect) -> bool {
+    size.width < MIN_SIZE.0 || size.height < MIN_SIZE.1
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     pub tabs: Rect,
@@ -70,6 +79,18 @@ pub fn table_rows(body: Rect, pane: Pane) -> Rect {
     let inner_y = block.y + 2; // border + header
     let inner_h = block.height.saturating_sub(3); // borders + header
     Rect::new(block.x + 1, inner_y, block.width.saturating_sub(2), inner_h)
+}
+
+/// The `?` popup on a screen of `size`: up to 96 wide, the screen's height less two.
+pub fn help_popup(size: Rect) -> Rect {
+    let w = 96.min(size.width);
+    let h = size.height.saturating_sub(2);
+    Rect::new(
+        size.x + (size.width - w) / 2,
+        size.y + (size.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 /// First row drawn when `selected` must be visible in `height` rows.

@@ -78,6 +78,8 @@ pub struct OffersView {
     pub hay: Vec<OfferHay>,
     /// Indices into `all` that pass the filter and type, in sort order. Recomputed on change.
     pub visible: Vec<usize>,
+    /// GPU models among `visible`.
+    pub visible_models: usize,
     pub cursor: Cursor,
     pub filter_input: Input,
     pub filter: OfferFilter,
@@ -161,6 +163,10 @@ pub struct Schedule {
     /// grows with it, so requests per window stay the same however long the lists are.
     pub deployment_pages: u32,
     pub volume_pages: u32,
+    /// The deployments request out asks for every status (not only active ones).
+    pub deployments_requested_full: bool,
+    /// The deployments list held is every status: inactive ones are known.
+    pub deployments_full: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,9 +188,30 @@ pub struct Flash {
     pub until: DateTime<Utc>,
 }
 
+/// Messages the log keeps (the oldest go first).
+pub const LOG_KEEP: usize = 200;
+
+/// One message as it was said, with its time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Status {
     pub last_error: Option<String>,
+    /// Every status message and error, newest last, at most [`LOG_KEEP`].
+    pub log: std::collections::VecDeque<LogEntry>,
     pub flash: Option<Flash>,
     pub rate: RateStatus,
     /// After a 429: when requests may go out again. Absolute, because `rate.blocked_for` is
@@ -314,19 +341,64 @@ impl AppState {
         })
     }
 
+    /// Keep `text` in the message log, with the time (the same text again in a row is kept
+    /// once, so a poll failing every 20 s does not push everything else out).
+    pub fn log(&mut self, kind: LogKind, text: impl Into<String>) {
+        let text = text.into();
+        let log = &mut self.status.log;
+        if let Some(last) = log.back_mut()
+            && last.text == text
+            && last.kind == kind
+        {
+            last.at = self.now;
+            return;
+        }
+        if log.len() >= LOG_KEEP {
+            log.pop_front();
+        }
+        log.push_back(LogEntry {
+            at: self.now,
+            kind,
+            text,
+        });
+    }
+
+    /// An error from `source` (the request or pane it comes from): the status bar and the log
+    /// both name it.
+    pub fn error_from(&mut self, source: &str, e: impl std::fmt::Display) {
+        let text = format!("{source}: {e}");
+        self.log(LogKind::Error, text.clone());
+        self.status.last_error = Some(text);
+    }
+
+    /// Whether the deployments held answer the current filter: the inactive and all views need
+    /// a list of every status.
+    pub fn deployments_cover_filter(&self) -> bool {
+        self.deployment_filter == DeploymentFilter::Active || self.schedule.deployments_full
+    }
+
     /// A team's live balance (`GET /api/balance`), when loaded.
     pub fn team_balance(&self, id: &str) -> Option<f64> {
         self.account
             .balance
             .as_ref()
             .and_then(|b| b.teams.iter().find(|t| t.team_id == id))
-            .map(|t| t.balance)
+            .and_then(|t| t.balance)
     }
 
     /// Put `text` in the status bar for [`STATUS_SECS`]: the one way a status message is made.
     pub fn say(&mut self, kind: FlashKind, text: impl Into<String>) {
+        let text = text.into();
+        self.log(
+            match kind {
+                FlashKind::Info => LogKind::Info,
+                FlashKind::Success => LogKind::Success,
+                FlashKind::Warning => LogKind::Warning,
+            },
+            text.clone(),
+        );
         self.status.flash = Some(Flash {
-            text: text.into(),
+            text,
             kind,
             until: self.now + chrono::Duration::seconds(STATUS_SECS),
         });

@@ -3,6 +3,14 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::{Input, InputRequest};
 
+/// Drop the spaces around a field's value, so what is shown back (and sent) is what counts.
+pub fn trim(input: &mut Input) {
+    let value = input.value();
+    if value.trim().len() != value.len() {
+        *input = Input::new(value.trim().to_string());
+    }
+}
+
 /// Apply a key to `input`. Returns whether the text changed.
 pub fn edit(input: &mut Input, ev: &KeyEvent) -> bool {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
@@ -54,6 +62,14 @@ pub fn insert(input: &mut Input, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimming_keeps_the_words() {
+        let mut i = Input::new(" 100 GB ".into());
+        trim(&mut i);
+        assert_eq!(i.value(), "100 GB");
+        assert_eq!(i.cursor(), 6);
+    }
 
     #[test]
     fn a_paste_becomes_one_line_inserted_at_the_cursor() {

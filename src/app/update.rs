@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::Pane;
 use super::action::{Action, Command, PagedList};
-use super::dialogs::{self, Dialog, Help};
+use super::dialogs::{self, Dialog, Help, Messages};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
@@ -70,7 +70,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             match result {
                 Ok(answer) => {
                     let was = state.offers.error.take();
-                    lists::clear_stale_error(state, was);
+                    lists::clear_stale_error(state, "offers list", was);
                     state.offers.absorb(page, answer);
                     super::prices::refresh_rows(state);
                     if u64::from(page) < state.offers.total_pages {
@@ -87,7 +87,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Err(e) => {
                     state.offers.loading = false;
                     state.offers.error = Some(e.to_string());
-                    lists::on_error(state, &e);
+                    lists::on_error(state, "offers list", &e);
                 }
             }
         }
@@ -97,18 +97,19 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         },
         Action::ProvidersLoaded(result) => match result {
             Ok(p) => state.providers = Some(p),
-            Err(e) => {
-                lists::on_error(state, &e);
-                state.status.last_error = Some(format!("providers list: {e}"));
-            }
+            Err(e) => lists::on_error(state, "providers list", &e),
         },
         Action::DeploymentsLoaded(result) => {
             state.schedule.deployments_in_flight = false;
+            if result.is_ok() {
+                state.schedule.deployments_full = state.schedule.deployments_requested_full;
+            }
             let before = watch::before_load(state);
             let was = state.deployments.error.clone();
+            let source = "deployments list";
             match lists::absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
-                Some(e) => lists::on_error(state, &e),
-                None => lists::clear_stale_error(state, was),
+                Some(e) => lists::on_error(state, source, &e),
+                None => lists::clear_stale_error(state, source, was),
             }
             lists::reselect_deployment(state);
             cmds.extend(watch::after_load(state, before));
@@ -116,17 +117,19 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::VolumesLoaded(result) => {
             state.schedule.volumes_in_flight = false;
             let was = state.volumes.error.clone();
+            let source = "volumes list";
             match lists::absorb_list(&mut state.volumes, result, state.now, |v| &v.id) {
-                Some(e) => lists::on_error(state, &e),
-                None => lists::clear_stale_error(state, was),
+                Some(e) => lists::on_error(state, source, &e),
+                None => lists::clear_stale_error(state, source, was),
             }
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;
             let was = state.keys.error.clone();
+            let source = "SSH keys list";
             match lists::absorb_list(&mut state.keys, result, state.now, |k| &k.id) {
-                Some(e) => lists::on_error(state, &e),
-                None => lists::clear_stale_error(state, was),
+                Some(e) => lists::on_error(state, source, &e),
+                None => lists::clear_stale_error(state, source, was),
             }
         }
         Action::BalanceLoaded(result) => {
@@ -137,11 +140,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     state.account.balance = Some(b);
                     state.account.balance_at = Some(state.now);
                     let was = state.account.error.take();
-                    lists::clear_stale_error(state, was);
+                    lists::clear_stale_error(state, "balance", was);
                 }
                 Err(e) => {
                     state.account.error = Some(e.to_string());
-                    lists::on_error(state, &e);
+                    lists::on_error(state, "balance", &e);
                 }
             }
         }
@@ -149,7 +152,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.schedule.teams_in_flight = false;
             match result {
                 Ok(t) => state.account.teams = t,
-                Err(e) => lists::on_error(state, &e),
+                Err(e) => lists::on_error(state, "teams list", &e),
             }
         }
         Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
@@ -251,18 +254,19 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
                 DeploymentFilter::All => DeploymentFilter::Active,
             };
             lists::reselect_deployment(state);
-            return polling::refresh_deployments(state);
+            return polling::load_for_filter(state);
         }
         KeyCmd::CopySsh => return connect::copy_ssh(state),
         KeyCmd::OpenSsh => return connect::open_ssh(state),
         KeyCmd::Refresh => return panes::refresh(state),
         KeyCmd::Help => dialogs::open(state, Dialog::Help(Help::default())),
+        KeyCmd::Messages => dialogs::open(state, Dialog::Messages(Messages::default())),
         KeyCmd::Quit => return quit(state),
         KeyCmd::InDialog => {}
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),
-        KeyCmd::Guard => return super::guard::open(state),
+        KeyCmd::Guard => return dialogs::guard::open(state),
         // Everything below manages what the account owns: it needs a key.
         _ if !state.session.has_key() => {}
         KeyCmd::AddKey => return dialogs::add_key::open(state),

@@ -170,7 +170,7 @@ pub fn create_targets(state: &AppState, provider: &str, region: &str) -> Vec<Tar
         .deployments
         .items
         .iter()
-        .filter(|d| d.status.is_active() && same_provider(&d.provider, provider))
+        .filter(|d| d.status.is_live() && same_provider(&d.provider, provider))
         .map(|d| Target {
             id: d.id.clone(),
             label: deployment_label(state, &d.id),
@@ -232,7 +232,7 @@ pub fn pick_rows(state: &AppState, kind: PickKind, from: &PickFrom) -> Result<Pi
                         .deployments
                         .items
                         .iter()
-                        .filter(|d| d.status.is_active() && same_provider(&d.provider, &v.provider))
+                        .filter(|d| d.status.is_live() && same_provider(&d.provider, &v.provider))
                         .map(|d| Target {
                             id: d.id.clone(),
                             label: deployment_label(state, &d.id),
@@ -388,25 +388,55 @@ pub fn spend_now(state: &AppState) -> f64 {
     cost::burn_rate(&state.deployments.items, &state.volumes.items)
 }
 
-/// `$/h now → after` when `v` is deleted; `None` when its rate is unknown.
-pub fn spend_without(state: &AppState, v: &Volume) -> Option<Spend> {
-    let rate = v.cost_per_hour()?;
+/// `$/h now → after` when `v` is deleted (after unknown when its rate is).
+pub fn spend_without(state: &AppState, v: &Volume) -> Spend {
     let now = spend_now(state);
-    Some(Spend {
+    Spend {
         now,
-        after: (now - rate).max(0.0),
-    })
+        after: v.cost_per_hour().map(|rate| (now - rate).max(0.0)),
+    }
 }
 
-/// `$/h now → after` when `v` grows to `new_gb`; `None` when its rate is unknown.
-pub fn spend_expanded(state: &AppState, v: &Volume, new_gb: u64) -> Option<Spend> {
+/// $/GB·h of `v`: its own, else its hourly rate over its size.
+pub fn rate_per_gb(v: &Volume) -> Option<f64> {
     let size = v.size_in_gb.filter(|s| *s > 0.0)?;
-    let per_gb = v
-        .hourly_rate_per_gb
-        .or_else(|| v.hourly_rate.map(|h| h / size))?;
+    v.hourly_rate_per_gb
+        .or_else(|| v.hourly_rate.map(|h| h / size))
+}
+
+/// `$/h now → after` when `v` grows to `new_gb` (after unknown when its rate is).
+pub fn spend_expanded(state: &AppState, v: &Volume, new_gb: u64) -> Spend {
     let now = spend_now(state);
-    Some(Spend {
+    let added = v
+        .size_in_gb
+        .zip(rate_per_gb(v))
+        .map(|(size, per_gb)| (new_gb as f64 - size) * per_gb);
+    Spend {
         now,
-        after: now + (new_gb as f64 - size) * per_gb,
-    })
+        after: added.map(|a| now + a),
+    }
+}
+
+/// `$/h now → after` when a volume costing `per_hour` is created.
+pub fn spend_created(state: &AppState, per_hour: Option<f64>) -> Spend {
+    let now = spend_now(state);
+    Spend {
+        now,
+        after: per_hour.map(|h| now + h),
+    }
+}
+
+/// `$/h now → after` when deployment `id` is terminated (its volumes keep billing).
+pub fn spend_terminated(state: &AppState, id: &str) -> Spend {
+    let now = spend_now(state);
+    let rate = state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.id == id)
+        .and_then(|d| d.hourly_rate);
+    Spend {
+        now,
+        after: rate.map(|r| (now - r).max(0.0)),
+    }
 }

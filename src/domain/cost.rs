@@ -3,27 +3,49 @@
 
 use crate::api::{Deployment, Offer, Volume};
 
-/// Hourly spend of a deploy, itemised so a summary can show each part.
+/// Minutes every instance is billed for at least, even when terminated at once
+/// (`can-terminate`'s `minimumRuntime`; api-notes.md "Deployments").
+pub const MINIMUM_RUNTIME_MINUTES: f64 = 20.0;
+
+/// Where credit is added: the platform's own billing page (this dashboard cannot add any).
+pub const ADD_CREDIT_WHERE: &str = "on the Billing page of app.spheron.ai";
+
+/// Hourly spend of a deploy, itemised so a summary can show each part. A part whose price the
+/// API did not give is `None`, and so is every total it enters: unknown is never $0.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Estimate {
     /// The offer: `discountedPrice` when present, else `price`.
-    pub instance: f64,
+    pub instance: Option<f64>,
     /// Volumes attached at launch: Σ sizeInGb × hourlyRatePerGb.
     pub volumes: f64,
-    /// Kubernetes add-on, when chosen.
-    pub addon: f64,
+    /// The Kubernetes add-on, when chosen.
+    pub addon: Option<AddonCost>,
+}
+
+/// The Kubernetes add-on is priced per GPU (spheron-api.md §6): its rate per GPU-hour times the
+/// offer's GPU count. Offers state the product as `extras.kubernetes_addon.total_cost_per_hour`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AddonCost {
+    pub gpus: u32,
+    /// `None` when the offer's extras do not say.
+    pub per_hour: Option<f64>,
+}
+
+impl AddonCost {
+    pub fn per_gpu_hour(&self) -> Option<f64> {
+        Some(self.per_hour? / f64::from(self.gpus.max(1)))
+    }
 }
 
 impl Estimate {
     pub fn for_offer(offer: &Offer, volumes_per_hour: f64, with_addon: bool) -> Self {
-        let addon = if with_addon {
-            offer
+        let addon = with_addon.then(|| AddonCost {
+            gpus: offer.gpu_count.max(1),
+            per_hour: offer
                 .kubernetes_addon()
                 .and_then(|k| k.total_cost_per_hour)
-                .unwrap_or(0.0)
-        } else {
-            0.0
-        };
+                .filter(|c| c.is_finite() && *c >= 0.0),
+        });
         Estimate {
             instance: offer.hourly_rate(),
             volumes: volumes_per_hour,
@@ -31,12 +53,28 @@ impl Estimate {
         }
     }
 
-    pub fn per_hour(&self) -> f64 {
-        self.instance + self.volumes + self.addon
+    /// The add-on's hourly cost: 0 when not chosen, `None` when chosen but unpriced.
+    pub fn addon_per_hour(&self) -> Option<f64> {
+        self.addon.map_or(Some(0.0), |a| a.per_hour)
     }
 
-    pub fn for_hours(&self, hours: f64) -> f64 {
-        self.per_hour() * hours
+    /// What this deploy adds to the account's hourly spend (volumes already bill).
+    pub fn added_per_hour(&self) -> Option<f64> {
+        Some(self.instance? + self.addon_per_hour()?)
+    }
+
+    pub fn per_hour(&self) -> Option<f64> {
+        Some(self.added_per_hour()? + self.volumes)
+    }
+
+    pub fn for_hours(&self, hours: f64) -> Option<f64> {
+        Some(self.per_hour()? * hours)
+    }
+
+    /// What the instance costs at least, even if terminated at once: the minimum runtime
+    /// of the instance and its add-on.
+    pub fn minimum_charge(&self) -> Option<f64> {
+        Some(self.added_per_hour()? * MINIMUM_RUNTIME_MINUTES / 60.0)
     }
 }
 
@@ -45,7 +83,8 @@ pub fn volume_per_hour(size_gb: f64, rate_per_gb: f64) -> f64 {
     size_gb * rate_per_gb
 }
 
-/// USD per hour of everything that costs money now: active deployments and volumes.
+/// USD per hour of everything that costs money now: deployments that are not known to have
+/// ended (a status this client does not know counts as billing) and volumes.
 pub fn burn_rate<'a>(
     deployments: impl IntoIterator<Item = &'a Deployment>,
     volumes: impl IntoIterator<Item = &'a Volume>,
@@ -96,15 +135,51 @@ pub fn runway_hours(balance: f64, per_hour: f64) -> Option<f64> {
     (per_hour > 1e-9).then(|| (balance.max(0.0)) / per_hour)
 }
 
-/// "$1,234.56" style: always two decimals, thousands separated. Small rates get more precision
-/// ("$0.0042") so a per-GB rate never shows as $0.00.
+/// The one money format: `-$1,234.57`. Sign before `$`, thousands separated, rounded half-up
+/// (away from zero) to cents. Every amount the dashboard shows goes through here, through
+/// [`usd_opt`] (unknown shows `?`) or, for per-GB rates only, [`usd_per_gb`].
 pub fn usd(v: f64) -> String {
-    if v.abs() > 0.0 && v.abs() < 0.01 {
-        return format!("${v:.4}");
+    if !v.is_finite() {
+        return "?".into();
     }
-    let neg = v < 0.0;
-    let cents = (v.abs() * 100.0).round() as u64;
-    let whole = (cents / 100).to_string();
+    // The small bias makes amounts that are a half cent in decimal (2.675, stored as
+    // 2.67499999…) round up, as they read.
+    let cents = (v.abs() * 100.0 * (1.0 + 1e-12) + 0.5).floor() as u64;
+    let sign = if v < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}${}.{:02}", group_thousands(cents / 100), cents % 100)
+}
+
+/// An amount that may be unknown: `?`, never `$0.00`.
+pub fn usd_opt(v: Option<f64>) -> String {
+    v.map_or_else(|| "?".into(), usd)
+}
+
+/// A per-hour amount: `$1.20/h`, or `?/h` when unknown.
+pub fn usd_h(v: Option<f64>) -> String {
+    format!("{}/h", usd_opt(v))
+}
+
+/// A rate per GB-hour, the one kind of amount shown with more than cents (`$0.00012`):
+/// up to six decimals, trailing zeros dropped but never below cents.
+pub fn usd_per_gb(v: f64) -> String {
+    if !v.is_finite() {
+        return "?".into();
+    }
+    let text = format!("{:.6}", v.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let frac = frac.trim_end_matches('0');
+    let frac = format!("{frac:0<2}");
+    let sign = if v < 0.0 && text.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+        "-"
+    } else {
+        ""
+    };
+    let whole: u64 = whole.parse().unwrap_or(0);
+    format!("{sign}${}.{frac}", group_thousands(whole))
+}
+
+fn group_thousands(n: u64) -> String {
+    let whole = n.to_string();
     let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, ch) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i).is_multiple_of(3) {
@@ -112,11 +187,7 @@ pub fn usd(v: f64) -> String {
         }
         grouped.push(ch);
     }
-    format!(
-        "{}${grouped}.{:02}",
-        if neg { "-" } else { "" },
-        cents % 100
-    )
+    grouped
 }
 
 /// "3d 4h", "2h 05m", "7m 12s", "45s".
@@ -148,10 +219,29 @@ mod tests {
         }))
         .unwrap();
         let e = Estimate::for_offer(&offer, volume_per_hour(1000.0, 0.0001), true);
-        assert!((e.per_hour() - (19.0 + 0.1 + 0.8)).abs() < 1e-9);
-        assert!((e.for_hours(24.0) - 24.0 * 19.9).abs() < 1e-9);
+        assert!((e.per_hour().unwrap() - (19.0 + 0.1 + 0.8)).abs() < 1e-9);
+        assert!((e.for_hours(24.0).unwrap() - 24.0 * 19.9).abs() < 1e-9);
+        assert!((e.addon.unwrap().per_gpu_hour().unwrap() - 0.1).abs() < 1e-9);
+        assert!((e.minimum_charge().unwrap() - 19.8 / 3.0).abs() < 1e-9);
         let e = Estimate::for_offer(&offer, 0.0, false);
-        assert_eq!(e.per_hour(), 19.0);
+        assert_eq!(e.per_hour(), Some(19.0));
+    }
+
+    #[test]
+    fn unknown_prices_make_unknown_totals() {
+        // no price at all
+        let offer: Offer = decode(json!({"gpuCount": 1})).unwrap();
+        let e = Estimate::for_offer(&offer, 0.5, false);
+        assert_eq!(e.per_hour(), None);
+        assert_eq!(e.minimum_charge(), None);
+        // the add-on chosen on an offer whose extras do not price it: no $0 fallback
+        let offer: Offer = decode(json!({"price": 10.0, "gpuCount": 8})).unwrap();
+        let e = Estimate::for_offer(&offer, 0.0, true);
+        assert_eq!(e.addon_per_hour(), None);
+        assert_eq!(e.per_hour(), None);
+        assert_eq!(e.for_hours(24.0), None);
+        let e = Estimate::for_offer(&offer, 0.0, false);
+        assert_eq!(e.per_hour(), Some(10.0));
     }
 
     #[test]
@@ -160,6 +250,9 @@ mod tests {
             json!({"status": "running", "hourlyRate": 2.0}),
             json!({"status": "deploying", "hourlyRate": 1.0}),
             json!({"status": "terminated", "hourlyRate": 9.0}),
+            json!({"status": "failed", "hourlyRate": 9.0}),
+            // a status the client does not know bills until the API says it ended
+            json!({"status": "suspended-by-provider", "hourlyRate": 0.5}),
         ]
         .into_iter()
         .map(|v| decode(v).unwrap())
@@ -169,8 +262,8 @@ mod tests {
                 .into_iter()
                 .map(|v| decode(v).unwrap())
                 .collect();
-        assert!((burn_rate(&ds, &vs) - 3.1).abs() < 1e-9);
-        assert_eq!(runway_hours(31.0, 3.1).map(|h| h.round()), Some(10.0));
+        assert!((burn_rate(&ds, &vs) - 3.6).abs() < 1e-9);
+        assert_eq!(runway_hours(36.0, 3.6).map(|h| h.round()), Some(10.0));
         assert_eq!(runway_hours(31.0, 0.0), None);
     }
 
@@ -199,8 +292,19 @@ mod tests {
         assert_eq!(usd(1234.5), "$1,234.50");
         assert_eq!(usd(0.0), "$0.00");
         assert_eq!(usd(2.685), "$2.69");
-        assert_eq!(usd(0.0001), "$0.0001");
+        assert_eq!(usd(2.675), "$2.68");
+        assert_eq!(usd(0.005), "$0.01");
+        assert_eq!(usd(0.0001), "$0.00");
         assert_eq!(usd(-5.0), "-$5.00");
+        assert_eq!(usd(-1234.565), "-$1,234.57");
+        assert_eq!(usd(-0.001), "$0.00");
+        assert_eq!(usd(1_234_567.0), "$1,234,567.00");
+        assert_eq!(usd(f64::NAN), "?");
+        assert_eq!(usd_opt(None), "?");
+        assert_eq!(usd_h(Some(44.22)), "$44.22/h");
+        assert_eq!(usd_per_gb(0.00012), "$0.00012");
+        assert_eq!(usd_per_gb(0.0001), "$0.0001");
+        assert_eq!(usd_per_gb(0.5), "$0.50");
         assert_eq!(duration_short(45), "45s");
         assert_eq!(duration_short(432), "7m 12s");
         assert_eq!(duration_short(7500), "2h 05m");

@@ -51,11 +51,35 @@ impl GuardRule {
     }
 }
 
+/// A rule as the user set it: which deployment, what ends it, what the user typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRule {
+    pub deployment_id: String,
+    pub rule: GuardRule,
+    /// What the user asked for, e.g. `--after 90m`, for lists and messages.
+    pub spec: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Who holds the enforcer lock, as seen by one contender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockState {
+    /// This contender holds it (taken or renewed now).
+    Held,
+    /// Another process holds it; `label` says who (e.g. `guard run, pid 4242`).
+    Other {
+        label: String,
+        expires_at: DateTime<Utc>,
+    },
+}
+
 impl fmt::Display for GuardRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GuardRule::Deadline(at) => write!(f, "at {}", at.format("%Y-%m-%dT%H:%M:%SZ")),
-            GuardRule::MaxSpend(usd) => write!(f, "when spend reaches ${usd:.2}"),
+            GuardRule::MaxSpend(usd) => {
+                write!(f, "when spend reaches {}", crate::domain::cost::usd(*usd))
+            }
         }
     }
 }
@@ -152,9 +176,11 @@ pub fn parse_usd(s: &str) -> Result<f64, String> {
 pub fn check_burn_cap(spend_after: f64, cap: Option<f64>) -> Result<(), String> {
     match cap {
         Some(cap) if spend_after > cap + 1e-9 => Err(format!(
-            "This deploy would take the account to ${spend_after:.2}/h, past its cap of ${cap:.2}/h. \
+            "This deploy would take the account to {}/h, past its cap of {}/h. \
              The cap is max_burn_usd_per_hour in config.toml (`spheron-tui info` shows where); \
-             raise or remove it there, or terminate something first."
+             raise or remove it there, or terminate something first.",
+            crate::domain::cost::usd(spend_after),
+            crate::domain::cost::usd(cap)
         )),
         _ => Ok(()),
     }

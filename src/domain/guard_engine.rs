@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::guard::{GuardRule, format_countdown};
+use super::cost;
+use super::guard::{GuardRule, LockState, StoredRule, format_countdown};
 use crate::api::{CanTerminate, Deployment};
-use crate::store::{LockState, StoredRule};
 
 /// Minutes before a rule is due at which the user is warned.
 pub const WARN_AT_MINUTES: [i64; 2] = [15, 5];
@@ -222,8 +222,8 @@ impl Engine {
             .filter_map(|id| {
                 let s = self.row_status(id, now)?;
                 let label = match (s.rule, s.usd_left, s.secs_left) {
-                    (GuardRule::MaxSpend(_), Some(usd), _) => format!("${usd:.2} left"),
-                    (GuardRule::MaxSpend(max), None, _) => format!("≤${max:.2}"),
+                    (GuardRule::MaxSpend(_), Some(usd), _) => format!("{} left", cost::usd(usd)),
+                    (GuardRule::MaxSpend(max), None, _) => format!("≤{}", cost::usd(max)),
                     (GuardRule::Deadline(_), _, Some(secs)) => {
                         format!("⏱{}", format_countdown(secs))
                     }
@@ -328,10 +328,7 @@ impl Engine {
     }
 
     fn rate_text(&self, id: &str) -> String {
-        match self.seen.get(id).and_then(|o| o.usd_per_hour) {
-            Some(r) => format!("${r:.2}/h"),
-            None => "$?/h".to_string(),
-        }
+        cost::usd_h(self.seen.get(id).and_then(|o| o.usd_per_hour))
     }
 
     fn tick(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
@@ -358,8 +355,9 @@ impl Engine {
                         let why = match &t.rule.rule {
                             GuardRule::Deadline(_) => format!("deadline reached ({})", t.rule.spec),
                             GuardRule::MaxSpend(max) => format!(
-                                "spend ${:.2} reached the ceiling ${max:.2}",
-                                spent.unwrap_or(*max)
+                                "spend {} reached the ceiling {}",
+                                cost::usd(spent.unwrap_or(*max)),
+                                cost::usd(*max)
                             ),
                         };
                         if mode == Mode::Enforce {

@@ -40,17 +40,18 @@ pub struct PriceObservation {
 }
 
 impl PriceObservation {
-    pub fn of(o: &Offer) -> PriceObservation {
-        PriceObservation {
+    /// `None` for an offer whose price could not be read: nothing is recorded for it.
+    pub fn of(o: &Offer) -> Option<PriceObservation> {
+        Some(PriceObservation {
             key: offer_key(o),
             gpu_model: o.gpu_type.clone(),
             provider: o.provider.clone(),
             instance_type: o.instance_type.as_str().to_string(),
             gpu_count: o.gpu_count,
             region: o.regions().first().map(|r| r.to_string()),
-            price: to_units(o.per_gpu_rate()),
+            price: to_units(o.per_gpu_rate()?),
             available: o.available && !o.maintenance,
-        }
+        })
     }
 }
 

@@ -45,7 +45,9 @@ impl WatchSpec {
     pub fn from_offer(o: &Offer) -> WatchSpec {
         WatchSpec {
             gpu: o.gpu_type.clone(),
-            max_gpu_price: (o.per_gpu_rate() * 100.0).round() / 100.0,
+            max_gpu_price: o
+                .per_gpu_rate()
+                .map_or(0.0, |p| (p * 100.0).round() / 100.0),
             instance_type: Some(o.instance_type.as_str().to_string()),
             min_count: Some(o.gpu_count),
             provider: Some(o.provider.clone()).filter(|p| !p.is_empty()),
@@ -60,7 +62,8 @@ impl WatchSpec {
         o.available
             && !o.maintenance
             && norm(&o.gpu_type).contains(&norm(&self.gpu))
-            && o.per_gpu_rate() <= self.max_gpu_price + 1e-9
+            && o.per_gpu_rate()
+                .is_some_and(|p| p <= self.max_gpu_price + 1e-9)
             && eq(&self.instance_type, o.instance_type.as_str())
             && self.min_count.is_none_or(|n| o.gpu_count >= n)
             && eq(&self.provider, &o.provider)
@@ -118,13 +121,14 @@ impl Episodes {
             if self.matching.contains(&w.id) {
                 continue;
             }
-            let best = found
-                .iter()
-                .min_by(|a, b| a.per_gpu_rate().total_cmp(&b.per_gpu_rate()));
+            let best = found.iter().min_by(|a, b| {
+                let p = |o: &Offer| o.per_gpu_rate().unwrap_or(f64::INFINITY);
+                p(a).total_cmp(&p(b))
+            });
             let best = best.map_or(String::new(), |o| {
                 format!(
                     ", lowest ${:.2}/GPU·h at {} ({}× {})",
-                    o.per_gpu_rate(),
+                    o.per_gpu_rate().unwrap_or_default(),
                     o.provider,
                     o.gpu_count,
                     o.gpu_type
@@ -161,7 +165,7 @@ mod tests {
             offer_id: "o1".into(),
             gpu_type: "H100_SXM5".into(),
             gpu_count: 8,
-            price: price * 8.0,
+            price: Some(price * 8.0),
             available: true,
             instance_type: InstanceType::Spot,
             region: Some("us-east".into()),

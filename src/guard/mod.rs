@@ -130,10 +130,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
     } else {
         format!("{} ({id})", d.name)
     };
-    let rate = d
-        .hourly_rate
-        .map(|r| format!("${r:.2}/h"))
-        .unwrap_or_else(|| "$?/h".into());
+    let rate = crate::domain::cost::usd_h(d.hourly_rate);
     ctx.out(&format!(
         "guard set on {name}, {rate}: terminate {rule} ({spec})"
     ));
@@ -141,7 +138,8 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         && let Some(spent) = d.spent(now).filter(|s| *s >= max)
     {
         ctx.out(&format!(
-            "note: it has already spent ${spent:.2}: it will be terminated as soon as the guard runs"
+            "note: it has already spent {}: it will be terminated as soon as the guard runs",
+            crate::domain::cost::usd(spent)
         ));
     }
     ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");
@@ -246,9 +244,19 @@ pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
     EXIT_OK
 }
 
-/// Run one guard or journal command for `launch`, on `clock`; returns the exit code. `guard
-/// run` ticks once a second until SIGINT (130) or SIGTERM (143).
-pub async fn main(cmd: args::GuardCli, launch: &crate::runtime::Launch, clock: Clock) -> u8 {
+/// Where a guard command connects and keeps its rules.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub api_url: String,
+    pub api_key: Option<crate::credentials::ApiKey>,
+    pub read_only: bool,
+    pub poll_interval: std::time::Duration,
+    pub store_path: Option<std::path::PathBuf>,
+}
+
+/// Run one guard or journal command against `target`, on `clock`; returns the exit code.
+/// `guard run` ticks once a second until SIGINT (130) or SIGTERM (143).
+pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
     let sink = stdio_sink();
     let Some(path) = launch.store_path.as_deref() else {
         sink(

@@ -10,8 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::Ctx;
 use crate::api::{ApiError, DeploymentsQuery};
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
-use crate::runtime::journal::{Journal, Write};
-use crate::store::LockState;
+use crate::store::{LockState, NewJournalEntry};
 
 /// How long the lock lasts without a heartbeat, and how often it is renewed.
 pub const LOCK_TTL: Duration = Duration::seconds(60);
@@ -32,11 +31,13 @@ pub enum Report {
 
 pub type Reporter = Box<dyn Fn(Report) + Send + Sync>;
 
+/// Who else enforces, and the row labels.
+type Shown = (Option<String>, std::collections::BTreeMap<String, String>);
+
 /// The loop's state between ticks.
 pub struct Runner {
     ctx: Ctx,
     engine: Engine,
-    journal: Journal,
     holder: String,
     label: String,
     next_lock: Option<DateTime<Utc>>,
@@ -55,6 +56,8 @@ pub struct Runner {
     /// Whether this runner loads offers for the watches (`guard run`; the dashboard loads its
     /// own).
     watches: bool,
+    /// What the dashboard was last sent: who enforces, the row labels.
+    shown: Option<Shown>,
 }
 
 impl Runner {
@@ -72,7 +75,6 @@ impl Runner {
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         Runner {
-            journal: Journal::new(Some(ctx.store.clone())),
             ctx,
             engine: Engine::new(mode),
             holder: format!("{pid}-{nonce}"),
@@ -87,6 +89,7 @@ impl Runner {
             next_compact: None,
             episodes: Default::default(),
             watches: true,
+            shown: None,
         }
     }
 
@@ -155,10 +158,20 @@ impl Runner {
             self.watch_offers(now).await;
         }
         if let Some(r) = &self.reporter {
-            r(Report::Enforcer(
+            // Only changes are sent: each one redraws the dashboard.
+            let shown = (
                 self.engine.other_enforcer().map(str::to_owned),
-            ));
-            r(Report::Rows(self.engine.row_labels(now)));
+                self.engine.row_labels(now),
+            );
+            if self.shown.as_ref() != Some(&shown) {
+                if self.shown.as_ref().is_none_or(|s| s.0 != shown.0) {
+                    r(Report::Enforcer(shown.0.clone()));
+                }
+                if self.shown.as_ref().is_none_or(|s| s.1 != shown.1) {
+                    r(Report::Rows(shown.1.clone()));
+                }
+                self.shown = Some(shown);
+            }
         }
     }
 
@@ -279,19 +292,23 @@ impl Runner {
                     self.say(now, &text);
                     let sent = self.ctx.client.terminate_deployment(&id).await;
                     let result = sent.as_ref().map(drop).map_err(|e| e.to_string());
+                    // Journaled like every write (a read-only refusal was not sent).
                     if !matches!(sent, Err(ApiError::ReadOnly { .. })) {
-                        let write = Write {
-                            method: "DELETE",
+                        let entry = NewJournalEntry {
+                            at: Utc::now(),
+                            source: "guard".into(),
+                            method: "DELETE".into(),
                             path: format!("/api/deployments/{id}"),
                             target_id: Some(id.clone()),
+                            result: match &result {
+                                Ok(()) => "ok".to_string(),
+                                Err(e) => e.clone(),
+                            },
+                            usd_per_hour,
                         };
-                        let res = match &result {
-                            Ok(()) => "ok".to_string(),
-                            Err(e) => e.clone(),
-                        };
-                        self.journal
-                            .record("guard", write, Some(id.clone()), res, usd_per_hour)
-                            .await;
+                        if let Err(e) = self.ctx.store.call(move |s| s.record(&entry)).await {
+                            self.say(now, &format!("the journal could not record it: {e}"));
+                        }
                     }
                     let result = result.map_err(DeleteFailed);
                     queue.extend(self.engine.handle(Event::Terminated { id, now, result }));
@@ -341,7 +358,7 @@ impl Runner {
         };
         let obs = offers
             .iter()
-            .map(crate::domain::history::PriceObservation::of)
+            .filter_map(crate::domain::history::PriceObservation::of)
             .collect();
         let compact = self.next_compact.is_none_or(|t| now >= t);
         if compact {

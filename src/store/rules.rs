@@ -5,28 +5,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, StoreError};
 use crate::domain::guard::GuardRule;
-
-/// A rule as stored: which deployment, what ends it, what the user typed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredRule {
-    pub deployment_id: String,
-    pub rule: GuardRule,
-    /// What the user asked for, e.g. `--after 90m`, for lists and messages.
-    pub spec: String,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Who holds the enforcer lock, as seen by one contender.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LockState {
-    /// This contender holds it (taken or renewed now).
-    Held,
-    /// Another process holds it; `label` says who (e.g. `guard run, pid 4242`).
-    Other {
-        label: String,
-        expires_at: DateTime<Utc>,
-    },
-}
+pub use crate::domain::guard::{LockState, StoredRule};
 
 /// Instants as fixed-width UTC text, so that text order is time order.
 pub(crate) fn ts(t: DateTime<Utc>) -> String {

@@ -1,25 +1,24 @@
 //! The Account pane: balance, burn rate, spend today, runway, and the teams.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::{burn_rate, runway_hours, spent_today, usd};
+use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today, usd};
 
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
 
-const HEADER: [&str; 4] = ["Team", "Balance", "Role", "Deploys go to"];
-const WIDTHS: [Constraint; 4] = [
-    Constraint::Min(24),
-    Constraint::Length(14),
-    Constraint::Length(10),
-    Constraint::Length(16),
+const COLS: [Col; 4] = [
+    Col::grow("Team", 8, 24, 0),
+    Col::money("Balance"),
+    Col::text("Role", 6, 10, 2),
+    Col::text("Deploys go to", 12, 16, 1),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -54,19 +53,22 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 Span::styled(" Teams ", theme.title()),
                 Span::raw(format!("{} · {currency} ", teams.len())),
             ]),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &[widgets::money_width(
+                teams.iter().map(|t| t.balance),
+                balance_text,
+            )],
             len: teams.len(),
             selected: state.account.cursor.selected,
             empty,
         },
         |i| {
             let t = &teams[i];
-            Row::new(vec![
-                Cell::from(t.team_name.as_str()),
-                Cell::from(usd(t.balance)),
-                Cell::from(t.role.as_deref().unwrap_or("–")),
-                Cell::from(if state.current_team_id() == Some(t.team_id.as_str()) {
+            vec![
+                Line::raw(t.team_name.as_str()),
+                Line::raw(balance_text(t.balance)),
+                Line::raw(t.role.as_deref().unwrap_or("–")),
+                Line::raw(if state.current_team_id() == Some(t.team_id.as_str()) {
                     if state.account.chosen_team.is_some() {
                         "◆ chosen (u)"
                     } else {
@@ -75,7 +77,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 } else {
                     ""
                 }),
-            ])
+            ]
         },
     );
 }
@@ -106,7 +108,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     lines.push(Line::from(vec![
         label(" Balance"),
         Span::styled(
-            current.map_or("–".to_string(), |t| usd(t.balance)),
+            current.map_or("–".to_string(), |t| balance_text(t.balance)),
             theme.price(),
         ),
         Span::styled(
@@ -116,7 +118,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             theme.dim(),
         ),
     ]));
-    lines.push(Line::from(vec![
+    let mut burn_line = vec![
         label(" Burn rate"),
         Span::raw(format!("{}/h", usd(burn))),
         Span::styled(
@@ -132,15 +134,31 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             ),
             theme.dim(),
         ),
-    ]));
+    ];
+    // The account cap (config.toml): deploys that would pass it are refused.
+    if let Some(cap) = state.account.max_burn_usd_per_hour {
+        let style = if burn > cap {
+            theme.error()
+        } else {
+            theme.dim()
+        };
+        burn_line.push(Span::styled(
+            format!("  · cap {}/h (max_burn_usd_per_hour)", usd(cap)),
+            style,
+        ));
+    }
+    lines.push(Line::from(burn_line));
     lines.push(Line::from(vec![
         label(" Spent today"),
         Span::raw(usd(spent_today(&state.deployments.items, state.now))),
         Span::styled("  (UTC day, deployments in view)", theme.dim()),
     ]));
-    let runway = current.and_then(|t| runway_hours(t.balance, burn));
+    let runway = current.and_then(|t| runway_hours(t.balance?, burn));
     let runway_span = match (current, runway) {
         (None, _) => Span::raw("–"),
+        (Some(t), None) if t.balance.is_none() => {
+            Span::styled("unknown (the balance is unknown)", theme.warn())
+        }
         (Some(_), None) => Span::styled("nothing is spending", theme.dim()),
         (Some(_), Some(h)) => {
             let text = if h >= 48.0 {
@@ -149,7 +167,10 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
                 format!("balance lasts ~{h:.1} h at this rate")
             };
             if h < RUNWAY_WARN_HOURS {
-                Span::styled(format!("{text} — add credit soon"), theme.error())
+                Span::styled(
+                    format!("{text} — add credit soon, {ADD_CREDIT_WHERE}"),
+                    theme.error(),
+                )
             } else {
                 Span::styled(text, theme.ok())
             }
@@ -157,4 +178,9 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     };
     lines.push(Line::from(vec![label(" Runway"), runway_span]));
     lines
+}
+
+/// A balance, or "unknown" when the API did not give a readable one.
+fn balance_text(b: Option<f64>) -> String {
+    b.map_or_else(|| "unknown".into(), usd)
 }

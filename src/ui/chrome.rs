@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -90,12 +91,38 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let hints = match &state.dialog {
-        Some(d) => keymap::dialog_footer(d.kind()),
-        None => keymap::footer(state.pane),
+        Some(d) => keymap::Footer {
+            usable: keymap::dialog_footer(d.kind()),
+            unavailable: Vec::new(),
+        },
+        None => keymap::footer_for(state.pane, state.session.read_only),
     };
-    for (key, hint) in hints {
+    for (key, hint) in hints.usable {
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::styled(format!(" {hint}  "), theme.dim()));
+    }
+    if !hints.unavailable.is_empty() {
+        // Named in full when there is room, else by their keys alone.
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let room = usize::from(area.width).saturating_sub(used);
+        let full: Vec<String> = hints
+            .unavailable
+            .iter()
+            .map(|(k, h)| format!("{k} {h}"))
+            .collect();
+        let full = format!("read-only, not available: {}", full.join(" · "));
+        let (lead, keys) = if full.chars().count() <= room {
+            let (lead, keys) = full.split_at("read-only, not available: ".len());
+            (lead.to_string(), keys.to_string())
+        } else {
+            let keys: Vec<&str> = hints.unavailable.iter().map(|(k, _)| k.as_str()).collect();
+            ("read-only ✗ ".to_string(), keys.join(" "))
+        };
+        spans.push(Span::styled(lead, theme.warn()));
+        spans.push(Span::styled(
+            keys,
+            theme.dim().add_modifier(Modifier::CROSSED_OUT),
+        ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,31 +1,28 @@
 //! The Deployments pane: live status, uptime and spend of every instance.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::{duration_short, usd};
+use crate::domain::cost::{duration_short, usd_opt};
 
-const HEADER: [&str; 10] = [
-    "Name", "GPU", "Provider", "Region", "Type", "Status", "IP", "Uptime", "$/h", "Spent",
-];
-const WIDTHS: [Constraint; 10] = [
-    Constraint::Min(14),
-    Constraint::Length(12),
-    Constraint::Length(12),
-    Constraint::Min(10),
-    Constraint::Length(9),
-    Constraint::Length(13),
-    Constraint::Length(15),
-    Constraint::Length(8),
-    Constraint::Length(7),
-    Constraint::Length(8),
+/// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
+const COLS: [Col; 10] = [
+    Col::grow("Name", 8, 14, 0),
+    Col::text("GPU", 8, 12, 3),
+    Col::text("Provider", 8, 12, 5),
+    Col::grow("Region", 8, 10, 6),
+    Col::text("Type", 9, 9, 7),
+    Col::text("Status", 12, 13, 1),
+    Col::text("IP", 15, 15, 8),
+    Col::text("Uptime", 7, 8, 4),
+    Col::money("$/h"),
+    Col::money("Spent"),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -43,7 +40,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let age = (state.now - at).num_seconds().max(0);
         title.push(Span::styled(format!("· updated {age}s ago "), theme.dim()));
     }
-    if state.deployments.loading {
+    let covered = state.deployments_cover_filter();
+    if !covered {
+        title.push(Span::styled(format!("· loading {filter}… "), theme.warn()));
+    } else if state.deployments.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
     if let Some(who) = &state.guard.other_enforcer {
@@ -58,6 +58,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         e.as_str()
     } else if state.deployments.loaded_at.is_none() {
         "Loading deployments…"
+    } else if !covered {
+        "loading… (the list held has only active deployments)"
     } else {
         "Nothing here. Deploy an offer from the Offers pane (1, then d), or press f to see inactive ones."
     };
@@ -67,8 +69,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &[
+                widgets::money_width(visible.iter().map(|d| d.hourly_rate), usd_opt),
+                widgets::money_width(visible.iter().map(|d| d.spent(state.now)), usd_opt),
+            ],
             len: visible.len(),
             selected: state.deployments.cursor.selected,
             empty,
@@ -85,7 +90,7 @@ fn status_label(s: &DeploymentStatus) -> &str {
     }
 }
 
-fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
+fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
     let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
     // Uptime counts from the API's start time only (never from the creation time, which would
     // jump back once a start time arrives); a deploying one shows its elapsed time in the status
@@ -95,30 +100,30 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Row<'a> {
         _ if d.started_at.is_none() => "–".into(),
         _ => d.uptime_secs(state.now).map_or("–".into(), duration_short),
     };
-    let spent = d.spent(state.now).map_or("–".into(), usd);
-    let rate = d.hourly_rate.map_or("–".into(), usd);
+    let spent = usd_opt(d.spent(state.now));
+    let rate = usd_opt(d.hourly_rate);
     // A guarded deployment shows its countdown (or spend left) before its name: a narrow
     // column cuts the name, not the countdown.
     let name = match state.guard.rows.get(&d.id) {
-        Some(g) => Cell::from(Line::from(vec![
+        Some(g) => Line::from(vec![
             Span::styled(g.clone(), theme.warn()),
             Span::raw(format!(" {}", d.name)),
-        ])),
-        None => Cell::from(d.name.as_str()),
+        ]),
+        None => Line::raw(d.name.as_str()),
     };
-    Row::new(vec![
+    vec![
         name,
-        Cell::from(gpu),
-        Cell::from(d.provider.as_str()),
-        Cell::from(widgets::region_label(&d.region)),
-        Cell::from(d.instance_type.as_str()),
-        Cell::from(Span::styled(
+        Line::raw(gpu),
+        Line::raw(d.provider.as_str()),
+        Line::raw(widgets::region_label(&d.region)),
+        Line::raw(d.instance_type.as_str()),
+        Line::from(Span::styled(
             crate::app::watch::status_label(state, d, status_label(&d.status)),
             theme.status(&d.status),
         )),
-        Cell::from(d.ip_address.as_deref().unwrap_or("–")),
-        Cell::from(uptime),
-        Cell::from(rate),
-        Cell::from(spent),
-    ])
+        Line::raw(d.ip_address.as_deref().unwrap_or("–")),
+        Line::raw(uptime),
+        Line::raw(rate),
+        Line::raw(spent),
+    ]
 }

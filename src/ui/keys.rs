@@ -1,23 +1,21 @@
 //! The SSH keys pane.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::ssh_key::match_local_keys;
 
-const HEADER: [&str; 4] = ["Name", "Fingerprint", "On this machine", "Created"];
-const WIDTHS: [Constraint; 4] = [
-    Constraint::Min(16),
-    // `SHA256:` and 43 characters, whole.
-    Constraint::Length(51),
-    Constraint::Min(15),
-    Constraint::Length(17),
+const COLS: [Col; 4] = [
+    Col::grow("Name", 8, 16, 0),
+    // `SHA256:` and 43 characters: whole, or dropped
+    Col::text("Fingerprint", 51, 51, 2),
+    Col::grow("On this machine", 10, 15, 1),
+    Col::text("Created", 16, 17, 3),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -68,18 +66,18 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &[],
             len: k.items.len(),
             selected: k.cursor.selected,
             empty,
         },
         |i| {
             let key = &k.items[i];
-            Row::new(vec![
-                Cell::from(key.name.as_str()),
-                Cell::from(key.fingerprint.as_deref().unwrap_or("–")),
-                Cell::from(
+            vec![
+                Line::raw(key.name.as_str()),
+                Line::raw(key.fingerprint.as_deref().unwrap_or("–")),
+                Line::raw(
                     local
                         .iter()
                         .filter(|l| l.on_account.as_deref() == Some(key.id.as_str()))
@@ -87,11 +85,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
-                Cell::from(
+                Line::raw(
                     key.created_at
                         .map_or("–".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
                 ),
-            ])
+            ]
         },
     );
 }

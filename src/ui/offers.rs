@@ -3,49 +3,49 @@
 //! when not) and the model's 7-day low; rows that match a price watch are marked `◆`.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::api::Offer;
+use crate::app::filter::TERMS_HINT;
 use crate::app::prices::{RowTrend, SPARK_CELLS};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::usd;
+use crate::domain::cost::{usd, usd_opt};
 
 /// From this pane width on, the trend shows a sparkline as well as the change.
 const SPARK_FROM_WIDTH: u16 = 150;
 
-const HEADER: [&str; 11] = [
-    "GPU", "Provider", "Type", "GPUs", "vCPU", "RAM", "VRAM", "Region", "$/h", "$/GPU·h", "Avail",
-];
-const WIDTHS: [Constraint; 11] = [
-    Constraint::Min(14),
-    Constraint::Length(14),
-    Constraint::Length(9),
-    Constraint::Length(4),
-    Constraint::Length(4),
-    Constraint::Length(6),
-    Constraint::Length(5),
-    Constraint::Min(12),
-    Constraint::Length(16),
-    Constraint::Length(8),
-    Constraint::Length(9),
+/// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
+const COLS: [Col; 11] = [
+    Col::grow("GPU", 10, 14, 0),
+    Col::text("Provider", 8, 14, 2),
+    Col::text("Type", 9, 9, 6),
+    Col::text("GPUs", 4, 4, 3),
+    Col::text("vCPU", 4, 4, 9),
+    Col::text("RAM", 6, 6, 8),
+    Col::text("VRAM", 5, 5, 7),
+    Col::grow("Region", 9, 12, 5),
+    Col::money("$/h"),
+    Col::money("$/GPU·h"),
+    Col::text("Avail", 5, 9, 4),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let o = &state.offers;
     let bar = Rect::new(area.x, area.y, area.width, 1.min(area.height));
-    f.render_widget(Paragraph::new(filter_line(state, theme)), bar);
+    f.render_widget(Paragraph::new(filter_line(state, area.width, theme)), bar);
 
     let mut title = vec![Span::styled(" Offers ", theme.title())];
     title.push(Span::raw(format!(
-        "{} shown of {} · {} GPU models",
+        "{} shown of {} · {} GPU model{}",
         o.visible.len(),
         o.all.len(),
-        o.total_groups
+        o.visible_models,
+        if o.visible_models == 1 { "" } else { "s" }
     )));
     if o.loading {
         title.push(Span::styled(
@@ -76,14 +76,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     };
     let trends = !state.prices.rows.is_empty();
     let spark = area.width >= SPARK_FROM_WIDTH;
-    let mut header: Vec<&str> = HEADER.to_vec();
-    let mut widths: Vec<Constraint> = WIDTHS.to_vec();
+    let mut cols: Vec<Col> = COLS.to_vec();
     if trends {
-        header.extend([if spark { "7d trend" } else { "24h" }, "7d low"]);
-        widths.extend([
-            Constraint::Length(if spark { SPARK_CELLS as u16 + 6 } else { 5 }),
-            Constraint::Length(7),
-        ]);
+        cols.push(if spark {
+            Col::text("7d trend", 5, SPARK_CELLS as u16 + 6, 1)
+        } else {
+            Col::text("24h", 5, 5, 1)
+        });
+        cols.push(Col::text("7d low", 6, 7, 10));
     }
     let watching = !state.prices.watches.is_empty();
     widgets::table(
@@ -92,8 +92,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &header,
-            widths: &widths,
+            cols: &cols,
+            money: &money_widths(state),
             len: o.visible.len(),
             selected: o.cursor.selected,
             empty,
@@ -106,29 +106,60 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 let t = state.prices.rows.get(at).and_then(Option::as_ref);
                 r.extend(trend_cells(t, spark, theme));
             }
-            Row::new(r)
+            r
         },
     );
 }
 
-fn filter_line<'a>(state: &'a AppState, theme: &Theme) -> Line<'a> {
+/// The price column holds the rate and, when discounted, the struck list price after it.
+fn money_widths(state: &AppState) -> [u16; 2] {
+    let o = &state.offers;
+    let shown = || o.visible.iter().map(|&i| &o.all[i]);
+    let rate = widgets::money_width(shown().map(Offer::hourly_rate), usd_opt);
+    let lists: Vec<Option<f64>> = shown()
+        .filter_map(|x| x.list_price_if_discounted().map(Some))
+        .collect();
+    let list = if lists.is_empty() {
+        0
+    } else {
+        1 + widgets::money_width(lists, usd_opt)
+    };
+    let per_gpu = widgets::money_width(shown().map(Offer::per_gpu_rate), usd_opt);
+    [rate + list, per_gpu]
+}
+
+fn filter_line<'a>(state: &'a AppState, width: u16, theme: &Theme) -> Line<'a> {
     let o = &state.offers;
     let mut spans = vec![Span::styled(" / ", theme.key())];
     let text = o.filter_input.value();
     if text.is_empty() && !o.editing_filter {
         spans.push(Span::styled(
-            "filter: h100  gpu:a100 provider:voltage type:spot region:us count>=8 vram>=80 price<3 gpuprice<2",
+            "no filter · press / to type one, e.g. h100 gpu:a100 provider:voltage type:spot count>=8 price<3",
             theme.dim(),
         ));
     } else {
-        spans.push(Span::raw(text));
+        // a long filter scrolls in its part of the line, so its marks stay in view
+        let hint = "  Enter search · Esc clear";
+        let room = if o.filter.errors.is_empty() {
+            usize::from(width).saturating_sub(3 + hint.len())
+        } else {
+            usize::from(width) / 2
+        };
+        spans.extend(widgets::field_value(
+            &o.filter_input,
+            o.editing_filter,
+            room,
+            theme,
+        ));
         if o.editing_filter {
-            spans.push(Span::styled("█", theme.key()));
-            spans.push(Span::styled("  Enter search · Esc clear", theme.dim()));
+            spans.push(Span::styled(hint, theme.dim()));
         }
     }
-    if let Some(err) = o.filter.errors.first() {
-        spans.push(Span::styled(format!("  {err}"), theme.warn()));
+    for err in &o.filter.errors {
+        spans.push(Span::styled(format!("  ✗ {err}"), theme.warn()));
+    }
+    if !o.filter.errors.is_empty() {
+        spans.push(Span::styled(format!("  ({TERMS_HINT})"), theme.dim()));
     }
     Line::from(spans)
 }
@@ -138,9 +169,9 @@ fn gb(v: Option<f64>) -> String {
 }
 
 /// The trend and 7-day-low cells of one offer.
-fn trend_cells<'a>(t: Option<&'a RowTrend>, spark: bool, theme: &Theme) -> [Cell<'a>; 2] {
+fn trend_cells<'a>(t: Option<&'a RowTrend>, spark: bool, theme: &Theme) -> [Line<'a>; 2] {
     let Some(t) = t else {
-        return [Cell::from(""), Cell::from("–")];
+        return [Line::raw(""), Line::raw("–")];
     };
     let style = if t.change.starts_with('↑') {
         theme.warn()
@@ -160,10 +191,10 @@ fn trend_cells<'a>(t: Option<&'a RowTrend>, spark: bool, theme: &Theme) -> [Cell
         Line::from(change)
     };
     let low = t.low.map_or_else(|| "–".to_string(), |l| format!("{l:.2}"));
-    [Cell::from(trend), Cell::from(low)]
+    [trend, Line::raw(low)]
 }
 
-fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Cell<'a>> {
+fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Line<'a>> {
     let regions = o.regions();
     let region = match regions.len() {
         0 => "–".to_string(),
@@ -172,13 +203,15 @@ fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Cell<'a>> {
     };
     let price = match o.list_price_if_discounted() {
         Some(list) => Line::from(vec![
-            Span::styled(usd(o.hourly_rate()), theme.price()),
+            Span::styled(usd_opt(o.hourly_rate()), theme.price()),
             Span::raw(" "),
             Span::styled(usd(list), theme.struck()),
         ]),
-        None => Line::from(Span::styled(usd(o.hourly_rate()), theme.price())),
+        None => Line::from(Span::styled(usd_opt(o.hourly_rate()), theme.price())),
     };
-    let avail = if o.maintenance {
+    let avail = if o.hourly_rate().is_none() {
+        Span::styled("no", theme.warn())
+    } else if o.maintenance {
         Span::styled("maint.", theme.warn())
     } else if !o.available {
         Span::styled("no", theme.dim())
@@ -197,24 +230,24 @@ fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Cell<'a>> {
         &o.gpu_display
     };
     let gpu_cell = if watched {
-        Cell::from(Line::from(vec![
+        Line::from(vec![
             Span::styled("◆ ", theme.ok()),
             Span::raw(widgets::gpu_label(gpu)),
-        ]))
+        ])
     } else {
-        Cell::from(widgets::gpu_label(gpu))
+        Line::raw(widgets::gpu_label(gpu))
     };
     vec![
         gpu_cell,
-        Cell::from(o.provider.as_str()),
-        Cell::from(o.instance_type.as_str()),
-        Cell::from(o.gpu_count.to_string()),
-        Cell::from(o.vcpus.map_or("–".into(), |v| v.to_string())),
-        Cell::from(gb(o.memory)),
-        Cell::from(gb(o.gpu_memory)),
-        Cell::from(region),
-        Cell::from(price),
-        Cell::from(usd(o.per_gpu_rate())),
-        Cell::from(avail),
+        Line::raw(o.provider.as_str()),
+        Line::raw(o.instance_type.as_str()),
+        Line::raw(o.gpu_count.to_string()),
+        Line::raw(o.vcpus.map_or("–".into(), |v| v.to_string())),
+        Line::raw(gb(o.memory)),
+        Line::raw(gb(o.gpu_memory)),
+        Line::raw(region),
+        price,
+        Line::raw(usd_opt(o.per_gpu_rate())),
+        Line::from(avail),
     ]
 }

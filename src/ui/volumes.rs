@@ -1,34 +1,25 @@
 //! The Volumes pane: persistent storage, where it is attached and what it costs.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
-use super::widgets::{self, TableSpec};
+use super::widgets::{self, Col, TableSpec};
 use crate::api::Volume;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
-use crate::domain::cost::usd;
+use crate::domain::cost::usd_opt;
 
-const HEADER: [&str; 7] = [
-    "Name",
-    "Provider",
-    "Region",
-    "Size",
-    "Status",
-    "Attached to",
-    "$/h",
-];
-const WIDTHS: [Constraint; 7] = [
-    Constraint::Min(16),
-    Constraint::Length(14),
-    Constraint::Min(12),
-    Constraint::Length(9),
-    Constraint::Length(10),
-    Constraint::Min(16),
-    Constraint::Length(9),
+/// The money column never shrinks; the rest are cut with `…`, then dropped from the highest rank.
+const COLS: [Col; 7] = [
+    Col::grow("Name", 8, 16, 0),
+    Col::text("Provider", 8, 14, 3),
+    Col::grow("Region", 8, 12, 4),
+    Col::text("Size", 8, 9, 2),
+    Col::text("Status", 9, 10, 1),
+    Col::grow("Attached to", 8, 16, 5),
+    Col::money("$/h"),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -55,8 +46,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            header: &HEADER,
-            widths: &WIDTHS,
+            cols: &COLS,
+            money: &[widgets::money_width(
+                v.items.iter().map(Volume::cost_per_hour),
+                usd_opt,
+            )],
             len: v.items.len(),
             selected: v.cursor.selected,
             empty,
@@ -75,7 +69,7 @@ fn deployment_name<'a>(state: &'a AppState, id: &'a str) -> &'a str {
         .map_or(id, |d| d.name.as_str())
 }
 
-fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Row<'a> {
+fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     let attached = v
         .attachments()
         .into_iter()
@@ -87,17 +81,17 @@ fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Row<'a> {
         "deleting" | "error" => theme.warn(),
         _ => theme.text(),
     };
-    Row::new(vec![
-        Cell::from(v.name.as_str()),
-        Cell::from(v.provider.as_str()),
-        Cell::from(widgets::region_label(&v.region)),
-        Cell::from(v.size_in_gb.map_or("–".into(), |s| format!("{s:.0} GB"))),
-        Cell::from(Span::styled(v.status.as_str(), status_style)),
-        Cell::from(if attached.is_empty() {
+    vec![
+        Line::raw(v.name.as_str()),
+        Line::raw(v.provider.as_str()),
+        Line::raw(widgets::region_label(&v.region)),
+        Line::raw(v.size_in_gb.map_or("–".into(), |s| format!("{s:.0} GB"))),
+        Line::from(Span::styled(v.status.as_str(), status_style)),
+        Line::raw(if attached.is_empty() {
             "–".to_string()
         } else {
             attached
         }),
-        Cell::from(v.cost_per_hour().map_or("–".into(), usd)),
-    ])
+        Line::raw(usd_opt(v.cost_per_hour())),
+    ]
 }

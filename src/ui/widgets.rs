@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use tui_input::Input;
 
 use crate::app::volume_access::Target;
@@ -14,10 +14,191 @@ use crate::app::volume_access::Target;
 use super::theme::Theme;
 use crate::app::screen::scroll_offset;
 
+/// How a column behaves when the table is narrower or wider than it would like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// An amount of money: exactly as wide as the widest amount in the list (given with each
+    /// draw, see [`TableSpec::money`]); never cut and never dropped.
+    Money,
+    /// Text shown at `pref`, cut with `…` down to `min` when room is short; `grow` columns
+    /// take what room is left over.
+    Text { min: u16, pref: u16, grow: bool },
+}
+
+/// One column: its header, how it fits, and when it goes. Columns with a higher `drop` rank
+/// are dropped first when even cut text does not leave room for the money; rank 0 stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col {
+    pub header: &'static str,
+    pub fit: Fit,
+    pub drop: u8,
+}
+
+impl Col {
+    pub const fn money(header: &'static str) -> Self {
+        Col {
+            header,
+            fit: Fit::Money,
+            drop: 0,
+        }
+    }
+    pub const fn text(header: &'static str, min: u16, pref: u16, drop: u8) -> Self {
+        Col {
+            header,
+            fit: Fit::Text {
+                min,
+                pref,
+                grow: false,
+            },
+            drop,
+        }
+    }
+    /// A text column that takes the room left over.
+    pub const fn grow(header: &'static str, min: u16, pref: u16, drop: u8) -> Self {
+        Col {
+            header,
+            fit: Fit::Text {
+                min,
+                pref,
+                grow: true,
+            },
+            drop,
+        }
+    }
+}
+
+/// The width of each column in `width` cells (`None`: dropped). Money columns get their
+/// `money` width in full. Text is first cut towards its minimum (the first-dropped columns
+/// first); when even that does not fit, columns are dropped by rank; room won back goes to the
+/// cut columns (most important first), then to the growing ones.
+pub fn fit_columns(cols: &[Col], money: &[u16], width: u16) -> Vec<Option<u16>> {
+    let mut money_w = money.iter().copied();
+    let pref: Vec<u16> = cols
+        .iter()
+        .map(|c| match c.fit {
+            Fit::Money => money_w
+                .next()
+                .unwrap_or(0)
+                .max(c.header.chars().count() as u16),
+            Fit::Text { pref, .. } => pref,
+        })
+        .collect();
+    let mut w: Vec<Option<u16>> = pref.iter().copied().map(Some).collect();
+    let total = |w: &[Option<u16>]| -> u32 {
+        let shown = w.iter().flatten().count() as u32;
+        w.iter().flatten().map(|&x| u32::from(x)).sum::<u32>() + shown.saturating_sub(1)
+    };
+    let avail = u32::from(width);
+    let mut by_drop: Vec<usize> = (0..cols.len()).collect();
+    by_drop.sort_by_key(|&i| std::cmp::Reverse(cols[i].drop));
+    // 1. cut text towards its minimum
+    for &i in &by_drop {
+        let over = total(&w).saturating_sub(avail);
+        if over == 0 {
+            break;
+        }
+        if let (Fit::Text { min, .. }, Some(cur)) = (cols[i].fit, w[i]) {
+            let cut = u32::from(cur.saturating_sub(min)).min(over) as u16;
+            w[i] = Some(cur - cut);
+        }
+    }
+    // 2. drop by rank, highest first
+    for &i in &by_drop {
+        if total(&w) <= avail {
+            break;
+        }
+        if cols[i].drop > 0 {
+            w[i] = None;
+        }
+    }
+    // 3. room won back: cut columns regain width, the most important first
+    for &i in by_drop.iter().rev() {
+        let spare = avail.saturating_sub(total(&w));
+        if let Some(cur) = w[i] {
+            let back = u32::from(pref[i] - cur).min(spare) as u16;
+            w[i] = Some(cur + back);
+        }
+    }
+    // 4. what is left to the growing columns, shared out evenly
+    let spare = avail.saturating_sub(total(&w));
+    let growers: Vec<usize> = (0..cols.len())
+        .filter(|&i| w[i].is_some() && matches!(cols[i].fit, Fit::Text { grow: true, .. }))
+        .collect();
+    if !growers.is_empty() && spare > 0 {
+        let each = spare / growers.len() as u32;
+        let mut rest = spare % growers.len() as u32;
+        for i in growers {
+            let extra = each + u32::from(rest > 0);
+            rest = rest.saturating_sub(1);
+            w[i] = w[i].map(|x| x.saturating_add(extra as u16));
+        }
+    }
+    w
+}
+
+/// `line` cut to `width` cells, ending in `…` when something was cut.
+pub fn cut_line(line: Line<'_>, width: u16) -> Line<'_> {
+    let width = usize::from(width);
+    if line.width() <= width {
+        return line;
+    }
+    let budget = width.saturating_sub(1);
+    let mut used = 0;
+    let mut spans = Vec::new();
+    'outer: for span in line.spans {
+        let mut text = String::new();
+        for ch in span.content.chars() {
+            let mut buf = [0u8; 4];
+            let w = Span::raw(&*ch.encode_utf8(&mut buf)).width();
+            if used + w > budget {
+                spans.push(Span::styled(text, span.style));
+                break 'outer;
+            }
+            used += w;
+            text.push(ch);
+        }
+        spans.push(Span::styled(text, span.style));
+    }
+    if width > 0 {
+        spans.push(Span::raw("…"));
+    }
+    Line::from(spans).style(line.style)
+}
+
+/// The widest of some amounts as `fmt` shows them, for sizing a [`Fit::Money`] column: the
+/// width of a money string grows with the size of the amount, so only the extremes are
+/// formatted.
+pub fn money_width(
+    amounts: impl IntoIterator<Item = Option<f64>>,
+    fmt: impl Fn(Option<f64>) -> String,
+) -> u16 {
+    let (mut hi, mut lo, mut unknown) = (None::<f64>, None::<f64>, false);
+    for a in amounts {
+        match a {
+            Some(v) => {
+                hi = Some(hi.map_or(v, |h| h.max(v)));
+                lo = Some(lo.map_or(v, |l| l.min(v)));
+            }
+            None => unknown = true,
+        }
+    }
+    let mut w = 0;
+    for v in [hi, lo] {
+        if v.is_some() {
+            w = w.max(fmt(v).chars().count());
+        }
+    }
+    if unknown {
+        w = w.max(fmt(None).chars().count());
+    }
+    u16::try_from(w).unwrap_or(u16::MAX)
+}
+
 pub struct TableSpec<'a> {
     pub title: Line<'a>,
-    pub header: &'a [&'a str],
-    pub widths: &'a [Constraint],
+    pub cols: &'a [Col],
+    /// The width of each [`Fit::Money`] column, in order: its widest amount in the whole list.
+    pub money: &'a [u16],
     pub len: usize,
     pub selected: usize,
     /// Shown in place of rows when there are none.
@@ -25,13 +206,14 @@ pub struct TableSpec<'a> {
 }
 
 /// Draw a bordered table. Only the rows that fit are built, so a frame at 10,000 rows costs
-/// about what it costs at 100.
+/// about what it costs at 100. `row` gives one line per column; text is cut with `…` to its
+/// column, money never is.
 pub fn table<'a>(
     f: &mut Frame,
     area: Rect,
     theme: &Theme,
     spec: TableSpec<'a>,
-    row: impl Fn(usize) -> Row<'a>,
+    row: impl Fn(usize) -> Vec<Line<'a>>,
 ) {
     let block = Block::default()
         .borders(Borders::ALL)
@@ -47,11 +229,27 @@ pub fn table<'a>(
         f.render_widget(msg, inner);
         return;
     }
+    let widths = fit_columns(spec.cols, spec.money, block.inner(area).width);
+    let fit_row = |cells: Vec<Line<'a>>| -> Row<'a> {
+        Row::new(
+            cells
+                .into_iter()
+                .zip(spec.cols.iter().zip(&widths))
+                .filter_map(|(line, (col, w))| {
+                    let w = (*w)?;
+                    Some(Cell::from(match col.fit {
+                        Fit::Money => line,
+                        Fit::Text { .. } => cut_line(line, w),
+                    }))
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
     let offset = scroll_offset(spec.selected, rows_h).min(spec.len.saturating_sub(1));
     let end = (offset + usize::from(rows_h)).min(spec.len);
     let rows: Vec<Row> = (offset..end)
         .map(|i| {
-            let r = row(i);
+            let r = fit_row(row(i));
             if i == spec.selected {
                 r.style(theme.selected())
             } else {
@@ -59,8 +257,14 @@ pub fn table<'a>(
             }
         })
         .collect();
-    let header = Row::new(spec.header.iter().copied()).style(theme.header());
-    let t = Table::new(rows, spec.widths.iter().copied())
+    let header =
+        fit_row(spec.cols.iter().map(|c| Line::raw(c.header)).collect()).style(theme.header());
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|&w| Constraint::Length(w))
+        .collect();
+    let t = Table::new(rows, constraints)
         .header(header)
         .block(block)
         .column_spacing(1);
@@ -138,18 +342,70 @@ pub fn scrolled_popup(
     );
 }
 
-pub fn text_field<'a>(label: &str, input: &Input, focused: bool, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![
-        Span::styled(
-            format!("{label:<12}"),
-            if focused { theme.key() } else { theme.dim() },
-        ),
-        Span::raw(input.value().to_string()),
-    ];
-    if focused {
-        spans.push(Span::styled("█", theme.key()));
-    }
+/// Columns inside a popup `w` wide drawn on `area` (as [`sized_popup`] draws it).
+pub fn popup_inner_width(area: Rect, w: u16) -> u16 {
+    w.min(area.width).saturating_sub(2)
+}
+
+/// A one-line text field `width` columns wide: the label, then the value. A value longer than
+/// the field scrolls inside it (the cursor stays in view, `…` marks a hidden end), so the line
+/// never wraps and never pushes the hints or errors under it off the dialog.
+pub fn text_field<'a>(
+    label: &str,
+    input: &Input,
+    focused: bool,
+    width: u16,
+    theme: &Theme,
+) -> Line<'a> {
+    let label = format!("{label:<12}");
+    let room = usize::from(width).saturating_sub(label.chars().count());
+    let mut spans = vec![Span::styled(
+        label,
+        if focused { theme.key() } else { theme.dim() },
+    )];
+    spans.extend(field_value(input, focused, room, theme));
     Line::from(spans)
+}
+
+/// The value of a text field in `room` columns (the cursor's included): the part around the
+/// cursor when it is longer, `…` marking a hidden end.
+pub fn field_value<'a>(input: &Input, focused: bool, room: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let room = room.saturating_sub(1).max(4);
+    let chars: Vec<char> = input.value().chars().collect();
+    let cursor = input.cursor().min(chars.len());
+    let start = if focused {
+        (cursor + 2).saturating_sub(room).min(chars.len())
+    } else {
+        0
+    };
+    let end = (start + room).min(chars.len());
+    let mut shown: Vec<char> = chars[start..end].to_vec();
+    if start > 0
+        && let Some(c) = shown.first_mut()
+    {
+        *c = '…';
+    }
+    if end < chars.len()
+        && let Some(c) = shown.last_mut()
+    {
+        *c = '…';
+    }
+    if !focused {
+        return vec![Span::raw(shown.into_iter().collect::<String>())];
+    }
+    let at = cursor - start;
+    let mut spans = vec![Span::raw(shown[..at].iter().collect::<String>())];
+    match shown.get(at) {
+        Some(c) => {
+            spans.push(Span::styled(
+                c.to_string(),
+                theme.key().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(shown[at + 1..].iter().collect::<String>()));
+        }
+        None => spans.push(Span::styled("█", theme.key())),
+    }
+    spans
 }
 
 pub fn confirm_buttons<'a>(
@@ -258,23 +514,89 @@ pub fn gpu_label(name: &str) -> &str {
     n.strip_prefix("GeForce ").unwrap_or(n)
 }
 
-/// A public key field's text as drawn: a valid key as its type, fingerprint and comment (never
-/// its body); anything else by its ends when it is long.
-pub fn public_key_shown(v: &str) -> String {
-    if let Ok(k) = crate::domain::ssh_key::check_public_key(v) {
-        return k.summary();
+/// A public key field as drawn: a valid key as its type, fingerprint and comment (never its
+/// body); anything else as typed, scrolling inside the field like every text field.
+pub fn public_key_field<'a>(
+    label: &str,
+    input: &Input,
+    focused: bool,
+    width: u16,
+    theme: &Theme,
+) -> Line<'a> {
+    match crate::domain::ssh_key::check_public_key(input.value()) {
+        Ok(k) => text_field(label, &Input::new(k.summary()), focused, width, theme),
+        Err(_) => text_field(label, input, focused, width, theme),
     }
-    if v.chars().count() <= 80 {
-        return v.to_string();
-    }
-    let head: String = v.chars().take(40).collect();
-    let tail: Vec<char> = v.chars().rev().take(30).collect();
-    format!("{head}…{}", tail.into_iter().rev().collect::<String>())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const COLS: [Col; 5] = [
+        Col::grow("Name", 4, 14, 0),
+        Col::text("vCPU", 4, 4, 3),
+        Col::text("Region", 6, 12, 2),
+        Col::money("$/h"),
+        Col::money("Spent"),
+    ];
+
+    #[test]
+    fn money_keeps_its_width_while_text_is_cut_then_dropped() {
+        let money = [9, 12]; // "$1,234.56" and "$123,456.78"
+        // roomy: preferred widths, the name takes the rest
+        let w = fit_columns(&COLS, &money, 80);
+        assert_eq!(w, vec![Some(39), Some(4), Some(12), Some(9), Some(12)]);
+        // tighter: text cut towards its minimum first
+        let w = fit_columns(&COLS, &money, 42);
+        assert_eq!(w[3], Some(9));
+        assert_eq!(w[4], Some(12));
+        assert_eq!(w.iter().flatten().sum::<u16>() + 4, 42);
+        // narrow: vCPU goes first, then the region; money stays whole and the name gets
+        // back what the dropped columns freed
+        let w = fit_columns(&COLS, &money, 30);
+        assert_eq!(w, vec![Some(7), None, None, Some(9), Some(12)]);
+        let w = fit_columns(&COLS, &money, 36);
+        assert_eq!(w, vec![Some(6), None, Some(6), Some(9), Some(12)]);
+        let w = fit_columns(&COLS, &money, 40);
+        assert_eq!(w, vec![Some(5), Some(4), Some(6), Some(9), Some(12)]);
+    }
+
+    #[test]
+    fn cut_text_ends_in_an_ellipsis_and_money_widths_come_from_the_extremes() {
+        assert_eq!(
+            cut_line(Line::raw("culpeper-usa-1"), 8).to_string(),
+            "culpepe…"
+        );
+        assert_eq!(cut_line(Line::raw("short"), 8).to_string(), "short");
+        let w = money_width(
+            [Some(2437.0), Some(0.5), None],
+            crate::domain::cost::usd_opt,
+        );
+        assert_eq!(w, "$2,437.00".len() as u16);
+        let w = money_width([Some(-12.0), Some(3.0)], crate::domain::cost::usd_opt);
+        assert_eq!(w, "-$12.00".len() as u16);
+    }
+
+    fn text(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_long_value_scrolls_inside_its_field() {
+        let theme = Theme::default();
+        let long = "x".repeat(500);
+        let at_end = Input::new(long.clone());
+        let l = text_field("name", &at_end, true, 60, &theme);
+        assert!(l.width() <= 60, "{}", l.width());
+        assert!(text(&l).contains('…') && text(&l).ends_with('█'));
+        let at_start = Input::new(long).with_cursor(0);
+        let l = text_field("name", &at_start, true, 60, &theme);
+        assert!(l.width() <= 60);
+        assert!(text(&l).ends_with('…'));
+        let short = text_field("name", &Input::new("gpu-box".into()), false, 60, &theme);
+        assert_eq!(text(&short), format!("{:<12}gpu-box", "name"));
+    }
 
     #[test]
     fn labels_drop_noise_only() {

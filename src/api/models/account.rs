@@ -189,8 +189,9 @@ pub struct TeamBalance {
     pub team_id: String,
     #[serde(default, alias = "name", deserialize_with = "le::string")]
     pub team_name: String,
-    #[serde(default, deserialize_with = "le::f64_or_zero")]
-    pub balance: f64,
+    /// `None` when missing or unreadable: shown as "unknown", never as $0.00.
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub balance: Option<f64>,
     #[serde(default, deserialize_with = "le::bool_or_false")]
     pub is_current_team: bool,
     #[serde(default, deserialize_with = "le::opt_string")]

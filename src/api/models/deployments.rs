@@ -44,8 +44,14 @@ impl DeploymentStatus {
             Self::Other(s) => s,
         }
     }
-    /// Running or deploying: costs money now.
+    /// Costs money now: running, deploying, or a status this client does not know (shown as
+    /// it came and counted as billing until the API says it ended).
     pub fn is_active(&self) -> bool {
+        !self.is_terminal()
+    }
+    /// Known to be up or coming up: what a volume may be attached to (a status this client does
+    /// not know bills, but is not offered as a target).
+    pub fn is_live(&self) -> bool {
         matches!(self, Self::Deploying | Self::Running)
     }
     /// No further change is possible.

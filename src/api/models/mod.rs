@@ -161,7 +161,7 @@ mod tests {
         assert_eq!(o.gpu_type, "H100_80G");
         assert_eq!(o.gpu_display, "H100 80GB");
         assert_eq!(o.instance_type, InstanceType::Dedicated);
-        assert!((o.per_gpu_rate() - 2.69).abs() < 1e-9);
+        assert!((o.per_gpu_rate().unwrap() - 2.69).abs() < 1e-9);
         assert_eq!(o.regions(), vec!["166e655a:culpeper-usa-1"]);
         assert_eq!(o.os_options, vec!["Ubuntu 22.04"]);
         assert_eq!(o.gpu_memory, Some(80.0));
@@ -196,7 +196,7 @@ mod tests {
         // Shapes the fast path does not know still decode: a bare array of groups.
         let bare = br#"[{"gpuType": "X", "offers": [{"offerId": "o", "price": "1.5"}]}]"#;
         let p = OffersPage::from_slice(bare).unwrap();
-        assert_eq!(p.groups[0].offers[0].price, 1.5);
+        assert_eq!(p.groups[0].offers[0].price, Some(1.5));
         assert!(OffersPage::from_slice(b"<html>").is_err());
         // A group whose `offers` is not a list keeps the group, with no offers.
         let odd = br#"{"data": [{"gpuType": "X", "offers": "none"}], "total": 1}"#;
@@ -209,11 +209,27 @@ mod tests {
     fn discount_wins_when_present() {
         let o: Offer =
             decode(json!({"price": 3.0, "discountedPrice": 2.4, "originalPrice": 3.0})).unwrap();
-        assert_eq!(o.hourly_rate(), 2.4);
+        assert_eq!(o.hourly_rate(), Some(2.4));
         assert_eq!(o.list_price_if_discounted(), Some(3.0));
         let o: Offer = decode(json!({"price": 3.0})).unwrap();
-        assert_eq!(o.hourly_rate(), 3.0);
+        assert_eq!(o.hourly_rate(), Some(3.0));
         assert_eq!(o.list_price_if_discounted(), None);
+        for unreadable in [
+            json!({}),
+            json!({"price": "n/a"}),
+            json!({"price": null}),
+            json!({"price": -1}),
+        ] {
+            let mut unreadable = unreadable;
+            unreadable["clusters"] = json!(["r1"]);
+            let o: Offer = decode(unreadable.clone()).unwrap();
+            assert_eq!(o.hourly_rate(), None, "{unreadable}");
+            assert_eq!(o.per_gpu_rate(), None, "{unreadable}");
+            assert!(
+                o.unavailable_reason().unwrap().contains("price"),
+                "{unreadable}"
+            );
+        }
     }
 
     #[test]
@@ -275,7 +291,14 @@ mod tests {
         ], "currency": "USD"}))
         .unwrap();
         assert_eq!(b.current().unwrap().team_id, "t2");
-        assert_eq!(b.current().unwrap().balance, 7.5);
+        assert_eq!(b.current().unwrap().balance, Some(7.5));
+        // a missing or unreadable balance is unknown, not $0.00
+        let b = Balance::decode(json!({"teams": [
+            {"teamId": "t1", "teamName": "A"},
+            {"teamId": "t2", "teamName": "B", "balance": "lots"}
+        ]}))
+        .unwrap();
+        assert!(b.teams.iter().all(|t| t.balance.is_none()));
         let b = Balance::decode(json!({"teamId": "t1", "balance": 3})).unwrap();
         assert_eq!(b.teams.len(), 1);
     }

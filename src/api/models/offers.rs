@@ -124,9 +124,9 @@ pub struct Offer {
     pub storage: Option<f64>,
     #[serde(default, alias = "gpu_count", deserialize_with = "le::u32_or_zero")]
     pub gpu_count: u32,
-    /// List price, USD per hour, for the whole configuration.
-    #[serde(default, deserialize_with = "le::f64_or_zero")]
-    pub price: f64,
+    /// List price, USD per hour, for the whole configuration; `None` when missing or unreadable.
+    #[serde(default, deserialize_with = "le::opt_f64")]
+    pub price: Option<f64>,
     #[serde(default, alias = "spot_price", deserialize_with = "le::opt_f64")]
     pub spot_price: Option<f64>,
     #[serde(default = "yes", deserialize_with = "le::bool_or_false")]
@@ -213,21 +213,23 @@ fn yes() -> bool {
 impl Offer {
     /// What the user pays per hour for the whole configuration: `discountedPrice` when present,
     /// else `price` (spheron-api.md §6).
-    pub fn hourly_rate(&self) -> f64 {
+    /// `None` when neither is a readable amount: an unknown price is never read as $0.
+    pub fn hourly_rate(&self) -> Option<f64> {
+        let readable = |p: f64| p.is_finite() && p >= 0.0;
         match self.discounted_price {
-            Some(d) if d > 0.0 => d,
-            _ => self.price,
+            Some(d) if d > 0.0 && readable(d) => Some(d),
+            _ => self.price.filter(|p| readable(*p)),
         }
     }
 
     /// The list price when a discount lowers it, for showing struck through.
     pub fn list_price_if_discounted(&self) -> Option<f64> {
-        let list = self.original_price.unwrap_or(self.price);
-        (self.hourly_rate() + 1e-9 < list).then_some(list)
+        let list = self.original_price.or(self.price)?;
+        (self.hourly_rate()? + 1e-9 < list).then_some(list)
     }
 
-    pub fn per_gpu_rate(&self) -> f64 {
-        self.hourly_rate() / f64::from(self.gpu_count.max(1))
+    pub fn per_gpu_rate(&self) -> Option<f64> {
+        Some(self.hourly_rate()? / f64::from(self.gpu_count.max(1)))
     }
 
     /// Regions the offer can be deployed in, verbatim: `clusters[]`, else `region`.
@@ -247,6 +249,10 @@ impl Offer {
             Some("the offer is not available")
         } else if self.regions().is_empty() {
             Some("the offer lists no region")
+        } else if self.hourly_rate().is_none() {
+            Some(
+                "the offer's price is unknown (missing or unreadable), so its cost cannot be shown",
+            )
         } else {
             None
         }

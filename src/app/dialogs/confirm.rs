@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::terminate::Check;
 use super::{DialogKeys, Reply};
-use crate::api::VolumePatch;
+use crate::api::{NewVolume, VolumePatch};
 use crate::app::action::Command;
 use crate::app::state::AppState;
 
@@ -40,6 +40,8 @@ pub enum Op {
         name: String,
         patch: VolumePatch,
     },
+    /// Create a volume (one POST).
+    CreateVolume(NewVolume),
     /// Terminate a deployment (gated by `can-terminate`).
     Terminate {
         id: String,
@@ -72,6 +74,7 @@ impl Op {
                 deployment_id,
             },
             Op::PatchVolume { id, patch, .. } => Command::PatchVolume { id, patch },
+            Op::CreateVolume(new) => Command::CreateVolume(new),
             Op::Terminate { id, .. } => Command::Terminate { id },
         }
     }
@@ -84,13 +87,15 @@ impl Op {
             Op::Detach { .. } => "Detach",
             Op::PatchVolume { patch, .. } if patch.size_in_gb.is_some() => "Expand",
             Op::PatchVolume { .. } => "Save",
+            Op::CreateVolume(_) => "Create",
             Op::Terminate { .. } => "Terminate",
         }
     }
 
-    /// The object the answer is about.
+    /// The object the answer is about (a volume being created has no id yet: its name).
     pub fn target_id(&self) -> &str {
         match self {
+            Op::CreateVolume(new) => &new.name,
             Op::DeleteKey { id, .. }
             | Op::DeleteVolume { id, .. }
             | Op::PatchVolume { id, .. }
@@ -100,11 +105,12 @@ impl Op {
     }
 }
 
-/// What the account pays per hour, before and after the operation.
+/// What the account pays per hour, before and after the operation; `after` is `None` when a
+/// rate it needs is unknown (shown as `?`, never as no change).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spend {
     pub now: f64,
-    pub after: f64,
+    pub after: Option<f64>,
 }
 
 #[derive(Debug, Clone)]

@@ -5,13 +5,14 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
-use super::confirm::{Choice, choose};
+use super::confirm::{Choice, Confirm, Op, choose};
 use super::{Dialog, DialogKeys, Loading, Reply, list_step};
 use crate::api::{NewVolume, Volume, VolumePricing, VolumeRegion};
 use crate::app::action::{ApiResult, Command};
-use crate::app::state::{AppState, FlashKind};
-use crate::app::volume_access::{Target, create_targets};
+use crate::app::state::{AppState, FlashKind, LogKind};
+use crate::app::volume_access::{self, Target, create_targets};
 use crate::app::{lists, text};
+use crate::domain::cost;
 use crate::domain::volume_rules::{
     RULES, check_name, check_placement, check_size, rules_for, same_provider,
 };
@@ -224,7 +225,10 @@ impl DialogKeys for CreateVolume {
                 _ => {}
             },
             CreateStep::Name => match ev.code {
-                KeyCode::Enter => match check_name(c.name.value()) {
+                KeyCode::Enter => match check_name({
+                    text::trim(&mut c.name);
+                    c.name.value()
+                }) {
                     Ok(()) => {
                         c.error = None;
                         c.step = CreateStep::Size;
@@ -238,7 +242,10 @@ impl DialogKeys for CreateVolume {
                 }
             },
             CreateStep::Size => match ev.code {
-                KeyCode::Enter => size_entered(state, c),
+                KeyCode::Enter => {
+                    text::trim(&mut c.size);
+                    size_entered(state, c)
+                }
                 _ => {
                     if text::edit(&mut c.size, &ev) {
                         c.error = None;
@@ -358,16 +365,45 @@ impl CreateVolume {
             team_id: c.team_id.clone(),
             deployment_id: c.target().map(|t| t.id.clone()),
         };
-        c.busy = true;
+        // creating starts a charge: the one confirm, with $/h now → after, sends it
+        let per_hour = c.cost().map(|(h, _)| h);
+        let mut lines = vec![
+            format!(
+                "Create {} ({} GB, {} {})?",
+                new.name,
+                new.size_in_gb,
+                new.provider,
+                new.region.as_deref().unwrap_or("–")
+            ),
+            format!(
+                "It costs {} · {} per 30 days, billed until the volume is deleted.",
+                cost::usd_h(per_hour),
+                cost::usd_opt(c.cost().map(|(_, m)| m)),
+            ),
+        ];
+        if let Some(t) = c.target() {
+            lines.push(format!("Attached at once to {}.", t.label));
+        }
         c.error = None;
-        Reply::send(vec![Command::CreateVolume(new)])
+        let confirm = Confirm::new(
+            Op::CreateVolume(new),
+            format!("Create volume {}", c.name.value()),
+            lines,
+        )
+        .with_spend(volume_access::spend_created(state, per_hour))
+        .back_to(Dialog::CreateVolume(Box::new(c.clone())));
+        Reply::open(Dialog::Confirm(confirm))
     }
 }
 
 pub fn created(state: &mut AppState, r: ApiResult<Volume>) -> Vec<Command> {
+    let confirming = matches!(
+        &state.dialog,
+        Some(Dialog::Confirm(c)) if matches!(c.op, Op::CreateVolume(_))
+    );
     match r {
         Ok(v) => {
-            if matches!(state.dialog, Some(Dialog::CreateVolume(_))) {
+            if confirming || matches!(state.dialog, Some(Dialog::CreateVolume(_))) {
                 state.dialog = None;
             }
             state.say(
@@ -377,6 +413,16 @@ pub fn created(state: &mut AppState, r: ApiResult<Volume>) -> Vec<Command> {
             lists::reload_volumes(state)
         }
         Err(e) => {
+            state.log(LogKind::Error, format!("volume create: {e}"));
+            if confirming {
+                // back to the form with what was typed, and why it failed
+                let Some(Dialog::Confirm(c)) = state.dialog.take() else {
+                    unreachable!("checked above")
+                };
+                if let Some(back) = c.back_to {
+                    state.dialog = Some(*back);
+                }
+            }
             if let Some(Dialog::CreateVolume(c)) = state.dialog.as_mut() {
                 c.busy = false;
                 c.error = Some(e.to_string());

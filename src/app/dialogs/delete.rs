@@ -78,10 +78,7 @@ pub fn open_volume(state: &mut AppState) -> Vec<Command> {
             "Its data is deleted for good: this cannot be undone.".into(),
         ],
     );
-    let c = match spend {
-        Some(s) => c.with_spend(s),
-        None => c,
-    };
+    let c = c.with_spend(spend);
     super::open(state, Dialog::Confirm(c));
     Vec::new()
 }

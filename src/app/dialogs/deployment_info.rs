@@ -1,6 +1,7 @@
-//! `Enter` on a deployment with the Kubernetes add-on: add-on, cluster id, cluster health, the
-//! versions the platform offers now, service links and every field (the kubeconfig body
-//! redacted: `K` shows it on purpose).
+//! `Enter` on a deployment: readable fields (status as the API said it, the failure reason,
+//! cost, the SSH command, volumes, when terminate becomes possible); with the Kubernetes add-on
+//! also cluster id, cluster health, the versions offered now and service links. `J` shows every
+//! field as raw JSON (the kubeconfig body redacted: `K` shows it on purpose).
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -9,6 +10,7 @@ use crate::api::{ClusterHealth, Deployment, KubernetesVersion};
 use crate::app::action::{ApiResult, Command};
 use crate::app::state::AppState;
 use crate::app::volume_access::PickKind;
+use crate::domain::cost;
 
 #[derive(Debug, Clone)]
 pub struct DeploymentInfo {
@@ -18,16 +20,99 @@ pub struct DeploymentInfo {
     pub health: Loading<ClusterHealth>,
     /// What the platform offers now (`GET /api/kubernetes/versions`), to compare with ours.
     pub versions: Loading<Vec<KubernetesVersion>>,
-    /// Everything else, ready to draw (add-on, links, raw JSON).
+    /// The readable fields, ready to draw.
+    pub fields: Vec<String>,
+    /// The add-on section (add-on, cluster id, kubeconfig, links); empty without the add-on.
     pub lines: Vec<String>,
+    /// Every field as pretty JSON, shown with `J`.
+    pub raw: Vec<String>,
+    pub show_raw: bool,
     pub scroll: u16,
 }
 
-/// `Enter` on a deployment with the add-on: add-on, cluster id, health, service links.
-/// `None` for other deployments (the plain details view shows them).
+/// The readable fields of `d`.
+fn fields(state: &AppState, d: &Deployment) -> Vec<String> {
+    let row = |k: &str, v: String| format!("{k:<19}{v}");
+    let mut out = vec![
+        row("status", d.status.as_str().to_string()),
+        row(
+            "reason",
+            d.failure_reason.clone().unwrap_or_else(|| "–".into()),
+        ),
+        row(
+            "cost",
+            format!(
+                "{}  ·  spent {}",
+                cost::usd_h(d.hourly_rate),
+                cost::usd_opt(d.spent(state.now))
+            ),
+        ),
+        row(
+            "ssh",
+            d.ssh_command()
+                .unwrap_or_else(|| "– (no address yet)".into()),
+        ),
+    ];
+    let fates = super::terminate::volume_fates(state, &d.id);
+    if fates.is_empty() {
+        out.push(row("volumes", "none attached".into()));
+    }
+    for (i, v) in fates.iter().enumerate() {
+        out.push(row(
+            if i == 0 { "volumes" } else { "" },
+            format!("{} · {}", v.name, cost::usd_h(v.per_hour)),
+        ));
+    }
+    out.push(row("terminate", terminate_when(state, d)));
+    out
+}
+
+/// When `x` can end `d`: the API refuses before the minimum runtime has passed.
+fn terminate_when(state: &AppState, d: &Deployment) -> String {
+    let min = cost::MINIMUM_RUNTIME_MINUTES;
+    if d.status.is_terminal() {
+        return format!("it has already ended ({}): nothing to terminate", d.status);
+    }
+    let Some(start) = d.since() else {
+        return format!("after the {min:.0}-minute minimum runtime (start time unknown)");
+    };
+    let at = start + chrono::Duration::minutes(min as i64);
+    if at <= state.now {
+        format!("possible now (the {min:.0}-minute minimum has passed)")
+    } else {
+        let left = (at - state.now).num_seconds();
+        format!(
+            "possible from {} UTC, in {} ({min:.0}-minute minimum runtime)",
+            at.format("%H:%M"),
+            cost::duration_short(left)
+        )
+    }
+}
+
+/// `Enter` on a deployment: its readable fields, and with the add-on its cluster.
 pub fn open(state: &mut AppState) -> Option<Vec<Command>> {
     let d = state.selected_deployment()?.clone();
-    let addon = d.kubernetes_addon.clone()?;
+    let fields = fields(state, &d);
+    let raw = serde_json::to_string_pretty(&redact_kubeconfig(&d)).unwrap_or_default();
+    let raw: Vec<String> = raw.lines().map(str::to_owned).collect();
+    let Some(addon) = d.kubernetes_addon.clone() else {
+        super::open(
+            state,
+            Dialog::DeploymentInfo(DeploymentInfo {
+                deployment_id: d.id.clone(),
+                title: format!("Deployment {} · {} · {}", d.name, d.provider, d.status),
+                cluster_id: None,
+                health: Loading::Failed("no Kubernetes add-on".into()),
+                versions: Loading::Failed("no Kubernetes add-on".into()),
+                fields,
+                lines: Vec::new(),
+                raw,
+                show_raw: false,
+                scroll: 0,
+            }),
+        );
+        return Some(Vec::new());
+    };
     let mut lines = vec![
         format!("Kubernetes add-on  {}", non_empty(&addon.version)),
         format!(
@@ -54,10 +139,6 @@ pub fn open(state: &mut AppState) -> Option<Vec<Command>> {
             lines.push(format!("  {:<16} {}", l.name, l.url));
         }
     }
-    lines.push(String::new());
-    lines.push("Every field:".into());
-    let raw = serde_json::to_string_pretty(&redact_kubeconfig(&d)).unwrap_or_default();
-    lines.extend(raw.lines().map(str::to_owned));
     let cluster_id = addon.k8s_cluster_id.clone();
     let health = if cluster_id.is_some() {
         Loading::Loading
@@ -72,7 +153,10 @@ pub fn open(state: &mut AppState) -> Option<Vec<Command>> {
             cluster_id: cluster_id.clone(),
             health,
             versions: Loading::Loading,
+            fields,
             lines,
+            raw,
+            show_raw: false,
             scroll: 0,
         }),
     );
@@ -126,6 +210,10 @@ impl DialogKeys for DeploymentInfo {
     fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
         match ev.code {
             KeyCode::Enter | KeyCode::Char('q') => Reply::close(),
+            KeyCode::Char('J') => {
+                self.show_raw = !self.show_raw;
+                Reply::stay()
+            }
             KeyCode::Char('K') if self.cluster_id.is_some() => {
                 Reply::close().with(kubeconfig::open(state))
             }

@@ -12,6 +12,7 @@ use crate::app::action::Command;
 use crate::app::state::AppState;
 use crate::app::text;
 use crate::app::volume_access::{self, busy_status, size_gb};
+use crate::domain::cost;
 use crate::domain::volume_rules::{check_expand, check_name, check_rename, rules_for};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +196,15 @@ impl EditVolume {
         if let Some(n) = &patch.name {
             lines.push(format!("and rename it to {n}"));
         }
+        let at_new = volume
+            .as_ref()
+            .and_then(volume_access::rate_per_gb)
+            .map(|per_gb| new_gb as f64 * per_gb);
+        lines.push(format!(
+            "At {new_gb} GB it costs {} · {} per 30 days.",
+            cost::usd_h(at_new),
+            cost::usd_opt(at_new.map(|h| h * super::create_volume::HOURS_30_DAYS)),
+        ));
         lines.push(String::new());
         lines.push(
             "A volume cannot shrink again: it is billed at the new size until deleted.".into(),
@@ -208,8 +218,8 @@ impl EditVolume {
             format!("Expand volume {}", e.current_name),
             lines,
         );
-        let c = match volume.and_then(|v| volume_access::spend_expanded(state, &v, new_gb)) {
-            Some(s) => c.with_spend(s),
+        let c = match &volume {
+            Some(v) => c.with_spend(volume_access::spend_expanded(state, v, new_gb)),
             None => c,
         };
         // Esc on the confirm comes back here, with what was typed

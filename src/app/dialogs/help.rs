@@ -1,8 +1,11 @@
 //! `?`: the key table, scrollable. Drawn from `keymap::BINDINGS`.
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
 
 use super::{DialogKeys, Reply, scroll};
+use crate::app::keymap::help_rows;
+use crate::app::screen::help_popup;
 use crate::app::state::AppState;
 
 #[derive(Debug, Clone, Default)]
@@ -11,13 +14,25 @@ pub struct Help {
 }
 
 impl DialogKeys for Help {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
+    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
         match ev.code {
             KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => Reply::close(),
             code => {
                 scroll(code, &mut self.scroll);
+                self.scroll = self.scroll.min(max_scroll(state.size));
                 Reply::stay()
             }
         }
     }
+}
+
+/// The furthest `?` scrolls on a screen of `size`: its last line at the bottom of the popup.
+pub fn max_scroll((w, h): (u16, u16)) -> u16 {
+    let inner = help_popup(Rect::new(0, 0, w, h));
+    let (inner_w, inner_h) = (
+        inner.width.saturating_sub(2),
+        inner.height.saturating_sub(2),
+    );
+    let rows = help_rows(inner_w).saturating_sub(usize::from(inner_h));
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }

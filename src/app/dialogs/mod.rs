@@ -16,10 +16,12 @@ pub mod deploy;
 pub mod deployment_info;
 pub mod details;
 pub mod edit_volume;
+pub mod guard;
 pub mod help;
 pub mod key_info;
 pub mod key_prompt;
 pub mod kubeconfig;
+pub mod messages;
 pub mod new_watch;
 pub mod notice;
 pub mod pick;
@@ -42,10 +44,12 @@ pub use deploy::DeployWizard;
 pub use deployment_info::DeploymentInfo;
 pub use details::Details;
 pub use edit_volume::EditVolume;
+pub use guard::GuardDialog;
 pub use help::Help;
 pub use key_info::KeyInfo;
 pub use key_prompt::KeyPrompt;
 pub use kubeconfig::Kubeconfig;
+pub use messages::Messages;
 pub use new_watch::NewWatch;
 pub use notice::Notice;
 pub use pick::Pick;
@@ -68,6 +72,8 @@ pub enum Loading<T> {
 pub enum Dialog {
     /// `?`: the key table.
     Help(Help),
+    /// The message log.
+    Messages(Messages),
     /// Every field of one object (its raw JSON).
     Details(Details),
     /// Masked entry of the API key.
@@ -80,6 +86,8 @@ pub enum Dialog {
     Deploy(Box<DeployWizard>),
     /// `e` on a deployment.
     Rename(RenameDialog),
+    /// The guard key on a deployment: set or clear its spend guard.
+    Guard(GuardDialog),
     /// `a` on the SSH keys pane.
     AddKey(AddKey),
     /// `a` on the Volumes pane.
@@ -98,8 +106,6 @@ pub enum Dialog {
     TeamInfo(TeamInfo),
     /// `Enter` on an SSH key.
     KeyInfo(KeyInfo),
-    /// `T` on a deployment: set or clear its spend guard (`app::guard`).
-    Guard(crate::app::guard::GuardDialog),
     /// `w` on an offer: a price watch pre-filled from it.
     NewWatch(Box<NewWatch>),
     /// `W` on Offers: the price watches.
@@ -183,12 +189,14 @@ impl Dialog {
     pub(crate) fn keys(&mut self) -> &mut dyn DialogKeys {
         match self {
             Dialog::Help(d) => d,
+            Dialog::Messages(d) => d,
             Dialog::Details(d) => d,
             Dialog::KeyPrompt(d) => d,
             Dialog::Notice(d) => d,
             Dialog::Confirm(d) => d,
             Dialog::Deploy(d) => d.as_mut(),
             Dialog::Rename(d) => d,
+            Dialog::Guard(d) => d,
             Dialog::AddKey(d) => d,
             Dialog::CreateVolume(d) => d.as_mut(),
             Dialog::VolumeInfo(d) => d,
@@ -198,7 +206,6 @@ impl Dialog {
             Dialog::Kubeconfig(d) => d,
             Dialog::TeamInfo(d) => d,
             Dialog::KeyInfo(d) => d,
-            Dialog::Guard(d) => d,
             Dialog::NewWatch(d) => d.as_mut(),
             Dialog::Watches(d) => d,
         }
@@ -208,6 +215,7 @@ impl Dialog {
     pub fn kind(&self) -> Kind {
         match self {
             Dialog::Help(_) => Kind::Help,
+            Dialog::Messages(_) => Kind::Messages,
             Dialog::Details(_) => Kind::Details,
             Dialog::KeyPrompt(_) => Kind::KeyPrompt,
             Dialog::Notice(_) => Kind::Notice,
@@ -215,6 +223,7 @@ impl Dialog {
             Dialog::Confirm(_) => Kind::Confirm,
             Dialog::Deploy(_) => Kind::Deploy,
             Dialog::Rename(_) => Kind::Rename,
+            Dialog::Guard(_) => Kind::Guard,
             Dialog::AddKey(_) => Kind::AddKey,
             Dialog::CreateVolume(_) => Kind::CreateVolume,
             Dialog::VolumeInfo(_) => Kind::VolumeInfo,
@@ -224,7 +233,6 @@ impl Dialog {
             Dialog::Kubeconfig(_) => Kind::Kubeconfig,
             Dialog::TeamInfo(_) => Kind::TeamInfo,
             Dialog::KeyInfo(_) => Kind::KeyInfo,
-            Dialog::Guard(_) => Kind::Guard,
             Dialog::NewWatch(_) => Kind::NewWatch,
             Dialog::Watches(_) => Kind::Watches,
         }
@@ -236,6 +244,7 @@ impl Dialog {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Help,
+    Messages,
     Details,
     KeyPrompt,
     Notice,
@@ -243,6 +252,7 @@ pub enum Kind {
     Deploy,
     Terminate,
     Rename,
+    Guard,
     AddKey,
     CreateVolume,
     VolumeInfo,
@@ -252,7 +262,6 @@ pub enum Kind {
     Kubeconfig,
     TeamInfo,
     KeyInfo,
-    Guard,
     NewWatch,
     Watches,
 }
@@ -262,6 +271,7 @@ impl Kind {
     pub fn title(self) -> &'static str {
         match self {
             Kind::Help => "help (?)",
+            Kind::Messages => "message log",
             Kind::Details => "details",
             Kind::KeyPrompt => "API key prompt",
             Kind::Notice => "notices",
@@ -269,23 +279,24 @@ impl Kind {
             Kind::Deploy => "deploy wizard",
             Kind::Terminate => "terminate",
             Kind::Rename => "rename",
+            Kind::Guard => "spend guard",
             Kind::AddKey => "add SSH key",
             Kind::CreateVolume => "create volume",
             Kind::VolumeInfo => "volume details",
             Kind::EditVolume => "rename / expand volume",
             Kind::Pick => "attach / detach picker",
-            Kind::DeploymentInfo => "Kubernetes details",
+            Kind::DeploymentInfo => "deployment details",
             Kind::Kubeconfig => "kubeconfig",
             Kind::TeamInfo => "team details",
             Kind::KeyInfo => "SSH key details",
-            Kind::Guard => "spend guard",
             Kind::NewWatch => "new price watch",
             Kind::Watches => "price watches",
         }
     }
 
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Help,
+        Kind::Messages,
         Kind::Details,
         Kind::KeyPrompt,
         Kind::Notice,
@@ -293,6 +304,7 @@ impl Kind {
         Kind::Deploy,
         Kind::Terminate,
         Kind::Rename,
+        Kind::Guard,
         Kind::AddKey,
         Kind::CreateVolume,
         Kind::VolumeInfo,
@@ -302,7 +314,6 @@ impl Kind {
         Kind::Kubeconfig,
         Kind::TeamInfo,
         Kind::KeyInfo,
-        Kind::Guard,
         Kind::NewWatch,
         Kind::Watches,
     ];

@@ -9,7 +9,7 @@ use super::{Dialog, DialogKeys, Reply, list_step, notice};
 use crate::api::{ApiError, Deployment, Volume};
 use crate::app::action::{ApiResult, Command};
 use crate::app::lists;
-use crate::app::state::{AppState, FlashKind};
+use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::volume_access::{
     self, CHECKING, PickFrom, PickKind, Target, deployment_label, pick_rows, provider_note, size_gb,
 };
@@ -224,10 +224,23 @@ pub fn volume_written(
     let result = r.map_err(|e| e.to_string());
     let mine =
         confirm::settle(state, id, result.clone()) || super::edit_volume::settle(state, id, result);
+    let request = match verb {
+        "attached" => "volume attach",
+        "detached" => "volume detach",
+        "is being deleted" => "volume delete",
+        _ => "volume update",
+    };
     match failed {
         None => state.say(FlashKind::Success, format!("Volume {name} {verb}")),
-        Some(e) if !mine => state.say(FlashKind::Warning, format!("Volume {name}: {e}")),
-        Some(_) => {}
+        Some(e) if !mine => state.say(FlashKind::Warning, format!("{request} {name}: {e}")),
+        // the dialog shows it; the log keeps it
+        Some(e) => state.log(LogKind::Error, format!("{request} {name}: {e}")),
     }
-    lists::reload_volumes(state)
+    // the volume changed: the list again at once; an attach or detach changes what the
+    // deployments show too
+    let mut cmds = lists::reload_volumes(state);
+    if matches!(verb, "attached" | "detached") {
+        cmds.extend(crate::app::polling::refresh_deployments(state));
+    }
+    cmds
 }

@@ -6,7 +6,7 @@ use tui_input::Input;
 use super::{Dialog, DialogKeys, Reply};
 use crate::api::Deployment;
 use crate::app::action::{ApiResult, Command};
-use crate::app::state::{AppState, FlashKind};
+use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::text;
 use crate::domain::deploy::check_name;
 
@@ -90,7 +90,7 @@ impl DialogKeys for RenameDialog {
     }
 }
 
-pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>) {
+pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>) -> Vec<Command> {
     let open = matches!(&state.dialog, Some(Dialog::Rename(r)) if r.id == id);
     match result {
         Ok(d) => {
@@ -108,9 +108,12 @@ pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>)
                 state.dialog = None;
             }
             state.say(FlashKind::Success, format!("renamed to {name}"));
+            // the list again (the timer restarts from it): the names elsewhere follow
+            return crate::app::polling::refresh_deployments(state);
         }
         Err(e) => {
             let text = e.to_string();
+            state.log(LogKind::Error, format!("rename: {text}"));
             match state.dialog.as_mut() {
                 Some(Dialog::Rename(r)) if open => {
                     r.sending = false;
@@ -120,4 +123,5 @@ pub fn on_renamed(state: &mut AppState, id: &str, result: ApiResult<Deployment>)
             }
         }
     }
+    Vec::new()
 }

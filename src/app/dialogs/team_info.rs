@@ -7,6 +7,7 @@ use super::{Dialog, DialogKeys, Loading, Reply};
 use crate::api::{Balance, Team, TeamBalance};
 use crate::app::action::{ApiResult, Command};
 use crate::app::state::{AppState, FlashKind};
+use crate::domain::cost;
 
 #[derive(Debug, Clone)]
 pub struct TeamInfo {
@@ -40,6 +41,17 @@ pub fn open(state: &mut AppState) -> Option<Vec<Command>> {
 }
 
 pub fn team_loaded(state: &mut AppState, id: &str, r: ApiResult<(Team, Balance)>) {
+    // The fresher live balance replaces the listed one, so the pane and the dialog agree.
+    if let Ok((_, fresh)) = &r
+        && let Some(new) = fresh.teams.iter().find(|b| b.team_id == id)
+        && let Some(listed) = state
+            .account
+            .balance
+            .as_mut()
+            .and_then(|b| b.teams.iter_mut().find(|t| t.team_id == id))
+    {
+        listed.balance = new.balance;
+    }
     if let Some(Dialog::TeamInfo(t)) = state.dialog.as_mut()
         && t.id == id
     {
@@ -61,14 +73,28 @@ pub fn use_team(state: &mut AppState) -> Vec<Command> {
     Vec::new()
 }
 
+/// Teams the account can deploy under (from the live balance answer).
+fn team_count(state: &AppState) -> usize {
+    state.account.balance.as_ref().map_or(0, |b| b.teams.len())
+}
+
 pub fn choose_team(state: &mut AppState, id: &str) {
+    if team_count(state) == 1 {
+        let name = state.team_name(id).unwrap_or(id).to_string();
+        state.say(
+            FlashKind::Info,
+            format!("{name} is your only team: new deploys and volumes already go to it"),
+        );
+        return;
+    }
     state.account.chosen_team = Some(id.to_string());
     let name = state.team_name(id).unwrap_or(id).to_string();
     match state.team_balance(id) {
         Some(b) if b <= 0.0 => state.say(
             FlashKind::Warning,
             format!(
-                "New deploys and volumes go to team {name} — its balance is $0: deploys will be refused until it is topped up"
+                "New deploys and volumes go to team {name} — its balance is $0: deploys will be refused until credit is added {}",
+                cost::ADD_CREDIT_WHERE
             ),
         ),
         _ => state.say(

@@ -9,6 +9,9 @@ use crate::app::action::{ApiResult, Command};
 use crate::app::lists;
 use crate::app::polling::refresh_deployments;
 use crate::app::state::{AppState, FlashKind};
+use crate::app::volume_access;
+use crate::domain::cost;
+use crate::domain::volume_rules::{Detach, rules_for};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check {
@@ -21,16 +24,80 @@ pub enum Check {
     Failed(String),
 }
 
+/// A volume attached to a deployment being terminated, and what becomes of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeFate {
+    pub name: String,
+    pub per_hour: Option<f64>,
+    /// The provider keeps it bound to the ended instance (Sesterce: detach only once the
+    /// deployment is terminal); otherwise it is detached. Either way it keeps billing.
+    pub stays_bound: bool,
+}
+
+/// The volumes attached to deployment `id`, by what the provider does with them at terminate.
+pub fn volume_fates(state: &AppState, id: &str) -> Vec<VolumeFate> {
+    state
+        .volumes
+        .items
+        .iter()
+        .filter(|v| v.attachments().contains(&id))
+        .map(|v| VolumeFate {
+            name: v.name.clone(),
+            per_hour: v.cost_per_hour(),
+            stays_bound: rules_for(&v.provider)
+                .is_some_and(|r| r.detach == Detach::OnlyWhenTerminal),
+        })
+        .collect()
+}
+
+/// What the status says after a terminate about the volumes that keep billing.
+fn volumes_after(fates: &[VolumeFate]) -> String {
+    if fates.is_empty() {
+        return "no volume was attached.".into();
+    }
+    let rate: Option<f64> = fates.iter().map(|f| f.per_hour).sum();
+    let names = |bound: bool| -> Vec<&str> {
+        fates
+            .iter()
+            .filter(|f| f.stays_bound == bound)
+            .map(|f| f.name.as_str())
+            .collect()
+    };
+    let mut parts = Vec::new();
+    let detached = names(false);
+    if !detached.is_empty() {
+        parts.push(format!("detached: {}", detached.join(", ")));
+    }
+    let bound = names(true);
+    if !bound.is_empty() {
+        parts.push(format!(
+            "still bound (detach with D, then delete if unneeded): {}",
+            bound.join(", ")
+        ));
+    }
+    format!(
+        "volumes keep billing ({}) until deleted — {}.",
+        cost::usd_h(rate),
+        parts.join("; ")
+    )
+}
+
 /// `x` on the Deployments pane.
 pub fn open(state: &mut AppState) -> Vec<Command> {
     let Some(d) = state.selected_deployment() else {
         return Vec::new();
     };
-    if matches!(
-        d.status,
-        DeploymentStatus::Terminated | DeploymentStatus::TerminatedProvider
-    ) {
-        let text = format!("{} is already {}", d.name, d.status);
+    if d.status.is_terminal() {
+        // said once, with the reason, instead of a terminate that cannot happen
+        let name = if d.name.is_empty() { &d.id } else { &d.name };
+        let reason = d
+            .failure_reason
+            .as_deref()
+            .map_or(String::new(), |r| format!(": {r}"));
+        let text = format!(
+            "{name} has already ended ({}){reason}. Nothing to terminate.",
+            d.status
+        );
         state.say(FlashKind::Info, text);
         return Vec::new();
     }
@@ -46,7 +113,9 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
         instance_type: d.instance_type.to_string(),
     };
     let id = d.id.clone();
-    let c = Confirm::new(op, format!("Terminate {name}"), Vec::new()).gated(Check::Pending);
+    let c = Confirm::new(op, format!("Terminate {name}"), Vec::new())
+        .gated(Check::Pending)
+        .with_spend(volume_access::spend_terminated(state, &id));
     super::open(state, Dialog::Confirm(c));
     vec![Command::CheckCanTerminate { id }]
 }
@@ -79,6 +148,7 @@ pub fn on_checked(state: &mut AppState, id: &str, result: ApiResult<CanTerminate
 pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> Vec<Command> {
     match result {
         Ok(()) => {
+            let fates = volume_fates(state, id);
             let name = match dialog_for(state, id).map(|c| c.op.clone()) {
                 Some(Op::Terminate { name, .. }) => {
                     state.dialog = None;
@@ -96,15 +166,19 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
             state.say(
                 FlashKind::Success,
                 format!(
-                    "Terminated {name}: billing stopped; attached volumes were detached and kept."
+                    "Terminated {name}: the instance stopped billing; {}",
+                    volumes_after(&fates)
                 ),
             );
-            refresh_deployments(state)
+            // its volumes were detached (or stay bound): both lists again at once
+            let mut cmds = refresh_deployments(state);
+            cmds.extend(lists::reload_volumes(state));
+            cmds
         }
         Err(e) => {
             let blocked = e.termination_blocked();
             let text = e.to_string();
-            state.status.last_error = Some(text.clone());
+            state.error_from("terminate", &e);
             match dialog_for(state, id) {
                 Some(d) => {
                     d.busy = false;

@@ -1,20 +1,22 @@
-//! Add an SSH key: name, the `~/.ssh/*.pub` list, the key field (long keys by their ends).
+//! Add an SSH key: name, the `~/.ssh/*.pub` list, the key field (a valid key by its fingerprint).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::ui::theme::Theme;
-use tui_input::Input;
 
 use crate::app::dialogs::Kind;
 use crate::app::dialogs::add_key::{AddKey, KeyField};
 use crate::app::keymap::dialog_hint_line;
-use crate::ui::widgets::{public_key_shown, sized_popup, text_field};
+use crate::ui::widgets::{popup_inner_width, public_key_field, sized_popup, text_field};
+
+const POPUP_W: u16 = 100;
 
 pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
+    let field_w = popup_inner_width(area, POPUP_W);
     let mut lines = vec![
-        text_field("name", &a.name, a.focus == KeyField::Name, theme),
+        text_field("name", &a.name, a.focus == KeyField::Name, field_w, theme),
         Line::raw(""),
         Line::styled(
             "~/.ssh/*.pub (Tab to the list, ↑↓, Enter picks)",
@@ -40,12 +42,12 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         }
     }
     lines.push(Line::raw(""));
-    // a valid key by its type, fingerprint and comment; anything else by its ends
-    let shown = public_key_shown(a.key.value());
-    lines.push(text_field(
+    // a valid key by its type, fingerprint and comment; anything else as typed
+    lines.push(public_key_field(
         "public key",
-        &Input::new(shown),
+        &a.key,
         a.focus == KeyField::Key,
+        field_w,
         theme,
     ));
     lines.push(Line::styled(
@@ -75,5 +77,5 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         },
         theme.dim(),
     ));
-    sized_popup(f, area, 100, "Add SSH key", lines, theme, theme.title());
+    sized_popup(f, area, POPUP_W, "Add SSH key", lines, theme, theme.title());
 }

@@ -8,10 +8,12 @@ use crate::app::dialogs::create_volume::{CreateStep, CreateVolume, HOURS_30_DAYS
 use crate::app::dialogs::{Kind, Loading};
 use crate::app::keymap::dialog_hint_line;
 use crate::app::volume_access::Target;
-use crate::domain::cost::usd;
+use crate::domain::cost::{usd, usd_per_gb};
 use crate::domain::volume_rules::{RULES, rules_for};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{confirm_buttons, error_line, sized_popup, text_field, verdict_row};
+use crate::ui::widgets::{
+    confirm_buttons, error_line, popup_inner_width, sized_popup, text_field, verdict_row,
+};
 
 fn step_line<'a>(step: CreateStep, theme: &Theme) -> Line<'a> {
     let steps = [
@@ -39,7 +41,10 @@ fn step_line<'a>(step: CreateStep, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
+const POPUP_W: u16 = 110;
+
 pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
+    let field_w = popup_inner_width(area, POPUP_W);
     let mut lines = vec![step_line(c.step, theme), Line::raw("")];
     let provider = c.provider();
     let rules = rules_for(provider);
@@ -109,8 +114,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
                                     .as_deref()
                                     .map_or(r.id.clone(), |n| format!("{} · {n}", r.id)),
                                 size,
-                                r.hourly_rate_per_gb
-                                    .map_or("–".into(), |v| format!("{v:.5}")),
+                                r.hourly_rate_per_gb.map_or("?".into(), usd_per_gb),
                                 if r.has_gpu_offers { "yes" } else { "no" },
                             ),
                             style,
@@ -120,14 +124,14 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
             }
         }
         CreateStep::Name => {
-            lines.push(text_field("name", &c.name, true, theme));
+            lines.push(text_field("name", &c.name, true, field_w, theme));
             lines.push(Line::styled(
                 "lowercase letters, digits, - and _; at most 60 characters",
                 theme.dim(),
             ));
         }
         CreateStep::Size => {
-            lines.push(text_field("size (GB)", &c.size, true, theme));
+            lines.push(text_field("size (GB)", &c.size, true, field_w, theme));
             if let (Some(r), Some(rules)) = (c.region(), rules) {
                 lines.push(Line::styled(
                     format!(
@@ -170,7 +174,15 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
             theme.dim(),
         ));
     }
-    sized_popup(f, area, 110, "Create volume", lines, theme, theme.title());
+    sized_popup(
+        f,
+        area,
+        POPUP_W,
+        "Create volume",
+        lines,
+        theme,
+        theme.title(),
+    );
 }
 
 fn summary<'a>(lines: &mut Vec<Line<'a>>, c: &CreateVolume, theme: &Theme) {
@@ -208,16 +220,16 @@ fn summary<'a>(lines: &mut Vec<Line<'a>>, c: &CreateVolume, theme: &Theme) {
             ]));
             lines.push(Line::styled(
                 format!(
-                    "              ({} GB × {:.5} $/GB·h; {} hours) — billed until the volume is deleted",
+                    "              ({} GB × {}/GB·h; {} hours) — billed until the volume is deleted",
                     c.size.value(),
-                    c.rate_per_gb().unwrap_or(0.0),
+                    c.rate_per_gb().map_or("?".into(), usd_per_gb),
                     HOURS_30_DAYS
                 ),
                 theme.dim(),
             ));
             let source = match &c.pricing {
                 Some(Loading::Loaded(p)) if p.hourly_rate_per_gb.is_some() => {
-                    "rate from GET /api/volumes/pricing".to_string()
+                    "current rate from the platform".to_string()
                 }
                 Some(Loading::Loading) => "rate from the regions list (pricing loading…)".into(),
                 Some(Loading::Failed(e)) => format!("rate from the regions list (pricing: {e})"),

@@ -12,13 +12,19 @@ use crate::app::dialogs::deploy::{
     self, DeployWizard, Phase, SshSel, Step, k8s_versions, offer_gpu_name, ssh_options,
     team_options, volume_options,
 };
-use crate::domain::cost::{duration_short, usd};
+use crate::domain::cost::{MINIMUM_RUNTIME_MINUTES, duration_short, usd, usd_h, usd_opt};
 use crate::domain::deploy::volume_limit;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{buttons, centered, popup, region_label};
+use crate::ui::widgets::{buttons, centered, popup, public_key_field, region_label, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
-    let width = area.width.saturating_sub(12).min(104);
+    // Narrow terminals give the wizard nearly all their width, so the pinned totals wrap less.
+    let width = if area.width < 90 {
+        area.width.saturating_sub(2)
+    } else {
+        area.width.saturating_sub(12).min(104)
+    };
+    let field_w = width.saturating_sub(2);
     let o = &w.offer;
     let title = format!(
         " Deploy {} ×{} · {} · {} — step {}/{}: {} ",
@@ -55,7 +61,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         Phase::Sending => {
             lines.push(Line::styled(
                 format!(
-                    "Sending the deploy… ({}s) — one POST; it is never sent again on its own.",
+                    "Sending the deploy… ({}s) — sent once; it is never sent again on its own.",
                     deploy::age(state.now, state.deploy.posted_at)
                 ),
                 theme.warn(),
@@ -99,7 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
             w.os,
             theme,
         ),
-        Step::Ssh => ssh_step(&mut lines, w, state, theme),
+        Step::Ssh => ssh_step(&mut lines, w, state, field_w, theme),
         Step::Team => {
             let teams = team_options(state);
             if teams.is_empty() {
@@ -131,16 +137,31 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
             );
         }
         Step::Name => {
-            lines.push(input_line("name", w.name.value(), true, theme));
-            lines.push(Line::raw(""));
+            lines.push(text_field("name", &w.name, true, field_w, theme));
+            match deploy::name_in_use(state, w.name.value()) {
+                Some(warn) => lines.push(Line::styled(format!("⚠ {warn}"), theme.warn())),
+                None => lines.push(Line::raw("")),
+            }
             lines.push(Line::styled(
                 "Optional label, at most 63 characters; e renames it later.",
                 theme.dim(),
             ));
         }
-        Step::CloudInit => cloud_init_step(&mut lines, w, theme),
+        Step::CloudInit => cloud_init_step(&mut lines, w, field_w, theme),
         Step::Volumes => volumes_step(&mut lines, w, state, theme),
         Step::Kubernetes => k8s_step(&mut lines, w, state, theme),
+        Step::Guard => {
+            lines.push(text_field("terminate", &w.guard, true, field_w, theme));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Empty: no guard. 8h or 1h30m from when it is created, 18:00 (local) or an RFC 3339 time, or $50 of spend.",
+                theme.dim(),
+            ));
+            lines.push(Line::styled(
+                "The guard acts only while the dashboard or `spheron-tui guard run` runs; T on Deployments changes it later.",
+                theme.dim(),
+            ));
+        }
         Step::Summary => summary_step(&mut lines, &mut footer, w, state, theme),
     }
     footer.push(Line::raw(""));
@@ -214,7 +235,7 @@ fn hints(w: &DeployWizard, state: &AppState) -> String {
             "Tab next field · Enter adds (empty Enter: next step) · Backspace on empty removes the last · Esc back".into()
         }
         (_, Step::Volumes) => "↑↓ move · Space attaches/detaches · Enter next · Esc back".into(),
-        (_, Step::Name) => "type · Enter next · Esc back".into(),
+        (_, Step::Name) | (_, Step::Guard) => "type · Enter next · Esc back".into(),
         (_, Step::Ssh) => "↑↓ choose · type or paste a key on the last row · Enter next · Esc back".into(),
         _ => "↑↓ choose · Enter next · Esc back (on the first step: close)".into(),
     }
@@ -238,18 +259,13 @@ fn list(
     }
 }
 
-fn input_line(label: &str, value: &str, focused: bool, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![
-        Span::styled(format!("{label}: "), theme.dim()),
-        Span::raw(value.to_string()),
-    ];
-    if focused {
-        spans.push(Span::styled("█", theme.key()));
-    }
-    Line::from(spans)
-}
-
-fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
+fn ssh_step(
+    lines: &mut Vec<Line<'static>>,
+    w: &DeployWizard,
+    state: &AppState,
+    field_w: u16,
+    theme: &Theme,
+) {
     if state.keys.loading {
         lines.push(Line::styled("Saved keys are loading…", theme.dim()));
     }
@@ -270,17 +286,22 @@ fn ssh_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, 
     );
     if w.ssh == Some(SshSel::Paste) {
         lines.push(Line::raw(""));
-        let shown = crate::ui::widgets::public_key_shown(w.paste.value());
-        lines.push(input_line("public key", &shown, true, theme));
+        lines.push(public_key_field(
+            "public key",
+            &w.paste,
+            true,
+            field_w,
+            theme,
+        ));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "A saved key is sent as sshKeyId; a file or pasted key is sent inline (ssh_public_key).",
+        "A saved key is used as saved in your account; a key from a file or pasted is sent with this deploy only.",
         theme.dim(),
     ));
 }
 
-fn cloud_init_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, theme: &Theme) {
+fn cloud_init_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, field_w: u16, theme: &Theme) {
     let labels = ["packages", "runcmd", "write file"];
     let lists: [Vec<String>; 3] = [
         vec![w.packages.join(", ")],
@@ -309,10 +330,11 @@ fn cloud_init_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, theme: &The
         for item in lists[i].iter().filter(|s| !s.is_empty()) {
             lines.push(Line::raw(format!("    {item}")));
         }
-        lines.push(input_line(
+        lines.push(text_field(
             "  add",
-            w.ci_input[i].value(),
+            &w.ci_input[i],
             w.ci_field == i,
+            field_w,
             theme,
         ));
     }
@@ -354,9 +376,7 @@ fn volumes_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
         let sel = i == w.vol_cursor;
         let style = if sel { theme.selected() } else { theme.text() };
         let size = v.size_in_gb.map_or("?".into(), |s| format!("{s:.0} GB"));
-        let rate = v
-            .cost_per_hour()
-            .map_or("?".into(), |r| format!("{}/h", usd(r)));
+        let rate = usd_h(v.cost_per_hour());
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
@@ -373,11 +393,13 @@ fn volumes_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
 }
 
 fn k8s_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
-    let cost = w
-        .offer
-        .kubernetes_addon()
-        .and_then(|k| k.total_cost_per_hour)
-        .map_or("its hourly cost".to_string(), |c| format!("{}/h", usd(c)));
+    let a = crate::domain::cost::Estimate::for_offer(&w.offer, 0.0, true)
+        .addon
+        .unwrap_or_default();
+    let cost = match (a.per_gpu_hour(), a.per_hour) {
+        (Some(g), Some(t)) => format!("{}/GPU·h × {} GPUs = {}", usd(g), a.gpus, usd_h(Some(t))),
+        _ => "a cost the offer does not state (unknown: it cannot be deployed with it)".into(),
+    };
     lines.push(Line::styled(
         format!("Kubernetes on this Voltage Park cluster adds {cost}."),
         theme.dim(),
@@ -416,13 +438,7 @@ fn summary_step(
     let s = deploy::summary(state, w);
     let c = deploy::choices(state, w);
     let o = &w.offer;
-    let ssh = match &w.ssh {
-        None => "none chosen".to_string(),
-        Some(sel) => ssh_options(state)
-            .into_iter()
-            .find(|x| &x.sel == sel)
-            .map_or("?".into(), |x| x.label),
-    };
+    let ssh = deploy::chosen_key(state, w);
     // Two facts a line, so the whole summary fits a small terminal.
     lines.push(row(
         "GPU",
@@ -456,6 +472,9 @@ fn summary_step(
             .unwrap_or_else(|| "(none)".into()),
         theme,
     ));
+    if let Some(warn) = &s.name_taken {
+        lines.push(Line::styled(format!("  ⚠ {warn}"), theme.warn()));
+    }
     if o.supports_cloud_init {
         lines.push(row(
             "Cloud-init",
@@ -472,22 +491,35 @@ fn summary_step(
             theme,
         ));
     }
+    let e = s.estimate;
     if !c.volumes.is_empty() {
         let names: Vec<&str> = c.volumes.iter().map(|v| v.name.as_str()).collect();
-        lines.push(row("Volumes", names.join(", "), theme));
+        lines.push(row(
+            "Volumes",
+            format!("{}  ·  {}", names.join(", "), usd_h(Some(e.volumes))),
+            theme,
+        ));
     }
-    if let Some(v) = &c.kubernetes_version {
-        lines.push(row("Kubernetes", v.clone(), theme));
+    if let (Some(v), Some(a)) = (&c.kubernetes_version, e.addon) {
+        let cost = match (a.per_gpu_hour(), a.per_hour) {
+            (Some(g), Some(t)) => {
+                format!("{}/GPU·h × {} GPUs = {}", usd(g), a.gpus, usd_h(Some(t)))
+            }
+            _ => "?/h: the offer does not price it".into(),
+        };
+        lines.push(row("Kubernetes", format!("{v}  ·  {cost}"), theme));
+    }
+    if let Ok(Some((rule, spec))) = crate::app::guard::wizard_rule(w, state, state.now) {
+        lines.push(row("Guard", format!("terminate {rule} ({spec})"), theme));
     }
     lines.push(Line::raw(""));
-    let e = s.estimate;
     let mut inst = vec![
         Span::styled(format!("{:<13}", "Instance"), theme.dim()),
-        Span::styled(format!("{}/h", usd(e.instance)), theme.price()),
+        Span::styled(usd_h(e.instance), theme.price()),
     ];
     if let Some(list) = o.list_price_if_discounted() {
         inst.push(Span::raw("  "));
-        inst.push(Span::styled(format!("{}/h", usd(list)), theme.struck()));
+        inst.push(Span::styled(usd_h(Some(list)), theme.struck()));
         if let Some(p) = o.discount_percentage {
             inst.push(Span::styled(format!(" −{p:.0}%"), theme.ok()));
         }
@@ -497,39 +529,36 @@ fn summary_step(
         theme.dim(),
     ));
     lines.push(Line::from(inst));
-    lines.push(row(
-        "Extras",
-        format!(
-            "volumes {}/h  ·  Kubernetes add-on {}/h",
-            usd(e.volumes),
-            usd(e.addon)
-        ),
-        theme,
-    ));
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<13}", "Total"), theme.header()),
-        Span::styled(
-            format!("{}/h", usd(e.per_hour())),
-            theme.price().add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(format!(
-            "    1 h: {}    24 h: {}",
-            usd(e.for_hours(1.0)),
-            usd(e.for_hours(24.0))
-        )),
-    ]));
-    let balance = s.balance.map_or("unknown".into(), usd);
-    let runway = s.runway_hours.map_or("–".into(), |h| {
+    // The totals are pinned with the buttons: a small terminal cuts the itemised lines above,
+    // never what the deploy costs.
+    let runway = s.runway_hours.map_or("unknown".into(), |h| {
         duration_short((h * 3600.0).min(1e12) as i64)
     });
-    lines.push(row(
-        "Balance",
-        format!(
-            "{balance}  ·  runway after this deploy {runway} (all your spend with it: {}/h)",
-            usd(s.spend_after)
+    footer.push(Line::raw(""));
+    footer.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Total"), theme.header()),
+        Span::styled(
+            usd_h(e.per_hour()),
+            theme.price().add_modifier(Modifier::BOLD),
         ),
-        theme,
-    ));
+        Span::raw(format!("  ·  24 h {}", usd_opt(e.for_hours(24.0)))),
+    ]));
+    footer.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Minimum"), theme.header()),
+        Span::styled(usd_opt(e.minimum_charge()), theme.price()),
+        Span::raw(format!(
+            " at least, even if terminated at once ({MINIMUM_RUNTIME_MINUTES:.0}-minute minimum)"
+        )),
+    ]));
+    footer.push(Line::from(vec![
+        Span::styled(format!("{:<13}", "Account"), theme.header()),
+        Span::raw(format!(
+            "{} now → {} after  ·  balance {}  ·  runway {runway}",
+            usd_h(Some(s.spend_now)),
+            usd_h(s.spend_after),
+            s.balance.map_or("unknown".into(), usd),
+        )),
+    ]));
     let (text, style) = match s.deploys_left {
         Some((left, limit)) => (
             format!("{left} of {limit} in this 15-minute window"),
@@ -565,13 +594,13 @@ fn summary_step(
         }
         (Phase::Editing, None) => footer.push(buttons(
             "Back",
-            Some(&format!("Deploy · {}/h", usd(e.per_hour()))),
+            Some(&format!("Deploy · {}", usd_h(e.per_hour()))),
             w.on_action,
             theme,
         )),
         (Phase::NotCreated { .. }, None) if retry => footer.push(buttons(
             "Cancel",
-            Some("Retry deploy (new POST)"),
+            Some("Retry deploy (sends it again)"),
             w.on_action,
             theme,
         )),

@@ -1,15 +1,20 @@
-//! Kubernetes details: add-on, health, versions offered now, links, every field.
+//! A deployment's details: readable fields; with the add-on its cluster (health, versions
+//! offered now, links); every field as raw JSON on `J`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::app::dialogs::{DeploymentInfo, Loading};
+use crate::app::dialogs::{DeploymentInfo, Kind, Loading};
+use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::scrolled_popup;
 
 pub fn draw(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme) {
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line> = i.fields.iter().map(|l| Line::raw(l.clone())).collect();
+    if !i.lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
     let health = match &i.health {
         Loading::Loading => Line::styled("cluster health     checking…", theme.warn()),
         Loading::Failed(e) => Line::styled(format!("cluster health     – ({e})"), theme.warn()),
@@ -53,13 +58,18 @@ pub fn draw(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme) {
             lines.push(health.clone());
         }
     }
+    lines.push(Line::raw(""));
+    if i.show_raw {
+        lines.push(Line::styled("Every field (J hides):", theme.dim()));
+        lines.extend(i.raw.iter().map(|l| Line::raw(l.clone())));
+    } else {
+        lines.push(Line::styled("J shows every field (raw JSON)", theme.dim()));
+    }
+    let hints = dialog_hint_line(Kind::DeploymentInfo);
     scrolled_popup(
         f,
         area,
-        &format!(
-            "{} · K kubeconfig · A/D attach/detach a volume · Esc closes",
-            i.title
-        ),
+        &format!("{} · {hints}", i.title),
         lines,
         i.scroll,
         theme,

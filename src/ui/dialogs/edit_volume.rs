@@ -8,15 +8,19 @@ use crate::app::dialogs::Kind;
 use crate::app::dialogs::edit_volume::{EditField, EditVolume};
 use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{error_line, sized_popup, text_field};
+use crate::ui::widgets::{error_line, popup_inner_width, sized_popup, text_field};
+
+const POPUP_W: u16 = 90;
 
 pub fn draw(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
+    let field_w = popup_inner_width(area, POPUP_W);
     let mut lines = Vec::new();
     match &e.rename_refused {
         None => lines.push(text_field(
             "name",
             &e.name,
             e.focus == EditField::Name,
+            field_w,
             theme,
         )),
         Some(why) => {
@@ -33,6 +37,7 @@ pub fn draw(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
                 "size (GB)",
                 &e.size,
                 e.focus == EditField::Size,
+                field_w,
                 theme,
             ));
             lines.push(Line::styled(
@@ -61,7 +66,7 @@ pub fn draw(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
     sized_popup(
         f,
         area,
-        90,
+        POPUP_W,
         &format!("Rename / expand {} ({})", e.current_name, e.provider),
         lines,
         theme,

@@ -1,14 +1,16 @@
-//! The spend guard of a deployment: one line that sets or clears its rule.
+//! The spend guard of one deployment: one line that sets or clears it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::dialogs::{GuardDialog, Kind};
+use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{centered, popup};
 
-pub fn draw(f: &mut Frame, area: Rect, g: &crate::app::guard::GuardDialog, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, g: &GuardDialog, theme: &Theme) {
     let rect = centered(area, 84, 10);
     let inner = popup(f, rect, Line::styled(" Spend guard ", theme.title()), theme);
     let now = match &g.current {
@@ -25,13 +27,10 @@ pub fn draw(f: &mut Frame, area: Rect, g: &crate::app::guard::GuardDialog, theme
         ]),
         Line::raw(""),
         Line::styled(
-            "8h or 1h30m from now · 18:00 local · $50 of spend · empty clears",
+            "8h or 1h30m from now · 18:00 local · $50 of spend · acts only while the dashboard or `guard run` runs",
             theme.dim(),
         ),
-        Line::styled(
-            "Enter sets · Esc cancels · acts only while the dashboard or `guard run` runs",
-            theme.dim(),
-        ),
+        Line::styled(dialog_hint_line(Kind::Guard), theme.dim()),
     ];
     if let Some(e) = &g.error {
         lines.push(Line::styled(e.clone(), theme.error()));

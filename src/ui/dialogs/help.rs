@@ -5,12 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::keymap::{self, BINDINGS};
+use crate::app::keymap::{self, HELP_NOTE};
+use crate::app::screen::help_popup;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{centered, popup};
+use crate::ui::widgets::popup;
 
 pub fn draw(f: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
-    let rect = centered(area, 96, area.height.saturating_sub(2));
+    let rect = help_popup(area);
     let inner = popup(
         f,
         rect,
@@ -18,22 +19,17 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         theme,
     );
     let mut lines = Vec::new();
-    let mut last_ctx = None;
-    for b in BINDINGS {
-        if last_ctx != Some(b.ctx) {
-            lines.push(Line::styled(b.ctx.label(), theme.header()));
-            last_ctx = Some(b.ctx);
+    for (ctx, bindings) in keymap::help_sections() {
+        lines.push(Line::styled(ctx.label(), theme.header()));
+        for b in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(keymap::help_keys(b), theme.key()),
+                Span::raw(b.help),
+            ]));
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", keymap::keys_label(b)), theme.key()),
-            Span::raw(b.help),
-        ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Confirm dialogs start on Cancel: Esc/n cancels, y confirms.",
-        theme.dim(),
-    ));
+    lines.push(Line::styled(HELP_NOTE, theme.dim()));
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -37,14 +37,11 @@ pub fn draw(f: &mut Frame, area: Rect, k: &KeyInfo, theme: &Theme) {
         Line::raw(""),
     ];
     lines.push(if k.loading {
-        Line::styled("fetching GET /api/ssh-keys/{id}…", theme.warn())
+        Line::styled("reading the key from your account…", theme.warn())
     } else if let Some(e) = &k.error {
         Line::styled(format!("✗ {e}"), theme.error())
     } else {
-        Line::styled(
-            "fresh from GET /api/ssh-keys/{id} · Esc closes",
-            theme.dim(),
-        )
+        Line::styled("just read from your account · Esc closes", theme.dim())
     });
     sized_popup(
         f,

@@ -32,7 +32,13 @@ pub fn draw(f: &mut Frame, area: Rect, k: &Kubeconfig, theme: &Theme) {
     f.render_widget(Paragraph::new(text).scroll((k.scroll, 0)), text_area);
     let mut lines = vec![
         Line::styled("─".repeat(usize::from(inner.width)), theme.dim()),
-        text_field("save to", &k.path, k.confirm_overwrite.is_none(), theme),
+        text_field(
+            "save to",
+            &k.path,
+            k.confirm_overwrite.is_none(),
+            inner.width,
+            theme,
+        ),
     ];
     if let Some(p) = &k.confirm_overwrite {
         lines.push(Line::styled(

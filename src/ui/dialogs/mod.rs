@@ -13,6 +13,7 @@ pub mod help;
 pub mod key_info;
 pub mod key_prompt;
 pub mod kubeconfig;
+pub mod messages;
 pub mod new_watch;
 pub mod notice;
 pub mod pick;
@@ -33,6 +34,7 @@ use crate::app::dialogs::{Dialog, Op};
 pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &Theme) {
     match d {
         Dialog::Help(h) => help::draw(f, area, h.scroll, theme),
+        Dialog::Messages(m) => messages::draw(f, area, m.scroll, state, theme),
         Dialog::Details(d) => details::draw(f, area, d, theme),
         Dialog::KeyPrompt(k) => key_prompt::draw(
             f,
@@ -49,6 +51,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::Confirm(c) => confirm::draw(f, area, c, theme),
         Dialog::Deploy(w) => deploy::draw(f, area, w, state, theme),
         Dialog::Rename(r) => rename::draw(f, area, r, theme),
+        Dialog::Guard(g) => guard::draw(f, area, g, theme),
         Dialog::AddKey(a) => add_key::draw(f, area, a, theme),
         Dialog::CreateVolume(c) => create_volume::draw(f, area, c, theme),
         Dialog::VolumeInfo(v) => volume_info::draw(f, area, v, theme),
@@ -58,7 +61,6 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::Kubeconfig(k) => kubeconfig::draw(f, area, k, theme),
         Dialog::TeamInfo(t) => team_info::draw(f, area, t, theme),
         Dialog::KeyInfo(k) => key_info::draw(f, area, k, theme),
-        Dialog::Guard(g) => guard::draw(f, area, g, theme),
         Dialog::NewWatch(w) => new_watch::draw(f, area, w, theme),
         Dialog::Watches(w) => watches::draw(f, area, w, state, theme),
     }

@@ -2,13 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::dialogs::{Kind, RenameDialog};
 use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{centered, popup};
+use crate::ui::widgets::{centered, popup, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
     let rect = centered(area, 72, 9);
@@ -24,11 +24,7 @@ pub fn draw(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
             theme.dim(),
         ),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("name: ", theme.dim()),
-            Span::raw(r.input.value().to_string()),
-            Span::styled("█", theme.key()),
-        ]),
+        text_field("name", &r.input, true, inner.width, theme),
         Line::raw(""),
     ];
     if r.sending {

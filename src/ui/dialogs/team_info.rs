@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::app::dialogs::{Loading, TeamInfo};
-use crate::domain::cost::usd;
+use crate::domain::cost::{ADD_CREDIT_WHERE, usd};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::sized_popup;
 
@@ -28,26 +28,46 @@ pub fn draw(f: &mut Frame, area: Rect, t: &TeamInfo, theme: &Theme) {
         Loading::Failed(e) => lines.push(Line::styled(format!("✗ {e}"), theme.error())),
         Loading::Loaded((team, live)) => {
             let bal = live.as_ref().map_or(t.listed.balance, |b| b.balance);
-            let style = if bal <= 0.0 {
+            let empty = bal.is_some_and(|b| b <= 0.0);
+            let style = if empty || bal.is_none() {
                 theme.error()
             } else {
                 theme.price()
             };
             lines.push(Line::from(vec![
-                Span::styled(format!("{:<16}", "live balance"), theme.dim()),
-                Span::styled(usd(bal), style),
+                Span::styled(format!("{:<16}", "balance"), theme.dim()),
+                Span::styled(bal.map_or_else(|| "unknown".into(), usd), style),
+                Span::styled(
+                    if live.is_some() {
+                        "  (live)"
+                    } else {
+                        "  (as listed; the live one did not load)"
+                    },
+                    theme.dim(),
+                ),
             ]));
-            if bal <= 0.0 {
+            if empty {
                 lines.push(Line::styled(
-                    "a team with zero balance cannot deploy",
+                    format!(
+                        "a team with zero balance cannot deploy: add credit {ADD_CREDIT_WHERE}"
+                    ),
                     theme.error(),
                 ));
             }
-            lines.push(row(
-                "stored balance",
-                team.balance
-                    .map_or("–".into(), |b| format!("{} (not live)", usd(b))),
-            ));
+            // The team record's own balance is synced from the live one now and then: shown
+            // only while it lags, so one amount is read, not three.
+            if let Some(stored) = team
+                .balance
+                .filter(|s| bal.is_none_or(|b| (s - b).abs() >= 0.005))
+            {
+                lines.push(Line::styled(
+                    format!(
+                        "The team record still says {}: it is synced from the live balance every few minutes.",
+                        usd(stored)
+                    ),
+                    theme.dim(),
+                ));
+            }
             if let Some(m) = team.raw.get("members").and_then(|m| m.as_array()) {
                 lines.push(row("members", m.len().to_string()));
             }

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::AppState;
-use crate::app::dialogs::terminate::Check;
+use crate::app::dialogs::terminate::{Check, volume_fates};
 use crate::app::dialogs::{Confirm, Op};
-use crate::domain::cost::{duration_short, usd};
+use crate::domain::cost::{duration_short, usd_h, usd_opt};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{buttons, centered, popup};
 
@@ -26,24 +26,13 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
     else {
         return;
     };
-    let rect = centered(area, 88, 22);
-    let inner = popup(
-        f,
-        rect,
-        Line::styled(format!(" Terminate {name} "), theme.error()),
-        theme,
-    );
     // Live figures by id (the row under the cursor may have moved; the id has not).
     let live = state.deployments.items.iter().find(|x| &x.id == id);
     let uptime = live
         .and_then(|x| x.uptime_secs(state.now))
         .map_or("–".into(), duration_short);
-    let spent = live
-        .and_then(|x| x.spent(state.now))
-        .map_or("–".into(), usd);
-    let rate = live
-        .and_then(|x| x.hourly_rate)
-        .map_or(String::new(), |r| format!(" (at {}/h)", usd(r)));
+    let spent = usd_opt(live.and_then(|x| x.spent(state.now)));
+    let rate = format!(" (at {})", usd_h(live.and_then(|x| x.hourly_rate)));
     let field = |k: &str, v: String| {
         Line::from(vec![
             Span::styled(format!("{k:<9}"), theme.dim()),
@@ -65,9 +54,33 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
             "It cannot be undone or resumed. There is no stop or pause: terminate is the only way to end billing.",
             theme.warn(),
         ),
-        Line::raw("Attached volumes are detached and survive."),
-        Line::raw(""),
     ];
+    let fates = volume_fates(state, id);
+    if fates.is_empty() {
+        lines.push(Line::raw("No volume is attached."));
+    }
+    for v in &fates {
+        let fate = if v.stays_bound {
+            "stays bound to the ended instance and keeps billing: detach it (D) once the instance has ended, then delete it if unneeded"
+        } else {
+            "is detached and kept: it keeps billing until you delete it"
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("Volume {} ", v.name)),
+            Span::styled(usd_h(v.per_hour), theme.price()),
+            Span::raw(format!(" {fate}.")),
+        ]));
+    }
+    if let Some(s) = c.spend {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<9}", "Spend"), theme.dim()),
+            Span::styled(
+                format!("{} now → {} after", usd_h(Some(s.now)), usd_h(s.after)),
+                theme.price(),
+            ),
+        ]));
+    }
+    lines.push(Line::raw(""));
     match c.check.as_ref().unwrap_or(&Check::Pending) {
         Check::Pending => lines.push(Line::styled(
             "Checking whether it can be terminated now (can-terminate)…",
@@ -118,6 +131,23 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
         "Esc/n close"
     };
     footer.push(Line::styled(hint, theme.dim()));
+    // as tall as the text wrapped at its width, within the screen
+    let width = 88u16.min(area.width);
+    let inner_w = usize::from(width.saturating_sub(2).max(1));
+    let body_rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let height = u16::try_from(body_rows + footer.len() + 2)
+        .unwrap_or(u16::MAX)
+        .max(22);
+    let rect = centered(area, width, height);
+    let inner = popup(
+        f,
+        rect,
+        Line::styled(format!(" Terminate {name} "), theme.error()),
+        theme,
+    );
     let foot_h = (footer.len() as u16).min(inner.height);
     let body = Rect::new(inner.x, inner.y, inner.width, inner.height - foot_h);
     let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);

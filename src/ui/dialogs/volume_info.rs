@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::app::dialogs::VolumeInfo;
-use crate::domain::cost::usd;
+use crate::domain::cost::usd_h;
 use crate::domain::volume_rules::rules_for;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::scrolled_popup;
@@ -38,11 +38,7 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, theme: &Theme) {
                 v.attachments().join(", ")
             },
         ),
-        row(
-            "cost",
-            v.cost_per_hour()
-                .map_or("–".into(), |h| format!("{}/h", usd(h))),
-        ),
+        row("cost", usd_h(v.cost_per_hour())),
     ];
     if let Some(ip) = &v.virtual_ip {
         lines.push(row("virtual IP", format!("{ip} (mount over NFS)")));
@@ -58,7 +54,7 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, theme: &Theme) {
     } else if let Some(e) = &i.error {
         Line::styled(format!("✗ {e}"), theme.error())
     } else {
-        Line::styled("usage fresh from GET /api/volumes/{id}", theme.ok())
+        Line::styled("usage just read from the platform", theme.ok())
     });
     lines.push(Line::raw(""));
     let raw = serde_json::to_string_pretty(&v.raw).unwrap_or_default();

@@ -33,15 +33,22 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
             let name = d.name.clone();
             let mut cmds = Vec::new();
             let wiz = take_wizard(state);
+            // The guard typed in the wizard, stored for the new deployment.
+            if let Some(set) = wiz
+                .as_ref()
+                .and_then(|w| crate::app::guard::wizard_guard_command(w, state, &d.id))
+            {
+                cmds.push(set);
+            }
             let what = wiz
                 .as_ref()
                 .map(|w| {
                     format!(
-                        "{}×{} on {} at {}/h",
+                        "{}×{} on {} at {}",
                         offer_gpu_name(&w.offer),
                         w.offer.gpu_count,
                         w.offer.provider,
-                        cost::usd(w.offer.hourly_rate())
+                        cost::usd_h(w.offer.hourly_rate())
                     )
                 })
                 .unwrap_or_default();
@@ -66,7 +73,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 skip_answers: skip,
                 error: e.to_string(),
             });
-            state.status.last_error = Some(e.to_string());
+            state.error_from("deploy, unclear answer", &e);
             set_phase(state, Phase::Checking, None);
             refresh_deployments(state)
         }
@@ -91,7 +98,7 @@ pub fn on_deployed(state: &mut AppState, result: ApiResult<Deployment>) -> Vec<C
                 ApiError::Validation { .. } => format!("{e} — nothing was created; fix it and confirm again."),
                 _ => format!("{e} — nothing was created."),
             };
-            state.status.last_error = Some(e.to_string());
+            state.error_from("deploy", &e);
             set_phase(state, Phase::Editing, Some((msg, step)));
             Vec::new()
         }
@@ -186,7 +193,8 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
         state.deploy.check = None;
         let name = d.name.clone();
         let status = d.status.as_str().to_string();
-        take_wizard(state);
+        let guard = take_wizard(state)
+            .and_then(|w| crate::app::guard::wizard_guard_command(&w, state, &d.id));
         adopt(state, d);
         state.say(
             FlashKind::Warning,
@@ -195,7 +203,7 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
                 check.error
             ),
         );
-        return Vec::new();
+        return guard.into_iter().collect();
     }
     if !list_ok {
         state.deploy.check = None;

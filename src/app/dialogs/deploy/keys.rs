@@ -69,6 +69,7 @@ impl DialogKeys for DeployWizard {
                 Some((&mut self.paste, &mut self.error))
             }
             Step::Name => Some((&mut self.name, &mut self.error)),
+            Step::Guard => Some((&mut self.guard, &mut self.error)),
             Step::CloudInit => Some((&mut self.ci_input[self.ci_field], &mut self.error)),
             _ => None,
         }
@@ -89,9 +90,9 @@ fn step_back(w: &mut DeployWizard) -> Reply {
     Reply::stay()
 }
 
-fn next(state: &mut AppState, w: &mut DeployWizard) {
-    // Leaving a step checks it, so a mistake is shown where it was made.
-    let problem = match w.step() {
+/// What is wrong with the current step's input, if anything.
+fn step_problem(state: &AppState, w: &DeployWizard) -> Option<String> {
+    match w.step() {
         Step::Ssh => match &w.ssh {
             None => Some("Choose a key: ↑↓ then Enter".to_string()),
             Some(SshSel::Paste) if !deploy::is_public_key(w.paste.value().trim()) => {
@@ -102,9 +103,28 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
         Step::Name => deploy::check_name(w.name.value().trim())
             .err()
             .map(|e| e.to_string()),
+        Step::Guard => crate::app::guard::wizard_rule(w, state, state.now)
+            .err()
+            .map(|e| format!("{e} — or leave it empty for no guard")),
         _ => None,
-    };
-    if let Some(p) = problem {
+    }
+}
+
+/// After an edit: a mistake this step's check reported goes away once the input is right.
+fn recheck(state: &AppState, w: &mut DeployWizard) {
+    if w.error.is_some() && w.error_step.is_none() && step_problem(state, w).is_none() {
+        w.error = None;
+    }
+}
+
+fn next(state: &mut AppState, w: &mut DeployWizard) {
+    // Leaving a step checks it, so a mistake is shown where it was made.
+    match w.step() {
+        Step::Ssh => text::trim(&mut w.paste),
+        Step::Name => text::trim(&mut w.name),
+        _ => {}
+    }
+    if let Some(p) = step_problem(state, w) {
         w.error = Some(p);
         return;
     }
@@ -177,6 +197,7 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
                 w.ssh = Some(SshSel::Paste);
                 text::edit(&mut w.paste, &ev);
             }
+            recheck(state, w);
         }
         Step::Team => {
             let teams = team_options(state);
@@ -191,6 +212,12 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
         }
         Step::Name => {
             text::edit(&mut w.name, &ev);
+            recheck(state, w);
+        }
+        Step::Guard => {
+            if text::edit(&mut w.guard, &ev) {
+                w.error = None;
+            }
         }
         Step::CloudInit => on_cloud_init_key(state, w, ev),
         Step::Volumes => {

@@ -28,6 +28,8 @@ pub enum Step {
     CloudInit,
     Volumes,
     Kubernetes,
+    /// The spend guard of the new deployment (default none).
+    Guard,
     Summary,
 }
 
@@ -42,6 +44,7 @@ impl Step {
             Step::CloudInit => "Cloud-init",
             Step::Volumes => "Volumes",
             Step::Kubernetes => "Kubernetes add-on",
+            Step::Guard => "Spend guard",
             Step::Summary => "Summary",
         }
     }
@@ -52,6 +55,7 @@ impl Step {
             Step::Os => "OS",
             Step::Ssh => "SSH",
             Step::Kubernetes => "Kubernetes",
+            Step::Guard => "Guard",
             other => other.title(),
         }
     }
@@ -117,6 +121,8 @@ pub struct DeployWizard {
     pub volumes: Vec<String>,
     /// 0 = no add-on, i + 1 = the i-th listed version.
     pub k8s: usize,
+    /// The spend guard as typed (`8h`, `18:00`, `$50`); empty: none.
+    pub guard: Input,
     /// On the summary / retry: focus on the action button (starts on Cancel).
     pub on_action: bool,
     pub phase: Phase,
@@ -138,6 +144,7 @@ impl DeployWizard {
         if addon_possible(&offer) {
             steps.push(Step::Kubernetes);
         }
+        steps.push(Step::Guard);
         steps.push(Step::Summary);
         let name = suggested_name(&offer);
         DeployWizard {
@@ -158,6 +165,7 @@ impl DeployWizard {
             vol_cursor: 0,
             volumes: Vec::new(),
             k8s: 0,
+            guard: Input::default(),
             on_action: false,
             phase: Phase::Editing,
             error: None,
@@ -249,6 +257,44 @@ pub fn ssh_options(state: &AppState) -> Vec<SshOption> {
     out
 }
 
+/// The key the deploy will use, as the summary names it: a saved key by its name (and
+/// fingerprint), a file or pasted key by its comment or file and its fingerprint.
+pub fn chosen_key(state: &AppState, w: &DeployWizard) -> String {
+    let described = |origin: String, text: &str| {
+        let comment = text.split_whitespace().nth(2);
+        let who = comment.map_or(origin.clone(), |c| format!("{c} ({origin})"));
+        match crate::domain::ssh_key::fingerprint(text) {
+            Some(fp) => format!("{who} · {fp}"),
+            None => who,
+        }
+    };
+    match &w.ssh {
+        None => "none chosen".into(),
+        Some(SshSel::Saved(id)) => match state.keys.items.iter().find(|k| &k.id == id) {
+            Some(k) => match &k.fingerprint {
+                Some(fp) => format!("{} · {fp}", k.name),
+                None => k.name.clone(),
+            },
+            None => "a saved key no longer listed".into(),
+        },
+        Some(SshSel::Local(path)) => {
+            let text = state
+                .cache
+                .local_pub_keys
+                .iter()
+                .flatten()
+                .find(|k| &k.path == path)
+                .map(|k| k.text.clone())
+                .unwrap_or_default();
+            let file = std::path::Path::new(path)
+                .file_name()
+                .map_or(path.clone(), |f| f.to_string_lossy().into_owned());
+            described(file, &text)
+        }
+        Some(SshSel::Paste) => described("pasted".into(), w.paste.value()),
+    }
+}
+
 /// Teams to deploy under: `(teamId, label, balance)`.
 pub fn team_options(state: &AppState) -> Vec<(String, String, Option<f64>)> {
     if let Some(b) = &state.account.balance
@@ -257,7 +303,7 @@ pub fn team_options(state: &AppState) -> Vec<(String, String, Option<f64>)> {
         return b
             .teams
             .iter()
-            .map(|t| (t.team_id.clone(), t.team_name.clone(), Some(t.balance)))
+            .map(|t| (t.team_id.clone(), t.team_name.clone(), t.balance))
             .collect();
     }
     state
@@ -320,7 +366,7 @@ pub fn choices(state: &AppState, w: &DeployWizard) -> DeployChoices {
         operating_system: w.os(),
         ssh,
         team_id: w.team.clone(),
-        name: Some(w.name.value().to_string()),
+        name: Some(w.name.value().trim().to_string()),
         cloud_init: (!ci.is_empty()).then_some(ci),
         volumes: state
             .volumes
@@ -343,11 +389,37 @@ pub struct Summary {
     pub balance: Option<f64>,
     /// Hours the balance lasts with everything running now plus this deploy.
     pub runway_hours: Option<f64>,
-    pub spend_after: f64,
+    /// What the account pays per hour now, and after this deploy (`None`: a price is unknown).
+    pub spend_now: f64,
+    pub spend_after: Option<f64>,
     /// `(remaining, limit)` of the 10-per-15-minutes deploy budget, when the API said.
     pub deploys_left: Option<(u32, u32)>,
     /// Why there is no deploy button.
     pub blocked: Option<String>,
+    /// The name is already used by an active deployment: allowed, but probably not meant.
+    pub name_taken: Option<String>,
+}
+
+/// A warning when `name` is already the name of an active deployment (the platform allows
+/// two; the user then cannot tell them apart by name).
+pub fn name_in_use(state: &AppState, name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let same = state
+        .deployments
+        .items
+        .iter()
+        .filter(|d| d.status.is_active() && d.name.eq_ignore_ascii_case(name))
+        .count();
+    (same > 0).then(|| {
+        format!(
+            "{} active deployment{} already called {name}: the platform allows it, but they will be hard to tell apart",
+            same,
+            if same == 1 { " is" } else { "s are" }
+        )
+    })
 }
 
 pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
@@ -360,24 +432,29 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         .find(|(id, _, _)| Some(id) == w.team.as_ref());
     let balance = team.as_ref().and_then(|t| t.2);
     // Volumes already bill (they are in the burn rate): this deploy adds instance + add-on.
-    let spend_after = cost::burn_rate(&state.deployments.items, &state.volumes.items)
-        + estimate.instance
-        + estimate.addon;
-    let runway_hours = balance.and_then(|b| cost::runway_hours(b, spend_after));
+    let spend_now = cost::burn_rate(&state.deployments.items, &state.volumes.items);
+    let spend_after = estimate.added_per_hour().map(|a| spend_now + a);
+    let runway_hours = balance
+        .zip(spend_after)
+        .and_then(|(b, after)| cost::runway_hours(b, after));
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);
     let cap = state.account.max_burn_usd_per_hour;
-    let blocked = blocked_reason(state, w, &request, balance)
-        .or_else(|| crate::domain::guard::check_burn_cap(spend_after, cap).err());
+    let blocked = blocked_reason(state, w, &request, balance, &estimate).or_else(|| {
+        spend_after.and_then(|after| crate::domain::guard::check_burn_cap(after, cap).err())
+    });
+    let name_taken = c.name.as_deref().and_then(|n| name_in_use(state, n));
     Summary {
         request,
         estimate,
         team_name: team.map(|t| t.1),
         balance,
         runway_hours,
+        spend_now,
         spend_after,
         deploys_left,
         blocked,
+        name_taken,
     }
 }
 
@@ -386,6 +463,7 @@ fn blocked_reason(
     w: &DeployWizard,
     request: &Result<DeployRequest, DeployError>,
     balance: Option<f64>,
+    estimate: &Estimate,
 ) -> Option<String> {
     let f = &state.deploy;
     if state.session.read_only {
@@ -430,21 +508,31 @@ fn blocked_reason(
     }
     if w.team.is_none() {
         return Some(
-            "No team known yet (balance and teams not loaded): the API needs a teamId.".into(),
+            "No team known yet (balance and teams not loaded): a deploy must name the team that pays.".into(),
         );
     }
     match balance {
         None => return Some("The team's balance is not known yet: wait for it to load.".into()),
         Some(b) if b <= 0.0 => {
             return Some(format!(
-                "The team's balance is {}: add credit at app.spheron.ai before deploying.",
-                cost::usd(b)
+                "The team's balance is {}: add credit {} before deploying.",
+                cost::usd(b),
+                cost::ADD_CREDIT_WHERE
             ));
         }
         _ => {}
     }
     if let Err(e) = request {
         return Some(format!("{e}."));
+    }
+    if estimate.addon.is_some() && estimate.addon_per_hour().is_none() {
+        return Some(
+            "The offer does not price the Kubernetes add-on, so the cost is unknown: deploy without it or pick another offer."
+                .into(),
+        );
+    }
+    if estimate.per_hour().is_none() {
+        return Some("The cost is unknown, so nothing can be confirmed.".into());
     }
     None
 }
