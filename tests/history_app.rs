@@ -112,7 +112,19 @@ async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() 
     assert!(s.h.screen().contains('◆'), "the matching row is marked");
     s.h.press("r").await;
     assert_eq!(notifies(&s.h), 1, "not again while it still matches");
-    // W lists them; x removes the selected one from the store.
+    // W lists them; e changes the maximum of the selected one; x removes it from the store.
+    s.h.press("W").await;
+    s.h.press("e").await;
+    assert!(matches!(s.h.state.dialog, Some(Dialog::NewWatch(_))));
+    for _ in 0..6 {
+        s.h.key(KeyCode::Backspace).await;
+    }
+    s.h.press("0.02").await;
+    s.h.key(KeyCode::Enter).await;
+    let stored = s.store.call(|s| s.watches()).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].spec.max_gpu_price, 0.02, "changed in place");
+    assert_eq!(stored[0].id, 1);
     s.h.press("W").await;
     s.h.press("x").await;
     assert_eq!(s.store.call(|s| s.watches()).await.unwrap().len(), 1);

@@ -363,7 +363,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Char('W')],
         hint: "", // the Offers footer is full: shown by `?`
-        help: "the price watches (x removes one)",
+        help: "the price watches (e changes one, x removes one)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Watches,
         writes: None,
@@ -828,6 +828,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
         hint: "move",
         help: "move",
+        ctx: Ctx::Dialog(Kind::Watches),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('e')],
+        hint: "change",
+        help: "change the maximum $/GPU·h of the selected watch",
         ctx: Ctx::Dialog(Kind::Watches),
         cmd: KeyCmd::InDialog,
         writes: None,

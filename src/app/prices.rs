@@ -89,6 +89,11 @@ pub enum PriceCmd {
     LoadWatches,
     AddWatch(WatchSpec),
     RemoveWatch(i64),
+    /// A new maximum (or other terms) for an existing watch.
+    UpdateWatch {
+        id: i64,
+        spec: WatchSpec,
+    },
 }
 
 /// What comes back.

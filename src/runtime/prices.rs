@@ -51,6 +51,14 @@ pub async fn perform(store: Option<&StoreHandle>, cmd: PriceCmd) -> Vec<Action> 
                     .map_err(|e| e.to_string()),
             )
         }
+        PriceCmd::UpdateWatch { id, spec } => {
+            match store.call(move |s| s.update_watch(id, &spec)).await {
+                Ok(_) => PriceEvent::Watches(
+                    store.call(|s| s.watches()).await.map_err(|e| e.to_string()),
+                ),
+                Err(e) => PriceEvent::Failed(e.to_string()),
+            }
+        }
         PriceCmd::RemoveWatch(id) => match store.call(move |s| s.remove_watch(id)).await {
             Ok(_) => {
                 PriceEvent::Watches(store.call(|s| s.watches()).await.map_err(|e| e.to_string()))

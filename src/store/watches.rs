@@ -31,6 +31,27 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Change what a watch asks for (its id and creation time stay); whether there was one.
+    pub fn update_watch(&self, id: i64, spec: &WatchSpec) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE watches SET gpu = ?2, max_gpu_price = ?3, instance_type = ?4,
+                 min_count = ?5, provider = ?6, region = ?7 WHERE id = ?1",
+                params![
+                    id,
+                    spec.gpu,
+                    spec.max_gpu_price,
+                    spec.instance_type,
+                    spec.min_count,
+                    spec.provider,
+                    spec.region
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
     /// Remove a watch; whether there was one.
     pub fn remove_watch(&self, id: i64) -> Result<bool, StoreError> {
         let n = self

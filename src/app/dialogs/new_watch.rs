@@ -1,5 +1,6 @@
 //! `w` on an offer: a price watch pre-filled from it. The maximum $/GPU·h is editable; the model,
-//! type, GPU count, provider and region are the offer's.
+//! type, GPU count, provider and region are the offer's. `e` in the list of watches opens the
+//! same dialog on a stored watch, to change its maximum.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
@@ -15,6 +16,8 @@ pub struct NewWatch {
     pub spec: WatchSpec,
     pub price: Input,
     pub error: Option<String>,
+    /// The stored watch being changed; `None` for a new one.
+    pub editing: Option<i64>,
 }
 
 pub fn open(state: &mut AppState) {
@@ -29,8 +32,19 @@ pub fn open(state: &mut AppState) {
             spec,
             price,
             error: None,
+            editing: None,
         })),
     );
+}
+
+/// The dialog on a stored watch.
+pub fn edit(w: &crate::domain::watch::Watch) -> Dialog {
+    Dialog::NewWatch(Box::new(NewWatch {
+        spec: w.spec.clone(),
+        price: Input::new(format!("{:.2}", w.spec.max_gpu_price)),
+        error: None,
+        editing: Some(w.id),
+    }))
 }
 
 impl DialogKeys for NewWatch {
@@ -46,7 +60,11 @@ impl DialogKeys for NewWatch {
                 Ok(p) if p.is_finite() && p > 0.0 => {
                     let mut spec = self.spec.clone();
                     spec.max_gpu_price = p;
-                    Reply::close().with(vec![Command::Prices(PriceCmd::AddWatch(spec))])
+                    let cmd = match self.editing {
+                        Some(id) => PriceCmd::UpdateWatch { id, spec },
+                        None => PriceCmd::AddWatch(spec),
+                    };
+                    Reply::close().with(vec![Command::Prices(cmd)])
                 }
                 _ => {
                     self.error = Some("a price in USD per GPU·hour, e.g. 2.00".into());

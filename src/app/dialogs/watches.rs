@@ -1,5 +1,5 @@
-//! `W` on Offers: the price watches; `x` removes the selected one (from the local store: nothing
-//! is sent to the platform).
+//! `W` on Offers: the price watches; `e` changes the maximum of the selected one, `x` removes it
+//! (in the local store: nothing is sent to the platform).
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -22,6 +22,10 @@ impl DialogKeys for Watches {
         let n = state.prices.watches.len();
         match ev.code {
             KeyCode::Char('q') | KeyCode::Char('W') => Reply::close(),
+            KeyCode::Char('e') => match state.prices.watches.get(self.selected) {
+                Some(w) => Reply::open(super::new_watch::edit(w)),
+                None => Reply::stay(),
+            },
             KeyCode::Char('x') | KeyCode::Delete => {
                 let Some(id) = state.prices.watches.get(self.selected).map(|w| w.id) else {
                     return Reply::stay();

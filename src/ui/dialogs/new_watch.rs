@@ -15,7 +15,13 @@ pub fn draw(f: &mut Frame, area: Rect, w: &NewWatch, theme: &Theme) {
     let inner = popup(
         f,
         rect,
-        Line::styled(" New price watch ", theme.title()),
+        Line::styled(
+            match w.editing {
+                Some(id) => format!(" Price watch {id} "),
+                None => " New price watch ".to_string(),
+            },
+            theme.title(),
+        ),
         theme,
     );
     let mut lines = vec![

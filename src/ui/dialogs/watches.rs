@@ -16,7 +16,10 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Watches, state: &AppState, theme: &Th
     let inner = popup(
         f,
         rect,
-        Line::styled(" Price watches — x removes · Esc closes ", theme.title()),
+        Line::styled(
+            " Price watches — e changes · x removes · Esc closes ",
+            theme.title(),
+        ),
         theme,
     );
     let mut lines = Vec::new();
