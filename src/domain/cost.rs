@@ -136,7 +136,8 @@ pub fn runway_hours(balance: f64, per_hour: f64) -> Option<f64> {
 }
 
 /// The one money format: `-$1,234.57`. Sign before `$`, thousands separated, rounded half-up
-/// (away from zero) to cents. Every amount the dashboard shows goes through here, through
+/// (away from zero) to cents; a positive amount under half a cent reads `<$0.01`, so nothing
+/// that bills ever reads as free. Every amount the dashboard shows goes through here, through
 /// [`usd_opt`] (unknown shows `?`) or, for per-GB rates only, [`usd_per_gb`].
 pub fn usd(v: f64) -> String {
     if !v.is_finite() {
@@ -145,6 +146,9 @@ pub fn usd(v: f64) -> String {
     // The small bias makes amounts that are a half cent in decimal (2.675, stored as
     // 2.67499999…) round up, as they read.
     let cents = (v.abs() * 100.0 * (1.0 + 1e-12) + 0.5).floor() as u64;
+    if cents == 0 && v > 0.0 {
+        return "<$0.01".into();
+    }
     let sign = if v < 0.0 && cents > 0 { "-" } else { "" };
     format!("{sign}${}.{:02}", group_thousands(cents / 100), cents % 100)
 }
@@ -294,7 +298,10 @@ mod tests {
         assert_eq!(usd(2.685), "$2.69");
         assert_eq!(usd(2.675), "$2.68");
         assert_eq!(usd(0.005), "$0.01");
-        assert_eq!(usd(0.0001), "$0.00");
+        // Something that bills never reads as free.
+        assert_eq!(usd(0.0001), "<$0.01");
+        assert_eq!(usd(0.004999), "<$0.01");
+        assert_eq!(usd(-0.0001), "$0.00");
         assert_eq!(usd(-5.0), "-$5.00");
         assert_eq!(usd(-1234.565), "-$1,234.57");
         assert_eq!(usd(-0.001), "$0.00");
