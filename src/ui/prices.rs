@@ -29,6 +29,20 @@ fn segments(values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
+/// What the chart's lines are, for the line under it.
+pub fn caption(c: &PriceChart, theme: &Theme) -> Line<'static> {
+    use ratatui::text::Span;
+    Line::from(vec![
+        Span::styled("── this offer", theme.price()),
+        Span::raw("  "),
+        Span::styled(format!("── {} lowest", c.model_name), theme.dim()),
+        Span::styled(
+            "  $/GPU·h per 4 h over 7 days; a gap: not available",
+            theme.dim(),
+        ),
+    ])
+}
+
 /// The 7-day chart of an offer's lowest $/GPU·h per 4 hours, and its model's.
 pub fn chart(f: &mut Frame, area: Rect, c: &PriceChart, theme: &Theme) {
     let offer = segments(&c.offer);
@@ -72,7 +86,7 @@ pub fn chart(f: &mut Frame, area: Rect, c: &PriceChart, theme: &Theme) {
         .x_axis(
             Axis::default()
                 .bounds([-(TREND_DAYS as f64), 0.0])
-                .labels(["-7d", "-3d", "now"])
+                .labels(["-7d", "-3½d", "now"])
                 .style(theme.dim()),
         )
         .y_axis(

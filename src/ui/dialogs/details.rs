@@ -28,6 +28,10 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Details, theme: &Theme) {
         Some(c) if inner.height >= 16 => {
             let h = (inner.height / 2).min(14);
             crate::ui::prices::chart(f, Rect::new(inner.x, inner.y, inner.width, h), c, theme);
+            f.render_widget(
+                Paragraph::new(crate::ui::prices::caption(c, theme)),
+                Rect::new(inner.x, inner.y + h, inner.width, 1),
+            );
             Rect::new(inner.x, inner.y + h + 1, inner.width, inner.height - h - 1)
         }
         _ => inner,
