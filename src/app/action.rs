@@ -161,6 +161,8 @@ pub enum Action {
     },
     /// What the spend-guard enforcer reports (`app::guard`).
     Guard(super::guard::GuardUpdate),
+    /// Price history and watches from the store (`app::prices`).
+    Prices(super::prices::PriceEvent),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -290,6 +292,8 @@ pub enum Command {
         contents: String,
         overwrite: bool,
     },
+    /// Price history and watches in the local store (`app::prices`).
+    Prices(super::prices::PriceCmd),
 }
 
 impl Command {

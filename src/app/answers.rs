@@ -94,8 +94,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::KeysLoaded(_)
         | Action::BalanceLoaded(_)
         | Action::TeamsLoaded(_)
+        | Action::KeySaved(_)
         | Action::Guard(_)
-        | Action::KeySaved(_) => {}
+        | Action::Prices(_) => {}
     }
     cmds
 }

@@ -56,6 +56,7 @@ pub mod offers;
 pub mod panes;
 pub mod paste;
 pub mod polling;
+pub mod prices;
 pub mod screen;
 pub mod state;
 pub mod teams;

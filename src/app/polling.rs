@@ -43,7 +43,7 @@ pub fn poll_interval(state: &AppState) -> ChronoDuration {
 }
 
 /// When the API said to wait (429), nothing is due before then.
-fn blocked_until(state: &AppState) -> Option<DateTime<Utc>> {
+pub(crate) fn blocked_until(state: &AppState) -> Option<DateTime<Utc>> {
     state.status.blocked_until.filter(|t| *t > state.now)
 }
 

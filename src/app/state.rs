@@ -253,6 +253,8 @@ pub struct AppState {
     pub guard: super::guard::GuardView,
     /// Teams whose part of a list read failed: their items are the last known ones.
     pub team_lists: super::teams::TeamLists,
+    /// Price history and watches.
+    pub prices: super::prices::PricesView,
     pub quit: bool,
 }
 
@@ -280,6 +282,7 @@ impl AppState {
             size: (120, 40),
             guard: Default::default(),
             team_lists: Default::default(),
+            prices: Default::default(),
             quit: false,
         }
     }

@@ -23,6 +23,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.now = now;
             state.started = true;
             cmds.push(lists::fetch_offers(state, true));
+            cmds.push(Command::Prices(super::prices::PriceCmd::LoadWatches));
             if state.providers.is_none() {
                 cmds.push(Command::FetchProviders);
             }
@@ -37,6 +38,15 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 state.status.flash = None;
             }
             cmds.extend(polling::polls_due(state));
+            // While there are price watches, offers are loaded again now and then.
+            let p = &state.prices;
+            if !p.watches.is_empty()
+                && !state.offers.loading
+                && p.reload_due.is_some_and(|t| now >= t)
+                && polling::blocked_until(state).is_none()
+            {
+                cmds.push(lists::fetch_offers(state, false));
+            }
         }
         Action::Resize(w, h) => state.size = (w, h),
         Action::Rate(r) => {
@@ -62,6 +72,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     let was = state.offers.error.take();
                     lists::clear_stale_error(state, "offers list", was);
                     state.offers.absorb(page, answer);
+                    super::prices::refresh_rows(state);
                     if u64::from(page) < state.offers.total_pages {
                         cmds.push(Command::FetchOffers {
                             seq,
@@ -70,6 +81,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                         });
                     } else {
                         state.offers.loading = false;
+                        cmds.extend(super::prices::on_load_complete(state));
                     }
                 }
                 Err(e) => {
@@ -179,6 +191,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
         }
         Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
+        Action::Prices(ev) => cmds.extend(super::prices::on_event(state, ev)),
         Action::KeySaved(result) => match result {
             Ok(path) => state.say(
                 FlashKind::Success,
@@ -253,6 +266,8 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Top => cursor::move_by(state, isize::MIN / 2),
         KeyCmd::Bottom => cursor::move_by(state, isize::MAX / 2),
         KeyCmd::Details => return details(state),
+        KeyCmd::NewWatch => dialogs::new_watch::open(state),
+        KeyCmd::Watches => dialogs::watches::open(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
         KeyCmd::SortNext => {
             state.offers.sort = state.offers.sort.next();
