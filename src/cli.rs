@@ -103,6 +103,15 @@ pub enum Command {
     /// Every write the program sent (dashboard and guard).
     #[command(after_help = "Example:\n  spheron-tui journal --json")]
     Journal(crate::guard::args::JournalArgs),
+    /// Price history of a GPU model: per day, the lowest and median $/GPU·h and hours available.
+    #[command(after_help = "Example:\n  spheron-tui prices --gpu h100 --days 7 --json")]
+    Prices(crate::history::PricesArgs),
+    /// Price watches: announced when an offer matches (dashboard and `guard run`).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  spheron-tui watch add --gpu h100 --max-gpu-price 2.00 --type spot\n  spheron-tui watch list"
+    )]
+    Watch(crate::history::WatchCommand),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  spheron-tui completions bash > ~/.local/share/bash-completion/completions/spheron-tui"
