@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate screenshots/*.svg from the demo: every pane, the filtered offers, the deploy
-# wizard's spend guard and summary, the terminate dialog and the help overlay. Each picture is also rendered as
+# wizard's spend guard and summary, the terminate dialog, a new price watch and the help overlay. Each picture is also rendered as
 # text and checked for the words its README caption promises, so a change of keys or steps that
 # makes a picture show something else fails here instead of going unnoticed.
 # Usage: scripts/screenshots.sh [path/to/spheron-tui]
@@ -55,4 +55,6 @@ now → .* after
 SPOT: the provider can reclaim' --pane offers --keys "${steps}8h<Enter>"
 shot terminate 'Terminate 
 Minimum runtime' --pane deployments --keys 'jjjx'
+shot watch 'New price watch
+at most \$/GPU·h' --pane offers --keys 'w'
 shot help 'Keys|keys' --pane offers --keys '?'
