@@ -1030,6 +1030,45 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
 }
 
 #[test]
+fn the_footer_offers_only_what_the_terminate_dialog_allows() {
+    let footer = |s: &AppState| render(s).lines().last().unwrap().to_string();
+    let mut s = terminate_state();
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(false, 12.0)),
+        },
+    );
+    let blocked = footer(&s);
+    assert!(!blocked.contains("y terminate"), "{blocked}");
+    assert!(!blocked.contains("move"), "{blocked}");
+    assert!(!blocked.contains("check again"), "{blocked}");
+    assert!(blocked.contains("Esc back/close"), "{blocked}");
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Err(err::network()),
+        },
+    );
+    let failed = footer(&s);
+    assert!(failed.contains("r check again"), "{failed}");
+    assert!(!failed.contains("y terminate"), "{failed}");
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    let allowed = footer(&s);
+    assert!(allowed.contains("y terminate"), "{allowed}");
+    assert!(!allowed.contains("check again"), "{allowed}");
+}
+
+#[test]
 fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
     let mut s = terminate_state();
     chr(&mut s, 'x');

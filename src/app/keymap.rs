@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
-use super::dialogs::Kind;
+use super::dialogs::{Dialog, Kind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -911,6 +911,17 @@ pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
     let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
     own.chain(every)
         .filter(|b| !b.hint.is_empty())
+        .map(|b| (keys_label(b), b.hint))
+        .collect()
+}
+
+/// Hints for the open dialog `d` as it stands: those of its kind, less the keys it refuses now
+/// (a terminate the minimum runtime still blocks offers no `y`).
+pub fn open_dialog_footer(d: &Dialog) -> Vec<(String, &'static str)> {
+    let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(d.kind()));
+    let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
+    own.chain(every)
+        .filter(|b| !b.hint.is_empty() && b.keys.iter().any(|k| d.offers(*k)))
         .map(|b| (keys_label(b), b.hint))
         .collect()
 }

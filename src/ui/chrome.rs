@@ -92,7 +92,7 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let hints = match &state.dialog {
         Some(d) => keymap::Footer {
-            usable: keymap::dialog_footer(d.kind()),
+            usable: keymap::open_dialog_footer(d),
             unavailable: Vec::new(),
         },
         None => keymap::footer_for(state.pane, state.session.read_only),

@@ -33,6 +33,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
 use super::action::Command;
+use super::keymap::Key;
 use super::state::{AppState, FlashKind};
 
 pub use add_key::AddKey;
@@ -198,6 +199,14 @@ impl Dialog {
             Dialog::Kubeconfig(d) => d,
             Dialog::TeamInfo(d) => d,
             Dialog::KeyInfo(d) => d,
+        }
+    }
+
+    /// Whether `key` does something in this dialog as it stands (its hint is shown only then).
+    pub fn offers(&self, key: Key) -> bool {
+        match self {
+            Dialog::Confirm(c) => c.offers(key),
+            _ => true,
         }
     }
 
