@@ -1373,6 +1373,19 @@ fn x_on_an_ended_deployment_says_so_once_with_the_reason() {
 }
 
 #[test]
+fn details_of_a_deployment_without_a_cluster_offer_no_kubeconfig_key() {
+    let mut s = terminate_state();
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.dialog, Some(Dialog::DeploymentInfo(_))));
+    let screen = render(&s);
+    assert!(!screen.contains("K kubeconfig"), "{screen}");
+    assert!(screen.contains("J raw JSON"), "{screen}");
+    // K there does nothing, as the hints say
+    chr(&mut s, 'K');
+    assert!(matches!(s.dialog, Some(Dialog::DeploymentInfo(_))));
+}
+
+#[test]
 fn details_are_readable_fields_with_the_raw_json_one_key_away() {
     let mut s = terminate_state(); // on "beta", started 11:00, now 12:00
     let fresh = deployment(

@@ -907,21 +907,21 @@ fn wrapped_rows(text: &str, w: usize) -> usize {
 
 /// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.
 pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
-    let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(kind));
-    let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
-    own.chain(every)
-        .filter(|b| !b.hint.is_empty())
-        .map(|b| (keys_label(b), b.hint))
-        .collect()
+    offered_hints(kind, |_| true)
 }
 
 /// Hints for the open dialog `d` as it stands: those of its kind, less the keys it refuses now
 /// (a terminate the minimum runtime still blocks offers no `y`).
 pub fn open_dialog_footer(d: &Dialog) -> Vec<(String, &'static str)> {
-    let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(d.kind()));
+    offered_hints(d.kind(), |k| d.offers(k))
+}
+
+/// The hints of `kind` whose keys `offers` accepts.
+fn offered_hints(kind: Kind, offers: impl Fn(Key) -> bool) -> Vec<(String, &'static str)> {
+    let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(kind));
     let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
     own.chain(every)
-        .filter(|b| !b.hint.is_empty() && b.keys.iter().any(|k| d.offers(*k)))
+        .filter(|b| !b.hint.is_empty() && b.keys.iter().any(|k| offers(*k)))
         .map(|b| (keys_label(b), b.hint))
         .collect()
 }
@@ -929,7 +929,16 @@ pub fn open_dialog_footer(d: &Dialog) -> Vec<(String, &'static str)> {
 /// The same hints on one line, for inside a dialog (without quit, which the footer shows):
 /// "y confirm · Tab/←/→ move · … · Esc back/close".
 pub fn dialog_hint_line(kind: Kind) -> String {
-    dialog_footer(kind)
+    hint_line(dialog_footer(kind))
+}
+
+/// The hints of `kind` whose keys `offers` accepts, on one line.
+pub fn dialog_hint_line_where(kind: Kind, offers: impl Fn(Key) -> bool) -> String {
+    hint_line(offered_hints(kind, offers))
+}
+
+fn hint_line(hints: Vec<(String, &'static str)>) -> String {
+    hints
         .into_iter()
         .filter(|(_, h)| *h != "quit")
         .map(|(k, h)| format!("{k} {h}"))

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{Dialog, DialogKeys, Loading, Reply, kubeconfig, pick, scroll};
 use crate::api::{ClusterHealth, Deployment, KubernetesVersion};
 use crate::app::action::{ApiResult, Command};
+use crate::app::keymap::Key;
 use crate::app::state::AppState;
 use crate::app::volume_access::PickKind;
 use crate::domain::cost;
@@ -203,6 +204,13 @@ pub fn versions_loaded(state: &mut AppState, r: &ApiResult<Vec<KubernetesVersion
             Ok(v) => Loading::Loaded(v.clone()),
             Err(e) => Loading::Failed(e.to_string()),
         };
+    }
+}
+
+impl DeploymentInfo {
+    /// Whether `key` does something here: `K` only with a cluster to ask a kubeconfig of.
+    pub fn offers(&self, key: Key) -> bool {
+        key != Key::Char('K') || self.cluster_id.is_some()
     }
 }
 

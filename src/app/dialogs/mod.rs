@@ -206,6 +206,7 @@ impl Dialog {
     pub fn offers(&self, key: Key) -> bool {
         match self {
             Dialog::Confirm(c) => c.offers(key),
+            Dialog::DeploymentInfo(i) => i.offers(key),
             _ => true,
         }
     }
