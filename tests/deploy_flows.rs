@@ -1437,4 +1437,14 @@ fn details_are_readable_fields_with_the_raw_json_one_key_away() {
         text.contains("possible from 12:15 UTC, in 15m 00s"),
         "{text}"
     );
+    // open details follow the clock: the countdown and the spend move
+    update(&mut s, Action::Tick(t0() + Duration::minutes(5)));
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    assert!(
+        text.contains("possible from 12:15 UTC, in 10m 00s"),
+        "{text}"
+    );
 }

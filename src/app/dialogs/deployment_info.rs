@@ -90,6 +90,26 @@ fn terminate_when(state: &AppState, d: &Deployment) -> String {
     }
 }
 
+/// Redraw the readable fields of open details from the live row (uptime, spend and the
+/// terminate countdown move with the clock; a refresh may change the status).
+pub fn refresh(state: &mut AppState) {
+    let Some(Dialog::DeploymentInfo(i)) = state.dialog.as_ref() else {
+        return;
+    };
+    let Some(d) = state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.id == i.deployment_id)
+    else {
+        return;
+    };
+    let fields = fields(state, d);
+    if let Some(Dialog::DeploymentInfo(i)) = state.dialog.as_mut() {
+        i.fields = fields;
+    }
+}
+
 /// `Enter` on a deployment: its readable fields, and with the add-on its cluster.
 pub fn open(state: &mut AppState) -> Option<Vec<Command>> {
     let d = state.selected_deployment()?.clone();
