@@ -63,6 +63,37 @@ fn flash(s: &AppState) -> String {
 // The wizard
 
 #[test]
+fn the_wizard_footer_offers_each_key_only_on_the_step_where_it_acts() {
+    let footer = |s: &AppState| render(s).lines().last().unwrap().to_string();
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    chr(&mut s, 'd');
+    k8s(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Region);
+    let first = footer(&s);
+    assert!(first.contains("choose"), "{first}");
+    assert!(!first.contains("select volume"), "{first}");
+    assert!(!first.contains("y deploy"), "{first}");
+    // the footer on every step but the summary offers no deploy
+    while wizard(&s).step() != Step::Summary {
+        let f = footer(&s);
+        assert!(!f.contains("y deploy"), "{:?}: {f}", wizard(&s).step());
+        assert_eq!(
+            f.contains("select volume"),
+            wizard(&s).step() == Step::Volumes,
+            "{:?}: {f}",
+            wizard(&s).step()
+        );
+        enter(&mut s);
+    }
+    let summary = footer(&s);
+    assert!(summary.contains("y deploy"), "{summary}");
+    assert!(!summary.contains("choose"), "{summary}");
+    // once sent, no second deploy is offered
+    confirm(&mut s);
+    assert!(!footer(&s).contains("y deploy"));
+}
+
+#[test]
 fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
     let mut s = AppState::new(session(false), t0());
     update(&mut s, Action::Start(t0()));

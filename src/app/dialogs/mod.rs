@@ -207,6 +207,7 @@ impl Dialog {
         match self {
             Dialog::Confirm(c) => c.offers(key),
             Dialog::DeploymentInfo(i) => i.offers(key),
+            Dialog::Deploy(w) => w.offers(key),
             _ => true,
         }
     }
