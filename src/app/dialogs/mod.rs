@@ -208,6 +208,7 @@ impl Dialog {
             Dialog::Confirm(c) => c.offers(key),
             Dialog::DeploymentInfo(i) => i.offers(key),
             Dialog::Deploy(w) => w.offers(key),
+            Dialog::CreateVolume(c) => c.offers(key),
             _ => true,
         }
     }
