@@ -555,6 +555,27 @@ fn volume_details_fetch_fresh_usage() {
 }
 
 #[test]
+fn an_edit_refusal_names_the_provider_the_volume_shows() {
+    let mut s = loaded(false);
+    let v = s
+        .volumes
+        .items
+        .iter_mut()
+        .find(|v| v.id == "vol_fin")
+        .unwrap();
+    v.provider = "verda".into();
+    select(&mut s, Pane::Volumes, "vol_fin");
+    chr(&mut s, 'e');
+    let Dialog::Notice(spheron_tui::app::dialogs::Notice { lines, .. }) = dialog(&s) else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(
+        lines[0],
+        "verda (data-crunch) volumes cannot be renamed or resized."
+    );
+}
+
+#[test]
 fn edit_only_where_the_provider_allows_it() {
     let mut s = loaded(false);
     for id in ["vol_free", "vol_fin", "vol_ses"] {
