@@ -197,6 +197,13 @@ fn keys_typed_into_the_filter_do_not_trigger_bindings() {
     assert!(!s.quit);
     assert_eq!(s.pane, Pane::Offers);
     assert_eq!(s.offers.filter_input.value(), "q2t");
+    // the footer names the filter's keys, not the pane's letters that now type
+    let footer = screen_of(&s).lines().last().unwrap().to_string();
+    assert!(footer.contains("Enter search"), "{footer}");
+    assert!(!footer.contains("s sort"), "{footer}");
+    key(&mut s, KeyCode::Esc);
+    let footer = screen_of(&s).lines().last().unwrap().to_string();
+    assert!(footer.contains("s sort"), "{footer}");
 }
 
 #[test]

@@ -823,6 +823,16 @@ fn footer_bindings(pane: Pane) -> impl Iterator<Item = &'static Binding> {
     own.chain(global).filter(|b| !b.hint.is_empty())
 }
 
+/// The footer while the Offers filter line is edited: its keys only (letters type).
+pub fn filter_footer() -> Vec<(String, &'static str)> {
+    vec![
+        ("Enter".into(), "search"),
+        ("Esc".into(), "clear"),
+        ("↑/↓".into(), "leave and move"),
+        ("Ctrl-C".into(), "quit"),
+    ]
+}
+
 /// The footer split by what can be used: in read-only mode the keys that would change the
 /// account are listed apart (`unavailable`), never as actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::app::screen as layout;
 use crate::app::state::FlashKind;
-use crate::app::{AppState, keymap};
+use crate::app::{AppState, Pane, keymap};
 
 pub fn tabs(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = Vec::new();
@@ -114,6 +114,10 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let hints = match &state.dialog {
         Some(d) => keymap::Footer {
             usable: keymap::open_dialog_footer(d),
+            unavailable: Vec::new(),
+        },
+        None if state.pane == Pane::Offers && state.offers.editing_filter => keymap::Footer {
+            usable: keymap::filter_footer(),
             unavailable: Vec::new(),
         },
         None => keymap::footer_for(state.pane, state.session.read_only),
