@@ -637,3 +637,17 @@ fn the_message_log_keeps_messages_with_their_times_and_names_the_source_of_error
         format!("n{}", spheron_tui::app::state::LOG_KEEP + 4)
     );
 }
+
+#[test]
+fn the_filter_placeholder_is_never_cut_at_80_columns() {
+    let (s, _) = started(true);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| spheron_tui::ui::draw(f, &s, &spheron_tui::ui::Theme::default()))
+        .unwrap();
+    let screen = spheron_tui::ui::svg::to_text(t.backend().buffer());
+    let line = screen
+        .lines()
+        .find(|l| l.contains("no filter"))
+        .expect("the filter line");
+    assert!(line.trim_end().ends_with("price<3"), "{line}");
+}
