@@ -1156,3 +1156,33 @@ fn the_deploy_wizard_deploys_to_the_chosen_team() {
     assert_eq!(w.team.as_deref(), Some("team_zero"));
     assert!(s.team_balance(s.current_team_id().unwrap()).unwrap() <= 0.0);
 }
+
+#[test]
+fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
+    let continues = |s: &spheron_tui::app::AppState| {
+        let d = dialog(s);
+        let Dialog::Pick(p) = d else { panic!("{d:?}") };
+        let ok = p.rows[p.cursor].verdict.is_ok();
+        let hints = spheron_tui::app::keymap::open_dialog_footer(d);
+        (ok, hints.iter().any(|(_, h)| *h == "continue"))
+    };
+    let mut s = loaded(false);
+    select(&mut s, Pane::Volumes, "vol_vp");
+    chr(&mut s, 'A');
+    assert_eq!(continues(&s), (true, true));
+    key(&mut s, KeyCode::Esc);
+    // once the cluster has its one volume every row is refused: no Enter offered
+    let mut vols = s.volumes.items.clone();
+    vols.push(vol(
+        "vol_vp2",
+        "vp-other",
+        "voltage-park",
+        "us-central-1",
+        "attached",
+        &["dep_k8s"],
+    ));
+    spheron_tui::app::update(&mut s, spheron_tui::app::Action::VolumesLoaded(Ok(vols)));
+    select(&mut s, Pane::Volumes, "vol_vp");
+    chr(&mut s, 'A');
+    assert_eq!(continues(&s), (false, false));
+}

@@ -209,6 +209,7 @@ impl Dialog {
             Dialog::DeploymentInfo(i) => i.offers(key),
             Dialog::Deploy(w) => w.offers(key),
             Dialog::CreateVolume(c) => c.offers(key),
+            Dialog::Pick(p) => p.offers(key),
             _ => true,
         }
     }
