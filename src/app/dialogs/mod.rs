@@ -170,6 +170,11 @@ pub trait DialogKeys {
     fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
         None
     }
+    /// The field a paste of `text` goes into: [`paste_target`](DialogKeys::paste_target)
+    /// unless the dialog knows a better field for what was pasted.
+    fn paste_target_for(&mut self, _text: &str) -> Option<(&mut Input, &mut Option<String>)> {
+        self.paste_target()
+    }
     /// A private key was pasted: say `why` where the user is looking. Returns whether this
     /// dialog showed it.
     fn private_key_pasted(&mut self, _why: &str) -> bool {
