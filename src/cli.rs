@@ -63,6 +63,11 @@ pub enum Command {
     Guard(crate::guard::args::GuardCommand),
     /// Every write the program sent (dashboard and guard).
     Journal(crate::guard::args::JournalArgs),
+    /// Price history of a GPU model: per day, the lowest and median $/GPU·h and hours available.
+    Prices(crate::history::PricesArgs),
+    /// Price watches: announced when an offer matches (dashboard and `guard run`).
+    #[command(subcommand)]
+    Watch(crate::history::WatchCommand),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

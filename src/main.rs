@@ -63,6 +63,14 @@ fn main() -> ExitCode {
             let cmd = spheron_tui::guard::args::GuardCli::Journal(j.clone());
             guard_command(prepared, cmd, cli.demo)
         }
+        Some(Command::Prices(ref a)) => {
+            let cmd = spheron_tui::guard::args::GuardCli::Prices(a.clone());
+            guard_command(prepared, cmd, cli.demo)
+        }
+        Some(Command::Watch(ref w)) => {
+            let cmd = spheron_tui::guard::args::GuardCli::Watch(w.clone());
+            guard_command(prepared, cmd, cli.demo)
+        }
         Some(Command::Info) => {
             print_info(&prepared);
             ExitCode::SUCCESS

@@ -1360,7 +1360,8 @@ fn terminate_names_each_volume_with_its_rate_and_what_the_provider_does_with_it(
     // fresh after the write: volumes at once, deployments at once or as soon as the 10 s
     // spacing allows (the poll timer restarts from there)
     assert!(
-        cmds.iter().any(|c| matches!(c, Command::FetchVolumes)),
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchVolumes { .. })),
         "{cmds:?}"
     );
     let at_once = cmds

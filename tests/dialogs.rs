@@ -283,6 +283,34 @@ fn cases() -> Vec<Case> {
             },
             write: None,
         },
+        Case {
+            kind: Kind::NewWatch,
+            open: |s| {
+                s.pane = Pane::Offers;
+                chr(s, 'w');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Watches,
+            open: |s| {
+                use spheron_tui::domain::watch::{Watch, WatchSpec};
+                for id in [1, 2] {
+                    s.prices.watches.push(Watch {
+                        id,
+                        spec: WatchSpec {
+                            gpu: "h100".into(),
+                            max_gpu_price: 2.0,
+                            ..WatchSpec::default()
+                        },
+                        created_at: s.now,
+                    });
+                }
+                s.pane = Pane::Offers;
+                chr(s, 'W');
+            },
+            write: None,
+        },
     ]
 }
 

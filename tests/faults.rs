@@ -84,6 +84,8 @@ async fn still_answers_keys(h: &mut Harness) {
 /// Inject `fault` on the next deployments poll(s), check the words, then recover.
 async fn survive_get_fault(fault: Fault, count: u32, words: &[&str]) {
     let mut h = typed_and_on_deployments().await;
+    // a first poll that knows the teams: every team's list is in view
+    h.advance(20).await;
     let before = h.state.deployments.items.len();
     h.demo.inject(FaultRule::new(
         Some("GET"),
@@ -265,7 +267,7 @@ async fn keys_are_handled_while_a_5s_answer_is_outstanding() {
     let task = tokio::spawn(async move {
         exec.perform(Command::FetchDeployments {
             status: Some("active"),
-            team: None,
+            teams: vec![],
         })
         .await
     });

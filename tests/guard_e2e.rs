@@ -318,7 +318,7 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
     };
     ex.perform(AppCommand::FetchDeployments {
         status: None,
-        team: None,
+        teams: vec![],
     })
     .await;
     ex.perform(AppCommand::RenameDeployment {

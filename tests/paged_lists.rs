@@ -16,7 +16,7 @@ use spheron_tui::api::{
 };
 use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::dialogs::deploy::Step;
-use spheron_tui::app::{Action, AppState, Command, update};
+use spheron_tui::app::{Action, AppState, Command, teams, update};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::DemoOptions;
 use spheron_tui::runtime::executor::Executor;
@@ -145,15 +145,18 @@ async fn the_demo_pages_both_lists_and_the_client_reads_every_page() {
 #[tokio::test]
 async fn the_dashboard_shows_every_page_and_polls_less_often_for_it() {
     let mut h = support::harness::Harness::with(roomy(), true).await;
+    // the teams are known after the first poll: every poll then reads both
+    h.advance(20).await;
     let before = h.state.deployments.items.len();
     fill(&h.server.url(), h.server.key(), 120, 120).await;
     h.advance(20).await;
-    // Active filter: the seed's active ones and the 120 new (deploying) ones, both pages.
+    // Active filter: the seed's active ones and the 120 new (deploying) ones, both pages of the
+    // current team and the one page of the second team.
     assert_eq!(h.state.deployments.items.len(), before + 120);
-    assert_eq!(h.state.schedule.deployment_pages, 2);
+    assert_eq!(h.state.schedule.deployment_pages, 3);
     assert_eq!(
         spheron_tui::app::polling::poll_interval(&h.state),
-        ChronoDuration::seconds(40)
+        ChronoDuration::seconds(60)
     );
     h.press("3").await;
     h.advance(60).await;
@@ -164,8 +167,9 @@ async fn the_dashboard_shows_every_page_and_polls_less_often_for_it() {
         .await
         .unwrap();
     assert!(all.len() > 120);
-    assert_eq!(h.state.volumes.items.len(), all.len());
-    assert_eq!(h.state.schedule.volume_pages, 2);
+    // the current team's two pages, and the second team's one volume on a page of its own
+    assert_eq!(h.state.volumes.items.len(), all.len() + 1);
+    assert_eq!(h.state.schedule.volume_pages, 3);
 }
 
 /// A deployment listed by the mock; `new` was created just after the deploy was sent.
@@ -291,7 +295,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
     for a in exec
         .perform(Command::FetchDeployments {
             status: None,
-            team: None,
+            teams: vec![],
         })
         .await
     {
@@ -367,7 +371,9 @@ async fn the_duplicate_check_searches_every_page() {
     deploy(&mut s);
     settle_unclear(&mut s, &exec).await;
     assert!(found_and_not_retried(&s), "{:?}", s.status.flash);
-    assert_eq!(m.count(), 2);
+    // both pages of the current team, then the second team's list (the mock's last answer,
+    // two pages again)
+    assert_eq!(m.count(), 4);
 }
 
 #[tokio::test]
@@ -393,18 +399,17 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
     let sent = settle_unclear(&mut s, &exec).await;
     assert!(
         sent.iter()
-            .any(|c| matches!(c, Command::FetchDeployments { team: Some(t), .. } if t == "t2")),
+            .any(|c| matches!(c, Command::FetchDeployments { teams, .. } if teams.iter().any(|t| t == "t2"))),
         "{sent:?}"
     );
     let queries: Vec<String> = m.requests().into_iter().filter_map(|r| r.query).collect();
     assert_eq!(queries, ["page=1&limit=100", "page=1&limit=100&teamId=t2"]);
     assert!(found_and_not_retried(&s), "{:?}", s.status.flash);
-    // Deploys still go to that team: the poll keeps reading its list too. Back on the
-    // current team, the poll reads the current team's list alone.
+    // The poll reads every team the user belongs to, whichever one deploys go to.
     let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(120)));
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::FetchDeployments { team: Some(t), .. } if t == "t2")),
+            .any(|c| matches!(c, Command::FetchDeployments { teams, .. } if teams.iter().any(|t| t == "t2"))),
         "{cmds:?}"
     );
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
@@ -412,37 +417,80 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
     let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(240)));
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::FetchDeployments { team: None, .. })),
+            .any(|c| matches!(c, Command::FetchDeployments { teams, .. } if teams == &["t2"])),
         "{cmds:?}"
     );
 }
 
 #[tokio::test]
-async fn deploys_to_another_team_are_listed_and_counted() {
+async fn every_team_is_listed_and_counted_without_being_picked() {
     let mut h = support::harness::Harness::new().await;
     h.press("2ff").await; // all statuses
-    assert!(
-        !h.state
-            .deployments
-            .items
-            .iter()
-            .any(|d| d.id == "dep_51a7c0de2f44")
-    );
-    // New deploys go to the second team (Account pane, `u`): its list is read too.
-    h.state.account.chosen_team = Some("team_grant_07".into());
     h.advance(20).await;
+    // Nobody picked the second team: its deployment and volume are listed all the same.
+    assert_eq!(h.state.account.chosen_team, None);
+    let grant = |d: &&spheron_tui::api::Deployment| d.id == "dep_51a7c0de2f44";
+    let d = h
+        .state
+        .deployments
+        .items
+        .iter()
+        .find(grant)
+        .expect("listed")
+        .clone();
+    assert_eq!(d.team_id.as_deref(), Some("team_grant_07"));
+    h.press("3").await;
+    h.advance(60).await;
+    assert!(h.state.volumes.items.iter().any(|v| v.id == "vol_grant008"));
+    // ... and counted: its own burn and runway, and in the total.
+    let rate = d.hourly_rate.unwrap();
+    let vol_rate = h
+        .state
+        .volumes
+        .items
+        .iter()
+        .find(|v| v.id == "vol_grant008")
+        .and_then(|v| v.cost_per_hour())
+        .unwrap();
+    let spend = teams::spend_by_team(&h.state);
+    let grant_team = spend.iter().find(|t| t.team_id == "team_grant_07").unwrap();
     assert!(
-        h.state
-            .deployments
-            .items
-            .iter()
-            .any(|d| d.id == "dep_51a7c0de2f44")
+        (grant_team.burn - (rate + vol_rate)).abs() < 1e-9,
+        "{spend:?}"
     );
-    assert_eq!(h.state.schedule.deployment_pages, 2);
+    let balance = h.state.team_balance("team_grant_07").unwrap();
+    assert_eq!(grant_team.runway_hours, Some(balance / grant_team.burn));
+    let total =
+        spheron_tui::domain::cost::burn_rate(&h.state.deployments.items, &h.state.volumes.items);
+    let sum: f64 = spend.iter().map(|t| t.burn).sum();
+    assert!((total - sum).abs() < 1e-9, "{spend:?}");
     assert!(
         h.demo
             .requests()
             .iter()
             .any(|r| r.path.contains("teamId=team_grant_07"))
     );
+    // The panes name the team of each row (wide enough), and Account the team's burn.
+    let wide = |s: &AppState| {
+        spheron_tui::runtime::snapshot::render(
+            s,
+            160,
+            48,
+            spheron_tui::runtime::SnapshotFormat::Text,
+            &spheron_tui::ui::Theme::default(),
+        )
+        .unwrap()
+    };
+    let grant_name = h.state.team_name("team_grant_07").unwrap().to_string();
+    for pane in ["2", "3"] {
+        h.press(pane).await;
+        let screen = wide(&h.state);
+        let header = screen.lines().find(|l| l.starts_with("│Name")).unwrap();
+        assert!(header.contains(" Team "), "{screen}");
+        assert!(screen.contains(&grant_name), "{screen}");
+    }
+    h.press("5").await;
+    let screen = wide(&h.state);
+    let usd = spheron_tui::domain::cost::usd;
+    assert!(screen.contains(&usd(grant_team.burn)), "{screen}");
 }

@@ -7,6 +7,7 @@ use spheron_tui::api::{
     ApiError, Deployment, DeploymentStatus, InstanceType, OffersPage, RateStatus, decode,
 };
 use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::app::prices::PriceCmd;
 use spheron_tui::app::state::{OfferSort, Session};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
@@ -96,9 +97,14 @@ fn visible_ids(s: &AppState) -> Vec<String> {
 #[test]
 fn start_without_a_key_loads_only_public_offers_and_providers() {
     let (_, cmds) = started(false);
-    assert_eq!(cmds.len(), 2, "{cmds:?}");
-    assert!(matches!(&cmds[0], Command::FetchOffers { page: 1, .. }));
-    assert!(matches!(&cmds[1], Command::FetchProviders));
+    // Besides the requests, only the local store is read (the price watches).
+    let requests: Vec<&Command> = cmds
+        .iter()
+        .filter(|c| !matches!(c, Command::Prices(PriceCmd::LoadWatches)))
+        .collect();
+    assert_eq!(requests.len(), 2, "{cmds:?}");
+    assert!(matches!(requests[0], Command::FetchOffers { page: 1, .. }));
+    assert!(matches!(requests[1], Command::FetchProviders));
 }
 
 #[test]
@@ -106,7 +112,10 @@ fn start_with_a_key_loads_account_and_one_deployments_request() {
     let (_, cmds) = started(true);
     assert!(cmds.iter().any(|c| matches!(c, Command::FetchTeams)));
     assert!(cmds.iter().any(|c| matches!(c, Command::FetchBalance)));
-    assert!(cmds.iter().any(|c| matches!(c, Command::FetchVolumes)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchVolumes { .. }))
+    );
     let n = cmds
         .iter()
         .filter(|c| {
@@ -137,7 +146,11 @@ fn offers_page_through_every_page_and_drop_stale_answers() {
         page(vec![offer("A100", "b", "o2", 1, 1.0, "SPOT")], 2, 2),
         2,
     );
-    assert!(cmds.is_empty());
+    // No further request: the complete load goes to the price history.
+    assert!(
+        matches!(&cmds[..], [Command::Prices(PriceCmd::Record { offers, .. })] if offers.len() == 2),
+        "{cmds:?}"
+    );
     assert!(!s.offers.loading);
     assert_eq!(s.offers.all.len(), 2);
 

@@ -7,7 +7,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
-use spheron_tui::api::{ApiError, Balance, Deployment, OffersPage, decode};
+use spheron_tui::api::{ApiError, Balance, Deployment, OffersPage, Team, decode};
 use spheron_tui::app::action::PagedList;
 use spheron_tui::app::polling::poll_interval;
 use spheron_tui::app::state::Session;
@@ -34,19 +34,28 @@ fn deployments(n: usize) -> Vec<Deployment> {
 /// Deployments one page holds: the client asks for the API's maximum.
 const PAGE: usize = spheron_tui::api::PAGE_LIMIT as usize;
 
+/// Deployments each team but the current one has (the demo's second team has one).
+const OTHER_TEAM_FLEET: usize = 1;
+
 /// What the API answers to `cmd` (instantly), or a 429 while `storm` says so, and how many
-/// requests it took: a deployments list of `n` takes one per page of [`PAGE`].
-fn answer(cmd: &Command, fleet: &[Deployment], storm: bool) -> Option<(Vec<Action>, usize)> {
+/// requests it took: a deployments list of `n` takes one per page of [`PAGE`] for the current
+/// team, and one more read (one page) for each other team the command names; volumes one read
+/// per team. The account has `teams` teams, the first the current one.
+fn answer(
+    cmd: &Command,
+    fleet: &[Deployment],
+    teams: usize,
+    storm: bool,
+) -> Option<(Vec<Action>, usize)> {
     let limited = || ApiError::RateLimited {
         retry_after: StdDuration::from_secs(60),
     };
     let one = |a: Action| Some((vec![a], 1));
     match cmd {
-        Command::FetchDeployments { .. } if storm => {
-            one(Action::DeploymentsLoaded(Err(limited())))
-        }
-        Command::FetchDeployments { .. } => {
-            let pages = fleet.len().div_ceil(PAGE).max(1);
+        Command::FetchDeployments { .. } if storm => one(Action::DeploymentsLoaded(Err(limited()))),
+        Command::FetchDeployments { teams: others, .. } => {
+            let pages = fleet.len().div_ceil(PAGE).max(1)
+                + others.len() * OTHER_TEAM_FLEET.div_ceil(PAGE).max(1);
             Some((
                 vec![
                     Action::PagesRead {
@@ -59,26 +68,55 @@ fn answer(cmd: &Command, fleet: &[Deployment], storm: bool) -> Option<(Vec<Actio
             ))
         }
         Command::FetchBalance if storm => one(Action::BalanceLoaded(Err(limited()))),
-        Command::FetchBalance => one(Action::BalanceLoaded(Ok(Balance::decode(
-            json!({"teams": [{"teamId": "t", "teamName": "T", "balance": 100, "isCurrentTeam": true}]}),
-        )
-        .unwrap()))),
-        Command::FetchVolumes => one(Action::VolumesLoaded(Ok(vec![]))),
-        Command::FetchTeams => one(Action::TeamsLoaded(Ok(vec![]))),
+        Command::FetchBalance => {
+            let list: Vec<_> = (0..teams)
+                .map(|i| {
+                    json!({"teamId": format!("t{i}"), "teamName": format!("T{i}"),
+                                "balance": 100, "isCurrentTeam": i == 0})
+                })
+                .collect();
+            one(Action::BalanceLoaded(Ok(Balance::decode(
+                json!({ "teams": list }),
+            )
+            .unwrap())))
+        }
+        Command::FetchVolumes { teams: others } => {
+            let pages = 1 + others.len();
+            Some((
+                vec![
+                    Action::PagesRead {
+                        list: PagedList::Volumes,
+                        pages: pages as u32,
+                    },
+                    Action::VolumesLoaded(Ok(vec![])),
+                ],
+                pages,
+            ))
+        }
+        Command::FetchTeams => one(Action::TeamsLoaded(Ok((0..teams)
+            .map(|i| {
+                decode::<Team>(json!({"id": format!("t{i}"), "name": format!("T{i}"),
+                                      "isCurrentTeam": i == 0}))
+                .unwrap()
+            })
+            .collect()))),
         Command::FetchKeys => one(Action::KeysLoaded(Ok(vec![]))),
         Command::FetchProviders => one(Action::ProvidersLoaded(Ok(vec!["spheron-ai".into()]))),
         Command::FetchOffers { seq, page, .. } => one(Action::OffersLoaded {
             seq: *seq,
             page: *page,
-            result: Ok(OffersPage::decode(json!({"data": [], "total": 0, "page": 1, "totalPages": 1}))
-                .unwrap()),
+            result: Ok(OffersPage::decode(
+                json!({"data": [], "total": 0, "page": 1, "totalPages": 1}),
+            )
+            .unwrap()),
         }),
         _ => None,
     }
 }
 
-/// Seconds (since start) at which each API request went out, over `hours`.
-fn simulate(n: usize, hours: i64, storm: impl Fn(i64) -> bool) -> Vec<i64> {
+/// Seconds (since start) at which each API request went out, over `hours`, for an account of
+/// `teams` teams whose current team runs `n` active deployments.
+fn simulate(n: usize, teams: usize, hours: i64, storm: impl Fn(i64) -> bool) -> Vec<i64> {
     let fleet = deployments(n);
     let mut s = AppState::new(
         Session {
@@ -97,7 +135,7 @@ fn simulate(n: usize, hours: i64, storm: impl Fn(i64) -> bool) -> Vec<i64> {
             pending.extend(update(&mut s, Action::Tick(t0() + Duration::seconds(sec))));
         }
         while let Some(cmd) = pending.pop() {
-            if let Some((actions, requests)) = answer(&cmd, &fleet, storm(sec)) {
+            if let Some((actions, requests)) = answer(&cmd, &fleet, teams, storm(sec)) {
                 sent.extend(std::iter::repeat_n(sec, requests));
                 for a in actions {
                     pending.extend(update(&mut s, a));
@@ -120,7 +158,7 @@ fn requests_per_window_do_not_grow_with_the_fleet() {
     // 1 and 100 active deployments are one page; 300 are three, read a third as often.
     let mut steady = Vec::new();
     for n in [1, 100, 300] {
-        let w = per_window(&simulate(n, 24, |_| false));
+        let w = per_window(&simulate(n, 1, 24, |_| false));
         let max_steady = *w[1..w.len() - 1].iter().max().unwrap();
         let max_any = *w.iter().max().unwrap();
         println!(
@@ -144,6 +182,43 @@ fn requests_per_window_do_not_grow_with_the_fleet() {
 }
 
 #[test]
+fn two_teams_keep_the_budget() {
+    // The second team is read with its `teamId` on every poll: one more request per poll, and
+    // the poll interval grows with the requests a poll takes, so the window stays the same.
+    let mut steady = Vec::new();
+    for n in [1, 100, 300] {
+        let sent = simulate(n, 2, 24, |_| false);
+        let w = per_window(&sent);
+        let max_steady = *w[1..w.len() - 1].iter().max().unwrap();
+        let max_any = *w.iter().max().unwrap();
+        println!(
+            "2 teams, {n} active deployments ({} + 1 request(s) a poll): first window {} requests, steady max {max_steady} per 15 min",
+            n.div_ceil(PAGE),
+            w[0]
+        );
+        assert!(max_any <= 90, "{n}: {max_any} requests in 15 min");
+        if n <= 100 {
+            // Start-up: as with one team, plus the second team's first read, made as soon as
+            // the teams are known (10 s after the first poll).
+            assert!(w[0] <= 60 + 6, "{n}: first window {}", w[0]);
+            assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
+        }
+        steady.push(max_steady);
+    }
+    assert!(
+        steady.iter().max().unwrap() - steady.iter().min().unwrap() <= 1,
+        "flat: {steady:?}"
+    );
+    // ... and the same as with one team.
+    let one = per_window(&simulate(1, 1, 24, |_| false));
+    let one_steady = *one[1..one.len() - 1].iter().max().unwrap();
+    assert!(
+        steady[0].abs_diff(one_steady) <= 1,
+        "{steady:?} vs {one_steady}"
+    );
+}
+
+#[test]
 fn the_poll_interval_grows_with_the_pages_read() {
     let mut s = AppState::new(
         Session {
@@ -162,6 +237,15 @@ fn the_poll_interval_grows_with_the_pages_read() {
         },
     );
     assert_eq!(poll_interval(&s), Duration::seconds(60));
+    // Two requests a poll (two teams): 22 polls fit a window, not 22.5, so 41 s, not 40.
+    update(
+        &mut s,
+        Action::PagesRead {
+            list: PagedList::Deployments,
+            pages: 2,
+        },
+    );
+    assert_eq!(poll_interval(&s), Duration::seconds(41));
 }
 
 #[test]
@@ -203,7 +287,7 @@ fn status_requests_stay_ten_seconds_apart() {
                 }
                 last = Some(sec);
             }
-            if let Some((actions, _)) = answer(&cmd, &fleet, false) {
+            if let Some((actions, _)) = answer(&cmd, &fleet, 1, false) {
                 for a in actions {
                     pending.extend(update(&mut s, a));
                 }
@@ -217,7 +301,7 @@ fn status_requests_stay_ten_seconds_apart() {
 fn a_429_storm_backs_off_and_recovers() {
     // Every answer is a 429 (retryAfter 60 s) during the second hour.
     let storm = |sec: i64| (3600..7200).contains(&sec);
-    let sent = simulate(50, 4, storm);
+    let sent = simulate(50, 1, 4, storm);
     let in_storm = sent.iter().filter(|&&t| storm(t)).count();
     // Without back-off the storm hour would see 180 + 60 requests; with it, one try a minute
     // per poll kind.

@@ -44,9 +44,9 @@ impl Rig {
         r.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
-                team: None,
+                teams: vec![],
             },
-            Command::FetchVolumes,
+            Command::FetchVolumes { teams: vec![] },
             Command::FetchBalance,
             Command::FetchTeams,
             Command::FetchKeys,
@@ -88,9 +88,9 @@ impl Rig {
         self.drive(vec![
             Command::FetchDeployments {
                 status: Some("active"),
-                team: None,
+                teams: vec![],
             },
-            Command::FetchVolumes,
+            Command::FetchVolumes { teams: vec![] },
         ])
         .await;
     }

@@ -448,7 +448,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
             .unwrap();
     let cmds = event(&mut s, Action::VolumeCreated(Ok(created)));
     assert!(s.dialog.is_none());
-    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes]));
+    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes { .. }]));
 }
 
 #[test]
@@ -651,7 +651,7 @@ fn edit_only_where_the_provider_allows_it() {
         panic!()
     };
     assert_eq!((e.name.value(), e.size.value()), ("vp-data-2", "200"));
-    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes]));
+    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes { .. }]));
 }
 
 #[test]
@@ -755,7 +755,7 @@ fn verda_attach_warns_about_cross_region_and_confirms_by_id() {
         },
     );
     assert!(s.dialog.is_none());
-    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes]));
+    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes { .. }]));
 }
 
 #[test]
@@ -856,7 +856,7 @@ fn delete_only_detached_volumes() {
         panic!()
     };
     assert!(c.error.as_deref().unwrap().contains("Volume is attached"));
-    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes]));
+    assert!(matches!(cmds.as_slice(), [Command::FetchVolumes { .. }]));
 }
 
 #[test]

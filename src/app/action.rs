@@ -65,6 +65,14 @@ pub enum Action {
     },
     /// Answer to [`Command::FetchProviders`].
     ProvidersLoaded(ApiResult<Vec<String>>),
+    /// One team's part of a list read across teams failed: sent before the list's
+    /// `DeploymentsLoaded` / `VolumesLoaded` (which carries the other teams' items), so that
+    /// team's last known items are kept, marked stale.
+    TeamListFailed {
+        list: PagedList,
+        team: String,
+        error: ApiError,
+    },
     DeploymentsLoaded(ApiResult<Vec<Deployment>>),
     VolumesLoaded(ApiResult<Vec<Volume>>),
     KeysLoaded(ApiResult<Vec<SshKey>>),
@@ -153,6 +161,8 @@ pub enum Action {
     },
     /// What the spend-guard enforcer reports (`app::guard`).
     Guard(super::guard::GuardUpdate),
+    /// Price history and watches from the store (`app::prices`).
+    Prices(super::prices::PriceEvent),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -163,15 +173,19 @@ pub enum Command {
         page: u32,
         query: OffersQuery,
     },
-    /// Every page of the deployments list: `status` is `active` or `None` (all). `team`: also
-    /// read that team's list (the list without `teamId` is the current team's) and merge it.
+    /// Every page of the deployments list: `status` is `active` or `None` (all). The list
+    /// without `teamId` is the current team's; each of `teams` is read with its `teamId` too,
+    /// and all are merged by id.
     FetchDeployments {
         status: Option<&'static str>,
-        team: Option<String>,
+        teams: Vec<String>,
     },
     /// `GET /api/providers`, once per run → [`Action::ProvidersLoaded`].
     FetchProviders,
-    FetchVolumes,
+    /// Every page of the volumes list: the current team's (no `teamId`), and each of `teams`.
+    FetchVolumes {
+        teams: Vec<String>,
+    },
     FetchKeys,
     FetchBalance,
     FetchTeams,
@@ -278,6 +292,8 @@ pub enum Command {
         contents: String,
         overwrite: bool,
     },
+    /// Price history and watches in the local store (`app::prices`).
+    Prices(super::prices::PriceCmd),
 }
 
 impl Command {

@@ -87,14 +87,16 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
         | Action::PagesRead { .. }
+        | Action::TeamListFailed { .. }
         | Action::ProvidersLoaded(_)
         | Action::DeploymentsLoaded(_)
         | Action::VolumesLoaded(_)
         | Action::KeysLoaded(_)
         | Action::BalanceLoaded(_)
         | Action::TeamsLoaded(_)
+        | Action::KeySaved(_)
         | Action::Guard(_)
-        | Action::KeySaved(_) => {}
+        | Action::Prices(_) => {}
     }
     cmds
 }

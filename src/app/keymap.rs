@@ -129,6 +129,10 @@ pub enum KeyCmd {
     UseTeam,
     /// A key of a dialog: the open dialog handles it (`app::dialogs`); listed for its hint.
     InDialog,
+    /// A price watch pre-filled from the selected offer.
+    NewWatch,
+    /// The list of price watches.
+    Watches,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -346,6 +350,22 @@ pub const BINDINGS: &[Binding] = &[
         help: "deploy the selected offer (wizard, then a cost summary to confirm)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Deploy,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('w')],
+        hint: "", // the Offers footer is full at 80 columns: shown by `?`
+        help: "watch for offers like the selected one at a price you choose",
+        ctx: Ctx::On(Pane::Offers),
+        cmd: KeyCmd::NewWatch,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('W')],
+        hint: "", // the Offers footer is full: shown by `?`
+        help: "the price watches (e changes one, x removes one)",
+        ctx: Ctx::On(Pane::Offers),
+        cmd: KeyCmd::Watches,
         writes: None,
     },
     Binding {
@@ -793,6 +813,38 @@ pub const BINDINGS: &[Binding] = &[
         hint: "close",
         help: "close",
         ctx: Ctx::Dialog(Kind::KeyInfo),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "save",
+        help: "save the watch (in the local store)",
+        ctx: Ctx::Dialog(Kind::NewWatch),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
+        hint: "move",
+        help: "move",
+        ctx: Ctx::Dialog(Kind::Watches),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('e')],
+        hint: "change",
+        help: "change the maximum $/GPU·h of the selected watch",
+        ctx: Ctx::Dialog(Kind::Watches),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('x')],
+        hint: "remove",
+        help: "remove the selected watch",
+        ctx: Ctx::Dialog(Kind::Watches),
         cmd: KeyCmd::InDialog,
         writes: None,
     },

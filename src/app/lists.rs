@@ -56,7 +56,9 @@ pub(crate) fn volumes_request(state: &mut AppState) -> Command {
     let pages = i64::from(state.schedule.volume_pages.max(1));
     state.schedule.volumes_due = Some(state.now + secs(VOLUMES_EVERY_SECS * pages));
     state.volumes.loading = true;
-    Command::FetchVolumes
+    Command::FetchVolumes {
+        teams: super::teams::volumes_teams(state),
+    }
 }
 
 /// The volumes again at once, after a write (a request already out may predate it).
@@ -148,6 +150,12 @@ pub(crate) fn clear_stale_error(state: &mut AppState, source: &str, was: Option<
 /// key, a 429 holds the polls.
 pub(crate) fn on_error(state: &mut AppState, source: &str, e: &ApiError) {
     state.error_from(source, e);
+    react(state, e);
+}
+
+/// What a failed list request makes the dashboard do, besides saying so: a 401 asks for a key,
+/// a 429 holds the polls.
+pub(crate) fn react(state: &mut AppState, e: &ApiError) {
     match e {
         ApiError::Unauthorized { .. } => {
             key_prompt::open(state, "The API refused the key (401). Enter a valid key:");

@@ -17,12 +17,23 @@ pub(crate) fn secs(s: i64) -> ChronoDuration {
     ChronoDuration::seconds(s)
 }
 
-/// The deployments poll interval: the base interval once per page the list takes (a list of
-/// three pages is read a third as often, so requests per window do not grow with it), and
+/// The window the platform counts requests in (15 minutes).
+const RATE_WINDOW_SECS: i64 = 15 * 60;
+
+/// The deployments poll interval: the base interval once per request a poll takes (pages, and
+/// teams: a poll of three requests comes a third as often), rounded up so that no 15-minute
+/// window holds more requests than one-request polls at the base interval would make; and
 /// stretched when the rate budget runs low.
 pub fn poll_interval(state: &AppState) -> ChronoDuration {
-    let base = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS)
-        * i64::from(state.schedule.deployment_pages.max(1));
+    let one = (state.session.poll_interval_secs as i64).max(MIN_POLL_SECS);
+    let requests = i64::from(state.schedule.deployment_pages.max(1));
+    // polls a window may hold, at most: as many requests as one-request polls would make
+    let polls = (RATE_WINDOW_SECS / one) / requests;
+    let base = if polls > 0 {
+        (one * requests).max((RATE_WINDOW_SECS + polls - 1) / polls)
+    } else {
+        one * requests
+    };
     let rate = &state.status.rate;
     let low = match (rate.remaining, rate.limit) {
         (Some(rem), Some(lim)) if lim > 0 => f64::from(rem) / f64::from(lim) < 0.2,
@@ -32,7 +43,7 @@ pub fn poll_interval(state: &AppState) -> ChronoDuration {
 }
 
 /// When the API said to wait (429), nothing is due before then.
-fn blocked_until(state: &AppState) -> Option<DateTime<Utc>> {
+pub(crate) fn blocked_until(state: &AppState) -> Option<DateTime<Utc>> {
     state.status.blocked_until.filter(|t| *t > state.now)
 }
 
@@ -99,7 +110,7 @@ fn deployments_request(state: &mut AppState) -> Command {
     state.schedule.deployments_requested_full = status.is_none();
     Command::FetchDeployments {
         status,
-        team: super::dialogs::deploy::answer::other_team_to_read(state),
+        teams: super::teams::deployments_teams(state),
     }
 }
 

@@ -251,6 +251,10 @@ pub struct AppState {
     pub size: (u16, u16),
     /// What the spend guard reports.
     pub guard: super::guard::GuardView,
+    /// Teams whose part of a list read failed: their items are the last known ones.
+    pub team_lists: super::teams::TeamLists,
+    /// Price history and watches.
+    pub prices: super::prices::PricesView,
     pub quit: bool,
 }
 
@@ -277,6 +281,8 @@ impl AppState {
             providers: None,
             size: (120, 40),
             guard: Default::default(),
+            team_lists: Default::default(),
+            prices: Default::default(),
             quit: false,
         }
     }

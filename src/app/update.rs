@@ -13,7 +13,7 @@ use super::dialogs::{self, Dialog, Help, Messages};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
-use super::{answers, connect, cursor, lists, offers, panes, polling, watch};
+use super::{answers, connect, cursor, lists, offers, panes, polling, teams, watch};
 use crate::api::DeploymentFilter;
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
@@ -23,6 +23,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.now = now;
             state.started = true;
             cmds.push(lists::fetch_offers(state, true));
+            cmds.push(Command::Prices(super::prices::PriceCmd::LoadWatches));
             if state.providers.is_none() {
                 cmds.push(Command::FetchProviders);
             }
@@ -38,6 +39,15 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             dialogs::deployment_info::refresh(state);
             cmds.extend(polling::polls_due(state));
+            // While there are price watches, offers are loaded again now and then.
+            let p = &state.prices;
+            if !p.watches.is_empty()
+                && !state.offers.loading
+                && p.reload_due.is_some_and(|t| now >= t)
+                && polling::blocked_until(state).is_none()
+            {
+                cmds.push(lists::fetch_offers(state, false));
+            }
         }
         Action::Resize(w, h) => state.size = (w, h),
         Action::Rate(r) => {
@@ -63,6 +73,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     let was = state.offers.error.take();
                     lists::clear_stale_error(state, "offers list", was);
                     state.offers.absorb(page, answer);
+                    super::prices::refresh_rows(state);
                     if u64::from(page) < state.offers.total_pages {
                         cmds.push(Command::FetchOffers {
                             seq,
@@ -71,6 +82,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                         });
                     } else {
                         state.offers.loading = false;
+                        cmds.extend(super::prices::on_load_complete(state));
                     }
                 }
                 Err(e) => {
@@ -88,29 +100,60 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             Ok(p) => state.providers = Some(p),
             Err(e) => lists::on_error(state, "providers list", &e),
         },
-        Action::DeploymentsLoaded(result) => {
+        Action::TeamListFailed { list, team, error } => {
+            teams::team_failed(state, list, team, error);
+        }
+        Action::DeploymentsLoaded(mut result) => {
             state.schedule.deployments_in_flight = false;
             if result.is_ok() {
                 state.schedule.deployments_full = state.schedule.deployments_requested_full;
             }
             let before = watch::before_load(state);
+            let failed = teams::take_failed(state, PagedList::Deployments);
+            if let Ok(items) = &mut result {
+                let old = &state.deployments.items;
+                teams::keep_failed(
+                    state,
+                    items,
+                    old,
+                    &failed,
+                    |d| d.team_id.as_deref(),
+                    |d| d.id.as_str(),
+                );
+            }
             let was = state.deployments.error.clone();
+            let whole = result.is_err();
             let source = "deployments list";
             match lists::absorb_list(&mut state.deployments, result, state.now, |d| &d.id) {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
             cmds.extend(watch::after_load(state, before));
         }
-        Action::VolumesLoaded(result) => {
+        Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
+            let failed = teams::take_failed(state, PagedList::Volumes);
+            if let Ok(items) = &mut result {
+                let old = &state.volumes.items;
+                teams::keep_failed(
+                    state,
+                    items,
+                    old,
+                    &failed,
+                    |v| v.team_id.as_deref(),
+                    |v| v.id.as_str(),
+                );
+            }
             let was = state.volumes.error.clone();
+            let whole = result.is_err();
             let source = "volumes list";
             match lists::absorb_list(&mut state.volumes, result, state.now, |v| &v.id) {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            teams::settle(state, PagedList::Volumes, failed, whole);
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;
@@ -130,6 +173,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                     state.account.balance_at = Some(state.now);
                     let was = state.account.error.take();
                     lists::clear_stale_error(state, "balance", was);
+                    cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => {
                     state.account.error = Some(e.to_string());
@@ -140,11 +184,15 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::TeamsLoaded(result) => {
             state.schedule.teams_in_flight = false;
             match result {
-                Ok(t) => state.account.teams = t,
+                Ok(t) => {
+                    state.account.teams = t;
+                    cmds.extend(teams::cover_new_teams(state));
+                }
                 Err(e) => lists::on_error(state, "teams list", &e),
             }
         }
         Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
+        Action::Prices(ev) => cmds.extend(super::prices::on_event(state, ev)),
         Action::KeySaved(result) => match result {
             Ok(path) => state.say(
                 FlashKind::Success,
@@ -219,6 +267,8 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Top => cursor::move_by(state, isize::MIN / 2),
         KeyCmd::Bottom => cursor::move_by(state, isize::MAX / 2),
         KeyCmd::Details => return details(state),
+        KeyCmd::NewWatch => dialogs::new_watch::open(state),
+        KeyCmd::Watches => dialogs::watches::open(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
         KeyCmd::SortNext => {
             state.offers.sort = state.offers.sort.next();

@@ -261,7 +261,19 @@ impl World {
                 format!("Team '{team_id}' not found"),
             ));
         }
-        let offer = self.match_offer(body)?;
+        let mut offer = self.match_offer(body)?;
+        if self.params.price_drift {
+            super::drift::apply(&mut offer, now);
+            if !super::drift::available(&offer) {
+                return Err(ApiError::validation(
+                    "offerId",
+                    format!(
+                        "Offer '{}' is not available now: no capacity",
+                        offer.offer_id
+                    ),
+                ));
+            }
+        }
         let region = req_str(body, "region")?.to_string();
         let os = req_str(body, "operatingSystem")?.to_string();
         let ssh_key_id = match (present(body, "sshKeyId"), present(body, "ssh_public_key")) {

@@ -5,7 +5,9 @@
 //! `[METHOD ]PATH_PREFIX=KIND[xCOUNT]`
 //!
 //! - `METHOD`: `GET`, `POST`, … or `*` / omitted for any method.
-//! - `PATH_PREFIX`: matched against the request path (no query), e.g. `/api/deployments`.
+//! - `PATH_PREFIX`: matched against the request path, e.g. `/api/deployments`. With a query part
+//!   (`/api/deployments?teamId=t2`), the path must start with what is before the `?` and the
+//!   query must contain each `&`-separated pair after it, in any order.
 //! - `KIND`:
 //!   - `429` or `429:SECS` — 429 `RATE_LIMIT_EXCEEDED` with `retryAfter` (default 30 s)
 //!   - `500` — 500 `INTERNAL_ERROR`
@@ -58,13 +60,24 @@ impl FaultRule {
         }
     }
 
+    /// Whether the rule spoils a request for `method` and `path` (with its query, if any).
     pub fn matches(&self, method: &str, path: &str) -> bool {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let (prefix, wanted) = self
+            .path_prefix
+            .split_once('?')
+            .unwrap_or((&self.path_prefix, ""));
+        let pairs: Vec<&str> = query.split('&').collect();
         self.count > 0
             && self
                 .method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && path.starts_with(&self.path_prefix)
+            && path.starts_with(prefix)
+            && wanted
+                .split('&')
+                .filter(|w| !w.is_empty())
+                .all(|w| pairs.contains(&w))
     }
 }
 
@@ -251,6 +264,21 @@ mod tests {
         assert!(parse_fault_spec("api=500").is_err());
         assert!(parse_fault_spec("/api=teapot").is_err());
         assert!(parse_fault_spec("/api=slow").is_err());
+    }
+
+    #[test]
+    fn a_query_part_picks_requests_by_their_parameters() {
+        let r = FaultRule::new(
+            Some("GET"),
+            "/api/deployments?teamId=t2",
+            Fault::ServerError,
+            1,
+        );
+        assert!(r.matches("GET", "/api/deployments?status=active&teamId=t2&page=1"));
+        assert!(!r.matches("GET", "/api/deployments?status=active&page=1"));
+        assert!(!r.matches("GET", "/api/deployments?teamId=t22"));
+        let any = FaultRule::new(None, "/api/deployments", Fault::ServerError, 1);
+        assert!(any.matches("GET", "/api/deployments?teamId=t2"));
     }
 
     #[test]

@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod deploy;
+pub mod drift;
 pub mod error;
 pub mod faults;
 pub mod limits;
@@ -77,6 +78,8 @@ pub struct DemoOptions {
     pub api_key: String,
     /// Faults active from the start (`demo-server --fault`).
     pub faults: Vec<FaultRule>,
+    /// Offer prices and availability move with the world clock ([`drift`]).
+    pub price_drift: bool,
 }
 
 impl Default for DemoOptions {
@@ -92,6 +95,7 @@ impl Default for DemoOptions {
             alt_shapes: false,
             api_key: DEMO_API_KEY.to_string(),
             faults: Vec::new(),
+            price_drift: true,
         }
     }
 }
@@ -104,6 +108,7 @@ impl DemoOptions {
             seed: 42,
             fail_share: 0.0,
             spot_interruptions_per_hour: 0.0,
+            price_drift: false,
             ..DemoOptions::default()
         }
     }
@@ -180,6 +185,7 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RequestRecord>>,
     pub(crate) alt: bool,
     pub(crate) key: String,
+    pub(crate) price_drift: bool,
 }
 
 fn build(opts: DemoOptions) -> Arc<Shared> {
@@ -190,6 +196,7 @@ fn build(opts: DemoOptions) -> Arc<Shared> {
         fail_share: opts.fail_share,
         deploy_delay_secs: opts.deploy_delay_secs,
         spot_interruptions_per_hour: opts.spot_interruptions_per_hour,
+        price_drift: opts.price_drift,
     };
     let world = World::new(catalog.clone(), params, clock.now());
     Arc::new(Shared {
@@ -201,6 +208,7 @@ fn build(opts: DemoOptions) -> Arc<Shared> {
         requests: Mutex::new(Vec::new()),
         alt: opts.alt_shapes,
         key: opts.api_key,
+        price_drift: opts.price_drift,
     })
 }
 
@@ -258,7 +266,15 @@ async fn gate(
             return resp;
         }
     };
-    let fault = s.faults.lock().expect("faults lock").take(&method, &path);
+    let with_query = req
+        .uri()
+        .path_and_query()
+        .map_or(path.clone(), |p| p.as_str().to_string());
+    let fault = s
+        .faults
+        .lock()
+        .expect("faults lock")
+        .take(&method, &with_query);
     tracing::debug!(%method, %path, world_time = %now, ?fault, "demo request");
     let mut resp = match fault {
         None => next.run(req).await,

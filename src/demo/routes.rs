@@ -123,7 +123,14 @@ async fn providers(State(s): S) -> Response {
 
 async fn gpu_offers(State(s): S, h: HeaderMap, Query(q): Q) -> Response {
     let authed = has_valid_key(&h, &s.key);
-    match offers::search(&s.catalog, &q, authed, s.alt) {
+    let drifted;
+    let catalog = if s.price_drift {
+        drifted = super::drift::catalog_at(&s.catalog, s.clock.now());
+        &drifted
+    } else {
+        &*s.catalog
+    };
+    match offers::search(catalog, &q, authed, s.alt) {
         Ok(v) if s.alt => json_response(200, &live::offers_page(v)),
         Ok(v) => json_response(200, &v),
         Err(e) => error_response(&e, s.alt),

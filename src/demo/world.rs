@@ -26,6 +26,8 @@ pub struct WorldParams {
     pub fail_share: f64,
     pub deploy_delay_secs: (u64, u64),
     pub spot_interruptions_per_hour: f64,
+    /// Prices and availability move with the clock (`demo::drift`).
+    pub price_drift: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -22,6 +22,7 @@ pub(super) fn world_with(fail_share: f64, spot: f64) -> World {
         fail_share,
         deploy_delay_secs: (30, 60),
         spot_interruptions_per_hour: spot,
+        price_drift: false,
     };
     World::new(Arc::new(Catalog::load().unwrap()), params, test_epoch())
 }

@@ -5,6 +5,8 @@ pub mod cost;
 pub mod deploy;
 pub mod guard;
 pub mod guard_engine;
+pub mod history;
 pub mod ssh;
 pub mod ssh_key;
 pub mod volume_rules;
+pub mod watch;

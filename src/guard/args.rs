@@ -9,6 +9,8 @@ use crate::domain::guard::{parse_duration, parse_usd};
 pub enum GuardCli {
     Guard(GuardCommand),
     Journal(JournalArgs),
+    Prices(crate::history::PricesArgs),
+    Watch(crate::history::WatchCommand),
 }
 
 #[derive(Debug, Clone, Subcommand)]

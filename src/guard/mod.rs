@@ -38,10 +38,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn out(&self, line: &str) {
+    pub fn out(&self, line: &str) {
         (self.sink)(false, line);
     }
-    fn err(&self, line: &str) {
+    pub fn err(&self, line: &str) {
         (self.sink)(true, line);
     }
 }
@@ -261,7 +261,7 @@ pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
     let Some(path) = launch.store_path.as_deref() else {
         sink(
             true,
-            "error: no data directory is known, so there is no store for guard rules",
+            "error: no data directory is known, so there is no local store",
         );
         return EXIT_FAILED;
     };
@@ -298,6 +298,8 @@ pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
     };
     match cmd {
         args::GuardCli::Journal(a) => journal(&ctx, &a).await,
+        args::GuardCli::Prices(a) => crate::history::prices(&ctx, &a).await,
+        args::GuardCli::Watch(w) => crate::history::watch(&ctx, &w).await,
         args::GuardCli::Guard(GuardCommand::Run { dry_run }) => {
             run_until_signal(ctx, dry_run).await
         }

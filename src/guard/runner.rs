@@ -15,6 +15,8 @@ use crate::store::{LockState, NewJournalEntry};
 /// How long the lock lasts without a heartbeat, and how often it is renewed.
 pub const LOCK_TTL: Duration = Duration::seconds(60);
 pub const LOCK_RENEW: Duration = Duration::seconds(15);
+/// The shortest time between two offers loads for the watches.
+pub const OFFERS_EVERY: Duration = Duration::seconds(60);
 
 /// What a runner reports to a dashboard (instead of printing lines).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +49,13 @@ pub struct Runner {
     alerts: bool,
     /// Set for the dashboard: reports go there instead of stdout.
     reporter: Option<Reporter>,
+    /// Price watches: when offers are next loaded, and which watches match now.
+    next_offers: Option<DateTime<Utc>>,
+    next_compact: Option<DateTime<Utc>>,
+    episodes: crate::domain::watch::Episodes,
+    /// Whether this runner loads offers for the watches (`guard run`; the dashboard loads its
+    /// own).
+    watches: bool,
     /// What the dashboard was last sent: who enforces, the row labels.
     shown: Option<Shown>,
 }
@@ -76,6 +85,10 @@ impl Runner {
             store_error: None,
             alerts: std::io::stdout().is_terminal(),
             reporter: None,
+            next_offers: None,
+            next_compact: None,
+            episodes: Default::default(),
+            watches: true,
             shown: None,
         }
     }
@@ -84,6 +97,7 @@ impl Runner {
     pub fn with_reporter(mut self, r: Reporter) -> Runner {
         self.alerts = false;
         self.reporter = Some(r);
+        self.watches = false;
         self
     }
 
@@ -140,6 +154,9 @@ impl Runner {
         }
         effects.extend(self.engine.handle(Event::Tick(now)));
         self.perform(effects).await;
+        if self.watches && self.next_offers.is_none_or(|t| now >= t) {
+            self.watch_offers(now).await;
+        }
         if let Some(r) = &self.reporter {
             // Only changes are sent: each one redraws the dashboard.
             let shown = (
@@ -311,6 +328,50 @@ impl Runner {
                     self.say(now, &text);
                 }
             }
+        }
+    }
+
+    /// Load the offers (only while there are watches), record them in the price history and
+    /// announce each watch that starts matching. Offers are loaded at most once a minute.
+    async fn watch_offers(&mut self, now: DateTime<Utc>) {
+        let interval = Duration::from_std(self.ctx.poll_interval)
+            .unwrap_or(Duration::seconds(20))
+            .max(OFFERS_EVERY);
+        self.next_offers = Some(now + interval);
+        let watches = match self.ctx.store.call(|s| s.watches()).await {
+            Ok(w) => w,
+            Err(e) => {
+                self.say(now, &format!("could not read the watches: {e}"));
+                return;
+            }
+        };
+        if watches.is_empty() {
+            self.episodes = Default::default();
+            return;
+        }
+        let offers = match crate::history::fetch_all_offers(&self.ctx.client).await {
+            Ok(o) => o,
+            Err(e) => {
+                self.say(now, &format!("offers load failed: {e}"));
+                return;
+            }
+        };
+        let obs = offers
+            .iter()
+            .filter_map(crate::domain::history::PriceObservation::of)
+            .collect();
+        let compact = self.next_compact.is_none_or(|t| now >= t);
+        if compact {
+            self.next_compact = Some(now + Duration::hours(1));
+        }
+        if let Err(e) = crate::history::record_load(&self.ctx.store, now, obs, compact).await {
+            self.say(
+                now,
+                &format!("the price history could not be recorded: {e}"),
+            );
+        }
+        for hit in self.episodes.observe(&watches, &offers) {
+            self.say_alert(now, &hit.text, hit.text.clone());
         }
     }
 

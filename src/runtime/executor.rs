@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::files;
-use crate::api::{Client, DeploymentsQuery, VolumesQuery};
-use crate::app::action::{PagedList, SaveError};
+use crate::api::{ApiError, Client, Deployment, DeploymentsQuery, Paged, Volume, VolumesQuery};
+use crate::app::action::{ApiResult, PagedList, SaveError};
 use crate::app::{Action, Command};
 
 #[derive(Clone)]
@@ -19,40 +19,84 @@ pub struct Executor {
     pub journal: super::journal::Journal,
 }
 
-/// Every page of the deployments list; with `team`, that team's list too, merged by id.
-async fn deployments(c: &Client, status: Option<&str>, team: Option<String>) -> Vec<Action> {
-    let q = DeploymentsQuery {
-        status: status.map(str::to_owned),
-        ..DeploymentsQuery::default()
-    };
-    let mut read = match c.deployments_paged(&q).await {
-        Ok(p) => p,
-        Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
-    };
-    if let Some(team) = team {
-        let q = DeploymentsQuery {
-            team_id: Some(team),
-            ..q
-        };
-        match c.deployments_paged(&q).await {
-            Ok(more) => {
-                read.pages += more.pages;
-                for d in more.items {
-                    if !read.items.iter().any(|x| x.id == d.id) {
-                        read.items.push(d);
+/// Every page of one list for the current team (no `teamId`) and for each of `teams`, merged
+/// by id; items without a `teamId` read for a named team are given it. One team: one read, as
+/// it always was. A team whose read fails is reported on its own ([`Action::TeamListFailed`],
+/// an empty team for the current one) before the answer with the others' items, so they still
+/// show; when every read fails the answer is the first error.
+async fn across_teams<T, F, Fut>(
+    teams: Vec<String>,
+    list: PagedList,
+    read: F,
+    team_of: fn(&mut T) -> &mut Option<String>,
+    id_of: fn(&T) -> &str,
+    loaded: fn(ApiResult<Vec<T>>) -> Action,
+) -> Vec<Action>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<Paged<T>>>,
+{
+    let mut items: Vec<T> = Vec::new();
+    let mut pages = 0;
+    let mut failed: Vec<(String, ApiError)> = Vec::new();
+    let mut any_read = false;
+    let several = !teams.is_empty();
+    let mut waiting: Option<ApiError> = None;
+    for team in std::iter::once(None).chain(teams.into_iter().map(Some)) {
+        // After a 429 nothing more is asked: the teams left keep their last known items.
+        if let Some(e) = &waiting {
+            failed.push((team.unwrap_or_default(), e.clone()));
+            continue;
+        }
+        match read(team.clone()).await {
+            Ok(p) => {
+                any_read = true;
+                pages += p.pages;
+                for mut x in p.items {
+                    if let Some(t) = &team {
+                        let slot = team_of(&mut x);
+                        if slot.as_deref().is_none_or(str::is_empty) {
+                            *slot = Some(t.clone());
+                        }
+                    }
+                    if !items.iter().any(|y| id_of(y) == id_of(&x)) {
+                        items.push(x);
                     }
                 }
             }
-            Err(e) => return vec![Action::DeploymentsLoaded(Err(e))],
+            Err(e) if !several => return vec![loaded(Err(e))],
+            Err(e) => {
+                // a failed read was still a request
+                pages += 1;
+                if matches!(e, ApiError::RateLimited { .. }) {
+                    waiting = Some(e.clone());
+                }
+                failed.push((team.unwrap_or_default(), e));
+            }
         }
     }
-    vec![
-        Action::PagesRead {
-            list: PagedList::Deployments,
-            pages: read.pages,
-        },
-        Action::DeploymentsLoaded(Ok(read.items)),
-    ]
+    let all_failed = !any_read;
+    let first_error = failed.first().map(|(_, e)| e.clone());
+    let mut out: Vec<Action> = failed
+        .into_iter()
+        .map(|(team, error)| Action::TeamListFailed { list, team, error })
+        .collect();
+    match first_error {
+        Some(e) if all_failed => out.push(loaded(Err(e))),
+        _ => {
+            out.push(Action::PagesRead { list, pages });
+            out.push(loaded(Ok(items)));
+        }
+    }
+    out
+}
+
+fn deployment_team(d: &mut Deployment) -> &mut Option<String> {
+    &mut d.team_id
+}
+
+fn volume_team(v: &mut Volume) -> &mut Option<String> {
+    &mut v.team_id
 }
 
 impl Executor {
@@ -67,26 +111,47 @@ impl Executor {
                 page,
                 result: c.gpu_offers(&query).await,
             },
-            Command::FetchDeployments { status, team } => {
-                let actions = deployments(c, status, team).await;
+            Command::FetchDeployments { status, teams } => {
+                let read = |team: Option<String>| {
+                    let q = DeploymentsQuery {
+                        status: status.map(str::to_owned),
+                        team_id: team,
+                        ..DeploymentsQuery::default()
+                    };
+                    async move { c.deployments_paged(&q).await }
+                };
+                let actions = across_teams(
+                    teams,
+                    PagedList::Deployments,
+                    read,
+                    deployment_team,
+                    |d| d.id.as_str(),
+                    Action::DeploymentsLoaded,
+                )
+                .await;
                 actions.iter().for_each(|a| self.journal.observe(a));
                 return [vec![Action::Rate(c.rate_status())], actions].concat();
             }
-            Command::FetchVolumes => match c.volumes_paged(&VolumesQuery::default()).await {
-                Ok(p) => {
-                    let loaded = Action::VolumesLoaded(Ok(p.items));
-                    self.journal.observe(&loaded);
-                    return vec![
-                        Action::Rate(c.rate_status()),
-                        Action::PagesRead {
-                            list: PagedList::Volumes,
-                            pages: p.pages,
-                        },
-                        loaded,
-                    ];
-                }
-                Err(e) => Action::VolumesLoaded(Err(e)),
-            },
+            Command::FetchVolumes { teams } => {
+                let read = |team: Option<String>| {
+                    let q = VolumesQuery {
+                        team_id: team,
+                        ..VolumesQuery::default()
+                    };
+                    async move { c.volumes_paged(&q).await }
+                };
+                let actions = across_teams(
+                    teams,
+                    PagedList::Volumes,
+                    read,
+                    volume_team,
+                    |v| v.id.as_str(),
+                    Action::VolumesLoaded,
+                )
+                .await;
+                actions.iter().for_each(|a| self.journal.observe(a));
+                return [vec![Action::Rate(c.rate_status())], actions].concat();
+            }
             Command::FetchProviders => Action::ProvidersLoaded(c.providers().await),
             Command::FetchKeys => Action::KeysLoaded(c.ssh_keys().await),
             Command::FetchBalance => Action::BalanceLoaded(c.balance(None, None).await),
@@ -211,6 +276,7 @@ impl Executor {
                 // a local effect: no rate budget to report
                 return vec![Action::FileSaved { path, result }];
             }
+            Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
             Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
             Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {

@@ -6,6 +6,7 @@ pub mod executor;
 pub mod files;
 pub mod guard;
 pub mod journal;
+pub mod prices;
 pub mod snapshot;
 pub mod ssh;
 pub mod test_fault;
@@ -70,6 +71,17 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
             text,
             kind: FlashKind::Warning,
             until: now + chrono::Duration::seconds(30),
+        });
+    }
+    if launch.demo
+        && let Some(store) = &store
+    {
+        // The demo's own store gets a week of the demo's prices, so the charts show at once.
+        // Queued first: it is written before the first load is recorded.
+        store.enqueue(move |s| {
+            if let Err(e) = crate::demo::drift::seed_history(s, now) {
+                tracing::warn!(error = %e, "demo: no price history generated");
+            }
         });
     }
     let exec = Executor {

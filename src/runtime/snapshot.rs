@@ -10,7 +10,7 @@ use ratatui::backend::TestBackend;
 
 use super::SnapshotFormat;
 use super::executor::Executor;
-use crate::app::{Action, AppState, Pane, update};
+use crate::app::{Action, AppState, Command, Pane, update};
 use crate::ui::{self, Theme, svg};
 
 /// Commands followed at most (offer pages, then everything the pane asks for).
@@ -19,6 +19,14 @@ const MAX_STEPS: usize = 200;
 /// Drive `state` to `pane` and run every Command it asks for, inline, until it is quiet.
 pub async fn load(state: &mut AppState, exec: &Executor, pane: Pane) {
     let digit = char::from(b'1' + Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) as u8);
+    // The teams first: the lists are read for every team the user belongs to.
+    if state.session.has_key() {
+        for cmd in [Command::FetchTeams, Command::FetchBalance] {
+            for action in exec.perform(cmd).await {
+                update(state, action);
+            }
+        }
+    }
     settle(state, exec, Action::Start(Utc::now())).await;
     settle(state, exec, key(KeyCode::Char(digit))).await;
 }

@@ -1,14 +1,16 @@
 //! The local store: one SQLite file (WAL, busy timeout, versioned schema) holding the guard
-//! rules, the enforcer lock and the journal of writes. The runtime owns it through one writer
+//! rules, the enforcer lock, the journal of writes, the price history and the price watches. The runtime owns it through one writer
 //! thread ([`StoreHandle`]); the reducer and the drawing never touch it.
 //!
 //! A file that is not a database, or that a newer version of the program wrote, is moved aside
 //! (`<name>.corrupt-<time>` / `<name>.newer-v<N>-<time>`) and a fresh one is created, with a
 //! notice saying where the old one went: the program always starts.
 
+pub mod history;
 pub mod journal;
 pub mod rules;
 pub mod schema;
+pub mod watches;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +43,8 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The last price point of each offer, loaded on first use (`history`).
+    history_cache: Option<std::collections::HashMap<String, history::Last>>,
 }
 
 /// What [`Store::open`] did besides opening.
@@ -146,6 +150,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            history_cache: None,
         })
     }
 

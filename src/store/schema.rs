@@ -34,6 +34,36 @@ pub const MIGRATIONS: &[&str] = &[
         heartbeat     TEXT NOT NULL,
         expires_at    TEXT NOT NULL
     );",
+    // 3: price history (one row per offer, points keyed by offer and time) and price watches.
+    "CREATE TABLE price_offers (
+        id            INTEGER PRIMARY KEY,
+        offer_key     TEXT NOT NULL UNIQUE,
+        gpu_model     TEXT NOT NULL,
+        provider      TEXT NOT NULL,
+        instance_type TEXT NOT NULL,
+        gpu_count     INTEGER NOT NULL,
+        region        TEXT
+    );
+    CREATE INDEX price_offers_model ON price_offers (gpu_model);
+    CREATE TABLE price_points (
+        offer         INTEGER NOT NULL,
+        t             INTEGER NOT NULL,
+        price         INTEGER NOT NULL,
+        avail         INTEGER NOT NULL,
+        lo            INTEGER,
+        hi            INTEGER,
+        PRIMARY KEY (offer, t)
+    ) WITHOUT ROWID;
+    CREATE TABLE watches (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        gpu           TEXT NOT NULL,
+        max_gpu_price REAL NOT NULL,
+        instance_type TEXT,
+        min_count     INTEGER,
+        provider      TEXT,
+        region        TEXT,
+        created_at    TEXT NOT NULL
+    );",
 ];
 
 /// The version this program writes.

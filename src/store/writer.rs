@@ -37,6 +37,16 @@ impl StoreHandle {
         &self.path
     }
 
+    /// Queue `f` on the writer thread without waiting: it runs before any job queued after it.
+    pub fn enqueue<F>(&self, f: F)
+    where
+        F: FnOnce(&mut Store) + Send + 'static,
+    {
+        if self.tx.send(Box::new(f)).is_err() {
+            tracing::error!("store: the writer thread is gone; a job was dropped");
+        }
+    }
+
     /// Run `f` on the writer thread and wait for its answer.
     pub async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
     where

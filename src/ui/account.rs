@@ -8,18 +8,38 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
-use crate::app::{AppState, Pane};
+use crate::app::{AppState, Pane, teams};
 use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today, usd};
 
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
 
-const COLS: [Col; 4] = [
+const COLS: [Col; 6] = [
     Col::grow("Team", 8, 24, 0),
     Col::money("Balance"),
-    Col::text("Role", 6, 10, 2),
-    Col::text("Deploys go to", 12, 16, 1),
+    Col::money("Burn/h"),
+    Col::text("Runway", 6, 10, 1),
+    Col::text("Role", 6, 10, 3),
+    Col::text("Deploys go to", 12, 16, 2),
 ];
+
+/// Hours as the runway column shows them.
+fn runway_short(h: f64) -> String {
+    if h >= 48.0 {
+        format!("~{:.0} days", h / 24.0)
+    } else {
+        format!("~{h:.1} h")
+    }
+}
+
+/// A team's burn rate; `*` when its list could not be read this time (last known items).
+fn burn_text(t: Option<&teams::TeamSpend>) -> String {
+    match t {
+        Some(t) if t.stale => format!("{}*", usd(t.burn)),
+        Some(t) => usd(t.burn),
+        None => usd(0.0),
+    }
+}
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let top = layout::lines_above_table(Pane::Account).min(area.height);
@@ -41,6 +61,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .balance
         .as_ref()
         .map_or("USD", |b| b.currency.as_str());
+    let spend = teams::spend_by_team(state);
+    let own = |id: &str| spend.iter().find(|x| x.team_id == id);
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
     } else if let Some(e) = &state.account.error {
@@ -58,19 +80,36 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 Span::raw(format!("{} · {currency} ", teams.len())),
             ]),
             cols: &COLS,
-            money: &[widgets::money_width(
-                teams.iter().map(|t| t.balance),
-                balance_text,
-            )],
+            money: &[
+                widgets::money_width(teams.iter().map(|t| t.balance), balance_text),
+                teams
+                    .iter()
+                    .map(|t| burn_text(own(&t.team_id)).chars().count() as u16)
+                    .max()
+                    .unwrap_or(0),
+            ],
             len: teams.len(),
             selected: state.account.cursor.selected,
             empty,
         },
         |i| {
             let t = &teams[i];
+            let mine = own(&t.team_id);
+            let runway = match mine.and_then(|x| x.runway_hours) {
+                None => Line::styled("–", theme.dim()),
+                Some(h) if h < RUNWAY_WARN_HOURS => Line::styled(runway_short(h), theme.error()),
+                Some(h) => Line::raw(runway_short(h)),
+            };
+            let stale = mine.is_some_and(|x| x.stale);
             vec![
                 Line::raw(t.team_name.as_str()),
                 Line::raw(balance_text(t.balance)),
+                if stale {
+                    Line::styled(burn_text(mine), theme.warn())
+                } else {
+                    Line::raw(burn_text(mine))
+                },
+                runway,
                 Line::raw(t.role.as_deref().unwrap_or("–")),
                 Line::raw(if state.current_team_id() == Some(t.team_id.as_str()) {
                     if state.account.chosen_team.is_some() {
@@ -157,20 +196,51 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         Span::raw(usd(spent_today(&state.deployments.items, state.now))),
         Span::styled("  (UTC day, deployments in view)", theme.dim()),
     ]));
-    let runway = current.and_then(|t| runway_hours(t.balance?, burn));
+    // Each team pays from its own balance: with several teams the total runway is every
+    // balance over every team's burn, and the team that runs out first is named.
+    let spend = teams::spend_by_team(state);
+    let several = spend.len() > 1;
+    // A team whose balance is unknown leaves the total unknown only if it spends.
+    let blind = spend.iter().any(|t| t.balance.is_none() && t.burn > 0.0);
+    let (balance, burn) = if several && !blind {
+        let known = spend.iter().filter(|t| t.balance.is_some());
+        let total = known.clone().filter_map(|t| t.balance).sum::<f64>();
+        (Some(total), known.map(|t| t.burn).sum::<f64>())
+    } else if several {
+        (None, burn)
+    } else {
+        (current.and_then(|t| t.balance), burn)
+    };
+    let runway = balance.and_then(|b| runway_hours(b, burn));
+    let soonest = spend
+        .iter()
+        .filter_map(|t| t.runway_hours.map(|h| (t, h)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|(_, h)| several && *h < RUNWAY_WARN_HOURS);
     let runway_span = match (current, runway) {
-        (None, _) => Span::raw("–"),
-        (Some(t), None) if t.balance.is_none() => {
-            Span::styled("unknown (the balance is unknown)", theme.warn())
-        }
-        (Some(_), None) => Span::styled("nothing is spending", theme.dim()),
-        (Some(_), Some(h)) => {
-            let text = if h >= 48.0 {
+        (None, _) if !several => Span::raw("–"),
+        _ if balance.is_none() => Span::styled("unknown (a balance is unknown)", theme.warn()),
+        (_, None) => Span::styled("nothing is spending", theme.dim()),
+        (_, Some(h)) => {
+            let mut text = if h >= 48.0 {
                 format!("balance lasts ~{:.0} days at this rate", h / 24.0)
             } else {
                 format!("balance lasts ~{h:.1} h at this rate")
             };
-            if h < RUNWAY_WARN_HOURS {
+            if several {
+                text.push_str(" (all teams)");
+            }
+            if let Some((t, th)) = soonest {
+                // the team that runs out first leads: its warning must not be cut
+                Span::styled(
+                    format!(
+                        "{} runs out in {} — add credit soon, {ADD_CREDIT_WHERE}; {text}",
+                        t.name,
+                        runway_short(th)
+                    ),
+                    theme.error(),
+                )
+            } else if h < RUNWAY_WARN_HOURS {
                 Span::styled(
                     format!("{text} — add credit soon, {ADD_CREDIT_WHERE}"),
                     theme.error(),

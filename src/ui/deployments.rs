@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
+use crate::app::action::PagedList;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{duration_short, usd_opt};
@@ -27,6 +28,8 @@ const COLS: [Col; 10] = [
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let visible = state.visible_deployments();
+    let team_column = widgets::team_column(state, PagedList::Deployments);
+    let cols = widgets::with_team_column(&COLS, team_column);
     let filter = match state.deployment_filter {
         DeploymentFilter::Active => "active",
         DeploymentFilter::Inactive => "inactive",
@@ -46,6 +49,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     } else if state.deployments.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
+    title.extend(widgets::stale_teams_title(
+        state,
+        PagedList::Deployments,
+        theme,
+    ));
     if let Some(who) = &state.guard.other_enforcer {
         title.push(Span::styled(
             format!("· guard enforced by {who} "),
@@ -69,7 +77,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            cols: &COLS,
+            cols: &cols,
             money: &[
                 widgets::money_width(visible.iter().map(|d| d.hourly_rate), usd_opt),
                 widgets::money_width(visible.iter().map(|d| d.spent(state.now)), usd_opt),
@@ -78,7 +86,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             selected: state.deployments.cursor.selected,
             empty,
         },
-        |i| row(visible[i], state, theme),
+        |i| {
+            let mut cells = row(visible[i], state, theme);
+            if team_column {
+                let team = widgets::team_cell(
+                    state,
+                    PagedList::Deployments,
+                    visible[i].team_id.as_deref(),
+                    theme,
+                );
+                cells.insert(1, team);
+            }
+            cells
+        },
     );
 }
 

@@ -7,6 +7,7 @@ pub mod deployments;
 pub mod dialogs;
 pub mod keys;
 pub mod offers;
+pub mod prices;
 pub mod svg;
 pub mod theme;
 pub mod volumes;

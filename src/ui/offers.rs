@@ -1,4 +1,6 @@
-//! The Offers pane: a filter bar and one row per offer.
+//! The Offers pane: a filter bar and one row per offer; with a price history, a trend per row
+//! (a 7-day sparkline and the change against 24 h ago when the pane is wide, the change alone
+//! when not) and the model's 7-day low; rows that match a price watch are marked `◆`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,9 +11,13 @@ use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::api::Offer;
 use crate::app::filter::TERMS_HINT;
+use crate::app::prices::{RowTrend, SPARK_CELLS};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{usd, usd_opt};
+
+/// From this pane width on, the trend shows a sparkline as well as the change.
+const SPARK_FROM_WIDTH: u16 = 150;
 
 /// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
 const COLS: [Col; 11] = [
@@ -68,19 +74,40 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     } else {
         "No offer matches. Esc clears the filter; t changes the instance type."
     };
+    let trends = !state.prices.rows.is_empty();
+    let spark = area.width >= SPARK_FROM_WIDTH;
+    let mut cols: Vec<Col> = COLS.to_vec();
+    if trends {
+        cols.push(if spark {
+            Col::text("7d trend", 5, SPARK_CELLS as u16 + 6, 1)
+        } else {
+            Col::text("24h", 5, 5, 1)
+        });
+        cols.push(Col::text("7d low", 6, 7, 10));
+    }
+    let watching = !state.prices.watches.is_empty();
     widgets::table(
         f,
         layout::table_block(area, Pane::Offers),
         theme,
         TableSpec {
             title: Line::from(title),
-            cols: &COLS,
+            cols: &cols,
             money: &money_widths(state),
             len: o.visible.len(),
             selected: o.cursor.selected,
             empty,
         },
-        |i| row(&o.all[o.visible[i]], theme),
+        |i| {
+            let at = o.visible[i];
+            let offer = &o.all[at];
+            let mut r = row(offer, theme, watching && state.prices.watched(offer));
+            if trends {
+                let t = state.prices.rows.get(at).and_then(Option::as_ref);
+                r.extend(trend_cells(t, spark, theme));
+            }
+            r
+        },
     );
 }
 
@@ -149,7 +176,33 @@ fn gb(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |g| format!("{g:.0}G"))
 }
 
-fn row<'a>(o: &'a Offer, theme: &Theme) -> Vec<Line<'a>> {
+/// The trend and 7-day-low cells of one offer.
+fn trend_cells<'a>(t: Option<&'a RowTrend>, spark: bool, theme: &Theme) -> [Line<'a>; 2] {
+    let Some(t) = t else {
+        return [Line::raw(""), Line::raw("–")];
+    };
+    let style = if t.change.starts_with('↑') {
+        theme.warn()
+    } else if t.change.starts_with('↓') {
+        theme.ok()
+    } else {
+        theme.dim()
+    };
+    let change = Span::styled(t.change.as_str(), style);
+    let trend = if spark {
+        Line::from(vec![
+            Span::styled(t.spark.as_str(), theme.price()),
+            Span::raw(" "),
+            change,
+        ])
+    } else {
+        Line::from(change)
+    };
+    let low = t.low.map_or_else(|| "–".to_string(), |l| format!("{l:.2}"));
+    [trend, Line::raw(low)]
+}
+
+fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Line<'a>> {
     let regions = o.regions();
     let region = match regions.len() {
         0 => "–".to_string(),
@@ -184,8 +237,16 @@ fn row<'a>(o: &'a Offer, theme: &Theme) -> Vec<Line<'a>> {
     } else {
         &o.gpu_display
     };
+    let gpu_cell = if watched {
+        Line::from(vec![
+            Span::styled("◆ ", theme.ok()),
+            Span::raw(widgets::gpu_label(gpu)),
+        ])
+    } else {
+        Line::raw(widgets::gpu_label(gpu))
+    };
     vec![
-        Line::raw(widgets::gpu_label(gpu)),
+        gpu_cell,
         Line::raw(o.provider.as_str()),
         Line::raw(o.instance_type.as_str()),
         Line::raw(o.gpu_count.to_string()),

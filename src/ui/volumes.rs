@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::api::Volume;
+use crate::app::action::PagedList;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::usd_opt;
@@ -24,6 +25,8 @@ const COLS: [Col; 7] = [
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let v = &state.volumes;
+    let team_column = widgets::team_column(state, PagedList::Volumes);
+    let cols = widgets::with_team_column(&COLS, team_column);
     let mut title = vec![
         Span::styled(" Volumes ", theme.title()),
         Span::raw(format!("{} ", v.items.len())),
@@ -31,6 +34,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if v.loading {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
+    title.extend(widgets::stale_teams_title(state, PagedList::Volumes, theme));
     let empty = if !state.session.has_key() {
         "No API key: press r to enter one."
     } else if let Some(e) = &v.error {
@@ -46,7 +50,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme,
         TableSpec {
             title: Line::from(title),
-            cols: &COLS,
+            cols: &cols,
             money: &[widgets::money_width(
                 v.items.iter().map(Volume::cost_per_hour),
                 usd_opt,
@@ -55,7 +59,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             selected: v.cursor.selected,
             empty,
         },
-        |i| row(&v.items[i], state, theme),
+        |i| {
+            let mut cells = row(&v.items[i], state, theme);
+            if team_column {
+                let team = widgets::team_cell(
+                    state,
+                    PagedList::Volumes,
+                    v.items[i].team_id.as_deref(),
+                    theme,
+                );
+                cells.insert(1, team);
+            }
+            cells
+        },
     );
 }
 

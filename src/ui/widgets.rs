@@ -9,6 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use tui_input::Input;
 
+use crate::app::AppState;
+use crate::app::action::PagedList;
+use crate::app::teams;
 use crate::app::volume_access::Target;
 
 use super::theme::Theme;
@@ -203,6 +206,55 @@ pub struct TableSpec<'a> {
     pub selected: usize,
     /// Shown in place of rows when there are none.
     pub empty: &'a str,
+}
+
+/// The Team column: second, after the name; cut first and dropped before any other column
+/// when room is short (money columns are never dropped).
+pub const TEAM_COL: Col = Col::text("Team", 10, 16, 9);
+
+/// Whether a list's pane shows a Team column: its items span more than one team.
+pub fn team_column(state: &AppState, list: PagedList) -> bool {
+    teams::several_teams(state, list)
+}
+
+/// A pane's columns with the Team column second (after the name) when `team` is set.
+pub fn with_team_column(cols: &[Col], team: bool) -> Vec<Col> {
+    let mut c = cols.to_vec();
+    if team {
+        c.insert(1.min(c.len()), TEAM_COL);
+    }
+    c
+}
+
+/// An item's team, marked `*` (as in the title's `*stale: …`) when that team's last read failed
+/// and the row is its last known state.
+pub fn team_cell<'a>(
+    state: &AppState,
+    list: PagedList,
+    team_id: Option<&str>,
+    theme: &Theme,
+) -> Line<'a> {
+    let name = teams::team_of(state, team_id)
+        .map_or_else(|| "–".to_string(), |t| teams::team_label(state, t));
+    if teams::is_stale(state, list, team_id) {
+        // the mark leads: a narrow column cuts the name, not the mark
+        Line::from(Span::styled(format!("*{name}"), theme.warn()))
+    } else {
+        Line::raw(name)
+    }
+}
+
+/// The title part naming the teams whose last read failed (their rows are last known).
+pub fn stale_teams_title<'a>(state: &AppState, list: PagedList, theme: &Theme) -> Option<Span<'a>> {
+    let stale = state.team_lists.stale(list);
+    if stale.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = stale.keys().map(|t| teams::team_label(state, t)).collect();
+    Some(Span::styled(
+        format!("· *stale: {} (not updated) ", names.join(", ")),
+        theme.warn(),
+    ))
 }
 
 /// Draw a bordered table. Only the rows that fit are built, so a frame at 10,000 rows costs

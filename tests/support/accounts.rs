@@ -219,7 +219,7 @@ pub fn manage_cmds(cmds: &[Command]) -> Vec<Command> {
                 c,
                 Command::FetchOffers { .. }
                     | Command::FetchDeployments { .. }
-                    | Command::FetchVolumes
+                    | Command::FetchVolumes { .. }
                     | Command::FetchKeys
                     | Command::FetchBalance
                     | Command::FetchTeams

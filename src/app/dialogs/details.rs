@@ -11,6 +11,8 @@ pub struct Details {
     pub title: String,
     pub lines: Vec<String>,
     pub scroll: u16,
+    /// An offer's price history, drawn above its fields.
+    pub chart: Option<Box<crate::app::prices::PriceChart>>,
 }
 
 impl Details {
@@ -21,6 +23,7 @@ impl Details {
             title: title.into(),
             lines: text.lines().map(str::to_owned).collect(),
             scroll: 0,
+            chart: None,
         }
     }
 }
@@ -29,10 +32,12 @@ impl Details {
 pub fn open(state: &mut AppState) {
     let d = match state.pane {
         Pane::Offers => state.offers.selected().map(|o| {
-            Details::new(
+            let mut d = Details::new(
                 format!("Offer {} · {}", o.gpu_display, o.provider),
                 &o.raw.value(),
-            )
+            );
+            d.chart = crate::app::prices::chart_for(state, o).map(Box::new);
+            d
         }),
         Pane::Deployments => state
             .selected_deployment()

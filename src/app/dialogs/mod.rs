@@ -22,12 +22,14 @@ pub mod key_info;
 pub mod key_prompt;
 pub mod kubeconfig;
 pub mod messages;
+pub mod new_watch;
 pub mod notice;
 pub mod pick;
 pub mod rename;
 pub mod team_info;
 pub mod terminate;
 pub mod volume_info;
+pub mod watches;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
@@ -49,11 +51,13 @@ pub use key_info::KeyInfo;
 pub use key_prompt::KeyPrompt;
 pub use kubeconfig::Kubeconfig;
 pub use messages::Messages;
+pub use new_watch::NewWatch;
 pub use notice::Notice;
 pub use pick::Pick;
 pub use rename::RenameDialog;
 pub use team_info::TeamInfo;
 pub use volume_info::VolumeInfo;
+pub use watches::Watches;
 
 /// Something a dialog asked for, on its way.
 #[derive(Debug, Clone)]
@@ -103,6 +107,10 @@ pub enum Dialog {
     TeamInfo(TeamInfo),
     /// `Enter` on an SSH key.
     KeyInfo(KeyInfo),
+    /// `w` on an offer: a price watch pre-filled from it.
+    NewWatch(Box<NewWatch>),
+    /// `W` on Offers: the price watches.
+    Watches(Watches),
 }
 
 /// What a dialog's key handler asks for.
@@ -204,6 +212,8 @@ impl Dialog {
             Dialog::Kubeconfig(d) => d,
             Dialog::TeamInfo(d) => d,
             Dialog::KeyInfo(d) => d,
+            Dialog::NewWatch(d) => d.as_mut(),
+            Dialog::Watches(d) => d,
         }
     }
 
@@ -241,6 +251,8 @@ impl Dialog {
             Dialog::Kubeconfig(_) => Kind::Kubeconfig,
             Dialog::TeamInfo(_) => Kind::TeamInfo,
             Dialog::KeyInfo(_) => Kind::KeyInfo,
+            Dialog::NewWatch(_) => Kind::NewWatch,
+            Dialog::Watches(_) => Kind::Watches,
         }
     }
 }
@@ -268,6 +280,8 @@ pub enum Kind {
     Kubeconfig,
     TeamInfo,
     KeyInfo,
+    NewWatch,
+    Watches,
 }
 
 impl Kind {
@@ -293,10 +307,12 @@ impl Kind {
             Kind::Kubeconfig => "kubeconfig",
             Kind::TeamInfo => "team details",
             Kind::KeyInfo => "SSH key details",
+            Kind::NewWatch => "new price watch",
+            Kind::Watches => "price watches",
         }
     }
 
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Help,
         Kind::Messages,
         Kind::Details,
@@ -316,6 +332,8 @@ impl Kind {
         Kind::Kubeconfig,
         Kind::TeamInfo,
         Kind::KeyInfo,
+        Kind::NewWatch,
+        Kind::Watches,
     ];
 }
 

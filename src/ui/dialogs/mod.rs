@@ -14,12 +14,14 @@ pub mod key_info;
 pub mod key_prompt;
 pub mod kubeconfig;
 pub mod messages;
+pub mod new_watch;
 pub mod notice;
 pub mod pick;
 pub mod rename;
 pub mod team_info;
 pub mod terminate;
 pub mod volume_info;
+pub mod watches;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -33,7 +35,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
     match d {
         Dialog::Help(h) => help::draw(f, area, h.scroll, theme),
         Dialog::Messages(m) => messages::draw(f, area, m.scroll, state, theme),
-        Dialog::Details(d) => details::draw(f, area, &d.title, &d.lines, d.scroll, theme),
+        Dialog::Details(d) => details::draw(f, area, d, theme),
         Dialog::KeyPrompt(k) => key_prompt::draw(
             f,
             area,
@@ -59,5 +61,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::Kubeconfig(k) => kubeconfig::draw(f, area, k, theme),
         Dialog::TeamInfo(t) => team_info::draw(f, area, t, theme),
         Dialog::KeyInfo(k) => key_info::draw(f, area, k, theme),
+        Dialog::NewWatch(w) => new_watch::draw(f, area, w, theme),
+        Dialog::Watches(w) => watches::draw(f, area, w, state, theme),
     }
 }

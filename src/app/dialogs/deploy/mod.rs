@@ -451,8 +451,13 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
     // Volumes already bill (they are in the burn rate): this deploy adds instance + add-on.
     let spend_now = cost::burn_rate(&state.deployments.items, &state.volumes.items);
     let spend_after = estimate.added_per_hour().map(|a| spend_now + a);
+    // The team pays from its own balance: its runway is over its own spend with this deploy.
+    let team_now = w
+        .team
+        .as_deref()
+        .map_or(spend_now, |t| crate::app::teams::team_burn(state, t));
     let runway_hours = balance
-        .zip(spend_after)
+        .zip(estimate.added_per_hour().map(|a| team_now + a))
         .and_then(|(b, after)| cost::runway_hours(b, after));
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);

@@ -1,0 +1,367 @@
+//! Lists across teams: which teams the deployments and volumes reads cover, whose part of a read
+//! failed (its last known items stay, marked stale), and what each team spends.
+//!
+//! A list read without `teamId` holds the platform's current team only; every other team the
+//! user belongs to is read with its `teamId`, so nothing bills unseen.
+
+use std::collections::BTreeMap;
+
+use super::action::{Command, PagedList};
+use super::state::AppState;
+use super::{lists, polling};
+use crate::api::{ApiError, Deployment, Volume};
+use crate::domain::cost;
+
+/// Teams whose part of the last read of a list failed, by team id, with the error. An empty
+/// id is the current team's list (read without `teamId`).
+#[derive(Debug, Clone, Default)]
+pub struct TeamLists {
+    pub deployments_stale: BTreeMap<String, String>,
+    pub volumes_stale: BTreeMap<String, String>,
+    /// The teams the last read of each list asked for by `teamId`.
+    pub read_deployments: Vec<String>,
+    pub read_volumes: Vec<String>,
+    /// Failures reported for the read in flight, taken by its `…Loaded` answer.
+    pending_deployments: BTreeMap<String, ApiError>,
+    pending_volumes: BTreeMap<String, ApiError>,
+}
+
+impl TeamLists {
+    pub fn stale(&self, list: PagedList) -> &BTreeMap<String, String> {
+        match list {
+            PagedList::Deployments => &self.deployments_stale,
+            PagedList::Volumes => &self.volumes_stale,
+        }
+    }
+}
+
+/// The platform's current team (the one a list without `teamId` holds), when known.
+pub fn platform_team(state: &AppState) -> Option<&str> {
+    state
+        .account
+        .balance
+        .as_ref()
+        .and_then(|b| b.teams.iter().find(|t| t.is_current_team))
+        .map(|t| t.team_id.as_str())
+        .or_else(|| {
+            state
+                .account
+                .teams
+                .iter()
+                .find(|t| t.is_default)
+                .map(|t| t.id.as_str())
+        })
+}
+
+/// Every team the user belongs to: `GET /api/teams`, else the teams the balance lists.
+pub fn known_teams(state: &AppState) -> Vec<String> {
+    let mut ids: Vec<String> = state
+        .account
+        .teams
+        .iter()
+        .map(|t| t.id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
+    if ids.is_empty()
+        && let Some(b) = &state.account.balance
+    {
+        ids = b.teams.iter().map(|t| t.team_id.clone()).collect();
+    }
+    ids
+}
+
+/// The teams a list read asks for by `teamId`, besides the read without it: every team but the
+/// platform's current one, and the team an unclear deploy went to. One team: none (one request).
+pub fn other_teams(state: &AppState) -> Vec<String> {
+    let known = known_teams(state);
+    let mut teams: Vec<String> = if known.len() > 1 {
+        match platform_team(state) {
+            Some(cur) => known.into_iter().filter(|t| t != cur).collect(),
+            // The current team is not known: ask each by id (the read without `teamId`
+            // repeats one of them; items merge by id).
+            None => known,
+        }
+    } else {
+        Vec::new()
+    };
+    if let Some(t) = super::dialogs::deploy::answer::other_team_to_read(state)
+        && !teams.contains(&t)
+    {
+        teams.push(t);
+    }
+    teams
+}
+
+/// The team an item belongs to: its own `teamId`, else the platform's current team (a list read
+/// without `teamId` holds only that team's).
+pub fn team_of<'a>(state: &'a AppState, team_id: Option<&'a str>) -> Option<&'a str> {
+    team_id
+        .filter(|t| !t.is_empty())
+        .or_else(|| platform_team(state))
+}
+
+/// A team's name for the panes and messages (its id when the name is not known).
+pub fn team_label(state: &AppState, id: &str) -> String {
+    if id.is_empty() {
+        return platform_team(state)
+            .and_then(|t| state.team_name(t))
+            .unwrap_or("current team")
+            .to_string();
+    }
+    state.team_name(id).unwrap_or(id).to_string()
+}
+
+/// The teams of the next deployments read (remembered, so a team learnt later is read soon).
+pub(crate) fn deployments_teams(state: &mut AppState) -> Vec<String> {
+    let teams = other_teams(state);
+    state.team_lists.read_deployments.clone_from(&teams);
+    teams
+}
+
+/// The teams of the next volumes read (remembered, so a team learnt later is read soon).
+pub(crate) fn volumes_teams(state: &mut AppState) -> Vec<String> {
+    let teams = other_teams(state);
+    state.team_lists.read_volumes.clone_from(&teams);
+    teams
+}
+
+/// The teams or the balance answered: a team the last reads did not cover is read as soon as
+/// allowed (deployments at most every `MIN_POLL_SECS`; volumes at the next tick that wants them)
+/// instead of a whole poll interval later. A read still out is left to the poll schedule.
+pub(crate) fn cover_new_teams(state: &mut AppState) -> Vec<Command> {
+    let want = other_teams(state);
+    let mut cmds = Vec::new();
+    let missing = |read: &[String]| want.iter().any(|t| !read.contains(t));
+    let s = &state.schedule;
+    if missing(&state.team_lists.read_deployments)
+        && s.deployments_last.is_some()
+        && !s.deployments_in_flight
+    {
+        cmds.extend(polling::refresh_deployments(state));
+    }
+    let s = &state.schedule;
+    if missing(&state.team_lists.read_volumes) && s.volumes_due.is_some() && !s.volumes_in_flight {
+        state.schedule.volumes_due = Some(state.now);
+    }
+    cmds
+}
+
+/// Whether the items of a list span more than one team (panes then show a Team column).
+pub fn several_teams(state: &AppState, list: PagedList) -> bool {
+    let teams: Vec<Option<&str>> = match list {
+        PagedList::Deployments => state
+            .deployments
+            .items
+            .iter()
+            .map(|d| team_of(state, d.team_id.as_deref()))
+            .collect(),
+        PagedList::Volumes => state
+            .volumes
+            .items
+            .iter()
+            .map(|v| team_of(state, v.team_id.as_deref()))
+            .collect(),
+    };
+    teams.iter().any(|t| *t != teams[0])
+}
+
+/// Whether an item's team is one whose last read failed (its row is the last known one).
+pub fn is_stale(state: &AppState, list: PagedList, team_id: Option<&str>) -> bool {
+    let stale = state.team_lists.stale(list);
+    if stale.is_empty() {
+        return false;
+    }
+    let team = team_of(state, team_id);
+    stale.keys().any(|k| {
+        if k.is_empty() {
+            team == platform_team(state) || team_id.is_none_or(str::is_empty)
+        } else {
+            Some(k.as_str()) == team
+        }
+    })
+}
+
+/// One team's part of a list read failed: remembered until the list's answer arrives.
+pub(crate) fn team_failed(state: &mut AppState, list: PagedList, team: String, error: ApiError) {
+    let pending = match list {
+        PagedList::Deployments => &mut state.team_lists.pending_deployments,
+        PagedList::Volumes => &mut state.team_lists.pending_volumes,
+    };
+    pending.insert(team, error);
+}
+
+/// The failures reported for the read now answered.
+pub(crate) fn take_failed(state: &mut AppState, list: PagedList) -> BTreeMap<String, ApiError> {
+    std::mem::take(match list {
+        PagedList::Deployments => &mut state.team_lists.pending_deployments,
+        PagedList::Volumes => &mut state.team_lists.pending_volumes,
+    })
+}
+
+/// The teams' items that were not read this time stay as last known: added to `items` from
+/// `old` when their team failed.
+pub(crate) fn keep_failed<T: Clone>(
+    state: &AppState,
+    items: &mut Vec<T>,
+    old: &[T],
+    failed: &BTreeMap<String, ApiError>,
+    team: impl Fn(&T) -> Option<&str>,
+    id: impl Fn(&T) -> &str,
+) {
+    if failed.is_empty() {
+        return;
+    }
+    let current = platform_team(state);
+    let lost = |t: Option<&str>| {
+        failed.keys().any(|k| {
+            if k.is_empty() {
+                t.is_none_or(str::is_empty) || t == current
+            } else {
+                t == Some(k.as_str()) || (t.is_none_or(str::is_empty) && current == Some(k))
+            }
+        })
+    };
+    for o in old {
+        if lost(team(o)) && !items.iter().any(|x| id(x) == id(o)) {
+            items.push(o.clone());
+        }
+    }
+}
+
+/// After a list's answer: the teams that failed are marked stale and named in the error (the
+/// pane's, the status bar's and the log's); a 429 or 401 among them is handled as for any list.
+pub(crate) fn settle(
+    state: &mut AppState,
+    list: PagedList,
+    failed: BTreeMap<String, ApiError>,
+    whole_list_failed: bool,
+) {
+    let source = match list {
+        PagedList::Deployments => "deployments list",
+        PagedList::Volumes => "volumes list",
+    };
+    let stale: BTreeMap<String, String> = failed
+        .iter()
+        .map(|(t, e)| (t.clone(), e.to_string()))
+        .collect();
+    if !whole_list_failed {
+        for e in failed.values() {
+            lists::react(state, e);
+        }
+    }
+    let message = (!failed.is_empty()).then(|| {
+        let parts: Vec<String> = failed
+            .iter()
+            .map(|(t, e)| format!("team {}: {e}", team_label(state, t)))
+            .collect();
+        format!("{} (last known rows kept, stale)", parts.join("; "))
+    });
+    match list {
+        PagedList::Deployments => {
+            state.team_lists.deployments_stale = stale;
+            if message.is_some() {
+                state.deployments.error.clone_from(&message);
+            }
+        }
+        PagedList::Volumes => {
+            state.team_lists.volumes_stale = stale;
+            if message.is_some() {
+                state.volumes.error.clone_from(&message);
+            }
+        }
+    }
+    if let Some(m) = message {
+        state.error_from(source, m);
+    }
+}
+
+/// What one team spends and how long its balance lasts at that rate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamSpend {
+    pub team_id: String,
+    pub name: String,
+    /// Live balance (`GET /api/balance`), when known.
+    pub balance: Option<f64>,
+    /// Active deployments and volumes of this team, $/h.
+    pub burn: f64,
+    /// Hours its own balance lasts at its own burn; `None` when nothing spends or the balance
+    /// is unknown.
+    pub runway_hours: Option<f64>,
+    /// Its last read failed: the figures are from the last known items.
+    pub stale: bool,
+}
+
+/// The items of one team (by [`team_of`]).
+fn of_team<'a, T>(
+    state: &'a AppState,
+    items: &'a [T],
+    team: &'a str,
+    team_id: impl Fn(&T) -> Option<&str> + 'a,
+) -> impl Iterator<Item = &'a T> + 'a {
+    items
+        .iter()
+        .filter(move |x| team_of(state, team_id(x)) == Some(team))
+}
+
+/// Burn rate and runway of every team: the balance's teams, then any team only the lists name.
+pub fn spend_by_team(state: &AppState) -> Vec<TeamSpend> {
+    let mut ids: Vec<String> = state
+        .account
+        .balance
+        .as_ref()
+        .map(|b| b.teams.iter().map(|t| t.team_id.clone()).collect())
+        .unwrap_or_default();
+    for t in known_teams(state) {
+        if !ids.contains(&t) {
+            ids.push(t);
+        }
+    }
+    let listed = state
+        .deployments
+        .items
+        .iter()
+        .map(|d| team_of(state, d.team_id.as_deref()))
+        .chain(
+            state
+                .volumes
+                .items
+                .iter()
+                .map(|v| team_of(state, v.team_id.as_deref())),
+        );
+    for t in listed.flatten() {
+        if !ids.iter().any(|x| x == t) {
+            ids.push(t.to_string());
+        }
+    }
+    ids.into_iter()
+        .map(|id| {
+            let ds: Vec<&Deployment> = of_team(state, &state.deployments.items, &id, |d| {
+                d.team_id.as_deref()
+            })
+            .collect();
+            let vs: Vec<&Volume> =
+                of_team(state, &state.volumes.items, &id, |v| v.team_id.as_deref()).collect();
+            let burn = cost::burn_rate(ds, vs);
+            let balance = state.team_balance(&id);
+            let stale = is_stale(state, PagedList::Deployments, Some(&id))
+                || is_stale(state, PagedList::Volumes, Some(&id));
+            TeamSpend {
+                name: team_label(state, &id),
+                runway_hours: balance.and_then(|b| cost::runway_hours(b, burn)),
+                balance,
+                burn,
+                stale,
+                team_id: id,
+            }
+        })
+        .collect()
+}
+
+/// One team's burn rate: its active deployments and its volumes.
+pub fn team_burn(state: &AppState, team: &str) -> f64 {
+    let ds = of_team(state, &state.deployments.items, team, |d| {
+        d.team_id.as_deref()
+    });
+    let vs = of_team(state, &state.volumes.items, team, |v| v.team_id.as_deref());
+    cost::burn_rate(ds, vs)
+}

@@ -1,0 +1,224 @@
+//! Price watches, pure: what a watch asks for, whether an offer matches it, and the episodes
+//! (a watch is announced when it starts matching, and again only after it stopped).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::api::Offer;
+
+/// A stored watch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Watch {
+    pub id: i64,
+    #[serde(flatten)]
+    pub spec: WatchSpec,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a watch asks for.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct WatchSpec {
+    /// Part of the GPU model, any case (`h100` matches `H100_SXM5`).
+    pub gpu: String,
+    /// Highest $/GPU·h.
+    pub max_gpu_price: f64,
+    /// `SPOT`, `DEDICATED`, `CLUSTER`; any when unset.
+    pub instance_type: Option<String>,
+    /// Fewest GPUs.
+    pub min_count: Option<u32>,
+    pub provider: Option<String>,
+    pub region: Option<String>,
+}
+
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl WatchSpec {
+    /// Pre-filled from an offer: its model, type, GPU count, provider and region, at its
+    /// current $/GPU·h.
+    pub fn from_offer(o: &Offer) -> WatchSpec {
+        WatchSpec {
+            gpu: o.gpu_type.clone(),
+            max_gpu_price: o
+                .per_gpu_rate()
+                .map_or(0.0, |p| (p * 100.0).round() / 100.0),
+            instance_type: Some(o.instance_type.as_str().to_string()),
+            min_count: Some(o.gpu_count),
+            provider: Some(o.provider.clone()).filter(|p| !p.is_empty()),
+            region: o.regions().first().map(|r| r.to_string()),
+        }
+    }
+
+    pub fn matches(&self, o: &Offer) -> bool {
+        let eq = |want: &Option<String>, have: &str| {
+            want.as_deref().is_none_or(|w| w.eq_ignore_ascii_case(have))
+        };
+        o.available
+            && !o.maintenance
+            && norm(&o.gpu_type).contains(&norm(&self.gpu))
+            && o.per_gpu_rate()
+                .is_some_and(|p| p <= self.max_gpu_price + 1e-9)
+            && eq(&self.instance_type, o.instance_type.as_str())
+            && self.min_count.is_none_or(|n| o.gpu_count >= n)
+            && eq(&self.provider, &o.provider)
+            && self
+                .region
+                .as_deref()
+                .is_none_or(|r| o.regions().iter().any(|x| x.eq_ignore_ascii_case(r)))
+    }
+}
+
+impl std::fmt::Display for WatchSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ≤ ${:.2}/GPU·h", self.gpu, self.max_gpu_price)?;
+        if let Some(t) = &self.instance_type {
+            write!(f, " {t}")?;
+        }
+        if let Some(n) = self.min_count {
+            write!(f, " ≥{n} GPUs")?;
+        }
+        if let Some(p) = &self.provider {
+            write!(f, " at {p}")?;
+        }
+        if let Some(r) = &self.region {
+            write!(f, " in {r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A watch that started matching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub watch_id: i64,
+    /// e.g. `watch 3 (H100 ≤ $2.00/GPU·h): 2 offers, lowest $1.85/GPU·h at acme (8× H100_SXM5)`.
+    pub text: String,
+}
+
+/// Which watches match now; announces each once per episode.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Episodes {
+    matching: BTreeSet<i64>,
+}
+
+impl Episodes {
+    /// Feed one complete offers load; returns the watches that started matching.
+    pub fn observe(&mut self, watches: &[Watch], offers: &[Offer]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut now_matching = BTreeSet::new();
+        for w in watches {
+            let found: Vec<&Offer> = offers.iter().filter(|o| w.spec.matches(o)).collect();
+            if found.is_empty() {
+                continue;
+            }
+            now_matching.insert(w.id);
+            if self.matching.contains(&w.id) {
+                continue;
+            }
+            let best = found.iter().min_by(|a, b| {
+                let p = |o: &Offer| o.per_gpu_rate().unwrap_or(f64::INFINITY);
+                p(a).total_cmp(&p(b))
+            });
+            let best = best.map_or(String::new(), |o| {
+                format!(
+                    ", lowest ${:.2}/GPU·h at {} ({}× {})",
+                    o.per_gpu_rate().unwrap_or_default(),
+                    o.provider,
+                    o.gpu_count,
+                    o.gpu_type
+                )
+            });
+            let n = found.len();
+            hits.push(Hit {
+                watch_id: w.id,
+                text: format!(
+                    "watch {} ({}): {n} offer{} match{best}",
+                    w.id,
+                    w.spec,
+                    if n == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        self.matching = now_matching;
+        hits
+    }
+
+    pub fn is_matching(&self, id: i64) -> bool {
+        self.matching.contains(&id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::InstanceType;
+
+    fn offer(price: f64) -> Offer {
+        Offer {
+            provider: "acme".into(),
+            offer_id: "o1".into(),
+            gpu_type: "H100_SXM5".into(),
+            gpu_count: 8,
+            price: Some(price * 8.0),
+            available: true,
+            instance_type: InstanceType::Spot,
+            region: Some("us-east".into()),
+            ..Offer::default()
+        }
+    }
+
+    fn watch() -> Watch {
+        Watch {
+            id: 1,
+            spec: WatchSpec {
+                gpu: "h100".into(),
+                max_gpu_price: 2.0,
+                instance_type: Some("spot".into()),
+                min_count: Some(8),
+                ..WatchSpec::default()
+            },
+            created_at: crate::demo::test_epoch(),
+        }
+    }
+
+    #[test]
+    fn a_watch_fires_once_per_episode() {
+        let w = [watch()];
+        let mut e = Episodes::default();
+        assert_eq!(e.observe(&w, &[offer(1.9)]).len(), 1);
+        assert!(e.observe(&w, &[offer(1.9)]).is_empty(), "still matching");
+        assert!(e.observe(&w, &[offer(1.8)]).is_empty(), "still matching");
+        assert!(e.observe(&w, &[offer(2.5)]).is_empty(), "stopped");
+        let again = e.observe(&w, &[offer(1.95)]);
+        assert_eq!(again.len(), 1, "a new episode");
+        assert!(again[0].text.contains("lowest $1.95/GPU·h at acme"));
+    }
+
+    #[test]
+    fn every_condition_counts() {
+        let w = watch().spec;
+        assert!(w.matches(&offer(2.0)));
+        assert!(!w.matches(&offer(2.01)));
+        let mut o = offer(1.0);
+        o.available = false;
+        assert!(!w.matches(&o));
+        let mut o = offer(1.0);
+        o.gpu_count = 4;
+        assert!(!w.matches(&o));
+        let mut o = offer(1.0);
+        o.instance_type = InstanceType::Dedicated;
+        assert!(!w.matches(&o));
+        let mut o = offer(1.0);
+        o.gpu_type = "A100".into();
+        assert!(!w.matches(&o));
+        let f = WatchSpec::from_offer(&offer(1.9));
+        assert!(f.matches(&offer(1.9)));
+        assert_eq!(f.region.as_deref(), Some("us-east"));
+    }
+}

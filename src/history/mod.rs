@@ -1,0 +1,238 @@
+//! The price commands: `prices` (per day, the lowest and median $/GPU·h seen and the hours
+//! available, from the local history) and `watch add|list|rm`. Offers loads are recorded by
+//! the dashboard and by `guard run`; [`record_load`] is what both call.
+
+use chrono::{Duration, Utc};
+use clap::{Args, Subcommand};
+
+use crate::api::{ApiError, Client, Offer, OffersQuery};
+use crate::domain::history::{DaySummary, PriceObservation, daily};
+use crate::domain::watch::WatchSpec;
+use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
+use crate::guard::Ctx;
+use crate::store::{StoreHandle, history::CAP_BYTES};
+
+#[derive(Debug, Clone, Args)]
+pub struct PricesArgs {
+    /// Part of the GPU model, any case: `h100`, `a100`, `4090`.
+    #[arg(long)]
+    pub gpu: String,
+    /// How many days back, today included (1–90).
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+    /// One JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum WatchCommand {
+    /// Watch for an offer: announced (bell, message, desktop notification) when one matches,
+    /// by the dashboard and by `guard run`.
+    Add(WatchAddArgs),
+    /// List the watches.
+    List,
+    /// Remove a watch.
+    Rm {
+        /// The watch id (from `watch list`).
+        id: i64,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchAddArgs {
+    /// Part of the GPU model, any case: `h100`.
+    #[arg(long)]
+    pub gpu: String,
+    /// Highest $/GPU·h.
+    #[arg(long, value_name = "USD", value_parser = crate::domain::guard::parse_usd)]
+    pub max_gpu_price: f64,
+    /// Instance type: spot, dedicated or cluster.
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["spot", "dedicated", "cluster"])]
+    pub instance_type: Option<String>,
+    /// Fewest GPUs.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u32>,
+    #[arg(long)]
+    pub provider: Option<String>,
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+/// Every page of offers (what one load is).
+pub async fn fetch_all_offers(client: &Client) -> Result<Vec<Offer>, ApiError> {
+    let mut out = Vec::new();
+    let mut page = 1;
+    loop {
+        let q = OffersQuery {
+            page: Some(page),
+            limit: Some(crate::app::offers::PAGE_LIMIT),
+            ..OffersQuery::default()
+        };
+        let answer = client.gpu_offers(&q).await?;
+        out.extend(answer.groups.into_iter().flat_map(|g| g.offers));
+        if u64::from(page) >= answer.total_pages.max(1) {
+            return Ok(out);
+        }
+        page += 1;
+    }
+}
+
+/// Record one load in the history (and compact it at most once an hour: `compact` holds when
+/// it last ran).
+pub async fn record_load(
+    store: &StoreHandle,
+    now: chrono::DateTime<Utc>,
+    obs: Vec<PriceObservation>,
+    compact: bool,
+) -> Result<usize, crate::store::StoreError> {
+    store
+        .call(move |s| {
+            let n = s.record_prices(now, &obs)?;
+            if compact {
+                s.compact_history(now, CAP_BYTES)?;
+            }
+            Ok(n)
+        })
+        .await
+}
+
+/// `prices --gpu G [--days N] [--json]`.
+pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
+    if !(1..=90).contains(&a.days) {
+        ctx.err("error: --days must be between 1 and 90");
+        return EXIT_USAGE;
+    }
+    let gpu = a.gpu.trim().to_string();
+    if gpu.is_empty() {
+        ctx.err("error: --gpu is empty");
+        return EXIT_USAGE;
+    }
+    let now = (ctx.clock)();
+    let first = now.date_naive() - Duration::days(i64::from(a.days) - 1);
+    let since = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let key = gpu.clone();
+    let series = match ctx.store.call(move |s| s.price_history(&key, since)).await {
+        Ok(s) => s,
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            return EXIT_FAILED;
+        }
+    };
+    if series.is_empty() {
+        ctx.err(&format!(
+            "error: no price history for `{gpu}` yet: the dashboard and `guard run` record it as they load offers"
+        ));
+        return EXIT_FAILED;
+    }
+    let days: Vec<DaySummary> = daily(&series, first, now);
+    if a.json {
+        match serde_json::to_string_pretty(&days) {
+            Ok(s) => ctx.out(&s),
+            Err(e) => {
+                ctx.err(&format!("error: {e}"));
+                return EXIT_FAILED;
+            }
+        }
+        return EXIT_OK;
+    }
+    let mut models: Vec<&str> = series.iter().map(|s| s.offer.gpu_model.as_str()).collect();
+    models.sort_unstable();
+    models.dedup();
+    ctx.out(&format!(
+        "{} ({} offers), $/GPU·h per UTC day",
+        models.join(", "),
+        series.len()
+    ));
+    ctx.out(&format!(
+        "{:<10} {:>8} {:>8} {:>10} {:>7}",
+        "DAY", "LOWEST", "MEDIAN", "AVAILABLE", "OFFERS"
+    ));
+    let usd = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.2}"));
+    for d in days {
+        ctx.out(&format!(
+            "{:<10} {:>8} {:>8} {:>9.1}h {:>7}",
+            d.date.format("%Y-%m-%d"),
+            usd(d.lowest),
+            usd(d.median),
+            d.hours_available,
+            d.offers
+        ));
+    }
+    EXIT_OK
+}
+
+/// `watch add|list|rm`.
+pub async fn watch(ctx: &Ctx, cmd: &WatchCommand) -> u8 {
+    match cmd {
+        WatchCommand::Add(a) => {
+            let gpu = a.gpu.trim().to_string();
+            if gpu.is_empty() {
+                ctx.err("error: --gpu is empty");
+                return EXIT_USAGE;
+            }
+            let spec = WatchSpec {
+                gpu,
+                max_gpu_price: a.max_gpu_price,
+                instance_type: a.instance_type.as_ref().map(|t| t.to_ascii_uppercase()),
+                min_count: a.count,
+                provider: a.provider.clone().filter(|p| !p.trim().is_empty()),
+                region: a.region.clone().filter(|r| !r.trim().is_empty()),
+            };
+            let now = (ctx.clock)();
+            let stored = spec.clone();
+            match ctx.store.call(move |s| s.add_watch(&stored, now)).await {
+                Ok(id) => {
+                    ctx.out(&format!("watch {id} added: {spec}"));
+                    ctx.out(
+                        "it is announced while the dashboard or `spheron-tui guard run` is running",
+                    );
+                    EXIT_OK
+                }
+                Err(e) => {
+                    ctx.err(&format!("error: {e}"));
+                    EXIT_FAILED
+                }
+            }
+        }
+        WatchCommand::List => match ctx.store.call(|s| s.watches()).await {
+            Ok(w) if w.is_empty() => {
+                ctx.out("no watches");
+                EXIT_OK
+            }
+            Ok(w) => {
+                ctx.out(&format!("{:>4}  {:<60} SET", "ID", "WATCH"));
+                for w in w {
+                    ctx.out(&format!(
+                        "{:>4}  {:<60} {}",
+                        w.id,
+                        w.spec.to_string(),
+                        w.created_at.format("%Y-%m-%dT%H:%M:%SZ")
+                    ));
+                }
+                EXIT_OK
+            }
+            Err(e) => {
+                ctx.err(&format!("error: {e}"));
+                EXIT_FAILED
+            }
+        },
+        WatchCommand::Rm { id } => {
+            let id = *id;
+            match ctx.store.call(move |s| s.remove_watch(id)).await {
+                Ok(true) => {
+                    ctx.out(&format!("watch {id} removed"));
+                    EXIT_OK
+                }
+                Ok(false) => {
+                    ctx.err(&format!("error: no watch {id}"));
+                    EXIT_FAILED
+                }
+                Err(e) => {
+                    ctx.err(&format!("error: {e}"));
+                    EXIT_FAILED
+                }
+            }
+        }
+    }
+}

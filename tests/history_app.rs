@@ -1,0 +1,132 @@
+//! Price history and watches in the dashboard, against the demo server with drifting prices on
+//! a manual clock and a store seeded with the demo's generated week: the trend column and the
+//! chart (snapshots), `w` / `W`, a watch announced once per episode.
+
+mod support;
+
+use crossterm::event::KeyCode;
+use spheron_tui::app::Command;
+use spheron_tui::app::dialogs::Dialog;
+use spheron_tui::demo::DemoOptions;
+use spheron_tui::runtime::SnapshotFormat;
+use spheron_tui::runtime::journal::Journal;
+use spheron_tui::runtime::snapshot::render;
+use spheron_tui::store::{Store, StoreHandle};
+use spheron_tui::ui::Theme;
+use support::harness::Harness;
+
+struct Setup {
+    h: Harness,
+    store: StoreHandle,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup() -> Setup {
+    let opts = DemoOptions {
+        price_drift: true,
+        ..DemoOptions::for_tests()
+    };
+    let mut h = Harness::with(opts, true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = Store::open(&dir.path().join("demo.sqlite3")).unwrap();
+    let n = spheron_tui::demo::drift::seed_history(&mut store, h.demo.now()).unwrap();
+    assert!(n > 100, "a week of history was generated ({n} points)");
+    let store = StoreHandle::spawn(store);
+    h.exec.journal = Journal::new(Some(store.clone()));
+    h.press("r").await; // a load that is recorded and brings the history back
+    Setup {
+        h,
+        store,
+        _dir: dir,
+    }
+}
+
+fn screen(h: &Harness, cols: u16) -> String {
+    render(&h.state, cols, 40, SnapshotFormat::Text, &Theme::default()).unwrap()
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"resets \d+s", "resets [N]s");
+    s.add_filter(r"budget \d+/\d+", "budget [N]/[N]");
+    s.add_filter(r"refreshed \d+s ago", "refreshed [N]s ago");
+    s
+}
+
+#[tokio::test]
+async fn the_offers_pane_shows_a_trend_and_the_7_day_low() {
+    let s = setup().await;
+    assert!(!s.h.state.prices.history.offers.is_empty());
+    let wide = screen(&s.h, 170);
+    assert!(
+        wide.contains("7d trend") && wide.contains("7d low"),
+        "{wide}"
+    );
+    settings().bind(|| insta::assert_snapshot!("history_offers_wide", wide));
+    let narrow = screen(&s.h, 120);
+    settings().bind(|| insta::assert_snapshot!("history_offers_narrow", narrow));
+}
+
+#[tokio::test]
+async fn the_details_of_an_offer_chart_its_price_and_its_models_low() {
+    let mut s = setup().await;
+    s.h.key(KeyCode::Enter).await;
+    match &s.h.state.dialog {
+        Some(Dialog::Details(d)) if d.chart.is_some() => {
+            let c = d.chart.as_ref().unwrap();
+            assert_eq!(c.offer.len(), 42);
+            assert!(
+                c.offer.iter().any(Option::is_none),
+                "availability gaps are kept"
+            );
+            assert!(c.offer.iter().any(Option::is_some));
+        }
+        other => panic!("no chart: {other:?}"),
+    }
+    let shot = screen(&s.h, 120);
+    settings().bind(|| insta::assert_snapshot!("history_details_chart", shot));
+}
+
+#[tokio::test]
+async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() {
+    let mut s = setup().await;
+    s.h.press("w").await;
+    assert!(matches!(s.h.state.dialog, Some(Dialog::NewWatch(_))));
+    // A price no offer of this kind reaches: the watch is stored but does not match.
+    for _ in 0..6 {
+        s.h.key(KeyCode::Backspace).await;
+    }
+    s.h.press("0.01").await;
+    s.h.key(KeyCode::Enter).await;
+    assert!(s.h.state.dialog.is_none());
+    let stored = s.store.call(|s| s.watches()).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].spec.max_gpu_price, 0.01);
+    assert_eq!(s.h.state.prices.watches.len(), 1);
+    // A second watch from the same offer at its own price matches at the next load.
+    s.h.press("w").await;
+    s.h.key(KeyCode::Enter).await;
+    let notifies = |h: &Harness| h.count(|c| matches!(c, Command::Notify(_)));
+    s.h.press("r").await;
+    assert_eq!(notifies(&s.h), 1, "announced");
+    assert!(s.h.screen().contains('◆'), "the matching row is marked");
+    s.h.press("r").await;
+    assert_eq!(notifies(&s.h), 1, "not again while it still matches");
+    // W lists them; e changes the maximum of the selected one; x removes it from the store.
+    s.h.press("W").await;
+    s.h.press("e").await;
+    assert!(matches!(s.h.state.dialog, Some(Dialog::NewWatch(_))));
+    for _ in 0..6 {
+        s.h.key(KeyCode::Backspace).await;
+    }
+    s.h.press("0.02").await;
+    s.h.key(KeyCode::Enter).await;
+    let stored = s.store.call(|s| s.watches()).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].spec.max_gpu_price, 0.02, "changed in place");
+    assert_eq!(stored[0].id, 1);
+    s.h.press("W").await;
+    s.h.press("x").await;
+    assert_eq!(s.store.call(|s| s.watches()).await.unwrap().len(), 1);
+    assert_eq!(s.h.state.prices.watches.len(), 1);
+}

@@ -1,0 +1,136 @@
+//! The built binary's `prices` and `watch` commands: exit codes, watches kept across runs,
+//! `guard run` announcing a matching watch against the demo server.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_spheron-tui"));
+    c.env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    c
+}
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    bin(home).args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn watches_persist_across_runs_and_are_removed_by_id() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let out = run(
+        h,
+        &[
+            "watch",
+            "add",
+            "--gpu",
+            "h100",
+            "--max-gpu-price",
+            "2.00",
+            "--type",
+            "spot",
+            "--count",
+            "8",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("watch 1 added: h100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
+    // Another process, later: the watch is still there.
+    let out = run(h, &["watch", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("h100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
+    let out = run(h, &["watch", "rm", "1"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(h, &["watch", "rm", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(h, &["watch", "list"]);
+    assert!(text(&out.stdout).contains("no watches"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_no_history_exits_1() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    for args in [
+        &["watch", "add", "--gpu", "h100", "--max-gpu-price", "cheap"][..],
+        &["watch", "add", "--gpu", "h100"],
+        &[
+            "watch",
+            "add",
+            "--gpu",
+            "h100",
+            "--max-gpu-price",
+            "2",
+            "--type",
+            "odd",
+        ],
+        &["prices", "--gpu", "h100", "--days", "0"],
+        &["prices"],
+    ] {
+        let out = run(h, args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = run(h, &["prices", "--gpu", "h100"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no price history"));
+}
+
+#[test]
+fn guard_run_records_prices_and_announces_a_matching_watch_once() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let out = run(
+        h,
+        &[
+            "--demo",
+            "watch",
+            "add",
+            "--gpu",
+            "h100",
+            "--max-gpu-price",
+            "100",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut child = bin(h)
+        .args(["--demo", "guard", "run"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let hit = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("watch 1"))
+        .unwrap();
+    assert!(hit.contains("offers match, lowest $"), "{hit}");
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    let out = run(h, &["--demo", "prices", "--gpu", "h100", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let days: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let today = days.as_array().unwrap().last().unwrap();
+    assert!(today["lowest"].as_f64().unwrap() > 0.0, "{today}");
+}

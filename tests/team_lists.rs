@@ -1,0 +1,309 @@
+//! Lists across teams: every team the user belongs to is read (one team: one request), a team
+//! whose read fails keeps its last known items (marked stale, named in the error, still in the
+//! burn rate), and the demo's second team shows and counts without being picked.
+
+mod support;
+
+use chrono::Duration as ChronoDuration;
+use serde_json::json;
+use spheron_tui::api::{Balance, Deployment, Volume, decode};
+use spheron_tui::app::action::PagedList;
+use spheron_tui::app::{Action, AppState, Command, teams, update};
+use spheron_tui::demo::{Fault, FaultRule};
+use spheron_tui::domain::cost::burn_rate;
+use support::fixtures::{err, ready, render, t0};
+
+fn dep(id: &str, team: &str, rate: f64) -> Deployment {
+    decode(
+        json!({"id": id, "name": id, "status": "running", "hourlyRate": rate,
+                  "teamId": team, "startedAt": "2026-11-28T10:00:00Z"}),
+    )
+    .unwrap()
+}
+
+fn vol(id: &str, team: &str) -> Volume {
+    decode(
+        json!({"id": id, "name": id, "status": "available", "sizeInGb": 1000,
+                  "hourlyRatePerGb": 0.0001, "teamId": team}),
+    )
+    .unwrap()
+}
+
+fn one_team() -> Balance {
+    Balance::decode(json!({"teams": [
+        {"teamId": "t1", "teamName": "Personal", "balance": 100, "isCurrentTeam": true}
+    ]}))
+    .unwrap()
+}
+
+fn list_reads(cmds: &[Command]) -> Vec<&Command> {
+    cmds.iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Command::FetchDeployments { .. } | Command::FetchVolumes { .. }
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_team_is_one_request_and_two_teams_are_two() {
+    let mut s = ready(vec![], 100.0);
+    update(&mut s, Action::BalanceLoaded(Ok(one_team())));
+    s.pane = spheron_tui::app::Pane::Volumes;
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(600)));
+    let reads = list_reads(&cmds);
+    assert_eq!(reads.len(), 2, "{cmds:?}");
+    for r in reads {
+        match r {
+            Command::FetchDeployments { teams, .. } | Command::FetchVolumes { teams } => {
+                assert!(teams.is_empty(), "{r:?}")
+            }
+            _ => unreachable!(),
+        }
+    }
+    // Two teams (t1 current, t2 not picked): the read without `teamId`, and t2's.
+    update(
+        &mut s,
+        Action::BalanceLoaded(Ok(support::fixtures::balance(100.0))),
+    );
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::VolumesLoaded(Ok(vec![])));
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(1200)));
+    let reads = list_reads(&cmds);
+    assert_eq!(reads.len(), 2, "{cmds:?}");
+    for r in reads {
+        match r {
+            Command::FetchDeployments { teams, .. } | Command::FetchVolumes { teams } => {
+                assert_eq!(teams, &["t2"], "{r:?}")
+            }
+            _ => unreachable!(),
+        }
+    }
+}
+
+#[test]
+fn a_team_learnt_after_the_first_read_is_read_within_the_minimum_interval() {
+    let mut s = ready(vec![], 100.0);
+    update(&mut s, Action::BalanceLoaded(Ok(one_team())));
+    // the poll went out for the current team alone
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(600)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { teams, .. } if teams.is_empty()))
+    );
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    // a second team appears: it is read 10 s after the last read, not a poll interval later
+    update(
+        &mut s,
+        Action::BalanceLoaded(Ok(support::fixtures::balance(100.0))),
+    );
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(605)));
+    assert!(list_reads(&cmds).is_empty(), "{cmds:?}");
+    let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(610)));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployments { teams, .. } if teams == &["t2"])),
+        "{cmds:?}"
+    );
+}
+
+/// `ready` with both teams' deployments and volumes loaded.
+fn two_teams() -> AppState {
+    let mut s = ready(vec![], 100.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("b", "t2", 3.0)])),
+    );
+    update(
+        &mut s,
+        Action::VolumesLoaded(Ok(vec![vol("va", "t1"), vol("vb", "t2")])),
+    );
+    s
+}
+
+#[test]
+fn a_failing_team_keeps_its_last_deployments_marked_stale_and_named() {
+    let mut s = two_teams();
+    let burn_before = burn_rate(&s.deployments.items, &s.volumes.items);
+    // t2's read fails; t1's answers with a new deployment
+    update(
+        &mut s,
+        Action::TeamListFailed {
+            list: PagedList::Deployments,
+            team: "t2".into(),
+            error: err::server(),
+        },
+    );
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("c", "t1", 1.0)])),
+    );
+    let ids: Vec<&str> = s.deployments.items.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["a", "c", "b"]);
+    assert!(teams::is_stale(&s, PagedList::Deployments, Some("t2")));
+    assert!(!teams::is_stale(&s, PagedList::Deployments, Some("t1")));
+    let said = s.status.last_error.clone().unwrap();
+    assert!(said.contains("Research lab"), "{said}");
+    assert!(said.contains("deployments"), "{said}");
+    // still billing: in the burn rate, the team's own and the total
+    let burn = burn_rate(&s.deployments.items, &s.volumes.items);
+    assert!((burn - (burn_before + 1.0)).abs() < 1e-9);
+    let t2 = teams::spend_by_team(&s)
+        .into_iter()
+        .find(|t| t.team_id == "t2")
+        .unwrap();
+    assert!(t2.stale);
+    assert!((t2.burn - (3.0 + 0.1)).abs() < 1e-9, "{t2:?}");
+    assert_eq!(t2.runway_hours, Some(250.0 / t2.burn));
+    // the pane says which team is not up to date
+    s.pane = spheron_tui::app::Pane::Deployments;
+    let screen = render(&s);
+    assert!(screen.contains("*stale: Research lab"), "{screen}");
+    insta::assert_snapshot!("deployments_one_team_stale", screen);
+    s.pane = spheron_tui::app::Pane::Account;
+    insta::assert_snapshot!("account_one_team_stale", render(&s));
+
+    // The next whole read clears it.
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("b", "t2", 3.0)])),
+    );
+    assert!(!teams::is_stale(&s, PagedList::Deployments, Some("t2")));
+    assert_eq!(s.status.last_error, None);
+    assert_eq!(s.deployments.error, None);
+}
+
+#[test]
+fn a_failing_team_keeps_its_last_volumes_and_a_429_still_holds_the_polls() {
+    let mut s = two_teams();
+    update(
+        &mut s,
+        Action::TeamListFailed {
+            list: PagedList::Volumes,
+            team: "t2".into(),
+            error: err::rate_limited(120),
+        },
+    );
+    update(&mut s, Action::VolumesLoaded(Ok(vec![vol("va", "t1")])));
+    assert!(s.volumes.items.iter().any(|v| v.id == "vb"));
+    assert!(teams::is_stale(&s, PagedList::Volumes, Some("t2")));
+    assert!(s.schedule.deployments_due.unwrap() >= t0() + ChronoDuration::seconds(120));
+}
+
+#[test]
+fn the_current_teams_failure_keeps_its_items_too() {
+    let mut s = two_teams();
+    // the read without `teamId` (the current team's) failed: reported with an empty team
+    update(
+        &mut s,
+        Action::TeamListFailed {
+            list: PagedList::Deployments,
+            team: String::new(),
+            error: err::network(),
+        },
+    );
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("b", "t2", 3.0)])),
+    );
+    assert!(s.deployments.items.iter().any(|d| d.id == "a"));
+    assert!(teams::is_stale(&s, PagedList::Deployments, Some("t1")));
+    let said = s.status.last_error.clone().unwrap();
+    assert!(said.contains("Personal"), "{said}");
+}
+
+#[tokio::test]
+async fn the_demo_second_team_shows_when_its_read_fails_as_last_known() {
+    let mut h = support::harness::Harness::new().await;
+    h.press("2ff").await; // all statuses
+    h.advance(20).await;
+    assert!(
+        h.state
+            .deployments
+            .items
+            .iter()
+            .any(|d| d.id == "dep_51a7c0de2f44")
+    );
+    let burn = burn_rate(&h.state.deployments.items, &h.state.volumes.items);
+    // The second team's list fails (the client retries a 500 once): the others still show,
+    // the failed team is named, and its deployment stays in the burn rate.
+    h.demo.inject(FaultRule::new(
+        Some("GET"),
+        "/api/deployments?teamId=team_grant_07",
+        Fault::ServerError,
+        2,
+    ));
+    // the next poll (two requests a poll: every 41 s)
+    h.advance(45).await;
+    assert!(
+        h.state
+            .deployments
+            .items
+            .iter()
+            .any(|d| d.id == "dep_51a7c0de2f44")
+    );
+    assert!(
+        teams::is_stale(&h.state, PagedList::Deployments, Some("team_grant_07")),
+        "{:?} {:?}",
+        h.state.status.last_error,
+        h.demo
+            .requests()
+            .iter()
+            .rev()
+            .take(6)
+            .map(|r| r.path.clone())
+            .collect::<Vec<_>>()
+    );
+    let name = h.state.team_name("team_grant_07").unwrap().to_string();
+    let said = h.state.status.last_error.clone().unwrap();
+    assert!(said.contains(&name), "{said}");
+    let after = burn_rate(&h.state.deployments.items, &h.state.volumes.items);
+    assert!(after >= burn - 1e-9, "{burn} → {after}");
+    // the current team's list was read all the same
+    assert!(h.state.deployments.loaded_at == Some(h.demo.now()));
+}
+
+#[test]
+fn the_deploy_summary_runway_is_the_deploy_teams_own() {
+    use spheron_tui::app::dialogs::Dialog;
+    use spheron_tui::app::dialogs::deploy::{Step, summary};
+    use support::fixtures::{chr, enter, vp_cluster};
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    // t1 spends $10/h; the deploy goes to t2 ($250, nothing spending yet)
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 10.0)])),
+    );
+    s.account.chosen_team = Some("t2".into());
+    s.pane = spheron_tui::app::Pane::Offers;
+    chr(&mut s, 'd');
+    update(
+        &mut s,
+        Action::KubernetesVersions(Ok(vec![decode(json!({"version": "1.35"})).unwrap()])),
+    );
+    let wizard = |s: &AppState| match &s.dialog {
+        Some(Dialog::Deploy(w)) => w.clone(),
+        other => panic!("{other:?}"),
+    };
+    while wizard(&s).step() != Step::Summary {
+        enter(&mut s);
+    }
+    let w = wizard(&s);
+    assert_eq!(w.team.as_deref(), Some("t2"));
+    let sum = summary(&s, &w);
+    let added = sum.estimate.added_per_hour().unwrap();
+    let runway = sum.runway_hours.unwrap();
+    assert!(
+        (runway - 250.0 / added).abs() < 1e-6,
+        "{runway} vs {}",
+        250.0 / added
+    );
+    // the account-wide spend (for the cap) still counts every team
+    assert!((sum.spend_after.unwrap() - (s_spend(&s) + added)).abs() < 1e-6);
+}
+
+fn s_spend(s: &AppState) -> f64 {
+    burn_rate(&s.deployments.items, &s.volumes.items)
+}
