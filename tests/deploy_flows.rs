@@ -63,6 +63,37 @@ fn flash(s: &AppState) -> String {
 // The wizard
 
 #[test]
+fn the_wizard_footer_offers_each_key_only_on_the_step_where_it_acts() {
+    let footer = |s: &AppState| render(s).lines().last().unwrap().to_string();
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    chr(&mut s, 'd');
+    k8s(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Region);
+    let first = footer(&s);
+    assert!(first.contains("choose"), "{first}");
+    assert!(!first.contains("select volume"), "{first}");
+    assert!(!first.contains("y deploy"), "{first}");
+    // the footer on every step but the summary offers no deploy
+    while wizard(&s).step() != Step::Summary {
+        let f = footer(&s);
+        assert!(!f.contains("y deploy"), "{:?}: {f}", wizard(&s).step());
+        assert_eq!(
+            f.contains("select volume"),
+            wizard(&s).step() == Step::Volumes,
+            "{:?}: {f}",
+            wizard(&s).step()
+        );
+        enter(&mut s);
+    }
+    let summary = footer(&s);
+    assert!(summary.contains("y deploy"), "{summary}");
+    assert!(!summary.contains("choose"), "{summary}");
+    // once sent, no second deploy is offered
+    confirm(&mut s);
+    assert!(!footer(&s).contains("y deploy"));
+}
+
+#[test]
 fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
     let mut s = AppState::new(session(false), t0());
     update(&mut s, Action::Start(t0()));
@@ -1030,6 +1061,45 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
 }
 
 #[test]
+fn the_footer_offers_only_what_the_terminate_dialog_allows() {
+    let footer = |s: &AppState| render(s).lines().last().unwrap().to_string();
+    let mut s = terminate_state();
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(false, 12.0)),
+        },
+    );
+    let blocked = footer(&s);
+    assert!(!blocked.contains("y terminate"), "{blocked}");
+    assert!(!blocked.contains("move"), "{blocked}");
+    assert!(!blocked.contains("check again"), "{blocked}");
+    assert!(blocked.contains("Esc back/close"), "{blocked}");
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Err(err::network()),
+        },
+    );
+    let failed = footer(&s);
+    assert!(failed.contains("r check again"), "{failed}");
+    assert!(!failed.contains("y terminate"), "{failed}");
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "d2".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    let allowed = footer(&s);
+    assert!(allowed.contains("y terminate"), "{allowed}");
+    assert!(!allowed.contains("check again"), "{allowed}");
+}
+
+#[test]
 fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
     let mut s = terminate_state();
     chr(&mut s, 'x');
@@ -1335,6 +1405,19 @@ fn x_on_an_ended_deployment_says_so_once_with_the_reason() {
 }
 
 #[test]
+fn details_of_a_deployment_without_a_cluster_offer_no_kubeconfig_key() {
+    let mut s = terminate_state();
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.dialog, Some(Dialog::DeploymentInfo(_))));
+    let screen = render(&s);
+    assert!(!screen.contains("K kubeconfig"), "{screen}");
+    assert!(screen.contains("J raw JSON"), "{screen}");
+    // K there does nothing, as the hints say
+    chr(&mut s, 'K');
+    assert!(matches!(s.dialog, Some(Dialog::DeploymentInfo(_))));
+}
+
+#[test]
 fn details_are_readable_fields_with_the_raw_json_one_key_away() {
     let mut s = terminate_state(); // on "beta", started 11:00, now 12:00
     let fresh = deployment(
@@ -1384,6 +1467,16 @@ fn details_are_readable_fields_with_the_raw_json_one_key_away() {
     );
     assert!(
         text.contains("possible from 12:15 UTC, in 15m 00s"),
+        "{text}"
+    );
+    // open details follow the clock: the countdown and the spend move
+    update(&mut s, Action::Tick(t0() + Duration::minutes(5)));
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    assert!(
+        text.contains("possible from 12:15 UTC, in 10m 00s"),
         "{text}"
     );
 }

@@ -193,6 +193,29 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
 }
 
 #[test]
+fn the_guard_dialog_draws_the_shared_text_field_and_scrolls_a_long_value() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")])),
+    );
+    chr(&mut s, '2');
+    chr(&mut s, 'T');
+    type_text(&mut s, "8h");
+    let screen = render(&s);
+    assert!(screen.contains("terminate   8h█"), "{screen}");
+    assert!(!screen.contains("terminate: "), "{screen}");
+    // a value longer than the field scrolls inside its one line
+    type_text(&mut s, &"9".repeat(150));
+    let screen = render(&s);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("terminate   "))
+        .expect("the field");
+    assert!(line.contains("…9") && line.contains("█"), "{screen}");
+}
+
+#[test]
 fn the_dialog_reads_durations_local_times_and_amounts() {
     use spheron_tui::app::guard::parse_spec;
     use spheron_tui::domain::guard::GuardRule;

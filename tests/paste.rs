@@ -357,3 +357,20 @@ async fn every_text_field_takes_a_paste_as_one_edit() {
 fn ctrl(c: char) -> Action {
     Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
+
+#[tokio::test]
+async fn a_public_key_pasted_into_the_name_goes_to_the_key_field() {
+    let mut h = Harness::new().await;
+    h.press("4a").await;
+    h.press("work").await;
+    let key = sample_key("ssh-ed25519", "me@work");
+    paste(&mut h, &format!("{key}\n")).await;
+    let d = add_key_dialog(&h);
+    assert_eq!(d.name.value(), "work");
+    assert_eq!(d.key.value(), key);
+    assert_eq!(d.focus, KeyField::Key);
+    // other text pasted into the name stays there
+    h.key(KeyCode::Tab).await;
+    paste(&mut h, "-laptop").await;
+    assert_eq!(add_key_dialog(&h).name.value(), "work-laptop");
+}

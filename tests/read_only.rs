@@ -93,3 +93,28 @@ async fn a_read_only_session_sends_no_write_and_says_why() {
     }
     assert_eq!(writes_seen(&h), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_refusal_is_readable_on_the_status_line_even_when_it_is_long() {
+    let mut h = Harness::new().await;
+    h.state.session.read_only = true;
+    h.press("2").await;
+    h.press("x").await;
+    let screen = h.screen();
+    let status = screen
+        .lines()
+        .rev()
+        .nth(1)
+        .expect("the status line")
+        .to_string();
+    assert!(status.contains("READ-ONLY"), "{status}");
+    assert!(
+        status.contains("Restart without it to make changes."),
+        "{status}"
+    );
+    // with no message the routine part is there
+    h.state.status.flash = None;
+    let screen = h.screen();
+    let status = screen.lines().rev().nth(1).unwrap();
+    assert!(status.contains("budget"), "{status}");
+}

@@ -210,6 +210,13 @@ fn keys_typed_into_the_filter_do_not_trigger_bindings() {
     assert!(!s.quit);
     assert_eq!(s.pane, Pane::Offers);
     assert_eq!(s.offers.filter_input.value(), "q2t");
+    // the footer names the filter's keys, not the pane's letters that now type
+    let footer = screen_of(&s).lines().last().unwrap().to_string();
+    assert!(footer.contains("Enter search"), "{footer}");
+    assert!(!footer.contains("s sort"), "{footer}");
+    key(&mut s, KeyCode::Esc);
+    let footer = screen_of(&s).lines().last().unwrap().to_string();
+    assert!(footer.contains("s sort"), "{footer}");
 }
 
 #[test]
@@ -642,4 +649,18 @@ fn the_message_log_keeps_messages_with_their_times_and_names_the_source_of_error
         s.status.log.back().unwrap().text,
         format!("n{}", spheron_tui::app::state::LOG_KEEP + 4)
     );
+}
+
+#[test]
+fn the_filter_placeholder_is_never_cut_at_80_columns() {
+    let (s, _) = started(true);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| spheron_tui::ui::draw(f, &s, &spheron_tui::ui::Theme::default()))
+        .unwrap();
+    let screen = spheron_tui::ui::svg::to_text(t.backend().buffer());
+    let line = screen
+        .lines()
+        .find(|l| l.contains("no filter"))
+        .expect("the filter line");
+    assert!(line.trim_end().ends_with("price<3"), "{line}");
 }

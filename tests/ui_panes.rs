@@ -206,3 +206,20 @@ async fn one_session_driven_by_keys_against_the_demo_server() {
     h.press("q").await;
     assert!(h.state.quit);
 }
+
+#[tokio::test]
+async fn the_runway_warning_says_where_to_add_credit_at_80_columns() {
+    let mut h = Harness::new().await;
+    h.press("5").await;
+    let screen = spheron_tui::runtime::snapshot::render(
+        &h.state,
+        80,
+        24,
+        spheron_tui::runtime::SnapshotFormat::Text,
+        &spheron_tui::ui::Theme::default(),
+    )
+    .unwrap();
+    assert!(screen.contains("add credit soon"), "{screen}");
+    assert!(screen.contains("app.spheron.ai"), "{screen}");
+    assert!(screen.contains("Teams"), "{screen}");
+}

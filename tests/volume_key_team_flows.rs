@@ -555,6 +555,27 @@ fn volume_details_fetch_fresh_usage() {
 }
 
 #[test]
+fn an_edit_refusal_names_the_provider_the_volume_shows() {
+    let mut s = loaded(false);
+    let v = s
+        .volumes
+        .items
+        .iter_mut()
+        .find(|v| v.id == "vol_fin")
+        .unwrap();
+    v.provider = "verda".into();
+    select(&mut s, Pane::Volumes, "vol_fin");
+    chr(&mut s, 'e');
+    let Dialog::Notice(spheron_tui::app::dialogs::Notice { lines, .. }) = dialog(&s) else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(
+        lines[0],
+        "verda (data-crunch) volumes cannot be renamed or resized."
+    );
+}
+
+#[test]
 fn edit_only_where_the_provider_allows_it() {
     let mut s = loaded(false);
     for id in ["vol_free", "vol_fin", "vol_ses"] {
@@ -1134,4 +1155,34 @@ fn the_deploy_wizard_deploys_to_the_chosen_team() {
     };
     assert_eq!(w.team.as_deref(), Some("team_zero"));
     assert!(s.team_balance(s.current_team_id().unwrap()).unwrap() <= 0.0);
+}
+
+#[test]
+fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
+    let continues = |s: &spheron_tui::app::AppState| {
+        let d = dialog(s);
+        let Dialog::Pick(p) = d else { panic!("{d:?}") };
+        let ok = p.rows[p.cursor].verdict.is_ok();
+        let hints = spheron_tui::app::keymap::open_dialog_footer(d);
+        (ok, hints.iter().any(|(_, h)| *h == "continue"))
+    };
+    let mut s = loaded(false);
+    select(&mut s, Pane::Volumes, "vol_vp");
+    chr(&mut s, 'A');
+    assert_eq!(continues(&s), (true, true));
+    key(&mut s, KeyCode::Esc);
+    // once the cluster has its one volume every row is refused: no Enter offered
+    let mut vols = s.volumes.items.clone();
+    vols.push(vol(
+        "vol_vp2",
+        "vp-other",
+        "voltage-park",
+        "us-central-1",
+        "attached",
+        &["dep_k8s"],
+    ));
+    spheron_tui::app::update(&mut s, spheron_tui::app::Action::VolumesLoaded(Ok(vols)));
+    select(&mut s, Pane::Volumes, "vol_vp");
+    chr(&mut s, 'A');
+    assert_eq!(continues(&s), (false, false));
 }

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
-use super::dialogs::Kind;
+use super::dialogs::{Dialog, Kind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -875,6 +875,16 @@ fn footer_bindings(pane: Pane) -> impl Iterator<Item = &'static Binding> {
     own.chain(global).filter(|b| !b.hint.is_empty())
 }
 
+/// The footer while the Offers filter line is edited: its keys only (letters type).
+pub fn filter_footer() -> Vec<(String, &'static str)> {
+    vec![
+        ("Enter".into(), "search"),
+        ("Esc".into(), "clear"),
+        ("↑/↓".into(), "leave and move"),
+        ("Ctrl-C".into(), "quit"),
+    ]
+}
+
 /// The footer split by what can be used: in read-only mode the keys that would change the
 /// account are listed apart (`unavailable`), never as actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -959,10 +969,21 @@ fn wrapped_rows(text: &str, w: usize) -> usize {
 
 /// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.
 pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
+    offered_hints(kind, |_| true)
+}
+
+/// Hints for the open dialog `d` as it stands: those of its kind, less the keys it refuses now
+/// (a terminate the minimum runtime still blocks offers no `y`).
+pub fn open_dialog_footer(d: &Dialog) -> Vec<(String, &'static str)> {
+    offered_hints(d.kind(), |k| d.offers(k))
+}
+
+/// The hints of `kind` whose keys `offers` accepts.
+fn offered_hints(kind: Kind, offers: impl Fn(Key) -> bool) -> Vec<(String, &'static str)> {
     let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(kind));
     let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
     own.chain(every)
-        .filter(|b| !b.hint.is_empty())
+        .filter(|b| !b.hint.is_empty() && b.keys.iter().any(|k| offers(*k)))
         .map(|b| (keys_label(b), b.hint))
         .collect()
 }
@@ -970,7 +991,16 @@ pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
 /// The same hints on one line, for inside a dialog (without quit, which the footer shows):
 /// "y confirm · Tab/←/→ move · … · Esc back/close".
 pub fn dialog_hint_line(kind: Kind) -> String {
-    dialog_footer(kind)
+    hint_line(dialog_footer(kind))
+}
+
+/// The hints of `kind` whose keys `offers` accepts, on one line.
+pub fn dialog_hint_line_where(kind: Kind, offers: impl Fn(Key) -> bool) -> String {
+    hint_line(offered_hints(kind, offers))
+}
+
+fn hint_line(hints: Vec<(String, &'static str)>) -> String {
+    hints
         .into_iter()
         .filter(|(_, h)| *h != "quit")
         .map(|(k, h)| format!("{k} {h}"))

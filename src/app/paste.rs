@@ -49,7 +49,7 @@ fn paste_line(state: &mut AppState, line: &str) {
     let Some(d) = state.dialog.as_mut() else {
         return;
     };
-    if let Some((input, error)) = d.keys().paste_target()
+    if let Some((input, error)) = d.keys().paste_target_for(line)
         && text::insert(input, line)
     {
         *error = None;

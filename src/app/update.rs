@@ -37,6 +37,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             if state.status.flash.as_ref().is_some_and(|f| f.until <= now) {
                 state.status.flash = None;
             }
+            dialogs::deployment_info::refresh(state);
             cmds.extend(polling::polls_due(state));
             // While there are price watches, offers are loaded again now and then.
             let p = &state.prices;

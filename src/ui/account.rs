@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
@@ -44,7 +44,11 @@ fn burn_text(t: Option<&teams::TeamSpend>) -> String {
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let top = layout::lines_above_table(Pane::Account).min(area.height);
     let summary = Rect::new(area.x, area.y, area.width, top);
-    f.render_widget(Paragraph::new(summary_lines(state, theme)), summary);
+    // wrapped: on a narrow terminal the runway warning continues on the spare row below
+    f.render_widget(
+        Paragraph::new(summary_lines(state, theme)).wrap(Wrap { trim: false }),
+        summary,
+    );
 
     let teams = state
         .account

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::app::screen as layout;
 use crate::app::state::FlashKind;
-use crate::app::{AppState, keymap};
+use crate::app::{AppState, Pane, keymap};
 
 pub fn tabs(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = Vec::new();
@@ -26,18 +26,24 @@ pub fn tabs(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The demo badge's note.
+const NOTHING_SPENT: &str = " nothing is spent ";
+
 pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let s = &state.session;
     let mut spans = Vec::new();
     if s.demo {
         spans.push(Span::styled(" DEMO ", theme.demo_badge()));
-        spans.push(Span::styled(" nothing is spent ", theme.dim()));
+        spans.push(Span::styled(NOTHING_SPENT, theme.dim()));
     } else {
         spans.push(Span::styled(format!(" {} ", s.host), theme.title()));
     }
     if s.read_only {
         spans.push(Span::styled(" READ-ONLY ", theme.warn()));
     }
+    // The routine part (key, budget, last refresh) gives way to a message that would not fit
+    // after it: the message is what the user needs to read now.
+    let badges = spans.len();
     spans.push(Span::raw(" key "));
     spans.push(match &s.key_mask {
         Some(m) => Span::raw(m.clone()),
@@ -73,17 +79,32 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.dim(),
         ));
     }
-    if let Some(flash) = &state.status.flash {
+    let message = if let Some(flash) = &state.status.flash {
         let style = match flash.kind {
             FlashKind::Info => theme.text(),
             FlashKind::Success => theme.ok(),
             FlashKind::Warning => theme.warn(),
         };
-        spans.push(Span::raw(" · "));
-        spans.push(Span::styled(flash.text.clone(), style));
-    } else if let Some(e) = &state.status.last_error {
-        spans.push(Span::raw(" · "));
-        spans.push(Span::styled(e.clone(), theme.error()));
+        Some(Span::styled(flash.text.clone(), style))
+    } else {
+        (state.status.last_error.as_ref()).map(|e| Span::styled(e.clone(), theme.error()))
+    };
+    if let Some(message) = message {
+        let used: usize = spans.iter().map(Span::width).sum();
+        if used + 3 + message.width() > usize::from(area.width) {
+            let blocked = spans
+                .iter()
+                .skip(badges)
+                .find(|s| s.content.contains("rate limited"))
+                .cloned();
+            spans.truncate(badges);
+            spans.retain(|s| s.content != NOTHING_SPENT);
+            spans.extend(blocked);
+            spans.push(Span::raw(" "));
+        } else {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(message);
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -92,7 +113,11 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let hints = match &state.dialog {
         Some(d) => keymap::Footer {
-            usable: keymap::dialog_footer(d.kind()),
+            usable: keymap::open_dialog_footer(d),
+            unavailable: Vec::new(),
+        },
+        None if state.pane == Pane::Offers && state.offers.editing_filter => keymap::Footer {
+            usable: keymap::filter_footer(),
             unavailable: Vec::new(),
         },
         None => keymap::footer_for(state.pane, state.session.read_only),

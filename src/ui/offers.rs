@@ -133,10 +133,18 @@ fn filter_line<'a>(state: &'a AppState, width: u16, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::styled(" / ", theme.key())];
     let text = o.filter_input.value();
     if text.is_empty() && !o.editing_filter {
-        spans.push(Span::styled(
+        // the longest example that fits: a cut one would read as a broken filter
+        let room = usize::from(width).saturating_sub(3);
+        let placeholder = [
             "no filter · press / to type one, e.g. h100 gpu:a100 provider:voltage type:spot count>=8 price<3",
-            theme.dim(),
-        ));
+            "no filter · press / to type one, e.g. gpu:a100 type:spot count>=8 price<3",
+            "no filter · press / to type one, e.g. gpu:a100 price<3",
+            "no filter · press / to type one",
+        ]
+        .into_iter()
+        .find(|p| p.chars().count() <= room)
+        .unwrap_or("press / to filter");
+        spans.push(Span::styled(placeholder, theme.dim()));
     } else {
         // a long filter scrolls in its part of the line, so its marks stay in view
         let hint = "  Enter search · Esc clear";

@@ -152,6 +152,14 @@ impl DialogKeys for AddKey {
         Some((input, &mut self.error))
     }
 
+    /// A whole public key pasted into the name goes to the key field, where it belongs.
+    fn paste_target_for(&mut self, text: &str) -> Option<(&mut Input, &mut Option<String>)> {
+        if self.focus == KeyField::Name && check_public_key(text).is_ok() {
+            self.focus = KeyField::Key;
+        }
+        self.paste_target()
+    }
+
     fn private_key_pasted(&mut self, why: &str) -> bool {
         self.key.reset();
         self.focus = KeyField::Key;

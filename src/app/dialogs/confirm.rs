@@ -11,6 +11,7 @@ use super::terminate::Check;
 use super::{DialogKeys, Reply};
 use crate::api::{NewVolume, VolumePatch};
 use crate::app::action::Command;
+use crate::app::keymap::Key;
 use crate::app::state::AppState;
 
 /// What a confirm sends, with the ids resolved when it opened.
@@ -159,6 +160,18 @@ impl Confirm {
                 .check
                 .as_ref()
                 .is_none_or(|c| matches!(c, Check::Allowed(_)))
+    }
+
+    /// Whether `key` does something now: `y` and moving between buttons only while the action
+    /// button is there, `r` only after a failed check.
+    pub fn offers(&self, key: Key) -> bool {
+        match key {
+            Key::Char('y') | Key::Code(KeyCode::Tab | KeyCode::Left | KeyCode::Right) => {
+                self.can_confirm()
+            }
+            Key::Char('r') => matches!(self.check, Some(Check::Failed(_))),
+            _ => true,
+        }
     }
 
     /// `Esc`/Cancel returns to `d` instead of closing.

@@ -9,6 +9,7 @@ use super::confirm::{Choice, Confirm, Op, choose};
 use super::{Dialog, DialogKeys, Loading, Reply, list_step};
 use crate::api::{NewVolume, Volume, VolumePricing, VolumeRegion};
 use crate::app::action::{ApiResult, Command};
+use crate::app::keymap::Key;
 use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::volume_access::{self, Target, create_targets};
 use crate::app::{lists, text};
@@ -83,6 +84,16 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
 }
 
 impl CreateVolume {
+    /// Whether `key` does something on this step: `y` on the summary before it is sent,
+    /// Shift-Tab where there is a step to go back to.
+    pub fn offers(&self, key: Key) -> bool {
+        match key {
+            Key::Char('y') => self.step == CreateStep::Summary && !self.busy,
+            Key::Code(KeyCode::BackTab) => self.step != CreateStep::Provider,
+            _ => true,
+        }
+    }
+
     pub fn provider(&self) -> &'static str {
         RULES[self.provider_idx.min(RULES.len() - 1)].provider
     }

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{Dialog, DialogKeys, Loading, Reply, kubeconfig, pick, scroll};
 use crate::api::{ClusterHealth, Deployment, KubernetesVersion};
 use crate::app::action::{ApiResult, Command};
+use crate::app::keymap::Key;
 use crate::app::state::AppState;
 use crate::app::volume_access::PickKind;
 use crate::domain::cost;
@@ -86,6 +87,26 @@ fn terminate_when(state: &AppState, d: &Deployment) -> String {
             at.format("%H:%M"),
             cost::duration_short(left)
         )
+    }
+}
+
+/// Redraw the readable fields of open details from the live row (uptime, spend and the
+/// terminate countdown move with the clock; a refresh may change the status).
+pub fn refresh(state: &mut AppState) {
+    let Some(Dialog::DeploymentInfo(i)) = state.dialog.as_ref() else {
+        return;
+    };
+    let Some(d) = state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.id == i.deployment_id)
+    else {
+        return;
+    };
+    let fields = fields(state, d);
+    if let Some(Dialog::DeploymentInfo(i)) = state.dialog.as_mut() {
+        i.fields = fields;
     }
 }
 
@@ -203,6 +224,13 @@ pub fn versions_loaded(state: &mut AppState, r: &ApiResult<Vec<KubernetesVersion
             Ok(v) => Loading::Loaded(v.clone()),
             Err(e) => Loading::Failed(e.to_string()),
         };
+    }
+}
+
+impl DeploymentInfo {
+    /// Whether `key` does something here: `K` only with a cluster to ask a kubeconfig of.
+    pub fn offers(&self, key: Key) -> bool {
+        key != Key::Char('K') || self.cluster_id.is_some()
     }
 }
 

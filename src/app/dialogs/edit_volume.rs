@@ -37,6 +37,16 @@ pub struct EditVolume {
     pub busy: bool,
 }
 
+/// The provider as the volume names it, with the name its rules go by when that differs
+/// (`verda (data-crunch)`).
+fn provider_named(own: &str, rules: &str) -> String {
+    if own.trim().eq_ignore_ascii_case(rules) {
+        rules.to_string()
+    } else {
+        format!("{} ({rules})", own.trim())
+    }
+}
+
 pub fn open(state: &mut AppState) -> Vec<Command> {
     let Some(v) = volume_access::selected_volume(state) else {
         return Vec::new();
@@ -62,7 +72,10 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
             state,
             title,
             vec![
-                format!("{} volumes cannot be renamed or resized.", rules.provider),
+                format!(
+                    "{} volumes cannot be renamed or resized.",
+                    provider_named(&v.provider, rules.provider)
+                ),
                 rules.note.to_string(),
             ],
         );

@@ -35,6 +35,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
 use super::action::Command;
+use super::keymap::Key;
 use super::state::{AppState, FlashKind};
 
 pub use add_key::AddKey;
@@ -177,6 +178,11 @@ pub trait DialogKeys {
     fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {
         None
     }
+    /// The field a paste of `text` goes into: [`paste_target`](DialogKeys::paste_target)
+    /// unless the dialog knows a better field for what was pasted.
+    fn paste_target_for(&mut self, _text: &str) -> Option<(&mut Input, &mut Option<String>)> {
+        self.paste_target()
+    }
     /// A private key was pasted: say `why` where the user is looking. Returns whether this
     /// dialog showed it.
     fn private_key_pasted(&mut self, _why: &str) -> bool {
@@ -208,6 +214,18 @@ impl Dialog {
             Dialog::KeyInfo(d) => d,
             Dialog::NewWatch(d) => d.as_mut(),
             Dialog::Watches(d) => d,
+        }
+    }
+
+    /// Whether `key` does something in this dialog as it stands (its hint is shown only then).
+    pub fn offers(&self, key: Key) -> bool {
+        match self {
+            Dialog::Confirm(c) => c.offers(key),
+            Dialog::DeploymentInfo(i) => i.offers(key),
+            Dialog::Deploy(w) => w.offers(key),
+            Dialog::CreateVolume(c) => c.offers(key),
+            Dialog::Pick(p) => p.offers(key),
+            _ => true,
         }
     }
 

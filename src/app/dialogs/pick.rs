@@ -8,6 +8,7 @@ use super::confirm::{self, Confirm, Op};
 use super::{Dialog, DialogKeys, Reply, list_step, notice};
 use crate::api::{ApiError, Deployment, Volume};
 use crate::app::action::{ApiResult, Command};
+use crate::app::keymap::Key;
 use crate::app::lists;
 use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::volume_access::{
@@ -24,6 +25,17 @@ pub struct Pick {
     pub rows: Vec<Target>,
     pub cursor: usize,
     pub error: Option<String>,
+}
+
+impl Pick {
+    /// Whether `key` does something now: `Enter` only on a row the rules allow.
+    pub fn offers(&self, key: Key) -> bool {
+        key != Key::Code(KeyCode::Enter)
+            || self
+                .rows
+                .get(self.cursor)
+                .is_some_and(|t| t.verdict.is_ok())
+    }
 }
 
 /// `A` / `D` on the Volumes pane.

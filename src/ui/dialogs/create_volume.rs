@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::dialogs::create_volume::{CreateStep, CreateVolume, HOURS_30_DAYS};
 use crate::app::dialogs::{Kind, Loading};
-use crate::app::keymap::dialog_hint_line;
+use crate::app::keymap::dialog_hint_line_where;
 use crate::app::volume_access::Target;
 use crate::domain::cost::{usd, usd_per_gb};
 use crate::domain::volume_rules::{RULES, rules_for};
@@ -166,11 +166,11 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.extend(error_line(&c.error, theme));
     if c.step == CreateStep::Summary {
-        let hint = dialog_hint_line(Kind::CreateVolume);
+        let hint = dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k));
         lines.push(confirm_buttons(c.on_action, "Create", c.busy, &hint, theme));
     } else {
         lines.push(Line::styled(
-            dialog_hint_line(Kind::CreateVolume),
+            dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k)),
             theme.dim(),
         ));
     }

@@ -2,13 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::dialogs::{GuardDialog, Kind};
 use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{centered, popup};
+use crate::ui::widgets::{centered, popup, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, g: &GuardDialog, theme: &Theme) {
     let rect = centered(area, 84, 10);
@@ -20,11 +20,7 @@ pub fn draw(f: &mut Frame, area: Rect, g: &GuardDialog, theme: &Theme) {
     let mut lines = vec![
         Line::styled(now, theme.dim()),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("terminate: ", theme.dim()),
-            Span::raw(g.input.value().to_string()),
-            Span::styled("█", theme.key()),
-        ]),
+        text_field("terminate", &g.input, true, inner.width, theme),
         Line::raw(""),
         Line::styled(
             "8h or 1h30m from now · 18:00 local · $50 of spend · acts only while the dashboard or `guard run` runs",

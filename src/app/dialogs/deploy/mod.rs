@@ -6,11 +6,13 @@ pub mod answer;
 pub mod keys;
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use tui_input::Input;
 
 use super::{Dialog, key_prompt};
 use crate::api::{CloudInit, DeployRequest, Offer, Volume, WriteFile};
 use crate::app::action::Command;
+use crate::app::keymap::Key;
 use crate::app::lists;
 use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost::{self, Estimate};
@@ -170,6 +172,21 @@ impl DeployWizard {
             phase: Phase::Editing,
             error: None,
             error_step: None,
+        }
+    }
+
+    /// Whether `key` does something on this step: `Space` on the Volumes step, `y` on the
+    /// summary before anything was sent, the list keys where there is a list.
+    pub fn offers(&self, key: Key) -> bool {
+        let step = self.step();
+        match key {
+            Key::Char(' ') => step == Step::Volumes,
+            Key::Char('y') => step == Step::Summary && self.phase == Phase::Editing,
+            Key::Code(KeyCode::Up | KeyCode::Down) | Key::Char('j' | 'k') => matches!(
+                step,
+                Step::Region | Step::Os | Step::Ssh | Step::Team | Step::Volumes | Step::Kubernetes
+            ),
+            _ => true,
         }
     }
 
