@@ -294,46 +294,50 @@ impl Store {
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
-        // Two statements for every offer at once: each offer's state at `since` (its last
-        // point before it, one index seek per offer), then its points from `since` on.
+        // Per offer, two seeks in the (offer, t) key: its state at `since` (its last point
+        // before it), then its points from `since` on, already in time order.
         let since = since.timestamp();
-        let row = |r: &rusqlite::Row| -> rusqlite::Result<(i64, Point)> {
-            let price: i64 = r.get(2)?;
-            let lo: Option<i64> = r.get(4)?;
-            let hi: Option<i64> = r.get(5)?;
-            Ok((
-                r.get(0)?,
-                Point {
-                    t: Utc.timestamp_opt(r.get(1)?, 0).single().unwrap_or_default(),
-                    price: from_units(price),
-                    available: r.get(3)?,
-                    lo: from_units(lo.unwrap_or(price)),
-                    hi: from_units(hi.unwrap_or(price)),
-                },
-            ))
+        let row = |r: &rusqlite::Row| -> rusqlite::Result<Point> {
+            let price: i64 = r.get(1)?;
+            let lo: Option<i64> = r.get(3)?;
+            let hi: Option<i64> = r.get(4)?;
+            Ok(Point {
+                t: Utc.timestamp_opt(r.get(0)?, 0).single().unwrap_or_default(),
+                price: from_units(price),
+                available: r.get(2)?,
+                lo: from_units(lo.unwrap_or(price)),
+                hi: from_units(hi.unwrap_or(price)),
+            })
         };
-        let mut by_offer: HashMap<i64, Vec<Point>> = HashMap::with_capacity(metas.len());
-        for sql in [
-            "SELECT p.offer, p.t, p.price, p.avail, p.lo, p.hi
-             FROM price_offers o JOIN price_points p ON p.offer = o.id
-             AND p.t = (SELECT max(t) FROM price_points q WHERE q.offer = o.id AND q.t < ?2)
-             WHERE o.gpu_model LIKE ?1",
-            "SELECT p.offer, p.t, p.price, p.avail, p.lo, p.hi
-             FROM price_offers o JOIN price_points p ON p.offer = o.id AND p.t >= ?2
-             WHERE o.gpu_model LIKE ?1 ORDER BY p.offer, p.t",
-        ] {
-            let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
-            let rows = stmt
-                .query_map(params![pattern, since], row)
-                .map_err(|e| self.err(e))?;
-            for r in rows {
-                let (id, p) = r.map_err(|e| self.err(e))?;
-                by_offer.entry(id).or_default().push(p);
-            }
-        }
+        let mut before = self
+            .conn
+            .prepare(
+                "SELECT t, price, avail, lo, hi FROM price_points
+                 WHERE offer = ?1 AND t < ?2 ORDER BY t DESC LIMIT 1",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut from = self
+            .conn
+            .prepare(
+                "SELECT t, price, avail, lo, hi FROM price_points
+                 WHERE offer = ?1 AND t >= ?2 ORDER BY t",
+            )
+            .map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(metas.len());
         for (id, offer) in metas {
-            if let Some(points) = by_offer.remove(&id) {
+            let mut points: Vec<Point> = before
+                .query_row(params![id, since], row)
+                .optional()
+                .map_err(|e| self.err(e))?
+                .into_iter()
+                .collect();
+            let rows = from
+                .query_map(params![id, since], row)
+                .map_err(|e| self.err(e))?;
+            for p in rows {
+                points.push(p.map_err(|e| self.err(e))?);
+            }
+            if !points.is_empty() {
                 out.push(Series { offer, points });
             }
         }
@@ -589,6 +593,33 @@ mod tests {
         }
         // The last state of each hour is kept.
         assert_eq!(pts[2].price, 2.5);
+    }
+
+    #[test]
+    fn a_model_history_holds_the_state_at_its_start_then_every_point_in_order() {
+        let (_d, mut s) = open();
+        let mut other = obs(9, 5.0, true);
+        other.gpu_model = "A100_80G".into();
+        s.record_prices(t0(), &[obs(0, 2.0, true), obs(1, 3.0, true), other])
+            .unwrap();
+        for (h, price) in [(1, 2.1), (2, 2.2), (3, 2.3)] {
+            s.record_prices(t0() + Duration::hours(h), &[obs(0, price, h != 2)])
+                .unwrap();
+        }
+        let h = s
+            .price_history("h100", t0() + Duration::minutes(90))
+            .unwrap();
+        let keys: Vec<&str> = h.iter().map(|s| s.offer.key.as_str()).collect();
+        assert_eq!(keys, ["p/0", "p/1"]);
+        let p0: Vec<(i64, f64, bool)> = h[0]
+            .points
+            .iter()
+            .map(|p| ((p.t - t0()).num_hours(), p.price, p.available))
+            .collect();
+        assert_eq!(p0, [(1, 2.1, true), (2, 2.2, false), (3, 2.3, true)]);
+        // An offer with no point since the start is there with its state at the start.
+        assert_eq!(h[1].points.len(), 1);
+        assert_eq!(h[1].points[0].t, t0());
     }
 
     #[test]
