@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::api::DEFAULT_API_URL;
+use crate::app::keymap::{self, BINDINGS, Binding};
 
 /// Default and minimum poll intervals (docs/api-rules.md, "Polling": never faster than every 10 s).
 pub const DEFAULT_POLL_SECS: u64 = 20;
@@ -43,15 +44,18 @@ pub struct FileConfig {
     /// The account cap: the deploy summary refuses a deploy that would take what the account
     /// pays per hour past this.
     pub max_burn_usd_per_hour: Option<f64>,
+    /// `[keys]`: action name = key (or list of keys), rebinding the key table.
+    pub keys: Option<toml::Table>,
 }
 
-const KNOWN_KEYS: [&str; 6] = [
+const KNOWN_KEYS: [&str; 7] = [
     "api_url",
     "poll_interval_secs",
     "read_only",
     "theme",
     "mouse",
     "max_burn_usd_per_hour",
+    "keys",
 ];
 
 /// The colour theme chosen in `config.toml`.
@@ -84,12 +88,14 @@ impl Default for Look {
 pub struct Loaded {
     pub config: FileConfig,
     pub warnings: Vec<String>,
+    /// The key table with `[keys]` applied; `None` when the file rebinds nothing.
+    pub key_table: Option<Vec<Binding>>,
 }
 
 /// Parse `config.toml` text. A syntax error or a wrongly typed field is an error.
 pub fn parse(text: &str) -> Result<Loaded, String> {
     let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-    let warnings = table
+    let mut warnings: Vec<String> = table
         .keys()
         .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
         .map(|k| {
@@ -100,7 +106,41 @@ pub fn parse(text: &str) -> Result<Loaded, String> {
         })
         .collect();
     let config: FileConfig = toml::from_str(text).map_err(|e| e.to_string())?;
-    Ok(Loaded { config, warnings })
+    let key_table = config.keys.as_ref().map(|keys| {
+        let (table, w) = key_table(keys);
+        warnings.extend(w);
+        table
+    });
+    Ok(Loaded {
+        config,
+        warnings,
+        key_table,
+    })
+}
+
+/// The default key table rebound by a `[keys]` table, with a warning for each entry not applied.
+pub fn key_table(keys: &toml::Table) -> (Vec<Binding>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut entries = Vec::new();
+    for (name, value) in keys {
+        let texts = match value {
+            toml::Value::String(s) => Some(vec![s.clone()]),
+            toml::Value::Array(a) => a
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
+        match texts {
+            Some(t) => entries.push((name.clone(), t)),
+            None => warnings.push(format!(
+                "[keys] `{name}` must be a key (\"X\") or a list of keys ([\"X\", \"F5\"]): the default is kept"
+            )),
+        }
+    }
+    let (table, w) = keymap::rebind(BINDINGS, &entries);
+    warnings.extend(w);
+    (table, warnings)
 }
 
 /// Read `path`; a missing file is an empty config.
@@ -266,9 +306,9 @@ mod tests {
         assert!(parse("theme = \"solarized\"").is_err());
         assert!(parse("mouse = \"no\"").is_err());
         // Unknown settings are still warned about, next to the new ones.
-        let l = parse("theme = \"light\"\nkeys = 1\n").unwrap();
+        let l = parse("theme = \"light\"\nkeymap = 1\n").unwrap();
         assert_eq!(l.warnings.len(), 1);
-        assert!(l.warnings[0].contains("`keys`") && l.warnings[0].contains("mouse"));
+        assert!(l.warnings[0].contains("`keymap`") && l.warnings[0].contains("mouse"));
     }
 
     #[test]

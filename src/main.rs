@@ -135,6 +135,9 @@ fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
         None => config::Loaded::default(),
     };
     warnings.extend(file.warnings.iter().map(|w| format!("config.toml: {w}")));
+    if let Some(table) = file.key_table.clone() {
+        spheron_tui::app::keymap::install(table);
+    }
     let c = &cli.common;
     // An empty SPHERON_API_URL counts as unset.
     let api_url = c.api_url.as_deref().filter(|u| !u.trim().is_empty());

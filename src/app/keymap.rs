@@ -1,6 +1,8 @@
 //! The one key table: (keys, description, context) drives key handling, the `?` overlay and the
 //! footer hints, so they can never disagree (STYLE.md lesson 5).
 
+use std::sync::OnceLock;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
@@ -46,6 +48,10 @@ impl Key {
             Key::Code(KeyCode::Esc) => "Esc".into(),
             Key::Code(KeyCode::Tab) => "Tab".into(),
             Key::Code(KeyCode::BackTab) => "Shift-Tab".into(),
+            Key::Code(KeyCode::F(n)) => format!("F{n}"),
+            Key::Code(KeyCode::Backspace) => "Backspace".into(),
+            Key::Code(KeyCode::Delete) => "Delete".into(),
+            Key::Code(KeyCode::Insert) => "Insert".into(),
             Key::Code(other) => format!("{other:?}"),
         }
     }
@@ -135,7 +141,7 @@ pub enum KeyCmd {
     Watches,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {
     pub keys: &'static [Key],
     /// Short label for the footer; empty keeps it out of the footer.
@@ -850,14 +856,242 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
+/// The table in use: [`BINDINGS`], or [`BINDINGS`] rebound by the `[keys]` table of
+/// `config.toml`. Installed once at start-up, before the first key is read.
+static TABLE: OnceLock<Vec<Binding>> = OnceLock::new();
+
+/// Use `table` for key routing, the footer, `?` and the dialog hints from now on. Only the first
+/// call takes effect; `false` when a table was already installed.
+pub fn install(table: Vec<Binding>) -> bool {
+    TABLE.set(table).is_ok()
+}
+
+/// The key table every lookup reads.
+pub fn table() -> &'static [Binding] {
+    TABLE.get().map(Vec::as_slice).unwrap_or(BINDINGS)
+}
+
+/// The stable name of an action in `config.toml`'s `[keys]`; `None` for dialog keys, which the
+/// open dialog handles and which cannot be rebound.
+pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
+    Some(match cmd {
+        KeyCmd::Pane(Pane::Offers) => "offers",
+        KeyCmd::Pane(Pane::Deployments) => "deployments",
+        KeyCmd::Pane(Pane::Volumes) => "volumes",
+        KeyCmd::Pane(Pane::Keys) => "ssh_keys",
+        KeyCmd::Pane(Pane::Account) => "account",
+        KeyCmd::NextPane => "next_pane",
+        KeyCmd::PrevPane => "previous_pane",
+        KeyCmd::Up => "up",
+        KeyCmd::Down => "down",
+        KeyCmd::PageUp => "page_up",
+        KeyCmd::PageDown => "page_down",
+        KeyCmd::Top => "first_row",
+        KeyCmd::Bottom => "last_row",
+        KeyCmd::Details => "details",
+        KeyCmd::Filter => "filter",
+        KeyCmd::SortNext => "sort",
+        KeyCmd::SortReverse => "reverse_sort",
+        KeyCmd::CycleType => "instance_type",
+        KeyCmd::CycleDeploymentFilter => "deployment_filter",
+        KeyCmd::CopySsh => "copy_ssh",
+        KeyCmd::Deploy => "deploy",
+        KeyCmd::Terminate => "terminate",
+        KeyCmd::Rename => "rename",
+        KeyCmd::Guard => "guard",
+        KeyCmd::OpenSsh => "ssh",
+        KeyCmd::Refresh => "refresh",
+        KeyCmd::Help => "help",
+        KeyCmd::Messages => "messages",
+        KeyCmd::Quit => "quit",
+        KeyCmd::AddKey => "add_key",
+        KeyCmd::DeleteKey => "delete_key",
+        KeyCmd::CreateVolume => "create_volume",
+        KeyCmd::EditVolume => "edit_volume",
+        KeyCmd::DeleteVolume => "delete_volume",
+        KeyCmd::Attach => "attach",
+        KeyCmd::Detach => "detach",
+        KeyCmd::Kubeconfig => "kubeconfig",
+        KeyCmd::UseTeam => "use_team",
+        KeyCmd::NewWatch => "new_watch",
+        KeyCmd::Watches => "watches",
+        KeyCmd::InDialog => return None,
+    })
+}
+
+/// Every action `[keys]` can rebind, once each in table order, with the bindings it names.
+pub fn actions() -> Vec<(&'static str, Vec<&'static Binding>)> {
+    let mut out: Vec<(&'static str, Vec<&'static Binding>)> = Vec::new();
+    for b in BINDINGS {
+        let Some(name) = action_name(b.cmd) else {
+            continue;
+        };
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(b),
+            None => out.push((name, vec![b])),
+        }
+    }
+    out
+}
+
+/// The README's table of action names: name, default keys, where, what.
+pub fn actions_markdown() -> String {
+    let mut s = String::from("| action | default | where | what |\n|---|---|---|---|\n");
+    for (name, list) in actions() {
+        let keys = list
+            .iter()
+            .map(|b| keys_label(b))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let wheres = list
+            .iter()
+            .map(|b| b.ctx.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let what = list[0].help.replace('|', "\\|");
+        s.push_str(&format!("| `{name}` | {keys} | {wheres} | {what} |\n"));
+    }
+    s
+}
+
+/// A key as written in `config.toml`: one character (`X`, `?`), `Space`, `Ctrl-x`, `F1`…`F12`,
+/// `Enter`, `Tab`, `Shift-Tab`, `Up`, `Down`, `Left`, `Right`, `PgUp`, `PgDn`, `Home`, `End`,
+/// `Backspace`, `Delete`, `Insert`. `Esc` and `Ctrl-C` are refused: they always close and quit.
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let t = text.trim();
+    let mut chars = t.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return Ok(Char(c));
+    }
+    let lower = t.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("ctrl-").or(lower.strip_prefix("ctrl+")) {
+        let mut cs = rest.chars();
+        return match (cs.next(), cs.next()) {
+            (Some('c'), None) => Err("Ctrl-C always quits and cannot be rebound".into()),
+            (Some(c), None) if c.is_ascii_alphabetic() => Ok(Ctrl(c)),
+            _ => Err(format!("`{t}` is not a key (Ctrl- takes one letter)")),
+        };
+    }
+    if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok())
+        && (1..=12).contains(&n)
+    {
+        return Ok(Code(KeyCode::F(n)));
+    }
+    let code = match lower.as_str() {
+        "space" => return Ok(Char(' ')),
+        "esc" | "escape" => return Err("Esc always closes and cannot be rebound".into()),
+        "enter" | "return" => KeyCode::Enter,
+        "tab" => KeyCode::Tab,
+        "shift-tab" | "backtab" => KeyCode::BackTab,
+        "up" | "↑" => KeyCode::Up,
+        "down" | "↓" => KeyCode::Down,
+        "left" | "←" => KeyCode::Left,
+        "right" | "→" => KeyCode::Right,
+        "pgup" | "pageup" => KeyCode::PageUp,
+        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "backspace" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
+        _ => {
+            return Err(format!(
+                "`{t}` is not a key (one character, Space, Ctrl-x, F1…F12, Enter, Tab, Shift-Tab, arrows, PgUp, PgDn, Home, End, Backspace, Delete, Insert)"
+            ));
+        }
+    };
+    Ok(Code(code))
+}
+
+/// Whether two bindings are read for the same key press: pane-level ones on a shared pane (a
+/// pane's own keys may shadow the global ones, as in the default table), dialog ones in the
+/// same dialog.
+fn same_context(a: Ctx, b: Ctx) -> bool {
+    match (a, b) {
+        (Ctx::On(p), Ctx::On(q)) => p == q,
+        (Ctx::Global | Ctx::Lists, Ctx::Global | Ctx::Lists) => true,
+        (Ctx::Dialog(x), Ctx::Dialog(y)) => x == y,
+        (Ctx::Dialogs, Ctx::Dialog(_) | Ctx::Dialogs) | (Ctx::Dialog(_), Ctx::Dialogs) => true,
+        _ => false,
+    }
+}
+
+fn collides(table: &[Binding], i: usize) -> Option<usize> {
+    let b = &table[i];
+    table.iter().enumerate().position(|(j, o)| {
+        j != i && same_context(b.ctx, o.ctx) && o.keys.iter().any(|k| b.keys.contains(k))
+    })
+}
+
+/// `base` with the `[keys]` entries applied: each (action name, keys) replaces the keys of that
+/// action's bindings. An unknown action, a key that does not parse, or a binding that would share
+/// a key with another in the same context is a warning naming it, and the default is kept.
+/// `quit` keeps Ctrl-C whatever it is bound to.
+pub fn rebind(base: &[Binding], entries: &[(String, Vec<String>)]) -> (Vec<Binding>, Vec<String>) {
+    let mut table = base.to_vec();
+    let mut warnings = Vec::new();
+    let mut rebound: Vec<(usize, &str)> = Vec::new();
+    for (name, texts) in entries {
+        let targets: Vec<usize> = (0..table.len())
+            .filter(|&i| action_name(table[i].cmd) == Some(name.as_str()))
+            .collect();
+        if targets.is_empty() {
+            let known = actions().iter().map(|(n, _)| *n).collect::<Vec<_>>();
+            warnings.push(format!(
+                "[keys] unknown action `{name}` ignored (known: {})",
+                known.join(", ")
+            ));
+            continue;
+        }
+        let parsed: Result<Vec<Key>, String> = texts.iter().map(|t| parse_key(t)).collect();
+        let mut keys = match parsed {
+            Ok(k) if !k.is_empty() => k,
+            Ok(_) => {
+                warnings.push(format!("[keys] `{name}` has no key: the default is kept"));
+                continue;
+            }
+            Err(e) => {
+                warnings.push(format!("[keys] `{name}`: {e}; the default is kept"));
+                continue;
+            }
+        };
+        keys.dedup();
+        if table[targets[0]].cmd == KeyCmd::Quit && !keys.contains(&Ctrl('c')) {
+            keys.push(Ctrl('c'));
+        }
+        let keys: &'static [Key] = Box::leak(keys.into_boxed_slice());
+        for i in targets {
+            table[i].keys = keys;
+            rebound.push((i, name.as_str()));
+        }
+    }
+    // Undo the rebindings that collide until none do (the defaults never collide).
+    while let Some(&(i, name)) = rebound
+        .iter()
+        .find(|(i, _)| table[*i].keys != base[*i].keys && collides(&table, *i).is_some())
+    {
+        let j = collides(&table, i).unwrap_or(i);
+        warnings.push(format!(
+            "[keys] `{name}` = {} collides with `{}` ({}) {}: the default {} is kept",
+            keys_label(&table[i]),
+            action_name(table[j].cmd).unwrap_or("a dialog key"),
+            keys_label(&table[j]),
+            table[i].ctx.label(),
+            keys_label(&base[i]),
+        ));
+        table[i].keys = base[i].keys;
+    }
+    (table, warnings)
+}
+
 /// The binding a key press means on `pane`: pane-specific bindings win over global ones.
 pub fn lookup(ev: &KeyEvent, pane: Pane) -> Option<&'static Binding> {
     let hit = |b: &&Binding| b.ctx.applies(pane) && b.keys.iter().any(|k| k.matches(ev));
-    BINDINGS
+    table()
         .iter()
         .filter(|b| matches!(b.ctx, Ctx::On(_)))
         .find(hit)
-        .or_else(|| BINDINGS.iter().find(hit))
+        .or_else(|| table().iter().find(hit))
 }
 
 /// Footer hints for `pane`: its own bindings first, then the global ones with a hint.
@@ -868,10 +1102,10 @@ pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
 }
 
 fn footer_bindings(pane: Pane) -> impl Iterator<Item = &'static Binding> {
-    let own = BINDINGS
+    let own = table()
         .iter()
         .filter(move |b| b.ctx == Ctx::On(pane) || b.ctx == Ctx::Lists);
-    let global = BINDINGS.iter().filter(|b| b.ctx == Ctx::Global);
+    let global = table().iter().filter(|b| b.ctx == Ctx::Global);
     own.chain(global).filter(|b| !b.hint.is_empty())
 }
 
@@ -916,7 +1150,7 @@ pub const HELP_KEYS_WIDTH: usize = 18;
 /// every binding of that heading under it.
 pub fn help_sections() -> Vec<(Ctx, Vec<&'static Binding>)> {
     let mut sections: Vec<(Ctx, Vec<&'static Binding>)> = Vec::new();
-    for b in BINDINGS {
+    for b in table() {
         match sections.iter_mut().find(|(c, _)| *c == b.ctx) {
             Some((_, list)) => list.push(b),
             None => sections.push((b.ctx, vec![b])),
@@ -980,8 +1214,8 @@ pub fn open_dialog_footer(d: &Dialog) -> Vec<(String, &'static str)> {
 
 /// The hints of `kind` whose keys `offers` accepts.
 fn offered_hints(kind: Kind, offers: impl Fn(Key) -> bool) -> Vec<(String, &'static str)> {
-    let own = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialog(kind));
-    let every = BINDINGS.iter().filter(|b| b.ctx == Ctx::Dialogs);
+    let own = table().iter().filter(|b| b.ctx == Ctx::Dialog(kind));
+    let every = table().iter().filter(|b| b.ctx == Ctx::Dialogs);
     own.chain(every)
         .filter(|b| !b.hint.is_empty() && b.keys.iter().any(|k| offers(*k)))
         .map(|b| (keys_label(b), b.hint))
