@@ -319,4 +319,36 @@ mod tests {
             assert!(p.store_file.ends_with("spheron-tui.sqlite3"));
         }
     }
+
+    #[test]
+    fn keys_table_rebinds_and_warns() {
+        use crate::app::keymap::{Key, KeyCmd};
+        let keys_of = |l: &Loaded, cmd: KeyCmd| -> Vec<Key> {
+            let t = l.key_table.as_ref().unwrap();
+            t.iter().find(|b| b.cmd == cmd).unwrap().keys.to_vec()
+        };
+        assert_eq!(parse("theme = \"light\"").unwrap().key_table, None);
+        // good
+        let l = parse("[keys]\nterminate = \"X\"\nup = [\"Up\", \"i\"]\n").unwrap();
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert_eq!(keys_of(&l, KeyCmd::Terminate), [Key::Char('X')]);
+        assert_eq!(
+            keys_of(&l, KeyCmd::Up),
+            [Key::Code(crossterm::event::KeyCode::Up), Key::Char('i')]
+        );
+        // unknown action, unparseable key, a value of the wrong type, a collision
+        let l = parse("[keys]\nexplode = \"z\"\nrefresh = \"F99\"\nhelp = 3\nterminate = \"c\"\n")
+            .unwrap();
+        assert_eq!(l.warnings.len(), 4, "{:?}", l.warnings);
+        for name in ["`explode`", "`refresh`", "`help`", "`terminate`"] {
+            assert!(
+                l.warnings.iter().any(|w| w.contains(name)),
+                "{name}: {:?}",
+                l.warnings
+            );
+        }
+        assert_eq!(keys_of(&l, KeyCmd::Refresh), [Key::Char('r')]);
+        assert_eq!(keys_of(&l, KeyCmd::Help), [Key::Char('?')]);
+        assert_eq!(keys_of(&l, KeyCmd::Terminate), [Key::Char('x')]);
+    }
 }

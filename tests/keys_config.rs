@@ -110,3 +110,14 @@ fn the_footer_and_help_show_the_rebound_keys() {
     );
     key(&mut s, KeyCode::Esc);
 }
+
+#[test]
+fn the_readme_lists_every_action_name() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = keymap::actions_markdown();
+    assert!(
+        readme.contains(&table),
+        "README.md's action table differs from the key table; put this under \"Key bindings\":\n{table}"
+    );
+}

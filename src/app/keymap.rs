@@ -919,11 +919,20 @@ pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
     })
 }
 
+/// The name `[keys]` rebinds `b` by: pane-level bindings only (the keys inside dialogs, and
+/// Ctrl-C there, stay as they are).
+fn rebind_name(b: &Binding) -> Option<&'static str> {
+    match b.ctx {
+        Ctx::Global | Ctx::Lists | Ctx::On(_) => action_name(b.cmd),
+        Ctx::Dialogs | Ctx::Dialog(_) => None,
+    }
+}
+
 /// Every action `[keys]` can rebind, once each in table order, with the bindings it names.
 pub fn actions() -> Vec<(&'static str, Vec<&'static Binding>)> {
     let mut out: Vec<(&'static str, Vec<&'static Binding>)> = Vec::new();
     for b in BINDINGS {
-        let Some(name) = action_name(b.cmd) else {
+        let Some(name) = rebind_name(b) else {
             continue;
         };
         match out.iter_mut().find(|(n, _)| *n == name) {
@@ -1033,7 +1042,7 @@ pub fn rebind(base: &[Binding], entries: &[(String, Vec<String>)]) -> (Vec<Bindi
     let mut rebound: Vec<(usize, &str)> = Vec::new();
     for (name, texts) in entries {
         let targets: Vec<usize> = (0..table.len())
-            .filter(|&i| action_name(table[i].cmd) == Some(name.as_str()))
+            .filter(|&i| rebind_name(&table[i]) == Some(name.as_str()))
             .collect();
         if targets.is_empty() {
             let known = actions().iter().map(|(n, _)| *n).collect::<Vec<_>>();
@@ -1348,5 +1357,110 @@ mod tests {
         assert!(f.contains(&("/".to_string(), "filter")));
         assert!(f.contains(&("?".to_string(), "help")));
         assert!(!footer(Pane::Account).iter().any(|(_, h)| *h == "filter"));
+    }
+
+    #[test]
+    fn every_action_name_is_unique_and_every_pane_key_has_one() {
+        let names: Vec<&str> = actions().iter().map(|(n, _)| *n).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert!(!names[i + 1..].contains(n), "{n} twice");
+        }
+        for b in BINDINGS {
+            let pane_level = matches!(b.ctx, Ctx::Global | Ctx::Lists | Ctx::On(_));
+            assert_eq!(rebind_name(b).is_some(), pane_level, "{b:?}");
+        }
+    }
+
+    #[test]
+    fn keys_parse_and_esc_and_ctrl_c_are_refused() {
+        assert_eq!(parse_key("X"), Ok(Char('X')));
+        assert_eq!(parse_key("F5"), Ok(Code(KeyCode::F(5))));
+        assert_eq!(parse_key("ctrl-r"), Ok(Ctrl('r')));
+        assert_eq!(parse_key("Space"), Ok(Char(' ')));
+        assert_eq!(parse_key("PgDn"), Ok(Code(KeyCode::PageDown)));
+        assert!(parse_key("Esc").unwrap_err().contains("Esc"));
+        assert!(parse_key("Ctrl-C").unwrap_err().contains("Ctrl-C"));
+        assert!(parse_key("F13").is_err());
+        assert!(parse_key("xy").unwrap_err().contains("`xy`"));
+        assert!(parse_key("").is_err());
+        assert_eq!(Code(KeyCode::F(5)).label(), "F5");
+    }
+
+    fn entries(list: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
+        list.iter()
+            .map(|(n, k)| (n.to_string(), vec![k.to_string()]))
+            .collect()
+    }
+
+    fn keys_of(table: &[Binding], cmd: KeyCmd) -> Vec<Key> {
+        table.iter().find(|b| b.cmd == cmd).unwrap().keys.to_vec()
+    }
+
+    #[test]
+    fn rebind_applies_good_entries_and_keeps_defaults_for_bad_ones() {
+        let (t, w) = rebind(
+            BINDINGS,
+            &entries(&[
+                ("terminate", "X"),
+                ("refresh", "F5"),
+                ("frobnicate", "z"),
+                ("help", "Esc"),
+                ("messages", "Ctrl-C"),
+                ("sort", "nope"),
+            ]),
+        );
+        assert_eq!(keys_of(&t, KeyCmd::Terminate), [Char('X')]);
+        assert_eq!(keys_of(&t, KeyCmd::Refresh), [Code(KeyCode::F(5))]);
+        assert_eq!(keys_of(&t, KeyCmd::Help), [Char('?')]);
+        assert_eq!(keys_of(&t, KeyCmd::Messages), [Char('m')]);
+        assert_eq!(keys_of(&t, KeyCmd::SortNext), [Char('s')]);
+        assert_eq!(w.len(), 4, "{w:?}");
+        assert!(w[0].contains("`frobnicate`"), "{w:?}");
+        assert!(w[1].contains("`help`") && w[1].contains("Esc"), "{w:?}");
+        assert!(
+            w[2].contains("`messages`") && w[2].contains("Ctrl-C"),
+            "{w:?}"
+        );
+        assert!(w[3].contains("`sort`") && w[3].contains("`nope`"), "{w:?}");
+    }
+
+    #[test]
+    fn a_colliding_rebinding_keeps_the_default() {
+        // c copies the SSH command on Deployments; q quits everywhere
+        let (t, w) = rebind(BINDINGS, &entries(&[("terminate", "c"), ("refresh", "q")]));
+        assert_eq!(keys_of(&t, KeyCmd::Terminate), [Char('x')]);
+        assert_eq!(keys_of(&t, KeyCmd::Refresh), [Char('r')]);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w.iter()
+                .any(|m| m.contains("`terminate`") && m.contains("`copy_ssh`"))
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.contains("`refresh`") && m.contains("`quit`"))
+        );
+        // swapping two keys is no collision
+        let (t, w) = rebind(BINDINGS, &entries(&[("terminate", "e"), ("rename", "x")]));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(keys_of(&t, KeyCmd::Terminate), [Char('e')]);
+        assert_eq!(keys_of(&t, KeyCmd::Rename), [Char('x')]);
+        // a pane key may shadow a list key, as in the default table
+        let (t, w) = rebind(BINDINGS, &entries(&[("guard", "g")]));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(keys_of(&t, KeyCmd::Guard), [Char('g')]);
+    }
+
+    #[test]
+    fn quit_keeps_ctrl_c_and_an_action_rebinds_on_every_pane() {
+        let (t, w) = rebind(BINDINGS, &entries(&[("quit", "Q"), ("attach", "+")]));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(keys_of(&t, KeyCmd::Quit), [Char('Q'), Ctrl('c')]);
+        let in_dialogs = t
+            .iter()
+            .find(|b| b.ctx == Ctx::Dialogs && b.cmd == KeyCmd::Quit);
+        assert_eq!(in_dialogs.unwrap().keys, [Ctrl('c')]);
+        let attach: Vec<_> = t.iter().filter(|b| b.cmd == KeyCmd::Attach).collect();
+        assert_eq!(attach.len(), 2);
+        assert!(attach.iter().all(|b| b.keys == [Char('+')]));
     }
 }
