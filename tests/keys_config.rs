@@ -121,3 +121,11 @@ fn the_readme_lists_every_action_name() {
         "README.md's action table differs from the key table; put this under \"Key bindings\":\n{table}"
     );
 }
+
+#[test]
+fn text_that_names_a_key_names_the_rebound_one() {
+    rebound();
+    assert_eq!(keymap::key_for(KeyCmd::Refresh), "F5");
+    assert_eq!(keymap::key_for(KeyCmd::Terminate), "X");
+    assert_eq!(keymap::key_for(KeyCmd::Rename), "e");
+}

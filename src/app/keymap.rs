@@ -1093,6 +1093,14 @@ pub fn rebind(base: &[Binding], entries: &[(String, Vec<String>)]) -> (Vec<Bindi
     (table, warnings)
 }
 
+/// The label of the first key that runs `cmd` outside dialogs, for text that names a key.
+pub fn key_for(cmd: KeyCmd) -> String {
+    table()
+        .iter()
+        .find(|b| b.cmd == cmd && rebind_name(b).is_some())
+        .map_or_else(String::new, |b| b.keys[0].label())
+}
+
 /// The binding a key press means on `pane`: pane-specific bindings win over global ones.
 pub fn lookup(ev: &KeyEvent, pane: Pane) -> Option<&'static Binding> {
     let hit = |b: &&Binding| b.ctx.applies(pane) && b.keys.iter().any(|k| k.matches(ev));

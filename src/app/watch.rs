@@ -243,9 +243,11 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
         && let Some(d) = state.deployments.items.iter().find(|d| d.id == id)
     {
         let text = format!(
-            "{}: ssh ready · {} (o opens it, c copies it)",
+            "{}: ssh ready · {} ({} opens it, {} copies it)",
             label(d),
-            d.ssh_command().unwrap_or_default()
+            d.ssh_command().unwrap_or_default(),
+            super::keymap::key_for(super::keymap::KeyCmd::OpenSsh),
+            super::keymap::key_for(super::keymap::KeyCmd::CopySsh),
         );
         state.say(FlashKind::Success, text);
     }

@@ -63,8 +63,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .map_or("USD", |b| b.currency.as_str());
     let spend = teams::spend_by_team(state);
     let own = |id: &str| spend.iter().find(|x| x.team_id == id);
+    let no_key = widgets::no_key_text();
     let empty = if !state.session.has_key() {
-        "No API key: press r to enter one."
+        no_key.as_str()
     } else if let Some(e) = &state.account.error {
         e.as_str()
     } else {

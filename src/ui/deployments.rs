@@ -60,8 +60,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.dim(),
         ));
     }
+    let no_key = widgets::no_key_text();
     let empty = if !state.session.has_key() {
-        "No API key: press r to enter one."
+        no_key.as_str()
     } else if let Some(e) = &state.deployments.error {
         e.as_str()
     } else if state.deployments.loaded_at.is_none() {

@@ -35,8 +35,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
     title.extend(widgets::stale_teams_title(state, PagedList::Volumes, theme));
+    let no_key = widgets::no_key_text();
     let empty = if !state.session.has_key() {
-        "No API key: press r to enter one."
+        no_key.as_str()
     } else if let Some(e) = &v.error {
         e.as_str()
     } else if v.loaded_at.is_none() {

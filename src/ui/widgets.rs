@@ -660,3 +660,11 @@ mod tests {
         assert_eq!(gpu_label("B200"), "B200");
     }
 }
+
+/// What a pane that needs the API key shows without one, naming the key that asks for it.
+pub fn no_key_text() -> String {
+    format!(
+        "No API key: press {} to enter one.",
+        crate::app::keymap::key_for(crate::app::keymap::KeyCmd::Refresh)
+    )
+}

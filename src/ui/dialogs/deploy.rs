@@ -143,7 +143,10 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
                 None => lines.push(Line::raw("")),
             }
             lines.push(Line::styled(
-                "Optional label, at most 63 characters; e renames it later.",
+                format!(
+                    "Optional label, at most 63 characters; {} renames it later.",
+                    crate::app::keymap::key_for(crate::app::keymap::KeyCmd::Rename)
+                ),
                 theme.dim(),
             ));
         }
