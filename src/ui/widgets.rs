@@ -581,6 +581,14 @@ pub fn public_key_field<'a>(
     }
 }
 
+/// What a pane that needs the API key shows without one, naming the key that asks for it.
+pub fn no_key_text() -> String {
+    format!(
+        "No API key: press {} to enter one.",
+        crate::app::keymap::key_for(crate::app::keymap::KeyCmd::Refresh)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -659,12 +667,4 @@ mod tests {
         assert_eq!(gpu_label("NVIDIA H100 SXM5 80GB"), "H100 SXM5 80GB");
         assert_eq!(gpu_label("B200"), "B200");
     }
-}
-
-/// What a pane that needs the API key shows without one, naming the key that asks for it.
-pub fn no_key_text() -> String {
-    format!(
-        "No API key: press {} to enter one.",
-        crate::app::keymap::key_for(crate::app::keymap::KeyCmd::Refresh)
-    )
 }
