@@ -290,6 +290,16 @@ fn theme_and_mouse_come_from_the_config_file() {
 }
 
 #[test]
+fn key_bindings_in_the_config_file_are_warned_about_not_fatal() {
+    let text = ok_stdout(&info_with_config(
+        "[keys]\nterminate = \"X\"\nexplode = \"z\"\nrefresh = \"Esc\"\n",
+    ));
+    assert!(text.contains("unknown action `explode`"), "{text}");
+    assert!(text.contains("`refresh`") && text.contains("Esc"), "{text}");
+    assert!(!text.contains("`terminate`"), "{text}");
+}
+
+#[test]
 fn a_bad_fault_spec_exits_2() {
     let out = run(&["demo-server", "--fault", ""], &[]);
     assert_eq!(out.status.code(), Some(2));
