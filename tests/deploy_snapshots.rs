@@ -131,7 +131,7 @@ fn summary_of_a_maintenance_offer_has_no_deploy_button() {
 fn summary_after_an_unclear_failure_with_nothing_created() {
     let mut s = ready(vec![vp_cluster()], 120.0);
     to_summary(&mut s);
-    chr(&mut s, 'y');
+    confirm_deploy(&mut s);
     insta::assert_snapshot!("summary_sending", render(&s));
     update(
         &mut s,
