@@ -219,6 +219,35 @@ fn esc_on_the_deploy_confirm_returns_to_the_summary_with_the_inputs() {
     assert_eq!(format!("{:?}", wizard(&s)), before);
 }
 
+/// The confirm sends the request it showed: if the choices resolve to another one meanwhile
+/// (the Kubernetes versions reloaded in another order), nothing is sent and the summary asks
+/// for a new confirm.
+#[test]
+fn the_deploy_confirm_sends_nothing_when_the_request_changed_meanwhile() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    to_summary(&mut s);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(wizard(&s).step(), Step::Kubernetes);
+    chr(&mut s, 'j'); // 1.34
+    enter(&mut s);
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    chr(&mut s, 'y');
+    let v: Vec<KubernetesVersion> = ["1.33", "1.34"]
+        .iter()
+        .map(|v| decode(json!({ "version": v })).unwrap())
+        .collect();
+    update(&mut s, Action::KubernetesVersions(Ok(v)));
+    assert_eq!(deploys(&chr(&mut s, 'y')), 0);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    assert!(wizard(&s).error.as_ref().unwrap().contains("confirm again"));
+    assert!(!s.deploy.in_flight);
+    // A new confirm sends what it now shows.
+    chr(&mut s, 'y');
+    assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+}
+
 /// Read-only: the summary opens no confirm and says why in the one wording.
 #[test]
 fn a_read_only_deploy_is_refused_in_the_one_wording_before_any_confirm() {
