@@ -2,6 +2,8 @@
 //! `volumes` and `balance` show the second team's items (every page of each team) with their
 //! team, and `guard add` / `guard run` find and read a deployment of another team.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -209,12 +211,21 @@ async fn balance_shows_each_team_and_the_total() {
 }
 
 fn guard_ctx(srv: &DemoServer, dir: &std::path::Path, lines: Arc<Mutex<Vec<String>>>) -> Ctx {
-    let (store, _) = Store::open(&dir.join("store.sqlite3")).unwrap();
     let h = srv.handle();
+    ctx_with(client(srv), Arc::new(move || h.now()), dir, lines)
+}
+
+fn ctx_with(
+    client: Client,
+    clock: spheron_tui::guard::Clock,
+    dir: &std::path::Path,
+    lines: Arc<Mutex<Vec<String>>>,
+) -> Ctx {
+    let (store, _) = Store::open(&dir.join("store.sqlite3")).unwrap();
     Ctx {
-        client: client(srv),
+        client,
         store: StoreHandle::spawn(store),
-        clock: Arc::new(move || h.now()),
+        clock,
         local_offset: chrono::FixedOffset::east_opt(0).unwrap(),
         poll_interval: Duration::from_secs(20),
         read_only: false,
@@ -276,5 +287,51 @@ async fn guard_add_accepts_and_guard_run_reads_another_teams_deployment() {
                 && r.path == format!("/api/deployments/{GRANT_DEPLOYMENT}")),
         "{:?}",
         lines.lock().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn guard_add_finds_another_teams_deployment_in_its_list_when_the_read_by_id_does_not() {
+    use support::http::Mock;
+    let m = Mock::start().await;
+    m.on_json(
+        "GET /api/teams",
+        200,
+        json!([{"id": "t1", "name": "Mine", "isDefault": true}, {"id": "t2", "name": "Theirs"}]),
+    );
+    m.on_json(
+        "GET /api/balance",
+        200,
+        json!({"teams": [
+            {"teamId": "t1", "teamName": "Mine", "balance": 10, "isCurrentTeam": true},
+            {"teamId": "t2", "teamName": "Theirs", "balance": 10, "isCurrentTeam": false}
+        ], "currency": "USD"}),
+    );
+    // The read without teamId (the current team's), then the one with `teamId=t2`.
+    m.on_json("GET /api/deployments", 200, json!([]));
+    m.on_json(
+        "GET /api/deployments",
+        200,
+        json!([{"id": "dep_t2", "name": "theirs-box", "status": "running", "hourlyRate": 1.5,
+                "startedAt": "2026-11-28T10:00:00Z"}]),
+    );
+    let mut o = ClientOptions::new(m.url(), Some(ApiKey::new("sk_test_key_0123456789")));
+    o.get_retry_delay = Duration::from_millis(10);
+    let c = Client::with_options(o).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+    let now = chrono::Utc::now();
+    let ctx = ctx_with(c, Arc::new(move || now), dir.path(), lines.clone());
+    let code = guard::guard(&ctx, &guard_cmd(&["add", "dep_t2", "--after", "1h"])).await;
+    assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
+    assert!(
+        lines.lock().unwrap()[0].contains("guard set on theirs-box"),
+        "{:?}",
+        lines.lock().unwrap()
+    );
+    assert!(
+        m.requests()
+            .iter()
+            .any(|r| r.query.as_deref().is_some_and(|q| q.contains("teamId=t2"))),
     );
 }
