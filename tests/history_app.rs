@@ -92,6 +92,11 @@ async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() 
     let mut s = setup().await;
     s.h.press("w").await;
     assert!(matches!(s.h.state.dialog, Some(Dialog::NewWatch(_))));
+    // Pre-filled from the offer; the price is the shared text field; hints from the key table.
+    let shot = screen(&s.h, 120);
+    assert!(shot.contains("max $/GPU·h"), "{shot}");
+    assert!(shot.contains("Enter save · Esc back/close"), "{shot}");
+    settings().bind(|| insta::assert_snapshot!("history_new_watch", shot));
     // A price no offer of this kind reaches: the watch is stored but does not match.
     for _ in 0..6 {
         s.h.key(KeyCode::Backspace).await;

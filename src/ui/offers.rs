@@ -83,7 +83,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         } else {
             Col::text("24h", 5, 5, 1)
         });
-        cols.push(Col::text("7d low", 6, 7, 10));
+        cols.push(Col::text("7d low", 7, 8, 10));
     }
     let watching = !state.prices.watches.is_empty();
     widgets::table(
@@ -198,7 +198,9 @@ fn trend_cells<'a>(t: Option<&'a RowTrend>, spark: bool, theme: &Theme) -> [Line
     } else {
         Line::from(change)
     };
-    let low = t.low.map_or_else(|| "–".to_string(), |l| format!("{l:.2}"));
+    let low = t
+        .low
+        .map_or_else(|| "–".to_string(), crate::domain::cost::usd);
     [trend, Line::raw(low)]
 }
 

@@ -92,7 +92,7 @@ pub fn chart(f: &mut Frame, area: Rect, c: &PriceChart, theme: &Theme) {
         .y_axis(
             Axis::default()
                 .bounds([lo, hi])
-                .labels([format!("{lo:.2}"), format!("{hi:.2}")])
+                .labels([crate::domain::cost::usd(lo), crate::domain::cost::usd(hi)])
                 .style(theme.dim()),
         );
     f.render_widget(chart, area);

@@ -2,12 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::dialogs::NewWatch;
+use crate::app::dialogs::{Kind, NewWatch};
+use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{centered, popup};
+use crate::ui::widgets::{centered, popup, text_field};
 
 pub fn draw(f: &mut Frame, area: Rect, w: &NewWatch, theme: &Theme) {
     let spec = &w.spec;
@@ -26,10 +27,15 @@ pub fn draw(f: &mut Frame, area: Rect, w: &NewWatch, theme: &Theme) {
     );
     let mut lines = vec![
         Line::raw(format!(
-            "GPU {}  ·  type {}  ·  at least {} GPUs",
+            "GPU {}  ·  type {}  ·  at least {} GPU{}",
             spec.gpu,
             spec.instance_type.as_deref().unwrap_or("any"),
-            spec.min_count.unwrap_or(1)
+            spec.min_count.unwrap_or(1),
+            if spec.min_count.unwrap_or(1) == 1 {
+                ""
+            } else {
+                "s"
+            }
         )),
         Line::raw(format!(
             "provider {}  ·  region {}",
@@ -37,19 +43,16 @@ pub fn draw(f: &mut Frame, area: Rect, w: &NewWatch, theme: &Theme) {
             spec.region.as_deref().unwrap_or("any")
         )),
         Line::raw(""),
-        Line::from(vec![
-            Span::raw("at most $/GPU·h: "),
-            Span::styled(w.price.value().to_string(), theme.price()),
-            Span::styled("█", theme.key()),
-        ]),
+        text_field("max $/GPU·h", &w.price, true, inner.width, theme),
     ];
     if let Some(e) = &w.error {
         lines.push(Line::styled(e.clone(), theme.warn()));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Enter saves · Esc cancels · announced once each time it starts matching",
+        "Announced once each time a matching offer appears.",
         theme.dim(),
     ));
+    lines.push(Line::styled(dialog_hint_line(Kind::NewWatch), theme.dim()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
