@@ -102,7 +102,7 @@ async fn deployments_in_every_format_and_status() {
     let s = server().await;
     let c = client(&s);
     // Every team's: the current team's list and the second team's, read by its id.
-    let teams = Teams::read(&c).await;
+    let teams = Teams::read(&c).await.unwrap();
     let all = c.deployments_of_teams(&teams, None).await.unwrap().len();
     let active = c
         .deployments_of_teams(&teams, Some("active".into()))
@@ -156,7 +156,10 @@ async fn deployments_in_every_format_and_status() {
 async fn volumes_keys_and_balance() {
     let s = server().await;
     let c = client(&s);
-    let volumes = c.volumes_of_teams(&Teams::read(&c).await).await.unwrap();
+    let volumes = c
+        .volumes_of_teams(&Teams::read(&c).await.unwrap())
+        .await
+        .unwrap();
     assert!(volumes.len() > c.volumes(&VolumesQuery::default()).await.unwrap().len());
     let json = ok_json(&run_at(&s.url(), &["volumes", "--json"]).await);
     assert_eq!(

@@ -335,3 +335,22 @@ async fn guard_add_finds_another_teams_deployment_in_its_list_when_the_read_by_i
             .any(|r| r.query.as_deref().is_some_and(|q| q.contains("teamId=t2"))),
     );
 }
+
+#[tokio::test]
+async fn a_team_whose_read_fails_fails_the_command_instead_of_a_partial_list() {
+    use spheron_tui::demo::{Fault, FaultRule};
+    let srv = demo::spawn(DemoOptions::for_tests()).await.unwrap();
+    srv.handle().inject(FaultRule::new(
+        Some("GET"),
+        "/api/volumes?teamId=team_grant_07",
+        Fault::ServerError,
+        10,
+    ));
+    let c = client(&srv);
+    let cmd = Cli::try_parse_from(["spheron-tui", "volumes", "--json"])
+        .unwrap()
+        .command
+        .unwrap();
+    let failed = commands::run(&c, &cmd).await.unwrap_err();
+    assert_eq!(failed.exit_code(), spheron_tui::exit::FAILURE);
+}

@@ -130,13 +130,16 @@ pub struct Teams {
 }
 
 impl Teams {
-    /// Reads the teams and the balance. A failure of either leaves it out: the lists are then
-    /// read for the teams the other one names (at worst the current team only).
-    pub async fn read(client: &Client) -> Teams {
+    /// Reads the teams and the balance. A failure of one leaves it out: the lists are then read
+    /// for the teams the other names. When both fail the teams are unknown: the error.
+    pub async fn read(client: &Client) -> Result<Teams, ApiError> {
         let (teams, balance) = tokio::join!(client.teams(), client.balance(None, None));
-        Teams {
-            teams: teams.unwrap_or_default(),
-            balance: balance.ok(),
+        match (teams, balance) {
+            (Err(e), Err(_)) => Err(e),
+            (teams, balance) => Ok(Teams {
+                teams: teams.unwrap_or_default(),
+                balance: balance.ok(),
+            }),
         }
     }
 

@@ -143,14 +143,14 @@ pub async fn all_offer_pages(
 }
 
 async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<String, Failure> {
-    let teams = Teams::read(client).await;
+    let teams = Teams::read(client).await?;
     let status = (a.status != "all").then(|| a.status.clone());
     let list = client.deployments_of_teams(&teams, status).await?;
     Ok(records::deployments(&list, &teams).render(a.output.into()))
 }
 
 async fn volumes(client: &Client, a: &ListArgs) -> Result<String, Failure> {
-    let teams = Teams::read(client).await;
+    let teams = Teams::read(client).await?;
     let list = client.volumes_of_teams(&teams).await?;
     Ok(records::volumes(&list, &teams).render(a.output.into()))
 }

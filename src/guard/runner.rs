@@ -242,8 +242,15 @@ impl Runner {
             return Vec::new(); // nothing to enforce: no request
         }
         if self.teams.is_none() || self.polls_since_teams >= TEAMS_EVERY_POLLS {
-            self.teams = Some(Teams::read(&self.ctx.client).await);
-            self.polls_since_teams = 0;
+            // Unknown teams: the current team's list this time, and asked again next poll.
+            // A guarded deployment not in the list is still read by itself.
+            match Teams::read(&self.ctx.client).await {
+                Ok(t) => {
+                    self.teams = Some(t);
+                    self.polls_since_teams = 0;
+                }
+                Err(e) => self.say(now, &format!("could not read your teams: {e}")),
+            }
         }
         self.polls_since_teams += 1;
         let teams = self.teams.clone().unwrap_or_default();
