@@ -61,7 +61,7 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     let mut h = Harness::new().await;
     let offer = to_summary(&mut h).await;
     let before = h.count(|c| matches!(c, Command::Deploy { .. }));
-    h.press("y").await;
+    h.press("yy").await; // the summary's action, then the confirm's
     assert_eq!(h.count(|c| matches!(c, Command::Deploy { .. })), before + 1);
     // Created: on the Deployments pane at once, deploying, selected.
     assert!(h.state.dialog.is_none(), "{:?}", h.state.status);
@@ -146,7 +146,7 @@ async fn a_500_after_the_deployment_was_created_is_not_retried() {
     ));
     let count = h.demo.deployment_count();
     h.advance(15).await;
-    h.press("y").await;
+    h.press("yy").await; // the summary's action, then the confirm's
     // Checking: the list is read (at most 10 s after the last one) before anything else.
     for _ in 0..12 {
         h.advance(1).await;
@@ -183,7 +183,7 @@ async fn a_500_with_nothing_created_offers_a_retry_only_on_a_new_confirm() {
     ));
     let count = h.demo.deployment_count();
     h.advance(15).await;
-    h.press("y").await;
+    h.press("yy").await; // the summary's action, then the confirm's
     for _ in 0..12 {
         h.advance(1).await;
     }

@@ -40,7 +40,7 @@ fn to_summary(s: &mut AppState) {
 }
 
 fn confirm(s: &mut AppState) -> Vec<Command> {
-    chr(s, 'y')
+    confirm_deploy(s)
 }
 
 fn new_deployment(id: &str, status: &str) -> spheron_tui::api::Deployment {
@@ -159,6 +159,107 @@ fn the_wizard_loads_what_it_needs_and_offers_only_that_offers_choices() {
     assert_eq!(wizard(&s).region(), "us-east-1");
 }
 
+/// The summary's action opens the one confirm, carrying the resolved request and the spend
+/// now → after; `n` and Enter on Cancel send nothing; `y` sends that request once, and the
+/// wizard awaits the answer.
+#[test]
+fn the_deploy_goes_through_the_one_confirm_and_sends_one_post() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    to_summary(&mut s);
+    assert_eq!(deploys(&chr(&mut s, 'y')), 0);
+    let Some(Dialog::Confirm(c)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let Op::Deploy(shown) = &c.op else {
+        panic!("{:?}", c.op)
+    };
+    let shown = shown.clone();
+    assert_eq!(shown.offer_id, "vp-h100-8");
+    assert!(!c.on_action, "focus starts on Cancel");
+    let spend = c.spend.expect("the deploy changes the spend");
+    let added = spend.after.unwrap() - spend.now;
+    assert!(added > 0.0, "{spend:?}");
+    // Enter on Cancel: back to the summary, nothing sent; the same again with `n`.
+    assert_eq!(deploys(&enter(&mut s)), 0);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    chr(&mut s, 'y');
+    assert_eq!(deploys(&chr(&mut s, 'n')), 0);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    chr(&mut s, 'y');
+    let cmds = chr(&mut s, 'y');
+    assert_eq!(deploys(&cmds), 1);
+    let Some(Command::Deploy { request }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(**request, *shown, "the request the confirm showed");
+    assert_eq!(wizard(&s).phase, Phase::Sending);
+    assert!(s.deploy.in_flight);
+    // Nothing more while it is out.
+    for c in ['y', 'y', '\n'] {
+        assert_eq!(deploys(&chr(&mut s, c)), 0);
+    }
+}
+
+/// `Esc` on the deploy's confirm goes back to the summary with everything typed kept.
+#[test]
+fn esc_on_the_deploy_confirm_returns_to_the_summary_with_the_inputs() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    to_summary(&mut s);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(wizard(&s).step(), Step::Guard);
+    type_text(&mut s, "8h");
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    let before = format!("{:?}", wizard(&s));
+    chr(&mut s, 'y');
+    assert!(matches!(&s.dialog, Some(Dialog::Confirm(c)) if matches!(c.op, Op::Deploy(_))));
+    assert_eq!(deploys(&key(&mut s, KeyCode::Esc)), 0);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    assert_eq!(wizard(&s).guard.value(), "8h");
+    assert_eq!(format!("{:?}", wizard(&s)), before);
+}
+
+/// The confirm sends the request it showed: if the choices resolve to another one meanwhile
+/// (the Kubernetes versions reloaded in another order), nothing is sent and the summary asks
+/// for a new confirm.
+#[test]
+fn the_deploy_confirm_sends_nothing_when_the_request_changed_meanwhile() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    to_summary(&mut s);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(wizard(&s).step(), Step::Kubernetes);
+    chr(&mut s, 'j'); // 1.34
+    enter(&mut s);
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    chr(&mut s, 'y');
+    let v: Vec<KubernetesVersion> = ["1.33", "1.34"]
+        .iter()
+        .map(|v| decode(json!({ "version": v })).unwrap())
+        .collect();
+    update(&mut s, Action::KubernetesVersions(Ok(v)));
+    assert_eq!(deploys(&chr(&mut s, 'y')), 0);
+    assert_eq!(wizard(&s).step(), Step::Summary);
+    assert!(wizard(&s).error.as_ref().unwrap().contains("confirm again"));
+    assert!(!s.deploy.in_flight);
+    // A new confirm sends what it now shows.
+    chr(&mut s, 'y');
+    assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+}
+
+/// Read-only: the summary opens no confirm and says why in the one wording.
+#[test]
+fn a_read_only_deploy_is_refused_in_the_one_wording_before_any_confirm() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    to_summary(&mut s);
+    s.session.read_only = true;
+    assert_eq!(deploys(&chr(&mut s, 'y')), 0);
+    let why = spheron_tui::app::dialogs::read_only_refusal("the deploy");
+    assert_eq!(wizard(&s).error.as_deref(), Some(why.as_str()));
+    assert_eq!(s.status.flash.as_ref().map(|f| f.text.clone()), Some(why));
+}
+
 #[test]
 fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     let mut s = ready(vec![vp_cluster()], 120.0);
@@ -223,6 +324,14 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     assert_eq!(deploys(&enter(&mut s)), 0);
     assert_eq!(wizard(&s).step(), Step::Guard);
     enter(&mut s);
+    key(&mut s, KeyCode::Tab);
+    // The summary's action opens the one confirm (focus on Cancel); Enter on its action sends.
+    assert_eq!(deploys(&enter(&mut s)), 0);
+    assert!(
+        matches!(&s.dialog, Some(Dialog::Confirm(c)) if !c.on_action),
+        "{:?}",
+        s.dialog
+    );
     key(&mut s, KeyCode::Tab);
     let cmds = enter(&mut s);
     assert_eq!(deploys(&cmds), 1);

@@ -131,7 +131,7 @@ fn summary_of_a_maintenance_offer_has_no_deploy_button() {
 fn summary_after_an_unclear_failure_with_nothing_created() {
     let mut s = ready(vec![vp_cluster()], 120.0);
     to_summary(&mut s);
-    chr(&mut s, 'y');
+    confirm_deploy(&mut s);
     insta::assert_snapshot!("summary_sending", render(&s));
     update(
         &mut s,
@@ -295,4 +295,18 @@ fn on_a_small_terminal_the_terminate_dialog_keeps_its_buttons() {
     assert!(text.contains("[ Terminate ]"), "{text}");
     assert!(text.contains("cannot be undone"), "{text}");
     insta::assert_snapshot!("terminate_allowed_80x24", text);
+}
+
+/// The deploy's confirm: the request it sends, the account's spend now → after, focus on Cancel.
+#[test]
+fn the_deploy_confirm() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    to_summary(&mut s);
+    chr(&mut s, 'y');
+    assert!(
+        matches!(s.dialog, Some(Dialog::Confirm(_))),
+        "{:?}",
+        s.dialog
+    );
+    insta::assert_snapshot!("deploy_confirm", render(&s));
 }

@@ -142,6 +142,16 @@ fn cases() -> Vec<Case> {
             write: Some((|s| chr(s, 'y'), "the SSH key delete")),
         },
         Case {
+            kind: Kind::Confirm,
+            open: |s| {
+                s.pane = Pane::Offers;
+                chr(s, 'd');
+                deploy_to_summary(s);
+                chr(s, 'y');
+            },
+            write: Some((|s| chr(s, 'y'), "the deploy")),
+        },
+        Case {
             kind: Kind::Deploy,
             open: |s| {
                 s.pane = Pane::Offers;
@@ -150,7 +160,9 @@ fn cases() -> Vec<Case> {
             write: Some((
                 |s| {
                     deploy_to_summary(s);
-                    chr(s, 'y')
+                    let mut cmds = chr(s, 'y');
+                    cmds.extend(chr(s, 'y'));
+                    cmds
                 },
                 "the deploy",
             )),
@@ -324,7 +336,9 @@ fn opened(case: &Case) -> AppState {
 
 #[test]
 fn the_table_covers_every_kind() {
-    let kinds: Vec<Kind> = cases().iter().map(|c| c.kind).collect();
+    // in order; a kind may have more than one case (the confirm: a delete and a deploy)
+    let mut kinds: Vec<Kind> = cases().iter().map(|c| c.kind).collect();
+    kinds.dedup();
     assert_eq!(kinds, Kind::ALL.to_vec());
 }
 

@@ -433,7 +433,7 @@ async fn deploy_fault(fault: Fault, words: &str) {
         1,
     ));
     h.advance(15).await;
-    h.press("y").await;
+    h.press("yy").await; // the summary's action, then the confirm's
     assert_eq!(posts(&h), 1, "{fault:?}");
     let said = format!(
         "{:?} {:?}",

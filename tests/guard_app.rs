@@ -48,7 +48,7 @@ fn the_cap_refuses_a_deploy_that_would_pass_it() {
         why.contains("max_burn_usd_per_hour in config.toml"),
         "{why}"
     );
-    assert_eq!(deploys(&chr(&mut s, 'y')), 0, "nothing is sent");
+    assert_eq!(deploys(&confirm_deploy(&mut s)), 0, "nothing is sent");
 
     // The Account pane shows the cap beside the burn rate.
     s.dialog = None;
@@ -65,7 +65,7 @@ fn the_cap_refuses_a_deploy_that_would_pass_it() {
         s.account.max_burn_usd_per_hour = cap;
         to_summary(&mut s);
         assert!(summary(&s).blocked.is_none(), "{cap:?}");
-        assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+        assert_eq!(deploys(&confirm_deploy(&mut s)), 1);
     }
 }
 
@@ -255,7 +255,7 @@ fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
     }
     type_text(&mut s, "$25");
     enter(&mut s);
-    assert_eq!(deploys(&chr(&mut s, 'y')), 1);
+    assert_eq!(deploys(&confirm_deploy(&mut s)), 1);
     update(
         &mut s,
         Action::Deployed(Err(spheron_tui::api::ApiError::Timeout {

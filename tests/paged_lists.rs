@@ -20,7 +20,7 @@ use spheron_tui::app::{Action, AppState, Command, teams, update};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::DemoOptions;
 use spheron_tui::runtime::executor::Executor;
-use support::fixtures::{chr, deploys, enter, err, ready, t0, vp_cluster};
+use support::fixtures::{chr, confirm_deploy, deploys, enter, err, ready, t0, vp_cluster};
 use support::http::{Canned, Mock};
 
 /// A demo server whose limits let a test create a few hundred things.
@@ -318,7 +318,7 @@ fn deploy(s: &mut AppState) {
             }
         }
     }
-    assert_eq!(deploys(&chr(s, 'y')), 1);
+    assert_eq!(deploys(&confirm_deploy(s)), 1);
 }
 
 /// Feed an unclear deploy answer and run what follows against `exec`; the commands sent.

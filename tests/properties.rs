@@ -424,7 +424,13 @@ fn deploys_in_one_wizard(steps: &[WizardStep]) -> Result<usize, TestCaseError> {
     let mut live = false;
     let mut in_flight = false;
     for st in steps {
-        if !matches!(s.dialog, Some(Dialog::Deploy(_))) {
+        // this wizard, or the confirm it opened (holding it to return to)
+        let open = match &s.dialog {
+            Some(Dialog::Deploy(_)) => true,
+            Some(Dialog::Confirm(c)) => matches!(c.op, Op::Deploy(_)),
+            _ => false,
+        };
+        if !open {
             break; // this wizard is over; a new one would be a new `d`
         }
         let action = match st {

@@ -607,7 +607,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Char('y')],
         hint: "deploy",
-        help: "deploy, on the summary (once; never retried by itself)",
+        help: "deploy, on the summary: asks in the confirm (once; never retried by itself)",
         ctx: Ctx::Dialog(Kind::Deploy),
         cmd: KeyCmd::InDialog,
         writes: None,

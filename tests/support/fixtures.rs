@@ -129,6 +129,19 @@ pub fn chr(s: &mut AppState, c: char) -> Vec<Command> {
     key(s, KeyCode::Char(c))
 }
 
+/// The deploy's confirm from the wizard's summary: `y` opens the one confirm, `y` there sends.
+/// Where the summary opens no confirm (a guard blocks, nothing to confirm), only the first.
+#[allow(dead_code)]
+pub fn confirm_deploy(s: &mut AppState) -> Vec<Command> {
+    let mut cmds = chr(s, 'y');
+    if matches!(&s.dialog, Some(spheron_tui::app::dialogs::Dialog::Confirm(c))
+        if matches!(c.op, spheron_tui::app::dialogs::Op::Deploy(_)))
+    {
+        cmds.extend(chr(s, 'y'));
+    }
+    cmds
+}
+
 pub fn type_text(s: &mut AppState, text: &str) {
     for c in text.chars() {
         chr(s, c);

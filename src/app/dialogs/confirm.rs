@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::terminate::Check;
 use super::{DialogKeys, Reply};
-use crate::api::{NewVolume, VolumePatch};
+use crate::api::{DeployRequest, NewVolume, VolumePatch};
 use crate::app::action::Command;
 use crate::app::keymap::Key;
 use crate::app::state::AppState;
@@ -50,6 +50,9 @@ pub enum Op {
         gpu: String,
         instance_type: String,
     },
+    /// Deploy an offer (one POST); its answer is handled by the wizard it came from, which
+    /// the confirm holds as its `back_to`.
+    Deploy(Box<DeployRequest>),
 }
 
 impl Op {
@@ -77,6 +80,7 @@ impl Op {
             Op::PatchVolume { id, patch, .. } => Command::PatchVolume { id, patch },
             Op::CreateVolume(new) => Command::CreateVolume(new),
             Op::Terminate { id, .. } => Command::Terminate { id },
+            Op::Deploy(request) => Command::Deploy { request },
         }
     }
 
@@ -90,6 +94,7 @@ impl Op {
             Op::PatchVolume { .. } => "Save",
             Op::CreateVolume(_) => "Create",
             Op::Terminate { .. } => "Terminate",
+            Op::Deploy(_) => "Deploy",
         }
     }
 
@@ -102,6 +107,7 @@ impl Op {
             | Op::PatchVolume { id, .. }
             | Op::Terminate { id, .. } => id,
             Op::Attach { volume_id, .. } | Op::Detach { volume_id, .. } => volume_id,
+            Op::Deploy(request) => &request.offer_id,
         }
     }
 }
@@ -230,10 +236,14 @@ pub fn choose(ev: &KeyEvent, on_action: &mut bool, can_confirm: bool) -> Choice 
 }
 
 impl DialogKeys for Confirm {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
+    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
         let can = self.can_confirm();
         match choose(&ev, &mut self.on_action, can) {
             Choice::Cancel => self.cancel(),
+            // A deploy is sent by the wizard it came from, which then awaits the answer.
+            Choice::Confirm if matches!(self.op, Op::Deploy(_)) => {
+                super::deploy::keys::confirmed(state, self)
+            }
             // the one place a confirm's request is made
             Choice::Confirm => {
                 self.busy = true;

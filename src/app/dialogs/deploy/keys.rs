@@ -1,18 +1,20 @@
-//! Keys of the deploy wizard: each step's choice, back and next, and the confirm that is the
-//! only place a `Command::Deploy` is made.
+//! Keys of the deploy wizard: each step's choice, back and next. The summary's action opens the
+//! one confirm ([`Op::Deploy`]); [`confirmed`] (its action) and Retry are the only places a
+//! `Command::Deploy` is made.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::super::confirm::{Choice, choose};
-use super::super::{DialogKeys, Reply};
+use super::super::confirm::{Choice, Confirm, Op, Spend, choose};
+use super::super::{Dialog, DialogKeys, Reply};
 use super::{
-    DeployWizard, Phase, SshSel, Step, k8s_versions, ssh_options, summary, team_options,
-    volume_options,
+    DeployWizard, Phase, SshSel, Step, chosen_key, k8s_versions, offer_gpu_name, ssh_options,
+    summary, team_options, volume_options,
 };
-use crate::api::WriteFile;
+use crate::api::{DeployRequest, WriteFile};
 use crate::app::action::Command;
 use crate::app::state::{AppState, FlashKind};
 use crate::app::text;
+use crate::domain::cost;
 use crate::domain::deploy::{self, offerable_volumes, volume_limit};
 
 impl DialogKeys for DeployWizard {
@@ -316,9 +318,78 @@ fn on_cloud_init_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) {
 fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
     match choose(&ev, &mut w.on_action, true) {
         Choice::Cancel => step_back(w),
-        Choice::Confirm => Reply::send(confirm(state, w)),
+        Choice::Confirm => ask(state, w),
         Choice::Moved | Choice::Other => Reply::stay(),
     }
+}
+
+/// The summary's action: the one confirm, carrying the resolved request and the account's
+/// spend now → after, with the wizard (everything typed) to return to. Nothing opens while a
+/// guard blocks the deploy: the summary says why.
+fn ask(state: &mut AppState, w: &mut DeployWizard) -> Reply {
+    let s = summary(state, w);
+    if let Some(why) = s.blocked {
+        refuse(state, w, why);
+        return Reply::stay();
+    }
+    let Ok(request) = s.request else {
+        return Reply::stay();
+    };
+    let o = &w.offer;
+    let title = format!(
+        "Deploy {}×{} on {}?",
+        offer_gpu_name(o),
+        o.gpu_count,
+        o.provider
+    );
+    let mut lines = vec![
+        format!(
+            "{} in {}, {}",
+            request.name.as_deref().unwrap_or(""),
+            request.region,
+            request.operating_system
+        ),
+        format!("team: {}", s.team_name.as_deref().unwrap_or("?")),
+        format!("SSH key: {}", chosen_key(state, w)),
+        format!("this deployment: {}", cost::usd_h(s.estimate.per_hour())),
+    ];
+    if let Some(min) = s.estimate.minimum_charge() {
+        lines.push(format!(
+            "at least {}, even if terminated at once",
+            cost::usd(min)
+        ));
+    }
+    w.on_action = false;
+    let c = Confirm::new(Op::Deploy(Box::new(request)), title, lines)
+        .with_spend(Spend {
+            now: s.spend_now,
+            after: s.spend_after,
+        })
+        .back_to(Dialog::Deploy(Box::new(w.clone())));
+    Reply::open(Dialog::Confirm(c))
+}
+
+/// The confirm's action on [`Op::Deploy`]: the wizard it holds sends the request and awaits
+/// the answer. Every guard is checked again; the request sent is the one the confirm showed.
+pub(in crate::app::dialogs) fn confirmed(state: &mut AppState, c: &mut Confirm) -> Reply {
+    let Op::Deploy(shown) = &c.op else {
+        return Reply::stay();
+    };
+    let shown = shown.clone();
+    let Some(back) = c.back_to.take() else {
+        return Reply::close();
+    };
+    let Dialog::Deploy(mut w) = *back else {
+        return Reply::open(*back);
+    };
+    let cmds = confirm(state, &mut w, Some(&shown));
+    Reply::open(Dialog::Deploy(w)).with(cmds)
+}
+
+fn refuse(state: &mut AppState, w: &mut DeployWizard, why: String) {
+    w.error = Some(why.clone());
+    w.on_action = false;
+    state.say(FlashKind::Warning, why);
 }
 
 fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
@@ -332,24 +403,34 @@ fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Rep
             w.phase = Phase::Editing;
             w.on_action = false;
         }
-        Choice::Confirm => return Reply::send(confirm(state, w)),
+        Choice::Confirm => return Reply::send(confirm(state, w, None)),
         Choice::Moved | Choice::Other => {}
     }
     Reply::stay()
 }
 
 /// The one place a `Command::Deploy` is made: an explicit confirm, with every guard passed.
-fn confirm(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
+/// `shown`: the request the confirm showed; if the choices resolve differently now (a list
+/// refresh meanwhile), nothing is sent and the summary asks for a new confirm.
+fn confirm(
+    state: &mut AppState,
+    w: &mut DeployWizard,
+    shown: Option<&DeployRequest>,
+) -> Vec<Command> {
     let s = summary(state, w);
     if let Some(why) = s.blocked {
-        w.error = Some(why.clone());
-        w.on_action = false;
-        state.say(FlashKind::Warning, why);
+        refuse(state, w, why);
         return Vec::new();
     }
     let Ok(request) = s.request else {
         return Vec::new();
     };
+    if shown.is_some_and(|r| *r != request) {
+        let why = "The summary changed while the confirm was open: check it and confirm again."
+            .to_string();
+        refuse(state, w, why);
+        return Vec::new();
+    }
     state.deploy.in_flight = true;
     state.deploy.posted_at = Some(state.now);
     state.deploy.last_request = Some(request.clone());

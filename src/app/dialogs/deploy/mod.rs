@@ -1,6 +1,6 @@
 //! The deploy wizard (`d` on an offer): its state, what it offers (only what is valid for THAT
-//! offer), and the summary of the spend, which is its confirm. Keys are in `keys`, the answer
-//! to the POST in `answer`.
+//! offer), and the summary of the spend, whose action opens the one confirm. Keys are in
+//! `keys`, the answer to the POST in `answer`.
 
 pub mod answer;
 pub mod keys;
