@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use serde_json::Value;
+use spheron_tui::api::teams::Teams;
 use spheron_tui::api::{
     Client, DeployRequest, DeploymentsQuery, NewVolume, OffersQuery, PAGE_LIMIT, VolumesQuery,
 };
@@ -100,18 +101,19 @@ fn offers_args(args: &[&str]) -> OffersArgs {
 async fn deployments_in_every_format_and_status() {
     let s = server().await;
     let c = client(&s);
-    let all = c
+    // Every team's: the current team's list and the second team's, read by its id.
+    let teams = Teams::read(&c).await.unwrap();
+    let all = c.deployments_of_teams(&teams, None).await.unwrap().len();
+    let active = c
+        .deployments_of_teams(&teams, Some("active".into()))
+        .await
+        .unwrap();
+    let own = c
         .deployments(&DeploymentsQuery::default())
         .await
         .unwrap()
         .len();
-    let active = c
-        .deployments(&DeploymentsQuery {
-            status: Some("active".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    assert!(all > own, "the demo's second team has deployments");
     assert!(all > active.len() && !active.is_empty(), "demo data");
 
     let json = ok_json(&run_at(&s.url(), &["deployments", "--json"]).await);
@@ -154,7 +156,11 @@ async fn deployments_in_every_format_and_status() {
 async fn volumes_keys_and_balance() {
     let s = server().await;
     let c = client(&s);
-    let volumes = c.volumes(&VolumesQuery::default()).await.unwrap();
+    let volumes = c
+        .volumes_of_teams(&Teams::read(&c).await.unwrap())
+        .await
+        .unwrap();
+    assert!(volumes.len() > c.volumes(&VolumesQuery::default()).await.unwrap().len());
     let json = ok_json(&run_at(&s.url(), &["volumes", "--json"]).await);
     assert_eq!(
         ids(&json, "id"),

@@ -9,6 +9,7 @@ pub mod error;
 pub mod guard;
 pub mod lenient;
 pub mod models;
+pub mod teams;
 
 pub use budget::RateStatus;
 pub use client::{Client, ClientOptions, ProxyEnv, USER_AGENT_VALUE};

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::action::{Command, PagedList};
 use super::state::AppState;
 use super::{lists, polling};
-use crate::api::{ApiError, Deployment, Volume};
+use crate::api::{ApiError, Deployment, Volume, teams};
 use crate::domain::cost;
 
 /// Teams whose part of the last read of a list failed, by team id, with the error. An empty
@@ -37,53 +37,18 @@ impl TeamLists {
 
 /// The platform's current team (the one a list without `teamId` holds), when known.
 pub fn platform_team(state: &AppState) -> Option<&str> {
-    state
-        .account
-        .balance
-        .as_ref()
-        .and_then(|b| b.teams.iter().find(|t| t.is_current_team))
-        .map(|t| t.team_id.as_str())
-        .or_else(|| {
-            state
-                .account
-                .teams
-                .iter()
-                .find(|t| t.is_default)
-                .map(|t| t.id.as_str())
-        })
+    teams::platform_team(&state.account.teams, state.account.balance.as_ref())
 }
 
 /// Every team the user belongs to: `GET /api/teams`, else the teams the balance lists.
 pub fn known_teams(state: &AppState) -> Vec<String> {
-    let mut ids: Vec<String> = state
-        .account
-        .teams
-        .iter()
-        .map(|t| t.id.clone())
-        .filter(|id| !id.is_empty())
-        .collect();
-    if ids.is_empty()
-        && let Some(b) = &state.account.balance
-    {
-        ids = b.teams.iter().map(|t| t.team_id.clone()).collect();
-    }
-    ids
+    teams::known_teams(&state.account.teams, state.account.balance.as_ref())
 }
 
 /// The teams a list read asks for by `teamId`, besides the read without it: every team but the
 /// platform's current one, and the team an unclear deploy went to. One team: none (one request).
 pub fn other_teams(state: &AppState) -> Vec<String> {
-    let known = known_teams(state);
-    let mut teams: Vec<String> = if known.len() > 1 {
-        match platform_team(state) {
-            Some(cur) => known.into_iter().filter(|t| t != cur).collect(),
-            // The current team is not known: ask each by id (the read without `teamId`
-            // repeats one of them; items merge by id).
-            None => known,
-        }
-    } else {
-        Vec::new()
-    };
+    let mut teams = teams::other_teams(&state.account.teams, state.account.balance.as_ref());
     if let Some(t) = super::dialogs::deploy::answer::other_team_to_read(state)
         && !teams.contains(&t)
     {

@@ -11,9 +11,8 @@ mod records;
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use crate::api::{
-    ApiError, Client, DeploymentsQuery, Offer, OffersPage, OffersQuery, VolumesQuery,
-};
+use crate::api::teams::Teams;
+use crate::api::{ApiError, Client, Offer, OffersPage, OffersQuery};
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
 use crate::app::state::OffersView;
@@ -144,17 +143,16 @@ pub async fn all_offer_pages(
 }
 
 async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<String, Failure> {
-    let q = DeploymentsQuery {
-        status: (a.status != "all").then(|| a.status.clone()),
-        ..DeploymentsQuery::default()
-    };
-    let list = client.deployments(&q).await?;
-    Ok(records::deployments(&list).render(a.output.into()))
+    let teams = Teams::read(client).await?;
+    let status = (a.status != "all").then(|| a.status.clone());
+    let list = client.deployments_of_teams(&teams, status).await?;
+    Ok(records::deployments(&list, &teams).render(a.output.into()))
 }
 
 async fn volumes(client: &Client, a: &ListArgs) -> Result<String, Failure> {
-    let list = client.volumes(&VolumesQuery::default()).await?;
-    Ok(records::volumes(&list).render(a.output.into()))
+    let teams = Teams::read(client).await?;
+    let list = client.volumes_of_teams(&teams).await?;
+    Ok(records::volumes(&list, &teams).render(a.output.into()))
 }
 
 async fn keys(client: &Client, a: &ListArgs) -> Result<String, Failure> {

@@ -63,6 +63,10 @@ pub const fn data(field: &'static str) -> Column {
 pub struct Records {
     pub columns: &'static [Column],
     pub rows: Vec<Vec<Cell>>,
+    /// Fields left out of the table (JSON and CSV still have them).
+    pub hidden: Vec<&'static str>,
+    /// A last line of the table only (a total), under the rows.
+    pub footer: Option<String>,
 }
 
 impl Records {
@@ -71,7 +75,15 @@ impl Records {
         Records {
             columns,
             rows: items.iter().map(row).collect(),
+            hidden: Vec::new(),
+            footer: None,
         }
+    }
+
+    /// The same records without `field` in the table.
+    pub fn hide_in_table(mut self, field: &'static str) -> Self {
+        self.hidden.push(field);
+        self
     }
 
     pub fn render(&self, format: Format) -> String {
@@ -121,6 +133,7 @@ impl Records {
             .columns
             .iter()
             .enumerate()
+            .filter(|(_, c)| !self.hidden.contains(&c.field))
             .filter_map(|(i, c)| c.title.map(|t| (i, t)))
             .collect();
         let cells: Vec<Vec<String>> = self
@@ -169,6 +182,10 @@ impl Records {
         let mut out = line(shown.iter().map(|&(_, t)| t).collect());
         for r in &cells {
             out.push_str(&line(r.iter().map(String::as_str).collect()));
+        }
+        if let Some(f) = &self.footer {
+            out.push_str(f);
+            out.push('\n');
         }
         out
     }
@@ -270,6 +287,8 @@ mod tests {
                     Cell::MaybeText(None),
                 ],
             ],
+            hidden: Vec::new(),
+            footer: None,
         }
     }
 
@@ -311,6 +330,8 @@ mod tests {
                 "c".into(),
                 "d".into(),
             ])]],
+            hidden: Vec::new(),
+            footer: None,
         };
         assert_eq!(r.table(), "REGIONS\na,b +2\n");
         assert!(r.csv().contains("a;b;c;d"));
@@ -327,6 +348,8 @@ mod tests {
                 vec![Cell::Usd(Some(1234.5))],
                 vec![Cell::Usd(None)],
             ],
+            hidden: Vec::new(),
+            footer: None,
         };
         assert_eq!(r.table(), "      $/H\n   <$0.01\n$1,234.50\n        ?\n");
         assert!(

@@ -1,6 +1,7 @@
 //! The columns of each list: stable field names for scripts, titles for the table.
 
 use super::output::{Cell, Column, Records, col, data};
+use crate::api::teams::Teams;
 use crate::api::{Balance, Deployment, Offer, SshKey, Volume};
 
 fn text(s: &str) -> Cell {
@@ -68,6 +69,7 @@ pub fn offers(list: &[&Offer]) -> Records {
 const DEPLOYMENT_COLUMNS: &[Column] = &[
     col("id", "ID"),
     col("name", "NAME"),
+    col("team", "TEAM"),
     col("status", "STATUS"),
     col("gpuType", "GPU"),
     col("gpuCount", "GPUS"),
@@ -86,12 +88,31 @@ const DEPLOYMENT_COLUMNS: &[Column] = &[
     data("volumeIds"),
 ];
 
-/// `pricePerHour` is the deployment's `hourlyRate` (what it costs the account now).
-pub fn deployments(list: &[Deployment]) -> Records {
-    Records::of(DEPLOYMENT_COLUMNS, list, |d| {
+/// The team's name of an item (`-` when not known); the table shows the Team column only when
+/// the items span more than one team.
+fn team_cell(teams: &Teams, id: Option<&str>) -> Cell {
+    maybe(id.map(|t| teams.name(t)).as_deref())
+}
+
+fn one_team<'a>(mut ids: impl Iterator<Item = Option<&'a str>>) -> bool {
+    match ids.next() {
+        None => true,
+        Some(first) => ids.all(|t| t == first),
+    }
+}
+
+fn team_column(r: Records, one_team: bool) -> Records {
+    if one_team { r.hide_in_table("team") } else { r }
+}
+
+/// `pricePerHour` is the deployment's `hourlyRate` (what it costs the account now); `team` is
+/// the team's name.
+pub fn deployments(list: &[Deployment], teams: &Teams) -> Records {
+    let r = Records::of(DEPLOYMENT_COLUMNS, list, |d| {
         vec![
             text(&d.id),
             text(&d.name),
+            team_cell(teams, d.team_id.as_deref()),
             text(d.status.as_str()),
             text(&d.gpu_type),
             Cell::Int(Some(u64::from(d.gpu_count))),
@@ -109,12 +130,14 @@ pub fn deployments(list: &[Deployment]) -> Records {
             maybe(d.team_id.as_deref()),
             strings(d.volume_ids.iter().map(String::as_str)),
         ]
-    })
+    });
+    team_column(r, one_team(list.iter().map(|d| d.team_id.as_deref())))
 }
 
 const VOLUME_COLUMNS: &[Column] = &[
     col("id", "ID"),
     col("name", "NAME"),
+    col("team", "TEAM"),
     col("status", "STATUS"),
     col("sizeGb", "SIZE GB"),
     col("provider", "PROVIDER"),
@@ -125,12 +148,14 @@ const VOLUME_COLUMNS: &[Column] = &[
     data("teamId"),
 ];
 
-/// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id.
-pub fn volumes(list: &[Volume]) -> Records {
-    Records::of(VOLUME_COLUMNS, list, |v| {
+/// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id;
+/// `team`: the team's name.
+pub fn volumes(list: &[Volume], teams: &Teams) -> Records {
+    let r = Records::of(VOLUME_COLUMNS, list, |v| {
         vec![
             text(&v.id),
             text(&v.name),
+            team_cell(teams, v.team_id.as_deref()),
             text(&v.status),
             Cell::Num(v.size_in_gb),
             text(&v.provider),
@@ -140,7 +165,8 @@ pub fn volumes(list: &[Volume]) -> Records {
             Cell::Time(v.created_at),
             maybe(v.team_id.as_deref()),
         ]
-    })
+    });
+    team_column(r, one_team(list.iter().map(|v| v.team_id.as_deref())))
 }
 
 const KEY_COLUMNS: &[Column] = &[
@@ -172,8 +198,10 @@ const BALANCE_COLUMNS: &[Column] = &[
     data("role"),
 ];
 
+/// One record per team; the table ends with the total of the teams' balances (unknown when any
+/// team's balance is).
 pub fn balance(b: &Balance) -> Records {
-    Records::of(BALANCE_COLUMNS, &b.teams, |t| {
+    let mut r = Records::of(BALANCE_COLUMNS, &b.teams, |t| {
         vec![
             text(&t.team_id),
             text(&t.team_name),
@@ -182,5 +210,13 @@ pub fn balance(b: &Balance) -> Records {
             Cell::Bool(t.is_current_team),
             maybe(t.role.as_deref()),
         ]
-    })
+    });
+    let total: Option<f64> = b.teams.iter().map(|t| t.balance).sum();
+    r.footer = Some(format!(
+        "TOTAL ({} teams): {} {}",
+        b.teams.len(),
+        crate::domain::cost::usd_opt(total),
+        b.currency
+    ));
+    r
 }

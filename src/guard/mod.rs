@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, Deployment};
 use crate::domain::guard::{GuardRule, format_countdown, parse_at};
 use crate::exit::{
     FAILURE as EXIT_FAILED, INTERRUPTED, OK as EXIT_OK, TERMINATED, USAGE as EXIT_USAGE,
@@ -97,7 +97,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         ctx.err("error: the deployment id is empty");
         return EXIT_USAGE;
     }
-    let d = match ctx.client.deployment(&id).await {
+    let d = match find_deployment(&ctx.client, &id).await {
         Ok(d) => d,
         Err(e) => {
             let why = match &e {
@@ -144,6 +144,24 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
     }
     ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");
     EXIT_OK
+}
+
+/// The deployment `id` of any of the user's teams: read by id, else found in every team's
+/// list (a read by id may hold the current team's only).
+async fn find_deployment(client: &Client, id: &str) -> Result<Deployment, ApiError> {
+    match client.deployment(id).await {
+        Err(ApiError::NotFound { .. }) => {
+            let teams = crate::api::teams::Teams::read(client).await?;
+            let list = client.deployments_of_teams(&teams, None).await?;
+            list.into_iter()
+                .find(|d| d.id == id)
+                .ok_or_else(|| ApiError::NotFound {
+                    message: format!("Deployment {id} not found"),
+                    code: None,
+                })
+        }
+        other => other,
+    }
 }
 
 async fn list(ctx: &Ctx) -> u8 {

@@ -8,7 +8,8 @@ use std::io::{IsTerminal, Write as _};
 use chrono::{DateTime, Duration, Utc};
 
 use super::Ctx;
-use crate::api::{ApiError, DeploymentsQuery};
+use crate::api::ApiError;
+use crate::api::teams::Teams;
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
 use crate::store::{LockState, NewJournalEntry};
 
@@ -17,6 +18,8 @@ pub const LOCK_TTL: Duration = Duration::seconds(60);
 pub const LOCK_RENEW: Duration = Duration::seconds(15);
 /// The shortest time between two offers loads for the watches.
 pub const OFFERS_EVERY: Duration = Duration::seconds(60);
+/// The user's teams are read again after this many polls (a team joined later is covered).
+pub const TEAMS_EVERY_POLLS: u32 = 30;
 
 /// What a runner reports to a dashboard (instead of printing lines).
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +61,9 @@ pub struct Runner {
     watches: bool,
     /// What the dashboard was last sent: who enforces, the row labels.
     shown: Option<Shown>,
+    /// The teams whose deployments each poll reads, and the polls since they were read.
+    teams: Option<Teams>,
+    polls_since_teams: u32,
 }
 
 impl Runner {
@@ -88,6 +94,8 @@ impl Runner {
             next_offers: None,
             next_compact: None,
             episodes: Default::default(),
+            teams: None,
+            polls_since_teams: 0,
             watches: true,
             shown: None,
         }
@@ -233,11 +241,25 @@ impl Runner {
         if self.engine.rule_count() == 0 {
             return Vec::new(); // nothing to enforce: no request
         }
-        let q = DeploymentsQuery::default(); // every status: an ended one is seen as ended
-        match self.ctx.client.deployments(&q).await {
+        if self.teams.is_none() || self.polls_since_teams >= TEAMS_EVERY_POLLS {
+            // Unknown teams: the current team's list this time, and asked again next poll.
+            // A guarded deployment not in the list is still read by itself.
+            match Teams::read(&self.ctx.client).await {
+                Ok(t) => {
+                    self.teams = Some(t);
+                    self.polls_since_teams = 0;
+                }
+                Err(e) => self.say(now, &format!("could not read your teams: {e}")),
+            }
+        }
+        self.polls_since_teams += 1;
+        let teams = self.teams.clone().unwrap_or_default();
+        // Every status: an ended one is seen as ended.
+        match self.ctx.client.deployments_of_teams(&teams, None).await {
             Ok(mut list) => {
-                // The list is the current team's: a guarded deployment of another team is read
-                // by itself, so that absence from the list never counts as "ended".
+                // The list covers every team known: a guarded deployment not in it (a team
+                // joined since, or the teams unreadable) is read by itself, so that absence
+                // from the list never counts as "ended".
                 for id in self.engine.rule_ids() {
                     if list.iter().any(|d| d.id == id) {
                         continue;

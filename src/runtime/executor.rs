@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::files;
-use crate::api::{ApiError, Client, Deployment, DeploymentsQuery, Paged, Volume, VolumesQuery};
+use crate::api::teams::{self, deployment_team, volume_team};
+use crate::api::{Client, DeploymentsQuery, Paged, VolumesQuery};
 use crate::app::action::{ApiResult, PagedList, SaveError};
 use crate::app::{Action, Command};
 
@@ -19,11 +20,10 @@ pub struct Executor {
     pub journal: super::journal::Journal,
 }
 
-/// Every page of one list for the current team (no `teamId`) and for each of `teams`, merged
-/// by id; items without a `teamId` read for a named team are given it. One team: one read, as
-/// it always was. A team whose read fails is reported on its own ([`Action::TeamListFailed`],
-/// an empty team for the current one) before the answer with the others' items, so they still
-/// show; when every read fails the answer is the first error.
+/// Every page of one list across teams ([`teams::across_teams`]) as Actions. One team: one
+/// read, as it always was. A team whose read fails is reported on its own
+/// ([`Action::TeamListFailed`], an empty team for the current one) before the answer with the
+/// others' items, so they still show; when every read fails the answer is the first error.
 async fn across_teams<T, F, Fut>(
     teams: Vec<String>,
     list: PagedList,
@@ -36,67 +36,28 @@ where
     F: Fn(Option<String>) -> Fut,
     Fut: std::future::Future<Output = ApiResult<Paged<T>>>,
 {
-    let mut items: Vec<T> = Vec::new();
-    let mut pages = 0;
-    let mut failed: Vec<(String, ApiError)> = Vec::new();
-    let mut any_read = false;
     let several = !teams.is_empty();
-    let mut waiting: Option<ApiError> = None;
-    for team in std::iter::once(None).chain(teams.into_iter().map(Some)) {
-        // After a 429 nothing more is asked: the teams left keep their last known items.
-        if let Some(e) = &waiting {
-            failed.push((team.unwrap_or_default(), e.clone()));
-            continue;
-        }
-        match read(team.clone()).await {
-            Ok(p) => {
-                any_read = true;
-                pages += p.pages;
-                for mut x in p.items {
-                    if let Some(t) = &team {
-                        let slot = team_of(&mut x);
-                        if slot.as_deref().is_none_or(str::is_empty) {
-                            *slot = Some(t.clone());
-                        }
-                    }
-                    if !items.iter().any(|y| id_of(y) == id_of(&x)) {
-                        items.push(x);
-                    }
-                }
-            }
-            Err(e) if !several => return vec![loaded(Err(e))],
-            Err(e) => {
-                // a failed read was still a request
-                pages += 1;
-                if matches!(e, ApiError::RateLimited { .. }) {
-                    waiting = Some(e.clone());
-                }
-                failed.push((team.unwrap_or_default(), e));
-            }
-        }
+    let r = teams::across_teams(teams, read, team_of, id_of).await;
+    if !several && let Some((_, e)) = r.failed.first() {
+        return vec![loaded(Err(e.clone()))];
     }
-    let all_failed = !any_read;
-    let first_error = failed.first().map(|(_, e)| e.clone());
-    let mut out: Vec<Action> = failed
+    let first_error = r.failed.first().map(|(_, e)| e.clone());
+    let mut out: Vec<Action> = r
+        .failed
         .into_iter()
         .map(|(team, error)| Action::TeamListFailed { list, team, error })
         .collect();
     match first_error {
-        Some(e) if all_failed => out.push(loaded(Err(e))),
+        Some(e) if !r.any_read => out.push(loaded(Err(e))),
         _ => {
-            out.push(Action::PagesRead { list, pages });
-            out.push(loaded(Ok(items)));
+            out.push(Action::PagesRead {
+                list,
+                pages: r.pages,
+            });
+            out.push(loaded(Ok(r.items)));
         }
     }
     out
-}
-
-fn deployment_team(d: &mut Deployment) -> &mut Option<String> {
-    &mut d.team_id
-}
-
-fn volume_team(v: &mut Volume) -> &mut Option<String> {
-    &mut v.team_id
 }
 
 impl Executor {

@@ -1,0 +1,229 @@
+//! Lists across teams, shared by the dashboard, the commands for scripts and the guard.
+//!
+//! A list read without `teamId` holds the platform's current team only; every other team the
+//! user belongs to is read with its `teamId`, so nothing bills unseen.
+
+use std::future::Future;
+
+use super::endpoints::Paged;
+use super::{ApiError, Balance, Client, Deployment, DeploymentsQuery, Team, Volume, VolumesQuery};
+
+/// The platform's current team (the one a list without `teamId` holds), when known: the
+/// balance's current team, else the default one of `GET /api/teams`.
+pub fn platform_team<'a>(teams: &'a [Team], balance: Option<&'a Balance>) -> Option<&'a str> {
+    balance
+        .and_then(|b| b.teams.iter().find(|t| t.is_current_team))
+        .map(|t| t.team_id.as_str())
+        .or_else(|| teams.iter().find(|t| t.is_default).map(|t| t.id.as_str()))
+}
+
+/// Every team the user belongs to: `GET /api/teams`, else the teams the balance lists.
+pub fn known_teams(teams: &[Team], balance: Option<&Balance>) -> Vec<String> {
+    let mut ids: Vec<String> = teams
+        .iter()
+        .map(|t| t.id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
+    if ids.is_empty()
+        && let Some(b) = balance
+    {
+        ids = b.teams.iter().map(|t| t.team_id.clone()).collect();
+    }
+    ids
+}
+
+/// The teams a list read asks for by `teamId`, besides the read without it: every team but the
+/// platform's current one. One team: none (one request).
+pub fn other_teams(teams: &[Team], balance: Option<&Balance>) -> Vec<String> {
+    let known = known_teams(teams, balance);
+    if known.len() <= 1 {
+        return Vec::new();
+    }
+    match platform_team(teams, balance) {
+        Some(cur) => known.into_iter().filter(|t| t != cur).collect(),
+        // The current team is not known: ask each by id (the read without `teamId` repeats
+        // one of them; items merge by id).
+        None => known,
+    }
+}
+
+/// What reading one list across teams gave.
+#[derive(Debug)]
+pub struct AcrossTeams<T> {
+    /// Every team's items, merged by id; an item read for a named team carries its id.
+    pub items: Vec<T>,
+    /// Requests sent (pages read, and one for each failed read).
+    pub pages: u32,
+    /// The teams whose read failed, with the error (an empty id is the current team's read).
+    pub failed: Vec<(String, ApiError)>,
+    /// Whether at least one read succeeded.
+    pub any_read: bool,
+}
+
+/// Every page of one list for the current team (no `teamId`) and for each of `teams`, merged
+/// by id; items without a `teamId` read for a named team are given it. After a 429 nothing
+/// more is asked: the teams left are reported failed with it.
+pub async fn across_teams<T, F, Fut>(
+    teams: Vec<String>,
+    read: F,
+    team_of: fn(&mut T) -> &mut Option<String>,
+    id_of: fn(&T) -> &str,
+) -> AcrossTeams<T>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Paged<T>, ApiError>>,
+{
+    let mut out = AcrossTeams {
+        items: Vec::new(),
+        pages: 0,
+        failed: Vec::new(),
+        any_read: false,
+    };
+    let mut waiting: Option<ApiError> = None;
+    for team in std::iter::once(None).chain(teams.into_iter().map(Some)) {
+        if let Some(e) = &waiting {
+            out.failed.push((team.unwrap_or_default(), e.clone()));
+            continue;
+        }
+        match read(team.clone()).await {
+            Ok(p) => {
+                out.any_read = true;
+                out.pages += p.pages;
+                for mut x in p.items {
+                    if let Some(t) = &team {
+                        let slot = team_of(&mut x);
+                        if slot.as_deref().is_none_or(str::is_empty) {
+                            *slot = Some(t.clone());
+                        }
+                    }
+                    if !out.items.iter().any(|y| id_of(y) == id_of(&x)) {
+                        out.items.push(x);
+                    }
+                }
+            }
+            Err(e) => {
+                // a failed read was still a request
+                out.pages += 1;
+                if matches!(e, ApiError::RateLimited { .. }) {
+                    waiting = Some(e.clone());
+                }
+                out.failed.push((team.unwrap_or_default(), e));
+            }
+        }
+    }
+    out
+}
+
+pub fn deployment_team(d: &mut Deployment) -> &mut Option<String> {
+    &mut d.team_id
+}
+
+pub fn volume_team(v: &mut Volume) -> &mut Option<String> {
+    &mut v.team_id
+}
+
+/// The user's teams as scripts and the guard see them: `GET /api/teams` and the balance.
+#[derive(Debug, Clone, Default)]
+pub struct Teams {
+    pub teams: Vec<Team>,
+    pub balance: Option<Balance>,
+}
+
+impl Teams {
+    /// Reads the teams and the balance. A failure of one leaves it out: the lists are then read
+    /// for the teams the other names. When both fail the teams are unknown: the error.
+    pub async fn read(client: &Client) -> Result<Teams, ApiError> {
+        let (teams, balance) = tokio::join!(client.teams(), client.balance(None, None));
+        match (teams, balance) {
+            (Err(e), Err(_)) => Err(e),
+            (teams, balance) => Ok(Teams {
+                teams: teams.unwrap_or_default(),
+                balance: balance.ok(),
+            }),
+        }
+    }
+
+    pub fn current(&self) -> Option<&str> {
+        platform_team(&self.teams, self.balance.as_ref())
+    }
+
+    pub fn others(&self) -> Vec<String> {
+        other_teams(&self.teams, self.balance.as_ref())
+    }
+
+    /// A team's name (its id when the name is not known).
+    pub fn name(&self, id: &str) -> String {
+        self.teams
+            .iter()
+            .find(|t| t.id == id && !t.name.is_empty())
+            .map(|t| t.name.clone())
+            .or_else(|| {
+                self.balance.as_ref().and_then(|b| {
+                    b.teams
+                        .iter()
+                        .find(|t| t.team_id == id && !t.team_name.is_empty())
+                        .map(|t| t.team_name.clone())
+                })
+            })
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// Every item gets its team: one read without `teamId` holds the current team's.
+    fn tag<T>(&self, items: &mut [T], team_of: fn(&mut T) -> &mut Option<String>) {
+        if let Some(cur) = self.current() {
+            for x in items {
+                let slot = team_of(x);
+                if slot.as_deref().is_none_or(str::is_empty) {
+                    *slot = Some(cur.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// The first failure of a read across teams, for a caller that needs every team's items.
+fn complete<T>(r: AcrossTeams<T>) -> Result<Vec<T>, ApiError> {
+    match r.failed.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(r.items),
+    }
+}
+
+impl Client {
+    /// Every page of every team's deployments (`status` as for one list), each with its team.
+    /// Fails when any team's read fails: a script or the guard never acts on a partial list.
+    pub async fn deployments_of_teams(
+        &self,
+        teams: &Teams,
+        status: Option<String>,
+    ) -> Result<Vec<Deployment>, ApiError> {
+        let read = |team: Option<String>| {
+            let q = DeploymentsQuery {
+                status: status.clone(),
+                team_id: team,
+                ..DeploymentsQuery::default()
+            };
+            async move { self.deployments_paged(&q).await }
+        };
+        let r = across_teams(teams.others(), read, deployment_team, |d| d.id.as_str()).await;
+        let mut items = complete(r)?;
+        teams.tag(&mut items, deployment_team);
+        Ok(items)
+    }
+
+    /// Every page of every team's volumes, each with its team. Fails when any team's read
+    /// fails.
+    pub async fn volumes_of_teams(&self, teams: &Teams) -> Result<Vec<Volume>, ApiError> {
+        let read = |team: Option<String>| {
+            let q = VolumesQuery {
+                team_id: team,
+                ..VolumesQuery::default()
+            };
+            async move { self.volumes_paged(&q).await }
+        };
+        let r = across_teams(teams.others(), read, volume_team, |v| v.id.as_str()).await;
+        let mut items = complete(r)?;
+        teams.tag(&mut items, volume_team);
+        Ok(items)
+    }
+}
