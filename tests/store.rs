@@ -192,7 +192,7 @@ fn child(path: &Path, source: &str, rows: Option<usize>) -> std::process::Child 
         .env("STORE_CHILD_PATH", path)
         .env("STORE_CHILD_SOURCE", source)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(Stdio::inherit());
     if let Some(r) = rows {
         cmd.env("STORE_CHILD_ROWS", r.to_string());
     }

@@ -112,7 +112,24 @@ impl Store {
 
     /// `Err(Ok(_))`: the file exists but cannot be used (move it aside); `Err(Err(_))`: an
     /// error that moving would not fix (permissions, a full disk, a lock held too long).
+    /// [`Self::open_once`], tried again while another process holds the file busy in a way
+    /// SQLite's busy timeout does not wait for (two processes switching a new file to WAL at
+    /// the same moment answer "database is locked" at once), for at most [`BUSY_TIMEOUT`].
     fn try_open(path: &Path) -> Result<Store, Result<Unusable, StoreError>> {
+        let started = std::time::Instant::now();
+        loop {
+            match Self::open_once(path) {
+                Err(Err(StoreError::Sqlite { source, .. }))
+                    if is_busy(&source) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store, Result<Unusable, StoreError>> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -171,6 +188,13 @@ fn is_corruption(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
 }
 
