@@ -2,26 +2,10 @@
 //! `guard run` announcing a matching watch against the demo server.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn bin(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_spheron-tui"));
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    c
-}
-
-fn run(home: &Path, args: &[&str]) -> Output {
-    bin(home).args(args).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod support;
+use support::binary::{bin, run, text};
 
 #[test]
 fn watches_persist_across_runs_and_are_removed_by_id() {

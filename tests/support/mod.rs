@@ -2,12 +2,13 @@
 //! contract tests), `fixtures` offers, deployments and a started state for the deploy, terminate
 //! and pane tests, `accounts` a state with demo-like deployments, volumes, keys and teams for the
 //! volume, key and team tests, `harness` the real app (reducer + executor + client) driven
-//! against the demo server on a manual clock.
+//! against the demo server on a manual clock, `binary` the built binary with a private HOME.
 //!
 //! Each test binary uses a part of it.
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod binary;
 pub mod fixtures;
 pub mod harness;
 pub mod http;
