@@ -367,6 +367,17 @@ pub fn sized_popup(
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
+/// A popup over nearly the whole screen (4 columns and 1 row left around it): for text that
+/// scrolls. Returns the area inside its border.
+pub fn wide_popup(f: &mut Frame, area: Rect, title: Line, theme: &Theme) -> Rect {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8),
+        area.height.saturating_sub(2),
+    );
+    popup(f, rect, title, theme)
+}
+
 pub fn scrolled_popup(
     f: &mut Frame,
     area: Rect,
@@ -375,14 +386,9 @@ pub fn scrolled_popup(
     scroll: u16,
     theme: &Theme,
 ) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(8),
-        area.height.saturating_sub(2),
-    );
-    let inner = popup(
+    let inner = wide_popup(
         f,
-        rect,
+        area,
         Line::styled(format!(" {title} "), theme.title()),
         theme,
     );

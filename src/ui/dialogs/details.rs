@@ -7,17 +7,12 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::dialogs::Details;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{centered, popup};
+use crate::ui::widgets::wide_popup;
 
 pub fn draw(f: &mut Frame, area: Rect, d: &Details, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(8),
-        area.height.saturating_sub(2),
-    );
-    let inner = popup(
+    let inner = wide_popup(
         f,
-        rect,
+        area,
         Line::styled(
             format!(" {} — every field · ↑↓ scroll · Esc closes ", d.title),
             theme.title(),

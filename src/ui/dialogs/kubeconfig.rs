@@ -8,17 +8,12 @@ use ratatui::widgets::Paragraph;
 use crate::app::dialogs::Kubeconfig;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::text_field;
-use crate::ui::widgets::{centered, popup};
+use crate::ui::widgets::wide_popup;
 
 pub fn draw(f: &mut Frame, area: Rect, k: &Kubeconfig, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(8),
-        area.height.saturating_sub(2),
-    );
-    let inner = popup(
+    let inner = wide_popup(
         f,
-        rect,
+        area,
         Line::styled(
             format!(" kubeconfig of {} ", k.deployment_name),
             theme.title(),
