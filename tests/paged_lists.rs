@@ -44,18 +44,7 @@ async fn fill(url: &str, key: &str, deployments: usize, volumes: usize) {
             .await
             .unwrap(),
     );
-    let (gpu, o) = offers["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["offers"].as_array().unwrap().iter().map(move |o| (g, o)))
-        .find(|(_, o)| o["available"] == true && o["maintenance"] == false)
-        .unwrap();
-    let body = json!({
-        "provider": o["provider"], "offerId": o["offerId"], "gpuType": gpu["gpuType"],
-        "gpuCount": o["gpuCount"], "region": o["clusters"][0], "operatingSystem": o["os_options"][0],
-        "instanceType": o["instanceType"], "sshKeyId": "sshk_5d2e8a41", "teamId": "team_demo_01",
-    });
+    let body = support::fixtures::demo_deploy_body(&offers, "team_demo_01");
     for _ in 0..deployments {
         let r = http
             .post(format!("{url}/api/deployments"))

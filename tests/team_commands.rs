@@ -131,18 +131,7 @@ async fn fill_grant(srv: &DemoServer, n: usize) {
         .json()
         .await
         .unwrap();
-    let (gpu, o) = offers["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["offers"].as_array().unwrap().iter().map(move |o| (g, o)))
-        .find(|(_, o)| o["available"] == true && o["maintenance"] == false)
-        .unwrap();
-    let body = json!({
-        "provider": o["provider"], "offerId": o["offerId"], "gpuType": gpu["gpuType"],
-        "gpuCount": o["gpuCount"], "region": o["clusters"][0], "operatingSystem": o["os_options"][0],
-        "instanceType": o["instanceType"], "sshKeyId": "sshk_5d2e8a41", "teamId": GRANT,
-    });
+    let body = support::fixtures::demo_deploy_body(&offers, GRANT);
     for _ in 0..n {
         let r = http
             .post(format!("{url}/api/deployments"))

@@ -153,6 +153,23 @@ pub fn enter(s: &mut AppState) -> Vec<Command> {
 }
 
 /// A Voltage Park CLUSTER offer with cloud-init and the add-on: every wizard step.
+/// A deploy body for the demo server built from the first offer of a `GET /api/gpu-offers`
+/// answer that can be deployed, for `team`.
+pub fn demo_deploy_body(offers: &Value, team: &str) -> Value {
+    let (gpu, o) = offers["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["offers"].as_array().unwrap().iter().map(move |o| (g, o)))
+        .find(|(_, o)| o["available"] == true && o["maintenance"] == false)
+        .unwrap();
+    json!({
+        "provider": o["provider"], "offerId": o["offerId"], "gpuType": gpu["gpuType"],
+        "gpuCount": o["gpuCount"], "region": o["clusters"][0], "operatingSystem": o["os_options"][0],
+        "instanceType": o["instanceType"], "sshKeyId": "sshk_5d2e8a41", "teamId": team,
+    })
+}
+
 pub fn vp_cluster() -> Value {
     json!({"provider": "voltage-park", "offerId": "vp-h100-8", "gpuCount": 8, "price": 21.52,
            "discountedPrice": 19.37, "originalPrice": 21.52, "discountPercentage": 10,
