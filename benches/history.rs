@@ -1,7 +1,8 @@
 //! Price history budgets: recording a 5,000-offer load (one transaction), one GPU model's 30-day
 //! history, an Offers frame with trends at 10,000 offers against one without; and, printed
 //! before the benchmarks, the store's size after 90 days of polling 5,000 offers every 20 s
-//! on a virtual clock (`HISTORY_SIZE=0` skips it).
+//! on a virtual clock (`HISTORY_SIZE=0` skips it), and how long the hourly compaction takes
+//! (`HISTORY_COMPACTION=0` skips that).
 
 mod common;
 
@@ -13,7 +14,7 @@ use criterion::{BenchmarkId, Criterion};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use spheron_tui::domain::history::{
-    HistoryView, OfferTrend, PriceObservation, TREND_BUCKETS, offer_key, to_units,
+    Coverage, HistoryView, OfferTrend, PriceObservation, TREND_BUCKETS, offer_key, to_units,
 };
 use spheron_tui::store::Store;
 use spheron_tui::store::history::sim;
@@ -50,6 +51,47 @@ fn size_report() {
     );
 }
 
+/// How long the hourly compaction takes after an hour of loads of 5,000 offers in which each
+/// offer changed `per_hour` times (180: at every 20 s poll): moving that hour's points to the
+/// raw tier and packing the hour that turned 48 h old, which saw as many changes. The other
+/// hours of the 61 have one change per offer. Printed (the median of three) before the
+/// benchmarks.
+fn compaction_report(per_hour: usize) {
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut s, _) = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let loads = [obs(5_000, 0), obs(5_000, 1)];
+        let mut k = 0;
+        let mut took = Default::default();
+        for h in 0..=60 {
+            let n = if h == 12 || h == 60 { per_hour } else { 1 };
+            for i in 0..n {
+                let at = t0 + Duration::seconds(h * 3600 + (i * 3600 / n) as i64);
+                s.record_prices(at, &loads[k % 2], Coverage::Complete)
+                    .unwrap();
+                k += 1;
+            }
+            let started = std::time::Instant::now();
+            s.compact_history(
+                t0 + Duration::hours(h + 1),
+                spheron_tui::store::history::CAP_BYTES,
+            )
+            .unwrap();
+            took = started.elapsed();
+        }
+        times.push(took);
+    }
+    times.sort();
+    println!(
+        "history compaction, 5,000 offers, each changed {per_hour} time(s) in the hour and in the hour packed ({} points moved, {} packed): {:.1?}",
+        5_000 * per_hour,
+        5_000 * per_hour,
+        times[1]
+    );
+}
+
 fn obs(n: usize, bump: i64) -> Vec<PriceObservation> {
     (0..n)
         .map(|i| PriceObservation {
@@ -70,14 +112,16 @@ fn record(c: &mut Criterion) {
     let (mut s, _) = Store::open(&dir.path().join("rec.sqlite3")).unwrap();
     let mut t = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     let loads = [obs(5_000, 0), obs(5_000, 1)];
-    s.record_prices(t, &loads[0]).unwrap();
+    s.record_prices(t, &loads[0], Coverage::Complete).unwrap();
     let mut g = c.benchmark_group("history_record_5000");
     g.sample_size(30);
     let mut k = 1;
     g.bench_function("every_offer_changed", |b| {
         b.iter(|| {
             t += Duration::seconds(20);
-            let n = s.record_prices(t, black_box(&loads[k % 2])).unwrap();
+            let n = s
+                .record_prices(t, black_box(&loads[k % 2]), Coverage::Complete)
+                .unwrap();
             assert_eq!(n, 5_000);
             k += 1;
         })
@@ -85,19 +129,23 @@ fn record(c: &mut Criterion) {
     g.bench_function("nothing_changed", |b| {
         b.iter(|| {
             t += Duration::seconds(20);
-            let n = s.record_prices(t, black_box(&loads[(k + 1) % 2])).unwrap();
+            let n = s
+                .record_prices(t, black_box(&loads[(k + 1) % 2]), Coverage::Complete)
+                .unwrap();
             assert_eq!(n, 0);
         })
     });
     let dir2 = tempfile::tempdir().unwrap();
     let (mut s2, _) = Store::open(&dir2.path().join("rec2.sqlite3")).unwrap();
     sim::without_fsync(&mut s2).unwrap();
-    s2.record_prices(t, &loads[0]).unwrap();
+    s2.record_prices(t, &loads[0], Coverage::Complete).unwrap();
     let mut k2 = 1;
     g.bench_function("every_offer_changed_without_fsync", |b| {
         b.iter(|| {
             t += Duration::seconds(20);
-            let n = s2.record_prices(t, black_box(&loads[k2 % 2])).unwrap();
+            let n = s2
+                .record_prices(t, black_box(&loads[k2 % 2]), Coverage::Complete)
+                .unwrap();
             assert_eq!(n, 5_000);
             k2 += 1;
         })
@@ -160,6 +208,10 @@ fn frame(c: &mut Criterion) {
 
 fn main() {
     size_report();
+    if std::env::var("HISTORY_COMPACTION").as_deref() != Ok("0") {
+        compaction_report(1);
+        compaction_report(180);
+    }
     let mut c = Criterion::default().configure_from_args();
     record(&mut c);
     query(&mut c);

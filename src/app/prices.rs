@@ -10,7 +10,9 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Command;
 use super::state::{AppState, FlashKind};
 use crate::api::Offer;
-use crate::domain::history::{HistoryView, PriceObservation, arrow, offer_key, sparkline};
+use crate::domain::history::{
+    Coverage, HistoryView, PriceObservation, arrow, offer_key, sparkline,
+};
 use crate::domain::watch::{Episodes, Watch, WatchSpec};
 
 /// How often a load may also compact the history.
@@ -80,10 +82,13 @@ impl PricesView {
 /// Store work the runtime performs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PriceCmd {
-    /// Record a complete load; then read the 7-day history back.
+    /// Record a load read to its last page; then read the 7-day history back.
     Record {
         at: DateTime<Utc>,
         offers: Vec<PriceObservation>,
+        /// Complete when no search or type filter narrowed the load: then an offer missing
+        /// from it is recorded as gone.
+        coverage: Coverage,
         compact: bool,
     },
     LoadWatches,
@@ -122,6 +127,11 @@ pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
             .iter()
             .filter_map(PriceObservation::of)
             .collect(),
+        coverage: if state.offers.search_sent.is_none() && state.offers.instance_type.is_none() {
+            Coverage::Complete
+        } else {
+            Coverage::Partial
+        },
         compact,
     }));
     let hits = state

@@ -114,7 +114,11 @@ pub fn seed_history(
     let step = chrono::Duration::minutes(20);
     let mut n = 0;
     while t < now {
-        n += store.record_prices(t, &observations_at(&c, t))?;
+        n += store.record_prices(
+            t,
+            &observations_at(&c, t),
+            crate::domain::history::Coverage::Complete,
+        )?;
         t += step;
     }
     store.compact_history(now, crate::store::history::CAP_BYTES)?;

@@ -70,6 +70,20 @@ pub struct Point {
     /// Lowest and highest price within a rolled-up hour (equal to `price` for a raw point).
     pub lo: f64,
     pub hi: f64,
+    /// False from the load the offer was missing from (a complete load: see [`Coverage`]) to
+    /// the load it is listed again; such a point is never available.
+    pub listed: bool,
+}
+
+/// What one recorded load covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// Every offer the platform lists (all pages, no filter): an offer recorded before and
+    /// missing from it is gone, and is recorded as not listed.
+    Complete,
+    /// Some offers only (a filtered load, or only those that changed): nothing is concluded
+    /// about the others.
+    Partial,
 }
 
 /// What the history knows about one offer.
@@ -123,7 +137,7 @@ pub struct DaySummary {
     pub median: Option<f64>,
     /// Hours (rounded to 0.1) in which at least one offer was available.
     pub hours_available: f64,
-    /// Offers seen that day.
+    /// Offers listed at some time that day.
     pub offers: usize,
 }
 
@@ -141,7 +155,7 @@ pub fn daily(series: &[Series], first: NaiveDate, now: DateTime<Utc>) -> Vec<Day
         for s in series {
             let mut seen = false;
             for (from, to, p) in s.spans(start, end) {
-                seen = true;
+                seen |= p.listed;
                 if p.available {
                     prices.push(p.lo);
                     covered.push((from.timestamp(), to.timestamp()));
@@ -248,7 +262,10 @@ pub fn view(series: &[Series], now: DateTime<Utc>) -> HistoryView {
                 *m = Some(m.map_or(*b, |x| x.min(*b)));
             }
         }
-        let day_ago = s.at(now - Duration::hours(24)).map(|p| p.price);
+        let day_ago = s
+            .at(now - Duration::hours(24))
+            .filter(|p| p.listed)
+            .map(|p| p.price);
         v.offers
             .insert(s.offer.key.clone(), OfferTrend { day_ago, buckets });
     }
@@ -323,6 +340,7 @@ mod tests {
                     available,
                     lo: price,
                     hi: price,
+                    listed: true,
                 })
                 .collect(),
         }
@@ -361,5 +379,19 @@ mod tests {
         assert_eq!(v.model_low["H100"], 1.5);
         assert_eq!(v.offers["p/1"].day_ago, Some(1.5));
         assert_eq!(v.offers["p/1"].buckets.len(), TREND_BUCKETS);
+    }
+
+    #[test]
+    fn a_gone_offer_is_neither_seen_nor_available_nor_a_price_a_day_ago() {
+        let day0 = t(0).date_naive();
+        let midnight = -(t(0) - day0.and_hms_opt(0, 0, 0).unwrap().and_utc()).num_hours();
+        let mut s = series(&[(midnight - 30, 2.0, true), (midnight - 20, 2.0, false)]);
+        s.points[1].listed = false;
+        let days = daily(std::slice::from_ref(&s), day0, t(midnight + 12));
+        assert_eq!(days[0].offers, 0, "{days:?}");
+        assert_eq!(days[0].hours_available, 0.0);
+        assert_eq!(days[0].lowest, None);
+        let v = view(&[s], t(midnight - 20 + 24));
+        assert_eq!(v.offers["p/1"].day_ago, None);
     }
 }

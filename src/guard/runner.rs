@@ -386,7 +386,15 @@ impl Runner {
         if compact {
             self.next_compact = Some(now + Duration::hours(1));
         }
-        if let Err(e) = crate::history::record_load(&self.ctx.store, now, obs, compact).await {
+        if let Err(e) = crate::history::record_load(
+            &self.ctx.store,
+            now,
+            obs,
+            crate::domain::history::Coverage::Complete,
+            compact,
+        )
+        .await
+        {
             self.say(
                 now,
                 &format!("the price history could not be recorded: {e}"),

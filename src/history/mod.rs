@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use clap::{Args, Subcommand};
 
 use crate::api::{ApiError, Client, Offer, OffersQuery};
-use crate::domain::history::{DaySummary, PriceObservation, daily};
+use crate::domain::history::{Coverage, DaySummary, PriceObservation, daily};
 use crate::domain::watch::WatchSpec;
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::guard::Ctx;
@@ -84,11 +84,12 @@ pub async fn record_load(
     store: &StoreHandle,
     now: chrono::DateTime<Utc>,
     obs: Vec<PriceObservation>,
+    coverage: Coverage,
     compact: bool,
 ) -> Result<usize, crate::store::StoreError> {
     store
         .call(move |s| {
-            let n = s.record_prices(now, &obs)?;
+            let n = s.record_prices(now, &obs, coverage)?;
             if compact {
                 s.compact_history(now, CAP_BYTES)?;
             }

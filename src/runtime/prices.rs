@@ -23,11 +23,12 @@ pub async fn perform(store: Option<&StoreHandle>, cmd: PriceCmd) -> Vec<Action> 
         PriceCmd::Record {
             at,
             offers,
+            coverage,
             compact,
         } => {
             let read = store
                 .call(move |s| {
-                    s.record_prices(at, &offers)?;
+                    s.record_prices(at, &offers, coverage)?;
                     if compact {
                         s.compact_history(at, crate::store::history::CAP_BYTES)?;
                     }

@@ -22,6 +22,9 @@ pub use journal::{JournalEntry, NewJournalEntry};
 pub use rules::{LockState, StoredRule};
 pub use writer::StoreHandle;
 
+/// SQLite's page cache, in KiB as `PRAGMA cache_size` takes it (negative: a size, not pages).
+const CACHE_KIB: i64 = -16 * 1024;
+
 /// How long a writer waits for another process's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -162,6 +165,10 @@ impl Store {
         }
         // FULL: a committed row survives a crash of the machine, not only of the process.
         conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(classify)?;
+        // A page cache large enough for the price history's working set (the history is
+        // capped near 48 MB): reads come from memory rather than a system call per page.
+        conn.pragma_update(None, "cache_size", CACHE_KIB)
             .map_err(classify)?;
         schema::migrate(&mut conn).map_err(classify)?;
         Ok(Store {

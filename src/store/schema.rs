@@ -64,6 +64,24 @@ pub const MIGRATIONS: &[&str] = &[
         region        TEXT,
         created_at    TEXT NOT NULL
     );",
+    // 4: price history in tiers (see store::history). A load's points are appended to
+    // price_recent, keyed by time, so a load where every offer changed writes a few pages
+    // instead of one page per offer; the hourly compaction moves them to price_points and
+    // packs the hours older than 48 h into price_hours, one blob per offer per week. The rows
+    // a version-3 file rolled up in place (lo set) are packed by its first compaction.
+    "CREATE TABLE price_recent (
+        t             INTEGER NOT NULL,
+        offer         INTEGER NOT NULL,
+        price         INTEGER NOT NULL,
+        avail         INTEGER NOT NULL,
+        PRIMARY KEY (t, offer)
+    ) WITHOUT ROWID;
+    CREATE TABLE price_hours (
+        offer         INTEGER NOT NULL,
+        week          INTEGER NOT NULL,
+        points        BLOB NOT NULL,
+        PRIMARY KEY (offer, week)
+    ) WITHOUT ROWID;",
 ];
 
 /// The version this program writes.
