@@ -314,6 +314,7 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
     let ex = Executor {
         client: r.setup.clone(),
         credentials_path: None,
+        home: None,
         journal: Journal::new(Some(r.ctx.store.clone())),
     };
     ex.perform(AppCommand::FetchDeployments {

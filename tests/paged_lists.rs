@@ -279,6 +279,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
     let exec = Executor {
         client: c,
         credentials_path: None,
+        home: None,
         journal: Default::default(),
     };
     for a in exec
@@ -354,6 +355,7 @@ async fn the_duplicate_check_searches_every_page() {
     let exec = Executor {
         client: c,
         credentials_path: None,
+        home: None,
         journal: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);
@@ -379,6 +381,7 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
     let exec = Executor {
         client: c,
         credentials_path: None,
+        home: None,
         journal: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);

@@ -200,6 +200,7 @@ async fn the_log_file_and_errors_never_carry_the_key_even_when_the_api_echoes_it
     let exec = Executor {
         client: Client::with_options(o).unwrap(),
         credentials_path: None,
+        home: None,
         journal: Default::default(),
     };
     let session = Session {

@@ -36,6 +36,7 @@ impl Rig {
         let ex = Executor {
             client: Client::with_options(o).unwrap(),
             credentials_path: None,
+            home: None,
             journal: Default::default(),
         };
         let mut s = AppState::new(session(false), t0());

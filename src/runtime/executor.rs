@@ -16,6 +16,9 @@ pub struct Executor {
     pub client: Client,
     /// Where a key typed into the prompt is saved (`~/.spheron/credentials`).
     pub credentials_path: Option<PathBuf>,
+    /// The user's home: `~/.ssh/*.pub` are read there and `~` in a saved path means it.
+    /// `None` (the tests): no key file is read and `~` is left as it is.
+    pub home: Option<PathBuf>,
     /// Records every write sent (no-op without a store).
     pub journal: super::journal::Journal,
 }
@@ -135,7 +138,7 @@ impl Executor {
                 Action::KubernetesVersions(c.kubernetes_versions("voltage-park").await)
             }
             Command::ScanPubKeys => {
-                let home = crate::credentials::home_dir();
+                let home = self.home.clone();
                 let found = tokio::task::spawn_blocking(move || {
                     home.map(|h| files::scan_pub_keys(&h.join(".ssh")))
                         .unwrap_or_default()
@@ -225,7 +228,7 @@ impl Executor {
                 contents,
                 overwrite,
             } => {
-                let home = crate::credentials::home_dir();
+                let home = self.home.clone();
                 let p = path.clone();
                 let result = tokio::task::spawn_blocking(move || {
                     let target = files::expand_home(&p, home.as_deref());
@@ -316,6 +319,7 @@ mod tests {
         Executor {
             client: crate::api::Client::new("https://app.spheron.ai", None).unwrap(),
             credentials_path: None,
+            home: None,
             journal: Default::default(),
         }
     }
@@ -389,6 +393,7 @@ mod tests {
         let local = Executor {
             client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
             credentials_path: None,
+            home: None,
             journal: Default::default(),
         };
         let got = local.perform(probe(port)).await;

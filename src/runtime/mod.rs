@@ -94,6 +94,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     let exec = Executor {
         client,
         credentials_path: Some(launch.credentials_path.clone()),
+        home: crate::credentials::home_dir(),
         journal: journal::Journal::new(store),
     };
     Ok((state, exec))

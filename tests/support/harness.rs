@@ -50,6 +50,7 @@ impl Harness {
         let exec = Executor {
             client,
             credentials_path: None,
+            home: None,
             journal: Default::default(),
         };
         let mut h = Harness {
