@@ -109,20 +109,41 @@ fn a_corrupt_file_is_moved_aside_and_a_new_one_started() {
 }
 
 #[test]
-fn a_file_from_a_newer_version_is_moved_aside() {
+fn a_file_from_a_newer_version_is_refused_and_left_as_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.sqlite3");
     {
         let c = Connection::open(&path).unwrap();
-        c.execute_batch("CREATE TABLE future (x INTEGER);").unwrap();
+        c.execute_batch("CREATE TABLE future (x INTEGER); INSERT INTO future VALUES (42);")
+            .unwrap();
         c.pragma_update(None, "user_version", schema::LATEST + 7)
             .unwrap();
     }
-    let (store, report) = Store::open(&path).unwrap();
-    let notice = report.notice.expect("a notice");
-    assert!(notice.contains("newer"), "{notice}");
-    assert!(report.moved_to.unwrap().exists());
-    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("newer") && msg.contains("left as it is"),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is untouched"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains(".newer")),
+        "nothing moved aside: {names:?}"
+    );
+    let c = Connection::open(&path).unwrap();
+    let x: i64 = c
+        .query_row("SELECT x FROM future", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(x, 42);
 }
 
 #[test]

@@ -117,7 +117,9 @@ pub fn open_store(path: Option<&std::path::Path>) -> (Option<StoreHandle>, Optio
             tracing::error!(error = %e, "store unavailable");
             (
                 None,
-                Some(format!("{e}: the guard and the journal are off")),
+                Some(format!(
+                    "{e}. The guard, the journal, the price history and the watches are off"
+                )),
             )
         }
     }

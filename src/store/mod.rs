@@ -2,9 +2,11 @@
 //! rules, the enforcer lock, the journal of writes, the price history and the price watches. The runtime owns it through one writer
 //! thread ([`StoreHandle`]); the reducer and the drawing never touch it.
 //!
-//! A file that is not a database, or that a newer version of the program wrote, is moved aside
-//! (`<name>.corrupt-<time>` / `<name>.newer-v<N>-<time>`) and a fresh one is created, with a
-//! notice saying where the old one went: the program always starts.
+//! A file that is not a database is moved aside (`<name>.corrupt-<time>`) and a fresh one is
+//! created, with a notice saying where the old one went. A file a newer version of the program
+//! wrote is refused and left untouched ([`StoreError::Newer`]): its guard rules belong to that
+//! version, and moving the file would lose them for it too. The program then runs without a
+//! store (the dashboard says so; the store commands fail).
 
 pub mod history;
 pub mod journal;
@@ -40,6 +42,14 @@ pub enum StoreError {
     Io { path: String, msg: String },
     #[error("the store is closed")]
     Closed,
+    #[error(
+        "store {path} was written by a newer spheron-tui (schema {found}; this one knows {known}) and is left as it is: run the newer spheron-tui, or move the file away to start a new store"
+    )]
+    Newer {
+        path: String,
+        found: u32,
+        known: u32,
+    },
 }
 
 /// An open store.
@@ -76,27 +86,21 @@ impl Store {
         match Self::try_open(path) {
             Ok(store) => return Ok((store, report)),
             Err(Err(e)) => return Err(e),
-            Err(Ok(why)) => {
-                let (tag, what) = match why {
-                    Unusable::Corrupt(e) => {
-                        tracing::warn!(path = %path.display(), error = %e, "store: not a database");
-                        (
-                            "corrupt".to_string(),
-                            "was not a usable database".to_string(),
-                        )
-                    }
-                    Unusable::Newer(v) => (
-                        format!("newer-v{v}"),
-                        format!(
-                            "was written by a newer spheron-tui (schema {v}, this one knows {})",
-                            schema::LATEST
-                        ),
-                    ),
-                };
-                let aside = move_aside(path, &tag)?;
+            // A newer program's file holds what this one cannot read (guard rules among it):
+            // it is left for that program, never moved away from it.
+            Err(Ok(Unusable::Newer(found))) => {
+                return Err(StoreError::Newer {
+                    path: path.display().to_string(),
+                    found,
+                    known: schema::LATEST,
+                });
+            }
+            Err(Ok(Unusable::Corrupt(e))) => {
+                tracing::warn!(path = %path.display(), error = %e, "store: not a database");
+                let aside = move_aside(path, "corrupt")?;
                 // What happened first: a status bar may show only the start of it.
                 report.notice = Some(format!(
-                    "the local store {what}: moved aside to {}; a new one was started (guard rules and journal start empty)",
+                    "the local store was not a usable database: moved aside to {}; a new one was started (guard rules, journal, price history and watches start empty)",
                     aside.display()
                 ));
                 report.moved_to = Some(aside);
