@@ -118,7 +118,12 @@ impl Journal {
         let text = match &self.store {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
-                let what = format!("set: terminate {} ({})", rule.rule, rule.spec);
+                let now = Utc::now();
+                let what = format!(
+                    "set: terminate {} ({})",
+                    rule.rule.in_local(now, *chrono::Local::now().offset()),
+                    rule.spec
+                );
                 match s.call(move |s| s.put_rule(&rule)).await {
                     Ok(()) => what,
                     Err(e) => format!("not set: {e}"),
