@@ -1220,23 +1220,33 @@ fn wrapped_rows(text: &str, w: usize) -> usize {
 
 /// Hints for an open dialog of `kind`: its own keys first, then those of every dialog.
 pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
-    offered_hints(kind, |_| true)
+    offered_hints(kind, |_| true, same_label)
 }
 
 /// Hints for the open dialog `d` as it stands: those of its kind, less the keys it refuses now
 /// (a terminate the minimum runtime still blocks offers no `y`).
 pub fn open_dialog_footer(d: &Dialog) -> Vec<(String, &'static str)> {
-    offered_hints(d.kind(), |k| d.offers(k))
+    offered_hints(d.kind(), |k| d.offers(k), |k, h| d.relabel(k, h))
 }
 
-/// The hints of `kind` whose keys `offers` accepts.
-fn offered_hints(kind: Kind, offers: impl Fn(Key) -> bool) -> Vec<(String, &'static str)> {
+/// The hints of `kind` whose keys `offers` accepts, each as `relabel` names it now (Enter is
+/// "next" on a wizard's steps and "press button" on its summary).
+fn offered_hints(
+    kind: Kind,
+    offers: impl Fn(Key) -> bool,
+    relabel: impl Fn(Key, &'static str) -> &'static str,
+) -> Vec<(String, &'static str)> {
     let own = table().iter().filter(|b| b.ctx == Ctx::Dialog(kind));
     let every = table().iter().filter(|b| b.ctx == Ctx::Dialogs);
     own.chain(every)
         .filter(|b| !b.hint.is_empty() && b.keys.iter().any(|k| offers(*k)))
-        .map(|b| (keys_label(b), b.hint))
+        .map(|b| (keys_label(b), relabel(b.keys[0], b.hint)))
         .collect()
+}
+
+/// A hint as it always reads.
+pub fn same_label(_: Key, hint: &'static str) -> &'static str {
+    hint
 }
 
 /// The same hints on one line, for inside a dialog (without quit, which the footer shows):
@@ -1245,9 +1255,13 @@ pub fn dialog_hint_line(kind: Kind) -> String {
     hint_line(dialog_footer(kind))
 }
 
-/// The hints of `kind` whose keys `offers` accepts, on one line.
-pub fn dialog_hint_line_where(kind: Kind, offers: impl Fn(Key) -> bool) -> String {
-    hint_line(offered_hints(kind, offers))
+/// The hints of `kind` whose keys `offers` accepts, as `relabel` names them, on one line.
+pub fn dialog_hint_line_where(
+    kind: Kind,
+    offers: impl Fn(Key) -> bool,
+    relabel: impl Fn(Key, &'static str) -> &'static str,
+) -> String {
+    hint_line(offered_hints(kind, offers, relabel))
 }
 
 fn hint_line(hints: Vec<(String, &'static str)>) -> String {

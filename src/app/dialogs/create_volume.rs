@@ -94,6 +94,16 @@ impl CreateVolume {
         }
     }
 
+    /// Enter on the summary presses the focused button ([`super::Dialog::relabel`]).
+    pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
+        match key {
+            Key::Code(KeyCode::Enter) if self.step == CreateStep::Summary => {
+                super::deploy::SUMMARY_ENTER
+            }
+            _ => hint,
+        }
+    }
+
     pub fn provider(&self) -> &'static str {
         RULES[self.provider_idx.min(RULES.len() - 1)].provider
     }

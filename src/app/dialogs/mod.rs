@@ -229,6 +229,16 @@ impl Dialog {
         }
     }
 
+    /// How the hint of `key` reads in this dialog as it stands: a wizard's Enter goes to the
+    /// next step, but on its summary it presses the focused button.
+    pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
+        match self {
+            Dialog::Deploy(w) => w.relabel(key, hint),
+            Dialog::CreateVolume(c) => c.relabel(key, hint),
+            _ => hint,
+        }
+    }
+
     /// The name the key table and the tests know this kind by.
     pub fn kind(&self) -> Kind {
         match self {

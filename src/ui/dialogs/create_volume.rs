@@ -166,11 +166,12 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.extend(error_line(&c.error, theme));
     if c.step == CreateStep::Summary {
-        let hint = dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k));
+        let hint =
+            dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k), |k, h| c.relabel(k, h));
         lines.push(confirm_buttons(c.on_action, "Create", c.busy, &hint, theme));
     } else {
         lines.push(Line::styled(
-            dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k)),
+            dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k), |k, h| c.relabel(k, h)),
             theme.dim(),
         ));
     }

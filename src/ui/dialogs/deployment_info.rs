@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::app::dialogs::{DeploymentInfo, Kind, Loading};
-use crate::app::keymap::dialog_hint_line_where;
+use crate::app::keymap::{dialog_hint_line_where, same_label};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::scrolled_popup;
 
@@ -65,7 +65,7 @@ pub fn draw(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme) {
     } else {
         lines.push(Line::styled("J shows every field (raw JSON)", theme.dim()));
     }
-    let hints = dialog_hint_line_where(Kind::DeploymentInfo, |k| i.offers(k));
+    let hints = dialog_hint_line_where(Kind::DeploymentInfo, |k| i.offers(k), same_label);
     scrolled_popup(
         f,
         area,

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::app::dialogs::{Kind, Pick};
-use crate::app::keymap::dialog_hint_line_where;
+use crate::app::keymap::{dialog_hint_line_where, same_label};
 use crate::app::volume_access::{PickFrom, PickKind};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{error_line, sized_popup, verdict_row};
@@ -36,7 +36,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &Pick, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.extend(error_line(&p.error, theme));
     lines.push(Line::styled(
-        dialog_hint_line_where(Kind::Pick, |k| p.offers(k)),
+        dialog_hint_line_where(Kind::Pick, |k| p.offers(k), same_label),
         theme.dim(),
     ));
     sized_popup(f, area, 110, &title, lines, theme, theme.title());

@@ -13,6 +13,9 @@ use super::{Dialog, key_prompt};
 use crate::api::{CloudInit, DeployRequest, Offer, Volume, WriteFile};
 use crate::app::action::Command;
 use crate::app::keymap::Key;
+
+/// The hint of Enter on a wizard's summary, where it presses the focused button.
+pub const SUMMARY_ENTER: &str = "press button";
 use crate::app::lists;
 use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost::{self, Estimate};
@@ -178,6 +181,10 @@ impl DeployWizard {
     /// Whether `key` does something on this step: `Space` on the Volumes step, `y` on the
     /// summary before anything was sent, the list keys where there is a list.
     pub fn offers(&self, key: Key) -> bool {
+        // While the answer is awaited no key acts but quitting.
+        if matches!(self.phase, Phase::Sending | Phase::Checking) {
+            return key == Key::Ctrl('c');
+        }
         let step = self.step();
         match key {
             Key::Char(' ') => step == Step::Volumes,
@@ -187,6 +194,14 @@ impl DeployWizard {
                 Step::Region | Step::Os | Step::Ssh | Step::Team | Step::Volumes | Step::Kubernetes
             ),
             _ => true,
+        }
+    }
+
+    /// Enter on the summary presses the focused button ([`Dialog::relabel`]).
+    pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
+        match key {
+            Key::Code(KeyCode::Enter) if self.step() == Step::Summary => SUMMARY_ENTER,
+            _ => hint,
         }
     }
 
