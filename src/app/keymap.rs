@@ -1181,40 +1181,84 @@ pub fn help_keys(b: &Binding) -> String {
     format!("  {:<w$}", keys_label(b), w = HELP_KEYS_WIDTH - 2)
 }
 
-/// Rows `?` takes when wrapped at `width` columns: headings, bindings, a blank and the note.
-pub fn help_rows(width: u16) -> usize {
-    let w = usize::from(width.max(1));
-    let body: usize = help_sections()
-        .iter()
-        .map(|(ctx, list)| {
-            wrapped_rows(ctx.label(), w)
-                + list
-                    .iter()
-                    .map(|b| wrapped_rows(&format!("{}{}", help_keys(b), b.help), w))
-                    .sum::<usize>()
-        })
-        .sum();
-    body + 1 + wrapped_rows(HELP_NOTE, w)
+/// One row of `?` laid out at a width.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpRow {
+    Heading(String),
+    /// The keys column (padded to [`HELP_KEYS_WIDTH`]) and the first row of the description.
+    Keys(String, String),
+    /// A further row of a description, drawn under its first (a hanging indent).
+    More(String),
+    Blank,
+    Note(String),
 }
 
-/// Rows `text` takes when wrapped word by word at `w` columns (a word longer than a row is
-/// broken), as a paragraph draws it.
-fn wrapped_rows(text: &str, w: usize) -> usize {
-    let mut rows = 1;
+/// `?` at `width` columns: headings, every binding with its description wrapped under itself
+/// (not back to the keys column), a blank and the note. The drawing and the scroll bound both
+/// use it, so they always agree.
+pub fn help_layout(width: u16) -> Vec<HelpRow> {
+    let w = usize::from(width.max(1));
+    // Too narrow for two columns: the descriptions go under their keys.
+    let text_w = if w >= HELP_KEYS_WIDTH + 16 {
+        w - HELP_KEYS_WIDTH
+    } else {
+        w
+    };
+    let mut rows = Vec::new();
+    for (ctx, list) in help_sections() {
+        rows.extend(wrap_words(ctx.label(), w).into_iter().map(HelpRow::Heading));
+        for b in list {
+            let keys = help_keys(b);
+            let mut text = wrap_words(b.help, text_w).into_iter();
+            if text_w == w || keys.chars().count() > HELP_KEYS_WIDTH {
+                rows.push(HelpRow::Keys(keys, String::new()));
+            } else {
+                rows.push(HelpRow::Keys(keys, text.next().unwrap_or_default()));
+            }
+            let pad = if text_w == w { 0 } else { HELP_KEYS_WIDTH };
+            rows.extend(text.map(|t| HelpRow::More(format!("{:pad$}{t}", ""))));
+        }
+    }
+    rows.push(HelpRow::Blank);
+    rows.extend(wrap_words(HELP_NOTE, w).into_iter().map(HelpRow::Note));
+    rows
+}
+
+/// Rows `?` takes at `width` columns.
+pub fn help_rows(width: u16) -> usize {
+    help_layout(width).len()
+}
+
+/// `text` wrapped word by word at `w` columns; a word longer than a row is broken.
+pub fn wrap_words(text: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut rows: Vec<String> = Vec::new();
+    let mut cur = String::new();
     let mut col = 0;
     for word in text.split(' ') {
         let len = word.chars().count();
-        let need = if col == 0 { len } else { col + 1 + len };
-        if need <= w {
-            col = need;
+        if col > 0 && col + 1 + len <= w {
+            cur.push(' ');
+            cur.push_str(word);
+            col += 1 + len;
             continue;
         }
-        if col > 0 {
-            rows += 1;
+        if col > 0 || !cur.is_empty() {
+            rows.push(std::mem::take(&mut cur));
         }
-        rows += len.saturating_sub(1) / w;
-        col = if len == 0 { 0 } else { (len - 1) % w + 1 };
+        let chars: Vec<char> = word.chars().collect();
+        let mut pieces = chars.chunks(w).peekable();
+        col = 0;
+        while let Some(piece) = pieces.next() {
+            if pieces.peek().is_some() {
+                rows.push(piece.iter().collect());
+            } else {
+                cur = piece.iter().collect();
+                col = piece.len();
+            }
+        }
     }
+    rows.push(cur);
     rows
 }
 
@@ -1367,10 +1411,10 @@ mod tests {
 
     #[test]
     fn help_rows_count_word_wrapping() {
-        assert_eq!(wrapped_rows("", 10), 1);
-        assert_eq!(wrapped_rows("aaaa bbbb", 10), 1);
-        assert_eq!(wrapped_rows("aaaa bbbb cc", 10), 2);
-        assert_eq!(wrapped_rows("aaaaaaaaaaaaaaaaaaaaaaaaa", 10), 3);
+        assert_eq!(wrap_words("", 10).len(), 1);
+        assert_eq!(wrap_words("aaaa bbbb", 10).len(), 1);
+        assert_eq!(wrap_words("aaaa bbbb cc", 10).len(), 2);
+        assert_eq!(wrap_words("aaaaaaaaaaaaaaaaaaaaaaaaa", 10).len(), 3);
     }
 
     #[test]
@@ -1484,5 +1528,54 @@ mod tests {
         let attach: Vec<_> = t.iter().filter(|b| b.cmd == KeyCmd::Attach).collect();
         assert_eq!(attach.len(), 2);
         assert!(attach.iter().all(|b| b.keys == [Char('+')]));
+    }
+
+    #[test]
+    fn words_wrap_at_the_width_and_an_overlong_word_is_broken() {
+        assert_eq!(wrap_words("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap_words("abcdefghij x", 4), ["abcd", "efgh", "ij x"]);
+        assert_eq!(wrap_words("", 4), [""]);
+    }
+
+    #[test]
+    fn help_descriptions_wrap_under_themselves_and_every_row_fits() {
+        for width in [40u16, 60, 80, 158] {
+            let rows = help_layout(width);
+            let mut more = 0;
+            for row in &rows {
+                let text = match row {
+                    HelpRow::Heading(t) | HelpRow::More(t) | HelpRow::Note(t) => t.clone(),
+                    HelpRow::Keys(k, t) => format!("{k}{t}"),
+                    HelpRow::Blank => String::new(),
+                };
+                assert!(
+                    text.chars().count() <= usize::from(width),
+                    "{width}: {text:?}"
+                );
+                if let HelpRow::More(t) = row {
+                    more += 1;
+                    assert!(t.starts_with(&" ".repeat(HELP_KEYS_WIDTH)), "{t:?}");
+                    assert_ne!(t.chars().nth(HELP_KEYS_WIDTH), Some(' '), "{t:?}");
+                }
+            }
+            // Every description is there, word for word.
+            let words: usize = help_sections()
+                .iter()
+                .flat_map(|(_, l)| l.iter())
+                .map(|b| b.help.split(' ').count())
+                .sum();
+            let shown: usize = rows
+                .iter()
+                .map(|r| match r {
+                    HelpRow::Keys(_, t) | HelpRow::More(t) => t.split_whitespace().count(),
+                    _ => 0,
+                })
+                .sum();
+            assert_eq!(shown, words, "{width}");
+            if width <= 80 {
+                assert!(more > 0, "{width}: some description is long enough to wrap");
+            }
+            assert_eq!(help_rows(width), rows.len());
+        }
     }
 }

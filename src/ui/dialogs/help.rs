@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
-use crate::app::keymap::{self, HELP_NOTE};
+use crate::app::keymap::{self, HelpRow};
 use crate::app::screen::help_popup;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::popup;
@@ -18,22 +18,17 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         Line::styled(" Keys — Esc closes ", theme.title()),
         theme,
     );
-    let mut lines = Vec::new();
-    for (ctx, bindings) in keymap::help_sections() {
-        lines.push(Line::styled(ctx.label(), theme.header()));
-        for b in bindings {
-            lines.push(Line::from(vec![
-                Span::styled(keymap::help_keys(b), theme.key()),
-                Span::raw(b.help),
-            ]));
-        }
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(HELP_NOTE, theme.dim()));
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    let lines: Vec<Line> = keymap::help_layout(inner.width)
+        .into_iter()
+        .map(|row| match row {
+            HelpRow::Heading(t) => Line::styled(t, theme.header()),
+            HelpRow::Keys(keys, text) => {
+                Line::from(vec![Span::styled(keys, theme.key()), Span::raw(text)])
+            }
+            HelpRow::More(t) => Line::raw(t),
+            HelpRow::Blank => Line::raw(""),
+            HelpRow::Note(t) => Line::styled(t, theme.dim()),
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
