@@ -109,6 +109,25 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Hints that always stay in the footer: how to get help, to leave, to step back.
+const PINNED: [&str; 3] = ["help", "quit", "back/close"];
+
+/// The hints that fit in `room` columns: when all do not, the last ones go first, but never
+/// help, quit or back (on an 80-column Deployments pane `? help` was cut off the end).
+fn fit_hints(mut hints: Vec<(String, &'static str)>, room: usize) -> Vec<(String, &'static str)> {
+    let width = |h: &(String, &str)| h.0.chars().count() + 1 + h.1.chars().count() + 2;
+    // The last hint's two trailing spaces may fall off the edge.
+    while hints.iter().map(width).sum::<usize>() > room + 2 {
+        match hints.iter().rposition(|(_, h)| !PINNED.contains(h)) {
+            Some(i) => {
+                hints.remove(i);
+            }
+            None => break,
+        }
+    }
+    hints
+}
+
 pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let hints = match &state.dialog {
@@ -122,7 +141,19 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         },
         None => keymap::footer_for(state.pane, state.session.read_only),
     };
-    for (key, hint) in hints.usable {
+    // The read-only note keeps at least its short form ("read-only ✗ x e").
+    let reserve = if hints.unavailable.is_empty() {
+        0
+    } else {
+        "read-only ✗ ".len()
+            + hints
+                .unavailable
+                .iter()
+                .map(|(k, _)| k.chars().count() + 1)
+                .sum::<usize>()
+    };
+    let room = usize::from(area.width).saturating_sub(1 + reserve);
+    for (key, hint) in fit_hints(hints.usable, room) {
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::styled(format!(" {hint}  "), theme.dim()));
     }
@@ -150,4 +181,36 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hints(list: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+        list.iter().map(|(k, h)| (k.to_string(), *h)).collect()
+    }
+
+    #[test]
+    fn a_narrow_footer_drops_the_last_hints_but_keeps_help_and_quit() {
+        let all = hints(&[
+            ("Enter", "details"),
+            ("x", "terminate"),
+            ("K", "kubeconfig"),
+            ("r", "refresh"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]);
+        assert_eq!(fit_hints(all.clone(), 200), all);
+        let fit = fit_hints(all, 42);
+        assert_eq!(
+            fit,
+            hints(&[
+                ("Enter", "details"),
+                ("x", "terminate"),
+                ("?", "help"),
+                ("q", "quit")
+            ])
+        );
+    }
 }
