@@ -13,7 +13,7 @@ use crate::api::Offer;
 use crate::domain::history::{
     Coverage, HistoryView, PriceObservation, arrow, offer_key, sparkline,
 };
-use crate::domain::watch::{Episodes, Watch, WatchSpec};
+use crate::domain::watch::{self, Episodes, Hit, Watch, WatchSpec};
 
 /// How often a load may also compact the history.
 pub const COMPACT_EVERY: Duration = Duration::hours(1);
@@ -91,6 +91,13 @@ pub enum PriceCmd {
         coverage: Coverage,
         compact: bool,
     },
+    /// Which watches a load matched: the store says whose episode starts now, and those are
+    /// announced.
+    Episodes {
+        at: DateTime<Utc>,
+        hits: Vec<Hit>,
+        coverage: Coverage,
+    },
     LoadWatches,
     AddWatch(WatchSpec),
     RemoveWatch(i64),
@@ -107,19 +114,25 @@ pub enum PriceEvent {
     History(Arc<HistoryView>),
     Watches(Result<Vec<Watch>, String>),
     Added(Result<i64, String>),
+    /// Watches whose episode started with the last load: announce them.
+    Announce(Vec<Hit>),
     Failed(String),
 }
 
 /// After a complete offers load: record it, announce watches that start matching.
 pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
-    let mut cmds = Vec::new();
     let now = state.now;
     let compact = state.prices.next_compact.is_none_or(|t| now >= t);
     if compact {
         state.prices.next_compact = Some(now + COMPACT_EVERY);
     }
     state.prices.reload_due = Some(now + RELOAD_EVERY);
-    cmds.push(Command::Prices(PriceCmd::Record {
+    let coverage = if state.offers.search_sent.is_none() && state.offers.instance_type.is_none() {
+        Coverage::Complete
+    } else {
+        Coverage::Partial
+    };
+    let mut cmds = vec![Command::Prices(PriceCmd::Record {
         at: now,
         offers: state
             .offers
@@ -127,20 +140,17 @@ pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
             .iter()
             .filter_map(PriceObservation::of)
             .collect(),
-        coverage: if state.offers.search_sent.is_none() && state.offers.instance_type.is_none() {
-            Coverage::Complete
-        } else {
-            Coverage::Partial
-        },
+        coverage,
         compact,
-    }));
-    let hits = state
-        .prices
-        .episodes
-        .observe(&state.prices.watches, &state.offers.all);
-    for hit in hits {
-        state.say(FlashKind::Success, hit.text.clone());
-        cmds.push(Command::Notify(hit.text));
+    })];
+    let hits = watch::matching(&state.prices.watches, &state.offers.all);
+    state.prices.episodes.observe(&hits, coverage);
+    if !state.prices.watches.is_empty() {
+        cmds.push(Command::Prices(PriceCmd::Episodes {
+            at: now,
+            hits,
+            coverage,
+        }));
     }
     cmds
 }
@@ -158,6 +168,14 @@ pub fn on_event(state: &mut AppState, ev: PriceEvent) -> Vec<Command> {
         PriceEvent::Added(Ok(id)) => {
             state.say(FlashKind::Success, format!("watch {id} added"));
             return vec![Command::Prices(PriceCmd::LoadWatches)];
+        }
+        PriceEvent::Announce(hits) => {
+            let mut cmds = Vec::new();
+            for hit in hits {
+                state.say(FlashKind::Success, hit.text.clone());
+                cmds.push(Command::Notify(hit.text));
+            }
+            return cmds;
         }
         PriceEvent::Added(Err(e)) => {
             state.say(FlashKind::Warning, format!("the watch was not stored: {e}"));

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::api::Offer;
+use crate::domain::history::Coverage;
 
 /// A stored watch.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -93,7 +94,7 @@ impl std::fmt::Display for WatchSpec {
     }
 }
 
-/// A watch that started matching.
+/// A watch that matches a load.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub watch_id: i64,
@@ -101,52 +102,51 @@ pub struct Hit {
     pub text: String,
 }
 
-/// Which watches match now; announces each once per episode.
+/// Every watch that some offer of `offers` matches, with what to announce.
+pub fn matching(watches: &[Watch], offers: &[Offer]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for w in watches {
+        let found: Vec<&Offer> = offers.iter().filter(|o| w.spec.matches(o)).collect();
+        let Some(best) = found.iter().min_by(|a, b| {
+            let p = |o: &Offer| o.per_gpu_rate().unwrap_or(f64::INFINITY);
+            p(a).total_cmp(&p(b))
+        }) else {
+            continue;
+        };
+        let n = found.len();
+        hits.push(Hit {
+            watch_id: w.id,
+            text: format!(
+                "watch {} ({}): {n} offer{} match, lowest ${:.2}/GPU·h at {} ({}× {})",
+                w.id,
+                w.spec,
+                if n == 1 { "" } else { "s" },
+                best.per_gpu_rate().unwrap_or_default(),
+                best.provider,
+                best.gpu_count,
+                best.gpu_type
+            ),
+        });
+    }
+    hits
+}
+
+/// Which watches match, as this process last saw them (the rows and watches it marks). Whether
+/// a match starts an episode, and so is announced, is the store's to say: it is shared by every
+/// process and outlives a restart ([`crate::store::Store::watch_episodes`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Episodes {
     matching: BTreeSet<i64>,
 }
 
 impl Episodes {
-    /// Feed one complete offers load; returns the watches that started matching.
-    pub fn observe(&mut self, watches: &[Watch], offers: &[Offer]) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        let mut now_matching = BTreeSet::new();
-        for w in watches {
-            let found: Vec<&Offer> = offers.iter().filter(|o| w.spec.matches(o)).collect();
-            if found.is_empty() {
-                continue;
-            }
-            now_matching.insert(w.id);
-            if self.matching.contains(&w.id) {
-                continue;
-            }
-            let best = found.iter().min_by(|a, b| {
-                let p = |o: &Offer| o.per_gpu_rate().unwrap_or(f64::INFINITY);
-                p(a).total_cmp(&p(b))
-            });
-            let best = best.map_or(String::new(), |o| {
-                format!(
-                    ", lowest ${:.2}/GPU·h at {} ({}× {})",
-                    o.per_gpu_rate().unwrap_or_default(),
-                    o.provider,
-                    o.gpu_count,
-                    o.gpu_type
-                )
-            });
-            let n = found.len();
-            hits.push(Hit {
-                watch_id: w.id,
-                text: format!(
-                    "watch {} ({}): {n} offer{} match{best}",
-                    w.id,
-                    w.spec,
-                    if n == 1 { "" } else { "s" }
-                ),
-            });
+    /// Take the watches a load matched: a complete load says which match now; a filtered one
+    /// only adds (it cannot tell that a watch stopped matching).
+    pub fn observe(&mut self, hits: &[Hit], coverage: Coverage) {
+        if coverage == Coverage::Complete {
+            self.matching.clear();
         }
-        self.matching = now_matching;
-        hits
+        self.matching.extend(hits.iter().map(|h| h.watch_id));
     }
 
     pub fn is_matching(&self, id: i64) -> bool {
@@ -188,16 +188,25 @@ mod tests {
     }
 
     #[test]
-    fn a_watch_fires_once_per_episode() {
+    fn a_load_names_each_matching_watch_with_its_lowest_offer() {
         let w = [watch()];
+        let hits = matching(&w, &[offer(2.5), offer(1.95), offer(1.99)]);
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0]
+                .text
+                .contains("2 offers match, lowest $1.95/GPU·h at acme"),
+            "{}",
+            hits[0].text
+        );
+        assert!(matching(&w, &[offer(2.5)]).is_empty());
         let mut e = Episodes::default();
-        assert_eq!(e.observe(&w, &[offer(1.9)]).len(), 1);
-        assert!(e.observe(&w, &[offer(1.9)]).is_empty(), "still matching");
-        assert!(e.observe(&w, &[offer(1.8)]).is_empty(), "still matching");
-        assert!(e.observe(&w, &[offer(2.5)]).is_empty(), "stopped");
-        let again = e.observe(&w, &[offer(1.95)]);
-        assert_eq!(again.len(), 1, "a new episode");
-        assert!(again[0].text.contains("lowest $1.95/GPU·h at acme"));
+        e.observe(&hits, Coverage::Complete);
+        assert!(e.is_matching(1));
+        e.observe(&[], Coverage::Partial);
+        assert!(e.is_matching(1), "a filtered load does not end a match");
+        e.observe(&[], Coverage::Complete);
+        assert!(!e.is_matching(1));
     }
 
     #[test]

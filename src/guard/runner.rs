@@ -400,7 +400,23 @@ impl Runner {
                 &format!("the price history could not be recorded: {e}"),
             );
         }
-        for hit in self.episodes.observe(&watches, &offers) {
+        let hits = crate::domain::watch::matching(&watches, &offers);
+        let coverage = crate::domain::history::Coverage::Complete;
+        self.episodes.observe(&hits, coverage);
+        let ids: Vec<i64> = hits.iter().map(|h| h.watch_id).collect();
+        let started = match self
+            .ctx
+            .store
+            .call(move |s| s.watch_episodes(now, &ids, coverage))
+            .await
+        {
+            Ok(started) => started,
+            Err(e) => {
+                self.say(now, &format!("could not read the watches' state: {e}"));
+                return;
+            }
+        };
+        for hit in hits.iter().filter(|h| started.contains(&h.watch_id)) {
             self.say_alert(now, &hit.text, hit.text.clone());
         }
     }

@@ -40,6 +40,20 @@ pub async fn perform(store: Option<&StoreHandle>, cmd: PriceCmd) -> Vec<Action> 
                 Err(e) => PriceEvent::Failed(e.to_string()),
             }
         }
+        PriceCmd::Episodes { at, hits, coverage } => {
+            let ids: Vec<i64> = hits.iter().map(|h| h.watch_id).collect();
+            match store
+                .call(move |s| s.watch_episodes(at, &ids, coverage))
+                .await
+            {
+                Ok(started) => PriceEvent::Announce(
+                    hits.into_iter()
+                        .filter(|h| started.contains(&h.watch_id))
+                        .collect(),
+                ),
+                Err(e) => PriceEvent::Failed(e.to_string()),
+            }
+        }
         PriceCmd::LoadWatches => {
             PriceEvent::Watches(store.call(|s| s.watches()).await.map_err(|e| e.to_string()))
         }

@@ -82,6 +82,9 @@ pub const MIGRATIONS: &[&str] = &[
         points        BLOB NOT NULL,
         PRIMARY KEY (offer, week)
     ) WITHOUT ROWID;",
+    // 5: when each watch's current episode began (NULL: it does not match), so a match is
+    // announced once by whichever process sees it first, and not again after a restart.
+    "ALTER TABLE watches ADD COLUMN matching_since TEXT;",
 ];
 
 /// The version this program writes.

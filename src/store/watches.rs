@@ -4,6 +4,7 @@ use rusqlite::params;
 
 use super::rules::{parse_ts, ts};
 use super::{Store, StoreError};
+use crate::domain::history::Coverage;
 use crate::domain::watch::{Watch, WatchSpec};
 
 impl Store {
@@ -31,13 +32,14 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Change what a watch asks for (its id and creation time stay); whether there was one.
+    /// Change what a watch asks for (its id and creation time stay; a match of the new terms
+    /// is a new episode); whether there was one.
     pub fn update_watch(&self, id: i64, spec: &WatchSpec) -> Result<bool, StoreError> {
         let n = self
             .conn
             .execute(
                 "UPDATE watches SET gpu = ?2, max_gpu_price = ?3, instance_type = ?4,
-                 min_count = ?5, provider = ?6, region = ?7 WHERE id = ?1",
+                 min_count = ?5, provider = ?6, region = ?7, matching_since = NULL WHERE id = ?1",
                 params![
                     id,
                     spec.gpu,
@@ -87,5 +89,126 @@ impl Store {
         .map_err(|e| self.err(e))?
         .collect::<Result<_, _>>()
         .map_err(|e| self.err(e))
+    }
+
+    /// Take the watches a load matched (`matching`, by id) and return those whose episode
+    /// starts now: they are to be announced, by this process only. A complete load ends the
+    /// episode of every other watch; a filtered one ends none. One transaction that takes the
+    /// write lock first, so two processes seeing the same match announce it once between them.
+    pub fn watch_episodes(
+        &mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        matching: &[i64],
+        coverage: Coverage,
+    ) -> Result<Vec<i64>, StoreError> {
+        let path = self.path.clone();
+        let e = |e| super::sqlite_err(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(e)?;
+        let mut started = Vec::new();
+        {
+            let mut stmt = tx
+                .prepare("SELECT id, matching_since IS NOT NULL FROM watches")
+                .map_err(e)?;
+            let rows: Vec<(i64, bool)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(e)?
+                .collect::<Result<_, _>>()
+                .map_err(e)?;
+            let mut set = tx
+                .prepare("UPDATE watches SET matching_since = ?2 WHERE id = ?1")
+                .map_err(e)?;
+            for (id, was) in rows {
+                let is = matching.contains(&id);
+                if is && !was {
+                    set.execute(params![id, ts(now)]).map_err(e)?;
+                    started.push(id);
+                } else if was && !is && coverage == Coverage::Complete {
+                    set.execute(params![id, Option::<String>::None])
+                        .map_err(e)?;
+                }
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(started)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+
+    fn spec() -> WatchSpec {
+        WatchSpec {
+            gpu: "h100".into(),
+            max_gpu_price: 2.0,
+            instance_type: None,
+            min_count: None,
+            provider: None,
+            region: None,
+        }
+    }
+
+    #[test]
+    fn an_episode_is_announced_once_across_processes_and_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let t0 = crate::demo::test_epoch();
+        let at = |m: i64| t0 + Duration::minutes(m);
+        let (mut a, _) = Store::open(&path).unwrap();
+        let (mut b, _) = Store::open(&path).unwrap();
+        let id = a.add_watch(&spec(), t0).unwrap();
+        let other = a.add_watch(&spec(), t0).unwrap();
+        // The dashboard sees the match first: it announces; guard run, a moment later, not.
+        assert_eq!(
+            a.watch_episodes(at(1), &[id], Coverage::Complete).unwrap(),
+            [id]
+        );
+        assert!(
+            b.watch_episodes(at(2), &[id], Coverage::Complete)
+                .unwrap()
+                .is_empty()
+        );
+        // A restart changes nothing.
+        drop(a);
+        let (mut a, _) = Store::open(&path).unwrap();
+        assert!(
+            a.watch_episodes(at(3), &[id], Coverage::Complete)
+                .unwrap()
+                .is_empty()
+        );
+        // A filtered load without it does not end the episode; a complete one does.
+        assert!(
+            a.watch_episodes(at(4), &[], Coverage::Partial)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            b.watch_episodes(at(5), &[id], Coverage::Complete)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            a.watch_episodes(at(6), &[], Coverage::Complete)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            b.watch_episodes(at(7), &[id, other], Coverage::Complete)
+                .unwrap(),
+            [id, other],
+            "a new episode for each"
+        );
+        // New terms: the next match is a new episode.
+        assert!(a.update_watch(id, &spec()).unwrap());
+        assert_eq!(
+            a.watch_episodes(at(8), &[id, other], Coverage::Complete)
+                .unwrap(),
+            [id]
+        );
     }
 }
