@@ -85,6 +85,11 @@ async fn the_details_of_an_offer_chart_its_price_and_its_models_low() {
     }
     let shot = screen(&s.h, 120);
     settings().bind(|| insta::assert_snapshot!("history_details_chart", shot));
+    // At 80 columns the caption wraps and long JSON lines fold under themselves: nothing is
+    // cut at the popup's edge.
+    let narrow = screen(&s.h, 80);
+    assert!(narrow.contains("gap: not available"), "{narrow}");
+    settings().bind(|| insta::assert_snapshot!("history_details_chart_80", narrow));
 }
 
 #[tokio::test]
