@@ -307,3 +307,23 @@ fn the_deploy_summary_runway_is_the_deploy_teams_own() {
 fn s_spend(s: &AppState) -> f64 {
     burn_rate(&s.deployments.items, &s.volumes.items)
 }
+
+#[test]
+fn u_on_the_team_already_in_use_says_nothing_changed_and_on_another_switches() {
+    use spheron_tui::app::Pane;
+    let mut s = two_teams();
+    s.pane = Pane::Account;
+    s.account.cursor.selected = 0; // Personal, the current team
+    support::fixtures::chr(&mut s, 'u');
+    let said = s.status.flash.as_ref().map(|f| f.text.clone()).unwrap();
+    assert!(said.contains("already go to team Personal"), "{said}");
+    assert_eq!(s.account.chosen_team, None);
+    s.account.cursor.selected = 1;
+    support::fixtures::chr(&mut s, 'u');
+    let said = s.status.flash.as_ref().map(|f| f.text.clone()).unwrap();
+    assert_eq!(said, "New deploys and volumes go to team Research lab");
+    assert_eq!(s.current_team_id(), Some("t2"));
+    support::fixtures::chr(&mut s, 'u');
+    let said = s.status.flash.as_ref().map(|f| f.text.clone()).unwrap();
+    assert!(said.contains("already go to team Research lab"), "{said}");
+}

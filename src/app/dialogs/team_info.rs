@@ -87,8 +87,15 @@ pub fn choose_team(state: &mut AppState, id: &str) {
         );
         return;
     }
-    state.account.chosen_team = Some(id.to_string());
     let name = state.team_name(id).unwrap_or(id).to_string();
+    if state.current_team_id() == Some(id) {
+        state.say(
+            FlashKind::Info,
+            format!("New deploys and volumes already go to team {name}: nothing changed"),
+        );
+        return;
+    }
+    state.account.chosen_team = Some(id.to_string());
     match state.team_balance(id) {
         Some(b) if b <= 0.0 => state.say(
             FlashKind::Warning,
