@@ -168,6 +168,15 @@ fn query(c: &mut Criterion) {
             assert!(!h.is_empty());
         })
     });
+    // What the dashboard reads after each load: every offer's last 7 days (its trends).
+    g.bench_function("every_offer_7_days", |b| {
+        b.iter(|| {
+            let h = s
+                .price_history(black_box(""), end - Duration::days(7))
+                .unwrap();
+            assert_eq!(h.len(), 5_000);
+        })
+    });
     g.finish();
 }
 
