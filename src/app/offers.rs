@@ -9,8 +9,9 @@ use tui_input::Input;
 use super::action::Command;
 use super::filter::{OfferFilter, OfferHay, with_type};
 use super::lists::fetch_offers;
-use super::state::{AppState, OfferSort, OffersView};
+use super::state::{AppState, OfferAmounts, OfferSort, OffersView};
 use crate::api::{InstanceType, Offer, OffersPage, OffersQuery};
+use crate::domain::cost::Extremes;
 
 /// Groups per request when paging through the offers endpoint.
 pub const PAGE_LIMIT: u32 = 50;
@@ -80,6 +81,12 @@ impl OffersView {
         models.sort_unstable();
         models.dedup();
         self.visible_models = models.len();
+        let shown = || visible.iter().map(|&i| &self.all[i]);
+        self.amounts = OfferAmounts {
+            rate: Extremes::of(shown().map(Offer::hourly_rate)),
+            list: Extremes::of(shown().filter_map(|o| o.list_price_if_discounted().map(Some))),
+            per_gpu: Extremes::of(shown().map(Offer::per_gpu_rate)),
+        };
         self.visible = visible;
         let found = keep.and_then(|k| {
             self.visible

@@ -64,6 +64,17 @@ impl OfferSort {
     }
 }
 
+/// The lowest and highest of the visible offers' amounts, per money column.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct OfferAmounts {
+    /// $/h.
+    pub rate: crate::domain::cost::Extremes,
+    /// The struck list price of the discounted ones.
+    pub list: crate::domain::cost::Extremes,
+    /// $/GPU·h.
+    pub per_gpu: crate::domain::cost::Extremes,
+}
+
 /// A table's cursor. `offset` is derived at render time from `selected` and the viewport.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Cursor {
@@ -78,6 +89,9 @@ pub struct OffersView {
     pub hay: Vec<OfferHay>,
     /// Indices into `all` that pass the filter and type, in sort order. Recomputed on change.
     pub visible: Vec<usize>,
+    /// The extremes of the visible rows' prices, kept with `visible` so a frame sizes its money
+    /// columns without reading every row.
+    pub amounts: OfferAmounts,
     /// GPU models among `visible`.
     pub visible_models: usize,
     pub cursor: Cursor,

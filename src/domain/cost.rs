@@ -153,6 +153,50 @@ pub fn usd(v: f64) -> String {
     format!("{sign}${}.{:02}", group_thousands(cents / 100), cents % 100)
 }
 
+/// The lowest and highest of some amounts, and whether one was unknown: all it takes to size a
+/// column so that every one of them shows whole (the widest text is at an extreme).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Extremes {
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+    pub unknown: bool,
+}
+
+impl Extremes {
+    pub fn of(amounts: impl IntoIterator<Item = Option<f64>>) -> Extremes {
+        let mut e = Extremes::default();
+        for a in amounts {
+            match a {
+                Some(v) => {
+                    e.hi = Some(e.hi.map_or(v, |h| h.max(v)));
+                    e.lo = Some(e.lo.map_or(v, |l| l.min(v)));
+                }
+                None => e.unknown = true,
+            }
+        }
+        e
+    }
+
+    /// Whether there was any amount at all.
+    pub fn is_empty(&self) -> bool {
+        self.lo.is_none() && !self.unknown
+    }
+
+    /// Columns the widest of them takes as `fmt` writes it.
+    pub fn width(&self, fmt: impl Fn(Option<f64>) -> String) -> u16 {
+        let mut w = [self.hi, self.lo]
+            .into_iter()
+            .filter(Option::is_some)
+            .map(|v| fmt(v).chars().count())
+            .max()
+            .unwrap_or(0);
+        if self.unknown {
+            w = w.max(fmt(None).chars().count());
+        }
+        u16::try_from(w).unwrap_or(u16::MAX)
+    }
+}
+
 /// An amount that may be unknown: `?`, never `$0.00`.
 pub fn usd_opt(v: Option<f64>) -> String {
     v.map_or_else(|| "?".into(), usd)

@@ -112,20 +112,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 /// The price column holds the rate and, when discounted, the struck list price after it.
+/// Sized from the extremes kept with the visible rows, not from every row at each frame.
 fn money_widths(state: &AppState) -> [u16; 2] {
-    let o = &state.offers;
-    let shown = || o.visible.iter().map(|&i| &o.all[i]);
-    let rate = widgets::money_width(shown().map(Offer::hourly_rate), usd_opt);
-    let lists: Vec<Option<f64>> = shown()
-        .filter_map(|x| x.list_price_if_discounted().map(Some))
-        .collect();
-    let list = if lists.is_empty() {
+    let a = &state.offers.amounts;
+    let list = if a.list.is_empty() {
         0
     } else {
-        1 + widgets::money_width(lists, usd_opt)
+        1 + a.list.width(usd_opt)
     };
-    let per_gpu = widgets::money_width(shown().map(Offer::per_gpu_rate), usd_opt);
-    [rate + list, per_gpu]
+    [a.rate.width(usd_opt) + list, a.per_gpu.width(usd_opt)]
 }
 
 fn filter_line<'a>(state: &'a AppState, width: u16, theme: &Theme) -> Line<'a> {

@@ -175,26 +175,7 @@ pub fn money_width(
     amounts: impl IntoIterator<Item = Option<f64>>,
     fmt: impl Fn(Option<f64>) -> String,
 ) -> u16 {
-    let (mut hi, mut lo, mut unknown) = (None::<f64>, None::<f64>, false);
-    for a in amounts {
-        match a {
-            Some(v) => {
-                hi = Some(hi.map_or(v, |h| h.max(v)));
-                lo = Some(lo.map_or(v, |l| l.min(v)));
-            }
-            None => unknown = true,
-        }
-    }
-    let mut w = 0;
-    for v in [hi, lo] {
-        if v.is_some() {
-            w = w.max(fmt(v).chars().count());
-        }
-    }
-    if unknown {
-        w = w.max(fmt(None).chars().count());
-    }
-    u16::try_from(w).unwrap_or(u16::MAX)
+    crate::domain::cost::Extremes::of(amounts).width(fmt)
 }
 
 pub struct TableSpec<'a> {
