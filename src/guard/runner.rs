@@ -52,10 +52,9 @@ pub struct Runner {
     alerts: bool,
     /// Set for the dashboard: reports go there instead of stdout.
     reporter: Option<Reporter>,
-    /// Price watches: when offers are next loaded, and which watches match now.
+    /// Price watches: when offers are next loaded (whose episodes the store keeps).
     next_offers: Option<DateTime<Utc>>,
     next_compact: Option<DateTime<Utc>>,
-    episodes: crate::domain::watch::Episodes,
     /// Whether this runner loads offers for the watches (`guard run`; the dashboard loads its
     /// own).
     watches: bool,
@@ -93,7 +92,6 @@ impl Runner {
             reporter: None,
             next_offers: None,
             next_compact: None,
-            episodes: Default::default(),
             teams: None,
             polls_since_teams: 0,
             watches: true,
@@ -368,7 +366,6 @@ impl Runner {
             }
         };
         if watches.is_empty() {
-            self.episodes = Default::default();
             return;
         }
         let offers = match crate::history::fetch_all_offers(&self.ctx.client).await {
@@ -402,7 +399,6 @@ impl Runner {
         }
         let hits = crate::domain::watch::matching(&watches, &offers);
         let coverage = crate::domain::history::Coverage::Complete;
-        self.episodes.observe(&hits, coverage);
         let ids: Vec<i64> = hits.iter().map(|h| h.watch_id).collect();
         let started = match self
             .ctx
