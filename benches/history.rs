@@ -168,6 +168,14 @@ fn query(c: &mut Criterion) {
             assert!(!h.is_empty());
         })
     });
+    // What a recorder reads before its first load, and again after another process (the
+    // dashboard, `guard run`) committed: every offer's last point.
+    g.bench_function("every_offers_last_point", |b| {
+        b.iter(|| {
+            s.forget_history_cache();
+            s.record_prices(end, &[], Coverage::Partial).unwrap();
+        })
+    });
     // What the dashboard reads after each load: every offer's last 7 days (its trends).
     g.bench_function("every_offer_7_days", |b| {
         b.iter(|| {

@@ -58,6 +58,9 @@ pub struct Store {
     path: PathBuf,
     /// The last price point of each offer, loaded on first use (`history`).
     history_cache: Option<std::collections::HashMap<String, history::Last>>,
+    /// `PRAGMA data_version` when the cache was filled: another process's commit changes it,
+    /// and the cache is read again (that process may have recorded points this one has not).
+    history_seen: i64,
 }
 
 /// What [`Store::open`] did besides opening.
@@ -179,6 +182,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             history_cache: None,
+            history_seen: 0,
         })
     }
 

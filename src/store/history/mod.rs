@@ -139,9 +139,17 @@ impl Store {
         Ok(map)
     }
 
+    /// Each offer's last point: kept between loads, read again from the file when another
+    /// process has committed since (two recorders, the dashboard and `guard run`, then agree on
+    /// what changed; this process's own commits do not count).
     fn history_cache(&mut self) -> Result<&mut HashMap<String, Last>, StoreError> {
-        if self.history_cache.is_none() {
+        let seen: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if self.history_cache.is_none() || seen != self.history_seen {
             self.history_cache = Some(self.load_last_points()?);
+            self.history_seen = seen;
         }
         Ok(self.history_cache.get_or_insert_with(HashMap::new))
     }
@@ -820,5 +828,54 @@ mod tests {
             .unwrap();
         assert_eq!(rolled_rows, 0, "the version-3 roll-ups are packed");
         assert_eq!(read(&s), expected);
+    }
+
+    #[test]
+    fn a_recorder_learns_what_another_process_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let (mut a, _) = Store::open(&path).unwrap();
+        let (mut b, _) = Store::open(&path).unwrap();
+        let at = |m: i64| t0() + Duration::minutes(m);
+        assert_eq!(
+            a.record_prices(at(0), &[obs(0, 2.0, true)], Coverage::Complete)
+                .unwrap(),
+            1
+        );
+        // The other process sees the price move and records it.
+        assert_eq!(
+            b.record_prices(at(1), &[obs(0, 3.0, true)], Coverage::Complete)
+                .unwrap(),
+            1
+        );
+        // Back at 2.0 for this one: a change against the file, not against its own last load.
+        assert_eq!(
+            a.record_prices(at(2), &[obs(0, 2.0, true)], Coverage::Complete)
+                .unwrap(),
+            1
+        );
+        // The other process misses the offer in a load: gone; this one lists it again.
+        assert_eq!(b.record_prices(at(3), &[], Coverage::Complete).unwrap(), 1);
+        assert_eq!(
+            a.record_prices(at(4), &[obs(0, 2.0, true)], Coverage::Complete)
+                .unwrap(),
+            1
+        );
+        let h = a.price_history("h100", t0()).unwrap();
+        let seen: Vec<(i64, f64, bool)> = h[0]
+            .points
+            .iter()
+            .map(|p| ((p.t - t0()).num_minutes(), p.price, p.listed))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (0, 2.0, true),
+                (1, 3.0, true),
+                (2, 2.0, true),
+                (3, 2.0, false),
+                (4, 2.0, true)
+            ]
+        );
     }
 }
