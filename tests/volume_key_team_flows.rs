@@ -1163,7 +1163,7 @@ fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
         let d = dialog(s);
         let Dialog::Pick(p) = d else { panic!("{d:?}") };
         let ok = p.rows[p.cursor].verdict.is_ok();
-        let hints = spheron_tui::app::keymap::open_dialog_footer(d);
+        let hints = spheron_tui::app::keymap::open_dialog_footer(d, s);
         (ok, hints.iter().any(|(_, h)| *h == "continue"))
     };
     let mut s = loaded(false);

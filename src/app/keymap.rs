@@ -1269,8 +1269,8 @@ pub fn dialog_footer(kind: Kind) -> Vec<(String, &'static str)> {
 
 /// Hints for the open dialog `d` as it stands: those of its kind, less the keys it refuses now
 /// (a terminate the minimum runtime still blocks offers no `y`).
-pub fn open_dialog_footer(d: &Dialog) -> Vec<(String, &'static str)> {
-    offered_hints(d.kind(), |k| d.offers(k), |k, h| d.relabel(k, h))
+pub fn open_dialog_footer(d: &Dialog, state: &crate::app::AppState) -> Vec<(String, &'static str)> {
+    offered_hints(d.kind(), |k| d.offers(state, k), |k, h| d.relabel(k, h))
 }
 
 /// The hints of `kind` whose keys `offers` accepts, each as `relabel` names it now (Enter is

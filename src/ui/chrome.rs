@@ -132,7 +132,7 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let hints = match &state.dialog {
         Some(d) => keymap::Footer {
-            usable: keymap::open_dialog_footer(d),
+            usable: keymap::open_dialog_footer(d, state),
             unavailable: Vec::new(),
         },
         None if state.pane == Pane::Offers && state.offers.editing_filter => keymap::Footer {

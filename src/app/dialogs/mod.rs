@@ -218,11 +218,11 @@ impl Dialog {
     }
 
     /// Whether `key` does something in this dialog as it stands (its hint is shown only then).
-    pub fn offers(&self, key: Key) -> bool {
+    pub fn offers(&self, state: &AppState, key: Key) -> bool {
         match self {
             Dialog::Confirm(c) => c.offers(key),
             Dialog::DeploymentInfo(i) => i.offers(key),
-            Dialog::Deploy(w) => w.offers(key),
+            Dialog::Deploy(w) => w.offers(state, key),
             Dialog::CreateVolume(c) => c.offers(key),
             Dialog::Pick(p) => p.offers(key),
             _ => true,

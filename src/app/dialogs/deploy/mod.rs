@@ -180,7 +180,7 @@ impl DeployWizard {
 
     /// Whether `key` does something on this step: `Space` on the Volumes step, `y` on the
     /// summary before anything was sent, the list keys where there is a list.
-    pub fn offers(&self, key: Key) -> bool {
+    pub fn offers(&self, state: &AppState, key: Key) -> bool {
         // While the answer is awaited no key acts but quitting.
         if matches!(self.phase, Phase::Sending | Phase::Checking) {
             return key == Key::Ctrl('c');
@@ -188,7 +188,12 @@ impl DeployWizard {
         let step = self.step();
         match key {
             Key::Char(' ') => step == Step::Volumes,
-            Key::Char('y') => step == Step::Summary && self.phase == Phase::Editing,
+            // Not while a guard blocks the deploy (the summary says why; `y` would only repeat it).
+            Key::Char('y') => {
+                step == Step::Summary
+                    && self.phase == Phase::Editing
+                    && summary(state, self).blocked.is_none()
+            }
             Key::Code(KeyCode::Up | KeyCode::Down) | Key::Char('j' | 'k') => matches!(
                 step,
                 Step::Region | Step::Os | Step::Ssh | Step::Team | Step::Volumes | Step::Kubernetes
