@@ -878,4 +878,101 @@ mod tests {
             ]
         );
     }
+
+    /// One step of a random recording session: a load at `minutes` of offers `(id, price in
+    /// tenths, available)`, complete or filtered, then maybe a compaction.
+    type Step = (u16, Vec<(u8, u8, bool)>, bool, bool);
+
+    fn load(offers: &[(u8, u8, bool)]) -> Vec<PriceObservation> {
+        let mut seen = std::collections::BTreeSet::new();
+        offers
+            .iter()
+            .filter(|(id, _, _)| seen.insert(*id))
+            .map(|&(id, tenths, available)| {
+                obs(usize::from(id), 1.0 + f64::from(tenths) / 10.0, available)
+            })
+            .collect()
+    }
+
+    /// What the recorder must have written: per offer, a point whenever its state differs from
+    /// its last one, and "gone" when a complete load leaves it out.
+    fn model(steps: &[Step]) -> std::collections::BTreeMap<String, Vec<(i64, i64, State)>> {
+        let mut m: std::collections::BTreeMap<String, Vec<(i64, i64, State)>> = Default::default();
+        let mut t = 0;
+        for (gap, offers, complete, _) in steps {
+            t += i64::from(*gap) + 1;
+            let load = load(offers);
+            for o in &load {
+                let pts = m.entry(o.key.clone()).or_default();
+                let state = State::of(o.available, true);
+                if pts.last().is_none_or(|l| (l.1, l.2) != (o.price, state)) {
+                    pts.push((t, o.price, state));
+                }
+            }
+            if *complete {
+                for (key, pts) in m.iter_mut() {
+                    let last = *pts.last().unwrap();
+                    if last.2 != State::Gone && !load.iter().any(|o| &o.key == key) {
+                        pts.push((t, last.1, State::Gone));
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Within the raw window, the tiers are invisible: whatever compactions ran, a read
+        /// returns exactly the points the model says were written, and a restart changes
+        /// nothing about what the next load writes.
+        #[test]
+        fn the_tiers_read_back_what_was_written(
+            steps in proptest::collection::vec(
+                (
+                    0u16..70,
+                    proptest::collection::vec((0u8..5, 0u8..4, proptest::prelude::any::<bool>()), 0..5),
+                    proptest::prelude::any::<bool>(),
+                    proptest::prelude::any::<bool>(),
+                ),
+                1..40,
+            )
+        ) {
+            let (_d, mut s) = open();
+            let mut t = 0;
+            for (gap, offers, complete, compact) in &steps {
+                t += i64::from(*gap) + 1;
+                let at = t0() + Duration::minutes(t);
+                let coverage = if *complete { Coverage::Complete } else { Coverage::Partial };
+                s.record_prices(at, &load(offers), coverage).unwrap();
+                if *compact {
+                    s.compact_history(at, CAP_BYTES).unwrap();
+                }
+                if t % 3 == 0 {
+                    s.forget_history_cache();
+                }
+            }
+            let read: std::collections::BTreeMap<String, Vec<(i64, i64, State)>> = s
+                .price_history("", t0())
+                .unwrap()
+                .into_iter()
+                .map(|series| {
+                    let pts = series
+                        .points
+                        .iter()
+                        .map(|p| {
+                            (
+                                (p.t - t0()).num_minutes(),
+                                to_units(p.price),
+                                State::of(p.available, p.listed),
+                            )
+                        })
+                        .collect();
+                    (series.offer.key, pts)
+                })
+                .collect();
+            proptest::prop_assert_eq!(read, model(&steps));
+        }
+    }
 }
