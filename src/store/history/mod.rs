@@ -975,4 +975,84 @@ mod tests {
             proptest::prop_assert_eq!(read, model(&steps));
         }
     }
+
+    /// Per offer key, `(seconds, price, state, lowest, highest)` of each point.
+    type Rolled = std::collections::BTreeMap<String, Vec<(i64, i64, State, i64, i64)>>;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+        /// Over days, with compactions whenever they happen: points older than the last
+        /// cut-off read back as one per offer per hour (its last price and state, its lowest
+        /// and highest price), newer ones as written.
+        #[test]
+        fn hours_older_than_48_h_read_back_rolled_up(
+            steps in proptest::collection::vec(
+                (
+                    0u16..400,
+                    proptest::collection::vec((0u8..4, 0u8..4, proptest::prelude::any::<bool>()), 0..4),
+                    proptest::prelude::any::<bool>(),
+                    proptest::prelude::any::<bool>(),
+                ),
+                1..30,
+            )
+        ) {
+            let (_d, mut s) = open();
+            let mut t = 0;
+            for (gap, offers, complete, compact) in &steps {
+                t += i64::from(*gap) + 1;
+                let at = t0() + Duration::minutes(t);
+                let coverage = if *complete { Coverage::Complete } else { Coverage::Partial };
+                s.record_prices(at, &load(offers), coverage).unwrap();
+                if *compact {
+                    s.compact_history(at, CAP_BYTES).unwrap();
+                }
+            }
+            let end = t0() + Duration::minutes(t);
+            s.compact_history(end, CAP_BYTES).unwrap();
+            let cutoff = (end - RAW_KEEP).timestamp().div_euclid(3600) * 3600;
+            // (seconds, price, state, lo, hi)
+            let mut expected: Rolled = Default::default();
+            for (key, pts) in model(&steps) {
+                let mut out: Vec<(i64, i64, State, i64, i64)> = Vec::new();
+                for (m, price, state) in pts {
+                    let at = t0().timestamp() + m * 60;
+                    if at >= cutoff {
+                        out.push((at, price, state, price, price));
+                        continue;
+                    }
+                    let hour = at.div_euclid(3600) * 3600;
+                    match out.last_mut() {
+                        Some(h) if h.0 == hour => {
+                            *h = (hour, price, state, h.3.min(price), h.4.max(price));
+                        }
+                        _ => out.push((hour, price, state, price, price)),
+                    }
+                }
+                expected.insert(key, out);
+            }
+            let read: Rolled = s
+                .price_history("", t0() - Duration::hours(1))
+                .unwrap()
+                .into_iter()
+                .map(|series| {
+                    let pts = series
+                        .points
+                        .iter()
+                        .map(|p| {
+                            (
+                                p.t.timestamp(),
+                                to_units(p.price),
+                                State::of(p.available, p.listed),
+                                to_units(p.lo),
+                                to_units(p.hi),
+                            )
+                        })
+                        .collect();
+                    (series.offer.key, pts)
+                })
+                .collect();
+            proptest::prop_assert_eq!(read, expected);
+        }
+    }
 }
