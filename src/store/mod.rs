@@ -25,7 +25,9 @@ pub use rules::{LockState, StoredRule};
 pub use writer::StoreHandle;
 
 /// SQLite's page cache, in KiB as `PRAGMA cache_size` takes it (negative: a size, not pages).
-const CACHE_KIB: i64 = -16 * 1024;
+/// 8 MiB: a 30-day read of one model at 5,000 offers takes 4.0 ms (4.9 ms with SQLite's 2 MiB,
+/// the same at 16 MiB), and the process holds at most 8 MiB for it.
+const CACHE_KIB: i64 = -8 * 1024;
 
 /// How long a writer waits for another process's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -173,8 +175,8 @@ impl Store {
         // FULL: a committed row survives a crash of the machine, not only of the process.
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(classify)?;
-        // A page cache large enough for the price history's working set (the history is
-        // capped near 48 MB): reads come from memory rather than a system call per page.
+        // A page cache large enough for one model's history: its reads come from memory rather
+        // than a system call per page.
         conn.pragma_update(None, "cache_size", CACHE_KIB)
             .map_err(classify)?;
         schema::migrate(&mut conn).map_err(classify)?;
