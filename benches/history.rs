@@ -101,7 +101,7 @@ fn obs(n: usize, bump: i64) -> Vec<PriceObservation> {
             instance_type: "SPOT".into(),
             gpu_count: 8,
             region: Some("us-east-1".into()),
-            price: to_units(1.0 + (i % 300) as f64 / 100.0) + bump,
+            price: Some(to_units(1.0 + (i % 300) as f64 / 100.0) + bump),
             available: true,
         })
         .collect()

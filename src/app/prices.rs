@@ -134,12 +134,7 @@ pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
     };
     let mut cmds = vec![Command::Prices(PriceCmd::Record {
         at: now,
-        offers: state
-            .offers
-            .all
-            .iter()
-            .filter_map(PriceObservation::of)
-            .collect(),
+        offers: state.offers.all.iter().map(PriceObservation::of).collect(),
         coverage,
         compact,
     })];

@@ -92,7 +92,9 @@ pub fn observations_at(
                 instance_type: o.instance_type.clone(),
                 gpu_count: o.gpu_count,
                 region: o.clusters.first().cloned().or(o.region.clone()),
-                price: to_units(o.discounted_price() / f64::from(o.gpu_count.max(1))),
+                price: Some(to_units(
+                    o.discounted_price() / f64::from(o.gpu_count.max(1)),
+                )),
                 available: available(&o) && !o.maintenance,
             }
         })

@@ -34,24 +34,25 @@ pub struct PriceObservation {
     pub instance_type: String,
     pub gpu_count: u32,
     pub region: Option<String>,
-    /// $/GPU·h in [`PRICE_SCALE`] units.
-    pub price: i64,
+    /// $/GPU·h in [`PRICE_SCALE`] units; `None` when the listing's price could not be read:
+    /// the offer is listed but cannot be deployed, so it is recorded as not available at its
+    /// last known price (nothing, for an offer never priced).
+    pub price: Option<i64>,
     pub available: bool,
 }
 
 impl PriceObservation {
-    /// `None` for an offer whose price could not be read: nothing is recorded for it.
-    pub fn of(o: &Offer) -> Option<PriceObservation> {
-        Some(PriceObservation {
+    pub fn of(o: &Offer) -> PriceObservation {
+        PriceObservation {
             key: offer_key(o),
             gpu_model: o.gpu_type.clone(),
             provider: o.provider.clone(),
             instance_type: o.instance_type.as_str().to_string(),
             gpu_count: o.gpu_count,
             region: o.regions().first().map(|r| r.to_string()),
-            price: to_units(o.per_gpu_rate()?),
+            price: o.per_gpu_rate().map(to_units),
             available: o.available && !o.maintenance,
-        })
+        }
     }
 }
 

@@ -377,7 +377,7 @@ impl Runner {
         };
         let obs = offers
             .iter()
-            .filter_map(crate::domain::history::PriceObservation::of)
+            .map(crate::domain::history::PriceObservation::of)
             .collect();
         let compact = self.next_compact.is_none_or(|t| now >= t);
         if compact {

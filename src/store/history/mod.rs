@@ -193,9 +193,16 @@ impl Store {
                     Ok(())
                 };
                 for o in obs {
-                    let state = State::of(o.available, true);
-                    let id = match cache.get(&o.key) {
-                        Some(l) if l.price == o.price && l.state == state => continue,
+                    let last = cache.get(&o.key);
+                    // A listing without a readable price cannot be deployed: not available,
+                    // at the last price known (an offer never priced records nothing).
+                    let (price, state) = match (o.price, last) {
+                        (Some(p), _) => (p, State::of(o.available, true)),
+                        (None, Some(l)) => (l.price, State::Unavailable),
+                        (None, None) => continue,
+                    };
+                    let id = match last {
+                        Some(l) if l.price == price && l.state == state => continue,
                         Some(l) => l.id,
                         None => new_offer
                             .query_row(
@@ -211,14 +218,7 @@ impl Store {
                             )
                             .map_err(e)?,
                     };
-                    put(
-                        &o.key,
-                        Last {
-                            id,
-                            price: o.price,
-                            state,
-                        },
-                    )?;
+                    put(&o.key, Last { id, price, state })?;
                 }
                 if coverage == Coverage::Complete {
                     let listed: std::collections::HashSet<&str> =
@@ -480,7 +480,7 @@ mod tests {
             instance_type: "SPOT".into(),
             gpu_count: 8,
             region: None,
-            price: to_units(price),
+            price: Some(to_units(price)),
             available,
         }
     }
@@ -509,7 +509,7 @@ mod tests {
             0
         );
         let mut changed = load.clone();
-        changed[1].price = to_units(1.9);
+        changed[1].price = Some(to_units(1.9));
         changed[2].available = false;
         assert_eq!(
             s.record_prices(t0() + Duration::seconds(60), &changed, Coverage::Complete)
@@ -880,7 +880,8 @@ mod tests {
     }
 
     /// One step of a random recording session: a load at `minutes` of offers `(id, price in
-    /// tenths, available)`, complete or filtered, then maybe a compaction.
+    /// tenths, available)` (3 tenths: a price that could not be read), complete or filtered,
+    /// then maybe a compaction.
     type Step = (u16, Vec<(u8, u8, bool)>, bool, bool);
 
     fn load(offers: &[(u8, u8, bool)]) -> Vec<PriceObservation> {
@@ -889,7 +890,11 @@ mod tests {
             .iter()
             .filter(|(id, _, _)| seen.insert(*id))
             .map(|&(id, tenths, available)| {
-                obs(usize::from(id), 1.0 + f64::from(tenths) / 10.0, available)
+                let mut o = obs(usize::from(id), 1.0 + f64::from(tenths) / 10.0, available);
+                if tenths == 3 {
+                    o.price = None;
+                }
+                o
             })
             .collect()
     }
@@ -903,10 +908,14 @@ mod tests {
             t += i64::from(*gap) + 1;
             let load = load(offers);
             for o in &load {
-                let pts = m.entry(o.key.clone()).or_default();
-                let state = State::of(o.available, true);
-                if pts.last().is_none_or(|l| (l.1, l.2) != (o.price, state)) {
-                    pts.push((t, o.price, state));
+                let last = m.get(&o.key).and_then(|p| p.last()).copied();
+                let (price, state) = match (o.price, last) {
+                    (Some(p), _) => (p, State::of(o.available, true)),
+                    (None, Some(l)) => (l.1, State::Unavailable),
+                    (None, None) => continue,
+                };
+                if last.is_none_or(|l| (l.1, l.2) != (price, state)) {
+                    m.entry(o.key.clone()).or_default().push((t, price, state));
                 }
             }
             if *complete {
@@ -1054,5 +1063,37 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(read, expected);
         }
+    }
+
+    #[test]
+    fn a_listing_without_a_readable_price_is_unavailable_at_its_last_price() {
+        let (_d, mut s) = open();
+        let mut unpriced = obs(0, 2.0, true);
+        unpriced.price = None;
+        // Never priced: nothing to record, and it is not gone either.
+        assert_eq!(
+            s.record_prices(t0(), &[unpriced.clone()], Coverage::Complete)
+                .unwrap(),
+            0
+        );
+        let at = |m: i64| t0() + Duration::minutes(m);
+        assert_eq!(
+            s.record_prices(at(1), &[obs(0, 2.0, true)], Coverage::Complete)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            s.record_prices(at(2), &[unpriced.clone()], Coverage::Complete)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            s.record_prices(at(3), &[unpriced], Coverage::Complete)
+                .unwrap(),
+            0
+        );
+        let h = s.price_history("h100", t0()).unwrap();
+        let p = h[0].points.last().unwrap();
+        assert_eq!((p.price, p.available, p.listed), (2.0, false, true));
     }
 }

@@ -59,7 +59,7 @@ pub fn run(store: &mut Store, m: Model, start: DateTime<Utc>) -> Result<Outcome,
             instance_type: if i % 3 == 0 { "SPOT" } else { "DEDICATED" }.to_string(),
             gpu_count: [1, 2, 4, 8][i % 4],
             region: Some(format!("region-{}", i % 5)),
-            price: 10_000 + rng.i64(0..30_000),
+            price: Some(10_000 + rng.i64(0..30_000)),
             available: rng.bool(),
         })
         .collect();
@@ -94,7 +94,7 @@ pub fn run(store: &mut Store, m: Model, start: DateTime<Utc>) -> Result<Outcome,
             }
             next.pop();
             if is_price {
-                let p = &mut offers[i].price;
+                let p = offers[i].price.get_or_insert(10_000);
                 *p = (*p + rng.i64(-2_000..=2_000)).clamp(3_000, 60_000);
                 next.push(Reverse((at + exp(&mut rng, m.price_every).max(1), i, true)));
             } else {
