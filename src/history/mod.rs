@@ -27,8 +27,8 @@ pub struct PricesArgs {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum WatchCommand {
-    /// Watch for an offer: announced (bell, message, desktop notification) when one matches,
-    /// by the dashboard and by `guard run`.
+    /// Watch for an offer: announced (bell, message, desktop notification) once each time one
+    /// starts matching, by the dashboard or by `guard run`.
     Add(WatchAddArgs),
     /// List the watches.
     List,
@@ -53,8 +53,10 @@ pub struct WatchAddArgs {
     /// Fewest GPUs.
     #[arg(long, value_name = "N")]
     pub count: Option<u32>,
+    /// Only offers of this provider (as the Offers pane names it: `voltage-park`).
     #[arg(long)]
     pub provider: Option<String>,
+    /// Only offers in this region (`us-east-1`).
     #[arg(long)]
     pub region: Option<String>,
 }
