@@ -56,5 +56,5 @@ SPOT: the provider can reclaim' --pane offers --keys "${steps}8h<Enter>"
 shot terminate 'Terminate 
 Minimum runtime' --pane deployments --keys 'jjjx'
 shot watch 'New price watch
-at most \$/GPU·h' --pane offers --keys 'w'
+max \$/GPU·h' --pane offers --keys 'w'
 shot help 'Keys|keys' --pane offers --keys '?'
