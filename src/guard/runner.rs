@@ -399,11 +399,10 @@ impl Runner {
         }
         let hits = crate::domain::watch::matching(&watches, &offers);
         let coverage = crate::domain::history::Coverage::Complete;
-        let ids: Vec<i64> = hits.iter().map(|h| h.watch_id).collect();
         let started = match self
             .ctx
             .store
-            .call(move |s| s.watch_episodes(now, &ids, coverage))
+            .call(move |s| s.watch_episodes(now, hits, coverage))
             .await
         {
             Ok(started) => started,
@@ -412,7 +411,7 @@ impl Runner {
                 return;
             }
         };
-        for hit in hits.iter().filter(|h| started.contains(&h.watch_id)) {
+        for hit in &started {
             self.say_alert(now, &hit.text, hit.text.clone());
         }
     }

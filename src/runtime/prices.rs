@@ -41,16 +41,11 @@ pub async fn perform(store: Option<&StoreHandle>, cmd: PriceCmd) -> Vec<Action> 
             }
         }
         PriceCmd::Episodes { at, hits, coverage } => {
-            let ids: Vec<i64> = hits.iter().map(|h| h.watch_id).collect();
             match store
-                .call(move |s| s.watch_episodes(at, &ids, coverage))
+                .call(move |s| s.watch_episodes(at, hits, coverage))
                 .await
             {
-                Ok(started) => PriceEvent::Announce(
-                    hits.into_iter()
-                        .filter(|h| started.contains(&h.watch_id))
-                        .collect(),
-                ),
+                Ok(started) => PriceEvent::Announce(started),
                 Err(e) => PriceEvent::Failed(e.to_string()),
             }
         }

@@ -5,7 +5,7 @@ use rusqlite::params;
 use super::rules::{parse_ts, ts};
 use super::{Store, StoreError};
 use crate::domain::history::Coverage;
-use crate::domain::watch::{Watch, WatchSpec};
+use crate::domain::watch::{Hit, Watch, WatchSpec};
 
 impl Store {
     /// Store a watch; returns its id.
@@ -91,16 +91,16 @@ impl Store {
         .map_err(|e| self.err(e))
     }
 
-    /// Take the watches a load matched (`matching`, by id) and return those whose episode
-    /// starts now: they are to be announced, by this process only. A complete load ends the
+    /// Take the watches a load matched and return those whose episode starts now: they are
+    /// to be announced, by this process only. A complete load ends the
     /// episode of every other watch; a filtered one ends none. One transaction that takes the
     /// write lock first, so two processes seeing the same match announce it once between them.
     pub fn watch_episodes(
         &mut self,
         now: chrono::DateTime<chrono::Utc>,
-        matching: &[i64],
+        matching: Vec<Hit>,
         coverage: Coverage,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<Hit>, StoreError> {
         let path = self.path.clone();
         let e = |e| super::sqlite_err(&path, e);
         let tx = self
@@ -121,7 +121,7 @@ impl Store {
                 .prepare("UPDATE watches SET matching_since = ?2 WHERE id = ?1")
                 .map_err(e)?;
             for (id, was) in rows {
-                let is = matching.contains(&id);
+                let is = matching.iter().any(|h| h.watch_id == id);
                 if is && !was {
                     set.execute(params![id, ts(now)]).map_err(e)?;
                     started.push(id);
@@ -132,7 +132,10 @@ impl Store {
             }
         }
         tx.commit().map_err(e)?;
-        Ok(started)
+        Ok(matching
+            .into_iter()
+            .filter(|h| started.contains(&h.watch_id))
+            .collect())
     }
 }
 
@@ -141,6 +144,20 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
+
+    fn hits(ids: &[i64]) -> Vec<Hit> {
+        ids.iter()
+            .map(|&watch_id| Hit {
+                watch_id,
+                text: format!("watch {watch_id}"),
+            })
+            .collect()
+    }
+
+    /// The ids of the hits to announce.
+    fn ids(started: Vec<Hit>) -> Vec<i64> {
+        started.into_iter().map(|h| h.watch_id).collect()
+    }
 
     fn spec() -> WatchSpec {
         WatchSpec {
@@ -165,11 +182,13 @@ mod tests {
         let other = a.add_watch(&spec(), t0).unwrap();
         // The dashboard sees the match first: it announces; guard run, a moment later, not.
         assert_eq!(
-            a.watch_episodes(at(1), &[id], Coverage::Complete).unwrap(),
+            ids(a
+                .watch_episodes(at(1), hits(&[id]), Coverage::Complete)
+                .unwrap()),
             [id]
         );
         assert!(
-            b.watch_episodes(at(2), &[id], Coverage::Complete)
+            b.watch_episodes(at(2), hits(&[id]), Coverage::Complete)
                 .unwrap()
                 .is_empty()
         );
@@ -177,37 +196,39 @@ mod tests {
         drop(a);
         let (mut a, _) = Store::open(&path).unwrap();
         assert!(
-            a.watch_episodes(at(3), &[id], Coverage::Complete)
+            a.watch_episodes(at(3), hits(&[id]), Coverage::Complete)
                 .unwrap()
                 .is_empty()
         );
         // A filtered load without it does not end the episode; a complete one does.
         assert!(
-            a.watch_episodes(at(4), &[], Coverage::Partial)
+            a.watch_episodes(at(4), hits(&[]), Coverage::Partial)
                 .unwrap()
                 .is_empty()
         );
         assert!(
-            b.watch_episodes(at(5), &[id], Coverage::Complete)
+            b.watch_episodes(at(5), hits(&[id]), Coverage::Complete)
                 .unwrap()
                 .is_empty()
         );
         assert!(
-            a.watch_episodes(at(6), &[], Coverage::Complete)
+            a.watch_episodes(at(6), hits(&[]), Coverage::Complete)
                 .unwrap()
                 .is_empty()
         );
         assert_eq!(
-            b.watch_episodes(at(7), &[id, other], Coverage::Complete)
-                .unwrap(),
+            ids(b
+                .watch_episodes(at(7), hits(&[id, other]), Coverage::Complete)
+                .unwrap()),
             [id, other],
             "a new episode for each"
         );
         // New terms: the next match is a new episode.
         assert!(a.update_watch(id, &spec()).unwrap());
         assert_eq!(
-            a.watch_episodes(at(8), &[id, other], Coverage::Complete)
-                .unwrap(),
+            ids(a
+                .watch_episodes(at(8), hits(&[id, other]), Coverage::Complete)
+                .unwrap()),
             [id]
         );
     }
