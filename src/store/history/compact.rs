@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 
 use super::pack::{self, Packed, week_of};
-use super::{KEEP, RAW_KEEP};
+use super::{KEEP, RAW_KEEP, each_week};
 use crate::store::{Store, StoreError};
 
 /// What one compaction did.
@@ -140,27 +140,27 @@ fn expire_before(tx: &Transaction, until: i64) -> rusqlite::Result<usize> {
          AND t < (SELECT max(t) FROM price_points q WHERE q.offer = price_points.offer)",
         [until],
     )?;
-    let mut stmt = tx.prepare(
-        "SELECT offer, week, points,
+    let mut changed: Vec<(i64, i64, Vec<Packed>)> = Vec::new();
+    each_week(
+        tx,
+        "SELECT week, points, offer,
            NOT EXISTS (SELECT 1 FROM price_points p WHERE p.offer = h.offer)
            AND week = (SELECT max(week) FROM price_hours q WHERE q.offer = h.offer)
          FROM price_hours h WHERE week <= ?1",
+        [week_of(until)],
+        |r, points| {
+            let (week, offer, holds_last): (i64, i64, bool) = (r.get(0)?, r.get(2)?, r.get(3)?);
+            let mut keep: Vec<Packed> = points.iter().copied().filter(|p| p.t >= until).collect();
+            if keep.is_empty() && holds_last {
+                keep.extend(points.last().copied());
+            }
+            if keep.len() < points.len() {
+                gone += points.len() - keep.len();
+                changed.push((offer, week, keep));
+            }
+            Ok(())
+        },
     )?;
-    let mut changed: Vec<(i64, i64, Vec<Packed>)> = Vec::new();
-    let mut rows = stmt.query([week_of(until)])?;
-    while let Some(r) = rows.next()? {
-        let (offer, week, holds_last): (i64, i64, bool) = (r.get(0)?, r.get(1)?, r.get(3)?);
-        let points = pack::decode(week, r.get_ref(2)?.as_blob().unwrap_or_default());
-        let mut keep: Vec<Packed> = points.iter().copied().filter(|p| p.t >= until).collect();
-        if keep.is_empty() && holds_last {
-            keep.extend(points.last().copied());
-        }
-        if keep.len() < points.len() {
-            gone += points.len() - keep.len();
-            changed.push((offer, week, keep));
-        }
-    }
-    drop(rows);
     let mut put =
         tx.prepare("UPDATE price_hours SET points = ?3 WHERE offer = ?1 AND week = ?2")?;
     let mut del = tx.prepare("DELETE FROM price_hours WHERE offer = ?1 AND week = ?2")?;
@@ -176,17 +176,17 @@ fn expire_before(tx: &Transaction, until: i64) -> rusqlite::Result<usize> {
 
 /// The time of the oldest point in the raw and packed tiers.
 fn oldest(tx: &Transaction) -> rusqlite::Result<Option<i64>> {
-    let raw: Option<i64> = tx.query_row("SELECT min(t) FROM price_points", [], |r| r.get(0))?;
-    let mut stmt = tx.prepare(
+    let mut out: Option<i64> = tx.query_row("SELECT min(t) FROM price_points", [], |r| r.get(0))?;
+    each_week(
+        tx,
         "SELECT week, points FROM price_hours WHERE week = (SELECT min(week) FROM price_hours)",
+        [],
+        |_, points| {
+            if let Some(p) = points.first() {
+                out = Some(out.map_or(p.t, |o| o.min(p.t)));
+            }
+            Ok(())
+        },
     )?;
-    let mut rows = stmt.query([])?;
-    let mut out = raw;
-    while let Some(r) = rows.next()? {
-        let week = r.get(0)?;
-        if let Some(p) = pack::decode(week, r.get_ref(1)?.as_blob().unwrap_or_default()).first() {
-            out = Some(out.map_or(p.t, |o| o.min(p.t)));
-        }
-    }
     Ok(out)
 }

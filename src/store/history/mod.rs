@@ -68,6 +68,26 @@ fn to_point(p: &Packed) -> Point {
     }
 }
 
+/// Every packed week `sql` answers, unpacked: the week and its blob in the first two columns,
+/// anything else `each` reads after them.
+fn each_week<P: rusqlite::Params>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: P,
+    mut each: impl FnMut(&rusqlite::Row, Vec<Packed>) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        let week = r.get(0)?;
+        each(
+            r,
+            pack::decode(week, r.get_ref(1)?.as_blob().unwrap_or_default()),
+        )?;
+    }
+    Ok(())
+}
+
 /// Sort one offer's points gathered from the tiers (oldest tier first) by time; where two
 /// share a time the one gathered later (the newer tier) stays.
 fn settle(points: &mut Vec<Packed>) {
@@ -95,20 +115,18 @@ impl Store {
             }
         };
         // SQLite fills the bare columns of a max() aggregate from the row holding the max.
-        let mut stmt = self
-            .conn
-            .prepare("SELECT offer, max(week), points FROM price_hours GROUP BY offer")
-            .map_err(e)?;
-        let mut rows = stmt.query([]).map_err(e)?;
-        while let Some(r) = rows.next().map_err(e)? {
-            let (offer, week): (i64, i64) = (r.get(0).map_err(e)?, r.get(1).map_err(e)?);
-            let blob = r.get_ref(2).map_err(e)?.as_blob().unwrap_or_default();
-            if let Some(p) = pack::decode(week, blob).last() {
-                keep(offer, p.t, p.price, p.state);
-            }
-        }
-        drop(rows);
-        drop(stmt);
+        each_week(
+            &self.conn,
+            "SELECT max(week), points, offer FROM price_hours GROUP BY offer",
+            [],
+            |r, points| {
+                if let Some(p) = points.last() {
+                    keep(r.get(2)?, p.t, p.price, p.state);
+                }
+                Ok(())
+            },
+        )
+        .map_err(e)?;
         for sql in [
             "SELECT offer, max(t), price, avail FROM price_points GROUP BY offer",
             "SELECT offer, max(t), price, avail FROM price_recent GROUP BY offer",
@@ -398,21 +416,18 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(e)?;
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT week, points FROM price_hours
-                 WHERE week = (SELECT max(week) FROM price_hours)",
-            )
-            .map_err(e)?;
-        let mut rows = stmt.query([]).map_err(e)?;
-        while let Some(r) = rows.next().map_err(e)? {
-            let week = r.get(0).map_err(e)?;
-            let blob = r.get_ref(1).map_err(e)?.as_blob().unwrap_or_default();
-            if let Some(p) = pack::decode(week, blob).last() {
-                newest = Some(newest.map_or(p.t, |n| n.max(p.t)));
-            }
-        }
+        each_week(
+            &self.conn,
+            "SELECT week, points FROM price_hours WHERE week = (SELECT max(week) FROM price_hours)",
+            [],
+            |_, points| {
+                if let Some(p) = points.last() {
+                    newest = Some(newest.map_or(p.t, |n| n.max(p.t)));
+                }
+                Ok(())
+            },
+        )
+        .map_err(e)?;
         Ok(newest.and_then(|t| Utc.timestamp_opt(t, 0).single()))
     }
 
@@ -428,18 +443,18 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(e)?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT week, points FROM price_hours WHERE week >= ?1")
-            .map_err(e)?;
-        let mut rows = stmt.query([week_of(t)]).map_err(e)?;
-        while let Some(r) = rows.next().map_err(e)? {
-            let week = r.get(0).map_err(e)?;
-            let blob = r.get_ref(1).map_err(e)?.as_blob().unwrap_or_default();
-            if let Some(p) = pack::decode(week, blob).into_iter().find(|p| p.t > t) {
-                oldest = Some(oldest.map_or(p.t, |o| o.min(p.t)));
-            }
-        }
+        each_week(
+            &self.conn,
+            "SELECT week, points FROM price_hours WHERE week >= ?1",
+            [week_of(t)],
+            |_, points| {
+                if let Some(p) = points.into_iter().find(|p| p.t > t) {
+                    oldest = Some(oldest.map_or(p.t, |o| o.min(p.t)));
+                }
+                Ok(())
+            },
+        )
+        .map_err(e)?;
         Ok(oldest)
     }
 
