@@ -914,6 +914,48 @@ mod tests {
             .collect()
     }
 
+    /// Sessions of up to `len` steps `gap` minutes apart at most, over offers `0..ids`.
+    fn steps(
+        gap: u16,
+        ids: u8,
+        len: usize,
+    ) -> impl proptest::strategy::Strategy<Value = Vec<Step>> {
+        use proptest::prelude::any;
+        proptest::collection::vec(
+            (
+                0..gap,
+                proptest::collection::vec((0..ids, 0u8..4, any::<bool>()), 0..usize::from(ids)),
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            1..len,
+        )
+    }
+
+    /// Play `steps` into a new store (forgetting the last points every third minute when
+    /// `restarts`); returns it and the minute of the last load.
+    fn play(steps: &[Step], restarts: bool) -> (tempfile::TempDir, Store, i64) {
+        let (d, mut s) = open();
+        let mut t = 0;
+        for (gap, offers, complete, compact) in steps {
+            t += i64::from(*gap) + 1;
+            let at = t0() + Duration::minutes(t);
+            let coverage = if *complete {
+                Coverage::Complete
+            } else {
+                Coverage::Partial
+            };
+            s.record_prices(at, &load(offers), coverage).unwrap();
+            if *compact {
+                s.compact_history(at, CAP_BYTES).unwrap();
+            }
+            if restarts && t % 3 == 0 {
+                s.forget_history_cache();
+            }
+        }
+        (d, s, t)
+    }
+
     /// What the recorder must have written: per offer, a point whenever its state differs from
     /// its last one, and "gone" when a complete load leaves it out.
     fn model(steps: &[Step]) -> std::collections::BTreeMap<String, Vec<(i64, i64, State)>> {
@@ -952,31 +994,9 @@ mod tests {
         /// returns exactly the points the model says were written, and a restart changes
         /// nothing about what the next load writes.
         #[test]
-        fn the_tiers_read_back_what_was_written(
-            steps in proptest::collection::vec(
-                (
-                    0u16..70,
-                    proptest::collection::vec((0u8..5, 0u8..4, proptest::prelude::any::<bool>()), 0..5),
-                    proptest::prelude::any::<bool>(),
-                    proptest::prelude::any::<bool>(),
-                ),
-                1..40,
-            )
-        ) {
-            let (_d, mut s) = open();
-            let mut t = 0;
-            for (gap, offers, complete, compact) in &steps {
-                t += i64::from(*gap) + 1;
-                let at = t0() + Duration::minutes(t);
-                let coverage = if *complete { Coverage::Complete } else { Coverage::Partial };
-                s.record_prices(at, &load(offers), coverage).unwrap();
-                if *compact {
-                    s.compact_history(at, CAP_BYTES).unwrap();
-                }
-                if t % 3 == 0 {
-                    s.forget_history_cache();
-                }
-            }
+        fn the_tiers_read_back_what_was_written(steps in steps(70, 5, 40)) {
+            // At most 40 × 70 minutes: nothing is 48 h old.
+            let (_d, s, _) = play(&steps, true);
             let read: std::collections::BTreeMap<String, Vec<(i64, i64, State)>> = s
                 .price_history("", t0())
                 .unwrap()
@@ -1010,28 +1030,8 @@ mod tests {
         /// cut-off read back as one per offer per hour (its last price and state, its lowest
         /// and highest price), newer ones as written.
         #[test]
-        fn hours_older_than_48_h_read_back_rolled_up(
-            steps in proptest::collection::vec(
-                (
-                    0u16..400,
-                    proptest::collection::vec((0u8..4, 0u8..4, proptest::prelude::any::<bool>()), 0..4),
-                    proptest::prelude::any::<bool>(),
-                    proptest::prelude::any::<bool>(),
-                ),
-                1..30,
-            )
-        ) {
-            let (_d, mut s) = open();
-            let mut t = 0;
-            for (gap, offers, complete, compact) in &steps {
-                t += i64::from(*gap) + 1;
-                let at = t0() + Duration::minutes(t);
-                let coverage = if *complete { Coverage::Complete } else { Coverage::Partial };
-                s.record_prices(at, &load(offers), coverage).unwrap();
-                if *compact {
-                    s.compact_history(at, CAP_BYTES).unwrap();
-                }
-            }
+        fn hours_older_than_48_h_read_back_rolled_up(steps in steps(400, 4, 30)) {
+            let (_d, mut s, t) = play(&steps, false);
             let end = t0() + Duration::minutes(t);
             s.compact_history(end, CAP_BYTES).unwrap();
             let cutoff = (end - RAW_KEEP).timestamp().div_euclid(3600) * 3600;
