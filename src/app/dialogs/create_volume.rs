@@ -96,12 +96,7 @@ impl CreateVolume {
 
     /// Enter on the summary presses the focused button ([`super::Dialog::relabel`]).
     pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
-        match key {
-            Key::Code(KeyCode::Enter) if self.step == CreateStep::Summary => {
-                super::deploy::SUMMARY_ENTER
-            }
-            _ => hint,
-        }
+        super::on_summary(self.step == CreateStep::Summary, key, hint)
     }
 
     pub fn provider(&self) -> &'static str {

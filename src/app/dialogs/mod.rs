@@ -190,6 +190,15 @@ pub trait DialogKeys {
     }
 }
 
+/// A wizard's hint for `key`: on its summary Enter presses the focused button rather than
+/// going to the next step.
+fn on_summary(summary: bool, key: Key, hint: &'static str) -> &'static str {
+    match key {
+        Key::Code(crossterm::event::KeyCode::Enter) if summary => "press button",
+        _ => hint,
+    }
+}
+
 impl Dialog {
     /// Its half of the contract.
     pub(crate) fn keys(&mut self) -> &mut dyn DialogKeys {

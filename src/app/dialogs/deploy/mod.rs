@@ -13,9 +13,6 @@ use super::{Dialog, key_prompt};
 use crate::api::{CloudInit, DeployRequest, Offer, Volume, WriteFile};
 use crate::app::action::Command;
 use crate::app::keymap::Key;
-
-/// The hint of Enter on a wizard's summary, where it presses the focused button.
-pub const SUMMARY_ENTER: &str = "press button";
 use crate::app::lists;
 use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost::{self, Estimate};
@@ -204,10 +201,7 @@ impl DeployWizard {
 
     /// Enter on the summary presses the focused button ([`Dialog::relabel`]).
     pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
-        match key {
-            Key::Code(KeyCode::Enter) if self.step() == Step::Summary => SUMMARY_ENTER,
-            _ => hint,
-        }
+        super::on_summary(self.step() == Step::Summary, key, hint)
     }
 
     pub fn step(&self) -> Step {
