@@ -383,14 +383,10 @@ impl Runner {
         if compact {
             self.next_compact = Some(now + Duration::hours(1));
         }
-        if let Err(e) = crate::history::record_load(
-            &self.ctx.store,
-            now,
-            obs,
-            crate::domain::history::Coverage::Complete,
-            compact,
-        )
-        .await
+        // Every page, no filter: an offer it does not list is gone.
+        let coverage = crate::domain::history::Coverage::Complete;
+        if let Err(e) =
+            crate::history::record_load(&self.ctx.store, now, obs, coverage, compact).await
         {
             self.say(
                 now,
@@ -398,7 +394,6 @@ impl Runner {
             );
         }
         let hits = crate::domain::watch::matching(&watches, &offers);
-        let coverage = crate::domain::history::Coverage::Complete;
         let started = match self
             .ctx
             .store
