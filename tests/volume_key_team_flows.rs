@@ -678,16 +678,7 @@ fn attach_refusals_come_from_the_table() {
     assert!(row("dep_vp").unwrap_err().contains("running"));
     key(&mut s, KeyCode::Esc);
     // ... until the cluster has its one volume: then every row is refused
-    let mut vols = s.volumes.items.clone();
-    vols.push(vol(
-        "vol_vp2",
-        "vp-other",
-        "voltage-park",
-        "us-central-1",
-        "attached",
-        &["dep_k8s"],
-    ));
-    spheron_tui::app::update(&mut s, spheron_tui::app::Action::VolumesLoaded(Ok(vols)));
+    give_the_cluster_its_one_volume(&mut s);
     select(&mut s, Pane::Volumes, "vol_vp");
     chr(&mut s, 'A');
     let Dialog::Pick(p) = dialog(&s) else {
@@ -1157,6 +1148,21 @@ fn the_deploy_wizard_deploys_to_the_chosen_team() {
     assert!(s.team_balance(s.current_team_id().unwrap()).unwrap() <= 0.0);
 }
 
+/// A volume (`vol_vp2`) attached to the Voltage Park cluster: it then has the one volume it
+/// may hold.
+fn give_the_cluster_its_one_volume(s: &mut spheron_tui::app::AppState) {
+    let mut vols = s.volumes.items.clone();
+    vols.push(vol(
+        "vol_vp2",
+        "vp-other",
+        "voltage-park",
+        "us-central-1",
+        "attached",
+        &["dep_k8s"],
+    ));
+    spheron_tui::app::update(s, spheron_tui::app::Action::VolumesLoaded(Ok(vols)));
+}
+
 #[test]
 fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
     let continues = |s: &spheron_tui::app::AppState| {
@@ -1172,16 +1178,7 @@ fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
     assert_eq!(continues(&s), (true, true));
     key(&mut s, KeyCode::Esc);
     // once the cluster has its one volume every row is refused: no Enter offered
-    let mut vols = s.volumes.items.clone();
-    vols.push(vol(
-        "vol_vp2",
-        "vp-other",
-        "voltage-park",
-        "us-central-1",
-        "attached",
-        &["dep_k8s"],
-    ));
-    spheron_tui::app::update(&mut s, spheron_tui::app::Action::VolumesLoaded(Ok(vols)));
+    give_the_cluster_its_one_volume(&mut s);
     select(&mut s, Pane::Volumes, "vol_vp");
     chr(&mut s, 'A');
     assert_eq!(continues(&s), (false, false));
