@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use spheron_tui::api::{
-    Client, ClientOptions, DeployRequest, DeploymentStatus, DeploymentsQuery, InstanceType,
+    Client, ClientOptions, DeployRequest, DeploymentStatus, DeploymentsQuery, InstanceType, Offer,
     OffersQuery, VolumesQuery,
 };
 use spheron_tui::app::{Action, AppState, update};
@@ -81,6 +81,24 @@ impl T {
                     .map(move |o| (g["gpuType"].as_str().unwrap().to_string(), o.clone()))
             })
             .collect()
+    }
+
+    /// The offer `id` names, as the real client reads it.
+    async fn client_offer(&self, id: &Value) -> Offer {
+        let offers = self
+            .client
+            .gpu_offers(&OffersQuery {
+                limit: Some(100),
+                ..OffersQuery::default()
+            })
+            .await
+            .unwrap();
+        offers
+            .groups
+            .into_iter()
+            .flat_map(|g| g.offers)
+            .find(|o| json!(o.offer_id) == *id)
+            .unwrap()
     }
 
     /// A deploy body for the first offer `pick` accepts, in `region` (or its first one).
@@ -165,20 +183,7 @@ async fn an_unavailable_offer_is_listed_and_its_deploy_refused() {
     );
     assert_eq!(t.srv.handle().deployment_count(), before);
     // The client says so before sending anything.
-    let offers = t
-        .client
-        .gpu_offers(&OffersQuery {
-            limit: Some(100),
-            ..OffersQuery::default()
-        })
-        .await
-        .unwrap();
-    let o = offers
-        .groups
-        .iter()
-        .flat_map(|g| &g.offers)
-        .find(|o| json!(o.offer_id) == body["offerId"])
-        .unwrap();
+    let o = t.client_offer(&body["offerId"]).await;
     assert_eq!(o.unavailable_reason(), Some("the offer is not available"));
 }
 
@@ -317,21 +322,8 @@ async fn a_verda_cross_region_attach_is_accepted_and_the_client_refuses_it_first
     .unwrap_err();
     assert!(why.contains("silently cannot be read"), "{why}");
     // The deploy wizard does not offer it at launch either.
-    let offers = t
-        .client
-        .gpu_offers(&OffersQuery {
-            limit: Some(100),
-            ..OffersQuery::default()
-        })
-        .await
-        .unwrap();
-    let offer = offers
-        .groups
-        .iter()
-        .flat_map(|g| &g.offers)
-        .find(|o| json!(o.offer_id) == body["offerId"])
-        .unwrap();
-    assert!(spheron_tui::domain::deploy::volume_unfit(offer, "FIN-02", &vol).is_some());
+    let offer = t.client_offer(&body["offerId"]).await;
+    assert!(spheron_tui::domain::deploy::volume_unfit(&offer, "FIN-02", &vol).is_some());
 
     // The server, like the live one, takes it: the volume looks attached and says its data
     // cannot be read from there. Only the client stands in the way.
