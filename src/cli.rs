@@ -99,19 +99,19 @@ pub enum Command {
         subcommand,
         after_help = "Examples:\n  spheron-tui guard add dep_7f3a91c2e0b4 --after 8h\n  spheron-tui guard run --dry-run"
     )]
-    Guard(crate::guard::args::GuardCommand),
+    Guard(crate::commands::guard::args::GuardCommand),
     /// Every write the program sent (dashboard and guard).
     #[command(after_help = "Example:\n  spheron-tui journal --json")]
-    Journal(crate::guard::args::JournalArgs),
+    Journal(crate::commands::guard::args::JournalArgs),
     /// Price history of a GPU model: per day, the lowest and median $/GPU·h and hours available.
     #[command(after_help = "Example:\n  spheron-tui prices --gpu h100 --days 7 --json")]
-    Prices(crate::history::PricesArgs),
+    Prices(crate::commands::history::PricesArgs),
     /// Price watches: announced when an offer matches (dashboard and `guard run`).
     #[command(
         subcommand,
         after_help = "Examples:\n  spheron-tui watch add --gpu h100 --max-gpu-price 2.00 --type spot\n  spheron-tui watch list"
     )]
-    Watch(crate::history::WatchCommand),
+    Watch(crate::commands::history::WatchCommand),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  spheron-tui completions bash > ~/.local/share/bash-completion/completions/spheron-tui"

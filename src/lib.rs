@@ -13,8 +13,6 @@ pub mod credentials;
 pub mod demo;
 pub mod domain;
 pub mod exit;
-pub mod guard;
-pub mod history;
 pub mod logging;
 pub mod runtime;
 pub mod store;

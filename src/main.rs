@@ -10,7 +10,7 @@ use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
 use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
-use spheron_tui::commands;
+use spheron_tui::commands::lists;
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
 use spheron_tui::exit::{self, Ending};
@@ -65,30 +65,30 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Guard(ref g)) => {
-            let cmd = spheron_tui::guard::args::GuardCli::Guard(g.clone());
+            let cmd = spheron_tui::commands::guard::args::GuardCli::Guard(g.clone());
             guard_command(prepared, cmd, cli.demo)
         }
         Some(Command::Journal(ref j)) => {
-            let cmd = spheron_tui::guard::args::GuardCli::Journal(j.clone());
+            let cmd = spheron_tui::commands::guard::args::GuardCli::Journal(j.clone());
             guard_command(prepared, cmd, cli.demo)
         }
         Some(Command::Prices(ref a)) => {
-            let cmd = spheron_tui::guard::args::GuardCli::Prices(a.clone());
+            let cmd = spheron_tui::commands::guard::args::GuardCli::Prices(a.clone());
             guard_command(prepared, cmd, cli.demo)
         }
         Some(Command::Watch(ref w)) => {
-            let cmd = spheron_tui::guard::args::GuardCli::Watch(w.clone());
+            let cmd = spheron_tui::commands::guard::args::GuardCli::Watch(w.clone());
             guard_command(prepared, cmd, cli.demo)
         }
         Some(Command::Info) => {
             print_info(&prepared);
             ExitCode::SUCCESS
         }
-        Some(ref cmd) if commands::handles(cmd) => {
+        Some(ref cmd) if lists::handles(cmd) => {
             for w in &prepared.warnings {
                 eprintln!("warning: {w}");
             }
-            if let Err(f) = commands::check(cmd) {
+            if let Err(f) = lists::check(cmd) {
                 eprintln!("error: {f}");
                 return ExitCode::from(f.exit_code());
             }
@@ -233,7 +233,11 @@ fn test_failure() -> color_eyre::Result<()> {
 }
 
 /// `guard …` and `journal`: exit codes come from the command (README, "Running").
-fn guard_command(p: Prepared, cmd: spheron_tui::guard::args::GuardCli, demo: bool) -> ExitCode {
+fn guard_command(
+    p: Prepared,
+    cmd: spheron_tui::commands::guard::args::GuardCli,
+    demo: bool,
+) -> ExitCode {
     for w in &p.warnings {
         eprintln!("warning: {w}");
     }
@@ -243,16 +247,16 @@ fn guard_command(p: Prepared, cmd: spheron_tui::guard::args::GuardCli, demo: boo
         let (l, server) = target(&p, demo).await?;
         let clock = match &server {
             Some(s) => s.clock(),
-            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::guard::Clock,
+            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::commands::guard::Clock,
         };
-        let target = spheron_tui::guard::Target {
+        let target = spheron_tui::commands::guard::Target {
             api_url: l.api_url,
             api_key: l.api_key,
             read_only: l.read_only,
             poll_interval: l.poll_interval,
             store_path: l.store_path,
         };
-        code = spheron_tui::guard::main(cmd, &target, clock).await;
+        code = spheron_tui::commands::guard::main(cmd, &target, clock).await;
         Ok(())
     });
     match r {
@@ -286,7 +290,7 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyr
 async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Result<ExitCode> {
     let (l, _server) = target(&p, demo).await?;
     let client = runtime::client(&l)?;
-    Ok(match commands::run(&client, &cmd).await {
+    Ok(match lists::run(&client, &cmd).await {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             match stdout
@@ -389,7 +393,7 @@ mod demo_adapter {
 
     impl Started {
         /// The demo world's clock.
-        pub fn clock(&self) -> spheron_tui::guard::Clock {
+        pub fn clock(&self) -> spheron_tui::commands::guard::Clock {
             let h = self._server.handle();
             std::sync::Arc::new(move || h.now())
         }

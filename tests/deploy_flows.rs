@@ -373,7 +373,7 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
         s.selected_deployment().unwrap().status,
         DeploymentStatus::Deploying
     );
-    assert!(s.watch.contains_key("dep-new"));
+    assert!(s.arrivals.contains_key("dep-new"));
     assert!(flash(&s).contains("Deploying"));
     assert!(
         cmds.iter()
@@ -518,7 +518,7 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
         assert!(s.dialog.is_none(), "{e:?}");
         assert_eq!(s.selected_deployment().unwrap().id, "dep-x");
         assert!(flash(&s).contains("NOT retrying"), "{}", flash(&s));
-        assert!(s.watch.contains_key("dep-x"));
+        assert!(s.arrivals.contains_key("dep-x"));
     }
 }
 
@@ -839,7 +839,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     assert!(flash(&s).contains("203.0.113.7"));
     let d = s.deployments.items[0].clone();
     assert_eq!(
-        spheron_tui::app::watch::status_label(&s, &d, "running"),
+        spheron_tui::app::arrivals::status_label(&s, &d, "running"),
         "running ssh…"
     );
     // Port closed: probed again on the next poll, and no second bell.
@@ -862,7 +862,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     );
     assert!(flash(&s).contains("ssh ready"));
     assert_eq!(
-        spheron_tui::app::watch::status_label(&s, &d, "running"),
+        spheron_tui::app::arrivals::status_label(&s, &d, "running"),
         "running ssh✓"
     );
     // Ready: no more probes.
@@ -1310,7 +1310,7 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
     failed.failure_reason = Some("provider out of capacity".into());
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
     assert!(flash(&s).contains("failed: provider out of capacity"));
-    assert!(s.watch.is_empty());
+    assert!(s.arrivals.is_empty());
     // Nothing left coming up: back to the active-only poll.
     let cmds = update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
     assert!(cmds.iter().any(|c| matches!(
@@ -1394,7 +1394,7 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     // The first list after the POST does not have it yet.
     update(&mut s, Action::Tick(t0() + Duration::seconds(20)));
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
-    assert!(s.watch.contains_key("dep-lag"));
+    assert!(s.arrivals.contains_key("dep-lag"));
     // It shows up and runs: announced with the bell, as if it had been there all along.
     update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
     let cmds = update(
@@ -1408,7 +1408,7 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     let mut ended = running("dep-lag", "lagging");
     ended.status = DeploymentStatus::Terminated;
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
-    assert!(s.watch.is_empty());
+    assert!(s.arrivals.is_empty());
 }
 
 #[test]

@@ -8,11 +8,11 @@ use std::time::Duration as StdDuration;
 use clap::Parser;
 use spheron_tui::api::{Client, ClientOptions, DeployRequest, Deployment, OffersQuery};
 use spheron_tui::cli::{Cli, Command};
+use spheron_tui::commands::guard::args::{GuardCommand, JournalArgs};
+use spheron_tui::commands::guard::{self, Ctx};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
-use spheron_tui::guard::args::{GuardCommand, JournalArgs};
-use spheron_tui::guard::runner::Runner;
-use spheron_tui::guard::{self, Ctx};
+use spheron_tui::runtime::worker::Runner;
 use spheron_tui::store::{Store, StoreHandle};
 
 struct Rig {
@@ -373,7 +373,7 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
 
 #[tokio::test]
 async fn the_dashboard_runner_reports_countdowns_and_alerts_instead_of_printing() {
-    use spheron_tui::guard::runner::Report;
+    use spheron_tui::runtime::worker::Report;
     let r = Rig::new(false).await;
     let d = r.deploy("watched").await;
     assert_eq!(

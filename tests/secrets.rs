@@ -2,7 +2,7 @@
 //! panic report (tests/terminal.rs), in `Debug` output, or in a snapshot file.
 //! Also covered elsewhere: redirects are never followed so the key cannot reach another port
 //! (`client_contract::a_redirect_is_not_followed_and_the_key_stays_home`), the URL guard
-//! (`tests/guard.rs`), credentials written 0600 atomically and loose files warned about
+//! (`tests/base_url.rs`), credentials written 0600 atomically and loose files warned about
 //! (`tests/credentials.rs`).
 
 mod support;

@@ -11,11 +11,11 @@ use clap::Parser;
 use serde_json::{Value, json};
 use spheron_tui::api::{Client, ClientOptions};
 use spheron_tui::cli::{Cli, Command};
-use spheron_tui::commands;
+use spheron_tui::commands::guard::{self, Ctx};
+use spheron_tui::commands::lists as commands;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
-use spheron_tui::guard::runner::Runner;
-use spheron_tui::guard::{self, Ctx};
+use spheron_tui::runtime::worker::Runner;
 use spheron_tui::store::{Store, StoreHandle};
 
 const GRANT: &str = "team_grant_07";
@@ -206,7 +206,7 @@ fn guard_ctx(srv: &DemoServer, dir: &std::path::Path, lines: Arc<Mutex<Vec<Strin
 
 fn ctx_with(
     client: Client,
-    clock: spheron_tui::guard::Clock,
+    clock: spheron_tui::commands::guard::Clock,
     dir: &std::path::Path,
     lines: Arc<Mutex<Vec<String>>>,
 ) -> Ctx {

@@ -14,9 +14,9 @@ use reqwest::{Method, Url};
 use serde_json::Value;
 use tokio::time::Instant;
 
+use super::base_url::{check_base_url, host_label, may_use_proxy};
 use super::budget::{Bucket, Budget, RateStatus, retry_after_header};
 use super::error::{ApiError, snippet};
-use super::guard::{check_base_url, host_label, may_use_proxy};
 use crate::credentials::ApiKey;
 
 pub const USER_AGENT_VALUE: &str = concat!("spheron-tui/", env!("CARGO_PKG_VERSION"));

@@ -3,7 +3,7 @@
 use super::action::{Action, Command};
 use super::dialogs;
 use super::state::AppState;
-use super::{connect, lists, watch};
+use super::{arrivals, connect, lists};
 
 pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
     let mut cmds = Vec::new();
@@ -19,7 +19,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::pub_keys_found(state, &found);
             dialogs::add_key::found(state, &found);
         }
-        Action::SshProbed { id, ok } => watch::on_ssh_probed(state, &id, ok),
+        Action::SshProbed { id, ok } => arrivals::on_ssh_probed(state, &id, ok),
         Action::SshExited(r) => connect::on_ssh_exited(state, r),
         Action::CanTerminateChecked { id, result } => {
             dialogs::terminate::on_checked(state, &id, result)

@@ -45,6 +45,7 @@ impl Pane {
 
 pub mod action;
 pub mod answers;
+pub mod arrivals;
 pub mod connect;
 pub mod cursor;
 pub mod dialogs;
@@ -64,7 +65,6 @@ pub mod text;
 pub mod tracking;
 pub mod update;
 pub mod volume_access;
-pub mod watch;
 
 pub use action::{Action, Command};
 pub use state::AppState;

@@ -101,7 +101,7 @@ fn deployments_request(state: &mut AppState) -> Command {
     state.deployments.loading = true;
     let status = match state.deployment_filter {
         // A new deployment coming up, or an unclear deploy being settled, may have failed.
-        _ if super::watch::wants_full_list(state) => None,
+        _ if super::arrivals::wants_full_list(state) => None,
         DeploymentFilter::Active => Some("active"),
         // Inactive and all both fetch everything and filter locally, so the active ones
         // (which cost money) are always known.

@@ -8,7 +8,7 @@ use tui_input::Input;
 use super::Pane;
 use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
-use super::tracking::{Cache, DeployTrack, SshReady, Watch};
+use super::tracking::{Arrival, Cache, DeployTrack, SshReady};
 use crate::api::{
     Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
 };
@@ -252,7 +252,7 @@ pub struct AppState {
     /// The deploy being sent, and the check after an unclear failure.
     pub deploy: DeployTrack,
     /// Deployments created (or seen coming up) in this session, by id.
-    pub watch: BTreeMap<String, Watch>,
+    pub arrivals: BTreeMap<String, Arrival>,
     /// SSH readiness of every running deployment, by id: probed on the poll schedule until its
     /// port answers with an SSH banner; forgotten when it stops running.
     pub ssh: BTreeMap<String, SshReady>,
@@ -289,7 +289,7 @@ impl AppState {
             status: Status::default(),
             schedule: Schedule::default(),
             deploy: DeployTrack::default(),
-            watch: BTreeMap::new(),
+            arrivals: BTreeMap::new(),
             ssh: BTreeMap::new(),
             cache: Cache::default(),
             providers: None,

@@ -1,5 +1,5 @@
 //! What outlives any one dialog: the deploy being sent (and the check after an unclear
-//! failure), the deployments being watched as they come up, and the caches dialogs share
+//! failure), the deployments followed as they arrive (come up), and the caches dialogs share
 //! (local public keys, Kubernetes versions).
 
 use chrono::{DateTime, Utc};
@@ -62,7 +62,7 @@ pub enum SshReady {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Watch {
+pub struct Arrival {
     /// When this session created it: for a while a list may not show it yet.
     pub created_here: Option<DateTime<Utc>>,
 }

@@ -13,7 +13,7 @@ use super::dialogs::{self, Dialog, Help, Messages};
 use super::keymap::{self, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
-use super::{answers, connect, cursor, lists, offers, panes, polling, teams, watch};
+use super::{answers, arrivals, connect, cursor, lists, offers, panes, polling, teams};
 use crate::api::DeploymentFilter;
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
@@ -108,7 +108,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             if result.is_ok() {
                 state.schedule.deployments_full = state.schedule.deployments_requested_full;
             }
-            let before = watch::before_load(state);
+            let before = arrivals::before_load(state);
             let failed = teams::take_failed(state, PagedList::Deployments);
             if let Ok(items) = &mut result {
                 let old = &state.deployments.items;
@@ -130,7 +130,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
-            cmds.extend(watch::after_load(state, before));
+            cmds.extend(arrivals::after_load(state, before));
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;

@@ -151,7 +151,7 @@ impl Executor {
                 // Only instances the Spheron API reports are contacted. Behind a loopback URL is
                 // a local demo-server or a test server: its addresses are made up (some belong
                 // to strangers), so nothing is contacted and readiness stays unknown.
-                let real = c.host_label() == crate::api::guard::SPHERON_HOST;
+                let real = c.host_label() == crate::api::base_url::SPHERON_HOST;
                 let ok = real && ssh_banner(&host, port, SSH_PROBE_TIMEOUT).await;
                 return vec![Action::SshProbed { id, ok }];
             }

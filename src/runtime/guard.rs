@@ -9,8 +9,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::app::Action;
 use crate::app::guard::GuardUpdate;
-use crate::guard::runner::{Report, Runner};
-use crate::guard::{Ctx, Sink};
+use crate::commands::guard::{Ctx, Sink};
+use crate::runtime::worker::{Report, Runner};
 use crate::store::StoreHandle;
 
 /// A running enforcer task; [`DashboardGuard::stop`] ends it and gives the lock up.
@@ -82,7 +82,7 @@ pub fn spawn(
 
 /// A desktop notification through the terminal, where it supports one.
 pub fn notify(text: &str) {
-    if let Some(seq) = crate::guard::notify::osc(text, |k| std::env::var(k).ok()) {
+    if let Some(seq) = crate::commands::guard::notify::osc(text, |k| std::env::var(k).ok()) {
         let mut out = std::io::stdout();
         let _ = out.write_all(seq.as_bytes());
         let _ = out.flush();

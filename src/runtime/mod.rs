@@ -10,6 +10,7 @@ pub mod prices;
 pub mod snapshot;
 pub mod ssh;
 pub mod test_fault;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::time::Duration;

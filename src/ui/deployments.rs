@@ -139,7 +139,7 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> 
         Line::raw(widgets::region_label(&d.region)),
         Line::raw(d.instance_type.as_str()),
         Line::from(Span::styled(
-            crate::app::watch::status_label(state, d, status_label(&d.status)),
+            crate::app::arrivals::status_label(state, d, status_label(&d.status)),
             theme.status(&d.status),
         )),
         Line::raw(d.ip_address.as_deref().unwrap_or("–")),

@@ -162,7 +162,7 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
             }
             // The row may leave the "active" view: keep cursor and selected id on one row.
             lists::reselect_deployment(state);
-            state.watch.remove(id);
+            state.arrivals.remove(id);
             state.say(
                 FlashKind::Success,
                 format!(

@@ -137,7 +137,7 @@ fn adopt(state: &mut AppState, mut d: Deployment) {
     }
     let id = d.id.clone();
     let now = state.now;
-    let w = state.watch.entry(id.clone()).or_default();
+    let w = state.arrivals.entry(id.clone()).or_default();
     w.created_here.get_or_insert(now);
     match state.deployments.items.iter_mut().find(|x| x.id == id) {
         Some(x) => *x = d,

@@ -1,4 +1,4 @@
-//! The base-URL guard at the client's door: refused URLs never produce a client (so no
+//! The base-URL check at the client's door: refused URLs never produce a client (so no
 //! connection can be attempted); loopback and https://app.spheron.ai are accepted.
 
 use spheron_tui::api::{ApiError, Client};

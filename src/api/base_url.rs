@@ -1,4 +1,4 @@
-//! The base-URL guard (docs/api-rules.md, "Key and base URL"): the key is sent only to `https://app.spheron.ai` or to a
+//! The base-URL check (docs/api-rules.md, "Key and base URL"): the key is sent only to `https://app.spheron.ai` or to a
 //! loopback address. Everything else is refused before any connection is made.
 
 use std::net::{IpAddr, Ipv6Addr};

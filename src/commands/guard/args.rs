@@ -9,8 +9,8 @@ use crate::domain::guard::{parse_duration, parse_usd};
 pub enum GuardCli {
     Guard(GuardCommand),
     Journal(JournalArgs),
-    Prices(crate::history::PricesArgs),
-    Watch(crate::history::WatchCommand),
+    Prices(crate::commands::history::PricesArgs),
+    Watch(crate::commands::history::WatchCommand),
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -45,7 +45,7 @@ pub fn before_load(state: &AppState) -> Before {
 /// unclear deploy is being checked (one that failed at once must be found too).
 pub fn wants_full_list(state: &AppState) -> bool {
     state.deploy.check.is_some()
-        || state.watch.keys().any(|id| {
+        || state.arrivals.keys().any(|id| {
             state
                 .deployments
                 .items
@@ -67,7 +67,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let mut bell = false;
     for d in &state.deployments.items {
         let prev = before.status.get(&d.id);
-        let watched = state.watch.contains_key(&d.id);
+        let watched = state.arrivals.contains_key(&d.id);
         // Only changes seen in this session: the first load announces nothing.
         let changed = match prev {
             Some(p) => p != &d.status,
@@ -127,7 +127,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         .map(|d| d.id.clone())
         .collect();
     for id in came_up {
-        state.watch.entry(id).or_default();
+        state.arrivals.entry(id).or_default();
     }
     cmds.extend(probe_ssh(state));
     // Active ones that left an active-only list: ended. A SPOT one was most likely reclaimed.
@@ -141,7 +141,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
                     format!("SPOT instance {name} is no longer active: most likely reclaimed by its provider (terminated-provider). f shows inactive ones."),
                     FlashKind::Warning,
                 ));
-            } else if state.watch.contains_key(id) {
+            } else if state.arrivals.contains_key(id) {
                 notes.push((
                     format!("{name} is no longer active. f shows inactive ones."),
                     FlashKind::Warning,
@@ -153,7 +153,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let now = state.now;
     let items = &state.deployments.items;
     let ended: Vec<String> = state
-        .watch
+        .arrivals
         .iter()
         .filter(|(id, w)| match items.iter().find(|d| &d.id == *id) {
             Some(d) => d.status.is_terminal(),
@@ -167,7 +167,7 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         .map(|(id, _)| id.clone())
         .collect();
     for id in ended {
-        state.watch.remove(&id);
+        state.arrivals.remove(&id);
     }
     if bell {
         cmds.push(Command::Bell);
@@ -239,7 +239,7 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
     *r = SshReady::Ready;
     // Announced for the ones this session saw come up; the status cell shows it for all.
     if first
-        && state.watch.contains_key(id)
+        && state.arrivals.contains_key(id)
         && let Some(d) = state.deployments.items.iter().find(|d| d.id == id)
     {
         let text = format!(

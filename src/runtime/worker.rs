@@ -7,9 +7,9 @@ use std::io::{IsTerminal, Write as _};
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Ctx;
 use crate::api::ApiError;
 use crate::api::teams::Teams;
+use crate::commands::guard::Ctx;
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
 use crate::store::{LockState, NewJournalEntry};
 
@@ -368,7 +368,7 @@ impl Runner {
         if watches.is_empty() {
             return;
         }
-        let offers = match crate::history::fetch_all_offers(&self.ctx.client).await {
+        let offers = match crate::commands::history::fetch_all_offers(&self.ctx.client).await {
             Ok(o) => o,
             Err(e) => {
                 self.say(now, &format!("offers load failed: {e}"));
@@ -386,7 +386,8 @@ impl Runner {
         // Every page, no filter: an offer it does not list is gone.
         let coverage = crate::domain::history::Coverage::Complete;
         if let Err(e) =
-            crate::history::record_load(&self.ctx.store, now, obs, coverage, compact).await
+            crate::commands::history::record_load(&self.ctx.store, now, obs, coverage, compact)
+                .await
         {
             self.say(
                 now,
@@ -428,7 +429,7 @@ impl Runner {
         }
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(b"\x07");
-        if let Some(seq) = super::notify::osc(text, |k| std::env::var(k).ok()) {
+        if let Some(seq) = crate::commands::guard::notify::osc(text, |k| std::env::var(k).ok()) {
             let _ = out.write_all(seq.as_bytes());
         }
         let _ = out.flush();

@@ -4,7 +4,6 @@
 
 pub mod args;
 pub mod notify;
-pub mod runner;
 
 use std::sync::Arc;
 
@@ -316,8 +315,8 @@ pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
     };
     match cmd {
         args::GuardCli::Journal(a) => journal(&ctx, &a).await,
-        args::GuardCli::Prices(a) => crate::history::prices(&ctx, &a).await,
-        args::GuardCli::Watch(w) => crate::history::watch(&ctx, &w).await,
+        args::GuardCli::Prices(a) => crate::commands::history::prices(&ctx, &a).await,
+        args::GuardCli::Watch(w) => crate::commands::history::watch(&ctx, &w).await,
         args::GuardCli::Guard(GuardCommand::Run { dry_run }) => {
             run_until_signal(ctx, dry_run).await
         }
@@ -345,7 +344,7 @@ async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
         ctx.err("error: could not listen for SIGINT/SIGTERM");
         return EXIT_FAILED;
     };
-    let mut runner = runner::Runner::new(ctx, dry_run, "guard run");
+    let mut runner = crate::runtime::worker::Runner::new(ctx, dry_run, "guard run");
     let mut rx = rx;
     let code = loop {
         // A signal ends the loop at once, even in the middle of a request.

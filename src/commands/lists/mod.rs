@@ -1,0 +1,167 @@
+//! The commands for scripts: `offers`, `deployments`, `volumes`, `keys`, `balance`. Each reads
+//! through the same [`Client`] as the dashboard (guard, key, rate budget, retry policy), reads
+//! every page, and prints a table, JSON or CSV ([`output`]). Independent requests run
+//! concurrently.
+//!
+//! Exit codes (`crate::exit`): 0 ok, 1 the API or the network failed, 2 usage
+//! ([`Failure::exit_code`]).
+
+pub mod output;
+mod records;
+
+use futures_util::{StreamExt, TryStreamExt};
+
+use crate::api::teams::Teams;
+use crate::api::{ApiError, Client, Offer, OffersPage, OffersQuery};
+use crate::app::filter::OfferFilter;
+use crate::app::offers::PAGE_LIMIT;
+use crate::app::state::OffersView;
+use crate::cli::{BalanceArgs, Command, DeploymentsArgs, ListArgs, OffersArgs};
+pub use output::Format;
+
+/// Offer pages asked for at once after the first (the rest of the rate budget stays free).
+pub const PAGES_AT_ONCE: usize = 4;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input, found before any request.
+    Usage(String),
+    Api(ApiError),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => crate::exit::USAGE,
+            Failure::Api(_) => crate::exit::FAILURE,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(m) => f.write_str(m),
+            Failure::Api(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure::Api(e)
+    }
+}
+
+/// Whether `cmd` is one of the commands of this module.
+pub fn handles(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Offers(_)
+            | Command::Deployments(_)
+            | Command::Volumes(_)
+            | Command::Keys(_)
+            | Command::Balance(_)
+    )
+}
+
+/// Check `cmd`'s input without sending anything: a usage error comes before any request.
+pub fn check(cmd: &Command) -> Result<(), Failure> {
+    if let Command::Offers(a) = cmd {
+        offer_filter(a)?;
+    }
+    Ok(())
+}
+
+/// Run `cmd` and return what it prints.
+pub async fn run(client: &Client, cmd: &Command) -> Result<String, Failure> {
+    match cmd {
+        Command::Offers(a) => offers(client, a, PAGE_LIMIT).await,
+        Command::Deployments(a) => deployments(client, a).await,
+        Command::Volumes(a) => volumes(client, a).await,
+        Command::Keys(a) => keys(client, a).await,
+        Command::Balance(a) => balance(client, a).await,
+        _ => Err(Failure::Usage("not a list command".into())),
+    }
+}
+
+fn offer_filter(a: &OffersArgs) -> Result<OfferFilter, Failure> {
+    let f = OfferFilter::parse(a.filter.as_deref().unwrap_or(""));
+    if f.errors.is_empty() {
+        Ok(f)
+    } else {
+        Err(Failure::Usage(format!("--filter: {}", f.errors.join("; "))))
+    }
+}
+
+/// `offers`: every page (`limit` groups each), then the dashboard's filter, type and sort.
+pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<String, Failure> {
+    let filter = offer_filter(a)?;
+    let mut view = OffersView {
+        search_sent: a
+            .search
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| filter.search_text()),
+        instance_type: a.instance_type.map(Into::into),
+        sort: a.sort.into(),
+        descending: a.reverse,
+        filter,
+        ..OffersView::default()
+    };
+    let pages = all_offer_pages(client, &view.query(1), limit).await?;
+    for (i, page) in pages.into_iter().enumerate() {
+        view.absorb(i as u32 + 1, page);
+    }
+    let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
+    Ok(records::offers(&shown).render(a.output.into()))
+}
+
+/// Page 1, then every other page the answer announces, [`PAGES_AT_ONCE`] at a time, in order.
+pub async fn all_offer_pages(
+    client: &Client,
+    query: &OffersQuery,
+    limit: u32,
+) -> Result<Vec<OffersPage>, ApiError> {
+    let page = |n: u32| OffersQuery {
+        page: Some(n),
+        limit: Some(limit),
+        ..query.clone()
+    };
+    let first = client.gpu_offers(&page(1)).await?;
+    let total = u32::try_from(first.total_pages).unwrap_or(u32::MAX).max(1);
+    let rest: Vec<OffersPage> = futures_util::stream::iter(2..=total)
+        .map(|n| {
+            let q = page(n);
+            async move { client.gpu_offers(&q).await }
+        })
+        .buffered(PAGES_AT_ONCE)
+        .try_collect()
+        .await?;
+    Ok(std::iter::once(first).chain(rest).collect())
+}
+
+async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<String, Failure> {
+    let teams = Teams::read(client).await?;
+    let status = (a.status != "all").then(|| a.status.clone());
+    let list = client.deployments_of_teams(&teams, status).await?;
+    Ok(records::deployments(&list, &teams).render(a.output.into()))
+}
+
+async fn volumes(client: &Client, a: &ListArgs) -> Result<String, Failure> {
+    let teams = Teams::read(client).await?;
+    let list = client.volumes_of_teams(&teams).await?;
+    Ok(records::volumes(&list, &teams).render(a.output.into()))
+}
+
+async fn keys(client: &Client, a: &ListArgs) -> Result<String, Failure> {
+    let list = client.ssh_keys().await?;
+    Ok(records::keys(&list).render(a.output.into()))
+}
+
+async fn balance(client: &Client, a: &BalanceArgs) -> Result<String, Failure> {
+    let b = client.balance(None, None).await?;
+    let format = if a.json { Format::Json } else { Format::Table };
+    Ok(records::balance(&b).render(format))
+}
