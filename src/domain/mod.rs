@@ -1,11 +1,12 @@
 //! Pure platform rules: cost, deploy requests built from one offer, volume provider rules,
-//! validation. No IO.
+//! validation, the model planner. No IO.
 
 pub mod cost;
 pub mod deploy;
 pub mod guard;
 pub mod guard_engine;
 pub mod history;
+pub mod planner;
 pub mod ssh;
 pub mod ssh_key;
 pub mod volume_rules;
