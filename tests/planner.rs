@@ -218,10 +218,12 @@ fn an_unknown_gpu_keeps_its_reported_vram_and_has_no_speed() {
 }
 
 #[test]
-fn ranking_is_by_cost_per_token_then_per_hour_with_unknowns_last() {
+fn ranking_puts_fits_first_then_cost_per_token_then_per_hour_with_unknowns_last() {
     let mut j = job("llama-3.1-8b");
     j.context = 8192;
     let offers = vec![
+        // 19.7 GB on 21 GB: above the usable 18.9, within the card: tight, however cheap.
+        offer("H100_NVL", "H100 NVL", 1, 21.0, 0.01),
         offer("H100_SXM5", "H100", 1, 80.0, 2.5),
         offer("rtx-4090", "NVIDIA GeForce RTX 4090 24GB", 1, 24.0, 0.4),
         offer("H200_SXM5", "H200", 1, 141.0, 3.5),
@@ -234,11 +236,23 @@ fn ranking_is_by_cost_per_token_then_per_hour_with_unknowns_last() {
         .iter()
         .map(|(p, _)| p.usd_per_million_tokens)
         .collect();
-    let known: Vec<f64> = per_mtok.iter().flatten().copied().collect();
-    assert!(known.windows(2).all(|w| w[0] <= w[1]), "{per_mtok:?}");
-    assert_eq!(ids[0], "rtx-4090-1x-0.4");
-    // Unknown $/Mtok last, ordered by $/h.
-    assert_eq!(&ids[3..], ["rtx-4090-1x-0.05", "MYSTERY-1x-0.1"]);
+    let fits: Vec<f64> = per_mtok[..3].iter().flatten().copied().collect();
+    assert!(fits.windows(2).all(|w| w[0] <= w[1]), "{per_mtok:?}");
+    assert_eq!(
+        ids,
+        [
+            "rtx-4090-1x-0.4",
+            "H200_SXM5-1x-3.5",
+            "H100_SXM5-1x-2.5",
+            // fits, but its speed is unknown
+            "MYSTERY-1x-0.1",
+            // tight
+            "H100_NVL-1x-0.01",
+            // no
+            "rtx-4090-1x-0.05",
+        ]
+    );
+    assert_eq!(ranked[4].0.fit, Some(Fit::Tight));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the spend
-//! guard ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]).
+//! guard ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]), the
+//! model planner ([`plan`]).
 //! Commands that read the local store or act run on one [`context::Ctx`]: [`run`] opens it and
 //! dispatches.
 
@@ -8,6 +9,7 @@ pub mod guard;
 pub mod history;
 pub mod journal;
 pub mod lists;
+pub mod plan;
 
 use context::{Clock, Target};
 use guard::args::GuardCommand;

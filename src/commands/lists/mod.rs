@@ -1,4 +1,5 @@
-//! The commands for scripts: `offers`, `deployments`, `volumes`, `keys`, `balance`. Each reads
+//! The commands for scripts: `offers`, `plan` (in [`super::plan`]), `deployments`, `volumes`,
+//! `keys`, `balance`. Each reads
 //! through the same [`Client`] as the dashboard (guard, key, rate budget, retry policy), reads
 //! every page, and prints a table, JSON or CSV ([`output`]). Independent requests run
 //! concurrently.
@@ -59,6 +60,7 @@ pub fn handles(cmd: &Command) -> bool {
     matches!(
         cmd,
         Command::Offers(_)
+            | Command::Plan(_)
             | Command::Deployments(_)
             | Command::Volumes(_)
             | Command::Keys(_)
@@ -68,8 +70,15 @@ pub fn handles(cmd: &Command) -> bool {
 
 /// Check `cmd`'s input without sending anything: a usage error comes before any request.
 pub fn check(cmd: &Command) -> Result<(), Failure> {
-    if let Command::Offers(a) = cmd {
-        offer_filter(a)?;
+    match cmd {
+        Command::Offers(a) => {
+            offer_filter(a)?;
+        }
+        Command::Plan(a) => {
+            super::plan::job(a)?;
+            parse_filter(a.filter.as_deref())?;
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -78,6 +87,7 @@ pub fn check(cmd: &Command) -> Result<(), Failure> {
 pub async fn run(client: &Client, cmd: &Command) -> Result<String, Failure> {
     match cmd {
         Command::Offers(a) => offers(client, a, PAGE_LIMIT).await,
+        Command::Plan(a) => super::plan::run(client, a, PAGE_LIMIT).await,
         Command::Deployments(a) => deployments(client, a).await,
         Command::Volumes(a) => volumes(client, a).await,
         Command::Keys(a) => keys(client, a).await,
@@ -87,7 +97,12 @@ pub async fn run(client: &Client, cmd: &Command) -> Result<String, Failure> {
 }
 
 fn offer_filter(a: &OffersArgs) -> Result<OfferFilter, Failure> {
-    let f = OfferFilter::parse(a.filter.as_deref().unwrap_or(""));
+    parse_filter(a.filter.as_deref())
+}
+
+/// The dashboard's filter language from `--filter`; a term it cannot read is a usage error.
+pub fn parse_filter(text: Option<&str>) -> Result<OfferFilter, Failure> {
+    let f = OfferFilter::parse(text.unwrap_or(""));
     if f.errors.is_empty() {
         Ok(f)
     } else {
@@ -98,7 +113,7 @@ fn offer_filter(a: &OffersArgs) -> Result<OfferFilter, Failure> {
 /// `offers`: every page (`limit` groups each), then the dashboard's filter, type and sort.
 pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<String, Failure> {
     let filter = offer_filter(a)?;
-    let mut view = OffersView {
+    let view = OffersView {
         search_sent: a
             .search
             .clone()
@@ -110,12 +125,23 @@ pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<Strin
         filter,
         ..OffersView::default()
     };
+    let view = load_offers(client, view, limit).await?;
+    let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
+    Ok(records::offers(&shown).render(a.output.into()))
+}
+
+/// `view` with every page of its query absorbed (`limit` groups a page): its filter, type and
+/// sort applied to all of them.
+pub async fn load_offers(
+    client: &Client,
+    mut view: OffersView,
+    limit: u32,
+) -> Result<OffersView, Failure> {
     let pages = all_offer_pages(client, &view.query(1), limit).await?;
     for (i, page) in pages.into_iter().enumerate() {
         view.absorb(i as u32 + 1, page);
     }
-    let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
-    Ok(records::offers(&shown).render(a.output.into()))
+    Ok(view)
 }
 
 /// Page 1, then every other page the answer announces, [`PAGES_AT_ONCE`] at a time, in order.

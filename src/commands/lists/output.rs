@@ -94,10 +94,9 @@ impl Records {
         }
     }
 
-    /// A JSON array of objects, pretty-printed, ending in a newline.
-    pub fn json(&self) -> String {
-        let items: Vec<Value> = self
-            .rows
+    /// One JSON object per record, keyed by field name.
+    pub fn objects(&self) -> Vec<Value> {
+        self.rows
             .iter()
             .map(|row| {
                 let mut o = Map::new();
@@ -106,7 +105,12 @@ impl Records {
                 }
                 Value::Object(o)
             })
-            .collect();
+            .collect()
+    }
+
+    /// A JSON array of objects, pretty-printed, ending in a newline.
+    pub fn json(&self) -> String {
+        let items = self.objects();
         let mut s = serde_json::to_string_pretty(&Value::Array(items)).unwrap_or_default();
         s.push('\n');
         s

@@ -9,11 +9,13 @@ pub mod gpus;
 pub mod memory;
 pub mod model;
 pub mod offers;
+pub mod spec;
 
 pub use gpus::{GpuSpec, gpu_for};
 pub use memory::{Need, kv_cache_bytes};
 pub use model::{Architecture, Attention, CatalogEntry, Model, catalog, closest, find};
 pub use offers::{Fit, OfferPlan, plan_offer, rank};
+pub use spec::{FitCheck, parse_context, parse_job, unknown_model};
 
 /// Bytes in a GB, as offers count them.
 pub const GB: f64 = 1e9;

@@ -194,10 +194,19 @@ fn known_first(a: Option<f64>, b: Option<f64>) -> Ordering {
     }
 }
 
-/// The order offers are ranked in: cheapest per million tokens first, then cheapest per hour,
-/// then by offer id; unknown amounts last.
+/// The order offers are ranked in: those the job fits on, then the tight ones, then the rest
+/// (a serving engine refuses to start where the usable share is exceeded, so a tight offer is
+/// never the cheapest way to serve); within each, cheapest per million tokens first, then
+/// cheapest per hour, then by offer id; unknown amounts last.
 pub fn rank_order(a: (&OfferPlan, &Offer), b: (&OfferPlan, &Offer)) -> Ordering {
-    known_first(a.0.usd_per_million_tokens, b.0.usd_per_million_tokens)
+    let group = |p: &OfferPlan| match p.fit {
+        Some(Fit::Fits) => 0,
+        Some(Fit::Tight) => 1,
+        _ => 2,
+    };
+    group(a.0)
+        .cmp(&group(b.0))
+        .then_with(|| known_first(a.0.usd_per_million_tokens, b.0.usd_per_million_tokens))
         .then_with(|| known_first(a.0.price_per_hour, b.0.price_per_hour))
         .then_with(|| a.1.offer_id.cmp(&b.1.offer_id))
 }
