@@ -163,6 +163,8 @@ pub enum Action {
     Guard(super::guard::GuardUpdate),
     /// Price history and watches from the store (`app::prices`).
     Prices(super::prices::PriceEvent),
+    /// The model plan kept in the store (`app::planning`).
+    Plan(super::planning::PlanEvent),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -294,6 +296,8 @@ pub enum Command {
     },
     /// Price history and watches in the local store (`app::prices`).
     Prices(super::prices::PriceCmd),
+    /// The model plan in the local store (`app::planning`).
+    Plan(super::planning::PlanCmd),
 }
 
 impl Command {

@@ -5,7 +5,8 @@
 //! answers); `lists` and `polling` load and pace the lists; `panes` switches panes; `cursor`
 //! moves the selection; `keymap` is the one key table (panes and dialogs); `screen` is the
 //! geometry the UI draws with; `volume_access` is the one check of what the volume rules allow;
-//! `tracking` keeps the deploy being sent, the watch and shared caches.
+//! `tracking` keeps the deploy being sent, the watch and shared caches; `planning` the model plan
+//! and each offer's figures under it.
 
 /// The five panes, in tab order (keys `1`–`5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -56,6 +57,7 @@ pub mod lists;
 pub mod offers;
 pub mod panes;
 pub mod paste;
+pub mod planning;
 pub mod polling;
 pub mod prices;
 pub mod screen;

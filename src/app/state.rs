@@ -39,15 +39,22 @@ pub enum OfferSort {
     GpuCount,
     Vram,
     Provider,
+    /// The model plan's columns (only while there is a plan).
+    PerMtok,
+    TokensPerSecond,
+    Fit,
 }
 
 impl OfferSort {
-    pub const ALL: [OfferSort; 5] = [
+    pub const ALL: [OfferSort; 8] = [
         OfferSort::Price,
         OfferSort::GpuPrice,
         OfferSort::GpuCount,
         OfferSort::Vram,
         OfferSort::Provider,
+        OfferSort::PerMtok,
+        OfferSort::TokensPerSecond,
+        OfferSort::Fit,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -56,11 +63,25 @@ impl OfferSort {
             OfferSort::GpuCount => "GPUs",
             OfferSort::Vram => "VRAM",
             OfferSort::Provider => "provider",
+            OfferSort::PerMtok => "$/Mtok",
+            OfferSort::TokensPerSecond => "tok/s",
+            OfferSort::Fit => "fit",
         }
     }
-    pub fn next(self) -> Self {
+    /// Whether this sort reads the model plan's figures.
+    pub fn needs_plan(self) -> bool {
+        matches!(
+            self,
+            OfferSort::PerMtok | OfferSort::TokensPerSecond | OfferSort::Fit
+        )
+    }
+    /// The sort `s` moves to; the plan's columns only while there is a plan.
+    pub fn next(self, plan: bool) -> Self {
         let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
+        (1..=Self::ALL.len())
+            .map(|k| Self::ALL[(i + k) % Self::ALL.len()])
+            .find(|s| plan || !s.needs_plan())
+            .unwrap_or_default()
     }
 }
 
@@ -73,6 +94,8 @@ pub struct OfferAmounts {
     pub list: crate::domain::cost::Extremes,
     /// $/GPU·h.
     pub per_gpu: crate::domain::cost::Extremes,
+    /// $/Mtok under the model plan.
+    pub per_mtok: crate::domain::cost::Extremes,
 }
 
 /// A table's cursor. `offset` is derived at render time from `selected` and the viewport.
@@ -103,6 +126,8 @@ pub struct OffersView {
     pub instance_type: Option<InstanceType>,
     pub sort: OfferSort,
     pub descending: bool,
+    /// The model plan and each offer's figures under it (`app::planning`).
+    pub plan: Option<super::planning::PlanView>,
     /// Bumped on every new query, so answers to an old query are dropped.
     pub seq: u64,
     pub pages_loaded: u64,

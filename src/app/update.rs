@@ -24,6 +24,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.started = true;
             cmds.push(lists::fetch_offers(state, true));
             cmds.push(Command::Prices(super::prices::PriceCmd::LoadWatches));
+            cmds.push(Command::Plan(super::planning::PlanCmd::Load));
             if state.providers.is_none() {
                 cmds.push(Command::FetchProviders);
             }
@@ -193,6 +194,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
         Action::Prices(ev) => cmds.extend(super::prices::on_event(state, ev)),
+        Action::Plan(ev) => cmds.extend(super::planning::on_event(state, ev)),
         Action::KeySaved(result) => match result {
             Ok(path) => state.say(
                 FlashKind::Success,
@@ -284,7 +286,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Watches => dialogs::watches::open(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
         KeyCmd::SortNext => {
-            state.offers.sort = state.offers.sort.next();
+            state.offers.sort = state.offers.sort.next(state.offers.plan.is_some());
             offers::resort(state);
         }
         KeyCmd::SortReverse => {

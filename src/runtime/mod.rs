@@ -6,6 +6,7 @@ pub mod executor;
 pub mod files;
 pub mod guard;
 pub mod journal;
+pub mod planning;
 pub mod prices;
 pub mod snapshot;
 pub mod ssh;

@@ -1,5 +1,6 @@
 //! The local store: one SQLite file (WAL, busy timeout, versioned schema) holding the guard
-//! rules, the enforcer lock, the journal of writes, the price history and the price watches. The runtime owns it through one writer
+//! rules, the enforcer lock, the journal of writes, the price history, the price watches and the
+//! dashboard's settings (the model plan). The runtime owns it through one writer
 //! thread ([`StoreHandle`]); the reducer and the drawing never touch it.
 //!
 //! A file that is not a database is moved aside (`<name>.corrupt-<time>`) and a fresh one is
@@ -12,6 +13,7 @@ pub mod history;
 pub mod journal;
 pub mod rules;
 pub mod schema;
+pub mod settings;
 pub mod watches;
 pub mod writer;
 

@@ -85,6 +85,12 @@ pub const MIGRATIONS: &[&str] = &[
     // 5: when each watch's current episode began (NULL: it does not match), so a match is
     // announced once by whichever process sees it first, and not again after a restart.
     "ALTER TABLE watches ADD COLUMN matching_since TEXT;",
+    // 6: settings the dashboard keeps between runs, one row per key (the model plan).
+    "CREATE TABLE settings (
+        key           TEXT PRIMARY KEY NOT NULL,
+        value         TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );",
 ];
 
 /// The version this program writes.

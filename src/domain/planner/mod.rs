@@ -15,7 +15,7 @@ pub use gpus::{GpuSpec, gpu_for};
 pub use memory::{Need, kv_cache_bytes};
 pub use model::{Architecture, Attention, CatalogEntry, Model, catalog, closest, find};
 pub use offers::{Fit, OfferPlan, plan_offer, rank};
-pub use spec::{FitCheck, parse_context, parse_job, unknown_model};
+pub use spec::{FitCheck, job_from_spec, job_spec, parse_context, parse_job, unknown_model};
 
 /// Bytes in a GB, as offers count them.
 pub const GB: f64 = 1e9;

@@ -80,6 +80,27 @@ impl OfferPlan {
     pub fn need_gb(&self) -> f64 {
         self.need.total() / GB
     }
+
+    /// `fits 90/160 GB`: the verdict, and what all of an offer's `gpus` GPUs need against
+    /// their memory; `None` when the memory is unknown.
+    pub fn fit_text(&self, gpus: u32) -> Option<String> {
+        let gpus = f64::from(gpus.max(1));
+        Some(format!(
+            "{} {:.0}/{:.0} GB",
+            self.fit?.as_str(),
+            self.need_gb() * gpus,
+            self.vram_gb? * gpus
+        ))
+    }
+
+    /// The estimated speed as the dashboard prints it: `45`, `8.4`, or `–` when unknown.
+    pub fn speed_text(&self) -> String {
+        match self.tokens_per_second {
+            Some(t) if t >= 10.0 => format!("{t:.0}"),
+            Some(t) => format!("{t:.1}"),
+            None => "–".into(),
+        }
+    }
 }
 
 /// The figures of one offer the plan depends on.

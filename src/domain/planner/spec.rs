@@ -93,3 +93,40 @@ impl FitCheck {
         Some(Fit::of(need, vram * GB))
     }
 }
+
+/// A job as one line the store keeps: `MODEL@PRECISION/CONTEXT kv:P batch:N task:T`.
+pub fn job_spec(job: &Job) -> String {
+    format!(
+        "{}@{}/{} kv:{} batch:{} task:{}",
+        job.model.name,
+        job.precision.as_str(),
+        job.context,
+        job.kv_precision.as_str(),
+        job.batch,
+        job.task.as_str()
+    )
+}
+
+/// A job from [`job_spec`]'s line.
+pub fn job_from_spec(line: &str) -> Result<Job, String> {
+    let mut words = line.split_whitespace();
+    let mut job = parse_job(words.next().ok_or("an empty plan")?)?;
+    for w in words {
+        let (key, value) = w.split_once(':').ok_or_else(|| format!("`{w}`"))?;
+        match key {
+            "kv" => {
+                job.kv_precision = Precision::parse(value).ok_or_else(|| format!("`{w}`"))?;
+            }
+            "batch" => {
+                job.batch = value
+                    .parse()
+                    .ok()
+                    .filter(|&b| b > 0)
+                    .ok_or_else(|| format!("`{w}`"))?;
+            }
+            "task" => job.task = super::Task::parse(value).ok_or_else(|| format!("`{w}`"))?,
+            _ => return Err(format!("`{w}`")),
+        }
+    }
+    Ok(job)
+}
