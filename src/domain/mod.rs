@@ -10,5 +10,6 @@ pub mod history;
 pub mod ssh;
 pub mod ssh_config;
 pub mod ssh_key;
+pub mod unclear_deploy;
 pub mod volume_rules;
 pub mod watch;
