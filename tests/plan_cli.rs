@@ -185,8 +185,9 @@ async fn every_page_of_offers_is_planned() {
     let Some(Cmd::Plan(a)) = Cli::parse_from(argv).command else {
         panic!("plan parses");
     };
-    let ids = |text: String| -> Vec<String> {
-        let doc: Value = serde_json::from_str(&text).unwrap();
+    let ids = |printed: spheron_tui::commands::lists::Printed| -> Vec<String> {
+        assert_eq!(printed.incomplete, None, "every page was read");
+        let doc: Value = serde_json::from_str(&printed.text).unwrap();
         doc["offers"]
             .as_array()
             .unwrap()

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::lists::output::{Cell, Column, Format, Records, col};
-use super::lists::{Failure, load_offers, parse_filter};
+use super::lists::{Failure, Printed, load_offers, parse_filter};
 use crate::api::{Client, Offer};
 use crate::app::state::OffersView;
 use crate::cli::PlanArgs;
@@ -68,7 +68,7 @@ pub fn job(a: &PlanArgs) -> Result<Job, Failure> {
 }
 
 /// Read every page of offers (`limit` groups a page) and print the plan.
-pub async fn run(client: &Client, a: &PlanArgs, limit: u32) -> Result<String, Failure> {
+pub async fn run(client: &Client, a: &PlanArgs, limit: u32) -> Result<Printed, Failure> {
     let job = job(a)?;
     let filter = parse_filter(a.filter.as_deref())?;
     let view = OffersView {
@@ -84,7 +84,7 @@ pub async fn run(client: &Client, a: &PlanArgs, limit: u32) -> Result<String, Fa
         .partition(|o| o.unavailable_reason().is_none());
     let ranked = rank(&job, &deployable);
     let records = records(&ranked);
-    Ok(match Format::from(a.output) {
+    let text = match Format::from(a.output) {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&document(&job, &records)).unwrap_or_default();
             s.push('\n');
@@ -104,7 +104,9 @@ pub async fn run(client: &Client, a: &PlanArgs, limit: u32) -> Result<String, Fa
             }
             s
         }
-    })
+    };
+    // An offer missing from an incomplete list could have been the cheapest: say so.
+    Ok(Printed::of(text, view.completeness()))
 }
 
 const COLUMNS: &[Column] = &[

@@ -10,6 +10,7 @@ pub mod planning;
 pub mod prices;
 pub mod snapshot;
 pub mod ssh;
+pub mod ssh_config;
 pub mod test_fault;
 pub mod worker;
 
