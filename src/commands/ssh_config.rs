@@ -60,7 +60,7 @@ pub async fn generate(
         notes.push(format!(
             "no IdentityFile lines: the SSH keys could not be read ({e})"
         ));
-        Vec::new().into()
+        Vec::new()
     });
     let local: Vec<(String, String)> = crate::runtime::files::scan_pub_keys(&home.join(".ssh"))
         .into_iter()
