@@ -323,6 +323,14 @@ fn cases() -> Vec<Case> {
             },
             write: None,
         },
+        Case {
+            kind: Kind::Planner,
+            open: |s| {
+                s.pane = Pane::Offers;
+                chr(s, 'p');
+            },
+            write: None,
+        },
     ]
 }
 
@@ -463,7 +471,8 @@ fn ev(k: spheron_tui::app::keymap::Key) -> KeyEvent {
 }
 
 /// Keys the table lists for a dialog that act only in some of its states (a later step, a
-/// failed check, the overwrite question, a non-empty field, a list of more than one row).
+/// failed check, the overwrite question, a non-empty field, a list of more than one row, a
+/// choice rather than a text field focused).
 const ONLY_IN_SOME_STATES: &[(Kind, &str)] = &[
     (Kind::Deploy, "choose"),
     (Kind::Pick, "choose"),
@@ -474,6 +483,7 @@ const ONLY_IN_SOME_STATES: &[(Kind, &str)] = &[
     (Kind::Terminate, "check again"),
     (Kind::Kubeconfig, "overwrite?"),
     (Kind::AddKey, "clear"),
+    (Kind::Planner, "change"),
 ];
 
 #[test]

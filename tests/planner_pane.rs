@@ -200,3 +200,65 @@ async fn the_deploy_summary_repeats_the_verdict() {
     assert!(line.contains("llama-3.1-70b fp8 32k: fits"), "{line}");
     assert!(line.contains("tok/s") && line.contains("/Mtok"), "{line}");
 }
+
+#[tokio::test]
+async fn the_planner_dialog_plans_a_model_as_typed_and_clears_it() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use spheron_tui::app::Action;
+    use spheron_tui::app::dialogs::Dialog;
+    let mut h = Harness::new().await;
+    h.press("p").await;
+    assert!(matches!(h.state.dialog, Some(Dialog::Planner(_))));
+    h.press("llama-3.1-70").await; // the search narrows the list
+    let open = screen(&h, 120, 40);
+    assert!(
+        open.contains("Model planner") && open.contains("llama-3.1-70b"),
+        "{open}"
+    );
+    h.key(KeyCode::Tab).await; // precision
+    h.key(KeyCode::Right).await; // bf16 → fp8
+    h.key(KeyCode::Tab).await; // KV cache
+    h.key(KeyCode::Tab).await; // context
+    h.dispatch(Action::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )))
+    .await;
+    h.press("32k").await;
+    let filled = screen(&h, 120, 40);
+    assert!(
+        filled.contains("Needs 89.3 GB on one GPU: weights 70.6 + KV cache 10.7 + overhead 8.1"),
+        "{filled}"
+    );
+    let small = screen(&h, 80, 24);
+    assert!(small.contains("Needs 89.3 GB"), "{small}");
+    settings().bind(|| {
+        insta::assert_snapshot!("planner_dialog", filled);
+        insta::assert_snapshot!("planner_dialog_80x24", small);
+    });
+    h.key(KeyCode::Enter).await;
+    assert!(h.state.dialog.is_none());
+    let plan = h.state.offers.plan.as_ref().expect("planned");
+    assert_eq!(plan.job.label(), "llama-3.1-70b fp8 32k");
+    assert!(h.emitted.contains(&Command::Plan(PlanCmd::Save(Some(
+        "llama-3.1-70b@fp8/32768 kv:bf16 batch:1 task:infer".into()
+    )))));
+    // Opened again, the first row clears it.
+    h.press("p").await;
+    h.key(KeyCode::Home).await;
+    for _ in 0..40 {
+        h.key(KeyCode::Up).await;
+    }
+    h.key(KeyCode::Enter).await;
+    assert!(h.state.offers.plan.is_none());
+    assert!(h.emitted.contains(&Command::Plan(PlanCmd::Save(None))));
+    // A bad context is said, and nothing is planned.
+    h.press("p").await;
+    for _ in 0..3 {
+        h.key(KeyCode::Tab).await;
+    }
+    h.press("x").await;
+    h.key(KeyCode::Enter).await;
+    assert!(matches!(h.state.dialog, Some(Dialog::Planner(_))));
+    assert!(screen(&h, 120, 40).contains("context: a number of tokens"));
+}

@@ -139,6 +139,8 @@ pub enum KeyCmd {
     NewWatch,
     /// The list of price watches.
     Watches,
+    /// The model planner.
+    Planner,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,6 +374,14 @@ pub const BINDINGS: &[Binding] = &[
         help: "the price watches (e changes one, x removes one)",
         ctx: Ctx::On(Pane::Offers),
         cmd: KeyCmd::Watches,
+        writes: None,
+    },
+    Binding {
+        keys: &[Char('p')],
+        hint: "", // the Offers footer is full: shown by `?`
+        help: "the model planner: plan a model onto the offers (Fit, est. tok/s and $/Mtok columns)",
+        ctx: Ctx::On(Pane::Offers),
+        cmd: KeyCmd::Planner,
         writes: None,
     },
     Binding {
@@ -831,6 +841,38 @@ pub const BINDINGS: &[Binding] = &[
         writes: None,
     },
     Binding {
+        keys: &[Code(KeyCode::Enter)],
+        hint: "plan",
+        help: "plan the model (or, on the first row, clear the plan)",
+        ctx: Ctx::Dialog(Kind::Planner),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up), Code(KeyCode::Down)],
+        hint: "model",
+        help: "choose the model (type to search the list)",
+        ctx: Ctx::Dialog(Kind::Planner),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Tab), Code(KeyCode::BackTab)],
+        hint: "next field",
+        help: "the next / previous field",
+        ctx: Ctx::Dialog(Kind::Planner),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
+        keys: &[Code(KeyCode::Left), Code(KeyCode::Right)],
+        hint: "change",
+        help: "change the precision, KV cache or task (Space too)",
+        ctx: Ctx::Dialog(Kind::Planner),
+        cmd: KeyCmd::InDialog,
+        writes: None,
+    },
+    Binding {
         keys: &[Code(KeyCode::Up), Code(KeyCode::Down), Char('j'), Char('k')],
         hint: "move",
         help: "move",
@@ -915,6 +957,7 @@ pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
         KeyCmd::UseTeam => "use_team",
         KeyCmd::NewWatch => "new_watch",
         KeyCmd::Watches => "watches",
+        KeyCmd::Planner => "planner",
         KeyCmd::InDialog => return None,
     })
 }

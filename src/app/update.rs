@@ -282,6 +282,7 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Details => return details(state),
         KeyCmd::NewWatch => dialogs::new_watch::open(state),
         KeyCmd::Watches => dialogs::watches::open(state),
+        KeyCmd::Planner => dialogs::planner::open(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
         KeyCmd::SortNext => {
             state.offers.sort = state.offers.sort.next(state.offers.plan.is_some());

@@ -25,6 +25,7 @@ pub mod messages;
 pub mod new_watch;
 pub mod notice;
 pub mod pick;
+pub mod planner;
 pub mod rename;
 pub mod team_info;
 pub mod terminate;
@@ -54,6 +55,7 @@ pub use messages::Messages;
 pub use new_watch::NewWatch;
 pub use notice::Notice;
 pub use pick::Pick;
+pub use planner::PlannerDialog;
 pub use rename::RenameDialog;
 pub use team_info::TeamInfo;
 pub use volume_info::VolumeInfo;
@@ -111,6 +113,8 @@ pub enum Dialog {
     NewWatch(Box<NewWatch>),
     /// `W` on Offers: the price watches.
     Watches(Watches),
+    /// `p` on Offers: the model planner.
+    Planner(Box<PlannerDialog>),
 }
 
 /// What a dialog's key handler asks for.
@@ -223,6 +227,7 @@ impl Dialog {
             Dialog::KeyInfo(d) => d,
             Dialog::NewWatch(d) => d.as_mut(),
             Dialog::Watches(d) => d,
+            Dialog::Planner(d) => d.as_mut(),
         }
     }
 
@@ -234,6 +239,7 @@ impl Dialog {
             Dialog::Deploy(w) => w.offers(state, key),
             Dialog::CreateVolume(c) => c.offers(key),
             Dialog::Pick(p) => p.offers(key),
+            Dialog::Planner(p) => p.offers(key),
             _ => true,
         }
     }
@@ -272,6 +278,7 @@ impl Dialog {
             Dialog::KeyInfo(_) => Kind::KeyInfo,
             Dialog::NewWatch(_) => Kind::NewWatch,
             Dialog::Watches(_) => Kind::Watches,
+            Dialog::Planner(_) => Kind::Planner,
         }
     }
 }
@@ -301,6 +308,7 @@ pub enum Kind {
     KeyInfo,
     NewWatch,
     Watches,
+    Planner,
 }
 
 impl Kind {
@@ -328,10 +336,11 @@ impl Kind {
             Kind::KeyInfo => "SSH key details",
             Kind::NewWatch => "new price watch",
             Kind::Watches => "price watches",
+            Kind::Planner => "model planner",
         }
     }
 
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Help,
         Kind::Messages,
         Kind::Details,
@@ -353,6 +362,7 @@ impl Kind {
         Kind::KeyInfo,
         Kind::NewWatch,
         Kind::Watches,
+        Kind::Planner,
     ];
 }
 
