@@ -251,6 +251,7 @@ async fn what_a_write_answers_reads_the_same_in_both_shapes() {
         provider: "spheron-ai".into(),
         region: Some("eu-north-1".into()),
         cloud_id: None,
+        cloud_name: None,
         team_id: None,
         deployment_id: None,
     };

@@ -47,6 +47,7 @@ fn every_write_is_a_write_command() {
             provider: "voltage-park".into(),
             region: None,
             cloud_id: None,
+            cloud_name: None,
             team_id: None,
             deployment_id: None,
         }),
@@ -414,6 +415,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
         provider: "spheron-ai".into(),
         region: Some("us-east-1".into()),
         cloud_id: None,
+        cloud_name: None,
         team_id: Some("team_demo_01".into()),
         deployment_id: Some("dep_sp1".into()),
     };
@@ -452,7 +454,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
 }
 
 #[test]
-fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
+fn sesterce_create_sends_cloud_id_and_cloud_name_and_offers_no_attach() {
     let mut s = loaded(false);
     s.account.chosen_team = Some("team_zero".into());
     start_create(&mut s, 2); // sesterce
@@ -497,6 +499,7 @@ fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
         panic!()
     };
     assert_eq!(new.cloud_id.as_deref(), Some("cld_7"));
+    assert_eq!(new.cloud_name.as_deref(), Some("Sesterce Nordics"));
     assert_eq!(new.deployment_id, None);
     assert_eq!(new.team_id.as_deref(), Some("team_zero"), "the chosen team");
 }
