@@ -525,6 +525,19 @@ fn list_filters() {
 }
 
 #[test]
+fn a_stopped_deployment_still_bills_and_can_be_terminated() {
+    let mut w = world();
+    let id = "dep_7f3a91c2e0b4";
+    w.force_status(id, "stopped", at(5)).unwrap();
+    let before = dep(&w, id)["totalCost"].as_f64().unwrap();
+    w.advance_to(at(3600));
+    assert!(dep(&w, id)["totalCost"].as_f64().unwrap() > before);
+    assert_eq!(w.can_terminate(id, at(3600)).unwrap()["canTerminate"], true);
+    let r = w.terminate(id, at(3600)).unwrap();
+    assert_eq!(r["deployment"]["status"], "terminated");
+}
+
+#[test]
 fn force_status_for_tests() {
     let mut w = world();
     w.force_status("dep_2b8c4d6e1f90", "terminated-provider", at(5))

@@ -44,8 +44,10 @@ impl DeploymentStatus {
             Self::Other(s) => s,
         }
     }
-    /// Costs money now: running, deploying, or a status this client does not know (shown as
-    /// it came and counted as billing until the API says it ended).
+    /// Costs money now: running, deploying, `stopped` (seen on the live service, not in the
+    /// reference: there is no stop, so the instance is still there) or a status this client does
+    /// not know. Shown as it came, counted as billing and offered for terminate until the API
+    /// says it ended.
     pub fn is_active(&self) -> bool {
         !self.is_terminal()
     }
@@ -54,11 +56,11 @@ impl DeploymentStatus {
     pub fn is_live(&self) -> bool {
         matches!(self, Self::Deploying | Self::Running)
     }
-    /// No further change is possible.
+    /// Ended: the reference's `failed`, `terminated` and `terminated-provider`, nothing else.
     pub fn is_terminal(&self) -> bool {
         matches!(
             self,
-            Self::Failed | Self::Terminated | Self::TerminatedProvider | Self::Stopped
+            Self::Failed | Self::Terminated | Self::TerminatedProvider
         )
     }
 }
