@@ -581,10 +581,15 @@ fn summary_step(
         Span::styled(text, style),
     ]));
     // Pinned with the buttons: it must be read before confirming, whatever the screen size.
-    if o.instance_type == InstanceType::Spot {
+    if o.instance_type.may_be_spot() {
+        let what = if o.instance_type == InstanceType::Spot {
+            "⚠ SPOT"
+        } else {
+            "⚠ Instance type unknown, so possibly SPOT"
+        };
         footer.push(Line::raw(""));
         footer.push(Line::styled(
-            "⚠ SPOT: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead.",
+            format!("{what}: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead."),
             theme.warn(),
         ));
     }
