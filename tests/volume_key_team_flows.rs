@@ -279,6 +279,29 @@ fn start_create(s: &mut spheron_tui::app::AppState, provider_idx: usize) {
 }
 
 #[test]
+fn the_create_wizard_names_a_provider_as_the_providers_list_does() {
+    let mut s = loaded(false);
+    s.providers = Some(vec![
+        "voltage-park".into(),
+        "verda".into(),
+        "sesterce".into(),
+    ]);
+    start_create(&mut s, 1); // data-crunch, listed as verda
+    let Dialog::CreateVolume(c) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!(c.provider(), "verda");
+    assert!(!c.providers.iter().any(|p| p == "data-crunch"));
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        manage_cmds(&cmds),
+        vec![Command::FetchVolumeRegions {
+            provider: "verda".into()
+        }]
+    );
+}
+
+#[test]
 fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     let mut s = loaded(false);
     start_create(&mut s, 3); // spheron-ai

@@ -150,6 +150,9 @@ impl World {
             .as_str()
             .ok_or_else(|| ApiError::validation("provider", "provider is required"))?;
         let rules = supported(provider)?;
+        self.catalog
+            .check_listed(provider)
+            .map_err(|why| ApiError::validation("provider", why))?;
         let regions = self.catalog.regions_of(provider).unwrap_or_default();
         let region = match body["region"].as_str() {
             Some(r) => regions.iter().find(|x| x.id == r).ok_or_else(|| {

@@ -140,6 +140,12 @@ pub fn same_region(a: &str, b: &str) -> bool {
     !bare(a).is_empty() && bare(a) == bare(b)
 }
 
+/// One name for each provider whatever an object calls it (`verda` → `data-crunch`): what
+/// identifies an offer across loads, whichever name the providers list uses that day.
+pub fn canonical_provider(provider: &str) -> &str {
+    rules_for(provider).map_or(provider, |r| r.provider)
+}
+
 /// Whether two provider names mean the same provider (`verda` is `data-crunch`).
 pub fn same_provider(a: &str, b: &str) -> bool {
     match (rules_for(a), rules_for(b)) {
