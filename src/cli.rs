@@ -102,7 +102,7 @@ pub enum Command {
     Guard(crate::commands::guard::args::GuardCommand),
     /// Every write the program sent (dashboard and guard).
     #[command(after_help = "Example:\n  spheron-tui journal --json")]
-    Journal(crate::commands::guard::args::JournalArgs),
+    Journal(crate::commands::journal::JournalArgs),
     /// Price history of a GPU model: per day, the lowest and median $/GPU·h and hours available.
     #[command(after_help = "Example:\n  spheron-tui prices --gpu h100 --days 7 --json")]
     Prices(crate::commands::history::PricesArgs),
@@ -112,6 +112,12 @@ pub enum Command {
         after_help = "Examples:\n  spheron-tui watch add --gpu h100 --max-gpu-price 2.00 --type spot\n  spheron-tui watch list"
     )]
     Watch(crate::commands::history::WatchCommand),
+    /// `Host <name>.spheron` blocks for every active deployment with an address: printed, or
+    /// written to a file of ours included from ~/.ssh/config (`ssh llm-finetune.spheron`).
+    #[command(
+        after_help = "Examples:\n  spheron-tui ssh-config --dry-run\n  spheron-tui ssh-config --write && ssh llm-finetune.spheron\n  spheron-tui ssh-config --remove"
+    )]
+    SshConfig(crate::commands::ssh_config::SshConfigArgs),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  spheron-tui completions bash > ~/.local/share/bash-completion/completions/spheron-tui"

@@ -10,7 +10,7 @@ use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
 use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
-use spheron_tui::commands::lists;
+use spheron_tui::commands::{CtxCommand, lists};
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
 use spheron_tui::exit::{self, Ending};
@@ -65,20 +65,24 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Guard(ref g)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Guard(g.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Guard(g.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Journal(ref j)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Journal(j.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Journal(j.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Prices(ref a)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Prices(a.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Prices(a.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Watch(ref w)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Watch(w.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Watch(w.clone());
+            ctx_command(prepared, cmd, cli.demo)
+        }
+        Some(Command::SshConfig(ref a)) => {
+            let cmd = CtxCommand::SshConfig(a.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Info) => {
             print_info(&prepared);
@@ -232,12 +236,9 @@ fn test_failure() -> color_eyre::Result<()> {
     ))
 }
 
-/// `guard …` and `journal`: exit codes come from the command (README, "Running").
-fn guard_command(
-    p: Prepared,
-    cmd: spheron_tui::commands::guard::args::GuardCli,
-    demo: bool,
-) -> ExitCode {
+/// The commands run on a `commands::context::Ctx`: exit codes come from the command (README,
+/// "Running").
+fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
     for w in &p.warnings {
         eprintln!("warning: {w}");
     }
@@ -247,16 +248,18 @@ fn guard_command(
         let (l, server) = target(&p, demo).await?;
         let clock = match &server {
             Some(s) => s.clock(),
-            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::commands::guard::Clock,
+            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::commands::context::Clock,
         };
-        let target = spheron_tui::commands::guard::Target {
+        let target = spheron_tui::commands::context::Target {
             api_url: l.api_url,
             api_key: l.api_key,
             read_only: l.read_only,
             poll_interval: l.poll_interval,
             store_path: l.store_path,
+            home: p.home.clone(),
+            demo,
         };
-        code = spheron_tui::commands::guard::main(cmd, &target, clock).await;
+        code = spheron_tui::commands::run(cmd, &target, clock).await;
         Ok(())
     });
     match r {
@@ -291,16 +294,21 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Resu
     let (l, _server) = target(&p, demo).await?;
     let client = runtime::client(&l)?;
     Ok(match lists::run(&client, &cmd).await {
-        Ok(out) => {
+        Ok(printed) => {
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(out.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            let written = stdout
+                .write_all(printed.text.as_bytes())
+                .and_then(|()| stdout.flush());
+            match (written, printed.incomplete) {
+                (Err(e), _) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                // What was printed may not be everything: a script must not conclude absence.
+                (_, Some(why)) => {
+                    tracing::info!(%why, "list incomplete");
+                    eprintln!("error: the list is incomplete: {why}");
+                    ExitCode::from(exit::FAILURE)
+                }
                 // The reader stopped early (`| head`): what it wanted was written.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => return Err(e.into()),
-                Ok(()) => ExitCode::SUCCESS,
+                (_, None) => ExitCode::SUCCESS,
             }
         }
         Err(f) => {
@@ -393,7 +401,7 @@ mod demo_adapter {
 
     impl Started {
         /// The demo world's clock.
-        pub fn clock(&self) -> spheron_tui::commands::guard::Clock {
+        pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();
             std::sync::Arc::new(move || h.now())
         }

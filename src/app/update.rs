@@ -97,10 +97,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 }
             }
         }
-        Action::PagesRead { list, pages } => match list {
-            PagedList::Deployments => state.schedule.deployment_pages = pages,
-            PagedList::Volumes => state.schedule.volume_pages = pages,
-        },
         Action::ProvidersLoaded(result) => match result {
             Ok(p) => {
                 state.providers = Some(p);
@@ -114,16 +110,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::DeploymentsLoaded(mut result) => {
             state.schedule.deployments_in_flight = false;
-            if result.is_ok() {
+            if let Ok(listing) = &result {
                 state.schedule.deployments_full = state.schedule.deployments_requested_full;
+                state.schedule.deployment_pages = listing.pages;
             }
             let before = arrivals::before_load(state);
             let failed = teams::take_failed(state, PagedList::Deployments);
-            if let Ok(items) = &mut result {
+            if let Ok(listing) = &mut result {
                 let old = &state.deployments.items;
                 teams::keep_failed(
                     state,
-                    items,
+                    &mut listing.items,
                     old,
                     &failed,
                     |d| d.team_id.as_deref(),
@@ -145,11 +142,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
             let failed = teams::take_failed(state, PagedList::Volumes);
-            if let Ok(items) = &mut result {
+            if let Ok(listing) = &mut result {
+                state.schedule.volume_pages = listing.pages;
                 let old = &state.volumes.items;
                 teams::keep_failed(
                     state,
-                    items,
+                    &mut listing.items,
                     old,
                     &failed,
                     |v| v.team_id.as_deref(),
@@ -196,7 +194,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.schedule.teams_in_flight = false;
             match result {
                 Ok(t) => {
-                    state.account.teams = t;
+                    state.account.teams = t.items;
                     cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => lists::on_error(state, "teams list", &e),
@@ -227,6 +225,12 @@ fn is_ctrl_c(ev: &KeyEvent) -> bool {
     ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL)
 }
 
+/// Whether the terminal is below the size the dashboard draws in (a notice is drawn instead).
+pub(crate) fn too_small(state: &AppState) -> bool {
+    let (w, h) = state.size;
+    super::screen::too_small(ratatui::layout::Rect::new(0, 0, w, h))
+}
+
 fn quit(state: &mut AppState) -> Vec<Command> {
     state.quit = true;
     vec![Command::Quit]
@@ -235,6 +239,13 @@ fn quit(state: &mut AppState) -> Vec<Command> {
 fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
     if is_ctrl_c(&ev) {
         return quit(state);
+    }
+    // Below the minimum size only a notice is drawn: nothing may act unseen but quitting.
+    if too_small(state) {
+        return match keymap::lookup(&ev, state.pane) {
+            Some(b) if b.cmd == KeyCmd::Quit => run_key(state, KeyCmd::Quit),
+            _ => Vec::new(),
+        };
     }
     if state.dialog.is_some() {
         return dialogs::on_key(state, ev);

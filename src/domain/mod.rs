@@ -3,10 +3,13 @@
 
 pub mod cost;
 pub mod deploy;
+pub mod deploy_summary;
 pub mod guard;
 pub mod guard_engine;
 pub mod history;
 pub mod ssh;
+pub mod ssh_config;
 pub mod ssh_key;
+pub mod unclear_deploy;
 pub mod volume_rules;
 pub mod watch;
