@@ -47,9 +47,16 @@ pub async fn generate(
     );
     let deployments = deployments?;
     let mut notes = Vec::new();
+    // Only active ones were asked for: what else is missing is said.
+    let missing = deployments.completeness.without_filters();
+    if !missing.is_complete() {
+        notes.push(format!(
+            "the deployments list is incomplete ({missing}): deployments it lacks have no block"
+        ));
+    }
     // Without the account's keys no IdentityFile can be named: the blocks still work with
     // the user's default keys and agent.
-    let keys = keys.unwrap_or_else(|e| {
+    let keys = keys.map(|l| l.items).unwrap_or_else(|e| {
         notes.push(format!(
             "no IdentityFile lines: the SSH keys could not be read ({e})"
         ));
