@@ -1243,7 +1243,7 @@ fn a_stopped_deployment_and_one_of_unknown_status_bill_and_can_be_terminated() {
         chr(&mut s, '2');
         let mut odd = running("d9", "odd");
         odd.status = DeploymentStatus::parse(status);
-        update(&mut s, Action::DeploymentsLoaded(Ok(vec![odd])));
+        update(&mut s, Action::DeploymentsLoaded(Ok(vec![odd].into())));
         // shown in the active view and counted in the burn rate
         assert_eq!(s.selected_deployment().map(|d| d.id.as_str()), Some("d9"));
         assert_eq!(
