@@ -1,6 +1,6 @@
 //! Exit statuses (README, "Running"), in one place for every command: 0 done; 1 the API or the
 //! network failed (the reason on stderr); 2 usage; 130 after SIGINT or Ctrl-C; 143 after
-//! SIGTERM; 101 after a panic. The terminal is restored before any of them is returned.
+//! SIGTERM; 129 after SIGHUP; 131 after SIGQUIT; 101 after a panic. The terminal is restored before any of them is returned.
 
 use std::process::ExitCode;
 
@@ -13,6 +13,10 @@ pub const USAGE: u8 = 2;
 pub const INTERRUPTED: u8 = 130;
 /// 128 + SIGTERM.
 pub const TERMINATED: u8 = 143;
+/// 128 + SIGHUP: the terminal went away.
+pub const HUNG_UP: u8 = 129;
+/// 128 + SIGQUIT.
+pub const QUIT: u8 = 131;
 /// A panic: a bug (the report is on stderr), with the code Rust uses when a panic ends `main`.
 pub const PANIC: u8 = 101;
 
@@ -23,6 +27,8 @@ pub const HELP: &str = "Exit codes:\n  \
     2    usage: a bad flag, argument or URL (nothing was sent)\n  \
     130  interrupted: SIGINT or Ctrl-C\n  \
     143  terminated: SIGTERM\n  \
+    129  hung up: SIGHUP (the terminal went away)\n  \
+    131  quit: SIGQUIT\n  \
     101  a bug: the program panicked (the report is on stderr)";
 
 /// How a run that did not fail ended.
@@ -34,6 +40,10 @@ pub enum Ending {
     Interrupted,
     /// SIGTERM.
     Terminated,
+    /// SIGHUP.
+    HungUp,
+    /// SIGQUIT.
+    Quit,
 }
 
 impl Ending {
@@ -42,6 +52,8 @@ impl Ending {
             Ending::Done => OK,
             Ending::Interrupted => INTERRUPTED,
             Ending::Terminated => TERMINATED,
+            Ending::HungUp => HUNG_UP,
+            Ending::Quit => QUIT,
         }
     }
 }
@@ -61,7 +73,18 @@ mod tests {
         assert_eq!(Ending::Done.code(), 0);
         assert_eq!(Ending::Interrupted.code(), 128 + 2);
         assert_eq!(Ending::Terminated.code(), 128 + 15);
-        for code in [OK, FAILURE, USAGE, INTERRUPTED, TERMINATED, PANIC] {
+        assert_eq!(Ending::HungUp.code(), 128 + 1);
+        assert_eq!(Ending::Quit.code(), 128 + 3);
+        for code in [
+            OK,
+            FAILURE,
+            USAGE,
+            INTERRUPTED,
+            TERMINATED,
+            HUNG_UP,
+            QUIT,
+            PANIC,
+        ] {
             assert!(
                 HELP.contains(&format!("  {code} ")),
                 "{code} missing from the help"

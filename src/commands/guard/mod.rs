@@ -11,9 +11,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::api::{ApiError, Client, Deployment};
 use crate::domain::guard::{GuardRule, format_countdown, parse_at};
-use crate::exit::{
-    FAILURE as EXIT_FAILED, INTERRUPTED, OK as EXIT_OK, TERMINATED, USAGE as EXIT_USAGE,
-};
+use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::{StoreHandle, StoredRule};
 use args::{GuardAddArgs, GuardCommand, JournalArgs};
 
@@ -45,14 +43,17 @@ impl Ctx {
     }
 }
 
-/// The sink that prints to stdout and stderr.
+/// The sink that prints to stdout and stderr. A closed or full output is ignored (never a
+/// panic): what the guard prints must not stop what it does.
 pub fn stdio_sink() -> Sink {
     Arc::new(|to_err, line| {
-        if to_err {
-            eprintln!("{line}");
+        use std::io::Write as _;
+        let _ = if to_err {
+            writeln!(std::io::stderr().lock(), "{line}")
         } else {
-            println!("{line}");
-        }
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}").and_then(|()| out.flush())
+        };
     })
 }
 
@@ -175,6 +176,17 @@ async fn list(ctx: &Ctx) -> u8 {
         ctx.out("no guard rules");
         return EXIT_OK;
     }
+    // The rules whose DELETE keeps failing (an enforcer keeps trying them).
+    let failing: std::collections::HashMap<String, crate::store::Failing> =
+        match ctx.store.call(|s| s.rules_failing()).await {
+            Ok(f) => f.into_iter().collect(),
+            Err(e) => {
+                ctx.err(&format!(
+                    "warning: whether a DELETE is failing is unknown: {e}"
+                ));
+                Default::default()
+            }
+        };
     let now = (ctx.clock)();
     ctx.out(&format!(
         "{:<28} {:<40} {:<10} SET",
@@ -192,6 +204,11 @@ async fn list(ctx: &Ctx) -> u8 {
             left,
             r.created_at.format("%Y-%m-%dT%H:%M:%SZ")
         ));
+        if let Some(f) = failing.get(&r.deployment_id) {
+            let what =
+                crate::domain::guard_engine::failing_text(f.failures, f.next_try, ctx.local_offset);
+            ctx.out(&format!("  {what}"));
+        }
     }
     EXIT_OK
 }
@@ -272,7 +289,8 @@ pub struct Target {
 }
 
 /// Run one guard or journal command against `target`, on `clock`; returns the exit code.
-/// `guard run` ticks once a second until SIGINT (130) or SIGTERM (143).
+/// `guard run` ticks once a second until SIGINT (130), SIGTERM (143), SIGHUP (129) or
+/// SIGQUIT (131).
 pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
     let sink = stdio_sink();
     let Some(path) = launch.store_path.as_deref() else {
@@ -325,45 +343,23 @@ pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
 }
 
 async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (tx, rx) = tokio::sync::mpsc::channel(1);
-    let ticker = tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        loop {
-            every.tick().await;
-            if tx.send(()).await.is_err() {
-                break;
-            }
-        }
-    });
-    let (Ok(mut int), Ok(mut term)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        ctx.err("error: could not listen for SIGINT/SIGTERM");
-        return EXIT_FAILED;
-    };
+    let mut signals = crate::runtime::signals::Signals::new();
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut runner = crate::runtime::worker::Runner::new(ctx, dry_run, "guard run");
-    let mut rx = rx;
-    let code = loop {
+    let ending = loop {
         // A signal ends the loop at once, even in the middle of a request.
         tokio::select! {
-            _ = int.recv() => break INTERRUPTED,
-            _ = term.recv() => break TERMINATED,
-            tick = rx.recv() => match tick {
-                Some(()) => {
-                    tokio::select! {
-                        _ = runner.step() => {}
-                        _ = int.recv() => break INTERRUPTED,
-                        _ = term.recv() => break TERMINATED,
-                    }
+            sig = signals.recv() => break sig,
+            _ = every.tick() => {
+                tokio::select! {
+                    _ = runner.step() => {}
+                    sig = signals.recv() => break sig,
                 }
-                None => break EXIT_OK,
-            },
+            }
         }
     };
-    ticker.abort();
+    // Given up at once, so the next enforcer need not wait for it to expire.
     runner.release().await;
-    code
+    ending.code()
 }
