@@ -1,6 +1,8 @@
 //! Exit statuses (README, "Running"), in one place for every command: 0 done; 1 the API or the
-//! network failed (the reason on stderr); 2 usage; 130 after SIGINT or Ctrl-C; 143 after
-//! SIGTERM; 129 after SIGHUP; 131 after SIGQUIT; 101 after a panic. The terminal is restored before any of them is returned.
+//! network failed, or a write was refused (the reason on stderr); 2 usage; 3 the outcome of a
+//! write is unknown; 124 a wait timed out; 130 after SIGINT or Ctrl-C; 143 after SIGTERM; 129
+//! after SIGHUP; 131 after SIGQUIT; 101 after a panic. The terminal is restored before any of
+//! them is returned.
 
 use std::process::ExitCode;
 
@@ -9,6 +11,11 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Bad flags or arguments, a refused URL: nothing was sent.
 pub const USAGE: u8 = 2;
+/// A write was sent, its answer was lost, and what it did could not be settled: check before
+/// retrying.
+pub const UNKNOWN: u8 = 3;
+/// A wait ran out of time (as `timeout(1)` reports it).
+pub const TIMED_OUT: u8 = 124;
 /// 128 + SIGINT, as a shell reports a process ended by Ctrl-C.
 pub const INTERRUPTED: u8 = 130;
 /// 128 + SIGTERM.
@@ -23,8 +30,10 @@ pub const PANIC: u8 = 101;
 /// The exit-code table as `--help` and the README show it.
 pub const HELP: &str = "Exit codes:\n  \
     0    done\n  \
-    1    the API or the network failed (the reason is on stderr)\n  \
-    2    usage: a bad flag, argument or URL (nothing was sent)\n  \
+    1    the API or the network failed, or a write was refused (the reason is on stderr)\n  \
+    2    usage: a bad flag, argument or URL, or a write without --yes and no terminal (nothing was sent)\n  \
+    3    the outcome is unknown: a write's answer was lost and could not be settled; check before retrying\n  \
+    124  a wait timed out\n  \
     130  interrupted: SIGINT or Ctrl-C\n  \
     143  terminated: SIGTERM\n  \
     129  hung up: SIGHUP (the terminal went away)\n  \
@@ -79,6 +88,8 @@ mod tests {
             OK,
             FAILURE,
             USAGE,
+            UNKNOWN,
+            TIMED_OUT,
             INTERRUPTED,
             TERMINATED,
             HUNG_UP,

@@ -41,33 +41,22 @@ pub struct JournalEntry {
 }
 
 impl Store {
-    /// Record one write; returns its row id once committed.
+    /// Record one write with its outcome; returns its row id once committed.
     pub fn record(&self, e: &NewJournalEntry) -> Result<i64, StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO journal (at, source, method, path, target_id, result, usd_per_hour)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    ts(e.at),
-                    e.source,
-                    e.method,
-                    e.path,
-                    e.target_id,
-                    e.result,
-                    e.usd_per_hour
-                ],
-            )
-            .map_err(|x| self.err(x))?;
-        Ok(self.conn.last_insert_rowid())
+        self.insert(e, false)
     }
 
     /// Record a write before it is sent: its row reads "outcome unknown" until
     /// [`Store::record_outcome`].
     pub fn record_intent(&self, e: &NewJournalEntry) -> Result<i64, StoreError> {
+        self.insert(e, true)
+    }
+
+    fn insert(&self, e: &NewJournalEntry, pending: bool) -> Result<i64, StoreError> {
         self.conn
             .execute(
                 "INSERT INTO journal (at, source, method, path, target_id, result, usd_per_hour, pending)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     ts(e.at),
                     e.source,
@@ -75,7 +64,8 @@ impl Store {
                     e.path,
                     e.target_id,
                     e.result,
-                    e.usd_per_hour
+                    e.usd_per_hour,
+                    pending
                 ],
             )
             .map_err(|x| self.err(x))?;
