@@ -327,12 +327,14 @@ impl Runner {
         }
         self.polls_since_teams += 1;
         let teams = self.teams.clone().unwrap_or_default();
-        // Every status: an ended one is seen as ended (and then read by id for proof).
+        // Every status: an ended one is seen as ended (and then read by id for proof). Whether
+        // the list is complete does not matter here: the engine concludes no end from a list.
         match self.ctx.client.deployments_of_teams(&teams, None).await {
             Ok(list) => {
                 let pace = Duration::from_std(self.ctx.client.pace_hint()).unwrap_or_default();
                 self.next_poll = Some(now + interval + pace);
                 let list = list
+                    .items
                     .iter()
                     .map(|d| Observed::from_deployment(d, now))
                     .collect();
@@ -534,8 +536,12 @@ impl Runner {
         if compact {
             self.next_compact = Some(now + Duration::hours(1));
         }
-        // Every page, no filter: an offer it does not list is gone.
-        let coverage = crate::domain::history::Coverage::Complete;
+        // Every page, no filter, every offer read: an offer it does not list is gone.
+        let coverage = if offers.is_complete() {
+            crate::domain::history::Coverage::Complete
+        } else {
+            crate::domain::history::Coverage::Partial
+        };
         if let Err(e) =
             crate::commands::history::record_load(&self.ctx.store, now, obs, coverage, compact)
                 .await
