@@ -10,6 +10,7 @@ pub mod prices;
 pub mod signals;
 pub mod snapshot;
 pub mod ssh;
+pub mod ssh_config;
 pub mod test_fault;
 pub mod worker;
 
