@@ -8,6 +8,7 @@ pub mod guard;
 pub mod journal;
 pub mod planning;
 pub mod prices;
+pub mod signals;
 pub mod snapshot;
 pub mod ssh;
 pub mod ssh_config;
