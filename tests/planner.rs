@@ -424,3 +424,23 @@ fn dimensions_count_llama_3_1_8b_to_the_parameter() {
     assert_eq!(d.params().0, 8_030_261_248.0);
     assert_eq!(Dimensions { experts: 0, ..d }.params(), d.params());
 }
+
+#[test]
+fn a_gemma_config_without_tie_word_embeddings_is_tied_as_its_class_defaults() {
+    // google/gemma-2b's fields (mlc-llm's gemma_2b preset): 2,506,172,416 parameters, the
+    // 4.67 GiB at bf16 that `accelerate estimate-memory` reports for it.
+    let cfg = json!({"model_type": "gemma", "head_dim": 256, "hidden_size": 2048,
+        "intermediate_size": 16384, "num_attention_heads": 8, "num_hidden_layers": 18,
+        "num_key_value_heads": 1, "vocab_size": 256000})
+    .to_string();
+    let m = from_config("gemma-2b", &cfg, None).unwrap();
+    assert_eq!(m.params, 2_506_172_416.0);
+    let llama = json!({"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336,
+        "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 8,
+        "vocab_size": 128256})
+    .to_string();
+    assert_eq!(
+        from_config("l", &llama, None).unwrap().params,
+        8_030_261_248.0
+    );
+}

@@ -123,12 +123,18 @@ async fn sorts_cycle_through_the_plan_columns_only_with_a_plan() {
 #[tokio::test]
 async fn a_plan_read_back_from_the_store_is_shown_and_a_bad_one_is_said() {
     let mut h = Harness::new().await;
+    // Read back after the offers came (sorted by $/h, the cheapest selected): the pane shows
+    // the top of the plan's order, not the old selection far down it.
+    assert_eq!(h.state.offers.cursor.selected, 0);
     let spec = job_spec(&llama_70b_fp8_32k());
     h.dispatch(spheron_tui::app::Action::Plan(PlanEvent::Loaded(Ok(Some(
         spec,
     )))))
     .await;
     assert!(screen(&h, 120, 40).contains("planning llama-3.1-70b fp8 32k"));
+    assert_eq!(h.state.offers.cursor.selected, 0);
+    let top = &h.state.offers.plan.as_ref().unwrap().rows[h.state.offers.visible[0]];
+    assert_eq!(top.fit, Some(Fit::Fits));
     let mut h = Harness::new().await;
     h.dispatch(spheron_tui::app::Action::Plan(PlanEvent::Loaded(Ok(Some(
         "no-such-model@fp8/1k".into(),

@@ -130,6 +130,7 @@ pub fn on_event(state: &mut AppState, ev: PlanEvent) -> Vec<Command> {
             // A plan chosen in this session wins over the one read back.
             Ok(job) if state.offers.plan.is_none() => {
                 state.offers.set_plan(Some(job));
+                super::offers::resort(state);
             }
             Ok(_) => {}
             Err(e) => state.say(

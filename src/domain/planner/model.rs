@@ -297,11 +297,13 @@ pub fn from_config(name: &str, text: &str, params: Option<f64>) -> Result<Model,
                 kv_heads,
                 head_dim,
                 vocab: need("vocab_size")?,
+                // Absent, it is what the architecture's config class defaults to: tied for
+                // Gemma (transformers' GemmaConfig), untied for Llama, Mistral and Qwen.
                 tie_embeddings: c
                     .get("tie_word_embeddings")
                     .or_else(|| root.get("tie_word_embeddings"))
                     .and_then(Value::as_bool)
-                    .unwrap_or(false),
+                    .unwrap_or(model_type.starts_with("gemma")),
                 qkv_bias: model_type == "qwen2"
                     || c.get("attention_bias").and_then(Value::as_bool) == Some(true),
                 experts,
