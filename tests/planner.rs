@@ -213,6 +213,8 @@ fn an_unknown_gpu_keeps_its_reported_vram_and_has_no_speed() {
     assert_eq!(p.vram_gb, Some(48.0));
     assert_eq!(p.fit, Some(Fit::Fits));
     assert_eq!(p.tokens_per_second, None);
+    assert_eq!(p.speed_text(), "unknown");
+    assert!(p.speed_unknown());
     let unknown_vram = plan_offer(&j, &offer("MYSTERY-9000", "Mystery", 1, 0.0, 1.0));
     assert_eq!(unknown_vram.fit, None, "no VRAM, no verdict");
 }

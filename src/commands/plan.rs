@@ -95,6 +95,19 @@ pub async fn run(client: &Client, a: &PlanArgs, limit: u32) -> Result<Printed, F
             let mut s = summary(&job);
             s.push('\n');
             s.push_str(&records.table());
+            let mut unknown: Vec<String> = ranked
+                .iter()
+                .filter(|(p, _)| p.speed_unknown())
+                .map(|(p, o)| p.gpu.map_or_else(|| o.gpu_type.clone(), |g| g.name.clone()))
+                .collect();
+            unknown.sort();
+            unknown.dedup();
+            if !unknown.is_empty() {
+                s.push_str(&format!(
+                    "speed unknown (not in the GPU table, or its bandwidth not confirmed): {}\n",
+                    unknown.join(", ")
+                ));
+            }
             if !left_out.is_empty() {
                 s.push_str(&format!(
                     "{} offer{} not deployable now (maintenance, unavailable, no region or no price) left out\n",

@@ -93,13 +93,21 @@ impl OfferPlan {
         ))
     }
 
-    /// The estimated speed as the dashboard prints it: `45`, `8.4`, or `–` when unknown.
+    /// The estimated speed as the dashboard prints it: `45`, `8.4`; `unknown` where the job
+    /// fits but the GPU's figures are not known; `–` where it does not fit.
     pub fn speed_text(&self) -> String {
-        match self.tokens_per_second {
-            Some(t) if t >= 10.0 => format!("{t:.0}"),
-            Some(t) => format!("{t:.1}"),
-            None => "–".into(),
+        match (self.tokens_per_second, self.fit) {
+            (Some(t), _) if t >= 10.0 => format!("{t:.0}"),
+            (Some(t), _) => format!("{t:.1}"),
+            (None, Some(Fit::Fits | Fit::Tight)) => "unknown".into(),
+            (None, _) => "–".into(),
         }
+    }
+
+    /// Whether the job fits but its speed cannot be estimated (the GPU is not in the table, or
+    /// its figures are not confirmed).
+    pub fn speed_unknown(&self) -> bool {
+        self.tokens_per_second.is_none() && matches!(self.fit, Some(Fit::Fits | Fit::Tight))
     }
 }
 
