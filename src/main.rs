@@ -80,6 +80,10 @@ fn main() -> ExitCode {
             let cmd = CtxCommand::Watch(w.clone());
             ctx_command(prepared, cmd, cli.demo)
         }
+        Some(Command::SshConfig(ref a)) => {
+            let cmd = CtxCommand::SshConfig(a.clone());
+            ctx_command(prepared, cmd, cli.demo)
+        }
         Some(Command::Info) => {
             print_info(&prepared);
             ExitCode::SUCCESS
@@ -252,6 +256,8 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             read_only: l.read_only,
             poll_interval: l.poll_interval,
             store_path: l.store_path,
+            home: p.home.clone(),
+            demo,
         };
         code = spheron_tui::commands::run(cmd, &target, clock).await;
         Ok(())
