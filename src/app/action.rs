@@ -161,6 +161,8 @@ pub enum Action {
     Prices(super::prices::PriceEvent),
     /// The model plan kept in the store (`app::planning`).
     Plan(super::planning::PlanEvent),
+    /// Answer to [`Command::WriteSshConfig`].
+    SshConfigWritten(Result<(), String>),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -294,6 +296,11 @@ pub enum Command {
     Prices(super::prices::PriceCmd),
     /// The model plan in the local store (`app::planning`).
     Plan(super::planning::PlanCmd),
+    /// Write `text` as our Host file (`~/.spheron/ssh/config`, 0600, atomically) and make sure
+    /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
+    WriteSshConfig {
+        text: String,
+    },
 }
 
 impl Command {
