@@ -62,6 +62,7 @@ pub mod planning;
 pub mod polling;
 pub mod prices;
 pub mod screen;
+pub mod spend;
 pub mod state;
 pub mod teams;
 pub mod text;
