@@ -1247,10 +1247,7 @@ fn a_stopped_deployment_and_one_of_unknown_status_bill_and_can_be_terminated() {
         // shown in the active view and counted in the burn rate
         assert_eq!(s.selected_deployment().map(|d| d.id.as_str()), Some("d9"));
         assert_eq!(
-            spheron_tui::domain::cost::burn_rate(
-                &s.deployments.items,
-                &Vec::<spheron_tui::api::Volume>::new()
-            ),
+            spheron_tui::app::spend::account_burn(&s).known,
             19.37,
             "{status}"
         );
