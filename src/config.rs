@@ -46,9 +46,11 @@ pub struct FileConfig {
     pub max_burn_usd_per_hour: Option<f64>,
     /// `[keys]`: action name = key (or list of keys), rebinding the key table.
     pub keys: Option<toml::Table>,
+    /// `[presets.NAME]`: saved deploy configurations (`deploy --preset NAME`).
+    pub presets: Option<std::collections::BTreeMap<String, crate::domain::preset::Preset>>,
 }
 
-const KNOWN_KEYS: [&str; 7] = [
+const KNOWN_KEYS: [&str; 8] = [
     "api_url",
     "poll_interval_secs",
     "read_only",
@@ -56,6 +58,7 @@ const KNOWN_KEYS: [&str; 7] = [
     "mouse",
     "max_burn_usd_per_hour",
     "keys",
+    "presets",
 ];
 
 /// The colour theme chosen in `config.toml`.

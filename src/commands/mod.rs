@@ -1,8 +1,10 @@
-//! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the spend
-//! guard ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]).
+//! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the commands
+//! that act ([`actions`]: deploy, wait, ssh, terminate, rename, volume, key), the spend guard
+//! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]).
 //! Commands that read the local store or act run on one [`context::Ctx`]: [`run`] opens it and
 //! dispatches.
 
+pub mod actions;
 pub mod context;
 pub mod guard;
 pub mod history;
@@ -19,10 +21,17 @@ pub enum CtxCommand {
     Journal(journal::JournalArgs),
     Prices(history::PricesArgs),
     Watch(history::WatchCommand),
+    Deploy(Box<actions::args::DeployArgs>),
+    Wait(actions::args::WaitArgs),
+    Ssh(actions::args::SshArgs),
+    Terminate(actions::args::TerminateArgs),
+    Rename(actions::args::RenameArgs),
+    Volume(actions::args::VolumeCommand),
+    Key(actions::args::KeyCommand),
 }
 
 /// Run one command against `target`, on `clock`; returns the exit code.
-pub async fn run(cmd: CtxCommand, target: &Target, clock: Clock) -> u8 {
+pub async fn run(cmd: CtxCommand, target: &Target, env: &actions::Env, clock: Clock) -> u8 {
     let sink = context::stdio_sink();
     let ctx = match context::open(target, clock, sink.clone()) {
         Ok(ctx) => ctx,
@@ -39,5 +48,12 @@ pub async fn run(cmd: CtxCommand, target: &Target, clock: Clock) -> u8 {
             guard::run_until_signal(ctx, dry_run).await
         }
         CtxCommand::Guard(g) => guard::guard(&ctx, &g).await,
+        CtxCommand::Deploy(a) => actions::deploy::deploy(&ctx, env, &a).await,
+        CtxCommand::Wait(a) => actions::wait::wait(&ctx, env, &a).await,
+        CtxCommand::Ssh(a) => actions::ssh::ssh(&ctx, env, &a).await,
+        CtxCommand::Terminate(a) => actions::terminate::terminate(&ctx, env, &a).await,
+        CtxCommand::Rename(a) => actions::terminate::rename(&ctx, env, &a).await,
+        CtxCommand::Volume(c) => actions::volume::volume(&ctx, env, &c).await,
+        CtxCommand::Key(c) => actions::key::key(&ctx, env, &c).await,
     }
 }

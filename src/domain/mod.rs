@@ -7,6 +7,8 @@ pub mod deploy_summary;
 pub mod guard;
 pub mod guard_engine;
 pub mod history;
+pub mod preset;
+pub mod settle;
 pub mod ssh;
 pub mod ssh_key;
 pub mod volume_rules;

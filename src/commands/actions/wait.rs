@@ -1,0 +1,173 @@
+//! `wait NAME|ID --for running|ssh`: poll the deployment at the dashboard's interval (never
+//! faster than every 10 s) until it runs — or, for `ssh`, until its SSH port answers with an SSH
+//! banner. 0 when reached; 1 when it failed or ended; 124 on timeout.
+
+use std::io::IsTerminal;
+
+use super::args::{WaitArgs, WaitFor};
+use super::{Env, Exit, Needs, fail, label, load, print_json, resolve};
+use crate::api::{Deployment, DeploymentStatus};
+use crate::commands::context::Ctx;
+use crate::config::MIN_POLL_SECS;
+use crate::exit::{FAILURE, OK, TIMED_OUT};
+
+/// `wait …`.
+pub async fn wait(ctx: &Ctx, env: &Env, a: &WaitArgs) -> Exit {
+    let (state, teams) = match load(ctx, env, Needs::default()).await {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(
+                ctx,
+                FAILURE,
+                &format!("the deployments could not be read: {e}"),
+            );
+        }
+    };
+    let d = match resolve(&state.deployments.items, &teams, &a.deployment) {
+        Ok(d) => d.clone(),
+        Err(e) => return fail(ctx, FAILURE, &e),
+    };
+    let (code, seen) = until(ctx, env, &d.id, a.what, a.timeout).await;
+    if a.json
+        && let Some(d) = seen
+    {
+        print_json(ctx, &super::deploy::deployment_json(&d));
+    }
+    code
+}
+
+/// How SSH readiness is known for a deployment: the embedded demo's addresses are made up and
+/// never contacted (its running instances count as ready, as in the dashboard); a loopback
+/// address is a local server (a test's sshd) and is probed; behind a loopback API URL any
+/// other address is made up too: it is never contacted, so readiness cannot be known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Readiness {
+    Probe,
+    Assumed,
+    Unknowable,
+}
+
+fn readiness(ctx: &Ctx, env: &Env, host: &str) -> Readiness {
+    let loopback = host
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+        || host == "localhost";
+    if loopback {
+        Readiness::Probe
+    } else if env.demo {
+        Readiness::Assumed
+    } else if ctx.client.host_label() == crate::api::base_url::SPHERON_HOST {
+        Readiness::Probe
+    } else {
+        Readiness::Unknowable
+    }
+}
+
+/// Poll deployment `id` until `what`, for at most `timeout`. Returns the exit code and the
+/// deployment as last read.
+pub async fn until(
+    ctx: &Ctx,
+    env: &Env,
+    id: &str,
+    what: WaitFor,
+    timeout: chrono::Duration,
+) -> (Exit, Option<Deployment>) {
+    let interval = ctx
+        .poll_interval
+        .max(std::time::Duration::from_secs(MIN_POLL_SECS));
+    let deadline = tokio::time::Instant::now() + timeout.to_std().unwrap_or_default();
+    let progress = std::io::stderr().is_terminal();
+    let started = tokio::time::Instant::now();
+    let mut last: Option<Deployment> = None;
+    loop {
+        match ctx.client.deployment(id).await {
+            Ok(d) => {
+                let reached = match d.status {
+                    DeploymentStatus::Running => match what {
+                        WaitFor::Running => true,
+                        WaitFor::Ssh => ssh_ready(ctx, env, &d).await,
+                    },
+                    _ if d.status.is_terminal() => {
+                        let why = d
+                            .failure_reason
+                            .as_deref()
+                            .map_or(String::new(), |r| format!(": {r}"));
+                        if progress {
+                            eprintln!();
+                        }
+                        ctx.err(&format!("error: {} is {}{why}", label(&d), d.status));
+                        return (FAILURE, Some(d));
+                    }
+                    _ => false,
+                };
+                if progress {
+                    eprint!(
+                        "\r{}: {}{}  ({}s)   ",
+                        label(&d),
+                        d.status,
+                        if d.status == DeploymentStatus::Running && what == WaitFor::Ssh {
+                            ", waiting for its SSH server"
+                        } else {
+                            ""
+                        },
+                        started.elapsed().as_secs()
+                    );
+                }
+                if reached {
+                    if progress {
+                        eprintln!();
+                    }
+                    let how = match what {
+                        WaitFor::Running => "running".to_string(),
+                        WaitFor::Ssh => match d.ssh_command() {
+                            Some(cmd) => format!("ssh ready: {cmd}"),
+                            None => "ssh ready".to_string(),
+                        },
+                    };
+                    ctx.err(&format!("{}: {how}", label(&d)));
+                    return (OK, Some(d));
+                }
+                last = Some(d);
+            }
+            // A failed read is said, and read again at the next poll.
+            Err(e) => ctx.err(&format!("warning: reading {id}: {e}")),
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            break;
+        }
+        tokio::time::sleep(interval.min(deadline - now)).await;
+        if tokio::time::Instant::now() >= deadline {
+            break;
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    let status = last
+        .as_ref()
+        .map_or("unknown".to_string(), |d| d.status.to_string());
+    ctx.err(&format!(
+        "error: timed out after {} waiting for {id} ({status})",
+        crate::domain::cost::duration_short(timeout.num_seconds())
+    ));
+    (TIMED_OUT, last)
+}
+
+async fn ssh_ready(ctx: &Ctx, env: &Env, d: &Deployment) -> bool {
+    let Some((host, port)) = crate::domain::ssh::ssh_endpoint(d) else {
+        return false;
+    };
+    match readiness(ctx, env, &host) {
+        Readiness::Assumed => true,
+        Readiness::Probe => {
+            crate::runtime::executor::ssh_banner(
+                &host,
+                port,
+                crate::runtime::executor::SSH_PROBE_TIMEOUT,
+            )
+            .await
+        }
+        Readiness::Unknowable => false,
+    }
+}
