@@ -416,3 +416,463 @@ async fn a_500_on_post_is_never_retried_and_is_settled_by_name() {
     // (a list that cannot be read whole after the failure: "unknown", exit 3 — domain::settle)
     assert_eq!(posts(&srv), 2, "one POST per run, never a second");
 }
+
+/// A deployment made by the binary, by its name; its id.
+async fn deployed(url: &str, home: &Path, key: &str, name: &str) -> String {
+    let o = run(
+        url,
+        home,
+        &[
+            "deploy",
+            "--cheapest",
+            H100,
+            "--ssh-key",
+            key,
+            "--name",
+            name,
+            "--yes",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    v["deployment"]["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_exits_0_when_reached_1_when_ended_and_124_on_timeout() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, deps) = seed(&srv, home.path()).await;
+    let with = |status: &str| {
+        deps.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["status"] == status)
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["wait", &with("running"), "--for", "running"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let all: Value = serde_json::from_str(&out(&run(
+        &srv.url(),
+        home.path(),
+        &["deployments", "--status", "inactive", "--json"],
+    )
+    .await))
+    .unwrap();
+    let ended = all[0]["id"].as_str().unwrap().to_string();
+    let status = all[0]["status"].as_str().unwrap().to_string();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["wait", &ended, "--for", "running"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains(&status), "the status is said: {}", err(&o));
+    // the world's clock stands still: a new deployment stays deploying
+    let id = deployed(&srv.url(), home.path(), &key, "slow").await;
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["wait", "slow", "--for", "ssh", "--timeout", "1s"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(124), "{}", err(&o));
+    assert!(
+        err(&o).contains("timed out") && err(&o).contains(&id),
+        "{}",
+        err(&o)
+    );
+    let o = run(&srv.url(), home.path(), &["wait", "nosuch", "--for", "ssh"]).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+}
+
+/// The reads of one deployment by id, as the server's clock saw them.
+fn reads_of(reqs: &[RequestRecord], id: &str) -> Vec<chrono::DateTime<chrono::Utc>> {
+    let path = format!("/api/deployments/{id}");
+    reqs.iter()
+        .filter(|r| r.method == "GET" && r.path == path)
+        .map(|r| r.at)
+        .collect()
+}
+
+/// On a server whose clock is the wall clock: `--wait running` polls no faster than every 10 s
+/// (`--poll-interval 10`, the least allowed), and exits 0 once the deployment runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn waiting_polls_at_10_s_or_more_until_it_runs() {
+    let opts = DemoOptions {
+        clock: demo::ClockMode::Real,
+        deploy_delay_secs: (15, 15),
+        ..DemoOptions::for_tests()
+    };
+    let srv = demo::spawn(opts).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "--poll-interval",
+            "10",
+            "deploy",
+            "--cheapest",
+            H100,
+            "--ssh-key",
+            &key,
+            "--name",
+            "polled",
+            "--yes",
+            "--json",
+            "--wait",
+            "running",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["deployment"]["status"], "running");
+    let id = v["deployment"]["id"].as_str().unwrap();
+    let reads = reads_of(&srv.handle().requests(), id);
+    assert!(reads.len() >= 2, "{reads:?}");
+    for pair in reads.windows(2) {
+        let gap = (pair[1] - pair[0]).num_milliseconds();
+        assert!(gap >= 10_000, "two reads {gap} ms apart: {reads:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terminate_asks_can_terminate_first_and_sends_no_delete_too_early() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let a = deployed(&srv.url(), home.path(), &key, "sweep-1").await;
+    let b = deployed(&srv.url(), home.path(), &key, "sweep-2").await;
+    srv.handle().force_status(&a, "running");
+    srv.handle().force_status(&b, "running");
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", "sweep-*", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("minutes remain"), "{}", err(&o));
+    let reqs = srv.handle().requests()[before..].to_vec();
+    assert!(writes(&reqs).is_empty(), "no DELETE: {:?}", writes(&reqs));
+    for id in [&a, &b] {
+        let check = format!("/api/deployments/{id}/can-terminate");
+        assert!(reqs.iter().any(|r| r.path == check), "{check} asked");
+    }
+    // past the minimum runtime: one confirm for both, one DELETE each, after its check
+    srv.handle()
+        .advance(std::time::Duration::from_secs(25 * 60));
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", "sweep-*", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.contains("DELETES the instance and its disk"), "{text}");
+    assert!(text.contains("now →"), "{text}");
+    let reqs = srv.handle().requests()[before..].to_vec();
+    for id in [&a, &b] {
+        let check = reqs
+            .iter()
+            .position(|r| r.path == format!("/api/deployments/{id}/can-terminate"))
+            .unwrap();
+        let delete = reqs
+            .iter()
+            .position(|r| r.method == "DELETE" && r.path == format!("/api/deployments/{id}"))
+            .unwrap();
+        assert!(check < delete);
+    }
+    assert_eq!(writes(&reqs).len(), 2);
+    // ended: nothing to terminate, no request sent
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", &a, "--yes"]).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+}
+
+/// `ssh NAME -- CMD` runs the system `ssh` (here a stand-in on PATH that records its argv) with
+/// the deployment's user, address and port, and the command after `--`.
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_runs_the_system_ssh_with_the_deployments_address() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let id = deployed(&srv.url(), home.path(), &key, "shell").await;
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["ssh", "shell", "--", "nvidia-smi"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "not running yet: {}", err(&o));
+    srv.handle().force_status(&id, "running");
+    let c = Client::new(&srv.url(), Some(ApiKey::new(srv.key()))).unwrap();
+    let d = c.deployment(&id).await.unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = home.path().join("ssh-argv");
+    let fake = bin.join("ssh");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > {}\nexit 7\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let o = run_env(
+        &srv.url(),
+        home.path(),
+        &["ssh", "shell", "--", "nvidia-smi", "-L"],
+        &[("PATH", path)],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(7), "ssh's own exit code: {}", err(&o));
+    let argv: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let target = format!(
+        "{}@{}",
+        d.user.as_deref().unwrap_or("ubuntu"),
+        d.ip_address.unwrap()
+    );
+    let port = d.ssh_port.unwrap_or(22).to_string();
+    assert_eq!(
+        argv,
+        [
+            "-p",
+            port.as_str(),
+            "--",
+            target.as_str(),
+            "nvidia-smi",
+            "-L"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn volume_and_key_commands_follow_the_provider_rules() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    seed(&srv, home.path()).await;
+    let vols: Value =
+        serde_json::from_str(&out(
+            &run(&srv.url(), home.path(), &["volumes", "--json"]).await
+        ))
+        .unwrap();
+    let of = |provider: &str| {
+        vols.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["provider"] == provider)
+            .map(|v| v["name"].as_str().unwrap().to_string())
+    };
+    let before = srv.handle().requests().len();
+    // Spheron AI volumes are neither renamed nor resized; Sesterce ones never attach later.
+    if let Some(v) = of("spheron-ai") {
+        let o = run(
+            &srv.url(),
+            home.path(),
+            &["volume", "rename", &v, "new-name"],
+        )
+        .await;
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let o = run(
+            &srv.url(),
+            home.path(),
+            &["volume", "expand", &v, "--size", "99999", "--yes"],
+        )
+        .await;
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    } else {
+        panic!("the demo has a spheron-ai volume");
+    }
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "volume",
+            "create",
+            "Bad Name",
+            "--provider",
+            "spheron-ai",
+            "--size",
+            "10",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "volume",
+            "create",
+            "big",
+            "--provider",
+            "sesterce",
+            "--size",
+            "1",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_ne!(
+        o.status.code(),
+        Some(0),
+        "sesterce takes 50 GB or more: {}",
+        err(&o)
+    );
+    // a private key is refused and nothing is sent
+    let k = home.path().join("id_test");
+    std::fs::write(&k, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n").unwrap();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["key", "add", "oops", k.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("PRIVATE key"), "{}", err(&o));
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+    // a public key is added, then removed
+    let pubk = home.path().join("id_test.pub");
+    std::fs::write(
+        &pubk,
+        spheron_tui::domain::ssh_key::sample_key("ssh-ed25519", "me@test"),
+    )
+    .unwrap();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["key", "add", "ci-key", pubk.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run(&srv.url(), home.path(), &["key", "rm", "ci-key", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        writes(&srv.handle().requests()[before..]).len(),
+        2,
+        "{:?}",
+        writes(&srv.handle().requests()[before..])
+    );
+    // a volume created within the rules, with its spend confirmed
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "volume",
+            "create",
+            "ci-data",
+            "--provider",
+            "voltage-park",
+            "--region",
+            "166e655a:culpeper-usa-1",
+            "--size",
+            "100",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("now →"), "{}", out(&o));
+}
+
+/// A preset saved from the wizard's choices (the one mapping both use) gives `deploy --preset`
+/// the wizard's body.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
+    let mut h = Harness::new().await;
+    let url = h.server.url();
+    let home = tempfile::tempdir().unwrap();
+    let c = Client::new(&url, Some(ApiKey::new(h.server.key()))).unwrap();
+    let key = c.ssh_keys().await.unwrap()[0].clone();
+    h.state.keys.items = c.ssh_keys().await.unwrap();
+    let offer = h
+        .state
+        .offers
+        .all
+        .iter()
+        .find(|o| o.unavailable_reason().is_none() && o.os_options.len() > 1)
+        .unwrap()
+        .clone();
+    let team = h.state.current_team_id().map(str::to_owned);
+    let mut w = wizard::DeployWizard::new(offer.clone(), team);
+    w.ssh = Some(SshSel::Saved(key.id.clone()));
+    w.os = 1;
+    w.guard = tui_input::Input::new("8h".to_string());
+    let p = wizard::preset::from_wizard(&h.state, &w, None);
+    w.name = tui_input::Input::new("from-preset".to_string());
+    let body = serde_json::to_value(wizard::summary(&h.state, &w).request.unwrap()).unwrap();
+    let cfg = home.path().join("config/spheron-tui");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let mut t = toml::Table::new();
+    t.insert("train".into(), toml::Value::try_from(&p).unwrap());
+    let mut root = toml::Table::new();
+    root.insert("presets".into(), toml::Value::Table(t));
+    std::fs::write(cfg.join("config.toml"), toml_text(&root)).unwrap();
+    let o = run(
+        &url,
+        home.path(),
+        &[
+            "deploy",
+            "--preset",
+            "train",
+            "--name",
+            "from-preset",
+            "--dry-run",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["request"], body);
+    assert!(out(&o).contains("request"));
+    let o = run(
+        &url,
+        home.path(),
+        &["deploy", "--preset", "nope", "--name", "x", "--dry-run"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+}
+
+/// TOML text of a table of tables of strings, numbers and string arrays (what a preset holds).
+fn toml_text(root: &toml::Table) -> String {
+    let mut s = String::new();
+    let toml::Value::Table(presets) = &root["presets"] else {
+        unreachable!()
+    };
+    for (name, p) in presets {
+        s.push_str(&format!("[presets.{name}]\n"));
+        for (k, v) in p.as_table().unwrap() {
+            let text = match v {
+                toml::Value::String(x) => serde_json::to_string(x).unwrap(),
+                toml::Value::Array(a) => serde_json::to_string(
+                    &a.iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>(),
+                )
+                .unwrap(),
+                toml::Value::Float(f) => format!("{f:?}"),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => panic!("not in a preset: {other:?}"),
+            };
+            s.push_str(&format!("{k} = {text}\n"));
+        }
+    }
+    s
+}

@@ -2,7 +2,7 @@
 
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
-use crate::domain::guard::{parse_duration, parse_usd};
+use crate::domain::guard::{parse_duration, parse_span, parse_usd};
 
 /// What `--wait` and `wait --for` wait for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,8 +76,8 @@ pub struct DeployArgs {
     /// Then wait until it is running, or until its SSH server answers.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub wait: Option<WaitFor>,
-    /// How long `--wait` waits.
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    /// How long `--wait` waits (exit 124 after it).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_timeout)]
     pub timeout: chrono::Duration,
     /// Machine output: one JSON object on stdout.
     #[arg(long)]
@@ -89,6 +89,15 @@ fn parse_duration_text(s: &str) -> Result<String, String> {
     parse_duration(s).map(|_| s.trim().to_string())
 }
 
+/// A wait's limit: at least a second, at most a day.
+fn parse_timeout(s: &str) -> Result<chrono::Duration, String> {
+    let d = parse_span(s)?;
+    if d.num_seconds() < 1 || d.num_days() > 1 {
+        return Err(format!("`{s}` is out of range: from 1s to 1d"));
+    }
+    Ok(d)
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct WaitArgs {
     /// The deployment: its id or exact name.
@@ -96,8 +105,8 @@ pub struct WaitArgs {
     /// What to wait for.
     #[arg(long = "for", value_enum, value_name = "WHAT")]
     pub what: WaitFor,
-    /// Give up after this long (exit 124).
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    /// Give up after this long (exit 124): `90s`, `15m`, `1h`.
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_timeout)]
     pub timeout: chrono::Duration,
     /// Machine output: the deployment as JSON once reached.
     #[arg(long)]
