@@ -151,8 +151,12 @@ pub struct RenameArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum VolumeCommand {
     /// Create a volume: the provider's region and size rules, the spend confirmed.
+    #[command(
+        after_help = "Example:\n  spheron-tui volume create data --provider voltage-park --region 166e655a:culpeper-usa-1 --size 500 --yes"
+    )]
     Create(VolumeCreateArgs),
     /// Rename a volume (providers that allow it).
+    #[command(after_help = "Example:\n  spheron-tui volume rename data data-2026")]
     Rename {
         /// The volume: its id or exact name.
         volume: String,
@@ -161,6 +165,7 @@ pub enum VolumeCommand {
         json: bool,
     },
     /// Grow a volume (providers that allow it); the added spend confirmed.
+    #[command(after_help = "Example:\n  spheron-tui volume expand data --size 1000 --yes")]
     Expand {
         /// The volume: its id or exact name.
         volume: String,
@@ -173,6 +178,7 @@ pub enum VolumeCommand {
         json: bool,
     },
     /// Attach a volume to a running deployment of the same provider and region.
+    #[command(after_help = "Example:\n  spheron-tui volume attach data train-7")]
     Attach {
         volume: String,
         /// The deployment: its id or exact name.
@@ -181,6 +187,7 @@ pub enum VolumeCommand {
         json: bool,
     },
     /// Detach a volume from its deployment.
+    #[command(after_help = "Example:\n  spheron-tui volume detach data --yes")]
     Detach {
         volume: String,
         /// The deployment, when it is attached to several.
@@ -191,6 +198,7 @@ pub enum VolumeCommand {
         json: bool,
     },
     /// Delete a detached volume and its data.
+    #[command(after_help = "Example:\n  spheron-tui volume delete data --yes")]
     Delete {
         volume: String,
         #[arg(long, short = 'y')]
@@ -228,6 +236,7 @@ pub struct VolumeCreateArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum KeyCommand {
     /// Save a public key on the account (a private key is refused and not read further).
+    #[command(after_help = "Example:\n  spheron-tui key add laptop ~/.ssh/id_ed25519.pub")]
     Add {
         /// The key's name on the account.
         name: String,
@@ -237,6 +246,7 @@ pub enum KeyCommand {
         json: bool,
     },
     /// Remove a saved key (deployments made with it keep working).
+    #[command(after_help = "Example:\n  spheron-tui key rm laptop --yes")]
     Rm {
         /// The key: its id or exact name.
         key: String,
