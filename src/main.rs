@@ -95,6 +95,10 @@ fn main() -> ExitCode {
             ctx_command(prepared, CtxCommand::Volume(c.clone()), cli.demo)
         }
         Some(Command::Key(ref c)) => ctx_command(prepared, CtxCommand::Key(c.clone()), cli.demo),
+        Some(Command::SshConfig(ref a)) => {
+            let cmd = CtxCommand::SshConfig(a.clone());
+            ctx_command(prepared, cmd, cli.demo)
+        }
         Some(Command::Info) => {
             print_info(&prepared);
             ExitCode::SUCCESS
@@ -270,15 +274,14 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             read_only: l.read_only,
             poll_interval: l.poll_interval,
             store_path: l.store_path,
-        };
-        let env = spheron_tui::commands::actions::Env {
+            home: p.home.clone(),
             demo,
+        };
+        let settings = spheron_tui::commands::actions::Settings {
             max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
             presets: p.presets.clone(),
-            interactive: spheron_tui::commands::actions::Env::terminal_attached(),
-            home: p.home.clone(),
         };
-        code = spheron_tui::commands::run(cmd, &target, &env, clock).await;
+        code = spheron_tui::commands::run(cmd, &target, &settings, clock).await;
         Ok(())
     });
     match r {
@@ -313,16 +316,21 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Resu
     let (l, _server) = target(&p, demo).await?;
     let client = runtime::client(&l)?;
     Ok(match lists::run(&client, &cmd).await {
-        Ok(out) => {
+        Ok(printed) => {
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(out.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            let written = stdout
+                .write_all(printed.text.as_bytes())
+                .and_then(|()| stdout.flush());
+            match (written, printed.incomplete) {
+                (Err(e), _) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                // What was printed may not be everything: a script must not conclude absence.
+                (_, Some(why)) => {
+                    tracing::info!(%why, "list incomplete");
+                    eprintln!("error: the list is incomplete: {why}");
+                    ExitCode::from(exit::FAILURE)
+                }
                 // The reader stopped early (`| head`): what it wanted was written.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => return Err(e.into()),
-                Ok(()) => ExitCode::SUCCESS,
+                (_, None) => ExitCode::SUCCESS,
             }
         }
         Err(f) => {

@@ -208,7 +208,7 @@ async fn one_post_with_the_wizards_body_then_a_duplicate_name_is_refused() {
     let url = h.server.url();
     let home = tempfile::tempdir().unwrap();
     let c = Client::new(&url, Some(ApiKey::new(h.server.key()))).unwrap();
-    let key = c.ssh_keys().await.unwrap()[0].clone();
+    let key = c.ssh_keys().await.unwrap().items[0].clone();
     let offer_id = h
         .state
         .offers
@@ -401,7 +401,7 @@ async fn a_500_on_post_is_never_retried_and_is_settled_by_name() {
     let o = go(deploy("lost-answer")).await;
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(
-        err(&o).contains("NOT sending it again") && err(&o).contains("It was created"),
+        err(&o).contains("NOT sending it again") && err(&o).contains("NOT retrying"),
         "{}",
         err(&o)
     );
@@ -799,8 +799,8 @@ async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     let url = h.server.url();
     let home = tempfile::tempdir().unwrap();
     let c = Client::new(&url, Some(ApiKey::new(h.server.key()))).unwrap();
-    let key = c.ssh_keys().await.unwrap()[0].clone();
-    h.state.keys.items = c.ssh_keys().await.unwrap();
+    let key = c.ssh_keys().await.unwrap().items[0].clone();
+    h.state.keys.items = c.ssh_keys().await.unwrap().items;
     let offer = h
         .state
         .offers

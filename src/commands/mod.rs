@@ -1,6 +1,7 @@
 //! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the commands
 //! that act ([`actions`]: deploy, wait, ssh, terminate, rename, volume, key), the spend guard
-//! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]).
+//! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]), the
+//! ssh_config blocks ([`ssh_config`]).
 //! Commands that read the local store or act run on one [`context::Ctx`]: [`run`] opens it and
 //! dispatches.
 
@@ -10,6 +11,7 @@ pub mod guard;
 pub mod history;
 pub mod journal;
 pub mod lists;
+pub mod ssh_config;
 
 use context::{Clock, Target};
 use guard::args::GuardCommand;
@@ -28,10 +30,23 @@ pub enum CtxCommand {
     Rename(actions::args::RenameArgs),
     Volume(actions::args::VolumeCommand),
     Key(actions::args::KeyCommand),
+    SshConfig(ssh_config::SshConfigArgs),
 }
 
 /// Run one command against `target`, on `clock`; returns the exit code.
-pub async fn run(cmd: CtxCommand, target: &Target, env: &actions::Env, clock: Clock) -> u8 {
+pub async fn run(
+    cmd: CtxCommand,
+    target: &Target,
+    settings: &actions::Settings,
+    clock: Clock,
+) -> u8 {
+    let env = &actions::Env {
+        demo: target.demo,
+        home: target.home.clone(),
+        max_burn_usd_per_hour: settings.max_burn_usd_per_hour,
+        presets: settings.presets.clone(),
+        interactive: actions::Env::terminal_attached(),
+    };
     let sink = context::stdio_sink();
     let ctx = match context::open(target, clock, sink.clone()) {
         Ok(ctx) => ctx,
@@ -55,5 +70,8 @@ pub async fn run(cmd: CtxCommand, target: &Target, env: &actions::Env, clock: Cl
         CtxCommand::Rename(a) => actions::terminate::rename(&ctx, env, &a).await,
         CtxCommand::Volume(c) => actions::volume::volume(&ctx, env, &c).await,
         CtxCommand::Key(c) => actions::key::key(&ctx, env, &c).await,
+        CtxCommand::SshConfig(a) => {
+            ssh_config::ssh_config(&ctx, &a, target.home.as_deref(), target.demo).await
+        }
     }
 }

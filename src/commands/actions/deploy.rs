@@ -15,7 +15,7 @@ use crate::app::filter::OfferFilter;
 use crate::app::state::OffersView;
 use crate::commands::context::Ctx;
 use crate::domain::preset::Preset;
-use crate::domain::settle::{Settled, settle};
+use crate::domain::unclear_deploy::{Sent, Settlement, settle};
 use crate::exit::{FAILURE, OK, UNKNOWN, USAGE};
 
 /// The flags as a preset, over `--preset NAME` when given.
@@ -344,33 +344,27 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
             ctx.err(&format!(
                 "The deploy answered unclearly ({e}): NOT sending it again; reading every team's deployments to settle it…"
             ));
-            let list = ctx.client.deployments_of_teams(&teams, None).await;
-            match settle(&request, &known, list.as_deref().map_err(|e| e.to_string())) {
-                Settled::Created(d) => {
-                    ctx.err(&format!(
-                        "It was created: {} ({}) is {}.",
-                        d.name, d.id, d.status
-                    ));
+            // `known` is every deployment of every team, read whole just before the POST: one
+            // not in it is new whatever the platform's clock says, so no time bound is applied.
+            let sent = Sent {
+                request: &request,
+                posted_at: chrono::DateTime::UNIX_EPOCH,
+                known_before: &known,
+            };
+            let settled = match ctx.client.deployments_of_teams(&teams, None).await {
+                Ok(l) => settle(&sent, &l.items, &l.completeness),
+                Err(read) => {
+                    Settlement::Unknown(format!("the deployments could not be read: {read}"))
+                }
+            };
+            let text = settled.explain(&e.to_string());
+            match settled {
+                Settlement::Created(d) => {
+                    ctx.err(&text);
                     *d
                 }
-                Settled::NotCreated => {
-                    return fail(
-                        ctx,
-                        FAILURE,
-                        &format!(
-                            "the deploy failed ({e}); the deployments read after it have no {name} of this offer: it was not created. Nothing else was sent"
-                        ),
-                    );
-                }
-                Settled::Unknown(why) => {
-                    return fail(
-                        ctx,
-                        UNKNOWN,
-                        &format!(
-                            "the deploy failed ({e}) and {why}: the outcome is unknown. Check `spheron-tui deployments` before retrying"
-                        ),
-                    );
-                }
+                Settlement::NotCreated => return fail(ctx, FAILURE, &text),
+                Settlement::Unknown(_) => return fail(ctx, UNKNOWN, &text),
             }
         }
         Err(e) => {
@@ -381,13 +375,12 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
             );
         }
     };
-    accepted(ctx, env, a, &state, &w, d).await
+    accepted(ctx, a, &state, &w, d).await
 }
 
 /// After the deploy was accepted: the guard stored, the deployment said, then `--wait`.
 async fn accepted(
     ctx: &Ctx,
-    env: &Env,
     a: &DeployArgs,
     state: &AppState,
     w: &DeployWizard,
@@ -421,7 +414,7 @@ async fn accepted(
     let mut last = d.clone();
     let mut code = OK;
     if let Some(what) = a.wait {
-        let (c, seen) = super::wait::until(ctx, env, &d.id, what, a.timeout).await;
+        let (c, seen) = super::wait::until(ctx, &d.id, what, a.timeout).await;
         code = c;
         if let Some(seen) = seen {
             last = seen;

@@ -25,6 +25,13 @@ use crate::commands::context::Ctx;
 use crate::exit::{FAILURE, USAGE};
 use crate::runtime::journal::{Journal, Write as JournalWrite};
 
+/// The settings of `config.toml` the acting commands use.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub max_burn_usd_per_hour: Option<f64>,
+    pub presets: std::collections::BTreeMap<String, crate::domain::preset::Preset>,
+}
+
 /// What the acting commands know beyond the [`Ctx`]: settings of the run.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -104,10 +111,45 @@ pub struct Needs {
     pub providers: bool,
 }
 
+/// Why the account could not be read into a state.
+#[derive(Debug)]
+pub enum LoadError {
+    Api(ApiError),
+    /// A list came back incomplete: nothing may be decided on it.
+    Incomplete(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Api(e) => write!(f, "{e}"),
+            LoadError::Incomplete(what) => write!(f, "{what}"),
+        }
+    }
+}
+
+impl From<ApiError> for LoadError {
+    fn from(e: ApiError) -> Self {
+        LoadError::Api(e)
+    }
+}
+
+/// The items of `l`, or why it proves nothing (`what` names the list).
+fn whole<T>(what: &str, l: crate::api::Listing<T>) -> Result<Vec<T>, LoadError> {
+    if l.is_complete() {
+        Ok(l.items)
+    } else {
+        Err(LoadError::Incomplete(format!(
+            "the {what} could not be read whole ({})",
+            l.completeness
+        )))
+    }
+}
+
 /// The account as the dashboard holds it: teams and balance, every deployment (every status,
 /// every page, every team), and what `needs` asks for. Any list that cannot be read whole is
 /// an error: nothing is decided on a partial list.
-pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams), ApiError> {
+pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams), LoadError> {
     let c = &ctx.client;
     let teams = Teams::read(c).await?;
     let (deployments, volumes, keys, providers) = tokio::join!(
@@ -145,9 +187,13 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
     state.account.balance = teams.balance.clone();
     state.account.teams = teams.teams.clone();
     state.guard.local_offset = Some(ctx.local_offset);
-    state.deployments.items = deployments?;
-    state.volumes.items = volumes?.unwrap_or_default();
-    state.keys.items = keys?.unwrap_or_default();
+    state.deployments.items = whole("deployments", deployments?)?;
+    if let Some(v) = volumes? {
+        state.volumes.items = whole("volumes", v)?;
+    }
+    if let Some(k) = keys? {
+        state.keys.items = whole("SSH keys", k)?;
+    }
     state.providers = providers;
     state.status.rate = c.rate_status();
     Ok((state, teams))

@@ -27,7 +27,7 @@ pub async fn wait(ctx: &Ctx, env: &Env, a: &WaitArgs) -> Exit {
         Ok(d) => d.clone(),
         Err(e) => return fail(ctx, FAILURE, &e),
     };
-    let (code, seen) = until(ctx, env, &d.id, a.what, a.timeout).await;
+    let (code, seen) = until(ctx, &d.id, a.what, a.timeout).await;
     if a.json
         && let Some(d) = seen
     {
@@ -36,38 +36,23 @@ pub async fn wait(ctx: &Ctx, env: &Env, a: &WaitArgs) -> Exit {
     code
 }
 
-/// How SSH readiness is known for a deployment: the embedded demo's addresses are made up and
-/// never contacted (its running instances count as ready, as in the dashboard); a loopback
-/// address is a local server (a test's sshd) and is probed; behind a loopback API URL any
-/// other address is made up too: it is never contacted, so readiness cannot be known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Readiness {
-    Probe,
-    Assumed,
-    Unknowable,
-}
-
-fn readiness(ctx: &Ctx, env: &Env, host: &str) -> Readiness {
+/// How SSH readiness is known for a deployment: an address on loopback (a local server, such as
+/// a test's sshd) or an instance the Spheron API reports is probed for its banner. Behind a
+/// loopback API URL (the demo, embedded or `demo-server`) addresses are made up, some of them
+/// strangers' hosts: never contacted, a running instance counts as ready (as in the
+/// dashboard's demo), and the line says so.
+fn probed(ctx: &Ctx, host: &str) -> bool {
     let loopback = host
         .parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.is_loopback())
         || host == "localhost";
-    if loopback {
-        Readiness::Probe
-    } else if env.demo {
-        Readiness::Assumed
-    } else if ctx.client.host_label() == crate::api::base_url::SPHERON_HOST {
-        Readiness::Probe
-    } else {
-        Readiness::Unknowable
-    }
+    loopback || ctx.client.host_label() == crate::api::base_url::SPHERON_HOST
 }
 
 /// Poll deployment `id` until `what`, for at most `timeout`. Returns the exit code and the
 /// deployment as last read.
 pub async fn until(
     ctx: &Ctx,
-    env: &Env,
     id: &str,
     what: WaitFor,
     timeout: chrono::Duration,
@@ -79,13 +64,20 @@ pub async fn until(
     let progress = std::io::stderr().is_terminal();
     let started = tokio::time::Instant::now();
     let mut last: Option<Deployment> = None;
+    let mut assumed = false;
     loop {
         match ctx.client.deployment(id).await {
             Ok(d) => {
                 let reached = match d.status {
                     DeploymentStatus::Running => match what {
                         WaitFor::Running => true,
-                        WaitFor::Ssh => ssh_ready(ctx, env, &d).await,
+                        WaitFor::Ssh => match ssh_ready(ctx, &d).await {
+                            Some(ready) => ready,
+                            None => {
+                                assumed = true;
+                                true
+                            }
+                        },
                     },
                     _ if d.status.is_terminal() => {
                         let why = d
@@ -119,6 +111,10 @@ pub async fn until(
                     }
                     let how = match what {
                         WaitFor::Running => "running".to_string(),
+                        WaitFor::Ssh if assumed => format!(
+                            "running; ssh counted ready (a demo address, never contacted): {}",
+                            d.ssh_command().unwrap_or_default()
+                        ),
                         WaitFor::Ssh => match d.ssh_command() {
                             Some(cmd) => format!("ssh ready: {cmd}"),
                             None => "ssh ready".to_string(),
@@ -154,20 +150,21 @@ pub async fn until(
     (TIMED_OUT, last)
 }
 
-async fn ssh_ready(ctx: &Ctx, env: &Env, d: &Deployment) -> bool {
+/// Whether `d`'s SSH server is ready: `Some(true)` when it answered with a banner, `Some(false)`
+/// not yet, `None` when it is not contacted (the demo's made-up address).
+async fn ssh_ready(ctx: &Ctx, d: &Deployment) -> Option<bool> {
     let Some((host, port)) = crate::domain::ssh::ssh_endpoint(d) else {
-        return false;
+        return Some(false);
     };
-    match readiness(ctx, env, &host) {
-        Readiness::Assumed => true,
-        Readiness::Probe => {
-            crate::runtime::executor::ssh_banner(
-                &host,
-                port,
-                crate::runtime::executor::SSH_PROBE_TIMEOUT,
-            )
-            .await
-        }
-        Readiness::Unknowable => false,
+    if !probed(ctx, &host) {
+        return None;
     }
+    Some(
+        crate::runtime::executor::ssh_banner(
+            &host,
+            port,
+            crate::runtime::executor::SSH_PROBE_TIMEOUT,
+        )
+        .await,
+    )
 }
