@@ -47,13 +47,13 @@ pub async fn generate(
     );
     let deployments = deployments?;
     let mut notes = Vec::new();
-    if !deployments.is_complete() {
+    // Only active ones were asked for: what else is missing is said.
+    let missing = deployments.completeness.without_filters();
+    if !missing.is_complete() {
         notes.push(format!(
-            "the deployments could not be read whole ({}): some may have no block",
-            deployments.completeness
+            "the deployments list is incomplete ({missing}): deployments it lacks have no block"
         ));
     }
-    let deployments = deployments.items;
     // Without the account's keys no IdentityFile can be named: the blocks still work with
     // the user's default keys and agent.
     let keys = keys.map(|l| l.items).unwrap_or_else(|e| {

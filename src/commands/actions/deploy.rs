@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tui_input::Input;
 
 use super::args::DeployArgs;
-use super::{Env, Exit, Needs, confirm, fail, load, print_json, record, refuse_read_only};
+use super::{Env, Exit, Needs, confirm, fail, intent, load, print_json, record, refuse_read_only};
 use crate::api::{CloudInit, Deployment, Offer, OffersQuery, WriteFile};
 use crate::app::AppState;
 use crate::app::action::LocalPubKey;
@@ -325,12 +325,14 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
         .iter()
         .map(|d| d.id.clone())
         .collect();
+    let row = intent(ctx, "POST", "/api/deployments", None, s.estimate.per_hour()).await;
     let answer = ctx.client.create_deployment(&request).await;
     let journaled = answer.as_ref().map(drop).map_err(|e| e.to_string());
     let created_id = answer.as_ref().ok().map(|d| d.id.clone());
     let created_rate = answer.as_ref().ok().and_then(|d| d.hourly_rate);
     record(
         ctx,
+        row,
         "POST",
         "/api/deployments".into(),
         created_id,

@@ -2,7 +2,7 @@
 //! a private key is refused at its first line and not read further), one write each.
 
 use super::args::KeyCommand;
-use super::{Env, Exit, Needs, confirm, fail, load, print_json, record, refuse_read_only};
+use super::{Env, Exit, Needs, confirm, fail, intent, load, print_json, record, refuse_read_only};
 use crate::api::NewSshKey;
 use crate::app::dialogs::deploy::preset::by_id_or_name;
 use crate::commands::context::Ctx;
@@ -36,10 +36,11 @@ async fn add(ctx: &Ctx, env: &Env, name: &str, path: &str, json: bool) -> Exit {
         public_key: key.text.clone(),
         team_id: state.current_team_id().map(str::to_owned),
     };
+    let row = intent(ctx, "POST", "/api/ssh-keys", None, None).await;
     let answer = ctx.client.add_ssh_key(&new).await;
     let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
     let id = answer.as_ref().ok().map(|k| k.id.clone());
-    record(ctx, "POST", "/api/ssh-keys".into(), id, &result, None).await;
+    record(ctx, row, "POST", "/api/ssh-keys".into(), id, &result, None).await;
     match answer {
         Ok(k) => {
             if json {
@@ -109,10 +110,13 @@ async fn rm(ctx: &Ctx, env: &Env, arg: &str, yes: bool, json: bool) -> Exit {
     if let Err(code) = confirm(ctx, env, &format!("Delete the SSH key {}?", k.name), yes) {
         return code;
     }
+    let path = format!("/api/ssh-keys/{}", k.id);
+    let row = intent(ctx, "DELETE", &path, Some(k.id.clone()), None).await;
     let answer = ctx.client.delete_ssh_key(&k.id).await;
     let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
     record(
         ctx,
+        row,
         "DELETE",
         format!("/api/ssh-keys/{}", k.id),
         Some(k.id.clone()),

@@ -255,26 +255,69 @@ pub fn journal(ctx: &Ctx) -> Journal {
     Journal::new(Some(ctx.store.clone()))
 }
 
-/// Record a write that was sent, with its outcome.
+/// Record a write before it is sent (source `cli`): the row [`record`] completes. A store
+/// that cannot take it is said on stderr, and the outcome is then recorded whole.
+pub async fn intent(
+    ctx: &Ctx,
+    method: &'static str,
+    path: &str,
+    target: Option<String>,
+    usd_per_hour: Option<f64>,
+) -> Option<i64> {
+    let entry = crate::store::NewJournalEntry {
+        at: (ctx.clock)(),
+        source: "cli".to_string(),
+        method: method.to_string(),
+        path: path.to_string(),
+        target_id: target,
+        result: format!("{method} sent"),
+        usd_per_hour,
+    };
+    match ctx.store.call(move |s| s.record_intent(&entry)).await {
+        Ok(row) => Some(row),
+        Err(e) => {
+            ctx.err(&format!(
+                "warning: the journal could not record this write before it was sent: {e}"
+            ));
+            None
+        }
+    }
+}
+
+/// Record the outcome of a write recorded ahead (`row`), with the id of what it created.
 pub async fn record(
     ctx: &Ctx,
+    row: Option<i64>,
     method: &'static str,
     path: String,
     target: Option<String>,
     result: &Result<(), String>,
     usd_per_hour: Option<f64>,
 ) {
+    let text = match result {
+        Ok(()) => "ok".to_string(),
+        Err(e) => e.clone(),
+    };
+    if let Some(row) = row {
+        let (t, id) = (text.clone(), target.clone());
+        match ctx
+            .store
+            .call(move |s| s.record_outcome(row, &t, id.as_deref(), usd_per_hour))
+            .await
+        {
+            Ok(()) => return,
+            Err(e) => ctx.err(&format!(
+                "warning: the journal could not record the outcome: {e}"
+            )),
+        }
+    }
     let write = JournalWrite {
         method,
         path,
         target_id: target.clone(),
     };
-    let result = match result {
-        Ok(()) => "ok".to_string(),
-        Err(e) => e.clone(),
-    };
     journal(ctx)
-        .record("cli", write, target, result, usd_per_hour)
+        .record("cli", write, target, text, usd_per_hour)
         .await;
 }
 

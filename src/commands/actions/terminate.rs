@@ -4,7 +4,9 @@
 //! one DELETE each.
 
 use super::args::{RenameArgs, TerminateArgs};
-use super::{Env, Exit, Needs, fail, label, load, print_json, record, refuse_read_only, resolve};
+use super::{
+    Env, Exit, Needs, fail, intent, label, load, print_json, record, refuse_read_only, resolve,
+};
 use crate::api::Deployment;
 use crate::api::teams::Teams;
 use crate::app::dialogs::terminate::{
@@ -170,10 +172,13 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
     let mut code = if ended.is_empty() { OK } else { FAILURE };
     let mut results = Vec::new();
     for d in &live {
+        let path = format!("/api/deployments/{}", d.id);
+        let row = intent(ctx, "DELETE", &path, Some(d.id.clone()), d.hourly_rate).await;
         let answer = ctx.client.terminate_deployment(&d.id).await;
         let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
         record(
             ctx,
+            row,
             "DELETE",
             format!("/api/deployments/{}", d.id),
             Some(d.id.clone()),
@@ -233,10 +238,13 @@ pub async fn rename(ctx: &Ctx, env: &Env, a: &RenameArgs) -> Exit {
         Ok(d) => d.clone(),
         Err(e) => return fail(ctx, FAILURE, &e),
     };
+    let path = format!("/api/deployments/{}", d.id);
+    let row = intent(ctx, "PATCH", &path, Some(d.id.clone()), d.hourly_rate).await;
     let answer = ctx.client.rename_deployment(&d.id, new).await;
     let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
     record(
         ctx,
+        row,
         "PATCH",
         format!("/api/deployments/{}", d.id),
         Some(d.id.clone()),

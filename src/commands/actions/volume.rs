@@ -3,7 +3,9 @@
 //! `$/h now → after`, one write each.
 
 use super::args::{VolumeCommand, VolumeCreateArgs};
-use super::{Env, Exit, Needs, confirm, fail, load, print_json, record, refuse_read_only, resolve};
+use super::{
+    Env, Exit, Needs, confirm, fail, intent, load, print_json, record, refuse_read_only, resolve,
+};
 use crate::api::{NewVolume, Volume, VolumePatch};
 use crate::app::AppState;
 use crate::app::dialogs::confirm::Spend;
@@ -58,9 +60,18 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
                 name: Some(new_name.clone()),
                 size_in_gb: None,
             };
+            let row = intent(
+                ctx,
+                "PATCH",
+                &format!("/api/volumes/{}", v.id),
+                Some(v.id.clone()),
+                v.cost_per_hour(),
+            )
+            .await;
             let r = ctx.client.patch_volume(&v.id, &patch).await;
             finish(
                 ctx,
+                row,
                 "PATCH",
                 format!("/api/volumes/{}", v.id),
                 &v,
@@ -98,9 +109,18 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
                 name: None,
                 size_in_gb: Some(*size),
             };
+            let row = intent(
+                ctx,
+                "PATCH",
+                &format!("/api/volumes/{}", v.id),
+                Some(v.id.clone()),
+                v.cost_per_hour(),
+            )
+            .await;
             let r = ctx.client.patch_volume(&v.id, &patch).await;
             finish(
                 ctx,
+                row,
                 "PATCH",
                 format!("/api/volumes/{}", v.id),
                 &v,
@@ -126,9 +146,18 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
                     &format!("{} cannot be attached to {}: {e}", v.name, super::label(&d)),
                 );
             }
+            let row = intent(
+                ctx,
+                "POST",
+                &format!("/api/volumes/{}/attach", v.id),
+                Some(v.id.clone()),
+                v.cost_per_hour(),
+            )
+            .await;
             let r = ctx.client.attach_volume(&v.id, &d.id).await;
             finish(
                 ctx,
+                row,
                 "POST",
                 format!("/api/volumes/{}/attach", v.id),
                 &v,
@@ -192,9 +221,18 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
             if let Err(code) = confirm(ctx, env, &format!("Detach {}?", v.name), *yes) {
                 return code;
             }
+            let row = intent(
+                ctx,
+                "POST",
+                &format!("/api/volumes/{}/detach", v.id),
+                Some(v.id.clone()),
+                v.cost_per_hour(),
+            )
+            .await;
             let r = ctx.client.detach_volume(&v.id, Some(&from.id)).await;
             finish(
                 ctx,
+                row,
                 "POST",
                 format!("/api/volumes/{}/detach", v.id),
                 &v,
@@ -226,10 +264,13 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
             {
                 return code;
             }
+            let path = format!("/api/volumes/{}", v.id);
+            let row = intent(ctx, "DELETE", &path, Some(v.id.clone()), v.cost_per_hour()).await;
             let r = ctx.client.delete_volume(&v.id).await;
             let result = r.as_ref().map(drop).map_err(|e| e.to_string());
             record(
                 ctx,
+                row,
                 "DELETE",
                 format!("/api/volumes/{}", v.id),
                 Some(v.id.clone()),
@@ -278,8 +319,10 @@ fn say_spend(ctx: &Ctx, json: bool, what: &str, spend: Spend) {
     ));
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn finish(
     ctx: &Ctx,
+    row: Option<i64>,
     method: &'static str,
     path: String,
     v: &Volume,
@@ -289,7 +332,7 @@ async fn finish(
 ) -> Exit {
     let result = r.as_ref().map(drop).map_err(|e| e.to_string());
     let rate = r.as_ref().ok().and_then(Volume::cost_per_hour);
-    record(ctx, method, path, Some(v.id.clone()), &result, rate).await;
+    record(ctx, row, method, path, Some(v.id.clone()), &result, rate).await;
     match r {
         Ok(after) => {
             if json {
@@ -351,7 +394,13 @@ async fn create(ctx: &Ctx, env: &Env, state: &AppState, a: &VolumeCreateArgs) ->
         );
     };
     let checks = check_size(rules, a.size, region.min_size_gb, region.max_size_gb).and_then(|()| {
-        check_placement(&a.provider, Some(&region.id), region.cloud_id.as_deref()).map(drop)
+        check_placement(
+            &a.provider,
+            Some(&region.id),
+            region.cloud_id.as_deref(),
+            region.cloud_name.as_deref(),
+        )
+        .map(drop)
     });
     if let Err(e) = checks {
         return fail(ctx, FAILURE, &e);
@@ -415,6 +464,10 @@ async fn create(ctx: &Ctx, env: &Env, state: &AppState, a: &VolumeCreateArgs) ->
         provider: a.provider.clone(),
         region: Some(region.id.clone()),
         cloud_id: region.cloud_id.clone().filter(|_| rules.cloud_id_required),
+        cloud_name: region
+            .cloud_name
+            .clone()
+            .filter(|_| rules.cloud_id_required),
         team_id: team,
         deployment_id: target.as_ref().map(|d| d.id.clone()),
     };
@@ -446,10 +499,20 @@ async fn create(ctx: &Ctx, env: &Env, state: &AppState, a: &VolumeCreateArgs) ->
     if let Err(code) = confirm(ctx, env, &format!("Create volume {}?", new.name), a.yes) {
         return code;
     }
+    let row = intent(ctx, "POST", "/api/volumes", None, per_hour).await;
     let r = ctx.client.create_volume(&new).await;
     let result = r.as_ref().map(drop).map_err(|e| e.to_string());
     let id = r.as_ref().ok().map(|v| v.id.clone());
-    record(ctx, "POST", "/api/volumes".into(), id, &result, per_hour).await;
+    record(
+        ctx,
+        row,
+        "POST",
+        "/api/volumes".into(),
+        id,
+        &result,
+        per_hour,
+    )
+    .await;
     match r {
         Ok(v) => {
             if a.json {
