@@ -486,7 +486,7 @@ fn summary_lines(state: &AppState, w: &DeployWizard, s: &wizard::Summary) -> Vec
             "{:<13}{}  ·  {}",
             "Volumes",
             names.join(", "),
-            crate::domain::cost::usd_h(Some(s.estimate.volumes))
+            crate::domain::cost::usd_h(s.estimate.volumes)
         ));
     }
     if let Some(v) = &c.kubernetes_version {

@@ -20,7 +20,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use crate::api::teams::Teams;
 use crate::api::{ApiError, Deployment};
 use crate::app::AppState;
-use crate::app::state::Session;
+use crate::app::state::{ListView, Session};
 use crate::commands::context::Ctx;
 use crate::exit::{FAILURE, USAGE};
 use crate::runtime::journal::{Journal, Write as JournalWrite};
@@ -134,16 +134,24 @@ impl From<ApiError> for LoadError {
     }
 }
 
-/// The items of `l`, or why it proves nothing (`what` names the list).
-fn whole<T>(what: &str, l: crate::api::Listing<T>) -> Result<Vec<T>, LoadError> {
-    if l.is_complete() {
-        Ok(l.items)
-    } else {
-        Err(LoadError::Incomplete(format!(
+/// Hold `l` in `view` as the dashboard does (read at `now`, complete), or say why it proves
+/// nothing (`what` names the list).
+fn hold<T>(
+    view: &mut ListView<T>,
+    what: &str,
+    l: crate::api::Listing<T>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), LoadError> {
+    if !l.is_complete() {
+        return Err(LoadError::Incomplete(format!(
             "the {what} could not be read whole ({})",
             l.completeness
-        )))
+        )));
     }
+    view.items = l.items;
+    view.completeness = l.completeness;
+    view.loaded_at = Some(now);
+    Ok(())
 }
 
 /// The account as the dashboard holds it: teams and balance, every deployment (every status,
@@ -187,12 +195,12 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
     state.account.balance = teams.balance.clone();
     state.account.teams = teams.teams.clone();
     state.guard.local_offset = Some(ctx.local_offset);
-    state.deployments.items = whole("deployments", deployments?)?;
+    hold(&mut state.deployments, "deployments", deployments?, now)?;
     if let Some(v) = volumes? {
-        state.volumes.items = whole("volumes", v)?;
+        hold(&mut state.volumes, "volumes", v, now)?;
     }
     if let Some(k) = keys? {
-        state.keys.items = whole("SSH keys", k)?;
+        hold(&mut state.keys, "SSH keys", k, now)?;
     }
     state.providers = providers;
     state.status.rate = c.rate_status();

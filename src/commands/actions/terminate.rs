@@ -9,6 +9,7 @@ use super::{
 };
 use crate::api::Deployment;
 use crate::api::teams::Teams;
+use crate::app::dialogs::confirm::Spend;
 use crate::app::dialogs::terminate::{
     Check, LOSS, blocked_text, check_of, fate_text, volume_fates,
 };
@@ -152,12 +153,18 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
         say(l);
     }
     let total: Option<f64> = live.iter().map(|d| d.hourly_rate).sum();
-    let spend_now = crate::app::volume_access::spend_now(&state);
-    say(&format!(
-        "Spend        {} now → {} after",
-        usd_h(Some(spend_now)),
-        usd_h(total.map(|t| (spend_now - t).max(0.0)))
-    ));
+    let now = crate::app::volume_access::spend_now(&state);
+    let offer_rate = crate::app::spend::offer_rate(&state);
+    let spend = Spend {
+        now,
+        after: live.iter().fold(now, |after, d| {
+            after.minus(d.hourly_rate.or_else(|| offer_rate(d)))
+        }),
+    };
+    say(&format!("{:<13}{}", "Spend", spend.text()));
+    if let Some(why) = spend.after.note() {
+        say(&format!("{:<13}({why})", ""));
+    }
     let question = match live.as_slice() {
         [one] => format!("Terminate {} ({})?", label(one), usd_h(one.hourly_rate)),
         many => format!(

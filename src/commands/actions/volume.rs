@@ -312,11 +312,10 @@ fn find_volume(list: &[Volume], arg: &str) -> Result<Volume, String> {
 fn say_spend(ctx: &Ctx, json: bool, what: &str, spend: Spend) {
     let say = |l: &str| if json { ctx.err(l) } else { ctx.out(l) };
     say(what);
-    say(&format!(
-        "Spend        {} now → {} after",
-        usd_h(Some(spend.now)),
-        usd_h(spend.after)
-    ));
+    say(&format!("{:<13}{}", "Spend", spend.text()));
+    if let Some(why) = spend.after.note() {
+        say(&format!("{:<13}({why})", ""));
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
