@@ -1247,11 +1247,14 @@ fn a_stopped_deployment_and_one_of_unknown_status_bill_and_can_be_terminated() {
         // shown in the active view and counted in the burn rate
         assert_eq!(s.selected_deployment().map(|d| d.id.as_str()), Some("d9"));
         assert_eq!(
-            spheron_tui::domain::cost::burn_rate(
+            spheron_tui::domain::spend::burn_rate(
                 &s.deployments.items,
-                &Vec::<spheron_tui::api::Volume>::new()
-            ),
-            19.37,
+                &Vec::<spheron_tui::api::Volume>::new(),
+                spheron_tui::domain::spend::Coverage::FULL,
+                &|_| None,
+            )
+            .value(),
+            Some(19.37),
             "{status}"
         );
         // the API decides whether it can end: asked, not refused here
