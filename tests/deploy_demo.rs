@@ -124,7 +124,9 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     assert!(
         matches!(&h.state.dialog, Some(Dialog::Confirm(t)) if matches!(t.check, Some(Check::Allowed(_))))
     );
-    h.press("y").await;
+    // the deliberate answer: yes, then Enter
+    h.press("yes").await;
+    h.key(KeyCode::Enter).await;
     assert_eq!(
         h.count(|c| matches!(c, Command::Terminate { id } if id == &d.id)),
         1

@@ -142,7 +142,7 @@ fn create_volume_wizard_steps() {
     key(&mut s, KeyCode::Enter);
     let screen = render(&s);
     assert!(!screen.contains("y create"), "{screen}");
-    assert!(screen.contains("Shift-Tab back"), "{screen}");
+    assert!(screen.contains("Esc back"), "{screen}");
     insta::assert_snapshot!("create_volume_attach", screen);
     key(&mut s, KeyCode::Enter);
     let screen = render(&s);

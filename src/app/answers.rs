@@ -84,6 +84,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Mouse(_)
         | Action::Resize(..)
         | Action::Tick(_)
+        | Action::Now(_)
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
         | Action::PagesRead { .. }

@@ -246,8 +246,8 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
             "{}: ssh ready · {} ({} opens it, {} copies it)",
             label(d),
             d.ssh_command().unwrap_or_default(),
-            super::keymap::key_for(super::keymap::KeyCmd::OpenSsh),
-            super::keymap::key_for(super::keymap::KeyCmd::CopySsh),
+            super::keys::rebind::key_for(super::keys::KeyCmd::OpenSsh),
+            super::keys::rebind::key_for(super::keys::KeyCmd::CopySsh),
         );
         state.say(FlashKind::Success, text);
     }

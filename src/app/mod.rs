@@ -51,7 +51,7 @@ pub mod cursor;
 pub mod dialogs;
 pub mod filter;
 pub mod guard;
-pub mod keymap;
+pub mod keys;
 pub mod lists;
 pub mod offers;
 pub mod panes;

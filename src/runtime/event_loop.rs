@@ -146,6 +146,10 @@ fn apply(
     tx: &mpsc::UnboundedSender<Action>,
     ssh: &mut Vec<Vec<String>>,
 ) {
+    // Every key and answer comes with the time it is handled at (a tick carries its own).
+    if !matches!(action, Action::Tick(_) | Action::Start(_)) {
+        update(state, Action::Now(Utc::now()));
+    }
     for cmd in update(state, action) {
         match cmd {
             Command::Copy(text) => {

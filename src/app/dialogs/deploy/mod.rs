@@ -6,13 +6,11 @@ pub mod answer;
 pub mod keys;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyCode;
 use tui_input::Input;
 
 use super::{Dialog, key_prompt};
 use crate::api::{CloudInit, DeployRequest, Offer, Volume, WriteFile};
 use crate::app::action::Command;
-use crate::app::keymap::Key;
 use crate::app::lists;
 use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost::{self, Estimate};
@@ -173,35 +171,6 @@ impl DeployWizard {
             error: None,
             error_step: None,
         }
-    }
-
-    /// Whether `key` does something on this step: `Space` on the Volumes step, `y` on the
-    /// summary before anything was sent, the list keys where there is a list.
-    pub fn offers(&self, state: &AppState, key: Key) -> bool {
-        // While the answer is awaited no key acts but quitting.
-        if matches!(self.phase, Phase::Sending | Phase::Checking) {
-            return key == Key::Ctrl('c');
-        }
-        let step = self.step();
-        match key {
-            Key::Char(' ') => step == Step::Volumes,
-            // Not while a guard blocks the deploy (the summary says why; `y` would only repeat it).
-            Key::Char('y') => {
-                step == Step::Summary
-                    && self.phase == Phase::Editing
-                    && summary(state, self).blocked.is_none()
-            }
-            Key::Code(KeyCode::Up | KeyCode::Down) | Key::Char('j' | 'k') => matches!(
-                step,
-                Step::Region | Step::Os | Step::Ssh | Step::Team | Step::Volumes | Step::Kubernetes
-            ),
-            _ => true,
-        }
-    }
-
-    /// Enter on the summary presses the focused button ([`Dialog::relabel`]).
-    pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
-        super::on_summary(self.step() == Step::Summary, key, hint)
     }
 
     pub fn step(&self) -> Step {
