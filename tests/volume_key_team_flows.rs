@@ -48,6 +48,7 @@ fn every_write_is_a_write_command() {
             provider: "voltage-park".into(),
             region: None,
             cloud_id: None,
+            cloud_name: None,
             team_id: None,
             deployment_id: None,
         }),
@@ -259,8 +260,11 @@ fn delete_key_confirms_with_the_id_captured_on_open() {
     }
     assert!(matches!(dialog(&s), Dialog::Confirm(_)));
     // the list refreshes under the dialog: the row index changes, the id does not
-    let keys = s.keys.items.iter().rev().cloned().collect();
-    spheron_tui::app::update(&mut s, spheron_tui::app::Action::KeysLoaded(Ok(keys)));
+    let keys: Vec<_> = s.keys.items.iter().rev().cloned().collect();
+    spheron_tui::app::update(
+        &mut s,
+        spheron_tui::app::Action::KeysLoaded(Ok(keys.into())),
+    );
     pause(&mut s);
     let cmds = chr(&mut s, 'y');
     assert_eq!(
@@ -287,6 +291,29 @@ fn start_create(s: &mut spheron_tui::app::AppState, provider_idx: usize) {
     for _ in 0..provider_idx {
         key(s, KeyCode::Down);
     }
+}
+
+#[test]
+fn the_create_wizard_names_a_provider_as_the_providers_list_does() {
+    let mut s = loaded(false);
+    s.providers = Some(vec![
+        "voltage-park".into(),
+        "verda".into(),
+        "sesterce".into(),
+    ]);
+    start_create(&mut s, 1); // data-crunch, listed as verda
+    let Dialog::CreateVolume(c) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!(c.provider(), "verda");
+    assert!(!c.providers.iter().any(|p| p == "data-crunch"));
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        manage_cmds(&cmds),
+        vec![Command::FetchVolumeRegions {
+            provider: "verda".into()
+        }]
+    );
 }
 
 #[test]
@@ -426,6 +453,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
         provider: "spheron-ai".into(),
         region: Some("us-east-1".into()),
         cloud_id: None,
+        cloud_name: None,
         team_id: Some("team_demo_01".into()),
         deployment_id: Some("dep_sp1".into()),
     };
@@ -464,7 +492,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
 }
 
 #[test]
-fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
+fn sesterce_create_sends_cloud_id_and_cloud_name_and_offers_no_attach() {
     let mut s = loaded(false);
     s.account.chosen_team = Some("team_zero".into());
     start_create(&mut s, 2); // sesterce
@@ -509,6 +537,7 @@ fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
         panic!()
     };
     assert_eq!(new.cloud_id.as_deref(), Some("cld_7"));
+    assert_eq!(new.cloud_name.as_deref(), Some("Sesterce Nordics"));
     assert_eq!(new.deployment_id, None);
     assert_eq!(new.team_id.as_deref(), Some("team_zero"), "the chosen team");
 }
@@ -784,7 +813,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
         .collect();
     spheron_tui::app::update(
         &mut s,
-        spheron_tui::app::Action::DeploymentsLoaded(Ok(deps)),
+        spheron_tui::app::Action::DeploymentsLoaded(Ok(deps.into())),
     );
     // the status is looked up, not guessed: nothing is offered until it answers
     select(&mut s, Pane::Volumes, "vol_ses");
@@ -1182,7 +1211,7 @@ fn give_the_cluster_its_one_volume(s: &mut spheron_tui::app::AppState) {
         "attached",
         &["dep_k8s"],
     ));
-    spheron_tui::app::update(s, spheron_tui::app::Action::VolumesLoaded(Ok(vols)));
+    spheron_tui::app::update(s, spheron_tui::app::Action::VolumesLoaded(Ok(vols.into())));
 }
 
 #[test]

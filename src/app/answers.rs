@@ -87,7 +87,6 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Now(_)
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
-        | Action::PagesRead { .. }
         | Action::TeamListFailed { .. }
         | Action::ProvidersLoaded(_)
         | Action::DeploymentsLoaded(_)

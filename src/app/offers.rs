@@ -36,7 +36,9 @@ impl OffersView {
         if page <= 1 {
             self.all.clear();
             self.hay.clear();
+            self.unreadable = 0;
         }
+        self.unreadable += answer.unreadable;
         self.total_groups = answer.total;
         self.total_pages = answer.total_pages.max(1);
         self.pages_loaded = u64::from(page);
@@ -47,6 +49,26 @@ impl OffersView {
         self.loaded_once = true;
         self.error = None;
         self.recompute(keep);
+    }
+
+    /// Every offer's provider by the name the providers list gives it (`verda` and
+    /// `data-crunch` are one provider): the name shown, filtered on and sent with a deploy.
+    pub fn name_providers(&mut self, listed: &[String]) {
+        let keep = self.selected().map(|o| o.offer_id.clone());
+        let mut renamed = false;
+        for (o, hay) in self.all.iter_mut().zip(self.hay.iter_mut()) {
+            if rename_provider(&mut o.provider, listed) {
+                *hay = OfferHay::of(o);
+                renamed = true;
+            }
+        }
+        if renamed {
+            let keep = keep.and_then(|id| {
+                let o = self.all.iter().find(|o| o.offer_id == id)?;
+                Some(offer_key(o))
+            });
+            self.recompute(keep);
+        }
     }
 
     /// Re-apply filter, type and sort; keep the cursor on `keep` when it is still visible.
@@ -127,6 +149,16 @@ impl OffersView {
 }
 
 /// Identity of an offer across refreshes.
+/// `provider` replaced by the providers list's name for it, when that differs. Whether it did.
+pub fn rename_provider(provider: &mut String, listed: &[String]) -> bool {
+    let name = crate::domain::volume_rules::listed_name(provider, Some(listed));
+    if name == provider.as_str() {
+        return false;
+    }
+    *provider = name.to_string();
+    true
+}
+
 pub fn offer_key(o: &Offer) -> (String, String) {
     (o.provider.clone(), o.offer_id.clone())
 }

@@ -71,9 +71,14 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 return cmds; // an answer to a query the user has since changed
             }
             match result {
-                Ok(answer) => {
+                Ok(mut answer) => {
                     let was = state.offers.error.take();
                     lists::clear_stale_error(state, "offers list", was);
+                    if let Some(listed) = &state.providers {
+                        for o in answer.groups.iter_mut().flat_map(|g| g.offers.iter_mut()) {
+                            offers::rename_provider(&mut o.provider, listed);
+                        }
+                    }
                     state.offers.absorb(page, answer);
                     super::prices::refresh_rows(state);
                     if u64::from(page) < state.offers.total_pages {
@@ -94,12 +99,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 }
             }
         }
-        Action::PagesRead { list, pages } => match list {
-            PagedList::Deployments => state.schedule.deployment_pages = pages,
-            PagedList::Volumes => state.schedule.volume_pages = pages,
-        },
         Action::ProvidersLoaded(result) => match result {
-            Ok(p) => state.providers = Some(p),
+            Ok(p) => {
+                state.providers = Some(p);
+                use lists::Named::*;
+                lists::name_providers(state, &[Offers, Deployments, Volumes]);
+            }
             Err(e) => lists::on_error(state, "providers list", &e),
         },
         Action::TeamListFailed { list, team, error } => {
@@ -107,16 +112,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::DeploymentsLoaded(mut result) => {
             state.schedule.deployments_in_flight = false;
-            if result.is_ok() {
+            if let Ok(listing) = &result {
                 state.schedule.deployments_full = state.schedule.deployments_requested_full;
+                state.schedule.deployment_pages = listing.pages;
             }
             let before = arrivals::before_load(state);
             let failed = teams::take_failed(state, PagedList::Deployments);
-            if let Ok(items) = &mut result {
+            if let Ok(listing) = &mut result {
                 let old = &state.deployments.items;
                 teams::keep_failed(
                     state,
-                    items,
+                    &mut listing.items,
                     old,
                     &failed,
                     |d| d.team_id.as_deref(),
@@ -130,6 +136,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            lists::name_providers(state, &[lists::Named::Deployments]);
             teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
@@ -137,11 +144,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
             let failed = teams::take_failed(state, PagedList::Volumes);
-            if let Ok(items) = &mut result {
+            if let Ok(listing) = &mut result {
+                state.schedule.volume_pages = listing.pages;
                 let old = &state.volumes.items;
                 teams::keep_failed(
                     state,
-                    items,
+                    &mut listing.items,
                     old,
                     &failed,
                     |v| v.team_id.as_deref(),
@@ -155,6 +163,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            lists::name_providers(state, &[lists::Named::Volumes]);
             teams::settle(state, PagedList::Volumes, failed, whole);
         }
         Action::KeysLoaded(result) => {
@@ -187,7 +196,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.schedule.teams_in_flight = false;
             match result {
                 Ok(t) => {
-                    state.account.teams = t;
+                    state.account.teams = t.items;
                     cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => lists::on_error(state, "teams list", &e),

@@ -37,14 +37,17 @@ impl Ctx {
     }
 }
 
-/// The sink that prints to stdout and stderr.
+/// The sink that prints to stdout and stderr. A closed or full output is ignored (never a
+/// panic): what a command prints must not stop what it does (the guard's DELETE above all).
 pub fn stdio_sink() -> Sink {
     Arc::new(|to_err, line| {
-        if to_err {
-            eprintln!("{line}");
+        use std::io::Write as _;
+        let _ = if to_err {
+            writeln!(std::io::stderr().lock(), "{line}")
         } else {
-            println!("{line}");
-        }
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}").and_then(|()| out.flush())
+        };
     })
 }
 
@@ -56,6 +59,10 @@ pub struct Target {
     pub read_only: bool,
     pub poll_interval: std::time::Duration,
     pub store_path: Option<std::path::PathBuf>,
+    /// The user's home (`~/.ssh`, `~/.spheron`).
+    pub home: Option<std::path::PathBuf>,
+    /// Against the embedded demo server.
+    pub demo: bool,
 }
 
 /// Open the store and build the client of `target`, printing to `sink`; `Err` holds the

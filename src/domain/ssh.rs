@@ -3,9 +3,35 @@
 
 use crate::api::Deployment;
 
-/// `["ssh", "-p", PORT, "USER@HOST"]` from `user`, `ipAddress` and `sshPort`, falling back to what
-/// `sshCommand` says (then to `ubuntu` and 22). Refuses values that could be read as options
-/// or split into several arguments.
+/// Where a deployment's SSH server is and who logs in: every way of reaching it (the `ssh`
+/// argv, the ssh_config block, probes, tunnels) is built from this one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshTarget {
+    pub user: String,
+    pub host: String,
+    pub port: u16,
+}
+
+/// The deployment's SSH target (see [`ssh_argv`] for the rule); refuses values that could be
+/// read as options or split into several arguments.
+pub fn ssh_target(d: &Deployment) -> Result<SshTarget, String> {
+    let argv = ssh_argv(d)?;
+    let (user, host) = argv[3]
+        .rsplit_once('@')
+        .ok_or_else(|| format!("refusing to run ssh: no user in {:?}", argv[3]))?;
+    Ok(SshTarget {
+        user: user.to_string(),
+        host: host.to_string(),
+        port: argv[2]
+            .parse()
+            .map_err(|_| format!("bad port {}", argv[2]))?,
+    })
+}
+
+/// `["ssh", "-p", PORT, "USER@HOST"]` from `user`, `ipAddress` and the login port (`sshPort`,
+/// else the external port `portForwards` maps to 22), falling back to what `sshCommand` says
+/// (then to `ubuntu` and 22). Refuses values that could be read as options or split into
+/// several arguments.
 pub fn ssh_argv(d: &Deployment) -> Result<Vec<String>, String> {
     let (cmd_user, cmd_host, cmd_port) = parse_ssh_command(d.ssh_command.as_deref().unwrap_or(""));
     let host = d
@@ -20,7 +46,7 @@ pub fn ssh_argv(d: &Deployment) -> Result<Vec<String>, String> {
         .filter(|u| !u.trim().is_empty())
         .or(cmd_user)
         .unwrap_or_else(|| "ubuntu".to_string());
-    let port = d.ssh_port.or(cmd_port).unwrap_or(22);
+    let port = d.login_port().or(cmd_port).unwrap_or(22);
     check_word("host", &host)?;
     check_word("user", &user)?;
     if user.contains('@') {
@@ -41,10 +67,8 @@ pub fn ssh_argv(d: &Deployment) -> Result<Vec<String>, String> {
 
 /// Host and port of the SSH service, for the readiness probe.
 pub fn ssh_endpoint(d: &Deployment) -> Option<(String, u16)> {
-    let argv = ssh_argv(d).ok()?;
-    let port = argv.get(2)?.parse().ok()?;
-    let host = argv.get(3)?.rsplit_once('@')?.1.to_string();
-    Some((host, port))
+    let t = ssh_target(d).ok()?;
+    Some((t.host, t.port))
 }
 
 fn label(d: &Deployment) -> &str {
@@ -112,6 +136,32 @@ mod tests {
         assert_eq!(ssh_endpoint(&d), Some(("1.2.3.4".to_string(), 2222)));
         let d = dep(json!({"ipAddress": "1.2.3.4"}));
         assert_eq!(ssh_argv(&d).unwrap(), ["ssh", "-p", "22", "ubuntu@1.2.3.4"]);
+    }
+
+    #[test]
+    fn without_ssh_port_the_port_forwarded_to_22_and_the_deployments_user() {
+        let d = dep(
+            json!({"ipAddress": "1.2.3.4", "user": "root", "sshPort": null,
+            "portForwards": [{"external": 8080, "internal": 80},
+                             {"external": 30022, "internal": 22}]}),
+        );
+        assert_eq!(
+            ssh_argv(&d).unwrap(),
+            ["ssh", "-p", "30022", "root@1.2.3.4"]
+        );
+        assert_eq!(
+            d.ssh_command().as_deref(),
+            Some("ssh -p 30022 root@1.2.3.4")
+        );
+        assert_eq!(ssh_endpoint(&d), Some(("1.2.3.4".to_string(), 30022)));
+        // the deployment's own user and port beat what an `sshCommand` says
+        let d = dep(json!({"ipAddress": "1.2.3.4", "user": "ubuntu",
+            "sshCommand": "ssh -p 2200 root@1.2.3.4",
+            "portForwards": [{"external": 30022, "internal": 22}]}));
+        assert_eq!(
+            ssh_argv(&d).unwrap(),
+            ["ssh", "-p", "30022", "ubuntu@1.2.3.4"]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::files;
 use crate::api::teams::{self, deployment_team, volume_team};
-use crate::api::{Client, DeploymentsQuery, Paged, VolumesQuery};
+use crate::api::{Client, DeploymentsQuery, Listing, VolumesQuery};
 use crate::app::action::{ApiResult, PagedList, SaveError};
 use crate::app::{Action, Command};
 
@@ -33,11 +33,11 @@ async fn across_teams<T, F, Fut>(
     read: F,
     team_of: fn(&mut T) -> &mut Option<String>,
     id_of: fn(&T) -> &str,
-    loaded: fn(ApiResult<Vec<T>>) -> Action,
+    loaded: fn(ApiResult<Listing<T>>) -> Action,
 ) -> Vec<Action>
 where
     F: Fn(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = ApiResult<Paged<T>>>,
+    Fut: std::future::Future<Output = ApiResult<Listing<T>>>,
 {
     let several = !teams.is_empty();
     let r = teams::across_teams(teams, read, team_of, id_of).await;
@@ -52,13 +52,7 @@ where
         .collect();
     match first_error {
         Some(e) if !r.any_read => out.push(loaded(Err(e))),
-        _ => {
-            out.push(Action::PagesRead {
-                list,
-                pages: r.pages,
-            });
-            out.push(loaded(Ok(r.items)));
-        }
+        _ => out.push(loaded(Ok(r.listing))),
     }
     out
 }
@@ -69,6 +63,11 @@ impl Executor {
     pub async fn perform(&self, cmd: Command) -> Vec<Action> {
         let c = &self.client;
         let write = super::journal::describe(&cmd);
+        // Journaled before it is sent: a write whose answer never comes still shows.
+        let row = match &write {
+            Some(w) if !c.is_read_only() => self.journal.record_intent(w).await,
+            _ => None,
+        };
         let result = match cmd {
             Command::FetchOffers { seq, page, query } => Action::OffersLoaded {
                 seq,
@@ -82,7 +81,7 @@ impl Executor {
                         team_id: team,
                         ..DeploymentsQuery::default()
                     };
-                    async move { c.deployments_paged(&q).await }
+                    async move { c.deployments(&q).await }
                 };
                 let actions = across_teams(
                     teams,
@@ -102,7 +101,7 @@ impl Executor {
                         team_id: team,
                         ..VolumesQuery::default()
                     };
-                    async move { c.volumes_paged(&q).await }
+                    async move { c.volumes(&q).await }
                 };
                 let actions = across_teams(
                     teams,
@@ -249,7 +248,7 @@ impl Executor {
         };
         self.journal.observe(&result);
         if let Some(w) = write {
-            self.journal.record_answer(w, &result).await;
+            self.journal.record_outcome(row, w, &result).await;
         }
         vec![Action::Rate(c.rate_status()), result]
     }

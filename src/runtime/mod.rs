@@ -7,8 +7,10 @@ pub mod files;
 pub mod guard;
 pub mod journal;
 pub mod prices;
+pub mod signals;
 pub mod snapshot;
 pub mod ssh;
+pub mod ssh_config;
 pub mod test_fault;
 pub mod worker;
 

@@ -13,15 +13,19 @@ use crate::api::lenient as le;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum InstanceType {
     Spot,
-    #[default]
     Dedicated,
     Cluster,
     Other(String),
+    /// The object did not say (missing, `null` or empty): never taken for DEDICATED, since a
+    /// SPOT instance can be reclaimed at any moment. An offer of unknown type is not deployed.
+    #[default]
+    Unknown,
 }
 
 impl InstanceType {
     pub fn parse(s: &str) -> Self {
         match s.trim().to_ascii_uppercase().as_str() {
+            "" => Self::Unknown,
             "SPOT" => Self::Spot,
             "DEDICATED" => Self::Dedicated,
             "CLUSTER" => Self::Cluster,
@@ -34,7 +38,13 @@ impl InstanceType {
             Self::Dedicated => "DEDICATED",
             Self::Cluster => "CLUSTER",
             Self::Other(s) => s,
+            Self::Unknown => "?",
         }
+    }
+    /// Could be reclaimed by its provider at any moment: SPOT, or a type not known to be
+    /// anything else.
+    pub fn may_be_spot(&self) -> bool {
+        matches!(self, Self::Spot | Self::Unknown)
     }
 }
 
@@ -253,6 +263,10 @@ impl Offer {
             Some(
                 "the offer's price is unknown (missing or unreadable), so its cost cannot be shown",
             )
+        } else if self.instance_type == InstanceType::Unknown {
+            Some(
+                "the offer does not say its instance type (SPOT, DEDICATED or CLUSTER), so what it rents is unknown",
+            )
         } else {
             None
         }
@@ -287,6 +301,9 @@ pub struct GpuGroup {
     /// Decoded separately by [`GpuGroup::decode`] so one bad offer does not drop the group.
     #[serde(skip)]
     pub offers: Vec<Offer>,
+    /// Offers of the group that could not be read.
+    #[serde(skip)]
+    pub unreadable: usize,
     #[serde(skip)]
     pub raw: Value,
 }
@@ -305,6 +322,7 @@ impl GpuGroup {
         let mut group = GpuGroup::deserialize(&v)?;
         group.raw = v;
         let display = group.display().to_string();
+        let listed = parts.offers.len();
         group.offers = parts
             .offers
             .into_iter()
@@ -315,6 +333,7 @@ impl GpuGroup {
             })
             .map(|o| group.adopt(o, &display))
             .collect();
+        group.unreadable = listed - group.offers.len();
         Ok(group)
     }
 
@@ -345,11 +364,13 @@ impl GpuGroup {
         let mut group = GpuGroup::deserialize(&v)?;
         group.raw = v;
         let display = group.display().to_string();
+        let listed = offers.len();
         group.offers = offers
             .into_iter()
             .filter_map(|o| decode::<Offer>(o).ok())
             .map(|o| group.adopt(o, &display))
             .collect();
+        group.unreadable = listed - group.offers.len();
         Ok(group)
     }
 }
@@ -401,6 +422,8 @@ pub struct OffersPage {
     pub page: u64,
     pub limit: u64,
     pub total_pages: u64,
+    /// Groups, and offers within groups, that could not be read.
+    pub unreadable: usize,
 }
 
 impl OffersPage {
@@ -425,6 +448,7 @@ impl OffersPage {
         let Ok(p) = serde_json::from_slice::<Page>(bytes) else {
             return Self::decode(serde_json::from_slice(bytes)?);
         };
+        let listed = p.data.len();
         let groups: Vec<GpuGroup> = p
             .data
             .into_iter()
@@ -432,6 +456,7 @@ impl OffersPage {
             .collect();
         let page = p.page.map_or(1, |f| f as u64).max(1);
         Ok(OffersPage {
+            unreadable: unreadable(listed, &groups),
             total: p.total.map_or(groups.len() as u64, |f| f as u64),
             limit: p.limit.map_or(groups.len() as u64, |f| f as u64),
             total_pages: p.total_pages.map_or(page, |f| f as u64),
@@ -458,12 +483,14 @@ impl OffersPage {
             }
         };
         let num = |k: &str| meta.get(k).and_then(|v| v.as_f64()).map(|f| f as u64);
+        let listed = items.len();
         let groups: Vec<GpuGroup> = items
             .into_iter()
             .filter_map(|g| GpuGroup::decode(g).ok())
             .collect();
         let page = num("page").unwrap_or(1).max(1);
         Ok(OffersPage {
+            unreadable: unreadable(listed, &groups),
             total: num("total").unwrap_or(groups.len() as u64),
             limit: num("limit").unwrap_or(groups.len() as u64),
             total_pages: num("totalPages").unwrap_or(page),
@@ -471,4 +498,9 @@ impl OffersPage {
             groups,
         })
     }
+}
+
+/// Groups that could not be read (of `listed`), and the offers within the others.
+fn unreadable(listed: usize, groups: &[GpuGroup]) -> usize {
+    listed - groups.len() + groups.iter().map(|g| g.unreadable).sum::<usize>()
 }

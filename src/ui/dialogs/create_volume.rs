@@ -49,7 +49,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, hint: &str, theme: &The
     let rules = rules_for(provider);
     match c.step {
         CreateStep::Provider => {
-            for (i, r) in RULES.iter().enumerate() {
+            for (i, (r, name)) in RULES.iter().zip(&c.providers).enumerate() {
                 let style = if i == c.provider_idx {
                     theme.selected()
                 } else {
@@ -59,7 +59,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, hint: &str, theme: &The
                     format!(
                         "{} {:<14} {}–{} GB",
                         if i == c.provider_idx { "▶" } else { " " },
-                        r.provider,
+                        name,
                         r.min_size_gb,
                         r.max_size_gb
                     ),
