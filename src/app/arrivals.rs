@@ -59,7 +59,7 @@ pub fn wants_full_list(state: &AppState) -> bool {
 /// unclear deploy settle by what the list shows.
 pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let list_ok = state.deployments.error.is_none();
-    let mut cmds = super::dialogs::deploy::answer::after_list(state, list_ok);
+    let mut cmds = super::deploys::after_list(state, list_ok);
     if !list_ok {
         return cmds;
     }

@@ -40,7 +40,7 @@ impl DialogKeys for DeployWizard {
             Phase::Sending | Phase::Checking => Reply::stay(),
             Phase::NotCreated { .. } => on_retry(state, w, cmd),
             Phase::Unknown { .. } if cmd == KeyCmd::Retry => {
-                Reply::send(super::answer::recheck(state, w))
+                Reply::send(crate::app::deploys::recheck(state, w))
             }
             Phase::Unknown { .. } => w.back(state),
             Phase::Editing => on_edit(state, w, cmd),

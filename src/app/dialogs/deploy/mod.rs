@@ -1,8 +1,7 @@
 //! The deploy wizard (`d` on an offer): its state, what it offers (only what is valid for THAT
 //! offer), and the summary of the spend, whose action opens the one confirm. Keys are in
-//! `keys`, the answer to the POST in `answer`.
+//! `keys`; the answer to the POST is followed in `app::deploys`.
 
-pub mod answer;
 pub mod keys;
 
 use chrono::{DateTime, Utc};
@@ -60,7 +59,7 @@ impl Step {
         }
     }
 
-    pub(super) fn of_field(field: &str) -> Option<Step> {
+    pub(crate) fn of_field(field: &str) -> Option<Step> {
         Some(match deploy::step_of_field(field)? {
             "region" => Step::Region,
             "os" => Step::Os,
@@ -191,7 +190,7 @@ impl DeployWizard {
         os.get(self.os).or(os.first()).cloned().unwrap_or_default()
     }
 
-    pub(super) fn go(&mut self, step: Step) {
+    pub(crate) fn go(&mut self, step: Step) {
         if let Some(i) = self.steps.iter().position(|s| *s == step) {
             self.at = i;
             self.on_action = false;
