@@ -6,7 +6,7 @@
 //! (`keys`).
 
 use chrono::Duration as ChronoDuration;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::Pane;
 use super::action::{Action, Command, PagedList};
@@ -222,11 +222,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-/// `Ctrl-C` quits from anywhere: in front of every dialog, text field and pane.
-fn is_ctrl_c(ev: &KeyEvent) -> bool {
-    ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL)
-}
-
 /// Whether the terminal is below the size the dashboard draws in (a notice is drawn instead).
 pub(crate) fn too_small(state: &AppState) -> bool {
     let (w, h) = state.size;
@@ -239,7 +234,7 @@ fn quit(state: &mut AppState) -> Vec<Command> {
 }
 
 fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
-    if is_ctrl_c(&ev) {
+    if keys::quits_from_anywhere(&ev) {
         return quit(state);
     }
     // Below the minimum size only a notice is drawn: nothing may act unseen but quitting.

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use color_eyre::Result;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -26,7 +26,8 @@ pub async fn load(state: &mut AppState, exec: &Executor, pane: Pane) {
         }
     }
     settle(state, exec, Action::Start(Utc::now())).await;
-    settle(state, exec, key(KeyCode::Char(digit))).await;
+    let pane_key = crate::app::keys::Key::Char(digit).event();
+    settle(state, exec, Action::Key(pane_key)).await;
 }
 
 /// Feed `action`, then run every Command that follows from it until it is quiet. The Commands
@@ -53,10 +54,6 @@ pub async fn settle(state: &mut AppState, exec: &Executor, action: Action) {
             }
         }
     }
-}
-
-fn key(code: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 /// Render `state` into a `cols`×`rows` buffer and format it.

@@ -140,7 +140,7 @@ pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             usable: hints::filter_footer(),
             unavailable: Vec::new(),
         },
-        None => hints::footer_for(state.pane, state.session.read_only),
+        None => hints::pane_footer(state),
     };
     // The read-only note keeps at least its short form ("read-only ✗ x e").
     let reserve = if hints.unavailable.is_empty() {

@@ -80,8 +80,20 @@ pub struct Footer {
 }
 
 pub fn footer_for(pane: Pane, read_only: bool) -> Footer {
+    footer_where(pane, read_only, |_| true)
+}
+
+/// The footer of the pane as it stands: only the actions that act now
+/// ([`panes::acts`](crate::app::panes::acts)), the writes apart in read-only mode.
+pub fn pane_footer(state: &AppState) -> Footer {
+    footer_where(state.pane, state.session.read_only, |cmd| {
+        crate::app::panes::acts(state, cmd)
+    })
+}
+
+fn footer_where(pane: Pane, read_only: bool, acts: impl Fn(KeyCmd) -> bool) -> Footer {
     let mut f = Footer::default();
-    for b in footer_bindings(pane) {
+    for b in footer_bindings(pane).filter(|b| acts(b.cmd)) {
         let hint = (b.keys[0].label(), b.hint);
         if read_only && b.writes.is_some() {
             f.unavailable.push(hint);

@@ -153,6 +153,12 @@ pub enum KeyCmd {
     RemoveWatch,
 }
 
+/// `Ctrl-C`: it quits from anywhere, in front of every pane, dialog and text field (and
+/// cannot be rebound).
+pub fn quits_from_anywhere(ev: &KeyEvent) -> bool {
+    Key::Ctrl('c').matches(ev)
+}
+
 /// A key press that edits a one-line text field: characters, Space, and the editing keys.
 pub fn edits_text(ev: &KeyEvent) -> bool {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
