@@ -1,6 +1,8 @@
 //! The deploy → watch → terminate flow driven by keys, through the real client, against the
 //! demo server (manual clock).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;

@@ -1,6 +1,8 @@
 //! Deploy → watch → connect → rename → terminate, as reducer flows: Actions in, state and
 //! Commands out. No terminal, no network, no clock.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use chrono::Duration;

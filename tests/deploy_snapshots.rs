@@ -2,6 +2,8 @@
 //! its important states, and both terminate dialog states. Colours that carry meaning are
 //! asserted on the buffer directly (insta does not record them).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;

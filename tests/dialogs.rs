@@ -4,6 +4,8 @@
 //! ways: every key a dialog hints acts, every key that acts is hinted, and every dialog entry
 //! of the table is met in some state.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -3,6 +3,8 @@
 //! that names the key, one balance, duplicate-name warnings, a help that reads once and a
 //! read-only footer. Reducer flows on fixture states, and the real app against the demo world.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -5,9 +5,12 @@
 //! own `journal --json`: no terminate, no volume delete, no SSH key delete may be there.
 //! Reversible writes (a rename, an attach…) may happen; they are printed.
 //!
-//! `FUZZ_KEYS` sets how many keys (2,000 by default) and `FUZZ_SEED` the seed; the figure in
-//! the README comes from `FUZZ_KEYS=20000 cargo test --test fuzz_keys -- --nocapture`. It needs
+//! `FUZZ_KEYS` sets how many keys (2,000 by default), `FUZZ_SEED` the seed and `FUZZ_BIN`
+//! another build of the binary to measure (an older one, to compare); the figure in the
+//! README comes from `FUZZ_KEYS=20000 cargo test --test fuzz_keys -- --nocapture`. It needs
 //! tmux (`.ci/run` installs it): without it the test FAILS.
+
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -126,7 +129,8 @@ fn random_keys_never_reach_an_irreversible_write() {
         "-i".into(),
     ];
     cmd.extend(pane.env());
-    cmd.extend([BIN.into(), "--demo".into()]);
+    let bin = std::env::var("FUZZ_BIN").unwrap_or_else(|_| BIN.into());
+    cmd.extend([bin.clone(), "--demo".into()]);
     let args: Vec<&str> = cmd.iter().map(String::as_str).collect();
     assert!(pane.tmux(&args).status.success());
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -164,7 +168,7 @@ fn random_keys_never_reach_an_irreversible_write() {
     let alive = String::from_utf8_lossy(&alive.stdout).trim().to_string();
     let _ = pane.tmux(&["kill-server"]);
 
-    let out = Command::new(BIN)
+    let out = Command::new(&bin)
         .env_clear()
         .envs(pane.env().iter().filter_map(|e| e.split_once('=')))
         .args(["--demo", "journal", "--json"])

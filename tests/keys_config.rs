@@ -3,6 +3,8 @@
 //! key that would mean two things in one place is refused with a warning. The rebound table is
 //! installed once for this test binary, as the program installs it once at start-up.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::sync::Once;
@@ -136,7 +138,7 @@ fn a_dialog_key_rebinds_by_its_name() {
     s.pane = Pane::Keys;
     update(
         &mut s,
-        Action::KeysLoaded(Ok(support::fixtures::ssh_keys())),
+        Action::KeysLoaded(Ok(support::fixtures::ssh_keys().into())),
     );
     chr(&mut s, 'x');
     assert_eq!(dialog_kind(&s), Some(Kind::DeleteKey));

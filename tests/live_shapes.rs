@@ -2,6 +2,8 @@
 //! world served the documented way and the live way (`DemoOptions::live_shapes_for_tests`,
 //! `demo-server --live-shapes`) reads into the same values, and every pane shows the same.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::collections::BTreeSet;

@@ -10,6 +10,8 @@
 //! a longer fuzz.
 //! The request scheduler under a virtual clock is covered by `tests/request_budget.rs`.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use chrono::Duration as ChronoDuration;

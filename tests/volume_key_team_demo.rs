@@ -3,6 +3,8 @@
 //! reducer. Create → attach → detach → delete on each volume provider, SSH keys, Kubernetes and
 //! teams. The demo clock is moved with `advance`, never waited for.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::collections::VecDeque;

@@ -1,6 +1,8 @@
 //! Reducer flows of SSH keys, volumes, Kubernetes, teams. Refusals are asserted to
 //! come with no Command at all (nothing is sent before the rules say yes).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;

@@ -1,6 +1,8 @@
 //! Snapshots (120×40, text of a TestBackend buffer) of every issue-6 dialog, driven by keys and
 //! injected results from the same demo-like state the reducer flows use.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;
