@@ -7,7 +7,8 @@
 //! `cursor` moves the selection; `screen` is the geometry the UI draws with; `volume_access` is
 //! the one check of what the volume rules allow; `tracking` keeps the deploy being sent, the
 //! arrivals and shared caches; `deploys` follows a deploy's answer (an unclear one settled by
-//! the list); `arrivals` what happens as deployments come up.
+//! the list); `arrivals` what happens as deployments come up; `workspace` the instance
+//! workspace (the ssh_config file kept current).
 
 /// The five panes, in tab order (keys `1`–`5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -68,6 +69,7 @@ pub mod text;
 pub mod tracking;
 pub mod update;
 pub mod volume_access;
+pub mod workspace;
 
 pub use action::{Action, Command};
 pub use state::AppState;

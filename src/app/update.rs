@@ -140,6 +140,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
+            cmds.extend(super::workspace::sync_ssh_config(state));
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
@@ -174,6 +175,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            cmds.extend(super::workspace::sync_ssh_config(state));
         }
         Action::BalanceLoaded(result) => {
             state.schedule.balance_in_flight = false;
@@ -361,6 +363,9 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
 /// `Enter` on a row: the richer view where one exists (fresh volume usage, cluster health,
 /// live team balance, the key fresh), else every field.
 fn details(state: &mut AppState) -> Vec<Command> {
+    if dialogs::details::open_unreadable(state) {
+        return Vec::new();
+    }
     let richer = if state.session.has_key() {
         match state.pane {
             Pane::Volumes => dialogs::volume_info::open(state),
