@@ -3,6 +3,7 @@
 //! `keys`; the answer to the POST is followed in `app::deploys`.
 
 pub mod keys;
+pub mod preset;
 
 use chrono::{DateTime, Utc};
 use tui_input::Input;
