@@ -410,6 +410,7 @@ async fn create(ctx: &Ctx, env: &Env, state: &AppState, a: &VolumeCreateArgs) ->
             let teams = crate::api::teams::Teams {
                 teams: state.account.teams.clone(),
                 balance: state.account.balance.clone(),
+                completeness: state.account.teams_completeness.clone(),
             };
             let d = match resolve(&state.deployments.items, &teams, arg) {
                 Ok(d) => d.clone(),
