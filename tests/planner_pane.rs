@@ -224,6 +224,7 @@ async fn the_planner_dialog_plans_a_model_as_typed_and_clears_it() {
     h.key(KeyCode::Tab).await; // precision
     h.key(KeyCode::Right).await; // bf16 → fp8
     h.key(KeyCode::Tab).await; // KV cache
+    h.key(KeyCode::Tab).await; // task
     h.key(KeyCode::Tab).await; // context
     h.dispatch(Action::Key(KeyEvent::new(
         KeyCode::Char('u'),
@@ -260,7 +261,7 @@ async fn the_planner_dialog_plans_a_model_as_typed_and_clears_it() {
     assert!(h.emitted.contains(&Command::Plan(PlanCmd::Save(None))));
     // A bad context is said, and nothing is planned.
     h.press("p").await;
-    for _ in 0..3 {
+    for _ in 0..4 {
         h.key(KeyCode::Tab).await;
     }
     h.press("x").await;

@@ -3,13 +3,14 @@
 //! cache, overhead) as they change. Enter plans it (the Offers pane gains its Fit, tok/s and
 //! $/Mtok columns; the store keeps it); the list's first row clears a plan there is.
 //!
-//! What the keys do is in the methods below ([`PlannerDialog::move_row`], `focus_by`, `cycle`,
-//! `type_key`, `submit`); `on_key` only maps a key press onto them.
+//! What each command does is in the methods below ([`PlannerDialog::move_row`], `focus_by`,
+//! `cycle`, `type_key`, `submit`); `on_command` and `on_text` only call them.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use super::{Dialog, DialogKeys, Reply};
+use crate::app::keys::KeyCmd;
 use crate::app::planning;
 use crate::app::state::AppState;
 use crate::domain::planner::memory::need;
@@ -17,7 +18,7 @@ use crate::domain::planner::{
     CatalogEntry, FitCheck, Job, Need, Precision, Task, catalog, parse_context,
 };
 
-/// The parts of the dialog that take the focus, in Tab order.
+/// The parts of the dialog that take the focus, in Tab order (as they are drawn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Model,
@@ -33,9 +34,9 @@ impl Field {
         Field::Model,
         Field::Precision,
         Field::KvPrecision,
+        Field::Task,
         Field::Context,
         Field::Batch,
-        Field::Task,
     ];
 
     /// Whether typing edits it.
@@ -221,33 +222,47 @@ impl PlannerDialog {
     }
 }
 
-impl PlannerDialog {
-    /// Whether `key` acts as the dialog stands: ←/→ change a choice, not a text field's cursor.
-    pub fn offers(&self, key: crate::app::keymap::Key) -> bool {
-        use crate::app::keymap::Key::Code;
-        match key {
-            Code(KeyCode::Left | KeyCode::Right) => !self.focus.is_text(),
-            _ => true,
-        }
-    }
-}
-
 impl DialogKeys for PlannerDialog {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Enter => return self.submit(state),
-            KeyCode::Tab => self.focus_by(1),
-            KeyCode::BackTab => self.focus_by(-1),
-            KeyCode::Up => self.move_row(-1),
-            KeyCode::Down => self.move_row(1),
-            KeyCode::PageUp => self.move_row(-8),
-            KeyCode::PageDown => self.move_row(8),
-            KeyCode::Left if !self.focus.is_text() => self.cycle(-1),
-            KeyCode::Right | KeyCode::Char(' ') if !self.focus.is_text() => self.cycle(1),
-            _ => {
-                self.type_key(&ev);
-            }
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        use KeyCmd::*;
+        let mut cmds = vec![Submit, FocusNext, FocusPrev];
+        // Moving in the list where there is somewhere to move.
+        let last = self.rows().len().saturating_sub(1);
+        if self.selected > 0 {
+            cmds.extend([Up, PageUp]);
         }
+        if self.selected < last {
+            cmds.extend([Down, PageDown]);
+        }
+        // ←/→ move a text field's cursor; on a choice they change it.
+        if !self.focus.is_text() {
+            cmds.extend([PrevChoice, NextChoice]);
+        }
+        cmds
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        match cmd {
+            KeyCmd::Submit => return self.submit(state),
+            KeyCmd::FocusNext => self.focus_by(1),
+            KeyCmd::FocusPrev => self.focus_by(-1),
+            KeyCmd::Up => self.move_row(-1),
+            KeyCmd::Down => self.move_row(1),
+            KeyCmd::PageUp => self.move_row(-8),
+            KeyCmd::PageDown => self.move_row(8),
+            KeyCmd::PrevChoice => self.cycle(-1),
+            KeyCmd::NextChoice => self.cycle(1),
+            _ => {}
+        }
+        Reply::stay()
+    }
+
+    fn text_focus(&self) -> bool {
+        self.focus.is_text()
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        self.type_key(ev);
         Reply::stay()
     }
 

@@ -7,9 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::AppState;
+use crate::app::dialogs::PlannerDialog;
 use crate::app::dialogs::planner::Field;
-use crate::app::dialogs::{Kind, PlannerDialog};
-use crate::app::keymap::dialog_hint_line;
 use crate::domain::planner::GB;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{centered, popup, text_field};
@@ -17,7 +16,14 @@ use crate::ui::widgets::{centered, popup, text_field};
 /// Model rows shown at once; the list scrolls to keep the selection in view.
 const LIST_ROWS: usize = 8;
 
-pub fn draw(f: &mut Frame, area: Rect, d: &PlannerDialog, state: &AppState, theme: &Theme) {
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    d: &PlannerDialog,
+    state: &AppState,
+    hint: &str,
+    theme: &Theme,
+) {
     let outer_w = 78u16.min(area.width);
     let w = outer_w.saturating_sub(2);
     let mut lines = vec![text_field(
@@ -120,7 +126,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &PlannerDialog, state: &AppState, them
             theme.dim(),
         ));
     }
-    lines.push(Line::styled(dialog_hint_line(Kind::Planner), theme.dim()));
+    lines.push(Line::styled(hint.to_string(), theme.dim()));
     // As tall as its lines once wrapped, and the border.
     let rows: usize = lines
         .iter()
