@@ -45,7 +45,7 @@ pub struct CommonArgs {
     #[arg(long, global = true, env = "SPHERON_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
 
-    /// Seconds between polls of the deployments list [default: 20; at least 10].
+    /// Seconds between polls of the deployments list [default: 20; 10 to 3600].
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_poll_interval)]
     pub poll_interval: Option<u64>,
 
