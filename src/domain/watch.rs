@@ -40,6 +40,12 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
+/// Whether a watch's GPU text names this GPU model (any case, spaces and dashes ignored, a part
+/// is enough): the one test [`WatchSpec::matches`] and `watch add` use.
+pub fn names_gpu(gpu: &str, model: &str) -> bool {
+    norm(model).contains(&norm(gpu))
+}
+
 impl WatchSpec {
     /// Pre-filled from an offer: its model, type, GPU count, provider and region, at its
     /// current $/GPU·h.
@@ -62,7 +68,7 @@ impl WatchSpec {
         };
         o.available
             && !o.maintenance
-            && norm(&o.gpu_type).contains(&norm(&self.gpu))
+            && names_gpu(&self.gpu, &o.gpu_type)
             && o.per_gpu_rate()
                 .is_some_and(|p| p <= self.max_gpu_price + 1e-9)
             && eq(&self.instance_type, o.instance_type.as_str())
