@@ -11,6 +11,7 @@ use crate::domain::history::Coverage;
 
 /// A stored watch.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Watch {
     pub id: i64,
     #[serde(flatten)]
@@ -20,6 +21,7 @@ pub struct Watch {
 
 /// What a watch asks for.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WatchSpec {
     /// Part of the GPU model, any case (`h100` matches `H100_SXM5`).
     pub gpu: String,
