@@ -67,6 +67,23 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
                 break;
             }
         };
+        if matches!(&action, Action::Key(k) if terminal::is_suspend_key(k)) {
+            // Stop reading the terminal while stopped; listen again afterwards, at the size
+            // the terminal has now.
+            drop(events);
+            guard.stop_until_continued()?;
+            events = EventStream::new();
+            let size = guard.terminal.size()?;
+            apply(
+                &mut state,
+                Action::Resize(size.width, size.height),
+                &exec,
+                &tx,
+                &mut ssh,
+            );
+            dirty = true;
+            continue;
+        }
         let ctrl_c = matches!(&action, Action::Key(k)
             if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL));
         if matches!(action, Action::Key(_)) {
