@@ -1,7 +1,7 @@
 //! The real binary in a tmux pane gives the terminal back (main screen, cooked mode with echo)
 //! after `q`, SIGINT, SIGTERM, Ctrl-C, a panic, an error return, around an `o` SSH session and
-//! a `Ctrl-Z` stop,
-//! and after a panic before the dashboard, in its event loop, in a draw and in a spawned task;
+//! a `Ctrl-Z` stop, and after a panic before the dashboard, in its event loop, in a draw and in
+//! a spawned task;
 //! and exits with the status README, "Running" names (0, 130, 143, 1). They need tmux (`.ci/run`
 //! installs it): without it every test FAILS, saying so. A tmux pane runs in real time, so every
 //! wait polls the pane with a generous bound (60 s, for a loaded debug build); nothing sleeps for
