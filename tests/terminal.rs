@@ -633,3 +633,32 @@ fn ctrl_z_stops_with_the_terminal_given_back_and_fg_redraws_the_dashboard() {
     t.assert_restored();
     assert_eq!(t.exit_code(), 0);
 }
+
+/// A warning about `config.toml` is on the first frame of the dashboard (a notice) and in its
+/// message log, not only printed before the dashboard covers the screen.
+#[test]
+fn config_warnings_are_on_the_first_frame_and_in_the_message_log() {
+    let t = Tmux::start();
+    let dir = t.dir.path().join(".config/spheron-tui");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "colour = \"red\"\n").unwrap();
+    t.launch("", "--demo");
+    let s = t.wait_for("the notice", |s| s.contains("Warnings from the settings"));
+    assert!(t.alternate_on(), "drawn by the dashboard:\n{s}");
+    assert!(s.contains("unknown setting `colour`"), "{s}");
+    t.run(&["send-keys", "-t", "t", "Enter"]);
+    t.wait_for("the notice closed", |s| {
+        !s.contains("Warnings from the settings")
+    });
+    t.keys("m");
+    let s = t.wait_for("the message log", |s| {
+        s.contains("unknown setting `colour`")
+    });
+    assert!(s.contains("warning: config.toml"), "{s}");
+    // Esc alone (followed at once by `q` it would read as Alt-q).
+    t.run(&["send-keys", "-t", "t", "Escape"]);
+    t.wait_for("the log closed", |s| !s.contains("warning: config.toml"));
+    t.keys("q");
+    t.assert_restored();
+    assert_eq!(t.exit_code(), 0);
+}

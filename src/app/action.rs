@@ -43,6 +43,9 @@ pub enum PagedList {
 pub enum Action {
     /// First action after start-up: kicks off the initial loads.
     Start(DateTime<Utc>),
+    /// Right after [`Action::Start`]: what reading `config.toml` and the credentials warned
+    /// about, for the message log and a notice on the first frame.
+    ConfigWarnings(Vec<String>),
     Key(KeyEvent),
     /// A bracketed paste, classified before it became an Action (a private key keeps no text).
     Paste(Pasted),

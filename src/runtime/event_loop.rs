@@ -18,7 +18,12 @@ use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
 
 /// Run until the user quits, the terminal closes, or an ending signal arrives; say which.
-pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<Ending> {
+pub async fn run(
+    mut state: AppState,
+    exec: Executor,
+    theme: Theme,
+    warnings: Vec<String>,
+) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
@@ -40,6 +45,13 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
     let mut dirty = true;
     let mut ending = Ending::Done;
     apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
+    apply(
+        &mut state,
+        Action::ConfigWarnings(warnings),
+        &exec,
+        &tx,
+        &mut ssh,
+    );
     loop {
         if dirty {
             let boom = injected.fire(Site::Draw);
