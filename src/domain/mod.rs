@@ -8,6 +8,7 @@ pub mod guard;
 pub mod guard_engine;
 pub mod history;
 pub mod names;
+pub mod preset;
 pub mod spend;
 pub mod ssh;
 pub mod ssh_config;
