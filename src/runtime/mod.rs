@@ -82,6 +82,9 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
         .as_deref()
         .map(crate::domain::ssh_config::SshPaths::under);
     state.workspace.ssh_config = launch.ssh_config;
+    if std::env::var_os("TMUX").is_some() {
+        state.clipboard = crate::app::state::Clipboard::Tmux;
+    }
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
         state.status.flash = Some(Flash {
