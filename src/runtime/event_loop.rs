@@ -80,11 +80,10 @@ pub async fn run(
             }
         };
         if matches!(&action, Action::Key(k) if terminal::is_suspend_key(k)) {
-            // Stop reading the terminal while stopped; listen again afterwards, at the size
-            // the terminal has now.
-            drop(events);
+            // The whole process stops, so the event stream reads nothing meanwhile; it is
+            // kept (a new one could wait behind the old one's reader). Afterwards the frame
+            // is drawn at the size the terminal has now.
             guard.stop_until_continued()?;
-            events = EventStream::new();
             let size = guard.terminal.size()?;
             apply(
                 &mut state,
