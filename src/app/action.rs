@@ -46,6 +46,9 @@ pub enum Action {
     /// Right after [`Action::Start`]: what reading `config.toml` and the credentials warned
     /// about, for the message log and a notice on the first frame.
     ConfigWarnings(Vec<String>),
+    /// The time, given before input and answers so what the reducer does with them knows when
+    /// they came (a confirm that counts only after a quiet half second).
+    Now(DateTime<Utc>),
     Key(KeyEvent),
     /// A bracketed paste, classified before it became an Action (a private key keeps no text).
     Paste(Pasted),
