@@ -1,6 +1,8 @@
 //! What the command line shows people: regions as the dashboard shows them in tables (raw in
 //! JSON and CSV), and the wording of refused input.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 use support::binary::{run, text};
 

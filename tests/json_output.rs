@@ -2,6 +2,8 @@
 //! depth, and times in UTC RFC 3339 (`…Z`). The list of commands is read from the command
 //! definitions, so a new `--json` command fails here until it is covered.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::path::Path;
 use std::process::Output;
 

@@ -1,6 +1,8 @@
 //! What the dashboard says, through the reducer alone: the copy route named (tmux or not),
 //! messages that name the thing acted on, scopes labelled.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use serde_json::json;
