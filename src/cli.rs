@@ -430,8 +430,8 @@ impl From<SortArg> for OfferSort {
 
 #[derive(Debug, Clone, Args)]
 pub struct DeploymentsArgs {
-    /// `active` (deploying or running), `inactive`, `all`, or an exact status such as
-    /// `running` or `terminated-provider`.
+    /// `active` (deploying or running), `inactive`, `all`, or an exact status: `deploying`,
+    /// `running`, `failed`, `terminated` or `terminated-provider`.
     #[arg(long, value_name = "STATUS", default_value = "active", value_parser = parse_status)]
     pub status: String,
 
@@ -439,16 +439,24 @@ pub struct DeploymentsArgs {
     pub output: OutputArgs,
 }
 
+/// What `deployments --status` takes: the reference's filters and its five statuses.
+pub const STATUS_FILTERS: [&str; 8] = [
+    "active",
+    "inactive",
+    "all",
+    "deploying",
+    "running",
+    "failed",
+    "terminated",
+    "terminated-provider",
+];
+
 fn parse_status(s: &str) -> Result<String, String> {
     let s = s.trim().to_ascii_lowercase();
-    if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err("use active, inactive, all or a status such as running".into());
+    if STATUS_FILTERS.contains(&s.as_str()) {
+        return Ok(s);
     }
-    Ok(s)
+    Err(format!("use one of {}", STATUS_FILTERS.join(", ")))
 }
 
 #[derive(Debug, Clone, Args)]

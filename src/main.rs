@@ -234,7 +234,7 @@ async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     #[cfg(debug_assertions)]
     test_failure()?;
-    runtime::run_dashboard(l).await
+    runtime::run_dashboard_warned(l, p.warnings.clone()).await
 }
 
 /// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the

@@ -388,6 +388,7 @@ async fn usage_errors_exit_2_before_any_request() {
         &["offers", "--sort", "colour"],
         &["offers", "--json", "--csv"],
         &["deployments", "--status", "a b"],
+        &["deployments", "--status", "weird"],
         &["volumes", "--yaml"],
     ] {
         let out = run_at(&s.url(), args).await;
@@ -396,6 +397,13 @@ async fn usage_errors_exit_2_before_any_request() {
     }
     let err = stderr(&run_at(&s.url(), &["offers", "--filter", "colour:red"]).await);
     assert!(err.contains("colour:red"), "{err}");
+    let err = stderr(&run_at(&s.url(), &["deployments", "--status", "weird"]).await);
+    assert!(
+        err.contains(
+            "active, inactive, all, deploying, running, failed, terminated, terminated-provider"
+        ),
+        "the allowed statuses are named: {err}"
+    );
     assert!(s.handle().requests().is_empty(), "nothing was sent");
 }
 

@@ -43,6 +43,9 @@ pub enum PagedList {
 pub enum Action {
     /// First action after start-up: kicks off the initial loads.
     Start(DateTime<Utc>),
+    /// Right after [`Action::Start`]: what reading `config.toml` and the credentials warned
+    /// about, for the message log and a notice on the first frame.
+    ConfigWarnings(Vec<String>),
     /// The time, given before input and answers so what the reducer does with them knows when
     /// they came (a confirm that counts only after a quiet half second).
     Now(DateTime<Utc>),

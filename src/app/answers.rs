@@ -81,6 +81,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::FileSaved { path, result } => dialogs::kubeconfig::file_saved(state, path, result),
         // the input, time and list answers are routed by `update` itself
         Action::Start(_)
+        | Action::ConfigWarnings(_)
         | Action::Key(_)
         | Action::Paste(_)
         | Action::Mouse(_)

@@ -325,7 +325,18 @@ pub struct AppState {
     pub prices: super::prices::PricesView,
     /// The instance workspace: the ssh_config file.
     pub workspace: super::workspace::WorkspaceView,
+    /// Where a copy (OSC 52) goes: straight to the terminal, or through tmux.
+    pub clipboard: Clipboard,
     pub quit: bool,
+}
+
+/// The route of an OSC 52 copy. Inside tmux it reaches the outer terminal's clipboard only
+/// when tmux passes it on (`set-clipboard on`; its default `external` keeps it in tmux).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clipboard {
+    #[default]
+    Terminal,
+    Tmux,
 }
 
 impl AppState {
@@ -354,6 +365,7 @@ impl AppState {
             team_lists: Default::default(),
             prices: Default::default(),
             workspace: Default::default(),
+            clipboard: Clipboard::default(),
             quit: false,
         }
     }

@@ -12,7 +12,7 @@ use super::Pane;
 use super::action::{Action, Command, PagedList};
 use super::dialogs::{self, Dialog, Help, Messages};
 use super::keys::{self, Focus, KeyCmd};
-use super::state::{AppState, FlashKind};
+use super::state::{AppState, FlashKind, LogKind};
 use super::volume_access::PickKind;
 use super::{answers, arrivals, connect, cursor, lists, offers, panes, polling, teams};
 use crate::api::DeploymentFilter;
@@ -34,6 +34,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             cmds.extend(polling::polls_due(state));
         }
+        Action::ConfigWarnings(warnings) => config_warnings(state, warnings),
         Action::Tick(now) => {
             state.now = now;
             if state.status.flash.as_ref().is_some_and(|f| f.until <= now) {
@@ -224,6 +225,21 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         answer => cmds.extend(answers::route(state, answer)),
     }
     cmds
+}
+
+/// Each warning goes into the message log, and one notice lists them on the first frame (they
+/// were printed before the dashboard took the screen, where nobody could read them).
+fn config_warnings(state: &mut AppState, warnings: Vec<String>) {
+    if warnings.is_empty() {
+        return;
+    }
+    for w in &warnings {
+        state.log(LogKind::Warning, format!("warning: {w}"));
+    }
+    let mut lines = warnings;
+    lines.push(String::new());
+    lines.push("They are kept in the message log.".into());
+    dialogs::notice::show(state, "Warnings from the settings", lines);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,12 @@ use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
 
 /// Run until the user quits, the terminal closes, or an ending signal arrives; say which.
-pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<Ending> {
+pub async fn run(
+    mut state: AppState,
+    exec: Executor,
+    theme: Theme,
+    warnings: Vec<String>,
+) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
@@ -40,6 +45,13 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
     let mut dirty = true;
     let mut ending = Ending::Done;
     apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
+    apply(
+        &mut state,
+        Action::ConfigWarnings(warnings),
+        &exec,
+        &tx,
+        &mut ssh,
+    );
     loop {
         if dirty {
             let boom = injected.fire(Site::Draw);
@@ -67,6 +79,22 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
                 break;
             }
         };
+        if matches!(&action, Action::Key(k) if terminal::is_suspend_key(k)) {
+            // The whole process stops, so the event stream reads nothing meanwhile; it is
+            // kept (a new one could wait behind the old one's reader). Afterwards the frame
+            // is drawn at the size the terminal has now.
+            guard.stop_until_continued()?;
+            let size = guard.terminal.size()?;
+            apply(
+                &mut state,
+                Action::Resize(size.width, size.height),
+                &exec,
+                &tx,
+                &mut ssh,
+            );
+            dirty = true;
+            continue;
+        }
         let ctrl_c = matches!(&action, Action::Key(k) if crate::app::keys::quits_from_anywhere(k));
         if matches!(action, Action::Key(_)) {
             injected.on_key();

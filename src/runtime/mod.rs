@@ -83,6 +83,9 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
         .as_deref()
         .map(crate::domain::ssh_config::SshPaths::under);
     state.workspace.ssh_config = launch.ssh_config;
+    if std::env::var_os("TMUX").is_some() {
+        state.clipboard = crate::app::state::Clipboard::Tmux;
+    }
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
         // In the message log too (`m`), not only for the 30 s it shows.
@@ -160,9 +163,18 @@ fn theme(launch: &Launch) -> Theme {
 
 /// Run the dashboard until the user quits (or a signal ends it).
 pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
+    run_dashboard_warned(launch, Vec::new()).await
+}
+
+/// [`run_dashboard`], with the warnings met while reading the settings shown on its first
+/// frame and kept in its message log.
+pub async fn run_dashboard_warned(
+    launch: Launch,
+    warnings: Vec<String>,
+) -> color_eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     crate::terminal::set_mouse(launch.look.mouse);
-    event_loop::run(state, exec, theme(&launch)).await
+    event_loop::run(state, exec, theme(&launch), warnings).await
 }
 
 /// One frame, and what failed while loading it.

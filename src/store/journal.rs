@@ -12,6 +12,7 @@ use super::{Store, StoreError};
 
 /// A write about to be recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewJournalEntry {
     pub at: DateTime<Utc>,
     /// `dashboard` or `guard`.
@@ -32,6 +33,7 @@ pub const OUTCOME_UNKNOWN: &str = "outcome unknown: sent, no answer was recorded
 
 /// A recorded write.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct JournalEntry {
     pub id: i64,
     #[serde(flatten)]
