@@ -52,6 +52,56 @@ fn usage_errors_exit_2_before_any_request() {
 }
 
 #[test]
+fn demo_with_an_api_url_exits_2_naming_the_conflict() {
+    // A loopback URL (one the check would accept) is refused too: --demo has its own server.
+    for (args, env, named) in [
+        (
+            &["--demo", "--api-url", "https://evil.com"][..],
+            None,
+            "--api-url https://evil.com",
+        ),
+        (
+            &["--demo", "deployments", "--api-url", "http://127.0.0.1:9"],
+            None,
+            "--api-url http://127.0.0.1:9",
+        ),
+        (
+            &["snapshot", "--demo", "--api-url", "http://127.0.0.1:9"],
+            None,
+            "--api-url",
+        ),
+        (
+            &["--demo", "guard", "list"],
+            Some("https://app.spheron.ai"),
+            "SPHERON_API_URL=https://app.spheron.ai",
+        ),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("HOME", home.path())
+            .env("PATH", "/usr/bin:/bin")
+            .args(args);
+        if let Some(url) = env {
+            cmd.env("SPHERON_API_URL", url);
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("--demo") && err.contains(named),
+            "{args:?}: {err}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            std::fs::read_dir(home.path()).unwrap().count(),
+            0,
+            "{args:?}: nothing is created"
+        );
+    }
+}
+
+#[test]
 fn an_unreachable_api_makes_snapshot_exit_1_with_the_reason() {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
     let o = run(
