@@ -10,7 +10,7 @@ use clap::{CommandFactory, FromArgMatches};
 use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
-use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
+use spheron_tui::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
 use spheron_tui::commands::lists;
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
@@ -82,6 +82,9 @@ fn main() -> ExitCode {
         Some(Command::Watch(ref w)) => {
             let cmd = spheron_tui::commands::guard::args::GuardCli::Watch(w.clone());
             guard_command(prepared, cmd, cli.demo)
+        }
+        Some(Command::Demo(DemoCommand::Reset)) => {
+            ExitCode::from(spheron_tui::commands::demo::reset(prepared.paths.as_ref()))
         }
         Some(Command::Info) => {
             print_info(&prepared, cli.demo);
@@ -214,7 +217,8 @@ async fn target(
     demo: bool,
 ) -> color_eyre::Result<(Launch, Option<demo_adapter::Started>)> {
     if demo {
-        let server = demo_adapter::start().await?;
+        let world = p.paths.as_ref().map(config::Paths::demo_world_file);
+        let server = demo_adapter::start(world).await?;
         let key = Some(ApiKey::new(server.key.clone()));
         Ok((launch(p, server.url.clone(), key, true), Some(server)))
     } else {
@@ -437,8 +441,13 @@ mod demo_adapter {
         }
     }
 
-    pub async fn start() -> Result<Started> {
-        let server = demo::spawn(demo::DemoOptions::default())
+    /// The embedded server, serving the world kept in `world_file` (in memory without one).
+    pub async fn start(world_file: Option<std::path::PathBuf>) -> Result<Started> {
+        let opts = demo::DemoOptions {
+            world_file,
+            ..demo::DemoOptions::default()
+        };
+        let server = demo::spawn(opts)
             .await
             .wrap_err("could not start the demo server")?;
         Ok(Started {
@@ -461,7 +470,11 @@ mod demo_adapter {
         faults: Vec<demo::FaultRule>,
         live_shapes: bool,
     ) -> Result<()> {
-        let mut opts = demo::DemoOptions::default();
+        let world_file = spheron_tui::config::paths().map(|p| p.demo_world_file());
+        let mut opts = demo::DemoOptions {
+            world_file,
+            ..demo::DemoOptions::default()
+        };
         opts.faults.extend(faults);
         opts.alt_shapes = live_shapes;
         demo::run_standalone(addr, opts)

@@ -201,14 +201,14 @@ impl Store {
     }
 }
 
-fn is_corruption(e: &rusqlite::Error) -> bool {
+pub(crate) fn is_corruption(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
     )
 }
 
-fn is_busy(e: &rusqlite::Error) -> bool {
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
@@ -231,7 +231,7 @@ fn io_err(path: &Path, e: std::io::Error) -> StoreError {
 
 /// Create `path` empty with mode 0600 if it does not exist (the journal says what the account
 /// did; SQLite gives its `-wal`/`-shm` files the same mode).
-fn create_private(path: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private(path: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::OpenOptionsExt;
     match std::fs::OpenOptions::new()
         .write(true)
@@ -246,7 +246,7 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Rename `path` (and its `-wal`/`-shm` companions) to `<path>.<tag>-<unix time>`.
-fn move_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
+pub(crate) fn move_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
