@@ -105,7 +105,7 @@ pub enum Command {
     Guard(crate::commands::guard::args::GuardCommand),
     /// Every write the program sent (dashboard and guard).
     #[command(after_help = "Example:\n  spheron-tui journal --json")]
-    Journal(crate::commands::guard::args::JournalArgs),
+    Journal(crate::commands::journal::JournalArgs),
     /// Price history of a GPU model: per day, the lowest and median $/GPU·h and hours available.
     #[command(after_help = "Example:\n  spheron-tui prices --gpu h100 --days 7 --json")]
     Prices(crate::commands::history::PricesArgs),

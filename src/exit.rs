@@ -1,6 +1,7 @@
 //! Exit statuses (README, "Running"), in one place for every command: 0 done; 1 the API or the
-//! network failed (the reason on stderr); 2 usage; 130 after SIGINT or Ctrl-C; 143 after
-//! SIGTERM; 101 after a panic. The terminal is restored before any of them is returned.
+//! network failed, or a write was refused (the reason on stderr); 2 usage; 3 the outcome of a
+//! write is unknown; 124 a wait timed out; 130 after SIGINT or Ctrl-C; 143 after SIGTERM; 101
+//! after a panic. The terminal is restored before any of them is returned.
 
 use std::process::ExitCode;
 
@@ -9,6 +10,11 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Bad flags or arguments, a refused URL: nothing was sent.
 pub const USAGE: u8 = 2;
+/// A write was sent, its answer was lost, and what it did could not be settled: check before
+/// retrying.
+pub const UNKNOWN: u8 = 3;
+/// A wait ran out of time (as `timeout(1)` reports it).
+pub const TIMED_OUT: u8 = 124;
 /// 128 + SIGINT, as a shell reports a process ended by Ctrl-C.
 pub const INTERRUPTED: u8 = 130;
 /// 128 + SIGTERM.
@@ -19,8 +25,10 @@ pub const PANIC: u8 = 101;
 /// The exit-code table as `--help` and the README show it.
 pub const HELP: &str = "Exit codes:\n  \
     0    done\n  \
-    1    the API or the network failed (the reason is on stderr)\n  \
-    2    usage: a bad flag, argument or URL (nothing was sent)\n  \
+    1    the API or the network failed, or a write was refused (the reason is on stderr)\n  \
+    2    usage: a bad flag, argument or URL, or a write without --yes and no terminal (nothing was sent)\n  \
+    3    the outcome is unknown: a write's answer was lost and could not be settled; check before retrying\n  \
+    124  a wait timed out\n  \
     130  interrupted: SIGINT or Ctrl-C\n  \
     143  terminated: SIGTERM\n  \
     101  a bug: the program panicked (the report is on stderr)";
@@ -61,7 +69,16 @@ mod tests {
         assert_eq!(Ending::Done.code(), 0);
         assert_eq!(Ending::Interrupted.code(), 128 + 2);
         assert_eq!(Ending::Terminated.code(), 128 + 15);
-        for code in [OK, FAILURE, USAGE, INTERRUPTED, TERMINATED, PANIC] {
+        for code in [
+            OK,
+            FAILURE,
+            USAGE,
+            UNKNOWN,
+            TIMED_OUT,
+            INTERRUPTED,
+            TERMINATED,
+            PANIC,
+        ] {
             assert!(
                 HELP.contains(&format!("  {code} ")),
                 "{code} missing from the help"

@@ -11,7 +11,7 @@ use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
 use spheron_tui::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
-use spheron_tui::commands::lists;
+use spheron_tui::commands::{CtxCommand, lists};
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
 use spheron_tui::exit::{self, Ending};
@@ -68,20 +68,20 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Guard(ref g)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Guard(g.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Guard(g.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Journal(ref j)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Journal(j.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Journal(j.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Prices(ref a)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Prices(a.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Prices(a.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Watch(ref w)) => {
-            let cmd = spheron_tui::commands::guard::args::GuardCli::Watch(w.clone());
-            guard_command(prepared, cmd, cli.demo)
+            let cmd = CtxCommand::Watch(w.clone());
+            ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Demo(DemoCommand::Reset)) => {
             ExitCode::from(spheron_tui::commands::demo::reset(prepared.paths.as_ref()))
@@ -253,12 +253,9 @@ fn test_failure() -> color_eyre::Result<()> {
     ))
 }
 
-/// `guard …` and `journal`: exit codes come from the command (README, "Running").
-fn guard_command(
-    p: Prepared,
-    cmd: spheron_tui::commands::guard::args::GuardCli,
-    demo: bool,
-) -> ExitCode {
+/// The commands run on a `commands::context::Ctx`: exit codes come from the command (README,
+/// "Running").
+fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
     for w in &p.warnings {
         eprintln!("warning: {w}");
     }
@@ -268,16 +265,16 @@ fn guard_command(
         let (l, server) = target(&p, demo).await?;
         let clock = match &server {
             Some(s) => s.clock(),
-            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::commands::guard::Clock,
+            None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::commands::context::Clock,
         };
-        let target = spheron_tui::commands::guard::Target {
+        let target = spheron_tui::commands::context::Target {
             api_url: l.api_url,
             api_key: l.api_key,
             read_only: l.read_only,
             poll_interval: l.poll_interval,
             store_path: l.store_path,
         };
-        code = spheron_tui::commands::guard::main(cmd, &target, clock).await;
+        code = spheron_tui::commands::run(cmd, &target, clock).await;
         Ok(())
     });
     match r {
@@ -435,7 +432,7 @@ mod demo_adapter {
 
     impl Started {
         /// The demo world's clock.
-        pub fn clock(&self) -> spheron_tui::commands::guard::Clock {
+        pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();
             std::sync::Arc::new(move || h.now())
         }

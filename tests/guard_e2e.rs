@@ -8,8 +8,9 @@ use std::time::Duration as StdDuration;
 use clap::Parser;
 use spheron_tui::api::{Client, ClientOptions, DeployRequest, Deployment, OffersQuery};
 use spheron_tui::cli::{Cli, Command};
-use spheron_tui::commands::guard::args::{GuardCommand, JournalArgs};
-use spheron_tui::commands::guard::{self, Ctx};
+use spheron_tui::commands::context::Ctx;
+use spheron_tui::commands::guard::{self, args::GuardCommand};
+use spheron_tui::commands::journal::{self, JournalArgs};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
 use spheron_tui::runtime::worker::Runner;
@@ -202,7 +203,10 @@ async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
     assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
 
     // The journal shows the DELETE, from the guard, with its rate.
-    assert_eq!(guard::journal(&r.ctx, &JournalArgs { json: true }).await, 0);
+    assert_eq!(
+        journal::journal(&r.ctx, &JournalArgs { json: true }).await,
+        0
+    );
     let json: serde_json::Value = serde_json::from_str(&r.take_lines().join("\n")).unwrap();
     let rows = json.as_array().unwrap();
     assert_eq!(rows.len(), 1, "{json:#}");
@@ -212,7 +216,7 @@ async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
     assert_eq!(rows[0]["result"], "ok");
     assert!(rows[0]["usd_per_hour"].as_f64().unwrap() > 0.0);
     assert_eq!(
-        guard::journal(&r.ctx, &JournalArgs { json: false }).await,
+        journal::journal(&r.ctx, &JournalArgs { json: false }).await,
         0
     );
     let table = r.take_lines().join("\n");

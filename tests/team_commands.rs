@@ -11,7 +11,8 @@ use clap::Parser;
 use serde_json::{Value, json};
 use spheron_tui::api::{Client, ClientOptions};
 use spheron_tui::cli::{Cli, Command};
-use spheron_tui::commands::guard::{self, Ctx};
+use spheron_tui::commands::context::Ctx;
+use spheron_tui::commands::guard;
 use spheron_tui::commands::lists as commands;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
@@ -206,7 +207,7 @@ fn guard_ctx(srv: &DemoServer, dir: &std::path::Path, lines: Arc<Mutex<Vec<Strin
 
 fn ctx_with(
     client: Client,
-    clock: spheron_tui::commands::guard::Clock,
+    clock: spheron_tui::commands::context::Clock,
     dir: &std::path::Path,
     lines: Arc<Mutex<Vec<String>>>,
 ) -> Ctx {

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use clap::{Args, Subcommand};
 
 use crate::api::{ApiError, Client, Offer, OffersQuery};
-use crate::commands::guard::Ctx;
+use crate::commands::context::Ctx;
 use crate::domain::history::{Coverage, DaySummary, PriceObservation, daily};
 use crate::domain::watch::WatchSpec;
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};

@@ -1,8 +1,44 @@
 //! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the spend
-//! guard and the journal ([`guard`]), the price history and watches ([`history`]), the demo
-//! world's reset ([`demo`]).
+//! guard ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]),
+//! the demo world's reset ([`demo`]). Commands that read the local store or act run on one
+//! [`context::Ctx`]: [`run`] opens it and dispatches.
 
+pub mod context;
 pub mod demo;
 pub mod guard;
 pub mod history;
+pub mod journal;
 pub mod lists;
+
+use context::{Clock, Target};
+use guard::args::GuardCommand;
+
+/// The commands that run on a [`context::Ctx`].
+#[derive(Debug, Clone)]
+pub enum CtxCommand {
+    Guard(GuardCommand),
+    Journal(journal::JournalArgs),
+    Prices(history::PricesArgs),
+    Watch(history::WatchCommand),
+}
+
+/// Run one command against `target`, on `clock`; returns the exit code.
+pub async fn run(cmd: CtxCommand, target: &Target, clock: Clock) -> u8 {
+    let sink = context::stdio_sink();
+    let ctx = match context::open(target, clock, sink.clone()) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            sink(true, &format!("error: {e}"));
+            return crate::exit::FAILURE;
+        }
+    };
+    match cmd {
+        CtxCommand::Journal(a) => journal::journal(&ctx, &a).await,
+        CtxCommand::Prices(a) => history::prices(&ctx, &a).await,
+        CtxCommand::Watch(w) => history::watch(&ctx, &w).await,
+        CtxCommand::Guard(GuardCommand::Run { dry_run }) => {
+            guard::run_until_signal(ctx, dry_run).await
+        }
+        CtxCommand::Guard(g) => guard::guard(&ctx, &g).await,
+    }
+}

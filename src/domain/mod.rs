@@ -3,6 +3,7 @@
 
 pub mod cost;
 pub mod deploy;
+pub mod deploy_summary;
 pub mod guard;
 pub mod guard_engine;
 pub mod history;

@@ -9,7 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::app::Action;
 use crate::app::guard::GuardUpdate;
-use crate::commands::guard::{Ctx, Sink};
+use crate::commands::context::{Ctx, Sink};
 use crate::runtime::worker::{Report, Runner};
 use crate::store::StoreHandle;
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::api::ApiError;
 use crate::api::teams::Teams;
-use crate::commands::guard::Ctx;
+use crate::commands::context::Ctx;
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
 use crate::store::{LockState, NewJournalEntry};
 

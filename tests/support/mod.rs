@@ -2,7 +2,8 @@
 //! contract tests), `fixtures` offers, deployments and a started state for the deploy, terminate
 //! and pane tests, `accounts` a state with demo-like deployments, volumes, keys and teams for the
 //! volume, key and team tests, `harness` the real app (reducer + executor + client) driven
-//! against the demo server on a manual clock, `binary` the built binary with a private HOME.
+//! against the demo server on a manual clock, `binary` the built binary with a private HOME,
+//! `sshd` a real OpenSSH server on loopback standing in for an instance.
 //!
 //! Each test binary uses a part of it.
 #![allow(dead_code)]
@@ -12,3 +13,4 @@ pub mod binary;
 pub mod fixtures;
 pub mod harness;
 pub mod http;
+pub mod sshd;

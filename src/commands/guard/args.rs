@@ -1,17 +1,8 @@
-//! Command-line shapes of `guard …` and `journal` (parsing only).
+//! Command-line shapes of `guard …` (parsing only).
 
 use clap::{ArgGroup, Args, Subcommand};
 
 use crate::domain::guard::{parse_duration, parse_usd};
-
-/// The commands this module runs.
-#[derive(Debug, Clone)]
-pub enum GuardCli {
-    Guard(GuardCommand),
-    Journal(JournalArgs),
-    Prices(crate::commands::history::PricesArgs),
-    Watch(crate::commands::history::WatchCommand),
-}
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum GuardCommand {
@@ -47,11 +38,4 @@ pub struct GuardAddArgs {
     /// Terminate when the deployment's spend reaches this many USD.
     #[arg(long, value_name = "USD", value_parser = parse_usd)]
     pub max_spend: Option<f64>,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct JournalArgs {
-    /// One JSON array instead of a table.
-    #[arg(long)]
-    pub json: bool,
 }

@@ -1,62 +1,20 @@
-//! The headless spend-guard commands: `guard add|list|rm|run` and `journal`. Rules and the
-//! journal live in the local store; `guard run` feeds the pure engine
-//! ([`crate::domain::guard_engine`]) from the same pollers as the dashboard.
+//! The headless spend-guard commands: `guard add|list|rm|run`. Rules live in the local store;
+//! `guard run` feeds the pure engine ([`crate::domain::guard_engine`]) from the same pollers as
+//! the dashboard.
 
 pub mod args;
 pub mod notify;
 
-use std::sync::Arc;
-
-use chrono::{DateTime, FixedOffset, Utc};
-
 use crate::api::{ApiError, Client, Deployment};
+use crate::commands::context::Ctx;
 use crate::domain::guard::{GuardRule, format_countdown, parse_at};
 use crate::exit::{
     FAILURE as EXIT_FAILED, INTERRUPTED, OK as EXIT_OK, TERMINATED, USAGE as EXIT_USAGE,
 };
-use crate::store::{StoreHandle, StoredRule};
-use args::{GuardAddArgs, GuardCommand, JournalArgs};
+use crate::store::StoredRule;
+use args::{GuardAddArgs, GuardCommand};
 
-/// Where "now" comes from: the wall clock, or the demo server's clock.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// Where lines go: `(to_stderr, line)`.
-pub type Sink = Arc<dyn Fn(bool, &str) + Send + Sync>;
-
-/// What every guard command runs with.
-#[derive(Clone)]
-pub struct Ctx {
-    pub client: Client,
-    pub store: StoreHandle,
-    pub clock: Clock,
-    /// The local offset, for `--at HH:MM`.
-    pub local_offset: FixedOffset,
-    pub poll_interval: std::time::Duration,
-    pub read_only: bool,
-    pub sink: Sink,
-}
-
-impl Ctx {
-    pub fn out(&self, line: &str) {
-        (self.sink)(false, line);
-    }
-    pub fn err(&self, line: &str) {
-        (self.sink)(true, line);
-    }
-}
-
-/// The sink that prints to stdout and stderr.
-pub fn stdio_sink() -> Sink {
-    Arc::new(|to_err, line| {
-        if to_err {
-            eprintln!("{line}");
-        } else {
-            println!("{line}");
-        }
-    })
-}
-
-/// `guard add|list|rm` (`run` is [`main`]'s, with its ticks and signals).
+/// `guard add|list|rm` (`run` is [`run_until_signal`], with its ticks and signals).
 pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
     match cmd {
         GuardCommand::Add(a) => add(ctx, a).await,
@@ -214,117 +172,8 @@ async fn rm(ctx: &Ctx, id: &str) -> u8 {
     }
 }
 
-/// `journal [--json]`.
-pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
-    let rows = match ctx.store.call(|s| s.journal()).await {
-        Ok(r) => r,
-        Err(e) => {
-            ctx.err(&format!("error: {e}"));
-            return EXIT_FAILED;
-        }
-    };
-    if a.json {
-        match serde_json::to_string_pretty(&rows) {
-            Ok(s) => ctx.out(&s),
-            Err(e) => {
-                ctx.err(&format!("error: {e}"));
-                return EXIT_FAILED;
-            }
-        }
-        return EXIT_OK;
-    }
-    if rows.is_empty() {
-        ctx.out("no writes recorded");
-        return EXIT_OK;
-    }
-    ctx.out(&format!(
-        "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  RESULT",
-        "TIME", "SOURCE", "METHOD", "PATH", "TARGET", "$/H"
-    ));
-    for r in rows {
-        let e = r.entry;
-        let rate = e
-            .usd_per_hour
-            .map(|r| format!("{r:.2}"))
-            .unwrap_or_else(|| "?".into());
-        ctx.out(&format!(
-            "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  {}",
-            e.at.format("%Y-%m-%dT%H:%M:%SZ"),
-            e.source,
-            e.method,
-            e.path,
-            e.target_id.as_deref().unwrap_or("-"),
-            rate,
-            e.result
-        ));
-    }
-    EXIT_OK
-}
-
-/// Where a guard command connects and keeps its rules.
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub api_url: String,
-    pub api_key: Option<crate::credentials::ApiKey>,
-    pub read_only: bool,
-    pub poll_interval: std::time::Duration,
-    pub store_path: Option<std::path::PathBuf>,
-}
-
-/// Run one guard or journal command against `target`, on `clock`; returns the exit code.
-/// `guard run` ticks once a second until SIGINT (130) or SIGTERM (143).
-pub async fn main(cmd: args::GuardCli, launch: &Target, clock: Clock) -> u8 {
-    let sink = stdio_sink();
-    let Some(path) = launch.store_path.as_deref() else {
-        sink(
-            true,
-            "error: no data directory is known, so there is no local store",
-        );
-        return EXIT_FAILED;
-    };
-    let store = match crate::store::Store::open(path) {
-        Ok((store, report)) => {
-            if let Some(n) = report.notice {
-                sink(true, &format!("warning: {n}"));
-            }
-            StoreHandle::spawn(store)
-        }
-        Err(e) => {
-            sink(true, &format!("error: {e}"));
-            return EXIT_FAILED;
-        }
-    };
-    let client = match Client::with_options(crate::api::ClientOptions {
-        read_only: launch.read_only,
-        ..crate::api::ClientOptions::new(&launch.api_url, launch.api_key.clone())
-    }) {
-        Ok(c) => c,
-        Err(e) => {
-            sink(true, &format!("error: {e}"));
-            return EXIT_FAILED;
-        }
-    };
-    let ctx = Ctx {
-        client,
-        store,
-        clock,
-        local_offset: *chrono::Local::now().offset(),
-        poll_interval: launch.poll_interval,
-        read_only: launch.read_only,
-        sink,
-    };
-    match cmd {
-        args::GuardCli::Journal(a) => journal(&ctx, &a).await,
-        args::GuardCli::Prices(a) => crate::commands::history::prices(&ctx, &a).await,
-        args::GuardCli::Watch(w) => crate::commands::history::watch(&ctx, &w).await,
-        args::GuardCli::Guard(GuardCommand::Run { dry_run }) => {
-            run_until_signal(ctx, dry_run).await
-        }
-        args::GuardCli::Guard(g) => guard(&ctx, &g).await,
-    }
-}
-
-async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
+/// `guard run`: ticks once a second until SIGINT (130) or SIGTERM (143).
+pub async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
     use tokio::signal::unix::{SignalKind, signal};
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     let ticker = tokio::spawn(async move {

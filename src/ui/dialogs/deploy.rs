@@ -2,18 +2,18 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::api::InstanceType;
 use crate::app::AppState;
 use crate::app::dialogs::deploy::{
     self, DeployWizard, Phase, SshSel, Step, k8s_versions, offer_gpu_name, ssh_options,
     team_options, volume_options,
 };
-use crate::domain::cost::{MINIMUM_RUNTIME_MINUTES, duration_short, usd, usd_h, usd_opt};
+use crate::domain::cost::{usd, usd_h};
 use crate::domain::deploy::volume_limit;
+use crate::domain::deploy_summary::{CostLine, LABEL_WIDTH, Tone};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{buttons, centered, popup, public_key_field, region_label, text_field};
 
@@ -516,52 +516,14 @@ fn summary_step(
         lines.push(row("Guard", format!("terminate {rule} ({spec})"), theme));
     }
     lines.push(Line::raw(""));
-    let mut inst = vec![
-        Span::styled(format!("{:<13}", "Instance"), theme.dim()),
-        Span::styled(usd_h(e.instance), theme.price()),
-    ];
-    if let Some(list) = o.list_price_if_discounted() {
-        inst.push(Span::raw("  "));
-        inst.push(Span::styled(usd_h(Some(list)), theme.struck()));
-        if let Some(p) = o.discount_percentage {
-            inst.push(Span::styled(format!(" −{p:.0}%"), theme.ok()));
-        }
-    }
-    inst.push(Span::styled(
-        "  for the whole configuration, not per GPU",
-        theme.dim(),
-    ));
-    lines.push(Line::from(inst));
     // The totals are pinned with the buttons: a small terminal cuts the itemised lines above,
     // never what the deploy costs.
-    let runway = s.runway_hours.map_or("unknown".into(), |h| {
-        duration_short((h * 3600.0).min(1e12) as i64)
-    });
+    let money = s.cost_text(o);
+    lines.push(cost_line(&money.instance, theme, theme.dim()));
     footer.push(Line::raw(""));
-    footer.push(Line::from(vec![
-        Span::styled(format!("{:<13}", "Total"), theme.header()),
-        Span::styled(
-            usd_h(e.per_hour()),
-            theme.price().add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(format!("  ·  24 h {}", usd_opt(e.for_hours(24.0)))),
-    ]));
-    footer.push(Line::from(vec![
-        Span::styled(format!("{:<13}", "Minimum"), theme.header()),
-        Span::styled(usd_opt(e.minimum_charge()), theme.price()),
-        Span::raw(format!(
-            " at least, even if terminated at once ({MINIMUM_RUNTIME_MINUTES:.0}-minute minimum)"
-        )),
-    ]));
-    footer.push(Line::from(vec![
-        Span::styled(format!("{:<13}", "Account"), theme.header()),
-        Span::raw(format!(
-            "{} now → {} after  ·  balance {}  ·  runway {runway}",
-            usd_h(Some(s.spend_now)),
-            usd_h(s.spend_after),
-            s.balance.map_or("unknown".into(), usd),
-        )),
-    ]));
+    for l in &money.totals {
+        footer.push(cost_line(l, theme, theme.header()));
+    }
     let (text, style) = match s.deploys_left {
         Some((left, limit)) => (
             format!("{left} of {limit} in this 15-minute window"),
@@ -581,12 +543,9 @@ fn summary_step(
         Span::styled(text, style),
     ]));
     // Pinned with the buttons: it must be read before confirming, whatever the screen size.
-    if o.instance_type == InstanceType::Spot {
+    if let Some(spot) = money.spot {
         footer.push(Line::raw(""));
-        footer.push(Line::styled(
-            "⚠ SPOT: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead.",
-            theme.warn(),
-        ));
+        footer.push(Line::styled(spot, theme.warn()));
     }
     footer.push(Line::raw(""));
     let retry = matches!(w.phase, Phase::NotCreated { .. });
@@ -609,4 +568,21 @@ fn summary_step(
         )),
         _ => {}
     }
+}
+
+/// One money line of the summary, each part in its tone's style.
+fn cost_line(l: &CostLine, theme: &Theme, label: Style) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!("{:<LABEL_WIDTH$}", l.label), label)];
+    spans.extend(l.parts.iter().map(|(text, tone)| {
+        let style = match tone {
+            Tone::Plain => Style::default(),
+            Tone::Dim => theme.dim(),
+            Tone::Price => theme.price(),
+            Tone::Total => theme.price().add_modifier(Modifier::BOLD),
+            Tone::Struck => theme.struck(),
+            Tone::Saving => theme.ok(),
+        };
+        Span::styled(text.clone(), style)
+    }));
+    Line::from(spans)
 }

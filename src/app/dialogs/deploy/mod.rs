@@ -453,6 +453,23 @@ pub fn name_in_use(state: &AppState, name: &str) -> Option<String> {
     })
 }
 
+impl Summary {
+    /// The money lines of this summary ([`crate::domain::deploy_summary`]): what the wizard
+    /// draws and `deploy` prints.
+    pub fn cost_text(&self, offer: &Offer) -> crate::domain::deploy_summary::CostText {
+        crate::domain::deploy_summary::cost_text(&crate::domain::deploy_summary::SpendFacts {
+            estimate: self.estimate,
+            instance_type: offer.instance_type.clone(),
+            list_price: offer.list_price_if_discounted(),
+            discount_percentage: offer.discount_percentage,
+            spend_now: self.spend_now,
+            spend_after: self.spend_after,
+            balance: self.balance,
+            runway_hours: self.runway_hours,
+        })
+    }
+}
+
 pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
     let c = choices(state, w);
     let request = deploy::build_request(&w.offer, &c);

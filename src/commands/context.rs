@@ -1,0 +1,90 @@
+//! What every command that acts or reads the local store runs with: one client (key, read-only
+//! switch, rate budget), the store, the clock and where lines go. [`open`] builds it from a
+//! [`Target`]; [`run`](super::run) dispatches a command on it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use crate::api::Client;
+use crate::store::StoreHandle;
+
+/// Where "now" comes from: the wall clock, or the demo server's clock.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Where lines go: `(to_stderr, line)`.
+pub type Sink = Arc<dyn Fn(bool, &str) + Send + Sync>;
+
+/// What every command runs with.
+#[derive(Clone)]
+pub struct Ctx {
+    pub client: Client,
+    pub store: StoreHandle,
+    pub clock: Clock,
+    /// The local offset, for `--at HH:MM`.
+    pub local_offset: FixedOffset,
+    pub poll_interval: std::time::Duration,
+    pub read_only: bool,
+    pub sink: Sink,
+}
+
+impl Ctx {
+    pub fn out(&self, line: &str) {
+        (self.sink)(false, line);
+    }
+    pub fn err(&self, line: &str) {
+        (self.sink)(true, line);
+    }
+}
+
+/// The sink that prints to stdout and stderr.
+pub fn stdio_sink() -> Sink {
+    Arc::new(|to_err, line| {
+        if to_err {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    })
+}
+
+/// Where a command connects and keeps its store.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub api_url: String,
+    pub api_key: Option<crate::credentials::ApiKey>,
+    pub read_only: bool,
+    pub poll_interval: std::time::Duration,
+    pub store_path: Option<std::path::PathBuf>,
+}
+
+/// Open the store and build the client of `target`, printing to `sink`; `Err` holds the
+/// message (the caller exits 1).
+pub fn open(target: &Target, clock: Clock, sink: Sink) -> Result<Ctx, String> {
+    let Some(path) = target.store_path.as_deref() else {
+        return Err("no data directory is known, so there is no local store".into());
+    };
+    let store = match crate::store::Store::open(path) {
+        Ok((store, report)) => {
+            if let Some(n) = report.notice {
+                sink(true, &format!("warning: {n}"));
+            }
+            StoreHandle::spawn(store)
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let client = Client::with_options(crate::api::ClientOptions {
+        read_only: target.read_only,
+        ..crate::api::ClientOptions::new(&target.api_url, target.api_key.clone())
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(Ctx {
+        client,
+        store,
+        clock,
+        local_offset: *chrono::Local::now().offset(),
+        poll_interval: target.poll_interval,
+        read_only: target.read_only,
+        sink,
+    })
+}

@@ -1,0 +1,61 @@
+//! `journal [--json]`: every write the program sent (dashboard, guard and commands), from the
+//! local store.
+
+use clap::Args;
+
+use crate::commands::context::Ctx;
+use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK};
+
+#[derive(Debug, Clone, Args)]
+pub struct JournalArgs {
+    /// One JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `journal [--json]`.
+pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
+    let rows = match ctx.store.call(|s| s.journal()).await {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            return EXIT_FAILED;
+        }
+    };
+    if a.json {
+        match serde_json::to_string_pretty(&rows) {
+            Ok(s) => ctx.out(&s),
+            Err(e) => {
+                ctx.err(&format!("error: {e}"));
+                return EXIT_FAILED;
+            }
+        }
+        return EXIT_OK;
+    }
+    if rows.is_empty() {
+        ctx.out("no writes recorded");
+        return EXIT_OK;
+    }
+    ctx.out(&format!(
+        "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  RESULT",
+        "TIME", "SOURCE", "METHOD", "PATH", "TARGET", "$/H"
+    ));
+    for r in rows {
+        let e = r.entry;
+        let rate = e
+            .usd_per_hour
+            .map(|r| format!("{r:.2}"))
+            .unwrap_or_else(|| "?".into());
+        ctx.out(&format!(
+            "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  {}",
+            e.at.format("%Y-%m-%dT%H:%M:%SZ"),
+            e.source,
+            e.method,
+            e.path,
+            e.target_id.as_deref().unwrap_or("-"),
+            rate,
+            e.result
+        ));
+    }
+    EXIT_OK
+}

@@ -1,0 +1,187 @@
+//! The money part of a deploy's summary, as text: the instance's $/h (with its list price when
+//! discounted), the total $/h and 24 h, the minimum charge, the account's $/h now → after with
+//! the balance and runway, and the SPOT warning. The wizard draws it (styling each part by its
+//! [`Tone`]) and `deploy` prints it: one text for both.
+
+use super::cost::{Estimate, MINIMUM_RUNTIME_MINUTES, duration_short, usd, usd_h, usd_opt};
+use crate::api::InstanceType;
+
+/// What the summary is made of.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpendFacts {
+    pub estimate: Estimate,
+    pub instance_type: InstanceType,
+    /// The list price, when the offer is discounted.
+    pub list_price: Option<f64>,
+    pub discount_percentage: Option<f64>,
+    /// What the account pays per hour now, and after this deploy (`None`: a price is unknown).
+    pub spend_now: f64,
+    pub spend_after: Option<f64>,
+    /// The paying team's balance.
+    pub balance: Option<f64>,
+    /// Hours that balance lasts with this deploy.
+    pub runway_hours: Option<f64>,
+}
+
+/// How a part reads: the wizard gives each its style; plain text ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Dim,
+    Price,
+    /// The total $/h: the figure to read first.
+    Total,
+    /// A list price struck through by a discount.
+    Struck,
+    Saving,
+}
+
+/// One labelled line of parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostLine {
+    pub label: &'static str,
+    pub parts: Vec<(String, Tone)>,
+}
+
+impl CostLine {
+    /// The line as plain text, its label padded like the wizard's.
+    pub fn plain(&self) -> String {
+        let body: String = self.parts.iter().map(|(t, _)| t.as_str()).collect();
+        format!("{:<LABEL_WIDTH$}{body}", self.label)
+    }
+}
+
+/// Columns the labels take.
+pub const LABEL_WIDTH: usize = 13;
+
+/// Said before any SPOT deploy is confirmed.
+pub const SPOT_WARNING: &str = "⚠ SPOT: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead.";
+
+/// The summary's money lines: `instance` itemised, `totals` (total, minimum, account) which
+/// must never be cut, and the SPOT warning for a SPOT offer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostText {
+    pub instance: CostLine,
+    pub totals: Vec<CostLine>,
+    pub spot: Option<&'static str>,
+}
+
+impl CostText {
+    /// Every line as plain text, in the order the wizard shows them.
+    pub fn plain_lines(&self) -> Vec<String> {
+        let mut out = vec![self.instance.plain()];
+        out.extend(self.totals.iter().map(CostLine::plain));
+        out.extend(self.spot.map(str::to_string));
+        out
+    }
+}
+
+pub fn cost_text(f: &SpendFacts) -> CostText {
+    let e = &f.estimate;
+    let mut inst = vec![(usd_h(e.instance), Tone::Price)];
+    if let Some(list) = f.list_price {
+        inst.push(("  ".into(), Tone::Plain));
+        inst.push((usd_h(Some(list)), Tone::Struck));
+        if let Some(p) = f.discount_percentage {
+            inst.push((format!(" −{p:.0}%"), Tone::Saving));
+        }
+    }
+    inst.push((
+        "  for the whole configuration, not per GPU".into(),
+        Tone::Dim,
+    ));
+    let runway = f.runway_hours.map_or("unknown".into(), |h| {
+        duration_short((h * 3600.0).min(1e12) as i64)
+    });
+    let totals = vec![
+        CostLine {
+            label: "Total",
+            parts: vec![
+                (usd_h(e.per_hour()), Tone::Total),
+                (
+                    format!("  ·  24 h {}", usd_opt(e.for_hours(24.0))),
+                    Tone::Plain,
+                ),
+            ],
+        },
+        CostLine {
+            label: "Minimum",
+            parts: vec![
+                (usd_opt(e.minimum_charge()), Tone::Price),
+                (
+                    format!(
+                        " at least, even if terminated at once ({MINIMUM_RUNTIME_MINUTES:.0}-minute minimum)"
+                    ),
+                    Tone::Plain,
+                ),
+            ],
+        },
+        CostLine {
+            label: "Account",
+            parts: vec![(
+                format!(
+                    "{} now → {} after  ·  balance {}  ·  runway {runway}",
+                    usd_h(Some(f.spend_now)),
+                    usd_h(f.spend_after),
+                    f.balance.map_or("unknown".into(), usd),
+                ),
+                Tone::Plain,
+            )],
+        },
+    ];
+    CostText {
+        instance: CostLine {
+            label: "Instance",
+            parts: inst,
+        },
+        totals,
+        spot: (f.instance_type == InstanceType::Spot).then_some(SPOT_WARNING),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lines_say_every_figure_and_unknown_is_never_zero() {
+        let f = SpendFacts {
+            estimate: Estimate {
+                instance: Some(2.0),
+                volumes: 0.5,
+                addon: None,
+            },
+            instance_type: InstanceType::Spot,
+            list_price: Some(2.5),
+            discount_percentage: Some(20.0),
+            spend_now: 1.0,
+            spend_after: Some(3.0),
+            balance: Some(30.0),
+            runway_hours: Some(10.0),
+        };
+        let lines = cost_text(&f).plain_lines();
+        assert_eq!(
+            lines[0],
+            "Instance     $2.00/h  $2.50/h −20%  for the whole configuration, not per GPU"
+        );
+        assert_eq!(lines[1], "Total        $2.50/h  ·  24 h $60.00");
+        assert!(
+            lines[2].starts_with("Minimum      $0.67 at least"),
+            "{}",
+            lines[2]
+        );
+        assert_eq!(
+            lines[3],
+            "Account      $1.00/h now → $3.00/h after  ·  balance $30.00  ·  runway 10h 00m"
+        );
+        assert_eq!(lines[4], SPOT_WARNING);
+        let unknown = SpendFacts {
+            instance_type: InstanceType::Dedicated,
+            ..SpendFacts::default()
+        };
+        let lines = cost_text(&unknown).plain_lines();
+        assert_eq!(lines.len(), 4, "no SPOT warning: {lines:?}");
+        assert!(lines[1].contains("?/h") && lines[1].contains("24 h ?"));
+        assert!(lines[3].contains("?/h after") && lines[3].contains("balance unknown"));
+    }
+}
