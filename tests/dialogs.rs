@@ -497,3 +497,43 @@ fn every_key_a_dialog_hints_does_something_there() {
         }
     }
 }
+
+/// Below the minimum size only a notice is drawn: keys that would act unseen do nothing (the
+/// sequences that deleted a volume and deployed an instance in a small split among them), a
+/// paste fills nothing, and `q` still quits.
+#[test]
+fn nothing_acts_under_the_too_small_screen() {
+    use spheron_tui::domain::ssh_key::Pasted;
+    let mut s = state();
+    update(&mut s, Action::Resize(60, 15));
+    let mut keys: Vec<KeyEvent> = "3gxy2xy1d".chars().map(plain).collect();
+    keys.extend([KeyCode::Enter; 8].map(|c| KeyEvent::new(c, KeyModifiers::NONE)));
+    keys.extend("yy4xyaw?m/".chars().map(plain));
+    for code in [KeyCode::Tab, KeyCode::Esc, KeyCode::Down, KeyCode::PageDown] {
+        keys.push(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+    let before = (s.pane, s.deployments.cursor.selected);
+    for ev in keys {
+        let cmds = update(&mut s, Action::Key(ev));
+        assert!(cmds.is_empty(), "{ev:?}: {cmds:?}");
+        assert!(s.dialog.is_none(), "{ev:?}: {:?}", s.dialog);
+        assert!(!s.offers.editing_filter);
+    }
+    assert_eq!((s.pane, s.deployments.cursor.selected), before);
+    // A dialog opened before the terminal shrank takes no key either.
+    update(&mut s, Action::Resize(120, 40));
+    select(&mut s, Pane::Deployments, "dep_sp1");
+    chr(&mut s, 'e');
+    update(&mut s, Action::Resize(60, 15));
+    let was = format!("{:?}", s.dialog);
+    type_text(&mut s, "zz");
+    update(&mut s, Action::Paste(Pasted::Text("pasted".into())));
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert_eq!(format!("{:?}", s.dialog), was);
+    assert_eq!(chr(&mut s, 'q'), vec![Command::Quit]);
+    assert!(s.quit);
+}
+
+fn plain(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}

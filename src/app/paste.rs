@@ -11,6 +11,10 @@ use super::text;
 use crate::domain::ssh_key::{KeyProblem, PASTE_PUB_INSTEAD_SHORT, Pasted, looks_private};
 
 pub fn on_paste(state: &mut AppState, pasted: Pasted) -> Vec<Command> {
+    // Below the minimum size nothing is on screen to paste into.
+    if super::update::too_small(state) {
+        return Vec::new();
+    }
     match pasted {
         Pasted::PrivateKey => refuse_private_key(state),
         // Classified upstream already; checked again so no caller can slip one in.

@@ -216,6 +216,12 @@ fn is_ctrl_c(ev: &KeyEvent) -> bool {
     ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL)
 }
 
+/// Whether the terminal is below the size the dashboard draws in (a notice is drawn instead).
+pub(crate) fn too_small(state: &AppState) -> bool {
+    let (w, h) = state.size;
+    super::screen::too_small(ratatui::layout::Rect::new(0, 0, w, h))
+}
+
 fn quit(state: &mut AppState) -> Vec<Command> {
     state.quit = true;
     vec![Command::Quit]
@@ -224,6 +230,13 @@ fn quit(state: &mut AppState) -> Vec<Command> {
 fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
     if is_ctrl_c(&ev) {
         return quit(state);
+    }
+    // Below the minimum size only a notice is drawn: nothing may act unseen but quitting.
+    if too_small(state) {
+        return match keymap::lookup(&ev, state.pane) {
+            Some(b) if b.cmd == KeyCmd::Quit => run_key(state, KeyCmd::Quit),
+            _ => Vec::new(),
+        };
     }
     if state.dialog.is_some() {
         return dialogs::on_key(state, ev);

@@ -51,7 +51,10 @@ fn too_small(f: &mut Frame, theme: &Theme) {
     let lines = vec![
         Line::styled("terminal too small", theme.warn()),
         Line::raw(format!("need {w}×{h}, have {}×{}", area.width, area.height)),
-        Line::styled("enlarge the window to see the dashboard", theme.dim()),
+        Line::styled(
+            "enlarge the window to see the dashboard (q quits)",
+            theme.dim(),
+        ),
     ];
     let top = area.height.saturating_sub(3) / 2;
     let rect = ratatui::layout::Rect::new(
