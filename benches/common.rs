@@ -39,7 +39,7 @@ pub fn state_from_bytes(offers: &[u8], fleet_body: &[u8]) -> AppState {
         },
     );
     let fleet = decode_fleet(serde_json::from_slice(fleet_body).unwrap());
-    update(&mut s, Action::DeploymentsLoaded(Ok(fleet)));
+    update(&mut s, Action::DeploymentsLoaded(Ok(fleet.into())));
     s
 }
 

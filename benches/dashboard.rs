@@ -73,7 +73,7 @@ fn apply_refresh(c: &mut Criterion) {
     c.bench_function("apply_300_deployment_refresh", |b| {
         b.iter_batched(
             || fleet.clone(),
-            |f| update(&mut state, Action::DeploymentsLoaded(Ok(f))),
+            |f| update(&mut state, Action::DeploymentsLoaded(Ok(f.into()))),
             criterion::BatchSize::SmallInput,
         )
     });

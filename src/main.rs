@@ -309,16 +309,21 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Resu
     let (l, _server) = target(&p, demo).await?;
     let client = runtime::client(&l)?;
     Ok(match lists::run(&client, &cmd).await {
-        Ok(out) => {
+        Ok(printed) => {
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(out.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            let written = stdout
+                .write_all(printed.text.as_bytes())
+                .and_then(|()| stdout.flush());
+            match (written, printed.incomplete) {
+                (Err(e), _) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                // What was printed may not be everything: a script must not conclude absence.
+                (_, Some(why)) => {
+                    tracing::info!(%why, "list incomplete");
+                    eprintln!("error: the list is incomplete: {why}");
+                    ExitCode::from(exit::FAILURE)
+                }
                 // The reader stopped early (`| head`): what it wanted was written.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => return Err(e.into()),
-                Ok(()) => ExitCode::SUCCESS,
+                (_, None) => ExitCode::SUCCESS,
             }
         }
         Err(f) => {

@@ -272,7 +272,8 @@ async fn offers_read_every_page() {
     let c = client(&s);
     let args = offers_args(&["--json"]);
     let out = commands::offers(&c, &args, 3).await.unwrap();
-    let items: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(out.incomplete, None);
+    let items: Vec<Value> = serde_json::from_str(&out.text).unwrap();
     let pages: Vec<String> = s
         .handle()
         .requests()
@@ -288,7 +289,8 @@ async fn offers_read_every_page() {
         );
     }
     let whole = commands::offers(&c, &args, 100).await.unwrap();
-    let all: Vec<Value> = serde_json::from_str(&whole).unwrap();
+    assert_eq!(whole.incomplete, None);
+    let all: Vec<Value> = serde_json::from_str(&whole.text).unwrap();
     assert_eq!(
         items, all,
         "small pages give the same offers as one big page"

@@ -6,7 +6,10 @@ mod support;
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use serde_json::json;
-use spheron_tui::api::{CanTerminate, DeploymentStatus, InstanceType, KubernetesVersion, decode};
+use spheron_tui::api::{
+    CanTerminate, Completeness, DeploymentStatus, Gap, InstanceType, KubernetesVersion, Listing,
+    decode,
+};
 use spheron_tui::app::dialogs::deploy::{Phase, SshSel, Step};
 use spheron_tui::app::dialogs::terminate::Check;
 use spheron_tui::app::dialogs::{Dialog, Op};
@@ -490,7 +493,7 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
         update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
         update(
             &mut s,
-            Action::DeploymentsLoaded(Ok(vec![running("old", "old")])),
+            Action::DeploymentsLoaded(Ok(vec![running("old", "old")].into())),
         );
         to_summary(&mut s);
         assert_eq!(deploys(&confirm(&mut s)), 1);
@@ -512,7 +515,8 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
             Action::DeploymentsLoaded(Ok(vec![
                 running("old", "old"),
                 new_deployment("dep-x", "deploying"),
-            ])),
+            ]
+            .into())),
         );
         assert_eq!(deploys(&cmds), 0);
         assert!(s.dialog.is_none(), "{e:?}");
@@ -526,7 +530,7 @@ fn unclear_failures_read_the_list_and_find_the_created_deployment() {
 fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() {
     let mut s = ready(vec![vp_cluster()], 120.0);
     update(&mut s, Action::Tick(t0() + Duration::seconds(30))); // a poll goes out…
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![]))); // …and comes back
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into()))); // …and comes back
     to_summary(&mut s);
     confirm(&mut s);
     update(&mut s, Action::Tick(t0() + Duration::seconds(45)));
@@ -538,7 +542,7 @@ fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() 
     // An old deployment of the same offer is not "the new one".
     let mut old = new_deployment("dep-old", "terminated");
     old.created_at = Some(t0() - Duration::days(2));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![old])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![old].into())));
     let w = wizard(&s);
     assert!(matches!(&w.phase, Phase::NotCreated { error } if error.contains("was not created")));
     assert!(!w.on_action, "focus starts on Cancel");
@@ -549,7 +553,7 @@ fn unclear_failure_with_nothing_created_offers_a_retry_that_must_be_confirmed() 
     let cmds = confirm(&mut s);
     assert_eq!(deploys(&cmds), 1);
     update(&mut s, Action::Deployed(Err(err::server())));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     assert!(matches!(wizard(&s).phase, Phase::NotCreated { .. }));
     key(&mut s, KeyCode::Tab);
     assert_eq!(deploys(&enter(&mut s)), 1);
@@ -569,7 +573,7 @@ fn a_list_already_in_flight_when_the_post_failed_is_not_trusted_to_say_no() {
     let cmds = update(&mut s, Action::Deployed(Err(err::network())));
     assert!(cmds.is_empty(), "one list request at a time: {cmds:?}");
     // That answer does not show it: not enough to say "not created"; read again.
-    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     assert_eq!(wizard(&s).phase, Phase::Checking);
     let cmds = if cmds.is_empty() {
         update(&mut s, Action::Tick(t0() + Duration::seconds(35)))
@@ -580,7 +584,7 @@ fn a_list_already_in_flight_when_the_post_failed_is_not_trusted_to_say_no() {
         cmds.iter()
             .any(|c| matches!(c, Command::FetchDeployments { status: None, .. }))
     );
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     assert!(matches!(wizard(&s).phase, Phase::NotCreated { .. }));
 }
 
@@ -592,7 +596,9 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
     confirm(&mut s);
     update(&mut s, Action::Deployed(Err(err::server())));
     update(&mut s, Action::DeploymentsLoaded(Err(err::server())));
-    assert!(matches!(&wizard(&s).phase, Phase::Unknown { error } if error.contains("not known")));
+    assert!(
+        matches!(&wizard(&s).phase, Phase::Unknown { error } if error.contains("check before retrying") && !error.contains("not created"))
+    );
     assert_eq!(deploys(&confirm(&mut s)), 0);
     assert_eq!(deploys(&enter(&mut s)), 0);
     update(&mut s, Action::Tick(t0() + Duration::seconds(45)));
@@ -603,10 +609,56 @@ fn when_the_list_cannot_be_read_it_says_unknown_and_r_reads_again() {
     ));
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-y", "failed")])),
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-y", "failed")].into())),
     );
     assert!(s.dialog.is_none());
     assert_eq!(s.deployments.selected_id.as_deref(), Some("dep-y"));
+}
+
+#[test]
+fn an_incomplete_list_never_says_not_created() {
+    // Each way a list answer may be missing something: none of them proves the deploy absent.
+    let gaps = [
+        Gap::Unreadable(1),
+        Gap::Pages { read: 100, of: 101 },
+        Gap::Truncated {
+            expected: 120,
+            got: 100,
+        },
+        Gap::Team {
+            team: "t2".into(),
+            error: "HTTP 500".into(),
+        },
+    ];
+    for gap in gaps {
+        let mut s = ready(vec![vp_cluster()], 120.0);
+        update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
+        update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+        to_summary(&mut s);
+        confirm(&mut s);
+        update(&mut s, Action::Deployed(Err(err::timeout())));
+        let incomplete =
+            Listing::with(vec![running("old", "old")], Completeness::with(gap.clone()));
+        update(&mut s, Action::DeploymentsLoaded(Ok(incomplete)));
+        let Phase::Unknown { error } = &wizard(&s).phase else {
+            panic!("{gap:?}: {:?}", wizard(&s).phase);
+        };
+        assert!(error.contains("check before retrying"), "{error}");
+        assert!(error.contains(&gap.to_string()), "{error}");
+        assert!(!error.contains("not created"), "{error}");
+        // No retry is offered: neither confirm nor Enter sends anything.
+        assert_eq!(deploys(&confirm(&mut s)), 0);
+        assert_eq!(deploys(&enter(&mut s)), 0);
+        // `r` reads again; a complete list that holds it settles it.
+        update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
+        chr(&mut s, 'r');
+        update(
+            &mut s,
+            Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-z", "deploying")].into())),
+        );
+        assert!(s.dialog.is_none(), "{gap:?}");
+        assert_eq!(s.deployments.selected_id.as_deref(), Some("dep-z"));
+    }
 }
 
 #[test]
@@ -727,7 +779,7 @@ fn read_only_refuses_every_write_in_the_reducer_and_says_why() {
     s.dialog = None;
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")].into())),
     );
     chr(&mut s, '2');
     let cmds = chr(&mut s, 'x');
@@ -827,7 +879,10 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
     up.ip_address = Some("203.0.113.7".into());
     up.user = Some("ubuntu".into());
     up.ssh_port = Some(2222);
-    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up.clone()])));
+    let cmds = update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![up.clone()].into())),
+    );
     assert!(cmds.iter().any(|c| matches!(c, Command::Bell)));
     assert!(cmds.iter().any(|c| matches!(c,
         Command::ProbeSsh { id, host, port: 2222 } if id == "dep-new" && host == "203.0.113.7")));
@@ -850,7 +905,10 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
             ok: false,
         },
     );
-    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up.clone()])));
+    let cmds = update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![up.clone()].into())),
+    );
     assert!(!cmds.iter().any(|c| matches!(c, Command::Bell)));
     assert!(cmds.iter().any(|c| matches!(c, Command::ProbeSsh { .. })));
     update(
@@ -866,7 +924,7 @@ fn running_rings_the_bell_shows_ssh_and_probes_until_ready() {
         "running ssh✓"
     );
     // Ready: no more probes.
-    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![up].into())));
     assert!(!cmds.iter().any(|c| matches!(c, Command::ProbeSsh { .. })));
 }
 
@@ -901,7 +959,7 @@ fn a_deploying_row_shows_elapsed_time_and_uptime_never_goes_back() {
     );
     let mut up = new_deployment("dep-new", "running");
     up.started_at = Some(t0() + Duration::seconds(40));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![up])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![up].into())));
     let row = row_of(&s, "h100-sxm5-x8");
     assert!(row.contains("running ssh…"), "{row}");
     assert!(row.contains(" 8s "), "uptime from startedAt: {row}");
@@ -916,7 +974,7 @@ fn the_first_load_announces_nothing() {
     update(&mut s, Action::Start(t0()));
     let cmds = update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")].into())),
     );
     // Only its SSH readiness is asked (as for every running deployment): no bell, no message.
     assert!(
@@ -935,19 +993,19 @@ fn failure_reason_and_spot_reclaim_are_announced() {
     spot.instance_type = InstanceType::Spot;
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![a.clone(), spot.clone()])),
+        Action::DeploymentsLoaded(Ok(vec![a.clone(), spot.clone()].into())),
     );
     let mut failed = a.clone();
     failed.status = DeploymentStatus::Failed;
     failed.failure_reason = Some("no capacity in culpeper-usa-1".into());
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![failed, spot.clone()])),
+        Action::DeploymentsLoaded(Ok(vec![failed, spot.clone()].into())),
     );
     assert!(flash(&s).contains("alpha failed: no capacity in culpeper-usa-1"));
     let mut gone = spot.clone();
     gone.status = DeploymentStatus::TerminatedProvider;
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![gone])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![gone].into())));
     let f = flash(&s);
     assert!(f.contains("SPOT instance spotty was reclaimed"), "{f}");
     assert!(f.contains("DEDICATED"));
@@ -962,7 +1020,7 @@ fn o_runs_ssh_directly_with_a_checked_argv() {
     chr(&mut s, '2');
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")].into())),
     );
     let cmds = chr(&mut s, 'o');
     match &cmds[..] {
@@ -971,12 +1029,15 @@ fn o_runs_ssh_directly_with_a_checked_argv() {
     }
     let mut evil = running("d1", "alpha");
     evil.user = Some("-oProxyCommand=touch /tmp/x".into());
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![evil])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![evil].into())));
     assert!(chr(&mut s, 'o').is_empty());
     assert!(flash(&s).contains("refusing"));
     let mut deploying = running("d1", "alpha");
     deploying.status = DeploymentStatus::Deploying;
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![deploying])));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![deploying].into())),
+    );
     assert!(chr(&mut s, 'o').is_empty());
     assert!(flash(&s).contains("once it is running"));
     update(&mut s, Action::SshExited(Ok(Some(255))));
@@ -989,7 +1050,9 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
     chr(&mut s, '2');
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha"), running("d2", "beta")])),
+        Action::DeploymentsLoaded(Ok(
+            vec![running("d1", "alpha"), running("d2", "beta")].into()
+        )),
     );
     chr(&mut s, 'j');
     assert!(chr(&mut s, 'e').is_empty());
@@ -1004,7 +1067,9 @@ fn rename_patches_only_the_name_and_keeps_the_dialog_on_error() {
     // The list moves under the dialog: the id it holds does not.
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d2", "beta"), running("d1", "alpha")])),
+        Action::DeploymentsLoaded(Ok(
+            vec![running("d2", "beta"), running("d1", "alpha")].into()
+        )),
     );
     let cmds = enter(&mut s);
     assert!(matches!(&cmds[..],
@@ -1067,7 +1132,9 @@ fn terminate_state() -> AppState {
     chr(&mut s, '2');
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha"), running("d2", "beta")])),
+        Action::DeploymentsLoaded(Ok(
+            vec![running("d1", "alpha"), running("d2", "beta")].into()
+        )),
     );
     chr(&mut s, 'j');
     s
@@ -1219,7 +1286,8 @@ fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
             running("d9", "new"),
             running("d2", "beta"),
             running("d1", "alpha"),
-        ])),
+        ]
+        .into())),
     );
     update(
         &mut s,
@@ -1308,7 +1376,7 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
     );
     let mut failed = new_deployment("dep-new", "failed");
     failed.failure_reason = Some("provider out of capacity".into());
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed].into())));
     assert!(flash(&s).contains("failed: provider out of capacity"));
     assert!(s.arrivals.is_empty());
     // Nothing left coming up: back to the active-only poll.
@@ -1329,17 +1397,17 @@ fn a_spot_instance_that_leaves_the_active_list_is_announced() {
     spot.instance_type = InstanceType::Spot;
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![spot, running("d1", "alpha")])),
+        Action::DeploymentsLoaded(Ok(vec![spot, running("d1", "alpha")].into())),
     );
     assert!(s.status.flash.is_none());
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")].into())),
     );
     assert!(flash(&s).contains("SPOT instance cheap-spot is no longer active"));
     // A DEDICATED one this session did not create leaves quietly.
     s.status.flash = None;
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     assert!(s.status.flash.is_none());
 }
 
@@ -1369,14 +1437,14 @@ fn a_deployment_listed_between_the_post_and_its_failed_answer_is_still_found() {
     update(&mut s, Action::Tick(t0() + Duration::seconds(25)));
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")].into())),
     );
     update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
     let cmds = update(&mut s, Action::Deployed(Err(err::timeout())));
     assert_eq!(deploys(&cmds), 0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")])),
+        Action::DeploymentsLoaded(Ok(vec![new_deployment("dep-slow", "deploying")].into())),
     );
     assert!(s.dialog.is_none(), "found, not offered for retry");
     assert!(flash(&s).contains("NOT retrying"));
@@ -1393,28 +1461,28 @@ fn a_new_deployment_the_list_does_not_show_yet_is_still_watched_for_a_while() {
     );
     // The first list after the POST does not have it yet.
     update(&mut s, Action::Tick(t0() + Duration::seconds(20)));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     assert!(s.arrivals.contains_key("dep-lag"));
     // It shows up and runs: announced with the bell, as if it had been there all along.
     update(&mut s, Action::Tick(t0() + Duration::seconds(40)));
     let cmds = update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("dep-lag", "lagging")])),
+        Action::DeploymentsLoaded(Ok(vec![running("dep-lag", "lagging")].into())),
     );
     assert!(cmds.iter().any(|c| matches!(c, Command::Bell)));
     // Gone from a full list well after the grace period: no longer watched.
     update(&mut s, Action::Tick(t0() + Duration::seconds(400)));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     let mut ended = running("dep-lag", "lagging");
     ended.status = DeploymentStatus::Terminated;
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended].into())));
     assert!(s.arrivals.is_empty());
 }
 
 #[test]
 fn terminate_names_each_volume_with_its_rate_and_what_the_provider_does_with_it() {
     let mut s = terminate_state(); // on "beta" (d2)
-    let vols = [
+    let vols: Vec<_> = [
         json!({"id": "vs", "name": "ses-data", "provider": "sesterce", "region": "fr-par-1",
                "sizeInGb": 100, "hourlyRate": 0.5, "status": "attached", "deploymentId": "d2"}),
         json!({"id": "vp", "name": "sp-cache", "provider": "spheron-ai", "region": "us-east-1",
@@ -1425,7 +1493,7 @@ fn terminate_names_each_volume_with_its_rate_and_what_the_provider_does_with_it(
     .into_iter()
     .map(|v| decode(v).unwrap())
     .collect();
-    update(&mut s, Action::VolumesLoaded(Ok(vols)));
+    update(&mut s, Action::VolumesLoaded(Ok(vols.into())));
     let fates = spheron_tui::app::dialogs::terminate::volume_fates(&s, "d2");
     assert_eq!(
         fates
@@ -1497,7 +1565,7 @@ fn x_on_an_ended_deployment_says_so_once_with_the_reason() {
     let failed = deployment(json!({"id": "df", "name": "broken", "status": "failed",
         "failureReason": "no capacity in region", "gpuType": "H100", "gpuCount": 1,
         "provider": "sesterce", "hourlyRate": 2.0}));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![failed].into())));
     assert_eq!(s.deployments.selected_id.as_deref(), Some("df"));
     let cmds = chr(&mut s, 'x');
     assert!(s.dialog.is_none(), "no terminate dialog: {:?}", s.dialog);
@@ -1540,7 +1608,8 @@ fn details_are_readable_fields_with_the_raw_json_one_key_away() {
             running("d1", "alpha"),
             running("d2", "beta"),
             fresh,
-        ])),
+        ]
+        .into())),
     );
     key(&mut s, KeyCode::Enter);
     let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {

@@ -138,7 +138,7 @@ fn summary_after_an_unclear_failure_with_nothing_created() {
         Action::Tick(support::fixtures::t0() + chrono::Duration::seconds(15)),
     );
     update(&mut s, Action::Deployed(Err(err::timeout())));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     insta::assert_snapshot!("summary_not_created_retry", render(&s));
 }
 
@@ -147,7 +147,7 @@ fn terminate_open() -> AppState {
     chr(&mut s, '2');
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("dep-7f3a", "trainer")])),
+        Action::DeploymentsLoaded(Ok(vec![running("dep-7f3a", "trainer")].into())),
     );
     chr(&mut s, 'x');
     s

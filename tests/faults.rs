@@ -318,7 +318,8 @@ async fn unknown_and_missing_fields_are_shown_not_fatal() {
     h.press("2").await;
     h.press("f").await;
     h.press("f").await; // All: read at once
-    h.dispatch(Action::DeploymentsLoaded(Ok(items))).await;
+    h.dispatch(Action::DeploymentsLoaded(Ok(items.into())))
+        .await;
     let screen = h.screen();
     assert!(screen.contains("extra"), "{screen}");
     h.press("jjjkk").await;
@@ -365,7 +366,7 @@ async fn five_thousand_offers_and_three_hundred_deployments() {
     h.press("2").await;
     h.press("f").await;
     h.press("f").await; // All: read at once
-    h.dispatch(Action::DeploymentsLoaded(Ok(d))).await;
+    h.dispatch(Action::DeploymentsLoaded(Ok(d.into()))).await;
     assert_eq!(h.state.visible_deployments().len(), 300);
     h.press("G").await;
     assert_eq!(h.state.deployments.cursor.selected, 299);

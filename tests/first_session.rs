@@ -449,7 +449,7 @@ fn a_name_used_by_an_active_deployment_warns() {
     let mut s = ready(vec![vp_cluster()], 120.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "trainer")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "trainer")].into())),
     );
     walk_to(&mut s, Step::Name);
     for _ in 0..80 {
@@ -467,7 +467,7 @@ fn a_name_used_by_an_active_deployment_warns() {
     let mut s = ready(vec![vp_cluster()], 120.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "trainer")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "trainer")].into())),
     );
     walk_to(&mut s, Step::Summary);
     assert!(!render(&s).contains("already called"));

@@ -74,7 +74,9 @@ fn guard_reports_show_as_messages_countdowns_and_the_other_enforcer() {
     let mut s = ready(vec![vp_cluster()], 500.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run"), running("d2", "other")])),
+        Action::DeploymentsLoaded(Ok(
+            vec![running("d1", "train-run"), running("d2", "other")].into()
+        )),
     );
     s.pane = Pane::Deployments;
     let cmds = update(
@@ -137,7 +139,7 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
     let mut s = ready(vec![vp_cluster()], 500.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")].into())),
     );
     chr(&mut s, '2');
     let set = |s: &mut AppState, text: &str| -> Vec<Command> {
@@ -182,12 +184,12 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
     // An ended deployment has nothing to guard.
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "x")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "x")].into())),
     );
     let mut ended = running("d2", "old");
     ended.status = spheron_tui::api::DeploymentStatus::Terminated;
     s.deployment_filter = spheron_tui::api::DeploymentFilter::All;
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![ended].into())));
     chr(&mut s, 'T');
     assert!(s.dialog.is_none());
 }
@@ -197,7 +199,7 @@ fn the_guard_dialog_draws_the_shared_text_field_and_scrolls_a_long_value() {
     let mut s = ready(vec![vp_cluster()], 500.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")].into())),
     );
     chr(&mut s, '2');
     chr(&mut s, 'T');
@@ -236,7 +238,7 @@ fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
     let mut s = ready(vec![vp_cluster()], 500.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("old", "old")])),
+        Action::DeploymentsLoaded(Ok(vec![running("old", "old")].into())),
     );
     chr(&mut s, 'd');
     let v = ["1.34"]
@@ -262,13 +264,22 @@ fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
             message: "slow".into(),
         })),
     );
-    let mut created = running("dep-x", "x");
+    // found by the name the wizard sent
+    let sent = s
+        .deploy
+        .last_request
+        .as_ref()
+        .unwrap()
+        .name
+        .clone()
+        .unwrap();
+    let mut created = running("dep-x", &sent);
     created.offer_id = Some("vp-h100-8".into());
     created.started_at = None;
     created.created_at = Some(t0());
     let cmds = update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("old", "old"), created])),
+        Action::DeploymentsLoaded(Ok(vec![running("old", "old"), created].into())),
     );
     assert!(
         cmds.iter().any(|c| matches!(c, Command::SetGuard(r)

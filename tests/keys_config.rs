@@ -29,7 +29,7 @@ fn on_deployments() -> AppState {
     let mut s = ready(vec![], 120.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![running("d1", "trainer")])),
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "trainer")].into())),
     );
     s.pane = Pane::Deployments;
     s

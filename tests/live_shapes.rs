@@ -191,16 +191,16 @@ async fn every_list_and_object_reads_the_same_in_both_shapes() {
         k
     };
     assert_eq!(
-        keys(a.ssh_keys().await.unwrap()),
-        keys(b.ssh_keys().await.unwrap())
+        keys(a.ssh_keys().await.unwrap().items),
+        keys(b.ssh_keys().await.unwrap().items)
     );
     let teams = |mut t: Vec<spheron_tui::api::Team>| {
         t.iter_mut().for_each(|t| t.raw = Value::Null);
         t
     };
     assert_eq!(
-        teams(a.teams().await.unwrap()),
-        teams(b.teams().await.unwrap())
+        teams(a.teams().await.unwrap().items),
+        teams(b.teams().await.unwrap().items)
     );
     assert_eq!(a.providers().await.unwrap(), b.providers().await.unwrap());
     let names = |v: Vec<spheron_tui::api::KubernetesVersion>| -> Vec<String> {

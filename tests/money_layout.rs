@@ -64,8 +64,8 @@ fn big_world(cols: u16, rows: u16) -> AppState {
             "instanceType": "SPOT", "hourlyRate": 0.31, "startedAt": "2026-11-28T11:30:00Z"}),
         ),
     ];
-    update(&mut s, Action::DeploymentsLoaded(Ok(deps)));
-    let vols = [
+    update(&mut s, Action::DeploymentsLoaded(Ok(deps.into())));
+    let vols: Vec<_> = [
         json!({"id": "v1", "name": "archive-of-everything-we-ever-trained", "provider": "voltage-park",
                "region": "culpeper-usa-1", "sizeInGb": 64000, "hourlyRate": 1536.75,
                "status": "attached", "deploymentId": "d1"}),
@@ -75,7 +75,7 @@ fn big_world(cols: u16, rows: u16) -> AppState {
     .into_iter()
     .map(|v| decode(v).unwrap())
     .collect();
-    update(&mut s, Action::VolumesLoaded(Ok(vols)));
+    update(&mut s, Action::VolumesLoaded(Ok(vols.into())));
     s
 }
 

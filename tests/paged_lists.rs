@@ -105,15 +105,12 @@ async fn the_demo_pages_both_lists_and_the_client_reads_every_page() {
     );
 
     let c = client(&srv.url(), srv.key());
-    let all = c
-        .deployments_paged(&DeploymentsQuery::default())
-        .await
-        .unwrap();
+    let all = c.deployments(&DeploymentsQuery::default()).await.unwrap();
     assert_eq!(all.pages, 2);
     assert_eq!(all.items.len(), 126);
     let ids: BTreeSet<&str> = all.items.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids.len(), 126);
-    let vols = c.volumes_paged(&VolumesQuery::default()).await.unwrap();
+    let vols = c.volumes(&VolumesQuery::default()).await.unwrap();
     assert_eq!((vols.pages, vols.items.len()), (2, 127));
     let asked: Vec<String> = srv
         .handle()
@@ -162,13 +159,14 @@ async fn the_dashboard_shows_every_page_and_polls_less_often_for_it() {
 }
 
 /// A deployment listed by the mock; `new` was created just after the deploy was sent.
+/// A deployment; `new` is the one the wizard's deploy creates (its name is the one sent).
 fn dep(id: &str, offer: &str) -> Value {
-    let at = if id == "new" {
-        "2026-11-28T12:00:01Z"
+    let (at, name) = if id == "new" {
+        ("2026-11-28T12:00:01Z", "h100-sxm5-x8-voltage-park")
     } else {
-        "2026-11-28T11:00:00Z"
+        ("2026-11-28T11:00:00Z", id)
     };
-    json!({"id": id, "name": id, "provider": "voltage-park", "offerId": offer,
+    json!({"id": id, "name": name, "provider": "voltage-park", "offerId": offer,
            "status": "deploying", "hourlyRate": 1.0, "createdAt": at})
 }
 
@@ -182,10 +180,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
     let c = client(&m.url(), "sai_pk_test");
     // A bare array is one page.
     m.on_json("GET /api/deployments", 200, json!(deps(0..3)));
-    let p = c
-        .deployments_paged(&DeploymentsQuery::default())
-        .await
-        .unwrap();
+    let p = c.deployments(&DeploymentsQuery::default()).await.unwrap();
     assert_eq!((p.pages, p.items.len()), (1, 3));
     assert_eq!(m.count(), 1);
     assert_eq!(
@@ -204,7 +199,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
         );
     }
     let p = c
-        .deployments_paged(&DeploymentsQuery {
+        .deployments(&DeploymentsQuery {
             status: Some("active".into()),
             ..DeploymentsQuery::default()
         })
@@ -231,7 +226,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
         200,
         json!({"volumes": [vol("v2")], "totalPages": "2"}),
     );
-    let p = c.volumes_paged(&VolumesQuery::default()).await.unwrap();
+    let p = c.volumes(&VolumesQuery::default()).await.unwrap();
     assert_eq!((p.pages, p.items.len()), (2, 2));
 
     // Without `totalPages`: `total` over `limit`.
@@ -247,10 +242,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
         200,
         json!({"data": deps(100..150), "total": 150, "limit": 100}),
     );
-    let p = c
-        .deployments_paged(&DeploymentsQuery::default())
-        .await
-        .unwrap();
+    let p = c.deployments(&DeploymentsQuery::default()).await.unwrap();
     assert_eq!((p.pages, p.items.len()), (2, 150));
 
     // A page that fails fails the read: a list cut short would hide what bills.
@@ -266,7 +258,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
         Canned::json(500, json!({"error": "boom", "code": "INTERNAL_ERROR"})),
     );
     let e = c
-        .deployments_paged(&DeploymentsQuery::default())
+        .deployments(&DeploymentsQuery::default())
         .await
         .unwrap_err();
     assert!(matches!(e, ApiError::Server { .. }), "{e:?}");
@@ -274,7 +266,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
     let mut s = ready(vec![vp_cluster()], 120.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![decode(dep("d0", "other")).unwrap()])),
+        Action::DeploymentsLoaded(Ok(vec![decode(dep("d0", "other")).unwrap()].into())),
     );
     let exec = Executor {
         client: c,
@@ -404,7 +396,7 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
             .any(|c| matches!(c, Command::FetchDeployments { teams, .. } if teams.iter().any(|t| t == "t2"))),
         "{cmds:?}"
     );
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     s.account.chosen_team = Some("t1".into());
     let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(240)));
     assert!(

@@ -156,7 +156,8 @@ fn to_action(s: &AppState, st: &Step, pool: &[Deployment]) -> Action {
             .enumerate()
             .filter(|(i, _)| mask & (1 << i) != 0)
             .map(|(_, d)| d.clone())
-            .collect())),
+            .collect::<Vec<_>>()
+            .into())),
         Step::Deployments(Err(k)) => Action::DeploymentsLoaded(Err(error_of(*k))),
         Step::Offers(r) => Action::OffersLoaded {
             seq: s.offers.seq,
@@ -241,7 +242,10 @@ fn run_sequence(read_only: bool, steps: &[Step]) -> Result<usize, TestCaseError>
         500.0,
         read_only,
     );
-    update(&mut s, Action::DeploymentsLoaded(Ok(pool[..5].to_vec())));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(pool[..5].to_vec().into())),
+    );
     let mut writes = 0;
     for st in steps {
         let before = named(&s);
@@ -328,7 +332,10 @@ fn the_write_model_sees_a_terminate() {
     ];
     let pool = pool();
     let mut s = support::fixtures::ready(vec![support::fixtures::spot_offer()], 500.0);
-    update(&mut s, Action::DeploymentsLoaded(Ok(pool[..5].to_vec())));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(pool[..5].to_vec().into())),
+    );
     let mut writes = 0;
     for st in &steps {
         let a = to_action(&s, st, &pool);
@@ -457,7 +464,8 @@ fn deploys_in_one_wizard(steps: &[WizardStep]) -> Result<usize, TestCaseError> {
                 vec![new_one()]
             } else {
                 Vec::new()
-            })),
+            }
+            .into())),
         };
         let n = support::fixtures::deploys(&update(&mut s, action));
         if n > 0 {

@@ -288,7 +288,8 @@ fn deployment_selection_follows_the_id_across_refreshes() {
             deployment("d1", "alpha", "running"),
             deployment("d2", "beta", "running"),
             deployment("d3", "gamma", "deploying"),
-        ])),
+        ]
+        .into())),
     );
     chr(&mut s, 'j');
     assert_eq!(s.selected_deployment().unwrap().id, "d2");
@@ -298,7 +299,8 @@ fn deployment_selection_follows_the_id_across_refreshes() {
         Action::DeploymentsLoaded(Ok(vec![
             deployment("d3", "gamma", "running"),
             deployment("d2", "beta", "running"),
-        ])),
+        ]
+        .into())),
     );
     assert_eq!(s.selected_deployment().unwrap().id, "d2");
     assert_eq!(s.deployments.cursor.selected, 1);
@@ -313,7 +315,8 @@ fn f_cycles_active_inactive_all_locally_with_one_request() {
         Action::DeploymentsLoaded(Ok(vec![
             deployment("d1", "alpha", "running"),
             deployment("d2", "old", "terminated"),
-        ])),
+        ]
+        .into())),
     );
     assert_eq!(s.visible_deployments().len(), 1);
     let later = t0() + Duration::seconds(15);
@@ -330,7 +333,8 @@ fn f_cycles_active_inactive_all_locally_with_one_request() {
         Action::DeploymentsLoaded(Ok(vec![
             deployment("d1", "alpha", "running"),
             deployment("d2", "old", "terminated"),
-        ])),
+        ]
+        .into())),
     );
     assert_eq!(s.visible_deployments()[0].id, "d2");
     chr(&mut s, 'f');
@@ -346,11 +350,11 @@ fn polls_respect_the_interval_and_the_ten_second_floor() {
         let c = update(&mut s, Action::Tick(t0() + Duration::seconds(secs)));
         assert!(!fetches_deployments(&c), "duplicate at +{secs}s");
     }
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     // Due 20 s after the request went out: at +30 s it is overdue, so it goes now.
     let c = update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
     assert!(fetches_deployments(&c));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     // `r` three seconds later is deferred to 10 s after the last request.
     chr(&mut s, '2');
     update(&mut s, Action::Tick(t0() + Duration::seconds(33)));
@@ -452,13 +456,13 @@ fn copy_ssh_builds_the_command_and_refuses_when_there_is_none() {
     chr(&mut s, '2');
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![deployment("d1", "alpha", "running")])),
+        Action::DeploymentsLoaded(Ok(vec![deployment("d1", "alpha", "running")].into())),
     );
     let cmds = chr(&mut s, 'c');
     assert!(matches!(&cmds[..], [Command::Copy(c)] if c == "ssh -p 2222 ubuntu@10.0.0.5"));
     let mut d = deployment("d2", "beta", "deploying");
     d.ip_address = None;
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![d].into())));
     assert!(chr(&mut s, 'c').is_empty());
     assert!(
         s.status
@@ -476,7 +480,7 @@ fn details_show_every_raw_field() {
     chr(&mut s, '2');
     let mut d = deployment("d1", "alpha", "running");
     d.raw = json!({"id": "d1", "futureField": "kept"});
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![d].into())));
     key(&mut s, KeyCode::Enter);
     match &s.dialog {
         Some(Dialog::DeploymentInfo(i)) => {
@@ -507,7 +511,8 @@ fn mouse_selects_tabs_and_rows() {
             deployment("d1", "a", "running"),
             deployment("d2", "b", "running"),
             deployment("d3", "c", "running"),
-        ])),
+        ]
+        .into())),
     );
     // Rows start under the tab bar, the border and the header: y = 1 + 1 + 1.
     update(&mut s, click(5, 5));
@@ -567,7 +572,7 @@ fn f_to_inactive_loads_every_status_at_once_and_says_loading_until_then() {
     assert_eq!(status_asked(&cmds), Some(Some("active")));
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![deployment("d1", "alpha", "running")])),
+        Action::DeploymentsLoaded(Ok(vec![deployment("d1", "alpha", "running")].into())),
     );
     chr(&mut s, '2');
     // a second later: not a poll (that waits 10 s), a different question, asked at once
@@ -581,7 +586,8 @@ fn f_to_inactive_loads_every_status_at_once_and_says_loading_until_then() {
         Action::DeploymentsLoaded(Ok(vec![
             deployment("d1", "alpha", "running"),
             deployment("d0", "old", "terminated"),
-        ])),
+        ]
+        .into())),
     );
     let screen = screen_of(&s);
     assert!(screen.contains("old"), "{screen}");

@@ -7,8 +7,9 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
-use spheron_tui::api::{ApiError, Balance, Deployment, OffersPage, Team, decode};
-use spheron_tui::app::action::PagedList;
+use spheron_tui::api::{
+    ApiError, Balance, Completeness, Deployment, Listing, OffersPage, Team, decode,
+};
 use spheron_tui::app::polling::poll_interval;
 use spheron_tui::app::state::Session;
 use spheron_tui::app::{Action, AppState, Command, update};
@@ -57,13 +58,11 @@ fn answer(
             let pages = fleet.len().div_ceil(PAGE).max(1)
                 + others.len() * OTHER_TEAM_FLEET.div_ceil(PAGE).max(1);
             Some((
-                vec![
-                    Action::PagesRead {
-                        list: PagedList::Deployments,
-                        pages: pages as u32,
-                    },
-                    Action::DeploymentsLoaded(Ok(fleet.to_vec())),
-                ],
+                vec![Action::DeploymentsLoaded(Ok(Listing {
+                    items: fleet.to_vec(),
+                    pages: pages as u32,
+                    completeness: Completeness::complete(),
+                }))],
                 pages,
             ))
         }
@@ -83,13 +82,11 @@ fn answer(
         Command::FetchVolumes { teams: others } => {
             let pages = 1 + others.len();
             Some((
-                vec![
-                    Action::PagesRead {
-                        list: PagedList::Volumes,
-                        pages: pages as u32,
-                    },
-                    Action::VolumesLoaded(Ok(vec![])),
-                ],
+                vec![Action::VolumesLoaded(Ok(Listing {
+                    items: vec![],
+                    pages: pages as u32,
+                    completeness: Completeness::complete(),
+                }))],
                 pages,
             ))
         }
@@ -99,8 +96,9 @@ fn answer(
                                       "isCurrentTeam": i == 0}))
                 .unwrap()
             })
-            .collect()))),
-        Command::FetchKeys => one(Action::KeysLoaded(Ok(vec![]))),
+            .collect::<Vec<_>>()
+            .into()))),
+        Command::FetchKeys => one(Action::KeysLoaded(Ok(vec![].into()))),
         Command::FetchProviders => one(Action::ProvidersLoaded(Ok(vec!["spheron-ai".into()]))),
         Command::FetchOffers { seq, page, .. } => one(Action::OffersLoaded {
             seq: *seq,
@@ -229,22 +227,17 @@ fn the_poll_interval_grows_with_the_pages_read() {
         t0(),
     );
     assert_eq!(poll_interval(&s), Duration::seconds(20));
-    update(
-        &mut s,
-        Action::PagesRead {
-            list: PagedList::Deployments,
-            pages: 3,
-        },
-    );
+    let read_in = |pages: u32| {
+        Action::DeploymentsLoaded(Ok(Listing {
+            items: deployments(3),
+            pages,
+            completeness: Completeness::complete(),
+        }))
+    };
+    update(&mut s, read_in(3));
     assert_eq!(poll_interval(&s), Duration::seconds(60));
     // Two requests a poll (two teams): 22 polls fit a window, not 22.5, so 41 s, not 40.
-    update(
-        &mut s,
-        Action::PagesRead {
-            list: PagedList::Deployments,
-            pages: 2,
-        },
-    );
+    update(&mut s, read_in(2));
     assert_eq!(poll_interval(&s), Duration::seconds(41));
 }
 

@@ -33,7 +33,9 @@ async fn run(c: &Client, args: &[&str]) -> String {
     let mut argv = vec!["spheron-tui"];
     argv.extend(args);
     let cmd = Cli::try_parse_from(argv).unwrap().command.unwrap();
-    commands::run(c, &cmd).await.unwrap()
+    let printed = commands::run(c, &cmd).await.unwrap();
+    assert_eq!(printed.incomplete, None, "{args:?}");
+    printed.text
 }
 
 fn json_items(s: &str) -> Vec<Value> {

@@ -68,8 +68,8 @@ fn one_team_is_one_request_and_two_teams_are_two() {
         &mut s,
         Action::BalanceLoaded(Ok(support::fixtures::balance(100.0))),
     );
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
-    update(&mut s, Action::VolumesLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    update(&mut s, Action::VolumesLoaded(Ok(vec![].into())));
     let cmds = update(&mut s, Action::Tick(t0() + ChronoDuration::seconds(1200)));
     let reads = list_reads(&cmds);
     assert_eq!(reads.len(), 2, "{cmds:?}");
@@ -93,7 +93,7 @@ fn a_team_learnt_after_the_first_read_is_read_within_the_minimum_interval() {
         cmds.iter()
             .any(|c| matches!(c, Command::FetchDeployments { teams, .. } if teams.is_empty()))
     );
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     // a second team appears: it is read 10 s after the last read, not a poll interval later
     update(
         &mut s,
@@ -114,11 +114,11 @@ fn two_teams() -> AppState {
     let mut s = ready(vec![], 100.0);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("b", "t2", 3.0)])),
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("b", "t2", 3.0)].into())),
     );
     update(
         &mut s,
-        Action::VolumesLoaded(Ok(vec![vol("va", "t1"), vol("vb", "t2")])),
+        Action::VolumesLoaded(Ok(vec![vol("va", "t1"), vol("vb", "t2")].into())),
     );
     s
 }
@@ -138,7 +138,7 @@ fn a_failing_team_keeps_its_last_deployments_marked_stale_and_named() {
     );
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("c", "t1", 1.0)])),
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("c", "t1", 1.0)].into())),
     );
     let ids: Vec<&str> = s.deployments.items.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["a", "c", "b"]);
@@ -168,7 +168,7 @@ fn a_failing_team_keeps_its_last_deployments_marked_stale_and_named() {
     // The next whole read clears it.
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("b", "t2", 3.0)])),
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 2.0), dep("b", "t2", 3.0)].into())),
     );
     assert!(!teams::is_stale(&s, PagedList::Deployments, Some("t2")));
     assert_eq!(s.status.last_error, None);
@@ -186,7 +186,10 @@ fn a_failing_team_keeps_its_last_volumes_and_a_429_still_holds_the_polls() {
             error: err::rate_limited(120),
         },
     );
-    update(&mut s, Action::VolumesLoaded(Ok(vec![vol("va", "t1")])));
+    update(
+        &mut s,
+        Action::VolumesLoaded(Ok(vec![vol("va", "t1")].into())),
+    );
     assert!(s.volumes.items.iter().any(|v| v.id == "vb"));
     assert!(teams::is_stale(&s, PagedList::Volumes, Some("t2")));
     assert!(s.schedule.deployments_due.unwrap() >= t0() + ChronoDuration::seconds(120));
@@ -206,7 +209,7 @@ fn the_current_teams_failure_keeps_its_items_too() {
     );
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![dep("b", "t2", 3.0)])),
+        Action::DeploymentsLoaded(Ok(vec![dep("b", "t2", 3.0)].into())),
     );
     assert!(s.deployments.items.iter().any(|d| d.id == "a"));
     assert!(teams::is_stale(&s, PagedList::Deployments, Some("t1")));
@@ -274,7 +277,7 @@ fn the_deploy_summary_runway_is_the_deploy_teams_own() {
     // t1 spends $10/h; the deploy goes to t2 ($250, nothing spending yet)
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 10.0)])),
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 10.0)].into())),
     );
     s.account.chosen_team = Some("t2".into());
     s.pane = spheron_tui::app::Pane::Offers;

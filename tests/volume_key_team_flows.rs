@@ -248,8 +248,11 @@ fn delete_key_confirms_with_the_id_captured_on_open() {
     assert!(s.dialog.is_none());
     chr(&mut s, 'x');
     // the list refreshes under the dialog: the row index changes, the id does not
-    let keys = s.keys.items.iter().rev().cloned().collect();
-    spheron_tui::app::update(&mut s, spheron_tui::app::Action::KeysLoaded(Ok(keys)));
+    let keys: Vec<_> = s.keys.items.iter().rev().cloned().collect();
+    spheron_tui::app::update(
+        &mut s,
+        spheron_tui::app::Action::KeysLoaded(Ok(keys.into())),
+    );
     let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),
@@ -766,7 +769,7 @@ fn sesterce_detach_only_once_the_instance_has_ended() {
         .collect();
     spheron_tui::app::update(
         &mut s,
-        spheron_tui::app::Action::DeploymentsLoaded(Ok(deps)),
+        spheron_tui::app::Action::DeploymentsLoaded(Ok(deps.into())),
     );
     // the status is looked up, not guessed: nothing is offered until it answers
     select(&mut s, Pane::Volumes, "vol_ses");
@@ -1160,7 +1163,7 @@ fn give_the_cluster_its_one_volume(s: &mut spheron_tui::app::AppState) {
         "attached",
         &["dep_k8s"],
     ));
-    spheron_tui::app::update(s, spheron_tui::app::Action::VolumesLoaded(Ok(vols)));
+    spheron_tui::app::update(s, spheron_tui::app::Action::VolumesLoaded(Ok(vols.into())));
 }
 
 #[test]

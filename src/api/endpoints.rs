@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::client::Client;
 use super::error::{ApiError, snippet};
+use super::listing::{Completeness, Gap, Listing};
 use super::models::*;
 
 impl Client {
@@ -65,34 +66,34 @@ impl Client {
     // -----------------------------------------------------------------------------------------
     // Deployments
 
-    /// `GET /api/deployments?status&teamId&userId`, every page.
-    pub async fn deployments(&self, q: &DeploymentsQuery) -> Result<Vec<Deployment>, ApiError> {
-        Ok(self.deployments_paged(q).await?.items)
-    }
-
-    /// Every page of `GET /api/deployments?status&teamId&userId`, and how many were read.
-    pub async fn deployments_paged(
-        &self,
-        q: &DeploymentsQuery,
-    ) -> Result<Paged<Deployment>, ApiError> {
+    /// Every page of `GET /api/deployments?status&teamId&userId`, how many were read, and what
+    /// the answer may be missing (a status asked for is a filter).
+    pub async fn deployments(&self, q: &DeploymentsQuery) -> Result<Listing<Deployment>, ApiError> {
         let mut query: Vec<(&str, String)> = Vec::new();
         push(&mut query, "status", q.status.as_deref());
         push(&mut query, "teamId", q.team_id.as_deref());
         push(&mut query, "userId", q.user_id.as_deref());
-        self.all_pages(
-            &["deployments"],
-            query,
-            &["deployments", "data"],
-            |d: &Deployment| &d.id,
-        )
-        .await
+        let mut listing = self
+            .all_pages(
+                &["deployments"],
+                query,
+                &["deployments", "data"],
+                |d: &Deployment| &d.id,
+            )
+            .await?;
+        if let Some(status) = q.status.as_deref() {
+            listing
+                .completeness
+                .add(Gap::Filtered(format!("{status} deployments")));
+        }
+        Ok(listing)
     }
 
     /// The deployments list with the dashboard's filter (active / inactive / all).
     pub async fn deployments_filtered(
         &self,
         filter: DeploymentFilter,
-    ) -> Result<Vec<Deployment>, ApiError> {
+    ) -> Result<Listing<Deployment>, ApiError> {
         self.deployments(&filter.into()).await
     }
 
@@ -142,9 +143,9 @@ impl Client {
     // -----------------------------------------------------------------------------------------
     // SSH keys
 
-    pub async fn ssh_keys(&self) -> Result<Vec<SshKey>, ApiError> {
+    pub async fn ssh_keys(&self) -> Result<Listing<SshKey>, ApiError> {
         let v = self.get(&["ssh-keys"], &[]).await?;
-        list(v, &["sshKeys", "keys", "data"])
+        listing(v, &["sshKeys", "keys", "data"])
     }
 
     pub async fn ssh_key(&self, id: &str) -> Result<SshKey, ApiError> {
@@ -207,13 +208,8 @@ impl Client {
     }
 
     /// `GET /api/volumes?page&limit&status&teamId`: the page asked for, or every page when
-    /// `q.page` is `None`.
-    pub async fn volumes(&self, q: &VolumesQuery) -> Result<Vec<Volume>, ApiError> {
-        Ok(self.volumes_paged(q).await?.items)
-    }
-
-    /// [`Client::volumes`] with the number of pages read.
-    pub async fn volumes_paged(&self, q: &VolumesQuery) -> Result<Paged<Volume>, ApiError> {
+    /// `q.page` is `None`; with how many pages were read and what the answer may be missing.
+    pub async fn volumes(&self, q: &VolumesQuery) -> Result<Listing<Volume>, ApiError> {
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(page) = q.page {
             push(&mut query, "page", Some(page));
@@ -221,35 +217,52 @@ impl Client {
             push(&mut query, "status", q.status.as_deref());
             push(&mut query, "teamId", q.team_id.as_deref());
             let v = self.get(&["volumes"], &query).await?;
-            return Ok(Paged {
-                items: list(v, &["volumes", "data"])?,
-                pages: 1,
-            });
+            let listed = decoded(decode_list::<Volume>(v, &["volumes", "data"]))?;
+            let mut completeness = Completeness::with(Gap::Unreadable(listed.skipped));
+            if let Some(of) = listed.total_pages.filter(|n| *n > 1) {
+                completeness.add(Gap::Pages { read: 1, of });
+            }
+            if let Some(status) = q.status.as_deref() {
+                completeness.add(Gap::Filtered(format!("{status} volumes")));
+            }
+            return Ok(Listing::with(listed.items, completeness));
         }
         push(&mut query, "status", q.status.as_deref());
         push(&mut query, "teamId", q.team_id.as_deref());
-        self.all_pages(&["volumes"], query, &["volumes", "data"], |v: &Volume| {
-            &v.id
-        })
-        .await
+        let mut listing = self
+            .all_pages(&["volumes"], query, &["volumes", "data"], |v: &Volume| {
+                &v.id
+            })
+            .await?;
+        if let Some(status) = q.status.as_deref() {
+            listing
+                .completeness
+                .add(Gap::Filtered(format!("{status} volumes")));
+        }
+        Ok(listing)
     }
 
     /// Read a paged list to its last page: ask with `page` and `limit` ([`PAGE_LIMIT`]),
     /// follow `totalPages` (a bare array, or an answer without it, is one page). An item seen
     /// on two pages (the list moved while it was read) is kept once. Any page that fails
-    /// fails the whole read: a list cut short would hide what bills.
+    /// fails the whole read: a list cut short would hide what bills. What was read but may
+    /// not be everything (items unreadable, the page cap reached, fewer items than the answer
+    /// announced) is said in the answer's completeness.
     async fn all_pages<T>(
         &self,
         path: &[&str],
         query: Vec<(&'static str, String)>,
         keys: &[&str],
         id: impl Fn(&T) -> &String,
-    ) -> Result<Paged<T>, ApiError>
+    ) -> Result<Listing<T>, ApiError>
     where
         T: for<'de> serde::Deserialize<'de> + WithRaw,
     {
         let mut items: Vec<T> = Vec::new();
+        let mut completeness = Completeness::complete();
         let mut seen = std::collections::HashSet::new();
+        let mut read_in_all: u64 = 0;
+        let mut announced: Option<u64> = None;
         let mut page: u32 = 1;
         loop {
             let mut q = vec![
@@ -263,18 +276,38 @@ impl Client {
                 tracing::warn!(
                     skipped = listed.skipped,
                     page,
-                    "items the client could not read were skipped"
+                    "items the client could not read"
                 );
             }
+            completeness.add(Gap::Unreadable(listed.skipped));
+            announced = announced.max(listed.total);
             let read = listed.items.len() + listed.skipped;
+            read_in_all += read as u64;
             for item in listed.items {
                 if id(&item).is_empty() || seen.insert(id(&item).clone()) {
                     items.push(item);
                 }
             }
             let last = listed.total_pages.unwrap_or(1);
-            if u64::from(page) >= last || read == 0 || page >= MAX_PAGES {
-                return Ok(Paged { items, pages: page });
+            let done = u64::from(page) >= last || read == 0;
+            if done || page >= MAX_PAGES {
+                if !done {
+                    completeness.add(Gap::Pages {
+                        read: page,
+                        of: last,
+                    });
+                }
+                if let Some(expected) = announced.filter(|n| *n > read_in_all) {
+                    completeness.add(Gap::Truncated {
+                        expected,
+                        got: read_in_all,
+                    });
+                }
+                return Ok(Listing {
+                    items,
+                    pages: page,
+                    completeness,
+                });
             }
             page += 1;
         }
@@ -390,9 +423,9 @@ impl Client {
     }
 
     /// `GET /api/teams`.
-    pub async fn teams(&self) -> Result<Vec<Team>, ApiError> {
+    pub async fn teams(&self) -> Result<Listing<Team>, ApiError> {
         let v = self.get(&["teams"], &[]).await?;
-        list(v, &["teams", "data"])
+        listing(v, &["teams", "data"])
     }
 
     /// `GET /api/teams/details/{teamId}` (stored balance; use [`Client::balance`] for live).
@@ -408,13 +441,6 @@ pub const PAGE_LIMIT: u32 = 100;
 /// Pages read at most for one list (10 000 items at the full limit), so an answer that never
 /// ends cannot keep the client asking.
 pub const MAX_PAGES: u32 = 100;
-
-/// Every item of a paged list, and how many pages (requests) it took.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paged<T> {
-    pub items: Vec<T>,
-    pub pages: u32,
-}
 
 fn push<T: ToString>(query: &mut Vec<(&'static str, String)>, k: &'static str, v: Option<T>) {
     if let Some(v) = v {
@@ -457,6 +483,22 @@ where
         });
     }
     decoded(decode::<T>(inner))
+}
+
+/// A list answer read in one request, with its unreadable items counted.
+fn listing<T>(v: Value, keys: &[&str]) -> Result<Listing<T>, ApiError>
+where
+    T: for<'de> serde::Deserialize<'de> + WithRaw,
+{
+    let listed = decoded(decode_list::<T>(v, keys))?;
+    if listed.skipped > 0 {
+        tracing::warn!(skipped = listed.skipped, "items the client could not read");
+    }
+    let mut completeness = Completeness::with(Gap::Unreadable(listed.skipped));
+    if let Some(of) = listed.total_pages.filter(|n| *n > 1) {
+        completeness.add(Gap::Pages { read: 1, of });
+    }
+    Ok(Listing::with(listed.items, completeness))
 }
 
 fn list<T>(v: Value, keys: &[&str]) -> Result<Vec<T>, ApiError>

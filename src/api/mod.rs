@@ -4,10 +4,11 @@
 pub mod budget;
 pub mod client;
 mod endpoints;
-pub use endpoints::{MAX_PAGES, PAGE_LIMIT, Paged};
+pub use endpoints::{MAX_PAGES, PAGE_LIMIT};
 pub mod base_url;
 pub mod error;
 pub mod lenient;
+pub mod listing;
 pub mod models;
 pub mod teams;
 
@@ -15,4 +16,5 @@ pub use base_url::{DEFAULT_API_URL, check_base_url};
 pub use budget::RateStatus;
 pub use client::{Client, ClientOptions, ProxyEnv, USER_AGENT_VALUE};
 pub use error::ApiError;
+pub use listing::{Completeness, Gap, Listing};
 pub use models::*;

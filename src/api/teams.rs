@@ -5,8 +5,9 @@
 
 use std::future::Future;
 
-use super::endpoints::Paged;
-use super::{ApiError, Balance, Client, Deployment, DeploymentsQuery, Team, Volume, VolumesQuery};
+use super::{
+    ApiError, Balance, Client, Deployment, DeploymentsQuery, Listing, Team, Volume, VolumesQuery,
+};
 
 /// The platform's current team (the one a list without `teamId` holds), when known: the
 /// balance's current team, else the default one of `GET /api/teams`.
@@ -50,10 +51,10 @@ pub fn other_teams(teams: &[Team], balance: Option<&Balance>) -> Vec<String> {
 /// What reading one list across teams gave.
 #[derive(Debug)]
 pub struct AcrossTeams<T> {
-    /// Every team's items, merged by id; an item read for a named team carries its id.
-    pub items: Vec<T>,
-    /// Requests sent (pages read, and one for each failed read).
-    pub pages: u32,
+    /// Every team's items, merged by id (an item read for a named team carries its id); the
+    /// requests sent (pages read, and one for each failed read); every team's gaps, a failed
+    /// team's read among them.
+    pub listing: Listing<T>,
     /// The teams whose read failed, with the error (an empty id is the current team's read).
     pub failed: Vec<(String, ApiError)>,
     /// Whether at least one read succeeded.
@@ -71,24 +72,30 @@ pub async fn across_teams<T, F, Fut>(
 ) -> AcrossTeams<T>
 where
     F: Fn(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Paged<T>, ApiError>>,
+    Fut: Future<Output = Result<Listing<T>, ApiError>>,
 {
     let mut out = AcrossTeams {
-        items: Vec::new(),
-        pages: 0,
+        listing: Listing {
+            items: Vec::new(),
+            pages: 0,
+            completeness: Default::default(),
+        },
         failed: Vec::new(),
         any_read: false,
     };
     let mut waiting: Option<ApiError> = None;
     for team in std::iter::once(None).chain(teams.into_iter().map(Some)) {
         if let Some(e) = &waiting {
-            out.failed.push((team.unwrap_or_default(), e.clone()));
+            let team = team.unwrap_or_default();
+            out.listing.completeness.team_failed(&team, e);
+            out.failed.push((team, e.clone()));
             continue;
         }
         match read(team.clone()).await {
             Ok(p) => {
                 out.any_read = true;
-                out.pages += p.pages;
+                out.listing.pages += p.pages;
+                out.listing.completeness.merge(p.completeness);
                 for mut x in p.items {
                     if let Some(t) = &team {
                         let slot = team_of(&mut x);
@@ -96,18 +103,20 @@ where
                             *slot = Some(t.clone());
                         }
                     }
-                    if !out.items.iter().any(|y| id_of(y) == id_of(&x)) {
-                        out.items.push(x);
+                    if !out.listing.items.iter().any(|y| id_of(y) == id_of(&x)) {
+                        out.listing.items.push(x);
                     }
                 }
             }
             Err(e) => {
                 // a failed read was still a request
-                out.pages += 1;
+                out.listing.pages += 1;
                 if matches!(e, ApiError::RateLimited { .. }) {
                     waiting = Some(e.clone());
                 }
-                out.failed.push((team.unwrap_or_default(), e));
+                let team = team.unwrap_or_default();
+                out.listing.completeness.team_failed(&team, &e);
+                out.failed.push((team, e));
             }
         }
     }
@@ -137,7 +146,7 @@ impl Teams {
         match (teams, balance) {
             (Err(e), Err(_)) => Err(e),
             (teams, balance) => Ok(Teams {
-                teams: teams.unwrap_or_default(),
+                teams: teams.map(|t| t.items).unwrap_or_default(),
                 balance: balance.ok(),
             }),
         }
@@ -182,48 +191,50 @@ impl Teams {
 }
 
 /// The first failure of a read across teams, for a caller that needs every team's items.
-fn complete<T>(r: AcrossTeams<T>) -> Result<Vec<T>, ApiError> {
+fn every_team<T>(r: AcrossTeams<T>) -> Result<Listing<T>, ApiError> {
     match r.failed.into_iter().next() {
         Some((_, e)) => Err(e),
-        None => Ok(r.items),
+        None => Ok(r.listing),
     }
 }
 
 impl Client {
     /// Every page of every team's deployments (`status` as for one list), each with its team.
     /// Fails when any team's read fails: a script or the guard never acts on a partial list.
+    /// What was read but may not be everything (unreadable items, a status filter) is said in
+    /// the answer's completeness.
     pub async fn deployments_of_teams(
         &self,
         teams: &Teams,
         status: Option<String>,
-    ) -> Result<Vec<Deployment>, ApiError> {
+    ) -> Result<Listing<Deployment>, ApiError> {
         let read = |team: Option<String>| {
             let q = DeploymentsQuery {
                 status: status.clone(),
                 team_id: team,
                 ..DeploymentsQuery::default()
             };
-            async move { self.deployments_paged(&q).await }
+            async move { self.deployments(&q).await }
         };
         let r = across_teams(teams.others(), read, deployment_team, |d| d.id.as_str()).await;
-        let mut items = complete(r)?;
-        teams.tag(&mut items, deployment_team);
-        Ok(items)
+        let mut listing = every_team(r)?;
+        teams.tag(&mut listing.items, deployment_team);
+        Ok(listing)
     }
 
     /// Every page of every team's volumes, each with its team. Fails when any team's read
     /// fails.
-    pub async fn volumes_of_teams(&self, teams: &Teams) -> Result<Vec<Volume>, ApiError> {
+    pub async fn volumes_of_teams(&self, teams: &Teams) -> Result<Listing<Volume>, ApiError> {
         let read = |team: Option<String>| {
             let q = VolumesQuery {
                 team_id: team,
                 ..VolumesQuery::default()
             };
-            async move { self.volumes_paged(&q).await }
+            async move { self.volumes(&q).await }
         };
         let r = across_teams(teams.others(), read, volume_team, |v| v.id.as_str()).await;
-        let mut items = complete(r)?;
-        teams.tag(&mut items, volume_team);
-        Ok(items)
+        let mut listing = every_team(r)?;
+        teams.tag(&mut listing.items, volume_team);
+        Ok(listing)
     }
 }

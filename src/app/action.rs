@@ -8,8 +8,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::{
     ApiError, Balance, CanTerminate, ClusterHealth, DeployRequest, Deployment, KubernetesVersion,
-    NewSshKey, NewVolume, OffersPage, OffersQuery, RateStatus, SshKey, Team, Volume, VolumePatch,
-    VolumePricing, VolumeRegion,
+    Listing, NewSshKey, NewVolume, OffersPage, OffersQuery, RateStatus, SshKey, Team, Volume,
+    VolumePatch, VolumePricing, VolumeRegion,
 };
 use crate::credentials::ApiKey;
 use crate::domain::ssh_key::Pasted;
@@ -57,12 +57,6 @@ pub enum Action {
         page: u32,
         result: ApiResult<OffersPage>,
     },
-    /// How many pages (requests) the last successful read of a paged list took; sent just
-    /// before its `DeploymentsLoaded` / `VolumesLoaded`, so polling can slow down with it.
-    PagesRead {
-        list: PagedList,
-        pages: u32,
-    },
     /// Answer to [`Command::FetchProviders`].
     ProvidersLoaded(ApiResult<Vec<String>>),
     /// One team's part of a list read across teams failed: sent before the list's
@@ -73,11 +67,13 @@ pub enum Action {
         team: String,
         error: ApiError,
     },
-    DeploymentsLoaded(ApiResult<Vec<Deployment>>),
-    VolumesLoaded(ApiResult<Vec<Volume>>),
-    KeysLoaded(ApiResult<Vec<SshKey>>),
+    /// A list answer: its items, the requests it took (polling slows down with them) and
+    /// what it may be missing (only a complete answer proves that something is absent).
+    DeploymentsLoaded(ApiResult<Listing<Deployment>>),
+    VolumesLoaded(ApiResult<Listing<Volume>>),
+    KeysLoaded(ApiResult<Listing<SshKey>>),
     BalanceLoaded(ApiResult<Balance>),
-    TeamsLoaded(ApiResult<Vec<Team>>),
+    TeamsLoaded(ApiResult<Listing<Team>>),
     KeySaved(Result<PathBuf, String>),
     /// Answer to [`Command::Deploy`].
     Deployed(ApiResult<Deployment>),

@@ -86,7 +86,6 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Tick(_)
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
-        | Action::PagesRead { .. }
         | Action::TeamListFailed { .. }
         | Action::ProvidersLoaded(_)
         | Action::DeploymentsLoaded(_)

@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn every_running_deployment_is_probed_until_ready_whoever_started_it() {
         let mut s = live_session();
-        let list = || Action::DeploymentsLoaded(Ok(vec![running("old")]));
+        let list = || Action::DeploymentsLoaded(Ok(vec![running("old")].into()));
         assert_eq!(probes(&update(&mut s, list())), ["old"]);
         assert_eq!(label(&s, "old"), "running ssh…");
         assert!(
@@ -365,7 +365,7 @@ mod tests {
             "ready: no probe"
         );
         // Stopped and gone: readiness forgotten.
-        update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+        update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
         assert!(s.ssh.is_empty());
     }
 
@@ -375,7 +375,7 @@ mod tests {
         let d: Deployment = crate::api::decode(json!({"id": "new", "name": "new",
             "status": "deploying", "createdAt": "2026-11-28T11:59:12Z"}))
         .unwrap();
-        update(&mut s, Action::DeploymentsLoaded(Ok(vec![d])));
+        update(&mut s, Action::DeploymentsLoaded(Ok(vec![d].into())));
         assert_eq!(label(&s, "new"), "deploying 48s");
         let later = s.now + chrono::Duration::minutes(12);
         update(&mut s, Action::Tick(later));
@@ -388,7 +388,10 @@ mod tests {
         let many: Vec<Deployment> = (0..MAX_PROBES + 5)
             .map(|i| running(&format!("d{i}")))
             .collect();
-        let first = probes(&update(&mut s, Action::DeploymentsLoaded(Ok(many.clone()))));
+        let first = probes(&update(
+            &mut s,
+            Action::DeploymentsLoaded(Ok(many.clone().into())),
+        ));
         assert_eq!(first.len(), MAX_PROBES);
         for id in &first {
             update(
@@ -399,7 +402,7 @@ mod tests {
                 },
             );
         }
-        let rest = probes(&update(&mut s, Action::DeploymentsLoaded(Ok(many))));
+        let rest = probes(&update(&mut s, Action::DeploymentsLoaded(Ok(many.into()))));
         assert_eq!(rest.len(), 5);
     }
 }

@@ -8,7 +8,7 @@ use super::action::{ApiResult, Command, LocalPubKey};
 use super::dialogs::key_prompt;
 use super::polling::{VOLUMES_EVERY_SECS, hold_until, secs};
 use super::state::{AppState, ListView};
-use crate::api::{ApiError, KubernetesVersion};
+use crate::api::{ApiError, Completeness, Gap, KubernetesVersion, Listing};
 
 /// The offers query from page 1; `new_query` drops answers to the one before.
 pub(crate) fn fetch_offers(state: &mut AppState, new_query: bool) -> Command {
@@ -88,17 +88,19 @@ pub(crate) fn pub_keys_found(state: &mut AppState, found: &[LocalPubKey]) {
     state.cache.local_pub_keys = Some(found.to_vec());
 }
 
-/// Take a list answer; on success keep the selection on the same id.
+/// Take a list answer; on success keep the selection on the same id. A failed read leaves the
+/// last known items, and the list incomplete.
 pub(crate) fn absorb_list<T>(
     view: &mut ListView<T>,
-    result: ApiResult<Vec<T>>,
+    result: ApiResult<Listing<T>>,
     now: DateTime<Utc>,
     id: impl Fn(&T) -> &String,
 ) -> Option<ApiError> {
     view.loading = false;
     match result {
-        Ok(items) => {
-            view.items = items;
+        Ok(listing) => {
+            view.items = listing.items;
+            view.completeness = listing.completeness;
             view.loaded_at = Some(now);
             view.error = None;
             let found = view
@@ -112,6 +114,7 @@ pub(crate) fn absorb_list<T>(
         }
         Err(e) => {
             view.error = Some(e.to_string());
+            view.completeness = Completeness::with(Gap::NotRead(e.to_string()));
             Some(e)
         }
     }

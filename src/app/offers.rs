@@ -34,7 +34,9 @@ impl OffersView {
         if page <= 1 {
             self.all.clear();
             self.hay.clear();
+            self.unreadable = 0;
         }
+        self.unreadable += answer.unreadable;
         self.total_groups = answer.total;
         self.total_pages = answer.total_pages.max(1);
         self.pages_loaded = u64::from(page);

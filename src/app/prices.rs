@@ -127,7 +127,7 @@ pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
         state.prices.next_compact = Some(now + COMPACT_EVERY);
     }
     state.prices.reload_due = Some(now + RELOAD_EVERY);
-    let coverage = if state.offers.search_sent.is_none() && state.offers.instance_type.is_none() {
+    let coverage = if state.offers.completeness().is_complete() {
         Coverage::Complete
     } else {
         Coverage::Partial

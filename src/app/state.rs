@@ -10,7 +10,8 @@ use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
 use super::tracking::{Arrival, Cache, DeployTrack, SshReady};
 use crate::api::{
-    Balance, Deployment, DeploymentFilter, InstanceType, Offer, RateStatus, SshKey, Team, Volume,
+    Balance, Completeness, Deployment, DeploymentFilter, Gap, InstanceType, Offer, RateStatus,
+    SshKey, Team, Volume,
 };
 
 /// Facts about this session that do not change while it runs (except the key).
@@ -108,6 +109,8 @@ pub struct OffersView {
     pub pages_loaded: u64,
     pub total_pages: u64,
     pub total_groups: u64,
+    /// Groups and offers of the pages loaded that could not be read.
+    pub unreadable: usize,
     pub loading: bool,
     pub loaded_once: bool,
     pub error: Option<String>,
@@ -118,6 +121,25 @@ impl OffersView {
         self.visible
             .get(self.cursor.selected)
             .and_then(|&i| self.all.get(i))
+    }
+
+    /// What the offers loaded may be missing: pages not (yet) read, items unreadable, and the
+    /// search or instance type sent. Only a complete load says an offer is gone.
+    pub fn completeness(&self) -> Completeness {
+        let mut c = Completeness::with(Gap::Unreadable(self.unreadable));
+        if self.pages_loaded < self.total_pages.max(1) {
+            c.add(Gap::Pages {
+                read: u32::try_from(self.pages_loaded).unwrap_or(u32::MAX),
+                of: self.total_pages,
+            });
+        }
+        if let Some(search) = &self.search_sent {
+            c.add(Gap::Filtered(format!("offers matching \"{search}\"")));
+        }
+        if let Some(t) = &self.instance_type {
+            c.add(Gap::Filtered(format!("{t} offers")));
+        }
+        c
     }
 }
 
@@ -130,6 +152,9 @@ pub struct ListView<T> {
     pub loading: bool,
     pub loaded_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// What the last answer may be missing: only a complete one proves that something is
+    /// absent. Nothing loaded yet proves nothing either.
+    pub completeness: Completeness,
 }
 
 impl<T> Default for ListView<T> {
@@ -141,6 +166,7 @@ impl<T> Default for ListView<T> {
             loading: false,
             loaded_at: None,
             error: None,
+            completeness: Completeness::with(Gap::NotRead("not loaded yet".into())),
         }
     }
 }

@@ -92,10 +92,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 }
             }
         }
-        Action::PagesRead { list, pages } => match list {
-            PagedList::Deployments => state.schedule.deployment_pages = pages,
-            PagedList::Volumes => state.schedule.volume_pages = pages,
-        },
         Action::ProvidersLoaded(result) => match result {
             Ok(p) => state.providers = Some(p),
             Err(e) => lists::on_error(state, "providers list", &e),
@@ -105,16 +101,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::DeploymentsLoaded(mut result) => {
             state.schedule.deployments_in_flight = false;
-            if result.is_ok() {
+            if let Ok(listing) = &result {
                 state.schedule.deployments_full = state.schedule.deployments_requested_full;
+                state.schedule.deployment_pages = listing.pages;
             }
             let before = arrivals::before_load(state);
             let failed = teams::take_failed(state, PagedList::Deployments);
-            if let Ok(items) = &mut result {
+            if let Ok(listing) = &mut result {
                 let old = &state.deployments.items;
                 teams::keep_failed(
                     state,
-                    items,
+                    &mut listing.items,
                     old,
                     &failed,
                     |d| d.team_id.as_deref(),
@@ -135,11 +132,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
             let failed = teams::take_failed(state, PagedList::Volumes);
-            if let Ok(items) = &mut result {
+            if let Ok(listing) = &mut result {
+                state.schedule.volume_pages = listing.pages;
                 let old = &state.volumes.items;
                 teams::keep_failed(
                     state,
-                    items,
+                    &mut listing.items,
                     old,
                     &failed,
                     |v| v.team_id.as_deref(),
@@ -185,7 +183,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.schedule.teams_in_flight = false;
             match result {
                 Ok(t) => {
-                    state.account.teams = t;
+                    state.account.teams = t.items;
                     cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => lists::on_error(state, "teams list", &e),

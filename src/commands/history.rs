@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use clap::{Args, Subcommand};
 
-use crate::api::{ApiError, Client, Offer, OffersQuery};
+use crate::api::{ApiError, Client, Completeness, Gap, Listing, Offer, OffersQuery};
 use crate::commands::context::Ctx;
 use crate::domain::history::{Coverage, DaySummary, PriceObservation, daily};
 use crate::domain::watch::WatchSpec;
@@ -61,9 +61,10 @@ pub struct WatchAddArgs {
     pub region: Option<String>,
 }
 
-/// Every page of offers (what one load is).
-pub async fn fetch_all_offers(client: &Client) -> Result<Vec<Offer>, ApiError> {
+/// Every page of offers (what one load is), and whether every offer of them was read.
+pub async fn fetch_all_offers(client: &Client) -> Result<Listing<Offer>, ApiError> {
     let mut out = Vec::new();
+    let mut unreadable = 0;
     let mut page = 1;
     loop {
         let q = OffersQuery {
@@ -72,9 +73,14 @@ pub async fn fetch_all_offers(client: &Client) -> Result<Vec<Offer>, ApiError> {
             ..OffersQuery::default()
         };
         let answer = client.gpu_offers(&q).await?;
+        unreadable += answer.unreadable;
         out.extend(answer.groups.into_iter().flat_map(|g| g.offers));
         if u64::from(page) >= answer.total_pages.max(1) {
-            return Ok(out);
+            return Ok(Listing {
+                items: out,
+                pages: page,
+                completeness: Completeness::with(Gap::Unreadable(unreadable)),
+            });
         }
         page += 1;
     }

@@ -9,5 +9,6 @@ pub mod guard_engine;
 pub mod history;
 pub mod ssh;
 pub mod ssh_key;
+pub mod unclear_deploy;
 pub mod volume_rules;
 pub mod watch;

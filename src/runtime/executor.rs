@@ -7,7 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::files;
 use crate::api::teams::{self, deployment_team, volume_team};
-use crate::api::{Client, DeploymentsQuery, Paged, VolumesQuery};
+use crate::api::{Client, DeploymentsQuery, Listing, VolumesQuery};
 use crate::app::action::{ApiResult, PagedList, SaveError};
 use crate::app::{Action, Command};
 
@@ -33,11 +33,11 @@ async fn across_teams<T, F, Fut>(
     read: F,
     team_of: fn(&mut T) -> &mut Option<String>,
     id_of: fn(&T) -> &str,
-    loaded: fn(ApiResult<Vec<T>>) -> Action,
+    loaded: fn(ApiResult<Listing<T>>) -> Action,
 ) -> Vec<Action>
 where
     F: Fn(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = ApiResult<Paged<T>>>,
+    Fut: std::future::Future<Output = ApiResult<Listing<T>>>,
 {
     let several = !teams.is_empty();
     let r = teams::across_teams(teams, read, team_of, id_of).await;
@@ -52,13 +52,7 @@ where
         .collect();
     match first_error {
         Some(e) if !r.any_read => out.push(loaded(Err(e))),
-        _ => {
-            out.push(Action::PagesRead {
-                list,
-                pages: r.pages,
-            });
-            out.push(loaded(Ok(r.items)));
-        }
+        _ => out.push(loaded(Ok(r.listing))),
     }
     out
 }
@@ -82,7 +76,7 @@ impl Executor {
                         team_id: team,
                         ..DeploymentsQuery::default()
                     };
-                    async move { c.deployments_paged(&q).await }
+                    async move { c.deployments(&q).await }
                 };
                 let actions = across_teams(
                     teams,
@@ -102,7 +96,7 @@ impl Executor {
                         team_id: team,
                         ..VolumesQuery::default()
                     };
-                    async move { c.volumes_paged(&q).await }
+                    async move { c.volumes(&q).await }
                 };
                 let actions = across_teams(
                     teams,

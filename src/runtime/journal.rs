@@ -44,14 +44,14 @@ impl Journal {
         let mut rates = self.rates.lock().unwrap_or_else(PoisonError::into_inner);
         match action {
             Action::DeploymentsLoaded(Ok(list)) => {
-                for d in list {
+                for d in list.iter() {
                     if let Some(r) = d.hourly_rate {
                         rates.insert(d.id.clone(), r);
                     }
                 }
             }
             Action::VolumesLoaded(Ok(list)) => {
-                for v in list {
+                for v in list.iter() {
                     if let Some(r) = volume_rate(v) {
                         rates.insert(v.id.clone(), r);
                     }

@@ -263,7 +263,7 @@ impl Runner {
                         continue;
                     }
                     match self.ctx.client.deployment(&id).await {
-                        Ok(d) => list.push(d),
+                        Ok(d) => list.items.push(d),
                         Err(ApiError::NotFound { .. }) => {} // gone: its rule goes
                         Err(e) => {
                             self.say(now, &format!("could not check deployment {id}: {e}"));
@@ -383,8 +383,12 @@ impl Runner {
         if compact {
             self.next_compact = Some(now + Duration::hours(1));
         }
-        // Every page, no filter: an offer it does not list is gone.
-        let coverage = crate::domain::history::Coverage::Complete;
+        // Every page, no filter, every offer read: an offer it does not list is gone.
+        let coverage = if offers.is_complete() {
+            crate::domain::history::Coverage::Complete
+        } else {
+            crate::domain::history::Coverage::Partial
+        };
         if let Err(e) =
             crate::commands::history::record_load(&self.ctx.store, now, obs, coverage, compact)
                 .await

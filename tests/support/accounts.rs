@@ -94,7 +94,7 @@ pub fn loaded(read_only: bool) -> AppState {
         ),
         k8s_deployment(),
     ];
-    update(&mut s, Action::DeploymentsLoaded(Ok(deps)));
+    update(&mut s, Action::DeploymentsLoaded(Ok(deps.into())));
     let vols = vec![
         vol(
             "vol_sp",
@@ -137,12 +137,12 @@ pub fn loaded(read_only: bool) -> AppState {
             &[],
         ),
     ];
-    update(&mut s, Action::VolumesLoaded(Ok(vols)));
+    update(&mut s, Action::VolumesLoaded(Ok(vols.into())));
     let keys: Vec<SshKey> = vec![
         decode(json!({"id": "sshk_1", "name": "laptop", "fingerprint": "SHA256:abc"})).unwrap(),
         decode(json!({"id": "sshk_2", "name": "ci", "fingerprint": "SHA256:def"})).unwrap(),
     ];
-    update(&mut s, Action::KeysLoaded(Ok(keys)));
+    update(&mut s, Action::KeysLoaded(Ok(keys.into())));
     let bal = Balance::decode(json!({"teams": [
         {"teamId": "team_demo_01", "teamName": "Demo", "balance": 250.0, "isCurrentTeam": true, "role": "owner"},
         {"teamId": "team_zero", "teamName": "Broke", "balance": 0.0, "isCurrentTeam": false, "role": "member"}

@@ -294,9 +294,9 @@ pub fn ready_with(offers: Vec<Value>, bal: f64, read_only: bool) -> AppState {
         },
     );
     update(&mut s, Action::BalanceLoaded(Ok(balance(bal))));
-    update(&mut s, Action::KeysLoaded(Ok(ssh_keys())));
-    update(&mut s, Action::VolumesLoaded(Ok(volumes())));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![])));
+    update(&mut s, Action::KeysLoaded(Ok(ssh_keys().into())));
+    update(&mut s, Action::VolumesLoaded(Ok(volumes().into())));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     update(&mut s, Action::PubKeysFound(local_keys()));
     s
 }

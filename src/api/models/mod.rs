@@ -58,8 +58,8 @@ pub fn decode_list<T>(v: Value, keys: &[&str]) -> Result<Listed<T>, serde_json::
 where
     T: for<'de> Deserialize<'de> + WithRaw,
 {
-    let (items, total_pages) = match v {
-        Value::Array(items) => (items, None),
+    let (items, total_pages, total) = match v {
+        Value::Array(items) => (items, None, None),
         Value::Object(mut o) => {
             let num = |k: &str| {
                 o.get(k).and_then(|t| {
@@ -83,7 +83,7 @@ where
             // Without `totalPages`, `total` over the page size says how many pages there are.
             let per_page = limit.or((!items.is_empty()).then_some(items.len() as u64));
             let total_pages = total_pages.or_else(|| Some(total?.div_ceil(per_page?.max(1))));
-            (items, total_pages)
+            (items, total_pages, total)
         }
         other => {
             return Err(serde::de::Error::custom(format!(
@@ -104,6 +104,7 @@ where
         items: out,
         skipped,
         total_pages,
+        total,
     })
 }
 
@@ -124,6 +125,8 @@ pub struct Listed<T> {
     pub items: Vec<T>,
     pub skipped: usize,
     pub total_pages: Option<u64>,
+    /// How many items the whole list holds, when the answer says (`total`).
+    pub total: Option<u64>,
 }
 
 with_raw!(

@@ -287,6 +287,9 @@ pub struct GpuGroup {
     /// Decoded separately by [`GpuGroup::decode`] so one bad offer does not drop the group.
     #[serde(skip)]
     pub offers: Vec<Offer>,
+    /// Offers of the group that could not be read.
+    #[serde(skip)]
+    pub unreadable: usize,
     #[serde(skip)]
     pub raw: Value,
 }
@@ -305,6 +308,7 @@ impl GpuGroup {
         let mut group = GpuGroup::deserialize(&v)?;
         group.raw = v;
         let display = group.display().to_string();
+        let listed = parts.offers.len();
         group.offers = parts
             .offers
             .into_iter()
@@ -315,6 +319,7 @@ impl GpuGroup {
             })
             .map(|o| group.adopt(o, &display))
             .collect();
+        group.unreadable = listed - group.offers.len();
         Ok(group)
     }
 
@@ -345,11 +350,13 @@ impl GpuGroup {
         let mut group = GpuGroup::deserialize(&v)?;
         group.raw = v;
         let display = group.display().to_string();
+        let listed = offers.len();
         group.offers = offers
             .into_iter()
             .filter_map(|o| decode::<Offer>(o).ok())
             .map(|o| group.adopt(o, &display))
             .collect();
+        group.unreadable = listed - group.offers.len();
         Ok(group)
     }
 }
@@ -401,6 +408,8 @@ pub struct OffersPage {
     pub page: u64,
     pub limit: u64,
     pub total_pages: u64,
+    /// Groups, and offers within groups, that could not be read.
+    pub unreadable: usize,
 }
 
 impl OffersPage {
@@ -425,6 +434,7 @@ impl OffersPage {
         let Ok(p) = serde_json::from_slice::<Page>(bytes) else {
             return Self::decode(serde_json::from_slice(bytes)?);
         };
+        let listed = p.data.len();
         let groups: Vec<GpuGroup> = p
             .data
             .into_iter()
@@ -432,6 +442,7 @@ impl OffersPage {
             .collect();
         let page = p.page.map_or(1, |f| f as u64).max(1);
         Ok(OffersPage {
+            unreadable: unreadable(listed, &groups),
             total: p.total.map_or(groups.len() as u64, |f| f as u64),
             limit: p.limit.map_or(groups.len() as u64, |f| f as u64),
             total_pages: p.total_pages.map_or(page, |f| f as u64),
@@ -458,12 +469,14 @@ impl OffersPage {
             }
         };
         let num = |k: &str| meta.get(k).and_then(|v| v.as_f64()).map(|f| f as u64);
+        let listed = items.len();
         let groups: Vec<GpuGroup> = items
             .into_iter()
             .filter_map(|g| GpuGroup::decode(g).ok())
             .collect();
         let page = num("page").unwrap_or(1).max(1);
         Ok(OffersPage {
+            unreadable: unreadable(listed, &groups),
             total: num("total").unwrap_or(groups.len() as u64),
             limit: num("limit").unwrap_or(groups.len() as u64),
             total_pages: num("totalPages").unwrap_or(page),
@@ -471,4 +484,9 @@ impl OffersPage {
             groups,
         })
     }
+}
+
+/// Groups that could not be read (of `listed`), and the offers within the others.
+fn unreadable(listed: usize, groups: &[GpuGroup]) -> usize {
+    listed - groups.len() + groups.iter().map(|g| g.unreadable).sum::<usize>()
 }

@@ -3,7 +3,8 @@
 //! every page, and prints a table, JSON or CSV ([`output`]). Independent requests run
 //! concurrently.
 //!
-//! Exit codes (`crate::exit`): 0 ok, 1 the API or the network failed, 2 usage
+//! Exit codes (`crate::exit`): 0 ok, 1 the API or the network failed, or the list printed may
+//! be incomplete (a page, a team or an item unread: said on stderr), 2 usage
 //! ([`Failure::exit_code`]).
 
 pub mod output;
@@ -12,7 +13,7 @@ mod records;
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::api::teams::Teams;
-use crate::api::{ApiError, Client, Offer, OffersPage, OffersQuery};
+use crate::api::{ApiError, Client, Completeness, Offer, OffersPage, OffersQuery};
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
 use crate::app::state::OffersView;
@@ -74,8 +75,26 @@ pub fn check(cmd: &Command) -> Result<(), Failure> {
     Ok(())
 }
 
+/// What a command prints, and what its list may be missing beyond what was asked for (a
+/// script must not conclude from it that something is absent).
+#[derive(Debug)]
+pub struct Printed {
+    pub text: String,
+    pub incomplete: Option<String>,
+}
+
+impl Printed {
+    fn of(text: String, completeness: Completeness) -> Printed {
+        let unasked = completeness.without_filters();
+        Printed {
+            text,
+            incomplete: (!unasked.is_complete()).then(|| unasked.to_string()),
+        }
+    }
+}
+
 /// Run `cmd` and return what it prints.
-pub async fn run(client: &Client, cmd: &Command) -> Result<String, Failure> {
+pub async fn run(client: &Client, cmd: &Command) -> Result<Printed, Failure> {
     match cmd {
         Command::Offers(a) => offers(client, a, PAGE_LIMIT).await,
         Command::Deployments(a) => deployments(client, a).await,
@@ -96,7 +115,7 @@ fn offer_filter(a: &OffersArgs) -> Result<OfferFilter, Failure> {
 }
 
 /// `offers`: every page (`limit` groups each), then the dashboard's filter, type and sort.
-pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<String, Failure> {
+pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<Printed, Failure> {
     let filter = offer_filter(a)?;
     let mut view = OffersView {
         search_sent: a
@@ -115,7 +134,8 @@ pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<Strin
         view.absorb(i as u32 + 1, page);
     }
     let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
-    Ok(records::offers(&shown).render(a.output.into()))
+    let text = records::offers(&shown).render(a.output.into());
+    Ok(Printed::of(text, view.completeness()))
 }
 
 /// Page 1, then every other page the answer announces, [`PAGES_AT_ONCE`] at a time, in order.
@@ -142,26 +162,30 @@ pub async fn all_offer_pages(
     Ok(std::iter::once(first).chain(rest).collect())
 }
 
-async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<String, Failure> {
+async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<Printed, Failure> {
     let teams = Teams::read(client).await?;
     let status = (a.status != "all").then(|| a.status.clone());
     let list = client.deployments_of_teams(&teams, status).await?;
-    Ok(records::deployments(&list, &teams).render(a.output.into()))
+    let text = records::deployments(&list, &teams).render(a.output.into());
+    Ok(Printed::of(text, list.completeness))
 }
 
-async fn volumes(client: &Client, a: &ListArgs) -> Result<String, Failure> {
+async fn volumes(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {
     let teams = Teams::read(client).await?;
     let list = client.volumes_of_teams(&teams).await?;
-    Ok(records::volumes(&list, &teams).render(a.output.into()))
+    let text = records::volumes(&list, &teams).render(a.output.into());
+    Ok(Printed::of(text, list.completeness))
 }
 
-async fn keys(client: &Client, a: &ListArgs) -> Result<String, Failure> {
+async fn keys(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {
     let list = client.ssh_keys().await?;
-    Ok(records::keys(&list).render(a.output.into()))
+    let text = records::keys(&list).render(a.output.into());
+    Ok(Printed::of(text, list.completeness))
 }
 
-async fn balance(client: &Client, a: &BalanceArgs) -> Result<String, Failure> {
+async fn balance(client: &Client, a: &BalanceArgs) -> Result<Printed, Failure> {
     let b = client.balance(None, None).await?;
     let format = if a.json { Format::Json } else { Format::Table };
-    Ok(records::balance(&b).render(format))
+    let text = records::balance(&b).render(format);
+    Ok(Printed::of(text, Completeness::complete()))
 }

@@ -11,6 +11,7 @@ use crate::app::polling::refresh_deployments;
 use crate::app::state::{AppState, FlashKind};
 use crate::app::tracking::PendingCheck;
 use crate::domain::cost;
+use crate::domain::unclear_deploy::{Sent, Settlement, settle};
 
 /// Errors after which the deployment may or may not exist: the request may have reached the
 /// server and been acted on. (A redirect is an answer too: it is not followed, so look.)
@@ -173,63 +174,58 @@ pub(crate) fn other_team_to_read(state: &AppState) -> Option<String> {
     (current != Some(team)).then(|| team.to_string())
 }
 
-/// Called after every deployments answer: settles an unclear deploy by what the list shows.
+/// Called after every deployments answer: settles an unclear deploy by what the list shows
+/// ([`unclear_deploy::settle`]): found, not created (only from a complete list), or unknown.
 pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
     let Some(check) = state.deploy.check.clone() else {
         return Vec::new();
     };
-    let found = state
-        .deployments
-        .items
-        .iter()
-        .find(|d| {
-            d.offer_id.as_deref() == Some(check.request.offer_id.as_str())
-                && !check.known_ids.contains(&d.id)
-                && d.since()
-                    .is_none_or(|t| t >= check.posted_at - chrono::Duration::minutes(5))
-        })
-        .cloned();
-    if let Some(d) = found {
-        state.deploy.check = None;
-        let name = d.name.clone();
-        let status = d.status.as_str().to_string();
-        let guard = take_wizard(state)
-            .and_then(|w| crate::app::guard::wizard_guard_command(&w, state, &d.id));
-        adopt(state, d);
-        state.say(
-            FlashKind::Warning,
-            format!(
-                "The deploy answered with an error ({}), but {name} exists ({status}): NOT retrying; watching it.",
-                check.error
-            ),
-        );
-        return guard.into_iter().collect();
-    }
-    if !list_ok {
-        state.deploy.check = None;
-        let msg = format!(
-            "The deploy failed ({}) and the deployments list could not be read: it is not known whether the deployment was created. r reads the list again; Esc closes.",
-            check.error
-        );
-        set_phase(state, Phase::Unknown { error: msg }, None);
-        // Keep what `r` needs: the request and what was known before the POST.
-        state.deploy.recheck = Some(check);
-        return Vec::new();
-    }
-    if check.skip_answers > 0 {
-        if let Some(c) = state.deploy.check.as_mut() {
-            c.skip_answers -= 1;
+    let sent = Sent {
+        request: &check.request,
+        posted_at: check.posted_at,
+        known_before: &check.known_ids,
+    };
+    let deployments = &state.deployments;
+    let settled = if list_ok {
+        settle(&sent, &deployments.items, &deployments.completeness)
+    } else {
+        // The items are the last known ones: a find among them still counts.
+        match settle(&sent, &deployments.items, &deployments.completeness) {
+            found @ Settlement::Created(_) => found,
+            _ => Settlement::Unknown("the deployments list could not be read".into()),
         }
-        return refresh_deployments(state);
+    };
+    let text = settled.explain(&check.error);
+    match settled {
+        Settlement::Created(d) => {
+            state.deploy.check = None;
+            let guard = take_wizard(state)
+                .and_then(|w| crate::app::guard::wizard_guard_command(&w, state, &d.id));
+            adopt(state, *d);
+            state.say(FlashKind::Warning, format!("{text} Watching it."));
+            guard.into_iter().collect()
+        }
+        // An answer to a request sent before the failure may predate what the POST did.
+        _ if list_ok && check.skip_answers > 0 => {
+            if let Some(c) = state.deploy.check.as_mut() {
+                c.skip_answers -= 1;
+            }
+            refresh_deployments(state)
+        }
+        Settlement::NotCreated => {
+            state.deploy.check = None;
+            set_phase(state, Phase::NotCreated { error: text }, None);
+            Vec::new()
+        }
+        Settlement::Unknown(_) => {
+            state.deploy.check = None;
+            let msg = format!("{text} r reads the list again; Esc closes.");
+            set_phase(state, Phase::Unknown { error: msg }, None);
+            // Keep what `r` needs: the request and what was known before the POST.
+            state.deploy.recheck = Some(check);
+            Vec::new()
+        }
     }
-    state.deploy.check = None;
-    let at = state.now.format("%H:%M:%S");
-    let msg = format!(
-        "The deploy failed ({}). The deployments list read at {at} UTC, after the failure, has no new deployment of this offer: it was not created. Retry sends a NEW deploy.",
-        check.error
-    );
-    set_phase(state, Phase::NotCreated { error: msg }, None);
-    Vec::new()
 }
 
 /// `r` in the "cannot tell" state: the check starts again with what it knew.
