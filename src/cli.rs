@@ -115,6 +115,12 @@ pub enum Command {
         after_help = "Examples:\n  spheron-tui watch add --gpu h100 --max-gpu-price 2.00 --type spot\n  spheron-tui watch list"
     )]
     Watch(crate::commands::history::WatchCommand),
+    /// `Host <name>.spheron` blocks for every active deployment with an address: printed, or
+    /// written to a file of ours included from ~/.ssh/config (`ssh llm-finetune.spheron`).
+    #[command(
+        after_help = "Examples:\n  spheron-tui ssh-config --dry-run\n  spheron-tui ssh-config --write && ssh llm-finetune.spheron\n  spheron-tui ssh-config --remove"
+    )]
+    SshConfig(crate::commands::ssh_config::SshConfigArgs),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  spheron-tui completions bash > ~/.local/share/bash-completion/completions/spheron-tui"

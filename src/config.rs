@@ -59,17 +59,21 @@ pub struct FileConfig {
     /// The account cap: the deploy summary refuses a deploy that would take what the account
     /// pays per hour past this.
     pub max_burn_usd_per_hour: Option<f64>,
+    /// Keep `Host <name>.spheron` blocks for the deployments, included from `~/.ssh/config`,
+    /// current while the dashboard runs. Unset: the dashboard asks once.
+    pub ssh_config: Option<bool>,
     /// `[keys]`: action name = key (or list of keys), rebinding the key table.
     pub keys: Option<toml::Table>,
 }
 
-const KNOWN_KEYS: [&str; 7] = [
+const KNOWN_KEYS: [&str; 8] = [
     "api_url",
     "poll_interval_secs",
     "read_only",
     "theme",
     "mouse",
     "max_burn_usd_per_hour",
+    "ssh_config",
     "keys",
 ];
 
@@ -185,6 +189,8 @@ pub struct Settings {
     pub read_only: bool,
     pub look: Look,
     pub max_burn_usd_per_hour: Option<f64>,
+    /// `ssh_config` in `config.toml`: `None` when the user was never asked.
+    pub ssh_config: Option<bool>,
 }
 
 /// Merge flags (already merged with env by clap) over the config file over the defaults.
@@ -220,7 +226,57 @@ pub fn resolve(
             mouse: file.mouse.unwrap_or(true),
         },
         max_burn_usd_per_hour: cap,
+        ssh_config: file.ssh_config,
     })
+}
+
+/// `text` (a `config.toml`) with the top-level `key = value`: its line replaced where it is set
+/// before the first table, else a line added at the top (a top-level key must come before any
+/// table). Every other byte is kept.
+pub fn with_top_level(text: &str, key: &str, value: &str) -> String {
+    let new_line = format!("{key} = {value}");
+    let mut out = String::with_capacity(text.len() + new_line.len() + 1);
+    let mut replaced = false;
+    let mut in_table = false;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        in_table |= t.starts_with('[');
+        let sets_key = t
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if !in_table && !replaced && sets_key {
+            out.push_str(&new_line);
+            out.push_str(if line.ends_with("\r\n") {
+                "\r\n"
+            } else if line.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            });
+            replaced = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    if replaced {
+        out
+    } else {
+        format!("{new_line}\n{text}")
+    }
+}
+
+/// Set a top-level `key = value` in the `config.toml` at `path` (made when absent), written
+/// atomically; the result is parsed first, so a file this would break is left as it is.
+pub fn set_top_level(path: &Path, key: &str, value: &str) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("could not read {}: {e}", path.display())),
+    };
+    let new = with_top_level(&text, key, value);
+    parse(&new).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::runtime::files::replace_file(path, new.as_bytes(), 0o600)
+        .map_err(|e| format!("could not write {}: {e}", path.display()))
 }
 
 pub fn check_poll_secs(secs: u64) -> Result<u64, String> {
@@ -324,6 +380,30 @@ mod tests {
         let l = parse("theme = \"light\"\nkeymap = 1\n").unwrap();
         assert_eq!(l.warnings.len(), 1);
         assert!(l.warnings[0].contains("`keymap`") && l.warnings[0].contains("mouse"));
+    }
+
+    #[test]
+    fn a_top_level_setting_is_replaced_or_added_first() {
+        assert_eq!(
+            with_top_level("", "ssh_config", "true"),
+            "ssh_config = true\n"
+        );
+        let t = "# mine\ntheme = \"light\"\n\n[keys]\nssh_config = \"x\"\n";
+        let added = with_top_level(t, "ssh_config", "true");
+        assert_eq!(added, format!("ssh_config = true\n{t}"));
+        assert_eq!(parse(&added).unwrap().config.ssh_config, Some(true));
+        let replaced = with_top_level(&added, "ssh_config", "false");
+        assert_eq!(replaced, format!("ssh_config = false\n{t}"));
+        let crlf = "theme = \"dark\"\r\nssh_config=true\r\n";
+        assert_eq!(
+            with_top_level(crlf, "ssh_config", "false"),
+            "theme = \"dark\"\r\nssh_config = false\r\n"
+        );
+        // another key that starts the same is not this one
+        assert_eq!(
+            with_top_level("ssh_config_x = 1\n", "ssh_config", "true"),
+            "ssh_config = true\nssh_config_x = 1\n"
+        );
     }
 
     #[test]

@@ -86,6 +86,10 @@ fn main() -> ExitCode {
         Some(Command::Demo(DemoCommand::Reset)) => {
             ExitCode::from(spheron_tui::commands::demo::reset(prepared.paths.as_ref()))
         }
+        Some(Command::SshConfig(ref a)) => {
+            let cmd = CtxCommand::SshConfig(a.clone());
+            ctx_command(prepared, cmd, cli.demo)
+        }
         Some(Command::Info) => {
             print_info(&prepared, cli.demo);
             ExitCode::SUCCESS
@@ -273,6 +277,8 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             read_only: l.read_only,
             poll_interval: l.poll_interval,
             store_path: l.store_path,
+            home: p.home.clone(),
+            demo,
         };
         code = spheron_tui::commands::run(cmd, &target, clock).await;
         Ok(())

@@ -3,7 +3,15 @@
 
 mod support;
 
-use support::sshd::Sshd;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::json;
+use support::binary;
+use support::http::Mock;
+use support::sshd::{Sshd, run_tool};
+use tempfile::TempDir;
 
 /// The stand-in instance answers a real login, and its `nvidia-smi` prints the scripted
 /// sequence in order, then repeats the last step; a `FAIL:` step fails with its reason.
@@ -47,4 +55,242 @@ fn the_stand_in_instance_answers_with_the_scripted_readings() {
     );
     let (logins, sessions) = sshd.counts();
     assert_eq!((logins, sessions), (4, 4), "{}", sshd.log());
+}
+
+/// A recording API whose one running deployment is the stand-in instance, next to one still
+/// deploying (no address yet) and one ended: only the first gets a Host block.
+async fn api_with_instance(sshd: &Sshd) -> Mock {
+    let api = Mock::start().await;
+    api.on_json(
+        "GET /api/teams",
+        200,
+        json!([{"id": "team_1", "name": "Mine"}]),
+    );
+    api.on_json(
+        "GET /api/balance",
+        200,
+        json!({"teams": [{"teamId": "team_1", "teamName": "Mine", "balance": 50,
+            "isCurrentTeam": true, "role": "owner"}], "currency": "USD"}),
+    );
+    api.on_json(
+        "GET /api/deployments",
+        200,
+        json!([
+            {"id": "dep_a1b2c3d4e5", "name": "llm-finetune", "status": "running",
+             "ipAddress": "127.0.0.1", "sshPort": sshd.port, "user": sshd.user,
+             "sshKeyId": "key_1", "hourlyRate": 2.5},
+            {"id": "dep_new", "name": "coming-up", "status": "deploying"},
+        ]),
+    );
+    api.on_json(
+        "GET /api/ssh-keys",
+        200,
+        json!([{"id": "key_1", "name": "laptop", "publicKey": sshd.client_pub().trim()}]),
+    );
+    api
+}
+
+/// A private HOME whose `~/.ssh` holds the key the instance accepts (as `id_work`) and the
+/// user's own config.
+fn home_with_key(sshd: &Sshd, user_config: Option<&[u8]>) -> TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let ssh = home.path().join(".ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    std::fs::copy(sshd.client_key(), ssh.join("id_work")).unwrap();
+    std::fs::write(ssh.join("id_work.pub"), sshd.client_pub()).unwrap();
+    if let Some(c) = user_config {
+        std::fs::write(ssh.join("config"), c).unwrap();
+    }
+    home
+}
+
+async fn spheron(home: &Path, api: &str, args: &[&str]) -> Output {
+    let (home, api) = (home.to_path_buf(), api.to_string());
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        binary::bin(&home)
+            .env("SPHERON_API_KEY", "sai_pk_test")
+            .arg("--api-url")
+            .arg(api)
+            .args(args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        binary::text(&o.stdout),
+        binary::text(&o.stderr)
+    );
+    binary::text(&o.stdout)
+}
+
+/// `ssh -G` (the real client resolving the configuration, without connecting) for `alias`
+/// through the user's `~/.ssh/config`: keyword → value.
+fn ssh_g(home: &Path, alias: &str) -> std::collections::BTreeMap<String, String> {
+    let config = home.join(".ssh/config");
+    run_tool("ssh", &["-G", "-F", config.to_str().unwrap(), alias])
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_config_blocks_resolve_with_ssh_g_and_log_in_by_name() {
+    let sshd = Sshd::start();
+    let api = api_with_instance(&sshd).await;
+    let home = home_with_key(&sshd, None);
+    let h = home.path();
+    let printed = ok(&spheron(h, &api.url(), &["ssh-config"]).await);
+    assert!(printed.contains("Host llm-finetune.spheron\n"), "{printed}");
+    assert!(
+        !printed.contains("coming-up"),
+        "no address, no block: {printed}"
+    );
+    assert!(!h.join(".ssh/config").exists(), "printing writes nothing");
+
+    let out = ok(&spheron(h, &api.url(), &["ssh-config", "--write"]).await);
+    assert!(out.contains("wrote 1 host(s)"), "{out}");
+    let g = ssh_g(h, "llm-finetune.spheron");
+    let ours = h.join(".spheron/ssh");
+    assert_eq!(g["hostname"], "127.0.0.1");
+    assert_eq!(g["port"], sshd.port.to_string());
+    assert_eq!(g["user"], sshd.user);
+    assert_eq!(
+        g["identityfile"],
+        h.join(".ssh/id_work").display().to_string()
+    );
+    assert_eq!(g["identitiesonly"], "yes");
+    assert_eq!(g["hostkeyalias"], "dep_a1b2c3d4e5.spheron");
+    assert_eq!(
+        g["userknownhostsfile"],
+        ours.join("known_hosts").display().to_string()
+    );
+    // A name that is not ours resolves as ssh always did.
+    assert_eq!(
+        ssh_g(h, "coming-up.spheron")["hostname"],
+        "coming-up.spheron"
+    );
+
+    // The real client logs in by name, and scp copies to `<alias>:`.
+    let config = h.join(".ssh/config");
+    let by_name = |args: &[&str]| {
+        let out = std::process::Command::new(args[0])
+            .arg("-F")
+            .arg(&config)
+            .args(["-o", "BatchMode=yes"])
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            binary::text(&out.stderr)
+        );
+        binary::text(&out.stdout)
+    };
+    assert_eq!(
+        by_name(&["ssh", "llm-finetune.spheron", "nvidia-smi"]),
+        "0, 0, 81920\n"
+    );
+    let file = h.join("weights.bin");
+    std::fs::write(&file, b"checkpoint").unwrap();
+    let dest = sshd.dir().join("copied.bin");
+    by_name(&[
+        "scp",
+        file.to_str().unwrap(),
+        &format!("llm-finetune.spheron:{}", dest.display()),
+    ]);
+    assert_eq!(std::fs::read(&dest).unwrap(), b"checkpoint");
+    // The host key went to our known_hosts, under the deployment's alias, not the user's.
+    let known = std::fs::read_to_string(ours.join("known_hosts")).unwrap();
+    assert!(known.starts_with("dep_a1b2c3d4e5.spheron "), "{known}");
+    assert!(!h.join(".ssh/known_hosts").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_config_write_keeps_the_users_config_and_remove_restores_it() {
+    let sshd = Sshd::start();
+    let api = api_with_instance(&sshd).await;
+    // The user's own config: CRLF, a comment, a Host of theirs, no newline at the end.
+    let mine: &[u8] =
+        b"# my hosts\r\nHost work\r\n    HostName work.example\r\n    User me\r\nHost *\n    ServerAliveInterval 30";
+    let home = home_with_key(&sshd, Some(mine));
+    let h = home.path();
+    let config = h.join(".ssh/config");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let dry = ok(&spheron(h, &api.url(), &["ssh-config", "--dry-run"]).await);
+    let include = format!("Include {}", h.join(".spheron/ssh/config").display());
+    assert!(dry.contains(&format!("+{include}\n")), "{dry}");
+    assert!(dry.contains("+Host llm-finetune.spheron"), "{dry}");
+    assert_eq!(
+        std::fs::read(&config).unwrap(),
+        mine,
+        "a dry run changes nothing"
+    );
+    assert!(!h.join(".spheron/ssh/config").exists());
+
+    ok(&spheron(h, &api.url(), &["ssh-config", "--write"]).await);
+    let after = std::fs::read(&config).unwrap();
+    assert_eq!(after, [format!("{include}\n").as_bytes(), mine].concat());
+    assert_eq!(mode(&config), 0o644, "the user's file keeps its mode");
+    assert_eq!(mode(&h.join(".spheron/ssh/config")), 0o600);
+    // The user's own hosts resolve as before.
+    assert_eq!(ssh_g(h, "work")["hostname"], "work.example");
+    assert_eq!(ssh_g(h, "llm-finetune.spheron")["hostname"], "127.0.0.1");
+    // The dashboard keeps it current from now on.
+    let settings = std::fs::read_to_string(h.join("config/spheron-tui/config.toml")).unwrap();
+    assert_eq!(settings, "ssh_config = true\n");
+
+    // Run again: nothing changes.
+    let again = ok(&spheron(h, &api.url(), &["ssh-config", "--write"]).await);
+    assert!(
+        again.contains("is current") && again.contains("already includes it"),
+        "{again}"
+    );
+    assert_eq!(std::fs::read(&config).unwrap(), after);
+    let dry = ok(&spheron(h, &api.url(), &["ssh-config", "--dry-run"]).await);
+    assert_eq!(dry.trim(), "nothing would change");
+
+    let removed = ok(&spheron(h, &api.url(), &["ssh-config", "--remove"]).await);
+    assert!(removed.contains("took the Include line out"), "{removed}");
+    assert_eq!(std::fs::read(&config).unwrap(), mine, "byte for byte");
+    assert!(!h.join(".spheron/ssh/config").exists());
+    let settings = std::fs::read_to_string(h.join("config/spheron-tui/config.toml")).unwrap();
+    assert_eq!(settings, "ssh_config = false\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_config_makes_a_missing_config_0600_and_removes_it_again() {
+    let sshd = Sshd::start();
+    let api = api_with_instance(&sshd).await;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    ok(&spheron(h, &api.url(), &["ssh-config", "--write"]).await);
+    let config = h.join(".ssh/config");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!((mode(&config), mode(&h.join(".ssh"))), (0o600, 0o700));
+    // No local key matches: no IdentityFile, and ssh falls back to its defaults.
+    let text = std::fs::read_to_string(h.join(".spheron/ssh/config")).unwrap();
+    assert!(!text.contains("IdentityFile"), "{text}");
+    ok(&spheron(h, &api.url(), &["ssh-config", "--remove"]).await);
+    assert!(!config.exists());
+    // A demo world's instances cannot be reached: writing them is refused.
+    let demo = binary::run(h, &["--demo", "ssh-config", "--write"]);
+    assert_eq!(
+        demo.status.code(),
+        Some(2),
+        "{}",
+        binary::text(&demo.stderr)
+    );
+    assert!(!config.exists());
 }

@@ -56,6 +56,10 @@ pub struct Target {
     pub read_only: bool,
     pub poll_interval: std::time::Duration,
     pub store_path: Option<std::path::PathBuf>,
+    /// The user's home (`~/.ssh`, `~/.spheron`).
+    pub home: Option<std::path::PathBuf>,
+    /// Against the embedded demo server.
+    pub demo: bool,
 }
 
 /// Open the store and build the client of `target`, printing to `sink`; `Err` holds the

@@ -1,7 +1,7 @@
 //! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the spend
 //! guard ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]),
-//! the demo world's reset ([`demo`]). Commands that read the local store or act run on one
-//! [`context::Ctx`]: [`run`] opens it and dispatches.
+//! the ssh_config blocks ([`ssh_config`]), the demo world's reset ([`demo`]). Commands that
+//! read the local store or act run on one [`context::Ctx`]: [`run`] opens it and dispatches.
 
 pub mod context;
 pub mod demo;
@@ -9,6 +9,7 @@ pub mod guard;
 pub mod history;
 pub mod journal;
 pub mod lists;
+pub mod ssh_config;
 
 use context::{Clock, Target};
 use guard::args::GuardCommand;
@@ -20,6 +21,7 @@ pub enum CtxCommand {
     Journal(journal::JournalArgs),
     Prices(history::PricesArgs),
     Watch(history::WatchCommand),
+    SshConfig(ssh_config::SshConfigArgs),
 }
 
 /// Run one command against `target`, on `clock`; returns the exit code.
@@ -40,5 +42,8 @@ pub async fn run(cmd: CtxCommand, target: &Target, clock: Clock) -> u8 {
             guard::run_until_signal(ctx, dry_run).await
         }
         CtxCommand::Guard(g) => guard::guard(&ctx, &g).await,
+        CtxCommand::SshConfig(a) => {
+            ssh_config::ssh_config(&ctx, &a, target.home.as_deref(), target.demo).await
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod guard;
 pub mod guard_engine;
 pub mod history;
 pub mod ssh;
+pub mod ssh_config;
 pub mod ssh_key;
 pub mod unclear_deploy;
 pub mod volume_rules;

@@ -3,6 +3,31 @@
 
 use crate::api::Deployment;
 
+/// Where a deployment's SSH server is and who logs in: every way of reaching it (the `ssh`
+/// argv, the ssh_config block, probes, tunnels) is built from this one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshTarget {
+    pub user: String,
+    pub host: String,
+    pub port: u16,
+}
+
+/// The deployment's SSH target (see [`ssh_argv`] for the rule); refuses values that could be
+/// read as options or split into several arguments.
+pub fn ssh_target(d: &Deployment) -> Result<SshTarget, String> {
+    let argv = ssh_argv(d)?;
+    let (user, host) = argv[3]
+        .rsplit_once('@')
+        .ok_or_else(|| format!("refusing to run ssh: no user in {:?}", argv[3]))?;
+    Ok(SshTarget {
+        user: user.to_string(),
+        host: host.to_string(),
+        port: argv[2]
+            .parse()
+            .map_err(|_| format!("bad port {}", argv[2]))?,
+    })
+}
+
 /// `["ssh", "-p", PORT, "USER@HOST"]` from `user`, `ipAddress` and `sshPort`, falling back to what
 /// `sshCommand` says (then to `ubuntu` and 22). Refuses values that could be read as options
 /// or split into several arguments.
@@ -41,10 +66,8 @@ pub fn ssh_argv(d: &Deployment) -> Result<Vec<String>, String> {
 
 /// Host and port of the SSH service, for the readiness probe.
 pub fn ssh_endpoint(d: &Deployment) -> Option<(String, u16)> {
-    let argv = ssh_argv(d).ok()?;
-    let port = argv.get(2)?.parse().ok()?;
-    let host = argv.get(3)?.rsplit_once('@')?.1.to_string();
-    Some((host, port))
+    let t = ssh_target(d).ok()?;
+    Some((t.host, t.port))
 }
 
 fn label(d: &Deployment) -> &str {

@@ -1,5 +1,5 @@
 //! The local file effects: scan `~/.ssh/*.pub`, save a file (the kubeconfig) with mode 0600,
-//! atomically.
+//! atomically, and replace a file atomically keeping its mode (`~/.ssh/config`, `config.toml`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,27 +54,7 @@ pub fn save_private_file(target: &Path, bytes: &[u8], overwrite: bool) -> Result
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let written = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
+    let tmp = write_temp(target, dir, bytes, 0o600).map_err(fail)?;
     let placed = if overwrite {
         std::fs::rename(&tmp, target)
     } else {
@@ -96,6 +76,83 @@ pub fn save_private_file(target: &Path, bytes: &[u8], overwrite: bool) -> Result
         let _ = std::fs::remove_file(&tmp);
         fail(e)
     })
+}
+
+/// Write `bytes` to a dot-prefixed temporary file next to `target` with `mode` (so a glob over
+/// the directory never reads half a file), synced; its path.
+fn write_temp(target: &Path, dir: &Path, bytes: &[u8], mode: u32) -> std::io::Result<PathBuf> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    let written = (|| {
+        let mut f = opts.open(&tmp)?;
+        #[cfg(unix)]
+        {
+            // The umask may have narrowed the mode asked for at creation.
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    match written {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Replace the file at `path` with `bytes` atomically (a temporary file renamed over it),
+/// keeping its mode, or with `new_mode` when it does not exist yet. A symbolic link is
+/// followed, so a dotfile manager's link stays a link. Missing directories are made 0700.
+pub fn replace_file(path: &Path, bytes: &[u8], new_mode: u32) -> std::io::Result<()> {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    let mode = match std::fs::metadata(&target) {
+        #[cfg(unix)]
+        Ok(m) => {
+            use std::os::unix::fs::PermissionsExt;
+            m.permissions().mode() & 0o7777
+        }
+        #[cfg(not(unix))]
+        Ok(_) => new_mode,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => new_mode,
+        Err(e) => return Err(e),
+    };
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    create_private_dir(dir)?;
+    let tmp = write_temp(&target, dir, bytes, mode)?;
+    std::fs::rename(&tmp, &target).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// `dir` and its missing parents, the new ones with mode 0700.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
 }
 
 #[cfg(test)]
@@ -120,6 +177,39 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
         // no temporary files left behind
         assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_its_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("a/b/config");
+        replace_file(&new, b"one", 0o600).unwrap();
+        assert_eq!(
+            (std::fs::read(&new).unwrap(), mode(&new)),
+            (b"one".to_vec(), 0o600)
+        );
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o644)).unwrap();
+        replace_file(&new, b"two", 0o600).unwrap();
+        assert_eq!(
+            (std::fs::read(&new).unwrap(), mode(&new)),
+            (b"two".to_vec(), 0o644)
+        );
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&new, &link).unwrap();
+        replace_file(&link, b"three", 0o600).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&new).unwrap(), b"three");
+        // no temporary files left behind
+        assert_eq!(std::fs::read_dir(new.parent().unwrap()).unwrap().count(), 1);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod prices;
 pub mod snapshot;
 pub mod ssh;
+pub mod ssh_config;
 pub mod test_fault;
 pub mod worker;
 

@@ -278,6 +278,7 @@ fn sshd_config(root: &Path, port: u16) -> String {
          PermitRootLogin prohibit-password\n\
          AllowTcpForwarding yes\n\
          MaxSessions 20\n\
+         Subsystem sftp internal-sftp\n\
          SetEnv PATH={r}/bin:/usr/local/bin:/usr/bin:/bin\n\
          LogLevel VERBOSE\n"
     )
