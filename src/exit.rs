@@ -1,7 +1,8 @@
 //! Exit statuses (README, "Running"), in one place for every command: 0 done; 1 the API or the
 //! network failed, or a write was refused (the reason on stderr); 2 usage; 3 the outcome of a
-//! write is unknown; 124 a wait timed out; 130 after SIGINT or Ctrl-C; 143 after SIGTERM; 101
-//! after a panic. The terminal is restored before any of them is returned.
+//! write is unknown; 124 a wait timed out; 130 after SIGINT or Ctrl-C; 143 after SIGTERM; 129
+//! after SIGHUP; 131 after SIGQUIT; 101 after a panic. The terminal is restored before any of
+//! them is returned.
 
 use std::process::ExitCode;
 
@@ -19,6 +20,10 @@ pub const TIMED_OUT: u8 = 124;
 pub const INTERRUPTED: u8 = 130;
 /// 128 + SIGTERM.
 pub const TERMINATED: u8 = 143;
+/// 128 + SIGHUP: the terminal went away.
+pub const HUNG_UP: u8 = 129;
+/// 128 + SIGQUIT.
+pub const QUIT: u8 = 131;
 /// A panic: a bug (the report is on stderr), with the code Rust uses when a panic ends `main`.
 pub const PANIC: u8 = 101;
 
@@ -31,6 +36,8 @@ pub const HELP: &str = "Exit codes:\n  \
     124  a wait timed out\n  \
     130  interrupted: SIGINT or Ctrl-C\n  \
     143  terminated: SIGTERM\n  \
+    129  hung up: SIGHUP (the terminal went away)\n  \
+    131  quit: SIGQUIT\n  \
     101  a bug: the program panicked (the report is on stderr)";
 
 /// How a run that did not fail ended.
@@ -42,6 +49,10 @@ pub enum Ending {
     Interrupted,
     /// SIGTERM.
     Terminated,
+    /// SIGHUP.
+    HungUp,
+    /// SIGQUIT.
+    Quit,
 }
 
 impl Ending {
@@ -50,6 +61,8 @@ impl Ending {
             Ending::Done => OK,
             Ending::Interrupted => INTERRUPTED,
             Ending::Terminated => TERMINATED,
+            Ending::HungUp => HUNG_UP,
+            Ending::Quit => QUIT,
         }
     }
 }
@@ -69,6 +82,8 @@ mod tests {
         assert_eq!(Ending::Done.code(), 0);
         assert_eq!(Ending::Interrupted.code(), 128 + 2);
         assert_eq!(Ending::Terminated.code(), 128 + 15);
+        assert_eq!(Ending::HungUp.code(), 128 + 1);
+        assert_eq!(Ending::Quit.code(), 128 + 3);
         for code in [
             OK,
             FAILURE,
@@ -77,6 +92,8 @@ mod tests {
             TIMED_OUT,
             INTERRUPTED,
             TERMINATED,
+            HUNG_UP,
+            QUIT,
             PANIC,
         ] {
             assert!(

@@ -541,6 +541,7 @@ async fn volumes_crud_attach_detach() {
         provider: "spheron-ai".into(),
         region: Some("us-east-1".into()),
         cloud_id: None,
+        cloud_name: None,
         team_id: None,
         deployment_id: None,
     };
@@ -760,6 +761,7 @@ async fn writes_are_never_retried() {
         provider: "spheron-ai".into(),
         region: None,
         cloud_id: None,
+        cloud_name: None,
         team_id: None,
         deployment_id: None,
     };

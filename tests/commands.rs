@@ -341,6 +341,7 @@ async fn deployments_and_volumes_read_every_page() {
             provider: "spheron-ai".into(),
             region: Some("us-east-1".into()),
             cloud_id: None,
+            cloud_name: None,
             team_id: None,
             deployment_id: None,
         })

@@ -115,8 +115,8 @@ async fn public_endpoints_and_discounts() {
             "data-crunch",
             "sesterce",
             "massed-compute",
-            "verda"
-        ]
+        ],
+        "one name per provider (verda is data-crunch)"
     );
 
     let anon: Value = t

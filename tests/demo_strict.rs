@@ -298,6 +298,19 @@ async fn a_verda_cross_region_attach_is_accepted_and_the_client_refuses_it_first
             Some("FIN-02"),
         )
         .await;
+    // The offer still carries the provider's other name; the providers list says
+    // `data-crunch`, and only that name is taken.
+    let (s, d) = t.post("/api/deployments", body.clone()).await;
+    assert_eq!(s, 400, "{d}");
+    assert!(
+        d["error"]
+            .as_str()
+            .unwrap()
+            .contains("names it 'data-crunch'"),
+        "{d}"
+    );
+    let mut body = body;
+    body["provider"] = json!("data-crunch");
     let (s, d) = t.post("/api/deployments", body.clone()).await;
     assert_eq!(s, 201, "{d}");
     let id = d["id"].as_str().unwrap().to_string();
@@ -450,7 +463,7 @@ async fn the_dashboard_reads_the_providers_once_per_run() {
         .filter(|r| r.path.starts_with("/api/providers"))
         .count();
     assert_eq!(asked, 1);
-    assert!(h.state.providers.as_ref().is_some_and(|p| p.len() == 6));
+    assert!(h.state.providers.as_ref().is_some_and(|p| p.len() == 5));
 }
 
 #[tokio::test]
@@ -532,4 +545,57 @@ fn summary_blocked(s: &mut AppState) -> String {
     spheron_tui::app::dialogs::deploy::summary(s, &wizard(s))
         .blocked
         .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_provider_known_by_two_names_is_shown_and_sent_by_the_listed_one() {
+    let mut h = support::harness::Harness::new().await;
+    // the demo's objects still say `verda` here and there; its providers list says `data-crunch`
+    assert!(
+        h.state
+            .providers
+            .as_ref()
+            .unwrap()
+            .iter()
+            .all(|p| p != "verda")
+    );
+    assert!(
+        h.demo
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/api/providers"))
+    );
+    h.press("3").await;
+    let screen = h.screen();
+    assert!(!screen.contains("verda"), "{screen}");
+    assert!(screen.contains("fin-cache"), "{screen}");
+    assert!(
+        h.state
+            .volumes
+            .items
+            .iter()
+            .any(|v| v.name == "fin-cache" && v.provider == "data-crunch")
+    );
+    // a deploy of an offer that says `verda` sends the listed name, and the demo takes it
+    let offer = h
+        .state
+        .offers
+        .all
+        .iter()
+        .find(|o| o.offer_id.contains("-verda-") && o.unavailable_reason().is_none())
+        .expect("an offer the demo lists as verda's")
+        .clone();
+    assert_eq!(offer.provider, "data-crunch");
+    let choices = spheron_tui::domain::deploy::DeployChoices {
+        region: offer.regions()[0].to_string(),
+        operating_system: offer.os_options[0].clone(),
+        ssh: spheron_tui::domain::deploy::SshChoice::Saved {
+            id: "sshk_5d2e8a41".into(),
+        },
+        team_id: Some("team_demo_01".into()),
+        ..Default::default()
+    };
+    let req = spheron_tui::domain::deploy::build_request(&offer, &choices).unwrap();
+    assert_eq!(req.provider, "data-crunch");
+    h.exec.client.create_deployment(&req).await.unwrap();
 }

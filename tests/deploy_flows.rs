@@ -1237,6 +1237,34 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
 }
 
 #[test]
+fn a_stopped_deployment_and_one_of_unknown_status_bill_and_can_be_terminated() {
+    for status in ["stopped", "hibernating"] {
+        let mut s = ready(vec![], 10.0);
+        chr(&mut s, '2');
+        let mut odd = running("d9", "odd");
+        odd.status = DeploymentStatus::parse(status);
+        update(&mut s, Action::DeploymentsLoaded(Ok(vec![odd].into())));
+        // shown in the active view and counted in the burn rate
+        assert_eq!(s.selected_deployment().map(|d| d.id.as_str()), Some("d9"));
+        assert_eq!(
+            spheron_tui::domain::cost::burn_rate(
+                &s.deployments.items,
+                &Vec::<spheron_tui::api::Volume>::new()
+            ),
+            19.37,
+            "{status}"
+        );
+        // the API decides whether it can end: asked, not refused here
+        let cmds = chr(&mut s, 'x');
+        assert!(
+            matches!(&cmds[..], [Command::CheckCanTerminate { id }] if id == "d9"),
+            "{status}: {cmds:?}"
+        );
+        assert_eq!(dialog(&s).check, Some(Check::Pending));
+    }
+}
+
+#[test]
 fn the_footer_offers_only_what_the_terminate_dialog_allows() {
     let footer = |s: &AppState| render(s).lines().last().unwrap().to_string();
     let mut s = terminate_state();

@@ -109,6 +109,28 @@ fn summary_of_a_spot_offer_warns_and_points_to_dedicated() {
 }
 
 #[test]
+fn an_offer_without_an_instance_type_is_not_deployed_and_keeps_the_spot_warning() {
+    let mut offer = spot_offer();
+    offer.as_object_mut().unwrap().remove("instanceType");
+    let mut s = ready(vec![offer], 50.0);
+    to_summary(&mut s);
+    let text = render(&s);
+    assert!(!text.contains("[ Deploy"), "{text}");
+    assert!(text.contains("does not say its instance type"), "{text}");
+    assert!(text.contains("possibly SPOT"), "{text}");
+    assert!(!text.contains("DEDICATED ·"), "{text}");
+    let Some(Dialog::Deploy(w)) = &s.dialog else {
+        panic!("expected the wizard")
+    };
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, w);
+    assert!(
+        sum.blocked.as_deref().unwrap().contains("instance type"),
+        "{:?}",
+        sum.blocked
+    );
+}
+
+#[test]
 fn summary_with_zero_balance_has_no_deploy_button() {
     let mut s = ready(vec![vp_cluster()], 0.0);
     to_summary(&mut s);

@@ -58,8 +58,8 @@ fn an_unknown_deployment_exits_1_and_the_demo_store_stays_empty() {
 }
 
 #[test]
-fn guard_run_stops_on_sigint_and_sigterm_with_130_and_143() {
-    for (sig, code) in [("-INT", 130), ("-TERM", 143)] {
+fn guard_run_stops_on_each_ending_signal_with_its_code_and_frees_the_lock() {
+    for (sig, code) in [("-INT", 130), ("-TERM", 143), ("-HUP", 129), ("-QUIT", 131)] {
         let home = tempfile::tempdir().unwrap();
         let mut child = bin(home.path())
             .args(["--demo", "guard", "run"])
@@ -74,6 +74,12 @@ fn guard_run_stops_on_sigint_and_sigterm_with_130_and_143() {
         let killed = Command::new("kill").args([sig, &pid]).status().unwrap();
         assert!(killed.success());
         assert_eq!(child.wait().unwrap().code(), Some(code), "{sig}");
+        // Given up at once: the next enforcer need not wait for it to expire.
+        let store = home
+            .path()
+            .join("data/spheron-tui/spheron-tui-demo.sqlite3");
+        let (s, _) = spheron_tui::store::Store::open(&store).unwrap();
+        assert_eq!(s.lock_holder(chrono::Utc::now()).unwrap(), None, "{sig}");
     }
 }
 
@@ -108,4 +114,157 @@ fn a_corrupt_store_is_moved_aside_and_the_dashboard_still_starts() {
         .filter(|n| n.contains(".corrupt-"))
         .collect();
     assert_eq!(moved.len(), 1, "{moved:?}");
+}
+
+/// The journal's DELETE rows in the demo store under `home`, once one has an outcome (or
+/// after 60 s of waiting for one).
+fn deletes_recorded(home: &std::path::Path) -> Vec<(String, String)> {
+    let path = home.join("data/spheron-tui/spheron-tui-demo.sqlite3");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let rows: Vec<(String, String)> = spheron_tui::store::Store::open(&path)
+            .and_then(|(s, _)| s.journal())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.entry.method == "DELETE" && r.outcome_known)
+            .map(|r| (r.entry.path, r.entry.result))
+            .collect();
+        if !rows.is_empty() || std::time::Instant::now() > deadline {
+            return rows;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn guard_run_still_terminates_with_its_output_closed_or_full() {
+    // A seeded demo deployment, running for hours: past a one-cent ceiling at once.
+    let id = "dep_7f3a91c2e0b4";
+    for how in ["closed pipe", "/dev/full"] {
+        let home = tempfile::tempdir().unwrap();
+        let out = run(
+            home.path(),
+            &["--demo", "guard", "add", id, "--max-spend", "0.01"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let mut cmd = bin(home.path());
+        cmd.args(["--demo", "guard", "run"]).stderr(Stdio::null());
+        let mut child = if how == "/dev/full" {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            cmd.stdout(full).spawn().unwrap()
+        } else {
+            // `guard run | head -c 1`: one byte read, then the reader goes away.
+            let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
+            let mut byte = [0u8; 1];
+            use std::io::Read as _;
+            child.stdout.take().unwrap().read_exact(&mut byte).unwrap();
+            child
+        };
+        let rows = deletes_recorded(home.path());
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let code = child.wait().unwrap().code();
+        assert_eq!(
+            rows,
+            vec![(format!("/api/deployments/{id}"), "ok".to_string())],
+            "{how}"
+        );
+        assert_eq!(code, Some(143), "{how}: ended by SIGTERM, not a panic");
+    }
+}
+
+/// Wait (at most 60 s) until `done` holds.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_enforcer_killed_mid_delete_leaves_the_next_one_one_more_delete_and_the_journal_both() {
+    use spheron_tui::demo::{self, DemoOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let srv = rt.block_on(demo::spawn(DemoOptions::for_tests())).unwrap();
+    let h = srv.handle();
+    // A running deployment past its minimum runtime.
+    let setup = spheron_tui::api::Client::new(
+        &srv.url(),
+        Some(spheron_tui::credentials::ApiKey::new(srv.key())),
+    )
+    .unwrap();
+    let id = rt.block_on(async {
+        let list = setup.deployments(&Default::default()).await.unwrap();
+        list.into_iter()
+            .find(|d| d.status.to_string() == "running")
+            .expect("a running demo deployment")
+            .id
+    });
+    h.advance(std::time::Duration::from_secs(25 * 60));
+    // Its rule is overdue (the store of a real account: `--api-url`, not `--demo`).
+    let home = tempfile::tempdir().unwrap();
+    let store = home.path().join("data/spheron-tui/spheron-tui.sqlite3");
+    let (s, _) = spheron_tui::store::Store::open(&store).unwrap();
+    let now = chrono::Utc::now();
+    s.put_rule(&spheron_tui::store::StoredRule {
+        deployment_id: id.clone(),
+        rule: spheron_tui::domain::guard::GuardRule::Deadline(now - chrono::Duration::minutes(1)),
+        spec: "--after 1m".into(),
+        created_at: now - chrono::Duration::minutes(2),
+    })
+    .unwrap();
+    // The first DELETE reaches the server and hangs there, unanswered.
+    h.inject(spheron_tui::demo::parse_fault_spec("DELETE /api/deployments=slow:600000").unwrap());
+    let enforcer = || {
+        bin(home.path())
+            .args(["--api-url", &srv.url(), "guard", "run"])
+            .env("SPHERON_API_KEY", srv.key())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let deletes = || {
+        h.requests()
+            .into_iter()
+            .filter(|r| r.method == "DELETE")
+            .count()
+    };
+    let mut first = enforcer();
+    wait_until("the first DELETE to reach the server", || deletes() == 1);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let mut second = enforcer();
+    let rules = || s.rules().unwrap().len();
+    wait_until("the second enforcer to end the rule", || rules() == 0);
+    let _ = Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status();
+    assert_eq!(second.wait().unwrap().code(), Some(143));
+    assert_eq!(deletes(), 2, "at most one more DELETE");
+    // The journal shows both: the first with no answer, the second done.
+    let rows: Vec<(bool, String)> = s
+        .journal()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.outcome_known, r.entry.result))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        !rows[0].0 && rows[0].1.contains("outcome unknown"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[1], (true, "ok".to_string()));
+    let out = run(home.path(), &["journal"]);
+    assert!(
+        text(&out.stdout).contains("outcome unknown"),
+        "{}",
+        text(&out.stdout)
+    );
+    drop(srv);
 }

@@ -187,6 +187,13 @@ async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
         lines.iter().any(|l| l.contains("terminated by its guard")),
         "{lines:?}"
     );
+    // Read by id at once: terminated, the proof that ends the rule.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("deployment ended (terminated); guard rule removed")),
+        "{lines:?}"
+    );
     for _ in 0..5 {
         r.advance(1);
         run.step().await;
@@ -194,12 +201,6 @@ async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
     assert_eq!(r.deletes(), vec![format!("/api/deployments/{}", doomed.id)]);
     assert_eq!(r.status(&doomed.id).await, "terminated");
     assert_eq!(r.status(&keep.id).await, "running");
-    // The next poll saw it ended: the rule is gone.
-    let lines = r.take_lines();
-    assert!(
-        lines.iter().any(|l| l.contains("guard rule removed")),
-        "{lines:?}"
-    );
     assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
 
     // The journal shows the DELETE, from the guard, with its rate.
@@ -433,4 +434,58 @@ async fn a_guarded_deployment_of_another_team_is_read_by_itself_not_dropped() {
     r.advance(30);
     run.step().await;
     assert_eq!(r.deletes(), vec![format!("/api/deployments/{}", d.id)]);
+}
+
+/// A guarded deployment past its minimum runtime, with its rule due, and a runner on it.
+async fn due_rule(r: &Rig, name: &str) -> (Deployment, Runner) {
+    let d = r.deploy(name).await;
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "1m"])).await,
+        0
+    );
+    r.take_lines();
+    r.advance(25);
+    (d, Runner::new(r.ctx.clone(), false, "guard run"))
+}
+
+fn fault(spec: &str) -> spheron_tui::demo::FaultRule {
+    spheron_tui::demo::parse_fault_spec(spec).unwrap()
+}
+
+#[tokio::test]
+async fn a_500_a_drop_and_a_429_on_delete_are_tried_again_until_it_ends() {
+    let r = Rig::new(false).await;
+    let (d, mut run) = due_rule(&r, "stubborn").await;
+    let h = r.srv.handle();
+    // The first DELETE answers 500, the second is dropped, the third rate-limited.
+    for spec in ["500", "drop", "429:1"] {
+        h.inject(fault(&format!("DELETE /api/deployments={spec}")));
+    }
+    for _ in 0..60 {
+        run.step().await;
+        h.advance(StdDuration::from_secs(10));
+    }
+    let lines = r.take_lines();
+    assert_eq!(r.status(&d.id).await, "terminated", "{lines:#?}");
+    assert_eq!(r.deletes().len(), 4, "{lines:#?}");
+    let text = lines.join("\n");
+    assert!(
+        text.contains("terminate failed once, trying again at"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ALERT:") && text.contains("terminate failed 3 times"),
+        "{text}"
+    );
+    assert!(text.contains("guard rule removed"), "{text}");
+    assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
+    // Each try is in the journal, written ahead, with its outcome.
+    let rows = r.ctx.store.call(|s| s.journal()).await.unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(
+        rows.iter()
+            .all(|e| e.outcome_known && e.entry.method == "DELETE")
+    );
+    assert_eq!(rows[3].entry.result, "ok");
+    assert!(rows[..3].iter().all(|e| e.entry.result != "ok"));
 }

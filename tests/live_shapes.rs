@@ -45,10 +45,12 @@ fn offer(mut o: Offer) -> Offer {
     o
 }
 
-/// A deployment without raw, its SSH command as the client would run it.
+/// A deployment without raw, its SSH command as the client would run it, its login port
+/// wherever it was read from.
 fn deployment(mut d: Deployment) -> Deployment {
     let cmd = d.ssh_command().map(|c| c.replace(" -p 22 ", " "));
     d.ssh_command = cmd;
+    d.ssh_port = d.login_port();
     d.raw = Value::Null;
     d
 }
@@ -77,7 +79,19 @@ async fn the_live_shapes_are_served() {
         }
     };
     let live = p.servers.1.url();
-    assert!(get(live.clone(), "/api/deployments").await.is_array());
+    let list = get(live.clone(), "/api/deployments").await;
+    assert!(list.is_array());
+    // a running Spheron AI instance says its SSH port only through `portForwards`
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["provider"] == "spheron-ai"
+                && d["status"] == "running"
+                && d["portForwards"][0]["internal"] == 22
+                && d.get("sshPort").is_none()),
+        "{list}"
+    );
     let v = get(live.clone(), "/api/volumes").await;
     assert!(v["data"].is_array() && v["totalPages"].is_string());
     let b = get(live.clone(), "/api/balance").await;
@@ -251,6 +265,7 @@ async fn what_a_write_answers_reads_the_same_in_both_shapes() {
         provider: "spheron-ai".into(),
         region: Some("eu-north-1".into()),
         cloud_id: None,
+        cloud_name: None,
         team_id: None,
         deployment_id: None,
     };

@@ -540,13 +540,14 @@ fn quit_from_anywhere_but_text_entry() {
 }
 
 #[test]
-fn terminal_statuses_are_not_active_and_unknown_ones_bill() {
+fn terminal_statuses_are_not_active_and_stopped_and_unknown_ones_bill() {
     for (status, active) in [
         ("running", true),
         ("deploying", true),
         ("failed", false),
+        ("terminated", false),
         ("terminated-provider", false),
-        ("stopped", false),
+        ("stopped", true),
         ("hibernating", true),
         ("", true),
     ] {

@@ -156,6 +156,18 @@ impl Tmux {
     fn assert_restored(&self) -> String {
         let s = self.wait_for("the program to exit", |s| s.contains("EXIT="));
         assert!(!self.alternate_on(), "still on the alternate screen:\n{s}");
+        let flags = self.run(&[
+            "display",
+            "-p",
+            "-t",
+            "t",
+            "#{cursor_flag} #{mouse_any_flag}",
+        ]);
+        assert_eq!(
+            flags.trim(),
+            "1 0",
+            "cursor shown, mouse reporting off:\n{s}"
+        );
         self.send_line("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo STTY_\"\"END");
         let s = self.wait_for("stty output", |s| s.contains("STTY_END"));
         let line = s
@@ -237,14 +249,30 @@ fn q_restores_the_terminal() {
 }
 
 #[test]
-fn sigint_and_sigterm_restore_the_terminal() {
-    for (sig, code) in [("-INT", 130), ("-TERM", 143)] {
+fn sigint_sigterm_sighup_and_sigquit_restore_the_terminal_and_free_the_lock() {
+    for (sig, code) in [("-INT", 130), ("-TERM", 143), ("-HUP", 129), ("-QUIT", 131)] {
         let t = Tmux::start();
         let pid = t.launch("", "--demo");
         t.wait_dashboard();
+        // The dashboard's guard holds the enforcer lock while it is up.
+        let store = t
+            .dir
+            .path()
+            .join(".local/share/spheron-tui/spheron-tui-demo.sqlite3");
+        let holder = || {
+            spheron_tui::store::Store::open(&store)
+                .and_then(|(s, _)| s.lock_holder(chrono::Utc::now()))
+                .unwrap()
+        };
+        let deadline = Instant::now() + WAIT;
+        while holder().is_none() {
+            assert!(Instant::now() < deadline, "{sig}: the lock was never taken");
+            std::thread::sleep(Duration::from_millis(50));
+        }
         kill(sig, pid);
         t.assert_restored();
         assert_eq!(t.exit_code(), code, "exit code after kill {sig}");
+        assert_eq!(holder(), None, "{sig}: the enforcer lock was given up");
     }
 }
 

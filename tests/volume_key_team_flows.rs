@@ -47,6 +47,7 @@ fn every_write_is_a_write_command() {
             provider: "voltage-park".into(),
             region: None,
             cloud_id: None,
+            cloud_name: None,
             team_id: None,
             deployment_id: None,
         }),
@@ -281,6 +282,29 @@ fn start_create(s: &mut spheron_tui::app::AppState, provider_idx: usize) {
 }
 
 #[test]
+fn the_create_wizard_names_a_provider_as_the_providers_list_does() {
+    let mut s = loaded(false);
+    s.providers = Some(vec![
+        "voltage-park".into(),
+        "verda".into(),
+        "sesterce".into(),
+    ]);
+    start_create(&mut s, 1); // data-crunch, listed as verda
+    let Dialog::CreateVolume(c) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!(c.provider(), "verda");
+    assert!(!c.providers.iter().any(|p| p == "data-crunch"));
+    let cmds = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        manage_cmds(&cmds),
+        vec![Command::FetchVolumeRegions {
+            provider: "verda".into()
+        }]
+    );
+}
+
+#[test]
 fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     let mut s = loaded(false);
     start_create(&mut s, 3); // spheron-ai
@@ -417,6 +441,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
         provider: "spheron-ai".into(),
         region: Some("us-east-1".into()),
         cloud_id: None,
+        cloud_name: None,
         team_id: Some("team_demo_01".into()),
         deployment_id: Some("dep_sp1".into()),
     };
@@ -455,7 +480,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
 }
 
 #[test]
-fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
+fn sesterce_create_sends_cloud_id_and_cloud_name_and_offers_no_attach() {
     let mut s = loaded(false);
     s.account.chosen_team = Some("team_zero".into());
     start_create(&mut s, 2); // sesterce
@@ -500,6 +525,7 @@ fn sesterce_create_sends_cloud_id_and_offers_no_attach() {
         panic!()
     };
     assert_eq!(new.cloud_id.as_deref(), Some("cld_7"));
+    assert_eq!(new.cloud_name.as_deref(), Some("Sesterce Nordics"));
     assert_eq!(new.deployment_id, None);
     assert_eq!(new.team_id.as_deref(), Some("team_zero"), "the chosen team");
 }

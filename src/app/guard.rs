@@ -15,6 +15,9 @@ pub struct GuardView {
     pub other_enforcer: Option<String>,
     /// The local UTC offset, for `18:00` in the guard dialog (set by the runtime; UTC if unset).
     pub local_offset: Option<chrono::FixedOffset>,
+    /// Deployments the guard sent (or is sending) a DELETE for: when one ends, the guard ended
+    /// it, not its provider.
+    pub terminating: std::collections::BTreeSet<String>,
 }
 
 /// What the enforcer task sends.
@@ -27,6 +30,10 @@ pub enum GuardUpdate {
     },
     Rows(BTreeMap<String, String>),
     Enforcer(Option<String>),
+    /// The guard is about to send a DELETE for this deployment.
+    Terminating {
+        id: String,
+    },
 }
 
 pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
@@ -44,6 +51,9 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
         }
         GuardUpdate::Rows(rows) => state.guard.rows = rows,
         GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
+        GuardUpdate::Terminating { id } => {
+            state.guard.terminating.insert(id);
+        }
     }
     Vec::new()
 }

@@ -88,6 +88,38 @@ pub(crate) fn pub_keys_found(state: &mut AppState, found: &[LocalPubKey]) {
     state.cache.local_pub_keys = Some(found.to_vec());
 }
 
+/// Which objects [`name_providers`] renames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Named {
+    Offers,
+    Deployments,
+    Volumes,
+}
+
+/// The providers of `which` by the name the providers list gives them, once that list is
+/// known: one name for a provider known by two (`verda`, `data-crunch`), shown and sent alike.
+pub(crate) fn name_providers(state: &mut AppState, which: &[Named]) {
+    let Some(listed) = state.providers.as_deref() else {
+        return;
+    };
+    let rename = super::offers::rename_provider;
+    for w in which {
+        match w {
+            Named::Offers => state.offers.name_providers(listed),
+            Named::Deployments => {
+                for d in &mut state.deployments.items {
+                    rename(&mut d.provider, listed);
+                }
+            }
+            Named::Volumes => {
+                for v in &mut state.volumes.items {
+                    rename(&mut v.provider, listed);
+                }
+            }
+        }
+    }
+}
+
 /// Take a list answer; on success keep the selection on the same id. A failed read leaves the
 /// last known items, and the list incomplete.
 pub(crate) fn absorb_list<T>(

@@ -49,6 +49,26 @@ impl OffersView {
         self.recompute(keep);
     }
 
+    /// Every offer's provider by the name the providers list gives it (`verda` and
+    /// `data-crunch` are one provider): the name shown, filtered on and sent with a deploy.
+    pub fn name_providers(&mut self, listed: &[String]) {
+        let keep = self.selected().map(|o| o.offer_id.clone());
+        let mut renamed = false;
+        for (o, hay) in self.all.iter_mut().zip(self.hay.iter_mut()) {
+            if rename_provider(&mut o.provider, listed) {
+                *hay = OfferHay::of(o);
+                renamed = true;
+            }
+        }
+        if renamed {
+            let keep = keep.and_then(|id| {
+                let o = self.all.iter().find(|o| o.offer_id == id)?;
+                Some(offer_key(o))
+            });
+            self.recompute(keep);
+        }
+    }
+
     /// Re-apply filter, type and sort; keep the cursor on `keep` when it is still visible.
     pub fn recompute(&mut self, keep: Option<(String, String)>) {
         let filter: &OfferFilter = &self.filter;
@@ -127,6 +147,16 @@ impl OffersView {
 }
 
 /// Identity of an offer across refreshes.
+/// `provider` replaced by the providers list's name for it, when that differs. Whether it did.
+pub fn rename_provider(provider: &mut String, listed: &[String]) -> bool {
+    let name = crate::domain::volume_rules::listed_name(provider, Some(listed));
+    if name == provider.as_str() {
+        return false;
+    }
+    *provider = name.to_string();
+    true
+}
+
 pub fn offer_key(o: &Offer) -> (String, String) {
     (o.provider.clone(), o.offer_id.clone())
 }

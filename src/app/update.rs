@@ -69,9 +69,14 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 return cmds; // an answer to a query the user has since changed
             }
             match result {
-                Ok(answer) => {
+                Ok(mut answer) => {
                     let was = state.offers.error.take();
                     lists::clear_stale_error(state, "offers list", was);
+                    if let Some(listed) = &state.providers {
+                        for o in answer.groups.iter_mut().flat_map(|g| g.offers.iter_mut()) {
+                            offers::rename_provider(&mut o.provider, listed);
+                        }
+                    }
                     state.offers.absorb(page, answer);
                     super::prices::refresh_rows(state);
                     if u64::from(page) < state.offers.total_pages {
@@ -93,7 +98,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
         }
         Action::ProvidersLoaded(result) => match result {
-            Ok(p) => state.providers = Some(p),
+            Ok(p) => {
+                state.providers = Some(p);
+                use lists::Named::*;
+                lists::name_providers(state, &[Offers, Deployments, Volumes]);
+            }
             Err(e) => lists::on_error(state, "providers list", &e),
         },
         Action::TeamListFailed { list, team, error } => {
@@ -125,6 +134,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            lists::name_providers(state, &[lists::Named::Deployments]);
             teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
@@ -151,6 +161,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            lists::name_providers(state, &[lists::Named::Volumes]);
             teams::settle(state, PagedList::Volumes, failed, whole);
         }
         Action::KeysLoaded(result) => {

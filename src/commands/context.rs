@@ -37,14 +37,17 @@ impl Ctx {
     }
 }
 
-/// The sink that prints to stdout and stderr.
+/// The sink that prints to stdout and stderr. A closed or full output is ignored (never a
+/// panic): what a command prints must not stop what it does (the guard's DELETE above all).
 pub fn stdio_sink() -> Sink {
     Arc::new(|to_err, line| {
-        if to_err {
-            eprintln!("{line}");
+        use std::io::Write as _;
+        let _ = if to_err {
+            writeln!(std::io::stderr().lock(), "{line}")
         } else {
-            println!("{line}");
-        }
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}").and_then(|()| out.flush())
+        };
     })
 }
 

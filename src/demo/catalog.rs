@@ -315,11 +315,37 @@ impl Catalog {
         self.offers().find(|o| o.offer_id == offer_id)
     }
 
+    /// A provider's volume regions, by any name it is known by (`verda` is `data-crunch`).
     pub fn regions_of(&self, provider: &str) -> Option<&[VolumeRegion]> {
         self.volume_regions
             .iter()
             .find(|(p, _)| p == provider)
+            .or_else(|| {
+                self.volume_regions
+                    .iter()
+                    .find(|(p, _)| crate::domain::volume_rules::same_provider(p, provider))
+            })
             .map(|(_, r)| r.as_slice())
+    }
+
+    /// Refuses a provider name a write carries unless the providers list names it that way: a
+    /// provider known by two names takes the one the list uses.
+    pub fn check_listed(&self, provider: &str) -> Result<(), String> {
+        if self.providers.iter().any(|p| p == provider) {
+            return Ok(());
+        }
+        Err(
+            match self
+                .providers
+                .iter()
+                .find(|p| crate::domain::volume_rules::same_provider(p, provider))
+            {
+                Some(listed) => {
+                    format!("Unknown provider '{provider}': the providers list names it '{listed}'")
+                }
+                None => format!("Unknown provider '{provider}'"),
+            },
+        )
     }
 
     pub fn volume_region(&self, provider: &str, region: &str) -> Option<&VolumeRegion> {
@@ -346,7 +372,13 @@ mod tests {
     #[test]
     fn assets_load_and_are_rich_enough() {
         let c = Catalog::load().unwrap();
-        assert_eq!(c.providers.len(), 6);
+        assert_eq!(c.providers.len(), 5);
+        // one name per provider, as the live list gives it
+        for (i, a) in c.providers.iter().enumerate() {
+            for b in &c.providers[i + 1..] {
+                assert!(!crate::domain::volume_rules::same_provider(a, b), "{a} {b}");
+            }
+        }
         assert!(c.groups.len() >= 10);
         let n = c.offers().count();
         assert!((60..=100).contains(&n), "{n} offers");
@@ -374,7 +406,12 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        assert!(c.offers().all(|o| c.providers.contains(&o.provider)));
+        // every provider known, some offers by its other name (as older objects are)
+        assert!(
+            c.offers()
+                .all(|o| c.regions_of(&o.provider).is_some() || c.providers.contains(&o.provider))
+        );
+        assert!(c.offers().any(|o| c.check_listed(&o.provider).is_err()));
         // 8x H100 priced for the whole machine
         let h100x8 = c
             .offers()

@@ -8,7 +8,7 @@ use super::catalog::Offer;
 use super::error::{ApiError, ApiResult};
 use super::world::is_terminal;
 use super::world::{K8sAddon, MINIMUM_RUNTIME_MIN, VolumePhase, World, ts};
-use crate::domain::volume_rules::{rules_for as volume_rules, same_region};
+use crate::domain::volume_rules::{rules_for as volume_rules, same_provider, same_region};
 
 const FAILURE_REASONS: &[&str] = &[
     "Provider capacity exhausted: no nodes available in the selected region",
@@ -71,17 +71,15 @@ impl World {
     /// Check the 7 offer fields of a deploy body against one offer of the catalog.
     fn match_offer(&self, body: &Value) -> ApiResult<Offer> {
         let provider = req_str(body, "provider")?;
-        if !self.catalog.providers.iter().any(|p| p == provider) {
-            return Err(ApiError::validation(
-                "provider",
-                format!("Unknown provider '{provider}'"),
-            ));
-        }
+        self.catalog
+            .check_listed(provider)
+            .map_err(|why| ApiError::validation("provider", why))?;
         let offer_id = req_str(body, "offerId")?;
         let offer = self.catalog.offer(offer_id).ok_or_else(|| {
             ApiError::validation("offerId", format!("Offer '{offer_id}' not found"))
         })?;
-        if offer.provider != provider {
+        // an offer may still carry another name of its provider
+        if !same_provider(&offer.provider, provider) {
             return Err(ApiError::validation(
                 "provider",
                 format!(
@@ -205,7 +203,7 @@ impl World {
                 .iter()
                 .find(|x| &x.id == id)
                 .ok_or_else(|| err(format!("Volume {id} not found")))?;
-            if vol.provider != provider {
+            if !same_provider(&vol.provider, provider) {
                 return Err(err(format!(
                     "Volume {id} is on {}, not {provider}",
                     vol.provider

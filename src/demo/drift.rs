@@ -86,7 +86,7 @@ pub fn observations_at(
             let mut o = base.clone();
             apply(&mut o, t);
             PriceObservation {
-                key: format!("{}/{}", o.provider, o.offer_id),
+                key: crate::domain::history::key_of(&o.provider, &o.offer_id),
                 gpu_model: o.gpu_type.clone(),
                 provider: o.provider.clone(),
                 instance_type: o.instance_type.clone(),

@@ -66,11 +66,15 @@ pub fn offers_page(mut v: Value) -> Value {
 }
 
 /// A deployment with `gpuModelId` (not `gpuType`), no `sshCommand` (built from `user`,
-/// `ipAddress` and `sshPort`), money as strings.
+/// `ipAddress` and `sshPort`), no `sshPort` where `portForwards` says which port reaches 22,
+/// money as strings.
 pub fn deployment(mut v: Value) -> Value {
     let Some(m) = v.as_object_mut() else { return v };
     rename(m, "gpuType", "gpuModelId");
     m.remove("sshCommand");
+    if m.get("portForwards").is_some_and(Value::is_array) {
+        m.remove("sshPort");
+    }
     stringify(
         m,
         &[

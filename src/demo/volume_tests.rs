@@ -24,7 +24,9 @@ fn create(w: &mut World, b: Value) -> Result<Value, String> {
 fn new_vol(w: &mut World, provider: &str, region: &str, name: &str) -> String {
     let mut b = json!({"name": name, "sizeInGb": 100, "provider": provider, "region": region});
     if provider == "sesterce" {
-        b["cloudId"] = json!(w.catalog.volume_region(provider, region).unwrap().cloud_id);
+        let r = w.catalog.volume_region(provider, region).unwrap();
+        b["cloudId"] = json!(r.cloud_id);
+        b["cloudName"] = json!(r.cloud_name);
     }
     let t = w.last;
     let v = w.create_volume(&b, t).unwrap();
@@ -90,13 +92,13 @@ fn create_checks_name_size_region_cloud_id() {
         create(&mut w, ok("spheron-ai", "mars-1")),
         Err("region".into())
     );
-    // voltage-park: region optional, defaults to its first region, gets a virtualIp
+    // voltage-park: region optional (without one it has none), gets a virtualIp
     let vp = create(
         &mut w,
         json!({"name": "vp", "sizeInGb": 64000, "provider": "voltage-park"}),
     )
     .unwrap();
-    assert_eq!(vp["region"], "166e655a:culpeper-usa-1");
+    assert_eq!(vp["region"], "");
     assert!(vp["virtualIp"].is_string());
     assert_eq!(vp["status"], "creating");
     assert_eq!(
@@ -106,7 +108,7 @@ fn create_checks_name_size_region_cloud_id() {
         ),
         Err("sizeInGb".into())
     );
-    // sesterce: cloudId required and must match the region; 50 GB minimum
+    // sesterce: cloudId and cloudName required, both the region's; 50 GB minimum
     assert_eq!(
         create(&mut w, ok("sesterce", "fr-lyon-1")),
         Err("cloudId".into())
@@ -115,6 +117,10 @@ fn create_checks_name_size_region_cloud_id() {
     s["cloudId"] = json!("c-2210");
     assert_eq!(create(&mut w, s.clone()), Err("cloudId".into()));
     s["cloudId"] = json!("c-1042");
+    assert_eq!(create(&mut w, s.clone()), Err("cloudName".into()));
+    s["cloudName"] = json!("Sesterce US Central");
+    assert_eq!(create(&mut w, s.clone()), Err("cloudName".into()));
+    s["cloudName"] = json!("Sesterce EU Lyon");
     s["sizeInGb"] = json!(49);
     assert_eq!(create(&mut w, s.clone()), Err("sizeInGb".into()));
     s["sizeInGb"] = json!(50);
@@ -276,6 +282,30 @@ fn spheron_ai_one_instance_per_volume_and_ten_per_instance() {
 }
 
 #[test]
+fn a_voltage_park_volume_made_without_a_region_attaches_to_an_instance_in_any_region() {
+    let mut w = world();
+    let dep = running(&mut w, "voltage-park", "a81d7e44:seattle-usa-1");
+    // in another region: refused
+    let far = new_vol(&mut w, "voltage-park", "166e655a:culpeper-usa-1", "far");
+    let e = attach(&mut w, &far, &dep).unwrap_err();
+    assert!(e.contains("but the deployment is in"), "{e}");
+    // without one, as the reference's example creates it: attached and readable
+    let t = w.last;
+    let v = w
+        .create_volume(
+            &json!({"name": "anywhere", "sizeInGb": 100, "provider": "voltage-park"}),
+            t,
+        )
+        .unwrap();
+    assert_eq!(v["region"], "");
+    let id = v["id"].as_str().unwrap().to_string();
+    w.advance_to(t + chrono::Duration::seconds(10));
+    let r = attach(&mut w, &id, &dep).unwrap();
+    assert_eq!(r["volume"]["attachedTo"], json!([dep]));
+    assert!(r["volume"].get("dataAccessible").is_none(), "{r}");
+}
+
+#[test]
 fn voltage_park_one_volume_per_instance_rename_and_expand() {
     let mut w = world();
     let v = new_vol(&mut w, "voltage-park", "166e655a:culpeper-usa-1", "extra");
@@ -407,7 +437,7 @@ fn verda_and_data_crunch_volumes_are_shareable() {
     assert_eq!(w.volumes[i].to_json()["inaccessibleFrom"], json!([d["id"]]));
     let v = create(
         &mut w,
-        json!({"name": "far", "sizeInGb": 10, "provider": "verda", "region": "FIN-01", "deploymentId": verda}),
+        json!({"name": "far", "sizeInGb": 10, "provider": "data-crunch", "region": "FIN-01", "deploymentId": verda}),
     )
     .unwrap();
     assert_eq!(v["dataAccessible"], json!(false));
@@ -528,6 +558,15 @@ fn the_demo_follows_the_shared_table() {
         let rules = rules_for(provider).unwrap();
         let mut w = world();
         let region = w.catalog.regions_of(provider).unwrap()[0].clone();
+        if w.catalog.check_listed(provider).is_err() {
+            // a name the providers list does not use is refused, whatever else the body says
+            let e = create(
+                &mut w,
+                json!({"name": "x", "sizeInGb": 100, "provider": provider, "region": region.id}),
+            );
+            assert_eq!(e.err().as_deref(), Some("provider"), "{provider}");
+            continue;
+        }
         // region and cloudId requirements
         let no_region = create(
             &mut w,
@@ -542,9 +581,22 @@ fn the_demo_follows_the_shared_table() {
         if rules.cloud_id_required {
             let e = create(
                 &mut w,
-                json!({"name": "x", "sizeInGb": 100, "provider": provider, "region": region.id}),
+                json!({"name": "x", "sizeInGb": 100, "provider": provider, "region": region.id,
+                       "cloudName": region.cloud_name}),
             );
             assert_eq!(e.err().as_deref(), Some("cloudId"), "{provider}");
+            let e = create(
+                &mut w,
+                json!({"name": "x", "sizeInGb": 100, "provider": provider, "region": region.id,
+                       "cloudId": region.cloud_id}),
+            );
+            assert_eq!(e.err().as_deref(), Some("cloudName"), "{provider}");
+            let e = create(
+                &mut w,
+                json!({"name": "x", "sizeInGb": 100, "provider": provider, "region": region.id,
+                       "cloudId": region.cloud_id, "cloudName": "Somewhere Else"}),
+            );
+            assert_eq!(e.err().as_deref(), Some("cloudName"), "{provider}");
         }
         // sizes: the tighter of the provider's and the region's limits
         let (min, max) = (
@@ -558,6 +610,7 @@ fn the_demo_follows_the_shared_table() {
             let mut b =
                 json!({"name": "s", "sizeInGb": size, "provider": provider, "region": region.id});
             b["cloudId"] = json!(region.cloud_id);
+            b["cloudName"] = json!(region.cloud_name);
             assert_eq!(create(&mut w, b).is_ok(), ok, "{provider} {size} GB");
         }
         // rename and expand exactly where the table allows them

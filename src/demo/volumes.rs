@@ -8,8 +8,8 @@ use super::error::{ApiError, ApiResult};
 use super::world::is_terminal;
 use super::world::{Volume, VolumePhase, World};
 use crate::domain::volume_rules::{
-    ProviderRules as VolumeRules, check_name, check_size, rules_for as volume_rules, same_provider,
-    same_region,
+    ProviderRules as VolumeRules, check_name, check_size, region_fits, rules_for as volume_rules,
+    same_provider,
 };
 
 /// Seconds a new volume stays `creating`, and a deleted one `deleting`.
@@ -86,7 +86,7 @@ impl World {
         }
         // Verda / DataCrunch accept an attach across regions; the volume then looks attached
         // and cannot be read (docs/api-rules.md, "Volumes"). Every other provider refuses it.
-        if !same_region(&d.region, &vol.region) && !rules.shareable {
+        if !region_fits(rules, &vol.region, &d.region) && !rules.shareable {
             return Err(ApiError::validation(
                 "deploymentId",
                 format!(
@@ -150,6 +150,9 @@ impl World {
             .as_str()
             .ok_or_else(|| ApiError::validation("provider", "provider is required"))?;
         let rules = supported(provider)?;
+        self.catalog
+            .check_listed(provider)
+            .map_err(|why| ApiError::validation("provider", why))?;
         let regions = self.catalog.regions_of(provider).unwrap_or_default();
         let region = match body["region"].as_str() {
             Some(r) => regions.iter().find(|x| x.id == r).ok_or_else(|| {
@@ -167,20 +170,26 @@ impl World {
         }
         .clone();
         if rules.cloud_id_required {
-            match body["cloudId"].as_str() {
-                None => {
-                    return Err(ApiError::validation(
-                        "cloudId",
-                        format!("cloudId is required for {provider}"),
-                    ));
+            // both from the regions answer (docs/api-rules.md, "Volumes")
+            for (field, want) in [
+                ("cloudId", region.cloud_id.as_deref()),
+                ("cloudName", region.cloud_name.as_deref()),
+            ] {
+                match body[field].as_str() {
+                    None => {
+                        return Err(ApiError::validation(
+                            field,
+                            format!("{field} is required for {provider}"),
+                        ));
+                    }
+                    Some(c) if Some(c) != want => {
+                        return Err(ApiError::validation(
+                            field,
+                            format!("{field} '{c}' does not match region {}", region.id),
+                        ));
+                    }
+                    Some(_) => {}
                 }
-                Some(c) if Some(c) != region.cloud_id.as_deref() => {
-                    return Err(ApiError::validation(
-                        "cloudId",
-                        format!("cloudId '{c}' does not match region {}", region.id),
-                    ));
-                }
-                Some(_) => {}
             }
         }
         if size < region.min_size_gb
@@ -215,7 +224,13 @@ impl World {
             id: format!("vol_{}", self.hex(10)),
             name: name.to_string(),
             provider: provider.to_string(),
-            region: region.id.clone(),
+            // Made without a region where none is needed (Voltage Park): it has none, and is
+            // priced and sized by the provider's first region.
+            region: if body["region"].is_string() {
+                region.id.clone()
+            } else {
+                String::new()
+            },
             size_gb: size,
             phase: VolumePhase::Creating,
             attached_to: Vec::new(),

@@ -145,7 +145,9 @@ impl Volume {
     /// Attach to a deployment in `region`; an attach across regions is recorded as unreadable.
     pub fn bind(&mut self, deployment_id: &str, region: &str) {
         self.attached_to.push(deployment_id.to_string());
-        if !crate::domain::volume_rules::same_region(&self.region, region) {
+        let fits = crate::domain::volume_rules::rules_for(&self.provider)
+            .is_some_and(|r| crate::domain::volume_rules::region_fits(r, &self.region, region));
+        if !fits {
             self.cross_region.push(deployment_id.to_string());
         }
     }

@@ -43,10 +43,17 @@ pub(super) fn offer(w: &World, f: impl Fn(&Offer) -> bool) -> Offer {
         .clone()
 }
 
+/// The name the demo's providers list gives `provider`: what a client sends.
+pub(super) fn listed(provider: &str) -> String {
+    let names: Vec<String> =
+        serde_json::from_str(include_str!("../../assets/demo/providers.json")).unwrap();
+    crate::domain::volume_rules::listed_name(provider, Some(&names)).to_string()
+}
+
 /// A valid deploy body for `o` in its first region, with `extra` merged in.
 pub(super) fn body(o: &Offer, extra: Value) -> Value {
     let mut b = json!({
-        "provider": o.provider, "offerId": o.offer_id, "gpuType": o.gpu_type,
+        "provider": listed(&o.provider), "offerId": o.offer_id, "gpuType": o.gpu_type,
         "gpuCount": o.gpu_count, "region": o.clusters[0], "operatingSystem": o.os_options[0],
         "instanceType": o.instance_type, "sshKeyId": KEY, "teamId": TEAM,
     });
@@ -522,6 +529,19 @@ fn list_filters() {
             .iter()
             .all(|v| v["teamId"] == TEAM)
     );
+}
+
+#[test]
+fn a_stopped_deployment_still_bills_and_can_be_terminated() {
+    let mut w = world();
+    let id = "dep_7f3a91c2e0b4";
+    w.force_status(id, "stopped", at(5)).unwrap();
+    let before = dep(&w, id)["totalCost"].as_f64().unwrap();
+    w.advance_to(at(3600));
+    assert!(dep(&w, id)["totalCost"].as_f64().unwrap() > before);
+    assert_eq!(w.can_terminate(id, at(3600)).unwrap()["canTerminate"], true);
+    let r = w.terminate(id, at(3600)).unwrap();
+    assert_eq!(r["deployment"]["status"], "terminated");
 }
 
 #[test]

@@ -200,15 +200,13 @@ pub fn provider_unlisted(provider: &str, listed: Option<&[String]>) -> Option<St
 
 /// Why `volume` cannot be attached at launch of `offer` in `region`, or `None` when it can.
 pub fn volume_unfit(offer: &Offer, region: &str, volume: &Volume) -> Option<String> {
-    if volume_limit(&offer.provider).is_none() {
+    let Some(rules) = volume_rules::rules_for(&offer.provider) else {
         return Some(format!("{} instances take no volumes", offer.provider));
-    }
+    };
     if !same_provider(&volume.provider, &offer.provider) {
         return Some(format!("{} is a {} volume", volume.name, volume.provider));
     }
-    // Voltage Park volumes may carry no region; every other provider's must match.
-    let regionless_ok = volume.region.is_empty() && offer.provider == "voltage-park";
-    if !regionless_ok && !same_region(&volume.region, region) {
+    if !volume_rules::region_fits(rules, &volume.region, region) {
         return Some(format!(
             "{} is in {}, not {region}",
             volume.name, volume.region

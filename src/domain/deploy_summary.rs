@@ -57,6 +57,9 @@ pub const LABEL_WIDTH: usize = 13;
 /// Said before any SPOT deploy is confirmed.
 pub const SPOT_WARNING: &str = "⚠ SPOT: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead.";
 
+/// Said for an offer that does not say its instance type: it may be SPOT.
+pub const MAYBE_SPOT_WARNING: &str = "⚠ Instance type unknown, so possibly SPOT: the provider can reclaim this instance at any moment (terminated-provider), and its disk with it. For work that must not be interrupted, deploy a DEDICATED offer instead.";
+
 /// The summary's money lines: `instance` itemised, `totals` (total, minimum, account) which
 /// must never be cut, and the SPOT warning for a SPOT offer.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +138,11 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
             parts: inst,
         },
         totals,
-        spot: (f.instance_type == InstanceType::Spot).then_some(SPOT_WARNING),
+        spot: match f.instance_type {
+            InstanceType::Spot => Some(SPOT_WARNING),
+            InstanceType::Unknown => Some(MAYBE_SPOT_WARNING),
+            _ => None,
+        },
     }
 }
 

@@ -2,40 +2,56 @@
 //! request results come in as [`Event`]s; what to do goes out as [`Effect`]s. No IO, no clock.
 //!
 //! Per rule: warnings at 15 and 5 minutes before it is due; at the deadline `can-terminate`
-//! first; while blocked, wait `timeRemaining` and ask again; then exactly one DELETE, whose
-//! result is announced. A failed DELETE is not retried (the user is told to act). The rule goes
-//! when its deployment ends. Only rules the user set are acted on, only while this process
-//! holds the enforcer lock, and in dry-run or read-only mode a due rule is reported, never sent.
+//! first; while blocked, wait `timeRemaining` and ask again; then the DELETE. A DELETE that
+//! fails is tried again (through `can-terminate` again) until the deployment has ended or the
+//! user removes the rule: after 30 s, doubling to at most 5 minutes, or after a 429's wait.
+//! When the server may have acted on a failed DELETE (the answer was lost), the deployment is
+//! read by id before the next try.
+//!
+//! A rule ends only on proof: a terminal status, or a 404, read by `GET /api/deployments/{id}`.
+//! A list proves nothing: a deployment it shows ended, or does not show at all, is read by id.
+//! Only rules the user set are acted on, only while this process holds the enforcer lock; in
+//! dry-run or read-only mode nothing is sent and no rule is changed, only reported.
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 
 use super::cost;
 use super::guard::{GuardRule, LockState, StoredRule, format_countdown};
-use crate::api::{CanTerminate, Deployment};
+use crate::api::{ApiError, CanTerminate, Deployment};
 
 /// Minutes before a rule is due at which the user is warned.
 pub const WARN_AT_MINUTES: [i64; 2] = [15, 5];
 /// Wait after a failed `can-terminate` before asking again.
 pub const RETRY_AFTER_ERROR: Duration = Duration::seconds(60);
+/// The first wait after a failed DELETE; each failure doubles it, up to [`RETRY_MAX`].
+pub const RETRY_FIRST: Duration = Duration::seconds(30);
+pub const RETRY_MAX: Duration = Duration::minutes(5);
+/// The failure from which each failed DELETE alerts (bell and desktop notification).
+pub const ALERT_FROM_FAILURE: u32 = 3;
+/// How long a deployment may still read as running after its DELETE was accepted before the
+/// DELETE counts as failed and is tried again.
+pub const ACCEPTED_GRACE: Duration = Duration::minutes(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Sends the DELETE when a rule is due.
     Enforce,
-    /// `guard run --dry-run`: says what it would do, sends no write.
+    /// `guard run --dry-run`: says what it would do, sends no write, changes no rule.
     DryRun,
     /// `--read-only`: the same, because no write may be sent.
     ReadOnly,
 }
 
-/// One deployment as a poll saw it.
+/// One deployment as a poll or a read by id saw it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observed {
     pub id: String,
     pub name: String,
-    /// Running or deploying (costs money now).
+    /// The status as the API sent it.
+    pub status: String,
+    /// Not known to have ended (costs money now; an unknown status counts as billing).
     pub active: bool,
     /// USD spent when polled (`totalCost`, else rate × uptime), if known.
     pub spent: Option<f64>,
@@ -48,7 +64,7 @@ impl Observed {
         Observed {
             id: d.id.clone(),
             name: d.name.clone(),
-            // Unknown statuses count as billing.
+            status: d.status.to_string(),
             active: !d.status.is_terminal(),
             spent: d.spent(now),
             usd_per_hour: d.hourly_rate,
@@ -56,18 +72,82 @@ impl Observed {
         }
     }
 
-    /// Spend at `now`, carried forward from the poll at the hourly rate.
+    /// Spend at `now`, carried forward from the poll at the hourly rate. Unknown when the rate
+    /// is unknown and time has passed since the poll (it may have grown by any amount).
     pub fn spent_at(&self, now: DateTime<Utc>) -> Option<f64> {
         let base = self.spent?;
-        let rate = self.usd_per_hour.unwrap_or(0.0);
         let secs = (now - self.polled_at).num_seconds().max(0) as f64;
-        Some(base + rate * secs / 3600.0)
+        if secs == 0.0 {
+            return Some(base);
+        }
+        Some(base + self.usd_per_hour? * secs / 3600.0)
     }
 }
 
-/// Why a DELETE did not end the deployment.
+/// How a DELETE did not end the deployment, as the engine acts on it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeleteFailed(pub String);
+pub enum DeleteFailed {
+    /// 429: nothing was done; wait this long.
+    RateLimited { wait: Duration, text: String },
+    /// The API says the deployment already ended (a 400 "already terminated", a 404).
+    AlreadyEnded(String),
+    /// The minimum runtime is not met: this many minutes remain.
+    TooEarly { minutes: f64, text: String },
+    /// The answer was lost (dropped connection, timeout, 5xx): the server may have acted.
+    Unknown(String),
+    /// Refused (another 4xx, a local refusal): the server did not act.
+    Refused(String),
+}
+
+impl DeleteFailed {
+    /// Sort an API error of `DELETE /api/deployments/{id}`.
+    pub fn from_api(e: &ApiError) -> DeleteFailed {
+        let text = e.to_string();
+        match e {
+            ApiError::RateLimited { retry_after } => DeleteFailed::RateLimited {
+                wait: Duration::from_std(*retry_after).unwrap_or(RETRY_MAX),
+                text,
+            },
+            ApiError::NotFound { .. } => DeleteFailed::AlreadyEnded(text),
+            ApiError::Validation { message, .. } => match e.termination_blocked() {
+                Some(ct) => DeleteFailed::TooEarly {
+                    minutes: ct.time_remaining.unwrap_or(1.0),
+                    text,
+                },
+                None if message.to_ascii_lowercase().contains("already") => {
+                    DeleteFailed::AlreadyEnded(text)
+                }
+                None => DeleteFailed::Refused(text),
+            },
+            ApiError::Network { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::Server { .. }
+            | ApiError::Decode { .. } => DeleteFailed::Unknown(text),
+            _ => DeleteFailed::Refused(text),
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            DeleteFailed::RateLimited { text, .. }
+            | DeleteFailed::TooEarly { text, .. }
+            | DeleteFailed::AlreadyEnded(text)
+            | DeleteFailed::Unknown(text)
+            | DeleteFailed::Refused(text) => text,
+        }
+    }
+}
+
+/// What `GET /api/deployments/{id}` said.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Proof {
+    /// Read: running, or ended when its `active` is false.
+    Read(Observed),
+    /// 404: it does not exist (any more).
+    NotFound,
+    /// The read failed: nothing is concluded.
+    Failed(String),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -75,11 +155,14 @@ pub enum Event {
     Tick(DateTime<Utc>),
     /// The rules as stored now (set or cleared elsewhere meanwhile).
     Rules(Vec<StoredRule>),
-    /// A complete, successful list of deployments (every status).
+    /// A list of deployments (every status). Whatever it lacks, or shows ended, is read by id:
+    /// a list, complete or not, proves no end.
     Deployments {
         now: DateTime<Utc>,
         list: Vec<Observed>,
     },
+    /// The deployments poll failed: guarded deployments never seen are read by id.
+    PollFailed { now: DateTime<Utc> },
     /// Who holds the enforcer lock.
     Lock(LockState),
     CanTerminate {
@@ -91,6 +174,12 @@ pub enum Event {
         id: String,
         now: DateTime<Utc>,
         result: Result<(), DeleteFailed>,
+    },
+    /// The answer of a [`Effect::Read`].
+    Read {
+        id: String,
+        now: DateTime<Utc>,
+        result: Proof,
     },
 }
 
@@ -104,22 +193,32 @@ pub enum Effect {
     },
     /// `GET /api/deployments/{id}/can-terminate`.
     CheckCanTerminate { id: String },
-    /// `DELETE /api/deployments/{id}`: sent once per rule, ever.
+    /// `DELETE /api/deployments/{id}`, journaled before it is sent.
     Terminate {
         id: String,
         usd_per_hour: Option<f64>,
         text: String,
     },
-    /// Dry-run or read-only: what would have been sent.
+    /// `GET /api/deployments/{id}`: the only proof that a deployment ended.
+    Read { id: String },
+    /// Dry-run or read-only: what would have been sent or changed.
     WouldTerminate { id: String, text: String },
-    /// A decision or an outcome, for the user; `alert` for the outcome of a DELETE (bell and
-    /// desktop notification).
+    /// A decision or an outcome, for the user; `alert` rings the bell and notifies.
     Announce {
         id: String,
         text: String,
         alert: bool,
     },
-    /// Delete the stored rule (its deployment ended).
+    /// A DELETE failed and will be tried again at `next_try` (kept with the rule, so that
+    /// `guard list` can say so).
+    Failing {
+        id: String,
+        failures: u32,
+        next_try: DateTime<Utc>,
+        text: String,
+        alert: bool,
+    },
+    /// Delete the stored rule: its deployment was read as ended.
     RemoveRule { id: String, text: String },
 }
 
@@ -131,8 +230,10 @@ impl Effect {
             | Effect::Terminate { text, .. }
             | Effect::WouldTerminate { text, .. }
             | Effect::Announce { text, .. }
+            | Effect::Failing { text, .. }
             | Effect::RemoveRule { text, .. } => text,
             Effect::CheckCanTerminate { .. } => "checking can-terminate",
+            Effect::Read { .. } => "reading the deployment by id",
         }
     }
 }
@@ -142,14 +243,24 @@ enum Phase {
     Waiting,
     /// `can-terminate` sent, answer pending.
     Checking,
-    /// Minimum runtime not met: ask again at this instant.
+    /// Minimum runtime not met (or `can-terminate` failed): ask again at this instant.
     Blocked(DateTime<Utc>),
     /// DELETE sent, answer pending.
     Deleting,
-    Terminated,
-    /// The DELETE failed; nothing more is sent for this rule.
-    Failed,
-    /// Dry-run or read-only: reported once.
+    /// The DELETE failed: try again at `at`, reading the deployment first when the server
+    /// may have acted.
+    Retry {
+        at: DateTime<Utc>,
+        read_first: bool,
+    },
+    /// Read by id before a retry, answer pending.
+    Confirming,
+    /// The DELETE was accepted (or the deployment had already ended) at this instant: the
+    /// proof is awaited.
+    Sent(DateTime<Utc>),
+    /// Read as ended. Enforcing, the rule is being removed; in a dry run it stays as it is.
+    Ended,
+    /// Dry-run or read-only: the due rule was reported.
     Reported,
 }
 
@@ -158,6 +269,22 @@ struct Tracked {
     rule: StoredRule,
     warned: [bool; 2],
     phase: Phase,
+    /// Failed DELETEs since the rule was set.
+    failures: u32,
+    /// A read by id is in flight.
+    reading: bool,
+}
+
+impl Tracked {
+    fn new(rule: StoredRule) -> Tracked {
+        Tracked {
+            rule,
+            warned: [false; 2],
+            phase: Phase::Waiting,
+            failures: 0,
+            reading: false,
+        }
+    }
 }
 
 /// The enforcer's state.
@@ -167,6 +294,8 @@ pub struct Engine {
     lock: Option<LockState>,
     rules: BTreeMap<String, Tracked>,
     seen: HashMap<String, Observed>,
+    /// The user's local offset, for "trying again at HH:MM".
+    offset: FixedOffset,
 }
 
 /// What the dashboard shows in a guarded row.
@@ -179,6 +308,30 @@ pub struct RowStatus {
     pub usd_left: Option<f64>,
 }
 
+fn utc() -> FixedOffset {
+    FixedOffset::east_opt(0).expect("UTC")
+}
+
+/// The wait before the next try after `failures` failed DELETEs: 30 s, doubling, at most 5 min.
+pub fn backoff(failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(10);
+    (RETRY_FIRST * 2i32.pow(doublings)).min(RETRY_MAX)
+}
+
+/// "terminate failed 3 times, trying again at 14:05".
+pub fn failing_text(failures: u32, next_try: DateTime<Utc>, offset: FixedOffset) -> String {
+    let times = if failures == 1 { "once" } else { "times" };
+    let n = if failures == 1 {
+        String::new()
+    } else {
+        format!("{failures} ")
+    };
+    format!(
+        "terminate failed {n}{times}, trying again at {}",
+        next_try.with_timezone(&offset).format("%H:%M")
+    )
+}
+
 impl Engine {
     pub fn new(mode: Mode) -> Engine {
         Engine {
@@ -186,7 +339,14 @@ impl Engine {
             lock: None,
             rules: BTreeMap::new(),
             seen: HashMap::new(),
+            offset: utc(),
         }
+    }
+
+    /// Times in messages in this offset (UTC by default).
+    pub fn with_offset(mut self, offset: FixedOffset) -> Engine {
+        self.offset = offset;
+        self
     }
 
     pub fn mode(&self) -> Mode {
@@ -215,11 +375,20 @@ impl Engine {
         self.rules.keys().cloned().collect()
     }
 
-    /// `⏱1h05m` or `$3.20 left` for every guarded deployment at `now` (`?` when unknown).
+    /// Failed DELETEs of one deployment's rule.
+    pub fn failures(&self, id: &str) -> u32 {
+        self.rules.get(id).map_or(0, |t| t.failures)
+    }
+
+    /// `⏱1h05m`, `$3.20 left`, or the failing DELETE's retry, for every guarded deployment at
+    /// `now` (`?` when unknown).
     pub fn row_labels(&self, now: DateTime<Utc>) -> BTreeMap<String, String> {
         self.rules
-            .keys()
-            .filter_map(|id| {
+            .iter()
+            .filter_map(|(id, t)| {
+                if let Phase::Retry { at, .. } = t.phase {
+                    return Some((id.clone(), failing_text(t.failures, at, self.offset)));
+                }
                 let s = self.row_status(id, now)?;
                 let label = match (s.rule, s.usd_left, s.secs_left) {
                     (GuardRule::MaxSpend(_), Some(usd), _) => format!("{} left", cost::usd(usd)),
@@ -259,12 +428,14 @@ impl Engine {
                 Vec::new()
             }
             Event::Deployments { now: _, list } => self.deployments(list),
+            Event::PollFailed { now: _ } => self.poll_failed(),
             Event::Lock(l) => {
                 self.lock = Some(l);
                 Vec::new()
             }
             Event::CanTerminate { id, now, result } => self.can_terminate(id, now, result),
-            Event::Terminated { id, now: _, result } => self.terminated(id, result),
+            Event::Terminated { id, now, result } => self.terminated(id, now, result),
+            Event::Read { id, now: _, result } => self.read(id, result),
         }
     }
 
@@ -275,49 +446,68 @@ impl Engine {
             let t = match self.rules.remove(&id) {
                 // Same rule: keep its progress.
                 Some(t) if t.rule.rule == r.rule => Tracked { rule: r, ..t },
-                // A DELETE already went out (or failed): a new rule does not send another.
-                Some(t)
-                    if matches!(t.phase, Phase::Deleting | Phase::Terminated | Phase::Failed) =>
-                {
+                // A new rule while a DELETE is out or accepted, or the end was read: that
+                // progress stands (no second DELETE because the rule changed).
+                Some(t) if matches!(t.phase, Phase::Deleting | Phase::Sent(_) | Phase::Ended) => {
                     Tracked { rule: r, ..t }
                 }
-                _ => Tracked {
-                    rule: r,
-                    warned: [false; 2],
-                    phase: Phase::Waiting,
-                },
+                _ => Tracked::new(r),
             };
             next.insert(id, t);
         }
         self.rules = next;
+        let rules = &self.rules;
+        self.seen.retain(|id, _| rules.contains_key(id));
+    }
+
+    /// A read by id of `id`, unless one is in flight or its end is already known.
+    fn want_read(&mut self, id: &str) -> Option<Effect> {
+        let t = self.rules.get_mut(id)?;
+        if t.reading || t.phase == Phase::Ended || t.phase == Phase::Confirming {
+            return None;
+        }
+        t.reading = true;
+        Some(Effect::Read { id: id.to_string() })
     }
 
     fn deployments(&mut self, list: Vec<Observed>) -> Vec<Effect> {
-        self.seen = list.into_iter().map(|o| (o.id.clone(), o)).collect();
+        let mut listed: HashMap<String, Observed> = list
+            .into_iter()
+            .filter(|o| self.rules.contains_key(&o.id))
+            .map(|o| (o.id.clone(), o))
+            .collect();
         if !self.enforcing() {
+            self.seen.extend(listed);
             return Vec::new();
         }
         let mut out = Vec::new();
-        let ended: Vec<String> = self
-            .rules
-            .iter()
-            .filter(|(id, t)| {
-                t.phase != Phase::Deleting && self.seen.get(*id).is_none_or(|o| !o.active)
-            })
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in ended {
-            self.rules.remove(&id);
-            let what = match self.seen.get(&id) {
-                Some(_) => "ended",
-                None => "is gone from the list",
-            };
-            out.push(Effect::RemoveRule {
-                text: format!("{}: deployment {what}; guard rule removed", self.label(&id)),
-                id,
-            });
+        for id in self.rule_ids() {
+            match listed.remove(&id) {
+                Some(o) if o.active => {
+                    self.seen.insert(id, o);
+                }
+                // Shown ended, or not shown: only a read by id can tell. Until it does, the
+                // last sighting stands (an unproven end never stops a rule).
+                _ => out.extend(self.want_read(&id)),
+            }
         }
         out
+    }
+
+    fn poll_failed(&mut self) -> Vec<Effect> {
+        if !self.enforcing() {
+            return Vec::new();
+        }
+        let never_seen: Vec<String> = self
+            .rules
+            .keys()
+            .filter(|id| !self.seen.contains_key(*id))
+            .cloned()
+            .collect();
+        never_seen
+            .iter()
+            .filter_map(|id| self.want_read(id))
+            .collect()
     }
 
     fn label(&self, id: &str) -> String {
@@ -331,20 +521,27 @@ impl Engine {
         cost::usd_h(self.seen.get(id).and_then(|o| o.usd_per_hour))
     }
 
+    fn how(&self) -> &'static str {
+        match self.mode {
+            Mode::DryRun => "dry run",
+            _ => "read-only",
+        }
+    }
+
     fn tick(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         if !self.enforcing() {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let ids: Vec<String> = self.rules.keys().cloned().collect();
-        for id in ids {
-            // Act only on a deployment the last poll saw running.
+        let mut not_taken = Vec::new();
+        for id in self.rule_ids() {
+            // Act only on a deployment last seen running.
             let Some(seen) = self.seen.get(&id).filter(|o| o.active).cloned() else {
                 continue;
             };
             let label = self.label(&id);
             let rate = self.rate_text(&id);
-            let mode = self.mode;
+            let (mode, how) = (self.mode, self.how());
             let t = self.rules.get_mut(&id).expect("listed");
             let spent = seen.spent_at(now);
             match t.phase.clone() {
@@ -370,11 +567,6 @@ impl Engine {
                             out.push(Effect::CheckCanTerminate { id: id.clone() });
                         } else {
                             t.phase = Phase::Reported;
-                            let how = if mode == Mode::DryRun {
-                                "dry run"
-                            } else {
-                                "read-only"
-                            };
                             out.push(Effect::WouldTerminate {
                                 id: id.clone(),
                                 text: format!(
@@ -414,8 +606,30 @@ impl Engine {
                     t.phase = Phase::Checking;
                     out.push(Effect::CheckCanTerminate { id: id.clone() });
                 }
+                Phase::Retry { at, read_first } if now >= at => {
+                    if read_first {
+                        t.phase = Phase::Confirming;
+                        t.reading = true;
+                        out.push(Effect::Read { id: id.clone() });
+                    } else {
+                        t.phase = Phase::Checking;
+                        out.push(Effect::CheckCanTerminate { id: id.clone() });
+                    }
+                }
+                // Accepted, yet still seen running well after: the DELETE did not take.
+                Phase::Sent(at) if now >= at + ACCEPTED_GRACE && seen.polled_at > at => {
+                    let why = format!(
+                        "still {} {} after its DELETE was accepted",
+                        seen.status,
+                        format_countdown((now - at).num_seconds())
+                    );
+                    not_taken.push((id.clone(), why));
+                }
                 _ => {}
             }
+        }
+        for (id, why) in not_taken {
+            out.extend(self.failed(&id, now, why, true, None));
         }
         out
     }
@@ -438,9 +652,13 @@ impl Engine {
         match result {
             Ok(ct) if ct.can_terminate => {
                 t.phase = Phase::Deleting;
+                let again = match t.failures {
+                    0 => String::new(),
+                    n => format!(" (try {})", n + 1),
+                };
                 vec![Effect::Terminate {
                     text: format!(
-                        "{label}: terminating ({rate_text}), by its guard ({})",
+                        "{label}: terminating ({rate_text}), by its guard ({}){again}",
                         t.rule.spec
                     ),
                     id,
@@ -449,17 +667,7 @@ impl Engine {
             }
             Ok(ct) => {
                 let minutes = ct.time_remaining.unwrap_or(1.0).max(0.0);
-                let wait = Duration::seconds(((minutes * 60.0).ceil() as i64).max(30));
-                let at = now + wait;
-                t.phase = Phase::Blocked(at);
-                vec![Effect::Announce {
-                    alert: false,
-                    text: format!(
-                        "{label}: minimum runtime not met ({minutes:.0} min remaining); asking again at {}",
-                        at.format("%H:%M:%SZ")
-                    ),
-                    id,
-                }]
+                vec![self.blocked(&id, now, minutes)]
             }
             Err(e) => {
                 let at = now + RETRY_AFTER_ERROR;
@@ -468,7 +676,7 @@ impl Engine {
                     alert: false,
                     text: format!(
                         "{label}: can-terminate failed ({e}); asking again at {}",
-                        at.format("%H:%M:%SZ")
+                        self.clock(at)
                     ),
                     id,
                 }]
@@ -476,28 +684,156 @@ impl Engine {
         }
     }
 
-    fn terminated(&mut self, id: String, result: Result<(), DeleteFailed>) -> Vec<Effect> {
+    fn clock(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.offset)
+            .format("%H:%M:%S")
+            .to_string()
+    }
+
+    /// The minimum runtime is not met: wait it out.
+    fn blocked(&mut self, id: &str, now: DateTime<Utc>, minutes: f64) -> Effect {
+        let label = self.label(id);
+        let wait = Duration::seconds(((minutes * 60.0).ceil() as i64).max(30));
+        let at = now + wait;
+        let text = format!(
+            "{label}: minimum runtime not met ({minutes:.0} min remaining); asking again at {}",
+            self.clock(at)
+        );
+        if let Some(t) = self.rules.get_mut(id) {
+            t.phase = Phase::Blocked(at);
+        }
+        Effect::Announce {
+            alert: false,
+            text,
+            id: id.to_string(),
+        }
+    }
+
+    /// A DELETE that did not take: count it, say when it is tried again.
+    fn failed(
+        &mut self,
+        id: &str,
+        now: DateTime<Utc>,
+        why: String,
+        read_first: bool,
+        wait: Option<Duration>,
+    ) -> Vec<Effect> {
+        let label = self.label(id);
+        let rate = self.rate_text(id);
+        let offset = self.offset;
+        let Some(t) = self.rules.get_mut(id) else {
+            return Vec::new();
+        };
+        t.failures += 1;
+        let n = t.failures;
+        let at = now + wait.unwrap_or_else(|| backoff(n)).max(Duration::seconds(1));
+        t.phase = Phase::Retry { at, read_first };
+        let alert = n == ALERT_FROM_FAILURE || (n > ALERT_FROM_FAILURE && n % 10 == 0);
+        vec![Effect::Failing {
+            id: id.to_string(),
+            failures: n,
+            next_try: at,
+            text: format!(
+                "{label}: {} ({why}); it still costs {rate}; `guard rm {id}` stops the tries",
+                failing_text(n, at, offset)
+            ),
+            alert,
+        }]
+    }
+
+    fn terminated(
+        &mut self,
+        id: String,
+        now: DateTime<Utc>,
+        result: Result<(), DeleteFailed>,
+    ) -> Vec<Effect> {
         let label = self.label(&id);
         let rate_text = self.rate_text(&id);
-        if let Some(t) = self.rules.get_mut(&id) {
-            if t.phase != Phase::Deleting {
+        match self.rules.get(&id) {
+            Some(t) if t.phase == Phase::Deleting => {}
+            _ => return Vec::new(),
+        }
+        let accepted = |e: &mut Engine, text: String| {
+            if let Some(t) = e.rules.get_mut(&id) {
+                t.phase = Phase::Sent(now);
+            }
+            let mut out = vec![Effect::Announce {
+                id: id.clone(),
+                text,
+                alert: true,
+            }];
+            out.extend(e.want_read(&id));
+            out
+        };
+        match result {
+            Ok(()) => accepted(
+                self,
+                format!("{label}: terminated by its guard; {rate_text} no longer billed"),
+            ),
+            Err(DeleteFailed::AlreadyEnded(e)) => accepted(
+                self,
+                format!("{label}: the API says it already ended ({e}); reading it to be sure"),
+            ),
+            Err(DeleteFailed::TooEarly { minutes, .. }) => vec![self.blocked(&id, now, minutes)],
+            Err(DeleteFailed::RateLimited { wait, text }) => {
+                self.failed(&id, now, text, false, Some(wait))
+            }
+            Err(f @ DeleteFailed::Unknown(_)) => {
+                let why = format!("{}; the outcome is unknown", f.text());
+                self.failed(&id, now, why, true, None)
+            }
+            Err(f @ DeleteFailed::Refused(_)) => {
+                self.failed(&id, now, f.text().to_string(), false, None)
+            }
+        }
+    }
+
+    fn read(&mut self, id: String, result: Proof) -> Vec<Effect> {
+        let how = self.how();
+        let mode = self.mode;
+        let Some(t) = self.rules.get_mut(&id) else {
+            return Vec::new();
+        };
+        t.reading = false;
+        let confirming = t.phase == Phase::Confirming;
+        let ended = match &result {
+            Proof::Read(o) if !o.active => Some(format!("ended ({})", o.status)),
+            Proof::NotFound => Some("no longer exists (404)".to_string()),
+            _ => None,
+        };
+        if let Proof::Read(o) = &result {
+            self.seen.insert(id.clone(), o.clone());
+        }
+        let label = self.label(&id);
+        let t = self.rules.get_mut(&id).expect("checked");
+        if let Some(what) = ended {
+            if t.phase == Phase::Ended {
                 return Vec::new();
             }
-            t.phase = match result {
-                Ok(()) => Phase::Terminated,
-                Err(_) => Phase::Failed,
-            };
+            t.phase = Phase::Ended;
+            let text = format!("{label}: deployment {what}");
+            return vec![match mode {
+                Mode::Enforce => {
+                    // Gone from memory at once; should the store keep it (a failed write), it
+                    // is read again, seen ended again, and its removal tried again.
+                    self.rules.remove(&id);
+                    Effect::RemoveRule {
+                        text: format!("{text}; guard rule removed"),
+                        id,
+                    }
+                }
+                _ => Effect::Announce {
+                    text: format!("{text}; its guard rule would be removed — {how}, rule kept"),
+                    id,
+                    alert: false,
+                },
+            }];
         }
-        let text = match result {
-            Ok(()) => format!("{label}: terminated by its guard; {rate_text} no longer billed"),
-            Err(DeleteFailed(e)) => format!(
-                "{label}: terminate FAILED ({e}); the guard sends no second DELETE — it still costs {rate_text}, terminate it by hand"
-            ),
-        };
-        vec![Effect::Announce {
-            id,
-            text,
-            alert: true,
-        }]
+        if confirming {
+            // Before a retry: still there (or unreadable, which proves nothing): try again.
+            t.phase = Phase::Checking;
+            return vec![Effect::CheckCanTerminate { id }];
+        }
+        Vec::new()
     }
 }

@@ -58,7 +58,15 @@ impl PriceObservation {
 
 /// The key an offer's history is stored under.
 pub fn offer_key(o: &Offer) -> String {
-    format!("{}/{}", o.provider, o.offer_id)
+    key_of(&o.provider, &o.offer_id)
+}
+
+/// `provider/offer_id`, the same whichever of its provider's names the offer carries.
+pub fn key_of(provider: &str, offer_id: &str) -> String {
+    format!(
+        "{}/{offer_id}",
+        super::volume_rules::canonical_provider(provider)
+    )
 }
 
 /// One stored point.

@@ -28,9 +28,10 @@ pub fn ssh_target(d: &Deployment) -> Result<SshTarget, String> {
     })
 }
 
-/// `["ssh", "-p", PORT, "USER@HOST"]` from `user`, `ipAddress` and `sshPort`, falling back to what
-/// `sshCommand` says (then to `ubuntu` and 22). Refuses values that could be read as options
-/// or split into several arguments.
+/// `["ssh", "-p", PORT, "USER@HOST"]` from `user`, `ipAddress` and the login port (`sshPort`,
+/// else the external port `portForwards` maps to 22), falling back to what `sshCommand` says
+/// (then to `ubuntu` and 22). Refuses values that could be read as options or split into
+/// several arguments.
 pub fn ssh_argv(d: &Deployment) -> Result<Vec<String>, String> {
     let (cmd_user, cmd_host, cmd_port) = parse_ssh_command(d.ssh_command.as_deref().unwrap_or(""));
     let host = d
@@ -45,7 +46,7 @@ pub fn ssh_argv(d: &Deployment) -> Result<Vec<String>, String> {
         .filter(|u| !u.trim().is_empty())
         .or(cmd_user)
         .unwrap_or_else(|| "ubuntu".to_string());
-    let port = d.ssh_port.or(cmd_port).unwrap_or(22);
+    let port = d.login_port().or(cmd_port).unwrap_or(22);
     check_word("host", &host)?;
     check_word("user", &user)?;
     if user.contains('@') {
@@ -135,6 +136,32 @@ mod tests {
         assert_eq!(ssh_endpoint(&d), Some(("1.2.3.4".to_string(), 2222)));
         let d = dep(json!({"ipAddress": "1.2.3.4"}));
         assert_eq!(ssh_argv(&d).unwrap(), ["ssh", "-p", "22", "ubuntu@1.2.3.4"]);
+    }
+
+    #[test]
+    fn without_ssh_port_the_port_forwarded_to_22_and_the_deployments_user() {
+        let d = dep(
+            json!({"ipAddress": "1.2.3.4", "user": "root", "sshPort": null,
+            "portForwards": [{"external": 8080, "internal": 80},
+                             {"external": 30022, "internal": 22}]}),
+        );
+        assert_eq!(
+            ssh_argv(&d).unwrap(),
+            ["ssh", "-p", "30022", "root@1.2.3.4"]
+        );
+        assert_eq!(
+            d.ssh_command().as_deref(),
+            Some("ssh -p 30022 root@1.2.3.4")
+        );
+        assert_eq!(ssh_endpoint(&d), Some(("1.2.3.4".to_string(), 30022)));
+        // the deployment's own user and port beat what an `sshCommand` says
+        let d = dep(json!({"ipAddress": "1.2.3.4", "user": "ubuntu",
+            "sshCommand": "ssh -p 2200 root@1.2.3.4",
+            "portForwards": [{"external": 30022, "internal": 22}]}));
+        assert_eq!(
+            ssh_argv(&d).unwrap(),
+            ["ssh", "-p", "30022", "ubuntu@1.2.3.4"]
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub struct ProviderRules {
     pub min_size_gb: u64,
     pub max_size_gb: u64,
     pub region_required: bool,
-    /// Sesterce: `cloudId` from the regions answer must be sent on create.
+    /// Sesterce: the region's `cloudId` and `cloudName` (from the regions answer) must both be
+    /// sent on create.
     pub cloud_id_required: bool,
     /// `deploymentId` accepted on create (attach during creation).
     pub attach_at_create: bool,
@@ -139,12 +140,39 @@ pub fn same_region(a: &str, b: &str) -> bool {
     !bare(a).is_empty() && bare(a) == bare(b)
 }
 
+/// One name for each provider whatever an object calls it (`verda` → `data-crunch`): what
+/// identifies an offer across loads, whichever name the providers list uses that day.
+pub fn canonical_provider(provider: &str) -> &str {
+    rules_for(provider).map_or(provider, |r| r.provider)
+}
+
 /// Whether two provider names mean the same provider (`verda` is `data-crunch`).
 pub fn same_provider(a: &str, b: &str) -> bool {
     match (rules_for(a), rules_for(b)) {
         (Some(x), Some(y)) => x.provider == y.provider,
         _ => a.eq_ignore_ascii_case(b),
     }
+}
+
+/// The name the platform's providers list (`GET /api/providers`) gives `provider`: the listed
+/// name of the same provider (`verda` when the list says `verda` and an object says
+/// `data-crunch`), else `provider` as it is. What is shown and what is sent.
+pub fn listed_name<'a>(provider: &'a str, listed: Option<&'a [String]>) -> &'a str {
+    listed
+        .and_then(|l| {
+            l.iter()
+                .find(|p| *p == provider)
+                .or_else(|| l.iter().find(|p| same_provider(p, provider)))
+        })
+        .map_or(provider, String::as_str)
+}
+
+/// Whether a volume in `volume_region` can serve an instance in `instance_region`: the same
+/// region, or no region at all for a provider whose volumes need none (a Voltage Park volume
+/// created without one attaches at launch and after it alike).
+pub fn region_fits(rules: &ProviderRules, volume_region: &str, instance_region: &str) -> bool {
+    (!rules.region_required && volume_region.trim().is_empty())
+        || same_region(volume_region, instance_region)
 }
 
 /// Lowercase letters, digits, `-` and `_`; 1 to 60 characters.
@@ -236,19 +264,23 @@ pub fn check_attach_at_create(provider: &str, region: &str, d: AttachTarget) -> 
     check_target(rules, v, d)
 }
 
-/// Where a new volume goes: `region` where the provider requires one, `cloudId` for Sesterce.
+/// Where a new volume goes: `region` where the provider requires one, `cloudId` and
+/// `cloudName` for Sesterce.
 pub fn check_placement(
     provider: &str,
     region: Option<&str>,
     cloud_id: Option<&str>,
+    cloud_name: Option<&str>,
 ) -> Result<&'static ProviderRules, String> {
     let rules = rules_for(provider).ok_or_else(|| format!("{provider} does not offer volumes"))?;
     if rules.region_required && region.is_none_or(str::is_empty) {
         return Err(format!("{} volumes need a region", rules.provider));
     }
-    if rules.cloud_id_required && cloud_id.is_none_or(str::is_empty) {
+    if rules.cloud_id_required
+        && (cloud_id.is_none_or(str::is_empty) || cloud_name.is_none_or(str::is_empty))
+    {
         return Err(format!(
-            "{} volumes need the region's cloudId (from the regions list)",
+            "{} volumes need the region's cloudId and cloudName (from the regions list)",
             rules.provider
         ));
     }
@@ -262,7 +294,7 @@ fn check_target(rules: &ProviderRules, v: VolumeFacts, d: AttachTarget) -> Resul
             v.provider, d.provider
         ));
     }
-    if !same_region(v.region, d.region) {
+    if !region_fits(rules, v.region, d.region) {
         return Err(format!(
             "the volume is in {} and the instance in {}: they must be in the same region{}",
             v.region,
@@ -465,29 +497,44 @@ mod tests {
 
     #[test]
     fn create_rules_allowed_and_refused() {
-        // placement: (provider, region, cloudId, ok or why)
+        // placement: (provider, region, cloudId, cloudName, ok or why)
         type Case<'a> = (
             &'a str,
             Option<&'a str>,
             Option<&'a str>,
+            Option<&'a str>,
             Result<(), &'a str>,
         );
-        let placement: [Case; 9] = [
-            ("voltage-park", None, None, Ok(())),
-            ("voltage-park", Some("r"), None, Ok(())),
-            ("data-crunch", Some("FIN-01"), None, Ok(())),
-            ("verda", None, None, Err("need a region")),
-            ("spheron-ai", Some("us-1"), None, Ok(())),
-            ("spheron-ai", None, None, Err("need a region")),
-            ("sesterce", Some("eu"), Some("c1"), Ok(())),
-            ("sesterce", Some("eu"), None, Err("cloudId")),
-            ("massed-compute", Some("x"), None, Err("does not offer")),
+        let placement: [Case; 11] = [
+            ("voltage-park", None, None, None, Ok(())),
+            ("voltage-park", Some("r"), None, None, Ok(())),
+            ("data-crunch", Some("FIN-01"), None, None, Ok(())),
+            ("verda", None, None, None, Err("need a region")),
+            ("spheron-ai", Some("us-1"), None, None, Ok(())),
+            ("spheron-ai", None, None, None, Err("need a region")),
+            ("sesterce", Some("eu"), Some("c1"), Some("EU"), Ok(())),
+            ("sesterce", Some("eu"), None, Some("EU"), Err("cloudId")),
+            ("sesterce", Some("eu"), Some("c1"), None, Err("cloudName")),
+            (
+                "sesterce",
+                Some("eu"),
+                Some("c1"),
+                Some(""),
+                Err("cloudName"),
+            ),
+            (
+                "massed-compute",
+                Some("x"),
+                None,
+                None,
+                Err("does not offer"),
+            ),
         ];
-        for (p, r, c, want) in placement {
-            match (check_placement(p, r, c), want) {
+        for (p, r, c, n, want) in placement {
+            match (check_placement(p, r, c, n), want) {
                 (Ok(_), Ok(())) => {}
                 (Err(e), Err(why)) => assert!(e.contains(why), "{p}: {e} ∌ {why}"),
-                (got, want) => panic!("{p} {r:?} {c:?}: {got:?} vs {want:?}"),
+                (got, want) => panic!("{p} {r:?} {c:?} {n:?}: {got:?} vs {want:?}"),
             }
         }
         // attach during creation: (provider, volume region, target, ok or why)
@@ -646,6 +693,31 @@ mod tests {
         assert_eq!(max_at_launch("sesterce"), 1);
         assert_eq!(max_at_launch("verda"), 10);
         assert_eq!(max_at_launch("massed-compute"), 0);
+    }
+
+    #[test]
+    fn a_regionless_voltage_park_volume_attaches_after_launch_as_at_launch() {
+        // Voltage Park volumes need no region: one made without it serves any instance.
+        assert!(check_attach(vol("voltage-park", "", 0), dep("voltage-park", "r", 0)).is_ok());
+        assert!(check_attach_at_create("voltage-park", "", dep("voltage-park", "r", 0)).is_ok());
+        // Every provider that needs a region still needs the same one.
+        for p in ["spheron-ai", "data-crunch"] {
+            let err = check_attach(vol(p, "", 0), dep(p, "r", 0)).unwrap_err();
+            assert!(err.contains("same region"), "{p}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_providers_list_names_a_provider_known_by_two_names() {
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let verda = list(&["spheron-ai", "verda"]);
+        assert_eq!(listed_name("data-crunch", Some(&verda)), "verda");
+        assert_eq!(listed_name("verda", Some(&verda)), "verda");
+        let dc = list(&["data-crunch", "sesterce"]);
+        assert_eq!(listed_name("verda", Some(&dc)), "data-crunch");
+        // unknown list, or a provider it does not name: as it is
+        assert_eq!(listed_name("verda", None), "verda");
+        assert_eq!(listed_name("massed-compute", Some(&dc)), "massed-compute");
     }
 
     #[test]

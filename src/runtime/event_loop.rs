@@ -17,7 +17,7 @@ use crate::exit::Ending;
 use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
 
-/// Run until the user quits, the terminal closes, or SIGTERM/SIGINT arrive; say which.
+/// Run until the user quits, the terminal closes, or an ending signal arrives; say which.
 pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -29,8 +29,7 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
     let mut ssh: Vec<Vec<String>> = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut sigterm = signal(tokio::signal::unix::SignalKind::terminate());
-    let mut sigint = signal(tokio::signal::unix::SignalKind::interrupt());
+    let mut signals = super::signals::Signals::new();
 
     // The spend guard runs beside the dashboard while it is up.
     let enforcer = exec.journal.store().map(|store| {
@@ -63,12 +62,8 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
             },
             Some(a) = rx.recv() => a,
             _ = tick.tick() => Action::Tick(Utc::now()),
-            _ = recv(&mut sigterm) => {
-                ending = Ending::Terminated;
-                break;
-            }
-            _ = recv(&mut sigint) => {
-                ending = Ending::Interrupted;
+            sig = signals.recv() => {
+                ending = sig;
                 break;
             }
         };
@@ -98,8 +93,7 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
             drop(events);
             let exited = super::ssh::run(&mut guard, &argv).await;
             events = EventStream::new();
-            sigterm = signal(tokio::signal::unix::SignalKind::terminate());
-            sigint = signal(tokio::signal::unix::SignalKind::interrupt());
+            signals = super::signals::Signals::new();
             apply(&mut state, Action::SshExited(exited), &exec, &tx, &mut ssh);
         }
         dirty = true;
@@ -113,19 +107,6 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
         e.stop().await;
     }
     Ok(ending)
-}
-
-fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
-    tokio::signal::unix::signal(kind).ok()
-}
-
-async fn recv(sig: &mut Option<tokio::signal::unix::Signal>) {
-    match sig {
-        Some(s) => {
-            s.recv().await;
-        }
-        None => std::future::pending().await,
-    }
 }
 
 fn to_action(ev: Event) -> Option<Action> {

@@ -63,6 +63,11 @@ impl Executor {
     pub async fn perform(&self, cmd: Command) -> Vec<Action> {
         let c = &self.client;
         let write = super::journal::describe(&cmd);
+        // Journaled before it is sent: a write whose answer never comes still shows.
+        let row = match &write {
+            Some(w) if !c.is_read_only() => self.journal.record_intent(w).await,
+            _ => None,
+        };
         let result = match cmd {
             Command::FetchOffers { seq, page, query } => Action::OffersLoaded {
                 seq,
@@ -243,7 +248,7 @@ impl Executor {
         };
         self.journal.observe(&result);
         if let Some(w) = write {
-            self.journal.record_answer(w, &result).await;
+            self.journal.record_outcome(row, w, &result).await;
         }
         vec![Action::Rate(c.rate_status()), result]
     }

@@ -53,6 +53,7 @@ pub fn spawn(
             }
             Report::Rows(rows) => GuardUpdate::Rows(rows),
             Report::Enforcer(e) => GuardUpdate::Enforcer(e),
+            Report::Terminating { id } => GuardUpdate::Terminating { id },
         };
         let _ = tx.send(Action::Guard(u));
     };

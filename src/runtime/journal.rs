@@ -69,8 +69,32 @@ impl Journal {
             .copied()
     }
 
-    /// Record `write` with the outcome carried by `answer` (the command's result Action).
-    pub async fn record_answer(&self, write: Write, answer: &Action) {
+    /// Record `write` before it is sent; the row to complete with [`Journal::record_outcome`]
+    /// (`None` without a store, or when the row could not be written: the outcome is then
+    /// recorded as a whole row).
+    pub async fn record_intent(&self, write: &Write) -> Option<i64> {
+        let store = self.store.as_ref()?;
+        let entry = NewJournalEntry {
+            at: Utc::now(),
+            source: "dashboard".to_string(),
+            method: write.method.to_string(),
+            path: write.path.clone(),
+            target_id: write.target_id.clone(),
+            result: format!("{} sent", write.method),
+            usd_per_hour: write.target_id.as_deref().and_then(|id| self.rate_of(id)),
+        };
+        match store.call(move |s| s.record_intent(&entry)).await {
+            Ok(row) => Some(row),
+            Err(e) => {
+                tracing::error!(error = %e, "journal: a write could not be recorded before it was sent");
+                None
+            }
+        }
+    }
+
+    /// Record the outcome `answer` (the command's result Action) of `write`, in the row
+    /// written ahead when there is one.
+    pub async fn record_outcome(&self, row: Option<i64>, write: Write, answer: &Action) {
         let Some((result, created, rate)) = outcome(answer) else {
             return;
         };
@@ -83,6 +107,16 @@ impl Journal {
             Ok(()) => "ok".to_string(),
             Err(e) => e.to_string(),
         };
+        if let (Some(row), Some(store)) = (row, &self.store) {
+            let (text, target) = (result.clone(), target_id.clone());
+            let done = store
+                .call(move |s| s.record_outcome(row, &text, target.as_deref(), rate))
+                .await;
+            match done {
+                Ok(()) => return,
+                Err(e) => tracing::error!(error = %e, "journal: an outcome could not be recorded"),
+            }
+        }
         self.record("dashboard", write, target_id, result, rate)
             .await;
     }

@@ -7,6 +7,7 @@ pub mod files;
 pub mod guard;
 pub mod journal;
 pub mod prices;
+pub mod signals;
 pub mod snapshot;
 pub mod ssh;
 pub mod ssh_config;

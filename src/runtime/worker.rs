@@ -1,7 +1,10 @@
 //! `guard run`: the pollers and the engine without a terminal. Each tick it renews the enforcer
 //! lock, polls (at the dashboard's interval, slower when the rate budget says so), feeds the
-//! engine and performs what it decides: `can-terminate`, the one DELETE (journaled), rule
-//! removal. Every decision is one line.
+//! engine and performs what it decides: `can-terminate`, the DELETE (journaled before it is
+//! sent), reads by id, rule removal. Every decision is one line.
+//!
+//! The store failing (a full disk, a lost file) never stops enforcement: the rules already read
+//! stay in force, the user is alerted, and what could not be written is written again later.
 
 use std::io::{IsTerminal, Write as _};
 
@@ -10,8 +13,8 @@ use chrono::{DateTime, Duration, Utc};
 use crate::api::ApiError;
 use crate::api::teams::Teams;
 use crate::commands::context::Ctx;
-use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed};
-use crate::store::{LockState, NewJournalEntry};
+use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed, Proof};
+use crate::store::{Failing, LockState, NewJournalEntry};
 
 /// How long the lock lasts without a heartbeat, and how often it is renewed.
 pub const LOCK_TTL: Duration = Duration::seconds(60);
@@ -30,9 +33,21 @@ pub enum Report {
     Rows(std::collections::BTreeMap<String, String>),
     /// Who else enforces, after each lock check.
     Enforcer(Option<String>),
+    /// A DELETE of this deployment is about to be sent by the guard (whatever its answer, it
+    /// is not the provider's doing if the deployment ends).
+    Terminating { id: String },
 }
 
 pub type Reporter = Box<dyn Fn(Report) + Send + Sync>;
+
+/// A journal write the store refused, kept to be written again.
+#[derive(Debug, Clone)]
+enum Unwritten {
+    /// A whole row (its intent could not be written either).
+    Row(NewJournalEntry),
+    /// The outcome of a row written ahead.
+    Outcome { row: i64, result: String },
+}
 
 /// Who else enforces, and the row labels.
 type Shown = (Option<String>, std::collections::BTreeMap<String, String>);
@@ -46,8 +61,10 @@ pub struct Runner {
     next_lock: Option<DateTime<Utc>>,
     next_poll: Option<DateTime<Utc>>,
     lock_line: Option<String>,
-    /// The last store error said (said once, not every second).
+    /// The store's trouble, while it lasts (said once, with an alert, not every second).
     store_error: Option<String>,
+    /// Journal rows that could not be written yet (a full disk): written again each step.
+    unwritten: Vec<Unwritten>,
     /// Ring the bell and send desktop notifications (stdout is a terminal).
     alerts: bool,
     /// Set for the dashboard: reports go there instead of stdout.
@@ -75,19 +92,17 @@ impl Runner {
             Mode::Enforce
         };
         let pid = std::process::id();
-        let nonce = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let engine = Engine::new(mode).with_offset(ctx.local_offset);
         Runner {
             ctx,
-            engine: Engine::new(mode),
-            holder: format!("{pid}-{nonce}"),
+            engine,
+            holder: crate::store::rules::lock_holder_id(),
             label: format!("{label}, pid {pid}"),
             next_lock: None,
             next_poll: None,
             lock_line: None,
             store_error: None,
+            unwritten: Vec::new(),
             alerts: std::io::stdout().is_terminal(),
             reporter: None,
             next_offers: None,
@@ -117,10 +132,14 @@ impl Runner {
                 text: line.to_string(),
                 alert: false,
             }),
-            None => self.ctx.out(&format!(
-                "{} guard: {line}",
-                now.format("%Y-%m-%dT%H:%M:%SZ")
-            )),
+            None => {
+                // The log keeps the record whatever becomes of stdout.
+                tracing::info!(%line, "guard");
+                self.ctx.out(&format!(
+                    "{} guard: {line}",
+                    now.format("%Y-%m-%dT%H:%M:%SZ")
+                ));
+            }
         }
     }
 
@@ -139,20 +158,12 @@ impl Runner {
             self.renew_lock(now).await;
         }
         // The rules are re-read every step (a local read), so a rule set or cleared elsewhere
-        // counts at once.
+        // counts at once. When the store cannot be read, the rules already held stay in force.
         match self.ctx.store.call(|s| s.rules()).await {
             Ok(rules) => {
                 self.engine.handle(Event::Rules(rules));
-                self.store_error = None;
             }
-            Err(e) => {
-                let e = e.to_string();
-                if self.store_error.as_deref() != Some(e.as_str()) {
-                    self.say(now, &format!("could not read the rules: {e}"));
-                    self.store_error = Some(e);
-                }
-                return;
-            }
+            Err(e) => self.store_failed(now, "read the guard rules", &e.to_string()),
         }
         let mut effects = Vec::new();
         if self.next_poll.is_none_or(|t| now >= t) {
@@ -160,6 +171,7 @@ impl Runner {
         }
         effects.extend(self.engine.handle(Event::Tick(now)));
         self.perform(effects).await;
+        self.write_unwritten(now).await;
         if self.watches && self.next_offers.is_none_or(|t| now >= t) {
             self.watch_offers(now).await;
         }
@@ -177,6 +189,57 @@ impl Runner {
                     r(Report::Rows(shown.1.clone()));
                 }
                 self.shown = Some(shown);
+            }
+        }
+    }
+
+    /// The store failed doing `what`: said once, with an alert, while the trouble lasts.
+    fn store_failed(&mut self, now: DateTime<Utc>, what: &str, e: &str) {
+        if self.store_error.is_some() {
+            return;
+        }
+        let n = self.engine.rule_count();
+        let text = format!(
+            "the local store failed ({e}) trying to {what}: the guard keeps enforcing the {n} rule{} it holds, and writes what it could not once the store works again",
+            if n == 1 { "" } else { "s" }
+        );
+        self.say_alert(now, &format!("WARNING: {text}"), text.clone());
+        self.store_error = Some(text);
+    }
+
+    /// The store answered a write again: the trouble is over.
+    fn store_ok(&mut self, now: DateTime<Utc>) {
+        if self.store_error.take().is_some() {
+            self.say(now, "the local store works again");
+        }
+    }
+
+    /// Write again the journal rows a failing store refused.
+    async fn write_unwritten(&mut self, now: DateTime<Utc>) {
+        while let Some(u) = self.unwritten.first().cloned() {
+            let done = match u.clone() {
+                Unwritten::Row(entry) => self
+                    .ctx
+                    .store
+                    .call(move |s| s.record(&entry))
+                    .await
+                    .map(drop),
+                Unwritten::Outcome { row, result } => {
+                    self.ctx
+                        .store
+                        .call(move |s| s.record_outcome(row, &result, None, None))
+                        .await
+                }
+            };
+            match done {
+                Ok(()) => {
+                    self.unwritten.remove(0);
+                    self.store_ok(now);
+                }
+                Err(e) => {
+                    self.store_failed(now, "write the journal", &e.to_string());
+                    return;
+                }
             }
         }
     }
@@ -218,13 +281,25 @@ impl Runner {
                 };
                 (format!("{who} enforces the guard; this one waits"), other)
             }
-            Err(e) => (
-                format!("the store is unavailable ({e}); not enforcing"),
-                LockState::Other {
-                    label: "nobody (store unavailable)".into(),
-                    expires_at: now,
-                },
-            ),
+            // The lock cannot be written (a full disk…): unless another process is seen holding
+            // it, this one enforces — a guard that stops for want of a lock fails open.
+            Err(e) => {
+                let e = e.to_string();
+                self.store_failed(now, "renew the enforcer lock", &e);
+                match self.ctx.store.call(move |s| s.lock_holder(now)).await {
+                    Ok(Some(who)) if !self.engine.enforcing() => (
+                        format!("{who} enforces the guard; this one waits"),
+                        LockState::Other {
+                            label: who,
+                            expires_at: now,
+                        },
+                    ),
+                    _ => (
+                        format!("enforcing the guard rules (the lock could not be written: {e})"),
+                        LockState::Held,
+                    ),
+                }
+            }
         };
         self.engine.handle(Event::Lock(state));
         if self.lock_line.as_deref() != Some(line.as_str()) {
@@ -241,7 +316,7 @@ impl Runner {
         }
         if self.teams.is_none() || self.polls_since_teams >= TEAMS_EVERY_POLLS {
             // Unknown teams: the current team's list this time, and asked again next poll.
-            // A guarded deployment not in the list is still read by itself.
+            // A guarded deployment not in the list is read by itself.
             match Teams::read(&self.ctx.client).await {
                 Ok(t) => {
                     self.teams = Some(t);
@@ -252,40 +327,27 @@ impl Runner {
         }
         self.polls_since_teams += 1;
         let teams = self.teams.clone().unwrap_or_default();
-        // Every status: an ended one is seen as ended.
+        // Every status: an ended one is seen as ended (and then read by id for proof). Whether
+        // the list is complete does not matter here: the engine concludes no end from a list.
         match self.ctx.client.deployments_of_teams(&teams, None).await {
-            Ok(mut list) => {
-                // The list covers every team known: a guarded deployment not in it (a team
-                // joined since, or the teams unreadable) is read by itself, so that absence
-                // from the list never counts as "ended".
-                for id in self.engine.rule_ids() {
-                    if list.iter().any(|d| d.id == id) {
-                        continue;
-                    }
-                    match self.ctx.client.deployment(&id).await {
-                        Ok(d) => list.items.push(d),
-                        Err(ApiError::NotFound { .. }) => {} // gone: its rule goes
-                        Err(e) => {
-                            self.say(now, &format!("could not check deployment {id}: {e}"));
-                            return Vec::new();
-                        }
-                    }
-                }
+            Ok(list) => {
                 let pace = Duration::from_std(self.ctx.client.pace_hint()).unwrap_or_default();
                 self.next_poll = Some(now + interval + pace);
                 let list = list
+                    .items
                     .iter()
                     .map(|d| Observed::from_deployment(d, now))
                     .collect();
                 self.engine.handle(Event::Deployments { now, list })
             }
             Err(e) => {
+                self.say(now, &format!("deployments poll failed: {e}"));
                 if let ApiError::RateLimited { retry_after } = &e {
                     let wait = Duration::from_std(*retry_after).unwrap_or(interval);
                     self.next_poll = Some(now + wait.max(interval));
+                    return Vec::new();
                 }
-                self.say(now, &format!("deployments poll failed: {e}"));
-                Vec::new()
+                self.engine.handle(Event::PollFailed { now })
             }
         }
     }
@@ -304,40 +366,64 @@ impl Runner {
                         .map_err(|e| e.to_string());
                     queue.extend(self.engine.handle(Event::CanTerminate { id, now, result }));
                 }
+                Effect::Read { id } => {
+                    let result = match self.ctx.client.deployment(&id).await {
+                        Ok(d) => Proof::Read(Observed::from_deployment(&d, now)),
+                        Err(ApiError::NotFound { .. }) => Proof::NotFound,
+                        Err(e) => {
+                            self.say(now, &format!("could not read deployment {id}: {e}"));
+                            Proof::Failed(e.to_string())
+                        }
+                    };
+                    queue.extend(self.engine.handle(Event::Read { id, now, result }));
+                }
                 Effect::Terminate {
                     id,
                     usd_per_hour,
                     text,
                 } => {
                     self.say(now, &text);
-                    let sent = self.ctx.client.terminate_deployment(&id).await;
-                    let result = sent.as_ref().map(drop).map_err(|e| e.to_string());
-                    // Journaled like every write (a read-only refusal was not sent).
-                    if !matches!(sent, Err(ApiError::ReadOnly { .. })) {
-                        let entry = NewJournalEntry {
-                            at: Utc::now(),
-                            source: "guard".into(),
-                            method: "DELETE".into(),
-                            path: format!("/api/deployments/{id}"),
-                            target_id: Some(id.clone()),
-                            result: match &result {
-                                Ok(()) => "ok".to_string(),
-                                Err(e) => e.clone(),
-                            },
-                            usd_per_hour,
-                        };
-                        if let Err(e) = self.ctx.store.call(move |s| s.record(&entry)).await {
-                            self.say(now, &format!("the journal could not record it: {e}"));
-                        }
-                    }
-                    let result = result.map_err(DeleteFailed);
+                    let result = self.terminate(now, &id, usd_per_hour).await;
+                    let now = (self.ctx.clock)();
                     queue.extend(self.engine.handle(Event::Terminated { id, now, result }));
                 }
                 Effect::RemoveRule { id, text } => {
                     let key = id.clone();
                     match self.ctx.store.call(move |s| s.remove_rule(&key)).await {
-                        Ok(_) => self.say(now, &text),
-                        Err(e) => self.say(now, &format!("{text} — but the store failed: {e}")),
+                        Ok(_) => {
+                            self.say(now, &text);
+                            self.store_ok(now);
+                        }
+                        Err(e) => {
+                            self.say(now, &format!("{text} — but the store failed: {e}"));
+                            self.store_failed(now, "remove a guard rule", &e.to_string());
+                        }
+                    }
+                }
+                Effect::Failing {
+                    id,
+                    failures,
+                    next_try,
+                    text,
+                    alert,
+                } => {
+                    if alert {
+                        self.say_alert(now, &format!("ALERT: {text}"), text.clone());
+                    } else {
+                        self.say(now, &text);
+                    }
+                    let f = Failing {
+                        failures,
+                        next_try,
+                        error: text,
+                    };
+                    if let Err(e) = self
+                        .ctx
+                        .store
+                        .call(move |s| s.set_rule_failing(&id, &f))
+                        .await
+                    {
+                        self.store_failed(now, "note the failure with its rule", &e.to_string());
                     }
                 }
                 Effect::Warn { text, .. } => self.say_alert(now, &format!("WARNING: {text}"), text),
@@ -349,6 +435,73 @@ impl Runner {
                 }
             }
         }
+    }
+
+    /// Send one DELETE, journaled ahead: the row says "sent" before the request leaves, and
+    /// its outcome after. A row the store refuses is kept and written later; the DELETE goes
+    /// out regardless (enforcement comes first).
+    async fn terminate(
+        &mut self,
+        now: DateTime<Utc>,
+        id: &str,
+        usd_per_hour: Option<f64>,
+    ) -> Result<(), DeleteFailed> {
+        if let Some(r) = &self.reporter {
+            r(Report::Terminating { id: id.to_string() });
+        }
+        let mut entry = NewJournalEntry {
+            at: now,
+            source: "guard".into(),
+            method: "DELETE".into(),
+            path: format!("/api/deployments/{id}"),
+            target_id: Some(id.to_string()),
+            result: "DELETE sent".into(),
+            usd_per_hour,
+        };
+        let ahead = entry.clone();
+        let row = match self.ctx.store.call(move |s| s.record_intent(&ahead)).await {
+            Ok(row) => Some(row),
+            Err(e) => {
+                self.store_failed(now, "journal a DELETE before sending it", &e.to_string());
+                None
+            }
+        };
+        let sent = self.ctx.client.terminate_deployment(id).await;
+        let outcome = match &sent {
+            Ok(_) => "ok".to_string(),
+            Err(e) if e.is_local() => format!("not sent: {e}"),
+            Err(e) => e.to_string(),
+        };
+        let written = match row {
+            Some(row) => {
+                let text = outcome.clone();
+                let r = self
+                    .ctx
+                    .store
+                    .call(move |s| s.record_outcome(row, &text, None, None))
+                    .await;
+                r.map_err(|e| {
+                    (
+                        e,
+                        Unwritten::Outcome {
+                            row,
+                            result: outcome,
+                        },
+                    )
+                })
+            }
+            None => {
+                entry.result = outcome;
+                let whole = entry.clone();
+                let r = self.ctx.store.call(move |s| s.record(&whole)).await;
+                r.map(drop).map_err(|e| (e, Unwritten::Row(entry)))
+            }
+        };
+        if let Err((e, u)) = written {
+            self.store_failed(now, "journal a DELETE's outcome", &e.to_string());
+            self.unwritten.push(u);
+        }
+        sent.map(drop).map_err(|e| DeleteFailed::from_api(&e))
     }
 
     /// Load the offers (only while there are watches), record them in the price history and

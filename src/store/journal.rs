@@ -1,4 +1,7 @@
-//! The journal: one row for every write the program sent (dashboard and guard).
+//! The journal: one row for every write the program sent (dashboard and guard). A row is
+//! written before its request is sent (pending), and its outcome recorded after: a row still
+//! pending when nobody is sending it (the process was killed mid-request) reads "outcome
+//! unknown" — the write may or may not have been done.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -24,21 +27,36 @@ pub struct NewJournalEntry {
     pub usd_per_hour: Option<f64>,
 }
 
+/// What a pending row's result reads.
+pub const OUTCOME_UNKNOWN: &str = "outcome unknown: sent, no answer was recorded";
+
 /// A recorded write.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JournalEntry {
     pub id: i64,
     #[serde(flatten)]
     pub entry: NewJournalEntry,
+    /// Whether the outcome was recorded (false: the request was sent and no answer recorded).
+    pub outcome_known: bool,
 }
 
 impl Store {
-    /// Record one write; returns its row id once committed.
+    /// Record one write with its outcome; returns its row id once committed.
     pub fn record(&self, e: &NewJournalEntry) -> Result<i64, StoreError> {
+        self.insert(e, false)
+    }
+
+    /// Record a write before it is sent: its row reads "outcome unknown" until
+    /// [`Store::record_outcome`].
+    pub fn record_intent(&self, e: &NewJournalEntry) -> Result<i64, StoreError> {
+        self.insert(e, true)
+    }
+
+    fn insert(&self, e: &NewJournalEntry, pending: bool) -> Result<i64, StoreError> {
         self.conn
             .execute(
-                "INSERT INTO journal (at, source, method, path, target_id, result, usd_per_hour)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO journal (at, source, method, path, target_id, result, usd_per_hour, pending)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     ts(e.at),
                     e.source,
@@ -46,11 +64,32 @@ impl Store {
                     e.path,
                     e.target_id,
                     e.result,
-                    e.usd_per_hour
+                    e.usd_per_hour,
+                    pending
                 ],
             )
             .map_err(|x| self.err(x))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The outcome of a write recorded ahead with [`Store::record_intent`], with what only
+    /// the answer tells (the id of what was created, its rate) where the row lacks it.
+    pub fn record_outcome(
+        &self,
+        id: i64,
+        result: &str,
+        target_id: Option<&str>,
+        usd_per_hour: Option<f64>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE journal SET result = ?2, pending = 0,
+                   target_id = COALESCE(target_id, ?3), usd_per_hour = COALESCE(usd_per_hour, ?4)
+                 WHERE id = ?1",
+                params![id, result, target_id, usd_per_hour],
+            )
+            .map_err(|x| self.err(x))?;
+        Ok(())
     }
 
     /// The journal, oldest first.
@@ -58,13 +97,15 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, at, source, method, path, target_id, result, usd_per_hour
+                "SELECT id, at, source, method, path, target_id, result, usd_per_hour, pending
                  FROM journal ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
+                let pending: bool = r.get(8)?;
                 Ok(JournalEntry {
+                    outcome_known: !pending,
                     id: r.get(0)?,
                     entry: NewJournalEntry {
                         at: parse_ts(&r.get::<_, String>(1)?).unwrap_or_default(),
@@ -72,7 +113,11 @@ impl Store {
                         method: r.get(3)?,
                         path: r.get(4)?,
                         target_id: r.get(5)?,
-                        result: r.get(6)?,
+                        result: if pending {
+                            OUTCOME_UNKNOWN.to_string()
+                        } else {
+                            r.get(6)?
+                        },
                         usd_per_hour: r.get(7)?,
                     },
                 })

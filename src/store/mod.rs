@@ -21,7 +21,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use journal::{JournalEntry, NewJournalEntry};
-pub use rules::{LockState, StoredRule};
+pub use rules::{Failing, LockState, StoredRule};
 pub use writer::StoreHandle;
 
 /// SQLite's page cache, in KiB as `PRAGMA cache_size` takes it (negative: a size, not pages).

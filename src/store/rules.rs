@@ -7,6 +7,15 @@ use super::{Store, StoreError};
 use crate::domain::guard::GuardRule;
 pub use crate::domain::guard::{LockState, StoredRule};
 
+/// A rule whose DELETE keeps failing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failing {
+    pub failures: u32,
+    pub next_try: DateTime<Utc>,
+    /// The last failure, as the user saw it.
+    pub error: String,
+}
+
 /// Instants as fixed-width UTC text, so that text order is time order.
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
@@ -28,7 +37,8 @@ impl Store {
                 "INSERT INTO guard_rules (deployment_id, kind, deadline, max_spend_usd, spec, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (deployment_id) DO UPDATE SET kind = ?2, deadline = ?3,
-                   max_spend_usd = ?4, spec = ?5, created_at = ?6",
+                   max_spend_usd = ?4, spec = ?5, created_at = ?6,
+                   failures = 0, next_try = NULL, last_error = NULL",
                 params![r.deployment_id, kind, deadline, max, r.spec, ts(r.created_at)],
             )
             .map_err(|e| self.err(e))?;
@@ -45,6 +55,55 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         Ok(n > 0)
+    }
+
+    /// Keep with a rule that its DELETE failed `failures` times and is tried again at
+    /// `next_try`. Nothing when the rule is gone.
+    pub fn set_rule_failing(&self, deployment_id: &str, f: &Failing) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE guard_rules SET failures = ?2, next_try = ?3, last_error = ?4
+                 WHERE deployment_id = ?1",
+                params![deployment_id, f.failures, ts(f.next_try), f.error],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The rules whose DELETE is failing, by deployment id.
+    pub fn rules_failing(&self) -> Result<Vec<(String, Failing)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT deployment_id, failures, next_try, last_error FROM guard_rules
+                 WHERE failures > 0 ORDER BY deployment_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, failures, next, error) = row.map_err(|e| self.err(e))?;
+            if let Some(next_try) = next.as_deref().and_then(parse_ts) {
+                out.push((
+                    id,
+                    Failing {
+                        failures,
+                        next_try,
+                        error: error.unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// Every rule, oldest first. A row this version cannot read is skipped (and logged).
@@ -104,8 +163,10 @@ impl Store {
         Ok((rules, entries))
     }
 
-    /// Take or renew the enforcer lock for `holder` (a unique id of this process) until
-    /// `now + ttl`. An expired lock is taken over; a live one of another holder is reported.
+    /// Take or renew the enforcer lock for `holder` (a unique id of this process, see
+    /// [`lock_holder_id`]) until `now + ttl`. An expired lock is taken over, and so is one whose
+    /// holder is a process of this machine that no longer exists (killed without giving it up);
+    /// a live one of another holder is reported.
     pub fn acquire_lock(
         &mut self,
         holder: &str,
@@ -129,7 +190,7 @@ impl Store {
             .map_err(e)?;
         if let Some((h, l, exp)) = current {
             let exp = parse_ts(&exp).unwrap_or_default();
-            if h != holder && exp > now {
+            if h != holder && exp > now && !holder_is_gone(&h) {
                 tx.commit().map_err(e)?;
                 return Ok(LockState::Other {
                     label: l,
@@ -171,4 +232,41 @@ impl Store {
             .map_err(|e| self.err(e))?;
         Ok(())
     }
+}
+
+/// This process's id for the enforcer lock: `host:pid:nonce` (the nonce tells two runners of
+/// one process apart).
+pub fn lock_holder_id() -> String {
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}:{}:{nonce}", host_name(), std::process::id())
+}
+
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that much.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    match ok {
+        true => String::from_utf8_lossy(&buf[..end]).into_owned(),
+        false => String::new(),
+    }
+}
+
+/// Whether `holder` names a process of this machine that is gone. Unknown shapes, other
+/// machines and live (or unsignalable) processes are not gone.
+fn holder_is_gone(holder: &str) -> bool {
+    let mut parts = holder.rsplitn(3, ':');
+    let (_nonce, pid, host) = (parts.next(), parts.next(), parts.next());
+    let (Some(pid), Some(host)) = (pid.and_then(|p| p.parse::<i32>().ok()), host) else {
+        return false;
+    };
+    if host.is_empty() || host != host_name() || pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
 }

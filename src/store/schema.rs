@@ -85,6 +85,13 @@ pub const MIGRATIONS: &[&str] = &[
     // 5: when each watch's current episode began (NULL: it does not match), so a match is
     // announced once by whichever process sees it first, and not again after a restart.
     "ALTER TABLE watches ADD COLUMN matching_since TEXT;",
+    // 6: a failing guard DELETE is kept with its rule (how often it failed, when it is tried
+    // next, why), so `guard list` can say so; a journal row is written before its request is
+    // sent (`pending` until its outcome is recorded).
+    "ALTER TABLE guard_rules ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE guard_rules ADD COLUMN next_try TEXT;
+    ALTER TABLE guard_rules ADD COLUMN last_error TEXT;
+    ALTER TABLE journal ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The version this program writes.

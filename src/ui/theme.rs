@@ -119,8 +119,9 @@ impl Theme {
             DeploymentStatus::Deploying => self.pick(Color::Yellow, Color::Blue),
             DeploymentStatus::Failed => self.error(),
             DeploymentStatus::TerminatedProvider => self.fg(Color::Magenta),
-            DeploymentStatus::Terminated | DeploymentStatus::Stopped => self.dim(),
-            DeploymentStatus::Other(_) => self.text(),
+            DeploymentStatus::Terminated => self.dim(),
+            // billing, whatever the word: not dimmed like an ended one
+            DeploymentStatus::Stopped | DeploymentStatus::Other(_) => self.text(),
         }
     }
 }

@@ -44,8 +44,10 @@ impl DeploymentStatus {
             Self::Other(s) => s,
         }
     }
-    /// Costs money now: running, deploying, or a status this client does not know (shown as
-    /// it came and counted as billing until the API says it ended).
+    /// Costs money now: running, deploying, `stopped` (seen on the live service, not in the
+    /// reference: there is no stop, so the instance is still there) or a status this client does
+    /// not know. Shown as it came, counted as billing and offered for terminate until the API
+    /// says it ended.
     pub fn is_active(&self) -> bool {
         !self.is_terminal()
     }
@@ -54,11 +56,11 @@ impl DeploymentStatus {
     pub fn is_live(&self) -> bool {
         matches!(self, Self::Deploying | Self::Running)
     }
-    /// No further change is possible.
+    /// Ended: the reference's `failed`, `terminated` and `terminated-provider`, nothing else.
     pub fn is_terminal(&self) -> bool {
         matches!(
             self,
-            Self::Failed | Self::Terminated | Self::TerminatedProvider | Self::Stopped
+            Self::Failed | Self::Terminated | Self::TerminatedProvider
         )
     }
 }
@@ -200,7 +202,7 @@ pub struct Deployment {
 
 impl Deployment {
     /// The command to reach the instance: `sshCommand` when sent, else built from
-    /// `user`, `ipAddress` and `sshPort` (docs/wire-shapes.md).
+    /// `user`, `ipAddress` and [`Deployment::login_port`] (docs/wire-shapes.md).
     pub fn ssh_command(&self) -> Option<String> {
         if let Some(cmd) = self.ssh_command.as_deref().filter(|c| !c.trim().is_empty()) {
             return Some(cmd.trim().to_string());
@@ -211,9 +213,20 @@ impl Deployment {
             .as_deref()
             .filter(|s| !s.is_empty())
             .unwrap_or("ubuntu");
-        Some(match self.ssh_port {
+        Some(match self.login_port() {
             Some(p) if p != 22 => format!("ssh -p {p} {user}@{ip}"),
             _ => format!("ssh {user}@{ip}"),
+        })
+    }
+
+    /// The port SSH answers on from outside: `sshPort`, else the external port `portForwards`
+    /// maps to 22. `None` when neither says.
+    pub fn login_port(&self) -> Option<u32> {
+        self.ssh_port.or_else(|| {
+            self.port_forwards
+                .iter()
+                .find(|f| f.internal == Some(22))
+                .and_then(|f| f.external)
         })
     }
 

@@ -13,15 +13,19 @@ use crate::api::lenient as le;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum InstanceType {
     Spot,
-    #[default]
     Dedicated,
     Cluster,
     Other(String),
+    /// The object did not say (missing, `null` or empty): never taken for DEDICATED, since a
+    /// SPOT instance can be reclaimed at any moment. An offer of unknown type is not deployed.
+    #[default]
+    Unknown,
 }
 
 impl InstanceType {
     pub fn parse(s: &str) -> Self {
         match s.trim().to_ascii_uppercase().as_str() {
+            "" => Self::Unknown,
             "SPOT" => Self::Spot,
             "DEDICATED" => Self::Dedicated,
             "CLUSTER" => Self::Cluster,
@@ -34,7 +38,13 @@ impl InstanceType {
             Self::Dedicated => "DEDICATED",
             Self::Cluster => "CLUSTER",
             Self::Other(s) => s,
+            Self::Unknown => "?",
         }
+    }
+    /// Could be reclaimed by its provider at any moment: SPOT, or a type not known to be
+    /// anything else.
+    pub fn may_be_spot(&self) -> bool {
+        matches!(self, Self::Spot | Self::Unknown)
     }
 }
 
@@ -252,6 +262,10 @@ impl Offer {
         } else if self.hourly_rate().is_none() {
             Some(
                 "the offer's price is unknown (missing or unreadable), so its cost cannot be shown",
+            )
+        } else if self.instance_type == InstanceType::Unknown {
+            Some(
+                "the offer does not say its instance type (SPOT, DEDICATED or CLUSTER), so what it rents is unknown",
             )
         } else {
             None

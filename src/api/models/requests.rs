@@ -84,8 +84,11 @@ pub struct NewVolume {
     pub provider: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Sesterce: the region's `cloudId` and `cloudName`, both from the regions answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloud_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

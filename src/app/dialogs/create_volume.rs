@@ -15,7 +15,7 @@ use crate::app::volume_access::{self, Target, create_targets};
 use crate::app::{lists, text};
 use crate::domain::cost;
 use crate::domain::volume_rules::{
-    RULES, check_name, check_placement, check_size, rules_for, same_provider,
+    RULES, check_name, check_placement, check_size, listed_name, rules_for, same_provider,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +31,9 @@ pub enum CreateStep {
 #[derive(Debug, Clone)]
 pub struct CreateVolume {
     pub step: CreateStep,
+    /// Each provider of [`RULES`] by the name the platform's providers list gives it: what
+    /// the dialog shows and sends.
+    pub providers: Vec<String>,
     pub provider_idx: usize,
     pub regions: Loading<Vec<VolumeRegion>>,
     pub region_idx: usize,
@@ -65,6 +68,10 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
         state,
         Dialog::CreateVolume(Box::new(CreateVolume {
             step: CreateStep::Provider,
+            providers: RULES
+                .iter()
+                .map(|r| listed_name(r.provider, state.providers.as_deref()).to_string())
+                .collect(),
             provider_idx: 0,
             regions: Loading::Loading,
             region_idx: 0,
@@ -99,8 +106,12 @@ impl CreateVolume {
         super::on_summary(self.step == CreateStep::Summary, key, hint)
     }
 
-    pub fn provider(&self) -> &'static str {
-        RULES[self.provider_idx.min(RULES.len() - 1)].provider
+    /// The chosen provider, by its listed name.
+    pub fn provider(&self) -> &str {
+        let i = self
+            .provider_idx
+            .min(self.providers.len().saturating_sub(1));
+        self.providers.get(i).map_or("", String::as_str)
     }
 
     pub fn region(&self) -> Option<&VolumeRegion> {
@@ -219,7 +230,13 @@ impl DialogKeys for CreateVolume {
                 (Loading::Loaded(list), KeyCode::Enter) => match list.get(c.region_idx) {
                     None => c.error = Some(format!("{} has no volume regions", c.provider())),
                     Some(r) => {
-                        match check_placement(c.provider(), Some(&r.id), r.cloud_id.as_deref()) {
+                        let placed = check_placement(
+                            c.provider(),
+                            Some(&r.id),
+                            r.cloud_id.as_deref(),
+                            r.cloud_name.as_deref(),
+                        );
+                        match placed {
                             Ok(_) => {
                                 let region = r.id.clone();
                                 c.error = None;
@@ -355,7 +372,13 @@ impl CreateVolume {
         let checks = check_name(c.name.value())
             .and_then(|()| check_size(rules, size, region.min_size_gb, region.max_size_gb))
             .and_then(|()| {
-                check_placement(provider, Some(&region.id), region.cloud_id.as_deref()).map(drop)
+                check_placement(
+                    provider,
+                    Some(&region.id),
+                    region.cloud_id.as_deref(),
+                    region.cloud_name.as_deref(),
+                )
+                .map(drop)
             })
             .and_then(|()| match c.target() {
                 Some(t) => t.verdict.clone(),
@@ -378,6 +401,10 @@ impl CreateVolume {
             provider: provider.to_string(),
             region: Some(region.id.clone()),
             cloud_id: region.cloud_id.clone().filter(|_| rules.cloud_id_required),
+            cloud_name: region
+                .cloud_name
+                .clone()
+                .filter(|_| rules.cloud_id_required),
             team_id: c.team_id.clone(),
             deployment_id: c.target().map(|t| t.id.clone()),
         };

@@ -8,9 +8,7 @@ pub mod notify;
 use crate::api::{ApiError, Client, Deployment};
 use crate::commands::context::Ctx;
 use crate::domain::guard::{GuardRule, format_countdown, parse_at};
-use crate::exit::{
-    FAILURE as EXIT_FAILED, INTERRUPTED, OK as EXIT_OK, TERMINATED, USAGE as EXIT_USAGE,
-};
+use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::StoredRule;
 use args::{GuardAddArgs, GuardCommand};
 
@@ -133,6 +131,17 @@ async fn list(ctx: &Ctx) -> u8 {
         ctx.out("no guard rules");
         return EXIT_OK;
     }
+    // The rules whose DELETE keeps failing (an enforcer keeps trying them).
+    let failing: std::collections::HashMap<String, crate::store::Failing> =
+        match ctx.store.call(|s| s.rules_failing()).await {
+            Ok(f) => f.into_iter().collect(),
+            Err(e) => {
+                ctx.err(&format!(
+                    "warning: whether a DELETE is failing is unknown: {e}"
+                ));
+                Default::default()
+            }
+        };
     let now = (ctx.clock)();
     ctx.out(&format!(
         "{:<28} {:<40} {:<10} SET",
@@ -150,6 +159,11 @@ async fn list(ctx: &Ctx) -> u8 {
             left,
             r.created_at.format("%Y-%m-%dT%H:%M:%SZ")
         ));
+        if let Some(f) = failing.get(&r.deployment_id) {
+            let what =
+                crate::domain::guard_engine::failing_text(f.failures, f.next_try, ctx.local_offset);
+            ctx.out(&format!("  {what}"));
+        }
     }
     EXIT_OK
 }
@@ -172,47 +186,26 @@ async fn rm(ctx: &Ctx, id: &str) -> u8 {
     }
 }
 
-/// `guard run`: ticks once a second until SIGINT (130) or SIGTERM (143).
+/// `guard run`: ticks once a second until SIGINT (130), SIGTERM (143), SIGHUP (129) or
+/// SIGQUIT (131).
 pub async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (tx, rx) = tokio::sync::mpsc::channel(1);
-    let ticker = tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        loop {
-            every.tick().await;
-            if tx.send(()).await.is_err() {
-                break;
-            }
-        }
-    });
-    let (Ok(mut int), Ok(mut term)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        ctx.err("error: could not listen for SIGINT/SIGTERM");
-        return EXIT_FAILED;
-    };
+    let mut signals = crate::runtime::signals::Signals::new();
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut runner = crate::runtime::worker::Runner::new(ctx, dry_run, "guard run");
-    let mut rx = rx;
-    let code = loop {
+    let ending = loop {
         // A signal ends the loop at once, even in the middle of a request.
         tokio::select! {
-            _ = int.recv() => break INTERRUPTED,
-            _ = term.recv() => break TERMINATED,
-            tick = rx.recv() => match tick {
-                Some(()) => {
-                    tokio::select! {
-                        _ = runner.step() => {}
-                        _ = int.recv() => break INTERRUPTED,
-                        _ = term.recv() => break TERMINATED,
-                    }
+            sig = signals.recv() => break sig,
+            _ = every.tick() => {
+                tokio::select! {
+                    _ = runner.step() => {}
+                    sig = signals.recv() => break sig,
                 }
-                None => break EXIT_OK,
-            },
+            }
         }
     };
-    ticker.abort();
+    // Given up at once, so the next enforcer need not wait for it to expire.
     runner.release().await;
-    code
+    ending.code()
 }

@@ -50,7 +50,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
     let rules = rules_for(provider);
     match c.step {
         CreateStep::Provider => {
-            for (i, r) in RULES.iter().enumerate() {
+            for (i, (r, name)) in RULES.iter().zip(&c.providers).enumerate() {
                 let style = if i == c.provider_idx {
                     theme.selected()
                 } else {
@@ -60,7 +60,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
                     format!(
                         "{} {:<14} {}–{} GB",
                         if i == c.provider_idx { "▶" } else { " " },
-                        r.provider,
+                        name,
                         r.min_size_gb,
                         r.max_size_gb
                     ),
