@@ -303,3 +303,143 @@ fn demo_reset_starts_a_fresh_world_for_every_process() {
             .exists()
     );
 }
+
+/// A tmux server of its own, killed when dropped.
+struct Tmux {
+    sock: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        assert!(
+            std::process::Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok(),
+            "tmux is not installed: this test needs it (apt-get install tmux)"
+        );
+        Tmux {
+            sock: format!("spheron-tui-demo-world-{}-{name}", std::process::id()),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let o = std::process::Command::new("tmux")
+            .args(["-L", &self.sock, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    /// Poll the screen until `want` is on it, with a generous bound; how long it took.
+    fn wait_for(&self, want: &str) -> std::time::Duration {
+        self.wait_until(&format!("{want:?} on screen"), |s| s.contains(want))
+    }
+
+    /// Poll the screen until `ok` holds, with a generous bound; how long it took.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> std::time::Duration {
+        let start = std::time::Instant::now();
+        while !ok(&self.screen()) {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "never {what}:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        start.elapsed()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn what_other_processes_write_shows_in_the_running_dashboard() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().display().to_string();
+    let t = Tmux::new("watch");
+    let bin = env!("CARGO_BIN_EXE_spheron-tui");
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "160",
+        "-y",
+        "48",
+        "env",
+        "-i",
+        &format!("HOME={h}"),
+        &format!("XDG_CONFIG_HOME={h}/config"),
+        &format!("XDG_DATA_HOME={h}/data"),
+        "TERM=xterm-256color",
+        bin,
+        "--demo",
+    ]);
+    // Once the trends show, the dashboard's first work on the store (the demo's history, the
+    // watches as they were) is done: what comes next was written while it ran.
+    t.wait_for("7d trend");
+    // The watches, open and empty.
+    t.keys(&["W"]);
+    t.wait_for("No watches");
+    let out = run(
+        home.path(),
+        &[
+            "--demo",
+            "watch",
+            "add",
+            "--gpu",
+            "h100",
+            "--max-gpu-price",
+            "50",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let took = t.wait_for("h100 ≤ $50.00/GPU·h");
+    eprintln!("a watch added from the command line showed after {took:?}");
+    // Offers are loaded: the new watch's mark is computed at once, not at the next load.
+    t.wait_for("◆ matching");
+    // A rule and a deploy made elsewhere.
+    let out = run(
+        home.path(),
+        &[
+            "--demo",
+            "guard",
+            "add",
+            "dep_7f3a91c2e0b4",
+            "--after",
+            "3h",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let server = Server::start(home.path());
+    let id = deploy(&server.url);
+    // Esc closes the watches (waited for: Esc and m at once would read as Alt-m).
+    t.keys(&["Escape"]);
+    t.wait_until("the watches closed", |s| !s.contains("Price watches"));
+    t.keys(&["m"]);
+    t.wait_for("watch 1 added by another spheron-tui process");
+    t.wait_for("guard rule for llm-finetune (dep_7f3a91c2e0b4) set by another spheron-tui");
+    // The deployments pane shows the deploy after one refresh.
+    t.keys(&["Escape"]);
+    t.wait_until("the messages closed", |s| !s.contains("newest first"));
+    t.keys(&["2", "r"]);
+    t.wait_for(&format!("-{}", &id[4..10]));
+    t.keys(&["q"]);
+}

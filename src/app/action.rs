@@ -159,6 +159,8 @@ pub enum Action {
     Guard(super::guard::GuardUpdate),
     /// Price history and watches from the store (`app::prices`).
     Prices(super::prices::PriceEvent),
+    /// What other processes wrote to the local store since the last look.
+    StoreChanged(crate::store::changes::Changes),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.

@@ -95,7 +95,8 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::TeamsLoaded(_)
         | Action::KeySaved(_)
         | Action::Guard(_)
-        | Action::Prices(_) => {}
+        | Action::Prices(_)
+        | Action::StoreChanged(_) => {}
     }
     cmds
 }

@@ -60,6 +60,7 @@ pub mod polling;
 pub mod prices;
 pub mod screen;
 pub mod state;
+pub mod store_changes;
 pub mod teams;
 pub mod text;
 pub mod tracking;

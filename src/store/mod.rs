@@ -8,6 +8,7 @@
 //! version, and moving the file would lose them for it too. The program then runs without a
 //! store (the dashboard says so; the store commands fail).
 
+pub mod changes;
 pub mod history;
 pub mod journal;
 pub mod rules;
@@ -63,6 +64,9 @@ pub struct Store {
     /// `PRAGMA data_version` when the cache was filled: another process's commit changes it,
     /// and the cache is read again (that process may have recorded points this one has not).
     history_seen: i64,
+    /// What this process knows of the store, to tell other processes' writes apart
+    /// ([`changes`]); `None` until [`Store::track_changes`].
+    tracker: Option<changes::Tracker>,
 }
 
 /// What [`Store::open`] did besides opening.
@@ -185,6 +189,7 @@ impl Store {
             path: path.to_path_buf(),
             history_cache: None,
             history_seen: 0,
+            tracker: None,
         })
     }
 
