@@ -46,6 +46,18 @@ fn demo_info_prints_the_demos_paths_and_no_real_key() {
     assert!(!info.contains("demo world:"), "{info}");
 }
 
+/// `spheron-tui --demo ARGS` in `home`, which must succeed; its stdout.
+fn demo_ok(home: &std::path::Path, args: &[&str]) -> String {
+    let out = run(home, &[&["--demo"], args].concat());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
 /// `demo-server` on a free port, sharing `home`'s demo world; killed when dropped.
 struct Server {
     child: std::process::Child,
@@ -137,12 +149,8 @@ fn deploy(url: &str) -> String {
 
 /// `--demo deployments --status all --json`, run as its own process: id → status.
 fn deployments(home: &std::path::Path) -> std::collections::BTreeMap<String, String> {
-    let out = run(
-        home,
-        &["--demo", "deployments", "--status", "all", "--json"],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = demo_ok(home, &["deployments", "--status", "all", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
     list.as_array()
         .unwrap()
         .iter()
@@ -166,13 +174,9 @@ fn a_deploy_made_in_one_process_is_seen_by_the_others_and_can_be_guarded() {
         Some("deploying")
     );
     // `guard add` checks with its own embedded server that the deployment exists: it does.
-    let out = run(
-        home.path(),
-        &["--demo", "guard", "add", &id, "--after", "2h"],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let out = run(home.path(), &["--demo", "guard", "list"]);
-    assert!(text(&out.stdout).contains(&id), "{}", text(&out.stdout));
+    demo_ok(home.path(), &["guard", "add", &id, "--after", "2h"]);
+    let rules = demo_ok(home.path(), &["guard", "list"]);
+    assert!(rules.contains(&id), "{rules}");
     // And the demo server, still running, serves what the other processes did to the world.
     let (status, d) = call(
         &server.url,
@@ -199,11 +203,7 @@ fn a_guard_rule_on_a_demo_deployment_is_enforced_by_demo_guard_run() {
         deployments(home.path()).get(id).map(String::as_str),
         Some("running")
     );
-    let out = run(
-        home.path(),
-        &["--demo", "guard", "add", id, "--max-spend", "0.01"],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    demo_ok(home.path(), &["guard", "add", id, "--max-spend", "0.01"]);
     let mut guard = support::binary::bin(home.path())
         .args(["--demo", "guard", "run"])
         .stdout(std::process::Stdio::piped())
@@ -243,8 +243,8 @@ fn a_guard_rule_on_a_demo_deployment_is_enforced_by_demo_guard_run() {
     // A third process sees the deployment ended, and the journal has the one DELETE.
     let status = deployments(home.path()).get(id).cloned().unwrap();
     assert!(status.starts_with("terminat"), "{status}");
-    let out = run(home.path(), &["--demo", "journal", "--json"]);
-    let journal: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let journal = demo_ok(home.path(), &["journal", "--json"]);
+    let journal: serde_json::Value = serde_json::from_str(&journal).unwrap();
     let deletes: Vec<_> = journal
         .as_array()
         .unwrap()
@@ -259,18 +259,10 @@ fn demo_reset_starts_a_fresh_world_for_every_process() {
     let home = tempfile::tempdir().unwrap();
     let server = Server::start(home.path());
     let id = deploy(&server.url);
-    let out = run(
+    demo_ok(
         home.path(),
-        &[
-            "--demo",
-            "guard",
-            "add",
-            "dep_7f3a91c2e0b4",
-            "--after",
-            "2h",
-        ],
+        &["guard", "add", "dep_7f3a91c2e0b4", "--after", "2h"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = run(home.path(), &["demo", "reset"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let said = text(&out.stdout);
@@ -290,12 +282,8 @@ fn demo_reset_starts_a_fresh_world_for_every_process() {
         None,
     );
     assert_eq!(status, 404);
-    let out = run(home.path(), &["--demo", "guard", "list"]);
-    assert!(
-        text(&out.stdout).contains("no guard rules"),
-        "{}",
-        text(&out.stdout)
-    );
+    let rules = demo_ok(home.path(), &["guard", "list"]);
+    assert!(rules.contains("no guard rules"), "{rules}");
     assert!(
         !home
             .path()
@@ -398,36 +386,19 @@ fn what_other_processes_write_shows_in_the_running_dashboard() {
     // The watches, open and empty.
     t.keys(&["W"]);
     t.wait_for("No watches");
-    let out = run(
+    demo_ok(
         home.path(),
-        &[
-            "--demo",
-            "watch",
-            "add",
-            "--gpu",
-            "h100",
-            "--max-gpu-price",
-            "50",
-        ],
+        &["watch", "add", "--gpu", "h100", "--max-gpu-price", "50"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let took = t.wait_for("h100 ≤ $50.00/GPU·h");
     eprintln!("a watch added from the command line showed after {took:?}");
     // Offers are loaded: the new watch's mark is computed at once, not at the next load.
     t.wait_for("◆ matching");
     // A rule and a deploy made elsewhere.
-    let out = run(
+    demo_ok(
         home.path(),
-        &[
-            "--demo",
-            "guard",
-            "add",
-            "dep_7f3a91c2e0b4",
-            "--after",
-            "3h",
-        ],
+        &["guard", "add", "dep_7f3a91c2e0b4", "--after", "3h"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let server = Server::start(home.path());
     let id = deploy(&server.url);
     // Esc closes the watches (waited for: Esc and m at once would read as Alt-m).

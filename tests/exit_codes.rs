@@ -8,15 +8,20 @@ const BIN: &str = env!("CARGO_BIN_EXE_spheron-tui");
 
 fn run(key: Option<&str>, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("HOME", home.path())
+    let env: Vec<(&str, &str)> = key.map(|k| ("SPHERON_API_KEY", k)).into_iter().collect();
+    run_in(home.path(), &env, args)
+}
+
+/// The binary with `home` as its HOME and nothing else from the environment but `env`.
+fn run_in(home: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(BIN)
+        .env_clear()
+        .env("HOME", home)
         .env("PATH", "/usr/bin:/bin")
-        .args(args);
-    if let Some(k) = key {
-        cmd.env("SPHERON_API_KEY", k);
-    }
-    cmd.output().unwrap()
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -77,15 +82,8 @@ fn demo_with_an_api_url_exits_2_naming_the_conflict() {
         ),
     ] {
         let home = tempfile::tempdir().unwrap();
-        let mut cmd = Command::new(BIN);
-        cmd.env_clear()
-            .env("HOME", home.path())
-            .env("PATH", "/usr/bin:/bin")
-            .args(args);
-        if let Some(url) = env {
-            cmd.env("SPHERON_API_URL", url);
-        }
-        let o = cmd.output().unwrap();
+        let env: Vec<(&str, &str)> = env.map(|u| ("SPHERON_API_URL", u)).into_iter().collect();
+        let o = run_in(home.path(), &env, args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         let err = stderr(&o);
         assert!(
