@@ -211,6 +211,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         look: p.settings.look,
         store_path: p.paths.as_ref().map(store),
         max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
+        ssh_config: p.settings.ssh_config,
     }
 }
 

@@ -161,6 +161,8 @@ pub enum Action {
     Prices(super::prices::PriceEvent),
     /// What other processes wrote to the local store since the last look.
     StoreChanged(crate::store::changes::Changes),
+    /// Answer to [`Command::WriteSshConfig`].
+    SshConfigWritten(Result<(), String>),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -292,6 +294,11 @@ pub enum Command {
     },
     /// Price history and watches in the local store (`app::prices`).
     Prices(super::prices::PriceCmd),
+    /// Write `text` as our Host file (`~/.spheron/ssh/config`, 0600, atomically) and make sure
+    /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
+    WriteSshConfig {
+        text: String,
+    },
 }
 
 impl Command {

@@ -295,6 +295,8 @@ pub struct AppState {
     pub team_lists: super::teams::TeamLists,
     /// Price history and watches.
     pub prices: super::prices::PricesView,
+    /// The instance workspace: the ssh_config file.
+    pub workspace: super::workspace::WorkspaceView,
     pub quit: bool,
 }
 
@@ -323,6 +325,7 @@ impl AppState {
             guard: Default::default(),
             team_lists: Default::default(),
             prices: Default::default(),
+            workspace: Default::default(),
             quit: false,
         }
     }

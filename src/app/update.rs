@@ -138,6 +138,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
+            cmds.extend(super::workspace::sync_ssh_config(state));
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
@@ -172,6 +173,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            cmds.extend(super::workspace::sync_ssh_config(state));
         }
         Action::BalanceLoaded(result) => {
             state.schedule.balance_in_flight = false;
