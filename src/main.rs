@@ -346,7 +346,7 @@ async fn demo_server(
     faults: Vec<spheron_tui::demo::FaultRule>,
 ) -> color_eyre::Result<()> {
     // The server itself says where it listens (and with which key).
-    demo_adapter::serve(args.addr, faults, args.live_shapes).await
+    demo_adapter::serve(args.addr, faults, args.live_shapes, args.hostile_shapes).await
 }
 
 /// `info`; with `--demo`, the demo's files, server and key instead of the real ones.
@@ -478,6 +478,7 @@ mod demo_adapter {
         addr: SocketAddr,
         faults: Vec<demo::FaultRule>,
         live_shapes: bool,
+        hostile_shapes: bool,
     ) -> Result<()> {
         let world_file = spheron_tui::config::paths().map(|p| p.demo_world_file());
         let mut opts = demo::DemoOptions {
@@ -486,6 +487,7 @@ mod demo_adapter {
         };
         opts.faults.extend(faults);
         opts.alt_shapes = live_shapes;
+        opts.hostile_shapes = hostile_shapes;
         demo::run_standalone(addr, opts)
             .await
             .wrap_err_with(|| format!("the demo server on {addr} stopped"))
