@@ -191,21 +191,6 @@ pub fn parse_usd(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
-/// The account cap: a deploy that would take what the account pays per hour (`spend_after`,
-/// everything running plus this deploy) past `cap` is refused, saying where the cap is set.
-pub fn check_burn_cap(spend_after: f64, cap: Option<f64>) -> Result<(), String> {
-    match cap {
-        Some(cap) if spend_after > cap + 1e-9 => Err(format!(
-            "This deploy would take the account to {}/h, past its cap of {}/h. \
-             The cap is max_burn_usd_per_hour in config.toml (`spheron-tui info` shows where); \
-             raise or remove it there, or terminate something first.",
-            crate::domain::cost::usd(spend_after),
-            crate::domain::cost::usd(cap)
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// `1h05m`, `12m`, `45s`, `overdue` for a countdown.
 pub fn format_countdown(secs: i64) -> String {
     if secs <= 0 {
@@ -274,17 +259,6 @@ mod tests {
         for bad in ["0", "-1", "abc", "NaN", "inf", "2000000"] {
             assert!(parse_usd(bad).is_err(), "{bad:?} accepted");
         }
-    }
-
-    #[test]
-    fn the_cap_refuses_what_passes_it() {
-        assert_eq!(check_burn_cap(99.0, None), Ok(()));
-        assert_eq!(check_burn_cap(10.0, Some(10.0)), Ok(()));
-        let e = check_burn_cap(10.01, Some(10.0)).unwrap_err();
-        assert!(
-            e.contains("$10.01/h") && e.contains("max_burn_usd_per_hour"),
-            "{e}"
-        );
     }
 
     #[test]

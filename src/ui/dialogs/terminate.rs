@@ -74,10 +74,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
     if let Some(s) = c.spend {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<9}", "Spend"), theme.dim()),
-            Span::styled(
-                format!("{} now → {} after", usd_h(Some(s.now)), usd_h(s.after)),
-                theme.price(),
-            ),
+            Span::styled(s.text(), theme.price()),
         ]));
     }
     lines.push(Line::raw(""));
