@@ -1246,14 +1246,14 @@ fn a_stopped_deployment_and_one_of_unknown_status_bill_and_can_be_terminated() {
         update(&mut s, Action::DeploymentsLoaded(Ok(vec![odd].into())));
         // shown in the active view and counted in the burn rate
         assert_eq!(s.selected_deployment().map(|d| d.id.as_str()), Some("d9"));
-        assert_eq!(
-            spheron_tui::domain::cost::burn_rate(
-                &s.deployments.items,
-                &Vec::<spheron_tui::api::Volume>::new()
-            ),
-            19.37,
-            "{status}"
+        let burn = spheron_tui::domain::spend::burn_rate(
+            &s.deployments.items,
+            &Vec::<spheron_tui::api::Volume>::new(),
+            spheron_tui::domain::spend::Coverage::FULL,
+            &|_| None,
         );
+        assert_eq!(burn.at_least(), Some(19.37), "{status}");
+        assert_eq!(burn.unknown, 0, "{status}");
         // the API decides whether it can end: asked, not refused here
         let cmds = chr(&mut s, 'x');
         assert!(
