@@ -86,6 +86,21 @@ fn main() -> ExitCode {
         Some(Command::Demo(DemoCommand::Reset)) => {
             ExitCode::from(spheron_tui::commands::demo::reset(prepared.paths.as_ref()))
         }
+        Some(Command::Deploy(ref a)) => {
+            ctx_command(prepared, CtxCommand::Deploy(a.clone()), cli.demo)
+        }
+        Some(Command::Wait(ref a)) => ctx_command(prepared, CtxCommand::Wait(a.clone()), cli.demo),
+        Some(Command::Ssh(ref a)) => ctx_command(prepared, CtxCommand::Ssh(a.clone()), cli.demo),
+        Some(Command::Terminate(ref a)) => {
+            ctx_command(prepared, CtxCommand::Terminate(a.clone()), cli.demo)
+        }
+        Some(Command::Rename(ref a)) => {
+            ctx_command(prepared, CtxCommand::Rename(a.clone()), cli.demo)
+        }
+        Some(Command::Volume(ref c)) => {
+            ctx_command(prepared, CtxCommand::Volume(c.clone()), cli.demo)
+        }
+        Some(Command::Key(ref c)) => ctx_command(prepared, CtxCommand::Key(c.clone()), cli.demo),
         Some(Command::SshConfig(ref a)) => {
             let cmd = CtxCommand::SshConfig(a.clone());
             ctx_command(prepared, cmd, cli.demo)
@@ -135,6 +150,8 @@ struct Prepared {
     home: Option<PathBuf>,
     lookup: Lookup,
     warnings: Vec<String>,
+    /// `[presets.NAME]` of `config.toml`.
+    presets: std::collections::BTreeMap<String, spheron_tui::domain::preset::Preset>,
 }
 
 /// `url_from_env`: the URL came from `SPHERON_API_URL` rather than `--api-url`.
@@ -185,6 +202,7 @@ fn prepare(cli: &Cli, url_from_env: bool) -> Result<Prepared, Usage> {
         home,
         lookup,
         warnings,
+        presets: file.config.presets.clone().unwrap_or_default(),
     })
 }
 
@@ -281,7 +299,11 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             home: p.home.clone(),
             demo,
         };
-        code = spheron_tui::commands::run(cmd, &target, clock).await;
+        let settings = spheron_tui::commands::actions::Settings {
+            max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
+            presets: p.presets.clone(),
+        };
+        code = spheron_tui::commands::run(cmd, &target, &settings, clock).await;
         Ok(())
     });
     match r {

@@ -662,6 +662,32 @@ fn an_incomplete_list_never_says_not_created() {
 }
 
 #[test]
+fn a_team_list_with_an_unreadable_team_never_says_not_created() {
+    let mut s = ready(vec![vp_cluster()], 120.0);
+    // One team could not be read: its deployments are not read either.
+    let teams = spheron_tui::api::decode_list::<spheron_tui::api::Team>(
+        json!([{"id": "t1", "name": "Lab", "isDefault": true}, 42]),
+        &["teams"],
+    )
+    .unwrap();
+    let teams = Listing::with(teams.rows(), Completeness::with(Gap::Unreadable(1)));
+    update(&mut s, Action::TeamsLoaded(Ok(teams)));
+    update(&mut s, Action::Tick(t0() + Duration::seconds(30)));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    to_summary(&mut s);
+    confirm(&mut s);
+    update(&mut s, Action::Deployed(Err(err::timeout())));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    let Phase::Unknown { error } = &wizard(&s).phase else {
+        panic!("{:?}", wizard(&s).phase);
+    };
+    assert!(
+        error.contains("check before retrying (the list is incomplete: not every team is known (1 item could not be read))"),
+        "{error}"
+    );
+}
+
+#[test]
 fn zero_balance_maintenance_and_an_exhausted_deploy_budget_have_no_deploy_button() {
     let mut s = ready(vec![vp_cluster()], 0.0);
     to_summary(&mut s);

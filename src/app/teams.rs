@@ -10,7 +10,7 @@ use super::action::{Command, PagedList};
 use super::spend::{coverage, offer_rate, team_coverage};
 use super::state::AppState;
 use super::{lists, polling};
-use crate::api::{ApiError, Deployment, Volume, teams};
+use crate::api::{ApiError, Deployment, Gap, Volume, teams};
 use crate::domain::spend::{self, Runway, Tally};
 
 /// Teams whose part of the last read of a list failed, by team id, with the error. An empty
@@ -238,6 +238,19 @@ pub(crate) fn settle(
     }
     if let Some(m) = message {
         state.error_from(source, m);
+    }
+}
+
+/// A list read across teams when not every team is known is incomplete too.
+pub(crate) fn unknown_teams(state: &mut AppState, list: PagedList) {
+    let t = &state.account.teams_completeness;
+    if t.is_complete() {
+        return;
+    }
+    let gap = Gap::TeamsUnknown(t.to_string());
+    match list {
+        PagedList::Deployments => state.deployments.completeness.add(gap),
+        PagedList::Volumes => state.volumes.completeness.add(gap),
     }
 }
 

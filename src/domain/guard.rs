@@ -107,6 +107,22 @@ impl GuardRule {
 /// `90m`, `8h`, `1h30m`, `45s`, `2d`: one or more number+unit pairs, units `d`, `h`, `m`, `s`,
 /// each at most once and in that order. At least one minute, at most 90 days.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let total = parse_span(s)?.num_seconds();
+    if total < 60 {
+        return Err(format!(
+            "`{s}` is too short: a guard duration is at least 1m"
+        ));
+    }
+    if total > 90 * 86_400 {
+        return Err(format!(
+            "`{s}` is too long: a guard duration is at most 90d"
+        ));
+    }
+    Ok(Duration::seconds(total))
+}
+
+/// A duration as [`parse_duration`] reads it, without its bounds.
+pub fn parse_span(s: &str) -> Result<Duration, String> {
     let t = s.trim().to_ascii_lowercase();
     let bad = || format!("`{s}` is not a duration: use e.g. 90m, 8h or 1h30m");
     if t.is_empty() {
@@ -136,16 +152,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     }
     if !digits.is_empty() {
         return Err(bad());
-    }
-    if total < 60 {
-        return Err(format!(
-            "`{s}` is too short: a guard duration is at least 1m"
-        ));
-    }
-    if total > 90 * 86_400 {
-        return Err(format!(
-            "`{s}` is too long: a guard duration is at most 90d"
-        ));
     }
     Ok(Duration::seconds(total))
 }

@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod keys;
+pub mod preset;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyCode;
