@@ -8,9 +8,7 @@ use super::{arrivals, connect, lists};
 pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
     let mut cmds = Vec::new();
     match action {
-        Action::Deployed(result) => {
-            cmds.extend(dialogs::deploy::answer::on_deployed(state, result))
-        }
+        Action::Deployed(result) => cmds.extend(super::deploys::on_deployed(state, result)),
         Action::KubernetesVersions(r) => {
             lists::k8s_versions_loaded(state, &r);
             dialogs::deployment_info::versions_loaded(state, &r);
@@ -27,6 +25,8 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
             dialogs::terminate::on_checked(state, &id, result)
         }
         Action::Terminated { id, result } => {
+            // Whatever the answer, the DELETE may have taken: if it ends, the user ended it.
+            state.guard.terminated_by.entry(id.clone()).or_insert("you");
             cmds.extend(dialogs::terminate::on_terminated(state, &id, result))
         }
         Action::Renamed { id, result } => {
@@ -86,6 +86,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Mouse(_)
         | Action::Resize(..)
         | Action::Tick(_)
+        | Action::Now(_)
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
         | Action::TeamListFailed { .. }

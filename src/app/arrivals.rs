@@ -59,7 +59,7 @@ pub fn wants_full_list(state: &AppState) -> bool {
 /// unclear deploy settle by what the list shows.
 pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let list_ok = state.deployments.error.is_none();
-    let mut cmds = super::dialogs::deploy::answer::after_list(state, list_ok);
+    let mut cmds = super::deploys::after_list(state, list_ok);
     if !list_ok {
         return cmds;
     }
@@ -96,7 +96,10 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
                 notes.push((format!("{} failed: {why}", label(d)), FlashKind::Warning));
             }
             DeploymentStatus::TerminatedProvider if prev.is_some() || watched => {
-                let text = if d.instance_type == InstanceType::Spot {
+                let by = state.guard.terminated_by.get(&d.id);
+                let text = if let Some(who) = by {
+                    format!("{} was terminated by {who}", label(d))
+                } else if d.instance_type == InstanceType::Spot {
                     format!(
                         "SPOT instance {} was reclaimed by its provider (terminated-provider): it is gone. DEDICATED instances are not interrupted.",
                         label(d)
@@ -136,7 +139,13 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
             if state.deployments.items.iter().any(|d| &d.id == id) {
                 continue;
             }
-            if *spot {
+            // Ended here: who ended it is known; it is never guessed to be the provider.
+            if let Some(who) = state.guard.terminated_by.get(id) {
+                notes.push((
+                    format!("{name} was terminated by {who}: it is no longer active. f shows inactive ones."),
+                    FlashKind::Info,
+                ));
+            } else if *spot {
                 notes.push((
                     format!("SPOT instance {name} is no longer active: most likely reclaimed by its provider (terminated-provider). f shows inactive ones."),
                     FlashKind::Warning,
@@ -246,8 +255,8 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
             "{}: ssh ready · {} ({} opens it, {} copies it)",
             label(d),
             d.ssh_command().unwrap_or_default(),
-            super::keymap::key_for(super::keymap::KeyCmd::OpenSsh),
-            super::keymap::key_for(super::keymap::KeyCmd::CopySsh),
+            super::keys::rebind::key_for(super::keys::KeyCmd::OpenSsh),
+            super::keys::rebind::key_for(super::keys::KeyCmd::CopySsh),
         );
         state.say(FlashKind::Success, text);
     }
