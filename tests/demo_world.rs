@@ -1,5 +1,7 @@
 //! One demo world per user, seen from many processes: the built binary with a private HOME.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 use support::binary::{run, text};
 
