@@ -66,6 +66,9 @@ pub enum Command {
         after_help = "Example:\n  spheron-tui demo-server --addr 127.0.0.1:4567 --fault '/api=slow:300x1000'"
     )]
     DemoServer(DemoServerArgs),
+    /// The demo world every `--demo` process shares: `demo reset` starts it afresh.
+    #[command(subcommand, after_help = "Example:\n  spheron-tui demo reset")]
+    Demo(DemoCommand),
     /// Show config, log and credentials paths, and whether a key was found (masked).
     #[command(after_help = "Example:\n  spheron-tui info")]
     Info,
@@ -502,6 +505,13 @@ impl From<FormatArg> for SnapshotFormat {
             FormatArg::Svg => SnapshotFormat::Svg,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum DemoCommand {
+    /// Start a fresh demo world (teams, balances, SSH keys, deployments, volumes); the demo's
+    /// guard rules and journal go with the old one, its watches and price history stay.
+    Reset,
 }
 
 #[derive(Debug, Clone, Args)]

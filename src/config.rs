@@ -34,6 +34,21 @@ pub fn paths() -> Option<Paths> {
     })
 }
 
+impl Paths {
+    /// The demo's own store, beside the real one: demo rules, journal, watches and price history
+    /// never mix with real ones.
+    pub fn demo_store_file(&self) -> PathBuf {
+        self.store_file.with_file_name("spheron-tui-demo.sqlite3")
+    }
+
+    /// The demo world (its teams, balances, SSH keys, deployments, volumes and clock), beside the
+    /// demo store; every `--demo` process reads and writes it.
+    pub fn demo_world_file(&self) -> PathBuf {
+        self.store_file
+            .with_file_name("spheron-tui-demo-world.sqlite3")
+    }
+}
+
 /// The contents of `config.toml`; every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct FileConfig {

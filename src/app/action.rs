@@ -167,6 +167,8 @@ pub enum Action {
     Prices(super::prices::PriceEvent),
     /// The model plan kept in the store (`app::planning`).
     Plan(super::planning::PlanEvent),
+    /// What other processes wrote to the local store since the last look.
+    StoreChanged(crate::store::changes::Changes),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
 }

@@ -100,7 +100,8 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::KeySaved(_)
         | Action::Guard(_)
         | Action::Prices(_)
-        | Action::Plan(_) => {}
+        | Action::Plan(_)
+        | Action::StoreChanged(_) => {}
     }
     cmds
 }

@@ -67,6 +67,7 @@ pub mod prices;
 pub mod screen;
 pub mod spend;
 pub mod state;
+pub mod store_changes;
 pub mod teams;
 pub mod text;
 pub mod tracking;

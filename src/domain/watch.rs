@@ -157,6 +157,15 @@ impl Episodes {
         self.matching.extend(hits.iter().map(|h| h.watch_id));
     }
 
+    /// Watches `changed` (new, or with new terms) were matched against the offers loaded now:
+    /// their marks follow `hits`, whatever the last load said; a watch not in `kept` (removed)
+    /// loses its mark.
+    pub fn rematch(&mut self, changed: &[i64], hits: &[Hit], kept: &[i64]) {
+        self.matching
+            .retain(|id| kept.contains(id) && !changed.contains(id));
+        self.matching.extend(hits.iter().map(|h| h.watch_id));
+    }
+
     pub fn is_matching(&self, id: i64) -> bool {
         self.matching.contains(&id)
     }

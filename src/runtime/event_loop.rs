@@ -41,6 +41,11 @@ pub async fn run(
         let every = std::time::Duration::from_secs(state.session.poll_interval_secs.max(10));
         super::guard::spawn(exec.client.clone(), store.clone(), every, tx.clone())
     });
+    // What other processes write to the store (rules, watches, journal) shows within a second.
+    let store_watch = exec
+        .journal
+        .store()
+        .map(|store| super::store_watch::spawn(store.clone(), tx.clone()));
     let mut injected = test_fault::Injected::from_env();
     let mut dirty = true;
     let mut ending = Ending::Done;
@@ -130,6 +135,9 @@ pub async fn run(
     }
     drop(guard);
     terminal::restore();
+    if let Some(w) = store_watch {
+        w.abort();
+    }
     if let Some(e) = enforcer {
         e.stop().await;
     }

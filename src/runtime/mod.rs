@@ -12,6 +12,7 @@ pub mod signals;
 pub mod snapshot;
 pub mod ssh;
 pub mod ssh_config;
+pub mod store_watch;
 pub mod test_fault;
 pub mod worker;
 
