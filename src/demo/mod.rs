@@ -570,13 +570,13 @@ impl DemoHandle {
     /// For tests: a deployment's status now, read from the world (no request, so no part of
     /// any client's rate budget). `None` for an unknown id.
     pub fn deployment_status(&self, deployment_id: &str) -> Option<String> {
-        let now = self.now();
-        let mut w = self.world();
-        w.advance_to(now);
-        w.deployments
-            .iter()
-            .find(|d| d.id == deployment_id)
-            .map(|d| d.status.clone())
+        self.world(|w, now| {
+            w.advance_to(now);
+            w.deployments
+                .iter()
+                .find(|d| d.id == deployment_id)
+                .map(|d| d.status.clone())
+        })
     }
 
     /// For tests: force a deployment's status now (e.g. `terminated-provider`, `running`).
