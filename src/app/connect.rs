@@ -17,14 +17,16 @@ pub fn open_ssh(state: &mut AppState) -> Vec<Command> {
     }
     if state.session.demo {
         // Demo addresses are made up and may belong to someone: nothing is contacted.
-        let text = match ssh_argv(d) {
-            Ok(argv) => format!(
-                "demo: would run `{}` (not run: the demo instance does not exist)",
-                argv.join(" ")
+        match ssh_argv(d) {
+            Ok(argv) => state.say(
+                FlashKind::Info,
+                format!(
+                    "demo: would run `{}` (not run: the demo instance does not exist)",
+                    argv.join(" ")
+                ),
             ),
-            Err(why) => why,
-        };
-        state.say(FlashKind::Info, text);
+            Err(why) => state.say(FlashKind::Warning, why),
+        }
         return Vec::new();
     }
     match ssh_argv(d) {
