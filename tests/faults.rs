@@ -81,19 +81,33 @@ async fn still_answers_keys(h: &mut Harness) {
     h.press("2").await;
 }
 
-/// Inject `fault` on the next deployments poll(s), check the words, then recover.
+/// The clock moved to the next deployments poll, whenever it is due.
+async fn next_poll(h: &mut Harness) {
+    let gets = deployment_gets(h);
+    for _ in 0..30 {
+        if deployment_gets(h) > gets {
+            return;
+        }
+        h.advance(5).await;
+    }
+    panic!("no deployments poll in 150 s");
+}
+
+/// Inject `fault` on the next deployments poll (`count` answers for each team's read, which
+/// go out at once), check the words, then recover.
 async fn survive_get_fault(fault: Fault, count: u32, words: &[&str]) {
     let mut h = typed_and_on_deployments().await;
-    // a first poll that knows the teams: every team's list is in view
-    h.advance(20).await;
+    // every team's list is in view (the second team read at start, once the teams answered)
+    let teams = h.state.team_lists.read_deployments.len() as u32 + 1;
+    assert_eq!(teams, 2, "the demo's two teams");
     let before = h.state.deployments.items.len();
     h.demo.inject(FaultRule::new(
         Some("GET"),
         "/api/deployments",
         fault.clone(),
-        count,
+        count * teams,
     ));
-    h.advance(20).await;
+    next_poll(&mut h).await;
     let err = h
         .state
         .status

@@ -138,6 +138,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             teams::settle(state, PagedList::Deployments, failed, whole);
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
+            cmds.extend(teams::read_unseen_teams(state, PagedList::Deployments));
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
@@ -163,6 +164,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             lists::name_providers(state, &[lists::Named::Volumes]);
             teams::settle(state, PagedList::Volumes, failed, whole);
+            cmds.extend(teams::read_unseen_teams(state, PagedList::Volumes));
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;

@@ -297,6 +297,10 @@ pub fn ready_with(offers: Vec<Value>, bal: f64, read_only: bool) -> AppState {
     update(&mut s, Action::KeysLoaded(Ok(ssh_keys().into())));
     update(&mut s, Action::VolumesLoaded(Ok(volumes().into())));
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    // the second round: both lists again, naming the second team the balance brought
+    update(&mut s, Action::VolumesLoaded(Ok(volumes().into())));
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    assert!(!s.schedule.deployments_in_flight && !s.schedule.volumes_in_flight);
     update(&mut s, Action::PubKeysFound(local_keys()));
     s
 }
