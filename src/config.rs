@@ -49,9 +49,11 @@ pub struct FileConfig {
     pub ssh_config: Option<bool>,
     /// `[keys]`: action name = key (or list of keys), rebinding the key table.
     pub keys: Option<toml::Table>,
+    /// `[presets.NAME]`: saved deploy configurations (`deploy --preset NAME`).
+    pub presets: Option<std::collections::BTreeMap<String, crate::domain::preset::Preset>>,
 }
 
-const KNOWN_KEYS: [&str; 8] = [
+const KNOWN_KEYS: [&str; 9] = [
     "api_url",
     "poll_interval_secs",
     "read_only",
@@ -60,6 +62,7 @@ const KNOWN_KEYS: [&str; 8] = [
     "max_burn_usd_per_hour",
     "ssh_config",
     "keys",
+    "presets",
 ];
 
 /// The colour theme chosen in `config.toml`.

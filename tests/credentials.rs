@@ -167,6 +167,7 @@ fn no_debug_output_carries_the_key() {
         look: Default::default(),
         store_path: None,
         max_burn_usd_per_hour: None,
+        ssh_config: None,
     };
     for shown in [
         format!("{key:?}"),

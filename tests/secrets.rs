@@ -131,6 +131,7 @@ fn debug_of_client_options_launch_command_and_state_hide_the_key() {
         look: Default::default(),
         store_path: None,
         max_burn_usd_per_hour: None,
+        ssh_config: None,
     };
     assert_clean("Launch", &format!("{launch:?} {launch:#?}"), KEY);
     assert_clean("Command", &format!("{:?}", Command::UseKey(k.clone())), KEY);

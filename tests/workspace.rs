@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::Output;
 
 use serde_json::json;
+use spheron_tui::domain::ssh_config::SshPaths;
 use support::binary;
+use support::harness::Harness;
 use support::http::Mock;
 use support::sshd::{Sshd, run_tool};
 use tempfile::TempDir;
@@ -293,4 +295,87 @@ async fn ssh_config_makes_a_missing_config_0600_and_removes_it_again() {
         binary::text(&demo.stderr)
     );
     assert!(!config.exists());
+}
+
+/// The dashboard, once `ssh_config` is on, writes the Host file after each complete list and
+/// takes an ended deployment's block away at the next refresh (real executor and client against
+/// the demo server; the demo's own guard against writing is lifted to reach the writing).
+#[tokio::test]
+async fn the_dashboard_keeps_the_host_file_current() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let mut app = Harness::new().await;
+    app.exec.home = Some(h.to_path_buf());
+    app.state.session.demo = false;
+    app.state.workspace.ssh_paths = Some(SshPaths::under(h));
+    app.state.workspace.ssh_config = Some(true);
+    // The next poll of the list.
+    app.advance(30).await;
+    let generated = h.join(".spheron/ssh/config");
+    let text = std::fs::read_to_string(&generated).expect("the Host file is written");
+    let running: Vec<(String, String)> = app
+        .state
+        .deployments
+        .items
+        .iter()
+        .filter(|d| d.status.is_active() && d.ip_address.is_some())
+        .map(|d| (d.id.clone(), d.name.clone()))
+        .collect();
+    assert!(!running.is_empty(), "the demo has running deployments");
+    for (_, name) in &running {
+        assert!(
+            text.contains(&format!("Host {name}.spheron\n")),
+            "{name}: {text}"
+        );
+    }
+    let include = format!("Include {}\n", generated.display());
+    assert_eq!(
+        std::fs::read_to_string(h.join(".ssh/config")).unwrap(),
+        include
+    );
+    // An ended deployment's block goes at the next refresh.
+    let (gone_id, gone) = running[0].clone();
+    app.demo.force_status(&gone_id, "terminated");
+    app.advance(30).await;
+    app.advance(30).await;
+    let text = std::fs::read_to_string(&generated).unwrap();
+    assert!(!text.contains(&format!("Host {gone}.spheron\n")), "{text}");
+    // Only a changed text is written: each write differs from the one before.
+    let written: Vec<&String> = app
+        .emitted
+        .iter()
+        .filter_map(|c| match c {
+            spheron_tui::app::Command::WriteSshConfig { text } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert!(written.len() >= 2, "{}", written.len());
+    assert!(
+        written.windows(2).all(|w| w[0] != w[1]),
+        "an unchanged text was written again"
+    );
+    assert_eq!(
+        std::fs::read_to_string(h.join(".ssh/config")).unwrap(),
+        include
+    );
+}
+
+/// Off, unanswered or in the demo: nothing is written.
+#[tokio::test]
+async fn the_dashboard_writes_no_host_file_unless_turned_on() {
+    for (setting, demo) in [(None, false), (Some(false), false), (Some(true), true)] {
+        let home = tempfile::tempdir().unwrap();
+        let mut app = Harness::new().await;
+        app.exec.home = Some(home.path().to_path_buf());
+        app.state.session.demo = demo;
+        app.state.workspace.ssh_paths = Some(SshPaths::under(home.path()));
+        app.state.workspace.ssh_config = setting;
+        app.advance(30).await;
+        app.advance(30).await;
+        assert_eq!(
+            std::fs::read_dir(home.path()).unwrap().count(),
+            0,
+            "{setting:?} demo={demo}"
+        );
+    }
 }

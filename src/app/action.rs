@@ -159,6 +159,8 @@ pub enum Action {
     Guard(super::guard::GuardUpdate),
     /// Price history and watches from the store (`app::prices`).
     Prices(super::prices::PriceEvent),
+    /// Answer to [`Command::WriteSshConfig`].
+    SshConfigWritten(Result<(), String>),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -290,6 +292,11 @@ pub enum Command {
     },
     /// Price history and watches in the local store (`app::prices`).
     Prices(super::prices::PriceCmd),
+    /// Write `text` as our Host file (`~/.spheron/ssh/config`, 0600, atomically) and make sure
+    /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
+    WriteSshConfig {
+        text: String,
+    },
 }
 
 impl Command {

@@ -18,7 +18,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::PubKeysFound(found) => {
             lists::pub_keys_found(state, &found);
             dialogs::add_key::found(state, &found);
+            cmds.extend(super::workspace::sync_ssh_config(state));
         }
+        Action::SshConfigWritten(r) => super::workspace::on_ssh_config_written(state, r),
         Action::SshProbed { id, ok } => arrivals::on_ssh_probed(state, &id, ok),
         Action::SshExited(r) => connect::on_ssh_exited(state, r),
         Action::CanTerminateChecked { id, result } => {

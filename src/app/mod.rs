@@ -5,7 +5,8 @@
 //! answers); `lists` and `polling` load and pace the lists; `panes` switches panes; `cursor`
 //! moves the selection; `keymap` is the one key table (panes and dialogs); `screen` is the
 //! geometry the UI draws with; `volume_access` is the one check of what the volume rules allow;
-//! `tracking` keeps the deploy being sent, the watch and shared caches.
+//! `tracking` keeps the deploy being sent, the watch and shared caches; `workspace` the
+//! instance workspace (the ssh_config file kept current).
 
 /// The five panes, in tab order (keys `1`–`5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -59,12 +60,14 @@ pub mod paste;
 pub mod polling;
 pub mod prices;
 pub mod screen;
+pub mod spend;
 pub mod state;
 pub mod teams;
 pub mod text;
 pub mod tracking;
 pub mod update;
 pub mod volume_access;
+pub mod workspace;
 
 pub use action::{Action, Command};
 pub use state::AppState;

@@ -175,6 +175,9 @@ impl<T> Default for ListView<T> {
 pub struct AccountView {
     pub balance: Option<Balance>,
     pub teams: Vec<Team>,
+    /// What the last teams list may be missing: a team not read is a team whose deployments and
+    /// volumes are not read, so those lists prove nothing absent either.
+    pub teams_completeness: Completeness,
     pub balance_at: Option<DateTime<Utc>>,
     pub cursor: Cursor,
     pub loading: bool,
@@ -295,6 +298,8 @@ pub struct AppState {
     pub team_lists: super::teams::TeamLists,
     /// Price history and watches.
     pub prices: super::prices::PricesView,
+    /// The instance workspace: the ssh_config file.
+    pub workspace: super::workspace::WorkspaceView,
     pub quit: bool,
 }
 
@@ -323,6 +328,7 @@ impl AppState {
             guard: Default::default(),
             team_lists: Default::default(),
             prices: Default::default(),
+            workspace: Default::default(),
             quit: false,
         }
     }

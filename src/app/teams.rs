@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 
 use super::action::{Command, PagedList};
+use super::spend::{coverage, offer_rate, team_coverage};
 use super::state::AppState;
 use super::{lists, polling};
-use crate::api::{ApiError, Deployment, Volume, teams};
-use crate::domain::cost;
+use crate::api::{ApiError, Deployment, Gap, Volume, teams};
+use crate::domain::spend::{self, Runway, Tally};
 
 /// Teams whose part of the last read of a list failed, by team id, with the error. An empty
 /// id is the current team's list (read without `teamId`).
@@ -97,13 +98,44 @@ pub(crate) fn volumes_teams(state: &mut AppState) -> Vec<String> {
     teams
 }
 
-/// Whether the last read of `list` left out a team now known.
-fn missing_teams(state: &AppState, list: PagedList) -> bool {
+/// The teams now known that the last read of `list` did not ask for.
+fn unasked_teams(state: &AppState, list: PagedList) -> Vec<String> {
     let read = match list {
         PagedList::Deployments => &state.team_lists.read_deployments,
         PagedList::Volumes => &state.team_lists.read_volumes,
     };
-    other_teams(state).iter().any(|t| !read.contains(t))
+    other_teams(state)
+        .into_iter()
+        .filter(|t| !read.contains(t))
+        .collect()
+}
+
+/// Whether the last read of `list` left out a team now known.
+fn missing_teams(state: &AppState, list: PagedList) -> bool {
+    !unasked_teams(state, list).is_empty()
+}
+
+/// What `list` shows lacks the teams its last read did not ask for: incomplete (so it proves
+/// nothing absent) while a team is known that it did not ask for, or while no team is known
+/// and it went out before any was; complete again once the teams answer and none is missing.
+pub(crate) fn mark_unasked_teams(state: &mut AppState, list: PagedList) {
+    let blind = match list {
+        PagedList::Deployments => state.team_lists.deployments_blind,
+        PagedList::Volumes => state.team_lists.volumes_blind,
+    };
+    let gap = if blind && known_teams(state).is_empty() {
+        Some(Gap::TeamsNotAsked(Vec::new()))
+    } else {
+        let unasked = unasked_teams(state, list);
+        (!unasked.is_empty())
+            .then(|| Gap::TeamsNotAsked(unasked.iter().map(|t| team_label(state, t)).collect()))
+    };
+    let c = match list {
+        PagedList::Deployments => &mut state.deployments.completeness,
+        PagedList::Volumes => &mut state.volumes.completeness,
+    };
+    c.drop_teams_not_asked();
+    c.extend(gap);
 }
 
 /// The teams or the balance answered: a team the last reads did not cover is read as soon as
@@ -111,6 +143,8 @@ fn missing_teams(state: &AppState, list: PagedList) -> bool {
 /// instead of a whole poll interval later — at once when the last read went out before any
 /// team was known ([`read_unseen_teams`]). A read still out is left to its answer.
 pub(crate) fn cover_new_teams(state: &mut AppState) -> Vec<Command> {
+    mark_unasked_teams(state, PagedList::Deployments);
+    mark_unasked_teams(state, PagedList::Volumes);
     let mut cmds = read_unseen_teams(state, PagedList::Deployments);
     cmds.extend(read_unseen_teams(state, PagedList::Volumes));
     let s = &state.schedule;
@@ -285,6 +319,21 @@ pub(crate) fn settle(
     }
 }
 
+/// A list read across teams when not every team is known is incomplete too, and so is one
+/// that did not ask for a team now known ([`mark_unasked_teams`]).
+pub(crate) fn unknown_teams(state: &mut AppState, list: PagedList) {
+    mark_unasked_teams(state, list);
+    let t = &state.account.teams_completeness;
+    if t.is_complete() {
+        return;
+    }
+    let gap = Gap::TeamsUnknown(t.to_string());
+    match list {
+        PagedList::Deployments => state.deployments.completeness.add(gap),
+        PagedList::Volumes => state.volumes.completeness.add(gap),
+    }
+}
+
 /// What one team spends and how long its balance lasts at that rate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamSpend {
@@ -292,11 +341,10 @@ pub struct TeamSpend {
     pub name: String,
     /// Live balance (`GET /api/balance`), when known.
     pub balance: Option<f64>,
-    /// Active deployments and volumes of this team, $/h.
-    pub burn: f64,
-    /// Hours its own balance lasts at its own burn; `None` when nothing spends or the balance
-    /// is unknown.
-    pub runway_hours: Option<f64>,
+    /// Active deployments and volumes of this team, $/h (unknown parts say so).
+    pub burn: Tally,
+    /// How long its own balance lasts at its own burn (unknown with the balance).
+    pub runway: Runway,
     /// Its last read failed: the figures are from the last known items.
     pub stale: bool,
 }
@@ -351,13 +399,14 @@ pub fn spend_by_team(state: &AppState) -> Vec<TeamSpend> {
             .collect();
             let vs: Vec<&Volume> =
                 of_team(state, &state.volumes.items, &id, |v| v.team_id.as_deref()).collect();
-            let burn = cost::burn_rate(ds, vs);
-            let balance = state.team_balance(&id);
             let stale = is_stale(state, PagedList::Deployments, Some(&id))
                 || is_stale(state, PagedList::Volumes, Some(&id));
+            let seen = team_coverage(state, stale);
+            let burn = spend::burn_rate(ds, vs, seen, &offer_rate(state));
+            let balance = state.team_balance(&id);
             TeamSpend {
                 name: team_label(state, &id),
-                runway_hours: balance.and_then(|b| cost::runway_hours(b, burn)),
+                runway: balance.map_or(Runway::Unknown, |b| spend::runway(b, &burn)),
                 balance,
                 burn,
                 stale,
@@ -368,10 +417,10 @@ pub fn spend_by_team(state: &AppState) -> Vec<TeamSpend> {
 }
 
 /// One team's burn rate: its active deployments and its volumes.
-pub fn team_burn(state: &AppState, team: &str) -> f64 {
+pub fn team_burn(state: &AppState, team: &str) -> Tally {
     let ds = of_team(state, &state.deployments.items, team, |d| {
         d.team_id.as_deref()
     });
     let vs = of_team(state, &state.volumes.items, team, |v| v.team_id.as_deref());
-    cost::burn_rate(ds, vs)
+    spend::burn_rate(ds, vs, coverage(state), &offer_rate(state))
 }

@@ -136,8 +136,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             lists::name_providers(state, &[lists::Named::Deployments]);
             teams::settle(state, PagedList::Deployments, failed, whole);
+            teams::unknown_teams(state, PagedList::Deployments);
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
+            cmds.extend(super::workspace::sync_ssh_config(state));
             cmds.extend(teams::read_unseen_teams(state, PagedList::Deployments));
         }
         Action::VolumesLoaded(mut result) => {
@@ -164,6 +166,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             lists::name_providers(state, &[lists::Named::Volumes]);
             teams::settle(state, PagedList::Volumes, failed, whole);
+            teams::unknown_teams(state, PagedList::Volumes);
             cmds.extend(teams::read_unseen_teams(state, PagedList::Volumes));
         }
         Action::KeysLoaded(result) => {
@@ -174,6 +177,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 Some(e) => lists::on_error(state, source, &e),
                 None => lists::clear_stale_error(state, source, was),
             }
+            cmds.extend(super::workspace::sync_ssh_config(state));
         }
         Action::BalanceLoaded(result) => {
             state.schedule.balance_in_flight = false;
@@ -197,6 +201,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             match result {
                 Ok(t) => {
                     state.account.teams = t.items;
+                    state.account.teams_completeness = t.completeness;
                     cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => lists::on_error(state, "teams list", &e),
@@ -354,6 +359,9 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
 /// `Enter` on a row: the richer view where one exists (fresh volume usage, cluster health,
 /// live team balance, the key fresh), else every field.
 fn details(state: &mut AppState) -> Vec<Command> {
+    if dialogs::details::open_unreadable(state) {
+        return Vec::new();
+    }
     let richer = if state.session.has_key() {
         match state.pane {
             Pane::Volumes => dialogs::volume_info::open(state),

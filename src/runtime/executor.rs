@@ -239,6 +239,19 @@ impl Executor {
                 // a local effect: no rate budget to report
                 return vec![Action::FileSaved { path, result }];
             }
+            Command::WriteSshConfig { text } => {
+                let home = self.home.clone();
+                let result = tokio::task::spawn_blocking(move || {
+                    let home = home.ok_or("no home directory is known")?;
+                    let paths = crate::domain::ssh_config::SshPaths::under(&home);
+                    super::ssh_config::plan_write(&paths, &text)
+                        .and_then(|plan| super::ssh_config::apply(&plan))
+                        .map_err(|e| e.to_string())
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+                return vec![Action::SshConfigWritten(result)];
+            }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
             Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],

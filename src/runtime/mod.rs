@@ -45,6 +45,8 @@ pub struct Launch {
     pub store_path: Option<PathBuf>,
     /// The account cap from `config.toml`.
     pub max_burn_usd_per_hour: Option<f64>,
+    /// `ssh_config` in `config.toml`: keep the Host file for `ssh NAME.spheron` current.
+    pub ssh_config: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +77,11 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     let mut state = AppState::new(session, now);
     state.account.max_burn_usd_per_hour = launch.max_burn_usd_per_hour;
     state.guard.local_offset = Some(*chrono::Local::now().offset());
+    let home = crate::credentials::home_dir();
+    state.workspace.ssh_paths = home
+        .as_deref()
+        .map(crate::domain::ssh_config::SshPaths::under);
+    state.workspace.ssh_config = launch.ssh_config;
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
         state.status.flash = Some(Flash {
@@ -97,7 +104,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     let exec = Executor {
         client,
         credentials_path: Some(launch.credentials_path.clone()),
-        home: crate::credentials::home_dir(),
+        home,
         journal: journal::Journal::new(store),
     };
     Ok((state, exec))
