@@ -8,7 +8,7 @@ use tui_input::Input;
 use super::Pane;
 use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
-use super::tracking::{Arrival, Cache, DeployTrack, SshReady};
+use super::tracking::{Arrival, Cache, DeployTrack, Leaving, SshReady};
 use crate::api::{
     Balance, Completeness, Deployment, DeploymentFilter, Gap, InstanceType, Offer, RateStatus,
     SshKey, Team, Volume,
@@ -307,6 +307,8 @@ pub struct AppState {
     pub deploy: DeployTrack,
     /// Deployments created (or seen coming up) in this session, by id.
     pub arrivals: BTreeMap<String, Arrival>,
+    /// Deployments that left the active list, read by id once; said once the read answers.
+    pub leaving: BTreeMap<String, Leaving>,
     /// SSH readiness of every running deployment, by id: probed on the poll schedule until its
     /// port answers with an SSH banner; forgotten when it stops running.
     pub ssh: BTreeMap<String, SshReady>,
@@ -357,6 +359,7 @@ impl AppState {
             schedule: Schedule::default(),
             deploy: DeployTrack::default(),
             arrivals: BTreeMap::new(),
+            leaving: BTreeMap::new(),
             ssh: BTreeMap::new(),
             cache: Cache::default(),
             providers: None,

@@ -144,6 +144,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
             cmds.extend(super::workspace::sync_ssh_config(state));
+            cmds.extend(teams::read_unseen_teams(state, PagedList::Deployments));
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
@@ -170,6 +171,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::name_providers(state, &[lists::Named::Volumes]);
             teams::settle(state, PagedList::Volumes, failed, whole);
             teams::unknown_teams(state, PagedList::Volumes);
+            cmds.extend(teams::read_unseen_teams(state, PagedList::Volumes));
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;

@@ -139,8 +139,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
 async fn find_deployment(client: &Client, id: &str) -> Result<Deployment, ApiError> {
     match client.deployment(id).await {
         Err(ApiError::NotFound { .. }) => {
-            let teams = crate::api::teams::Teams::read(client).await?;
-            let list = client.deployments_of_teams(&teams, None).await?;
+            let (_, list) = client.deployments_across_teams(None).await?;
             list.into_iter()
                 .find(|d| d.id == id)
                 .ok_or_else(|| ApiError::NotFound {

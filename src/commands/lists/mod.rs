@@ -13,7 +13,6 @@ mod records;
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use crate::api::teams::Teams;
 use crate::api::{ApiError, Client, Completeness, Offer, OffersPage, OffersQuery};
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
@@ -189,16 +188,14 @@ pub async fn all_offer_pages(
 }
 
 async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<Printed, Failure> {
-    let teams = Teams::read(client).await?;
     let status = (a.status != "all").then(|| a.status.clone());
-    let list = client.deployments_of_teams(&teams, status).await?;
+    let (teams, list) = client.deployments_across_teams(status).await?;
     let text = records::deployments(&list, &teams).render(a.output.into());
     Ok(Printed::of(text, list.completeness))
 }
 
 async fn volumes(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {
-    let teams = Teams::read(client).await?;
-    let list = client.volumes_of_teams(&teams).await?;
+    let (teams, list) = client.volumes_across_teams().await?;
     let text = records::volumes(&list, &teams).render(a.output.into());
     Ok(Printed::of(text, list.completeness))
 }
