@@ -2,6 +2,8 @@
 //! job (what `plan` does after reading them), the filter's `fit:` term over them, and an Offers
 //! frame at 10,000 offers with a plan against one without.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod common;
 
 use std::hint::black_box;

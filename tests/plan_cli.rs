@@ -2,6 +2,8 @@
 //! the JSON document's shape, the ranking, the account's discounted prices, every page of
 //! offers, an unknown model (exit 2, the closest names), a config.json.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::process::Output;
 
 use clap::Parser;

@@ -1,6 +1,8 @@
 //! The model planner's arithmetic against published figures, its verdict boundaries, tensor
 //! parallelism, its tables, and properties that must hold for any job.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use proptest::prelude::*;
 use serde_json::json;
 use spheron_tui::api::{Offer, decode};

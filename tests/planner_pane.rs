@@ -2,6 +2,8 @@
 //! 80×24 and 160×48), the header, the sorts, the plan kept in the store and read back, and the
 //! same ranking as `plan`. Demo data through the real client (harness), the store a real file.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use spheron_tui::app::Command;
