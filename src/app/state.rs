@@ -297,6 +297,8 @@ pub struct AppState {
     pub prices: super::prices::PricesView,
     /// The instance workspace: the ssh_config file.
     pub workspace: super::workspace::WorkspaceView,
+    /// GPU use of the running deployments followed.
+    pub usage: super::usage::UsageView,
     pub quit: bool,
 }
 
@@ -326,6 +328,7 @@ impl AppState {
             team_lists: Default::default(),
             prices: Default::default(),
             workspace: Default::default(),
+            usage: Default::default(),
             quit: false,
         }
     }

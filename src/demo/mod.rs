@@ -24,6 +24,7 @@ pub mod live;
 pub mod offers;
 pub mod routes;
 pub mod synth;
+pub mod usage;
 pub mod volumes;
 pub mod world;
 

@@ -12,6 +12,7 @@ pub mod snapshot;
 pub mod ssh;
 pub mod ssh_config;
 pub mod test_fault;
+pub mod usage;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -47,6 +48,9 @@ pub struct Launch {
     pub max_burn_usd_per_hour: Option<f64>,
     /// `ssh_config` in `config.toml`: keep the Host file for `ssh NAME.spheron` current.
     pub ssh_config: Option<bool>,
+    /// `gpu_usage` in `config.toml`: probe every running deployment's GPUs (on in the demo
+    /// unless set).
+    pub gpu_usage: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +86,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
         .as_deref()
         .map(crate::domain::ssh_config::SshPaths::under);
     state.workspace.ssh_config = launch.ssh_config;
+    state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
         state.status.flash = Some(Flash {

@@ -249,6 +249,8 @@ impl Sshd {
             format!("UserKnownHostsFile={}", known.display()),
             "-o".into(),
             "StrictHostKeyChecking=accept-new".into(),
+            "-o".into(),
+            "LogLevel=ERROR".into(),
         ]
     }
 }
