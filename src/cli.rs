@@ -471,6 +471,12 @@ pub struct DemoServerArgs {
     /// `region`, no `sshCommand`, …) instead of the documented ones.
     #[arg(long)]
     pub live_shapes: bool,
+
+    /// Answer as awkwardly as the live service might, all at once: every observed spelling of
+    /// each field (`id` and `_id`, `gpuType` and `gpuModelId`, …), numbers as strings, absent
+    /// optional fields as `null`.
+    #[arg(long)]
+    pub hostile_shapes: bool,
 }
 
 fn parse_poll_interval(s: &str) -> Result<u64, String> {

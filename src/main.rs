@@ -326,7 +326,7 @@ async fn demo_server(
     faults: Vec<spheron_tui::demo::FaultRule>,
 ) -> color_eyre::Result<()> {
     // The server itself says where it listens (and with which key).
-    demo_adapter::serve(args.addr, faults, args.live_shapes).await
+    demo_adapter::serve(args.addr, faults, args.live_shapes, args.hostile_shapes).await
 }
 
 fn print_info(p: &Prepared) {
@@ -432,10 +432,12 @@ mod demo_adapter {
         addr: SocketAddr,
         faults: Vec<demo::FaultRule>,
         live_shapes: bool,
+        hostile_shapes: bool,
     ) -> Result<()> {
         let mut opts = demo::DemoOptions::default();
         opts.faults.extend(faults);
         opts.alt_shapes = live_shapes;
+        opts.hostile_shapes = hostile_shapes;
         demo::run_standalone(addr, opts)
             .await
             .wrap_err_with(|| format!("the demo server on {addr} stopped"))

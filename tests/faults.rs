@@ -16,7 +16,9 @@ mod support;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use spheron_tui::api::{Client, ClientOptions, Deployment, OffersPage, decode_list};
+use spheron_tui::api::{
+    Client, ClientOptions, Completeness, Deployment, Gap, Listing, OffersPage, decode_list,
+};
 use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::{Action, Command, Pane, update};
 use spheron_tui::credentials::ApiKey;
@@ -297,33 +299,65 @@ async fn keys_are_handled_while_a_5s_answer_is_outstanding() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn unknown_and_missing_fields_are_shown_not_fatal() {
+async fn unknown_missing_and_unreadable_items_are_all_shown() {
     let mut h = Harness::new().await;
     let v = serde_json::json!({ "deployments": [
         { "id": "d-1", "name": "extra", "status": "running", "surprise": {"new": [1, 2]},
           "gpuType": "H100", "gpuCount": 1, "ipAddress": "10.0.0.1", "futureField": true },
-        { "id": "d-2" },
-        { "id": "d-3", "status": "weird-new-status", "gpuCount": "eight" },
+        { "id": "d-2", "name": "bare" },
+        { "id": "d-3", "name": "odd", "status": "weird", "gpuCount": "eight" },
+        "dep_broken",
     ]});
-    let list = decode_list::<Deployment>(v, &["deployments"]);
-    let items: Vec<Deployment> = match list {
-        Ok(l) => l.items,
-        Err(e) => panic!("lenient decode refused unknown/missing fields: {e}"),
-    };
-    assert!(
-        items.len() >= 2,
-        "rows with missing fields kept: {}",
-        items.len()
-    );
+    let list = decode_list::<Deployment>(v, &["deployments"]).unwrap();
+    assert_eq!(list.items.len(), 3);
+    assert_eq!(list.unreadable.len(), 1);
+    let rows = list.rows();
+    let ids: Vec<&str> = rows.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["d-1", "d-2", "d-3", "dep_broken"]);
     h.press("2").await;
     h.press("f").await;
     h.press("f").await; // All: read at once
-    h.dispatch(Action::DeploymentsLoaded(Ok(items.into())))
-        .await;
+    let incomplete = Completeness::with(Gap::Unreadable(1));
+    h.dispatch(Action::DeploymentsLoaded(Ok(Listing::with(
+        rows, incomplete,
+    ))))
+    .await;
     let screen = h.screen();
-    assert!(screen.contains("extra"), "{screen}");
-    h.press("jjjkk").await;
+    for shown in [
+        "extra",
+        "bare",
+        "odd",
+        "weird",
+        "dep_broken (unrea",
+        "· 1 unreadable, the list may be incomplete (Enter on it: why)",
+    ] {
+        assert!(screen.contains(shown), "{shown}: {screen}");
+    }
+    // Enter on the unreadable row says why, and what the API sent.
+    let at = h
+        .state
+        .visible_deployments()
+        .iter()
+        .position(|d| d.id == "dep_broken")
+        .unwrap();
+    h.press("g").await;
+    for _ in 0..at {
+        h.press("j").await;
+    }
     h.key(KeyCode::Enter).await;
+    let Some(Dialog::Details(d)) = &h.state.dialog else {
+        panic!("{:?}", h.state.dialog.as_ref().map(|_| ()));
+    };
+    assert_eq!(d.title, "Unreadable deployment dep_broken");
+    assert_eq!(
+        d.lines[..3],
+        [
+            "This deployment could not be read: the API sent a string where an object was expected.",
+            "It is counted as billing, at an unknown rate.",
+            "The list it came in proves nothing absent.",
+        ]
+    );
+    assert_eq!(d.lines.last().map(String::as_str), Some("\"dep_broken\""));
     h.key(KeyCode::Esc).await;
     still_on(&h, Pane::Deployments);
 }

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::client::Client;
 use super::error::{ApiError, snippet};
 use super::listing::{Completeness, Gap, Listing};
+use super::models::reader::{Read, Unreadable};
 use super::models::*;
 
 impl Client {
@@ -217,15 +218,12 @@ impl Client {
             push(&mut query, "status", q.status.as_deref());
             push(&mut query, "teamId", q.team_id.as_deref());
             let v = self.get(&["volumes"], &query).await?;
-            let listed = decoded(decode_list::<Volume>(v, &["volumes", "data"]))?;
-            let mut completeness = Completeness::with(Gap::Unreadable(listed.skipped));
-            if let Some(of) = listed.total_pages.filter(|n| *n > 1) {
-                completeness.add(Gap::Pages { read: 1, of });
-            }
+            let mut one = listing::<Volume>(v, &["volumes", "data"])?;
             if let Some(status) = q.status.as_deref() {
-                completeness.add(Gap::Filtered(format!("{status} volumes")));
+                one.completeness
+                    .add(Gap::Filtered(format!("{status} volumes")));
             }
-            return Ok(Listing::with(listed.items, completeness));
+            return Ok(one);
         }
         push(&mut query, "status", q.status.as_deref());
         push(&mut query, "teamId", q.team_id.as_deref());
@@ -256,7 +254,7 @@ impl Client {
         id: impl Fn(&T) -> &String,
     ) -> Result<Listing<T>, ApiError>
     where
-        T: for<'de> serde::Deserialize<'de> + WithRaw,
+        T: for<'de> serde::Deserialize<'de> + WithRaw + Read + Unreadable,
     {
         let mut items: Vec<T> = Vec::new();
         let mut completeness = Completeness::complete();
@@ -272,23 +270,20 @@ impl Client {
             q.extend(query.iter().cloned());
             let v = self.get(path, &q).await?;
             let listed = decoded(decode_list::<T>(v, keys))?;
-            if listed.skipped > 0 {
-                tracing::warn!(
-                    skipped = listed.skipped,
-                    page,
-                    "items the client could not read"
-                );
+            let unreadable = listed.unreadable.len();
+            if unreadable > 0 {
+                tracing::warn!(unreadable, page, "items the client could not read");
             }
-            completeness.add(Gap::Unreadable(listed.skipped));
+            completeness.add(Gap::Unreadable(unreadable));
             announced = announced.max(listed.total);
-            let read = listed.items.len() + listed.skipped;
+            let last = listed.total_pages.unwrap_or(1);
+            let read = listed.items.len() + unreadable;
             read_in_all += read as u64;
-            for item in listed.items {
+            for item in listed.rows() {
                 if id(&item).is_empty() || seen.insert(id(&item).clone()) {
                     items.push(item);
                 }
             }
-            let last = listed.total_pages.unwrap_or(1);
             let done = u64::from(page) >= last || read == 0;
             if done || page >= MAX_PAGES {
                 if !done {
@@ -485,20 +480,22 @@ where
     decoded(decode::<T>(inner))
 }
 
-/// A list answer read in one request, with its unreadable items counted.
+/// A list answer read in one request: its unreadable items kept as rows and counted, the pages
+/// it did not read (an answer of several) said.
 fn listing<T>(v: Value, keys: &[&str]) -> Result<Listing<T>, ApiError>
 where
-    T: for<'de> serde::Deserialize<'de> + WithRaw,
+    T: for<'de> serde::Deserialize<'de> + WithRaw + Read + Unreadable,
 {
     let listed = decoded(decode_list::<T>(v, keys))?;
-    if listed.skipped > 0 {
-        tracing::warn!(skipped = listed.skipped, "items the client could not read");
+    let unreadable = listed.unreadable.len();
+    if unreadable > 0 {
+        tracing::warn!(unreadable, "items the client could not read");
     }
-    let mut completeness = Completeness::with(Gap::Unreadable(listed.skipped));
+    let mut completeness = Completeness::with(Gap::Unreadable(unreadable));
     if let Some(of) = listed.total_pages.filter(|n| *n > 1) {
         completeness.add(Gap::Pages { read: 1, of });
     }
-    Ok(Listing::with(listed.items, completeness))
+    Ok(Listing::with(listed.rows(), completeness))
 }
 
 fn list<T>(v: Value, keys: &[&str]) -> Result<Vec<T>, ApiError>
@@ -506,10 +503,10 @@ where
     T: for<'de> serde::Deserialize<'de> + WithRaw,
 {
     let listed = decoded(decode_list::<T>(v, keys))?;
-    if listed.skipped > 0 {
+    if !listed.unreadable.is_empty() {
         tracing::warn!(
-            skipped = listed.skipped,
-            "items the client could not read were skipped"
+            unreadable = listed.unreadable.len(),
+            "items the client could not read were left out"
         );
     }
     Ok(listed.items)

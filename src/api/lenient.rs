@@ -6,31 +6,94 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-fn value_to_f64(v: &Value) -> Option<f64> {
+/// The value inside a wrapper one level deep: `{"value": x}`, `{"amount": x}` (money with its
+/// currency), `{"$oid": x}` (an id as some stores write it).
+fn unwrapped(v: &Value) -> Option<&Value> {
+    let Value::Object(o) = v else { return None };
+    ["value", "amount", "$oid", "$numberDecimal", "$date"]
+        .iter()
+        .find_map(|k| o.get(*k))
+        .filter(|inner| !inner.is_object())
+}
+
+/// A finite number: a JSON number, a numeric string (`"2.50"`, `" $2.50 "`), or one of these
+/// wrapped one level deep. Anything else: `None`.
+pub fn f64_of(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().trim_start_matches('$').parse::<f64>().ok(),
+        Value::String(s) => s.trim().trim_start_matches('$').trim().parse::<f64>().ok(),
+        Value::Object(_) => unwrapped(v).and_then(f64_of),
         _ => None,
     }
     .filter(|f| f.is_finite())
 }
 
+/// A non-negative whole number (or a string of one); anything else: `None`.
+pub fn u32_of(v: &Value) -> Option<u32> {
+    f64_of(v)
+        .filter(|f| *f >= 0.0 && *f <= f64::from(u32::MAX))
+        .map(|f| f.round() as u32)
+}
+
+/// Text: a string, a number or a boolean written out, or one of these wrapped one level deep
+/// (or an object's `id`); `null` and anything else: `None`.
+pub fn string_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Object(o) => unwrapped(v)
+            .or_else(|| o.get("id").filter(|i| !i.is_object()))
+            .and_then(string_of),
+        _ => None,
+    }
+}
+
+/// `true`/`false`, `"true"`/`"yes"`/`"1"` (and their opposites), 1/0; anything else: `None`.
+pub fn bool_of(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Some(true),
+            "false" | "no" | "0" | "" => Some(false),
+            _ => None,
+        },
+        Value::Number(n) => n.as_f64().map(|f| f != 0.0),
+        Value::Object(_) => unwrapped(v).and_then(bool_of),
+        _ => None,
+    }
+}
+
+/// A list of strings: an array (numbers written out, objects by their `id` or `name`, the rest
+/// left out), a single string as one item; anything else: empty.
+pub fn strings_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Object(o) => o
+                    .get("id")
+                    .or_else(|| o.get("name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
+        Value::String(s) if !s.is_empty() => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
 /// A number, a numeric string, or null/absent/garbage → `None`.
 pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(value_to_f64(&v))
+    Ok(f64_of(&Value::deserialize(d)?))
 }
 
 /// A non-negative whole number (or a string of one); anything else → `None`.
 pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(value_to_f64(&v)
-        .filter(|f| *f >= 0.0 && *f <= f64::from(u32::MAX))
-        .map(|f| f.round() as u32))
-}
-
-pub fn u32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    Ok(opt_u32(d)?.unwrap_or(0))
+    Ok(u32_of(&Value::deserialize(d)?))
 }
 
 /// A string, a number (rendered), or null → `String` (empty when absent).
@@ -39,50 +102,23 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(match v {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    })
+    Ok(string_of(&Value::deserialize(d)?))
 }
 
 /// `true`/`false`, `"true"`, 1/0; anything else → false.
 pub fn bool_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(match v {
-        Value::Bool(b) => b,
-        Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "1"),
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        _ => false,
-    })
+    Ok(bool_of(&Value::deserialize(d)?).unwrap_or(false))
 }
 
 /// An array of strings; a single string becomes one item; anything else → empty.
 pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(match v {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|i| match i {
-                Value::String(s) => Some(s),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Object(mut o) => o
-                    .remove("id")
-                    .or_else(|| o.remove("name"))
-                    .and_then(|x| x.as_str().map(str::to_owned)),
-                _ => None,
-            })
-            .collect(),
-        Value::String(s) if !s.is_empty() => vec![s],
-        _ => Vec::new(),
-    })
+    Ok(strings_of(&Value::deserialize(d)?))
 }
 
 /// RFC 3339 (with or without offset), a bare `YYYY-MM-DDTHH:MM:SS`, or epoch seconds/millis.
 pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
     match v {
+        Value::Object(_) => unwrapped(v).and_then(parse_time),
         Value::String(s) => {
             let s = s.trim();
             DateTime::parse_from_rfc3339(s)

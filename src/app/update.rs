@@ -355,6 +355,9 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
 /// `Enter` on a row: the richer view where one exists (fresh volume usage, cluster health,
 /// live team balance, the key fresh), else every field.
 fn details(state: &mut AppState) -> Vec<Command> {
+    if dialogs::details::open_unreadable(state) {
+        return Vec::new();
+    }
     let richer = if state.session.has_key() {
         match state.pane {
             Pane::Volumes => dialogs::volume_info::open(state),

@@ -19,6 +19,7 @@ pub mod deploy;
 pub mod drift;
 pub mod error;
 pub mod faults;
+pub mod hostile;
 pub mod limits;
 pub mod live;
 pub mod offers;
@@ -75,6 +76,9 @@ pub struct DemoOptions {
     /// Serve the live service's shapes (`docs/wire-shapes.md`, "Live shapes", the "also accepted" ones of
     /// `docs/wire-shapes.md`) instead of the documented ones: see [`live`].
     pub alt_shapes: bool,
+    /// Rewrite every successful answer as awkwardly as the live service might: every spelling
+    /// at once, numbers as strings, absent optional fields as `null` ([`hostile`]).
+    pub hostile_shapes: bool,
     /// The accepted API key.
     pub api_key: String,
     /// Faults active from the start (`demo-server --fault`).
@@ -94,6 +98,7 @@ impl Default for DemoOptions {
             general_limit: 250,
             deploy_limit: 10,
             alt_shapes: false,
+            hostile_shapes: false,
             api_key: DEMO_API_KEY.to_string(),
             faults: Vec::new(),
             price_drift: true,
@@ -120,6 +125,14 @@ impl DemoOptions {
     pub fn live_shapes_for_tests() -> Self {
         DemoOptions {
             alt_shapes: true,
+            ..DemoOptions::for_tests()
+        }
+    }
+
+    /// [`DemoOptions::for_tests`] serving the hostile shapes ([`hostile`]).
+    pub fn hostile_shapes_for_tests() -> Self {
+        DemoOptions {
+            hostile_shapes: true,
             ..DemoOptions::for_tests()
         }
     }
@@ -185,6 +198,7 @@ pub(crate) struct Shared {
     limiter: Mutex<Limiter>,
     requests: Mutex<Vec<RequestRecord>>,
     pub(crate) alt: bool,
+    hostile: bool,
     pub(crate) key: String,
     pub(crate) price_drift: bool,
 }
@@ -208,6 +222,7 @@ fn build(opts: DemoOptions) -> Arc<Shared> {
         limiter: Mutex::new(Limiter::new(opts.general_limit, opts.deploy_limit)),
         requests: Mutex::new(Vec::new()),
         alt: opts.alt_shapes,
+        hostile: opts.hostile_shapes,
         key: opts.api_key,
         price_drift: opts.price_drift,
     })
@@ -295,8 +310,29 @@ async fn gate(
             faults::injected_server_error(s.alt)
         }
     };
+    if s.hostile && resp.status().is_success() {
+        resp = hostile_answer(resp).await;
+    }
     set_rate_headers(&mut resp, rate);
     resp
+}
+
+/// A successful JSON answer in the hostile shapes; anything else as it was.
+async fn hostile_answer(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(v) => {
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            serde_json::to_vec(&hostile::answer(v))
+                .unwrap_or_default()
+                .into()
+        }
+        Err(_) => bytes,
+    };
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 fn app(shared: Arc<Shared>) -> axum::Router {

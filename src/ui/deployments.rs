@@ -63,6 +63,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         PagedList::Deployments,
         theme,
     ));
+    title.extend(widgets::unreadable_title(
+        &state.deployments.completeness,
+        theme,
+    ));
     if let Some(who) = &state.guard.other_enforcer {
         title.push(Span::styled(
             format!("· guard enforced by {who} "),
@@ -153,6 +157,7 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> 
     // A guarded deployment shows its countdown (or spend left) before its name: a narrow
     // column cuts the name, not the countdown.
     let name = match state.guard.rows.get(&d.id) {
+        _ if d.unreadable.is_some() => widgets::unreadable_name(&d.id, theme),
         Some(g) => Line::from(vec![
             Span::styled(g.clone(), theme.warn()),
             Span::raw(format!(" {}", d.name)),

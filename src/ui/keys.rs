@@ -27,6 +27,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if k.loading {
         title.push(Span::styled("· loading… ", theme.warn()));
     }
+    title.extend(widgets::unreadable_title(&k.completeness, theme));
     let files: Vec<(String, String)> = state
         .cache
         .local_pub_keys
@@ -76,7 +77,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         |i| {
             let key = &k.items[i];
             vec![
-                Line::raw(key.name.as_str()),
+                match key.unreadable {
+                    Some(_) => widgets::unreadable_name(&key.id, theme),
+                    None => Line::raw(key.name.as_str()),
+                },
                 Line::raw(key.fingerprint.as_deref().unwrap_or("–")),
                 Line::raw(
                     local

@@ -35,6 +35,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         title.push(Span::styled("· refreshing… ", theme.warn()));
     }
     title.extend(widgets::stale_teams_title(state, PagedList::Volumes, theme));
+    title.extend(widgets::unreadable_title(&v.completeness, theme));
     let no_key = widgets::no_key_text();
     let empty = if !state.session.has_key() {
         no_key.as_str()
@@ -98,8 +99,12 @@ fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         "deleting" | "error" => theme.warn(),
         _ => theme.text(),
     };
+    let name = match v.unreadable {
+        Some(_) => widgets::unreadable_name(&v.id, theme),
+        None => Line::raw(v.name.as_str()),
+    };
     vec![
-        Line::raw(v.name.as_str()),
+        name,
         Line::raw(v.provider.as_str()),
         Line::raw(widgets::region_label(&v.region)),
         Line::raw(v.size_in_gb.map_or("–".into(), |s| format!("{s:.0} GB"))),

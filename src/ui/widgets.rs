@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use tui_input::Input;
 
+use crate::api::Completeness;
 use crate::app::AppState;
 use crate::app::action::PagedList;
 use crate::app::teams;
@@ -223,6 +224,23 @@ pub fn team_cell<'a>(
     } else {
         Line::raw(name)
     }
+}
+
+/// The title part counting the rows the client could not read (each shows why on Enter).
+pub fn unreadable_title<'a>(completeness: &Completeness, theme: &Theme) -> Option<Span<'a>> {
+    match completeness.unreadable() {
+        0 => None,
+        n => Some(Span::styled(
+            format!("· {n} unreadable, the list may be incomplete (Enter on it: why) "),
+            theme.warn(),
+        )),
+    }
+}
+
+/// The name cell of a row the client could not read: its id, if one was found.
+pub fn unreadable_name<'a>(id: &str, theme: &Theme) -> Line<'a> {
+    let id = if id.is_empty() { "(no id)" } else { id };
+    Line::from(Span::styled(format!("{id} (unreadable)"), theme.warn()))
 }
 
 /// The title part naming the teams whose last read failed (their rows are last known).

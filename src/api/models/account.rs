@@ -4,85 +4,106 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::reader::{Fields, Read, Spellings, Unreadable, read_through_spellings, spelling_index};
 use super::*;
 use crate::api::lenient as le;
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SshKey {
-    #[serde(default, alias = "_id", deserialize_with = "le::string")]
     pub id: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub name: String,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub fingerprint: Option<String>,
-    #[serde(
-        default,
-        alias = "public_key",
-        alias = "key",
-        deserialize_with = "le::opt_string"
-    )]
     pub public_key: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_time")]
     pub created_at: Option<DateTime<Utc>>,
-    #[serde(skip)]
+    /// Why the list item could not be read (it is then a row with its id, if one was found).
+    pub unreadable: Option<String>,
     pub raw: Value,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Read for SshKey {
+    const SPELLINGS: Spellings = &[
+        &["id", "_id", "keyId", "sshKeyId"],
+        &["name", "keyName"],
+        &["fingerprint"],
+        &["publicKey", "public_key", "key"],
+        &["createdAt", "created_at"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        SshKey {
+            id: f.string("id"),
+            name: f.string("name"),
+            fingerprint: f.opt_string("fingerprint"),
+            public_key: f.opt_string("publicKey"),
+            created_at: f.time("createdAt"),
+            unreadable: None,
+            raw: Value::Null,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Volume {
-    #[serde(
-        default,
-        alias = "_id",
-        alias = "volumeId",
-        deserialize_with = "le::string"
-    )]
     pub id: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub name: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub provider: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub region: String,
-    #[serde(
-        default,
-        alias = "size",
-        alias = "size_in_gb",
-        deserialize_with = "le::opt_f64"
-    )]
     pub size_in_gb: Option<f64>,
-    #[serde(default, deserialize_with = "le::string")]
     pub status: String,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub deployment_id: Option<String>,
-    #[serde(
-        default,
-        alias = "attachedDeployments",
-        deserialize_with = "le::string_list"
-    )]
     pub attached_to: Vec<String>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub hourly_rate: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub hourly_rate_per_gb: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_time")]
     pub created_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub team_id: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub cloud_id: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub virtual_ip: Option<String>,
-    #[serde(
-        default,
-        alias = "usedSizeGb",
-        alias = "usage",
-        deserialize_with = "le::opt_f64"
-    )]
     pub used_gb: Option<f64>,
-    #[serde(skip)]
+    /// Why the list item could not be read (it is then a row with its id, if one was found).
+    pub unreadable: Option<String>,
     pub raw: Value,
+}
+
+impl Read for Volume {
+    const SPELLINGS: Spellings = &[
+        &["id", "_id", "volumeId", "volume_id"],
+        &["name", "volumeName"],
+        &["provider", "providerName"],
+        &["region"],
+        &["sizeInGb", "size", "size_in_gb", "sizeGb"],
+        &["status", "state"],
+        &["deploymentId", "deployment_id"],
+        &["attachedTo", "attachedDeployments", "attached_to"],
+        &["hourlyRate", "hourly_rate"],
+        &["hourlyRatePerGb", "hourly_rate_per_gb"],
+        &["createdAt", "created_at"],
+        &["teamId", "team_id"],
+        &["cloudId", "cloud_id"],
+        &["virtualIp", "virtual_ip"],
+        &["usedGb", "usedSizeGb", "usage", "used_gb"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        Volume {
+            id: f.string("id"),
+            name: f.string("name"),
+            provider: f.string("provider"),
+            region: f.string("region"),
+            size_in_gb: f.f64("sizeInGb"),
+            status: f.string("status"),
+            deployment_id: f.opt_string("deploymentId"),
+            attached_to: f.strings("attachedTo"),
+            hourly_rate: f.f64("hourlyRate"),
+            hourly_rate_per_gb: f.f64("hourlyRatePerGb"),
+            created_at: f.time("createdAt"),
+            team_id: f.opt_string("teamId"),
+            cloud_id: f.opt_string("cloudId"),
+            virtual_ip: f.opt_string("virtualIp"),
+            used_gb: f.f64("usedGb"),
+            unreadable: None,
+            raw: Value::Null,
+        }
+    }
 }
 
 impl Volume {
@@ -182,22 +203,36 @@ pub struct ClusterHealth {
     pub raw: Value,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TeamBalance {
-    #[serde(default, alias = "id", deserialize_with = "le::string")]
     pub team_id: String,
-    #[serde(default, alias = "name", deserialize_with = "le::string")]
     pub team_name: String,
     /// `None` when missing or unreadable: shown as "unknown", never as $0.00.
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub balance: Option<f64>,
-    #[serde(default, deserialize_with = "le::bool_or_false")]
     pub is_current_team: bool,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub role: Option<String>,
-    #[serde(skip)]
     pub raw: Value,
+}
+
+impl Read for TeamBalance {
+    const SPELLINGS: Spellings = &[
+        &["teamId", "id", "_id", "team_id"],
+        &["teamName", "name", "team_name"],
+        &["balance", "amount"],
+        &["isCurrentTeam", "is_current_team", "current"],
+        &["role"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        TeamBalance {
+            team_id: f.string("teamId"),
+            team_name: f.string("teamName"),
+            balance: f.f64("balance"),
+            is_current_team: f.bool("isCurrentTeam").unwrap_or(false),
+            role: f.opt_string("role"),
+            raw: Value::Null,
+        }
+    }
 }
 
 /// `GET /api/balance`.
@@ -231,28 +266,72 @@ impl Balance {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Team {
-    #[serde(
-        default,
-        alias = "teamId",
-        alias = "_id",
-        deserialize_with = "le::string"
-    )]
     pub id: String,
-    #[serde(default, alias = "teamName", deserialize_with = "le::string")]
     pub name: String,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub balance: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub role: Option<String>,
-    #[serde(
-        default,
-        alias = "isCurrentTeam",
-        deserialize_with = "le::bool_or_false"
-    )]
     pub is_default: bool,
-    #[serde(skip)]
+    /// Why the list item could not be read (it is then a row with its id, if one was found).
+    pub unreadable: Option<String>,
     pub raw: Value,
+}
+
+impl Read for Team {
+    const SPELLINGS: Spellings = &[
+        &["id", "teamId", "_id", "team_id"],
+        &["name", "teamName", "team_name"],
+        &["balance"],
+        &["role"],
+        &["isDefault", "isCurrentTeam", "is_default", "default"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        Team {
+            id: f.string("id"),
+            name: f.string("name"),
+            balance: f.f64("balance"),
+            role: f.opt_string("role"),
+            is_default: f.bool("isDefault").unwrap_or(false),
+            unreadable: None,
+            raw: Value::Null,
+        }
+    }
+}
+
+read_through_spellings!(SshKey, Volume, TeamBalance, Team);
+
+macro_rules! unreadable_rows {
+    ($($t:ident),*) => {$(
+        impl Unreadable for $t {
+            fn unreadable(id: String, why: String) -> Self {
+                $t {
+                    id,
+                    unreadable: Some(why),
+                    ..$t::default()
+                }
+            }
+            fn unreadable_reason(&self) -> Option<&str> {
+                self.unreadable.as_deref()
+            }
+        }
+    )*};
+}
+
+unreadable_rows!(SshKey, Team);
+
+impl Unreadable for Volume {
+    /// Counted as billing (it is not known to be deleted) at an unknown rate.
+    fn unreadable(id: String, why: String) -> Self {
+        Volume {
+            id,
+            status: UNREADABLE.into(),
+            unreadable: Some(why),
+            ..Volume::default()
+        }
+    }
+    fn unreadable_reason(&self) -> Option<&str> {
+        self.unreadable.as_deref()
+    }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use super::reader::{Fields, Read, Spellings, Unreadable, read_through_spellings, spelling_index};
 use super::*;
 use crate::api::lenient as le;
 
@@ -77,127 +78,211 @@ impl<'de> Deserialize<'de> for DeploymentStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceLink {
-    #[serde(default, deserialize_with = "le::string")]
     pub name: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub url: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Read for ServiceLink {
+    const SPELLINGS: Spellings = &[&["name", "label"], &["url", "href", "link"]];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        ServiceLink {
+            name: f.string("name"),
+            url: f.string("url"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KubernetesAddon {
-    #[serde(default, deserialize_with = "le::string")]
     pub version: String,
-    #[serde(
-        default,
-        alias = "k8s_cluster_id",
-        alias = "clusterId",
-        deserialize_with = "le::opt_string"
-    )]
     pub k8s_cluster_id: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub kubeconfig: Option<String>,
-    #[serde(default, alias = "service_links")]
     pub service_links: Vec<ServiceLink>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+impl Read for KubernetesAddon {
+    const SPELLINGS: Spellings = &[
+        &["version"],
+        &["k8sClusterId", "k8s_cluster_id", "clusterId", "cluster_id"],
+        &["kubeconfig", "kubeConfig"],
+        &["serviceLinks", "service_links"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        KubernetesAddon {
+            version: f.string("version"),
+            k8s_cluster_id: f.opt_string("k8sClusterId"),
+            kubeconfig: f.opt_string("kubeconfig"),
+            service_links: f.objects("serviceLinks"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PortForward {
-    #[serde(default, deserialize_with = "le::opt_u32")]
     pub external: Option<u32>,
-    #[serde(default, deserialize_with = "le::opt_u32")]
     pub internal: Option<u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Read for PortForward {
+    const SPELLINGS: Spellings = &[
+        &["external", "externalPort", "external_port"],
+        &["internal", "internalPort", "internal_port"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        PortForward {
+            external: f.u32("external"),
+            internal: f.u32("internal"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Deployment {
-    #[serde(
-        default,
-        alias = "_id",
-        alias = "deploymentId",
-        deserialize_with = "le::string"
-    )]
     pub id: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub name: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub provider: String,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub provider_id: Option<String>,
-    #[serde(
-        default,
-        alias = "gpuModelId",
-        alias = "gpu_type",
-        deserialize_with = "le::string"
-    )]
     pub gpu_type: String,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub offer_id: Option<String>,
-    #[serde(default, deserialize_with = "le::u32_or_zero")]
     pub gpu_count: u32,
-    #[serde(default, deserialize_with = "le::string")]
     pub region: String,
-    #[serde(default)]
     pub instance_type: InstanceType,
-    #[serde(default, alias = "os", deserialize_with = "le::opt_string")]
     pub operating_system: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub ssh_key_id: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub ssh_key_name: Option<String>,
-    #[serde(default, alias = "ip", deserialize_with = "le::opt_string")]
     pub ip_address: Option<String>,
-    #[serde(default, alias = "username", deserialize_with = "le::opt_string")]
     pub user: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_u32")]
     pub ssh_port: Option<u32>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub ssh_command: Option<String>,
-    #[serde(default)]
     pub status: DeploymentStatus,
-    #[serde(default, deserialize_with = "le::opt_time")]
     pub created_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "le::opt_time")]
     pub started_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "le::opt_time")]
     pub stopped_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub total_cost: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub hourly_rate: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub original_hourly_rate: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub discount_percentage: Option<f64>,
-    #[serde(default, deserialize_with = "le::bool_or_false")]
     pub has_discount: bool,
-    #[serde(default, deserialize_with = "le::opt_u32")]
     pub vcpus: Option<u32>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub memory: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub storage: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub team_id: Option<String>,
-    #[serde(default, alias = "volumes", deserialize_with = "le::string_list")]
     pub volume_ids: Vec<String>,
-    #[serde(
-        default,
-        alias = "error",
-        alias = "failure_reason",
-        alias = "statusMessage",
-        deserialize_with = "le::opt_string"
-    )]
     pub failure_reason: Option<String>,
-    #[serde(default)]
     pub kubernetes_addon: Option<KubernetesAddon>,
-    #[serde(default)]
     pub port_forwards: Vec<PortForward>,
-    #[serde(skip)]
+    /// Why the list item could not be read (it is then a row with its id, if one was found).
+    pub unreadable: Option<String>,
     pub raw: Value,
+}
+
+/// The spellings of a deployment's id, first preferred.
+pub const DEPLOYMENT_ID: &[&str] = &["id", "_id", "deploymentId", "deployment_id"];
+
+impl Read for Deployment {
+    const SPELLINGS: Spellings = &[
+        DEPLOYMENT_ID,
+        &["name", "deploymentName"],
+        &["provider", "providerName"],
+        &["providerId", "provider_id"],
+        &["gpuType", "gpuModelId", "gpu_type", "gpuModel"],
+        &["offerId", "offer_id"],
+        &["gpuCount", "gpu_count"],
+        &["region", "cluster"],
+        &["instanceType", "instance_type"],
+        &["operatingSystem", "os", "operating_system"],
+        &["sshKeyId", "ssh_key_id"],
+        &["sshKeyName", "ssh_key_name"],
+        &["ipAddress", "ip", "ip_address"],
+        &["user", "username", "sshUser"],
+        &["sshPort", "ssh_port"],
+        &["sshCommand", "ssh_command"],
+        &["status", "state"],
+        &["createdAt", "created_at"],
+        &["startedAt", "started_at"],
+        &["stoppedAt", "stopped_at", "terminatedAt"],
+        &["totalCost", "total_cost"],
+        &["hourlyRate", "hourly_rate", "pricePerHour"],
+        &["originalHourlyRate", "original_hourly_rate"],
+        &["discountPercentage", "discount_percentage"],
+        &["hasDiscount", "has_discount"],
+        &["vcpus", "vcpu", "cpus"],
+        &["memory", "ram"],
+        &["storage", "disk"],
+        &["teamId", "team_id"],
+        &["volumeIds", "volumes", "volume_ids"],
+        &["failureReason", "error", "failure_reason", "statusMessage"],
+        &["kubernetesAddon", "kubernetes_addon"],
+        &["portForwards", "port_forwards"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        Deployment {
+            id: f.string("id"),
+            name: f.string("name"),
+            provider: f.string("provider"),
+            provider_id: f.opt_string("providerId"),
+            gpu_type: f.string("gpuType"),
+            offer_id: f.opt_string("offerId"),
+            gpu_count: f.u32("gpuCount").unwrap_or(0),
+            region: f.string("region"),
+            instance_type: f
+                .opt_string("instanceType")
+                .map(|t| InstanceType::parse(&t))
+                .unwrap_or_default(),
+            operating_system: f.opt_string("operatingSystem"),
+            ssh_key_id: f.opt_string("sshKeyId"),
+            ssh_key_name: f.opt_string("sshKeyName"),
+            ip_address: f.opt_string("ipAddress"),
+            user: f.opt_string("user"),
+            ssh_port: f.u32("sshPort"),
+            ssh_command: f.opt_string("sshCommand"),
+            status: f
+                .opt_string("status")
+                .map(|s| DeploymentStatus::parse(&s))
+                .unwrap_or_default(),
+            created_at: f.time("createdAt"),
+            started_at: f.time("startedAt"),
+            stopped_at: f.time("stoppedAt"),
+            total_cost: f.f64("totalCost"),
+            hourly_rate: f.f64("hourlyRate"),
+            original_hourly_rate: f.f64("originalHourlyRate"),
+            discount_percentage: f.f64("discountPercentage"),
+            has_discount: f.bool("hasDiscount").unwrap_or(false),
+            vcpus: f.u32("vcpus"),
+            memory: f.f64("memory"),
+            storage: f.f64("storage"),
+            team_id: f.opt_string("teamId"),
+            volume_ids: f.strings("volumeIds"),
+            failure_reason: f.opt_string("failureReason"),
+            kubernetes_addon: f.object("kubernetesAddon"),
+            port_forwards: f.objects("portForwards"),
+            unreadable: None,
+            raw: Value::Null,
+        }
+    }
+}
+
+read_through_spellings!(ServiceLink, KubernetesAddon, PortForward, Deployment);
+
+impl Unreadable for Deployment {
+    /// Counted as billing (its status is not known to have ended) at an unknown rate.
+    fn unreadable(id: String, why: String) -> Self {
+        Deployment {
+            id,
+            status: DeploymentStatus::Other(UNREADABLE.into()),
+            unreadable: Some(why),
+            ..Deployment::default()
+        }
+    }
+    fn unreadable_reason(&self) -> Option<&str> {
+        self.unreadable.as_deref()
+    }
 }
 
 impl Deployment {

@@ -5,6 +5,7 @@
 mod account;
 mod deployments;
 mod offers;
+pub mod reader;
 mod requests;
 
 pub use account::*;
@@ -14,6 +15,11 @@ pub use requests::*;
 
 use serde::Deserialize;
 use serde_json::Value;
+
+use reader::{Read, Unreadable};
+
+/// The status of a list item that could not be read: it counts as billing, at an unknown rate.
+pub const UNREADABLE: &str = "unreadable";
 
 /// Objects that keep their raw JSON next to the typed fields.
 pub trait WithRaw: Sized {
@@ -93,16 +99,29 @@ where
         }
     };
     let mut out = Vec::with_capacity(items.len());
-    let mut skipped = 0;
+    let mut unreadable = Vec::new();
     for item in items {
-        match decode::<T>(item) {
-            Ok(t) => out.push(t),
-            Err(_) => skipped += 1,
+        match T::deserialize(&item) {
+            Ok(mut t) => {
+                t.set_raw(item);
+                out.push(t);
+            }
+            Err(e) => {
+                let why = if item.is_object() {
+                    e.to_string()
+                } else {
+                    format!(
+                        "the API sent {} where an object was expected",
+                        json_kind(&item)
+                    )
+                };
+                unreadable.push((item, why));
+            }
         }
     }
     Ok(Listed {
         items: out,
-        skipped,
+        unreadable,
         total_pages,
         total,
     })
@@ -119,14 +138,32 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// A decoded list plus how many items could not be read.
+/// A decoded list plus the items that could not be read (each as sent, with why).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listed<T> {
     pub items: Vec<T>,
-    pub skipped: usize,
+    pub unreadable: Vec<(Value, String)>,
     pub total_pages: Option<u64>,
     /// How many items the whole list holds, when the answer says (`total`).
     pub total: Option<u64>,
+}
+
+impl<T> Listed<T> {
+    /// Every item, those that could not be read kept as rows: their id where one was found,
+    /// and why.
+    pub fn rows(self) -> Vec<T>
+    where
+        T: Read + Unreadable + WithRaw,
+    {
+        let ids = T::SPELLINGS.first().copied().unwrap_or(&[]);
+        let mut items = self.items;
+        for (raw, why) in self.unreadable {
+            let mut row = T::unreadable(reader::find_id(&raw, ids), why);
+            row.set_raw(raw);
+            items.push(row);
+        }
+        items
+    }
 }
 
 with_raw!(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::reader::{Fields, Read, Spellings, read_through_spellings, spelling_index};
 use super::*;
 use crate::api::lenient as le;
 
@@ -66,123 +67,176 @@ impl Serialize for InstanceType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KubernetesAddonOffer {
-    #[serde(default, deserialize_with = "le::string")]
     pub version: String,
-    #[serde(
-        default,
-        alias = "total_cost_per_hour",
-        deserialize_with = "le::opt_f64"
-    )]
     pub total_cost_per_hour: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+impl Read for KubernetesAddonOffer {
+    const SPELLINGS: Spellings = &[&["version"], &["totalCostPerHour", "total_cost_per_hour"]];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        KubernetesAddonOffer {
+            version: f.string("version"),
+            total_cost_per_hour: f.f64("totalCostPerHour"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfferTechnical {
-    #[serde(default, alias = "unitsAvailable", deserialize_with = "le::opt_u32")]
     pub units_available: Option<u32>,
-    #[serde(
-        default,
-        alias = "availabilityLevel",
-        deserialize_with = "le::opt_string"
-    )]
     pub availability_level: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+impl Read for OfferTechnical {
+    const SPELLINGS: Spellings = &[
+        &["units_available", "unitsAvailable"],
+        &["availability_level", "availabilityLevel"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        OfferTechnical {
+            units_available: f.u32("units_available"),
+            availability_level: f.opt_string("availability_level"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfferExtras {
-    #[serde(default, alias = "deploymentType", deserialize_with = "le::opt_string")]
     pub deployment_type: Option<String>,
-    #[serde(default, deserialize_with = "le::bool_or_false")]
     pub nvlink: bool,
-    #[serde(default, alias = "kubernetesAddon")]
     pub kubernetes_addon: Option<KubernetesAddonOffer>,
-    #[serde(default)]
     pub technical: Option<OfferTechnical>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Read for OfferExtras {
+    const SPELLINGS: Spellings = &[
+        &["deployment_type", "deploymentType"],
+        &["nvlink", "nvLink"],
+        &["kubernetes_addon", "kubernetesAddon"],
+        &["technical"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        OfferExtras {
+            deployment_type: f.opt_string("deployment_type"),
+            nvlink: f.bool("nvlink").unwrap_or(false),
+            kubernetes_addon: f.object("kubernetes_addon"),
+            technical: f.object("technical"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Offer {
-    #[serde(default, deserialize_with = "le::string")]
     pub provider: String,
-    #[serde(
-        default,
-        alias = "offer_id",
-        alias = "id",
-        deserialize_with = "le::string"
-    )]
     pub offer_id: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub name: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub description: String,
-    #[serde(
-        default,
-        alias = "vcpu",
-        alias = "cpus",
-        deserialize_with = "le::opt_u32"
-    )]
     pub vcpus: Option<u32>,
     /// RAM in GB.
-    #[serde(default, alias = "ram", deserialize_with = "le::opt_f64")]
     pub memory: Option<f64>,
     /// Disk in GB.
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub storage: Option<f64>,
-    #[serde(default, alias = "gpu_count", deserialize_with = "le::u32_or_zero")]
     pub gpu_count: u32,
     /// List price, USD per hour, for the whole configuration; `None` when missing or unreadable.
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub price: Option<f64>,
-    #[serde(default, alias = "spot_price", deserialize_with = "le::opt_f64")]
     pub spot_price: Option<f64>,
-    #[serde(default = "yes", deserialize_with = "le::bool_or_false")]
     pub available: bool,
-    #[serde(default, deserialize_with = "le::string_list")]
     pub clusters: Vec<String>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub region: Option<String>,
     /// VRAM per GPU in GB.
-    #[serde(default, alias = "gpu_memory", deserialize_with = "le::opt_f64")]
     pub gpu_memory: Option<f64>,
-    #[serde(default, alias = "os_options", deserialize_with = "le::string_list")]
     pub os_options: Vec<String>,
-    #[serde(default, deserialize_with = "le::bool_or_false")]
     pub maintenance: bool,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub interconnect_type: Option<String>,
-    #[serde(default, deserialize_with = "le::opt_string")]
     pub interconnect_description: Option<String>,
-    #[serde(default, alias = "instance_type")]
     pub instance_type: InstanceType,
-    #[serde(
-        default,
-        alias = "supports_cloud_init",
-        deserialize_with = "le::bool_or_false"
-    )]
     pub supports_cloud_init: bool,
-    #[serde(default)]
     pub extras: OfferExtras,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub original_price: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub discounted_price: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub discount_percentage: Option<f64>,
-    #[serde(default, deserialize_with = "le::bool_or_false")]
     pub has_discount: bool,
     /// The group's `gpuType`, copied in by [`GpuGroup`] decoding (offers do not repeat it).
-    #[serde(default, alias = "gpu_type", deserialize_with = "le::string")]
     pub gpu_type: String,
     /// The group's display name (e.g. "H100 SXM5 80GB"), copied in from the group.
-    #[serde(skip)]
     pub gpu_display: String,
-    #[serde(skip)]
     pub raw: RawJson,
 }
+
+impl Read for Offer {
+    const SPELLINGS: Spellings = &[
+        &["provider", "providerName"],
+        &["offerId", "offer_id", "id", "_id"],
+        &["name"],
+        &["description"],
+        &["vcpus", "vcpu", "cpus"],
+        &["memory", "ram"],
+        &["storage", "disk"],
+        &["gpuCount", "gpu_count"],
+        &["price", "pricePerHour"],
+        &["spotPrice", "spot_price"],
+        &["available", "isAvailable"],
+        &["clusters"],
+        &["region"],
+        &["gpuMemory", "gpu_memory"],
+        &["osOptions", "os_options"],
+        &["maintenance"],
+        &["interconnectType", "interconnect_type"],
+        &["interconnectDescription", "interconnect_description"],
+        &["instanceType", "instance_type"],
+        &["supportsCloudInit", "supports_cloud_init"],
+        &["extras"],
+        &["originalPrice", "original_price"],
+        &["discountedPrice", "discounted_price"],
+        &["discountPercentage", "discount_percentage"],
+        &["hasDiscount", "has_discount"],
+        &["gpuType", "gpu_type"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        Offer {
+            provider: f.string("provider"),
+            offer_id: f.string("offerId"),
+            name: f.string("name"),
+            description: f.string("description"),
+            vcpus: f.u32("vcpus"),
+            memory: f.f64("memory"),
+            storage: f.f64("storage"),
+            gpu_count: f.u32("gpuCount").unwrap_or(0),
+            price: f.f64("price"),
+            spot_price: f.f64("spotPrice"),
+            // An offer that does not say is taken as available (maintenance still blocks).
+            available: f.bool("available").unwrap_or(true),
+            clusters: f.strings("clusters"),
+            region: f.opt_string("region"),
+            gpu_memory: f.f64("gpuMemory"),
+            os_options: f.strings("osOptions"),
+            maintenance: f.bool("maintenance").unwrap_or(false),
+            interconnect_type: f.opt_string("interconnectType"),
+            interconnect_description: f.opt_string("interconnectDescription"),
+            instance_type: f
+                .opt_string("instanceType")
+                .map(|t| InstanceType::parse(&t))
+                .unwrap_or_default(),
+            supports_cloud_init: f.bool("supportsCloudInit").unwrap_or(false),
+            extras: f.object("extras").unwrap_or_default(),
+            original_price: f.f64("originalPrice"),
+            discounted_price: f.f64("discountedPrice"),
+            discount_percentage: f.f64("discountPercentage"),
+            has_discount: f.bool("hasDiscount").unwrap_or(false),
+            gpu_type: f.string("gpuType"),
+            gpu_display: String::new(),
+            raw: RawJson::default(),
+        }
+    }
+}
+
+read_through_spellings!(KubernetesAddonOffer, OfferTechnical, OfferExtras, Offer);
 
 impl WithRaw for Offer {
     fn set_raw(&mut self, raw: Value) {
@@ -214,10 +268,6 @@ impl fmt::Debug for RawJson {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl Offer {
@@ -277,36 +327,56 @@ impl Offer {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GpuGroup {
-    #[serde(default, alias = "gpu_type", deserialize_with = "le::string")]
     pub gpu_type: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub gpu_model: String,
-    #[serde(default, deserialize_with = "le::string")]
     pub display_name: String,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub popularity: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_u32")]
     pub total_available: Option<u32>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub lowest_price: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub highest_price: Option<f64>,
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub average_price: Option<f64>,
-    #[serde(default, deserialize_with = "le::string_list")]
     pub providers: Vec<String>,
     /// Decoded separately by [`GpuGroup::decode`] so one bad offer does not drop the group.
-    #[serde(skip)]
     pub offers: Vec<Offer>,
     /// Offers of the group that could not be read.
-    #[serde(skip)]
     pub unreadable: usize,
-    #[serde(skip)]
     pub raw: Value,
 }
+
+impl Read for GpuGroup {
+    const SPELLINGS: Spellings = &[
+        &["gpuType", "gpu_type"],
+        &["gpuModel", "gpu_model"],
+        &["displayName", "display_name"],
+        &["popularity"],
+        &["totalAvailable", "total_available"],
+        &["lowestPrice", "lowest_price"],
+        &["highestPrice", "highest_price"],
+        &["averagePrice", "average_price"],
+        &["providers"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        GpuGroup {
+            gpu_type: f.string("gpuType"),
+            gpu_model: f.string("gpuModel"),
+            display_name: f.string("displayName"),
+            popularity: f.f64("popularity"),
+            total_available: f.u32("totalAvailable"),
+            lowest_price: f.f64("lowestPrice"),
+            highest_price: f.f64("highestPrice"),
+            average_price: f.f64("averagePrice"),
+            providers: f.strings("providers"),
+            offers: Vec::new(),
+            unreadable: 0,
+            raw: Value::Null,
+        }
+    }
+}
+
+read_through_spellings!(GpuGroup);
 
 impl GpuGroup {
     /// Decode a group from its parts: the group's own fields as a `Value`, each offer typed
@@ -482,7 +552,7 @@ impl OffersPage {
                 ));
             }
         };
-        let num = |k: &str| meta.get(k).and_then(|v| v.as_f64()).map(|f| f as u64);
+        let num = |k: &str| meta.get(k).and_then(le::f64_of).map(|f| f as u64);
         let listed = items.len();
         let groups: Vec<GpuGroup> = items
             .into_iter()

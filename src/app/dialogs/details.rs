@@ -28,6 +28,41 @@ impl Details {
     }
 }
 
+/// A row the client could not read: why, then what the API sent. `false` when the selected row
+/// was read.
+pub fn open_unreadable(state: &mut AppState) -> bool {
+    let row = match state.pane {
+        Pane::Deployments => state
+            .selected_deployment()
+            .and_then(|d| Some(("deployment", &d.id, d.unreadable.as_ref()?, &d.raw))),
+        Pane::Volumes => state
+            .volumes
+            .items
+            .get(state.volumes.cursor.selected)
+            .and_then(|v| Some(("volume", &v.id, v.unreadable.as_ref()?, &v.raw))),
+        Pane::Keys => state
+            .keys
+            .items
+            .get(state.keys.cursor.selected)
+            .and_then(|k| Some(("SSH key", &k.id, k.unreadable.as_ref()?, &k.raw))),
+        Pane::Offers | Pane::Account => None,
+    };
+    let Some((what, id, why, raw)) = row else {
+        return false;
+    };
+    let id = if id.is_empty() { "(no id found)" } else { id };
+    let mut d = Details::new(format!("Unreadable {what} {id}"), raw);
+    let mut head = vec![format!("This {what} could not be read: {why}.")];
+    if what != "SSH key" {
+        head.push("It is counted as billing, at an unknown rate.".to_string());
+    }
+    head.push("The list it came in proves nothing absent.".to_string());
+    head.extend([String::new(), "What the API sent:".to_string()]);
+    d.lines.splice(0..0, head);
+    super::open(state, Dialog::Details(d));
+    true
+}
+
 /// The details of the selected row of the focused pane.
 pub fn open(state: &mut AppState) {
     let d = match state.pane {

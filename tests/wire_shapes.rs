@@ -1,6 +1,8 @@
-//! The live service's shapes (`docs/wire-shapes.md`, "Live shapes") through the real client over HTTP: the same demo
-//! world served the documented way and the live way (`DemoOptions::live_shapes_for_tests`,
-//! `demo-server --live-shapes`) reads into the same values, and every pane shows the same.
+//! The client contract in three shapes of the server, through the real client over HTTP: the
+//! same demo world served the documented (strict) way, the live way (`docs/wire-shapes.md`,
+//! "Live shapes"; `demo-server --live-shapes`) and the hostile way (every spelling at once,
+//! numbers as strings, absent fields as `null`; `demo-server --hostile-shapes`) reads into the
+//! same values, every list complete, and every pane shows the same.
 
 mod support;
 
@@ -15,17 +17,24 @@ use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
 use support::harness::Harness;
 
+/// The other shapes, each compared with the documented one.
+fn other_shapes() -> [(&'static str, DemoOptions); 2] {
+    [
+        ("live", DemoOptions::live_shapes_for_tests()),
+        ("hostile", DemoOptions::hostile_shapes_for_tests()),
+    ]
+}
+
 struct Pair {
     servers: (DemoServer, DemoServer),
     documented: Client,
     live: Client,
 }
 
-async fn pair() -> Pair {
+/// The documented shapes and `other` (the second client is named `live` whichever it is).
+async fn pair(other: DemoOptions) -> Pair {
     let a = demo::spawn(DemoOptions::for_tests()).await.unwrap();
-    let b = demo::spawn(DemoOptions::live_shapes_for_tests())
-        .await
-        .unwrap();
+    let b = demo::spawn(other).await.unwrap();
     let client = |s: &DemoServer| {
         Client::with_options(ClientOptions::new(s.url(), Some(ApiKey::new(s.key())))).unwrap()
     };
@@ -62,7 +71,7 @@ fn volume(mut v: Volume) -> Volume {
 
 #[tokio::test]
 async fn the_live_shapes_are_served() {
-    let p = pair().await;
+    let p = pair(DemoOptions::live_shapes_for_tests()).await;
     // The shapes really differ on the wire (or this test would prove nothing).
     let http = reqwest::Client::new();
     let get = |base: String, path: &'static str| {
@@ -111,8 +120,16 @@ async fn the_live_shapes_are_served() {
 }
 
 #[tokio::test]
-async fn every_list_and_object_reads_the_same_in_both_shapes() {
-    let p = pair().await;
+async fn every_list_and_object_reads_the_same_in_every_shape() {
+    for (shape, options) in other_shapes() {
+        reads_the_same(shape, options).await;
+    }
+}
+
+/// Every list and object of the documented shapes and of `other` read into the same values,
+/// every list complete.
+async fn reads_the_same(shape: &str, other: DemoOptions) {
+    let p = pair(other).await;
     let (a, b) = (&p.documented, &p.live);
 
     let q = OffersQuery {
@@ -126,30 +143,30 @@ async fn every_list_and_object_reads_the_same_in_both_shapes() {
             .map(offer)
             .collect()
     };
-    let (oa, ob) = (
-        offers(a.gpu_offers(&q).await.unwrap()),
-        offers(b.gpu_offers(&q).await.unwrap()),
+    let (pa, pb) = (
+        a.gpu_offers(&q).await.unwrap(),
+        b.gpu_offers(&q).await.unwrap(),
     );
+    assert_eq!((pa.unreadable, pb.unreadable), (0, 0), "{shape}");
+    let (oa, ob) = (offers(pa), offers(pb));
     assert!(oa.len() > 50);
-    assert_eq!(oa, ob);
+    assert_eq!(oa, ob, "{shape}");
 
     for filter in [DeploymentFilter::All, DeploymentFilter::Active] {
-        let da: Vec<Deployment> = a
-            .deployments_filtered(filter)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(deployment)
-            .collect();
-        let db: Vec<Deployment> = b
-            .deployments_filtered(filter)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(deployment)
-            .collect();
+        let (la, lb) = (
+            a.deployments_filtered(filter).await.unwrap(),
+            b.deployments_filtered(filter).await.unwrap(),
+        );
+        assert_eq!(
+            la.completeness.without_filters(),
+            lb.completeness.without_filters(),
+            "{shape}"
+        );
+        assert!(lb.completeness.without_filters().is_complete(), "{shape}");
+        let da: Vec<Deployment> = la.into_iter().map(deployment).collect();
+        let db: Vec<Deployment> = lb.into_iter().map(deployment).collect();
         assert!(!da.is_empty());
-        assert_eq!(da, db, "{filter:?}");
+        assert_eq!(da, db, "{shape} {filter:?}");
     }
     let team = DeploymentsQuery {
         team_id: Some("team_grant_07".into()),
@@ -182,7 +199,7 @@ async fn every_list_and_object_reads_the_same_in_both_shapes() {
         .map(volume)
         .collect();
     assert!(va.iter().any(|v| !v.attached_to.is_empty()));
-    assert_eq!(va, vb);
+    assert_eq!(va, vb, "{shape}");
     for v in &va {
         assert_eq!(
             volume(a.volume(&v.id).await.unwrap()),
@@ -204,18 +221,16 @@ async fn every_list_and_object_reads_the_same_in_both_shapes() {
         k.iter_mut().for_each(|k| k.raw = Value::Null);
         k
     };
-    assert_eq!(
-        keys(a.ssh_keys().await.unwrap().items),
-        keys(b.ssh_keys().await.unwrap().items)
-    );
+    let (ka, kb) = (a.ssh_keys().await.unwrap(), b.ssh_keys().await.unwrap());
+    assert!(ka.is_complete() && kb.is_complete(), "{shape}");
+    assert_eq!(keys(ka.items), keys(kb.items), "{shape}");
     let teams = |mut t: Vec<spheron_tui::api::Team>| {
         t.iter_mut().for_each(|t| t.raw = Value::Null);
         t
     };
-    assert_eq!(
-        teams(a.teams().await.unwrap().items),
-        teams(b.teams().await.unwrap().items)
-    );
+    let (ta, tb) = (a.teams().await.unwrap(), b.teams().await.unwrap());
+    assert!(ta.is_complete() && tb.is_complete(), "{shape}");
+    assert_eq!(teams(ta.items), teams(tb.items), "{shape}");
     assert_eq!(a.providers().await.unwrap(), b.providers().await.unwrap());
     let names = |v: Vec<spheron_tui::api::KubernetesVersion>| -> Vec<String> {
         v.into_iter().map(|v| v.version).collect()
@@ -227,9 +242,15 @@ async fn every_list_and_object_reads_the_same_in_both_shapes() {
 }
 
 #[tokio::test]
-async fn what_a_write_answers_reads_the_same_in_both_shapes() {
+async fn what_a_write_answers_reads_the_same_in_every_shape() {
+    for (shape, options) in other_shapes() {
+        writes_answer_the_same(shape, options).await;
+    }
+}
+
+async fn writes_answer_the_same(shape: &str, other: DemoOptions) {
     use spheron_tui::api::{DeployRequest, InstanceType, NewVolume};
-    let p = pair().await;
+    let p = pair(other).await;
     let req = DeployRequest {
         provider: "spheron-ai".into(),
         offer_id: "rtx-4090-spheron-ai-dedicated-1x-053".into(),
@@ -250,7 +271,7 @@ async fn what_a_write_answers_reads_the_same_in_both_shapes() {
         p.documented.create_deployment(&req).await.unwrap(),
         p.live.create_deployment(&req).await.unwrap(),
     );
-    assert_eq!(deployment(a.clone()), deployment(b));
+    assert_eq!(deployment(a.clone()), deployment(b), "{shape}");
     let (ra, rb) = (
         p.documented
             .rename_deployment(&a.id, "renamed")
@@ -258,7 +279,7 @@ async fn what_a_write_answers_reads_the_same_in_both_shapes() {
             .unwrap(),
         p.live.rename_deployment(&a.id, "renamed").await.unwrap(),
     );
-    assert_eq!(deployment(ra), deployment(rb));
+    assert_eq!(deployment(ra), deployment(rb), "{shape}");
     let new = NewVolume {
         name: "same-vol".into(),
         size_in_gb: 10,
@@ -271,14 +292,21 @@ async fn what_a_write_answers_reads_the_same_in_both_shapes() {
     };
     assert_eq!(
         volume(p.documented.create_volume(&new).await.unwrap()),
-        volume(p.live.create_volume(&new).await.unwrap())
+        volume(p.live.create_volume(&new).await.unwrap()),
+        "{shape}"
     );
 }
 
 #[tokio::test]
-async fn every_pane_shows_the_same_in_both_shapes() {
+async fn every_pane_shows_the_same_in_every_shape() {
+    for (shape, options) in other_shapes() {
+        panes_show_the_same(shape, options).await;
+    }
+}
+
+async fn panes_show_the_same(shape: &str, other: DemoOptions) {
     let mut a = Harness::with(DemoOptions::for_tests(), true).await;
-    let mut b = Harness::with(DemoOptions::live_shapes_for_tests(), true).await;
+    let mut b = Harness::with(other, true).await;
     // Offers, then SPOT only (the live service's filter keeps whole groups: the client filters
     // each offer itself), deployments (all of them), volumes, keys, account.
     // The offers header counts what was loaded ("20 shown of 95" when the live filter sent
@@ -289,7 +317,7 @@ async fn every_pane_shows_the_same_in_both_shapes() {
         assert_eq!(
             mask_loaded_count(&a.screen()),
             mask_loaded_count(&b.screen()),
-            "after {keys}"
+            "{shape}: after {keys}"
         );
     }
 }
@@ -305,16 +333,63 @@ fn mask_loaded_count(screen: &str) -> String {
 }
 
 #[test]
-fn demo_server_has_a_live_shapes_switch() {
+fn demo_server_has_a_switch_for_each_shape() {
     use clap::Parser;
     use spheron_tui::cli::{Cli, Command};
-    for (args, live) in [
-        (&["spheron-tui", "demo-server"][..], false),
-        (&["spheron-tui", "demo-server", "--live-shapes"][..], true),
+    for (args, live, hostile) in [
+        (&["spheron-tui", "demo-server"][..], false, false),
+        (
+            &["spheron-tui", "demo-server", "--live-shapes"][..],
+            true,
+            false,
+        ),
+        (
+            &["spheron-tui", "demo-server", "--hostile-shapes"][..],
+            false,
+            true,
+        ),
     ] {
         match Cli::try_parse_from(args).unwrap().command {
-            Some(Command::DemoServer(a)) => assert_eq!(a.live_shapes, live),
+            Some(Command::DemoServer(a)) => {
+                assert_eq!((a.live_shapes, a.hostile_shapes), (live, hostile))
+            }
             other => panic!("{other:?}"),
         }
     }
+}
+
+#[tokio::test]
+async fn the_hostile_shapes_are_served() {
+    // Every spelling at once, numbers as strings, absent fields as null: on the wire.
+    let s = demo::spawn(DemoOptions::hostile_shapes_for_tests())
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: &'static str| {
+        let (http, url) = (http.clone(), s.url());
+        async move {
+            http.get(format!("{url}{path}"))
+                .bearer_auth(demo::DEMO_API_KEY)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let list = get("/api/deployments?status=active").await;
+    let items = list["deployments"].as_array().unwrap();
+    assert!(items.len() >= 2);
+    for d in items {
+        assert_eq!(d["id"], d["_id"], "{d}");
+        assert_eq!(d["gpuType"], d["gpuModelId"], "{d}");
+        assert!(
+            d["gpuCount"].is_string() && d["hourlyRate"].is_string(),
+            "{d}"
+        );
+        assert!(d.as_object().unwrap().contains_key("portForwards"), "{d}");
+    }
+    assert!(items.iter().any(|d| d["portForwards"].is_null()));
+    assert!(list["totalPages"].is_string());
 }
