@@ -112,6 +112,38 @@ pub enum Command {
         after_help = "Examples:\n  spheron-tui watch add --gpu h100 --max-gpu-price 2.00 --type spot\n  spheron-tui watch list"
     )]
     Watch(crate::commands::history::WatchCommand),
+    /// Deploy an offer with the wizard's rules: its summary, one confirm, one POST (never
+    /// retried), the guard stored when accepted.
+    #[command(
+        after_help = "Examples:\n  spheron-tui deploy --cheapest 'gpu:h100' --ssh-key laptop --name train-7 --guard-after 8h --yes --wait ssh\n  spheron-tui deploy --preset h100-train --name run-7 --dry-run"
+    )]
+    Deploy(Box<crate::commands::actions::args::DeployArgs>),
+    /// Wait until a deployment runs, or until its SSH server answers (polls every 10 s or more).
+    #[command(after_help = "Example:\n  spheron-tui wait train-7 --for ssh --timeout 20m")]
+    Wait(crate::commands::actions::args::WaitArgs),
+    /// Open an SSH session on a deployment, or run a command there.
+    #[command(after_help = "Example:\n  spheron-tui ssh train-7 -- nvidia-smi")]
+    Ssh(crate::commands::actions::args::SshArgs),
+    /// Terminate deployments: can-terminate first, what is lost, one confirm, one DELETE each.
+    #[command(
+        after_help = "Examples:\n  spheron-tui terminate train-7 --yes\n  spheron-tui terminate 'sweep-*'"
+    )]
+    Terminate(crate::commands::actions::args::TerminateArgs),
+    /// Rename a deployment.
+    #[command(after_help = "Example:\n  spheron-tui rename train-7 train-7-done")]
+    Rename(crate::commands::actions::args::RenameArgs),
+    /// Persistent volumes: create, rename, expand, attach, detach, delete (provider rules apply).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  spheron-tui volume create data --provider spheron-ai --region us-east-1 --size 500 --yes\n  spheron-tui volume attach data train-7"
+    )]
+    Volume(crate::commands::actions::args::VolumeCommand),
+    /// SSH keys on the account: add a public key, remove one.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  spheron-tui key add laptop ~/.ssh/id_ed25519.pub\n  spheron-tui key rm laptop --yes"
+    )]
+    Key(crate::commands::actions::args::KeyCommand),
     /// `Host <name>.spheron` blocks for every active deployment with an address: printed, or
     /// written to a file of ours included from ~/.ssh/config (`ssh llm-finetune.spheron`).
     #[command(

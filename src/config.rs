@@ -51,6 +51,8 @@ pub struct FileConfig {
     pub gpu_usage: Option<bool>,
     /// `[keys]`: action name = key (or list of keys), rebinding the key table.
     pub keys: Option<toml::Table>,
+    /// `[presets.NAME]`: saved deploy configurations (`deploy --preset NAME`).
+    pub presets: Option<std::collections::BTreeMap<String, crate::domain::preset::Preset>>,
 }
 
 const KNOWN_KEYS: [&str; 9] = [
@@ -63,6 +65,7 @@ const KNOWN_KEYS: [&str; 9] = [
     "ssh_config",
     "gpu_usage",
     "keys",
+    "presets",
 ];
 
 /// The colour theme chosen in `config.toml`.

@@ -80,6 +80,21 @@ fn main() -> ExitCode {
             let cmd = CtxCommand::Watch(w.clone());
             ctx_command(prepared, cmd, cli.demo)
         }
+        Some(Command::Deploy(ref a)) => {
+            ctx_command(prepared, CtxCommand::Deploy(a.clone()), cli.demo)
+        }
+        Some(Command::Wait(ref a)) => ctx_command(prepared, CtxCommand::Wait(a.clone()), cli.demo),
+        Some(Command::Ssh(ref a)) => ctx_command(prepared, CtxCommand::Ssh(a.clone()), cli.demo),
+        Some(Command::Terminate(ref a)) => {
+            ctx_command(prepared, CtxCommand::Terminate(a.clone()), cli.demo)
+        }
+        Some(Command::Rename(ref a)) => {
+            ctx_command(prepared, CtxCommand::Rename(a.clone()), cli.demo)
+        }
+        Some(Command::Volume(ref c)) => {
+            ctx_command(prepared, CtxCommand::Volume(c.clone()), cli.demo)
+        }
+        Some(Command::Key(ref c)) => ctx_command(prepared, CtxCommand::Key(c.clone()), cli.demo),
         Some(Command::SshConfig(ref a)) => {
             let cmd = CtxCommand::SshConfig(a.clone());
             ctx_command(prepared, cmd, cli.demo)
@@ -129,6 +144,8 @@ struct Prepared {
     home: Option<PathBuf>,
     lookup: Lookup,
     warnings: Vec<String>,
+    /// `[presets.NAME]` of `config.toml`.
+    presets: std::collections::BTreeMap<String, spheron_tui::domain::preset::Preset>,
 }
 
 fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
@@ -165,6 +182,7 @@ fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
         home,
         lookup,
         warnings,
+        presets: file.config.presets.clone().unwrap_or_default(),
     })
 }
 
@@ -261,7 +279,11 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             home: p.home.clone(),
             demo,
         };
-        code = spheron_tui::commands::run(cmd, &target, clock).await;
+        let settings = spheron_tui::commands::actions::Settings {
+            max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
+            presets: p.presets.clone(),
+        };
+        code = spheron_tui::commands::run(cmd, &target, &settings, clock).await;
         Ok(())
     });
     match r {

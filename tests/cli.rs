@@ -341,6 +341,28 @@ fn every_command_has_an_example_in_its_help() {
             text.contains(&format!("spheron-tui {name}")),
             "{name}:\n{text}"
         );
+        // and each command of a group (`volume create`, `key add`)
+        for nested in sub.get_subcommands().filter(|n| n.get_name() != "help") {
+            let words = [name, nested.get_name()];
+            let out = run(&[name, nested.get_name(), "--help"], &[]);
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains(&format!("spheron-tui {}", words.join(" "))),
+                "{words:?} --help:\n{text}"
+            );
+        }
+    }
+    let help = String::from_utf8_lossy(&run(&["--help"], &[]).stdout).into_owned();
+    let man = String::from_utf8(spheron_tui::cli::man_page().unwrap()).unwrap();
+    for code in ["3", "124", "130", "143"] {
+        assert!(
+            help.contains(&format!("  {code} ")),
+            "{code} in --help:\n{help}"
+        );
+        assert!(
+            man.contains(&format!("\\fB{code}\\fR")),
+            "{code} in the man page"
+        );
     }
 }
 

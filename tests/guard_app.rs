@@ -287,3 +287,106 @@ fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
         "{cmds:?}"
     );
 }
+
+/// The summary's account line and why the deploy is refused, for a state at the summary.
+fn account_line(s: &AppState) -> String {
+    let sum = summary(s);
+    let offer = match &s.dialog {
+        Some(Dialog::Deploy(w)) => w.offer.clone(),
+        _ => unreachable!(),
+    };
+    sum.cost_text(&offer)
+        .plain_lines()
+        .into_iter()
+        .find(|l| l.starts_with("Account"))
+        .unwrap()
+}
+
+#[test]
+fn a_deployments_list_never_loaded_makes_the_spend_unknown_and_the_cap_refuse() {
+    let mut s = ready_deployments_failed(vec![vp_cluster()], 500.0);
+    s.account.max_burn_usd_per_hour = Some(50.0);
+    to_summary(&mut s);
+    let line = account_line(&s);
+    assert!(line.contains("?/h now → ?/h after"), "{line}");
+    let why = summary(&s).blocked.expect("refused");
+    assert!(why.contains("cannot be checked"), "{why}");
+    assert!(
+        why.contains("has not loaded") && why.contains("r "),
+        "{why}"
+    );
+    assert_eq!(deploys(&confirm_deploy(&mut s)), 0, "nothing is sent");
+    s.dialog = None;
+    chr(&mut s, '5');
+    let screen = render(&s);
+    assert!(screen.contains("Burn rate        ?/h"), "{screen}");
+    assert!(
+        screen.contains("cannot be checked: deploys refused"),
+        "{screen}"
+    );
+    // Without a cap nothing refuses it, and the summary still says ?, not $0.
+    let mut s = ready_deployments_failed(vec![vp_cluster()], 500.0);
+    to_summary(&mut s);
+    assert!(summary(&s).blocked.is_none());
+    assert!(account_line(&s).contains("?/h now"));
+}
+
+#[test]
+fn an_unknown_rate_reads_at_least_everywhere_and_the_offer_price_stands_in_where_known() {
+    let unrated = |id: &str, offer: &str| {
+        let mut d = running(id, "no-rate");
+        d.hourly_rate = None;
+        d.offer_id = Some(offer.into());
+        d
+    };
+    // One rate unknown (its offer is not among those loaded).
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(
+            vec![running("d1", "rated"), unrated("d2", "gone")].into()
+        )),
+    );
+    s.account.max_burn_usd_per_hour = Some(100.0);
+    to_summary(&mut s);
+    let sum = summary(&s);
+    assert!(
+        sum.spend_now.text_h().starts_with("at least $19."),
+        "{sum:?}"
+    );
+    assert!(
+        matches!(sum.runway, spheron_tui::domain::spend::Runway::AtMost(_)),
+        "{sum:?}"
+    );
+    let line = account_line(&s);
+    assert!(
+        line.contains("at least $") && line.contains("1 rate unknown"),
+        "{line}"
+    );
+    assert!(line.contains("runway at most"), "{line}");
+    let why = sum.blocked.expect("refused: the spend is not known whole");
+    assert!(
+        why.contains("1 rate unknown") && why.contains("cannot be checked"),
+        "{why}"
+    );
+    assert_eq!(deploys(&confirm_deploy(&mut s)), 0);
+    s.dialog = None;
+    chr(&mut s, '5');
+    let screen = render(&s);
+    assert!(screen.contains("at least $"), "{screen}");
+    assert!(screen.contains("1 rate unknown"), "{screen}");
+    // Its offer is loaded: its price stands in, the summary says so, and the cap can check.
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![unrated("d2", "vp-h100-8")].into())),
+    );
+    s.account.max_burn_usd_per_hour = Some(100.0);
+    to_summary(&mut s);
+    let sum = summary(&s);
+    assert!(sum.blocked.is_none(), "{sum:?}");
+    let line = account_line(&s);
+    assert!(line.contains("from its offer's price"), "{line}");
+    assert!(!line.contains("at least"), "{line}");
+    assert_eq!(deploys(&confirm_deploy(&mut s)), 1);
+}

@@ -438,15 +438,17 @@ async fn every_team_is_listed_and_counted_without_being_picked() {
         .unwrap();
     let spend = teams::spend_by_team(&h.state);
     let grant_team = spend.iter().find(|t| t.team_id == "team_grant_07").unwrap();
-    assert!(
-        (grant_team.burn - (rate + vol_rate)).abs() < 1e-9,
-        "{spend:?}"
-    );
+    let burn = grant_team.burn.value().unwrap();
+    assert!((burn - (rate + vol_rate)).abs() < 1e-9, "{spend:?}");
     let balance = h.state.team_balance("team_grant_07").unwrap();
-    assert_eq!(grant_team.runway_hours, Some(balance / grant_team.burn));
-    let total =
-        spheron_tui::domain::cost::burn_rate(&h.state.deployments.items, &h.state.volumes.items);
-    let sum: f64 = spend.iter().map(|t| t.burn).sum();
+    assert_eq!(
+        grant_team.runway,
+        spheron_tui::domain::spend::Runway::Hours(balance / burn)
+    );
+    let total = spheron_tui::app::spend::account_burn(&h.state)
+        .value()
+        .unwrap();
+    let sum: f64 = spend.iter().filter_map(|t| t.burn.value()).sum();
     assert!((total - sum).abs() < 1e-9, "{spend:?}");
     assert!(
         h.demo
@@ -476,5 +478,5 @@ async fn every_team_is_listed_and_counted_without_being_picked() {
     h.press("5").await;
     let screen = wide(&h.state);
     let usd = spheron_tui::domain::cost::usd;
-    assert!(screen.contains(&usd(grant_team.burn)), "{screen}");
+    assert!(screen.contains(&usd(burn)), "{screen}");
 }

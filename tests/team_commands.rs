@@ -346,3 +346,34 @@ async fn a_team_whose_read_fails_fails_the_command_instead_of_a_partial_list() {
     let failed = commands::run(&c, &cmd).await.unwrap_err();
     assert_eq!(failed.exit_code(), spheron_tui::exit::FAILURE);
 }
+
+/// A teams answer with an item that cannot be read: that team's lists were not read, so the
+/// deployments printed are marked incomplete (the command exits 1), never taken as all.
+#[tokio::test]
+async fn a_team_that_cannot_be_read_makes_the_list_incomplete() {
+    let m = support::http::Mock::start().await;
+    m.on_json(
+        "GET /api/teams",
+        200,
+        json!([{"id": "t1", "name": "Lab", "isDefault": true}, 42]),
+    );
+    m.on_json(
+        "GET /api/balance",
+        200,
+        json!({"teams": [{"teamId": "t1", "teamName": "Lab", "balance": 10, "isCurrentTeam": true}], "currency": "USD"}),
+    );
+    m.on_json("GET /api/deployments", 200, json!([]));
+    let mut o = ClientOptions::new(m.url(), Some(ApiKey::new("sai_pk_test")));
+    o.get_retry_delay = Duration::from_millis(10);
+    let c = Client::with_options(o).unwrap();
+    let cmd = Cli::try_parse_from(["spheron-tui", "deployments", "--json"])
+        .unwrap()
+        .command
+        .unwrap();
+    let printed = commands::run(&c, &cmd).await.unwrap();
+    assert_eq!(
+        printed.incomplete.as_deref(),
+        Some("not every team is known (1 item could not be read)")
+    );
+    assert_eq!(json_items(&printed.text), Vec::<Value>::new());
+}

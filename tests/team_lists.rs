@@ -8,9 +8,10 @@ use chrono::Duration as ChronoDuration;
 use serde_json::json;
 use spheron_tui::api::{Balance, Deployment, Volume, decode};
 use spheron_tui::app::action::PagedList;
+use spheron_tui::app::spend::account_burn;
 use spheron_tui::app::{Action, AppState, Command, teams, update};
 use spheron_tui::demo::{Fault, FaultRule};
-use spheron_tui::domain::cost::burn_rate;
+use spheron_tui::domain::spend::Runway;
 use support::fixtures::{err, ready, render, t0};
 
 fn dep(id: &str, team: &str, rate: f64) -> Deployment {
@@ -126,7 +127,7 @@ fn two_teams() -> AppState {
 #[test]
 fn a_failing_team_keeps_its_last_deployments_marked_stale_and_named() {
     let mut s = two_teams();
-    let burn_before = burn_rate(&s.deployments.items, &s.volumes.items);
+    let burn_before = account_burn(&s).value().unwrap();
     // t2's read fails; t1's answers with a new deployment
     update(
         &mut s,
@@ -147,16 +148,18 @@ fn a_failing_team_keeps_its_last_deployments_marked_stale_and_named() {
     let said = s.status.last_error.clone().unwrap();
     assert!(said.contains("Research lab"), "{said}");
     assert!(said.contains("deployments"), "{said}");
-    // still billing: in the burn rate, the team's own and the total
-    let burn = burn_rate(&s.deployments.items, &s.volumes.items);
-    assert!((burn - (burn_before + 1.0)).abs() < 1e-9);
+    // still billing: in the burn rate, the team's own and the total, which read "at least"
+    // (t2's list was not read this time)
+    let burn = account_burn(&s);
+    assert!((burn.known - (burn_before + 1.0)).abs() < 1e-9);
+    assert!(burn.text_h().starts_with("at least"), "{burn:?}");
     let t2 = teams::spend_by_team(&s)
         .into_iter()
         .find(|t| t.team_id == "t2")
         .unwrap();
     assert!(t2.stale);
-    assert!((t2.burn - (3.0 + 0.1)).abs() < 1e-9, "{t2:?}");
-    assert_eq!(t2.runway_hours, Some(250.0 / t2.burn));
+    assert!((t2.burn.known - (3.0 + 0.1)).abs() < 1e-9, "{t2:?}");
+    assert_eq!(t2.runway, Runway::AtMost(250.0 / t2.burn.known));
     // the pane says which team is not up to date
     s.pane = spheron_tui::app::Pane::Deployments;
     let screen = render(&s);
@@ -229,7 +232,7 @@ async fn the_demo_second_team_shows_when_its_read_fails_as_last_known() {
             .iter()
             .any(|d| d.id == "dep_51a7c0de2f44")
     );
-    let burn = burn_rate(&h.state.deployments.items, &h.state.volumes.items);
+    let burn = account_burn(&h.state).known;
     // The second team's list fails (the client retries a 500 once): the others still show,
     // the failed team is named, and its deployment stays in the burn rate.
     h.demo.inject(FaultRule::new(
@@ -262,7 +265,7 @@ async fn the_demo_second_team_shows_when_its_read_fails_as_last_known() {
     let name = h.state.team_name("team_grant_07").unwrap().to_string();
     let said = h.state.status.last_error.clone().unwrap();
     assert!(said.contains(&name), "{said}");
-    let after = burn_rate(&h.state.deployments.items, &h.state.volumes.items);
+    let after = account_burn(&h.state).known;
     assert!(after >= burn - 1e-9, "{burn} → {after}");
     // the current team's list was read all the same
     assert!(h.state.deployments.loaded_at == Some(h.demo.now()));
@@ -297,18 +300,20 @@ fn the_deploy_summary_runway_is_the_deploy_teams_own() {
     assert_eq!(w.team.as_deref(), Some("t2"));
     let sum = summary(&s, &w);
     let added = sum.estimate.added_per_hour().unwrap();
-    let runway = sum.runway_hours.unwrap();
+    let Runway::Hours(runway) = sum.runway else {
+        panic!("{:?}", sum.runway)
+    };
     assert!(
         (runway - 250.0 / added).abs() < 1e-6,
         "{runway} vs {}",
         250.0 / added
     );
     // the account-wide spend (for the cap) still counts every team
-    assert!((sum.spend_after.unwrap() - (s_spend(&s) + added)).abs() < 1e-6);
+    assert!((sum.spend_after.value().unwrap() - (s_spend(&s) + added)).abs() < 1e-6);
 }
 
 fn s_spend(s: &AppState) -> f64 {
-    burn_rate(&s.deployments.items, &s.volumes.items)
+    account_burn(s).value().unwrap()
 }
 
 #[test]

@@ -425,7 +425,7 @@ fn create_volume_wizard_refuses_before_sending_and_sends_one_post() {
     assert!(!confirm.on_action, "focus starts on Cancel");
     let spend = confirm.spend.expect("create shows the spend change");
     assert!(
-        (spend.after.unwrap() - spend.now - 0.1).abs() < 1e-9,
+        (spend.after.value().unwrap() - spend.now.value().unwrap() - 0.1).abs() < 1e-9,
         "{spend:?}"
     );
     assert!(
@@ -651,7 +651,10 @@ fn edit_only_where_the_provider_allows_it() {
     };
     assert!(!c.on_action);
     let spend = c.spend.expect("expand shows the spend change");
-    assert!(spend.after.unwrap() > spend.now, "{spend:?}");
+    assert!(
+        spend.after.value().unwrap() > spend.now.value().unwrap(),
+        "{spend:?}"
+    );
     let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),

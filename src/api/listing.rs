@@ -17,6 +17,9 @@ pub enum Gap {
     Truncated { expected: u64, got: u64 },
     /// A team's part of the list was not read (an empty team is the current team's read).
     Team { team: String, error: String },
+    /// Not every team the user belongs to is known (the teams list was incomplete): their lists
+    /// were not read.
+    TeamsUnknown(String),
     /// The list was asked for filtered (a status, a search, a type): it holds only what matches.
     Filtered(String),
     /// The list was not read (yet, or its last read failed): what is shown is the last known.
@@ -36,6 +39,7 @@ impl fmt::Display for Gap {
                 write!(f, "the current team's list was not read ({error})")
             }
             Gap::Team { team, error } => write!(f, "team {team}'s list was not read ({error})"),
+            Gap::TeamsUnknown(why) => write!(f, "not every team is known ({why})"),
             Gap::Filtered(what) => write!(f, "only {what} were asked for"),
             Gap::NotRead(why) => write!(f, "the list was not read ({why})"),
         }
@@ -91,10 +95,14 @@ impl Completeness {
         }
     }
 
-    pub fn merge(&mut self, other: Completeness) {
-        for g in other.gaps {
+    pub fn extend(&mut self, gaps: impl IntoIterator<Item = Gap>) {
+        for g in gaps {
             self.add(g);
         }
+    }
+
+    pub fn merge(&mut self, other: Completeness) {
+        self.extend(other.gaps);
     }
 
     /// A team's part could not be read.

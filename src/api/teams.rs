@@ -6,7 +6,8 @@
 use std::future::Future;
 
 use super::{
-    ApiError, Balance, Client, Deployment, DeploymentsQuery, Listing, Team, Volume, VolumesQuery,
+    ApiError, Balance, Client, Completeness, Deployment, DeploymentsQuery, Gap, Listing, Team,
+    Volume, VolumesQuery,
 };
 
 /// The platform's current team (the one a list without `teamId` holds), when known: the
@@ -136,6 +137,8 @@ pub fn volume_team(v: &mut Volume) -> &mut Option<String> {
 pub struct Teams {
     pub teams: Vec<Team>,
     pub balance: Option<Balance>,
+    /// What the teams list may be missing: a team not read is a team whose lists are not read.
+    pub completeness: Completeness,
 }
 
 impl Teams {
@@ -145,10 +148,21 @@ impl Teams {
         let (teams, balance) = tokio::join!(client.teams(), client.balance(None, None));
         match (teams, balance) {
             (Err(e), Err(_)) => Err(e),
-            (teams, balance) => Ok(Teams {
-                teams: teams.map(|t| t.items).unwrap_or_default(),
-                balance: balance.ok(),
-            }),
+            (teams, balance) => {
+                let (teams, completeness) = match teams {
+                    Ok(l) => (l.items, l.completeness),
+                    // The balance names the teams instead (it lists every team).
+                    Err(_) => (Vec::new(), Completeness::complete()),
+                };
+                Ok(Teams {
+                    teams: teams
+                        .into_iter()
+                        .filter(|t| t.unreadable.is_none())
+                        .collect(),
+                    balance: balance.ok(),
+                    completeness,
+                })
+            }
         }
     }
 
@@ -175,6 +189,11 @@ impl Teams {
                 })
             })
             .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The gap a list read across these teams has when the teams themselves were not all read.
+    pub fn gap(&self) -> Option<Gap> {
+        (!self.completeness.is_complete()).then(|| Gap::TeamsUnknown(self.completeness.to_string()))
     }
 
     /// Every item gets its team: one read without `teamId` holds the current team's.
@@ -219,6 +238,7 @@ impl Client {
         let r = across_teams(teams.others(), read, deployment_team, |d| d.id.as_str()).await;
         let mut listing = every_team(r)?;
         teams.tag(&mut listing.items, deployment_team);
+        listing.completeness.extend(teams.gap());
         Ok(listing)
     }
 
@@ -235,6 +255,7 @@ impl Client {
         let r = across_teams(teams.others(), read, volume_team, |v| v.id.as_str()).await;
         let mut listing = every_team(r)?;
         teams.tag(&mut listing.items, volume_team);
+        listing.completeness.extend(teams.gap());
         Ok(listing)
     }
 }

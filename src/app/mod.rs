@@ -60,6 +60,7 @@ pub mod paste;
 pub mod polling;
 pub mod prices;
 pub mod screen;
+pub mod spend;
 pub mod state;
 pub mod teams;
 pub mod text;

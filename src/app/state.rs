@@ -175,6 +175,9 @@ impl<T> Default for ListView<T> {
 pub struct AccountView {
     pub balance: Option<Balance>,
     pub teams: Vec<Team>,
+    /// What the last teams list may be missing: a team not read is a team whose deployments and
+    /// volumes are not read, so those lists prove nothing absent either.
+    pub teams_completeness: Completeness,
     pub balance_at: Option<DateTime<Utc>>,
     pub cursor: Cursor,
     pub loading: bool,

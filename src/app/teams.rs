@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 
 use super::action::{Command, PagedList};
+use super::spend::{coverage, offer_rate, team_coverage};
 use super::state::AppState;
 use super::{lists, polling};
-use crate::api::{ApiError, Deployment, Volume, teams};
-use crate::domain::cost;
+use crate::api::{ApiError, Deployment, Gap, Volume, teams};
+use crate::domain::spend::{self, Runway, Tally};
 
 /// Teams whose part of the last read of a list failed, by team id, with the error. An empty
 /// id is the current team's list (read without `teamId`).
@@ -240,6 +241,19 @@ pub(crate) fn settle(
     }
 }
 
+/// A list read across teams when not every team is known is incomplete too.
+pub(crate) fn unknown_teams(state: &mut AppState, list: PagedList) {
+    let t = &state.account.teams_completeness;
+    if t.is_complete() {
+        return;
+    }
+    let gap = Gap::TeamsUnknown(t.to_string());
+    match list {
+        PagedList::Deployments => state.deployments.completeness.add(gap),
+        PagedList::Volumes => state.volumes.completeness.add(gap),
+    }
+}
+
 /// What one team spends and how long its balance lasts at that rate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamSpend {
@@ -247,11 +261,10 @@ pub struct TeamSpend {
     pub name: String,
     /// Live balance (`GET /api/balance`), when known.
     pub balance: Option<f64>,
-    /// Active deployments and volumes of this team, $/h.
-    pub burn: f64,
-    /// Hours its own balance lasts at its own burn; `None` when nothing spends or the balance
-    /// is unknown.
-    pub runway_hours: Option<f64>,
+    /// Active deployments and volumes of this team, $/h (unknown parts say so).
+    pub burn: Tally,
+    /// How long its own balance lasts at its own burn (unknown with the balance).
+    pub runway: Runway,
     /// Its last read failed: the figures are from the last known items.
     pub stale: bool,
 }
@@ -306,13 +319,14 @@ pub fn spend_by_team(state: &AppState) -> Vec<TeamSpend> {
             .collect();
             let vs: Vec<&Volume> =
                 of_team(state, &state.volumes.items, &id, |v| v.team_id.as_deref()).collect();
-            let burn = cost::burn_rate(ds, vs);
-            let balance = state.team_balance(&id);
             let stale = is_stale(state, PagedList::Deployments, Some(&id))
                 || is_stale(state, PagedList::Volumes, Some(&id));
+            let seen = team_coverage(state, stale);
+            let burn = spend::burn_rate(ds, vs, seen, &offer_rate(state));
+            let balance = state.team_balance(&id);
             TeamSpend {
                 name: team_label(state, &id),
-                runway_hours: balance.and_then(|b| cost::runway_hours(b, burn)),
+                runway: balance.map_or(Runway::Unknown, |b| spend::runway(b, &burn)),
                 balance,
                 burn,
                 stale,
@@ -323,10 +337,10 @@ pub fn spend_by_team(state: &AppState) -> Vec<TeamSpend> {
 }
 
 /// One team's burn rate: its active deployments and its volumes.
-pub fn team_burn(state: &AppState, team: &str) -> f64 {
+pub fn team_burn(state: &AppState, team: &str) -> Tally {
     let ds = of_team(state, &state.deployments.items, team, |d| {
         d.team_id.as_deref()
     });
     let vs = of_team(state, &state.volumes.items, team, |v| v.team_id.as_deref());
-    cost::burn_rate(ds, vs)
+    spend::burn_rate(ds, vs, coverage(state), &offer_rate(state))
 }

@@ -137,6 +137,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             lists::name_providers(state, &[lists::Named::Deployments]);
             teams::settle(state, PagedList::Deployments, failed, whole);
+            teams::unknown_teams(state, PagedList::Deployments);
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
             cmds.extend(super::workspace::sync_ssh_config(state));
@@ -165,6 +166,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             lists::name_providers(state, &[lists::Named::Volumes]);
             teams::settle(state, PagedList::Volumes, failed, whole);
+            teams::unknown_teams(state, PagedList::Volumes);
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;
@@ -198,6 +200,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             match result {
                 Ok(t) => {
                     state.account.teams = t.items;
+                    state.account.teams_completeness = t.completeness;
                     cmds.extend(teams::cover_new_teams(state));
                 }
                 Err(e) => lists::on_error(state, "teams list", &e),

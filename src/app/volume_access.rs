@@ -7,7 +7,7 @@ use super::action::Command;
 use super::dialogs::confirm::Spend;
 use super::state::AppState;
 use crate::api::{Deployment, DeploymentStatus, Volume};
-use crate::domain::cost;
+use crate::domain::spend::Tally;
 use crate::domain::volume_rules::{
     AttachTarget, VolumeFacts, check_attach, check_attach_at_create, check_detach, rules_for,
     same_provider,
@@ -384,8 +384,8 @@ fn one_refused(
 }
 
 /// What the account pays per hour now (instances and volumes).
-pub fn spend_now(state: &AppState) -> f64 {
-    cost::burn_rate(&state.deployments.items, &state.volumes.items)
+pub fn spend_now(state: &AppState) -> Tally {
+    super::spend::account_burn(state)
 }
 
 /// `$/h now → after` when `v` is deleted (after unknown when its rate is).
@@ -393,7 +393,7 @@ pub fn spend_without(state: &AppState, v: &Volume) -> Spend {
     let now = spend_now(state);
     Spend {
         now,
-        after: v.cost_per_hour().map(|rate| (now - rate).max(0.0)),
+        after: now.minus(v.cost_per_hour()),
     }
 }
 
@@ -413,7 +413,7 @@ pub fn spend_expanded(state: &AppState, v: &Volume, new_gb: u64) -> Spend {
         .map(|(size, per_gb)| (new_gb as f64 - size) * per_gb);
     Spend {
         now,
-        after: added.map(|a| now + a),
+        after: now.with(added),
     }
 }
 
@@ -422,7 +422,7 @@ pub fn spend_created(state: &AppState, per_hour: Option<f64>) -> Spend {
     let now = spend_now(state);
     Spend {
         now,
-        after: per_hour.map(|h| now + h),
+        after: now.with(per_hour),
     }
 }
 
@@ -434,9 +434,13 @@ pub fn spend_terminated(state: &AppState, id: &str) -> Spend {
         .items
         .iter()
         .find(|d| d.id == id)
-        .and_then(|d| d.hourly_rate);
+        .map(|d| d.hourly_rate.or_else(|| super::spend::offer_rate(state)(d)));
     Spend {
         now,
-        after: rate.map(|r| (now - r).max(0.0)),
+        after: match rate {
+            Some(r) => now.minus(r),
+            // Not among the deployments held: what it cost was not counted either.
+            None => now,
+        },
     }
 }

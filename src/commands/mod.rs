@@ -1,9 +1,11 @@
-//! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the spend
-//! guard ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]),
-//! the ssh_config blocks ([`ssh_config`]).
+//! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the commands
+//! that act ([`actions`]: deploy, wait, ssh, terminate, rename, volume, key), the spend guard
+//! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]), the
+//! ssh_config blocks ([`ssh_config`]).
 //! Commands that read the local store or act run on one [`context::Ctx`]: [`run`] opens it and
 //! dispatches.
 
+pub mod actions;
 pub mod context;
 pub mod guard;
 pub mod history;
@@ -21,11 +23,30 @@ pub enum CtxCommand {
     Journal(journal::JournalArgs),
     Prices(history::PricesArgs),
     Watch(history::WatchCommand),
+    Deploy(Box<actions::args::DeployArgs>),
+    Wait(actions::args::WaitArgs),
+    Ssh(actions::args::SshArgs),
+    Terminate(actions::args::TerminateArgs),
+    Rename(actions::args::RenameArgs),
+    Volume(actions::args::VolumeCommand),
+    Key(actions::args::KeyCommand),
     SshConfig(ssh_config::SshConfigArgs),
 }
 
 /// Run one command against `target`, on `clock`; returns the exit code.
-pub async fn run(cmd: CtxCommand, target: &Target, clock: Clock) -> u8 {
+pub async fn run(
+    cmd: CtxCommand,
+    target: &Target,
+    settings: &actions::Settings,
+    clock: Clock,
+) -> u8 {
+    let env = &actions::Env {
+        demo: target.demo,
+        home: target.home.clone(),
+        max_burn_usd_per_hour: settings.max_burn_usd_per_hour,
+        presets: settings.presets.clone(),
+        interactive: actions::Env::terminal_attached(),
+    };
     let sink = context::stdio_sink();
     let ctx = match context::open(target, clock, sink.clone()) {
         Ok(ctx) => ctx,
@@ -42,6 +63,13 @@ pub async fn run(cmd: CtxCommand, target: &Target, clock: Clock) -> u8 {
             guard::run_until_signal(ctx, dry_run).await
         }
         CtxCommand::Guard(g) => guard::guard(&ctx, &g).await,
+        CtxCommand::Deploy(a) => actions::deploy::deploy(&ctx, env, &a).await,
+        CtxCommand::Wait(a) => actions::wait::wait(&ctx, env, &a).await,
+        CtxCommand::Ssh(a) => actions::ssh::ssh(&ctx, env, &a).await,
+        CtxCommand::Terminate(a) => actions::terminate::terminate(&ctx, env, &a).await,
+        CtxCommand::Rename(a) => actions::terminate::rename(&ctx, env, &a).await,
+        CtxCommand::Volume(c) => actions::volume::volume(&ctx, env, &c).await,
+        CtxCommand::Key(c) => actions::key::key(&ctx, env, &c).await,
         CtxCommand::SshConfig(a) => {
             ssh_config::ssh_config(&ctx, &a, target.home.as_deref(), target.demo).await
         }

@@ -1,7 +1,7 @@
 //! Cost arithmetic: what a configuration costs per hour, what it has cost, how long money lasts.
 //! Every price the API sends is USD per hour for the whole configuration (docs/api-rules.md, "Cost").
 
-use crate::api::{Deployment, Offer, Volume};
+use crate::api::Offer;
 
 /// Minutes every instance is billed for at least, even when terminated at once
 /// (`can-terminate`'s `minimumRuntime`; docs/api-rules.md, "Deploying").
@@ -16,8 +16,8 @@ pub const ADD_CREDIT_WHERE: &str = "on the Billing page of app.spheron.ai";
 pub struct Estimate {
     /// The offer: `discountedPrice` when present, else `price`.
     pub instance: Option<f64>,
-    /// Volumes attached at launch: Σ sizeInGb × hourlyRatePerGb.
-    pub volumes: f64,
+    /// Volumes attached at launch: Σ sizeInGb × hourlyRatePerGb (`None`: one is unpriced).
+    pub volumes: Option<f64>,
     /// The Kubernetes add-on, when chosen.
     pub addon: Option<AddonCost>,
 }
@@ -38,7 +38,7 @@ impl AddonCost {
 }
 
 impl Estimate {
-    pub fn for_offer(offer: &Offer, volumes_per_hour: f64, with_addon: bool) -> Self {
+    pub fn for_offer(offer: &Offer, volumes_per_hour: Option<f64>, with_addon: bool) -> Self {
         let addon = with_addon.then(|| AddonCost {
             gpus: offer.gpu_count.max(1),
             per_hour: offer
@@ -64,7 +64,7 @@ impl Estimate {
     }
 
     pub fn per_hour(&self) -> Option<f64> {
-        Some(self.added_per_hour()? + self.volumes)
+        Some(self.added_per_hour()? + self.volumes?)
     }
 
     pub fn for_hours(&self, hours: f64) -> Option<f64> {
@@ -81,58 +81,6 @@ impl Estimate {
 /// `sizeInGb × hourlyRatePerGb`.
 pub fn volume_per_hour(size_gb: f64, rate_per_gb: f64) -> f64 {
     size_gb * rate_per_gb
-}
-
-/// USD per hour of everything that costs money now: deployments that are not known to have
-/// ended (a status this client does not know counts as billing) and volumes.
-pub fn burn_rate<'a>(
-    deployments: impl IntoIterator<Item = &'a Deployment>,
-    volumes: impl IntoIterator<Item = &'a Volume>,
-) -> f64 {
-    let d: f64 = deployments
-        .into_iter()
-        .filter(|d| d.status.is_active())
-        .filter_map(|d| d.hourly_rate)
-        .sum();
-    let v: f64 = volumes
-        .into_iter()
-        .filter(|v| v.status != "deleting" && v.status != "deleted")
-        .filter_map(Volume::cost_per_hour)
-        .sum();
-    d + v
-}
-
-/// Money spent since UTC midnight by the deployments in view: each one's hourly rate times
-/// the part of its run that falls inside today.
-pub fn spent_today<'a>(
-    deployments: impl IntoIterator<Item = &'a Deployment>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> f64 {
-    let midnight = now
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .map(|m| m.and_utc())
-        .unwrap_or(now);
-    deployments
-        .into_iter()
-        .filter_map(|d| {
-            let rate = d.hourly_rate?;
-            let start = d.since()?.max(midnight);
-            let end = if d.status.is_terminal() {
-                d.stopped_at.unwrap_or(now)
-            } else {
-                now
-            }
-            .min(now);
-            let secs = (end - start).num_seconds();
-            (secs > 0).then(|| rate * secs as f64 / 3600.0)
-        })
-        .sum()
-}
-
-/// Hours the balance lasts at `per_hour`; `None` when nothing is spending.
-pub fn runway_hours(balance: f64, per_hour: f64) -> Option<f64> {
-    (per_hour > 1e-9).then(|| (balance.max(0.0)) / per_hour)
 }
 
 /// The one money format: `-$1,234.57`. Sign before `$`, thousands separated, rounded half-up
@@ -266,73 +214,34 @@ mod tests {
             "extras": {"kubernetes_addon": {"version": "1.35", "total_cost_per_hour": 0.8}}
         }))
         .unwrap();
-        let e = Estimate::for_offer(&offer, volume_per_hour(1000.0, 0.0001), true);
+        let e = Estimate::for_offer(&offer, Some(volume_per_hour(1000.0, 0.0001)), true);
         assert!((e.per_hour().unwrap() - (19.0 + 0.1 + 0.8)).abs() < 1e-9);
         assert!((e.for_hours(24.0).unwrap() - 24.0 * 19.9).abs() < 1e-9);
         assert!((e.addon.unwrap().per_gpu_hour().unwrap() - 0.1).abs() < 1e-9);
         assert!((e.minimum_charge().unwrap() - 19.8 / 3.0).abs() < 1e-9);
-        let e = Estimate::for_offer(&offer, 0.0, false);
+        let e = Estimate::for_offer(&offer, Some(0.0), false);
         assert_eq!(e.per_hour(), Some(19.0));
+        // an attached volume without a price: the total is unknown, the instance still known
+        let e = Estimate::for_offer(&offer, None, false);
+        assert_eq!(e.per_hour(), None);
+        assert_eq!(e.added_per_hour(), Some(19.0));
     }
 
     #[test]
     fn unknown_prices_make_unknown_totals() {
         // no price at all
         let offer: Offer = decode(json!({"gpuCount": 1})).unwrap();
-        let e = Estimate::for_offer(&offer, 0.5, false);
+        let e = Estimate::for_offer(&offer, Some(0.5), false);
         assert_eq!(e.per_hour(), None);
         assert_eq!(e.minimum_charge(), None);
         // the add-on chosen on an offer whose extras do not price it: no $0 fallback
         let offer: Offer = decode(json!({"price": 10.0, "gpuCount": 8})).unwrap();
-        let e = Estimate::for_offer(&offer, 0.0, true);
+        let e = Estimate::for_offer(&offer, Some(0.0), true);
         assert_eq!(e.addon_per_hour(), None);
         assert_eq!(e.per_hour(), None);
         assert_eq!(e.for_hours(24.0), None);
-        let e = Estimate::for_offer(&offer, 0.0, false);
+        let e = Estimate::for_offer(&offer, Some(0.0), false);
         assert_eq!(e.per_hour(), Some(10.0));
-    }
-
-    #[test]
-    fn burn_rate_counts_only_what_spends() {
-        let ds: Vec<Deployment> = [
-            json!({"status": "running", "hourlyRate": 2.0}),
-            json!({"status": "deploying", "hourlyRate": 1.0}),
-            json!({"status": "terminated", "hourlyRate": 9.0}),
-            json!({"status": "failed", "hourlyRate": 9.0}),
-            // a status the client does not know bills until the API says it ended
-            json!({"status": "suspended-by-provider", "hourlyRate": 0.5}),
-        ]
-        .into_iter()
-        .map(|v| decode(v).unwrap())
-        .collect();
-        let vs: Vec<Volume> =
-            [json!({"status": "available", "sizeInGb": 100, "hourlyRatePerGb": 0.001})]
-                .into_iter()
-                .map(|v| decode(v).unwrap())
-                .collect();
-        assert!((burn_rate(&ds, &vs) - 3.6).abs() < 1e-9);
-        assert_eq!(runway_hours(36.0, 3.6).map(|h| h.round()), Some(10.0));
-        assert_eq!(runway_hours(31.0, 0.0), None);
-    }
-
-    #[test]
-    fn spend_today_counts_only_today() {
-        use chrono::TimeZone;
-        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
-        let ds: Vec<Deployment> = [
-            // started yesterday 22:00, still running: 6 h today
-            json!({"status": "running", "hourlyRate": 2.0, "startedAt": "2026-11-27T22:00:00Z"}),
-            // ran 01:00-02:00 today
-            json!({"status": "terminated", "hourlyRate": 1.0, "startedAt": "2026-11-28T01:00:00Z",
-                   "stoppedAt": "2026-11-28T02:00:00Z"}),
-            // ended yesterday
-            json!({"status": "terminated", "hourlyRate": 5.0, "startedAt": "2026-11-27T01:00:00Z",
-                   "stoppedAt": "2026-11-27T02:00:00Z"}),
-        ]
-        .into_iter()
-        .map(|v| decode(v).unwrap())
-        .collect();
-        assert!((spent_today(&ds, now) - 13.0).abs() < 1e-9);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`Tone`]) and `deploy` prints it: one text for both.
 
 use super::cost::{Estimate, MINIMUM_RUNTIME_MINUTES, duration_short, usd, usd_h, usd_opt};
+use super::spend::{Runway, Tally};
 use crate::api::InstanceType;
 
 /// What the summary is made of.
@@ -14,13 +15,13 @@ pub struct SpendFacts {
     /// The list price, when the offer is discounted.
     pub list_price: Option<f64>,
     pub discount_percentage: Option<f64>,
-    /// What the account pays per hour now, and after this deploy (`None`: a price is unknown).
-    pub spend_now: f64,
-    pub spend_after: Option<f64>,
+    /// What the account pays per hour now, and after this deploy (unknown parts say so).
+    pub spend_now: Tally,
+    pub spend_after: Tally,
     /// The paying team's balance.
     pub balance: Option<f64>,
-    /// Hours that balance lasts with this deploy.
-    pub runway_hours: Option<f64>,
+    /// How long that balance lasts with this deploy.
+    pub runway: Runway,
 }
 
 /// How a part reads: the wizard gives each its style; plain text ignores it.
@@ -93,9 +94,17 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
         "  for the whole configuration, not per GPU".into(),
         Tone::Dim,
     ));
-    let runway = f.runway_hours.map_or("unknown".into(), |h| {
-        duration_short((h * 3600.0).min(1e12) as i64)
-    });
+    let hours = |h: f64| duration_short((h * 3600.0).min(1e12) as i64);
+    let runway = match f.runway {
+        Runway::Hours(h) => hours(h),
+        Runway::AtMost(h) => format!("at most {}", hours(h)),
+        Runway::Forever | Runway::Unknown => "unknown".into(),
+    };
+    // Where a figure came from, when not from every deployment's own rate.
+    let why = f
+        .spend_after
+        .note()
+        .map_or(String::new(), |n| format!(" ({n})"));
     let totals = vec![
         CostLine {
             label: "Total",
@@ -123,9 +132,9 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
             label: "Account",
             parts: vec![(
                 format!(
-                    "{} now → {} after  ·  balance {}  ·  runway {runway}",
-                    usd_h(Some(f.spend_now)),
-                    usd_h(f.spend_after),
+                    "{} now → {} after{why}  ·  balance {}  ·  runway {runway}",
+                    f.spend_now.text_h(),
+                    f.spend_after.text_h(),
                     f.balance.map_or("unknown".into(), usd),
                 ),
                 Tone::Plain,
@@ -155,16 +164,16 @@ mod tests {
         let f = SpendFacts {
             estimate: Estimate {
                 instance: Some(2.0),
-                volumes: 0.5,
+                volumes: Some(0.5),
                 addon: None,
             },
             instance_type: InstanceType::Spot,
             list_price: Some(2.5),
             discount_percentage: Some(20.0),
-            spend_now: 1.0,
-            spend_after: Some(3.0),
+            spend_now: Tally::exact(1.0),
+            spend_after: Tally::exact(3.0),
             balance: Some(30.0),
-            runway_hours: Some(10.0),
+            runway: Runway::Hours(10.0),
         };
         let lines = cost_text(&f).plain_lines();
         assert_eq!(

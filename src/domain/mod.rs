@@ -7,6 +7,8 @@ pub mod deploy_summary;
 pub mod guard;
 pub mod guard_engine;
 pub mod history;
+pub mod preset;
+pub mod spend;
 pub mod ssh;
 pub mod ssh_config;
 pub mod ssh_key;

@@ -8,8 +8,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
+use crate::app::spend as account_spend;
 use crate::app::{AppState, Pane, teams};
-use crate::domain::cost::{ADD_CREDIT_WHERE, burn_rate, runway_hours, spent_today, usd};
+use crate::domain::cost::{ADD_CREDIT_WHERE, usd};
+use crate::domain::spend::{self, Runway, Tally};
 
 /// Runway under this many hours is shown as a warning.
 pub const RUNWAY_WARN_HOURS: f64 = 24.0;
@@ -32,12 +34,13 @@ fn runway_short(h: f64) -> String {
     }
 }
 
-/// A team's burn rate; `*` when its list could not be read this time (last known items).
+/// A team's burn rate (`at least $X`, `?` when unknown); `*` when its list could not be read
+/// this time (last known items).
 fn burn_text(t: Option<&teams::TeamSpend>) -> String {
     match t {
-        Some(t) if t.stale => format!("{}*", usd(t.burn)),
-        Some(t) => usd(t.burn),
-        None => usd(0.0),
+        Some(t) if t.stale => format!("{}*", t.burn.text()),
+        Some(t) => t.burn.text(),
+        None => "?".into(),
     }
 }
 
@@ -96,10 +99,21 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         |i| {
             let t = &teams[i];
             let mine = own(&t.team_id);
-            let runway = match mine.and_then(|x| x.runway_hours) {
-                None => Line::styled("–", theme.dim()),
-                Some(h) if h < RUNWAY_WARN_HOURS => Line::styled(runway_short(h), theme.error()),
-                Some(h) => Line::raw(runway_short(h)),
+            let runway = match mine.map_or(Runway::Unknown, |x| x.runway) {
+                Runway::Forever => Line::styled("–", theme.dim()),
+                Runway::Unknown => Line::styled("?", theme.dim()),
+                Runway::AtMost(h) => Line::styled(
+                    format!("≤{}", runway_short(h)),
+                    if h < RUNWAY_WARN_HOURS {
+                        theme.error()
+                    } else {
+                        theme.warn()
+                    },
+                ),
+                Runway::Hours(h) if h < RUNWAY_WARN_HOURS => {
+                    Line::styled(runway_short(h), theme.error())
+                }
+                Runway::Hours(h) => Line::raw(runway_short(h)),
             };
             let stale = mine.is_some_and(|x| x.stale);
             vec![
@@ -135,7 +149,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             .and_then(|id| b.teams.iter().find(|t| t.team_id == id))
             .or(b.current())
     });
-    let burn = burn_rate(&state.deployments.items, &state.volumes.items);
+    let burn = account_spend::account_burn(state);
     let running = state
         .deployments
         .items
@@ -164,69 +178,98 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     ]));
     let mut burn_line = vec![
         label(" Burn rate"),
-        Span::raw(format!("{}/h", usd(burn))),
+        if burn.is_exact() {
+            Span::raw(burn.text_h())
+        } else {
+            Span::styled(burn.text_h(), theme.warn())
+        },
         Span::styled(
             format!(
-                "  ({running} active deployment{}, {} volume{})",
+                "  ({running} active deployment{}, {} volume{}{})",
                 if running == 1 { "" } else { "s" },
                 state.volumes.items.len(),
                 if state.volumes.items.len() == 1 {
                     ""
                 } else {
                     "s"
-                }
+                },
+                burn.note().map_or(String::new(), |n| format!("; {n}"))
             ),
             theme.dim(),
         ),
     ];
     // The account cap (config.toml): deploys that would pass it are refused.
     if let Some(cap) = state.account.max_burn_usd_per_hour {
-        let style = if burn > cap {
+        let past = burn.at_least().is_some_and(|b| b > cap);
+        let style = if past {
             theme.error()
+        } else if !burn.is_exact() {
+            theme.warn()
         } else {
             theme.dim()
         };
+        let unchecked = if !past && !burn.is_exact() {
+            ", cannot be checked: deploys refused"
+        } else {
+            ""
+        };
         burn_line.push(Span::styled(
-            format!("  · cap {}/h (max_burn_usd_per_hour)", usd(cap)),
+            format!("  · cap {}/h (max_burn_usd_per_hour{unchecked})", usd(cap)),
             style,
         ));
     }
     lines.push(Line::from(burn_line));
+    let today = account_spend::spent_today(state);
     lines.push(Line::from(vec![
         label(" Spent today"),
-        Span::raw(usd(spent_today(&state.deployments.items, state.now))),
-        Span::styled("  (UTC day, deployments in view)", theme.dim()),
+        Span::raw(today.text()),
+        Span::styled(
+            format!(
+                "  (UTC day, deployments in view{})",
+                today.note().map_or(String::new(), |n| format!("; {n}"))
+            ),
+            theme.dim(),
+        ),
     ]));
     // Each team pays from its own balance: with several teams the total runway is every
     // balance over every team's burn, and the team that runs out first is named.
     let spend = teams::spend_by_team(state);
     let several = spend.len() > 1;
     // A team whose balance is unknown leaves the total unknown only if it spends.
-    let blind = spend.iter().any(|t| t.balance.is_none() && t.burn > 0.0);
+    let blind = spend
+        .iter()
+        .any(|t| t.balance.is_none() && t.burn.value() != Some(0.0));
     let (balance, burn) = if several && !blind {
         let known = spend.iter().filter(|t| t.balance.is_some());
         let total = known.clone().filter_map(|t| t.balance).sum::<f64>();
-        (Some(total), known.map(|t| t.burn).sum::<f64>())
+        let burn = known.fold(Tally::exact(0.0), |a, t| a.plus(t.burn));
+        (Some(total), burn)
     } else if several {
         (None, burn)
     } else {
         (current.and_then(|t| t.balance), burn)
     };
-    let runway = balance.and_then(|b| runway_hours(b, burn));
+    let runway = balance.map_or(Runway::Unknown, |b| spend::runway(b, &burn));
     let soonest = spend
         .iter()
-        .filter_map(|t| t.runway_hours.map(|h| (t, h)))
+        .filter_map(|t| t.runway.hours().map(|h| (t, h)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .filter(|(_, h)| several && *h < RUNWAY_WARN_HOURS);
     let runway_span = match (current, runway) {
         (None, _) if !several => Span::raw("–"),
         _ if balance.is_none() => Span::styled("unknown (a balance is unknown)", theme.warn()),
-        (_, None) => Span::styled("nothing is spending", theme.dim()),
-        (_, Some(h)) => {
-            let mut text = if h >= 48.0 {
-                format!("balance lasts ~{:.0} days at this rate", h / 24.0)
+        (_, Runway::Forever) => Span::styled("nothing is spending", theme.dim()),
+        (_, Runway::Unknown) => Span::styled("unknown (a rate is unknown)", theme.warn()),
+        (_, Runway::Hours(h) | Runway::AtMost(h)) => {
+            let at_most = if matches!(runway, Runway::AtMost(_)) {
+                "at most "
             } else {
-                format!("balance lasts ~{h:.1} h at this rate")
+                ""
+            };
+            let mut text = if h >= 48.0 {
+                format!("balance lasts {at_most}~{:.0} days at this rate", h / 24.0)
+            } else {
+                format!("balance lasts {at_most}~{h:.1} h at this rate")
             };
             if several {
                 text.push_str(" (all teams)");

@@ -281,6 +281,20 @@ pub fn ready(offers: Vec<Value>, bal: f64) -> AppState {
 }
 
 pub fn ready_with(offers: Vec<Value>, bal: f64, read_only: bool) -> AppState {
+    ready_deployments(offers, bal, read_only, Ok(vec![].into()))
+}
+
+/// [`ready`], but the deployments list has never loaded: its first read failed.
+pub fn ready_deployments_failed(offers: Vec<Value>, bal: f64) -> AppState {
+    ready_deployments(offers, bal, false, Err(err::server()))
+}
+
+fn ready_deployments(
+    offers: Vec<Value>,
+    bal: f64,
+    read_only: bool,
+    deployments: Result<spheron_tui::api::Listing<Deployment>, spheron_tui::api::ApiError>,
+) -> AppState {
     let mut s = AppState::new(session(read_only), t0());
     s.size = (120, 40);
     update(&mut s, Action::Start(t0()));
@@ -296,7 +310,7 @@ pub fn ready_with(offers: Vec<Value>, bal: f64, read_only: bool) -> AppState {
     update(&mut s, Action::BalanceLoaded(Ok(balance(bal))));
     update(&mut s, Action::KeysLoaded(Ok(ssh_keys().into())));
     update(&mut s, Action::VolumesLoaded(Ok(volumes().into())));
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    update(&mut s, Action::DeploymentsLoaded(deployments));
     update(&mut s, Action::PubKeysFound(local_keys()));
     s
 }

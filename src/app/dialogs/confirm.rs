@@ -112,12 +112,19 @@ impl Op {
     }
 }
 
-/// What the account pays per hour, before and after the operation; `after` is `None` when a
-/// rate it needs is unknown (shown as `?`, never as no change).
+/// What the account pays per hour, before and after the operation; a rate it needs that is
+/// unknown makes it "at least" or `?`, never no change.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spend {
-    pub now: f64,
-    pub after: Option<f64>,
+    pub now: crate::domain::spend::Tally,
+    pub after: crate::domain::spend::Tally,
+}
+
+impl Spend {
+    /// `$1.00/h now → $3.00/h after`.
+    pub fn text(&self) -> String {
+        format!("{} now → {} after", self.now.text_h(), self.after.text_h())
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -50,6 +50,45 @@ pub fn volume_fates(state: &AppState, id: &str) -> Vec<VolumeFate> {
         .collect()
 }
 
+/// What terminating deletes, said before every terminate (dialog and command).
+pub const LOSS: [&str; 2] = [
+    "Terminating DELETES the instance and its disk: the OS, installed packages, models and any data not on a volume.",
+    "It cannot be undone or resumed. There is no stop or pause: terminate is the only way to end billing.",
+];
+
+/// What becomes of an attached volume at terminate (`detach_hint` names how to detach it).
+pub fn fate_text(v: &VolumeFate, detach_hint: &str) -> String {
+    if v.stays_bound {
+        format!(
+            "stays bound to the ended instance and keeps billing: detach it ({detach_hint}) once the instance has ended, then delete it if unneeded"
+        )
+    } else {
+        "is detached and kept: it keeps billing until you delete it".into()
+    }
+}
+
+/// The answer to `can-terminate` as the terminate flow reads it.
+pub fn check_of(result: ApiResult<CanTerminate>) -> Check {
+    match result {
+        Ok(c) if c.can_terminate => Check::Allowed(c),
+        Ok(c) => Check::Blocked(c),
+        Err(ApiError::NotFound { .. }) => Check::Failed(
+            "The API does not know this deployment (404): it may already be terminated.".into(),
+        ),
+        Err(e) => Check::Failed(e.to_string()),
+    }
+}
+
+/// Why a terminate must wait: the minutes left of the minimum runtime.
+pub fn blocked_text(b: &CanTerminate) -> String {
+    let minutes = |m: Option<f64>| m.map_or("?".into(), |m| format!("{:.0}", m.ceil()));
+    format!(
+        "Cannot terminate yet: {} minutes remain of the {}-minute minimum runtime.",
+        minutes(b.time_remaining),
+        minutes(b.minimum_runtime)
+    )
+}
+
 /// What the status says after a terminate about the volumes that keep billing.
 fn volumes_after(fates: &[VolumeFate]) -> String {
     if fates.is_empty() {
@@ -135,13 +174,12 @@ pub fn on_checked(state: &mut AppState, id: &str, result: ApiResult<CanTerminate
         return; // the dialog was closed, or is about another deployment
     };
     d.on_action = false;
-    d.check = Some(match result {
-        Ok(c) if c.can_terminate => Check::Allowed(c),
-        Ok(c) => Check::Blocked(c),
-        Err(ApiError::NotFound { .. }) => {
-            Check::Failed("The API does not know this deployment (404): it may already be terminated. Refresh with r on the pane.".into())
+    d.check = Some(match check_of(result) {
+        Check::Failed(why) if why.contains("(404)") => {
+            Check::Failed(format!("{why} Refresh with r on the pane."))
         }
-        Err(e) => Check::Failed(format!("{e} · r asks again")),
+        Check::Failed(why) => Check::Failed(format!("{why} · r asks again")),
+        other => other,
     });
 }
 

@@ -6,7 +6,6 @@ use ratatui::text::{Line, Span};
 
 use crate::app::dialogs::{Confirm, Kind};
 use crate::app::keymap::dialog_hint_line;
-use crate::domain::cost::usd_h;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{confirm_buttons, error_line, sized_popup};
 
@@ -16,10 +15,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("account spend  ", theme.dim()),
-            Span::styled(
-                format!("{} now → {} after", usd_h(Some(s.now)), usd_h(s.after)),
-                theme.price(),
-            ),
+            Span::styled(s.text(), theme.price()),
         ]));
     }
     lines.push(Line::raw(""));

@@ -396,7 +396,7 @@ fn volumes_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppSta
 }
 
 fn k8s_step(lines: &mut Vec<Line<'static>>, w: &DeployWizard, state: &AppState, theme: &Theme) {
-    let a = crate::domain::cost::Estimate::for_offer(&w.offer, 0.0, true)
+    let a = crate::domain::cost::Estimate::for_offer(&w.offer, Some(0.0), true)
         .addon
         .unwrap_or_default();
     let cost = match (a.per_gpu_hour(), a.per_hour) {
@@ -499,7 +499,7 @@ fn summary_step(
         let names: Vec<&str> = c.volumes.iter().map(|v| v.name.as_str()).collect();
         lines.push(row(
             "Volumes",
-            format!("{}  ·  {}", names.join(", "), usd_h(Some(e.volumes))),
+            format!("{}  ·  {}", names.join(", "), usd_h(e.volumes)),
             theme,
         ));
     }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::AppState;
-use crate::app::dialogs::terminate::{Check, volume_fates};
+use crate::app::dialogs::terminate::{Check, LOSS, blocked_text, fate_text, volume_fates};
 use crate::app::dialogs::{Confirm, Op};
 use crate::domain::cost::{duration_short, usd_h, usd_opt};
 use crate::ui::theme::Theme;
@@ -46,25 +46,15 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
         field("Spent", format!("{spent}{rate}")),
         field("Id", id.clone()),
         Line::raw(""),
-        Line::styled(
-            "Terminating DELETES the instance and its disk: the OS, installed packages, models and any data not on a volume.",
-            theme.warn(),
-        ),
-        Line::styled(
-            "It cannot be undone or resumed. There is no stop or pause: terminate is the only way to end billing.",
-            theme.warn(),
-        ),
+        Line::styled(LOSS[0], theme.warn()),
+        Line::styled(LOSS[1], theme.warn()),
     ];
     let fates = volume_fates(state, id);
     if fates.is_empty() {
         lines.push(Line::raw("No volume is attached."));
     }
     for v in &fates {
-        let fate = if v.stays_bound {
-            "stays bound to the ended instance and keeps billing: detach it (D) once the instance has ended, then delete it if unneeded"
-        } else {
-            "is detached and kept: it keeps billing until you delete it"
-        };
+        let fate = fate_text(v, "D");
         lines.push(Line::from(vec![
             Span::raw(format!("Volume {} ", v.name)),
             Span::styled(usd_h(v.per_hour), theme.price()),
@@ -74,10 +64,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
     if let Some(s) = c.spend {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<9}", "Spend"), theme.dim()),
-            Span::styled(
-                format!("{} now → {} after", usd_h(Some(s.now)), usd_h(s.after)),
-                theme.price(),
-            ),
+            Span::styled(s.text(), theme.price()),
         ]));
     }
     lines.push(Line::raw(""));
@@ -95,14 +82,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
             theme.ok(),
         )),
         Check::Blocked(b) => {
-            lines.push(Line::styled(
-                format!(
-                    "Cannot terminate yet: {} minutes remain of the {}-minute minimum runtime.",
-                    minutes(b.time_remaining),
-                    minutes(b.minimum_runtime)
-                ),
-                theme.error(),
-            ));
+            lines.push(Line::styled(blocked_text(b), theme.error()));
             if let Some(r) = &b.reason {
                 lines.push(Line::styled(r.clone(), theme.dim()));
             }

@@ -15,7 +15,7 @@ use crate::domain::unclear_deploy::{Sent, Settlement, settle};
 
 /// Errors after which the deployment may or may not exist: the request may have reached the
 /// server and been acted on. (A redirect is an answer too: it is not followed, so look.)
-fn unclear(e: &ApiError) -> bool {
+pub fn unclear(e: &ApiError) -> bool {
     matches!(
         e,
         ApiError::Server { .. }

@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod keys;
+pub mod preset;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyCode;
@@ -418,11 +419,11 @@ pub struct Summary {
     pub estimate: Estimate,
     pub team_name: Option<String>,
     pub balance: Option<f64>,
-    /// Hours the balance lasts with everything running now plus this deploy.
-    pub runway_hours: Option<f64>,
-    /// What the account pays per hour now, and after this deploy (`None`: a price is unknown).
-    pub spend_now: f64,
-    pub spend_after: Option<f64>,
+    /// How long the balance lasts with everything running now plus this deploy.
+    pub runway: crate::domain::spend::Runway,
+    /// What the account pays per hour now, and after this deploy (unknown parts say so).
+    pub spend_now: crate::domain::spend::Tally,
+    pub spend_after: crate::domain::spend::Tally,
     /// `(remaining, limit)` of the 10-per-15-minutes deploy budget, when the API said.
     pub deploys_left: Option<(u32, u32)>,
     /// Why there is no deploy button.
@@ -465,7 +466,7 @@ impl Summary {
             spend_now: self.spend_now,
             spend_after: self.spend_after,
             balance: self.balance,
-            runway_hours: self.runway_hours,
+            runway: self.runway,
         })
     }
 }
@@ -473,36 +474,36 @@ impl Summary {
 pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
     let c = choices(state, w);
     let request = deploy::build_request(&w.offer, &c);
-    let vol_rate: f64 = c.volumes.iter().filter_map(Volume::cost_per_hour).sum();
+    // Unknown when one attached volume is unpriced: never counted as $0.
+    let vol_rate: Option<f64> = c.volumes.iter().map(Volume::cost_per_hour).sum();
     let estimate = Estimate::for_offer(&w.offer, vol_rate, c.kubernetes_version.is_some());
     let team = team_options(state)
         .into_iter()
         .find(|(id, _, _)| Some(id) == w.team.as_ref());
     let balance = team.as_ref().and_then(|t| t.2);
     // Volumes already bill (they are in the burn rate): this deploy adds instance + add-on.
-    let spend_now = cost::burn_rate(&state.deployments.items, &state.volumes.items);
-    let spend_after = estimate.added_per_hour().map(|a| spend_now + a);
+    let spend_now = crate::app::spend::account_burn(state);
+    let spend_after = spend_now.with(estimate.added_per_hour());
     // The team pays from its own balance: its runway is over its own spend with this deploy.
     let team_now = w
         .team
         .as_deref()
         .map_or(spend_now, |t| crate::app::teams::team_burn(state, t));
-    let runway_hours = balance
-        .zip(estimate.added_per_hour().map(|a| team_now + a))
-        .and_then(|(b, after)| cost::runway_hours(b, after));
+    let runway = balance.map_or(crate::domain::spend::Runway::Unknown, |b| {
+        crate::domain::spend::runway(b, &team_now.with(estimate.added_per_hour()))
+    });
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);
     let cap = state.account.max_burn_usd_per_hour;
-    let blocked = blocked_reason(state, w, &request, balance, &estimate).or_else(|| {
-        spend_after.and_then(|after| crate::domain::guard::check_burn_cap(after, cap).err())
-    });
+    let blocked = blocked_reason(state, w, &request, balance, &estimate)
+        .or_else(|| crate::domain::spend::check_burn_cap(&spend_after, cap).err());
     let name_taken = c.name.as_deref().and_then(|n| name_in_use(state, n));
     Summary {
         request,
         estimate,
         team_name: team.map(|t| t.1),
         balance,
-        runway_hours,
+        runway,
         spend_now,
         spend_after,
         deploys_left,

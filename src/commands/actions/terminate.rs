@@ -1,0 +1,288 @@
+//! `terminate NAME|ID|GLOB… [--yes]` and `rename NAME|ID NEW_NAME`. Terminate runs the dialog's
+//! flow: `can-terminate` first for each (too early: the minutes left, and no DELETE at all),
+//! what is lost and what was spent, one confirm listing them all with their total $/h, then
+//! one DELETE each.
+
+use super::args::{RenameArgs, TerminateArgs};
+use super::{
+    Env, Exit, Needs, fail, intent, label, load, print_json, record, refuse_read_only, resolve,
+};
+use crate::api::Deployment;
+use crate::api::teams::Teams;
+use crate::app::dialogs::confirm::Spend;
+use crate::app::dialogs::terminate::{
+    Check, LOSS, blocked_text, check_of, fate_text, volume_fates,
+};
+use crate::commands::context::Ctx;
+use crate::domain::cost::{duration_short, usd_h, usd_opt};
+use crate::exit::{FAILURE, OK, USAGE};
+
+/// `*` any run of characters, `?` one: a name pattern.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// The deployments the arguments name: ids and exact names resolve one each (an ambiguous
+/// name is refused); a pattern with `*` or `?` takes every active deployment whose name it
+/// matches (and must match one).
+fn targets(list: &[Deployment], teams: &Teams, args: &[String]) -> Result<Vec<Deployment>, String> {
+    let mut out: Vec<Deployment> = Vec::new();
+    for a in args {
+        let found: Vec<&Deployment> = if a.contains(['*', '?']) {
+            let m: Vec<&Deployment> = list
+                .iter()
+                .filter(|d| d.status.is_active() && glob_match(a, &d.name))
+                .collect();
+            if m.is_empty() {
+                return Err(format!("no active deployment's name matches {a:?}"));
+            }
+            m
+        } else {
+            vec![resolve(list, teams, a)?]
+        };
+        for d in found {
+            if !out.iter().any(|x| x.id == d.id) {
+                out.push(d.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `terminate …`.
+pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
+    if let Err(code) = refuse_read_only(ctx, "the terminate") {
+        return code;
+    }
+    let needs = Needs {
+        volumes: true,
+        ..Needs::default()
+    };
+    let (state, teams) = match load(ctx, env, needs).await {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(
+                ctx,
+                FAILURE,
+                &format!("the account could not be read whole: {e}; nothing was sent"),
+            );
+        }
+    };
+    let chosen = match targets(&state.deployments.items, &teams, &a.deployments) {
+        Ok(t) => t,
+        Err(e) => return fail(ctx, USAGE, &e),
+    };
+    let (ended, live): (Vec<Deployment>, Vec<Deployment>) =
+        chosen.into_iter().partition(|d| d.status.is_terminal());
+    for d in &ended {
+        ctx.err(&format!(
+            "{} has already ended ({}): nothing to terminate",
+            label(d),
+            d.status
+        ));
+    }
+    if live.is_empty() {
+        return if ended.is_empty() { USAGE } else { FAILURE };
+    }
+    // can-terminate for each, before anything is sent.
+    let mut blocked = Vec::new();
+    for d in &live {
+        match check_of(ctx.client.can_terminate(&d.id).await) {
+            Check::Allowed(_) => {}
+            Check::Blocked(b) => blocked.push(format!("{}: {}", label(d), blocked_text(&b))),
+            Check::Pending => blocked.push(format!("{}: can-terminate did not answer", label(d))),
+            Check::Failed(why) => blocked.push(format!(
+                "{}: can-terminate could not be read: {why}",
+                label(d)
+            )),
+        }
+    }
+    if !blocked.is_empty() {
+        for b in &blocked {
+            ctx.err(&format!("error: {b}"));
+        }
+        return fail(ctx, FAILURE, "nothing was terminated");
+    }
+    let now = state.now;
+    let say = |line: &str| if a.json { ctx.err(line) } else { ctx.out(line) };
+    for d in &live {
+        say(&format!(
+            "Terminate {}: {}×{} · {} · up {} · spent {} (at {})",
+            label(d),
+            d.gpu_type,
+            d.gpu_count.max(1),
+            d.instance_type,
+            d.uptime_secs(now).map_or("–".into(), duration_short),
+            usd_opt(d.spent(now)),
+            usd_h(d.hourly_rate)
+        ));
+        let fates = volume_fates(&state, &d.id);
+        if fates.is_empty() {
+            say("  No volume is attached.");
+        }
+        for v in &fates {
+            say(&format!(
+                "  Volume {} {} {}.",
+                v.name,
+                usd_h(v.per_hour),
+                fate_text(v, "`spheron-tui volume detach`")
+            ));
+        }
+    }
+    for l in LOSS {
+        say(l);
+    }
+    let total: Option<f64> = live.iter().map(|d| d.hourly_rate).sum();
+    let now = crate::app::volume_access::spend_now(&state);
+    let offer_rate = crate::app::spend::offer_rate(&state);
+    let spend = Spend {
+        now,
+        after: live.iter().fold(now, |after, d| {
+            after.minus(d.hourly_rate.or_else(|| offer_rate(d)))
+        }),
+    };
+    say(&format!("{:<13}{}", "Spend", spend.text()));
+    if let Some(why) = spend.after.note() {
+        say(&format!("{:<13}({why})", ""));
+    }
+    let question = match live.as_slice() {
+        [one] => format!("Terminate {} ({})?", label(one), usd_h(one.hourly_rate)),
+        many => format!(
+            "Terminate these {} deployments ({} in all)?",
+            many.len(),
+            usd_h(total)
+        ),
+    };
+    if let Err(code) = super::confirm(ctx, env, &question, a.yes) {
+        return code;
+    }
+    let mut code = if ended.is_empty() { OK } else { FAILURE };
+    let mut results = Vec::new();
+    for d in &live {
+        let path = format!("/api/deployments/{}", d.id);
+        let row = intent(ctx, "DELETE", &path, Some(d.id.clone()), d.hourly_rate).await;
+        let answer = ctx.client.terminate_deployment(&d.id).await;
+        let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
+        record(
+            ctx,
+            row,
+            "DELETE",
+            format!("/api/deployments/{}", d.id),
+            Some(d.id.clone()),
+            &result,
+            d.hourly_rate,
+        )
+        .await;
+        match &answer {
+            Ok(_) => say(&format!("Terminated {}: it stopped billing.", label(d))),
+            Err(e) => {
+                code = FAILURE;
+                let why = match e.termination_blocked() {
+                    Some(b) => blocked_text(&b),
+                    None => e.to_string(),
+                };
+                ctx.err(&format!(
+                    "error: {}: {why} Nothing was terminated.",
+                    label(d)
+                ));
+            }
+        }
+        results.push(serde_json::json!({
+            "id": d.id, "name": d.name,
+            "terminated": answer.is_ok(),
+            "error": answer.as_ref().err().map(|e| e.to_string()),
+        }));
+    }
+    if a.json {
+        print_json(ctx, &serde_json::Value::Array(results));
+    }
+    code
+}
+
+/// `rename …`.
+pub async fn rename(ctx: &Ctx, env: &Env, a: &RenameArgs) -> Exit {
+    let new = a.new_name.trim();
+    if new.is_empty() {
+        return fail(ctx, USAGE, "the new name is empty");
+    }
+    if let Err(e) = crate::domain::deploy::check_name(new) {
+        return fail(ctx, USAGE, &e.to_string());
+    }
+    if let Err(code) = refuse_read_only(ctx, "the rename") {
+        return code;
+    }
+    let (state, teams) = match load(ctx, env, Needs::default()).await {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(
+                ctx,
+                FAILURE,
+                &format!("the deployments could not be read: {e}"),
+            );
+        }
+    };
+    let d = match resolve(&state.deployments.items, &teams, &a.deployment) {
+        Ok(d) => d.clone(),
+        Err(e) => return fail(ctx, FAILURE, &e),
+    };
+    let path = format!("/api/deployments/{}", d.id);
+    let row = intent(ctx, "PATCH", &path, Some(d.id.clone()), d.hourly_rate).await;
+    let answer = ctx.client.rename_deployment(&d.id, new).await;
+    let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
+    record(
+        ctx,
+        row,
+        "PATCH",
+        format!("/api/deployments/{}", d.id),
+        Some(d.id.clone()),
+        &result,
+        d.hourly_rate,
+    )
+    .await;
+    match answer {
+        Ok(renamed) => {
+            if a.json {
+                print_json(ctx, &super::deploy::deployment_json(&renamed));
+            } else {
+                ctx.out(&format!("Renamed {} to {new}", label(&d)));
+            }
+            OK
+        }
+        Err(e) => fail(ctx, FAILURE, &format!("rename {}: {e}", label(&d))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("train-*", "train-7"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "ac"));
+        assert!(glob_match("*-x*", "run-x8"));
+        assert!(!glob_match("train-*", "test-7"));
+    }
+}

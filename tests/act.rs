@@ -1,0 +1,878 @@
+//! The commands that act (`deploy`, `wait`, `ssh`, `terminate`, `rename`, `volume`, `key`)
+//! through the built binary against the demo server over HTTP: what they send (the server's
+//! request log), their exit codes, and that they decide as the dashboard does.
+
+mod support;
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+use spheron_tui::api::{Client, OffersQuery};
+use spheron_tui::app::dialogs::deploy::{self as wizard, SshSel};
+use spheron_tui::credentials::ApiKey;
+use spheron_tui::demo::{self, DemoOptions, DemoServer, RequestRecord, parse_fault_spec};
+use support::harness::Harness;
+
+/// The binary with `args` against `url`, with HOME `home` (its store and config), no terminal.
+async fn run(url: &str, home: &Path, args: &[&str]) -> Output {
+    run_env(url, home, args, &[]).await
+}
+
+async fn run_env(url: &str, home: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
+    let url = url.to_string();
+    let home = home.to_path_buf();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let mut c = support::binary::bin(&home);
+        c.env("SPHERON_API_KEY", demo::DEMO_API_KEY)
+            .arg("--api-url")
+            .arg(&url)
+            .args(&args)
+            .stdin(std::process::Stdio::null());
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn writes(reqs: &[RequestRecord]) -> Vec<String> {
+    reqs.iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+async fn server() -> DemoServer {
+    demo::spawn(DemoOptions::for_tests()).await.unwrap()
+}
+
+/// The demo's saved key and an active deployment's name.
+async fn seed(srv: &DemoServer, home: &Path) -> (String, Value) {
+    let keys: Value =
+        serde_json::from_str(&out(&run(&srv.url(), home, &["keys", "--json"]).await)).unwrap();
+    let key = keys[0]["name"].as_str().unwrap().to_string();
+    let deps: Value =
+        serde_json::from_str(&out(
+            &run(&srv.url(), home, &["deployments", "--json"]).await
+        ))
+        .unwrap();
+    (key, deps)
+}
+
+const H100: &str = "gpu:h100";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_prints_the_summary_and_the_body_and_sends_nothing() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let count = srv.handle().deployment_count();
+    let before = srv.handle().requests().len();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "deploy",
+            "--cheapest",
+            H100,
+            "--ssh-key",
+            &key,
+            "--name",
+            "dry",
+            "--dry-run",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    for want in [
+        "Total",
+        "/h  ·  24 h $",
+        "Minimum",
+        "at least",
+        "now →",
+        "runway",
+        "\"offerId\"",
+        "dry run: nothing sent",
+    ] {
+        assert!(text.contains(want), "{want:?} missing:\n{text}");
+    }
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+    assert_eq!(srv.handle().deployment_count(), count);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_yes_and_without_a_terminal_nothing_is_sent_and_read_only_refuses() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, deps) = seed(&srv, home.path()).await;
+    let c = Client::new(&srv.url(), Some(ApiKey::new(srv.key()))).unwrap();
+    let mut running = String::new();
+    for d in deps
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["status"] == "running")
+    {
+        let id = d["id"].as_str().unwrap();
+        if c.can_terminate(id).await.unwrap().can_terminate {
+            running = id.to_string();
+            break;
+        }
+    }
+    assert!(
+        !running.is_empty(),
+        "a running deployment past its minimum runtime"
+    );
+    let before = srv.handle().requests().len();
+    let deploy = [
+        "deploy",
+        "--cheapest",
+        H100,
+        "--ssh-key",
+        &key,
+        "--name",
+        "noyes",
+    ];
+    let o = run(&srv.url(), home.path(), &deploy).await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("--yes"), "{}", err(&o));
+    let o = run(&srv.url(), home.path(), &["terminate", &running]).await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let o = run(&srv.url(), home.path(), &["key", "rm", &key]).await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    // --read-only: refused, even with --yes
+    let mut ro = vec!["--read-only"];
+    ro.extend(deploy);
+    ro.push("--yes");
+    let o = run(&srv.url(), home.path(), &ro).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("Read-only mode"), "{}", err(&o));
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["--read-only", "terminate", &running, "--yes"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["--read-only", "rename", &running, "x"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+    let o = run(&srv.url(), home.path(), &["journal", "--json"]).await;
+    assert_eq!(out(&o).trim(), "[]", "nothing was sent, nothing journaled");
+}
+
+/// The wizard on the same offer with the same choices, set as its keys would set them.
+async fn wizard_body(h: &mut Harness, offer_id: &str, key_id: &str, name: &str) -> Value {
+    let i = h
+        .state
+        .offers
+        .all
+        .iter()
+        .position(|o| o.offer_id == offer_id)
+        .expect("the offer is on the first page");
+    let offer = h.state.offers.all[i].clone();
+    let team = h.state.current_team_id().map(str::to_owned);
+    let mut w = wizard::DeployWizard::new(offer, team);
+    w.ssh = Some(SshSel::Saved(key_id.to_string()));
+    w.name = tui_input::Input::new(name.to_string());
+    let s = wizard::summary(&h.state, &w);
+    assert_eq!(s.blocked, None);
+    serde_json::to_value(s.request.unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_post_with_the_wizards_body_then_a_duplicate_name_is_refused() {
+    let mut h = Harness::new().await;
+    let url = h.server.url();
+    let home = tempfile::tempdir().unwrap();
+    let c = Client::new(&url, Some(ApiKey::new(h.server.key()))).unwrap();
+    let key = c.ssh_keys().await.unwrap().items[0].clone();
+    let offer_id = h
+        .state
+        .offers
+        .all
+        .iter()
+        .find(|o| o.unavailable_reason().is_none())
+        .unwrap()
+        .offer_id
+        .clone();
+    let args = [
+        "deploy",
+        "--offer",
+        &offer_id,
+        "--ssh-key",
+        &key.name,
+        "--name",
+        "same-body",
+    ];
+    let mut dry = args.to_vec();
+    dry.extend(["--dry-run", "--json"]);
+    let o = run(&url, home.path(), &dry).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let cli: Value = serde_json::from_str(&out(&o)).unwrap();
+    let body = wizard_body(&mut h, &offer_id, &key.id, "same-body").await;
+    assert_eq!(cli["request"], body);
+    let before = h.demo.requests().len();
+    let mut go = args.to_vec();
+    go.extend(["--yes", "--json"]);
+    let o = run(&url, home.path(), &go).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let made: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(made["deployment"]["name"], "same-body");
+    assert_eq!(made["deployment"]["offerId"], offer_id.as_str());
+    assert_eq!(
+        writes(&h.demo.requests()[before..]),
+        ["POST /api/deployments"]
+    );
+    // a re-run of the same script does not rent twice
+    let before = h.demo.requests().len();
+    let o = run(&url, home.path(), &go).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("--allow-duplicate-name"), "{}", err(&o));
+    assert!(writes(&h.demo.requests()[before..]).is_empty());
+    let o = run(&url, home.path(), &["journal", "--json"]).await;
+    let j: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(j.as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(j[0]["source"], "cli");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cheapest_picks_the_cheapest_available_matching_offer() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    // Independently: every page, H100 by model, deployable, lowest price (ties: offer id).
+    let c = Client::new(&srv.url(), Some(ApiKey::new(srv.key()))).unwrap();
+    let mut all = Vec::new();
+    for page in 1.. {
+        let p = c
+            .gpu_offers(&OffersQuery {
+                page: Some(page),
+                limit: Some(50),
+                ..OffersQuery::default()
+            })
+            .await
+            .unwrap();
+        all.extend(p.groups.into_iter().flat_map(|g| g.offers));
+        if u64::from(page) >= p.total_pages {
+            break;
+        }
+    }
+    let best = all
+        .iter()
+        .filter(|o| {
+            let hay = format!("{} {}", o.gpu_type, o.gpu_display).to_lowercase();
+            hay.contains("h100") && o.unavailable_reason().is_none() && o.hourly_rate().is_some()
+        })
+        .min_by(|a, b| {
+            a.hourly_rate()
+                .partial_cmp(&b.hourly_rate())
+                .unwrap()
+                .then(a.offer_id.cmp(&b.offer_id))
+        })
+        .unwrap();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "deploy",
+            "--cheapest",
+            H100,
+            "--ssh-key",
+            &key,
+            "--name",
+            "c",
+            "--dry-run",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["request"]["offerId"], best.offer_id.as_str());
+    assert!(err(&o).contains("cheapest available offer"), "{}", err(&o));
+    // a filter nothing matches: exit 1, nothing sent
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "deploy",
+            "--cheapest",
+            "gpu:nosuchgpu",
+            "--ssh-key",
+            &key,
+            "--name",
+            "c",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "deploy",
+            "--cheapest",
+            "price<<3",
+            "--ssh-key",
+            &key,
+            "--name",
+            "c",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a bad filter is a usage error: {}",
+        err(&o)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_500_on_post_is_never_retried_and_is_settled_by_name() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let posts = |srv: &DemoServer| {
+        srv.handle()
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == "/api/deployments")
+            .count()
+    };
+    let deploy = |name: &'static str| {
+        vec![
+            "deploy",
+            "--cheapest",
+            H100,
+            "--ssh-key",
+            &key,
+            "--name",
+            name,
+            "--yes",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<String>>()
+    };
+    let argv = |v: &Vec<String>| {
+        v.iter()
+            .map(String::as_str)
+            .collect::<Vec<&str>>()
+            .join("\u{1}")
+    };
+    let go = |v: Vec<String>| {
+        let url = srv.url();
+        let home = home.path().to_path_buf();
+        async move {
+            let a = argv(&v);
+            let args: Vec<&str> = a.split('\u{1}').collect();
+            run(&url, &home, &args).await
+        }
+    };
+    // created, but the answer was a 500: found by name, exit 0
+    srv.handle()
+        .inject(parse_fault_spec("POST /api/deployments=created500").unwrap());
+    let o = go(deploy("lost-answer")).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains("NOT sending it again") && err(&o).contains("NOT retrying"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(posts(&srv), 1);
+    // a 500 and nothing created: the whole list says so, exit 1
+    srv.handle()
+        .inject(parse_fault_spec("POST /api/deployments=500").unwrap());
+    let o = go(deploy("not-made")).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("it was not created"), "{}", err(&o));
+    assert_eq!(posts(&srv), 2);
+    // (a list that cannot be read whole after the failure: "unknown", exit 3 — domain::settle)
+    assert_eq!(posts(&srv), 2, "one POST per run, never a second");
+}
+
+/// A deployment made by the binary, by its name; its id.
+async fn deployed(url: &str, home: &Path, key: &str, name: &str) -> String {
+    let o = run(
+        url,
+        home,
+        &[
+            "deploy",
+            "--cheapest",
+            H100,
+            "--ssh-key",
+            key,
+            "--name",
+            name,
+            "--yes",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    v["deployment"]["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_exits_0_when_reached_1_when_ended_and_124_on_timeout() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, deps) = seed(&srv, home.path()).await;
+    let with = |status: &str| {
+        deps.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["status"] == status)
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["wait", &with("running"), "--for", "running"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let all: Value = serde_json::from_str(&out(&run(
+        &srv.url(),
+        home.path(),
+        &["deployments", "--status", "inactive", "--json"],
+    )
+    .await))
+    .unwrap();
+    let ended = all[0]["id"].as_str().unwrap().to_string();
+    let status = all[0]["status"].as_str().unwrap().to_string();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["wait", &ended, "--for", "running"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains(&status), "the status is said: {}", err(&o));
+    // the world's clock stands still: a new deployment stays deploying
+    let id = deployed(&srv.url(), home.path(), &key, "slow").await;
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["wait", "slow", "--for", "ssh", "--timeout", "1s"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(124), "{}", err(&o));
+    assert!(
+        err(&o).contains("timed out") && err(&o).contains(&id),
+        "{}",
+        err(&o)
+    );
+    let o = run(&srv.url(), home.path(), &["wait", "nosuch", "--for", "ssh"]).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+}
+
+/// The reads of one deployment by id, as the server's clock saw them.
+fn reads_of(reqs: &[RequestRecord], id: &str) -> Vec<chrono::DateTime<chrono::Utc>> {
+    let path = format!("/api/deployments/{id}");
+    reqs.iter()
+        .filter(|r| r.method == "GET" && r.path == path)
+        .map(|r| r.at)
+        .collect()
+}
+
+/// On a server whose clock is the wall clock: `--wait running` polls no faster than every 10 s
+/// (`--poll-interval 10`, the least allowed), and exits 0 once the deployment runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn waiting_polls_at_10_s_or_more_until_it_runs() {
+    let opts = DemoOptions {
+        clock: demo::ClockMode::Real,
+        deploy_delay_secs: (15, 15),
+        ..DemoOptions::for_tests()
+    };
+    let srv = demo::spawn(opts).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "--poll-interval",
+            "10",
+            "deploy",
+            "--cheapest",
+            H100,
+            "--ssh-key",
+            &key,
+            "--name",
+            "polled",
+            "--yes",
+            "--json",
+            "--wait",
+            "running",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["deployment"]["status"], "running");
+    let id = v["deployment"]["id"].as_str().unwrap();
+    let reads = reads_of(&srv.handle().requests(), id);
+    assert!(reads.len() >= 2, "{reads:?}");
+    for pair in reads.windows(2) {
+        let gap = (pair[1] - pair[0]).num_milliseconds();
+        assert!(gap >= 10_000, "two reads {gap} ms apart: {reads:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terminate_asks_can_terminate_first_and_sends_no_delete_too_early() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let a = deployed(&srv.url(), home.path(), &key, "sweep-1").await;
+    let b = deployed(&srv.url(), home.path(), &key, "sweep-2").await;
+    srv.handle().force_status(&a, "running");
+    srv.handle().force_status(&b, "running");
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", "sweep-*", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("minutes remain"), "{}", err(&o));
+    let reqs = srv.handle().requests()[before..].to_vec();
+    assert!(writes(&reqs).is_empty(), "no DELETE: {:?}", writes(&reqs));
+    for id in [&a, &b] {
+        let check = format!("/api/deployments/{id}/can-terminate");
+        assert!(reqs.iter().any(|r| r.path == check), "{check} asked");
+    }
+    // past the minimum runtime: one confirm for both, one DELETE each, after its check
+    srv.handle()
+        .advance(std::time::Duration::from_secs(25 * 60));
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", "sweep-*", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.contains("DELETES the instance and its disk"), "{text}");
+    assert!(text.contains("now →"), "{text}");
+    let reqs = srv.handle().requests()[before..].to_vec();
+    for id in [&a, &b] {
+        let check = reqs
+            .iter()
+            .position(|r| r.path == format!("/api/deployments/{id}/can-terminate"))
+            .unwrap();
+        let delete = reqs
+            .iter()
+            .position(|r| r.method == "DELETE" && r.path == format!("/api/deployments/{id}"))
+            .unwrap();
+        assert!(check < delete);
+    }
+    assert_eq!(writes(&reqs).len(), 2);
+    // ended: nothing to terminate, no request sent
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", &a, "--yes"]).await;
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+}
+
+/// `ssh NAME -- CMD` runs the system `ssh` (here a stand-in on PATH that records its argv) with
+/// the deployment's user, address and port, and the command after `--`.
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_runs_the_system_ssh_with_the_deployments_address() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let id = deployed(&srv.url(), home.path(), &key, "shell").await;
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["ssh", "shell", "--", "nvidia-smi"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "not running yet: {}", err(&o));
+    srv.handle().force_status(&id, "running");
+    let c = Client::new(&srv.url(), Some(ApiKey::new(srv.key()))).unwrap();
+    let d = c.deployment(&id).await.unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = home.path().join("ssh-argv");
+    let fake = bin.join("ssh");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > {}\nexit 7\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let o = run_env(
+        &srv.url(),
+        home.path(),
+        &["ssh", "shell", "--", "nvidia-smi", "-L"],
+        &[("PATH", path)],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(7), "ssh's own exit code: {}", err(&o));
+    let argv: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let target = format!(
+        "{}@{}",
+        d.user.as_deref().unwrap_or("ubuntu"),
+        d.ip_address.unwrap()
+    );
+    let port = d.ssh_port.unwrap_or(22).to_string();
+    assert_eq!(
+        argv,
+        [
+            "-p",
+            port.as_str(),
+            "--",
+            target.as_str(),
+            "nvidia-smi",
+            "-L"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn volume_and_key_commands_follow_the_provider_rules() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    seed(&srv, home.path()).await;
+    let vols: Value =
+        serde_json::from_str(&out(
+            &run(&srv.url(), home.path(), &["volumes", "--json"]).await
+        ))
+        .unwrap();
+    let of = |provider: &str| {
+        vols.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["provider"] == provider)
+            .map(|v| v["name"].as_str().unwrap().to_string())
+    };
+    let before = srv.handle().requests().len();
+    // Spheron AI volumes are neither renamed nor resized; Sesterce ones never attach later.
+    if let Some(v) = of("spheron-ai") {
+        let o = run(
+            &srv.url(),
+            home.path(),
+            &["volume", "rename", &v, "new-name"],
+        )
+        .await;
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let o = run(
+            &srv.url(),
+            home.path(),
+            &["volume", "expand", &v, "--size", "99999", "--yes"],
+        )
+        .await;
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    } else {
+        panic!("the demo has a spheron-ai volume");
+    }
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "volume",
+            "create",
+            "Bad Name",
+            "--provider",
+            "spheron-ai",
+            "--size",
+            "10",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "volume",
+            "create",
+            "big",
+            "--provider",
+            "sesterce",
+            "--size",
+            "1",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_ne!(
+        o.status.code(),
+        Some(0),
+        "sesterce takes 50 GB or more: {}",
+        err(&o)
+    );
+    // a private key is refused and nothing is sent
+    let k = home.path().join("id_test");
+    std::fs::write(&k, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n").unwrap();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["key", "add", "oops", k.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("PRIVATE key"), "{}", err(&o));
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+    // a public key is added, then removed
+    let pubk = home.path().join("id_test.pub");
+    std::fs::write(
+        &pubk,
+        spheron_tui::domain::ssh_key::sample_key("ssh-ed25519", "me@test"),
+    )
+    .unwrap();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["key", "add", "ci-key", pubk.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run(&srv.url(), home.path(), &["key", "rm", "ci-key", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        writes(&srv.handle().requests()[before..]).len(),
+        2,
+        "{:?}",
+        writes(&srv.handle().requests()[before..])
+    );
+    // a volume created within the rules, with its spend confirmed
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &[
+            "volume",
+            "create",
+            "ci-data",
+            "--provider",
+            "voltage-park",
+            "--region",
+            "166e655a:culpeper-usa-1",
+            "--size",
+            "100",
+            "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("now →"), "{}", out(&o));
+}
+
+/// A preset saved from the wizard's choices (the one mapping both use) gives `deploy --preset`
+/// the wizard's body.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
+    let mut h = Harness::new().await;
+    let url = h.server.url();
+    let home = tempfile::tempdir().unwrap();
+    let c = Client::new(&url, Some(ApiKey::new(h.server.key()))).unwrap();
+    let key = c.ssh_keys().await.unwrap().items[0].clone();
+    h.state.keys.items = c.ssh_keys().await.unwrap().items;
+    let offer = h
+        .state
+        .offers
+        .all
+        .iter()
+        .find(|o| o.unavailable_reason().is_none() && o.os_options.len() > 1)
+        .unwrap()
+        .clone();
+    let team = h.state.current_team_id().map(str::to_owned);
+    let mut w = wizard::DeployWizard::new(offer.clone(), team);
+    w.ssh = Some(SshSel::Saved(key.id.clone()));
+    w.os = 1;
+    w.guard = tui_input::Input::new("8h".to_string());
+    let p = wizard::preset::from_wizard(&h.state, &w, None);
+    w.name = tui_input::Input::new("from-preset".to_string());
+    let body = serde_json::to_value(wizard::summary(&h.state, &w).request.unwrap()).unwrap();
+    let cfg = home.path().join("config/spheron-tui");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let mut t = toml::Table::new();
+    t.insert("train".into(), toml::Value::try_from(&p).unwrap());
+    let mut root = toml::Table::new();
+    root.insert("presets".into(), toml::Value::Table(t));
+    std::fs::write(cfg.join("config.toml"), toml_text(&root)).unwrap();
+    let o = run(
+        &url,
+        home.path(),
+        &[
+            "deploy",
+            "--preset",
+            "train",
+            "--name",
+            "from-preset",
+            "--dry-run",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["request"], body);
+    assert!(out(&o).contains("request"));
+    let o = run(
+        &url,
+        home.path(),
+        &["deploy", "--preset", "nope", "--name", "x", "--dry-run"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+}
+
+/// TOML text of a table of tables of strings, numbers and string arrays (what a preset holds).
+fn toml_text(root: &toml::Table) -> String {
+    let mut s = String::new();
+    let toml::Value::Table(presets) = &root["presets"] else {
+        unreachable!()
+    };
+    for (name, p) in presets {
+        s.push_str(&format!("[presets.{name}]\n"));
+        for (k, v) in p.as_table().unwrap() {
+            let text = match v {
+                toml::Value::String(x) => serde_json::to_string(x).unwrap(),
+                toml::Value::Array(a) => serde_json::to_string(
+                    &a.iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>(),
+                )
+                .unwrap(),
+                toml::Value::Float(f) => format!("{f:?}"),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => panic!("not in a preset: {other:?}"),
+            };
+            s.push_str(&format!("{k} = {text}\n"));
+        }
+    }
+    s
+}
