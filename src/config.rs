@@ -55,7 +55,7 @@ pub struct FileConfig {
     pub presets: Option<std::collections::BTreeMap<String, crate::domain::preset::Preset>>,
 }
 
-const KNOWN_KEYS: [&str; 9] = [
+const KNOWN_KEYS: [&str; 10] = [
     "api_url",
     "poll_interval_secs",
     "read_only",
