@@ -7,8 +7,8 @@ use chrono::Duration;
 use crossterm::event::KeyCode;
 use serde_json::json;
 use spheron_tui::api::{
-    CanTerminate, Completeness, DeploymentStatus, Gap, InstanceType, KubernetesVersion, Listing,
-    decode,
+    ApiError, CanTerminate, Completeness, DeploymentStatus, Gap, InstanceType, KubernetesVersion,
+    Listing, decode,
 };
 use spheron_tui::app::dialogs::deploy::{Phase, SshSel, Step};
 use spheron_tui::app::dialogs::terminate::Check;
@@ -1463,6 +1463,50 @@ fn a_spot_instance_that_leaves_the_active_list_is_announced() {
     s.status.flash = None;
     update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
     assert!(s.status.flash.is_none());
+}
+
+#[test]
+fn a_spot_instance_the_guard_or_the_user_terminated_is_never_said_reclaimed() {
+    use spheron_tui::app::guard::GuardUpdate;
+    let mut s = ready(vec![], 10.0);
+    let spot = |id: &str, name: &str| {
+        let mut d = running(id, name);
+        d.instance_type = InstanceType::Spot;
+        d
+    };
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![spot("s1", "guarded"), spot("s2", "mine")].into())),
+    );
+    // The guard sends its DELETE for s1; the user's DELETE of s2 gets no clear answer.
+    update(
+        &mut s,
+        Action::Guard(GuardUpdate::Terminating { id: "s1".into() }),
+    );
+    update(
+        &mut s,
+        Action::Terminated {
+            id: "s2".into(),
+            result: Err(ApiError::Timeout {
+                message: "no answer in 30 s".into(),
+            }),
+        },
+    );
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![spot("s2", "mine")].into())),
+    );
+    assert_eq!(
+        flash(&s),
+        "guarded was terminated by the spend guard: it is no longer active. f shows inactive ones."
+    );
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    assert_eq!(
+        flash(&s),
+        "mine was terminated by you: it is no longer active. f shows inactive ones."
+    );
+    let said: Vec<&str> = s.status.log.iter().map(|e| e.text.as_str()).collect();
+    assert!(said.iter().all(|t| !t.contains("reclaimed")), "{said:?}");
 }
 
 #[test]

@@ -84,27 +84,33 @@ fn guard_run_stops_on_each_ending_signal_with_its_code_and_frees_the_lock() {
 }
 
 #[test]
-fn a_corrupt_store_is_moved_aside_and_the_dashboard_still_starts() {
+fn a_corrupt_store_is_moved_aside_and_the_dashboard_still_starts_and_logs_it() {
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("data/spheron-tui");
     std::fs::create_dir_all(&data).unwrap();
     let store = data.join("spheron-tui-demo.sqlite3");
     std::fs::write(&store, b"not a database at all, just some text ".repeat(40)).unwrap();
-    let out = run(
-        home.path(),
-        &[
-            "snapshot",
-            "--demo",
-            "--pane",
-            "deployments",
-            "--size",
-            "200x30",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let screen = text(&out.stdout);
+    let snapshot = |keys: &str| {
+        let out = run(
+            home.path(),
+            &[
+                "snapshot",
+                "--demo",
+                "--pane",
+                "deployments",
+                "--size",
+                "200x30",
+                "--keys",
+                keys,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let screen = snapshot("");
     assert!(
-        screen.contains("the local store was not a usable database: moved aside"),
+        screen.contains("the local store was not a usable database (")
+            && screen.contains("moved aside"),
         "the notice is shown:\n{screen}"
     );
     let moved: Vec<_> = std::fs::read_dir(&data)
@@ -114,6 +120,103 @@ fn a_corrupt_store_is_moved_aside_and_the_dashboard_still_starts() {
         .filter(|n| n.contains(".corrupt-"))
         .collect();
     assert_eq!(moved.len(), 1, "{moved:?}");
+    // Next time, in the message log too, until it is acknowledged.
+    let log = snapshot("m");
+    assert!(
+        log.contains("the local store was not a usable database"),
+        "in the message log:\n{log}"
+    );
+}
+
+/// The demo store under `home`, holding a rule for each of `ids` (and its marker: a store
+/// this program made).
+fn demo_store_with_rules(home: &std::path::Path, ids: &[&str]) -> std::path::PathBuf {
+    let path = home.join("data/spheron-tui/spheron-tui-demo.sqlite3");
+    let (s, _) = spheron_tui::store::Store::open(&path).unwrap();
+    let now = chrono::Utc::now();
+    for id in ids {
+        s.put_rule(&spheron_tui::store::StoredRule {
+            deployment_id: id.to_string(),
+            rule: spheron_tui::domain::guard::GuardRule::Deadline(now + chrono::Duration::hours(3)),
+            spec: "--after 3h".into(),
+            created_at: now,
+        })
+        .unwrap();
+    }
+    path
+}
+
+#[test]
+fn a_store_truncated_to_zero_bytes_makes_guard_list_fail_until_acknowledged() {
+    let home = tempfile::tempdir().unwrap();
+    let store = demo_store_with_rules(home.path(), &["dep_a", "dep_b", "dep_c"]);
+    std::fs::File::create(&store).unwrap();
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the local store read empty")
+            && err.contains(".empty-")
+            && err.contains("guard rules, watches and journal are gone")
+            && err.contains("spheron-tui guard ack-loss"),
+        "{err}"
+    );
+    // Said again at every list until acknowledged; then a plain empty list.
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("the local store read empty"));
+    let out = run(home.path(), &["--demo", "guard", "ack-loss"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "no guard rules");
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn a_corrupt_store_is_moved_aside_and_its_rules_come_back_with_guard_list_failing() {
+    let home = tempfile::tempdir().unwrap();
+    let store = demo_store_with_rules(home.path(), &["dep_a", "dep_b", "dep_c"]);
+    // Break a page the rules do not live on (the journal's index).
+    let (page_size, root): (i64, i64) = {
+        let c = rusqlite::Connection::open(&store).unwrap();
+        let size = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let root = c
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'journal_at'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (size, root)
+    };
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&store)
+            .unwrap();
+        f.seek(SeekFrom::Start(((root - 1) * page_size) as u64))
+            .unwrap();
+        f.write_all(&vec![0xA5; page_size as usize]).unwrap();
+    }
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("not a usable database")
+            && stderr.contains(".corrupt-")
+            && stderr.contains("read from it and kept: 3 guard rules"),
+        "{stderr}"
+    );
+    for id in ["dep_a", "dep_b", "dep_c"] {
+        assert!(stdout.contains(id), "{id} is listed again:\n{stdout}");
+    }
+    let out = run(home.path(), &["--demo", "guard", "ack-loss"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("dep_b"));
 }
 
 /// The journal's DELETE rows in the demo store under `home`, once one has an outcome (or

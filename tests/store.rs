@@ -108,6 +108,134 @@ fn a_corrupt_file_is_moved_aside_and_a_new_one_started() {
     assert_eq!(store.rules().unwrap().len(), 1);
 }
 
+/// A store at `path` holding three rules, a watch and two journal rows, closed again.
+fn filled_store(path: &Path) {
+    let (s, report) = Store::open(path).unwrap();
+    assert_eq!(report.loss, None);
+    for id in ["d1", "d2", "d3"] {
+        s.put_rule(&rule(id)).unwrap();
+    }
+    let watch = spheron_tui::domain::watch::WatchSpec {
+        gpu: "h100".into(),
+        max_gpu_price: 2.5,
+        instance_type: None,
+        min_count: None,
+        provider: None,
+        region: None,
+    };
+    s.add_watch(&watch, t0()).unwrap();
+    s.record(&entry(1, "guard")).unwrap();
+    s.record(&entry(2, "dashboard")).unwrap();
+}
+
+/// Overwrite the root page of index `index` with garbage: the file is no longer a sound
+/// database, but the tables' own pages still read.
+fn break_index(path: &Path, index: &str) {
+    let (page_size, root): (i64, i64) = {
+        let c = Connection::open(path).unwrap();
+        let size = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let root = c
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+                [index],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (size, root)
+    };
+    use std::io::{Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.seek(SeekFrom::Start(((root - 1) * page_size) as u64))
+        .unwrap();
+    f.write_all(&vec![0xA5; page_size as usize]).unwrap();
+}
+
+#[test]
+fn a_store_truncated_to_zero_bytes_is_a_loss_said_and_kept_until_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    filled_store(&path);
+    std::fs::File::create(&path).unwrap(); // truncated to 0 bytes
+    let (store, report) = Store::open(&path).unwrap();
+    let loss = report.loss.expect("the loss is reported");
+    let aside = report.moved_to.expect("moved aside");
+    assert!(aside.to_string_lossy().contains(".empty-"), "{aside:?}");
+    assert_eq!(
+        std::fs::metadata(&aside).unwrap().len(),
+        0,
+        "the old file is kept"
+    );
+    let notice = report.notice.unwrap();
+    assert!(
+        notice.starts_with("the local store read empty")
+            && notice.contains(&aside.display().to_string())
+            && notice.contains("nothing could be read from it"),
+        "{notice}"
+    );
+    assert_eq!(store.unacknowledged_losses().unwrap(), vec![loss]);
+    drop(store);
+    // Still there at the next open, until acknowledged; then gone, and no new loss is seen.
+    let (store, report) = Store::open(&path).unwrap();
+    assert_eq!(report.loss, None);
+    assert_eq!(store.unacknowledged_losses().unwrap().len(), 1);
+    assert_eq!(store.acknowledge_losses(t0()).unwrap(), 1);
+    assert!(store.unacknowledged_losses().unwrap().is_empty());
+}
+
+#[test]
+fn a_corrupt_store_is_moved_aside_and_its_readable_rows_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    filled_store(&path);
+    break_index(&path, "journal_at");
+    let (store, report) = Store::open(&path).unwrap();
+    let loss = report.loss.expect("the loss is reported");
+    assert!(
+        loss.what.starts_with("was not a usable database"),
+        "{loss:?}"
+    );
+    assert!(loss.moved_to.as_deref().unwrap().contains(".corrupt-"));
+    assert_eq!(
+        (
+            loss.salvaged.rules,
+            loss.salvaged.watches,
+            loss.salvaged.journal
+        ),
+        (3, 1, 2),
+        "{loss:?}"
+    );
+    let notice = report.notice.unwrap();
+    assert!(
+        notice.contains("read from it and kept: 3 guard rules, 1 watch, 2 journal rows"),
+        "{notice}"
+    );
+    // The rules are back in force, and the journal and the watch with them.
+    let ids: Vec<String> = store
+        .rules()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.deployment_id)
+        .collect();
+    assert_eq!(ids, ["d1", "d2", "d3"]);
+    assert_eq!(store.rules().unwrap()[0], rule("d1"));
+    assert_eq!(store.journal().unwrap().len(), 2);
+    assert_eq!(store.watches().unwrap().len(), 1);
+}
+
+#[test]
+fn a_missing_store_that_was_there_is_a_loss_but_a_first_store_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    let (_, report) = Store::open(&path).unwrap();
+    assert_eq!(report.loss, None, "a first store is no loss");
+    std::fs::remove_file(&path).unwrap();
+    let (store, report) = Store::open(&path).unwrap();
+    let loss = report.loss.expect("the loss is reported");
+    assert!(loss.what.contains("missing"), "{loss:?}");
+    assert_eq!(loss.moved_to, None);
+    assert_eq!(store.unacknowledged_losses().unwrap().len(), 1);
+}
+
 #[test]
 fn a_file_from_a_newer_version_is_refused_and_left_as_it_is() {
     let dir = tempfile::tempdir().unwrap();

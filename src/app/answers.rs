@@ -28,6 +28,8 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
             dialogs::terminate::on_checked(state, &id, result)
         }
         Action::Terminated { id, result } => {
+            // Whatever the answer, the DELETE may have taken: if it ends, the user ended it.
+            state.guard.terminated_by.entry(id.clone()).or_insert("you");
             cmds.extend(dialogs::terminate::on_terminated(state, &id, result))
         }
         Action::Renamed { id, result } => {

@@ -15,9 +15,9 @@ pub struct GuardView {
     pub other_enforcer: Option<String>,
     /// The local UTC offset, for `18:00` in the guard dialog (set by the runtime; UTC if unset).
     pub local_offset: Option<chrono::FixedOffset>,
-    /// Deployments the guard sent (or is sending) a DELETE for: when one ends, the guard ended
-    /// it, not its provider.
-    pub terminating: std::collections::BTreeSet<String>,
+    /// Deployments this program sent (or is sending) a DELETE for, with who asked ("the spend
+    /// guard", "you"): when one ends, it is said who ended it, never its provider.
+    pub terminated_by: BTreeMap<String, &'static str>,
 }
 
 /// What the enforcer task sends.
@@ -34,6 +34,9 @@ pub enum GuardUpdate {
     Terminating {
         id: String,
     },
+    /// The local store refused a write (a full disk, a lost file): for the message log, with
+    /// an alert.
+    Store(String),
 }
 
 pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
@@ -52,7 +55,12 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
         GuardUpdate::Rows(rows) => state.guard.rows = rows,
         GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
         GuardUpdate::Terminating { id } => {
-            state.guard.terminating.insert(id);
+            state.guard.terminated_by.insert(id, "the spend guard");
+        }
+        GuardUpdate::Store(text) => {
+            let text = format!("local store: {text}");
+            state.say(FlashKind::Warning, text.clone());
+            return vec![Command::Notify(text)];
         }
     }
     Vec::new()

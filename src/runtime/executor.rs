@@ -280,7 +280,11 @@ impl Executor {
         if let Some(w) = write {
             self.journal.record_outcome(row, w, &result).await;
         }
-        vec![Action::Rate(c.rate_status()), result]
+        [
+            vec![Action::Rate(c.rate_status()), result],
+            self.journal.troubles(),
+        ]
+        .concat()
     }
 
     /// Run `cmd` on its own task; its Actions go to `tx`.

@@ -25,6 +25,8 @@ pub struct Write {
 pub struct Journal {
     store: Option<StoreHandle>,
     rates: Arc<Mutex<HashMap<String, f64>>>,
+    /// What the store refused since the last [`Journal::troubles`], for the message log.
+    troubles: Arc<Mutex<Vec<String>>>,
 }
 
 impl Journal {
@@ -32,7 +34,24 @@ impl Journal {
         Journal {
             store,
             rates: Arc::default(),
+            troubles: Arc::default(),
         }
+    }
+
+    /// The store's refusals since the last call, each as an Action for the message log.
+    pub fn troubles(&self) -> Vec<Action> {
+        std::mem::take(&mut *self.troubles.lock().unwrap_or_else(PoisonError::into_inner))
+            .into_iter()
+            .map(|text| Action::Guard(GuardUpdate::Store(text)))
+            .collect()
+    }
+
+    fn trouble(&self, what: &str, e: &crate::store::StoreError) {
+        tracing::error!(error = %e, "journal: {what}");
+        self.troubles
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(format!("{what}: {e}"));
     }
 
     pub fn store(&self) -> Option<&StoreHandle> {
@@ -86,7 +105,7 @@ impl Journal {
         match store.call(move |s| s.record_intent(&entry)).await {
             Ok(row) => Some(row),
             Err(e) => {
-                tracing::error!(error = %e, "journal: a write could not be recorded before it was sent");
+                self.trouble("a write could not be journaled before it was sent", &e);
                 None
             }
         }
@@ -114,7 +133,7 @@ impl Journal {
                 .await;
             match done {
                 Ok(()) => return,
-                Err(e) => tracing::error!(error = %e, "journal: an outcome could not be recorded"),
+                Err(e) => self.trouble("a write's outcome could not be journaled", &e),
             }
         }
         self.record("dashboard", write, target_id, result, rate)
@@ -141,7 +160,7 @@ impl Journal {
             usd_per_hour,
         };
         if let Err(e) = store.call(move |s| s.record(&entry)).await {
-            tracing::error!(error = %e, "journal: a write could not be recorded");
+            self.trouble("a write could not be journaled", &e);
         }
     }
 }

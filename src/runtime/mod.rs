@@ -89,6 +89,8 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
+        // In the message log too (`m`), not only for the 30 s it shows.
+        state.log(crate::app::state::LogKind::Warning, text.clone());
         state.status.flash = Some(Flash {
             text,
             kind: FlashKind::Warning,
@@ -115,18 +117,30 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     Ok((state, exec))
 }
 
-/// Open the store on its writer thread. The program runs on without one: the notice says why
-/// (or where a bad file was moved).
+/// Open the store on its writer thread. The program runs on without one: the notice says why.
+/// A store lost and replaced (now, or earlier and not yet acknowledged) is said too.
 pub fn open_store(path: Option<&std::path::Path>) -> (Option<StoreHandle>, Option<String>) {
     let Some(path) = path else {
         return (None, None);
     };
     match Store::open(path) {
         Ok((store, report)) => {
-            if let Some(n) = &report.notice {
-                tracing::warn!(notice = %n, "store moved aside");
+            let notice = match report.notice {
+                Some(n) => Some(n),
+                None => match store.unacknowledged_losses() {
+                    Ok(l) => l.last().map(|l| {
+                        format!(
+                            "{} (not yet acknowledged: `spheron-tui guard ack-loss`)",
+                            l.text()
+                        )
+                    }),
+                    Err(e) => Some(format!("whether the local store was lost is unknown: {e}")),
+                },
+            };
+            if let Some(n) = &notice {
+                tracing::warn!(notice = %n, "store");
             }
-            (Some(StoreHandle::spawn(store)), report.notice)
+            (Some(StoreHandle::spawn(store)), notice)
         }
         Err(e) => {
             tracing::error!(error = %e, "store unavailable");

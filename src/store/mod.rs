@@ -2,14 +2,17 @@
 //! rules, the enforcer lock, the journal of writes, the price history and the price watches. The runtime owns it through one writer
 //! thread ([`StoreHandle`]); the reducer and the drawing never touch it.
 //!
-//! A file that is not a database is moved aside (`<name>.corrupt-<time>`) and a fresh one is
-//! created, with a notice saying where the old one went. A file a newer version of the program
+//! A file that is not a database is moved aside (`<name>.corrupt-<time>`), as is one that reads
+//! empty although a store was there (`<name>.empty-<time>`), and a fresh one is created: what
+//! can still be read from the old file is copied in, and the loss is kept until the user
+//! acknowledges it ([`loss`]). A file a newer version of the program
 //! wrote is refused and left untouched ([`StoreError::Newer`]): its guard rules belong to that
 //! version, and moving the file would lose them for it too. The program then runs without a
 //! store (the dashboard says so; the store commands fail).
 
 pub mod history;
 pub mod journal;
+pub mod loss;
 pub mod rules;
 pub mod schema;
 pub mod watches;
@@ -21,6 +24,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use journal::{JournalEntry, NewJournalEntry};
+pub use loss::{Loss, Salvaged};
 pub use rules::{Failing, LockState, StoredRule};
 pub use writer::StoreHandle;
 
@@ -68,28 +72,41 @@ pub struct Store {
 /// What [`Store::open`] did besides opening.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OpenReport {
-    /// Set when the old file was moved aside: a message for the user.
+    /// Set when the store was lost and replaced: a message for the user.
     pub notice: Option<String>,
     /// Where the old file went.
     pub moved_to: Option<PathBuf>,
+    /// The loss, when the store was replaced (also kept in the new store).
+    pub loss: Option<Loss>,
 }
 
 /// Why an existing file cannot be used as it is.
 enum Unusable {
     Corrupt(String),
+    /// No tables of ours, where a store was before.
+    Empty,
     Newer(u32),
 }
 
 impl Store {
-    /// Open (creating it and its directory) and migrate the store at `path`.
+    /// Open (creating it and its directory) and migrate the store at `path`. A store that was
+    /// there before ([`loss::marker_path`]) and is now missing or reads empty, or a file that
+    /// is not a database, is a loss: see [`loss`].
     pub fn open(path: &Path) -> Result<(Store, OpenReport), StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_err(path, e))?;
         }
+        let was_here = loss::marker_path(path).exists();
+        let existed = path.exists();
         create_private(path)?;
-        let mut report = OpenReport::default();
-        match Self::try_open(path) {
-            Ok(store) => return Ok((store, report)),
+        let mut lost = (was_here && !existed).then_some((loss::LossKind::Missing, None));
+        let opened = match Self::try_open(path, was_here && existed) {
+            Ok(store) => Some(store),
+            Err(Ok(Unusable::Empty)) => {
+                tracing::warn!(path = %path.display(), "store: reads empty");
+                lost = Some((loss::LossKind::Empty, Some(move_aside(path, "empty")?)));
+                None
+            }
             Err(Err(e)) => return Err(e),
             // A newer program's file holds what this one cannot read (guard rules among it):
             // it is left for that program, never moved away from it.
@@ -103,23 +120,36 @@ impl Store {
             Err(Ok(Unusable::Corrupt(e))) => {
                 tracing::warn!(path = %path.display(), error = %e, "store: not a database");
                 let aside = move_aside(path, "corrupt")?;
-                // What happened first: a status bar may show only the start of it.
-                report.notice = Some(format!(
-                    "the local store was not a usable database: moved aside to {}; a new one was started (guard rules, journal, price history and watches start empty)",
-                    aside.display()
-                ));
-                report.moved_to = Some(aside);
+                lost = Some((loss::LossKind::Corrupt(e), Some(aside)));
+                None
             }
+        };
+        let store = match opened {
+            Some(store) => store,
+            None => {
+                create_private(path)?;
+                match Self::try_open(path, false) {
+                    Ok(store) => store,
+                    Err(Err(e)) => return Err(e),
+                    Err(Ok(_)) => {
+                        return Err(StoreError::Io {
+                            path: path.display().to_string(),
+                            msg: "a fresh store could not be created in place of the old one"
+                                .to_string(),
+                        });
+                    }
+                }
+            }
+        };
+        loss::write_marker(path);
+        let mut report = OpenReport::default();
+        if let Some((kind, aside)) = lost {
+            let loss = loss::settle(&store, path, &kind, aside.as_deref());
+            report.notice = Some(loss.text());
+            report.moved_to = aside;
+            report.loss = Some(loss);
         }
-        create_private(path)?;
-        match Self::try_open(path) {
-            Ok(store) => Ok((store, report)),
-            Err(Err(e)) => Err(e),
-            Err(Ok(_)) => Err(StoreError::Io {
-                path: path.display().to_string(),
-                msg: "a fresh store could not be created in place of the old one".to_string(),
-            }),
-        }
+        Ok((store, report))
     }
 
     /// `Err(Ok(_))`: the file exists but cannot be used (move it aside); `Err(Err(_))`: an
@@ -127,10 +157,10 @@ impl Store {
     /// [`Self::open_once`], tried again while another process holds the file busy in a way
     /// SQLite's busy timeout does not wait for (two processes switching a new file to WAL at
     /// the same moment answer "database is locked" at once), for at most [`BUSY_TIMEOUT`].
-    fn try_open(path: &Path) -> Result<Store, Result<Unusable, StoreError>> {
+    fn try_open(path: &Path, was_store: bool) -> Result<Store, Result<Unusable, StoreError>> {
         let started = std::time::Instant::now();
         loop {
-            match Self::open_once(path) {
+            match Self::open_once(path, was_store) {
                 Err(Err(StoreError::Sqlite { source, .. }))
                     if is_busy(&source) && started.elapsed() < BUSY_TIMEOUT =>
                 {
@@ -141,7 +171,9 @@ impl Store {
         }
     }
 
-    fn open_once(path: &Path) -> Result<Store, Result<Unusable, StoreError>> {
+    /// `was_store`: the file held a store before, so one that reads empty is unusable (and is
+    /// told before anything is written to it).
+    fn open_once(path: &Path, was_store: bool) -> Result<Store, Result<Unusable, StoreError>> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -159,6 +191,9 @@ impl Store {
         let v = schema::version(&conn).map_err(classify)?;
         if v > schema::LATEST {
             return Err(Ok(Unusable::Newer(v)));
+        }
+        if v == 0 && was_store && schema::unmigrated(&mut conn).map_err(classify)? {
+            return Err(Ok(Unusable::Empty));
         }
         let check: String = conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))

@@ -92,6 +92,21 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE guard_rules ADD COLUMN next_try TEXT;
     ALTER TABLE guard_rules ADD COLUMN last_error TEXT;
     ALTER TABLE journal ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
+    // 7: stores that were lost (a file not a database, empty, or missing) and replaced by
+    // this one: where the old file went, what was read from it, and whether the user has
+    // acknowledged it (until then `guard list` exits 1).
+    "CREATE TABLE store_losses (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        at              TEXT NOT NULL,
+        path            TEXT NOT NULL,
+        what            TEXT NOT NULL,
+        moved_to        TEXT,
+        rules           INTEGER NOT NULL,
+        watches         INTEGER NOT NULL,
+        journal         INTEGER NOT NULL,
+        salvage_error   TEXT,
+        acknowledged_at TEXT
+    );",
 ];
 
 /// The version this program writes.
@@ -99,6 +114,16 @@ pub const LATEST: u32 = MIGRATIONS.len() as u32;
 
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
     conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))
+}
+
+/// Whether the file has no tables of ours (version 0), read under the write lock: a process
+/// creating the store at this moment is waited for, so its new file is not taken for empty.
+/// Nothing is written.
+pub fn unmigrated(conn: &mut Connection) -> rusqlite::Result<bool> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let v = version(&tx)?;
+    tx.rollback()?;
+    Ok(v == 0)
 }
 
 /// Apply the migrations after `from`, each with its version bump in one transaction.

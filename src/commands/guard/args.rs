@@ -16,6 +16,9 @@ pub enum GuardCommand {
         /// The deployment id.
         deployment_id: String,
     },
+    /// Acknowledge that the local store was lost and replaced (`guard list` exits 1 until
+    /// then): after checking the rules `guard list` shows and the old file it names.
+    AckLoss,
     /// Enforce the guard rules without a terminal, until SIGINT/SIGTERM; one line per decision.
     Run {
         /// Say what would be done; send no write.

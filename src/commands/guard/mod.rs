@@ -1,4 +1,4 @@
-//! The headless spend-guard commands: `guard add|list|rm|run`. Rules live in the local store;
+//! The headless spend-guard commands: `guard add|list|rm|ack-loss|run`. Rules live in the local store;
 //! `guard run` feeds the pure engine ([`crate::domain::guard_engine`]) from the same pollers as
 //! the dashboard.
 
@@ -12,12 +12,13 @@ use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::StoredRule;
 use args::{GuardAddArgs, GuardCommand};
 
-/// `guard add|list|rm` (`run` is [`run_until_signal`], with its ticks and signals).
+/// `guard add|list|rm|ack-loss` (`run` is [`run_until_signal`], with its ticks and signals).
 pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
     match cmd {
         GuardCommand::Add(a) => add(ctx, a).await,
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
+        GuardCommand::AckLoss => ack_loss(ctx).await,
         GuardCommand::Run { .. } => {
             ctx.err("error: `guard run` runs from the command line only");
             EXIT_USAGE
@@ -119,7 +120,55 @@ async fn find_deployment(client: &Client, id: &str) -> Result<Deployment, ApiErr
     }
 }
 
+/// Say each store loss the user has not acknowledged (on stderr); whether there was one.
+/// A loss that cannot be read is said as such and counts as one.
+pub async fn say_losses(ctx: &Ctx, prefix: &str) -> bool {
+    match ctx.store.call(|s| s.unacknowledged_losses()).await {
+        Ok(losses) if losses.is_empty() => false,
+        Ok(losses) => {
+            for l in &losses {
+                ctx.err(&format!("{prefix}: {}", l.text()));
+            }
+            ctx.err(&format!(
+                "{prefix}: check the rules below and the old file, then run `spheron-tui guard ack-loss` (until then `guard list` exits 1)"
+            ));
+            true
+        }
+        Err(e) => {
+            ctx.err(&format!(
+                "{prefix}: whether the local store was lost is unknown: {e}"
+            ));
+            true
+        }
+    }
+}
+
+async fn ack_loss(ctx: &Ctx) -> u8 {
+    let now = (ctx.clock)();
+    match ctx.store.call(move |s| s.acknowledge_losses(now)).await {
+        Ok(0) => {
+            ctx.out("no store loss to acknowledge");
+            EXIT_OK
+        }
+        Ok(n) => {
+            ctx.out(&format!(
+                "acknowledged {n} store loss{}: `guard list` exits 0 again",
+                if n == 1 { "" } else { "es" }
+            ));
+            EXIT_OK
+        }
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            EXIT_FAILED
+        }
+    }
+}
+
+/// `guard list`: exits 1 while a store loss is not acknowledged (its rules may be fewer than
+/// the user set), and when the rules cannot be read.
 async fn list(ctx: &Ctx) -> u8 {
+    let lost = say_losses(ctx, "error").await;
+    let code = if lost { EXIT_FAILED } else { EXIT_OK };
     let rules = match ctx.store.call(|s| s.rules()).await {
         Ok(r) => r,
         Err(e) => {
@@ -129,7 +178,7 @@ async fn list(ctx: &Ctx) -> u8 {
     };
     if rules.is_empty() {
         ctx.out("no guard rules");
-        return EXIT_OK;
+        return code;
     }
     // The rules whose DELETE keeps failing (an enforcer keeps trying them).
     let failing: std::collections::HashMap<String, crate::store::Failing> =
@@ -165,7 +214,7 @@ async fn list(ctx: &Ctx) -> u8 {
             ctx.out(&format!("  {what}"));
         }
     }
-    EXIT_OK
+    code
 }
 
 async fn rm(ctx: &Ctx, id: &str) -> u8 {
@@ -192,6 +241,8 @@ pub async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
     let mut signals = crate::runtime::signals::Signals::new();
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // The rules it enforces may be fewer than the user set: said first, on stderr.
+    say_losses(&ctx, "WARNING").await;
     let mut runner = crate::runtime::worker::Runner::new(ctx, dry_run, "guard run");
     let ending = loop {
         // A signal ends the loop at once, even in the middle of a request.
