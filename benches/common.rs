@@ -1,5 +1,7 @@
 //! Shared set-up for the benchmarks: an app state loaded with synthetic data.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 // Each bench binary uses a part of this module.
 #![allow(dead_code)]
 

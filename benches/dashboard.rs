@@ -2,6 +2,8 @@
 //! key press (reducer + render) at 100 and 10,000 offers, filter per keystroke, parsing a
 //! 5,000-offer page, applying a 300-deployment refresh.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod common;
 
 use std::hint::black_box;

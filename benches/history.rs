@@ -4,6 +4,8 @@
 //! on a virtual clock (`HISTORY_SIZE=0` skips it), and how long the hourly compaction takes
 //! (`HISTORY_COMPACTION=0` skips that).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod common;
 
 use std::hint::black_box;

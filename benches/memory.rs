@@ -2,6 +2,8 @@
 //! live heap bytes held by the loaded state (counted by a wrapping allocator: exact, and free of
 //! allocator slack), and the process RSS (Linux `/proc/self/status`). A measurement, not a test.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};

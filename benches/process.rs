@@ -2,6 +2,8 @@
 //! every offer, one frame, exit), run 30 times; prints the median and the spread. A
 //! measurement, not a test (`hyperfine -N` gives the same figure with more statistics).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::process::Command;
 use std::time::Instant;
 

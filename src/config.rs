@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::api::DEFAULT_API_URL;
-use crate::app::keymap::{self, BINDINGS, Binding};
+use crate::app::keys::{self, Binding};
 
 /// Default and minimum poll intervals (docs/api-rules.md, "Polling": never faster than every 10 s).
 pub const DEFAULT_POLL_SECS: u64 = 20;
@@ -148,7 +148,7 @@ pub fn key_table(keys: &toml::Table) -> (Vec<Binding>, Vec<String>) {
             )),
         }
     }
-    let (table, w) = keymap::rebind(BINDINGS, &entries);
+    let (table, w) = keys::rebind::rebind(keys::defaults(), &entries);
     warnings.extend(w);
     (table, warnings)
 }
@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn keys_table_rebinds_and_warns() {
-        use crate::app::keymap::{Key, KeyCmd};
+        use crate::app::keys::{Key, KeyCmd};
         let keys_of = |l: &Loaded, cmd: KeyCmd| -> Vec<Key> {
             let t = l.key_table.as_ref().unwrap();
             t.iter().find(|b| b.cmd == cmd).unwrap().keys.to_vec()

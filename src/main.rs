@@ -157,7 +157,7 @@ fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
     };
     warnings.extend(file.warnings.iter().map(|w| format!("config.toml: {w}")));
     if let Some(table) = file.key_table.clone() {
-        spheron_tui::app::keymap::install(table);
+        spheron_tui::app::keys::install(table);
     }
     let c = &cli.common;
     // An empty SPHERON_API_URL counts as unset.
@@ -297,7 +297,7 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
 async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<Ending> {
     let (cols, rows) = args.size;
     let (l, _server) = target(&p, args.demo || demo_flag).await?;
-    let keys = runtime::snapshot::parse_keys(&args.keys)
+    let keys = spheron_tui::app::keys::rebind::parse_key_presses(&args.keys)
         .map_err(|e| color_eyre::eyre::eyre!("--keys: {e}"))?;
     let shot = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
     let out = shot.frame;

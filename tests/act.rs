@@ -2,6 +2,8 @@
 //! through the built binary against the demo server over HTTP: what they send (the server's
 //! request log), their exit codes, and that they decide as the dashboard does.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::path::Path;

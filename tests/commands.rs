@@ -2,6 +2,8 @@
 //! concurrency of `snapshot` and of the commands' loads, through the built binary and through the
 //! library, against the demo server over HTTP.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::net::SocketAddr;
 use std::process::Output;
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! Key lookup order, file formats, saving (modes, atomic replace), warnings and masking.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::fs;
 use std::path::Path;
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The demo server over real HTTP: every endpoint of docs/api-rules.md, "Endpoints", the main rules, the 401
 //! envelope, rate limits and each injected fault. The world clock is moved, never waited for.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, Method, StatusCode};

@@ -3,6 +3,8 @@
 //! cross-region attach (accepted by the server as on the live service, refused by the client
 //! first), the deploy limit's own reset time, and the providers list.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::time::Duration;

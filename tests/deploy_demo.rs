@@ -1,6 +1,8 @@
 //! The deploy → watch → terminate flow driven by keys, through the real client, against the
 //! demo server (manual clock).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;
@@ -124,7 +126,9 @@ async fn deploy_watch_and_terminate_against_the_demo_server() {
     assert!(
         matches!(&h.state.dialog, Some(Dialog::Confirm(t)) if matches!(t.check, Some(Check::Allowed(_))))
     );
-    h.press("y").await;
+    // the deliberate answer: yes, then Enter
+    h.press("yes").await;
+    h.key(KeyCode::Enter).await;
     assert_eq!(
         h.count(|c| matches!(c, Command::Terminate { id } if id == &d.id)),
         1

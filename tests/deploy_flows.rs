@@ -1,6 +1,8 @@
 //! Deploy → watch → connect → rename → terminate, as reducer flows: Actions in, state and
 //! Commands out. No terminal, no network, no clock.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use chrono::Duration;
@@ -257,10 +259,19 @@ fn a_read_only_deploy_is_refused_in_the_one_wording_before_any_confirm() {
     let mut s = ready(vec![vp_cluster()], 500.0);
     to_summary(&mut s);
     s.session.read_only = true;
-    assert_eq!(deploys(&chr(&mut s, 'y')), 0);
     let why = spheron_tui::app::dialogs::read_only_refusal("the deploy");
-    assert_eq!(wizard(&s).error.as_deref(), Some(why.as_str()));
-    assert_eq!(s.status.flash.as_ref().map(|f| f.text.clone()), Some(why));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
+    assert_eq!(sum.blocked.as_deref(), Some(why.as_str()));
+    assert!(
+        render(&s).contains("No deploy: Read-only mode"),
+        "{}",
+        render(&s)
+    );
+    assert_eq!(deploys(&chr(&mut s, 'y')), 0);
+    assert!(
+        matches!(s.dialog, Some(Dialog::Deploy(_))),
+        "no confirm opens"
+    );
 }
 
 #[test]
@@ -272,10 +283,11 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     enter(&mut s);
     chr(&mut s, 'j'); // Ubuntu 24.04
     enter(&mut s);
-    // SSH: saved keys, then the readable local key (the broken file is not offered), then paste.
+    // SSH: saved keys, then the readable local key (the broken file is not offered), then paste
+    // (typing there starts a pasted key: the arrows move).
     assert_eq!(wizard(&s).ssh, Some(SshSel::Saved("k1".into())));
-    chr(&mut s, 'j');
-    chr(&mut s, 'j');
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Down);
     assert_eq!(
         wizard(&s).ssh,
         Some(SshSel::Local("/home/me/.ssh/id_ed25519.pub".into()))
@@ -475,7 +487,8 @@ fn a_429_on_deploy_holds_the_button_until_retry_after() {
     update(&mut s, Action::Tick(t0() + Duration::seconds(60)));
     let cmds = confirm(&mut s);
     assert_eq!(deploys(&cmds), 0);
-    assert!(flash(&s).contains("rate-limited"));
+    let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
+    assert!(sum.blocked.unwrap().contains("rate-limited"));
     update(&mut s, Action::Tick(t0() + Duration::seconds(91)));
     assert_eq!(deploys(&confirm(&mut s)), 1);
 }
@@ -694,21 +707,27 @@ fn zero_balance_maintenance_and_an_exhausted_deploy_budget_have_no_deploy_button
     let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert!(sum.blocked.as_ref().unwrap().contains("add credit"));
     assert_eq!(deploys(&confirm(&mut s)), 0);
+    // only Back: Tab does not move to a deploy button, Enter goes back to edit
     key(&mut s, KeyCode::Tab);
     assert_eq!(deploys(&enter(&mut s)), 0);
-    assert!(wizard(&s).error.as_ref().unwrap().contains("balance"));
+    assert_ne!(wizard(&s).step(), Step::Summary);
 
+    let blocked = |s: &AppState| {
+        spheron_tui::app::dialogs::deploy::summary(s, wizard(s))
+            .blocked
+            .unwrap_or_default()
+    };
     let mut s = ready(vec![maintenance_offer()], 50.0);
     to_summary(&mut s);
     assert_eq!(deploys(&confirm(&mut s)), 0);
-    assert!(flash(&s).contains("maintenance"));
+    assert!(blocked(&s).contains("maintenance"));
 
     let mut s = ready(vec![vp_cluster()], 120.0);
     s.status.rate.deploy_remaining = Some(0);
     s.status.rate.deploy_limit = Some(10);
     to_summary(&mut s);
     assert_eq!(deploys(&confirm(&mut s)), 0);
-    assert!(flash(&s).contains("0 of 10"));
+    assert!(blocked(&s).contains("0 of 10"));
     s.status.rate.deploy_remaining = Some(3);
     let sum = spheron_tui::app::dialogs::deploy::summary(&s, wizard(&s));
     assert_eq!(sum.deploys_left, Some((3, 10)));
@@ -1180,51 +1199,45 @@ fn terminates(cmds: &[Command]) -> usize {
 }
 
 #[test]
-fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
+fn terminate_checks_first_then_asks_for_the_name_and_sends_one_delete() {
     let mut s = terminate_state();
     let cmds = chr(&mut s, 'x');
     assert!(matches!(&cmds[..], [Command::CheckCanTerminate { id }] if id == "d2"));
     assert_eq!(dialog(&s).check, Some(Check::Pending));
-    // No confirm before the check answers.
-    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
-    key(&mut s, KeyCode::Tab);
-    assert!(!dialog(&s).on_action);
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
-    assert!(!dialog(&s).on_action, "focus starts on Cancel");
-    // Enter on Cancel closes, nothing sent.
-    assert_eq!(terminates(&enter(&mut s)), 0);
+    // No terminate before the check answers: the word and Enter only cancel.
+    let mut early = type_yes(&mut s);
+    early.extend(chr(&mut s, 'y'));
+    assert_eq!(terminates(&early), 0);
     assert!(s.dialog.is_none());
-    // Again: n cancels; Esc cancels.
+    // Enter with nothing typed cancels; a letter that is not on the way cancels; so does Esc
+    // and any key that is not part of the answer — nothing sent, the key goes no further.
+    for no in [
+        vec![KeyCode::Enter],
+        vec![KeyCode::Char('y'), KeyCode::Char('y')],
+        vec![KeyCode::Char('n')],
+        vec![KeyCode::Char('b'), KeyCode::Char('x')],
+        vec![KeyCode::Esc],
+        vec![KeyCode::Tab],
+        vec![KeyCode::Down],
+    ] {
+        chr(&mut s, 'x');
+        allow(&mut s, "d2");
+        let mut cmds = Vec::new();
+        for k in &no {
+            cmds.extend(key(&mut s, *k));
+        }
+        assert_eq!(terminates(&cmds), 0, "{no:?}");
+        assert!(s.dialog.is_none(), "{no:?}: {:?}", s.dialog);
+        assert_eq!(s.deployments.cursor.selected, 1, "{no:?} reached the pane");
+    }
+    // The first three characters of its name (any case), then Enter: one DELETE for the
+    // captured id.
     chr(&mut s, 'x');
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
-    assert_eq!(terminates(&chr(&mut s, 'n')), 0);
-    assert!(s.dialog.is_none());
-    // Tab to Terminate, Enter: one DELETE for the captured id.
-    chr(&mut s, 'x');
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
-    key(&mut s, KeyCode::Right);
-    assert!(dialog(&s).on_action);
+    allow(&mut s, "d2");
+    type_text(&mut s, "BeT");
     let cmds = enter(&mut s);
     assert!(matches!(&cmds[..], [Command::Terminate { id }] if id == "d2"));
-    assert_eq!(terminates(&chr(&mut s, 'y')), 0, "one DELETE");
+    assert_eq!(terminates(&type_yes(&mut s)), 0, "one DELETE");
     assert_eq!(terminates(&enter(&mut s)), 0);
     update(&mut s, Action::Tick(t0() + Duration::seconds(12)));
     let cmds = update(
@@ -1242,6 +1255,22 @@ fn terminate_checks_first_starts_on_cancel_and_sends_one_delete() {
     let d2 = s.deployments.items.iter().find(|d| d.id == "d2").unwrap();
     assert_eq!(d2.status, DeploymentStatus::Terminated);
     assert!(flash(&s).contains("the instance stopped billing; no volume was attached"));
+    // `yes` works as well.
+    let mut s = terminate_state();
+    chr(&mut s, 'x');
+    allow(&mut s, "d2");
+    assert_eq!(terminates(&type_yes(&mut s)), 1);
+}
+
+/// `can-terminate` allows the terminate of `id`.
+fn allow(s: &mut AppState, id: &str) {
+    update(
+        s,
+        Action::CanTerminateChecked {
+            id: id.into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
 }
 
 #[test]
@@ -1256,9 +1285,8 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
         },
     );
     assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(12.0)));
+    // no word to type: any key but Esc cancels, and goes no further
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
-    key(&mut s, KeyCode::Tab);
-    assert_eq!(terminates(&enter(&mut s)), 0);
     assert!(s.dialog.is_none());
 }
 
@@ -1303,8 +1331,7 @@ fn the_footer_offers_only_what_the_terminate_dialog_allows() {
         },
     );
     let blocked = footer(&s);
-    assert!(!blocked.contains("y terminate"), "{blocked}");
-    assert!(!blocked.contains("move"), "{blocked}");
+    assert!(!blocked.contains("Enter terminate"), "{blocked}");
     assert!(!blocked.contains("check again"), "{blocked}");
     assert!(blocked.contains("Esc back/close"), "{blocked}");
     update(
@@ -1316,7 +1343,6 @@ fn the_footer_offers_only_what_the_terminate_dialog_allows() {
     );
     let failed = footer(&s);
     assert!(failed.contains("r check again"), "{failed}");
-    assert!(!failed.contains("y terminate"), "{failed}");
     update(
         &mut s,
         Action::CanTerminateChecked {
@@ -1325,8 +1351,9 @@ fn the_footer_offers_only_what_the_terminate_dialog_allows() {
         },
     );
     let allowed = footer(&s);
-    assert!(allowed.contains("y terminate"), "{allowed}");
+    assert!(allowed.contains("Enter terminate"), "{allowed}");
     assert!(!allowed.contains("check again"), "{allowed}");
+    assert!(render(&s).contains("type bet"), "{}", render(&s));
 }
 
 #[test]
@@ -1343,22 +1370,10 @@ fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
         ]
         .into())),
     );
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d1".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
+    allow(&mut s, "d1");
     assert_eq!(dialog(&s).check, Some(Check::Pending));
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
-    let cmds = chr(&mut s, 'y');
+    allow(&mut s, "d2");
+    let cmds = type_yes(&mut s);
     assert!(matches!(&cmds[..], [Command::Terminate { id }] if id == "d2"));
 }
 
@@ -1366,14 +1381,8 @@ fn the_terminate_dialog_keeps_its_id_while_the_list_moves() {
 fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confirm() {
     let mut s = terminate_state();
     chr(&mut s, 'x');
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
-    chr(&mut s, 'y');
+    allow(&mut s, "d2");
+    type_yes(&mut s);
     update(
         &mut s,
         Action::Terminated {
@@ -1383,9 +1392,10 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
     );
     let d = dialog(&s);
     assert!(!d.busy);
-    assert!(!d.on_action);
     assert!(d.error.as_ref().unwrap().contains("nothing was terminated"));
-    assert_eq!(terminates(&chr(&mut s, 'y')), 1);
+    // the answer is asked for again: a stray Enter sends nothing (and cancels)
+    assert_eq!(d.word().map(|(_, t)| t.value()), Some(""));
+    assert_eq!(terminates(&type_yes(&mut s)), 1);
     update(
         &mut s,
         Action::Terminated {
@@ -1398,7 +1408,7 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
         },
     );
     assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(7.0)));
-    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
+    assert_eq!(terminates(&type_yes(&mut s)), 0);
     // A failed check offers no confirm; r asks again.
     let mut s = terminate_state();
     chr(&mut s, 'x');
@@ -1410,8 +1420,8 @@ fn a_too_early_400_on_delete_becomes_blocked_and_other_errors_allow_a_new_confir
         },
     );
     assert!(matches!(dialog(&s).check, Some(Check::Failed(_))));
-    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     assert!(matches!(&chr(&mut s, 'r')[..], [Command::CheckCanTerminate { id }] if id == "d2"));
+    assert_eq!(terminates(&enter(&mut s)), 0);
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! the network (1), the API (1), success (0). The reason of a failure is on stderr. The
 //! interactive ones (Ctrl-C, SIGINT, SIGTERM) are in `tests/terminal.rs`.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_spheron-tui");

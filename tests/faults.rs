@@ -11,6 +11,8 @@
 //! paused in every test here, so a timeout is reached by the virtual clock advancing, never by
 //! a race in real time. Server and client share one current-thread runtime over loopback.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::time::Duration;

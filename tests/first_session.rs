@@ -3,6 +3,8 @@
 //! that names the key, one balance, duplicate-name warnings, a help that reads once and a
 //! read-only footer. Reducer flows on fixture states, and the real app against the demo world.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -10,8 +12,9 @@ use serde_json::json;
 use spheron_tui::api::{Balance, InstanceType, Team, TeamBalance, decode};
 use spheron_tui::app::dialogs::deploy::Step;
 use spheron_tui::app::dialogs::help::max_scroll;
-use spheron_tui::app::dialogs::{Dialog, Kind, Loading, TeamInfo};
-use spheron_tui::app::keymap::{self, BINDINGS, Ctx, HELP_NOTE};
+use spheron_tui::app::dialogs::{Dialog, Loading, TeamInfo};
+use spheron_tui::app::keys::hints::{self, HELP_NOTE};
+use spheron_tui::app::keys::{self, Scope};
 use spheron_tui::app::{Action, AppState, Pane, update};
 use support::fixtures::{
     self, PUB, chr, enter, key, ready, render, running, type_text, vp_cluster,
@@ -87,7 +90,7 @@ fn no_wire_words_in_what_the_screen_draws_or_the_key_table() {
             }
         }
     }
-    for b in BINDINGS {
+    for b in keys::table() {
         for w in WIRE_WORDS {
             assert!(
                 !b.help.contains(w) && !b.hint.contains(w),
@@ -277,10 +280,8 @@ async fn a_500_character_rename_keeps_its_hints_on_screen() {
         h.press("x").await;
     }
     let screen = h.screen();
-    assert!(
-        screen.contains(&keymap::dialog_hint_line(Kind::Rename)),
-        "{screen}"
-    );
+    let hint = hints::dialog_line(h.state.dialog.as_ref().unwrap(), &h.state);
+    assert!(screen.contains(&hint), "{screen}");
     assert!(!screen.contains(&"x".repeat(120)), "{screen}");
     assert!(
         screen.contains("…x"),
@@ -477,16 +478,20 @@ fn a_name_used_by_an_active_deployment_warns() {
 
 #[test]
 fn each_help_heading_appears_once() {
-    let sections = keymap::help_sections();
+    let sections = hints::help_sections();
     for (i, (ctx, _)) in sections.iter().enumerate() {
         assert!(
             sections[i + 1..].iter().all(|(c, _)| c != ctx),
             "{ctx:?} twice"
         );
     }
-    let listed: usize = sections.iter().map(|(_, b)| b.len()).sum();
-    assert_eq!(listed, BINDINGS.len(), "every binding once");
-    assert!(sections.iter().any(|(c, _)| *c == Ctx::Global));
+    let listed: usize = sections
+        .iter()
+        .flat_map(|(_, lines)| lines.iter())
+        .map(|l| l.cmds.len())
+        .sum();
+    assert_eq!(listed, keys::table().len(), "every binding once");
+    assert!(sections.iter().any(|(c, _)| *c == Scope::Global));
 }
 
 #[test]
@@ -539,7 +544,7 @@ fn help_ends_on_its_last_line_at_every_size() {
 fn the_read_only_footer_lists_write_keys_as_unavailable() {
     let mut s = support::accounts::loaded(true);
     s.pane = Pane::Deployments;
-    let f = keymap::footer_for(Pane::Deployments, true);
+    let f = hints::footer_for(Pane::Deployments, true);
     assert!(f.usable.iter().all(|(_, h)| *h != "terminate"));
     assert!(f.unavailable.iter().any(|(_, h)| *h == "terminate"));
     let screen = render(&s);
@@ -564,7 +569,7 @@ fn the_read_only_footer_lists_write_keys_as_unavailable() {
     assert!(!usable.contains("add"), "{footer}");
     assert!(unavailable.contains("a add"), "{footer}");
     // with writes allowed, the same key is an action
-    let f = keymap::footer_for(Pane::Deployments, false);
+    let f = hints::footer_for(Pane::Deployments, false);
     assert!(f.unavailable.is_empty());
 }
 

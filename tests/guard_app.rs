@@ -2,6 +2,8 @@
 //! would take the account's $/h past `max_burn_usd_per_hour`, says why and where to change it,
 //! and sends nothing), and what the enforcer task reports (notices, countdowns, who enforces).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use spheron_tui::app::dialogs::Dialog;

@@ -1,5 +1,7 @@
 //! The built binary's `guard` and `journal` commands: exit codes, the store's place, signals.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 

@@ -2,6 +2,8 @@
 //! the deployment, `guard run`'s loop terminates exactly the guarded instance (after waiting
 //! out the minimum runtime), `journal` shows the DELETE. Commands are parsed by the real CLI.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 

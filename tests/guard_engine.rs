@@ -1,5 +1,7 @@
 //! The guard's enforcement engine on a virtual clock: events in, effects out.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use chrono::{DateTime, Duration, Utc};
 use spheron_tui::api::CanTerminate;
 use spheron_tui::domain::guard::GuardRule;

@@ -2,6 +2,8 @@
 //! a manual clock and a store seeded with the demo's generated week: the trend column and the
 //! chart (snapshots), `w` / `W`, a watch announced once per episode.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;

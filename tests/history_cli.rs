@@ -1,6 +1,8 @@
 //! The built binary's `prices` and `watch` commands: exit codes, watches kept across runs,
 //! `guard run` announcing a matching watch against the demo server.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 

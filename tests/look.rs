@@ -2,6 +2,8 @@
 //! the program in the pane asked for mouse events (`#{mouse_any_flag}`). Needs tmux; fails with
 //! the reason when it is missing. Every wait polls with a bound.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,8 @@
 //! Money is never cut: every pane at 80×24 and at 200×60 with amounts over $1,000, the deploy
 //! summary at 80×24 with its totals, and the notice below the minimum size.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use ratatui::Terminal;

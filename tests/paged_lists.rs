@@ -3,6 +3,8 @@
 //! demo server and against a recording server in every shape; a page that fails; the check
 //! after an unclear deploy searching every page and the team the deploy went to.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::collections::BTreeSet;

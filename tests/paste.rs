@@ -3,6 +3,8 @@
 //! in state, on screen, in a command or in `Debug`) and says to paste the `.pub` file; a pasted
 //! public key is drawn as its type, fingerprint and comment.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

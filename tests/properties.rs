@@ -10,6 +10,8 @@
 //! a longer fuzz.
 //! The request scheduler under a virtual clock is covered by `tests/request_budget.rs`.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use chrono::Duration as ChronoDuration;
@@ -328,7 +330,11 @@ fn the_write_model_sees_a_terminate() {
         Step::Key(KEYS.iter().position(|k| *k == KeyCode::Char('2')).unwrap()),
         Step::Key(KEYS.iter().position(|k| *k == KeyCode::Char('x')).unwrap()),
         Step::CanTerminate(Ok(true)),
+        // the deliberate answer: yes, then Enter
         Step::Key(KEYS.iter().position(|k| *k == KeyCode::Char('y')).unwrap()),
+        Step::Key(KEYS.iter().position(|k| *k == KeyCode::Char('e')).unwrap()),
+        Step::Key(KEYS.iter().position(|k| *k == KeyCode::Char('s')).unwrap()),
+        Step::Key(KEYS.iter().position(|k| *k == KeyCode::Enter).unwrap()),
     ];
     let pool = pool();
     let mut s = support::fixtures::ready(vec![support::fixtures::spot_offer()], 500.0);

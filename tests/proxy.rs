@@ -5,6 +5,8 @@
 //! test covers it, as a run here would try the real network.) The variables are set on the
 //! child process only, so these tests cannot race others over the process environment.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::process::{Command, Output};

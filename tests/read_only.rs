@@ -5,6 +5,8 @@
 //! and the proptest `properties::read_only_never_writes`; the client alone:
 //! `client_contract::read_only_refuses_every_write_and_sends_nothing`.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;

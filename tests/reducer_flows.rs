@@ -1,5 +1,7 @@
 //! Reducer flows: feed Actions, assert state and the Commands returned. No terminal, no network.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use serde_json::{Value, json};

@@ -3,6 +3,8 @@
 //! Requests per 15 minutes must not grow with the number of deployments and must stay inside the
 //! platform's limits.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

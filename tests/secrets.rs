@@ -5,6 +5,8 @@
 //! (`tests/base_url.rs`), credentials written 0600 atomically and loose files warned about
 //! (`tests/credentials.rs`).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::io::Write;

@@ -1,6 +1,8 @@
 //! The SSH keys pane against the demo server marks which `~/.ssh/*.pub` are already on the
 //! account, by fingerprint computed as `ssh-keygen -l` does.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use spheron_tui::app::action::LocalPubKey;

@@ -2,6 +2,8 @@
 //! enforcer lock. Crash and concurrency tests run this test binary again as child processes
 //! (`child_writer`), so the writers really are other processes.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

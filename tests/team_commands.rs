@@ -2,6 +2,8 @@
 //! `volumes` and `balance` show the second team's items (every page of each team) with their
 //! team, and `guard add` / `guard run` find and read a deployment of another team.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,8 @@
 //! whose read fails keeps its last known items (marked stale, named in the error, still in the
 //! burn rate), and the demo's second team shows and counts without being picked.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use chrono::Duration as ChronoDuration;

@@ -6,6 +6,8 @@
 //! wait polls the pane with a generous bound (60 s, for a loaded debug build); nothing sleeps for
 //! a fixed long time.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

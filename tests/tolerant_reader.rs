@@ -18,6 +18,7 @@
 //!
 //! `PROPTEST_CASES=5000 cargo test --test tolerant_reader` runs a longer fuzz.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use spheron_tui::api::models::reader::Read;

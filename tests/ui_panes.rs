@@ -1,6 +1,8 @@
 //! Every pane and overlay, drawn from demo data fetched through the real client, at 120×40.
 //! The demo world runs on a manual clock, so times and money are stable; ids are masked anyway.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;

@@ -3,6 +3,8 @@
 //! reducer. Create → attach → detach → delete on each volume provider, SSH keys, Kubernetes and
 //! teams. The demo clock is moved with `advance`, never waited for.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::collections::VecDeque;
@@ -235,7 +237,11 @@ impl Rig {
     async fn delete(&mut self, vol: &str) {
         select(&mut self.s, Pane::Volumes, vol);
         assert!(self.chr('x').await.is_empty());
-        self.chr('y').await;
+        // the deliberate answer: yes, then Enter
+        for c in "yes".chars() {
+            self.chr(c).await;
+        }
+        self.key(KeyCode::Enter).await;
         assert!(self.s.dialog.is_none(), "{:?}", self.s.dialog);
         assert_eq!(self.volume_status(vol).as_deref(), Some("deleting"));
         self.advance(20);
@@ -462,6 +468,8 @@ async fn ssh_keys_add_refusals_and_delete() {
     );
     r.key(KeyCode::Esc).await;
     r.chr('x').await;
+    // y counts after half a quiet second
+    support::fixtures::pause(&mut r.s);
     r.chr('y').await;
     assert!(r.s.dialog.is_none());
     assert_eq!(r.s.keys.items.len(), n0);

@@ -1,6 +1,8 @@
 //! Reducer flows of SSH keys, volumes, Kubernetes, teams. Refusals are asserted to
 //! come with no Command at all (nothing is sent before the rules say yes).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use crossterm::event::KeyCode;
@@ -14,6 +16,7 @@ use spheron_tui::app::volume_access::PickKind;
 use spheron_tui::app::{Command, Pane};
 use spheron_tui::domain::ssh_key::sample_key;
 use support::accounts::*;
+use support::fixtures::pause;
 
 fn bad_request(msg: &str, field: &str) -> ApiError {
     ApiError::Validation {
@@ -237,23 +240,34 @@ fn delete_key_confirms_with_the_id_captured_on_open() {
     let mut s = loaded(false);
     select(&mut s, Pane::Keys, "sshk_2");
     assert!(chr(&mut s, 'x').is_empty());
-    let Dialog::Confirm(c) = dialog(&s) else {
-        panic!()
-    };
-    assert!(!c.on_action, "focus starts on Cancel");
-    // Enter on Cancel closes, nothing sent
+    assert_eq!(
+        dialog(&s).kind(),
+        spheron_tui::app::dialogs::Kind::DeleteKey
+    );
+    // Enter (any key but y) cancels, nothing sent, the key goes no further
+    pause(&mut s);
     assert!(key(&mut s, KeyCode::Enter).is_empty());
     assert!(s.dialog.is_none());
     chr(&mut s, 'x');
+    pause(&mut s);
     assert!(chr(&mut s, 'n').is_empty());
     assert!(s.dialog.is_none());
+    // a y within half a second of the dialog (a held y, key repeat, a paste) is ignored, and
+    // each one starts the half second again
     chr(&mut s, 'x');
+    for _ in 0..5 {
+        assert!(chr(&mut s, 'y').is_empty());
+        let later = s.now + chrono::Duration::milliseconds(300);
+        spheron_tui::app::update(&mut s, spheron_tui::app::Action::Now(later));
+    }
+    assert!(matches!(dialog(&s), Dialog::Confirm(_)));
     // the list refreshes under the dialog: the row index changes, the id does not
     let keys: Vec<_> = s.keys.items.iter().rev().cloned().collect();
     spheron_tui::app::update(
         &mut s,
         spheron_tui::app::Action::KeysLoaded(Ok(keys.into())),
     );
+    pause(&mut s);
     let cmds = chr(&mut s, 'y');
     assert_eq!(
         manage_cmds(&cmds),
@@ -550,6 +564,12 @@ fn create_wizard_esc_cancels_without_a_request() {
         panic!()
     };
     assert!(matches!(c.regions, Loading::Failed(_)));
+    // Esc steps back to the provider, then closes; nothing is sent
+    assert!(key(&mut s, KeyCode::Esc).is_empty());
+    let Dialog::CreateVolume(c) = dialog(&s) else {
+        panic!()
+    };
+    assert_eq!(c.step, CreateStep::Provider);
     assert!(key(&mut s, KeyCode::Esc).is_empty());
     assert!(s.dialog.is_none());
 }
@@ -724,11 +744,11 @@ fn attach_refusals_come_from_the_table() {
             .contains("1 volume per instance")
     );
     assert!(p.rows.iter().all(|r| r.verdict.is_err()));
+    // a refused row says why on itself; Enter is not offered there and does nothing
+    let hints = spheron_tui::app::keys::hints::dialog_footer(dialog(&s), &s);
+    assert!(!hints.iter().any(|(_, h)| *h == "continue"), "{hints:?}");
     assert!(key(&mut s, KeyCode::Enter).is_empty());
-    let Dialog::Pick(p) = dialog(&s) else {
-        panic!()
-    };
-    assert!(p.error.is_some(), "Enter on a refused row shows why");
+    assert!(matches!(dialog(&s), Dialog::Pick(_)));
     key(&mut s, KeyCode::Esc);
 }
 
@@ -859,8 +879,9 @@ fn delete_only_detached_volumes() {
     chr(&mut s, 'x');
     assert!(key(&mut s, KeyCode::Esc).is_empty());
     assert!(s.dialog.is_none());
+    // the first three characters of its name, then Enter
     chr(&mut s, 'x');
-    key(&mut s, KeyCode::Tab);
+    type_text(&mut s, "scr");
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(
         manage_cmds(&cmds),
@@ -948,6 +969,9 @@ fn kubernetes_details_health_and_kubeconfig_saving() {
         panic!()
     };
     assert_eq!(k.confirm_overwrite.as_deref(), Some("~/kube.yaml"));
+    // a y at once is ignored (a held key, a paste); after half a quiet second it overwrites
+    assert!(manage_cmds(&chr(&mut s, 'y')).is_empty());
+    pause(&mut s);
     assert_eq!(manage_cmds(&chr(&mut s, 'y')), vec![save(true)]);
     event(
         &mut s,
@@ -1201,7 +1225,7 @@ fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
         let d = dialog(s);
         let Dialog::Pick(p) = d else { panic!("{d:?}") };
         let ok = p.rows[p.cursor].verdict.is_ok();
-        let hints = spheron_tui::app::keymap::open_dialog_footer(d, s);
+        let hints = spheron_tui::app::keys::hints::dialog_footer(d, s);
         (ok, hints.iter().any(|(_, h)| *h == "continue"))
     };
     let mut s = loaded(false);

@@ -4,6 +4,8 @@
 //! numbers as strings, absent fields as `null`; `demo-server --hostile-shapes`) reads into the
 //! same values, every list complete, and every pane shows the same.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::collections::BTreeSet;

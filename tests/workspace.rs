@@ -1,6 +1,8 @@
 //! The instance workspace against a real OpenSSH server on loopback (`support::sshd`) standing
 //! in for a GPU instance, and the real OpenSSH client.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
 mod support;
 
 use std::os::unix::fs::PermissionsExt;

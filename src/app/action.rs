@@ -43,6 +43,9 @@ pub enum PagedList {
 pub enum Action {
     /// First action after start-up: kicks off the initial loads.
     Start(DateTime<Utc>),
+    /// The time, given before input and answers so what the reducer does with them knows when
+    /// they came (a confirm that counts only after a quiet half second).
+    Now(DateTime<Utc>),
     Key(KeyEvent),
     /// A bracketed paste, classified before it became an Action (a private key keeps no text).
     Paste(Pasted),

@@ -8,9 +8,7 @@ use super::{arrivals, connect, lists};
 pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
     let mut cmds = Vec::new();
     match action {
-        Action::Deployed(result) => {
-            cmds.extend(dialogs::deploy::answer::on_deployed(state, result))
-        }
+        Action::Deployed(result) => cmds.extend(super::deploys::on_deployed(state, result)),
         Action::KubernetesVersions(r) => {
             lists::k8s_versions_loaded(state, &r);
             dialogs::deployment_info::versions_loaded(state, &r);
@@ -89,6 +87,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Mouse(_)
         | Action::Resize(..)
         | Action::Tick(_)
+        | Action::Now(_)
         | Action::Rate(_)
         | Action::OffersLoaded { .. }
         | Action::TeamListFailed { .. }

@@ -59,7 +59,7 @@ pub fn wants_full_list(state: &AppState) -> bool {
 /// unclear deploy settle by what the list shows.
 pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
     let list_ok = state.deployments.error.is_none();
-    let mut cmds = super::dialogs::deploy::answer::after_list(state, list_ok);
+    let mut cmds = super::deploys::after_list(state, list_ok);
     if !list_ok {
         return cmds;
     }
@@ -255,8 +255,8 @@ pub fn on_ssh_probed(state: &mut AppState, id: &str, ok: bool) {
             "{}: ssh ready · {} ({} opens it, {} copies it)",
             label(d),
             d.ssh_command().unwrap_or_default(),
-            super::keymap::key_for(super::keymap::KeyCmd::OpenSsh),
-            super::keymap::key_for(super::keymap::KeyCmd::CopySsh),
+            super::keys::rebind::key_for(super::keys::KeyCmd::OpenSsh),
+            super::keys::rebind::key_for(super::keys::KeyCmd::CopySsh),
         );
         state.say(FlashKind::Success, text);
     }

@@ -1,12 +1,14 @@
 //! Application state, actions, commands and the pure reducer. No IO, no clocks.
 //!
 //! `update` routes input, time and list answers; `answers` routes every other answer to the
-//! dialog that asked; `dialogs/` holds every dialog (one file each: state, opening, keys,
-//! answers); `lists` and `polling` load and pace the lists; `panes` switches panes; `cursor`
-//! moves the selection; `keymap` is the one key table (panes and dialogs); `screen` is the
-//! geometry the UI draws with; `volume_access` is the one check of what the volume rules allow;
-//! `tracking` keeps the deploy being sent, the watch and shared caches; `workspace` the
-//! instance workspace (the ssh_config file kept current).
+//! dialog that asked; `dialogs/` holds every dialog (one file each: state, opening, the
+//! commands it handles, answers); `keys/` is the keyboard (the one key table, routing,
+//! rebinding, hints); `lists` and `polling` load and pace the lists; `panes` switches panes;
+//! `cursor` moves the selection; `screen` is the geometry the UI draws with; `volume_access` is
+//! the one check of what the volume rules allow; `tracking` keeps the deploy being sent, the
+//! arrivals and shared caches; `deploys` follows a deploy's answer (an unclear one settled by
+//! the list); `arrivals` what happens as deployments come up; `workspace` the instance
+//! workspace (the ssh_config file kept current).
 
 /// The five panes, in tab order (keys `1`–`5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -49,10 +51,11 @@ pub mod answers;
 pub mod arrivals;
 pub mod connect;
 pub mod cursor;
+pub mod deploys;
 pub mod dialogs;
 pub mod filter;
 pub mod guard;
-pub mod keymap;
+pub mod keys;
 pub mod lists;
 pub mod offers;
 pub mod panes;

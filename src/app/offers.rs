@@ -3,7 +3,9 @@
 
 use std::cmp::Ordering;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
+
+use super::keys::{Focus, KeyCmd, Routed, route};
 use tui_input::Input;
 
 use super::action::Command;
@@ -197,12 +199,12 @@ pub(crate) fn resort(state: &mut AppState) {
     }
 }
 
-/// Keys while the filter line is edited: `Enter` sends the words as the search, `Esc` clears,
-/// `↑↓` leave the line and move.
-pub(crate) fn on_filter_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
-    match ev.code {
-        KeyCode::Esc => return clear_filter(state),
-        KeyCode::Enter => {
+/// Keys while the filter line is edited, through the key table: `Enter` sends the words as the
+/// search, `Esc` clears, `↑↓` leave the line and move; the rest edits the line.
+pub(crate) fn on_filter_key(state: &mut AppState, ev: &KeyEvent) -> Vec<Command> {
+    match route(ev, Focus::Filter) {
+        Routed::Cmd(KeyCmd::Back) => return clear_filter(state),
+        Routed::Cmd(KeyCmd::Submit) => {
             state.offers.editing_filter = false;
             let search = state.offers.filter.search_text();
             let ty = state.offers.filter.single_type();
@@ -213,12 +215,13 @@ pub(crate) fn on_filter_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> 
                 return vec![fetch_offers(state, true)];
             }
         }
-        KeyCode::Up | KeyCode::Down => {
+        Routed::Cmd(cmd @ (KeyCmd::Up | KeyCmd::Down)) => {
             state.offers.editing_filter = false;
-            super::cursor::move_by(state, if ev.code == KeyCode::Up { -1 } else { 1 });
+            super::cursor::move_by(state, if cmd == KeyCmd::Up { -1 } else { 1 });
         }
-        _ => {
-            if super::text::edit(&mut state.offers.filter_input, &ev) {
+        Routed::Cmd(_) => {}
+        Routed::Other => {
+            if super::text::edit(&mut state.offers.filter_input, ev) {
                 let text = state.offers.filter_input.value().to_string();
                 state.offers.set_filter_text(&text);
             }

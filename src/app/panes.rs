@@ -3,8 +3,49 @@
 use super::Pane;
 use super::action::Command;
 use super::dialogs;
+use super::keys::KeyCmd;
 use super::state::AppState;
 use super::{lists, polling};
+
+/// Whether `cmd` does something on the pane as it stands (the footer offers only these): an
+/// action on a row needs a row, one that manages what the account owns needs a key.
+pub fn acts(state: &AppState, cmd: KeyCmd) -> bool {
+    let key = state.session.has_key();
+    let row = || match state.pane {
+        Pane::Offers => state.offers.selected().is_some(),
+        Pane::Deployments => state.selected_deployment().is_some(),
+        Pane::Volumes => state
+            .volumes
+            .items
+            .get(state.volumes.cursor.selected)
+            .is_some(),
+        Pane::Keys => state.keys.items.get(state.keys.cursor.selected).is_some(),
+        Pane::Account => state
+            .account
+            .balance
+            .as_ref()
+            .is_some_and(|b| b.teams.get(state.account.cursor.selected).is_some()),
+    };
+    match cmd {
+        KeyCmd::AddKey | KeyCmd::CreateVolume => key,
+        KeyCmd::Details
+        | KeyCmd::Deploy
+        | KeyCmd::NewWatch
+        | KeyCmd::Terminate
+        | KeyCmd::Rename
+        | KeyCmd::Guard
+        | KeyCmd::OpenSsh
+        | KeyCmd::CopySsh => row(),
+        KeyCmd::Kubeconfig
+        | KeyCmd::Attach
+        | KeyCmd::Detach
+        | KeyCmd::EditVolume
+        | KeyCmd::DeleteVolume
+        | KeyCmd::DeleteKey
+        | KeyCmd::UseTeam => key && row(),
+        _ => true,
+    }
+}
 
 pub(crate) fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
     state.pane = pane;

@@ -36,7 +36,7 @@ fn refuse_private_key(state: &mut AppState) {
     let shown = state
         .dialog
         .as_mut()
-        .is_some_and(|d| d.keys().private_key_pasted(&why));
+        .is_some_and(|d| d.keys_mut().private_key_pasted(&why));
     if !shown && state.dialog.is_none() {
         notice::show(state, "Private key refused", vec![why]);
     }
@@ -53,7 +53,7 @@ fn paste_line(state: &mut AppState, line: &str) {
     let Some(d) = state.dialog.as_mut() else {
         return;
     };
-    if let Some((input, error)) = d.keys().paste_target_for(line)
+    if let Some((input, error)) = d.keys_mut().paste_target_for(line)
         && text::insert(input, line)
     {
         *error = None;

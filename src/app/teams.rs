@@ -50,7 +50,7 @@ pub fn known_teams(state: &AppState) -> Vec<String> {
 /// platform's current one, and the team an unclear deploy went to. One team: none (one request).
 pub fn other_teams(state: &AppState) -> Vec<String> {
     let mut teams = teams::other_teams(&state.account.teams, state.account.balance.as_ref());
-    if let Some(t) = super::dialogs::deploy::answer::other_team_to_read(state)
+    if let Some(t) = super::deploys::other_team_to_read(state)
         && !teams.contains(&t)
     {
         teams.push(t);

@@ -32,6 +32,12 @@ pub fn edit(input: &mut Input, ev: &KeyEvent) -> bool {
     input.handle(req).is_some_and(|r| r.value)
 }
 
+/// Whether `ev` clears a field: Backspace, or Ctrl-U.
+pub fn clears(ev: &KeyEvent) -> bool {
+    ev.code == KeyCode::Backspace
+        || (ev.code == KeyCode::Char('u') && ev.modifiers.contains(KeyModifiers::CONTROL))
+}
+
 /// A paste made fit for a one-line field: line breaks and tabs become single spaces, other
 /// control characters are dropped, the ends are trimmed.
 pub fn one_line(pasted: &str) -> String {

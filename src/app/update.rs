@@ -2,15 +2,16 @@
 //! No IO, no clock reads: time arrives in `Start`/`Tick`. This file routes: list answers to the
 //! loaders (`lists`), the schedule (`polling`), the watch (`watch`); every other answer to the
 //! dialog that asked (`answers`); keys through the global keys, then the open dialog
-//! (`dialogs::on_key`), the offers filter, then the key table (`keymap`).
+//! (`dialogs::on_key`), the offers filter line, then the pane — each through the key table
+//! (`keys`).
 
 use chrono::Duration as ChronoDuration;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::Pane;
 use super::action::{Action, Command, PagedList};
 use super::dialogs::{self, Dialog, Help, Messages};
-use super::keymap::{self, KeyCmd};
+use super::keys::{self, Focus, KeyCmd};
 use super::state::{AppState, FlashKind};
 use super::volume_access::PickKind;
 use super::{answers, arrivals, connect, cursor, lists, offers, panes, polling, teams};
@@ -51,6 +52,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
         }
         Action::Resize(w, h) => state.size = (w, h),
+        Action::Now(now) => state.now = now,
         Action::Rate(r) => {
             state.status.blocked_until = r
                 .blocked_for
@@ -226,11 +228,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-/// `Ctrl-C` quits from anywhere: in front of every dialog, text field and pane.
-fn is_ctrl_c(ev: &KeyEvent) -> bool {
-    ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL)
-}
-
 /// Whether the terminal is below the size the dashboard draws in (a notice is drawn instead).
 pub(crate) fn too_small(state: &AppState) -> bool {
     let (w, h) = state.size;
@@ -243,12 +240,12 @@ fn quit(state: &mut AppState) -> Vec<Command> {
 }
 
 fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
-    if is_ctrl_c(&ev) {
+    if keys::quits_from_anywhere(&ev) {
         return quit(state);
     }
     // Below the minimum size only a notice is drawn: nothing may act unseen but quitting.
     if too_small(state) {
-        return match keymap::lookup(&ev, state.pane) {
+        return match keys::lookup(&ev, Focus::Pane(state.pane)) {
             Some(b) if b.cmd == KeyCmd::Quit => run_key(state, KeyCmd::Quit),
             _ => Vec::new(),
         };
@@ -257,12 +254,9 @@ fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
         return dialogs::on_key(state, ev);
     }
     if state.pane == Pane::Offers && state.offers.editing_filter {
-        return offers::on_filter_key(state, ev);
+        return offers::on_filter_key(state, &ev);
     }
-    if ev.code == KeyCode::Esc && state.pane == Pane::Offers && !state.offers.filter.is_empty() {
-        return offers::clear_filter(state);
-    }
-    let Some(binding) = keymap::lookup(&ev, state.pane) else {
+    let Some(binding) = keys::lookup(&ev, Focus::Pane(state.pane)) else {
         return Vec::new();
     };
     // A key that opens a write is refused here in a read-only session, before any dialog.
@@ -326,7 +320,22 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Help => dialogs::open(state, Dialog::Help(Help::default())),
         KeyCmd::Messages => dialogs::open(state, Dialog::Messages(Messages::default())),
         KeyCmd::Quit => return quit(state),
-        KeyCmd::InDialog => {}
+        KeyCmd::Back if state.pane == Pane::Offers && !state.offers.filter.is_empty() => {
+            return offers::clear_filter(state);
+        }
+        // The commands of dialogs and the filter line: no pane runs them.
+        KeyCmd::Back
+        | KeyCmd::Close
+        | KeyCmd::Confirm
+        | KeyCmd::Cancel
+        | KeyCmd::Submit
+        | KeyCmd::FocusNext
+        | KeyCmd::FocusPrev
+        | KeyCmd::Retry
+        | KeyCmd::Select
+        | KeyCmd::RawJson
+        | KeyCmd::EditWatch
+        | KeyCmd::RemoveWatch => {}
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),

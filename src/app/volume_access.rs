@@ -19,7 +19,7 @@ pub const CHECKING: &str = "checking the instance's status…";
 /// A row of a picker: a deployment a volume could attach to (or be detached from) — or, when
 /// picking from a deployment, a volume — and whether the rules allow it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub struct Candidate {
     /// The deployment's id (the volume's, when the pick starts from a deployment).
     pub id: String,
     pub label: String,
@@ -44,7 +44,7 @@ pub enum PickFrom {
 #[derive(Debug, Clone)]
 pub struct PickRows {
     pub provider: String,
-    pub rows: Vec<Target>,
+    pub rows: Vec<Candidate>,
     pub lookups: Vec<Command>,
 }
 
@@ -165,13 +165,13 @@ pub fn attach_verdict(state: &AppState, v: &Volume, d: &Deployment) -> Result<()
 
 /// Active deployments of the same provider (volumes never cross providers), each with whether
 /// a new volume in `region` of `provider` may attach to it at creation.
-pub fn create_targets(state: &AppState, provider: &str, region: &str) -> Vec<Target> {
+pub fn create_targets(state: &AppState, provider: &str, region: &str) -> Vec<Candidate> {
     state
         .deployments
         .items
         .iter()
         .filter(|d| d.status.is_live() && same_provider(&d.provider, provider))
-        .map(|d| Target {
+        .map(|d| Candidate {
             id: d.id.clone(),
             label: deployment_label(state, &d.id),
             verdict: check_attach_at_create(provider, region, target_of(state, d)),
@@ -228,12 +228,12 @@ pub fn pick_rows(state: &AppState, kind: PickKind, from: &PickFrom) -> Result<Pi
                         let why = check_attach(facts(v), any).err().unwrap_or_default();
                         return refuse(title, vec![why]);
                     }
-                    let rows: Vec<Target> = state
+                    let rows: Vec<Candidate> = state
                         .deployments
                         .items
                         .iter()
                         .filter(|d| d.status.is_live() && same_provider(&d.provider, &v.provider))
-                        .map(|d| Target {
+                        .map(|d| Candidate {
                             id: d.id.clone(),
                             label: deployment_label(state, &d.id),
                             verdict: attach_verdict(state, v, d),
@@ -272,7 +272,7 @@ pub fn pick_rows(state: &AppState, kind: PickKind, from: &PickFrom) -> Result<Pi
                                 }
                                 None => Ok(()),
                             };
-                            Target {
+                            Candidate {
                                 id: dep.to_string(),
                                 label: deployment_label(state, dep),
                                 verdict,
@@ -310,12 +310,12 @@ pub fn pick_rows(state: &AppState, kind: PickKind, from: &PickFrom) -> Result<Pi
                             ],
                         );
                     }
-                    let rows: Vec<Target> = state
+                    let rows: Vec<Candidate> = state
                         .volumes
                         .items
                         .iter()
                         .filter(|v| same_provider(&v.provider, &d.provider))
-                        .map(|v| Target {
+                        .map(|v| Candidate {
                             id: v.id.clone(),
                             label: volume_label(v),
                             verdict: attach_verdict(state, v, d),
@@ -338,12 +338,12 @@ pub fn pick_rows(state: &AppState, kind: PickKind, from: &PickFrom) -> Result<Pi
                 }
                 PickKind::Detach => {
                     let title = format!("Cannot detach from {}", d.name);
-                    let rows: Vec<Target> = state
+                    let rows: Vec<Candidate> = state
                         .volumes
                         .items
                         .iter()
                         .filter(|v| v.attachments().contains(&d.id.as_str()))
-                        .map(|v| Target {
+                        .map(|v| Candidate {
                             id: v.id.clone(),
                             label: volume_label(v),
                             verdict: check_detach(&v.provider, &d.status),
@@ -362,7 +362,7 @@ pub fn pick_rows(state: &AppState, kind: PickKind, from: &PickFrom) -> Result<Pi
 /// A pick whose only row is refused (and waits for nothing) is refused as a whole.
 fn one_refused(
     title: String,
-    rows: Vec<Target>,
+    rows: Vec<Candidate>,
     lookups: Vec<Command>,
     provider: &str,
     note: String,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use color_eyre::Result;
-use crossterm::event::{Event, EventStream, KeyCode, KeyModifiers};
+use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
@@ -67,8 +67,7 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
                 break;
             }
         };
-        let ctrl_c = matches!(&action, Action::Key(k)
-            if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL));
+        let ctrl_c = matches!(&action, Action::Key(k) if crate::app::keys::quits_from_anywhere(k));
         if matches!(action, Action::Key(_)) {
             injected.on_key();
         }
@@ -127,6 +126,10 @@ fn apply(
     tx: &mpsc::UnboundedSender<Action>,
     ssh: &mut Vec<Vec<String>>,
 ) {
+    // Every key and answer comes with the time it is handled at (a tick carries its own).
+    if !matches!(action, Action::Tick(_) | Action::Start(_)) {
+        update(state, Action::Now(Utc::now()));
+    }
     for cmd in update(state, action) {
         match cmd {
             Command::Copy(text) => {

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use color_eyre::Result;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -26,7 +26,8 @@ pub async fn load(state: &mut AppState, exec: &Executor, pane: Pane) {
         }
     }
     settle(state, exec, Action::Start(Utc::now())).await;
-    settle(state, exec, key(KeyCode::Char(digit))).await;
+    let pane_key = crate::app::keys::Key::Char(digit).event();
+    settle(state, exec, Action::Key(pane_key)).await;
 }
 
 /// Feed `action`, then run every Command that follows from it until it is quiet. The Commands
@@ -53,43 +54,6 @@ pub async fn settle(state: &mut AppState, exec: &Executor, action: Action) {
             }
         }
     }
-}
-
-fn key(code: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-/// `d<Enter><Down>x` → key events. Characters are typed as they are; `<Name>` is a named key.
-pub fn parse_keys(s: &str) -> std::result::Result<Vec<KeyEvent>, String> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if c == '<'
-            && let Some(end) = rest.find('>')
-            && end > 1
-        {
-            let name = &rest[1..end];
-            let code = match name.to_ascii_lowercase().as_str() {
-                "enter" => KeyCode::Enter,
-                "esc" => KeyCode::Esc,
-                "tab" => KeyCode::Tab,
-                "backtab" => KeyCode::BackTab,
-                "up" => KeyCode::Up,
-                "down" => KeyCode::Down,
-                "left" => KeyCode::Left,
-                "right" => KeyCode::Right,
-                "space" => KeyCode::Char(' '),
-                "backspace" => KeyCode::Backspace,
-                _ => return Err(format!("unknown key <{name}>")),
-            };
-            out.push(KeyEvent::new(code, KeyModifiers::NONE));
-            rest = &rest[end + 1..];
-            continue;
-        }
-        out.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        rest = &rest[c.len_utf8()..];
-    }
-    Ok(out)
 }
 
 /// Render `state` into a `cols`×`rows` buffer and format it.
@@ -129,29 +93,4 @@ pub async fn snapshot(
         frame: render(&state, cols, rows, format, &theme)?,
         failure: state.status.last_error.clone(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_parse_with_names() {
-        let k = parse_keys("d<Enter><down>x <Space>").unwrap();
-        let codes: Vec<KeyCode> = k.iter().map(|e| e.code).collect();
-        assert_eq!(
-            codes,
-            vec![
-                KeyCode::Char('d'),
-                KeyCode::Enter,
-                KeyCode::Down,
-                KeyCode::Char('x'),
-                KeyCode::Char(' '),
-                KeyCode::Char(' '),
-            ]
-        );
-        assert!(parse_keys("<Nope>").is_err());
-        assert_eq!(parse_keys("<").unwrap().len(), 1);
-        assert!(parse_keys("").unwrap().is_empty());
-    }
 }

@@ -8,9 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
+use crate::app::keys::hints;
 use crate::app::screen as layout;
 use crate::app::state::FlashKind;
-use crate::app::{AppState, Pane, keymap};
+use crate::app::{AppState, Pane};
 
 pub fn tabs(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = Vec::new();
@@ -131,15 +132,15 @@ fn fit_hints(mut hints: Vec<(String, &'static str)>, room: usize) -> Vec<(String
 pub fn footer(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let hints = match &state.dialog {
-        Some(d) => keymap::Footer {
-            usable: keymap::open_dialog_footer(d, state),
+        Some(d) => hints::Footer {
+            usable: hints::dialog_footer(d, state),
             unavailable: Vec::new(),
         },
-        None if state.pane == Pane::Offers && state.offers.editing_filter => keymap::Footer {
-            usable: keymap::filter_footer(),
+        None if state.pane == Pane::Offers && state.offers.editing_filter => hints::Footer {
+            usable: hints::filter_footer(),
             unavailable: Vec::new(),
         },
-        None => keymap::footer_for(state.pane, state.session.read_only),
+        None => hints::pane_footer(state),
     };
     // The read-only note keeps at least its short form ("read-only ✗ x e").
     let reserve = if hints.unavailable.is_empty() {

@@ -13,7 +13,7 @@ use crate::api::Completeness;
 use crate::app::AppState;
 use crate::app::action::PagedList;
 use crate::app::teams;
-use crate::app::volume_access::Target;
+use crate::app::volume_access::Candidate;
 
 use super::theme::Theme;
 use crate::app::screen::scroll_offset;
@@ -407,6 +407,31 @@ pub fn popup_inner_width(area: Rect, w: u16) -> u16 {
 /// A one-line text field `width` columns wide: the label, then the value. A value longer than
 /// the field scrolls inside it (the cursor stays in view, `…` marks a hidden end), so the line
 /// never wraps and never pushes the hints or errors under it off the dialog.
+/// The typed answer of a data-losing confirm: what to type, and the field it goes in (or
+/// "sending…" once it is sent).
+pub fn word_prompt<'a>(
+    word: &str,
+    typed: &Input,
+    action: &str,
+    busy: bool,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    if busy {
+        return vec![Line::styled("sending…", theme.warn())];
+    }
+    let ask = if word == "yes" {
+        format!("{action}: type yes, then Enter.")
+    } else {
+        format!(
+            "{action}: type {word} (the first three characters of the name) or yes, then Enter."
+        )
+    };
+    vec![
+        Line::styled(ask, theme.warn()),
+        text_field("type", typed, true, 40, theme),
+    ]
+}
+
 pub fn text_field<'a>(
     label: &str,
     input: &Input,
@@ -525,7 +550,7 @@ pub fn error_line<'a>(e: &Option<String>, theme: &Theme) -> Option<Line<'a>> {
         .map(|e| Line::styled(format!("✗ {e}"), theme.error()))
 }
 
-pub fn verdict_row<'a>(t: &Target, selected: bool, theme: &Theme) -> Line<'a> {
+pub fn verdict_row<'a>(t: &Candidate, selected: bool, theme: &Theme) -> Line<'a> {
     let mark = if selected { "▶ " } else { "  " };
     match &t.verdict {
         Ok(()) => Line::styled(
@@ -590,7 +615,7 @@ pub fn public_key_field<'a>(
 pub fn no_key_text() -> String {
     format!(
         "No API key: press {} to enter one.",
-        crate::app::keymap::key_for(crate::app::keymap::KeyCmd::Refresh)
+        crate::app::keys::rebind::key_for(crate::app::keys::KeyCmd::Refresh)
     )
 }
 

@@ -152,6 +152,23 @@ pub fn enter(s: &mut AppState) -> Vec<Command> {
     key(s, KeyCode::Enter)
 }
 
+/// A person's pause: a second passes before the next key (delete SSH key and the kubeconfig
+/// overwrite count their `y` only after half a quiet second).
+pub fn pause(s: &mut AppState) {
+    let later = s.now + chrono::Duration::seconds(1);
+    update(s, Action::Now(later));
+}
+
+/// The answer a data-losing confirm (terminate, delete volume) asks for: `yes`, then Enter.
+pub fn type_yes(s: &mut AppState) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    for c in "yes".chars() {
+        cmds.extend(chr(s, c));
+    }
+    cmds.extend(enter(s));
+    cmds
+}
+
 /// A Voltage Park CLUSTER offer with cloud-init and the add-on: every wizard step.
 /// A deploy body for the demo server built from the first offer of a `GET /api/gpu-offers`
 /// answer that can be deployed, for `team`.

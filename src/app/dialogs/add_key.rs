@@ -1,12 +1,13 @@
 //! `a` on the SSH keys pane: a name and a key picked from `~/.ssh/*.pub` or pasted, checked
 //! before anything is sent (a private key is refused loudly and never kept).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use super::{Dialog, DialogKeys, Reply, list_step};
 use crate::api::{NewSshKey, SshKey};
 use crate::app::action::{ApiResult, Command, LocalPubKey};
+use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind};
 use crate::app::{lists, text};
 use crate::domain::ssh_key::{KeyProblem, check_public_key, looks_private};
@@ -62,71 +63,101 @@ pub fn found(state: &mut AppState, found: &[LocalPubKey]) {
     }
 }
 
+impl AddKey {
+    fn files(&self) -> &[LocalPubKey] {
+        self.found.as_deref().unwrap_or_default()
+    }
+
+    /// The file chosen in the list goes into the key field (and names the key, if unnamed).
+    fn pick_file(&mut self) {
+        if let Some(k) = self.files().get(self.pick).cloned() {
+            self.key = Input::new(k.text.trim().to_string());
+            if self.name.value().is_empty() {
+                self.name = Input::new(default_name(&k));
+            }
+            self.focus = KeyField::Key;
+            self.error = None;
+            self.private_refused = false;
+        }
+    }
+}
+
 impl DialogKeys for AddKey {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+    /// In the list: move, pick; in a field: add. Nothing after a private key was typed in
+    /// until the field is cleared (the rest of a pasted private key comes as keys).
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        let mut out = vec![KeyCmd::FocusNext, KeyCmd::FocusPrev];
+        if self.focus == KeyField::Files {
+            out.extend(super::list_commands(self.pick, self.files().len()));
+            if self.pick < self.files().len() {
+                out.extend([KeyCmd::Select, KeyCmd::Submit]);
+            }
+        } else if !self.private_refused && !self.busy {
+            out.push(KeyCmd::Submit);
+        }
+        out
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
         let a = self;
-        let has_files = a.found.as_ref().is_some_and(|f| !f.is_empty());
-        match ev.code {
-            KeyCode::Tab | KeyCode::BackTab => {
-                let order: &[KeyField] = if has_files {
-                    &[KeyField::Name, KeyField::Files, KeyField::Key]
-                } else {
+        match cmd {
+            KeyCmd::FocusNext | KeyCmd::FocusPrev => {
+                let order: &[KeyField] = if a.files().is_empty() {
                     &[KeyField::Name, KeyField::Key]
+                } else {
+                    &[KeyField::Name, KeyField::Files, KeyField::Key]
                 };
                 let i = order.iter().position(|f| *f == a.focus).unwrap_or(0);
                 let n = order.len();
-                let j = if ev.code == KeyCode::Tab {
+                let j = if cmd == KeyCmd::FocusNext {
                     (i + 1) % n
                 } else {
                     (i + n - 1) % n
                 };
                 a.focus = order[j];
             }
-            code if a.focus == KeyField::Files => {
-                let files = a.found.clone().unwrap_or_default();
-                if matches!(code, KeyCode::Enter | KeyCode::Char(' ')) {
-                    if let Some(k) = files.get(a.pick) {
-                        a.key = Input::new(k.text.trim().to_string());
-                        if a.name.value().is_empty() {
-                            a.name = Input::new(default_name(k));
-                        }
-                        a.focus = KeyField::Key;
-                        a.error = None;
-                        a.private_refused = false;
-                    }
-                } else {
-                    list_step(code, &mut a.pick, files.len());
-                }
+            KeyCmd::Select => a.pick_file(),
+            KeyCmd::Submit if a.focus == KeyField::Files => a.pick_file(),
+            KeyCmd::Submit => return a.submit(state),
+            cmd => {
+                let n = a.files().len();
+                list_step(cmd, &mut a.pick, n);
             }
-            // the rest of a pasted private key (its lines come as Enter) is swallowed
-            KeyCode::Enter if a.private_refused => {}
-            _ if a.private_refused && a.focus == KeyField::Key => {
-                let rearm = ev.code == KeyCode::Backspace
-                    || (ev.code == KeyCode::Char('u')
-                        && ev.modifiers.contains(KeyModifiers::CONTROL));
-                if rearm {
-                    a.key.reset();
-                    a.private_refused = false;
-                    a.error = None;
-                }
+        }
+        Reply::stay()
+    }
+
+    fn text_focus(&self) -> bool {
+        self.focus != KeyField::Files
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        let a = self;
+        if a.focus == KeyField::Files {
+            return Reply::stay();
+        }
+        if a.private_refused && a.focus == KeyField::Key {
+            // typing stays paused until the refused field is cleared
+            if text::clears(ev) {
+                a.key.reset();
+                a.private_refused = false;
+                a.error = None;
             }
-            KeyCode::Enter => return a.submit(state),
-            _ => {
-                let input = if a.focus == KeyField::Name {
-                    &mut a.name
-                } else {
-                    &mut a.key
-                };
-                if text::edit(input, &ev) {
-                    a.error = None;
-                    a.private_refused = false;
-                    if a.focus == KeyField::Key && looks_private(a.key.value()) {
-                        // never kept, never drawn, never sent
-                        a.key.reset();
-                        a.error = Some(KeyProblem::PrivateKey.to_string());
-                        a.private_refused = true;
-                    }
-                }
+            return Reply::stay();
+        }
+        let input = if a.focus == KeyField::Name {
+            &mut a.name
+        } else {
+            &mut a.key
+        };
+        if text::edit(input, ev) {
+            a.error = None;
+            a.private_refused = false;
+            if a.focus == KeyField::Key && looks_private(a.key.value()) {
+                // never kept, never drawn, never sent
+                a.key.reset();
+                a.error = Some(KeyProblem::PrivateKey.to_string());
+                a.private_refused = true;
             }
         }
         Reply::stay()

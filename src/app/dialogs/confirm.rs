@@ -1,18 +1,24 @@
-//! The one confirm: it carries the resolved operation it sends ([`Op`]), starts on Cancel,
-//! `Esc`/`n` cancel, `y` or `Enter` on the action confirm, and where the operation changes what
-//! the account pays per hour it shows `$/h now → $/h after`.
+//! The one confirm: it carries the resolved operation it sends ([`Op`]), and where the
+//! operation changes what the account pays per hour it shows `$/h now → $/h after`. How
+//! deliberate the answer must be follows from what is lost ([`Ask`]): buttons that start on
+//! Cancel (`y`, or `Enter` on the action; `Esc`/`n` cancel); for terminate and delete volume a
+//! typed word (the first three characters of the name, or `yes`, then `Enter`); for delete SSH
+//! key a `y` that counts only after a quiet half second. In the last two any other key cancels.
 //!
 //! Adding a guarded operation: one [`Op`] variant and one arm in [`Op::command`].
-//! [`choose`] is the confirm-key handling every dialog with an action button shares.
+//! [`choose`] is what the button commands mean to every dialog with an action button.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use chrono::{DateTime, TimeDelta, Utc};
+use crossterm::event::KeyEvent;
+use tui_input::Input;
 
 use super::terminate::Check;
 use super::{DialogKeys, Reply};
 use crate::api::{DeployRequest, NewVolume, VolumePatch};
 use crate::app::action::Command;
-use crate::app::keymap::Key;
+use crate::app::keys::{KeyCmd, edits_text};
 use crate::app::state::AppState;
+use crate::app::text;
 
 /// What a confirm sends, with the ids resolved when it opened.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +104,14 @@ impl Op {
         }
     }
 
+    /// The name of what is lost, for the typed word.
+    fn lost_name(&self) -> Option<&str> {
+        match self {
+            Op::Terminate { name, .. } | Op::DeleteVolume { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
     /// The object the answer is about (a volume being created has no id yet: its name).
     pub fn target_id(&self) -> &str {
         match self {
@@ -127,6 +141,78 @@ impl Spend {
     }
 }
 
+/// How long a question must have been on screen without a key before a `y` counts.
+pub const QUIET: TimeDelta = TimeDelta::milliseconds(500);
+
+/// Since when a question has been on screen with no key pressed: a `y` counts only after
+/// [`QUIET`], so key repeat, a held `y` or keys typed in a burst never answer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quiet {
+    pub since: DateTime<Utc>,
+}
+
+impl Quiet {
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Quiet { since: now }
+    }
+
+    /// A key came at `now`: whether it had been quiet long enough. The quiet starts again.
+    pub fn key_at(&mut self, now: DateTime<Utc>) -> bool {
+        let quiet = now - self.since >= QUIET;
+        self.since = now;
+        quiet
+    }
+}
+
+/// How deliberate the answer must be: the harder the operation is to undo, the more it takes.
+#[derive(Debug, Clone)]
+pub enum Ask {
+    /// `[ Cancel ]` and the action (focus starts on Cancel): `y`, or `Enter` on the action.
+    Buttons,
+    /// Data is lost: `word` (the first three characters of the name) or `yes`, then `Enter`.
+    Word { word: String, typed: Input },
+    /// `y`, once the dialog has been on screen half a second without a key.
+    Pause(Quiet),
+}
+
+impl Ask {
+    fn for_op(op: &Op, now: DateTime<Utc>) -> Ask {
+        match op {
+            Op::DeleteKey { .. } => Ask::Pause(Quiet::new(now)),
+            _ => match op.lost_name() {
+                Some(name) => Ask::Word {
+                    word: word_for(name),
+                    typed: Input::default(),
+                },
+                None => Ask::Buttons,
+            },
+        }
+    }
+}
+
+/// What a data-losing confirm asks to be typed: the first three characters of `name`; `yes`
+/// for a shorter name.
+pub fn word_for(name: &str) -> String {
+    let word: String = name.chars().take(3).collect();
+    if word.chars().count() < 3 {
+        "yes".into()
+    } else {
+        word
+    }
+}
+
+/// Whether `typed` is `word` or `yes` (case aside).
+fn is_word(word: &str, typed: &str) -> bool {
+    let typed = typed.to_lowercase();
+    typed == word.to_lowercase() || typed == "yes"
+}
+
+/// Whether `typed` can still become `word` or `yes`.
+fn on_the_way(word: &str, typed: &str) -> bool {
+    let typed = typed.to_lowercase();
+    word.to_lowercase().starts_with(&typed) || "yes".starts_with(&typed)
+}
+
 #[derive(Debug, Clone)]
 pub struct Confirm {
     pub op: Op,
@@ -134,6 +220,8 @@ pub struct Confirm {
     pub lines: Vec<String>,
     /// Shown as `$/h now → $/h after` when the operation changes the hourly spend.
     pub spend: Option<Spend>,
+    /// What it takes to answer.
+    pub ask: Ask,
     /// Focus on the action button (false: on Cancel, where it starts).
     pub on_action: bool,
     /// The request is out: a second confirm sends nothing.
@@ -146,8 +234,10 @@ pub struct Confirm {
 }
 
 impl Confirm {
-    pub fn new(op: Op, title: impl Into<String>, lines: Vec<String>) -> Self {
+    /// A confirm opened at `now`, asking as what `op` loses requires.
+    pub fn new(op: Op, title: impl Into<String>, lines: Vec<String>, now: DateTime<Utc>) -> Self {
         Confirm {
+            ask: Ask::for_op(&op, now),
             op,
             title: title.into(),
             lines,
@@ -166,7 +256,7 @@ impl Confirm {
         self
     }
 
-    /// Whether the action button is there: the check (if any) allows it and nothing is out.
+    /// Whether the action can be taken: the check (if any) allows it and nothing is out.
     pub fn can_confirm(&self) -> bool {
         !self.busy
             && self
@@ -175,16 +265,9 @@ impl Confirm {
                 .is_none_or(|c| matches!(c, Check::Allowed(_)))
     }
 
-    /// Whether `key` does something now: `y` and moving between buttons only while the action
-    /// button is there, `r` only after a failed check.
-    pub fn offers(&self, key: Key) -> bool {
-        match key {
-            Key::Char('y') | Key::Code(KeyCode::Tab | KeyCode::Left | KeyCode::Right) => {
-                self.can_confirm()
-            }
-            Key::Char('r') => matches!(self.check, Some(Check::Failed(_))),
-            _ => true,
-        }
+    /// Whether the check failed (`r` asks again).
+    fn check_failed(&self) -> bool {
+        matches!(self.check, Some(Check::Failed(_)))
     }
 
     /// `Esc`/Cancel returns to `d` instead of closing.
@@ -204,71 +287,157 @@ impl Confirm {
         self.spend = Some(spend);
         self
     }
+
+    /// The request failed: the answer is asked for again (what was typed is cleared, so a
+    /// stray Enter cannot send it a second time).
+    pub fn ask_again(&mut self, why: String) {
+        self.busy = false;
+        self.on_action = false;
+        self.error = Some(why);
+        if let Ask::Word { typed, .. } = &mut self.ask {
+            typed.reset();
+        }
+    }
+
+    /// The word asked for and what is typed so far, for a data-losing confirm.
+    pub fn word(&self) -> Option<(&str, &Input)> {
+        match &self.ask {
+            Ask::Word { word, typed } => Some((word, typed)),
+            _ => None,
+        }
+    }
+
+    /// The one place a confirm's request is made.
+    fn send(&mut self, state: &mut AppState) -> Reply {
+        // A deploy is sent by the wizard it came from, which then awaits the answer.
+        if matches!(self.op, Op::Deploy(_)) {
+            return super::deploy::keys::confirmed(state, self);
+        }
+        self.busy = true;
+        self.error = None;
+        self.on_action = false;
+        Reply::send(vec![self.op.command()])
+    }
 }
 
-/// What a key means to a dialog with `[ Cancel ]` and an action button.
+/// What a button command means to a dialog with `[ Cancel ]` and an action button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
-    /// `Esc`, `n`, or `Enter` on Cancel.
+    /// `n`, or `Enter` on Cancel.
     Cancel,
     /// `y`, or `Enter` on the action.
     Confirm,
-    /// The focus moved between the buttons (`Tab`, `←→`, `h l`).
+    /// The focus moved between the buttons.
     Moved,
-    /// Not a confirm key.
+    /// Not a button command.
     Other,
 }
 
-/// The confirm keys, shared by every dialog with an action button. With `can_confirm` false
-/// there is no action button: nothing confirms and the focus stays on Cancel.
-pub fn choose(ev: &KeyEvent, on_action: &mut bool, can_confirm: bool) -> Choice {
-    match ev.code {
-        KeyCode::Esc | KeyCode::Char('n') => Choice::Cancel,
-        KeyCode::Tab
-        | KeyCode::BackTab
-        | KeyCode::Left
-        | KeyCode::Right
-        | KeyCode::Char('h')
-        | KeyCode::Char('l')
-            if can_confirm =>
-        {
+/// The commands of the buttons while the action can be taken; without it only Enter (on
+/// Cancel, where the focus stays) and `n`.
+pub fn button_commands(can_confirm: bool) -> Vec<KeyCmd> {
+    if can_confirm {
+        vec![
+            KeyCmd::Confirm,
+            KeyCmd::FocusNext,
+            KeyCmd::FocusPrev,
+            KeyCmd::Submit,
+            KeyCmd::Cancel,
+        ]
+    } else {
+        vec![KeyCmd::Submit, KeyCmd::Cancel]
+    }
+}
+
+/// What `cmd` means to buttons focused on the action (`on_action`) or on Cancel.
+pub fn choose(cmd: KeyCmd, on_action: &mut bool) -> Choice {
+    match cmd {
+        KeyCmd::Confirm => Choice::Confirm,
+        KeyCmd::Cancel => Choice::Cancel,
+        KeyCmd::FocusNext | KeyCmd::FocusPrev => {
             *on_action = !*on_action;
             Choice::Moved
         }
-        KeyCode::Char('y') if can_confirm => Choice::Confirm,
-        KeyCode::Enter if *on_action && can_confirm => Choice::Confirm,
-        KeyCode::Enter => Choice::Cancel,
+        KeyCmd::Submit if *on_action => Choice::Confirm,
+        KeyCmd::Submit => Choice::Cancel,
         _ => Choice::Other,
     }
 }
 
 impl DialogKeys for Confirm {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        let can = self.can_confirm();
-        match choose(&ev, &mut self.on_action, can) {
-            Choice::Cancel => self.cancel(),
-            // A deploy is sent by the wizard it came from, which then awaits the answer.
-            Choice::Confirm if matches!(self.op, Op::Deploy(_)) => {
-                super::deploy::keys::confirmed(state, self)
-            }
-            // the one place a confirm's request is made
-            Choice::Confirm => {
-                self.busy = true;
-                self.error = None;
-                self.on_action = false;
-                Reply::send(vec![self.op.command()])
-            }
-            Choice::Moved => Reply::stay(),
-            Choice::Other => match (ev.code, &self.op) {
-                (KeyCode::Char('q'), _) => self.cancel(),
-                (KeyCode::Char('r'), Op::Terminate { id, .. })
-                    if matches!(self.check, Some(Check::Failed(_))) =>
-                {
-                    self.check = Some(Check::Pending);
-                    Reply::send(vec![Command::CheckCanTerminate { id: id.clone() }])
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        match &self.ask {
+            Ask::Buttons => {
+                let mut out = button_commands(self.can_confirm());
+                if self.check_failed() {
+                    out.push(KeyCmd::Retry);
                 }
-                _ => Reply::stay(),
+                out
+            }
+            _ if self.busy => Vec::new(),
+            // Enter terminates only once it may; before that it cancels like any other key
+            Ask::Word { .. } if self.check_failed() => vec![KeyCmd::Retry],
+            Ask::Word { .. } if self.can_confirm() => vec![KeyCmd::Submit],
+            Ask::Word { .. } => Vec::new(),
+            Ask::Pause(_) => vec![KeyCmd::Confirm, KeyCmd::Cancel],
+        }
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        if cmd == KeyCmd::Retry {
+            let Op::Terminate { id, .. } = &self.op else {
+                return Reply::stay();
+            };
+            self.check = Some(Check::Pending);
+            return Reply::send(vec![Command::CheckCanTerminate { id: id.clone() }]);
+        }
+        let can = self.can_confirm();
+        let send = match &mut self.ask {
+            Ask::Buttons => match choose(cmd, &mut self.on_action) {
+                Choice::Confirm => Some(can),
+                Choice::Cancel => Some(false),
+                Choice::Moved | Choice::Other => None,
             },
+            // Enter: the word typed and the action allowed sends; anything else cancels.
+            Ask::Word { word, typed } => Some(can && is_word(word, typed.value())),
+            Ask::Pause(quiet) => match cmd {
+                // a y too soon is ignored, and the half second starts again
+                KeyCmd::Confirm if !quiet.key_at(state.now) || !can => None,
+                KeyCmd::Confirm => Some(true),
+                _ => Some(false),
+            },
+        };
+        match send {
+            Some(true) => self.send(state),
+            Some(false) => self.cancel(),
+            None => Reply::stay(),
+        }
+    }
+
+    fn text_focus(&self) -> bool {
+        matches!(self.ask, Ask::Word { .. })
+            && !self.busy
+            && !matches!(self.check, Some(Check::Failed(_) | Check::Blocked(_)))
+    }
+
+    /// In a data-losing confirm, a key that is not part of the answer cancels (and goes no
+    /// further); typing the word is part of it while it can still become the word.
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        if self.busy {
+            return Reply::stay();
+        }
+        let text_focus = self.text_focus();
+        match &mut self.ask {
+            Ask::Buttons => Reply::stay(),
+            Ask::Word { word, typed } if text_focus && edits_text(ev) => {
+                text::edit(typed, ev);
+                if on_the_way(word, typed.value()) {
+                    Reply::stay()
+                } else {
+                    self.cancel()
+                }
+            }
+            Ask::Word { .. } | Ask::Pause(_) => self.cancel(),
         }
     }
 
@@ -293,10 +462,7 @@ pub fn settle(state: &mut AppState, id: &str, result: Result<(), String>) -> boo
     }
     match result {
         Ok(()) => state.dialog = None,
-        Err(e) => {
-            c.busy = false;
-            c.error = Some(e);
-        }
+        Err(e) => c.ask_again(e),
     }
     true
 }

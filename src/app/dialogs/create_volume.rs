@@ -2,16 +2,16 @@
 //! then `GET /api/volumes/pricing`) → name → size → optional attach → summary with $/h and
 //! $/30 days → one `POST /api/volumes`.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
-use super::confirm::{Choice, Confirm, Op, choose};
-use super::{Dialog, DialogKeys, Loading, Reply, list_step};
+use super::confirm::{Choice, Confirm, Op, button_commands, choose};
+use super::{Dialog, DialogKeys, Loading, Reply, list_commands, list_step};
 use crate::api::{NewVolume, Volume, VolumePricing, VolumeRegion};
 use crate::app::action::{ApiResult, Command};
-use crate::app::keymap::Key;
+use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind, LogKind};
-use crate::app::volume_access::{self, Target, create_targets};
+use crate::app::volume_access::{self, Candidate, create_targets};
 use crate::app::{lists, text};
 use crate::domain::cost;
 use crate::domain::volume_rules::{
@@ -40,7 +40,7 @@ pub struct CreateVolume {
     pub name: Input,
     pub size: Input,
     /// Row 0 is "do not attach"; then the deployments with their verdicts.
-    pub targets: Vec<Target>,
+    pub targets: Vec<Candidate>,
     pub target_idx: usize,
     pub team_id: Option<String>,
     /// The team's name (and id), as the summary shows it.
@@ -91,21 +91,6 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
 }
 
 impl CreateVolume {
-    /// Whether `key` does something on this step: `y` on the summary before it is sent,
-    /// Shift-Tab where there is a step to go back to.
-    pub fn offers(&self, key: Key) -> bool {
-        match key {
-            Key::Char('y') => self.step == CreateStep::Summary && !self.busy,
-            Key::Code(KeyCode::BackTab) => self.step != CreateStep::Provider,
-            _ => true,
-        }
-    }
-
-    /// Enter on the summary presses the focused button ([`super::Dialog::relabel`]).
-    pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
-        super::on_summary(self.step == CreateStep::Summary, key, hint)
-    }
-
     /// The chosen provider, by its listed name.
     pub fn provider(&self) -> &str {
         let i = self
@@ -126,7 +111,7 @@ impl CreateVolume {
     }
 
     /// The chosen deployment (row 0 is "do not attach").
-    pub fn target(&self) -> Option<&Target> {
+    pub fn target(&self) -> Option<&Candidate> {
         self.target_idx
             .checked_sub(1)
             .and_then(|i| self.targets.get(i))
@@ -183,51 +168,85 @@ pub fn regions_loaded(state: &mut AppState, provider: &str, r: ApiResult<Vec<Vol
     }
 }
 
+impl CreateVolume {
+    /// The step before this one (the summary goes back to the attach step only where the
+    /// provider attaches at create).
+    fn previous_step(&self) -> CreateStep {
+        match self.step {
+            CreateStep::Provider | CreateStep::Region => CreateStep::Provider,
+            CreateStep::Name => CreateStep::Region,
+            CreateStep::Size => CreateStep::Name,
+            CreateStep::Attach => CreateStep::Size,
+            CreateStep::Summary
+                if rules_for(self.provider()).is_some_and(|r| r.attach_at_create) =>
+            {
+                CreateStep::Attach
+            }
+            CreateStep::Summary => CreateStep::Size,
+        }
+    }
+
+    fn step_back(&mut self) -> Reply {
+        if self.step == CreateStep::Provider {
+            return Reply::close();
+        }
+        self.error = None;
+        self.step = self.previous_step();
+        Reply::stay()
+    }
+}
+
 impl DialogKeys for CreateVolume {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        let c = self;
+        let mut out = match (c.step, &c.regions) {
+            (CreateStep::Provider, _) => list_commands(c.provider_idx, c.providers.len()),
+            (CreateStep::Region, Loading::Loaded(list)) => list_commands(c.region_idx, list.len()),
+            (CreateStep::Region, Loading::Loading) => return Vec::new(),
+            (CreateStep::Attach, _) => list_commands(c.target_idx, c.targets.len() + 1),
+            (CreateStep::Summary, _) => return button_commands(!c.busy),
+            _ => Vec::new(),
+        };
+        out.push(KeyCmd::Submit);
+        out
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
         let c = self;
         let mut cmds = Vec::new();
-        if ev.code == KeyCode::BackTab
-            || (c.step == CreateStep::Summary && ev.code == KeyCode::Char('n'))
-        {
-            c.error = None;
-            c.step = match c.step {
-                CreateStep::Provider | CreateStep::Region => CreateStep::Provider,
-                CreateStep::Name => CreateStep::Region,
-                CreateStep::Size => CreateStep::Name,
-                CreateStep::Attach => CreateStep::Size,
-                CreateStep::Summary
-                    if rules_for(c.provider()).is_some_and(|r| r.attach_at_create) =>
-                {
-                    CreateStep::Attach
+        if cmd != KeyCmd::Submit && c.step != CreateStep::Summary {
+            let (cursor, n) = match c.step {
+                CreateStep::Provider => (&mut c.provider_idx, c.providers.len()),
+                CreateStep::Region => {
+                    let n = match &c.regions {
+                        Loading::Loaded(list) => list.len(),
+                        _ => 0,
+                    };
+                    (&mut c.region_idx, n)
                 }
-                CreateStep::Summary => CreateStep::Size,
+                _ => (&mut c.target_idx, c.targets.len() + 1),
             };
+            list_step(cmd, cursor, n);
             return Reply::stay();
         }
         match c.step {
-            CreateStep::Provider => match ev.code {
-                KeyCode::Enter => {
-                    c.step = CreateStep::Region;
-                    c.regions = Loading::Loading;
-                    c.region_idx = 0;
-                    c.error = None;
-                    cmds.push(Command::FetchVolumeRegions {
-                        provider: c.provider().to_string(),
-                    });
-                }
-                code => {
-                    list_step(code, &mut c.provider_idx, RULES.len());
-                }
-            },
-            CreateStep::Region => match (&c.regions, ev.code) {
-                (Loading::Failed(_), KeyCode::Enter) => {
+            CreateStep::Provider => {
+                c.step = CreateStep::Region;
+                c.regions = Loading::Loading;
+                c.region_idx = 0;
+                c.error = None;
+                cmds.push(Command::FetchVolumeRegions {
+                    provider: c.provider().to_string(),
+                });
+            }
+            CreateStep::Region => match &c.regions {
+                Loading::Failed(_) | Loading::Loading => {
                     c.regions = Loading::Loading;
                     cmds.push(Command::FetchVolumeRegions {
                         provider: c.provider().to_string(),
                     });
                 }
-                (Loading::Loaded(list), KeyCode::Enter) => match list.get(c.region_idx) {
+                Loading::Loaded(list) => match list.get(c.region_idx) {
                     None => c.error = Some(format!("{} has no volume regions", c.provider())),
                     Some(r) => {
                         let placed = check_placement(
@@ -251,61 +270,62 @@ impl DialogKeys for CreateVolume {
                         }
                     }
                 },
-                (Loading::Loaded(list), code) => {
-                    let n = list.len();
-                    list_step(code, &mut c.region_idx, n);
-                }
-                _ => {}
             },
-            CreateStep::Name => match ev.code {
-                KeyCode::Enter => match check_name({
-                    text::trim(&mut c.name);
-                    c.name.value()
-                }) {
-                    Ok(()) => {
-                        c.error = None;
-                        c.step = CreateStep::Size;
-                    }
-                    Err(e) => c.error = Some(e),
-                },
+            CreateStep::Name => match check_name({
+                text::trim(&mut c.name);
+                c.name.value()
+            }) {
+                Ok(()) => {
+                    c.error = None;
+                    c.step = CreateStep::Size;
+                }
+                Err(e) => c.error = Some(e),
+            },
+            CreateStep::Size => {
+                text::trim(&mut c.size);
+                size_entered(state, c)
+            }
+            CreateStep::Attach => match c.target().map(|t| t.verdict.clone()) {
+                Some(Err(why)) => c.error = Some(format!("cannot attach there: {why}")),
                 _ => {
-                    if text::edit(&mut c.name, &ev) {
-                        c.error = None;
-                    }
+                    c.error = None;
+                    c.on_action = false;
+                    c.step = CreateStep::Summary;
                 }
             },
-            CreateStep::Size => match ev.code {
-                KeyCode::Enter => {
-                    text::trim(&mut c.size);
-                    size_entered(state, c)
-                }
-                _ => {
-                    if text::edit(&mut c.size, &ev) {
-                        c.error = None;
-                    }
-                }
-            },
-            CreateStep::Attach => match ev.code {
-                KeyCode::Enter => match c.target().map(|t| t.verdict.clone()) {
-                    Some(Err(why)) => c.error = Some(format!("cannot attach there: {why}")),
-                    _ => {
-                        c.error = None;
-                        c.on_action = false;
-                        c.step = CreateStep::Summary;
-                    }
-                },
-                code => {
-                    let n = c.targets.len() + 1;
-                    list_step(code, &mut c.target_idx, n);
-                }
-            },
-            CreateStep::Summary => match choose(&ev, &mut c.on_action, true) {
-                Choice::Cancel => return Reply::close(),
+            CreateStep::Summary => match choose(cmd, &mut c.on_action) {
+                Choice::Cancel => return c.step_back(),
                 Choice::Confirm => return c.submit(state),
-                _ => {}
+                Choice::Moved | Choice::Other => {}
             },
         }
         Reply::send(cmds)
+    }
+
+    fn text_focus(&self) -> bool {
+        matches!(self.step, CreateStep::Name | CreateStep::Size) && !self.busy
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        let input = match self.step {
+            CreateStep::Name => &mut self.name,
+            CreateStep::Size => &mut self.size,
+            _ => return Reply::stay(),
+        };
+        if text::edit(input, ev) {
+            self.error = None;
+        }
+        Reply::stay()
+    }
+
+    /// `Esc`: the previous step; the first step closes.
+    fn back(&mut self, _state: &mut AppState) -> Reply {
+        self.step_back()
+    }
+
+    /// Enter on the summary presses the focused button.
+    fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
+        super::on_summary(self.step == CreateStep::Summary, cmd)
     }
 
     fn refused(&mut self, why: &str) {
@@ -432,6 +452,7 @@ impl CreateVolume {
             Op::CreateVolume(new),
             format!("Create volume {}", c.name.value()),
             lines,
+            state.now,
         )
         .with_spend(volume_access::spend_created(state, per_hour))
         .back_to(Dialog::CreateVolume(Box::new(c.clone())));

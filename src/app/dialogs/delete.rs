@@ -27,6 +27,7 @@ pub fn open_key(state: &mut AppState) -> Vec<Command> {
             },
             format!("Delete SSH key {}", k.name),
             lines,
+            state.now,
         )),
     );
     Vec::new()
@@ -77,6 +78,7 @@ pub fn open_volume(state: &mut AppState) -> Vec<Command> {
             String::new(),
             "Its data is deleted for good: this cannot be undone.".into(),
         ],
+        state.now,
     );
     let c = c.with_spend(spend);
     super::open(state, Dialog::Confirm(c));

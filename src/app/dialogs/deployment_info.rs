@@ -3,12 +3,10 @@
 //! also cluster id, cluster health, the versions offered now and service links. `J` shows every
 //! field as raw JSON (the kubeconfig body redacted: `K` shows it on purpose).
 
-use crossterm::event::{KeyCode, KeyEvent};
-
-use super::{Dialog, DialogKeys, Loading, Reply, kubeconfig, pick, scroll};
+use super::{Dialog, DialogKeys, Loading, Reply, kubeconfig, pick, scroll, scroll_commands};
 use crate::api::{ClusterHealth, Deployment, KubernetesVersion};
 use crate::app::action::{ApiResult, Command};
-use crate::app::keymap::Key;
+use crate::app::keys::KeyCmd;
 use crate::app::state::AppState;
 use crate::app::volume_access::PickKind;
 use crate::domain::cost;
@@ -228,32 +226,34 @@ pub fn versions_loaded(state: &mut AppState, r: &ApiResult<Vec<KubernetesVersion
     }
 }
 
-impl DeploymentInfo {
-    /// Whether `key` does something here: `K` only with a cluster to ask a kubeconfig of.
-    pub fn offers(&self, key: Key) -> bool {
-        key != Key::Char('K') || self.cluster_id.is_some()
-    }
-}
-
 impl DialogKeys for DeploymentInfo {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Enter | KeyCode::Char('q') => Reply::close(),
-            KeyCode::Char('J') => {
+    /// `K` only with a cluster to ask a kubeconfig of.
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        let mut out = vec![KeyCmd::Close, KeyCmd::RawJson];
+        if self.cluster_id.is_some() {
+            out.push(KeyCmd::Kubeconfig);
+        }
+        out.extend([KeyCmd::Attach, KeyCmd::Detach]);
+        out.extend(scroll_commands(self.scroll, None));
+        out
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        match cmd {
+            KeyCmd::Close => Reply::close(),
+            KeyCmd::RawJson => {
                 self.show_raw = !self.show_raw;
                 Reply::stay()
             }
-            KeyCode::Char('K') if self.cluster_id.is_some() => {
-                Reply::close().with(kubeconfig::open(state))
-            }
-            KeyCode::Char('A') => {
+            KeyCmd::Kubeconfig => Reply::close().with(kubeconfig::open(state)),
+            KeyCmd::Attach => {
                 Reply::close().with(pick::open_from_deployment(state, PickKind::Attach))
             }
-            KeyCode::Char('D') => {
+            KeyCmd::Detach => {
                 Reply::close().with(pick::open_from_deployment(state, PickKind::Detach))
             }
-            code => {
-                scroll(code, &mut self.scroll);
+            cmd => {
+                scroll(cmd, &mut self.scroll);
                 Reply::stay()
             }
         }

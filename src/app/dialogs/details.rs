@@ -1,8 +1,6 @@
 //! `Enter` on a row (where no richer view exists): every field of the object, its raw JSON.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
-use super::{Dialog, DialogKeys, Reply, scroll};
+use super::Dialog;
 use crate::app::Pane;
 use crate::app::state::AppState;
 
@@ -96,17 +94,5 @@ pub fn open(state: &mut AppState) {
     };
     if let Some(d) = d {
         super::open(state, Dialog::Details(d));
-    }
-}
-
-impl DialogKeys for Details {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Char('q') | KeyCode::Enter => Reply::close(),
-            code => {
-                scroll(code, &mut self.scroll);
-                Reply::stay()
-            }
-        }
     }
 }

@@ -2,13 +2,14 @@
 //! `Enter`; an expansion changes what the account pays, so it goes through the confirm with
 //! `$/h now → $/h after`.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use super::confirm::{Confirm, Op};
 use super::{Dialog, DialogKeys, Reply, notice};
 use crate::api::VolumePatch;
 use crate::app::action::Command;
+use crate::app::keys::KeyCmd;
 use crate::app::state::AppState;
 use crate::app::text;
 use crate::app::volume_access::{self, busy_status, size_gb};
@@ -110,32 +111,44 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
 }
 
 impl DialogKeys for EditVolume {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        let e = self;
-        match ev.code {
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-                let other = match e.focus {
+    /// The other field only where its provider allows that change; nothing while the PATCH is
+    /// out.
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        if self.busy {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if self.other_field_allowed() {
+            out.extend([KeyCmd::FocusNext, KeyCmd::FocusPrev]);
+        }
+        out.push(KeyCmd::Submit);
+        out
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        match cmd {
+            KeyCmd::Submit => return self.submit(state),
+            _ => {
+                self.focus = match self.focus {
                     EditField::Name => EditField::Size,
                     EditField::Size => EditField::Name,
                 };
-                let allowed = match other {
-                    EditField::Name => e.rename_refused.is_none(),
-                    EditField::Size => e.expand_refused.is_none(),
-                };
-                if allowed {
-                    e.focus = other;
-                }
             }
-            KeyCode::Enter => return e.submit(state),
-            _ => {
-                let input = match e.focus {
-                    EditField::Name => &mut e.name,
-                    EditField::Size => &mut e.size,
-                };
-                if text::edit(input, &ev) {
-                    e.error = None;
-                }
-            }
+        }
+        Reply::stay()
+    }
+
+    fn text_focus(&self) -> bool {
+        !self.busy
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        let input = match self.focus {
+            EditField::Name => &mut self.name,
+            EditField::Size => &mut self.size,
+        };
+        if !self.busy && text::edit(input, ev) {
+            self.error = None;
         }
         Reply::stay()
     }
@@ -163,6 +176,14 @@ impl DialogKeys for EditVolume {
 }
 
 impl EditVolume {
+    /// Whether the provider allows the change of the field that does not have the focus.
+    fn other_field_allowed(&self) -> bool {
+        match self.focus {
+            EditField::Name => self.expand_refused.is_none(),
+            EditField::Size => self.rename_refused.is_none(),
+        }
+    }
+
     fn submit(&mut self, state: &mut AppState) -> Reply {
         let e = self;
         if e.busy {
@@ -230,6 +251,7 @@ impl EditVolume {
             },
             format!("Expand volume {}", e.current_name),
             lines,
+            state.now,
         );
         let c = match &volume {
             Some(v) => c.with_spend(volume_access::spend_expanded(state, v, new_gb)),

@@ -2,14 +2,14 @@
 //! `18:00`, `$50`; empty clears). A local rule, not a platform write: it needs no confirm and
 //! read-only mode allows it (the guard then only reports).
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use super::{Dialog, DialogKeys, Reply};
 use crate::app::action::Command;
 use crate::app::guard::parse_spec;
+use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind};
-use crate::app::text;
 use crate::domain::guard::StoredRule;
 
 #[derive(Debug, Clone)]
@@ -46,13 +46,19 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
 }
 
 impl DialogKeys for GuardDialog {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        if ev.code != KeyCode::Enter {
-            if text::edit(&mut self.input, &ev) {
-                self.error = None;
-            }
-            return Reply::stay();
-        }
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        vec![KeyCmd::Submit]
+    }
+
+    fn text_focus(&self) -> bool {
+        true
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        super::edit_field(&mut self.input, &mut self.error, ev)
+    }
+
+    fn on_command(&mut self, state: &mut AppState, _cmd: KeyCmd) -> Reply {
         let text = self.input.value().trim().to_string();
         if text.is_empty() || text.eq_ignore_ascii_case("none") {
             return match self.current {

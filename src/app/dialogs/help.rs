@@ -1,10 +1,10 @@
-//! `?`: the key table, scrollable. Drawn from `keymap::BINDINGS`.
+//! `?`: the key table, scrollable. Drawn from `keys::hints::help_layout`.
 
-use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
-use super::{DialogKeys, Reply, scroll};
-use crate::app::keymap::help_rows;
+use super::{DialogKeys, Reply, on_view_command, view_commands};
+use crate::app::keys::KeyCmd;
+use crate::app::keys::hints::help_rows;
 use crate::app::screen::help_popup;
 use crate::app::state::AppState;
 
@@ -14,15 +14,14 @@ pub struct Help {
 }
 
 impl DialogKeys for Help {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => Reply::close(),
-            code => {
-                scroll(code, &mut self.scroll);
-                self.scroll = self.scroll.min(max_scroll(state.size));
-                Reply::stay()
-            }
-        }
+    fn commands(&self, state: &AppState) -> Vec<KeyCmd> {
+        view_commands(self.scroll, Some(max_scroll(state.size)))
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        let reply = on_view_command(cmd, &mut self.scroll);
+        self.scroll = self.scroll.min(max_scroll(state.size));
+        reply
     }
 }
 

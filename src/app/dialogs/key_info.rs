@@ -1,11 +1,10 @@
 //! `Enter` on an SSH key: shown at once from the list, then fresh from
 //! `GET /api/ssh-keys/{id}`.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::{Dialog, DialogKeys, Reply};
 use crate::api::SshKey;
 use crate::app::action::{ApiResult, Command};
+use crate::app::keys::KeyCmd;
 use crate::app::state::AppState;
 
 #[derive(Debug, Clone)]
@@ -47,10 +46,11 @@ pub fn fetched(state: &mut AppState, id: &str, r: ApiResult<SshKey>) {
 }
 
 impl DialogKeys for KeyInfo {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Enter | KeyCode::Char('q') => Reply::close(),
-            _ => Reply::stay(),
-        }
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        vec![KeyCmd::Close]
+    }
+
+    fn on_command(&mut self, _state: &mut AppState, _cmd: KeyCmd) -> Reply {
+        Reply::close()
     }
 }

@@ -1,13 +1,14 @@
 //! Masked entry of the API key: opened when a pane needs a key or the API refuses it (401);
 //! on `Enter` the key is used at once and saved with the credentials module.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use super::{Dialog, DialogKeys, Reply};
 use crate::app::action::Command;
+use crate::app::keys::KeyCmd;
 use crate::app::state::AppState;
-use crate::app::{Pane, lists, polling, text};
+use crate::app::{Pane, lists, polling};
 use crate::credentials::ApiKey;
 
 /// `Debug` is written by hand: the input is the API key being typed, so it shows only its
@@ -47,13 +48,19 @@ pub fn open(state: &mut AppState, reason: &str) {
 }
 
 impl DialogKeys for KeyPrompt {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        if ev.code != KeyCode::Enter {
-            if text::edit(&mut self.input, &ev) {
-                self.error = None;
-            }
-            return Reply::stay();
-        }
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        vec![KeyCmd::Submit]
+    }
+
+    fn text_focus(&self) -> bool {
+        true
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        super::edit_field(&mut self.input, &mut self.error, ev)
+    }
+
+    fn on_command(&mut self, state: &mut AppState, _cmd: KeyCmd) -> Reply {
         let key = self.input.value().trim().to_string();
         if key.is_empty() {
             self.error = Some("the key is empty".into());

@@ -1,11 +1,13 @@
 //! `K` on a Kubernetes deployment: the kubeconfig shown and saved to a file with mode 0600,
 //! never over an existing file without asking.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
-use super::{Dialog, DialogKeys, Reply, notice};
+use super::confirm::Quiet;
+use super::{Dialog, DialogKeys, Reply, notice, scroll};
 use crate::app::action::{Command, SaveError};
+use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind};
 use crate::app::text;
 
@@ -15,12 +17,15 @@ pub struct Kubeconfig {
     pub deployment_name: String,
     pub text: String,
     pub path: Input,
-    /// The path exists: `y` overwrites it, `n` keeps it.
+    /// The path exists: `y` overwrites it (once the question has been on screen half a second
+    /// without a key), `n` or any other key keeps it.
     pub confirm_overwrite: Option<String>,
     pub saved_to: Option<String>,
     pub error: Option<String>,
     pub busy: bool,
     pub scroll: u16,
+    /// Since when the overwrite question has been on screen without a key.
+    pub quiet: Quiet,
 }
 
 /// `K` on the Deployments pane.
@@ -73,32 +78,51 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
             error: None,
             busy: false,
             scroll: 0,
+            quiet: Quiet::new(state.now),
         }),
     );
     Vec::new()
 }
 
 impl DialogKeys for Kubeconfig {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        let k = self;
-        if let Some(path) = k.confirm_overwrite.clone() {
-            match ev.code {
-                KeyCode::Char('y') => {
-                    k.confirm_overwrite = None;
-                    k.busy = true;
-                    return Reply::send(vec![Command::SaveFile {
-                        path,
-                        contents: k.text.clone(),
-                        overwrite: true,
-                    }]);
-                }
-                KeyCode::Char('n') => k.cancel_overwrite(),
-                _ => {}
-            }
-            return Reply::stay();
+    /// The overwrite question takes `y` (after a quiet half second) or `n`; the form takes
+    /// Enter (not while a save is out) and scrolls the kubeconfig.
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        if self.confirm_overwrite.is_some() {
+            return vec![KeyCmd::Confirm, KeyCmd::Cancel];
         }
-        match ev.code {
-            KeyCode::Enter if !k.busy => {
+        let mut out = Vec::new();
+        if !self.busy {
+            out.push(KeyCmd::Submit);
+        }
+        if self.scroll > 0 {
+            out.extend([KeyCmd::Up, KeyCmd::PageUp]);
+        }
+        out.extend([KeyCmd::Down, KeyCmd::PageDown]);
+        out
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        let k = self;
+        match cmd {
+            KeyCmd::Confirm => {
+                let Some(path) = k.confirm_overwrite.clone() else {
+                    return Reply::stay();
+                };
+                // a y too soon is ignored, and the half second starts again
+                if !k.quiet.key_at(state.now) {
+                    return Reply::stay();
+                }
+                k.confirm_overwrite = None;
+                k.busy = true;
+                return Reply::send(vec![Command::SaveFile {
+                    path,
+                    contents: k.text.clone(),
+                    overwrite: true,
+                }]);
+            }
+            KeyCmd::Cancel => k.cancel_overwrite(),
+            KeyCmd::Submit => {
                 let path = k.path.value().trim().to_string();
                 if path.is_empty() {
                     k.error = Some("name the file to save it to".into());
@@ -112,16 +136,24 @@ impl DialogKeys for Kubeconfig {
                     }]);
                 }
             }
-            KeyCode::Up => k.scroll = k.scroll.saturating_sub(1),
-            KeyCode::Down => k.scroll = k.scroll.saturating_add(1),
-            KeyCode::PageUp => k.scroll = k.scroll.saturating_sub(10),
-            KeyCode::PageDown => k.scroll = k.scroll.saturating_add(10),
-            _ => {
-                if text::edit(&mut k.path, &ev) {
-                    k.error = None;
-                    k.saved_to = None;
-                }
+            cmd => {
+                scroll(cmd, &mut k.scroll);
             }
+        }
+        Reply::stay()
+    }
+
+    fn text_focus(&self) -> bool {
+        self.confirm_overwrite.is_none()
+    }
+
+    /// On the overwrite question any other key keeps the file; in the form it edits the path.
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        if self.confirm_overwrite.is_some() {
+            self.cancel_overwrite();
+        } else if text::edit(&mut self.path, ev) {
+            self.error = None;
+            self.saved_to = None;
         }
         Reply::stay()
     }
@@ -175,7 +207,10 @@ pub fn file_saved(state: &mut AppState, path: String, r: Result<String, SaveErro
                 k.saved_to = Some(full);
                 k.error = None;
             }
-            Err(SaveError::Exists) => k.confirm_overwrite = Some(path),
+            Err(SaveError::Exists) => {
+                k.confirm_overwrite = Some(path);
+                k.quiet = Quiet::new(state.now);
+            }
             Err(SaveError::Failed(e)) => k.error = Some(format!("not saved: {e}")),
         }
     }

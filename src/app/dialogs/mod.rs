@@ -5,7 +5,9 @@
 //! [`on_key`] only, after the global keys are handled once, in front of every dialog:
 //! `Ctrl-C` quits from anywhere, `Esc` goes to [`DialogKeys::back`] (a step back, or close),
 //! and a write a dialog asks for in a read-only session is dropped here and refused with
-//! [`read_only_refusal`]'s one wording, naming what was not sent. A bracketed paste goes to the
+//! [`read_only_refusal`]'s one wording, naming what was not sent. A dialog receives commands
+//! (`Confirm`, `Submit`, `Up`…) from the key table, never key codes; the keys a text field
+//! takes reach it through [`DialogKeys::on_text`]. A bracketed paste goes to the
 //! field the dialog names ([`DialogKeys::paste_target`], routed by `app::paste`).
 
 pub mod add_key;
@@ -31,11 +33,11 @@ pub mod terminate;
 pub mod volume_info;
 pub mod watches;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use super::action::Command;
-use super::keymap::Key;
+use super::keys::{Focus, KeyCmd, Routed, route};
 use super::state::{AppState, FlashKind};
 
 pub use add_key::AddKey;
@@ -162,14 +164,36 @@ impl Reply {
     }
 }
 
-/// What every dialog does with keys. The global keys never reach it: `Ctrl-C` quits in front
-/// of it, and `Esc` comes as [`back`](DialogKeys::back).
+/// What every dialog does with keys. It receives commands from the key table (`app::keys`),
+/// never raw key codes; the global keys never reach it: `Ctrl-C` quits in front of it, and
+/// `Esc` comes as [`back`](DialogKeys::back).
 pub trait DialogKeys {
-    /// Any key but `Ctrl-C` and `Esc`.
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply;
+    /// The commands it acts on as it stands. The footer and its hint line offer exactly these,
+    /// and no other command reaches [`on_command`](DialogKeys::on_command).
+    fn commands(&self, state: &AppState) -> Vec<KeyCmd>;
+    /// One of [`commands`](DialogKeys::commands).
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply;
+    /// Whether one of its text fields has the focus: then the keys that edit text go to
+    /// [`on_text`](DialogKeys::on_text) before any command.
+    fn text_focus(&self) -> bool {
+        false
+    }
+    /// A key that is none of its commands: typing, when a text field has the focus.
+    fn on_text(&mut self, _state: &mut AppState, _ev: &KeyEvent) -> Reply {
+        Reply::stay()
+    }
+    /// Whether `Esc` does something now.
+    fn can_go_back(&self) -> bool {
+        true
+    }
     /// `Esc`: a step back where the dialog has steps, else close.
     fn back(&mut self, _state: &mut AppState) -> Reply {
         Reply::close()
+    }
+    /// How the hint of `cmd` reads as it stands, when not as the table says (a wizard's Enter
+    /// goes to the next step, but on its summary it presses the focused button).
+    fn relabel(&self, _cmd: KeyCmd) -> Option<&'static str> {
+        None
     }
     /// A write it asked for was refused (read-only): show `why`, and take down any "sending"
     /// mark so it does not wait for an answer that will not come.
@@ -190,18 +214,41 @@ pub trait DialogKeys {
     }
 }
 
-/// A wizard's hint for `key`: on its summary Enter presses the focused button rather than
-/// going to the next step.
-fn on_summary(summary: bool, key: Key, hint: &'static str) -> &'static str {
-    match key {
-        Key::Code(crossterm::event::KeyCode::Enter) if summary => "press button",
-        _ => hint,
-    }
+/// A wizard's Enter on its summary presses the focused button rather than going to the next
+/// step.
+fn on_summary(summary: bool, cmd: KeyCmd) -> Option<&'static str> {
+    (summary && cmd == KeyCmd::Submit).then_some("press button")
 }
 
 impl Dialog {
     /// Its half of the contract.
-    pub(crate) fn keys(&mut self) -> &mut dyn DialogKeys {
+    pub fn keys(&self) -> &dyn DialogKeys {
+        match self {
+            Dialog::Help(d) => d,
+            Dialog::Messages(d) => d,
+            Dialog::Details(d) => d,
+            Dialog::KeyPrompt(d) => d,
+            Dialog::Notice(d) => d,
+            Dialog::Confirm(d) => d,
+            Dialog::Deploy(d) => d.as_ref(),
+            Dialog::Rename(d) => d,
+            Dialog::Guard(d) => d,
+            Dialog::AddKey(d) => d,
+            Dialog::CreateVolume(d) => d.as_ref(),
+            Dialog::VolumeInfo(d) => d,
+            Dialog::EditVolume(d) => d,
+            Dialog::Pick(d) => d,
+            Dialog::DeploymentInfo(d) => d,
+            Dialog::Kubeconfig(d) => d,
+            Dialog::TeamInfo(d) => d,
+            Dialog::KeyInfo(d) => d,
+            Dialog::NewWatch(d) => d.as_ref(),
+            Dialog::Watches(d) => d,
+        }
+    }
+
+    /// Its half of the contract, to act.
+    pub(crate) fn keys_mut(&mut self) -> &mut dyn DialogKeys {
         match self {
             Dialog::Help(d) => d,
             Dialog::Messages(d) => d,
@@ -226,28 +273,6 @@ impl Dialog {
         }
     }
 
-    /// Whether `key` does something in this dialog as it stands (its hint is shown only then).
-    pub fn offers(&self, state: &AppState, key: Key) -> bool {
-        match self {
-            Dialog::Confirm(c) => c.offers(key),
-            Dialog::DeploymentInfo(i) => i.offers(key),
-            Dialog::Deploy(w) => w.offers(state, key),
-            Dialog::CreateVolume(c) => c.offers(key),
-            Dialog::Pick(p) => p.offers(key),
-            _ => true,
-        }
-    }
-
-    /// How the hint of `key` reads in this dialog as it stands: a wizard's Enter goes to the
-    /// next step, but on its summary it presses the focused button.
-    pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
-        match self {
-            Dialog::Deploy(w) => w.relabel(key, hint),
-            Dialog::CreateVolume(c) => c.relabel(key, hint),
-            _ => hint,
-        }
-    }
-
     /// The name the key table and the tests know this kind by.
     pub fn kind(&self) -> Kind {
         match self {
@@ -256,8 +281,12 @@ impl Dialog {
             Dialog::Details(_) => Kind::Details,
             Dialog::KeyPrompt(_) => Kind::KeyPrompt,
             Dialog::Notice(_) => Kind::Notice,
-            Dialog::Confirm(c) if matches!(c.op, Op::Terminate { .. }) => Kind::Terminate,
-            Dialog::Confirm(_) => Kind::Confirm,
+            Dialog::Confirm(c) => match c.op {
+                Op::Terminate { .. } => Kind::Terminate,
+                Op::DeleteVolume { .. } => Kind::DeleteVolume,
+                Op::DeleteKey { .. } => Kind::DeleteKey,
+                _ => Kind::Confirm,
+            },
             Dialog::Deploy(_) => Kind::Deploy,
             Dialog::Rename(_) => Kind::Rename,
             Dialog::Guard(_) => Kind::Guard,
@@ -276,8 +305,9 @@ impl Dialog {
     }
 }
 
-/// The kinds of dialog, for the key table's hints and for tests that open every one. A confirm
-/// that terminates is its own kind: it has its own keys (`r` checks again).
+/// The kinds of dialog, for the key table and for tests that open every one. A confirm that
+/// loses data is its own kind: terminate and delete volume ask for a typed word, delete SSH
+/// key for a `y` after a pause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Help,
@@ -288,6 +318,8 @@ pub enum Kind {
     Confirm,
     Deploy,
     Terminate,
+    DeleteVolume,
+    DeleteKey,
     Rename,
     Guard,
     AddKey,
@@ -315,6 +347,8 @@ impl Kind {
             Kind::Confirm => "confirm dialogs",
             Kind::Deploy => "deploy wizard",
             Kind::Terminate => "terminate",
+            Kind::DeleteVolume => "delete volume",
+            Kind::DeleteKey => "delete SSH key",
             Kind::Rename => "rename",
             Kind::Guard => "spend guard",
             Kind::AddKey => "add SSH key",
@@ -331,7 +365,7 @@ impl Kind {
         }
     }
 
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Help,
         Kind::Messages,
         Kind::Details,
@@ -340,6 +374,8 @@ impl Kind {
         Kind::Confirm,
         Kind::Deploy,
         Kind::Terminate,
+        Kind::DeleteVolume,
+        Kind::DeleteKey,
         Kind::Rename,
         Kind::Guard,
         Kind::AddKey,
@@ -377,15 +413,24 @@ pub fn refuse_if_read_only(state: &mut AppState, what: &str) -> bool {
     false
 }
 
-/// The one route of a key into the open dialog, with the global keys in front.
+/// The one route of a key into the open dialog, with the global keys in front: the key table
+/// names the command; the dialog acts on it only if it handles it now, else the key is one it
+/// takes as typing (or none).
 pub fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
     let Some(mut d) = state.dialog.take() else {
         return Vec::new();
     };
-    let reply = if ev.code == KeyCode::Esc {
-        d.keys().back(state)
-    } else {
-        d.keys().on_key(state, ev)
+    let focus = Focus::Dialog {
+        kind: d.kind(),
+        text: d.keys().text_focus(),
+    };
+    let reply = match route(&ev, focus) {
+        Routed::Cmd(KeyCmd::Back) if d.keys().can_go_back() => d.keys_mut().back(state),
+        Routed::Cmd(KeyCmd::Back) => Reply::stay(),
+        Routed::Cmd(cmd) if d.keys().commands(state).contains(&cmd) => {
+            d.keys_mut().on_command(state, cmd)
+        }
+        _ => d.keys_mut().on_text(state, &ev),
     };
     let Reply { next, cmds } = reply;
     let mut d = match next {
@@ -423,10 +468,10 @@ fn guard_writes(
             state.deploy.in_flight = false;
         }
         match d.as_deref_mut() {
-            Some(d) => d.keys().refused(&why),
+            Some(d) => d.keys_mut().refused(&why),
             None => {
                 if let Some(open) = state.dialog.as_mut() {
-                    open.keys().refused(&why);
+                    open.keys_mut().refused(&why);
                 }
             }
         }
@@ -435,26 +480,92 @@ fn guard_writes(
     keep
 }
 
-/// Scroll keys of the read-only views.
-pub(crate) fn scroll(code: KeyCode, s: &mut u16) -> bool {
-    match code {
-        KeyCode::Down | KeyCode::Char('j') => *s = s.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => *s = s.saturating_sub(1),
-        KeyCode::PageDown => *s = s.saturating_add(10),
-        KeyCode::PageUp => *s = s.saturating_sub(10),
-        KeyCode::Home | KeyCode::Char('g') => *s = 0,
+/// The keys of a read-only view that scrolls (the message log, details, volume details):
+/// `Close`, and the scroll commands that move it now.
+macro_rules! scroll_view {
+    ($($view:ty),*) => {$(
+        impl DialogKeys for $view {
+            fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+                view_commands(self.scroll, None)
+            }
+
+            fn on_command(&mut self, _state: &mut AppState, cmd: KeyCmd) -> Reply {
+                on_view_command(cmd, &mut self.scroll)
+            }
+        }
+    )*};
+}
+
+scroll_view!(Messages, Details, VolumeInfo);
+
+/// A view's commands: `Close`, and those that scroll it from `at` (`max`: how far, if known).
+pub(crate) fn view_commands(at: u16, max: Option<u16>) -> Vec<KeyCmd> {
+    let mut out = vec![KeyCmd::Close];
+    out.extend(scroll_commands(at, max));
+    out
+}
+
+/// A view's command: `Close` closes, the others scroll.
+pub(crate) fn on_view_command(cmd: KeyCmd, at: &mut u16) -> Reply {
+    if cmd == KeyCmd::Close {
+        return Reply::close();
+    }
+    scroll(cmd, at);
+    Reply::stay()
+}
+
+/// A key typed into a one-line field: the field edits it, and a change clears the error line.
+pub(crate) fn edit_field(input: &mut Input, error: &mut Option<String>, ev: &KeyEvent) -> Reply {
+    if super::text::edit(input, ev) {
+        *error = None;
+    }
+    Reply::stay()
+}
+
+/// The scroll commands that move a view scrolled to `at` now (`max`: how far it goes, if known).
+pub(crate) fn scroll_commands(at: u16, max: Option<u16>) -> Vec<KeyCmd> {
+    let mut out = Vec::new();
+    if at > 0 {
+        out.extend([KeyCmd::Up, KeyCmd::PageUp, KeyCmd::Top]);
+    }
+    if max.is_none_or(|m| at < m) {
+        out.extend([KeyCmd::Down, KeyCmd::PageDown]);
+    }
+    out
+}
+
+/// Scroll a read-only view; `false` for a command that does not scroll.
+pub(crate) fn scroll(cmd: KeyCmd, s: &mut u16) -> bool {
+    match cmd {
+        KeyCmd::Down => *s = s.saturating_add(1),
+        KeyCmd::Up => *s = s.saturating_sub(1),
+        KeyCmd::PageDown => *s = s.saturating_add(10),
+        KeyCmd::PageUp => *s = s.saturating_sub(10),
+        KeyCmd::Top => *s = 0,
         _ => return false,
     }
     true
 }
 
-/// Moving in a list inside a dialog: `↑↓`/`j k`, `g`/`G`, `Home`/`End`.
-pub(crate) fn list_step(code: KeyCode, cursor: &mut usize, len: usize) -> bool {
-    match code {
-        KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(len.saturating_sub(1)),
-        KeyCode::Home | KeyCode::Char('g') => *cursor = 0,
-        KeyCode::End | KeyCode::Char('G') => *cursor = len.saturating_sub(1),
+/// The commands that move the cursor of a list of `len` rows at `cursor` now.
+pub(crate) fn list_commands(cursor: usize, len: usize) -> Vec<KeyCmd> {
+    let mut out = Vec::new();
+    if cursor > 0 {
+        out.extend([KeyCmd::Up, KeyCmd::Top]);
+    }
+    if cursor + 1 < len {
+        out.extend([KeyCmd::Down, KeyCmd::Bottom]);
+    }
+    out
+}
+
+/// Moving in a list inside a dialog; `false` for a command that does not move.
+pub(crate) fn list_step(cmd: KeyCmd, cursor: &mut usize, len: usize) -> bool {
+    match cmd {
+        KeyCmd::Up => *cursor = cursor.saturating_sub(1),
+        KeyCmd::Down => *cursor = (*cursor + 1).min(len.saturating_sub(1)),
+        KeyCmd::Top => *cursor = 0,
+        KeyCmd::Bottom => *cursor = len.saturating_sub(1),
         _ => return false,
     }
     true

@@ -2,7 +2,9 @@
 //! type, GPU count, provider and region are the offer's. `e` in the list of watches opens the
 //! same dialog on a stored watch, to change its maximum.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
+
+use crate::app::keys::KeyCmd;
 use tui_input::Input;
 
 use super::{Dialog, DialogKeys, Reply};
@@ -48,9 +50,21 @@ pub fn edit(w: &crate::domain::watch::Watch) -> Dialog {
 }
 
 impl DialogKeys for NewWatch {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        if ev.code == KeyCode::Enter {
-            return match self
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        vec![KeyCmd::Submit]
+    }
+
+    fn text_focus(&self) -> bool {
+        true
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        super::edit_field(&mut self.price, &mut self.error, ev)
+    }
+
+    fn on_command(&mut self, _state: &mut AppState, _cmd: KeyCmd) -> Reply {
+        {
+            match self
                 .price
                 .value()
                 .trim()
@@ -70,12 +84,8 @@ impl DialogKeys for NewWatch {
                     self.error = Some("a price in USD per GPU·hour, e.g. 2.00".into());
                     Reply::stay()
                 }
-            };
+            }
         }
-        if crate::app::text::edit(&mut self.price, &ev) {
-            self.error = None;
-        }
-        Reply::stay()
     }
 
     fn paste_target(&mut self) -> Option<(&mut Input, &mut Option<String>)> {

@@ -1,8 +1,7 @@
 //! A refusal or a fact, with its reason: read, then `Esc`/`Enter`.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::{Dialog, DialogKeys, Reply};
+use crate::app::keys::KeyCmd;
 use crate::app::state::AppState;
 
 #[derive(Debug, Clone)]
@@ -23,10 +22,11 @@ pub fn show(state: &mut AppState, title: impl Into<String>, lines: Vec<String>) 
 }
 
 impl DialogKeys for Notice {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('n') => Reply::close(),
-            _ => Reply::stay(),
-        }
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        vec![KeyCmd::Close]
+    }
+
+    fn on_command(&mut self, _state: &mut AppState, _cmd: KeyCmd) -> Reply {
+        Reply::close()
     }
 }

@@ -2,17 +2,18 @@
 //! carries the rules' verdict (`volume_access::pick_rows`); `Enter` on an allowed row opens the
 //! confirm. Also the answers to attach and detach.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use chrono::{DateTime, Utc};
 
 use super::confirm::{self, Confirm, Op};
-use super::{Dialog, DialogKeys, Reply, list_step, notice};
+use super::{Dialog, DialogKeys, Reply, list_commands, list_step, notice};
 use crate::api::{ApiError, Deployment, Volume};
 use crate::app::action::{ApiResult, Command};
-use crate::app::keymap::Key;
+use crate::app::keys::KeyCmd;
 use crate::app::lists;
 use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::volume_access::{
-    self, CHECKING, PickFrom, PickKind, Target, deployment_label, pick_rows, provider_note, size_gb,
+    self, CHECKING, Candidate, PickFrom, PickKind, deployment_label, pick_rows, provider_note,
+    size_gb,
 };
 use crate::domain::volume_rules::check_detach;
 
@@ -22,20 +23,9 @@ pub struct Pick {
     pub from: PickFrom,
     /// What the provider's rules say (e.g. Verda's cross-region warning).
     pub note: String,
-    pub rows: Vec<Target>,
+    pub rows: Vec<Candidate>,
     pub cursor: usize,
     pub error: Option<String>,
-}
-
-impl Pick {
-    /// Whether `key` does something now: `Enter` only on a row the rules allow.
-    pub fn offers(&self, key: Key) -> bool {
-        key != Key::Code(KeyCode::Enter)
-            || self
-                .rows
-                .get(self.cursor)
-                .is_some_and(|t| t.verdict.is_ok())
-    }
 }
 
 /// `A` / `D` on the Volumes pane.
@@ -76,7 +66,7 @@ fn open(state: &mut AppState, kind: PickKind, from: PickFrom) -> Vec<Command> {
         && only.verdict.is_ok()
         && let Some(v) = state.volumes.items.iter().find(|v| &v.id == id)
     {
-        let c = detach_confirm(v, &only.id, &only.label);
+        let c = detach_confirm(v, &only.id, &only.label, state.now);
         super::open(state, Dialog::Confirm(c));
         return Vec::new();
     }
@@ -99,7 +89,12 @@ fn open(state: &mut AppState, kind: PickKind, from: PickFrom) -> Vec<Command> {
     picked.lookups
 }
 
-fn detach_confirm(v: &Volume, deployment_id: &str, deployment: &str) -> Confirm {
+fn detach_confirm(
+    v: &Volume,
+    deployment_id: &str,
+    deployment: &str,
+    now: DateTime<Utc>,
+) -> Confirm {
     Confirm::new(
         Op::Detach {
             volume_id: v.id.clone(),
@@ -114,10 +109,16 @@ fn detach_confirm(v: &Volume, deployment_id: &str, deployment: &str) -> Confirm 
             "Unmount it inside the instance first: writes in flight may be lost.".into(),
             "The volume and its data stay; it keeps costing until deleted.".into(),
         ],
+        now,
     )
 }
 
-fn attach_confirm(v: &Volume, deployment_id: &str, deployment: &str) -> Confirm {
+fn attach_confirm(
+    v: &Volume,
+    deployment_id: &str,
+    deployment: &str,
+    now: DateTime<Utc>,
+) -> Confirm {
     Confirm::new(
         Op::Attach {
             volume_id: v.id.clone(),
@@ -131,16 +132,32 @@ fn attach_confirm(v: &Volume, deployment_id: &str, deployment: &str) -> Confirm 
             String::new(),
             provider_note(&v.provider),
         ],
+        now,
     )
 }
 
 impl DialogKeys for Pick {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        let mut out = list_commands(self.cursor, self.rows.len());
+        // Enter only on a row the rules allow (a refused row says why on it)
+        if self
+            .rows
+            .get(self.cursor)
+            .is_some_and(|t| t.verdict.is_ok())
+        {
+            out.push(KeyCmd::Submit);
+        }
+        out.push(KeyCmd::Cancel);
+        out
+    }
+
+    /// `Enter` on an allowed row opens the confirm.
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
         let p = self;
-        match ev.code {
-            KeyCode::Char('n') => return Reply::close(),
-            KeyCode::Enter => match p.rows.get(p.cursor) {
-                Some(Target {
+        match cmd {
+            KeyCmd::Cancel => return Reply::close(),
+            KeyCmd::Submit => match p.rows.get(p.cursor) {
+                Some(Candidate {
                     verdict: Err(why), ..
                 }) => p.error = Some(why.clone()),
                 Some(t) => {
@@ -155,15 +172,15 @@ impl DialogKeys for Pick {
                         return Reply::stay();
                     };
                     let c = match p.kind {
-                        PickKind::Attach => attach_confirm(v, &deployment_id, &label),
-                        PickKind::Detach => detach_confirm(v, &deployment_id, &label),
+                        PickKind::Attach => attach_confirm(v, &deployment_id, &label, state.now),
+                        PickKind::Detach => detach_confirm(v, &deployment_id, &label, state.now),
                     };
                     return Reply::open(Dialog::Confirm(c));
                 }
                 None => {}
             },
-            code => {
-                if list_step(code, &mut p.cursor, p.rows.len()) {
+            cmd => {
+                if list_step(cmd, &mut p.cursor, p.rows.len()) {
                     p.error = None;
                 }
             }

@@ -1,11 +1,12 @@
 //! `e` on a deployment: rename it (one PATCH of the name only).
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use super::{Dialog, DialogKeys, Reply};
 use crate::api::Deployment;
 use crate::app::action::{ApiResult, Command};
+use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind, LogKind};
 use crate::app::text;
 use crate::domain::deploy::check_name;
@@ -37,17 +38,28 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
 }
 
 impl DialogKeys for RenameDialog {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
+    /// Nothing acts while the PATCH is out (its answer closes the dialog).
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        if self.sending {
+            Vec::new()
+        } else {
+            vec![KeyCmd::Submit]
+        }
+    }
+
+    fn text_focus(&self) -> bool {
+        !self.sending
+    }
+
+    fn on_text(&mut self, _state: &mut AppState, ev: &KeyEvent) -> Reply {
+        if !self.sending && text::edit(&mut self.input, ev) {
+            self.error = None;
+        }
+        Reply::stay()
+    }
+
+    fn on_command(&mut self, _state: &mut AppState, _cmd: KeyCmd) -> Reply {
         let r = self;
-        if r.sending {
-            return Reply::stay();
-        }
-        if ev.code != KeyCode::Enter {
-            if text::edit(&mut r.input, &ev) {
-                r.error = None;
-            }
-            return Reply::stay();
-        }
         let name = r.input.value().trim().to_string();
         if name.is_empty() {
             r.error = Some("the name is empty".into());
@@ -67,12 +79,8 @@ impl DialogKeys for RenameDialog {
     }
 
     /// `Esc` closes, except while the PATCH is out (its answer closes it).
-    fn back(&mut self, _state: &mut AppState) -> Reply {
-        if self.sending {
-            Reply::stay()
-        } else {
-            Reply::close()
-        }
+    fn can_go_back(&self) -> bool {
+        !self.sending
     }
 
     fn refused(&mut self, why: &str) {

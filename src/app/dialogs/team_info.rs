@@ -1,11 +1,10 @@
 //! `Enter` on a team: its details and live balance; `u` makes it the team new deploys and
 //! volumes go to (also `u` on the Account pane).
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::{Dialog, DialogKeys, Loading, Reply};
 use crate::api::{Balance, Team, TeamBalance};
 use crate::app::action::{ApiResult, Command};
+use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost;
 
@@ -112,14 +111,15 @@ pub fn choose_team(state: &mut AppState, id: &str) {
 }
 
 impl DialogKeys for TeamInfo {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Char('u') => {
-                choose_team(state, &self.id);
-                Reply::stay()
-            }
-            KeyCode::Enter | KeyCode::Char('q') => Reply::close(),
-            _ => Reply::stay(),
+    fn commands(&self, _state: &AppState) -> Vec<KeyCmd> {
+        vec![KeyCmd::UseTeam, KeyCmd::Close]
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        if cmd == KeyCmd::UseTeam {
+            choose_team(state, &self.id);
+            return Reply::stay();
         }
+        Reply::close()
     }
 }

@@ -152,7 +152,7 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
         instance_type: d.instance_type.to_string(),
     };
     let id = d.id.clone();
-    let c = Confirm::new(op, format!("Terminate {name}"), Vec::new())
+    let c = Confirm::new(op, format!("Terminate {name}"), Vec::new(), state.now)
         .gated(Check::Pending)
         .with_spend(volume_access::spend_terminated(state, &id));
     super::open(state, Dialog::Confirm(c));
@@ -218,14 +218,14 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
             let text = e.to_string();
             state.error_from("terminate", &e);
             match dialog_for(state, id) {
-                Some(d) => {
-                    d.busy = false;
-                    d.on_action = false;
-                    match blocked {
-                        Some(c) => d.check = Some(Check::Blocked(c)),
-                        None => d.error = Some(format!("{text} · nothing was terminated")),
+                Some(d) => match blocked {
+                    Some(c) => {
+                        d.busy = false;
+                        d.on_action = false;
+                        d.check = Some(Check::Blocked(c));
                     }
-                }
+                    None => d.ask_again(format!("{text} · nothing was terminated")),
+                },
                 None => state.say(FlashKind::Warning, format!("terminate failed: {text}")),
             }
             Vec::new()

@@ -1,8 +1,6 @@
 //! `Enter` on a volume: its details with fresh usage from `GET /api/volumes/{id}`.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
-use super::{Dialog, DialogKeys, Reply, scroll};
+use super::Dialog;
 use crate::api::Volume;
 use crate::app::action::{ApiResult, Command};
 use crate::app::state::AppState;
@@ -44,18 +42,6 @@ pub fn fetched(state: &mut AppState, id: &str, r: ApiResult<Volume>) {
                 i.error = None;
             }
             Err(e) => i.error = Some(e.to_string()),
-        }
-    }
-}
-
-impl DialogKeys for VolumeInfo {
-    fn on_key(&mut self, _state: &mut AppState, ev: KeyEvent) -> Reply {
-        match ev.code {
-            KeyCode::Enter | KeyCode::Char('q') => Reply::close(),
-            code => {
-                scroll(code, &mut self.scroll);
-                Reply::stay()
-            }
         }
     }
 }

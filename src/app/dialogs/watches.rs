@@ -1,10 +1,9 @@
 //! `W` on Offers: the price watches; `e` changes the maximum of the selected one, `x` removes it
 //! (in the local store: nothing is sent to the platform).
 
-use crossterm::event::{KeyCode, KeyEvent};
-
-use super::{Dialog, DialogKeys, Reply, list_step};
+use super::{Dialog, DialogKeys, Reply, list_commands, list_step};
 use crate::app::action::Command;
+use crate::app::keys::KeyCmd;
 use crate::app::prices::PriceCmd;
 use crate::app::state::AppState;
 
@@ -18,15 +17,25 @@ pub fn open(state: &mut AppState) {
 }
 
 impl DialogKeys for Watches {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+    fn commands(&self, state: &AppState) -> Vec<KeyCmd> {
         let n = state.prices.watches.len();
-        match ev.code {
-            KeyCode::Char('q') | KeyCode::Char('W') => Reply::close(),
-            KeyCode::Char('e') => match state.prices.watches.get(self.selected) {
+        let mut out = list_commands(self.selected, n);
+        if self.selected < n {
+            out.extend([KeyCmd::EditWatch, KeyCmd::RemoveWatch]);
+        }
+        out.push(KeyCmd::Close);
+        out
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
+        let n = state.prices.watches.len();
+        match cmd {
+            KeyCmd::Close => Reply::close(),
+            KeyCmd::EditWatch => match state.prices.watches.get(self.selected) {
                 Some(w) => Reply::open(super::new_watch::edit(w)),
                 None => Reply::stay(),
             },
-            KeyCode::Char('x') | KeyCode::Delete => {
+            KeyCmd::RemoveWatch => {
                 let Some(id) = state.prices.watches.get(self.selected).map(|w| w.id) else {
                     return Reply::stay();
                 };
@@ -34,8 +43,8 @@ impl DialogKeys for Watches {
                 state.prices.watches.retain(|w| w.id != id);
                 Reply::send(vec![Command::Prices(PriceCmd::RemoveWatch(id))])
             }
-            code => {
-                list_step(code, &mut self.selected, n);
+            cmd => {
+                list_step(cmd, &mut self.selected, n);
                 Reply::stay()
             }
         }

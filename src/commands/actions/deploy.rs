@@ -10,7 +10,8 @@ use super::{Env, Exit, Needs, confirm, fail, intent, load, print_json, record, r
 use crate::api::{CloudInit, Deployment, Offer, OffersQuery, WriteFile};
 use crate::app::AppState;
 use crate::app::action::LocalPubKey;
-use crate::app::dialogs::deploy::{self as wizard, DeployWizard, answer::unclear, preset};
+use crate::app::deploys::unclear;
+use crate::app::dialogs::deploy::{self as wizard, DeployWizard, preset};
 use crate::app::filter::OfferFilter;
 use crate::app::state::OffersView;
 use crate::commands::context::Ctx;

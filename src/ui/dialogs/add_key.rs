@@ -6,14 +6,12 @@ use ratatui::text::Line;
 
 use crate::ui::theme::Theme;
 
-use crate::app::dialogs::Kind;
 use crate::app::dialogs::add_key::{AddKey, KeyField};
-use crate::app::keymap::dialog_hint_line;
 use crate::ui::widgets::{popup_inner_width, public_key_field, sized_popup, text_field};
 
 const POPUP_W: u16 = 100;
 
-pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, hint: &str, theme: &Theme) {
     let field_w = popup_inner_width(area, POPUP_W);
     let mut lines = vec![
         text_field("name", &a.name, a.focus == KeyField::Name, field_w, theme),
@@ -73,7 +71,7 @@ pub fn draw(f: &mut Frame, area: Rect, a: &AddKey, theme: &Theme) {
         if a.busy {
             "sending…".to_string()
         } else {
-            dialog_hint_line(Kind::AddKey)
+            hint.to_string()
         },
         theme.dim(),
     ));

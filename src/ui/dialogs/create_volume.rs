@@ -4,10 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::app::dialogs::Loading;
 use crate::app::dialogs::create_volume::{CreateStep, CreateVolume, HOURS_30_DAYS};
-use crate::app::dialogs::{Kind, Loading};
-use crate::app::keymap::dialog_hint_line_where;
-use crate::app::volume_access::Target;
+use crate::app::volume_access::Candidate;
 use crate::domain::cost::{usd, usd_per_gb};
 use crate::domain::volume_rules::{RULES, rules_for};
 use crate::ui::theme::Theme;
@@ -43,7 +42,7 @@ fn step_line<'a>(step: CreateStep, theme: &Theme) -> Line<'a> {
 
 const POPUP_W: u16 = 110;
 
-pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, hint: &str, theme: &Theme) {
     let field_w = popup_inner_width(area, POPUP_W);
     let mut lines = vec![step_line(c.step, theme), Line::raw("")];
     let provider = c.provider();
@@ -152,7 +151,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
                 "Attach it to an instance now? (running, same provider and region; ✗ = refused, with the reason)",
                 theme.header(),
             ));
-            let none = Target {
+            let none = Candidate {
                 id: String::new(),
                 label: "do not attach".into(),
                 verdict: Ok(()),
@@ -166,14 +165,9 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.extend(error_line(&c.error, theme));
     if c.step == CreateStep::Summary {
-        let hint =
-            dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k), |k, h| c.relabel(k, h));
-        lines.push(confirm_buttons(c.on_action, "Create", c.busy, &hint, theme));
+        lines.push(confirm_buttons(c.on_action, "Create", c.busy, hint, theme));
     } else {
-        lines.push(Line::styled(
-            dialog_hint_line_where(Kind::CreateVolume, |k| c.offers(k), |k, h| c.relabel(k, h)),
-            theme.dim(),
-        ));
+        lines.push(Line::styled(hint.to_string(), theme.dim()));
     }
     sized_popup(
         f,

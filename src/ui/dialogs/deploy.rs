@@ -17,7 +17,14 @@ use crate::domain::deploy_summary::{CostLine, LABEL_WIDTH, Tone};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{buttons, centered, popup, public_key_field, region_label, text_field};
 
-pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme: &Theme) {
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    w: &DeployWizard,
+    state: &AppState,
+    hint: &str,
+    theme: &Theme,
+) {
     // Narrow terminals give the wizard nearly all their width, so the pinned totals wrap less.
     let width = if area.width < 90 {
         area.width.saturating_sub(2)
@@ -145,7 +152,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
             lines.push(Line::styled(
                 format!(
                     "Optional label, at most 63 characters; {} renames it later.",
-                    crate::app::keymap::key_for(crate::app::keymap::KeyCmd::Rename)
+                    crate::app::keys::rebind::key_for(crate::app::keys::KeyCmd::Rename)
                 ),
                 theme.dim(),
             ));
@@ -168,7 +175,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &DeployWizard, state: &AppState, theme
         Step::Summary => summary_step(&mut lines, &mut footer, w, state, theme),
     }
     footer.push(Line::raw(""));
-    footer.push(Line::styled(hints(w, state), theme.dim()));
+    footer.push(Line::styled(hints(w, hint), theme.dim()));
     // As tall as the content (wrapped), so the pane stays visible around a short step. The
     // buttons and key hints are pinned to the bottom: on a small terminal the text above is
     // cut, never the way to act or to go back.
@@ -221,26 +228,14 @@ fn step_bar(w: &DeployWizard, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn hints(w: &DeployWizard, state: &AppState) -> String {
+/// What the keys do on this step (from the key table), with what a key cannot say itself.
+fn hints(w: &DeployWizard, hint: &str) -> String {
     match (&w.phase, w.step()) {
         (Phase::Sending | Phase::Checking, _) => "waiting for the answer…".into(),
-        (Phase::NotCreated { .. }, _) => {
-            "Enter on Retry sends a NEW deploy · Tab moves · Esc/n back to the summary".into()
-        }
-        (Phase::Unknown { .. }, _) => "r reads the deployments list again · Esc closes".into(),
-        (_, Step::Summary) if deploy::summary(state, w).blocked.is_some() => {
-            "Esc/n or Enter: back to edit".into()
-        }
-        (_, Step::Summary) => {
-            "y deploys · Enter on a button · Tab/←→ move · Esc/n back to edit".into()
-        }
-        (_, Step::CloudInit) => {
-            "Tab next field · Enter adds (empty Enter: next step) · Backspace on empty removes the last · Esc back".into()
-        }
-        (_, Step::Volumes) => "↑↓ move · Space attaches/detaches · Enter next · Esc back".into(),
-        (_, Step::Name) | (_, Step::Guard) => "type · Enter next · Esc back".into(),
-        (_, Step::Ssh) => "↑↓ choose · type or paste a key on the last row · Enter next · Esc back".into(),
-        _ => "↑↓ choose · Enter next · Esc back (on the first step: close)".into(),
+        (Phase::NotCreated { .. }, _) => format!("Enter on Retry sends a NEW deploy · {hint}"),
+        (_, Step::CloudInit) => format!("{hint} · Backspace on empty removes the last"),
+        (_, Step::Ssh) => format!("{hint} · type or paste a key on the last row"),
+        _ => hint.to_string(),
     }
 }
 

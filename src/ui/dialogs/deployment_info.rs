@@ -5,12 +5,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::app::dialogs::{DeploymentInfo, Kind, Loading};
-use crate::app::keymap::{dialog_hint_line_where, same_label};
+use crate::app::dialogs::{DeploymentInfo, Loading};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::scrolled_popup;
 
-pub fn draw(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, i: &DeploymentInfo, hints: &str, theme: &Theme) {
     let mut lines: Vec<Line> = i.fields.iter().map(|l| Line::raw(l.clone())).collect();
     if !i.lines.is_empty() {
         lines.push(Line::raw(""));
@@ -65,7 +64,6 @@ pub fn draw(f: &mut Frame, area: Rect, i: &DeploymentInfo, theme: &Theme) {
     } else {
         lines.push(Line::styled("J shows every field (raw JSON)", theme.dim()));
     }
-    let hints = dialog_hint_line_where(Kind::DeploymentInfo, |k| i.offers(k), same_label);
     scrolled_popup(
         f,
         area,

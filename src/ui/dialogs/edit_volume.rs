@@ -4,15 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::app::dialogs::Kind;
 use crate::app::dialogs::edit_volume::{EditField, EditVolume};
-use crate::app::keymap::dialog_hint_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{error_line, popup_inner_width, sized_popup, text_field};
 
 const POPUP_W: u16 = 90;
 
-pub fn draw(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, e: &EditVolume, hint: &str, theme: &Theme) {
     let field_w = popup_inner_width(area, POPUP_W);
     let mut lines = Vec::new();
     match &e.rename_refused {
@@ -59,7 +57,7 @@ pub fn draw(f: &mut Frame, area: Rect, e: &EditVolume, theme: &Theme) {
         if e.busy {
             "sending…".to_string()
         } else {
-            dialog_hint_line(Kind::EditVolume)
+            hint.to_string()
         },
         theme.dim(),
     ));

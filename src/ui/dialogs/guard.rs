@@ -5,12 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::dialogs::{GuardDialog, Kind};
-use crate::app::keymap::dialog_hint_line;
+use crate::app::dialogs::GuardDialog;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{centered, popup, text_field};
 
-pub fn draw(f: &mut Frame, area: Rect, g: &GuardDialog, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, g: &GuardDialog, hint: &str, theme: &Theme) {
     let rect = centered(area, 84, 10);
     let inner = popup(f, rect, Line::styled(" Spend guard ", theme.title()), theme);
     let now = match &g.current {
@@ -26,7 +25,7 @@ pub fn draw(f: &mut Frame, area: Rect, g: &GuardDialog, theme: &Theme) {
             "8h or 1h30m from now · 18:00 local · $50 of spend · acts only while the dashboard or `guard run` runs",
             theme.dim(),
         ),
-        Line::styled(dialog_hint_line(Kind::Guard), theme.dim()),
+        Line::styled(hint.to_string(), theme.dim()),
     ];
     if let Some(e) = &g.error {
         lines.push(Line::styled(e.clone(), theme.error()));

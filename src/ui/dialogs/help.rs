@@ -1,11 +1,11 @@
-//! `?`: the key table, drawn from `keymap::BINDINGS`.
+//! `?`: the key table, laid out by `keys::hints::help_layout`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::keymap::{self, HelpRow};
+use crate::app::keys::hints::{self, HelpRow};
 use crate::app::screen::help_popup;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::popup;
@@ -18,7 +18,7 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
         Line::styled(" Keys — Esc closes ", theme.title()),
         theme,
     );
-    let lines: Vec<Line> = keymap::help_layout(inner.width)
+    let lines: Vec<Line> = hints::help_layout(inner.width)
         .into_iter()
         .map(|row| match row {
             HelpRow::Heading(t) => Line::styled(t, theme.header()),

@@ -10,7 +10,7 @@ use crate::ui::theme::Theme;
 use crate::ui::widgets::text_field;
 use crate::ui::widgets::wide_popup;
 
-pub fn draw(f: &mut Frame, area: Rect, k: &Kubeconfig, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, k: &Kubeconfig, hint: &str, theme: &Theme) {
     let inner = wide_popup(
         f,
         area,
@@ -37,7 +37,9 @@ pub fn draw(f: &mut Frame, area: Rect, k: &Kubeconfig, theme: &Theme) {
     ];
     if let Some(p) = &k.confirm_overwrite {
         lines.push(Line::styled(
-            format!("{p} exists: y overwrites it, n keeps it"),
+            format!(
+                "{p} exists: overwrite it? (y counts after half a second; any other key keeps it)"
+            ),
             theme.warn(),
         ));
     } else if let Some(e) = &k.error {
@@ -52,9 +54,9 @@ pub fn draw(f: &mut Frame, area: Rect, k: &Kubeconfig, theme: &Theme) {
     }
     lines.push(Line::styled(
         if k.busy {
-            "saving…"
+            "saving…".to_string()
         } else {
-            "Enter saves (mode 0600, never overwrites without asking) · ↑↓ scroll · Esc closes"
+            hint.to_string()
         },
         theme.dim(),
     ));

@@ -29,9 +29,12 @@ use ratatui::layout::Rect;
 use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::dialogs::{Dialog, Op};
+use crate::app::keys::hints;
 
 /// Draw the open dialog over the whole screen `area`.
 pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &Theme) {
+    // what its keys do now, from the key table and what the dialog handles
+    let hint = &hints::dialog_line(d, state);
     match d {
         Dialog::Help(h) => help::draw(f, area, h.scroll, theme),
         Dialog::Messages(m) => messages::draw(f, area, m.scroll, state, theme),
@@ -44,24 +47,24 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
             k.error.as_deref(),
             theme,
         ),
-        Dialog::Notice(n) => notice::draw(f, area, n, theme),
+        Dialog::Notice(n) => notice::draw(f, area, n, hint, theme),
         Dialog::Confirm(c) if matches!(c.op, Op::Terminate { .. }) => {
-            terminate::draw(f, area, c, state, theme)
+            terminate::draw(f, area, c, state, hint, theme)
         }
-        Dialog::Confirm(c) => confirm::draw(f, area, c, theme),
-        Dialog::Deploy(w) => deploy::draw(f, area, w, state, theme),
-        Dialog::Rename(r) => rename::draw(f, area, r, theme),
-        Dialog::Guard(g) => guard::draw(f, area, g, theme),
-        Dialog::AddKey(a) => add_key::draw(f, area, a, theme),
-        Dialog::CreateVolume(c) => create_volume::draw(f, area, c, theme),
+        Dialog::Confirm(c) => confirm::draw(f, area, c, hint, theme),
+        Dialog::Deploy(w) => deploy::draw(f, area, w, state, hint, theme),
+        Dialog::Rename(r) => rename::draw(f, area, r, hint, theme),
+        Dialog::Guard(g) => guard::draw(f, area, g, hint, theme),
+        Dialog::AddKey(a) => add_key::draw(f, area, a, hint, theme),
+        Dialog::CreateVolume(c) => create_volume::draw(f, area, c, hint, theme),
         Dialog::VolumeInfo(v) => volume_info::draw(f, area, v, theme),
-        Dialog::EditVolume(e) => edit_volume::draw(f, area, e, theme),
-        Dialog::Pick(p) => pick::draw(f, area, p, theme),
-        Dialog::DeploymentInfo(i) => deployment_info::draw(f, area, i, theme),
-        Dialog::Kubeconfig(k) => kubeconfig::draw(f, area, k, theme),
+        Dialog::EditVolume(e) => edit_volume::draw(f, area, e, hint, theme),
+        Dialog::Pick(p) => pick::draw(f, area, p, hint, theme),
+        Dialog::DeploymentInfo(i) => deployment_info::draw(f, area, i, hint, theme),
+        Dialog::Kubeconfig(k) => kubeconfig::draw(f, area, k, hint, theme),
         Dialog::TeamInfo(t) => team_info::draw(f, area, t, theme),
         Dialog::KeyInfo(k) => key_info::draw(f, area, k, theme),
-        Dialog::NewWatch(w) => new_watch::draw(f, area, w, theme),
+        Dialog::NewWatch(w) => new_watch::draw(f, area, w, hint, theme),
         Dialog::Watches(w) => watches::draw(f, area, w, state, theme),
     }
 }

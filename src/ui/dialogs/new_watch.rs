@@ -5,12 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::dialogs::{Kind, NewWatch};
-use crate::app::keymap::dialog_hint_line;
+use crate::app::dialogs::NewWatch;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{centered, popup, text_field};
 
-pub fn draw(f: &mut Frame, area: Rect, w: &NewWatch, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, w: &NewWatch, hint: &str, theme: &Theme) {
     let spec = &w.spec;
     let rect = centered(area, 72, 10);
     let inner = popup(
@@ -53,6 +52,6 @@ pub fn draw(f: &mut Frame, area: Rect, w: &NewWatch, theme: &Theme) {
         "Announced once each time a matching offer appears.",
         theme.dim(),
     ));
-    lines.push(Line::styled(dialog_hint_line(Kind::NewWatch), theme.dim()));
+    lines.push(Line::styled(hint.to_string(), theme.dim()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -4,14 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::app::dialogs::{Kind, Notice};
-use crate::app::keymap::dialog_hint_line;
+use crate::app::dialogs::Notice;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::sized_popup;
 
-pub fn draw(f: &mut Frame, area: Rect, n: &Notice, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, n: &Notice, hint: &str, theme: &Theme) {
     let mut body: Vec<Line> = n.lines.iter().map(|l| Line::raw(l.clone())).collect();
     body.push(Line::raw(""));
-    body.push(Line::styled(dialog_hint_line(Kind::Notice), theme.dim()));
+    body.push(Line::styled(hint.to_string(), theme.dim()));
     sized_popup(f, area, 88, &n.title, body, theme, theme.warn());
 }

@@ -4,13 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::app::dialogs::{Kind, Pick};
-use crate::app::keymap::{dialog_hint_line_where, same_label};
+use crate::app::dialogs::Pick;
 use crate::app::volume_access::{PickFrom, PickKind};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{error_line, sized_popup, verdict_row};
 
-pub fn draw(f: &mut Frame, area: Rect, p: &Pick, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, p: &Pick, hint: &str, theme: &Theme) {
     let (title, head) = match (&p.from, p.kind) {
         (PickFrom::Volume { name, .. }, PickKind::Attach) => (
             format!("Attach {name}"),
@@ -35,9 +34,6 @@ pub fn draw(f: &mut Frame, area: Rect, p: &Pick, theme: &Theme) {
     lines.push(Line::styled(p.note.clone(), theme.dim()));
     lines.push(Line::raw(""));
     lines.extend(error_line(&p.error, theme));
-    lines.push(Line::styled(
-        dialog_hint_line_where(Kind::Pick, |k| p.offers(k), same_label),
-        theme.dim(),
-    ));
+    lines.push(Line::styled(hint.to_string(), theme.dim()));
     sized_popup(f, area, 110, &title, lines, theme, theme.title());
 }

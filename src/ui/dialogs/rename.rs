@@ -5,12 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::dialogs::{Kind, RenameDialog};
-use crate::app::keymap::dialog_hint_line;
+use crate::app::dialogs::RenameDialog;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{centered, popup, text_field};
 
-pub fn draw(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, r: &RenameDialog, hint: &str, theme: &Theme) {
     let rect = centered(area, 72, 9);
     let inner = popup(
         f,
@@ -30,7 +29,7 @@ pub fn draw(f: &mut Frame, area: Rect, r: &RenameDialog, theme: &Theme) {
     if r.sending {
         lines.push(Line::styled("Renaming…", theme.warn()));
     } else {
-        lines.push(Line::styled(dialog_hint_line(Kind::Rename), theme.dim()));
+        lines.push(Line::styled(hint.to_string(), theme.dim()));
     }
     if let Some(e) = &r.error {
         lines.push(Line::styled(e.clone(), theme.error()));

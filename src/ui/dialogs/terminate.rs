@@ -10,13 +10,13 @@ use crate::app::dialogs::terminate::{Check, LOSS, blocked_text, fate_text, volum
 use crate::app::dialogs::{Confirm, Op};
 use crate::domain::cost::{duration_short, usd_h, usd_opt};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{buttons, centered, popup};
+use crate::ui::widgets::{centered, popup, word_prompt};
 
 fn minutes(m: Option<f64>) -> String {
     m.map_or("?".into(), |m| format!("{:.0}", m.ceil()))
 }
 
-pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str, theme: &Theme) {
     let Op::Terminate {
         id,
         name,
@@ -98,17 +98,14 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, theme: &Th
     let mut footer = Vec::new();
     if c.busy {
         footer.push(Line::styled("Terminating… (one DELETE sent)", theme.warn()));
-    } else {
-        let action = c.can_confirm().then_some("Terminate");
-        footer.push(buttons("Cancel", action, c.on_action, theme));
+    } else if let (true, Some((word, typed))) = (c.can_confirm(), c.word()) {
+        footer.extend(word_prompt(word, typed, "Terminate", false, theme));
     }
     footer.push(Line::raw(""));
-    let hint = if c.can_confirm() {
-        "y terminates · Enter on a button · Tab/←→ move · Esc/n cancel"
-    } else if matches!(c.check, Some(Check::Failed(_))) {
-        "r checks again · Esc/n close"
+    let hint = if c.busy {
+        hint.to_string()
     } else {
-        "Esc/n close"
+        format!("{hint} · any other key cancels")
     };
     footer.push(Line::styled(hint, theme.dim()));
     // as tall as the text wrapped at its width, within the screen

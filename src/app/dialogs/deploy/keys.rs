@@ -2,9 +2,9 @@
 //! one confirm ([`Op::Deploy`]); [`confirmed`] (its action) and Retry are the only places a
 //! `Command::Deploy` is made.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
-use super::super::confirm::{Choice, Confirm, Op, Spend, choose};
+use super::super::confirm::{Choice, Confirm, Op, Spend, button_commands, choose};
 use super::super::{Dialog, DialogKeys, Reply};
 use super::{
     DeployWizard, Phase, SshSel, Step, chosen_key, k8s_versions, offer_gpu_name, ssh_options,
@@ -12,24 +12,97 @@ use super::{
 };
 use crate::api::{DeployRequest, WriteFile};
 use crate::app::action::Command;
+use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind};
 use crate::app::text;
 use crate::domain::cost;
 use crate::domain::deploy::{self, offerable_volumes, volume_limit};
 
 impl DialogKeys for DeployWizard {
-    fn on_key(&mut self, state: &mut AppState, ev: KeyEvent) -> Reply {
+    fn commands(&self, state: &AppState) -> Vec<KeyCmd> {
+        let w = self;
+        match &w.phase {
+            // Nothing a key does can send (or resend) while the answer is awaited.
+            Phase::Sending | Phase::Checking => Vec::new(),
+            // a blocked retry has only Back; no `y` either way (Enter on Retry resends)
+            Phase::NotCreated { .. } => button_commands(summary(state, w).blocked.is_none())
+                .into_iter()
+                .filter(|c| *c != KeyCmd::Confirm)
+                .collect(),
+            Phase::Unknown { .. } => vec![KeyCmd::Retry, KeyCmd::Cancel],
+            Phase::Editing => edit_commands(state, w),
+        }
+    }
+
+    fn on_command(&mut self, state: &mut AppState, cmd: KeyCmd) -> Reply {
         let w = self;
         match w.phase.clone() {
-            // Nothing a key does can send (or resend) while the answer is awaited.
             Phase::Sending | Phase::Checking => Reply::stay(),
-            Phase::NotCreated { .. } => on_retry_key(state, w, ev),
-            Phase::Unknown { .. } => match ev.code {
-                KeyCode::Char('r') => Reply::send(super::answer::recheck(state, w)),
-                KeyCode::Char('n') | KeyCode::Char('q') => w.back(state),
-                _ => Reply::stay(),
-            },
-            Phase::Editing => on_edit_key(state, w, ev),
+            Phase::NotCreated { .. } => on_retry(state, w, cmd),
+            Phase::Unknown { .. } if cmd == KeyCmd::Retry => {
+                Reply::send(crate::app::deploys::recheck(state, w))
+            }
+            Phase::Unknown { .. } => w.back(state),
+            Phase::Editing => on_edit(state, w, cmd),
+        }
+    }
+
+    fn text_focus(&self) -> bool {
+        self.phase == Phase::Editing
+            && matches!(
+                self.step(),
+                Step::Ssh | Step::Name | Step::Guard | Step::CloudInit
+            )
+    }
+
+    /// Typing: on the SSH step it starts (or goes on with) a pasted key; the other text steps
+    /// edit their field.
+    fn on_text(&mut self, state: &mut AppState, ev: &KeyEvent) -> Reply {
+        let w = self;
+        if !w.text_focus() {
+            return Reply::stay();
+        }
+        match w.step() {
+            Step::Ssh => {
+                // typing over a chosen key starts a pasted one
+                let mut typed = w.paste.clone();
+                if text::edit(&mut typed, ev) || w.ssh == Some(SshSel::Paste) {
+                    w.ssh = Some(SshSel::Paste);
+                    w.paste = typed;
+                    recheck(state, w);
+                }
+            }
+            Step::Name => {
+                text::edit(&mut w.name, ev);
+                recheck(state, w);
+            }
+            Step::Guard => {
+                if text::edit(&mut w.guard, ev) {
+                    w.error = None;
+                }
+            }
+            _ => on_cloud_init_text(w, ev),
+        }
+        Reply::stay()
+    }
+
+    fn can_go_back(&self) -> bool {
+        !matches!(self.phase, Phase::Sending | Phase::Checking)
+    }
+
+    /// Enter on the summary presses the focused button; on cloud-init the field keys move
+    /// between its three fields.
+    fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
+        match (self.step(), cmd) {
+            (
+                Step::CloudInit,
+                KeyCmd::Up | KeyCmd::Down | KeyCmd::FocusNext | KeyCmd::FocusPrev,
+            ) => Some("next field"),
+            (Step::CloudInit, KeyCmd::Submit) => Some("add / next"),
+            (step, cmd) => {
+                let on_buttons = step == Step::Summary || self.phase != Phase::Editing;
+                super::super::on_summary(on_buttons, cmd)
+            }
         }
     }
 
@@ -154,51 +227,90 @@ fn next(state: &mut AppState, w: &mut DeployWizard) {
     }
 }
 
-fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
+/// What a key does on each step while editing: move in a list, next, select a volume; on the
+/// summary, the buttons (no `y` while a guard blocks the deploy: the summary says why).
+fn edit_commands(state: &AppState, w: &DeployWizard) -> Vec<KeyCmd> {
+    let mut out = Vec::new();
+    let up_down = |out: &mut Vec<KeyCmd>, i: usize, len: usize| {
+        out.extend(
+            super::super::list_commands(i, len)
+                .into_iter()
+                .filter(|c| matches!(c, KeyCmd::Up | KeyCmd::Down)),
+        );
+    };
+    match w.step() {
+        Step::Region => up_down(&mut out, w.region, w.offer.regions().len()),
+        Step::Os => up_down(&mut out, w.os, w.offer.os_options.len()),
+        Step::Ssh => {
+            let opts = ssh_options(state);
+            match w
+                .ssh
+                .as_ref()
+                .and_then(|s| opts.iter().position(|o| &o.sel == s))
+            {
+                Some(i) => up_down(&mut out, i, opts.len()),
+                None if !opts.is_empty() => out.extend([KeyCmd::Up, KeyCmd::Down]),
+                None => {}
+            }
+        }
+        Step::Team => {
+            let teams = team_options(state);
+            let i = teams
+                .iter()
+                .position(|t| Some(&t.0) == w.team.as_ref())
+                .unwrap_or(0);
+            up_down(&mut out, i, teams.len());
+        }
+        Step::Kubernetes => up_down(&mut out, w.k8s, k8s_versions(state).len() + 1),
+        Step::Volumes => {
+            let n = volume_options(state, w).len();
+            up_down(&mut out, w.vol_cursor, n);
+            if w.vol_cursor < n {
+                out.push(KeyCmd::Select);
+            }
+        }
+        Step::CloudInit => out.extend([
+            KeyCmd::Up,
+            KeyCmd::Down,
+            KeyCmd::FocusNext,
+            KeyCmd::FocusPrev,
+        ]),
+        Step::Name | Step::Guard => {}
+        // A summary whose deploy is blocked says why and has only Back.
+        Step::Summary => return button_commands(summary(state, w).blocked.is_none()),
+    }
+    out.push(KeyCmd::Submit);
+    out
+}
+
+fn on_edit(state: &mut AppState, w: &mut DeployWizard, cmd: KeyCmd) -> Reply {
     let step = w.step();
     if step == Step::Summary {
-        return on_summary_key(state, w, ev);
+        return on_summary(state, w, cmd);
     }
-    if ev.code == KeyCode::Enter && step != Step::CloudInit {
+    if step == Step::CloudInit {
+        on_cloud_init(state, w, cmd);
+        return Reply::stay();
+    }
+    if cmd == KeyCmd::Submit {
         next(state, w);
         return Reply::stay();
     }
-    let up = matches!(ev.code, KeyCode::Up);
-    let down = matches!(ev.code, KeyCode::Down);
-    let jk = |c| ev.code == KeyCode::Char(c) && ev.modifiers.is_empty();
+    let (up, down) = (cmd == KeyCmd::Up, cmd == KeyCmd::Down);
     match step {
-        Step::Region => move_in(
-            &mut w.region,
-            w.offer.regions().len(),
-            up || jk('k'),
-            down || jk('j'),
-        ),
-        Step::Os => move_in(
-            &mut w.os,
-            w.offer.os_options.len(),
-            up || jk('k'),
-            down || jk('j'),
-        ),
+        Step::Region => move_in(&mut w.region, w.offer.regions().len(), up, down),
+        Step::Os => move_in(&mut w.os, w.offer.os_options.len(), up, down),
         Step::Ssh => {
             let opts = ssh_options(state);
-            let pasting = w.ssh == Some(SshSel::Paste);
             let pos = w
                 .ssh
                 .as_ref()
                 .and_then(|s| opts.iter().position(|o| &o.sel == s));
-            if up || down || (!pasting && (jk('j') || jk('k'))) {
-                let mut i = pos.unwrap_or(0);
-                if pos.is_some() {
-                    move_in(&mut i, opts.len(), up || jk('k'), down || jk('j'));
-                }
-                w.ssh = opts.get(i).map(|o| o.sel.clone());
-            } else if pasting {
-                text::edit(&mut w.paste, &ev);
-            } else if let KeyCode::Char(_) = ev.code {
-                // Typing starts a paste.
-                w.ssh = Some(SshSel::Paste);
-                text::edit(&mut w.paste, &ev);
+            let mut i = pos.unwrap_or(0);
+            if pos.is_some() {
+                move_in(&mut i, opts.len(), up, down);
             }
+            w.ssh = opts.get(i).map(|o| o.sel.clone());
             recheck(state, w);
         }
         Step::Team => {
@@ -207,30 +319,15 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
                 .iter()
                 .position(|t| Some(&t.0) == w.team.as_ref())
                 .unwrap_or(0);
-            move_in(&mut i, teams.len(), up || jk('k'), down || jk('j'));
+            move_in(&mut i, teams.len(), up, down);
             if let Some(t) = teams.get(i) {
                 w.team = Some(t.0.clone());
             }
         }
-        Step::Name => {
-            text::edit(&mut w.name, &ev);
-            recheck(state, w);
-        }
-        Step::Guard => {
-            if text::edit(&mut w.guard, &ev) {
-                w.error = None;
-            }
-        }
-        Step::CloudInit => on_cloud_init_key(state, w, ev),
         Step::Volumes => {
             let opts = volume_options(state, w);
-            move_in(
-                &mut w.vol_cursor,
-                opts.len(),
-                up || jk('k'),
-                down || jk('j'),
-            );
-            if ev.code == KeyCode::Char(' ')
+            move_in(&mut w.vol_cursor, opts.len(), up, down);
+            if cmd == KeyCmd::Select
                 && let Some(v) = opts.get(w.vol_cursor)
             {
                 let id = v.id.clone();
@@ -251,9 +348,9 @@ fn on_edit_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Repl
         }
         Step::Kubernetes => {
             let n = k8s_versions(state).len() + 1;
-            move_in(&mut w.k8s, n, up || jk('k'), down || jk('j'));
+            move_in(&mut w.k8s, n, up, down);
         }
-        Step::Summary => {}
+        Step::Name | Step::Guard | Step::CloudInit | Step::Summary => {}
     }
     Reply::stay()
 }
@@ -266,11 +363,13 @@ fn move_in(i: &mut usize, len: usize, up: bool, down: bool) {
     }
 }
 
-fn on_cloud_init_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) {
-    match ev.code {
-        KeyCode::Tab | KeyCode::Down => w.ci_field = (w.ci_field + 1) % 3,
-        KeyCode::BackTab | KeyCode::Up => w.ci_field = (w.ci_field + 2) % 3,
-        KeyCode::Enter => {
+/// Cloud-init's three fields (packages, commands, files): the field keys move between them,
+/// Enter adds what is typed (or, with nothing typed, goes to the next step).
+fn on_cloud_init(state: &mut AppState, w: &mut DeployWizard, cmd: KeyCmd) {
+    match cmd {
+        KeyCmd::FocusNext | KeyCmd::Down => w.ci_field = (w.ci_field + 1) % 3,
+        KeyCmd::FocusPrev | KeyCmd::Up => w.ci_field = (w.ci_field + 2) % 3,
+        _ => {
             let text = w.ci_input[w.ci_field].value().trim().to_string();
             if text.is_empty() {
                 next(state, w);
@@ -302,21 +401,25 @@ fn on_cloud_init_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) {
             w.error = None;
             w.ci_input[w.ci_field].reset();
         }
-        KeyCode::Backspace if w.ci_input[w.ci_field].value().is_empty() => {
-            match w.ci_field {
-                0 => w.packages.pop().map(drop),
-                1 => w.runcmd.pop().map(drop),
-                _ => w.write_files.pop().map(drop),
-            };
-        }
-        _ => {
-            text::edit(&mut w.ci_input[w.ci_field], &ev);
-        }
     }
 }
 
-fn on_summary_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
-    match choose(&ev, &mut w.on_action, true) {
+/// Typing in a cloud-init field; a delete in an empty field takes back the last item added.
+fn on_cloud_init_text(w: &mut DeployWizard, ev: &KeyEvent) {
+    let field = &mut w.ci_input[w.ci_field];
+    if field.value().is_empty() && text::clears(ev) {
+        match w.ci_field {
+            0 => w.packages.pop().map(drop),
+            1 => w.runcmd.pop().map(drop),
+            _ => w.write_files.pop().map(drop),
+        };
+        return;
+    }
+    text::edit(field, ev);
+}
+
+fn on_summary(state: &mut AppState, w: &mut DeployWizard, cmd: KeyCmd) -> Reply {
+    match choose(cmd, &mut w.on_action) {
         Choice::Cancel => step_back(w),
         Choice::Confirm => ask(state, w),
         Choice::Moved | Choice::Other => Reply::stay(),
@@ -360,7 +463,7 @@ fn ask(state: &mut AppState, w: &mut DeployWizard) -> Reply {
         ));
     }
     w.on_action = false;
-    let c = Confirm::new(Op::Deploy(Box::new(request)), title, lines)
+    let c = Confirm::new(Op::Deploy(Box::new(request)), title, lines, state.now)
         .with_spend(Spend {
             now: s.spend_now,
             after: s.spend_after,
@@ -392,13 +495,11 @@ fn refuse(state: &mut AppState, w: &mut DeployWizard, why: String) {
     state.say(FlashKind::Warning, why);
 }
 
-fn on_retry_key(state: &mut AppState, w: &mut DeployWizard, ev: KeyEvent) -> Reply {
-    // Not `y`: a `y` held or pressed again after the first deploy never sends a second one;
-    // the retry is Enter on the focused Retry button.
-    if ev.code == KeyCode::Char('y') {
-        return Reply::stay();
-    }
-    match choose(&ev, &mut w.on_action, true) {
+/// The retry question. Not `y` (it is not among its commands): a `y` held or pressed again
+/// after the first deploy never sends a second one; the retry is Enter on the focused Retry
+/// button.
+fn on_retry(state: &mut AppState, w: &mut DeployWizard, cmd: KeyCmd) -> Reply {
+    match choose(cmd, &mut w.on_action) {
         Choice::Cancel => {
             w.phase = Phase::Editing;
             w.on_action = false;

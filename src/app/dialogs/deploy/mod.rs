@@ -1,19 +1,16 @@
 //! The deploy wizard (`d` on an offer): its state, what it offers (only what is valid for THAT
 //! offer), and the summary of the spend, whose action opens the one confirm. Keys are in
-//! `keys`, the answer to the POST in `answer`.
+//! `keys`; the answer to the POST is followed in `app::deploys`.
 
-pub mod answer;
 pub mod keys;
 pub mod preset;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyCode;
 use tui_input::Input;
 
 use super::{Dialog, key_prompt};
 use crate::api::{CloudInit, DeployRequest, Offer, Volume, WriteFile};
 use crate::app::action::Command;
-use crate::app::keymap::Key;
 use crate::app::lists;
 use crate::app::state::{AppState, FlashKind};
 use crate::domain::cost::{self, Estimate};
@@ -63,7 +60,7 @@ impl Step {
         }
     }
 
-    pub(super) fn of_field(field: &str) -> Option<Step> {
+    pub(crate) fn of_field(field: &str) -> Option<Step> {
         Some(match deploy::step_of_field(field)? {
             "region" => Step::Region,
             "os" => Step::Os,
@@ -176,35 +173,6 @@ impl DeployWizard {
         }
     }
 
-    /// Whether `key` does something on this step: `Space` on the Volumes step, `y` on the
-    /// summary before anything was sent, the list keys where there is a list.
-    pub fn offers(&self, state: &AppState, key: Key) -> bool {
-        // While the answer is awaited no key acts but quitting.
-        if matches!(self.phase, Phase::Sending | Phase::Checking) {
-            return key == Key::Ctrl('c');
-        }
-        let step = self.step();
-        match key {
-            Key::Char(' ') => step == Step::Volumes,
-            // Not while a guard blocks the deploy (the summary says why; `y` would only repeat it).
-            Key::Char('y') => {
-                step == Step::Summary
-                    && self.phase == Phase::Editing
-                    && summary(state, self).blocked.is_none()
-            }
-            Key::Code(KeyCode::Up | KeyCode::Down) | Key::Char('j' | 'k') => matches!(
-                step,
-                Step::Region | Step::Os | Step::Ssh | Step::Team | Step::Volumes | Step::Kubernetes
-            ),
-            _ => true,
-        }
-    }
-
-    /// Enter on the summary presses the focused button ([`Dialog::relabel`]).
-    pub fn relabel(&self, key: Key, hint: &'static str) -> &'static str {
-        super::on_summary(self.step() == Step::Summary, key, hint)
-    }
-
     pub fn step(&self) -> Step {
         self.steps[self.at.min(self.steps.len() - 1)]
     }
@@ -223,7 +191,7 @@ impl DeployWizard {
         os.get(self.os).or(os.first()).cloned().unwrap_or_default()
     }
 
-    pub(super) fn go(&mut self, step: Step) {
+    pub(crate) fn go(&mut self, step: Step) {
         if let Some(i) = self.steps.iter().position(|s| *s == step) {
             self.at = i;
             self.on_action = false;

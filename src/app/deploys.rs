@@ -1,9 +1,11 @@
-//! The answer to a deploy: created (shown and watched at once), refused (the wizard kept as
-//! it was, the field shown), or unclear (5xx, timeout, dropped connection: the list is read
-//! before anything else, and a retry needs a new confirm — docs/api-rules.md, "Deploying").
+//! Deploys followed past the wizard (their state is `tracking::DeployTrack`): the answer to a
+//! deploy — created (shown and watched at once), refused (the wizard kept as it was, the field
+//! shown), or unclear (5xx, timeout, dropped connection: the list is read before anything
+//! else, and a retry needs a new confirm — docs/api-rules.md, "Deploying") — and, after every
+//! deployments answer, an unclear deploy settled by what the list shows.
 
-use super::super::Dialog;
-use super::{DeployWizard, Phase, Step, offer_gpu_name};
+use super::dialogs::Dialog;
+use super::dialogs::deploy::{DeployWizard, Phase, Step, offer_gpu_name};
 use crate::api::{ApiError, Deployment};
 use crate::app::Pane;
 use crate::app::action::{ApiResult, Command};
@@ -229,7 +231,7 @@ pub fn after_list(state: &mut AppState, list_ok: bool) -> Vec<Command> {
 }
 
 /// `r` in the "cannot tell" state: the check starts again with what it knew.
-pub(super) fn recheck(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
+pub(crate) fn recheck(state: &mut AppState, w: &mut DeployWizard) -> Vec<Command> {
     let Some(mut check) = state.deploy.recheck.take() else {
         return Vec::new();
     };
