@@ -65,13 +65,15 @@ pub struct FileConfig {
     /// Keep `Host <name>.spheron` blocks for the deployments, included from `~/.ssh/config`,
     /// current while the dashboard runs. Unset: the dashboard asks once.
     pub ssh_config: Option<bool>,
+    /// Follow the GPU use of every running deployment over SSH (a probe a minute each).
+    pub gpu_usage: Option<bool>,
     /// `[keys]`: action name = key (or list of keys), rebinding the key table.
     pub keys: Option<toml::Table>,
     /// `[presets.NAME]`: saved deploy configurations (`deploy --preset NAME`).
     pub presets: Option<std::collections::BTreeMap<String, crate::domain::preset::Preset>>,
 }
 
-const KNOWN_KEYS: [&str; 9] = [
+const KNOWN_KEYS: [&str; 10] = [
     "api_url",
     "poll_interval_secs",
     "read_only",
@@ -79,6 +81,7 @@ const KNOWN_KEYS: [&str; 9] = [
     "mouse",
     "max_burn_usd_per_hour",
     "ssh_config",
+    "gpu_usage",
     "keys",
     "presets",
 ];
@@ -197,6 +200,8 @@ pub struct Settings {
     pub max_burn_usd_per_hour: Option<f64>,
     /// `ssh_config` in `config.toml`: `None` when the user was never asked.
     pub ssh_config: Option<bool>,
+    /// `gpu_usage` in `config.toml`.
+    pub gpu_usage: Option<bool>,
 }
 
 /// Merge flags (already merged with env by clap) over the config file over the defaults.
@@ -233,6 +238,7 @@ pub fn resolve(
         },
         max_burn_usd_per_hour: cap,
         ssh_config: file.ssh_config,
+        gpu_usage: file.gpu_usage,
     })
 }
 

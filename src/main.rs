@@ -230,6 +230,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         store_path: p.paths.as_ref().map(store),
         max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
         ssh_config: p.settings.ssh_config,
+        gpu_usage: p.settings.gpu_usage,
     }
 }
 

@@ -170,6 +170,7 @@ fn no_debug_output_carries_the_key() {
         store_path: None,
         max_burn_usd_per_hour: None,
         ssh_config: None,
+        gpu_usage: None,
     };
     for shown in [
         format!("{key:?}"),

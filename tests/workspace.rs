@@ -9,12 +9,23 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
 
+use chrono::Duration;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
-use spheron_tui::domain::ssh_config::SshPaths;
-use support::binary;
+use spheron_tui::api::Deployment;
+use spheron_tui::app::action::LocalPubKey;
+use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use spheron_tui::domain::ssh::SshTarget;
+use spheron_tui::domain::ssh_config::{HostEntry, SshPaths};
+use spheron_tui::runtime::SnapshotFormat;
+use spheron_tui::runtime::executor::Executor;
+use spheron_tui::runtime::snapshot::render;
+use spheron_tui::runtime::usage;
+use spheron_tui::ui::Theme;
 use support::harness::Harness;
 use support::http::Mock;
 use support::sshd::{Sshd, run_tool};
+use support::{binary, fixtures};
 use tempfile::TempDir;
 
 /// The stand-in instance answers a real login, and its `nvidia-smi` prints the scripted
@@ -59,6 +70,14 @@ fn the_stand_in_instance_answers_with_the_scripted_readings() {
     );
     let (logins, sessions) = sshd.counts();
     assert_eq!((logins, sessions), (4, 4), "{}", sshd.log());
+    // Scripted terminal sessions in /dev/pts; every other `ls` is the real one.
+    sshd.script_sessions(2);
+    let pts = |arg: &str| {
+        let out = sshd.ssh().arg(format!("ls {arg}")).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(pts("/dev/pts"), "ptmx\n0\n1\n");
+    assert!(pts("/").lines().any(|l| l == "dev"));
 }
 
 /// A recording API whose one running deployment is the stand-in instance, next to one still
@@ -380,4 +399,267 @@ async fn the_dashboard_writes_no_host_file_unless_turned_on() {
             "{setting:?} demo={demo}"
         );
     }
+}
+
+/// The stand-in instance as a Host entry, with our files under `home`.
+fn instance_entry(sshd: &Sshd) -> HostEntry {
+    HostEntry {
+        alias: "box.spheron".into(),
+        deployment_id: "dep_box".into(),
+        target: SshTarget {
+            user: sshd.user.clone(),
+            host: "127.0.0.1".into(),
+            port: sshd.port,
+        },
+        identity_file: Some(sshd.client_key()),
+    }
+}
+
+/// Probes over the real ssh: the scripted readings parsed in order, a failing nvidia-smi said
+/// with its reason, an open terminal session counted, and every probe on one connection.
+#[tokio::test(flavor = "multi_thread")]
+async fn gpu_probes_read_the_instance_over_one_connection() {
+    let sshd = Sshd::start();
+    let home = tempfile::tempdir().unwrap();
+    let paths = SshPaths::under(home.path());
+    let entry = instance_entry(&sshd);
+    sshd.script_gpu(&[
+        "87, 40000, 81920|91, 41000, 81920",
+        "FAIL:NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver",
+        "2, 30000, 81920|0, 30000, 81920",
+    ]);
+    let busy = usage::probe(&entry, &paths).await.unwrap();
+    assert_eq!((busy.max_util(), busy.gpus.len()), (91.0, 2));
+    let failed = usage::probe(&entry, &paths).await.unwrap_err();
+    assert!(
+        failed.starts_with("nvidia-smi failed (exit 9): NVIDIA-SMI has failed"),
+        "{failed}"
+    );
+    // An interactive session (with a terminal) is open while the next probe runs.
+    let mut held = sshd
+        .ssh()
+        .args(["-tt", "echo ready; cat"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(held.stdout.as_mut().unwrap()),
+        &mut ready,
+    )
+    .unwrap();
+    assert_eq!(ready.trim(), "ready");
+    // This machine's real `/dev/pts` is counted: other terminals may be open on it too, so
+    // the held one is at least one.
+    let idle = usage::probe(&entry, &paths).await.unwrap();
+    assert_eq!(idle.max_util(), 2.0);
+    assert!(idle.sessions >= 1, "the held terminal is counted: {idle:?}");
+    held.kill().unwrap();
+    held.wait().unwrap();
+    // Exactly the query the issue names, every time.
+    let calls = sshd.gpu_calls();
+    assert_eq!(calls.len(), 3);
+    assert!(calls.iter().all(|a| a
+        == "--query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits"));
+    // Three probes, one login of ours (the held session is the other): one connection.
+    let (logins, sessions) = sshd.counts();
+    assert_eq!((logins, sessions), (2, 4), "{}", sshd.log());
+}
+
+/// A probe of an instance nobody answers for fails within the connect timeout, with ssh's
+/// reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_probe_of_an_unreachable_instance_says_why() {
+    let home = tempfile::tempdir().unwrap();
+    let paths = SshPaths::under(home.path());
+    // A port with nothing listening.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let entry = HostEntry {
+        alias: "gone.spheron".into(),
+        deployment_id: "dep_gone".into(),
+        target: SshTarget {
+            user: "nobody".into(),
+            host: "127.0.0.1".into(),
+            port,
+        },
+        identity_file: None,
+    };
+    let why = usage::probe(&entry, &paths).await.unwrap_err();
+    assert!(why.starts_with("ssh: ") && why.contains("refused"), "{why}");
+}
+
+/// The dashboard's state with one running deployment that is the stand-in instance, its key
+/// on the account and in `home`'s `~/.ssh`, and an executor whose home is `home`.
+fn dashboard_on_instance(sshd: &Sshd, home: &Path) -> (AppState, Executor) {
+    let ssh = home.join(".ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    std::fs::copy(sshd.client_key(), ssh.join("id_work")).unwrap();
+    let pub_path = ssh.join("id_work.pub");
+    std::fs::write(&pub_path, sshd.client_pub()).unwrap();
+    let mut state = AppState::new(fixtures::session(false), fixtures::t0());
+    state.size = (160, 40);
+    let d: Deployment = spheron_tui::api::decode(json!({
+        "id": "dep_llm", "name": "llm-finetune", "status": "running", "gpuType": "H100_SXM5",
+        "gpuCount": 2, "provider": "spheron-ai", "ipAddress": "127.0.0.1", "sshPort": sshd.port,
+        "user": sshd.user, "sshKeyId": "key_1", "hourlyRate": 5.0,
+        "startedAt": "2026-11-28T10:00:00Z"
+    }))
+    .unwrap();
+    state.deployments.items = vec![d];
+    state.keys.items = vec![
+        spheron_tui::api::decode(json!({"id": "key_1", "name": "work",
+            "publicKey": sshd.client_pub().trim()}))
+        .unwrap(),
+    ];
+    state.cache.local_pub_keys = Some(vec![LocalPubKey {
+        path: pub_path.display().to_string(),
+        text: sshd.client_pub().trim().to_string(),
+    }]);
+    state.pane = Pane::Deployments;
+    state.usage.all = true;
+    let exec = Executor {
+        client: spheron_tui::api::Client::new("http://127.0.0.1:9", None).unwrap(),
+        credentials_path: None,
+        home: Some(home.to_path_buf()),
+        journal: Default::default(),
+    };
+    (state, exec)
+}
+
+/// Feed `action` and perform every command that follows (the probes over the real ssh).
+async fn run(state: &mut AppState, exec: &Executor, action: Action) -> Vec<Command> {
+    let mut queue: std::collections::VecDeque<Command> = update(state, action).into();
+    let mut seen = Vec::new();
+    while let Some(c) = queue.pop_front() {
+        seen.push(c.clone());
+        if matches!(c, Command::ProbeUsage { .. }) {
+            for a in exec.perform(c).await {
+                queue.extend(update(state, a));
+            }
+        }
+    }
+    seen
+}
+
+fn screen(state: &AppState) -> String {
+    render(state, 160, 40, SnapshotFormat::Text, &Theme::default()).unwrap()
+}
+
+fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("no row {name}:\n{screen}"))
+}
+
+/// Readings from the real instance, through the reducer and the executor, in the Deployments
+/// pane and the details: a busy reading, a failed probe as `?` with its reason, then idle; a
+/// probe a minute at most.
+#[tokio::test(flavor = "multi_thread")]
+async fn gpu_use_is_read_over_ssh_and_shown() {
+    let sshd = Sshd::start();
+    sshd.script_gpu(&[
+        "87, 40000, 81920|91, 41000, 81920",
+        "FAIL:NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver",
+        "3, 30000, 81920|1, 30000, 81920",
+    ]);
+    sshd.script_sessions(0);
+    let home = tempfile::tempdir().unwrap();
+    let (mut state, exec) = dashboard_on_instance(&sshd, home.path());
+    let t0 = fixtures::t0();
+    let probes = |c: &[Command]| {
+        c.iter()
+            .filter(|c| matches!(c, Command::ProbeUsage { .. }))
+            .count()
+    };
+    assert_eq!(probes(&run(&mut state, &exec, Action::Tick(t0)).await), 1);
+    let s = screen(&state);
+    assert!(s.contains("GPU use"), "{s}");
+    assert!(row_of(&s, "llm-finetune").contains("89% · 79/160G"), "{s}");
+    // Not again before a minute has passed.
+    assert_eq!(
+        probes(&run(&mut state, &exec, Action::Tick(t0 + Duration::seconds(30))).await),
+        0
+    );
+    assert_eq!(
+        probes(&run(&mut state, &exec, Action::Tick(t0 + Duration::seconds(60))).await),
+        1
+    );
+    let s = screen(&state);
+    assert!(row_of(&s, "llm-finetune").contains(" ? "), "{s}");
+    run(
+        &mut state,
+        &exec,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+    .await;
+    let s = screen(&state);
+    assert!(
+        s.contains("? (nvidia-smi failed (exit 9): NVIDIA-SMI has failed"),
+        "the reason is in the details:\n{s}"
+    );
+    run(
+        &mut state,
+        &exec,
+        Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    )
+    .await;
+    run(&mut state, &exec, Action::Tick(t0 + Duration::seconds(120))).await;
+    let s = screen(&state);
+    assert!(row_of(&s, "llm-finetune").contains("2% · 59/160G"), "{s}");
+    run(
+        &mut state,
+        &exec,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+    .await;
+    let s = screen(&state);
+    assert!(s.contains("2% · 59/160G · 0 terminal sessions"), "{s}");
+    assert!(s.contains("GPU 0    3% · 29.3/80 GiB"), "{s}");
+    // The last hour: busy, no reading, idle (the newest last).
+    assert!(s.contains("▇ ▁│ a mark a minute"), "{s}");
+    assert_eq!(sshd.gpu_calls().len(), 3);
+}
+
+/// The pace over an hour of virtual time: a probe a minute per instance followed, none for
+/// one that is not, answers at once.
+#[test]
+fn an_hour_of_gpu_use_costs_sixty_probes_per_instance() {
+    let mut state = AppState::new(fixtures::session(false), fixtures::t0());
+    let dep = |id: &str, ip: &str| -> Deployment {
+        spheron_tui::api::decode(json!({"id": id, "name": id, "status": "running",
+            "ipAddress": ip, "gpuCount": 1}))
+        .unwrap()
+    };
+    state.deployments.items = vec![
+        dep("a", "10.0.0.1"),
+        dep("b", "10.0.0.2"),
+        dep("c", "10.0.0.3"),
+    ];
+    state.usage.on = ["a".to_string(), "b".to_string()].into();
+    let mut probes: std::collections::BTreeMap<String, usize> = Default::default();
+    for s in 0..3600 {
+        let now = fixtures::t0() + Duration::seconds(s);
+        for c in update(&mut state, Action::Tick(now)) {
+            if let Command::ProbeUsage { id, .. } = c {
+                *probes.entry(id.clone()).or_default() += 1;
+                update(
+                    &mut state,
+                    Action::UsageSampled {
+                        id,
+                        result: Err("x".into()),
+                    },
+                );
+            }
+        }
+    }
+    println!("SSH probes in one hour per instance: {probes:?}");
+    assert_eq!(probes.get("a"), Some(&60));
+    assert_eq!(probes.get("b"), Some(&60));
+    assert_eq!(probes.get("c"), None, "not followed: never probed");
 }

@@ -171,6 +171,11 @@ pub enum Action {
     StoreChanged(crate::store::changes::Changes),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
+    /// Answer to [`Command::ProbeUsage`]: the reading, or why there is none.
+    UsageSampled {
+        id: String,
+        result: Result<crate::domain::usage::Reading, String>,
+    },
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -308,6 +313,15 @@ pub enum Command {
     /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
     WriteSshConfig {
         text: String,
+    },
+    /// Read the GPU use of deployment `id` over SSH (`runtime::usage::probe`; in the demo, its
+    /// simulation at `at`) → [`Action::UsageSampled`].
+    ProbeUsage {
+        id: String,
+        entry: crate::domain::ssh_config::HostEntry,
+        gpus: u32,
+        at: DateTime<Utc>,
+        simulated: bool,
     },
 }
 

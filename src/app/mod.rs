@@ -72,6 +72,7 @@ pub mod teams;
 pub mod text;
 pub mod tracking;
 pub mod update;
+pub mod usage;
 pub mod volume_access;
 pub mod workspace;
 

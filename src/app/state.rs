@@ -329,6 +329,8 @@ pub struct AppState {
     pub workspace: super::workspace::WorkspaceView,
     /// Where a copy (OSC 52) goes: straight to the terminal, or through tmux.
     pub clipboard: Clipboard,
+    /// GPU use of the running deployments followed.
+    pub usage: super::usage::UsageView,
     pub quit: bool,
 }
 
@@ -369,6 +371,7 @@ impl AppState {
             prices: Default::default(),
             workspace: Default::default(),
             clipboard: Clipboard::default(),
+            usage: Default::default(),
             quit: false,
         }
     }

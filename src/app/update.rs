@@ -42,6 +42,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             dialogs::deployment_info::refresh(state);
             cmds.extend(polling::polls_due(state));
+            cmds.extend(super::usage::on_tick(state));
             // While there are price watches, offers are loaded again now and then.
             let p = &state.prices;
             if !p.watches.is_empty()

@@ -26,6 +26,7 @@ pub mod offers;
 pub mod routes;
 pub mod saved;
 pub mod synth;
+pub mod usage;
 pub mod volumes;
 pub mod world;
 

@@ -15,5 +15,6 @@ pub mod ssh;
 pub mod ssh_config;
 pub mod ssh_key;
 pub mod unclear_deploy;
+pub mod usage;
 pub mod volume_rules;
 pub mod watch;

@@ -252,6 +252,23 @@ impl Executor {
                 .unwrap_or_else(|e| Err(e.to_string()));
                 return vec![Action::SshConfigWritten(result)];
             }
+            Command::ProbeUsage {
+                id,
+                entry,
+                gpus,
+                at,
+                simulated,
+            } => {
+                let result = match (simulated, &self.home) {
+                    (true, _) => crate::demo::usage::probe(&id, &entry.alias, gpus, at),
+                    (false, Some(home)) => {
+                        let paths = crate::domain::ssh_config::SshPaths::under(home);
+                        super::usage::probe(&entry, &paths).await
+                    }
+                    (false, None) => Err("no home directory is known for our SSH files".into()),
+                };
+                return vec![Action::UsageSampled { id, result }];
+            }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
             Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],

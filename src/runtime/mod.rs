@@ -14,6 +14,7 @@ pub mod ssh;
 pub mod ssh_config;
 pub mod store_watch;
 pub mod test_fault;
+pub mod usage;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -49,6 +50,9 @@ pub struct Launch {
     pub max_burn_usd_per_hour: Option<f64>,
     /// `ssh_config` in `config.toml`: keep the Host file for `ssh NAME.spheron` current.
     pub ssh_config: Option<bool>,
+    /// `gpu_usage` in `config.toml`: probe every running deployment's GPUs (on in the demo
+    /// unless set).
+    pub gpu_usage: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +91,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     if std::env::var_os("TMUX").is_some() {
         state.clipboard = crate::app::state::Clipboard::Tmux;
     }
+    state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
         // In the message log too (`m`), not only for the 30 s it shows.

@@ -29,7 +29,16 @@ const COLS: [Col; 10] = [
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let visible = state.visible_deployments();
     let team_column = widgets::team_column(state, PagedList::Deployments);
-    let cols = widgets::with_team_column(&COLS, team_column);
+    let mut cols = widgets::with_team_column(&COLS, team_column);
+    let usage_column = crate::app::usage::any_followed(state);
+    if usage_column {
+        // After Status: GPU use is the reason to look, second to the status.
+        let at = cols
+            .iter()
+            .position(|c| c.header == "Status")
+            .map_or(0, |i| i + 1);
+        cols.insert(at, USAGE_COL);
+    }
     let filter = match state.deployment_filter {
         DeploymentFilter::Active => "active",
         DeploymentFilter::Inactive => "inactive",
@@ -93,6 +102,13 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         },
         |i| {
             let mut cells = row(visible[i], state, theme);
+            if usage_column {
+                let at = COLS
+                    .iter()
+                    .position(|c| c.header == "Status")
+                    .map_or(0, |i| i + 1);
+                cells.insert(at, usage_cell(visible[i], state, theme));
+            }
             if team_column {
                 let team = widgets::team_cell(
                     state,
@@ -105,6 +121,17 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             cells
         },
     );
+}
+
+/// GPU use of a followed deployment (`37% · 12/80G`, `?` when the probe failed).
+const USAGE_COL: Col = Col::text("GPU use", 7, 15, 2);
+
+fn usage_cell<'a>(d: &Deployment, state: &AppState, theme: &Theme) -> Line<'a> {
+    let text = crate::app::usage::cell(state, d);
+    match text.as_str() {
+        "?" => Line::styled(text, theme.warn()),
+        _ => Line::raw(text),
+    }
 }
 
 /// The status as it fits the column; the details view shows the API's exact word.

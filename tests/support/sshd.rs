@@ -1,7 +1,9 @@
 //! A real OpenSSH server on a loopback port, standing in for a GPU instance: its own host key,
 //! the test's key in its `authorized_keys`, logins as the user running the tests, and on the
 //! `PATH` of every session a `nvidia-smi` stand-in that prints a scripted sequence of readings
-//! (one step per call, the last step repeated).
+//! (one step per call, the last step repeated), and an `ls` stand-in that, once a test scripts
+//! it, lists that number of terminal sessions in `/dev/pts` (the "instance" shares this
+//! machine's `/dev/pts`, where other terminals come and go); otherwise it is the real `ls`.
 //!
 //! Without `sshd` or `ssh-keygen` the test fails with what to install: it never skips.
 //! `.ci/run` installs `openssh-server` and `openssh-client`.
@@ -95,6 +97,24 @@ esac
 printf '%s\n' "$line" | tr '|' '\n'
 "#;
 
+/// The `ls` stand-in: once `gpu/sessions` exists, `/dev/pts` lists `ptmx` and that many session
+/// entries; any other call is the real `ls`.
+const LS: &str = r#"#!/bin/sh
+dir="$(dirname "$0")/../gpu"
+if [ "$#" = 1 ] && [ "$1" = /dev/pts ] && [ -f "$dir/sessions" ]; then
+  echo ptmx
+  n=$(cat "$dir/sessions" 2>/dev/null || echo 0)
+  i=0
+  while [ "$i" -lt "$n" ]; do echo "$i"; i=$((i + 1)); done
+  exit 0
+fi
+for real in /bin/ls /usr/bin/ls; do
+  [ -x "$real" ] && exec "$real" "$@"
+done
+echo "ls stand-in: no real ls" >&2
+exit 127
+"#;
+
 impl Sshd {
     /// Generate the keys, write the config and start `sshd -D` on a free loopback port. The
     /// GPU sequence starts as one idle GPU (`0, 0, 81920`).
@@ -116,6 +136,7 @@ impl Sshd {
         )
         .unwrap();
         write_exec(&root.join("bin/nvidia-smi"), NVIDIA_SMI);
+        write_exec(&root.join("bin/ls"), LS);
         std::fs::write(root.join("gpu/seq"), "0, 0, 81920\n").unwrap();
         if is_root() {
             // The privilege-separation directory a root sshd insists on (a service manager
@@ -199,6 +220,12 @@ impl Sshd {
         let _ = std::fs::remove_file(gpu.join("count"));
     }
 
+    /// The terminal sessions the instance has open from now on (until then, the real
+    /// `/dev/pts` of this machine is counted).
+    pub fn script_sessions(&self, n: u32) {
+        std::fs::write(self.dir.path().join("gpu/sessions"), format!("{n}\n")).unwrap();
+    }
+
     /// How many times `nvidia-smi` ran, and the arguments of each call.
     pub fn gpu_calls(&self) -> Vec<String> {
         std::fs::read_to_string(self.dir.path().join("gpu/args"))
@@ -249,6 +276,8 @@ impl Sshd {
             format!("UserKnownHostsFile={}", known.display()),
             "-o".into(),
             "StrictHostKeyChecking=accept-new".into(),
+            "-o".into(),
+            "LogLevel=ERROR".into(),
         ]
     }
 }

@@ -1,0 +1,80 @@
+//! GPU-use probes over the system's `ssh`: one command per probe on one connection kept open
+//! between probes (ControlMaster, its socket in our own directory), never a question asked
+//! (`BatchMode`), at most 5 s to connect. The options are the ssh_config block's, passed with
+//! `-o`, so a probe does not depend on the user's `~/.ssh/config`.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::domain::ssh_config::{HostEntry, SshPaths, option_args, path_value};
+use crate::domain::usage::{PROBE_COMMAND, Reading, parse};
+
+/// How long the shared connection stays open after its last probe: longer than the time
+/// between probes, so an instance probed every minute keeps one connection.
+pub const CONTROL_PERSIST_SECS: u64 = 120;
+/// A probe that has not answered by then is stopped and counts as failed.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `-o` options every connection of ours uses: the block's options, no questions, 5 s to
+/// connect, errors only on stderr (not the note that a new host key was remembered).
+pub fn connection_args(entry: &HostEntry, paths: &SshPaths) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "ConnectTimeout=5",
+        "-o",
+        "LogLevel=ERROR",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(option_args(entry, paths));
+    args
+}
+
+/// The probe's argv: `ssh <options> -T <alias> <command>`, on the shared connection.
+pub fn probe_argv(entry: &HostEntry, paths: &SshPaths) -> Vec<String> {
+    let mut argv = vec!["ssh".to_string()];
+    argv.extend(connection_args(entry, paths));
+    argv.extend([
+        "-o".into(),
+        "ControlMaster=auto".into(),
+        "-o".into(),
+        format!("ControlPath={}/%C", path_value(&paths.control_dir)),
+        "-o".into(),
+        format!("ControlPersist={CONTROL_PERSIST_SECS}"),
+        "-T".into(),
+        entry.alias.clone(),
+        PROBE_COMMAND.into(),
+    ]);
+    argv
+}
+
+/// Run one probe of `entry`; the reading, or why there is none.
+pub async fn probe(entry: &HostEntry, paths: &SshPaths) -> Result<Reading, String> {
+    let dir = paths.control_dir.clone();
+    tokio::task::spawn_blocking(move || super::files::create_private_dir(&dir))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("{}: {e}", paths.control_dir.display()))?;
+    let argv = probe_argv(entry, paths);
+    let child = tokio::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(PROBE_TIMEOUT, child).await {
+        Err(_) => Err(format!("no answer within {} s", PROBE_TIMEOUT.as_secs())),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err("ssh is not installed (the OpenSSH client is needed)".into())
+        }
+        Ok(Err(e)) => Err(format!("ssh could not start: {e}")),
+        Ok(Ok(out)) => parse(
+            out.status.code(),
+            &String::from_utf8_lossy(&out.stdout),
+            &String::from_utf8_lossy(&out.stderr),
+        ),
+    }
+}
