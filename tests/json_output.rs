@@ -131,6 +131,17 @@ async fn every_json_command_uses_camel_case_keys_and_utc_rfc3339_times() {
         ("deployments", &["deployments", "--status", "all", "--json"]),
         ("keys", &["keys", "--json"]),
         ("offers", &["offers", "--json"]),
+        (
+            "plan",
+            &[
+                "plan",
+                "--model",
+                "llama-3.1-70b",
+                "--precision",
+                "fp8",
+                "--json",
+            ],
+        ),
         ("volumes", &["volumes", "--json"]),
         (
             "prices",
