@@ -1,5 +1,5 @@
-//! What the dashboard says, through the reducer alone: the copy route named (tmux or not),
-//! messages that name the thing acted on, scopes labelled.
+//! What the dashboard says, through the reducer alone: where a copy went (through tmux or
+//! straight to the terminal).
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
