@@ -126,7 +126,7 @@ pub fn key_checked(
         prompt.error = Some(match e {
             ApiError::Unauthorized { .. } => format!(
                 "The API refused this key ({}): it was not saved. Copy it again from \
-                 app.spheron.ai (API keys) and paste it here.",
+                 app.spheron.ai → Settings → API and paste it here.",
                 e.status()
                     .map_or("unauthorized".to_string(), |s| s.to_string())
             ),
