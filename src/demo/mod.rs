@@ -498,6 +498,12 @@ impl DemoHandle {
         let _ = self.world().force_status(deployment_id, status, now);
     }
 
+    /// For tests: point a deployment's address, SSH port and user at a real SSH server (one on
+    /// loopback standing in for the instance). Unknown ids are ignored.
+    pub fn set_ssh(&self, deployment_id: &str, ip: &str, port: u16, user: &str) {
+        let _ = self.world().set_ssh(deployment_id, ip, port, user);
+    }
+
     fn world(&self) -> std::sync::MutexGuard<'_, World> {
         self.shared.world.lock().expect("world lock")
     }
