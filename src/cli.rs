@@ -10,6 +10,7 @@ use crate::api::InstanceType;
 use crate::app::Pane;
 use crate::app::state::OfferSort;
 use crate::config::check_poll_secs;
+use crate::domain::planner::{Precision, Task, parse_context};
 use crate::runtime::SnapshotFormat;
 
 pub const DEFAULT_DEMO_ADDR: &str = "127.0.0.1:4567";
@@ -44,7 +45,7 @@ pub struct CommonArgs {
     #[arg(long, global = true, env = "SPHERON_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
 
-    /// Seconds between polls of the deployments list [default: 20; at least 10].
+    /// Seconds between polls of the deployments list [default: 20; 10 to 3600].
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_poll_interval)]
     pub poll_interval: Option<u64>,
 
@@ -65,6 +66,9 @@ pub enum Command {
         after_help = "Example:\n  spheron-tui demo-server --addr 127.0.0.1:4567 --fault '/api=slow:300x1000'"
     )]
     DemoServer(DemoServerArgs),
+    /// The demo world every `--demo` process shares: `demo reset` starts it afresh.
+    #[command(subcommand, after_help = "Example:\n  spheron-tui demo reset")]
+    Demo(DemoCommand),
     /// Show config, log and credentials paths, and whether a key was found (masked).
     #[command(after_help = "Example:\n  spheron-tui info")]
     Info,
@@ -73,6 +77,12 @@ pub enum Command {
         after_help = "Examples:\n  spheron-tui offers --filter 'gpu:h100 count>=8 price<30' --sort gpu-price\n  spheron-tui offers --type spot --json | jq '.[0].offerId'"
     )]
     Offers(OffersArgs),
+    /// Plan a model onto every offer: memory per GPU, fits/tight/no, estimated tok/s and $/Mtok,
+    /// cheapest per token first.
+    #[command(
+        after_help = "Examples:\n  spheron-tui plan --model llama-3.1-70b --precision fp8 --context 32k\n  spheron-tui plan --config ./config.json --batch 8 --json | jq '.offers[0]'\n  spheron-tui plan --params 13 --layers 40 --kv-heads 40 --head-dim 128 --task finetune-lora"
+    )]
+    Plan(PlanArgs),
     /// List deployments (every page).
     #[command(
         after_help = "Examples:\n  spheron-tui deployments\n  spheron-tui deployments --status all --csv > deployments.csv"
@@ -433,8 +443,8 @@ impl From<SortArg> for OfferSort {
 
 #[derive(Debug, Clone, Args)]
 pub struct DeploymentsArgs {
-    /// `active` (deploying or running), `inactive`, `all`, or an exact status such as
-    /// `running` or `terminated-provider`.
+    /// `active` (deploying or running), `inactive`, `all`, or an exact status: `deploying`,
+    /// `running`, `failed`, `terminated` or `terminated-provider`.
     #[arg(long, value_name = "STATUS", default_value = "active", value_parser = parse_status)]
     pub status: String,
 
@@ -442,16 +452,24 @@ pub struct DeploymentsArgs {
     pub output: OutputArgs,
 }
 
+/// What `deployments --status` takes: the reference's filters and its five statuses.
+pub const STATUS_FILTERS: [&str; 8] = [
+    "active",
+    "inactive",
+    "all",
+    "deploying",
+    "running",
+    "failed",
+    "terminated",
+    "terminated-provider",
+];
+
 fn parse_status(s: &str) -> Result<String, String> {
     let s = s.trim().to_ascii_lowercase();
-    if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err("use active, inactive, all or a status such as running".into());
+    if STATUS_FILTERS.contains(&s.as_str()) {
+        return Ok(s);
     }
-    Ok(s)
+    Err(format!("use one of {}", STATUS_FILTERS.join(", ")))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -497,6 +515,13 @@ impl From<FormatArg> for SnapshotFormat {
             FormatArg::Svg => SnapshotFormat::Svg,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum DemoCommand {
+    /// Start a fresh demo world (teams, balances, SSH keys, deployments, volumes); the demo's
+    /// guard rules and journal go with the old one, its watches and price history stay.
+    Reset,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -561,4 +586,80 @@ mod tests {
         assert!(parse_size("0x0").is_err());
         assert!(parse_size("axb").is_err());
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// A model of the catalogue (`llama-3.1-70b`, `qwen3-32b`, …; an unknown name lists the
+    /// closest ones).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+
+    /// A Hugging Face config.json instead (num_hidden_layers, num_attention_heads,
+    /// num_key_value_heads, head_dim or hidden_size, experts).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Parameters in billions: with --layers, --kv-heads and --head-dim, a model by hand; with
+    /// --config, instead of the count derived from it.
+    #[arg(long, value_name = "B")]
+    pub params: Option<f64>,
+
+    /// Layers (with --params).
+    #[arg(long, value_name = "N", requires = "params")]
+    pub layers: Option<u32>,
+
+    /// Key/value heads (with --params).
+    #[arg(long, value_name = "N", requires = "params")]
+    pub kv_heads: Option<u32>,
+
+    /// Size of one attention head (with --params).
+    #[arg(long, value_name = "N", requires = "params")]
+    pub head_dim: Option<u32>,
+
+    /// How the weights are stored: fp32, bf16 (or fp16), fp8 (or int8), int4.
+    #[arg(long, value_name = "P", default_value = "bf16", value_parser = precision)]
+    pub precision: Precision,
+
+    /// How the KV cache is stored: bf16 or fp8.
+    #[arg(long, value_name = "P", default_value = "bf16", value_parser = kv_precision)]
+    pub kv_precision: Precision,
+
+    /// Tokens per sequence (prompt and output): 32768 or 32k.
+    #[arg(long, value_name = "TOKENS", default_value = "8192", value_parser = context)]
+    pub context: u32,
+
+    /// Sequences served at once.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch: u32,
+
+    /// infer, finetune-lora or finetune-full.
+    #[arg(long, value_name = "T", default_value = "infer", value_parser = task)]
+    pub task: Task,
+
+    /// Only offers matching the dashboard's filter language (e.g. 'type:dedicated count<=2').
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub filter: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn precision(s: &str) -> Result<Precision, String> {
+    Precision::parse(s).ok_or_else(|| format!("`{s}`: one of fp32, bf16, fp16, fp8, int8, int4"))
+}
+
+fn kv_precision(s: &str) -> Result<Precision, String> {
+    match Precision::parse(s) {
+        Some(p @ (Precision::Bf16 | Precision::Fp8)) => Ok(p),
+        _ => Err(format!("`{s}`: bf16 or fp8")),
+    }
+}
+
+fn context(s: &str) -> Result<u32, String> {
+    parse_context(s).ok_or_else(|| format!("`{s}`: a number of tokens, e.g. 32768 or 32k"))
+}
+
+fn task(s: &str) -> Result<Task, String> {
+    Task::parse(s).ok_or_else(|| format!("`{s}`: infer, finetune-lora or finetune-full"))
 }

@@ -11,6 +11,9 @@ use crate::app::keys::{self, Binding};
 /// Default and minimum poll intervals (docs/api-rules.md, "Polling": never faster than every 10 s).
 pub const DEFAULT_POLL_SECS: u64 = 20;
 pub const MIN_POLL_SECS: u64 = 10;
+/// The longest poll interval: an hour (a guard that learns of a deployment's end, or of a
+/// failed terminate, less often than that is no guard).
+pub const MAX_POLL_SECS: u64 = 3600;
 
 /// Where the program keeps its files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +32,21 @@ pub fn paths() -> Option<Paths> {
         log_file: dirs.data_local_dir().join("spheron-tui.log"),
         store_file: dirs.data_dir().join("spheron-tui.sqlite3"),
     })
+}
+
+impl Paths {
+    /// The demo's own store, beside the real one: demo rules, journal, watches and price history
+    /// never mix with real ones.
+    pub fn demo_store_file(&self) -> PathBuf {
+        self.store_file.with_file_name("spheron-tui-demo.sqlite3")
+    }
+
+    /// The demo world (its teams, balances, SSH keys, deployments, volumes and clock), beside the
+    /// demo store; every `--demo` process reads and writes it.
+    pub fn demo_world_file(&self) -> PathBuf {
+        self.store_file
+            .with_file_name("spheron-tui-demo-world.sqlite3")
+    }
 }
 
 /// The contents of `config.toml`; every field optional.
@@ -276,7 +294,11 @@ pub fn set_top_level(path: &Path, key: &str, value: &str) -> Result<(), String> 
 pub fn check_poll_secs(secs: u64) -> Result<u64, String> {
     if secs < MIN_POLL_SECS {
         Err(format!(
-            "a poll interval of {secs} s is refused: the Spheron API asks clients to poll no faster than every {MIN_POLL_SECS} s"
+            "a poll interval of {secs} s is refused: the Spheron API asks clients to poll no faster than every {MIN_POLL_SECS} s ({MIN_POLL_SECS} to {MAX_POLL_SECS} s)"
+        ))
+    } else if secs > MAX_POLL_SECS {
+        Err(format!(
+            "a poll interval of {secs} s is refused: give {MIN_POLL_SECS} to {MAX_POLL_SECS} s (an hour at most)"
         ))
     } else {
         Ok(secs)

@@ -5,11 +5,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
-use spheron_tui::cli::{Cli, Command, DemoServerArgs, SnapshotArgs};
+use spheron_tui::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
 use spheron_tui::commands::{CtxCommand, lists};
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
@@ -23,7 +24,9 @@ const USAGE: u8 = exit::USAGE;
 const PANIC: i32 = exit::PANIC as i32;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let url_from_env = matches.value_source("api_url") == Some(ValueSource::EnvVariable);
     if let Err(e) = install_hooks() {
         eprintln!("spheron-tui: could not install error hooks: {e}");
     }
@@ -56,7 +59,7 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let prepared = match prepare(&cli) {
+    let prepared = match prepare(&cli, url_from_env) {
         Ok(p) => p,
         Err(Usage(msg)) => {
             eprintln!("error: {msg}");
@@ -79,6 +82,9 @@ fn main() -> ExitCode {
         Some(Command::Watch(ref w)) => {
             let cmd = CtxCommand::Watch(w.clone());
             ctx_command(prepared, cmd, cli.demo)
+        }
+        Some(Command::Demo(DemoCommand::Reset)) => {
+            ExitCode::from(spheron_tui::commands::demo::reset(prepared.paths.as_ref()))
         }
         Some(Command::Deploy(ref a)) => {
             ctx_command(prepared, CtxCommand::Deploy(a.clone()), cli.demo)
@@ -104,7 +110,7 @@ fn main() -> ExitCode {
             ctx_command(prepared, cmd, cli.demo)
         }
         Some(Command::Info) => {
-            print_info(&prepared);
+            print_info(&prepared, cli.demo);
             ExitCode::SUCCESS
         }
         Some(ref cmd) if lists::handles(cmd) => {
@@ -152,7 +158,8 @@ struct Prepared {
     presets: std::collections::BTreeMap<String, spheron_tui::domain::preset::Preset>,
 }
 
-fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
+/// `url_from_env`: the URL came from `SPHERON_API_URL` rather than `--api-url`.
+fn prepare(cli: &Cli, url_from_env: bool) -> Result<Prepared, Usage> {
     let paths = config::paths();
     let mut warnings = Vec::new();
     let file = match &paths {
@@ -168,10 +175,23 @@ fn prepare(cli: &Cli) -> Result<Prepared, Usage> {
     let api_url = c.api_url.as_deref().filter(|u| !u.trim().is_empty());
     let settings =
         config::resolve(api_url, c.poll_interval, c.read_only, &file.config).map_err(Usage)?;
-    // The guard runs before anything else can connect; --demo replaces the URL with its own.
+    // The check runs before anything else can connect. --demo serves its own API: a URL given
+    // with it is a contradiction, refused rather than silently dropped.
     let demo = cli.demo || matches!(&cli.command, Some(Command::Snapshot(a)) if a.demo);
-    if !demo {
-        check_base_url(&settings.api_url).map_err(|e| Usage(e.to_string()))?;
+    match (demo, api_url) {
+        (true, Some(url)) => {
+            let given = match url_from_env {
+                true => format!("SPHERON_API_URL={url} (unset it)"),
+                false => format!("--api-url {url}"),
+            };
+            return Err(Usage(format!(
+                "--demo talks to its own embedded demo server and cannot be combined with {given}"
+            )));
+        }
+        (true, None) => {}
+        (false, _) => {
+            check_base_url(&settings.api_url).map_err(|e| Usage(e.to_string()))?;
+        }
     }
     let home = credentials::home_dir();
     let env_key = std::env::var(credentials::ENV_VAR).ok();
@@ -200,7 +220,7 @@ fn credentials_path(p: &Prepared) -> PathBuf {
 fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) -> Launch {
     // The demo keeps its own store, so demo rules and writes never mix with real ones.
     let store = |x: &config::Paths| match demo {
-        true => x.store_file.with_file_name("spheron-tui-demo.sqlite3"),
+        true => x.demo_store_file(),
         false => x.store_file.clone(),
     };
     Launch {
@@ -225,7 +245,8 @@ async fn target(
     demo: bool,
 ) -> color_eyre::Result<(Launch, Option<demo_adapter::Started>)> {
     if demo {
-        let server = demo_adapter::start().await?;
+        let world = p.paths.as_ref().map(config::Paths::demo_world_file);
+        let server = demo_adapter::start(world).await?;
         let key = Some(ApiKey::new(server.key.clone()));
         Ok((launch(p, server.url.clone(), key, true), Some(server)))
     } else {
@@ -239,7 +260,7 @@ async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     #[cfg(debug_assertions)]
     test_failure()?;
-    runtime::run_dashboard(l).await
+    runtime::run_dashboard_warned(l, p.warnings.clone()).await
 }
 
 /// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the
@@ -355,40 +376,58 @@ async fn demo_server(
     demo_adapter::serve(args.addr, faults, args.live_shapes, args.hostile_shapes).await
 }
 
-fn print_info(p: &Prepared) {
+/// `info`; with `--demo`, the demo's files, server and key instead of the real ones.
+fn print_info(p: &Prepared, demo: bool) {
     let show = |path: Option<&std::path::Path>| match path {
         Some(path) if path.exists() => format!("{}", path.display()),
         Some(path) => format!("{} (not present)", path.display()),
         None => "(no home directory known)".to_string(),
     };
     let s = &p.settings;
+    let paths = p.paths.as_ref();
     println!("spheron-tui {}", env!("CARGO_PKG_VERSION"));
     println!(
         "config file:   {}",
-        show(p.paths.as_ref().map(|x| x.config_file.as_path()))
+        show(paths.map(|x| x.config_file.as_path()))
     );
     println!(
         "log file:      {}",
-        show(p.paths.as_ref().map(|x| x.log_file.as_path()))
+        show(paths.map(|x| x.log_file.as_path()))
     );
-    println!("credentials:   {}", show(Some(&credentials_path(p))));
-    println!(
-        "store:         {}",
-        show(p.paths.as_ref().map(|x| x.store_file.as_path()))
-    );
-    match (&p.lookup.key, &p.lookup.source) {
-        (Some(k), src) => println!("API key:       {} (from {src})", k.mask()),
-        (None, _) => println!(
-            "API key:       not found (set {} or add it from the dashboard)",
-            credentials::ENV_VAR
-        ),
+    if demo {
+        println!(
+            "demo store:    {}",
+            show(paths.map(|x| x.demo_store_file()).as_deref())
+        );
+        println!(
+            "demo world:    {}",
+            show(paths.map(|x| x.demo_world_file()).as_deref())
+        );
+        println!(
+            "API key:       the demo's own ({}); no real key is used",
+            ApiKey::new(demo_adapter::KEY.to_string()).mask()
+        );
+        println!("API URL:       the embedded demo server (127.0.0.1, a free port, per process)");
+    } else {
+        println!("credentials:   {}", show(Some(&credentials_path(p))));
+        println!(
+            "store:         {}",
+            show(paths.map(|x| x.store_file.as_path()))
+        );
+        match (&p.lookup.key, &p.lookup.source) {
+            (Some(k), src) => println!("API key:       {} (from {src})", k.mask()),
+            (None, _) => println!(
+                "API key:       not found (set {} or add it from the dashboard)",
+                credentials::ENV_VAR
+            ),
+        }
+        let from = match s.api_url_source {
+            UrlSource::FlagOrEnv => "--api-url or SPHERON_API_URL",
+            UrlSource::ConfigFile => "config.toml",
+            UrlSource::Default => "default",
+        };
+        println!("API URL:       {} ({from})", s.api_url);
     }
-    let from = match s.api_url_source {
-        UrlSource::FlagOrEnv => "--api-url or SPHERON_API_URL",
-        UrlSource::ConfigFile => "config.toml",
-        UrlSource::Default => "default",
-    };
-    println!("API URL:       {} ({from})", s.api_url);
     println!("poll interval: {} s", s.poll_interval.as_secs());
     println!("read-only:     {}", if s.read_only { "yes" } else { "no" });
     let theme = match s.look.theme {
@@ -407,7 +446,7 @@ fn print_info(p: &Prepared) {
     for w in &p.warnings {
         println!("warning:       {w}");
     }
-    if matches!(p.lookup.source, KeySource::None) && p.lookup.key.is_none() {
+    if !demo && matches!(p.lookup.source, KeySource::None) && p.lookup.key.is_none() {
         println!("(without a key the offers pane shows list prices only)");
     }
 }
@@ -419,6 +458,9 @@ mod demo_adapter {
 
     use color_eyre::eyre::{Result, WrapErr};
     use spheron_tui::demo;
+
+    /// The key the embedded server accepts.
+    pub const KEY: &str = demo::DEMO_API_KEY;
 
     pub struct Started {
         pub url: String,
@@ -435,8 +477,13 @@ mod demo_adapter {
         }
     }
 
-    pub async fn start() -> Result<Started> {
-        let server = demo::spawn(demo::DemoOptions::default())
+    /// The embedded server, serving the world kept in `world_file` (in memory without one).
+    pub async fn start(world_file: Option<std::path::PathBuf>) -> Result<Started> {
+        let opts = demo::DemoOptions {
+            world_file,
+            ..demo::DemoOptions::default()
+        };
+        let server = demo::spawn(opts)
             .await
             .wrap_err("could not start the demo server")?;
         Ok(Started {
@@ -460,7 +507,11 @@ mod demo_adapter {
         live_shapes: bool,
         hostile_shapes: bool,
     ) -> Result<()> {
-        let mut opts = demo::DemoOptions::default();
+        let world_file = spheron_tui::config::paths().map(|p| p.demo_world_file());
+        let mut opts = demo::DemoOptions {
+            world_file,
+            ..demo::DemoOptions::default()
+        };
         opts.faults.extend(faults);
         opts.alt_shapes = live_shapes;
         opts.hostile_shapes = hostile_shapes;

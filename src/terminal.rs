@@ -55,6 +55,36 @@ impl TerminalGuard {
     }
 }
 
+/// `Ctrl-Z`: in raw mode it arrives as a key, not as the terminal's stop signal.
+pub fn is_suspend_key(k: &crossterm::event::KeyEvent) -> bool {
+    k.code == crossterm::event::KeyCode::Char('z')
+        && k.modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL)
+}
+
+/// What is printed on the main screen as the dashboard stops.
+pub const STOPPED_LINE: &str = "spheron-tui: stopped — `fg` brings the dashboard back. While it is \
+     stopped its spend guard and price watches do not run (`spheron-tui guard run` does).";
+
+impl TerminalGuard {
+    /// `Ctrl-Z`: give the terminal back, stop like any terminal program (SIGTSTP, so the shell
+    /// shows the job as stopped), and take the terminal again when continued (`fg`); the next
+    /// draw repaints everything.
+    pub fn stop_until_continued(&mut self) -> io::Result<()> {
+        self.suspend();
+        let mut out = io::stdout();
+        let _ = writeln!(out, "{STOPPED_LINE}");
+        let _ = out.flush();
+        // SIGTSTP keeps its default action (stop): nothing here installs a handler for it.
+        // `raise` returns once the process is continued.
+        // SAFETY: raise has no memory-safety preconditions.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        self.resume()
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();

@@ -878,3 +878,40 @@ fn toml_text(root: &toml::Table) -> String {
     }
     s
 }
+
+/// With `--demo` the addresses are made up and may be a stranger's host: `ssh NAME` shows the
+/// command it would run and runs nothing (the stand-in `ssh` on PATH is never started).
+#[test]
+fn demo_ssh_shows_the_command_and_runs_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let listed = support::binary::bin(home.path())
+        .args(["--demo", "deployments", "--json"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{}", err(&listed));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    let name = rows
+        .iter()
+        .find(|r| r["status"] == "running")
+        .and_then(|r| r["name"].as_str())
+        .expect("the demo has a running deployment")
+        .to_string();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = home.path().join("ssh-ran");
+    let fake = bin.join("ssh");
+    std::fs::write(&fake, format!("#!/bin/sh\ntouch {}\n", log.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let o = support::binary::bin(home.path())
+        .args(["--demo", "ssh", &name, "--", "nvidia-smi"])
+        .env("PATH", path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(err(&o).contains("demo: would run `ssh"), "{}", err(&o));
+    assert!(!log.exists(), "the demo ran ssh");
+}

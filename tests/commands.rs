@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
+mod support;
+
 use std::net::SocketAddr;
 use std::process::Output;
 use std::sync::Arc;
@@ -388,6 +390,7 @@ async fn usage_errors_exit_2_before_any_request() {
         &["offers", "--sort", "colour"],
         &["offers", "--json", "--csv"],
         &["deployments", "--status", "a b"],
+        &["deployments", "--status", "weird"],
         &["volumes", "--yaml"],
     ] {
         let out = run_at(&s.url(), args).await;
@@ -396,6 +399,13 @@ async fn usage_errors_exit_2_before_any_request() {
     }
     let err = stderr(&run_at(&s.url(), &["offers", "--filter", "colour:red"]).await);
     assert!(err.contains("colour:red"), "{err}");
+    let err = stderr(&run_at(&s.url(), &["deployments", "--status", "weird"]).await);
+    assert!(
+        err.contains(
+            "active, inactive, all, deploying, running, failed, terminated, terminated-provider"
+        ),
+        "the allowed statuses are named: {err}"
+    );
     assert!(s.handle().requests().is_empty(), "nothing was sent");
 }
 
@@ -506,32 +516,87 @@ fn slow_everything(s: &DemoServer) {
         .inject(FaultRule::new(None, "/api", Fault::Slow(LATENCY), 10_000));
 }
 
+/// Every start-up request of `snapshot` goes out at once, and the demo's second team (the one
+/// round only a user of several teams needs) is read in one more: a gate holds each wave's
+/// answers until the whole wave has arrived, so a request sent only after another's answer
+/// would starve its wave.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn snapshot_sends_its_first_loads_at_once() {
+async fn snapshot_loads_in_one_round_and_a_second_for_the_other_team() {
     let s = server().await;
-    slow_everything(&s);
-    let (proxy, gauge) = counting_proxy(s.addr()).await;
+    let waves = [6, 4];
+    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
     let out = run_at(
         &format!("http://{proxy}"),
         &["snapshot", "--pane", "offers"],
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let sent = s.handle().requests();
-    let kinds: std::collections::BTreeSet<&str> = sent
-        .iter()
-        .map(|r| r.path.split('?').next().unwrap_or(""))
-        .collect();
-    assert!(
-        kinds.len() >= 5,
-        "offers, deployments, volumes, keys, balance…: {kinds:?}"
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let mut first = gate.wave(&waves, 0);
+    first.sort();
+    assert_eq!(
+        first,
+        [
+            "/api/balance",
+            "/api/deployments",
+            "/api/gpu-offers",
+            "/api/providers",
+            "/api/teams",
+            "/api/volumes"
+        ]
     );
-    // One after another, the peak is 1; the start-up loads are independent, so all at once.
-    assert!(
-        gauge.peak.load(Ordering::SeqCst) >= 5,
-        "peak in flight {} of {kinds:?}",
-        gauge.peak.load(Ordering::SeqCst)
+    // the lists again, naming the second team the teams' answer brought
+    let mut second = gate.wave(&waves, 1);
+    second.sort();
+    assert_eq!(
+        second,
+        [
+            "/api/deployments",
+            "/api/deployments",
+            "/api/volumes",
+            "/api/volumes"
+        ]
     );
+    let all = gate.requests.lock().unwrap().clone();
+    assert_eq!(all.len(), 10, "{all:?}");
+    assert_eq!(
+        all.iter()
+            .filter(|r| r.contains("teamId=team_grant_07"))
+            .count(),
+        2,
+        "{all:?}"
+    );
+}
+
+/// `deployments` and `volumes`: the teams, the balance and the current team's list at once,
+/// then the second team's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_lists_load_with_the_teams_and_then_the_other_team() {
+    let s = server().await;
+    for cmd in ["deployments", "volumes"] {
+        let waves = [3, 1];
+        let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
+        let out = run_at(&format!("http://{proxy}"), &[cmd, "--json"]).await;
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {}", stderr(&out));
+        assert_eq!(
+            gate.starved(),
+            [],
+            "{cmd}: {:?}",
+            gate.requests.lock().unwrap()
+        );
+        let mut first = gate.wave(&waves, 0);
+        first.sort();
+        let mut want = [
+            "/api/balance".to_string(),
+            format!("/api/{cmd}"),
+            "/api/teams".into(),
+        ];
+        want.sort();
+        assert_eq!(first, want);
+        let all = gate.requests.lock().unwrap().clone();
+        assert_eq!(all.len(), 4, "{cmd}: {all:?}");
+        assert!(all[3].contains("teamId=team_grant_07"), "{cmd}: {all:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1454,24 +1454,121 @@ fn while_a_new_deployment_comes_up_the_poll_reads_every_status_to_see_a_failure(
     )));
 }
 
+/// The ids of the deployments `cmds` read one by one.
+fn reads_by_id(cmds: &[Command]) -> Vec<String> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::FetchDeployment { id } => Some(id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn a_spot_instance_that_leaves_the_active_list_is_announced() {
+fn a_spot_instance_that_leaves_the_active_list_is_read_by_id_and_said_from_its_status() {
+    let spot = || {
+        let mut d = running("s1", "cheap-spot");
+        d.instance_type = InstanceType::Spot;
+        d
+    };
+    let fetched = |status: &str| {
+        let mut d = spot();
+        d.status = DeploymentStatus::parse(status);
+        Action::DeploymentFetched {
+            id: "s1".into(),
+            result: Ok(Box::new(d)),
+        }
+    };
+    let left = |s: &mut AppState| {
+        update(
+            s,
+            Action::DeploymentsLoaded(Ok(vec![spot(), running("d1", "alpha")].into())),
+        );
+        update(
+            s,
+            Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")].into())),
+        )
+    };
+
+    // reclaimed: said only once the read by id says terminated-provider
     let mut s = ready(vec![], 10.0);
-    let mut spot = running("s1", "cheap-spot");
-    spot.instance_type = InstanceType::Spot;
+    assert_eq!(reads_by_id(&left(&mut s)), ["s1"]);
+    assert!(s.status.flash.is_none());
+    update(&mut s, fetched("terminated-provider"));
+    assert_eq!(
+        flash(&s),
+        "SPOT instance cheap-spot was reclaimed by its provider (terminated-provider): it is gone. DEDICATED instances are not interrupted."
+    );
+    assert!(s.leaving.is_empty());
+
+    // terminated by its user elsewhere: not "reclaimed"
+    let mut s = ready(vec![], 10.0);
+    left(&mut s);
+    update(&mut s, fetched("terminated"));
+    assert_eq!(
+        flash(&s),
+        "cheap-spot is no longer active (terminated). f shows inactive ones."
+    );
+
+    // still running (the list lagged): nothing said
+    let mut s = ready(vec![], 10.0);
+    left(&mut s);
+    update(&mut s, fetched("running"));
+    assert!(s.status.flash.is_none());
+
+    // the read fails: said so, never "reclaimed"
+    let mut s = ready(vec![], 10.0);
+    left(&mut s);
     update(
         &mut s,
-        Action::DeploymentsLoaded(Ok(vec![spot, running("d1", "alpha")].into())),
+        Action::DeploymentFetched {
+            id: "s1".into(),
+            result: Err(err::server()),
+        },
     );
+    assert!(
+        flash(&s).starts_with("cheap-spot left the active list; its status could not be read ("),
+        "{}",
+        flash(&s)
+    );
+    assert!(!flash(&s).contains("reclaimed"));
+
+    // an incomplete list proves nothing has left: no read, nothing said
+    let mut s = ready(vec![], 10.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![spot(), running("d1", "alpha")].into())),
+    );
+    let partial = Listing::with(
+        vec![running("d1", "alpha")],
+        Completeness::with(Gap::Pages { read: 1, of: 2 }),
+    );
+    assert!(reads_by_id(&update(&mut s, Action::DeploymentsLoaded(Ok(partial)))).is_empty());
     assert!(s.status.flash.is_none());
+
+    // a DEDICATED one this session did not create is read too, and said only if its provider
+    // ended it
+    let mut s = ready(vec![], 10.0);
     update(
         &mut s,
         Action::DeploymentsLoaded(Ok(vec![running("d1", "alpha")].into())),
     );
-    assert!(flash(&s).contains("SPOT instance cheap-spot is no longer active"));
-    // A DEDICATED one this session did not create leaves quietly.
-    s.status.flash = None;
-    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    assert_eq!(
+        reads_by_id(&update(
+            &mut s,
+            Action::DeploymentsLoaded(Ok(vec![].into()))
+        )),
+        ["d1"]
+    );
+    let mut d = running("d1", "alpha");
+    d.status = DeploymentStatus::parse("terminated");
+    update(
+        &mut s,
+        Action::DeploymentFetched {
+            id: "d1".into(),
+            result: Ok(Box::new(d)),
+        },
+    );
     assert!(s.status.flash.is_none());
 }
 

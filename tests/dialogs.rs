@@ -530,6 +530,25 @@ fn cases() -> Vec<Case> {
             },
             write: None,
         },
+        Case {
+            kind: Kind::Planner,
+            open: |s| {
+                s.pane = Pane::Offers;
+                chr(s, 'p');
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Planner,
+            open: |s| {
+                s.pane = Pane::Offers;
+                chr(s, 'p');
+                // the second model (↑ moves back), then the precision, a choice: ←/→ change it
+                key(s, KeyCode::Down);
+                key(s, KeyCode::Tab);
+            },
+            write: None,
+        },
     ]
 }
 

@@ -10,15 +10,20 @@ const BIN: &str = env!("CARGO_BIN_EXE_spheron-tui");
 
 fn run(key: Option<&str>, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("HOME", home.path())
+    let env: Vec<(&str, &str)> = key.map(|k| ("SPHERON_API_KEY", k)).into_iter().collect();
+    run_in(home.path(), &env, args)
+}
+
+/// The binary with `home` as its HOME and nothing else from the environment but `env`.
+fn run_in(home: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(BIN)
+        .env_clear()
+        .env("HOME", home)
         .env("PATH", "/usr/bin:/bin")
-        .args(args);
-    if let Some(k) = key {
-        cmd.env("SPHERON_API_KEY", k);
-    }
-    cmd.output().unwrap()
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -50,6 +55,49 @@ fn usage_errors_exit_2_before_any_request() {
         let o = run(Some("sai_pk_x"), args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(!stderr(&o).is_empty(), "{args:?}: no reason given");
+    }
+}
+
+#[test]
+fn demo_with_an_api_url_exits_2_naming_the_conflict() {
+    // A loopback URL (one the check would accept) is refused too: --demo has its own server.
+    for (args, env, named) in [
+        (
+            &["--demo", "--api-url", "https://evil.com"][..],
+            None,
+            "--api-url https://evil.com",
+        ),
+        (
+            &["--demo", "deployments", "--api-url", "http://127.0.0.1:9"],
+            None,
+            "--api-url http://127.0.0.1:9",
+        ),
+        (
+            &["snapshot", "--demo", "--api-url", "http://127.0.0.1:9"],
+            None,
+            "--api-url",
+        ),
+        (
+            &["--demo", "guard", "list"],
+            Some("https://app.spheron.ai"),
+            "SPHERON_API_URL=https://app.spheron.ai",
+        ),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let env: Vec<(&str, &str)> = env.map(|u| ("SPHERON_API_URL", u)).into_iter().collect();
+        let o = run_in(home.path(), &env, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("--demo") && err.contains(named),
+            "{args:?}: {err}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            std::fs::read_dir(home.path()).unwrap().count(),
+            0,
+            "{args:?}: nothing is created"
+        );
     }
 }
 

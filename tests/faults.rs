@@ -85,19 +85,33 @@ async fn still_answers_keys(h: &mut Harness) {
     h.press("2").await;
 }
 
-/// Inject `fault` on the next deployments poll(s), check the words, then recover.
+/// The clock moved to the next deployments poll, whenever it is due.
+async fn next_poll(h: &mut Harness) {
+    let gets = deployment_gets(h);
+    for _ in 0..30 {
+        if deployment_gets(h) > gets {
+            return;
+        }
+        h.advance(5).await;
+    }
+    panic!("no deployments poll in 150 s");
+}
+
+/// Inject `fault` on the next deployments poll (`count` answers for each team's read, which
+/// go out at once), check the words, then recover.
 async fn survive_get_fault(fault: Fault, count: u32, words: &[&str]) {
     let mut h = typed_and_on_deployments().await;
-    // a first poll that knows the teams: every team's list is in view
-    h.advance(20).await;
+    // every team's list is in view (the second team read at start, once the teams answered)
+    let teams = h.state.team_lists.read_deployments.len() as u32 + 1;
+    assert_eq!(teams, 2, "the demo's two teams");
     let before = h.state.deployments.items.len();
     h.demo.inject(FaultRule::new(
         Some("GET"),
         "/api/deployments",
         fault.clone(),
-        count,
+        count * teams,
     ));
-    h.advance(20).await;
+    next_poll(&mut h).await;
     let err = h
         .state
         .status
@@ -225,7 +239,7 @@ async fn connection_refused_then_back() {
     assert!(err.contains("Could not reach the API"), "{err}");
     still_answers_keys(&mut h).await;
     h.exec.client = good;
-    h.advance(20).await;
+    next_poll(&mut h).await;
     assert!(h.state.deployments.error.is_none());
     assert!(!h.state.deployments.items.is_empty());
     drop(refusing);
@@ -547,8 +561,9 @@ async fn text_typed_in_a_dialog_survives_faults() {
             retry_after_secs: 1,
         },
     ] {
+        // every read of a round fails, its retry too (the two teams' lists are read at once)
         h.demo
-            .inject(FaultRule::new(Some("GET"), "/api", fault.clone(), 2));
+            .inject(FaultRule::new(Some("GET"), "/api", fault.clone(), 8));
         h.advance(60).await;
         assert!(h.state.status.last_error.is_some(), "{fault:?} said");
         match &h.state.dialog {

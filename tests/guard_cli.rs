@@ -16,6 +16,10 @@ fn usage_errors_exit_2_and_store_nothing() {
         &["guard", "add", "dep_1", "--max-spend", "-3"],
         &["guard", "add", "dep_1"],
         &["guard", "add", "dep_1", "--after", "1h", "--max-spend", "3"],
+        &["guard", "add", "dep_1", "--max-spend", "0.001"],
+        &["guard", "add", "dep_1", "--after", "99999999h"],
+        &["guard", "run", "--poll-interval", "99999999999999"],
+        &["guard", "run", "--poll-interval", "3601"],
     ] {
         let out = run(home.path(), args);
         assert_eq!(
@@ -26,6 +30,74 @@ fn usage_errors_exit_2_and_store_nothing() {
         );
     }
     assert!(!home.path().join("data").exists(), "no store was created");
+}
+
+#[test]
+fn out_of_range_values_name_their_range() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, range) in [
+        (
+            &["guard", "add", "dep_1", "--max-spend", "0.001"][..],
+            "$0.01 to $1,000,000",
+        ),
+        (
+            &["guard", "add", "dep_1", "--after", "99999999h"],
+            "1m to 90d",
+        ),
+        (
+            &["guard", "run", "--poll-interval", "99999999999999"],
+            "10 to 3600 s",
+        ),
+    ] {
+        let out = run(home.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains(range), "{}", text(&out.stderr));
+    }
+    // The same interval from config.toml.
+    let config = home.path().join("config/spheron-tui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "poll_interval_secs = 99999999999999\n",
+    )
+    .unwrap();
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("10 to 3600 s"));
+}
+
+#[test]
+fn a_deadline_over_a_year_ahead_needs_force_and_a_new_rule_says_what_it_replaces() {
+    let home = tempfile::tempdir().unwrap();
+    let id = "dep_7f3a91c2e0b4";
+    let far = (chrono::Utc::now() + chrono::Duration::days(400))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let out = run(home.path(), &["--demo", "guard", "add", id, "--at", &far]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("more than a year: give --force"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    assert_eq!(text(&out.stdout).trim(), "no guard rules");
+    let out = run(
+        home.path(),
+        &["--demo", "guard", "add", id, "--at", &far, "--force"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("replaces"));
+    let out = run(
+        home.path(),
+        &["--demo", "guard", "add", id, "--after", "2h"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("it replaces the rule set") && said.contains(&format!("(--at {far})")),
+        "{said}"
+    );
 }
 
 #[test]
@@ -371,5 +443,163 @@ fn an_enforcer_killed_mid_delete_leaves_the_next_one_one_more_delete_and_the_jou
         "{}",
         text(&out.stdout)
     );
+    drop(srv);
+}
+
+/// Fill the file system holding `dir` (write until it is full): the error is "no space".
+fn fill(dir: &std::path::Path) {
+    use std::io::Write as _;
+    let mut f = std::fs::File::create(dir.join("filler")).unwrap();
+    let chunk = vec![0u8; 16 * 1024];
+    let e = loop {
+        if let Err(e) = f.write_all(&chunk).and_then(|()| f.sync_all()) {
+            break e;
+        }
+    };
+    assert_eq!(e.raw_os_error(), Some(28), "ENOSPC, got {e}");
+}
+
+#[test]
+fn guard_run_keeps_enforcing_on_a_full_disk_and_writes_the_journal_when_space_is_back() {
+    use spheron_tui::demo::{self, DemoOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let srv = rt.block_on(demo::spawn(DemoOptions::for_tests())).unwrap();
+    let h = srv.handle();
+    let client = spheron_tui::api::Client::new(
+        &srv.url(),
+        Some(spheron_tui::credentials::ApiKey::new(srv.key())),
+    )
+    .unwrap();
+    let status = |id: &str| h.deployment_status(id).unwrap_or_default();
+    let id = rt.block_on(async {
+        let list = client.deployments(&Default::default()).await.unwrap();
+        list.into_iter()
+            .find(|d| d.status.to_string() == "running")
+            .expect("a running demo deployment")
+            .id
+    });
+    // Past its minimum runtime, and past a one-cent ceiling.
+    h.advance(std::time::Duration::from_secs(25 * 60));
+    // Its DELETE fails until the disk is full.
+    h.inject(spheron_tui::demo::parse_fault_spec("DELETE /api/deployments=500x100000").unwrap());
+    // The data directory is a 1 MiB tmpfs of its own (a mount namespace: `unshare`).
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let script = r#"mount -t tmpfs -o size=1m tmpfs "$XDG_DATA_HOME" \
+        && "$BIN" --api-url "$URL" guard add "$ID" --max-spend 0.01 >&2 \
+        && exec "$BIN" --api-url "$URL" guard run"#;
+    let mut cmd = Command::new("unshare");
+    cmd.args(["-Urm", "sh", "-c", script])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", &data)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("BIN", env!("CARGO_BIN_EXE_spheron-tui"))
+        .env("URL", srv.url())
+        .env("ID", &id)
+        .env("SPHERON_API_KEY", srv.key())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .expect("unshare (util-linux) runs this test: install it");
+    let pid = child.id();
+    let out = child.stdout.take().unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = lines.clone();
+    let reader = std::thread::spawn(move || {
+        for l in BufReader::new(out).lines().map_while(Result::ok) {
+            seen.lock().unwrap().push(l);
+        }
+    });
+    let said = |what: &str| lines.lock().unwrap().iter().any(|l| l.contains(what));
+    let deletes = || {
+        h.requests()
+            .into_iter()
+            .filter(|r| r.method == "DELETE")
+            .count()
+    };
+    wait_until("the first DELETE (failing)", || deletes() >= 1);
+    // The store, as guard run sees it inside its namespace.
+    let inside = std::path::PathBuf::from(format!("/proc/{pid}/root"))
+        .join(data.strip_prefix("/").unwrap().join("spheron-tui"));
+    fill(&inside);
+    let before = deletes();
+    h.clear_faults();
+    // The next try goes out with the store refusing every write, and ends the deployment.
+    wait_until("the deployment to be terminated", || {
+        status(&id) == "terminated"
+    });
+    assert!(deletes() > before);
+    wait_until("the store's failure said", || {
+        said("WARNING: the local store failed")
+    });
+    assert!(
+        said("the guard keeps enforcing the 1 rule it holds"),
+        "{:?}",
+        lines.lock().unwrap()
+    );
+    // Space again: what could not be written is written (the journal's rows, the rule's end).
+    std::fs::remove_file(inside.join("filler")).unwrap();
+    wait_until("the store to work again", || {
+        said("the local store works again")
+    });
+    // SQLite resolves /proc/PID/root to this namespace's `/`: the store is read from a copy.
+    let copies = tempfile::tempdir().unwrap();
+    let copy = || {
+        let to = copies
+            .path()
+            .join(format!("{}.sqlite3", std::process::id()));
+        for suffix in ["", "-wal"] {
+            let from = inside.join(format!("spheron-tui.sqlite3{suffix}"));
+            let to = std::path::PathBuf::from(format!("{}{suffix}", to.display()));
+            let _ = std::fs::remove_file(&to);
+            if from.exists() {
+                std::fs::copy(&from, &to).unwrap();
+            }
+        }
+        to
+    };
+    let rules_left = || {
+        let c = rusqlite::Connection::open(copy()).map_err(|e| e.to_string())?;
+        c.query_row("SELECT count(*) FROM guard_rules", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|e| e.to_string())
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    while rules_left() != Ok(0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out: the rule to end ({:?}); guard run said {:#?}",
+            rules_left(),
+            lines.lock().unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let (s, _) = spheron_tui::store::Store::open(&copy()).unwrap();
+    let journal: Vec<(String, bool, String)> = s
+        .journal()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.entry.method == "DELETE")
+        .map(|r| (r.entry.path, r.outcome_known, r.entry.result))
+        .collect();
+    assert!(
+        journal
+            .iter()
+            .any(|(p, known, result)| p.ends_with(&id) && *known && result == "ok"),
+        "the DELETE sent on the full disk is journaled once space is back: {journal:?}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let code = child.wait().unwrap().code();
+    reader.join().unwrap();
+    assert_eq!(code, Some(143), "{:?}", lines.lock().unwrap());
+    // Exactly one DELETE succeeded: the deployment ended once.
+    assert_eq!(status(&id), "terminated");
     drop(srv);
 }

@@ -215,9 +215,9 @@ async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
     assert_eq!(rows.len(), 1, "{json:#}");
     assert_eq!(rows[0]["method"], "DELETE");
     assert_eq!(rows[0]["source"], "guard");
-    assert_eq!(rows[0]["target_id"], doomed.id.as_str());
+    assert_eq!(rows[0]["targetId"], doomed.id.as_str());
     assert_eq!(rows[0]["result"], "ok");
-    assert!(rows[0]["usd_per_hour"].as_f64().unwrap() > 0.0);
+    assert!(rows[0]["usdPerHour"].as_f64().unwrap() > 0.0);
     assert_eq!(
         journal::journal(&r.ctx, &JournalArgs { json: false }).await,
         0

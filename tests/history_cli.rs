@@ -16,6 +16,7 @@ fn watches_persist_across_runs_and_are_removed_by_id() {
     let out = run(
         h,
         &[
+            "--demo",
             "watch",
             "add",
             "--gpu",
@@ -31,14 +32,14 @@ fn watches_persist_across_runs_and_are_removed_by_id() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("watch 1 added: h100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
     // Another process, later: the watch is still there.
-    let out = run(h, &["watch", "list"]);
+    let out = run(h, &["--demo", "watch", "list"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("h100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
-    let out = run(h, &["watch", "rm", "1"]);
+    let out = run(h, &["--demo", "watch", "rm", "1"]);
     assert_eq!(out.status.code(), Some(0));
-    let out = run(h, &["watch", "rm", "1"]);
+    let out = run(h, &["--demo", "watch", "rm", "1"]);
     assert_eq!(out.status.code(), Some(1));
-    let out = run(h, &["watch", "list"]);
+    let out = run(h, &["--demo", "watch", "list"]);
     assert!(text(&out.stdout).contains("no watches"));
 }
 
@@ -60,6 +61,8 @@ fn usage_errors_exit_2_and_no_history_exits_1() {
             "odd",
         ],
         &["prices", "--gpu", "h100", "--days", "0"],
+        &["prices", "--gpu", "h100", "--days", "-1"],
+        &["prices", "--gpu", "h100", "--days", "91"],
         &["prices"],
     ] {
         let out = run(h, args);
@@ -119,4 +122,48 @@ fn guard_run_records_prices_and_announces_a_matching_watch_once() {
     let days: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let today = days.as_array().unwrap().last().unwrap();
     assert!(today["lowest"].as_f64().unwrap() > 0.0, "{today}");
+}
+
+#[test]
+fn days_out_of_range_says_the_allowed_range() {
+    let home = tempfile::tempdir().unwrap();
+    for days in ["-1", "0", "91", "week"] {
+        let out = run(home.path(), &["prices", "--gpu", "h100", "--days", days]);
+        assert_eq!(out.status.code(), Some(2), "{days}");
+        let err = text(&out.stderr);
+        assert!(err.contains("1 to 90"), "{days}: {err}");
+        assert!(!err.contains("unexpected argument"), "{days}: {err}");
+    }
+}
+
+#[test]
+fn a_watch_on_an_unknown_gpu_is_refused_naming_the_known_models() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let add = |gpu: &str| {
+        run(
+            h,
+            &[
+                "--demo",
+                "watch",
+                "add",
+                "--gpu",
+                gpu,
+                "--max-gpu-price",
+                "2",
+            ],
+        )
+    };
+    let out = add("nosuchgpu");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("no GPU model matches `nosuchgpu`"), "{err}");
+    // The demo catalog's models, by id and display name.
+    assert!(err.contains("H100_SXM5 (H100 SXM5 80GB)"), "{err}");
+    assert!(err.contains("rtx-4090"), "{err}");
+    let out = run(h, &["--demo", "watch", "list"]);
+    assert!(text(&out.stdout).contains("no watches"), "nothing was kept");
+    // A part of a model, any case, is what a watch matches and is accepted.
+    let out = add("H100");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }

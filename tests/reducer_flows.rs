@@ -99,10 +99,16 @@ fn visible_ids(s: &AppState) -> Vec<String> {
 #[test]
 fn start_without_a_key_loads_only_public_offers_and_providers() {
     let (_, cmds) = started(false);
-    // Besides the requests, only the local store is read (the price watches).
+    // Besides the requests, only the local store is read (the price watches, the model plan).
     let requests: Vec<&Command> = cmds
         .iter()
-        .filter(|c| !matches!(c, Command::Prices(PriceCmd::LoadWatches)))
+        .filter(|c| {
+            !matches!(
+                c,
+                Command::Prices(PriceCmd::LoadWatches)
+                    | Command::Plan(spheron_tui::app::planning::PlanCmd::Load)
+            )
+        })
         .collect();
     assert_eq!(requests.len(), 2, "{cmds:?}");
     assert!(matches!(requests[0], Command::FetchOffers { page: 1, .. }));

@@ -337,3 +337,90 @@ fn u_on_the_team_already_in_use_says_nothing_changed_and_on_another_switches() {
     let said = s.status.flash.as_ref().map(|f| f.text.clone()).unwrap();
     assert!(said.contains("already go to team Research lab"), "{said}");
 }
+
+/// What a read of `cmds` names: `(deployments?, teams)` of each list read.
+fn reads_of(cmds: &[Command]) -> Vec<(bool, Vec<String>)> {
+    list_reads(cmds)
+        .into_iter()
+        .map(|c| match c {
+            Command::FetchDeployments { teams, .. } => (true, teams.clone()),
+            Command::FetchVolumes { teams } => (false, teams.clone()),
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
+#[test]
+fn at_start_teams_balance_and_lists_go_at_once_and_a_second_team_is_read_as_soon_as_known() {
+    // the lists answer first, then the teams
+    let mut s = AppState::new(support::fixtures::session(false), t0());
+    let cmds = update(&mut s, Action::Start(t0()));
+    for want in [
+        "FetchTeams",
+        "FetchBalance",
+        "FetchProviders",
+        "FetchOffers",
+    ] {
+        assert!(
+            cmds.iter().any(|c| format!("{c:?}").starts_with(want)),
+            "{want}: {cmds:?}"
+        );
+    }
+    assert_eq!(reads_of(&cmds), [(true, vec![]), (false, vec![])]);
+    assert!(
+        reads_of(&update(
+            &mut s,
+            Action::DeploymentsLoaded(Ok(vec![].into()))
+        ))
+        .is_empty()
+    );
+    assert!(reads_of(&update(&mut s, Action::VolumesLoaded(Ok(vec![].into())))).is_empty());
+    let t = t0() + ChronoDuration::milliseconds(300);
+    update(&mut s, Action::Tick(t));
+    // the second team is read at once, not 10 s (deployments) or a tick (volumes) later
+    let cmds = update(
+        &mut s,
+        Action::BalanceLoaded(Ok(support::fixtures::balance(100.0))),
+    );
+    assert_eq!(
+        reads_of(&cmds),
+        [
+            (true, vec!["t2".to_string()]),
+            (false, vec!["t2".to_string()])
+        ]
+    );
+    // …once: the teams' own answer adds nothing
+    let teams = vec![
+        decode(json!({"id": "t1", "name": "Personal", "isDefault": true})).unwrap(),
+        decode(json!({"id": "t2", "name": "Research lab"})).unwrap(),
+    ];
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    update(&mut s, Action::VolumesLoaded(Ok(vec![].into())));
+    assert!(reads_of(&update(&mut s, Action::TeamsLoaded(Ok(teams.into())))).is_empty());
+
+    // the teams answer first, while the lists are out: each list is read again when it answers
+    let mut s = AppState::new(support::fixtures::session(false), t0());
+    update(&mut s, Action::Start(t0()));
+    let cmds = update(
+        &mut s,
+        Action::BalanceLoaded(Ok(support::fixtures::balance(100.0))),
+    );
+    assert!(reads_of(&cmds).is_empty(), "{cmds:?}");
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    assert_eq!(reads_of(&cmds), [(true, vec!["t2".to_string()])]);
+    let cmds = update(&mut s, Action::VolumesLoaded(Ok(vec![].into())));
+    assert_eq!(reads_of(&cmds), [(false, vec!["t2".to_string()])]);
+
+    // one team: nothing more
+    let mut s = AppState::new(support::fixtures::session(false), t0());
+    update(&mut s, Action::Start(t0()));
+    update(&mut s, Action::BalanceLoaded(Ok(one_team())));
+    assert!(
+        reads_of(&update(
+            &mut s,
+            Action::DeploymentsLoaded(Ok(vec![].into()))
+        ))
+        .is_empty()
+    );
+    assert!(reads_of(&update(&mut s, Action::VolumesLoaded(Ok(vec![].into())))).is_empty());
+}

@@ -1,6 +1,7 @@
 //! The real binary in a tmux pane gives the terminal back (main screen, cooked mode with echo)
-//! after `q`, SIGINT, SIGTERM, Ctrl-C, a panic, an error return, and around an `o` SSH session,
-//! and after a panic before the dashboard, in its event loop, in a draw and in a spawned task;
+//! after `q`, SIGINT, SIGTERM, Ctrl-C, a panic, an error return, around an `o` SSH session and
+//! a `Ctrl-Z` stop, and after a panic before the dashboard, in its event loop, in a draw and in
+//! a spawned task;
 //! and exits with the status README, "Running" names (0, 130, 143, 1). They need tmux (`.ci/run`
 //! installs it): without it every test FAILS, saying so. A tmux pane runs in real time, so every
 //! wait polls the pane with a generous bound (60 s, for a loaded debug build); nothing sleeps for
@@ -550,4 +551,116 @@ fn a_session_with_paste_prompt_and_errors_leaves_no_secret_in_the_log() {
     assert!(creds.exists(), "the pasted key was saved");
     assert_files_clean_but_credentials(t.dir.path(), &[&key, PRIVATE_MARK, KEY]);
     drop(server);
+}
+
+/// The process state letter from /proc (`T`: stopped).
+fn proc_state(pid: u32) -> char {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| s.rsplit_once(") ").and_then(|(_, r)| r.chars().next()))
+        .unwrap_or('?')
+}
+
+/// `Ctrl-Z` suspends like any terminal program: the terminal given back (main screen, cooked,
+/// cursor shown, mouse off), the process stopped as a job of the shell, and on `fg` the
+/// dashboard redrawn whole; `q` then ends it with 0.
+#[test]
+fn ctrl_z_stops_with_the_terminal_given_back_and_fg_redraws_the_dashboard() {
+    let t = Tmux::start();
+    let pid_file = t.dir.path().join("pid");
+    // No `; echo` after it: the shell would run that as soon as the job stops.
+    t.send_line(&format!(
+        "sh -c 'echo $$ > {}; exec {BIN} --demo'",
+        pid_file.display()
+    ));
+    t.wait_dashboard();
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    t.run(&["send-keys", "-t", "t", "C-z"]);
+    let s = t.wait_for("the stop", |s| {
+        s.contains("Stopped") && s.contains("`fg` brings")
+    });
+    assert!(!t.alternate_on(), "still on the alternate screen:\n{s}");
+    assert!(s.contains("spend guard"), "it says the guard pauses:\n{s}");
+    let deadline = Instant::now() + WAIT;
+    while proc_state(pid) != 'T' {
+        assert!(
+            Instant::now() < deadline,
+            "never stopped: {}",
+            proc_state(pid)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let flags = t.run(&[
+        "display",
+        "-p",
+        "-t",
+        "t",
+        "#{cursor_flag} #{mouse_any_flag}",
+    ]);
+    assert_eq!(flags.trim(), "1 0", "cursor shown, mouse reporting off");
+    t.send_line(
+        "stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo STTY_\"\"END",
+    );
+    let s = t.wait_for("stty output", |s| s.contains("STTY_END"));
+    let line = s
+        .lines()
+        .find(|l| l.contains("STTY_END") && !l.contains("grep"))
+        .unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "the shell got a raw terminal: {line:?}"
+    );
+    // Cleared, so what is on the pane after `fg` was drawn by the dashboard again.
+    t.run(&["clear-history", "-t", "t"]);
+    t.send_line("clear");
+    t.wait_for("a cleared pane", |s| !s.contains("STTY_END"));
+    t.send_line("fg");
+    t.wait_dashboard();
+    assert_ne!(proc_state(pid), 'T');
+    let pane = t.run(&["capture-pane", "-p", "-t", "t"]);
+    assert!(pane.contains("1 Offers"), "the tabs are drawn:\n{pane}");
+    assert!(pane.contains("Offers"), "{pane}");
+    t.keys("q");
+    let deadline = Instant::now() + WAIT;
+    while t.alternate_on() {
+        assert!(Instant::now() < deadline, "q did not end it");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.send_line("echo EX\"\"IT=$?");
+    t.assert_restored();
+    assert_eq!(t.exit_code(), 0);
+}
+
+/// A warning about `config.toml` is on the first frame of the dashboard (a notice) and in its
+/// message log, not only printed before the dashboard covers the screen.
+#[test]
+fn config_warnings_are_on_the_first_frame_and_in_the_message_log() {
+    let t = Tmux::start();
+    let dir = t.dir.path().join(".config/spheron-tui");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "colour = \"red\"\n").unwrap();
+    t.launch("", "--demo");
+    let s = t.wait_for("the notice", |s| s.contains("Warnings from the settings"));
+    assert!(t.alternate_on(), "drawn by the dashboard:\n{s}");
+    assert!(s.contains("unknown setting `colour`"), "{s}");
+    t.run(&["send-keys", "-t", "t", "Enter"]);
+    t.wait_for("the notice closed", |s| {
+        !s.contains("Warnings from the settings")
+    });
+    t.keys("m");
+    let s = t.wait_for("the message log", |s| {
+        s.contains("unknown setting `colour`")
+    });
+    assert!(s.contains("warning: config.toml"), "{s}");
+    // Esc alone (followed at once by `q` it would read as Alt-q).
+    t.run(&["send-keys", "-t", "t", "Escape"]);
+    t.wait_for("the log closed", |s| !s.contains("warning: config.toml"));
+    t.keys("q");
+    t.assert_restored();
+    assert_eq!(t.exit_code(), 0);
 }

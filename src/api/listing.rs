@@ -20,6 +20,9 @@ pub enum Gap {
     /// Not every team the user belongs to is known (the teams list was incomplete): their lists
     /// were not read.
     TeamsUnknown(String),
+    /// The read did not ask for these teams' part: it went out before they were known (none
+    /// named: before any team was known). The next read asks for them.
+    TeamsNotAsked(Vec<String>),
     /// The list was asked for filtered (a status, a search, a type): it holds only what matches.
     Filtered(String),
     /// The list was not read (yet, or its last read failed): what is shown is the last known.
@@ -40,6 +43,16 @@ impl fmt::Display for Gap {
             }
             Gap::Team { team, error } => write!(f, "team {team}'s list was not read ({error})"),
             Gap::TeamsUnknown(why) => write!(f, "not every team is known ({why})"),
+            Gap::TeamsNotAsked(teams) if teams.is_empty() => {
+                f.write_str("it was read before the teams were known")
+            }
+            Gap::TeamsNotAsked(teams) => {
+                write!(
+                    f,
+                    "the list of team {} was not asked for yet",
+                    teams.join(", ")
+                )
+            }
             Gap::Filtered(what) => write!(f, "only {what} were asked for"),
             Gap::NotRead(why) => write!(f, "the list was not read ({why})"),
         }
@@ -111,6 +124,11 @@ impl Completeness {
             team: team.to_string(),
             error: error.to_string(),
         });
+    }
+
+    /// Forgets the teams a read did not ask for (they are counted again by the caller).
+    pub fn drop_teams_not_asked(&mut self) {
+        self.gaps.retain(|g| !matches!(g, Gap::TeamsNotAsked(_)));
     }
 
     /// What is missing beyond what was asked for: the gaps but the filters.

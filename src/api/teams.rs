@@ -63,8 +63,8 @@ pub struct AcrossTeams<T> {
 }
 
 /// Every page of one list for the current team (no `teamId`) and for each of `teams`, merged
-/// by id; items without a `teamId` read for a named team are given it. After a 429 nothing
-/// more is asked: the teams left are reported failed with it.
+/// by id; items without a `teamId` read for a named team are given it. Every team is read at
+/// once (each team's pages in turn).
 pub async fn across_teams<T, F, Fut>(
     teams: Vec<String>,
     read: F,
@@ -75,6 +75,22 @@ where
     F: Fn(Option<String>) -> Fut,
     Fut: Future<Output = Result<Listing<T>, ApiError>>,
 {
+    let teams: Vec<Option<String>> = std::iter::once(None)
+        .chain(teams.into_iter().map(Some))
+        .collect();
+    let reads = futures_util::future::join_all(teams.iter().cloned().map(&read)).await;
+    merge_teams(teams.into_iter().zip(reads).collect(), team_of, id_of)
+}
+
+/// One team's read of a list (`None`: the read without `teamId`).
+pub type TeamRead<T> = (Option<String>, Result<Listing<T>, ApiError>);
+
+/// The reads of one list, one per team, merged in that order as [`across_teams`] describes.
+pub fn merge_teams<T>(
+    reads: Vec<TeamRead<T>>,
+    team_of: fn(&mut T) -> &mut Option<String>,
+    id_of: fn(&T) -> &str,
+) -> AcrossTeams<T> {
     let mut out = AcrossTeams {
         listing: Listing {
             items: Vec::new(),
@@ -84,15 +100,8 @@ where
         failed: Vec::new(),
         any_read: false,
     };
-    let mut waiting: Option<ApiError> = None;
-    for team in std::iter::once(None).chain(teams.into_iter().map(Some)) {
-        if let Some(e) = &waiting {
-            let team = team.unwrap_or_default();
-            out.listing.completeness.team_failed(&team, e);
-            out.failed.push((team, e.clone()));
-            continue;
-        }
-        match read(team.clone()).await {
+    for (team, result) in reads {
+        match result {
             Ok(p) => {
                 out.any_read = true;
                 out.listing.pages += p.pages;
@@ -112,9 +121,6 @@ where
             Err(e) => {
                 // a failed read was still a request
                 out.listing.pages += 1;
-                if matches!(e, ApiError::RateLimited { .. }) {
-                    waiting = Some(e.clone());
-                }
                 let team = team.unwrap_or_default();
                 out.listing.completeness.team_failed(&team, &e);
                 out.failed.push((team, e));
@@ -240,6 +246,64 @@ impl Client {
         teams.tag(&mut listing.items, deployment_team);
         listing.completeness.extend(teams.gap());
         Ok(listing)
+    }
+
+    /// The user's teams and every page of every team's deployments, as
+    /// [`Client::deployments_of_teams`] reads them, in one round trip for a user of one team:
+    /// the teams, the balance and the current team's list are asked at once; only the other
+    /// teams' lists wait for the teams' answer.
+    pub async fn deployments_across_teams(
+        &self,
+        status: Option<String>,
+    ) -> Result<(Teams, Listing<Deployment>), ApiError> {
+        let read = |team: Option<String>| {
+            let q = DeploymentsQuery {
+                status: status.clone(),
+                team_id: team,
+                ..DeploymentsQuery::default()
+            };
+            async move { self.deployments(&q).await }
+        };
+        self.teams_and_list(read, deployment_team, |d| d.id.as_str())
+            .await
+    }
+
+    /// The user's teams and every page of every team's volumes, as
+    /// [`Client::deployments_across_teams`] reads the deployments.
+    pub async fn volumes_across_teams(&self) -> Result<(Teams, Listing<Volume>), ApiError> {
+        let read = |team: Option<String>| {
+            let q = VolumesQuery {
+                team_id: team,
+                ..VolumesQuery::default()
+            };
+            async move { self.volumes(&q).await }
+        };
+        self.teams_and_list(read, volume_team, |v| v.id.as_str())
+            .await
+    }
+
+    async fn teams_and_list<T, F, Fut>(
+        &self,
+        read: F,
+        team_of: fn(&mut T) -> &mut Option<String>,
+        id_of: fn(&T) -> &str,
+    ) -> Result<(Teams, Listing<T>), ApiError>
+    where
+        F: Fn(Option<String>) -> Fut,
+        Fut: Future<Output = Result<Listing<T>, ApiError>>,
+    {
+        let (teams, current) = tokio::join!(Teams::read(self), read(None));
+        let teams = teams?;
+        let others = teams.others();
+        let rest =
+            futures_util::future::join_all(others.iter().cloned().map(|t| read(Some(t)))).await;
+        let reads = std::iter::once((None, current))
+            .chain(others.into_iter().map(Some).zip(rest))
+            .collect();
+        let mut listing = every_team(merge_teams(reads, team_of, id_of))?;
+        teams.tag(&mut listing.items, team_of);
+        listing.completeness.extend(teams.gap());
+        Ok((teams, listing))
     }
 
     /// Every page of every team's volumes, each with its team. Fails when any team's read

@@ -43,6 +43,9 @@ pub enum PagedList {
 pub enum Action {
     /// First action after start-up: kicks off the initial loads.
     Start(DateTime<Utc>),
+    /// Right after [`Action::Start`]: what reading `config.toml` and the credentials warned
+    /// about, for the message log and a notice on the first frame.
+    ConfigWarnings(Vec<String>),
     /// The time, given before input and answers so what the reducer does with them knows when
     /// they came (a confirm that counts only after a quiet half second).
     Now(DateTime<Utc>),
@@ -162,6 +165,10 @@ pub enum Action {
     Guard(super::guard::GuardUpdate),
     /// Price history and watches from the store (`app::prices`).
     Prices(super::prices::PriceEvent),
+    /// The model plan kept in the store (`app::planning`).
+    Plan(super::planning::PlanEvent),
+    /// What other processes wrote to the local store since the last look.
+    StoreChanged(crate::store::changes::Changes),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
     /// Answer to [`Command::ProbeUsage`]: the reading, or why there is none.
@@ -300,6 +307,8 @@ pub enum Command {
     },
     /// Price history and watches in the local store (`app::prices`).
     Prices(super::prices::PriceCmd),
+    /// The model plan in the local store (`app::planning`).
+    Plan(super::planning::PlanCmd),
     /// Write `text` as our Host file (`~/.spheron/ssh/config`, 0600, atomically) and make sure
     /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
     WriteSshConfig {

@@ -48,6 +48,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         } => dialogs::create_volume::pricing_loaded(state, &provider, &region, result),
         Action::VolumeFetched { id, result } => dialogs::volume_info::fetched(state, &id, result),
         Action::DeploymentFetched { id, result } => {
+            arrivals::on_left_fetched(state, &id, &result);
             dialogs::pick::deployment_fetched(state, &id, result)
         }
         Action::VolumeCreated(r) => cmds.extend(dialogs::create_volume::created(state, r)),
@@ -82,6 +83,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::FileSaved { path, result } => dialogs::kubeconfig::file_saved(state, path, result),
         // the input, time and list answers are routed by `update` itself
         Action::Start(_)
+        | Action::ConfigWarnings(_)
         | Action::Key(_)
         | Action::Paste(_)
         | Action::Mouse(_)
@@ -99,7 +101,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::TeamsLoaded(_)
         | Action::KeySaved(_)
         | Action::Guard(_)
-        | Action::Prices(_) => {}
+        | Action::Prices(_)
+        | Action::Plan(_)
+        | Action::StoreChanged(_) => {}
     }
     cmds
 }

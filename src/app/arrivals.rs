@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use super::action::ApiResult;
 use super::action::Command;
 use super::state::{AppState, FlashKind};
-use super::tracking::SshReady;
-use crate::api::{Deployment, DeploymentStatus, InstanceType};
+use super::tracking::{Leaving, SshReady};
+use crate::api::{ApiError, Deployment, DeploymentStatus, InstanceType};
 use crate::domain::ssh::ssh_endpoint;
 
 /// What was known before a list answer.
@@ -133,29 +134,38 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         state.arrivals.entry(id).or_default();
     }
     cmds.extend(probe_ssh(state));
-    // Active ones that left an active-only list: ended. A SPOT one was most likely reclaimed.
-    if !before.full {
-        for (id, name, spot) in &before.active {
-            if state.deployments.items.iter().any(|d| &d.id == id) {
+    // Active ones that left a complete active-only list: read once by id, and said from the
+    // status that read finds (an incomplete list proves nothing has left).
+    if !before.full
+        && state
+            .deployments
+            .completeness
+            .without_filters()
+            .is_complete()
+    {
+        for (id, name, spot) in before.active {
+            if state.deployments.items.iter().any(|d| d.id == id) || state.leaving.contains_key(&id)
+            {
                 continue;
             }
             // Ended here: who ended it is known; it is never guessed to be the provider.
-            if let Some(who) = state.guard.terminated_by.get(id) {
+            if let Some(who) = state.guard.terminated_by.get(&id) {
                 notes.push((
                     format!("{name} was terminated by {who}: it is no longer active. f shows inactive ones."),
                     FlashKind::Info,
                 ));
-            } else if *spot {
-                notes.push((
-                    format!("SPOT instance {name} is no longer active: most likely reclaimed by its provider (terminated-provider). f shows inactive ones."),
-                    FlashKind::Warning,
-                ));
-            } else if state.arrivals.contains_key(id) {
-                notes.push((
-                    format!("{name} is no longer active. f shows inactive ones."),
-                    FlashKind::Warning,
-                ));
+                continue;
             }
+            let watched = state.arrivals.contains_key(&id);
+            state.leaving.insert(
+                id.clone(),
+                Leaving {
+                    name,
+                    spot,
+                    watched,
+                },
+            );
+            cmds.push(Command::FetchDeployment { id });
         }
     }
     // Nothing more to watch once a deployment has ended (or, in a full list, is gone).
@@ -191,6 +201,49 @@ pub fn after_load(state: &mut AppState, before: Before) -> Vec<Command> {
         state.say(kind, text);
     }
     cmds
+}
+
+/// The read by id of a deployment that left the active list answered: what it became is said
+/// from its real status (a SPOT instance is "reclaimed" only when the API says
+/// terminated-provider). Still active: the list lagged, nothing is said.
+pub fn on_left_fetched(state: &mut AppState, id: &str, result: &ApiResult<Box<Deployment>>) {
+    let Some(left) = state.leaving.remove(id) else {
+        return;
+    };
+    let name = &left.name;
+    let said = match result {
+        Ok(d) => match &d.status {
+            DeploymentStatus::TerminatedProvider if d.instance_type == InstanceType::Spot => {
+                Some(format!(
+                    "SPOT instance {name} was reclaimed by its provider (terminated-provider): it is gone. DEDICATED instances are not interrupted."
+                ))
+            }
+            DeploymentStatus::TerminatedProvider => Some(format!(
+                "{name} was terminated by its provider (terminated-provider)"
+            )),
+            DeploymentStatus::Failed => Some(format!(
+                "{name} failed: {}",
+                d.failure_reason
+                    .as_deref()
+                    .unwrap_or("the API gave no reason (Enter shows every field)")
+            )),
+            s if s.is_active() => None,
+            s if left.spot || left.watched => Some(format!(
+                "{name} is no longer active ({s}). f shows inactive ones."
+            )),
+            _ => None,
+        },
+        Err(ApiError::NotFound { .. }) if left.spot || left.watched => Some(format!(
+            "{name} is no longer active: the API no longer knows it (404)."
+        )),
+        Err(e) if left.spot || left.watched => Some(format!(
+            "{name} left the active list; its status could not be read ({e}). f shows inactive ones."
+        )),
+        Err(_) => None,
+    };
+    if let Some(text) = said {
+        state.say(FlashKind::Warning, text);
+    }
 }
 
 /// Most SSH probes out at once; the others wait for a later poll.

@@ -1,7 +1,7 @@
 //! Connect: `o` runs ssh to the selected deployment (the dashboard suspends and comes back).
 
 use super::action::Command;
-use super::state::{AppState, FlashKind};
+use super::state::{AppState, Clipboard, FlashKind};
 use crate::api::DeploymentStatus;
 use crate::domain::ssh::ssh_argv;
 
@@ -17,14 +17,16 @@ pub fn open_ssh(state: &mut AppState) -> Vec<Command> {
     }
     if state.session.demo {
         // Demo addresses are made up and may belong to someone: nothing is contacted.
-        let text = match ssh_argv(d) {
-            Ok(argv) => format!(
-                "demo: would run `{}` (not run: the demo instance does not exist)",
-                argv.join(" ")
+        match ssh_argv(d) {
+            Ok(argv) => state.say(
+                FlashKind::Info,
+                format!(
+                    "demo: would run `{}` (not run: the demo instance does not exist)",
+                    argv.join(" ")
+                ),
             ),
-            Err(why) => why,
-        };
-        state.say(FlashKind::Info, text);
+            Err(why) => state.say(FlashKind::Warning, why),
+        }
         return Vec::new();
     }
     match ssh_argv(d) {
@@ -64,7 +66,15 @@ pub fn copy_ssh(state: &mut AppState) -> Vec<Command> {
     };
     match d.ssh_command() {
         Some(cmd) => {
-            state.say(FlashKind::Success, format!("copied: {cmd}"));
+            let said = match state.clipboard {
+                Clipboard::Terminal => format!("copied (OSC 52): {cmd}"),
+                // Nothing tells whether tmux passed it on: say where it went and what to set.
+                Clipboard::Tmux => format!(
+                    "sent to the terminal through tmux (OSC 52): {cmd} — not in your clipboard? \
+                     add `set -g set-clipboard on` to ~/.tmux.conf"
+                ),
+            };
+            state.say(FlashKind::Success, said);
             vec![Command::Copy(cmd)]
         }
         None => {

@@ -1,12 +1,14 @@
 //! The offers filter language: free words plus terms, applied locally as the user types.
 //!
 //! `h100 gpu:h100 provider:voltage-park type:spot region:us count>=8 vram>=80 price<3 gpuprice<2`
+//! `fit:llama-3.1-70b@fp8/32k` (the model planner's verdict is `fits`: see [`FitCheck`])
 //!
 //! Words and `key:value` terms match case-insensitive substrings; numeric terms take
 //! `< <= > >= =`. Terms of the same key are OR-ed (`provider:a provider:b`), different keys AND-ed.
 //! Free words are also what is sent to the API as `search` (see [`OfferFilter::search_text`]).
 
 use crate::api::{InstanceType, Offer};
+use crate::domain::planner::{Fit, FitCheck, parse_job};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
@@ -45,6 +47,9 @@ pub struct OfferFilter {
     pub instance_type: Vec<String>,
     pub region: Vec<String>,
     pub numeric: Vec<(NumField, Cmp, f64)>,
+    /// `fit:MODEL[@PRECISION][/CONTEXT]`: offers the job fits on (within the serving engine's
+    /// usable share of each GPU's memory).
+    pub fit: Vec<FitCheck>,
     /// Terms that could not be read, to show under the filter bar.
     pub errors: Vec<String>,
 }
@@ -58,6 +63,13 @@ impl OfferFilter {
                 match rest.trim_start_matches('$').parse::<f64>() {
                     Ok(v) if v.is_finite() => f.numeric.push((field, cmp, v)),
                     _ => f.errors.push(format!("`{tok}` not a number")),
+                }
+                continue;
+            }
+            if let Some(spec) = lower.strip_prefix("fit:") {
+                match parse_job(spec) {
+                    Ok(job) => f.fit.push(FitCheck::new(job)),
+                    Err(e) => f.errors.push(format!("`{tok}`: {e}")),
                 }
                 continue;
             }
@@ -91,6 +103,7 @@ impl OfferFilter {
             && self.instance_type.is_empty()
             && self.region.is_empty()
             && self.numeric.is_empty()
+            && self.fit.is_empty()
     }
 
     /// The one instance type the `type:` terms name, when they name exactly one known type:
@@ -141,6 +154,9 @@ impl OfferFilter {
         if !any_contains(&self.region, &hay.regions) {
             return false;
         }
+        if !self.fit.is_empty() && !self.fit.iter().any(|c| c.fit(o) == Some(Fit::Fits)) {
+            return false;
+        }
         self.numeric.iter().all(|&(field, cmp, v)| {
             let left = match field {
                 NumField::Count => Some(f64::from(o.gpu_count)),
@@ -154,7 +170,8 @@ impl OfferFilter {
 }
 
 /// The terms the filter knows, shown once when a term could not be read.
-pub const TERMS_HINT: &str = "terms: gpu: provider: type: region: count vram price gpuprice";
+pub const TERMS_HINT: &str =
+    "terms: gpu: provider: type: region: fit:MODEL@PREC/CTX count vram price gpuprice";
 
 /// `text` with its `type:` terms replaced by one for `ty` (none for `None`): how `t` writes the
 /// instance type into the filter, so the two are one setting.
@@ -330,6 +347,27 @@ mod tests {
         ] {
             assert_eq!(OfferFilter::parse(q).matches(&o), want, "{q}");
         }
+    }
+
+    #[test]
+    fn fit_terms_keep_the_offers_a_model_fits_on() {
+        let one = |count: u32| {
+            offer(
+                json!({"gpuType": "H100_SXM5", "gpuCount": count, "gpu_memory": 80,
+                "price": 2.0 * f64::from(count), "clusters": ["r"]}),
+            )
+        };
+        let f = OfferFilter::parse("fit:llama-3.1-70b@fp8/32k");
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert!(!f.is_empty());
+        assert!(!f.matches(&one(1)), "70B fp8 32k is `no` on one 80 GB GPU");
+        assert!(f.matches(&one(2)));
+        assert!(OfferFilter::parse("fit:llama-3.1-8b").matches(&one(1)));
+        // Same key: any of them.
+        assert!(OfferFilter::parse("fit:llama-3.1-70b@fp8/32k fit:llama-3.1-8b").matches(&one(1)));
+        let bad = OfferFilter::parse("fit:llama-9 fit:llama-3.1-8b@fp7 fit:llama-3.1-8b/abc");
+        assert_eq!(bad.errors.len(), 3, "{:?}", bad.errors);
+        assert!(bad.errors[0].contains("closest known"), "{}", bad.errors[0]);
     }
 
     #[test]

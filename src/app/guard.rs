@@ -103,6 +103,11 @@ pub fn parse_spec(
     }
     if t.contains(':') {
         let at = parse_at(t, now.with_timezone(&offset))?;
+        if at - now > crate::domain::guard::FAR_AHEAD {
+            return Err(format!(
+                "`{t}` is more than a year ahead: give a nearer time (or `spheron-tui guard add ID --at {t} --force`)"
+            ));
+        }
         return Ok((GuardRule::Deadline(at), format!("--at {t}")));
     }
     let d = parse_duration(t).map_err(|_| {

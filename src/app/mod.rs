@@ -8,7 +8,8 @@
 //! the one check of what the volume rules allow; `tracking` keeps the deploy being sent, the
 //! arrivals and shared caches; `deploys` follows a deploy's answer (an unclear one settled by
 //! the list); `arrivals` what happens as deployments come up; `workspace` the instance
-//! workspace (the ssh_config file kept current).
+//! workspace (the ssh_config file kept current); `planning` the model plan and each offer's
+//! figures under it.
 
 /// The five panes, in tab order (keys `1`–`5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -60,11 +61,13 @@ pub mod lists;
 pub mod offers;
 pub mod panes;
 pub mod paste;
+pub mod planning;
 pub mod polling;
 pub mod prices;
 pub mod screen;
 pub mod spend;
 pub mod state;
+pub mod store_changes;
 pub mod teams;
 pub mod text;
 pub mod tracking;

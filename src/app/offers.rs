@@ -46,6 +46,7 @@ impl OffersView {
         self.all
             .extend(answer.groups.into_iter().flat_map(|g| g.offers));
         self.hay.extend(self.all[start..].iter().map(OfferHay::of));
+        self.plan_from(start);
         self.loaded_once = true;
         self.error = None;
         self.recompute(keep);
@@ -84,9 +85,15 @@ impl OffersView {
             .map(|(i, _)| i)
             .collect();
         let all = &self.all;
-        let sort = self.sort;
+        let plan = self.plan.as_ref();
+        let sort = if self.sort.needs_plan() && plan.is_none() {
+            OfferSort::Price
+        } else {
+            self.sort
+        };
         visible.sort_by(|&a, &b| {
-            let ord = compare(&all[a], &all[b], sort);
+            let ord = super::planning::plan_order(plan, all, sort, a, b)
+                .unwrap_or_else(|| compare(&all[a], &all[b], sort));
             // Ties: cheaper first, then by id, so the order is stable across refreshes.
             ord.then_with(|| compare(&all[a], &all[b], OfferSort::Price))
                 .then_with(|| all[a].offer_id.cmp(&all[b].offer_id))
@@ -110,6 +117,13 @@ impl OffersView {
             rate: Extremes::of(shown().map(Offer::hourly_rate)),
             list: Extremes::of(shown().filter_map(|o| o.list_price_if_discounted().map(Some))),
             per_gpu: Extremes::of(shown().map(Offer::per_gpu_rate)),
+            per_mtok: self.plan.as_ref().map_or_else(Extremes::default, |p| {
+                Extremes::of(
+                    visible
+                        .iter()
+                        .map(|&i| p.rows.get(i).and_then(|r| r.usd_per_million_tokens)),
+                )
+            }),
         };
         self.visible = visible;
         let found = keep.and_then(|k| {
@@ -171,6 +185,10 @@ fn compare(a: &Offer, b: &Offer, sort: OfferSort) -> Ordering {
         OfferSort::GpuCount => a.gpu_count.cmp(&b.gpu_count),
         OfferSort::Vram => f(a.gpu_memory.unwrap_or(0.0), b.gpu_memory.unwrap_or(0.0)),
         OfferSort::Provider => a.provider.cmp(&b.provider),
+        // Ordered by `planning::plan_order`; without a plan, by price.
+        OfferSort::PerMtok | OfferSort::TokensPerSecond | OfferSort::Fit => {
+            price_order(a.hourly_rate(), b.hourly_rate())
+        }
     }
 }
 

@@ -28,14 +28,21 @@ pub fn acts(state: &AppState, cmd: KeyCmd) -> bool {
     };
     match cmd {
         KeyCmd::AddKey | KeyCmd::CreateVolume => key,
+        KeyCmd::Refresh => !reading(state),
         KeyCmd::Details
         | KeyCmd::Deploy
         | KeyCmd::NewWatch
         | KeyCmd::Terminate
         | KeyCmd::Rename
-        | KeyCmd::Guard
-        | KeyCmd::OpenSsh
-        | KeyCmd::CopySsh => row(),
+        | KeyCmd::Guard => row(),
+        // an SSH command exists once the instance has an address; ssh runs once it is running
+        KeyCmd::CopySsh => state
+            .selected_deployment()
+            .is_some_and(|d| d.ssh_command().is_some()),
+        KeyCmd::OpenSsh => state.selected_deployment().is_some_and(|d| {
+            d.status == crate::api::DeploymentStatus::Running
+                && crate::domain::ssh::ssh_argv(d).is_ok()
+        }),
         KeyCmd::Kubeconfig
         | KeyCmd::Attach
         | KeyCmd::Detach
@@ -68,7 +75,22 @@ pub(crate) fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
     cmds
 }
 
+/// Whether the pane's list is being read now (a refresh then adds nothing).
+fn reading(state: &AppState) -> bool {
+    let s = &state.schedule;
+    match state.pane {
+        Pane::Offers => false,
+        Pane::Deployments => s.deployments_in_flight,
+        Pane::Volumes => s.volumes_in_flight,
+        Pane::Keys => s.keys_in_flight,
+        Pane::Account => s.balance_in_flight && s.teams_in_flight,
+    }
+}
+
 pub(crate) fn refresh(state: &mut AppState) -> Vec<Command> {
+    if reading(state) && state.session.has_key() {
+        return Vec::new();
+    }
     match state.pane {
         Pane::Offers => vec![lists::fetch_offers(state, true)],
         _ if !state.session.has_key() => {

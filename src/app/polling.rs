@@ -92,7 +92,7 @@ pub(crate) fn polls_due(state: &mut AppState) -> Vec<Command> {
     cmds
 }
 
-fn deployments_request(state: &mut AppState) -> Command {
+pub(crate) fn deployments_request(state: &mut AppState) -> Command {
     let interval = poll_interval(state);
     let s = &mut state.schedule;
     s.deployments_in_flight = true;

@@ -119,6 +119,32 @@ pub enum PriceEvent {
     Failed(String),
 }
 
+/// Take the watches as they are now (after an edit here, or one another process made): a watch
+/// that is new or changed is matched at once against the offers loaded, its `◆ matching` mark
+/// follows, and a match starts its episode now (the store says whether it is new, so it is
+/// announced once) rather than at the next load.
+pub fn set_watches(state: &mut AppState, watches: Vec<Watch>) -> Vec<Command> {
+    let changed: Vec<Watch> = watches
+        .iter()
+        .filter(|w| !state.prices.watches.contains(w))
+        .cloned()
+        .collect();
+    state.prices.watches = watches;
+    let hits = watch::matching(&changed, &state.offers.all);
+    let ids: Vec<i64> = changed.iter().map(|w| w.id).collect();
+    let kept: Vec<i64> = state.prices.watches.iter().map(|w| w.id).collect();
+    state.prices.episodes.rematch(&ids, &hits, &kept);
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    // Only these watches were looked at: nothing is concluded of the others.
+    vec![Command::Prices(PriceCmd::Episodes {
+        at: state.now,
+        hits,
+        coverage: Coverage::Partial,
+    })]
+}
+
 /// After a complete offers load: record it, announce watches that start matching.
 pub fn on_load_complete(state: &mut AppState) -> Vec<Command> {
     let now = state.now;
@@ -156,7 +182,7 @@ pub fn on_event(state: &mut AppState, ev: PriceEvent) -> Vec<Command> {
             state.prices.history = h;
             refresh_rows(state);
         }
-        PriceEvent::Watches(Ok(w)) => state.prices.watches = w,
+        PriceEvent::Watches(Ok(w)) => return set_watches(state, w),
         PriceEvent::Watches(Err(e)) | PriceEvent::Failed(e) => {
             state.say(FlashKind::Warning, format!("price history: {e}"))
         }

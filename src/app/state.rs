@@ -8,7 +8,7 @@ use tui_input::Input;
 use super::Pane;
 use super::dialogs::Dialog;
 use super::filter::{OfferFilter, OfferHay};
-use super::tracking::{Arrival, Cache, DeployTrack, SshReady};
+use super::tracking::{Arrival, Cache, DeployTrack, Leaving, SshReady};
 use crate::api::{
     Balance, Completeness, Deployment, DeploymentFilter, Gap, InstanceType, Offer, RateStatus,
     SshKey, Team, Volume,
@@ -40,15 +40,22 @@ pub enum OfferSort {
     GpuCount,
     Vram,
     Provider,
+    /// The model plan's columns (only while there is a plan).
+    PerMtok,
+    TokensPerSecond,
+    Fit,
 }
 
 impl OfferSort {
-    pub const ALL: [OfferSort; 5] = [
+    pub const ALL: [OfferSort; 8] = [
         OfferSort::Price,
         OfferSort::GpuPrice,
         OfferSort::GpuCount,
         OfferSort::Vram,
         OfferSort::Provider,
+        OfferSort::PerMtok,
+        OfferSort::TokensPerSecond,
+        OfferSort::Fit,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -57,11 +64,25 @@ impl OfferSort {
             OfferSort::GpuCount => "GPUs",
             OfferSort::Vram => "VRAM",
             OfferSort::Provider => "provider",
+            OfferSort::PerMtok => "$/Mtok",
+            OfferSort::TokensPerSecond => "tok/s",
+            OfferSort::Fit => "fit",
         }
     }
-    pub fn next(self) -> Self {
+    /// Whether this sort reads the model plan's figures.
+    pub fn needs_plan(self) -> bool {
+        matches!(
+            self,
+            OfferSort::PerMtok | OfferSort::TokensPerSecond | OfferSort::Fit
+        )
+    }
+    /// The sort `s` moves to; the plan's columns only while there is a plan.
+    pub fn next(self, plan: bool) -> Self {
         let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
+        (1..=Self::ALL.len())
+            .map(|k| Self::ALL[(i + k) % Self::ALL.len()])
+            .find(|s| plan || !s.needs_plan())
+            .unwrap_or_default()
     }
 }
 
@@ -74,6 +95,8 @@ pub struct OfferAmounts {
     pub list: crate::domain::cost::Extremes,
     /// $/GPU·h.
     pub per_gpu: crate::domain::cost::Extremes,
+    /// $/Mtok under the model plan.
+    pub per_mtok: crate::domain::cost::Extremes,
 }
 
 /// A table's cursor. `offset` is derived at render time from `selected` and the viewport.
@@ -104,6 +127,8 @@ pub struct OffersView {
     pub instance_type: Option<InstanceType>,
     pub sort: OfferSort,
     pub descending: bool,
+    /// The model plan and each offer's figures under it (`app::planning`).
+    pub plan: Option<super::planning::PlanView>,
     /// Bumped on every new query, so answers to an old query are dropped.
     pub seq: u64,
     pub pages_loaded: u64,
@@ -282,6 +307,8 @@ pub struct AppState {
     pub deploy: DeployTrack,
     /// Deployments created (or seen coming up) in this session, by id.
     pub arrivals: BTreeMap<String, Arrival>,
+    /// Deployments that left the active list, read by id once; said once the read answers.
+    pub leaving: BTreeMap<String, Leaving>,
     /// SSH readiness of every running deployment, by id: probed on the poll schedule until its
     /// port answers with an SSH banner; forgotten when it stops running.
     pub ssh: BTreeMap<String, SshReady>,
@@ -300,9 +327,20 @@ pub struct AppState {
     pub prices: super::prices::PricesView,
     /// The instance workspace: the ssh_config file.
     pub workspace: super::workspace::WorkspaceView,
+    /// Where a copy (OSC 52) goes: straight to the terminal, or through tmux.
+    pub clipboard: Clipboard,
     /// GPU use of the running deployments followed.
     pub usage: super::usage::UsageView,
     pub quit: bool,
+}
+
+/// The route of an OSC 52 copy. Inside tmux it reaches the outer terminal's clipboard only
+/// when tmux passes it on (`set-clipboard on`; its default `external` keeps it in tmux).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clipboard {
+    #[default]
+    Terminal,
+    Tmux,
 }
 
 impl AppState {
@@ -323,6 +361,7 @@ impl AppState {
             schedule: Schedule::default(),
             deploy: DeployTrack::default(),
             arrivals: BTreeMap::new(),
+            leaving: BTreeMap::new(),
             ssh: BTreeMap::new(),
             cache: Cache::default(),
             providers: None,
@@ -331,6 +370,7 @@ impl AppState {
             team_lists: Default::default(),
             prices: Default::default(),
             workspace: Default::default(),
+            clipboard: Clipboard::default(),
             usage: Default::default(),
             quit: false,
         }

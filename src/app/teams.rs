@@ -22,6 +22,11 @@ pub struct TeamLists {
     /// The teams the last read of each list asked for by `teamId`.
     pub read_deployments: Vec<String>,
     pub read_volumes: Vec<String>,
+    /// The last read of each list went out before any team was known (at start, teams, balance
+    /// and lists are asked at once): it could name no other team, so the other teams are read
+    /// as soon as they are known.
+    pub deployments_blind: bool,
+    pub volumes_blind: bool,
     /// Failures reported for the read in flight, taken by its `…Loaded` answer.
     pending_deployments: BTreeMap<String, ApiError>,
     pending_volumes: BTreeMap<String, ApiError>,
@@ -81,6 +86,7 @@ pub fn team_label(state: &AppState, id: &str) -> String {
 pub(crate) fn deployments_teams(state: &mut AppState) -> Vec<String> {
     let teams = other_teams(state);
     state.team_lists.read_deployments.clone_from(&teams);
+    state.team_lists.deployments_blind = known_teams(state).is_empty();
     teams
 }
 
@@ -88,28 +94,100 @@ pub(crate) fn deployments_teams(state: &mut AppState) -> Vec<String> {
 pub(crate) fn volumes_teams(state: &mut AppState) -> Vec<String> {
     let teams = other_teams(state);
     state.team_lists.read_volumes.clone_from(&teams);
+    state.team_lists.volumes_blind = known_teams(state).is_empty();
     teams
+}
+
+/// The teams now known that the last read of `list` did not ask for.
+fn unasked_teams(state: &AppState, list: PagedList) -> Vec<String> {
+    let read = match list {
+        PagedList::Deployments => &state.team_lists.read_deployments,
+        PagedList::Volumes => &state.team_lists.read_volumes,
+    };
+    other_teams(state)
+        .into_iter()
+        .filter(|t| !read.contains(t))
+        .collect()
+}
+
+/// Whether the last read of `list` left out a team now known.
+fn missing_teams(state: &AppState, list: PagedList) -> bool {
+    !unasked_teams(state, list).is_empty()
+}
+
+/// What `list` shows lacks the teams its last read did not ask for: incomplete (so it proves
+/// nothing absent) while a team is known that it did not ask for, or while no team is known
+/// and it went out before any was; complete again once the teams answer and none is missing.
+pub(crate) fn mark_unasked_teams(state: &mut AppState, list: PagedList) {
+    let blind = match list {
+        PagedList::Deployments => state.team_lists.deployments_blind,
+        PagedList::Volumes => state.team_lists.volumes_blind,
+    };
+    let gap = if blind && known_teams(state).is_empty() {
+        Some(Gap::TeamsNotAsked(Vec::new()))
+    } else {
+        let unasked = unasked_teams(state, list);
+        (!unasked.is_empty())
+            .then(|| Gap::TeamsNotAsked(unasked.iter().map(|t| team_label(state, t)).collect()))
+    };
+    let c = match list {
+        PagedList::Deployments => &mut state.deployments.completeness,
+        PagedList::Volumes => &mut state.volumes.completeness,
+    };
+    c.drop_teams_not_asked();
+    c.extend(gap);
 }
 
 /// The teams or the balance answered: a team the last reads did not cover is read as soon as
 /// allowed (deployments at most every `MIN_POLL_SECS`; volumes at the next tick that wants them)
-/// instead of a whole poll interval later. A read still out is left to the poll schedule.
+/// instead of a whole poll interval later — at once when the last read went out before any
+/// team was known ([`read_unseen_teams`]). A read still out is left to its answer.
 pub(crate) fn cover_new_teams(state: &mut AppState) -> Vec<Command> {
-    let want = other_teams(state);
-    let mut cmds = Vec::new();
-    let missing = |read: &[String]| want.iter().any(|t| !read.contains(t));
+    mark_unasked_teams(state, PagedList::Deployments);
+    mark_unasked_teams(state, PagedList::Volumes);
+    let mut cmds = read_unseen_teams(state, PagedList::Deployments);
+    cmds.extend(read_unseen_teams(state, PagedList::Volumes));
     let s = &state.schedule;
-    if missing(&state.team_lists.read_deployments)
+    if missing_teams(state, PagedList::Deployments)
         && s.deployments_last.is_some()
         && !s.deployments_in_flight
     {
         cmds.extend(polling::refresh_deployments(state));
     }
     let s = &state.schedule;
-    if missing(&state.team_lists.read_volumes) && s.volumes_due.is_some() && !s.volumes_in_flight {
+    if missing_teams(state, PagedList::Volumes) && s.volumes_due.is_some() && !s.volumes_in_flight {
         state.schedule.volumes_due = Some(state.now);
     }
     cmds
+}
+
+/// The second round that only a user of several teams needs: a read of `list` that went out
+/// before any team was known held the current team alone; once the others are known (and that
+/// read has answered) the list is read again at once, naming them. Not a poll of the same
+/// question, so not held to the poll spacing.
+pub(crate) fn read_unseen_teams(state: &mut AppState, list: PagedList) -> Vec<Command> {
+    let (blind, in_flight, started) = match list {
+        PagedList::Deployments => (
+            state.team_lists.deployments_blind,
+            state.schedule.deployments_in_flight,
+            state.schedule.deployments_last.is_some(),
+        ),
+        PagedList::Volumes => (
+            state.team_lists.volumes_blind,
+            state.schedule.volumes_in_flight,
+            state.schedule.volumes_due.is_some(),
+        ),
+    };
+    if !blind || in_flight || !started || !missing_teams(state, list) {
+        return Vec::new();
+    }
+    if polling::blocked_until(state).is_some() {
+        return Vec::new();
+    }
+    vec![match list {
+        PagedList::Deployments => polling::deployments_request(state),
+        PagedList::Volumes => lists::volumes_request(state),
+    }]
 }
 
 /// Whether the items of a list span more than one team (panes then show a Team column).
@@ -241,8 +319,10 @@ pub(crate) fn settle(
     }
 }
 
-/// A list read across teams when not every team is known is incomplete too.
+/// A list read across teams when not every team is known is incomplete too, and so is one
+/// that did not ask for a team now known ([`mark_unasked_teams`]).
 pub(crate) fn unknown_teams(state: &mut AppState, list: PagedList) {
+    mark_unasked_teams(state, list);
     let t = &state.account.teams_completeness;
     if t.is_complete() {
         return;

@@ -67,5 +67,15 @@ pub struct Arrival {
     pub created_here: Option<DateTime<Utc>>,
 }
 
+/// A deployment that left a complete active-only list, read once by id so that what is said
+/// about it comes from its real status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaving {
+    pub name: String,
+    pub spot: bool,
+    /// Created or seen coming up in this session.
+    pub watched: bool,
+}
+
 /// How long a deployment this session created is watched even if lists do not show it yet.
 pub const GRACE_SECS: i64 = 120;

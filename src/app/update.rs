@@ -12,7 +12,7 @@ use super::Pane;
 use super::action::{Action, Command, PagedList};
 use super::dialogs::{self, Dialog, Help, Messages};
 use super::keys::{self, Focus, KeyCmd};
-use super::state::{AppState, FlashKind};
+use super::state::{AppState, FlashKind, LogKind};
 use super::volume_access::PickKind;
 use super::{answers, arrivals, connect, cursor, lists, offers, panes, polling, teams};
 use crate::api::DeploymentFilter;
@@ -25,6 +25,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             state.started = true;
             cmds.push(lists::fetch_offers(state, true));
             cmds.push(Command::Prices(super::prices::PriceCmd::LoadWatches));
+            cmds.push(Command::Plan(super::planning::PlanCmd::Load));
             if state.providers.is_none() {
                 cmds.push(Command::FetchProviders);
             }
@@ -33,6 +34,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             }
             cmds.extend(polling::polls_due(state));
         }
+        Action::ConfigWarnings(warnings) => config_warnings(state, warnings),
         Action::Tick(now) => {
             state.now = now;
             if state.status.flash.as_ref().is_some_and(|f| f.until <= now) {
@@ -143,6 +145,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
             cmds.extend(super::workspace::sync_ssh_config(state));
+            cmds.extend(teams::read_unseen_teams(state, PagedList::Deployments));
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
@@ -169,6 +172,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::name_providers(state, &[lists::Named::Volumes]);
             teams::settle(state, PagedList::Volumes, failed, whole);
             teams::unknown_teams(state, PagedList::Volumes);
+            cmds.extend(teams::read_unseen_teams(state, PagedList::Volumes));
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;
@@ -210,6 +214,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::Guard(u) => cmds.extend(super::guard::on_update(state, u)),
         Action::Prices(ev) => cmds.extend(super::prices::on_event(state, ev)),
+        Action::Plan(ev) => cmds.extend(super::planning::on_event(state, ev)),
+        Action::StoreChanged(c) => cmds.extend(super::store_changes::on_changes(state, c)),
         Action::KeySaved(result) => match result {
             Ok(path) => state.say(
                 FlashKind::Success,
@@ -223,6 +229,21 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         answer => cmds.extend(answers::route(state, answer)),
     }
     cmds
+}
+
+/// Each warning goes into the message log, and one notice lists them on the first frame (they
+/// were printed before the dashboard took the screen, where nobody could read them).
+fn config_warnings(state: &mut AppState, warnings: Vec<String>) {
+    if warnings.is_empty() {
+        return;
+    }
+    for w in &warnings {
+        state.log(LogKind::Warning, format!("warning: {w}"));
+    }
+    let mut lines = warnings;
+    lines.push(String::new());
+    lines.push("They are kept in the message log.".into());
+    dialogs::notice::show(state, "Warnings from the settings", lines);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,9 +312,10 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Details => return details(state),
         KeyCmd::NewWatch => dialogs::new_watch::open(state),
         KeyCmd::Watches => dialogs::watches::open(state),
+        KeyCmd::Planner => dialogs::planner::open(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
         KeyCmd::SortNext => {
-            state.offers.sort = state.offers.sort.next();
+            state.offers.sort = state.offers.sort.next(state.offers.plan.is_some());
             offers::resort(state);
         }
         KeyCmd::SortReverse => {
@@ -335,7 +357,9 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         | KeyCmd::Select
         | KeyCmd::RawJson
         | KeyCmd::EditWatch
-        | KeyCmd::RemoveWatch => {}
+        | KeyCmd::RemoveWatch
+        | KeyCmd::NextChoice
+        | KeyCmd::PrevChoice => {}
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),

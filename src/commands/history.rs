@@ -8,7 +8,8 @@ use clap::{Args, Subcommand};
 use crate::api::{ApiError, Client, Completeness, Gap, Listing, Offer, OffersQuery};
 use crate::commands::context::Ctx;
 use crate::domain::history::{Coverage, DaySummary, PriceObservation, daily};
-use crate::domain::watch::WatchSpec;
+use crate::domain::names::gpu_label;
+use crate::domain::watch::{WatchSpec, names_gpu};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::{StoreHandle, history::CAP_BYTES};
 
@@ -18,7 +19,12 @@ pub struct PricesArgs {
     #[arg(long)]
     pub gpu: String,
     /// How many days back, today included (1–90).
-    #[arg(long, default_value_t = 7)]
+    #[arg(
+        long,
+        default_value_t = 7,
+        allow_negative_numbers = true,
+        value_parser = parse_days
+    )]
     pub days: u32,
     /// One JSON array instead of a table.
     #[arg(long)]
@@ -59,6 +65,14 @@ pub struct WatchAddArgs {
     /// Only offers in this region (`us-east-1`).
     #[arg(long)]
     pub region: Option<String>,
+}
+
+/// `--days`: a whole number from 1 to 90, said as such whatever was typed (`-1`, `0`, `week`).
+fn parse_days(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if (1..=90).contains(&n) => Ok(n as u32),
+        _ => Err("the number of days, 1 to 90 (today included)".into()),
+    }
 }
 
 /// Every page of offers (what one load is), and whether every offer of them was read.
@@ -171,6 +185,62 @@ pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
     EXIT_OK
 }
 
+/// `watch add --gpu G`: G must name a GPU model the watch can match, among the offers listed
+/// now or the models of the price history. Refused (usage, exit 2) naming the known models when
+/// the offers were read; when they could not be read and the history does not know G either,
+/// refused with the reason (exit 1): a watch on a model nobody can check is not kept silently.
+async fn check_gpu_model(ctx: &Ctx, gpu: &str) -> Result<(), u8> {
+    let recorded = ctx
+        .store
+        .call(|s| s.recorded_gpu_models())
+        .await
+        .unwrap_or_default();
+    if recorded.iter().any(|m| names_gpu(gpu, m)) {
+        return Ok(());
+    }
+    let offers = match fetch_all_offers(&ctx.client).await {
+        Ok(l) => l,
+        Err(e) => {
+            ctx.err(&format!(
+                "error: `{gpu}` could not be checked against the GPU models offered: {e}"
+            ));
+            return Err(EXIT_FAILED);
+        }
+    };
+    let mut known: Vec<(String, String)> = offers
+        .items
+        .iter()
+        .map(|o| (o.gpu_type.clone(), gpu_label(&o.gpu_display).to_string()))
+        .chain(recorded.into_iter().map(|m| (m, String::new())))
+        .collect();
+    if known.iter().any(|(id, _)| names_gpu(gpu, id)) {
+        return Ok(());
+    }
+    known.sort_by_key(|(id, _)| id.to_lowercase());
+    known.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
+    let names: Vec<String> = known
+        .iter()
+        .map(|(id, display)| match display.is_empty() || display == id {
+            true => id.clone(),
+            false => format!("{id} ({display})"),
+        })
+        .collect();
+    ctx.err(&format!(
+        "error: no GPU model matches `{gpu}`; the known models are: {}",
+        if names.is_empty() {
+            "none listed".to_string()
+        } else {
+            names.join(", ")
+        }
+    ));
+    if !offers.is_complete() {
+        ctx.err(
+            "note: the offers list was read incomplete; the model may be among what was not read",
+        );
+    }
+    Err(EXIT_USAGE)
+}
+
 /// `watch add|list|rm`.
 pub async fn watch(ctx: &Ctx, cmd: &WatchCommand) -> u8 {
     match cmd {
@@ -179,6 +249,9 @@ pub async fn watch(ctx: &Ctx, cmd: &WatchCommand) -> u8 {
             if gpu.is_empty() {
                 ctx.err("error: --gpu is empty");
                 return EXIT_USAGE;
+            }
+            if let Err(code) = check_gpu_model(ctx, &gpu).await {
+                return code;
             }
             let spec = WatchSpec {
                 gpu,

@@ -1,16 +1,19 @@
 //! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the commands
 //! that act ([`actions`]: deploy, wait, ssh, terminate, rename, volume, key), the spend guard
 //! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]), the
-//! ssh_config blocks ([`ssh_config`]).
+//! ssh_config blocks ([`ssh_config`]), the model planner ([`plan`]), the demo world's reset
+//! ([`demo`]).
 //! Commands that read the local store or act run on one [`context::Ctx`]: [`run`] opens it and
 //! dispatches.
 
 pub mod actions;
 pub mod context;
+pub mod demo;
 pub mod guard;
 pub mod history;
 pub mod journal;
 pub mod lists;
+pub mod plan;
 pub mod ssh_config;
 
 use context::{Clock, Target};

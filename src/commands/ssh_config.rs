@@ -8,7 +8,6 @@ use std::path::Path;
 use clap::{ArgGroup, Args};
 
 use crate::api::ApiError;
-use crate::api::teams::Teams;
 use crate::commands::context::Ctx;
 use crate::domain::ssh_config::{SshPaths, entries, include_line, render};
 use crate::exit::{FAILURE, OK, USAGE};
@@ -39,13 +38,11 @@ pub async fn generate(
     home: &Path,
     paths: &SshPaths,
 ) -> Result<(String, usize, Vec<String>), ApiError> {
-    let teams = Teams::read(&ctx.client).await?;
     let (deployments, keys) = tokio::join!(
-        ctx.client
-            .deployments_of_teams(&teams, Some("active".into())),
+        ctx.client.deployments_across_teams(Some("active".into())),
         ctx.client.ssh_keys()
     );
-    let deployments = deployments?;
+    let (_, deployments) = deployments?;
     let mut notes = Vec::new();
     // Only active ones were asked for: what else is missing is said.
     let missing = deployments.completeness.without_filters();

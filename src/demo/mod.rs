@@ -24,12 +24,15 @@ pub mod limits;
 pub mod live;
 pub mod offers;
 pub mod routes;
+pub mod saved;
 pub mod synth;
 pub mod usage;
 pub mod volumes;
 pub mod world;
 
+use std::io::Write as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -41,7 +44,7 @@ use chrono::{DateTime, Utc};
 pub use faults::{Fault, FaultRule, parse_fault_spec};
 
 use catalog::Catalog;
-use error::ApiError;
+use error::{ApiError, ApiResult};
 use faults::FaultTable;
 use limits::{Bucket, Limiter, RateState};
 use world::{World, WorldParams};
@@ -85,6 +88,9 @@ pub struct DemoOptions {
     pub faults: Vec<FaultRule>,
     /// Offer prices and availability move with the world clock ([`drift`]).
     pub price_drift: bool,
+    /// Keep the world in this file, shared with every other process using it ([`saved`]);
+    /// `None` keeps it in memory, for this server alone (tests).
+    pub world_file: Option<PathBuf>,
 }
 
 impl Default for DemoOptions {
@@ -102,6 +108,7 @@ impl Default for DemoOptions {
             api_key: DEMO_API_KEY.to_string(),
             faults: Vec::new(),
             price_drift: true,
+            world_file: None,
         }
     }
 }
@@ -189,11 +196,17 @@ impl Clock {
     }
 }
 
+/// The world this process serves, and the file it shares it through (if any).
+pub(crate) struct Held {
+    world: World,
+    file: Option<saved::WorldFile>,
+}
+
 /// State shared by the handlers and the handle.
 pub(crate) struct Shared {
     pub(crate) clock: Clock,
     pub(crate) catalog: Arc<Catalog>,
-    pub(crate) world: Mutex<World>,
+    world: Mutex<Held>,
     faults: Mutex<FaultTable>,
     limiter: Mutex<Limiter>,
     requests: Mutex<Vec<RequestRecord>>,
@@ -203,9 +216,28 @@ pub(crate) struct Shared {
     pub(crate) price_drift: bool,
 }
 
-fn build(opts: DemoOptions) -> Arc<Shared> {
-    let catalog = Arc::new(Catalog::load().expect("embedded demo assets are valid"));
-    let clock = Clock::new(&opts.clock);
+impl Shared {
+    /// Run `f` on the world at the world clock's `now`. With a world file, in one transaction
+    /// with every other process sharing it ([`saved::WorldFile::with`]); a file that cannot be
+    /// used answers a 500 naming it.
+    pub(crate) fn with_world<R>(
+        &self,
+        f: impl FnOnce(&mut World, DateTime<Utc>) -> R,
+    ) -> ApiResult<R> {
+        let mut held = self.world.lock().expect("world lock");
+        let Held { world, file } = &mut *held;
+        match file {
+            None => Ok(f(world, self.clock.now())),
+            Some(file) => file.with(world, || self.clock.now(), f).map_err(|e| {
+                tracing::error!(error = %e, "demo world file");
+                ApiError::new(500, "DEMO_WORLD_UNAVAILABLE", e.to_string())
+            }),
+        }
+    }
+}
+
+/// The world a fresh demo starts with, at `now`.
+fn fresh_world(catalog: &Arc<Catalog>, opts: &DemoOptions, now: DateTime<Utc>) -> World {
     let params = WorldParams {
         seed: opts.seed,
         fail_share: opts.fail_share,
@@ -213,11 +245,25 @@ fn build(opts: DemoOptions) -> Arc<Shared> {
         spot_interruptions_per_hour: opts.spot_interruptions_per_hour,
         price_drift: opts.price_drift,
     };
-    let world = World::new(catalog.clone(), params, clock.now());
-    Arc::new(Shared {
+    World::new(catalog.clone(), params, now)
+}
+
+fn build(opts: DemoOptions) -> std::io::Result<Arc<Shared>> {
+    let catalog = Arc::new(Catalog::load().expect("embedded demo assets are valid"));
+    let clock = Clock::new(&opts.clock);
+    let mut world = fresh_world(&catalog, &opts, clock.now());
+    let file = match &opts.world_file {
+        None => None,
+        Some(path) => {
+            // Used only if the file holds no world yet.
+            world.rng = fastrand::Rng::with_seed(fresh_seed(&opts));
+            Some(saved::WorldFile::open(path).map_err(std::io::Error::other)?)
+        }
+    };
+    Ok(Arc::new(Shared {
         clock,
         catalog,
-        world: Mutex::new(world),
+        world: Mutex::new(Held { world, file }),
         faults: Mutex::new(FaultTable(opts.faults)),
         limiter: Mutex::new(Limiter::new(opts.general_limit, opts.deploy_limit)),
         requests: Mutex::new(Vec::new()),
@@ -225,7 +271,29 @@ fn build(opts: DemoOptions) -> Arc<Shared> {
         hostile: opts.hostile_shapes,
         key: opts.api_key,
         price_drift: opts.price_drift,
-    })
+    }))
+}
+
+/// Start the world in `path` afresh (`demo reset`): every process sharing it serves the new
+/// world from its next request. Returns when it was seeded.
+pub fn reset_world(path: &std::path::Path) -> Result<DateTime<Utc>, saved::WorldFileError> {
+    let opts = DemoOptions::default();
+    let catalog = Arc::new(Catalog::load().expect("embedded demo assets are valid"));
+    let now = Utc::now();
+    let mut world = fresh_world(&catalog, &opts, now);
+    world.rng = fastrand::Rng::with_seed(fresh_seed(&opts));
+    saved::WorldFile::open(path)?.replace(&world)?;
+    Ok(now)
+}
+
+/// A seed for a world that is kept: the options' seed mixed with the time, so that a world
+/// started after a reset does not hand out the old world's ids again.
+fn fresh_seed(opts: &DemoOptions) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    opts.seed ^ nanos
 }
 
 fn set_rate_headers(r: &mut Response, s: RateState) {
@@ -401,7 +469,7 @@ impl Drop for DemoServer {
 pub async fn spawn(opts: DemoOptions) -> std::io::Result<DemoServer> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
-    let shared = build(opts);
+    let shared = build(opts)?;
     let task = tokio::spawn(serve(listener, shared.clone()));
     Ok(DemoServer { addr, shared, task })
 }
@@ -410,8 +478,12 @@ pub async fn spawn(opts: DemoOptions) -> std::io::Result<DemoServer> {
 pub async fn run_standalone(addr: SocketAddr, opts: DemoOptions) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    println!("demo server listening on http://{local}");
-    println!("demo API key: {}", opts.api_key);
+    // Said once; a reader that went away (`| head -1`) does not stop the server.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "demo server listening on http://{local}");
+    let _ = writeln!(out, "demo API key: {}", opts.api_key);
+    let _ = out.flush();
+    drop(out);
     serve_until(listener, opts, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -424,7 +496,7 @@ async fn serve_until(
     opts: DemoOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let shared = build(opts);
+    let shared = build(opts)?;
     axum::serve(
         listener,
         app(shared).into_make_service_with_connect_info::<SocketAddr>(),
@@ -448,8 +520,7 @@ impl DemoHandle {
     /// Move the world clock forward and let the world catch up.
     pub fn advance(&self, d: std::time::Duration) {
         self.shared.clock.advance(d);
-        let now = self.shared.clock.now();
-        self.world().advance_to(now);
+        self.world(|w, now| w.advance_to(now));
     }
 
     pub fn inject(&self, rule: FaultRule) {
@@ -466,46 +537,71 @@ impl DemoHandle {
 
     /// Deployments in the world, whatever their status.
     pub fn deployment_count(&self) -> usize {
-        self.world().deployments.len()
+        self.world(|w, _| w.deployments.len())
     }
 
     pub fn set_balance(&self, team_id: &str, usd: f64) {
-        let now = self.now();
-        let mut w = self.world();
-        w.advance_to(now);
-        if let Some(t) = w.team_mut(team_id) {
-            t.balance = usd;
-            t.stored_balance = usd;
-        }
+        self.world(|w, now| {
+            w.advance_to(now);
+            if let Some(t) = w.team_mut(team_id) {
+                t.balance = usd;
+                t.stored_balance = usd;
+            }
+        });
     }
 
     /// Live team balance, as `/api/balance` would report it now.
     pub fn balance(&self, team_id: &str) -> Option<f64> {
-        let now = self.now();
-        let mut w = self.world();
-        w.advance_to(now);
-        w.teams.iter().find(|t| t.id == team_id).map(|t| t.balance)
+        self.world(|w, now| {
+            w.advance_to(now);
+            w.teams.iter().find(|t| t.id == team_id).map(|t| t.balance)
+        })
     }
 
     pub fn set_fail_share(&self, f: f64) {
-        self.world().params.fail_share = f;
+        self.shared
+            .world
+            .lock()
+            .expect("world lock")
+            .world
+            .params
+            .fail_share = f;
+    }
+
+    /// For tests: a deployment's status now, read from the world (no request, so no part of
+    /// any client's rate budget). `None` for an unknown id.
+    pub fn deployment_status(&self, deployment_id: &str) -> Option<String> {
+        self.world(|w, now| {
+            w.advance_to(now);
+            w.deployments
+                .iter()
+                .find(|d| d.id == deployment_id)
+                .map(|d| d.status.clone())
+        })
     }
 
     /// For tests: force a deployment's status now (e.g. `terminated-provider`, `running`).
     /// Unknown ids are ignored.
     pub fn force_status(&self, deployment_id: &str, status: &str) {
-        let now = self.now();
-        let _ = self.world().force_status(deployment_id, status, now);
+        self.world(|w, now| {
+            let _ = w.force_status(deployment_id, status, now);
+        });
     }
 
     /// For tests: point a deployment's address, SSH port and user at a real SSH server (one on
     /// loopback standing in for the instance). Unknown ids are ignored.
     pub fn set_ssh(&self, deployment_id: &str, ip: &str, port: u16, user: &str) {
-        let _ = self.world().set_ssh(deployment_id, ip, port, user);
+        self.world(|w, _| {
+            let _ = w.set_ssh(deployment_id, ip, port, user);
+        });
     }
 
-    fn world(&self) -> std::sync::MutexGuard<'_, World> {
-        self.shared.world.lock().expect("world lock")
+    /// `f` on the world (and its file), at the world clock's now. The handle is for tests and
+    /// tools: a world file that cannot be used is a failure of the test.
+    fn world<R>(&self, f: impl FnOnce(&mut World, DateTime<Utc>) -> R) -> R {
+        self.shared
+            .with_world(f)
+            .unwrap_or_else(|e| panic!("demo world: {}", e.message))
     }
 }
 

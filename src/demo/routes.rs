@@ -94,11 +94,9 @@ impl Shared {
                 "Authentication required: missing API key",
             )),
             Some(k) if k != self.key => Err(ApiError::unauthorized("Invalid API key")),
-            Some(_) => {
-                let now = self.clock.now();
-                let mut w = self.world.lock().expect("world lock");
-                f(&mut w, now, self.alt)
-            }
+            Some(_) => self
+                .with_world(|w, now| f(w, now, self.alt))
+                .and_then(|r| r),
         };
         result.unwrap_or_else(|e| error_response(&e, self.alt))
     }

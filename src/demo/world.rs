@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::catalog::{Catalog, round};
@@ -30,7 +31,7 @@ pub struct WorldParams {
     pub price_drift: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Team {
     pub id: String,
     pub name: String,
@@ -45,7 +46,7 @@ pub struct Team {
     pub members: Vec<Value>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SshKey {
     pub id: String,
     pub name: String,
@@ -54,14 +55,14 @@ pub struct SshKey {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct K8sAddon {
     pub version: String,
     pub cluster_id: String,
     pub cost_per_hour: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deployment {
     pub id: String,
     pub name: String,
@@ -98,14 +99,14 @@ pub struct Deployment {
     pub will_fail: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VolumePhase {
     Creating,
     Ready,
     Deleting,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Volume {
     pub id: String,
     pub name: String,

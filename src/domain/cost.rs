@@ -174,7 +174,7 @@ pub fn usd_per_gb(v: f64) -> String {
     format!("{sign}${}.{frac}", group_thousands(whole))
 }
 
-fn group_thousands(n: u64) -> String {
+pub fn group_thousands(n: u64) -> String {
     let whole = n.to_string();
     let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, ch) in whole.chars().enumerate() {

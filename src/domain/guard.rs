@@ -118,24 +118,43 @@ impl GuardRule {
 /// `90m`, `8h`, `1h30m`, `45s`, `2d`: one or more number+unit pairs, units `d`, `h`, `m`, `s`,
 /// each at most once and in that order. At least one minute, at most 90 days.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let total = parse_span(s)?.num_seconds();
+    let too_long = || format!("`{s}` is too long: a guard duration is 1m to 90d");
+    let total = match span(s) {
+        Ok(d) => d.num_seconds(),
+        Err(Span::TooBig) => return Err(too_long()),
+        Err(Span::Bad(e)) => return Err(e),
+    };
     if total < 60 {
-        return Err(format!(
-            "`{s}` is too short: a guard duration is at least 1m"
-        ));
+        return Err(format!("`{s}` is too short: a guard duration is 1m to 90d"));
     }
     if total > 90 * 86_400 {
-        return Err(format!(
-            "`{s}` is too long: a guard duration is at most 90d"
-        ));
+        return Err(too_long());
     }
     Ok(Duration::seconds(total))
 }
 
+/// Why a duration was not read.
+enum Span {
+    Bad(String),
+    /// A number of more than six digits.
+    TooBig,
+}
+
 /// A duration as [`parse_duration`] reads it, without its bounds.
 pub fn parse_span(s: &str) -> Result<Duration, String> {
+    span(s).map_err(|e| match e {
+        Span::Bad(e) => e,
+        Span::TooBig => format!("`{s}` is out of range: at most six digits for each unit"),
+    })
+}
+
+fn span(s: &str) -> Result<Duration, Span> {
     let t = s.trim().to_ascii_lowercase();
-    let bad = || format!("`{s}` is not a duration: use e.g. 90m, 8h or 1h30m");
+    let bad = || {
+        Span::Bad(format!(
+            "`{s}` is not a duration: use e.g. 90m, 8h or 1h30m"
+        ))
+    };
     if t.is_empty() {
         return Err(bad());
     }
@@ -152,8 +171,11 @@ pub fn parse_span(s: &str) -> Result<Duration, String> {
             .iter()
             .position(|u| *u == c)
             .ok_or_else(bad)?;
-        if digits.is_empty() || digits.len() > 6 {
+        if digits.is_empty() {
             return Err(bad());
+        }
+        if digits.len() > 6 {
+            return Err(Span::TooBig);
         }
         let n: i64 = digits.parse().map_err(|_| bad())?;
         let unit = next_unit + pos;
@@ -170,11 +192,12 @@ pub fn parse_span(s: &str) -> Result<Duration, String> {
 /// An RFC 3339 instant (`2026-12-01T18:00:00Z`, `…+01:00`), or a local `HH:MM`: the next time
 /// the local clock (`now`, with its offset) shows it — today, or tomorrow when it has passed.
 /// A time that is not in the future is refused.
-pub fn parse_at(s: &str, now: DateTime<FixedOffset>) -> Result<DateTime<Utc>, String> {
+pub fn parse_at<Tz: TimeZone>(s: &str, now: DateTime<Tz>) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
+    let now_utc = now.to_utc();
     if let Ok(at) = DateTime::parse_from_rfc3339(t) {
         let at = at.to_utc();
-        if at <= now.to_utc() {
+        if at <= now_utc {
             return Err(format!("`{s}` is in the past"));
         }
         return Ok(at);
@@ -182,31 +205,45 @@ pub fn parse_at(s: &str, now: DateTime<FixedOffset>) -> Result<DateTime<Utc>, St
     let hm = NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
         format!("`{s}` is not a time: use HH:MM (local) or RFC 3339, e.g. 2026-12-01T18:00:00Z")
     })?;
-    let tz = *now.offset();
-    let today = now.date_naive().and_time(hm);
-    let mut at = tz
-        .from_local_datetime(&today)
-        .single()
-        .ok_or_else(|| format!("`{s}` is not a valid local time"))?;
-    if at <= now {
-        at += Duration::days(1);
+    // Each day in the zone's own offset that day, so a change of the clocks (daylight saving)
+    // in between is counted: `09:00` after the change is 09:00 on the clock then.
+    let tz = now.timezone();
+    let today = now.date_naive();
+    for day in [today, today + Duration::days(1)] {
+        let at = match tz.from_local_datetime(&day.and_time(hm)) {
+            chrono::LocalResult::Single(at) => at,
+            // Shown twice when the clocks go back: the first.
+            chrono::LocalResult::Ambiguous(first, _) => first,
+            chrono::LocalResult::None => {
+                return Err(format!(
+                    "`{s}` does not exist on {day}: the clocks skip it (daylight saving); give another time"
+                ));
+            }
+        };
+        if at.to_utc() > now_utc {
+            return Ok(at.to_utc());
+        }
     }
-    Ok(at.to_utc())
+    Err(format!("`{s}` is not a valid local time"))
 }
 
-/// A spend ceiling in USD: positive, at most $1,000,000, a `$` allowed.
+/// A spend ceiling in USD: one cent to $1,000,000, a `$` allowed. Below a cent is refused
+/// rather than rounded (it would show as `<$0.01` and fire at once).
 pub fn parse_usd(s: &str) -> Result<f64, String> {
     let t = s.trim().trim_start_matches('$');
     let v: f64 = t
         .parse()
         .map_err(|_| format!("`{s}` is not an amount in USD, e.g. 50 or 12.50"))?;
-    if !v.is_finite() || v <= 0.0 || v > 1_000_000.0 {
+    if !v.is_finite() || !(0.01..=1_000_000.0).contains(&v) {
         return Err(format!(
-            "`{s}` is out of range: more than $0, at most $1,000,000"
+            "`{s}` is out of range: a spend ceiling is $0.01 to $1,000,000"
         ));
     }
     Ok(v)
 }
+
+/// A deadline further ahead than this is asked again (`--force`): most likely a typo.
+pub const FAR_AHEAD: Duration = Duration::days(365);
 
 /// `1h05m`, `12m`, `45s`, `overdue` for a countdown.
 pub fn format_countdown(secs: i64) -> String {
@@ -245,6 +282,10 @@ mod tests {
         ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
         }
+        for far in ["91d", "99999999h"] {
+            let e = parse_duration(far).unwrap_err();
+            assert!(e.contains("1m to 90d"), "{far}: {e}");
+        }
     }
 
     #[test]
@@ -269,13 +310,87 @@ mod tests {
         }
     }
 
+    /// Central Europe around its spring change: +01:00 until 2027-03-28T01:00Z, then +02:00
+    /// (local 02:00 jumps to 03:00).
+    #[derive(Debug, Clone, Copy)]
+    struct SpringForward;
+
+    impl SpringForward {
+        fn change() -> chrono::NaiveDateTime {
+            at("2027-03-28T01:00:00Z").naive_utc()
+        }
+        fn plus(h: i32) -> FixedOffset {
+            FixedOffset::east_opt(h * 3600).unwrap()
+        }
+    }
+
+    impl TimeZone for SpringForward {
+        type Offset = FixedOffset;
+        fn from_offset(_: &FixedOffset) -> Self {
+            SpringForward
+        }
+        fn offset_from_local_date(
+            &self,
+            local: &chrono::NaiveDate,
+        ) -> chrono::LocalResult<FixedOffset> {
+            self.offset_from_local_datetime(&local.and_hms_opt(0, 0, 0).unwrap())
+        }
+        fn offset_from_local_datetime(
+            &self,
+            local: &chrono::NaiveDateTime,
+        ) -> chrono::LocalResult<FixedOffset> {
+            let before = *local - Duration::hours(1); // as UTC, read at +01:00
+            let after = *local - Duration::hours(2); // as UTC, read at +02:00
+            match (before < Self::change(), after >= Self::change()) {
+                (true, false) => chrono::LocalResult::Single(Self::plus(1)),
+                (false, true) => chrono::LocalResult::Single(Self::plus(2)),
+                (true, true) => chrono::LocalResult::Ambiguous(Self::plus(1), Self::plus(2)),
+                (false, false) => chrono::LocalResult::None,
+            }
+        }
+        fn offset_from_utc_date(&self, utc: &chrono::NaiveDate) -> FixedOffset {
+            self.offset_from_utc_datetime(&utc.and_hms_opt(0, 0, 0).unwrap())
+        }
+        fn offset_from_utc_datetime(&self, utc: &chrono::NaiveDateTime) -> FixedOffset {
+            if *utc < Self::change() {
+                Self::plus(1)
+            } else {
+                Self::plus(2)
+            }
+        }
+    }
+
+    #[test]
+    fn a_local_time_across_the_spring_change_lands_on_the_clock_of_that_day() {
+        // Saturday 23:30 at +01:00; 09:00 on Sunday is at +02:00, i.e. 07:00Z (not 08:00Z).
+        let now = SpringForward.from_utc_datetime(&at("2027-03-27T22:30:00Z").naive_utc());
+        assert_eq!(
+            parse_at("09:00", now).unwrap(),
+            at("2027-03-28T07:00:00Z").to_utc()
+        );
+        // Before the change on the same night: still +01:00.
+        assert_eq!(
+            parse_at("23:45", now).unwrap(),
+            at("2027-03-27T22:45:00Z").to_utc()
+        );
+        // 02:30 does not exist that night: refused, not moved by an hour.
+        let e = parse_at("02:30", now).unwrap_err();
+        assert!(e.contains("does not exist on 2027-03-28"), "{e}");
+    }
+
     #[test]
     fn amounts() {
         assert_eq!(parse_usd("50"), Ok(50.0));
         assert_eq!(parse_usd("$12.5"), Ok(12.5));
-        for bad in ["0", "-1", "abc", "NaN", "inf", "2000000"] {
+        assert_eq!(parse_usd("0.01"), Ok(0.01));
+        for bad in ["0", "-1", "abc", "NaN", "inf", "2000000", "0.001", "0.0099"] {
             assert!(parse_usd(bad).is_err(), "{bad:?} accepted");
         }
+        assert!(
+            parse_usd("0.001")
+                .unwrap_err()
+                .contains("$0.01 to $1,000,000")
+        );
     }
 
     #[test]

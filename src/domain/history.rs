@@ -138,6 +138,7 @@ impl Series {
 
 /// One day of `prices`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DaySummary {
     pub date: NaiveDate,
     /// Lowest $/GPU·h of an available offer that day.

@@ -1,5 +1,5 @@
 //! Pure platform rules: cost, deploy requests built from one offer, volume provider rules,
-//! validation. No IO.
+//! validation, the model planner. No IO.
 
 pub mod cost;
 pub mod deploy;
@@ -9,6 +9,8 @@ pub mod guard_engine;
 pub mod guard_io;
 pub mod history;
 pub mod idle;
+pub mod names;
+pub mod planner;
 pub mod preset;
 pub mod spend;
 pub mod ssh;

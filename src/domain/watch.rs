@@ -11,6 +11,7 @@ use crate::domain::history::Coverage;
 
 /// A stored watch.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Watch {
     pub id: i64,
     #[serde(flatten)]
@@ -20,6 +21,7 @@ pub struct Watch {
 
 /// What a watch asks for.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WatchSpec {
     /// Part of the GPU model, any case (`h100` matches `H100_SXM5`).
     pub gpu: String,
@@ -38,6 +40,12 @@ fn norm(s: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect()
+}
+
+/// Whether a watch's GPU text names this GPU model (any case, spaces and dashes ignored, a part
+/// is enough): the one test [`WatchSpec::matches`] and `watch add` use.
+pub fn names_gpu(gpu: &str, model: &str) -> bool {
+    norm(model).contains(&norm(gpu))
 }
 
 impl WatchSpec {
@@ -62,7 +70,7 @@ impl WatchSpec {
         };
         o.available
             && !o.maintenance
-            && norm(&o.gpu_type).contains(&norm(&self.gpu))
+            && names_gpu(&self.gpu, &o.gpu_type)
             && o.per_gpu_rate()
                 .is_some_and(|p| p <= self.max_gpu_price + 1e-9)
             && eq(&self.instance_type, o.instance_type.as_str())
@@ -146,6 +154,15 @@ impl Episodes {
         if coverage == Coverage::Complete {
             self.matching.clear();
         }
+        self.matching.extend(hits.iter().map(|h| h.watch_id));
+    }
+
+    /// Watches `changed` (new, or with new terms) were matched against the offers loaded now:
+    /// their marks follow `hits`, whatever the last load said; a watch not in `kept` (removed)
+    /// loses its mark.
+    pub fn rematch(&mut self, changed: &[i64], hits: &[Hit], kept: &[i64]) {
+        self.matching
+            .retain(|id| kept.contains(id) && !changed.contains(id));
         self.matching.extend(hits.iter().map(|h| h.watch_id));
     }
 

@@ -18,7 +18,12 @@ use crate::terminal::{self, TerminalGuard};
 use crate::ui::{self, Theme};
 
 /// Run until the user quits, the terminal closes, or an ending signal arrives; say which.
-pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<Ending> {
+pub async fn run(
+    mut state: AppState,
+    exec: Executor,
+    theme: Theme,
+    warnings: Vec<String>,
+) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
@@ -36,10 +41,22 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
         let every = std::time::Duration::from_secs(state.session.poll_interval_secs.max(10));
         super::guard::spawn(exec.client.clone(), store.clone(), every, tx.clone())
     });
+    // What other processes write to the store (rules, watches, journal) shows within a second.
+    let store_watch = exec
+        .journal
+        .store()
+        .map(|store| super::store_watch::spawn(store.clone(), tx.clone()));
     let mut injected = test_fault::Injected::from_env();
     let mut dirty = true;
     let mut ending = Ending::Done;
     apply(&mut state, Action::Start(Utc::now()), &exec, &tx, &mut ssh);
+    apply(
+        &mut state,
+        Action::ConfigWarnings(warnings),
+        &exec,
+        &tx,
+        &mut ssh,
+    );
     loop {
         if dirty {
             let boom = injected.fire(Site::Draw);
@@ -67,6 +84,22 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
                 break;
             }
         };
+        if matches!(&action, Action::Key(k) if terminal::is_suspend_key(k)) {
+            // The whole process stops, so the event stream reads nothing meanwhile; it is
+            // kept (a new one could wait behind the old one's reader). Afterwards the frame
+            // is drawn at the size the terminal has now.
+            guard.stop_until_continued()?;
+            let size = guard.terminal.size()?;
+            apply(
+                &mut state,
+                Action::Resize(size.width, size.height),
+                &exec,
+                &tx,
+                &mut ssh,
+            );
+            dirty = true;
+            continue;
+        }
         let ctrl_c = matches!(&action, Action::Key(k) if crate::app::keys::quits_from_anywhere(k));
         if matches!(action, Action::Key(_)) {
             injected.on_key();
@@ -102,6 +135,9 @@ pub async fn run(mut state: AppState, exec: Executor, theme: Theme) -> Result<En
     }
     drop(guard);
     terminal::restore();
+    if let Some(w) = store_watch {
+        w.abort();
+    }
     if let Some(e) = enforcer {
         e.stop().await;
     }

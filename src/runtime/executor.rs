@@ -270,6 +270,7 @@ impl Executor {
                 return vec![Action::UsageSampled { id, result }];
             }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
+            Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
             Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
             Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
             Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {

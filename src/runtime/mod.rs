@@ -6,11 +6,13 @@ pub mod executor;
 pub mod files;
 pub mod guard;
 pub mod journal;
+pub mod planning;
 pub mod prices;
 pub mod signals;
 pub mod snapshot;
 pub mod ssh;
 pub mod ssh_config;
+pub mod store_watch;
 pub mod test_fault;
 pub mod usage;
 pub mod worker;
@@ -86,6 +88,9 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
         .as_deref()
         .map(crate::domain::ssh_config::SshPaths::under);
     state.workspace.ssh_config = launch.ssh_config;
+    if std::env::var_os("TMUX").is_some() {
+        state.clipboard = crate::app::state::Clipboard::Tmux;
+    }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     let (store, notice) = open_store(launch.store_path.as_deref());
     if let Some(text) = notice {
@@ -164,9 +169,18 @@ fn theme(launch: &Launch) -> Theme {
 
 /// Run the dashboard until the user quits (or a signal ends it).
 pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
+    run_dashboard_warned(launch, Vec::new()).await
+}
+
+/// [`run_dashboard`], with the warnings met while reading the settings shown on its first
+/// frame and kept in its message log.
+pub async fn run_dashboard_warned(
+    launch: Launch,
+    warnings: Vec<String>,
+) -> color_eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     crate::terminal::set_mouse(launch.look.mouse);
-    event_loop::run(state, exec, theme(&launch)).await
+    event_loop::run(state, exec, theme(&launch), warnings).await
 }
 
 /// One frame, and what failed while loading it.

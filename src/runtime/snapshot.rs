@@ -14,28 +14,28 @@ use crate::ui::{self, Theme, svg};
 /// Commands followed at most (offer pages, then everything the pane asks for).
 const MAX_STEPS: usize = 200;
 
-/// Drive `state` to `pane` and run every Command it asks for, inline, until it is quiet.
+/// Drive `state` to `pane` and run every Command it asks for, inline, until it is quiet. What
+/// the start and the pane ask for goes out in one round (teams, balance, lists, offers at
+/// once); only a user of several teams needs a second, for the other teams' lists.
 pub async fn load(state: &mut AppState, exec: &Executor, pane: Pane) {
     let digit = char::from(b'1' + Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) as u8);
-    // The teams first: the lists are read for every team the user belongs to.
-    if state.session.has_key() {
-        for cmd in [Command::FetchTeams, Command::FetchBalance] {
-            for action in exec.perform(cmd).await {
-                update(state, action);
-            }
-        }
-    }
-    settle(state, exec, Action::Start(Utc::now())).await;
+    let mut first = update(state, Action::Start(Utc::now()));
     let pane_key = crate::app::keys::Key::Char(digit).event();
-    settle(state, exec, Action::Key(pane_key)).await;
+    first.extend(update(state, Action::Key(pane_key)));
+    run(state, exec, first).await;
 }
 
-/// Feed `action`, then run every Command that follows from it until it is quiet. The Commands
-/// of one round run concurrently (the dashboard sends them at once too); their Actions are fed
-/// back in the order the Commands were issued, so the result does not depend on which answer
-/// came first.
+/// Feed `action`, then run every Command that follows from it until it is quiet.
 pub async fn settle(state: &mut AppState, exec: &Executor, action: Action) {
-    let mut round = update(state, action);
+    let round = update(state, action);
+    run(state, exec, round).await;
+}
+
+/// Run `round` and every Command that follows from it until it is quiet. The Commands of one
+/// round run concurrently (the dashboard sends them at once too); their Actions are fed back
+/// in the order the Commands were issued, so the result does not depend on which answer came
+/// first.
+async fn run(state: &mut AppState, exec: &Executor, mut round: Vec<Command>) {
     let mut steps = 0;
     while !round.is_empty() && steps < MAX_STEPS {
         round.truncate(MAX_STEPS - steps);

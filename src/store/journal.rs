@@ -12,6 +12,7 @@ use super::{Store, StoreError};
 
 /// A write about to be recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewJournalEntry {
     pub at: DateTime<Utc>,
     /// `dashboard` or `guard`.
@@ -32,6 +33,7 @@ pub const OUTCOME_UNKNOWN: &str = "outcome unknown: sent, no answer was recorded
 
 /// A recorded write.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct JournalEntry {
     pub id: i64,
     #[serde(flatten)]
@@ -94,15 +96,20 @@ impl Store {
 
     /// The journal, oldest first.
     pub fn journal(&self) -> Result<Vec<JournalEntry>, StoreError> {
+        self.journal_after(0)
+    }
+
+    /// The entries after entry `id`, oldest first.
+    pub fn journal_after(&self, id: i64) -> Result<Vec<JournalEntry>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT id, at, source, method, path, target_id, result, usd_per_hour, pending
-                 FROM journal ORDER BY id",
+                 FROM journal WHERE id > ?1 ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map([id], |r| {
                 let pending: bool = r.get(8)?;
                 Ok(JournalEntry {
                     outcome_known: !pending,
@@ -124,5 +131,12 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The id of the last entry (0 when there is none).
+    pub fn last_journal_id(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM journal", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 }

@@ -1,5 +1,6 @@
 //! The local store: one SQLite file (WAL, busy timeout, versioned schema) holding the guard
-//! rules, the enforcer lock, the journal of writes, the price history and the price watches. The runtime owns it through one writer
+//! rules, the enforcer lock, the journal of writes, the price history, the price watches and the
+//! dashboard's settings (the model plan). The runtime owns it through one writer
 //! thread ([`StoreHandle`]); the reducer and the drawing never touch it.
 //!
 //! A file that is not a database is moved aside (`<name>.corrupt-<time>`), as is one that reads
@@ -10,11 +11,13 @@
 //! version, and moving the file would lose them for it too. The program then runs without a
 //! store (the dashboard says so; the store commands fail).
 
+pub mod changes;
 pub mod history;
 pub mod journal;
 pub mod loss;
 pub mod rules;
 pub mod schema;
+pub mod settings;
 pub mod watches;
 pub mod writer;
 
@@ -67,6 +70,9 @@ pub struct Store {
     /// `PRAGMA data_version` when the cache was filled: another process's commit changes it,
     /// and the cache is read again (that process may have recorded points this one has not).
     history_seen: i64,
+    /// What this process knows of the store, to tell other processes' writes apart
+    /// ([`changes`]); `None` until [`Store::track_changes`].
+    tracker: Option<changes::Tracker>,
 }
 
 /// What [`Store::open`] did besides opening.
@@ -220,6 +226,7 @@ impl Store {
             path: path.to_path_buf(),
             history_cache: None,
             history_seen: 0,
+            tracker: None,
         })
     }
 
@@ -236,14 +243,14 @@ impl Store {
     }
 }
 
-fn is_corruption(e: &rusqlite::Error) -> bool {
+pub(crate) fn is_corruption(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
     )
 }
 
-fn is_busy(e: &rusqlite::Error) -> bool {
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
@@ -266,7 +273,7 @@ fn io_err(path: &Path, e: std::io::Error) -> StoreError {
 
 /// Create `path` empty with mode 0600 if it does not exist (the journal says what the account
 /// did; SQLite gives its `-wal`/`-shm` files the same mode).
-fn create_private(path: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private(path: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::OpenOptionsExt;
     match std::fs::OpenOptions::new()
         .write(true)
@@ -281,7 +288,7 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Rename `path` (and its `-wal`/`-shm` companions) to `<path>.<tag>-<unix time>`.
-fn move_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
+pub(crate) fn move_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -169,6 +169,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Remove every guard rule and the whole journal in one transaction (`demo reset`: they
+    /// name the deployments of a world that is gone). Returns how many rules and entries.
+    pub fn forget_world(&mut self) -> Result<(usize, usize), StoreError> {
+        let path = self.path.clone();
+        let e = |e| super::sqlite_err(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(e)?;
+        let rules = tx.execute("DELETE FROM guard_rules", []).map_err(e)?;
+        let entries = tx.execute("DELETE FROM journal", []).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok((rules, entries))
+    }
+
     /// Take or renew the enforcer lock for `holder` (a unique id of this process, see
     /// [`lock_holder_id`]) until `now + ttl`. An expired lock is taken over, and so is one whose
     /// holder is a process of this machine that no longer exists (killed without giving it up);

@@ -107,9 +107,15 @@ pub const MIGRATIONS: &[&str] = &[
         salvage_error   TEXT,
         acknowledged_at TEXT
     );",
-    // 8: idle rules (a window in seconds and a GPU-use threshold); the kind's CHECK names
+    // 8: settings the dashboard keeps between runs, one row per key (the model plan).
+    "CREATE TABLE settings (
+        key           TEXT PRIMARY KEY NOT NULL,
+        value         TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );",
+    // 9: idle rules (a window in seconds and a GPU-use threshold); the kind's CHECK names
     // them, so the table is made again with its rows.
-    "CREATE TABLE guard_rules_8 (
+    "CREATE TABLE guard_rules_9 (
         deployment_id TEXT PRIMARY KEY NOT NULL,
         kind          TEXT NOT NULL CHECK (kind IN ('deadline', 'max_spend', 'idle')),
         deadline      TEXT,
@@ -122,12 +128,12 @@ pub const MIGRATIONS: &[&str] = &[
         idle_secs     INTEGER,
         idle_below    REAL
     );
-    INSERT INTO guard_rules_8 (deployment_id, kind, deadline, max_spend_usd, spec, created_at,
+    INSERT INTO guard_rules_9 (deployment_id, kind, deadline, max_spend_usd, spec, created_at,
         failures, next_try, last_error)
       SELECT deployment_id, kind, deadline, max_spend_usd, spec, created_at, failures,
         next_try, last_error FROM guard_rules;
     DROP TABLE guard_rules;
-    ALTER TABLE guard_rules_8 RENAME TO guard_rules;",
+    ALTER TABLE guard_rules_9 RENAME TO guard_rules;",
 ];
 
 /// The version this program writes.

@@ -8,6 +8,17 @@ use crate::domain::history::Coverage;
 use crate::domain::watch::{Hit, Watch, WatchSpec};
 
 impl Store {
+    /// The GPU models the price history holds, sorted.
+    pub fn recorded_gpu_models(&self) -> Result<Vec<String>, StoreError> {
+        let e = |e| self.err(e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT gpu_model FROM price_offers ORDER BY gpu_model")
+            .map_err(e)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(e)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(e)
+    }
+
     /// Store a watch; returns its id.
     pub fn add_watch(
         &self,

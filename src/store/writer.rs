@@ -24,7 +24,9 @@ impl StoreHandle {
             .name("store-writer".into())
             .spawn(move || {
                 while let Ok(job) = rx.recv() {
+                    store.before_job();
                     job(&mut store);
+                    store.after_job();
                 }
             });
         if let Err(e) = spawned {

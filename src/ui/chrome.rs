@@ -24,7 +24,26 @@ pub fn tabs(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         spans.push(Span::styled(title, style));
         spans.push(Span::raw(" "));
     }
+    if let Some(label) = plan_label(state).filter(|_| plan_in_header(state, area.width)) {
+        spans.push(Span::styled(label, theme.title()));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// " planning llama-3.1-70b fp8 32k " while there is a model plan.
+pub fn plan_label(state: &AppState) -> Option<String> {
+    let plan = state.offers.plan.as_ref()?;
+    Some(format!(" planning {} ", plan.job.label()))
+}
+
+/// Whether the plan's label fits after the tabs; when it does not, the Offers pane's filter line
+/// shows it.
+pub fn plan_in_header(state: &AppState, width: u16) -> bool {
+    let tabs: usize = layout::tab_titles()
+        .into_iter()
+        .map(|(_, t)| t.chars().count() + 1)
+        .sum();
+    plan_label(state).is_some_and(|l| tabs + l.chars().count() <= usize::from(width))
 }
 
 /// The demo badge's note.

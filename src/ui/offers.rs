@@ -1,6 +1,7 @@
 //! The Offers pane: a filter bar and one row per offer; with a price history, a trend per row
 //! (a 7-day sparkline and the change against 24 h ago when the pane is wide, the change alone
-//! when not) and the model's 7-day low; rows that match a price watch are marked `◆`.
+//! when not) and the model's 7-day low; rows that match a price watch are marked `◆`; with a
+//! model plan, each offer's Fit, est. tok/s and $/Mtok.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,6 +16,7 @@ use crate::app::prices::{RowTrend, SPARK_CELLS};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{usd, usd_opt};
+use crate::domain::planner::{Fit, OfferPlan};
 
 /// From this pane width on, the trend shows a sparkline as well as the change.
 const SPARK_FROM_WIDTH: u16 = 150;
@@ -77,6 +79,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let trends = !state.prices.rows.is_empty();
     let spark = area.width >= SPARK_FROM_WIDTH;
     let mut cols: Vec<Col> = COLS.to_vec();
+    if o.plan.is_some() {
+        cols.extend(PLAN_COLS);
+    }
     if trends {
         cols.push(if spark {
             Col::text("7d trend", 5, SPARK_CELLS as u16 + 6, 1)
@@ -102,6 +107,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             let at = o.visible[i];
             let offer = &o.all[at];
             let mut r = row(offer, theme, watching && state.prices.watched(offer));
+            if let Some(plan) = &o.plan {
+                r.extend(plan_cells(plan.rows.get(at), offer, theme));
+            }
             if trends {
                 let t = state.prices.rows.get(at).and_then(Option::as_ref);
                 r.extend(trend_cells(t, spark, theme));
@@ -111,21 +119,69 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     );
 }
 
+/// The model plan's columns, after the offer's own: the verdict with the need against the
+/// memory, the estimated decode speed, and the cost of a million tokens.
+const PLAN_COLS: [Col; 3] = [
+    Col::text("Fit", 14, 16, 1),
+    Col::text("est. tok/s", 5, 10, 3),
+    Col::money("$/Mtok"),
+];
+
 /// The price column holds the rate and, when discounted, the struck list price after it.
 /// Sized from the extremes kept with the visible rows, not from every row at each frame.
-fn money_widths(state: &AppState) -> [u16; 2] {
+fn money_widths(state: &AppState) -> Vec<u16> {
     let a = &state.offers.amounts;
     let list = if a.list.is_empty() {
         0
     } else {
         1 + a.list.width(usd_opt)
     };
-    [a.rate.width(usd_opt) + list, a.per_gpu.width(usd_opt)]
+    let mut w = vec![a.rate.width(usd_opt) + list, a.per_gpu.width(usd_opt)];
+    if state.offers.plan.is_some() {
+        w.push(a.per_mtok.width(usd_opt).max(1));
+    }
+    w
+}
+
+/// How a verdict is drawn: `fits` fine, `tight` a warning, `no` dimmed.
+pub fn fit_style(f: Fit, theme: &Theme) -> ratatui::style::Style {
+    match f {
+        Fit::Fits => theme.ok(),
+        Fit::Tight => theme.warn(),
+        Fit::No => theme.dim(),
+    }
+}
+
+/// The plan's cells of one offer: `fits 90/160 GB` (the need of all its GPUs against their
+/// memory), the estimated tok/s, and $/Mtok (`–` where the model does not fit, `?` unknown).
+fn plan_cells<'a>(p: Option<&OfferPlan>, o: &Offer, theme: &Theme) -> [Line<'a>; 3] {
+    let Some(p) = p else {
+        return [Line::raw("–"), Line::raw("–"), Line::raw("–")];
+    };
+    let fit = match (p.fit, p.fit_text(o.gpu_count)) {
+        (Some(f), Some(text)) => Span::styled(text, fit_style(f, theme)),
+        _ => Span::styled("? VRAM", theme.dim()),
+    };
+    let speed = p.speed_text();
+    let cost = if p.fit == Some(Fit::No) {
+        Span::styled("–", theme.dim())
+    } else {
+        Span::styled(usd_opt(p.usd_per_million_tokens), theme.price())
+    };
+    [Line::from(fit), Line::raw(speed), Line::from(cost)]
 }
 
 fn filter_line<'a>(state: &'a AppState, width: u16, theme: &Theme) -> Line<'a> {
     let o = &state.offers;
     let mut spans = vec![Span::styled(" / ", theme.key())];
+    let mut width = width;
+    if let Some(label) =
+        super::chrome::plan_label(state).filter(|_| !super::chrome::plan_in_header(state, width))
+    {
+        width = width.saturating_sub(label.chars().count() as u16 + 2);
+        spans.insert(0, Span::styled(label, theme.title()));
+        spans.insert(1, Span::raw("·"));
+    }
     let text = o.filter_input.value();
     if text.is_empty() && !o.editing_filter {
         // the longest example that fits: a cut one would read as a broken filter

@@ -94,7 +94,7 @@ pub fn loaded(read_only: bool) -> AppState {
         ),
         k8s_deployment(),
     ];
-    update(&mut s, Action::DeploymentsLoaded(Ok(deps.into())));
+    update(&mut s, Action::DeploymentsLoaded(Ok(deps.clone().into())));
     let vols = vec![
         vol(
             "vol_sp",
@@ -137,7 +137,7 @@ pub fn loaded(read_only: bool) -> AppState {
             &[],
         ),
     ];
-    update(&mut s, Action::VolumesLoaded(Ok(vols.into())));
+    update(&mut s, Action::VolumesLoaded(Ok(vols.clone().into())));
     let keys: Vec<SshKey> = vec![
         decode(json!({"id": "sshk_1", "name": "laptop", "fingerprint": "SHA256:abc"})).unwrap(),
         decode(json!({"id": "sshk_2", "name": "ci", "fingerprint": "SHA256:def"})).unwrap(),
@@ -149,6 +149,10 @@ pub fn loaded(read_only: bool) -> AppState {
     ], "currency": "USD"}))
     .unwrap();
     update(&mut s, Action::BalanceLoaded(Ok(bal)));
+    // the second round: both lists again, naming the second team the balance brought
+    update(&mut s, Action::DeploymentsLoaded(Ok(deps.into())));
+    update(&mut s, Action::VolumesLoaded(Ok(vols.into())));
+    assert!(!s.schedule.deployments_in_flight && !s.schedule.volumes_in_flight);
     s
 }
 

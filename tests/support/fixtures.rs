@@ -327,7 +327,11 @@ fn ready_deployments(
     update(&mut s, Action::BalanceLoaded(Ok(balance(bal))));
     update(&mut s, Action::KeysLoaded(Ok(ssh_keys().into())));
     update(&mut s, Action::VolumesLoaded(Ok(volumes().into())));
+    update(&mut s, Action::DeploymentsLoaded(deployments.clone()));
+    // the second round: both lists again, naming the second team the balance brought
+    update(&mut s, Action::VolumesLoaded(Ok(volumes().into())));
     update(&mut s, Action::DeploymentsLoaded(deployments));
+    assert!(!s.schedule.deployments_in_flight && !s.schedule.volumes_in_flight);
     update(&mut s, Action::PubKeysFound(local_keys()));
     s
 }

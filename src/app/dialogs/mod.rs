@@ -27,6 +27,7 @@ pub mod messages;
 pub mod new_watch;
 pub mod notice;
 pub mod pick;
+pub mod planner;
 pub mod rename;
 pub mod team_info;
 pub mod terminate;
@@ -56,6 +57,7 @@ pub use messages::Messages;
 pub use new_watch::NewWatch;
 pub use notice::Notice;
 pub use pick::Pick;
+pub use planner::PlannerDialog;
 pub use rename::RenameDialog;
 pub use team_info::TeamInfo;
 pub use volume_info::VolumeInfo;
@@ -113,6 +115,8 @@ pub enum Dialog {
     NewWatch(Box<NewWatch>),
     /// `W` on Offers: the price watches.
     Watches(Watches),
+    /// `p` on Offers: the model planner.
+    Planner(Box<PlannerDialog>),
 }
 
 /// What a dialog's key handler asks for.
@@ -244,6 +248,7 @@ impl Dialog {
             Dialog::KeyInfo(d) => d,
             Dialog::NewWatch(d) => d.as_ref(),
             Dialog::Watches(d) => d,
+            Dialog::Planner(d) => d.as_ref(),
         }
     }
 
@@ -270,6 +275,7 @@ impl Dialog {
             Dialog::KeyInfo(d) => d,
             Dialog::NewWatch(d) => d.as_mut(),
             Dialog::Watches(d) => d,
+            Dialog::Planner(d) => d.as_mut(),
         }
     }
 
@@ -301,6 +307,7 @@ impl Dialog {
             Dialog::KeyInfo(_) => Kind::KeyInfo,
             Dialog::NewWatch(_) => Kind::NewWatch,
             Dialog::Watches(_) => Kind::Watches,
+            Dialog::Planner(_) => Kind::Planner,
         }
     }
 }
@@ -333,6 +340,7 @@ pub enum Kind {
     KeyInfo,
     NewWatch,
     Watches,
+    Planner,
 }
 
 impl Kind {
@@ -362,10 +370,11 @@ impl Kind {
             Kind::KeyInfo => "SSH key details",
             Kind::NewWatch => "new price watch",
             Kind::Watches => "price watches",
+            Kind::Planner => "model planner",
         }
     }
 
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Help,
         Kind::Messages,
         Kind::Details,
@@ -389,6 +398,7 @@ impl Kind {
         Kind::KeyInfo,
         Kind::NewWatch,
         Kind::Watches,
+        Kind::Planner,
     ];
 }
 

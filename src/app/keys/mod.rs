@@ -128,6 +128,8 @@ pub enum KeyCmd {
     NewWatch,
     /// The list of price watches.
     Watches,
+    /// The model planner.
+    Planner,
     /// `Esc`: a step back, or close (clears the Offers filter on the pane).
     Back,
     /// Close a view.
@@ -151,6 +153,9 @@ pub enum KeyCmd {
     EditWatch,
     /// Remove the selected price watch.
     RemoveWatch,
+    /// The next / previous value of the focused choice.
+    NextChoice,
+    PrevChoice,
 }
 
 /// `Ctrl-C`: it quits from anywhere, in front of every pane, dialog and text field (and

@@ -131,6 +131,7 @@ pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
         KeyCmd::UseTeam => "use_team",
         KeyCmd::NewWatch => "new_watch",
         KeyCmd::Watches => "watches",
+        KeyCmd::Planner => "planner",
         KeyCmd::Close => "close",
         KeyCmd::Confirm => "confirm",
         KeyCmd::Cancel => "cancel",
@@ -142,6 +143,8 @@ pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
         KeyCmd::RawJson => "raw_json",
         KeyCmd::EditWatch => "edit_watch",
         KeyCmd::RemoveWatch => "remove_watch",
+        KeyCmd::NextChoice => "next_choice",
+        KeyCmd::PrevChoice => "previous_choice",
         KeyCmd::Back => return None,
     })
 }

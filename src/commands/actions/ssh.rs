@@ -2,7 +2,8 @@
 //! (`domain::ssh::ssh_argv`, run directly: nothing the API sends becomes a shell word or an ssh
 //! option) and its key: `-i PATH`, else the private half of the `~/.ssh/*.pub` whose
 //! fingerprint is the deployment's saved key's. The program becomes `ssh` (its exit code is
-//! ssh's).
+//! ssh's). With `--demo` nothing is contacted: the command is shown, as the dashboard's demo
+//! does, and the exit code is 0.
 
 use super::args::SshArgs;
 use super::{Env, Exit, Needs, fail, load, resolve};
@@ -89,6 +90,14 @@ pub async fn ssh(ctx: &Ctx, env: &Env, a: &SshArgs) -> Exit {
         Ok(v) => v,
         Err(e) => return fail(ctx, FAILURE, &e),
     };
+    if env.demo {
+        // As in the dashboard's demo: the address is made up and may be a stranger's host.
+        ctx.err(&format!(
+            "demo: would run `{}` (not run: the demo instance does not exist)",
+            argv.join(" ")
+        ));
+        return crate::exit::OK;
+    }
     exec(ctx, &argv)
 }
 

@@ -33,13 +33,14 @@ pub enum GuardCommand {
 pub struct GuardAddArgs {
     /// The deployment id.
     pub deployment_id: String,
-    /// Terminate after this long from now: `90m`, `8h`, `1h30m`.
+    /// Terminate after this long from now: `90m`, `8h`, `1h30m` (1m to 90d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub after: Option<chrono::Duration>,
-    /// Terminate at this time: local `HH:MM` (the next one), or RFC 3339.
+    /// Terminate at this time: local `HH:MM` (the next one, on that day's clock), or RFC 3339;
+    /// more than a year ahead needs `--force`.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// Terminate when the deployment's spend reaches this many USD.
+    /// Terminate when the deployment's spend reaches this many USD ($0.01 to $1,000,000).
     #[arg(long, value_name = "USD", value_parser = parse_usd)]
     pub max_spend: Option<f64>,
     /// Terminate once every GPU has stayed below --below % with no terminal session for this
@@ -49,4 +50,7 @@ pub struct GuardAddArgs {
     /// With --idle: the GPU use in percent under which a GPU counts as idle [default: 5].
     #[arg(long, value_name = "PERCENT", requires = "idle", value_parser = parse_below)]
     pub below: Option<f64>,
+    /// Accept an `--at` more than a year ahead.
+    #[arg(long)]
+    pub force: bool,
 }

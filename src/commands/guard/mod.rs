@@ -7,7 +7,7 @@ pub mod notify;
 
 use crate::api::{ApiError, Client, Deployment};
 use crate::commands::context::Ctx;
-use crate::domain::guard::{GuardRule, format_countdown, parse_at};
+use crate::domain::guard::{FAR_AHEAD, GuardRule, format_countdown, parse_at};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::StoredRule;
 use args::{GuardAddArgs, GuardCommand};
@@ -35,8 +35,17 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
             format!("--after {}", format_countdown(d.num_seconds())),
         )
     } else if let Some(at) = &a.at {
-        let local = now.with_timezone(&ctx.local_offset);
+        // The zone's rules, not only today's offset: a change of the clocks before it counts.
+        let local = now.with_timezone(&chrono::Local);
         match parse_at(at, local) {
+            Ok(t) if t - now > FAR_AHEAD && !a.force => {
+                ctx.err(&format!(
+                    "error: --at {at} is {} days ahead ({}), more than a year: give --force if you mean it",
+                    (t - now).num_days(),
+                    t.format("%Y-%m-%d %H:%M UTC")
+                ));
+                return EXIT_USAGE;
+            }
             Ok(t) => (GuardRule::Deadline(t), format!("--at {at}")),
             Err(e) => {
                 ctx.err(&format!("error: --at: {e}"));
@@ -90,10 +99,25 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         spec: spec.clone(),
         created_at: now,
     };
-    if let Err(e) = ctx.store.call(move |s| s.put_rule(&stored)).await {
-        ctx.err(&format!("error: {e}"));
-        return EXIT_FAILED;
-    }
+    // The rule it replaces, read and replaced in one store call.
+    let replaced = ctx
+        .store
+        .call(move |s| {
+            let old = s
+                .rules()?
+                .into_iter()
+                .find(|r| r.deployment_id == stored.deployment_id);
+            s.put_rule(&stored)?;
+            Ok(old)
+        })
+        .await;
+    let replaced = match replaced {
+        Ok(old) => old,
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            return EXIT_FAILED;
+        }
+    };
     let name = if d.name.is_empty() {
         id.clone()
     } else {
@@ -103,6 +127,14 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
     ctx.out(&format!(
         "guard set on {name}, {rate}: terminate {rule} ({spec})"
     ));
+    if let Some(old) = replaced {
+        ctx.out(&format!(
+            "it replaces the rule set {}: terminate {} ({})",
+            old.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            old.rule,
+            old.spec
+        ));
+    }
     if let GuardRule::MaxSpend(max) = rule
         && let Some(spent) = d.spent(now).filter(|s| *s >= max)
     {
@@ -125,8 +157,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
 async fn find_deployment(client: &Client, id: &str) -> Result<Deployment, ApiError> {
     match client.deployment(id).await {
         Err(ApiError::NotFound { .. }) => {
-            let teams = crate::api::teams::Teams::read(client).await?;
-            let list = client.deployments_of_teams(&teams, None).await?;
+            let (_, list) = client.deployments_across_teams(None).await?;
             list.into_iter()
                 .find(|d| d.id == id)
                 .ok_or_else(|| ApiError::NotFound {

@@ -1,4 +1,5 @@
-//! The commands for scripts: `offers`, `deployments`, `volumes`, `keys`, `balance`. Each reads
+//! The commands for scripts: `offers`, `plan` (in [`super::plan`]), `deployments`, `volumes`,
+//! `keys`, `balance`. Each reads
 //! through the same [`Client`] as the dashboard (guard, key, rate budget, retry policy), reads
 //! every page, and prints a table, JSON or CSV ([`output`]). Independent requests run
 //! concurrently.
@@ -12,7 +13,6 @@ mod records;
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use crate::api::teams::Teams;
 use crate::api::{ApiError, Client, Completeness, Offer, OffersPage, OffersQuery};
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
@@ -60,6 +60,7 @@ pub fn handles(cmd: &Command) -> bool {
     matches!(
         cmd,
         Command::Offers(_)
+            | Command::Plan(_)
             | Command::Deployments(_)
             | Command::Volumes(_)
             | Command::Keys(_)
@@ -69,8 +70,15 @@ pub fn handles(cmd: &Command) -> bool {
 
 /// Check `cmd`'s input without sending anything: a usage error comes before any request.
 pub fn check(cmd: &Command) -> Result<(), Failure> {
-    if let Command::Offers(a) = cmd {
-        offer_filter(a)?;
+    match cmd {
+        Command::Offers(a) => {
+            offer_filter(a)?;
+        }
+        Command::Plan(a) => {
+            super::plan::job(a)?;
+            parse_filter(a.filter.as_deref())?;
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -84,7 +92,7 @@ pub struct Printed {
 }
 
 impl Printed {
-    fn of(text: String, completeness: Completeness) -> Printed {
+    pub fn of(text: String, completeness: Completeness) -> Printed {
         let unasked = completeness.without_filters();
         Printed {
             text,
@@ -97,6 +105,7 @@ impl Printed {
 pub async fn run(client: &Client, cmd: &Command) -> Result<Printed, Failure> {
     match cmd {
         Command::Offers(a) => offers(client, a, PAGE_LIMIT).await,
+        Command::Plan(a) => super::plan::run(client, a, PAGE_LIMIT).await,
         Command::Deployments(a) => deployments(client, a).await,
         Command::Volumes(a) => volumes(client, a).await,
         Command::Keys(a) => keys(client, a).await,
@@ -106,7 +115,12 @@ pub async fn run(client: &Client, cmd: &Command) -> Result<Printed, Failure> {
 }
 
 fn offer_filter(a: &OffersArgs) -> Result<OfferFilter, Failure> {
-    let f = OfferFilter::parse(a.filter.as_deref().unwrap_or(""));
+    parse_filter(a.filter.as_deref())
+}
+
+/// The dashboard's filter language from `--filter`; a term it cannot read is a usage error.
+pub fn parse_filter(text: Option<&str>) -> Result<OfferFilter, Failure> {
+    let f = OfferFilter::parse(text.unwrap_or(""));
     if f.errors.is_empty() {
         Ok(f)
     } else {
@@ -117,7 +131,7 @@ fn offer_filter(a: &OffersArgs) -> Result<OfferFilter, Failure> {
 /// `offers`: every page (`limit` groups each), then the dashboard's filter, type and sort.
 pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<Printed, Failure> {
     let filter = offer_filter(a)?;
-    let mut view = OffersView {
+    let view = OffersView {
         search_sent: a
             .search
             .clone()
@@ -129,13 +143,24 @@ pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<Print
         filter,
         ..OffersView::default()
     };
+    let view = load_offers(client, view, limit).await?;
+    let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
+    let text = records::offers(&shown).render(a.output.into());
+    Ok(Printed::of(text, view.completeness()))
+}
+
+/// `view` with every page of its query absorbed (`limit` groups a page): its filter, type and
+/// sort applied to all of them.
+pub async fn load_offers(
+    client: &Client,
+    mut view: OffersView,
+    limit: u32,
+) -> Result<OffersView, Failure> {
     let pages = all_offer_pages(client, &view.query(1), limit).await?;
     for (i, page) in pages.into_iter().enumerate() {
         view.absorb(i as u32 + 1, page);
     }
-    let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
-    let text = records::offers(&shown).render(a.output.into());
-    Ok(Printed::of(text, view.completeness()))
+    Ok(view)
 }
 
 /// Page 1, then every other page the answer announces, [`PAGES_AT_ONCE`] at a time, in order.
@@ -163,16 +188,14 @@ pub async fn all_offer_pages(
 }
 
 async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<Printed, Failure> {
-    let teams = Teams::read(client).await?;
     let status = (a.status != "all").then(|| a.status.clone());
-    let list = client.deployments_of_teams(&teams, status).await?;
+    let (teams, list) = client.deployments_across_teams(status).await?;
     let text = records::deployments(&list, &teams).render(a.output.into());
     Ok(Printed::of(text, list.completeness))
 }
 
 async fn volumes(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {
-    let teams = Teams::read(client).await?;
-    let list = client.volumes_of_teams(&teams).await?;
+    let (teams, list) = client.volumes_across_teams().await?;
     let text = records::volumes(&list, &teams).render(a.output.into());
     Ok(Printed::of(text, list.completeness))
 }

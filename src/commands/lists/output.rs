@@ -37,6 +37,11 @@ pub enum Cell {
     Bool(bool),
     List(Vec<String>),
     Time(Option<DateTime<Utc>>),
+    /// Text scripts get raw (JSON, CSV) and people read as the dashboard shows it (the table):
+    /// `(raw, shown)`, e.g. a region without its opaque id prefix.
+    Labelled(String, String),
+    /// A list the same way: `(raw, shown)`.
+    LabelledList(Vec<String>, Vec<String>),
 }
 
 /// A column: its stable field name (JSON and CSV) and its table title (`None`: not in the table).
@@ -94,10 +99,9 @@ impl Records {
         }
     }
 
-    /// A JSON array of objects, pretty-printed, ending in a newline.
-    pub fn json(&self) -> String {
-        let items: Vec<Value> = self
-            .rows
+    /// One JSON object per record, keyed by field name.
+    pub fn objects(&self) -> Vec<Value> {
+        self.rows
             .iter()
             .map(|row| {
                 let mut o = Map::new();
@@ -106,7 +110,12 @@ impl Records {
                 }
                 Value::Object(o)
             })
-            .collect();
+            .collect()
+    }
+
+    /// A JSON array of objects, pretty-printed, ending in a newline.
+    pub fn json(&self) -> String {
+        let items = self.objects();
         let mut s = serde_json::to_string_pretty(&Value::Array(items)).unwrap_or_default();
         s.push('\n');
         s
@@ -215,14 +224,14 @@ fn number(v: f64) -> String {
 impl Cell {
     fn json(&self) -> Value {
         match self {
-            Cell::Text(s) => Value::from(s.as_str()),
+            Cell::Text(s) | Cell::Labelled(s, _) => Value::from(s.as_str()),
             Cell::MaybeText(s) => s.as_deref().map_or(Value::Null, Value::from),
             Cell::Int(n) => n.map_or(Value::Null, Value::from),
             Cell::Num(n) | Cell::Usd(n) => n
                 .and_then(serde_json::Number::from_f64)
                 .map_or(Value::Null, Value::Number),
             Cell::Bool(b) => Value::Bool(*b),
-            Cell::List(l) => Value::from(l.clone()),
+            Cell::List(l) | Cell::LabelledList(l, _) => Value::from(l.clone()),
             Cell::Time(t) => t.as_ref().map_or(Value::Null, |t| Value::from(time(t))),
         }
     }
@@ -230,12 +239,12 @@ impl Cell {
     /// The CSV text: empty when absent.
     fn plain(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) | Cell::Labelled(s, _) => s.clone(),
             Cell::MaybeText(s) => s.clone().unwrap_or_default(),
             Cell::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
             Cell::Num(n) | Cell::Usd(n) => n.map(number).unwrap_or_default(),
             Cell::Bool(b) => b.to_string(),
-            Cell::List(l) => l.join(";"),
+            Cell::List(l) | Cell::LabelledList(l, _) => l.join(";"),
             Cell::Time(t) => t.as_ref().map(time).unwrap_or_default(),
         }
     }
@@ -243,7 +252,9 @@ impl Cell {
     /// The table text.
     fn human(&self) -> String {
         match self {
-            Cell::Text(s) if s.is_empty() => "-".into(),
+            Cell::Text(s) | Cell::Labelled(_, s) if s.is_empty() => "-".into(),
+            Cell::Labelled(_, s) => s.clone(),
+            Cell::LabelledList(_, l) => Cell::List(l.clone()).human(),
             Cell::MaybeText(None) | Cell::Int(None) | Cell::Num(None) | Cell::Time(None) => {
                 "-".into()
             }
@@ -336,6 +347,34 @@ mod tests {
         assert_eq!(r.table(), "REGIONS\na,b +2\n");
         assert!(r.csv().contains("a;b;c;d"));
         assert!(r.json().contains("\"d\""));
+    }
+
+    #[test]
+    fn labelled_cells_are_raw_for_scripts_and_shown_for_people() {
+        const C: &[Column] = &[col("region", "REGION"), col("regions", "REGIONS")];
+        let r = Records {
+            columns: C,
+            rows: vec![vec![
+                Cell::Labelled("166e655a:culpeper-usa-1".into(), "culpeper-usa-1".into()),
+                Cell::LabelledList(
+                    vec!["166e655a:culpeper-usa-1".into(), "us-east-1".into()],
+                    vec!["culpeper-usa-1".into(), "us-east-1".into()],
+                ),
+            ]],
+            hidden: Vec::new(),
+            footer: None,
+        };
+        assert_eq!(
+            r.table(),
+            "REGION          REGIONS\nculpeper-usa-1  culpeper-usa-1,us-east-1\n"
+        );
+        assert!(
+            r.csv()
+                .contains("166e655a:culpeper-usa-1,166e655a:culpeper-usa-1;us-east-1")
+        );
+        let v: Value = serde_json::from_str(&r.json()).unwrap();
+        assert_eq!(v[0]["region"], "166e655a:culpeper-usa-1");
+        assert_eq!(v[0]["regions"][0], "166e655a:culpeper-usa-1");
     }
 
     #[test]

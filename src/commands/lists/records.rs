@@ -3,6 +3,7 @@
 use super::output::{Cell, Column, Records, col, data};
 use crate::api::teams::Teams;
 use crate::api::{Balance, Deployment, Offer, SshKey, Volume};
+use crate::domain::names::{gpu_label, region_label};
 
 fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
@@ -10,6 +11,17 @@ fn text(s: &str) -> Cell {
 
 fn maybe(s: Option<&str>) -> Cell {
     Cell::MaybeText(s.filter(|s| !s.is_empty()).map(str::to_owned))
+}
+
+/// A region: raw for scripts, as the dashboard shows it in the table.
+fn region(r: &str) -> Cell {
+    Cell::Labelled(r.to_string(), region_label(r).to_string())
+}
+
+fn regions<'a>(l: impl IntoIterator<Item = &'a str>) -> Cell {
+    let raw: Vec<String> = l.into_iter().map(str::to_owned).collect();
+    let shown = raw.iter().map(|r| region_label(r).to_string()).collect();
+    Cell::LabelledList(raw, shown)
 }
 
 fn strings<'a>(l: impl IntoIterator<Item = &'a str>) -> Cell {
@@ -45,12 +57,12 @@ pub fn offers(list: &[&Offer]) -> Records {
             &o.gpu_display
         };
         vec![
-            text(name),
+            Cell::Labelled(name.clone(), gpu_label(name).to_string()),
             Cell::Int(Some(u64::from(o.gpu_count))),
             Cell::Num(o.gpu_memory),
             text(&o.provider),
             text(o.instance_type.as_str()),
-            strings(o.regions()),
+            regions(o.regions()),
             Cell::Usd(o.hourly_rate()),
             Cell::Usd(o.per_gpu_rate()),
             Cell::Usd(o.list_price_if_discounted().or(o.hourly_rate())),
@@ -118,7 +130,7 @@ pub fn deployments(list: &[Deployment], teams: &Teams) -> Records {
             Cell::Int(Some(u64::from(d.gpu_count))),
             text(&d.provider),
             text(d.instance_type.as_str()),
-            text(&d.region),
+            region(&d.region),
             Cell::Usd(d.hourly_rate),
             Cell::MaybeText(d.ssh_command()),
             maybe(d.ip_address.as_deref()),
@@ -159,7 +171,7 @@ pub fn volumes(list: &[Volume], teams: &Teams) -> Records {
             text(&v.status),
             Cell::Num(v.size_in_gb),
             text(&v.provider),
-            text(&v.region),
+            region(&v.region),
             Cell::Usd(v.cost_per_hour()),
             strings(v.attachments()),
             Cell::Time(v.created_at),

@@ -473,6 +473,9 @@ fn summary_step(
     if let Some(warn) = &s.name_taken {
         lines.push(Line::styled(format!("  ⚠ {warn}"), theme.warn()));
     }
+    if let Some(plan) = &state.offers.plan {
+        lines.push(plan_row(&plan.job, o, theme));
+    }
     if o.supports_cloud_init {
         lines.push(row(
             "Cloud-init",
@@ -563,6 +566,33 @@ fn summary_step(
         )),
         _ => {}
     }
+}
+
+/// The model plan's verdict on this offer, as the Offers pane shows it.
+fn plan_row(
+    job: &crate::domain::planner::Job,
+    o: &crate::api::Offer,
+    theme: &Theme,
+) -> Line<'static> {
+    let p = crate::domain::planner::plan_offer(job, o);
+    let mut value = format!("{}: ", job.label());
+    value.push_str(
+        &p.fit_text(o.gpu_count)
+            .unwrap_or_else(|| "memory unknown".into()),
+    );
+    if p.tokens_per_second.is_some() {
+        value.push_str(&format!(" · est. {} tok/s", p.speed_text()));
+    }
+    if let Some(c) = p.usd_per_million_tokens {
+        value.push_str(&format!(" · est. {}/Mtok", usd(c)));
+    }
+    let style = p
+        .fit
+        .map_or(theme.dim(), |f| crate::ui::offers::fit_style(f, theme));
+    Line::from(vec![
+        Span::styled(format!("{:<13}", "Model plan"), theme.dim()),
+        Span::styled(value, style),
+    ])
 }
 
 /// One money line of the summary, each part in its tone's style.

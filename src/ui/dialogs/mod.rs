@@ -17,6 +17,7 @@ pub mod messages;
 pub mod new_watch;
 pub mod notice;
 pub mod pick;
+pub mod planner;
 pub mod rename;
 pub mod team_info;
 pub mod terminate;
@@ -66,5 +67,6 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::KeyInfo(k) => key_info::draw(f, area, k, theme),
         Dialog::NewWatch(w) => new_watch::draw(f, area, w, hint, theme),
         Dialog::Watches(w) => watches::draw(f, area, w, state, theme),
+        Dialog::Planner(p) => planner::draw(f, area, p, state, hint, theme),
     }
 }

@@ -1,0 +1,183 @@
+//! What other processes wrote to the local store — a rule from `guard add`, a watch from
+//! `watch add`, a write `guard run` or another dashboard sent — as the dashboard learns it (the
+//! runtime looks every second): each is said in the message log with where it came from, and
+//! the watches are taken in at once, their matching marks with them.
+
+use super::action::Command;
+use super::state::{AppState, FlashKind};
+use crate::store::changes::Changes;
+
+/// Where the changes this module reports were made.
+const ELSEWHERE: &str = "another spheron-tui process";
+
+pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
+    for r in &c.rules_set {
+        let who = deployment(state, &r.deployment_id);
+        state.say(
+            FlashKind::Info,
+            format!("guard rule for {who} set by {ELSEWHERE}: {}", r.spec),
+        );
+    }
+    for id in &c.rules_removed {
+        let who = deployment(state, id);
+        state.say(
+            FlashKind::Info,
+            format!("guard rule for {who} removed by {ELSEWHERE}"),
+        );
+    }
+    for e in &c.journal {
+        let e = &e.entry;
+        state.say(
+            FlashKind::Info,
+            format!(
+                "{} of {ELSEWHERE} sent {} {}: {}",
+                e.source, e.method, e.path, e.result
+            ),
+        );
+    }
+    let Some(watches) = c.watches else {
+        return Vec::new();
+    };
+    let before = &state.prices.watches;
+    let mut said = Vec::new();
+    for w in &watches {
+        match before.iter().find(|b| b.id == w.id) {
+            None => said.push(format!("watch {} added by {ELSEWHERE}: {}", w.id, w.spec)),
+            Some(b) if b.spec != w.spec => {
+                said.push(format!("watch {} changed by {ELSEWHERE}: {}", w.id, w.spec));
+            }
+            Some(_) => {}
+        }
+    }
+    for b in before
+        .iter()
+        .filter(|b| !watches.iter().any(|w| w.id == b.id))
+    {
+        said.push(format!("watch {} removed by {ELSEWHERE}", b.id));
+    }
+    for text in said {
+        state.say(FlashKind::Info, text);
+    }
+    super::prices::set_watches(state, watches)
+}
+
+/// A deployment as the messages name it: its name and id when it is listed, else its id.
+fn deployment(state: &AppState, id: &str) -> String {
+    match state.deployments.items.iter().find(|d| d.id == id) {
+        Some(d) if !d.name.is_empty() => format!("{} ({id})", d.name),
+        _ => id.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{InstanceType, Offer};
+    use crate::app::prices::PriceCmd;
+    use crate::app::state::Session;
+    use crate::domain::guard::{GuardRule, StoredRule};
+    use crate::domain::watch::{Watch, WatchSpec};
+    use crate::store::{JournalEntry, NewJournalEntry};
+
+    fn state() -> AppState {
+        let mut s = AppState::new(Session::default(), crate::demo::test_epoch());
+        s.offers.all = vec![Offer {
+            provider: "acme".into(),
+            offer_id: "o1".into(),
+            gpu_type: "H100_SXM5".into(),
+            gpu_count: 8,
+            price: Some(12.0),
+            available: true,
+            instance_type: InstanceType::Spot,
+            ..Offer::default()
+        }];
+        s
+    }
+
+    fn watch(id: i64, max: f64) -> Watch {
+        Watch {
+            id,
+            spec: WatchSpec {
+                gpu: "h100".into(),
+                max_gpu_price: max,
+                ..WatchSpec::default()
+            },
+            created_at: crate::demo::test_epoch(),
+        }
+    }
+
+    fn said(s: &AppState) -> Vec<String> {
+        s.status.log.iter().map(|e| e.text.clone()).collect()
+    }
+
+    #[test]
+    fn each_change_is_said_with_where_it_came_from() {
+        let mut s = state();
+        let entry = JournalEntry {
+            id: 7,
+            entry: NewJournalEntry {
+                at: s.now,
+                source: "guard".into(),
+                method: "DELETE".into(),
+                path: "/api/deployments/dep_1".into(),
+                target_id: Some("dep_1".into()),
+                result: "ok".into(),
+                usd_per_hour: None,
+            },
+            outcome_known: true,
+        };
+        on_changes(
+            &mut s,
+            Changes {
+                rules_set: vec![StoredRule {
+                    deployment_id: "dep_1".into(),
+                    rule: GuardRule::MaxSpend(5.0),
+                    spec: "--max-spend 5".into(),
+                    created_at: crate::demo::test_epoch(),
+                }],
+                rules_removed: vec!["dep_2".into()],
+                watches: None,
+                journal: vec![entry],
+            },
+        );
+        assert_eq!(
+            said(&s),
+            [
+                "guard rule for dep_1 set by another spheron-tui process: --max-spend 5",
+                "guard rule for dep_2 removed by another spheron-tui process",
+                "guard of another spheron-tui process sent DELETE /api/deployments/dep_1: ok",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_watch_changed_elsewhere_is_taken_in_with_its_mark_at_once() {
+        let mut s = state();
+        // The offer is $1.50/GPU·h: watch 1 (at most $1.00) does not match it, watch 2 does.
+        s.prices.watches = vec![watch(1, 1.0), watch(2, 9.0)];
+        let changes = |w| Changes {
+            watches: Some(w),
+            ..Changes::default()
+        };
+        let cmds = on_changes(&mut s, changes(vec![watch(1, 2.0), watch(3, 9.0)]));
+        assert_eq!(
+            said(&s),
+            [
+                "watch 1 changed by another spheron-tui process: h100 ≤ $2.00/GPU·h",
+                "watch 3 added by another spheron-tui process: h100 ≤ $9.00/GPU·h",
+                "watch 2 removed by another spheron-tui process",
+            ]
+        );
+        assert_eq!(s.prices.watches, vec![watch(1, 2.0), watch(3, 9.0)]);
+        // Both now match the loaded offer: marked without waiting for a load, and their
+        // episodes started now (announced if the store says they are new).
+        assert!(s.prices.episodes.is_matching(1) && s.prices.episodes.is_matching(3));
+        let [Command::Prices(PriceCmd::Episodes { hits, .. })] = &cmds[..] else {
+            panic!("{cmds:?}");
+        };
+        assert_eq!(hits.iter().map(|h| h.watch_id).collect::<Vec<_>>(), [1, 3]);
+        // Lowered below the offer: the mark goes at once.
+        on_changes(&mut s, changes(vec![watch(1, 1.0), watch(3, 9.0)]));
+        assert!(!s.prices.episodes.is_matching(1) && s.prices.episodes.is_matching(3));
+    }
+}

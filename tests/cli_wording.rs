@@ -1,0 +1,39 @@
+//! What the command line shows people: regions as the dashboard shows them in tables (raw in
+//! JSON and CSV), and the wording of refused input.
+
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
+mod support;
+use support::binary::{run, text};
+
+#[test]
+fn tables_show_regions_as_the_dashboard_does_and_json_keeps_them_raw() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    for list in ["deployments", "volumes", "offers"] {
+        let out = run(h, &["--demo", list]);
+        assert_eq!(out.status.code(), Some(0), "{list}: {}", text(&out.stderr));
+        let table = text(&out.stdout);
+        assert!(table.contains("culpeper-usa-1"), "{list}: {table}");
+        assert!(!table.contains("166e655a:"), "{list}: {table}");
+        let out = run(h, &["--demo", list, "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{list}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("166e655a:culpeper-usa-1"),
+            "{list} --json keeps the region as the API sends it"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_deployment_status_is_a_usage_error_naming_the_statuses() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(home.path(), &["--demo", "deployments", "--status", "weird"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("deploying, running, failed, terminated"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -1,0 +1,64 @@
+//! What the dashboard says, through the reducer alone: where a copy went (through tmux or
+//! straight to the terminal).
+
+#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
+
+mod support;
+
+use serde_json::json;
+use spheron_tui::api::{Deployment, decode};
+use spheron_tui::app::state::Clipboard;
+use spheron_tui::app::{Action, AppState, Command, Pane, update};
+use support::accounts::{chr, select, session, t0};
+
+fn reachable() -> Deployment {
+    decode(
+        json!({"id": "dep_ssh1", "name": "trainer", "provider": "spheron-ai",
+        "region": "us-east-1", "status": "running", "gpuType": "H100", "gpuCount": 1,
+        "hourlyRate": 2.0, "instanceType": "DEDICATED", "ipAddress": "203.0.113.7",
+        "sshCommand": "ssh ubuntu@203.0.113.7", "startedAt": "2026-11-28T11:00:00Z"}),
+    )
+    .unwrap()
+}
+
+fn started() -> AppState {
+    let mut s = AppState::new(session(false), t0());
+    s.size = (120, 40);
+    update(&mut s, Action::Start(t0()));
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![reachable()].into())),
+    );
+    select(&mut s, Pane::Deployments, "dep_ssh1");
+    s
+}
+
+fn flash(s: &AppState) -> String {
+    s.status
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_copy_inside_tmux_says_where_it_went_and_what_to_set() {
+    let mut s = started();
+    s.clipboard = Clipboard::Tmux;
+    let cmds = chr(&mut s, 'c');
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::Copy(t) if t == "ssh ubuntu@203.0.113.7"))
+    );
+    let said = flash(&s);
+    assert!(said.contains("through tmux (OSC 52)"), "{said}");
+    assert!(said.contains("set -g set-clipboard on"), "{said}");
+    assert!(!said.starts_with("copied"), "{said}");
+
+    let mut s = started();
+    let cmds = chr(&mut s, 'c');
+    assert!(cmds.iter().any(|c| matches!(c, Command::Copy(_))));
+    let said = flash(&s);
+    assert!(said.starts_with("copied (OSC 52): ssh ubuntu@"), "{said}");
+    assert!(!said.contains("tmux"), "{said}");
+}
