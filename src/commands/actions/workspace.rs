@@ -154,7 +154,7 @@ pub async fn tunnel(ctx: &Ctx, env: &Env, a: &TunnelArgs) -> Exit {
         "http://localhost:{local} → {} port {remote} (Ctrl-C stops the tunnel)",
         entry.alias
     ));
-    exec(ctx, &tunnel_argv(&entry, &paths, remote, local))
+    super::ssh::exec(ctx, &tunnel_argv(&entry, &paths, remote, local))
 }
 
 /// Where `program` is on `PATH`, if it is.
@@ -226,13 +226,6 @@ pub fn open_argv(program: &Path, alias: &str, folder: &str) -> Vec<String> {
         format!("ssh-remote+{alias}"),
         folder.to_string(),
     ]
-}
-
-#[cfg(unix)]
-fn exec(ctx: &Ctx, argv: &[String]) -> Exit {
-    use std::os::unix::process::CommandExt;
-    let err = std::process::Command::new(&argv[0]).args(&argv[1..]).exec();
-    fail(ctx, FAILURE, &format!("could not run {}: {err}", argv[0]))
 }
 
 #[cfg(test)]
