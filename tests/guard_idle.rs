@@ -4,7 +4,7 @@
 //! server on its manual clock, the DELETE in the journal with its evidence.
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
