@@ -2,9 +2,8 @@
 //! an open session, too few readings → never), and end to end: `guard add --idle`, `guard
 //! run`'s loop probing a real sshd on loopback (a stand-in `nvidia-smi`) against the demo
 //! server on its manual clock, the DELETE in the journal with its evidence.
-#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
