@@ -78,13 +78,22 @@ pub fn quit_question(state: &AppState) -> Option<super::dialogs::Confirm> {
     } else {
         (format!("{n} guard rules stop"), "them")
     };
-    let lines = vec![
+    let run = if state.session.demo {
+        "spheron-tui --demo guard run"
+    } else {
+        "spheron-tui guard run"
+    };
+    let mut lines = vec![
         format!("{rules} being enforced when the dashboard closes:"),
-        format!("this dashboard enforces {them}, and no `spheron-tui guard run` is running."),
+        format!("this dashboard enforces {them}; no other process holds the enforcer lock."),
         String::new(),
-        format!("To keep {them} enforced without the dashboard, run `spheron-tui guard run`"),
-        "(or `spheron-tui guard service install` to have it run in the background).".to_string(),
+        format!("To keep {them} enforced without the dashboard, run `{run}`"),
     ];
+    if !state.session.demo {
+        lines.push(
+            "(or `spheron-tui guard service install` to have it run in the background).".into(),
+        );
+    }
     Some(super::dialogs::Confirm::new(
         super::dialogs::Op::Quit { rules: n },
         "Quit?",
