@@ -893,8 +893,8 @@ async fn volume_and_key_commands_follow_the_provider_rules() {
     assert!(out(&o).contains("now →"), "{}", out(&o));
 }
 
-/// A preset saved from the wizard's choices (the one mapping both use) gives `deploy --preset`
-/// the wizard's body.
+/// A preset saved from the wizard's choices (the one mapping both use, written by the one
+/// writer) gives `deploy --preset` the wizard's body.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     let mut h = Harness::new().await;
@@ -919,13 +919,9 @@ async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     let p = wizard::preset::from_wizard(&h.state, &w, None);
     w.name = tui_input::Input::new("from-preset".to_string());
     let body = serde_json::to_value(wizard::summary(&h.state, &w).request.unwrap()).unwrap();
-    let cfg = home.path().join("config/spheron-tui");
-    std::fs::create_dir_all(&cfg).unwrap();
-    let mut t = toml::Table::new();
-    t.insert("train".into(), toml::Value::try_from(&p).unwrap());
-    let mut root = toml::Table::new();
-    root.insert("presets".into(), toml::Value::Table(t));
-    std::fs::write(cfg.join("config.toml"), toml_text(&root)).unwrap();
+    // written as the wizard's "save as preset" writes it
+    let cfg = home.path().join("config/spheron-tui/config.toml");
+    spheron_tui::config::save_preset(&cfg, "train", &p).unwrap();
     let o = run(
         &url,
         home.path(),
@@ -951,32 +947,6 @@ async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     )
     .await;
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-}
-
-/// TOML text of a table of tables of strings, numbers and string arrays (what a preset holds).
-fn toml_text(root: &toml::Table) -> String {
-    let mut s = String::new();
-    let toml::Value::Table(presets) = &root["presets"] else {
-        unreachable!()
-    };
-    for (name, p) in presets {
-        s.push_str(&format!("[presets.{name}]\n"));
-        for (k, v) in p.as_table().unwrap() {
-            let text = match v {
-                toml::Value::String(x) => serde_json::to_string(x).unwrap(),
-                toml::Value::Array(a) => serde_json::to_string(
-                    &a.iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>(),
-                )
-                .unwrap(),
-                toml::Value::Float(f) => format!("{f:?}"),
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::Boolean(b) => b.to_string(),
-                other => panic!("not in a preset: {other:?}"),
-            };
-            s.push_str(&format!("{k} = {text}\n"));
-        }
-    }
-    s
 }
 
 /// With `--demo` the addresses are made up and may be a stranger's host: `ssh NAME` shows the
