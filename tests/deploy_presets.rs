@@ -124,7 +124,11 @@ fn a_preset_starts_the_wizard_and_the_summary_saves_one_that_starts_it_the_same_
         "{}",
         flash(&s)
     );
-    assert!(flash(&s).contains("gpu:h100"), "{}", flash(&s));
+    assert!(
+        flash(&s).contains("`cheapest` is for the command line"),
+        "{}",
+        flash(&s)
+    );
     name_it_and_go_to_the_summary(&mut s);
     let request = summary(&s, wizard(&s)).request.unwrap();
     assert_eq!(request.operating_system, "Ubuntu 24.04");
@@ -191,6 +195,23 @@ fn a_preset_starts_the_wizard_and_the_summary_saves_one_that_starts_it_the_same_
     enter(&mut s);
     name_it_and_go_to_the_summary(&mut s);
     assert_eq!(summary(&s, wizard(&s)).request.unwrap(), request);
+}
+
+#[test]
+fn a_preset_without_a_key_starts_on_the_ssh_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_presets(dir.path());
+    let bare = Preset {
+        guard_after: Some("2h".into()),
+        ..Preset::default()
+    };
+    s.presets.saved.insert("aaa".into(), bare);
+    open_wizard(&mut s);
+    chr(&mut s, 'P');
+    enter(&mut s);
+    assert_eq!(wizard(&s).step(), Step::Ssh);
+    assert_eq!(wizard(&s).guard.value(), "2h");
+    assert!(flash(&s).contains("choose the SSH key"), "{}", flash(&s));
 }
 
 #[test]

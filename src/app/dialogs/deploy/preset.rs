@@ -216,8 +216,9 @@ pub enum PresetMode {
 }
 
 /// "Start from preset" with the preset `name`: its choices put into the wizard (on the offer
-/// it was opened on), then the Name step, the one thing a preset does not hold. Nothing changes
-/// when a choice does not fit the offer or the account: the error says which.
+/// it was opened on), then the Name step, the one thing a preset does not hold (the SSH step
+/// when it holds no key either). Nothing changes when a choice does not fit the offer or the
+/// account: the error says which.
 pub fn start(state: &mut AppState, w: &mut DeployWizard, name: &str) -> Result<(), String> {
     let Some(mut p) = state.presets.saved.get(name).cloned() else {
         return Err(format!("no preset {name:?} in config.toml"));
@@ -243,22 +244,21 @@ pub fn start(state: &mut AppState, w: &mut DeployWizard, name: &str) -> Result<(
     changed.preset = None;
     changed.from_preset = Some(name.to_string());
     changed.error = None;
-    changed.go(super::Step::Name);
+    // A preset without a key leaves the key to choose first; else the name.
+    let (next, what) = match changed.ssh {
+        None => (super::Step::Ssh, "choose the SSH key"),
+        Some(_) => (super::Step::Name, "name the deployment"),
+    };
+    changed.go(next);
     *w = changed;
     let offer_note = match (&p.offer, &p.cheapest) {
-        (Some(id), _) if *id != w.offer.offer_id => {
-            format!(" It names offer {id}: this wizard deploys the offer it was opened on.")
-        }
-        (_, Some(f)) => format!(
-            " It picks its offer by `{f}` on the command line: this wizard deploys the offer it was opened on."
-        ),
-        _ => String::new(),
+        (Some(id), _) if *id != w.offer.offer_id => " (its offer is another: this one is kept)",
+        (_, Some(_)) => " (its `cheapest` is for the command line: this offer is kept)",
+        _ => "",
     };
     state.say(
         crate::app::state::FlashKind::Success,
-        format!(
-            "Started from preset {name}: name the deployment, then check the summary.{offer_note}"
-        ),
+        format!("Started from preset {name}{offer_note}: {what}, then check the summary"),
     );
     Ok(())
 }
