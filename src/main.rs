@@ -243,6 +243,8 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
         ssh_config: p.settings.ssh_config,
         gpu_usage: p.settings.gpu_usage,
+        config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
+        presets: p.presets.clone(),
     }
 }
 
