@@ -650,7 +650,8 @@ impl Engine {
             return Vec::new();
         }
         match result {
-            Ok(ct) if ct.can_terminate => {
+            // only a "no" waits: the DELETE enforces the minimum runtime itself
+            Ok(ct) if ct.can_terminate != Some(false) => {
                 t.phase = Phase::Deleting;
                 let again = match t.failures {
                     0 => String::new(),
