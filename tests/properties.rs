@@ -626,8 +626,17 @@ proptest! {
     }
 
     #[test]
-    fn offers_from_slice_takes_truncated_real_pages(cut in 0usize..4000) {
+    fn offers_from_slice_takes_truncated_real_pages(cut in any::<prop::sample::Index>()) {
         let full = serde_json::to_vec(&spheron_tui::demo::synth::offers_page(8)).unwrap();
-        let _ = OffersPage::from_slice(&full[..cut.min(full.len())]);
+        let cut = cut.index(full.len() + 1);
+        let read = OffersPage::from_slice(&full[..cut]);
+        if cut < full.len() {
+            // a page cut short is an error, never a shorter list that looks whole
+            prop_assert!(read.is_err(), "cut at {cut} of {}: {read:?}", full.len());
+        } else {
+            let page = read.unwrap();
+            let offers: usize = page.groups.iter().map(|g| g.offers.len()).sum();
+            prop_assert_eq!((offers, page.unreadable), (8, 0));
+        }
     }
 }
