@@ -1364,7 +1364,7 @@ fn an_answer_that_does_not_say_offers_terminate_anyway_and_the_delete_decides() 
             "{screen}"
         );
         let footer = screen.lines().last().unwrap().to_string();
-        assert!(footer.contains("Enter terminate"), "{footer}");
+        assert!(footer.contains("Enter terminate anyway"), "{footer}");
         assert!(footer.contains("r check again"), "{footer}");
         // Enter goes on to terminate anyway: nothing is sent yet, the word is asked for
         assert_eq!(enter(&mut s), vec![]);

@@ -423,6 +423,11 @@ impl DialogKeys for Confirm {
         }
     }
 
+    /// While the API has not said, Enter goes on to terminate anyway.
+    fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
+        (cmd == KeyCmd::Submit && self.unsettled()).then_some("terminate anyway")
+    }
+
     fn text_focus(&self) -> bool {
         matches!(self.ask, Ask::Word { .. })
             && !self.busy
