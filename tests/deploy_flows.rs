@@ -1275,15 +1275,7 @@ fn allow(s: &mut AppState, id: &str) {
 
 #[test]
 fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
-    let mut s = terminate_state();
-    chr(&mut s, 'x');
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(can(false, 12.0)),
-        },
-    );
+    let mut s = checked(Ok(can(false, 12.0)));
     assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(12.0)));
     // no word to type: any key but Esc cancels, and goes no further
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
@@ -1292,15 +1284,7 @@ fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
 
 #[test]
 fn a_blocked_terminate_says_why_once() {
-    let mut s = terminate_state();
-    chr(&mut s, 'x');
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(can(false, 12.0)),
-        },
-    );
+    let s = checked(Ok(can(false, 12.0)));
     let screen = render(&s);
     assert!(
         screen
@@ -1310,18 +1294,8 @@ fn a_blocked_terminate_says_why_once() {
     // the API's reason says the same: not repeated under it
     assert_eq!(screen.matches("inimum runtime").count(), 1, "{screen}");
     // a "no" without minutes left: the API's own reason, once
-    let mut s = terminate_state();
-    chr(&mut s, 'x');
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "d2".into(),
-            result: Ok(decode(
-                json!({"canTerminate": false, "reason": "Deployment is locked by an admin"}),
-            )
-            .unwrap()),
-        },
-    );
+    let locked = json!({"canTerminate": false, "reason": "Deployment is locked by an admin"});
+    let s = checked(Ok(decode(locked).unwrap()));
     let screen = render(&s);
     assert!(
         screen.contains("Cannot terminate: Deployment is locked by an admin"),
@@ -1339,6 +1313,21 @@ fn checked(answer: Result<CanTerminate, ApiError>) -> AppState {
         Action::CanTerminateChecked {
             id: "d2".into(),
             result: answer,
+        },
+    );
+    s
+}
+
+/// d2 terminated anyway after an answer that did not say, and the DELETE answered `error`.
+fn terminated_anyway(error: ApiError) -> AppState {
+    let mut s = checked(Ok(decode(json!({})).unwrap()));
+    enter(&mut s);
+    type_yes(&mut s);
+    update(
+        &mut s,
+        Action::Terminated {
+            id: "d2".into(),
+            result: Err(error),
         },
     );
     s
@@ -1382,20 +1371,11 @@ fn an_answer_that_does_not_say_offers_terminate_anyway_and_the_delete_decides() 
         );
     }
     // The DELETE's "too early" decides: the time left, said once, and no terminate.
-    let mut s = checked(Ok(decode(json!({})).unwrap()));
-    enter(&mut s);
-    type_yes(&mut s);
-    update(
-        &mut s,
-        Action::Terminated {
-            id: "d2".into(),
-            result: Err(err::validation_body(
-                "Cannot terminate before the minimum runtime of 20 minutes (7 min remaining)",
-                json!({"error": "Cannot terminate before the minimum runtime of 20 minutes (7 min remaining)",
-                       "canTerminate": false, "timeRemaining": 7, "minimumRuntime": 20}),
-            )),
-        },
-    );
+    let mut s = terminated_anyway(err::validation_body(
+        "Cannot terminate before the minimum runtime of 20 minutes (7 min remaining)",
+        json!({"error": "Cannot terminate before the minimum runtime of 20 minutes (7 min remaining)",
+               "canTerminate": false, "timeRemaining": 7, "minimumRuntime": 20}),
+    ));
     assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(7.0)));
     let screen = render(&s);
     assert!(
@@ -1404,16 +1384,7 @@ fn an_answer_that_does_not_say_offers_terminate_anyway_and_the_delete_decides() 
     );
     assert_eq!(terminates(&type_yes(&mut s)), 0);
     // Any other refusal is shown as the platform said it, and the word can be typed again.
-    let mut s = checked(Ok(decode(json!({})).unwrap()));
-    enter(&mut s);
-    type_yes(&mut s);
-    update(
-        &mut s,
-        Action::Terminated {
-            id: "d2".into(),
-            result: Err(err::validation(None, "Deployment is locked by an admin")),
-        },
-    );
+    let mut s = terminated_anyway(err::validation(None, "Deployment is locked by an admin"));
     let error = dialog(&s).error.clone().unwrap();
     assert!(
         error.contains("Deployment is locked by an admin"),

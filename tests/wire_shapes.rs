@@ -401,37 +401,23 @@ async fn the_hostile_shapes_are_served() {
 /// deployable offer (both serve the same world): too young to end yet.
 async fn fresh_deployment(p: &Pair) -> String {
     let http = reqwest::Client::new();
-    let offers: Value = http
-        .get(format!("{}/api/gpu-offers?limit=100", p.servers.0.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (gpu, o) = offers["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["offers"].as_array().unwrap().iter().map(move |o| (g, o)))
-        .find(|(_, o)| o["available"] == true && o["maintenance"] == false)
-        .unwrap();
-    let body = serde_json::json!({
-        "provider": o["provider"], "offerId": o["offerId"], "gpuType": gpu["gpuType"],
-        "gpuCount": o["gpuCount"], "region": o["clusters"][0],
-        "operatingSystem": o["os_options"][0], "instanceType": o["instanceType"],
-        "sshKeyId": "sshk_5d2e8a41", "teamId": "team_demo_01", "name": "too-young",
-    });
-    let made: Value = http
-        .post(format!("{}/api/deployments", p.servers.1.url()))
-        .bearer_auth(demo::DEMO_API_KEY)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = |r: reqwest::RequestBuilder| async move {
+        r.bearer_auth(demo::DEMO_API_KEY)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let offers = answer(http.get(format!("{}/api/gpu-offers?limit=100", p.servers.0.url()))).await;
+    let mut body = support::fixtures::demo_deploy_body(&offers, "team_demo_01");
+    body["name"] = "too-young".into();
+    let made = answer(
+        http.post(format!("{}/api/deployments", p.servers.1.url()))
+            .json(&body),
+    )
+    .await;
     let made: Deployment = spheron_tui::api::decode(made).unwrap();
     assert!(!made.id.is_empty());
     made.id

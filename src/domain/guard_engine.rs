@@ -650,7 +650,6 @@ impl Engine {
             return Vec::new();
         }
         match result {
-            // only a "no" waits: the DELETE enforces the minimum runtime itself
             Ok(ct) if ct.can_terminate != Some(false) => {
                 t.phase = Phase::Deleting;
                 let again = match t.failures {
