@@ -17,7 +17,7 @@ use spheron_tui::api::teams::Teams;
 use spheron_tui::api::{
     Client, DeployRequest, DeploymentsQuery, NewVolume, OffersQuery, PAGE_LIMIT, VolumesQuery,
 };
-use spheron_tui::cli::{Cli, Command as Cmd, OffersArgs};
+use spheron_tui::commands::cli::{Cli, Command as Cmd, OffersArgs};
 use spheron_tui::commands::lists as commands;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer, Fault, FaultRule};

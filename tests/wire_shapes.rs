@@ -338,7 +338,7 @@ fn mask_loaded_count(screen: &str) -> String {
 #[test]
 fn demo_server_has_a_switch_for_each_shape() {
     use clap::Parser;
-    use spheron_tui::cli::{Cli, Command};
+    use spheron_tui::commands::cli::{Cli, Command};
     for (args, live, hostile) in [
         (&["spheron-tui", "demo-server"][..], false, false),
         (
