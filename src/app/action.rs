@@ -356,6 +356,7 @@ impl Command {
             | Command::FetchKeys
             | Command::FetchBalance
             | Command::FetchTeams
+            | Command::CheckKey(_)
             | Command::FetchKubernetesVersions
             | Command::CheckCanTerminate { .. }
             | Command::FetchKey { .. }
