@@ -8,6 +8,7 @@ pub mod guard;
 pub mod guard_engine;
 pub mod guard_io;
 pub mod history;
+pub mod idle;
 pub mod names;
 pub mod planner;
 pub mod preset;
