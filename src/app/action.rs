@@ -395,7 +395,8 @@ impl Command {
             | Command::Prices(_)
             | Command::Plan(_)
             | Command::WriteSshConfig { .. }
-            | Command::ProbeUsage { .. } => return None,
+            | Command::ProbeUsage { .. }
+            | Command::SavePreset { .. } => return None,
         })
     }
 

@@ -442,11 +442,6 @@ impl DialogKeys for Confirm {
         }
     }
 
-    /// While the API has not said, Enter goes on to terminate anyway.
-    fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
-        (cmd == KeyCmd::Submit && self.unsettled()).then_some("terminate anyway")
-    }
-
     fn text_focus(&self) -> bool {
         matches!(self.ask, Ask::Word { .. })
             && !self.busy
@@ -481,11 +476,13 @@ impl DialogKeys for Confirm {
         self.cancel()
     }
 
-    /// The quit question's buttons say what they do.
+    /// The quit question's buttons say what they do; while the API has not said whether a
+    /// deployment can be terminated, Enter goes on to terminate anyway.
     fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
         match (&self.op, cmd) {
             (Op::Quit { .. }, KeyCmd::Confirm) => Some("quit anyway"),
             (Op::Quit { .. }, KeyCmd::Cancel) => Some("keep running"),
+            (_, KeyCmd::Submit) if self.unsettled() => Some("terminate anyway"),
             _ => None,
         }
     }
