@@ -493,3 +493,27 @@ fn quitting_asks_nothing_when_closing_the_dashboard_stops_no_enforcement() {
     enforcing(&mut s, &["d1"]);
     assert!(quits(&chr(&mut s, 'q')) && s.quit);
 }
+
+#[test]
+fn a_store_file_lost_under_the_dashboard_is_marked_logged_and_alerted() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    let text =
+        "the local store /h/s.sqlite3 was truncated to zero bytes while this process had it open";
+    let cmds = update(&mut s, Action::Guard(GuardUpdate::StoreLost(text.into())));
+    assert!(
+        matches!(&cmds[..], [Command::Notify(t)] if t.contains("truncated to zero bytes")),
+        "{cmds:?}"
+    );
+    assert!(
+        s.status
+            .log
+            .iter()
+            .any(|e| e.text.contains(text) && e.text.contains("keeps the rules it holds")),
+        "in the message log"
+    );
+    // Still marked long after the message went.
+    update(&mut s, Action::Now(t0() + chrono::Duration::hours(1)));
+    let screen = render(&s);
+    let status_line = screen.lines().rev().nth(1).unwrap_or("");
+    assert!(status_line.contains("STORE LOST (m)"), "{screen}");
+}

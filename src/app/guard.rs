@@ -37,6 +37,9 @@ pub enum GuardUpdate {
     /// The local store refused a write (a full disk, a lost file): for the message log, with
     /// an alert.
     Store(String),
+    /// The store's file was deleted, replaced or truncated while the dashboard had it open:
+    /// a lasting mark in the status bar, the message log and an alert.
+    StoreLost(String),
 }
 
 pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
@@ -59,6 +62,14 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
         }
         GuardUpdate::Store(text) => {
             let text = format!("local store: {text}");
+            state.say(FlashKind::Warning, text.clone());
+            return vec![Command::Notify(text)];
+        }
+        GuardUpdate::StoreLost(text) => {
+            let text = format!(
+                "{text}: the guard keeps the rules it holds; restart to recover what can be read from the file"
+            );
+            state.status.store_lost = Some(text.clone());
             state.say(FlashKind::Warning, text.clone());
             return vec![Command::Notify(text)];
         }

@@ -61,6 +61,20 @@ pub struct StoredRule {
     pub created_at: DateTime<Utc>,
 }
 
+impl StoredRule {
+    /// The command that sets this rule again (a duration as the instant it ends at).
+    pub fn add_command(&self) -> String {
+        let id = &self.deployment_id;
+        match &self.rule {
+            GuardRule::Deadline(at) => format!(
+                "spheron-tui guard add {id} --at {}",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            GuardRule::MaxSpend(usd) => format!("spheron-tui guard add {id} --max-spend {usd:.2}"),
+        }
+    }
+}
+
 /// Who holds the enforcer lock, as seen by one contender.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LockState {

@@ -182,6 +182,11 @@ impl Engine {
         self.rules.keys().cloned().collect()
     }
 
+    /// The rules held, as stored.
+    pub fn stored_rules(&self) -> Vec<StoredRule> {
+        self.rules.values().map(|t| t.rule.clone()).collect()
+    }
+
     /// Failed DELETEs of one deployment's rule.
     pub fn failures(&self, id: &str) -> u32 {
         self.rules.get(id).map_or(0, |t| t.failures)
