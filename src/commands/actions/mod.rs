@@ -195,6 +195,7 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
     state.account.balance = teams.balance.clone();
     state.account.teams = teams.teams.clone();
     state.guard.local_offset = Some(ctx.local_offset);
+    state.guard.zone = Some(ctx.zone());
     hold(&mut state.deployments, "deployments", deployments?, now)?;
     if let Some(v) = volumes? {
         hold(&mut state.volumes, "volumes", v, now)?;
