@@ -99,6 +99,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Wait(ref a)) => ctx_command(prepared, CtxCommand::Wait(a.clone()), cli.demo),
         Some(Command::Ssh(ref a)) => ctx_command(prepared, CtxCommand::Ssh(a.clone()), cli.demo),
+        Some(Command::Tunnel(ref a)) => {
+            ctx_command(prepared, CtxCommand::Tunnel(a.clone()), cli.demo)
+        }
+        Some(Command::Open(ref a)) => ctx_command(prepared, CtxCommand::Open(a.clone()), cli.demo),
         Some(Command::Terminate(ref a)) => {
             ctx_command(prepared, CtxCommand::Terminate(a.clone()), cli.demo)
         }

@@ -26,6 +26,7 @@ mod guard_app;
 mod guard_cli;
 mod guard_e2e;
 mod guard_engine;
+mod guard_idle;
 mod history_app;
 mod history_cli;
 mod json_output;

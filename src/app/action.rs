@@ -81,6 +81,11 @@ pub enum Action {
     BalanceLoaded(ApiResult<Balance>),
     TeamsLoaded(ApiResult<Listing<Team>>),
     KeySaved(Result<PathBuf, String>),
+    /// Answer to [`Command::CheckKey`].
+    KeyChecked {
+        key: ApiKey,
+        result: ApiResult<()>,
+    },
     /// Answer to [`Command::Deploy`].
     Deployed(ApiResult<Deployment>),
     /// Answer to [`Command::FetchKubernetesVersions`].
@@ -202,6 +207,8 @@ pub enum Command {
     FetchKeys,
     FetchBalance,
     FetchTeams,
+    /// Ask the API whether it accepts this key (one authenticated request); nothing is saved.
+    CheckKey(ApiKey),
     /// Use this key from now on and save it to the credentials file.
     UseKey(ApiKey),
     /// Put text on the clipboard (OSC 52: works over SSH too).

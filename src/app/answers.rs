@@ -33,6 +33,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::Renamed { id, result } => {
             cmds.extend(dialogs::rename::on_renamed(state, &id, result))
         }
+        Action::KeyChecked { key, result } => {
+            cmds.extend(dialogs::key_prompt::key_checked(state, key, result))
+        }
         Action::KeyAdded(r) => cmds.extend(dialogs::add_key::added(state, r)),
         Action::KeyDeleted { id, result } => {
             cmds.extend(dialogs::delete::key_deleted(state, &id, result))

@@ -137,6 +137,28 @@ pub fn parse_spec(
 ) -> Result<(crate::domain::guard::GuardRule, String), String> {
     use crate::domain::guard::{GuardRule, parse_at, parse_duration, parse_usd};
     let t = s.trim();
+    if let Some(rest) = t.strip_prefix("idle") {
+        // `idle 30m`, `idle 30m 5` (below 5 %).
+        let mut words = rest.split_whitespace();
+        let bad = || format!("`{t}` is not an idle rule: type idle 30m, or idle 30m 5 (below 5 %)");
+        let window = words
+            .next()
+            .ok_or_else(bad)
+            .and_then(|w| parse_duration(w).map_err(|_| bad()))?;
+        let window = crate::domain::idle::check_window(window)?;
+        let below_pct = match words.next() {
+            Some(b) => crate::domain::idle::parse_below(b)?,
+            None => crate::domain::idle::DEFAULT_BELOW,
+        };
+        if words.next().is_some() {
+            return Err(bad());
+        }
+        let spec = format!(
+            "--idle {} --below {below_pct}",
+            crate::domain::guard::format_countdown(window.num_seconds())
+        );
+        return Ok((GuardRule::Idle { window, below_pct }, spec));
+    }
     if t.starts_with('$') {
         let usd = parse_usd(t)?;
         return Ok((GuardRule::MaxSpend(usd), format!("--max-spend {usd:.2}")));
@@ -151,7 +173,7 @@ pub fn parse_spec(
         return Ok((GuardRule::Deadline(at), format!("--at {t}")));
     }
     let d = parse_duration(t).map_err(|_| {
-        format!("`{t}` is not a guard: type 8h, 1h30m, 18:00 or $50 (empty clears)")
+        format!("`{t}` is not a guard: type 8h, 1h30m, 18:00, $50 or idle 30m (empty clears)")
     })?;
     Ok((GuardRule::after(d, now), format!("--after {t}")))
 }

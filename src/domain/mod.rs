@@ -9,6 +9,7 @@ pub mod guard_engine;
 pub mod guard_io;
 pub mod guard_service;
 pub mod history;
+pub mod idle;
 pub mod names;
 pub mod planner;
 pub mod preset;
