@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use crate::api::{ApiError, Client, Completeness, Gap, Listing, Offer, OffersQuery};
 use crate::commands::context::Ctx;
 use crate::domain::history::{Coverage, DaySummary, PriceObservation, daily};
-use crate::domain::names::gpu_label;
+use crate::domain::names::gpu_name;
 use crate::domain::watch::{WatchSpec, names_gpu};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::{StoreHandle, history::CAP_BYTES};
@@ -210,7 +210,7 @@ async fn check_gpu_model(ctx: &Ctx, gpu: &str) -> Result<(), u8> {
     let mut known: Vec<(String, String)> = offers
         .items
         .iter()
-        .map(|o| (o.gpu_type.clone(), gpu_label(&o.gpu_display).to_string()))
+        .map(|o| (o.gpu_type.clone(), gpu_name(&o.gpu_type)))
         .chain(recorded.into_iter().map(|m| (m, String::new())))
         .collect();
     if known.iter().any(|(id, _)| names_gpu(gpu, id)) {

@@ -66,7 +66,11 @@ pub fn open(state: &mut AppState) {
     let d = match state.pane {
         Pane::Offers => state.offers.selected().map(|o| {
             let mut d = Details::new(
-                format!("Offer {} · {}", o.gpu_display, o.provider),
+                format!(
+                    "Offer {} · {}",
+                    crate::domain::names::gpu_name(&o.gpu_type),
+                    o.provider
+                ),
                 &o.raw.value(),
             );
             d.chart = crate::app::prices::chart_for(state, o).map(Box::new);
