@@ -6,6 +6,7 @@ pub mod deploy;
 pub mod deploy_summary;
 pub mod guard;
 pub mod guard_engine;
+pub mod guard_io;
 pub mod history;
 pub mod names;
 pub mod planner;

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 
 use super::pack::{self, Packed, week_of};
-use super::{KEEP, RAW_KEEP, each_week};
+use super::rows::{each_week, raw_point};
+use super::{KEEP, RAW_KEEP};
 use crate::store::{Store, StoreError};
 
 /// What one compaction did.
@@ -82,7 +83,7 @@ fn roll_up(tx: &Transaction, cutoff: i64) -> rusqlite::Result<usize> {
          WHERE t < ?1 OR lo IS NOT NULL ORDER BY offer, t",
     )?;
     let rows: Vec<(i64, Packed)> = stmt
-        .query_map([cutoff], |r| Ok((r.get(0)?, super::raw_point(r, 1)?)))?
+        .query_map([cutoff], |r| Ok((r.get(0)?, raw_point(r, 1)?)))?
         .collect::<Result<_, _>>()?;
     let rolled = rows.len();
     // Per (offer, week), the hours in order.

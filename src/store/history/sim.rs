@@ -5,8 +5,9 @@ use std::collections::BinaryHeap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{CAP_BYTES, Store, StoreError};
+use super::CAP_BYTES;
 use crate::domain::history::{Coverage, PriceObservation};
+use crate::store::{Store, StoreError};
 
 /// How the simulated market moves.
 #[derive(Debug, Clone, Copy)]
