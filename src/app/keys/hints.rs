@@ -395,6 +395,11 @@ mod tests {
                 .iter()
                 .flat_map(|(_, l)| l.iter())
                 .map(|l| l.help.split(' ').count())
+                .chain(
+                    OFFER_COLUMNS_LEGEND
+                        .iter()
+                        .map(|(_, m)| m.split(' ').count()),
+                )
                 .sum();
             let shown: usize = rows
                 .iter()
