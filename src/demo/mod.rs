@@ -588,6 +588,14 @@ impl DemoHandle {
         });
     }
 
+    /// For tests: point a deployment's address, SSH port and user at a real SSH server (one on
+    /// loopback standing in for the instance). Unknown ids are ignored.
+    pub fn set_ssh(&self, deployment_id: &str, ip: &str, port: u16, user: &str) {
+        self.world(|w, _| {
+            let _ = w.set_ssh(deployment_id, ip, port, user);
+        });
+    }
+
     /// `f` on the world (and its file), at the world clock's now. The handle is for tests and
     /// tools: a world file that cannot be used is a failure of the test.
     fn world<R>(&self, f: impl FnOnce(&mut World, DateTime<Utc>) -> R) -> R {

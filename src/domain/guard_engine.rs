@@ -20,6 +20,8 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use super::cost;
 use super::guard::{GuardRule, LockState, StoredRule, format_countdown};
 pub use super::guard_io::{DeleteFailed, Effect, Event, Observed, Proof};
+use super::idle::{self, Verdict};
+use super::usage::History;
 use crate::api::CanTerminate;
 
 /// Minutes before a rule is due at which the user is warned.
@@ -80,6 +82,8 @@ struct Tracked {
     failures: u32,
     /// A read by id is in flight.
     reading: bool,
+    /// Why an idle rule is due (its readings), for the journal.
+    evidence: Option<String>,
 }
 
 impl Tracked {
@@ -90,6 +94,7 @@ impl Tracked {
             phase: Phase::Waiting,
             failures: 0,
             reading: false,
+            evidence: None,
         }
     }
 }
@@ -101,6 +106,8 @@ pub struct Engine {
     lock: Option<LockState>,
     rules: BTreeMap<String, Tracked>,
     seen: HashMap<String, Observed>,
+    /// GPU-use samples of the deployments with an idle rule.
+    usage: HashMap<String, History>,
     /// The user's local offset, for "trying again at HH:MM".
     offset: FixedOffset,
 }
@@ -146,6 +153,7 @@ impl Engine {
             lock: None,
             rules: BTreeMap::new(),
             seen: HashMap::new(),
+            usage: HashMap::new(),
             offset: utc(),
         }
     }
@@ -182,6 +190,25 @@ impl Engine {
         self.rules.keys().cloned().collect()
     }
 
+    /// The deployments whose rule is an idle rule (the ones to probe).
+    pub fn idle_rule_ids(&self) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|(_, t)| matches!(t.rule.rule, GuardRule::Idle { .. }))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// The idle verdict of one deployment's idle rule at `now`.
+    fn idle_verdict(&self, id: &str, now: DateTime<Utc>) -> Option<Verdict> {
+        match self.rules.get(id)?.rule.rule {
+            GuardRule::Idle { window, below_pct } => {
+                Some(idle::evaluate(self.usage.get(id), now, window, below_pct))
+            }
+            _ => None,
+        }
+    }
+
     /// Failed DELETEs of one deployment's rule.
     pub fn failures(&self, id: &str) -> u32 {
         self.rules.get(id).map_or(0, |t| t.failures)
@@ -204,6 +231,10 @@ impl Engine {
                         format!("⏱{}", format_countdown(secs))
                     }
                     (GuardRule::Deadline(_), _, None) => "⏱?".to_string(),
+                    (GuardRule::Idle { .. }, _, Some(secs)) => {
+                        format!("idle ⏱{}", format_countdown(secs))
+                    }
+                    (GuardRule::Idle { .. }, _, None) => "idle rule".to_string(),
                 };
                 Some((id.clone(), label))
             })
@@ -218,11 +249,17 @@ impl Engine {
         let rate = seen.and_then(|o| o.usd_per_hour);
         let usd_left = match t.rule.rule {
             GuardRule::MaxSpend(max) => spent.map(|s| (max - s).max(0.0)),
-            GuardRule::Deadline(_) => None,
+            GuardRule::Deadline(_) | GuardRule::Idle { .. } => None,
+        };
+        let secs_left = match self.idle_verdict(id, now) {
+            Some(Verdict::Idle { secs_left }) => Some(secs_left),
+            Some(Verdict::Due { .. }) => Some(0),
+            Some(Verdict::NotIdle { .. }) => None,
+            None => t.rule.rule.secs_left(now, spent, rate),
         };
         Some(RowStatus {
             rule: t.rule.rule.clone(),
-            secs_left: t.rule.rule.secs_left(now, spent, rate),
+            secs_left,
             usd_left,
         })
     }
@@ -243,6 +280,15 @@ impl Engine {
             Event::CanTerminate { id, now, result } => self.can_terminate(id, now, result),
             Event::Terminated { id, now, result } => self.terminated(id, now, result),
             Event::Read { id, now: _, result } => self.read(id, result),
+            Event::Usage { id, sample } => {
+                if let Some(GuardRule::Idle { window, .. }) =
+                    self.rules.get(&id).map(|t| &t.rule.rule)
+                {
+                    let keep = *window + Duration::minutes(5);
+                    self.usage.entry(id).or_default().push_keeping(sample, keep);
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -265,6 +311,7 @@ impl Engine {
         self.rules = next;
         let rules = &self.rules;
         self.seen.retain(|id, _| rules.contains_key(id));
+        self.usage.retain(|id, _| rules.contains_key(id));
     }
 
     /// A read by id of `id`, unless one is in flight or its end is already known.
@@ -349,12 +396,28 @@ impl Engine {
             let label = self.label(&id);
             let rate = self.rate_text(&id);
             let (mode, how) = (self.mode, self.how());
+            let verdict = self.idle_verdict(&id, now);
             let t = self.rules.get_mut(&id).expect("listed");
             let spent = seen.spent_at(now);
             match t.phase.clone() {
                 Phase::Waiting => {
-                    let left = t.rule.rule.secs_left(now, spent, seen.usd_per_hour);
-                    if t.rule.rule.is_due(now, spent) {
+                    let (due, left) = match &verdict {
+                        Some(Verdict::Due { evidence }) => {
+                            t.evidence = Some(evidence.clone());
+                            (true, Some(0))
+                        }
+                        Some(Verdict::Idle { secs_left }) => (false, Some(*secs_left)),
+                        Some(Verdict::NotIdle { .. }) => {
+                            // Busy again: the next idle stretch is warned about afresh.
+                            t.warned = [false; 2];
+                            (false, None)
+                        }
+                        None => (
+                            t.rule.rule.is_due(now, spent),
+                            t.rule.rule.secs_left(now, spent, seen.usd_per_hour),
+                        ),
+                    };
+                    if due {
                         t.warned = [true; 2];
                         let why = match &t.rule.rule {
                             GuardRule::Deadline(_) => format!("deadline reached ({})", t.rule.spec),
@@ -362,6 +425,11 @@ impl Engine {
                                 "spend {} reached the ceiling {}",
                                 cost::usd(spent.unwrap_or(*max)),
                                 cost::usd(*max)
+                            ),
+                            GuardRule::Idle { .. } => format!(
+                                "{} ({})",
+                                t.evidence.as_deref().unwrap_or("idle"),
+                                t.rule.spec
                             ),
                         };
                         if mode == Mode::Enforce {
@@ -399,14 +467,33 @@ impl Engine {
                     } else {
                         "is due for termination"
                     };
+                    let idle = match &t.rule.rule {
+                        GuardRule::Idle { .. } => {
+                            format!(
+                                " if it stays idle; `guard snooze {id}` or any use of the GPUs waits"
+                            )
+                        }
+                        _ => String::new(),
+                    };
                     out.push(Effect::Warn {
                         id: id.clone(),
                         minutes: WARN_AT_MINUTES[i],
                         text: format!(
-                            "{label} {verb} in {} by its guard ({}, {rate})",
+                            "{label} {verb} in {} by its guard ({}, {rate}){idle}",
                             format_countdown(left),
                             t.rule.spec
                         ),
+                    });
+                }
+                // An idle rule waiting out the minimum runtime: busy again, it waits again.
+                Phase::Blocked(_) if matches!(verdict, Some(Verdict::NotIdle { .. })) => {
+                    t.phase = Phase::Waiting;
+                    t.warned = [false; 2];
+                    t.evidence = None;
+                    out.push(Effect::Announce {
+                        id: id.clone(),
+                        text: format!("{label}: in use again; its idle rule waits"),
+                        alert: false,
                     });
                 }
                 Phase::Blocked(at) if now >= at => {
@@ -470,6 +557,7 @@ impl Engine {
                     ),
                     id,
                     usd_per_hour: rate,
+                    evidence: t.evidence.clone(),
                 }]
             }
             Ok(ct) => {

@@ -1,10 +1,12 @@
 //! What goes into the guard's engine and what comes out: the events (time, rules, deployments
-//! as a poll or a read by id saw them, how a DELETE did not end one) and the effects it decides.
+//! as a poll or a read by id saw them, how a DELETE did not end one, GPU-use samples) and the
+//! effects it decides.
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::guard::{LockState, StoredRule};
 use super::guard_engine::RETRY_MAX;
+use super::usage::Sample;
 use crate::api::{ApiError, CanTerminate, Deployment};
 
 /// One deployment as a poll or a read by id saw it.
@@ -144,6 +146,8 @@ pub enum Event {
         now: DateTime<Utc>,
         result: Proof,
     },
+    /// A GPU-use probe of a deployment with an idle rule.
+    Usage { id: String, sample: Sample },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,11 +160,13 @@ pub enum Effect {
     },
     /// `GET /api/deployments/{id}/can-terminate`.
     CheckCanTerminate { id: String },
-    /// `DELETE /api/deployments/{id}`, journaled before it is sent.
+    /// `DELETE /api/deployments/{id}`, journaled before it is sent (with the idle rule's
+    /// evidence, when that rule decided it).
     Terminate {
         id: String,
         usd_per_hour: Option<f64>,
         text: String,
+        evidence: Option<String>,
     },
     /// `GET /api/deployments/{id}`: the only proof that a deployment ended.
     Read { id: String },

@@ -14,6 +14,7 @@ pub mod ssh;
 pub mod terminate;
 pub mod volume;
 pub mod wait;
+pub mod workspace;
 
 use std::io::{BufRead, IsTerminal, Write};
 

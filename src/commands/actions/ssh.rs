@@ -101,8 +101,9 @@ pub async fn ssh(ctx: &Ctx, env: &Env, a: &SshArgs) -> Exit {
     exec(ctx, &argv)
 }
 
+/// This process becomes `argv` (its exit is the command's); what is said when it cannot start.
 #[cfg(unix)]
-fn exec(ctx: &Ctx, argv: &[String]) -> Exit {
+pub(super) fn exec(ctx: &Ctx, argv: &[String]) -> Exit {
     use std::os::unix::process::CommandExt;
     let err = std::process::Command::new(&argv[0]).args(&argv[1..]).exec();
     fail(ctx, FAILURE, &format!("could not run {}: {err}", argv[0]))
