@@ -138,6 +138,8 @@ pub struct OffersView {
     pub unreadable: usize,
     pub loading: bool,
     pub loaded_once: bool,
+    /// When the last page of the last load came.
+    pub loaded_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
 }
 

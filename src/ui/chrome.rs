@@ -93,7 +93,7 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.error(),
         ));
     }
-    if let Some(at) = state.deployments.loaded_at {
+    if let Some(at) = crate::app::panes::refreshed_at(state, state.pane) {
         spans.push(Span::styled(
             format!(
                 " · refreshed {}s ago",
