@@ -103,6 +103,32 @@ fn weights_match_published_safetensors_totals_within_two_percent() {
     assert!(checked.len() >= 5, "{checked:?}");
 }
 
+/// Qwen3's query and key norms and Gemma 2's four norms a layer are counted: their published
+/// totals are met to the byte (they are a few thousand parameters, under 0.004 %).
+#[test]
+fn qwen3_and_gemma_norms_are_counted_to_the_byte() {
+    for (name, published) in [
+        ("qwen3-4b", 8_044_936_192.0),
+        ("qwen3-8b", 16_381_470_720.0),
+        ("qwen3-14b", 29_536_614_400.0),
+        ("qwen3-32b", 65_524_246_528.0),
+        ("gemma-2-9b", 18_483_411_968.0),
+    ] {
+        let bytes = find(name).unwrap().model().params * Precision::Bf16.bytes();
+        assert_eq!(bytes, published, "{name}");
+    }
+    // Gemma 3 has both: four norms a layer and the query and key norms.
+    let g3 = find("gemma-3-12b").unwrap().dimensions();
+    assert!(g3.qk_norm && g3.sandwich_norms);
+    let plain = Dimensions {
+        qk_norm: false,
+        sandwich_norms: false,
+        ..g3
+    };
+    let extra = g3.params().0 - plain.params().0;
+    assert_eq!(extra, 48.0 * (2.0 * 3840.0 + 2.0 * 256.0));
+}
+
 #[test]
 fn a_mixture_of_experts_holds_every_expert_and_reads_the_routed_ones() {
     let m = job("mixtral-8x7b").model;
