@@ -353,6 +353,31 @@ fn a_real_config_json_gives_the_catalogue_entry() {
     assert_eq!(need(&a, 2), need(&b, 2));
 }
 
+/// A `config.json` is named by what it says, not by its file name (`config`).
+#[test]
+fn a_config_json_is_named_from_its_content() {
+    let text = include_str!("fixtures/planner/qwen3-8b.config.json");
+    let twin = from_config("config", text, None).unwrap();
+    assert_eq!(
+        (twin.name.as_str(), twin.display.as_str()),
+        ("qwen3-8b", "Qwen3 8B")
+    );
+    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+    v["num_hidden_layers"] = json!(20);
+    let other = from_config("config", &v.to_string(), None).unwrap();
+    assert_eq!(other.name, "qwen3 5.1B");
+    v["_name_or_path"] = json!("acme/Qwen3-20L");
+    let given = from_config("config", &v.to_string(), None).unwrap();
+    assert_eq!(given.name, "acme/Qwen3-20L");
+    // nothing to go by: the file's name
+    let bare = json!({"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+        "intermediate_size": 128, "vocab_size": 100});
+    assert_eq!(
+        from_config("tiny", &bare.to_string(), None).unwrap().name,
+        "tiny"
+    );
+}
+
 #[test]
 fn unknown_names_suggest_the_closest_known_ones() {
     assert!(find("llama-3.1-70b").is_some());

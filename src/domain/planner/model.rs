@@ -260,8 +260,11 @@ pub enum ConfigError {
 
 /// A model from a Hugging Face `config.json` (the text model's fields when they sit under
 /// `text_config`). `params` overrides the count (`--params`), and is required where the count
-/// cannot be derived (multi-head latent attention).
-pub fn from_config(name: &str, text: &str, params: Option<f64>) -> Result<Model, ConfigError> {
+/// cannot be derived (multi-head latent attention). Its name is the one the config gives
+/// (`_name_or_path`), else the catalogue model it is built exactly like, else its
+/// `model_type` and size ("qwen3 8.2B"); `file` (the file's name without `.json`) only when the
+/// config says nothing of the kind.
+pub fn from_config(file: &str, text: &str, params: Option<f64>) -> Result<Model, ConfigError> {
     let root: Value = serde_json::from_str(text).map_err(|e| ConfigError::Json(e.to_string()))?;
     let c = root
         .get("text_config")
@@ -325,22 +328,39 @@ pub fn from_config(name: &str, text: &str, params: Option<f64>) -> Result<Model,
                     || c.get("attention_bias").and_then(Value::as_bool) == Some(true),
                 experts,
                 experts_per_token: num("num_experts_per_tok").unwrap_or(0),
-                qk_norm: matches!(
-                    model_type,
-                    "qwen3" | "qwen3_moe" | "gemma3" | "gemma3_text"
-                ),
+                qk_norm: matches!(model_type, "qwen3" | "qwen3_moe" | "gemma3" | "gemma3_text"),
                 sandwich_norms: matches!(model_type, "gemma2" | "gemma3" | "gemma3_text"),
             }
             .params()
         }
     };
-    Ok(Model {
-        name: name.to_string(),
-        display: name.to_string(),
+    let mut model = Model {
+        name: file.to_string(),
+        display: file.to_string(),
         arch,
         params: total,
         active_params: active,
-    })
+    };
+    let given = root
+        .get("_name_or_path")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !n.starts_with('/') && !n.starts_with('.'));
+    let twin = catalog().iter().find(|e| {
+        let m = e.model();
+        m.arch == model.arch && (m.params - model.params).abs() < 0.5
+    });
+    if let Some(n) = given {
+        model.name = n.to_string();
+        model.display = n.to_string();
+    } else if let Some(e) = twin {
+        model.name = e.name.clone();
+        model.display = e.display.clone();
+    } else if !model_type.is_empty() {
+        model.name = format!("{model_type} {:.1}B", model.params / 1e9);
+        model.display = model.name.clone();
+    }
+    Ok(model)
 }
 
 /// The sliding-window layout a config declares: `layer_types` (each "sliding_attention" or
