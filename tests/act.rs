@@ -288,21 +288,8 @@ async fn cheapest_with_fit_deploys_the_cheapest_offer_the_model_fits_on() {
     });
     assert!(cheaper_80.is_some(), "the demo has a cheaper 80 GB card");
     let before = srv.handle().requests().len();
-    let o = run(
-        &srv.url(),
-        home.path(),
-        &[
-            "deploy",
-            "--cheapest",
-            "fit:llama-3.1-70b@fp8/32k",
-            "--ssh-key",
-            &key,
-            "--name",
-            "seventy",
-            "--yes",
-        ],
-    )
-    .await;
+    let fit = "fit:llama-3.1-70b@fp8/32k";
+    let o = deploy_cheapest(&srv.url(), home.path(), fit, &key, "seventy", &["--yes"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let summary = out(&o);
     let line = summary
@@ -481,21 +468,33 @@ async fn deployed(url: &str, home: &Path, key: &str, name: &str) -> String {
     deployed_with(url, home, key, name, &[]).await
 }
 
-/// [`deployed`], with `extra` flags for the deploy.
-async fn deployed_with(url: &str, home: &Path, key: &str, name: &str, extra: &[&str]) -> String {
+/// `deploy --cheapest FILTER --ssh-key KEY --name NAME`, then `more`.
+async fn deploy_cheapest(
+    url: &str,
+    home: &Path,
+    filter: &str,
+    key: &str,
+    name: &str,
+    more: &[&str],
+) -> Output {
     let mut args = vec![
         "deploy",
         "--cheapest",
-        H100,
+        filter,
         "--ssh-key",
         key,
         "--name",
         name,
-        "--yes",
-        "--json",
     ];
-    args.extend_from_slice(extra);
-    let o = run(url, home, &args).await;
+    args.extend_from_slice(more);
+    run(url, home, &args).await
+}
+
+/// [`deployed`], with `extra` flags for the deploy.
+async fn deployed_with(url: &str, home: &Path, key: &str, name: &str, extra: &[&str]) -> String {
+    let mut more = vec!["--yes", "--json"];
+    more.extend_from_slice(extra);
+    let o = deploy_cheapest(url, home, H100, key, name, &more).await;
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v: Value = serde_json::from_str(&out(&o)).unwrap();
     v["deployment"]["id"].as_str().unwrap().to_string()
