@@ -105,7 +105,7 @@ async fn without_yes_and_without_a_terminal_nothing_is_sent_and_read_only_refuse
         .filter(|d| d["status"] == "running")
     {
         let id = d["id"].as_str().unwrap();
-        if c.can_terminate(id).await.unwrap().can_terminate {
+        if c.can_terminate(id).await.unwrap().can_terminate == Some(true) {
             running = id.to_string();
             break;
         }
@@ -606,6 +606,35 @@ async fn waiting_polls_at_10_s_or_more_until_it_runs() {
         let gap = (pair[1] - pair[0]).num_milliseconds();
         assert!(gap >= 10_000, "two reads {gap} ms apart: {reads:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terminate_goes_on_when_can_terminate_does_not_say_and_the_delete_decides() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let a = deployed(&srv.url(), home.path(), &key, "unsaid-1").await;
+    srv.handle().force_status(&a, "running");
+    let omit = format!("GET /api/deployments/{a}/can-terminate=omit:canTerminate");
+    srv.handle().inject(parse_fault_spec(&omit).unwrap());
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", &a, "--yes"]).await;
+    // too early: the DELETE refuses it, with the minutes left
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains(&format!("unsaid-1 ({a}): the platform did not say whether it can be terminated yet (its answer to can-terminate does not say); the DELETE is sent anyway")),
+        "{}",
+        err(&o)
+    );
+    assert!(
+        err(&o).contains(&format!("error: unsaid-1 ({a}): Cannot terminate yet: 20 minutes remain of the 20-minute minimum runtime. Nothing was terminated.")),
+        "{}",
+        err(&o)
+    );
+    let reqs = srv.handle().requests()[before..].to_vec();
+    let deletes: Vec<_> = reqs.iter().filter(|r| r.method == "DELETE").collect();
+    assert_eq!(deletes.len(), 1, "{reqs:?}");
+    assert_eq!(deletes[0].path, format!("/api/deployments/{a}"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,7 +11,6 @@ use std::net::SocketAddr;
 use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 
 use clap::Parser;
 use serde_json::Value;
@@ -19,7 +18,7 @@ use spheron_tui::api::teams::Teams;
 use spheron_tui::api::{
     Client, DeployRequest, DeploymentsQuery, NewVolume, OffersQuery, PAGE_LIMIT, VolumesQuery,
 };
-use spheron_tui::cli::{Cli, Command as Cmd, OffersArgs};
+use spheron_tui::commands::cli::{Cli, Command as Cmd, OffersArgs};
 use spheron_tui::commands::lists as commands;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer, Fault, FaultRule};
@@ -235,8 +234,18 @@ async fn offers_filter_type_and_sort_like_the_dashboard() {
             .all(|l| l[col].to_lowercase().contains("h100"))
     );
 
-    // --search is sent to the API
-    let _ = run_at(&s.url(), &["offers", "--search", "a100"]).await;
+    // --search is sent to the API, and what it finds is listed
+    let found = run_at(&s.url(), &["offers", "--search", "a100", "--json"]).await;
+    let found = ok_json(&found);
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|o| o["gpuType"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("a100")),
+        "{found:?}"
+    );
     assert!(
         s.handle()
             .requests()
@@ -483,15 +492,6 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
     (addr, gauge)
 }
 
-/// Every request waits this long at the demo server (real time), so requests sent together
-/// overlap for certain and requests sent one after another never do.
-const LATENCY: Duration = Duration::from_millis(300);
-
-fn slow_everything(s: &DemoServer) {
-    s.handle()
-        .inject(FaultRule::new(None, "/api", Fault::Slow(LATENCY), 10_000));
-}
-
 /// Every start-up request of `snapshot` goes out at once, and the demo's second team (the one
 /// round only a user of several teams needs) is read in one more: a gate holds each wave's
 /// answers until the whole wave has arrived, so a request sent only after another's answer
@@ -578,8 +578,11 @@ async fn the_team_lists_load_with_the_teams_and_then_the_other_team() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offer_pages_after_the_first_are_read_at_once() {
     let s = server().await;
-    slow_everything(&s);
-    let (proxy, gauge) = counting_proxy(s.addr()).await;
+    // page 1 alone, then the answers to pages 2.. held until as many as may go at once have
+    // arrived: they are in flight together for certain, and no more can be sent meanwhile
+    let waves = [1, commands::PAGES_AT_ONCE];
+    let (gated, gate) = support::gate::gate(s.addr(), &waves).await;
+    let (proxy, gauge) = counting_proxy(gated).await;
     let c = Client::new(&format!("http://{proxy}"), Some(ApiKey::new(s.key()))).unwrap();
     let pages = commands::all_offer_pages(&c, &OffersQuery::default(), 2)
         .await
@@ -589,6 +592,7 @@ async fn offer_pages_after_the_first_are_read_at_once() {
         "{} pages",
         pages.len()
     );
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
     assert_eq!(
         gauge.peak.load(Ordering::SeqCst),
         commands::PAGES_AT_ONCE,

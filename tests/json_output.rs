@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::CommandFactory;
 use serde_json::Value;
-use spheron_tui::cli::Cli;
+use spheron_tui::commands::cli::Cli;
 use spheron_tui::demo::{self, DemoOptions};
 use spheron_tui::domain::history::{Coverage, PriceObservation, to_units};
 use spheron_tui::store::Store;

@@ -11,7 +11,7 @@ use crate::support::binary::against_fresh as run_at;
 use clap::Parser;
 use serde_json::Value;
 use spheron_tui::api::Client;
-use spheron_tui::cli::{Cli, Command as Cmd};
+use spheron_tui::commands::cli::{Cli, Command as Cmd};
 use spheron_tui::commands::plan;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};

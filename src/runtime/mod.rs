@@ -14,6 +14,7 @@ pub mod ssh;
 pub mod ssh_config;
 pub mod store_watch;
 pub mod test_fault;
+pub mod tunnels;
 pub mod usage;
 pub mod worker;
 

@@ -99,17 +99,24 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
     if live.is_empty() {
         return if ended.is_empty() { USAGE } else { FAILURE };
     }
-    // can-terminate for each, before anything is sent.
+    // can-terminate for each, before anything is sent. Only a "no" stops it: when the answer
+    // does not say, or the check fails, the DELETE is sent (once confirmed) and decides.
     let mut blocked = Vec::new();
     for d in &live {
-        match check_of(ctx.client.can_terminate(&d.id).await) {
-            Check::Allowed(_) => {}
-            Check::Blocked(b) => blocked.push(format!("{}: {}", label(d), blocked_text(&b))),
-            Check::Pending => blocked.push(format!("{}: can-terminate did not answer", label(d))),
-            Check::Failed(why) => blocked.push(format!(
-                "{}: can-terminate could not be read: {why}",
+        let unsaid = match check_of(ctx.client.can_terminate(&d.id).await) {
+            Check::Allowed(_) | Check::Pending | Check::Anyway => None,
+            Check::Blocked(b) => {
+                blocked.push(format!("{}: {}", label(d), blocked_text(&b)));
+                None
+            }
+            Check::Unsaid(_) => Some("its answer to can-terminate does not say".to_string()),
+            Check::Failed(why) => Some(format!("can-terminate failed: {why}")),
+        };
+        if let Some(why) = unsaid {
+            ctx.err(&format!(
+                "{}: the platform did not say whether it can be terminated yet ({why}); the DELETE is sent anyway and the platform's answer decides",
                 label(d)
-            )),
+            ));
         }
     }
     if !blocked.is_empty() {
