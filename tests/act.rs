@@ -232,12 +232,8 @@ async fn one_post_with_the_wizards_body_then_a_duplicate_name_is_refused() {
     assert_eq!(j[0]["source"], "cli");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn cheapest_picks_the_cheapest_available_matching_offer() {
-    let srv = server().await;
-    let home = tempfile::tempdir().unwrap();
-    let (key, _) = seed(&srv, home.path()).await;
-    // Independently: every page, H100 by model, deployable, lowest price (ties: offer id).
+/// Every offer of every page, read by the library.
+async fn every_offer(srv: &DemoServer) -> Vec<spheron_tui::api::Offer> {
     let c = Client::new(&srv.url(), Some(ApiKey::new(srv.key()))).unwrap();
     let mut all = Vec::new();
     for page in 1.. {
@@ -254,6 +250,82 @@ async fn cheapest_picks_the_cheapest_available_matching_offer() {
             break;
         }
     }
+    all
+}
+
+/// `--cheapest 'fit:MODEL@PRECISION/CONTEXT'` plans the model onto every offer and takes the
+/// cheapest available one it fits on (not a cheaper single 80 GB card it does not fit), and the
+/// summary repeats the plan's verdict; the deploy is one POST of that offer.
+#[tokio::test(flavor = "multi_thread")]
+async fn cheapest_with_fit_deploys_the_cheapest_offer_the_model_fits_on() {
+    use spheron_tui::domain::planner::{Fit, parse_job, plan_offer};
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let job = parse_job("llama-3.1-70b@fp8/32k").unwrap();
+    let deployable: Vec<_> = every_offer(&srv)
+        .await
+        .into_iter()
+        .filter(|o| o.unavailable_reason().is_none() && o.hourly_rate().is_some())
+        .collect();
+    let by_price = |a: &&spheron_tui::api::Offer, b: &&spheron_tui::api::Offer| {
+        a.hourly_rate()
+            .partial_cmp(&b.hourly_rate())
+            .unwrap()
+            .then(a.offer_id.cmp(&b.offer_id))
+    };
+    let best = deployable
+        .iter()
+        .filter(|o| plan_offer(&job, o).fit == Some(Fit::Fits))
+        .min_by(by_price)
+        .unwrap();
+    // the filter matters: a cheaper single 80 GB card is there, and the job does not fit it
+    let cheaper_80 = deployable.iter().find(|o| {
+        o.gpu_count == 1
+            && o.gpu_memory == Some(80.0)
+            && o.hourly_rate() < best.hourly_rate()
+            && plan_offer(&job, o).fit != Some(Fit::Fits)
+    });
+    assert!(cheaper_80.is_some(), "the demo has a cheaper 80 GB card");
+    let before = srv.handle().requests().len();
+    let fit = "fit:llama-3.1-70b@fp8/32k";
+    let o = deploy_cheapest(&srv.url(), home.path(), fit, &key, "seventy", &["--yes"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let summary = out(&o);
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with("Model plan"))
+        .unwrap_or_else(|| panic!("no plan line:\n{summary}"));
+    assert!(line.contains("llama-3.1-70b fp8 32k: fits "), "{line}");
+    let posts: Vec<_> = srv.handle().requests()[before..]
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/api/deployments")
+        .cloned()
+        .collect();
+    assert_eq!(posts.len(), 1);
+    let listed: Value = serde_json::from_str(&out(&run(
+        &srv.url(),
+        home.path(),
+        &["deployments", "--json"],
+    )
+    .await))
+    .unwrap();
+    let made = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "seventy")
+        .unwrap();
+    assert_eq!(made["offerId"], best.offer_id.as_str(), "{made}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cheapest_picks_the_cheapest_available_matching_offer() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    // Independently: every page, H100 by model, deployable, lowest price (ties: offer id).
+    let all = every_offer(&srv).await;
     let best = all
         .iter()
         .filter(|o| {
@@ -396,21 +468,33 @@ async fn deployed(url: &str, home: &Path, key: &str, name: &str) -> String {
     deployed_with(url, home, key, name, &[]).await
 }
 
-/// [`deployed`], with `extra` flags for the deploy.
-async fn deployed_with(url: &str, home: &Path, key: &str, name: &str, extra: &[&str]) -> String {
+/// `deploy --cheapest FILTER --ssh-key KEY --name NAME`, then `more`.
+async fn deploy_cheapest(
+    url: &str,
+    home: &Path,
+    filter: &str,
+    key: &str,
+    name: &str,
+    more: &[&str],
+) -> Output {
     let mut args = vec![
         "deploy",
         "--cheapest",
-        H100,
+        filter,
         "--ssh-key",
         key,
         "--name",
         name,
-        "--yes",
-        "--json",
     ];
-    args.extend_from_slice(extra);
-    let o = run(url, home, &args).await;
+    args.extend_from_slice(more);
+    run(url, home, &args).await
+}
+
+/// [`deployed`], with `extra` flags for the deploy.
+async fn deployed_with(url: &str, home: &Path, key: &str, name: &str, extra: &[&str]) -> String {
+    let mut more = vec!["--yes", "--json"];
+    more.extend_from_slice(extra);
+    let o = deploy_cheapest(url, home, H100, key, name, &more).await;
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v: Value = serde_json::from_str(&out(&o)).unwrap();
     v["deployment"]["id"].as_str().unwrap().to_string()

@@ -103,6 +103,32 @@ fn weights_match_published_safetensors_totals_within_two_percent() {
     assert!(checked.len() >= 5, "{checked:?}");
 }
 
+/// Qwen3's query and key norms and Gemma 2's four norms a layer are counted: their published
+/// totals are met to the byte (they are a few thousand parameters, under 0.004 %).
+#[test]
+fn qwen3_and_gemma_norms_are_counted_to_the_byte() {
+    for (name, published) in [
+        ("qwen3-4b", 8_044_936_192.0),
+        ("qwen3-8b", 16_381_470_720.0),
+        ("qwen3-14b", 29_536_614_400.0),
+        ("qwen3-32b", 65_524_246_528.0),
+        ("gemma-2-9b", 18_483_411_968.0),
+    ] {
+        let bytes = find(name).unwrap().model().params * Precision::Bf16.bytes();
+        assert_eq!(bytes, published, "{name}");
+    }
+    // Gemma 3 has both: four norms a layer and the query and key norms.
+    let g3 = find("gemma-3-12b").unwrap().dimensions();
+    assert!(g3.qk_norm && g3.sandwich_norms);
+    let plain = Dimensions {
+        qk_norm: false,
+        sandwich_norms: false,
+        ..g3
+    };
+    let extra = g3.params().0 - plain.params().0;
+    assert_eq!(extra, 48.0 * (2.0 * 3840.0 + 2.0 * 256.0));
+}
+
 #[test]
 fn a_mixture_of_experts_holds_every_expert_and_reads_the_routed_ones() {
     let m = job("mixtral-8x7b").model;
@@ -325,6 +351,31 @@ fn a_real_config_json_gives_the_catalogue_entry() {
     a.context = 32_768;
     b.context = 32_768;
     assert_eq!(need(&a, 2), need(&b, 2));
+}
+
+/// A `config.json` is named by what it says, not by its file name (`config`).
+#[test]
+fn a_config_json_is_named_from_its_content() {
+    let text = include_str!("fixtures/planner/qwen3-8b.config.json");
+    let twin = from_config("config", text, None).unwrap();
+    assert_eq!(
+        (twin.name.as_str(), twin.display.as_str()),
+        ("qwen3-8b", "Qwen3 8B")
+    );
+    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+    v["num_hidden_layers"] = json!(20);
+    let other = from_config("config", &v.to_string(), None).unwrap();
+    assert_eq!(other.name, "qwen3 5.1B");
+    v["_name_or_path"] = json!("acme/Qwen3-20L");
+    let given = from_config("config", &v.to_string(), None).unwrap();
+    assert_eq!(given.name, "acme/Qwen3-20L");
+    // nothing to go by: the file's name
+    let bare = json!({"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+        "intermediate_size": 128, "vocab_size": 100});
+    assert_eq!(
+        from_config("tiny", &bare.to_string(), None).unwrap().name,
+        "tiny"
+    );
 }
 
 #[test]

@@ -128,6 +128,9 @@ fn filled_store(path: &Path) {
     s.add_watch(&watch, t0()).unwrap();
     s.record(&entry(1, "guard")).unwrap();
     s.record(&entry(2, "dashboard")).unwrap();
+    let plan = "llama-3.1-70b@fp8/32768 kv:bf16 batch:1 task:infer";
+    s.set_setting(spheron_tui::store::settings::PLAN, Some(plan), t0())
+        .unwrap();
 }
 
 /// Overwrite the root page of index `index` with garbage: the file is no longer a sound
@@ -222,6 +225,12 @@ fn a_corrupt_store_is_moved_aside_and_its_readable_rows_are_kept() {
     assert_eq!(store.rules().unwrap()[0], rule("d1"));
     assert_eq!(store.journal().unwrap().len(), 2);
     assert_eq!(store.watches().unwrap().len(), 1);
+    // and the settings: the model plan is still planned
+    let plan = store.setting(spheron_tui::store::settings::PLAN).unwrap();
+    assert_eq!(
+        plan.as_deref(),
+        Some("llama-3.1-70b@fp8/32768 kv:bf16 batch:1 task:infer")
+    );
 }
 
 #[test]

@@ -28,9 +28,10 @@ pub fn job(a: &PlanArgs) -> Result<Job, Failure> {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| usage(format!("--config {}: {e}", path.display())))?;
             let name = path
-                .file_stem()
+                .file_name()
                 .map_or("config".into(), |s| s.to_string_lossy().into_owned());
-            from_config(&name, &text, params.map(|b| b * 1e9))
+            let name = name.strip_suffix(".json").unwrap_or(&name);
+            from_config(name, &text, params.map(|b| b * 1e9))
                 .map_err(|e| usage(format!("--config {}: {e}", path.display())))?
         }
         (None, None, Some(params)) => match (a.layers, a.kv_heads, a.head_dim) {

@@ -1,7 +1,7 @@
 //! A store that was lost: a file that is not a database, one that reads empty (truncated to
 //! zero bytes), or one that is missing although a store was here before. The old file is moved
-//! aside and named, what can still be read from it (guard rules, watches, journal rows) is
-//! copied into the new store, and the loss is kept in the new store until the user
+//! aside and named, what can still be read from it (guard rules, watches, journal rows, the
+//! dashboard's settings) is copied into the new store, and the loss is kept in the new store until the user
 //! acknowledges it (`guard ack-loss`): until then `guard list` exits 1 and says where the old
 //! file went.
 //!
@@ -19,8 +19,9 @@ use super::rules::{parse_ts, ts};
 use super::{Store, StoreError};
 
 /// The tables whose rows are copied from a lost store (what the user made or what was done).
-/// The price history is not: it is collected again.
-const SALVAGED: [&str; 3] = ["guard_rules", "watches", "journal"];
+/// The price history is not: it is collected again. The settings (the model plan) are copied
+/// but not counted in the loss's words, which name what guards money.
+const SALVAGED: [&str; 4] = ["guard_rules", "watches", "journal", "settings"];
 
 /// Why a store was replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,7 +152,8 @@ pub(super) fn salvage(store: &Store, old: &Path) -> (Salvaged, Option<String>) {
                 match table {
                     "guard_rules" => counts.rules = n,
                     "watches" => counts.watches = n,
-                    _ => counts.journal = n,
+                    "journal" => counts.journal = n,
+                    _ => {}
                 }
                 if error.is_none() {
                     error = e.map(|e| format!("{table}: {e}"));

@@ -211,6 +211,12 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
         Err((code, e)) => return fail(ctx, code, &e),
     };
     ctx.err(&how);
+    // A `fit:` term planned a model onto the offers: the summary repeats its verdict.
+    let plan = OfferFilter::parse(p.cheapest.as_deref().unwrap_or(""))
+        .fit
+        .into_iter()
+        .next()
+        .map(|c| c.job);
     if p.kubernetes.is_some() {
         state.cache.k8s_versions = Some(
             ctx.client
@@ -243,7 +249,7 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
     let say = |line: &str| {
         if a.json { ctx.err(line) } else { ctx.out(line) }
     };
-    for line in summary_lines(&state, &w, &s) {
+    for line in summary_lines(&state, &w, &s, plan.as_ref()) {
         say(&line);
     }
     if let Some(why) = &s.blocked {
@@ -394,7 +400,12 @@ pub fn deployment_json(d: &Deployment) -> serde_json::Value {
 }
 
 /// The summary as text: what is deployed, then the wizard's money lines.
-fn summary_lines(state: &AppState, w: &DeployWizard, s: &wizard::Summary) -> Vec<String> {
+fn summary_lines(
+    state: &AppState,
+    w: &DeployWizard,
+    s: &wizard::Summary,
+    plan: Option<&crate::domain::planner::Job>,
+) -> Vec<String> {
     let o = &w.offer;
     let c = wizard::choices(state, w);
     let mut out = vec![
@@ -442,6 +453,14 @@ fn summary_lines(state: &AppState, w: &DeployWizard, s: &wizard::Summary) -> Vec
     }
     if let Ok(Some((rule, spec))) = crate::app::guard::wizard_rule(w, state, state.now) {
         out.push(format!("{:<13}terminate {rule} ({spec})", "Guard"));
+    }
+    if let Some(job) = plan {
+        let p = crate::domain::planner::plan_offer(job, o);
+        out.push(format!(
+            "{:<13}{}",
+            "Model plan",
+            p.summary_text(job, o.gpu_count)
+        ));
     }
     out.extend(s.cost_text(o).plain_lines());
     out

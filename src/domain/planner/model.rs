@@ -71,6 +71,10 @@ pub struct CatalogEntry {
     #[serde(default)]
     pub qkv_bias: bool,
     #[serde(default)]
+    pub qk_norm: bool,
+    #[serde(default)]
+    pub sandwich_norms: bool,
+    #[serde(default)]
     pub experts: Option<u32>,
     #[serde(default)]
     pub experts_per_token: Option<u32>,
@@ -122,14 +126,20 @@ pub struct Dimensions {
     pub qkv_bias: bool,
     pub experts: u32,
     pub experts_per_token: u32,
+    /// A norm on each head's query and key (`q_norm`, `k_norm`: Qwen3, Gemma 3).
+    pub qk_norm: bool,
+    /// Norms before and after the MLP as well as around attention: four a layer (Gemma 2 and 3).
+    pub sandwich_norms: bool,
 }
 
 impl Dimensions {
     /// Parameters of a decoder built like Llama: embeddings (and an untied output head), per
     /// layer q/k/v/o projections (with biases for Qwen2), a gated MLP of three matrices (one per
-    /// expert, plus the router, for a mixture of experts) and two norms, and the final norm.
+    /// expert, plus the router, for a mixture of experts) and two norms (four for Gemma 2 and 3,
+    /// and a `head_dim` norm each on queries and keys for Qwen3 and Gemma 3), and the final norm.
     /// Returns (total, read per token). It reproduces the published safetensors totals of
-    /// Llama 3.1 8B and 70B, Qwen2.5 3B and 7B and Mixtral 8x7B to the parameter (tested).
+    /// Llama 3.1 8B and 70B, Qwen2.5 3B and 7B, Qwen3 4B to 32B, Gemma 2 9B and Mixtral 8x7B to
+    /// the parameter (tested).
     pub fn params(&self) -> (f64, f64) {
         let h = f64::from(self.hidden);
         let q = f64::from(self.heads) * f64::from(self.head_dim);
@@ -142,7 +152,12 @@ impl Dimensions {
         let experts = f64::from(self.experts.max(1));
         let active = f64::from(self.experts_per_token.max(1)).min(experts);
         let router = if self.experts > 1 { h * experts } else { 0.0 };
-        let norms = 2.0 * h;
+        let qk_norms = if self.qk_norm {
+            2.0 * f64::from(self.head_dim)
+        } else {
+            0.0
+        };
+        let norms = if self.sandwich_norms { 4.0 } else { 2.0 } * h + qk_norms;
         let layers = f64::from(self.layers);
         let embeddings = f64::from(self.vocab) * h * if self.tie_embeddings { 1.0 } else { 2.0 };
         let total = layers * (attention + experts * mlp + router + norms) + embeddings + h;
@@ -165,6 +180,8 @@ impl CatalogEntry {
             qkv_bias: self.qkv_bias,
             experts: self.experts.unwrap_or(0),
             experts_per_token: self.experts_per_token.unwrap_or(0),
+            qk_norm: self.qk_norm,
+            sandwich_norms: self.sandwich_norms,
         }
     }
 
@@ -243,8 +260,11 @@ pub enum ConfigError {
 
 /// A model from a Hugging Face `config.json` (the text model's fields when they sit under
 /// `text_config`). `params` overrides the count (`--params`), and is required where the count
-/// cannot be derived (multi-head latent attention).
-pub fn from_config(name: &str, text: &str, params: Option<f64>) -> Result<Model, ConfigError> {
+/// cannot be derived (multi-head latent attention). Its name is the one the config gives
+/// (`_name_or_path`), else the catalogue model it is built exactly like, else its
+/// `model_type` and size ("qwen3 8.2B"); `file` (the file's name without `.json`) only when the
+/// config says nothing of the kind.
+pub fn from_config(file: &str, text: &str, params: Option<f64>) -> Result<Model, ConfigError> {
     let root: Value = serde_json::from_str(text).map_err(|e| ConfigError::Json(e.to_string()))?;
     let c = root
         .get("text_config")
@@ -308,17 +328,39 @@ pub fn from_config(name: &str, text: &str, params: Option<f64>) -> Result<Model,
                     || c.get("attention_bias").and_then(Value::as_bool) == Some(true),
                 experts,
                 experts_per_token: num("num_experts_per_tok").unwrap_or(0),
+                qk_norm: matches!(model_type, "qwen3" | "qwen3_moe" | "gemma3" | "gemma3_text"),
+                sandwich_norms: matches!(model_type, "gemma2" | "gemma3" | "gemma3_text"),
             }
             .params()
         }
     };
-    Ok(Model {
-        name: name.to_string(),
-        display: name.to_string(),
+    let mut model = Model {
+        name: file.to_string(),
+        display: file.to_string(),
         arch,
         params: total,
         active_params: active,
-    })
+    };
+    let given = root
+        .get("_name_or_path")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !n.starts_with('/') && !n.starts_with('.'));
+    let twin = catalog().iter().find(|e| {
+        let m = e.model();
+        m.arch == model.arch && (m.params - model.params).abs() < 0.5
+    });
+    if let Some(n) = given {
+        model.name = n.to_string();
+        model.display = n.to_string();
+    } else if let Some(e) = twin {
+        model.name = e.name.clone();
+        model.display = e.display.clone();
+    } else if !model_type.is_empty() {
+        model.name = format!("{model_type} {:.1}B", model.params / 1e9);
+        model.display = model.name.clone();
+    }
+    Ok(model)
 }
 
 /// The sliding-window layout a config declares: `layer_types` (each "sliding_attention" or

@@ -48,6 +48,14 @@ impl Fit {
         }
     }
 
+    /// The verdict in words: `fits`, `tight`, `does not fit`.
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Fit::No => "does not fit",
+            other => other.as_str(),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Fit::Fits => "fits",
@@ -91,6 +99,30 @@ impl OfferPlan {
             self.need_gb() * gpus,
             self.vram_gb? * gpus
         ))
+    }
+
+    /// The plan on one offer as the deploy summaries (the wizard's, `deploy`'s) say it:
+    /// `llama-3.1-70b fp8 32k: fits 84/94 GB · est. 45 tok/s · est. $1.20/Mtok`, the verdict
+    /// in words (fits, tight, does not fit).
+    pub fn summary_text(&self, job: &Job, gpus: u32) -> String {
+        let n = f64::from(gpus.max(1));
+        let verdict = match (self.fit, self.vram_gb) {
+            (Some(f), Some(vram)) => format!(
+                "{} {:.0}/{:.0} GB",
+                f.in_words(),
+                self.need_gb() * n,
+                vram * n
+            ),
+            _ => "memory unknown".to_string(),
+        };
+        let mut s = format!("{}: {verdict}", job.label());
+        if self.tokens_per_second.is_some() {
+            s.push_str(&format!(" · est. {} tok/s", self.speed_text()));
+        }
+        if let Some(c) = self.usd_per_million_tokens {
+            s.push_str(&format!(" · est. {}/Mtok", crate::domain::cost::usd(c)));
+        }
+        s
     }
 
     /// The estimated speed as the dashboard prints it: `45`, `8.4`; `unknown` where the job

@@ -639,17 +639,7 @@ fn plan_row(
     theme: &Theme,
 ) -> Line<'static> {
     let p = crate::domain::planner::plan_offer(job, o);
-    let mut value = format!("{}: ", job.label());
-    value.push_str(
-        &p.fit_text(o.gpu_count)
-            .unwrap_or_else(|| "memory unknown".into()),
-    );
-    if p.tokens_per_second.is_some() {
-        value.push_str(&format!(" · est. {} tok/s", p.speed_text()));
-    }
-    if let Some(c) = p.usd_per_million_tokens {
-        value.push_str(&format!(" · est. {}/Mtok", usd(c)));
-    }
+    let value = p.summary_text(job, o.gpu_count);
     let style = p
         .fit
         .map_or(theme.dim(), |f| crate::ui::offers::fit_style(f, theme));
