@@ -331,6 +331,8 @@ pub struct AppState {
     pub clipboard: Clipboard,
     /// GPU use of the running deployments followed.
     pub usage: super::usage::UsageView,
+    /// Tunnels started with `p`, by deployment.
+    pub tunnels: super::tunnels::TunnelsView,
     pub quit: bool,
 }
 
@@ -372,6 +374,7 @@ impl AppState {
             workspace: Default::default(),
             clipboard: Clipboard::default(),
             usage: Default::default(),
+            tunnels: Default::default(),
             quit: false,
         }
     }
