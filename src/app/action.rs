@@ -81,6 +81,11 @@ pub enum Action {
     BalanceLoaded(ApiResult<Balance>),
     TeamsLoaded(ApiResult<Listing<Team>>),
     KeySaved(Result<PathBuf, String>),
+    /// Answer to [`Command::CheckKey`].
+    KeyChecked {
+        key: ApiKey,
+        result: ApiResult<()>,
+    },
     /// Answer to [`Command::Deploy`].
     Deployed(ApiResult<Deployment>),
     /// Answer to [`Command::FetchKubernetesVersions`].
@@ -171,6 +176,12 @@ pub enum Action {
     StoreChanged(crate::store::changes::Changes),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
+    /// Answer to [`Command::SavePreset`].
+    PresetSaved {
+        name: String,
+        preset: Box<crate::domain::preset::Preset>,
+        result: Result<(), String>,
+    },
     /// Answer to [`Command::ProbeUsage`]: the reading, or why there is none.
     UsageSampled {
         id: String,
@@ -214,6 +225,8 @@ pub enum Command {
     FetchKeys,
     FetchBalance,
     FetchTeams,
+    /// Ask the API whether it accepts this key (one authenticated request); nothing is saved.
+    CheckKey(ApiKey),
     /// Use this key from now on and save it to the credentials file.
     UseKey(ApiKey),
     /// Put text on the clipboard (OSC 52: works over SSH too).
@@ -325,6 +338,13 @@ pub enum Command {
     /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
     WriteSshConfig {
         text: String,
+    },
+    /// Add `[presets.NAME]` to `config.toml` at `file` (`config::save_preset`) →
+    /// [`Action::PresetSaved`].
+    SavePreset {
+        file: std::path::PathBuf,
+        name: String,
+        preset: Box<crate::domain::preset::Preset>,
     },
     /// Read the GPU use of deployment `id` over SSH (`runtime::usage::probe`; in the demo, its
     /// simulation at `at`) → [`Action::UsageSampled`].

@@ -333,6 +333,8 @@ pub struct AppState {
     pub usage: super::usage::UsageView,
     /// Tunnels started with `p`, by deployment.
     pub tunnels: super::tunnels::TunnelsView,
+    /// The deploy presets of `config.toml`.
+    pub presets: super::dialogs::deploy::preset::Presets,
     pub quit: bool,
 }
 
@@ -375,6 +377,7 @@ impl AppState {
             clipboard: Clipboard::default(),
             usage: Default::default(),
             tunnels: Default::default(),
+            presets: Default::default(),
             quit: false,
         }
     }

@@ -7,6 +7,7 @@ pub mod deploy_summary;
 pub mod guard;
 pub mod guard_engine;
 pub mod guard_io;
+pub mod guard_service;
 pub mod history;
 pub mod idle;
 pub mod names;
