@@ -606,7 +606,36 @@ fn cases() -> Vec<Case> {
             },
             write: None,
         },
+        Case {
+            kind: Kind::Tunnel,
+            open: open_tunnel,
+            // A local ssh, not a platform write.
+            write: None,
+        },
+        Case {
+            kind: Kind::Tunnel,
+            open: |s| {
+                open_tunnel(s);
+                key(s, KeyCode::Down);
+            },
+            write: None,
+        },
+        Case {
+            kind: Kind::Tunnel,
+            open: |s| {
+                open_tunnel(s);
+                // the last row: a port typed
+                key(s, KeyCode::End);
+            },
+            write: None,
+        },
     ]
+}
+
+/// `p` on a running deployment that has an address.
+fn open_tunnel(s: &mut AppState) {
+    crate::tunnels::with_address(s);
+    chr(s, 'p');
 }
 
 fn opened(case: &Case) -> AppState {

@@ -51,6 +51,7 @@ mod team_commands;
 mod team_lists;
 mod terminal;
 mod tolerant_reader;
+mod tunnels;
 mod ui_panes;
 mod volume_key_team_demo;
 mod volume_key_team_flows;

@@ -281,6 +281,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
         credentials_path: None,
         home: None,
         journal: Default::default(),
+        tunnels: Default::default(),
     };
     for a in exec
         .perform(Command::FetchDeployments {
@@ -357,6 +358,7 @@ async fn the_duplicate_check_searches_every_page() {
         credentials_path: None,
         home: None,
         journal: Default::default(),
+        tunnels: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);
     deploy(&mut s);
@@ -383,6 +385,7 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
         credentials_path: None,
         home: None,
         journal: Default::default(),
+        tunnels: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);
     // Deploys go to the second team ("t2"; "t1" is the platform's current one).

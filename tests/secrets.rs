@@ -238,6 +238,7 @@ async fn the_log_file_and_errors_never_carry_the_key_even_when_the_api_echoes_it
         credentials_path: None,
         home: None,
         journal: Default::default(),
+        tunnels: Default::default(),
     };
     let session = Session {
         host: exec.client.host_label(),

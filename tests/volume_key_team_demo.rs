@@ -40,6 +40,7 @@ impl Rig {
             credentials_path: None,
             home: None,
             journal: Default::default(),
+            tunnels: Default::default(),
         };
         let mut s = AppState::new(session(false), t0());
         s.size = (120, 40);

@@ -402,7 +402,7 @@ async fn the_dashboard_writes_no_host_file_unless_turned_on() {
 }
 
 /// The stand-in instance as a Host entry, with our files under `home`.
-fn instance_entry(sshd: &Sshd) -> HostEntry {
+pub(crate) fn instance_entry(sshd: &Sshd) -> HostEntry {
     HostEntry {
         alias: "box.spheron".into(),
         deployment_id: "dep_box".into(),
@@ -527,6 +527,7 @@ fn dashboard_on_instance(sshd: &Sshd, home: &Path) -> (AppState, Executor) {
         credentials_path: None,
         home: Some(home.to_path_buf()),
         journal: Default::default(),
+        tunnels: Default::default(),
     };
     (state, exec)
 }
@@ -664,25 +665,44 @@ fn an_hour_of_gpu_use_costs_sixty_probes_per_instance() {
     assert_eq!(probes.get("c"), None, "not followed: never probed");
 }
 
-/// A tunnel to a port served on the instance (an HTTP listener on loopback, reached through
-/// the real `ssh -N -L`): `tunnel NAME PORT:LOCAL` serves it on localhost; a local port in use
-/// gets the next free one, and says so.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_tunnel_reaches_a_port_served_on_the_instance() {
-    use std::io::{BufRead, Read, Write};
-    let sshd = Sshd::start();
-    let api = api_with_instance(&sshd).await;
-    let home = home_with_key(&sshd, None);
+/// A port served on the "instance" (a loopback HTTP listener answering `body` to every
+/// request); its port.
+pub(crate) fn serve_on_instance(body: &'static str) -> u16 {
+    use std::io::{Read, Write};
     let service = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let remote = service.local_addr().unwrap().port();
+    let port = service.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for s in service.incoming() {
             let Ok(mut s) = s else { continue };
             let mut buf = [0u8; 1024];
             let _ = s.read(&mut buf);
-            let _ = s.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 7\r\n\r\njupyter");
+            let head = format!("HTTP/1.0 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+            let _ = s.write_all(format!("{head}{body}").as_bytes());
         }
     });
+    port
+}
+
+/// `GET /` on localhost `port`: the whole answer.
+pub(crate) fn http_get(port: u16) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.write_all(b"GET / HTTP/1.0\r\n\r\n")?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    Ok(out)
+}
+
+/// A tunnel to a port served on the instance (an HTTP listener on loopback, reached through
+/// the real `ssh -N -L`): `tunnel NAME PORT:LOCAL` serves it on localhost; a local port in use
+/// gets the next free one, and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tunnel_reaches_a_port_served_on_the_instance() {
+    use std::io::{BufRead, Read};
+    let sshd = Sshd::start();
+    let api = api_with_instance(&sshd).await;
+    let home = home_with_key(&sshd, None);
+    let remote = serve_on_instance("jupyter");
     // The local port asked for is taken here.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let want = taken.local_addr().unwrap().port();
@@ -712,12 +732,7 @@ async fn a_tunnel_reaches_a_port_served_on_the_instance() {
     // The forward is up once ssh has logged in: ask until it answers (or 30 s pass).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let body = loop {
-        let got = std::net::TcpStream::connect(("127.0.0.1", local)).and_then(|mut s| {
-            s.write_all(b"GET / HTTP/1.0\r\n\r\n")?;
-            let mut out = String::new();
-            s.read_to_string(&mut out)?;
-            Ok(out)
-        });
+        let got = http_get(local);
         match got {
             Ok(out) if out.ends_with("jupyter") => break out,
             _ if std::time::Instant::now() > deadline => {
@@ -781,7 +796,7 @@ async fn open_runs_the_editor_on_the_alias() {
     let before = open("code");
     assert_eq!(before.status.code(), Some(1));
     assert!(
-        binary::text(&before.stderr).contains("run `spheron-tui ssh-config --write` first"),
+        binary::text(&before.stderr).contains("run `spheron-tui ssh-config --write` once"),
         "{}",
         binary::text(&before.stderr)
     );

@@ -187,6 +187,18 @@ pub enum Action {
         id: String,
         result: Result<crate::domain::usage::Reading, String>,
     },
+    /// The tunnel [`Command::StartTunnel`] started listens on `local` here.
+    TunnelUp {
+        key: u64,
+        local: u16,
+    },
+    /// The tunnel's ssh ended on its own, or never started: why.
+    TunnelDown {
+        key: u64,
+        why: String,
+    },
+    /// Answer to [`Command::OpenEditor`]: the command run, or why it was not.
+    EditorOpened(Result<String, String>),
 }
 
 /// Effects the runtime performs; each result comes back as an Action.
@@ -342,6 +354,24 @@ pub enum Command {
         gpus: u32,
         at: DateTime<Utc>,
         simulated: bool,
+    },
+    /// Run `ssh -N -L` from local port `want` (or the next free one) to `remote` on `entry`, in
+    /// the background until [`Command::StopTunnel`] or the dashboard quits →
+    /// [`Action::TunnelUp`] once it listens, [`Action::TunnelDown`] if it ends on its own.
+    StartTunnel {
+        key: u64,
+        entry: crate::domain::ssh_config::HostEntry,
+        remote: u16,
+        want: u16,
+    },
+    StopTunnel {
+        key: u64,
+    },
+    /// `code` (else `cursor`) `--remote ssh-remote+<alias> <folder>`, once the alias is in
+    /// `~/.ssh/config` → [`Action::EditorOpened`].
+    OpenEditor {
+        alias: String,
+        folder: String,
     },
 }
 

@@ -25,6 +25,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
             result,
         } => dialogs::deploy::preset::saved(state, name, *preset, result),
         Action::UsageSampled { id, result } => super::usage::on_sampled(state, id, result),
+        Action::TunnelUp { key, local } => super::tunnels::on_up(state, key, local),
+        Action::TunnelDown { key, why } => super::tunnels::on_down(state, key, why),
+        Action::EditorOpened(r) => super::tunnels::on_editor(state, r),
         Action::SshProbed { id, ok } => arrivals::on_ssh_probed(state, &id, ok),
         Action::SshExited(r) => connect::on_ssh_exited(state, r),
         Action::CanTerminateChecked { id, result } => {

@@ -8,7 +8,8 @@
 //! the one check of what the volume rules allow; `tracking` keeps the deploy being sent, the
 //! arrivals and shared caches; `deploys` follows a deploy's answer (an unclear one settled by
 //! the list); `arrivals` what happens as deployments come up; `workspace` the instance
-//! workspace (the ssh_config file kept current); `planning` the model plan and each offer's
+//! workspace (the ssh_config file kept current); `tunnels` the tunnels and the editor from
+//! the Deployments pane; `planning` the model plan and each offer's
 //! figures under it.
 
 /// The five panes, in tab order (keys `1`–`5`).
@@ -71,6 +72,7 @@ pub mod store_changes;
 pub mod teams;
 pub mod text;
 pub mod tracking;
+pub mod tunnels;
 pub mod update;
 pub mod usage;
 pub mod volume_access;

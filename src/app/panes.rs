@@ -45,6 +45,8 @@ pub fn acts(state: &AppState, cmd: KeyCmd) -> bool {
             d.status == crate::api::DeploymentStatus::Running
                 && crate::domain::ssh::ssh_argv(d).is_ok()
         }),
+        KeyCmd::Tunnel => super::tunnels::can_toggle(state),
+        KeyCmd::Editor => super::tunnels::can_open_editor(state),
         KeyCmd::Kubeconfig
         | KeyCmd::Attach
         | KeyCmd::Detach

@@ -336,6 +336,8 @@ pub struct AppState {
     pub clipboard: Clipboard,
     /// GPU use of the running deployments followed.
     pub usage: super::usage::UsageView,
+    /// Tunnels started with `p`, by deployment.
+    pub tunnels: super::tunnels::TunnelsView,
     /// The deploy presets of `config.toml`.
     pub presets: super::dialogs::deploy::preset::Presets,
     pub quit: bool,
@@ -379,6 +381,7 @@ impl AppState {
             workspace: Default::default(),
             clipboard: Clipboard::default(),
             usage: Default::default(),
+            tunnels: Default::default(),
             presets: Default::default(),
             quit: false,
         }

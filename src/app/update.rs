@@ -146,6 +146,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::reselect_deployment(state);
             cmds.extend(arrivals::after_load(state, before));
             cmds.extend(super::workspace::sync_ssh_config(state));
+            cmds.extend(super::tunnels::stop_ended(state));
             cmds.extend(teams::read_unseen_teams(state, PagedList::Deployments));
         }
         Action::VolumesLoaded(mut result) => {
@@ -377,6 +378,8 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),
         KeyCmd::Guard => return dialogs::guard::open(state),
+        KeyCmd::Tunnel => return super::tunnels::toggle(state),
+        KeyCmd::Editor => return super::tunnels::open_editor(state),
         // Everything below manages what the account owns: it needs a key.
         _ if !state.session.has_key() => {}
         KeyCmd::AddKey => return dialogs::add_key::open(state),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::action::Command;
 use super::state::AppState;
 use crate::api::{Deployment, DeploymentStatus};
-use crate::domain::ssh_config::{HostEntry, entries};
+use crate::domain::ssh_config::HostEntry;
 use crate::domain::usage::{History, PROBE_EVERY, Reading, Sample};
 
 #[derive(Debug, Clone, Default)]
@@ -39,15 +39,7 @@ impl UsageView {
 /// The running deployments followed, each with its Host entry (the same options as the
 /// ssh_config block).
 fn followed(state: &AppState) -> Vec<(&Deployment, HostEntry)> {
-    let local: Vec<(String, String)> = state
-        .cache
-        .local_pub_keys
-        .iter()
-        .flatten()
-        .map(|k| (k.path.clone(), k.text.clone()))
-        .collect();
-    let (hosts, _) = entries(&state.deployments.items, &local, &state.keys.items);
-    hosts
+    super::workspace::host_entries(state)
         .into_iter()
         .filter_map(|e| {
             let d = state

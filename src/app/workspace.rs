@@ -4,7 +4,7 @@
 use super::action::Command;
 use super::lists;
 use super::state::{AppState, FlashKind};
-use crate::domain::ssh_config::{SshPaths, entries, render};
+use crate::domain::ssh_config::{HostEntry, SshPaths, entries, render};
 
 /// What the dashboard knows about the workspace.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +34,12 @@ fn ssh_config_text(state: &AppState) -> Option<String> {
     {
         return None;
     }
+    Some(render(&host_entries(state), paths))
+}
+
+/// The Host entry of every active deployment with an address: the options the ssh_config
+/// block writes, which probes, tunnels and the editor use too.
+pub(crate) fn host_entries(state: &AppState) -> Vec<HostEntry> {
     let local: Vec<(String, String)> = state
         .cache
         .local_pub_keys
@@ -41,8 +47,14 @@ fn ssh_config_text(state: &AppState) -> Option<String> {
         .flatten()
         .map(|k| (k.path.clone(), k.text.clone()))
         .collect();
-    let (hosts, _) = entries(&state.deployments.items, &local, &state.keys.items);
-    Some(render(&hosts, paths))
+    entries(&state.deployments.items, &local, &state.keys.items).0
+}
+
+/// The Host entry of deployment `id`, when it has an address.
+pub(crate) fn host_entry(state: &AppState, id: &str) -> Option<HostEntry> {
+    host_entries(state)
+        .into_iter()
+        .find(|e| e.deployment_id == id)
 }
 
 /// After the deployments, the SSH keys or the local public keys changed: write the Host file

@@ -138,6 +138,8 @@ pub async fn run(
     if let Some(w) = store_watch {
         w.abort();
     }
+    // Tunnels last no longer than the dashboard.
+    exec.tunnels.stop_all().await;
     if let Some(e) = enforcer {
         e.stop().await;
     }

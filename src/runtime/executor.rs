@@ -21,6 +21,8 @@ pub struct Executor {
     pub home: Option<PathBuf>,
     /// Records every write sent (no-op without a store).
     pub journal: super::journal::Journal,
+    /// The tunnels started with `p`, stopped when the dashboard quits.
+    pub tunnels: super::tunnels::Tunnels,
 }
 
 /// Every page of one list across teams ([`teams::across_teams`]) as Actions. One team: one
@@ -292,6 +294,12 @@ impl Executor {
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
             Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
             Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
+            Command::OpenEditor { alias, folder } => {
+                let r = super::tunnels::open_editor(self.home.clone(), alias, folder).await;
+                return vec![Action::EditorOpened(r)];
+            }
+            // Started and stopped by `spawn`, which gives the tunnel its channel.
+            Command::StartTunnel { .. } | Command::StopTunnel { .. } => return Vec::new(),
             Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
                 return Vec::new();
             }
@@ -313,6 +321,19 @@ impl Executor {
         // with it must not race its task and go out with no key (and come back 401).
         if let Command::UseKey(key) = &cmd {
             self.client.set_key(key.clone());
+        }
+        match cmd {
+            Command::StartTunnel {
+                key,
+                entry,
+                remote,
+                want,
+            } => {
+                let home = self.home.clone();
+                return self.tunnels.start(key, entry, home, remote, want, tx);
+            }
+            Command::StopTunnel { key } => return self.tunnels.stop(key),
+            _ => {}
         }
         let this = self.clone();
         tokio::spawn(async move {
@@ -374,6 +395,7 @@ mod tests {
             credentials_path: None,
             home: None,
             journal: Default::default(),
+            tunnels: Default::default(),
         }
     }
 
@@ -448,6 +470,7 @@ mod tests {
             credentials_path: None,
             home: None,
             journal: Default::default(),
+            tunnels: Default::default(),
         };
         let got = local.perform(probe(port)).await;
         assert!(

@@ -125,6 +125,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
         credentials_path: Some(launch.credentials_path.clone()),
         home,
         journal: journal::Journal::new(store),
+        tunnels: Default::default(),
     };
     Ok((state, exec))
 }

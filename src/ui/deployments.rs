@@ -31,13 +31,17 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let team_column = widgets::team_column(state, PagedList::Deployments);
     let mut cols = widgets::with_team_column(&COLS, team_column);
     let usage_column = crate::app::usage::any_followed(state);
+    let tunnel_column = !state.tunnels.by_deployment.is_empty();
+    // After Status: GPU use is the reason to look, second to the status; then the tunnels.
+    let after_status = cols
+        .iter()
+        .position(|c| c.header == "Status")
+        .map_or(0, |i| i + 1);
+    if tunnel_column {
+        cols.insert(after_status, TUNNEL_COL);
+    }
     if usage_column {
-        // After Status: GPU use is the reason to look, second to the status.
-        let at = cols
-            .iter()
-            .position(|c| c.header == "Status")
-            .map_or(0, |i| i + 1);
-        cols.insert(at, USAGE_COL);
+        cols.insert(after_status, USAGE_COL);
     }
     let filter = match state.deployment_filter {
         DeploymentFilter::Active => "active",
@@ -102,11 +106,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         },
         |i| {
             let mut cells = row(visible[i], state, theme);
+            let at = COLS
+                .iter()
+                .position(|c| c.header == "Status")
+                .map_or(0, |i| i + 1);
+            if tunnel_column {
+                cells.insert(at, tunnel_cell(visible[i], state, theme));
+            }
             if usage_column {
-                let at = COLS
-                    .iter()
-                    .position(|c| c.header == "Status")
-                    .map_or(0, |i| i + 1);
                 cells.insert(at, usage_cell(visible[i], state, theme));
             }
             if team_column {
@@ -131,6 +138,17 @@ fn usage_cell<'a>(d: &Deployment, state: &AppState, theme: &Theme) -> Line<'a> {
     match text.as_str() {
         "?" => Line::styled(text, theme.warn()),
         _ => Line::raw(text),
+    }
+}
+
+/// Where a tunnel started with `p` is reached here (`localhost:8888`), while any runs.
+const TUNNEL_COL: Col = Col::text("Tunnel", 9, 15, 2);
+
+fn tunnel_cell<'a>(d: &Deployment, state: &AppState, theme: &Theme) -> Line<'a> {
+    match state.tunnels.by_deployment.get(&d.id) {
+        Some(t) if t.local.is_some() => Line::styled(t.short(), theme.key()),
+        Some(t) => Line::styled(t.short(), theme.warn()),
+        None => Line::raw("–"),
     }
 }
 
@@ -164,6 +182,7 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> 
         ]),
         None => Line::raw(d.name.as_str()),
     };
+
     vec![
         name,
         Line::raw(gpu),

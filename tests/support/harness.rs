@@ -52,6 +52,7 @@ impl Harness {
             credentials_path: None,
             home: None,
             journal: Default::default(),
+            tunnels: Default::default(),
         };
         let mut h = Harness {
             server,

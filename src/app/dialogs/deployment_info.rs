@@ -63,6 +63,7 @@ fn fields(state: &AppState, d: &Deployment) -> Vec<String> {
         ));
     }
     out.push(row("terminate", terminate_when(state, d)));
+    out.extend(crate::app::tunnels::detail_line(state, d));
     out.extend(crate::app::usage::detail_lines(state, d));
     out
 }

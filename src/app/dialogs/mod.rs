@@ -31,6 +31,7 @@ pub mod planner;
 pub mod rename;
 pub mod team_info;
 pub mod terminate;
+pub mod tunnel;
 pub mod volume_info;
 pub mod watches;
 
@@ -60,6 +61,7 @@ pub use pick::Pick;
 pub use planner::PlannerDialog;
 pub use rename::RenameDialog;
 pub use team_info::TeamInfo;
+pub use tunnel::TunnelDialog;
 pub use volume_info::VolumeInfo;
 pub use watches::Watches;
 
@@ -117,6 +119,8 @@ pub enum Dialog {
     Watches(Watches),
     /// `p` on Offers: the model planner.
     Planner(Box<PlannerDialog>),
+    /// `p` on a running deployment: the port a tunnel brings to localhost.
+    Tunnel(TunnelDialog),
 }
 
 /// What a dialog's key handler asks for.
@@ -249,6 +253,7 @@ impl Dialog {
             Dialog::NewWatch(d) => d.as_ref(),
             Dialog::Watches(d) => d,
             Dialog::Planner(d) => d.as_ref(),
+            Dialog::Tunnel(d) => d,
         }
     }
 
@@ -276,6 +281,7 @@ impl Dialog {
             Dialog::NewWatch(d) => d.as_mut(),
             Dialog::Watches(d) => d,
             Dialog::Planner(d) => d.as_mut(),
+            Dialog::Tunnel(d) => d,
         }
     }
 
@@ -308,6 +314,7 @@ impl Dialog {
             Dialog::NewWatch(_) => Kind::NewWatch,
             Dialog::Watches(_) => Kind::Watches,
             Dialog::Planner(_) => Kind::Planner,
+            Dialog::Tunnel(_) => Kind::Tunnel,
         }
     }
 }
@@ -341,6 +348,7 @@ pub enum Kind {
     NewWatch,
     Watches,
     Planner,
+    Tunnel,
 }
 
 impl Kind {
@@ -371,10 +379,11 @@ impl Kind {
             Kind::NewWatch => "new price watch",
             Kind::Watches => "price watches",
             Kind::Planner => "model planner",
+            Kind::Tunnel => "tunnel",
         }
     }
 
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 25] = [
         Kind::Help,
         Kind::Messages,
         Kind::Details,
@@ -399,6 +408,7 @@ impl Kind {
         Kind::NewWatch,
         Kind::Watches,
         Kind::Planner,
+        Kind::Tunnel,
     ];
 }
 

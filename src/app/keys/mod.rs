@@ -130,6 +130,10 @@ pub enum KeyCmd {
     Watches,
     /// The model planner.
     Planner,
+    /// Start or stop a tunnel to a port of the selected deployment.
+    Tunnel,
+    /// Open the selected deployment in VS Code or Cursor over Remote-SSH.
+    Editor,
     /// `Esc`: a step back, or close (clears the Offers filter on the pane).
     Back,
     /// Close a view.

@@ -132,6 +132,8 @@ pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
         KeyCmd::NewWatch => "new_watch",
         KeyCmd::Watches => "watches",
         KeyCmd::Planner => "planner",
+        KeyCmd::Tunnel => "tunnel",
+        KeyCmd::Editor => "editor",
         KeyCmd::Close => "close",
         KeyCmd::Confirm => "confirm",
         KeyCmd::Cancel => "cancel",

@@ -12,7 +12,7 @@ use crate::domain::tunnel::{
     Editor, NEXT_PORTS, install_hint, open_argv, parse_ports, remote_home, tunnel_argv,
 };
 use crate::exit::{FAILURE, USAGE};
-use crate::runtime::tunnels::{free_local_port, on_path};
+use crate::runtime::tunnels::{editor_reaches, free_local_port, on_path};
 
 /// The running deployment named `arg`, as a Host entry, with our SSH paths.
 async fn instance(
@@ -107,20 +107,8 @@ pub async fn open(ctx: &Ctx, env: &Env, a: &OpenArgs) -> Exit {
         Ok(i) => i,
         Err((code, e)) => return fail(ctx, code, &e),
     };
-    // The editor finds the alias through ~/.ssh/config only.
-    let generated = std::fs::read_to_string(&paths.generated).unwrap_or_default();
-    let listed = generated
-        .lines()
-        .any(|l| l.trim() == format!("Host {}", entry.alias));
-    if !crate::runtime::ssh_config::is_included(&paths) || !listed {
-        return fail(
-            ctx,
-            FAILURE,
-            &format!(
-                "{} is not in your SSH config yet: run `spheron-tui ssh-config --write` first (the editor reaches it through ~/.ssh/config)",
-                entry.alias
-            ),
-        );
+    if let Err(why) = editor_reaches(&paths, &entry.alias) {
+        return fail(ctx, FAILURE, &why);
     }
     let folder = a.folder.clone().unwrap_or_else(|| remote_home(&user));
     let argv = open_argv(&program, &entry.alias, &folder);

@@ -21,6 +21,7 @@ pub mod planner;
 pub mod rename;
 pub mod team_info;
 pub mod terminate;
+pub mod tunnel;
 pub mod volume_info;
 pub mod watches;
 
@@ -61,5 +62,6 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::NewWatch(w) => new_watch::draw(f, area, w, hint, theme),
         Dialog::Watches(w) => watches::draw(f, area, w, state, theme),
         Dialog::Planner(p) => planner::draw(f, area, p, state, hint, theme),
+        Dialog::Tunnel(t) => tunnel::draw(f, area, t, hint, theme),
     }
 }

@@ -503,3 +503,24 @@ pub(super) const PLANNER: &[Binding] = &[
         "change the precision, KV cache or task",
     ),
 ];
+
+pub(super) const TUNNEL: &[Binding] = &{
+    let c = choosing!(
+        K::Tunnel,
+        "choose",
+        "choose the port (the last row takes one typed: PORT or PORT:LOCAL)"
+    );
+    [
+        c[0],
+        c[1],
+        c[2],
+        c[3],
+        bind(
+            D(K::Tunnel),
+            Submit,
+            ENTER,
+            "start",
+            "start the tunnel (a local port in use here takes the next free one)",
+        ),
+    ]
+};

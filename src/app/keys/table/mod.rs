@@ -191,6 +191,7 @@ const PARTS: &[&[Binding]] = &[
     dialogs::VIEWS,
     dialogs::WATCHES,
     dialogs::PLANNER,
+    dialogs::TUNNEL,
 ];
 
 /// The default table: every part, in order.

@@ -196,6 +196,20 @@ pub(super) const PANES: &[Binding] = &[
     ),
     bind(
         On(Pane::Deployments),
+        Tunnel,
+        &[Char('p')],
+        "tunnel",
+        "tunnel a port to localhost (Jupyter 8888, TensorBoard 6006, vLLM 8000 or one typed); p again stops it; tunnels stop when the dashboard quits",
+    ),
+    bind(
+        On(Pane::Deployments),
+        Editor,
+        &[Char('E')],
+        "editor",
+        "open the instance's home folder in VS Code (or Cursor) over Remote-SSH (needs ssh-config --write once)",
+    ),
+    bind(
+        On(Pane::Deployments),
         Kubeconfig,
         &[Char('K')],
         "kubeconfig",
