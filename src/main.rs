@@ -251,12 +251,20 @@ async fn target(
     }
 }
 
+/// What a command says on stderr about the demo server it started (the dashboard shows it on
+/// its first frame instead).
+fn demo_notice(server: &Option<demo_adapter::Started>) -> Option<String> {
+    server.as_ref().and_then(|s| s.notice.clone())
+}
+
 async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
-    let (l, _server) = target(&p, demo).await?;
+    let (l, server) = target(&p, demo).await?;
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     #[cfg(debug_assertions)]
     test_failure()?;
-    runtime::run_dashboard_warned(l, p.warnings.clone()).await
+    let mut warnings = p.warnings.clone();
+    warnings.extend(demo_notice(&server));
+    runtime::run_dashboard_warned(l, warnings).await
 }
 
 /// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the
@@ -287,6 +295,9 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
     let mut code = 1;
     let r = block_on(async {
         let (l, server) = target(&p, demo).await?;
+        if let Some(n) = demo_notice(&server) {
+            eprintln!("warning: {n}");
+        }
         let clock = match &server {
             Some(s) => s.clock(),
             None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::commands::context::Clock,
@@ -317,7 +328,10 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
 /// makes the run fail.
 async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<Ending> {
     let (cols, rows) = args.size;
-    let (l, _server) = target(&p, args.demo || demo_flag).await?;
+    let (l, server) = target(&p, args.demo || demo_flag).await?;
+    if let Some(n) = demo_notice(&server) {
+        eprintln!("warning: {n}");
+    }
     let keys = spheron_tui::app::keys::rebind::parse_key_presses(&args.keys)
         .map_err(|e| color_eyre::eyre::eyre!("--keys: {e}"))?;
     let shot = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
@@ -336,7 +350,10 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyr
 
 /// A command for scripts: its output on stdout; a failure on stderr, with its exit code.
 async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Result<ExitCode> {
-    let (l, _server) = target(&p, demo).await?;
+    let (l, server) = target(&p, demo).await?;
+    if let Some(n) = demo_notice(&server) {
+        eprintln!("warning: {n}");
+    }
     let client = runtime::client(&l)?;
     Ok(match lists::run(&client, &cmd).await {
         Ok(printed) => {
@@ -461,6 +478,8 @@ mod demo_adapter {
     pub struct Started {
         pub url: String,
         pub key: String,
+        /// Why the world is this process's own rather than the one kept on disk.
+        pub notice: Option<String>,
         /// Keeps the server alive.
         _server: demo::DemoServer,
     }
@@ -474,17 +493,32 @@ mod demo_adapter {
     }
 
     /// The embedded server, serving the world kept in `world_file` (in memory without one).
+    /// A world file that cannot be used (an unwritable data directory) leaves the demo running
+    /// on a world of this process's own, and says so: nothing real is at stake.
     pub async fn start(world_file: Option<std::path::PathBuf>) -> Result<Started> {
-        let opts = demo::DemoOptions {
+        let kept = world_file.is_some();
+        let opts = |world_file| demo::DemoOptions {
             world_file,
             ..demo::DemoOptions::default()
         };
-        let server = demo::spawn(opts)
-            .await
-            .wrap_err("could not start the demo server")?;
+        let (server, notice) = match demo::spawn(opts(world_file)).await {
+            Ok(server) => (server, None),
+            Err(e) if kept => {
+                tracing::warn!(error = %e, "demo world not kept");
+                let notice = format!(
+                    "{e}: this demo runs on a world of its own, not shared with other --demo processes"
+                );
+                let server = demo::spawn(opts(None))
+                    .await
+                    .wrap_err("could not start the demo server")?;
+                (server, Some(notice))
+            }
+            Err(e) => return Err(e).wrap_err("could not start the demo server"),
+        };
         Ok(Started {
             url: server.url(),
             key: server.key().to_string(),
+            notice,
             _server: server,
         })
     }
