@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
-mod support;
+use crate::support;
 use support::binary::{run, text};
 
 #[test]

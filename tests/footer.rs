@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
-mod support;
+use crate::support;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use spheron_tui::app::keys::{self, Focus, Key, hints};

@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-mod support;
+use crate::support;
 use support::binary::{bin, run, text};
 
 #[test]

@@ -15,7 +15,7 @@ use spheron_tui::demo::{self, DemoOptions};
 use spheron_tui::domain::history::{Coverage, PriceObservation, to_units};
 use spheron_tui::store::Store;
 
-mod support;
+use crate::support;
 use support::binary::text;
 
 /// Every command path (`["watch", "add"]`) that takes `--json`.

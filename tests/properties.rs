@@ -12,7 +12,7 @@
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
-mod support;
+use crate::support;
 
 use chrono::Duration as ChronoDuration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
-mod support;
+use crate::support;
 
 use spheron_tui::app::action::LocalPubKey;
 use spheron_tui::app::{Action, Command};

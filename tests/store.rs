@@ -339,11 +339,16 @@ fn child_writer() {
 
 fn child(path: &Path, source: &str, rows: Option<usize>) -> std::process::Child {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["child_writer", "--exact", "--nocapture", "--test-threads=1"])
-        .env("STORE_CHILD_PATH", path)
-        .env("STORE_CHILD_SOURCE", source)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+    cmd.args([
+        "store::child_writer",
+        "--exact",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("STORE_CHILD_PATH", path)
+    .env("STORE_CHILD_SOURCE", source)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::inherit());
     if let Some(r) = rows {
         cmd.env("STORE_CHILD_ROWS", r.to_string());
     }
