@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
-use color_eyre::eyre::WrapErr;
+use eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
 use spheron_tui::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
@@ -27,9 +27,7 @@ fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let url_from_env = matches.value_source("api_url") == Some(ValueSource::EnvVariable);
-    if let Err(e) = install_hooks() {
-        eprintln!("spheron-tui: could not install error hooks: {e}");
-    }
+    install_panic_hook();
     match cli.command {
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
@@ -236,10 +234,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
 
 /// The `Launch` for the chosen target. With `--demo` the embedded server is started too; it
 /// serves for as long as the returned handle lives.
-async fn target(
-    p: &Prepared,
-    demo: bool,
-) -> color_eyre::Result<(Launch, Option<demo_adapter::Started>)> {
+async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_adapter::Started>)> {
     if demo {
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
         let server = demo_adapter::start(world).await?;
@@ -257,7 +252,7 @@ fn demo_notice(server: &Option<demo_adapter::Started>) -> Option<String> {
     server.as_ref().and_then(|s| s.notice.clone())
 }
 
-async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
+async fn dashboard(p: Prepared, demo: bool) -> eyre::Result<Ending> {
     let (l, server) = target(&p, demo).await?;
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     #[cfg(debug_assertions)]
@@ -271,7 +266,7 @@ async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
 /// terminal, then panics or returns an error, to show the terminal is restored either way.
 /// (The `panic-…` values that fail inside the running dashboard: `runtime::test_fault`.)
 #[cfg(debug_assertions)]
-fn test_failure() -> color_eyre::Result<()> {
+fn test_failure() -> eyre::Result<()> {
     let how = std::env::var("SPHERON_TUI_TEST_FAIL").unwrap_or_default();
     if how != "panic" && how != "error" {
         return Ok(());
@@ -280,7 +275,7 @@ fn test_failure() -> color_eyre::Result<()> {
     if how == "panic" {
         panic!("test panic requested (SPHERON_TUI_TEST_FAIL=panic)");
     }
-    Err(color_eyre::eyre::eyre!(
+    Err(eyre::eyre!(
         "test error requested (SPHERON_TUI_TEST_FAIL={how})"
     ))
 }
@@ -326,14 +321,14 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
 
 /// The frame goes to stdout even when a load failed (it shows the failure); then the failure
 /// makes the run fail.
-async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<Ending> {
+async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> eyre::Result<Ending> {
     let (cols, rows) = args.size;
     let (l, server) = target(&p, args.demo || demo_flag).await?;
     if let Some(n) = demo_notice(&server) {
         eprintln!("warning: {n}");
     }
     let keys = spheron_tui::app::keys::rebind::parse_key_presses(&args.keys)
-        .map_err(|e| color_eyre::eyre::eyre!("--keys: {e}"))?;
+        .map_err(|e| eyre::eyre!("--keys: {e}"))?;
     let shot = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
     let out = shot.frame;
     let mut stdout = std::io::stdout().lock();
@@ -343,13 +338,13 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyr
     }
     stdout.flush()?;
     match shot.failure {
-        Some(why) => Err(color_eyre::eyre::eyre!("{why}")),
+        Some(why) => Err(eyre::eyre!("{why}")),
         None => Ok(Ending::Done),
     }
 }
 
 /// A command for scripts: its output on stdout; a failure on stderr, with its exit code.
-async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Result<ExitCode> {
+async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<ExitCode> {
     let (l, server) = target(&p, demo).await?;
     if let Some(n) = demo_notice(&server) {
         eprintln!("warning: {n}");
@@ -384,7 +379,7 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Resu
 async fn demo_server(
     args: DemoServerArgs,
     faults: Vec<spheron_tui::demo::FaultRule>,
-) -> color_eyre::Result<()> {
+) -> eyre::Result<()> {
     // The server itself says where it listens (and with which key).
     demo_adapter::serve(args.addr, faults, args.live_shapes, args.hostile_shapes).await
 }
@@ -469,7 +464,7 @@ fn print_info(p: &Prepared, demo: bool) {
 mod demo_adapter {
     use std::net::SocketAddr;
 
-    use color_eyre::eyre::{Result, WrapErr};
+    use eyre::{Result, WrapErr};
     use spheron_tui::demo;
 
     /// The key the embedded server accepts.
@@ -551,9 +546,7 @@ mod demo_adapter {
     }
 }
 
-fn block_on<T, F: std::future::Future<Output = color_eyre::Result<T>>>(
-    f: F,
-) -> color_eyre::Result<T> {
+fn block_on<T, F: std::future::Future<Output = eyre::Result<T>>>(f: F) -> eyre::Result<T> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -562,7 +555,7 @@ fn block_on<T, F: std::future::Future<Output = color_eyre::Result<T>>>(
 }
 
 /// The exit status (`spheron_tui::exit`), with the terminal restored first.
-fn finish(r: color_eyre::Result<Ending>) -> ExitCode {
+fn finish(r: eyre::Result<Ending>) -> ExitCode {
     terminal::restore();
     match r {
         Ok(ending) => {
@@ -584,21 +577,18 @@ fn finish(r: color_eyre::Result<Ending>) -> ExitCode {
     }
 }
 
-/// color-eyre for errors; the panic hook restores the terminal first, then reports.
-fn install_hooks() -> color_eyre::Result<()> {
-    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default()
-        .display_env_section(false)
-        .into_hooks();
-    eyre_hook.install()?;
+/// The panic hook: restore the terminal first, then Rust's own report (a backtrace with
+/// `RUST_BACKTRACE=1`).
+fn install_panic_hook() {
+    let report = std::panic::take_hook();
     // A panic anywhere ends the program, a spawned task's too (tokio would catch it and let a
     // dashboard run on without its terminal): restore, report, exit with Rust's panic code.
     std::panic::set_hook(Box::new(move |info| {
         terminal::restore();
         tracing::error!(panic = %info, "panic");
-        eprintln!("{}", panic_hook.panic_report(info));
+        report(info);
         std::process::exit(PANIC);
     }));
-    Ok(())
 }
 
 /// Tracing to the log file (never to the terminal), rotated by `spheron_tui::logging`.

@@ -70,7 +70,7 @@ pub fn client(launch: &Launch) -> Result<Client, crate::api::ApiError> {
 }
 
 /// The client, the first state and the executor for a launch.
-fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
+fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
     let client = client(launch)?;
     let session = Session {
         demo: launch.demo,
@@ -168,7 +168,7 @@ fn theme(launch: &Launch) -> Theme {
 }
 
 /// Run the dashboard until the user quits (or a signal ends it).
-pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
+pub async fn run_dashboard(launch: Launch) -> eyre::Result<crate::exit::Ending> {
     run_dashboard_warned(launch, Vec::new()).await
 }
 
@@ -177,7 +177,7 @@ pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::En
 pub async fn run_dashboard_warned(
     launch: Launch,
     warnings: Vec<String>,
-) -> color_eyre::Result<crate::exit::Ending> {
+) -> eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     crate::terminal::set_mouse(launch.look.mouse);
     event_loop::run(state, exec, theme(&launch), warnings).await
@@ -200,7 +200,7 @@ pub async fn snapshot(
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
-) -> color_eyre::Result<Snapshot> {
+) -> eyre::Result<Snapshot> {
     let (state, exec) = prepare(&launch)?;
     let theme = theme(&launch);
     snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme).await
