@@ -92,7 +92,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
         state.clipboard = crate::app::state::Clipboard::Tmux;
     }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
-    let (store, notice) = open_store(launch.store_path.as_deref());
+    let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo);
     if let Some(text) = notice {
         // In the message log too (`m`), not only for the 30 s it shows.
         state.log(crate::app::state::LogKind::Warning, text.clone());
@@ -124,12 +124,19 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
 
 /// Open the store on its writer thread. The program runs on without one: the notice says why.
 /// A store lost and replaced (now, or earlier and not yet acknowledged) is said too.
-pub fn open_store(path: Option<&std::path::Path>) -> (Option<StoreHandle>, Option<String>) {
+/// The demo's store (`demo`) syncs less ([`Store::relax_sync_for_demo`]).
+pub fn open_store(
+    path: Option<&std::path::Path>,
+    demo: bool,
+) -> (Option<StoreHandle>, Option<String>) {
     let Some(path) = path else {
         return (None, None);
     };
     match Store::open(path) {
         Ok((store, report)) => {
+            if demo && let Err(e) = store.relax_sync_for_demo() {
+                tracing::warn!(error = %e, "demo store: every commit synced");
+            }
             let notice = match report.notice {
                 Some(n) => Some(n),
                 None => match store.unacknowledged_losses() {
