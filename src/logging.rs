@@ -10,6 +10,7 @@ use std::path::Path;
 use file_rotate::compression::Compression;
 use file_rotate::suffix::AppendCount;
 use file_rotate::{ContentLimit, FileRotate};
+use tracing_subscriber::filter::Targets;
 
 /// A log file is rotated once it passes this size.
 pub const MAX_LOG_BYTES: usize = 5 * 1024 * 1024;
@@ -45,25 +46,47 @@ pub fn rotating_writer(
 /// Tracing to `path` through the rotating writer. Filter from `SPHERON_LOG`, else `RUST_LOG`,
 /// else `info`. Returns false when the subscriber could not be installed.
 pub fn init(path: &Path) -> std::io::Result<bool> {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::layer::{Layer, SubscriberExt};
+    use tracing_subscriber::util::SubscriberInitExt;
     let writer = rotating_writer(path, MAX_LOG_BYTES, KEEP_ROTATED)?;
     let filter = std::env::var("SPHERON_LOG")
         .ok()
         .or_else(|| std::env::var("RUST_LOG").ok())
-        .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
-    Ok(tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .and_then(|f| filter(&f))
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let lines = tracing_subscriber::fmt::layer()
         .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(writer))
+        .with_writer(std::sync::Mutex::new(writer));
+    Ok(tracing_subscriber::registry()
+        .with(lines.with_filter(filter))
         .try_init()
         .is_ok())
+}
+
+/// A log filter: a level (`debug`), targets with levels (`spheron_tui=trace,hyper=warn`), or
+/// both; `None` when it cannot be read.
+fn filter(text: &str) -> Option<Targets> {
+    text.trim().parse().ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn a_filter_is_a_level_or_targets_with_levels() {
+        use tracing::Level;
+        let debug = filter("debug").unwrap();
+        assert!(debug.would_enable("hyper::client", &Level::DEBUG));
+        assert!(!debug.would_enable("hyper::client", &Level::TRACE));
+        let ours = filter("spheron_tui=trace,hyper=warn").unwrap();
+        assert!(ours.would_enable("spheron_tui::store", &Level::TRACE));
+        assert!(ours.would_enable("hyper::proto", &Level::WARN));
+        assert!(!ours.would_enable("hyper::proto", &Level::INFO));
+        assert!(!ours.would_enable("reqwest", &Level::ERROR));
+        assert!(filter("spheron_tui=loudest").is_none());
+    }
 
     #[test]
     fn the_logs_stay_within_their_cap() {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
-use color_eyre::eyre::WrapErr;
+use eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
 use spheron_tui::commands::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
@@ -28,9 +28,7 @@ fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let url_from_env = matches.value_source("api_url") == Some(ValueSource::EnvVariable);
-    if let Err(e) = install_hooks() {
-        eprintln!("spheron-tui: could not install error hooks: {e}");
-    }
+    install_panic_hook();
     match cli.command {
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
@@ -250,10 +248,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
 
 /// The `Launch` for the chosen target. With `--demo` the embedded server is started too; it
 /// serves for as long as the returned handle lives.
-async fn target(
-    p: &Prepared,
-    demo: bool,
-) -> color_eyre::Result<(Launch, Option<demo_adapter::Started>)> {
+async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_adapter::Started>)> {
     if demo {
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
         let server = demo_adapter::start(world).await?;
@@ -265,19 +260,27 @@ async fn target(
     }
 }
 
-async fn dashboard(p: Prepared, demo: bool) -> color_eyre::Result<Ending> {
-    let (l, _server) = target(&p, demo).await?;
+/// What a command says on stderr about the demo server it started (the dashboard shows it on
+/// its first frame instead).
+fn demo_notice(server: &Option<demo_adapter::Started>) -> Option<String> {
+    server.as_ref().and_then(|s| s.notice.clone())
+}
+
+async fn dashboard(p: Prepared, demo: bool) -> eyre::Result<Ending> {
+    let (l, server) = target(&p, demo).await?;
     tracing::info!(url = %l.api_url, demo, key = %p.lookup.source, "dashboard");
     #[cfg(debug_assertions)]
     test_failure()?;
-    runtime::run_dashboard_warned(l, p.warnings.clone()).await
+    let mut warnings = p.warnings.clone();
+    warnings.extend(demo_notice(&server));
+    runtime::run_dashboard_warned(l, warnings).await
 }
 
 /// Debug builds only, for tests/terminal.rs: `SPHERON_TUI_TEST_FAIL=panic|error` takes the
 /// terminal, then panics or returns an error, to show the terminal is restored either way.
 /// (The `panic-…` values that fail inside the running dashboard: `runtime::test_fault`.)
 #[cfg(debug_assertions)]
-fn test_failure() -> color_eyre::Result<()> {
+fn test_failure() -> eyre::Result<()> {
     let how = std::env::var("SPHERON_TUI_TEST_FAIL").unwrap_or_default();
     if how != "panic" && how != "error" {
         return Ok(());
@@ -286,7 +289,7 @@ fn test_failure() -> color_eyre::Result<()> {
     if how == "panic" {
         panic!("test panic requested (SPHERON_TUI_TEST_FAIL=panic)");
     }
-    Err(color_eyre::eyre::eyre!(
+    Err(eyre::eyre!(
         "test error requested (SPHERON_TUI_TEST_FAIL={how})"
     ))
 }
@@ -332,6 +335,9 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
     let mut code = 1;
     let r = block_on(async {
         let (l, server) = target(&p, demo).await?;
+        if let Some(n) = demo_notice(&server) {
+            eprintln!("warning: {n}");
+        }
         let clock = match &server {
             Some(s) => s.clock(),
             None => std::sync::Arc::new(chrono::Utc::now) as spheron_tui::commands::context::Clock,
@@ -360,11 +366,14 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
 
 /// The frame goes to stdout even when a load failed (it shows the failure); then the failure
 /// makes the run fail.
-async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyre::Result<Ending> {
+async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> eyre::Result<Ending> {
     let (cols, rows) = args.size;
-    let (l, _server) = target(&p, args.demo || demo_flag).await?;
+    let (l, server) = target(&p, args.demo || demo_flag).await?;
+    if let Some(n) = demo_notice(&server) {
+        eprintln!("warning: {n}");
+    }
     let keys = spheron_tui::app::keys::rebind::parse_key_presses(&args.keys)
-        .map_err(|e| color_eyre::eyre::eyre!("--keys: {e}"))?;
+        .map_err(|e| eyre::eyre!("--keys: {e}"))?;
     let shot = runtime::snapshot(l, args.pane, &keys, cols, rows, args.format.into()).await?;
     let out = shot.frame;
     let mut stdout = std::io::stdout().lock();
@@ -374,14 +383,17 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> color_eyr
     }
     stdout.flush()?;
     match shot.failure {
-        Some(why) => Err(color_eyre::eyre::eyre!("{why}")),
+        Some(why) => Err(eyre::eyre!("{why}")),
         None => Ok(Ending::Done),
     }
 }
 
 /// A command for scripts: its output on stdout; a failure on stderr, with its exit code.
-async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Result<ExitCode> {
-    let (l, _server) = target(&p, demo).await?;
+async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<ExitCode> {
+    let (l, server) = target(&p, demo).await?;
+    if let Some(n) = demo_notice(&server) {
+        eprintln!("warning: {n}");
+    }
     let client = runtime::client(&l)?;
     Ok(match lists::run(&client, &cmd).await {
         Ok(printed) => {
@@ -412,7 +424,7 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> color_eyre::Resu
 async fn demo_server(
     args: DemoServerArgs,
     faults: Vec<spheron_tui::demo::FaultRule>,
-) -> color_eyre::Result<()> {
+) -> eyre::Result<()> {
     // The server itself says where it listens (and with which key).
     demo_adapter::serve(args.addr, faults, args.live_shapes, args.hostile_shapes).await
 }
@@ -497,7 +509,7 @@ fn print_info(p: &Prepared, demo: bool) {
 mod demo_adapter {
     use std::net::SocketAddr;
 
-    use color_eyre::eyre::{Result, WrapErr};
+    use eyre::{Result, WrapErr};
     use spheron_tui::demo;
 
     /// The key the embedded server accepts.
@@ -506,6 +518,8 @@ mod demo_adapter {
     pub struct Started {
         pub url: String,
         pub key: String,
+        /// Why the world is this process's own rather than the one kept on disk.
+        pub notice: Option<String>,
         /// Keeps the server alive.
         _server: demo::DemoServer,
     }
@@ -519,17 +533,32 @@ mod demo_adapter {
     }
 
     /// The embedded server, serving the world kept in `world_file` (in memory without one).
+    /// A world file that cannot be used (an unwritable data directory) leaves the demo running
+    /// on a world of this process's own, and says so: nothing real is at stake.
     pub async fn start(world_file: Option<std::path::PathBuf>) -> Result<Started> {
-        let opts = demo::DemoOptions {
+        let kept = world_file.is_some();
+        let opts = |world_file| demo::DemoOptions {
             world_file,
             ..demo::DemoOptions::default()
         };
-        let server = demo::spawn(opts)
-            .await
-            .wrap_err("could not start the demo server")?;
+        let (server, notice) = match demo::spawn(opts(world_file)).await {
+            Ok(server) => (server, None),
+            Err(e) if kept => {
+                tracing::warn!(error = %e, "demo world not kept");
+                let notice = format!(
+                    "{e}: this demo runs on a world of its own, not shared with other --demo processes"
+                );
+                let server = demo::spawn(opts(None))
+                    .await
+                    .wrap_err("could not start the demo server")?;
+                (server, Some(notice))
+            }
+            Err(e) => return Err(e).wrap_err("could not start the demo server"),
+        };
         Ok(Started {
             url: server.url(),
             key: server.key().to_string(),
+            notice,
             _server: server,
         })
     }
@@ -562,9 +591,7 @@ mod demo_adapter {
     }
 }
 
-fn block_on<T, F: std::future::Future<Output = color_eyre::Result<T>>>(
-    f: F,
-) -> color_eyre::Result<T> {
+fn block_on<T, F: std::future::Future<Output = eyre::Result<T>>>(f: F) -> eyre::Result<T> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -573,7 +600,7 @@ fn block_on<T, F: std::future::Future<Output = color_eyre::Result<T>>>(
 }
 
 /// The exit status (`spheron_tui::exit`), with the terminal restored first.
-fn finish(r: color_eyre::Result<Ending>) -> ExitCode {
+fn finish(r: eyre::Result<Ending>) -> ExitCode {
     terminal::restore();
     match r {
         Ok(ending) => {
@@ -595,21 +622,18 @@ fn finish(r: color_eyre::Result<Ending>) -> ExitCode {
     }
 }
 
-/// color-eyre for errors; the panic hook restores the terminal first, then reports.
-fn install_hooks() -> color_eyre::Result<()> {
-    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default()
-        .display_env_section(false)
-        .into_hooks();
-    eyre_hook.install()?;
+/// The panic hook: restore the terminal first, then Rust's own report (a backtrace with
+/// `RUST_BACKTRACE=1`).
+fn install_panic_hook() {
+    let report = std::panic::take_hook();
     // A panic anywhere ends the program, a spawned task's too (tokio would catch it and let a
     // dashboard run on without its terminal): restore, report, exit with Rust's panic code.
     std::panic::set_hook(Box::new(move |info| {
         terminal::restore();
         tracing::error!(panic = %info, "panic");
-        eprintln!("{}", panic_hook.panic_report(info));
+        report(info);
         std::process::exit(PANIC);
     }));
-    Ok(())
 }
 
 /// Tracing to the log file (never to the terminal), rotated by `spheron_tui::logging`.

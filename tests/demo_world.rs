@@ -416,3 +416,28 @@ fn what_other_processes_write_shows_in_the_running_dashboard() {
     t.wait_for(&format!("-{}", &id[4..10]));
     t.keys(&["q"]);
 }
+
+#[test]
+fn a_home_whose_data_directory_cannot_be_used_still_runs_the_demo_and_says_why() {
+    let home = tempfile::tempdir().unwrap();
+    // A file where the data directory should be: neither the world nor the store can be made.
+    std::fs::create_dir_all(home.path().join("data")).unwrap();
+    std::fs::write(home.path().join("data/spheron-tui"), "").unwrap();
+    let out = run(home.path(), &["--demo", "snapshot", "--pane", "offers"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("spheron-tui-demo-world.sqlite3")
+            && said.contains("a world of its own, not shared with other --demo processes"),
+        "{said}"
+    );
+    let frame = text(&out.stdout);
+    assert!(frame.contains("Offers 100 shown of 100"), "{frame}");
+    // The frame says the store is off too.
+    assert!(frame.contains("spheron-tui-demo.sqlite3"), "{frame}");
+    // The commands for scripts serve that world as well.
+    let listed = run(home.path(), &["--demo", "deployments", "--json"]);
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+    assert!(text(&listed.stdout).contains("dep_7f3a91c2e0b4"));
+    assert!(text(&listed.stderr).contains("a world of its own"));
+}

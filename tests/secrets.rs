@@ -204,7 +204,7 @@ async fn the_log_file_and_errors_never_carry_the_key_even_when_the_api_echoes_it
     let path = dir.path().join("spheron-tui.log");
     let file = FileWriter(Arc::new(Mutex::new(std::fs::File::create(&path).unwrap())));
     let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
+        .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .with_writer(move || file.clone())
         .finish();

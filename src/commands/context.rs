@@ -90,6 +90,11 @@ pub fn open(target: &Target, clock: Clock, sink: Sink) -> Result<Ctx, String> {
             if let Some(n) = report.notice {
                 sink(true, &format!("warning: {n}"));
             }
+            if target.demo
+                && let Err(e) = store.relax_sync_for_demo()
+            {
+                tracing::warn!(error = %e, "demo store: every commit synced");
+            }
             StoreHandle::spawn(store)
         }
         Err(e) => return Err(e.to_string()),

@@ -112,17 +112,17 @@ pub fn seed_history(
         msg: format!("demo catalog: {e}"),
     })?;
     let week = now - chrono::Duration::days(7);
-    let mut t = store.latest_price_time()?.map_or(week, |l| l.max(week));
+    let from = store.latest_price_time()?.map_or(week, |l| l.max(week));
     let step = chrono::Duration::minutes(20);
-    let mut n = 0;
-    while t < now {
-        n += store.record_prices(
+    let times = std::iter::successors(Some(from), |t| Some(*t + step)).take_while(|t| *t < now);
+    // One transaction for the whole stretch: a week is 504 loads.
+    let n = store.record_loads(times.map(|t| {
+        (
             t,
-            &observations_at(&c, t),
+            observations_at(&c, t),
             crate::domain::history::Coverage::Complete,
-        )?;
-        t += step;
-    }
+        )
+    }))?;
     store.compact_history(now, crate::store::history::CAP_BYTES)?;
     Ok(n)
 }

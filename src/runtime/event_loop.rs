@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use color_eyre::Result;
 use crossterm::event::{Event, EventStream};
+use eyre::Result;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 

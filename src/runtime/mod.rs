@@ -75,7 +75,7 @@ pub fn client(launch: &Launch) -> Result<Client, crate::api::ApiError> {
 }
 
 /// The client, the first state and the executor for a launch.
-fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
+fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
     let client = client(launch)?;
     let session = Session {
         demo: launch.demo,
@@ -99,7 +99,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     state.presets = presets(launch, home.as_deref());
-    let (store, notice) = open_store(launch.store_path.as_deref());
+    let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo);
     if let Some(text) = notice {
         // In the message log too (`m`), not only for the 30 s it shows.
         state.log(crate::app::state::LogKind::Warning, text.clone());
@@ -152,12 +152,19 @@ fn presets(
 
 /// Open the store on its writer thread. The program runs on without one: the notice says why.
 /// A store lost and replaced (now, or earlier and not yet acknowledged) is said too.
-pub fn open_store(path: Option<&std::path::Path>) -> (Option<StoreHandle>, Option<String>) {
+/// The demo's store (`demo`) syncs less ([`Store::relax_sync_for_demo`]).
+pub fn open_store(
+    path: Option<&std::path::Path>,
+    demo: bool,
+) -> (Option<StoreHandle>, Option<String>) {
     let Some(path) = path else {
         return (None, None);
     };
     match Store::open(path) {
         Ok((store, report)) => {
+            if demo && let Err(e) = store.relax_sync_for_demo() {
+                tracing::warn!(error = %e, "demo store: every commit synced");
+            }
             let notice = match report.notice {
                 Some(n) => Some(n),
                 None => match store.unacknowledged_losses() {
@@ -196,7 +203,7 @@ fn theme(launch: &Launch) -> Theme {
 }
 
 /// Run the dashboard until the user quits (or a signal ends it).
-pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::Ending> {
+pub async fn run_dashboard(launch: Launch) -> eyre::Result<crate::exit::Ending> {
     run_dashboard_warned(launch, Vec::new()).await
 }
 
@@ -205,7 +212,7 @@ pub async fn run_dashboard(launch: Launch) -> color_eyre::Result<crate::exit::En
 pub async fn run_dashboard_warned(
     launch: Launch,
     warnings: Vec<String>,
-) -> color_eyre::Result<crate::exit::Ending> {
+) -> eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     crate::terminal::set_mouse(launch.look.mouse);
     event_loop::run(state, exec, theme(&launch), warnings).await
@@ -228,7 +235,7 @@ pub async fn snapshot(
     cols: u16,
     rows: u16,
     format: SnapshotFormat,
-) -> color_eyre::Result<Snapshot> {
+) -> eyre::Result<Snapshot> {
     let (state, exec) = prepare(&launch)?;
     let theme = theme(&launch);
     snapshot::snapshot(state, exec, pane, keys, cols, rows, format, theme).await

@@ -1,8 +1,8 @@
 //! `spheron-tui snapshot`: load the data once, render one frame of a pane, return it.
 
 use chrono::Utc;
-use color_eyre::Result;
 use crossterm::event::KeyEvent;
+use eyre::Result;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -97,13 +97,21 @@ impl Store {
         obs: &[PriceObservation],
         coverage: Coverage,
     ) -> Result<usize, StoreError> {
-        let t = now.timestamp();
+        self.record_loads([(now, obs, coverage)])
+    }
+
+    /// Record several loads in time order as [`Self::record_prices`] records each, all in one
+    /// transaction (one sync to disk for all of them, as when a history is generated).
+    pub fn record_loads<O: AsRef<[PriceObservation]>>(
+        &mut self,
+        loads: impl IntoIterator<Item = (DateTime<Utc>, O, Coverage)>,
+    ) -> Result<usize, StoreError> {
         let mut cache = std::mem::take(self.history_cache()?);
         let path = self.path.clone();
         let e = |e| crate::store::sqlite_err(&path, e);
         let result = (|| {
             let tx = self.conn.transaction().map_err(e)?;
-            let mut written: Vec<(String, Last)> = Vec::new();
+            let mut n = 0;
             {
                 let mut new_offer = tx
                     .prepare(
@@ -119,71 +127,71 @@ impl Store {
                          ON CONFLICT (t, offer) DO UPDATE SET price = ?3, avail = ?4",
                     )
                     .map_err(e)?;
-                let mut put = |key: &str, last: Last| -> Result<(), StoreError> {
-                    point
-                        .execute(params![last.id, t, last.price, last.state.code()])
-                        .map_err(e)?;
-                    written.push((key.to_string(), last));
-                    Ok(())
-                };
-                for o in obs {
-                    let last = cache.get(&o.key);
-                    // A listing without a readable price cannot be deployed: not available,
-                    // at the last price known (an offer never priced records nothing).
-                    let (price, state) = match (o.price, last) {
-                        (Some(p), _) => (p, State::of(o.available, true)),
-                        (None, Some(l)) => (l.price, State::Unavailable),
-                        (None, None) => continue,
+                for (now, obs, coverage) in loads {
+                    let (t, obs) = (now.timestamp(), obs.as_ref());
+                    let mut written: Vec<(String, Last)> = Vec::new();
+                    let mut put = |key: &str, last: Last| -> Result<(), StoreError> {
+                        point
+                            .execute(params![last.id, t, last.price, last.state.code()])
+                            .map_err(e)?;
+                        written.push((key.to_string(), last));
+                        Ok(())
                     };
-                    let id = match last {
-                        Some(l) if l.price == price && l.state == state => continue,
-                        Some(l) => l.id,
-                        None => new_offer
-                            .query_row(
-                                params![
-                                    o.key,
-                                    o.gpu_model,
-                                    o.provider,
-                                    o.instance_type,
-                                    o.gpu_count,
-                                    o.region
-                                ],
-                                |r| r.get::<_, i64>(0),
-                            )
-                            .map_err(e)?,
-                    };
-                    put(&o.key, Last { id, price, state })?;
-                }
-                if coverage == Coverage::Complete {
-                    let listed: std::collections::HashSet<&str> =
-                        obs.iter().map(|o| o.key.as_str()).collect();
-                    for (key, last) in &cache {
-                        if last.state.listed() && !listed.contains(key.as_str()) {
-                            put(
-                                key,
-                                Last {
-                                    state: State::Gone,
-                                    ..*last
-                                },
-                            )?;
+                    for o in obs {
+                        let last = cache.get(&o.key);
+                        // A listing without a readable price cannot be deployed: not available,
+                        // at the last price known (an offer never priced records nothing).
+                        let (price, state) = match (o.price, last) {
+                            (Some(p), _) => (p, State::of(o.available, true)),
+                            (None, Some(l)) => (l.price, State::Unavailable),
+                            (None, None) => continue,
+                        };
+                        let id = match last {
+                            Some(l) if l.price == price && l.state == state => continue,
+                            Some(l) => l.id,
+                            None => new_offer
+                                .query_row(
+                                    params![
+                                        o.key,
+                                        o.gpu_model,
+                                        o.provider,
+                                        o.instance_type,
+                                        o.gpu_count,
+                                        o.region
+                                    ],
+                                    |r| r.get::<_, i64>(0),
+                                )
+                                .map_err(e)?,
+                        };
+                        put(&o.key, Last { id, price, state })?;
+                    }
+                    if coverage == Coverage::Complete {
+                        let listed: std::collections::HashSet<&str> =
+                            obs.iter().map(|o| o.key.as_str()).collect();
+                        for (key, last) in &cache {
+                            if last.state.listed() && !listed.contains(key.as_str()) {
+                                put(
+                                    key,
+                                    Last {
+                                        state: State::Gone,
+                                        ..*last
+                                    },
+                                )?;
+                            }
                         }
                     }
+                    // The next load of the batch compares with this one.
+                    n += written.len();
+                    cache.extend(written);
                 }
             }
             tx.commit().map_err(e)?;
-            Ok(written)
+            Ok(n)
         })();
-        // The cache learns only what was committed.
-        let n = match result {
-            Ok(written) => {
-                let n = written.len();
-                cache.extend(written);
-                Ok(n)
-            }
-            Err(err) => Err(err),
-        };
-        self.history_cache = Some(cache);
-        n
+        // The cache holds only what was committed: after a failure it is read from the file
+        // again.
+        self.history_cache = result.is_ok().then_some(cache);
+        result
     }
 
     /// Drop the in-memory copy of last points (as a restart would).

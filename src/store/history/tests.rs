@@ -448,3 +448,40 @@ fn a_listing_without_a_readable_price_is_unavailable_at_its_last_price() {
     let p = h[0].points.last().unwrap();
     assert_eq!((p.price, p.available, p.listed), (2.0, false, true));
 }
+
+#[test]
+fn loads_recorded_in_one_batch_write_what_they_write_one_by_one() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    let loads: Vec<(DateTime<Utc>, Vec<PriceObservation>, Coverage)> = (0..30)
+        .map(|m| {
+            let n = 5 - usize::from(m % 4 == 1);
+            let load = (0..n)
+                .map(|i| obs(i, 1.0 + f64::from(rng.u8(0..3)) / 4.0, rng.u8(0..4) > 0))
+                .collect();
+            let coverage = if m % 5 == 0 {
+                Coverage::Partial
+            } else {
+                Coverage::Complete
+            };
+            (t0() + Duration::minutes(20 * i64::from(m)), load, coverage)
+        })
+        .collect();
+    let (_d1, mut one_by_one) = open();
+    let mut written = 0;
+    for (t, load, coverage) in &loads {
+        written += one_by_one.record_prices(*t, load, *coverage).unwrap();
+    }
+    let (_d2, mut batch) = open();
+    assert_eq!(batch.record_loads(loads.clone()).unwrap(), written);
+    assert!(written > 30, "{written}");
+    let read = |s: &Store| keys(&s.price_history("", t0()).unwrap());
+    assert_eq!(read(&batch), read(&one_by_one));
+    // The batch's last points are remembered: the last load again writes nothing.
+    let (t, load, coverage) = loads.last().unwrap();
+    assert_eq!(
+        batch
+            .record_prices(*t + Duration::minutes(1), load, *coverage)
+            .unwrap(),
+        0
+    );
+}
