@@ -11,6 +11,7 @@ use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
 use spheron_tui::commands::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
+use spheron_tui::commands::guard::args::GuardCommand;
 use spheron_tui::commands::{CtxCommand, info, lists};
 use spheron_tui::config::{self, Settings};
 use spheron_tui::credentials::{self, ApiKey, Lookup};
@@ -67,6 +68,13 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Some(Command::Guard(GuardCommand::Service { action })) => {
+            let env = service_env(&prepared, &cli);
+            let sink = spheron_tui::commands::context::stdio_sink();
+            ExitCode::from(spheron_tui::commands::guard::service::service(
+                action, &env, &sink,
+            ))
+        }
         Some(Command::Guard(ref g)) => {
             let cmd = CtxCommand::Guard(g.clone());
             ctx_command(prepared, cmd, cli.demo)
@@ -235,6 +243,8 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
         ssh_config: p.settings.ssh_config,
         gpu_usage: p.settings.gpu_usage,
+        config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
+        presets: p.presets.clone(),
     }
 }
 
@@ -279,6 +289,37 @@ fn test_failure() -> color_eyre::Result<()> {
     Err(color_eyre::eyre::eyre!(
         "test error requested (SPHERON_TUI_TEST_FAIL={how})"
     ))
+}
+
+/// Where `guard service` writes, and what the service it writes runs: the `--api-url` and
+/// `--poll-interval` this command was given (flag or environment) are passed on.
+fn service_env(p: &Prepared, cli: &Cli) -> spheron_tui::commands::guard::service::ServiceEnv {
+    let dirs = directories::BaseDirs::new();
+    let mut global_args = Vec::new();
+    if let Some(url) = cli
+        .common
+        .api_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    {
+        global_args.extend(["--api-url".to_string(), url.to_string()]);
+    }
+    if let Some(secs) = cli.common.poll_interval {
+        global_args.extend(["--poll-interval".to_string(), secs.to_string()]);
+    }
+    spheron_tui::commands::guard::service::ServiceEnv {
+        manager: spheron_tui::domain::guard_service::Manager::current(),
+        config_dir: dirs.as_ref().map(|d| d.config_dir().to_path_buf()),
+        home: p.home.clone(),
+        exe: std::env::current_exe()
+            .and_then(|e| e.canonicalize())
+            .map_err(|e| e.to_string()),
+        log_file: p.paths.as_ref().map(|p| p.log_file.clone()),
+        global_args,
+        key_source: p.lookup.source.clone(),
+        demo: cli.demo,
+        read_only: cli.common.read_only,
+    }
 }
 
 /// The commands run on a `commands::context::Ctx`: exit codes come from the command (README,

@@ -627,6 +627,106 @@ async fn terminate_asks_can_terminate_first_and_sends_no_delete_too_early() {
     assert!(writes(&srv.handle().requests()[before..]).is_empty());
 }
 
+/// The guard rules in the real store the binary used (`HOME/data/spheron-tui`).
+fn stored_rules(home: &Path) -> Vec<String> {
+    let path = home.join("data/spheron-tui/spheron-tui.sqlite3");
+    let (store, _) = spheron_tui::store::Store::open(&path).unwrap();
+    store
+        .rules()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.deployment_id)
+        .collect()
+}
+
+/// A guarded deployment terminated from the command line takes its guard rule with it once a
+/// read by id shows it ended (as the guard ends a rule); a read that fails proves nothing, and
+/// the rule stays for the guard to settle.
+#[tokio::test(flavor = "multi_thread")]
+async fn terminate_removes_the_guard_rule_once_a_read_shows_it_ended() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let mut ids = Vec::new();
+    for name in ["guarded-1", "guarded-2"] {
+        let o = run(
+            &srv.url(),
+            home.path(),
+            &[
+                "deploy",
+                "--cheapest",
+                H100,
+                "--ssh-key",
+                &key,
+                "--name",
+                name,
+                "--guard-after",
+                "8h",
+                "--yes",
+                "--json",
+            ],
+        )
+        .await;
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let v: Value = serde_json::from_str(&out(&o)).unwrap();
+        let id = v["deployment"]["id"].as_str().unwrap().to_string();
+        srv.handle().force_status(&id, "running");
+        ids.push(id);
+    }
+    assert_eq!(stored_rules(home.path()), ids);
+    srv.handle()
+        .advance(std::time::Duration::from_secs(25 * 60));
+    let before = srv.handle().requests().len();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["terminate", "guarded-1", "--yes", "--json"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(err(&o).contains("guard rule removed"), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v[0]["guardRule"], "removed");
+    assert_eq!(stored_rules(home.path()), ids[1..].to_vec());
+    // the proof is a read by id after the DELETE
+    let reqs = srv.handle().requests()[before..].to_vec();
+    let path = format!("/api/deployments/{}", ids[0]);
+    let delete = reqs
+        .iter()
+        .position(|r| r.method == "DELETE" && r.path == path)
+        .unwrap();
+    assert!(
+        reqs[delete..]
+            .iter()
+            .any(|r| r.method == "GET" && r.path == path)
+    );
+    let listed = run(&srv.url(), home.path(), &["guard", "list"]).await;
+    assert!(!out(&listed).contains(&ids[0]), "{}", out(&listed));
+    assert!(out(&listed).contains(&ids[1]), "{}", out(&listed));
+    // the read after the DELETE fails (and its one retry): nothing is proven, the rule stays.
+    // The first rule is used up by the can-terminate before it, which it leaves as it was.
+    let by_id = format!("GET /api/deployments/{}", ids[1]);
+    for spec in [
+        format!("{by_id}/can-terminate=slow:0"),
+        format!("{by_id}=500x2"),
+    ] {
+        srv.handle().inject(parse_fault_spec(&spec).unwrap());
+    }
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["terminate", "guarded-2", "--yes"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("Its guard rule stays until the guard reads it ended"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(stored_rules(home.path()), ids[1..].to_vec());
+}
+
 /// `ssh NAME -- CMD` runs the system `ssh` (here a stand-in on PATH that records its argv) with
 /// the deployment's user, address and port, and the command after `--`.
 #[tokio::test(flavor = "multi_thread")]
@@ -822,8 +922,8 @@ async fn volume_and_key_commands_follow_the_provider_rules() {
     assert!(out(&o).contains("now →"), "{}", out(&o));
 }
 
-/// A preset saved from the wizard's choices (the one mapping both use) gives `deploy --preset`
-/// the wizard's body.
+/// A preset saved from the wizard's choices (the one mapping both use, written by the one
+/// writer) gives `deploy --preset` the wizard's body.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     let mut h = Harness::new().await;
@@ -848,13 +948,9 @@ async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     let p = wizard::preset::from_wizard(&h.state, &w, None);
     w.name = tui_input::Input::new("from-preset".to_string());
     let body = serde_json::to_value(wizard::summary(&h.state, &w).request.unwrap()).unwrap();
-    let cfg = home.path().join("config/spheron-tui");
-    std::fs::create_dir_all(&cfg).unwrap();
-    let mut t = toml::Table::new();
-    t.insert("train".into(), toml::Value::try_from(&p).unwrap());
-    let mut root = toml::Table::new();
-    root.insert("presets".into(), toml::Value::Table(t));
-    std::fs::write(cfg.join("config.toml"), toml_text(&root)).unwrap();
+    // written as the wizard's "save as preset" writes it
+    let cfg = home.path().join("config/spheron-tui/config.toml");
+    spheron_tui::config::save_preset(&cfg, "train", &p).unwrap();
     let o = run(
         &url,
         home.path(),
@@ -880,32 +976,6 @@ async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     )
     .await;
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-}
-
-/// TOML text of a table of tables of strings, numbers and string arrays (what a preset holds).
-fn toml_text(root: &toml::Table) -> String {
-    let mut s = String::new();
-    let toml::Value::Table(presets) = &root["presets"] else {
-        unreachable!()
-    };
-    for (name, p) in presets {
-        s.push_str(&format!("[presets.{name}]\n"));
-        for (k, v) in p.as_table().unwrap() {
-            let text = match v {
-                toml::Value::String(x) => serde_json::to_string(x).unwrap(),
-                toml::Value::Array(a) => serde_json::to_string(
-                    &a.iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>(),
-                )
-                .unwrap(),
-                toml::Value::Float(f) => format!("{f:?}"),
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::Boolean(b) => b.to_string(),
-                other => panic!("not in a preset: {other:?}"),
-            };
-            s.push_str(&format!("{k} = {text}\n"));
-        }
-    }
-    s
 }
 
 /// With `--demo` the addresses are made up and may be a stranger's host: `ssh NAME` shows the

@@ -38,6 +38,28 @@ fn state() -> AppState {
     s
 }
 
+/// The deploy wizard, opened by `open`.
+fn deploy_case(open: fn(&mut AppState)) -> Case {
+    Case {
+        kind: Kind::Deploy,
+        open,
+        write: None,
+    }
+}
+
+/// Two presets in `config.toml` (a made-up place: nothing is written here), on Offers.
+fn presets(s: &mut AppState) {
+    s.pane = Pane::Offers;
+    s.presets.file = Some("/nonexistent/config.toml".into());
+    for name in ["a", "b"] {
+        let p = spheron_tui::domain::preset::Preset {
+            guard_after: Some("8h".into()),
+            ..Default::default()
+        };
+        s.presets.saved.insert(name.into(), p);
+    }
+}
+
 fn open_terminate(s: &mut AppState) {
     select(s, Pane::Deployments, "dep_sp1");
     chr(s, 'x');
@@ -218,6 +240,27 @@ fn cases() -> Vec<Case> {
             },
             write: None,
         },
+        // with presets: start from one (a step without text, the list), save one (summary)
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+        }),
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+            chr(s, 'P');
+        }),
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+            deploy_to_summary(s);
+        }),
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+            deploy_to_summary(s);
+            chr(s, 's');
+        }),
         Case {
             kind: Kind::Deploy,
             open: |s| {

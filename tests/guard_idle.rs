@@ -2,7 +2,6 @@
 //! an open session, too few readings → never), and end to end: `guard add --idle`, `guard
 //! run`'s loop probing a real sshd on loopback (a stand-in `nvidia-smi`) against the demo
 //! server on its manual clock, the DELETE in the journal with its evidence.
-#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
 

@@ -176,6 +176,12 @@ pub enum Action {
     StoreChanged(crate::store::changes::Changes),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
+    /// Answer to [`Command::SavePreset`].
+    PresetSaved {
+        name: String,
+        preset: Box<crate::domain::preset::Preset>,
+        result: Result<(), String>,
+    },
     /// Answer to [`Command::ProbeUsage`]: the reading, or why there is none.
     UsageSampled {
         id: String,
@@ -321,6 +327,13 @@ pub enum Command {
     WriteSshConfig {
         text: String,
     },
+    /// Add `[presets.NAME]` to `config.toml` at `file` (`config::save_preset`) →
+    /// [`Action::PresetSaved`].
+    SavePreset {
+        file: std::path::PathBuf,
+        name: String,
+        preset: Box<crate::domain::preset::Preset>,
+    },
     /// Read the GPU use of deployment `id` over SSH (`runtime::usage::probe`; in the demo, its
     /// simulation at `at`) → [`Action::UsageSampled`].
     ProbeUsage {
@@ -382,6 +395,7 @@ impl Command {
             | Command::Prices(_)
             | Command::Plan(_)
             | Command::WriteSshConfig { .. }
+            | Command::SavePreset { .. }
             | Command::ProbeUsage { .. } => return None,
         })
     }

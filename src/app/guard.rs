@@ -66,6 +66,42 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
     Vec::new()
 }
 
+/// The question quitting asks while this dashboard is the one enforcing guard rules (it holds
+/// the enforcer lock: no `guard run` elsewhere does): `None` when closing it stops nothing.
+pub fn quit_question(state: &AppState) -> Option<super::dialogs::Confirm> {
+    let n = state.guard.rows.len();
+    if n == 0 || state.session.read_only || state.guard.other_enforcer.is_some() {
+        return None;
+    }
+    let (rules, them) = if n == 1 {
+        ("1 guard rule stops".to_string(), "it")
+    } else {
+        (format!("{n} guard rules stop"), "them")
+    };
+    let run = if state.session.demo {
+        "spheron-tui --demo guard run"
+    } else {
+        "spheron-tui guard run"
+    };
+    let mut lines = vec![
+        format!("{rules} being enforced when the dashboard closes:"),
+        format!("this dashboard enforces {them}; no other process holds the enforcer lock."),
+        String::new(),
+        format!("To keep {them} enforced without the dashboard, run `{run}`"),
+    ];
+    if !state.session.demo {
+        lines.push(
+            "(or `spheron-tui guard service install` to have it run in the background).".into(),
+        );
+    }
+    Some(super::dialogs::Confirm::new(
+        super::dialogs::Op::Quit { rules: n },
+        "Quit?",
+        lines,
+        state.now,
+    ))
+}
+
 /// What the dialog accepts: a duration (`8h`, `1h30m`: from now), a time (`18:00` local, or
 /// RFC 3339), or an amount (`$50`: a spend ceiling). Returns the rule and how it was asked.
 pub fn parse_spec(

@@ -59,6 +59,10 @@ pub enum Op {
     /// Deploy an offer (one POST); its answer is handled by the wizard it came from, which
     /// the confirm holds as its `back_to`.
     Deploy(Box<DeployRequest>),
+    /// Quit the dashboard although it is the one enforcing `rules` guard rules.
+    Quit {
+        rules: usize,
+    },
 }
 
 impl Op {
@@ -87,6 +91,7 @@ impl Op {
             Op::CreateVolume(new) => Command::CreateVolume(new),
             Op::Terminate { id, .. } => Command::Terminate { id },
             Op::Deploy(request) => Command::Deploy { request },
+            Op::Quit { .. } => Command::Quit,
         }
     }
 
@@ -101,6 +106,15 @@ impl Op {
             Op::CreateVolume(_) => "Create",
             Op::Terminate { .. } => "Terminate",
             Op::Deploy(_) => "Deploy",
+            Op::Quit { .. } => "Quit anyway",
+        }
+    }
+
+    /// The label of the button that sends nothing.
+    pub fn cancel_label(&self) -> &'static str {
+        match self {
+            Op::Quit { .. } => "Keep running",
+            _ => "Cancel",
         }
     }
 
@@ -122,6 +136,7 @@ impl Op {
             | Op::Terminate { id, .. } => id,
             Op::Attach { volume_id, .. } | Op::Detach { volume_id, .. } => volume_id,
             Op::Deploy(request) => &request.offer_id,
+            Op::Quit { .. } => "",
         }
     }
 }
@@ -313,6 +328,10 @@ impl Confirm {
         if matches!(self.op, Op::Deploy(_)) {
             return super::deploy::keys::confirmed(state, self);
         }
+        if matches!(self.op, Op::Quit { .. }) {
+            state.quit = true;
+            return Reply::close().with(vec![Command::Quit]);
+        }
         self.busy = true;
         self.error = None;
         self.on_action = false;
@@ -423,11 +442,6 @@ impl DialogKeys for Confirm {
         }
     }
 
-    /// While the API has not said, Enter goes on to terminate anyway.
-    fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
-        (cmd == KeyCmd::Submit && self.unsettled()).then_some("terminate anyway")
-    }
-
     fn text_focus(&self) -> bool {
         matches!(self.ask, Ask::Word { .. })
             && !self.busy
@@ -460,6 +474,17 @@ impl DialogKeys for Confirm {
 
     fn back(&mut self, _state: &mut AppState) -> Reply {
         self.cancel()
+    }
+
+    /// The quit question's buttons say what they do; while the API has not said whether a
+    /// deployment can be terminated, Enter goes on to terminate anyway.
+    fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
+        match (&self.op, cmd) {
+            (Op::Quit { .. }, KeyCmd::Confirm) => Some("quit anyway"),
+            (Op::Quit { .. }, KeyCmd::Cancel) => Some("keep running"),
+            (_, KeyCmd::Submit) if self.unsettled() => Some("terminate anyway"),
+            _ => None,
+        }
     }
 
     fn refused(&mut self, why: &str) {

@@ -200,8 +200,12 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
             d.hourly_rate,
         )
         .await;
+        let mut guard_rule = None;
         match &answer {
-            Ok(_) => say(&format!("Terminated {}: it stopped billing.", label(d))),
+            Ok(_) => {
+                say(&format!("Terminated {}: it stopped billing.", label(d)));
+                guard_rule = end_guard_rule(ctx, d, &say).await;
+            }
             Err(e) => {
                 code = FAILURE;
                 let why = match e.termination_blocked() {
@@ -218,12 +222,71 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
             "id": d.id, "name": d.name,
             "terminated": answer.is_ok(),
             "error": answer.as_ref().err().map(|e| e.to_string()),
+            "guardRule": guard_rule,
         }));
     }
     if a.json {
         print_json(ctx, &serde_json::Value::Array(results));
     }
     code
+}
+
+/// After an accepted DELETE, the deployment's guard rule (if it has one) ends as the guard
+/// ends one: on proof, a read by id that shows it ended (or a 404). Without that proof the rule
+/// stays, and the guard settles it when it reads the deployment ended. What became of the
+/// rule: `None` when there was none, else `removed` or `kept`.
+async fn end_guard_rule(ctx: &Ctx, d: &Deployment, say: &impl Fn(&str)) -> Option<&'static str> {
+    let id = d.id.clone();
+    let has_rule = match ctx.store.call(move |s| s.rules()).await {
+        Ok(rules) => rules.iter().any(|r| r.deployment_id == id),
+        Err(e) => {
+            ctx.err(&format!(
+                "warning: the guard rules could not be read ({e}): a rule for {} stays until \
+                 the guard reads it ended",
+                label(d)
+            ));
+            return Some("kept");
+        }
+    };
+    if !has_rule {
+        return None;
+    }
+    let ended = match ctx.client.deployment(&d.id).await {
+        Ok(now) if now.status.is_terminal() => format!("ended ({})", now.status),
+        Err(crate::api::ApiError::NotFound { .. }) => "no longer exists (404)".to_string(),
+        Ok(now) => {
+            say(&format!(
+                "  Its guard rule stays until the guard reads it ended (it reads {} now).",
+                now.status
+            ));
+            return Some("kept");
+        }
+        Err(e) => {
+            say(&format!(
+                "  Its guard rule stays until the guard reads it ended (the read failed: {e})."
+            ));
+            return Some("kept");
+        }
+    };
+    let key = d.id.clone();
+    match ctx.store.call(move |s| s.remove_rule(&key)).await {
+        Ok(_) => {
+            say(&format!(
+                "  {}: deployment {ended}; guard rule removed.",
+                label(d)
+            ));
+            Some("removed")
+        }
+        Err(e) => {
+            ctx.err(&format!(
+                "warning: {}: deployment {ended}, but its guard rule could not be removed ({e}); \
+             `spheron-tui guard rm {}` removes it",
+                label(d),
+                d.id
+            ));
+            Some("kept")
+        }
+    }
 }
 
 /// `rename …`.

@@ -26,6 +26,12 @@ pub enum GuardCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Have the system run `guard run` in the background: a systemd user unit (Linux) or a
+    /// launchd agent (macOS), with its own log. Nothing is enabled without you.
+    Service {
+        #[command(subcommand)]
+        action: super::service::ServiceCommand,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,9 +1,10 @@
-//! The headless spend-guard commands: `guard add|list|rm|ack-loss|run`. Rules live in the local store;
+//! The headless spend-guard commands: `guard add|list|rm|ack-loss|run|service`. Rules live in the local store;
 //! `guard run` feeds the pure engine ([`crate::domain::guard_engine`]) from the same pollers as
 //! the dashboard.
 
 pub mod args;
 pub mod notify;
+pub mod service;
 
 use crate::api::{ApiError, Client, Deployment};
 use crate::commands::context::Ctx;
@@ -19,8 +20,8 @@ pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
         GuardCommand::AckLoss => ack_loss(ctx).await,
-        GuardCommand::Run { .. } => {
-            ctx.err("error: `guard run` runs from the command line only");
+        GuardCommand::Run { .. } | GuardCommand::Service { .. } => {
+            ctx.err("error: `guard run` and `guard service` run from the command line only");
             EXIT_USAGE
         }
     }

@@ -120,6 +120,20 @@ pub(super) const DEPLOY: &[Binding] = &{
             "check again",
             "read the deployments list again when it could not tell whether the deploy was created",
         ),
+        bind(
+            D(K::Deploy),
+            Presets,
+            &[Char('P')],
+            "presets",
+            "start from a preset of config.toml (on a step without a text field)",
+        ),
+        bind(
+            D(K::Deploy),
+            SavePreset,
+            &[Char('s')],
+            "save preset",
+            "save the choices as a preset in config.toml (summary), for `deploy --preset`",
+        ),
     ]
 };
 
