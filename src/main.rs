@@ -12,9 +12,9 @@ use eyre::WrapErr;
 use spheron_tui::api::check_base_url;
 use spheron_tui::commands::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
 use spheron_tui::commands::guard::args::GuardCommand;
-use spheron_tui::commands::{CtxCommand, lists};
-use spheron_tui::config::{self, Settings, UrlSource};
-use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
+use spheron_tui::commands::{CtxCommand, info, lists};
+use spheron_tui::config::{self, Settings};
+use spheron_tui::credentials::{self, ApiKey, Lookup};
 use spheron_tui::exit::{self, Ending};
 use spheron_tui::runtime::{self, Launch};
 use spheron_tui::terminal;
@@ -431,77 +431,15 @@ async fn demo_server(
 
 /// `info`; with `--demo`, the demo's files, server and key instead of the real ones.
 fn print_info(p: &Prepared, demo: bool) {
-    let show = |path: Option<&std::path::Path>| match path {
-        Some(path) if path.exists() => format!("{}", path.display()),
-        Some(path) => format!("{} (not present)", path.display()),
-        None => "(no home directory known)".to_string(),
-    };
-    let s = &p.settings;
-    let paths = p.paths.as_ref();
-    println!("spheron-tui {}", env!("CARGO_PKG_VERSION"));
-    println!(
-        "config file:   {}",
-        show(paths.map(|x| x.config_file.as_path()))
-    );
-    println!(
-        "log file:      {}",
-        show(paths.map(|x| x.log_file.as_path()))
-    );
-    if demo {
-        println!(
-            "demo store:    {}",
-            show(paths.map(|x| x.demo_store_file()).as_deref())
-        );
-        println!(
-            "demo world:    {}",
-            show(paths.map(|x| x.demo_world_file()).as_deref())
-        );
-        println!(
-            "API key:       the demo's own ({}); no real key is used",
-            ApiKey::new(demo_adapter::KEY.to_string()).mask()
-        );
-        println!("API URL:       the embedded demo server (127.0.0.1, a free port, per process)");
-    } else {
-        println!("credentials:   {}", show(Some(&credentials_path(p))));
-        println!(
-            "store:         {}",
-            show(paths.map(|x| x.store_file.as_path()))
-        );
-        match (&p.lookup.key, &p.lookup.source) {
-            (Some(k), src) => println!("API key:       {} (from {src})", k.mask()),
-            (None, _) => println!(
-                "API key:       not found (set {} or add it from the dashboard)",
-                credentials::ENV_VAR
-            ),
-        }
-        let from = match s.api_url_source {
-            UrlSource::FlagOrEnv => "--api-url or SPHERON_API_URL",
-            UrlSource::ConfigFile => "config.toml",
-            UrlSource::Default => "default",
-        };
-        println!("API URL:       {} ({from})", s.api_url);
-    }
-    println!("poll interval: {} s", s.poll_interval.as_secs());
-    println!("read-only:     {}", if s.read_only { "yes" } else { "no" });
-    let theme = match s.look.theme {
-        config::ThemeName::Dark => "dark",
-        config::ThemeName::Light => "light",
-    };
-    println!("theme:         {theme}");
-    println!("mouse:         {}", if s.look.mouse { "on" } else { "off" });
-    match s.max_burn_usd_per_hour {
-        Some(c) => println!(
-            "account cap:   {}/h (max_burn_usd_per_hour in config.toml)",
-            spheron_tui::domain::cost::usd(c)
-        ),
-        None => println!("account cap:   none (max_burn_usd_per_hour in config.toml)"),
-    }
-    for w in &p.warnings {
-        println!("warning:       {w}");
-    }
-    if !demo && matches!(p.lookup.source, KeySource::None) && p.lookup.key.is_none() {
-        println!("(without a key the offers pane shows list prices only)");
-    }
+    let text = info::text(&info::Info {
+        settings: &p.settings,
+        paths: p.paths.as_ref(),
+        credentials: credentials_path(p),
+        lookup: &p.lookup,
+        warnings: &p.warnings,
+        demo_key: demo.then_some(demo_adapter::KEY),
+    });
+    print!("{text}");
 }
 
 /// Every call into `spheron_tui::demo` goes through here, so the demo module can change its

@@ -426,7 +426,10 @@ impl Command {
             | Command::Plan(_)
             | Command::WriteSshConfig { .. }
             | Command::ProbeUsage { .. }
-            | Command::SavePreset { .. } => return None,
+            | Command::SavePreset { .. }
+            | Command::StartTunnel { .. }
+            | Command::StopTunnel { .. }
+            | Command::OpenEditor { .. } => return None,
         })
     }
 

@@ -3,7 +3,7 @@
 //! that act ([`actions`]: deploy, wait, ssh, terminate, rename, volume, key), the spend guard
 //! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]), the
 //! ssh_config blocks ([`ssh_config`]), the model planner ([`plan`]), the demo world's reset
-//! ([`demo`]).
+//! ([`demo`]), where the program looks and what it uses ([`info`]).
 //! Commands that read the local store or act run on one [`context::Ctx`]: [`run`] opens it and
 //! dispatches.
 
@@ -13,6 +13,7 @@ pub mod context;
 pub mod demo;
 pub mod guard;
 pub mod history;
+pub mod info;
 pub mod journal;
 pub mod lists;
 pub mod plan;
