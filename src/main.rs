@@ -10,7 +10,7 @@ use clap::{CommandFactory, FromArgMatches};
 use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
-use spheron_tui::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
+use spheron_tui::commands::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
 use spheron_tui::commands::guard::args::GuardCommand;
 use spheron_tui::commands::{CtxCommand, lists};
 use spheron_tui::config::{self, Settings, UrlSource};
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(Command::Man) => {
-            let page = spheron_tui::cli::man_page();
+            let page = spheron_tui::commands::cli::man_page();
             return finish(
                 page.and_then(|p| std::io::stdout().write_all(&p))
                     .map(|()| Ending::Done)
@@ -243,6 +243,8 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
         ssh_config: p.settings.ssh_config,
         gpu_usage: p.settings.gpu_usage,
+        config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
+        presets: p.presets.clone(),
     }
 }
 

@@ -2,7 +2,6 @@
 //! an open session, too few readings → never), and end to end: `guard add --idle`, `guard
 //! run`'s loop probing a real sshd on loopback (a stand-in `nvidia-smi`) against the demo
 //! server on its manual clock, the DELETE in the journal with its evidence.
-#![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
 
@@ -14,7 +13,7 @@ use clap::Parser;
 use spheron_tui::api::{
     CanTerminate, Client, ClientOptions, DeployRequest, NewSshKey, OffersQuery,
 };
-use spheron_tui::cli::{Cli, Command};
+use spheron_tui::commands::cli::{Cli, Command};
 use spheron_tui::commands::context::Ctx;
 use spheron_tui::commands::guard::{self, args::GuardCommand};
 use spheron_tui::credentials::ApiKey;
@@ -98,7 +97,7 @@ fn run(
                     id: id.clone(),
                     now,
                     result: Ok(CanTerminate {
-                        can_terminate: true,
+                        can_terminate: Some(true),
                         ..Default::default()
                     }),
                 }));

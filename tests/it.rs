@@ -15,6 +15,7 @@ mod demo_strict;
 mod demo_world;
 mod deploy_demo;
 mod deploy_flows;
+mod deploy_presets;
 mod deploy_snapshots;
 mod dialogs;
 mod exit_codes;

@@ -165,6 +165,8 @@ fn debug_of_client_options_launch_command_and_state_hide_the_key() {
         max_burn_usd_per_hour: None,
         ssh_config: None,
         gpu_usage: None,
+        config_file: None,
+        presets: Default::default(),
     };
     assert_clean("Launch", &format!("{launch:?} {launch:#?}"), KEY);
     assert_clean("Command", &format!("{:?}", Command::UseKey(k.clone())), KEY);

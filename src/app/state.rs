@@ -334,6 +334,8 @@ pub struct AppState {
     pub clipboard: Clipboard,
     /// GPU use of the running deployments followed.
     pub usage: super::usage::UsageView,
+    /// The deploy presets of `config.toml`.
+    pub presets: super::dialogs::deploy::preset::Presets,
     pub quit: bool,
 }
 
@@ -375,6 +377,7 @@ impl AppState {
             workspace: Default::default(),
             clipboard: Clipboard::default(),
             usage: Default::default(),
+            presets: Default::default(),
             quit: false,
         }
     }

@@ -369,7 +369,9 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         | KeyCmd::EditWatch
         | KeyCmd::RemoveWatch
         | KeyCmd::NextChoice
-        | KeyCmd::PrevChoice => {}
+        | KeyCmd::PrevChoice
+        | KeyCmd::Presets
+        | KeyCmd::SavePreset => {}
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),

@@ -17,6 +17,7 @@ pub mod spend;
 pub mod ssh;
 pub mod ssh_config;
 pub mod ssh_key;
+pub mod tunnel;
 pub mod unclear_deploy;
 pub mod usage;
 pub mod volume_rules;

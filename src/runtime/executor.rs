@@ -259,6 +259,18 @@ impl Executor {
                 .unwrap_or_else(|e| Err(e.to_string()));
                 return vec![Action::SshConfigWritten(result)];
             }
+            Command::SavePreset { file, name, preset } => {
+                let (p, n) = ((*preset).clone(), name.clone());
+                let result =
+                    tokio::task::spawn_blocking(move || crate::config::save_preset(&file, &n, &p))
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()));
+                return vec![Action::PresetSaved {
+                    name,
+                    preset,
+                    result,
+                }];
+            }
             Command::ProbeUsage {
                 id,
                 entry,

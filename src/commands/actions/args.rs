@@ -142,18 +142,11 @@ pub enum Editor {
     Cursor,
 }
 
-impl Editor {
-    /// The command on PATH.
-    pub fn program(self) -> &'static str {
-        match self {
-            Editor::Code => "code",
-            Editor::Cursor => "cursor",
-        }
-    }
-    pub fn product(self) -> &'static str {
-        match self {
-            Editor::Code => "VS Code",
-            Editor::Cursor => "Cursor",
+impl From<Editor> for crate::domain::tunnel::Editor {
+    fn from(e: Editor) -> Self {
+        match e {
+            Editor::Code => Self::Code,
+            Editor::Cursor => Self::Cursor,
         }
     }
 }
