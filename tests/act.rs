@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
+use crate::support::binary::{against as run, against_env as run_env};
 
 use std::path::Path;
 use std::process::Output;
@@ -15,35 +16,6 @@ use spheron_tui::app::dialogs::deploy::{self as wizard, SshSel};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer, RequestRecord, parse_fault_spec};
 use support::harness::Harness;
-
-/// The binary with `args` against `url`, with HOME `home` (its store and config), no terminal.
-async fn run(url: &str, home: &Path, args: &[&str]) -> Output {
-    run_env(url, home, args, &[]).await
-}
-
-async fn run_env(url: &str, home: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
-    let url = url.to_string();
-    let home = home.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let mut c = support::binary::bin(&home);
-        c.env("SPHERON_API_KEY", demo::DEMO_API_KEY)
-            .arg("--api-url")
-            .arg(&url)
-            .args(&args)
-            .stdin(std::process::Stdio::null());
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.output().unwrap()
-    })
-    .await
-    .unwrap()
-}
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -421,22 +393,24 @@ async fn a_500_on_post_is_never_retried_and_is_settled_by_name() {
 
 /// A deployment made by the binary, by its name; its id.
 async fn deployed(url: &str, home: &Path, key: &str, name: &str) -> String {
-    let o = run(
-        url,
-        home,
-        &[
-            "deploy",
-            "--cheapest",
-            H100,
-            "--ssh-key",
-            key,
-            "--name",
-            name,
-            "--yes",
-            "--json",
-        ],
-    )
-    .await;
+    deployed_with(url, home, key, name, &[]).await
+}
+
+/// [`deployed`], with `extra` flags for the deploy.
+async fn deployed_with(url: &str, home: &Path, key: &str, name: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "deploy",
+        "--cheapest",
+        H100,
+        "--ssh-key",
+        key,
+        "--name",
+        name,
+        "--yes",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(url, home, &args).await;
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v: Value = serde_json::from_str(&out(&o)).unwrap();
     v["deployment"]["id"].as_str().unwrap().to_string()
@@ -649,27 +623,8 @@ async fn terminate_removes_the_guard_rule_once_a_read_shows_it_ended() {
     let (key, _) = seed(&srv, home.path()).await;
     let mut ids = Vec::new();
     for name in ["guarded-1", "guarded-2"] {
-        let o = run(
-            &srv.url(),
-            home.path(),
-            &[
-                "deploy",
-                "--cheapest",
-                H100,
-                "--ssh-key",
-                &key,
-                "--name",
-                name,
-                "--guard-after",
-                "8h",
-                "--yes",
-                "--json",
-            ],
-        )
-        .await;
-        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-        let v: Value = serde_json::from_str(&out(&o)).unwrap();
-        let id = v["deployment"]["id"].as_str().unwrap().to_string();
+        let extra = ["--guard-after", "8h"];
+        let id = deployed_with(&srv.url(), home.path(), &key, name, &extra).await;
         srv.handle().force_status(&id, "running");
         ids.push(id);
     }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
+use crate::support::binary::against_fresh as run_at;
 
 use std::net::SocketAddr;
 use std::process::Output;
@@ -30,31 +31,6 @@ async fn server() -> DemoServer {
 
 fn client(s: &DemoServer) -> Client {
     Client::new(&s.url(), Some(ApiKey::new(s.key()))).unwrap()
-}
-
-/// The binary with `args` against `url`, in a clean environment (a temporary HOME, the demo
-/// key). Runs on a blocking thread so the demo server keeps serving.
-async fn run_at(url: &str, args: &[&str]) -> Output {
-    let url = url.to_string();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        let h = home.path();
-        std::process::Command::new(env!("CARGO_BIN_EXE_spheron-tui"))
-            .env_clear()
-            .env("HOME", h)
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("SPHERON_API_KEY", demo::DEMO_API_KEY)
-            .arg("--api-url")
-            .arg(&url)
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
 }
 
 fn stdout(o: &Output) -> String {

@@ -395,8 +395,8 @@ impl Command {
             | Command::Prices(_)
             | Command::Plan(_)
             | Command::WriteSshConfig { .. }
-            | Command::SavePreset { .. }
-            | Command::ProbeUsage { .. } => return None,
+            | Command::ProbeUsage { .. }
+            | Command::SavePreset { .. } => return None,
         })
     }
 
