@@ -178,8 +178,21 @@ fn cases() -> Vec<Case> {
         Case {
             kind: Kind::Details,
             open: |s| {
+                // an offer whose raw JSON is longer than the popup: it scrolls
+                let mut long = support::fixtures::spot_offer();
+                long["os_options"] = (0..40).map(|i| format!("os-{i}")).collect();
+                let seq = s.offers.seq;
+                update(
+                    s,
+                    Action::OffersLoaded {
+                        seq,
+                        page: 1,
+                        result: Ok(support::fixtures::page(vec![long])),
+                    },
+                );
                 s.pane = Pane::Offers;
                 key(s, KeyCode::Enter);
+                chr(s, 'J');
                 key(s, KeyCode::Down);
             },
             write: None,

@@ -431,3 +431,59 @@ async fn the_writer_thread_serves_async_callers() {
     let rules = h2.call(|s| s.rules()).await.unwrap();
     assert_eq!(rules, vec![rule("d1")]);
 }
+
+#[test]
+fn a_store_file_deleted_replaced_truncated_or_overwritten_while_open_is_told() {
+    use spheron_tui::store::FileTrouble;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let open = || {
+        let _ = std::fs::remove_file(&path);
+        let (s, _) = Store::open(&path).unwrap();
+        s.put_rule(&rule("d1")).unwrap();
+        s
+    };
+    // A fresh store, and one with a rule: its own file, fine.
+    let s = open();
+    assert_eq!(s.check_file(), Ok(()));
+
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    assert_eq!(s.check_file(), Err(FileTrouble::Truncated(0)));
+    assert!(
+        FileTrouble::Truncated(0)
+            .text(&path)
+            .contains("was truncated to zero bytes while this process had it open"),
+    );
+    drop(s);
+
+    let s = open();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(s.check_file(), Err(FileTrouble::Deleted));
+    drop(s);
+
+    // Another store moved into its place (a restored backup): SQLite goes on with the old file.
+    let s = open();
+    let other = dir.path().join("other.sqlite3");
+    drop(Store::open(&other).unwrap());
+    std::fs::rename(&other, &path).unwrap();
+    assert_eq!(s.check_file(), Err(FileTrouble::Replaced));
+    assert_eq!(
+        s.rules().unwrap().len(),
+        1,
+        "the old file is what it still reads"
+    );
+    drop(s);
+
+    let s = open();
+    {
+        use std::io::Write as _;
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.write_all(b"not a database, not at all").unwrap();
+    }
+    assert_eq!(s.check_file(), Err(FileTrouble::Overwritten));
+}

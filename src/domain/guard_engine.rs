@@ -190,6 +190,11 @@ impl Engine {
         self.rules.keys().cloned().collect()
     }
 
+    /// The rules held, as stored.
+    pub fn stored_rules(&self) -> Vec<StoredRule> {
+        self.rules.values().map(|t| t.rule.clone()).collect()
+    }
+
     /// The deployments whose rule is an idle rule (the ones to probe).
     pub fn idle_rule_ids(&self) -> Vec<String> {
         self.rules

@@ -179,7 +179,11 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
     let op = Op::Terminate {
         id: d.id.clone(),
         name: name.clone(),
-        gpu: format!("{}×{}", d.gpu_type, d.gpu_count.max(1)),
+        gpu: format!(
+            "{}×{}",
+            crate::domain::names::gpu_name(&d.gpu_type),
+            d.gpu_count.max(1)
+        ),
         instance_type: d.instance_type.to_string(),
     };
     let id = d.id.clone();

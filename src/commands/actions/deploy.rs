@@ -188,7 +188,7 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
     };
     if let Some(spec) = p.guard_spec() {
         let now = (ctx.clock)();
-        if let Err(e) = crate::app::guard::parse_spec(&spec, now, ctx.local_offset) {
+        if let Err(e) = crate::app::guard::parse_spec(&spec, now, &ctx.zone()) {
             return fail(ctx, USAGE, &format!("the guard: {e}"));
         }
     }

@@ -197,6 +197,7 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
     state.account.teams = teams.teams.clone();
     state.account.teams_completeness = teams.completeness.clone();
     state.guard.local_offset = Some(ctx.local_offset);
+    state.guard.zone = Some(ctx.zone());
     hold(&mut state.deployments, "deployments", deployments?, now)?;
     if let Some(v) = volumes? {
         hold(&mut state.volumes, "volumes", v, now)?;

@@ -60,6 +60,13 @@ pub(super) const DETAILS: &[Binding] = &{
     let s = scrolling!(K::Details);
     [
         bind(D(K::Details), Close, CLOSE, "close", "close"),
+        bind(
+            D(K::Details),
+            RawJson,
+            &[Char('J')],
+            "raw JSON",
+            "show / hide every field as raw JSON",
+        ),
         s[0],
         s[1],
         s[2],
