@@ -1,7 +1,7 @@
 //! `terminate NAME|ID|GLOB… [--yes]` and `rename NAME|ID NEW_NAME`. Terminate runs the dialog's
 //! flow: `can-terminate` first for each (too early: the minutes left, and no DELETE at all),
 //! what is lost and what was spent, one confirm listing them all with their total $/h, then
-//! one DELETE each.
+//! one DELETE each; a guarded deployment's rule is removed once a read by id shows it ended.
 
 use super::args::{RenameArgs, TerminateArgs};
 use super::{
