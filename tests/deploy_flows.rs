@@ -1865,4 +1865,15 @@ fn details_are_readable_fields_with_the_raw_json_one_key_away() {
         text.contains("possible from 12:15 UTC, in 10m 00s"),
         "{text}"
     );
+    // times are local, with the zone said
+    s.guard.local_offset = chrono::FixedOffset::east_opt(3600);
+    update(&mut s, Action::Tick(t0() + Duration::minutes(6)));
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    assert!(
+        text.contains("possible from 13:15 UTC+1, in 9m 00s"),
+        "{text}"
+    );
 }

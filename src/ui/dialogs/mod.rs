@@ -57,7 +57,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::DeploymentInfo(i) => deployment_info::draw(f, area, i, hint, theme),
         Dialog::Kubeconfig(k) => kubeconfig::draw(f, area, k, hint, theme),
         Dialog::TeamInfo(t) => team_info::draw(f, area, t, theme),
-        Dialog::KeyInfo(k) => key_info::draw(f, area, k, theme),
+        Dialog::KeyInfo(k) => key_info::draw(f, area, k, state.local_offset(), theme),
         Dialog::NewWatch(w) => new_watch::draw(f, area, w, hint, theme),
         Dialog::Watches(w) => watches::draw(f, area, w, state, theme),
         Dialog::Planner(p) => planner::draw(f, area, p, state, hint, theme),
