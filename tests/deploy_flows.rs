@@ -397,7 +397,7 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     assert_eq!(deploys(&cmds), 0);
     // The guard typed in the wizard is set on the new deployment, counted from its answer.
     let guard = cmds.iter().find_map(|c| match c {
-        Command::SetGuard(r) => Some(r.clone()),
+        Command::SetGuard { rule: r, .. } => Some(r.clone()),
         _ => None,
     });
     let guard = guard.expect("the wizard's guard is stored");

@@ -290,8 +290,12 @@ impl Executor {
             }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
-            Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
-            Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
+            Command::SetGuard { rule, name } => {
+                return vec![self.journal.set_guard(rule, &name).await];
+            }
+            Command::ClearGuard { id, name } => {
+                return vec![self.journal.clear_guard(id, &name).await];
+            }
             Command::Copy(_) | Command::Bell | Command::Notify(_) | Command::Quit => {
                 return Vec::new();
             }

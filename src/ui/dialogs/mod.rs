@@ -51,7 +51,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::Guard(g) => guard::draw(f, area, g, hint, theme),
         Dialog::AddKey(a) => add_key::draw(f, area, a, hint, theme),
         Dialog::CreateVolume(c) => create_volume::draw(f, area, c, hint, theme),
-        Dialog::VolumeInfo(v) => volume_info::draw(f, area, v, theme),
+        Dialog::VolumeInfo(v) => volume_info::draw(f, area, v, state, theme),
         Dialog::EditVolume(e) => edit_volume::draw(f, area, e, hint, theme),
         Dialog::Pick(p) => pick::draw(f, area, p, hint, theme),
         Dialog::DeploymentInfo(i) => deployment_info::draw(f, area, i, hint, theme),
