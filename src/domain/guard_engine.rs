@@ -544,7 +544,7 @@ impl Engine {
             return Vec::new();
         }
         match result {
-            Ok(ct) if ct.can_terminate => {
+            Ok(ct) if ct.can_terminate != Some(false) => {
                 t.phase = Phase::Deleting;
                 let again = match t.failures {
                     0 => String::new(),
