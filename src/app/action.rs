@@ -390,7 +390,7 @@ impl Command {
             | Command::Copy(_)
             | Command::Bell
             | Command::Notify(_)
-            | Command::SetGuard(_)
+            | Command::SetGuard { .. }
             | Command::ClearGuard { .. }
             | Command::Quit
             | Command::ScanPubKeys
