@@ -37,3 +37,30 @@ fn an_unknown_deployment_status_is_a_usage_error_naming_the_statuses() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// Tables show times in local time with the zone said; JSON keeps UTC RFC 3339.
+#[test]
+fn tables_show_local_times_with_their_zone_and_json_keeps_utc() {
+    let home = tempfile::tempdir().unwrap();
+    let out = support::binary::bin(home.path())
+        .env("TZ", "IST-5:30") // a POSIX rule: needs no zone files
+        .args(["--demo", "keys"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        support::binary::text(&out.stderr)
+    );
+    let table = support::binary::text(&out.stdout);
+    assert!(table.contains(" UTC+5:30"), "{table}");
+    let out = support::binary::bin(home.path())
+        .env("TZ", "IST-5:30") // a POSIX rule: needs no zone files
+        .args(["--demo", "keys", "--json"])
+        .output()
+        .unwrap();
+    let json = support::binary::text(&out.stdout);
+    assert!(json.contains("Z\""), "{json}");
+    assert!(!json.contains("UTC+5:30"), "{json}");
+}

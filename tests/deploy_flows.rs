@@ -397,7 +397,7 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     assert_eq!(deploys(&cmds), 0);
     // The guard typed in the wizard is set on the new deployment, counted from its answer.
     let guard = cmds.iter().find_map(|c| match c {
-        Command::SetGuard(r) => Some(r.clone()),
+        Command::SetGuard { rule: r, .. } => Some(r.clone()),
         _ => None,
     });
     let guard = guard.expect("the wizard's guard is stored");
@@ -1994,6 +1994,17 @@ fn details_are_readable_fields_with_the_raw_json_one_key_away() {
     let text = i.fields.join("\n");
     assert!(
         text.contains("possible from 12:15 UTC, in 10m 00s"),
+        "{text}"
+    );
+    // times are local, with the zone said
+    s.guard.local_offset = chrono::FixedOffset::east_opt(3600);
+    update(&mut s, Action::Tick(t0() + Duration::minutes(6)));
+    let Some(Dialog::DeploymentInfo(i)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    let text = i.fields.join("\n");
+    assert!(
+        text.contains("possible from 13:15 UTC+1, in 9m 00s"),
         "{text}"
     );
 }

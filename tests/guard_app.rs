@@ -155,7 +155,7 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
     };
     let cmds = set(&mut s, "8h");
     match &cmds[..] {
-        [Command::SetGuard(r)] => {
+        [Command::SetGuard { rule: r, .. }] => {
             assert_eq!(r.deployment_id, "d1");
             assert_eq!(
                 r.rule,
@@ -166,7 +166,9 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
     }
     assert!(s.dialog.is_none());
     let cmds = set(&mut s, "$50");
-    assert!(matches!(&cmds[..], [Command::SetGuard(r)] if r.rule == GuardRule::MaxSpend(50.0)));
+    assert!(
+        matches!(&cmds[..], [Command::SetGuard { rule: r, .. }] if r.rule == GuardRule::MaxSpend(50.0))
+    );
     // A typo keeps the dialog open with the reason and sends nothing.
     let cmds = set(&mut s, "soonish");
     assert!(cmds.is_empty());
@@ -182,7 +184,7 @@ fn the_guard_key_sets_and_clears_a_rule_on_the_selected_deployment() {
         .collect();
     update(&mut s, Action::Guard(GuardUpdate::Rows(rows)));
     let cmds = set(&mut s, "");
-    assert!(matches!(&cmds[..], [Command::ClearGuard { id }] if id == "d1"));
+    assert!(matches!(&cmds[..], [Command::ClearGuard { id, .. }] if id == "d1"));
     // An ended deployment has nothing to guard.
     update(
         &mut s,
@@ -285,7 +287,8 @@ fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
         Action::DeploymentsLoaded(Ok(vec![running("old", "old"), created].into())),
     );
     assert!(
-        cmds.iter().any(|c| matches!(c, Command::SetGuard(r)
+        cmds.iter()
+            .any(|c| matches!(c, Command::SetGuard { rule: r, .. }
             if r.deployment_id == "dep-x" && r.rule == GuardRule::MaxSpend(25.0))),
         "{cmds:?}"
     );
@@ -570,7 +573,7 @@ fn a_local_time_typed_in_the_guard_dialog_across_a_change_of_the_clocks_is_the_r
         type_text(s, text);
         let cmds = enter(s);
         match (&cmds[..], &s.dialog) {
-            ([Command::SetGuard(r)], None) => Ok(r.rule.clone()),
+            ([Command::SetGuard { rule, .. }], None) => Ok(rule.rule.clone()),
             ([], Some(Dialog::Guard(g))) => {
                 let e = g.error.clone().unwrap();
                 key(s, crossterm::event::KeyCode::Esc);

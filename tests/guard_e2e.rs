@@ -367,10 +367,28 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
         spec: "--max-spend 5.00".into(),
         created_at: r.srv.handle().now(),
     };
-    ex.perform(AppCommand::SetGuard(rule.clone())).await;
-    assert_eq!(r.ctx.store.call(|s| s.rules()).await.unwrap(), vec![rule]);
-    ex.perform(AppCommand::ClearGuard { id: "dep_x".into() })
+    let notice = |a: &[spheron_tui::app::Action]| format!("{a:?}");
+    let said = ex
+        .perform(AppCommand::SetGuard {
+            rule: rule.clone(),
+            name: "trainer".into(),
+        })
         .await;
+    assert!(
+        notice(&said).contains("set on trainer: terminate"),
+        "{said:?}"
+    );
+    assert_eq!(r.ctx.store.call(|s| s.rules()).await.unwrap(), vec![rule]);
+    let said = ex
+        .perform(AppCommand::ClearGuard {
+            id: "dep_x".into(),
+            name: "trainer".into(),
+        })
+        .await;
+    assert!(
+        notice(&said).contains("cleared on trainer (dep_x)"),
+        "{said:?}"
+    );
     assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
     assert_eq!(r.ctx.store.call(|s| s.journal()).await.unwrap().len(), 3);
     assert_eq!(rows[1].entry.result, "ok");

@@ -741,6 +741,13 @@ fn the_message_log_keeps_messages_with_their_times_and_names_the_source_of_error
     let first = screen.find("UTC  first").expect("listed");
     assert!(third < first, "newest first:\n{screen}");
     assert!(screen.contains(&format!("{} UTC", log[1].0)), "{screen}");
+    // in local time, with the zone said
+    s.guard.local_offset = chrono::FixedOffset::west_opt(5 * 3600);
+    let local = (s.status.log[1].at - Duration::hours(5))
+        .format("%H:%M:%S")
+        .to_string();
+    let screen = screen_of(&s);
+    assert!(screen.contains(&format!("{local} UTC-5")), "{screen}");
     key(&mut s, KeyCode::Esc);
     chr(&mut s, '?');
     assert!(screen_of(&s).contains("message log"), "listed in ?");

@@ -285,6 +285,11 @@ fn delete_key_confirms_with_the_id_captured_on_open() {
     );
     assert!(s.dialog.is_none());
     assert!(matches!(cmds.as_slice(), [Command::FetchKeys]));
+    assert_eq!(
+        flash_text(&s),
+        "SSH key ci (sshk_2) deleted",
+        "the message names the key"
+    );
 }
 
 fn start_create(s: &mut spheron_tui::app::AppState, provider_idx: usize) {

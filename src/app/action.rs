@@ -235,10 +235,15 @@ pub enum Command {
     /// Bell plus a desktop notification where the terminal supports one (OSC 9 / OSC 777).
     Notify(String),
     /// Store a guard rule (set in the guard dialog) → [`Action::Guard`] notice.
-    SetGuard(crate::domain::guard::StoredRule),
+    /// `name`: the deployment's, for the notice.
+    SetGuard {
+        rule: crate::domain::guard::StoredRule,
+        name: String,
+    },
     /// Remove the guard rule of a deployment → [`Action::Guard`] notice.
     ClearGuard {
         id: String,
+        name: String,
     },
     Quit,
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
@@ -415,7 +420,7 @@ impl Command {
             | Command::Copy(_)
             | Command::Bell
             | Command::Notify(_)
-            | Command::SetGuard(_)
+            | Command::SetGuard { .. }
             | Command::ClearGuard { .. }
             | Command::Quit
             | Command::ScanPubKeys

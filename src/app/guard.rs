@@ -200,10 +200,13 @@ pub fn wizard_guard_command(
     id: &str,
 ) -> Option<Command> {
     let (rule, spec) = wizard_rule(w, state, state.now).ok()??;
-    Some(Command::SetGuard(crate::domain::guard::StoredRule {
-        deployment_id: id.to_string(),
-        rule,
-        spec,
-        created_at: state.now,
-    }))
+    Some(Command::SetGuard {
+        rule: crate::domain::guard::StoredRule {
+            deployment_id: id.to_string(),
+            rule,
+            spec,
+            created_at: state.now,
+        },
+        name: w.name.value().trim().to_string(),
+    })
 }

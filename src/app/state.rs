@@ -490,6 +490,13 @@ impl AppState {
     }
 
     /// Put `text` in the status bar for [`STATUS_SECS`]: the one way a status message is made.
+    /// The offset local times are shown in (taken once at start; UTC until then and in tests).
+    pub fn local_offset(&self) -> chrono::FixedOffset {
+        self.guard
+            .local_offset
+            .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"))
+    }
+
     pub fn say(&mut self, kind: FlashKind, text: impl Into<String>) {
         let text = text.into();
         self.log(

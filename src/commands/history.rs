@@ -317,7 +317,7 @@ pub async fn watch(ctx: &Ctx, cmd: &WatchCommand) -> u8 {
                         "{:>4}  {:<60} {}",
                         w.id,
                         w.spec.to_string(),
-                        w.created_at.format("%Y-%m-%dT%H:%M:%SZ")
+                        crate::domain::clock::date_time(w.created_at, ctx.local_offset)
                     ));
                 }
                 EXIT_OK

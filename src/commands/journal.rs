@@ -37,7 +37,7 @@ pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
         return EXIT_OK;
     }
     ctx.out(&format!(
-        "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  RESULT",
+        "{:<25} {:<9} {:<6} {:<40} {:<24} {:>9}  RESULT",
         "TIME", "SOURCE", "METHOD", "PATH", "TARGET", "$/H"
     ));
     for r in rows {
@@ -47,8 +47,8 @@ pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
             .map(|r| format!("{r:.2}"))
             .unwrap_or_else(|| "?".into());
         ctx.out(&format!(
-            "{:<20} {:<9} {:<6} {:<40} {:<24} {:>9}  {}",
-            e.at.format("%Y-%m-%dT%H:%M:%SZ"),
+            "{:<25} {:<9} {:<6} {:<40} {:<24} {:>9}  {}",
+            crate::domain::clock::date_time(e.at, ctx.local_offset),
             e.source,
             e.method,
             e.path,

@@ -118,19 +118,17 @@ impl fmt::Display for GuardRule {
 }
 
 impl GuardRule {
-    /// As the dashboard says it: a deadline as a local time with how far off it is
-    /// (`at 19:17 local, in 2h00m`; the day too when it is not today), a ceiling as an amount.
+    /// As the dashboard says it: a deadline as a local time with its zone and how far off it
+    /// is (`at 19:17 UTC+1, in 2h00m`; the day too when it is not today), a ceiling as an
+    /// amount.
     pub fn in_local(&self, now: DateTime<Utc>, offset: FixedOffset) -> String {
         match self {
             GuardRule::Deadline(at) => {
-                let local = at.with_timezone(&offset);
-                let when = if local.date_naive() == now.with_timezone(&offset).date_naive() {
-                    local.format("%H:%M")
-                } else {
-                    local.format("%a %-d %b %H:%M")
-                };
                 let left = format_countdown((*at - now).num_seconds());
-                format!("at {when} local, in {left}")
+                format!(
+                    "at {}, in {left}",
+                    crate::domain::clock::clock(*at, offset, now)
+                )
             }
             GuardRule::MaxSpend(_) | GuardRule::Idle { .. } => self.to_string(),
         }
@@ -519,10 +517,10 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 17, 18, 0).unwrap();
         let plus2 = FixedOffset::east_opt(2 * 3600).unwrap();
         let r = GuardRule::Deadline(now + Duration::hours(2));
-        assert_eq!(r.in_local(now, plus2), "at 21:18 local, in 2h00m");
+        assert_eq!(r.in_local(now, plus2), "at 21:18 UTC+2, in 2h00m");
         // Past local midnight: the day is named.
         let r = GuardRule::Deadline(now + Duration::hours(5));
-        assert_eq!(r.in_local(now, plus2), "at Wed 2 Dec 00:18 local, in 5h00m");
+        assert_eq!(r.in_local(now, plus2), "at Wed 2 Dec 00:18 UTC+2, in 5h00m");
         assert_eq!(
             GuardRule::MaxSpend(50.0).in_local(now, plus2),
             "when spend reaches $50.00"

@@ -142,7 +142,7 @@ pub fn failing_text(failures: u32, next_try: DateTime<Utc>, offset: FixedOffset)
     };
     format!(
         "terminate failed {n}{times}, trying again at {}",
-        next_try.with_timezone(&offset).format("%H:%M")
+        crate::domain::clock::clock(next_try, offset, next_try)
     )
 }
 
@@ -585,9 +585,7 @@ impl Engine {
     }
 
     fn clock(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.offset)
-            .format("%H:%M:%S")
-            .to_string()
+        crate::domain::clock::clock_seconds(at, self.offset)
     }
 
     /// The minimum runtime is not met: wait it out.

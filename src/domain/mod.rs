@@ -1,6 +1,7 @@
 //! Pure platform rules: cost, deploy requests built from one offer, volume provider rules,
 //! validation, the model planner. No IO.
 
+pub mod clock;
 pub mod cost;
 pub mod deploy;
 pub mod deploy_summary;

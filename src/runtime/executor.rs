@@ -292,8 +292,12 @@ impl Executor {
             }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
-            Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
-            Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
+            Command::SetGuard { rule, name } => {
+                return vec![self.journal.set_guard(rule, &name).await];
+            }
+            Command::ClearGuard { id, name } => {
+                return vec![self.journal.clear_guard(id, &name).await];
+            }
             Command::OpenEditor { alias, folder } => {
                 let r = super::tunnels::open_editor(self.home.clone(), alias, folder).await;
                 return vec![Action::EditorOpened(r)];

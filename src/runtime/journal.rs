@@ -167,33 +167,33 @@ impl Journal {
 
 impl Journal {
     /// Store a rule from the guard dialog; the answer is a notice for the status bar.
-    pub async fn set_guard(&self, rule: crate::store::StoredRule) -> Action {
+    pub async fn set_guard(&self, rule: crate::store::StoredRule, name: &str) -> Action {
         let text = match &self.store {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let now = Utc::now();
                 let what = format!(
-                    "set: terminate {} ({})",
+                    "set on {name}: terminate {} ({})",
                     rule.rule.in_local(now, *chrono::Local::now().offset()),
                     rule.spec
                 );
                 match s.call(move |s| s.put_rule(&rule)).await {
                     Ok(()) => what,
-                    Err(e) => format!("not set: {e}"),
+                    Err(e) => format!("not set on {name}: {e}"),
                 }
             }
         };
         Action::Guard(GuardUpdate::Notice { text, alert: false })
     }
 
-    pub async fn clear_guard(&self, id: String) -> Action {
+    pub async fn clear_guard(&self, id: String, name: &str) -> Action {
         let text = match &self.store {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let key = id.clone();
                 match s.call(move |s| s.remove_rule(&key)).await {
-                    Ok(_) => format!("cleared on {id}"),
-                    Err(e) => format!("not cleared: {e}"),
+                    Ok(_) => format!("cleared on {name} ({id})"),
+                    Err(e) => format!("not cleared on {name}: {e}"),
                 }
             }
         };

@@ -8,6 +8,7 @@ use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
+use crate::domain::clock::date_time;
 use crate::domain::ssh_key::match_local_keys;
 
 const COLS: [Col; 4] = [
@@ -15,7 +16,7 @@ const COLS: [Col; 4] = [
     // `SHA256:` and 43 characters: whole, or dropped
     Col::text("Fingerprint", 51, 51, 2),
     Col::grow("On this machine", 10, 15, 1),
-    Col::text("Created", 16, 17, 3),
+    Col::text("Created", 20, 25, 3),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -92,7 +93,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 ),
                 Line::raw(
                     key.created_at
-                        .map_or("–".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+                        .map_or("–".into(), |t| date_time(t, state.local_offset())),
                 ),
             ]
         },

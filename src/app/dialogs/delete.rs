@@ -36,9 +36,18 @@ pub fn open_key(state: &mut AppState) -> Vec<Command> {
 pub fn key_deleted(state: &mut AppState, id: &str, r: ApiResult<()>) -> Vec<Command> {
     let failed = r.as_ref().err().map(ToString::to_string);
     let mine = confirm::settle(state, id, r.map_err(|e| e.to_string()));
+    let name = state
+        .keys
+        .items
+        .iter()
+        .find(|k| k.id == id)
+        .map_or_else(|| id.to_string(), |k| format!("{} ({id})", k.name));
     match failed {
-        None => state.say(FlashKind::Success, "SSH key deleted"),
-        Some(e) if !mine => state.say(FlashKind::Warning, format!("SSH key not deleted: {e}")),
+        None => state.say(FlashKind::Success, format!("SSH key {name} deleted")),
+        Some(e) if !mine => state.say(
+            FlashKind::Warning,
+            format!("SSH key {name} not deleted: {e}"),
+        ),
         Some(_) => {}
     }
     lists::reload_keys(state)

@@ -83,8 +83,8 @@ fn terminate_when(state: &AppState, d: &Deployment) -> String {
     } else {
         let left = (at - state.now).num_seconds();
         format!(
-            "possible from {} UTC, in {} ({min:.0}-minute minimum runtime)",
-            at.format("%H:%M"),
+            "possible from {}, in {} ({min:.0}-minute minimum runtime)",
+            crate::domain::clock::clock(at, state.local_offset(), state.now),
             cost::duration_short(left)
         )
     }

@@ -64,17 +64,21 @@ impl DialogKeys for GuardDialog {
             return match self.current {
                 Some(_) => Reply::close().with(vec![Command::ClearGuard {
                     id: self.id.clone(),
+                    name: self.name.clone(),
                 }]),
                 None => Reply::close(),
             };
         }
         match parse_spec(&text, state.now, &state.guard.zone()) {
-            Ok((rule, spec)) => Reply::close().with(vec![Command::SetGuard(StoredRule {
-                deployment_id: self.id.clone(),
-                rule,
-                spec,
-                created_at: state.now,
-            })]),
+            Ok((rule, spec)) => Reply::close().with(vec![Command::SetGuard {
+                rule: StoredRule {
+                    deployment_id: self.id.clone(),
+                    rule,
+                    spec,
+                    created_at: state.now,
+                },
+                name: self.name.clone(),
+            }]),
             Err(e) => {
                 self.error = Some(e);
                 Reply::stay()

@@ -161,8 +161,8 @@ pub const OFFER_COLUMNS_LEGEND: &[(&str, &str)] = &[
         "under maintenance: cannot be deployed now, even where the API says available",
     ),
     (
-        "Type S / D / C",
-        "SPOT (the provider can end it at any time), DEDICATED, CLUSTER; narrow panes abbreviate",
+        "Type SPOT",
+        "the provider can end a SPOT instance at any time",
     ),
     (
         "7d trend",

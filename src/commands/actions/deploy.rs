@@ -352,7 +352,10 @@ async fn accepted(
             created_at: now,
         };
         match ctx.store.call(move |s| s.put_rule(&stored)).await {
-            Ok(()) => guard = Some(format!("terminate {rule} ({spec})")),
+            Ok(()) => {
+                let rule = rule.in_local(now, ctx.local_offset);
+                guard = Some(format!("terminate {rule} ({spec})"))
+            }
             Err(e) => ctx.err(&format!(
                 "warning: the guard could not be stored ({e}): set it with `spheron-tui guard add {} …`",
                 d.id
@@ -452,6 +455,7 @@ fn summary_lines(
         out.push(format!("{:<13}{v}", "Kubernetes"));
     }
     if let Ok(Some((rule, spec))) = crate::app::guard::wizard_rule(w, state, state.now) {
+        let rule = rule.in_local(state.now, state.local_offset());
         out.push(format!("{:<13}terminate {rule} ({spec})", "Guard"));
     }
     if let Some(job) = plan {

@@ -42,7 +42,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
                 ctx.err(&format!(
                     "error: --at {at} is {} days ahead ({}), more than a year: give --force if you mean it",
                     (t - now).num_days(),
-                    t.format("%Y-%m-%d %H:%M UTC")
+                    crate::domain::clock::date_time(t, ctx.local_offset)
                 ));
                 return EXIT_USAGE;
             }
@@ -125,13 +125,14 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
     };
     let rate = crate::domain::cost::usd_h(d.hourly_rate);
     ctx.out(&format!(
-        "guard set on {name}, {rate}: terminate {rule} ({spec})"
+        "guard set on {name}, {rate}: terminate {} ({spec})",
+        rule_local(&rule, ctx.local_offset)
     ));
     if let Some(old) = replaced {
         ctx.out(&format!(
             "it replaces the rule set {}: terminate {} ({})",
-            old.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
-            old.rule,
+            crate::domain::clock::date_time(old.created_at, ctx.local_offset),
+            rule_local(&old.rule, ctx.local_offset),
             old.spec
         ));
     }
@@ -253,9 +254,9 @@ async fn list(ctx: &Ctx) -> u8 {
         ctx.out(&format!(
             "{:<28} {:<40} {:<10} {}",
             r.deployment_id,
-            r.rule.to_string(),
+            rule_local(&r.rule, ctx.local_offset),
             left,
-            r.created_at.format("%Y-%m-%dT%H:%M:%SZ")
+            crate::domain::clock::date_time(r.created_at, ctx.local_offset)
         ));
         if let Some(f) = failing.get(&r.deployment_id) {
             let what =
@@ -308,4 +309,12 @@ pub async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
     // Given up at once, so the next enforcer need not wait for it to expire.
     runner.release().await;
     ending.code()
+}
+
+/// A rule as a person reads it: a deadline in local time with its zone.
+fn rule_local(rule: &GuardRule, offset: chrono::FixedOffset) -> String {
+    match rule {
+        GuardRule::Deadline(at) => format!("at {}", crate::domain::clock::date_time(*at, offset)),
+        other => other.to_string(),
+    }
 }

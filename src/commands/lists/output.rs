@@ -264,7 +264,9 @@ impl Cell {
             Cell::List(l) if l.is_empty() => "-".into(),
             Cell::List(l) if l.len() > 2 => format!("{},{} +{}", l[0], l[1], l.len() - 2),
             Cell::List(l) => l.join(","),
-            Cell::Time(Some(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Time(Some(t)) => {
+                crate::domain::clock::date_time(*t, crate::domain::clock::here())
+            }
             other => other.plain(),
         }
     }

@@ -575,6 +575,7 @@ fn summary_step(
         lines.push(row("Kubernetes", format!("{v}  ·  {cost}"), theme));
     }
     if let Ok(Some((rule, spec))) = crate::app::guard::wizard_rule(w, state, state.now) {
+        let rule = rule.in_local(state.now, state.local_offset());
         lines.push(row("Guard", format!("terminate {rule} ({spec})"), theme));
     }
     lines.push(Line::raw(""));

@@ -8,7 +8,7 @@ use crate::app::dialogs::KeyInfo;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::sized_popup;
 
-pub fn draw(f: &mut Frame, area: Rect, k: &KeyInfo, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, k: &KeyInfo, offset: chrono::FixedOffset, theme: &Theme) {
     let row = |name: &str, v: String| {
         Line::from(vec![
             Span::styled(format!("{name:<13}"), theme.dim()),
@@ -26,7 +26,7 @@ pub fn draw(f: &mut Frame, area: Rect, k: &KeyInfo, theme: &Theme) {
         row(
             "created",
             key.created_at
-                .map_or("–".into(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+                .map_or("–".into(), |t| crate::domain::clock::date_time(t, offset)),
         ),
         row(
             "public key",

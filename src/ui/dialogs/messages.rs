@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::AppState;
 use crate::app::state::LogKind;
+use crate::domain::clock::clock_seconds;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::scrolled_popup;
 
@@ -22,7 +23,10 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: u16, state: &AppState, theme: &Th
                 LogKind::Error => theme.error(),
             };
             Line::from(vec![
-                Span::styled(format!("{} UTC  ", e.at.format("%H:%M:%S")), theme.dim()),
+                Span::styled(
+                    format!("{}  ", clock_seconds(e.at, state.local_offset())),
+                    theme.dim(),
+                ),
                 Span::styled(e.text.clone(), style),
             ])
         })

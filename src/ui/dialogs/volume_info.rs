@@ -4,13 +4,14 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::app::AppState;
 use crate::app::dialogs::VolumeInfo;
 use crate::domain::cost::usd_h;
 use crate::domain::volume_rules::rules_for;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::scrolled_popup;
 
-pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, theme: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, state: &AppState, theme: &Theme) {
     let v = &i.volume;
     let row = |k: &str, val: String| {
         Line::from(vec![
@@ -35,7 +36,17 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, theme: &Theme) {
             if v.attachments().is_empty() {
                 "–".into()
             } else {
-                v.attachments().join(", ")
+                // each deployment by its name, with its id
+                v.attachments()
+                    .iter()
+                    .map(
+                        |id| match state.deployments.items.iter().find(|d| &d.id == id) {
+                            Some(d) => format!("{} ({id})", d.name),
+                            None => id.to_string(),
+                        },
+                    )
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
         ),
         row("cost", usd_h(v.cost_per_hour())),
