@@ -240,6 +240,11 @@ pub enum Command {
     ClearGuard {
         id: String,
     },
+    /// Snooze the idle rule of a deployment until `until` → [`Action::Guard`] notice.
+    SnoozeGuard {
+        id: String,
+        until: DateTime<Utc>,
+    },
     Quit,
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
     /// Sent once per explicit confirm; the executor must NEVER retry it (not idempotent).

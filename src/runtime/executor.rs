@@ -294,6 +294,9 @@ impl Executor {
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
             Command::SetGuard(rule) => return vec![self.journal.set_guard(rule).await],
             Command::ClearGuard { id } => return vec![self.journal.clear_guard(id).await],
+            Command::SnoozeGuard { id, until } => {
+                return vec![self.journal.snooze_guard(id, until).await];
+            }
             Command::OpenEditor { alias, folder } => {
                 let r = super::tunnels::open_editor(self.home.clone(), alias, folder).await;
                 return vec![Action::EditorOpened(r)];
