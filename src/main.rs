@@ -10,7 +10,7 @@ use clap::{CommandFactory, FromArgMatches};
 use color_eyre::eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
-use spheron_tui::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
+use spheron_tui::commands::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
 use spheron_tui::commands::guard::args::GuardCommand;
 use spheron_tui::commands::{CtxCommand, lists};
 use spheron_tui::config::{self, Settings, UrlSource};
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(Command::Man) => {
-            let page = spheron_tui::cli::man_page();
+            let page = spheron_tui::commands::cli::man_page();
             return finish(
                 page.and_then(|p| std::io::stdout().write_all(&p))
                     .map(|()| Ending::Done)

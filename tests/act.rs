@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
+use crate::support::binary::{against as run, against_env as run_env};
 
 use std::path::Path;
 use std::process::Output;
@@ -15,35 +16,6 @@ use spheron_tui::app::dialogs::deploy::{self as wizard, SshSel};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer, RequestRecord, parse_fault_spec};
 use support::harness::Harness;
-
-/// The binary with `args` against `url`, with HOME `home` (its store and config), no terminal.
-async fn run(url: &str, home: &Path, args: &[&str]) -> Output {
-    run_env(url, home, args, &[]).await
-}
-
-async fn run_env(url: &str, home: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
-    let url = url.to_string();
-    let home = home.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let mut c = support::binary::bin(&home);
-        c.env("SPHERON_API_KEY", demo::DEMO_API_KEY)
-            .arg("--api-url")
-            .arg(&url)
-            .args(&args)
-            .stdin(std::process::Stdio::null());
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.output().unwrap()
-    })
-    .await
-    .unwrap()
-}
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -133,7 +105,7 @@ async fn without_yes_and_without_a_terminal_nothing_is_sent_and_read_only_refuse
         .filter(|d| d["status"] == "running")
     {
         let id = d["id"].as_str().unwrap();
-        if c.can_terminate(id).await.unwrap().can_terminate {
+        if c.can_terminate(id).await.unwrap().can_terminate == Some(true) {
             running = id.to_string();
             break;
         }
@@ -421,22 +393,24 @@ async fn a_500_on_post_is_never_retried_and_is_settled_by_name() {
 
 /// A deployment made by the binary, by its name; its id.
 async fn deployed(url: &str, home: &Path, key: &str, name: &str) -> String {
-    let o = run(
-        url,
-        home,
-        &[
-            "deploy",
-            "--cheapest",
-            H100,
-            "--ssh-key",
-            key,
-            "--name",
-            name,
-            "--yes",
-            "--json",
-        ],
-    )
-    .await;
+    deployed_with(url, home, key, name, &[]).await
+}
+
+/// [`deployed`], with `extra` flags for the deploy.
+async fn deployed_with(url: &str, home: &Path, key: &str, name: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "deploy",
+        "--cheapest",
+        H100,
+        "--ssh-key",
+        key,
+        "--name",
+        name,
+        "--yes",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(url, home, &args).await;
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v: Value = serde_json::from_str(&out(&o)).unwrap();
     v["deployment"]["id"].as_str().unwrap().to_string()
@@ -551,6 +525,35 @@ async fn waiting_polls_at_10_s_or_more_until_it_runs() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn terminate_goes_on_when_can_terminate_does_not_say_and_the_delete_decides() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let a = deployed(&srv.url(), home.path(), &key, "unsaid-1").await;
+    srv.handle().force_status(&a, "running");
+    let omit = format!("GET /api/deployments/{a}/can-terminate=omit:canTerminate");
+    srv.handle().inject(parse_fault_spec(&omit).unwrap());
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", &a, "--yes"]).await;
+    // too early: the DELETE refuses it, with the minutes left
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains(&format!("unsaid-1 ({a}): the platform did not say whether it can be terminated yet (its answer to can-terminate does not say); the DELETE is sent anyway")),
+        "{}",
+        err(&o)
+    );
+    assert!(
+        err(&o).contains(&format!("error: unsaid-1 ({a}): Cannot terminate yet: 20 minutes remain of the 20-minute minimum runtime. Nothing was terminated.")),
+        "{}",
+        err(&o)
+    );
+    let reqs = srv.handle().requests()[before..].to_vec();
+    let deletes: Vec<_> = reqs.iter().filter(|r| r.method == "DELETE").collect();
+    assert_eq!(deletes.len(), 1, "{reqs:?}");
+    assert_eq!(deletes[0].path, format!("/api/deployments/{a}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn terminate_asks_can_terminate_first_and_sends_no_delete_too_early() {
     let srv = server().await;
     let home = tempfile::tempdir().unwrap();
@@ -620,27 +623,8 @@ async fn terminate_removes_the_guard_rule_once_a_read_shows_it_ended() {
     let (key, _) = seed(&srv, home.path()).await;
     let mut ids = Vec::new();
     for name in ["guarded-1", "guarded-2"] {
-        let o = run(
-            &srv.url(),
-            home.path(),
-            &[
-                "deploy",
-                "--cheapest",
-                H100,
-                "--ssh-key",
-                &key,
-                "--name",
-                name,
-                "--guard-after",
-                "8h",
-                "--yes",
-                "--json",
-            ],
-        )
-        .await;
-        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-        let v: Value = serde_json::from_str(&out(&o)).unwrap();
-        let id = v["deployment"]["id"].as_str().unwrap().to_string();
+        let extra = ["--guard-after", "8h"];
+        let id = deployed_with(&srv.url(), home.path(), &key, name, &extra).await;
         srv.handle().force_status(&id, "running");
         ids.push(id);
     }

@@ -508,6 +508,16 @@ fn page_down_in_help_stops_at_the_end() {
     assert!(h.scroll > 0);
     let screen = render(&s);
     assert!(screen.contains(HELP_NOTE), "the end is shown:\n{screen}");
+    // Above the note, what the Offers columns' values mean.
+    for said in [
+        "Offers columns",
+        "Avail yes (12)",
+        "Avail maint.",
+        "7d low",
+        "168 hours",
+    ] {
+        assert!(screen.contains(said), "{said} in the legend:\n{screen}");
+    }
     key(&mut s, KeyCode::PageUp);
     let Some(Dialog::Help(h)) = &s.dialog else {
         panic!()

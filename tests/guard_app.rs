@@ -223,7 +223,8 @@ fn the_guard_dialog_draws_the_shared_text_field_and_scrolls_a_long_value() {
 fn the_dialog_reads_durations_local_times_and_amounts() {
     use spheron_tui::app::guard::parse_spec;
     use spheron_tui::domain::guard::GuardRule;
-    let plus_one = chrono::FixedOffset::east_opt(3600).unwrap();
+    let plus_one =
+        &spheron_tui::domain::guard::LocalZone::fixed(chrono::FixedOffset::east_opt(3600).unwrap());
     // t0 is 12:00Z, 13:00 at +01:00: 18:00 local is 17:00Z today.
     let (r, spec) = parse_spec("18:00", t0(), plus_one).unwrap();
     assert_eq!(r, GuardRule::Deadline(t0() + chrono::Duration::hours(5)));
@@ -492,4 +493,120 @@ fn quitting_asks_nothing_when_closing_the_dashboard_stops_no_enforcement() {
     let mut s = ready_with(vec![vp_cluster()], 500.0, true);
     enforcing(&mut s, &["d1"]);
     assert!(quits(&chr(&mut s, 'q')) && s.quit);
+}
+
+#[test]
+fn a_store_file_lost_under_the_dashboard_is_marked_logged_and_alerted() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    let text =
+        "the local store /h/s.sqlite3 was truncated to zero bytes while this process had it open";
+    let cmds = update(&mut s, Action::Guard(GuardUpdate::StoreLost(text.into())));
+    assert!(
+        matches!(&cmds[..], [Command::Notify(t)] if t.contains("truncated to zero bytes")),
+        "{cmds:?}"
+    );
+    assert!(
+        s.status
+            .log
+            .iter()
+            .any(|e| e.text.contains(text) && e.text.contains("keeps the rules it holds")),
+        "in the message log"
+    );
+    // Still marked long after the message went.
+    update(&mut s, Action::Now(t0() + chrono::Duration::hours(1)));
+    let screen = render(&s);
+    let status_line = screen.lines().rev().nth(1).unwrap_or("");
+    assert!(status_line.contains("STORE LOST (m)"), "{screen}");
+}
+
+/// New York around the end of summer time in 2026 and its start in 2027: -04:00 until
+/// 2026-11-01T06:00Z (local 02:00 goes back to 01:00, so 01:00–01:59 is shown twice), -05:00
+/// until 2027-03-14T07:00Z (local 02:00 jumps to 03:00), -04:00 after.
+fn new_york() -> spheron_tui::domain::guard::LocalZone {
+    use chrono::{FixedOffset, LocalResult, NaiveDateTime, Utc};
+    let off = |h: i32| FixedOffset::west_opt(h * 3600).unwrap();
+    let back = utc("2026-11-01T06:00:00Z");
+    let forward = utc("2027-03-14T07:00:00Z");
+    let at_utc = move |t: chrono::DateTime<Utc>| {
+        if t < back || t >= forward {
+            off(4)
+        } else {
+            off(5)
+        }
+    };
+    // A wall time read at each offset: the offsets that the clock really shows it at.
+    let of_local = move |t: NaiveDateTime| {
+        let fits: Vec<FixedOffset> = [off(4), off(5)]
+            .into_iter()
+            .filter(|o| at_utc((t - *o).and_utc()) == *o)
+            .collect();
+        match fits[..] {
+            [one] => LocalResult::Single(one),
+            [a, b] => LocalResult::Ambiguous(a, b),
+            _ => LocalResult::None,
+        }
+    };
+    spheron_tui::domain::guard::LocalZone::new(of_local, at_utc)
+}
+
+fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+#[test]
+fn a_local_time_typed_in_the_guard_dialog_across_a_change_of_the_clocks_is_the_right_instant_or_refused()
+ {
+    use spheron_tui::domain::guard::GuardRule;
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")].into())),
+    );
+    chr(&mut s, '2');
+    s.guard.zone = Some(new_york());
+    let typed = |s: &mut AppState, at: &str, text: &str| -> Result<GuardRule, String> {
+        update(s, Action::Now(utc(at)));
+        chr(s, 'T');
+        type_text(s, text);
+        let cmds = enter(s);
+        match (&cmds[..], &s.dialog) {
+            ([Command::SetGuard(r)], None) => Ok(r.rule.clone()),
+            ([], Some(Dialog::Guard(g))) => {
+                let e = g.error.clone().unwrap();
+                key(s, crossterm::event::KeyCode::Esc);
+                Err(e)
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+
+    // Saturday noon (-04:00): 09:00 has passed today; Sunday's 09:00 is after the clocks went
+    // back, at -05:00: 14:00Z (today's offset would have made it 13:00Z).
+    assert_eq!(
+        typed(&mut s, "2026-10-31T16:00:00Z", "09:00"),
+        Ok(GuardRule::Deadline(utc("2026-11-01T14:00:00Z")))
+    );
+    // Sunday's 01:30 is shown twice: refused, naming both.
+    let e = typed(&mut s, "2026-10-31T16:00:00Z", "01:30").unwrap_err();
+    assert!(e.contains("shown twice on 2026-11-01"), "{e}");
+    assert!(
+        e.contains("2026-11-01T01:30:00-04:00") && e.contains("2026-11-01T01:30:00-05:00"),
+        "{e}"
+    );
+    // At 01:45 the first time round, the next 01:30 is the second one: no doubt left.
+    assert_eq!(
+        typed(&mut s, "2026-11-01T05:45:00Z", "01:30"),
+        Ok(GuardRule::Deadline(utc("2026-11-01T06:30:00Z")))
+    );
+    // The night the clocks skip 02:00–02:59: refused with the reason.
+    let e = typed(&mut s, "2027-03-13T17:00:00Z", "02:30").unwrap_err();
+    assert!(
+        e.contains("does not exist on 2027-03-14: the clocks skip it"),
+        "{e}"
+    );
+    // And 09:00 that Sunday is at -04:00 again: 13:00Z.
+    assert_eq!(
+        typed(&mut s, "2027-03-13T17:00:00Z", "09:00"),
+        Ok(GuardRule::Deadline(utc("2027-03-14T13:00:00Z")))
+    );
 }

@@ -9,7 +9,7 @@ use std::time::Duration as StdDuration;
 
 use clap::Parser;
 use spheron_tui::api::{Client, ClientOptions, DeployRequest, Deployment, OffersQuery};
-use spheron_tui::cli::{Cli, Command};
+use spheron_tui::commands::cli::{Cli, Command};
 use spheron_tui::commands::context::Ctx;
 use spheron_tui::commands::guard::{self, args::GuardCommand};
 use spheron_tui::commands::journal::{self, JournalArgs};
@@ -491,4 +491,54 @@ async fn a_500_a_drop_and_a_429_on_delete_are_tried_again_until_it_ends() {
     );
     assert_eq!(rows[3].entry.result, "ok");
     assert!(rows[..3].iter().all(|e| e.entry.result != "ok"));
+}
+
+#[tokio::test]
+async fn a_store_truncated_under_guard_run_leaves_its_rules_in_force_and_says_how_to_set_them_again()
+ {
+    let r = Rig::new(false).await;
+    let doomed = r.deploy("doomed").await;
+    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &doomed.id, "--after", "30m"])).await;
+    assert_eq!(code, 0, "{:?}", r.take_lines());
+    let mut run = Runner::new(r.ctx.clone(), false, "guard run");
+    run.step().await;
+    r.take_lines();
+
+    // The file is truncated to zero bytes while guard run has it open.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(r.ctx.store.path())
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    r.advance(1);
+    run.step().await;
+    let lines = r.take_lines();
+    let said = lines
+        .iter()
+        .find(|l| l.contains("was truncated to zero bytes"))
+        .unwrap_or_else(|| panic!("said: {lines:?}"));
+    assert!(
+        said.contains("keeps enforcing the 1 rule it holds"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("spheron-tui guard add {} --at ", doomed.id)),
+        "{said}"
+    );
+    assert_eq!(run.engine().rule_count(), 1, "the rule stays in force");
+    // Said once, not every step.
+    run.step().await;
+    assert!(
+        !r.take_lines().iter().any(|l| l.contains("truncated")),
+        "said once"
+    );
+
+    // Due (past the demo's 20-minute minimum runtime): terminated all the same.
+    for _ in 0..4 {
+        r.advance(10);
+        run.step().await;
+    }
+    assert_eq!(r.deletes(), vec![format!("/api/deployments/{}", doomed.id)]);
+    assert_eq!(r.status(&doomed.id).await, "terminated");
 }

@@ -13,7 +13,7 @@ use clap::Parser;
 use spheron_tui::api::{
     CanTerminate, Client, ClientOptions, DeployRequest, NewSshKey, OffersQuery,
 };
-use spheron_tui::cli::{Cli, Command};
+use spheron_tui::commands::cli::{Cli, Command};
 use spheron_tui::commands::context::Ctx;
 use spheron_tui::commands::guard::{self, args::GuardCommand};
 use spheron_tui::credentials::ApiKey;
@@ -106,7 +106,7 @@ fn run_between(
                     id: id.clone(),
                     now,
                     result: Ok(CanTerminate {
-                        can_terminate: true,
+                        can_terminate: Some(true),
                         ..Default::default()
                     }),
                 }));

@@ -159,11 +159,54 @@ fn a_watch_on_an_unknown_gpu_is_refused_naming_the_known_models() {
     let err = text(&out.stderr);
     assert!(err.contains("no GPU model matches `nosuchgpu`"), "{err}");
     // The demo catalog's models, by id and display name.
-    assert!(err.contains("H100_SXM5 (H100 SXM5 80GB)"), "{err}");
+    assert!(err.contains("H100_SXM5 (H100 SXM5)"), "{err}");
     assert!(err.contains("rtx-4090"), "{err}");
     let out = run(h, &["--demo", "watch", "list"]);
     assert!(text(&out.stdout).contains("no watches"), "nothing was kept");
     // A part of a model, any case, is what a watch matches and is accepted.
     let out = add("H100");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// The dashboard's "7d low" is a rolling 168 hours and `prices` lists calendar days: `prices`
+/// says the rolling low apart, labelled, and it is the figure the Offers column shows.
+#[test]
+fn prices_says_the_rolling_seven_day_low_the_offers_column_shows() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    // The demo seeds a week of history on the first load.
+    let frame = run(
+        h,
+        &[
+            "--demo", "snapshot", "--pane", "offers", "--size", "200x110",
+        ],
+    );
+    assert_eq!(frame.status.code(), Some(0), "{}", text(&frame.stderr));
+    let frame = text(&frame.stdout);
+    let row = frame
+        .lines()
+        .find(|l| l.contains("H100 SXM5 "))
+        .unwrap_or_else(|| panic!("no H100 SXM5 row:\n{frame}"));
+    let column_low = row
+        .trim_end_matches(['│', ' '])
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches('$')
+        .to_string();
+    let out = run(
+        h,
+        &["--demo", "prices", "--gpu", "H100_SXM5", "--days", "2"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("per UTC day"), "{said}");
+    let line = said
+        .lines()
+        .find(|l| l.starts_with("7d low (the last 168 hours, rolling"))
+        .unwrap_or_else(|| panic!("no 7d low line:\n{said}"));
+    assert!(
+        line.ends_with(&format!("H100 SXM5 {column_low}")),
+        "{line} vs the column's {column_low}"
+    );
 }

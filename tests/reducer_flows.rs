@@ -769,3 +769,70 @@ fn the_filter_placeholder_is_never_cut_at_80_columns() {
         .expect("the filter line");
     assert!(line.trim_end().ends_with("price<3"), "{line}");
 }
+
+#[test]
+fn offer_details_read_in_words_first_show_raw_json_on_j_and_stop_scrolling_at_the_end() {
+    let (mut s, _) = started(false);
+    s.size = (100, 24);
+    let mut one = offer("H100_SXM5", "a", "one", 8, 20.0, "SPOT");
+    one["os_options"] = (0..30).map(|i| format!("os-{i}")).collect();
+    offers_loaded(&mut s, page(vec![one], 1, 1), 1);
+    key(&mut s, KeyCode::Enter);
+    let Some(Dialog::Details(d)) = &s.dialog else {
+        panic!("no details")
+    };
+    assert!(!d.show_raw);
+    let shown = d.shown().join("\n");
+    assert!(
+        shown.starts_with("GPU           H100 SXM5 × 8 · 80 GB each"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("SPOT: the provider can end it at any time"),
+        "{shown}"
+    );
+    assert!(shown.contains("$20.00/h · $2.50/GPU·h"), "{shown}");
+    assert!(shown.contains("J shows every field"), "{shown}");
+    chr(&mut s, 'J');
+    let Some(Dialog::Details(d)) = &s.dialog else {
+        panic!("no details")
+    };
+    assert!(d.show_raw);
+    assert_eq!(d.shown().first().map(String::as_str), Some("{"));
+    let max = d.max_scroll(s.size);
+    assert!(max > 0, "the raw JSON is longer than the popup");
+    for _ in 0..50 {
+        key(&mut s, KeyCode::PageDown);
+    }
+    let Some(Dialog::Details(d)) = &s.dialog else {
+        panic!("no details")
+    };
+    assert_eq!(d.scroll, max, "PgDn stops at the end");
+    key(&mut s, KeyCode::Down);
+    let Some(Dialog::Details(d)) = &s.dialog else {
+        panic!("no details")
+    };
+    assert_eq!(d.scroll, max, "↓ stops at the end");
+    let screen = spheron_tui::runtime::snapshot::render(
+        &s,
+        100,
+        24,
+        spheron_tui::runtime::SnapshotFormat::Text,
+        &spheron_tui::ui::Theme::default(),
+    )
+    .unwrap();
+    let rows: Vec<&str> = screen.lines().collect();
+    let last_text = rows
+        .iter()
+        .rposition(|r| r.contains('}'))
+        .unwrap_or_else(|| panic!("the last line is on screen:\n{screen}"));
+    assert!(
+        rows[last_text + 1].contains('└'),
+        "the end is at the bottom:\n{screen}"
+    );
+    chr(&mut s, 'J');
+    let Some(Dialog::Details(d)) = &s.dialog else {
+        panic!("no details")
+    };
+    assert!(!d.show_raw && d.scroll == 0);
+}

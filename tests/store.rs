@@ -317,13 +317,15 @@ fn the_lock_has_one_holder_until_it_expires() {
     );
 }
 
-/// Child mode: with `STORE_CHILD_PATH` set, write journal rows to that store and print
-/// `committed <id>` after each commit; `STORE_CHILD_ROWS` rows, or forever when unset.
+/// Not a test: the other process of the crash and concurrency tests, started by [`child`]
+/// (ignored, so a normal run never counts it as passed). With `STORE_CHILD_PATH` it writes
+/// journal rows to that store and prints `committed <id>` after each commit;
+/// `STORE_CHILD_ROWS` rows, or forever when unset.
 #[test]
+#[ignore = "the child process of the store's crash and concurrency tests, not a test"]
 fn child_writer() {
-    let Ok(path) = std::env::var("STORE_CHILD_PATH") else {
-        return;
-    };
+    let path = std::env::var("STORE_CHILD_PATH")
+        .expect("run only as the child of a store test, with STORE_CHILD_PATH set");
     let source = std::env::var("STORE_CHILD_SOURCE").unwrap_or_else(|_| "child".into());
     let rows: Option<usize> = std::env::var("STORE_CHILD_ROWS")
         .ok()
@@ -342,6 +344,7 @@ fn child(path: &Path, source: &str, rows: Option<usize>) -> std::process::Child 
     cmd.args([
         "store::child_writer",
         "--exact",
+        "--ignored",
         "--nocapture",
         "--test-threads=1",
     ])
@@ -365,7 +368,7 @@ fn a_writer_killed_mid_writes_loses_no_committed_row() {
     let mut lines = BufReader::new(c.stdout.take().unwrap()).lines();
     while committed.len() < 200 {
         let line = lines.next().expect("the child writes").unwrap();
-        // libtest may print its own `test child_writer ... ` before the first line.
+        // libtest may print its own `test store::child_writer ... ` before the first line.
         if let Some((_, id)) = line.rsplit_once("committed ") {
             committed.push(id.trim().parse::<i64>().unwrap());
         }
@@ -418,4 +421,60 @@ async fn the_writer_thread_serves_async_callers() {
     h.call(|s| s.put_rule(&rule("d1"))).await.unwrap();
     let rules = h2.call(|s| s.rules()).await.unwrap();
     assert_eq!(rules, vec![rule("d1")]);
+}
+
+#[test]
+fn a_store_file_deleted_replaced_truncated_or_overwritten_while_open_is_told() {
+    use spheron_tui::store::FileTrouble;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let open = || {
+        let _ = std::fs::remove_file(&path);
+        let (s, _) = Store::open(&path).unwrap();
+        s.put_rule(&rule("d1")).unwrap();
+        s
+    };
+    // A fresh store, and one with a rule: its own file, fine.
+    let s = open();
+    assert_eq!(s.check_file(), Ok(()));
+
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    assert_eq!(s.check_file(), Err(FileTrouble::Truncated(0)));
+    assert!(
+        FileTrouble::Truncated(0)
+            .text(&path)
+            .contains("was truncated to zero bytes while this process had it open"),
+    );
+    drop(s);
+
+    let s = open();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(s.check_file(), Err(FileTrouble::Deleted));
+    drop(s);
+
+    // Another store moved into its place (a restored backup): SQLite goes on with the old file.
+    let s = open();
+    let other = dir.path().join("other.sqlite3");
+    drop(Store::open(&other).unwrap());
+    std::fs::rename(&other, &path).unwrap();
+    assert_eq!(s.check_file(), Err(FileTrouble::Replaced));
+    assert_eq!(
+        s.rules().unwrap().len(),
+        1,
+        "the old file is what it still reads"
+    );
+    drop(s);
+
+    let s = open();
+    {
+        use std::io::Write as _;
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.write_all(b"not a database, not at all").unwrap();
+    }
+    assert_eq!(s.check_file(), Err(FileTrouble::Overwritten));
 }

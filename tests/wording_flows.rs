@@ -62,3 +62,32 @@ fn a_copy_inside_tmux_says_where_it_went_and_what_to_set() {
     assert!(said.starts_with("copied (OSC 52): ssh ubuntu@"), "{said}");
     assert!(!said.contains("tmux"), "{said}");
 }
+
+/// "refreshed Ns ago" on the status line is the age of the pane in view: a volumes read resets
+/// it on Volumes and leaves the deployments' age on Deployments.
+#[test]
+fn refreshed_ago_follows_the_pane_in_view() {
+    let mut s = support::accounts::loaded(false);
+    let later = t0() + chrono::Duration::seconds(45);
+    update(&mut s, Action::Now(later));
+    chr(&mut s, '3');
+    let vols = s.volumes.items.clone();
+    update(&mut s, Action::VolumesLoaded(Ok(vols.into())));
+    let status = |s: &AppState| {
+        let screen = support::fixtures::render(s);
+        let rows: Vec<String> = screen.lines().map(str::to_string).collect();
+        rows[rows.len() - 2].clone()
+    };
+    assert_eq!(
+        spheron_tui::app::panes::refreshed_at(&s, Pane::Volumes),
+        Some(later)
+    );
+    assert!(status(&s).contains("refreshed 0s ago"), "{}", status(&s));
+    chr(&mut s, '2');
+    assert!(status(&s).contains("refreshed 45s ago"), "{}", status(&s));
+    chr(&mut s, '5');
+    assert_eq!(
+        spheron_tui::app::panes::refreshed_at(&s, Pane::Account),
+        s.account.balance_at
+    );
+}

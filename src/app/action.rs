@@ -382,7 +382,8 @@ pub enum Command {
 
 impl Command {
     /// What this command would create, change or delete on the platform, named for the
-    /// read-only refusal ("… was not sent"); `None` for reads and local effects.
+    /// read-only refusal ("… was not sent"); `None` for reads and local effects. Every variant
+    /// is named here, so a new command must be sorted before it compiles.
     pub fn write_label(&self) -> Option<&'static str> {
         Some(match self {
             Command::Deploy { .. } => "the deploy",
@@ -395,7 +396,46 @@ impl Command {
             Command::DeleteVolume { .. } => "the volume delete",
             Command::AttachVolume { .. } => "the volume attach",
             Command::DetachVolume { .. } => "the volume detach",
-            _ => return None,
+            // reads of the platform
+            Command::FetchOffers { .. }
+            | Command::FetchDeployments { .. }
+            | Command::FetchProviders
+            | Command::FetchVolumes { .. }
+            | Command::FetchKeys
+            | Command::FetchBalance
+            | Command::FetchTeams
+            | Command::CheckKey(_)
+            | Command::FetchKubernetesVersions
+            | Command::CheckCanTerminate { .. }
+            | Command::FetchKey { .. }
+            | Command::FetchVolumeRegions { .. }
+            | Command::FetchVolume { .. }
+            | Command::FetchDeployment { .. }
+            | Command::FetchVolumePricing { .. }
+            | Command::FetchClusterHealth { .. }
+            | Command::FetchTeam { .. } => return None,
+            // effects on this machine only (the local store, files, the terminal, SSH to an
+            // instance)
+            Command::UseKey(_)
+            | Command::Copy(_)
+            | Command::Bell
+            | Command::Notify(_)
+            | Command::SetGuard(_)
+            | Command::ClearGuard { .. }
+            | Command::Quit
+            | Command::ScanPubKeys
+            | Command::ProbeSsh { .. }
+            | Command::OpenSsh { .. }
+            | Command::SaveFile { .. }
+            | Command::Prices(_)
+            | Command::Plan(_)
+            | Command::WriteSshConfig { .. }
+            | Command::ProbeUsage { .. }
+            | Command::SavePreset { .. }
+            | Command::SnoozeGuard { .. }
+            | Command::StartTunnel { .. }
+            | Command::StopTunnel { .. }
+            | Command::OpenEditor { .. } => return None,
         })
     }
 

@@ -204,7 +204,14 @@ pub struct OfferHay {
 
 impl OfferHay {
     pub fn of(o: &Offer) -> Self {
-        let gpu = format!("{} {} {}", o.gpu_type, o.gpu_display, o.name).to_lowercase();
+        let gpu = format!(
+            "{} {} {} {}",
+            o.gpu_type,
+            crate::domain::names::gpu_name(&o.gpu_type),
+            o.gpu_display,
+            o.name
+        )
+        .to_lowercase();
         let provider = o.provider.to_lowercase();
         let instance_type = o.instance_type.as_str().to_lowercase();
         let regions = o.regions().join(" ").to_lowercase();

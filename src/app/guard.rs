@@ -17,9 +17,24 @@ pub struct GuardView {
     pub local_offset: Option<chrono::FixedOffset>,
     /// Deployments whose idle rule warned, unanswered: any key on the row snoozes it.
     pub idle_warned: std::collections::BTreeSet<String>,
+    /// The local zone's rules (set by the runtime), so that `18:00` across a change of the
+    /// clocks is the right instant; without them, [`Self::local_offset`] all year.
+    pub zone: Option<crate::domain::guard::LocalZone>,
     /// Deployments this program sent (or is sending) a DELETE for, with who asked ("the spend
     /// guard", "you"): when one ends, it is said who ended it, never its provider.
     pub terminated_by: BTreeMap<String, &'static str>,
+}
+
+impl GuardView {
+    /// The zone a local `HH:MM` is read in.
+    pub fn zone(&self) -> crate::domain::guard::LocalZone {
+        self.zone.clone().unwrap_or_else(|| {
+            crate::domain::guard::LocalZone::fixed(
+                self.local_offset
+                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")),
+            )
+        })
+    }
 }
 
 /// What the enforcer task sends.
@@ -43,6 +58,9 @@ pub enum GuardUpdate {
     IdleWarning {
         id: String,
     },
+    /// The store's file was deleted, replaced or truncated while the dashboard had it open:
+    /// a lasting mark in the status bar, the message log and an alert.
+    StoreLost(String),
 }
 
 /// How long a key on a warned row snoozes its idle rule.
@@ -93,6 +111,14 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
             state.say(FlashKind::Warning, text.clone());
             return vec![Command::Notify(text)];
         }
+        GuardUpdate::StoreLost(text) => {
+            let text = format!(
+                "{text}: the guard keeps the rules it holds; restart to recover what can be read from the file"
+            );
+            state.status.store_lost = Some(text.clone());
+            state.say(FlashKind::Warning, text.clone());
+            return vec![Command::Notify(text)];
+        }
     }
     Vec::new()
 }
@@ -138,7 +164,7 @@ pub fn quit_question(state: &AppState) -> Option<super::dialogs::Confirm> {
 pub fn parse_spec(
     s: &str,
     now: chrono::DateTime<chrono::Utc>,
-    offset: chrono::FixedOffset,
+    zone: &crate::domain::guard::LocalZone,
 ) -> Result<(crate::domain::guard::GuardRule, String), String> {
     use crate::domain::guard::{GuardRule, parse_at, parse_duration, parse_usd};
     let t = s.trim();
@@ -169,7 +195,7 @@ pub fn parse_spec(
         return Ok((GuardRule::MaxSpend(usd), format!("--max-spend {usd:.2}")));
     }
     if t.contains(':') {
-        let at = parse_at(t, now.with_timezone(&offset))?;
+        let at = parse_at(t, now, zone)?;
         if at - now > crate::domain::guard::FAR_AHEAD {
             return Err(format!(
                 "`{t}` is more than a year ahead: give a nearer time (or `spheron-tui guard add ID --at {t} --force`)"
@@ -194,11 +220,7 @@ pub fn wizard_rule(
     if text.is_empty() || text.eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    let offset = state
-        .guard
-        .local_offset
-        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
-    parse_spec(text, now, offset).map(Some)
+    parse_spec(text, now, &state.guard.zone()).map(Some)
 }
 
 /// The command that stores the wizard's rule for the deployment it created (`id`), if one

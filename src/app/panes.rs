@@ -1,5 +1,7 @@
 //! Switching panes (loading what the pane shows, or asking for the key it needs) and `r`.
 
+use chrono::{DateTime, Utc};
+
 use super::Pane;
 use super::action::Command;
 use super::dialogs;
@@ -114,5 +116,17 @@ pub(crate) fn refresh(state: &mut AppState) -> Vec<Command> {
             }
             c
         }
+    }
+}
+
+/// When what `pane` shows was last read: the status line's "refreshed Ns ago" follows the
+/// pane in view, so `r` on any pane resets it.
+pub fn refreshed_at(state: &AppState, pane: Pane) -> Option<DateTime<Utc>> {
+    match pane {
+        Pane::Offers => state.offers.loaded_at,
+        Pane::Deployments => state.deployments.loaded_at,
+        Pane::Volumes => state.volumes.loaded_at,
+        Pane::Keys => state.keys.loaded_at,
+        Pane::Account => state.account.balance_at,
     }
 }

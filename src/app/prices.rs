@@ -225,6 +225,6 @@ pub fn chart_for(state: &AppState, o: &Offer) -> Option<PriceChart> {
     Some(PriceChart {
         offer,
         model,
-        model_name: o.gpu_type.clone(),
+        model_name: crate::domain::names::gpu_name(&o.gpu_type),
     })
 }

@@ -93,6 +93,57 @@ pub fn help_popup(size: Rect) -> Rect {
     )
 }
 
+/// Inside the wide popup (details, message log) on a screen of `size`: 8 narrower and 2 lower
+/// than the screen, less its border.
+pub fn wide_popup_inner((w, h): (u16, u16)) -> Rect {
+    let (pw, ph) = (w.saturating_sub(8), h.saturating_sub(2));
+    Rect::new(
+        (w - pw) / 2 + 1,
+        (h - ph) / 2 + 1,
+        pw.saturating_sub(2),
+        ph.saturating_sub(2),
+    )
+}
+
+/// Rows of a details popup's chart and its caption (two rows, room for a wrapped caption).
+pub const DETAILS_CAPTION_ROWS: u16 = 2;
+
+/// Where a details popup draws its chart with the caption under it (`None`: no chart, or too
+/// little room for one) and its text, on a screen of `size`. Drawing and scrolling both use it.
+pub fn details_areas(size: (u16, u16), chart: bool) -> (Option<Rect>, Rect) {
+    let inner = wide_popup_inner(size);
+    if !chart || inner.height < 16 {
+        return (None, inner);
+    }
+    let h = (inner.height / 2).min(14) + DETAILS_CAPTION_ROWS;
+    (
+        Some(Rect::new(inner.x, inner.y, inner.width, h)),
+        Rect::new(inner.x, inner.y + h, inner.width, inner.height - h),
+    )
+}
+
+/// A long line cut into rows of `width`, each further row indented two more than the line, so
+/// a long value reads whole instead of running off a popup.
+pub fn fold(line: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= width || width < 8 {
+        return vec![line.to_string()];
+    }
+    let indent = (chars.iter().take_while(|c| **c == ' ').count() + 2).min(width / 2);
+    let mut rows = vec![chars[..width].iter().collect::<String>()];
+    let mut rest = &chars[width..];
+    while !rest.is_empty() {
+        let take = rest.len().min(width - indent);
+        rows.push(format!(
+            "{:indent$}{}",
+            "",
+            rest[..take].iter().collect::<String>()
+        ));
+        rest = &rest[take..];
+    }
+    rows
+}
+
 /// First row drawn when `selected` must be visible in `height` rows.
 pub fn scroll_offset(selected: usize, height: u16) -> usize {
     selected.saturating_sub(usize::from(height.max(1)) - 1)
@@ -101,6 +152,22 @@ pub fn scroll_offset(selected: usize, height: u16) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_folds_under_itself_and_keeps_every_character() {
+        let line = r#"    "description": "1x NVIDIA RTX A6000 48GB on spheron-ai (spot)","#;
+        let rows = fold(line, 30);
+        assert!(rows.len() > 1);
+        assert!(rows.iter().all(|r| r.chars().count() <= 30), "{rows:?}");
+        assert!(
+            rows[1..].iter().all(|r| r.starts_with("      ")),
+            "{rows:?}"
+        );
+        let rejoined: String =
+            rows[0].clone() + &rows[1..].iter().map(|r| &r[6..]).collect::<String>();
+        assert_eq!(rejoined, line);
+        assert_eq!(fold("short", 30), ["short"]);
+    }
 
     #[test]
     fn tabs_are_found_where_they_are_drawn() {

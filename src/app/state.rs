@@ -138,6 +138,8 @@ pub struct OffersView {
     pub unreadable: usize,
     pub loading: bool,
     pub loaded_once: bool,
+    /// When the last page of the last load came.
+    pub loaded_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
 }
 
@@ -285,6 +287,9 @@ pub struct Status {
     /// After a 429: when requests may go out again. Absolute, because `rate.blocked_for` is
     /// relative to the last answer and no new answer comes while blocked.
     pub blocked_until: Option<DateTime<Utc>>,
+    /// The store's file was deleted, replaced or truncated under the dashboard: shown for as
+    /// long as it runs.
+    pub store_lost: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -92,6 +92,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                         });
                     } else {
                         state.offers.loading = false;
+                        state.offers.loaded_at = Some(state.now);
                         cmds.extend(super::prices::on_load_complete(state));
                     }
                 }

@@ -51,6 +51,20 @@ pub fn stdio_sink() -> Sink {
     })
 }
 
+impl Ctx {
+    /// The zone a local `HH:MM` is read in: the system zone's rules (a change of the clocks
+    /// counted) when [`Ctx::local_offset`] is the system's offset, as it is outside tests;
+    /// that offset all year otherwise.
+    pub fn zone(&self) -> crate::domain::guard::LocalZone {
+        use crate::domain::guard::LocalZone;
+        if *chrono::Local::now().offset() == self.local_offset {
+            LocalZone::of(chrono::Local)
+        } else {
+            LocalZone::fixed(self.local_offset)
+        }
+    }
+}
+
 /// Where a command connects and keeps its store.
 #[derive(Debug, Clone)]
 pub struct Target {

@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 
 use crate::api::{ApiError, Client, Completeness, Gap, Listing, Offer, OffersQuery};
 use crate::commands::context::Ctx;
-use crate::domain::history::{Coverage, DaySummary, PriceObservation, daily};
-use crate::domain::names::gpu_label;
+use crate::domain::history::{self, Coverage, DaySummary, PriceObservation, daily};
+use crate::domain::names::gpu_name;
 use crate::domain::watch::{WatchSpec, names_gpu};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::{StoreHandle, history::CAP_BYTES};
@@ -133,7 +133,13 @@ pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
     }
     let now = (ctx.clock)();
     let first = now.date_naive() - Duration::days(i64::from(a.days) - 1);
-    let since = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    // From the first day, or from 7 days back when that is earlier: the rolling 7-day low is
+    // said beside the days (the dashboard's "7d low" column).
+    let since = first
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .min(now - Duration::days(history::TREND_DAYS));
     let key = gpu.clone();
     let series = match ctx.store.call(move |s| s.price_history(&key, since)).await {
         Ok(s) => s,
@@ -159,7 +165,10 @@ pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
         }
         return EXIT_OK;
     }
-    let mut models: Vec<&str> = series.iter().map(|s| s.offer.gpu_model.as_str()).collect();
+    let mut models: Vec<String> = series
+        .iter()
+        .map(|s| gpu_name(&s.offer.gpu_model))
+        .collect();
     models.sort_unstable();
     models.dedup();
     ctx.out(&format!(
@@ -182,6 +191,25 @@ pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
             d.offers
         ));
     }
+    // The dashboard's "7d low" is a rolling 168 hours, not these calendar days: said apart.
+    let mut lows: Vec<(String, f64)> = history::view(&series, now)
+        .model_low
+        .into_iter()
+        .map(|(m, low)| (gpu_name(&m), low))
+        .collect();
+    lows.sort_by(|a, b| a.0.cmp(&b.0));
+    let lows: Vec<String> = lows
+        .iter()
+        .map(|(m, low)| format!("{m} {}", usd(Some(*low))))
+        .collect();
+    ctx.out(&format!(
+        "7d low (the last 168 hours, rolling, as the dashboard's column): {}",
+        if lows.is_empty() {
+            "none available".to_string()
+        } else {
+            lows.join(", ")
+        }
+    ));
     EXIT_OK
 }
 
@@ -210,7 +238,7 @@ async fn check_gpu_model(ctx: &Ctx, gpu: &str) -> Result<(), u8> {
     let mut known: Vec<(String, String)> = offers
         .items
         .iter()
-        .map(|o| (o.gpu_type.clone(), gpu_label(&o.gpu_display).to_string()))
+        .map(|o| (o.gpu_type.clone(), gpu_name(&o.gpu_type)))
         .chain(recorded.into_iter().map(|m| (m, String::new())))
         .collect();
     if known.iter().any(|(id, _)| names_gpu(gpu, id)) {

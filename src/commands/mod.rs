@@ -1,4 +1,5 @@
-//! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the commands
+//! The command line: its flags, `--help` and man page ([`cli`]), and every command but the
+//! dashboard: the lists for scripts ([`lists`]), the commands
 //! that act ([`actions`]: deploy, wait, ssh, terminate, rename, volume, key), the spend guard
 //! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]), the
 //! ssh_config blocks ([`ssh_config`]), the model planner ([`plan`]), the demo world's reset
@@ -7,6 +8,7 @@
 //! dispatches.
 
 pub mod actions;
+pub mod cli;
 pub mod context;
 pub mod demo;
 pub mod guard;

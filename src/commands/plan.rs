@@ -9,8 +9,9 @@ use super::lists::output::{Cell, Column, Format, Records, col};
 use super::lists::{Failure, Printed, load_offers, parse_filter};
 use crate::api::{Client, Offer};
 use crate::app::state::OffersView;
-use crate::cli::PlanArgs;
+use crate::commands::cli::PlanArgs;
 use crate::domain::cost::group_thousands;
+use crate::domain::names::gpu_name;
 use crate::domain::planner::memory::{ACTIVATION_SHARE, RUNTIME_BYTES_PER_GPU, need};
 use crate::domain::planner::model::{Attention, by_hand, from_config};
 use crate::domain::planner::offers::{DECODE_EFFICIENCY, OfferPlan, TRAINING_MFU, USABLE_SHARE};
@@ -98,7 +99,10 @@ pub async fn run(client: &Client, a: &PlanArgs, limit: u32) -> Result<Printed, F
             let mut unknown: Vec<String> = ranked
                 .iter()
                 .filter(|(p, _)| p.speed_unknown())
-                .map(|(p, o)| p.gpu.map_or_else(|| o.gpu_type.clone(), |g| g.name.clone()))
+                .map(|(p, o)| {
+                    p.gpu
+                        .map_or_else(|| gpu_name(&o.gpu_type), |g| g.name.clone())
+                })
                 .collect();
             unknown.sort();
             unknown.dedup();
@@ -141,19 +145,9 @@ fn round(v: f64, places: i32) -> f64 {
 
 fn records(ranked: &[(OfferPlan, &Offer)]) -> Records {
     Records::of(COLUMNS, ranked, |(p, o)| {
-        let gpu = p.gpu.map_or_else(
-            || {
-                if o.gpu_display.is_empty() {
-                    o.gpu_type.clone()
-                } else {
-                    o.gpu_display.clone()
-                }
-            },
-            |g| g.name.clone(),
-        );
         vec![
             Cell::Text(o.offer_id.clone()),
-            Cell::Text(gpu),
+            Cell::Labelled(o.gpu_type.clone(), gpu_name(&o.gpu_type)),
             Cell::Int(Some(u64::from(o.gpu_count))),
             Cell::Num(p.vram_gb),
             Cell::Num(Some(round(p.need_gb(), 2))),

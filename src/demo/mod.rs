@@ -371,6 +371,7 @@ async fn gate(
             next.run(req).await
         }
         Some(Fault::MalformedJson) => faults::malformed(next.run(req).await).await,
+        Some(Fault::Omit(field)) => faults::omit(next.run(req).await, &field).await,
         Some(Fault::HtmlError) => faults::html_error(),
         Some(Fault::DropConnection) => faults::dropped_connection(),
         Some(Fault::CreatedButServerError) => {

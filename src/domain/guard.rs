@@ -4,7 +4,11 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone, Utc};
+use std::sync::Arc;
+
+use chrono::{
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 
 /// What ends a guarded deployment.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +69,24 @@ pub struct StoredRule {
     /// What the user asked for, e.g. `--after 90m`, for lists and messages.
     pub spec: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl StoredRule {
+    /// The command that sets this rule again (a duration as the instant it ends at).
+    pub fn add_command(&self) -> String {
+        let id = &self.deployment_id;
+        match &self.rule {
+            GuardRule::Deadline(at) => format!(
+                "spheron-tui guard add {id} --at {}",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            GuardRule::MaxSpend(usd) => format!("spheron-tui guard add {id} --max-spend {usd:.2}"),
+            GuardRule::Idle { window, below_pct } => format!(
+                "spheron-tui guard add {id} --idle {} --below {below_pct}",
+                format_countdown(window.num_seconds())
+            ),
+        }
+    }
 }
 
 /// Who holds the enforcer lock, as seen by one contender.
@@ -189,15 +211,81 @@ fn span(s: &str) -> Result<Duration, Span> {
     Ok(Duration::seconds(total))
 }
 
+/// The user's time zone as far as a local `HH:MM` needs it: the offsets a wall-clock time has
+/// (none when the clocks skip it, two when they show it twice) and the offset at an instant. The
+/// program uses the system's zone ([`LocalZone::of`] `chrono::Local`); tests give their own.
+#[derive(Clone)]
+pub struct LocalZone {
+    of_local: Arc<dyn Fn(NaiveDateTime) -> LocalResult<FixedOffset> + Send + Sync>,
+    at_utc: Arc<dyn Fn(DateTime<Utc>) -> FixedOffset + Send + Sync>,
+}
+
+impl LocalZone {
+    pub fn new(
+        of_local: impl Fn(NaiveDateTime) -> LocalResult<FixedOffset> + Send + Sync + 'static,
+        at_utc: impl Fn(DateTime<Utc>) -> FixedOffset + Send + Sync + 'static,
+    ) -> LocalZone {
+        LocalZone {
+            of_local: Arc::new(of_local),
+            at_utc: Arc::new(at_utc),
+        }
+    }
+
+    /// A chrono zone's rules (`chrono::Local`: the system's, daylight saving included).
+    pub fn of<Tz>(tz: Tz) -> LocalZone
+    where
+        Tz: TimeZone + Send + Sync + 'static,
+    {
+        let at = tz.clone();
+        LocalZone::new(
+            move |t| tz.offset_from_local_datetime(&t).map(|o| o.fix()),
+            move |t| at.offset_from_utc_datetime(&t.naive_utc()).fix(),
+        )
+    }
+
+    /// One offset all year.
+    pub fn fixed(offset: FixedOffset) -> LocalZone {
+        LocalZone::of(offset)
+    }
+
+    /// The offset of the local clock at `t`.
+    pub fn offset_at(&self, t: DateTime<Utc>) -> FixedOffset {
+        (self.at_utc)(t)
+    }
+
+    /// The instants the local clock shows `t` at.
+    fn instants(&self, t: NaiveDateTime) -> LocalResult<DateTime<Utc>> {
+        let at = |o: FixedOffset| (t - o).and_utc();
+        match (self.of_local)(t) {
+            LocalResult::Single(o) => LocalResult::Single(at(o)),
+            LocalResult::Ambiguous(a, b) => LocalResult::Ambiguous(at(a), at(b)),
+            LocalResult::None => LocalResult::None,
+        }
+    }
+}
+
+impl fmt::Debug for LocalZone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LocalZone")
+    }
+}
+
+impl PartialEq for LocalZone {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.of_local, &other.of_local) && Arc::ptr_eq(&self.at_utc, &other.at_utc)
+    }
+}
+
 /// An RFC 3339 instant (`2026-12-01T18:00:00Z`, `…+01:00`), or a local `HH:MM`: the next time
-/// the local clock (`now`, with its offset) shows it — today, or tomorrow when it has passed.
-/// A time that is not in the future is refused.
-pub fn parse_at<Tz: TimeZone>(s: &str, now: DateTime<Tz>) -> Result<DateTime<Utc>, String> {
+/// the local clock shows it — today, or tomorrow when it has passed — in `zone`'s offset on
+/// that day, so a change of the clocks (daylight saving) in between is counted. A time that is
+/// not in the future is refused, and so is one the clocks skip or show twice (which is meant
+/// cannot be told: the answer names both, to give as RFC 3339).
+pub fn parse_at(s: &str, now: DateTime<Utc>, zone: &LocalZone) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
-    let now_utc = now.to_utc();
     if let Ok(at) = DateTime::parse_from_rfc3339(t) {
         let at = at.to_utc();
-        if at <= now_utc {
+        if at <= now {
             return Err(format!("`{s}` is in the past"));
         }
         return Ok(at);
@@ -205,23 +293,35 @@ pub fn parse_at<Tz: TimeZone>(s: &str, now: DateTime<Tz>) -> Result<DateTime<Utc
     let hm = NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
         format!("`{s}` is not a time: use HH:MM (local) or RFC 3339, e.g. 2026-12-01T18:00:00Z")
     })?;
-    // Each day in the zone's own offset that day, so a change of the clocks (daylight saving)
-    // in between is counted: `09:00` after the change is 09:00 on the clock then.
-    let tz = now.timezone();
-    let today = now.date_naive();
+    let today = (now + zone.offset_at(now)).date_naive();
     for day in [today, today + Duration::days(1)] {
-        let at = match tz.from_local_datetime(&day.and_time(hm)) {
-            chrono::LocalResult::Single(at) => at,
-            // Shown twice when the clocks go back: the first.
-            chrono::LocalResult::Ambiguous(first, _) => first,
-            chrono::LocalResult::None => {
+        let local = day.and_time(hm);
+        match zone.instants(local) {
+            LocalResult::Single(at) if at > now => return Ok(at),
+            LocalResult::Single(_) => {}
+            LocalResult::Ambiguous(first, second) => {
+                match (first > now, second > now) {
+                    (false, false) => {}
+                    // The first has passed: the clock shows it once more, and that is next.
+                    (false, true) => return Ok(second),
+                    _ => {
+                        let rfc = |at: DateTime<Utc>| {
+                            at.with_timezone(&zone.offset_at(at))
+                                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+                        };
+                        return Err(format!(
+                            "`{s}` is shown twice on {day} (the clocks go back): give the one you mean as {} (the first) or {} (the second)",
+                            rfc(first),
+                            rfc(second)
+                        ));
+                    }
+                }
+            }
+            LocalResult::None => {
                 return Err(format!(
                     "`{s}` does not exist on {day}: the clocks skip it (daylight saving); give another time"
                 ));
             }
-        };
-        if at.to_utc() > now_utc {
-            return Ok(at.to_utc());
         }
     }
     Err(format!("`{s}` is not a valid local time"))
@@ -290,7 +390,9 @@ mod tests {
 
     #[test]
     fn times() {
-        let now = at("2026-12-01T14:00:00+01:00");
+        let zone = LocalZone::fixed(FixedOffset::east_opt(3600).unwrap());
+        let now = at("2026-12-01T14:00:00+01:00").to_utc();
+        let parse_at = |s: &str, now| parse_at(s, now, &zone);
         assert_eq!(
             parse_at("18:00", now).unwrap(),
             at("2026-12-01T17:00:00Z").to_utc()
@@ -363,7 +465,9 @@ mod tests {
     #[test]
     fn a_local_time_across_the_spring_change_lands_on_the_clock_of_that_day() {
         // Saturday 23:30 at +01:00; 09:00 on Sunday is at +02:00, i.e. 07:00Z (not 08:00Z).
-        let now = SpringForward.from_utc_datetime(&at("2027-03-27T22:30:00Z").naive_utc());
+        let now = at("2027-03-27T22:30:00Z").to_utc();
+        let zone = LocalZone::of(SpringForward);
+        let parse_at = |s: &str, now| parse_at(s, now, &zone);
         assert_eq!(
             parse_at("09:00", now).unwrap(),
             at("2027-03-28T07:00:00Z").to_utc()

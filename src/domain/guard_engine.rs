@@ -193,6 +193,11 @@ impl Engine {
         self.rules.keys().cloned().collect()
     }
 
+    /// The rules held, as stored.
+    pub fn stored_rules(&self) -> Vec<StoredRule> {
+        self.rules.values().map(|t| t.rule.clone()).collect()
+    }
+
     /// The deployments whose rule is an idle rule (the ones to probe).
     pub fn idle_rule_ids(&self) -> Vec<String> {
         self.rules
@@ -579,7 +584,7 @@ impl Engine {
             return Vec::new();
         }
         match result {
-            Ok(ct) if ct.can_terminate => {
+            Ok(ct) if ct.can_terminate != Some(false) => {
                 t.phase = Phase::Deleting;
                 let again = match t.failures {
                     0 => String::new(),

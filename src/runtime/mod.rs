@@ -88,6 +88,7 @@ fn prepare(launch: &Launch) -> color_eyre::Result<(AppState, Executor)> {
     let mut state = AppState::new(session, now);
     state.account.max_burn_usd_per_hour = launch.max_burn_usd_per_hour;
     state.guard.local_offset = Some(*chrono::Local::now().offset());
+    state.guard.zone = Some(crate::domain::guard::LocalZone::of(chrono::Local));
     let home = crate::credentials::home_dir();
     state.workspace.ssh_paths = home
         .as_deref()

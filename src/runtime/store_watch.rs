@@ -1,12 +1,14 @@
 //! The dashboard's look at the local store, every second: what other processes wrote (guard
 //! rules, watches, journal entries — told apart from this process's own writes by the store)
-//! reaches the reducer as one Action.
+//! reaches the reducer as one Action. A store file deleted, replaced or truncated meanwhile is
+//! told once ([`GuardUpdate::StoreLost`]), and the look ends there.
 
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 
 use crate::app::Action;
+use crate::app::guard::GuardUpdate;
 use crate::store::{StoreError, StoreHandle};
 
 /// How often the store is looked at: a change made elsewhere shows within this.
@@ -24,6 +26,19 @@ pub fn spawn(store: StoreHandle, tx: mpsc::UnboundedSender<Action>) -> tokio::ta
         let mut failing = false;
         loop {
             every.tick().await;
+            // A file deleted, replaced or truncated under us: said once, loudly; what it reads
+            // afterwards (no rules, say) is not taken as what other processes did.
+            match store
+                .call(|s| Ok(s.check_file().err().map(|t| t.text(s.path()))))
+                .await
+            {
+                Ok(None) => {}
+                Ok(Some(lost)) => {
+                    let _ = tx.send(Action::Guard(GuardUpdate::StoreLost(lost)));
+                    break;
+                }
+                Err(_) => break,
+            }
             match store.call(|s| s.take_changes()).await {
                 Ok(c) => {
                     failing = false;

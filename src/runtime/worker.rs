@@ -68,6 +68,9 @@ pub struct Runner {
     lock_line: Option<String>,
     /// The store's trouble, while it lasts (said once, with an alert, not every second).
     store_error: Option<String>,
+    /// The store's file was deleted, replaced or truncated (said once; rules are no longer
+    /// read from it).
+    store_lost: bool,
     /// Journal rows that could not be written yet (a full disk): written again each step.
     unwritten: Vec<Unwritten>,
     /// Ring the bell and send desktop notifications (stdout is a terminal).
@@ -117,6 +120,7 @@ impl Runner {
             next_poll: None,
             lock_line: None,
             store_error: None,
+            store_lost: false,
             unwritten: Vec::new(),
             alerts: std::io::stdout().is_terminal(),
             reporter: None,
@@ -184,11 +188,22 @@ impl Runner {
             self.renew_lock(now).await;
         }
         // The rules are re-read every step (a local read), so a rule set or cleared elsewhere
-        // counts at once. When the store cannot be read, the rules already held stay in force.
-        match self.ctx.store.call(|s| s.rules()).await {
-            Ok(rules) => {
+        // counts at once. When the store cannot be read, or its file is no longer the one
+        // opened (deleted, replaced, truncated), the rules already held stay in force: what
+        // such a file says, "no rules" included, proves nothing.
+        let read = self
+            .ctx
+            .store
+            .call(|s| match s.check_file() {
+                Ok(()) => s.rules().map(Ok),
+                Err(t) => Ok(Err(t.text(s.path()))),
+            })
+            .await;
+        match read {
+            Ok(Ok(rules)) => {
                 self.engine.handle(Event::Rules(rules));
             }
+            Ok(Err(lost)) => self.store_lost(now, lost),
             Err(e) => self.store_failed(now, "read the guard rules", &e.to_string()),
         }
         if let Ok(snoozes) = self.ctx.store.call(|s| s.snoozes()).await {
@@ -235,6 +250,26 @@ impl Runner {
         );
         self.say_alert(now, &format!("WARNING: {text}"), text.clone());
         self.store_error = Some(text);
+    }
+
+    /// The store's file was deleted, replaced or truncated under this process: said once, with
+    /// an alert, naming the rules held and how to set them again should they not come back.
+    fn store_lost(&mut self, now: DateTime<Utc>, lost: String) {
+        if self.store_lost {
+            return;
+        }
+        self.store_lost = true;
+        let rules = self.engine.stored_rules();
+        let n = rules.len();
+        let mut text = format!(
+            "{lost}: the guard keeps enforcing the {n} rule{} it holds and reads no rule from that file again. When restarted, the program moves the file aside and recovers what can be read; if a rule is missing from `guard list` then, set it again",
+            if n == 1 { "" } else { "s" }
+        );
+        if !rules.is_empty() {
+            let again: Vec<String> = rules.iter().map(|r| r.add_command()).collect();
+            text.push_str(&format!(": {}", again.join(" ; ")));
+        }
+        self.say_alert(now, &format!("WARNING: {text}"), text.clone());
     }
 
     /// The store answered a write again: the trouble is over.

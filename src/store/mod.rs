@@ -12,6 +12,7 @@
 //! store (the dashboard says so; the store commands fail).
 
 pub mod changes;
+pub mod file_check;
 pub mod history;
 pub mod journal;
 pub mod loss;
@@ -26,6 +27,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use file_check::FileTrouble;
 pub use journal::{JournalEntry, NewJournalEntry};
 pub use loss::{Loss, Salvaged};
 pub use rules::{Failing, LockState, StoredRule};
@@ -73,6 +75,8 @@ pub struct Store {
     /// What this process knows of the store, to tell other processes' writes apart
     /// ([`changes`]); `None` until [`Store::track_changes`].
     tracker: Option<changes::Tracker>,
+    /// The file opened, to tell when another takes its place ([`file_check`]).
+    file_id: Option<file_check::FileId>,
 }
 
 /// What [`Store::open`] did besides opening.
@@ -227,6 +231,7 @@ impl Store {
             history_cache: None,
             history_seen: 0,
             tracker: None,
+            file_id: file_check::file_id(path),
         })
     }
 

@@ -61,6 +61,9 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if s.read_only {
         spans.push(Span::styled(" READ-ONLY ", theme.warn()));
     }
+    if state.status.store_lost.is_some() {
+        spans.push(Span::styled(" STORE LOST (m) ", theme.error()));
+    }
     // The routine part (key, budget, last refresh) gives way to a message that would not fit
     // after it: the message is what the user needs to read now.
     let badges = spans.len();
@@ -90,7 +93,7 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.error(),
         ));
     }
-    if let Some(at) = state.deployments.loaded_at {
+    if let Some(at) = crate::app::panes::refreshed_at(state, state.pane) {
         spans.push(Span::styled(
             format!(
                 " · refreshed {}s ago",

@@ -161,7 +161,7 @@ fn status_label(s: &DeploymentStatus) -> &str {
 }
 
 fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
-    let gpu = format!("{}×{}", d.gpu_type, d.gpu_count.max(1));
+    let gpu = format!("{}×{}", widgets::gpu_name(&d.gpu_type), d.gpu_count.max(1));
     // Uptime counts from the API's start time only (never from the creation time, which would
     // jump back once a start time arrives); a deploying one shows its elapsed time in the status
     // cell instead.

@@ -285,18 +285,11 @@ fn row<'a>(o: &'a Offer, theme: &Theme, watched: bool) -> Vec<Line<'a>> {
             .map_or(String::new(), |u| format!(" ({u})"));
         Span::styled(format!("yes{units}"), theme.ok())
     };
-    let gpu = if o.gpu_display.is_empty() {
-        &o.gpu_type
-    } else {
-        &o.gpu_display
-    };
+    let gpu = widgets::gpu_name(&o.gpu_type);
     let gpu_cell = if watched {
-        Line::from(vec![
-            Span::styled("◆ ", theme.ok()),
-            Span::raw(widgets::gpu_label(gpu)),
-        ])
+        Line::from(vec![Span::styled("◆ ", theme.ok()), Span::raw(gpu)])
     } else {
-        Line::raw(widgets::gpu_label(gpu))
+        Line::raw(gpu)
     };
     vec![
         gpu_cell,

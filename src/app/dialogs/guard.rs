@@ -68,11 +68,7 @@ impl DialogKeys for GuardDialog {
                 None => Reply::close(),
             };
         }
-        let offset = state
-            .guard
-            .local_offset
-            .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC"));
-        match parse_spec(&text, state.now, offset) {
+        match parse_spec(&text, state.now, &state.guard.zone()) {
             Ok((rule, spec)) => Reply::close().with(vec![Command::SetGuard(StoredRule {
                 deployment_id: self.id.clone(),
                 rule,

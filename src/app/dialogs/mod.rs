@@ -516,7 +516,7 @@ macro_rules! scroll_view {
     )*};
 }
 
-scroll_view!(Messages, Details, VolumeInfo);
+scroll_view!(Messages, VolumeInfo);
 
 /// A view's commands: `Close`, and those that scroll it from `at` (`max`: how far, if known).
 pub(crate) fn view_commands(at: u16, max: Option<u16>) -> Vec<KeyCmd> {

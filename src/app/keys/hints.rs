@@ -146,6 +146,34 @@ pub fn dialog_line(d: &Dialog, state: &AppState) -> String {
 }
 
 /// The closing note of `?`.
+/// What the Offers columns that are not self-explaining mean: listed in `?` under the keys.
+pub const OFFER_COLUMNS_LEGEND: &[(&str, &str)] = &[
+    (
+        "Avail yes (12)",
+        "can be deployed now; 12 is how many units the provider says are free",
+    ),
+    (
+        "Avail no",
+        "not available now (dimmed), or its price cannot be read (in yellow)",
+    ),
+    (
+        "Avail maint.",
+        "under maintenance: cannot be deployed now, even where the API says available",
+    ),
+    (
+        "Type S / D / C",
+        "SPOT (the provider can end it at any time), DEDICATED, CLUSTER; narrow panes abbreviate",
+    ),
+    (
+        "7d trend",
+        "one cell per day, · where not available; the change against 24 h ago",
+    ),
+    (
+        "7d low",
+        "the model's lowest $/GPU·h in the last 168 hours, rolling (`prices` lists UTC days)",
+    ),
+];
+
 pub const HELP_NOTE: &str = "Confirm dialogs start on Cancel; what loses data asks for its name.";
 
 /// Width of the keys column in `?`.
@@ -226,23 +254,38 @@ pub fn help_layout(width: u16) -> Vec<HelpRow> {
         w
     };
     let mut rows = Vec::new();
+    // One line: the keys (or a column's value) and its description wrapped under itself.
+    let line = |rows: &mut Vec<HelpRow>, keys: String, help: &str| {
+        let mut text = wrap_words(help, text_w).into_iter();
+        if text_w == w || keys.chars().count() > HELP_KEYS_WIDTH {
+            rows.push(HelpRow::Keys(keys, String::new()));
+        } else {
+            rows.push(HelpRow::Keys(keys, text.next().unwrap_or_default()));
+        }
+        let pad = if text_w == w { 0 } else { HELP_KEYS_WIDTH };
+        rows.extend(text.map(|t| HelpRow::More(format!("{:pad$}{t}", ""))));
+    };
     for (scope, list) in help_sections() {
         rows.extend(
             wrap_words(scope.label(), w)
                 .into_iter()
                 .map(HelpRow::Heading),
         );
-        for line in list {
-            let keys = help_keys(&line);
-            let mut text = wrap_words(line.help, text_w).into_iter();
-            if text_w == w || keys.chars().count() > HELP_KEYS_WIDTH {
-                rows.push(HelpRow::Keys(keys, String::new()));
-            } else {
-                rows.push(HelpRow::Keys(keys, text.next().unwrap_or_default()));
-            }
-            let pad = if text_w == w { 0 } else { HELP_KEYS_WIDTH };
-            rows.extend(text.map(|t| HelpRow::More(format!("{:pad$}{t}", ""))));
+        for l in list {
+            line(&mut rows, help_keys(&l), l.help);
         }
+    }
+    rows.extend(
+        wrap_words("Offers columns", w)
+            .into_iter()
+            .map(HelpRow::Heading),
+    );
+    for (value, meaning) in OFFER_COLUMNS_LEGEND {
+        line(
+            &mut rows,
+            format!("  {value:<pad$}", pad = HELP_KEYS_WIDTH - 2),
+            meaning,
+        );
     }
     rows.push(HelpRow::Blank);
     rows.extend(wrap_words(HELP_NOTE, w).into_iter().map(HelpRow::Note));
@@ -352,6 +395,11 @@ mod tests {
                 .iter()
                 .flat_map(|(_, l)| l.iter())
                 .map(|l| l.help.split(' ').count())
+                .chain(
+                    OFFER_COLUMNS_LEGEND
+                        .iter()
+                        .map(|(_, m)| m.split(' ').count()),
+                )
                 .sum();
             let shown: usize = rows
                 .iter()

@@ -5,7 +5,9 @@
 use tui_input::Input;
 
 use super::args::DeployArgs;
-use super::{Env, Exit, Needs, confirm, fail, intent, load, print_json, record, refuse_read_only};
+use super::{
+    Env, Exit, Needs, account, confirm, fail, intent, print_json, record, refuse_read_only,
+};
 use crate::api::{Deployment, Offer, OffersQuery};
 use crate::app::AppState;
 use crate::app::action::LocalPubKey;
@@ -186,7 +188,7 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
     };
     if let Some(spec) = p.guard_spec() {
         let now = (ctx.clock)();
-        if let Err(e) = crate::app::guard::parse_spec(&spec, now, ctx.local_offset) {
+        if let Err(e) = crate::app::guard::parse_spec(&spec, now, &ctx.zone()) {
             return fail(ctx, USAGE, &format!("the guard: {e}"));
         }
     }
@@ -200,15 +202,9 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
         keys: true,
         providers: true,
     };
-    let (mut state, teams) = match load(ctx, env, needs).await {
+    let (mut state, teams) = match account(ctx, env, needs).await {
         Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the account could not be read whole: {e}; nothing was sent"),
-            );
-        }
+        Err(code) => return code,
     };
     let (offer, how) = match pick_offer(ctx, &p).await {
         Ok(x) => x,

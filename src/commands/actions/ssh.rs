@@ -6,7 +6,7 @@
 //! does, and the exit code is 0.
 
 use super::args::SshArgs;
-use super::{Env, Exit, Needs, fail, load, resolve};
+use super::{Env, Exit, Needs, account_and_deployment, fail};
 use crate::api::Deployment;
 use crate::commands::context::Ctx;
 use crate::exit::FAILURE;
@@ -56,19 +56,9 @@ pub async fn ssh(ctx: &Ctx, env: &Env, a: &SshArgs) -> Exit {
         keys: true,
         ..Needs::default()
     };
-    let (state, teams) = match load(ctx, env, needs).await {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the deployments could not be read: {e}"),
-            );
-        }
-    };
-    let d = match resolve(&state.deployments.items, &teams, &a.deployment) {
-        Ok(d) => d.clone(),
-        Err(e) => return fail(ctx, FAILURE, &e),
+    let (state, _, d) = match account_and_deployment(ctx, env, needs, &a.deployment).await {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     if d.status != crate::api::DeploymentStatus::Running {
         return fail(

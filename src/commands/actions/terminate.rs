@@ -5,7 +5,8 @@
 
 use super::args::{RenameArgs, TerminateArgs};
 use super::{
-    Env, Exit, Needs, fail, intent, label, load, print_json, record, refuse_read_only, resolve,
+    Env, Exit, Needs, account, account_and_deployment, fail, intent, label, print_json, record,
+    refuse_read_only, resolve,
 };
 use crate::api::Deployment;
 use crate::api::teams::Teams;
@@ -78,15 +79,9 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
         volumes: true,
         ..Needs::default()
     };
-    let (state, teams) = match load(ctx, env, needs).await {
+    let (state, teams) = match account(ctx, env, needs).await {
         Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the account could not be read whole: {e}; nothing was sent"),
-            );
-        }
+        Err(code) => return code,
     };
     let chosen = match targets(&state.deployments.items, &teams, &a.deployments) {
         Ok(t) => t,
@@ -104,17 +99,24 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
     if live.is_empty() {
         return if ended.is_empty() { USAGE } else { FAILURE };
     }
-    // can-terminate for each, before anything is sent.
+    // can-terminate for each, before anything is sent. Only a "no" stops it: when the answer
+    // does not say, or the check fails, the DELETE is sent (once confirmed) and decides.
     let mut blocked = Vec::new();
     for d in &live {
-        match check_of(ctx.client.can_terminate(&d.id).await) {
-            Check::Allowed(_) => {}
-            Check::Blocked(b) => blocked.push(format!("{}: {}", label(d), blocked_text(&b))),
-            Check::Pending => blocked.push(format!("{}: can-terminate did not answer", label(d))),
-            Check::Failed(why) => blocked.push(format!(
-                "{}: can-terminate could not be read: {why}",
+        let unsaid = match check_of(ctx.client.can_terminate(&d.id).await) {
+            Check::Allowed(_) | Check::Pending | Check::Anyway => None,
+            Check::Blocked(b) => {
+                blocked.push(format!("{}: {}", label(d), blocked_text(&b)));
+                None
+            }
+            Check::Unsaid(_) => Some("its answer to can-terminate does not say".to_string()),
+            Check::Failed(why) => Some(format!("can-terminate failed: {why}")),
+        };
+        if let Some(why) = unsaid {
+            ctx.err(&format!(
+                "{}: the platform did not say whether it can be terminated yet ({why}); the DELETE is sent anyway and the platform's answer decides",
                 label(d)
-            )),
+            ));
         }
     }
     if !blocked.is_empty() {
@@ -294,19 +296,9 @@ pub async fn rename(ctx: &Ctx, env: &Env, a: &RenameArgs) -> Exit {
     if let Err(code) = refuse_read_only(ctx, "the rename") {
         return code;
     }
-    let (state, teams) = match load(ctx, env, Needs::default()).await {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the deployments could not be read: {e}"),
-            );
-        }
-    };
-    let d = match resolve(&state.deployments.items, &teams, &a.deployment) {
-        Ok(d) => d.clone(),
-        Err(e) => return fail(ctx, FAILURE, &e),
+    let (_, _, d) = match account_and_deployment(ctx, env, Needs::default(), &a.deployment).await {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let path = format!("/api/deployments/{}", d.id);
     let row = intent(ctx, "PATCH", &path, Some(d.id.clone()), d.hourly_rate).await;

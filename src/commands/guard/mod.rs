@@ -41,8 +41,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         )
     } else if let Some(at) = &a.at {
         // The zone's rules, not only today's offset: a change of the clocks before it counts.
-        let local = now.with_timezone(&chrono::Local);
-        match parse_at(at, local) {
+        match parse_at(at, now, &ctx.zone()) {
             Ok(t) if t - now > FAR_AHEAD && !a.force => {
                 ctx.err(&format!(
                     "error: --at {at} is {} days ahead ({}), more than a year: give --force if you mean it",

@@ -3,7 +3,7 @@
 use super::output::{Cell, Column, Records, col, data};
 use crate::api::teams::Teams;
 use crate::api::{Balance, Deployment, Offer, SshKey, Volume};
-use crate::domain::names::{gpu_label, region_label};
+use crate::domain::names::{gpu_name, region_label};
 
 fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
@@ -57,7 +57,7 @@ pub fn offers(list: &[&Offer]) -> Records {
             &o.gpu_display
         };
         vec![
-            Cell::Labelled(name.clone(), gpu_label(name).to_string()),
+            Cell::Labelled(name.clone(), gpu_name(&o.gpu_type)),
             Cell::Int(Some(u64::from(o.gpu_count))),
             Cell::Num(o.gpu_memory),
             text(&o.provider),
@@ -126,7 +126,7 @@ pub fn deployments(list: &[Deployment], teams: &Teams) -> Records {
             text(&d.name),
             team_cell(teams, d.team_id.as_deref()),
             text(d.status.as_str()),
-            text(&d.gpu_type),
+            Cell::Labelled(d.gpu_type.clone(), gpu_name(&d.gpu_type)),
             Cell::Int(Some(u64::from(d.gpu_count))),
             text(&d.provider),
             text(d.instance_type.as_str()),

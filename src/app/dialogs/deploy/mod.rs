@@ -598,13 +598,9 @@ pub fn open(state: &mut AppState) -> Vec<Command> {
     cmds
 }
 
-/// "H100 80GB", or the GPU type when the group had no display name.
-pub fn offer_gpu_name(o: &Offer) -> &str {
-    if o.gpu_display.is_empty() {
-        &o.gpu_type
-    } else {
-        &o.gpu_display
-    }
+/// The offer's GPU model as every pane names it ("H100 SXM5").
+pub fn offer_gpu_name(o: &Offer) -> String {
+    crate::domain::names::gpu_name(&o.gpu_type)
 }
 
 /// Seconds since `t`, for "sending for 3s".

@@ -60,6 +60,13 @@ pub(super) const DETAILS: &[Binding] = &{
     let s = scrolling!(K::Details);
     [
         bind(D(K::Details), Close, CLOSE, "close", "close"),
+        bind(
+            D(K::Details),
+            RawJson,
+            &[Char('J')],
+            "raw JSON",
+            "show / hide every field as raw JSON",
+        ),
         s[0],
         s[1],
         s[2],
@@ -143,14 +150,14 @@ pub(super) const DELIBERATE: &[Binding] = &[
         Submit,
         ENTER,
         "terminate",
-        "terminate, once the first three characters of the name (or yes) are typed; any other key cancels",
+        "terminate, once the first three characters of the name (or yes) are typed; when the platform did not say whether it can be terminated, first goes on to terminate anyway; any other key cancels",
     ),
     bind(
         D(K::Terminate),
         Retry,
         &[Char('r')],
         "check again",
-        "ask can-terminate again after a failed check",
+        "ask can-terminate again after a failed or unclear answer",
     ),
     bind(
         D(K::DeleteVolume),

@@ -1,5 +1,5 @@
 //! The command line (the user-facing contract: README, "Running" and "Commands for scripts").
-//! Parsing only; `main.rs` and `commands/` act on it.
+//! Parsing only; `main.rs` and the other modules of `commands/` act on it.
 
 use std::net::SocketAddr;
 
