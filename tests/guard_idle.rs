@@ -80,8 +80,17 @@ fn run(
     minutes: i64,
     probe: impl Fn(i64) -> Option<Result<Reading, String>>,
 ) -> Vec<(i64, Effect)> {
+    run_between(e, 0..minutes, probe)
+}
+
+/// [`run`] over the minutes `span`.
+fn run_between(
+    e: &mut Engine,
+    span: std::ops::Range<i64>,
+    probe: impl Fn(i64) -> Option<Result<Reading, String>>,
+) -> Vec<(i64, Effect)> {
     let mut out = Vec::new();
-    for m in 0..minutes {
+    for m in span {
         let at = t0() + Duration::minutes(m);
         if let Some(result) = probe(m) {
             e.handle(Event::Usage {
@@ -115,6 +124,36 @@ fn terminates(fx: &[(i64, Effect)]) -> Vec<(i64, Option<String>)> {
             _ => None,
         })
         .collect()
+}
+
+fn warnings(fx: &[(i64, Effect)]) -> Vec<(i64, i64)> {
+    fx.iter()
+        .filter_map(|(m, f)| match f {
+            Effect::Warn { minutes, .. } => Some((*m, *minutes)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A warning answered (any key on the row, or `guard snooze`): not terminated before the
+/// snooze ends, warned again 15 and 5 minutes before it ends, then terminated if still idle.
+#[test]
+fn a_snooze_after_the_warning_waits_an_hour_and_warns_again() {
+    let mut e = engine();
+    let idle = |_| Some(reading(1.0, 0));
+    let fx = run(&mut e, 16, idle);
+    assert_eq!(warnings(&fx), vec![(15, 15)]);
+    // snoozed at minute 16 for an hour: until minute 76
+    let until = t0() + Duration::minutes(16) + Duration::hours(1);
+    e.handle(Event::Snoozes([("d1".to_string(), until)].into()));
+    let fx = run_between(&mut e, 16..90, idle);
+    assert_eq!(warnings(&fx), vec![(61, 15), (71, 5)], "{fx:?}");
+    let t = terminates(&fx);
+    assert_eq!(
+        t.iter().map(|x| x.0).collect::<Vec<_>>(),
+        vec![76],
+        "{fx:?}"
+    );
 }
 
 #[test]
@@ -368,4 +407,72 @@ async fn guard_run_never_terminates_an_instance_it_cannot_read_or_someone_uses()
     sshd.script_sessions(1);
     let (deletes, lines, _) = guard_run_on_instance(&sshd, 45).await;
     assert!(deletes.is_empty(), "{lines:#?}");
+}
+
+/// The store keeps a snooze with its idle rule (what `guard run` elsewhere reads); setting the
+/// rule again clears it; a deployment without an idle rule has nothing to snooze.
+#[test]
+fn a_snooze_is_kept_with_its_idle_rule_until_the_rule_is_set_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("store.sqlite3")).unwrap();
+    let idle = StoredRule {
+        deployment_id: "d1".into(),
+        rule: idle_rule(),
+        spec: "--idle 30m --below 5".into(),
+        created_at: t0(),
+    };
+    let deadline = StoredRule {
+        deployment_id: "d2".into(),
+        rule: GuardRule::Deadline(t0() + Duration::hours(8)),
+        spec: "--after 8h".into(),
+        created_at: t0(),
+    };
+    store.put_rule(&idle).unwrap();
+    store.put_rule(&deadline).unwrap();
+    let until = t0() + Duration::hours(1);
+    assert!(store.snooze_rule("d1", until).unwrap());
+    assert!(!store.snooze_rule("d2", until).unwrap());
+    assert!(!store.snooze_rule("d3", until).unwrap());
+    assert_eq!(store.snoozes().unwrap(), [("d1".to_string(), until)].into());
+    store.put_rule(&idle).unwrap();
+    assert!(store.snoozes().unwrap().is_empty());
+}
+
+/// In the dashboard, once the idle rule of a deployment has warned, the next key on its row
+/// snoozes the rule for an hour and does nothing else; the key after that acts as usual.
+#[test]
+fn any_key_on_a_warned_row_snoozes_its_idle_rule_for_an_hour() {
+    use spheron_tui::app::guard::GuardUpdate;
+    use spheron_tui::app::{Action, Pane, update};
+    use support::accounts::{chr, loaded, select};
+    let mut s = loaded(false);
+    select(&mut s, Pane::Deployments, "dep_sp2");
+    update(
+        &mut s,
+        Action::Guard(GuardUpdate::IdleWarning {
+            id: "dep_sp1".into(),
+        }),
+    );
+    // another row: keys act as usual
+    assert!(chr(&mut s, 'e').is_empty());
+    assert!(s.dialog.is_some());
+    s.dialog = None;
+    select(&mut s, Pane::Deployments, "dep_sp1");
+    let cmds = chr(&mut s, 'x');
+    assert_eq!(
+        cmds,
+        vec![spheron_tui::app::Command::SnoozeGuard {
+            id: "dep_sp1".into(),
+            until: s.now + Duration::hours(1),
+        }]
+    );
+    assert!(s.dialog.is_none());
+    let said = s.status.flash.as_ref().unwrap().text.clone();
+    assert_eq!(
+        said,
+        "sp-train: idle rule snoozed for 1 h (the key did nothing else)"
+    );
+    // answered: x opens the terminate dialog again
+    chr(&mut s, 'x');
+    assert!(s.dialog.is_some());
 }

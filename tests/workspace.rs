@@ -202,7 +202,7 @@ async fn ssh_config_blocks_resolve_with_ssh_g_and_log_in_by_name() {
         "coming-up.spheron"
     );
 
-    // The real client logs in by name, and scp copies to `<alias>:`.
+    // The real client logs in by name; scp and rsync copy to `<alias>:`.
     let config = h.join(".ssh/config");
     let by_name = |args: &[&str]| {
         let out = std::process::Command::new(args[0])
@@ -232,6 +232,39 @@ async fn ssh_config_blocks_resolve_with_ssh_g_and_log_in_by_name() {
         &format!("llm-finetune.spheron:{}", dest.display()),
     ]);
     assert_eq!(std::fs::read(&dest).unwrap(), b"checkpoint");
+    // rsync over the same alias: a folder copied whole, then only what changed.
+    let data = h.join("dataset");
+    std::fs::create_dir_all(data.join("shards")).unwrap();
+    std::fs::write(data.join("shards/0.jsonl"), b"{\"x\": 1}\n").unwrap();
+    std::fs::write(data.join("README"), b"tokens").unwrap();
+    let remote_data = sshd.dir().join("dataset");
+    let rsync = |extra: &[&str]| {
+        let out = std::process::Command::new("rsync")
+            .arg("-e")
+            .arg(format!("ssh -F {} -o BatchMode=yes", config.display()))
+            .args(["-a", "--itemize-changes"])
+            .args(extra)
+            .arg(format!("{}/", data.display()))
+            .arg(format!("llm-finetune.spheron:{}/", remote_data.display()))
+            .output()
+            .unwrap_or_else(|e| panic!("rsync could not run (is it installed?): {e}"));
+        assert!(out.status.success(), "rsync: {}", binary::text(&out.stderr));
+        binary::text(&out.stdout)
+    };
+    let first = rsync(&[]);
+    assert!(first.contains("shards/0.jsonl"), "{first}");
+    assert_eq!(
+        std::fs::read(remote_data.join("shards/0.jsonl")).unwrap(),
+        b"{\"x\": 1}\n"
+    );
+    std::fs::write(data.join("README"), b"tokens, more").unwrap();
+    let second = rsync(&[]);
+    assert!(second.contains("README"), "{second}");
+    assert!(!second.contains("0.jsonl"), "{second}");
+    assert_eq!(
+        std::fs::read(remote_data.join("README")).unwrap(),
+        b"tokens, more"
+    );
     // The host key went to our known_hosts, under the deployment's alias, not the user's.
     let known = std::fs::read_to_string(ours.join("known_hosts")).unwrap();
     assert!(known.starts_with("dep_a1b2c3d4e5.spheron "), "{known}");

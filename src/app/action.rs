@@ -245,6 +245,11 @@ pub enum Command {
         id: String,
         name: String,
     },
+    /// Snooze the idle rule of a deployment until `until` → [`Action::Guard`] notice.
+    SnoozeGuard {
+        id: String,
+        until: DateTime<Utc>,
+    },
     Quit,
     /// `client.create_deployment(&request)` → [`Action::Deployed`]`(result)`.
     /// Sent once per explicit confirm; the executor must NEVER retry it (not idempotent).
@@ -432,6 +437,7 @@ impl Command {
             | Command::WriteSshConfig { .. }
             | Command::ProbeUsage { .. }
             | Command::SavePreset { .. }
+            | Command::SnoozeGuard { .. }
             | Command::StartTunnel { .. }
             | Command::StopTunnel { .. }
             | Command::OpenEditor { .. } => return None,

@@ -15,6 +15,8 @@ pub struct GuardView {
     pub other_enforcer: Option<String>,
     /// The local UTC offset, for `18:00` in the guard dialog (set by the runtime; UTC if unset).
     pub local_offset: Option<chrono::FixedOffset>,
+    /// Deployments whose idle rule warned, unanswered: any key on the row snoozes it.
+    pub idle_warned: std::collections::BTreeSet<String>,
     /// The local zone's rules (set by the runtime), so that `18:00` across a change of the
     /// clocks is the right instant; without them, [`Self::local_offset`] all year.
     pub zone: Option<crate::domain::guard::LocalZone>,
@@ -52,9 +54,35 @@ pub enum GuardUpdate {
     /// The local store refused a write (a full disk, a lost file): for the message log, with
     /// an alert.
     Store(String),
+    /// An idle rule warned: until answered, any key on its row snoozes it.
+    IdleWarning {
+        id: String,
+    },
     /// The store's file was deleted, replaced or truncated while the dashboard had it open:
     /// a lasting mark in the status bar, the message log and an alert.
     StoreLost(String),
+}
+
+/// How long a key on a warned row snoozes its idle rule.
+pub const SNOOZE: chrono::Duration = chrono::Duration::hours(1);
+
+/// A key on the Deployments pane while the selected row's idle rule has warned: the key
+/// snoozes the rule for an hour and does nothing else. `None`: the key goes on as usual.
+pub fn snooze_on_key(state: &mut AppState) -> Option<Vec<Command>> {
+    if state.pane != super::Pane::Deployments || state.session.read_only {
+        return None;
+    }
+    let d = state.selected_deployment()?;
+    let (id, name) = (d.id.clone(), d.name.clone());
+    if !state.guard.idle_warned.remove(&id) {
+        return None;
+    }
+    let until = state.now + SNOOZE;
+    state.say(
+        FlashKind::Info,
+        format!("{name}: idle rule snoozed for 1 h (the key did nothing else)"),
+    );
+    Some(vec![Command::SnoozeGuard { id, until }])
 }
 
 pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
@@ -72,6 +100,9 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
         }
         GuardUpdate::Rows(rows) => state.guard.rows = rows,
         GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
+        GuardUpdate::IdleWarning { id } => {
+            state.guard.idle_warned.insert(id);
+        }
         GuardUpdate::Terminating { id } => {
             state.guard.terminated_by.insert(id, "the spend guard");
         }

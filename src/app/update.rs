@@ -289,6 +289,9 @@ fn on_key(state: &mut AppState, ev: KeyEvent) -> Vec<Command> {
     if state.pane == Pane::Offers && state.offers.editing_filter {
         return offers::on_filter_key(state, &ev);
     }
+    if let Some(cmds) = super::guard::snooze_on_key(state) {
+        return cmds;
+    }
     let Some(binding) = keys::lookup(&ev, Focus::Pane(state.pane)) else {
         return Vec::new();
     };

@@ -108,6 +108,8 @@ pub struct Engine {
     seen: HashMap<String, Observed>,
     /// GPU-use samples of the deployments with an idle rule.
     usage: HashMap<String, History>,
+    /// Idle rules snoozed: not due before then.
+    snoozed: BTreeMap<String, DateTime<Utc>>,
     /// The user's local offset, for "trying again at HH:MM".
     offset: FixedOffset,
 }
@@ -154,6 +156,7 @@ impl Engine {
             rules: BTreeMap::new(),
             seen: HashMap::new(),
             usage: HashMap::new(),
+            snoozed: BTreeMap::new(),
             offset: utc(),
         }
     }
@@ -208,10 +211,30 @@ impl Engine {
     fn idle_verdict(&self, id: &str, now: DateTime<Utc>) -> Option<Verdict> {
         match self.rules.get(id)?.rule.rule {
             GuardRule::Idle { window, below_pct } => {
-                Some(idle::evaluate(self.usage.get(id), now, window, below_pct))
+                let v = idle::evaluate(self.usage.get(id), now, window, below_pct);
+                // Snoozed: not due before the snooze ends.
+                let snooze = self
+                    .snoozed
+                    .get(id)
+                    .map(|u| (*u - now).num_seconds())
+                    .filter(|s| *s > 0);
+                Some(match (snooze, v) {
+                    (Some(s), Verdict::Due { .. }) => Verdict::Idle { secs_left: s },
+                    (Some(s), Verdict::Idle { secs_left }) => Verdict::Idle {
+                        secs_left: secs_left.max(s),
+                    },
+                    (_, v) => v,
+                })
             }
             _ => None,
         }
+    }
+
+    /// Whether `id`'s rule is an idle rule.
+    pub fn is_idle_rule(&self, id: &str) -> bool {
+        self.rules
+            .get(id)
+            .is_some_and(|t| matches!(t.rule.rule, GuardRule::Idle { .. }))
     }
 
     /// Failed DELETEs of one deployment's rule.
@@ -285,6 +308,18 @@ impl Engine {
             Event::CanTerminate { id, now, result } => self.can_terminate(id, now, result),
             Event::Terminated { id, now, result } => self.terminated(id, now, result),
             Event::Read { id, now: _, result } => self.read(id, result),
+            Event::Snoozes(snoozes) => {
+                // A new or later snooze: its warnings come again before it ends.
+                for (id, until) in &snoozes {
+                    if self.snoozed.get(id) != Some(until)
+                        && let Some(t) = self.rules.get_mut(id)
+                    {
+                        t.warned = [false; 2];
+                    }
+                }
+                self.snoozed = snoozes;
+                Vec::new()
+            }
             Event::Usage { id, sample } => {
                 if let Some(GuardRule::Idle { window, .. }) =
                     self.rules.get(&id).map(|t| &t.rule.rule)
@@ -475,7 +510,7 @@ impl Engine {
                     let idle = match &t.rule.rule {
                         GuardRule::Idle { .. } => {
                             format!(
-                                " if it stays idle; `guard snooze {id}` or any use of the GPUs waits"
+                                " if it stays idle; any key on its row in the dashboard (or `guard snooze {id}`) snoozes it 1 h, and any use of the GPUs waits"
                             )
                         }
                         _ => String::new(),

@@ -148,6 +148,8 @@ pub enum Event {
     },
     /// A GPU-use probe of a deployment with an idle rule.
     Usage { id: String, sample: Sample },
+    /// The idle rules snoozed, and until when (their warning was answered).
+    Snoozes(std::collections::BTreeMap<String, DateTime<Utc>>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

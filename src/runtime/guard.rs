@@ -54,6 +54,7 @@ pub fn spawn(
             Report::Rows(rows) => GuardUpdate::Rows(rows),
             Report::Enforcer(e) => GuardUpdate::Enforcer(e),
             Report::Terminating { id } => GuardUpdate::Terminating { id },
+            Report::IdleWarning { id } => GuardUpdate::IdleWarning { id },
         };
         let _ = tx.send(Action::Guard(u));
     };

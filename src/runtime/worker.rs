@@ -39,6 +39,8 @@ pub enum Report {
     /// A DELETE of this deployment is about to be sent by the guard (whatever its answer, it
     /// is not the provider's doing if the deployment ends).
     Terminating { id: String },
+    /// An idle rule's warning: any key on its row in the dashboard snoozes it.
+    IdleWarning { id: String },
 }
 
 pub type Reporter = Box<dyn Fn(Report) + Send + Sync>;
@@ -203,6 +205,9 @@ impl Runner {
             }
             Ok(Err(lost)) => self.store_lost(now, lost),
             Err(e) => self.store_failed(now, "read the guard rules", &e.to_string()),
+        }
+        if let Ok(snoozes) = self.ctx.store.call(|s| s.snoozes()).await {
+            self.engine.handle(Event::Snoozes(snoozes));
         }
         let mut effects = Vec::new();
         if self.next_poll.is_none_or(|t| now >= t) {
@@ -571,7 +576,12 @@ impl Runner {
                         self.store_failed(now, "note the failure with its rule", &e.to_string());
                     }
                 }
-                Effect::Warn { text, .. } => self.say_alert(now, &format!("WARNING: {text}"), text),
+                Effect::Warn { id, text, .. } => {
+                    if let (Some(r), true) = (&self.reporter, self.engine.is_idle_rule(&id)) {
+                        r(Report::IdleWarning { id: id.clone() });
+                    }
+                    self.say_alert(now, &format!("WARNING: {text}"), text)
+                }
                 Effect::Announce {
                     text, alert: true, ..
                 } => self.say_alert(now, &text, text.clone()),

@@ -42,7 +42,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (deployment_id) DO UPDATE SET kind = ?2, deadline = ?3,
                    max_spend_usd = ?4, spec = ?5, created_at = ?6, idle_secs = ?7, idle_below = ?8,
-                   failures = 0, next_try = NULL, last_error = NULL",
+                   failures = 0, next_try = NULL, last_error = NULL, snoozed_until = NULL",
                 params![
                     r.deployment_id,
                     kind,
@@ -165,6 +165,40 @@ impl Store {
                 spec,
                 created_at: parse_ts(&created).unwrap_or_default(),
             });
+        }
+        Ok(out)
+    }
+
+    /// Snooze the idle rule of `id` until `until`: it is not enforced before then. `false`
+    /// when `id` has no idle rule.
+    pub fn snooze_rule(&self, id: &str, until: DateTime<Utc>) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE guard_rules SET snoozed_until = ?2 WHERE deployment_id = ?1 AND kind = 'idle'",
+                params![id, ts(until)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n == 1)
+    }
+
+    /// Until when each snoozed rule is snoozed.
+    pub fn snoozes(&self) -> Result<std::collections::BTreeMap<String, DateTime<Utc>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT deployment_id, snoozed_until FROM guard_rules WHERE snoozed_until IS NOT NULL",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = std::collections::BTreeMap::new();
+        for row in rows {
+            let (id, until) = row.map_err(|e| self.err(e))?;
+            if let Some(at) = parse_ts(&until) {
+                out.insert(id, at);
+            }
         }
         Ok(out)
     }

@@ -134,6 +134,8 @@ pub const MIGRATIONS: &[&str] = &[
         next_try, last_error FROM guard_rules;
     DROP TABLE guard_rules;
     ALTER TABLE guard_rules_9 RENAME TO guard_rules;",
+    // 10: an idle rule snoozed (its warning answered): not terminated before this time.
+    "ALTER TABLE guard_rules ADD COLUMN snoozed_until TEXT;",
 ];
 
 /// The version this program writes.

@@ -17,6 +17,15 @@ pub enum GuardCommand {
         /// The deployment id.
         deployment_id: String,
     },
+    /// Snooze the idle rule of a deployment: it is not terminated for this long (what any key
+    /// on its row does in the dashboard once it has warned).
+    Snooze {
+        /// The deployment id.
+        deployment_id: String,
+        /// How long [default: 1h].
+        #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
+        duration: Option<chrono::Duration>,
+    },
     /// Acknowledge that the local store was lost and replaced (`guard list` exits 1 until
     /// then): after checking the rules `guard list` shows and the old file it names.
     AckLoss,

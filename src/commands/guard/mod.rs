@@ -19,6 +19,10 @@ pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
         GuardCommand::Add(a) => add(ctx, a).await,
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
+        GuardCommand::Snooze {
+            deployment_id,
+            duration,
+        } => snooze(ctx, deployment_id, *duration).await,
         GuardCommand::AckLoss => ack_loss(ctx).await,
         GuardCommand::Run { .. } | GuardCommand::Service { .. } => {
             ctx.err("error: `guard run` and `guard service` run from the command line only");
@@ -276,6 +280,30 @@ async fn rm(ctx: &Ctx, id: &str) -> u8 {
         }
         Ok(false) => {
             ctx.err(&format!("error: no guard on {id}"));
+            EXIT_FAILED
+        }
+        Err(e) => {
+            ctx.err(&format!("error: {e}"));
+            EXIT_FAILED
+        }
+    }
+}
+
+/// `guard snooze ID [--for 1h]`: the idle rule waits at least that long.
+async fn snooze(ctx: &Ctx, id: &str, duration: Option<chrono::Duration>) -> u8 {
+    let key = id.trim().to_string();
+    let d = duration.unwrap_or(crate::app::guard::SNOOZE);
+    let until = (ctx.clock)() + d;
+    match ctx.store.call(move |s| s.snooze_rule(&key, until)).await {
+        Ok(true) => {
+            ctx.out(&format!(
+                "idle rule of {id} snoozed until {} (not terminated before then)",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ));
+            EXIT_OK
+        }
+        Ok(false) => {
+            ctx.err(&format!("error: {id} has no idle rule"));
             EXIT_FAILED
         }
         Err(e) => {
