@@ -291,6 +291,49 @@ pub fn set_top_level(path: &Path, key: &str, value: &str) -> Result<(), String> 
         .map_err(|e| format!("could not write {}: {e}", path.display()))
 }
 
+/// Add `[presets.NAME]` to the `config.toml` at `path` (made when absent), written atomically.
+/// A name already there is refused, and so is a result that would not read back as `p` (the
+/// file is then left as it is).
+pub fn save_preset(
+    path: &Path,
+    name: &str,
+    p: &crate::domain::preset::Preset,
+) -> Result<(), String> {
+    crate::domain::preset::check_name(name)?;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("could not read {}: {e}", path.display())),
+    };
+    let before = parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if before
+        .config
+        .presets
+        .is_some_and(|all| all.contains_key(name))
+    {
+        return Err(format!(
+            "{} already has a preset called {name}: choose another name",
+            path.display()
+        ));
+    }
+    let new = crate::domain::preset::with_section(&text, name, p);
+    let after = parse(&new).map_err(|e| format!("{}: {e}", path.display()))?;
+    if after
+        .config
+        .presets
+        .and_then(|mut all| all.remove(name))
+        .as_ref()
+        != Some(p)
+    {
+        return Err(format!(
+            "{}: the preset would not read back as saved; the file was left as it is",
+            path.display()
+        ));
+    }
+    crate::runtime::files::replace_file(path, new.as_bytes(), 0o600)
+        .map_err(|e| format!("could not write {}: {e}", path.display()))
+}
+
 pub fn check_poll_secs(secs: u64) -> Result<u64, String> {
     if secs < MIN_POLL_SECS {
         Err(format!(

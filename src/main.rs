@@ -10,7 +10,8 @@ use clap::{CommandFactory, FromArgMatches};
 use eyre::WrapErr;
 
 use spheron_tui::api::check_base_url;
-use spheron_tui::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
+use spheron_tui::commands::cli::{Cli, Command, DemoCommand, DemoServerArgs, SnapshotArgs};
+use spheron_tui::commands::guard::args::GuardCommand;
 use spheron_tui::commands::{CtxCommand, lists};
 use spheron_tui::config::{self, Settings, UrlSource};
 use spheron_tui::credentials::{self, ApiKey, KeySource, Lookup};
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(Command::Man) => {
-            let page = spheron_tui::cli::man_page();
+            let page = spheron_tui::commands::cli::man_page();
             return finish(
                 page.and_then(|p| std::io::stdout().write_all(&p))
                     .map(|()| Ending::Done)
@@ -65,6 +66,13 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Some(Command::Guard(GuardCommand::Service { action })) => {
+            let env = service_env(&prepared, &cli);
+            let sink = spheron_tui::commands::context::stdio_sink();
+            ExitCode::from(spheron_tui::commands::guard::service::service(
+                action, &env, &sink,
+            ))
+        }
         Some(Command::Guard(ref g)) => {
             let cmd = CtxCommand::Guard(g.clone());
             ctx_command(prepared, cmd, cli.demo)
@@ -89,6 +97,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Wait(ref a)) => ctx_command(prepared, CtxCommand::Wait(a.clone()), cli.demo),
         Some(Command::Ssh(ref a)) => ctx_command(prepared, CtxCommand::Ssh(a.clone()), cli.demo),
+        Some(Command::Tunnel(ref a)) => {
+            ctx_command(prepared, CtxCommand::Tunnel(a.clone()), cli.demo)
+        }
+        Some(Command::Open(ref a)) => ctx_command(prepared, CtxCommand::Open(a.clone()), cli.demo),
         Some(Command::Terminate(ref a)) => {
             ctx_command(prepared, CtxCommand::Terminate(a.clone()), cli.demo)
         }
@@ -229,6 +241,8 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
         ssh_config: p.settings.ssh_config,
         gpu_usage: p.settings.gpu_usage,
+        config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
+        presets: p.presets.clone(),
     }
 }
 
@@ -278,6 +292,37 @@ fn test_failure() -> eyre::Result<()> {
     Err(eyre::eyre!(
         "test error requested (SPHERON_TUI_TEST_FAIL={how})"
     ))
+}
+
+/// Where `guard service` writes, and what the service it writes runs: the `--api-url` and
+/// `--poll-interval` this command was given (flag or environment) are passed on.
+fn service_env(p: &Prepared, cli: &Cli) -> spheron_tui::commands::guard::service::ServiceEnv {
+    let dirs = directories::BaseDirs::new();
+    let mut global_args = Vec::new();
+    if let Some(url) = cli
+        .common
+        .api_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    {
+        global_args.extend(["--api-url".to_string(), url.to_string()]);
+    }
+    if let Some(secs) = cli.common.poll_interval {
+        global_args.extend(["--poll-interval".to_string(), secs.to_string()]);
+    }
+    spheron_tui::commands::guard::service::ServiceEnv {
+        manager: spheron_tui::domain::guard_service::Manager::current(),
+        config_dir: dirs.as_ref().map(|d| d.config_dir().to_path_buf()),
+        home: p.home.clone(),
+        exe: std::env::current_exe()
+            .and_then(|e| e.canonicalize())
+            .map_err(|e| e.to_string()),
+        log_file: p.paths.as_ref().map(|p| p.log_file.clone()),
+        global_args,
+        key_source: p.lookup.source.clone(),
+        demo: cli.demo,
+        read_only: cli.common.read_only,
+    }
 }
 
 /// The commands run on a `commands::context::Ctx`: exit codes come from the command (README,

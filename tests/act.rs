@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
+use crate::support::binary::{against as run, against_env as run_env};
 
 use std::path::Path;
 use std::process::Output;
@@ -15,35 +16,6 @@ use spheron_tui::app::dialogs::deploy::{self as wizard, SshSel};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer, RequestRecord, parse_fault_spec};
 use support::harness::Harness;
-
-/// The binary with `args` against `url`, with HOME `home` (its store and config), no terminal.
-async fn run(url: &str, home: &Path, args: &[&str]) -> Output {
-    run_env(url, home, args, &[]).await
-}
-
-async fn run_env(url: &str, home: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
-    let url = url.to_string();
-    let home = home.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let mut c = support::binary::bin(&home);
-        c.env("SPHERON_API_KEY", demo::DEMO_API_KEY)
-            .arg("--api-url")
-            .arg(&url)
-            .args(&args)
-            .stdin(std::process::Stdio::null());
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.output().unwrap()
-    })
-    .await
-    .unwrap()
-}
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -133,7 +105,7 @@ async fn without_yes_and_without_a_terminal_nothing_is_sent_and_read_only_refuse
         .filter(|d| d["status"] == "running")
     {
         let id = d["id"].as_str().unwrap();
-        if c.can_terminate(id).await.unwrap().can_terminate {
+        if c.can_terminate(id).await.unwrap().can_terminate == Some(true) {
             running = id.to_string();
             break;
         }
@@ -421,22 +393,24 @@ async fn a_500_on_post_is_never_retried_and_is_settled_by_name() {
 
 /// A deployment made by the binary, by its name; its id.
 async fn deployed(url: &str, home: &Path, key: &str, name: &str) -> String {
-    let o = run(
-        url,
-        home,
-        &[
-            "deploy",
-            "--cheapest",
-            H100,
-            "--ssh-key",
-            key,
-            "--name",
-            name,
-            "--yes",
-            "--json",
-        ],
-    )
-    .await;
+    deployed_with(url, home, key, name, &[]).await
+}
+
+/// [`deployed`], with `extra` flags for the deploy.
+async fn deployed_with(url: &str, home: &Path, key: &str, name: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "deploy",
+        "--cheapest",
+        H100,
+        "--ssh-key",
+        key,
+        "--name",
+        name,
+        "--yes",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(url, home, &args).await;
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v: Value = serde_json::from_str(&out(&o)).unwrap();
     v["deployment"]["id"].as_str().unwrap().to_string()
@@ -551,6 +525,35 @@ async fn waiting_polls_at_10_s_or_more_until_it_runs() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn terminate_goes_on_when_can_terminate_does_not_say_and_the_delete_decides() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let a = deployed(&srv.url(), home.path(), &key, "unsaid-1").await;
+    srv.handle().force_status(&a, "running");
+    let omit = format!("GET /api/deployments/{a}/can-terminate=omit:canTerminate");
+    srv.handle().inject(parse_fault_spec(&omit).unwrap());
+    let before = srv.handle().requests().len();
+    let o = run(&srv.url(), home.path(), &["terminate", &a, "--yes"]).await;
+    // too early: the DELETE refuses it, with the minutes left
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains(&format!("unsaid-1 ({a}): the platform did not say whether it can be terminated yet (its answer to can-terminate does not say); the DELETE is sent anyway")),
+        "{}",
+        err(&o)
+    );
+    assert!(
+        err(&o).contains(&format!("error: unsaid-1 ({a}): Cannot terminate yet: 20 minutes remain of the 20-minute minimum runtime. Nothing was terminated.")),
+        "{}",
+        err(&o)
+    );
+    let reqs = srv.handle().requests()[before..].to_vec();
+    let deletes: Vec<_> = reqs.iter().filter(|r| r.method == "DELETE").collect();
+    assert_eq!(deletes.len(), 1, "{reqs:?}");
+    assert_eq!(deletes[0].path, format!("/api/deployments/{a}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn terminate_asks_can_terminate_first_and_sends_no_delete_too_early() {
     let srv = server().await;
     let home = tempfile::tempdir().unwrap();
@@ -596,6 +599,87 @@ async fn terminate_asks_can_terminate_first_and_sends_no_delete_too_early() {
     let o = run(&srv.url(), home.path(), &["terminate", &a, "--yes"]).await;
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     assert!(writes(&srv.handle().requests()[before..]).is_empty());
+}
+
+/// The guard rules in the real store the binary used (`HOME/data/spheron-tui`).
+fn stored_rules(home: &Path) -> Vec<String> {
+    let path = home.join("data/spheron-tui/spheron-tui.sqlite3");
+    let (store, _) = spheron_tui::store::Store::open(&path).unwrap();
+    store
+        .rules()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.deployment_id)
+        .collect()
+}
+
+/// A guarded deployment terminated from the command line takes its guard rule with it once a
+/// read by id shows it ended (as the guard ends a rule); a read that fails proves nothing, and
+/// the rule stays for the guard to settle.
+#[tokio::test(flavor = "multi_thread")]
+async fn terminate_removes_the_guard_rule_once_a_read_shows_it_ended() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let mut ids = Vec::new();
+    for name in ["guarded-1", "guarded-2"] {
+        let extra = ["--guard-after", "8h"];
+        let id = deployed_with(&srv.url(), home.path(), &key, name, &extra).await;
+        srv.handle().force_status(&id, "running");
+        ids.push(id);
+    }
+    assert_eq!(stored_rules(home.path()), ids);
+    srv.handle()
+        .advance(std::time::Duration::from_secs(25 * 60));
+    let before = srv.handle().requests().len();
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["terminate", "guarded-1", "--yes", "--json"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(err(&o).contains("guard rule removed"), "{}", err(&o));
+    let v: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v[0]["guardRule"], "removed");
+    assert_eq!(stored_rules(home.path()), ids[1..].to_vec());
+    // the proof is a read by id after the DELETE
+    let reqs = srv.handle().requests()[before..].to_vec();
+    let path = format!("/api/deployments/{}", ids[0]);
+    let delete = reqs
+        .iter()
+        .position(|r| r.method == "DELETE" && r.path == path)
+        .unwrap();
+    assert!(
+        reqs[delete..]
+            .iter()
+            .any(|r| r.method == "GET" && r.path == path)
+    );
+    let listed = run(&srv.url(), home.path(), &["guard", "list"]).await;
+    assert!(!out(&listed).contains(&ids[0]), "{}", out(&listed));
+    assert!(out(&listed).contains(&ids[1]), "{}", out(&listed));
+    // the read after the DELETE fails (and its one retry): nothing is proven, the rule stays.
+    // The first rule is used up by the can-terminate before it, which it leaves as it was.
+    let by_id = format!("GET /api/deployments/{}", ids[1]);
+    for spec in [
+        format!("{by_id}/can-terminate=slow:0"),
+        format!("{by_id}=500x2"),
+    ] {
+        srv.handle().inject(parse_fault_spec(&spec).unwrap());
+    }
+    let o = run(
+        &srv.url(),
+        home.path(),
+        &["terminate", "guarded-2", "--yes"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("Its guard rule stays until the guard reads it ended"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(stored_rules(home.path()), ids[1..].to_vec());
 }
 
 /// `ssh NAME -- CMD` runs the system `ssh` (here a stand-in on PATH that records its argv) with
@@ -793,8 +877,8 @@ async fn volume_and_key_commands_follow_the_provider_rules() {
     assert!(out(&o).contains("now →"), "{}", out(&o));
 }
 
-/// A preset saved from the wizard's choices (the one mapping both use) gives `deploy --preset`
-/// the wizard's body.
+/// A preset saved from the wizard's choices (the one mapping both use, written by the one
+/// writer) gives `deploy --preset` the wizard's body.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     let mut h = Harness::new().await;
@@ -819,13 +903,9 @@ async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     let p = wizard::preset::from_wizard(&h.state, &w, None);
     w.name = tui_input::Input::new("from-preset".to_string());
     let body = serde_json::to_value(wizard::summary(&h.state, &w).request.unwrap()).unwrap();
-    let cfg = home.path().join("config/spheron-tui");
-    std::fs::create_dir_all(&cfg).unwrap();
-    let mut t = toml::Table::new();
-    t.insert("train".into(), toml::Value::try_from(&p).unwrap());
-    let mut root = toml::Table::new();
-    root.insert("presets".into(), toml::Value::Table(t));
-    std::fs::write(cfg.join("config.toml"), toml_text(&root)).unwrap();
+    // written as the wizard's "save as preset" writes it
+    let cfg = home.path().join("config/spheron-tui/config.toml");
+    spheron_tui::config::save_preset(&cfg, "train", &p).unwrap();
     let o = run(
         &url,
         home.path(),
@@ -851,32 +931,6 @@ async fn a_preset_round_trips_between_the_wizard_and_the_command_line() {
     )
     .await;
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-}
-
-/// TOML text of a table of tables of strings, numbers and string arrays (what a preset holds).
-fn toml_text(root: &toml::Table) -> String {
-    let mut s = String::new();
-    let toml::Value::Table(presets) = &root["presets"] else {
-        unreachable!()
-    };
-    for (name, p) in presets {
-        s.push_str(&format!("[presets.{name}]\n"));
-        for (k, v) in p.as_table().unwrap() {
-            let text = match v {
-                toml::Value::String(x) => serde_json::to_string(x).unwrap(),
-                toml::Value::Array(a) => serde_json::to_string(
-                    &a.iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>(),
-                )
-                .unwrap(),
-                toml::Value::Float(f) => format!("{f:?}"),
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::Boolean(b) => b.to_string(),
-                other => panic!("not in a preset: {other:?}"),
-            };
-            s.push_str(&format!("{k} = {text}\n"));
-        }
-    }
-    s
 }
 
 /// With `--demo` the addresses are made up and may be a stranger's host: `ssh NAME` shows the

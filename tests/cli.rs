@@ -6,7 +6,7 @@ use std::process::Command;
 
 use clap::Parser;
 use spheron_tui::app::Pane;
-use spheron_tui::cli::{Cli, Command as Cmd, FormatArg};
+use spheron_tui::commands::cli::{Cli, Command as Cmd, FormatArg};
 
 fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
     Cli::try_parse_from(std::iter::once("spheron-tui").chain(args.iter().copied()))
@@ -355,7 +355,7 @@ fn every_command_has_an_example_in_its_help() {
         }
     }
     let help = String::from_utf8_lossy(&run(&["--help"], &[]).stdout).into_owned();
-    let man = String::from_utf8(spheron_tui::cli::man_page().unwrap()).unwrap();
+    let man = String::from_utf8(spheron_tui::commands::cli::man_page().unwrap()).unwrap();
     for code in ["3", "124", "130", "143"] {
         assert!(
             help.contains(&format!("  {code} ")),
@@ -370,7 +370,7 @@ fn every_command_has_an_example_in_its_help() {
 
 #[test]
 fn the_man_page_is_generated_with_every_section() {
-    let page = String::from_utf8(spheron_tui::cli::man_page().unwrap()).unwrap();
+    let page = String::from_utf8(spheron_tui::commands::cli::man_page().unwrap()).unwrap();
     assert!(page.contains("\n.TH spheron-tui 1 "), "{}", &page[..200]);
     for section in [
         ".SH NAME",

@@ -375,7 +375,7 @@ async fn rename_terminate_and_can_terminate() {
     assert_eq!(r.json(), json!({"name": "new-name"}));
 
     let ct = c.can_terminate("d1").await.unwrap();
-    assert!(!ct.can_terminate);
+    assert_eq!(ct.can_terminate, Some(false));
     assert_eq!(
         (ct.minimum_runtime, ct.time_remaining, ct.runtime),
         (Some(20.0), Some(12.0), Some(8.0))

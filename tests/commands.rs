@@ -5,12 +5,12 @@
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
+use crate::support::binary::against_fresh as run_at;
 
 use std::net::SocketAddr;
 use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 
 use clap::Parser;
 use serde_json::Value;
@@ -18,7 +18,7 @@ use spheron_tui::api::teams::Teams;
 use spheron_tui::api::{
     Client, DeployRequest, DeploymentsQuery, NewVolume, OffersQuery, PAGE_LIMIT, VolumesQuery,
 };
-use spheron_tui::cli::{Cli, Command as Cmd, OffersArgs};
+use spheron_tui::commands::cli::{Cli, Command as Cmd, OffersArgs};
 use spheron_tui::commands::lists as commands;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer, Fault, FaultRule};
@@ -31,31 +31,6 @@ async fn server() -> DemoServer {
 
 fn client(s: &DemoServer) -> Client {
     Client::new(&s.url(), Some(ApiKey::new(s.key()))).unwrap()
-}
-
-/// The binary with `args` against `url`, in a clean environment (a temporary HOME, the demo
-/// key). Runs on a blocking thread so the demo server keeps serving.
-async fn run_at(url: &str, args: &[&str]) -> Output {
-    let url = url.to_string();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        let h = home.path();
-        std::process::Command::new(env!("CARGO_BIN_EXE_spheron-tui"))
-            .env_clear()
-            .env("HOME", h)
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("SPHERON_API_KEY", demo::DEMO_API_KEY)
-            .arg("--api-url")
-            .arg(&url)
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -259,8 +234,18 @@ async fn offers_filter_type_and_sort_like_the_dashboard() {
             .all(|l| l[col].to_lowercase().contains("h100"))
     );
 
-    // --search is sent to the API
-    let _ = run_at(&s.url(), &["offers", "--search", "a100"]).await;
+    // --search is sent to the API, and what it finds is listed
+    let found = run_at(&s.url(), &["offers", "--search", "a100", "--json"]).await;
+    let found = ok_json(&found);
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|o| o["gpuType"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("a100")),
+        "{found:?}"
+    );
     assert!(
         s.handle()
             .requests()
@@ -507,15 +492,6 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
     (addr, gauge)
 }
 
-/// Every request waits this long at the demo server (real time), so requests sent together
-/// overlap for certain and requests sent one after another never do.
-const LATENCY: Duration = Duration::from_millis(300);
-
-fn slow_everything(s: &DemoServer) {
-    s.handle()
-        .inject(FaultRule::new(None, "/api", Fault::Slow(LATENCY), 10_000));
-}
-
 /// Every start-up request of `snapshot` goes out at once, and the demo's second team (the one
 /// round only a user of several teams needs) is read in one more: a gate holds each wave's
 /// answers until the whole wave has arrived, so a request sent only after another's answer
@@ -602,8 +578,11 @@ async fn the_team_lists_load_with_the_teams_and_then_the_other_team() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offer_pages_after_the_first_are_read_at_once() {
     let s = server().await;
-    slow_everything(&s);
-    let (proxy, gauge) = counting_proxy(s.addr()).await;
+    // page 1 alone, then the answers to pages 2.. held until as many as may go at once have
+    // arrived: they are in flight together for certain, and no more can be sent meanwhile
+    let waves = [1, commands::PAGES_AT_ONCE];
+    let (gated, gate) = support::gate::gate(s.addr(), &waves).await;
+    let (proxy, gauge) = counting_proxy(gated).await;
     let c = Client::new(&format!("http://{proxy}"), Some(ApiKey::new(s.key()))).unwrap();
     let pages = commands::all_offer_pages(&c, &OffersQuery::default(), 2)
         .await
@@ -613,6 +592,7 @@ async fn offer_pages_after_the_first_are_read_at_once() {
         "{} pages",
         pages.len()
     );
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
     assert_eq!(
         gauge.peak.load(Ordering::SeqCst),
         commands::PAGES_AT_ONCE,

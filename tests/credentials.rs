@@ -171,6 +171,8 @@ fn no_debug_output_carries_the_key() {
         max_burn_usd_per_hour: None,
         ssh_config: None,
         gpu_usage: None,
+        config_file: None,
+        presets: Default::default(),
     };
     for shown in [
         format!("{key:?}"),

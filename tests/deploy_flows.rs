@@ -1275,19 +1275,150 @@ fn allow(s: &mut AppState, id: &str) {
 
 #[test]
 fn terminate_blocked_by_minimum_runtime_shows_minutes_and_no_confirm() {
+    let mut s = checked(Ok(can(false, 12.0)));
+    assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(12.0)));
+    // no word to type: any key but Esc cancels, and goes no further
+    assert_eq!(terminates(&chr(&mut s, 'y')), 0);
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn a_blocked_terminate_says_why_once() {
+    let s = checked(Ok(can(false, 12.0)));
+    let screen = render(&s);
+    assert!(
+        screen
+            .contains("Cannot terminate yet: 12 minutes remain of the 20-minute minimum runtime."),
+        "{screen}"
+    );
+    // the API's reason says the same: not repeated under it
+    assert_eq!(screen.matches("inimum runtime").count(), 1, "{screen}");
+    // a "no" without minutes left: the API's own reason, once
+    let locked = json!({"canTerminate": false, "reason": "Deployment is locked by an admin"});
+    let s = checked(Ok(decode(locked).unwrap()));
+    let screen = render(&s);
+    assert!(
+        screen.contains("Cannot terminate: Deployment is locked by an admin"),
+        "{screen}"
+    );
+    assert_eq!(screen.matches("locked by an admin").count(), 1, "{screen}");
+}
+
+/// The terminate dialog of d2 after `can-terminate` answered `answer`.
+fn checked(answer: Result<CanTerminate, ApiError>) -> AppState {
     let mut s = terminate_state();
     chr(&mut s, 'x');
     update(
         &mut s,
         Action::CanTerminateChecked {
             id: "d2".into(),
-            result: Ok(can(false, 12.0)),
+            result: answer,
         },
     );
-    assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(12.0)));
-    // no word to type: any key but Esc cancels, and goes no further
+    s
+}
+
+/// d2 terminated anyway after an answer that did not say, and the DELETE answered `error`.
+fn terminated_anyway(error: ApiError) -> AppState {
+    let mut s = checked(Ok(decode(json!({})).unwrap()));
+    enter(&mut s);
+    type_yes(&mut s);
+    update(
+        &mut s,
+        Action::Terminated {
+            id: "d2".into(),
+            result: Err(error),
+        },
+    );
+    s
+}
+
+#[test]
+fn an_answer_that_does_not_say_offers_terminate_anyway_and_the_delete_decides() {
+    // canTerminate missing, or not a yes or no: not read as a "no"
+    for body in [
+        json!({"minimumRuntime": 20, "timeRemaining": 0}),
+        json!({"canTerminate": "maybe", "minimumRuntime": 20}),
+        json!({"canTerminate": null}),
+    ] {
+        let mut s = checked(Ok(decode(body.clone()).unwrap()));
+        assert!(
+            matches!(dialog(&s).check, Some(Check::Unsaid(_))),
+            "{body}: {:?}",
+            dialog(&s).check
+        );
+        let screen = render(&s);
+        assert!(
+            screen.contains("The platform did not say whether it can be terminated yet."),
+            "{screen}"
+        );
+        let footer = screen.lines().last().unwrap().to_string();
+        assert!(footer.contains("Enter terminate anyway"), "{footer}");
+        assert!(footer.contains("r check again"), "{footer}");
+        // Enter goes on to terminate anyway: nothing is sent yet, the word is asked for
+        assert_eq!(enter(&mut s), vec![]);
+        assert_eq!(dialog(&s).check, Some(Check::Anyway));
+        let screen = render(&s);
+        assert!(
+            screen.contains("Terminate anyway: type bet (the first three characters of the name)"),
+            "{screen}"
+        );
+        type_text(&mut s, "bet");
+        let cmds = enter(&mut s);
+        assert!(
+            matches!(&cmds[..], [Command::Terminate { id }] if id == "d2"),
+            "{body}: {cmds:?}"
+        );
+    }
+    // The DELETE's "too early" decides: the time left, said once, and no terminate.
+    let mut s = terminated_anyway(err::validation_body(
+        "Cannot terminate before the minimum runtime of 20 minutes (7 min remaining)",
+        json!({"error": "Cannot terminate before the minimum runtime of 20 minutes (7 min remaining)",
+               "canTerminate": false, "timeRemaining": 7, "minimumRuntime": 20}),
+    ));
+    assert!(matches!(&dialog(&s).check, Some(Check::Blocked(c)) if c.time_remaining == Some(7.0)));
+    let screen = render(&s);
+    assert!(
+        screen.contains("Cannot terminate yet: 7 minutes remain of the 20-minute minimum runtime."),
+        "{screen}"
+    );
+    assert_eq!(terminates(&type_yes(&mut s)), 0);
+    // Any other refusal is shown as the platform said it, and the word can be typed again.
+    let mut s = terminated_anyway(err::validation(None, "Deployment is locked by an admin"));
+    let error = dialog(&s).error.clone().unwrap();
+    assert!(
+        error.contains("Deployment is locked by an admin"),
+        "{error}"
+    );
+    assert!(error.contains("nothing was terminated"), "{error}");
+    assert!(render(&s).contains("Deployment is locked by an admin"));
+    assert_eq!(terminates(&type_yes(&mut s)), 1);
+}
+
+#[test]
+fn a_failed_check_offers_terminate_anyway_and_r_asks_again() {
+    let mut s = checked(Err(err::network()));
+    assert!(matches!(dialog(&s).check, Some(Check::Failed(_))));
+    assert!(
+        render(&s).contains("The platform did not say whether it can be terminated yet."),
+        "{}",
+        render(&s)
+    );
+    // a word typed before Enter is no answer: its first key closes the dialog, nothing sent
     assert_eq!(terminates(&chr(&mut s, 'y')), 0);
     assert!(s.dialog.is_none());
+    let mut s = checked(Err(err::network()));
+    assert!(matches!(&chr(&mut s, 'r')[..], [Command::CheckCanTerminate { id }] if id == "d2"));
+    assert_eq!(dialog(&s).check, Some(Check::Pending));
+    let mut s = checked(Err(err::server()));
+    assert_eq!(enter(&mut s), vec![]);
+    assert_eq!(dialog(&s).check, Some(Check::Anyway));
+    // what was typed before counts for nothing: the word is typed after Enter
+    assert_eq!(terminates(&enter(&mut s)), 0);
+    assert!(s.dialog.is_none());
+    let mut s = checked(Err(err::server()));
+    enter(&mut s);
+    assert_eq!(terminates(&type_yes(&mut s)), 1);
 }
 
 #[test]

@@ -214,6 +214,31 @@ fn terminate_dialog_blocked() {
     insta::assert_snapshot!("terminate_blocked", text);
 }
 
+/// `can-terminate` answered without saying: the dialog says so and offers terminate anyway;
+/// after Enter it asks for the name's three characters.
+#[test]
+fn terminate_dialog_when_the_platform_does_not_say() {
+    let mut s = terminate_open();
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "dep-7f3a".into(),
+            result: Ok(decode(json!({"minimumRuntime": 20})).unwrap()),
+        },
+    );
+    let text = render(&s);
+    assert!(
+        text.contains("The platform did not say whether it can be terminated yet."),
+        "{text}"
+    );
+    assert!(!text.contains("type tra"), "{text}");
+    insta::assert_snapshot!("terminate_unsaid", text);
+    enter(&mut s);
+    let text = render(&s);
+    assert!(text.contains("Terminate anyway: type tra"), "{text}");
+    insta::assert_snapshot!("terminate_anyway", text);
+}
+
 #[test]
 fn rename_dialog() {
     let mut s = terminate_open();

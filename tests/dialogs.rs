@@ -14,11 +14,12 @@ use spheron_tui::app::action::SaveError;
 use spheron_tui::app::dialogs::create_volume::CreateStep;
 use spheron_tui::app::dialogs::deploy::Step;
 use spheron_tui::app::dialogs::{Dialog, Kind, read_only_refusal};
-use spheron_tui::app::keys::{self, Binding, Focus, Key, KeyCmd, Routed, Scope};
+use spheron_tui::app::keys::{self, Binding, Focus, KeyCmd, Routed, Scope};
 use spheron_tui::app::{Action, AppState, Command, Pane, update};
 
 use support::accounts::{chr, ctrl, key, loaded, region, select, type_text};
 use support::fixtures::{pause, type_yes};
+use support::typing::{self, Warnings, alphabet};
 
 /// A state with every list loaded (deployments, volumes, keys, teams) and one offer.
 fn state() -> AppState {
@@ -35,6 +36,28 @@ fn state() -> AppState {
         },
     );
     s
+}
+
+/// The deploy wizard, opened by `open`.
+fn deploy_case(open: fn(&mut AppState)) -> Case {
+    Case {
+        kind: Kind::Deploy,
+        open,
+        write: None,
+    }
+}
+
+/// Two presets in `config.toml` (a made-up place: nothing is written here), on Offers.
+fn presets(s: &mut AppState) {
+    s.pane = Pane::Offers;
+    s.presets.file = Some("/nonexistent/config.toml".into());
+    for name in ["a", "b"] {
+        let p = spheron_tui::domain::preset::Preset {
+            guard_after: Some("8h".into()),
+            ..Default::default()
+        };
+        s.presets.saved.insert(name.into(), p);
+    }
 }
 
 fn open_terminate(s: &mut AppState) {
@@ -217,6 +240,27 @@ fn cases() -> Vec<Case> {
             },
             write: None,
         },
+        // with presets: start from one (a step without text, the list), save one (summary)
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+        }),
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+            chr(s, 'P');
+        }),
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+            deploy_to_summary(s);
+        }),
+        deploy_case(|s| {
+            presets(s);
+            chr(s, 'd');
+            deploy_to_summary(s);
+            chr(s, 's');
+        }),
         Case {
             kind: Kind::Deploy,
             open: |s| {
@@ -679,53 +723,9 @@ fn a_key_that_leads_to_a_write_is_refused_before_any_dialog_in_read_only() {
     }
 }
 
-/// Every key the tests press into each dialog: every key of the table, and the keys a random
-/// typist meets (letters, digits, the editing and moving keys).
-fn alphabet() -> Vec<KeyEvent> {
-    let mut out: Vec<KeyEvent> = Vec::new();
-    let mut add = |ev: KeyEvent| {
-        if !out.contains(&ev) {
-            out.push(ev);
-        }
-    };
-    for b in keys::table() {
-        b.keys.iter().for_each(|k| add(k.event()));
-    }
-    ('a'..='z')
-        .chain('A'..='Z')
-        .chain('0'..='9')
-        .chain([' ', '/', '?', '$'])
-        .for_each(|c| add(Key::Char(c).event()));
-    for code in [
-        KeyCode::Enter,
-        KeyCode::Esc,
-        KeyCode::Tab,
-        KeyCode::BackTab,
-        KeyCode::Up,
-        KeyCode::Down,
-        KeyCode::Left,
-        KeyCode::Right,
-        KeyCode::Home,
-        KeyCode::End,
-        KeyCode::PageUp,
-        KeyCode::PageDown,
-        KeyCode::Backspace,
-        KeyCode::Delete,
-        KeyCode::F(5),
-    ] {
-        add(Key::Code(code).event());
-    }
-    out
-}
-
-/// Press `ev` in a copy of `s` after a pause (as a person would): whether anything changed
-/// (state, or a command out).
+/// Press `ev` after a person's pause: whether anything changed (state, or a command out).
 fn acts(s: &AppState, ev: KeyEvent) -> bool {
-    let mut s = s.clone();
-    pause(&mut s);
-    let before = format!("{s:?}");
-    let cmds = update(&mut s, Action::Key(ev));
-    !cmds.is_empty() || format!("{s:?}") != before
+    typing::acts(s, ev, chrono::Duration::seconds(1), Warnings::Act)
 }
 
 /// What the open dialog offers now: the bindings its hints show, by the same rule.

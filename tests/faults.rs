@@ -469,10 +469,10 @@ fn posts(h: &Harness) -> usize {
 }
 
 /// The POST's answer never arrives (timeout, dropped connection) or is a 429: one POST per
-/// confirm, never a silent retry; the wizard says what happened (the demo server creates
-/// nothing in these cases, and the app reads the list to know it). A created-but-500 answer
-/// is `deploy_demo::a_500_after_the_deployment_was_created_is_not_retried`.
-async fn deploy_fault(fault: Fault, words: &str) {
+/// confirm, never a silent retry; the status line says `said` and the wizard `words` (the demo
+/// server creates nothing in these cases, and the app reads the complete list to know it). A
+/// created-but-500 answer is `deploy_demo::a_500_after_the_deployment_was_created_is_not_retried`.
+async fn deploy_fault(fault: Fault, said: &str, words: &str) {
     let mut h = Harness::new().await;
     h.exec.client = client_for(&h.server.url(), h.server.key());
     to_summary(&mut h).await;
@@ -486,12 +486,12 @@ async fn deploy_fault(fault: Fault, words: &str) {
     h.advance(15).await;
     h.press("yy").await; // the summary's action, then the confirm's
     assert_eq!(posts(&h), 1, "{fault:?}");
-    let said = format!(
-        "{:?} {:?}",
-        h.state.status.last_error,
-        h.state.status.flash.as_ref().map(|f| &f.text)
+    assert_eq!(
+        h.state.status.last_error.as_deref(),
+        Some(said),
+        "{fault:?}"
     );
-    assert!(said.len() > 20, "{fault:?}: nothing said: {said}");
+    assert_eq!(h.state.status.flash.as_ref().map(|f| &f.text), None);
     for _ in 0..15 {
         h.advance(1).await;
     }
@@ -524,12 +524,22 @@ async fn deploy_fault(fault: Fault, words: &str) {
 
 #[tokio::test(start_paused = true)]
 async fn deploy_post_timing_out_is_checked_not_retried() {
-    deploy_fault(Fault::Slow(NEVER_IN_TIME), "it was not created").await;
+    deploy_fault(
+        Fault::Slow(NEVER_IN_TIME),
+        "deploy, unclear answer: The API did not answer in time (operation timed out). After a deploy, look at the deployments list before trying again",
+        "it was not created",
+    )
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn deploy_post_dropped_connection_is_not_retried() {
-    deploy_fault(Fault::DropConnection, "it was not created").await;
+    deploy_fault(
+        Fault::DropConnection,
+        "deploy, unclear answer: Could not reach the API: connection closed before message completed. Check your network connection and try again",
+        "it was not created",
+    )
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -538,6 +548,7 @@ async fn deploy_post_rate_limited_is_not_retried() {
         Fault::RateLimited {
             retry_after_secs: 1,
         },
+        "deploy: Rate limited by the API: nothing is sent for 1 s; try again after that",
         "rate-limited deploys",
     )
     .await;

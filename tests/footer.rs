@@ -10,78 +10,25 @@ use crate::support;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use spheron_tui::app::keys::{self, Focus, Key, hints};
-use spheron_tui::app::state::FlashKind;
 use spheron_tui::app::{Action, AppState, Pane, update};
 
 use support::accounts::{loaded, select, t0};
+use support::typing::{self, Warnings, alphabet};
 
-/// Every key of the table, and the keys a random typist meets.
-fn alphabet() -> Vec<KeyEvent> {
-    let mut out: Vec<KeyEvent> = Vec::new();
-    let mut add = |ev: KeyEvent| {
-        if !out.contains(&ev) {
-            out.push(ev);
-        }
-    };
-    for b in keys::table() {
-        b.keys.iter().for_each(|k| add(k.event()));
-    }
-    ('a'..='z')
-        .chain('A'..='Z')
-        .chain('0'..='9')
-        .chain([' ', '/', '?', '$'])
-        .for_each(|c| add(Key::Char(c).event()));
-    for code in [
-        KeyCode::Enter,
-        KeyCode::Esc,
-        KeyCode::Tab,
-        KeyCode::BackTab,
-        KeyCode::Up,
-        KeyCode::Down,
-        KeyCode::Left,
-        KeyCode::Right,
-        KeyCode::Home,
-        KeyCode::End,
-        KeyCode::PageUp,
-        KeyCode::PageDown,
-        KeyCode::Backspace,
-        KeyCode::Delete,
-        KeyCode::F(5),
-    ] {
-        add(Key::Code(code).event());
-    }
-    out
-}
+/// A minute without a key: a refresh is within the rate budget again.
+const QUIET: chrono::Duration = chrono::Duration::seconds(60);
 
-/// A minute passes without a key (so a refresh is within the rate budget again).
-fn wait(s: &mut AppState) {
-    let later = s.now + chrono::Duration::seconds(60);
-    update(s, Action::Now(later));
-}
-
-/// Press `ev` in a copy of `s`: whether it acted (a command out, or the state changed beyond
-/// a warning on the status line: "no offer selected" or the read-only refusal says why nothing
-/// happened, it is not an action).
+/// Press `ev` after a quiet minute: whether it acted; a warning that says why nothing
+/// happened is not an action.
 fn acts(s: &AppState, ev: KeyEvent) -> bool {
-    let mut s = s.clone();
-    wait(&mut s);
-    let before = format!("{s:?}");
-    let status = s.status.clone();
-    let cmds = update(&mut s, Action::Key(ev));
-    if s.status
-        .flash
-        .as_ref()
-        .is_some_and(|f| f.kind == FlashKind::Warning)
-    {
-        s.status = status;
-    }
-    !cmds.is_empty() || format!("{s:?}") != before
+    typing::acts(s, ev, QUIET, Warnings::SayWhyNot)
 }
 
 /// Press `ev` in a copy of `s`: whether it said something on the status line.
 fn says(s: &AppState, ev: KeyEvent) -> bool {
     let mut s = s.clone();
-    wait(&mut s);
+    let later = s.now + QUIET;
+    update(&mut s, Action::Now(later));
     let before = format!("{:?}", s.status.flash);
     update(&mut s, Action::Key(ev));
     format!("{:?}", s.status.flash) != before

@@ -392,3 +392,104 @@ fn an_unknown_rate_reads_at_least_everywhere_and_the_offer_price_stands_in_where
     assert!(!line.contains("at least"), "{line}");
     assert_eq!(deploys(&confirm_deploy(&mut s)), 1);
 }
+
+/// The dashboard at `s` enforces `ids`' rules (its enforcer reported their rows and nobody else
+/// holds the lock).
+fn enforcing(s: &mut AppState, ids: &[&str]) {
+    let rows = ids
+        .iter()
+        .map(|id| (id.to_string(), "⏱1h05m".to_string()))
+        .collect();
+    update(s, Action::Guard(GuardUpdate::Rows(rows)));
+    update(s, Action::Guard(GuardUpdate::Enforcer(None)));
+}
+
+fn quit_asked(s: &AppState) -> bool {
+    matches!(&s.dialog, Some(Dialog::Confirm(c))
+        if matches!(c.op, spheron_tui::app::dialogs::Op::Quit { .. }))
+}
+
+fn ctrl_c(s: &mut AppState) -> Vec<Command> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    update(
+        s,
+        Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    )
+}
+
+fn quits(cmds: &[Command]) -> bool {
+    cmds.iter().any(|c| matches!(c, Command::Quit))
+}
+
+#[test]
+fn quitting_while_the_dashboard_enforces_the_guard_asks_first() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(
+            vec![running("d1", "train-run"), running("d2", "eval")].into()
+        )),
+    );
+    chr(&mut s, '2');
+    enforcing(&mut s, &["d1", "d2"]);
+
+    // q asks, and the focus starts on keeping it running: Enter keeps it running.
+    let cmds = chr(&mut s, 'q');
+    assert!(!quits(&cmds) && !s.quit, "not quit yet: {cmds:?}");
+    assert!(quit_asked(&s), "{:?}", s.dialog);
+    let screen = render(&s);
+    assert!(
+        screen.contains("2 guard rules stop being enforced when the dashboard closes"),
+        "{screen}"
+    );
+    assert!(screen.contains("spheron-tui guard run"), "{screen}");
+    assert!(
+        screen.contains("[ Keep running ]") && screen.contains("[ Quit anyway ]"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("quit_with_guard_rules", screen);
+    let cmds = enter(&mut s);
+    assert!(
+        !quits(&cmds) && !s.quit && s.dialog.is_none(),
+        "kept running"
+    );
+
+    // n (and Esc) keep it running too; y quits.
+    chr(&mut s, 'q');
+    chr(&mut s, 'n');
+    assert!(!s.quit && s.dialog.is_none());
+    chr(&mut s, 'q');
+    key(&mut s, crossterm::event::KeyCode::Esc);
+    assert!(!s.quit && s.dialog.is_none());
+    chr(&mut s, 'q');
+    let cmds = chr(&mut s, 'y');
+    assert!(quits(&cmds) && s.quit, "quit anyway: {cmds:?}");
+
+    // Ctrl-C asks once as well; a second Ctrl-C in front of the question quits.
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    enforcing(&mut s, &["d1"]);
+    let cmds = ctrl_c(&mut s);
+    assert!(!quits(&cmds) && quit_asked(&s));
+    assert!(render(&s).contains("1 guard rule stops being enforced"));
+    let cmds = ctrl_c(&mut s);
+    assert!(quits(&cmds) && s.quit);
+}
+
+#[test]
+fn quitting_asks_nothing_when_closing_the_dashboard_stops_no_enforcement() {
+    // No rule.
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    assert!(quits(&chr(&mut s, 'q')) && s.quit);
+    // Another process (`guard run`) holds the lock and keeps enforcing.
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    enforcing(&mut s, &["d1"]);
+    update(
+        &mut s,
+        Action::Guard(GuardUpdate::Enforcer(Some("guard run, pid 42".into()))),
+    );
+    assert!(quits(&chr(&mut s, 'q')) && s.quit);
+    // A read-only dashboard enforces nothing.
+    let mut s = ready_with(vec![vp_cluster()], 500.0, true);
+    enforcing(&mut s, &["d1"]);
+    assert!(quits(&chr(&mut s, 'q')) && s.quit);
+}

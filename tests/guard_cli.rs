@@ -603,3 +603,177 @@ fn guard_run_keeps_enforcing_on_a_full_disk_and_writes_the_journal_when_space_is
     assert_eq!(status(&id), "terminated");
     drop(srv);
 }
+
+/// A directory for PATH holding only a stand-in `systemctl` that answers `is-enabled` and
+/// `is-active` with these words (no real service manager is asked).
+fn stand_in_systemctl(dir: &std::path::Path, enabled: &str, active: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let script = dir.join("systemctl");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncase \"$2\" in is-enabled) echo {enabled};; is-active) echo {active};; *) exit 9;; esac\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `systemd-analyze --user verify` on `unit`: the unit's syntax and its ExecStart program.
+fn systemd_verify(unit: &std::path::Path) -> std::process::Output {
+    let runtime = tempfile::tempdir().unwrap();
+    Command::new("systemd-analyze")
+        .args(["--user", "verify"])
+        .arg(unit)
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .output()
+        .expect("systemd-analyze (package systemd) is needed for this test")
+}
+
+#[test]
+fn guard_service_writes_a_systemd_user_unit_reads_it_back_and_removes_it() {
+    let home = tempfile::tempdir().unwrap();
+    let no_tools = tempfile::tempdir().unwrap();
+    let service = |args: &[&str], path: &std::path::Path| {
+        let mut c = bin(home.path());
+        c.env("PATH", path).args(["guard", "service"]).args(args);
+        c.output().unwrap()
+    };
+    let unit = home
+        .path()
+        .join("config/systemd/user/spheron-guard.service");
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_spheron-tui")).unwrap();
+    let log = home.path().join("data/spheron-tui/spheron-guard.log");
+
+    // Not installed yet: status says so and exits 1.
+    let out = service(&["status"], no_tools.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("not installed"), "{out:?}");
+
+    let out = service(&["install"], no_tools.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    let written = std::fs::read_to_string(&unit).unwrap();
+    assert!(
+        written.contains(&format!("ExecStart={} guard run\n", exe.display())),
+        "{written}"
+    );
+    for line in [
+        format!("StandardOutput=append:{}", log.display()),
+        format!("StandardError=append:{}", log.display()),
+        "Restart=on-failure".to_string(),
+        "WantedBy=default.target".to_string(),
+    ] {
+        assert!(written.contains(&line), "{line} in\n{written}");
+    }
+    assert!(log.parent().unwrap().is_dir(), "the log's directory exists");
+    // It shows the file and what to run, and enables nothing itself.
+    assert!(said.contains(&unit.display().to_string()), "{said}");
+    assert!(
+        said.contains(&format!("    ExecStart={} guard run", exe.display())),
+        "{said}"
+    );
+    assert!(
+        said.contains("systemctl --user enable --now spheron-guard.service"),
+        "{said}"
+    );
+    assert!(
+        text(&out.stderr).contains("no API key is saved"),
+        "a service with no key cannot enforce: {}",
+        text(&out.stderr)
+    );
+    let verified = systemd_verify(&unit);
+    assert!(verified.status.success(), "{verified:?}");
+
+    // Installing again changes nothing.
+    let out = service(&["install"], no_tools.path());
+    assert!(text(&out.stdout).contains("already installed"), "{out:?}");
+
+    // Status reads it back; without systemctl it says what it cannot tell.
+    let out = service(&["status"], no_tools.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = text(&out.stdout);
+    for line in [
+        format!("installed: systemd user unit {}", unit.display()),
+        format!("runs: {} … guard run", exe.display()),
+        format!("log: {}", log.display()),
+        "current: it is what `guard service install` writes now".to_string(),
+        "systemctl is not on PATH: whether it is enabled and running is not known".to_string(),
+    ] {
+        assert!(said.contains(&line), "{line} in\n{said}");
+    }
+
+    // While systemctl says it is enabled and running, uninstall removes nothing.
+    let tools = tempfile::tempdir().unwrap();
+    stand_in_systemctl(tools.path(), "enabled", "active");
+    let out = service(&["status"], tools.path());
+    assert!(
+        text(&out.stdout).contains("systemctl --user: enabled, active"),
+        "{out:?}"
+    );
+    let out = service(&["uninstall"], tools.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        text(&out.stderr).contains("systemctl --user disable --now spheron-guard.service"),
+        "{out:?}"
+    );
+    assert!(unit.exists(), "kept while it runs");
+
+    // Stopped: uninstall removes the file, and status says it is gone.
+    stand_in_systemctl(tools.path(), "disabled", "inactive");
+    let out = service(&["uninstall"], tools.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(!unit.exists());
+    assert!(
+        text(&out.stdout).contains(&format!("removed {}", unit.display())),
+        "{out:?}"
+    );
+    let out = service(&["status"], no_tools.path());
+    assert_eq!(out.status.code(), Some(1));
+    // Uninstalling what is not there is no error.
+    let out = service(&["uninstall"], no_tools.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn a_service_unit_quotes_a_program_path_with_spaces_and_percent_signs() {
+    use spheron_tui::domain::guard_service::{Manager, Spec, program};
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("my tools 100%");
+    std::fs::create_dir_all(&odd).unwrap();
+    let exe = odd.join("spheron-tui");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_spheron-tui"), &exe).unwrap();
+    let spec = Spec {
+        exe: exe.clone(),
+        global_args: vec!["--api-url".into(), "http://127.0.0.1:9/a b".into()],
+        log: dir.path().join("log 50%.log"),
+    };
+    let unit_text = Manager::Systemd.text(&spec);
+    assert_eq!(
+        program(Manager::Systemd, &unit_text).as_deref(),
+        Some(exe.to_str().unwrap())
+    );
+    let unit = dir.path().join("spheron-guard.service");
+    std::fs::write(&unit, &unit_text).unwrap();
+    let verified = systemd_verify(&unit);
+    assert!(verified.status.success(), "{verified:?}\n{unit_text}");
+    let plist = Manager::Launchd.text(&spec);
+    assert_eq!(
+        program(Manager::Launchd, &plist).as_deref(),
+        Some(exe.to_str().unwrap())
+    );
+    assert!(plist.contains("<string>--api-url</string>"), "{plist}");
+}
+
+#[test]
+fn the_demo_and_read_only_install_no_service() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["--demo", "guard", "service", "install"][..],
+        &["--read-only", "guard", "service", "install"],
+    ] {
+        let out = run(home.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+    }
+    assert!(!home.path().join("config/systemd").exists());
+}

@@ -9,7 +9,7 @@ use std::time::Duration as StdDuration;
 
 use clap::Parser;
 use spheron_tui::api::{Client, ClientOptions, DeployRequest, Deployment, OffersQuery};
-use spheron_tui::cli::{Cli, Command};
+use spheron_tui::commands::cli::{Cli, Command};
 use spheron_tui::commands::context::Ctx;
 use spheron_tui::commands::guard::{self, args::GuardCommand};
 use spheron_tui::commands::journal::{self, JournalArgs};

@@ -83,14 +83,14 @@ fn checks(fx: &[(DateTime<Utc>, Effect)]) -> Vec<DateTime<Utc>> {
 
 fn allowed() -> CanTerminate {
     CanTerminate {
-        can_terminate: true,
+        can_terminate: Some(true),
         ..CanTerminate::default()
     }
 }
 
 fn blocked(minutes: f64) -> CanTerminate {
     CanTerminate {
-        can_terminate: false,
+        can_terminate: Some(false),
         time_remaining: Some(minutes),
         ..CanTerminate::default()
     }
@@ -183,6 +183,21 @@ fn at_the_deadline_can_terminate_comes_first_then_waits_while_blocked_then_one_d
     });
     assert!(matches!(&fx[..], [Effect::RemoveRule { id, .. }] if id == "d1"));
     assert_eq!(e.rule_count(), 0);
+}
+
+#[test]
+fn a_can_terminate_answer_that_does_not_say_leaves_it_to_the_delete() {
+    let mut e = engine(Mode::Enforce);
+    run(&mut e, t0(), t0() + min(60));
+    let fx = e.handle(Event::CanTerminate {
+        id: "d1".into(),
+        now: t0() + min(60),
+        result: Ok(CanTerminate::default()),
+    });
+    assert!(
+        matches!(&fx[..], [Effect::Terminate { id, .. }] if id == "d1"),
+        "{fx:?}"
+    );
 }
 
 #[test]

@@ -4,19 +4,16 @@
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
-use std::path::Path;
-use std::process::Output;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::CommandFactory;
 use serde_json::Value;
-use spheron_tui::cli::Cli;
+use spheron_tui::commands::cli::Cli;
 use spheron_tui::demo::{self, DemoOptions};
 use spheron_tui::domain::history::{Coverage, PriceObservation, to_units};
 use spheron_tui::store::Store;
 
 use crate::support;
-use support::binary::text;
+use support::binary::{against as run_at, text};
 
 /// Every command path (`["watch", "add"]`) that takes `--json`.
 fn json_commands(c: &clap::Command, path: Vec<String>, out: &mut Vec<String>) {
@@ -66,25 +63,6 @@ fn check(v: &Value, at: &str, times: &mut usize) {
         }
         _ => {}
     }
-}
-
-/// The binary against the demo server at `url`, with HOME `home`, no terminal.
-async fn run_at(url: &str, home: &Path, args: &[&str]) -> Output {
-    let url = url.to_string();
-    let home = home.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        support::binary::bin(&home)
-            .env("SPHERON_API_KEY", demo::DEMO_API_KEY)
-            .arg("--api-url")
-            .arg(&url)
-            .args(&args)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
 }
 
 /// A valid public key for `key add` (its private half was thrown away).

@@ -6,40 +6,18 @@
 
 use std::process::Output;
 
+use crate::support::binary::against_fresh as run_at;
+
 use clap::Parser;
 use serde_json::Value;
 use spheron_tui::api::Client;
-use spheron_tui::cli::{Cli, Command as Cmd};
+use spheron_tui::commands::cli::{Cli, Command as Cmd};
 use spheron_tui::commands::plan;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
 
 async fn server() -> DemoServer {
     demo::spawn(DemoOptions::for_tests()).await.unwrap()
-}
-
-/// The binary with `args` against `url`, with the demo key and a temporary HOME.
-async fn run_at(url: &str, args: &[&str]) -> Output {
-    let url = url.to_string();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        let h = home.path();
-        std::process::Command::new(env!("CARGO_BIN_EXE_spheron-tui"))
-            .env_clear()
-            .env("HOME", h)
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("SPHERON_API_KEY", demo::DEMO_API_KEY)
-            .arg("--api-url")
-            .arg(&url)
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
 }
 
 fn json(o: &Output) -> Value {

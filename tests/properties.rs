@@ -626,8 +626,14 @@ proptest! {
     }
 
     #[test]
-    fn offers_from_slice_takes_truncated_real_pages(cut in 0usize..4000) {
+    fn offers_from_slice_takes_truncated_real_pages(cut in any::<prop::sample::Index>()) {
         let full = serde_json::to_vec(&spheron_tui::demo::synth::offers_page(8)).unwrap();
-        let _ = OffersPage::from_slice(&full[..cut.min(full.len())]);
+        let whole = OffersPage::from_slice(&full).unwrap();
+        let offers: usize = whole.groups.iter().map(|g| g.offers.len()).sum();
+        prop_assert_eq!((offers, whole.unreadable), (8, 0));
+        // a page cut short is an error, never a shorter list that looks whole
+        let cut = cut.index(full.len());
+        let read = OffersPage::from_slice(&full[..cut]);
+        prop_assert!(read.is_err(), "cut at {cut} of {}: {read:?}", full.len());
     }
 }

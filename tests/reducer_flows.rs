@@ -260,6 +260,24 @@ fn sort_cycles_reverses_and_keeps_the_selected_offer() {
 }
 
 #[test]
+fn an_unknown_vram_sorts_last_whichever_way_the_column_runs() {
+    let (mut s, _) = started(false);
+    let mut unknown = offer("H100", "a", "unknown", 1, 1.0, "SPOT");
+    unknown["gpu_memory"] = Value::Null;
+    let mut small = offer("A100", "a", "small", 1, 2.0, "SPOT");
+    small["gpu_memory"] = json!(40);
+    let big = offer("H200", "a", "big", 1, 3.0, "SPOT");
+    offers_loaded(&mut s, page(vec![unknown, small, big], 1, 1), 1);
+    while s.offers.sort != OfferSort::Vram {
+        chr(&mut s, 's');
+    }
+    assert!(!s.offers.descending);
+    assert_eq!(visible_ids(&s), vec!["small", "big", "unknown"]);
+    chr(&mut s, 'S');
+    assert_eq!(visible_ids(&s), vec!["big", "small", "unknown"]);
+}
+
+#[test]
 fn instance_type_cycles_and_is_sent_and_applied_locally() {
     let (mut s, _) = started(false);
     offers_loaded(
@@ -426,7 +444,23 @@ fn a_401_opens_the_key_prompt_and_a_new_key_reloads_without_showing_it() {
     let typed = "sai_pk_secretvalue1234";
     type_text(&mut s, typed);
     assert!(!s.quit);
+    // Enter checks the key first: nothing is used or saved until the API accepts it.
     let cmds = key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.dialog, Some(Dialog::KeyPrompt(_))));
+    let checked = cmds.iter().find_map(|c| match c {
+        Command::CheckKey(k) => Some(k.clone()),
+        _ => None,
+    });
+    let checked = checked.unwrap();
+    assert_eq!(checked.expose(), typed);
+    assert!(!cmds.iter().any(|c| matches!(c, Command::UseKey(_))));
+    let cmds = update(
+        &mut s,
+        Action::KeyChecked {
+            key: checked,
+            result: Ok(()),
+        },
+    );
     assert!(s.dialog.is_none());
     let used = cmds.iter().find_map(|c| match c {
         Command::UseKey(k) => Some(k.expose().to_string()),
@@ -437,6 +471,62 @@ fn a_401_opens_the_key_prompt_and_a_new_key_reloads_without_showing_it() {
     let mask = s.session.key_mask.clone().unwrap();
     assert!(!mask.contains("secretvalue"), "{mask}");
     assert!(!format!("{cmds:?}").contains("secretvalue"));
+}
+
+#[test]
+fn a_key_the_api_refuses_is_said_plainly_and_neither_used_nor_saved() {
+    let (mut s, _) = started(false);
+    chr(&mut s, '2');
+    type_text(&mut s, "sai_pk_wrong");
+    let cmds = key(&mut s, KeyCode::Enter);
+    let Some(Command::CheckKey(k)) = cmds.first() else {
+        panic!("no check: {cmds:?}")
+    };
+    let k = k.clone();
+    // While the check runs, typing and Enter wait for it.
+    assert!(chr(&mut s, 'x').is_empty());
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    let cmds = update(
+        &mut s,
+        Action::KeyChecked {
+            key: k,
+            result: Err(ApiError::Unauthorized {
+                message: "invalid API key".into(),
+                code: None,
+            }),
+        },
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(s.session.key_mask.is_none());
+    let Some(Dialog::KeyPrompt(p)) = &s.dialog else {
+        panic!("the prompt stays open")
+    };
+    let said = p.error.clone().unwrap();
+    assert!(said.contains("refused this key (401)"), "{said}");
+    assert!(said.contains("not saved"), "{said}");
+    assert_eq!(p.input.value(), "sai_pk_wrong");
+    // A network failure is not a verdict on the key: it is not saved either, and Enter retries.
+    let cmds = key(&mut s, KeyCode::Enter);
+    let Some(Command::CheckKey(k)) = cmds.first() else {
+        panic!("no second check: {cmds:?}")
+    };
+    let k = k.clone();
+    update(
+        &mut s,
+        Action::KeyChecked {
+            key: k,
+            result: Err(ApiError::Network {
+                message: "connection refused".into(),
+            }),
+        },
+    );
+    let Some(Dialog::KeyPrompt(p)) = &s.dialog else {
+        panic!("the prompt stays open")
+    };
+    let said = p.error.clone().unwrap();
+    assert!(said.contains("Could not check the key"), "{said}");
+    assert!(said.contains("not saved"), "{said}");
+    assert!(s.session.key_mask.is_none());
 }
 
 #[test]

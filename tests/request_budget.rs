@@ -13,8 +13,10 @@ use spheron_tui::api::{
     ApiError, Balance, Completeness, Deployment, Listing, OffersPage, Team, decode,
 };
 use spheron_tui::app::polling::poll_interval;
+use spheron_tui::app::prices::{PriceCmd, PriceEvent};
 use spheron_tui::app::state::Session;
 use spheron_tui::app::{Action, AppState, Command, update};
+use spheron_tui::domain::watch::{Watch, WatchSpec};
 
 const WINDOW_SECS: i64 = 15 * 60;
 
@@ -40,33 +42,51 @@ const PAGE: usize = spheron_tui::api::PAGE_LIMIT as usize;
 /// Deployments each team but the current one has (the demo's second team has one).
 const OTHER_TEAM_FLEET: usize = 1;
 
-/// What the API answers to `cmd` (instantly), or a 429 while `storm` says so, and how many
-/// requests it took: a deployments list of `n` takes one per page of [`PAGE`] for the current
-/// team, and one more read (one page) for each other team the command names; volumes one read
-/// per team. The account has `teams` teams, the first the current one.
-fn answer(
-    cmd: &Command,
-    fleet: &[Deployment],
+/// The account the simulation runs against.
+struct Account<'a> {
+    fleet: &'a [Deployment],
+    /// Teams; the first is the current one.
     teams: usize,
-    storm: bool,
-) -> Option<(Vec<Action>, usize)> {
+    /// Price watches in the local store.
+    watches: Vec<Watch>,
+}
+
+/// A price watch on H100s (the offers answer is empty, so it never matches).
+fn h100_watch() -> Watch {
+    Watch {
+        id: 1,
+        spec: WatchSpec {
+            gpu: "h100".into(),
+            max_gpu_price: 1.0,
+            ..WatchSpec::default()
+        },
+        created_at: t0(),
+    }
+}
+
+/// What the API (or the local store) answers to `cmd` (instantly), or a 429 while `storm`
+/// says so, and how many API requests it took: a deployments list of `n` takes one per page
+/// of [`PAGE`] for the current team, and one more read (one page) for each other team the
+/// command names; volumes one read per team. A command not named here fails the test.
+fn answer(cmd: &Command, account: &Account, storm: bool) -> (Vec<Action>, usize) {
+    let (fleet, teams) = (account.fleet, account.teams);
     let limited = || ApiError::RateLimited {
         retry_after: StdDuration::from_secs(60),
     };
-    let one = |a: Action| Some((vec![a], 1));
+    let one = |a: Action| (vec![a], 1);
     match cmd {
         Command::FetchDeployments { .. } if storm => one(Action::DeploymentsLoaded(Err(limited()))),
         Command::FetchDeployments { teams: others, .. } => {
             let pages = fleet.len().div_ceil(PAGE).max(1)
                 + others.len() * OTHER_TEAM_FLEET.div_ceil(PAGE).max(1);
-            Some((
+            (
                 vec![Action::DeploymentsLoaded(Ok(Listing {
                     items: fleet.to_vec(),
                     pages: pages as u32,
                     completeness: Completeness::complete(),
                 }))],
                 pages,
-            ))
+            )
         }
         Command::FetchBalance if storm => one(Action::BalanceLoaded(Err(limited()))),
         Command::FetchBalance => {
@@ -83,14 +103,14 @@ fn answer(
         }
         Command::FetchVolumes { teams: others } => {
             let pages = 1 + others.len();
-            Some((
+            (
                 vec![Action::VolumesLoaded(Ok(Listing {
                     items: vec![],
                     pages: pages as u32,
                     completeness: Completeness::complete(),
                 }))],
                 pages,
-            ))
+            )
         }
         Command::FetchTeams => one(Action::TeamsLoaded(Ok((0..teams)
             .map(|i| {
@@ -110,14 +130,38 @@ fn answer(
             )
             .unwrap()),
         }),
-        _ => None,
+        // the local store: no API request
+        Command::Prices(PriceCmd::LoadWatches) => (
+            vec![Action::Prices(PriceEvent::Watches(Ok(account
+                .watches
+                .clone())))],
+            0,
+        ),
+        Command::Prices(PriceCmd::Record { .. } | PriceCmd::Episodes { .. }) | Command::Plan(_) => {
+            (vec![], 0)
+        }
+        // the terminal's bell and notifications
+        Command::Bell | Command::Notify(_) => (vec![], 0),
+        // anything else is not the schedule's: a command this model does not know fails
+        other => panic!("the schedule alone sent {other:?}: count its requests here"),
     }
 }
 
 /// Seconds (since start) at which each API request went out, over `hours`, for an account of
-/// `teams` teams whose current team runs `n` active deployments.
-fn simulate(n: usize, teams: usize, hours: i64, storm: impl Fn(i64) -> bool) -> Vec<i64> {
+/// `teams` teams whose current team runs `n` active deployments, with `watches` price watches.
+fn simulate(
+    n: usize,
+    teams: usize,
+    watches: Vec<Watch>,
+    hours: i64,
+    storm: impl Fn(i64) -> bool,
+) -> Vec<i64> {
     let fleet = deployments(n);
+    let account = Account {
+        fleet: &fleet,
+        teams,
+        watches,
+    };
     let mut s = AppState::new(
         Session {
             demo: false,
@@ -135,11 +179,10 @@ fn simulate(n: usize, teams: usize, hours: i64, storm: impl Fn(i64) -> bool) -> 
             pending.extend(update(&mut s, Action::Tick(t0() + Duration::seconds(sec))));
         }
         while let Some(cmd) = pending.pop() {
-            if let Some((actions, requests)) = answer(&cmd, &fleet, teams, storm(sec)) {
-                sent.extend(std::iter::repeat_n(sec, requests));
-                for a in actions {
-                    pending.extend(update(&mut s, a));
-                }
+            let (actions, requests) = answer(&cmd, &account, storm(sec));
+            sent.extend(std::iter::repeat_n(sec, requests));
+            for a in actions {
+                pending.extend(update(&mut s, a));
             }
         }
     }
@@ -158,20 +201,19 @@ fn requests_per_window_do_not_grow_with_the_fleet() {
     // 1 and 100 active deployments are one page; 300 are three, read a third as often.
     let mut steady = Vec::new();
     for n in [1, 100, 300] {
-        let w = per_window(&simulate(n, 1, 24, |_| false));
+        let w = per_window(&simulate(n, 1, vec![], 24, |_| false));
         let max_steady = *w[1..w.len() - 1].iter().max().unwrap();
         let max_any = *w.iter().max().unwrap();
+        let pages = n.div_ceil(PAGE);
         println!(
-            "{n} active deployments ({} page(s)): first window {} requests, steady max {max_steady} per 15 min",
-            n.div_ceil(PAGE),
+            "{n} active deployments ({pages} page(s)): first window {} requests, steady max {max_steady} per 15 min",
             w[0]
         );
         assert!(max_any <= 90, "{n}: {max_any} requests in 15 min");
-        if n <= 100 {
-            // Start-up adds a handful (offers, providers, teams, volumes) to the first window.
-            assert!(w[0] <= 60 + 5, "{n}: first window {}", w[0]);
-            assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
-        }
+        // Start-up adds a handful (offers, providers, teams, volumes) to the first window, and
+        // its first read of the list takes every page.
+        assert!(w[0] <= 60 + 5 + (pages - 1), "{n}: first window {}", w[0]);
+        assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
         steady.push(max_steady);
     }
     // Paging does not add requests: the poll interval grows with the page count instead.
@@ -182,27 +224,48 @@ fn requests_per_window_do_not_grow_with_the_fleet() {
 }
 
 #[test]
+fn a_price_watch_adds_one_offers_load_a_minute_and_no_more() {
+    for n in [1, 100, 300] {
+        let without = per_window(&simulate(n, 1, vec![], 3, |_| false));
+        let with = per_window(&simulate(n, 1, vec![h100_watch()], 3, |_| false));
+        println!("{n} active deployments, one price watch: {with:?} (without: {without:?})");
+        // the offers again every minute while a watch exists: 15 more requests a window
+        for w in 1..with.len() - 1 {
+            assert_eq!(
+                with[w],
+                without[w] + 15,
+                "{n}: window {w}: {with:?} vs {without:?}"
+            );
+        }
+        assert!(with.iter().all(|&r| r <= 90), "{n}: {with:?}");
+    }
+}
+
+#[test]
 fn two_teams_keep_the_budget() {
     // The second team is read with its `teamId` on every poll: one more request per poll, and
     // the poll interval grows with the requests a poll takes, so the window stays the same.
     let mut steady = Vec::new();
     for n in [1, 100, 300] {
-        let sent = simulate(n, 2, 24, |_| false);
+        let sent = simulate(n, 2, vec![], 24, |_| false);
         let w = per_window(&sent);
         let max_steady = *w[1..w.len() - 1].iter().max().unwrap();
         let max_any = *w.iter().max().unwrap();
+        let pages = n.div_ceil(PAGE);
         println!(
-            "2 teams, {n} active deployments ({} + 1 request(s) a poll): first window {} requests, steady max {max_steady} per 15 min",
-            n.div_ceil(PAGE),
+            "2 teams, {n} active deployments ({pages} + 1 request(s) a poll): first window {} requests, steady max {max_steady} per 15 min",
             w[0]
         );
         assert!(max_any <= 90, "{n}: {max_any} requests in 15 min");
-        if n <= 100 {
-            // Start-up: as with one team, plus the second round, made as soon as the teams
-            // are known: both lists again, each for both teams (four requests).
-            assert!(w[0] <= 60 + 8, "{n}: first window {}", w[0]);
-            assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
-        }
+        // Start-up: as with one team, plus the second round, made as soon as the teams are
+        // known: both lists again, each for both teams (four requests); both rounds read
+        // every page of the current team's list.
+        assert!(
+            w[0] <= 60 + 8 + 2 * (pages - 1),
+            "{n}: first window {}",
+            w[0]
+        );
+        assert!(max_steady <= 60, "{n}: {max_steady} requests in 15 min");
         steady.push(max_steady);
     }
     assert!(
@@ -210,7 +273,7 @@ fn two_teams_keep_the_budget() {
         "flat: {steady:?}"
     );
     // ... and the same as with one team.
-    let one = per_window(&simulate(1, 1, 24, |_| false));
+    let one = per_window(&simulate(1, 1, vec![], 24, |_| false));
     let one_steady = *one[1..one.len() - 1].iter().max().unwrap();
     assert!(
         steady[0].abs_diff(one_steady) <= 1,
@@ -282,10 +345,13 @@ fn status_requests_stay_ten_seconds_apart() {
                 }
                 last = Some(sec);
             }
-            if let Some((actions, _)) = answer(&cmd, &fleet, 1, false) {
-                for a in actions {
-                    pending.extend(update(&mut s, a));
-                }
+            let account = Account {
+                fleet: &fleet,
+                teams: 1,
+                watches: vec![],
+            };
+            for a in answer(&cmd, &account, false).0 {
+                pending.extend(update(&mut s, a));
             }
         }
     }
@@ -296,7 +362,7 @@ fn status_requests_stay_ten_seconds_apart() {
 fn a_429_storm_backs_off_and_recovers() {
     // Every answer is a 429 (retryAfter 60 s) during the second hour.
     let storm = |sec: i64| (3600..7200).contains(&sec);
-    let sent = simulate(50, 1, 4, storm);
+    let sent = simulate(50, 1, vec![], 4, storm);
     let in_storm = sent.iter().filter(|&&t| storm(t)).count();
     // Without back-off the storm hour would see 180 + 60 requests; with it, one try a minute
     // per poll kind.

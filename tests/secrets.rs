@@ -116,6 +116,36 @@ async fn the_key_prompt_masks_what_is_typed() {
     assert!(!h.state.deployments.items.is_empty(), "the key works");
 }
 
+#[tokio::test]
+async fn a_key_the_demo_api_refuses_is_not_saved_and_a_good_one_is() {
+    let mut h = Harness::with(DemoOptions::for_tests(), false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(".spheron").join("credentials");
+    h.exec.credentials_path = Some(file.clone());
+    h.press("2").await;
+    h.press("sai_pk_not_a_real_key").await;
+    h.key(KeyCode::Enter).await;
+    let Some(Dialog::KeyPrompt(p)) = &h.state.dialog else {
+        panic!("the prompt stays open for a refused key")
+    };
+    let said = p.error.clone().unwrap_or_default();
+    assert!(said.contains("refused this key (401)"), "{said}");
+    assert!(h.screen().contains("refused this key"), "{}", h.screen());
+    assert!(!file.exists(), "a refused key was saved");
+    assert!(!h.exec.client.has_key(), "a refused key is in use");
+    assert_eq!(h.count(|c| matches!(c, Command::UseKey(_))), 0);
+    for _ in 0.."sai_pk_not_a_real_key".len() {
+        h.key(KeyCode::Backspace).await;
+    }
+    let key = h.server.key().to_string();
+    h.press(&key).await;
+    h.key(KeyCode::Enter).await;
+    assert!(h.state.dialog.is_none(), "a good key is accepted");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains(&key));
+    assert!(h.exec.client.has_key());
+}
+
 #[test]
 fn debug_of_client_options_launch_command_and_state_hide_the_key() {
     let k = ApiKey::new(KEY);
@@ -135,6 +165,8 @@ fn debug_of_client_options_launch_command_and_state_hide_the_key() {
         max_burn_usd_per_hour: None,
         ssh_config: None,
         gpu_usage: None,
+        config_file: None,
+        presets: Default::default(),
     };
     assert_clean("Launch", &format!("{launch:?} {launch:#?}"), KEY);
     assert_clean("Command", &format!("{:?}", Command::UseKey(k.clone())), KEY);

@@ -317,13 +317,15 @@ fn the_lock_has_one_holder_until_it_expires() {
     );
 }
 
-/// Child mode: with `STORE_CHILD_PATH` set, write journal rows to that store and print
-/// `committed <id>` after each commit; `STORE_CHILD_ROWS` rows, or forever when unset.
+/// Not a test: the other process of the crash and concurrency tests, started by [`child`]
+/// (ignored, so a normal run never counts it as passed). With `STORE_CHILD_PATH` it writes
+/// journal rows to that store and prints `committed <id>` after each commit;
+/// `STORE_CHILD_ROWS` rows, or forever when unset.
 #[test]
+#[ignore = "the child process of the store's crash and concurrency tests, not a test"]
 fn child_writer() {
-    let Ok(path) = std::env::var("STORE_CHILD_PATH") else {
-        return;
-    };
+    let path = std::env::var("STORE_CHILD_PATH")
+        .expect("run only as the child of a store test, with STORE_CHILD_PATH set");
     let source = std::env::var("STORE_CHILD_SOURCE").unwrap_or_else(|_| "child".into());
     let rows: Option<usize> = std::env::var("STORE_CHILD_ROWS")
         .ok()
@@ -342,6 +344,7 @@ fn child(path: &Path, source: &str, rows: Option<usize>) -> std::process::Child 
     cmd.args([
         "store::child_writer",
         "--exact",
+        "--ignored",
         "--nocapture",
         "--test-threads=1",
     ])
@@ -365,7 +368,7 @@ fn a_writer_killed_mid_writes_loses_no_committed_row() {
     let mut lines = BufReader::new(c.stdout.take().unwrap()).lines();
     while committed.len() < 200 {
         let line = lines.next().expect("the child writes").unwrap();
-        // libtest may print its own `test child_writer ... ` before the first line.
+        // libtest may print its own `test store::child_writer ... ` before the first line.
         if let Some((_, id)) = line.rsplit_once("committed ") {
             committed.push(id.trim().parse::<i64>().unwrap());
         }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use clap::Parser;
 use serde_json::{Value, json};
 use spheron_tui::api::{Client, ClientOptions};
-use spheron_tui::cli::{Cli, Command};
+use spheron_tui::commands::cli::{Cli, Command};
 use spheron_tui::commands::context::Ctx;
 use spheron_tui::commands::guard;
 use spheron_tui::commands::lists as commands;

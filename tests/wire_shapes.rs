@@ -15,8 +15,9 @@ use spheron_tui::api::{
     Client, ClientOptions, Deployment, DeploymentFilter, DeploymentsQuery, Offer, OffersQuery,
     RawJson, Volume, VolumesQuery,
 };
+use spheron_tui::app::dialogs::terminate::{Check, check_of};
 use spheron_tui::credentials::ApiKey;
-use spheron_tui::demo::{self, DemoOptions, DemoServer};
+use spheron_tui::demo::{self, DemoOptions, DemoServer, parse_fault_spec};
 use support::harness::Harness;
 
 /// The other shapes, each compared with the documented one.
@@ -337,7 +338,7 @@ fn mask_loaded_count(screen: &str) -> String {
 #[test]
 fn demo_server_has_a_switch_for_each_shape() {
     use clap::Parser;
-    use spheron_tui::cli::{Cli, Command};
+    use spheron_tui::commands::cli::{Cli, Command};
     for (args, live, hostile) in [
         (&["spheron-tui", "demo-server"][..], false, false),
         (
@@ -394,4 +395,73 @@ async fn the_hostile_shapes_are_served() {
     }
     assert!(items.iter().any(|d| d["portForwards"].is_null()));
     assert!(list["totalPages"].is_string());
+}
+
+/// A fresh deployment on `p`'s second server, deployed from the documented server's first
+/// deployable offer (both serve the same world): too young to end yet.
+async fn fresh_deployment(p: &Pair) -> String {
+    let http = reqwest::Client::new();
+    let answer = |r: reqwest::RequestBuilder| async move {
+        r.bearer_auth(demo::DEMO_API_KEY)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let offers = answer(http.get(format!("{}/api/gpu-offers?limit=100", p.servers.0.url()))).await;
+    let mut body = support::fixtures::demo_deploy_body(&offers, "team_demo_01");
+    body["name"] = "too-young".into();
+    let made = answer(
+        http.post(format!("{}/api/deployments", p.servers.1.url()))
+            .json(&body),
+    )
+    .await;
+    let made: Deployment = spheron_tui::api::decode(made).unwrap();
+    assert!(!made.id.is_empty());
+    made.id
+}
+
+#[tokio::test]
+async fn a_can_terminate_that_does_not_say_leaves_it_to_the_delete_in_every_shape() {
+    let shapes = [("documented", DemoOptions::for_tests())]
+        .into_iter()
+        .chain(other_shapes());
+    for (shape, options) in shapes {
+        let p = pair(options).await;
+        let id = fresh_deployment(&p).await;
+        let c = &p.live;
+        // said: too early is a "no", with the minutes left
+        let said = c.can_terminate(&id).await.unwrap();
+        assert_eq!(said.can_terminate, Some(false), "{shape}: {said:?}");
+        assert_eq!(said.time_remaining, Some(20.0), "{shape}");
+        assert!(matches!(check_of(Ok(said)), Check::Blocked(_)), "{shape}");
+        // not said: an answer without `canTerminate` is neither yes nor no
+        let path = format!("GET /api/deployments/{id}/can-terminate=omit:canTerminate");
+        p.servers
+            .1
+            .handle()
+            .inject(parse_fault_spec(&path).unwrap());
+        let unsaid = c.can_terminate(&id).await.unwrap();
+        assert_eq!(unsaid.can_terminate, None, "{shape}: {unsaid:?}");
+        assert_eq!(unsaid.minimum_runtime, Some(20.0), "{shape}");
+        assert!(matches!(check_of(Ok(unsaid)), Check::Unsaid(_)), "{shape}");
+        // terminated anyway: the DELETE refuses, with the time left and the server's words
+        let e = c.terminate_deployment(&id).await.unwrap_err();
+        let blocked = e.termination_blocked().unwrap();
+        assert_eq!(blocked.time_remaining, Some(20.0), "{shape}");
+        assert_eq!(
+            e.to_string(),
+            "Not terminated: Cannot terminate before the minimum runtime of 20 minutes (20 min remaining). The minimum runtime is not met yet; try again in 20 min",
+            "{shape}"
+        );
+        // past the minimum runtime (counted from its start, after its provisioning) the same
+        // DELETE ends it
+        let later = std::time::Duration::from_secs(40 * 60);
+        p.servers.1.handle().advance(later);
+        c.terminate_deployment(&id).await.unwrap();
+        let after = c.deployment(&id).await.unwrap();
+        assert_eq!(after.status.to_string(), "terminated", "{shape}");
+    }
 }

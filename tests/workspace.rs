@@ -663,3 +663,146 @@ fn an_hour_of_gpu_use_costs_sixty_probes_per_instance() {
     assert_eq!(probes.get("b"), Some(&60));
     assert_eq!(probes.get("c"), None, "not followed: never probed");
 }
+
+/// A tunnel to a port served on the instance (an HTTP listener on loopback, reached through
+/// the real `ssh -N -L`): `tunnel NAME PORT:LOCAL` serves it on localhost; a local port in use
+/// gets the next free one, and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tunnel_reaches_a_port_served_on_the_instance() {
+    use std::io::{BufRead, Read, Write};
+    let sshd = Sshd::start();
+    let api = api_with_instance(&sshd).await;
+    let home = home_with_key(&sshd, None);
+    let service = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let remote = service.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in service.incoming() {
+            let Ok(mut s) = s else { continue };
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 7\r\n\r\njupyter");
+        }
+    });
+    // The local port asked for is taken here.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let want = taken.local_addr().unwrap().port();
+    let mut child = binary::bin(home.path())
+        .env("SPHERON_API_KEY", "sai_pk_test")
+        .arg("--api-url")
+        .arg(api.url())
+        .args(["tunnel", "llm-finetune", &format!("{remote}:{want}")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let local: u16 = first
+        .strip_prefix("http://localhost:")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no URL first: {first:?}"));
+    assert!(local > want, "{first}");
+    assert!(
+        first.contains(&format!("→ llm-finetune.spheron port {remote}")),
+        "{first}"
+    );
+    // The forward is up once ssh has logged in: ask until it answers (or 30 s pass).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let body = loop {
+        let got = std::net::TcpStream::connect(("127.0.0.1", local)).and_then(|mut s| {
+            s.write_all(b"GET / HTTP/1.0\r\n\r\n")?;
+            let mut out = String::new();
+            s.read_to_string(&mut out)?;
+            Ok(out)
+        });
+        match got {
+            Ok(out) if out.ends_with("jupyter") => break out,
+            _ if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                panic!("the tunnel did not answer within 30 s: {got:?}");
+            }
+            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    };
+    assert!(body.starts_with("HTTP/1.0 200 OK"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains(&format!(
+            "port {want} is in use here: using {local} instead"
+        )),
+        "{err}"
+    );
+    drop(taken);
+}
+
+/// `open NAME --editor code` runs `code --remote ssh-remote+<alias> <home>` once the alias is
+/// in the SSH config (before, it says to run `ssh-config --write`); an editor not on PATH is
+/// named with what to install.
+#[tokio::test(flavor = "multi_thread")]
+async fn open_runs_the_editor_on_the_alias() {
+    let sshd = Sshd::start();
+    let api = api_with_instance(&sshd).await;
+    let home = home_with_key(&sshd, None);
+    let h = home.path();
+    let bin = tempfile::tempdir().unwrap();
+    let code = bin.path().join("code");
+    std::fs::write(
+        &code,
+        "#!/bin/sh\necho \"$*\" > \"$(dirname \"$0\")/args\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&code, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let open = |editor: &str| {
+        binary::bin(h)
+            .env("SPHERON_API_KEY", "sai_pk_test")
+            .env("PATH", &path)
+            .arg("--api-url")
+            .arg(api.url())
+            .args(["open", "llm-finetune", "--editor", editor])
+            .output()
+            .unwrap()
+    };
+    let before = open("code");
+    assert_eq!(before.status.code(), Some(1));
+    assert!(
+        binary::text(&before.stderr).contains("run `spheron-tui ssh-config --write` first"),
+        "{}",
+        binary::text(&before.stderr)
+    );
+    assert!(!bin.path().join("args").exists());
+    ok(&spheron(h, &api.url(), &["ssh-config", "--write"]).await);
+    let opened = open("code");
+    ok(&opened);
+    let home_dir = if sshd.user == "root" {
+        "/root".to_string()
+    } else {
+        format!("/home/{}", sshd.user)
+    };
+    assert_eq!(
+        std::fs::read_to_string(bin.path().join("args")).unwrap(),
+        format!("--remote ssh-remote+llm-finetune.spheron {home_dir}\n")
+    );
+    let cursor = open("cursor");
+    assert_eq!(cursor.status.code(), Some(1));
+    assert!(
+        binary::text(&cursor.stderr).contains("install Cursor"),
+        "{}",
+        binary::text(&cursor.stderr)
+    );
+}

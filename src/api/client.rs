@@ -298,6 +298,19 @@ impl Client {
         query: &[(&str, String)],
         body: Option<Value>,
     ) -> Result<(u16, bytes::Bytes), ApiError> {
+        self.send_raw_as(self.key(), method, path, query, body)
+            .await
+    }
+
+    /// [`Client::send_raw`] with `key` instead of the client's own.
+    async fn send_raw_as(
+        &self,
+        key: Option<ApiKey>,
+        method: Method,
+        path: &[&str],
+        query: &[(&str, String)],
+        body: Option<Value>,
+    ) -> Result<(u16, bytes::Bytes), ApiError> {
         let is_get = method == Method::GET;
         let url = self.url(path, query)?;
         if !is_get && self.inner.read_only {
@@ -314,7 +327,9 @@ impl Client {
         let mut attempt = 0;
         loop {
             self.wait_for_budget(bucket, is_get).await?;
-            let result = self.send_once(&method, &url, body.as_ref(), bucket).await;
+            let result = self
+                .send_once(key.as_ref(), &method, &url, body.as_ref(), bucket)
+                .await;
             match result {
                 Err(e) if is_get && attempt == 0 && e.is_retryable_get() => {
                     tracing::info!(%method, path = url.path(), error = %e, "retrying GET once");
@@ -341,6 +356,7 @@ impl Client {
 
     async fn send_once(
         &self,
+        key: Option<&ApiKey>,
         method: &Method,
         url: &Url,
         body: Option<&Value>,
@@ -351,8 +367,7 @@ impl Client {
             .http
             .request(method.clone(), url.clone())
             .header(ACCEPT, "application/json");
-        let key = self.key();
-        if let Some(k) = &key {
+        if let Some(k) = key {
             let mut v = HeaderValue::from_str(&format!("Bearer {}", k.expose())).map_err(|_| {
                 ApiError::InvalidInput {
                     message: "the API key contains characters that cannot be sent in a header"
@@ -372,7 +387,7 @@ impl Client {
         self.budget().record(bucket, &headers, Instant::now());
         let bytes = resp.bytes().await.map_err(|e| transport_error(&e))?;
         tracing::debug!(%method, path = url.path(), status, ms = started.elapsed().as_millis() as u64, "api");
-        let secret = key.as_ref().map(ApiKey::expose).unwrap_or_default();
+        let secret = key.map(ApiKey::expose).unwrap_or_default();
         if (200..300).contains(&status) {
             return Ok((status, bytes));
         }
@@ -384,6 +399,15 @@ impl Client {
         }
         tracing::info!(%method, path = url.path(), status, error = %err, "api error");
         Err(err)
+    }
+
+    /// Whether the API accepts `key`, by one cheap authenticated request (the current team's
+    /// balance), before it is used or saved. The client's own key is not changed.
+    pub async fn check_key(&self, key: &ApiKey) -> Result<(), ApiError> {
+        let query = [("all", "false".to_string())];
+        self.send_raw_as(Some(key.clone()), Method::GET, &["balance"], &query, None)
+            .await
+            .map(drop)
     }
 
     /// `base` + `/api/` + percent-encoded segments + query. An id can never add a path level.

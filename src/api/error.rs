@@ -683,7 +683,7 @@ mod tests {
         );
         assert!(e.to_string().contains("try again in 12 min"), "{e}");
         let ct = e.termination_blocked().unwrap();
-        assert!(!ct.can_terminate);
+        assert_eq!(ct.can_terminate, Some(false));
         assert_eq!(ct.time_remaining, Some(12.0));
         assert_eq!(e.details().unwrap()["minimumRuntime"], 20);
         assert!(

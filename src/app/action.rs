@@ -81,6 +81,11 @@ pub enum Action {
     BalanceLoaded(ApiResult<Balance>),
     TeamsLoaded(ApiResult<Listing<Team>>),
     KeySaved(Result<PathBuf, String>),
+    /// Answer to [`Command::CheckKey`].
+    KeyChecked {
+        key: ApiKey,
+        result: ApiResult<()>,
+    },
     /// Answer to [`Command::Deploy`].
     Deployed(ApiResult<Deployment>),
     /// Answer to [`Command::FetchKubernetesVersions`].
@@ -171,6 +176,12 @@ pub enum Action {
     StoreChanged(crate::store::changes::Changes),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
+    /// Answer to [`Command::SavePreset`].
+    PresetSaved {
+        name: String,
+        preset: Box<crate::domain::preset::Preset>,
+        result: Result<(), String>,
+    },
     /// Answer to [`Command::ProbeUsage`]: the reading, or why there is none.
     UsageSampled {
         id: String,
@@ -202,6 +213,8 @@ pub enum Command {
     FetchKeys,
     FetchBalance,
     FetchTeams,
+    /// Ask the API whether it accepts this key (one authenticated request); nothing is saved.
+    CheckKey(ApiKey),
     /// Use this key from now on and save it to the credentials file.
     UseKey(ApiKey),
     /// Put text on the clipboard (OSC 52: works over SSH too).
@@ -314,6 +327,13 @@ pub enum Command {
     WriteSshConfig {
         text: String,
     },
+    /// Add `[presets.NAME]` to `config.toml` at `file` (`config::save_preset`) →
+    /// [`Action::PresetSaved`].
+    SavePreset {
+        file: std::path::PathBuf,
+        name: String,
+        preset: Box<crate::domain::preset::Preset>,
+    },
     /// Read the GPU use of deployment `id` over SSH (`runtime::usage::probe`; in the demo, its
     /// simulation at `at`) → [`Action::UsageSampled`].
     ProbeUsage {
@@ -327,7 +347,8 @@ pub enum Command {
 
 impl Command {
     /// What this command would create, change or delete on the platform, named for the
-    /// read-only refusal ("… was not sent"); `None` for reads and local effects.
+    /// read-only refusal ("… was not sent"); `None` for reads and local effects. Every variant
+    /// is named here, so a new command must be sorted before it compiles.
     pub fn write_label(&self) -> Option<&'static str> {
         Some(match self {
             Command::Deploy { .. } => "the deploy",
@@ -340,7 +361,42 @@ impl Command {
             Command::DeleteVolume { .. } => "the volume delete",
             Command::AttachVolume { .. } => "the volume attach",
             Command::DetachVolume { .. } => "the volume detach",
-            _ => return None,
+            // reads of the platform
+            Command::FetchOffers { .. }
+            | Command::FetchDeployments { .. }
+            | Command::FetchProviders
+            | Command::FetchVolumes { .. }
+            | Command::FetchKeys
+            | Command::FetchBalance
+            | Command::FetchTeams
+            | Command::CheckKey(_)
+            | Command::FetchKubernetesVersions
+            | Command::CheckCanTerminate { .. }
+            | Command::FetchKey { .. }
+            | Command::FetchVolumeRegions { .. }
+            | Command::FetchVolume { .. }
+            | Command::FetchDeployment { .. }
+            | Command::FetchVolumePricing { .. }
+            | Command::FetchClusterHealth { .. }
+            | Command::FetchTeam { .. } => return None,
+            // effects on this machine only (the local store, files, the terminal, SSH to an
+            // instance)
+            Command::UseKey(_)
+            | Command::Copy(_)
+            | Command::Bell
+            | Command::Notify(_)
+            | Command::SetGuard(_)
+            | Command::ClearGuard { .. }
+            | Command::Quit
+            | Command::ScanPubKeys
+            | Command::ProbeSsh { .. }
+            | Command::OpenSsh { .. }
+            | Command::SaveFile { .. }
+            | Command::Prices(_)
+            | Command::Plan(_)
+            | Command::WriteSshConfig { .. }
+            | Command::ProbeUsage { .. }
+            | Command::SavePreset { .. } => return None,
         })
     }
 

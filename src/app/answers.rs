@@ -19,6 +19,11 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
             cmds.extend(super::workspace::sync_ssh_config(state));
         }
         Action::SshConfigWritten(r) => super::workspace::on_ssh_config_written(state, r),
+        Action::PresetSaved {
+            name,
+            preset,
+            result,
+        } => dialogs::deploy::preset::saved(state, name, *preset, result),
         Action::UsageSampled { id, result } => super::usage::on_sampled(state, id, result),
         Action::SshProbed { id, ok } => arrivals::on_ssh_probed(state, &id, ok),
         Action::SshExited(r) => connect::on_ssh_exited(state, r),
@@ -32,6 +37,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::Renamed { id, result } => {
             cmds.extend(dialogs::rename::on_renamed(state, &id, result))
+        }
+        Action::KeyChecked { key, result } => {
+            cmds.extend(dialogs::key_prompt::key_checked(state, key, result))
         }
         Action::KeyAdded(r) => cmds.extend(dialogs::add_key::added(state, r)),
         Action::KeyDeleted { id, result } => {

@@ -66,6 +66,42 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
     Vec::new()
 }
 
+/// The question quitting asks while this dashboard is the one enforcing guard rules (it holds
+/// the enforcer lock: no `guard run` elsewhere does): `None` when closing it stops nothing.
+pub fn quit_question(state: &AppState) -> Option<super::dialogs::Confirm> {
+    let n = state.guard.rows.len();
+    if n == 0 || state.session.read_only || state.guard.other_enforcer.is_some() {
+        return None;
+    }
+    let (rules, them) = if n == 1 {
+        ("1 guard rule stops".to_string(), "it")
+    } else {
+        (format!("{n} guard rules stop"), "them")
+    };
+    let run = if state.session.demo {
+        "spheron-tui --demo guard run"
+    } else {
+        "spheron-tui guard run"
+    };
+    let mut lines = vec![
+        format!("{rules} being enforced when the dashboard closes:"),
+        format!("this dashboard enforces {them}; no other process holds the enforcer lock."),
+        String::new(),
+        format!("To keep {them} enforced without the dashboard, run `{run}`"),
+    ];
+    if !state.session.demo {
+        lines.push(
+            "(or `spheron-tui guard service install` to have it run in the background).".into(),
+        );
+    }
+    Some(super::dialogs::Confirm::new(
+        super::dialogs::Op::Quit { rules: n },
+        "Quit?",
+        lines,
+        state.now,
+    ))
+}
+
 /// What the dialog accepts: a duration (`8h`, `1h30m`: from now), a time (`18:00` local, or
 /// RFC 3339), or an amount (`$50`: a spend ceiling). Returns the rule and how it was asked.
 pub fn parse_spec(
@@ -75,6 +111,28 @@ pub fn parse_spec(
 ) -> Result<(crate::domain::guard::GuardRule, String), String> {
     use crate::domain::guard::{GuardRule, parse_at, parse_duration, parse_usd};
     let t = s.trim();
+    if let Some(rest) = t.strip_prefix("idle") {
+        // `idle 30m`, `idle 30m 5` (below 5 %).
+        let mut words = rest.split_whitespace();
+        let bad = || format!("`{t}` is not an idle rule: type idle 30m, or idle 30m 5 (below 5 %)");
+        let window = words
+            .next()
+            .ok_or_else(bad)
+            .and_then(|w| parse_duration(w).map_err(|_| bad()))?;
+        let window = crate::domain::idle::check_window(window)?;
+        let below_pct = match words.next() {
+            Some(b) => crate::domain::idle::parse_below(b)?,
+            None => crate::domain::idle::DEFAULT_BELOW,
+        };
+        if words.next().is_some() {
+            return Err(bad());
+        }
+        let spec = format!(
+            "--idle {} --below {below_pct}",
+            crate::domain::guard::format_countdown(window.num_seconds())
+        );
+        return Ok((GuardRule::Idle { window, below_pct }, spec));
+    }
     if t.starts_with('$') {
         let usd = parse_usd(t)?;
         return Ok((GuardRule::MaxSpend(usd), format!("--max-spend {usd:.2}")));
@@ -89,7 +147,7 @@ pub fn parse_spec(
         return Ok((GuardRule::Deadline(at), format!("--at {t}")));
     }
     let d = parse_duration(t).map_err(|_| {
-        format!("`{t}` is not a guard: type 8h, 1h30m, 18:00 or $50 (empty clears)")
+        format!("`{t}` is not a guard: type 8h, 1h30m, 18:00, $50 or idle 30m (empty clears)")
     })?;
     Ok((GuardRule::after(d, now), format!("--after {t}")))
 }

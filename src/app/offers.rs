@@ -101,9 +101,13 @@ impl OffersView {
         if self.descending {
             visible.reverse();
         }
-        // An unknown price is not cheap or dear: it goes last whichever way the prices run.
-        if matches!(sort, OfferSort::Price | OfferSort::GpuPrice) {
-            visible.sort_by_key(|&i| all[i].hourly_rate().is_none());
+        // An unknown amount is not small or large: it goes last whichever way the column runs.
+        match sort {
+            OfferSort::Price | OfferSort::GpuPrice => {
+                visible.sort_by_key(|&i| all[i].hourly_rate().is_none())
+            }
+            OfferSort::Vram => visible.sort_by_key(|&i| all[i].gpu_memory.is_none()),
+            _ => {}
         }
         let mut models: Vec<&str> = visible
             .iter()
@@ -178,22 +182,21 @@ pub fn offer_key(o: &Offer) -> (String, String) {
 }
 
 fn compare(a: &Offer, b: &Offer, sort: OfferSort) -> Ordering {
-    let f = |x: f64, y: f64| x.partial_cmp(&y).unwrap_or(Ordering::Equal);
     match sort {
-        OfferSort::Price => price_order(a.hourly_rate(), b.hourly_rate()),
-        OfferSort::GpuPrice => price_order(a.per_gpu_rate(), b.per_gpu_rate()),
+        OfferSort::Price => known_first(a.hourly_rate(), b.hourly_rate()),
+        OfferSort::GpuPrice => known_first(a.per_gpu_rate(), b.per_gpu_rate()),
         OfferSort::GpuCount => a.gpu_count.cmp(&b.gpu_count),
-        OfferSort::Vram => f(a.gpu_memory.unwrap_or(0.0), b.gpu_memory.unwrap_or(0.0)),
+        OfferSort::Vram => known_first(a.gpu_memory, b.gpu_memory),
         OfferSort::Provider => a.provider.cmp(&b.provider),
         // Ordered by `planning::plan_order`; without a plan, by price.
         OfferSort::PerMtok | OfferSort::TokensPerSecond | OfferSort::Fit => {
-            price_order(a.hourly_rate(), b.hourly_rate())
+            known_first(a.hourly_rate(), b.hourly_rate())
         }
     }
 }
 
-/// Known prices in order; an unknown price after all of them.
-fn price_order(a: Option<f64>, b: Option<f64>) -> Ordering {
+/// Known amounts (prices, memory) in order; an unknown one after all of them.
+fn known_first(a: Option<f64>, b: Option<f64>) -> Ordering {
     match (a, b) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
         (Some(_), None) => Ordering::Less,

@@ -331,6 +331,8 @@ pub struct AppState {
     pub clipboard: Clipboard,
     /// GPU use of the running deployments followed.
     pub usage: super::usage::UsageView,
+    /// The deploy presets of `config.toml`.
+    pub presets: super::dialogs::deploy::preset::Presets,
     pub quit: bool,
 }
 
@@ -372,6 +374,7 @@ impl AppState {
             workspace: Default::default(),
             clipboard: Clipboard::default(),
             usage: Default::default(),
+            presets: Default::default(),
             quit: false,
         }
     }

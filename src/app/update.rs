@@ -255,7 +255,17 @@ pub(crate) fn too_small(state: &AppState) -> bool {
     super::screen::too_small(ratatui::layout::Rect::new(0, 0, w, h))
 }
 
+/// Quit, unless guard rules stop being enforced by it: then ask once first (a second quit key
+/// in front of the question quits).
 fn quit(state: &mut AppState) -> Vec<Command> {
+    let asked = matches!(
+        &state.dialog,
+        Some(Dialog::Confirm(c)) if matches!(c.op, dialogs::Op::Quit { .. })
+    );
+    if !asked && let Some(q) = super::guard::quit_question(state) {
+        dialogs::open(state, Dialog::Confirm(q));
+        return Vec::new();
+    }
     state.quit = true;
     vec![Command::Quit]
 }
@@ -359,7 +369,9 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         | KeyCmd::EditWatch
         | KeyCmd::RemoveWatch
         | KeyCmd::NextChoice
-        | KeyCmd::PrevChoice => {}
+        | KeyCmd::PrevChoice
+        | KeyCmd::Presets
+        | KeyCmd::SavePreset => {}
         KeyCmd::Deploy => return dialogs::deploy::open(state),
         KeyCmd::Terminate => return dialogs::terminate::open(state),
         KeyCmd::Rename => return dialogs::rename::open(state),

@@ -13,6 +13,39 @@ use crate::domain::volume_rules::{
     same_provider,
 };
 
+/// The one `POST /api/volumes` body, for the create dialog and `volume create`: after the
+/// provider's rules on exactly what is sent (the size within the region's range, the placement
+/// the provider needs). `Err` says which rule refuses it.
+pub fn new_volume(
+    name: &str,
+    size: u64,
+    provider: &str,
+    region: &crate::api::VolumeRegion,
+    team_id: Option<String>,
+    deployment_id: Option<String>,
+) -> Result<crate::api::NewVolume, String> {
+    use crate::domain::volume_rules::{check_placement, check_size};
+    let rules = rules_for(provider).ok_or_else(|| format!("{provider} does not offer volumes"))?;
+    check_size(rules, size, region.min_size_gb, region.max_size_gb)?;
+    check_placement(
+        provider,
+        Some(&region.id),
+        region.cloud_id.as_deref(),
+        region.cloud_name.as_deref(),
+    )?;
+    let placed = |v: &Option<String>| v.clone().filter(|_| rules.cloud_id_required);
+    Ok(crate::api::NewVolume {
+        name: name.to_string(),
+        size_in_gb: size,
+        provider: provider.to_string(),
+        region: Some(region.id.clone()),
+        cloud_id: placed(&region.cloud_id),
+        cloud_name: placed(&region.cloud_name),
+        team_id,
+        deployment_id,
+    })
+}
+
 /// A picker row whose verdict waits for the deployment's status.
 pub const CHECKING: &str = "checking the instance's status…";
 

@@ -1,4 +1,5 @@
-//! Every command-line command but the dashboard: the lists for scripts ([`lists`]), the commands
+//! The command line: its flags, `--help` and man page ([`cli`]), and every command but the
+//! dashboard: the lists for scripts ([`lists`]), the commands
 //! that act ([`actions`]: deploy, wait, ssh, terminate, rename, volume, key), the spend guard
 //! ([`guard`]), the journal ([`journal`]), the price history and watches ([`history`]), the
 //! ssh_config blocks ([`ssh_config`]), the model planner ([`plan`]), the demo world's reset
@@ -7,6 +8,7 @@
 //! dispatches.
 
 pub mod actions;
+pub mod cli;
 pub mod context;
 pub mod demo;
 pub mod guard;
@@ -29,6 +31,8 @@ pub enum CtxCommand {
     Deploy(Box<actions::args::DeployArgs>),
     Wait(actions::args::WaitArgs),
     Ssh(actions::args::SshArgs),
+    Tunnel(actions::args::TunnelArgs),
+    Open(actions::args::OpenArgs),
     Terminate(actions::args::TerminateArgs),
     Rename(actions::args::RenameArgs),
     Volume(actions::args::VolumeCommand),
@@ -69,6 +73,8 @@ pub async fn run(
         CtxCommand::Deploy(a) => actions::deploy::deploy(&ctx, env, &a).await,
         CtxCommand::Wait(a) => actions::wait::wait(&ctx, env, &a).await,
         CtxCommand::Ssh(a) => actions::ssh::ssh(&ctx, env, &a).await,
+        CtxCommand::Tunnel(a) => actions::workspace::tunnel(&ctx, env, &a).await,
+        CtxCommand::Open(a) => actions::workspace::open(&ctx, env, &a).await,
         CtxCommand::Terminate(a) => actions::terminate::terminate(&ctx, env, &a).await,
         CtxCommand::Rename(a) => actions::terminate::rename(&ctx, env, &a).await,
         CtxCommand::Volume(c) => actions::volume::volume(&ctx, env, &c).await,

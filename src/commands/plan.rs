@@ -9,7 +9,7 @@ use super::lists::output::{Cell, Column, Format, Records, col};
 use super::lists::{Failure, Printed, load_offers, parse_filter};
 use crate::api::{Client, Offer};
 use crate::app::state::OffersView;
-use crate::cli::PlanArgs;
+use crate::commands::cli::PlanArgs;
 use crate::domain::cost::group_thousands;
 use crate::domain::planner::memory::{ACTIVATION_SHARE, RUNTIME_BYTES_PER_GPU, need};
 use crate::domain::planner::model::{Attention, by_hand, from_config};

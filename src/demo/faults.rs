@@ -16,6 +16,8 @@
 //!   - `html` — 502 with a `text/html` error page
 //!   - `drop` — headers, then a body stream that errors, so the connection is aborted
 //!   - `created500` — the request is served (e.g. the deployment is created) but the answer is 500
+//!   - `omit:FIELD` — served, but FIELD is taken out of the answer's object (e.g.
+//!     `GET /api/deployments/d1/can-terminate=omit:canTerminate`: an answer that does not say)
 //! - `COUNT`: how many answers (default 1).
 //!
 //! Examples: `GET /api/deployments=500x3`, `POST /api/deployments=created500`,
@@ -31,13 +33,17 @@ use super::error::ApiError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     ServerError,
     Slow(Duration),
     MalformedJson,
     HtmlError,
     DropConnection,
     CreatedButServerError,
+    /// Served, with this top-level field taken out of the answer.
+    Omit(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +137,10 @@ pub fn parse_fault_spec(s: &str) -> Result<FaultRule, String> {
         "html" | "502" => Fault::HtmlError,
         "drop" => Fault::DropConnection,
         "created500" => Fault::CreatedButServerError,
+        "omit" => match arg {
+            Some(field) if !field.is_empty() => Fault::Omit(field.to_string()),
+            _ => return Err(format!("fault spec '{s}': 'omit' needs a field")),
+        },
         other => return Err(format!("fault spec '{s}': unknown kind '{other}'")),
     };
     Ok(FaultRule::new(method, path, fault, count))
@@ -217,12 +227,37 @@ pub async fn malformed(real: Response) -> Response {
         .into_response()
 }
 
+/// The real answer with `field` taken out of its object (an answer that is not a JSON object
+/// is left as it was).
+pub async fn omit(real: Response, field: &str) -> Response {
+    let (mut parts, body) = real.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut o)) => {
+            o.remove(field);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            serde_json::to_vec(&o).unwrap_or_default().into()
+        }
+        _ => bytes,
+    };
+    Response::from_parts(parts, Body::from(body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn parses_specs() {
+        assert_eq!(
+            parse_fault_spec("GET /api/deployments/d1/can-terminate=omit:canTerminate")
+                .unwrap()
+                .fault,
+            Fault::Omit("canTerminate".into())
+        );
+        assert!(parse_fault_spec("/api=omit:").is_err());
         let r = parse_fault_spec("GET /api/deployments=500x3").unwrap();
         assert_eq!(
             r,

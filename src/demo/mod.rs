@@ -371,6 +371,7 @@ async fn gate(
             next.run(req).await
         }
         Some(Fault::MalformedJson) => faults::malformed(next.run(req).await).await,
+        Some(Fault::Omit(field)) => faults::omit(next.run(req).await, &field).await,
         Some(Fault::HtmlError) => faults::html_error(),
         Some(Fault::DropConnection) => faults::dropped_connection(),
         Some(Fault::CreatedButServerError) => {
@@ -585,6 +586,14 @@ impl DemoHandle {
     pub fn force_status(&self, deployment_id: &str, status: &str) {
         self.world(|w, now| {
             let _ = w.force_status(deployment_id, status, now);
+        });
+    }
+
+    /// For tests: point a deployment's address, SSH port and user at a real SSH server (one on
+    /// loopback standing in for the instance). Unknown ids are ignored.
+    pub fn set_ssh(&self, deployment_id: &str, ip: &str, port: u16, user: &str) {
+        self.world(|w, _| {
+            let _ = w.set_ssh(deployment_id, ip, port, user);
         });
     }
 

@@ -551,6 +551,16 @@ impl World {
         Ok(())
     }
 
+    /// For tests: where a deployment's SSH server is (a real one on loopback).
+    pub fn set_ssh(&mut self, id: &str, ip: &str, port: u16, user: &str) -> ApiResult<()> {
+        let i = self.deployment_index(id)?;
+        let d = &mut self.deployments[i];
+        d.ip_address = Some(ip.to_string());
+        d.ssh_port = Some(port);
+        d.user = user.to_string();
+        Ok(())
+    }
+
     /// Volumes attached to a deployment.
     pub fn volume_ids_of(&self, deployment_id: &str) -> Vec<String> {
         self.volumes

@@ -1,5 +1,5 @@
 //! Spend-guard rules: when a deployment the user named should be terminated. A rule is a
-//! deadline (after a duration, or at a time) or a spend ceiling. Parsing and evaluation only; the
+//! deadline (after a duration, or at a time), a spend ceiling, or idleness (`super::idle`). Parsing and evaluation only; the
 //! enforcement state machine is [`super::guard_engine`].
 
 use std::fmt;
@@ -13,6 +13,9 @@ pub enum GuardRule {
     Deadline(DateTime<Utc>),
     /// Terminate when the deployment's spend reaches this many USD.
     MaxSpend(f64),
+    /// Terminate once every GPU has stayed below `below_pct` % with no terminal session for
+    /// the whole `window` (decided from GPU-use probes by the engine, never from missing data).
+    Idle { window: Duration, below_pct: f64 },
 }
 
 impl GuardRule {
@@ -39,6 +42,8 @@ impl GuardRule {
                 let rate = rate.filter(|r| *r > 0.0)?;
                 Some(((max - spent) / rate * 3600.0).ceil() as i64)
             }
+            // Only the probes can tell (the engine asks `super::idle`).
+            GuardRule::Idle { .. } => None,
         }
     }
 
@@ -47,6 +52,7 @@ impl GuardRule {
         match self {
             GuardRule::Deadline(at) => now >= *at,
             GuardRule::MaxSpend(max) => spent.is_some_and(|s| s >= *max),
+            GuardRule::Idle { .. } => false,
         }
     }
 }
@@ -80,6 +86,11 @@ impl fmt::Display for GuardRule {
             GuardRule::MaxSpend(usd) => {
                 write!(f, "when spend reaches {}", crate::domain::cost::usd(*usd))
             }
+            GuardRule::Idle { window, below_pct } => write!(
+                f,
+                "after {} idle (GPUs below {below_pct:.0}%, no session)",
+                format_countdown(window.num_seconds())
+            ),
         }
     }
 }
@@ -99,7 +110,7 @@ impl GuardRule {
                 let left = format_countdown((*at - now).num_seconds());
                 format!("at {when} local, in {left}")
             }
-            GuardRule::MaxSpend(_) => self.to_string(),
+            GuardRule::MaxSpend(_) | GuardRule::Idle { .. } => self.to_string(),
         }
     }
 }

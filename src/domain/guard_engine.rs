@@ -19,7 +19,10 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 
 use super::cost;
 use super::guard::{GuardRule, LockState, StoredRule, format_countdown};
-use crate::api::{ApiError, CanTerminate, Deployment};
+pub use super::guard_io::{DeleteFailed, Effect, Event, Observed, Proof};
+use super::idle::{self, Verdict};
+use super::usage::History;
+use crate::api::CanTerminate;
 
 /// Minutes before a rule is due at which the user is warned.
 pub const WARN_AT_MINUTES: [i64; 2] = [15, 5];
@@ -42,200 +45,6 @@ pub enum Mode {
     DryRun,
     /// `--read-only`: the same, because no write may be sent.
     ReadOnly,
-}
-
-/// One deployment as a poll or a read by id saw it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Observed {
-    pub id: String,
-    pub name: String,
-    /// The status as the API sent it.
-    pub status: String,
-    /// Not known to have ended (costs money now; an unknown status counts as billing).
-    pub active: bool,
-    /// USD spent when polled (`totalCost`, else rate × uptime), if known.
-    pub spent: Option<f64>,
-    pub usd_per_hour: Option<f64>,
-    pub polled_at: DateTime<Utc>,
-}
-
-impl Observed {
-    pub fn from_deployment(d: &Deployment, now: DateTime<Utc>) -> Observed {
-        Observed {
-            id: d.id.clone(),
-            name: d.name.clone(),
-            status: d.status.to_string(),
-            active: !d.status.is_terminal(),
-            spent: d.spent(now),
-            usd_per_hour: d.hourly_rate,
-            polled_at: now,
-        }
-    }
-
-    /// Spend at `now`, carried forward from the poll at the hourly rate. Unknown when the rate
-    /// is unknown and time has passed since the poll (it may have grown by any amount).
-    pub fn spent_at(&self, now: DateTime<Utc>) -> Option<f64> {
-        let base = self.spent?;
-        let secs = (now - self.polled_at).num_seconds().max(0) as f64;
-        if secs == 0.0 {
-            return Some(base);
-        }
-        Some(base + self.usd_per_hour? * secs / 3600.0)
-    }
-}
-
-/// How a DELETE did not end the deployment, as the engine acts on it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteFailed {
-    /// 429: nothing was done; wait this long.
-    RateLimited { wait: Duration, text: String },
-    /// The API says the deployment already ended (a 400 "already terminated", a 404).
-    AlreadyEnded(String),
-    /// The minimum runtime is not met: this many minutes remain.
-    TooEarly { minutes: f64, text: String },
-    /// The answer was lost (dropped connection, timeout, 5xx): the server may have acted.
-    Unknown(String),
-    /// Refused (another 4xx, a local refusal): the server did not act.
-    Refused(String),
-}
-
-impl DeleteFailed {
-    /// Sort an API error of `DELETE /api/deployments/{id}`.
-    pub fn from_api(e: &ApiError) -> DeleteFailed {
-        let text = e.to_string();
-        match e {
-            ApiError::RateLimited { retry_after } => DeleteFailed::RateLimited {
-                wait: Duration::from_std(*retry_after).unwrap_or(RETRY_MAX),
-                text,
-            },
-            ApiError::NotFound { .. } => DeleteFailed::AlreadyEnded(text),
-            ApiError::Validation { message, .. } => match e.termination_blocked() {
-                Some(ct) => DeleteFailed::TooEarly {
-                    minutes: ct.time_remaining.unwrap_or(1.0),
-                    text,
-                },
-                None if message.to_ascii_lowercase().contains("already") => {
-                    DeleteFailed::AlreadyEnded(text)
-                }
-                None => DeleteFailed::Refused(text),
-            },
-            ApiError::Network { .. }
-            | ApiError::Timeout { .. }
-            | ApiError::Server { .. }
-            | ApiError::Decode { .. } => DeleteFailed::Unknown(text),
-            _ => DeleteFailed::Refused(text),
-        }
-    }
-
-    fn text(&self) -> &str {
-        match self {
-            DeleteFailed::RateLimited { text, .. }
-            | DeleteFailed::TooEarly { text, .. }
-            | DeleteFailed::AlreadyEnded(text)
-            | DeleteFailed::Unknown(text)
-            | DeleteFailed::Refused(text) => text,
-        }
-    }
-}
-
-/// What `GET /api/deployments/{id}` said.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Proof {
-    /// Read: running, or ended when its `active` is false.
-    Read(Observed),
-    /// 404: it does not exist (any more).
-    NotFound,
-    /// The read failed: nothing is concluded.
-    Failed(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    /// Time passes.
-    Tick(DateTime<Utc>),
-    /// The rules as stored now (set or cleared elsewhere meanwhile).
-    Rules(Vec<StoredRule>),
-    /// A list of deployments (every status). Whatever it lacks, or shows ended, is read by id:
-    /// a list, complete or not, proves no end.
-    Deployments {
-        now: DateTime<Utc>,
-        list: Vec<Observed>,
-    },
-    /// The deployments poll failed: guarded deployments never seen are read by id.
-    PollFailed { now: DateTime<Utc> },
-    /// Who holds the enforcer lock.
-    Lock(LockState),
-    CanTerminate {
-        id: String,
-        now: DateTime<Utc>,
-        result: Result<CanTerminate, String>,
-    },
-    Terminated {
-        id: String,
-        now: DateTime<Utc>,
-        result: Result<(), DeleteFailed>,
-    },
-    /// The answer of a [`Effect::Read`].
-    Read {
-        id: String,
-        now: DateTime<Utc>,
-        result: Proof,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Bell, message and a desktop notification.
-    Warn {
-        id: String,
-        minutes: i64,
-        text: String,
-    },
-    /// `GET /api/deployments/{id}/can-terminate`.
-    CheckCanTerminate { id: String },
-    /// `DELETE /api/deployments/{id}`, journaled before it is sent.
-    Terminate {
-        id: String,
-        usd_per_hour: Option<f64>,
-        text: String,
-    },
-    /// `GET /api/deployments/{id}`: the only proof that a deployment ended.
-    Read { id: String },
-    /// Dry-run or read-only: what would have been sent or changed.
-    WouldTerminate { id: String, text: String },
-    /// A decision or an outcome, for the user; `alert` rings the bell and notifies.
-    Announce {
-        id: String,
-        text: String,
-        alert: bool,
-    },
-    /// A DELETE failed and will be tried again at `next_try` (kept with the rule, so that
-    /// `guard list` can say so).
-    Failing {
-        id: String,
-        failures: u32,
-        next_try: DateTime<Utc>,
-        text: String,
-        alert: bool,
-    },
-    /// Delete the stored rule: its deployment was read as ended.
-    RemoveRule { id: String, text: String },
-}
-
-impl Effect {
-    /// One line for `guard run` and the message log.
-    pub fn line(&self) -> &str {
-        match self {
-            Effect::Warn { text, .. }
-            | Effect::Terminate { text, .. }
-            | Effect::WouldTerminate { text, .. }
-            | Effect::Announce { text, .. }
-            | Effect::Failing { text, .. }
-            | Effect::RemoveRule { text, .. } => text,
-            Effect::CheckCanTerminate { .. } => "checking can-terminate",
-            Effect::Read { .. } => "reading the deployment by id",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -273,6 +82,8 @@ struct Tracked {
     failures: u32,
     /// A read by id is in flight.
     reading: bool,
+    /// Why an idle rule is due (its readings), for the journal.
+    evidence: Option<String>,
 }
 
 impl Tracked {
@@ -283,6 +94,7 @@ impl Tracked {
             phase: Phase::Waiting,
             failures: 0,
             reading: false,
+            evidence: None,
         }
     }
 }
@@ -294,6 +106,8 @@ pub struct Engine {
     lock: Option<LockState>,
     rules: BTreeMap<String, Tracked>,
     seen: HashMap<String, Observed>,
+    /// GPU-use samples of the deployments with an idle rule.
+    usage: HashMap<String, History>,
     /// The user's local offset, for "trying again at HH:MM".
     offset: FixedOffset,
 }
@@ -339,6 +153,7 @@ impl Engine {
             lock: None,
             rules: BTreeMap::new(),
             seen: HashMap::new(),
+            usage: HashMap::new(),
             offset: utc(),
         }
     }
@@ -375,6 +190,25 @@ impl Engine {
         self.rules.keys().cloned().collect()
     }
 
+    /// The deployments whose rule is an idle rule (the ones to probe).
+    pub fn idle_rule_ids(&self) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|(_, t)| matches!(t.rule.rule, GuardRule::Idle { .. }))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// The idle verdict of one deployment's idle rule at `now`.
+    fn idle_verdict(&self, id: &str, now: DateTime<Utc>) -> Option<Verdict> {
+        match self.rules.get(id)?.rule.rule {
+            GuardRule::Idle { window, below_pct } => {
+                Some(idle::evaluate(self.usage.get(id), now, window, below_pct))
+            }
+            _ => None,
+        }
+    }
+
     /// Failed DELETEs of one deployment's rule.
     pub fn failures(&self, id: &str) -> u32 {
         self.rules.get(id).map_or(0, |t| t.failures)
@@ -397,6 +231,10 @@ impl Engine {
                         format!("⏱{}", format_countdown(secs))
                     }
                     (GuardRule::Deadline(_), _, None) => "⏱?".to_string(),
+                    (GuardRule::Idle { .. }, _, Some(secs)) => {
+                        format!("idle ⏱{}", format_countdown(secs))
+                    }
+                    (GuardRule::Idle { .. }, _, None) => "idle rule".to_string(),
                 };
                 Some((id.clone(), label))
             })
@@ -411,11 +249,17 @@ impl Engine {
         let rate = seen.and_then(|o| o.usd_per_hour);
         let usd_left = match t.rule.rule {
             GuardRule::MaxSpend(max) => spent.map(|s| (max - s).max(0.0)),
-            GuardRule::Deadline(_) => None,
+            GuardRule::Deadline(_) | GuardRule::Idle { .. } => None,
+        };
+        let secs_left = match self.idle_verdict(id, now) {
+            Some(Verdict::Idle { secs_left }) => Some(secs_left),
+            Some(Verdict::Due { .. }) => Some(0),
+            Some(Verdict::NotIdle { .. }) => None,
+            None => t.rule.rule.secs_left(now, spent, rate),
         };
         Some(RowStatus {
             rule: t.rule.rule.clone(),
-            secs_left: t.rule.rule.secs_left(now, spent, rate),
+            secs_left,
             usd_left,
         })
     }
@@ -436,6 +280,15 @@ impl Engine {
             Event::CanTerminate { id, now, result } => self.can_terminate(id, now, result),
             Event::Terminated { id, now, result } => self.terminated(id, now, result),
             Event::Read { id, now: _, result } => self.read(id, result),
+            Event::Usage { id, sample } => {
+                if let Some(GuardRule::Idle { window, .. }) =
+                    self.rules.get(&id).map(|t| &t.rule.rule)
+                {
+                    let keep = *window + Duration::minutes(5);
+                    self.usage.entry(id).or_default().push_keeping(sample, keep);
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -458,6 +311,7 @@ impl Engine {
         self.rules = next;
         let rules = &self.rules;
         self.seen.retain(|id, _| rules.contains_key(id));
+        self.usage.retain(|id, _| rules.contains_key(id));
     }
 
     /// A read by id of `id`, unless one is in flight or its end is already known.
@@ -542,12 +396,28 @@ impl Engine {
             let label = self.label(&id);
             let rate = self.rate_text(&id);
             let (mode, how) = (self.mode, self.how());
+            let verdict = self.idle_verdict(&id, now);
             let t = self.rules.get_mut(&id).expect("listed");
             let spent = seen.spent_at(now);
             match t.phase.clone() {
                 Phase::Waiting => {
-                    let left = t.rule.rule.secs_left(now, spent, seen.usd_per_hour);
-                    if t.rule.rule.is_due(now, spent) {
+                    let (due, left) = match &verdict {
+                        Some(Verdict::Due { evidence }) => {
+                            t.evidence = Some(evidence.clone());
+                            (true, Some(0))
+                        }
+                        Some(Verdict::Idle { secs_left }) => (false, Some(*secs_left)),
+                        Some(Verdict::NotIdle { .. }) => {
+                            // Busy again: the next idle stretch is warned about afresh.
+                            t.warned = [false; 2];
+                            (false, None)
+                        }
+                        None => (
+                            t.rule.rule.is_due(now, spent),
+                            t.rule.rule.secs_left(now, spent, seen.usd_per_hour),
+                        ),
+                    };
+                    if due {
                         t.warned = [true; 2];
                         let why = match &t.rule.rule {
                             GuardRule::Deadline(_) => format!("deadline reached ({})", t.rule.spec),
@@ -555,6 +425,11 @@ impl Engine {
                                 "spend {} reached the ceiling {}",
                                 cost::usd(spent.unwrap_or(*max)),
                                 cost::usd(*max)
+                            ),
+                            GuardRule::Idle { .. } => format!(
+                                "{} ({})",
+                                t.evidence.as_deref().unwrap_or("idle"),
+                                t.rule.spec
                             ),
                         };
                         if mode == Mode::Enforce {
@@ -592,14 +467,33 @@ impl Engine {
                     } else {
                         "is due for termination"
                     };
+                    let idle = match &t.rule.rule {
+                        GuardRule::Idle { .. } => {
+                            format!(
+                                " if it stays idle; `guard snooze {id}` or any use of the GPUs waits"
+                            )
+                        }
+                        _ => String::new(),
+                    };
                     out.push(Effect::Warn {
                         id: id.clone(),
                         minutes: WARN_AT_MINUTES[i],
                         text: format!(
-                            "{label} {verb} in {} by its guard ({}, {rate})",
+                            "{label} {verb} in {} by its guard ({}, {rate}){idle}",
                             format_countdown(left),
                             t.rule.spec
                         ),
+                    });
+                }
+                // An idle rule waiting out the minimum runtime: busy again, it waits again.
+                Phase::Blocked(_) if matches!(verdict, Some(Verdict::NotIdle { .. })) => {
+                    t.phase = Phase::Waiting;
+                    t.warned = [false; 2];
+                    t.evidence = None;
+                    out.push(Effect::Announce {
+                        id: id.clone(),
+                        text: format!("{label}: in use again; its idle rule waits"),
+                        alert: false,
                     });
                 }
                 Phase::Blocked(at) if now >= at => {
@@ -650,7 +544,7 @@ impl Engine {
             return Vec::new();
         }
         match result {
-            Ok(ct) if ct.can_terminate => {
+            Ok(ct) if ct.can_terminate != Some(false) => {
                 t.phase = Phase::Deleting;
                 let again = match t.failures {
                     0 => String::new(),
@@ -663,6 +557,7 @@ impl Engine {
                     ),
                     id,
                     usd_per_hour: rate,
+                    evidence: t.evidence.clone(),
                 }]
             }
             Ok(ct) => {

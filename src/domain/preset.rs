@@ -110,6 +110,33 @@ impl Preset {
     }
 }
 
+/// `[presets.NAME]` and its fields as `config.toml` text: a `key = value` line per field set,
+/// the values written as TOML reads them back (strings quoted and escaped, lists of strings,
+/// numbers).
+pub fn section_text(name: &str, p: &Preset) -> String {
+    let mut s = format!("[presets.{name}]\n");
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(p) {
+        for (k, v) in fields {
+            // JSON strings, numbers and string arrays are TOML's too.
+            s.push_str(&format!("{k} = {v}\n"));
+        }
+    }
+    s
+}
+
+/// `text` (a `config.toml`) with `[presets.NAME]` added at its end; every other byte is kept.
+pub fn with_section(text: &str, name: &str, p: &Preset) -> String {
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&section_text(name, p));
+    out
+}
+
 /// A preset name: letters, digits, `-` and `_` (a bare TOML key), at most 40.
 pub fn check_name(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
@@ -153,5 +180,23 @@ mod tests {
         assert!(toml::from_str::<Preset>("colour = \"red\"").is_err());
         assert!(check_name("h100-train").is_ok());
         assert!(check_name("a b").is_err());
+    }
+
+    #[test]
+    fn a_section_reads_back_as_the_preset_it_was_written_from() {
+        let p = Preset {
+            offer: Some("o-1".into()),
+            ssh_key: Some("lap \"top\"\\x".into()),
+            volumes: vec!["data".into(), "ck\npt".into()],
+            guard_max_spend: Some(50.0),
+            ..Preset::default()
+        };
+        let text = with_section("# mine\ntheme = \"light\"", "h100-train", &p);
+        assert!(text.starts_with("# mine\ntheme = \"light\"\n\n[presets.h100-train]\n"));
+        let t: toml::Table = toml::from_str(&text).unwrap();
+        let back: Preset = t["presets"]["h100-train"].clone().try_into().unwrap();
+        assert_eq!(back, p);
+        let empty = with_section("", "a", &Preset::default());
+        assert_eq!(empty, "[presets.a]\n");
     }
 }

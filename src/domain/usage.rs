@@ -151,7 +151,11 @@ pub struct History {
 
 impl History {
     pub fn push(&mut self, s: Sample) {
-        let cut = s.at - KEEP;
+        self.push_keeping(s, KEEP);
+    }
+    /// Add a sample, keeping the last `keep` of them (an idle rule keeps its window).
+    pub fn push_keeping(&mut self, s: Sample, keep: Duration) {
+        let cut = s.at - keep;
         self.samples.push_back(s);
         while self.samples.front().is_some_and(|x| x.at < cut) {
             self.samples.pop_front();

@@ -119,6 +119,13 @@ impl Executor {
             Command::FetchKeys => Action::KeysLoaded(c.ssh_keys().await),
             Command::FetchBalance => Action::BalanceLoaded(c.balance(None, None).await),
             Command::FetchTeams => Action::TeamsLoaded(c.teams().await),
+            Command::CheckKey(key) => {
+                let result = c.check_key(&key).await;
+                return vec![
+                    Action::Rate(c.rate_status()),
+                    Action::KeyChecked { key, result },
+                ];
+            }
             Command::UseKey(key) => {
                 c.set_key(key.clone());
                 let path = self.credentials_path.clone();
@@ -251,6 +258,18 @@ impl Executor {
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()));
                 return vec![Action::SshConfigWritten(result)];
+            }
+            Command::SavePreset { file, name, preset } => {
+                let (p, n) = ((*preset).clone(), name.clone());
+                let result =
+                    tokio::task::spawn_blocking(move || crate::config::save_preset(&file, &n, &p))
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()));
+                return vec![Action::PresetSaved {
+                    name,
+                    preset,
+                    result,
+                }];
             }
             Command::ProbeUsage {
                 id,

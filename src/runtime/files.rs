@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::api::{CloudInit, WriteFile};
 use crate::app::action::{LocalPubKey, SaveError};
 
 /// Every `*.pub` in `dir`: regular files of at most 16 KiB, sorted by path, text trimmed;
@@ -40,6 +41,60 @@ pub fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
         (Some(rest), Some(h)) => h.join(rest),
         _ => PathBuf::from(path),
     }
+}
+
+/// A cloud-init file: JSON or TOML with `packages`, `runcmd`, `writeFiles` (or `write_files`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloudInitFile {
+    #[serde(default)]
+    packages: Vec<String>,
+    #[serde(default)]
+    runcmd: Vec<String>,
+    #[serde(default, alias = "write_files", rename = "writeFiles")]
+    write_files: Vec<WriteFileEntry>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WriteFileEntry {
+    path: String,
+    content: String,
+    owner: Option<String>,
+    permissions: Option<String>,
+}
+
+/// Read a cloud-init file (`~/` is `home`): JSON or TOML with `packages`, `runcmd` and
+/// `writeFiles`. Errors name the file.
+pub fn read_cloud_init(path: &str, home: Option<&Path>) -> Result<CloudInit, String> {
+    let full = expand_home(path, home);
+    let text = std::fs::read_to_string(&full)
+        .map_err(|e| format!("--cloud-init {}: {e}", full.display()))?;
+    let parsed: CloudInitFile = if text.trim_start().starts_with('{') {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        toml::from_str(&text).map_err(|e| e.to_string())
+    }
+    .map_err(|e| {
+        format!(
+            "--cloud-init {}: not a JSON or TOML cloud-init (packages, runcmd, writeFiles): {e}",
+            full.display()
+        )
+    })?;
+    Ok(CloudInit {
+        packages: parsed.packages,
+        runcmd: parsed.runcmd,
+        write_files: parsed
+            .write_files
+            .into_iter()
+            .map(|f| WriteFile {
+                path: f.path,
+                content: f.content,
+                owner: f.owner,
+                permissions: f.permissions,
+            })
+            .collect(),
+    })
 }
 
 /// Write `bytes` to `target` with mode 0600: to a temporary file in the same directory, then

@@ -14,6 +14,7 @@ pub mod ssh;
 pub mod ssh_config;
 pub mod store_watch;
 pub mod test_fault;
+pub mod tunnels;
 pub mod usage;
 pub mod worker;
 
@@ -53,6 +54,10 @@ pub struct Launch {
     /// `gpu_usage` in `config.toml`: probe every running deployment's GPUs (on in the demo
     /// unless set).
     pub gpu_usage: Option<bool>,
+    /// `config.toml`, where the deploy wizard saves a preset; `None`: no config directory.
+    pub config_file: Option<PathBuf>,
+    /// `[presets.NAME]` of `config.toml`.
+    pub presets: std::collections::BTreeMap<String, crate::domain::preset::Preset>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +97,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
         state.clipboard = crate::app::state::Clipboard::Tmux;
     }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
+    state.presets = presets(launch, home.as_deref());
     let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo);
     if let Some(text) = notice {
         // In the message log too (`m`), not only for the 30 s it shows.
@@ -120,6 +126,26 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
         journal: journal::Journal::new(store),
     };
     Ok((state, exec))
+}
+
+/// The presets as the wizard offers them, each one's cloud-init file read now.
+fn presets(
+    launch: &Launch,
+    home: Option<&std::path::Path>,
+) -> crate::app::dialogs::deploy::preset::Presets {
+    let cloud_inits = launch
+        .presets
+        .iter()
+        .filter_map(|(name, p)| {
+            let file = p.cloud_init.as_deref()?;
+            Some((name.clone(), files::read_cloud_init(file, home)))
+        })
+        .collect();
+    crate::app::dialogs::deploy::preset::Presets {
+        file: launch.config_file.clone(),
+        saved: launch.presets.clone(),
+        cloud_inits,
+    }
 }
 
 /// Open the store on its writer thread. The program runs on without one: the notice says why.

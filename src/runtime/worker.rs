@@ -1,7 +1,8 @@
 //! `guard run`: the pollers and the engine without a terminal. Each tick it renews the enforcer
 //! lock, polls (at the dashboard's interval, slower when the rate budget says so), feeds the
 //! engine and performs what it decides: `can-terminate`, the DELETE (journaled before it is
-//! sent), reads by id, rule removal. Every decision is one line.
+//! sent), reads by id, rule removal. Deployments with an idle rule have their GPU use probed
+//! over SSH once a minute. Every decision is one line.
 //!
 //! The store failing (a full disk, a lost file) never stops enforcement: the rules already read
 //! stay in force, the user is alerted, and what could not be written is written again later.
@@ -10,10 +11,12 @@ use std::io::{IsTerminal, Write as _};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::api::ApiError;
 use crate::api::teams::Teams;
+use crate::api::{ApiError, Deployment, DeploymentStatus, SshKey};
 use crate::commands::context::Ctx;
 use crate::domain::guard_engine::{DeleteFailed, Effect, Engine, Event, Mode, Observed, Proof};
+use crate::domain::ssh_config::{SshPaths, entries};
+use crate::domain::usage::{PROBE_EVERY, Sample};
 use crate::store::{Failing, LockState, NewJournalEntry};
 
 /// How long the lock lasts without a heartbeat, and how often it is renewed.
@@ -80,6 +83,16 @@ pub struct Runner {
     /// The teams whose deployments each poll reads, and the polls since they were read.
     teams: Option<Teams>,
     polls_since_teams: u32,
+    /// Where our SSH files are (`None`: no home directory; nothing is probed, so no idle rule
+    /// is ever due).
+    ssh_paths: Option<SshPaths>,
+    /// The deployments the last poll listed (the addresses idle probes reach).
+    listed: Vec<Deployment>,
+    /// The account's SSH keys (read once, when there is an idle rule), naming IdentityFile.
+    account_keys: Option<Vec<SshKey>>,
+    /// When each deployment with an idle rule may be probed next, and its last probe's error.
+    probe_due: std::collections::HashMap<String, DateTime<Utc>>,
+    probe_error: std::collections::HashMap<String, String>,
 }
 
 impl Runner {
@@ -111,7 +124,18 @@ impl Runner {
             polls_since_teams: 0,
             watches: true,
             shown: None,
+            ssh_paths: crate::credentials::home_dir().map(|h| SshPaths::under(&h)),
+            listed: Vec::new(),
+            account_keys: None,
+            probe_due: Default::default(),
+            probe_error: Default::default(),
         }
+    }
+
+    /// Our SSH files under another home (tests), or none.
+    pub fn with_ssh_paths(mut self, paths: Option<SshPaths>) -> Runner {
+        self.ssh_paths = paths;
+        self
     }
 
     /// Report to `r` instead of printing (the dashboard).
@@ -169,6 +193,7 @@ impl Runner {
         if self.next_poll.is_none_or(|t| now >= t) {
             effects.extend(self.poll(now).await);
         }
+        self.probe_idle(now).await;
         effects.extend(self.engine.handle(Event::Tick(now)));
         self.perform(effects).await;
         self.write_unwritten(now).await;
@@ -333,6 +358,7 @@ impl Runner {
             Ok(list) => {
                 let pace = Duration::from_std(self.ctx.client.pace_hint()).unwrap_or_default();
                 self.next_poll = Some(now + interval + pace);
+                self.listed = list.items.clone();
                 let list = list
                     .items
                     .iter()
@@ -349,6 +375,87 @@ impl Runner {
                 }
                 self.engine.handle(Event::PollFailed { now })
             }
+        }
+    }
+
+    /// Probe the GPU use of each running deployment with an idle rule, once a minute at most
+    /// each; every answer (a failure too, which counts as busy) goes to the engine.
+    async fn probe_idle(&mut self, now: DateTime<Utc>) {
+        let ids = self.engine.idle_rule_ids();
+        self.probe_due.retain(|id, _| ids.contains(id));
+        self.probe_error.retain(|id, _| ids.contains(id));
+        if ids.is_empty() {
+            return;
+        }
+        let Some(paths) = self.ssh_paths.clone() else {
+            return;
+        };
+        let running: Vec<&String> = ids
+            .iter()
+            .filter(|id| {
+                self.listed
+                    .iter()
+                    .any(|d| &d.id == *id && d.status == DeploymentStatus::Running)
+            })
+            .filter(|id| self.probe_due.get(*id).is_none_or(|t| now >= *t))
+            .collect();
+        if running.is_empty() {
+            return;
+        }
+        if self.account_keys.is_none() {
+            let keys = match self.ctx.client.ssh_keys().await {
+                Ok(l) => l.items,
+                Err(e) => {
+                    self.say(
+                        now,
+                        &format!(
+                            "could not read the SSH keys ({e}): idle probes use your default keys"
+                        ),
+                    );
+                    Vec::new()
+                }
+            };
+            self.account_keys = Some(keys);
+        }
+        let ssh_dir = paths
+            .user_config
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let local: Vec<(String, String)> = crate::runtime::files::scan_pub_keys(&ssh_dir)
+            .into_iter()
+            .map(|k| (k.path, k.text))
+            .collect();
+        let (hosts, _) = entries(
+            &self.listed,
+            &local,
+            self.account_keys.as_deref().unwrap_or_default(),
+        );
+        let running: Vec<String> = running.into_iter().cloned().collect();
+        for id in running {
+            let Some(entry) = hosts.iter().find(|e| e.deployment_id == id) else {
+                continue;
+            };
+            self.probe_due.insert(id.clone(), now + PROBE_EVERY);
+            let result = crate::runtime::usage::probe(entry, &paths).await;
+            match &result {
+                Err(e) if self.probe_error.get(&id) != Some(e) => {
+                    self.say(
+                        now,
+                        &format!("{id}: GPU-use probe failed ({e}); it counts as busy"),
+                    );
+                    self.probe_error.insert(id.clone(), e.clone());
+                }
+                Err(_) => {}
+                Ok(_) => {
+                    self.probe_error.remove(&id);
+                }
+            }
+            let at = (self.ctx.clock)();
+            self.engine.handle(Event::Usage {
+                id,
+                sample: Sample { at, result },
+            });
         }
     }
 
@@ -381,9 +488,12 @@ impl Runner {
                     id,
                     usd_per_hour,
                     text,
+                    evidence,
                 } => {
                     self.say(now, &text);
-                    let result = self.terminate(now, &id, usd_per_hour).await;
+                    let result = self
+                        .terminate(now, &id, usd_per_hour, evidence.as_deref())
+                        .await;
                     let now = (self.ctx.clock)();
                     queue.extend(self.engine.handle(Event::Terminated { id, now, result }));
                 }
@@ -439,13 +549,18 @@ impl Runner {
 
     /// Send one DELETE, journaled ahead: the row says "sent" before the request leaves, and
     /// its outcome after. A row the store refuses is kept and written later; the DELETE goes
-    /// out regardless (enforcement comes first).
+    /// out regardless (enforcement comes first). An idle rule's evidence is kept in the row.
     async fn terminate(
         &mut self,
         now: DateTime<Utc>,
         id: &str,
         usd_per_hour: Option<f64>,
+        evidence: Option<&str>,
     ) -> Result<(), DeleteFailed> {
+        let with_evidence = |text: &str| match evidence {
+            Some(e) => format!("{text} — {e}"),
+            None => text.to_string(),
+        };
         if let Some(r) = &self.reporter {
             r(Report::Terminating { id: id.to_string() });
         }
@@ -455,7 +570,7 @@ impl Runner {
             method: "DELETE".into(),
             path: format!("/api/deployments/{id}"),
             target_id: Some(id.to_string()),
-            result: "DELETE sent".into(),
+            result: with_evidence("DELETE sent"),
             usd_per_hour,
         };
         let ahead = entry.clone();
@@ -467,11 +582,11 @@ impl Runner {
             }
         };
         let sent = self.ctx.client.terminate_deployment(id).await;
-        let outcome = match &sent {
+        let outcome = with_evidence(&match &sent {
             Ok(_) => "ok".to_string(),
             Err(e) if e.is_local() => format!("not sent: {e}"),
             Err(e) => e.to_string(),
-        };
+        });
         let written = match row {
             Some(row) => {
                 let text = outcome.clone();

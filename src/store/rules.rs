@@ -28,18 +28,31 @@ pub(crate) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 impl Store {
     /// Set (or replace) the rule of one deployment.
     pub fn put_rule(&self, r: &StoredRule) -> Result<(), StoreError> {
-        let (kind, deadline, max) = match &r.rule {
-            GuardRule::Deadline(at) => ("deadline", Some(ts(*at)), None),
-            GuardRule::MaxSpend(usd) => ("max_spend", None, Some(*usd)),
+        let (kind, deadline, max, idle) = match &r.rule {
+            GuardRule::Deadline(at) => ("deadline", Some(ts(*at)), None, None),
+            GuardRule::MaxSpend(usd) => ("max_spend", None, Some(*usd), None),
+            GuardRule::Idle { window, below_pct } => {
+                ("idle", None, None, Some((window.num_seconds(), *below_pct)))
+            }
         };
         self.conn
             .execute(
-                "INSERT INTO guard_rules (deployment_id, kind, deadline, max_spend_usd, spec, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO guard_rules (deployment_id, kind, deadline, max_spend_usd, spec, created_at,
+                   idle_secs, idle_below)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (deployment_id) DO UPDATE SET kind = ?2, deadline = ?3,
-                   max_spend_usd = ?4, spec = ?5, created_at = ?6,
+                   max_spend_usd = ?4, spec = ?5, created_at = ?6, idle_secs = ?7, idle_below = ?8,
                    failures = 0, next_try = NULL, last_error = NULL",
-                params![r.deployment_id, kind, deadline, max, r.spec, ts(r.created_at)],
+                params![
+                    r.deployment_id,
+                    kind,
+                    deadline,
+                    max,
+                    r.spec,
+                    ts(r.created_at),
+                    idle.map(|i| i.0),
+                    idle.map(|i| i.1)
+                ],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -111,7 +124,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT deployment_id, kind, deadline, max_spend_usd, spec, created_at
+                "SELECT deployment_id, kind, deadline, max_spend_usd, spec, created_at, idle_secs,
+                   idle_below
                  FROM guard_rules ORDER BY created_at, deployment_id",
             )
             .map_err(|e| self.err(e))?;
@@ -124,15 +138,22 @@ impl Store {
                     r.get::<_, Option<f64>>(3)?,
                     r.get::<_, String>(4)?,
                     r.get::<_, String>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                    r.get::<_, Option<f64>>(7)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind, deadline, max, spec, created) = row.map_err(|e| self.err(e))?;
+            let (id, kind, deadline, max, spec, created, idle_secs, idle_below) =
+                row.map_err(|e| self.err(e))?;
             let rule = match (kind.as_str(), deadline.as_deref().and_then(parse_ts), max) {
                 ("deadline", Some(at), _) => GuardRule::Deadline(at),
                 ("max_spend", _, Some(usd)) => GuardRule::MaxSpend(usd),
+                ("idle", _, _) if idle_secs.is_some() && idle_below.is_some() => GuardRule::Idle {
+                    window: Duration::seconds(idle_secs.unwrap_or_default()),
+                    below_pct: idle_below.unwrap_or_default(),
+                },
                 _ => {
                     tracing::warn!(%id, %kind, "store: unreadable guard rule skipped");
                     continue;

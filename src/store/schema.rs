@@ -113,6 +113,27 @@ pub const MIGRATIONS: &[&str] = &[
         value         TEXT NOT NULL,
         updated_at    TEXT NOT NULL
     );",
+    // 9: idle rules (a window in seconds and a GPU-use threshold); the kind's CHECK names
+    // them, so the table is made again with its rows.
+    "CREATE TABLE guard_rules_9 (
+        deployment_id TEXT PRIMARY KEY NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('deadline', 'max_spend', 'idle')),
+        deadline      TEXT,
+        max_spend_usd REAL,
+        spec          TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        next_try      TEXT,
+        last_error    TEXT,
+        idle_secs     INTEGER,
+        idle_below    REAL
+    );
+    INSERT INTO guard_rules_9 (deployment_id, kind, deadline, max_spend_usd, spec, created_at,
+        failures, next_try, last_error)
+      SELECT deployment_id, kind, deadline, max_spend_usd, spec, created_at, failures,
+        next_try, last_error FROM guard_rules;
+    DROP TABLE guard_rules;
+    ALTER TABLE guard_rules_9 RENAME TO guard_rules;",
 ];
 
 /// The version this program writes.

@@ -163,19 +163,40 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             theme.title(),
         ),
     ])];
-    lines.push(Line::from(vec![
+    // Each amount says whose it is: the balance is the deploying team's, with every team's
+    // total beside it; the burn rate and today's spend cover every team's deployments.
+    let all_teams = state
+        .account
+        .balance
+        .as_ref()
+        .map_or(&[][..], |b| b.teams.as_slice());
+    let several_teams = all_teams.len() > 1;
+    let mut balance_line = vec![
         label(" Balance"),
         Span::styled(
             current.map_or("–".to_string(), |t| balance_text(t.balance)),
             theme.price(),
         ),
-        Span::styled(
-            state.account.balance_at.map_or(String::new(), |at| {
-                format!("  (live, {}s ago)", (state.now - at).num_seconds().max(0))
-            }),
-            theme.dim(),
-        ),
-    ]));
+    ];
+    if several_teams {
+        if let Some(t) = current {
+            balance_line.push(Span::styled(format!(" in {}", t.team_name), theme.dim()));
+        }
+        let total: Option<f64> = all_teams.iter().map(|t| t.balance).sum();
+        balance_line.push(Span::raw(format!(" · all {} teams: ", all_teams.len())));
+        balance_line.push(match total {
+            Some(t) => Span::styled(usd(t), theme.price()),
+            None => Span::styled("unknown (a team's balance is unknown)", theme.warn()),
+        });
+    }
+    balance_line.push(Span::styled(
+        state.account.balance_at.map_or(String::new(), |at| {
+            format!("  (live, {}s ago)", (state.now - at).num_seconds().max(0))
+        }),
+        theme.dim(),
+    ));
+    lines.push(Line::from(balance_line));
+    let scope = if several_teams { "all teams: " } else { "" };
     let mut burn_line = vec![
         label(" Burn rate"),
         if burn.is_exact() {
@@ -185,7 +206,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         },
         Span::styled(
             format!(
-                "  ({running} active deployment{}, {} volume{}{})",
+                "  ({scope}{running} active deployment{}, {} volume{}{})",
                 if running == 1 { "" } else { "s" },
                 state.volumes.items.len(),
                 if state.volumes.items.len() == 1 {
@@ -225,7 +246,7 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         Span::raw(today.text()),
         Span::styled(
             format!(
-                "  (UTC day, deployments in view{})",
+                "  ({scope}UTC day, deployments in view{})",
                 today.note().map_or(String::new(), |n| format!("; {n}"))
             ),
             theme.dim(),

@@ -492,6 +492,7 @@ pub fn field_value<'a>(input: &Input, focused: bool, room: usize, theme: &Theme)
 
 pub fn confirm_buttons<'a>(
     on_action: bool,
+    cancel: &str,
     action: &str,
     busy: bool,
     hint: &str,
@@ -505,7 +506,7 @@ pub fn confirm_buttons<'a>(
         }
     };
     let mut spans = vec![
-        Span::styled("[ Cancel ]", style(!on_action)),
+        Span::styled(format!("[ {cancel} ]"), style(!on_action)),
         Span::raw("   "),
         Span::styled(format!("[ {action} ]"), style(on_action)),
         Span::styled(format!("   {hint}"), theme.dim()),

@@ -347,3 +347,24 @@ pub fn render(s: &AppState) -> String {
     t.draw(|f| ui::draw(f, s, &Theme::default())).unwrap();
     svg::to_text(t.backend().buffer())
 }
+
+/// The status bar's message now ("" when none).
+#[allow(dead_code)]
+pub fn flash(s: &AppState) -> String {
+    s.status
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
+}
+
+/// `d` on the selected offer, with the Kubernetes versions 1.34 and 1.35 answered.
+#[allow(dead_code)]
+pub fn open_wizard(s: &mut AppState) {
+    chr(s, 'd');
+    let v: Vec<spheron_tui::api::KubernetesVersion> = ["1.34", "1.35"]
+        .iter()
+        .map(|v| decode(json!({ "version": v })).unwrap())
+        .collect();
+    update(s, Action::KubernetesVersions(Ok(v)));
+}

@@ -4,7 +4,8 @@
 //! volume, key and team tests, `harness` the real app (reducer + executor + client) driven
 //! against the demo server on a manual clock, `binary` the built binary with a private HOME,
 //! `sshd` a real OpenSSH server on loopback standing in for an instance, `gate` a proxy that
-//! holds answers until a wave of requests has arrived (what a client sends at once).
+//! holds answers until a wave of requests has arrived (what a client sends at once), `typing`
+//! the keys a test presses to see what acts.
 //!
 //! Each test binary uses a part of it.
 #![allow(dead_code)]
@@ -16,3 +17,4 @@ pub mod gate;
 pub mod harness;
 pub mod http;
 pub mod sshd;
+pub mod typing;

@@ -340,26 +340,40 @@ impl Deployment {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The answer of `can-terminate`. `can_terminate` is `None` when the answer does not say
+/// (the field missing or unreadable): not a refusal, the DELETE decides.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CanTerminate {
-    #[serde(
-        default,
-        alias = "can_terminate",
-        deserialize_with = "le::bool_or_false"
-    )]
-    pub can_terminate: bool,
-    #[serde(default, alias = "message", deserialize_with = "le::opt_string")]
+    pub can_terminate: Option<bool>,
     pub reason: Option<String>,
     /// Minutes.
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub minimum_runtime: Option<f64>,
     /// Minutes.
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub time_remaining: Option<f64>,
     /// Minutes.
-    #[serde(default, deserialize_with = "le::opt_f64")]
     pub runtime: Option<f64>,
-    #[serde(skip)]
     pub raw: Value,
 }
+
+impl Read for CanTerminate {
+    const SPELLINGS: Spellings = &[
+        &["canTerminate", "can_terminate"],
+        &["reason", "message"],
+        &["minimumRuntime", "minimum_runtime"],
+        &["timeRemaining", "time_remaining"],
+        &["runtime"],
+    ];
+    spelling_index!();
+    fn build(f: &Fields) -> Self {
+        CanTerminate {
+            can_terminate: f.bool("canTerminate"),
+            reason: f.opt_string("reason"),
+            minimum_runtime: f.f64("minimumRuntime"),
+            time_remaining: f.f64("timeRemaining"),
+            runtime: f.f64("runtime"),
+            raw: Value::Null,
+        }
+    }
+}
+
+read_through_spellings!(CanTerminate);

@@ -59,6 +59,10 @@ pub enum Op {
     /// Deploy an offer (one POST); its answer is handled by the wizard it came from, which
     /// the confirm holds as its `back_to`.
     Deploy(Box<DeployRequest>),
+    /// Quit the dashboard although it is the one enforcing `rules` guard rules.
+    Quit {
+        rules: usize,
+    },
 }
 
 impl Op {
@@ -87,6 +91,7 @@ impl Op {
             Op::CreateVolume(new) => Command::CreateVolume(new),
             Op::Terminate { id, .. } => Command::Terminate { id },
             Op::Deploy(request) => Command::Deploy { request },
+            Op::Quit { .. } => Command::Quit,
         }
     }
 
@@ -101,6 +106,15 @@ impl Op {
             Op::CreateVolume(_) => "Create",
             Op::Terminate { .. } => "Terminate",
             Op::Deploy(_) => "Deploy",
+            Op::Quit { .. } => "Quit anyway",
+        }
+    }
+
+    /// The label of the button that sends nothing.
+    pub fn cancel_label(&self) -> &'static str {
+        match self {
+            Op::Quit { .. } => "Keep running",
+            _ => "Cancel",
         }
     }
 
@@ -122,6 +136,7 @@ impl Op {
             | Op::Terminate { id, .. } => id,
             Op::Attach { volume_id, .. } | Op::Detach { volume_id, .. } => volume_id,
             Op::Deploy(request) => &request.offer_id,
+            Op::Quit { .. } => "",
         }
     }
 }
@@ -262,12 +277,12 @@ impl Confirm {
             && self
                 .check
                 .as_ref()
-                .is_none_or(|c| matches!(c, Check::Allowed(_)))
+                .is_none_or(|c| matches!(c, Check::Allowed(_) | Check::Anyway))
     }
 
-    /// Whether the check failed (`r` asks again).
-    fn check_failed(&self) -> bool {
-        matches!(self.check, Some(Check::Failed(_)))
+    /// Whether the API has not said yes or no (`r` asks again; Enter goes on anyway).
+    fn unsettled(&self) -> bool {
+        self.check.as_ref().is_some_and(Check::unsettled)
     }
 
     /// `Esc`/Cancel returns to `d` instead of closing.
@@ -312,6 +327,10 @@ impl Confirm {
         // A deploy is sent by the wizard it came from, which then awaits the answer.
         if matches!(self.op, Op::Deploy(_)) {
             return super::deploy::keys::confirmed(state, self);
+        }
+        if matches!(self.op, Op::Quit { .. }) {
+            state.quit = true;
+            return Reply::close().with(vec![Command::Quit]);
         }
         self.busy = true;
         self.error = None;
@@ -369,14 +388,15 @@ impl DialogKeys for Confirm {
         match &self.ask {
             Ask::Buttons => {
                 let mut out = button_commands(self.can_confirm());
-                if self.check_failed() {
+                if self.unsettled() {
                     out.push(KeyCmd::Retry);
                 }
                 out
             }
             _ if self.busy => Vec::new(),
-            // Enter terminates only once it may; before that it cancels like any other key
-            Ask::Word { .. } if self.check_failed() => vec![KeyCmd::Retry],
+            // Enter terminates only once it may; before that it cancels like any other key,
+            // unless the API has not said: then it goes on to terminate anyway.
+            Ask::Word { .. } if self.unsettled() => vec![KeyCmd::Submit, KeyCmd::Retry],
             Ask::Word { .. } if self.can_confirm() => vec![KeyCmd::Submit],
             Ask::Word { .. } => Vec::new(),
             Ask::Pause(_) => vec![KeyCmd::Confirm, KeyCmd::Cancel],
@@ -392,6 +412,14 @@ impl DialogKeys for Confirm {
             return Reply::send(vec![Command::CheckCanTerminate { id: id.clone() }]);
         }
         let can = self.can_confirm();
+        if let (Ask::Word { typed, .. }, KeyCmd::Submit) = (&mut self.ask, cmd)
+            && self.check.as_ref().is_some_and(Check::unsettled)
+        {
+            // the word is typed after the user has read that the platform did not say
+            typed.reset();
+            self.check = Some(Check::Anyway);
+            return Reply::stay();
+        }
         let send = match &mut self.ask {
             Ask::Buttons => match choose(cmd, &mut self.on_action) {
                 Choice::Confirm => Some(can),
@@ -417,7 +445,10 @@ impl DialogKeys for Confirm {
     fn text_focus(&self) -> bool {
         matches!(self.ask, Ask::Word { .. })
             && !self.busy
-            && !matches!(self.check, Some(Check::Failed(_) | Check::Blocked(_)))
+            && !matches!(
+                self.check,
+                Some(Check::Failed(_) | Check::Unsaid(_) | Check::Blocked(_))
+            )
     }
 
     /// In a data-losing confirm, a key that is not part of the answer cancels (and goes no
@@ -443,6 +474,17 @@ impl DialogKeys for Confirm {
 
     fn back(&mut self, _state: &mut AppState) -> Reply {
         self.cancel()
+    }
+
+    /// The quit question's buttons say what they do; while the API has not said whether a
+    /// deployment can be terminated, Enter goes on to terminate anyway.
+    fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
+        match (&self.op, cmd) {
+            (Op::Quit { .. }, KeyCmd::Confirm) => Some("quit anyway"),
+            (Op::Quit { .. }, KeyCmd::Cancel) => Some("keep running"),
+            (_, KeyCmd::Submit) if self.unsettled() => Some("terminate anyway"),
+            _ => None,
+        }
     }
 
     fn refused(&mut self, why: &str) {

@@ -7,7 +7,7 @@ use tui_input::Input;
 
 use super::confirm::{Choice, Confirm, Op, button_commands, choose};
 use super::{Dialog, DialogKeys, Loading, Reply, list_commands, list_step};
-use crate::api::{NewVolume, Volume, VolumePricing, VolumeRegion};
+use crate::api::{Volume, VolumePricing, VolumeRegion};
 use crate::app::action::{ApiResult, Command};
 use crate::app::keys::KeyCmd;
 use crate::app::state::{AppState, FlashKind, LogKind};
@@ -382,24 +382,12 @@ impl CreateVolume {
             return Reply::stay();
         }
         let provider = c.provider();
-        let (Some(rules), Some(region), Some(size)) =
-            (rules_for(provider), c.region(), c.size_gb())
-        else {
+        let (Some(region), Some(size)) = (c.region(), c.size_gb()) else {
             c.error = Some("choose a region and a size first".into());
             return Reply::stay();
         };
         // the same checks again on exactly what is sent
         let checks = check_name(c.name.value())
-            .and_then(|()| check_size(rules, size, region.min_size_gb, region.max_size_gb))
-            .and_then(|()| {
-                check_placement(
-                    provider,
-                    Some(&region.id),
-                    region.cloud_id.as_deref(),
-                    region.cloud_name.as_deref(),
-                )
-                .map(drop)
-            })
             .and_then(|()| match c.target() {
                 Some(t) => t.verdict.clone(),
                 None => Ok(()),
@@ -410,23 +398,23 @@ impl CreateVolume {
                     Some(why) => Err(why),
                     None => Ok(()),
                 }
+            })
+            .and_then(|()| {
+                crate::app::volume_access::new_volume(
+                    c.name.value(),
+                    size,
+                    provider,
+                    region,
+                    c.team_id.clone(),
+                    c.target().map(|t| t.id.clone()),
+                )
             });
-        if let Err(e) = checks {
-            c.error = Some(e);
-            return Reply::stay();
-        }
-        let new = NewVolume {
-            name: c.name.value().to_string(),
-            size_in_gb: size,
-            provider: provider.to_string(),
-            region: Some(region.id.clone()),
-            cloud_id: region.cloud_id.clone().filter(|_| rules.cloud_id_required),
-            cloud_name: region
-                .cloud_name
-                .clone()
-                .filter(|_| rules.cloud_id_required),
-            team_id: c.team_id.clone(),
-            deployment_id: c.target().map(|t| t.id.clone()),
+        let new = match checks {
+            Ok(new) => new,
+            Err(e) => {
+                c.error = Some(e);
+                return Reply::stay();
+            }
         };
         // creating starts a charge: the one confirm, with $/h now → after, sends it
         let per_hour = c.cost().map(|(h, _)| h);

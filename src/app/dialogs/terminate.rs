@@ -1,6 +1,8 @@
 //! Terminate (`x` on a deployment): the one confirm, carrying [`Op::Terminate`] with the id
 //! captured when it opened (never a row index), gated by `can-terminate`: no action button
-//! until the API says the minimum runtime is met. One DELETE on an explicit confirm.
+//! while the API says the minimum runtime is not met. When the check fails or its answer does
+//! not say, the user may terminate anyway: the DELETE goes out and its answer decides. One
+//! DELETE on an explicit confirm.
 
 use super::Dialog;
 use super::confirm::{Confirm, Op};
@@ -18,10 +20,23 @@ pub enum Check {
     /// `can-terminate` asked, no answer yet: no confirm button.
     Pending,
     Allowed(CanTerminate),
-    /// Minimum runtime not reached: `timeRemaining` shown, no confirm button.
+    /// The API says no (minimum runtime not reached): `timeRemaining` shown, no confirm.
     Blocked(CanTerminate),
-    /// The check failed: no confirm button; `r` asks again.
+    /// The answer does not say whether it can be terminated (`canTerminate` missing or
+    /// unreadable): `r` asks again, or Enter goes on to terminate anyway.
+    Unsaid(CanTerminate),
+    /// The check failed: `r` asks again, or Enter goes on to terminate anyway.
     Failed(String),
+    /// Terminate anyway, without the API's yes: the word and Enter send the DELETE, whose
+    /// answer decides.
+    Anyway,
+}
+
+impl Check {
+    /// The API has not said yes or no: the user may ask again or terminate anyway.
+    pub fn unsettled(&self) -> bool {
+        matches!(self, Check::Unsaid(_) | Check::Failed(_))
+    }
 }
 
 /// A volume attached to a deployment being terminated, and what becomes of it.
@@ -70,8 +85,11 @@ pub fn fate_text(v: &VolumeFate, detach_hint: &str) -> String {
 /// The answer to `can-terminate` as the terminate flow reads it.
 pub fn check_of(result: ApiResult<CanTerminate>) -> Check {
     match result {
-        Ok(c) if c.can_terminate => Check::Allowed(c),
-        Ok(c) => Check::Blocked(c),
+        Ok(c) => match c.can_terminate {
+            Some(true) => Check::Allowed(c),
+            Some(false) => Check::Blocked(c),
+            None => Check::Unsaid(c),
+        },
         Err(ApiError::NotFound { .. }) => Check::Failed(
             "The API does not know this deployment (404): it may already be terminated.".into(),
         ),
@@ -79,15 +97,28 @@ pub fn check_of(result: ApiResult<CanTerminate>) -> Check {
     }
 }
 
-/// Why a terminate must wait: the minutes left of the minimum runtime.
+/// Why a terminate must wait, said once: the minutes left of the minimum runtime when the
+/// answer gives them, else the API's own reason.
 pub fn blocked_text(b: &CanTerminate) -> String {
     let minutes = |m: Option<f64>| m.map_or("?".into(), |m| format!("{:.0}", m.ceil()));
-    format!(
-        "Cannot terminate yet: {} minutes remain of the {}-minute minimum runtime.",
-        minutes(b.time_remaining),
-        minutes(b.minimum_runtime)
-    )
+    match (b.time_remaining.filter(|m| *m > 0.0), &b.reason) {
+        (None, Some(reason)) => format!("Cannot terminate: {reason}"),
+        (None, None) if b.minimum_runtime.is_none() => {
+            "Cannot terminate yet; the platform gave no reason.".into()
+        }
+        _ => format!(
+            "Cannot terminate yet: {} minutes remain of the {}-minute minimum runtime.",
+            minutes(b.time_remaining),
+            minutes(b.minimum_runtime)
+        ),
+    }
 }
+
+/// What the dialog says while the platform has not said whether it can be terminated.
+pub const UNSETTLED: &str = "The platform did not say whether it can be terminated yet. Enter goes on to terminate anyway: the DELETE is sent and the platform's answer decides.";
+
+/// What the dialog says once the user has chosen to terminate anyway.
+pub const ANYWAY: &str = "Terminating without the platform's yes: if the minimum runtime is not met, the platform refuses and says how long is left.";
 
 /// What the status says after a terminate about the volumes that keep billing.
 fn volumes_after(fates: &[VolumeFate]) -> String {
@@ -178,7 +209,6 @@ pub fn on_checked(state: &mut AppState, id: &str, result: ApiResult<CanTerminate
         Check::Failed(why) if why.contains("(404)") => {
             Check::Failed(format!("{why} Refresh with r on the pane."))
         }
-        Check::Failed(why) => Check::Failed(format!("{why} · r asks again")),
         other => other,
     });
 }

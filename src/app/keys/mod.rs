@@ -156,6 +156,10 @@ pub enum KeyCmd {
     /// The next / previous value of the focused choice.
     NextChoice,
     PrevChoice,
+    /// The deploy wizard: start from a preset of `config.toml`.
+    Presets,
+    /// The deploy wizard's summary: save the choices as a preset.
+    SavePreset,
 }
 
 /// `Ctrl-C`: it quits from anywhere, in front of every pane, dialog and text field (and

@@ -145,6 +145,8 @@ pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
         KeyCmd::RemoveWatch => "remove_watch",
         KeyCmd::NextChoice => "next_choice",
         KeyCmd::PrevChoice => "previous_choice",
+        KeyCmd::Presets => "presets",
+        KeyCmd::SavePreset => "save_preset",
         KeyCmd::Back => return None,
     })
 }

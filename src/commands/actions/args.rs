@@ -126,6 +126,44 @@ pub struct SshArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct TunnelArgs {
+    /// The deployment: its id or exact name.
+    pub deployment: String,
+    /// The instance's port, and the local one: `8888`, `8888:9000`, or jupyter (8888),
+    /// tensorboard (6006), vllm (8000). A local port in use here gets the next free one.
+    #[arg(value_name = "PORT[:LOCAL]")]
+    pub ports: String,
+}
+
+/// The editors `open` knows; each takes `--remote ssh-remote+HOST FOLDER`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Editor {
+    Code,
+    Cursor,
+}
+
+impl From<Editor> for crate::domain::tunnel::Editor {
+    fn from(e: Editor) -> Self {
+        match e {
+            Editor::Code => Self::Code,
+            Editor::Cursor => Self::Cursor,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OpenArgs {
+    /// The deployment: its id or exact name.
+    pub deployment: String,
+    /// The editor, over Remote-SSH on the deployment's `<name>.spheron` alias.
+    #[arg(long, value_enum, default_value = "code")]
+    pub editor: Editor,
+    /// The folder on the instance [default: the home of the deployment's user].
+    #[arg(long, value_name = "PATH")]
+    pub folder: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct TerminateArgs {
     /// Deployments: ids, exact names, or glob patterns of names (`train-*`).
     #[arg(required = true, value_name = "NAME|ID|GLOB")]

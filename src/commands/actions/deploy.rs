@@ -2,12 +2,13 @@
 //! one confirm, one POST (never retried: an unclear answer is settled by the list), the guard
 //! stored when it is accepted, then `--wait`.
 
-use serde::Deserialize;
 use tui_input::Input;
 
 use super::args::DeployArgs;
-use super::{Env, Exit, Needs, confirm, fail, intent, load, print_json, record, refuse_read_only};
-use crate::api::{CloudInit, Deployment, Offer, OffersQuery, WriteFile};
+use super::{
+    Env, Exit, Needs, account, confirm, fail, intent, print_json, record, refuse_read_only,
+};
+use crate::api::{Deployment, Offer, OffersQuery};
 use crate::app::AppState;
 use crate::app::action::LocalPubKey;
 use crate::app::deploys::unclear;
@@ -51,58 +52,6 @@ fn choices(env: &Env, a: &DeployArgs) -> Result<Preset, String> {
         )
     })?;
     Ok(base.overlaid(&flags))
-}
-
-/// A cloud-init file: JSON or TOML with `packages`, `runcmd`, `writeFiles` (or `write_files`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CloudInitFile {
-    #[serde(default)]
-    packages: Vec<String>,
-    #[serde(default)]
-    runcmd: Vec<String>,
-    #[serde(default, alias = "write_files", rename = "writeFiles")]
-    write_files: Vec<WriteFileEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WriteFileEntry {
-    path: String,
-    content: String,
-    owner: Option<String>,
-    permissions: Option<String>,
-}
-
-fn read_cloud_init(env: &Env, path: &str) -> Result<CloudInit, String> {
-    let full = crate::runtime::files::expand_home(path, env.home.as_deref());
-    let text = std::fs::read_to_string(&full)
-        .map_err(|e| format!("--cloud-init {}: {e}", full.display()))?;
-    let parsed: CloudInitFile = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        toml::from_str(&text).map_err(|e| e.to_string())
-    }
-    .map_err(|e| {
-        format!(
-            "--cloud-init {}: not a JSON or TOML cloud-init (packages, runcmd, writeFiles): {e}",
-            full.display()
-        )
-    })?;
-    Ok(CloudInit {
-        packages: parsed.packages,
-        runcmd: parsed.runcmd,
-        write_files: parsed
-            .write_files
-            .into_iter()
-            .map(|f| WriteFile {
-                path: f.path,
-                content: f.content,
-                owner: f.owner,
-                permissions: f.permissions,
-            })
-            .collect(),
-    })
 }
 
 /// A public key file: read only if it is a public key (a private key is refused at its first
@@ -223,7 +172,11 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
             "give --ssh-key NAME|ID, --ssh-key-file PATH.pub or a --preset naming one",
         );
     }
-    let cloud_init = match p.cloud_init.as_deref().map(|f| read_cloud_init(env, f)) {
+    let cloud_init = match p
+        .cloud_init
+        .as_deref()
+        .map(|f| crate::runtime::files::read_cloud_init(f, env.home.as_deref()))
+    {
         Some(Err(e)) => return fail(ctx, USAGE, &e),
         Some(Ok(ci)) => Some(ci),
         None => None,
@@ -249,15 +202,9 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
         keys: true,
         providers: true,
     };
-    let (mut state, teams) = match load(ctx, env, needs).await {
+    let (mut state, teams) = match account(ctx, env, needs).await {
         Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the account could not be read whole: {e}; nothing was sent"),
-            );
-        }
+        Err(code) => return code,
     };
     let (offer, how) = match pick_offer(ctx, &p).await {
         Ok(x) => x,

@@ -2,7 +2,9 @@
 //! a private key is refused at its first line and not read further), one write each.
 
 use super::args::KeyCommand;
-use super::{Env, Exit, Needs, confirm, fail, intent, load, print_json, record, refuse_read_only};
+use super::{
+    Env, Exit, Needs, account, confirm, fail, intent, print_json, record, refuse_read_only,
+};
 use crate::api::NewSshKey;
 use crate::app::dialogs::deploy::preset::by_id_or_name;
 use crate::commands::context::Ctx;
@@ -27,9 +29,9 @@ async fn add(ctx: &Ctx, env: &Env, name: &str, path: &str, json: bool) -> Exit {
     if let Err(code) = refuse_read_only(ctx, "the new SSH key") {
         return code;
     }
-    let (state, _) = match load(ctx, env, Needs::default()).await {
+    let (state, _) = match account(ctx, env, Needs::default()).await {
         Ok(s) => s,
-        Err(e) => return fail(ctx, FAILURE, &format!("the account could not be read: {e}")),
+        Err(code) => return code,
     };
     let new = NewSshKey {
         name: name.to_string(),
@@ -70,9 +72,9 @@ async fn rm(ctx: &Ctx, env: &Env, arg: &str, yes: bool, json: bool) -> Exit {
         keys: true,
         ..Needs::default()
     };
-    let (state, _) = match load(ctx, env, needs).await {
+    let (state, _) = match account(ctx, env, needs).await {
         Ok(s) => s,
-        Err(e) => return fail(ctx, FAILURE, &format!("the account could not be read: {e}")),
+        Err(code) => return code,
     };
     let k = match by_id_or_name(&state.keys.items, arg, |k| &k.id, |k| &k.name) {
         Ok(k) => k.clone(),

@@ -14,6 +14,7 @@ pub mod ssh;
 pub mod terminate;
 pub mod volume;
 pub mod wait;
+pub mod workspace;
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -194,6 +195,7 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
     state.account.max_burn_usd_per_hour = env.max_burn_usd_per_hour;
     state.account.balance = teams.balance.clone();
     state.account.teams = teams.teams.clone();
+    state.account.teams_completeness = teams.completeness.clone();
     state.guard.local_offset = Some(ctx.local_offset);
     hold(&mut state.deployments, "deployments", deployments?, now)?;
     if let Some(v) = volumes? {
@@ -205,6 +207,32 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
     state.providers = providers;
     state.status.rate = c.rate_status();
     Ok((state, teams))
+}
+
+/// The account read whole into a state ([`load`]), or the exit code after saying why: nothing
+/// is decided, and nothing sent, on a partial read.
+pub async fn account(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams), Exit> {
+    load(ctx, env, needs).await.map_err(|e| {
+        fail(
+            ctx,
+            FAILURE,
+            &format!("the account could not be read whole: {e}; nothing was sent"),
+        )
+    })
+}
+
+/// [`account`], and the deployment `arg` names in it ([`resolve`]).
+pub async fn account_and_deployment(
+    ctx: &Ctx,
+    env: &Env,
+    needs: Needs,
+    arg: &str,
+) -> Result<(AppState, Teams, Deployment), Exit> {
+    let (state, teams) = account(ctx, env, needs).await?;
+    let d = resolve(&state.deployments.items, &teams, arg)
+        .map_err(|e| fail(ctx, FAILURE, &e))?
+        .clone();
+    Ok((state, teams, d))
 }
 
 /// A deployment named on the command line: its id, or its exact name. A name is looked up

@@ -6,7 +6,7 @@
 //! does, and the exit code is 0.
 
 use super::args::SshArgs;
-use super::{Env, Exit, Needs, fail, load, resolve};
+use super::{Env, Exit, Needs, account_and_deployment, fail};
 use crate::api::Deployment;
 use crate::commands::context::Ctx;
 use crate::exit::FAILURE;
@@ -56,19 +56,9 @@ pub async fn ssh(ctx: &Ctx, env: &Env, a: &SshArgs) -> Exit {
         keys: true,
         ..Needs::default()
     };
-    let (state, teams) = match load(ctx, env, needs).await {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the deployments could not be read: {e}"),
-            );
-        }
-    };
-    let d = match resolve(&state.deployments.items, &teams, &a.deployment) {
-        Ok(d) => d.clone(),
-        Err(e) => return fail(ctx, FAILURE, &e),
+    let (state, _, d) = match account_and_deployment(ctx, env, needs, &a.deployment).await {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     if d.status != crate::api::DeploymentStatus::Running {
         return fail(
@@ -101,8 +91,9 @@ pub async fn ssh(ctx: &Ctx, env: &Env, a: &SshArgs) -> Exit {
     exec(ctx, &argv)
 }
 
+/// This process becomes `argv` (its exit is the command's); what is said when it cannot start.
 #[cfg(unix)]
-fn exec(ctx: &Ctx, argv: &[String]) -> Exit {
+pub(super) fn exec(ctx: &Ctx, argv: &[String]) -> Exit {
     use std::os::unix::process::CommandExt;
     let err = std::process::Command::new(&argv[0]).args(&argv[1..]).exec();
     fail(ctx, FAILURE, &format!("could not run {}: {err}", argv[0]))

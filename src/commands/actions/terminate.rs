@@ -5,7 +5,8 @@
 
 use super::args::{RenameArgs, TerminateArgs};
 use super::{
-    Env, Exit, Needs, fail, intent, label, load, print_json, record, refuse_read_only, resolve,
+    Env, Exit, Needs, account, account_and_deployment, fail, intent, label, print_json, record,
+    refuse_read_only, resolve,
 };
 use crate::api::Deployment;
 use crate::api::teams::Teams;
@@ -78,15 +79,9 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
         volumes: true,
         ..Needs::default()
     };
-    let (state, teams) = match load(ctx, env, needs).await {
+    let (state, teams) = match account(ctx, env, needs).await {
         Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the account could not be read whole: {e}; nothing was sent"),
-            );
-        }
+        Err(code) => return code,
     };
     let chosen = match targets(&state.deployments.items, &teams, &a.deployments) {
         Ok(t) => t,
@@ -104,17 +99,24 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
     if live.is_empty() {
         return if ended.is_empty() { USAGE } else { FAILURE };
     }
-    // can-terminate for each, before anything is sent.
+    // can-terminate for each, before anything is sent. Only a "no" stops it: when the answer
+    // does not say, or the check fails, the DELETE is sent (once confirmed) and decides.
     let mut blocked = Vec::new();
     for d in &live {
-        match check_of(ctx.client.can_terminate(&d.id).await) {
-            Check::Allowed(_) => {}
-            Check::Blocked(b) => blocked.push(format!("{}: {}", label(d), blocked_text(&b))),
-            Check::Pending => blocked.push(format!("{}: can-terminate did not answer", label(d))),
-            Check::Failed(why) => blocked.push(format!(
-                "{}: can-terminate could not be read: {why}",
+        let unsaid = match check_of(ctx.client.can_terminate(&d.id).await) {
+            Check::Allowed(_) | Check::Pending | Check::Anyway => None,
+            Check::Blocked(b) => {
+                blocked.push(format!("{}: {}", label(d), blocked_text(&b)));
+                None
+            }
+            Check::Unsaid(_) => Some("its answer to can-terminate does not say".to_string()),
+            Check::Failed(why) => Some(format!("can-terminate failed: {why}")),
+        };
+        if let Some(why) = unsaid {
+            ctx.err(&format!(
+                "{}: the platform did not say whether it can be terminated yet ({why}); the DELETE is sent anyway and the platform's answer decides",
                 label(d)
-            )),
+            ));
         }
     }
     if !blocked.is_empty() {
@@ -193,8 +195,12 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
             d.hourly_rate,
         )
         .await;
+        let mut guard_rule = None;
         match &answer {
-            Ok(_) => say(&format!("Terminated {}: it stopped billing.", label(d))),
+            Ok(_) => {
+                say(&format!("Terminated {}: it stopped billing.", label(d)));
+                guard_rule = end_guard_rule(ctx, d, &say).await;
+            }
             Err(e) => {
                 code = FAILURE;
                 let why = match e.termination_blocked() {
@@ -211,12 +217,71 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
             "id": d.id, "name": d.name,
             "terminated": answer.is_ok(),
             "error": answer.as_ref().err().map(|e| e.to_string()),
+            "guardRule": guard_rule,
         }));
     }
     if a.json {
         print_json(ctx, &serde_json::Value::Array(results));
     }
     code
+}
+
+/// After an accepted DELETE, the deployment's guard rule (if it has one) ends as the guard
+/// ends one: on proof, a read by id that shows it ended (or a 404). Without that proof the rule
+/// stays, and the guard settles it when it reads the deployment ended. What became of the
+/// rule: `None` when there was none, else `removed` or `kept`.
+async fn end_guard_rule(ctx: &Ctx, d: &Deployment, say: &impl Fn(&str)) -> Option<&'static str> {
+    let id = d.id.clone();
+    let has_rule = match ctx.store.call(move |s| s.rules()).await {
+        Ok(rules) => rules.iter().any(|r| r.deployment_id == id),
+        Err(e) => {
+            ctx.err(&format!(
+                "warning: the guard rules could not be read ({e}): a rule for {} stays until \
+                 the guard reads it ended",
+                label(d)
+            ));
+            return Some("kept");
+        }
+    };
+    if !has_rule {
+        return None;
+    }
+    let ended = match ctx.client.deployment(&d.id).await {
+        Ok(now) if now.status.is_terminal() => format!("ended ({})", now.status),
+        Err(crate::api::ApiError::NotFound { .. }) => "no longer exists (404)".to_string(),
+        Ok(now) => {
+            say(&format!(
+                "  Its guard rule stays until the guard reads it ended (it reads {} now).",
+                now.status
+            ));
+            return Some("kept");
+        }
+        Err(e) => {
+            say(&format!(
+                "  Its guard rule stays until the guard reads it ended (the read failed: {e})."
+            ));
+            return Some("kept");
+        }
+    };
+    let key = d.id.clone();
+    match ctx.store.call(move |s| s.remove_rule(&key)).await {
+        Ok(_) => {
+            say(&format!(
+                "  {}: deployment {ended}; guard rule removed.",
+                label(d)
+            ));
+            Some("removed")
+        }
+        Err(e) => {
+            ctx.err(&format!(
+                "warning: {}: deployment {ended}, but its guard rule could not be removed ({e}); \
+             `spheron-tui guard rm {}` removes it",
+                label(d),
+                d.id
+            ));
+            Some("kept")
+        }
+    }
 }
 
 /// `rename …`.
@@ -231,19 +296,9 @@ pub async fn rename(ctx: &Ctx, env: &Env, a: &RenameArgs) -> Exit {
     if let Err(code) = refuse_read_only(ctx, "the rename") {
         return code;
     }
-    let (state, teams) = match load(ctx, env, Needs::default()).await {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the deployments could not be read: {e}"),
-            );
-        }
-    };
-    let d = match resolve(&state.deployments.items, &teams, &a.deployment) {
-        Ok(d) => d.clone(),
-        Err(e) => return fail(ctx, FAILURE, &e),
+    let (_, _, d) = match account_and_deployment(ctx, env, Needs::default(), &a.deployment).await {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let path = format!("/api/deployments/{}", d.id);
     let row = intent(ctx, "PATCH", &path, Some(d.id.clone()), d.hourly_rate).await;

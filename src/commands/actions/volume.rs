@@ -4,9 +4,9 @@
 
 use super::args::{VolumeCommand, VolumeCreateArgs};
 use super::{
-    Env, Exit, Needs, confirm, fail, intent, load, print_json, record, refuse_read_only, resolve,
+    Env, Exit, Needs, account, confirm, fail, intent, print_json, record, refuse_read_only, resolve,
 };
-use crate::api::{NewVolume, Volume, VolumePatch};
+use crate::api::{Volume, VolumePatch};
 use crate::app::AppState;
 use crate::app::dialogs::confirm::Spend;
 use crate::app::dialogs::deploy::preset::by_id_or_name;
@@ -14,8 +14,7 @@ use crate::app::volume_access::{self, create_targets};
 use crate::commands::context::Ctx;
 use crate::domain::cost::{usd_h, usd_opt};
 use crate::domain::volume_rules::{
-    check_delete, check_detach, check_expand, check_name, check_placement, check_rename,
-    check_size, rules_for,
+    check_delete, check_detach, check_expand, check_name, check_rename, rules_for,
 };
 use crate::exit::{FAILURE, OK, USAGE};
 
@@ -30,67 +29,40 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
         providers: matches!(cmd, VolumeCommand::Create(_)),
         ..Needs::default()
     };
-    let (state, teams) = match load(ctx, env, needs).await {
+    let (state, teams) = match account(ctx, env, needs).await {
         Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the account could not be read whole: {e}; nothing was sent"),
-            );
-        }
+        Err(code) => return code,
     };
-    let vol = |arg: &str| find_volume(&state.volumes.items, arg);
     let dep = |arg: &str| resolve(&state.deployments.items, &teams, arg).cloned();
+    // Every command but create names one volume.
+    let named = match cmd {
+        VolumeCommand::Create(a) => return create(ctx, env, &state, &teams, a).await,
+        VolumeCommand::Rename { volume, .. }
+        | VolumeCommand::Expand { volume, .. }
+        | VolumeCommand::Attach { volume, .. }
+        | VolumeCommand::Detach { volume, .. }
+        | VolumeCommand::Delete { volume, .. } => volume,
+    };
+    let v = match find_volume(&state.volumes.items, named) {
+        Ok(v) => v,
+        Err(e) => return fail(ctx, FAILURE, &e),
+    };
     match cmd {
-        VolumeCommand::Create(a) => create(ctx, env, &state, a).await,
-        VolumeCommand::Rename {
-            volume,
-            new_name,
-            json,
-        } => {
-            let v = match vol(volume) {
-                Ok(v) => v,
-                Err(e) => return fail(ctx, FAILURE, &e),
-            };
+        VolumeCommand::Create(_) => unreachable!("create returned above"),
+        VolumeCommand::Rename { new_name, json, .. } => {
             if let Err(e) = check_rename(&v.provider).and_then(|()| check_name(new_name)) {
                 return fail(ctx, FAILURE, &e);
             }
+            let done = format!("Renamed volume {} to {new_name}", v.name);
             let patch = VolumePatch {
                 name: Some(new_name.clone()),
                 size_in_gb: None,
             };
-            let row = intent(
-                ctx,
-                "PATCH",
-                &format!("/api/volumes/{}", v.id),
-                Some(v.id.clone()),
-                v.cost_per_hour(),
-            )
-            .await;
-            let r = ctx.client.patch_volume(&v.id, &patch).await;
-            finish(
-                ctx,
-                row,
-                "PATCH",
-                format!("/api/volumes/{}", v.id),
-                &v,
-                r,
-                *json,
-                &format!("Renamed volume {} to {new_name}", v.name),
-            )
-            .await
+            send_patch(ctx, &v, patch, *json, &done).await
         }
         VolumeCommand::Expand {
-            volume,
-            size,
-            yes,
-            json,
+            size, yes, json, ..
         } => {
-            let v = match vol(volume) {
-                Ok(v) => v,
-                Err(e) => return fail(ctx, FAILURE, &e),
-            };
             let current = volume_access::size_gb(&v);
             if let Err(e) = check_expand(&v.provider, current, *size) {
                 return fail(ctx, FAILURE, &e);
@@ -105,39 +77,19 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
             if let Err(code) = confirm(ctx, env, &format!("Grow {} to {size} GB?", v.name), *yes) {
                 return code;
             }
-            let patch = VolumePatch {
-                name: None,
+            let done = format!("Volume {} is now {size} GB", v.name);
+            let grown = VolumePatch {
                 size_in_gb: Some(*size),
+                ..VolumePatch::default()
             };
-            let row = intent(
-                ctx,
-                "PATCH",
-                &format!("/api/volumes/{}", v.id),
-                Some(v.id.clone()),
-                v.cost_per_hour(),
-            )
-            .await;
-            let r = ctx.client.patch_volume(&v.id, &patch).await;
-            finish(
-                ctx,
-                row,
-                "PATCH",
-                format!("/api/volumes/{}", v.id),
-                &v,
-                r,
-                *json,
-                &format!("Volume {} is now {size} GB", v.name),
-            )
-            .await
+            send_patch(ctx, &v, grown, *json, &done).await
         }
         VolumeCommand::Attach {
-            volume,
-            deployment,
-            json,
+            deployment, json, ..
         } => {
-            let (v, d) = match (vol(volume), dep(deployment)) {
-                (Ok(v), Ok(d)) => (v, d),
-                (Err(e), _) | (_, Err(e)) => return fail(ctx, FAILURE, &e),
+            let d = match dep(deployment) {
+                Ok(d) => d,
+                Err(e) => return fail(ctx, FAILURE, &e),
             };
             if let Err(e) = volume_access::attach_verdict(&state, &v, &d) {
                 return fail(
@@ -146,37 +98,16 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
                     &format!("{} cannot be attached to {}: {e}", v.name, super::label(&d)),
                 );
             }
-            let row = intent(
-                ctx,
-                "POST",
-                &format!("/api/volumes/{}/attach", v.id),
-                Some(v.id.clone()),
-                v.cost_per_hour(),
-            )
-            .await;
-            let r = ctx.client.attach_volume(&v.id, &d.id).await;
-            finish(
-                ctx,
-                row,
-                "POST",
-                format!("/api/volumes/{}/attach", v.id),
-                &v,
-                r,
-                *json,
-                &format!("Attached volume {} to {}", v.name, super::label(&d)),
-            )
-            .await
+            let done = format!("Attached volume {} to {}", v.name, super::label(&d));
+            let write = ctx.client.attach_volume(&v.id, &d.id);
+            send(ctx, "POST", "/attach", &v, write, *json, &done).await
         }
         VolumeCommand::Detach {
-            volume,
             deployment,
             yes,
             json,
+            ..
         } => {
-            let v = match vol(volume) {
-                Ok(v) => v,
-                Err(e) => return fail(ctx, FAILURE, &e),
-            };
             let attached: Vec<String> = v.attachments().iter().map(|s| s.to_string()).collect();
             let from = match (deployment, attached.as_slice()) {
                 (Some(arg), _) => match dep(arg) {
@@ -221,32 +152,11 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
             if let Err(code) = confirm(ctx, env, &format!("Detach {}?", v.name), *yes) {
                 return code;
             }
-            let row = intent(
-                ctx,
-                "POST",
-                &format!("/api/volumes/{}/detach", v.id),
-                Some(v.id.clone()),
-                v.cost_per_hour(),
-            )
-            .await;
-            let r = ctx.client.detach_volume(&v.id, Some(&from.id)).await;
-            finish(
-                ctx,
-                row,
-                "POST",
-                format!("/api/volumes/{}/detach", v.id),
-                &v,
-                r,
-                *json,
-                &format!("Detached volume {} from {}", v.name, super::label(&from)),
-            )
-            .await
+            let done = format!("Detached volume {} from {}", v.name, super::label(&from));
+            let write = ctx.client.detach_volume(&v.id, Some(&from.id));
+            send(ctx, "POST", "/detach", &v, write, *json, &done).await
         }
-        VolumeCommand::Delete { volume, yes, json } => {
-            let v = match vol(volume) {
-                Ok(v) => v,
-                Err(e) => return fail(ctx, FAILURE, &e),
-            };
+        VolumeCommand::Delete { yes, json, .. } => {
             if let Err(e) = check_delete(v.attachments().len(), &v.status) {
                 return fail(ctx, FAILURE, &e);
             }
@@ -318,17 +228,27 @@ fn say_spend(ctx: &Ctx, json: bool, what: &str, spend: Spend) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn finish(
+/// `PATCH /api/volumes/{id}` through [`send`].
+async fn send_patch(ctx: &Ctx, v: &Volume, patch: VolumePatch, json: bool, done: &str) -> Exit {
+    let write = ctx.client.patch_volume(&v.id, &patch);
+    send(ctx, "PATCH", "", v, write, json, done).await
+}
+
+/// One write to volume `v` (`METHOD /api/volumes/{id}{tail}`): the journal row before it is
+/// sent, its outcome after, then `done` (or the volume as JSON) or the failure.
+async fn send(
     ctx: &Ctx,
-    row: Option<i64>,
     method: &'static str,
-    path: String,
+    tail: &str,
     v: &Volume,
-    r: Result<Volume, crate::api::ApiError>,
+    write: impl std::future::Future<Output = Result<Volume, crate::api::ApiError>>,
     json: bool,
     done: &str,
 ) -> Exit {
+    let path = format!("/api/volumes/{}{tail}", v.id);
+    let row = intent(ctx, method, &path, Some(v.id.clone()), v.cost_per_hour()).await;
+    // Not sent before this: the request goes out when awaited, after its journal row.
+    let r = write.await;
     let result = r.as_ref().map(drop).map_err(|e| e.to_string());
     let rate = r.as_ref().ok().and_then(Volume::cost_per_hour);
     record(ctx, row, method, path, Some(v.id.clone()), &result, rate).await;
@@ -353,11 +273,17 @@ fn volume_json(v: &Volume) -> serde_json::Value {
     })
 }
 
-async fn create(ctx: &Ctx, env: &Env, state: &AppState, a: &VolumeCreateArgs) -> Exit {
+async fn create(
+    ctx: &Ctx,
+    env: &Env,
+    state: &AppState,
+    teams: &crate::api::teams::Teams,
+    a: &VolumeCreateArgs,
+) -> Exit {
     if let Err(e) = check_name(&a.name) {
         return fail(ctx, USAGE, &e);
     }
-    let Some(rules) = rules_for(&a.provider) else {
+    if rules_for(&a.provider).is_none() {
         return fail(
             ctx,
             USAGE,
@@ -392,27 +318,10 @@ async fn create(ctx: &Ctx, env: &Env, state: &AppState, a: &VolumeCreateArgs) ->
             &format!("give --region, one of {}'s: {}", a.provider, ids.join(", ")),
         );
     };
-    let checks = check_size(rules, a.size, region.min_size_gb, region.max_size_gb).and_then(|()| {
-        check_placement(
-            &a.provider,
-            Some(&region.id),
-            region.cloud_id.as_deref(),
-            region.cloud_name.as_deref(),
-        )
-        .map(drop)
-    });
-    if let Err(e) = checks {
-        return fail(ctx, FAILURE, &e);
-    }
     let target = match &a.attach {
         None => None,
         Some(arg) => {
-            let teams = crate::api::teams::Teams {
-                teams: state.account.teams.clone(),
-                balance: state.account.balance.clone(),
-                completeness: state.account.teams_completeness.clone(),
-            };
-            let d = match resolve(&state.deployments.items, &teams, arg) {
+            let d = match resolve(&state.deployments.items, teams, arg) {
                 Ok(d) => d.clone(),
                 Err(e) => return fail(ctx, FAILURE, &e),
             };
@@ -458,19 +367,12 @@ async fn create(ctx: &Ctx, env: &Env, state: &AppState, a: &VolumeCreateArgs) ->
     }
     .or(region.hourly_rate_per_gb);
     let per_hour = rate.map(|r| a.size as f64 * r);
-    let new = NewVolume {
-        name: a.name.clone(),
-        size_in_gb: a.size,
-        provider: a.provider.clone(),
-        region: Some(region.id.clone()),
-        cloud_id: region.cloud_id.clone().filter(|_| rules.cloud_id_required),
-        cloud_name: region
-            .cloud_name
-            .clone()
-            .filter(|_| rules.cloud_id_required),
-        team_id: team,
-        deployment_id: target.as_ref().map(|d| d.id.clone()),
-    };
+    let target_id = target.as_ref().map(|d| d.id.clone());
+    let new =
+        match volume_access::new_volume(&a.name, a.size, &a.provider, &region, team, target_id) {
+            Ok(new) => new,
+            Err(e) => return fail(ctx, FAILURE, &e),
+        };
     say_spend(
         ctx,
         a.json,

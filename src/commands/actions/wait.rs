@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 
 use super::args::{WaitArgs, WaitFor};
-use super::{Env, Exit, Needs, fail, label, load, print_json, resolve};
+use super::{Env, Exit, Needs, account_and_deployment, label, print_json};
 use crate::api::{Deployment, DeploymentStatus};
 use crate::commands::context::Ctx;
 use crate::config::MIN_POLL_SECS;
@@ -13,19 +13,9 @@ use crate::exit::{FAILURE, OK, TIMED_OUT};
 
 /// `wait …`.
 pub async fn wait(ctx: &Ctx, env: &Env, a: &WaitArgs) -> Exit {
-    let (state, teams) = match load(ctx, env, Needs::default()).await {
-        Ok(s) => s,
-        Err(e) => {
-            return fail(
-                ctx,
-                FAILURE,
-                &format!("the deployments could not be read: {e}"),
-            );
-        }
-    };
-    let d = match resolve(&state.deployments.items, &teams, &a.deployment) {
-        Ok(d) => d.clone(),
-        Err(e) => return fail(ctx, FAILURE, &e),
+    let (_, _, d) = match account_and_deployment(ctx, env, Needs::default(), &a.deployment).await {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let (code, seen) = until(ctx, &d.id, a.what, a.timeout).await;
     if a.json

@@ -3,11 +3,12 @@
 use clap::{ArgGroup, Args, Subcommand};
 
 use crate::domain::guard::{parse_duration, parse_usd};
+use crate::domain::idle::parse_below;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum GuardCommand {
-    /// Set the guard of a deployment: terminate it after a duration, at a time, or when its spend
-    /// reaches an amount. Checks (one request) that it exists and is active.
+    /// Set the guard of a deployment: terminate it after a duration, at a time, when its spend
+    /// reaches an amount, or once it has stayed idle. Checks (one request) that it exists and is active.
     Add(GuardAddArgs),
     /// List the guard rules.
     List,
@@ -25,10 +26,16 @@ pub enum GuardCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Have the system run `guard run` in the background: a systemd user unit (Linux) or a
+    /// launchd agent (macOS), with its own log. Nothing is enabled without you.
+    Service {
+        #[command(subcommand)]
+        action: super::service::ServiceCommand,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(group(ArgGroup::new("rule").required(true).multiple(false).args(["after", "at", "max_spend"])))]
+#[command(group(ArgGroup::new("rule").required(true).multiple(false).args(["after", "at", "max_spend", "idle"])))]
 pub struct GuardAddArgs {
     /// The deployment id.
     pub deployment_id: String,
@@ -42,6 +49,13 @@ pub struct GuardAddArgs {
     /// Terminate when the deployment's spend reaches this many USD ($0.01 to $1,000,000).
     #[arg(long, value_name = "USD", value_parser = parse_usd)]
     pub max_spend: Option<f64>,
+    /// Terminate once every GPU has stayed below --below % with no terminal session for this
+    /// long (5m to 24h), read over SSH once a minute; a failed probe counts as busy.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub idle: Option<chrono::Duration>,
+    /// With --idle: the GPU use in percent under which a GPU counts as idle [default: 5].
+    #[arg(long, value_name = "PERCENT", requires = "idle", value_parser = parse_below)]
+    pub below: Option<f64>,
     /// Accept an `--at` more than a year ahead.
     #[arg(long)]
     pub force: bool,

@@ -1,9 +1,10 @@
-//! The headless spend-guard commands: `guard add|list|rm|ack-loss|run`. Rules live in the local store;
+//! The headless spend-guard commands: `guard add|list|rm|ack-loss|run|service`. Rules live in the local store;
 //! `guard run` feeds the pure engine ([`crate::domain::guard_engine`]) from the same pollers as
 //! the dashboard.
 
 pub mod args;
 pub mod notify;
+pub mod service;
 
 use crate::api::{ApiError, Client, Deployment};
 use crate::commands::context::Ctx;
@@ -19,8 +20,8 @@ pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
         GuardCommand::AckLoss => ack_loss(ctx).await,
-        GuardCommand::Run { .. } => {
-            ctx.err("error: `guard run` runs from the command line only");
+        GuardCommand::Run { .. } | GuardCommand::Service { .. } => {
+            ctx.err("error: `guard run` and `guard service` run from the command line only");
             EXIT_USAGE
         }
     }
@@ -54,8 +55,21 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         }
     } else if let Some(usd) = a.max_spend {
         (GuardRule::MaxSpend(usd), format!("--max-spend {usd:.2}"))
+    } else if let Some(window) = a.idle {
+        if let Err(e) = crate::domain::idle::check_window(window) {
+            ctx.err(&format!("error: --idle: {e}"));
+            return EXIT_USAGE;
+        }
+        let below_pct = a.below.unwrap_or(crate::domain::idle::DEFAULT_BELOW);
+        (
+            GuardRule::Idle { window, below_pct },
+            format!(
+                "--idle {} --below {below_pct}",
+                format_countdown(window.num_seconds())
+            ),
+        )
     } else {
-        ctx.err("error: give one of --after, --at, --max-spend");
+        ctx.err("error: give one of --after, --at, --max-spend, --idle");
         return EXIT_USAGE;
     };
     if id.is_empty() {
@@ -129,6 +143,11 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
             "note: it has already spent {}: it will be terminated as soon as the guard runs",
             crate::domain::cost::usd(spent)
         ));
+    }
+    if matches!(rule, GuardRule::Idle { .. }) {
+        ctx.out(
+            "it reads GPU use over SSH once a minute (ssh must reach the instance without a question); a failed probe counts as busy",
+        );
     }
     ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");
     EXIT_OK
@@ -230,7 +249,7 @@ async fn list(ctx: &Ctx) -> u8 {
     for r in rules {
         let left = match r.rule {
             GuardRule::Deadline(at) => format_countdown((at - now).num_seconds()),
-            GuardRule::MaxSpend(_) => "-".into(),
+            GuardRule::MaxSpend(_) | GuardRule::Idle { .. } => "-".into(),
         };
         ctx.out(&format!(
             "{:<28} {:<40} {:<10} {}",

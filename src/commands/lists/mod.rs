@@ -17,7 +17,7 @@ use crate::api::{ApiError, Client, Completeness, Offer, OffersPage, OffersQuery}
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
 use crate::app::state::OffersView;
-use crate::cli::{BalanceArgs, Command, DeploymentsArgs, ListArgs, OffersArgs};
+use crate::commands::cli::{BalanceArgs, Command, DeploymentsArgs, ListArgs, OffersArgs};
 pub use output::Format;
 
 /// Offer pages asked for at once after the first (the rest of the rate budget stays free).

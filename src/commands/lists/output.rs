@@ -5,7 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
-use crate::cli::OutputArgs;
+use crate::commands::cli::OutputArgs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -1,4 +1,5 @@
-//! The one confirm: the operation, what changes in `$/h`, `[ Cancel ]` and the action.
+//! The one confirm: the operation, what changes in `$/h`, `[ Cancel ]` (or what not acting
+//! means) and the action.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,6 +42,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, hint: &str, theme: &Theme) {
         }
         None => lines.push(confirm_buttons(
             c.on_action,
+            c.op.cancel_label(),
             c.op.label(),
             c.busy,
             hint,

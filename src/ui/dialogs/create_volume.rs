@@ -165,7 +165,14 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, hint: &str, theme: &The
     lines.push(Line::raw(""));
     lines.extend(error_line(&c.error, theme));
     if c.step == CreateStep::Summary {
-        lines.push(confirm_buttons(c.on_action, "Create", c.busy, hint, theme));
+        lines.push(confirm_buttons(
+            c.on_action,
+            "Cancel",
+            "Create",
+            c.busy,
+            hint,
+            theme,
+        ));
     } else {
         lines.push(Line::styled(hint.to_string(), theme.dim()));
     }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::AppState;
+use crate::app::dialogs::deploy::preset::PresetMode;
 use crate::app::dialogs::deploy::{
     self, DeployWizard, Phase, SshSel, Step, k8s_versions, offer_gpu_name, ssh_options,
     team_options, volume_options,
@@ -96,15 +97,53 @@ pub fn draw(
             lines.push(Line::raw(""));
         }
     }
+    if let Some(mode) = &w.preset {
+        preset_question(&mut lines, mode, state, field_w, theme);
+    } else {
+        step_body(&mut lines, &mut footer, w, state, field_w, theme);
+    }
+    footer.push(Line::raw(""));
+    footer.push(Line::styled(hints(w, hint), theme.dim()));
+    // As tall as the content (wrapped), so the pane stays visible around a short step. The
+    // buttons and key hints are pinned to the bottom: on a small terminal the text above is
+    // cut, never the way to act or to go back.
+    let inner_w = usize::from(width.saturating_sub(2).max(1));
+    let rows = |ls: &[Line]| -> u16 {
+        let n: usize = ls.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+        u16::try_from(n).unwrap_or(u16::MAX)
+    };
+    let (body_rows, foot_rows) = (rows(&lines), rows(&footer));
+    let height = body_rows
+        .saturating_add(foot_rows)
+        .saturating_add(2)
+        .max(14);
+    let rect = centered(area, width, height.min(area.height.saturating_sub(2)));
+    let inner = popup(f, rect, Line::styled(title, theme.title()), theme);
+    let foot_h = foot_rows.min(inner.height);
+    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - foot_h);
+    let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    f.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
+}
+
+/// The current step's own lines (the summary puts its buttons in `footer`).
+fn step_body(
+    lines: &mut Vec<Line<'static>>,
+    footer: &mut Vec<Line<'static>>,
+    w: &DeployWizard,
+    state: &AppState,
+    field_w: u16,
+    theme: &Theme,
+) {
     match w.step() {
         Step::Region => list(
-            &mut lines,
+            lines,
             w.offer.regions().iter().map(|r| region_row(r)),
             w.region,
             theme,
         ),
         Step::Os => list(
-            &mut lines,
+            lines,
             w.offer
                 .os_options
                 .iter()
@@ -112,7 +151,7 @@ pub fn draw(
             w.os,
             theme,
         ),
-        Step::Ssh => ssh_step(&mut lines, w, state, field_w, theme),
+        Step::Ssh => ssh_step(lines, w, state, field_w, theme),
         Step::Team => {
             let teams = team_options(state);
             if teams.is_empty() {
@@ -127,7 +166,7 @@ pub fn draw(
                 .position(|t| Some(&t.0) == w.team.as_ref())
                 .unwrap_or(usize::MAX);
             list(
-                &mut lines,
+                lines,
                 teams.iter().map(|(id, name, bal)| {
                     let current = if Some(id.as_str()) == cur {
                         " · current"
@@ -157,9 +196,9 @@ pub fn draw(
                 theme.dim(),
             ));
         }
-        Step::CloudInit => cloud_init_step(&mut lines, w, field_w, theme),
-        Step::Volumes => volumes_step(&mut lines, w, state, theme),
-        Step::Kubernetes => k8s_step(&mut lines, w, state, theme),
+        Step::CloudInit => cloud_init_step(lines, w, field_w, theme),
+        Step::Volumes => volumes_step(lines, w, state, theme),
+        Step::Kubernetes => k8s_step(lines, w, state, theme),
         Step::Guard => {
             lines.push(text_field("terminate", &w.guard, true, field_w, theme));
             lines.push(Line::raw(""));
@@ -172,30 +211,55 @@ pub fn draw(
                 theme.dim(),
             ));
         }
-        Step::Summary => summary_step(&mut lines, &mut footer, w, state, theme),
+        Step::Summary => summary_step(lines, footer, w, state, theme),
     }
-    footer.push(Line::raw(""));
-    footer.push(Line::styled(hints(w, hint), theme.dim()));
-    // As tall as the content (wrapped), so the pane stays visible around a short step. The
-    // buttons and key hints are pinned to the bottom: on a small terminal the text above is
-    // cut, never the way to act or to go back.
-    let inner_w = usize::from(width.saturating_sub(2).max(1));
-    let rows = |ls: &[Line]| -> u16 {
-        let n: usize = ls.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
-        u16::try_from(n).unwrap_or(u16::MAX)
-    };
-    let (body_rows, foot_rows) = (rows(&lines), rows(&footer));
-    let height = body_rows
-        .saturating_add(foot_rows)
-        .saturating_add(2)
-        .max(14);
-    let rect = centered(area, width, height.min(area.height.saturating_sub(2)));
-    let inner = popup(f, rect, Line::styled(title, theme.title()), theme);
-    let foot_h = foot_rows.min(inner.height);
-    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - foot_h);
-    let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    f.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
+}
+
+/// "Start from preset" (the presets of `config.toml`, each with what it sets) or "save as
+/// preset" (its name).
+fn preset_question(
+    lines: &mut Vec<Line<'static>>,
+    mode: &PresetMode,
+    state: &AppState,
+    field_w: u16,
+    theme: &Theme,
+) {
+    match mode {
+        PresetMode::Pick(i) => {
+            lines.push(Line::styled(
+                "Start from a preset of config.toml (the offer stays the one chosen):",
+                theme.dim(),
+            ));
+            let rows = state.presets.saved.iter().map(|(name, p)| {
+                let mut what = Vec::new();
+                if let Some(k) = p.ssh_key.as_ref().or(p.ssh_key_file.as_ref()) {
+                    what.push(format!("key {k}"));
+                }
+                if let Some(os) = &p.os {
+                    what.push(os.clone());
+                }
+                if let Some(r) = &p.region {
+                    what.push(r.clone());
+                }
+                if !p.volumes.is_empty() {
+                    what.push(format!("volumes {}", p.volumes.join(", ")));
+                }
+                if let Some(g) = p.guard_spec() {
+                    what.push(format!("guard {g}"));
+                }
+                (name.clone(), what.join(" · "))
+            });
+            list(lines, rows, *i, theme);
+        }
+        PresetMode::Save(name) => {
+            lines.push(text_field("preset name", name, true, field_w, theme));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Saved as [presets.NAME] in config.toml: the wizard starts from it, and `spheron-tui deploy --preset NAME --name …` deploys with it.",
+                theme.dim(),
+            ));
+        }
+    }
 }
 
 /// A region as read, and the exact string sent when it differs.

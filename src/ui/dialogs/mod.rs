@@ -40,14 +40,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Dialog, state: &AppState, theme: &The
         Dialog::Help(h) => help::draw(f, area, h.scroll, theme),
         Dialog::Messages(m) => messages::draw(f, area, m.scroll, state, theme),
         Dialog::Details(d) => details::draw(f, area, d, theme),
-        Dialog::KeyPrompt(k) => key_prompt::draw(
-            f,
-            area,
-            k.input.value().chars().count(),
-            &k.reason,
-            k.error.as_deref(),
-            theme,
-        ),
+        Dialog::KeyPrompt(k) => key_prompt::draw(f, area, k, theme),
         Dialog::Notice(n) => notice::draw(f, area, n, hint, theme),
         Dialog::Confirm(c) if matches!(c.op, Op::Terminate { .. }) => {
             terminate::draw(f, area, c, state, hint, theme)

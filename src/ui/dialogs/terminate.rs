@@ -6,7 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::AppState;
-use crate::app::dialogs::terminate::{Check, LOSS, blocked_text, fate_text, volume_fates};
+use crate::app::dialogs::terminate::{
+    ANYWAY, Check, LOSS, UNSETTLED, blocked_text, fate_text, volume_fates,
+};
 use crate::app::dialogs::{Confirm, Op};
 use crate::domain::cost::{duration_short, usd_h, usd_opt};
 use crate::ui::theme::Theme;
@@ -81,13 +83,16 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
             ),
             theme.ok(),
         )),
-        Check::Blocked(b) => {
-            lines.push(Line::styled(blocked_text(b), theme.error()));
-            if let Some(r) = &b.reason {
-                lines.push(Line::styled(r.clone(), theme.dim()));
-            }
+        Check::Blocked(b) => lines.push(Line::styled(blocked_text(b), theme.error())),
+        Check::Unsaid(_) => lines.push(Line::styled(UNSETTLED, theme.warn())),
+        Check::Failed(e) => {
+            lines.push(Line::styled(
+                format!("can-terminate failed: {e}"),
+                theme.error(),
+            ));
+            lines.push(Line::styled(UNSETTLED, theme.warn()));
         }
-        Check::Failed(e) => lines.push(Line::styled(e.clone(), theme.error())),
+        Check::Anyway => lines.push(Line::styled(ANYWAY, theme.warn())),
     }
     if let Some(e) = &c.error {
         lines.push(Line::styled(e.clone(), theme.error()));
@@ -99,7 +104,12 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
     if c.busy {
         footer.push(Line::styled("Terminating… (one DELETE sent)", theme.warn()));
     } else if let (true, Some((word, typed))) = (c.can_confirm(), c.word()) {
-        footer.extend(word_prompt(word, typed, "Terminate", false, theme));
+        let action = if c.check == Some(Check::Anyway) {
+            "Terminate anyway"
+        } else {
+            "Terminate"
+        };
+        footer.extend(word_prompt(word, typed, action, false, theme));
     }
     footer.push(Line::raw(""));
     let hint = if c.busy {

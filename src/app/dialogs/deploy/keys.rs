@@ -6,6 +6,7 @@ use crossterm::event::KeyEvent;
 
 use super::super::confirm::{Choice, Confirm, Op, Spend, button_commands, choose};
 use super::super::{Dialog, DialogKeys, Reply};
+use super::preset::{self, PresetMode};
 use super::{
     DeployWizard, Phase, SshSel, Step, chosen_key, k8s_versions, offer_gpu_name, ssh_options,
     summary, team_options, volume_options,
@@ -30,7 +31,19 @@ impl DialogKeys for DeployWizard {
                 .filter(|c| *c != KeyCmd::Confirm)
                 .collect(),
             Phase::Unknown { .. } => vec![KeyCmd::Retry, KeyCmd::Cancel],
-            Phase::Editing => edit_commands(state, w),
+            Phase::Editing => match &w.preset {
+                Some(PresetMode::Pick(i)) => {
+                    let mut out: Vec<KeyCmd> =
+                        super::super::list_commands(*i, state.presets.saved.len())
+                            .into_iter()
+                            .filter(|c| matches!(c, KeyCmd::Up | KeyCmd::Down))
+                            .collect();
+                    out.push(KeyCmd::Submit);
+                    out
+                }
+                Some(PresetMode::Save(_)) => vec![KeyCmd::Submit],
+                None => edit_commands(state, w),
+            },
         }
     }
 
@@ -43,16 +56,18 @@ impl DialogKeys for DeployWizard {
                 Reply::send(crate::app::deploys::recheck(state, w))
             }
             Phase::Unknown { .. } => w.back(state),
+            Phase::Editing if w.preset.is_some() => on_preset(state, w, cmd),
             Phase::Editing => on_edit(state, w, cmd),
         }
     }
 
     fn text_focus(&self) -> bool {
         self.phase == Phase::Editing
-            && matches!(
-                self.step(),
-                Step::Ssh | Step::Name | Step::Guard | Step::CloudInit
-            )
+            && match &self.preset {
+                Some(PresetMode::Save(_)) => true,
+                Some(PresetMode::Pick(_)) => false,
+                None => self.step().has_text(),
+            }
     }
 
     /// Typing: on the SSH step it starts (or goes on with) a pasted key; the other text steps
@@ -60,6 +75,12 @@ impl DialogKeys for DeployWizard {
     fn on_text(&mut self, state: &mut AppState, ev: &KeyEvent) -> Reply {
         let w = self;
         if !w.text_focus() {
+            return Reply::stay();
+        }
+        if let Some(PresetMode::Save(name)) = &mut w.preset {
+            if text::edit(name, ev) {
+                w.error = None;
+            }
             return Reply::stay();
         }
         match w.step() {
@@ -93,6 +114,11 @@ impl DialogKeys for DeployWizard {
     /// Enter on the summary presses the focused button; on cloud-init the field keys move
     /// between its three fields.
     fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
+        match (&self.preset, cmd) {
+            (Some(PresetMode::Pick(_)), KeyCmd::Submit) => return Some("start from it"),
+            (Some(PresetMode::Save(_)), KeyCmd::Submit) => return Some("save"),
+            _ => {}
+        }
         match (self.step(), cmd) {
             (
                 Step::CloudInit,
@@ -125,6 +151,11 @@ impl DialogKeys for DeployWizard {
                 );
                 Reply::close()
             }
+            Phase::Editing if w.preset.is_some() => {
+                w.preset = None;
+                w.error = None;
+                Reply::stay()
+            }
             Phase::Editing => step_back(w),
         }
     }
@@ -137,6 +168,11 @@ impl DialogKeys for DeployWizard {
     fn paste_target(&mut self) -> Option<(&mut tui_input::Input, &mut Option<String>)> {
         if self.phase != Phase::Editing {
             return None;
+        }
+        match self.preset {
+            Some(PresetMode::Save(ref mut name)) => return Some((name, &mut self.error)),
+            Some(PresetMode::Pick(_)) => return None,
+            None => {}
         }
         match self.step() {
             Step::Ssh => {
@@ -277,14 +313,74 @@ fn edit_commands(state: &AppState, w: &DeployWizard) -> Vec<KeyCmd> {
         ]),
         Step::Name | Step::Guard => {}
         // A summary whose deploy is blocked says why and has only Back.
-        Step::Summary => return button_commands(summary(state, w).blocked.is_none()),
+        Step::Summary => {
+            let mut out = button_commands(summary(state, w).blocked.is_none());
+            out.extend(preset_commands(state, w));
+            return out;
+        }
     }
     out.push(KeyCmd::Submit);
+    out.extend(preset_commands(state, w));
     out
+}
+
+/// Start from a preset (when there is one) on a step without a text field; save the choices
+/// as one on the summary (when `config.toml`'s place is known).
+fn preset_commands(state: &AppState, w: &DeployWizard) -> Vec<KeyCmd> {
+    let mut out = Vec::new();
+    if !w.step().has_text() && !state.presets.saved.is_empty() {
+        out.push(KeyCmd::Presets);
+    }
+    if w.step() == Step::Summary && state.presets.file.is_some() {
+        out.push(KeyCmd::SavePreset);
+    }
+    out
+}
+
+/// The keys of the preset question: choose one and start from it, or type a name and save.
+fn on_preset(state: &mut AppState, w: &mut DeployWizard, cmd: KeyCmd) -> Reply {
+    match w.preset.clone() {
+        Some(PresetMode::Pick(mut i)) => {
+            let names: Vec<String> = state.presets.saved.keys().cloned().collect();
+            if cmd == KeyCmd::Submit {
+                if let Some(name) = names.get(i)
+                    && let Err(e) = preset::start(state, w, name)
+                {
+                    w.error = Some(e);
+                }
+            } else {
+                move_in(&mut i, names.len(), cmd == KeyCmd::Up, cmd == KeyCmd::Down);
+                w.preset = Some(PresetMode::Pick(i));
+            }
+            Reply::stay()
+        }
+        Some(PresetMode::Save(name)) if cmd == KeyCmd::Submit => {
+            match preset::save_command(state, w, name.value().trim()) {
+                Ok((save, note)) => {
+                    w.preset = None;
+                    w.error = note;
+                    Reply::send(vec![save])
+                }
+                Err(e) => {
+                    w.error = Some(e);
+                    Reply::stay()
+                }
+            }
+        }
+        _ => Reply::stay(),
+    }
 }
 
 fn on_edit(state: &mut AppState, w: &mut DeployWizard, cmd: KeyCmd) -> Reply {
     let step = w.step();
+    if preset_commands(state, w).contains(&cmd) {
+        w.error = None;
+        w.preset = Some(match cmd {
+            KeyCmd::Presets => PresetMode::Pick(0),
+            _ => PresetMode::Save(tui_input::Input::default()),
+        });
+        return Reply::stay();
+    }
     if step == Step::Summary {
         return on_summary(state, w, cmd);
     }

@@ -60,6 +60,11 @@ impl Step {
         }
     }
 
+    /// Whether the step's input is a text field (it takes the typing keys).
+    pub fn has_text(self) -> bool {
+        matches!(self, Step::Ssh | Step::Name | Step::Guard | Step::CloudInit)
+    }
+
     pub(crate) fn of_field(field: &str) -> Option<Step> {
         Some(match deploy::step_of_field(field)? {
             "region" => Step::Region,
@@ -130,6 +135,10 @@ pub struct DeployWizard {
     pub error: Option<String>,
     /// The step the API's 400 named, marked in the step bar.
     pub error_step: Option<Step>,
+    /// Choosing a preset to start from, or naming one to save, over the current step.
+    pub preset: Option<preset::PresetMode>,
+    /// The preset the choices started from.
+    pub from_preset: Option<String>,
 }
 
 impl DeployWizard {
@@ -170,6 +179,8 @@ impl DeployWizard {
             phase: Phase::Editing,
             error: None,
             error_step: None,
+            preset: None,
+            from_preset: None,
         }
     }
 

@@ -195,3 +195,131 @@ pub fn from_wizard(state: &AppState, w: &DeployWizard, keep_cloud_init: Option<S
     p.set_guard_spec(w.guard.value());
     p
 }
+
+/// The presets of `config.toml` as the dashboard holds them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Presets {
+    /// `config.toml`, where "save as preset" adds one; `None`: no config directory is known.
+    pub file: Option<std::path::PathBuf>,
+    pub saved: std::collections::BTreeMap<String, Preset>,
+    /// Each preset's cloud-init file as read at start-up, by preset name.
+    pub cloud_inits: std::collections::BTreeMap<String, Result<CloudInit, String>>,
+}
+
+/// The wizard's preset question, over its current step.
+#[derive(Debug, Clone)]
+pub enum PresetMode {
+    /// Choosing the preset to start from (the cursor among the saved ones, by name).
+    Pick(usize),
+    /// Naming the preset the choices are saved as.
+    Save(Input),
+}
+
+/// "Start from preset" with the preset `name`: its choices put into the wizard (on the offer
+/// it was opened on), then the Name step, the one thing a preset does not hold (the SSH step
+/// when it holds no key either). Nothing changes when a choice does not fit the offer or the
+/// account: the error says which.
+pub fn start(state: &mut AppState, w: &mut DeployWizard, name: &str) -> Result<(), String> {
+    let Some(mut p) = state.presets.saved.get(name).cloned() else {
+        return Err(format!("no preset {name:?} in config.toml"));
+    };
+    let cloud_init = match state.presets.cloud_inits.get(name) {
+        Some(Err(e)) => return Err(format!("preset {name}: {e}")),
+        Some(Ok(ci)) => Some(ci.clone()),
+        None => None,
+    };
+    // `~/.ssh/k.pub` names the key file the wizard read from the home's `.ssh`.
+    if let Some(rest) = p.ssh_key_file.as_deref().and_then(|f| f.strip_prefix('~'))
+        && let Some(k) = state
+            .cache
+            .local_pub_keys
+            .iter()
+            .flatten()
+            .find(|k| k.path.ends_with(rest))
+    {
+        p.ssh_key_file = Some(k.path.clone());
+    }
+    let mut changed = w.clone();
+    apply(state, &mut changed, &p, cloud_init).map_err(|e| format!("preset {name}: {e}"))?;
+    changed.preset = None;
+    changed.from_preset = Some(name.to_string());
+    changed.error = None;
+    // A preset without a key leaves the key to choose first; else the name.
+    let (next, what) = match changed.ssh {
+        None => (super::Step::Ssh, "choose the SSH key"),
+        Some(_) => (super::Step::Name, "name the deployment"),
+    };
+    changed.go(next);
+    *w = changed;
+    let offer_note = match (&p.offer, &p.cheapest) {
+        (Some(id), _) if *id != w.offer.offer_id => " (its offer is another: this one is kept)",
+        (_, Some(_)) => " (its `cheapest` is for the command line: this offer is kept)",
+        _ => "",
+    };
+    state.say(
+        crate::app::state::FlashKind::Success,
+        format!("Started from preset {name}{offer_note}: {what}, then check the summary"),
+    );
+    Ok(())
+}
+
+/// What "save as preset" sends for the name typed: the wizard's choices ([`from_wizard`]),
+/// keeping the cloud-init file of the preset it started from while its content is unchanged.
+/// `Err` says why nothing is saved (a bad or taken name, no `config.toml` known).
+pub fn save_command(
+    state: &AppState,
+    w: &DeployWizard,
+    name: &str,
+) -> Result<(crate::app::action::Command, Option<String>), String> {
+    crate::domain::preset::check_name(name)?;
+    if state.presets.saved.contains_key(name) {
+        return Err(format!(
+            "a preset called {name} exists in config.toml: choose another name"
+        ));
+    }
+    let Some(file) = state.presets.file.clone() else {
+        return Err("no config directory is known: the preset cannot be saved".into());
+    };
+    let typed = CloudInit {
+        packages: w.packages.clone(),
+        runcmd: w.runcmd.clone(),
+        write_files: w.write_files.clone(),
+    };
+    let kept = w.from_preset.as_ref().and_then(|from| {
+        let path = state.presets.saved.get(from)?.cloud_init.clone()?;
+        match state.presets.cloud_inits.get(from) {
+            Some(Ok(ci)) if *ci == typed => Some(path),
+            _ => None,
+        }
+    });
+    let note = (kept.is_none() && !typed.is_empty()).then(|| {
+        "the cloud-init typed in the wizard is not saved: a preset names a cloud-init file"
+            .to_string()
+    });
+    let preset = from_wizard(state, w, kept);
+    Ok((
+        crate::app::action::Command::SavePreset {
+            file,
+            name: name.to_string(),
+            preset: Box::new(preset),
+        },
+        note,
+    ))
+}
+
+/// The answer of a save: the preset is offered at once when saved.
+pub fn saved(state: &mut AppState, name: String, preset: Preset, result: Result<(), String>) {
+    use crate::app::state::FlashKind;
+    match result {
+        Ok(()) => {
+            state.say(
+                FlashKind::Success,
+                format!(
+                    "Saved preset {name} in config.toml: `spheron-tui deploy --preset {name} --name NAME` uses it"
+                ),
+            );
+            state.presets.saved.insert(name, preset);
+        }
+        Err(e) => state.say(FlashKind::Warning, format!("preset {name} not saved: {e}")),
+    }
+}

@@ -120,6 +120,20 @@ pub(super) const DEPLOY: &[Binding] = &{
             "check again",
             "read the deployments list again when it could not tell whether the deploy was created",
         ),
+        bind(
+            D(K::Deploy),
+            Presets,
+            &[Char('P')],
+            "presets",
+            "start from a preset of config.toml (on a step without a text field)",
+        ),
+        bind(
+            D(K::Deploy),
+            SavePreset,
+            &[Char('s')],
+            "save preset",
+            "save the choices as a preset in config.toml (summary), for `deploy --preset`",
+        ),
     ]
 };
 
@@ -129,14 +143,14 @@ pub(super) const DELIBERATE: &[Binding] = &[
         Submit,
         ENTER,
         "terminate",
-        "terminate, once the first three characters of the name (or yes) are typed; any other key cancels",
+        "terminate, once the first three characters of the name (or yes) are typed; when the platform did not say whether it can be terminated, first goes on to terminate anyway; any other key cancels",
     ),
     bind(
         D(K::Terminate),
         Retry,
         &[Char('r')],
         "check again",
-        "ask can-terminate again after a failed check",
+        "ask can-terminate again after a failed or unclear answer",
     ),
     bind(
         D(K::DeleteVolume),

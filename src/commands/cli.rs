@@ -1,5 +1,5 @@
 //! The command line (the user-facing contract: README, "Running" and "Commands for scripts").
-//! Parsing only; `main.rs` and `commands/` act on it.
+//! Parsing only; `main.rs` and the other modules of `commands/` act on it.
 
 use std::net::SocketAddr;
 
@@ -134,6 +134,16 @@ pub enum Command {
     /// Open an SSH session on a deployment, or run a command there.
     #[command(after_help = "Example:\n  spheron-tui ssh train-7 -- nvidia-smi")]
     Ssh(crate::commands::actions::args::SshArgs),
+    /// Reach a port of a running deployment on localhost through `ssh -N -L` (Ctrl-C stops it).
+    #[command(
+        after_help = "Examples:\n  spheron-tui tunnel llm-finetune jupyter\n  spheron-tui tunnel llm-finetune 6006:16006"
+    )]
+    Tunnel(crate::commands::actions::args::TunnelArgs),
+    /// Open a running deployment in VS Code or Cursor over Remote-SSH (after `ssh-config --write`).
+    #[command(
+        after_help = "Example:\n  spheron-tui ssh-config --write && spheron-tui open llm-finetune --editor code"
+    )]
+    Open(crate::commands::actions::args::OpenArgs),
     /// Terminate deployments: can-terminate first, what is lost, one confirm, one DELETE each.
     #[command(
         after_help = "Examples:\n  spheron-tui terminate train-7 --yes\n  spheron-tui terminate 'sweep-*'"

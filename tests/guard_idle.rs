@@ -1,0 +1,371 @@
+//! The idle rule: on the engine's virtual clock (idle → warnings → terminate; failed probes,
+//! an open session, too few readings → never), and end to end: `guard add --idle`, `guard
+//! run`'s loop probing a real sshd on loopback (a stand-in `nvidia-smi`) against the demo
+//! server on its manual clock, the DELETE in the journal with its evidence.
+
+use crate::support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use clap::Parser;
+use spheron_tui::api::{
+    CanTerminate, Client, ClientOptions, DeployRequest, NewSshKey, OffersQuery,
+};
+use spheron_tui::commands::cli::{Cli, Command};
+use spheron_tui::commands::context::Ctx;
+use spheron_tui::commands::guard::{self, args::GuardCommand};
+use spheron_tui::credentials::ApiKey;
+use spheron_tui::demo::{self, DemoOptions};
+use spheron_tui::domain::guard::GuardRule;
+use spheron_tui::domain::guard_engine::{Effect, Engine, Event, Mode, Observed};
+use spheron_tui::domain::ssh_config::SshPaths;
+use spheron_tui::domain::usage::{Gpu, Reading, Sample};
+use spheron_tui::runtime::worker::Runner;
+use spheron_tui::store::{LockState, Store, StoreHandle, StoredRule};
+use support::sshd::Sshd;
+
+fn t0() -> DateTime<Utc> {
+    spheron_tui::demo::test_epoch()
+}
+
+fn idle_rule() -> GuardRule {
+    GuardRule::Idle {
+        window: Duration::minutes(30),
+        below_pct: 5.0,
+    }
+}
+
+/// An engine holding the lock, with d1 running under a 30-minute idle rule below 5 %.
+fn engine() -> Engine {
+    let mut e = Engine::new(Mode::Enforce);
+    e.handle(Event::Lock(LockState::Held));
+    e.handle(Event::Rules(vec![StoredRule {
+        deployment_id: "d1".into(),
+        rule: idle_rule(),
+        spec: "--idle 30m --below 5".into(),
+        created_at: t0(),
+    }]));
+    e.handle(Event::Deployments {
+        now: t0(),
+        list: vec![Observed {
+            id: "d1".into(),
+            name: "box".into(),
+            status: "running".into(),
+            active: true,
+            spent: Some(1.0),
+            usd_per_hour: Some(2.0),
+            polled_at: t0(),
+        }],
+    });
+    e
+}
+
+fn reading(util: f64, sessions: u32) -> Result<Reading, String> {
+    Ok(Reading {
+        gpus: vec![Gpu {
+            util_pct: util,
+            mem_used_mib: 2048.0,
+            mem_total_mib: 81920.0,
+        }],
+        sessions,
+    })
+}
+
+/// For `minutes` minutes: a probe a minute when `probe(m)` says so (its result), then a tick
+/// ten seconds later; can-terminate answers yes. The effects with their minute.
+fn run(
+    e: &mut Engine,
+    minutes: i64,
+    probe: impl Fn(i64) -> Option<Result<Reading, String>>,
+) -> Vec<(i64, Effect)> {
+    let mut out = Vec::new();
+    for m in 0..minutes {
+        let at = t0() + Duration::minutes(m);
+        if let Some(result) = probe(m) {
+            e.handle(Event::Usage {
+                id: "d1".into(),
+                sample: Sample { at, result },
+            });
+        }
+        let now = at + Duration::seconds(10);
+        let mut queue = e.handle(Event::Tick(now));
+        while let Some(fx) = queue.pop() {
+            if let Effect::CheckCanTerminate { id } = &fx {
+                queue.extend(e.handle(Event::CanTerminate {
+                    id: id.clone(),
+                    now,
+                    result: Ok(CanTerminate {
+                        can_terminate: Some(true),
+                        ..Default::default()
+                    }),
+                }));
+            }
+            out.push((m, fx));
+        }
+    }
+    out
+}
+
+fn terminates(fx: &[(i64, Effect)]) -> Vec<(i64, Option<String>)> {
+    fx.iter()
+        .filter_map(|(m, f)| match f {
+            Effect::Terminate { evidence, .. } => Some((*m, evidence.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn idle_for_the_window_warns_at_15_and_5_minutes_then_terminates_with_evidence() {
+    let mut e = engine();
+    let fx = run(&mut e, 40, |_| Some(reading(1.0, 0)));
+    let warns: Vec<(i64, i64)> = fx
+        .iter()
+        .filter_map(|(m, f)| match f {
+            Effect::Warn { minutes, text, .. } => {
+                assert!(text.contains("if it stays idle"), "{text}");
+                Some((*m, *minutes))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(warns, vec![(15, 15), (25, 5)]);
+    let t = terminates(&fx);
+    assert_eq!(t.len(), 1, "{fx:?}");
+    assert_eq!(t[0].0, 30);
+    let evidence = t[0].1.clone().expect("the idle rule's evidence");
+    let hm = |m: i64| {
+        (t0() + Duration::minutes(m))
+            .format("%H:%M:%SZ")
+            .to_string()
+    };
+    assert!(
+        evidence.starts_with(&format!(
+            "idle 30m: 30 readings from {} to {}",
+            hm(1),
+            hm(30)
+        )),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("every GPU below 5% (at most 1%)"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn failed_probes_never_terminate() {
+    // Every probe fails: three hours, nothing.
+    let mut e = engine();
+    let fx = run(&mut e, 180, |_| Some(Err("ssh: connect timed out".into())));
+    assert!(terminates(&fx).is_empty(), "{fx:?}");
+    assert!(!fx.iter().any(|(_, f)| matches!(f, Effect::Warn { .. })));
+    // One probe in seven fails: the idle stretch never lasts 30 minutes.
+    let mut e = engine();
+    let fx = run(&mut e, 180, |m| {
+        Some(if m % 7 == 6 {
+            Err("ssh: connect timed out".into())
+        } else {
+            reading(0.0, 0)
+        })
+    });
+    assert!(terminates(&fx).is_empty(), "{fx:?}");
+}
+
+#[test]
+fn an_open_session_never_terminates() {
+    let mut e = engine();
+    let fx = run(&mut e, 180, |_| Some(reading(0.0, 1)));
+    assert!(terminates(&fx).is_empty(), "{fx:?}");
+}
+
+#[test]
+fn too_few_readings_never_terminate() {
+    // A reading every other minute: 15 of the 30 a window expects, 24 needed.
+    let mut e = engine();
+    let fx = run(&mut e, 180, |m| (m % 2 == 0).then(|| reading(0.0, 0)));
+    assert!(terminates(&fx).is_empty(), "{fx:?}");
+    // No reading at all.
+    let mut e = engine();
+    assert!(terminates(&run(&mut e, 180, |_| None)).is_empty());
+}
+
+#[test]
+fn busy_again_starts_over_and_warns_again() {
+    let mut e = engine();
+    // Idle 20 minutes (warned at 15 left), busy at minute 20, then idle.
+    let fx = run(&mut e, 60, |m| {
+        Some(reading(if m == 20 { 80.0 } else { 0.0 }, 0))
+    });
+    let warns: Vec<i64> = fx
+        .iter()
+        .filter_map(|(m, f)| matches!(f, Effect::Warn { .. }).then_some(*m))
+        .collect();
+    assert_eq!(warns, vec![15, 36, 46]);
+    assert_eq!(
+        terminates(&fx).iter().map(|t| t.0).collect::<Vec<_>>(),
+        vec![51]
+    );
+}
+
+// ---- end to end: guard run probing a real sshd ----
+
+fn guard_cmd(args: &[&str]) -> GuardCommand {
+    let mut argv = vec!["spheron-tui", "guard"];
+    argv.extend(args);
+    match Cli::try_parse_from(argv).unwrap().command {
+        Some(Command::Guard(g)) => g,
+        other => panic!("not a guard command: {other:?}"),
+    }
+}
+
+/// `guard add --idle 30m --below 5` on a demo deployment whose SSH server is the stand-in
+/// instance; `guard run`'s loop a virtual minute a step; what the instance says in `script`.
+/// Returns the DELETEs sent, the runner's lines and the journal.
+async fn guard_run_on_instance(
+    sshd: &Sshd,
+    minutes: u64,
+) -> (
+    Vec<String>,
+    Vec<String>,
+    Vec<spheron_tui::store::JournalEntry>,
+) {
+    let srv = demo::spawn(DemoOptions::for_tests()).await.unwrap();
+    let mut o = ClientOptions::new(srv.url(), Some(ApiKey::new(srv.key())));
+    o.get_retry_delay = StdDuration::from_millis(10);
+    let client = Client::with_options(o).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("store.sqlite3")).unwrap();
+    let store = StoreHandle::spawn(store);
+    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink_lines = lines.clone();
+    let h = srv.handle();
+    let ctx = Ctx {
+        client: client.clone(),
+        store: store.clone(),
+        clock: Arc::new(move || h.now()),
+        local_offset: chrono::FixedOffset::east_opt(0).unwrap(),
+        poll_interval: StdDuration::from_secs(20),
+        read_only: false,
+        sink: Arc::new(move |_, line| sink_lines.lock().unwrap().push(line.to_string())),
+    };
+    // The instance's key on the account and in the user's ~/.ssh, so the probe names it.
+    let home = tempfile::tempdir().unwrap();
+    let ssh = home.path().join(".ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    std::fs::copy(sshd.client_key(), ssh.join("id_work")).unwrap();
+    std::fs::write(ssh.join("id_work.pub"), sshd.client_pub()).unwrap();
+    let key = client
+        .add_ssh_key(&NewSshKey {
+            name: "work".into(),
+            public_key: sshd.client_pub().trim().into(),
+            team_id: None,
+        })
+        .await
+        .unwrap();
+    let page = client.gpu_offers(&OffersQuery::default()).await.unwrap();
+    let (g, o) = page
+        .groups
+        .iter()
+        .flat_map(|g| g.offers.iter().map(move |o| (g, o)))
+        .find(|(_, o)| !o.maintenance && !o.clusters.is_empty() && !o.os_options.is_empty())
+        .expect("a deployable offer");
+    let d = client
+        .create_deployment(&DeployRequest {
+            provider: o.provider.clone(),
+            offer_id: o.offer_id.clone(),
+            gpu_type: g.gpu_type.clone(),
+            gpu_count: o.gpu_count,
+            region: o.clusters[0].clone(),
+            operating_system: o.os_options[0].clone(),
+            instance_type: o.instance_type.clone(),
+            ssh_key_id: Some(key.id.clone()),
+            ssh_public_key: None,
+            team_id: Some("team_demo_01".into()),
+            name: Some("idle-box".into()),
+            cloud_init: None,
+            kubernetes_addon: None,
+            volume_ids: Vec::new(),
+        })
+        .await
+        .unwrap();
+    srv.handle().force_status(&d.id, "running");
+    srv.handle()
+        .set_ssh(&d.id, "127.0.0.1", sshd.port, &sshd.user);
+    let code = guard::guard(
+        &ctx,
+        &guard_cmd(&["add", &d.id, "--idle", "30m", "--below", "5"]),
+    )
+    .await;
+    assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
+    let mut run = Runner::new(ctx.clone(), false, "guard run")
+        .with_ssh_paths(Some(SshPaths::under(home.path())));
+    for _ in 0..minutes {
+        run.step().await;
+        srv.handle().advance(StdDuration::from_secs(60));
+    }
+    run.step().await;
+    let deletes = srv
+        .handle()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.path)
+        .collect();
+    let journal = store.call(|s| s.journal()).await.unwrap();
+    let lines = lines.lock().unwrap().clone();
+    (deletes, lines, journal)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guard_run_terminates_an_instance_idle_for_30_minutes_and_journals_why() {
+    let sshd = Sshd::start();
+    sshd.script_gpu(&["2, 1024, 81920|0, 1024, 81920"]);
+    sshd.script_sessions(0);
+    let (deletes, lines, journal) = guard_run_on_instance(&sshd, 40).await;
+    assert_eq!(deletes.len(), 1, "{lines:#?}");
+    let all = lines.join("\n");
+    assert!(all.contains("guard set on idle-box"), "{all}");
+    assert!(all.contains("WARNING: idle-box"), "{all}");
+    let row = journal
+        .iter()
+        .find(|j| j.entry.method == "DELETE")
+        .expect("the DELETE journaled");
+    assert_eq!(row.entry.source, "guard");
+    assert!(
+        row.entry.result.starts_with("ok — idle 30m: "),
+        "{}",
+        row.entry.result
+    );
+    assert!(
+        row.entry.result.contains("every GPU below 5% (at most 2%)"),
+        "{}",
+        row.entry.result
+    );
+    // A probe a minute over the one connection.
+    let calls = sshd.gpu_calls().len();
+    assert!((30..=41).contains(&calls), "{calls} probes");
+    println!("journal: {}", serde_json::to_string(&row).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guard_run_never_terminates_an_instance_it_cannot_read_or_someone_uses() {
+    let sshd = Sshd::start();
+    sshd.script_gpu(&["FAIL:NVIDIA-SMI has failed"]);
+    sshd.script_sessions(0);
+    let (deletes, lines, _) = guard_run_on_instance(&sshd, 45).await;
+    assert!(deletes.is_empty(), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("GPU-use probe failed") && l.contains("counts as busy")),
+        "{lines:#?}"
+    );
+    let sshd = Sshd::start();
+    sshd.script_gpu(&["0, 1024, 81920"]);
+    sshd.script_sessions(1);
+    let (deletes, lines, _) = guard_run_on_instance(&sshd, 45).await;
+    assert!(deletes.is_empty(), "{lines:#?}");
+}
