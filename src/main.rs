@@ -567,6 +567,9 @@ fn install_panic_hook() {
     // A panic anywhere ends the program, a spawned task's too (tokio would catch it and let a
     // dashboard run on without its terminal): restore, report, exit with Rust's panic code.
     std::panic::set_hook(Box::new(move |info| {
+        // Held until the exit: another thread (the event loop drawing a frame) cannot write
+        // after the restore and hide the cursor again. The lock is reentrant for `restore`.
+        let _stdout = std::io::stdout().lock();
         terminal::restore();
         tracing::error!(panic = %info, "panic");
         report(info);
