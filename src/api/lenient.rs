@@ -49,13 +49,14 @@ pub fn string_of(v: &Value) -> Option<String> {
     }
 }
 
-/// `true`/`false`, `"true"`/`"yes"`/`"1"` (and their opposites), 1/0; anything else: `None`.
+/// `true`/`false`, `"true"`/`"yes"`/`"1"` (and their opposites), 1/0; anything else, an empty
+/// string too, says nothing: `None`.
 pub fn bool_of(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Some(true),
-            "false" | "no" | "0" | "" => Some(false),
+            "false" | "no" | "0" => Some(false),
             _ => None,
         },
         Value::Number(n) => n.as_f64().map(|f| f != 0.0),
@@ -183,6 +184,15 @@ mod tests {
         let p: Probe = serde_json::from_value(json!({"b": 0, "l": ["a", 3, null]})).unwrap();
         assert!(!p.b);
         assert_eq!(p.l, vec!["a".to_string(), "3".to_string()]);
+    }
+
+    #[test]
+    fn an_empty_string_says_neither_yes_nor_no() {
+        assert_eq!(bool_of(&json!("")), None);
+        assert_eq!(bool_of(&json!("  ")), None);
+        assert_eq!(bool_of(&json!("No")), Some(false));
+        let p: Probe = serde_json::from_value(json!({"b": "", "l": []})).unwrap();
+        assert!(!p.b, "a field that defaults to false stays false");
     }
 
     #[test]

@@ -185,6 +185,19 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn can_terminate_empty_or_missing_is_not_said() {
+        for v in [
+            json!({"canTerminate": "", "reason": "checking"}),
+            json!({"reason": "checking"}),
+        ] {
+            let ct: CanTerminate = decode(v.clone()).unwrap();
+            assert_eq!(ct.can_terminate, None, "{v}");
+        }
+        let ct: CanTerminate = decode(json!({"can_terminate": "false"})).unwrap();
+        assert_eq!(ct.can_terminate, Some(false));
+    }
+
+    #[test]
     fn offer_group_copies_gpu_type_and_keeps_raw() {
         let g = GpuGroup::decode(json!({
             "gpuType": "H100_80G", "displayName": "H100 80GB", "futureField": 1,
