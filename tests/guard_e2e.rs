@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
+use crate::support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use clap::Parser;
-use spheron_tui::api::{Client, ClientOptions, DeployRequest, Deployment, OffersQuery};
+use spheron_tui::api::{Client, ClientOptions, Deployment};
 use spheron_tui::commands::cli::{Cli, Command};
 use spheron_tui::commands::context::Ctx;
 use spheron_tui::commands::guard::{self, args::GuardCommand};
@@ -70,31 +72,8 @@ impl Rig {
     }
 
     async fn deploy_in(&self, name: &str, team: &str) -> Deployment {
-        let c = &self.setup;
-        let page = c.gpu_offers(&OffersQuery::default()).await.unwrap();
-        let (g, o) = page
-            .groups
-            .iter()
-            .flat_map(|g| g.offers.iter().map(move |o| (g, o)))
-            .find(|(_, o)| !o.maintenance && !o.clusters.is_empty() && !o.os_options.is_empty())
-            .expect("a deployable offer");
-        let req = DeployRequest {
-            provider: o.provider.clone(),
-            offer_id: o.offer_id.clone(),
-            gpu_type: g.gpu_type.clone(),
-            gpu_count: o.gpu_count,
-            region: o.clusters[0].clone(),
-            operating_system: o.os_options[0].clone(),
-            instance_type: o.instance_type.clone(),
-            ssh_key_id: Some("sshk_5d2e8a41".into()),
-            ssh_public_key: None,
-            team_id: Some(team.into()),
-            name: Some(name.into()),
-            cloud_init: None,
-            kubernetes_addon: None,
-            volume_ids: Vec::new(),
-        };
-        let d = c.create_deployment(&req).await.unwrap();
+        let d =
+            support::deploying::deploy_first_offer(&self.setup, name, team, "sshk_5d2e8a41").await;
         self.srv.handle().force_status(&d.id, "running");
         d
     }

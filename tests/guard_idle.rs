@@ -10,9 +10,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::Parser;
-use spheron_tui::api::{
-    CanTerminate, Client, ClientOptions, DeployRequest, NewSshKey, OffersQuery,
-};
+use spheron_tui::api::{CanTerminate, Client, ClientOptions, NewSshKey};
 use spheron_tui::commands::cli::{Cli, Command};
 use spheron_tui::commands::context::Ctx;
 use spheron_tui::commands::guard::{self, args::GuardCommand};
@@ -304,32 +302,8 @@ async fn guard_run_on_instance(
         })
         .await
         .unwrap();
-    let page = client.gpu_offers(&OffersQuery::default()).await.unwrap();
-    let (g, o) = page
-        .groups
-        .iter()
-        .flat_map(|g| g.offers.iter().map(move |o| (g, o)))
-        .find(|(_, o)| !o.maintenance && !o.clusters.is_empty() && !o.os_options.is_empty())
-        .expect("a deployable offer");
-    let d = client
-        .create_deployment(&DeployRequest {
-            provider: o.provider.clone(),
-            offer_id: o.offer_id.clone(),
-            gpu_type: g.gpu_type.clone(),
-            gpu_count: o.gpu_count,
-            region: o.clusters[0].clone(),
-            operating_system: o.os_options[0].clone(),
-            instance_type: o.instance_type.clone(),
-            ssh_key_id: Some(key.id.clone()),
-            ssh_public_key: None,
-            team_id: Some("team_demo_01".into()),
-            name: Some("idle-box".into()),
-            cloud_init: None,
-            kubernetes_addon: None,
-            volume_ids: Vec::new(),
-        })
-        .await
-        .unwrap();
+    let d =
+        support::deploying::deploy_first_offer(&client, "idle-box", "team_demo_01", &key.id).await;
     srv.handle().force_status(&d.id, "running");
     srv.handle()
         .set_ssh(&d.id, "127.0.0.1", sshd.port, &sshd.user);

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod binary;
+pub mod deploying;
 pub mod fixtures;
 pub mod gate;
 pub mod harness;
