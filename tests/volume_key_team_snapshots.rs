@@ -257,6 +257,13 @@ fn kubernetes_details_and_kubeconfig() {
     insta::assert_snapshot!("kubernetes_details", render(&s));
     key(&mut s, KeyCode::Esc);
     chr(&mut s, 'K');
+    // Before anything is saved there is no file to overwrite: no y/n in the dialog or footer.
+    let form = render(&s);
+    assert!(form.contains("Enter save"), "{form}");
+    assert!(
+        !form.contains("overwrite") && !form.contains("keep the file"),
+        "{form}"
+    );
     key(&mut s, KeyCode::Enter);
     event(
         &mut s,
