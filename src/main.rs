@@ -243,6 +243,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         gpu_usage: p.settings.gpu_usage,
         config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
         presets: p.presets.clone(),
+        account_watch: None,
     }
 }
 
@@ -253,7 +254,11 @@ async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_a
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
         let server = demo_adapter::start(world).await?;
         let key = Some(ApiKey::new(server.key.clone()));
-        Ok((launch(p, server.url.clone(), key, true), Some(server)))
+        let launch = Launch {
+            account_watch: Some(server.account_watch()),
+            ..launch(p, server.url.clone(), key, true)
+        };
+        Ok((launch, Some(server)))
     } else {
         let l = launch(p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
         Ok((l, None))
@@ -467,6 +472,28 @@ mod demo_adapter {
         pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();
             std::sync::Arc::new(move || h.now())
+        }
+
+        /// What other `--demo` processes do to the shared world, read from its file.
+        pub fn account_watch(&self) -> spheron_tui::runtime::account_watch::AccountWatch {
+            use spheron_tui::app::account_changes::{AccountChange, Touched};
+            use spheron_tui::demo::acts::Part;
+            let h = self._server.handle();
+            spheron_tui::runtime::account_watch::AccountWatch::new(move || {
+                let acts = h.acts_elsewhere()?;
+                Ok(acts
+                    .into_iter()
+                    .map(|a| AccountChange {
+                        touched: match a.part {
+                            Part::Deployments => Touched::Deployments,
+                            Part::Volumes => Touched::Volumes,
+                            Part::Keys => Touched::Keys,
+                            Part::All => Touched::Everything,
+                        },
+                        text: a.text,
+                    })
+                    .collect())
+            })
         }
     }
 

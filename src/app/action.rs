@@ -174,6 +174,9 @@ pub enum Action {
     Plan(super::planning::PlanEvent),
     /// What other processes wrote to the local store since the last look.
     StoreChanged(crate::store::changes::Changes),
+    /// What another process did to the account, where the account can say so (the demo's
+    /// shared world), since the last look.
+    AccountChanged(Vec<super::account_changes::AccountChange>),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
     /// Answer to [`Command::SavePreset`].
