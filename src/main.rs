@@ -243,6 +243,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         gpu_usage: p.settings.gpu_usage,
         config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
         presets: p.presets.clone(),
+        instances: Default::default(),
     }
 }
 
@@ -253,7 +254,9 @@ async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_a
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
         let server = demo_adapter::start(world).await?;
         let key = Some(ApiKey::new(server.key.clone()));
-        Ok((launch(p, server.url.clone(), key, true), Some(server)))
+        let mut l = launch(p, server.url.clone(), key, true);
+        l.instances = server.instances();
+        Ok((l, Some(server)))
     } else {
         let l = launch(p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
         Ok((l, None))
@@ -350,6 +353,7 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             store_path: l.store_path,
             home: p.home.clone(),
             demo,
+            instances: l.instances,
         };
         let settings = spheron_tui::commands::actions::Settings {
             max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
@@ -463,6 +467,11 @@ mod demo_adapter {
     }
 
     impl Started {
+        /// GPU use read from the demo world's simulated instances.
+        pub fn instances(&self) -> spheron_tui::runtime::usage::Instances {
+            spheron_tui::runtime::usage::Instances::Demo(self._server.handle())
+        }
+
         /// The demo world's clock.
         pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();

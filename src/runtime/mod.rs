@@ -58,6 +58,8 @@ pub struct Launch {
     pub config_file: Option<PathBuf>,
     /// `[presets.NAME]` of `config.toml`.
     pub presets: std::collections::BTreeMap<String, crate::domain::preset::Preset>,
+    /// Where GPU-use readings come from (the demo world's instances with `--demo`).
+    pub instances: usage::Instances,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +128,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
         home,
         journal: journal::Journal::new(store),
         tunnels: Default::default(),
+        instances: launch.instances.clone(),
     };
     Ok((state, exec))
 }
