@@ -244,6 +244,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
         presets: p.presets.clone(),
         account_watch: None,
+        instances: Default::default(),
     }
 }
 
@@ -256,6 +257,7 @@ async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_a
         let key = Some(ApiKey::new(server.key.clone()));
         let launch = Launch {
             account_watch: Some(server.account_watch()),
+            instances: server.instances(),
             ..launch(p, server.url.clone(), key, true)
         };
         Ok((launch, Some(server)))
@@ -355,6 +357,7 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             store_path: l.store_path,
             home: p.home.clone(),
             demo,
+            instances: l.instances,
         };
         let settings = spheron_tui::commands::actions::Settings {
             max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
@@ -468,6 +471,11 @@ mod demo_adapter {
     }
 
     impl Started {
+        /// GPU use read from the demo world's simulated instances.
+        pub fn instances(&self) -> spheron_tui::runtime::usage::Instances {
+            spheron_tui::runtime::usage::Instances::Demo(self._server.handle())
+        }
+
         /// The demo world's clock.
         pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();

@@ -610,6 +610,25 @@ impl DemoHandle {
         }
     }
 
+    /// What the GPU-use probe's command prints on the simulated instance of `deployment_id`
+    /// now ([`usage::answer`]), read from the world (no request); `Err` when the world cannot
+    /// be read.
+    pub fn probe_instance(&self, deployment_id: &str) -> Result<usage::Answer, String> {
+        self.shared
+            .with_world(|w, now| {
+                w.advance_to(now);
+                let d = w.deployments.iter().find(|d| d.id == deployment_id)?;
+                let gb = w
+                    .catalog
+                    .offer(&d.offer_id)
+                    .and_then(|o| o.raw.get("gpu_memory")?.as_f64())
+                    .unwrap_or(80.0);
+                Some(usage::answer(d, gb * 1024.0, now))
+            })
+            .map_err(|e| e.message)?
+            .ok_or_else(|| format!("ssh: Could not resolve hostname for {deployment_id}"))
+    }
+
     /// `f` on the world (and its file), at the world clock's now. The handle is for tests and
     /// tools: a world file that cannot be used is a failure of the test.
     fn world<R>(&self, f: impl FnOnce(&mut World, DateTime<Utc>) -> R) -> R {

@@ -62,6 +62,8 @@ pub struct Launch {
     /// Where the dashboard learns what another process did to the account (the demo's shared
     /// world); `None` for the live API, which has no such channel.
     pub account_watch: Option<account_watch::AccountWatch>,
+    /// Where GPU-use readings come from (the demo world's instances with `--demo`).
+    pub instances: usage::Instances,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +132,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
         home,
         journal: journal::Journal::new(store),
         tunnels: Default::default(),
+        instances: launch.instances.clone(),
     };
     Ok((state, exec))
 }
