@@ -396,6 +396,16 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> eyre::Res
     }
 }
 
+/// Keep the teams a list command learnt for the next run's first round. Only a guess: a store
+/// that cannot keep it costs that run a second round.
+fn remember_teams(path: &std::path::Path, key: &str, teams: &str) {
+    let kept = spheron_tui::store::Store::open(path)
+        .and_then(|(s, _)| s.set_setting(key, Some(teams), chrono::Utc::now()));
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, "store: the teams were not remembered");
+    }
+}
+
 /// A command for scripts: its output on stdout; a failure on stderr, with its exit code.
 async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<ExitCode> {
     let (l, server) = target(&p, demo).await?;
@@ -403,8 +413,18 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<Exi
         eprintln!("warning: {n}");
     }
     let client = runtime::client(&l)?;
-    Ok(match lists::run(&client, &cmd).await {
+    let teams_key = spheron_tui::store::settings::teams_key(&l.api_url);
+    let guess = spheron_tui::api::teams::remembered(
+        l.store_path
+            .as_deref()
+            .and_then(|p| spheron_tui::store::settings::peek(p, &teams_key))
+            .as_deref(),
+    );
+    Ok(match lists::run(&client, &cmd, &guess).await {
         Ok(printed) => {
+            if let (Some(teams), Some(path)) = (&printed.teams_learnt, &l.store_path) {
+                remember_teams(path, &teams_key, teams);
+            }
             let mut stdout = std::io::stdout().lock();
             let written = stdout
                 .write_all(printed.text.as_bytes())

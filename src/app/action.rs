@@ -347,6 +347,9 @@ pub enum Command {
     Prices(super::prices::PriceCmd),
     /// The model plan in the local store (`app::planning`).
     Plan(super::planning::PlanCmd),
+    /// Keep `teams` (the teams a list read asks for by `teamId`, one id a line) in the local
+    /// store for the next start's first round; no answer.
+    RememberTeams(String),
     /// Write `text` as our Host file (`~/.spheron/ssh/config`, 0600, atomically) and make sure
     /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
     WriteSshConfig {
@@ -434,6 +437,7 @@ impl Command {
             | Command::SaveFile { .. }
             | Command::Prices(_)
             | Command::Plan(_)
+            | Command::RememberTeams(_)
             | Command::WriteSshConfig { .. }
             | Command::ProbeUsage { .. }
             | Command::SavePreset { .. }

@@ -105,7 +105,12 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
     }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     state.presets = presets(launch, home.as_deref());
-    let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo);
+    let key = crate::store::settings::teams_key(&launch.api_url);
+    let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo, |s| {
+        // Only a guess: a store that cannot say costs a second round at start.
+        state.team_lists.remembered =
+            crate::api::teams::remembered(s.setting(&key).ok().flatten().as_deref());
+    });
     if let Some(text) = notice {
         // In the message log too (`m`), not only for the 30 s it shows.
         state.log(crate::app::state::LogKind::Warning, text.clone());
@@ -160,15 +165,18 @@ fn presets(
 /// Open the store on its writer thread. The program runs on without one: the notice says why.
 /// A store lost and replaced (now, or earlier and not yet acknowledged) is said too.
 /// The demo's store (`demo`) syncs less ([`Store::relax_sync_for_demo`]).
+/// `read` runs on the store before it moves to its writer thread.
 pub fn open_store(
     path: Option<&std::path::Path>,
     demo: bool,
+    read: impl FnOnce(&Store),
 ) -> (Option<StoreHandle>, Option<String>) {
     let Some(path) = path else {
         return (None, None);
     };
     match Store::open(path) {
         Ok((store, report)) => {
+            read(&store);
             if demo && let Err(e) = store.relax_sync_for_demo() {
                 tracing::warn!(error = %e, "demo store: every commit synced");
             }
