@@ -392,7 +392,7 @@ fn what_other_processes_write_shows_in_the_running_dashboard() {
         home.path(),
         &["watch", "add", "--gpu", "h100", "--max-gpu-price", "50"],
     );
-    let took = t.wait_for("h100 ≤ $50.00/GPU·h");
+    let took = t.wait_for("H100 ≤ $50.00/GPU·h");
     eprintln!("a watch added from the command line showed after {took:?}");
     // Offers are loaded: the new watch's mark is computed at once, not at the next load.
     t.wait_for("◆ matching");
