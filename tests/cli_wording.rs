@@ -105,3 +105,60 @@ fn the_readme_and_the_docs_say_no_sentence_twice() {
         }
     }
 }
+
+/// A GPU model has one name wherever people read it — the panes, an offer's chart, the tables
+/// of the commands — and `--json` keeps the API's id.
+#[test]
+fn a_gpu_model_has_one_name_on_screen_and_in_tables_and_json_keeps_its_id() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let ids = [
+        "H100_SXM5",
+        "H200_SXM5",
+        "A100_80G",
+        "rtx-4090",
+        "L40S-PCIE",
+        "A6000-PCIE",
+    ];
+    let raw_in = |what: &str, shown: &str| {
+        for id in ids {
+            assert!(!shown.contains(id), "{what} shows the id {id}:\n{shown}");
+        }
+    };
+    let ok = |args: &[&str]| {
+        let out = run(h, args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    };
+    for pane in ["offers", "deployments"] {
+        let frame = ok(&["--demo", "snapshot", "--pane", pane, "--size", "160x40"]);
+        raw_in(pane, &frame);
+        assert!(frame.contains("RTX 4090"), "{frame}");
+    }
+    let chart = ok(&[
+        "--demo", "snapshot", "--keys", "<Enter>", "--size", "120x40",
+    ]);
+    // Its "Offer id" line is the offer's id, which may contain the model's.
+    let words: String = chart.lines().filter(|l| !l.contains("Offer id")).collect();
+    raw_in("the offer's details", &words);
+    assert!(chart.contains("RTX 4090 lowest"), "{chart}");
+    let deployments = ok(&["--demo", "deployments"]);
+    raw_in("deployments", &deployments);
+    assert!(deployments.contains("H100 SXM5"), "{deployments}");
+    // The offers table's last column is the offer's id, which may contain the model's.
+    let offers = ok(&["--demo", "offers"]);
+    let gpus: String = offers
+        .lines()
+        .map(|l| l.split("  ").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    raw_in("offers' GPU column", &gpus);
+    raw_in("prices", &ok(&["--demo", "prices", "--gpu", "h100"]));
+    let json = ok(&["--demo", "deployments", "--json"]);
+    assert!(json.contains("\"gpuType\": \"rtx-4090\""), "{json}");
+}
