@@ -125,16 +125,7 @@ fn a_gpu_model_has_one_name_on_screen_and_in_tables_and_json_keeps_its_id() {
             assert!(!shown.contains(id), "{what} shows the id {id}:\n{shown}");
         }
     };
-    let ok = |args: &[&str]| {
-        let out = run(h, args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    };
+    let ok = |args: &[&str]| support::binary::run_ok(h, args);
     for pane in ["offers", "deployments"] {
         let frame = ok(&["--demo", "snapshot", "--pane", pane, "--size", "160x40"]);
         raw_in(pane, &frame);

@@ -50,14 +50,7 @@ fn demo_info_prints_the_demos_paths_and_no_real_key() {
 
 /// `spheron-tui --demo ARGS` in `home`, which must succeed; its stdout.
 fn demo_ok(home: &std::path::Path, args: &[&str]) -> String {
-    let out = run(home, &[&["--demo"], args].concat());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
+    support::binary::run_ok(home, &[&["--demo"], args].concat())
 }
 
 /// `demo-server` on a free port, sharing `home`'s demo world; killed when dropped.
