@@ -494,6 +494,20 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
     (addr, gauge)
 }
 
+/// `snapshot` of the offers from a fresh home through a gate of `waves`: it succeeded and no
+/// wave starved.
+async fn gated_snapshot(s: &DemoServer, waves: &[usize]) -> Arc<support::gate::GateLog> {
+    let (proxy, gate) = support::gate::gate(s.addr(), waves).await;
+    let out = run_at(
+        &format!("http://{proxy}"),
+        &["snapshot", "--pane", "offers"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    gate
+}
+
 /// Every start-up request of `snapshot` goes out at once, and the demo's second team (the one
 /// round only a user of several teams needs) is read in one more: a gate holds each wave's
 /// answers until the whole wave has arrived, so a request sent only after another's answer
@@ -502,14 +516,7 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
 async fn snapshot_loads_in_one_round_and_a_second_for_the_other_team() {
     let s = server().await;
     let waves = [6, 4];
-    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
-    let out = run_at(
-        &format!("http://{proxy}"),
-        &["snapshot", "--pane", "offers"],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let gate = gated_snapshot(&s, &waves).await;
     let mut first = gate.wave(&waves, 0);
     first.sort();
     assert_eq!(
@@ -717,14 +724,7 @@ async fn a_one_team_snapshot_is_one_round() {
     .await
     .unwrap();
     let waves = [6];
-    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
-    let out = run_at(
-        &format!("http://{proxy}"),
-        &["snapshot", "--pane", "offers"],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let gate = gated_snapshot(&s, &waves).await;
     let all = gate.requests.lock().unwrap().clone();
     assert_eq!(all.len(), 6, "{all:?}");
     assert!(!all.iter().any(|r| r.contains("teamId=")), "{all:?}");
