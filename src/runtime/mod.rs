@@ -54,7 +54,8 @@ pub struct Launch {
     /// `gpu_usage` in `config.toml`: probe every running deployment's GPUs (on in the demo
     /// unless set).
     pub gpu_usage: Option<bool>,
-    /// `config.toml`, where the deploy wizard saves a preset; `None`: no config directory.
+    /// Where the deploy wizard saves a preset: `config.toml`, or with `--demo` the demo's own
+    /// presets file; `None`: no config directory.
     pub config_file: Option<PathBuf>,
     /// `[presets.NAME]` of `config.toml`.
     pub presets: std::collections::BTreeMap<String, crate::domain::preset::Preset>,
