@@ -442,7 +442,7 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<Exi
         eprintln!("warning: {n}");
     }
     let client = runtime::client(&l)?;
-    let teams_key = spheron_tui::store::settings::teams_key(&l.api_url);
+    let teams_key = spheron_tui::store::settings::teams_key(&client.account_label());
     let guess = spheron_tui::api::teams::remembered(
         l.store_path
             .as_deref()

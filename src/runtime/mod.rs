@@ -100,7 +100,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
     }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     state.presets = presets(launch, home.as_deref());
-    let key = crate::store::settings::teams_key(&launch.api_url);
+    let key = crate::store::settings::teams_key(&client.account_label());
     let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo, |s| {
         // Only a guess: a store that cannot say costs a second round at start.
         state.team_lists.remembered =

@@ -188,10 +188,12 @@ async fn wait_out(
                 eprintln!();
             }
             ctx.err(&text);
-            ctx.err(&format!(
-                "waiting (--when-allowed): can-terminate is asked again every {}; nothing else is sent, Ctrl-C stops",
-                secs(interval)
-            ));
+            if said.is_empty() {
+                ctx.err(&format!(
+                    "waiting (--when-allowed): can-terminate is asked again every {}; nothing else is sent, Ctrl-C stops",
+                    secs(interval)
+                ));
+            }
             said = text;
         }
         let nap = (left + std::time::Duration::from_secs(3)).min(interval);
