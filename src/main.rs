@@ -280,6 +280,8 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         gpu_usage: p.settings.gpu_usage,
         config_file: p.preset_file.clone(),
         presets: p.presets.clone(),
+        account_watch: None,
+        instances: Default::default(),
     }
 }
 
@@ -290,7 +292,12 @@ async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_a
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
         let server = demo_adapter::start(world, p.request_log.as_deref()).await?;
         let key = Some(ApiKey::new(server.key.clone()));
-        Ok((launch(p, server.url.clone(), key, true), Some(server)))
+        let launch = Launch {
+            account_watch: Some(server.account_watch()),
+            instances: server.instances(),
+            ..launch(p, server.url.clone(), key, true)
+        };
+        Ok((launch, Some(server)))
     } else {
         let l = launch(p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
         Ok((l, None))
@@ -387,6 +394,7 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             store_path: l.store_path,
             home: p.home.clone(),
             demo,
+            instances: l.instances,
         };
         let settings = spheron_tui::commands::actions::Settings {
             max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
@@ -519,10 +527,37 @@ mod demo_adapter {
     }
 
     impl Started {
+        /// GPU use read from the demo world's simulated instances.
+        pub fn instances(&self) -> spheron_tui::runtime::usage::Instances {
+            spheron_tui::runtime::usage::Instances::Demo(self._server.handle())
+        }
+
         /// The demo world's clock.
         pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();
             std::sync::Arc::new(move || h.now())
+        }
+
+        /// What other `--demo` processes do to the shared world, read from its file.
+        pub fn account_watch(&self) -> spheron_tui::runtime::account_watch::AccountWatch {
+            use spheron_tui::app::account_changes::{AccountChange, Touched};
+            use spheron_tui::demo::acts::Part;
+            let h = self._server.handle();
+            spheron_tui::runtime::account_watch::AccountWatch::new(move || {
+                let acts = h.acts_elsewhere()?;
+                Ok(acts
+                    .into_iter()
+                    .map(|a| AccountChange {
+                        touched: match a.part {
+                            Part::Deployments => Touched::Deployments,
+                            Part::Volumes => Touched::Volumes,
+                            Part::Keys => Touched::Keys,
+                            Part::All => Touched::Everything,
+                        },
+                        text: a.text,
+                    })
+                    .collect())
+            })
         }
     }
 

@@ -103,6 +103,8 @@ pub struct Target {
     pub home: Option<std::path::PathBuf>,
     /// Against the embedded demo server.
     pub demo: bool,
+    /// Where GPU-use readings come from (the demo world's instances with `--demo`).
+    pub instances: crate::runtime::usage::Instances,
 }
 
 /// Open the store and build the client of `target`, printing to `sink`; `Err` holds the

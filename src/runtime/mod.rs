@@ -1,6 +1,7 @@
 //! The event loop, the command executor and the snapshot renderer. Performs effects; never
 //! writes `AppState` except through the reducer.
 
+pub mod account_watch;
 pub mod event_loop;
 pub mod executor;
 pub mod files;
@@ -59,6 +60,11 @@ pub struct Launch {
     pub config_file: Option<PathBuf>,
     /// `[presets.NAME]` of `config.toml`.
     pub presets: std::collections::BTreeMap<String, crate::domain::preset::Preset>,
+    /// Where the dashboard learns what another process did to the account (the demo's shared
+    /// world); `None` for the live API, which has no such channel.
+    pub account_watch: Option<account_watch::AccountWatch>,
+    /// Where GPU-use readings come from (the demo world's instances with `--demo`).
+    pub instances: usage::Instances,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +138,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
         home,
         journal: journal::Journal::new(store),
         tunnels: Default::default(),
+        instances: launch.instances.clone(),
     };
     Ok((state, exec))
 }
@@ -224,7 +231,8 @@ pub async fn run_dashboard_warned(
 ) -> eyre::Result<crate::exit::Ending> {
     let (state, exec) = prepare(&launch)?;
     crate::terminal::set_mouse(launch.look.mouse);
-    event_loop::run(state, exec, theme(&launch), warnings).await
+    let watch = launch.account_watch.clone();
+    event_loop::run(state, exec, theme(&launch), warnings, watch).await
 }
 
 /// One frame, and what failed while loading it.

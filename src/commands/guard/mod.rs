@@ -317,13 +317,18 @@ async fn snooze(ctx: &Ctx, id: &str, duration: Option<chrono::Duration>) -> u8 {
 
 /// `guard run`: ticks once a second until SIGINT (130), SIGTERM (143), SIGHUP (129) or
 /// SIGQUIT (131).
-pub async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
+pub async fn run_until_signal(
+    ctx: Ctx,
+    dry_run: bool,
+    instances: crate::runtime::usage::Instances,
+) -> u8 {
     let mut signals = crate::runtime::signals::Signals::new();
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // The rules it enforces may be fewer than the user set: said first, on stderr.
     say_losses(&ctx, "WARNING").await;
-    let mut runner = crate::runtime::worker::Runner::new(ctx, dry_run, "guard run");
+    let mut runner =
+        crate::runtime::worker::Runner::new(ctx, dry_run, "guard run").with_instances(instances);
     let ending = loop {
         // A signal ends the loop at once, even in the middle of a request.
         tokio::select! {
