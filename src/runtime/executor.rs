@@ -287,7 +287,7 @@ impl Executor {
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
             Command::RememberTeams(teams) => {
                 if let Some(store) = self.journal.store() {
-                    let key = crate::store::settings::teams_key(c.base_url());
+                    let key = crate::store::settings::teams_key(&c.account_label());
                     let now = chrono::Utc::now();
                     // Only a guess for the next start: a failure costs it a second round.
                     if let Err(e) = store
