@@ -384,6 +384,8 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Guard => return dialogs::guard::open(state),
         KeyCmd::Tunnel => return super::tunnels::toggle(state),
         KeyCmd::Editor => return super::tunnels::open_editor(state),
+        KeyCmd::FollowUsage => return super::usage::toggle(state),
+        KeyCmd::SshConfig => return super::workspace::open_ssh_config(state),
         // Everything below manages what the account owns: it needs a key.
         _ if !state.session.has_key() => {}
         KeyCmd::AddKey => return dialogs::add_key::open(state),

@@ -263,6 +263,16 @@ impl Executor {
                 .unwrap_or_else(|e| Err(e.to_string()));
                 return vec![Action::SshConfigWritten(result)];
             }
+            Command::SaveSshConfigSetting { file, on } => {
+                let result = tokio::task::spawn_blocking(move || {
+                    let file = file.ok_or("no config directory is known")?;
+                    let value = if on { "true" } else { "false" };
+                    crate::config::set_top_level(&file, crate::commands::ssh_config::SETTING, value)
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+                return vec![Action::SshConfigSettingSaved { on, result }];
+            }
             Command::SavePreset { file, name, preset } => {
                 let (p, n) = ((*preset).clone(), name.clone());
                 let result =
