@@ -1,10 +1,11 @@
 //! What a newcomer reads in the panes: a deployment's details name its guard rule (in local time
-//! with the zone) and say when an ended one has no SSH.
+//! with the zone) and say when an ended one has no SSH; Deployments sort like Offers.
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
 use crate::support;
 
+use spheron_tui::api::Deployment;
 use spheron_tui::app::dialogs::Dialog;
 use spheron_tui::app::guard::GuardUpdate;
 use spheron_tui::app::{Action, AppState, Pane, update};
@@ -140,4 +141,120 @@ fn an_ended_deployment_says_it_has_no_ssh() {
     let cmds = chr(&mut s, 'c');
     assert!(cmds.is_empty(), "{cmds:?}");
     assert_eq!(flash(&s), "old-run has ended (terminated): no SSH");
+}
+
+fn dep(id: &str, name: &str, status: &str, rate: Option<f64>, started: &str) -> Deployment {
+    let mut v = serde_json::json!({"id": id, "name": name, "status": status,
+        "gpuType": "H100_SXM5", "gpuCount": 1, "provider": "data-crunch", "region": "FIN-01",
+        "instanceType": "SPOT", "startedAt": started});
+    if let Some(r) = rate {
+        v["hourlyRate"] = serde_json::json!(r);
+    }
+    deployment(v)
+}
+
+/// Four deployments in the API's order: one without a known rate.
+fn four() -> Vec<Deployment> {
+    vec![
+        dep("d1", "beta", "running", Some(2.0), "2026-11-28T11:00:00Z"),
+        dep(
+            "d2",
+            "Alpha",
+            "deploying",
+            Some(0.5),
+            "2026-11-28T11:50:00Z",
+        ),
+        dep("d3", "gamma", "running", None, "2026-11-28T09:00:00Z"),
+        dep(
+            "d4",
+            "aardvark",
+            "failed",
+            Some(1.0),
+            "2026-11-28T10:00:00Z",
+        ),
+    ]
+}
+
+fn order(s: &AppState) -> Vec<String> {
+    s.visible_deployments()
+        .iter()
+        .map(|d| d.id.clone())
+        .collect()
+}
+
+fn selected(s: &AppState) -> String {
+    s.selected_deployment().unwrap().id.clone()
+}
+
+#[test]
+fn deployments_sort_by_rate_uptime_spent_name_and_status_with_unknown_last() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    s.deployment_filter = spheron_tui::api::DeploymentFilter::All;
+    update(&mut s, Action::DeploymentsLoaded(Ok(four().into())));
+    chr(&mut s, '2');
+    assert_eq!(
+        order(&s),
+        ["d1", "d2", "d3", "d4"],
+        "listed: the API's order"
+    );
+    assert!(render(&s).contains("sort listed ↑"), "{}", render(&s));
+
+    chr(&mut s, 's');
+    assert_eq!(order(&s), ["d2", "d4", "d1", "d3"], "$/h, unknown last");
+    assert!(render(&s).contains("sort $/h ↑"));
+    chr(&mut s, 'S');
+    assert_eq!(
+        order(&s),
+        ["d1", "d4", "d2", "d3"],
+        "$/h ↓, unknown still last"
+    );
+    chr(&mut s, 'S');
+
+    chr(&mut s, 's');
+    // uptime: a deploying one has none shown, so it goes last
+    assert_eq!(order(&s), ["d1", "d4", "d3", "d2"], "uptime");
+    chr(&mut s, 's');
+    // spent: d2 $0.08 so far, d1 and d4 $2.00 each (a tie keeps the API's order), d3 unknown
+    assert_eq!(order(&s), ["d2", "d1", "d4", "d3"], "spent");
+    chr(&mut s, 's');
+    assert_eq!(order(&s), ["d4", "d2", "d1", "d3"], "name, case aside");
+    chr(&mut s, 's');
+    assert_eq!(
+        order(&s),
+        ["d1", "d3", "d2", "d4"],
+        "status: running, deploying, failed"
+    );
+    chr(&mut s, 's');
+    assert_eq!(
+        order(&s),
+        ["d1", "d2", "d3", "d4"],
+        "back to the API's order"
+    );
+}
+
+#[test]
+fn the_deployments_sort_survives_a_refresh_and_keeps_the_selection() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    s.deployment_filter = spheron_tui::api::DeploymentFilter::All;
+    update(&mut s, Action::DeploymentsLoaded(Ok(four().into())));
+    chr(&mut s, '2');
+    chr(&mut s, 's'); // $/h
+    assert_eq!(selected(&s), "d1", "the selection follows its deployment");
+    chr(&mut s, 'g');
+    key(&mut s, crossterm::event::KeyCode::Down);
+    assert_eq!(selected(&s), "d4");
+    // The next answer lists them in another order: the sort holds, d4 stays selected.
+    let mut again = four();
+    again.reverse();
+    update(&mut s, Action::DeploymentsLoaded(Ok(again.into())));
+    assert_eq!(order(&s), ["d2", "d4", "d1", "d3"]);
+    assert_eq!(selected(&s), "d4");
+    // Reversing keeps it selected too, at its new place.
+    chr(&mut s, 'S');
+    assert_eq!(selected(&s), "d4");
+    assert_eq!(order(&s)[1], "d4");
+    // Time passing moves no row under the cursor.
+    let later = s.now + chrono::Duration::hours(3);
+    update(&mut s, Action::Now(later));
+    assert_eq!(selected(&s), "d4");
 }

@@ -8,6 +8,7 @@ use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
 use crate::app::action::PagedList;
+use crate::app::deployment_sort::shown_uptime;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{duration_short, usd_opt};
@@ -48,9 +49,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         DeploymentFilter::Inactive => "inactive",
         DeploymentFilter::All => "all",
     };
+    let order = &state.deployment_order;
     let mut title = vec![
         Span::styled(" Deployments ", theme.title()),
-        Span::raw(format!("{filter} · {} ", visible.len())),
+        Span::raw(format!(
+            "{filter} · {} · sort {} {} ",
+            visible.len(),
+            order.sort.label(),
+            if order.descending { "↓" } else { "↑" }
+        )),
     ];
     if let Some(at) = state.deployments.loaded_at {
         let age = (state.now - at).num_seconds().max(0);
@@ -165,11 +172,7 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> 
     // Uptime counts from the API's start time only (never from the creation time, which would
     // jump back once a start time arrives); a deploying one shows its elapsed time in the status
     // cell instead.
-    let uptime = match d.status {
-        DeploymentStatus::Deploying => "–".into(),
-        _ if d.started_at.is_none() => "–".into(),
-        _ => d.uptime_secs(state.now).map_or("–".into(), duration_short),
-    };
+    let uptime = shown_uptime(d, state.now).map_or("–".into(), duration_short);
     let spent = usd_opt(d.spent(state.now));
     let rate = usd_opt(d.hourly_rate);
     // A guarded deployment shows its countdown (or spend left) before its name: a narrow

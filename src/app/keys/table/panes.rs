@@ -235,6 +235,21 @@ pub(super) const PANES: &[Binding] = &[
         ),
         "the volume detach",
     ),
+    // After the actions: a narrow footer keeps those.
+    bind(
+        On(Pane::Deployments),
+        SortNext,
+        &[Char('s')],
+        "sort",
+        "next sort: listed (the API's order), $/h, uptime, spent, name, status",
+    ),
+    bind(
+        On(Pane::Deployments),
+        SortReverse,
+        &[Char('S')],
+        "",
+        "reverse the sort order (an unknown amount stays last)",
+    ),
     writing(
         bind(
             On(Pane::Volumes),
