@@ -1,5 +1,5 @@
 //! What a newcomer reads in the panes: a deployment's details name its guard rule (in local time
-//! with the zone) and say when an ended one has no SSH; Deployments sort like Offers.
+//! with the zone) and say when an ended one has no SSH.
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
@@ -257,4 +257,54 @@ fn the_deployments_sort_survives_a_refresh_and_keeps_the_selection() {
     let later = s.now + chrono::Duration::hours(3);
     update(&mut s, Action::Now(later));
     assert_eq!(selected(&s), "d4");
+}
+
+#[test]
+fn volumes_show_30_days_beside_the_hour_and_what_the_api_says_of_mounting() {
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("d1", "train-run")].into())),
+    );
+    let vols: Vec<spheron_tui::api::Volume> = [
+        serde_json::json!({"id": "v1", "name": "shared", "provider": "voltage-park",
+            "region": "culpeper-usa-1", "sizeInGb": 2000, "hourlyRate": 0.24,
+            "status": "attached", "deploymentId": "d1", "virtualIp": "10.20.0.7"}),
+        serde_json::json!({"id": "v2", "name": "nopriced", "provider": "spheron-ai",
+            "region": "us-east-1", "sizeInGb": 100, "status": "available"}),
+    ]
+    .into_iter()
+    .map(|v| spheron_tui::api::decode(v).unwrap())
+    .collect();
+    update(&mut s, Action::VolumesLoaded(Ok(vols.into())));
+    chr(&mut s, '3');
+    let screen = render(&s);
+    let line = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap()
+            .to_string()
+    };
+    assert!(screen.contains("$/30d"), "{screen}");
+    assert!(
+        line("shared").contains("$0.24") && line("shared").contains("$172.80"),
+        "{screen}"
+    );
+    assert!(line("shared").contains("NFS 10.20.0.7"), "{screen}");
+    // unknown stays unknown: never $0.00
+    assert_eq!(line("nopriced").matches(" ?").count(), 2, "{screen}");
+    assert!(!line("nopriced").contains("$0.00"), "{screen}");
+    // details: the cost over 30 days, and that the API gives no mount path
+    enter(&mut s);
+    let details = render(&s);
+    assert!(
+        details.contains("$0.24/h · $172.80 per 30 days"),
+        "{details}"
+    );
+    assert!(details.contains("10.20.0.7 (mount over NFS)"), "{details}");
+    assert!(
+        details.contains("mount path    not given by the API"),
+        "{details}"
+    );
 }
