@@ -1,5 +1,8 @@
 //! What a newcomer reads in the panes: a deployment's details name its guard rule (in local time
-//! with the zone) and say when an ended one has no SSH.
+//! with the zone) and say when an ended one has no SSH; Deployments sort like Offers; Volumes show
+//! $/30d and what the API says of mounting; at 64×20 Type stays (as S/D/C), names keep 12
+//! letters and the runway is whole; at 160 columns nothing is cut and no column is wider than
+//! its text.
 
 #![allow(clippy::unwrap_used)] // a test fails loudly where a value is missing
 
@@ -307,4 +310,119 @@ fn volumes_show_30_days_beside_the_hour_and_what_the_api_says_of_mounting() {
         details.contains("mount path    not given by the API"),
         "{details}"
     );
+}
+
+/// The demo at `cols`×`rows` on `pane`, with a guard countdown on the cluster's row.
+async fn demo_screen(pane: char, cols: u16, rows: u16) -> String {
+    let mut h = support::harness::Harness::new().await;
+    h.state.size = (cols, rows);
+    if let Some(d) = h
+        .state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.name == "k8s-training-cluster")
+    {
+        let id = d.id.clone();
+        h.state.guard.rows.insert(id, "⏱1h26m".into());
+    }
+    h.press(&pane.to_string()).await;
+    spheron_tui::runtime::snapshot::render(
+        &h.state,
+        cols,
+        rows,
+        spheron_tui::runtime::SnapshotFormat::Text,
+        &spheron_tui::ui::Theme::default(),
+    )
+    .unwrap()
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"resets \d+s", "resets [N]s");
+    s.add_filter(r"budget \d+/\d+", "budget [N]/[N]");
+    s
+}
+
+/// The table's header row.
+fn header<'a>(screen: &'a str, first: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.starts_with(&format!("│{first}")))
+        .unwrap_or_else(|| panic!("no header starting {first}:\n{screen}"))
+}
+
+#[tokio::test]
+async fn narrow_panes_keep_type_names_and_the_runway() {
+    let offers = demo_screen('1', 64, 20).await;
+    let head = header(&offers, "GPU");
+    assert!(head.contains("Type"), "{offers}");
+    assert!(
+        !head.contains("Region") && !head.contains("vCPU"),
+        "{offers}"
+    );
+    assert!(offers.contains(" S ") && offers.contains(" D "), "{offers}");
+
+    let deps = demo_screen('2', 64, 20).await;
+    assert!(header(&deps, "Name").contains("Type"), "{deps}");
+    assert!(!header(&deps, "Name").contains("Region"), "{deps}");
+    // the guarded name keeps 12 letters after its countdown
+    assert!(deps.contains("⏱1h26m k8s-training"), "{deps}");
+    for name in [
+        "notebook-409",
+        "sdxl-batch-s",
+        "llm-finetune",
+        "grant-eval-a",
+    ] {
+        assert!(deps.contains(name), "{name} cut short:\n{deps}");
+    }
+
+    let vols = demo_screen('3', 64, 20).await;
+    assert!(vols.contains("shared-model"), "{vols}");
+
+    let account = demo_screen('5', 64, 20).await;
+    assert!(account.contains("~64 days"), "{account}");
+    assert!(account.contains("Runway"), "{account}");
+    // the runway's line wraps, whole, on the rows the notes of the lines above gave up
+    let summary: String = account.lines().take(9).collect::<Vec<_>>().join(" ");
+    assert!(
+        summary.contains("Demo Lab runs out in ~5.2 h — add credit soon,")
+            && summary.contains("balance lasts ~30.6 h at this rate (all teams)"),
+        "{account}"
+    );
+}
+
+#[tokio::test]
+async fn wide_panes_size_columns_from_their_text_and_cut_no_name() {
+    let offers = demo_screen('1', 160, 45).await;
+    let head = header(&offers, "GPU");
+    // the GPU column is as wide as its longest name (RTX PRO 6000 PCIe), plus a gap of 3
+    let gap = head.find("Provider").unwrap() - head.find("GPU").unwrap();
+    assert!(gap <= "RTX PRO 6000 PCIe".len() + 3, "{gap}:\n{offers}");
+    let deps = demo_screen('2', 160, 45).await;
+    assert!(deps.contains("⏱1h26m k8s-training-cluster "), "{deps}");
+    let vols = demo_screen('3', 160, 45).await;
+    for screen in [&offers, &deps, &vols] {
+        let cut = screen
+            .lines()
+            .any(|l| l.starts_with('│') && l.contains('…'));
+        assert!(!cut, "nothing in a table is cut at 160 columns:\n{screen}");
+    }
+}
+
+#[tokio::test]
+async fn panes_at_64x20_80x24_and_160x45() {
+    for (cols, rows) in [(64, 20), (80, 24), (160, 45)] {
+        for (key, name) in [
+            ('1', "offers"),
+            ('2', "deployments"),
+            ('3', "volumes"),
+            ('5', "account"),
+        ] {
+            let screen = demo_screen(key, cols, rows).await;
+            settings().bind(|| {
+                insta::assert_snapshot!(format!("{name}_{cols}x{rows}"), screen);
+            });
+        }
+    }
 }
