@@ -21,7 +21,14 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, state: &AppState, theme: 
     };
     let mut lines = vec![
         row("id", v.id.clone()),
-        row("provider", format!("{} · {}", v.provider, v.region)),
+        row(
+            "provider",
+            format!(
+                "{} · {}",
+                v.provider,
+                crate::ui::widgets::region_label(&v.region)
+            ),
+        ),
         row("status", v.status.clone()),
         row(
             "size / used",
