@@ -18,6 +18,9 @@ use crate::app::{AppState, Pane};
 use crate::domain::cost::{usd, usd_opt};
 use crate::domain::planner::{Fit, OfferPlan};
 
+/// Below this pane width the title leaves out the count of GPU models.
+const NARROW_TITLE_BELOW: u16 = 72;
+
 /// From this pane width on, the trend shows a sparkline as well as the change.
 const SPARK_FROM_WIDTH: u16 = 150;
 
@@ -44,12 +47,20 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     f.render_widget(Paragraph::new(filter_line(state, area.width, theme)), bar);
 
     let mut title = vec![Span::styled(" Offers ", theme.title())];
+    // narrow: the count of models goes, so that the sort and its direction stay in view
+    let models = if area.width >= NARROW_TITLE_BELOW {
+        format!(
+            " · {} GPU model{}",
+            o.visible_models,
+            if o.visible_models == 1 { "" } else { "s" }
+        )
+    } else {
+        String::new()
+    };
     title.push(Span::raw(format!(
-        "{} shown of {} · {} GPU model{}",
+        "{} shown of {}{models}",
         o.visible.len(),
         o.all.len(),
-        o.visible_models,
-        if o.visible_models == 1 { "" } else { "s" }
     )));
     if o.loading {
         title.push(Span::styled(
