@@ -143,7 +143,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::name_providers(state, &[lists::Named::Deployments]);
             teams::settle(state, PagedList::Deployments, failed, whole);
             teams::unknown_teams(state, PagedList::Deployments);
-            lists::reselect_deployment(state);
+            if whole {
+                lists::reselect_deployment(state);
+            } else {
+                super::deployment_sort::on_load(state);
+            }
             cmds.extend(arrivals::after_load(state, before));
             cmds.extend(super::workspace::sync_ssh_config(state));
             cmds.extend(super::tunnels::stop_ended(state));
@@ -330,6 +334,10 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Watches => dialogs::watches::open(state),
         KeyCmd::Planner => dialogs::planner::open(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
+        KeyCmd::SortNext if state.pane == Pane::Deployments => super::deployment_sort::next(state),
+        KeyCmd::SortReverse if state.pane == Pane::Deployments => {
+            super::deployment_sort::reverse(state)
+        }
         KeyCmd::SortNext => {
             state.offers.sort = state.offers.sort.next(state.offers.plan.is_some());
             offers::resort(state);

@@ -201,6 +201,21 @@ pub(super) const PANES: &[Binding] = &[
         "tunnel",
         "tunnel a port to localhost (Jupyter 8888, TensorBoard 6006, vLLM 8000 or one typed); p again stops it; tunnels stop when the dashboard quits",
     ),
+    // After the writes, the guard, ssh and tunnels: a narrow footer keeps those.
+    bind(
+        On(Pane::Deployments),
+        SortNext,
+        &[Char('s')],
+        "sort",
+        "next sort: listed (the API's order), $/h, uptime, spent, name, status",
+    ),
+    bind(
+        On(Pane::Deployments),
+        SortReverse,
+        &[Char('S')],
+        "",
+        "reverse the sort order (an unknown amount stays last)",
+    ),
     bind(
         On(Pane::Deployments),
         Editor,
