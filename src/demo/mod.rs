@@ -14,6 +14,7 @@
 //! Wire shapes: `docs/wire-shapes.md`.
 
 pub mod accounts;
+pub mod acts;
 pub mod catalog;
 pub mod deploy;
 pub mod drift;
@@ -595,6 +596,37 @@ impl DemoHandle {
         self.world(|w, _| {
             let _ = w.set_ssh(deployment_id, ip, port, user);
         });
+    }
+
+    /// What other processes sharing the world file did to the world since the last call,
+    /// oldest first (nothing without a file). No request is made: the file is read, and only
+    /// when another process changed it.
+    pub fn acts_elsewhere(&self) -> Result<Vec<acts::Act>, String> {
+        let mut held = self.shared.world.lock().expect("world lock");
+        let Held { world, file } = &mut *held;
+        match file {
+            None => Ok(Vec::new()),
+            Some(file) => file.peek(world).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// What the GPU-use probe's command prints on the simulated instance of `deployment_id`
+    /// now ([`usage::answer`]), read from the world (no request); `Err` when the world cannot
+    /// be read.
+    pub fn probe_instance(&self, deployment_id: &str) -> Result<usage::Answer, String> {
+        self.shared
+            .with_world(|w, now| {
+                w.advance_to(now);
+                let d = w.deployments.iter().find(|d| d.id == deployment_id)?;
+                let gb = w
+                    .catalog
+                    .offer(&d.offer_id)
+                    .and_then(|o| o.raw.get("gpu_memory")?.as_f64())
+                    .unwrap_or(80.0);
+                Some(usage::answer(d, gb * 1024.0, now))
+            })
+            .map_err(|e| e.message)?
+            .ok_or_else(|| format!("ssh: Could not resolve hostname for {deployment_id}"))
     }
 
     /// `f` on the world (and its file), at the world clock's now. The handle is for tests and

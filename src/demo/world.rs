@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::acts::Acts;
 use super::catalog::{Catalog, round};
 use super::error::{ApiError, ApiResult};
 use crate::domain::volume_rules::rules_for as volume_rules;
@@ -97,6 +98,9 @@ pub struct Deployment {
     pub ready_at: Option<DateTime<Utc>>,
     /// Decided at creation: the failure reason if this deploy will fail.
     pub will_fail: Option<String>,
+    /// What runs on the instance, as a GPU-use probe finds it ([`super::usage`]).
+    #[serde(default)]
+    pub workload: super::usage::Workload,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +211,8 @@ pub struct World {
     pub volumes: Vec<Volume>,
     /// The instant the world was last advanced to.
     pub last: DateTime<Utc>,
+    /// What requests did to it lately, for the other processes sharing it.
+    pub acts: Acts,
 }
 
 fn ago(now: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
@@ -252,6 +258,7 @@ impl World {
             volumes: Vec::new(),
             last: now,
             catalog: catalog.clone(),
+            acts: Acts::new(now),
         };
         for s in &seed.deployments {
             let offer = catalog
@@ -272,6 +279,7 @@ impl World {
             d.started_at = s.started_minutes_ago.map(|m| ago(now, m));
             d.stopped_at = s.stopped_minutes_ago.map(|m| ago(now, m));
             d.failure_reason = s.failure_reason.clone();
+            d.workload = s.workload;
             if let Some(v) = &s.kubernetes_version {
                 let cost = offer.kubernetes_cost_per_hour.unwrap_or(0.0);
                 d.hourly_rate = round(d.hourly_rate + cost, 4);
@@ -396,6 +404,7 @@ impl World {
             kubernetes: None,
             ready_at: None,
             will_fail: None,
+            workload: Default::default(),
         }
     }
 
