@@ -154,7 +154,7 @@ fn a_gpu_model_has_one_name_on_screen_and_in_tables_and_json_keeps_its_id() {
     assert!(json.contains("\"gpuType\": \"rtx-4090\""), "{json}");
 }
 
-/// The README's legend of the Offers columns says what `?` says, value by value.
+/// The README's legend of the columns says what `?` says, value by value.
 #[test]
 fn the_readme_explains_the_offers_columns_as_help_does() {
     use spheron_tui::app::keys::hints::OFFER_COLUMNS_LEGEND;

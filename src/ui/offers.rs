@@ -28,7 +28,7 @@ const SPARK_FROM_WIDTH: u16 = 150;
 /// Type (SPOT or DEDICATED: a risk the user pays for) stays before the machine and the region,
 /// as its initial when narrow (`S`, `D`, `C`; `?` says so).
 const COLS: [Col; 11] = [
-    Col::grow("GPU", 10, 14, 0),
+    Col::grow("GPU", 13, 14, 0),
     Col::text("Provider", 8, 14, 5),
     Col::text("Type", 9, 9, 2).abbreviated(),
     Col::text("GPUs", 4, 4, 3),
