@@ -243,6 +243,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         gpu_usage: p.settings.gpu_usage,
         config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
         presets: p.presets.clone(),
+        account_watch: None,
         instances: Default::default(),
     }
 }
@@ -254,9 +255,12 @@ async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_a
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
         let server = demo_adapter::start(world).await?;
         let key = Some(ApiKey::new(server.key.clone()));
-        let mut l = launch(p, server.url.clone(), key, true);
-        l.instances = server.instances();
-        Ok((l, Some(server)))
+        let launch = Launch {
+            account_watch: Some(server.account_watch()),
+            instances: server.instances(),
+            ..launch(p, server.url.clone(), key, true)
+        };
+        Ok((launch, Some(server)))
     } else {
         let l = launch(p, p.settings.api_url.clone(), p.lookup.key.clone(), false);
         Ok((l, None))
@@ -392,6 +396,16 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> eyre::Res
     }
 }
 
+/// Keep the teams a list command learnt for the next run's first round. Only a guess: a store
+/// that cannot keep it costs that run a second round.
+fn remember_teams(path: &std::path::Path, key: &str, teams: &str) {
+    let kept = spheron_tui::store::Store::open(path)
+        .and_then(|(s, _)| s.set_setting(key, Some(teams), chrono::Utc::now()));
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, "store: the teams were not remembered");
+    }
+}
+
 /// A command for scripts: its output on stdout; a failure on stderr, with its exit code.
 async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<ExitCode> {
     let (l, server) = target(&p, demo).await?;
@@ -399,8 +413,18 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<Exi
         eprintln!("warning: {n}");
     }
     let client = runtime::client(&l)?;
-    Ok(match lists::run(&client, &cmd).await {
+    let teams_key = spheron_tui::store::settings::teams_key(&l.api_url);
+    let guess = spheron_tui::api::teams::remembered(
+        l.store_path
+            .as_deref()
+            .and_then(|p| spheron_tui::store::settings::peek(p, &teams_key))
+            .as_deref(),
+    );
+    Ok(match lists::run(&client, &cmd, &guess).await {
         Ok(printed) => {
+            if let (Some(teams), Some(path)) = (&printed.teams_learnt, &l.store_path) {
+                remember_teams(path, &teams_key, teams);
+            }
             let mut stdout = std::io::stdout().lock();
             let written = stdout
                 .write_all(printed.text.as_bytes())
@@ -476,6 +500,28 @@ mod demo_adapter {
         pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();
             std::sync::Arc::new(move || h.now())
+        }
+
+        /// What other `--demo` processes do to the shared world, read from its file.
+        pub fn account_watch(&self) -> spheron_tui::runtime::account_watch::AccountWatch {
+            use spheron_tui::app::account_changes::{AccountChange, Touched};
+            use spheron_tui::demo::acts::Part;
+            let h = self._server.handle();
+            spheron_tui::runtime::account_watch::AccountWatch::new(move || {
+                let acts = h.acts_elsewhere()?;
+                Ok(acts
+                    .into_iter()
+                    .map(|a| AccountChange {
+                        touched: match a.part {
+                            Part::Deployments => Touched::Deployments,
+                            Part::Volumes => Touched::Volumes,
+                            Part::Keys => Touched::Keys,
+                            Part::All => Touched::Everything,
+                        },
+                        text: a.text,
+                    })
+                    .collect())
+            })
         }
     }
 

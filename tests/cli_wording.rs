@@ -64,3 +64,44 @@ fn tables_show_local_times_with_their_zone_and_json_keeps_utc() {
     assert!(json.contains("Z\""), "{json}");
     assert!(!json.contains("UTC+5:30"), "{json}");
 }
+
+/// The README and the docs say each thing once: no sentence of their prose (tables and code
+/// blocks aside) appears twice, in one paragraph or across the file.
+#[test]
+fn the_readme_and_the_docs_say_no_sentence_twice() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec![format!("{root}/README.md")];
+    for e in std::fs::read_dir(format!("{root}/docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            files.push(p.display().to_string());
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut prose = Vec::new();
+        let mut in_code = false;
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+            } else if !in_code && !line.trim_start().starts_with('|') {
+                prose.push(line.trim());
+            }
+        }
+        let prose = prose.join(" ");
+        let mut seen = std::collections::HashSet::new();
+        let mut sentence = String::new();
+        for word in prose.split_whitespace() {
+            if !sentence.is_empty() {
+                sentence.push(' ');
+            }
+            sentence.push_str(word);
+            if word.ends_with(['.', '!', '?']) {
+                if sentence.len() > 40 {
+                    assert!(seen.insert(sentence.clone()), "{f} says twice: {sentence}");
+                }
+                sentence.clear();
+            }
+        }
+    }
+}

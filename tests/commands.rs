@@ -575,6 +575,135 @@ async fn the_team_lists_load_with_the_teams_and_then_the_other_team() {
     }
 }
 
+/// The teams a run read by `teamId` are kept in the local store: the next `snapshot` from the
+/// same home asks for their lists with the teams, and needs one round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_snapshot_asks_for_the_other_team_in_its_one_round() {
+    let s = server().await;
+    let home = tempfile::tempdir().unwrap();
+    // the first run: two rounds (6, then 4); the second: one (8)
+    let waves = [6, 4, 8];
+    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
+    let url = format!("http://{proxy}");
+    for run in 0..2 {
+        let out =
+            support::binary::against(&url, home.path(), &["snapshot", "--pane", "offers"]).await;
+        assert_eq!(out.status.code(), Some(0), "run {run}: {}", stderr(&out));
+    }
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let mut second_run = gate.wave(&waves, 2);
+    second_run.sort();
+    assert_eq!(
+        second_run,
+        [
+            "/api/balance",
+            "/api/deployments",
+            "/api/deployments",
+            "/api/gpu-offers",
+            "/api/providers",
+            "/api/teams",
+            "/api/volumes",
+            "/api/volumes"
+        ]
+    );
+    let all = gate.requests.lock().unwrap().clone();
+    assert_eq!(all.len(), 18, "{all:?}");
+    assert_eq!(
+        all[10..]
+            .iter()
+            .filter(|r| r.contains("teamId=team_grant_07"))
+            .count(),
+        2,
+        "{all:?}"
+    );
+}
+
+/// `deployments` and `volumes` from a home that read the teams before: one round. A remembered
+/// team that is not one of the user's (here a team the user is not a member of: 403) is left
+/// out, its refusal too, and the user's real other team is read in a second round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_lists_ask_for_the_remembered_team_at_once_and_drop_a_wrong_one() {
+    let s = server().await;
+    for cmd in ["deployments", "volumes"] {
+        let home = tempfile::tempdir().unwrap();
+        let waves = [3, 1, 4];
+        let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
+        let url = format!("http://{proxy}");
+        let mut printed = Vec::new();
+        for run in 0..2 {
+            let out = support::binary::against(&url, home.path(), &[cmd, "--json"]).await;
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{cmd} run {run}: {}",
+                stderr(&out)
+            );
+            printed.push(stdout(&out));
+        }
+        assert_eq!(printed[0], printed[1], "{cmd}");
+        assert_eq!(
+            gate.starved(),
+            [],
+            "{cmd}: {:?}",
+            gate.requests.lock().unwrap()
+        );
+        let all = gate.requests.lock().unwrap().clone();
+        assert_eq!(all.len(), 8, "{cmd}: {all:?}");
+        let mut second_run = gate.wave(&waves, 2);
+        second_run.sort();
+        let mut want = [
+            "/api/balance".to_string(),
+            format!("/api/{cmd}"),
+            format!("/api/{cmd}"),
+            "/api/teams".into(),
+        ];
+        want.sort();
+        assert_eq!(second_run, want, "{cmd}");
+        assert!(
+            all[4..].iter().any(|r| r.contains("teamId=team_grant_07")),
+            "{cmd}: {all:?}"
+        );
+
+        // the store says the other team is one the user is not in
+        let store = home.path().join("data/spheron-tui/spheron-tui.sqlite3");
+        let key = spheron_tui::store::settings::teams_key(&url);
+        assert_eq!(
+            spheron_tui::store::settings::peek(&store, &key).as_deref(),
+            Some("team_grant_07")
+        );
+        let waves = [4, 1];
+        let (proxy2, gate) = support::gate::gate(s.addr(), &waves).await;
+        let url2 = format!("http://{proxy2}");
+        let (st, _) = spheron_tui::store::Store::open(&store).unwrap();
+        let key2 = spheron_tui::store::settings::teams_key(&url2);
+        st.set_setting(&key2, Some("team_acme_42"), chrono::Utc::now())
+            .unwrap();
+        drop(st);
+        let out = support::binary::against(&url2, home.path(), &[cmd, "--json"]).await;
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {}", stderr(&out));
+        assert_eq!(stdout(&out), printed[0], "{cmd}");
+        assert_eq!(stderr(&out), "", "{cmd}");
+        assert_eq!(
+            gate.starved(),
+            [],
+            "{cmd}: {:?}",
+            gate.requests.lock().unwrap()
+        );
+        let all = gate.requests.lock().unwrap().clone();
+        assert_eq!(all.len(), 5, "{cmd}: {all:?}");
+        assert!(
+            all[..4].iter().any(|r| r.contains("teamId=team_acme_42")),
+            "{all:?}"
+        );
+        assert!(all[4].contains("teamId=team_grant_07"), "{cmd}: {all:?}");
+        // …and the right team is kept for next time
+        assert_eq!(
+            spheron_tui::store::settings::peek(&store, &key2).as_deref(),
+            Some("team_grant_07")
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offer_pages_after_the_first_are_read_at_once() {
     let s = server().await;

@@ -173,6 +173,7 @@ fn no_debug_output_carries_the_key() {
         gpu_usage: None,
         config_file: None,
         presets: Default::default(),
+        account_watch: None,
         instances: Default::default(),
     };
     for shown in [

@@ -313,6 +313,28 @@ impl Tmux {
         }
     }
 
+    /// The demo dashboard at 160×48 in a clean environment living in `home`, with `args`.
+    fn demo_dashboard(&self, home: &std::path::Path, args: &[&str]) {
+        let h = home.display().to_string();
+        let env = [
+            format!("HOME={h}"),
+            format!("XDG_CONFIG_HOME={h}/config"),
+            format!("XDG_DATA_HOME={h}/data"),
+        ];
+        let mut argv = vec!["new-session", "-d", "-s", "t", "-x", "160", "-y", "48"];
+        argv.extend([
+            "env",
+            "-i",
+            &env[0],
+            &env[1],
+            &env[2],
+            "TERM=xterm-256color",
+        ]);
+        argv.extend([env!("CARGO_BIN_EXE_spheron-tui"), "--demo"]);
+        argv.extend(args);
+        self.run(&argv);
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let o = std::process::Command::new("tmux")
             .args(["-L", &self.sock, "-f", "/dev/null"])
@@ -361,27 +383,8 @@ impl Drop for Tmux {
 #[test]
 fn what_other_processes_write_shows_in_the_running_dashboard() {
     let home = tempfile::tempdir().unwrap();
-    let h = home.path().display().to_string();
     let t = Tmux::new("watch");
-    let bin = env!("CARGO_BIN_EXE_spheron-tui");
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "160",
-        "-y",
-        "48",
-        "env",
-        "-i",
-        &format!("HOME={h}"),
-        &format!("XDG_CONFIG_HOME={h}/config"),
-        &format!("XDG_DATA_HOME={h}/data"),
-        "TERM=xterm-256color",
-        bin,
-        "--demo",
-    ]);
+    t.demo_dashboard(home.path(), &[]);
     // Once the trends show, the dashboard's first work on the store (the demo's history, the
     // watches as they were) is done: what comes next was written while it ran.
     t.wait_for("7d trend");
@@ -440,4 +443,41 @@ fn a_home_whose_data_directory_cannot_be_used_still_runs_the_demo_and_says_why()
     assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
     assert!(text(&listed.stdout).contains("dep_7f3a91c2e0b4"));
     assert!(text(&listed.stderr).contains("a world of its own"));
+}
+
+#[test]
+fn a_deploy_made_by_another_process_shows_in_the_running_dashboard_without_a_refresh() {
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::new("deploy");
+    // No poll brings it within the wait below.
+    t.demo_dashboard(home.path(), &["--poll-interval", "600"]);
+    t.keys(&["2"]);
+    t.wait_for("llm-finetune");
+    // Another process deploys; the dashboard is not asked to refresh.
+    let out = demo_ok(
+        home.path(),
+        &[
+            "deploy",
+            "--cheapest",
+            "gpu:h100",
+            "--ssh-key",
+            "laptop-ed25519",
+            "--name",
+            "made-elsewhere",
+            "--yes",
+            "--json",
+        ],
+    );
+    let deployed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let id = deployed["deployment"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{out}"));
+    let took = t.wait_for("made-elsewhere");
+    eprintln!("a deploy made by another process showed after {took:?}");
+    t.keys(&["m"]);
+    t.wait_for(&format!(
+        "deployment made-elsewhere ({id}) created by another spheron-tui process"
+    ));
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
 }

@@ -167,6 +167,7 @@ fn debug_of_client_options_launch_command_and_state_hide_the_key() {
         gpu_usage: None,
         config_file: None,
         presets: Default::default(),
+        account_watch: None,
         instances: Default::default(),
     };
     assert_clean("Launch", &format!("{launch:?} {launch:#?}"), KEY);

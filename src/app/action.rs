@@ -174,6 +174,9 @@ pub enum Action {
     Plan(super::planning::PlanEvent),
     /// What other processes wrote to the local store since the last look.
     StoreChanged(crate::store::changes::Changes),
+    /// What another process did to the account, where the account can say so (the demo's
+    /// shared world), since the last look.
+    AccountChanged(Vec<super::account_changes::AccountChange>),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
     /// Answer to [`Command::SaveSshConfigSetting`].
@@ -349,6 +352,9 @@ pub enum Command {
     Prices(super::prices::PriceCmd),
     /// The model plan in the local store (`app::planning`).
     Plan(super::planning::PlanCmd),
+    /// Keep `teams` (the teams a list read asks for by `teamId`, one id a line) in the local
+    /// store for the next start's first round; no answer.
+    RememberTeams(String),
     /// Write `text` as our Host file (`~/.spheron/ssh/config`, 0600, atomically) and make sure
     /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
     WriteSshConfig {
@@ -442,6 +448,7 @@ impl Command {
             | Command::SaveFile { .. }
             | Command::Prices(_)
             | Command::Plan(_)
+            | Command::RememberTeams(_)
             | Command::WriteSshConfig { .. }
             | Command::ProbeUsage { .. }
             | Command::SavePreset { .. }

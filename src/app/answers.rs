@@ -117,7 +117,8 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         | Action::Guard(_)
         | Action::Prices(_)
         | Action::Plan(_)
-        | Action::StoreChanged(_) => {}
+        | Action::StoreChanged(_)
+        | Action::AccountChanged(_) => {}
     }
     cmds
 }

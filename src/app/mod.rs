@@ -48,6 +48,7 @@ impl Pane {
     }
 }
 
+pub mod account_changes;
 pub mod action;
 pub mod answers;
 pub mod arrivals;

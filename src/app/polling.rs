@@ -146,6 +146,29 @@ pub(crate) fn refresh_deployments(state: &mut AppState) -> Vec<Command> {
     }
 }
 
+/// Deployments and volumes again, when another process is known to have changed them: a
+/// different question than the poll's, so not held to the poll spacing. A list whose request
+/// is out (which may predate the change) is asked again right after its answer; volumes not
+/// shown wait for their pane, as their poll does; nothing goes out while the API said to wait.
+pub(crate) fn reload_changed(state: &mut AppState) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    if blocked_until(state).is_some() {
+        return cmds;
+    }
+    if state.schedule.deployments_in_flight {
+        state.schedule.deployments_due = Some(state.now);
+    } else {
+        cmds.push(deployments_request(state));
+    }
+    let shown = matches!(state.pane, Pane::Volumes | Pane::Account);
+    if state.schedule.volumes_in_flight || !shown {
+        state.schedule.volumes_due = Some(state.now);
+    } else {
+        cmds.push(super::lists::volumes_request(state));
+    }
+    cmds
+}
+
 /// After a 429: no poll is due before the API's `Retry-After`.
 pub(crate) fn hold_until(state: &mut AppState, until: DateTime<Utc>) {
     let s = &mut state.schedule;

@@ -8,7 +8,7 @@ use super::state::{AppState, FlashKind};
 use crate::store::changes::Changes;
 
 /// Where the changes this module reports were made.
-const ELSEWHERE: &str = "another spheron-tui process";
+pub(crate) const ELSEWHERE: &str = "another spheron-tui process";
 
 pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
     for r in &c.rules_set {

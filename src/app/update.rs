@@ -218,6 +218,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         Action::Prices(ev) => cmds.extend(super::prices::on_event(state, ev)),
         Action::Plan(ev) => cmds.extend(super::planning::on_event(state, ev)),
         Action::StoreChanged(c) => cmds.extend(super::store_changes::on_changes(state, c)),
+        Action::AccountChanged(c) => cmds.extend(super::account_changes::on_changes(state, c)),
         Action::KeySaved(result) => match result {
             Ok(path) => state.say(
                 FlashKind::Success,

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::acts::Part;
 use super::catalog::round;
 use super::deploy::checked_public_key;
 use super::error::{ApiError, ApiResult};
@@ -144,16 +145,19 @@ impl World {
             created_at: now,
         };
         let out = key_json(&k);
+        self.acts
+            .note(Part::Keys, format!("SSH key {} ({}) added", k.name, k.id));
         self.ssh_keys.push(k);
         Ok(out)
     }
 
     pub fn delete_ssh_key(&mut self, id: &str) -> ApiResult<()> {
-        let before = self.ssh_keys.len();
-        self.ssh_keys.retain(|k| k.id != id);
-        if self.ssh_keys.len() == before {
+        let Some(i) = self.ssh_keys.iter().position(|k| k.id == id) else {
             return Err(ApiError::not_found(format!("SSH key {id} not found")));
-        }
+        };
+        let k = self.ssh_keys.remove(i);
+        self.acts
+            .note(Part::Keys, format!("SSH key {} ({id}) deleted", k.name));
         Ok(())
     }
 }

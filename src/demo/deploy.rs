@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
+use super::acts::Part;
 use super::catalog::Offer;
 use super::error::{ApiError, ApiResult};
 use super::world::is_terminal;
@@ -400,6 +401,8 @@ impl World {
         }
         let mut out = self.deployment_json(&d, false);
         out["message"] = json!("Deployment created");
+        let act = format!("deployment {} ({}) created", d.name, d.id);
+        self.acts.note(Part::Deployments, act);
         self.deployments.push(d);
         Ok(out)
     }
@@ -431,7 +434,9 @@ impl World {
                 ));
             }
         };
+        let act = format!("deployment {id} renamed to {name}");
         self.deployments[i].name = name;
+        self.acts.note(Part::Deployments, act);
         Ok(i)
     }
 
@@ -486,6 +491,8 @@ impl World {
             .with("minimumRuntime", json!(MINIMUM_RUNTIME_MIN)));
         }
         self.end_deployment(i, "terminated", now);
+        let act = format!("deployment {} ({id}) terminated", self.deployments[i].name);
+        self.acts.note(Part::Deployments, act);
         Ok(json!({
             "message": "Deployment terminated",
             "deployment": {"id": id, "status": "terminated", "stoppedAt": ts(now)},

@@ -14,6 +14,7 @@
 //! Wire shapes: `docs/wire-shapes.md`.
 
 pub mod accounts;
+pub mod acts;
 pub mod catalog;
 pub mod deploy;
 pub mod drift;
@@ -595,6 +596,18 @@ impl DemoHandle {
         self.world(|w, _| {
             let _ = w.set_ssh(deployment_id, ip, port, user);
         });
+    }
+
+    /// What other processes sharing the world file did to the world since the last call,
+    /// oldest first (nothing without a file). No request is made: the file is read, and only
+    /// when another process changed it.
+    pub fn acts_elsewhere(&self) -> Result<Vec<acts::Act>, String> {
+        let mut held = self.shared.world.lock().expect("world lock");
+        let Held { world, file } = &mut *held;
+        match file {
+            None => Ok(Vec::new()),
+            Some(file) => file.peek(world).map_err(|e| e.to_string()),
+        }
     }
 
     /// What the GPU-use probe's command prints on the simulated instance of `deployment_id`

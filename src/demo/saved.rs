@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
+use super::acts::{Act, Acts};
 use super::world::{Deployment, SshKey, Team, Volume, World};
 
 /// How long a request waits for another process's transaction.
@@ -41,6 +42,9 @@ struct Saved<'a> {
     /// The random generator's state: ids, delays and failures continue, whichever process
     /// draws next.
     rng: u64,
+    /// What requests did lately (absent from files written before they were kept).
+    #[serde(default)]
+    acts: Cow<'a, Acts>,
 }
 
 impl Saved<'_> {
@@ -52,6 +56,7 @@ impl Saved<'_> {
             volumes: Cow::Borrowed(&w.volumes),
             last: w.last,
             rng: w.rng.get_seed(),
+            acts: Cow::Borrowed(&w.acts),
         }
     }
 
@@ -62,6 +67,7 @@ impl Saved<'_> {
         w.volumes = self.volumes.into_owned();
         w.last = self.last;
         w.rng = fastrand::Rng::with_seed(self.rng);
+        w.acts = self.acts.into_owned();
     }
 }
 
@@ -81,17 +87,26 @@ pub enum WorldFileError {
 pub struct WorldFile {
     conn: Connection,
     path: PathBuf,
+    known: Known,
+}
+
+/// What this process last read from or wrote to the file.
+#[derive(Debug, Default)]
+struct Known {
     /// The version the in-memory world matches; `None` before the first transaction.
     seen: Option<i64>,
     /// The state as last read or written: a request that changed nothing writes nothing.
     text: String,
+    /// What other processes did to the world, found when this one read it again, until
+    /// [`WorldFile::peek`] hands it out.
+    elsewhere: Vec<Act>,
 }
 
 impl std::fmt::Debug for WorldFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WorldFile")
             .field("path", &self.path)
-            .field("seen", &self.seen)
+            .field("seen", &self.known.seen)
             .finish_non_exhaustive()
     }
 }
@@ -159,8 +174,7 @@ impl WorldFile {
         Ok(WorldFile {
             conn,
             path: path.to_path_buf(),
-            seen: None,
-            text: String::new(),
+            known: Known::default(),
         })
     }
 
@@ -180,7 +194,7 @@ impl WorldFile {
         let r = self.transact(world, now, f);
         if r.is_err() {
             // What is in memory may be ahead of the file: read it again next time.
-            self.seen = None;
+            self.known.seen = None;
         }
         r
     }
@@ -200,33 +214,18 @@ impl WorldFile {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sqlite)?;
-        let version: Option<i64> = tx
-            .query_row("SELECT version FROM world WHERE id = 1", [], |r| r.get(0))
-            .optional()
-            .map_err(sqlite)?;
-        if version.is_some() && version != self.seen {
+        let version = read_version(&tx).map_err(sqlite)?;
+        if version.is_some() && version != self.known.seen {
             let text: String = tx
                 .query_row("SELECT state FROM world WHERE id = 1", [], |r| r.get(0))
                 .map_err(sqlite)?;
-            match serde_json::from_str::<Saved>(&text) {
-                Ok(saved) => {
-                    saved.restore(world);
-                    self.text = text;
-                }
-                // A state this version cannot read (another version of the program wrote it):
-                // this process's world replaces it.
-                Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e,
-                        "demo world: unreadable state replaced");
-                    self.text.clear();
-                }
-            }
+            self.known.take_in(&path, world, text);
         }
         let now = now().max(world.last);
         let out = f(world, now);
         let text = state_text(world, &path)?;
         let mut seen = version;
-        if version.is_none() || text != self.text {
+        if version.is_none() || text != self.known.text {
             let v = version.unwrap_or(0) + 1;
             tx.execute(
                 "INSERT INTO world (id, version, state) VALUES (1, ?1, ?2)
@@ -235,11 +234,34 @@ impl WorldFile {
             )
             .map_err(sqlite)?;
             seen = Some(v);
-            self.text = text;
+            self.known.text = text;
         }
         tx.commit().map_err(sqlite)?;
-        self.seen = seen;
+        self.known.seen = seen;
         Ok(out)
+    }
+
+    /// What other processes did to the world since this one last looked, oldest first; the
+    /// world in memory is brought to the file's state on the way. Nothing is written, and a
+    /// file nobody changed costs one small read.
+    pub fn peek(&mut self, world: &mut World) -> Result<Vec<Act>, WorldFileError> {
+        let sqlite = |source| WorldFileError::Sqlite {
+            path: self.path.display().to_string(),
+            source,
+        };
+        let version = read_version(&self.conn).map_err(sqlite)?;
+        if version.is_some() && version != self.known.seen {
+            // Version and state in one statement: another process may commit in between.
+            let (v, text): (i64, String) = self
+                .conn
+                .query_row("SELECT version, state FROM world WHERE id = 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(sqlite)?;
+            self.known.take_in(&self.path, world, text);
+            self.known.seen = Some(v);
+        }
+        Ok(std::mem::take(&mut self.known.elsewhere))
     }
 
     /// Put `fresh` in place of whatever world the file holds (`demo reset`). Every process
@@ -256,9 +278,39 @@ impl WorldFile {
                 path: self.path.display().to_string(),
                 source,
             })?;
-        self.seen = None;
+        self.known.seen = None;
         Ok(())
     }
+}
+
+impl Known {
+    /// Bring `world` to `text`, the file's state. What another process did since this one last
+    /// read or wrote the file is kept for [`WorldFile::peek`] (not on the first read:
+    /// what came before this process is not news).
+    fn take_in(&mut self, path: &Path, world: &mut World, text: String) {
+        match serde_json::from_str::<Saved>(&text) {
+            Ok(saved) => {
+                if self.seen.is_some() {
+                    self.elsewhere.extend(world.acts.since(&saved.acts));
+                }
+                saved.restore(world);
+                self.text = text;
+            }
+            // A state this version cannot read (another version of the program wrote it):
+            // this process's world replaces it.
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e,
+                    "demo world: unreadable state replaced");
+                self.text.clear();
+            }
+        }
+    }
+}
+
+/// The version the file holds (`None`: no world in it yet).
+fn read_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT version FROM world WHERE id = 1", [], |r| r.get(0))
+        .optional()
 }
 
 fn state_text(w: &World, path: &Path) -> Result<String, WorldFileError> {
@@ -270,7 +322,7 @@ fn state_text(w: &World, path: &Path) -> Result<String, WorldFileError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ClockMode, DemoHandle, DemoOptions, build, test_epoch};
+    use super::super::{ClockMode, DemoHandle, DemoOptions, build, reset_world, test_epoch};
     use super::*;
 
     /// A demo (no server, its handle) keeping its world in `path`, its clock at `at`.
@@ -297,6 +349,40 @@ mod tests {
     }
 
     const DEP: &str = "dep_7f3a91c2e0b4";
+
+    fn told(h: &DemoHandle) -> Vec<String> {
+        let acts = h.acts_elsewhere().unwrap();
+        acts.into_iter().map(|a| a.text).collect()
+    }
+
+    #[test]
+    fn what_another_process_did_is_told_once_and_never_what_this_one_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("world.sqlite3");
+        let (a, b) = (demo(&path, test_epoch()), demo(&path, test_epoch()));
+        // The world as each first reads it is not news.
+        for h in [&a, &b] {
+            h.world(|_, _| ());
+            assert!(told(h).is_empty());
+        }
+        let rename = |h: &DemoHandle, name: &str| {
+            h.world(|w, now| w.rename_deployment(DEP, &serde_json::json!({"name": name}), now))
+                .unwrap();
+        };
+        rename(&a, "first");
+        assert_eq!(told(&b), [format!("deployment {DEP} renamed to first")]);
+        assert!(told(&a).is_empty() && told(&b).is_empty());
+        // Read by a request of b's own before b looked: still told, once.
+        rename(&a, "second");
+        rename(&b, "third");
+        assert_eq!(told(&b), [format!("deployment {DEP} renamed to second")]);
+        assert_eq!(told(&a), [format!("deployment {DEP} renamed to third")]);
+        // Time passing writes the file too, and is no act.
+        a.advance(std::time::Duration::from_secs(600));
+        assert!(told(&b).is_empty());
+        reset_world(&path).unwrap();
+        assert_eq!(told(&a), ["demo world started afresh"]);
+    }
 
     #[test]
     fn two_processes_share_one_world() {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
+use super::acts::Part;
 use super::error::{ApiError, ApiResult};
 use super::world::is_terminal;
 use super::world::{Volume, VolumePhase, World};
@@ -265,6 +266,8 @@ impl World {
             vol.virtual_ip = Some(self.virtual_ip());
         }
         let out = vol.to_json();
+        let act = format!("volume {} ({}) created", vol.name, vol.id);
+        self.acts.note(Part::Volumes, act);
         self.volumes.push(vol);
         Ok(out)
     }
@@ -346,7 +349,10 @@ impl World {
         if let Some(s) = size {
             vol.size_gb = s;
         }
-        Ok(vol.to_json())
+        let out = vol.to_json();
+        let act = format!("volume {} ({id}) changed", vol.name);
+        self.acts.note(Part::Volumes, act);
+        Ok(out)
     }
 
     /// `DELETE /api/volumes/{id}`: only detached volumes.
@@ -377,6 +383,8 @@ impl World {
         }
         vol.phase = VolumePhase::Deleting;
         vol.phase_until = Some(now + Duration::seconds(DELETE_SECS));
+        let act = format!("volume {} ({id}) deleted", vol.name);
+        self.acts.note(Part::Volumes, act);
         Ok(json!({ "message": format!("Volume {id} is being deleted") }))
     }
 
@@ -412,6 +420,8 @@ impl World {
         self.check_attach(vol, dep)?;
         let region = self.deployment_region(dep);
         self.volumes[i].bind(dep, &region);
+        let act = format!("volume {} attached to {dep}", self.volumes[i].name);
+        self.acts.note(Part::Volumes, act);
         Ok(json!({ "message": "Volume attached", "volume": self.volumes[i].to_json() }))
     }
 
@@ -462,6 +472,8 @@ impl World {
             }
         }
         self.volumes[i].attached_to.retain(|a| a != &dep);
+        let act = format!("volume {} detached from {dep}", self.volumes[i].name);
+        self.acts.note(Part::Volumes, act);
         Ok(json!({ "message": "Volume detached", "volume": self.volumes[i].to_json() }))
     }
 

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::acts::Acts;
 use super::catalog::{Catalog, round};
 use super::error::{ApiError, ApiResult};
 use crate::domain::volume_rules::rules_for as volume_rules;
@@ -210,6 +211,8 @@ pub struct World {
     pub volumes: Vec<Volume>,
     /// The instant the world was last advanced to.
     pub last: DateTime<Utc>,
+    /// What requests did to it lately, for the other processes sharing it.
+    pub acts: Acts,
 }
 
 fn ago(now: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
@@ -255,6 +258,7 @@ impl World {
             volumes: Vec::new(),
             last: now,
             catalog: catalog.clone(),
+            acts: Acts::new(now),
         };
         for s in &seed.deployments {
             let offer = catalog

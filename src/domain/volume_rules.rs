@@ -116,6 +116,18 @@ impl ProviderRules {
     pub fn detach_only_when_terminal(&self) -> bool {
         self.detach == Detach::OnlyWhenTerminal
     }
+
+    /// What its volumes allow once created, said where the provider is chosen (before one is
+    /// made): the size range and whether a volume can be renamed or resized.
+    pub fn limits(&self) -> String {
+        let change = match (self.rename, self.expand) {
+            (true, true) => "can be renamed and resized",
+            (true, false) => "can be renamed, not resized",
+            (false, true) => "can be resized, not renamed",
+            (false, false) => "cannot be renamed or resized",
+        };
+        format!("{}–{} GB · {change}", self.min_size_gb, self.max_size_gb)
+    }
 }
 
 /// The rules of `provider` (or of a provider it is also known as); `None` when the provider
@@ -493,6 +505,52 @@ mod tests {
             ..dep("spheron-ai", "us-1", 0)
         };
         assert!(check_attach(vol("spheron-ai", "us-1", 0), d).is_err());
+    }
+
+    #[test]
+    fn each_providers_limits_say_what_editing_a_volume_allows() {
+        let said: Vec<(&str, String)> = RULES.iter().map(|r| (r.provider, r.limits())).collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "voltage-park",
+                    "1–64000 GB · can be renamed and resized".to_string()
+                ),
+                (
+                    "data-crunch",
+                    "1–10000 GB · cannot be renamed or resized".to_string()
+                ),
+                (
+                    "sesterce",
+                    "50–10000 GB · cannot be renamed or resized".to_string()
+                ),
+                (
+                    "spheron-ai",
+                    "1–51200 GB · cannot be renamed or resized".to_string()
+                ),
+            ]
+        );
+        // The words follow the checks the edit dialog makes, alias included.
+        for p in [
+            "voltage-park",
+            "data-crunch",
+            "verda",
+            "sesterce",
+            "spheron-ai",
+        ] {
+            let limits = rules_for(p).unwrap().limits();
+            assert_eq!(
+                limits.contains("cannot be renamed"),
+                check_rename(p).is_err(),
+                "{p}"
+            );
+            assert_eq!(
+                limits.contains("cannot be renamed or resized"),
+                check_expand(p, 10, 20).is_err(),
+                "{p}"
+            );
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub async fn run(
     exec: Executor,
     theme: Theme,
     warnings: Vec<String>,
+    account_watch: Option<super::account_watch::AccountWatch>,
 ) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -52,6 +53,8 @@ pub async fn run(
         .journal
         .store()
         .map(|store| super::store_watch::spawn(store.clone(), tx.clone()));
+    // What other processes do to the account shows as soon too, where the account can tell.
+    let account_watch = account_watch.map(|w| super::account_watch::spawn(w, tx.clone()));
     let mut injected = test_fault::Injected::from_env();
     let mut dirty = true;
     let mut ending = Ending::Done;
@@ -141,7 +144,7 @@ pub async fn run(
     }
     drop(guard);
     terminal::restore();
-    if let Some(w) = store_watch {
+    for w in [store_watch, account_watch].into_iter().flatten() {
         w.abort();
     }
     // Tunnels last no longer than the dashboard.

@@ -295,6 +295,20 @@ impl Executor {
             }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
+            Command::RememberTeams(teams) => {
+                if let Some(store) = self.journal.store() {
+                    let key = crate::store::settings::teams_key(c.base_url());
+                    let now = chrono::Utc::now();
+                    // Only a guess for the next start: a failure costs it a second round.
+                    if let Err(e) = store
+                        .call(move |s| s.set_setting(&key, Some(&teams), now))
+                        .await
+                    {
+                        tracing::warn!(error = %e, "store: the teams were not remembered");
+                    }
+                }
+                return Vec::new();
+            }
             Command::SetGuard { rule, name } => {
                 return vec![self.journal.set_guard(rule, &name).await];
             }

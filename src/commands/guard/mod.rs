@@ -6,7 +6,7 @@ pub mod args;
 pub mod notify;
 pub mod service;
 
-use crate::api::{ApiError, Client, Deployment};
+use crate::api::{ApiError, Deployment};
 use crate::commands::context::Ctx;
 use crate::domain::guard::{FAR_AHEAD, GuardRule, format_countdown, parse_at};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
@@ -79,7 +79,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         ctx.err("error: the deployment id is empty");
         return EXIT_USAGE;
     }
-    let d = match find_deployment(&ctx.client, &id).await {
+    let d = match find_deployment(ctx, &id).await {
         Ok(d) => d,
         Err(e) => {
             let why = match &e {
@@ -159,10 +159,12 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
 
 /// The deployment `id` of any of the user's teams: read by id, else found in every team's
 /// list (a read by id may hold the current team's only).
-async fn find_deployment(client: &Client, id: &str) -> Result<Deployment, ApiError> {
-    match client.deployment(id).await {
+async fn find_deployment(ctx: &Ctx, id: &str) -> Result<Deployment, ApiError> {
+    match ctx.client.deployment(id).await {
         Err(ApiError::NotFound { .. }) => {
-            let (_, list) = client.deployments_across_teams(None).await?;
+            let guess = ctx.team_guess().await;
+            let (teams, list) = ctx.client.deployments_across_teams(None, &guess).await?;
+            ctx.remember_teams(&teams, &guess).await;
             list.into_iter()
                 .find(|d| d.id == id)
                 .ok_or_else(|| ApiError::NotFound {

@@ -57,11 +57,10 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, hint: &str, theme: &The
                 };
                 lines.push(Line::styled(
                     format!(
-                        "{} {:<14} {}–{} GB",
+                        "{} {:<14} {}",
                         if i == c.provider_idx { "▶" } else { " " },
                         name,
-                        r.min_size_gb,
-                        r.max_size_gb
+                        r.limits()
                     ),
                     style,
                 ));
