@@ -151,7 +151,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 /// GPU use of a followed deployment (`37% · 12/80G`, `?` when the probe failed).
-const USAGE_COL: Col = Col::text("GPU use", 7, 15, 3).by_words();
+const USAGE_COL: Col = Col::text("GPU use", 7, 17, 3).by_words();
 
 fn usage_cell<'a>(d: &Deployment, state: &AppState, theme: &Theme) -> Line<'a> {
     let text = crate::app::usage::cell(state, d);
