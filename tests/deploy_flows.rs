@@ -364,13 +364,14 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     type_text(&mut s, "soon");
     enter(&mut s);
     assert_eq!(wizard(&s).step(), Step::Guard);
-    // Said once: how to type a guard, and that empty means none.
+    // How to type a guard; that empty means none is the step's help line, said once.
     assert_eq!(
         wizard(&s).error.as_deref(),
-        Some(
-            "`soon` is not a guard: type 8h, 1h30m, 18:00, $50 or idle 30m — or leave it empty for no guard"
-        )
+        Some("`soon` is not a guard: type 8h, 1h30m, 18:00, $50 or idle 30m")
     );
+    let screen = render(&s);
+    assert_eq!(screen.matches("no guard").count(), 1, "{screen}");
+    assert!(!screen.contains("empty clears"), "{screen}");
     for _ in 0..4 {
         key(&mut s, KeyCode::Backspace);
     }

@@ -102,7 +102,10 @@ async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() 
     // Pre-filled from the offer; the price is the shared text field; hints from the key table.
     let shot = screen(&s.h, 120);
     assert!(shot.contains("max $/GPU·h"), "{shot}");
-    assert!(shot.contains("Enter save · Esc back/close"), "{shot}");
+    assert!(
+        shot.contains("Enter save · Tab/Shift-Tab next field · Esc back/close"),
+        "{shot}"
+    );
     settings().bind(|| insta::assert_snapshot!("history_new_watch", shot));
     // A price no offer of this kind reaches: the watch is stored but does not match.
     for _ in 0..6 {
@@ -163,7 +166,10 @@ async fn the_watch_dialog_edits_or_clears_provider_and_region() {
     assert!(shot.contains(&format!("provider    {provider}")), "{shot}");
     assert!(shot.contains(&format!("region      {region}")), "{shot}");
     assert!(shot.contains("An empty provider or region: any."), "{shot}");
-    assert!(shot.contains("next field · Enter save"), "{shot}");
+    assert!(
+        shot.contains("Enter save · Tab/Shift-Tab next field"),
+        "{shot}"
+    );
     // The model is named as every pane names it.
     assert!(!shot.contains("GPU A6000-PCIE"), "{shot}");
     // Tab to the provider: one that no offer has is refused, naming those there are.

@@ -105,6 +105,8 @@ fn create_volume_wizard_steps() {
     ] {
         assert!(screen.contains(limits), "{limits}\n{screen}");
     }
+    // Said once per provider: the notes (of the provider under the cursor) do not repeat it.
+    assert_eq!(screen.matches("renamed").count(), 4, "{screen}");
     // Esc closes from the first step, and says so; from the next it goes back.
     assert!(screen.contains("Esc close"), "{screen}");
     assert!(!screen.contains("back/close"), "{screen}");

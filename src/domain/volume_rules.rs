@@ -36,7 +36,8 @@ pub struct ProviderRules {
     pub expand: bool,
     /// Volumes carry a `virtualIp` for NFS mounting (Voltage Park).
     pub virtual_ip: bool,
-    /// What to tell the user about this provider's volumes.
+    /// What to tell the user about this provider's volumes, beside [`ProviderRules::limits`]
+    /// (which says the sizes and whether they can be renamed or resized).
     pub note: &'static str,
 }
 
@@ -56,7 +57,7 @@ pub const RULES: &[ProviderRules] = &[
         rename: true,
         expand: true,
         virtual_ip: true,
-        note: "One volume per instance; rename and expand supported; mount over NFS at its virtualIp.",
+        note: "One volume per instance; mount over NFS at its virtualIp.",
     },
     ProviderRules {
         provider: "data-crunch",
@@ -107,7 +108,7 @@ pub const RULES: &[ProviderRules] = &[
         rename: false,
         expand: false,
         virtual_ip: false,
-        note: "Up to 10 per instance, one instance per volume, hot-detach supported. Cannot be renamed or resized: to grow, create a larger volume and migrate the data.",
+        note: "Up to 10 per instance, one instance per volume, hot-detach supported. To grow, create a larger volume and migrate the data.",
     },
 ];
 

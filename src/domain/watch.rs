@@ -92,12 +92,19 @@ impl WatchSpec {
 
 impl std::fmt::Display for WatchSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ≤ ${:.2}/GPU·h", self.gpu, self.max_gpu_price)?;
+        // The GPU as the panes name it (`rtx-4090` → RTX 4090, `h100` → H100); `--json` and
+        // the store keep the text as given.
+        write!(
+            f,
+            "{} ≤ ${:.2}/GPU·h",
+            gpu_name(&self.gpu),
+            self.max_gpu_price
+        )?;
         if let Some(t) = &self.instance_type {
             write!(f, " {t}")?;
         }
         if let Some(n) = self.min_count {
-            write!(f, " ≥{n} GPUs")?;
+            write!(f, " ≥{n} GPU{}", if n == 1 { "" } else { "s" })?;
         }
         if let Some(p) = &self.provider {
             write!(f, " at {p}")?;
@@ -273,7 +280,7 @@ mod tests {
         w.region = Some("166e655a:culpeper-usa-1".into());
         assert_eq!(
             w.to_string(),
-            "h100 ≤ $2.00/GPU·h spot ≥8 GPUs in culpeper-usa-1"
+            "H100 ≤ $2.00/GPU·h spot ≥8 GPUs in culpeper-usa-1"
         );
     }
 }

@@ -64,7 +64,11 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, hint: &str, theme: &The
                     ),
                     style,
                 ));
-                lines.push(Line::styled(format!("    {}", r.note), theme.dim()));
+                // The note of the provider under the cursor only, so that every provider's
+                // limits fit on a small screen.
+                if i == c.provider_idx {
+                    lines.push(Line::styled(format!("    {}", r.note), theme.dim()));
+                }
             }
         }
         CreateStep::Region => {

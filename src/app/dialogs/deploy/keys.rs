@@ -222,9 +222,8 @@ fn step_problem(state: &AppState, w: &DeployWizard) -> Option<String> {
         Step::Name => deploy::check_name(w.name.value().trim())
             .err()
             .map(|e| e.to_string()),
-        Step::Guard => crate::app::guard::wizard_rule(w, state, state.now)
-            .err()
-            .map(|e| format!("{e} — or leave it empty for no guard")),
+        // The step's help line says that empty means no guard: the error does not repeat it.
+        Step::Guard => crate::app::guard::wizard_rule(w, state, state.now).err(),
         _ => None,
     }
 }

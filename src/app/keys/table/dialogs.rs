@@ -264,6 +264,13 @@ pub(super) const FORMS: &[Binding] = &[
     ),
     bind(
         D(K::NewWatch),
+        Submit,
+        ENTER,
+        "save",
+        "save the watch (in the local store)",
+    ),
+    bind(
+        D(K::NewWatch),
         FocusNext,
         &[Code(KeyCode::Tab), Code(KeyCode::Down)],
         "next field",
@@ -275,13 +282,6 @@ pub(super) const FORMS: &[Binding] = &[
         &[Code(KeyCode::BackTab), Code(KeyCode::Up)],
         "next field",
         "the field before",
-    ),
-    bind(
-        D(K::NewWatch),
-        Submit,
-        ENTER,
-        "save",
-        "save the watch (in the local store)",
     ),
 ];
 
