@@ -121,7 +121,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 state.schedule.deployment_pages = listing.pages;
             }
             let before = arrivals::before_load(state);
-            let failed = teams::take_failed(state, PagedList::Deployments);
+            let mut failed = teams::take_failed(state, PagedList::Deployments);
+            let c = result.as_mut().ok().map(|l| &mut l.completeness);
+            teams::leave_out_former_teams(state, &mut failed, c);
             if let Ok(listing) = &mut result {
                 let old = &state.deployments.items;
                 teams::keep_failed(
@@ -155,7 +157,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
-            let failed = teams::take_failed(state, PagedList::Volumes);
+            let mut failed = teams::take_failed(state, PagedList::Volumes);
+            let c = result.as_mut().ok().map(|l| &mut l.completeness);
+            teams::leave_out_former_teams(state, &mut failed, c);
             if let Ok(listing) = &mut result {
                 state.schedule.volume_pages = listing.pages;
                 let old = &state.volumes.items;
