@@ -53,7 +53,15 @@ fn main() -> ExitCode {
                 }
             };
             let _log = init_logging();
-            let served = block_on(demo_server(args.clone(), faults));
+            let log = match args.log_requests.as_deref().map(demo_adapter::request_log) {
+                None => None,
+                Some(Ok(log)) => Some(log),
+                Some(Err(msg)) => {
+                    eprintln!("error: {msg}");
+                    return ExitCode::from(USAGE);
+                }
+            };
+            let served = block_on(demo_server(args.clone(), faults, log));
             return finish(served.map(|()| Ending::Done));
         }
         _ => {}
@@ -162,6 +170,8 @@ struct Prepared {
     warnings: Vec<String>,
     /// `[presets.NAME]` of `config.toml`.
     presets: std::collections::BTreeMap<String, spheron_tui::domain::preset::Preset>,
+    /// `--log-requests FILE` (with `--demo`).
+    request_log: Option<PathBuf>,
 }
 
 /// `url_from_env`: the URL came from `SPHERON_API_URL` rather than `--api-url`.
@@ -199,6 +209,11 @@ fn prepare(cli: &Cli, url_from_env: bool) -> Result<Prepared, Usage> {
             check_base_url(&settings.api_url).map_err(|e| Usage(e.to_string()))?;
         }
     }
+    if !demo && cli.log_requests.is_some() {
+        return Err(Usage(
+            "--log-requests logs the embedded demo server's requests: it needs --demo (or `demo-server --log-requests`)".into(),
+        ));
+    }
     let home = credentials::home_dir();
     let env_key = std::env::var(credentials::ENV_VAR).ok();
     let lookup = match &home {
@@ -213,6 +228,7 @@ fn prepare(cli: &Cli, url_from_env: bool) -> Result<Prepared, Usage> {
         lookup,
         warnings,
         presets: file.config.presets.clone().unwrap_or_default(),
+        request_log: cli.log_requests.clone(),
     })
 }
 
@@ -253,7 +269,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
 async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_adapter::Started>)> {
     if demo {
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
-        let server = demo_adapter::start(world).await?;
+        let server = demo_adapter::start(world, p.request_log.as_deref()).await?;
         let key = Some(ApiKey::new(server.key.clone()));
         let launch = Launch {
             account_watch: Some(server.account_watch()),
@@ -452,9 +468,10 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<Exi
 async fn demo_server(
     args: DemoServerArgs,
     faults: Vec<spheron_tui::demo::FaultRule>,
+    log: Option<spheron_tui::demo::RequestLog>,
 ) -> eyre::Result<()> {
     // The server itself says where it listens (and with which key).
-    demo_adapter::serve(args.addr, faults, args.live_shapes, args.hostile_shapes).await
+    demo_adapter::serve(&args, faults, log).await
 }
 
 /// `info`; with `--demo`, the demo's files, server and key instead of the real ones.
@@ -473,8 +490,6 @@ fn print_info(p: &Prepared, demo: bool) {
 /// Every call into `spheron_tui::demo` goes through here, so the demo module can change its
 /// internals without touching the rest of main.rs.
 mod demo_adapter {
-    use std::net::SocketAddr;
-
     use eyre::{Result, WrapErr};
     use spheron_tui::demo;
 
@@ -528,10 +543,18 @@ mod demo_adapter {
     /// The embedded server, serving the world kept in `world_file` (in memory without one).
     /// A world file that cannot be used (an unwritable data directory) leaves the demo running
     /// on a world of this process's own, and says so: nothing real is at stake.
-    pub async fn start(world_file: Option<std::path::PathBuf>) -> Result<Started> {
+    pub async fn start(
+        world_file: Option<std::path::PathBuf>,
+        log_to: Option<&std::path::Path>,
+    ) -> Result<Started> {
         let kept = world_file.is_some();
+        let request_log = log_to
+            .map(request_log)
+            .transpose()
+            .map_err(|e| eyre::eyre!(e))?;
         let opts = |world_file| demo::DemoOptions {
             world_file,
+            request_log: request_log.clone(),
             ..demo::DemoOptions::default()
         };
         let (server, notice) = match demo::spawn(opts(world_file)).await {
@@ -564,20 +587,31 @@ mod demo_adapter {
             .collect()
     }
 
+    /// `--log-requests FILE`, opened for appending; the reason when it cannot be.
+    pub fn request_log(path: &std::path::Path) -> std::result::Result<demo::RequestLog, String> {
+        demo::RequestLog::open(path).map_err(|e| format!("--log-requests {}: {e}", path.display()))
+    }
+
     pub async fn serve(
-        addr: SocketAddr,
+        args: &spheron_tui::commands::cli::DemoServerArgs,
         faults: Vec<demo::FaultRule>,
-        live_shapes: bool,
-        hostile_shapes: bool,
+        request_log: Option<demo::RequestLog>,
     ) -> Result<()> {
-        let world_file = spheron_tui::config::paths().map(|p| p.demo_world_file());
+        // One team is a world of its own: the shared one already has the seed's teams.
+        let world_file = match args.one_team {
+            true => None,
+            false => spheron_tui::config::paths().map(|p| p.demo_world_file()),
+        };
         let mut opts = demo::DemoOptions {
             world_file,
+            one_team: args.one_team,
+            request_log,
+            alt_shapes: args.live_shapes,
+            hostile_shapes: args.hostile_shapes,
             ..demo::DemoOptions::default()
         };
         opts.faults.extend(faults);
-        opts.alt_shapes = live_shapes;
-        opts.hostile_shapes = hostile_shapes;
+        let addr = args.addr;
         demo::run_standalone(addr, opts)
             .await
             .wrap_err_with(|| format!("the demo server on {addr} stopped"))

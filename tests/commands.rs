@@ -377,6 +377,8 @@ async fn usage_errors_exit_2_before_any_request() {
         &["deployments", "--status", "a b"],
         &["deployments", "--status", "weird"],
         &["volumes", "--yaml"],
+        // the request log is the embedded demo server's
+        &["--log-requests", "/tmp/never-written.log", "deployments"],
     ] {
         let out = run_at(&s.url(), args).await;
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -492,6 +494,20 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
     (addr, gauge)
 }
 
+/// `snapshot` of the offers from a fresh home through a gate of `waves`: it succeeded and no
+/// wave starved.
+async fn gated_snapshot(s: &DemoServer, waves: &[usize]) -> Arc<support::gate::GateLog> {
+    let (proxy, gate) = support::gate::gate(s.addr(), waves).await;
+    let out = run_at(
+        &format!("http://{proxy}"),
+        &["snapshot", "--pane", "offers"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    gate
+}
+
 /// Every start-up request of `snapshot` goes out at once, and the demo's second team (the one
 /// round only a user of several teams needs) is read in one more: a gate holds each wave's
 /// answers until the whole wave has arrived, so a request sent only after another's answer
@@ -500,14 +516,7 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
 async fn snapshot_loads_in_one_round_and_a_second_for_the_other_team() {
     let s = server().await;
     let waves = [6, 4];
-    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
-    let out = run_at(
-        &format!("http://{proxy}"),
-        &["snapshot", "--pane", "offers"],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let gate = gated_snapshot(&s, &waves).await;
     let mut first = gate.wave(&waves, 0);
     first.sort();
     assert_eq!(
@@ -702,6 +711,68 @@ async fn the_team_lists_ask_for_the_remembered_team_at_once_and_drop_a_wrong_one
             Some("team_grant_07")
         );
     }
+}
+
+/// A user of one team (`demo-server --one-team`): `snapshot` is one round of six requests, the
+/// first time too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_team_snapshot_is_one_round() {
+    let s = demo::spawn(DemoOptions {
+        one_team: true,
+        ..DemoOptions::for_tests()
+    })
+    .await
+    .unwrap();
+    let waves = [6];
+    let gate = gated_snapshot(&s, &waves).await;
+    let all = gate.requests.lock().unwrap().clone();
+    assert_eq!(all.len(), 6, "{all:?}");
+    assert!(!all.iter().any(|r| r.contains("teamId=")), "{all:?}");
+}
+
+/// `--demo --log-requests FILE`: a line for every request the embedded server received, with
+/// its status, appended run after run.
+#[test]
+fn the_demo_request_log_holds_every_request_with_its_status() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("requests.log");
+    let log_arg = log.to_str().unwrap();
+    let out = support::binary::run(
+        home.path(),
+        &["--demo", "--log-requests", log_arg, "deployments", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = std::fs::read_to_string(&log).unwrap();
+    let mut lines: Vec<(String, String, String)> = first
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            assert_eq!(f.len(), 5, "{l}");
+            assert!(chrono::DateTime::parse_from_rfc3339(f[0]).is_ok(), "{l}");
+            assert!(f[4].parse::<u64>().is_ok(), "{l}");
+            (f[1].to_string(), f[2].to_string(), f[3].to_string())
+        })
+        .collect();
+    lines.sort();
+    let get = |p: &str| ("GET".to_string(), p.to_string(), "200".to_string());
+    assert_eq!(
+        lines,
+        [
+            get("/api/balance"),
+            get("/api/deployments?page=1&limit=100&status=active"),
+            get("/api/deployments?page=1&limit=100&status=active&teamId=team_grant_07"),
+            get("/api/teams"),
+        ]
+    );
+    // the next run's lines are appended
+    let out = support::binary::run(
+        home.path(),
+        &["--demo", "--log-requests", log_arg, "deployments", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all = std::fs::read_to_string(&log).unwrap();
+    assert!(all.starts_with(&first), "appended, not rewritten");
+    assert_eq!(all.lines().count(), 8, "{all}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

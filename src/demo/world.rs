@@ -408,6 +408,16 @@ impl World {
         }
     }
 
+    /// The world of a user of one team: every team but the first (the current one) is left
+    /// out, with its deployments and volumes.
+    pub fn keep_first_team(&mut self) {
+        self.teams.truncate(1);
+        if let Some(first) = self.teams.first().map(|t| t.id.clone()) {
+            self.deployments.retain(|d| d.team_id == first);
+            self.volumes.retain(|v| v.team_id == first);
+        }
+    }
+
     pub fn team_mut(&mut self, id: &str) -> Option<&mut Team> {
         self.teams.iter_mut().find(|t| t.id == id)
     }
