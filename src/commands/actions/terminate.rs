@@ -142,7 +142,8 @@ fn time_left(blocked: &[(Deployment, CanTerminate)]) -> Option<std::time::Durati
 }
 
 /// `--when-allowed`: while the platform says the minimum runtime has not passed, wait and ask
-/// can-terminate again at the poll interval (at least 10 s; sooner when less time is left),
+/// can-terminate again (every 5 minutes at most while more than two remain, then at the poll
+/// interval, at least 10 s),
 /// saying how long remains on stderr (a countdown on a terminal). Nothing else is sent. `Ok`
 /// once no deployment is refused for its runtime any more (its can-terminate says yes, or
 /// does not say: the check before the DELETE decides); `Err`: the exit code, said — a refusal
@@ -190,13 +191,21 @@ async fn wait_out(
             ctx.err(&text);
             if said.is_empty() {
                 ctx.err(&format!(
-                    "waiting (--when-allowed): can-terminate is asked again every {}; nothing else is sent, Ctrl-C stops",
+                    "waiting (--when-allowed): can-terminate is asked again as the time nears (every {} in the last two minutes); nothing else is sent, Ctrl-C stops",
                     secs(interval)
                 ));
             }
             said = text;
         }
-        let nap = (left + std::time::Duration::from_secs(3)).min(interval);
+        // Far from the end, the platform's minutes are trusted (asked again at most every 5
+        // minutes, a minute before they run out); near it, at the poll interval.
+        let nap = if left > std::time::Duration::from_secs(120) {
+            (left - std::time::Duration::from_secs(60))
+                .min(std::time::Duration::from_secs(300))
+                .max(interval)
+        } else {
+            (left + std::time::Duration::from_secs(3)).min(interval)
+        };
         if terminal {
             countdown(now + nap, &secs).await;
         } else {
