@@ -53,7 +53,15 @@ fn main() -> ExitCode {
                 }
             };
             let _log = init_logging();
-            let served = block_on(demo_server(args.clone(), faults));
+            let log = match args.log_requests.as_deref().map(demo_adapter::request_log) {
+                None => None,
+                Some(Ok(log)) => Some(log),
+                Some(Err(msg)) => {
+                    eprintln!("error: {msg}");
+                    return ExitCode::from(USAGE);
+                }
+            };
+            let served = block_on(demo_server(args.clone(), faults, log));
             return finish(served.map(|()| Ending::Done));
         }
         _ => {}
@@ -162,6 +170,8 @@ struct Prepared {
     warnings: Vec<String>,
     /// `[presets.NAME]` of `config.toml`.
     presets: std::collections::BTreeMap<String, spheron_tui::domain::preset::Preset>,
+    /// `--log-requests FILE` (with `--demo`).
+    request_log: Option<PathBuf>,
 }
 
 /// `url_from_env`: the URL came from `SPHERON_API_URL` rather than `--api-url`.
@@ -199,6 +209,11 @@ fn prepare(cli: &Cli, url_from_env: bool) -> Result<Prepared, Usage> {
             check_base_url(&settings.api_url).map_err(|e| Usage(e.to_string()))?;
         }
     }
+    if !demo && cli.log_requests.is_some() {
+        return Err(Usage(
+            "--log-requests logs the embedded demo server's requests: it needs --demo (or `demo-server --log-requests`)".into(),
+        ));
+    }
     let home = credentials::home_dir();
     let env_key = std::env::var(credentials::ENV_VAR).ok();
     let lookup = match &home {
@@ -213,6 +228,7 @@ fn prepare(cli: &Cli, url_from_env: bool) -> Result<Prepared, Usage> {
         lookup,
         warnings,
         presets: file.config.presets.clone().unwrap_or_default(),
+        request_log: cli.log_requests.clone(),
     })
 }
 
@@ -244,6 +260,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
         presets: p.presets.clone(),
         account_watch: None,
+        instances: Default::default(),
     }
 }
 
@@ -252,10 +269,11 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
 async fn target(p: &Prepared, demo: bool) -> eyre::Result<(Launch, Option<demo_adapter::Started>)> {
     if demo {
         let world = p.paths.as_ref().map(config::Paths::demo_world_file);
-        let server = demo_adapter::start(world).await?;
+        let server = demo_adapter::start(world, p.request_log.as_deref()).await?;
         let key = Some(ApiKey::new(server.key.clone()));
         let launch = Launch {
             account_watch: Some(server.account_watch()),
+            instances: server.instances(),
             ..launch(p, server.url.clone(), key, true)
         };
         Ok((launch, Some(server)))
@@ -355,6 +373,7 @@ fn ctx_command(p: Prepared, cmd: CtxCommand, demo: bool) -> ExitCode {
             store_path: l.store_path,
             home: p.home.clone(),
             demo,
+            instances: l.instances,
         };
         let settings = spheron_tui::commands::actions::Settings {
             max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
@@ -393,6 +412,16 @@ async fn snapshot(p: Prepared, args: SnapshotArgs, demo_flag: bool) -> eyre::Res
     }
 }
 
+/// Keep the teams a list command learnt for the next run's first round. Only a guess: a store
+/// that cannot keep it costs that run a second round.
+fn remember_teams(path: &std::path::Path, key: &str, teams: &str) {
+    let kept = spheron_tui::store::Store::open(path)
+        .and_then(|(s, _)| s.set_setting(key, Some(teams), chrono::Utc::now()));
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, "store: the teams were not remembered");
+    }
+}
+
 /// A command for scripts: its output on stdout; a failure on stderr, with its exit code.
 async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<ExitCode> {
     let (l, server) = target(&p, demo).await?;
@@ -400,8 +429,18 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<Exi
         eprintln!("warning: {n}");
     }
     let client = runtime::client(&l)?;
-    Ok(match lists::run(&client, &cmd).await {
+    let teams_key = spheron_tui::store::settings::teams_key(&l.api_url);
+    let guess = spheron_tui::api::teams::remembered(
+        l.store_path
+            .as_deref()
+            .and_then(|p| spheron_tui::store::settings::peek(p, &teams_key))
+            .as_deref(),
+    );
+    Ok(match lists::run(&client, &cmd, &guess).await {
         Ok(printed) => {
+            if let (Some(teams), Some(path)) = (&printed.teams_learnt, &l.store_path) {
+                remember_teams(path, &teams_key, teams);
+            }
             let mut stdout = std::io::stdout().lock();
             let written = stdout
                 .write_all(printed.text.as_bytes())
@@ -429,9 +468,10 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<Exi
 async fn demo_server(
     args: DemoServerArgs,
     faults: Vec<spheron_tui::demo::FaultRule>,
+    log: Option<spheron_tui::demo::RequestLog>,
 ) -> eyre::Result<()> {
     // The server itself says where it listens (and with which key).
-    demo_adapter::serve(args.addr, faults, args.live_shapes, args.hostile_shapes).await
+    demo_adapter::serve(&args, faults, log).await
 }
 
 /// `info`; with `--demo`, the demo's files, server and key instead of the real ones.
@@ -450,8 +490,6 @@ fn print_info(p: &Prepared, demo: bool) {
 /// Every call into `spheron_tui::demo` goes through here, so the demo module can change its
 /// internals without touching the rest of main.rs.
 mod demo_adapter {
-    use std::net::SocketAddr;
-
     use eyre::{Result, WrapErr};
     use spheron_tui::demo;
 
@@ -468,6 +506,11 @@ mod demo_adapter {
     }
 
     impl Started {
+        /// GPU use read from the demo world's simulated instances.
+        pub fn instances(&self) -> spheron_tui::runtime::usage::Instances {
+            spheron_tui::runtime::usage::Instances::Demo(self._server.handle())
+        }
+
         /// The demo world's clock.
         pub fn clock(&self) -> spheron_tui::commands::context::Clock {
             let h = self._server.handle();
@@ -500,10 +543,18 @@ mod demo_adapter {
     /// The embedded server, serving the world kept in `world_file` (in memory without one).
     /// A world file that cannot be used (an unwritable data directory) leaves the demo running
     /// on a world of this process's own, and says so: nothing real is at stake.
-    pub async fn start(world_file: Option<std::path::PathBuf>) -> Result<Started> {
+    pub async fn start(
+        world_file: Option<std::path::PathBuf>,
+        log_to: Option<&std::path::Path>,
+    ) -> Result<Started> {
         let kept = world_file.is_some();
+        let request_log = log_to
+            .map(request_log)
+            .transpose()
+            .map_err(|e| eyre::eyre!(e))?;
         let opts = |world_file| demo::DemoOptions {
             world_file,
+            request_log: request_log.clone(),
             ..demo::DemoOptions::default()
         };
         let (server, notice) = match demo::spawn(opts(world_file)).await {
@@ -536,20 +587,31 @@ mod demo_adapter {
             .collect()
     }
 
+    /// `--log-requests FILE`, opened for appending; the reason when it cannot be.
+    pub fn request_log(path: &std::path::Path) -> std::result::Result<demo::RequestLog, String> {
+        demo::RequestLog::open(path).map_err(|e| format!("--log-requests {}: {e}", path.display()))
+    }
+
     pub async fn serve(
-        addr: SocketAddr,
+        args: &spheron_tui::commands::cli::DemoServerArgs,
         faults: Vec<demo::FaultRule>,
-        live_shapes: bool,
-        hostile_shapes: bool,
+        request_log: Option<demo::RequestLog>,
     ) -> Result<()> {
-        let world_file = spheron_tui::config::paths().map(|p| p.demo_world_file());
+        // One team is a world of its own: the shared one already has the seed's teams.
+        let world_file = match args.one_team {
+            true => None,
+            false => spheron_tui::config::paths().map(|p| p.demo_world_file()),
+        };
         let mut opts = demo::DemoOptions {
             world_file,
+            one_team: args.one_team,
+            request_log,
+            alt_shapes: args.live_shapes,
+            hostile_shapes: args.hostile_shapes,
             ..demo::DemoOptions::default()
         };
         opts.faults.extend(faults);
-        opts.alt_shapes = live_shapes;
-        opts.hostile_shapes = hostile_shapes;
+        let addr = args.addr;
         demo::run_standalone(addr, opts)
             .await
             .wrap_err_with(|| format!("the demo server on {addr} stopped"))

@@ -64,3 +64,113 @@ fn tables_show_local_times_with_their_zone_and_json_keeps_utc() {
     assert!(json.contains("Z\""), "{json}");
     assert!(!json.contains("UTC+5:30"), "{json}");
 }
+
+/// The README and the docs say each thing once: no sentence of their prose (tables and code
+/// blocks aside) appears twice, in one paragraph or across the file.
+#[test]
+fn the_readme_and_the_docs_say_no_sentence_twice() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec![format!("{root}/README.md")];
+    for e in std::fs::read_dir(format!("{root}/docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            files.push(p.display().to_string());
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut prose = Vec::new();
+        let mut in_code = false;
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+            } else if !in_code && !line.trim_start().starts_with('|') {
+                prose.push(line.trim());
+            }
+        }
+        let prose = prose.join(" ");
+        let mut seen = std::collections::HashSet::new();
+        let mut sentence = String::new();
+        for word in prose.split_whitespace() {
+            if !sentence.is_empty() {
+                sentence.push(' ');
+            }
+            sentence.push_str(word);
+            if word.ends_with(['.', '!', '?']) {
+                if sentence.len() > 40 {
+                    assert!(seen.insert(sentence.clone()), "{f} says twice: {sentence}");
+                }
+                sentence.clear();
+            }
+        }
+    }
+}
+
+/// A GPU model has one name wherever people read it — the panes, an offer's chart, the tables
+/// of the commands — and `--json` keeps the API's id.
+#[test]
+fn a_gpu_model_has_one_name_on_screen_and_in_tables_and_json_keeps_its_id() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let ids = [
+        "H100_SXM5",
+        "H200_SXM5",
+        "A100_80G",
+        "rtx-4090",
+        "L40S-PCIE",
+        "A6000-PCIE",
+    ];
+    let raw_in = |what: &str, shown: &str| {
+        for id in ids {
+            assert!(!shown.contains(id), "{what} shows the id {id}:\n{shown}");
+        }
+    };
+    let ok = |args: &[&str]| support::binary::run_ok(h, args);
+    for pane in ["offers", "deployments"] {
+        let frame = ok(&["--demo", "snapshot", "--pane", pane, "--size", "160x40"]);
+        raw_in(pane, &frame);
+        assert!(frame.contains("RTX 4090"), "{frame}");
+    }
+    let chart = ok(&[
+        "--demo", "snapshot", "--keys", "<Enter>", "--size", "120x40",
+    ]);
+    // Its "Offer id" line is the offer's id, which may contain the model's.
+    let words: String = chart.lines().filter(|l| !l.contains("Offer id")).collect();
+    raw_in("the offer's details", &words);
+    assert!(chart.contains("RTX 4090 lowest"), "{chart}");
+    let deployments = ok(&["--demo", "deployments"]);
+    raw_in("deployments", &deployments);
+    assert!(deployments.contains("H100 SXM5"), "{deployments}");
+    // The offers table's last column is the offer's id, which may contain the model's.
+    let offers = ok(&["--demo", "offers"]);
+    let gpus: String = offers
+        .lines()
+        .map(|l| l.split("  ").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    raw_in("offers' GPU column", &gpus);
+    raw_in("prices", &ok(&["--demo", "prices", "--gpu", "h100"]));
+    let json = ok(&["--demo", "deployments", "--json"]);
+    assert!(json.contains("\"gpuType\": \"rtx-4090\""), "{json}");
+}
+
+/// The README's legend of the Offers columns says what `?` says, value by value.
+#[test]
+fn the_readme_explains_the_offers_columns_as_help_does() {
+    use spheron_tui::app::keys::hints::OFFER_COLUMNS_LEGEND;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (value, means) in OFFER_COLUMNS_LEGEND {
+        // `?` shows `Avail yes (12)`; the README's table marks the value as code.
+        let row = match value.split_once(' ') {
+            Some((col, v)) if col == "Avail" || col == "Type" => format!("| {col} `{v}` |"),
+            _ => format!("| {value} |"),
+        };
+        let means = means.replace("· where", "`·` where");
+        let line = format!("{row} {means} |");
+        assert!(
+            readme.contains(&line),
+            "README.md lacks the legend row:\n{line}"
+        );
+    }
+}

@@ -377,6 +377,8 @@ async fn usage_errors_exit_2_before_any_request() {
         &["deployments", "--status", "a b"],
         &["deployments", "--status", "weird"],
         &["volumes", "--yaml"],
+        // the request log is the embedded demo server's
+        &["--log-requests", "/tmp/never-written.log", "deployments"],
     ] {
         let out = run_at(&s.url(), args).await;
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -492,6 +494,20 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
     (addr, gauge)
 }
 
+/// `snapshot` of the offers from a fresh home through a gate of `waves`: it succeeded and no
+/// wave starved.
+async fn gated_snapshot(s: &DemoServer, waves: &[usize]) -> Arc<support::gate::GateLog> {
+    let (proxy, gate) = support::gate::gate(s.addr(), waves).await;
+    let out = run_at(
+        &format!("http://{proxy}"),
+        &["snapshot", "--pane", "offers"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    gate
+}
+
 /// Every start-up request of `snapshot` goes out at once, and the demo's second team (the one
 /// round only a user of several teams needs) is read in one more: a gate holds each wave's
 /// answers until the whole wave has arrived, so a request sent only after another's answer
@@ -500,14 +516,7 @@ async fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<Gauge>) {
 async fn snapshot_loads_in_one_round_and_a_second_for_the_other_team() {
     let s = server().await;
     let waves = [6, 4];
-    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
-    let out = run_at(
-        &format!("http://{proxy}"),
-        &["snapshot", "--pane", "offers"],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let gate = gated_snapshot(&s, &waves).await;
     let mut first = gate.wave(&waves, 0);
     first.sort();
     assert_eq!(
@@ -573,6 +582,197 @@ async fn the_team_lists_load_with_the_teams_and_then_the_other_team() {
         assert_eq!(all.len(), 4, "{cmd}: {all:?}");
         assert!(all[3].contains("teamId=team_grant_07"), "{cmd}: {all:?}");
     }
+}
+
+/// The teams a run read by `teamId` are kept in the local store: the next `snapshot` from the
+/// same home asks for their lists with the teams, and needs one round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_snapshot_asks_for_the_other_team_in_its_one_round() {
+    let s = server().await;
+    let home = tempfile::tempdir().unwrap();
+    // the first run: two rounds (6, then 4); the second: one (8)
+    let waves = [6, 4, 8];
+    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
+    let url = format!("http://{proxy}");
+    for run in 0..2 {
+        let out =
+            support::binary::against(&url, home.path(), &["snapshot", "--pane", "offers"]).await;
+        assert_eq!(out.status.code(), Some(0), "run {run}: {}", stderr(&out));
+    }
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let mut second_run = gate.wave(&waves, 2);
+    second_run.sort();
+    assert_eq!(
+        second_run,
+        [
+            "/api/balance",
+            "/api/deployments",
+            "/api/deployments",
+            "/api/gpu-offers",
+            "/api/providers",
+            "/api/teams",
+            "/api/volumes",
+            "/api/volumes"
+        ]
+    );
+    let all = gate.requests.lock().unwrap().clone();
+    assert_eq!(all.len(), 18, "{all:?}");
+    assert_eq!(
+        all[10..]
+            .iter()
+            .filter(|r| r.contains("teamId=team_grant_07"))
+            .count(),
+        2,
+        "{all:?}"
+    );
+}
+
+/// `deployments` and `volumes` from a home that read the teams before: one round. A remembered
+/// team that is not one of the user's (here a team the user is not a member of: 403) is left
+/// out, its refusal too, and the user's real other team is read in a second round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_lists_ask_for_the_remembered_team_at_once_and_drop_a_wrong_one() {
+    let s = server().await;
+    for cmd in ["deployments", "volumes"] {
+        let home = tempfile::tempdir().unwrap();
+        let waves = [3, 1, 4];
+        let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
+        let url = format!("http://{proxy}");
+        let mut printed = Vec::new();
+        for run in 0..2 {
+            let out = support::binary::against(&url, home.path(), &[cmd, "--json"]).await;
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{cmd} run {run}: {}",
+                stderr(&out)
+            );
+            printed.push(stdout(&out));
+        }
+        assert_eq!(printed[0], printed[1], "{cmd}");
+        assert_eq!(
+            gate.starved(),
+            [],
+            "{cmd}: {:?}",
+            gate.requests.lock().unwrap()
+        );
+        let all = gate.requests.lock().unwrap().clone();
+        assert_eq!(all.len(), 8, "{cmd}: {all:?}");
+        let mut second_run = gate.wave(&waves, 2);
+        second_run.sort();
+        let mut want = [
+            "/api/balance".to_string(),
+            format!("/api/{cmd}"),
+            format!("/api/{cmd}"),
+            "/api/teams".into(),
+        ];
+        want.sort();
+        assert_eq!(second_run, want, "{cmd}");
+        assert!(
+            all[4..].iter().any(|r| r.contains("teamId=team_grant_07")),
+            "{cmd}: {all:?}"
+        );
+
+        // the store says the other team is one the user is not in
+        let store = home.path().join("data/spheron-tui/spheron-tui.sqlite3");
+        let key = spheron_tui::store::settings::teams_key(&url);
+        assert_eq!(
+            spheron_tui::store::settings::peek(&store, &key).as_deref(),
+            Some("team_grant_07")
+        );
+        let waves = [4, 1];
+        let (proxy2, gate) = support::gate::gate(s.addr(), &waves).await;
+        let url2 = format!("http://{proxy2}");
+        let (st, _) = spheron_tui::store::Store::open(&store).unwrap();
+        let key2 = spheron_tui::store::settings::teams_key(&url2);
+        st.set_setting(&key2, Some("team_acme_42"), chrono::Utc::now())
+            .unwrap();
+        drop(st);
+        let out = support::binary::against(&url2, home.path(), &[cmd, "--json"]).await;
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {}", stderr(&out));
+        assert_eq!(stdout(&out), printed[0], "{cmd}");
+        assert_eq!(stderr(&out), "", "{cmd}");
+        assert_eq!(
+            gate.starved(),
+            [],
+            "{cmd}: {:?}",
+            gate.requests.lock().unwrap()
+        );
+        let all = gate.requests.lock().unwrap().clone();
+        assert_eq!(all.len(), 5, "{cmd}: {all:?}");
+        assert!(
+            all[..4].iter().any(|r| r.contains("teamId=team_acme_42")),
+            "{all:?}"
+        );
+        assert!(all[4].contains("teamId=team_grant_07"), "{cmd}: {all:?}");
+        // …and the right team is kept for next time
+        assert_eq!(
+            spheron_tui::store::settings::peek(&store, &key2).as_deref(),
+            Some("team_grant_07")
+        );
+    }
+}
+
+/// A user of one team (`demo-server --one-team`): `snapshot` is one round of six requests, the
+/// first time too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_team_snapshot_is_one_round() {
+    let s = demo::spawn(DemoOptions {
+        one_team: true,
+        ..DemoOptions::for_tests()
+    })
+    .await
+    .unwrap();
+    let waves = [6];
+    let gate = gated_snapshot(&s, &waves).await;
+    let all = gate.requests.lock().unwrap().clone();
+    assert_eq!(all.len(), 6, "{all:?}");
+    assert!(!all.iter().any(|r| r.contains("teamId=")), "{all:?}");
+}
+
+/// `--demo --log-requests FILE`: a line for every request the embedded server received, with
+/// its status, appended run after run.
+#[test]
+fn the_demo_request_log_holds_every_request_with_its_status() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("requests.log");
+    let log_arg = log.to_str().unwrap();
+    let out = support::binary::run(
+        home.path(),
+        &["--demo", "--log-requests", log_arg, "deployments", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = std::fs::read_to_string(&log).unwrap();
+    let mut lines: Vec<(String, String, String)> = first
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            assert_eq!(f.len(), 5, "{l}");
+            assert!(chrono::DateTime::parse_from_rfc3339(f[0]).is_ok(), "{l}");
+            assert!(f[4].parse::<u64>().is_ok(), "{l}");
+            (f[1].to_string(), f[2].to_string(), f[3].to_string())
+        })
+        .collect();
+    lines.sort();
+    let get = |p: &str| ("GET".to_string(), p.to_string(), "200".to_string());
+    assert_eq!(
+        lines,
+        [
+            get("/api/balance"),
+            get("/api/deployments?page=1&limit=100&status=active"),
+            get("/api/deployments?page=1&limit=100&status=active&teamId=team_grant_07"),
+            get("/api/teams"),
+        ]
+    );
+    // the next run's lines are appended
+    let out = support::binary::run(
+        home.path(),
+        &["--demo", "--log-requests", log_arg, "deployments", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all = std::fs::read_to_string(&log).unwrap();
+    assert!(all.starts_with(&first), "appended, not rewritten");
+    assert_eq!(all.lines().count(), 8, "{all}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

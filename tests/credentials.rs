@@ -174,6 +174,7 @@ fn no_debug_output_carries_the_key() {
         config_file: None,
         presets: Default::default(),
         account_watch: None,
+        instances: Default::default(),
     };
     for shown in [
         format!("{key:?}"),

@@ -50,14 +50,7 @@ fn demo_info_prints_the_demos_paths_and_no_real_key() {
 
 /// `spheron-tui --demo ARGS` in `home`, which must succeed; its stdout.
 fn demo_ok(home: &std::path::Path, args: &[&str]) -> String {
-    let out = run(home, &[&["--demo"], args].concat());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
+    support::binary::run_ok(home, &[&["--demo"], args].concat())
 }
 
 /// `demo-server` on a free port, sharing `home`'s demo world; killed when dropped.
@@ -395,7 +388,7 @@ fn what_other_processes_write_shows_in_the_running_dashboard() {
         home.path(),
         &["watch", "add", "--gpu", "h100", "--max-gpu-price", "50"],
     );
-    let took = t.wait_for("h100 ≤ $50.00/GPU·h");
+    let took = t.wait_for("H100 ≤ $50.00/GPU·h");
     eprintln!("a watch added from the command line showed after {took:?}");
     // Offers are loaded: the new watch's mark is computed at once, not at the next load.
     t.wait_for("◆ matching");

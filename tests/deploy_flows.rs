@@ -205,6 +205,42 @@ fn the_deploy_goes_through_the_one_confirm_and_sends_one_post() {
     }
 }
 
+/// The wizard's `Esc` hint says what it does on each step: close on the first step only,
+/// back on the others (in the dialog's hint line and in the footer).
+#[test]
+fn the_wizard_says_esc_closes_on_the_first_step_only() {
+    use spheron_tui::app::keys::hints::{dialog_footer, dialog_line};
+    let esc = |s: &AppState| {
+        let d = s.dialog.as_ref().unwrap();
+        let footer: Vec<String> = dialog_footer(d, s)
+            .into_iter()
+            .filter(|(k, _)| k == "Esc")
+            .map(|(_, h)| h.to_string())
+            .collect();
+        (dialog_line(d, s), footer)
+    };
+    let mut s = ready(vec![vp_cluster()], 500.0);
+    chr(&mut s, 'd');
+    assert_eq!(wizard(&s).at, 0);
+    let (line, footer) = esc(&s);
+    assert!(line.ends_with("Esc close"), "{line}");
+    assert_eq!(footer, ["close"]);
+    enter(&mut s);
+    assert_eq!(wizard(&s).at, 1);
+    let (line, footer) = esc(&s);
+    assert!(line.ends_with("Esc back"), "{line}");
+    assert_eq!(footer, ["back"]);
+    // Esc does what it said: back a step, then closed from the first.
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(wizard(&s).at, 0);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.dialog.is_none());
+    to_summary(&mut s);
+    assert!(esc(&s).0.ends_with("Esc back"));
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(wizard(&s).step(), Step::Guard);
+}
+
 /// `Esc` on the deploy's confirm goes back to the summary with everything typed kept.
 #[test]
 fn esc_on_the_deploy_confirm_returns_to_the_summary_with_the_inputs() {
@@ -328,7 +364,14 @@ fn a_confirmed_deploy_sends_one_post_built_from_the_one_offer() {
     type_text(&mut s, "soon");
     enter(&mut s);
     assert_eq!(wizard(&s).step(), Step::Guard);
-    assert!(wizard(&s).error.as_ref().unwrap().contains("no guard"));
+    // How to type a guard; that empty means none is the step's help line, said once.
+    assert_eq!(
+        wizard(&s).error.as_deref(),
+        Some("`soon` is not a guard: type 8h, 1h30m, 18:00, $50 or idle 30m")
+    );
+    let screen = render(&s);
+    assert_eq!(screen.matches("no guard").count(), 1, "{screen}");
+    assert!(!screen.contains("empty clears"), "{screen}");
     for _ in 0..4 {
         key(&mut s, KeyCode::Backspace);
     }

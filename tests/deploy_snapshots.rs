@@ -331,6 +331,23 @@ fn on_a_small_terminal_the_terminate_dialog_keeps_its_buttons() {
     assert!(text.contains("Terminate: type tra"), "{text}");
     assert!(text.contains("cannot be undone"), "{text}");
     insta::assert_snapshot!("terminate_allowed_80x24", text);
+    // At 80×24 and 64×20 what to type is read to its end (it wraps), above the hints.
+    for (cols, rows) in [(80, 24), (64, 20)] {
+        let mut t = Terminal::new(TestBackend::new(cols, rows)).unwrap();
+        t.draw(|f| ui::draw(f, &s, &Theme::default())).unwrap();
+        let text = spheron_tui::ui::svg::to_text(t.backend().buffer());
+        let words = text.replace('│', " ");
+        let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains("(the first three characters of the name) or yes, then Enter."),
+            "{cols}×{rows}:\n{text}"
+        );
+        assert!(text.contains("type        █"), "{cols}×{rows}:\n{text}");
+        assert!(
+            text.contains("any other key cancels"),
+            "{cols}×{rows}:\n{text}"
+        );
+    }
 }
 
 /// The deploy's confirm: the request it sends, the account's spend now → after, focus on Cancel.

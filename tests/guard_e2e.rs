@@ -303,6 +303,7 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
         home: None,
         journal: Journal::new(Some(r.ctx.store.clone())),
         tunnels: Default::default(),
+        instances: Default::default(),
     };
     ex.perform(AppCommand::FetchDeployments {
         status: None,

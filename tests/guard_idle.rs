@@ -1,7 +1,8 @@
 //! The idle rule: on the engine's virtual clock (idle → warnings → terminate; failed probes,
 //! an open session, too few readings → never), and end to end: `guard add --idle`, `guard
 //! run`'s loop probing a real sshd on loopback (a stand-in `nvidia-smi`) against the demo
-//! server on its manual clock, the DELETE in the journal with its evidence.
+//! server on its manual clock, the DELETE in the journal with its evidence; and the same loop
+//! reading the demo world's simulated instances, as `--demo` does.
 
 use crate::support;
 
@@ -20,6 +21,7 @@ use spheron_tui::domain::guard::GuardRule;
 use spheron_tui::domain::guard_engine::{Effect, Engine, Event, Mode, Observed};
 use spheron_tui::domain::ssh_config::SshPaths;
 use spheron_tui::domain::usage::{Gpu, Reading, Sample};
+use spheron_tui::runtime::usage::Instances;
 use spheron_tui::runtime::worker::Runner;
 use spheron_tui::store::{LockState, Store, StoreHandle, StoredRule};
 use support::sshd::Sshd;
@@ -258,17 +260,25 @@ fn guard_cmd(args: &[&str]) -> GuardCommand {
     }
 }
 
-/// `guard add --idle 30m --below 5` on a demo deployment whose SSH server is the stand-in
-/// instance; `guard run`'s loop a virtual minute a step; what the instance says in `script`.
-/// Returns the DELETEs sent, the runner's lines and the journal.
-async fn guard_run_on_instance(
-    sshd: &Sshd,
-    minutes: u64,
-) -> (
-    Vec<String>,
-    Vec<String>,
-    Vec<spheron_tui::store::JournalEntry>,
-) {
+/// What `guard run`'s loop saw: the DELETEs sent, its lines, the journal.
+struct Ran {
+    deletes: Vec<String>,
+    lines: Vec<String>,
+    journal: Vec<spheron_tui::store::JournalEntry>,
+}
+
+/// Where the instance under the idle rule is.
+enum Instance<'a> {
+    /// A real sshd on loopback (a stand-in `nvidia-smi`), probed over `ssh`.
+    Sshd(&'a Sshd),
+    /// The demo world's own simulated instance, read through `Instances::Demo`.
+    Demo,
+}
+
+/// Deploy `idle-box` on the demo server (manual clock), `guard add ID --idle 30m --below 5` on
+/// it and on each of the seed deployments `also`, then `guard run`'s loop a virtual minute a
+/// step for `minutes`, probing `instance`.
+async fn guard_run_on(instance: Instance<'_>, also: &[&str], minutes: u64) -> Ran {
     let srv = demo::spawn(DemoOptions::for_tests()).await.unwrap();
     let mut o = ClientOptions::new(srv.url(), Some(ApiKey::new(srv.key())));
     o.get_retry_delay = StdDuration::from_millis(10);
@@ -288,33 +298,44 @@ async fn guard_run_on_instance(
         read_only: false,
         sink: Arc::new(move |_, line| sink_lines.lock().unwrap().push(line.to_string())),
     };
-    // The instance's key on the account and in the user's ~/.ssh, so the probe names it.
     let home = tempfile::tempdir().unwrap();
-    let ssh = home.path().join(".ssh");
-    std::fs::create_dir_all(&ssh).unwrap();
-    std::fs::copy(sshd.client_key(), ssh.join("id_work")).unwrap();
-    std::fs::write(ssh.join("id_work.pub"), sshd.client_pub()).unwrap();
-    let key = client
-        .add_ssh_key(&NewSshKey {
-            name: "work".into(),
-            public_key: sshd.client_pub().trim().into(),
-            team_id: None,
-        })
-        .await
-        .unwrap();
+    let (key_id, instances) = match instance {
+        Instance::Sshd(sshd) => {
+            // The instance's key on the account and in the user's ~/.ssh, so the probe names it.
+            let ssh = home.path().join(".ssh");
+            std::fs::create_dir_all(&ssh).unwrap();
+            std::fs::copy(sshd.client_key(), ssh.join("id_work")).unwrap();
+            std::fs::write(ssh.join("id_work.pub"), sshd.client_pub()).unwrap();
+            let key = client
+                .add_ssh_key(&NewSshKey {
+                    name: "work".into(),
+                    public_key: sshd.client_pub().trim().into(),
+                    team_id: None,
+                })
+                .await
+                .unwrap();
+            (key.id, Instances::Ssh)
+        }
+        Instance::Demo => ("sshk_5d2e8a41".to_string(), Instances::Demo(srv.handle())),
+    };
     let d =
-        support::deploying::deploy_first_offer(&client, "idle-box", "team_demo_01", &key.id).await;
-    srv.handle().force_status(&d.id, "running");
-    srv.handle()
-        .set_ssh(&d.id, "127.0.0.1", sshd.port, &sshd.user);
-    let code = guard::guard(
-        &ctx,
-        &guard_cmd(&["add", &d.id, "--idle", "30m", "--below", "5"]),
-    )
-    .await;
-    assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
+        support::deploying::deploy_first_offer(&client, "idle-box", "team_demo_01", &key_id).await;
+    if let Instance::Sshd(sshd) = instance {
+        srv.handle().force_status(&d.id, "running");
+        srv.handle()
+            .set_ssh(&d.id, "127.0.0.1", sshd.port, &sshd.user);
+    }
+    for id in std::iter::once(d.id.as_str()).chain(also.iter().copied()) {
+        let code = guard::guard(
+            &ctx,
+            &guard_cmd(&["add", id, "--idle", "30m", "--below", "5"]),
+        )
+        .await;
+        assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
+    }
     let mut run = Runner::new(ctx.clone(), false, "guard run")
-        .with_ssh_paths(Some(SshPaths::under(home.path())));
+        .with_ssh_paths(Some(SshPaths::under(home.path())))
+        .with_instances(instances);
     for _ in 0..minutes {
         run.step().await;
         srv.handle().advance(StdDuration::from_secs(60));
@@ -329,7 +350,24 @@ async fn guard_run_on_instance(
         .collect();
     let journal = store.call(|s| s.journal()).await.unwrap();
     let lines = lines.lock().unwrap().clone();
-    (deletes, lines, journal)
+    Ran {
+        deletes,
+        lines,
+        journal,
+    }
+}
+
+/// [`guard_run_on`] a real sshd, alone.
+async fn guard_run_on_instance(
+    sshd: &Sshd,
+    minutes: u64,
+) -> (
+    Vec<String>,
+    Vec<String>,
+    Vec<spheron_tui::store::JournalEntry>,
+) {
+    let r = guard_run_on(Instance::Sshd(sshd), &[], minutes).await;
+    (r.deletes, r.lines, r.journal)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -381,6 +419,68 @@ async fn guard_run_never_terminates_an_instance_it_cannot_read_or_someone_uses()
     sshd.script_sessions(1);
     let (deletes, lines, _) = guard_run_on_instance(&sshd, 45).await;
     assert!(deletes.is_empty(), "{lines:#?}");
+}
+
+/// `--demo`'s instances through the same loop: a fresh deploy (nothing runs on it) and the
+/// seed's paused notebook are warned 15 and 5 minutes ahead, then terminated with the evidence
+/// in the journal; the seed's busy cluster and its instance that never answers are not.
+#[tokio::test(flavor = "multi_thread")]
+async fn in_the_demo_a_fresh_deploy_left_idle_is_warned_then_terminated() {
+    const PAUSED: &str = "dep_7f3a91c2e0b4"; // llm-finetune
+    const BUSY: &str = "dep_c41e9a7b3d55"; // k8s-training-cluster
+    const UNREACHABLE: &str = "dep_2b8c4d6e1f90"; // sdxl-batch-spot
+    let r = guard_run_on(Instance::Demo, &[PAUSED, BUSY, UNREACHABLE], 45).await;
+    let all = r.lines.join("\n");
+    assert_eq!(r.deletes.len(), 2, "{all}");
+    assert!(
+        r.deletes.iter().any(|p| p.ends_with(PAUSED)),
+        "{:?}",
+        r.deletes
+    );
+    assert!(
+        !r.deletes
+            .iter()
+            .any(|p| p.ends_with(BUSY) || p.ends_with(UNREACHABLE))
+    );
+    let idle_box = r.deletes.iter().find(|p| !p.ends_with(PAUSED)).unwrap();
+    // Warned at 15 and 5 minutes before, in that order, before the DELETE.
+    let warned: Vec<&String> = r
+        .lines
+        .iter()
+        .filter(|l| l.contains("WARNING: idle-box (") && l.contains(") will be terminated in"))
+        .collect();
+    assert_eq!(warned.len(), 2, "{all}");
+    assert!(
+        warned[0].contains(
+            "terminated in 15m by its guard (--idle 30m --below 5, $2.53/h) if it stays idle"
+        ),
+        "{}",
+        warned[0]
+    );
+    assert!(
+        warned[1].contains("terminated in 5m by its guard"),
+        "{}",
+        warned[1]
+    );
+    assert!(
+        r.lines.iter().any(|l| l.contains(UNREACHABLE)
+            && l.contains("GPU-use probe failed (ssh: connect to host 38.140.17.203 port 31722: Connection timed out); it counts as busy")),
+        "{all}"
+    );
+    let row = r
+        .journal
+        .iter()
+        .find(|j| j.entry.method == "DELETE" && &j.entry.path == idle_box)
+        .expect("the DELETE journaled");
+    assert_eq!(row.entry.source, "guard");
+    let result = &row.entry.result;
+    assert!(result.starts_with("ok — idle 30m: "), "{result}");
+    assert!(
+        result.contains("every GPU below 5% (at most 1%)"),
+        "{result}"
+    );
+    assert!(result.contains("no terminal session; last: "), "{result}");
+    println!("journal: {}", serde_json::to_string(&row).unwrap());
 }
 
 /// The store keeps a snooze with its idle rule (what `guard run` elsewhere reads); setting the

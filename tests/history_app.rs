@@ -102,7 +102,10 @@ async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() 
     // Pre-filled from the offer; the price is the shared text field; hints from the key table.
     let shot = screen(&s.h, 120);
     assert!(shot.contains("max $/GPU·h"), "{shot}");
-    assert!(shot.contains("Enter save · Esc back/close"), "{shot}");
+    assert!(
+        shot.contains("Enter save · Tab/Shift-Tab next field · Esc back/close"),
+        "{shot}"
+    );
     settings().bind(|| insta::assert_snapshot!("history_new_watch", shot));
     // A price no offer of this kind reaches: the watch is stored but does not match.
     for _ in 0..6 {
@@ -141,4 +144,95 @@ async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() 
     s.h.press("x").await;
     assert_eq!(s.store.call(|s| s.watches()).await.unwrap().len(), 1);
     assert_eq!(s.h.state.prices.watches.len(), 1);
+}
+
+/// Clear the focused text field (Ctrl-U).
+async fn clear_field(h: &mut Harness) {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.dispatch(spheron_tui::app::Action::Key(ctrl_u)).await;
+}
+
+#[tokio::test]
+async fn the_watch_dialog_edits_or_clears_provider_and_region() {
+    let mut s = setup().await;
+    s.h.press("w").await;
+    let Some(Dialog::NewWatch(w)) = &s.h.state.dialog else {
+        panic!("{:?}", s.h.state.dialog)
+    };
+    let (provider, region) = (w.provider.value().to_string(), w.region.value().to_string());
+    assert!(!provider.is_empty() && !region.is_empty(), "pre-filled");
+    let shot = screen(&s.h, 120);
+    assert!(shot.contains(&format!("provider    {provider}")), "{shot}");
+    assert!(shot.contains(&format!("region      {region}")), "{shot}");
+    assert!(shot.contains("An empty provider or region: any."), "{shot}");
+    assert!(
+        shot.contains("Enter save · Tab/Shift-Tab next field"),
+        "{shot}"
+    );
+    // The model is named as every pane names it.
+    assert!(!shot.contains("GPU A6000-PCIE"), "{shot}");
+    // Tab to the provider: one that no offer has is refused, naming those there are.
+    s.h.key(KeyCode::Tab).await;
+    clear_field(&mut s.h).await;
+    s.h.press("nosuch").await;
+    s.h.key(KeyCode::Enter).await;
+    let Some(Dialog::NewWatch(w)) = &s.h.state.dialog else {
+        panic!("refused, the dialog stays")
+    };
+    let why = w.error.clone().unwrap();
+    assert!(
+        why.starts_with("no offer is at `nosuch`: one of ") && why.contains("data-crunch"),
+        "{why}"
+    );
+    // Cleared: any provider. Then the region, typed as the Offers pane shows it.
+    clear_field(&mut s.h).await;
+    s.h.key(KeyCode::Tab).await;
+    clear_field(&mut s.h).await;
+    s.h.press("FIN-01").await;
+    s.h.key(KeyCode::BackTab).await;
+    s.h.key(KeyCode::BackTab).await;
+    clear_field(&mut s.h).await;
+    s.h.press("100").await;
+    s.h.key(KeyCode::Enter).await;
+    assert!(s.h.state.dialog.is_none());
+    let stored = s.store.call(|s| s.watches()).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let spec = &stored[0].spec;
+    assert_eq!(spec.provider, None, "any provider");
+    assert_eq!(spec.region.as_deref(), Some("FIN-01"));
+    assert_eq!(spec.max_gpu_price, 100.0);
+    // $100 per GPU·h: an offer in FIN-01 matches at once, without a load.
+    s.h.press("W").await;
+    let list = screen(&s.h, 120);
+    assert!(list.contains("in FIN-01"), "{list}");
+    assert!(list.contains("◆ matching"), "{list}");
+    // Lowered below every offer: the mark goes at once, not at the next load.
+    let loads = |h: &Harness| h.count(|c| matches!(c, Command::FetchOffers { .. }));
+    let before = loads(&s.h);
+    s.h.press("e").await;
+    clear_field(&mut s.h).await;
+    s.h.press("0.01").await;
+    s.h.key(KeyCode::Enter).await;
+    s.h.press("W").await;
+    let list = screen(&s.h, 120);
+    assert!(list.contains("≤ $0.01/GPU·h"), "{list}");
+    assert!(!list.contains("◆ matching"), "{list}");
+    // Raised again: marked at once. The region field left as it was keeps the region.
+    s.h.press("e").await;
+    clear_field(&mut s.h).await;
+    s.h.press("100").await;
+    s.h.key(KeyCode::Enter).await;
+    s.h.press("W").await;
+    assert!(screen(&s.h, 120).contains("◆ matching"));
+    assert_eq!(loads(&s.h), before, "no offers load was needed");
+    let stored = s.store.call(|s| s.watches()).await.unwrap();
+    assert_eq!(stored[0].spec.region.as_deref(), Some("FIN-01"));
+    // Clearing the region: any region.
+    s.h.press("e").await;
+    s.h.key(KeyCode::Up).await;
+    clear_field(&mut s.h).await;
+    s.h.key(KeyCode::Enter).await;
+    let stored = s.store.call(|s| s.watches()).await.unwrap();
+    assert_eq!(stored[0].spec.region, None);
 }

@@ -30,11 +30,11 @@ fn watches_persist_across_runs_and_are_removed_by_id() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("watch 1 added: h100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
+    assert!(text(&out.stdout).contains("watch 1 added: H100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
     // Another process, later: the watch is still there.
     let out = run(h, &["--demo", "watch", "list"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stdout).contains("h100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
+    assert!(text(&out.stdout).contains("H100 ≤ $2.00/GPU·h SPOT ≥8 GPUs"));
     let out = run(h, &["--demo", "watch", "rm", "1"]);
     assert_eq!(out.status.code(), Some(0));
     let out = run(h, &["--demo", "watch", "rm", "1"]);

@@ -282,6 +282,7 @@ async fn every_shape_every_page_and_a_page_that_fails() {
         home: None,
         journal: Default::default(),
         tunnels: Default::default(),
+        instances: Default::default(),
     };
     for a in exec
         .perform(Command::FetchDeployments {
@@ -359,6 +360,7 @@ async fn the_duplicate_check_searches_every_page() {
         home: None,
         journal: Default::default(),
         tunnels: Default::default(),
+        instances: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);
     deploy(&mut s);
@@ -386,6 +388,7 @@ async fn the_duplicate_check_searches_the_team_the_deploy_went_to() {
         home: None,
         journal: Default::default(),
         tunnels: Default::default(),
+        instances: Default::default(),
     };
     let mut s = ready(vec![vp_cluster()], 120.0);
     // Deploys go to the second team ("t2"; "t1" is the platform's current one).

@@ -137,9 +137,9 @@ fn answer(cmd: &Command, account: &Account, storm: bool) -> (Vec<Action>, usize)
                 .clone())))],
             0,
         ),
-        Command::Prices(PriceCmd::Record { .. } | PriceCmd::Episodes { .. }) | Command::Plan(_) => {
-            (vec![], 0)
-        }
+        Command::Prices(PriceCmd::Record { .. } | PriceCmd::Episodes { .. })
+        | Command::Plan(_)
+        | Command::RememberTeams(_) => (vec![], 0),
         // the terminal's bell and notifications
         Command::Bell | Command::Notify(_) => (vec![], 0),
         // anything else is not the schedule's: a command this model does not know fails

@@ -168,6 +168,7 @@ fn debug_of_client_options_launch_command_and_state_hide_the_key() {
         config_file: None,
         presets: Default::default(),
         account_watch: None,
+        instances: Default::default(),
     };
     assert_clean("Launch", &format!("{launch:?} {launch:#?}"), KEY);
     assert_clean("Command", &format!("{:?}", Command::UseKey(k.clone())), KEY);
@@ -240,6 +241,7 @@ async fn the_log_file_and_errors_never_carry_the_key_even_when_the_api_echoes_it
         home: None,
         journal: Default::default(),
         tunnels: Default::default(),
+        instances: Default::default(),
     };
     let session = Session {
         host: exec.client.host_label(),

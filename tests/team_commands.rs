@@ -35,7 +35,7 @@ async fn run(c: &Client, args: &[&str]) -> String {
     let mut argv = vec!["spheron-tui"];
     argv.extend(args);
     let cmd = Cli::try_parse_from(argv).unwrap().command.unwrap();
-    let printed = commands::run(c, &cmd).await.unwrap();
+    let printed = commands::run(c, &cmd, &[]).await.unwrap();
     assert_eq!(printed.incomplete, None, "{args:?}");
     printed.text
 }
@@ -345,7 +345,7 @@ async fn a_team_whose_read_fails_fails_the_command_instead_of_a_partial_list() {
         .unwrap()
         .command
         .unwrap();
-    let failed = commands::run(&c, &cmd).await.unwrap_err();
+    let failed = commands::run(&c, &cmd, &[]).await.unwrap_err();
     assert_eq!(failed.exit_code(), spheron_tui::exit::FAILURE);
 }
 
@@ -372,7 +372,7 @@ async fn a_team_that_cannot_be_read_makes_the_list_incomplete() {
         .unwrap()
         .command
         .unwrap();
-    let printed = commands::run(&c, &cmd).await.unwrap();
+    let printed = commands::run(&c, &cmd, &[]).await.unwrap();
     assert_eq!(
         printed.incomplete.as_deref(),
         Some("not every team is known (1 item could not be read)")

@@ -424,3 +424,88 @@ fn at_start_teams_balance_and_lists_go_at_once_and_a_second_team_is_read_as_soon
     );
     assert!(reads_of(&update(&mut s, Action::VolumesLoaded(Ok(vec![].into())))).is_empty());
 }
+
+fn remembering(teams: &[&str]) -> AppState {
+    let mut s = AppState::new(support::fixtures::session(false), t0());
+    s.team_lists.remembered = teams.iter().map(|t| t.to_string()).collect();
+    s
+}
+
+fn remembers(cmds: &[Command]) -> Vec<String> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::RememberTeams(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_teams_of_the_last_run_are_read_at_start_and_need_no_second_round() {
+    let mut s = remembering(&["t2"]);
+    let cmds = update(&mut s, Action::Start(t0()));
+    let t2 = vec!["t2".to_string()];
+    assert_eq!(reads_of(&cmds), [(true, t2.clone()), (false, t2.clone())]);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("d1", "t1", 1.0)].into())),
+    );
+    update(&mut s, Action::VolumesLoaded(Ok(vec![].into())));
+    // before the teams answer, the list may lack a team: it proves nothing absent
+    assert!(!s.deployments.completeness.is_complete());
+    let cmds = update(
+        &mut s,
+        Action::BalanceLoaded(Ok(support::fixtures::balance(100.0))),
+    );
+    assert_eq!(reads_of(&cmds), [], "{cmds:?}");
+    // the same teams as last time: nothing to keep
+    assert_eq!(remembers(&cmds), Vec::<String>::new());
+    assert!(
+        s.deployments.completeness.is_complete(),
+        "{}",
+        s.deployments.completeness
+    );
+    assert!(s.volumes.completeness.is_complete());
+}
+
+#[test]
+fn a_remembered_team_that_is_no_longer_one_proves_nothing_and_the_new_one_is_read() {
+    // last run: t9; now the user's other team is t2
+    let mut s = remembering(&["t9"]);
+    let cmds = update(&mut s, Action::Start(t0()));
+    let t9 = vec!["t9".to_string()];
+    assert_eq!(reads_of(&cmds), [(true, t9.clone()), (false, t9)]);
+    update(&mut s, Action::DeploymentsLoaded(Ok(vec![].into())));
+    update(&mut s, Action::VolumesLoaded(Ok(vec![].into())));
+    let cmds = update(
+        &mut s,
+        Action::BalanceLoaded(Ok(support::fixtures::balance(100.0))),
+    );
+    // t2 was not asked for: read at once, and the list stays incomplete until it answers
+    let t2 = vec!["t2".to_string()];
+    assert_eq!(reads_of(&cmds), [(true, t2.clone()), (false, t2)]);
+    assert_eq!(remembers(&cmds), ["t2"]);
+    let gaps = s.deployments.completeness.to_string();
+    assert!(!s.deployments.completeness.is_complete());
+    assert!(gaps.contains("Research lab"), "{gaps}");
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("d2", "t2", 2.0)].into())),
+    );
+    assert!(
+        s.deployments.completeness.is_complete(),
+        "{}",
+        s.deployments.completeness
+    );
+
+    // nothing remembered, one team: nothing to keep either
+    let mut s = remembering(&[]);
+    update(&mut s, Action::Start(t0()));
+    let cmds = update(&mut s, Action::BalanceLoaded(Ok(one_team())));
+    assert_eq!(remembers(&cmds), Vec::<String>::new());
+    // a user who left their other team: the remembered one is forgotten
+    let mut s = remembering(&["t2"]);
+    update(&mut s, Action::Start(t0()));
+    let cmds = update(&mut s, Action::BalanceLoaded(Ok(one_team())));
+    assert_eq!(remembers(&cmds), [""]);
+}

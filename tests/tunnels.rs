@@ -316,6 +316,7 @@ async fn the_runtimes_tunnel_serves_the_port_until_the_dashboard_quits() {
         home: Some(home.path().to_path_buf()),
         journal: Default::default(),
         tunnels: Default::default(),
+        instances: Default::default(),
     };
     let remote = serve_on_instance("tensorboard");
     let want = std::net::TcpListener::bind("127.0.0.1:0")

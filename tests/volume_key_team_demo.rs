@@ -41,6 +41,7 @@ impl Rig {
             home: None,
             journal: Default::default(),
             tunnels: Default::default(),
+            instances: Default::default(),
         };
         let mut s = AppState::new(session(false), t0());
         s.size = (120, 40);

@@ -1244,3 +1244,23 @@ fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
     chr(&mut s, 'A');
     assert_eq!(continues(&s), (false, false));
 }
+
+/// A volume's details name the deployment it is attached to, with its id; one not listed
+/// (ended, or another team's) is named by its id alone.
+#[test]
+fn volume_details_name_the_deployment_it_is_attached_to() {
+    let mut s = loaded(false);
+    select(&mut s, Pane::Volumes, "vol_sp");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.dialog, Some(Dialog::VolumeInfo(_))));
+    let screen = support::fixtures::render(&s);
+    assert!(
+        screen.contains("attached to   sp-train (dep_sp1)"),
+        "{screen}"
+    );
+    key(&mut s, KeyCode::Esc);
+    s.deployments.items.retain(|d| d.id != "dep_sp1");
+    key(&mut s, KeyCode::Enter);
+    let screen = support::fixtures::render(&s);
+    assert!(screen.contains("attached to   dep_sp1"), "{screen}");
+}

@@ -96,6 +96,20 @@ fn create_volume_wizard_steps() {
     // the first step offers neither a create nor a step back, in the dialog or the footer
     assert!(!screen.contains("y create"), "{screen}");
     assert!(!screen.contains("Shift-Tab back"), "{screen}");
+    // Where the provider is chosen, each says what its volumes allow once created.
+    for limits in [
+        "voltage-park   1–64000 GB · can be renamed and resized",
+        "data-crunch    1–10000 GB · cannot be renamed or resized",
+        "sesterce       50–10000 GB · cannot be renamed or resized",
+        "spheron-ai     1–51200 GB · cannot be renamed or resized",
+    ] {
+        assert!(screen.contains(limits), "{limits}\n{screen}");
+    }
+    // Said once per provider: the notes (of the provider under the cursor) do not repeat it.
+    assert_eq!(screen.matches("renamed").count(), 4, "{screen}");
+    // Esc closes from the first step, and says so; from the next it goes back.
+    assert!(screen.contains("Esc close"), "{screen}");
+    assert!(!screen.contains("back/close"), "{screen}");
     insta::assert_snapshot!("create_volume_provider", screen);
     key(&mut s, KeyCode::Down);
     key(&mut s, KeyCode::Down);
@@ -120,7 +134,12 @@ fn create_volume_wizard_steps() {
             ),
         ],
     );
-    insta::assert_snapshot!("create_volume_region_sesterce", render(&s));
+    let screen = render(&s);
+    assert!(
+        screen.contains("Esc back") && !screen.contains("Esc close"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("create_volume_region_sesterce", screen);
     key(&mut s, KeyCode::Esc);
 
     chr(&mut s, 'a');
@@ -240,6 +259,13 @@ fn kubernetes_details_and_kubeconfig() {
     insta::assert_snapshot!("kubernetes_details", render(&s));
     key(&mut s, KeyCode::Esc);
     chr(&mut s, 'K');
+    // Before anything is saved there is no file to overwrite: no y/n in the dialog or footer.
+    let form = render(&s);
+    assert!(form.contains("Enter save"), "{form}");
+    assert!(
+        !form.contains("overwrite") && !form.contains("keep the file"),
+        "{form}"
+    );
     key(&mut s, KeyCode::Enter);
     event(
         &mut s,

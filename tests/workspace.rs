@@ -561,6 +561,7 @@ fn dashboard_on_instance(sshd: &Sshd, home: &Path) -> (AppState, Executor) {
         home: Some(home.to_path_buf()),
         journal: Default::default(),
         tunnels: Default::default(),
+        instances: Default::default(),
     };
     (state, exec)
 }
@@ -658,6 +659,40 @@ async fn gpu_use_is_read_over_ssh_and_shown() {
     // The last hour: busy, no reading, idle (the newest last).
     assert!(s.contains("▇ ▁│ a mark a minute"), "{s}");
     assert_eq!(sshd.gpu_calls().len(), 3);
+}
+
+/// With `--demo` the column reads the demo world's instances (`usage::Instances::Demo`)
+/// through the executor and the same parser: the seed's busy cluster, its paused notebook (GPUs
+/// idle, memory held), and its instance that never answers (`?`, with ssh's reason).
+#[tokio::test(flavor = "multi_thread")]
+async fn in_the_demo_gpu_use_comes_from_the_demo_world() {
+    let mut h = Harness::new().await;
+    h.state.usage.all = true;
+    h.press("2").await;
+    h.advance(1).await;
+    let read = |h: &Harness, id: &str| h.state.usage.last(id).unwrap().result.clone();
+    let busy = read(&h, "dep_c41e9a7b3d55").unwrap();
+    assert_eq!(busy.gpus.len(), 16);
+    assert!(busy.max_util() >= 55.0 && busy.sessions == 1, "{busy:?}");
+    let paused = read(&h, "dep_7f3a91c2e0b4").unwrap();
+    assert!(
+        paused.max_util() < 5.0 && paused.sessions == 0,
+        "{paused:?}"
+    );
+    assert!(paused.memory().0 > 20_000.0, "{paused:?}");
+    let lost = read(&h, "dep_2b8c4d6e1f90").unwrap_err();
+    assert_eq!(
+        lost,
+        "ssh: connect to host 38.140.17.203 port 31722: Connection timed out"
+    );
+    let s = screen(&h.state);
+    assert!(s.contains("GPU use"), "{s}");
+    assert!(row_of(&s, "sdxl-batch-spot").contains(" ? "), "{s}");
+    assert!(row_of(&s, "llm-finetune").contains("· 30/80G"), "{s}");
+    // A minute later, the next readings: the busy cluster still busy.
+    h.advance(60).await;
+    let again = read(&h, "dep_c41e9a7b3d55").unwrap();
+    assert!(again.max_util() >= 55.0, "{again:?}");
 }
 
 /// The pace over an hour of virtual time: a probe a minute per instance followed, none for

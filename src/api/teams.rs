@@ -215,6 +215,96 @@ impl Teams {
     }
 }
 
+/// One list's reads that need not wait for the teams: the current team's, and each guessed
+/// team's (`guess`, the teams of the last run). Sent with the teams and the balance.
+pub async fn first_round<T, F, Fut>(read: &F, guess: &[String]) -> FirstRound<T>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Listing<T>, ApiError>>,
+{
+    let guessed = futures_util::future::join_all(guess.iter().cloned().map(|t| read(Some(t))));
+    let (current, guessed) = tokio::join!(read(None), guessed);
+    FirstRound { current, guessed }
+}
+
+/// What [`first_round`] read: the current team's list, and each guessed team's in order.
+pub struct FirstRound<T> {
+    current: Result<Listing<T>, ApiError>,
+    guessed: Vec<Result<Listing<T>, ApiError>>,
+}
+
+/// Once `teams` answered: the lists of the teams it names and `guess` did not (the second
+/// round, which a user whose teams are the guessed ones never waits for), merged with `first`
+/// as [`across_teams`] merges. Fails when any team's read failed, as
+/// [`Client::deployments_of_teams`] does.
+pub async fn second_round<T, F, Fut>(
+    teams: &Teams,
+    read: &F,
+    guess: &[String],
+    first: FirstRound<T>,
+    team_of: fn(&mut T) -> &mut Option<String>,
+    id_of: fn(&T) -> &str,
+) -> Result<Listing<T>, ApiError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Listing<T>, ApiError>>,
+{
+    let others = teams.others();
+    let (asked, kept) = confirmed(guess, first.guessed, &others);
+    let late: Vec<String> = others
+        .iter()
+        .filter(|t| !asked.contains(t))
+        .cloned()
+        .collect();
+    let late_reads =
+        futures_util::future::join_all(late.iter().cloned().map(|t| read(Some(t)))).await;
+    let reads = std::iter::once((None, first.current))
+        .chain(kept)
+        .chain(late.into_iter().map(Some).zip(late_reads))
+        .collect();
+    let mut listing = every_team(merge_teams(reads, team_of, id_of))?;
+    teams.tag(&mut listing.items, team_of);
+    listing.completeness.extend(teams.gap());
+    Ok(listing)
+}
+
+/// The reads of the guessed teams that the teams' answer confirms (`others`), with the teams
+/// they cover. A guessed team that is not among them (the user left it, or it is now the
+/// current team, read without `teamId`) is left out, its items and its failure alike: a list
+/// of a team that is not one of the user's other teams proves nothing either way.
+fn confirmed<T>(
+    guess: &[String],
+    reads: Vec<Result<Listing<T>, ApiError>>,
+    others: &[String],
+) -> (Vec<String>, Vec<TeamRead<T>>) {
+    let mut asked = Vec::new();
+    let mut kept = Vec::new();
+    for (team, read) in guess.iter().zip(reads) {
+        if others.contains(team) && !asked.contains(team) {
+            asked.push(team.clone());
+            kept.push((Some(team.clone()), read));
+        }
+    }
+    (asked, kept)
+}
+
+/// The teams to remember for the next run's first round: every team but the current one.
+/// Their ids joined by newlines ([`remembered`] reads them back).
+pub fn to_remember(teams: &Teams) -> String {
+    teams.others().join("\n")
+}
+
+/// The teams remembered by [`to_remember`]; nothing when none were.
+pub fn remembered(value: Option<&str>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The first failure of a read across teams, for a caller that needs every team's items.
 fn every_team<T>(r: AcrossTeams<T>) -> Result<Listing<T>, ApiError> {
     match r.failed.into_iter().next() {
@@ -249,12 +339,14 @@ impl Client {
     }
 
     /// The user's teams and every page of every team's deployments, as
-    /// [`Client::deployments_of_teams`] reads them, in one round trip for a user of one team:
-    /// the teams, the balance and the current team's list are asked at once; only the other
-    /// teams' lists wait for the teams' answer.
+    /// [`Client::deployments_of_teams`] reads them, in one round trip when `guess` names the
+    /// other teams (the teams of the last run, [`remembered`]): the teams, the balance, the
+    /// current team's list and the guessed teams' lists are asked at once. Only a team the
+    /// teams' answer names and `guess` does not waits for that answer (a second round).
     pub async fn deployments_across_teams(
         &self,
         status: Option<String>,
+        guess: &[String],
     ) -> Result<(Teams, Listing<Deployment>), ApiError> {
         let read = |team: Option<String>| {
             let q = DeploymentsQuery {
@@ -264,13 +356,16 @@ impl Client {
             };
             async move { self.deployments(&q).await }
         };
-        self.teams_and_list(read, deployment_team, |d| d.id.as_str())
+        self.teams_and_list(read, guess, deployment_team, |d| d.id.as_str())
             .await
     }
 
     /// The user's teams and every page of every team's volumes, as
     /// [`Client::deployments_across_teams`] reads the deployments.
-    pub async fn volumes_across_teams(&self) -> Result<(Teams, Listing<Volume>), ApiError> {
+    pub async fn volumes_across_teams(
+        &self,
+        guess: &[String],
+    ) -> Result<(Teams, Listing<Volume>), ApiError> {
         let read = |team: Option<String>| {
             let q = VolumesQuery {
                 team_id: team,
@@ -278,13 +373,14 @@ impl Client {
             };
             async move { self.volumes(&q).await }
         };
-        self.teams_and_list(read, volume_team, |v| v.id.as_str())
+        self.teams_and_list(read, guess, volume_team, |v| v.id.as_str())
             .await
     }
 
     async fn teams_and_list<T, F, Fut>(
         &self,
         read: F,
+        guess: &[String],
         team_of: fn(&mut T) -> &mut Option<String>,
         id_of: fn(&T) -> &str,
     ) -> Result<(Teams, Listing<T>), ApiError>
@@ -292,17 +388,9 @@ impl Client {
         F: Fn(Option<String>) -> Fut,
         Fut: Future<Output = Result<Listing<T>, ApiError>>,
     {
-        let (teams, current) = tokio::join!(Teams::read(self), read(None));
+        let (teams, first) = tokio::join!(Teams::read(self), first_round(&read, guess));
         let teams = teams?;
-        let others = teams.others();
-        let rest =
-            futures_util::future::join_all(others.iter().cloned().map(|t| read(Some(t)))).await;
-        let reads = std::iter::once((None, current))
-            .chain(others.into_iter().map(Some).zip(rest))
-            .collect();
-        let mut listing = every_team(merge_teams(reads, team_of, id_of))?;
-        teams.tag(&mut listing.items, team_of);
-        listing.completeness.extend(teams.gap());
+        let listing = second_round(&teams, &read, guess, first, team_of, id_of).await?;
         Ok((teams, listing))
     }
 

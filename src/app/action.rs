@@ -347,6 +347,9 @@ pub enum Command {
     Prices(super::prices::PriceCmd),
     /// The model plan in the local store (`app::planning`).
     Plan(super::planning::PlanCmd),
+    /// Keep `teams` (the teams a list read asks for by `teamId`, one id a line) in the local
+    /// store for the next start's first round; no answer.
+    RememberTeams(String),
     /// Write `text` as our Host file (`~/.spheron/ssh/config`, 0600, atomically) and make sure
     /// `~/.ssh/config` includes it → [`Action::SshConfigWritten`].
     WriteSshConfig {
@@ -359,14 +362,11 @@ pub enum Command {
         name: String,
         preset: Box<crate::domain::preset::Preset>,
     },
-    /// Read the GPU use of deployment `id` over SSH (`runtime::usage::probe`; in the demo, its
-    /// simulation at `at`) → [`Action::UsageSampled`].
+    /// Read the GPU use of deployment `id`, reached as `entry` (`runtime::usage::Instances`:
+    /// over SSH, or the demo world's simulated instance) → [`Action::UsageSampled`].
     ProbeUsage {
         id: String,
         entry: crate::domain::ssh_config::HostEntry,
-        gpus: u32,
-        at: DateTime<Utc>,
-        simulated: bool,
     },
     /// Run `ssh -N -L` from local port `want` (or the next free one) to `remote` on `entry`, in
     /// the background until [`Command::StopTunnel`] or the dashboard quits →
@@ -437,6 +437,7 @@ impl Command {
             | Command::SaveFile { .. }
             | Command::Prices(_)
             | Command::Plan(_)
+            | Command::RememberTeams(_)
             | Command::WriteSshConfig { .. }
             | Command::ProbeUsage { .. }
             | Command::SavePreset { .. }

@@ -203,9 +203,8 @@ pub fn parse_spec(
         }
         return Ok((GuardRule::Deadline(at), format!("--at {t}")));
     }
-    let d = parse_duration(t).map_err(|_| {
-        format!("`{t}` is not a guard: type 8h, 1h30m, 18:00, $50 or idle 30m (empty clears)")
-    })?;
+    let d = parse_duration(t)
+        .map_err(|_| format!("`{t}` is not a guard: type 8h, 1h30m, 18:00, $50 or idle 30m"))?;
     Ok((GuardRule::after(d, now), format!("--after {t}")))
 }
 

@@ -163,8 +163,8 @@ mod tests {
         assert_eq!(
             said(&s),
             [
-                "watch 1 changed by another spheron-tui process: h100 ≤ $2.00/GPU·h",
-                "watch 3 added by another spheron-tui process: h100 ≤ $9.00/GPU·h",
+                "watch 1 changed by another spheron-tui process: H100 ≤ $2.00/GPU·h",
+                "watch 3 added by another spheron-tui process: H100 ≤ $9.00/GPU·h",
                 "watch 2 removed by another spheron-tui process",
             ]
         );

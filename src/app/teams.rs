@@ -27,6 +27,10 @@ pub struct TeamLists {
     /// as soon as they are known.
     pub deployments_blind: bool,
     pub volumes_blind: bool,
+    /// The teams read by `teamId` in the last run (from the local store), and since then the
+    /// ones this run learnt: until the teams answer, the lists ask for these as well, so that
+    /// a user whose teams have not changed needs one round at start.
+    pub remembered: Vec<String>,
     /// Failures reported for the read in flight, taken by its `…Loaded` answer.
     pending_deployments: BTreeMap<String, ApiError>,
     pending_volumes: BTreeMap<String, ApiError>,
@@ -82,9 +86,24 @@ pub fn team_label(state: &AppState, id: &str) -> String {
     state.team_name(id).unwrap_or(id).to_string()
 }
 
+/// The teams a list read names now: [`other_teams`]; before any team is known, the teams the
+/// last run read as well ([`TeamLists::remembered`]). Such a read stays incomplete until the
+/// teams answer: only then is it known whether it asked for every team.
+fn teams_to_read(state: &AppState) -> Vec<String> {
+    let mut teams = other_teams(state);
+    if known_teams(state).is_empty() {
+        for t in &state.team_lists.remembered {
+            if !teams.contains(t) {
+                teams.push(t.clone());
+            }
+        }
+    }
+    teams
+}
+
 /// The teams of the next deployments read (remembered, so a team learnt later is read soon).
 pub(crate) fn deployments_teams(state: &mut AppState) -> Vec<String> {
-    let teams = other_teams(state);
+    let teams = teams_to_read(state);
     state.team_lists.read_deployments.clone_from(&teams);
     state.team_lists.deployments_blind = known_teams(state).is_empty();
     teams
@@ -92,10 +111,23 @@ pub(crate) fn deployments_teams(state: &mut AppState) -> Vec<String> {
 
 /// The teams of the next volumes read (remembered, so a team learnt later is read soon).
 pub(crate) fn volumes_teams(state: &mut AppState) -> Vec<String> {
-    let teams = other_teams(state);
+    let teams = teams_to_read(state);
     state.team_lists.read_volumes.clone_from(&teams);
     state.team_lists.volumes_blind = known_teams(state).is_empty();
     teams
+}
+
+/// The teams now known, kept for the next start when they differ from the remembered ones.
+fn remember_teams(state: &mut AppState) -> Option<Command> {
+    let others = teams::other_teams(&state.account.teams, state.account.balance.as_ref());
+    if others.is_empty() && known_teams(state).is_empty() {
+        return None;
+    }
+    if others == state.team_lists.remembered {
+        return None;
+    }
+    state.team_lists.remembered.clone_from(&others);
+    Some(Command::RememberTeams(others.join("\n")))
 }
 
 /// The teams now known that the last read of `list` did not ask for.
@@ -145,7 +177,8 @@ pub(crate) fn mark_unasked_teams(state: &mut AppState, list: PagedList) {
 pub(crate) fn cover_new_teams(state: &mut AppState) -> Vec<Command> {
     mark_unasked_teams(state, PagedList::Deployments);
     mark_unasked_teams(state, PagedList::Volumes);
-    let mut cmds = read_unseen_teams(state, PagedList::Deployments);
+    let mut cmds: Vec<Command> = remember_teams(state).into_iter().collect();
+    cmds.extend(read_unseen_teams(state, PagedList::Deployments));
     cmds.extend(read_unseen_teams(state, PagedList::Volumes));
     let s = &state.schedule;
     if missing_teams(state, PagedList::Deployments)

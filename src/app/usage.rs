@@ -67,24 +67,17 @@ pub(crate) fn on_tick(state: &mut AppState) -> Vec<Command> {
     let u = &mut state.usage;
     u.history.retain(|id, _| live.contains(id));
     u.due.retain(|id, _| live.contains(id));
-    let due: Vec<(String, u32, HostEntry)> = followed(state)
+    let due: Vec<(String, HostEntry)> = followed(state)
         .into_iter()
         .filter(|(d, _)| !state.usage.in_flight.contains(&d.id))
         .filter(|(d, _)| state.usage.due.get(&d.id).is_none_or(|t| now >= *t))
-        .map(|(d, e)| (d.id.clone(), d.gpu_count, e))
+        .map(|(d, e)| (d.id.clone(), e))
         .collect();
-    let simulated = state.session.demo;
     due.into_iter()
-        .map(|(id, gpus, entry)| {
+        .map(|(id, entry)| {
             state.usage.due.insert(id.clone(), now + PROBE_EVERY);
             state.usage.in_flight.insert(id.clone());
-            Command::ProbeUsage {
-                id,
-                entry,
-                gpus,
-                at: now,
-                simulated,
-            }
+            Command::ProbeUsage { id, entry }
         })
         .collect()
 }

@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// With --demo: append one line for every request the embedded demo server receives to
+    /// FILE (time, method, path, status, milliseconds).
+    #[arg(long, value_name = "FILE")]
+    pub log_requests: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -544,6 +549,16 @@ pub struct DemoServerArgs {
     /// optional fields as `null`.
     #[arg(long)]
     pub hostile_shapes: bool,
+
+    /// Serve a world of its own (in memory, not the demo world other --demo processes share)
+    /// whose user belongs to one team.
+    #[arg(long)]
+    pub one_team: bool,
+
+    /// Append one line for every request received to FILE (time, method, path, status,
+    /// milliseconds).
+    #[arg(long, value_name = "FILE")]
+    pub log_requests: Option<std::path::PathBuf>,
 }
 
 fn parse_poll_interval(s: &str) -> Result<u64, String> {

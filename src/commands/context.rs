@@ -52,6 +52,32 @@ pub fn stdio_sink() -> Sink {
 }
 
 impl Ctx {
+    /// The teams the last run read by `teamId` ([`crate::api::teams::remembered`]), asked
+    /// for with the teams so that a user whose teams have not changed waits one round.
+    pub async fn team_guess(&self) -> Vec<String> {
+        let key = crate::store::settings::teams_key(self.client.base_url());
+        let value = self.store.call(move |s| s.setting(&key)).await;
+        crate::api::teams::remembered(value.ok().flatten().as_deref())
+    }
+
+    /// Keep `teams` for the next run's first round, when they are not `guess`. Only a guess:
+    /// a store that cannot keep it costs the next run a second round.
+    pub async fn remember_teams(&self, teams: &crate::api::teams::Teams, guess: &[String]) {
+        let now = crate::api::teams::to_remember(teams);
+        if now == guess.join("\n") {
+            return;
+        }
+        let key = crate::store::settings::teams_key(self.client.base_url());
+        let at = (self.clock)();
+        let kept = self
+            .store
+            .call(move |s| s.set_setting(&key, Some(&now), at))
+            .await;
+        if let Err(e) = kept {
+            tracing::warn!(error = %e, "store: the teams were not remembered");
+        }
+    }
+
     /// The zone a local `HH:MM` is read in: the system zone's rules (a change of the clocks
     /// counted) when [`Ctx::local_offset`] is the system's offset, as it is outside tests;
     /// that offset all year otherwise.
@@ -77,6 +103,8 @@ pub struct Target {
     pub home: Option<std::path::PathBuf>,
     /// Against the embedded demo server.
     pub demo: bool,
+    /// Where GPU-use readings come from (the demo world's instances with `--demo`).
+    pub instances: crate::runtime::usage::Instances,
 }
 
 /// Open the store and build the client of `target`, printing to `sink`; `Err` holds the

@@ -62,7 +62,8 @@ pub struct WatchAddArgs {
     /// Only offers of this provider (as the Offers pane names it: `voltage-park`).
     #[arg(long)]
     pub provider: Option<String>,
-    /// Only offers in this region (`us-east-1`).
+    /// Only offers in this region, as the tables show it (`culpeper-usa-1`) or as the API
+    /// sends it (`166e655a:culpeper-usa-1`).
     #[arg(long)]
     pub region: Option<String>,
 }

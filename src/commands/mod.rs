@@ -68,7 +68,7 @@ pub async fn run(
         CtxCommand::Prices(a) => history::prices(&ctx, &a).await,
         CtxCommand::Watch(w) => history::watch(&ctx, &w).await,
         CtxCommand::Guard(GuardCommand::Run { dry_run }) => {
-            guard::run_until_signal(ctx, dry_run).await
+            guard::run_until_signal(ctx, dry_run, target.instances.clone()).await
         }
         CtxCommand::Guard(g) => guard::guard(&ctx, &g).await,
         CtxCommand::Deploy(a) => actions::deploy::deploy(&ctx, env, &a).await,

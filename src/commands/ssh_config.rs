@@ -38,11 +38,14 @@ pub async fn generate(
     home: &Path,
     paths: &SshPaths,
 ) -> Result<(String, usize, Vec<String>), ApiError> {
+    let guess = ctx.team_guess().await;
     let (deployments, keys) = tokio::join!(
-        ctx.client.deployments_across_teams(Some("active".into())),
+        ctx.client
+            .deployments_across_teams(Some("active".into()), &guess),
         ctx.client.ssh_keys()
     );
-    let (_, deployments) = deployments?;
+    let (teams, deployments) = deployments?;
+    ctx.remember_teams(&teams, &guess).await;
     let mut notes = Vec::new();
     // Only active ones were asked for: what else is missing is said.
     let missing = deployments.completeness.without_filters();

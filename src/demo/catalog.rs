@@ -176,6 +176,9 @@ pub struct SeedDeployment {
     pub ssh_port: Option<u16>,
     pub failure_reason: Option<String>,
     pub kubernetes_version: Option<String>,
+    /// What runs on it, as a GPU-use probe finds it; fresh when absent.
+    #[serde(default)]
+    pub workload: super::usage::Workload,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -92,6 +92,40 @@ pub struct DemoOptions {
     /// Keep the world in this file, shared with every other process using it ([`saved`]);
     /// `None` keeps it in memory, for this server alone (tests).
     pub world_file: Option<PathBuf>,
+    /// The user belongs to one team: the seed's other teams, and what they hold, are left out
+    /// of a fresh world (a world file that already holds a world serves it as it is).
+    pub one_team: bool,
+    /// Append a line for every request received ([`RequestLog`]).
+    pub request_log: Option<RequestLog>,
+}
+
+/// A file that gets one line per request the server receives, once it has answered:
+/// `TIME METHOD PATH?QUERY STATUS MS` (the world clock's time of arrival, RFC 3339 UTC; the
+/// answer's status, after any injected fault; milliseconds until the answer). Shared by every
+/// server given it; lines are appended, never rewritten.
+#[derive(Debug, Clone)]
+pub struct RequestLog(Arc<Mutex<std::fs::File>>);
+
+impl RequestLog {
+    /// Open `path` for appending (created when missing, mode 0600).
+    pub fn open(path: &std::path::Path) -> std::io::Result<RequestLog> {
+        let mut o = std::fs::OpenOptions::new();
+        o.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        Ok(RequestLog(Arc::new(Mutex::new(o.open(path)?))))
+    }
+
+    fn write(&self, at: DateTime<Utc>, method: &str, path: &str, status: u16, ms: u128) {
+        let line = format!(
+            "{} {method} {path} {status} {ms}\n",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        );
+        let mut f = self.0.lock().expect("request log lock");
+        if let Err(e) = f.write_all(line.as_bytes()) {
+            tracing::warn!(error = %e, "demo: request log not written");
+        }
+    }
 }
 
 impl Default for DemoOptions {
@@ -110,6 +144,8 @@ impl Default for DemoOptions {
             faults: Vec::new(),
             price_drift: true,
             world_file: None,
+            one_team: false,
+            request_log: None,
         }
     }
 }
@@ -215,6 +251,7 @@ pub(crate) struct Shared {
     hostile: bool,
     pub(crate) key: String,
     pub(crate) price_drift: bool,
+    request_log: Option<RequestLog>,
 }
 
 impl Shared {
@@ -246,7 +283,11 @@ fn fresh_world(catalog: &Arc<Catalog>, opts: &DemoOptions, now: DateTime<Utc>) -
         spot_interruptions_per_hour: opts.spot_interruptions_per_hour,
         price_drift: opts.price_drift,
     };
-    World::new(catalog.clone(), params, now)
+    let mut w = World::new(catalog.clone(), params, now);
+    if opts.one_team {
+        w.keep_first_team();
+    }
+    w
 }
 
 fn build(opts: DemoOptions) -> std::io::Result<Arc<Shared>> {
@@ -272,6 +313,7 @@ fn build(opts: DemoOptions) -> std::io::Result<Arc<Shared>> {
         hostile: opts.hostile_shapes,
         key: opts.api_key,
         price_drift: opts.price_drift,
+        request_log: opts.request_log,
     }))
 }
 
@@ -308,7 +350,7 @@ fn set_rate_headers(r: &mut Response, s: RateState) {
     }
 }
 
-/// Record, rate-limit, then maybe spoil the answer with an injected fault.
+/// Record, answer ([`respond`]), then log the answer when asked to ([`RequestLog`]).
 async fn gate(
     State(s): State<Arc<Shared>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -316,23 +358,45 @@ async fn gate(
     next: Next,
 ) -> Response {
     let now = s.clock.now();
+    let started = std::time::Instant::now();
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
+    let with_query = req
+        .uri()
+        .path_and_query()
+        .map_or(path.clone(), |p| p.as_str().to_string());
     s.requests
         .lock()
         .expect("requests lock")
         .push(RequestRecord {
             method: method.clone(),
-            path: req
-                .uri()
-                .path_and_query()
-                .map_or(path.clone(), |p| p.as_str().to_string()),
+            path: with_query.clone(),
             at: now,
             had_auth: req
                 .headers()
                 .contains_key(axum::http::header::AUTHORIZATION),
         });
-    let bucket = Bucket::of(&method, &path);
+    let resp = respond(&s, peer, req, next, now, &method, &path, &with_query).await;
+    if let Some(log) = &s.request_log {
+        let ms = started.elapsed().as_millis();
+        log.write(now, &method, &with_query, resp.status().as_u16(), ms);
+    }
+    resp
+}
+
+/// Rate-limit, then maybe spoil the answer with an injected fault.
+#[allow(clippy::too_many_arguments)]
+async fn respond(
+    s: &Shared,
+    peer: SocketAddr,
+    req: Request,
+    next: Next,
+    now: DateTime<Utc>,
+    method: &str,
+    path: &str,
+    with_query: &str,
+) -> Response {
+    let bucket = Bucket::of(method, path);
     // deploys are limited per user (per key), everything else per client IP
     let client = match (bucket, routes::bearer(req.headers())) {
         (Bucket::Deploy, Some(k)) => format!("key:{k}"),
@@ -351,15 +415,11 @@ async fn gate(
             return resp;
         }
     };
-    let with_query = req
-        .uri()
-        .path_and_query()
-        .map_or(path.clone(), |p| p.as_str().to_string());
     let fault = s
         .faults
         .lock()
         .expect("faults lock")
-        .take(&method, &with_query);
+        .take(method, with_query);
     tracing::debug!(%method, %path, world_time = %now, ?fault, "demo request");
     let mut resp = match fault {
         None => next.run(req).await,
@@ -608,6 +668,25 @@ impl DemoHandle {
             None => Ok(Vec::new()),
             Some(file) => file.peek(world).map_err(|e| e.to_string()),
         }
+    }
+
+    /// What the GPU-use probe's command prints on the simulated instance of `deployment_id`
+    /// now ([`usage::answer`]), read from the world (no request); `Err` when the world cannot
+    /// be read.
+    pub fn probe_instance(&self, deployment_id: &str) -> Result<usage::Answer, String> {
+        self.shared
+            .with_world(|w, now| {
+                w.advance_to(now);
+                let d = w.deployments.iter().find(|d| d.id == deployment_id)?;
+                let gb = w
+                    .catalog
+                    .offer(&d.offer_id)
+                    .and_then(|o| o.raw.get("gpu_memory")?.as_f64())
+                    .unwrap_or(80.0);
+                Some(usage::answer(d, gb * 1024.0, now))
+            })
+            .map_err(|e| e.message)?
+            .ok_or_else(|| format!("ssh: Could not resolve hostname for {deployment_id}"))
     }
 
     /// `f` on the world (and its file), at the world clock's now. The handle is for tests and

@@ -1,79 +1,92 @@
-//! What a GPU-use probe of a demo instance answers (the demo's instances cannot be reached over
-//! SSH): each is busy, idle (its memory still allocated, like a finished job or a paused
-//! notebook) or unreachable, so the dashboard's column, sparkline and idle rule can be seen at
-//! work. By its name first (`finetune`, `notebook`: idle; `spot`: unreachable), else by its id.
-//! A pure function of the name, the id and the time: every process of the demo sees the same.
+//! The demo's instances, as a GPU-use probe finds them. Their addresses are made up, so no
+//! `ssh` can reach them; instead each deployment of the world carries a [`Workload`], and
+//! [`answer`] prints what the probe's command would print on it (`nvidia-smi`'s lines and the
+//! session count, or `ssh`'s failure), for the same parser as a real instance's answer.
+//!
+//! - A deploy made in the demo is [`Workload::Fresh`]: nothing runs on it, so an idle rule set
+//!   on it fires once its window has passed.
+//! - The seed's instances: one busy, one paused notebook (memory held, nothing computing), one
+//!   whose SSH server never answers (`assets/demo/seed.json`, `workload`).
+//!
+//! The use swings from one minute to the next as nvidia-smi reports it (a kernel ran in the
+//! sample window or not), by a hash of the id and the minute: every process of the demo sees
+//! the same.
 
 use chrono::{DateTime, Timelike, Utc};
+use serde::{Deserialize, Serialize};
 
-use crate::domain::usage::{Gpu, Reading};
+use super::world::Deployment;
 
-/// The kind of instance `id` is in the demo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+/// What runs on a demo instance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Workload {
+    /// Nothing has run on it: GPUs idle, their memory free, nobody logged in.
+    #[default]
+    Fresh,
+    /// A job keeps the GPUs busy, watched from one terminal session (tmux).
     Busy,
-    Idle,
+    /// A notebook's kernel holds GPU memory; nothing computes and nobody is logged in.
+    Paused,
+    /// Its SSH server does not answer (a firewall, a crashed sshd).
     Unreachable,
 }
 
-pub fn kind(id: &str, name: &str) -> Kind {
-    if name.contains("finetune") || name.contains("notebook") {
-        return Kind::Idle;
-    }
-    if name.contains("spot") {
-        return Kind::Unreachable;
-    }
-    match hash(id) % 5 {
-        0 => Kind::Unreachable,
-        1 | 2 => Kind::Idle,
-        _ => Kind::Busy,
+/// What `ssh` gives for one probe: its exit code, stdout and stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub exit: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Answer {
+    fn ssh_failed(why: String) -> Answer {
+        Answer {
+            exit: Some(255),
+            stdout: String::new(),
+            stderr: format!("ssh: {why}\n"),
+        }
     }
 }
 
-/// The probe's answer for instance `id` (named `name`) with `gpus` GPUs at `now`.
-pub fn probe(id: &str, name: &str, gpus: u32, now: DateTime<Utc>) -> Result<Reading, String> {
-    let seed = hash(id);
-    let minute = u64::from(now.minute()) + u64::from(now.hour()) * 60;
-    let total = 81_920.0;
-    let gpu = |i: u64, util: f64, used: f64| Gpu {
-        util_pct: util,
-        mem_used_mib: used + ((seed + i) % 7) as f64 * 256.0,
-        mem_total_mib: total,
+/// The probe's answer from `d` at `now`; `gpu_mib` is the memory of one of its GPUs.
+pub fn answer(d: &Deployment, gpu_mib: f64, now: DateTime<Utc>) -> Answer {
+    let host = d.ip_address.as_deref().unwrap_or("(no address)");
+    let port = d.ssh_port.unwrap_or(22);
+    if d.status != "running" {
+        return Answer::ssh_failed(format!(
+            "connect to host {host} port {port}: Connection refused"
+        ));
+    }
+    let (util, used, sessions): (fn(u64) -> u64, f64, u32) = match d.workload {
+        Workload::Unreachable => {
+            return Answer::ssh_failed(format!(
+                "connect to host {host} port {port}: Connection timed out"
+            ));
+        }
+        Workload::Fresh => (|h| h % 2, 0.0, 0),
+        Workload::Paused => (|h| h % 3, 0.37, 0),
+        // Kernels come and go: use swings between samples.
+        Workload::Busy => (|h| 55 + h % 45, 0.76, 1),
     };
-    match kind(id, name) {
-        Kind::Unreachable => Err(format!(
-            "ssh: connect to host {} port 22: Connection timed out",
-            demo_ip(seed)
-        )),
-        Kind::Idle => Ok(Reading {
-            gpus: (0..u64::from(gpus.max(1)))
-                .map(|i| gpu(i, ((seed + minute + i) % 3) as f64, 30_000.0))
-                .collect(),
-            sessions: 0,
-        }),
-        Kind::Busy => Ok(Reading {
-            gpus: (0..u64::from(gpus.max(1)))
-                // Kernels come and go: use swings between samples, as nvidia-smi reports it.
-                .map(|i| {
-                    gpu(
-                        i,
-                        55.0 + ((seed + minute * 7 + i * 13) % 45) as f64,
-                        62_000.0,
-                    )
-                })
-                .collect(),
-            sessions: 1,
-        }),
+    let minute = u64::from(now.hour()) * 60 + u64::from(now.minute());
+    let seed = hash(&d.id);
+    let mut stdout = String::new();
+    for i in 0..u64::from(d.gpu_count.max(1)) {
+        let h = hash(&format!("{seed}-{minute}-{i}"));
+        // A few MiB even with nothing running (the driver's own), more as the job holds it.
+        let mib = (gpu_mib * used).round() + 4.0 + (h % 7) as f64 * 64.0 * used;
+        stdout.push_str(&format!("{}, {mib:.0}, {gpu_mib:.0}\n", util(h)));
     }
-}
-
-fn demo_ip(seed: u64) -> String {
-    format!(
-        "10.{}.{}.{}",
-        seed % 250,
-        seed / 250 % 250,
-        seed / 62_500 % 250 + 1
-    )
+    stdout.push_str(&format!(
+        "spheron-gpu-exit=0\nspheron-sessions={sessions}\n"
+    ));
+    Answer {
+        exit: Some(0),
+        stdout,
+        stderr: String::new(),
+    }
 }
 
 /// FNV-1a: stable across runs and platforms.
@@ -86,27 +99,56 @@ fn hash(s: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::usage::parse;
 
+    fn world() -> super::super::world::World {
+        let catalog = std::sync::Arc::new(super::super::catalog::Catalog::load().unwrap());
+        let params = super::super::world::WorldParams {
+            seed: 1,
+            fail_share: 0.0,
+            deploy_delay_secs: (1, 1),
+            spot_interruptions_per_hour: 0.0,
+            price_drift: false,
+        };
+        super::super::world::World::new(catalog, params, crate::demo::test_epoch())
+    }
+
+    fn read(d: &Deployment, now: DateTime<Utc>) -> Result<crate::domain::usage::Reading, String> {
+        let a = answer(d, 81_920.0, now);
+        parse(a.exit, &a.stdout, &a.stderr)
+    }
+
+    /// Read by the real probe's parser: the seed's busy, paused and unreachable instances, and
+    /// a fresh one, over an hour of minutes.
     #[test]
-    fn the_three_kinds_answer_as_they_are() {
-        let now = crate::demo::test_epoch();
-        let ids: Vec<String> = (0..40).map(|i| format!("dep_{i:04}")).collect();
-        for k in [Kind::Busy, Kind::Idle, Kind::Unreachable] {
-            let id = ids
-                .iter()
-                .find(|i| kind(i, "job") == k)
-                .expect("every kind occurs");
-            let r = probe(id, "job", 2, now);
-            match k {
-                Kind::Busy => assert!(r.unwrap().max_util() >= 55.0),
-                Kind::Idle => {
-                    let r = r.unwrap();
-                    assert!(r.max_util() < 5.0 && r.memory().0 > 0.0 && r.sessions == 0);
-                }
-                Kind::Unreachable => assert!(r.unwrap_err().contains("timed out")),
-            }
+    fn each_workload_reads_as_it_is() {
+        let w = world();
+        let by_name = |n: &str| w.deployments.iter().find(|d| d.name == n).unwrap().clone();
+        let busy = by_name("k8s-training-cluster");
+        let paused = by_name("llm-finetune");
+        let unreachable = by_name("sdxl-batch-spot");
+        let mut fresh = paused.clone();
+        fresh.workload = Workload::Fresh;
+        for m in 0..60 {
+            let now = crate::demo::test_epoch() + chrono::Duration::minutes(m);
+            let r = read(&busy, now).unwrap();
+            assert_eq!(r.gpus.len(), busy.gpu_count as usize);
+            assert!(r.max_util() >= 55.0 && r.sessions == 1, "{r:?}");
+            let r = read(&paused, now).unwrap();
+            assert!(r.max_util() < 5.0 && r.memory().0 > 20_000.0 && r.sessions == 0);
+            let r = read(&fresh, now).unwrap();
+            assert!(r.max_util() < 5.0 && r.memory().0 < 1_000.0 && r.sessions == 0);
+            let e = read(&unreachable, now).unwrap_err();
+            assert!(
+                e.starts_with(
+                    "ssh: connect to host 38.140.17.203 port 31722: Connection timed out"
+                ),
+                "{e}"
+            );
         }
-        assert_eq!(kind("x", "llm-finetune"), Kind::Idle);
-        assert_eq!(kind("x", "sdxl-batch-spot"), Kind::Unreachable);
+        let mut ended = busy.clone();
+        ended.status = "terminated".into();
+        let e = read(&ended, crate::demo::test_epoch()).unwrap_err();
+        assert!(e.ends_with("Connection refused"), "{e}");
     }
 }

@@ -98,6 +98,9 @@ pub struct Deployment {
     pub ready_at: Option<DateTime<Utc>>,
     /// Decided at creation: the failure reason if this deploy will fail.
     pub will_fail: Option<String>,
+    /// What runs on the instance, as a GPU-use probe finds it ([`super::usage`]).
+    #[serde(default)]
+    pub workload: super::usage::Workload,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,6 +279,7 @@ impl World {
             d.started_at = s.started_minutes_ago.map(|m| ago(now, m));
             d.stopped_at = s.stopped_minutes_ago.map(|m| ago(now, m));
             d.failure_reason = s.failure_reason.clone();
+            d.workload = s.workload;
             if let Some(v) = &s.kubernetes_version {
                 let cost = offer.kubernetes_cost_per_hour.unwrap_or(0.0);
                 d.hourly_rate = round(d.hourly_rate + cost, 4);
@@ -400,6 +404,17 @@ impl World {
             kubernetes: None,
             ready_at: None,
             will_fail: None,
+            workload: Default::default(),
+        }
+    }
+
+    /// The world of a user of one team: every team but the first (the current one) is left
+    /// out, with its deployments and volumes.
+    pub fn keep_first_team(&mut self) {
+        self.teams.truncate(1);
+        if let Some(first) = self.teams.first().map(|t| t.id.clone()) {
+            self.deployments.retain(|d| d.team_id == first);
+            self.volumes.retain(|v| v.team_id == first);
         }
     }
 

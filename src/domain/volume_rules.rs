@@ -36,7 +36,8 @@ pub struct ProviderRules {
     pub expand: bool,
     /// Volumes carry a `virtualIp` for NFS mounting (Voltage Park).
     pub virtual_ip: bool,
-    /// What to tell the user about this provider's volumes.
+    /// What to tell the user about this provider's volumes, beside [`ProviderRules::limits`]
+    /// (which says the sizes and whether they can be renamed or resized).
     pub note: &'static str,
 }
 
@@ -56,7 +57,7 @@ pub const RULES: &[ProviderRules] = &[
         rename: true,
         expand: true,
         virtual_ip: true,
-        note: "One volume per instance; rename and expand supported; mount over NFS at its virtualIp.",
+        note: "One volume per instance; mount over NFS at its virtualIp.",
     },
     ProviderRules {
         provider: "data-crunch",
@@ -107,7 +108,7 @@ pub const RULES: &[ProviderRules] = &[
         rename: false,
         expand: false,
         virtual_ip: false,
-        note: "Up to 10 per instance, one instance per volume, hot-detach supported. Cannot be renamed or resized: to grow, create a larger volume and migrate the data.",
+        note: "Up to 10 per instance, one instance per volume, hot-detach supported. To grow, create a larger volume and migrate the data.",
     },
 ];
 
@@ -115,6 +116,18 @@ impl ProviderRules {
     /// Sesterce: manual detach only once the deployment is terminal.
     pub fn detach_only_when_terminal(&self) -> bool {
         self.detach == Detach::OnlyWhenTerminal
+    }
+
+    /// What its volumes allow once created, said where the provider is chosen (before one is
+    /// made): the size range and whether a volume can be renamed or resized.
+    pub fn limits(&self) -> String {
+        let change = match (self.rename, self.expand) {
+            (true, true) => "can be renamed and resized",
+            (true, false) => "can be renamed, not resized",
+            (false, true) => "can be resized, not renamed",
+            (false, false) => "cannot be renamed or resized",
+        };
+        format!("{}–{} GB · {change}", self.min_size_gb, self.max_size_gb)
     }
 }
 
@@ -493,6 +506,52 @@ mod tests {
             ..dep("spheron-ai", "us-1", 0)
         };
         assert!(check_attach(vol("spheron-ai", "us-1", 0), d).is_err());
+    }
+
+    #[test]
+    fn each_providers_limits_say_what_editing_a_volume_allows() {
+        let said: Vec<(&str, String)> = RULES.iter().map(|r| (r.provider, r.limits())).collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "voltage-park",
+                    "1–64000 GB · can be renamed and resized".to_string()
+                ),
+                (
+                    "data-crunch",
+                    "1–10000 GB · cannot be renamed or resized".to_string()
+                ),
+                (
+                    "sesterce",
+                    "50–10000 GB · cannot be renamed or resized".to_string()
+                ),
+                (
+                    "spheron-ai",
+                    "1–51200 GB · cannot be renamed or resized".to_string()
+                ),
+            ]
+        );
+        // The words follow the checks the edit dialog makes, alias included.
+        for p in [
+            "voltage-park",
+            "data-crunch",
+            "verda",
+            "sesterce",
+            "spheron-ai",
+        ] {
+            let limits = rules_for(p).unwrap().limits();
+            assert_eq!(
+                limits.contains("cannot be renamed"),
+                check_rename(p).is_err(),
+                "{p}"
+            );
+            assert_eq!(
+                limits.contains("cannot be renamed or resized"),
+                check_expand(p, 10, 20).is_err(),
+                "{p}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::api::Offer;
 use crate::domain::history::Coverage;
+use crate::domain::names::{gpu_name, region_label};
 
 /// A stored watch.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,24 +80,37 @@ impl WatchSpec {
             && self
                 .region
                 .as_deref()
-                .is_none_or(|r| o.regions().iter().any(|x| x.eq_ignore_ascii_case(r)))
+                .is_none_or(|r| o.regions().iter().any(|x| Self::names_region(r, x)))
+    }
+
+    /// Whether a watch's region names an offer's: the region as the API sends it
+    /// (`166e655a:culpeper-usa-1`) or as the dashboard shows it (`culpeper-usa-1`), any case.
+    pub fn names_region(wanted: &str, region: &str) -> bool {
+        region.eq_ignore_ascii_case(wanted) || region_label(region).eq_ignore_ascii_case(wanted)
     }
 }
 
 impl std::fmt::Display for WatchSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ≤ ${:.2}/GPU·h", self.gpu, self.max_gpu_price)?;
+        // The GPU as the panes name it (`rtx-4090` → RTX 4090, `h100` → H100); `--json` and
+        // the store keep the text as given.
+        write!(
+            f,
+            "{} ≤ ${:.2}/GPU·h",
+            gpu_name(&self.gpu),
+            self.max_gpu_price
+        )?;
         if let Some(t) = &self.instance_type {
             write!(f, " {t}")?;
         }
         if let Some(n) = self.min_count {
-            write!(f, " ≥{n} GPUs")?;
+            write!(f, " ≥{n} GPU{}", if n == 1 { "" } else { "s" })?;
         }
         if let Some(p) = &self.provider {
             write!(f, " at {p}")?;
         }
         if let Some(r) = &self.region {
-            write!(f, " in {r}")?;
+            write!(f, " in {}", region_label(r))?;
         }
         Ok(())
     }
@@ -106,7 +120,7 @@ impl std::fmt::Display for WatchSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub watch_id: i64,
-    /// e.g. `watch 3 (H100 ≤ $2.00/GPU·h): 2 offers, lowest $1.85/GPU·h at acme (8× H100_SXM5)`.
+    /// e.g. `watch 3 (H100 ≤ $2.00/GPU·h): 2 offers, lowest $1.85/GPU·h at acme (8× H100 SXM5)`.
     pub text: String,
 }
 
@@ -132,7 +146,7 @@ pub fn matching(watches: &[Watch], offers: &[Offer]) -> Vec<Hit> {
                 best.per_gpu_rate().unwrap_or_default(),
                 best.provider,
                 best.gpu_count,
-                best.gpu_type
+                gpu_name(&best.gpu_type)
             ),
         });
     }
@@ -246,5 +260,27 @@ mod tests {
         let f = WatchSpec::from_offer(&offer(1.9));
         assert!(f.matches(&offer(1.9)));
         assert_eq!(f.region.as_deref(), Some("us-east"));
+    }
+
+    #[test]
+    fn a_region_matches_as_sent_or_as_shown() {
+        let mut o = offer(1.0);
+        o.region = Some("166e655a:culpeper-usa-1".into());
+        let mut w = watch().spec;
+        for r in [
+            "166e655a:culpeper-usa-1",
+            "culpeper-usa-1",
+            "Culpeper-USA-1",
+        ] {
+            w.region = Some(r.into());
+            assert!(w.matches(&o), "{r}");
+        }
+        w.region = Some("culpeper".into());
+        assert!(!w.matches(&o), "a part of a region is not the region");
+        w.region = Some("166e655a:culpeper-usa-1".into());
+        assert_eq!(
+            w.to_string(),
+            "H100 ≤ $2.00/GPU·h spot ≥8 GPUs in culpeper-usa-1"
+        );
     }
 }

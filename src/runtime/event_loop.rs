@@ -40,7 +40,13 @@ pub async fn run(
     // The spend guard runs beside the dashboard while it is up.
     let enforcer = exec.journal.store().map(|store| {
         let every = std::time::Duration::from_secs(state.session.poll_interval_secs.max(10));
-        super::guard::spawn(exec.client.clone(), store.clone(), every, tx.clone())
+        super::guard::spawn(
+            exec.client.clone(),
+            store.clone(),
+            every,
+            exec.instances.clone(),
+            tx.clone(),
+        )
     });
     // What other processes write to the store (rules, watches, journal) shows within a second.
     let store_watch = exec

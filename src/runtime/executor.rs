@@ -23,6 +23,8 @@ pub struct Executor {
     pub journal: super::journal::Journal,
     /// The tunnels started with `p`, stopped when the dashboard quits.
     pub tunnels: super::tunnels::Tunnels,
+    /// Where GPU-use readings come from.
+    pub instances: super::usage::Instances,
 }
 
 /// Every page of one list across teams ([`teams::across_teams`]) as Actions. One team: one
@@ -273,25 +275,30 @@ impl Executor {
                     result,
                 }];
             }
-            Command::ProbeUsage {
-                id,
-                entry,
-                gpus,
-                at,
-                simulated,
-            } => {
-                let result = match (simulated, &self.home) {
-                    (true, _) => crate::demo::usage::probe(&id, &entry.alias, gpus, at),
-                    (false, Some(home)) => {
-                        let paths = crate::domain::ssh_config::SshPaths::under(home);
-                        super::usage::probe(&entry, &paths).await
-                    }
-                    (false, None) => Err("no home directory is known for our SSH files".into()),
-                };
+            Command::ProbeUsage { id, entry } => {
+                let paths = self
+                    .home
+                    .as_deref()
+                    .map(crate::domain::ssh_config::SshPaths::under);
+                let result = self.instances.probe(&entry, paths.as_ref()).await;
                 return vec![Action::UsageSampled { id, result }];
             }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
+            Command::RememberTeams(teams) => {
+                if let Some(store) = self.journal.store() {
+                    let key = crate::store::settings::teams_key(c.base_url());
+                    let now = chrono::Utc::now();
+                    // Only a guess for the next start: a failure costs it a second round.
+                    if let Err(e) = store
+                        .call(move |s| s.set_setting(&key, Some(&teams), now))
+                        .await
+                    {
+                        tracing::warn!(error = %e, "store: the teams were not remembered");
+                    }
+                }
+                return Vec::new();
+            }
             Command::SetGuard { rule, name } => {
                 return vec![self.journal.set_guard(rule, &name).await];
             }
@@ -403,6 +410,7 @@ mod tests {
             home: None,
             journal: Default::default(),
             tunnels: Default::default(),
+            instances: Default::default(),
         }
     }
 
@@ -478,6 +486,7 @@ mod tests {
             home: None,
             journal: Default::default(),
             tunnels: Default::default(),
+            instances: Default::default(),
         };
         let got = local.perform(probe(port)).await;
         assert!(

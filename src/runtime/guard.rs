@@ -33,6 +33,7 @@ pub fn spawn(
     client: crate::api::Client,
     store: StoreHandle,
     poll_interval: std::time::Duration,
+    instances: crate::runtime::usage::Instances,
     tx: mpsc::UnboundedSender<Action>,
 ) -> DashboardGuard {
     let quiet: Sink = Arc::new(|_, line| tracing::info!(%line, "guard"));
@@ -58,7 +59,9 @@ pub fn spawn(
         };
         let _ = tx.send(Action::Guard(u));
     };
-    let mut runner = Runner::new(ctx, false, "dashboard").with_reporter(Box::new(report));
+    let mut runner = Runner::new(ctx, false, "dashboard")
+        .with_reporter(Box::new(report))
+        .with_instances(instances);
     let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));

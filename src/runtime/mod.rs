@@ -62,6 +62,8 @@ pub struct Launch {
     /// Where the dashboard learns what another process did to the account (the demo's shared
     /// world); `None` for the live API, which has no such channel.
     pub account_watch: Option<account_watch::AccountWatch>,
+    /// Where GPU-use readings come from (the demo world's instances with `--demo`).
+    pub instances: usage::Instances,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +105,12 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
     }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     state.presets = presets(launch, home.as_deref());
-    let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo);
+    let key = crate::store::settings::teams_key(&launch.api_url);
+    let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo, |s| {
+        // Only a guess: a store that cannot say costs a second round at start.
+        state.team_lists.remembered =
+            crate::api::teams::remembered(s.setting(&key).ok().flatten().as_deref());
+    });
     if let Some(text) = notice {
         // In the message log too (`m`), not only for the 30 s it shows.
         state.log(crate::app::state::LogKind::Warning, text.clone());
@@ -130,6 +137,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
         home,
         journal: journal::Journal::new(store),
         tunnels: Default::default(),
+        instances: launch.instances.clone(),
     };
     Ok((state, exec))
 }
@@ -157,15 +165,18 @@ fn presets(
 /// Open the store on its writer thread. The program runs on without one: the notice says why.
 /// A store lost and replaced (now, or earlier and not yet acknowledged) is said too.
 /// The demo's store (`demo`) syncs less ([`Store::relax_sync_for_demo`]).
+/// `read` runs on the store before it moves to its writer thread.
 pub fn open_store(
     path: Option<&std::path::Path>,
     demo: bool,
+    read: impl FnOnce(&Store),
 ) -> (Option<StoreHandle>, Option<String>) {
     let Some(path) = path else {
         return (None, None);
     };
     match Store::open(path) {
         Ok((store, report)) => {
+            read(&store);
             if demo && let Err(e) = store.relax_sync_for_demo() {
                 tracing::warn!(error = %e, "demo store: every commit synced");
             }

@@ -2,6 +2,10 @@
 //! between probes (ControlMaster, its socket in our own directory), never a question asked
 //! (`BatchMode`), at most 5 s to connect. The options are the ssh_config block's, passed with
 //! `-o`, so a probe does not depend on the user's `~/.ssh/config`.
+//!
+//! [`Instances`] is where the readings come from, chosen once where the process starts: the
+//! instances over `ssh`, or with `--demo` the demo world's simulated instances (whose
+//! addresses are made up). Either answer goes through the same parser, samples and rules.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -76,5 +80,37 @@ pub async fn probe(entry: &HostEntry, paths: &SshPaths) -> Result<Reading, Strin
             &String::from_utf8_lossy(&out.stdout),
             &String::from_utf8_lossy(&out.stderr),
         ),
+    }
+}
+
+/// Where GPU-use readings come from.
+#[derive(Debug, Clone, Default)]
+pub enum Instances {
+    /// The instances themselves, over `ssh` ([`probe`]).
+    #[default]
+    Ssh,
+    /// The demo world's instances: what the probe's command prints on each
+    /// ([`crate::demo::DemoHandle::probe_instance`]).
+    Demo(crate::demo::DemoHandle),
+}
+
+impl Instances {
+    /// One probe of `entry`; `paths` are our SSH files (`None`: no home directory is known).
+    pub async fn probe(
+        &self,
+        entry: &HostEntry,
+        paths: Option<&SshPaths>,
+    ) -> Result<Reading, String> {
+        match (self, paths) {
+            (Instances::Demo(world), _) => {
+                let (world, id) = (world.clone(), entry.deployment_id.clone());
+                let a = tokio::task::spawn_blocking(move || world.probe_instance(&id))
+                    .await
+                    .map_err(|e| e.to_string())??;
+                parse(a.exit, &a.stdout, &a.stderr)
+            }
+            (Instances::Ssh, Some(paths)) => probe(entry, paths).await,
+            (Instances::Ssh, None) => Err("no home directory is known for our SSH files".into()),
+        }
     }
 }

@@ -91,6 +91,8 @@ pub struct Runner {
     /// Where our SSH files are (`None`: no home directory; nothing is probed, so no idle rule
     /// is ever due).
     ssh_paths: Option<SshPaths>,
+    /// Where the readings come from.
+    instances: crate::runtime::usage::Instances,
     /// The deployments the last poll listed (the addresses idle probes reach).
     listed: Vec<Deployment>,
     /// The account's SSH keys (read once, when there is an idle rule), naming IdentityFile.
@@ -131,6 +133,7 @@ impl Runner {
             watches: true,
             shown: None,
             ssh_paths: crate::credentials::home_dir().map(|h| SshPaths::under(&h)),
+            instances: Default::default(),
             listed: Vec::new(),
             account_keys: None,
             probe_due: Default::default(),
@@ -141,6 +144,12 @@ impl Runner {
     /// Our SSH files under another home (tests), or none.
     pub fn with_ssh_paths(mut self, paths: Option<SshPaths>) -> Runner {
         self.ssh_paths = paths;
+        self
+    }
+
+    /// Read GPU use from `instances` (the demo world's, with `--demo`).
+    pub fn with_instances(mut self, instances: crate::runtime::usage::Instances) -> Runner {
+        self.instances = instances;
         self
     }
 
@@ -477,7 +486,7 @@ impl Runner {
                 continue;
             };
             self.probe_due.insert(id.clone(), now + PROBE_EVERY);
-            let result = crate::runtime::usage::probe(entry, &paths).await;
+            let result = self.instances.probe(entry, Some(&paths)).await;
             match &result {
                 Err(e) if self.probe_error.get(&id) != Some(e) => {
                     self.say(

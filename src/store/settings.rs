@@ -8,6 +8,29 @@ use super::{Store, StoreError};
 /// The key of the model plan (its spec line, `domain::planner::spec::job_spec`).
 pub const PLAN: &str = "plan";
 
+/// The key of the teams the last run against `api_url` read by `teamId` (every team but the
+/// current one), asked for in the next run's first round (`api::teams::remembered`).
+pub fn teams_key(api_url: &str) -> String {
+    format!("teams {}", api_url.trim_end_matches('/'))
+}
+
+/// The value of `key` in the store at `path`, read without opening it for writing (nothing is
+/// created, migrated or checked); `None` when there is no such store, table or key. For a
+/// guess that may be missing, such as [`teams_key`]'s.
+pub fn peek(path: &std::path::Path, key: &str) -> Option<String> {
+    use rusqlite::{Connection, OpenFlags};
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).ok()?;
+    conn.busy_timeout(std::time::Duration::from_millis(200))
+        .ok()?;
+    conn.query_row(
+        "SELECT value FROM settings WHERE key = ?1",
+        params![key],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
 impl Store {
     /// The value of `key`, `None` when it is not set.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {

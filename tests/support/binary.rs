@@ -22,6 +22,18 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// `spheron-tui ARGS` in `home`, which must succeed; its stdout.
+pub fn run_ok(home: &Path, args: &[&str]) -> String {
+    let out = run(home, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
 /// The binary against the API at `url` with the demo's key, HOME `home`, `env` added, and no
 /// terminal (stdin closed). Runs on a blocking thread, so a demo server of this process keeps
 /// serving.

@@ -53,6 +53,7 @@ impl Harness {
             home: None,
             journal: Default::default(),
             tunnels: Default::default(),
+            instances: spheron_tui::runtime::usage::Instances::Demo(demo.clone()),
         };
         let mut h = Harness {
             server,

@@ -323,9 +323,11 @@ impl DialogKeys for CreateVolume {
         self.step_back()
     }
 
-    /// Enter on the summary presses the focused button.
+    /// Enter on the summary presses the focused button; Esc closes on the first step, and
+    /// goes back on the others.
     fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
-        super::on_summary(self.step == CreateStep::Summary, cmd)
+        super::esc_in_wizard(self.step == CreateStep::Provider, cmd)
+            .or_else(|| super::on_summary(self.step == CreateStep::Summary, cmd))
     }
 
     fn refused(&mut self, why: &str) {

@@ -228,6 +228,12 @@ fn on_summary(summary: bool, cmd: KeyCmd) -> Option<&'static str> {
     (summary && cmd == KeyCmd::Submit).then_some("press button")
 }
 
+/// A wizard's `Esc` says what it does where it stands: "close" where it closes (the first
+/// step), "back" on every later step.
+fn esc_in_wizard(closes: bool, cmd: KeyCmd) -> Option<&'static str> {
+    (cmd == KeyCmd::Back).then_some(if closes { "close" } else { "back" })
+}
+
 impl Dialog {
     /// Its half of the contract.
     pub fn keys(&self) -> &dyn DialogKeys {

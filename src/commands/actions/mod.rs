@@ -18,8 +18,8 @@ pub mod workspace;
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use crate::api::teams::Teams;
-use crate::api::{ApiError, Deployment};
+use crate::api::teams::{self, Teams};
+use crate::api::{ApiError, Deployment, DeploymentsQuery, VolumesQuery};
 use crate::app::AppState;
 use crate::app::state::{ListView, Session};
 use crate::commands::context::Ctx;
@@ -160,13 +160,30 @@ fn hold<T>(
 /// an error: nothing is decided on a partial list.
 pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams), LoadError> {
     let c = &ctx.client;
-    let teams = Teams::read(c).await?;
-    let (deployments, volumes, keys, providers) = tokio::join!(
-        c.deployments_of_teams(&teams, None),
+    let deployments_read = |team: Option<String>| {
+        let q = DeploymentsQuery {
+            team_id: team,
+            ..DeploymentsQuery::default()
+        };
+        async move { c.deployments(&q).await }
+    };
+    let volumes_read = |team: Option<String>| {
+        let q = VolumesQuery {
+            team_id: team,
+            ..VolumesQuery::default()
+        };
+        async move { c.volumes(&q).await }
+    };
+    // The teams, and every list that need not wait for them, at once: the other teams' lists
+    // wait only when the teams of the last run were not all of them.
+    let guess = ctx.team_guess().await;
+    let (teams, deployments, volumes, keys, providers) = tokio::join!(
+        Teams::read(c),
+        teams::first_round(&deployments_read, &guess),
         async {
             match needs.volumes {
-                true => c.volumes_of_teams(&teams).await.map(Some),
-                false => Ok(None),
+                true => Some(teams::first_round(&volumes_read, &guess).await),
+                false => None,
             }
         },
         async {
@@ -180,6 +197,33 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
                 // Not known is no refusal: the API still checks (as in the dashboard).
                 true => c.providers().await.ok(),
                 false => None,
+            }
+        },
+    );
+    let teams = teams?;
+    ctx.remember_teams(&teams, &guess).await;
+    let (deployments, volumes) = tokio::join!(
+        teams::second_round(
+            &teams,
+            &deployments_read,
+            &guess,
+            deployments,
+            teams::deployment_team,
+            |d| d.id.as_str()
+        ),
+        async {
+            match volumes {
+                Some(first) => teams::second_round(
+                    &teams,
+                    &volumes_read,
+                    &guess,
+                    first,
+                    teams::volume_team,
+                    |v| v.id.as_str(),
+                )
+                .await
+                .map(Some),
+                None => Ok(None),
             }
         },
     );

@@ -6,7 +6,7 @@ pub mod args;
 pub mod notify;
 pub mod service;
 
-use crate::api::{ApiError, Client, Deployment};
+use crate::api::{ApiError, Deployment};
 use crate::commands::context::Ctx;
 use crate::domain::guard::{FAR_AHEAD, GuardRule, format_countdown, parse_at};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
@@ -79,7 +79,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         ctx.err("error: the deployment id is empty");
         return EXIT_USAGE;
     }
-    let d = match find_deployment(&ctx.client, &id).await {
+    let d = match find_deployment(ctx, &id).await {
         Ok(d) => d,
         Err(e) => {
             let why = match &e {
@@ -159,10 +159,12 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
 
 /// The deployment `id` of any of the user's teams: read by id, else found in every team's
 /// list (a read by id may hold the current team's only).
-async fn find_deployment(client: &Client, id: &str) -> Result<Deployment, ApiError> {
-    match client.deployment(id).await {
+async fn find_deployment(ctx: &Ctx, id: &str) -> Result<Deployment, ApiError> {
+    match ctx.client.deployment(id).await {
         Err(ApiError::NotFound { .. }) => {
-            let (_, list) = client.deployments_across_teams(None).await?;
+            let guess = ctx.team_guess().await;
+            let (teams, list) = ctx.client.deployments_across_teams(None, &guess).await?;
+            ctx.remember_teams(&teams, &guess).await;
             list.into_iter()
                 .find(|d| d.id == id)
                 .ok_or_else(|| ApiError::NotFound {
@@ -315,13 +317,18 @@ async fn snooze(ctx: &Ctx, id: &str, duration: Option<chrono::Duration>) -> u8 {
 
 /// `guard run`: ticks once a second until SIGINT (130), SIGTERM (143), SIGHUP (129) or
 /// SIGQUIT (131).
-pub async fn run_until_signal(ctx: Ctx, dry_run: bool) -> u8 {
+pub async fn run_until_signal(
+    ctx: Ctx,
+    dry_run: bool,
+    instances: crate::runtime::usage::Instances,
+) -> u8 {
     let mut signals = crate::runtime::signals::Signals::new();
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // The rules it enforces may be fewer than the user set: said first, on stderr.
     say_losses(&ctx, "WARNING").await;
-    let mut runner = crate::runtime::worker::Runner::new(ctx, dry_run, "guard run");
+    let mut runner =
+        crate::runtime::worker::Runner::new(ctx, dry_run, "guard run").with_instances(instances);
     let ending = loop {
         // A signal ends the loop at once, even in the middle of a request.
         tokio::select! {

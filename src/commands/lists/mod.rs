@@ -13,6 +13,7 @@ mod records;
 
 use futures_util::{StreamExt, TryStreamExt};
 
+use crate::api::teams::{self, Teams};
 use crate::api::{ApiError, Client, Completeness, Offer, OffersPage, OffersQuery};
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
@@ -89,6 +90,9 @@ pub fn check(cmd: &Command) -> Result<(), Failure> {
 pub struct Printed {
     pub text: String,
     pub incomplete: Option<String>,
+    /// The teams read by `teamId`, to remember for the next run's first round, when they are
+    /// not the ones it was given (`api::teams::to_remember`).
+    pub teams_learnt: Option<String>,
 }
 
 impl Printed {
@@ -97,17 +101,28 @@ impl Printed {
         Printed {
             text,
             incomplete: (!unasked.is_complete()).then(|| unasked.to_string()),
+            teams_learnt: None,
         }
+    }
+
+    /// With the teams `teams` names, when they are not `guess`.
+    fn learnt(mut self, teams: &Teams, guess: &[String]) -> Printed {
+        let now = teams::to_remember(teams);
+        if now != guess.join("\n") {
+            self.teams_learnt = Some(now);
+        }
+        self
     }
 }
 
-/// Run `cmd` and return what it prints.
-pub async fn run(client: &Client, cmd: &Command) -> Result<Printed, Failure> {
+/// Run `cmd` and return what it prints. `guess`: the teams the last run read by `teamId`
+/// (asked for with the teams, so that a user whose teams have not changed waits one round).
+pub async fn run(client: &Client, cmd: &Command, guess: &[String]) -> Result<Printed, Failure> {
     match cmd {
         Command::Offers(a) => offers(client, a, PAGE_LIMIT).await,
         Command::Plan(a) => super::plan::run(client, a, PAGE_LIMIT).await,
-        Command::Deployments(a) => deployments(client, a).await,
-        Command::Volumes(a) => volumes(client, a).await,
+        Command::Deployments(a) => deployments(client, a, guess).await,
+        Command::Volumes(a) => volumes(client, a, guess).await,
         Command::Keys(a) => keys(client, a).await,
         Command::Balance(a) => balance(client, a).await,
         _ => Err(Failure::Usage("not a list command".into())),
@@ -187,17 +202,21 @@ pub async fn all_offer_pages(
     Ok(std::iter::once(first).chain(rest).collect())
 }
 
-async fn deployments(client: &Client, a: &DeploymentsArgs) -> Result<Printed, Failure> {
+async fn deployments(
+    client: &Client,
+    a: &DeploymentsArgs,
+    guess: &[String],
+) -> Result<Printed, Failure> {
     let status = (a.status != "all").then(|| a.status.clone());
-    let (teams, list) = client.deployments_across_teams(status).await?;
+    let (teams, list) = client.deployments_across_teams(status, guess).await?;
     let text = records::deployments(&list, &teams).render(a.output.into());
-    Ok(Printed::of(text, list.completeness))
+    Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
 }
 
-async fn volumes(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {
-    let (teams, list) = client.volumes_across_teams().await?;
+async fn volumes(client: &Client, a: &ListArgs, guess: &[String]) -> Result<Printed, Failure> {
+    let (teams, list) = client.volumes_across_teams(guess).await?;
     let text = records::volumes(&list, &teams).render(a.output.into());
-    Ok(Printed::of(text, list.completeness))
+    Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
 }
 
 async fn keys(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {

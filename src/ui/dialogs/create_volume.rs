@@ -57,15 +57,18 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CreateVolume, hint: &str, theme: &The
                 };
                 lines.push(Line::styled(
                     format!(
-                        "{} {:<14} {}–{} GB",
+                        "{} {:<14} {}",
                         if i == c.provider_idx { "▶" } else { " " },
                         name,
-                        r.min_size_gb,
-                        r.max_size_gb
+                        r.limits()
                     ),
                     style,
                 ));
-                lines.push(Line::styled(format!("    {}", r.note), theme.dim()));
+                // The note of the provider under the cursor only, so that every provider's
+                // limits fit on a small screen.
+                if i == c.provider_idx {
+                    lines.push(Line::styled(format!("    {}", r.note), theme.dim()));
+                }
             }
         }
         CreateStep::Region => {

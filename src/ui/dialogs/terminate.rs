@@ -121,11 +121,10 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
     // as tall as the text wrapped at its width, within the screen
     let width = 88u16.min(area.width);
     let inner_w = usize::from(width.saturating_sub(2).max(1));
-    let body_rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    let height = u16::try_from(body_rows + footer.len() + 2)
+    let rows =
+        |ls: &[Line]| -> usize { ls.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum() };
+    let (body_rows, foot_rows) = (rows(&lines), rows(&footer));
+    let height = u16::try_from(body_rows + foot_rows + 2)
         .unwrap_or(u16::MAX)
         .max(22);
     let rect = centered(area, width, height);
@@ -135,9 +134,12 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
         Line::styled(format!(" Terminate {name} "), theme.error()),
         theme,
     );
-    let foot_h = (footer.len() as u16).min(inner.height);
+    // The footer wraps too (what to type must be read whole at 64 columns).
+    let foot_h = u16::try_from(foot_rows)
+        .unwrap_or(u16::MAX)
+        .min(inner.height);
     let body = Rect::new(inner.x, inner.y, inner.width, inner.height - foot_h);
     let foot = Rect::new(inner.x, inner.y + body.height, inner.width, foot_h);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    f.render_widget(Paragraph::new(footer), foot);
+    f.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
 }

@@ -112,8 +112,16 @@ impl DialogKeys for DeployWizard {
     }
 
     /// Enter on the summary presses the focused button; on cloud-init the field keys move
-    /// between its three fields.
+    /// between its three fields; Esc says whether it closes or goes back.
     fn relabel(&self, cmd: KeyCmd) -> Option<&'static str> {
+        let closes = match self.phase {
+            Phase::Unknown { .. } => true,
+            Phase::Editing => self.preset.is_none() && self.at == 0,
+            _ => false,
+        };
+        if let Some(esc) = super::super::esc_in_wizard(closes, cmd) {
+            return Some(esc);
+        }
         match (&self.preset, cmd) {
             (Some(PresetMode::Pick(_)), KeyCmd::Submit) => return Some("start from it"),
             (Some(PresetMode::Save(_)), KeyCmd::Submit) => return Some("save"),
@@ -214,9 +222,8 @@ fn step_problem(state: &AppState, w: &DeployWizard) -> Option<String> {
         Step::Name => deploy::check_name(w.name.value().trim())
             .err()
             .map(|e| e.to_string()),
-        Step::Guard => crate::app::guard::wizard_rule(w, state, state.now)
-            .err()
-            .map(|e| format!("{e} — or leave it empty for no guard")),
+        // The step's help line says that empty means no guard: the error does not repeat it.
+        Step::Guard => crate::app::guard::wizard_rule(w, state, state.now).err(),
         _ => None,
     }
 }

@@ -269,6 +269,20 @@ pub(super) const FORMS: &[Binding] = &[
         "save",
         "save the watch (in the local store)",
     ),
+    bind(
+        D(K::NewWatch),
+        FocusNext,
+        &[Code(KeyCode::Tab), Code(KeyCode::Down)],
+        "next field",
+        "max $/GPU·h → provider → region (an empty provider or region: any)",
+    ),
+    bind(
+        D(K::NewWatch),
+        FocusPrev,
+        &[Code(KeyCode::BackTab), Code(KeyCode::Up)],
+        "next field",
+        "the field before",
+    ),
 ];
 
 pub(super) const CREATE_VOLUME: &[Binding] = &{
@@ -419,7 +433,7 @@ pub(super) const WATCHES: &[Binding] = &{
             EditWatch,
             &[Char('e')],
             "change",
-            "change the maximum $/GPU·h of the selected watch",
+            "change the selected watch: its maximum $/GPU·h, provider or region",
         ),
         bind(
             D(K::Watches),
