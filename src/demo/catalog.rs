@@ -1,5 +1,7 @@
 //! The demo catalog and seed, loaded from `assets/demo/*.json` (embedded with `include_str!`).
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -9,8 +11,9 @@ const VOLUME_REGIONS: &str = include_str!("../../assets/demo/volume_regions.json
 const KUBERNETES: &str = include_str!("../../assets/demo/kubernetes.json");
 const SEED: &str = include_str!("../../assets/demo/seed.json");
 
-/// One deployable offer. `raw` is the wire JSON (without the team discount, which is added per
-/// request when the caller is authenticated).
+/// One deployable offer. `raw` is the wire JSON as the catalog has it (without the team
+/// discount, which is added per request when the caller is authenticated, and without what the
+/// clock moved, [`Offer::moved`]); shared, so that the catalog at another time costs no copy.
 #[derive(Debug, Clone)]
 pub struct Offer {
     pub gpu_type: String,
@@ -33,7 +36,16 @@ pub struct Offer {
     pub discount_percent: f64,
     /// `extras.kubernetes_addon.total_cost_per_hour` when the offer supports the add-on.
     pub kubernetes_cost_per_hour: Option<f64>,
-    pub raw: Value,
+    pub raw: Arc<Value>,
+    /// What the clock changed ([`super::drift`]): served over `raw`.
+    pub moved: Option<Moved>,
+}
+
+/// An offer as the clock moved it: its price, and whether it is up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moved {
+    pub price: f64,
+    pub up: bool,
 }
 
 impl Offer {
@@ -44,9 +56,22 @@ impl Offer {
 
     /// The wire JSON; discount fields only when `authed`.
     pub fn to_json(&self, authed: bool) -> Value {
-        let mut v = self.raw.clone();
+        let mut v = (*self.raw).clone();
+        let m = v.as_object_mut().expect("offer is an object");
+        if let Some(moved) = self.moved {
+            m.insert("price".into(), json!(moved.price));
+            if !moved.up {
+                m.insert("available".into(), json!(false));
+                if let Some(tech) = m
+                    .get_mut("extras")
+                    .and_then(|e| e.get_mut("technical"))
+                    .and_then(|t| t.as_object_mut())
+                {
+                    tech.insert("units_available".into(), json!(0));
+                }
+            }
+        }
         if authed {
-            let m = v.as_object_mut().expect("offer is an object");
             m.insert("originalPrice".into(), json!(self.price));
             m.insert("discountedPrice".into(), json!(self.discounted_price()));
             m.insert("discountPercentage".into(), json!(self.discount_percent));
@@ -229,7 +254,7 @@ fn yes() -> bool {
     true
 }
 
-fn parse_group(g: &Value) -> Result<Group, String> {
+fn parse_group(mut g: Value) -> Result<Group, String> {
     let s = |k: &str| {
         g.get(k)
             .and_then(Value::as_str)
@@ -237,14 +262,20 @@ fn parse_group(g: &Value) -> Result<Group, String> {
             .ok_or_else(|| format!("group without {k}"))
     };
     let gpu_type = s("gpuType")?;
-    let mut offers = Vec::new();
-    for o in g["offers"].as_array().ok_or("group without offers")? {
-        let r: RawOffer = serde_json::from_value(o.clone()).map_err(|e| e.to_string())?;
-        let mut raw = o.clone();
+    let (gpu_model, display_name) = (s("gpuModel")?, s("displayName")?);
+    let popularity = g["popularity"].as_f64().unwrap_or(0.0);
+    let Value::Array(list) = g["offers"].take() else {
+        return Err("group without offers".into());
+    };
+    let mut offers = Vec::with_capacity(list.len());
+    for mut raw in list {
+        let r = RawOffer::deserialize(&raw).map_err(|e| e.to_string())?;
+        let extras = &raw["extras"];
+        let units_available = extras["technical"]["units_available"].as_u64().unwrap_or(0);
+        let kubernetes_cost_per_hour = extras["kubernetes_addon"]["total_cost_per_hour"].as_f64();
         raw.as_object_mut()
             .ok_or("offer is not an object")?
             .remove("teamDiscountPercent");
-        let extras = &o["extras"];
         offers.push(Offer {
             gpu_type: gpu_type.clone(),
             provider: r.provider,
@@ -261,16 +292,17 @@ fn parse_group(g: &Value) -> Result<Group, String> {
             vcpus: r.vcpus,
             memory: r.memory,
             storage: r.storage,
-            units_available: extras["technical"]["units_available"].as_u64().unwrap_or(0),
+            units_available,
             discount_percent: r.team_discount_percent,
-            kubernetes_cost_per_hour: extras["kubernetes_addon"]["total_cost_per_hour"].as_f64(),
-            raw,
+            kubernetes_cost_per_hour,
+            raw: Arc::new(raw),
+            moved: None,
         });
     }
     Ok(Group {
-        gpu_model: s("gpuModel")?,
-        display_name: s("displayName")?,
-        popularity: g["popularity"].as_f64().unwrap_or(0.0),
+        gpu_model,
+        display_name,
+        popularity,
         gpu_type,
         offers,
     })
@@ -286,14 +318,24 @@ fn ordered<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Vec<(String, T)>,
 }
 
 impl Catalog {
+    /// The embedded catalog, read once per process and shared (the demo server, the demo's
+    /// history and `demo reset` all use it).
+    pub fn shared() -> Arc<Catalog> {
+        static CATALOG: std::sync::OnceLock<Arc<Catalog>> = std::sync::OnceLock::new();
+        CATALOG
+            .get_or_init(|| Arc::new(Catalog::load().expect("embedded demo assets are valid")))
+            .clone()
+    }
+
     /// Load the embedded catalog. Panics only if the embedded assets are broken (a test checks).
     pub fn load() -> Result<Catalog, String> {
         let providers: Vec<String> = serde_json::from_str(PROVIDERS).map_err(|e| e.to_string())?;
-        let offers: Value = serde_json::from_str(OFFERS).map_err(|e| e.to_string())?;
-        let groups = offers["groups"]
-            .as_array()
-            .ok_or("offers.json without groups")?
-            .iter()
+        let mut offers: Value = serde_json::from_str(OFFERS).map_err(|e| e.to_string())?;
+        let Value::Array(groups) = offers["groups"].take() else {
+            return Err("offers.json without groups".into());
+        };
+        let groups = groups
+            .into_iter()
             .map(parse_group)
             .collect::<Result<Vec<_>, _>>()?;
         let mut volume_regions: Vec<(String, Vec<VolumeRegion>)> = ordered(VOLUME_REGIONS)?;

@@ -5,9 +5,8 @@
 //! from the same functions.
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
-use super::catalog::{Catalog, Offer, round};
+use super::catalog::{Catalog, Moved, Offer, round};
 
 const PRICE_SLOT_SECS: i64 = 6 * 3600;
 const AVAIL_SLOT_SECS: i64 = 2 * 3600;
@@ -37,28 +36,20 @@ pub fn up(offer_id: &str, t: DateTime<Utc>) -> bool {
     !mix(offer_id, slot, 2).is_multiple_of(7)
 }
 
-/// `o` as it is at `t`: price, `available` and units moved, in the fields and in the wire JSON.
+/// `o` as it is at `t`: price, `available` and units moved, in the fields and in the wire JSON
+/// ([`Offer::moved`]).
 pub fn apply(o: &mut Offer, t: DateTime<Utc>) {
     o.price = round(o.price * price_factor(&o.offer_id, t), 2);
     let up = up(&o.offer_id, t);
-    let m = o.raw.as_object_mut().expect("offer is an object");
-    m.insert("price".into(), json!(o.price));
     if !up {
         o.units_available = 0;
-        m.insert("available".into(), json!(false));
-        if let Some(tech) = m
-            .get_mut("extras")
-            .and_then(|e| e.get_mut("technical"))
-            .and_then(|t| t.as_object_mut())
-        {
-            tech.insert("units_available".into(), json!(0));
-        }
     }
+    o.moved = Some(Moved { price: o.price, up });
 }
 
 /// Whether the offer, as served at `t`, is available.
 pub fn available(o: &Offer) -> bool {
-    o.raw.get("available").and_then(|v| v.as_bool()) != Some(false)
+    o.moved.is_none_or(|m| m.up) && o.raw.get("available").and_then(|v| v.as_bool()) != Some(false)
 }
 
 /// The catalog as it is at `t`.
@@ -107,13 +98,15 @@ pub fn seed_history(
     store: &mut crate::store::Store,
     now: DateTime<Utc>,
 ) -> Result<usize, crate::store::StoreError> {
-    let c = Catalog::load().map_err(|e| crate::store::StoreError::Io {
-        path: store.path().display().to_string(),
-        msg: format!("demo catalog: {e}"),
-    })?;
     let week = now - chrono::Duration::days(7);
-    let from = store.latest_price_time()?.map_or(week, |l| l.max(week));
     let step = chrono::Duration::minutes(20);
+    let from = match store.latest_price_time()? {
+        // The last load is recent: nothing to add, nothing to compact.
+        Some(last) if last + step > now => return Ok(0),
+        Some(last) => last.max(week),
+        None => week,
+    };
+    let c = Catalog::shared();
     let times = std::iter::successors(Some(from), |t| Some(*t + step)).take_while(|t| *t < now);
     // One transaction for the whole stretch: a week is 504 loads.
     let n = store.record_loads(times.map(|t| {
@@ -152,5 +145,35 @@ mod tests {
             let base = c.offer(&o.offer_id).unwrap().price;
             assert!((o.price - base).abs() <= base * 0.13 + 0.01);
         }
+    }
+
+    #[test]
+    fn the_wire_json_says_what_the_clock_moved_over_the_shared_catalog_json() {
+        let c = Catalog::load().unwrap();
+        let t0 = crate::demo::test_epoch();
+        // An hour in which some offer is down.
+        let (at, o) = (0..200)
+            .map(|h| t0 + chrono::Duration::hours(h))
+            .find_map(|t| {
+                let moved = catalog_at(&c, t);
+                let down = moved.offers().find(|o| !available(o))?.clone();
+                Some((t, down))
+            })
+            .expect("an offer down within 200 hours");
+        let base = c.offer(&o.offer_id).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&o.raw, &base.raw), "not copied");
+        let wire = o.to_json(false);
+        assert_eq!(wire["price"], serde_json::json!(o.price));
+        assert_eq!(wire["available"], serde_json::json!(false));
+        assert_eq!(wire["extras"]["technical"]["units_available"], 0);
+        assert_eq!(o.units_available, 0);
+        // The catalog itself is untouched, and an offer that is up keeps its own flag.
+        assert_ne!(base.to_json(false)["available"], serde_json::json!(false));
+        let up_one = catalog_at(&c, at)
+            .offers()
+            .find(|x| available(x))
+            .unwrap()
+            .to_json(false);
+        assert_ne!(up_one["available"], serde_json::json!(false));
     }
 }

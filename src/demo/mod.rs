@@ -291,7 +291,7 @@ fn fresh_world(catalog: &Arc<Catalog>, opts: &DemoOptions, now: DateTime<Utc>) -
 }
 
 fn build(opts: DemoOptions) -> std::io::Result<Arc<Shared>> {
-    let catalog = Arc::new(Catalog::load().expect("embedded demo assets are valid"));
+    let catalog = Catalog::shared();
     let clock = Clock::new(&opts.clock);
     let mut world = fresh_world(&catalog, &opts, clock.now());
     let file = match &opts.world_file {
@@ -321,7 +321,7 @@ fn build(opts: DemoOptions) -> std::io::Result<Arc<Shared>> {
 /// world from its next request. Returns when it was seeded.
 pub fn reset_world(path: &std::path::Path) -> Result<DateTime<Utc>, saved::WorldFileError> {
     let opts = DemoOptions::default();
-    let catalog = Arc::new(Catalog::load().expect("embedded demo assets are valid"));
+    let catalog = Catalog::shared();
     let now = Utc::now();
     let mut world = fresh_world(&catalog, &opts, now);
     world.rng = fastrand::Rng::with_seed(fresh_seed(&opts));
