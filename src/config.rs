@@ -47,6 +47,13 @@ impl Paths {
         self.store_file
             .with_file_name("spheron-tui-demo-world.sqlite3")
     }
+
+    /// The presets saved under `--demo` (`[presets.NAME]` tables, as in `config.toml`), beside
+    /// the demo store: the demo's offer ids and keys never go into the real `config.toml`.
+    pub fn demo_presets_file(&self) -> PathBuf {
+        self.store_file
+            .with_file_name("spheron-tui-demo-presets.toml")
+    }
 }
 
 /// The contents of `config.toml`; every field optional.

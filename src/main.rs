@@ -170,6 +170,9 @@ struct Prepared {
     warnings: Vec<String>,
     /// `[presets.NAME]` of `config.toml`.
     presets: std::collections::BTreeMap<String, spheron_tui::domain::preset::Preset>,
+    /// Where the deploy wizard saves a preset: `config.toml`, or with `--demo` the demo's own
+    /// presets file.
+    preset_file: Option<PathBuf>,
     /// `--log-requests FILE` (with `--demo`).
     request_log: Option<PathBuf>,
 }
@@ -221,13 +224,31 @@ fn prepare(cli: &Cli, url_from_env: bool) -> Result<Prepared, Usage> {
         None => credentials::lookup(env_key, std::path::Path::new("/nonexistent")),
     };
     warnings.extend(lookup.warnings.iter().cloned());
+    let mut presets = file.config.presets.clone().unwrap_or_default();
+    // The demo saves its presets in a file of its own (its offer ids and keys are the demo's),
+    // and offers them beside config.toml's.
+    let preset_file = match (&paths, demo) {
+        (Some(p), true) => {
+            let own = p.demo_presets_file();
+            // Nothing real is at stake: a file that cannot be read leaves the demo without
+            // its presets, and says why.
+            match config::load(&own) {
+                Ok(demo_file) => presets.extend(demo_file.config.presets.unwrap_or_default()),
+                Err(e) => warnings.push(format!("the demo's presets are not offered: {e}")),
+            }
+            Some(own)
+        }
+        (Some(p), false) => Some(p.config_file.clone()),
+        (None, _) => None,
+    };
     Ok(Prepared {
         settings,
         paths,
         home,
         lookup,
         warnings,
-        presets: file.config.presets.clone().unwrap_or_default(),
+        presets,
+        preset_file,
         request_log: cli.log_requests.clone(),
     })
 }
@@ -257,7 +278,7 @@ fn launch(p: &Prepared, api_url: String, api_key: Option<ApiKey>, demo: bool) ->
         max_burn_usd_per_hour: p.settings.max_burn_usd_per_hour,
         ssh_config: p.settings.ssh_config,
         gpu_usage: p.settings.gpu_usage,
-        config_file: p.paths.as_ref().map(|x| x.config_file.clone()),
+        config_file: p.preset_file.clone(),
         presets: p.presets.clone(),
         account_watch: None,
         instances: Default::default(),
@@ -429,7 +450,7 @@ async fn list_command(p: Prepared, cmd: Command, demo: bool) -> eyre::Result<Exi
         eprintln!("warning: {n}");
     }
     let client = runtime::client(&l)?;
-    let teams_key = spheron_tui::store::settings::teams_key(&l.api_url);
+    let teams_key = spheron_tui::store::settings::teams_key(&client.account_label());
     let guess = spheron_tui::api::teams::remembered(
         l.store_path
             .as_deref()

@@ -685,6 +685,76 @@ async fn terminate_asks_can_terminate_first_and_sends_no_delete_too_early() {
     assert!(writes(&srv.handle().requests()[before..]).is_empty());
 }
 
+/// `terminate --when-allowed`: too early, it waits out the minimum runtime the platform names,
+/// asking can-terminate again at the poll interval and sending nothing else, then checks as
+/// on a first run and sends one DELETE. A wait longer than `--timeout` gives up at once (124,
+/// nothing sent). The demo's clock is moved while the binary waits.
+#[tokio::test(flavor = "multi_thread")]
+async fn terminate_when_allowed_waits_out_the_minimum_runtime_then_terminates() {
+    let srv = server().await;
+    let home = tempfile::tempdir().unwrap();
+    let (key, _) = seed(&srv, home.path()).await;
+    let id = deployed(&srv.url(), home.path(), &key, "late-1").await;
+    srv.handle().force_status(&id, "running");
+    let check = format!("/api/deployments/{id}/can-terminate");
+    let args = [
+        "terminate",
+        "late-1",
+        "--yes",
+        "--when-allowed",
+        "--poll-interval",
+        "10",
+    ];
+    let before = srv.handle().requests().len();
+    let mut short = args.to_vec();
+    short.extend(["--timeout", "5m"]);
+    let o = run(&srv.url(), home.path(), &short).await;
+    assert_eq!(o.status.code(), Some(124), "{}", err(&o));
+    assert!(
+        err(&o).contains("20 minutes remain of the 20-minute minimum runtime"),
+        "{}",
+        err(&o)
+    );
+    assert!(err(&o).contains("would pass the --timeout"), "{}", err(&o));
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+
+    // two minutes left: it waits; the clock passes them while it does
+    srv.handle()
+        .advance(std::time::Duration::from_secs(18 * 60));
+    let before = srv.handle().requests().len();
+    let url = srv.url();
+    let dir = home.path().to_path_buf();
+    let waiting = tokio::spawn(async move { run(&url, &dir, &args).await });
+    let asked = |n: usize| {
+        srv.handle().requests()[before..]
+            .iter()
+            .filter(|r| r.path == check)
+            .count()
+            >= n
+    };
+    while !asked(2) {
+        assert!(!waiting.is_finished(), "it waits");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(writes(&srv.handle().requests()[before..]).is_empty());
+    srv.handle().advance(std::time::Duration::from_secs(3 * 60));
+    let o = waiting.await.unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains("2 minutes remain of the 20-minute minimum runtime"),
+        "{}",
+        err(&o)
+    );
+    assert!(err(&o).contains("waiting (--when-allowed)"), "{}", err(&o));
+    assert!(out(&o).contains("Terminated late-1"), "{}", out(&o));
+    let reqs = srv.handle().requests()[before..].to_vec();
+    assert_eq!(writes(&reqs), [format!("DELETE /api/deployments/{id}")]);
+    let delete = reqs.iter().position(|r| r.method == "DELETE").unwrap();
+    let last_check = reqs.iter().rposition(|r| r.path == check).unwrap();
+    assert!(last_check < delete, "{reqs:?}");
+    assert!(reqs[..delete].iter().filter(|r| r.path == check).count() >= 3);
+}
+
 /// The guard rules in the real store the binary used (`HOME/data/spheron-tui`).
 fn stored_rules(home: &Path) -> Vec<String> {
     let path = home.join("data/spheron-tui/spheron-tui.sqlite3");

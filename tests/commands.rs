@@ -675,7 +675,8 @@ async fn the_team_lists_ask_for_the_remembered_team_at_once_and_drop_a_wrong_one
 
         // the store says the other team is one the user is not in
         let store = home.path().join("data/spheron-tui/spheron-tui.sqlite3");
-        let key = spheron_tui::store::settings::teams_key(&url);
+        // kept per account (the masked key and the host), whatever the port
+        let key = spheron_tui::store::settings::teams_key(&client(&s).account_label());
         assert_eq!(
             spheron_tui::store::settings::peek(&store, &key).as_deref(),
             Some("team_grant_07")
@@ -684,8 +685,7 @@ async fn the_team_lists_ask_for_the_remembered_team_at_once_and_drop_a_wrong_one
         let (proxy2, gate) = support::gate::gate(s.addr(), &waves).await;
         let url2 = format!("http://{proxy2}");
         let (st, _) = spheron_tui::store::Store::open(&store).unwrap();
-        let key2 = spheron_tui::store::settings::teams_key(&url2);
-        st.set_setting(&key2, Some("team_acme_42"), chrono::Utc::now())
+        st.set_setting(&key, Some("team_acme_42"), chrono::Utc::now())
             .unwrap();
         drop(st);
         let out = support::binary::against(&url2, home.path(), &[cmd, "--json"]).await;
@@ -707,7 +707,7 @@ async fn the_team_lists_ask_for_the_remembered_team_at_once_and_drop_a_wrong_one
         assert!(all[4].contains("teamId=team_grant_07"), "{cmd}: {all:?}");
         // …and the right team is kept for next time
         assert_eq!(
-            spheron_tui::store::settings::peek(&store, &key2).as_deref(),
+            spheron_tui::store::settings::peek(&store, &key).as_deref(),
             Some("team_grant_07")
         );
     }

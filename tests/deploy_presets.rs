@@ -252,3 +252,69 @@ fn the_preset_questions_as_drawn() {
     type_text(&mut s, "h100-train");
     insta::assert_snapshot!("preset_save", render(&s));
 }
+
+/// `--demo`: "save as preset" writes the demo's own presets file, never `config.toml` (the
+/// demo's offer ids and keys are not the account's); `--demo deploy --preset` reads it, and
+/// `config.toml`'s presets are offered in the demo too. Through the built binary: the wizard
+/// driven by `snapshot --keys`, the save done by the real executor.
+#[test]
+fn a_preset_saved_in_the_demo_goes_to_the_demo_presets_file() {
+    use support::binary::{run, text};
+    let home = tempfile::tempdir().unwrap();
+    let config_dir = home.path().join("config/spheron-tui");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config = config_dir.join("config.toml");
+    let real = "[presets.real]\ncheapest = \"gpu:h100\"\nssh_key = \"laptop-ed25519\"\n";
+    std::fs::write(&config, real).unwrap();
+    // the wizard on the first offer, every step's default, then `s`, a name, Enter
+    let keys = format!("d{}sdemo-p<Enter>", "<Enter>".repeat(8));
+    let out = run(
+        home.path(),
+        &[
+            "snapshot", "--demo", "--pane", "offers", "--size", "160x40", "--keys", &keys,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let frame = text(&out.stdout);
+    assert!(
+        frame.contains("Saved preset demo-p in spheron-tui-demo-presets.toml"),
+        "{frame}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), real);
+    let demo_file = home
+        .path()
+        .join("data/spheron-tui/spheron-tui-demo-presets.toml");
+    let saved = spheron_tui::config::load(&demo_file)
+        .unwrap()
+        .config
+        .presets
+        .unwrap();
+    let p = &saved["demo-p"];
+    assert_eq!(p.ssh_key.as_deref(), Some("laptop-ed25519"));
+    assert!(p.offer.is_some(), "{p:?}");
+    let deploy = |preset: &str| {
+        run(
+            home.path(),
+            &[
+                "--demo",
+                "deploy",
+                "--preset",
+                preset,
+                "--name",
+                "from-p",
+                "--dry-run",
+            ],
+        )
+    };
+    // the demo's preset names its offer (which the demo's clock may have made unavailable by
+    // now: then the deploy is refused as for any offer, after naming it)
+    let out = deploy("demo-p");
+    let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    let offer = p.offer.as_deref().unwrap();
+    assert!(said.contains(&format!("offer {offer}")), "{said}");
+    assert!(!said.contains("no preset"), "{said}");
+    // config.toml's, with `cheapest`, picks an available one
+    let out = deploy("real");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("from-p"));
+}

@@ -508,9 +508,11 @@ fn page_down_in_help_stops_at_the_end() {
     assert!(h.scroll > 0);
     let screen = render(&s);
     assert!(screen.contains(HELP_NOTE), "the end is shown:\n{screen}");
-    // Above the note, what the Offers columns' values mean.
+    // Above the note, what the columns' values mean.
     for said in [
-        "Offers columns",
+        "Columns",
+        "Type S, D, C",
+        "$/30d",
         "Avail yes (12)",
         "Avail maint.",
         "7d low",

@@ -33,6 +33,7 @@ mod history_cli;
 mod json_output;
 mod look;
 mod money_layout;
+mod newcomer_panes;
 mod paged_lists;
 mod paste;
 mod plan_cli;

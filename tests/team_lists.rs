@@ -509,3 +509,46 @@ fn a_remembered_team_that_is_no_longer_one_proves_nothing_and_the_new_one_is_rea
     let cmds = update(&mut s, Action::BalanceLoaded(Ok(one_team())));
     assert_eq!(remembers(&cmds), [""]);
 }
+
+#[test]
+fn the_refusal_of_a_remembered_team_that_is_no_longer_ones_is_left_out() {
+    let mut s = remembering(&["t9"]);
+    update(&mut s, Action::Start(t0()));
+    // the teams first: t9 is not among them
+    let teams = vec![
+        decode(json!({"id": "t1", "name": "Personal", "isDefault": true})).unwrap(),
+        decode(json!({"id": "t2", "name": "Research lab"})).unwrap(),
+    ];
+    update(&mut s, Action::TeamsLoaded(Ok(teams.into())));
+    update(
+        &mut s,
+        Action::TeamListFailed {
+            list: PagedList::Deployments,
+            team: "t9".into(),
+            error: err::server(),
+        },
+    );
+    let mut listing: spheron_tui::api::Listing<Deployment> = vec![dep("a", "t1", 1.0)].into();
+    listing.completeness.add(spheron_tui::api::Gap::Team {
+        team: "t9".into(),
+        error: "refused".into(),
+    });
+    let cmds = update(&mut s, Action::DeploymentsLoaded(Ok(listing)));
+    assert!(!teams::is_stale(&s, PagedList::Deployments, Some("t9")));
+    assert_eq!(s.status.last_error, None);
+    assert_eq!(s.deployments.error, None);
+    // still incomplete, for t2 only, which is read at once
+    let gaps = s.deployments.completeness.to_string();
+    assert!(!gaps.contains("t9"), "{gaps}");
+    assert!(gaps.contains("Research lab"), "{gaps}");
+    assert_eq!(reads_of(&cmds), [(true, vec!["t2".to_string()])]);
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![dep("a", "t1", 1.0), dep("b", "t2", 1.0)].into())),
+    );
+    assert!(
+        s.deployments.completeness.is_complete(),
+        "{}",
+        s.deployments.completeness
+    );
+}

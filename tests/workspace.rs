@@ -434,6 +434,148 @@ async fn the_dashboard_writes_no_host_file_unless_turned_on() {
     }
 }
 
+/// A dashboard on the demo server as a real API, its home and `config.toml` in `h`: the user's
+/// `~/.ssh/config` (mode 0644) and `config.toml` already hold `mine` and `toml`.
+async fn dashboard_asking(h: &Path, mine: &[u8], toml: &str) -> Harness {
+    std::fs::create_dir_all(h.join(".ssh")).unwrap();
+    std::fs::write(h.join(".ssh/config"), mine).unwrap();
+    std::fs::set_permissions(
+        h.join(".ssh/config"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::write(h.join("config.toml"), toml).unwrap();
+    let mut app = Harness::new().await;
+    app.exec.home = Some(h.to_path_buf());
+    app.state.session.demo = false;
+    app.state.workspace.ssh_paths = Some(SshPaths::under(h));
+    app.state.presets.file = Some(h.join("config.toml"));
+    app.press("2").await;
+    app
+}
+
+/// How many times the log holds the offer to reach the instances by name.
+fn offers(app: &Harness) -> usize {
+    app.state
+        .status
+        .log
+        .iter()
+        .filter(|l| l.text.starts_with("reach your instances by name"))
+        .count()
+}
+
+/// Asked first: the offer once a run while never answered, then `H` shows what is written and
+/// the one line `~/.ssh/config` gets. Yes writes the Host file and that line at the top of the
+/// user's config (every other byte kept, and its mode), saves `ssh_config = true` at the top of
+/// `config.toml` (the rest kept), and the real `ssh -G` resolves the alias; `H` again says it
+/// is on.
+#[tokio::test]
+async fn h_asks_then_keeps_the_host_file_and_one_include_line() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let mine = b"Host work\n  HostName 10.0.0.5\n  User me\n";
+    let toml = "# mine\ntheme = \"light\"\n";
+    let mut app = dashboard_asking(h, mine, toml).await;
+    app.advance(30).await;
+    app.advance(30).await;
+    assert_eq!(offers(&app), 1, "offered once");
+    assert_eq!(std::fs::read(h.join(".ssh/config")).unwrap(), mine);
+    app.press("H").await;
+    let generated = h.join(".spheron/ssh/config");
+    let include = format!("Include {}", generated.display());
+    let text = support::accounts::dialog_text(&app.state);
+    assert!(text.contains("Reach instances by name?"), "{text}");
+    assert!(text.contains(&include), "{text}");
+    assert!(text.contains("every other byte kept"), "{text}");
+    app.press("y").await;
+    assert!(app.state.dialog.is_none());
+    let after = std::fs::read(h.join(".ssh/config")).unwrap();
+    assert_eq!(after, [format!("{include}\n").as_bytes(), mine].concat());
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&h.join(".ssh/config")), 0o644);
+    assert_eq!(mode(&generated), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(h.join("config.toml")).unwrap(),
+        format!("ssh_config = true\n{toml}")
+    );
+    let flash = app.state.status.flash.as_ref().unwrap().text.clone();
+    assert!(flash.contains("works now"), "{flash}");
+    let d = app
+        .state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.name == "llm-finetune")
+        .unwrap()
+        .clone();
+    let g = ssh_g(h, "llm-finetune.spheron");
+    assert_eq!(g["hostname"], d.ip_address.clone().unwrap());
+    assert_eq!(g["port"], d.ssh_port.unwrap().to_string());
+    assert_eq!(g["user"], "ubuntu");
+    assert_eq!(ssh_g(h, "work")["hostname"], "10.0.0.5");
+    // On: H says so and changes nothing; no more offers.
+    app.press("H").await;
+    let text = support::accounts::dialog_text(&app.state);
+    assert!(text.contains("Instances by name: on"), "{text}");
+    app.key(KeyCode::Esc).await;
+    app.advance(30).await;
+    assert_eq!(offers(&app), 1);
+    assert_eq!(
+        std::fs::read(h.join(".ssh/config")).unwrap(),
+        [format!("{include}\n").as_bytes(), mine].concat()
+    );
+}
+
+/// "Don't ask again" saves `ssh_config = false` and writes nothing else; Esc only closes
+/// (asked again next run); the demo asks but writes nothing, not even the answer.
+#[tokio::test]
+async fn h_declined_or_closed_writes_nothing_but_the_answer() {
+    let mine = b"Host work\n  User me\n";
+    let toml = "theme = \"dark\"\n";
+    // Esc: not now.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let mut app = dashboard_asking(h, mine, toml).await;
+    app.advance(30).await;
+    app.press("H").await;
+    app.key(KeyCode::Esc).await;
+    assert!(app.state.dialog.is_none());
+    assert_eq!(app.state.workspace.ssh_config, None);
+    assert_eq!(
+        std::fs::read_to_string(h.join("config.toml")).unwrap(),
+        toml
+    );
+    // n: don't ask again.
+    app.press("H").await;
+    app.press("n").await;
+    assert_eq!(app.state.workspace.ssh_config, Some(false));
+    assert_eq!(
+        std::fs::read_to_string(h.join("config.toml")).unwrap(),
+        format!("ssh_config = false\n{toml}")
+    );
+    app.advance(30).await;
+    app.advance(30).await;
+    assert_eq!(std::fs::read(h.join(".ssh/config")).unwrap(), mine);
+    assert!(!h.join(".spheron").exists());
+    // The demo: asked, nothing written.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let mut app = dashboard_asking(h, mine, toml).await;
+    app.state.session.demo = true;
+    app.advance(30).await;
+    assert_eq!(offers(&app), 0, "the demo does not offer");
+    app.press("H").await;
+    assert!(support::accounts::dialog_text(&app.state).contains("Demo: nothing is written"));
+    app.press("y").await;
+    app.advance(30).await;
+    assert_eq!(std::fs::read(h.join(".ssh/config")).unwrap(), mine);
+    assert_eq!(
+        std::fs::read_to_string(h.join("config.toml")).unwrap(),
+        toml
+    );
+    assert!(!h.join(".spheron").exists());
+}
+
 /// The stand-in instance as a Host entry, with our files under `home`.
 pub(crate) fn instance_entry(sshd: &Sshd) -> HostEntry {
     HostEntry {
@@ -693,6 +835,102 @@ async fn in_the_demo_gpu_use_comes_from_the_demo_world() {
     h.advance(60).await;
     let again = read(&h, "dep_c41e9a7b3d55").unwrap();
     assert!(again.max_util() >= 55.0, "{again:?}");
+}
+
+/// `U` on a running deployment follows its GPU use (the first probe at once, then a minute
+/// apart) or stops following it; with `gpu_usage = true` (every one followed) it turns one off.
+/// The footer offers it only on a row it acts on.
+#[test]
+fn u_follows_the_gpu_use_of_one_deployment_or_stops() {
+    use spheron_tui::app::keys::hints;
+    use support::accounts::{chr, loaded, select};
+    let mut s = loaded(false);
+    for (i, d) in s.deployments.items.iter_mut().enumerate() {
+        d.ip_address = (d.status == spheron_tui::api::DeploymentStatus::Running)
+            .then(|| format!("10.0.0.{}", i + 1));
+    }
+    let probed = |cmds: &[Command]| -> Vec<String> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::ProbeUsage { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let offers = |s: &AppState| {
+        hints::pane_footer(s)
+            .usable
+            .iter()
+            .any(|(k, h)| k == "U" && *h == "gpu use")
+    };
+    let t0 = fixtures::t0();
+    assert!(probed(&update(&mut s, Action::Tick(t0))).is_empty());
+    select(&mut s, Pane::Deployments, "dep_sp1");
+    assert!(offers(&s));
+    assert_eq!(probed(&chr(&mut s, 'U')), vec!["dep_sp1"]);
+    assert_eq!(
+        s.status.flash.as_ref().unwrap().text,
+        "gpu use: following sp-train, a reading a minute (U again stops)"
+    );
+    update(
+        &mut s,
+        Action::UsageSampled {
+            id: "dep_sp1".into(),
+            result: Err("ssh: connect to host 10.0.0.1 port 22: Connection timed out".into()),
+        },
+    );
+    assert!(matches!(s.usage.last("dep_sp1"), Some(x) if x.result.is_err()));
+    let minute = t0 + Duration::seconds(61);
+    assert_eq!(
+        probed(&update(&mut s, Action::Tick(minute))),
+        vec!["dep_sp1"]
+    );
+    update(
+        &mut s,
+        Action::UsageSampled {
+            id: "dep_sp1".into(),
+            result: Err("x".into()),
+        },
+    );
+    // U again: no longer followed, its samples gone, no probe.
+    assert!(probed(&chr(&mut s, 'U')).is_empty());
+    assert!(s.usage.last("dep_sp1").is_none());
+    let later = t0 + Duration::minutes(5);
+    assert!(probed(&update(&mut s, Action::Tick(later))).is_empty());
+    // Every one followed (gpu_usage = true): U turns the selected one off, the others go on.
+    s.usage.all = true;
+    let all = probed(&update(&mut s, Action::Tick(later + Duration::minutes(1))));
+    assert!(all.contains(&"dep_sp1".to_string()) && all.contains(&"dep_sp2".to_string()));
+    for id in all {
+        update(
+            &mut s,
+            Action::UsageSampled {
+                id,
+                result: Err("x".into()),
+            },
+        );
+    }
+    chr(&mut s, 'U');
+    assert_eq!(
+        s.status.flash.as_ref().unwrap().text,
+        "gpu use: sp-train no longer followed (U follows it again)"
+    );
+    let rest = probed(&update(&mut s, Action::Tick(later + Duration::minutes(3))));
+    assert!(!rest.contains(&"dep_sp1".to_string()), "{rest:?}");
+    assert!(rest.contains(&"dep_sp2".to_string()), "{rest:?}");
+    // A late answer for it is dropped.
+    update(
+        &mut s,
+        Action::UsageSampled {
+            id: "dep_sp1".into(),
+            result: Err("late".into()),
+        },
+    );
+    assert!(s.usage.last("dep_sp1").is_none());
+    // Not on a deployment still deploying: not offered, does nothing.
+    select(&mut s, Pane::Deployments, "dep_vp");
+    assert!(!offers(&s));
+    assert!(chr(&mut s, 'U').is_empty());
 }
 
 /// The pace over an hour of virtual time: a probe a minute per instance followed, none for

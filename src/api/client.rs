@@ -210,6 +210,15 @@ impl Client {
         self.inner.base.as_str()
     }
 
+    /// Which account this client speaks for, as the local store keeps what it learns per
+    /// account: the masked key and the API's host without its port (the demo's embedded server
+    /// gets a new port every run), e.g. `sai_…4e2d@127.0.0.1`.
+    pub fn account_label(&self) -> String {
+        let key = self.key().map_or("no key".to_string(), |k| k.mask());
+        let host = self.inner.base.host_str().unwrap_or_default();
+        format!("{key}@{host}")
+    }
+
     /// "app.spheron.ai" or "127.0.0.1:4567".
     pub fn host_label(&self) -> String {
         host_label(&self.inner.base)

@@ -126,6 +126,12 @@ impl Completeness {
         });
     }
 
+    /// Forgets the failure of `team`'s part (a team that turned out not to be the user's).
+    pub fn drop_team(&mut self, team: &str) {
+        self.gaps
+            .retain(|g| !matches!(g, Gap::Team { team: t, .. } if t == team));
+    }
+
     /// Forgets the teams a read did not ask for (they are counted again by the caller).
     pub fn drop_teams_not_asked(&mut self) {
         self.gaps.retain(|g| !matches!(g, Gap::TeamsNotAsked(_)));

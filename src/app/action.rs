@@ -179,6 +179,11 @@ pub enum Action {
     AccountChanged(Vec<super::account_changes::AccountChange>),
     /// Answer to [`Command::WriteSshConfig`].
     SshConfigWritten(Result<(), String>),
+    /// Answer to [`Command::SaveSshConfigSetting`].
+    SshConfigSettingSaved {
+        on: bool,
+        result: Result<(), String>,
+    },
     /// Answer to [`Command::SavePreset`].
     PresetSaved {
         name: String,
@@ -362,6 +367,12 @@ pub enum Command {
         name: String,
         preset: Box<crate::domain::preset::Preset>,
     },
+    /// Record the answer to "reach instances by name?" as `ssh_config = on` in `config.toml` at
+    /// `file` (`None`: no config directory is known) → [`Action::SshConfigSettingSaved`].
+    SaveSshConfigSetting {
+        file: Option<std::path::PathBuf>,
+        on: bool,
+    },
     /// Read the GPU use of deployment `id`, reached as `entry` (`runtime::usage::Instances`:
     /// over SSH, or the demo world's simulated instance) → [`Action::UsageSampled`].
     ProbeUsage {
@@ -441,6 +452,7 @@ impl Command {
             | Command::WriteSshConfig { .. }
             | Command::ProbeUsage { .. }
             | Command::SavePreset { .. }
+            | Command::SaveSshConfigSetting { .. }
             | Command::SnoozeGuard { .. }
             | Command::StartTunnel { .. }
             | Command::StopTunnel { .. }

@@ -19,6 +19,9 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
             cmds.extend(super::workspace::sync_ssh_config(state));
         }
         Action::SshConfigWritten(r) => super::workspace::on_ssh_config_written(state, r),
+        Action::SshConfigSettingSaved { on, result } => {
+            super::workspace::on_setting_saved(state, on, result)
+        }
         Action::PresetSaved {
             name,
             preset,

@@ -59,12 +59,22 @@ pub fn on_ssh_exited(state: &mut AppState, result: Result<Option<i32>, String>) 
     state.say(kind, text);
 }
 
+/// The SSH command of `d` as its details show it: an ended deployment is said to have none,
+/// whatever address it last had.
+pub fn ssh_text(d: &crate::api::Deployment) -> String {
+    if d.status.is_terminal() {
+        return format!("– ended ({}): no SSH", d.status.as_str());
+    }
+    d.ssh_command()
+        .unwrap_or_else(|| "– (no address yet)".into())
+}
+
 /// `c`: copy the selected deployment's SSH command (OSC 52).
 pub fn copy_ssh(state: &mut AppState) -> Vec<Command> {
     let Some(d) = state.selected_deployment() else {
         return Vec::new();
     };
-    match d.ssh_command() {
+    match d.ssh_command().filter(|_| !d.status.is_terminal()) {
         Some(cmd) => {
             let said = match state.clipboard {
                 Clipboard::Terminal => format!("copied (OSC 52): {cmd}"),
@@ -76,6 +86,11 @@ pub fn copy_ssh(state: &mut AppState) -> Vec<Command> {
             };
             state.say(FlashKind::Success, said);
             vec![Command::Copy(cmd)]
+        }
+        None if d.status.is_terminal() => {
+            let why = format!("{} has ended ({}): no SSH", d.name, d.status.as_str());
+            state.say(FlashKind::Warning, why);
+            Vec::new()
         }
         None => {
             let why = format!("no SSH command yet for {} ({})", d.name, d.status.as_str());

@@ -11,6 +11,8 @@ use super::state::{AppState, FlashKind};
 pub struct GuardView {
     /// Deployment id → `⏱1h05m` / `$3.20 left`, for guarded deployments.
     pub rows: BTreeMap<String, String>,
+    /// Deployment id → its rule as the enforcer holds it (for the deployment's details).
+    pub rules: BTreeMap<String, crate::domain::guard::StoredRule>,
     /// Another process enforces the guard (its label); `None` when this one does or none.
     pub other_enforcer: Option<String>,
     /// The local UTC offset, for `18:00` in the guard dialog (set by the runtime; UTC if unset).
@@ -58,6 +60,8 @@ pub enum GuardUpdate {
     IdleWarning {
         id: String,
     },
+    /// The rules the enforcer holds, whenever they change.
+    Rules(Vec<crate::domain::guard::StoredRule>),
     /// The store's file was deleted, replaced or truncated while the dashboard had it open:
     /// a lasting mark in the status bar, the message log and an alert.
     StoreLost(String),
@@ -99,6 +103,12 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
             }
         }
         GuardUpdate::Rows(rows) => state.guard.rows = rows,
+        GuardUpdate::Rules(rules) => {
+            state.guard.rules = rules
+                .into_iter()
+                .map(|r| (r.deployment_id.clone(), r))
+                .collect();
+        }
         GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
         GuardUpdate::IdleWarning { id } => {
             state.guard.idle_warned.insert(id);

@@ -47,6 +47,8 @@ pub fn acts(state: &AppState, cmd: KeyCmd) -> bool {
         }),
         KeyCmd::Tunnel => super::tunnels::can_toggle(state),
         KeyCmd::Editor => super::tunnels::can_open_editor(state),
+        KeyCmd::FollowUsage => super::usage::can_follow(state),
+        KeyCmd::SshConfig => state.workspace.ssh_paths.is_some(),
         KeyCmd::Kubeconfig
         | KeyCmd::Attach
         | KeyCmd::Detach

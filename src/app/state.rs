@@ -301,6 +301,8 @@ pub struct AppState {
     pub offers: OffersView,
     pub deployments: ListView<Deployment>,
     pub deployment_filter: DeploymentFilter,
+    /// The Deployments pane's sort (`s`, `S`).
+    pub deployment_order: super::deployment_sort::DeploymentOrder,
     pub volumes: ListView<Volume>,
     pub keys: ListView<SshKey>,
     pub account: AccountView,
@@ -362,6 +364,7 @@ impl AppState {
             offers: OffersView::default(),
             deployments: ListView::default(),
             deployment_filter: DeploymentFilter::Active,
+            deployment_order: Default::default(),
             volumes: ListView::default(),
             keys: ListView::default(),
             account: AccountView::default(),

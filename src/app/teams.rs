@@ -275,6 +275,32 @@ pub(crate) fn take_failed(state: &mut AppState, list: PagedList) -> BTreeMap<Str
     })
 }
 
+/// A read that asked for a remembered team the teams' answer (complete) does not name: that
+/// team is not the user's any more, and its refusal says nothing about the user's lists. Its
+/// failure is left out of `failed` and of `completeness`.
+pub(crate) fn leave_out_former_teams(
+    state: &AppState,
+    failed: &mut BTreeMap<String, ApiError>,
+    completeness: Option<&mut crate::api::Completeness>,
+) {
+    let known = known_teams(state);
+    if known.is_empty() || !state.account.teams_completeness.is_complete() {
+        return;
+    }
+    let former: Vec<String> = failed
+        .keys()
+        .filter(|t| !t.is_empty() && !known.contains(t))
+        .cloned()
+        .collect();
+    let mut completeness = completeness;
+    for t in former {
+        failed.remove(&t);
+        if let Some(c) = completeness.as_deref_mut() {
+            c.drop_team(&t);
+        }
+    }
+}
+
 /// The teams' items that were not read this time stay as last known: added to `items` from
 /// `old` when their team failed.
 pub(crate) fn keep_failed<T: Clone>(

@@ -121,7 +121,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 state.schedule.deployment_pages = listing.pages;
             }
             let before = arrivals::before_load(state);
-            let failed = teams::take_failed(state, PagedList::Deployments);
+            let mut failed = teams::take_failed(state, PagedList::Deployments);
+            let c = result.as_mut().ok().map(|l| &mut l.completeness);
+            teams::leave_out_former_teams(state, &mut failed, c);
             if let Ok(listing) = &mut result {
                 let old = &state.deployments.items;
                 teams::keep_failed(
@@ -143,7 +145,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             lists::name_providers(state, &[lists::Named::Deployments]);
             teams::settle(state, PagedList::Deployments, failed, whole);
             teams::unknown_teams(state, PagedList::Deployments);
-            lists::reselect_deployment(state);
+            if whole {
+                lists::reselect_deployment(state);
+            } else {
+                super::deployment_sort::on_load(state);
+            }
             cmds.extend(arrivals::after_load(state, before));
             cmds.extend(super::workspace::sync_ssh_config(state));
             cmds.extend(super::tunnels::stop_ended(state));
@@ -151,7 +157,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
-            let failed = teams::take_failed(state, PagedList::Volumes);
+            let mut failed = teams::take_failed(state, PagedList::Volumes);
+            let c = result.as_mut().ok().map(|l| &mut l.completeness);
+            teams::leave_out_former_teams(state, &mut failed, c);
             if let Ok(listing) = &mut result {
                 state.schedule.volume_pages = listing.pages;
                 let old = &state.volumes.items;
@@ -330,6 +338,10 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Watches => dialogs::watches::open(state),
         KeyCmd::Planner => dialogs::planner::open(state),
         KeyCmd::Filter => state.offers.editing_filter = true,
+        KeyCmd::SortNext if state.pane == Pane::Deployments => super::deployment_sort::next(state),
+        KeyCmd::SortReverse if state.pane == Pane::Deployments => {
+            super::deployment_sort::reverse(state)
+        }
         KeyCmd::SortNext => {
             state.offers.sort = state.offers.sort.next(state.offers.plan.is_some());
             offers::resort(state);
@@ -384,6 +396,8 @@ pub(crate) fn run_key(state: &mut AppState, cmd: KeyCmd) -> Vec<Command> {
         KeyCmd::Guard => return dialogs::guard::open(state),
         KeyCmd::Tunnel => return super::tunnels::toggle(state),
         KeyCmd::Editor => return super::tunnels::open_editor(state),
+        KeyCmd::FollowUsage => return super::usage::toggle(state),
+        KeyCmd::SshConfig => return super::workspace::open_ssh_config(state),
         // Everything below manages what the account owns: it needs a key.
         _ if !state.session.has_key() => {}
         KeyCmd::AddKey => return dialogs::add_key::open(state),

@@ -1,13 +1,14 @@
 //! GPU use as the dashboard follows it: which running deployments are probed (all, when
-//! `gpu_usage = true`, else the ones turned on), when (one probe a minute at most each, paced
-//! here so tests can move time), and the samples of the last hour.
+//! `gpu_usage = true`, but the ones turned off; else the ones turned on, with `U` on a row),
+//! when (one probe a minute at most each, paced here so tests can move time), and the samples
+//! of the last hour.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
 use super::action::Command;
-use super::state::AppState;
+use super::state::{AppState, FlashKind};
 use crate::api::{Deployment, DeploymentStatus};
 use crate::domain::ssh_config::HostEntry;
 use crate::domain::usage::{History, PROBE_EVERY, Reading, Sample};
@@ -18,6 +19,8 @@ pub struct UsageView {
     pub all: bool,
     /// Deployments probed one by one, besides `all`.
     pub on: BTreeSet<String>,
+    /// Deployments not probed although `all` is on.
+    pub off: BTreeSet<String>,
     /// The last hour of samples, by deployment id.
     pub history: BTreeMap<String, History>,
     /// When each deployment may be probed next.
@@ -28,7 +31,7 @@ pub struct UsageView {
 
 impl UsageView {
     pub fn followed(&self, id: &str) -> bool {
-        self.all || self.on.contains(id)
+        self.on.contains(id) || (self.all && !self.off.contains(id))
     }
     /// The last sample of `id`, when it is followed.
     pub fn last(&self, id: &str) -> Option<&Sample> {
@@ -82,9 +85,54 @@ pub(crate) fn on_tick(state: &mut AppState) -> Vec<Command> {
         .collect()
 }
 
-/// The answer to [`Command::ProbeUsage`].
+/// Whether `U` acts: the selected deployment runs and has an address.
+pub fn can_follow(state: &AppState) -> bool {
+    state.selected_deployment().is_some_and(|d| {
+        d.status == DeploymentStatus::Running
+            && super::workspace::host_entry(state, &d.id).is_some()
+    })
+}
+
+/// `U`: follow the selected deployment's GPU use (its first probe now), or stop following it
+/// (its samples are forgotten).
+pub(crate) fn toggle(state: &mut AppState) -> Vec<Command> {
+    if !can_follow(state) {
+        return Vec::new();
+    }
+    let Some(d) = state.selected_deployment() else {
+        return Vec::new();
+    };
+    let (id, name) = (d.id.clone(), d.name.clone());
+    let key = super::keys::rebind::key_for(super::keys::KeyCmd::FollowUsage);
+    let u = &mut state.usage;
+    if u.followed(&id) {
+        u.on.remove(&id);
+        if u.all {
+            u.off.insert(id.clone());
+        }
+        u.history.remove(&id);
+        u.due.remove(&id);
+        state.say(
+            FlashKind::Info,
+            format!("gpu use: {name} no longer followed ({key} follows it again)"),
+        );
+        return Vec::new();
+    }
+    u.off.remove(&id);
+    u.on.insert(id);
+    state.say(
+        FlashKind::Info,
+        format!("gpu use: following {name}, a reading a minute ({key} again stops)"),
+    );
+    on_tick(state)
+}
+
+/// The answer to [`Command::ProbeUsage`] (dropped when the deployment is no longer followed).
 pub(crate) fn on_sampled(state: &mut AppState, id: String, result: Result<Reading, String>) {
     state.usage.in_flight.remove(&id);
+    if !state.usage.followed(&id) {
+        return;
+    }
     let at = state.now;
     state
         .usage
@@ -136,9 +184,12 @@ pub fn detail_lines(state: &AppState, d: &Deployment) -> Vec<String> {
         return Vec::new();
     }
     if !state.usage.followed(&d.id) {
+        let key = super::keys::rebind::key_for(super::keys::KeyCmd::FollowUsage);
         return vec![row(
             "gpu use",
-            "not followed (gpu_usage = true in config.toml follows every instance)".into(),
+            format!(
+                "not followed ({key} follows this one; gpu_usage = true in config.toml follows every instance)"
+            ),
         )];
     }
     let Some(h) = state.usage.history.get(&d.id) else {

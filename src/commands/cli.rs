@@ -151,7 +151,7 @@ pub enum Command {
     Open(crate::commands::actions::args::OpenArgs),
     /// Terminate deployments: can-terminate first, what is lost, one confirm, one DELETE each.
     #[command(
-        after_help = "Examples:\n  spheron-tui terminate train-7 --yes\n  spheron-tui terminate 'sweep-*'"
+        after_help = "Examples:\n  spheron-tui terminate train-7 --yes\n  spheron-tui terminate 'sweep-*'\n  spheron-tui terminate train-7 --yes --when-allowed   # waits out the minimum runtime"
     )]
     Terminate(crate::commands::actions::args::TerminateArgs),
     /// Rename a deployment.

@@ -55,7 +55,7 @@ impl Ctx {
     /// The teams the last run read by `teamId` ([`crate::api::teams::remembered`]), asked
     /// for with the teams so that a user whose teams have not changed waits one round.
     pub async fn team_guess(&self) -> Vec<String> {
-        let key = crate::store::settings::teams_key(self.client.base_url());
+        let key = crate::store::settings::teams_key(&self.client.account_label());
         let value = self.store.call(move |s| s.setting(&key)).await;
         crate::api::teams::remembered(value.ok().flatten().as_deref())
     }
@@ -67,7 +67,7 @@ impl Ctx {
         if now == guess.join("\n") {
             return;
         }
-        let key = crate::store::settings::teams_key(self.client.base_url());
+        let key = crate::store::settings::teams_key(&self.client.account_label());
         let at = (self.clock)();
         let kept = self
             .store

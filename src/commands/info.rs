@@ -56,6 +56,10 @@ pub fn text(i: &Info) -> String {
                 show(paths.map(|x| x.demo_world_file()).as_deref())
             ));
             line(format!(
+                "demo presets:  {}",
+                show(paths.map(|x| x.demo_presets_file()).as_deref())
+            ));
+            line(format!(
                 "API key:       the demo's own ({}); no real key is used",
                 ApiKey::new(key.to_string()).mask()
             ));

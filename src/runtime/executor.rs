@@ -263,6 +263,16 @@ impl Executor {
                 .unwrap_or_else(|e| Err(e.to_string()));
                 return vec![Action::SshConfigWritten(result)];
             }
+            Command::SaveSshConfigSetting { file, on } => {
+                let result = tokio::task::spawn_blocking(move || {
+                    let file = file.ok_or("no config directory is known")?;
+                    let value = if on { "true" } else { "false" };
+                    crate::config::set_top_level(&file, crate::commands::ssh_config::SETTING, value)
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+                return vec![Action::SshConfigSettingSaved { on, result }];
+            }
             Command::SavePreset { file, name, preset } => {
                 let (p, n) = ((*preset).clone(), name.clone());
                 let result =
@@ -287,7 +297,7 @@ impl Executor {
             Command::Plan(p) => return super::planning::perform(self.journal.store(), p).await,
             Command::RememberTeams(teams) => {
                 if let Some(store) = self.journal.store() {
-                    let key = crate::store::settings::teams_key(c.base_url());
+                    let key = crate::store::settings::teams_key(&c.account_label());
                     let now = chrono::Utc::now();
                     // Only a guess for the next start: a failure costs it a second round.
                     if let Err(e) = store

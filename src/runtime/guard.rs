@@ -56,6 +56,7 @@ pub fn spawn(
             Report::Enforcer(e) => GuardUpdate::Enforcer(e),
             Report::Terminating { id } => GuardUpdate::Terminating { id },
             Report::IdleWarning { id } => GuardUpdate::IdleWarning { id },
+            Report::Rules(rules) => GuardUpdate::Rules(rules),
         };
         let _ = tx.send(Action::Guard(u));
     };

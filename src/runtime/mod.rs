@@ -55,7 +55,8 @@ pub struct Launch {
     /// `gpu_usage` in `config.toml`: probe every running deployment's GPUs (on in the demo
     /// unless set).
     pub gpu_usage: Option<bool>,
-    /// `config.toml`, where the deploy wizard saves a preset; `None`: no config directory.
+    /// Where the deploy wizard saves a preset: `config.toml`, or with `--demo` the demo's own
+    /// presets file; `None`: no config directory.
     pub config_file: Option<PathBuf>,
     /// `[presets.NAME]` of `config.toml`.
     pub presets: std::collections::BTreeMap<String, crate::domain::preset::Preset>,
@@ -105,7 +106,7 @@ fn prepare(launch: &Launch) -> eyre::Result<(AppState, Executor)> {
     }
     state.usage.all = launch.gpu_usage.unwrap_or(launch.demo);
     state.presets = presets(launch, home.as_deref());
-    let key = crate::store::settings::teams_key(&launch.api_url);
+    let key = crate::store::settings::teams_key(&client.account_label());
     let (store, notice) = open_store(launch.store_path.as_deref(), launch.demo, |s| {
         // Only a guess: a store that cannot say costs a second round at start.
         state.team_lists.remembered =

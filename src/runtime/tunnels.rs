@@ -194,8 +194,9 @@ pub fn editor_reaches(paths: &SshPaths, alias: &str) -> Result<(), String> {
     if super::ssh_config::is_included(paths) && listed {
         Ok(())
     } else {
+        let key = crate::app::keys::rebind::key_for(crate::app::keys::KeyCmd::SshConfig);
         Err(format!(
-            "{alias} is not in your SSH config yet: run `spheron-tui ssh-config --write` once (the editor reaches it through ~/.ssh/config; the dashboard then keeps it current)"
+            "{alias} is not in your SSH config yet: run `spheron-tui ssh-config --write` once, or press {key} on the dashboard's Deployments (the editor reaches it through ~/.ssh/config; the dashboard then keeps it current)"
         ))
     }
 }

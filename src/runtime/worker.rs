@@ -41,6 +41,8 @@ pub enum Report {
     Terminating { id: String },
     /// An idle rule's warning: any key on its row in the dashboard snoozes it.
     IdleWarning { id: String },
+    /// The rules held, whenever they change (the details of a deployment show its rule).
+    Rules(Vec<crate::domain::guard::StoredRule>),
 }
 
 pub type Reporter = Box<dyn Fn(Report) + Send + Sync>;
@@ -54,8 +56,12 @@ enum Unwritten {
     Outcome { row: i64, result: String },
 }
 
-/// Who else enforces, and the row labels.
-type Shown = (Option<String>, std::collections::BTreeMap<String, String>);
+/// Who else enforces, the row labels, and the rules held.
+type Shown = (
+    Option<String>,
+    std::collections::BTreeMap<String, String>,
+    Vec<crate::domain::guard::StoredRule>,
+);
 
 /// The loop's state between ticks.
 pub struct Runner {
@@ -83,7 +89,7 @@ pub struct Runner {
     /// Whether this runner loads offers for the watches (`guard run`; the dashboard loads its
     /// own).
     watches: bool,
-    /// What the dashboard was last sent: who enforces, the row labels.
+    /// What the dashboard was last sent: who enforces, the row labels, the rules.
     shown: Option<Shown>,
     /// The teams whose deployments each poll reads, and the polls since they were read.
     teams: Option<Teams>,
@@ -234,6 +240,7 @@ impl Runner {
             let shown = (
                 self.engine.other_enforcer().map(str::to_owned),
                 self.engine.row_labels(now),
+                self.engine.stored_rules(),
             );
             if self.shown.as_ref() != Some(&shown) {
                 if self.shown.as_ref().is_none_or(|s| s.0 != shown.0) {
@@ -241,6 +248,9 @@ impl Runner {
                 }
                 if self.shown.as_ref().is_none_or(|s| s.1 != shown.1) {
                     r(Report::Rows(shown.1.clone()));
+                }
+                if self.shown.as_ref().is_none_or(|s| s.2 != shown.2) {
+                    r(Report::Rules(shown.2.clone()));
                 }
                 self.shown = Some(shown);
             }

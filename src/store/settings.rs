@@ -8,10 +8,11 @@ use super::{Store, StoreError};
 /// The key of the model plan (its spec line, `domain::planner::spec::job_spec`).
 pub const PLAN: &str = "plan";
 
-/// The key of the teams the last run against `api_url` read by `teamId` (every team but the
-/// current one), asked for in the next run's first round (`api::teams::remembered`).
-pub fn teams_key(api_url: &str) -> String {
-    format!("teams {}", api_url.trim_end_matches('/'))
+/// The key of the teams the last run for `account` (`Client::account_label`) read by
+/// `teamId` (every team but the current one), asked for in the next run's first round
+/// (`api::teams::remembered`).
+pub fn teams_key(account: &str) -> String {
+    format!("teams {account}")
 }
 
 /// The value of `key` in the store at `path`, read without opening it for writing (nothing is

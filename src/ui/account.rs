@@ -20,7 +20,8 @@ const COLS: [Col; 6] = [
     Col::grow("Team", 8, 24, 0),
     Col::money("Balance"),
     Col::money("Burn/h"),
-    Col::text("Runway", 6, 10, 1),
+    // never cut: `~64 d…` would read as a wrong runway
+    Col::whole("Runway", 1),
     Col::text("Role", 6, 10, 3),
     Col::text("Deploys go to", 12, 16, 2),
 ];
@@ -47,11 +48,24 @@ fn burn_text(t: Option<&teams::TeamSpend>) -> String {
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let top = layout::lines_above_table(Pane::Account).min(area.height);
     let summary = Rect::new(area.x, area.y, area.width, top);
-    // wrapped: on a narrow terminal the runway warning continues on the spare row below
-    f.render_widget(
-        Paragraph::new(summary_lines(state, theme)).wrap(Wrap { trim: false }),
-        summary,
-    );
+    // wrapped: on a narrow terminal a line continues on the spare rows below; when they run
+    // short, the notes in brackets go (today's spend's, the burn rate's, the balance's age) so
+    // that the runway is always whole
+    let mut lines = summary_lines(state, theme);
+    for (line, note) in NOTES {
+        if wrapped_rows(&lines, area.width) <= top {
+            break;
+        }
+        if let Some(l) = lines.get_mut(line)
+            && let Some(i) = note
+                .min(l.spans.len())
+                .checked_sub(usize::from(note == LAST))
+            && i >= 2
+        {
+            l.spans.remove(i);
+        }
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), summary);
 
     let teams = state
         .account
@@ -138,6 +152,36 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ]
         },
     );
+}
+
+/// The notes of the summary that go first when rows run short, as (line, span): today's
+/// spend's scope, the burn rate's count, the balance's age (its last span).
+const NOTES: [(usize, usize); 3] = [(3, 2), (2, 2), (1, LAST)];
+const LAST: usize = usize::MAX;
+
+/// Rows `lines` take wrapped at word ends in `width` columns.
+fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            let (mut rows, mut used) = (1, 0);
+            for word in text.split(' ') {
+                let w = Span::raw(word).width();
+                if used > 0 && used + 1 + w > width {
+                    rows += 1;
+                    used = 0;
+                }
+                used += if used > 0 { 1 + w } else { w };
+                while used > width {
+                    rows += 1;
+                    used -= width;
+                }
+            }
+            rows
+        })
+        .sum()
 }
 
 fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {

@@ -8,17 +8,20 @@ use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::api::{Deployment, DeploymentFilter, DeploymentStatus};
 use crate::app::action::PagedList;
+use crate::app::deployment_sort::shown_uptime;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::{duration_short, usd_opt};
 
 /// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
+/// Type stays before the machine's details (as its initial when narrow); a name keeps at least
+/// [`NAME_MIN`] letters after its guard countdown.
 const COLS: [Col; 10] = [
-    Col::grow("Name", 8, 14, 0),
-    Col::text("GPU", 8, 12, 3),
-    Col::text("Provider", 8, 12, 5),
-    Col::grow("Region", 8, 10, 6),
-    Col::text("Type", 9, 9, 7),
+    Col::grow("Name", NAME_MIN, 20, 0),
+    Col::text("GPU", 8, 12, 5),
+    Col::text("Provider", 8, 12, 6),
+    Col::text("Region", 8, 10, 7),
+    Col::text("Type", 9, 9, 2).abbreviated(),
     Col::text("Status", 12, 13, 1),
     Col::text("IP", 15, 15, 8),
     Col::text("Uptime", 7, 8, 4),
@@ -26,10 +29,21 @@ const COLS: [Col; 10] = [
     Col::money("Spent"),
 ];
 
+/// The cells of a name always shown, whatever the width: 12 letters and a `…`.
+const NAME_MIN: u16 = 13;
+
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let visible = state.visible_deployments();
     let team_column = widgets::team_column(state, PagedList::Deployments);
     let mut cols = widgets::with_team_column(&COLS, team_column);
+    // a guarded name keeps its letters after the countdown before it
+    let countdown = visible
+        .iter()
+        .filter_map(|d| state.guard.rows.get(&d.id))
+        .map(|g| Line::raw(g.as_str()).width() as u16 + 1)
+        .max()
+        .unwrap_or(0);
+    cols[0] = cols[0].with_min(NAME_MIN + countdown);
     let usage_column = crate::app::usage::any_followed(state);
     let tunnel_column = !state.tunnels.by_deployment.is_empty();
     // After Status: GPU use is the reason to look, second to the status; then the tunnels.
@@ -48,9 +62,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         DeploymentFilter::Inactive => "inactive",
         DeploymentFilter::All => "all",
     };
+    let order = &state.deployment_order;
     let mut title = vec![
         Span::styled(" Deployments ", theme.title()),
-        Span::raw(format!("{filter} · {} ", visible.len())),
+        Span::raw(format!(
+            "{filter} · {} · sort {} {} ",
+            visible.len(),
+            order.sort.label(),
+            if order.descending { "↓" } else { "↑" }
+        )),
     ];
     let covered = state.deployments_cover_filter();
     if !covered {
@@ -127,7 +147,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 /// GPU use of a followed deployment (`37% · 12/80G`, `?` when the probe failed).
-const USAGE_COL: Col = Col::text("GPU use", 7, 15, 2);
+const USAGE_COL: Col = Col::text("GPU use", 7, 17, 3).by_words();
 
 fn usage_cell<'a>(d: &Deployment, state: &AppState, theme: &Theme) -> Line<'a> {
     let text = crate::app::usage::cell(state, d);
@@ -138,7 +158,7 @@ fn usage_cell<'a>(d: &Deployment, state: &AppState, theme: &Theme) -> Line<'a> {
 }
 
 /// Where a tunnel started with `p` is reached here (`localhost:8888`), while any runs.
-const TUNNEL_COL: Col = Col::text("Tunnel", 9, 15, 2);
+const TUNNEL_COL: Col = Col::text("Tunnel", 9, 15, 3);
 
 fn tunnel_cell<'a>(d: &Deployment, state: &AppState, theme: &Theme) -> Line<'a> {
     match state.tunnels.by_deployment.get(&d.id) {
@@ -161,11 +181,7 @@ fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> 
     // Uptime counts from the API's start time only (never from the creation time, which would
     // jump back once a start time arrives); a deploying one shows its elapsed time in the status
     // cell instead.
-    let uptime = match d.status {
-        DeploymentStatus::Deploying => "–".into(),
-        _ if d.started_at.is_none() => "–".into(),
-        _ => d.uptime_secs(state.now).map_or("–".into(), duration_short),
-    };
+    let uptime = shown_uptime(d, state.now).map_or("–".into(), duration_short);
     let spent = usd_opt(d.spent(state.now));
     let rate = usd_opt(d.hourly_rate);
     // A guarded deployment shows its countdown (or spend left) before its name: a narrow

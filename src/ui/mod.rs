@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod chrome;
+pub mod columns;
 pub mod deployments;
 pub mod dialogs;
 pub mod keys;

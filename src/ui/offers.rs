@@ -18,22 +18,27 @@ use crate::app::{AppState, Pane};
 use crate::domain::cost::{usd, usd_opt};
 use crate::domain::planner::{Fit, OfferPlan};
 
+/// Below this pane width the title leaves out the count of GPU models.
+const NARROW_TITLE_BELOW: u16 = 72;
+
 /// From this pane width on, the trend shows a sparkline as well as the change.
 const SPARK_FROM_WIDTH: u16 = 150;
 
 /// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
+/// Type (SPOT or DEDICATED: a risk the user pays for) stays before the machine and the region,
+/// as its initial when narrow (`S`, `D`, `C`; `?` says so).
 const COLS: [Col; 11] = [
-    Col::grow("GPU", 10, 14, 0),
-    Col::text("Provider", 8, 14, 2),
-    Col::text("Type", 9, 9, 6),
+    Col::grow("GPU", 13, 14, 0),
+    Col::text("Provider", 8, 14, 5),
+    Col::text("Type", 9, 9, 2).abbreviated(),
     Col::text("GPUs", 4, 4, 3),
     Col::text("vCPU", 4, 4, 9),
     Col::text("RAM", 6, 6, 8),
     Col::text("VRAM", 5, 5, 7),
-    Col::grow("Region", 9, 12, 5),
+    Col::text("Region", 9, 12, 6),
     Col::money("$/h"),
     Col::money("$/GPU·h"),
-    Col::text("Avail", 5, 9, 4),
+    Col::text("Avail", 5, 9, 4).by_words(),
 ];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -42,12 +47,20 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     f.render_widget(Paragraph::new(filter_line(state, area.width, theme)), bar);
 
     let mut title = vec![Span::styled(" Offers ", theme.title())];
+    // narrow: the count of models goes, so that the sort and its direction stay in view
+    let models = if area.width >= NARROW_TITLE_BELOW {
+        format!(
+            " · {} GPU model{}",
+            o.visible_models,
+            if o.visible_models == 1 { "" } else { "s" }
+        )
+    } else {
+        String::new()
+    };
     title.push(Span::raw(format!(
-        "{} shown of {} · {} GPU model{}",
+        "{} shown of {}{models}",
         o.visible.len(),
         o.all.len(),
-        o.visible_models,
-        if o.visible_models == 1 { "" } else { "s" }
     )));
     if o.loading {
         title.push(Span::styled(

@@ -8,25 +8,40 @@ use super::theme::Theme;
 use super::widgets::{self, Col, TableSpec};
 use crate::api::Volume;
 use crate::app::action::PagedList;
+use crate::app::dialogs::create_volume::HOURS_30_DAYS;
 use crate::app::screen as layout;
 use crate::app::{AppState, Pane};
 use crate::domain::cost::usd_opt;
 
-/// The money column never shrinks; the rest are cut with `…`, then dropped from the highest rank.
-const COLS: [Col; 7] = [
-    Col::grow("Name", 8, 16, 0),
+/// Money columns never shrink; the rest are cut with `…`, then dropped from the highest rank.
+/// `$/30d` is the hourly cost over 720 hours, as the create dialog estimates it.
+const COLS: [Col; 8] = [
+    Col::grow("Name", 13, 16, 0),
     Col::text("Provider", 8, 14, 3),
-    Col::grow("Region", 8, 12, 4),
+    Col::text("Region", 8, 12, 4),
     Col::text("Size", 8, 9, 2),
     Col::text("Status", 9, 10, 1),
     Col::grow("Attached to", 8, 16, 5),
     Col::money("$/h"),
+    Col::money("$/30d"),
 ];
+
+/// Where an attached volume is reached when the API says (a Voltage Park volume's NFS address):
+/// shown only while some volume has one.
+const MOUNT_COL: Col = Col::text("Mount", 8, 20, 6);
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let v = &state.volumes;
     let team_column = widgets::team_column(state, PagedList::Volumes);
-    let cols = widgets::with_team_column(&COLS, team_column);
+    let mut cols = widgets::with_team_column(&COLS, team_column);
+    let mount_column = v.items.iter().any(|v| mount(v).is_some());
+    let after_attached = cols
+        .iter()
+        .position(|c| c.header == "Attached to")
+        .map_or(0, |i| i + 1);
+    if mount_column {
+        cols.insert(after_attached, MOUNT_COL);
+    }
     let mut title = vec![
         Span::styled(" Volumes ", theme.title()),
         Span::raw(format!("{} ", v.items.len())),
@@ -53,16 +68,26 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         TableSpec {
             title: Line::from(title),
             cols: &cols,
-            money: &[widgets::money_width(
-                v.items.iter().map(Volume::cost_per_hour),
-                usd_opt,
-            )],
+            money: &[
+                widgets::money_width(v.items.iter().map(Volume::cost_per_hour), usd_opt),
+                widgets::money_width(v.items.iter().map(per_30_days), usd_opt),
+            ],
             len: v.items.len(),
             selected: v.cursor.selected,
             empty,
         },
         |i| {
             let mut cells = row(&v.items[i], state, theme);
+            if mount_column {
+                let at = COLS
+                    .iter()
+                    .position(|c| c.header == "Attached to")
+                    .map_or(0, |i| i + 1);
+                cells.insert(
+                    at,
+                    Line::raw(mount(&v.items[i]).unwrap_or_else(|| "–".into())),
+                );
+            }
             if team_column {
                 let team = widgets::team_cell(
                     state,
@@ -75,6 +100,18 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             cells
         },
     );
+}
+
+/// The cost of 30 days (720 h) at the volume's hourly cost; unknown when that is unknown.
+pub fn per_30_days(v: &Volume) -> Option<f64> {
+    v.cost_per_hour().map(|h| h * HOURS_30_DAYS)
+}
+
+/// How an attached volume is mounted, as far as the API says: the NFS address it gives for some
+/// providers. The API gives no mount path.
+pub fn mount(v: &Volume) -> Option<String> {
+    let ip = v.virtual_ip.as_deref().filter(|ip| !ip.is_empty())?;
+    (!v.attachments().is_empty()).then(|| format!("NFS {ip}"))
 }
 
 /// A deployment's name when it is known, else its id.
@@ -115,5 +152,6 @@ fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
             attached
         }),
         Line::raw(usd_opt(v.cost_per_hour())),
+        Line::raw(usd_opt(per_30_days(v))),
     ]
 }

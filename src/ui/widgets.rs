@@ -18,156 +18,7 @@ use crate::app::volume_access::Candidate;
 use super::theme::Theme;
 use crate::app::screen::scroll_offset;
 
-/// How a column behaves when the table is narrower or wider than it would like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fit {
-    /// An amount of money: exactly as wide as the widest amount in the list (given with each
-    /// draw, see [`TableSpec::money`]); never cut and never dropped.
-    Money,
-    /// Text shown at `pref`, cut with `…` down to `min` when room is short; `grow` columns
-    /// take what room is left over.
-    Text { min: u16, pref: u16, grow: bool },
-}
-
-/// One column: its header, how it fits, and when it goes. Columns with a higher `drop` rank
-/// are dropped first when even cut text does not leave room for the money; rank 0 stays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Col {
-    pub header: &'static str,
-    pub fit: Fit,
-    pub drop: u8,
-}
-
-impl Col {
-    pub const fn money(header: &'static str) -> Self {
-        Col {
-            header,
-            fit: Fit::Money,
-            drop: 0,
-        }
-    }
-    pub const fn text(header: &'static str, min: u16, pref: u16, drop: u8) -> Self {
-        Col {
-            header,
-            fit: Fit::Text {
-                min,
-                pref,
-                grow: false,
-            },
-            drop,
-        }
-    }
-    /// A text column that takes the room left over.
-    pub const fn grow(header: &'static str, min: u16, pref: u16, drop: u8) -> Self {
-        Col {
-            header,
-            fit: Fit::Text {
-                min,
-                pref,
-                grow: true,
-            },
-            drop,
-        }
-    }
-}
-
-/// The width of each column in `width` cells (`None`: dropped). Money columns get their
-/// `money` width in full. Text is first cut towards its minimum (the first-dropped columns
-/// first); when even that does not fit, columns are dropped by rank; room won back goes to the
-/// cut columns (most important first), then to the growing ones.
-pub fn fit_columns(cols: &[Col], money: &[u16], width: u16) -> Vec<Option<u16>> {
-    let mut money_w = money.iter().copied();
-    let pref: Vec<u16> = cols
-        .iter()
-        .map(|c| match c.fit {
-            Fit::Money => money_w
-                .next()
-                .unwrap_or(0)
-                .max(c.header.chars().count() as u16),
-            Fit::Text { pref, .. } => pref,
-        })
-        .collect();
-    let mut w: Vec<Option<u16>> = pref.iter().copied().map(Some).collect();
-    let total = |w: &[Option<u16>]| -> u32 {
-        let shown = w.iter().flatten().count() as u32;
-        w.iter().flatten().map(|&x| u32::from(x)).sum::<u32>() + shown.saturating_sub(1)
-    };
-    let avail = u32::from(width);
-    let mut by_drop: Vec<usize> = (0..cols.len()).collect();
-    by_drop.sort_by_key(|&i| std::cmp::Reverse(cols[i].drop));
-    // 1. cut text towards its minimum
-    for &i in &by_drop {
-        let over = total(&w).saturating_sub(avail);
-        if over == 0 {
-            break;
-        }
-        if let (Fit::Text { min, .. }, Some(cur)) = (cols[i].fit, w[i]) {
-            let cut = u32::from(cur.saturating_sub(min)).min(over) as u16;
-            w[i] = Some(cur - cut);
-        }
-    }
-    // 2. drop by rank, highest first
-    for &i in &by_drop {
-        if total(&w) <= avail {
-            break;
-        }
-        if cols[i].drop > 0 {
-            w[i] = None;
-        }
-    }
-    // 3. room won back: cut columns regain width, the most important first
-    for &i in by_drop.iter().rev() {
-        let spare = avail.saturating_sub(total(&w));
-        if let Some(cur) = w[i] {
-            let back = u32::from(pref[i] - cur).min(spare) as u16;
-            w[i] = Some(cur + back);
-        }
-    }
-    // 4. what is left to the growing columns, shared out evenly
-    let spare = avail.saturating_sub(total(&w));
-    let growers: Vec<usize> = (0..cols.len())
-        .filter(|&i| w[i].is_some() && matches!(cols[i].fit, Fit::Text { grow: true, .. }))
-        .collect();
-    if !growers.is_empty() && spare > 0 {
-        let each = spare / growers.len() as u32;
-        let mut rest = spare % growers.len() as u32;
-        for i in growers {
-            let extra = each + u32::from(rest > 0);
-            rest = rest.saturating_sub(1);
-            w[i] = w[i].map(|x| x.saturating_add(extra as u16));
-        }
-    }
-    w
-}
-
-/// `line` cut to `width` cells, ending in `…` when something was cut.
-pub fn cut_line(line: Line<'_>, width: u16) -> Line<'_> {
-    let width = usize::from(width);
-    if line.width() <= width {
-        return line;
-    }
-    let budget = width.saturating_sub(1);
-    let mut used = 0;
-    let mut spans = Vec::new();
-    'outer: for span in line.spans {
-        let mut text = String::new();
-        for ch in span.content.chars() {
-            let mut buf = [0u8; 4];
-            let w = Span::raw(&*ch.encode_utf8(&mut buf)).width();
-            if used + w > budget {
-                spans.push(Span::styled(text, span.style));
-                break 'outer;
-            }
-            used += w;
-            text.push(ch);
-        }
-        spans.push(Span::styled(text, span.style));
-    }
-    if width > 0 {
-        spans.push(Span::raw("…"));
-    }
-    Line::from(spans).style(line.style)
-}
+pub use super::columns::{Col, Fit, cut_line};
 
 /// The widest of some amounts as `fmt` shows them, for sizing a [`Fit::Money`] column: the
 /// width of a money string grows with the size of the amount, so only the extremes are
@@ -280,27 +131,40 @@ pub fn table<'a>(
         f.render_widget(msg, inner);
         return;
     }
-    let widths = fit_columns(spec.cols, spec.money, block.inner(area).width);
+    let offset = scroll_offset(spec.selected, rows_h).min(spec.len.saturating_sub(1));
+    let end = (offset + usize::from(rows_h)).min(spec.len);
+    // The rows on screen are built first: each text column is as wide as what it shows.
+    let cells: Vec<Vec<Line<'a>>> = (offset..end).map(&row).collect();
+    let content: Vec<u16> = spec
+        .cols
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            cells
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|l| l.width() as u16)
+                .fold(col.header.chars().count() as u16, u16::max)
+        })
+        .collect();
+    let fit = super::columns::fit_columns(spec.cols, spec.money, &content, block.inner(area).width);
     let fit_row = |cells: Vec<Line<'a>>| -> Row<'a> {
         Row::new(
             cells
                 .into_iter()
-                .zip(spec.cols.iter().zip(&widths))
-                .filter_map(|(line, (col, w))| {
+                .zip(spec.cols.iter().zip(&fit.widths).zip(&content))
+                .filter_map(|(line, ((col, w), &content))| {
                     let w = (*w)?;
-                    Some(Cell::from(match col.fit {
-                        Fit::Money => line,
-                        Fit::Text { .. } => cut_line(line, w),
-                    }))
+                    Some(Cell::from(super::columns::fit_cell(col, line, w, content)))
                 })
                 .collect::<Vec<_>>(),
         )
     };
-    let offset = scroll_offset(spec.selected, rows_h).min(spec.len.saturating_sub(1));
-    let end = (offset + usize::from(rows_h)).min(spec.len);
-    let rows: Vec<Row> = (offset..end)
-        .map(|i| {
-            let r = fit_row(row(i));
+    let rows: Vec<Row> = cells
+        .into_iter()
+        .zip(offset..end)
+        .map(|(r, i)| {
+            let r = fit_row(r);
             if i == spec.selected {
                 r.style(theme.selected())
             } else {
@@ -308,9 +172,17 @@ pub fn table<'a>(
             }
         })
         .collect();
-    let header =
-        fit_row(spec.cols.iter().map(|c| Line::raw(c.header)).collect()).style(theme.header());
-    let constraints: Vec<Constraint> = widths
+    // headers are cut, never shortened to initials or words
+    let header = Row::new(
+        spec.cols
+            .iter()
+            .zip(&fit.widths)
+            .filter_map(|(c, w)| Some(Cell::from(cut_line(Line::raw(c.header), (*w)?))))
+            .collect::<Vec<_>>(),
+    )
+    .style(theme.header());
+    let constraints: Vec<Constraint> = fit
+        .widths
         .iter()
         .flatten()
         .map(|&w| Constraint::Length(w))
@@ -318,7 +190,8 @@ pub fn table<'a>(
     let t = Table::new(rows, constraints)
         .header(header)
         .block(block)
-        .column_spacing(1);
+        .column_spacing(fit.spacing)
+        .flex(ratatui::layout::Flex::Start);
     f.render_widget(t, area);
 }
 
@@ -605,41 +478,8 @@ pub fn no_key_text() -> String {
 mod tests {
     use super::*;
 
-    const COLS: [Col; 5] = [
-        Col::grow("Name", 4, 14, 0),
-        Col::text("vCPU", 4, 4, 3),
-        Col::text("Region", 6, 12, 2),
-        Col::money("$/h"),
-        Col::money("Spent"),
-    ];
-
-    #[test]
-    fn money_keeps_its_width_while_text_is_cut_then_dropped() {
-        let money = [9, 12]; // "$1,234.56" and "$123,456.78"
-        // roomy: preferred widths, the name takes the rest
-        let w = fit_columns(&COLS, &money, 80);
-        assert_eq!(w, vec![Some(39), Some(4), Some(12), Some(9), Some(12)]);
-        // tighter: text cut towards its minimum first
-        let w = fit_columns(&COLS, &money, 42);
-        assert_eq!(w[3], Some(9));
-        assert_eq!(w[4], Some(12));
-        assert_eq!(w.iter().flatten().sum::<u16>() + 4, 42);
-        // narrow: vCPU goes first, then the region; money stays whole and the name gets
-        // back what the dropped columns freed
-        let w = fit_columns(&COLS, &money, 30);
-        assert_eq!(w, vec![Some(7), None, None, Some(9), Some(12)]);
-        let w = fit_columns(&COLS, &money, 36);
-        assert_eq!(w, vec![Some(6), None, Some(6), Some(9), Some(12)]);
-        let w = fit_columns(&COLS, &money, 40);
-        assert_eq!(w, vec![Some(5), Some(4), Some(6), Some(9), Some(12)]);
-    }
-
     #[test]
     fn cut_text_ends_in_an_ellipsis_and_money_widths_come_from_the_extremes() {
-        assert_eq!(
-            cut_line(Line::raw("culpeper-usa-1"), 8).to_string(),
-            "culpepe…"
-        );
         assert_eq!(cut_line(Line::raw("short"), 8).to_string(), "short");
         let w = money_width(
             [Some(2437.0), Some(0.5), None],

@@ -63,6 +63,11 @@ pub enum Op {
     Quit {
         rules: usize,
     },
+    /// Reach the instances by name: keep the ssh_config file current (and `Include` it from
+    /// `~/.ssh/config`), the answer saved in `config.toml` at `file`.
+    SshConfig {
+        file: Option<std::path::PathBuf>,
+    },
 }
 
 impl Op {
@@ -92,6 +97,7 @@ impl Op {
             Op::Terminate { id, .. } => Command::Terminate { id },
             Op::Deploy(request) => Command::Deploy { request },
             Op::Quit { .. } => Command::Quit,
+            Op::SshConfig { file } => Command::SaveSshConfigSetting { file, on: true },
         }
     }
 
@@ -107,6 +113,7 @@ impl Op {
             Op::Terminate { .. } => "Terminate",
             Op::Deploy(_) => "Deploy",
             Op::Quit { .. } => "Quit anyway",
+            Op::SshConfig { .. } => "Turn on",
         }
     }
 
@@ -114,6 +121,7 @@ impl Op {
     pub fn cancel_label(&self) -> &'static str {
         match self {
             Op::Quit { .. } => "Keep running",
+            Op::SshConfig { .. } => "Don't ask again",
             _ => "Cancel",
         }
     }
@@ -136,7 +144,7 @@ impl Op {
             | Op::Terminate { id, .. } => id,
             Op::Attach { volume_id, .. } | Op::Detach { volume_id, .. } => volume_id,
             Op::Deploy(request) => &request.offer_id,
-            Op::Quit { .. } => "",
+            Op::Quit { .. } | Op::SshConfig { .. } => "",
         }
     }
 }
@@ -332,6 +340,11 @@ impl Confirm {
             state.quit = true;
             return Reply::close().with(vec![Command::Quit]);
         }
+        // Files on this machine, written as the dashboard keeps them; nothing to wait for.
+        if matches!(self.op, Op::SshConfig { .. }) {
+            let save = self.op.command();
+            return Reply::close().with(crate::app::workspace::turn_on(state, save));
+        }
         self.busy = true;
         self.error = None;
         self.on_action = false;
@@ -437,6 +450,10 @@ impl DialogKeys for Confirm {
         };
         match send {
             Some(true) => self.send(state),
+            // "Don't ask again" is an answer too (Esc only closes).
+            Some(false) if matches!(self.op, Op::SshConfig { .. }) => {
+                Reply::close().with(crate::app::workspace::decline(state))
+            }
             Some(false) => self.cancel(),
             None => Reply::stay(),
         }
@@ -482,6 +499,8 @@ impl DialogKeys for Confirm {
         match (&self.op, cmd) {
             (Op::Quit { .. }, KeyCmd::Confirm) => Some("quit anyway"),
             (Op::Quit { .. }, KeyCmd::Cancel) => Some("keep running"),
+            (Op::SshConfig { .. }, KeyCmd::Confirm) => Some("turn on"),
+            (Op::SshConfig { .. }, KeyCmd::Cancel) => Some("don't ask again"),
             (_, KeyCmd::Submit) if self.unsettled() => Some("terminate anyway"),
             _ => None,
         }

@@ -46,11 +46,7 @@ fn fields(state: &AppState, d: &Deployment) -> Vec<String> {
                 cost::usd_opt(d.spent(state.now))
             ),
         ),
-        row(
-            "ssh",
-            d.ssh_command()
-                .unwrap_or_else(|| "– (no address yet)".into()),
-        ),
+        row("ssh", crate::app::connect::ssh_text(d)),
     ];
     let fates = super::terminate::volume_fates(state, &d.id);
     if fates.is_empty() {
@@ -63,9 +59,47 @@ fn fields(state: &AppState, d: &Deployment) -> Vec<String> {
         ));
     }
     out.push(row("terminate", terminate_when(state, d)));
+    out.push(row("guard", guard_rule(state, d)));
     out.extend(crate::app::tunnels::detail_line(state, d));
     out.extend(crate::app::usage::detail_lines(state, d));
     out
+}
+
+/// The spend guard's rule on `d` in words: what ends it and when (a local time with its zone),
+/// with what is left as the enforcer last counted it, and how it was set.
+fn guard_rule(state: &AppState, d: &Deployment) -> String {
+    use crate::domain::guard::GuardRule;
+    let left = state.guard.rows.get(&d.id);
+    let Some(r) = state.guard.rules.get(&d.id) else {
+        return match left {
+            Some(l) => format!("{l} (rule not read yet)"),
+            None if d.status.is_terminal() => "none".into(),
+            None => "none (T sets one)".into(),
+        };
+    };
+    let left = left.map_or(String::new(), |l| format!(" · now {l}"));
+    let what = match &r.rule {
+        GuardRule::Deadline(at) => {
+            let secs = (*at - state.now).num_seconds();
+            let when = if secs > 0 {
+                format!("in {}", cost::duration_short(secs))
+            } else {
+                "due now".into()
+            };
+            format!(
+                "terminate at {}, {when}",
+                crate::domain::clock::clock(*at, state.local_offset(), state.now)
+            )
+        }
+        GuardRule::MaxSpend(max) => {
+            format!("terminate once {} is spent{left}", cost::usd(*max))
+        }
+        GuardRule::Idle { window, below_pct } => format!(
+            "terminate after {} with every GPU below {below_pct:.0}% and no terminal session{left}",
+            cost::duration_short(window.num_seconds())
+        ),
+    };
+    format!("{what} (set as {})", r.spec)
 }
 
 /// When `x` can end `d`: the API refuses before the minimum runtime has passed.

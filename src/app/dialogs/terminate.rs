@@ -106,11 +106,18 @@ pub fn blocked_text(b: &CanTerminate) -> String {
         (None, None) if b.minimum_runtime.is_none() => {
             "Cannot terminate yet; the platform gave no reason.".into()
         }
-        _ => format!(
-            "Cannot terminate yet: {} minutes remain of the {}-minute minimum runtime.",
-            minutes(b.time_remaining),
-            minutes(b.minimum_runtime)
-        ),
+        _ => {
+            let left = minutes(b.time_remaining);
+            let remain = if left == "1" {
+                "minute remains"
+            } else {
+                "minutes remain"
+            };
+            format!(
+                "Cannot terminate yet: {left} {remain} of the {}-minute minimum runtime.",
+                minutes(b.minimum_runtime)
+            )
+        }
     }
 }
 
@@ -264,5 +271,37 @@ pub fn on_terminated(state: &mut AppState, id: &str, result: ApiResult<()>) -> V
             }
             Vec::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn left(minutes: f64) -> CanTerminate {
+        CanTerminate {
+            can_terminate: Some(false),
+            reason: None,
+            minimum_runtime: Some(20.0),
+            time_remaining: Some(minutes),
+            runtime: None,
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_minutes_left_are_counted_in_words() {
+        assert_eq!(
+            blocked_text(&left(1.0)),
+            "Cannot terminate yet: 1 minute remains of the 20-minute minimum runtime."
+        );
+        assert_eq!(
+            blocked_text(&left(0.2)),
+            "Cannot terminate yet: 1 minute remains of the 20-minute minimum runtime."
+        );
+        assert_eq!(
+            blocked_text(&left(12.0)),
+            "Cannot terminate yet: 12 minutes remain of the 20-minute minimum runtime."
+        );
     }
 }

@@ -146,7 +146,7 @@ pub fn dialog_line(d: &Dialog, state: &AppState) -> String {
 }
 
 /// The closing note of `?`.
-/// What the Offers columns that are not self-explaining mean: listed in `?` under the keys.
+/// What the columns that are not self-explaining mean: listed in `?` under the keys.
 pub const OFFER_COLUMNS_LEGEND: &[(&str, &str)] = &[
     (
         "Avail yes (12)",
@@ -165,12 +165,20 @@ pub const OFFER_COLUMNS_LEGEND: &[(&str, &str)] = &[
         "the provider can end a SPOT instance at any time",
     ),
     (
+        "Type S, D, C",
+        "SPOT, DEDICATED, CLUSTER, where Offers or Deployments is too narrow for the word",
+    ),
+    (
         "7d trend",
         "one cell per day, · where not available; the change against 24 h ago",
     ),
     (
         "7d low",
         "the model's lowest $/GPU·h in the last 168 hours, rolling (`prices` lists UTC days)",
+    ),
+    (
+        "$/30d",
+        "Volumes: the volume's $/h over 720 hours (30 days); ? when its rate is unknown",
     ),
 ];
 
@@ -275,11 +283,7 @@ pub fn help_layout(width: u16) -> Vec<HelpRow> {
             line(&mut rows, help_keys(&l), l.help);
         }
     }
-    rows.extend(
-        wrap_words("Offers columns", w)
-            .into_iter()
-            .map(HelpRow::Heading),
-    );
+    rows.extend(wrap_words("Columns", w).into_iter().map(HelpRow::Heading));
     for (value, meaning) in OFFER_COLUMNS_LEGEND {
         line(
             &mut rows,

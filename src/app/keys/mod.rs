@@ -134,6 +134,10 @@ pub enum KeyCmd {
     Tunnel,
     /// Open the selected deployment in VS Code or Cursor over Remote-SSH.
     Editor,
+    /// Follow the selected deployment's GPU use, or stop.
+    FollowUsage,
+    /// Reach the instances by name: the ssh_config file kept current, asked first.
+    SshConfig,
     /// `Esc`: a step back, or close (clears the Offers filter on the pane).
     Back,
     /// Close a view.

@@ -134,6 +134,8 @@ pub fn action_name(cmd: KeyCmd) -> Option<&'static str> {
         KeyCmd::Planner => "planner",
         KeyCmd::Tunnel => "tunnel",
         KeyCmd::Editor => "editor",
+        KeyCmd::FollowUsage => "gpu_use",
+        KeyCmd::SshConfig => "ssh_config",
         KeyCmd::Close => "close",
         KeyCmd::Confirm => "confirm",
         KeyCmd::Cancel => "cancel",

@@ -174,6 +174,14 @@ pub struct TerminateArgs {
     /// Machine output: one JSON object per deployment.
     #[arg(long)]
     pub json: bool,
+    /// When the platform says the minimum runtime has not passed, wait until it has (nothing is
+    /// sent meanwhile; Ctrl-C stops), then check again and terminate as without it.
+    #[arg(long)]
+    pub when_allowed: bool,
+    /// With --when-allowed: give up, terminating nothing, when the wait would be longer than
+    /// this (exit 124): `90s`, `25m`, `1h`.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_timeout, requires = "when_allowed")]
+    pub timeout: chrono::Duration,
 }
 
 #[derive(Debug, Clone, Args)]

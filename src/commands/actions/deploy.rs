@@ -42,8 +42,12 @@ fn choices(env: &Env, a: &DeployArgs) -> Result<Preset, String> {
     };
     let base = env.presets.get(name).ok_or_else(|| {
         let known: Vec<&str> = env.presets.keys().map(String::as_str).collect();
+        let files = match env.demo {
+            true => "config.toml or the demo's presets file",
+            false => "config.toml",
+        };
         format!(
-            "no preset {name:?} in config.toml (presets: {})",
+            "no preset {name:?} in {files} (presets: {})",
             if known.is_empty() {
                 "none".into()
             } else {

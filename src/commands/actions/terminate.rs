@@ -8,15 +8,15 @@ use super::{
     Env, Exit, Needs, account, account_and_deployment, fail, intent, label, print_json, record,
     refuse_read_only, resolve,
 };
-use crate::api::Deployment;
 use crate::api::teams::Teams;
+use crate::api::{CanTerminate, Deployment};
 use crate::app::dialogs::confirm::Spend;
 use crate::app::dialogs::terminate::{
     Check, LOSS, blocked_text, check_of, fate_text, volume_fates,
 };
 use crate::commands::context::Ctx;
 use crate::domain::cost::{duration_short, usd_h, usd_opt};
-use crate::exit::{FAILURE, OK, USAGE};
+use crate::exit::{FAILURE, OK, TIMED_OUT, USAGE};
 
 /// `*` any run of characters, `?` one: a name pattern.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
@@ -70,23 +70,26 @@ fn targets(list: &[Deployment], teams: &Teams, args: &[String]) -> Result<Vec<De
     Ok(out)
 }
 
-/// `terminate …`.
-pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
-    if let Err(code) = refuse_read_only(ctx, "the terminate") {
-        return code;
-    }
+/// The deployments a `terminate` names, read with the account, and what can-terminate said of
+/// each live one.
+struct Checked {
+    state: crate::app::AppState,
+    ended: Vec<Deployment>,
+    live: Vec<Deployment>,
+    /// The live ones the platform said no for, with its answer.
+    blocked: Vec<(Deployment, CanTerminate)>,
+}
+
+/// The account, the deployments `a` names and can-terminate for each live one. `Err`: the exit
+/// code, already explained.
+async fn check(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Result<Checked, Exit> {
     let needs = Needs {
         volumes: true,
         ..Needs::default()
     };
-    let (state, teams) = match account(ctx, env, needs).await {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let chosen = match targets(&state.deployments.items, &teams, &a.deployments) {
-        Ok(t) => t,
-        Err(e) => return fail(ctx, USAGE, &e),
-    };
+    let (state, teams) = account(ctx, env, needs).await?;
+    let chosen = targets(&state.deployments.items, &teams, &a.deployments)
+        .map_err(|e| fail(ctx, USAGE, &e))?;
     let (ended, live): (Vec<Deployment>, Vec<Deployment>) =
         chosen.into_iter().partition(|d| d.status.is_terminal());
     for d in &ended {
@@ -97,7 +100,7 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
         ));
     }
     if live.is_empty() {
-        return if ended.is_empty() { USAGE } else { FAILURE };
+        return Err(if ended.is_empty() { USAGE } else { FAILURE });
     }
     // can-terminate for each, before anything is sent. Only a "no" stops it: when the answer
     // does not say, or the check fails, the DELETE is sent (once confirmed) and decides.
@@ -106,7 +109,7 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
         let unsaid = match check_of(ctx.client.can_terminate(&d.id).await) {
             Check::Allowed(_) | Check::Pending | Check::Anyway => None,
             Check::Blocked(b) => {
-                blocked.push(format!("{}: {}", label(d), blocked_text(&b)));
+                blocked.push((d.clone(), b));
                 None
             }
             Check::Unsaid(_) => Some("its answer to can-terminate does not say".to_string()),
@@ -119,12 +122,144 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
             ));
         }
     }
-    if !blocked.is_empty() {
-        for b in &blocked {
-            ctx.err(&format!("error: {b}"));
+    Ok(Checked {
+        state,
+        ended,
+        live,
+        blocked,
+    })
+}
+
+/// How long until every "no" in `blocked` is past the minimum runtime, when every one is that
+/// (its time remaining said); `None` when a block is of another kind.
+fn time_left(blocked: &[(Deployment, CanTerminate)]) -> Option<std::time::Duration> {
+    let mut longest = 0.0_f64;
+    for (_, b) in blocked {
+        let m = b.time_remaining.filter(|m| *m > 0.0 && m.is_finite())?;
+        longest = longest.max(m);
+    }
+    Some(std::time::Duration::from_secs_f64(longest * 60.0))
+}
+
+/// `--when-allowed`: while the platform says the minimum runtime has not passed, wait and ask
+/// can-terminate again at the poll interval (at least 10 s; sooner when less time is left),
+/// saying how long remains on stderr (a countdown on a terminal). Nothing else is sent. `Ok`
+/// once no deployment is refused for its runtime any more (its can-terminate says yes, or
+/// does not say: the check before the DELETE decides); `Err`: the exit code, said — a refusal
+/// of another kind (1), or a wait that would end after `deadline` (124).
+async fn wait_out(
+    ctx: &Ctx,
+    mut blocked: Vec<(Deployment, CanTerminate)>,
+    deadline: tokio::time::Instant,
+) -> Result<(), Exit> {
+    use std::io::IsTerminal;
+    let interval = ctx
+        .poll_interval
+        .max(std::time::Duration::from_secs(crate::config::MIN_POLL_SECS));
+    let secs = |d: std::time::Duration| duration_short(d.as_secs().try_into().unwrap_or(i64::MAX));
+    let terminal = std::io::stderr().is_terminal();
+    let mut said = String::new();
+    while !blocked.is_empty() {
+        let Some(left) = time_left(&blocked) else {
+            for (d, b) in &blocked {
+                ctx.err(&format!("error: {}: {}", label(d), blocked_text(b)));
+            }
+            return Err(fail(ctx, FAILURE, "nothing was terminated"));
+        };
+        let text: Vec<String> = blocked
+            .iter()
+            .map(|(d, b)| format!("{}: {}", label(d), blocked_text(b)))
+            .collect();
+        let text = text.join("\n");
+        let now = tokio::time::Instant::now();
+        if now + left > deadline {
+            ctx.err(&text);
+            return Err(fail(
+                ctx,
+                TIMED_OUT,
+                &format!(
+                    "waiting {} more for the minimum runtime would pass the --timeout; nothing was terminated",
+                    secs(left)
+                ),
+            ));
+        }
+        if text != said {
+            if terminal && !said.is_empty() {
+                eprintln!();
+            }
+            ctx.err(&text);
+            if said.is_empty() {
+                ctx.err(&format!(
+                    "waiting (--when-allowed): can-terminate is asked again every {}; nothing else is sent, Ctrl-C stops",
+                    secs(interval)
+                ));
+            }
+            said = text;
+        }
+        let nap = (left + std::time::Duration::from_secs(3)).min(interval);
+        if terminal {
+            countdown(now + nap, &secs).await;
+        } else {
+            tokio::time::sleep(nap).await;
+        }
+        let mut still = Vec::new();
+        for (d, _) in blocked {
+            if let Check::Blocked(b) = check_of(ctx.client.can_terminate(&d.id).await) {
+                still.push((d, b));
+            }
+        }
+        blocked = still;
+    }
+    if terminal {
+        eprintln!();
+    }
+    Ok(())
+}
+
+/// `\r`-rewritten seconds left until `until`, on a terminal's stderr.
+async fn countdown(until: tokio::time::Instant, secs: &impl Fn(std::time::Duration) -> String) {
+    use std::io::Write as _;
+    loop {
+        let now = tokio::time::Instant::now();
+        if now >= until {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\rasking again in {}   ", secs(until - now));
+        let _ = err.flush();
+        drop(err);
+        tokio::time::sleep((until - now).min(std::time::Duration::from_secs(1))).await;
+    }
+}
+
+/// `terminate …`.
+pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
+    if let Err(code) = refuse_read_only(ctx, "the terminate") {
+        return code;
+    }
+    let deadline = tokio::time::Instant::now() + a.timeout.to_std().unwrap_or_default();
+    let Checked {
+        state, ended, live, ..
+    } = loop {
+        let checked = match check(ctx, env, a).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        if checked.blocked.is_empty() {
+            break checked;
+        }
+        if a.when_allowed && time_left(&checked.blocked).is_some() {
+            // then everything is read and checked again, as on a first run
+            if let Err(code) = wait_out(ctx, checked.blocked, deadline).await {
+                return code;
+            }
+            continue;
+        }
+        for (d, b) in &checked.blocked {
+            ctx.err(&format!("error: {}: {}", label(d), blocked_text(b)));
         }
         return fail(ctx, FAILURE, "nothing was terminated");
-    }
+    };
     let now = state.now;
     let say = |line: &str| if a.json { ctx.err(line) } else { ctx.out(line) };
     for d in &live {

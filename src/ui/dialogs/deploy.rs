@@ -203,7 +203,7 @@ fn step_body(
             lines.push(text_field("terminate", &w.guard, true, field_w, theme));
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                "Empty: no guard. 8h or 1h30m from when it is created, 18:00 (local) or an RFC 3339 time, $50 of spend, or idle 30m.",
+                "Empty: no guard. 8h or 1h30m from when it is created, 18:00 (local) or an RFC 3339 time, $50 of spend, or idle 30m (terminated once its GPUs stay below 5 % with no SSH session for 30 minutes).",
                 theme.dim(),
             ));
             lines.push(Line::styled(

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::AppState;
 use crate::app::dialogs::VolumeInfo;
-use crate::domain::cost::usd_h;
+use crate::domain::cost::{usd_h, usd_opt};
 use crate::domain::volume_rules::rules_for;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::scrolled_popup;
@@ -21,7 +21,14 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, state: &AppState, theme: 
     };
     let mut lines = vec![
         row("id", v.id.clone()),
-        row("provider", format!("{} · {}", v.provider, v.region)),
+        row(
+            "provider",
+            format!(
+                "{} · {}",
+                v.provider,
+                crate::ui::widgets::region_label(&v.region)
+            ),
+        ),
         row("status", v.status.clone()),
         row(
             "size / used",
@@ -49,10 +56,23 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, state: &AppState, theme: 
                     .join(", ")
             },
         ),
-        row("cost", usd_h(v.cost_per_hour())),
+        row(
+            "cost",
+            format!(
+                "{} · {} per 30 days",
+                usd_h(v.cost_per_hour()),
+                usd_opt(crate::ui::volumes::per_30_days(v))
+            ),
+        ),
     ];
     if let Some(ip) = &v.virtual_ip {
         lines.push(row("virtual IP", format!("{ip} (mount over NFS)")));
+    }
+    if !v.attachments().is_empty() {
+        lines.push(row(
+            "mount path",
+            "not given by the API: see it on the instance (df -h, lsblk)".into(),
+        ));
     }
     if let Some(c) = &v.cloud_id {
         lines.push(row("cloud", c.clone()));

@@ -196,10 +196,12 @@ pub fn from_wizard(state: &AppState, w: &DeployWizard, keep_cloud_init: Option<S
     p
 }
 
-/// The presets of `config.toml` as the dashboard holds them.
+/// The presets of `config.toml` (and in the demo, of the demo's own presets file) as the
+/// dashboard holds them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Presets {
-    /// `config.toml`, where "save as preset" adds one; `None`: no config directory is known.
+    /// Where "save as preset" adds one: `config.toml`, or in the demo the demo's own presets
+    /// file; `None`: no config directory is known.
     pub file: Option<std::path::PathBuf>,
     pub saved: std::collections::BTreeMap<String, Preset>,
     /// Each preset's cloud-init file as read at start-up, by preset name.
@@ -221,7 +223,7 @@ pub enum PresetMode {
 /// account: the error says which.
 pub fn start(state: &mut AppState, w: &mut DeployWizard, name: &str) -> Result<(), String> {
     let Some(mut p) = state.presets.saved.get(name).cloned() else {
-        return Err(format!("no preset {name:?} in config.toml"));
+        return Err(format!("no preset {name:?}"));
     };
     let cloud_init = match state.presets.cloud_inits.get(name) {
         Some(Err(e)) => return Err(format!("preset {name}: {e}")),
@@ -274,7 +276,7 @@ pub fn save_command(
     crate::domain::preset::check_name(name)?;
     if state.presets.saved.contains_key(name) {
         return Err(format!(
-            "a preset called {name} exists in config.toml: choose another name"
+            "a preset called {name} exists: choose another name"
         ));
     }
     let Some(file) = state.presets.file.clone() else {
@@ -312,10 +314,17 @@ pub fn saved(state: &mut AppState, name: String, preset: Preset, result: Result<
     use crate::app::state::FlashKind;
     match result {
         Ok(()) => {
+            let file = state
+                .presets
+                .file
+                .as_deref()
+                .and_then(|f| f.file_name())
+                .map_or("config.toml".into(), |f| f.to_string_lossy());
+            let demo = if state.session.demo { " --demo" } else { "" };
             state.say(
                 FlashKind::Success,
                 format!(
-                    "Saved preset {name} in config.toml: `spheron-tui deploy --preset {name} --name NAME` uses it"
+                    "Saved preset {name} in {file}: `spheron-tui{demo} deploy --preset {name} --name NAME` uses it"
                 ),
             );
             state.presets.saved.insert(name, preset);

@@ -201,12 +201,41 @@ pub(super) const PANES: &[Binding] = &[
         "tunnel",
         "tunnel a port to localhost (Jupyter 8888, TensorBoard 6006, vLLM 8000 or one typed); p again stops it; tunnels stop when the dashboard quits",
     ),
+    // After the writes, the guard, ssh and tunnels: a narrow footer keeps those.
+    bind(
+        On(Pane::Deployments),
+        SortNext,
+        &[Char('s')],
+        "sort",
+        "next sort: listed (the API's order), $/h, uptime, spent, name, status",
+    ),
+    bind(
+        On(Pane::Deployments),
+        SortReverse,
+        &[Char('S')],
+        "",
+        "reverse the sort order (an unknown amount stays last)",
+    ),
     bind(
         On(Pane::Deployments),
         Editor,
         &[Char('E')],
         "editor",
-        "open the instance's home folder in VS Code (or Cursor) over Remote-SSH (needs ssh-config --write once)",
+        "open the instance's home folder in VS Code (or Cursor) over Remote-SSH (reaches it by name: H, or ssh-config --write, once)",
+    ),
+    bind(
+        On(Pane::Deployments),
+        FollowUsage,
+        &[Char('U')],
+        "gpu use",
+        "follow the GPU use of the selected deployment over SSH (a column, the last hour in the details), or stop; gpu_usage = true in config.toml follows every one",
+    ),
+    bind(
+        On(Pane::Deployments),
+        SshConfig,
+        &[Char('H')],
+        "by name",
+        "reach every instance by name (ssh NAME.spheron, scp, rsync, VS Code): keep ~/.spheron/ssh/config current and add its Include line to ~/.ssh/config, asked first",
     ),
     bind(
         On(Pane::Deployments),
