@@ -178,20 +178,33 @@ fn terminate_open() -> AppState {
     s
 }
 
+/// The terminate dialog once `can-terminate` has answered `answer`.
+fn terminate_checked(answer: CanTerminate) -> AppState {
+    let mut s = terminate_open();
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "dep-7f3a".into(),
+            result: Ok(answer),
+        },
+    );
+    s
+}
+
+/// The screen at `cols`×`rows`, as text.
+fn render_at(s: &AppState, cols: u16, rows: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(cols, rows)).unwrap();
+    t.draw(|f| ui::draw(f, s, &Theme::default())).unwrap();
+    spheron_tui::ui::svg::to_text(t.backend().buffer())
+}
+
 fn can(ok: bool, remaining: f64) -> CanTerminate {
     decode(json!({"canTerminate": ok, "minimumRuntime": 20, "timeRemaining": remaining})).unwrap()
 }
 
 #[test]
 fn terminate_dialog_allowed() {
-    let mut s = terminate_open();
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "dep-7f3a".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
+    let s = terminate_checked(can(true, 0.0));
     let text = render(&s);
     assert!(text.contains("Terminate: type tra"), "{text}");
     assert!(text.contains("cannot be undone"));
@@ -200,14 +213,7 @@ fn terminate_dialog_allowed() {
 
 #[test]
 fn terminate_dialog_blocked() {
-    let mut s = terminate_open();
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "dep-7f3a".into(),
-            result: Ok(can(false, 12.0)),
-        },
-    );
+    let s = terminate_checked(can(false, 12.0));
     let text = render(&s);
     assert!(!text.contains("type tra"));
     assert!(text.contains("12 minutes remain"));
@@ -279,14 +285,7 @@ fn refusals_are_red_prices_green_and_the_focused_button_reversed() {
     let back = find(&buf, "[ Back ]");
     assert!(buf[back].modifier.contains(Modifier::REVERSED));
 
-    let mut s = terminate_open();
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "dep-7f3a".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
+    let s = terminate_checked(can(true, 0.0));
     let buf = buffer(&s);
     assert_eq!(buf[find(&buf, "Terminating DELETES")].fg, Color::Yellow);
     // what to type is in the warning colour, above the field it goes in
@@ -317,25 +316,14 @@ fn on_a_small_terminal_the_summary_keeps_its_buttons_and_hints() {
 
 #[test]
 fn on_a_small_terminal_the_terminate_dialog_keeps_its_buttons() {
-    let mut s = terminate_open();
-    update(
-        &mut s,
-        Action::CanTerminateChecked {
-            id: "dep-7f3a".into(),
-            result: Ok(can(true, 0.0)),
-        },
-    );
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| ui::draw(f, &s, &Theme::default())).unwrap();
-    let text = spheron_tui::ui::svg::to_text(t.backend().buffer());
+    let s = terminate_checked(can(true, 0.0));
+    let text = render_at(&s, 80, 24);
     assert!(text.contains("Terminate: type tra"), "{text}");
     assert!(text.contains("cannot be undone"), "{text}");
     insta::assert_snapshot!("terminate_allowed_80x24", text);
     // At 80×24 and 64×20 what to type is read to its end (it wraps), above the hints.
     for (cols, rows) in [(80, 24), (64, 20)] {
-        let mut t = Terminal::new(TestBackend::new(cols, rows)).unwrap();
-        t.draw(|f| ui::draw(f, &s, &Theme::default())).unwrap();
-        let text = spheron_tui::ui::svg::to_text(t.backend().buffer());
+        let text = render_at(&s, cols, rows);
         let words = text.replace('│', " ");
         let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
@@ -347,7 +335,27 @@ fn on_a_small_terminal_the_terminate_dialog_keeps_its_buttons() {
             text.contains("any other key cancels"),
             "{cols}×{rows}:\n{text}"
         );
+        // Whether it can be terminated is read above the prompt, the figures cut first.
+        assert!(
+            text.contains("Minimum runtime met (20 min): it can be terminated."),
+            "{cols}×{rows}:\n{text}"
+        );
+        if cols == 64 {
+            insta::assert_snapshot!("terminate_allowed_64x20", text);
+        }
     }
+}
+
+/// At 64×20 a blocked terminate still says why and for how long, above its hints.
+#[test]
+fn on_a_small_terminal_the_terminate_dialog_says_why_it_is_blocked() {
+    let s = terminate_checked(can(false, 12.0));
+    let text = render_at(&s, 64, 20);
+    let words = text.replace('│', " ");
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("12 minutes remain"), "{text}");
+    assert!(text.contains("any other key cancels"), "{text}");
+    insta::assert_snapshot!("terminate_blocked_64x20", text);
 }
 
 /// The deploy's confirm: the request it sends, the account's spend now → after, focus on Cancel.

@@ -293,6 +293,32 @@ fn a_corrupt_store_is_moved_aside_and_its_rules_come_back_with_guard_list_failin
     assert!(text(&out.stdout).contains("dep_b"));
 }
 
+/// `guard list` names each rule's deployment as the account's lists do, and says so where
+/// no list shows it instead of guessing.
+#[test]
+fn guard_list_shows_each_deployment_by_id_and_name() {
+    let home = tempfile::tempdir().unwrap();
+    demo_store_with_rules(home.path(), &["dep_7f3a91c2e0b4", "dep_gone"]);
+    let out = run(home.path(), &["--demo", "guard", "list"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("DEPLOYMENT") && lines[0].contains(" NAME "),
+        "{stdout}"
+    );
+    let row = |id: &str| {
+        let r = lines.iter().find(|l| l.starts_with(id)).unwrap();
+        r.split_whitespace().collect::<Vec<_>>()
+    };
+    assert_eq!(row("dep_7f3a91c2e0b4")[1], "llm-finetune", "{stdout}");
+    assert_eq!(row("dep_gone")[1..3], ["(name", "unknown)"], "{stdout}");
+    assert!(
+        !stdout.contains("dep_gone (") && stderr.is_empty(),
+        "{stderr}"
+    );
+}
+
 /// The journal's DELETE rows in the demo store under `home`, once one has an outcome (or
 /// after 60 s of waiting for one).
 fn deletes_recorded(home: &std::path::Path) -> Vec<(String, String)> {

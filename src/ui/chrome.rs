@@ -64,7 +64,7 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if state.status.store_lost.is_some() {
         spans.push(Span::styled(" STORE LOST (m) ", theme.error()));
     }
-    // The routine part (key, budget, last refresh) gives way to a message that would not fit
+    // The routine part (key, last refresh, budget) gives way to a message that would not fit
     // after it: the message is what the user needs to read now.
     let badges = spans.len();
     spans.push(Span::raw(" key "));
@@ -72,6 +72,17 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Some(m) => Span::raw(m.clone()),
         None => Span::styled("none", theme.warn()),
     });
+    // The age of what the pane shows comes before the budget: on a narrow terminal the
+    // budget is cut first.
+    if let Some(at) = crate::app::panes::refreshed_at(state, state.pane) {
+        spans.push(Span::styled(
+            format!(
+                " · refreshed {}s ago",
+                (state.now - at).num_seconds().max(0)
+            ),
+            theme.dim(),
+        ));
+    }
     let r = &state.status.rate;
     if let (Some(rem), Some(lim)) = (r.remaining, r.limit) {
         let style = if f64::from(rem) < f64::from(lim) * 0.2 {
@@ -91,15 +102,6 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 (until - state.now).num_seconds()
             ),
             theme.error(),
-        ));
-    }
-    if let Some(at) = crate::app::panes::refreshed_at(state, state.pane) {
-        spans.push(Span::styled(
-            format!(
-                " · refreshed {}s ago",
-                (state.now - at).num_seconds().max(0)
-            ),
-            theme.dim(),
         ));
     }
     let message = if let Some(flash) = &state.status.flash {

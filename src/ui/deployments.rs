@@ -72,10 +72,6 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             if order.descending { "↓" } else { "↑" }
         )),
     ];
-    if let Some(at) = state.deployments.loaded_at {
-        let age = (state.now - at).num_seconds().max(0);
-        title.push(Span::styled(format!("· updated {age}s ago "), theme.dim()));
-    }
     let covered = state.deployments_cover_filter();
     if !covered {
         title.push(Span::styled(format!("· loading {filter}… "), theme.warn()));

@@ -248,9 +248,21 @@ async fn list(ctx: &Ctx) -> u8 {
             }
         };
     let now = (ctx.clock)();
+    let names = deployment_names(ctx).await;
+    let name_of = |id: &str| match names.get(id) {
+        Some(n) if n.is_empty() => "(no name)".to_string(),
+        Some(n) => n.clone(),
+        None => UNKNOWN_NAME.to_string(),
+    };
+    let wide = rules
+        .iter()
+        .map(|r| name_of(&r.deployment_id).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     ctx.out(&format!(
-        "{:<28} {:<40} {:<10} SET",
-        "DEPLOYMENT", "RULE", "LEFT"
+        "{:<28} {:<wide$} {:<40} {:<10} SET",
+        "DEPLOYMENT", "NAME", "RULE", "LEFT"
     ));
     for r in rules {
         let left = match r.rule {
@@ -258,8 +270,9 @@ async fn list(ctx: &Ctx) -> u8 {
             GuardRule::MaxSpend(_) | GuardRule::Idle { .. } => "-".into(),
         };
         ctx.out(&format!(
-            "{:<28} {:<40} {:<10} {}",
+            "{:<28} {:<wide$} {:<40} {:<10} {}",
             r.deployment_id,
+            name_of(&r.deployment_id),
             rule_local(&r.rule, ctx.local_offset),
             left,
             crate::domain::clock::date_time(r.created_at, ctx.local_offset)
@@ -271,6 +284,26 @@ async fn list(ctx: &Ctx) -> u8 {
         }
     }
     code
+}
+
+/// What `guard list` says of a deployment the account's list does not show (or that could not
+/// be read): its name is not guessed.
+const UNKNOWN_NAME: &str = "(name unknown)";
+
+/// The names of the deployments of every team, by id: one read of the lists, as `guard add`
+/// finds a deployment. A failed read is said on stderr and leaves every name unknown.
+async fn deployment_names(ctx: &Ctx) -> std::collections::HashMap<String, String> {
+    let guess = ctx.team_guess().await;
+    match ctx.client.deployments_across_teams(None, &guess).await {
+        Ok((teams, list)) => {
+            ctx.remember_teams(&teams, &guess).await;
+            list.items.into_iter().map(|d| (d.id, d.name)).collect()
+        }
+        Err(e) => {
+            ctx.err(&format!("warning: deployment names unknown: {e}"));
+            Default::default()
+        }
+    }
 }
 
 async fn rm(ctx: &Ctx, id: &str) -> u8 {

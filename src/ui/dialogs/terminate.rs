@@ -70,12 +70,15 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
         ]));
     }
     lines.push(Line::raw(""));
+    // Whether it can be terminated now follows the figures; on a small terminal it is pinned
+    // above the prompt instead, so the figures are cut, never the answer the prompt depends on.
+    let mut pinned = Vec::new();
     match c.check.as_ref().unwrap_or(&Check::Pending) {
-        Check::Pending => lines.push(Line::styled(
+        Check::Pending => pinned.push(Line::styled(
             "Checking whether it can be terminated now (can-terminate)…",
             theme.dim(),
         )),
-        Check::Allowed(a) => lines.push(Line::styled(
+        Check::Allowed(a) => pinned.push(Line::styled(
             format!(
                 "Minimum runtime met{}: it can be terminated.",
                 a.minimum_runtime
@@ -83,21 +86,21 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
             ),
             theme.ok(),
         )),
-        Check::Blocked(b) => lines.push(Line::styled(blocked_text(b), theme.error())),
-        Check::Unsaid(_) => lines.push(Line::styled(UNSETTLED, theme.warn())),
+        Check::Blocked(b) => pinned.push(Line::styled(blocked_text(b), theme.error())),
+        Check::Unsaid(_) => pinned.push(Line::styled(UNSETTLED, theme.warn())),
         Check::Failed(e) => {
-            lines.push(Line::styled(
+            pinned.push(Line::styled(
                 format!("can-terminate failed: {e}"),
                 theme.error(),
             ));
-            lines.push(Line::styled(UNSETTLED, theme.warn()));
+            pinned.push(Line::styled(UNSETTLED, theme.warn()));
         }
-        Check::Anyway => lines.push(Line::styled(ANYWAY, theme.warn())),
+        Check::Anyway => pinned.push(Line::styled(ANYWAY, theme.warn())),
     }
     if let Some(e) = &c.error {
-        lines.push(Line::styled(e.clone(), theme.error()));
+        pinned.push(Line::styled(e.clone(), theme.error()));
     }
-    lines.push(Line::raw(""));
+    pinned.push(Line::raw(""));
     // Buttons and hints are pinned to the bottom: on a small terminal the text wraps and is cut
     // above them, never them.
     let mut footer = Vec::new();
@@ -123,8 +126,8 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
     let inner_w = usize::from(width.saturating_sub(2).max(1));
     let rows =
         |ls: &[Line]| -> usize { ls.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum() };
-    let (body_rows, foot_rows) = (rows(&lines), rows(&footer));
-    let height = u16::try_from(body_rows + foot_rows + 2)
+    let (body_rows, check_rows, foot_rows) = (rows(&lines), rows(&pinned), rows(&footer));
+    let height = u16::try_from(body_rows + check_rows + foot_rows + 2)
         .unwrap_or(u16::MAX)
         .max(22);
     let rect = centered(area, width, height);
@@ -134,6 +137,15 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
         Line::styled(format!(" Terminate {name} "), theme.error()),
         theme,
     );
+    let (foot_rows, footer) = if body_rows + check_rows + foot_rows <= usize::from(inner.height) {
+        lines.extend(pinned);
+        (foot_rows, footer)
+    } else {
+        // Short of rows: the spacing goes before any text does, the figures before the answer.
+        lines.retain(|l| l.width() > 0);
+        pinned.extend(footer);
+        (check_rows + foot_rows, pinned)
+    };
     // The footer wraps too (what to type must be read whole at 64 columns).
     let foot_h = u16::try_from(foot_rows)
         .unwrap_or(u16::MAX)

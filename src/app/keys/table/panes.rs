@@ -52,7 +52,7 @@ pub(super) const PANES: &[Binding] = &[
         Refresh,
         &[Char('r')],
         "refresh",
-        "refresh now (within the rate budget)",
+        r#"refresh now (within the rate budget); status line: "refreshed Ns ago""#,
     ),
     bind(Global, Help, &[Char('?')], "help", "this help"),
     bind(
