@@ -294,18 +294,19 @@ fn the_wizard_guard_follows_a_deploy_found_after_an_unclear_failure() {
     );
 }
 
-/// The summary's account line and why the deploy is refused, for a state at the summary.
+/// The summary's spend lines, all teams' then the paying team's, for a state at the summary.
 fn account_line(s: &AppState) -> String {
     let sum = summary(s);
     let offer = match &s.dialog {
         Some(Dialog::Deploy(w)) => w.offer.clone(),
         _ => unreachable!(),
     };
-    sum.cost_text(&offer)
-        .plain_lines()
-        .into_iter()
-        .find(|l| l.starts_with("Account"))
-        .unwrap()
+    let lines = sum.cost_text(&offer).plain_lines();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("All teams"))
+        .unwrap();
+    lines[at..at + 2].join(" | ")
 }
 
 #[test]

@@ -380,6 +380,13 @@ async fn narrow_panes_keep_type_names_and_the_runway() {
     let vols = demo_screen('3', 64, 20).await;
     assert!(vols.contains("shared-model"), "{vols}");
 
+    // at 80×24 a GPU model's name is whole (H100 SXM5 and H100 NVL must not both read `H100 SX…`)
+    let deps = demo_screen('2', 80, 24).await;
+    assert!(header(&deps, "Name").contains("GPU"), "{deps}");
+    for gpu in ["RTX 4090", "A100 80GB", "H100 SXM5"] {
+        assert!(deps.contains(gpu), "{gpu} cut short:\n{deps}");
+    }
+
     let account = demo_screen('5', 64, 20).await;
     assert!(account.contains("~64 days"), "{account}");
     assert!(account.contains("Runway"), "{account}");
@@ -390,6 +397,15 @@ async fn narrow_panes_keep_type_names_and_the_runway() {
             && summary.contains("balance lasts ~30.6 h at this rate (all teams)"),
         "{account}"
     );
+    // each amount keeps its scope: the balance is one team's, the burn and spend every team's
+    assert!(summary.contains("in Demo Lab"), "{account}");
+    for line in ["Burn rate", "Spent today"] {
+        let l = account.lines().find(|l| l.contains(line)).unwrap();
+        assert!(
+            l.contains(" all teams"),
+            "{line} without its scope:\n{account}"
+        );
+    }
 }
 
 #[tokio::test]

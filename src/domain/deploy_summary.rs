@@ -15,12 +15,14 @@ pub struct SpendFacts {
     /// The list price, when the offer is discounted.
     pub list_price: Option<f64>,
     pub discount_percentage: Option<f64>,
-    /// What the account pays per hour now, and after this deploy (unknown parts say so).
+    /// What all teams together pay per hour now, and after this deploy (unknown parts say so).
     pub spend_now: Tally,
     pub spend_after: Tally,
-    /// The paying team's balance.
+    /// The paying team's name, its $/h after this deploy, and its balance.
+    pub team_name: Option<String>,
+    pub team_after: Tally,
     pub balance: Option<f64>,
-    /// How long that balance lasts with this deploy.
+    /// How long that team's balance lasts at its own $/h after this deploy.
     pub runway: Runway,
 }
 
@@ -40,7 +42,7 @@ pub enum Tone {
 /// One labelled line of parts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostLine {
-    pub label: &'static str,
+    pub label: String,
     pub parts: Vec<(String, Tone)>,
 }
 
@@ -80,6 +82,21 @@ impl CostText {
     }
 }
 
+/// The paying team's name as a label: cut to fit the label column (the summary names it whole
+/// above), `Team ?` when no team is known.
+fn team_label(name: Option<&str>) -> String {
+    let Some(name) = name.filter(|n| !n.trim().is_empty()) else {
+        return "Team ?".into();
+    };
+    let max = LABEL_WIDTH - 1;
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        let cut: String = name.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
 pub fn cost_text(f: &SpendFacts) -> CostText {
     let e = &f.estimate;
     let mut inst = vec![(usd_h(e.instance), Tone::Price)];
@@ -105,9 +122,13 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
         .spend_after
         .note()
         .map_or(String::new(), |n| format!(" ({n})"));
+    let team_why = f
+        .team_after
+        .note()
+        .map_or(String::new(), |n| format!(" ({n})"));
     let totals = vec![
         CostLine {
-            label: "Total",
+            label: "Total".into(),
             parts: vec![
                 (usd_h(e.per_hour()), Tone::Total),
                 (
@@ -117,7 +138,7 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
             ],
         },
         CostLine {
-            label: "Minimum",
+            label: "Minimum".into(),
             parts: vec![
                 (usd_opt(e.minimum_charge()), Tone::Price),
                 (
@@ -129,12 +150,22 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
             ],
         },
         CostLine {
-            label: "Account",
+            label: "All teams".into(),
             parts: vec![(
                 format!(
-                    "{} now → {} after{why}  ·  balance {}  ·  runway {runway}",
+                    "{} now → {} after{why}",
                     f.spend_now.text_h(),
                     f.spend_after.text_h(),
+                ),
+                Tone::Plain,
+            )],
+        },
+        CostLine {
+            label: team_label(f.team_name.as_deref()),
+            parts: vec![(
+                format!(
+                    "{} after{team_why}  ·  balance {}  ·  runway {runway}",
+                    f.team_after.text_h(),
                     f.balance.map_or("unknown".into(), usd),
                 ),
                 Tone::Plain,
@@ -143,7 +174,7 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
     ];
     CostText {
         instance: CostLine {
-            label: "Instance",
+            label: "Instance".into(),
             parts: inst,
         },
         totals,
@@ -172,8 +203,10 @@ mod tests {
             discount_percentage: Some(20.0),
             spend_now: Tally::exact(1.0),
             spend_after: Tally::exact(3.0),
+            team_name: Some("Demo Lab".into()),
+            team_after: Tally::exact(2.5),
             balance: Some(30.0),
-            runway: Runway::Hours(10.0),
+            runway: Runway::Hours(12.0),
         };
         let lines = cost_text(&f).plain_lines();
         assert_eq!(
@@ -186,18 +219,29 @@ mod tests {
             "{}",
             lines[2]
         );
+        assert_eq!(lines[3], "All teams    $1.00/h now → $3.00/h after");
         assert_eq!(
-            lines[3],
-            "Account      $1.00/h now → $3.00/h after  ·  balance $30.00  ·  runway 10h 00m"
+            lines[4],
+            "Demo Lab     $2.50/h after  ·  balance $30.00  ·  runway 12h 00m"
         );
-        assert_eq!(lines[4], SPOT_WARNING);
+        assert_eq!(lines[5], SPOT_WARNING);
         let unknown = SpendFacts {
             instance_type: InstanceType::Dedicated,
             ..SpendFacts::default()
         };
         let lines = cost_text(&unknown).plain_lines();
-        assert_eq!(lines.len(), 4, "no SPOT warning: {lines:?}");
+        assert_eq!(lines.len(), 5, "no SPOT warning: {lines:?}");
         assert!(lines[1].contains("?/h") && lines[1].contains("24 h ?"));
-        assert!(lines[3].contains("?/h after") && lines[3].contains("balance unknown"));
+        assert!(lines[3].starts_with("All teams") && lines[3].contains("?/h after"));
+        assert!(lines[4].starts_with("Team ?") && lines[4].contains("?/h after"));
+        assert!(lines[4].contains("balance unknown") && lines[4].contains("runway unknown"));
+    }
+
+    #[test]
+    fn a_long_team_name_is_cut_to_the_label_column() {
+        assert_eq!(team_label(Some("Personal")), "Personal");
+        assert_eq!(team_label(Some("Research Cluster")), "Research Cl…");
+        assert_eq!(team_label(Some("Research Cl…")).chars().count(), 12);
+        assert_eq!(team_label(None), "Team ?");
     }
 }

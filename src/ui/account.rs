@@ -155,8 +155,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 /// The notes of the summary that go first when rows run short, as (line, span): today's
-/// spend's scope, the burn rate's count, the balance's age (its last span).
-const NOTES: [(usize, usize); 3] = [(3, 2), (2, 2), (1, LAST)];
+/// spend's day, the burn rate's count, the balance's age (its last span). The scope after
+/// each amount (span 2) stays.
+const NOTES: [(usize, usize); 3] = [(3, 3), (2, 3), (1, LAST)];
 const LAST: usize = usize::MAX;
 
 /// Rows `lines` take wrapped at word ends in `width` columns.
@@ -240,7 +241,8 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         theme.dim(),
     ));
     lines.push(Line::from(balance_line));
-    let scope = if several_teams { "all teams: " } else { "" };
+    // said right after the amount, so that a narrow terminal keeps it when the notes go
+    let scope = || Span::raw(if several_teams { " all teams" } else { "" });
     let mut burn_line = vec![
         label(" Burn rate"),
         if burn.is_exact() {
@@ -248,9 +250,10 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
         } else {
             Span::styled(burn.text_h(), theme.warn())
         },
+        scope(),
         Span::styled(
             format!(
-                "  ({scope}{running} active deployment{}, {} volume{}{})",
+                "  ({running} active deployment{}, {} volume{}{})",
                 if running == 1 { "" } else { "s" },
                 state.volumes.items.len(),
                 if state.volumes.items.len() == 1 {
@@ -288,9 +291,10 @@ fn summary_lines<'a>(state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     lines.push(Line::from(vec![
         label(" Spent today"),
         Span::raw(today.text()),
+        scope(),
         Span::styled(
             format!(
-                "  ({scope}UTC day, deployments in view{})",
+                "  (UTC day, deployments in view{})",
                 today.note().map_or(String::new(), |n| format!("; {n}"))
             ),
             theme.dim(),

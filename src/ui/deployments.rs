@@ -18,7 +18,7 @@ use crate::domain::cost::{duration_short, usd_opt};
 /// [`NAME_MIN`] letters after its guard countdown.
 const COLS: [Col; 10] = [
     Col::grow("Name", NAME_MIN, 20, 0),
-    Col::text("GPU", 8, 12, 5),
+    GPU_COL,
     Col::text("Provider", 8, 12, 6),
     Col::text("Region", 8, 10, 7),
     Col::text("Type", 9, 9, 2).abbreviated(),
@@ -28,6 +28,27 @@ const COLS: [Col; 10] = [
     Col::money("$/h"),
     Col::money("Spent"),
 ];
+
+/// The GPU column for `rows`: at least the widest model name and a `…` for the count, and the
+/// whole `name×N` before the other columns get more than their preferred width.
+fn gpu_col(rows: &[&Deployment]) -> Col {
+    let widest = |cell: fn(&Deployment) -> String| {
+        rows.iter()
+            .map(|d| Line::raw(cell(d)).width() as u16)
+            .max()
+            .unwrap_or(0)
+    };
+    let min = widest(|d| widgets::gpu_name(&d.gpu_type)) + 1;
+    let whole = widest(gpu_cell);
+    let (min, pref) = (min.max(8), whole.max(min).max(8));
+    Col::text(GPU_COL.header, min, pref, GPU_COL.drop)
+}
+
+fn gpu_cell(d: &Deployment) -> String {
+    format!("{}×{}", widgets::gpu_name(&d.gpu_type), d.gpu_count.max(1))
+}
+
+const GPU_COL: Col = Col::text("GPU", 8, 12, 5);
 
 /// The cells of a name always shown, whatever the width: 12 letters and a `…`.
 const NAME_MIN: u16 = 13;
@@ -44,6 +65,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .max()
         .unwrap_or(0);
     cols[0] = cols[0].with_min(NAME_MIN + countdown);
+    // a GPU model's whole name is kept (`H100 SXM5` vs `H100 NVL`), cut only in its `×N`;
+    // other columns go first
+    if let Some(gpu) = cols.iter_mut().find(|c| c.header == "GPU") {
+        *gpu = gpu_col(&visible);
+    }
     let usage_column = crate::app::usage::any_followed(state);
     let tunnel_column = !state.tunnels.by_deployment.is_empty();
     // After Status: GPU use is the reason to look, second to the status; then the tunnels.
@@ -177,7 +203,7 @@ fn status_label(s: &DeploymentStatus) -> &str {
 }
 
 fn row<'a>(d: &'a Deployment, state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
-    let gpu = format!("{}×{}", widgets::gpu_name(&d.gpu_type), d.gpu_count.max(1));
+    let gpu = gpu_cell(d);
     // Uptime counts from the API's start time only (never from the creation time, which would
     // jump back once a start time arrives); a deploying one shows its elapsed time in the status
     // cell instead.

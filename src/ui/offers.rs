@@ -92,6 +92,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let trends = !state.prices.rows.is_empty();
     let spark = area.width >= SPARK_FROM_WIDTH;
     let mut cols: Vec<Col> = COLS.to_vec();
+    // every GPU model's whole name (and a watch's `◆ `): `RTX PRO 6000 PCIe` is never cut
+    let widest_gpu = o
+        .visible
+        .iter()
+        .map(|&at| Line::raw(widgets::gpu_name(&o.all[at].gpu_type)).width() as u16)
+        .max()
+        .unwrap_or(0);
+    let marker = if state.prices.watches.is_empty() {
+        0
+    } else {
+        2
+    };
+    cols[0] = cols[0].with_min(widest_gpu + marker);
     if o.plan.is_some() {
         cols.extend(PLAN_COLS);
     }

@@ -400,9 +400,11 @@ pub struct Summary {
     pub balance: Option<f64>,
     /// How long the balance lasts with everything running now plus this deploy.
     pub runway: crate::domain::spend::Runway,
-    /// What the account pays per hour now, and after this deploy (unknown parts say so).
+    /// What all teams pay per hour now, and after this deploy (unknown parts say so).
     pub spend_now: crate::domain::spend::Tally,
     pub spend_after: crate::domain::spend::Tally,
+    /// What the paying team alone pays per hour after this deploy: the runway's rate.
+    pub team_after: crate::domain::spend::Tally,
     /// `(remaining, limit)` of the 10-per-15-minutes deploy budget, when the API said.
     pub deploys_left: Option<(u32, u32)>,
     /// Why there is no deploy button.
@@ -444,6 +446,8 @@ impl Summary {
             discount_percentage: offer.discount_percentage,
             spend_now: self.spend_now,
             spend_after: self.spend_after,
+            team_name: self.team_name.clone(),
+            team_after: self.team_after,
             balance: self.balance,
             runway: self.runway,
         })
@@ -468,8 +472,9 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         .team
         .as_deref()
         .map_or(spend_now, |t| crate::app::teams::team_burn(state, t));
+    let team_after = team_now.with(estimate.added_per_hour());
     let runway = balance.map_or(crate::domain::spend::Runway::Unknown, |b| {
-        crate::domain::spend::runway(b, &team_now.with(estimate.added_per_hour()))
+        crate::domain::spend::runway(b, &team_after)
     });
     let rate = &state.status.rate;
     let deploys_left = rate.deploy_remaining.zip(rate.deploy_limit);
@@ -485,6 +490,7 @@ pub fn summary(state: &AppState, w: &DeployWizard) -> Summary {
         runway,
         spend_now,
         spend_after,
+        team_after,
         deploys_left,
         blocked,
         name_taken,
