@@ -9,6 +9,21 @@ use std::process::{Command, Stdio};
 use crate::support;
 use support::binary::{bin, run, text};
 
+/// `--demo watch add --gpu GPU --max-gpu-price 2 EXTRA…` in `home`.
+fn watch_add(home: &std::path::Path, gpu: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "--demo",
+        "watch",
+        "add",
+        "--gpu",
+        gpu,
+        "--max-gpu-price",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    run(home, &args)
+}
+
 #[test]
 fn watches_persist_across_runs_and_are_removed_by_id() {
     let home = tempfile::tempdir().unwrap();
@@ -91,18 +106,7 @@ fn prices_of_an_unknown_gpu_exit_2_naming_the_known_models() {
     assert!(err.contains("no GPU model matches `nosuch`"), "{err}");
     assert!(err.contains("H100_SXM5 (H100 SXM5)"), "{err}");
     assert!(!err.contains("no price history"), "{err}");
-    let watch = run(
-        h,
-        &[
-            "--demo",
-            "watch",
-            "add",
-            "--gpu",
-            "nosuch",
-            "--max-gpu-price",
-            "2",
-        ],
-    );
+    let watch = watch_add(h, "nosuch", &[]);
     assert_eq!(watch.status.code(), Some(2));
     assert_eq!(text(&watch.stderr), err, "one wording for both commands");
 }
@@ -114,22 +118,7 @@ fn prices_of_an_unknown_gpu_exit_2_naming_the_known_models() {
 fn a_watch_on_an_unknown_provider_is_refused_naming_the_providers() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let add = |provider: &str| {
-        run(
-            h,
-            &[
-                "--demo",
-                "watch",
-                "add",
-                "--gpu",
-                "h100",
-                "--max-gpu-price",
-                "2",
-                "--provider",
-                provider,
-            ],
-        )
-    };
+    let add = |provider: &str| watch_add(h, "h100", &["--provider", provider]);
     let out = add("nosuch");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
@@ -214,20 +203,7 @@ fn days_out_of_range_says_the_allowed_range() {
 fn a_watch_on_an_unknown_gpu_is_refused_naming_the_known_models() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let add = |gpu: &str| {
-        run(
-            h,
-            &[
-                "--demo",
-                "watch",
-                "add",
-                "--gpu",
-                gpu,
-                "--max-gpu-price",
-                "2",
-            ],
-        )
-    };
+    let add = |gpu: &str| watch_add(h, gpu, &[]);
     let out = add("nosuchgpu");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);

@@ -210,13 +210,18 @@ pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
         .collect();
     ctx.out(&format!(
         "7d low (of the available offers in the last 168 hours, rolling, as the dashboard's column): {}",
-        if lows.is_empty() {
-            "none available".to_string()
-        } else {
-            lows.join(", ")
-        }
+        joined(&lows, "none available")
     ));
     EXIT_OK
+}
+
+/// `items` joined with commas, or `none` when there is none.
+fn joined(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.to_string()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// `watch add --gpu G`: G must name a GPU model the watch can match, among the offers listed
@@ -261,11 +266,7 @@ async fn check_gpu_model(ctx: &Ctx, gpu: &str) -> Result<(), u8> {
         .collect();
     ctx.err(&format!(
         "error: no GPU model matches `{gpu}`; the known models are: {}",
-        if names.is_empty() {
-            "none listed".to_string()
-        } else {
-            names.join(", ")
-        }
+        joined(&names, "none listed")
     ));
     if !offers.is_complete() {
         ctx.err(
@@ -294,11 +295,7 @@ async fn check_provider(ctx: &Ctx, provider: &str) -> Result<String, u8> {
     }
     ctx.err(&format!(
         "error: no provider is called `{provider}`; the providers are: {}",
-        if listed.is_empty() {
-            "none listed".to_string()
-        } else {
-            listed.join(", ")
-        }
+        joined(&listed, "none listed")
     ));
     Err(EXIT_USAGE)
 }
