@@ -326,11 +326,8 @@ async fn guard_run_on(instance: Instance<'_>, also: &[&str], minutes: u64) -> Ra
             .set_ssh(&d.id, "127.0.0.1", sshd.port, &sshd.user);
     }
     for id in std::iter::once(d.id.as_str()).chain(also.iter().copied()) {
-        let code = guard::guard(
-            &ctx,
-            &guard_cmd(&["add", id, "--idle", "30m", "--below", "5"]),
-        )
-        .await;
+        let add = guard_cmd(&["add", id, "--idle", "30m", "--below", "5"]);
+        let code = guard::guard(&ctx, &add, &instances).await;
         assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
     }
     let mut run = Runner::new(ctx.clone(), false, "guard run")
@@ -379,6 +376,12 @@ async fn guard_run_terminates_an_instance_idle_for_30_minutes_and_journals_why()
     assert_eq!(deletes.len(), 1, "{lines:#?}");
     let all = lines.join("\n");
     assert!(all.contains("guard set on idle-box"), "{all}");
+    assert!(
+        all.contains(
+            "it reads GPU use over SSH once a minute (ssh must reach the instance without a question)"
+        ),
+        "{all}"
+    );
     assert!(all.contains("WARNING: idle-box"), "{all}");
     let row = journal
         .iter()
@@ -431,6 +434,11 @@ async fn in_the_demo_a_fresh_deploy_left_idle_is_warned_then_terminated() {
     const UNREACHABLE: &str = "dep_2b8c4d6e1f90"; // sdxl-batch-spot
     let r = guard_run_on(Instance::Demo, &[PAUSED, BUSY, UNREACHABLE], 45).await;
     let all = r.lines.join("\n");
+    assert!(
+        all.contains("in the demo it reads the demo world's simulated GPU use")
+            && !all.contains("ssh must reach"),
+        "{all}"
+    );
     assert_eq!(r.deletes.len(), 2, "{all}");
     assert!(
         r.deletes.iter().any(|p| p.ends_with(PAUSED)),
