@@ -116,6 +116,10 @@ async fn guard_add_idle_says_where_its_readings_come_from() {
         "{demo}"
     );
     assert!(!demo.contains("ssh must reach"), "{demo}");
+    assert!(
+        demo.contains("its window counts from now (earlier readings do not count), and a warning comes at least 5 minutes before it terminates"),
+        "{demo}"
+    );
     let srv = spheron_tui::demo::spawn(spheron_tui::demo::DemoOptions::for_tests())
         .await
         .unwrap();

@@ -152,6 +152,7 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs, instances: &Instances) -> u8 {
     }
     if matches!(rule, GuardRule::Idle { .. }) {
         let host = crate::domain::ssh::ssh_endpoint(&d).map(|(h, _)| h);
+        ctx.out(crate::domain::idle::COUNTED_FROM_NOW);
         ctx.out(&idle_note(instances, &ctx.client, host.as_deref()));
     }
     ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");
