@@ -228,19 +228,26 @@ fn a_shorter_rule_on_an_instance_long_idle_warns_five_minutes_before_it_terminat
     );
 }
 
-/// However the window comes to be covered, the DELETE waits for a warning given 5 minutes
-/// before: here a second enforcer, which read the instance idle for 40 minutes while another
-/// process held the lock (and warned nobody), takes the lock over.
-#[test]
-fn taking_over_an_idle_window_already_covered_warns_before_it_terminates() {
+/// [`engine`] read idle for 40 minutes while another process held the lock, then holding it;
+/// the effects of those 40 minutes.
+fn idle_40_minutes_under_another_enforcer() -> (Engine, Vec<(i64, Effect)>) {
     let mut e = engine();
     e.handle(Event::Lock(LockState::Other {
         label: "dashboard, pid 1".into(),
         expires_at: t0() + Duration::minutes(40),
     }));
     let fx = run(&mut e, 40, |_| Some(reading(0.0, 0)));
-    assert!(fx.is_empty(), "{fx:?}");
     e.handle(Event::Lock(LockState::Held));
+    (e, fx)
+}
+
+/// However the window comes to be covered, the DELETE waits for a warning given 5 minutes
+/// before: here a second enforcer, which read the instance idle for 40 minutes while another
+/// process held the lock (and warned nobody), takes the lock over.
+#[test]
+fn taking_over_an_idle_window_already_covered_warns_before_it_terminates() {
+    let (mut e, fx) = idle_40_minutes_under_another_enforcer();
+    assert!(fx.is_empty(), "{fx:?}");
     let fx = run_between(&mut e, 40..60, |_| Some(reading(0.0, 0)));
     assert_eq!(warnings(&fx), vec![(40, 5)], "{fx:?}");
     let warned = fx
@@ -264,13 +271,7 @@ fn taking_over_an_idle_window_already_covered_warns_before_it_terminates() {
 /// While a warned rule waits out its lead, its row counts down to the DELETE, not to zero.
 #[test]
 fn the_row_counts_down_to_the_delete_after_the_warning() {
-    let mut e = engine();
-    e.handle(Event::Lock(LockState::Other {
-        label: "guard run, pid 1".into(),
-        expires_at: t0() + Duration::minutes(40),
-    }));
-    run(&mut e, 40, |_| Some(reading(0.0, 0)));
-    e.handle(Event::Lock(LockState::Held));
+    let (mut e, _) = idle_40_minutes_under_another_enforcer();
     run_between(&mut e, 40..42, |_| Some(reading(0.0, 0)));
     // Warned at 12:40:10; at 12:41:10 four minutes are left.
     let now = t0() + Duration::minutes(41) + Duration::seconds(10);

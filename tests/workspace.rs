@@ -814,19 +814,17 @@ async fn behind_a_local_api_only_an_instance_on_loopback_is_probed() {
     let home = tempfile::tempdir().unwrap();
     let (mut state, exec) = dashboard_on_instance(&sshd, home.path());
     let t0 = fixtures::t0();
+    let ready = async |host: &str| {
+        let id = "dep_llm".to_string();
+        let (host, port) = (host.to_string(), sshd.port);
+        match &exec.perform(Command::ProbeSsh { id, host, port }).await[..] {
+            [Action::SshProbed { ok, .. }] => *ok,
+            other => panic!("{other:?}"),
+        }
+    };
     run(&mut state, &exec, Action::Tick(t0)).await;
     assert!(state.usage.last("dep_llm").unwrap().result.is_ok());
-    let ready = exec
-        .perform(Command::ProbeSsh {
-            id: "dep_llm".into(),
-            host: "127.0.0.1".into(),
-            port: sshd.port,
-        })
-        .await;
-    assert!(
-        matches!(&ready[..], [Action::SshProbed { ok: true, .. }]),
-        "{ready:?}"
-    );
+    assert!(ready("127.0.0.1").await);
     // The same instance said to be at a public address (a documentation one, nobody's host).
     state.deployments.items[0].ip_address = Some("203.0.113.7".into());
     run(&mut state, &exec, Action::Tick(t0 + Duration::seconds(60))).await;
@@ -843,17 +841,7 @@ async fn behind_a_local_api_only_an_instance_on_loopback_is_probed() {
     );
     let s = screen(&state);
     assert!(row_of(&s, "llm-finetune").contains(" ? "), "{s}");
-    let ready = exec
-        .perform(Command::ProbeSsh {
-            id: "dep_llm".into(),
-            host: "203.0.113.7".into(),
-            port: sshd.port,
-        })
-        .await;
-    assert!(
-        matches!(&ready[..], [Action::SshProbed { ok: false, .. }]),
-        "{ready:?}"
-    );
+    assert!(!ready("203.0.113.7").await);
     // Only the loopback probe reached the instance.
     assert_eq!(sshd.gpu_calls().len(), 1);
 }
