@@ -769,3 +769,41 @@ fn any_key_on_a_warned_row_snoozes_its_idle_rule_for_an_hour() {
     chr(&mut s, 'x');
     assert!(s.dialog.is_some());
 }
+
+/// A warned row whose rule has gone (its deployment ended, or the rule was removed) takes keys
+/// as usual again: nothing is left to snooze.
+#[test]
+fn a_warned_row_whose_rule_has_gone_takes_keys_as_usual() {
+    use spheron_tui::app::guard::GuardUpdate;
+    use spheron_tui::app::{Action, Pane, update};
+    use support::accounts::{chr, loaded, select};
+    let mut s = loaded(false);
+    let rule = StoredRule {
+        deployment_id: "dep_sp1".into(),
+        rule: idle_rule(),
+        spec: "--idle 30m --below 5".into(),
+        created_at: s.now,
+    };
+    update(
+        &mut s,
+        Action::Guard(GuardUpdate::Rules(vec![rule.clone()])),
+    );
+    let warned = GuardUpdate::IdleWarning {
+        id: "dep_sp1".into(),
+    };
+    update(&mut s, Action::Guard(warned));
+    // Still its rule: the mark stays.
+    update(&mut s, Action::Guard(GuardUpdate::Rules(vec![rule])));
+    assert!(s.guard.idle_warned.contains("dep_sp1"));
+    update(&mut s, Action::Guard(GuardUpdate::Rules(vec![])));
+    assert!(s.guard.idle_warned.is_empty());
+    select(&mut s, Pane::Deployments, "dep_sp1");
+    let cmds = chr(&mut s, 'x');
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, spheron_tui::app::Command::SnoozeGuard { .. })),
+        "{cmds:?}"
+    );
+    assert!(s.dialog.is_some(), "x opens the terminate dialog");
+}
