@@ -65,6 +65,43 @@ fn tables_name_providers_as_the_dashboard_does_and_json_keeps_them_raw() {
     }
 }
 
+/// The `volumes` table names the deployment each volume is attached to (an ended one with its
+/// status, as the Volumes pane says it); JSON keeps the ids.
+#[test]
+fn the_volumes_table_names_the_deployments_and_json_keeps_their_ids() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let table = support::binary::run_ok(h, &["--demo", "volumes"]);
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no {name} row:\n{table}"))
+            .to_string()
+    };
+    assert!(
+        row("eval-results").ends_with("eval-h100-sesterce (terminated)"),
+        "{table}"
+    );
+    assert!(row("datasets ").ends_with("llm-finetune"), "{table}");
+    assert!(!table.contains("dep_"), "{table}");
+    let json: serde_json::Value = serde_json::from_str(&support::binary::run_ok(
+        h,
+        &["--demo", "volumes", "--json"],
+    ))
+    .unwrap();
+    let results = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "eval-results")
+        .unwrap();
+    assert_eq!(
+        results["attachedTo"],
+        serde_json::json!(["dep_0a1b2c3d4e5f"])
+    );
+}
+
 #[test]
 fn an_unknown_deployment_status_is_a_usage_error_naming_the_statuses() {
     let home = tempfile::tempdir().unwrap();

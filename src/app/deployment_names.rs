@@ -71,9 +71,13 @@ pub fn long(state: &AppState, id: &str) -> String {
 }
 
 /// Read by id each deployment a volume is attached to that the loaded list does not hold, once
-/// (and not one already being read because it left the list).
+/// (and not one already being read because it left the list); only while the Volumes pane,
+/// where the names are shown, is in view, so a session that never looks sends none.
 pub fn lookups(state: &mut AppState) -> Vec<Command> {
-    if !state.session.has_key() || state.deployments.loaded_at.is_none() {
+    if state.pane != super::Pane::Volumes
+        || !state.session.has_key()
+        || state.deployments.loaded_at.is_none()
+    {
         return Vec::new();
     }
     let mut ids: Vec<String> = state

@@ -230,8 +230,41 @@ async fn volumes(client: &Client, a: &ListArgs, guess: &[String]) -> Result<Prin
         providers_for(client, format)
     );
     let (teams, list) = read?;
-    let text = records::volumes(&list, &teams, listed.as_deref()).render(format);
+    let names = attached_names(client, &teams, &list, format).await;
+    let text = records::volumes(&list, &teams, listed.as_deref(), &names).render(format);
     Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
+}
+
+/// For a table, the name of each deployment a volume is attached to, by id (an ended one with
+/// its status: `eval-h100-sesterce (terminated)`), from every team's
+/// deployments of every status (an ended one too); empty for JSON and CSV (they keep the ids),
+/// when nothing is attached, or when the deployments cannot be read (the ids are shown then).
+async fn attached_names(
+    client: &Client,
+    teams: &Teams,
+    volumes: &[crate::api::Volume],
+    format: Format,
+) -> std::collections::HashMap<String, String> {
+    let attached = volumes.iter().any(|v| !v.attachments().is_empty());
+    if format != Format::Table || !attached {
+        return Default::default();
+    }
+    match client.deployments_of_teams(teams, None).await {
+        // an ended one with its status, as the dashboard's Volumes pane says it
+        Ok(l) => l
+            .items
+            .into_iter()
+            .filter(|d| !d.name.is_empty())
+            .map(|d| {
+                let name = match d.status.is_active() {
+                    true => d.name,
+                    false => format!("{} ({})", d.name, d.status),
+                };
+                (d.id, name)
+            })
+            .collect(),
+        Err(_) => Default::default(),
+    }
 }
 
 /// The providers list for a table, read beside the list (a table names each provider as the

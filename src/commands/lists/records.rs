@@ -1,5 +1,7 @@
 //! The columns of each list: stable field names for scripts, titles for the table.
 
+use std::collections::HashMap;
+
 use super::output::{Cell, Column, Records, col, data};
 use crate::api::teams::Teams;
 use crate::api::{Balance, Deployment, Offer, SshKey, Volume};
@@ -29,6 +31,19 @@ fn regions<'a>(l: impl IntoIterator<Item = &'a str>) -> Cell {
 /// dashboard shows it (`data-crunch` for an object that says `verda`); as sent without a list.
 fn provider(p: &str, listed: Option<&[String]>) -> Cell {
     Cell::Labelled(p.to_string(), listed_name(p, listed).to_string())
+}
+
+/// Deployment ids: raw for scripts, each by its name for people (the id where no name is
+/// known).
+fn attached(ids: Vec<&str>, names: &HashMap<String, String>) -> Cell {
+    let shown = ids
+        .iter()
+        .map(|id| match names.get(*id).filter(|n| !n.is_empty()) {
+            Some(name) => name.clone(),
+            None => id.to_string(),
+        })
+        .collect();
+    Cell::LabelledList(ids.into_iter().map(str::to_owned).collect(), shown)
 }
 
 fn strings<'a>(l: impl IntoIterator<Item = &'a str>) -> Cell {
@@ -168,9 +183,15 @@ const VOLUME_COLUMNS: &[Column] = &[
     data("teamId"),
 ];
 
-/// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id;
-/// `team`: the team's name; `listed`: the providers list, when read.
-pub fn volumes(list: &[Volume], teams: &Teams, listed: Option<&[String]>) -> Records {
+/// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id (in
+/// the table each by its name in `names`, the id where it has none); `team`: the team's name;
+/// `listed`: the providers list, when read.
+pub fn volumes(
+    list: &[Volume],
+    teams: &Teams,
+    listed: Option<&[String]>,
+    names: &HashMap<String, String>,
+) -> Records {
     let r = Records::of(VOLUME_COLUMNS, list, |v| {
         vec![
             text(&v.id),
@@ -181,7 +202,7 @@ pub fn volumes(list: &[Volume], teams: &Teams, listed: Option<&[String]>) -> Rec
             provider(&v.provider, listed),
             region(&v.region),
             Cell::Usd(v.cost_per_hour()),
-            strings(v.attachments()),
+            attached(v.attachments(), names),
             Cell::Time(v.created_at),
             maybe(v.team_id.as_deref()),
         ]
