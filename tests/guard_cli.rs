@@ -353,6 +353,39 @@ fn guard_list_shows_each_deployment_by_id_and_name() {
     );
 }
 
+/// `guard snooze` and `guard rm` name the deployment they acted on, with its id; one the API no
+/// longer knows is named by its id and why its name is not said.
+#[test]
+fn guard_rm_and_snooze_name_the_deployment() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let id = "dep_7f3a91c2e0b4";
+    let out = run(h, &["--demo", "guard", "add", id, "--idle", "30m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(h, &["--demo", "guard", "snooze", id]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with(&format!("idle rule of llm-finetune ({id}) snoozed until ")),
+        "{said}"
+    );
+    assert!(said.contains(" UTC"), "a local time with its zone: {said}");
+    let out = run(h, &["--demo", "guard", "rm", id]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("guard removed from llm-finetune ({id})\n")
+    );
+    demo_store_with_rules(h, &["dep_gone"]);
+    let out = run(h, &["--demo", "guard", "rm", "dep_gone"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with("guard removed from dep_gone (its name could not be read: "),
+        "{said}"
+    );
+}
+
 /// The journal's DELETE rows in the demo store under `home`, once one has an outcome (or
 /// after 60 s of waiting for one).
 fn deletes_recorded(home: &std::path::Path) -> Vec<(String, String)> {

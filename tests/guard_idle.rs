@@ -756,6 +756,7 @@ fn any_key_on_a_warned_row_snoozes_its_idle_rule_for_an_hour() {
         cmds,
         vec![spheron_tui::app::Command::SnoozeGuard {
             id: "dep_sp1".into(),
+            name: "sp-train".into(),
             until: s.now + Duration::hours(1),
         }]
     );

@@ -86,7 +86,7 @@ pub fn snooze_on_key(state: &mut AppState) -> Option<Vec<Command>> {
         FlashKind::Info,
         format!("{name}: idle rule snoozed for 1 h (the key did nothing else)"),
     );
-    Some(vec![Command::SnoozeGuard { id, until }])
+    Some(vec![Command::SnoozeGuard { id, name, until }])
 }
 
 pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {

@@ -313,8 +313,8 @@ impl Executor {
             Command::ClearGuard { id, name } => {
                 return vec![self.journal.clear_guard(id, &name).await];
             }
-            Command::SnoozeGuard { id, until } => {
-                return vec![self.journal.snooze_guard(id, until).await];
+            Command::SnoozeGuard { id, name, until } => {
+                return vec![self.journal.snooze_guard(id, &name, until).await];
             }
             Command::OpenEditor { alias, folder } => {
                 let r = super::tunnels::open_editor(self.home.clone(), alias, folder).await;

@@ -190,17 +190,26 @@ impl Journal {
     }
 
     /// Snooze the idle rule of `id` until `until` (its warning was answered).
-    pub async fn snooze_guard(&self, id: String, until: chrono::DateTime<Utc>) -> Action {
+    pub async fn snooze_guard(
+        &self,
+        id: String,
+        name: &str,
+        until: chrono::DateTime<Utc>,
+    ) -> Action {
         let text = match &self.store {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let key = id.clone();
                 match s.call(move |s| s.snooze_rule(&key, until)).await {
                     Ok(true) => format!(
-                        "{id}: idle rule snoozed until {} (1 h)",
-                        until.with_timezone(&chrono::Local).format("%H:%M")
+                        "idle rule of {name} ({id}) snoozed until {} (1 h)",
+                        crate::domain::clock::clock(
+                            until,
+                            *chrono::Local::now().offset(),
+                            Utc::now()
+                        )
                     ),
-                    Ok(false) => format!("{id} has no idle rule to snooze"),
+                    Ok(false) => format!("{name} ({id}) has no idle rule to snooze"),
                     Err(e) => format!("not snoozed: {e}"),
                 }
             }

@@ -308,11 +308,24 @@ async fn deployment_names(ctx: &Ctx) -> std::collections::HashMap<String, String
     }
 }
 
+/// The deployment `id` as a message names it: `llm-finetune (dep_…)`; where its name cannot be
+/// read, the id and why.
+async fn named(ctx: &Ctx, id: &str) -> String {
+    match find_deployment(ctx, id).await {
+        Ok(d) if !d.name.is_empty() => format!("{} ({id})", d.name),
+        Ok(_) => id.to_string(),
+        Err(e) => format!("{id} (its name could not be read: {e})"),
+    }
+}
+
 async fn rm(ctx: &Ctx, id: &str) -> u8 {
     let key = id.trim().to_string();
     match ctx.store.call(move |s| s.remove_rule(&key)).await {
         Ok(true) => {
-            ctx.out(&format!("guard removed from {id}"));
+            ctx.out(&format!(
+                "guard removed from {}",
+                named(ctx, id.trim()).await
+            ));
             EXIT_OK
         }
         Ok(false) => {
@@ -330,12 +343,14 @@ async fn rm(ctx: &Ctx, id: &str) -> u8 {
 async fn snooze(ctx: &Ctx, id: &str, duration: Option<chrono::Duration>) -> u8 {
     let key = id.trim().to_string();
     let d = duration.unwrap_or(crate::app::guard::SNOOZE);
-    let until = (ctx.clock)() + d;
+    let now = (ctx.clock)();
+    let until = now + d;
     match ctx.store.call(move |s| s.snooze_rule(&key, until)).await {
         Ok(true) => {
             ctx.out(&format!(
-                "idle rule of {id} snoozed until {} (not terminated before then)",
-                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                "idle rule of {} snoozed until {} (not terminated before then)",
+                named(ctx, id.trim()).await,
+                crate::domain::clock::clock(until, ctx.local_offset, now)
             ));
             EXIT_OK
         }
