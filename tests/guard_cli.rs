@@ -129,7 +129,7 @@ async fn guard_add_idle_says_where_its_readings_come_from() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let host = srv.url().trim_start_matches("http://").to_string();
     assert!(
-        said.contains(&format!("but not contacted: 65.108.32.14 comes from the API at {host}, not app.spheron.ai (its addresses may be made up): every probe counts as busy, so this rule never terminates it")),
+        said.contains(&format!("but the instance is never probed (not contacted: 65.108.32.14 comes from the API at {host}, not app.spheron.ai (its addresses may be made up)): every probe counts as busy, so this rule never terminates it")),
         "{said}"
     );
 }

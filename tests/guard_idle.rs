@@ -215,6 +215,13 @@ fn a_shorter_rule_on_an_instance_long_idle_warns_five_minutes_before_it_terminat
     }]));
     let fx = run_between(&mut e, 20..40, idle);
     assert_eq!(warnings(&fx), vec![(20, 5)], "{fx:?}");
+    // Its first reading came 4m50s before the window could be covered, yet the DELETE waits
+    // the warning's whole lead, and the warning says so.
+    assert!(
+        fx.iter().any(|(_, f)| matches!(f, Effect::Warn { text, .. }
+            if text.contains("will be terminated in 5m by its guard (--idle 5m"))),
+        "{fx:?}"
+    );
     let t = terminates(&fx);
     assert_eq!(
         t.iter().map(|x| x.0).collect::<Vec<_>>(),

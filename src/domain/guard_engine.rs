@@ -518,9 +518,15 @@ impl Engine {
                     for w in t.warned.iter_mut().take(i + 1) {
                         *w = true;
                     }
-                    if i == WARN_AT_MINUTES.len() - 1 {
+                    let last = i == WARN_AT_MINUTES.len() - 1;
+                    if last {
                         t.last_warned = Some(now);
                     }
+                    // An idle rule is due no sooner than its last warning's lead.
+                    let left = match t.rule.rule {
+                        GuardRule::Idle { .. } if last => left.max(WARN_AT_MINUTES[i] * 60),
+                        _ => left,
+                    };
                     let verb = if mode == Mode::Enforce {
                         "will be terminated"
                     } else {

@@ -140,7 +140,7 @@ pub fn idle_note(instances: &Instances, api: &crate::api::Client, host: Option<&
             "in the demo it reads the demo world's simulated GPU use once a minute (no instance is contacted); {busy}"
         ),
         (Instances::Ssh, Some(h)) if !api.may_contact(h) => format!(
-            "it reads GPU use over SSH, but {}: every probe counts as busy, so this rule never terminates it",
+            "it would read GPU use over SSH, but the instance is never probed ({}): every probe counts as busy, so this rule never terminates it",
             not_contacted(api, h)
         ),
         (Instances::Ssh, _) => format!(
