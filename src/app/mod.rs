@@ -57,6 +57,7 @@ pub mod cursor;
 pub mod deployment_sort;
 pub mod deploys;
 pub mod dialogs;
+pub mod elsewhere;
 pub mod filter;
 pub mod guard;
 pub mod keys;
