@@ -293,6 +293,8 @@ pub struct Status {
     /// The store's file was deleted, replaced or truncated under the dashboard: shown for as
     /// long as it runs.
     pub store_lost: Option<String>,
+    /// Lines said for another process's writes, waiting for the other watcher's half.
+    pub elsewhere: super::elsewhere::Pending,
 }
 
 impl Status {

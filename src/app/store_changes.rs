@@ -27,13 +27,16 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
     }
     for e in &c.journal {
         let e = &e.entry;
-        state.say(
-            FlashKind::Info,
-            format!(
-                "{} of {ELSEWHERE} sent {} {}: {}",
-                e.source, e.method, e.path, e.result
-            ),
+        let about = e
+            .target_id
+            .as_deref()
+            .map_or(String::new(), |id| about(state, id, &e.path));
+        let line = format!(
+            "{} of {ELSEWHERE} sent {} {}{about}: {}",
+            e.source, e.method, e.path, e.result
         );
+        let target = e.target_id.as_deref();
+        super::elsewhere::sent(state, target, &e.source, &e.result, line);
     }
     let Some(watches) = c.watches else {
         return Vec::new();
@@ -59,6 +62,40 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
         state.say(FlashKind::Info, text);
     }
     super::prices::set_watches(state, watches)
+}
+
+/// What a journal entry acted on, after its path: ` (name)` when the path holds its id, else
+/// ` (name, id)` or ` (id)`; nothing when the path has its id and its name is not known.
+fn about(state: &AppState, id: &str, path: &str) -> String {
+    let name = state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.id == id)
+        .map(|d| &d.name)
+        .or_else(|| {
+            state
+                .volumes
+                .items
+                .iter()
+                .find(|v| v.id == id)
+                .map(|v| &v.name)
+        })
+        .or_else(|| {
+            state
+                .keys
+                .items
+                .iter()
+                .find(|k| k.id == id)
+                .map(|k| &k.name)
+        })
+        .filter(|n| !n.is_empty());
+    match (name, path.contains(id)) {
+        (Some(n), true) => format!(" ({n})"),
+        (Some(n), false) => format!(" ({n}, {id})"),
+        (None, true) => String::new(),
+        (None, false) => format!(" ({id})"),
+    }
 }
 
 /// A deployment as the messages name it: its name and id when it is listed, else its id.
@@ -146,6 +183,49 @@ mod tests {
                 "guard rule for dep_1 set by another spheron-tui process: --max-spend 5",
                 "guard rule for dep_2 removed by another spheron-tui process",
                 "guard of another spheron-tui process sent DELETE /api/deployments/dep_1: ok",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_journal_line_names_what_the_write_acted_on() {
+        let mut s = state();
+        s.deployments.items = vec![crate::api::Deployment {
+            id: "dep_1".into(),
+            name: "trainer".into(),
+            ..Default::default()
+        }];
+        let entry = |id: i64, method: &str, path: &str, target: &str| JournalEntry {
+            id,
+            entry: NewJournalEntry {
+                at: s.now,
+                source: "cli".into(),
+                method: method.into(),
+                path: path.into(),
+                target_id: Some(target.into()),
+                result: "refused".into(),
+                usd_per_hour: None,
+            },
+            outcome_known: true,
+        };
+        let journal = vec![
+            entry(1, "PATCH", "/api/deployments/dep_1", "dep_1"),
+            entry(2, "POST", "/api/deployments", "dep_1"),
+            entry(3, "POST", "/api/volumes", "vol_9"),
+        ];
+        on_changes(
+            &mut s,
+            Changes {
+                journal,
+                ..Changes::default()
+            },
+        );
+        assert_eq!(
+            said(&s),
+            [
+                "cli of another spheron-tui process sent PATCH /api/deployments/dep_1 (trainer): refused",
+                "cli of another spheron-tui process sent POST /api/deployments (trainer, dep_1): refused",
+                "cli of another spheron-tui process sent POST /api/volumes (vol_9): refused",
             ]
         );
     }
