@@ -27,10 +27,15 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
     }
     for e in &c.journal {
         let e = &e.entry;
+        // what it was about, by name (as it was called when sent)
+        let about = e
+            .target_name
+            .as_deref()
+            .map_or(String::new(), |n| format!(" ({n})"));
         state.say(
             FlashKind::Info,
             format!(
-                "{} of {ELSEWHERE} sent {} {}: {}",
+                "{} of {ELSEWHERE} sent {} {}{about}: {}",
                 e.source, e.method, e.path, e.result
             ),
         );
@@ -121,6 +126,7 @@ mod tests {
                 method: "DELETE".into(),
                 path: "/api/deployments/dep_1".into(),
                 target_id: Some("dep_1".into()),
+                target_name: Some("trainer".into()),
                 result: "ok".into(),
                 usd_per_hour: None,
             },
@@ -145,7 +151,7 @@ mod tests {
             [
                 "guard rule for dep_1 set by another spheron-tui process: --max-spend 5",
                 "guard rule for dep_2 removed by another spheron-tui process",
-                "guard of another spheron-tui process sent DELETE /api/deployments/dep_1: ok",
+                "guard of another spheron-tui process sent DELETE /api/deployments/dep_1 (trainer): ok",
             ]
         );
     }
