@@ -447,6 +447,69 @@ fn guard_run_still_terminates_with_its_output_closed_or_full() {
     }
 }
 
+/// `journal` names what each write was about as it was called when the write was sent, beside
+/// its id (a key deleted by `key rm`, a deployment the guard terminated); `--json` keeps
+/// `targetId` and adds `targetName`.
+#[test]
+fn the_journal_names_each_target_beside_its_id() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let id = "dep_7f3a91c2e0b4";
+    let out = run(h, &["--demo", "guard", "add", id, "--max-spend", "0.01"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut child = bin(h)
+        .args(["--demo", "guard", "run"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rows = deletes_recorded(h);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    assert!(
+        rows.iter().any(|(p, _)| p.ends_with(id)),
+        "the guard terminated it: {rows:?}"
+    );
+    let out = run(h, &["--demo", "key", "rm", "laptop-ed25519", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&run(h, &["--demo", "journal"]).stdout);
+    let row = |what: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what} row:\n{table}"))
+            .to_string()
+    };
+    assert!(
+        row("/api/ssh-keys/").contains(" laptop-ed25519 (sshk_5d2e8a41) "),
+        "{table}"
+    );
+    assert!(
+        row("/api/deployments/").contains(&format!(" llm-finetune ({id}) ")),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(h, &["--demo", "journal", "--json"]).stdout).unwrap();
+    let names: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["targetId"].as_str().unwrap_or(""),
+                r["targetName"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        names.contains(&("sshk_5d2e8a41", "laptop-ed25519")),
+        "{json}"
+    );
+    assert!(names.contains(&(id, "llm-finetune")), "{json}");
+}
+
 /// Wait (at most 60 s) until `done` holds.
 fn wait_until(what: &str, done: impl Fn() -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

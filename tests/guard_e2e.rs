@@ -359,23 +359,30 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
     // A second terminate fails: journaled with its error.
     ex.perform(AppCommand::Terminate { id: d.id.clone() }).await;
     let rows = r.ctx.store.call(|s| s.journal()).await.unwrap();
-    let got: Vec<(String, String, Option<String>)> = rows
+    let got: Vec<(String, String, Option<String>, Option<String>)> = rows
         .iter()
         .map(|e| {
             (
                 e.entry.method.clone(),
                 e.entry.path.clone(),
                 e.entry.target_id.clone(),
+                e.entry.target_name.clone(),
             )
         })
         .collect();
     let path = format!("/api/deployments/{}", d.id);
+    let (id, was, is) = (
+        Some(d.id.clone()),
+        Some(d.name.clone()),
+        Some("renamed".into()),
+    );
     assert_eq!(
         got,
         vec![
-            ("PATCH".to_string(), path.clone(), Some(d.id.clone())),
-            ("DELETE".to_string(), path.clone(), Some(d.id.clone())),
-            ("DELETE".to_string(), path, Some(d.id.clone())),
+            // each named as it was called when sent
+            ("PATCH".to_string(), path.clone(), id.clone(), was),
+            ("DELETE".to_string(), path.clone(), id.clone(), is.clone()),
+            ("DELETE".to_string(), path, id, is),
         ],
         "GETs are not journaled"
     );

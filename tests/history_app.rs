@@ -126,13 +126,13 @@ async fn the_7d_low_says_it_is_over_available_offers_and_why_one_reads_below_it(
     let shot = words(&screen(&s.h, 120));
     let model = spheron_tui::domain::names::gpu_name(&offer.gpu_type);
     assert!(
-        shot.contains(&format!("for {model} in the last 168 hours"))
-            && shot.contains("the lowest of its offers while available"),
+        shot.contains(&format!("/GPU·h for {model}"))
+            && shot.contains("the lowest while available, last 168 h"),
         "{shot}"
     );
     assert!(
         shot.contains(&format!(
-            "this offer's ${:.2} is not counted: not available now",
+            "this ${:.2} is not counted: not available",
             offer.per_gpu_rate().unwrap()
         )),
         "{shot}"
@@ -144,7 +144,7 @@ async fn the_7d_low_says_it_is_over_available_offers_and_why_one_reads_below_it(
     s.h.key(KeyCode::Enter).await;
     let shot = words(&screen(&s.h, 120));
     assert!(
-        shot.contains("the lowest of its offers while available"),
+        shot.contains("the lowest while available, last 168 h"),
         "{shot}"
     );
     assert!(!shot.contains("is not counted"), "{shot}");

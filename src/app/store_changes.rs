@@ -27,10 +27,12 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
     }
     for e in &c.journal {
         let e = &e.entry;
-        let about = e
-            .target_id
-            .as_deref()
-            .map_or(String::new(), |id| about(state, id, &e.path));
+        // what it was about, by name: as it was called when sent, else as it is listed now
+        let about = match (e.target_id.as_deref(), e.target_name.as_deref()) {
+            (Some(id), recorded) => about(state, id, &e.path, recorded),
+            (None, Some(n)) if !n.is_empty() => format!(" ({n})"),
+            (None, _) => String::new(),
+        };
         let line = format!(
             "{} of {ELSEWHERE} sent {} {}{about}: {}",
             e.source, e.method, e.path, e.result
@@ -65,9 +67,10 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
 }
 
 /// What a journal entry acted on, after its path: ` (name)` when the path holds its id, else
-/// ` (name, id)` or ` (id)`; nothing when the path has its id and its name is not known.
-fn about(state: &AppState, id: &str, path: &str) -> String {
-    let name = state
+/// ` (name, id)` or ` (id)`; nothing when the path has its id and its name is not known. The
+/// name recorded with the entry comes first, then the one the lists hold now.
+fn about(state: &AppState, id: &str, path: &str, recorded: Option<&str>) -> String {
+    let listed = state
         .deployments
         .items
         .iter()
@@ -89,7 +92,8 @@ fn about(state: &AppState, id: &str, path: &str) -> String {
                 .find(|k| k.id == id)
                 .map(|k| &k.name)
         })
-        .filter(|n| !n.is_empty());
+        .map(String::as_str);
+    let name = recorded.into_iter().chain(listed).find(|n| !n.is_empty());
     match (name, path.contains(id)) {
         (Some(n), true) => format!(" ({n})"),
         (Some(n), false) => format!(" ({n}, {id})"),
@@ -158,6 +162,7 @@ mod tests {
                 method: "DELETE".into(),
                 path: "/api/deployments/dep_1".into(),
                 target_id: Some("dep_1".into()),
+                target_name: Some("trainer".into()),
                 result: "ok".into(),
                 usd_per_hour: None,
             },
@@ -182,7 +187,7 @@ mod tests {
             [
                 "guard rule for dep_1 set by another spheron-tui process: --max-spend 5",
                 "guard rule for dep_2 removed by another spheron-tui process",
-                "guard of another spheron-tui process sent DELETE /api/deployments/dep_1: ok",
+                "guard of another spheron-tui process sent DELETE /api/deployments/dep_1 (trainer): ok",
             ]
         );
     }

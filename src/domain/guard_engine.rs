@@ -620,6 +620,11 @@ impl Engine {
                         "{label}: terminating ({rate_text}), by its guard ({}){again}",
                         t.rule.spec
                     ),
+                    name: self
+                        .seen
+                        .get(&id)
+                        .map(|o| o.name.clone())
+                        .filter(|n| !n.is_empty()),
                     id,
                     usd_per_hour: rate,
                     evidence: t.evidence.clone(),
