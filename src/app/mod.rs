@@ -54,6 +54,7 @@ pub mod answers;
 pub mod arrivals;
 pub mod connect;
 pub mod cursor;
+pub mod deployment_names;
 pub mod deployment_sort;
 pub mod deploys;
 pub mod dialogs;

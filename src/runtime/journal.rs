@@ -172,11 +172,14 @@ impl Journal {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let now = Utc::now();
-                let what = format!(
+                let mut what = format!(
                     "set on {name}: terminate {} ({})",
                     rule.rule.in_local(now, *chrono::Local::now().offset()),
                     rule.spec
                 );
+                if let crate::domain::guard::GuardRule::Idle { .. } = rule.rule {
+                    what = format!("{what}; {}", crate::domain::idle::COUNTED_FROM_NOW);
+                }
                 match s.call(move |s| s.put_rule(&rule)).await {
                     Ok(()) => what,
                     Err(e) => format!("not set on {name}: {e}"),
@@ -187,17 +190,26 @@ impl Journal {
     }
 
     /// Snooze the idle rule of `id` until `until` (its warning was answered).
-    pub async fn snooze_guard(&self, id: String, until: chrono::DateTime<Utc>) -> Action {
+    pub async fn snooze_guard(
+        &self,
+        id: String,
+        name: &str,
+        until: chrono::DateTime<Utc>,
+    ) -> Action {
         let text = match &self.store {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let key = id.clone();
                 match s.call(move |s| s.snooze_rule(&key, until)).await {
                     Ok(true) => format!(
-                        "{id}: idle rule snoozed until {} (1 h)",
-                        until.with_timezone(&chrono::Local).format("%H:%M")
+                        "idle rule of {name} ({id}) snoozed until {} (1 h)",
+                        crate::domain::clock::clock(
+                            until,
+                            *chrono::Local::now().offset(),
+                            Utc::now()
+                        )
                     ),
-                    Ok(false) => format!("{id} has no idle rule to snooze"),
+                    Ok(false) => format!("{name} ({id}) has no idle rule to snooze"),
                     Err(e) => format!("not snoozed: {e}"),
                 }
             }

@@ -140,6 +140,20 @@ fn offer_fields(state: &AppState, o: &Offer) -> Vec<String> {
                 gpu_name(&o.gpu_type)
             ),
         ));
+        out.push(row("", "the lowest of its offers while available".into()));
+        // An offer not available now can be below the low it does not count in: said, not
+        // left for the user to wonder about.
+        if let (Some(_), Some(own)) = (o.unavailable_reason(), o.per_gpu_rate())
+            && own < *low
+        {
+            out.push(row(
+                "",
+                format!(
+                    "this offer's {} is not counted: not available now",
+                    usd(own)
+                ),
+            ));
+        }
     }
     let units = o
         .extras

@@ -158,9 +158,14 @@ pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<Print
         filter,
         ..OffersView::default()
     };
-    let view = load_offers(client, view, limit).await?;
+    let format = a.output.into();
+    let (view, listed) = tokio::join!(
+        load_offers(client, view, limit),
+        providers_for(client, format)
+    );
+    let view = view?;
     let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
-    let text = records::offers(&shown).render(a.output.into());
+    let text = records::offers(&shown, listed.as_deref()).render(format);
     Ok(Printed::of(text, view.completeness()))
 }
 
@@ -208,15 +213,68 @@ async fn deployments(
     guess: &[String],
 ) -> Result<Printed, Failure> {
     let status = (a.status != "all").then(|| a.status.clone());
-    let (teams, list) = client.deployments_across_teams(status, guess).await?;
-    let text = records::deployments(&list, &teams).render(a.output.into());
+    let format = a.output.into();
+    let (read, listed) = tokio::join!(
+        client.deployments_across_teams(status, guess),
+        providers_for(client, format)
+    );
+    let (teams, list) = read?;
+    let text = records::deployments(&list, &teams, listed.as_deref()).render(format);
     Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
 }
 
 async fn volumes(client: &Client, a: &ListArgs, guess: &[String]) -> Result<Printed, Failure> {
-    let (teams, list) = client.volumes_across_teams(guess).await?;
-    let text = records::volumes(&list, &teams).render(a.output.into());
+    let format = a.output.into();
+    let (read, listed) = tokio::join!(
+        client.volumes_across_teams(guess),
+        providers_for(client, format)
+    );
+    let (teams, list) = read?;
+    let names = attached_names(client, &teams, &list, format).await;
+    let text = records::volumes(&list, &teams, listed.as_deref(), &names).render(format);
     Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
+}
+
+/// For a table, the name of each deployment a volume is attached to, by id (an ended one with
+/// its status: `eval-h100-sesterce (terminated)`), from every team's
+/// deployments of every status (an ended one too); empty for JSON and CSV (they keep the ids),
+/// when nothing is attached, or when the deployments cannot be read (the ids are shown then).
+async fn attached_names(
+    client: &Client,
+    teams: &Teams,
+    volumes: &[crate::api::Volume],
+    format: Format,
+) -> std::collections::HashMap<String, String> {
+    let attached = volumes.iter().any(|v| !v.attachments().is_empty());
+    if format != Format::Table || !attached {
+        return Default::default();
+    }
+    match client.deployments_of_teams(teams, None).await {
+        // an ended one with its status, as the dashboard's Volumes pane says it
+        Ok(l) => l
+            .items
+            .into_iter()
+            .filter(|d| !d.name.is_empty())
+            .map(|d| {
+                let name = match d.status.is_active() {
+                    true => d.name,
+                    false => format!("{} ({})", d.name, d.status),
+                };
+                (d.id, name)
+            })
+            .collect(),
+        Err(_) => Default::default(),
+    }
+}
+
+/// The providers list for a table, read beside the list (a table names each provider as the
+/// dashboard does); JSON and CSV keep the name each object gives, so it is not read for them.
+/// Unread, the table shows the names as the objects give them: nothing is refused for it.
+async fn providers_for(client: &Client, format: Format) -> Option<Vec<String>> {
+    match format {
+        Format::Table => client.providers().await.ok(),
+        Format::Json | Format::Csv => None,
+    }
 }
 
 async fn keys(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {
