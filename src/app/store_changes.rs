@@ -208,15 +208,20 @@ mod tests {
                 method: method.into(),
                 path: path.into(),
                 target_id: Some(target.into()),
+                target_name: None,
                 result: "refused".into(),
                 usd_per_hour: None,
             },
             outcome_known: true,
         };
+        // the name recorded when it was sent wins over the one listed now
+        let mut renamed = entry(4, "PATCH", "/api/deployments/dep_1", "dep_1");
+        renamed.entry.target_name = Some("old-trainer".into());
         let journal = vec![
             entry(1, "PATCH", "/api/deployments/dep_1", "dep_1"),
             entry(2, "POST", "/api/deployments", "dep_1"),
             entry(3, "POST", "/api/volumes", "vol_9"),
+            renamed,
         ];
         on_changes(
             &mut s,
@@ -231,6 +236,7 @@ mod tests {
                 "cli of another spheron-tui process sent PATCH /api/deployments/dep_1 (trainer): refused",
                 "cli of another spheron-tui process sent POST /api/deployments (trainer, dep_1): refused",
                 "cli of another spheron-tui process sent POST /api/volumes (vol_9): refused",
+                "cli of another spheron-tui process sent PATCH /api/deployments/dep_1 (old-trainer): refused",
             ]
         );
     }
