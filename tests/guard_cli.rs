@@ -100,6 +100,40 @@ fn a_deadline_over_a_year_ahead_needs_force_and_a_new_rule_says_what_it_replaces
     );
 }
 
+/// What `guard add --idle` says of its readings is true in each mode: `--demo` reads the demo
+/// world's simulated GPU use; against another local API (a standalone `demo-server`) the
+/// instance's made-up address is never contacted, so the rule can never fire, and it says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn guard_add_idle_says_where_its_readings_come_from() {
+    let id = "dep_7f3a91c2e0b4"; // llm-finetune, at 65.108.32.14 in the demo
+    let home = tempfile::tempdir().unwrap();
+    let demo = support::binary::run_ok(
+        home.path(),
+        &["--demo", "guard", "add", id, "--idle", "30m"],
+    );
+    assert!(
+        demo.contains("in the demo it reads the demo world's simulated GPU use once a minute (no instance is contacted); a failed probe counts as busy"),
+        "{demo}"
+    );
+    assert!(!demo.contains("ssh must reach"), "{demo}");
+    assert!(
+        demo.contains("its window counts from now (earlier readings do not count), and a warning comes at least 5 minutes before it terminates"),
+        "{demo}"
+    );
+    let srv = spheron_tui::demo::spawn(spheron_tui::demo::DemoOptions::for_tests())
+        .await
+        .unwrap();
+    let out =
+        support::binary::against_fresh(&srv.url(), &["guard", "add", id, "--idle", "30m"]).await;
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let host = srv.url().trim_start_matches("http://").to_string();
+    assert!(
+        said.contains(&format!("but the instance is never probed (not contacted: 65.108.32.14 comes from the API at {host}, not app.spheron.ai (its addresses may be made up)): every probe counts as busy, so this rule never terminates it")),
+        "{said}"
+    );
+}
+
 #[test]
 fn an_unknown_deployment_exits_1_and_the_demo_store_stays_empty() {
     let home = tempfile::tempdir().unwrap();

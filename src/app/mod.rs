@@ -58,6 +58,7 @@ pub mod deployment_names;
 pub mod deployment_sort;
 pub mod deploys;
 pub mod dialogs;
+pub mod elsewhere;
 pub mod filter;
 pub mod guard;
 pub mod keys;

@@ -60,7 +60,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 .blocked_for
                 .and_then(|b| ChronoDuration::from_std(b).ok())
                 .map(|b| state.now + b);
-            state.status.rate = r;
+            state.status.set_rate(r, state.now);
         }
         Action::Key(ev) => {
             if ev.kind != KeyEventKind::Release {

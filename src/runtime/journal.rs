@@ -221,11 +221,14 @@ impl Journal {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let now = Utc::now();
-                let what = format!(
+                let mut what = format!(
                     "set on {name}: terminate {} ({})",
                     rule.rule.in_local(now, *chrono::Local::now().offset()),
                     rule.spec
                 );
+                if let crate::domain::guard::GuardRule::Idle { .. } = rule.rule {
+                    what = format!("{what}; {}", crate::domain::idle::COUNTED_FROM_NOW);
+                }
                 match s.call(move |s| s.put_rule(&rule)).await {
                     Ok(()) => what,
                     Err(e) => format!("not set on {name}: {e}"),

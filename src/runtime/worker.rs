@@ -496,7 +496,10 @@ impl Runner {
                 continue;
             };
             self.probe_due.insert(id.clone(), now + PROBE_EVERY);
-            let result = self.instances.probe(entry, Some(&paths)).await;
+            let result = self
+                .instances
+                .probe(&self.ctx.client, entry, Some(&paths))
+                .await;
             match &result {
                 Err(e) if self.probe_error.get(&id) != Some(e) => {
                     self.say(

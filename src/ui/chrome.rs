@@ -90,9 +90,13 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         } else {
             theme.dim()
         };
-        let reset = r
-            .reset_in
-            .map_or(String::new(), |d| format!(", resets {}s", d.as_secs()));
+        // counted down on every tick from the answer that said it; once it has passed, the
+        // count shown is the last window's until the next answer
+        let reset = match state.status.resets_in(state.now) {
+            None => String::new(),
+            Some(d) if d.is_zero() => ", resets now".into(),
+            Some(d) => format!(", resets {}s", d.as_secs()),
+        };
         spans.push(Span::styled(format!(" · budget {rem}/{lim}{reset}"), style));
     }
     if let Some(until) = state.status.blocked_until.filter(|t| *t > state.now) {

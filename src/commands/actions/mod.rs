@@ -250,7 +250,7 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
         hold(&mut state.keys, "SSH keys", k, now)?;
     }
     state.providers = providers;
-    state.status.rate = c.rate_status();
+    state.status.set_rate(c.rate_status(), state.now);
     Ok((state, teams))
 }
 

@@ -10,13 +10,15 @@ use crate::api::{ApiError, Deployment};
 use crate::commands::context::Ctx;
 use crate::domain::guard::{FAR_AHEAD, GuardRule, format_countdown, parse_at};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
+use crate::runtime::usage::{Instances, idle_note};
 use crate::store::StoredRule;
 use args::{GuardAddArgs, GuardCommand};
 
-/// `guard add|list|rm|ack-loss` (`run` is [`run_until_signal`], with its ticks and signals).
-pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
+/// `guard add|list|rm|ack-loss` (`run` is [`run_until_signal`], with its ticks and signals);
+/// `instances` is where an idle rule's readings come from (what `add` says of them).
+pub async fn guard(ctx: &Ctx, cmd: &GuardCommand, instances: &Instances) -> u8 {
     match cmd {
-        GuardCommand::Add(a) => add(ctx, a).await,
+        GuardCommand::Add(a) => add(ctx, a, instances).await,
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
         GuardCommand::Snooze {
@@ -31,7 +33,7 @@ pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
     }
 }
 
-async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
+async fn add(ctx: &Ctx, a: &GuardAddArgs, instances: &Instances) -> u8 {
     let now = (ctx.clock)();
     let id = a.deployment_id.trim().to_string();
     let (rule, spec) = if let Some(d) = a.after {
@@ -149,9 +151,9 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         ));
     }
     if matches!(rule, GuardRule::Idle { .. }) {
-        ctx.out(
-            "it reads GPU use over SSH once a minute (ssh must reach the instance without a question); a failed probe counts as busy",
-        );
+        let host = crate::domain::ssh::ssh_endpoint(&d).map(|(h, _)| h);
+        ctx.out(crate::domain::idle::COUNTED_FROM_NOW);
+        ctx.out(&idle_note(instances, &ctx.client, host.as_deref()));
     }
     ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");
     EXIT_OK
@@ -365,11 +367,7 @@ async fn snooze(ctx: &Ctx, id: &str, duration: Option<chrono::Duration>) -> u8 {
 
 /// `guard run`: ticks once a second until SIGINT (130), SIGTERM (143), SIGHUP (129) or
 /// SIGQUIT (131).
-pub async fn run_until_signal(
-    ctx: Ctx,
-    dry_run: bool,
-    instances: crate::runtime::usage::Instances,
-) -> u8 {
+pub async fn run_until_signal(ctx: Ctx, dry_run: bool, instances: Instances) -> u8 {
     let mut signals = crate::runtime::signals::Signals::new();
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
