@@ -14,7 +14,7 @@ mod records;
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::api::teams::{self, Teams};
-use crate::api::{ApiError, Client, Completeness, Offer, OffersPage, OffersQuery};
+use crate::api::{ApiError, Client, Completeness, Listing, Offer, OffersPage, OffersQuery};
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
 use crate::app::state::OffersView;
@@ -224,47 +224,50 @@ async fn deployments(
 }
 
 async fn volumes(client: &Client, a: &ListArgs, guess: &[String]) -> Result<Printed, Failure> {
-    let format = a.output.into();
+    let format: Format = a.output.into();
+    // A table names what each volume is attached to: every team's deployments are read with
+    // the volumes (in the same round); JSON and CSV keep the ids and read only the volumes.
     let (read, listed) = tokio::join!(
-        client.volumes_across_teams(guess),
+        async {
+            match format {
+                Format::Table => client
+                    .volumes_with_deployments_across_teams(guess)
+                    .await
+                    .map(|(t, v, d)| (t, v, d.ok())),
+                Format::Json | Format::Csv => client
+                    .volumes_across_teams(guess)
+                    .await
+                    .map(|(t, v)| (t, v, None)),
+            }
+        },
         providers_for(client, format)
     );
-    let (teams, list) = read?;
-    let names = attached_names(client, &teams, &list, format).await;
+    let (teams, list, deployments) = read?;
+    let names = attached_names(deployments);
     let text = records::volumes(&list, &teams, listed.as_deref(), &names).render(format);
     Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
 }
 
-/// For a table, the name of each deployment a volume is attached to, by id (an ended one with
-/// its status: `eval-h100-sesterce (terminated)`), from every team's
-/// deployments of every status (an ended one too); empty for JSON and CSV (they keep the ids),
-/// when nothing is attached, or when the deployments cannot be read (the ids are shown then).
-async fn attached_names(
-    client: &Client,
-    teams: &Teams,
-    volumes: &[crate::api::Volume],
-    format: Format,
+/// The name of each deployment, by id (an ended one with its status:
+/// `eval-h100-sesterce (terminated)`), for the table's ATTACHED TO; empty when the deployments
+/// were not read (the ids are shown then).
+fn attached_names(
+    deployments: Option<Listing<crate::api::Deployment>>,
 ) -> std::collections::HashMap<String, String> {
-    let attached = volumes.iter().any(|v| !v.attachments().is_empty());
-    if format != Format::Table || !attached {
-        return Default::default();
-    }
-    match client.deployments_of_teams(teams, None).await {
-        // an ended one with its status, as the dashboard's Volumes pane says it
-        Ok(l) => l
-            .items
-            .into_iter()
-            .filter(|d| !d.name.is_empty())
-            .map(|d| {
-                let name = match d.status.is_active() {
-                    true => d.name,
-                    false => format!("{} ({})", d.name, d.status),
-                };
-                (d.id, name)
-            })
-            .collect(),
-        Err(_) => Default::default(),
-    }
+    deployments
+        .map(|l| l.items)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| !d.name.is_empty())
+        .map(|d| {
+            // an ended one with its status, as the dashboard's Volumes pane says it
+            let name = match d.status.is_active() {
+                true => d.name,
+                false => format!("{} ({})", d.name, d.status),
+            };
+            (d.id, name)
+        })
+        .collect()
 }
 
 /// The providers list for a table, read beside the list (a table names each provider as the
