@@ -102,7 +102,19 @@ impl Col {
         self.short = Short::Words;
         self
     }
-    /// The same column with a larger minimum (a name with a countdown before it).
+    /// The same column with `cells` more before its text (a guard countdown before a name):
+    /// its minimum and its preferred width both grow by them.
+    pub const fn with_prefix(mut self, cells: u16) -> Self {
+        if let Fit::Text { min, pref, grow } = self.fit {
+            self.fit = Fit::Text {
+                min: min.saturating_add(cells),
+                pref: pref.saturating_add(cells),
+                grow,
+            };
+        }
+        self
+    }
+    /// The same column with a larger minimum (every GPU model's whole name).
     pub const fn with_min(mut self, at_least: u16) -> Self {
         if let Fit::Text { min, pref, grow } = self.fit
             && at_least > min
@@ -539,6 +551,19 @@ mod tests {
         assert_eq!(fit.widths, vec![Some(8), Some(4)]);
         let fit = fit_columns(&cols, &[], &[8, 9], 18);
         assert_eq!(fit.widths, vec![Some(8), Some(9)]);
+    }
+
+    #[test]
+    fn a_prefix_widens_both_the_minimum_and_the_preferred_width() {
+        let name = Col::grow("Name", 13, 20, 0).with_prefix(7);
+        assert!(matches!(
+            name.fit,
+            Fit::Text {
+                min: 20,
+                pref: 27,
+                grow: true
+            }
+        ));
     }
 
     #[test]

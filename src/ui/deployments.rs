@@ -62,7 +62,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .map(|g| Line::raw(g.as_str()).width() as u16 + 1)
         .max()
         .unwrap_or(0);
-    cols[0] = cols[0].with_min(NAME_MIN + countdown);
+    cols[0] = cols[0].with_prefix(countdown);
     // a GPU model's whole name and its count are kept (`H100 SXM5×8` vs `H100 NVL×1`)
     if let Some(gpu) = cols.iter_mut().find(|c| c.header == "GPU") {
         *gpu = gpu_col(&visible);
