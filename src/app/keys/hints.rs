@@ -145,9 +145,12 @@ pub fn dialog_line(d: &Dialog, state: &AppState) -> String {
         .join(" · ")
 }
 
-/// The closing note of `?`.
 /// What the columns that are not self-explaining mean: listed in `?` under the keys.
 pub const OFFER_COLUMNS_LEGEND: &[(&str, &str)] = &[
+    (
+        "$/h $0.26 $0.30",
+        "the rate you pay; a second amount, struck through, is the list price a discount lowers",
+    ),
     (
         "Avail yes (12)",
         "can be deployed now; 12 is how many units the provider says are free",
@@ -182,6 +185,7 @@ pub const OFFER_COLUMNS_LEGEND: &[(&str, &str)] = &[
     ),
 ];
 
+/// The closing note of `?`.
 pub const HELP_NOTE: &str = "Confirm dialogs start on Cancel; what loses data asks for its name.";
 
 /// Width of the keys column in `?`.
