@@ -98,7 +98,7 @@ fn refreshed_ago_follows_the_pane_in_view() {
 fn the_rate_budget_reset_counts_down_between_answers() {
     let mut s = support::accounts::loaded(false);
     let status = |s: &AppState| {
-        let screen = support::fixtures::render(s);
+        let screen = support::harness::screen_at(s, s.size.0, s.size.1);
         let rows: Vec<String> = screen.lines().map(str::to_string).collect();
         rows[rows.len() - 2].clone()
     };
@@ -146,4 +146,16 @@ fn the_rate_budget_reset_counts_down_between_answers() {
         "{}",
         status(&s)
     );
+    // narrower, the reset goes whole, then the budget: nothing is cut mid-word
+    chr(&mut s, '2');
+    assert!(status(&s).contains("refreshed"), "{}", status(&s));
+    s.size = (80, 24);
+    assert!(
+        status(&s).trim_end().ends_with("budget 249/250"),
+        "{}",
+        status(&s)
+    );
+    s.size = (64, 20);
+    let line = status(&s);
+    assert!(line.trim_end().ends_with("s ago"), "{line}");
 }

@@ -27,14 +27,12 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
     }
     for e in &c.journal {
         let e = &e.entry;
-        // what it acted on: by the name the journal kept (as it was called when sent), else
-        // as the lists held now name it
-        let about = about(
-            state,
-            e.target_id.as_deref(),
-            e.target_name.as_deref(),
-            &e.path,
-        );
+        // what it was about, by name: as it was called when sent, else as it is listed now
+        let about = match (e.target_id.as_deref(), e.target_name.as_deref()) {
+            (Some(id), recorded) => about(state, id, &e.path, recorded),
+            (None, Some(n)) if !n.is_empty() => format!(" ({n})"),
+            (None, _) => String::new(),
+        };
         let line = format!(
             "{} of {ELSEWHERE} sent {} {}{about}: {}",
             e.source, e.method, e.path, e.result
@@ -68,43 +66,39 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
     super::prices::set_watches(state, watches)
 }
 
-/// What a journal entry acted on, after its path: ` (name)` when the path holds its id (or it
-/// has no id), else ` (name, id)` or ` (id)`; nothing when the path has its id and its name is
-/// not known. The name is the one the journal kept (`said`), else the lists' held now.
-fn about(state: &AppState, id: Option<&str>, said: Option<&str>, path: &str) -> String {
-    let listed = |id: &str| {
-        state
-            .deployments
-            .items
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| &d.name)
-            .or_else(|| {
-                state
-                    .volumes
-                    .items
-                    .iter()
-                    .find(|v| v.id == id)
-                    .map(|v| &v.name)
-            })
-            .or_else(|| {
-                state
-                    .keys
-                    .items
-                    .iter()
-                    .find(|k| k.id == id)
-                    .map(|k| &k.name)
-            })
-            .map(String::as_str)
-    };
-    let name = said
-        .or_else(|| id.and_then(listed))
-        .filter(|n| !n.is_empty());
-    match (name, id) {
-        (Some(n), Some(id)) if !path.contains(id) => format!(" ({n}, {id})"),
-        (Some(n), _) => format!(" ({n})"),
-        (None, Some(id)) if !path.contains(id) => format!(" ({id})"),
-        (None, _) => String::new(),
+/// What a journal entry acted on, after its path: ` (name)` when the path holds its id, else
+/// ` (name, id)` or ` (id)`; nothing when the path has its id and its name is not known. The
+/// name recorded with the entry comes first, then the one the lists hold now.
+fn about(state: &AppState, id: &str, path: &str, recorded: Option<&str>) -> String {
+    let listed = state
+        .deployments
+        .items
+        .iter()
+        .find(|d| d.id == id)
+        .map(|d| &d.name)
+        .or_else(|| {
+            state
+                .volumes
+                .items
+                .iter()
+                .find(|v| v.id == id)
+                .map(|v| &v.name)
+        })
+        .or_else(|| {
+            state
+                .keys
+                .items
+                .iter()
+                .find(|k| k.id == id)
+                .map(|k| &k.name)
+        })
+        .map(String::as_str);
+    let name = recorded.into_iter().chain(listed).find(|n| !n.is_empty());
+    match (name, path.contains(id)) {
+        (Some(n), true) => format!(" ({n})"),
+        (Some(n), false) => format!(" ({n}, {id})"),
+        (None, true) => String::new(),
+        (None, false) => format!(" ({id})"),
     }
 }
 
@@ -220,14 +214,14 @@ mod tests {
             },
             outcome_known: true,
         };
-        // a key deleted elsewhere is in no list now: the name the journal kept says it
-        let mut deleted = entry(4, "DELETE", "/api/ssh-keys/k1", "k1");
-        deleted.entry.target_name = Some("laptop".into());
+        // the name recorded when it was sent wins over the one listed now
+        let mut renamed = entry(4, "PATCH", "/api/deployments/dep_1", "dep_1");
+        renamed.entry.target_name = Some("old-trainer".into());
         let journal = vec![
             entry(1, "PATCH", "/api/deployments/dep_1", "dep_1"),
             entry(2, "POST", "/api/deployments", "dep_1"),
             entry(3, "POST", "/api/volumes", "vol_9"),
-            deleted,
+            renamed,
         ];
         on_changes(
             &mut s,
@@ -242,7 +236,7 @@ mod tests {
                 "cli of another spheron-tui process sent PATCH /api/deployments/dep_1 (trainer): refused",
                 "cli of another spheron-tui process sent POST /api/deployments (trainer, dep_1): refused",
                 "cli of another spheron-tui process sent POST /api/volumes (vol_9): refused",
-                "cli of another spheron-tui process sent DELETE /api/ssh-keys/k1 (laptop): refused",
+                "cli of another spheron-tui process sent PATCH /api/deployments/dep_1 (old-trainer): refused",
             ]
         );
     }

@@ -3,9 +3,9 @@
 //! dropped (the highest rank first) until the minimums fit (a dropped column comes back if it
 //! fits after all), then the room left goes back: first to each row's name (a growing column
 //! of rank 0) whose whole text fits, then the most important columns first up to each column's
-//! preferred width, then names up to their whole text, then the rest up to theirs. A detail
-//! column left cut short beside a name cut short is dropped for the name. What is still left
-//! widens the gaps between columns, up to three cells, and no column is ever wider than its text.
+//! preferred width, then names up to their whole text, then the rest up to theirs. Detail
+//! columns go while a name is still cut below its preferred width. What is still left widens
+//! the gaps between columns, up to three cells, and no column is ever wider than its text.
 
 use ratatui::text::{Line, Span};
 
@@ -143,7 +143,7 @@ type Takes = fn(&Col) -> bool;
 const MAX_SPACING: u16 = 3;
 
 /// Columns of this drop rank and above are details (a provider, a region, an address, a
-/// team): rather than cut short beside a name cut short, they go.
+/// team, an uptime): they go while a row's name is cut below its preferred width.
 pub const DETAIL: u8 = 5;
 
 /// Fit `cols` into `width` cells. `money` is the width of each money column in order;
@@ -176,16 +176,17 @@ pub fn fit_columns(cols: &[Col], money: &[u16], content: &[u16], width: u16) -> 
         })
         .collect();
     let avail = u32::from(width);
-    // 3. a detail column cut below its preferred width while a name is too is dropped, the
-    // least important first, and the room shared again: `spheron…` is worth less than the
-    // letters of a name it takes
+    // 3. while a row's name is cut below its preferred width, the detail columns go, the least
+    // important first, and the room is shared again: the letters of a name are worth more
+    // than a provider, an uptime or an address the details view shows anyway
     let mut gone = vec![false; cols.len()];
     let w = loop {
         let w = share(cols, &sizes, avail, &gone);
-        let short = |i: usize| w[i].is_some_and(|x| x < sizes[i].soft);
-        let name_cut = (0..cols.len()).any(|i| cols[i].drop == 0 && grows(&cols[i]) && short(i));
+        let name_cut = (0..cols.len()).any(|i| {
+            cols[i].drop == 0 && grows(&cols[i]) && w[i].is_some_and(|x| x < sizes[i].soft)
+        });
         let detail = (0..cols.len())
-            .filter(|&i| cols[i].drop >= DETAIL && cols[i].short == Short::Cut && short(i))
+            .filter(|&i| cols[i].drop >= DETAIL && w[i].is_some())
             .max_by_key(|&i| cols[i].drop);
         match detail {
             Some(i) if name_cut => gone[i] = true,
@@ -441,19 +442,27 @@ mod tests {
     }
 
     #[test]
-    fn a_detail_cut_short_beside_a_name_cut_short_goes() {
+    fn details_go_while_a_name_is_cut_short() {
         let cols = [
             Col::grow("Name", 13, 20, 0),
             Col::text("GPU", 12, 12, 4),
+            Col::text("Uptime", 7, 8, 5),
             Col::text("Provider", 8, 12, 6),
             Col::money("Spent"),
         ];
-        // the provider fits at its minimum, but then every name is cut to 13 cells: it goes
-        let fit = fit_columns(&cols, &[9], &[20, 12, 12, 9], 45);
-        assert_eq!(fit.widths, vec![Some(20), Some(12), None, Some(9)]);
-        // with room for the names' preferred width it stays, cut
-        let fit = fit_columns(&cols, &[9], &[20, 12, 12, 9], 53);
-        assert_eq!(fit.widths, vec![Some(20), Some(12), Some(9), Some(9)]);
+        let content = [20, 12, 7, 12, 9];
+        // the provider fits at its minimum, but the name would be cut to 13 cells: it goes
+        let fit = fit_columns(&cols, &[9], &content, 53);
+        assert_eq!(fit.widths, vec![Some(20), Some(12), Some(7), None, Some(9)]);
+        // narrower, the uptime goes too, though it is whole
+        let fit = fit_columns(&cols, &[9], &content, 45);
+        assert_eq!(fit.widths, vec![Some(20), Some(12), None, None, Some(9)]);
+        // with room for the names' preferred width they stay, the provider cut
+        let fit = fit_columns(&cols, &[9], &content, 61);
+        assert_eq!(
+            fit.widths,
+            vec![Some(20), Some(12), Some(7), Some(9), Some(9)]
+        );
     }
 
     #[test]

@@ -21,7 +21,8 @@ const COLS: [Col; 8] = [
     Col::text("Region", 8, 12, 4),
     Col::text("Size", 8, 9, 2),
     Col::text("Status", 9, 10, 1),
-    Col::grow("Attached to", 8, 16, 5),
+    // a deployment's name, as on Deployments: 12 letters at least, or the column goes
+    Col::grow("Attached to", 13, 16, 5),
     Col::money("$/h"),
     Col::money("$/30d"),
 ];
