@@ -663,8 +663,9 @@ fn finish(r: eyre::Result<Ending>) -> ExitCode {
         }
         Err(e) => {
             tracing::error!(error = ?e, "exiting with an error");
-            // One readable line chain for the user; the full report goes to the log.
-            eprintln!("Error: {e:#}");
+            // One readable line chain for the user; the full report goes to the log. Not
+            // `eprintln!`, which panics when stderr is a terminal that has closed.
+            let _ = writeln!(std::io::stderr(), "Error: {e:#}");
             ExitCode::from(exit::FAILURE)
         }
     }
