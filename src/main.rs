@@ -558,6 +558,7 @@ mod demo_adapter {
                             Part::Keys => Touched::Keys,
                             Part::All => Touched::Everything,
                         },
+                        target: a.target,
                         text: a.text,
                     })
                     .collect())

@@ -25,6 +25,83 @@ fn tables_show_regions_as_the_dashboard_does_and_json_keeps_them_raw() {
     }
 }
 
+/// A provider known by two names has one in every table: the providers list's, as the
+/// dashboard shows it (`data-crunch` for the demo's `verda` volume and offers); JSON and CSV
+/// keep the name the API gives each object.
+#[test]
+fn tables_name_providers_as_the_dashboard_does_and_json_keeps_them_raw() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let dashboard = support::binary::run_ok(
+        h,
+        &[
+            "--demo", "snapshot", "--pane", "volumes", "--size", "160x45",
+        ],
+    );
+    let row = dashboard
+        .lines()
+        .find(|l| l.contains("fin-cache"))
+        .unwrap_or_else(|| panic!("no fin-cache row:\n{dashboard}"));
+    assert!(row.contains("data-crunch"), "{row}");
+    let deployments = support::binary::run_ok(h, &["--demo", "deployments", "--status", "all"]);
+    // (an offer's id may hold the word: `a100-80g-verda-dedicated-1x-038`)
+    assert!(!deployments.contains(" verda "), "{deployments}");
+    let offers = support::binary::run_ok(h, &["--demo", "offers"]);
+    assert!(!offers.contains(" verda "), "{offers}");
+    assert!(offers.contains("data-crunch"), "{offers}");
+    let table = support::binary::run_ok(h, &["--demo", "volumes"]);
+    assert!(!table.contains(" verda "), "{table}");
+    let row = table
+        .lines()
+        .find(|l| l.contains("fin-cache"))
+        .unwrap_or_else(|| panic!("no fin-cache row:\n{table}"));
+    assert!(row.contains("data-crunch"), "{row}");
+    for format in ["--json", "--csv"] {
+        let raw = support::binary::run_ok(h, &["--demo", "volumes", format]);
+        assert!(
+            raw.contains("verda"),
+            "{format} keeps the API's name: {raw}"
+        );
+    }
+}
+
+/// The `volumes` table names the deployment each volume is attached to (an ended one with its
+/// status, as the Volumes pane says it); JSON keeps the ids.
+#[test]
+fn the_volumes_table_names_the_deployments_and_json_keeps_their_ids() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let table = support::binary::run_ok(h, &["--demo", "volumes"]);
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no {name} row:\n{table}"))
+            .to_string()
+    };
+    assert!(
+        row("eval-results").ends_with("eval-h100-sesterce (terminated)"),
+        "{table}"
+    );
+    assert!(row("datasets ").ends_with("llm-finetune"), "{table}");
+    assert!(!table.contains("dep_"), "{table}");
+    let json: serde_json::Value = serde_json::from_str(&support::binary::run_ok(
+        h,
+        &["--demo", "volumes", "--json"],
+    ))
+    .unwrap();
+    let results = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "eval-results")
+        .unwrap();
+    assert_eq!(
+        results["attachedTo"],
+        serde_json::json!(["dep_0a1b2c3d4e5f"])
+    );
+}
+
 #[test]
 fn an_unknown_deployment_status_is_a_usage_error_naming_the_statuses() {
     let home = tempfile::tempdir().unwrap();

@@ -584,6 +584,40 @@ async fn the_team_lists_load_with_the_teams_and_then_the_other_team() {
     }
 }
 
+/// The `volumes` table names what each volume is attached to and each provider as the
+/// dashboard does: every team's deployments and the providers list are read in the same rounds
+/// as the volumes (no round more than `--json` takes), and the table has the names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_volumes_table_reads_its_names_in_the_same_rounds() {
+    let s = server().await;
+    let waves = [5, 2];
+    let (proxy, gate) = support::gate::gate(s.addr(), &waves).await;
+    let out = run_at(&format!("http://{proxy}"), &["volumes"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(gate.starved(), [], "{:?}", gate.requests.lock().unwrap());
+    let mut first = gate.wave(&waves, 0);
+    first.sort();
+    assert_eq!(
+        first,
+        [
+            "/api/balance",
+            "/api/deployments",
+            "/api/providers",
+            "/api/teams",
+            "/api/volumes"
+        ]
+    );
+    let all = gate.requests.lock().unwrap().clone();
+    assert_eq!(all.len(), 7, "{all:?}");
+    assert!(
+        all[5..].iter().all(|r| r.contains("teamId=team_grant_07")),
+        "{all:?}"
+    );
+    let table = stdout(&out);
+    assert!(table.contains("eval-h100-sesterce (terminated)"), "{table}");
+    assert!(!table.contains("dep_"), "{table}");
+}
+
 /// The teams a run read by `teamId` are kept in the local store: the next `snapshot` from the
 /// same home asks for their lists with the teams, and needs one round.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

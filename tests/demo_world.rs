@@ -467,10 +467,25 @@ fn a_deploy_made_by_another_process_shows_in_the_running_dashboard_without_a_ref
         .unwrap_or_else(|| panic!("{out}"));
     let took = t.wait_for("made-elsewhere");
     eprintln!("a deploy made by another process showed after {took:?}");
+    // One message for it, though the world and the journal each tell it: what was done, to
+    // what, and which kind of process did it.
     t.keys(&["m"]);
     t.wait_for(&format!(
-        "deployment made-elsewhere ({id}) created by another spheron-tui process"
+        "deployment made-elsewhere ({id}) created by another spheron-tui process (cli)"
     ));
+    // A terminate from the command line, the same way.
+    demo_ok(home.path(), &["terminate", "llm-finetune", "--yes"]);
+    t.wait_for(
+        "deployment llm-finetune (dep_7f3a91c2e0b4) terminated by another spheron-tui process (cli)",
+    );
+    let messages = t.screen();
+    assert!(!messages.contains("sent POST"), "{messages}");
+    assert!(!messages.contains("sent DELETE"), "{messages}");
+    assert_eq!(
+        messages.matches("by another spheron-tui process").count(),
+        2,
+        "{messages}"
+    );
     t.keys(&["Escape"]);
     t.keys(&["q"]);
 }

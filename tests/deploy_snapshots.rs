@@ -340,8 +340,56 @@ fn on_a_small_terminal_the_terminate_dialog_keeps_its_buttons() {
             text.contains("Minimum runtime met (20 min): it can be terminated."),
             "{cols}×{rows}:\n{text}"
         );
+        // The spend's scope is said, as the deploy summary says it, on one line.
+        assert!(
+            text.contains("│All teams $19.54/h now → $0.17/h after"),
+            "{cols}×{rows}:\n{text}"
+        );
         if cols == 64 {
             insta::assert_snapshot!("terminate_allowed_64x20", text);
+        }
+    }
+}
+
+/// With a volume attached, the dialog has more to say: at 64×20 and 80×24 the spend of all
+/// teams is still on screen whole, beside the volume's fate and above the prompt.
+#[test]
+fn on_a_small_terminal_the_terminate_dialog_keeps_the_spend_of_all_teams() {
+    let mut s = ready(vec![], 40.0);
+    chr(&mut s, '2');
+    update(
+        &mut s,
+        Action::DeploymentsLoaded(Ok(vec![running("dep-7f3a", "trainer")].into())),
+    );
+    let kept = decode(
+        json!({"id": "v9", "name": "datasets", "provider": "voltage-park",
+        "region": "culpeper-usa-1", "sizeInGb": 500, "hourlyRatePerGb": 0.0001,
+        "status": "attached", "deploymentId": "dep-7f3a"}),
+    )
+    .unwrap();
+    update(&mut s, Action::VolumesLoaded(Ok(vec![kept].into())));
+    chr(&mut s, 'x');
+    update(
+        &mut s,
+        Action::CanTerminateChecked {
+            id: "dep-7f3a".into(),
+            result: Ok(can(true, 0.0)),
+        },
+    );
+    for (cols, rows) in [(80, 24), (64, 20)] {
+        let text = render_at(&s, cols, rows);
+        assert!(
+            text.contains("│All teams $19.42/h now → $0.05/h after"),
+            "{cols}×{rows}:\n{text}"
+        );
+        assert!(text.contains("Volume datasets"), "{cols}×{rows}:\n{text}");
+        assert!(text.contains("type        █"), "{cols}×{rows}:\n{text}");
+        assert!(
+            text.contains("any other key cancels"),
+            "{cols}×{rows}:\n{text}"
+        );
+        if cols == 64 {
+            insta::assert_snapshot!("terminate_with_volume_64x20", text);
         }
     }
 }

@@ -100,6 +100,40 @@ fn a_deadline_over_a_year_ahead_needs_force_and_a_new_rule_says_what_it_replaces
     );
 }
 
+/// What `guard add --idle` says of its readings is true in each mode: `--demo` reads the demo
+/// world's simulated GPU use; against another local API (a standalone `demo-server`) the
+/// instance's made-up address is never contacted, so the rule can never fire, and it says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn guard_add_idle_says_where_its_readings_come_from() {
+    let id = "dep_7f3a91c2e0b4"; // llm-finetune, at 65.108.32.14 in the demo
+    let home = tempfile::tempdir().unwrap();
+    let demo = support::binary::run_ok(
+        home.path(),
+        &["--demo", "guard", "add", id, "--idle", "30m"],
+    );
+    assert!(
+        demo.contains("in the demo it reads the demo world's simulated GPU use once a minute (no instance is contacted); a failed probe counts as busy"),
+        "{demo}"
+    );
+    assert!(!demo.contains("ssh must reach"), "{demo}");
+    assert!(
+        demo.contains("its window counts from now (earlier readings do not count), and a warning comes at least 5 minutes before it terminates"),
+        "{demo}"
+    );
+    let srv = spheron_tui::demo::spawn(spheron_tui::demo::DemoOptions::for_tests())
+        .await
+        .unwrap();
+    let out =
+        support::binary::against_fresh(&srv.url(), &["guard", "add", id, "--idle", "30m"]).await;
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let host = srv.url().trim_start_matches("http://").to_string();
+    assert!(
+        said.contains(&format!("but the instance is never probed (not contacted: 65.108.32.14 comes from the API at {host}, not app.spheron.ai (its addresses may be made up)): every probe counts as busy, so this rule never terminates it")),
+        "{said}"
+    );
+}
+
 #[test]
 fn an_unknown_deployment_exits_1_and_the_demo_store_stays_empty() {
     let home = tempfile::tempdir().unwrap();
@@ -319,6 +353,39 @@ fn guard_list_shows_each_deployment_by_id_and_name() {
     );
 }
 
+/// `guard snooze` and `guard rm` name the deployment they acted on, with its id; one the API no
+/// longer knows is named by its id and why its name is not said.
+#[test]
+fn guard_rm_and_snooze_name_the_deployment() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let id = "dep_7f3a91c2e0b4";
+    let out = run(h, &["--demo", "guard", "add", id, "--idle", "30m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(h, &["--demo", "guard", "snooze", id]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with(&format!("idle rule of llm-finetune ({id}) snoozed until ")),
+        "{said}"
+    );
+    assert!(said.contains(" UTC"), "a local time with its zone: {said}");
+    let out = run(h, &["--demo", "guard", "rm", id]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("guard removed from llm-finetune ({id})\n")
+    );
+    demo_store_with_rules(h, &["dep_gone"]);
+    let out = run(h, &["--demo", "guard", "rm", "dep_gone"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with("guard removed from dep_gone (its name could not be read: "),
+        "{said}"
+    );
+}
+
 /// The journal's DELETE rows in the demo store under `home`, once one has an outcome (or
 /// after 60 s of waiting for one).
 fn deletes_recorded(home: &std::path::Path) -> Vec<(String, String)> {
@@ -378,6 +445,69 @@ fn guard_run_still_terminates_with_its_output_closed_or_full() {
         );
         assert_eq!(code, Some(143), "{how}: ended by SIGTERM, not a panic");
     }
+}
+
+/// `journal` names what each write was about as it was called when the write was sent, beside
+/// its id (a key deleted by `key rm`, a deployment the guard terminated); `--json` keeps
+/// `targetId` and adds `targetName`.
+#[test]
+fn the_journal_names_each_target_beside_its_id() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let id = "dep_7f3a91c2e0b4";
+    let out = run(h, &["--demo", "guard", "add", id, "--max-spend", "0.01"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut child = bin(h)
+        .args(["--demo", "guard", "run"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rows = deletes_recorded(h);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    assert!(
+        rows.iter().any(|(p, _)| p.ends_with(id)),
+        "the guard terminated it: {rows:?}"
+    );
+    let out = run(h, &["--demo", "key", "rm", "laptop-ed25519", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&run(h, &["--demo", "journal"]).stdout);
+    let row = |what: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what} row:\n{table}"))
+            .to_string()
+    };
+    assert!(
+        row("/api/ssh-keys/").contains(" laptop-ed25519 (sshk_5d2e8a41) "),
+        "{table}"
+    );
+    assert!(
+        row("/api/deployments/").contains(&format!(" llm-finetune ({id}) ")),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(h, &["--demo", "journal", "--json"]).stdout).unwrap();
+    let names: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["targetId"].as_str().unwrap_or(""),
+                r["targetName"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        names.contains(&("sshk_5d2e8a41", "laptop-ed25519")),
+        "{json}"
+    );
+    assert!(names.contains(&(id, "llm-finetune")), "{json}");
 }
 
 /// Wait (at most 60 s) until `done` holds.

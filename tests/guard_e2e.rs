@@ -17,6 +17,7 @@ use spheron_tui::commands::guard::{self, args::GuardCommand};
 use spheron_tui::commands::journal::{self, JournalArgs};
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
+use spheron_tui::runtime::usage::Instances;
 use spheron_tui::runtime::worker::Runner;
 use spheron_tui::store::{Store, StoreHandle};
 
@@ -119,7 +120,12 @@ async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
     let r = Rig::new(false).await;
     let keep = r.deploy("keep-me").await;
     let doomed = r.deploy("doomed").await;
-    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &doomed.id, "--after", "1m"])).await;
+    let code = guard::guard(
+        &r.ctx,
+        &guard_cmd(&["add", &doomed.id, "--after", "1m"]),
+        &Instances::Ssh,
+    )
+    .await;
     assert_eq!(code, 0, "{:?}", r.take_lines());
     let added = r.take_lines().join("\n");
     assert!(added.contains("guard set on doomed"), "{added}");
@@ -211,18 +217,33 @@ async fn guard_add_then_run_terminates_exactly_that_instance_and_journals_it() {
 #[tokio::test]
 async fn guard_add_refuses_unknown_and_ended_deployments_and_stores_nothing() {
     let r = Rig::new(false).await;
-    let code = guard::guard(&r.ctx, &guard_cmd(&["add", "dep_nope", "--after", "1h"])).await;
+    let code = guard::guard(
+        &r.ctx,
+        &guard_cmd(&["add", "dep_nope", "--after", "1h"]),
+        &Instances::Ssh,
+    )
+    .await;
     assert_eq!(code, 1);
     assert!(r.take_lines().join("\n").contains("not found"));
     let d = r.deploy("gone").await;
     r.srv.handle().force_status(&d.id, "terminated");
-    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--max-spend", "5"])).await;
+    let code = guard::guard(
+        &r.ctx,
+        &guard_cmd(&["add", &d.id, "--max-spend", "5"]),
+        &Instances::Ssh,
+    )
+    .await;
     assert_eq!(code, 1);
     assert!(r.take_lines().join("\n").contains("not active"));
     assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
     // A bad --at is a usage error (2); a bad --after is refused by the parser (exit code 2).
     let d = r.deploy("live").await;
-    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--at", "25:99"])).await;
+    let code = guard::guard(
+        &r.ctx,
+        &guard_cmd(&["add", &d.id, "--at", "25:99"]),
+        &Instances::Ssh,
+    )
+    .await;
     assert_eq!(code, 2);
     let err =
         Cli::try_parse_from(["spheron-tui", "guard", "add", &d.id, "--after", "soon"]).unwrap_err();
@@ -232,14 +253,28 @@ async fn guard_add_refuses_unknown_and_ended_deployments_and_stores_nothing() {
     assert!(r.ctx.store.call(|s| s.rules()).await.unwrap().is_empty());
     // list and rm.
     assert_eq!(
-        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--at", "23:59"])).await,
+        guard::guard(
+            &r.ctx,
+            &guard_cmd(&["add", &d.id, "--at", "23:59"]),
+            &Instances::Ssh
+        )
+        .await,
         0
     );
     r.take_lines();
-    assert_eq!(guard::guard(&r.ctx, &guard_cmd(&["list"])).await, 0);
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["list"]), &Instances::Ssh).await,
+        0
+    );
     assert!(r.take_lines().join("\n").contains(&d.id));
-    assert_eq!(guard::guard(&r.ctx, &guard_cmd(&["rm", &d.id])).await, 0);
-    assert_eq!(guard::guard(&r.ctx, &guard_cmd(&["rm", &d.id])).await, 1);
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["rm", &d.id]), &Instances::Ssh).await,
+        0
+    );
+    assert_eq!(
+        guard::guard(&r.ctx, &guard_cmd(&["rm", &d.id]), &Instances::Ssh).await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -248,7 +283,12 @@ async fn read_only_and_dry_run_say_what_they_would_do_and_send_no_write() {
         let r = Rig::new(read_only).await;
         let d = r.deploy("spared").await;
         assert_eq!(
-            guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "1m"])).await,
+            guard::guard(
+                &r.ctx,
+                &guard_cmd(&["add", &d.id, "--after", "1m"]),
+                &Instances::Ssh
+            )
+            .await,
             0
         );
         let mut run = Runner::new(r.ctx.clone(), !read_only, "guard run");
@@ -319,23 +359,30 @@ async fn every_write_the_dashboard_sends_is_journaled_with_its_rate() {
     // A second terminate fails: journaled with its error.
     ex.perform(AppCommand::Terminate { id: d.id.clone() }).await;
     let rows = r.ctx.store.call(|s| s.journal()).await.unwrap();
-    let got: Vec<(String, String, Option<String>)> = rows
+    let got: Vec<(String, String, Option<String>, Option<String>)> = rows
         .iter()
         .map(|e| {
             (
                 e.entry.method.clone(),
                 e.entry.path.clone(),
                 e.entry.target_id.clone(),
+                e.entry.target_name.clone(),
             )
         })
         .collect();
     let path = format!("/api/deployments/{}", d.id);
+    let (id, was, is) = (
+        Some(d.id.clone()),
+        Some(d.name.clone()),
+        Some("renamed".into()),
+    );
     assert_eq!(
         got,
         vec![
-            ("PATCH".to_string(), path.clone(), Some(d.id.clone())),
-            ("DELETE".to_string(), path.clone(), Some(d.id.clone())),
-            ("DELETE".to_string(), path, Some(d.id.clone())),
+            // each named as it was called when sent
+            ("PATCH".to_string(), path.clone(), id.clone(), was),
+            ("DELETE".to_string(), path.clone(), id.clone(), is.clone()),
+            ("DELETE".to_string(), path, id, is),
         ],
         "GETs are not journaled"
     );
@@ -383,7 +430,12 @@ async fn the_dashboard_runner_reports_countdowns_and_alerts_instead_of_printing(
     let r = Rig::new(false).await;
     let d = r.deploy("watched").await;
     assert_eq!(
-        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "20m"])).await,
+        guard::guard(
+            &r.ctx,
+            &guard_cmd(&["add", &d.id, "--after", "20m"]),
+            &Instances::Ssh
+        )
+        .await,
         0
     );
     r.take_lines();
@@ -419,7 +471,12 @@ async fn a_guarded_deployment_of_another_team_is_read_by_itself_not_dropped() {
     let listed = r.ctx.client.deployments(&Default::default()).await.unwrap();
     assert!(listed.iter().all(|x| x.id != d.id));
     assert_eq!(
-        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "30m"])).await,
+        guard::guard(
+            &r.ctx,
+            &guard_cmd(&["add", &d.id, "--after", "30m"]),
+            &Instances::Ssh
+        )
+        .await,
         0
     );
     let mut run = Runner::new(r.ctx.clone(), false, "guard run");
@@ -441,7 +498,12 @@ async fn a_guarded_deployment_of_another_team_is_read_by_itself_not_dropped() {
 async fn due_rule(r: &Rig, name: &str) -> (Deployment, Runner) {
     let d = r.deploy(name).await;
     assert_eq!(
-        guard::guard(&r.ctx, &guard_cmd(&["add", &d.id, "--after", "1m"])).await,
+        guard::guard(
+            &r.ctx,
+            &guard_cmd(&["add", &d.id, "--after", "1m"]),
+            &Instances::Ssh
+        )
+        .await,
         0
     );
     r.take_lines();
@@ -496,7 +558,12 @@ async fn a_store_truncated_under_guard_run_leaves_its_rules_in_force_and_says_ho
  {
     let r = Rig::new(false).await;
     let doomed = r.deploy("doomed").await;
-    let code = guard::guard(&r.ctx, &guard_cmd(&["add", &doomed.id, "--after", "30m"])).await;
+    let code = guard::guard(
+        &r.ctx,
+        &guard_cmd(&["add", &doomed.id, "--after", "30m"]),
+        &Instances::Ssh,
+    )
+    .await;
     assert_eq!(code, 0, "{:?}", r.take_lines());
     let mut run = Runner::new(r.ctx.clone(), false, "guard run");
     run.step().await;

@@ -182,8 +182,8 @@ fn idle_for_the_window_warns_at_15_and_5_minutes_then_terminates_with_evidence()
     };
     assert!(
         evidence.starts_with(&format!(
-            "idle 30m: 30 readings from {} to {}",
-            hm(1),
+            "idle 30m: 31 readings from {} to {}",
+            hm(0),
             hm(30)
         )),
         "{evidence}"
@@ -192,6 +192,97 @@ fn idle_for_the_window_warns_at_15_and_5_minutes_then_terminates_with_evidence()
         evidence.contains("every GPU below 5% (at most 1%)"),
         "{evidence}"
     );
+}
+
+/// An idle rule set (here: a 30-minute one replaced by a 5-minute one on an instance idle
+/// for 20 minutes) counts only readings taken since: its 5-minute warning comes first, and
+/// the DELETE no sooner than 5 minutes after it, never at once.
+#[test]
+fn a_shorter_rule_on_an_instance_long_idle_warns_five_minutes_before_it_terminates() {
+    let mut e = engine();
+    let idle = |_| Some(reading(1.0, 0));
+    let fx = run(&mut e, 20, idle);
+    assert_eq!(warnings(&fx), vec![(15, 15)]);
+    assert!(terminates(&fx).is_empty());
+    e.handle(Event::Rules(vec![StoredRule {
+        deployment_id: "d1".into(),
+        rule: GuardRule::Idle {
+            window: Duration::minutes(5),
+            below_pct: 5.0,
+        },
+        spec: "--idle 5m --below 5".into(),
+        created_at: t0() + Duration::minutes(20),
+    }]));
+    let fx = run_between(&mut e, 20..40, idle);
+    assert_eq!(warnings(&fx), vec![(20, 5)], "{fx:?}");
+    // Its first reading came 4m50s before the window could be covered, yet the DELETE waits
+    // the warning's whole lead, and the warning says so.
+    assert!(
+        fx.iter().any(|(_, f)| matches!(f, Effect::Warn { text, .. }
+            if text.contains("will be terminated in 5m by its guard (--idle 5m"))),
+        "{fx:?}"
+    );
+    let t = terminates(&fx);
+    assert_eq!(
+        t.iter().map(|x| x.0).collect::<Vec<_>>(),
+        vec![25],
+        "{fx:?}"
+    );
+    let evidence = t[0].1.clone().unwrap();
+    assert!(
+        evidence.starts_with("idle 5m: 6 readings from 12:20:00Z to 12:25:00Z"),
+        "{evidence}"
+    );
+}
+
+/// [`engine`] read idle for 40 minutes while another process held the lock, then holding it;
+/// the effects of those 40 minutes.
+fn idle_40_minutes_under_another_enforcer() -> (Engine, Vec<(i64, Effect)>) {
+    let mut e = engine();
+    e.handle(Event::Lock(LockState::Other {
+        label: "dashboard, pid 1".into(),
+        expires_at: t0() + Duration::minutes(40),
+    }));
+    let fx = run(&mut e, 40, |_| Some(reading(0.0, 0)));
+    e.handle(Event::Lock(LockState::Held));
+    (e, fx)
+}
+
+/// However the window comes to be covered, the DELETE waits for a warning given 5 minutes
+/// before: here a second enforcer, which read the instance idle for 40 minutes while another
+/// process held the lock (and warned nobody), takes the lock over.
+#[test]
+fn taking_over_an_idle_window_already_covered_warns_before_it_terminates() {
+    let (mut e, fx) = idle_40_minutes_under_another_enforcer();
+    assert!(fx.is_empty(), "{fx:?}");
+    let fx = run_between(&mut e, 40..60, |_| Some(reading(0.0, 0)));
+    assert_eq!(warnings(&fx), vec![(40, 5)], "{fx:?}");
+    let warned = fx
+        .iter()
+        .find_map(|(_, f)| match f {
+            Effect::Warn { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        warned.contains("will be terminated in 5m by its guard"),
+        "{warned}"
+    );
+    assert_eq!(
+        terminates(&fx).iter().map(|x| x.0).collect::<Vec<_>>(),
+        vec![45],
+        "{fx:?}"
+    );
+}
+
+/// While a warned rule waits out its lead, its row counts down to the DELETE, not to zero.
+#[test]
+fn the_row_counts_down_to_the_delete_after_the_warning() {
+    let (mut e, _) = idle_40_minutes_under_another_enforcer();
+    run_between(&mut e, 40..42, |_| Some(reading(0.0, 0)));
+    // Warned at 12:40:10; at 12:41:10 four minutes are left.
+    let now = t0() + Duration::minutes(41) + Duration::seconds(10);
+    assert_eq!(e.row_labels(now)["d1"], "idle ⏱4m");
 }
 
 #[test]
@@ -277,8 +368,14 @@ enum Instance<'a> {
 
 /// Deploy `idle-box` on the demo server (manual clock), `guard add ID --idle 30m --below 5` on
 /// it and on each of the seed deployments `also`, then `guard run`'s loop a virtual minute a
-/// step for `minutes`, probing `instance`.
-async fn guard_run_on(instance: Instance<'_>, also: &[&str], minutes: u64) -> Ran {
+/// step for `minutes`, probing `instance`; at minute `shorter`, if given, `guard add` sets
+/// `--idle 5m` on `idle-box` instead.
+async fn guard_run_on(
+    instance: Instance<'_>,
+    also: &[&str],
+    minutes: u64,
+    shorter: Option<u64>,
+) -> Ran {
     let srv = demo::spawn(DemoOptions::for_tests()).await.unwrap();
     let mut o = ClientOptions::new(srv.url(), Some(ApiKey::new(srv.key())));
     o.get_retry_delay = StdDuration::from_millis(10);
@@ -326,17 +423,18 @@ async fn guard_run_on(instance: Instance<'_>, also: &[&str], minutes: u64) -> Ra
             .set_ssh(&d.id, "127.0.0.1", sshd.port, &sshd.user);
     }
     for id in std::iter::once(d.id.as_str()).chain(also.iter().copied()) {
-        let code = guard::guard(
-            &ctx,
-            &guard_cmd(&["add", id, "--idle", "30m", "--below", "5"]),
-        )
-        .await;
+        let add = guard_cmd(&["add", id, "--idle", "30m", "--below", "5"]);
+        let code = guard::guard(&ctx, &add, &instances).await;
         assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
     }
     let mut run = Runner::new(ctx.clone(), false, "guard run")
         .with_ssh_paths(Some(SshPaths::under(home.path())))
         .with_instances(instances);
-    for _ in 0..minutes {
+    for m in 0..minutes {
+        if shorter == Some(m) {
+            let add = guard_cmd(&["add", &d.id, "--idle", "5m"]);
+            assert_eq!(guard::guard(&ctx, &add, &Instances::Ssh).await, 0);
+        }
         run.step().await;
         srv.handle().advance(StdDuration::from_secs(60));
     }
@@ -366,7 +464,7 @@ async fn guard_run_on_instance(
     Vec<String>,
     Vec<spheron_tui::store::JournalEntry>,
 ) {
-    let r = guard_run_on(Instance::Sshd(sshd), &[], minutes).await;
+    let r = guard_run_on(Instance::Sshd(sshd), &[], minutes, None).await;
     (r.deletes, r.lines, r.journal)
 }
 
@@ -379,6 +477,10 @@ async fn guard_run_terminates_an_instance_idle_for_30_minutes_and_journals_why()
     assert_eq!(deletes.len(), 1, "{lines:#?}");
     let all = lines.join("\n");
     assert!(all.contains("guard set on idle-box"), "{all}");
+    assert!(
+        all.contains("it reads GPU use over SSH once a minute (ssh must reach the instance without a question)"),
+        "{all}"
+    );
     assert!(all.contains("WARNING: idle-box"), "{all}");
     let row = journal
         .iter()
@@ -429,8 +531,13 @@ async fn in_the_demo_a_fresh_deploy_left_idle_is_warned_then_terminated() {
     const PAUSED: &str = "dep_7f3a91c2e0b4"; // llm-finetune
     const BUSY: &str = "dep_c41e9a7b3d55"; // k8s-training-cluster
     const UNREACHABLE: &str = "dep_2b8c4d6e1f90"; // sdxl-batch-spot
-    let r = guard_run_on(Instance::Demo, &[PAUSED, BUSY, UNREACHABLE], 45).await;
+    let r = guard_run_on(Instance::Demo, &[PAUSED, BUSY, UNREACHABLE], 45, None).await;
     let all = r.lines.join("\n");
+    assert!(
+        all.contains("in the demo it reads the demo world's simulated GPU use")
+            && !all.contains("ssh must reach"),
+        "{all}"
+    );
     assert_eq!(r.deletes.len(), 2, "{all}");
     assert!(
         r.deletes.iter().any(|p| p.ends_with(PAUSED)),
@@ -481,6 +588,125 @@ async fn in_the_demo_a_fresh_deploy_left_idle_is_warned_then_terminated() {
     );
     assert!(result.contains("no terminal session; last: "), "{result}");
     println!("journal: {}", serde_json::to_string(&row).unwrap());
+}
+
+/// `guard run` on the demo's fresh deploy, idle: its 30-minute rule replaced after 20 minutes
+/// by a 5-minute one. The readings of those 20 minutes do not count: the new rule warns 5
+/// minutes ahead, then terminates, never at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn guard_run_warns_before_a_shorter_idle_rule_terminates() {
+    let r = guard_run_on(Instance::Demo, &[], 35, Some(20)).await;
+    let all = r.lines.join("\n");
+    assert_eq!(r.deletes.len(), 1, "{all}");
+    let at = |l: &str| -> DateTime<Utc> { l[..20].parse().unwrap() };
+    let set = t0() + Duration::minutes(20);
+    let delete = r
+        .journal
+        .iter()
+        .find(|j| j.entry.method == "DELETE")
+        .expect("the DELETE journaled");
+    let warned: Vec<DateTime<Utc>> = r
+        .lines
+        .iter()
+        .filter(|l| l.contains("WARNING: idle-box (") && l.contains("will be terminated in 5m"))
+        .map(|l| at(l))
+        .collect();
+    assert_eq!(warned, vec![set], "{all}");
+    assert!(
+        delete.entry.at >= set + Duration::minutes(5),
+        "DELETE at {} {all}",
+        delete.entry.at
+    );
+    assert!(
+        delete
+            .entry
+            .result
+            .starts_with("ok — idle 5m: 6 readings from 12:20:00Z"),
+        "{}",
+        delete.entry.result
+    );
+}
+
+/// The dashboard's guard (the dashboard's runner, reporting to the app) on the demo's paused
+/// notebook, llm-finetune: `T` `idle 30m`, then 20 idle minutes later `T` `idle 5m`. The
+/// message log shows the 5-minute warning as the rule is set, and the DELETE comes 5 minutes
+/// after it, never at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboards_guard_warns_before_a_shorter_idle_rule_set_with_t_terminates() {
+    use spheron_tui::app::{Action, Pane};
+    use spheron_tui::runtime::guard::update_of;
+    use spheron_tui::runtime::journal::Journal;
+    use spheron_tui::runtime::worker::Report;
+    const PAUSED: &str = "dep_7f3a91c2e0b4"; // llm-finetune
+    let mut h = support::harness::Harness::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("store.sqlite3")).unwrap();
+    let store = StoreHandle::spawn(store);
+    h.exec.journal = Journal::new(Some(store.clone()));
+    let clock = h.demo.clone();
+    let ctx = Ctx {
+        client: h.exec.client.clone(),
+        store: store.clone(),
+        clock: Arc::new(move || clock.now()),
+        local_offset: chrono::FixedOffset::east_opt(0).unwrap(),
+        poll_interval: StdDuration::from_secs(20),
+        read_only: false,
+        sink: Arc::new(|_, _| {}),
+    };
+    let reports: Arc<Mutex<Vec<Report>>> = Arc::default();
+    let sink = reports.clone();
+    let mut guard = Runner::new(ctx, false, "dashboard")
+        .with_reporter(Box::new(move |r| sink.lock().unwrap().push(r)))
+        .with_instances(Instances::Demo(h.demo.clone()));
+    h.press("2").await;
+    let set_in_t = async |h: &mut support::harness::Harness, rule: &str| {
+        support::accounts::select(&mut h.state, Pane::Deployments, PAUSED);
+        if h.state.guard.idle_warned.contains(PAUSED) {
+            // The first key on a warned row answers the warning (a snooze, which the new
+            // rule clears); the second opens the dialog.
+            h.press("T").await;
+        }
+        h.press("T").await;
+        h.press(rule).await;
+        h.key(crossterm::event::KeyCode::Enter).await;
+    };
+    set_in_t(&mut h, "idle 30m").await;
+    let mut deleted_at = None;
+    for m in 0..35 {
+        if m == 20 {
+            set_in_t(&mut h, "idle 5m").await;
+        }
+        guard.step().await;
+        let got = std::mem::take(&mut *reports.lock().unwrap());
+        for r in got {
+            h.dispatch(Action::Guard(update_of(r))).await;
+        }
+        let deleted = h.demo.requests().into_iter().any(|r| r.method == "DELETE");
+        if deleted && deleted_at.is_none() {
+            deleted_at = Some(m);
+        }
+        h.advance(60).await;
+    }
+    let log: Vec<String> = h.state.status.log.iter().map(|m| m.text.clone()).collect();
+    let all = log.join("\n");
+    assert!(
+        all.contains(&format!("guard: set on llm-finetune: terminate after 5m idle (GPUs below 5%, no session) (--idle 5m --below 5); {}", spheron_tui::domain::idle::COUNTED_FROM_NOW)),
+        "{all}"
+    );
+    let warned = log
+        .iter()
+        .position(|l| {
+            l.contains(
+                "llm-finetune (dep_7f3a91c2e0b4) will be terminated in 5m by its guard (--idle 5m",
+            )
+        })
+        .unwrap_or_else(|| panic!("no warning of the 5-minute rule:\n{all}"));
+    let terminated = log
+        .iter()
+        .position(|l| l.contains("terminated by its guard"))
+        .unwrap_or_else(|| panic!("not terminated:\n{all}"));
+    assert!(warned < terminated, "{all}");
+    assert_eq!(deleted_at, Some(25), "{all}");
 }
 
 /// The store keeps a snooze with its idle rule (what `guard run` elsewhere reads); setting the
@@ -537,6 +763,7 @@ fn any_key_on_a_warned_row_snoozes_its_idle_rule_for_an_hour() {
         cmds,
         vec![spheron_tui::app::Command::SnoozeGuard {
             id: "dep_sp1".into(),
+            name: "sp-train".into(),
             until: s.now + Duration::hours(1),
         }]
     );
@@ -549,4 +776,42 @@ fn any_key_on_a_warned_row_snoozes_its_idle_rule_for_an_hour() {
     // answered: x opens the terminate dialog again
     chr(&mut s, 'x');
     assert!(s.dialog.is_some());
+}
+
+/// A warned row whose rule has gone (its deployment ended, or the rule was removed) takes keys
+/// as usual again: nothing is left to snooze.
+#[test]
+fn a_warned_row_whose_rule_has_gone_takes_keys_as_usual() {
+    use spheron_tui::app::guard::GuardUpdate;
+    use spheron_tui::app::{Action, Pane, update};
+    use support::accounts::{chr, loaded, select};
+    let mut s = loaded(false);
+    let rule = StoredRule {
+        deployment_id: "dep_sp1".into(),
+        rule: idle_rule(),
+        spec: "--idle 30m --below 5".into(),
+        created_at: s.now,
+    };
+    update(
+        &mut s,
+        Action::Guard(GuardUpdate::Rules(vec![rule.clone()])),
+    );
+    let warned = GuardUpdate::IdleWarning {
+        id: "dep_sp1".into(),
+    };
+    update(&mut s, Action::Guard(warned));
+    // Still its rule: the mark stays.
+    update(&mut s, Action::Guard(GuardUpdate::Rules(vec![rule])));
+    assert!(s.guard.idle_warned.contains("dep_sp1"));
+    update(&mut s, Action::Guard(GuardUpdate::Rules(vec![])));
+    assert!(s.guard.idle_warned.is_empty());
+    select(&mut s, Pane::Deployments, "dep_sp1");
+    let cmds = chr(&mut s, 'x');
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, spheron_tui::app::Command::SnoozeGuard { .. })),
+        "{cmds:?}"
+    );
+    assert!(s.dialog.is_some(), "x opens the terminate dialog");
 }

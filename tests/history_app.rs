@@ -94,6 +94,81 @@ async fn the_details_of_an_offer_chart_its_price_and_its_models_low() {
     settings().bind(|| insta::assert_snapshot!("history_details_chart_80", narrow));
 }
 
+/// The "7d low" is over the model's available offers: `?` says so, and the details of an offer
+/// not available now whose own price is below that low say why (GH200 SPOT at $0.88 beside a
+/// low of $1.70 in the demo).
+#[tokio::test]
+async fn the_7d_low_says_it_is_over_available_offers_and_why_one_reads_below_it() {
+    let mut s = setup().await;
+    let st = &s.h.state;
+    let lows = &st.prices.history.model_low;
+    let below = |o: &spheron_tui::api::Offer| {
+        o.unavailable_reason().is_some()
+            && o.per_gpu_rate()
+                .zip(lows.get(&o.gpu_type))
+                .is_some_and(|(own, low)| own < *low)
+    };
+    let at = st
+        .offers
+        .visible
+        .iter()
+        .position(|&i| below(&st.offers.all[i]))
+        .expect("the demo has an offer not available now below its model's 7d low");
+    let offer = st.offers.all[st.offers.visible[at]].clone();
+    let words = |text: &str| {
+        text.replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    s.h.state.offers.cursor.selected = at;
+    s.h.key(KeyCode::Enter).await;
+    let shot = words(&screen(&s.h, 120));
+    let model = spheron_tui::domain::names::gpu_name(&offer.gpu_type);
+    assert!(
+        shot.contains(&format!("/GPU·h for {model}"))
+            && shot.contains("the lowest while available, last 168 h"),
+        "{shot}"
+    );
+    assert!(
+        shot.contains(&format!(
+            "this ${:.2} is not counted: not available",
+            offer.per_gpu_rate().unwrap()
+        )),
+        "{shot}"
+    );
+    // an available offer's details say what the low is over, and nothing about being below it
+    s.h.key(KeyCode::Esc).await;
+    let available = st_position(&s.h.state, |o| o.unavailable_reason().is_none());
+    s.h.state.offers.cursor.selected = available;
+    s.h.key(KeyCode::Enter).await;
+    let shot = words(&screen(&s.h, 120));
+    assert!(
+        shot.contains("the lowest while available, last 168 h"),
+        "{shot}"
+    );
+    assert!(!shot.contains("is not counted"), "{shot}");
+    // `?` (and the README, whose legend equals it: cli_wording) says what the low is over
+    let help = spheron_tui::app::keys::hints::OFFER_COLUMNS_LEGEND
+        .iter()
+        .find(|(v, _)| *v == "7d low")
+        .unwrap()
+        .1;
+    assert!(help.contains("available offers"), "{help}");
+    assert!(help.contains("not counted"), "{help}");
+}
+
+fn st_position(
+    st: &spheron_tui::app::AppState,
+    pred: impl Fn(&spheron_tui::api::Offer) -> bool,
+) -> usize {
+    st.offers
+        .visible
+        .iter()
+        .position(|&i| pred(&st.offers.all[i]))
+        .unwrap()
+}
+
 #[tokio::test]
 async fn w_stores_a_watch_from_the_offer_and_it_is_announced_once_per_episode() {
     let mut s = setup().await;

@@ -9,6 +9,21 @@ use std::process::{Command, Stdio};
 use crate::support;
 use support::binary::{bin, run, text};
 
+/// `--demo watch add --gpu GPU --max-gpu-price 2 EXTRA…` in `home`.
+fn watch_add(home: &std::path::Path, gpu: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "--demo",
+        "watch",
+        "add",
+        "--gpu",
+        gpu,
+        "--max-gpu-price",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    run(home, &args)
+}
+
 #[test]
 fn watches_persist_across_runs_and_are_removed_by_id() {
     let home = tempfile::tempdir().unwrap();
@@ -73,9 +88,57 @@ fn usage_errors_exit_2_and_no_history_exits_1() {
             text(&out.stderr)
         );
     }
-    let out = run(h, &["prices", "--gpu", "h100"]);
-    assert_eq!(out.status.code(), Some(1));
+    // a model the offers name, with nothing recorded yet
+    let out = run(h, &["--demo", "prices", "--gpu", "h100"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("no price history"));
+}
+
+/// `prices --gpu` names a model the way `watch add --gpu` does: a name no model has is a usage
+/// error (exit 2) naming the known models, with the same words.
+#[test]
+fn prices_of_an_unknown_gpu_exit_2_naming_the_known_models() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let out = run(h, &["--demo", "prices", "--gpu", "nosuch"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("no GPU model matches `nosuch`"), "{err}");
+    assert!(err.contains("H100_SXM5 (H100 SXM5)"), "{err}");
+    assert!(!err.contains("no price history"), "{err}");
+    let watch = watch_add(h, "nosuch", &[]);
+    assert_eq!(watch.status.code(), Some(2));
+    assert_eq!(text(&watch.stderr), err, "one wording for both commands");
+}
+
+/// `watch add --provider` must name a provider of the platform's list (or another name of one:
+/// `verda` is `data-crunch`); anything else is refused with exit 2 naming the providers, and
+/// nothing is kept.
+#[test]
+fn a_watch_on_an_unknown_provider_is_refused_naming_the_providers() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let add = |provider: &str| watch_add(h, "h100", &["--provider", provider]);
+    let out = add("nosuch");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("no provider is called `nosuch`"), "{err}");
+    assert!(
+        err.contains("spheron-ai, voltage-park, data-crunch, sesterce, massed-compute"),
+        "{err}"
+    );
+    let out = run(h, &["--demo", "watch", "list"]);
+    assert!(text(&out.stdout).contains("no watches"), "nothing was kept");
+    // by any name of a listed provider, kept by the list's name (the one the dashboard shows)
+    for (given, kept) in [("Voltage-Park", "voltage-park"), ("verda", "data-crunch")] {
+        let out = add(given);
+        assert_eq!(out.status.code(), Some(0), "{given}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains(&format!("at {kept}")),
+            "{given}: {}",
+            text(&out.stdout)
+        );
+    }
 }
 
 #[test]
@@ -140,20 +203,7 @@ fn days_out_of_range_says_the_allowed_range() {
 fn a_watch_on_an_unknown_gpu_is_refused_naming_the_known_models() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let add = |gpu: &str| {
-        run(
-            h,
-            &[
-                "--demo",
-                "watch",
-                "add",
-                "--gpu",
-                gpu,
-                "--max-gpu-price",
-                "2",
-            ],
-        )
-    };
+    let add = |gpu: &str| watch_add(h, gpu, &[]);
     let out = add("nosuchgpu");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
@@ -203,7 +253,7 @@ fn prices_says_the_rolling_seven_day_low_the_offers_column_shows() {
     assert!(said.contains("per UTC day"), "{said}");
     let line = said
         .lines()
-        .find(|l| l.starts_with("7d low (the last 168 hours, rolling"))
+        .find(|l| l.starts_with("7d low (of the available offers in the last 168 hours, rolling"))
         .unwrap_or_else(|| panic!("no 7d low line:\n{said}"));
     assert!(
         line.ends_with(&format!("H100 SXM5 {column_low}")),

@@ -8,6 +8,7 @@ mod base_url;
 mod cli;
 mod cli_wording;
 mod client_contract;
+mod column_widths;
 mod commands;
 mod credentials;
 mod demo_http;

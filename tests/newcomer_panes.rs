@@ -418,6 +418,9 @@ async fn wide_panes_size_columns_from_their_text_and_cut_no_name() {
     let deps = demo_screen('2', 160, 45).await;
     assert!(deps.contains("⏱1h26m k8s-training-cluster "), "{deps}");
     let vols = demo_screen('3', 160, 45).await;
+    // a volume attached to an ended deployment names it (read by id), never only its id
+    assert!(vols.contains("eval-h100-sesterce (terminated)"), "{vols}");
+    assert!(!vols.contains("dep_"), "{vols}");
     for screen in [&offers, &deps, &vols] {
         let cut = screen
             .lines()

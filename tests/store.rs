@@ -24,6 +24,7 @@ fn entry(n: usize, source: &str) -> NewJournalEntry {
         method: "DELETE".into(),
         path: format!("/api/deployments/d{n}"),
         target_id: Some(format!("d{n}")),
+        target_name: Some(format!("train-{n}")),
         result: "ok".into(),
         usd_per_hour: Some(2.5),
     }
@@ -61,6 +62,53 @@ fn a_new_file_is_created_at_the_latest_version() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
+}
+
+/// The journal keeps the name of what a write was about; a row written before names were kept
+/// reads with none (its id alone), and an outcome fills a name the row lacks, never another.
+#[test]
+fn the_journal_keeps_each_targets_name_and_older_rows_read_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    {
+        let c = Connection::open(&path).unwrap();
+        for m in &schema::MIGRATIONS[..10] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "user_version", 10).unwrap();
+        c.execute(
+            "INSERT INTO journal (at, source, method, path, target_id, result, usd_per_hour, pending)
+             VALUES ('2026-11-28T12:00:00.000Z', 'cli', 'DELETE', '/api/ssh-keys/k1', 'k1', 'ok', NULL, 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let (store, _) = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    store.record(&entry(1, "guard")).unwrap();
+    let mut ahead = entry(2, "dashboard");
+    ahead.target_id = None;
+    ahead.target_name = None;
+    let row = store.record_intent(&ahead).unwrap();
+    let created = spheron_tui::store::Target {
+        id: Some("d2"),
+        name: Some("fresh"),
+    };
+    store.record_outcome(row, "ok", created, None).unwrap();
+    let named: Vec<(Option<String>, Option<String>)> = store
+        .journal()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.entry.target_id, r.entry.target_name))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (Some("k1".into()), None),
+            (Some("d1".into()), Some("train-1".into())),
+            (Some("d2".into()), Some("fresh".into())),
+        ]
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ use spheron_tui::commands::guard;
 use spheron_tui::commands::lists as commands;
 use spheron_tui::credentials::ApiKey;
 use spheron_tui::demo::{self, DemoOptions, DemoServer};
+use spheron_tui::runtime::usage::Instances;
 use spheron_tui::runtime::worker::Runner;
 use spheron_tui::store::{Store, StoreHandle};
 
@@ -245,6 +246,7 @@ async fn guard_add_accepts_and_guard_run_reads_another_teams_deployment() {
     let code = guard::guard(
         &ctx,
         &guard_cmd(&["add", GRANT_DEPLOYMENT, "--after", "30m"]),
+        &Instances::Ssh,
     )
     .await;
     assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
@@ -316,7 +318,12 @@ async fn guard_add_finds_another_teams_deployment_in_its_list_when_the_read_by_i
     let lines: Arc<Mutex<Vec<String>>> = Arc::default();
     let now = chrono::Utc::now();
     let ctx = ctx_with(c, Arc::new(move || now), dir.path(), lines.clone());
-    let code = guard::guard(&ctx, &guard_cmd(&["add", "dep_t2", "--after", "1h"])).await;
+    let code = guard::guard(
+        &ctx,
+        &guard_cmd(&["add", "dep_t2", "--after", "1h"]),
+        &Instances::Ssh,
+    )
+    .await;
     assert_eq!(code, 0, "{:?}", lines.lock().unwrap());
     assert!(
         lines.lock().unwrap()[0].contains("guard set on theirs-box"),

@@ -1245,8 +1245,10 @@ fn the_picker_offers_enter_only_on_a_row_the_rules_allow() {
     assert_eq!(continues(&s), (false, false));
 }
 
-/// A volume's details name the deployment it is attached to, with its id; one not listed
-/// (ended, or another team's) is named by its id alone.
+/// A volume's details name the deployment it is attached to, with its id. One the list does
+/// not hold (an ended one, while only the active ones are read) is read by id once, and then
+/// named with its status in the pane and in the details; one the API no longer knows is said
+/// to be ended, in words.
 #[test]
 fn volume_details_name_the_deployment_it_is_attached_to() {
     let mut s = loaded(false);
@@ -1259,8 +1261,77 @@ fn volume_details_name_the_deployment_it_is_attached_to() {
         "{screen}"
     );
     key(&mut s, KeyCode::Esc);
-    s.deployments.items.retain(|d| d.id != "dep_sp1");
+
+    // sp-train ends and leaves the active list: it is read by id, once
+    let mut active = s.deployments.items.clone();
+    active.retain(|d| d.id != "dep_sp1");
+    let cmds = event(&mut s, Action::DeploymentsLoaded(Ok(active.clone().into())));
+    let reads = |cmds: &[Command]| {
+        cmds.iter()
+            .filter(|c| matches!(c, Command::FetchDeployment { id } if id == "dep_sp1"))
+            .count()
+    };
+    assert_eq!(reads(&cmds), 1, "{cmds:?}");
+    let again = event(&mut s, Action::DeploymentsLoaded(Ok(active.clone().into())));
+    assert_eq!(reads(&again), 0, "asked once: {again:?}");
+    let ended = dep(
+        "dep_sp1",
+        "sp-train",
+        "spheron-ai",
+        "us-east-1",
+        "terminated",
+    );
+    event(
+        &mut s,
+        Action::DeploymentFetched {
+            id: "dep_sp1".into(),
+            result: Ok(Box::new(ended)),
+        },
+    );
+    let pane = support::fixtures::render(&s);
+    assert!(pane.contains("sp-train (terminated)"), "{pane}");
+    assert!(!pane.contains("dep_sp1"), "{pane}");
     key(&mut s, KeyCode::Enter);
     let screen = support::fixtures::render(&s);
-    assert!(screen.contains("attached to   dep_sp1"), "{screen}");
+    assert!(
+        screen.contains("attached to   sp-train (dep_sp1, terminated)"),
+        "{screen}"
+    );
+    key(&mut s, KeyCode::Esc);
+
+    // the API no longer knows another one: said in words, the id beside
+    let mut gone = s.volumes.items.clone();
+    let at = gone.iter().position(|v| v.id == "vol_sp").unwrap();
+    gone[at] = vol(
+        "vol_sp",
+        "ckpt",
+        "spheron-ai",
+        "us-east-1",
+        "attached",
+        &["dep_old"],
+    );
+    let cmds = event(&mut s, Action::VolumesLoaded(Ok(gone.into())));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchDeployment { id } if id == "dep_old")),
+        "{cmds:?}"
+    );
+    event(
+        &mut s,
+        Action::DeploymentFetched {
+            id: "dep_old".into(),
+            result: Err(ApiError::NotFound {
+                message: "not found".into(),
+                code: None,
+            }),
+        },
+    );
+    let pane = support::fixtures::render(&s);
+    assert!(pane.contains("ended (dep_old)"), "{pane}");
+    key(&mut s, KeyCode::Enter);
+    let screen = support::fixtures::render(&s);
+    assert!(
+        screen.contains("attached to   an ended deployment (dep_old)"),
+        "{screen}"
+    );
 }

@@ -91,3 +91,71 @@ fn refreshed_ago_follows_the_pane_in_view() {
         s.account.balance_at
     );
 }
+
+/// The status line's "resets Ns" counts down with the dashboard's tick between answers, and
+/// says "resets now" once the window has reset and no answer has brought the new count.
+#[test]
+fn the_rate_budget_reset_counts_down_between_answers() {
+    let mut s = support::accounts::loaded(false);
+    let status = |s: &AppState| {
+        let screen = support::harness::screen_at(s, s.size.0, s.size.1);
+        let rows: Vec<String> = screen.lines().map(str::to_string).collect();
+        rows[rows.len() - 2].clone()
+    };
+    let rate = spheron_tui::api::RateStatus {
+        limit: Some(250),
+        remaining: Some(240),
+        reset_in: Some(std::time::Duration::from_secs(900)),
+        deploy_reset_in: Some(std::time::Duration::from_secs(600)),
+        ..Default::default()
+    };
+    update(&mut s, Action::Rate(rate));
+    assert!(
+        status(&s).contains("budget 240/250, resets 900s"),
+        "{}",
+        status(&s)
+    );
+    // ticks only, no answer: the reset comes nearer
+    for secs in [1, 2, 30] {
+        update(&mut s, Action::Tick(t0() + chrono::Duration::seconds(secs)));
+    }
+    assert!(
+        status(&s).contains("budget 240/250, resets 870s"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(
+        s.status.deploy_resets_in(s.now),
+        Some(std::time::Duration::from_secs(570))
+    );
+    update(&mut s, Action::Tick(t0() + chrono::Duration::seconds(901)));
+    assert!(
+        status(&s).contains("budget 240/250, resets now"),
+        "{}",
+        status(&s)
+    );
+    // the next answer brings its own count and reset
+    let fresh = spheron_tui::api::RateStatus {
+        remaining: Some(249),
+        reset_in: Some(std::time::Duration::from_secs(899)),
+        ..rate
+    };
+    update(&mut s, Action::Rate(fresh));
+    assert!(
+        status(&s).contains("budget 249/250, resets 899s"),
+        "{}",
+        status(&s)
+    );
+    // narrower, the reset goes whole, then the budget: nothing is cut mid-word
+    chr(&mut s, '2');
+    assert!(status(&s).contains("refreshed"), "{}", status(&s));
+    s.size = (80, 24);
+    assert!(
+        status(&s).trim_end().ends_with("budget 249/250"),
+        "{}",
+        status(&s)
+    );
+    s.size = (64, 20);
+    let line = status(&s);
+    assert!(line.trim_end().ends_with("s ago"), "{line}");
+}

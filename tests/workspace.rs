@@ -803,6 +803,49 @@ async fn gpu_use_is_read_over_ssh_and_shown() {
     assert_eq!(sshd.gpu_calls().len(), 3);
 }
 
+/// Behind an API that is not Spheron's (a standalone `demo-server`, a test server) the GPU-use
+/// probe follows the readiness probe's one rule: an instance on loopback is reached, one
+/// anywhere else is not contacted (its address may be made up) and shows `?` with the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_local_api_only_an_instance_on_loopback_is_probed() {
+    let sshd = Sshd::start();
+    sshd.script_gpu(&["3, 30000, 81920"]);
+    sshd.script_sessions(0);
+    let home = tempfile::tempdir().unwrap();
+    let (mut state, exec) = dashboard_on_instance(&sshd, home.path());
+    let t0 = fixtures::t0();
+    let ready = async |host: &str| {
+        let id = "dep_llm".to_string();
+        let (host, port) = (host.to_string(), sshd.port);
+        match &exec.perform(Command::ProbeSsh { id, host, port }).await[..] {
+            [Action::SshProbed { ok, .. }] => *ok,
+            other => panic!("{other:?}"),
+        }
+    };
+    run(&mut state, &exec, Action::Tick(t0)).await;
+    assert!(state.usage.last("dep_llm").unwrap().result.is_ok());
+    assert!(ready("127.0.0.1").await);
+    // The same instance said to be at a public address (a documentation one, nobody's host).
+    state.deployments.items[0].ip_address = Some("203.0.113.7".into());
+    run(&mut state, &exec, Action::Tick(t0 + Duration::seconds(60))).await;
+    let why = state
+        .usage
+        .last("dep_llm")
+        .unwrap()
+        .result
+        .clone()
+        .unwrap_err();
+    assert_eq!(
+        why,
+        "not contacted: 203.0.113.7 comes from the API at 127.0.0.1:9, not app.spheron.ai (its addresses may be made up)"
+    );
+    let s = screen(&state);
+    assert!(row_of(&s, "llm-finetune").contains(" ? "), "{s}");
+    assert!(!ready("203.0.113.7").await);
+    // Only the loopback probe reached the instance.
+    assert_eq!(sshd.gpu_calls().len(), 1);
+}
+
 /// With `--demo` the column reads the demo world's instances (`usage::Instances::Demo`)
 /// through the executor and the same parser: the seed's busy cluster, its paused notebook (GPUs
 /// idle, memory held), and its instance that never answers (`?`, with ssh's reason).

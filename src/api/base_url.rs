@@ -74,6 +74,15 @@ fn is_loopback_host(host: &str) -> bool {
     }
 }
 
+/// Whether an instance at `host` may be contacted (its SSH readiness, its GPU use) when the API
+/// it came from is `api_host` (a [`host_label`]): one on loopback (this machine, such as a
+/// test's sshd), or any instance the Spheron API reports. Behind any other API (a local
+/// `demo-server`, a test server) addresses are made up, some of them strangers' hosts: never
+/// contacted. SSH readiness and GPU-use probes both ask this, and only this.
+pub fn may_contact_instance(api_host: &str, host: &str) -> bool {
+    is_loopback_host(host) || api_host == SPHERON_HOST
+}
+
 /// The route guard: whether requests to `url` may go through a proxy at all. Never for a
 /// loopback host or plain http (a proxy would see the key in clear); for https the client uses
 /// a proxy only as a CONNECT tunnel, which carries the TLS stream and nothing readable.
@@ -107,6 +116,26 @@ fn shown(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instances_are_contacted_behind_the_spheron_api_or_on_loopback_only() {
+        for host in ["65.108.32.14", "gpu-7.example.com", "127.0.0.1", "::1"] {
+            assert!(may_contact_instance(SPHERON_HOST, host), "{host}");
+        }
+        for api in ["127.0.0.1:4567", "localhost:80", "[::1]:9"] {
+            for host in ["127.0.0.1", "127.3.2.1", "::1", "[::1]", "localhost"] {
+                assert!(may_contact_instance(api, host), "{api} {host}");
+            }
+            for host in [
+                "65.108.32.14",
+                "38.140.17.203",
+                "gpu-7.example.com",
+                "10.0.0.5",
+            ] {
+                assert!(!may_contact_instance(api, host), "{api} {host}");
+            }
+        }
+    }
 
     #[test]
     fn accepts_spheron_and_loopback_only() {

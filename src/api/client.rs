@@ -224,6 +224,12 @@ impl Client {
         host_label(&self.inner.base)
     }
 
+    /// Whether an instance this API reports at `host` may be contacted
+    /// ([`super::base_url::may_contact_instance`]).
+    pub fn may_contact(&self, host: &str) -> bool {
+        super::base_url::may_contact_instance(&self.host_label(), host)
+    }
+
     pub fn is_read_only(&self) -> bool {
         self.inner.read_only
     }

@@ -138,6 +138,14 @@ pub fn volume_team(v: &mut Volume) -> &mut Option<String> {
     &mut v.team_id
 }
 
+/// What [`Client::volumes_with_deployments_across_teams`] reads: the teams, the volumes, and the
+/// deployments or why they could not be read.
+pub type VolumesWithDeployments = (
+    Teams,
+    Listing<Volume>,
+    Result<Listing<Deployment>, ApiError>,
+);
+
 /// The user's teams as scripts and the guard see them: `GET /api/teams` and the balance.
 #[derive(Debug, Clone, Default)]
 pub struct Teams {
@@ -323,14 +331,7 @@ impl Client {
         teams: &Teams,
         status: Option<String>,
     ) -> Result<Listing<Deployment>, ApiError> {
-        let read = |team: Option<String>| {
-            let q = DeploymentsQuery {
-                status: status.clone(),
-                team_id: team,
-                ..DeploymentsQuery::default()
-            };
-            async move { self.deployments(&q).await }
-        };
+        let read = |team| self.team_deployments(status.clone(), team);
         let r = across_teams(teams.others(), read, deployment_team, |d| d.id.as_str()).await;
         let mut listing = every_team(r)?;
         teams.tag(&mut listing.items, deployment_team);
@@ -348,14 +349,7 @@ impl Client {
         status: Option<String>,
         guess: &[String],
     ) -> Result<(Teams, Listing<Deployment>), ApiError> {
-        let read = |team: Option<String>| {
-            let q = DeploymentsQuery {
-                status: status.clone(),
-                team_id: team,
-                ..DeploymentsQuery::default()
-            };
-            async move { self.deployments(&q).await }
-        };
+        let read = |team| self.team_deployments(status.clone(), team);
         self.teams_and_list(read, guess, deployment_team, |d| d.id.as_str())
             .await
     }
@@ -366,15 +360,60 @@ impl Client {
         &self,
         guess: &[String],
     ) -> Result<(Teams, Listing<Volume>), ApiError> {
-        let read = |team: Option<String>| {
-            let q = VolumesQuery {
-                team_id: team,
-                ..VolumesQuery::default()
-            };
-            async move { self.volumes(&q).await }
-        };
+        let read = |team| self.team_volumes(team);
         self.teams_and_list(read, guess, volume_team, |v| v.id.as_str())
             .await
+    }
+
+    /// The user's teams, every team's volumes and every team's deployments of every status
+    /// (what the volumes are attached to, ended ones too), read together: one round trip when
+    /// `guess` names the other teams, as [`Client::volumes_across_teams`]. The deployments'
+    /// failure is given apart: the volumes do not depend on it.
+    pub async fn volumes_with_deployments_across_teams(
+        &self,
+        guess: &[String],
+    ) -> Result<VolumesWithDeployments, ApiError> {
+        let volumes = |team| self.team_volumes(team);
+        let deployments = |team| self.team_deployments(None, team);
+        let (teams, v, d) = tokio::join!(
+            Teams::read(self),
+            first_round(&volumes, guess),
+            first_round(&deployments, guess)
+        );
+        let teams = teams?;
+        let (v, d) = tokio::join!(
+            second_round(&teams, &volumes, guess, v, volume_team, |v| v.id.as_str()),
+            second_round(&teams, &deployments, guess, d, deployment_team, |d| d
+                .id
+                .as_str())
+        );
+        Ok((teams, v?, d))
+    }
+
+    /// One team's volumes, every page (`None`: the current team).
+    fn team_volumes(
+        &self,
+        team: Option<String>,
+    ) -> impl Future<Output = Result<Listing<Volume>, ApiError>> + '_ {
+        let q = VolumesQuery {
+            team_id: team,
+            ..VolumesQuery::default()
+        };
+        async move { self.volumes(&q).await }
+    }
+
+    /// One team's deployments of `status` (`None`: every status), every page.
+    fn team_deployments(
+        &self,
+        status: Option<String>,
+        team: Option<String>,
+    ) -> impl Future<Output = Result<Listing<Deployment>, ApiError>> + '_ {
+        let q = DeploymentsQuery {
+            status,
+            team_id: team,
+            ..DeploymentsQuery::default()
+        };
+        async move { self.deployments(&q).await }
     }
 
     async fn teams_and_list<T, F, Fut>(
@@ -397,13 +436,7 @@ impl Client {
     /// Every page of every team's volumes, each with its team. Fails when any team's read
     /// fails.
     pub async fn volumes_of_teams(&self, teams: &Teams) -> Result<Listing<Volume>, ApiError> {
-        let read = |team: Option<String>| {
-            let q = VolumesQuery {
-                team_id: team,
-                ..VolumesQuery::default()
-            };
-            async move { self.volumes(&q).await }
-        };
+        let read = |team| self.team_volumes(team);
         let r = across_teams(teams.others(), read, volume_team, |v| v.id.as_str()).await;
         let mut listing = every_team(r)?;
         teams.tag(&mut listing.items, volume_team);

@@ -1,12 +1,12 @@
 //! Changes to the account made by another process, when the account can say so: the demo's
 //! world, shared by every `--demo` process, tells what another one did (the runtime looks every
 //! second). The live API has no such channel, so against a real account none arrive. Each
-//! change is said in the message log with where it came from, and the lists it touched are
-//! asked for at once.
+//! change is said in the message log with where it came from (one line with the journal's
+//! entry for the same write, see [`super::elsewhere`]), and the lists it touched are asked for
+//! at once.
 
 use super::action::Command;
-use super::state::{AppState, FlashKind};
-use super::store_changes::ELSEWHERE;
+use super::state::AppState;
 use super::{lists, polling};
 
 /// Which lists a change touched.
@@ -23,13 +23,15 @@ pub enum Touched {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountChange {
     pub touched: Touched,
+    /// The id of what was acted on, when one thing was.
+    pub target: Option<String>,
     pub text: String,
 }
 
 pub fn on_changes(state: &mut AppState, changes: Vec<AccountChange>) -> Vec<Command> {
     let (mut lists, mut keys, mut account) = (false, false, false);
     for c in changes {
-        state.say(FlashKind::Info, format!("{} by {ELSEWHERE}", c.text));
+        super::elsewhere::done(state, c.target.as_deref(), &c.text);
         match c.touched {
             // A deployment lists its volumes, and a volume its deployments.
             Touched::Deployments | Touched::Volumes => lists = true,
@@ -75,6 +77,7 @@ mod tests {
     fn change(touched: Touched, text: &str) -> Vec<AccountChange> {
         vec![AccountChange {
             touched,
+            target: None,
             text: text.into(),
         }]
     }

@@ -256,6 +256,7 @@ pub enum Command {
     /// Snooze the idle rule of a deployment until `until` → [`Action::Guard`] notice.
     SnoozeGuard {
         id: String,
+        name: String,
         until: DateTime<Utc>,
     },
     Quit,

@@ -62,6 +62,7 @@ pub(crate) fn route(state: &mut AppState, action: Action) -> Vec<Command> {
         } => dialogs::create_volume::pricing_loaded(state, &provider, &region, result),
         Action::VolumeFetched { id, result } => dialogs::volume_info::fetched(state, &id, result),
         Action::DeploymentFetched { id, result } => {
+            super::deployment_names::fetched(state, &id, &result);
             arrivals::on_left_fetched(state, &id, &result);
             dialogs::pick::deployment_fetched(state, &id, result)
         }

@@ -86,7 +86,7 @@ pub fn snooze_on_key(state: &mut AppState) -> Option<Vec<Command>> {
         FlashKind::Info,
         format!("{name}: idle rule snoozed for 1 h (the key did nothing else)"),
     );
-    Some(vec![Command::SnoozeGuard { id, until }])
+    Some(vec![Command::SnoozeGuard { id, name, until }])
 }
 
 pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
@@ -108,6 +108,10 @@ pub fn on_update(state: &mut AppState, u: GuardUpdate) -> Vec<Command> {
                 .into_iter()
                 .map(|r| (r.deployment_id.clone(), r))
                 .collect();
+            // Once its rule is gone (the deployment ended, the rule removed), a warned row's
+            // keys act as usual again.
+            let g = &mut state.guard;
+            g.idle_warned.retain(|id| g.rules.contains_key(id));
         }
         GuardUpdate::Enforcer(e) => state.guard.other_enforcer = e,
         GuardUpdate::IdleWarning { id } => {

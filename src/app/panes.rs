@@ -70,6 +70,9 @@ pub(crate) fn switch_pane(state: &mut AppState, pane: Pane) -> Vec<Command> {
         );
         return cmds;
     }
+    if pane == Pane::Volumes {
+        cmds.extend(super::deployment_names::lookups(state));
+    }
     if pane == Pane::Keys {
         cmds.extend(lists::load_keys_once(state));
         // The pane marks which ~/.ssh/*.pub are already on the account.

@@ -283,13 +283,49 @@ pub struct Status {
     /// Every status message and error, newest last, at most [`LOG_KEEP`].
     pub log: std::collections::VecDeque<LogEntry>,
     pub flash: Option<Flash>,
+    /// The rate budget of the last answer; its reset times count from `rate_at`.
     pub rate: RateStatus,
+    /// When `rate` arrived.
+    pub rate_at: Option<DateTime<Utc>>,
     /// After a 429: when requests may go out again. Absolute, because `rate.blocked_for` is
     /// relative to the last answer and no new answer comes while blocked.
     pub blocked_until: Option<DateTime<Utc>>,
     /// The store's file was deleted, replaced or truncated under the dashboard: shown for as
     /// long as it runs.
     pub store_lost: Option<String>,
+    /// Lines said for another process's writes, waiting for the other watcher's half.
+    pub elsewhere: super::elsewhere::Pending,
+}
+
+impl Status {
+    /// Take the rate budget of an answer that arrived at `now`.
+    pub fn set_rate(&mut self, rate: RateStatus, now: DateTime<Utc>) {
+        self.rate = rate;
+        self.rate_at = Some(now);
+    }
+
+    /// Time left at `now` until the request window resets, counting down from the answer.
+    pub fn resets_in(&self, now: DateTime<Utc>) -> Option<std::time::Duration> {
+        self.left(self.rate.reset_in, now)
+    }
+
+    /// The same for the deploy window.
+    pub fn deploy_resets_in(&self, now: DateTime<Utc>) -> Option<std::time::Duration> {
+        self.left(self.rate.deploy_reset_in, now)
+    }
+
+    fn left(
+        &self,
+        at_answer: Option<std::time::Duration>,
+        now: DateTime<Utc>,
+    ) -> Option<std::time::Duration> {
+        let since = self
+            .rate_at
+            .map_or(chrono::Duration::zero(), |at| now - at)
+            .to_std()
+            .unwrap_or_default();
+        at_answer.map(|d| d.saturating_sub(since))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -27,13 +27,20 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
     }
     for e in &c.journal {
         let e = &e.entry;
-        state.say(
-            FlashKind::Info,
-            format!(
-                "{} of {ELSEWHERE} sent {} {}: {}",
-                e.source, e.method, e.path, e.result
-            ),
+        // what it acted on: by the name the journal kept (as it was called when sent), else
+        // as the lists held now name it
+        let about = about(
+            state,
+            e.target_id.as_deref(),
+            e.target_name.as_deref(),
+            &e.path,
         );
+        let line = format!(
+            "{} of {ELSEWHERE} sent {} {}{about}: {}",
+            e.source, e.method, e.path, e.result
+        );
+        let target = e.target_id.as_deref();
+        super::elsewhere::sent(state, target, &e.source, &e.result, line);
     }
     let Some(watches) = c.watches else {
         return Vec::new();
@@ -59,6 +66,46 @@ pub fn on_changes(state: &mut AppState, c: Changes) -> Vec<Command> {
         state.say(FlashKind::Info, text);
     }
     super::prices::set_watches(state, watches)
+}
+
+/// What a journal entry acted on, after its path: ` (name)` when the path holds its id (or it
+/// has no id), else ` (name, id)` or ` (id)`; nothing when the path has its id and its name is
+/// not known. The name is the one the journal kept (`said`), else the lists' held now.
+fn about(state: &AppState, id: Option<&str>, said: Option<&str>, path: &str) -> String {
+    let listed = |id: &str| {
+        state
+            .deployments
+            .items
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| &d.name)
+            .or_else(|| {
+                state
+                    .volumes
+                    .items
+                    .iter()
+                    .find(|v| v.id == id)
+                    .map(|v| &v.name)
+            })
+            .or_else(|| {
+                state
+                    .keys
+                    .items
+                    .iter()
+                    .find(|k| k.id == id)
+                    .map(|k| &k.name)
+            })
+            .map(String::as_str)
+    };
+    let name = said
+        .or_else(|| id.and_then(listed))
+        .filter(|n| !n.is_empty());
+    match (name, id) {
+        (Some(n), Some(id)) if !path.contains(id) => format!(" ({n}, {id})"),
+        (Some(n), _) => format!(" ({n})"),
+        (None, Some(id)) if !path.contains(id) => format!(" ({id})"),
+        (None, _) => String::new(),
+    }
 }
 
 /// A deployment as the messages name it: its name and id when it is listed, else its id.
@@ -121,6 +168,7 @@ mod tests {
                 method: "DELETE".into(),
                 path: "/api/deployments/dep_1".into(),
                 target_id: Some("dep_1".into()),
+                target_name: Some("trainer".into()),
                 result: "ok".into(),
                 usd_per_hour: None,
             },
@@ -145,7 +193,61 @@ mod tests {
             [
                 "guard rule for dep_1 set by another spheron-tui process: --max-spend 5",
                 "guard rule for dep_2 removed by another spheron-tui process",
-                "guard of another spheron-tui process sent DELETE /api/deployments/dep_1: ok",
+                "guard of another spheron-tui process sent DELETE /api/deployments/dep_1 (trainer): ok",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_journal_line_names_what_the_write_acted_on() {
+        let mut s = state();
+        s.deployments.items = vec![crate::api::Deployment {
+            id: "dep_1".into(),
+            name: "trainer".into(),
+            ..Default::default()
+        }];
+        let entry = |id: i64, method: &str, path: &str, target: &str| JournalEntry {
+            id,
+            entry: NewJournalEntry {
+                at: s.now,
+                source: "cli".into(),
+                method: method.into(),
+                path: path.into(),
+                target_id: Some(target.into()),
+                target_name: None,
+                result: "refused".into(),
+                usd_per_hour: None,
+            },
+            outcome_known: true,
+        };
+        // a key deleted elsewhere is in no list now: the name the journal kept says it
+        let mut deleted = entry(4, "DELETE", "/api/ssh-keys/k1", "k1");
+        deleted.entry.target_name = Some("laptop".into());
+        // the name recorded when it was sent wins over the one listed now
+        let mut renamed = entry(5, "PATCH", "/api/deployments/dep_1", "dep_1");
+        renamed.entry.target_name = Some("old-trainer".into());
+        let journal = vec![
+            entry(1, "PATCH", "/api/deployments/dep_1", "dep_1"),
+            entry(2, "POST", "/api/deployments", "dep_1"),
+            entry(3, "POST", "/api/volumes", "vol_9"),
+            deleted,
+            renamed,
+        ];
+        on_changes(
+            &mut s,
+            Changes {
+                journal,
+                ..Changes::default()
+            },
+        );
+        assert_eq!(
+            said(&s),
+            [
+                "cli of another spheron-tui process sent PATCH /api/deployments/dep_1 (trainer): refused",
+                "cli of another spheron-tui process sent POST /api/deployments (trainer, dep_1): refused",
+                "cli of another spheron-tui process sent POST /api/volumes (vol_9): refused",
+                "cli of another spheron-tui process sent DELETE /api/ssh-keys/k1 (laptop): refused",
+                "cli of another spheron-tui process sent PATCH /api/deployments/dep_1 (old-trainer): refused",
             ]
         );
     }

@@ -15,6 +15,9 @@ pub struct Cache {
     /// Kubernetes versions from the API (for Voltage Park CLUSTER offers), or why not.
     pub k8s_versions: Option<Result<Vec<KubernetesVersion>, String>>,
     pub k8s_in_flight: bool,
+    /// Deployments volumes refer to that the deployments list does not hold, by id
+    /// (`deployment_names`).
+    pub deployment_names: std::collections::BTreeMap<String, super::deployment_names::Named>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -60,7 +60,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
                 .blocked_for
                 .and_then(|b| ChronoDuration::from_std(b).ok())
                 .map(|b| state.now + b);
-            state.status.rate = r;
+            state.status.set_rate(r, state.now);
         }
         Action::Key(ev) => {
             if ev.kind != KeyEventKind::Release {
@@ -154,6 +154,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             cmds.extend(super::workspace::sync_ssh_config(state));
             cmds.extend(super::tunnels::stop_ended(state));
             cmds.extend(teams::read_unseen_teams(state, PagedList::Deployments));
+            cmds.extend(super::deployment_names::lookups(state));
         }
         Action::VolumesLoaded(mut result) => {
             state.schedule.volumes_in_flight = false;
@@ -183,6 +184,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Command> {
             teams::settle(state, PagedList::Volumes, failed, whole);
             teams::unknown_teams(state, PagedList::Volumes);
             cmds.extend(teams::read_unseen_teams(state, PagedList::Volumes));
+            cmds.extend(super::deployment_names::lookups(state));
         }
         Action::KeysLoaded(result) => {
             state.schedule.keys_in_flight = false;

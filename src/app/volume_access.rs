@@ -110,7 +110,7 @@ pub fn deployment_status(state: &AppState, id: &str) -> Option<DeploymentStatus>
 pub fn deployment_label(state: &AppState, id: &str) -> String {
     match state.deployments.items.iter().find(|d| d.id == id) {
         Some(d) => format!("{} · {} · {} · {}", d.name, d.provider, d.region, d.status),
-        None => format!("{id} · not active"),
+        None => format!("{} · not active", super::deployment_names::short(state, id)),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::api::{ApiError, Client, Completeness, Gap, Listing, Offer, OffersQuer
 use crate::commands::context::Ctx;
 use crate::domain::history::{self, Coverage, DaySummary, PriceObservation, daily};
 use crate::domain::names::gpu_name;
+use crate::domain::volume_rules::same_provider;
 use crate::domain::watch::{WatchSpec, names_gpu};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 use crate::store::{StoreHandle, history::CAP_BYTES};
@@ -150,6 +151,10 @@ pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
         }
     };
     if series.is_empty() {
+        // A name no model has is a usage error naming the models, as `watch add --gpu` says.
+        if let Err(code) = check_gpu_model(ctx, &gpu).await {
+            return code;
+        }
         ctx.err(&format!(
             "error: no price history for `{gpu}` yet: the dashboard and `guard run` record it as they load offers"
         ));
@@ -204,14 +209,19 @@ pub async fn prices(ctx: &Ctx, a: &PricesArgs) -> u8 {
         .map(|(m, low)| format!("{m} {}", usd(Some(*low))))
         .collect();
     ctx.out(&format!(
-        "7d low (the last 168 hours, rolling, as the dashboard's column): {}",
-        if lows.is_empty() {
-            "none available".to_string()
-        } else {
-            lows.join(", ")
-        }
+        "7d low (of the available offers in the last 168 hours, rolling, as the dashboard's column): {}",
+        joined(&lows, "none available")
     ));
     EXIT_OK
+}
+
+/// `items` joined with commas, or `none` when there is none.
+fn joined(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.to_string()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// `watch add --gpu G`: G must name a GPU model the watch can match, among the offers listed
@@ -256,17 +266,37 @@ async fn check_gpu_model(ctx: &Ctx, gpu: &str) -> Result<(), u8> {
         .collect();
     ctx.err(&format!(
         "error: no GPU model matches `{gpu}`; the known models are: {}",
-        if names.is_empty() {
-            "none listed".to_string()
-        } else {
-            names.join(", ")
-        }
+        joined(&names, "none listed")
     ));
     if !offers.is_complete() {
         ctx.err(
             "note: the offers list was read incomplete; the model may be among what was not read",
         );
     }
+    Err(EXIT_USAGE)
+}
+
+/// `watch add --provider P`: P must be a provider of the platform's providers list, or another
+/// name of one (`verda` is `data-crunch`). Refused (usage, exit 2) naming the listed providers;
+/// when the list cannot be read, refused with the reason (exit 1): a watch that can never match
+/// is not kept silently. The provider by the list's name (what the dashboard shows).
+async fn check_provider(ctx: &Ctx, provider: &str) -> Result<String, u8> {
+    let listed = match ctx.client.providers().await {
+        Ok(l) => l,
+        Err(e) => {
+            ctx.err(&format!(
+                "error: `{provider}` could not be checked against the providers list: {e}"
+            ));
+            return Err(EXIT_FAILED);
+        }
+    };
+    if let Some(p) = listed.iter().find(|p| same_provider(p, provider)) {
+        return Ok(p.clone());
+    }
+    ctx.err(&format!(
+        "error: no provider is called `{provider}`; the providers are: {}",
+        joined(&listed, "none listed")
+    ));
     Err(EXIT_USAGE)
 }
 
@@ -282,12 +312,19 @@ pub async fn watch(ctx: &Ctx, cmd: &WatchCommand) -> u8 {
             if let Err(code) = check_gpu_model(ctx, &gpu).await {
                 return code;
             }
+            let provider = match a.provider.as_deref().map(str::trim) {
+                Some(p) if !p.is_empty() => match check_provider(ctx, p).await {
+                    Ok(listed) => Some(listed),
+                    Err(code) => return code,
+                },
+                _ => None,
+            };
             let spec = WatchSpec {
                 gpu,
                 max_gpu_price: a.max_gpu_price,
                 instance_type: a.instance_type.as_ref().map(|t| t.to_ascii_uppercase()),
                 min_count: a.count,
-                provider: a.provider.clone().filter(|p| !p.trim().is_empty()),
+                provider,
                 region: a.region.clone().filter(|r| !r.trim().is_empty()),
             };
             let now = (ctx.clock)();

@@ -36,8 +36,21 @@ pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
         ctx.out("no writes recorded");
         return EXIT_OK;
     }
+    // what each write was about: its name (as it was called then) with its id
+    let target = |e: &crate::store::NewJournalEntry| match (&e.target_name, &e.target_id) {
+        (Some(name), Some(id)) => format!("{name} ({id})"),
+        (Some(name), None) => name.clone(),
+        (None, Some(id)) => id.clone(),
+        (None, None) => "-".into(),
+    };
+    let wide = rows
+        .iter()
+        .map(|r| target(&r.entry).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("TARGET".len());
     ctx.out(&format!(
-        "{:<25} {:<9} {:<6} {:<40} {:<24} {:>9}  RESULT",
+        "{:<25} {:<9} {:<6} {:<40} {:<wide$} {:>9}  RESULT",
         "TIME", "SOURCE", "METHOD", "PATH", "TARGET", "$/H"
     ));
     for r in rows {
@@ -47,12 +60,12 @@ pub async fn journal(ctx: &Ctx, a: &JournalArgs) -> u8 {
             .map(|r| format!("{r:.2}"))
             .unwrap_or_else(|| "?".into());
         ctx.out(&format!(
-            "{:<25} {:<9} {:<6} {:<40} {:<24} {:>9}  {}",
+            "{:<25} {:<9} {:<6} {:<40} {:<wide$} {:>9}  {}",
             crate::domain::clock::date_time(e.at, ctx.local_offset),
             e.source,
             e.method,
             e.path,
-            e.target_id.as_deref().unwrap_or("-"),
+            target(&e),
             rate,
             e.result
         ));

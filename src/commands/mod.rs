@@ -70,7 +70,7 @@ pub async fn run(
         CtxCommand::Guard(GuardCommand::Run { dry_run }) => {
             guard::run_until_signal(ctx, dry_run, target.instances.clone()).await
         }
-        CtxCommand::Guard(g) => guard::guard(&ctx, &g).await,
+        CtxCommand::Guard(g) => guard::guard(&ctx, &g, &target.instances).await,
         CtxCommand::Deploy(a) => actions::deploy::deploy(&ctx, env, &a).await,
         CtxCommand::Wait(a) => actions::wait::wait(&ctx, env, &a).await,
         CtxCommand::Ssh(a) => actions::ssh::ssh(&ctx, env, &a).await,

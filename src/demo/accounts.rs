@@ -145,8 +145,8 @@ impl World {
             created_at: now,
         };
         let out = key_json(&k);
-        self.acts
-            .note(Part::Keys, format!("SSH key {} ({}) added", k.name, k.id));
+        let act = format!("SSH key {} ({}) added", k.name, k.id);
+        self.acts.note(Part::Keys, &k.id, act);
         self.ssh_keys.push(k);
         Ok(out)
     }
@@ -157,7 +157,7 @@ impl World {
         };
         let k = self.ssh_keys.remove(i);
         self.acts
-            .note(Part::Keys, format!("SSH key {} ({id}) deleted", k.name));
+            .note(Part::Keys, id, format!("SSH key {} ({id}) deleted", k.name));
         Ok(())
     }
 }

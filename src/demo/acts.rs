@@ -25,6 +25,9 @@ pub enum Part {
 pub struct Act {
     pub seq: u64,
     pub part: Part,
+    /// The id of what the write acted on (a deployment, a volume, a key).
+    #[serde(default)]
+    pub target: Option<String>,
     pub text: String,
 }
 
@@ -49,11 +52,12 @@ impl Acts {
         }
     }
 
-    pub fn note(&mut self, part: Part, text: String) {
+    pub fn note(&mut self, part: Part, target: &str, text: String) {
         self.seq += 1;
         self.recent.push_back(Act {
             seq: self.seq,
             part,
+            target: Some(target.to_string()),
             text,
         });
         while self.recent.len() > KEPT {
@@ -69,6 +73,7 @@ impl Acts {
             return vec![Act {
                 seq: now.seq,
                 part: Part::All,
+                target: None,
                 text: "demo world started afresh".into(),
             }];
         }
@@ -79,6 +84,7 @@ impl Acts {
             out.push(Act {
                 seq: first_kept - 1,
                 part: Part::All,
+                target: None,
                 text: format!("{lost} earlier changes to the demo world"),
             });
         }
@@ -98,11 +104,11 @@ mod tests {
     #[test]
     fn what_was_not_seen_is_told_in_order() {
         let mut seen = Acts::new(born());
-        seen.note(Part::Keys, "SSH key a added".into());
+        seen.note(Part::Keys, "k1", "SSH key a added".into());
         let mut now = seen.clone();
         assert!(seen.since(&now).is_empty());
-        now.note(Part::Deployments, "deployment x created".into());
-        now.note(Part::Volumes, "volume v deleted".into());
+        now.note(Part::Deployments, "d1", "deployment x created".into());
+        now.note(Part::Volumes, "v1", "volume v deleted".into());
         let texts: Vec<_> = seen.since(&now).into_iter().map(|a| a.text).collect();
         assert_eq!(texts, ["deployment x created", "volume v deleted"]);
     }
@@ -112,7 +118,7 @@ mod tests {
         let seen = Acts::new(born());
         let mut now = seen.clone();
         for i in 0..KEPT + 3 {
-            now.note(Part::Keys, format!("key {i}"));
+            now.note(Part::Keys, "k1", format!("key {i}"));
         }
         let told = seen.since(&now);
         assert_eq!(told.len(), KEPT + 1);

@@ -402,7 +402,7 @@ impl World {
         let mut out = self.deployment_json(&d, false);
         out["message"] = json!("Deployment created");
         let act = format!("deployment {} ({}) created", d.name, d.id);
-        self.acts.note(Part::Deployments, act);
+        self.acts.note(Part::Deployments, &d.id, act);
         self.deployments.push(d);
         Ok(out)
     }
@@ -434,9 +434,12 @@ impl World {
                 ));
             }
         };
-        let act = format!("deployment {id} renamed to {name}");
+        let act = format!(
+            "deployment {} ({id}) renamed to {name}",
+            self.deployments[i].name
+        );
         self.deployments[i].name = name;
-        self.acts.note(Part::Deployments, act);
+        self.acts.note(Part::Deployments, id, act);
         Ok(i)
     }
 
@@ -492,7 +495,7 @@ impl World {
         }
         self.end_deployment(i, "terminated", now);
         let act = format!("deployment {} ({id}) terminated", self.deployments[i].name);
-        self.acts.note(Part::Deployments, act);
+        self.acts.note(Part::Deployments, id, act);
         Ok(json!({
             "message": "Deployment terminated",
             "deployment": {"id": id, "status": "terminated", "stoppedAt": ts(now)},

@@ -370,13 +370,22 @@ mod tests {
                 .unwrap();
         };
         rename(&a, "first");
-        assert_eq!(told(&b), [format!("deployment {DEP} renamed to first")]);
+        assert_eq!(
+            told(&b),
+            [format!("deployment llm-finetune ({DEP}) renamed to first")]
+        );
         assert!(told(&a).is_empty() && told(&b).is_empty());
         // Read by a request of b's own before b looked: still told, once.
         rename(&a, "second");
         rename(&b, "third");
-        assert_eq!(told(&b), [format!("deployment {DEP} renamed to second")]);
-        assert_eq!(told(&a), [format!("deployment {DEP} renamed to third")]);
+        assert_eq!(
+            told(&b),
+            [format!("deployment first ({DEP}) renamed to second")]
+        );
+        assert_eq!(
+            told(&a),
+            [format!("deployment second ({DEP}) renamed to third")]
+        );
         // Time passing writes the file too, and is no act.
         a.advance(std::time::Duration::from_secs(600));
         assert!(told(&b).is_empty());

@@ -46,6 +46,14 @@ impl World {
             .unwrap_or_default()
     }
 
+    /// A deployment as an act names it: `name (id)`, or its id when it is not known.
+    fn deployment_label(&self, id: &str) -> String {
+        match self.deployments.iter().find(|d| d.id == id) {
+            Some(d) => format!("{} ({id})", d.name),
+            None => id.to_string(),
+        }
+    }
+
     pub fn volume_index(&self, id: &str) -> ApiResult<usize> {
         self.volumes
             .iter()
@@ -267,7 +275,7 @@ impl World {
         }
         let out = vol.to_json();
         let act = format!("volume {} ({}) created", vol.name, vol.id);
-        self.acts.note(Part::Volumes, act);
+        self.acts.note(Part::Volumes, &vol.id, act);
         self.volumes.push(vol);
         Ok(out)
     }
@@ -351,7 +359,7 @@ impl World {
         }
         let out = vol.to_json();
         let act = format!("volume {} ({id}) changed", vol.name);
-        self.acts.note(Part::Volumes, act);
+        self.acts.note(Part::Volumes, id, act);
         Ok(out)
     }
 
@@ -384,7 +392,7 @@ impl World {
         vol.phase = VolumePhase::Deleting;
         vol.phase_until = Some(now + Duration::seconds(DELETE_SECS));
         let act = format!("volume {} ({id}) deleted", vol.name);
-        self.acts.note(Part::Volumes, act);
+        self.acts.note(Part::Volumes, id, act);
         Ok(json!({ "message": format!("Volume {id} is being deleted") }))
     }
 
@@ -420,8 +428,14 @@ impl World {
         self.check_attach(vol, dep)?;
         let region = self.deployment_region(dep);
         self.volumes[i].bind(dep, &region);
-        let act = format!("volume {} attached to {dep}", self.volumes[i].name);
-        self.acts.note(Part::Volumes, act);
+        let act = format!(
+            "volume {} ({}) attached to {}",
+            self.volumes[i].name,
+            self.volumes[i].id,
+            self.deployment_label(dep)
+        );
+        let id = self.volumes[i].id.clone();
+        self.acts.note(Part::Volumes, &id, act);
         Ok(json!({ "message": "Volume attached", "volume": self.volumes[i].to_json() }))
     }
 
@@ -472,8 +486,14 @@ impl World {
             }
         }
         self.volumes[i].attached_to.retain(|a| a != &dep);
-        let act = format!("volume {} detached from {dep}", self.volumes[i].name);
-        self.acts.note(Part::Volumes, act);
+        let act = format!(
+            "volume {} ({}) detached from {}",
+            self.volumes[i].name,
+            self.volumes[i].id,
+            self.deployment_label(&dep)
+        );
+        let id = self.volumes[i].id.clone();
+        self.acts.note(Part::Volumes, &id, act);
         Ok(json!({ "message": "Volume detached", "volume": self.volumes[i].to_json() }))
     }
 

@@ -150,7 +150,7 @@ pub fn cost_text(f: &SpendFacts) -> CostText {
             ],
         },
         CostLine {
-            label: "All teams".into(),
+            label: super::spend::ALL_TEAMS.into(),
             parts: vec![(
                 format!(
                     "{} now → {} after{why}",

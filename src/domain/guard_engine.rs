@@ -77,6 +77,11 @@ enum Phase {
 struct Tracked {
     rule: StoredRule,
     warned: [bool; 2],
+    /// When the last warning (5 minutes) was given.
+    last_warned: Option<DateTime<Utc>>,
+    /// An idle rule's stretch of idle readings, through its newest reading at the last tick: a
+    /// stretch that begins after it is another one, warned about afresh.
+    stretch_through: Option<DateTime<Utc>>,
     phase: Phase,
     /// Failed DELETEs since the rule was set.
     failures: u32,
@@ -91,11 +96,20 @@ impl Tracked {
         Tracked {
             rule,
             warned: [false; 2],
+            last_warned: None,
+            stretch_through: None,
             phase: Phase::Waiting,
             failures: 0,
             reading: false,
             evidence: None,
         }
+    }
+
+    /// The next due time is warned about afresh.
+    fn forget_warnings(&mut self) {
+        self.warned = [false; 2];
+        self.last_warned = None;
+        self.stretch_through = None;
     }
 }
 
@@ -207,27 +221,21 @@ impl Engine {
             .collect()
     }
 
-    /// The idle verdict of one deployment's idle rule at `now`.
+    /// The idle verdict of one deployment's idle rule at `now`, held back by a snooze and
+    /// until its last warning has been out 5 minutes ([`idle::hold`]).
     fn idle_verdict(&self, id: &str, now: DateTime<Utc>) -> Option<Verdict> {
-        match self.rules.get(id)?.rule.rule {
-            GuardRule::Idle { window, below_pct } => {
-                let v = idle::evaluate(self.usage.get(id), now, window, below_pct);
-                // Snoozed: not due before the snooze ends.
-                let snooze = self
-                    .snoozed
-                    .get(id)
-                    .map(|u| (*u - now).num_seconds())
-                    .filter(|s| *s > 0);
-                Some(match (snooze, v) {
-                    (Some(s), Verdict::Due { .. }) => Verdict::Idle { secs_left: s },
-                    (Some(s), Verdict::Idle { secs_left }) => Verdict::Idle {
-                        secs_left: secs_left.max(s),
-                    },
-                    (_, v) => v,
-                })
-            }
-            _ => None,
-        }
+        let t = self.rules.get(id)?;
+        let GuardRule::Idle { window, below_pct } = t.rule.rule else {
+            return None;
+        };
+        let (samples, set_at) = (self.usage.get(id), t.rule.created_at);
+        let v = idle::evaluate(samples, now, window, below_pct, set_at);
+        let lead = Duration::minutes(WARN_AT_MINUTES[WARN_AT_MINUTES.len() - 1]);
+        let snoozed = self.snoozed.get(id).copied();
+        let warned = t
+            .last_warned
+            .filter(|_| idle::same_stretch(&v, t.stretch_through));
+        Some(idle::hold(v, now, snoozed, warned, lead))
     }
 
     /// Whether `id`'s rule is an idle rule.
@@ -280,7 +288,7 @@ impl Engine {
             GuardRule::Deadline(_) | GuardRule::Idle { .. } => None,
         };
         let secs_left = match self.idle_verdict(id, now) {
-            Some(Verdict::Idle { secs_left }) => Some(secs_left),
+            Some(Verdict::Idle { secs_left, .. }) => Some(secs_left),
             Some(Verdict::Due { .. }) => Some(0),
             Some(Verdict::NotIdle { .. }) => None,
             None => t.rule.rule.secs_left(now, spent, rate),
@@ -314,7 +322,7 @@ impl Engine {
                     if self.snoozed.get(id) != Some(until)
                         && let Some(t) = self.rules.get_mut(id)
                     {
-                        t.warned = [false; 2];
+                        t.forget_warnings();
                     }
                 }
                 self.snoozed = snoozes;
@@ -437,19 +445,27 @@ impl Engine {
             let rate = self.rate_text(&id);
             let (mode, how) = (self.mode, self.how());
             let verdict = self.idle_verdict(&id, now);
+            let newest = self.usage.get(&id).and_then(|h| h.last()).map(|s| s.at);
             let t = self.rules.get_mut(&id).expect("listed");
             let spent = seen.spent_at(now);
             match t.phase.clone() {
                 Phase::Waiting => {
+                    // Another idle stretch than the one warned about: warned about afresh.
+                    if let Some(v @ (Verdict::Due { .. } | Verdict::Idle { .. })) = &verdict {
+                        if !idle::same_stretch(v, t.stretch_through) {
+                            t.forget_warnings();
+                        }
+                        t.stretch_through = newest;
+                    }
                     let (due, left) = match &verdict {
-                        Some(Verdict::Due { evidence }) => {
+                        Some(Verdict::Due { evidence, .. }) => {
                             t.evidence = Some(evidence.clone());
                             (true, Some(0))
                         }
-                        Some(Verdict::Idle { secs_left }) => (false, Some(*secs_left)),
+                        Some(Verdict::Idle { secs_left, .. }) => (false, Some(*secs_left)),
                         Some(Verdict::NotIdle { .. }) => {
                             // Busy again: the next idle stretch is warned about afresh.
-                            t.warned = [false; 2];
+                            t.forget_warnings();
                             (false, None)
                         }
                         None => (
@@ -502,6 +518,15 @@ impl Engine {
                     for w in t.warned.iter_mut().take(i + 1) {
                         *w = true;
                     }
+                    let last = i == WARN_AT_MINUTES.len() - 1;
+                    if last {
+                        t.last_warned = Some(now);
+                    }
+                    // An idle rule is due no sooner than its last warning's lead.
+                    let left = match t.rule.rule {
+                        GuardRule::Idle { .. } if last => left.max(WARN_AT_MINUTES[i] * 60),
+                        _ => left,
+                    };
                     let verb = if mode == Mode::Enforce {
                         "will be terminated"
                     } else {
@@ -528,7 +553,7 @@ impl Engine {
                 // An idle rule waiting out the minimum runtime: busy again, it waits again.
                 Phase::Blocked(_) if matches!(verdict, Some(Verdict::NotIdle { .. })) => {
                     t.phase = Phase::Waiting;
-                    t.warned = [false; 2];
+                    t.forget_warnings();
                     t.evidence = None;
                     out.push(Effect::Announce {
                         id: id.clone(),
@@ -595,6 +620,11 @@ impl Engine {
                         "{label}: terminating ({rate_text}), by its guard ({}){again}",
                         t.rule.spec
                     ),
+                    name: self
+                        .seen
+                        .get(&id)
+                        .map(|o| o.name.clone())
+                        .filter(|n| !n.is_empty()),
                     id,
                     usd_per_hour: rate,
                     evidence: t.evidence.clone(),

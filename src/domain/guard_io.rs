@@ -166,6 +166,8 @@ pub enum Effect {
     /// evidence, when that rule decided it).
     Terminate {
         id: String,
+        /// Its name, when the lists said it (for the journal).
+        name: Option<String>,
         usd_per_hour: Option<f64>,
         text: String,
         evidence: Option<String>,

@@ -1,6 +1,13 @@
 //! The idle rule's decision: terminate once every GPU has stayed below a threshold, with no
 //! terminal session open, for a whole window. Fail closed: a failed probe, a missing reading or
 //! too few readings never make an instance idle. Pure; the samples come from the probes.
+//!
+//! What counts: only readings taken since the rule was set (a rule set or changed starts its
+//! window then, so its warnings come before it can be due), all idle, never more than
+//! [`MAX_GAP`] apart (a longer gap is time nobody looked: the stretch starts again after it).
+//! The window is covered when that stretch began at least a window ago, the readings from the
+//! last one at or before the window's start to the newest span at least the window less one
+//! probe interval, and they number at least [`COVERAGE`] of one a probe interval.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -10,19 +17,30 @@ use super::usage::{History, PROBE_EVERY, Sample};
 pub const COVERAGE: f64 = 0.8;
 /// The newest reading may be at most this old (a probe a minute, and a late answer).
 pub const FRESH: Duration = Duration::seconds(150);
+/// Two readings of an idle stretch are at most this far apart (one probe missed or late).
+pub const MAX_GAP: Duration = Duration::seconds(150);
 /// The shortest and longest idle windows.
 pub const SHORTEST: Duration = Duration::minutes(5);
 pub const LONGEST: Duration = Duration::hours(24);
 /// GPU use in percent below which a GPU counts as idle, unless the user says otherwise.
 pub const DEFAULT_BELOW: f64 = 5.0;
+/// What setting an idle rule says of when it can act.
+pub const COUNTED_FROM_NOW: &str = "its window counts from now (earlier readings do not count), and a warning comes at least 5 minutes before it terminates";
 
-/// What the samples say at one instant.
+/// What the samples say at one instant. `since` is when the idle stretch began (its first
+/// reading): the stretch a warning was given for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Idle for the whole window: the rule is due. `evidence` goes into the journal.
-    Due { evidence: String },
+    Due {
+        evidence: String,
+        since: DateTime<Utc>,
+    },
     /// Idle so far, the window not yet covered: due in about this many seconds.
-    Idle { secs_left: i64 },
+    Idle {
+        secs_left: i64,
+        since: DateTime<Utc>,
+    },
     /// Not idle: busy, a session open, a failed or missing probe, too few readings.
     NotIdle { why: String },
 }
@@ -72,14 +90,26 @@ pub fn readings_needed(window: Duration) -> usize {
     (expected * COVERAGE).ceil() as usize
 }
 
-/// The verdict at `now` for a rule of `window` below `below` %, from the instance's samples.
-pub fn evaluate(h: Option<&History>, now: DateTime<Utc>, window: Duration, below: f64) -> Verdict {
+/// The verdict at `now` for a rule of `window` below `below` %, set at `set_at`, from the
+/// instance's samples (those before `set_at` do not count).
+pub fn evaluate(
+    h: Option<&History>,
+    now: DateTime<Utc>,
+    window: Duration,
+    below: f64,
+    set_at: DateTime<Utc>,
+) -> Verdict {
     let not = |why: String| Verdict::NotIdle { why };
     let samples: Vec<&Sample> = h
-        .map(|h| h.samples.iter().filter(|s| s.at <= now).collect())
+        .map(|h| {
+            h.samples
+                .iter()
+                .filter(|s| s.at <= now && s.at >= set_at)
+                .collect()
+        })
         .unwrap_or_default();
     let Some(last) = samples.last() else {
-        return not("no GPU reading yet".into());
+        return not("no GPU reading since the rule was set".into());
     };
     let age = now - last.at;
     if age > FRESH {
@@ -88,35 +118,93 @@ pub fn evaluate(h: Option<&History>, now: DateTime<Utc>, window: Duration, below
             super::guard::format_countdown(age.num_seconds())
         ));
     }
-    // The current idle streak: the newest samples that are all idle, back to the first that
-    // is not (a busy reading, a session, a failed probe).
-    let streak: Vec<&Sample> = samples
-        .iter()
-        .rev()
-        .take_while(|s| is_idle(s, below))
-        .copied()
-        .collect();
-    let Some(start) = streak.last().map(|s| s.at) else {
+    // The idle stretch, newest first: back from the newest reading while each is idle and
+    // none is more than MAX_GAP older than the one after it.
+    let mut stretch: Vec<&Sample> = Vec::new();
+    for s in samples.iter().rev() {
+        let gap = stretch
+            .last()
+            .is_some_and(|newer| newer.at - s.at > MAX_GAP);
+        if gap || !is_idle(s, below) {
+            break;
+        }
+        stretch.push(s);
+    }
+    let Some(since) = stretch.last().map(|s| s.at) else {
         return not(why_busy(last, below));
     };
-    let covered = now - start;
+    let covered = now - since;
     if covered < window {
         return Verdict::Idle {
             secs_left: (window - covered).num_seconds(),
+            since,
         };
     }
+    // The evidence: the last reading at or before the window's start, and all after it.
     let from = now - window;
-    let in_window: Vec<&Sample> = streak.into_iter().filter(|s| s.at >= from).collect();
+    let opening = stretch.iter().position(|s| s.at <= from).unwrap_or(0);
+    let readings = &stretch[..=opening];
     let needed = readings_needed(window);
-    if in_window.len() < needed {
+    if readings.len() < needed {
         return not(format!(
             "{} readings in the last {}, {needed} needed: too few to call it idle",
-            in_window.len(),
+            readings.len(),
             super::guard::format_countdown(window.num_seconds())
         ));
     }
+    if readings[0].at - readings[opening].at < window - PROBE_EVERY {
+        // The newest reading is late: wait for the next.
+        return Verdict::Idle {
+            secs_left: (PROBE_EVERY - age).num_seconds().max(1),
+            since,
+        };
+    }
     Verdict::Due {
-        evidence: evidence(&in_window, window, below),
+        evidence: evidence(readings, window, below),
+        since,
+    }
+}
+
+/// Whether verdict `v`'s idle stretch is the one seen through `through` at the last tick (it
+/// began no later; a stretch longer than the readings kept begins at the oldest one kept).
+pub fn same_stretch(v: &Verdict, through: Option<DateTime<Utc>>) -> bool {
+    match v {
+        Verdict::Due { since, .. } | Verdict::Idle { since, .. } => {
+            through.is_some_and(|t| *since <= t)
+        }
+        Verdict::NotIdle { .. } => false,
+    }
+}
+
+/// What the guard acts on: `v` held back while the rule is snoozed (until `snoozed`), and
+/// never due before a warning given for this idle stretch (at `warned_at`) has been out for
+/// `lead`, however the window came to be covered. Not yet warned, it is due in `lead`: the
+/// warning goes out, and the DELETE comes `lead` after it.
+pub fn hold(
+    v: Verdict,
+    now: DateTime<Utc>,
+    snoozed: Option<DateTime<Utc>>,
+    warned_at: Option<DateTime<Utc>>,
+    lead: Duration,
+) -> Verdict {
+    let snooze = snoozed.map(|u| (u - now).num_seconds()).filter(|s| *s > 0);
+    match (snooze, v) {
+        (Some(s), Verdict::Due { since, .. }) => Verdict::Idle {
+            secs_left: s,
+            since,
+        },
+        (Some(s), Verdict::Idle { secs_left, since }) => Verdict::Idle {
+            secs_left: secs_left.max(s),
+            since,
+        },
+        (None, Verdict::Due { since, evidence }) => match warned_at {
+            Some(at) if now >= at + lead => Verdict::Due { evidence, since },
+            at => Verdict::Idle {
+                secs_left: at.map_or(lead, |at| at + lead - now).num_seconds(),
+                since,
+            },
+        },
+        (_, v) => v,
     }
 }
 
@@ -186,8 +274,9 @@ mod tests {
     fn idle_for_the_whole_window_is_due_with_its_evidence() {
         let h = history(32, |_| reading(2.0, 0));
         let now = t0() + Duration::minutes(31);
-        match evaluate(Some(&h), now, W, 5.0) {
-            Verdict::Due { evidence } => {
+        match evaluate(Some(&h), now, W, 5.0, t0()) {
+            Verdict::Due { evidence, since } => {
+                assert_eq!(since, t0());
                 assert!(evidence.starts_with("idle 30m: 31 readings"), "{evidence}");
                 assert!(evidence.contains("at most 2%"), "{evidence}");
             }
@@ -196,8 +285,11 @@ mod tests {
         // Ten minutes in: idle, twenty minutes left.
         let now = t0() + Duration::minutes(10);
         assert_eq!(
-            evaluate(Some(&h), now, W, 5.0),
-            Verdict::Idle { secs_left: 1200 }
+            evaluate(Some(&h), now, W, 5.0, t0()),
+            Verdict::Idle {
+                secs_left: 1200,
+                since: t0()
+            }
         );
     }
 
@@ -205,15 +297,13 @@ mod tests {
     fn a_busy_reading_a_session_or_a_failed_probe_starts_the_window_again() {
         let now = t0() + Duration::minutes(31);
         let busy = history(32, |m| reading(if m == 20 { 50.0 } else { 1.0 }, 0));
-        assert_eq!(
-            evaluate(Some(&busy), now, W, 5.0),
-            Verdict::Idle { secs_left: 1200 }
-        );
+        let after_20 = Verdict::Idle {
+            secs_left: 1200,
+            since: t0() + Duration::minutes(21),
+        };
+        assert_eq!(evaluate(Some(&busy), now, W, 5.0, t0()), after_20);
         let session = history(32, |m| reading(1.0, u32::from(m == 20)));
-        assert_eq!(
-            evaluate(Some(&session), now, W, 5.0),
-            Verdict::Idle { secs_left: 1200 }
-        );
+        assert_eq!(evaluate(Some(&session), now, W, 5.0, t0()), after_20);
         let failed = history(32, |m| {
             if m % 7 == 6 {
                 Err("ssh: connect timed out".into())
@@ -222,12 +312,12 @@ mod tests {
             }
         });
         assert!(matches!(
-            evaluate(Some(&failed), now, W, 5.0),
+            evaluate(Some(&failed), now, W, 5.0, t0()),
             Verdict::Idle { .. }
         ));
         // Every probe failing: never idle, whatever the time.
         let down = history(120, |_| Err("ssh: connect timed out".into()));
-        let v = evaluate(Some(&down), t0() + Duration::minutes(119), W, 5.0);
+        let v = evaluate(Some(&down), t0() + Duration::minutes(119), W, 5.0, t0());
         assert!(
             matches!(&v, Verdict::NotIdle { why } if why.contains("counts as busy")),
             "{v:?}"
@@ -244,19 +334,146 @@ mod tests {
                 result: reading(0.0, 0),
             });
         }
-        let v = evaluate(Some(&h), t0() + Duration::minutes(31), W, 5.0);
+        let v = evaluate(Some(&h), t0() + Duration::minutes(31), W, 5.0, t0());
         assert!(
             matches!(&v, Verdict::NotIdle { why } if why.contains("24 needed")),
             "{v:?}"
         );
         // The probes stopped five minutes ago.
         let h = history(32, |_| reading(0.0, 0));
-        let v = evaluate(Some(&h), t0() + Duration::minutes(36), W, 5.0);
+        let v = evaluate(Some(&h), t0() + Duration::minutes(36), W, 5.0, t0());
         assert!(matches!(&v, Verdict::NotIdle { why } if why.contains("no GPU reading for")));
         assert!(matches!(
-            evaluate(None, t0(), W, 5.0),
+            evaluate(None, t0(), W, 5.0, t0()),
             Verdict::NotIdle { .. }
         ));
+    }
+
+    /// Idle readings at these seconds after t0.
+    fn at_secs(secs: &[i64]) -> History {
+        let mut h = History::default();
+        for s in secs {
+            h.push(Sample {
+                at: t0() + Duration::seconds(*s),
+                result: reading(0.0, 0),
+            });
+        }
+        h
+    }
+
+    const FIVE: Duration = Duration::minutes(5);
+
+    #[test]
+    fn readings_from_before_the_rule_was_set_do_not_count() {
+        let h = history(40, |_| reading(1.0, 0));
+        let set = t0() + Duration::minutes(28);
+        // Idle for 31 minutes, but the rule was set 3 minutes ago: 2 minutes left.
+        let now = t0() + Duration::minutes(31);
+        assert_eq!(
+            evaluate(Some(&h), now, FIVE, 5.0, set),
+            Verdict::Idle {
+                secs_left: 120,
+                since: set
+            }
+        );
+        let now = t0() + Duration::minutes(33);
+        assert!(matches!(
+            evaluate(Some(&h), now, FIVE, 5.0, set),
+            Verdict::Due { since, .. } if since == set
+        ));
+        // No reading yet since it was set.
+        let set = t0() + Duration::seconds(39 * 60 + 30);
+        let v = evaluate(Some(&h), t0() + Duration::minutes(40), FIVE, 5.0, set);
+        assert!(
+            matches!(&v, Verdict::NotIdle { why } if why.contains("since the rule was set")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_short_window_needs_readings_across_all_of_it() {
+        // Four readings a minute apart span three minutes of a five-minute window: not yet.
+        let h = at_secs(&[0, 60, 120, 180]);
+        let now = t0() + FIVE;
+        assert_eq!(
+            evaluate(Some(&h), now, FIVE, 5.0, t0()),
+            Verdict::Idle {
+                secs_left: 1,
+                since: t0()
+            }
+        );
+        // A reading seven minutes before the last four: the gap starts the stretch again.
+        let h = at_secs(&[0, 420, 480, 540, 600]);
+        let now = t0() + Duration::seconds(600);
+        assert_eq!(
+            evaluate(Some(&h), now, FIVE, 5.0, t0()),
+            Verdict::Idle {
+                secs_left: 120,
+                since: t0() + Duration::seconds(420)
+            }
+        );
+        // Readings across the whole window: due, from the one at its start.
+        let h = at_secs(&[0, 60, 120, 180, 240, 300]);
+        match evaluate(Some(&h), t0() + FIVE, FIVE, 5.0, t0()) {
+            Verdict::Due { evidence, .. } => assert!(
+                evidence.starts_with("idle 5m: 6 readings from 00:00:00Z to 00:05:00Z"),
+                "{evidence}"
+            ),
+            v => panic!("{v:?}"),
+        }
+    }
+
+    /// Probes a little slower than one a minute (ssh takes its time): the window comes due when
+    /// it is covered and stays due, and the verdict never turns to not idle on the way (which
+    /// would start the warnings again).
+    #[test]
+    fn a_probe_every_61_seconds_comes_due_without_a_break() {
+        let h = at_secs(&(0..20).map(|i| i * 61).collect::<Vec<_>>());
+        let mut first_due = None;
+        for s in 0..=900 {
+            let now = t0() + Duration::seconds(s);
+            match evaluate(Some(&h), now, FIVE, 5.0, t0()) {
+                Verdict::Due { since, .. } => {
+                    assert_eq!(since, t0());
+                    first_due.get_or_insert(s);
+                }
+                Verdict::Idle { since, .. } => {
+                    assert_eq!(since, t0());
+                    assert!(first_due.is_none(), "due, then not at {s}");
+                }
+                v => panic!("{s}: {v:?}"),
+            }
+        }
+        assert_eq!(first_due, Some(300));
+    }
+
+    #[test]
+    fn a_due_window_waits_for_its_warning_and_its_snooze() {
+        let now = t0() + Duration::hours(1);
+        let due = || Verdict::Due {
+            evidence: "idle 5m: …".into(),
+            since: t0(),
+        };
+        let idle = |secs_left| Verdict::Idle {
+            secs_left,
+            since: t0(),
+        };
+        // Never warned: due in 5 minutes (the warning goes out now).
+        assert_eq!(hold(due(), now, None, None, FIVE), idle(300));
+        // Warned 2 minutes ago: 3 minutes left; 5 minutes ago: due.
+        let two_ago = Some(now - Duration::minutes(2));
+        assert_eq!(hold(due(), now, None, two_ago, FIVE), idle(180));
+        assert_eq!(hold(due(), now, None, Some(now - FIVE), FIVE), due());
+        // Snoozed for 10 more minutes: due no sooner, warned or not.
+        let until = Some(now + Duration::minutes(10));
+        assert_eq!(hold(due(), now, until, Some(now - FIVE), FIVE), idle(600));
+        assert_eq!(hold(idle(60), now, until, None, FIVE), idle(600));
+        // A snooze that has ended holds nothing back.
+        assert_eq!(hold(idle(60), now, Some(now - FIVE), None, FIVE), idle(60));
+        // A stretch is the one seen through an instant when it began no later.
+        assert!(same_stretch(&due(), Some(t0())));
+        assert!(!same_stretch(&due(), Some(t0() - Duration::seconds(1))));
+        assert!(!same_stretch(&due(), None));
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Coverage {
     pub missing: &'static str,
 }
 
+/// The label of what every team of the account spends together (the burn rate is summed over
+/// every team), wherever a figure of that scope is shown beside the selected team's.
+pub const ALL_TEAMS: &str = "All teams";
+
 /// What an incomplete sum says by default.
 pub const NOT_READ_WHOLE: &str = "a list was not read whole";
 

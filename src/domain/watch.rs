@@ -76,7 +76,11 @@ impl WatchSpec {
                 .is_some_and(|p| p <= self.max_gpu_price + 1e-9)
             && eq(&self.instance_type, o.instance_type.as_str())
             && self.min_count.is_none_or(|n| o.gpu_count >= n)
-            && eq(&self.provider, &o.provider)
+            // one provider known by two names (`verda`, `data-crunch`) is one provider
+            && self
+                .provider
+                .as_deref()
+                .is_none_or(|p| super::volume_rules::same_provider(p, &o.provider))
             && self
                 .region
                 .as_deref()
@@ -282,5 +286,19 @@ mod tests {
             w.to_string(),
             "H100 ≤ $2.00/GPU·h spot ≥8 GPUs in culpeper-usa-1"
         );
+    }
+
+    #[test]
+    fn a_provider_known_by_two_names_is_matched_by_either() {
+        let mut w = watch().spec;
+        let mut o = offer(1.5);
+        o.provider = "verda".into();
+        w.provider = Some("data-crunch".into());
+        assert!(w.matches(&o));
+        o.provider = "Data-Crunch".into();
+        w.provider = Some("verda".into());
+        assert!(w.matches(&o));
+        w.provider = Some("sesterce".into());
+        assert!(!w.matches(&o));
     }
 }

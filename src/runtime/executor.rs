@@ -158,11 +158,9 @@ impl Executor {
                 return vec![Action::PubKeysFound(found)];
             }
             Command::ProbeSsh { id, host, port } => {
-                // Only instances the Spheron API reports are contacted. Behind a loopback URL is
-                // a local demo-server or a test server: its addresses are made up (some belong
-                // to strangers), so nothing is contacted and readiness stays unknown.
-                let real = c.host_label() == crate::api::base_url::SPHERON_HOST;
-                let ok = real && ssh_banner(&host, port, SSH_PROBE_TIMEOUT).await;
+                // Behind a local demo-server or a test server addresses are made up (some
+                // belong to strangers): not contacted, readiness stays unknown.
+                let ok = c.may_contact(&host) && ssh_banner(&host, port, SSH_PROBE_TIMEOUT).await;
                 return vec![Action::SshProbed { id, ok }];
             }
             Command::CheckCanTerminate { id } => Action::CanTerminateChecked {
@@ -290,7 +288,7 @@ impl Executor {
                     .home
                     .as_deref()
                     .map(crate::domain::ssh_config::SshPaths::under);
-                let result = self.instances.probe(&entry, paths.as_ref()).await;
+                let result = self.instances.probe(c, &entry, paths.as_ref()).await;
                 return vec![Action::UsageSampled { id, result }];
             }
             Command::Prices(p) => return super::prices::perform(self.journal.store(), p).await,
@@ -315,8 +313,8 @@ impl Executor {
             Command::ClearGuard { id, name } => {
                 return vec![self.journal.clear_guard(id, &name).await];
             }
-            Command::SnoozeGuard { id, until } => {
-                return vec![self.journal.snooze_guard(id, until).await];
+            Command::SnoozeGuard { id, name, until } => {
+                return vec![self.journal.snooze_guard(id, &name, until).await];
             }
             Command::OpenEditor { alias, folder } => {
                 let r = super::tunnels::open_editor(self.home.clone(), alias, folder).await;
@@ -485,10 +483,10 @@ mod tests {
         task.abort();
     }
 
-    /// Against a loopback API (a local demo-server, a test server) the instances are simulated:
-    /// a probe contacts nothing, even a port that would answer.
+    /// Against a loopback API (a local demo-server, a test server) an instance on loopback is
+    /// probed (a test's own server), one anywhere else is not: its address may be made up.
     #[tokio::test]
-    async fn behind_a_loopback_api_nothing_is_probed() {
+    async fn behind_a_loopback_api_only_a_loopback_instance_is_probed() {
         let (port, task) = server(b"SSH-2.0-OpenSSH_9.6\r\n").await;
         let local = Executor {
             client: crate::api::Client::new("http://127.0.0.1:9", None).unwrap(),
@@ -499,6 +497,17 @@ mod tests {
             instances: Default::default(),
         };
         let got = local.perform(probe(port)).await;
+        assert!(
+            matches!(&got[..], [Action::SshProbed { ok: true, .. }]),
+            "{got:?}"
+        );
+        // A documentation address (TEST-NET-3): nobody's host, should the rule ever break.
+        let made_up = Command::ProbeSsh {
+            id: "d1".into(),
+            host: "203.0.113.7".into(),
+            port,
+        };
+        let got = local.perform(made_up).await;
         assert!(
             matches!(&got[..], [Action::SshProbed { ok: false, .. }]),
             "{got:?}"

@@ -47,18 +47,7 @@ pub fn spawn(
         sink: quiet,
     };
     let report = move |r: Report| {
-        let u = match r {
-            Report::Line { text, alert } => {
-                tracing::info!(%text, alert, "guard");
-                GuardUpdate::Notice { text, alert }
-            }
-            Report::Rows(rows) => GuardUpdate::Rows(rows),
-            Report::Enforcer(e) => GuardUpdate::Enforcer(e),
-            Report::Terminating { id } => GuardUpdate::Terminating { id },
-            Report::IdleWarning { id } => GuardUpdate::IdleWarning { id },
-            Report::Rules(rules) => GuardUpdate::Rules(rules),
-        };
-        let _ = tx.send(Action::Guard(u));
+        let _ = tx.send(Action::Guard(update_of(r)));
     };
     let mut runner = Runner::new(ctx, false, "dashboard")
         .with_reporter(Box::new(report))
@@ -83,6 +72,21 @@ pub fn spawn(
     DashboardGuard {
         stop: Some(stop_tx),
         task,
+    }
+}
+
+/// What the dashboard is told of a runner's report.
+pub fn update_of(r: Report) -> GuardUpdate {
+    match r {
+        Report::Line { text, alert } => {
+            tracing::info!(%text, alert, "guard");
+            GuardUpdate::Notice { text, alert }
+        }
+        Report::Rows(rows) => GuardUpdate::Rows(rows),
+        Report::Enforcer(e) => GuardUpdate::Enforcer(e),
+        Report::Terminating { id } => GuardUpdate::Terminating { id },
+        Report::IdleWarning { id } => GuardUpdate::IdleWarning { id },
+        Report::Rules(rules) => GuardUpdate::Rules(rules),
     }
 }
 

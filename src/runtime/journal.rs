@@ -1,6 +1,6 @@
 //! The journal hook: every write command the executor performs is recorded in the local store
-//! with its time, method, path, target, result and the $/h involved. Rates come from the last
-//! lists the executor fetched (a terminate carries only an id).
+//! with its time, method, path, target (its id and name), result and the $/h involved. Rates
+//! and names come from the last lists the executor fetched (a terminate carries only an id).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -18,6 +18,8 @@ pub struct Write {
     pub method: &'static str,
     pub path: String,
     pub target_id: Option<String>,
+    /// Its name, when the command carries it (what a create names).
+    pub target_name: Option<String>,
 }
 
 /// Records writes; cheap to clone. Without a store it records nothing.
@@ -25,6 +27,8 @@ pub struct Write {
 pub struct Journal {
     store: Option<StoreHandle>,
     rates: Arc<Mutex<HashMap<String, f64>>>,
+    /// The name of each deployment, volume and SSH key of the last lists, by id.
+    names: Arc<Mutex<HashMap<String, String>>>,
     /// What the store refused since the last [`Journal::troubles`], for the message log.
     troubles: Arc<Mutex<Vec<String>>>,
 }
@@ -34,6 +38,7 @@ impl Journal {
         Journal {
             store,
             rates: Arc::default(),
+            names: Arc::default(),
             troubles: Arc::default(),
         }
     }
@@ -58,12 +63,19 @@ impl Journal {
         self.store.as_ref()
     }
 
-    /// Remember the hourly rates a list answer carries.
+    /// Remember the hourly rates and the names a list answer carries.
     pub fn observe(&self, action: &Action) {
         let mut rates = self.rates.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut names = self.names.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut name = |id: &str, n: &str| {
+            if !n.is_empty() {
+                names.insert(id.to_string(), n.to_string());
+            }
+        };
         match action {
             Action::DeploymentsLoaded(Ok(list)) => {
                 for d in list.iter() {
+                    name(&d.id, &d.name);
                     if let Some(r) = d.hourly_rate {
                         rates.insert(d.id.clone(), r);
                     }
@@ -71,13 +83,32 @@ impl Journal {
             }
             Action::VolumesLoaded(Ok(list)) => {
                 for v in list.iter() {
+                    name(&v.id, &v.name);
                     if let Some(r) = volume_rate(v) {
                         rates.insert(v.id.clone(), r);
                     }
                 }
             }
+            Action::KeysLoaded(Ok(list)) => {
+                for k in list.iter() {
+                    name(&k.id, &k.name);
+                }
+            }
+            // a rename: what the next write is about is called by the new name
+            Action::DeploymentFetched { id, result: Ok(d) } => name(id, &d.name),
+            Action::Renamed { id, result: Ok(d) } => name(id, &d.name),
+            Action::VolumePatched { id, result: Ok(v) } => name(id, &v.name),
             _ => {}
         }
+    }
+
+    /// The name of `id` in the last lists.
+    pub fn name_of(&self, id: &str) -> Option<String> {
+        self.names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
     }
 
     pub fn rate_of(&self, id: &str) -> Option<f64> {
@@ -99,6 +130,10 @@ impl Journal {
             method: write.method.to_string(),
             path: write.path.clone(),
             target_id: write.target_id.clone(),
+            target_name: write
+                .target_name
+                .clone()
+                .or_else(|| write.target_id.as_deref().and_then(|id| self.name_of(id))),
             result: format!("{} sent", write.method),
             usd_per_hour: write.target_id.as_deref().and_then(|id| self.rate_of(id)),
         };
@@ -117,19 +152,32 @@ impl Journal {
         let Some((result, created, rate)) = outcome(answer) else {
             return;
         };
+        let (created, created_name) = created.unzip();
         if matches!(result, Err(ApiError::ReadOnly { .. })) {
             return; // refused before sending: not a write that was sent
         }
         let target_id = write.target_id.clone().or(created);
         let rate = rate.or_else(|| target_id.as_deref().and_then(|id| self.rate_of(id)));
+        let mut write = write;
+        write.target_name = write
+            .target_name
+            .or(created_name.filter(|n| !n.is_empty()))
+            .or_else(|| target_id.as_deref().and_then(|id| self.name_of(id)));
         let result = match result {
             Ok(()) => "ok".to_string(),
             Err(e) => e.to_string(),
         };
         if let (Some(row), Some(store)) = (row, &self.store) {
             let (text, target) = (result.clone(), target_id.clone());
+            let name = write.target_name.clone();
             let done = store
-                .call(move |s| s.record_outcome(row, &text, target.as_deref(), rate))
+                .call(move |s| {
+                    let about = crate::store::Target {
+                        id: target.as_deref(),
+                        name: name.as_deref(),
+                    };
+                    s.record_outcome(row, &text, about, rate)
+                })
                 .await;
             match done {
                 Ok(()) => return,
@@ -156,6 +204,7 @@ impl Journal {
             method: write.method.to_string(),
             path: write.path,
             target_id,
+            target_name: write.target_name,
             result,
             usd_per_hour,
         };
@@ -172,11 +221,14 @@ impl Journal {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let now = Utc::now();
-                let what = format!(
+                let mut what = format!(
                     "set on {name}: terminate {} ({})",
                     rule.rule.in_local(now, *chrono::Local::now().offset()),
                     rule.spec
                 );
+                if let crate::domain::guard::GuardRule::Idle { .. } = rule.rule {
+                    what = format!("{what}; {}", crate::domain::idle::COUNTED_FROM_NOW);
+                }
                 match s.call(move |s| s.put_rule(&rule)).await {
                     Ok(()) => what,
                     Err(e) => format!("not set on {name}: {e}"),
@@ -187,17 +239,26 @@ impl Journal {
     }
 
     /// Snooze the idle rule of `id` until `until` (its warning was answered).
-    pub async fn snooze_guard(&self, id: String, until: chrono::DateTime<Utc>) -> Action {
+    pub async fn snooze_guard(
+        &self,
+        id: String,
+        name: &str,
+        until: chrono::DateTime<Utc>,
+    ) -> Action {
         let text = match &self.store {
             None => "no local store: the guard is off".to_string(),
             Some(s) => {
                 let key = id.clone();
                 match s.call(move |s| s.snooze_rule(&key, until)).await {
                     Ok(true) => format!(
-                        "{id}: idle rule snoozed until {} (1 h)",
-                        until.with_timezone(&chrono::Local).format("%H:%M")
+                        "idle rule of {name} ({id}) snoozed until {} (1 h)",
+                        crate::domain::clock::clock(
+                            until,
+                            *chrono::Local::now().offset(),
+                            Utc::now()
+                        )
                     ),
-                    Ok(false) => format!("{id} has no idle rule to snooze"),
+                    Ok(false) => format!("{name} ({id}) has no idle rule to snooze"),
                     Err(e) => format!("not snoozed: {e}"),
                 }
             }
@@ -236,17 +297,28 @@ pub fn describe(cmd: &Command) -> Option<Write> {
             method,
             path,
             target_id: id.map(str::to_owned),
+            target_name: None,
+        })
+    };
+    // what a create names, before it has an id
+    let named = |write: Option<Write>, name: &str| {
+        write.map(|w| Write {
+            target_name: Some(name.to_string()).filter(|n| !n.is_empty()),
+            ..w
         })
     };
     match cmd {
-        Command::Deploy { .. } => w("POST", "/api/deployments".into(), None),
+        Command::Deploy { request } => named(
+            w("POST", "/api/deployments".into(), None),
+            request.name.as_deref().unwrap_or(""),
+        ),
         Command::Terminate { id } => w("DELETE", format!("/api/deployments/{id}"), Some(id)),
         Command::RenameDeployment { id, .. } => {
             w("PATCH", format!("/api/deployments/{id}"), Some(id))
         }
-        Command::AddKey(_) => w("POST", "/api/ssh-keys".into(), None),
+        Command::AddKey(k) => named(w("POST", "/api/ssh-keys".into(), None), &k.name),
         Command::DeleteKey { id } => w("DELETE", format!("/api/ssh-keys/{id}"), Some(id)),
-        Command::CreateVolume(_) => w("POST", "/api/volumes".into(), None),
+        Command::CreateVolume(v) => named(w("POST", "/api/volumes".into(), None), &v.name),
         Command::PatchVolume { id, .. } => w("PATCH", format!("/api/volumes/{id}"), Some(id)),
         Command::DeleteVolume { id } => w("DELETE", format!("/api/volumes/{id}"), Some(id)),
         Command::AttachVolume { id, .. } => {
@@ -259,8 +331,12 @@ pub fn describe(cmd: &Command) -> Option<Write> {
     }
 }
 
-/// `(result, id of what was created, its rate)` of a write's answer.
-type Outcome<'a> = (Result<(), &'a ApiError>, Option<String>, Option<f64>);
+/// `(result, id and name of what was created, its rate)` of a write's answer.
+type Outcome<'a> = (
+    Result<(), &'a ApiError>,
+    Option<(String, String)>,
+    Option<f64>,
+);
 
 fn unit(r: Result<(), &ApiError>) -> Option<Outcome<'_>> {
     Some((r, None, None))
@@ -269,17 +345,17 @@ fn unit(r: Result<(), &ApiError>) -> Option<Outcome<'_>> {
 fn outcome(a: &Action) -> Option<Outcome<'_>> {
     match a {
         Action::Deployed(r) => Some(match r {
-            Ok(d) => (Ok(()), Some(d.id.clone()), d.hourly_rate),
+            Ok(d) => (Ok(()), Some((d.id.clone(), d.name.clone())), d.hourly_rate),
             Err(e) => (Err(e), None, None),
         }),
         Action::Terminated { result, .. } => unit(result.as_ref().map(drop)),
         Action::Renamed { result, .. } => unit(result.as_ref().map(drop)),
         Action::KeyAdded(r) => Some(match r {
-            Ok(k) => (Ok(()), Some(k.id.clone()), None),
+            Ok(k) => (Ok(()), Some((k.id.clone(), k.name.clone())), None),
             Err(e) => (Err(e), None, None),
         }),
         Action::VolumeCreated(r) => Some(match r {
-            Ok(v) => (Ok(()), Some(v.id.clone()), volume_rate(v)),
+            Ok(v) => (Ok(()), Some((v.id.clone(), v.name.clone())), volume_rate(v)),
             Err(e) => (Err(e), None, None),
         }),
         Action::KeyDeleted { result, .. } | Action::VolumeDeleted { result, .. } => {

@@ -95,13 +95,20 @@ pub enum Instances {
 }
 
 impl Instances {
-    /// One probe of `entry`; `paths` are our SSH files (`None`: no home directory is known).
+    /// One probe of `entry`, which `api` reported; `paths` are our SSH files (`None`: no home
+    /// directory is known). An instance `api` may not have us contact
+    /// ([`crate::api::Client::may_contact`]) is not probed: the answer is why, which counts as
+    /// busy.
     pub async fn probe(
         &self,
+        api: &crate::api::Client,
         entry: &HostEntry,
         paths: Option<&SshPaths>,
     ) -> Result<Reading, String> {
         match (self, paths) {
+            (Instances::Ssh, _) if !api.may_contact(&entry.target.host) => {
+                Err(not_contacted(api, &entry.target.host))
+            }
             (Instances::Demo(world), _) => {
                 let (world, id) = (world.clone(), entry.deployment_id.clone());
                 let a = tokio::task::spawn_blocking(move || world.probe_instance(&id))
@@ -112,5 +119,32 @@ impl Instances {
             (Instances::Ssh, Some(paths)) => probe(entry, paths).await,
             (Instances::Ssh, None) => Err("no home directory is known for our SSH files".into()),
         }
+    }
+}
+
+/// Why an instance was not probed: the API that reported it is not Spheron's.
+fn not_contacted(api: &crate::api::Client, host: &str) -> String {
+    format!(
+        "not contacted: {host} comes from the API at {}, not {} (its addresses may be made up)",
+        api.host_label(),
+        crate::api::base_url::SPHERON_HOST
+    )
+}
+
+/// What `guard add --idle` says of how the rule reads GPU use on an instance that `api`
+/// reports at `host` (`None`: no address yet).
+pub fn idle_note(instances: &Instances, api: &crate::api::Client, host: Option<&str>) -> String {
+    let busy = "a failed probe counts as busy";
+    match (instances, host) {
+        (Instances::Demo(_), _) => format!(
+            "in the demo it reads the demo world's simulated GPU use once a minute (no instance is contacted); {busy}"
+        ),
+        (Instances::Ssh, Some(h)) if !api.may_contact(h) => format!(
+            "it would read GPU use over SSH, but the instance is never probed ({}): every probe counts as busy, so this rule never terminates it",
+            not_contacted(api, h)
+        ),
+        (Instances::Ssh, _) => format!(
+            "it reads GPU use over SSH once a minute (ssh must reach the instance without a question); {busy}"
+        ),
     }
 }

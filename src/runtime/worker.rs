@@ -311,7 +311,7 @@ impl Runner {
                 Unwritten::Outcome { row, result } => {
                     self.ctx
                         .store
-                        .call(move |s| s.record_outcome(row, &result, None, None))
+                        .call(move |s| s.record_outcome(row, &result, Default::default(), None))
                         .await
                 }
             };
@@ -496,7 +496,10 @@ impl Runner {
                 continue;
             };
             self.probe_due.insert(id.clone(), now + PROBE_EVERY);
-            let result = self.instances.probe(entry, Some(&paths)).await;
+            let result = self
+                .instances
+                .probe(&self.ctx.client, entry, Some(&paths))
+                .await;
             match &result {
                 Err(e) if self.probe_error.get(&id) != Some(e) => {
                     self.say(
@@ -545,13 +548,15 @@ impl Runner {
                 }
                 Effect::Terminate {
                     id,
+                    name,
                     usd_per_hour,
                     text,
                     evidence,
                 } => {
                     self.say(now, &text);
+                    let about = (id.as_str(), name);
                     let result = self
-                        .terminate(now, &id, usd_per_hour, evidence.as_deref())
+                        .terminate(now, about, usd_per_hour, evidence.as_deref())
                         .await;
                     let now = (self.ctx.clock)();
                     queue.extend(self.engine.handle(Event::Terminated { id, now, result }));
@@ -617,7 +622,7 @@ impl Runner {
     async fn terminate(
         &mut self,
         now: DateTime<Utc>,
-        id: &str,
+        (id, name): (&str, Option<String>),
         usd_per_hour: Option<f64>,
         evidence: Option<&str>,
     ) -> Result<(), DeleteFailed> {
@@ -634,6 +639,7 @@ impl Runner {
             method: "DELETE".into(),
             path: format!("/api/deployments/{id}"),
             target_id: Some(id.to_string()),
+            target_name: name,
             result: with_evidence("DELETE sent"),
             usd_per_hour,
         };
@@ -657,7 +663,7 @@ impl Runner {
                 let r = self
                     .ctx
                     .store
-                    .call(move |s| s.record_outcome(row, &text, None, None))
+                    .call(move |s| s.record_outcome(row, &text, Default::default(), None))
                     .await;
                 r.map_err(|e| {
                     (

@@ -226,6 +226,7 @@ mod tests {
             method: "DELETE".into(),
             path: "/api/deployments/dep_1".into(),
             target_id: Some("dep_1".into()),
+            target_name: Some("trainer".into()),
             result: "ok".into(),
             usd_per_hour: Some(2.0),
         }
@@ -289,7 +290,9 @@ mod tests {
                 .is_empty()
         );
         job(&mut mine, |s| s.record(&entry("dashboard"))).unwrap();
-        other.record_outcome(ahead, "ok", None, None).unwrap();
+        other
+            .record_outcome(ahead, "ok", Default::default(), None)
+            .unwrap();
         let c = job(&mut mine, |s| s.take_changes()).unwrap();
         assert_eq!(c.journal.len(), 1, "{c:?}");
         assert_eq!((c.journal[0].id, c.journal[0].outcome_known), (ahead, true));

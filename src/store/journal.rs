@@ -22,10 +22,19 @@ pub struct NewJournalEntry {
     pub path: String,
     /// The deployment, volume or key the write was about.
     pub target_id: Option<String>,
+    /// Its name when the write was sent, when known.
+    pub target_name: Option<String>,
     /// `ok`, or the error as the user saw it.
     pub result: String,
     /// What the account paid per hour for the thing written, when known.
     pub usd_per_hour: Option<f64>,
+}
+
+/// What a write was about, as its answer says it (the id and name of what it created).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Target<'a> {
+    pub id: Option<&'a str>,
+    pub name: Option<&'a str>,
 }
 
 /// What a pending row's result reads.
@@ -57,8 +66,9 @@ impl Store {
     fn insert(&self, e: &NewJournalEntry, pending: bool) -> Result<i64, StoreError> {
         self.conn
             .execute(
-                "INSERT INTO journal (at, source, method, path, target_id, result, usd_per_hour, pending)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO journal (at, source, method, path, target_id, result, usd_per_hour, pending,
+                   target_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     ts(e.at),
                     e.source,
@@ -67,7 +77,8 @@ impl Store {
                     e.target_id,
                     e.result,
                     e.usd_per_hour,
-                    pending
+                    pending,
+                    e.target_name
                 ],
             )
             .map_err(|x| self.err(x))?;
@@ -75,20 +86,21 @@ impl Store {
     }
 
     /// The outcome of a write recorded ahead with [`Store::record_intent`], with what only
-    /// the answer tells (the id of what was created, its rate) where the row lacks it.
+    /// the answer tells (the id and name of what was created, its rate) where the row lacks it.
     pub fn record_outcome(
         &self,
         id: i64,
         result: &str,
-        target_id: Option<&str>,
+        target: Target<'_>,
         usd_per_hour: Option<f64>,
     ) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "UPDATE journal SET result = ?2, pending = 0,
-                   target_id = COALESCE(target_id, ?3), usd_per_hour = COALESCE(usd_per_hour, ?4)
+                   target_id = COALESCE(target_id, ?3), usd_per_hour = COALESCE(usd_per_hour, ?4),
+                   target_name = COALESCE(target_name, ?5)
                  WHERE id = ?1",
-                params![id, result, target_id, usd_per_hour],
+                params![id, result, target.id, usd_per_hour, target.name],
             )
             .map_err(|x| self.err(x))?;
         Ok(())
@@ -104,7 +116,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, at, source, method, path, target_id, result, usd_per_hour, pending
+                "SELECT id, at, source, method, path, target_id, result, usd_per_hour, pending,
+                   target_name
                  FROM journal WHERE id > ?1 ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
@@ -120,6 +133,7 @@ impl Store {
                         method: r.get(3)?,
                         path: r.get(4)?,
                         target_id: r.get(5)?,
+                        target_name: r.get(9)?,
                         result: if pending {
                             OUTCOME_UNKNOWN.to_string()
                         } else {

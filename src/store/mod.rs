@@ -28,7 +28,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use file_check::FileTrouble;
-pub use journal::{JournalEntry, NewJournalEntry};
+pub use journal::{JournalEntry, NewJournalEntry, Target};
 pub use loss::{Loss, Salvaged};
 pub use rules::{Failing, LockState, StoredRule};
 pub use writer::StoreHandle;

@@ -136,6 +136,9 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE guard_rules_9 RENAME TO guard_rules;",
     // 10: an idle rule snoozed (its warning answered): not terminated before this time.
     "ALTER TABLE guard_rules ADD COLUMN snoozed_until TEXT;",
+    // 11: the name of what a write was about, as it was called when the write was sent (a
+    // deleted key or an ended deployment is named afterwards too).
+    "ALTER TABLE journal ADD COLUMN target_name TEXT;",
 ];
 
 /// The version this program writes.

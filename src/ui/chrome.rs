@@ -90,10 +90,23 @@ pub fn status(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         } else {
             theme.dim()
         };
-        let reset = r
-            .reset_in
-            .map_or(String::new(), |d| format!(", resets {}s", d.as_secs()));
-        spans.push(Span::styled(format!(" · budget {rem}/{lim}{reset}"), style));
+        spans.push(Span::styled(format!(" · budget {rem}/{lim}"), style));
+        // counted down on every tick from the answer that said it; once it has passed, the
+        // count shown is the last window's until the next answer
+        match state.status.resets_in(state.now) {
+            None => {}
+            Some(d) if d.is_zero() => spans.push(Span::styled(", resets now", style)),
+            Some(d) => spans.push(Span::styled(format!(", resets {}s", d.as_secs()), style)),
+        }
+        // too narrow for it all: the reset goes, then the budget, whole, never cut mid-word
+        for part in [", resets", " · budget"] {
+            let width: usize = spans.iter().map(Span::width).sum();
+            if width > usize::from(area.width)
+                && spans.last().is_some_and(|s| s.content.starts_with(part))
+            {
+                spans.pop();
+            }
+        }
     }
     if let Some(until) = state.status.blocked_until.filter(|t| *t > state.now) {
         spans.push(Span::styled(

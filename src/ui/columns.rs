@@ -1,9 +1,11 @@
 //! How a table's columns share its width. Each column is sized from what it holds on screen (its
 //! header and the rows drawn): money never shrinks; text starts at its minimum, columns are
-//! dropped (the highest rank first) until the minimums fit, then the room left goes back, the
-//! most important columns first: up to each column's preferred width, then names (the growing
-//! columns) up to their whole text, then the rest up to theirs. What is still left widens the
-//! gaps between columns, up to three cells, and no column is ever wider than its text.
+//! dropped (the highest rank first) until the minimums fit (a dropped column comes back if it
+//! fits after all), then the room left goes back: first to each row's name (a growing column
+//! of rank 0) whose whole text fits, then the most important columns first up to each column's
+//! preferred width, then names up to their whole text, then the rest up to theirs. Detail
+//! columns go while a name is still cut below its preferred width. What is still left widens
+//! the gaps between columns, up to three cells, and no column is ever wider than its text.
 
 use ratatui::text::{Line, Span};
 
@@ -100,7 +102,19 @@ impl Col {
         self.short = Short::Words;
         self
     }
-    /// The same column with a larger minimum (a name with a countdown before it).
+    /// The same column with `cells` more before its text (a guard countdown before a name):
+    /// its minimum and its preferred width both grow by them.
+    pub const fn with_prefix(mut self, cells: u16) -> Self {
+        if let Fit::Text { min, pref, grow } = self.fit {
+            self.fit = Fit::Text {
+                min: min.saturating_add(cells),
+                pref: pref.saturating_add(cells),
+                grow,
+            };
+        }
+        self
+    }
+    /// The same column with a larger minimum (every GPU model's whole name).
     pub const fn with_min(mut self, at_least: u16) -> Self {
         if let Fit::Text { min, pref, grow } = self.fit
             && at_least > min
@@ -134,8 +148,15 @@ struct Size {
 /// Which width of a [`Size`] a round of sharing out room gives.
 type Target = fn(&Size) -> u16;
 
+/// Which columns a round of sharing out room gives to.
+type Takes = fn(&Col) -> bool;
+
 /// The widest gap between columns when there is room to spare.
 const MAX_SPACING: u16 = 3;
+
+/// Columns of this drop rank and above are details (a provider, a region, an address, a
+/// team, an uptime): they go while a row's name is cut below its preferred width.
+pub const DETAIL: u8 = 5;
 
 /// Fit `cols` into `width` cells. `money` is the width of each money column in order;
 /// `content` the width of each column's text on screen (its header included).
@@ -166,12 +187,50 @@ pub fn fit_columns(cols: &[Col], money: &[u16], content: &[u16], width: u16) -> 
             }
         })
         .collect();
-    let total = |w: &[Option<u16>]| -> u32 {
-        let shown = w.iter().flatten().count() as u32;
-        w.iter().flatten().map(|&x| u32::from(x)).sum::<u32>() + shown.saturating_sub(1)
-    };
     let avail = u32::from(width);
-    let mut w: Vec<Option<u16>> = sizes.iter().map(|s| Some(s.min)).collect();
+    // 3. while a row's name is cut below its preferred width, the detail columns go, the least
+    // important first, and the room is shared again: the letters of a name are worth more
+    // than a provider, an uptime or an address the details view shows anyway
+    let mut gone = vec![false; cols.len()];
+    let w = loop {
+        let w = share(cols, &sizes, avail, &gone);
+        let name_cut = (0..cols.len()).any(|i| {
+            cols[i].drop == 0 && grows(&cols[i]) && w[i].is_some_and(|x| x < sizes[i].soft)
+        });
+        let detail = (0..cols.len())
+            .filter(|&i| cols[i].drop >= DETAIL && w[i].is_some())
+            .max_by_key(|&i| cols[i].drop);
+        match detail {
+            Some(i) if name_cut => gone[i] = true,
+            _ => break w,
+        }
+    };
+    // 4. what is still left widens the gaps
+    let gaps = (w.iter().flatten().count() as u32).saturating_sub(1);
+    let spare = avail.saturating_sub(total(&w));
+    let spacing = 1 + spare
+        .checked_div(gaps)
+        .map_or(0, |g| g.min(u32::from(MAX_SPACING - 1)) as u16);
+    Widths { widths: w, spacing }
+}
+
+/// The width of the shown columns and the gaps between them.
+fn total(w: &[Option<u16>]) -> u32 {
+    let shown = w.iter().flatten().count() as u32;
+    w.iter().flatten().map(|&x| u32::from(x)).sum::<u32>() + shown.saturating_sub(1)
+}
+
+fn grows(c: &Col) -> bool {
+    matches!(c.fit, Fit::Text { grow: true, .. })
+}
+
+/// The widths of `cols` (but those `gone`) in `avail` cells.
+fn share(cols: &[Col], sizes: &[Size], avail: u32, gone: &[bool]) -> Vec<Option<u16>> {
+    let mut w: Vec<Option<u16>> = sizes
+        .iter()
+        .zip(gone)
+        .map(|(s, &gone)| (!gone).then_some(s.min))
+        .collect();
     let mut by_drop: Vec<usize> = (0..cols.len()).collect();
     by_drop.sort_by_key(|&i| std::cmp::Reverse(cols[i].drop));
     // 1. drop by rank, highest first, until the minimums fit
@@ -184,37 +243,44 @@ pub fn fit_columns(cols: &[Col], money: &[u16], content: &[u16], width: u16) -> 
         }
     }
     let important: Vec<usize> = by_drop.iter().rev().copied().collect();
-    let grows = |i: usize| matches!(cols[i].fit, Fit::Text { grow: true, .. });
-    // 2. the room left, in three rounds: every column to its preferred width, the most
-    // important first; the names to their whole text; the rest to theirs
-    let rounds: [(Target, Option<bool>); 3] = [
-        (|s| s.soft, None),
-        (|s| s.want, Some(true)),
-        (|s| s.want, Some(false)),
+    // ... then bring back, the most important first, a dropped column that fits now that a
+    // wider one it outranks is gone
+    for &i in &important {
+        if w[i].is_none() && !gone[i] {
+            w[i] = Some(sizes[i].min);
+            if total(&w) > avail {
+                w[i] = None;
+            }
+        }
+    }
+    // 2. the room left, in rounds: a row's name (a growing column of rank 0) whose whole text
+    // fits gets it before anything else grows; then every column to its preferred width, the
+    // most important first; the names to their whole text; the rest to theirs
+    let rounds: [(Target, Takes, bool); 4] = [
+        (|s| s.want, |c| grows(c) && c.drop == 0, true),
+        (|s| s.soft, |_| true, false),
+        (|s| s.want, grows, false),
+        (|s| s.want, |c| !grows(c), false),
     ];
-    for (target, growing) in rounds {
+    for (target, takes, whole_only) in rounds {
         for &i in &important {
-            if growing.is_some_and(|g| g != grows(i)) {
+            if !takes(&cols[i]) {
                 continue;
             }
             let spare = avail.saturating_sub(total(&w));
             if let Some(cur) = w[i] {
                 let mut back = u32::from(target(&sizes[i]).saturating_sub(cur)).min(spare) as u16;
-                // initials or the whole text: a wider cut column would show initials anyway
-                if cols[i].short == Short::Initial && cur + back < sizes[i].want {
+                // initials or the whole text: a wider cut column would show initials anyway;
+                // and the first round gives a name its whole text or nothing
+                let partial = cur + back < sizes[i].want;
+                if partial && (whole_only || cols[i].short == Short::Initial) {
                     back = 0;
                 }
                 w[i] = Some(cur + back);
             }
         }
     }
-    // 3. what is still left widens the gaps
-    let gaps = (w.iter().flatten().count() as u32).saturating_sub(1);
-    let spare = avail.saturating_sub(total(&w));
-    let spacing = 1 + spare
-        .checked_div(gaps)
-        .map_or(0, |g| g.min(u32::from(MAX_SPACING - 1)) as u16);
-    Widths { widths: w, spacing }
+    w
 }
 
 /// `line` cut to `width` cells, ending in `…` when something was cut.
@@ -374,6 +440,58 @@ mod tests {
     }
 
     #[test]
+    fn a_name_that_fits_whole_comes_before_other_columns_preferred_widths() {
+        // 30 + 4 + 6 + 9 + 12 + 4 gaps = 65: the region stays at its minimum, the name whole
+        assert_eq!(
+            widths(&[30, 4, 14, 9, 12], 65),
+            vec![Some(30), Some(4), Some(6), Some(9), Some(12)]
+        );
+        // one cell short of the whole name: the region gets its preferred width first
+        assert_eq!(
+            widths(&[30, 4, 14, 9, 12], 64),
+            vec![Some(23), Some(4), Some(12), Some(9), Some(12)]
+        );
+    }
+
+    #[test]
+    fn details_go_while_a_name_is_cut_short() {
+        let cols = [
+            Col::grow("Name", 13, 20, 0),
+            Col::text("GPU", 12, 12, 4),
+            Col::text("Uptime", 7, 8, 5),
+            Col::text("Provider", 8, 12, 6),
+            Col::money("Spent"),
+        ];
+        let content = [20, 12, 7, 12, 9];
+        // the provider fits at its minimum, but the name would be cut to 13 cells: it goes
+        let fit = fit_columns(&cols, &[9], &content, 53);
+        assert_eq!(fit.widths, vec![Some(20), Some(12), Some(7), None, Some(9)]);
+        // narrower, the uptime goes too, though it is whole
+        let fit = fit_columns(&cols, &[9], &content, 45);
+        assert_eq!(fit.widths, vec![Some(20), Some(12), None, None, Some(9)]);
+        // with room for the names' preferred width they stay, the provider cut
+        let fit = fit_columns(&cols, &[9], &content, 61);
+        assert_eq!(
+            fit.widths,
+            vec![Some(20), Some(12), Some(7), Some(9), Some(9)]
+        );
+    }
+
+    #[test]
+    fn a_dropped_column_comes_back_when_a_wider_one_it_outranks_went() {
+        let cols = [
+            Col::grow("Name", 10, 10, 0),
+            Col::text("Uptime", 7, 7, 5),
+            Col::text("GPU", 12, 12, 4),
+        ];
+        // Uptime goes first, the GPU does not fit either: Uptime fits again
+        let fit = fit_columns(&cols, &[], &[10, 7, 12], 20);
+        assert_eq!(fit.widths, vec![Some(10), Some(7), None]);
+        let fit = fit_columns(&cols, &[], &[10, 7, 12], 24);
+        assert_eq!(fit.widths, vec![Some(10), None, Some(12)]);
+    }
+
+    #[test]
     fn a_whole_column_is_shown_whole_or_not_at_all() {
         let cols = [
             Col::grow("Team", 8, 24, 0),
@@ -433,6 +551,19 @@ mod tests {
         assert_eq!(fit.widths, vec![Some(8), Some(4)]);
         let fit = fit_columns(&cols, &[], &[8, 9], 18);
         assert_eq!(fit.widths, vec![Some(8), Some(9)]);
+    }
+
+    #[test]
+    fn a_prefix_widens_both_the_minimum_and_the_preferred_width() {
+        let name = Col::grow("Name", 13, 20, 0).with_prefix(7);
+        assert!(matches!(
+            name.fit,
+            Fit::Text {
+                min: 20,
+                pref: 27,
+                grow: true
+            }
+        ));
     }
 
     #[test]

@@ -24,31 +24,29 @@ const COLS: [Col; 10] = [
     Col::text("Type", 9, 9, 2).abbreviated(),
     Col::text("Status", 12, 13, 1),
     Col::text("IP", 15, 15, 8),
-    Col::text("Uptime", 7, 8, 4),
+    Col::text("Uptime", 7, 8, 5),
     Col::money("$/h"),
     Col::money("Spent"),
 ];
 
-/// The GPU column for `rows`: at least the widest model name and a `…` for the count, and the
-/// whole `name×N` before the other columns get more than their preferred width.
+/// The GPU column for `rows`: as wide as the widest `name×N`, never cut (the model and the
+/// count are what is paid for: `H200 SXM5…` would hide how many), dropped before the name,
+/// Type, Status and money but after the provider, the region and the uptime.
 fn gpu_col(rows: &[&Deployment]) -> Col {
-    let widest = |cell: fn(&Deployment) -> String| {
-        rows.iter()
-            .map(|d| Line::raw(cell(d)).width() as u16)
-            .max()
-            .unwrap_or(0)
-    };
-    let min = widest(|d| widgets::gpu_name(&d.gpu_type)) + 1;
-    let whole = widest(gpu_cell);
-    let (min, pref) = (min.max(8), whole.max(min).max(8));
-    Col::text(GPU_COL.header, min, pref, GPU_COL.drop)
+    let whole = rows
+        .iter()
+        .map(|d| Line::raw(gpu_cell(d)).width() as u16)
+        .max()
+        .unwrap_or(0)
+        .max(GPU_COL.header.len() as u16);
+    Col::text(GPU_COL.header, whole, whole, GPU_COL.drop)
 }
 
 fn gpu_cell(d: &Deployment) -> String {
     format!("{}×{}", widgets::gpu_name(&d.gpu_type), d.gpu_count.max(1))
 }
 
-const GPU_COL: Col = Col::text("GPU", 8, 12, 5);
+const GPU_COL: Col = Col::text("GPU", 8, 12, 4);
 
 /// The cells of a name always shown, whatever the width: 12 letters and a `…`.
 const NAME_MIN: u16 = 13;
@@ -64,9 +62,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .map(|g| Line::raw(g.as_str()).width() as u16 + 1)
         .max()
         .unwrap_or(0);
-    cols[0] = cols[0].with_min(NAME_MIN + countdown);
-    // a GPU model's whole name is kept (`H100 SXM5` vs `H100 NVL`), cut only in its `×N`;
-    // other columns go first
+    cols[0] = cols[0].with_prefix(countdown);
+    // a GPU model's whole name and its count are kept (`H100 SXM5×8` vs `H100 NVL×1`)
     if let Some(gpu) = cols.iter_mut().find(|c| c.header == "GPU") {
         *gpu = gpu_col(&visible);
     }

@@ -21,7 +21,8 @@ const COLS: [Col; 8] = [
     Col::text("Region", 8, 12, 4),
     Col::text("Size", 8, 9, 2),
     Col::text("Status", 9, 10, 1),
-    Col::grow("Attached to", 8, 16, 5),
+    // a deployment's name, as on Deployments: 12 letters at least, or the column goes
+    Col::grow("Attached to", 13, 16, 5),
     Col::money("$/h"),
     Col::money("$/30d"),
 ];
@@ -114,21 +115,11 @@ pub fn mount(v: &Volume) -> Option<String> {
     (!v.attachments().is_empty()).then(|| format!("NFS {ip}"))
 }
 
-/// A deployment's name when it is known, else its id.
-fn deployment_name<'a>(state: &'a AppState, id: &'a str) -> &'a str {
-    state
-        .deployments
-        .items
-        .iter()
-        .find(|d| d.id == id)
-        .map_or(id, |d| d.name.as_str())
-}
-
 fn row<'a>(v: &'a Volume, state: &'a AppState, theme: &Theme) -> Vec<Line<'a>> {
     let attached = v
         .attachments()
         .into_iter()
-        .map(|id| deployment_name(state, id))
+        .map(|id| crate::app::deployment_names::short(state, id))
         .collect::<Vec<_>>()
         .join(", ");
     let status_style = match v.status.as_str() {

@@ -122,3 +122,17 @@ impl Harness {
         self.emitted.iter().filter(|c| pred(c)).count()
     }
 }
+
+/// `state` drawn at `cols`×`rows`, as text.
+pub fn screen_at(state: &AppState, cols: u16, rows: u16) -> String {
+    render(state, cols, rows, SnapshotFormat::Text, &Theme::default()).unwrap()
+}
+
+/// Snapshot settings that hide the rate budget's count and reset time, which move with the
+/// wall clock between runs.
+pub fn budget_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"resets \d+s", "resets [N]s");
+    s.add_filter(r"budget \d+/\d+", "budget [N]/[N]");
+    s
+}

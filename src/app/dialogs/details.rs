@@ -134,12 +134,20 @@ fn offer_fields(state: &AppState, o: &Offer) -> Vec<String> {
     if let Some(low) = state.prices.history.model_low.get(&o.gpu_type) {
         out.push(row(
             "7d low",
-            format!(
-                "{}/GPU·h for {} in the last 168 hours",
-                usd(*low),
-                gpu_name(&o.gpu_type)
-            ),
+            format!("{}/GPU·h for {}", usd(*low), gpu_name(&o.gpu_type)),
         ));
+        // short lines: the details fold a long one mid-word at 64 columns
+        out.push(row("", "the lowest while available, last 168 h".into()));
+        // An offer not available now can be below the low it does not count in: said, not
+        // left for the user to wonder about.
+        if let (Some(_), Some(own)) = (o.unavailable_reason(), o.per_gpu_rate())
+            && own < *low
+        {
+            out.push(row(
+                "",
+                format!("this {} is not counted: not available", usd(own)),
+            ));
+        }
     }
     let units = o
         .extras

@@ -124,7 +124,9 @@ fn known(state: &AppState, spec: &WatchSpec) -> Result<(), (WatchField, String)>
         v.join(", ")
     };
     if let Some(p) = &spec.provider
-        && !offers.iter().any(|o| o.provider.eq_ignore_ascii_case(p))
+        && !offers
+            .iter()
+            .any(|o| crate::domain::volume_rules::same_provider(&o.provider, p))
     {
         let there = list(offers.iter().map(|o| o.provider.as_str()).collect());
         return Err((

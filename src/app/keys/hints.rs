@@ -174,7 +174,7 @@ pub const OFFER_COLUMNS_LEGEND: &[(&str, &str)] = &[
     ),
     (
         "7d low",
-        "the model's lowest $/GPU·h in the last 168 hours, rolling (`prices` lists UTC days)",
+        "the lowest $/GPU·h of the model's available offers in the last 168 hours, rolling; an offer not available is not counted, so its own price can be lower (`prices` lists UTC days)",
     ),
     (
         "$/30d",

@@ -283,7 +283,15 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
         .iter()
         .map(|d| d.id.clone())
         .collect();
-    let row = intent(ctx, "POST", "/api/deployments", None, s.estimate.per_hour()).await;
+    let row = intent(
+        ctx,
+        "POST",
+        "/api/deployments",
+        None,
+        name,
+        s.estimate.per_hour(),
+    )
+    .await;
     let answer = ctx.client.create_deployment(&request).await;
     let journaled = answer.as_ref().map(drop).map_err(|e| e.to_string());
     let created_id = answer.as_ref().ok().map(|d| d.id.clone());
@@ -293,7 +301,7 @@ pub async fn deploy(ctx: &Ctx, env: &Env, a: &DeployArgs) -> Exit {
         row,
         "POST",
         "/api/deployments".into(),
-        created_id,
+        (created_id, name),
         &journaled,
         created_rate.or(s.estimate.per_hour()),
     )

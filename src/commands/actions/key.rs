@@ -38,11 +38,21 @@ async fn add(ctx: &Ctx, env: &Env, name: &str, path: &str, json: bool) -> Exit {
         public_key: key.text.clone(),
         team_id: state.current_team_id().map(str::to_owned),
     };
-    let row = intent(ctx, "POST", "/api/ssh-keys", None, None).await;
+    let row = intent(ctx, "POST", "/api/ssh-keys", None, &new.name, None).await;
     let answer = ctx.client.add_ssh_key(&new).await;
     let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
     let id = answer.as_ref().ok().map(|k| k.id.clone());
-    record(ctx, row, "POST", "/api/ssh-keys".into(), id, &result, None).await;
+    let target = (id, new.name.as_str());
+    record(
+        ctx,
+        row,
+        "POST",
+        "/api/ssh-keys".into(),
+        target,
+        &result,
+        None,
+    )
+    .await;
     match answer {
         Ok(k) => {
             if json {
@@ -113,7 +123,7 @@ async fn rm(ctx: &Ctx, env: &Env, arg: &str, yes: bool, json: bool) -> Exit {
         return code;
     }
     let path = format!("/api/ssh-keys/{}", k.id);
-    let row = intent(ctx, "DELETE", &path, Some(k.id.clone()), None).await;
+    let row = intent(ctx, "DELETE", &path, Some(k.id.clone()), &k.name, None).await;
     let answer = ctx.client.delete_ssh_key(&k.id).await;
     let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
     record(
@@ -121,7 +131,7 @@ async fn rm(ctx: &Ctx, env: &Env, arg: &str, yes: bool, json: bool) -> Exit {
         row,
         "DELETE",
         format!("/api/ssh-keys/{}", k.id),
-        Some(k.id.clone()),
+        (Some(k.id.clone()), &k.name),
         &result,
         None,
     )

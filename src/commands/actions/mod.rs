@@ -250,7 +250,7 @@ pub async fn load(ctx: &Ctx, env: &Env, needs: Needs) -> Result<(AppState, Teams
         hold(&mut state.keys, "SSH keys", k, now)?;
     }
     state.providers = providers;
-    state.status.rate = c.rate_status();
+    state.status.set_rate(c.rate_status(), state.now);
     Ok((state, teams))
 }
 
@@ -343,6 +343,7 @@ pub async fn intent(
     method: &'static str,
     path: &str,
     target: Option<String>,
+    name: &str,
     usd_per_hour: Option<f64>,
 ) -> Option<i64> {
     let entry = crate::store::NewJournalEntry {
@@ -351,6 +352,7 @@ pub async fn intent(
         method: method.to_string(),
         path: path.to_string(),
         target_id: target,
+        target_name: Some(name.to_string()).filter(|n| !n.is_empty()),
         result: format!("{method} sent"),
         usd_per_hour,
     };
@@ -365,27 +367,32 @@ pub async fn intent(
     }
 }
 
-/// Record the outcome of a write recorded ahead (`row`), with the id of what it created.
+/// Record the outcome of a write recorded ahead (`row`), with what it was about: the id (of
+/// what it created, for a create) and the name.
 pub async fn record(
     ctx: &Ctx,
     row: Option<i64>,
     method: &'static str,
     path: String,
-    target: Option<String>,
+    (target, name): (Option<String>, &str),
     result: &Result<(), String>,
     usd_per_hour: Option<f64>,
 ) {
+    let name = Some(name.to_string()).filter(|n| !n.is_empty());
     let text = match result {
         Ok(()) => "ok".to_string(),
         Err(e) => e.clone(),
     };
     if let Some(row) = row {
-        let (t, id) = (text.clone(), target.clone());
-        match ctx
-            .store
-            .call(move |s| s.record_outcome(row, &t, id.as_deref(), usd_per_hour))
-            .await
-        {
+        let (t, id, n) = (text.clone(), target.clone(), name.clone());
+        let about = move |s: &mut crate::store::Store| {
+            let target = crate::store::Target {
+                id: id.as_deref(),
+                name: n.as_deref(),
+            };
+            s.record_outcome(row, &t, target, usd_per_hour)
+        };
+        match ctx.store.call(about).await {
             Ok(()) => return,
             Err(e) => ctx.err(&format!(
                 "warning: the journal could not record the outcome: {e}"
@@ -396,6 +403,7 @@ pub async fn record(
         method,
         path,
         target_id: target.clone(),
+        target_name: name,
     };
     journal(ctx)
         .record("cli", write, target, text, usd_per_hour)

@@ -326,7 +326,15 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
     let mut results = Vec::new();
     for d in &live {
         let path = format!("/api/deployments/{}", d.id);
-        let row = intent(ctx, "DELETE", &path, Some(d.id.clone()), d.hourly_rate).await;
+        let row = intent(
+            ctx,
+            "DELETE",
+            &path,
+            Some(d.id.clone()),
+            &d.name,
+            d.hourly_rate,
+        )
+        .await;
         let answer = ctx.client.terminate_deployment(&d.id).await;
         let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
         record(
@@ -334,7 +342,7 @@ pub async fn terminate(ctx: &Ctx, env: &Env, a: &TerminateArgs) -> Exit {
             row,
             "DELETE",
             format!("/api/deployments/{}", d.id),
-            Some(d.id.clone()),
+            (Some(d.id.clone()), &d.name),
             &result,
             d.hourly_rate,
         )
@@ -445,7 +453,15 @@ pub async fn rename(ctx: &Ctx, env: &Env, a: &RenameArgs) -> Exit {
         Err(code) => return code,
     };
     let path = format!("/api/deployments/{}", d.id);
-    let row = intent(ctx, "PATCH", &path, Some(d.id.clone()), d.hourly_rate).await;
+    let row = intent(
+        ctx,
+        "PATCH",
+        &path,
+        Some(d.id.clone()),
+        &d.name,
+        d.hourly_rate,
+    )
+    .await;
     let answer = ctx.client.rename_deployment(&d.id, new).await;
     let result = answer.as_ref().map(drop).map_err(|e| e.to_string());
     record(
@@ -453,7 +469,7 @@ pub async fn rename(ctx: &Ctx, env: &Env, a: &RenameArgs) -> Exit {
         row,
         "PATCH",
         format!("/api/deployments/{}", d.id),
-        Some(d.id.clone()),
+        (Some(d.id.clone()), &d.name),
         &result,
         d.hourly_rate,
     )

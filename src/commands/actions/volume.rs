@@ -175,7 +175,15 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
                 return code;
             }
             let path = format!("/api/volumes/{}", v.id);
-            let row = intent(ctx, "DELETE", &path, Some(v.id.clone()), v.cost_per_hour()).await;
+            let row = intent(
+                ctx,
+                "DELETE",
+                &path,
+                Some(v.id.clone()),
+                &v.name,
+                v.cost_per_hour(),
+            )
+            .await;
             let r = ctx.client.delete_volume(&v.id).await;
             let result = r.as_ref().map(drop).map_err(|e| e.to_string());
             record(
@@ -183,7 +191,7 @@ pub async fn volume(ctx: &Ctx, env: &Env, cmd: &VolumeCommand) -> Exit {
                 row,
                 "DELETE",
                 format!("/api/volumes/{}", v.id),
-                Some(v.id.clone()),
+                (Some(v.id.clone()), &v.name),
                 &result,
                 v.cost_per_hour(),
             )
@@ -246,12 +254,21 @@ async fn send(
     done: &str,
 ) -> Exit {
     let path = format!("/api/volumes/{}{tail}", v.id);
-    let row = intent(ctx, method, &path, Some(v.id.clone()), v.cost_per_hour()).await;
+    let row = intent(
+        ctx,
+        method,
+        &path,
+        Some(v.id.clone()),
+        &v.name,
+        v.cost_per_hour(),
+    )
+    .await;
     // Not sent before this: the request goes out when awaited, after its journal row.
     let r = write.await;
     let result = r.as_ref().map(drop).map_err(|e| e.to_string());
     let rate = r.as_ref().ok().and_then(Volume::cost_per_hour);
-    record(ctx, row, method, path, Some(v.id.clone()), &result, rate).await;
+    let target = (Some(v.id.clone()), v.name.as_str());
+    record(ctx, row, method, path, target, &result, rate).await;
     match r {
         Ok(after) => {
             if json {
@@ -401,7 +418,7 @@ async fn create(
     if let Err(code) = confirm(ctx, env, &format!("Create volume {}?", new.name), a.yes) {
         return code;
     }
-    let row = intent(ctx, "POST", "/api/volumes", None, per_hour).await;
+    let row = intent(ctx, "POST", "/api/volumes", None, &new.name, per_hour).await;
     let r = ctx.client.create_volume(&new).await;
     let result = r.as_ref().map(drop).map_err(|e| e.to_string());
     let id = r.as_ref().ok().map(|v| v.id.clone());
@@ -410,7 +427,7 @@ async fn create(
         row,
         "POST",
         "/api/volumes".into(),
-        id,
+        (id, &new.name),
         &result,
         per_hour,
     )

@@ -32,11 +32,7 @@ pub async fn wait(ctx: &Ctx, env: &Env, a: &WaitArgs) -> Exit {
 /// strangers' hosts: never contacted, a running instance counts as ready (as in the
 /// dashboard's demo), and the line says so.
 fn probed(ctx: &Ctx, host: &str) -> bool {
-    let loopback = host
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
-        || host == "localhost";
-    loopback || ctx.client.host_label() == crate::api::base_url::SPHERON_HOST
+    ctx.client.may_contact(host)
 }
 
 /// Poll deployment `id` until `what`, for at most `timeout`. Returns the exit code and the

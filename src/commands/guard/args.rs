@@ -59,7 +59,8 @@ pub struct GuardAddArgs {
     #[arg(long, value_name = "USD", value_parser = parse_usd)]
     pub max_spend: Option<f64>,
     /// Terminate once every GPU has stayed below --below % with no terminal session for this
-    /// long (5m to 24h), read over SSH once a minute; a failed probe counts as busy.
+    /// long (5m to 24h) from now, read over SSH once a minute; a failed probe counts as busy,
+    /// and a warning comes at least 5 minutes before it terminates.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub idle: Option<chrono::Duration>,
     /// With --idle: the GPU use in percent under which a GPU counts as idle [default: 5].

@@ -10,13 +10,15 @@ use crate::api::{ApiError, Deployment};
 use crate::commands::context::Ctx;
 use crate::domain::guard::{FAR_AHEAD, GuardRule, format_countdown, parse_at};
 use crate::exit::{FAILURE as EXIT_FAILED, OK as EXIT_OK, USAGE as EXIT_USAGE};
+use crate::runtime::usage::{Instances, idle_note};
 use crate::store::StoredRule;
 use args::{GuardAddArgs, GuardCommand};
 
-/// `guard add|list|rm|ack-loss` (`run` is [`run_until_signal`], with its ticks and signals).
-pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
+/// `guard add|list|rm|ack-loss` (`run` is [`run_until_signal`], with its ticks and signals);
+/// `instances` is where an idle rule's readings come from (what `add` says of them).
+pub async fn guard(ctx: &Ctx, cmd: &GuardCommand, instances: &Instances) -> u8 {
     match cmd {
-        GuardCommand::Add(a) => add(ctx, a).await,
+        GuardCommand::Add(a) => add(ctx, a, instances).await,
         GuardCommand::List => list(ctx).await,
         GuardCommand::Rm { deployment_id } => rm(ctx, deployment_id).await,
         GuardCommand::Snooze {
@@ -31,7 +33,7 @@ pub async fn guard(ctx: &Ctx, cmd: &GuardCommand) -> u8 {
     }
 }
 
-async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
+async fn add(ctx: &Ctx, a: &GuardAddArgs, instances: &Instances) -> u8 {
     let now = (ctx.clock)();
     let id = a.deployment_id.trim().to_string();
     let (rule, spec) = if let Some(d) = a.after {
@@ -149,9 +151,9 @@ async fn add(ctx: &Ctx, a: &GuardAddArgs) -> u8 {
         ));
     }
     if matches!(rule, GuardRule::Idle { .. }) {
-        ctx.out(
-            "it reads GPU use over SSH once a minute (ssh must reach the instance without a question); a failed probe counts as busy",
-        );
+        let host = crate::domain::ssh::ssh_endpoint(&d).map(|(h, _)| h);
+        ctx.out(crate::domain::idle::COUNTED_FROM_NOW);
+        ctx.out(&idle_note(instances, &ctx.client, host.as_deref()));
     }
     ctx.out("the guard acts only while the dashboard or `spheron-tui guard run` is running");
     EXIT_OK
@@ -306,11 +308,24 @@ async fn deployment_names(ctx: &Ctx) -> std::collections::HashMap<String, String
     }
 }
 
+/// The deployment `id` as a message names it: `llm-finetune (dep_…)`; where its name cannot be
+/// read, the id and why.
+async fn named(ctx: &Ctx, id: &str) -> String {
+    match find_deployment(ctx, id).await {
+        Ok(d) if !d.name.is_empty() => format!("{} ({id})", d.name),
+        Ok(_) => id.to_string(),
+        Err(e) => format!("{id} (its name could not be read: {e})"),
+    }
+}
+
 async fn rm(ctx: &Ctx, id: &str) -> u8 {
     let key = id.trim().to_string();
     match ctx.store.call(move |s| s.remove_rule(&key)).await {
         Ok(true) => {
-            ctx.out(&format!("guard removed from {id}"));
+            ctx.out(&format!(
+                "guard removed from {}",
+                named(ctx, id.trim()).await
+            ));
             EXIT_OK
         }
         Ok(false) => {
@@ -328,12 +343,14 @@ async fn rm(ctx: &Ctx, id: &str) -> u8 {
 async fn snooze(ctx: &Ctx, id: &str, duration: Option<chrono::Duration>) -> u8 {
     let key = id.trim().to_string();
     let d = duration.unwrap_or(crate::app::guard::SNOOZE);
-    let until = (ctx.clock)() + d;
+    let now = (ctx.clock)();
+    let until = now + d;
     match ctx.store.call(move |s| s.snooze_rule(&key, until)).await {
         Ok(true) => {
             ctx.out(&format!(
-                "idle rule of {id} snoozed until {} (not terminated before then)",
-                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                "idle rule of {} snoozed until {} (not terminated before then)",
+                named(ctx, id.trim()).await,
+                crate::domain::clock::clock(until, ctx.local_offset, now)
             ));
             EXIT_OK
         }
@@ -350,11 +367,7 @@ async fn snooze(ctx: &Ctx, id: &str, duration: Option<chrono::Duration>) -> u8 {
 
 /// `guard run`: ticks once a second until SIGINT (130), SIGTERM (143), SIGHUP (129) or
 /// SIGQUIT (131).
-pub async fn run_until_signal(
-    ctx: Ctx,
-    dry_run: bool,
-    instances: crate::runtime::usage::Instances,
-) -> u8 {
+pub async fn run_until_signal(ctx: Ctx, dry_run: bool, instances: Instances) -> u8 {
     let mut signals = crate::runtime::signals::Signals::new();
     let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

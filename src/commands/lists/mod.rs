@@ -14,7 +14,7 @@ mod records;
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::api::teams::{self, Teams};
-use crate::api::{ApiError, Client, Completeness, Offer, OffersPage, OffersQuery};
+use crate::api::{ApiError, Client, Completeness, Listing, Offer, OffersPage, OffersQuery};
 use crate::app::filter::OfferFilter;
 use crate::app::offers::PAGE_LIMIT;
 use crate::app::state::OffersView;
@@ -158,9 +158,14 @@ pub async fn offers(client: &Client, a: &OffersArgs, limit: u32) -> Result<Print
         filter,
         ..OffersView::default()
     };
-    let view = load_offers(client, view, limit).await?;
+    let format = a.output.into();
+    let (view, listed) = tokio::join!(
+        load_offers(client, view, limit),
+        providers_for(client, format)
+    );
+    let view = view?;
     let shown: Vec<&Offer> = view.visible.iter().map(|&i| &view.all[i]).collect();
-    let text = records::offers(&shown).render(a.output.into());
+    let text = records::offers(&shown, listed.as_deref()).render(format);
     Ok(Printed::of(text, view.completeness()))
 }
 
@@ -208,15 +213,71 @@ async fn deployments(
     guess: &[String],
 ) -> Result<Printed, Failure> {
     let status = (a.status != "all").then(|| a.status.clone());
-    let (teams, list) = client.deployments_across_teams(status, guess).await?;
-    let text = records::deployments(&list, &teams).render(a.output.into());
+    let format = a.output.into();
+    let (read, listed) = tokio::join!(
+        client.deployments_across_teams(status, guess),
+        providers_for(client, format)
+    );
+    let (teams, list) = read?;
+    let text = records::deployments(&list, &teams, listed.as_deref()).render(format);
     Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
 }
 
 async fn volumes(client: &Client, a: &ListArgs, guess: &[String]) -> Result<Printed, Failure> {
-    let (teams, list) = client.volumes_across_teams(guess).await?;
-    let text = records::volumes(&list, &teams).render(a.output.into());
+    let format: Format = a.output.into();
+    // A table names what each volume is attached to: every team's deployments are read with
+    // the volumes (in the same round); JSON and CSV keep the ids and read only the volumes.
+    let (read, listed) = tokio::join!(
+        async {
+            match format {
+                Format::Table => client
+                    .volumes_with_deployments_across_teams(guess)
+                    .await
+                    .map(|(t, v, d)| (t, v, d.ok())),
+                Format::Json | Format::Csv => client
+                    .volumes_across_teams(guess)
+                    .await
+                    .map(|(t, v)| (t, v, None)),
+            }
+        },
+        providers_for(client, format)
+    );
+    let (teams, list, deployments) = read?;
+    let names = attached_names(deployments);
+    let text = records::volumes(&list, &teams, listed.as_deref(), &names).render(format);
     Ok(Printed::of(text, list.completeness).learnt(&teams, guess))
+}
+
+/// The name of each deployment, by id (an ended one with its status:
+/// `eval-h100-sesterce (terminated)`), for the table's ATTACHED TO; empty when the deployments
+/// were not read (the ids are shown then).
+fn attached_names(
+    deployments: Option<Listing<crate::api::Deployment>>,
+) -> std::collections::HashMap<String, String> {
+    deployments
+        .map(|l| l.items)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| !d.name.is_empty())
+        .map(|d| {
+            // an ended one with its status, as the dashboard's Volumes pane says it
+            let name = match d.status.is_active() {
+                true => d.name,
+                false => format!("{} ({})", d.name, d.status),
+            };
+            (d.id, name)
+        })
+        .collect()
+}
+
+/// The providers list for a table, read beside the list (a table names each provider as the
+/// dashboard does); JSON and CSV keep the name each object gives, so it is not read for them.
+/// Unread, the table shows the names as the objects give them: nothing is refused for it.
+async fn providers_for(client: &Client, format: Format) -> Option<Vec<String>> {
+    match format {
+        Format::Table => client.providers().await.ok(),
+        Format::Json | Format::Csv => None,
+    }
 }
 
 async fn keys(client: &Client, a: &ListArgs) -> Result<Printed, Failure> {

@@ -1,9 +1,12 @@
 //! The columns of each list: stable field names for scripts, titles for the table.
 
+use std::collections::HashMap;
+
 use super::output::{Cell, Column, Records, col, data};
 use crate::api::teams::Teams;
 use crate::api::{Balance, Deployment, Offer, SshKey, Volume};
 use crate::domain::names::{gpu_name, region_label};
+use crate::domain::volume_rules::listed_name;
 
 fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
@@ -22,6 +25,25 @@ fn regions<'a>(l: impl IntoIterator<Item = &'a str>) -> Cell {
     let raw: Vec<String> = l.into_iter().map(str::to_owned).collect();
     let shown = raw.iter().map(|r| region_label(r).to_string()).collect();
     Cell::LabelledList(raw, shown)
+}
+
+/// A provider: raw for scripts, in the table by the name the providers list gives it, as the
+/// dashboard shows it (`data-crunch` for an object that says `verda`); as sent without a list.
+fn provider(p: &str, listed: Option<&[String]>) -> Cell {
+    Cell::Labelled(p.to_string(), listed_name(p, listed).to_string())
+}
+
+/// Deployment ids: raw for scripts, each by its name for people (the id where no name is
+/// known).
+fn attached(ids: Vec<&str>, names: &HashMap<String, String>) -> Cell {
+    let shown = ids
+        .iter()
+        .map(|id| match names.get(*id).filter(|n| !n.is_empty()) {
+            Some(name) => name.clone(),
+            None => id.to_string(),
+        })
+        .collect();
+    Cell::LabelledList(ids.into_iter().map(str::to_owned).collect(), shown)
 }
 
 fn strings<'a>(l: impl IntoIterator<Item = &'a str>) -> Cell {
@@ -48,8 +70,9 @@ const OFFER_COLUMNS: &[Column] = &[
     data("osOptions"),
 ];
 
-/// `pricePerHour` is what the account pays: the discounted price when there is one.
-pub fn offers(list: &[&Offer]) -> Records {
+/// `pricePerHour` is what the account pays: the discounted price when there is one; `listed`:
+/// the providers list, when read.
+pub fn offers(list: &[&Offer], listed: Option<&[String]>) -> Records {
     Records::of(OFFER_COLUMNS, list, |o| {
         let name = if o.gpu_display.is_empty() {
             &o.gpu_type
@@ -60,7 +83,7 @@ pub fn offers(list: &[&Offer]) -> Records {
             Cell::Labelled(name.clone(), gpu_name(&o.gpu_type)),
             Cell::Int(Some(u64::from(o.gpu_count))),
             Cell::Num(o.gpu_memory),
-            text(&o.provider),
+            provider(&o.provider, listed),
             text(o.instance_type.as_str()),
             regions(o.regions()),
             Cell::Usd(o.hourly_rate()),
@@ -118,8 +141,8 @@ fn team_column(r: Records, one_team: bool) -> Records {
 }
 
 /// `pricePerHour` is the deployment's `hourlyRate` (what it costs the account now); `team` is
-/// the team's name.
-pub fn deployments(list: &[Deployment], teams: &Teams) -> Records {
+/// the team's name; `listed`: the providers list, when read.
+pub fn deployments(list: &[Deployment], teams: &Teams, listed: Option<&[String]>) -> Records {
     let r = Records::of(DEPLOYMENT_COLUMNS, list, |d| {
         vec![
             text(&d.id),
@@ -128,7 +151,7 @@ pub fn deployments(list: &[Deployment], teams: &Teams) -> Records {
             text(d.status.as_str()),
             Cell::Labelled(d.gpu_type.clone(), gpu_name(&d.gpu_type)),
             Cell::Int(Some(u64::from(d.gpu_count))),
-            text(&d.provider),
+            provider(&d.provider, listed),
             text(d.instance_type.as_str()),
             region(&d.region),
             Cell::Usd(d.hourly_rate),
@@ -160,9 +183,15 @@ const VOLUME_COLUMNS: &[Column] = &[
     data("teamId"),
 ];
 
-/// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id;
-/// `team`: the team's name.
-pub fn volumes(list: &[Volume], teams: &Teams) -> Records {
+/// `pricePerHour`: `hourlyRate`, else size × per-GB rate; `attachedTo`: every deployment id (in
+/// the table each by its name in `names`, the id where it has none); `team`: the team's name;
+/// `listed`: the providers list, when read.
+pub fn volumes(
+    list: &[Volume],
+    teams: &Teams,
+    listed: Option<&[String]>,
+    names: &HashMap<String, String>,
+) -> Records {
     let r = Records::of(VOLUME_COLUMNS, list, |v| {
         vec![
             text(&v.id),
@@ -170,10 +199,10 @@ pub fn volumes(list: &[Volume], teams: &Teams) -> Records {
             team_cell(teams, v.team_id.as_deref()),
             text(&v.status),
             Cell::Num(v.size_in_gb),
-            text(&v.provider),
+            provider(&v.provider, listed),
             region(&v.region),
             Cell::Usd(v.cost_per_hour()),
-            strings(v.attachments()),
+            attached(v.attachments(), names),
             Cell::Time(v.created_at),
             maybe(v.team_id.as_deref()),
         ]

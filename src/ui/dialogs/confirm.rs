@@ -15,7 +15,11 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, hint: &str, theme: &Theme) {
     if let Some(s) = c.spend {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
-            Span::styled("account spend  ", theme.dim()),
+            // what every team spends (as the deploy summary labels it)
+            Span::styled(
+                format!("{}  ", crate::domain::spend::ALL_TEAMS),
+                theme.dim(),
+            ),
             Span::styled(s.text(), theme.price()),
         ]));
     }

@@ -22,7 +22,7 @@ pub fn draw(f: &mut Frame, area: Rect, g: &GuardDialog, hint: &str, theme: &Them
         text_field("terminate", &g.input, true, inner.width, theme),
         Line::raw(""),
         Line::styled(
-            "8h or 1h30m from now · 18:00 local · $50 of spend · idle 30m (GPUs below 5 %, no SSH session) · acts only while the dashboard or `guard run` runs",
+            "8h or 1h30m from now · 18:00 local · $50 of spend · idle 30m from now (GPUs below 5 %, no SSH session) · acts only while the dashboard or `guard run` runs",
             theme.dim(),
         ),
         Line::styled(hint.to_string(), theme.dim()),

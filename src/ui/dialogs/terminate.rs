@@ -11,6 +11,7 @@ use crate::app::dialogs::terminate::{
 };
 use crate::app::dialogs::{Confirm, Op};
 use crate::domain::cost::{duration_short, usd_h, usd_opt};
+use crate::domain::spend::ALL_TEAMS;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{centered, popup, word_prompt};
 
@@ -65,7 +66,8 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
     }
     if let Some(s) = c.spend {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<9}", "Spend"), theme.dim()),
+            // what every team spends (as the deploy summary labels it)
+            Span::styled(format!("{ALL_TEAMS} "), theme.dim()),
             Span::styled(s.text(), theme.price()),
         ]));
     }
@@ -141,10 +143,14 @@ pub fn draw(f: &mut Frame, area: Rect, c: &Confirm, state: &AppState, hint: &str
         lines.extend(pinned);
         (foot_rows, footer)
     } else {
-        // Short of rows: the spacing goes before any text does, the figures before the answer.
+        // Short of rows: the spacing goes before any text does (the prompt's last, so that a
+        // volume's fate and the spend still fit at 64×20), the figures before the answer.
         lines.retain(|l| l.width() > 0);
         pinned.extend(footer);
-        (check_rows + foot_rows, pinned)
+        if rows(&lines) + rows(&pinned) > usize::from(inner.height) {
+            pinned.retain(|l| l.width() > 0);
+        }
+        (rows(&pinned), pinned)
     };
     // The footer wraps too (what to type must be read whole at 64 columns).
     let foot_h = u16::try_from(foot_rows)

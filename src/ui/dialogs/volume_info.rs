@@ -46,12 +46,7 @@ pub fn draw(f: &mut Frame, area: Rect, i: &VolumeInfo, state: &AppState, theme: 
                 // each deployment by its name, with its id
                 v.attachments()
                     .iter()
-                    .map(
-                        |id| match state.deployments.items.iter().find(|d| &d.id == id) {
-                            Some(d) => format!("{} ({id})", d.name),
-                            None => id.to_string(),
-                        },
-                    )
+                    .map(|id| crate::app::deployment_names::long(state, id))
                     .collect::<Vec<_>>()
                     .join(", ")
             },

@@ -537,8 +537,9 @@ fn blocked_reason(
     }
     let rate = &state.status.rate;
     if rate.deploy_remaining == Some(0) {
-        let reset = rate
-            .deploy_reset_in
+        let reset = state
+            .status
+            .deploy_resets_in(state.now)
             .map_or(String::new(), |d| format!(" (resets in {}s)", d.as_secs()));
         return Some(format!(
             "Deploy limit reached: 0 of {} deploys left in this 15-minute window{reset}.",
