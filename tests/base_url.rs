@@ -38,8 +38,7 @@ fn look_alike_hosts_are_refused() {
         "https://evilspheron.ai",
         "https://app.spheron.ai.",
         "https://app.spheron.ai./",
-        // Cyrillic "а" (U+0430) for the Latin "a": refused whether the URL parser refuses the
-        // non-ASCII host or turns it into punycode.
+        // Cyrillic "а" (U+0430) for the Latin "a": the URL parser turns it into punycode.
         "https://\u{430}pp.spheron.ai",
         "https://app.sph\u{0435}ron.ai",
         "http://localhost.evil.com",
