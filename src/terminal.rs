@@ -29,14 +29,24 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Owns the terminal while the dashboard runs; restores it when dropped.
 pub struct TerminalGuard {
-    pub terminal: Term,
+    /// Always there; taken out only when the guard is dropped ([`retire`]).
+    terminal: Option<Term>,
 }
 
 impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
         take_over()?;
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        Ok(TerminalGuard { terminal })
+        Ok(TerminalGuard {
+            terminal: Some(terminal),
+        })
+    }
+
+    /// The terminal to draw on.
+    pub fn terminal(&mut self) -> &mut Term {
+        self.terminal
+            .as_mut()
+            .expect("the terminal is taken only on drop")
     }
 
     /// Give the terminal back (for an SSH session); call [`TerminalGuard::resume`] after.
@@ -50,7 +60,10 @@ impl TerminalGuard {
         // (`Terminal::clear` first asks the terminal for the cursor position; right after the
         // child that query can fail, and then nothing was cleared or redrawn.)
         execute!(io::stdout(), Clear(ClearType::All))?;
-        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let fresh = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        if let Some(old) = self.terminal.replace(fresh) {
+            retire(old);
+        }
         Ok(())
     }
 }
@@ -88,6 +101,20 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
+        if let Some(t) = self.terminal.take() {
+            retire(t);
+        }
+    }
+}
+
+/// Let go of a `Terminal` whose terminal may be gone. Its own drop shows the cursor and, when
+/// that fails, prints to stderr, which panics when stderr was that terminal too (its window
+/// closed): the panic would end the program before its orderly stop (tunnels closed, the spend
+/// guard's lock given up). The cursor is shown here instead; when that fails the terminal is
+/// gone, and the `Terminal` is forgotten rather than dropped.
+fn retire(mut t: Term) {
+    if t.show_cursor().is_err() {
+        std::mem::forget(t);
     }
 }
 

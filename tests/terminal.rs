@@ -257,26 +257,69 @@ fn sigint_sigterm_sighup_and_sigquit_restore_the_terminal_and_free_the_lock() {
         let t = Tmux::start();
         let pid = t.launch("", "--demo");
         t.wait_dashboard();
-        // The dashboard's guard holds the enforcer lock while it is up.
-        let store = t
+        let holder = t.wait_for_the_enforcer_lock();
+        kill(sig, pid);
+        t.assert_restored();
+        assert_eq!(t.exit_code(), code, "exit code after kill {sig}");
+        assert_eq!(holder(), None, "{sig}: the enforcer lock was given up");
+    }
+}
+
+impl Tmux {
+    /// Waits until the dashboard's guard holds the enforcer lock in the demo store (it does
+    /// while the dashboard is up); returns who holds it now, asked again at each call.
+    fn wait_for_the_enforcer_lock(&self) -> impl Fn() -> Option<String> {
+        let store = self
             .dir
             .path()
             .join(".local/share/spheron-tui/spheron-tui-demo.sqlite3");
-        let holder = || {
+        let holder = move || {
             spheron_tui::store::Store::open(&store)
                 .and_then(|(s, _)| s.lock_holder(chrono::Utc::now()))
                 .unwrap()
         };
         let deadline = Instant::now() + WAIT;
         while holder().is_none() {
-            assert!(Instant::now() < deadline, "{sig}: the lock was never taken");
+            assert!(Instant::now() < deadline, "the lock was never taken");
             std::thread::sleep(Duration::from_millis(50));
         }
-        kill(sig, pid);
-        t.assert_restored();
-        assert_eq!(t.exit_code(), code, "exit code after kill {sig}");
-        assert_eq!(holder(), None, "{sig}: the enforcer lock was given up");
+        holder
     }
+}
+
+/// The terminal itself goes away (its tmux server killed, as when the window is closed with
+/// the dashboard in it): the dashboard stops as after SIGHUP — the enforcer lock given up and
+/// exit code 129 in the log — rather than with a panic from writing to the closed terminal, and
+/// the process ends instead of staying to read a terminal that is gone.
+#[test]
+fn a_closed_terminal_ends_the_dashboard_in_order() {
+    let t = Tmux::start();
+    let pid = t.launch("", "--demo");
+    t.wait_dashboard();
+    let holder = t.wait_for_the_enforcer_lock();
+    t.run(&["kill-server"]);
+    // Ended: gone, or a zombie not yet reaped by whoever adopted it.
+    let deadline = Instant::now() + WAIT;
+    while !matches!(proc_state(pid), '?' | 'Z') {
+        assert!(
+            Instant::now() < deadline,
+            "still running after its terminal closed (state {})",
+            proc_state(pid)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = std::fs::read_to_string(
+        t.dir
+            .path()
+            .join(".local/share/spheron-tui/spheron-tui.log"),
+    )
+    .unwrap();
+    assert!(!log.contains("panic="), "it panicked:\n{log}");
+    assert!(
+        log.contains("stopped by a signal") && log.contains("code=129"),
+        "no orderly stop on the hang-up:\n{log}"
+    );
+    assert_eq!(holder(), None, "the enforcer lock was given up");
 }
 
 /// Ctrl-C pressed in the dashboard (raw mode: a key, not a signal) ends it like SIGINT.

@@ -26,7 +26,7 @@ pub async fn run(
     account_watch: Option<super::account_watch::AccountWatch>,
 ) -> Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
-    let size = guard.terminal.size()?;
+    let size = guard.terminal().size()?;
     state.size = (size.width, size.height);
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
@@ -66,15 +66,20 @@ pub async fn run(
         &tx,
         &mut ssh,
     );
-    loop {
+    // Every way out comes to the stop below (tunnels closed, the guard's lock given up), an
+    // error too.
+    let outcome = loop {
         if dirty {
             let boom = injected.fire(Site::Draw);
-            guard.terminal.draw(|f| {
+            let drawn = guard.terminal().draw(|f| {
                 if boom {
                     test_fault::panic_at(Site::Draw, "");
                 }
                 ui::draw(f, &state, &theme)
-            })?;
+            });
+            if let Err(e) = drawn {
+                break terminal_failed(e);
+            }
             dirty = false;
         }
         let action = tokio::select! {
@@ -83,22 +88,25 @@ pub async fn run(
                     Some(a) => a,
                     None => continue,
                 },
-                Some(Err(e)) => return Err(e.into()),
-                None => break,
+                Some(Err(e)) => break terminal_failed(e),
+                None => break Ok(ending),
             },
             Some(a) = rx.recv() => a,
             _ = tick.tick() => Action::Tick(Utc::now()),
-            sig = signals.recv() => {
-                ending = sig;
-                break;
-            }
+            sig = signals.recv() => break Ok(sig),
         };
         if matches!(&action, Action::Key(k) if terminal::is_suspend_key(k)) {
             // The whole process stops, so the event stream reads nothing meanwhile; it is
             // kept (a new one could wait behind the old one's reader). Afterwards the frame
             // is drawn at the size the terminal has now.
-            guard.stop_until_continued()?;
-            let size = guard.terminal.size()?;
+            let size = match guard.stop_until_continued() {
+                Ok(()) => guard.terminal().size(),
+                Err(e) => Err(e),
+            };
+            let size = match size {
+                Ok(size) => size,
+                Err(e) => break terminal_failed(e),
+            };
             apply(
                 &mut state,
                 Action::Resize(size.width, size.height),
@@ -129,19 +137,22 @@ pub async fn run(
         }
         if let Some(argv) = ssh.pop() {
             ssh.clear();
-            // Stop reading the terminal so ssh gets every key; listen again afterwards, with
-            // fresh signal streams so a Ctrl-C meant for ssh does not quit the dashboard.
+            // Stop reading the terminal so ssh gets every key; listen again afterwards. Of the
+            // signals that came meanwhile, a Ctrl-C or Ctrl-\ was meant for ssh; a hang-up (the
+            // terminal closed) or a termination ends the dashboard now.
             drop(events);
             let exited = super::ssh::run(&mut guard, &argv).await;
+            if let Some(sig) = signals.ending_meanwhile() {
+                break Ok(sig);
+            }
             events = EventStream::new();
-            signals = super::signals::Signals::new();
             apply(&mut state, Action::SshExited(exited), &exec, &tx, &mut ssh);
         }
         dirty = true;
         if state.quit {
-            break;
+            break Ok(ending);
         }
-    }
+    };
     drop(guard);
     terminal::restore();
     for w in [store_watch, account_watch].into_iter().flatten() {
@@ -152,7 +163,16 @@ pub async fn run(
     if let Some(e) = enforcer {
         e.stop().await;
     }
-    Ok(ending)
+    outcome
+}
+
+/// The terminal failed a write or a query. EIO is a terminal that hung up (its window closed;
+/// SIGHUP is on its way): the program stops as on SIGHUP. Anything else is an error.
+fn terminal_failed(e: std::io::Error) -> Result<Ending> {
+    match e.raw_os_error() {
+        Some(libc::EIO) => Ok(Ending::HungUp),
+        _ => Err(e.into()),
+    }
 }
 
 fn to_action(ev: Event) -> Option<Action> {

@@ -47,6 +47,19 @@ impl Signals {
         });
         futures_util::future::select_all(futures).await.0
     }
+
+    /// Without waiting: the ending signals that came while a child had the terminal. Ctrl-C
+    /// and Ctrl-\ typed then were the child's and are dropped; a hang-up or a termination is
+    /// returned, to end the program too.
+    pub fn ending_meanwhile(&mut self) -> Option<Ending> {
+        let mut ending = None;
+        while let Some(e) = futures_util::FutureExt::now_or_never(self.recv()) {
+            if matches!(e, Ending::HungUp | Ending::Terminated) {
+                ending = Some(e);
+            }
+        }
+        ending
+    }
 }
 
 impl Default for Signals {

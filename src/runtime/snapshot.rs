@@ -64,9 +64,16 @@ pub fn render(
     format: SnapshotFormat,
     theme: &Theme,
 ) -> Result<String> {
-    let mut term = Terminal::new(TestBackend::new(cols, rows))?;
-    term.draw(|f| ui::draw(f, state, theme))?;
-    let buf = term.backend().buffer();
+    // Drawn into the terminal's own buffer and read from there: a backend of no size, so the
+    // frame is not copied into a third buffer of the whole screen.
+    let area = ratatui::layout::Rect::new(0, 0, cols, rows);
+    let options = ratatui::TerminalOptions {
+        viewport: ratatui::Viewport::Fixed(area),
+    };
+    let mut term = Terminal::with_options(TestBackend::new(0, 0), options)?;
+    let mut frame = term.get_frame();
+    ui::draw(&mut frame, state, theme);
+    let buf = frame.buffer_mut();
     Ok(match format {
         SnapshotFormat::Text => svg::to_text(buf),
         SnapshotFormat::Svg => svg::to_svg(buf),
