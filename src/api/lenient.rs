@@ -20,18 +20,31 @@ fn unwrapped(v: &Value) -> Option<&Value> {
 /// wrapped one level deep. Anything else: `None`.
 pub fn f64_of(v: &Value) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().trim_start_matches('$').trim().parse::<f64>().ok(),
+        Value::Number(n) => n.as_f64().filter(|f| f.is_finite()),
+        Value::String(s) => f64_of_str(s),
         Value::Object(_) => unwrapped(v).and_then(f64_of),
         _ => None,
     }
-    .filter(|f| f.is_finite())
+}
+
+/// A finite number written as text (`"2.50"`, `" $2.50 "`).
+pub fn f64_of_str(s: &str) -> Option<f64> {
+    s.trim()
+        .trim_start_matches('$')
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
 }
 
 /// A non-negative whole number (or a string of one); anything else: `None`.
 pub fn u32_of(v: &Value) -> Option<u32> {
-    f64_of(v)
-        .filter(|f| *f >= 0.0 && *f <= f64::from(u32::MAX))
+    whole(f64_of(v))
+}
+
+/// The nearest whole number when `f` is one in `u32`'s range.
+pub fn whole(f: Option<f64>) -> Option<u32> {
+    f.filter(|f| *f >= 0.0 && *f <= f64::from(u32::MAX))
         .map(|f| f.round() as u32)
 }
 
@@ -54,13 +67,18 @@ pub fn string_of(v: &Value) -> Option<String> {
 pub fn bool_of(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" => Some(true),
-            "false" | "no" | "0" => Some(false),
-            _ => None,
-        },
+        Value::String(s) => bool_of_str(s),
         Value::Number(n) => n.as_f64().map(|f| f != 0.0),
         Value::Object(_) => unwrapped(v).and_then(bool_of),
+        _ => None,
+    }
+}
+
+/// `"true"`/`"yes"`/`"1"` and their opposites, in any case; any other text: `None`.
+pub fn bool_of_str(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(true),
+        "false" | "no" | "0" => Some(false),
         _ => None,
     }
 }
@@ -82,8 +100,17 @@ pub fn strings_of(v: &Value) -> Vec<String> {
                 _ => None,
             })
             .collect(),
-        Value::String(s) if !s.is_empty() => vec![s.clone()],
+        Value::String(s) => strings_of_str(s),
         _ => Vec::new(),
+    }
+}
+
+/// A single string as a list of one; an empty one as none.
+pub fn strings_of_str(s: &str) -> Vec<String> {
+    if s.is_empty() {
+        Vec::new()
+    } else {
+        vec![s.to_owned()]
     }
 }
 
@@ -120,20 +147,7 @@ pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Er
 pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
     match v {
         Value::Object(_) => unwrapped(v).and_then(parse_time),
-        Value::String(s) => {
-            let s = s.trim();
-            DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .ok()
-                .or_else(|| {
-                    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-                        .or_else(|_| {
-                            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
-                        })
-                        .ok()
-                        .map(|n| n.and_utc())
-                })
-        }
+        Value::String(s) => time_of_str(s),
         Value::Number(n) => {
             let f = n.as_f64()?;
             // Heuristic: anything past year ~2286 in seconds is really milliseconds.
@@ -142,6 +156,20 @@ pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
         }
         _ => None,
     }
+}
+
+/// A time written as text: RFC 3339 (with or without offset) or a bare date and time, in UTC.
+pub fn time_of_str(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
+                .ok()
+                .map(|n| n.and_utc())
+        })
 }
 
 pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {

@@ -393,16 +393,13 @@ impl GpuGroup {
         group.raw = v;
         let display = group.display().to_string();
         let listed = parts.offers.len();
-        group.offers = parts
-            .offers
-            .into_iter()
-            .filter_map(|r| {
-                let mut o: Offer = serde_json::from_str(r.get()).ok()?;
-                o.raw = RawJson::from_text(r.get());
-                Some(o)
-            })
-            .map(|o| group.adopt(o, &display))
-            .collect();
+        let mut offers = Vec::with_capacity(listed);
+        offers.extend(parts.offers.into_iter().filter_map(|r| {
+            let mut o: Offer = serde_json::from_str(r.get()).ok()?;
+            o.raw = RawJson::from_text(r.get());
+            Some(group.adopt(o, &display))
+        }));
+        group.offers = offers;
         group.unreadable = listed - group.offers.len();
         Ok(group)
     }

@@ -10,12 +10,17 @@
 //! Only something that is not an object at all cannot be read: a list keeps it as an
 //! unreadable row ([`Unreadable`]) with the id found in it, if any.
 
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::api::lenient as le;
@@ -24,10 +29,32 @@ use crate::api::lenient as le;
 pub type Spellings = &'static [&'static [&'static str]];
 
 /// Where each spelling goes: `(field, rank)`, rank 0 the preferred spelling.
-pub type SpellingIndex = HashMap<&'static str, (usize, usize)>;
+pub type SpellingIndex = HashMap<&'static str, (usize, usize), BuildHasherDefault<Fnv>>;
+
+/// FNV-1a, for the spelling index: its keys are a few short names fixed at build time (a key
+/// that is not one is only looked up, never added), so SipHash's protection is not needed and
+/// its cost, paid for every key of every object read, is not worth it.
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 pub fn index(spellings: Spellings) -> SpellingIndex {
-    let mut out = HashMap::new();
+    let mut out = SpellingIndex::default();
     for (field, names) in spellings.iter().enumerate() {
         for (rank, name) in names.iter().enumerate() {
             out.entry(*name).or_insert((field, rank));
@@ -52,21 +79,114 @@ pub trait Unreadable: Sized {
     fn unreadable_reason(&self) -> Option<&str>;
 }
 
-/// The values found for an object's fields, one per field: the best-ranked spelling present.
-pub struct Fields {
-    spellings: Spellings,
-    slots: Vec<Option<(usize, Value)>>,
+/// One field's value as found: text borrowed from the input where it has no escapes, any other
+/// value read whole, or (for an object given as a `Value`) a reference into it.
+#[derive(Clone)]
+enum Slot<'de> {
+    Text(Cow<'de, str>),
+    Owned(Value),
+    Ref(&'de Value),
 }
 
-impl Fields {
+impl Slot<'_> {
+    fn is_null(&self) -> bool {
+        match self {
+            Slot::Text(_) => false,
+            Slot::Owned(v) => v.is_null(),
+            Slot::Ref(v) => v.is_null(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Slot<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SlotVisitor)
+    }
+}
+
+struct SlotVisitor;
+
+impl<'de> Visitor<'de> for SlotVisitor {
+    type Value = Slot<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Slot<'de>, E> {
+        Ok(Slot::Text(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Slot<'de>, E> {
+        Ok(Slot::Text(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Slot<'de>, E> {
+        Ok(Slot::Text(Cow::Owned(s)))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Slot<'de>, E> {
+        Ok(Slot::Owned(Value::Bool(b)))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Owned(Value::from(n)))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Owned(Value::from(n)))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Owned(Value::from(n)))
+    }
+    fn visit_unit<E>(self) -> Result<Slot<'de>, E> {
+        Ok(Slot::Owned(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Slot<'de>, E> {
+        Ok(Slot::Owned(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Slot<'de>, D::Error> {
+        Slot::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Slot<'de>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(a)).map(Slot::Owned)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Slot<'de>, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(a)).map(Slot::Owned)
+    }
+}
+
+/// A key, borrowed from the input when it has no escapes (a `Cow` is always read as owned).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_str(SlotVisitor)? {
+            Slot::Text(k) => Ok(Key(k)),
+            _ => Err(serde::de::Error::custom("a key that is not text")),
+        }
+    }
+}
+
+/// A field's value for the getters: text, or any other value.
+enum Found<'a> {
+    Text(&'a str),
+    Value(&'a Value),
+}
+
+/// The values found for an object's fields, one per field: the best-ranked spelling present.
+pub struct Fields<'de> {
+    spellings: Spellings,
+    slots: Vec<Option<(usize, Slot<'de>)>>,
+    /// Where the next getter's field is looked for first: getters mostly follow the order of
+    /// the spellings, so each usually finds its field at the first try.
+    next: Cell<usize>,
+}
+
+impl<'de> Fields<'de> {
     fn new(spellings: Spellings) -> Self {
         Fields {
             spellings,
             slots: vec![None; spellings.len()],
+            next: Cell::new(0),
         }
     }
 
-    fn offer(&mut self, field: usize, rank: usize, v: Value) {
+    fn offer(&mut self, field: usize, rank: usize, v: Slot<'de>) {
         if v.is_null() {
             return;
         }
@@ -81,10 +201,42 @@ impl Fields {
     }
 
     /// The value of the field whose first spelling is `name`.
-    pub fn value(&self, name: &str) -> Option<&Value> {
-        let field = self.spellings.iter().position(|s| s[0] == name);
+    fn get(&self, name: &str) -> Option<Found<'_>> {
+        let (n, start) = (self.spellings.len(), self.next.get());
+        // A getter's name is usually the very literal of the spellings: same address.
+        let field = (start..n).chain(0..start).find(|&i| {
+            let first = self.spellings[i][0];
+            std::ptr::eq(first, name) || first == name
+        });
         debug_assert!(field.is_some(), "no field {name} in {:?}", self.spellings);
-        self.slots[field?].as_ref().map(|(_, v)| v)
+        let field = field?;
+        self.next.set(field + 1);
+        Some(match &self.slots[field].as_ref()?.1 {
+            Slot::Text(s) => Found::Text(s),
+            Slot::Owned(v) => Found::Value(v),
+            Slot::Ref(v) => Found::Value(v),
+        })
+    }
+
+    /// The field read by `text` when it is text, by `value` otherwise.
+    fn read<R>(
+        &self,
+        name: &str,
+        text: impl FnOnce(&str) -> Option<R>,
+        value: impl FnOnce(&Value) -> Option<R>,
+    ) -> Option<R> {
+        match self.get(name)? {
+            Found::Text(s) => text(s),
+            Found::Value(v) => value(v),
+        }
+    }
+
+    /// The field when it is not text (a nested object or list).
+    fn value(&self, name: &str) -> Option<&Value> {
+        match self.get(name)? {
+            Found::Text(_) => None,
+            Found::Value(v) => Some(v),
+        }
     }
 
     /// Text, empty when absent.
@@ -93,75 +245,92 @@ impl Fields {
     }
 
     pub fn opt_string(&self, name: &str) -> Option<String> {
-        self.value(name).and_then(le::string_of)
+        self.read(name, |s| Some(s.to_owned()), le::string_of)
     }
 
     pub fn f64(&self, name: &str) -> Option<f64> {
-        self.value(name).and_then(le::f64_of)
+        self.read(name, le::f64_of_str, le::f64_of)
     }
 
     pub fn u32(&self, name: &str) -> Option<u32> {
-        self.value(name).and_then(le::u32_of)
+        le::whole(self.f64(name))
     }
 
     pub fn bool(&self, name: &str) -> Option<bool> {
-        self.value(name).and_then(le::bool_of)
+        self.read(name, le::bool_of_str, le::bool_of)
     }
 
     pub fn time(&self, name: &str) -> Option<DateTime<Utc>> {
-        self.value(name).and_then(le::parse_time)
+        self.read(name, le::time_of_str, le::parse_time)
     }
 
     pub fn strings(&self, name: &str) -> Vec<String> {
-        self.value(name).map(le::strings_of).unwrap_or_default()
+        self.read(
+            name,
+            |s| Some(le::strings_of_str(s)),
+            |v| Some(le::strings_of(v)),
+        )
+        .unwrap_or_default()
     }
 
     /// A nested object, read the same way; `None` when absent or not an object.
     pub fn object<T: Read>(&self, name: &str) -> Option<T> {
-        read_value::<T>(self.value(name)?).ok()
+        read_value::<T>(self.value(name)?)
     }
 
     /// A nested list of objects (one object counts as a list of one); items that are not
     /// objects are left out.
     pub fn objects<T: Read>(&self, name: &str) -> Vec<T> {
         match self.value(name) {
-            Some(Value::Array(items)) => items.iter().filter_map(|v| read_value(v).ok()).collect(),
-            Some(v @ Value::Object(_)) => read_value(v).ok().into_iter().collect(),
+            Some(Value::Array(items)) => items.iter().filter_map(read_value).collect(),
+            Some(v @ Value::Object(_)) => read_value(v).into_iter().collect(),
             _ => Vec::new(),
         }
     }
 }
 
-/// Reads `T` from a JSON value (an object, or an object wrapped in one key).
-pub fn read_value<T: Read>(v: &Value) -> Result<T, serde_json::Error> {
-    read::<T, _>(v)
+/// Reads `T` from a JSON value (an object, or an object wrapped in one key); `None` when it is
+/// not an object.
+fn read_value<T: Read>(v: &Value) -> Option<T> {
+    // The object itself is one level more than the wrappers looked through inside it, as when
+    // it is read from text.
+    v.is_object()
+        .then(|| T::build(&read_fields::<T>(v, MAX_WRAPPERS + 1)))
 }
 
 /// The `Deserialize` of a [`Read`] object: it fails only when the input is not an object.
 pub fn read<'de, T: Read, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-    let fields = d.deserialize_map(FieldsVisitor::<T>(PhantomData))?;
-    Ok(T::build(&fields))
+    Ok(match d.deserialize_map(FieldsVisitor::<T>(PhantomData))? {
+        Object::Fields(fields) => T::build(&fields),
+        Object::Wrapped(inner) => T::build(&read_fields::<T>(&inner, MAX_WRAPPERS)),
+    })
+}
+
+/// An object as read from the input: its fields, or the one object it wraps.
+enum Object<'de> {
+    Fields(Fields<'de>),
+    Wrapped(Value),
 }
 
 struct FieldsVisitor<T>(PhantomData<T>);
 
 impl<'de, T: Read> Visitor<'de> for FieldsVisitor<T> {
-    type Value = Fields;
+    type Value = Object<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object")
     }
 
-    fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Fields, M::Error> {
+    fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Object<'de>, M::Error> {
         let index = T::spelling_index();
         let mut fields = Fields::new(T::SPELLINGS);
         // The one key of an object that holds nothing known: perhaps the object, wrapped.
         let mut only: Option<Value> = None;
         let mut keys = 0usize;
-        while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(Key(key)) = m.next_key()? {
             keys += 1;
             match index.get(key.as_ref()) {
-                Some(&(field, rank)) => fields.offer(field, rank, m.next_value::<Value>()?),
+                Some(&(field, rank)) => fields.offer(field, rank, m.next_value::<Slot>()?),
                 None if keys == 1 => only = Some(m.next_value::<Value>()?),
                 None => {
                     m.next_value::<IgnoredAny>()?;
@@ -170,9 +339,9 @@ impl<'de, T: Read> Visitor<'de> for FieldsVisitor<T> {
         }
         match only {
             Some(inner @ Value::Object(_)) if keys == 1 && !fields.found_any() => {
-                Ok(read_fields::<T>(&inner))
+                Ok(Object::Wrapped(inner))
             }
-            _ => Ok(fields),
+            _ => Ok(Object::Fields(fields)),
         }
     }
 }
@@ -181,11 +350,11 @@ impl<'de, T: Read> Visitor<'de> for FieldsVisitor<T> {
 const MAX_WRAPPERS: usize = 4;
 
 /// The fields of an object given as a value (one wrapped in another's one key, itself perhaps
-/// wrapped again).
-fn read_fields<T: Read>(v: &Value) -> Fields {
+/// wrapped again, up to `wrappers` deep).
+fn read_fields<T: Read>(v: &Value, wrappers: usize) -> Fields<'_> {
     let index = T::spelling_index();
     let mut v = v;
-    for _ in 0..MAX_WRAPPERS {
+    for _ in 0..wrappers {
         match v {
             Value::Object(o)
                 if o.len() == 1 && !o.keys().any(|k| index.contains_key(k.as_str())) =>
@@ -202,7 +371,7 @@ fn read_fields<T: Read>(v: &Value) -> Fields {
     if let Value::Object(o) = v {
         for (k, v) in o {
             if let Some(&(field, rank)) = index.get(k.as_str()) {
-                fields.offer(field, rank, v.clone());
+                fields.offer(field, rank, Slot::Ref(v));
             }
         }
     }
@@ -250,5 +419,85 @@ pub fn find_id(v: &Value, spellings: &[&str]) -> String {
             .find(|id| !id.is_empty())
             .unwrap_or_default(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Probe {
+        id: String,
+        n: Option<f64>,
+        on: Option<bool>,
+        tags: Vec<String>,
+        inner: Option<Box<Probe>>,
+    }
+
+    impl Read for Probe {
+        const SPELLINGS: Spellings = &[&["id", "_id"], &["n"], &["on"], &["tags"], &["inner"]];
+        spelling_index!();
+        fn build(f: &Fields) -> Self {
+            Probe {
+                id: f.string("id"),
+                n: f.f64("n"),
+                on: f.bool("on"),
+                tags: f.strings("tags"),
+                inner: f.object("inner").map(Box::new),
+            }
+        }
+    }
+
+    read_through_spellings!(Probe);
+
+    fn probe(id: &str, n: Option<f64>, on: Option<bool>, tags: &[&str]) -> Probe {
+        Probe {
+            id: id.to_owned(),
+            n,
+            on,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            inner: None,
+        }
+    }
+
+    /// From text borrowed or streamed, and from a `Value`, an object reads the same: escaped
+    /// keys and strings, spellings by rank, wrapped values and wrapped objects.
+    #[test]
+    fn text_streamed_text_and_value_read_alike() {
+        let cases = [
+            (
+                r#"{"id": "a\"b", "n": "2.5", "on": "yes", "tags": "x", "inner": {"w": {"id": 7}}}"#,
+                Probe {
+                    inner: Some(Box::new(probe("7", None, None, &[]))),
+                    ..probe("a\"b", Some(2.5), Some(true), &["x"])
+                },
+            ),
+            (
+                r#"{"_id": "x", "id": null, "n": {"value": 3}, "on": 1, "tags": ["a", 2, {"name": "c"}]}"#,
+                probe("x", Some(3.0), Some(true), &["a", "2", "c"]),
+            ),
+            (
+                r#"{"\u0069d": "\u00e9t\u00e9", "_id": "later", "n": " $4 ", "on": "No"}"#,
+                probe("été", Some(4.0), Some(false), &[]),
+            ),
+            (
+                r#"{"wrap": {"again": {"id": "inside", "tags": ""}}}"#,
+                probe("inside", None, None, &[]),
+            ),
+            (r#"{"other": 1, "n": "nan"}"#, probe("", None, None, &[])),
+        ];
+        for (text, want) in cases {
+            let borrowed: Probe = serde_json::from_str(text).unwrap();
+            let streamed: Probe = serde_json::from_reader(text.as_bytes()).unwrap();
+            let v: Value = serde_json::from_str(text).unwrap();
+            let from_value = Probe::deserialize(&v).unwrap();
+            let nested = read_value::<Probe>(&v).unwrap();
+            assert_eq!(borrowed, want, "{text}");
+            assert_eq!(streamed, want, "{text}");
+            assert_eq!(from_value, want, "{text}");
+            assert_eq!(nested, want, "{text}");
+        }
+        assert!(serde_json::from_str::<Probe>("[1]").is_err());
     }
 }
