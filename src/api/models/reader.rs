@@ -433,10 +433,18 @@ mod tests {
         on: Option<bool>,
         tags: Vec<String>,
         inner: Option<Box<Probe>>,
+        kids: Vec<Probe>,
     }
 
     impl Read for Probe {
-        const SPELLINGS: Spellings = &[&["id", "_id"], &["n"], &["on"], &["tags"], &["inner"]];
+        const SPELLINGS: Spellings = &[
+            &["id", "_id"],
+            &["n"],
+            &["on"],
+            &["tags"],
+            &["inner"],
+            &["kids"],
+        ];
         spelling_index!();
         fn build(f: &Fields) -> Self {
             Probe {
@@ -445,6 +453,7 @@ mod tests {
                 on: f.bool("on"),
                 tags: f.strings("tags"),
                 inner: f.object("inner").map(Box::new),
+                kids: f.objects("kids"),
             }
         }
     }
@@ -458,6 +467,7 @@ mod tests {
             on,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             inner: None,
+            kids: Vec::new(),
         }
     }
 
@@ -485,7 +495,20 @@ mod tests {
                 r#"{"wrap": {"again": {"id": "inside", "tags": ""}}}"#,
                 probe("inside", None, None, &[]),
             ),
-            (r#"{"other": 1, "n": "nan"}"#, probe("", None, None, &[])),
+            (
+                r#"{"other": 1, "n": "nan", "tags": [["x"], null, true], "kids": [{"id": 1}, "k", [{"id": 2}], {"w": {"_id": "3"}}]}"#,
+                Probe {
+                    kids: vec![probe("1", None, None, &[]), probe("3", None, None, &[])],
+                    ..probe("", None, None, &[])
+                },
+            ),
+            (
+                r#"{"id": ["x"], "n": [1], "kids": {"id": "only"}, "inner": [{"id": "no"}]}"#,
+                Probe {
+                    kids: vec![probe("only", None, None, &[])],
+                    ..probe("", None, None, &[])
+                },
+            ),
         ];
         for (text, want) in cases {
             let borrowed: Probe = serde_json::from_str(text).unwrap();
