@@ -25,10 +25,12 @@ const USAGE: u8 = exit::USAGE;
 const PANIC: i32 = exit::PANIC as i32;
 
 fn main() -> ExitCode {
+    // First, so that no panic ends the program otherwise (the release build aborts on a panic:
+    // the hook is what gives the terminal back and exits with 101).
+    install_panic_hook();
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let url_from_env = matches.value_source("api_url") == Some(ValueSource::EnvVariable);
-    install_panic_hook();
     match cli.command {
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();

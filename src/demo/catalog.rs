@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 const PROVIDERS: &str = include_str!("../../assets/demo/providers.json");
@@ -11,9 +12,11 @@ const VOLUME_REGIONS: &str = include_str!("../../assets/demo/volume_regions.json
 const KUBERNETES: &str = include_str!("../../assets/demo/kubernetes.json");
 const SEED: &str = include_str!("../../assets/demo/seed.json");
 
-/// One deployable offer. `raw` is the wire JSON as the catalog has it (without the team
-/// discount, which is added per request when the caller is authenticated, and without what the
-/// clock moved, [`Offer::moved`]); shared, so that the catalog at another time costs no copy.
+/// One deployable offer. `raw` is the wire JSON as the catalog has it, a slice of the embedded
+/// text: read into a value only when served ([`Offer::to_json`], which leaves out the team
+/// discount unless the caller is authenticated and adds what the clock moved,
+/// [`Offer::moved`]), so a process holds no tree of the whole catalog and the catalog at
+/// another time costs no copy.
 #[derive(Debug, Clone)]
 pub struct Offer {
     pub gpu_type: String,
@@ -36,7 +39,9 @@ pub struct Offer {
     pub discount_percent: f64,
     /// `extras.kubernetes_addon.total_cost_per_hour` when the offer supports the add-on.
     pub kubernetes_cost_per_hour: Option<f64>,
-    pub raw: Arc<Value>,
+    /// `gpu_memory`, GB per GPU, when the offer says it.
+    pub gpu_memory: Option<f64>,
+    pub raw: &'static RawValue,
     /// What the clock changed ([`super::drift`]): served over `raw`.
     pub moved: Option<Moved>,
 }
@@ -56,8 +61,10 @@ impl Offer {
 
     /// The wire JSON; discount fields only when `authed`.
     pub fn to_json(&self, authed: bool) -> Value {
-        let mut v = (*self.raw).clone();
+        let mut v: Value =
+            serde_json::from_str(self.raw.get()).expect("catalog offers are valid JSON");
         let m = v.as_object_mut().expect("offer is an object");
+        m.remove("teamDiscountPercent");
         if let Some(moved) = self.moved {
             m.insert("price".into(), json!(moved.price));
             if !moved.up {
@@ -248,36 +255,59 @@ struct RawOffer {
     storage: u32,
     #[serde(rename = "teamDiscountPercent", default)]
     team_discount_percent: f64,
+    #[serde(default)]
+    gpu_memory: Option<f64>,
+    #[serde(default)]
+    extras: RawExtras,
 }
 
 fn yes() -> bool {
     true
 }
 
-fn parse_group(mut g: Value) -> Result<Group, String> {
-    let s = |k: &str| {
-        g.get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| format!("group without {k}"))
-    };
-    let gpu_type = s("gpuType")?;
-    let (gpu_model, display_name) = (s("gpuModel")?, s("displayName")?);
-    let popularity = g["popularity"].as_f64().unwrap_or(0.0);
-    let Value::Array(list) = g["offers"].take() else {
-        return Err("group without offers".into());
-    };
-    let mut offers = Vec::with_capacity(list.len());
-    for mut raw in list {
-        let r = RawOffer::deserialize(&raw).map_err(|e| e.to_string())?;
-        let extras = &raw["extras"];
-        let units_available = extras["technical"]["units_available"].as_u64().unwrap_or(0);
-        let kubernetes_cost_per_hour = extras["kubernetes_addon"]["total_cost_per_hour"].as_f64();
-        raw.as_object_mut()
-            .ok_or("offer is not an object")?
-            .remove("teamDiscountPercent");
+#[derive(Deserialize, Default)]
+struct RawExtras {
+    #[serde(default)]
+    technical: RawTechnical,
+    #[serde(default)]
+    kubernetes_addon: Option<RawKubernetesAddon>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawTechnical {
+    #[serde(default)]
+    units_available: u64,
+}
+
+#[derive(Deserialize)]
+struct RawKubernetesAddon {
+    total_cost_per_hour: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawGroup<'a> {
+    gpu_type: String,
+    gpu_model: String,
+    display_name: String,
+    #[serde(default)]
+    popularity: f64,
+    #[serde(borrow)]
+    offers: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawOffers<'a> {
+    #[serde(borrow)]
+    groups: Vec<RawGroup<'a>>,
+}
+
+fn parse_group(g: RawGroup<'static>) -> Result<Group, String> {
+    let mut offers = Vec::with_capacity(g.offers.len());
+    for raw in g.offers {
+        let r: RawOffer = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
         offers.push(Offer {
-            gpu_type: gpu_type.clone(),
+            gpu_type: g.gpu_type.clone(),
             provider: r.provider,
             offer_id: r.offer_id,
             gpu_count: r.gpu_count,
@@ -292,18 +322,22 @@ fn parse_group(mut g: Value) -> Result<Group, String> {
             vcpus: r.vcpus,
             memory: r.memory,
             storage: r.storage,
-            units_available,
+            units_available: r.extras.technical.units_available,
             discount_percent: r.team_discount_percent,
-            kubernetes_cost_per_hour,
-            raw: Arc::new(raw),
+            kubernetes_cost_per_hour: r
+                .extras
+                .kubernetes_addon
+                .and_then(|k| k.total_cost_per_hour),
+            gpu_memory: r.gpu_memory,
+            raw,
             moved: None,
         });
     }
     Ok(Group {
-        gpu_model,
-        display_name,
-        popularity,
-        gpu_type,
+        gpu_model: g.gpu_model,
+        display_name: g.display_name,
+        popularity: g.popularity,
+        gpu_type: g.gpu_type,
         offers,
     })
 }
@@ -330,11 +364,9 @@ impl Catalog {
     /// Load the embedded catalog. Panics only if the embedded assets are broken (a test checks).
     pub fn load() -> Result<Catalog, String> {
         let providers: Vec<String> = serde_json::from_str(PROVIDERS).map_err(|e| e.to_string())?;
-        let mut offers: Value = serde_json::from_str(OFFERS).map_err(|e| e.to_string())?;
-        let Value::Array(groups) = offers["groups"].take() else {
-            return Err("offers.json without groups".into());
-        };
-        let groups = groups
+        let offers: RawOffers = serde_json::from_str(OFFERS).map_err(|e| e.to_string())?;
+        let groups = offers
+            .groups
             .into_iter()
             .map(parse_group)
             .collect::<Result<Vec<_>, _>>()?;

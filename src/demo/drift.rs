@@ -49,7 +49,7 @@ pub fn apply(o: &mut Offer, t: DateTime<Utc>) {
 
 /// Whether the offer, as served at `t`, is available.
 pub fn available(o: &Offer) -> bool {
-    o.moved.is_none_or(|m| m.up) && o.raw.get("available").and_then(|v| v.as_bool()) != Some(false)
+    o.moved.is_none_or(|m| m.up) && o.available
 }
 
 /// The catalog as it is at `t`.
@@ -161,7 +161,7 @@ mod tests {
             })
             .expect("an offer down within 200 hours");
         let base = c.offer(&o.offer_id).unwrap();
-        assert!(std::sync::Arc::ptr_eq(&o.raw, &base.raw), "not copied");
+        assert!(std::ptr::eq(o.raw, base.raw), "not copied");
         let wire = o.to_json(false);
         assert_eq!(wire["price"], serde_json::json!(o.price));
         assert_eq!(wire["available"], serde_json::json!(false));

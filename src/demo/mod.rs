@@ -681,7 +681,7 @@ impl DemoHandle {
                 let gb = w
                     .catalog
                     .offer(&d.offer_id)
-                    .and_then(|o| o.raw.get("gpu_memory")?.as_f64())
+                    .and_then(|o| o.gpu_memory)
                     .unwrap_or(80.0);
                 Some(usage::answer(d, gb * 1024.0, now))
             })
