@@ -14,7 +14,6 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
@@ -28,30 +27,11 @@ use crate::api::lenient as le;
 /// Each field's spellings, in the order they are taken.
 pub type Spellings = &'static [&'static [&'static str]];
 
-/// Where each spelling goes: `(field, rank)`, rank 0 the preferred spelling.
-pub type SpellingIndex = HashMap<&'static str, (usize, usize), BuildHasherDefault<Fnv>>;
-
-/// FNV-1a, for the spelling index: its keys are a few short names fixed at build time (a key
-/// that is not one is only looked up, never added), so SipHash's protection is not needed and
-/// its cost, paid for every key of every object read, is not worth it.
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// Where each spelling goes: `(field, rank)`, rank 0 the preferred spelling. Hashed with
+/// foldhash's fast hasher, not SipHash: the keys are a few short names fixed at build time (a key
+/// that is not one is only looked up, never added), so SipHash's protection is not needed and its
+/// cost, paid for every key of every object read, is not worth it.
+pub type SpellingIndex = HashMap<&'static str, (usize, usize), foldhash::fast::FixedState>;
 
 pub fn index(spellings: Spellings) -> SpellingIndex {
     let mut out = SpellingIndex::default();
